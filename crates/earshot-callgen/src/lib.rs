@@ -1,0 +1,141 @@
+//! Real speech for the demo, tests and benchmarks: each turn of a script is spoken by espeak-ng
+//! (a different voice per party), placed on a timeline, and the two parties are merged by sox into
+//! one stereo call: caller on the left channel, agent on the right (or swapped).
+
+use earshot_core::Speaker;
+use std::path::Path;
+use std::process::Command;
+
+/// One turn of a scripted call.
+#[derive(Debug, Clone)]
+pub struct Turn {
+    /// Who says it (caller or agent).
+    pub speaker: Speaker,
+    /// What is said.
+    pub text: String,
+}
+
+impl Turn {
+    /// A caller turn.
+    pub fn caller(text: &str) -> Turn {
+        Turn { speaker: Speaker::Caller, text: text.to_string() }
+    }
+    /// An agent turn.
+    pub fn agent(text: &str) -> Turn {
+        Turn { speaker: Speaker::Agent, text: text.to_string() }
+    }
+}
+
+/// How a call is rendered.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    /// Silence between turns, in milliseconds.
+    pub gap_ms: u32,
+    /// Speaking rate in words per minute.
+    pub words_per_minute: u32,
+    /// Put the caller on the right channel instead of the left.
+    pub caller_on_right: bool,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions { gap_ms: 700, words_per_minute: 150, caller_on_right: false }
+    }
+}
+
+/// Where each turn landed on the call's timeline.
+#[derive(Debug, Clone)]
+pub struct RenderedTurn {
+    /// The turn.
+    pub turn: Turn,
+    /// Start in milliseconds.
+    pub start_ms: u64,
+    /// End in milliseconds.
+    pub end_ms: u64,
+}
+
+/// Errors from the external tools.
+#[derive(Debug, thiserror::Error)]
+pub enum CallgenError {
+    /// espeak-ng or sox is missing or failed.
+    #[error("{tool} failed: {detail} (install espeak-ng and sox, e.g. `cargo xtask setup`)")]
+    Tool {
+        /// The program.
+        tool: &'static str,
+        /// What went wrong.
+        detail: String,
+    },
+    /// Reading or writing a WAV file failed.
+    #[error("wav: {0}")]
+    Wav(#[from] hound::Error),
+    /// File system error.
+    #[error("io: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The demo's sample call: a billing complaint with a card number and security code read out.
+pub fn sample_call() -> Vec<Turn> {
+    vec![
+        Turn::agent("Thank you for calling Northwind Bank, this is Sam. How can I help you today?"),
+        Turn::caller("Hi. I was charged twice for the same order and I am really frustrated about it."),
+        Turn::agent("I am sorry to hear that. I can fix this for you. Can I have the card number please?"),
+        Turn::caller("Sure, the card number is four five three two, zero one five one, one two eight three, zero three six six."),
+        Turn::agent("Thank you. And the three digit security code on the back?"),
+        Turn::caller("It is seven three nine."),
+        Turn::agent("Thanks. I have found the duplicate charge and reversed it. You will see the refund in three days."),
+        Turn::caller("Oh that is great, thank you so much. That is a relief."),
+    ]
+}
+
+/// Renders `script` to a stereo WAV at `out` with default options.
+pub fn render(script: &[Turn], out: &Path) -> Result<Vec<RenderedTurn>, CallgenError> {
+    render_with(script, out, &RenderOptions::default())
+}
+
+fn tool(name: &'static str, cmd: &mut Command) -> Result<(), CallgenError> {
+    let output = cmd.output().map_err(|e| CallgenError::Tool { tool: name, detail: e.to_string() })?;
+    if !output.status.success() {
+        return Err(CallgenError::Tool { tool: name, detail: String::from_utf8_lossy(&output.stderr).trim().to_string() });
+    }
+    Ok(())
+}
+
+/// Renders `script` to a stereo WAV at `out`.
+pub fn render_with(script: &[Turn], out: &Path, opts: &RenderOptions) -> Result<Vec<RenderedTurn>, CallgenError> {
+    let tmp = tempfile::tempdir()?;
+    let mut rate = 0u32;
+    let mut caller: Vec<i16> = Vec::new();
+    let mut agent: Vec<i16> = Vec::new();
+    let mut cursor = 0usize;
+    let mut rendered = Vec::new();
+    for (i, turn) in script.iter().enumerate() {
+        let wav = tmp.path().join(format!("turn{i}.wav"));
+        let voice = if turn.speaker == Speaker::Agent { "en-gb" } else { "en-us" };
+        tool(
+            "espeak-ng",
+            Command::new("espeak-ng").args(["-v", voice, "-s", &opts.words_per_minute.to_string(), "-w"]).arg(&wav).arg(&turn.text),
+        )?;
+        let mut reader = hound::WavReader::open(&wav)?;
+        rate = reader.spec().sample_rate;
+        let samples: Vec<i16> = reader.samples::<i16>().collect::<Result<_, _>>()?;
+        let track = if turn.speaker == Speaker::Agent { &mut agent } else { &mut caller };
+        track.resize(cursor, 0);
+        track.extend_from_slice(&samples);
+        let ms = |n: usize| (n as u64 * 1000) / rate as u64;
+        rendered.push(RenderedTurn { turn: turn.clone(), start_ms: ms(cursor), end_ms: ms(cursor + samples.len()) });
+        cursor += samples.len() + (rate as usize * opts.gap_ms as usize) / 1000;
+    }
+    caller.resize(cursor, 0);
+    agent.resize(cursor, 0);
+    let spec = hound::WavSpec { channels: 1, sample_rate: rate.max(8000), bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+    let (left, right) = if opts.caller_on_right { (&agent, &caller) } else { (&caller, &agent) };
+    for (name, track) in [("left.wav", left), ("right.wav", right)] {
+        let mut w = hound::WavWriter::create(tmp.path().join(name), spec)?;
+        for s in track {
+            w.write_sample(*s)?;
+        }
+        w.finalize()?;
+    }
+    tool("sox", Command::new("sox").arg("-M").arg(tmp.path().join("left.wav")).arg(tmp.path().join("right.wav")).arg(out))?;
+    Ok(rendered)
+}

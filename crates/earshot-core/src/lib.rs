@@ -1,0 +1,208 @@
+//! Domain types shared by every Earshot crate.
+//!
+//! This crate does no I/O and knows nothing of audio devices, models, SQLite or the network:
+//! it only names the things a call is made of.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Who spoke an utterance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Speaker {
+    /// The customer on the line.
+    Caller,
+    /// The contact-center agent using Earshot.
+    Agent,
+    /// A mono recording: both parties share one channel.
+    Unknown,
+}
+
+impl Speaker {
+    /// Upper-case label used in the human-readable transcript.
+    pub fn label(self) -> &'static str {
+        match self {
+            Speaker::Caller => "CALLER",
+            Speaker::Agent => "AGENT",
+            Speaker::Unknown => "UNKNOWN",
+        }
+    }
+}
+
+impl fmt::Display for Speaker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Speaker::Caller => "caller",
+            Speaker::Agent => "agent",
+            Speaker::Unknown => "unknown",
+        })
+    }
+}
+
+/// Polarity of an utterance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SentimentLabel {
+    /// Clearly unhappy, angry or frustrated.
+    Negative,
+    /// Information exchange without a clear polarity.
+    Neutral,
+    /// Clearly pleased, relieved or thankful.
+    Positive,
+}
+
+impl SentimentLabel {
+    /// Three-letter abbreviation used in the human-readable transcript.
+    pub fn short(self) -> &'static str {
+        match self {
+            SentimentLabel::Negative => "neg",
+            SentimentLabel::Neutral => "neu",
+            SentimentLabel::Positive => "pos",
+        }
+    }
+}
+
+/// Sentiment of one utterance: a label and a score in [-1, 1].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Sentiment {
+    /// The class the score falls in.
+    pub label: SentimentLabel,
+    /// Signed polarity, -1 (very negative) to 1 (very positive).
+    pub score: f32,
+}
+
+/// Direction of the call's sentiment, Amazon LCA style: the last quarter against the earlier ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum TrendDirection {
+    /// The last quarter is clearly more positive than the earlier ones.
+    Up,
+    /// The last quarter is clearly more negative than the earlier ones.
+    Down,
+    /// No clear change (or too little speech to tell).
+    Flat,
+}
+
+/// Call-level sentiment trend: mean score per quarter of the call and the overall direction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SentimentTrend {
+    /// Mean utterance score per quarter of the call duration; `None` where a quarter had no speech.
+    pub quarters: [Option<f32>; 4],
+    /// Direction of the last quarter against the mean of the earlier ones.
+    pub direction: TrendDirection,
+}
+
+/// The kinds of sensitive data Earshot finds; one taxonomy for redaction, sealing and the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum FindingKind {
+    /// A payment card number (PAN).
+    CreditDebitNumber,
+    /// The card security code (CVV/CVC/CID).
+    CreditDebitCvv,
+    /// The card expiry date.
+    CreditDebitExpiry,
+    /// A US social security number.
+    Ssn,
+    /// A bank account number.
+    BankAccountNumber,
+    /// A bank routing (ABA) number.
+    BankRouting,
+    /// An international bank account number.
+    Iban,
+    /// A personal identification number.
+    Pin,
+    /// A telephone number.
+    Phone,
+    /// An e-mail address.
+    Email,
+    /// A postal address or postal code.
+    Address,
+    /// A person's name.
+    Name,
+    /// A date of birth.
+    DateOfBirth,
+    /// Keypad (DTMF) digits.
+    Dtmf,
+}
+
+impl FindingKind {
+    /// The tag that replaces a redacted span, e.g. `CREDIT_DEBIT_NUMBER`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            FindingKind::CreditDebitNumber => "CREDIT_DEBIT_NUMBER",
+            FindingKind::CreditDebitCvv => "CREDIT_DEBIT_CVV",
+            FindingKind::CreditDebitExpiry => "CREDIT_DEBIT_EXPIRY",
+            FindingKind::Ssn => "SSN",
+            FindingKind::BankAccountNumber => "BANK_ACCOUNT_NUMBER",
+            FindingKind::BankRouting => "BANK_ROUTING",
+            FindingKind::Iban => "IBAN",
+            FindingKind::Pin => "PIN",
+            FindingKind::Phone => "PHONE",
+            FindingKind::Email => "EMAIL",
+            FindingKind::Address => "ADDRESS",
+            FindingKind::Name => "NAME",
+            FindingKind::DateOfBirth => "DATE_OF_BIRTH",
+            FindingKind::Dtmf => "DTMF",
+        }
+    }
+}
+
+impl fmt::Display for FindingKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.tag())
+    }
+}
+
+/// Where a sensitive span was in an utterance, without its value (safe to show, store and log).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindingSpan {
+    /// What kind of value it was.
+    #[serde(rename = "type")]
+    pub kind: FindingKind,
+    /// Start, in Unicode characters, in the original text.
+    pub start: usize,
+    /// End (exclusive), in Unicode characters, in the original text.
+    pub end: usize,
+}
+
+/// A finalized, redacted utterance: what every sink (screen, store, log, sync) may receive.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Utterance {
+    /// Who spoke.
+    pub speaker: Speaker,
+    /// Start of the speech, in milliseconds from the start of the call.
+    pub start_ms: u64,
+    /// End of the speech, in milliseconds from the start of the call.
+    pub end_ms: u64,
+    /// The transcript with every sensitive span replaced by its `[TYPE]` tag.
+    pub text: String,
+    /// Sentiment of the (redacted) text.
+    pub sentiment: Sentiment,
+    /// The kinds and original spans of what was redacted.
+    pub findings: Vec<FindingSpan>,
+}
+
+/// Formats milliseconds as `mm:ss.t`, the transcript's timestamp.
+pub fn format_timestamp(ms: u64) -> String {
+    let tenths = ms / 100;
+    format!("{:02}:{:02}.{}", tenths / 600, (tenths / 10) % 60, tenths % 10)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_read_as_minutes_seconds_tenths() {
+        assert_eq!(format_timestamp(12_400), "00:12.4");
+        assert_eq!(format_timestamp(61_050), "01:01.0");
+    }
+
+    #[test]
+    fn finding_kinds_serialize_as_their_tags() {
+        for kind in [FindingKind::CreditDebitCvv, FindingKind::DateOfBirth, FindingKind::Ssn] {
+            assert_eq!(serde_json::to_string(&kind).unwrap(), format!("\"{}\"", kind.tag()));
+        }
+    }
+}

