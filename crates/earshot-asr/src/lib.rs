@@ -1,0 +1,154 @@
+//! Speech recognition with whisper.cpp (through whisper-rs).
+//!
+//! The engine transcribes one speech segment at a time (the VAD decides what is speech), optionally
+//! with the previous text of the same speaker as a prompt. whisper.cpp's own logging is routed into
+//! `tracing` under the `whisper_rs` target; it is never allowed above `info` there, because
+//! whisper.cpp's debug output can contain decoded text.
+
+use std::path::Path;
+use std::sync::Once;
+use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperState};
+
+/// Errors from loading or running the recogniser.
+#[derive(Debug, thiserror::Error)]
+pub enum AsrError {
+    /// The model could not be loaded.
+    #[error("cannot load whisper model {path}: {reason} (run `cargo xtask setup` to fetch and convert it)")]
+    Load {
+        /// Model file.
+        path: String,
+        /// What whisper.cpp said.
+        reason: String,
+    },
+    /// Inference failed.
+    #[error("transcription failed: {0}")]
+    Inference(String),
+}
+
+/// How the recogniser runs.
+#[derive(Debug, Clone)]
+pub struct AsrOptions {
+    /// CPU threads for one decode.
+    pub threads: usize,
+    /// Spoken language (`en`), or `None` to detect (multilingual models only).
+    pub language: Option<String>,
+}
+
+impl Default for AsrOptions {
+    fn default() -> Self {
+        AsrOptions { threads: default_threads(), language: Some("en".into()) }
+    }
+}
+
+/// Physical cores minus one (leave a core for capture and the UI), at least one.
+pub fn default_threads() -> usize {
+    num_cpus::get_physical().saturating_sub(1).max(1)
+}
+
+/// A piece of recognised text with its time, relative to the start of the samples given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AsrSegment {
+    /// Start in milliseconds.
+    pub start_ms: u64,
+    /// End in milliseconds.
+    pub end_ms: u64,
+    /// Recognised text (raw: not yet redacted, never to be shown or stored as is).
+    pub text: String,
+}
+
+/// A loaded whisper model with its decoding state.
+pub struct Transcriber {
+    _ctx: WhisperContext,
+    state: WhisperState,
+    options: AsrOptions,
+    multilingual: bool,
+}
+
+static LOGGING: Once = Once::new();
+
+impl Transcriber {
+    /// Loads the ggml model at `model`.
+    pub fn new(model: &Path, options: AsrOptions) -> Result<Transcriber, AsrError> {
+        LOGGING.call_once(whisper_rs::install_logging_hooks);
+        let load = |reason: String| AsrError::Load { path: model.display().to_string(), reason };
+        let path = model.to_str().ok_or_else(|| load("path is not UTF-8".into()))?;
+        let mut params = WhisperContextParameters::default();
+        params.use_gpu(false);
+        let ctx = WhisperContext::new_with_params(path, params).map_err(|e| load(e.to_string()))?;
+        let state = ctx.create_state().map_err(|e| load(e.to_string()))?;
+        let multilingual = ctx.is_multilingual();
+        Ok(Transcriber { _ctx: ctx, state, options, multilingual })
+    }
+
+    /// The options in force.
+    pub fn options(&self) -> &AsrOptions {
+        &self.options
+    }
+
+    /// Transcribes 16 kHz mono `samples`; `prompt` is earlier text of the conversation, if any.
+    pub fn transcribe(&mut self, samples: &[f32], prompt: Option<&str>) -> Result<Vec<AsrSegment>, AsrError> {
+        if samples.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
+        params.set_n_threads(self.options.threads.max(1) as i32);
+        let language = if self.multilingual { self.options.language.as_deref() } else { Some("en") };
+        params.set_language(language);
+        params.set_detect_language(self.multilingual && language.is_none());
+        params.set_print_special(false);
+        params.set_print_progress(false);
+        params.set_print_realtime(false);
+        params.set_print_timestamps(false);
+        params.set_suppress_blank(true);
+        params.set_no_context(true);
+        if let Some(p) = prompt.filter(|p| !p.is_empty()) {
+            params.set_initial_prompt(p);
+        }
+        // Whisper needs at least one second; pad short segments with silence.
+        let min = 16_000 + 1_600;
+        let padded;
+        let input = if samples.len() < min {
+            padded = [samples, &vec![0.0; min - samples.len()]].concat();
+            &padded[..]
+        } else {
+            samples
+        };
+        self.state.full(params, input).map_err(|e| AsrError::Inference(e.to_string()))?;
+        let limit_ms = samples.len() as u64 * 1000 / 16_000;
+        let mut out = Vec::new();
+        for seg in self.state.as_iter() {
+            let text = seg.to_str_lossy().map_err(|e| AsrError::Inference(e.to_string()))?.trim().to_string();
+            if text.is_empty() || is_non_speech(&text) {
+                continue;
+            }
+            let start_ms = (seg.start_timestamp().max(0) as u64 * 10).min(limit_ms);
+            let end_ms = (seg.end_timestamp().max(0) as u64 * 10).min(limit_ms).max(start_ms);
+            out.push(AsrSegment { start_ms, end_ms, text });
+        }
+        Ok(out)
+    }
+}
+
+/// Whisper's annotations for non-speech (`[BLANK_AUDIO]`, `(music)`, `[ Silence ]`).
+fn is_non_speech(text: &str) -> bool {
+    let t = text.trim();
+    (t.starts_with('[') && t.ends_with(']')) || (t.starts_with('(') && t.ends_with(')'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whisper_annotations_are_not_speech() {
+        assert!(is_non_speech("[BLANK_AUDIO]"));
+        assert!(is_non_speech(" (music) "));
+        assert!(!is_non_speech("my card is [really] old"));
+    }
+
+    #[test]
+    fn missing_model_is_an_error_naming_the_fix() {
+        let err = Transcriber::new(Path::new("/nonexistent/ggml-tiny.en.bin"), AsrOptions::default()).err().unwrap();
+        assert!(err.to_string().contains("cargo xtask setup"), "{err}");
+    }
+}

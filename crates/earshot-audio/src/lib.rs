@@ -1,0 +1,119 @@
+//! Audio input: from a file (or, later, a device) to per-speaker 16 kHz mono sample streams, and
+//! from a stream to the speech segments worth transcribing.
+
+mod decode;
+mod resample;
+mod vad;
+
+pub use decode::{decode_file, DecodedAudio};
+pub use resample::resample;
+pub use vad::{SpeechSegment, VadOptions, VoiceActivityDetector};
+
+use earshot_core::Speaker;
+use std::path::Path;
+
+/// Sample rate every downstream stage (VAD, ASR) works at.
+pub const SAMPLE_RATE: u32 = 16_000;
+
+/// Errors from reading or segmenting audio. Each says what a person can do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum AudioError {
+    /// The file does not exist or cannot be opened.
+    #[error("cannot open {path}: {reason}")]
+    Open {
+        /// The file.
+        path: String,
+        /// The OS's reason.
+        reason: String,
+    },
+    /// The file is not audio in a format we read (WAV, FLAC, MP3, OGG/Vorbis).
+    #[error("{path} is not a supported audio file ({reason})")]
+    NotAudio {
+        /// The file.
+        path: String,
+        /// What the decoder said.
+        reason: String,
+    },
+    /// The file decodes to no samples.
+    #[error("{path} contains no audio")]
+    Empty {
+        /// The file.
+        path: String,
+    },
+    /// A call recording has one (both speakers) or two (caller + agent) channels.
+    #[error("{path} has {channels} channels; a call recording must be mono or stereo (left/right = caller/agent)")]
+    ChannelCount {
+        /// The file.
+        path: String,
+        /// How many it has.
+        channels: usize,
+    },
+    /// Resampling failed.
+    #[error("resampling from {from} Hz failed: {reason}")]
+    Resample {
+        /// Input rate.
+        from: u32,
+        /// What rubato said.
+        reason: String,
+    },
+    /// The VAD model could not be loaded or run.
+    #[error("voice activity detection failed: {0}")]
+    Vad(String),
+}
+
+/// Which stereo channel carries the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CallerChannel {
+    /// Left = caller, right = agent (the default for contact-center recordings).
+    #[default]
+    Left,
+    /// Right = caller, left = agent.
+    Right,
+}
+
+/// One speaker's audio, 16 kHz mono.
+#[derive(Debug, Clone)]
+pub struct SpeakerTrack {
+    /// Who is on this track.
+    pub speaker: Speaker,
+    /// Samples in [-1, 1] at [`SAMPLE_RATE`].
+    pub samples: Vec<f32>,
+}
+
+/// A call read from a file: one track per speaker, 16 kHz, plus its duration.
+#[derive(Debug, Clone)]
+pub struct CallAudio {
+    /// Caller and agent tracks (stereo) or one `unknown` track (mono).
+    pub tracks: Vec<SpeakerTrack>,
+    /// Duration in milliseconds.
+    pub duration_ms: u64,
+}
+
+impl CallAudio {
+    /// Reads a call from a file of any supported format, rate and channel layout.
+    pub fn from_file(path: &Path, caller: CallerChannel) -> Result<CallAudio, AudioError> {
+        let decoded = decode_file(path)?;
+        CallAudio::from_decoded(decoded, caller, &path.display().to_string())
+    }
+
+    /// Maps decoded channels to speakers and resamples them to 16 kHz.
+    pub fn from_decoded(decoded: DecodedAudio, caller: CallerChannel, name: &str) -> Result<CallAudio, AudioError> {
+        let frames = decoded.channels.first().map_or(0, Vec::len);
+        if frames == 0 {
+            return Err(AudioError::Empty { path: name.to_string() });
+        }
+        let speakers: Vec<Speaker> = match (decoded.channels.len(), caller) {
+            (1, _) => vec![Speaker::Unknown],
+            (2, CallerChannel::Left) => vec![Speaker::Caller, Speaker::Agent],
+            (2, CallerChannel::Right) => vec![Speaker::Agent, Speaker::Caller],
+            (n, _) => return Err(AudioError::ChannelCount { path: name.to_string(), channels: n }),
+        };
+        let duration_ms = frames as u64 * 1000 / decoded.sample_rate as u64;
+        let tracks = speakers
+            .into_iter()
+            .zip(decoded.channels)
+            .map(|(speaker, ch)| Ok(SpeakerTrack { speaker, samples: resample(&ch, decoded.sample_rate, SAMPLE_RATE)? }))
+            .collect::<Result<_, AudioError>>()?;
+        Ok(CallAudio { tracks, duration_ms })
+    }
+}

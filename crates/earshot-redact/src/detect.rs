@@ -1,0 +1,261 @@
+//! Classification of digit runs and e-mail addresses by checksum and context.
+
+use crate::tokens::{digit_runs, month, Class, DigitRun, Token};
+use earshot_core::FindingKind;
+
+/// A detection over the token window: which tokens, what kind, how sure, the normalised value.
+#[derive(Debug, Clone)]
+pub(crate) struct Detection {
+    pub kind: FindingKind,
+    pub first: usize,
+    pub last: usize,
+    pub confidence: f32,
+    pub normalized: String,
+}
+
+/// Cue phrases that say what a nearby number is.
+const CUES: &[(FindingKind, &[&str])] = &[
+    (FindingKind::CreditDebitCvv, &["security code", "cvv", "cvc", "cvv2", "csc", "card code", "verification code", "three digit", "3 digit", "four digit code", "on the back", "back of the card"]),
+    (FindingKind::CreditDebitExpiry, &["expir", "valid thru", "valid through", "exp date", "good thru", "good through"]),
+    (FindingKind::Ssn, &["social security", "social", "ssn", "tax id", "taxpayer"]),
+    (FindingKind::Pin, &["pin", "passcode", "pass code"]),
+    (FindingKind::BankRouting, &["routing", "aba", "sort code", "transit number"]),
+    (FindingKind::BankAccountNumber, &["account number", "account no", "acct", "checking account", "savings account", "bank account"]),
+    (FindingKind::DateOfBirth, &["date of birth", "birth date", "birthday", "born", "dob", "birthdate"]),
+    (FindingKind::Address, &["zip", "postal code", "post code", "postcode"]),
+    (FindingKind::Phone, &["phone", "telephone", "cell", "mobile", "call me", "call back", "callback", "reach me", "contact number"]),
+    (FindingKind::CreditDebitNumber, &["card", "credit", "debit", "visa", "mastercard", "master card", "amex", "american express", "discover", "long number"]),
+];
+
+/// Words right after a number that make it an amount, time or count.
+const UNITS_AFTER: &[&str] = &[
+    "dollars", "dollar", "bucks", "cents", "pounds", "euros", "percent", "minutes", "minute", "hours", "hour", "days", "day", "weeks",
+    "months", "years", "times", "items", "am", "pm", "o'clock", "gb", "mb", "miles", "people", "calls",
+];
+
+/// Words before a number that make it a reference, not personal data.
+const REFERENCE_CUES: &[&str] = &[
+    "order", "ticket", "case", "reference", "confirmation", "tracking", "invoice", "model", "serial", "flight", "room", "extension",
+    "claim", "incident", "item", "sku", "version", "page", "step", "option",
+];
+
+fn luhn(digits: &str) -> bool {
+    let sum: u32 = digits
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = (b - b'0') as u32;
+            if i % 2 == 1 {
+                let x = d * 2;
+                if x > 9 {
+                    x - 9
+                } else {
+                    x
+                }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+fn aba(digits: &str) -> bool {
+    let d: Vec<u32> = digits.bytes().map(|b| (b - b'0') as u32).collect();
+    d.len() == 9 && (3 * (d[0] + d[3] + d[6]) + 7 * (d[1] + d[4] + d[7]) + (d[2] + d[5] + d[8])) % 10 == 0
+}
+
+fn ssn_valid(digits: &str) -> bool {
+    if digits.len() != 9 {
+        return false;
+    }
+    let area = &digits[..3];
+    area != "000" && area != "666" && !area.starts_with('9') && &digits[3..5] != "00" && &digits[5..] != "0000"
+}
+
+/// Lengths a kind accepts from a digit run.
+fn accepts(kind: FindingKind, n: usize) -> bool {
+    match kind {
+        FindingKind::CreditDebitNumber => (4..=23).contains(&n),
+        FindingKind::CreditDebitCvv => (3..=4).contains(&n),
+        FindingKind::CreditDebitExpiry => (3..=6).contains(&n),
+        FindingKind::Ssn => n == 4 || n == 9,
+        FindingKind::Pin => (4..=8).contains(&n),
+        FindingKind::BankRouting => n == 9,
+        FindingKind::BankAccountNumber => (4..=17).contains(&n),
+        FindingKind::DateOfBirth => (3..=8).contains(&n),
+        FindingKind::Address => n == 5 || n == 9,
+        FindingKind::Phone => (7..=15).contains(&n),
+        _ => false,
+    }
+}
+
+/// Joined text of word tokens in `range`, for phrase matching.
+fn words(tokens: &[Token], range: std::ops::Range<usize>) -> Vec<(usize, &str)> {
+    range.filter(|&i| tokens[i].class != Class::Punct || tokens[i].text == "|").map(|i| (i, tokens[i].text.as_str())).collect()
+}
+
+/// Nearest cue of each kind around the run: distance in tokens (before counts, after counts more).
+fn nearest_cues(tokens: &[Token], run: &DigitRun) -> Vec<(FindingKind, usize)> {
+    let before = words(tokens, run.first.saturating_sub(16)..run.first);
+    let after = words(tokens, run.last..(run.last + 5).min(tokens.len()));
+    let mut found = Vec::new();
+    for (kind, phrases) in CUES {
+        let mut best: Option<usize> = None;
+        for phrase in *phrases {
+            let parts: Vec<&str> = phrase.split(' ').collect();
+            let matches_at = |seq: &[(usize, &str)], at: usize| {
+                parts.iter().enumerate().all(|(j, p)| {
+                    seq.get(at + j).is_some_and(|(_, w)| if p.len() >= 4 && j == parts.len() - 1 { w.starts_with(p) } else { w == p })
+                })
+            };
+            for at in 0..before.len() {
+                if matches_at(&before, at) {
+                    let dist = before.len() - at;
+                    best = Some(best.map_or(dist, |b: usize| b.min(dist)));
+                }
+            }
+            for at in 0..after.len() {
+                if matches_at(&after, at) {
+                    let dist = at + 4;
+                    best = Some(best.map_or(dist, |b: usize| b.min(dist)));
+                }
+            }
+        }
+        if let Some(d) = best {
+            found.push((*kind, d));
+        }
+    }
+    found.sort_by_key(|(_, d)| *d);
+    found
+}
+
+fn is_amount_or_count(tokens: &[Token], run: &DigitRun) -> bool {
+    let prev = run.first.checked_sub(1).map(|i| tokens[i].text.as_str()).unwrap_or("");
+    let next = tokens.get(run.last).map(|t| t.text.as_str()).unwrap_or("");
+    matches!(prev, "$" | "£" | "€" | "#") || UNITS_AFTER.contains(&next) || next == "%"
+}
+
+fn is_reference(tokens: &[Token], run: &DigitRun) -> bool {
+    words(tokens, run.first.saturating_sub(4)..run.first).iter().any(|(_, w)| REFERENCE_CUES.contains(w))
+}
+
+/// Classifies every digit run in the window.
+pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
+    let mut out = Vec::new();
+    for run in digit_runs(tokens) {
+        let n = run.digits.len();
+        if n < 3 {
+            continue;
+        }
+        let cues = nearest_cues(tokens, &run);
+        let amount = is_amount_or_count(tokens, &run);
+        let reference = is_reference(tokens, &run);
+        let cue_kind = cues.iter().find(|(k, _)| accepts(*k, n)).map(|(k, _)| *k);
+        let card_near = cues.iter().any(|(k, _)| *k == FindingKind::CreditDebitNumber);
+        let (kind, confidence) = if n >= 13 && n <= 19 && luhn(&run.digits) {
+            (Some(FindingKind::CreditDebitNumber), 0.97)
+        } else if let Some(k) = cue_kind.filter(|_| !amount || n >= 12) {
+            (Some(k), 0.85)
+        } else if run.slashed && card_near && (3..=6).contains(&n) {
+            (Some(FindingKind::CreditDebitExpiry), 0.8)
+        } else if amount && n < 12 {
+            (None, 0.0)
+        } else if n == 9 && run.groups == [3, 2, 4] && ssn_valid(&run.digits) {
+            (Some(FindingKind::Ssn), 0.9)
+        } else if n >= 12 {
+            // Fail closed: a long number is treated as a card number even when the checksum or the
+            // length is off (ASR garbles long digit strings).
+            (Some(FindingKind::CreditDebitNumber), 0.6)
+        } else if reference || run.slashed {
+            (None, 0.0)
+        } else if n == 10 || (n == 11 && run.digits.starts_with('1')) {
+            (Some(FindingKind::Phone), 0.7)
+        } else if n == 9 && aba(&run.digits) && cues.iter().any(|(k, _)| *k == FindingKind::BankAccountNumber) {
+            (Some(FindingKind::BankRouting), 0.7)
+        } else if n >= 7 {
+            (Some(if n == 7 { FindingKind::Phone } else { FindingKind::BankAccountNumber }), 0.4)
+        } else {
+            (None, 0.0)
+        };
+        if let Some(kind) = kind {
+            let mut first = run.first;
+            // "March fourth nineteen eighty one": the month name belongs to the date.
+            if matches!(kind, FindingKind::DateOfBirth | FindingKind::CreditDebitExpiry)
+                && first > 0
+                && month(&tokens[first - 1].text).is_some()
+            {
+                first -= 1;
+            }
+            out.push(Detection { kind, first, last: run.last, confidence, normalized: run.digits.clone() });
+        }
+    }
+    out
+}
+
+const TLDS: &[&str] = &["com", "net", "org", "edu", "gov", "io", "co", "uk", "us", "ca", "de", "info", "biz", "me", "au", "fr", "ie", "nz", "in"];
+
+/// Spoken e-mail addresses: `john dot smith at gmail dot com`.
+pub(crate) fn spoken_emails(tokens: &[Token]) -> Vec<Detection> {
+    let is_word = |i: usize| tokens.get(i).is_some_and(|t| t.class != Class::Punct);
+    let is_connector = |i: usize| tokens.get(i).is_some_and(|t| matches!(t.text.as_str(), "dot" | "period" | "underscore" | "dash" | "hyphen" | "." | "_" | "-"));
+    let mut out = Vec::new();
+    for at in 1..tokens.len() {
+        if tokens[at].text != "at" || !is_word(at - 1) || tokens[at - 1].text == "at" {
+            continue;
+        }
+        // Domain: word (dot word)+ ending in a known top-level domain.
+        let mut end = at + 1;
+        if !is_word(end) {
+            continue;
+        }
+        end += 1;
+        let mut dots = 0;
+        while is_connector(end) && is_word(end + 1) {
+            dots += 1;
+            end += 2;
+        }
+        if dots == 0 || !TLDS.contains(&tokens[end - 1].text.as_str()) {
+            continue;
+        }
+        // Local part: word (connector word)*, or back to a cue like "email is".
+        let mut start = at - 1;
+        while start >= 2 && is_connector(start - 1) && is_word(start - 2) {
+            start -= 2;
+        }
+        let cue = (start.saturating_sub(4)..start).rev().find(|&i| matches!(tokens[i].text.as_str(), "email" | "e-mail" | "mail" | "address" | "is"));
+        if let Some(c) = cue {
+            start = c + 1;
+            while start < at - 1 && matches!(tokens[start].text.as_str(), "is" | "address" | "it's" | "its") {
+                start += 1;
+            }
+        }
+        let value: String = tokens[start..end]
+            .iter()
+            .map(|t| match t.text.as_str() {
+                "dot" | "period" => ".".to_string(),
+                "at" => "@".to_string(),
+                "underscore" => "_".to_string(),
+                "dash" | "hyphen" => "-".to_string(),
+                w => w.to_string(),
+            })
+            .collect();
+        out.push(Detection { kind: FindingKind::Email, first: start, last: end, confidence: 0.9, normalized: value });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checksums() {
+        assert!(luhn("4532015112830366"));
+        assert!(!luhn("4532015112830367"));
+        assert!(aba("011000015"));
+        assert!(ssn_valid("123456789"));
+        assert!(!ssn_valid("666123456") && !ssn_valid("900123456") && !ssn_valid("123006789") && !ssn_valid("123450000"));
+    }
+}

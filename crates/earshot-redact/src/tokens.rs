@@ -1,0 +1,347 @@
+//! Tokenisation and spoken-number normalisation, keeping every token's character span.
+
+/// One token of an utterance, with its span in characters of the original text.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Token {
+    /// Lower-cased text (letters, digits, or a single punctuation character).
+    pub text: String,
+    /// First character.
+    pub start: usize,
+    /// One past the last character.
+    pub end: usize,
+    /// Which line of the conversation window it came from.
+    pub line: usize,
+    pub class: Class,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Class {
+    Word,
+    Digits,
+    Punct,
+}
+
+/// Splits `text` into words, digit runs and punctuation (spaces are dropped).
+pub(crate) fn tokenize(text: &str, line: usize) -> Vec<Token> {
+    let mut out: Vec<Token> = Vec::new();
+    for (i, c) in text.chars().enumerate() {
+        let class = if c.is_ascii_digit() {
+            Class::Digits
+        } else if c.is_alphabetic() || (c == '\'' && out.last().is_some_and(|t| t.class == Class::Word && t.end == i)) {
+            Class::Word
+        } else if c.is_whitespace() {
+            continue;
+        } else {
+            Class::Punct
+        };
+        match out.last_mut() {
+            Some(t) if t.class == class && class != Class::Punct && t.end == i => {
+                t.text.extend(c.to_lowercase());
+                t.end = i + 1;
+            }
+            _ => out.push(Token { text: c.to_lowercase().collect(), start: i, end: i + 1, line, class }),
+        }
+    }
+    out
+}
+
+/// Value of a single-digit word; `oh`/`o` only count when `zero_words` is set (next to other digits).
+pub(crate) fn unit(word: &str) -> Option<u32> {
+    Some(match word {
+        "zero" | "nought" | "naught" => 0,
+        "one" => 1,
+        "two" => 2,
+        "three" => 3,
+        "four" => 4,
+        "five" => 5,
+        "six" => 6,
+        "seven" => 7,
+        "eight" => 8,
+        "nine" | "niner" => 9,
+        _ => return None,
+    })
+}
+
+pub(crate) fn is_oh(word: &str) -> bool {
+    matches!(word, "oh" | "o")
+}
+
+pub(crate) fn teen(word: &str) -> Option<u32> {
+    Some(match word {
+        "ten" => 10,
+        "eleven" => 11,
+        "twelve" => 12,
+        "thirteen" => 13,
+        "fourteen" => 14,
+        "fifteen" => 15,
+        "sixteen" => 16,
+        "seventeen" => 17,
+        "eighteen" => 18,
+        "nineteen" => 19,
+        _ => return None,
+    })
+}
+
+pub(crate) fn tens(word: &str) -> Option<u32> {
+    Some(match word {
+        "twenty" => 20,
+        "thirty" => 30,
+        "forty" | "fourty" => 40,
+        "fifty" => 50,
+        "sixty" => 60,
+        "seventy" => 70,
+        "eighty" => 80,
+        "ninety" => 90,
+        _ => return None,
+    })
+}
+
+/// Is this token a number on its own (digits or a number word, not counting `oh`/`double`)?
+pub(crate) fn is_number_word(t: &Token) -> bool {
+    t.class == Class::Digits
+        || unit(&t.text).is_some()
+        || teen(&t.text).is_some()
+        || tens(&t.text).is_some()
+        || matches!(t.text.as_str(), "hundred" | "thousand")
+}
+
+/// Words that may sit between the digits of one spoken number.
+pub(crate) fn is_filler(t: &Token) -> bool {
+    match t.class {
+        Class::Punct => matches!(t.text.as_str(), "," | "-" | "." | "/" | "–" | "—" | "…" | ":" | "(" | ")" | "+"),
+        Class::Word => matches!(t.text.as_str(), "dash" | "hyphen" | "uh" | "um" | "er" | "erm" | "hmm" | "space" | "slash"),
+        Class::Digits => false,
+    }
+}
+
+/// A run of digits spoken or written as one number, possibly across fillers and line breaks.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct DigitRun {
+    /// The normalised digits.
+    pub digits: String,
+    /// Index of the first and one past the last token of the run.
+    pub first: usize,
+    pub last: usize,
+    /// Digits per spoken/written group (e.g. [3, 2, 4] for an SSN said in groups).
+    pub groups: Vec<usize>,
+    /// True when a `/` separated two groups (a written date or expiry).
+    pub slashed: bool,
+}
+
+/// Finds every digit run in `tokens`.
+pub(crate) fn digit_runs(tokens: &[Token]) -> Vec<DigitRun> {
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if !starts_number(tokens, i) {
+            i += 1;
+            continue;
+        }
+        let mut run = DigitRun { digits: String::new(), first: i, last: i, groups: Vec::new(), slashed: false };
+        let mut j = i;
+        loop {
+            let (digits, next) = read_group(tokens, j);
+            if digits.is_empty() {
+                break;
+            }
+            run.groups.push(digits.len());
+            run.digits.push_str(&digits);
+            run.last = next;
+            // Skip fillers; continue only if another number follows.
+            let mut k = next;
+            let mut slash = false;
+            while k < tokens.len() && is_filler(&tokens[k]) {
+                slash |= tokens[k].text == "/" || tokens[k].text == "slash";
+                k += 1;
+            }
+            if k < tokens.len() && starts_number(tokens, k) {
+                run.slashed |= slash;
+                j = k;
+            } else {
+                break;
+            }
+        }
+        i = run.last.max(i + 1);
+        runs.push(run);
+    }
+    runs
+}
+
+fn starts_number(tokens: &[Token], i: usize) -> bool {
+    let t = &tokens[i];
+    if is_number_word(t) && !matches!(t.text.as_str(), "hundred" | "thousand") {
+        return true;
+    }
+    let next_is_number = || {
+        tokens.get(i + 1).is_some_and(|n| is_number_word(n) || is_oh(&n.text))
+    };
+    let prev_is_number = || i > 0 && (is_number_word(&tokens[i - 1]) || is_oh(&tokens[i - 1].text));
+    if ordinal(&t.text).is_some() || tens(&t.text).is_some() {
+        // "March fourth", "June twenty first": a day after a month name.
+        return i > 0 && month(&tokens[i - 1].text).is_some();
+    }
+    if is_oh(&t.text) {
+        return next_is_number() || prev_is_number();
+    }
+    if matches!(t.text.as_str(), "double" | "triple") {
+        return tokens.get(i + 1).is_some_and(|n| unit(&n.text).is_some() || is_oh(&n.text));
+    }
+    false
+}
+
+/// Reads one spoken group starting at token `i`: returns its digits and the index after it.
+fn read_group(tokens: &[Token], i: usize) -> (String, usize) {
+    let word = |k: usize| tokens.get(k).map(|t| t.text.as_str()).unwrap_or("");
+    let t = &tokens[i];
+    if t.class == Class::Digits {
+        // "4532" or a written "500 thousand" (kept as digits: read-outs concatenate).
+        return (t.text.clone(), i + 1);
+    }
+    let w = t.text.as_str();
+    if w == "double" || w == "triple" {
+        let n = if w == "double" { 2 } else { 3 };
+        let d = if is_oh(word(i + 1)) { 0 } else { unit(word(i + 1)).unwrap_or(0) };
+        return (d.to_string().repeat(n), i + 2);
+    }
+    if is_oh(w) {
+        return ("0".into(), i + 1);
+    }
+    // A small cardinal: [unit|teen|tens [unit]] [hundred [and] [tens [unit] | teen | unit]] [thousand ...]
+    let mut k = i;
+    let mut value = small(tokens, &mut k);
+    let Some(mut v) = value.take() else { return (String::new(), i) };
+    if word(k) == "hundred" {
+        k += 1;
+        if word(k) == "and" && small_at(tokens, k + 1) {
+            k += 1;
+        }
+        let rest = small(tokens, &mut k).unwrap_or(0);
+        v = v * 100 + rest;
+    }
+    if word(k) == "thousand" {
+        k += 1;
+        if word(k) == "and" && small_at(tokens, k + 1) {
+            k += 1;
+        }
+        let mut rest = 0;
+        let save = k;
+        if let Some(r) = small(tokens, &mut k) {
+            rest = r;
+            if word(k) == "hundred" {
+                k += 1;
+                if word(k) == "and" && small_at(tokens, k + 1) {
+                    k += 1;
+                }
+                rest = rest * 100 + small(tokens, &mut k).unwrap_or(0);
+            }
+        } else {
+            k = save;
+        }
+        v = v * 1000 + rest;
+    }
+    (v.to_string(), k)
+}
+
+fn small_at(tokens: &[Token], k: usize) -> bool {
+    let mut kk = k;
+    small(tokens, &mut kk).is_some()
+}
+
+/// Month number of a month name.
+pub(crate) fn month(word: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] =
+        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+    const SHORT: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    MONTHS.iter().chain(SHORT.iter()).position(|m| *m == word).map(|p| (p % 12) as u32 + 1)
+}
+
+/// Ordinal day words ("fourth", "twenty first") as numbers.
+pub(crate) fn ordinal(word: &str) -> Option<u32> {
+    Some(match word {
+        "first" => 1,
+        "second" => 2,
+        "third" => 3,
+        "fourth" => 4,
+        "fifth" => 5,
+        "sixth" => 6,
+        "seventh" => 7,
+        "eighth" => 8,
+        "ninth" => 9,
+        "tenth" => 10,
+        "eleventh" => 11,
+        "twelfth" => 12,
+        "thirteenth" => 13,
+        "fourteenth" => 14,
+        "fifteenth" => 15,
+        "sixteenth" => 16,
+        "seventeenth" => 17,
+        "eighteenth" => 18,
+        "nineteenth" => 19,
+        "twentieth" => 20,
+        "thirtieth" => 30,
+        _ => return None,
+    })
+}
+
+/// unit | teen | tens [unit] | ordinal | tens ordinal; advances `k`.
+fn small(tokens: &[Token], k: &mut usize) -> Option<u32> {
+    let w = tokens.get(*k)?.text.as_str();
+    if let Some(o) = ordinal(w) {
+        *k += 1;
+        return Some(o);
+    }
+    if let Some(u) = unit(w) {
+        *k += 1;
+        return Some(u);
+    }
+    if let Some(t) = teen(w) {
+        *k += 1;
+        return Some(t);
+    }
+    if let Some(t) = tens(w) {
+        *k += 1;
+        if let Some(u) = tokens.get(*k).and_then(|n| unit(&n.text).or_else(|| ordinal(&n.text).filter(|o| *o < 10))).filter(|u| *u > 0) {
+            *k += 1;
+            return Some(t + u);
+        }
+        return Some(t);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runs(text: &str) -> Vec<String> {
+        digit_runs(&tokenize(text, 0)).into_iter().map(|r| r.digits).collect()
+    }
+
+    #[test]
+    fn spoken_digits_become_digits() {
+        assert_eq!(runs("four five three two"), vec!["4532"]);
+        assert_eq!(runs("oh nine twenty eight"), vec!["0928"]);
+        assert_eq!(runs("double five triple one"), vec!["55111"]);
+        assert_eq!(runs("4532 seven seven one eight"), vec!["45327718"]);
+        assert_eq!(runs("nineteen eighty one"), vec!["1981"]);
+        assert_eq!(runs("two thousand and five"), vec!["2005"]);
+    }
+
+    #[test]
+    fn a_digit_readout_is_not_arithmetic() {
+        // "three, four, 500" is 3-4-500, not thirty-two thousand.
+        assert_eq!(runs("three, four, 500"), vec!["34500"]);
+    }
+
+    #[test]
+    fn oh_is_zero_only_next_to_digits() {
+        assert!(runs("Oh that is great").is_empty());
+        assert_eq!(runs("one oh one"), vec!["101"]);
+    }
+
+    #[test]
+    fn words_between_numbers_split_runs() {
+        assert_eq!(runs("I called 3 times in 2 days"), vec!["3", "2"]);
+        assert_eq!(runs("4532-0151-1283-0366"), vec!["4532015112830366"]);
+    }
+}
