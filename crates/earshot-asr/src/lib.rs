@@ -6,7 +6,6 @@
 //! whisper.cpp's debug output can contain decoded text.
 
 use std::path::Path;
-use std::sync::Once;
 use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperState};
 
 /// Errors from loading or running the recogniser.
@@ -64,12 +63,10 @@ pub struct Transcriber {
     multilingual: bool,
 }
 
-static LOGGING: Once = Once::new();
-
 impl Transcriber {
     /// Loads the ggml model at `model`.
     pub fn new(model: &Path, options: AsrOptions) -> Result<Transcriber, AsrError> {
-        LOGGING.call_once(whisper_rs::install_logging_hooks);
+        whisper_rs::install_logging_hooks();
         let load = |reason: String| AsrError::Load { path: model.display().to_string(), reason };
         let path = model.to_str().ok_or_else(|| load("path is not UTF-8".into()))?;
         let mut params = WhisperContextParameters::default();

@@ -57,6 +57,8 @@ pub struct VoiceActivityDetector {
 impl VoiceActivityDetector {
     /// Loads the ggml Silero model at `model`.
     pub fn new(model: &Path, threads: usize, options: VadOptions) -> Result<Self, AudioError> {
+        // Route whisper.cpp's logging into `tracing` before it prints anything (idempotent).
+        whisper_rs::install_logging_hooks();
         let mut params = WhisperVadContextParams::new();
         params.set_n_threads(threads.max(1) as i32);
         params.set_use_gpu(false);

@@ -1,0 +1,232 @@
+//! The offline call pipeline.
+//!
+//! A file is decoded and split into per-speaker 16 kHz tracks; Silero VAD finds each track's
+//! speech; the segments of both speakers are transcribed in time order; each transcript goes
+//! through the conversation-aware redactor *before* anything else sees it; sentiment is scored on
+//! the redacted text; finalized [`Utterance`]s are handed to the caller as they are produced,
+//! followed by a [`CallEnd`] with the call's sentiment trend.
+
+use earshot_asr::{AsrError, AsrOptions, Transcriber};
+use earshot_audio::{AudioError, CallAudio, CallerChannel, SpeechSegment, VadOptions, VoiceActivityDetector};
+use earshot_core::{Speaker, SentimentTrend, Utterance};
+use earshot_models::{ModelError, ModelStore};
+use earshot_redact::{Redaction, Redactor};
+use earshot_sentiment::{call_trend, LexiconEngine, SentimentEngine};
+use std::collections::VecDeque;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// Whisper models the pipeline can run.
+pub const ASR_MODELS: &[&str] = &["tiny.en", "base"];
+
+/// What can stop an analysis.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    /// A model is missing, damaged or unknown.
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    /// The audio could not be read or segmented.
+    #[error(transparent)]
+    Audio(#[from] AudioError),
+    /// Speech recognition failed.
+    #[error(transparent)]
+    Asr(#[from] AsrError),
+    /// The options name something that does not exist.
+    #[error("{0}")]
+    Options(String),
+}
+
+/// How to analyze.
+#[derive(Debug, Clone)]
+pub struct AnalyzerOptions {
+    /// Whisper model name (`tiny.en` or `base`).
+    pub model: String,
+    /// Threads for whisper and the VAD.
+    pub threads: usize,
+    /// Which stereo channel is the caller.
+    pub caller_channel: CallerChannel,
+    /// Speech segmentation tuning.
+    pub vad: VadOptions,
+}
+
+impl Default for AnalyzerOptions {
+    fn default() -> Self {
+        AnalyzerOptions {
+            model: "tiny.en".into(),
+            threads: earshot_asr::default_threads(),
+            caller_channel: CallerChannel::Left,
+            vad: VadOptions::default(),
+        }
+    }
+}
+
+/// Progress through the call's speech.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    /// Milliseconds of speech transcribed so far.
+    pub done_ms: u64,
+    /// Milliseconds of speech in the call.
+    pub total_ms: u64,
+}
+
+/// The last record of a call.
+#[derive(Debug, Clone)]
+pub struct CallEnd {
+    /// Duration of the recording.
+    pub duration_ms: u64,
+    /// Quarter means and direction of the call's sentiment.
+    pub sentiment_trend: SentimentTrend,
+    /// Which sentiment engine produced the scores.
+    pub sentiment_engine: &'static str,
+    /// Number of utterances.
+    pub utterances: usize,
+}
+
+/// What the pipeline reports, in order.
+#[derive(Debug, Clone)]
+pub enum PipelineEvent {
+    /// Transcription moved on.
+    Progress(Progress),
+    /// A finalized, redacted utterance.
+    Utterance(Utterance),
+    /// The call is done.
+    CallEnd(CallEnd),
+}
+
+/// Wall time spent per stage, for benchmarks.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StageTimes {
+    /// Decoding and resampling.
+    pub decode: Duration,
+    /// Voice activity detection.
+    pub vad: Duration,
+    /// Whisper.
+    pub asr: Duration,
+    /// Sensitive-data detection and redaction.
+    pub redact: Duration,
+    /// Sentiment scoring.
+    pub sentiment: Duration,
+}
+
+/// Loaded models, ready to analyze calls one after another.
+pub struct Analyzer {
+    vad: VoiceActivityDetector,
+    asr: Transcriber,
+    sentiment: Box<dyn SentimentEngine>,
+    options: AnalyzerOptions,
+    times: StageTimes,
+}
+
+struct Pending {
+    speaker: Speaker,
+    start_ms: u64,
+    end_ms: u64,
+}
+
+impl Analyzer {
+    /// Loads the models named by `options` from `store`.
+    pub fn new(store: &ModelStore, options: AnalyzerOptions) -> Result<Analyzer, PipelineError> {
+        if !ASR_MODELS.contains(&options.model.as_str()) {
+            return Err(PipelineError::Options(format!(
+                "unknown model '{}': choose one of {}",
+                options.model,
+                ASR_MODELS.join(", ")
+            )));
+        }
+        let asr_path = store.locate(&options.model)?;
+        let vad_path = store.locate("silero-vad")?;
+        let vad = VoiceActivityDetector::new(&vad_path, options.threads, options.vad)?;
+        let asr = Transcriber::new(&asr_path, AsrOptions { threads: options.threads, language: Some("en".into()) })?;
+        Ok(Analyzer { vad, asr, sentiment: Box::new(LexiconEngine::new()), options, times: StageTimes::default() })
+    }
+
+    /// The options in force.
+    pub fn options(&self) -> &AnalyzerOptions {
+        &self.options
+    }
+
+    /// Time spent per stage since the analyzer was created.
+    pub fn stage_times(&self) -> StageTimes {
+        self.times
+    }
+
+    /// Reads and analyzes an audio file.
+    pub fn analyze_file(&mut self, path: &Path, on_event: impl FnMut(PipelineEvent)) -> Result<CallEnd, PipelineError> {
+        let started = Instant::now();
+        let audio = CallAudio::from_file(path, self.options.caller_channel)?;
+        self.times.decode += started.elapsed();
+        self.analyze(&audio, on_event)
+    }
+
+    /// Analyzes decoded call audio, reporting utterances in time order as they are final.
+    pub fn analyze(&mut self, audio: &CallAudio, mut on_event: impl FnMut(PipelineEvent)) -> Result<CallEnd, PipelineError> {
+        let started = Instant::now();
+        let mut segments: Vec<(usize, SpeechSegment)> = Vec::new();
+        for (i, track) in audio.tracks.iter().enumerate() {
+            segments.extend(self.vad.segments(&track.samples)?.into_iter().map(|s| (i, s)));
+        }
+        segments.sort_by_key(|(i, s)| (s.start, *i));
+        self.times.vad += started.elapsed();
+        tracing::info!(segments = segments.len(), duration_ms = audio.duration_ms, "speech segments found");
+
+        let total_ms = segments.iter().map(|(_, s)| s.end_ms() - s.start_ms()).sum();
+        let mut progress = Progress { done_ms: 0, total_ms };
+        on_event(PipelineEvent::Progress(progress));
+
+        let mut redactor = Redactor::new();
+        let mut pending: VecDeque<Pending> = VecDeque::new();
+        let mut scored: Vec<(u64, f32)> = Vec::new();
+        for (track, seg) in segments {
+            let t = &audio.tracks[track];
+            let asr_started = Instant::now();
+            let pieces = self.asr.transcribe(&t.samples[seg.start..seg.end], None)?;
+            self.times.asr += asr_started.elapsed();
+            progress.done_ms += seg.end_ms() - seg.start_ms();
+            on_event(PipelineEvent::Progress(progress));
+            let text = pieces.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join(" ");
+            if text.trim().is_empty() {
+                continue;
+            }
+            pending.push_back(Pending { speaker: t.speaker, start_ms: seg.start_ms(), end_ms: seg.end_ms() });
+            let redact_started = Instant::now();
+            let done = redactor.push(t.speaker, &text);
+            self.times.redact += redact_started.elapsed();
+            self.emit(done, &mut pending, &mut scored, &mut on_event);
+        }
+        let done = redactor.finish();
+        self.emit(done, &mut pending, &mut scored, &mut on_event);
+
+        let end = CallEnd {
+            duration_ms: audio.duration_ms,
+            sentiment_trend: call_trend(&scored, audio.duration_ms),
+            sentiment_engine: self.sentiment.name(),
+            utterances: scored.len(),
+        };
+        on_event(PipelineEvent::CallEnd(end.clone()));
+        Ok(end)
+    }
+
+    fn emit(
+        &mut self,
+        done: Vec<Redaction>,
+        pending: &mut VecDeque<Pending>,
+        scored: &mut Vec<(u64, f32)>,
+        on_event: &mut impl FnMut(PipelineEvent),
+    ) {
+        for r in done {
+            let meta = pending.pop_front().expect("the redactor returns lines in the order they were pushed");
+            let started = Instant::now();
+            let sentiment = self.sentiment.score(&r.text);
+            self.times.sentiment += started.elapsed();
+            scored.push((meta.start_ms, sentiment.score));
+            on_event(PipelineEvent::Utterance(Utterance {
+                speaker: meta.speaker,
+                start_ms: meta.start_ms,
+                end_ms: meta.end_ms,
+                text: r.text,
+                sentiment,
+                findings: r.findings.iter().map(|f| f.span()).collect(),
+            }));
+        }
+    }
+}
