@@ -68,12 +68,13 @@ fn main() {
     }
 }
 
-/// Logs go to stderr, `warn` unless RUST_LOG says otherwise. whisper.cpp's own messages are capped
-/// at `warn`: its debug output can contain decoded (unredacted) text.
+/// Logs go to stderr, `warn` unless RUST_LOG says otherwise (the decoders' own complaints about a
+/// file that is not audio are left out by default: the error line says it). whisper.cpp's messages
+/// are capped at `warn` whatever RUST_LOG says: its debug output can contain decoded text.
 fn init_logging() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("warn"))
+        .unwrap_or_else(|_| EnvFilter::new("warn,symphonia=off"))
         .add_directive("whisper_rs=warn".parse().expect("static directive"));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
 }
