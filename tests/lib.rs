@@ -10,8 +10,12 @@ pub fn analyze_script(script: &[Turn], model: &str) -> (Vec<Utterance>, CallEnd)
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("call.wav");
     render(script, &path).expect("espeak-ng and sox (cargo xtask setup)");
-    let opts = AnalyzerOptions { model: model.to_string(), ..Default::default() };
-    let mut analyzer = Analyzer::new(&ModelStore::from_env(), opts).expect("models (cargo xtask setup)");
+    let opts = AnalyzerOptions {
+        model: model.to_string(),
+        ..Default::default()
+    };
+    let mut analyzer =
+        Analyzer::new(&ModelStore::from_env(), opts).expect("models (cargo xtask setup)");
     let mut utterances = Vec::new();
     let end = analyzer
         .analyze_file(&path, |e| {

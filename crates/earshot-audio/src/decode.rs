@@ -22,18 +22,32 @@ pub struct DecodedAudio {
 /// Decodes the first audio track of `path`.
 pub fn decode_file(path: &Path) -> Result<DecodedAudio, AudioError> {
     let name = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|e| AudioError::Open { path: name.clone(), reason: e.to_string() })?;
+    let file = std::fs::File::open(path).map_err(|e| AudioError::Open {
+        path: name.clone(),
+        reason: e.to_string(),
+    })?;
     if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
-        return Err(AudioError::Open { path: name, reason: "it is a directory".into() });
+        return Err(AudioError::Open {
+            path: name,
+            reason: "it is a directory".into(),
+        });
     }
-    let not_audio = |reason: String| AudioError::NotAudio { path: name.clone(), reason };
+    let not_audio = |reason: String| AudioError::NotAudio {
+        path: name.clone(),
+        reason,
+    };
     let stream = MediaSourceStream::new(Box::new(file), Default::default());
     let mut hint = Hint::new();
     if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
         hint.with_extension(ext);
     }
     let probed = symphonia::default::get_probe()
-        .format(&hint, stream, &FormatOptions::default(), &MetadataOptions::default())
+        .format(
+            &hint,
+            stream,
+            &FormatOptions::default(),
+            &MetadataOptions::default(),
+        )
         .map_err(|e| not_audio(e.to_string()))?;
     let mut format = probed.format;
     let track = format
@@ -51,7 +65,9 @@ pub fn decode_file(path: &Path) -> Result<DecodedAudio, AudioError> {
     loop {
         let packet = match format.next_packet() {
             Ok(p) => p,
-            Err(SymphoniaError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
+            Err(SymphoniaError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                break
+            }
             Err(SymphoniaError::ResetRequired) => break,
             Err(e) => return Err(not_audio(e.to_string())),
         };
@@ -86,5 +102,8 @@ pub fn decode_file(path: &Path) -> Result<DecodedAudio, AudioError> {
     if sample_rate == 0 || channels.is_empty() || channels[0].is_empty() {
         return Err(AudioError::Empty { path: name });
     }
-    Ok(DecodedAudio { sample_rate, channels })
+    Ok(DecodedAudio {
+        sample_rate,
+        channels,
+    })
 }

@@ -97,23 +97,42 @@ impl CallAudio {
     }
 
     /// Maps decoded channels to speakers and resamples them to 16 kHz.
-    pub fn from_decoded(decoded: DecodedAudio, caller: CallerChannel, name: &str) -> Result<CallAudio, AudioError> {
+    pub fn from_decoded(
+        decoded: DecodedAudio,
+        caller: CallerChannel,
+        name: &str,
+    ) -> Result<CallAudio, AudioError> {
         let frames = decoded.channels.first().map_or(0, Vec::len);
         if frames == 0 {
-            return Err(AudioError::Empty { path: name.to_string() });
+            return Err(AudioError::Empty {
+                path: name.to_string(),
+            });
         }
         let speakers: Vec<Speaker> = match (decoded.channels.len(), caller) {
             (1, _) => vec![Speaker::Unknown],
             (2, CallerChannel::Left) => vec![Speaker::Caller, Speaker::Agent],
             (2, CallerChannel::Right) => vec![Speaker::Agent, Speaker::Caller],
-            (n, _) => return Err(AudioError::ChannelCount { path: name.to_string(), channels: n }),
+            (n, _) => {
+                return Err(AudioError::ChannelCount {
+                    path: name.to_string(),
+                    channels: n,
+                })
+            }
         };
         let duration_ms = frames as u64 * 1000 / decoded.sample_rate as u64;
         let tracks = speakers
             .into_iter()
             .zip(decoded.channels)
-            .map(|(speaker, ch)| Ok(SpeakerTrack { speaker, samples: resample(&ch, decoded.sample_rate, SAMPLE_RATE)? }))
+            .map(|(speaker, ch)| {
+                Ok(SpeakerTrack {
+                    speaker,
+                    samples: resample(&ch, decoded.sample_rate, SAMPLE_RATE)?,
+                })
+            })
             .collect::<Result<_, AudioError>>()?;
-        Ok(CallAudio { tracks, duration_ms })
+        Ok(CallAudio {
+            tracks,
+            duration_ms,
+        })
     }
 }

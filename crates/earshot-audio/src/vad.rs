@@ -44,7 +44,13 @@ pub struct VadOptions {
 
 impl Default for VadOptions {
     fn default() -> Self {
-        VadOptions { threshold: 0.5, min_speech_ms: 250, min_silence_ms: 500, max_speech_s: 20.0, pad_ms: 120 }
+        VadOptions {
+            threshold: 0.5,
+            min_speech_ms: 250,
+            min_silence_ms: 500,
+            max_speech_s: 20.0,
+            pad_ms: 120,
+        }
     }
 }
 
@@ -62,9 +68,12 @@ impl VoiceActivityDetector {
         let mut params = WhisperVadContextParams::new();
         params.set_n_threads(threads.max(1) as i32);
         params.set_use_gpu(false);
-        let path = model.to_str().ok_or_else(|| AudioError::Vad("model path is not UTF-8".into()))?;
-        let ctx = WhisperVadContext::new(path, params)
-            .map_err(|e| AudioError::Vad(format!("cannot load VAD model {}: {e}", model.display())))?;
+        let path = model
+            .to_str()
+            .ok_or_else(|| AudioError::Vad("model path is not UTF-8".into()))?;
+        let ctx = WhisperVadContext::new(path, params).map_err(|e| {
+            AudioError::Vad(format!("cannot load VAD model {}: {e}", model.display()))
+        })?;
         Ok(VoiceActivityDetector { ctx, options })
     }
 
@@ -80,11 +89,19 @@ impl VoiceActivityDetector {
         params.set_min_silence_duration(o.min_silence_ms as i32);
         params.set_max_speech_duration(o.max_speech_s);
         params.set_speech_pad(o.pad_ms as i32);
-        let segments = self.ctx.segments_from_samples(params, samples).map_err(|e| AudioError::Vad(e.to_string()))?;
+        let segments = self
+            .ctx
+            .segments_from_samples(params, samples)
+            .map_err(|e| AudioError::Vad(e.to_string()))?;
         // whisper.cpp reports segment bounds in centiseconds.
-        let to_sample = |cs: f32| ((cs.max(0.0) as f64 * SAMPLE_RATE as f64 / 100.0) as usize).min(samples.len());
+        let to_sample = |cs: f32| {
+            ((cs.max(0.0) as f64 * SAMPLE_RATE as f64 / 100.0) as usize).min(samples.len())
+        };
         Ok(segments
-            .map(|s| SpeechSegment { start: to_sample(s.start), end: to_sample(s.end) })
+            .map(|s| SpeechSegment {
+                start: to_sample(s.start),
+                end: to_sample(s.end),
+            })
             .filter(|s| s.end > s.start)
             .collect())
     }

@@ -18,11 +18,17 @@ pub struct Turn {
 impl Turn {
     /// A caller turn.
     pub fn caller(text: &str) -> Turn {
-        Turn { speaker: Speaker::Caller, text: text.to_string() }
+        Turn {
+            speaker: Speaker::Caller,
+            text: text.to_string(),
+        }
     }
     /// An agent turn.
     pub fn agent(text: &str) -> Turn {
-        Turn { speaker: Speaker::Agent, text: text.to_string() }
+        Turn {
+            speaker: Speaker::Agent,
+            text: text.to_string(),
+        }
     }
 }
 
@@ -39,7 +45,11 @@ pub struct RenderOptions {
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        RenderOptions { gap_ms: 700, words_per_minute: 150, caller_on_right: false }
+        RenderOptions {
+            gap_ms: 700,
+            words_per_minute: 150,
+            caller_on_right: false,
+        }
     }
 }
 
@@ -93,15 +103,25 @@ pub fn render(script: &[Turn], out: &Path) -> Result<Vec<RenderedTurn>, CallgenE
 }
 
 fn tool(name: &'static str, cmd: &mut Command) -> Result<(), CallgenError> {
-    let output = cmd.output().map_err(|e| CallgenError::Tool { tool: name, detail: e.to_string() })?;
+    let output = cmd.output().map_err(|e| CallgenError::Tool {
+        tool: name,
+        detail: e.to_string(),
+    })?;
     if !output.status.success() {
-        return Err(CallgenError::Tool { tool: name, detail: String::from_utf8_lossy(&output.stderr).trim().to_string() });
+        return Err(CallgenError::Tool {
+            tool: name,
+            detail: String::from_utf8_lossy(&output.stderr).trim().to_string(),
+        });
     }
     Ok(())
 }
 
 /// Renders `script` to a stereo WAV at `out`.
-pub fn render_with(script: &[Turn], out: &Path, opts: &RenderOptions) -> Result<Vec<RenderedTurn>, CallgenError> {
+pub fn render_with(
+    script: &[Turn],
+    out: &Path,
+    opts: &RenderOptions,
+) -> Result<Vec<RenderedTurn>, CallgenError> {
     let tmp = tempfile::tempdir()?;
     let mut rate = 0u32;
     let mut caller: Vec<i16> = Vec::new();
@@ -110,25 +130,49 @@ pub fn render_with(script: &[Turn], out: &Path, opts: &RenderOptions) -> Result<
     let mut rendered = Vec::new();
     for (i, turn) in script.iter().enumerate() {
         let wav = tmp.path().join(format!("turn{i}.wav"));
-        let voice = if turn.speaker == Speaker::Agent { "en-gb" } else { "en-us" };
+        let voice = if turn.speaker == Speaker::Agent {
+            "en-gb"
+        } else {
+            "en-us"
+        };
         tool(
             "espeak-ng",
-            Command::new("espeak-ng").args(["-v", voice, "-s", &opts.words_per_minute.to_string(), "-w"]).arg(&wav).arg(&turn.text),
+            Command::new("espeak-ng")
+                .args(["-v", voice, "-s", &opts.words_per_minute.to_string(), "-w"])
+                .arg(&wav)
+                .arg(&turn.text),
         )?;
         let mut reader = hound::WavReader::open(&wav)?;
         rate = reader.spec().sample_rate;
         let samples: Vec<i16> = reader.samples::<i16>().collect::<Result<_, _>>()?;
-        let track = if turn.speaker == Speaker::Agent { &mut agent } else { &mut caller };
+        let track = if turn.speaker == Speaker::Agent {
+            &mut agent
+        } else {
+            &mut caller
+        };
         track.resize(cursor, 0);
         track.extend_from_slice(&samples);
         let ms = |n: usize| (n as u64 * 1000) / rate as u64;
-        rendered.push(RenderedTurn { turn: turn.clone(), start_ms: ms(cursor), end_ms: ms(cursor + samples.len()) });
+        rendered.push(RenderedTurn {
+            turn: turn.clone(),
+            start_ms: ms(cursor),
+            end_ms: ms(cursor + samples.len()),
+        });
         cursor += samples.len() + (rate as usize * opts.gap_ms as usize) / 1000;
     }
     caller.resize(cursor, 0);
     agent.resize(cursor, 0);
-    let spec = hound::WavSpec { channels: 1, sample_rate: rate.max(8000), bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
-    let (left, right) = if opts.caller_on_right { (&agent, &caller) } else { (&caller, &agent) };
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: rate.max(8000),
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let (left, right) = if opts.caller_on_right {
+        (&agent, &caller)
+    } else {
+        (&caller, &agent)
+    };
     for (name, track) in [("left.wav", left), ("right.wav", right)] {
         let mut w = hound::WavWriter::create(tmp.path().join(name), spec)?;
         for s in track {
@@ -136,6 +180,13 @@ pub fn render_with(script: &[Turn], out: &Path, opts: &RenderOptions) -> Result<
         }
         w.finalize()?;
     }
-    tool("sox", Command::new("sox").arg("-M").arg(tmp.path().join("left.wav")).arg(tmp.path().join("right.wav")).arg(out))?;
+    tool(
+        "sox",
+        Command::new("sox")
+            .arg("-M")
+            .arg(tmp.path().join("left.wav"))
+            .arg(tmp.path().join("right.wav"))
+            .arg(out),
+    )?;
     Ok(rendered)
 }

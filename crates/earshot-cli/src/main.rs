@@ -16,7 +16,11 @@ use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "earshot", version, about = "On-device agent assist: transcribe, score and redact calls")]
+#[command(
+    name = "earshot",
+    version,
+    about = "On-device agent assist: transcribe, score and redact calls"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -59,7 +63,13 @@ fn main() {
     init_logging();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Analyze { file, model, json, caller_channel, threads } => analyze(file, model, json, caller_channel, threads),
+        Command::Analyze {
+            file,
+            model,
+            json,
+            caller_channel,
+            threads,
+        } => analyze(file, model, json, caller_channel, threads),
         Command::Redact { .. } => redact_jsonl(),
     };
     if let Err(e) = result {
@@ -76,10 +86,20 @@ fn init_logging() {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("warn,symphonia=off"))
         .add_directive("whisper_rs=warn".parse().expect("static directive"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
 }
 
-fn analyze(file: PathBuf, model: String, json: bool, channel: Channel, threads: Option<usize>) -> Result<()> {
+fn analyze(
+    file: PathBuf,
+    model: String,
+    json: bool,
+    channel: Channel,
+    threads: Option<usize>,
+) -> Result<()> {
     let mut options = AnalyzerOptions {
         model,
         caller_channel: match channel {
@@ -98,8 +118,10 @@ fn analyze(file: PathBuf, model: String, json: bool, channel: Channel, threads: 
 
     let bar = ProgressBar::new(0);
     bar.set_style(
-        ProgressStyle::with_template("{spinner} {bar:30} {percent:>3}% of speech  ETA {eta}  {msg}")
-            .expect("static template"),
+        ProgressStyle::with_template(
+            "{spinner} {bar:30} {percent:>3}% of speech  ETA {eta}  {msg}",
+        )
+        .expect("static template"),
     );
     let stdout = std::io::stdout();
     let mut write_error: Option<std::io::Error> = None;
@@ -172,8 +194,12 @@ fn call_end_line(end: &CallEnd, json: bool) -> String {
         })
         .to_string()
     } else {
-        let quarters: Vec<String> =
-            end.sentiment_trend.quarters.iter().map(|q| q.map_or("  -  ".into(), |v| format!("{v:+.2}"))).collect();
+        let quarters: Vec<String> = end
+            .sentiment_trend
+            .quarters
+            .iter()
+            .map(|q| q.map_or("  -  ".into(), |v| format!("{v:+.2}")))
+            .collect();
         format!(
             "-- call ended at {}: {} utterances, sentiment trend {:?} (quarters {}; engine {})",
             format_timestamp(end.duration_ms),
@@ -227,7 +253,10 @@ fn redact_jsonl() -> Result<()> {
             continue;
         }
         let input: InputLine = serde_json::from_str(&line).with_context(|| {
-            format!("line {}: expected a JSON object like {{\"speaker\":\"caller\",\"text\":\"…\"}}", n + 1)
+            format!(
+                "line {}: expected a JSON object like {{\"speaker\":\"caller\",\"text\":\"…\"}}",
+                n + 1
+            )
         })?;
         let done = redactor.push(input.speaker, &input.text);
         write(&mut out, done)?;

@@ -13,9 +13,18 @@ fn redact(input: &str) -> (bool, String, String) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
     let o = child.wait_with_output().unwrap();
-    (o.status.success(), String::from_utf8(o.stdout).unwrap(), String::from_utf8(o.stderr).unwrap())
+    (
+        o.status.success(),
+        String::from_utf8(o.stdout).unwrap(),
+        String::from_utf8(o.stderr).unwrap(),
+    )
 }
 
 #[test]
@@ -50,7 +59,10 @@ fn one_line_out_per_line_in_with_character_offsets() {
     assert_eq!(l2["findings"][0]["end"], 9);
     assert_eq!(l2["findings"][1]["type"], "EMAIL");
     // Not sensitive: a reference number and an amount.
-    assert_eq!(get(4)["text"], "My order number is 4521 and I paid 500 dollars");
+    assert_eq!(
+        get(4)["text"],
+        "My order number is 4521 and I paid 500 dollars"
+    );
     // Context from the agent's question.
     assert_eq!(get(6)["text"], "[CREDIT_DEBIT_CVV]");
     assert!(!out.contains("0151") && !out.contains("0366") && !out.contains("jo@"));
@@ -58,16 +70,27 @@ fn one_line_out_per_line_in_with_character_offsets() {
 
 #[test]
 fn a_blank_line_resets_the_conversation() {
-    let input = [r#"{"speaker":"agent","text":"What's the security code?"}"#, "", r#"{"speaker":"caller","text":"it is 739"}"#].join("\n");
+    let input = [
+        r#"{"speaker":"agent","text":"What's the security code?"}"#,
+        "",
+        r#"{"speaker":"caller","text":"it is 739"}"#,
+    ]
+    .join("\n");
     let (ok, out, _) = redact(&input);
     assert!(ok);
     let last: Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
-    assert_eq!(last["text"], "it is 739", "context must not leak across conversations");
+    assert_eq!(
+        last["text"], "it is 739",
+        "context must not leak across conversations"
+    );
 }
 
 #[test]
 fn malformed_input_is_a_clear_error() {
     let (ok, _, err) = redact("{\"text\": \"fine\"}\nnot json\n");
     assert!(!ok);
-    assert!(err.starts_with("error: line 2:") && !err.contains("panicked"), "{err}");
+    assert!(
+        err.starts_with("error: line 2:") && !err.contains("panicked"),
+        "{err}"
+    );
 }

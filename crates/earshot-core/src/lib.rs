@@ -186,7 +186,12 @@ pub struct Utterance {
 /// Formats milliseconds as `mm:ss.t`, the transcript's timestamp.
 pub fn format_timestamp(ms: u64) -> String {
     let tenths = ms / 100;
-    format!("{:02}:{:02}.{}", tenths / 600, (tenths / 10) % 60, tenths % 10)
+    format!(
+        "{:02}:{:02}.{}",
+        tenths / 600,
+        (tenths / 10) % 60,
+        tenths % 10
+    )
 }
 
 #[cfg(test)]
@@ -201,8 +206,15 @@ mod tests {
 
     #[test]
     fn finding_kinds_serialize_as_their_tags() {
-        for kind in [FindingKind::CreditDebitCvv, FindingKind::DateOfBirth, FindingKind::Ssn] {
-            assert_eq!(serde_json::to_string(&kind).unwrap(), format!("\"{}\"", kind.tag()));
+        for kind in [
+            FindingKind::CreditDebitCvv,
+            FindingKind::DateOfBirth,
+            FindingKind::Ssn,
+        ] {
+            assert_eq!(
+                serde_json::to_string(&kind).unwrap(),
+                format!("\"{}\"", kind.tag())
+            );
         }
     }
 }

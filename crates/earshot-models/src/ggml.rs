@@ -36,7 +36,13 @@ impl<W: Write> GgmlWriter<W> {
 
     /// One tensor: `n_dims, name_len, type, dims (innermost first), name, data`.
     /// `shape` is given outermost first (PyTorch order), as the data is laid out row-major.
-    pub(crate) fn tensor(&mut self, name: &str, shape: &[usize], ty: TensorType, data: &[u8]) -> io::Result<()> {
+    pub(crate) fn tensor(
+        &mut self,
+        name: &str,
+        shape: &[usize],
+        ty: TensorType,
+        data: &[u8],
+    ) -> io::Result<()> {
         let elements: usize = shape.iter().product();
         let width = match ty {
             TensorType::F32 => 4,
@@ -45,7 +51,11 @@ impl<W: Write> GgmlWriter<W> {
         if elements * width != data.len() {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
-                format!("tensor {name}: shape {shape:?} needs {} bytes, got {}", elements * width, data.len()),
+                format!(
+                    "tensor {name}: shape {shape:?} needs {} bytes, got {}",
+                    elements * width,
+                    data.len()
+                ),
             ));
         }
         self.i32(shape.len() as i32)?;

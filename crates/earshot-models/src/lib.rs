@@ -102,8 +102,10 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// Hex SHA-256 of a file, streamed.
 pub fn sha256_file(path: &std::path::Path) -> Result<String, ModelError> {
     use sha2::Digest;
-    let mut file = std::fs::File::open(path).map_err(ModelError::io(format!("opening {}", path.display())))?;
+    let mut file =
+        std::fs::File::open(path).map_err(ModelError::io(format!("opening {}", path.display())))?;
     let mut hasher = sha2::Sha256::new();
-    std::io::copy(&mut file, &mut hasher).map_err(ModelError::io(format!("reading {}", path.display())))?;
+    std::io::copy(&mut file, &mut hasher)
+        .map_err(ModelError::io(format!("reading {}", path.display())))?;
     Ok(hex::encode(hasher.finalize()))
 }

@@ -74,10 +74,14 @@ pub struct Source {
 impl Manifest {
     /// Parses a manifest.
     pub fn parse(text: &str) -> Result<Manifest, ModelError> {
-        let manifest: Manifest = toml::from_str(text).map_err(|e| ModelError::Manifest(e.to_string()))?;
+        let manifest: Manifest =
+            toml::from_str(text).map_err(|e| ModelError::Manifest(e.to_string()))?;
         for model in &manifest.models {
             if !model.sources.iter().any(|s| s.role == SourceRole::Weights) {
-                return Err(ModelError::Manifest(format!("model '{}' has no weights source", model.name)));
+                return Err(ModelError::Manifest(format!(
+                    "model '{}' has no weights source",
+                    model.name
+                )));
             }
         }
         Ok(manifest)
@@ -90,10 +94,18 @@ impl Manifest {
 
     /// The entry for `name`.
     pub fn get(&self, name: &str) -> Result<&ModelEntry, ModelError> {
-        self.models.iter().find(|m| m.name == name).ok_or_else(|| ModelError::UnknownModel {
-            name: name.to_string(),
-            known: self.models.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", "),
-        })
+        self.models
+            .iter()
+            .find(|m| m.name == name)
+            .ok_or_else(|| ModelError::UnknownModel {
+                name: name.to_string(),
+                known: self
+                    .models
+                    .iter()
+                    .map(|m| m.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
     }
 }
 

@@ -24,8 +24,13 @@ pub enum Installed {
 impl ModelStore {
     /// The store the environment points at, with the built-in manifest.
     pub fn from_env() -> ModelStore {
-        let dir = std::env::var_os("EARSHOT_MODEL_DIR").map(PathBuf::from).unwrap_or_else(default_dir);
-        ModelStore { dir, manifest: Manifest::builtin() }
+        let dir = std::env::var_os("EARSHOT_MODEL_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(default_dir);
+        ModelStore {
+            dir,
+            manifest: Manifest::builtin(),
+        }
     }
 
     /// A store at `dir` with `manifest`.
@@ -55,7 +60,11 @@ impl ModelStore {
             path: path.clone(),
         })?;
         if meta.len() != entry.size {
-            return Err(corrupt(entry, &path, format!("size {} B, expected {} B", meta.len(), entry.size)));
+            return Err(corrupt(
+                entry,
+                &path,
+                format!("size {} B, expected {} B", meta.len(), entry.size),
+            ));
         }
         let mut magic = [0u8; 4];
         std::fs::File::open(&path)
@@ -73,7 +82,11 @@ impl ModelStore {
         let entry = self.manifest.get(name)?;
         let actual = sha256_file(&path)?;
         if actual != entry.sha256 {
-            return Err(corrupt(entry, &path, format!("sha256 {actual}, expected {}", entry.sha256)));
+            return Err(corrupt(
+                entry,
+                &path,
+                format!("sha256 {actual}, expected {}", entry.sha256),
+            ));
         }
         Ok(path)
     }
@@ -94,11 +107,17 @@ impl ModelStore {
             Ok(out)
         };
         let bytes = match entry.converter {
-            Converter::Ct2Whisper => {
-                convert::ct2_whisper_to_ggml(&part(SourceRole::Weights)?, &part(SourceRole::MelFilters)?, &part(SourceRole::Vocabulary)?)?
-            }
+            Converter::Ct2Whisper => convert::ct2_whisper_to_ggml(
+                &part(SourceRole::Weights)?,
+                &part(SourceRole::MelFilters)?,
+                &part(SourceRole::Vocabulary)?,
+            )?,
             Converter::SileroVad => {
-                let version = entry.sources[0].version.split('.').map(|v| v.parse().unwrap_or(0)).collect::<Vec<i32>>();
+                let version = entry.sources[0]
+                    .version
+                    .split('.')
+                    .map(|v| v.parse().unwrap_or(0))
+                    .collect::<Vec<i32>>();
                 let v = |i: usize| version.get(i).copied().unwrap_or(0);
                 convert::silero_to_ggml(&part(SourceRole::Weights)?, (v(0), v(1), v(2)))?
             }
@@ -113,16 +132,23 @@ impl ModelStore {
                 entry.sha256
             )));
         }
-        std::fs::create_dir_all(&self.dir).map_err(ModelError::io(format!("creating {}", self.dir.display())))?;
+        std::fs::create_dir_all(&self.dir)
+            .map_err(ModelError::io(format!("creating {}", self.dir.display())))?;
         let tmp = self.dir.join(format!(".{}.partial", entry.file));
-        std::fs::write(&tmp, &bytes).map_err(ModelError::io(format!("writing {}", tmp.display())))?;
-        std::fs::rename(&tmp, self.dir.join(&entry.file)).map_err(ModelError::io("moving the converted model into place"))?;
+        std::fs::write(&tmp, &bytes)
+            .map_err(ModelError::io(format!("writing {}", tmp.display())))?;
+        std::fs::rename(&tmp, self.dir.join(&entry.file))
+            .map_err(ModelError::io("moving the converted model into place"))?;
         Ok(Installed::Converted)
     }
 }
 
 fn corrupt(entry: &ModelEntry, path: &Path, reason: String) -> ModelError {
-    ModelError::Corrupt { name: entry.name.clone(), path: path.to_path_buf(), reason }
+    ModelError::Corrupt {
+        name: entry.name.clone(),
+        path: path.to_path_buf(),
+        reason,
+    }
 }
 
 fn default_dir() -> PathBuf {
@@ -143,7 +169,10 @@ mod tests {
     fn missing_model_names_the_fix() {
         let dir = tempfile::tempdir().unwrap();
         let err = store(dir.path()).locate("tiny.en").unwrap_err().to_string();
-        assert!(err.contains("missing") && err.contains("cargo xtask setup"), "{err}");
+        assert!(
+            err.contains("missing") && err.contains("cargo xtask setup"),
+            "{err}"
+        );
     }
 
     #[test]

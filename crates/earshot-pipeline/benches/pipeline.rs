@@ -24,10 +24,20 @@ fn main() {
     let call = dir.path().join("bench-call.wav");
     render(&script(), &call).expect("espeak-ng and sox are needed (cargo xtask setup)");
     let store = ModelStore::from_env();
-    println!("pipeline benchmark: {} (threads {})", call.display(), AnalyzerOptions::default().threads);
-    println!("{:<8} {:>9} {:>9} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7}", "model", "audio s", "wall s", "RTF", "decode", "vad", "asr", "redact", "sent.");
+    println!(
+        "pipeline benchmark: {} (threads {})",
+        call.display(),
+        AnalyzerOptions::default().threads
+    );
+    println!(
+        "{:<8} {:>9} {:>9} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7}",
+        "model", "audio s", "wall s", "RTF", "decode", "vad", "asr", "redact", "sent."
+    );
     for model in ASR_MODELS {
-        let opts = AnalyzerOptions { model: model.to_string(), ..Default::default() };
+        let opts = AnalyzerOptions {
+            model: model.to_string(),
+            ..Default::default()
+        };
         let load = Instant::now();
         let mut analyzer = match Analyzer::new(&store, opts) {
             Ok(a) => a,
@@ -61,5 +71,7 @@ fn main() {
             load.as_secs_f64()
         );
     }
-    println!("RTF = processing time / audio duration (lower is faster; per-stage columns are RTFs too)");
+    println!(
+        "RTF = processing time / audio duration (lower is faster; per-stage columns are RTFs too)"
+    );
 }

@@ -7,8 +7,10 @@
 //! followed by a [`CallEnd`] with the call's sentiment trend.
 
 use earshot_asr::{AsrError, AsrOptions, Transcriber};
-use earshot_audio::{AudioError, CallAudio, CallerChannel, SpeechSegment, VadOptions, VoiceActivityDetector};
-use earshot_core::{Speaker, SentimentTrend, Utterance};
+use earshot_audio::{
+    AudioError, CallAudio, CallerChannel, SpeechSegment, VadOptions, VoiceActivityDetector,
+};
+use earshot_core::{SentimentTrend, Speaker, Utterance};
 use earshot_models::{ModelError, ModelStore};
 use earshot_redact::{Redaction, Redactor};
 use earshot_sentiment::{call_trend, LexiconEngine, SentimentEngine};
@@ -136,8 +138,20 @@ impl Analyzer {
         let asr_path = store.locate(&options.model)?;
         let vad_path = store.locate("silero-vad")?;
         let vad = VoiceActivityDetector::new(&vad_path, options.threads, options.vad)?;
-        let asr = Transcriber::new(&asr_path, AsrOptions { threads: options.threads, language: Some("en".into()) })?;
-        Ok(Analyzer { vad, asr, sentiment: Box::new(LexiconEngine::new()), options, times: StageTimes::default() })
+        let asr = Transcriber::new(
+            &asr_path,
+            AsrOptions {
+                threads: options.threads,
+                language: Some("en".into()),
+            },
+        )?;
+        Ok(Analyzer {
+            vad,
+            asr,
+            sentiment: Box::new(LexiconEngine::new()),
+            options,
+            times: StageTimes::default(),
+        })
     }
 
     /// The options in force.
@@ -151,7 +165,11 @@ impl Analyzer {
     }
 
     /// Reads and analyzes an audio file.
-    pub fn analyze_file(&mut self, path: &Path, on_event: impl FnMut(PipelineEvent)) -> Result<CallEnd, PipelineError> {
+    pub fn analyze_file(
+        &mut self,
+        path: &Path,
+        on_event: impl FnMut(PipelineEvent),
+    ) -> Result<CallEnd, PipelineError> {
         let started = Instant::now();
         let audio = CallAudio::from_file(path, self.options.caller_channel)?;
         self.times.decode += started.elapsed();
@@ -159,18 +177,37 @@ impl Analyzer {
     }
 
     /// Analyzes decoded call audio, reporting utterances in time order as they are final.
-    pub fn analyze(&mut self, audio: &CallAudio, mut on_event: impl FnMut(PipelineEvent)) -> Result<CallEnd, PipelineError> {
+    pub fn analyze(
+        &mut self,
+        audio: &CallAudio,
+        mut on_event: impl FnMut(PipelineEvent),
+    ) -> Result<CallEnd, PipelineError> {
         let started = Instant::now();
         let mut segments: Vec<(usize, SpeechSegment)> = Vec::new();
         for (i, track) in audio.tracks.iter().enumerate() {
-            segments.extend(self.vad.segments(&track.samples)?.into_iter().map(|s| (i, s)));
+            segments.extend(
+                self.vad
+                    .segments(&track.samples)?
+                    .into_iter()
+                    .map(|s| (i, s)),
+            );
         }
         segments.sort_by_key(|(i, s)| (s.start, *i));
         self.times.vad += started.elapsed();
-        tracing::info!(segments = segments.len(), duration_ms = audio.duration_ms, "speech segments found");
+        tracing::info!(
+            segments = segments.len(),
+            duration_ms = audio.duration_ms,
+            "speech segments found"
+        );
 
-        let total_ms = segments.iter().map(|(_, s)| s.end_ms() - s.start_ms()).sum();
-        let mut progress = Progress { done_ms: 0, total_ms };
+        let total_ms = segments
+            .iter()
+            .map(|(_, s)| s.end_ms() - s.start_ms())
+            .sum();
+        let mut progress = Progress {
+            done_ms: 0,
+            total_ms,
+        };
         on_event(PipelineEvent::Progress(progress));
 
         let mut redactor = Redactor::new();
@@ -183,11 +220,19 @@ impl Analyzer {
             self.times.asr += asr_started.elapsed();
             progress.done_ms += seg.end_ms() - seg.start_ms();
             on_event(PipelineEvent::Progress(progress));
-            let text = pieces.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join(" ");
+            let text = pieces
+                .iter()
+                .map(|p| p.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
             if text.trim().is_empty() {
                 continue;
             }
-            pending.push_back(Pending { speaker: t.speaker, start_ms: seg.start_ms(), end_ms: seg.end_ms() });
+            pending.push_back(Pending {
+                speaker: t.speaker,
+                start_ms: seg.start_ms(),
+                end_ms: seg.end_ms(),
+            });
             let redact_started = Instant::now();
             let done = redactor.push(t.speaker, &text);
             self.times.redact += redact_started.elapsed();
@@ -214,7 +259,9 @@ impl Analyzer {
         on_event: &mut impl FnMut(PipelineEvent),
     ) {
         for r in done {
-            let meta = pending.pop_front().expect("the redactor returns lines in the order they were pushed");
+            let meta = pending
+                .pop_front()
+                .expect("the redactor returns lines in the order they were pushed");
             let started = Instant::now();
             let sentiment = self.sentiment.score(&r.text);
             self.times.sentiment += started.elapsed();

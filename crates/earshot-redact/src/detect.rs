@@ -15,28 +15,129 @@ pub(crate) struct Detection {
 
 /// Cue phrases that say what a nearby number is.
 const CUES: &[(FindingKind, &[&str])] = &[
-    (FindingKind::CreditDebitCvv, &["security code", "cvv", "cvc", "cvv2", "csc", "card code", "verification code", "three digit", "3 digit", "four digit code", "on the back", "back of the card"]),
-    (FindingKind::CreditDebitExpiry, &["expir", "valid thru", "valid through", "exp date", "good thru", "good through"]),
-    (FindingKind::Ssn, &["social security", "social", "ssn", "tax id", "taxpayer"]),
+    (
+        FindingKind::CreditDebitCvv,
+        &[
+            "security code",
+            "cvv",
+            "cvc",
+            "cvv2",
+            "csc",
+            "card code",
+            "verification code",
+            "three digit",
+            "3 digit",
+            "four digit code",
+            "on the back",
+            "back of the card",
+        ],
+    ),
+    (
+        FindingKind::CreditDebitExpiry,
+        &[
+            "expir",
+            "valid thru",
+            "valid through",
+            "exp date",
+            "good thru",
+            "good through",
+        ],
+    ),
+    (
+        FindingKind::Ssn,
+        &["social security", "social", "ssn", "tax id", "taxpayer"],
+    ),
     (FindingKind::Pin, &["pin", "passcode", "pass code"]),
-    (FindingKind::BankRouting, &["routing", "aba", "sort code", "transit number"]),
-    (FindingKind::BankAccountNumber, &["account number", "account no", "acct", "checking account", "savings account", "bank account"]),
-    (FindingKind::DateOfBirth, &["date of birth", "birth date", "birthday", "born", "dob", "birthdate"]),
-    (FindingKind::Address, &["zip", "postal code", "post code", "postcode"]),
-    (FindingKind::Phone, &["phone", "telephone", "cell", "mobile", "call me", "call back", "callback", "reach me", "contact number"]),
-    (FindingKind::CreditDebitNumber, &["card", "credit", "debit", "visa", "mastercard", "master card", "amex", "american express", "discover", "long number"]),
+    (
+        FindingKind::BankRouting,
+        &["routing", "aba", "sort code", "transit number"],
+    ),
+    (
+        FindingKind::BankAccountNumber,
+        &[
+            "account number",
+            "account no",
+            "acct",
+            "checking account",
+            "savings account",
+            "bank account",
+        ],
+    ),
+    (
+        FindingKind::DateOfBirth,
+        &[
+            "date of birth",
+            "birth date",
+            "birthday",
+            "born",
+            "dob",
+            "birthdate",
+        ],
+    ),
+    (
+        FindingKind::Address,
+        &["zip", "postal code", "post code", "postcode"],
+    ),
+    (
+        FindingKind::Phone,
+        &[
+            "phone",
+            "telephone",
+            "cell",
+            "mobile",
+            "call me",
+            "call back",
+            "callback",
+            "reach me",
+            "contact number",
+        ],
+    ),
+    (
+        FindingKind::CreditDebitNumber,
+        &[
+            "card",
+            "credit",
+            "debit",
+            "visa",
+            "mastercard",
+            "master card",
+            "amex",
+            "american express",
+            "discover",
+            "long number",
+        ],
+    ),
 ];
 
 /// Words right after a number that make it an amount, time or count.
 const UNITS_AFTER: &[&str] = &[
-    "dollars", "dollar", "bucks", "cents", "pounds", "euros", "percent", "minutes", "minute", "hours", "hour", "days", "day", "weeks",
-    "months", "years", "times", "items", "am", "pm", "o'clock", "gb", "mb", "miles", "people", "calls",
+    "dollars", "dollar", "bucks", "cents", "pounds", "euros", "percent", "minutes", "minute",
+    "hours", "hour", "days", "day", "weeks", "months", "years", "times", "items", "am", "pm",
+    "o'clock", "gb", "mb", "miles", "people", "calls",
 ];
 
 /// Words before a number that make it a reference, not personal data.
 const REFERENCE_CUES: &[&str] = &[
-    "order", "ticket", "case", "reference", "confirmation", "tracking", "invoice", "model", "serial", "flight", "room", "extension",
-    "claim", "incident", "item", "sku", "version", "page", "step", "option",
+    "order",
+    "ticket",
+    "case",
+    "reference",
+    "confirmation",
+    "tracking",
+    "invoice",
+    "model",
+    "serial",
+    "flight",
+    "room",
+    "extension",
+    "claim",
+    "incident",
+    "item",
+    "sku",
+    "version",
+    "page",
+    "step",
+    "option",
 ];
 
 fn luhn(digits: &str) -> bool {
@@ -58,12 +159,14 @@ fn luhn(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 fn aba(digits: &str) -> bool {
     let d: Vec<u32> = digits.bytes().map(|b| (b - b'0') as u32).collect();
-    d.len() == 9 && (3 * (d[0] + d[3] + d[6]) + 7 * (d[1] + d[4] + d[7]) + (d[2] + d[5] + d[8])) % 10 == 0
+    d.len() == 9
+        && (3 * (d[0] + d[3] + d[6]) + 7 * (d[1] + d[4] + d[7]) + (d[2] + d[5] + d[8]))
+            .is_multiple_of(10)
 }
 
 fn ssn_valid(digits: &str) -> bool {
@@ -71,7 +174,11 @@ fn ssn_valid(digits: &str) -> bool {
         return false;
     }
     let area = &digits[..3];
-    area != "000" && area != "666" && !area.starts_with('9') && &digits[3..5] != "00" && &digits[5..] != "0000"
+    area != "000"
+        && area != "666"
+        && !area.starts_with('9')
+        && &digits[3..5] != "00"
+        && &digits[5..] != "0000"
 }
 
 /// Lengths a kind accepts from a digit run.
@@ -93,7 +200,10 @@ fn accepts(kind: FindingKind, n: usize) -> bool {
 
 /// Joined text of word tokens in `range`, for phrase matching.
 fn words(tokens: &[Token], range: std::ops::Range<usize>) -> Vec<(usize, &str)> {
-    range.filter(|&i| tokens[i].class != Class::Punct || tokens[i].text == "|").map(|i| (i, tokens[i].text.as_str())).collect()
+    range
+        .filter(|&i| tokens[i].class != Class::Punct || tokens[i].text == "|")
+        .map(|i| (i, tokens[i].text.as_str()))
+        .collect()
 }
 
 /// Nearest cue of each kind around the run: distance in tokens (before counts, after counts more).
@@ -107,7 +217,13 @@ fn nearest_cues(tokens: &[Token], run: &DigitRun) -> Vec<(FindingKind, usize)> {
             let parts: Vec<&str> = phrase.split(' ').collect();
             let matches_at = |seq: &[(usize, &str)], at: usize| {
                 parts.iter().enumerate().all(|(j, p)| {
-                    seq.get(at + j).is_some_and(|(_, w)| if p.len() >= 4 && j == parts.len() - 1 { w.starts_with(p) } else { w == p })
+                    seq.get(at + j).is_some_and(|(_, w)| {
+                        if p.len() >= 4 && j == parts.len() - 1 {
+                            w.starts_with(p)
+                        } else {
+                            w == p
+                        }
+                    })
                 })
             };
             for at in 0..before.len() {
@@ -132,13 +248,19 @@ fn nearest_cues(tokens: &[Token], run: &DigitRun) -> Vec<(FindingKind, usize)> {
 }
 
 fn is_amount_or_count(tokens: &[Token], run: &DigitRun) -> bool {
-    let prev = run.first.checked_sub(1).map(|i| tokens[i].text.as_str()).unwrap_or("");
+    let prev = run
+        .first
+        .checked_sub(1)
+        .map(|i| tokens[i].text.as_str())
+        .unwrap_or("");
     let next = tokens.get(run.last).map(|t| t.text.as_str()).unwrap_or("");
     matches!(prev, "$" | "£" | "€" | "#") || UNITS_AFTER.contains(&next) || next == "%"
 }
 
 fn is_reference(tokens: &[Token], run: &DigitRun) -> bool {
-    words(tokens, run.first.saturating_sub(4)..run.first).iter().any(|(_, w)| REFERENCE_CUES.contains(w))
+    words(tokens, run.first.saturating_sub(4)..run.first)
+        .iter()
+        .any(|(_, w)| REFERENCE_CUES.contains(w))
 }
 
 /// Classifies every digit run in the window.
@@ -153,8 +275,10 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
         let amount = is_amount_or_count(tokens, &run);
         let reference = is_reference(tokens, &run);
         let cue_kind = cues.iter().find(|(k, _)| accepts(*k, n)).map(|(k, _)| *k);
-        let card_near = cues.iter().any(|(k, _)| *k == FindingKind::CreditDebitNumber);
-        let (kind, confidence) = if n >= 13 && n <= 19 && luhn(&run.digits) {
+        let card_near = cues
+            .iter()
+            .any(|(k, _)| *k == FindingKind::CreditDebitNumber);
+        let (kind, confidence) = if (13..=19).contains(&n) && luhn(&run.digits) {
             (Some(FindingKind::CreditDebitNumber), 0.97)
         } else if let Some(k) = cue_kind.filter(|_| !amount || n >= 12) {
             (Some(k), 0.85)
@@ -172,34 +296,64 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
             (None, 0.0)
         } else if n == 10 || (n == 11 && run.digits.starts_with('1')) {
             (Some(FindingKind::Phone), 0.7)
-        } else if n == 9 && aba(&run.digits) && cues.iter().any(|(k, _)| *k == FindingKind::BankAccountNumber) {
+        } else if n == 9
+            && aba(&run.digits)
+            && cues
+                .iter()
+                .any(|(k, _)| *k == FindingKind::BankAccountNumber)
+        {
             (Some(FindingKind::BankRouting), 0.7)
         } else if n >= 7 {
-            (Some(if n == 7 { FindingKind::Phone } else { FindingKind::BankAccountNumber }), 0.4)
+            (
+                Some(if n == 7 {
+                    FindingKind::Phone
+                } else {
+                    FindingKind::BankAccountNumber
+                }),
+                0.4,
+            )
         } else {
             (None, 0.0)
         };
         if let Some(kind) = kind {
             let mut first = run.first;
             // "March fourth nineteen eighty one": the month name belongs to the date.
-            if matches!(kind, FindingKind::DateOfBirth | FindingKind::CreditDebitExpiry)
-                && first > 0
+            if matches!(
+                kind,
+                FindingKind::DateOfBirth | FindingKind::CreditDebitExpiry
+            ) && first > 0
                 && month(&tokens[first - 1].text).is_some()
             {
                 first -= 1;
             }
-            out.push(Detection { kind, first, last: run.last, confidence, normalized: run.digits.clone() });
+            out.push(Detection {
+                kind,
+                first,
+                last: run.last,
+                confidence,
+                normalized: run.digits.clone(),
+            });
         }
     }
     out
 }
 
-const TLDS: &[&str] = &["com", "net", "org", "edu", "gov", "io", "co", "uk", "us", "ca", "de", "info", "biz", "me", "au", "fr", "ie", "nz", "in"];
+const TLDS: &[&str] = &[
+    "com", "net", "org", "edu", "gov", "io", "co", "uk", "us", "ca", "de", "info", "biz", "me",
+    "au", "fr", "ie", "nz", "in",
+];
 
 /// Spoken e-mail addresses: `john dot smith at gmail dot com`.
 pub(crate) fn spoken_emails(tokens: &[Token]) -> Vec<Detection> {
     let is_word = |i: usize| tokens.get(i).is_some_and(|t| t.class != Class::Punct);
-    let is_connector = |i: usize| tokens.get(i).is_some_and(|t| matches!(t.text.as_str(), "dot" | "period" | "underscore" | "dash" | "hyphen" | "." | "_" | "-"));
+    let is_connector = |i: usize| {
+        tokens.get(i).is_some_and(|t| {
+            matches!(
+                t.text.as_str(),
+                "dot" | "period" | "underscore" | "dash" | "hyphen" | "." | "_" | "-"
+            )
+        })
+    };
     let mut out = Vec::new();
     for at in 1..tokens.len() {
         if tokens[at].text != "at" || !is_word(at - 1) || tokens[at - 1].text == "at" {
@@ -224,10 +378,20 @@ pub(crate) fn spoken_emails(tokens: &[Token]) -> Vec<Detection> {
         while start >= 2 && is_connector(start - 1) && is_word(start - 2) {
             start -= 2;
         }
-        let cue = (start.saturating_sub(4)..start).rev().find(|&i| matches!(tokens[i].text.as_str(), "email" | "e-mail" | "mail" | "address" | "is"));
+        let cue = (start.saturating_sub(4)..start).rev().find(|&i| {
+            matches!(
+                tokens[i].text.as_str(),
+                "email" | "e-mail" | "mail" | "address" | "is"
+            )
+        });
         if let Some(c) = cue {
             start = c + 1;
-            while start < at - 1 && matches!(tokens[start].text.as_str(), "is" | "address" | "it's" | "its") {
+            while start < at - 1
+                && matches!(
+                    tokens[start].text.as_str(),
+                    "is" | "address" | "it's" | "its"
+                )
+            {
                 start += 1;
             }
         }
@@ -241,7 +405,13 @@ pub(crate) fn spoken_emails(tokens: &[Token]) -> Vec<Detection> {
                 w => w.to_string(),
             })
             .collect();
-        out.push(Detection { kind: FindingKind::Email, first: start, last: end, confidence: 0.9, normalized: value });
+        out.push(Detection {
+            kind: FindingKind::Email,
+            first: start,
+            last: end,
+            confidence: 0.9,
+            normalized: value,
+        });
     }
     out
 }
@@ -256,6 +426,11 @@ mod tests {
         assert!(!luhn("4532015112830367"));
         assert!(aba("011000015"));
         assert!(ssn_valid("123456789"));
-        assert!(!ssn_valid("666123456") && !ssn_valid("900123456") && !ssn_valid("123006789") && !ssn_valid("123450000"));
+        assert!(
+            !ssn_valid("666123456")
+                && !ssn_valid("900123456")
+                && !ssn_valid("123006789")
+                && !ssn_valid("123450000")
+        );
     }
 }

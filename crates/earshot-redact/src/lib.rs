@@ -59,7 +59,11 @@ pub struct Finding {
 impl Finding {
     /// The span without the value: safe to show, store and log.
     pub fn span(&self) -> FindingSpan {
-        FindingSpan { kind: self.kind, start: self.start, end: self.end }
+        FindingSpan {
+            kind: self.kind,
+            start: self.start,
+            end: self.end,
+        }
     }
 }
 
@@ -128,9 +132,21 @@ impl Redactor {
             let (speaker, text) = &self.lines[line];
             let mut findings: Vec<Finding> = Vec::new();
             for d in &detections {
-                let inside: Vec<&Token> = tokens[d.first..d.last].iter().filter(|t| t.line == line).collect();
-                let (Some(a), Some(b)) = (inside.first(), inside.last()) else { continue };
-                findings.push(make_finding(text, d.kind, a.start, b.end, d.confidence, &d.normalized));
+                let inside: Vec<&Token> = tokens[d.first..d.last]
+                    .iter()
+                    .filter(|t| t.line == line)
+                    .collect();
+                let (Some(a), Some(b)) = (inside.first(), inside.last()) else {
+                    continue;
+                };
+                findings.push(make_finding(
+                    text,
+                    d.kind,
+                    a.start,
+                    b.end,
+                    d.confidence,
+                    &d.normalized,
+                ));
             }
             findings.extend(written_emails(text));
             out.push(apply(*speaker, text, findings));
@@ -150,7 +166,13 @@ impl Redactor {
         let mut per_line = Vec::new();
         for (i, (speaker, text)) in self.lines.iter().enumerate() {
             if i > 0 && self.lines[i - 1].0 != *speaker {
-                all.push(Token { text: "|".into(), start: 0, end: 0, line: usize::MAX, class: Class::Punct });
+                all.push(Token {
+                    text: "|".into(),
+                    start: 0,
+                    end: 0,
+                    line: usize::MAX,
+                    class: Class::Punct,
+                });
             }
             let toks = tokenize(text, i);
             all.extend(toks.iter().cloned());
@@ -161,18 +183,40 @@ impl Redactor {
 }
 
 fn ends_in_number(tokens: &[Token]) -> bool {
-    let last = tokens.iter().rev().find(|t| !matches!(t.text.as_str(), "." | "," | "-" | "…" | "?" | "!"));
+    let last = tokens
+        .iter()
+        .rev()
+        .find(|t| !matches!(t.text.as_str(), "." | "," | "-" | "…" | "?" | "!"));
     last.is_some_and(|t| tokens::is_number_word(t) || tokens::is_oh(&t.text))
 }
 
-fn make_finding(text: &str, kind: FindingKind, start: usize, end: usize, confidence: f32, normalized: &str) -> Finding {
+fn make_finding(
+    text: &str,
+    kind: FindingKind,
+    start: usize,
+    end: usize,
+    confidence: f32,
+    normalized: &str,
+) -> Finding {
     let original: String = text.chars().skip(start).take(end - start).collect();
-    Finding { kind, start, end, confidence, value: SensitiveValue { original, normalized: normalized.to_string() } }
+    Finding {
+        kind,
+        start,
+        end,
+        confidence,
+        value: SensitiveValue {
+            original,
+            normalized: normalized.to_string(),
+        },
+    }
 }
 
 fn written_emails(text: &str) -> Vec<Finding> {
     static EMAIL: OnceLock<regex::Regex> = OnceLock::new();
-    let re = EMAIL.get_or_init(|| regex::Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}").unwrap());
+    let re = EMAIL.get_or_init(|| {
+        regex::Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+            .unwrap()
+    });
     re.find_iter(text)
         .map(|m| {
             let start = text[..m.start()].chars().count();
@@ -191,7 +235,11 @@ fn apply(speaker: Speaker, text: &str, mut findings: Vec<Finding>) -> Redaction 
             Some(prev) if f.start < prev.end => {
                 if f.end > prev.end {
                     prev.end = f.end;
-                    prev.value.original = text.chars().skip(prev.start).take(prev.end - prev.start).collect();
+                    prev.value.original = text
+                        .chars()
+                        .skip(prev.start)
+                        .take(prev.end - prev.start)
+                        .collect();
                 }
             }
             _ => merged.push(f),
@@ -208,7 +256,11 @@ fn apply(speaker: Speaker, text: &str, mut findings: Vec<Finding>) -> Redaction 
         pos = f.end;
     }
     out.extend(&chars[pos..]);
-    Redaction { speaker, text: out, findings: merged }
+    Redaction {
+        speaker,
+        text: out,
+        findings: merged,
+    }
 }
 
 /// Redacts one stand-alone line (no conversation context).
@@ -251,7 +303,10 @@ mod tests {
     #[test]
     fn the_agents_question_gives_the_answer_its_type() {
         let mut r = Redactor::new();
-        let mut out = r.push(Speaker::Agent, "And the three digit security code on the back?");
+        let mut out = r.push(
+            Speaker::Agent,
+            "And the three digit security code on the back?",
+        );
         out.extend(r.push(Speaker::Caller, "It is seven three nine."));
         out.extend(r.finish());
         assert_eq!(out.len(), 2);
@@ -273,11 +328,26 @@ mod tests {
 
     #[test]
     fn ssn_phone_email_expiry_dob() {
-        assert_eq!(kinds(&redact_line("my social is 123 45 6789")), vec![FindingKind::Ssn]);
-        assert_eq!(kinds(&redact_line("call me on 415 555 0132")), vec![FindingKind::Phone]);
-        assert_eq!(redact_line("write to john.smith@example.com please").text, "write to [EMAIL] please");
-        assert_eq!(redact_line("my email is john dot smith at gmail dot com").text, "my email is [EMAIL]");
-        assert_eq!(kinds(&redact_line("the expiry date is oh nine twenty eight")), vec![FindingKind::CreditDebitExpiry]);
+        assert_eq!(
+            kinds(&redact_line("my social is 123 45 6789")),
+            vec![FindingKind::Ssn]
+        );
+        assert_eq!(
+            kinds(&redact_line("call me on 415 555 0132")),
+            vec![FindingKind::Phone]
+        );
+        assert_eq!(
+            redact_line("write to john.smith@example.com please").text,
+            "write to [EMAIL] please"
+        );
+        assert_eq!(
+            redact_line("my email is john dot smith at gmail dot com").text,
+            "my email is [EMAIL]"
+        );
+        assert_eq!(
+            kinds(&redact_line("the expiry date is oh nine twenty eight")),
+            vec![FindingKind::CreditDebitExpiry]
+        );
         let dob = redact_line("my date of birth is March fourth nineteen eighty one");
         assert_eq!(dob.text, "my date of birth is [DATE_OF_BIRTH]");
     }
@@ -300,6 +370,9 @@ mod tests {
     fn debug_output_never_shows_the_value() {
         let r = redact_line("card 4532015112830366");
         let dbg = format!("{r:?}");
-        assert!(!dbg.contains("4532015112830366") && !dbg.contains("0366"), "{dbg}");
+        assert!(
+            !dbg.contains("4532015112830366") && !dbg.contains("0366"),
+            "{dbg}"
+        );
     }
 }

@@ -27,7 +27,12 @@ pub(crate) fn tokenize(text: &str, line: usize) -> Vec<Token> {
     for (i, c) in text.chars().enumerate() {
         let class = if c.is_ascii_digit() {
             Class::Digits
-        } else if c.is_alphabetic() || (c == '\'' && out.last().is_some_and(|t| t.class == Class::Word && t.end == i)) {
+        } else if c.is_alphabetic()
+            || (c == '\''
+                && out
+                    .last()
+                    .is_some_and(|t| t.class == Class::Word && t.end == i))
+        {
             Class::Word
         } else if c.is_whitespace() {
             continue;
@@ -39,7 +44,13 @@ pub(crate) fn tokenize(text: &str, line: usize) -> Vec<Token> {
                 t.text.extend(c.to_lowercase());
                 t.end = i + 1;
             }
-            _ => out.push(Token { text: c.to_lowercase().collect(), start: i, end: i + 1, line, class }),
+            _ => out.push(Token {
+                text: c.to_lowercase().collect(),
+                start: i,
+                end: i + 1,
+                line,
+                class,
+            }),
         }
     }
     out
@@ -108,8 +119,14 @@ pub(crate) fn is_number_word(t: &Token) -> bool {
 /// Words that may sit between the digits of one spoken number.
 pub(crate) fn is_filler(t: &Token) -> bool {
     match t.class {
-        Class::Punct => matches!(t.text.as_str(), "," | "-" | "." | "/" | "–" | "—" | "…" | ":" | "(" | ")" | "+"),
-        Class::Word => matches!(t.text.as_str(), "dash" | "hyphen" | "uh" | "um" | "er" | "erm" | "hmm" | "space" | "slash"),
+        Class::Punct => matches!(
+            t.text.as_str(),
+            "," | "-" | "." | "/" | "–" | "—" | "…" | ":" | "(" | ")" | "+"
+        ),
+        Class::Word => matches!(
+            t.text.as_str(),
+            "dash" | "hyphen" | "uh" | "um" | "er" | "erm" | "hmm" | "space" | "slash"
+        ),
         Class::Digits => false,
     }
 }
@@ -137,7 +154,13 @@ pub(crate) fn digit_runs(tokens: &[Token]) -> Vec<DigitRun> {
             i += 1;
             continue;
         }
-        let mut run = DigitRun { digits: String::new(), first: i, last: i, groups: Vec::new(), slashed: false };
+        let mut run = DigitRun {
+            digits: String::new(),
+            first: i,
+            last: i,
+            groups: Vec::new(),
+            slashed: false,
+        };
         let mut j = i;
         loop {
             let (digits, next) = read_group(tokens, j);
@@ -173,7 +196,9 @@ fn starts_number(tokens: &[Token], i: usize) -> bool {
         return true;
     }
     let next_is_number = || {
-        tokens.get(i + 1).is_some_and(|n| is_number_word(n) || is_oh(&n.text))
+        tokens
+            .get(i + 1)
+            .is_some_and(|n| is_number_word(n) || is_oh(&n.text))
     };
     let prev_is_number = || i > 0 && (is_number_word(&tokens[i - 1]) || is_oh(&tokens[i - 1].text));
     if ordinal(&t.text).is_some() || tens(&t.text).is_some() {
@@ -184,7 +209,9 @@ fn starts_number(tokens: &[Token], i: usize) -> bool {
         return next_is_number() || prev_is_number();
     }
     if matches!(t.text.as_str(), "double" | "triple") {
-        return tokens.get(i + 1).is_some_and(|n| unit(&n.text).is_some() || is_oh(&n.text));
+        return tokens
+            .get(i + 1)
+            .is_some_and(|n| unit(&n.text).is_some() || is_oh(&n.text));
     }
     false
 }
@@ -200,7 +227,11 @@ fn read_group(tokens: &[Token], i: usize) -> (String, usize) {
     let w = t.text.as_str();
     if w == "double" || w == "triple" {
         let n = if w == "double" { 2 } else { 3 };
-        let d = if is_oh(word(i + 1)) { 0 } else { unit(word(i + 1)).unwrap_or(0) };
+        let d = if is_oh(word(i + 1)) {
+            0
+        } else {
+            unit(word(i + 1)).unwrap_or(0)
+        };
         return (d.to_string().repeat(n), i + 2);
     }
     if is_oh(w) {
@@ -209,7 +240,9 @@ fn read_group(tokens: &[Token], i: usize) -> (String, usize) {
     // A small cardinal: [unit|teen|tens [unit]] [hundred [and] [tens [unit] | teen | unit]] [thousand ...]
     let mut k = i;
     let mut value = small(tokens, &mut k);
-    let Some(mut v) = value.take() else { return (String::new(), i) };
+    let Some(mut v) = value.take() else {
+        return (String::new(), i);
+    };
     if word(k) == "hundred" {
         k += 1;
         if word(k) == "and" && small_at(tokens, k + 1) {
@@ -249,10 +282,28 @@ fn small_at(tokens: &[Token], k: usize) -> bool {
 
 /// Month number of a month name.
 pub(crate) fn month(word: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] =
-        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
-    const SHORT: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-    MONTHS.iter().chain(SHORT.iter()).position(|m| *m == word).map(|p| (p % 12) as u32 + 1)
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    const SHORT: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    MONTHS
+        .iter()
+        .chain(SHORT.iter())
+        .position(|m| *m == word)
+        .map(|p| (p % 12) as u32 + 1)
 }
 
 /// Ordinal day words ("fourth", "twenty first") as numbers.
@@ -300,7 +351,11 @@ fn small(tokens: &[Token], k: &mut usize) -> Option<u32> {
     }
     if let Some(t) = tens(w) {
         *k += 1;
-        if let Some(u) = tokens.get(*k).and_then(|n| unit(&n.text).or_else(|| ordinal(&n.text).filter(|o| *o < 10))).filter(|u| *u > 0) {
+        if let Some(u) = tokens
+            .get(*k)
+            .and_then(|n| unit(&n.text).or_else(|| ordinal(&n.text).filter(|o| *o < 10)))
+            .filter(|u| *u > 0)
+        {
             *k += 1;
             return Some(t + u);
         }
@@ -314,7 +369,10 @@ mod tests {
     use super::*;
 
     fn runs(text: &str) -> Vec<String> {
-        digit_runs(&tokenize(text, 0)).into_iter().map(|r| r.digits).collect()
+        digit_runs(&tokenize(text, 0))
+            .into_iter()
+            .map(|r| r.digits)
+            .collect()
     }
 
     #[test]

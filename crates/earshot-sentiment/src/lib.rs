@@ -20,7 +20,9 @@ pub struct LexiconEngine {
 
 impl Default for LexiconEngine {
     fn default() -> Self {
-        LexiconEngine { analyzer: vader_sentiment::SentimentIntensityAnalyzer::new() }
+        LexiconEngine {
+            analyzer: vader_sentiment::SentimentIntensityAnalyzer::new(),
+        }
     }
 }
 
@@ -44,7 +46,10 @@ impl SentimentEngine for LexiconEngine {
         let cleaned: String = strip_tags(text);
         let scores = self.analyzer.polarity_scores(&cleaned);
         let score = scores.get("compound").copied().unwrap_or(0.0) as f32;
-        Sentiment { label: label_for(score, Self::THRESHOLD), score }
+        Sentiment {
+            label: label_for(score, Self::THRESHOLD),
+            score,
+        }
     }
 }
 
@@ -101,7 +106,10 @@ pub fn call_trend(scored: &[(u64, f32)], duration_ms: u64) -> SentimentTrend {
         }
         _ => TrendDirection::Flat,
     };
-    SentimentTrend { quarters, direction }
+    SentimentTrend {
+        quarters,
+        direction,
+    }
 }
 
 #[cfg(test)]
@@ -111,9 +119,19 @@ mod tests {
     #[test]
     fn lexicon_separates_clear_cases() {
         let e = LexiconEngine::new();
-        assert_eq!(e.score("Thank you so much, that is wonderful").label, SentimentLabel::Positive);
-        assert_eq!(e.score("This is terrible, I am furious and I hate this").label, SentimentLabel::Negative);
-        assert_eq!(e.score("The statement was sent on Monday").label, SentimentLabel::Neutral);
+        assert_eq!(
+            e.score("Thank you so much, that is wonderful").label,
+            SentimentLabel::Positive
+        );
+        assert_eq!(
+            e.score("This is terrible, I am furious and I hate this")
+                .label,
+            SentimentLabel::Negative
+        );
+        assert_eq!(
+            e.score("The statement was sent on Monday").label,
+            SentimentLabel::Neutral
+        );
     }
 
     #[test]
@@ -129,7 +147,10 @@ mod tests {
         assert_eq!(t.quarters[3], Some(0.7));
         let sour = [(0, 0.5), (90_000, -0.5)];
         assert_eq!(call_trend(&sour, 100_000).direction, TrendDirection::Down);
-        assert_eq!(call_trend(&[(10, 0.9)], 100_000).direction, TrendDirection::Flat);
+        assert_eq!(
+            call_trend(&[(10, 0.9)], 100_000).direction,
+            TrendDirection::Flat
+        );
         assert_eq!(call_trend(&[], 0).quarters, [None; 4]);
     }
 }
