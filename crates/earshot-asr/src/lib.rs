@@ -50,7 +50,10 @@ pub fn default_threads() -> usize {
 }
 
 /// A piece of recognised text with its time, relative to the start of the samples given.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Its `Debug` leaves the text out: raw recognised text may hold sensitive values and must reach
+/// no log line before redaction.
+#[derive(Clone, PartialEq)]
 pub struct AsrSegment {
     /// Start in milliseconds.
     pub start_ms: u64,
@@ -58,6 +61,19 @@ pub struct AsrSegment {
     pub end_ms: u64,
     /// Recognised text (raw: not yet redacted, never to be shown or stored as is).
     pub text: String,
+}
+
+impl std::fmt::Debug for AsrSegment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AsrSegment")
+            .field("start_ms", &self.start_ms)
+            .field("end_ms", &self.end_ms)
+            .field(
+                "text",
+                &format_args!("<{} chars, unredacted>", self.text.chars().count()),
+            )
+            .finish()
+    }
 }
 
 /// A loaded whisper model with its decoding state.
@@ -176,6 +192,17 @@ mod tests {
         assert!(is_non_speech("[BLANK_AUDIO]"));
         assert!(is_non_speech(" (music) "));
         assert!(!is_non_speech("my card is [really] old"));
+    }
+
+    #[test]
+    fn debug_output_leaves_raw_text_out() {
+        let seg = AsrSegment {
+            start_ms: 0,
+            end_ms: 10,
+            text: "card 4532 0151".into(),
+        };
+        let dbg = format!("{seg:?}");
+        assert!(!dbg.contains("4532") && dbg.contains("unredacted"), "{dbg}");
     }
 
     #[test]
