@@ -19,9 +19,10 @@ pub fn analyze_script(script: &[Turn], model: &str) -> (Vec<Utterance>, CallEnd)
     let mut utterances = Vec::new();
     let end = analyzer
         .analyze_file(&path, |e| {
-            if let PipelineEvent::Utterance(u) = e {
+            if let PipelineEvent::Utterance(u, _) = e {
                 utterances.push(u)
             }
+            Ok(())
         })
         .expect("analysis");
     (utterances, end)

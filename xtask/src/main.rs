@@ -49,7 +49,13 @@ const APT_PACKAGES: &[&str] = &[
     "espeak-ng",
     "sox",
     "libsox-fmt-all",
+    // The vault tests: a real Secret Service in a private D-Bus session.
+    "gnome-keyring",
+    "dbus-daemon",
 ];
+
+/// Python packages the tests use: an SQLCipher 4 shell for the audit tamper test.
+const PIP_PACKAGES: &[(&str, &str)] = &[("sqlcipher3", "sqlcipher3-wheels==0.5.7")];
 
 /// Models setup installs: the default ASR model, the selectable one, the VAD.
 const MODELS: &[&str] = &["tiny.en", "base", "silero-vad"];
@@ -149,6 +155,7 @@ fn run_tests(cmd: &mut Command) -> Result<()> {
 
 fn setup() -> Result<()> {
     system_packages()?;
+    python_packages()?;
     models()?;
     eprintln!("xtask: building");
     run(cargo().args(["build", "--workspace", "--bins"]))
@@ -214,6 +221,28 @@ fn system_packages() -> Result<()> {
     run(&mut install).context("apt-get install failed; install the packages above by hand")
 }
 
+fn python_packages() -> Result<()> {
+    for (module, spec) in PIP_PACKAGES {
+        let present = Command::new("python3")
+            .args(["-c", &format!("import {module}")])
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false);
+        if !present {
+            eprintln!("xtask: installing Python package {spec}");
+            run(Command::new("python3").args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                spec,
+            ]))?;
+        }
+    }
+    Ok(())
+}
+
 fn models() -> Result<()> {
     let store = ModelStore::from_env();
     for name in MODELS {
@@ -239,14 +268,35 @@ fn demo() -> Result<()> {
         .parent()
         .map(|p| p.join("samples"))
         .unwrap_or_else(|| PathBuf::from("samples"));
+    std::fs::create_dir_all(&samples)?;
     let call = samples.join("sample-call.wav");
     if !call.exists() {
-        std::fs::create_dir_all(&samples)?;
         earshot_callgen::render(&earshot_callgen::sample_call(), &call)
             .context("generating the sample call")?;
     }
+    // A demo operator identity, so the demo seals values the way an organisation would.
+    let identity = samples.join("demo-operator.key");
+    if !identity.exists() {
+        earshot_seal::OperatorIdentity::generate().write_new_file(&identity)?;
+    }
+    let recipient = earshot_seal::OperatorIdentity::read_file(&identity)?.recipient();
+    let mut cmd = cargo();
+    cmd.args(["run", "--quiet", "--bin", "earshot", "--", "analyze"])
+        .arg(&call);
+    if std::env::var_os("EARSHOT_AGE_RECIPIENTS").is_none() {
+        cmd.env("EARSHOT_AGE_RECIPIENTS", &recipient);
+    }
+    if std::env::var_os("EARSHOT_KEY_STORE").is_none()
+        && std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none()
+    {
+        eprintln!("xtask: no D-Bus session (no keyring service): the demo keeps the database key in a key file");
+        cmd.env("EARSHOT_KEY_STORE", "file");
+    }
     eprintln!("xtask: analyzing {}", call.display());
-    run(cargo()
-        .args(["run", "--quiet", "--bin", "earshot", "--", "analyze"])
-        .arg(&call))
+    run(&mut cmd)?;
+    eprintln!(
+        "xtask: stored. See `earshot calls list`; an operator reveals with `earshot reveal --identity {} CALL_ID`",
+        identity.display()
+    );
+    Ok(())
 }

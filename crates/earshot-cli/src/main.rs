@@ -6,10 +6,13 @@
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use earshot_audio::CallerChannel;
+use earshot_config::Config;
 use earshot_core::{format_timestamp, Speaker, Utterance};
 use earshot_models::ModelStore;
 use earshot_pipeline::{Analyzer, AnalyzerOptions, CallEnd, PipelineEvent};
 use earshot_redact::{Redaction, Redactor};
+use earshot_seal::{OperatorIdentity, Sealer};
+use earshot_vault::{AuditVerdict, NewCall, Vault};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::io::{BufRead, Write};
@@ -51,6 +54,70 @@ enum Command {
         #[arg(long, required = true)]
         jsonl: bool,
     },
+    /// Operator keys for sealing and reveal.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+    /// Print a stored call with its sealed values restored (needs an operator identity; audited).
+    Reveal {
+        /// The operator's age identity file.
+        #[arg(long)]
+        identity: PathBuf,
+        /// The call id (see `earshot calls list`).
+        call: i64,
+        /// Only this utterance (numbered from 1).
+        #[arg(long)]
+        utterance: Option<u32>,
+    },
+    /// Stored calls (redacted).
+    Calls {
+        #[command(subcommand)]
+        command: CallsCommand,
+    },
+    /// Delete calls older than the retention period now (this also happens at every start).
+    Purge,
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Create an operator identity (file mode 0600) and print its public recipient.
+    New {
+        /// Where to write the identity; an existing file is never overwritten.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum CallsCommand {
+    /// List stored calls, newest first.
+    List {
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one call's redacted transcript.
+    Show {
+        /// The call id.
+        id: i64,
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain; names the first broken entry.
+    Verify,
+    /// Print every entry.
+    List,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -71,6 +138,27 @@ fn main() {
             threads,
         } => analyze(file, model, json, caller_channel, threads),
         Command::Redact { .. } => redact_jsonl(),
+        Command::Keys {
+            command: KeysCommand::New { out },
+        } => keys_new(&out),
+        Command::Reveal {
+            identity,
+            call,
+            utterance,
+        } => reveal(&identity, call, utterance),
+        Command::Calls {
+            command: CallsCommand::List { json },
+        } => calls_list(json),
+        Command::Calls {
+            command: CallsCommand::Show { id, json },
+        } => calls_show(id, json),
+        Command::Purge => purge(),
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => audit_verify(),
+        Command::Audit {
+            command: AuditCommand::List,
+        } => audit_list(),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");
@@ -114,7 +202,27 @@ fn analyze(
     if !file.exists() {
         anyhow::bail!("{} does not exist", file.display());
     }
+    let config = Config::load()?;
+    let sealer = Sealer::new(&config.age_recipients).context("age_recipients")?;
+    let mut vault = Vault::open(&config)?;
     let mut analyzer = Analyzer::new(&ModelStore::from_env(), options)?;
+    if sealer.is_none() {
+        eprintln!(
+            "warning: no age recipients configured (age_recipients in config.toml or EARSHOT_AGE_RECIPIENTS): \
+             sensitive values are redacted and dropped, not sealed"
+        );
+    }
+    analyzer.set_sealer(sealer);
+    // Bad audio is refused before anything is stored.
+    let audio = earshot_audio::CallAudio::from_file(&file, analyzer.options().caller_channel)
+        .with_context(|| format!("reading {}", file.display()))?;
+    let call = vault.begin_call(&NewCall {
+        source: file.display().to_string(),
+        agent: None,
+        direction: None,
+        model: analyzer.options().model.clone(),
+    })?;
+    let mut seq = 0u32;
 
     let bar = ProgressBar::new(0);
     bar.set_style(
@@ -126,17 +234,28 @@ fn analyze(
     let stdout = std::io::stdout();
     let mut write_error: Option<std::io::Error> = None;
     analyzer
-        .analyze_file(&file, |event| {
+        .analyze(&audio, |event| {
             let line = match event {
                 PipelineEvent::Progress(p) => {
                     bar.set_length(p.total_ms.max(1));
                     bar.set_position(p.done_ms);
-                    return;
+                    return Ok(());
                 }
-                PipelineEvent::Utterance(u) => utterance_line(&u, json),
+                PipelineEvent::Utterance(u, sealed) => {
+                    // Committed before it is shown: what was printed is on disk.
+                    seq += 1;
+                    vault.add_utterance(call, seq, &u, &sealed)?;
+                    utterance_line(&u, json)
+                }
                 PipelineEvent::CallEnd(end) => {
+                    vault.end_call(
+                        call,
+                        end.duration_ms,
+                        &end.sentiment_trend,
+                        end.sentiment_engine,
+                    )?;
                     bar.finish_and_clear();
-                    call_end_line(&end, json)
+                    call_end_line(call, &end, json)
                 }
             };
             bar.suspend(|| {
@@ -145,6 +264,7 @@ fn analyze(
                     write_error.get_or_insert(e);
                 }
             });
+            Ok(())
         })
         .with_context(|| format!("analyzing {}", file.display()))?;
     if let Some(e) = write_error {
@@ -182,10 +302,11 @@ fn round3(v: f32) -> f64 {
     (v as f64 * 1000.0).round() / 1000.0
 }
 
-fn call_end_line(end: &CallEnd, json: bool) -> String {
+fn call_end_line(call: i64, end: &CallEnd, json: bool) -> String {
     if json {
         json!({
             "type": "call_end",
+            "call_id": call,
             "duration_ms": end.duration_ms,
             "sentiment_trend": end.sentiment_trend.direction,
             "sentiment_quarters": end.sentiment_trend.quarters.map(|q| q.map(round3)),
@@ -201,7 +322,7 @@ fn call_end_line(end: &CallEnd, json: bool) -> String {
             .map(|q| q.map_or("  -  ".into(), |v| format!("{v:+.2}")))
             .collect();
         format!(
-            "-- call ended at {}: {} utterances, sentiment trend {:?} (quarters {}; engine {})",
+            "-- call {call} ended at {}: {} utterances, sentiment trend {:?} (quarters {}; engine {})",
             format_timestamp(end.duration_ms),
             end.utterances,
             end.sentiment_trend.direction,
@@ -267,5 +388,120 @@ fn redact_jsonl() -> Result<()> {
     let rest = redactor.finish();
     write(&mut out, rest)?;
     out.flush()?;
+    Ok(())
+}
+
+fn keys_new(out: &std::path::Path) -> Result<()> {
+    let identity = OperatorIdentity::generate();
+    identity.write_new_file(out)?;
+    println!("{}", identity.recipient());
+    eprintln!(
+        "wrote the operator identity to {} (mode 0600). Give workstations only the recipient above \
+         (age_recipients / EARSHOT_AGE_RECIPIENTS); keep the identity with the operator.",
+        out.display()
+    );
+    Ok(())
+}
+
+fn open_vault() -> Result<Vault> {
+    Ok(Vault::open(&Config::load()?)?)
+}
+
+fn reveal(identity: &std::path::Path, call: i64, utterance: Option<u32>) -> Result<()> {
+    let identity = OperatorIdentity::read_file(identity)?;
+    let mut vault = open_vault()?;
+    let revealed = vault.reveal(call, utterance, &identity)?;
+    let mut unsealed = 0;
+    for u in &revealed {
+        unsealed += u.unsealed;
+        println!(
+            "{:>3} [{}] {:<8}{}",
+            u.seq,
+            format_timestamp(u.start_ms as u64),
+            u.speaker.to_uppercase(),
+            u.text
+        );
+    }
+    if unsealed > 0 {
+        eprintln!("note: {unsealed} values were never sealed (no recipients were configured) and stay redacted");
+    }
+    Ok(())
+}
+
+fn calls_list(json: bool) -> Result<()> {
+    for c in open_vault()?.list_calls()? {
+        if json {
+            println!("{}", serde_json::to_string(&c)?);
+        } else {
+            let trend = c
+                .sentiment_trend
+                .as_ref()
+                .and_then(|t| t["direction"].as_str())
+                .unwrap_or("-");
+            println!(
+                "{:>5}  {}  {:>8}  {:>3} utterances  trend {:<4}  {}",
+                c.id,
+                c.started_at_ms / 1000,
+                c.duration_ms
+                    .map_or("-".into(), |d| format_timestamp(d as u64)),
+                c.utterances,
+                trend,
+                c.source
+            );
+        }
+    }
+    Ok(())
+}
+
+fn calls_show(id: i64, json: bool) -> Result<()> {
+    let detail = open_vault()?.call(id)?;
+    if json {
+        println!("{}", serde_json::to_string(&detail)?);
+        return Ok(());
+    }
+    println!(
+        "call {} from {} ({} utterances)",
+        detail.call.id,
+        detail.call.source,
+        detail.utterances.len()
+    );
+    for u in &detail.utterances {
+        println!(
+            "{:>3} [{}] {:<8}{} {:+.2}  {}",
+            u.seq,
+            format_timestamp(u.start_ms as u64),
+            u.speaker.to_uppercase(),
+            u.sentiment_label,
+            u.sentiment_score,
+            u.text
+        );
+    }
+    Ok(())
+}
+
+fn purge() -> Result<()> {
+    let config = Config::load()?;
+    let vault = Vault::open(&config)?;
+    let n = vault.purge(config.retention_days)?;
+    println!("purged {n} calls older than {} days", config.retention_days);
+    Ok(())
+}
+
+fn audit_verify() -> Result<()> {
+    match open_vault()?.verify_audit()? {
+        AuditVerdict::Intact { entries } => {
+            println!("audit log intact: {entries} entries");
+            Ok(())
+        }
+        AuditVerdict::Broken { entry, reason } => {
+            anyhow::bail!("audit log broken at entry {entry}: {reason}")
+        }
+    }
+}
+
+fn audit_list() -> Result<()> {
+    for e in open_vault()?.audit_entries()? {
+        println!("{}", serde_json::to_string(&e)?);
+    }
     Ok(())
 }

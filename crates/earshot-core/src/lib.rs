@@ -166,6 +166,21 @@ pub struct FindingSpan {
     pub end: usize,
 }
 
+/// A finding on its way to the store: where it was, where its tag sits in the redacted text, and
+/// its original value sealed with age (`None` when no recipients are configured: the value is
+/// dropped).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SealedFinding {
+    /// Kind and span in the original text.
+    pub span: FindingSpan,
+    /// Character offset of the `[TYPE]` tag in the redacted text.
+    pub tag_start: usize,
+    /// Detector confidence.
+    pub confidence: f32,
+    /// age ciphertext of the original value.
+    pub sealed: Option<Vec<u8>>,
+}
+
 /// A finalized, redacted utterance: what every sink (screen, store, log, sync) may receive.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Utterance {

@@ -51,9 +51,10 @@ fn main() {
         let mut utterances = 0;
         let end = analyzer
             .analyze_file(&call, |e| {
-                if let PipelineEvent::Utterance(_) = e {
+                if let PipelineEvent::Utterance(..) = e {
                     utterances += 1
                 }
+                Ok(())
             })
             .expect("analysis");
         let wall = started.elapsed().as_secs_f64();

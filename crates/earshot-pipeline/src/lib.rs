@@ -3,16 +3,18 @@
 //! A file is decoded and split into per-speaker 16 kHz tracks; Silero VAD finds each track's
 //! speech; the segments of both speakers are transcribed in time order; each transcript goes
 //! through the conversation-aware redactor *before* anything else sees it; sentiment is scored on
-//! the redacted text; finalized [`Utterance`]s are handed to the caller as they are produced,
+//! the redacted text; each finding's original value goes only to the age [`Sealer`]; finalized
+//! [`Utterance`]s (with the sealed values) are handed to the caller as they are produced,
 //! followed by a [`CallEnd`] with the call's sentiment trend.
 
 use earshot_asr::{AsrError, AsrOptions, Transcriber};
 use earshot_audio::{
     AudioError, CallAudio, CallerChannel, SpeechSegment, VadOptions, VoiceActivityDetector,
 };
-use earshot_core::{SentimentTrend, Speaker, Utterance};
+use earshot_core::{SealedFinding, SentimentTrend, Speaker, Utterance};
 use earshot_models::{ModelError, ModelStore};
 use earshot_redact::{Redaction, Redactor};
+use earshot_seal::{SealError, Sealer};
 use earshot_sentiment::{call_trend, LexiconEngine, SentimentEngine};
 use std::collections::VecDeque;
 use std::path::Path;
@@ -36,7 +38,16 @@ pub enum PipelineError {
     /// The options name something that does not exist.
     #[error("{0}")]
     Options(String),
+    /// Sealing a sensitive value failed.
+    #[error(transparent)]
+    Seal(#[from] SealError),
+    /// The receiver of the events (a store, a screen) failed; the analysis stopped.
+    #[error("{0}")]
+    Sink(Box<dyn std::error::Error + Send + Sync>),
 }
+
+/// What an event receiver returns: an error stops the analysis.
+pub type SinkResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
 /// How to analyze.
 #[derive(Debug, Clone)]
@@ -89,8 +100,9 @@ pub struct CallEnd {
 pub enum PipelineEvent {
     /// Transcription moved on.
     Progress(Progress),
-    /// A finalized, redacted utterance.
-    Utterance(Utterance),
+    /// A finalized, redacted utterance, with its findings' values sealed (or dropped when no
+    /// recipients are configured).
+    Utterance(Utterance, Vec<SealedFinding>),
     /// The call is done.
     CallEnd(CallEnd),
 }
@@ -115,6 +127,7 @@ pub struct Analyzer {
     vad: VoiceActivityDetector,
     asr: Transcriber,
     sentiment: Box<dyn SentimentEngine>,
+    sealer: Option<Sealer>,
     options: AnalyzerOptions,
     times: StageTimes,
 }
@@ -149,9 +162,16 @@ impl Analyzer {
             vad,
             asr,
             sentiment: Box::new(LexiconEngine::new()),
+            sealer: None,
             options,
             times: StageTimes::default(),
         })
+    }
+
+    /// Seals every finding's original value with `sealer`; with `None`, values are dropped
+    /// (redacted, not sealed).
+    pub fn set_sealer(&mut self, sealer: Option<Sealer>) {
+        self.sealer = sealer;
     }
 
     /// The options in force.
@@ -168,7 +188,7 @@ impl Analyzer {
     pub fn analyze_file(
         &mut self,
         path: &Path,
-        on_event: impl FnMut(PipelineEvent),
+        on_event: impl FnMut(PipelineEvent) -> SinkResult,
     ) -> Result<CallEnd, PipelineError> {
         let started = Instant::now();
         let audio = CallAudio::from_file(path, self.options.caller_channel)?;
@@ -180,7 +200,7 @@ impl Analyzer {
     pub fn analyze(
         &mut self,
         audio: &CallAudio,
-        mut on_event: impl FnMut(PipelineEvent),
+        mut on_event: impl FnMut(PipelineEvent) -> SinkResult,
     ) -> Result<CallEnd, PipelineError> {
         let started = Instant::now();
         let mut segments: Vec<(usize, SpeechSegment)> = Vec::new();
@@ -208,7 +228,7 @@ impl Analyzer {
             done_ms: 0,
             total_ms,
         };
-        on_event(PipelineEvent::Progress(progress));
+        on_event(PipelineEvent::Progress(progress)).map_err(PipelineError::Sink)?;
 
         let mut redactor = Redactor::new();
         let mut pending: VecDeque<Pending> = VecDeque::new();
@@ -219,7 +239,7 @@ impl Analyzer {
             let pieces = self.asr.transcribe(&t.samples[seg.start..seg.end], None)?;
             self.times.asr += asr_started.elapsed();
             progress.done_ms += seg.end_ms() - seg.start_ms();
-            on_event(PipelineEvent::Progress(progress));
+            on_event(PipelineEvent::Progress(progress)).map_err(PipelineError::Sink)?;
             let text = pieces
                 .iter()
                 .map(|p| p.text.as_str())
@@ -236,10 +256,10 @@ impl Analyzer {
             let redact_started = Instant::now();
             let done = redactor.push(t.speaker, &text);
             self.times.redact += redact_started.elapsed();
-            self.emit(done, &mut pending, &mut scored, &mut on_event);
+            self.emit(done, &mut pending, &mut scored, &mut on_event)?;
         }
         let done = redactor.finish();
-        self.emit(done, &mut pending, &mut scored, &mut on_event);
+        self.emit(done, &mut pending, &mut scored, &mut on_event)?;
 
         let end = CallEnd {
             duration_ms: audio.duration_ms,
@@ -247,7 +267,7 @@ impl Analyzer {
             sentiment_engine: self.sentiment.name(),
             utterances: scored.len(),
         };
-        on_event(PipelineEvent::CallEnd(end.clone()));
+        on_event(PipelineEvent::CallEnd(end.clone())).map_err(PipelineError::Sink)?;
         Ok(end)
     }
 
@@ -256,8 +276,8 @@ impl Analyzer {
         done: Vec<Redaction>,
         pending: &mut VecDeque<Pending>,
         scored: &mut Vec<(u64, f32)>,
-        on_event: &mut impl FnMut(PipelineEvent),
-    ) {
+        on_event: &mut impl FnMut(PipelineEvent) -> SinkResult,
+    ) -> Result<(), PipelineError> {
         for r in done {
             let meta = pending
                 .pop_front()
@@ -266,14 +286,26 @@ impl Analyzer {
             let sentiment = self.sentiment.score(&r.text);
             self.times.sentiment += started.elapsed();
             scored.push((meta.start_ms, sentiment.score));
-            on_event(PipelineEvent::Utterance(Utterance {
+            let mut sealed = Vec::with_capacity(r.findings.len());
+            for f in &r.findings {
+                let ciphertext = self.sealer.as_ref().map(|s| s.seal(&f.value)).transpose()?;
+                sealed.push(SealedFinding {
+                    span: f.span(),
+                    tag_start: f.tag_start,
+                    confidence: f.confidence,
+                    sealed: ciphertext,
+                });
+            }
+            let utterance = Utterance {
                 speaker: meta.speaker,
                 start_ms: meta.start_ms,
                 end_ms: meta.end_ms,
                 text: r.text,
                 sentiment,
                 findings: r.findings.iter().map(|f| f.span()).collect(),
-            }));
+            };
+            on_event(PipelineEvent::Utterance(utterance, sealed)).map_err(PipelineError::Sink)?;
         }
+        Ok(())
     }
 }

@@ -52,6 +52,8 @@ pub struct Finding {
     pub end: usize,
     /// How sure the detector is (0-1); checksums and cue words raise it.
     pub confidence: f32,
+    /// Character offset of this finding's `[TYPE]` tag in the redacted text.
+    pub tag_start: usize,
     /// The value, for sealing.
     pub value: SensitiveValue,
 }
@@ -204,6 +206,7 @@ fn make_finding(
         start,
         end,
         confidence,
+        tag_start: 0,
         value: SensitiveValue {
             original,
             normalized: normalized.to_string(),
@@ -248,8 +251,12 @@ fn apply(speaker: Speaker, text: &str, mut findings: Vec<Finding>) -> Redaction 
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut pos = 0;
-    for f in &merged {
+    let mut out_chars = 0;
+    for f in merged.iter_mut() {
         out.extend(&chars[pos..f.start]);
+        out_chars += f.start - pos;
+        f.tag_start = out_chars;
+        out_chars += f.kind.tag().chars().count() + 2;
         out.push('[');
         out.push_str(f.kind.tag());
         out.push(']');

@@ -1,0 +1,571 @@
+//! Earshot's vault: where calls are kept.
+//!
+//! * One SQLCipher database in the data dir, encrypted with a random 32-byte key that lives in the
+//!   OS keyring (or, when configured, a 0600 key file). WAL mode, foreign keys on,
+//!   `secure_delete` on, schema versions by `rusqlite_migration`.
+//! * Only redacted text is stored. Each finding's original value is stored as its own age
+//!   ciphertext, sealed (by the pipeline) to the organisation's recipients; the workstation cannot
+//!   open it. [`Vault::reveal`] opens it with an operator's identity, after appending the reveal to
+//!   the audit log.
+//! * Each utterance is committed in its own transaction: a crash loses at most the one in flight.
+//! * Calls older than the retention period are purged (at open and by [`Vault::purge`]).
+//! * The audit log is hash-chained; [`Vault::verify_audit`] names the first broken entry.
+
+mod audit;
+mod key;
+mod schema;
+
+pub use audit::{AuditEntry, AuditVerdict};
+
+use earshot_config::{Config, KeyStore};
+use earshot_core::{SealedFinding, SentimentTrend, Utterance};
+use earshot_seal::{OperatorIdentity, SealError};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use std::path::PathBuf;
+
+/// File name of the database in the data dir.
+pub const DATABASE_FILE: &str = "earshot.db";
+
+/// What can go wrong with the store. Every variant says what a person can do.
+#[derive(Debug, thiserror::Error)]
+pub enum VaultError {
+    /// The data dir cannot be created or written.
+    #[error("data dir problem: {0}")]
+    DataDir(String),
+    /// The database key is missing, unreadable, or its store is unavailable.
+    #[error("database key: {0}")]
+    Key(String),
+    /// The key does not open the database, or the file is not a database.
+    #[error("cannot open the database at {path}: wrong key or damaged file (nothing was changed)")]
+    Locked {
+        /// The database file.
+        path: String,
+    },
+    /// No call with that id.
+    #[error("no call {0}")]
+    NoSuchCall(i64),
+    /// No utterance with that number in the call.
+    #[error("call {call} has no utterance {utterance}")]
+    NoSuchUtterance {
+        /// The call.
+        call: i64,
+        /// The utterance number asked for.
+        utterance: u32,
+    },
+    /// Opening sealed values failed (the failure is audited).
+    #[error(transparent)]
+    Seal(#[from] SealError),
+    /// A schema migration failed.
+    #[error("database migration failed: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    /// Any other SQLite error.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// The OS user, for audit entries.
+pub fn os_user() -> String {
+    whoami::username()
+}
+
+/// Identifies a stored call.
+pub type CallId = i64;
+
+/// What is known about a call when it starts.
+#[derive(Debug, Clone)]
+pub struct NewCall {
+    /// Where it came from (file path, device, SIPREC session).
+    pub source: String,
+    /// The agent, if known.
+    pub agent: Option<String>,
+    /// `inbound` / `outbound`, if known.
+    pub direction: Option<String>,
+    /// The ASR model.
+    pub model: String,
+}
+
+/// A call as listed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CallRecord {
+    /// Id.
+    pub id: CallId,
+    /// Source.
+    pub source: String,
+    /// Start (unix ms).
+    pub started_at_ms: i64,
+    /// End (unix ms), if it ended.
+    pub ended_at_ms: Option<i64>,
+    /// Agent.
+    pub agent: Option<String>,
+    /// Direction.
+    pub direction: Option<String>,
+    /// ASR model.
+    pub model: String,
+    /// Duration of the audio.
+    pub duration_ms: Option<i64>,
+    /// Sentiment engine used.
+    pub sentiment_engine: Option<String>,
+    /// Trend (JSON of [`SentimentTrend`]).
+    pub sentiment_trend: Option<serde_json::Value>,
+    /// Number of stored utterances.
+    pub utterances: i64,
+}
+
+/// A stored finding (never its value).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StoredFinding {
+    /// Type tag.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Span in the original text (characters).
+    pub start: i64,
+    /// End of the span.
+    pub end: i64,
+    /// Whether the value was sealed (false: dropped, no recipients were configured).
+    pub sealed: bool,
+}
+
+/// A stored utterance (redacted).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StoredUtterance {
+    /// Position in the call, from 1.
+    pub seq: u32,
+    /// `caller` / `agent` / `unknown`.
+    pub speaker: String,
+    /// Start ms.
+    pub start_ms: i64,
+    /// End ms.
+    pub end_ms: i64,
+    /// Redacted text.
+    pub text: String,
+    /// Sentiment label.
+    pub sentiment_label: String,
+    /// Sentiment score.
+    pub sentiment_score: f64,
+    /// What was redacted.
+    pub findings: Vec<StoredFinding>,
+}
+
+/// A call with its utterances.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CallDetail {
+    /// The call.
+    pub call: CallRecord,
+    /// Its utterances in order.
+    pub utterances: Vec<StoredUtterance>,
+}
+
+/// An utterance with its sealed values restored (operator only).
+#[derive(Clone, PartialEq)]
+pub struct RevealedUtterance {
+    /// Position in the call.
+    pub seq: u32,
+    /// Speaker.
+    pub speaker: String,
+    /// Start ms.
+    pub start_ms: i64,
+    /// The text with every sealed value back in place (unsealed ones stay as tags).
+    pub text: String,
+    /// Values that could not be restored because they were never sealed.
+    pub unsealed: usize,
+}
+
+impl std::fmt::Debug for RevealedUtterance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RevealedUtterance")
+            .field("seq", &self.seq)
+            .field("text", &"<revealed>")
+            .finish()
+    }
+}
+
+/// The open store.
+pub struct Vault {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Vault {
+    /// Opens (or creates) the store described by `config`, records key and configuration events
+    /// in the audit log, and purges expired calls.
+    pub fn open(config: &Config) -> Result<Vault, VaultError> {
+        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+            VaultError::DataDir(format!("cannot create {}: {e}", config.data_dir.display()))
+        })?;
+        probe_writable(&config.data_dir)?;
+        let path = config.data_dir.join(DATABASE_FILE);
+        let exists = path.exists();
+        let key = key::load_or_create(config, exists)?;
+        let mut conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        )
+        .map_err(|e| VaultError::DataDir(format!("cannot open {}: {e}", path.display())))?;
+        // SQLCipher would print its own complaints about a wrong key to stderr; the error we
+        // return says it once.
+        conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+        conn.execute_batch(&format!("PRAGMA key = \"{}\";", key.pragma_value()))?;
+        let locked = || VaultError::Locked {
+            path: path.display().to_string(),
+        };
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .map_err(|_| locked())?;
+        conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
+            .map_err(|_| locked())?;
+        // NORMAL in WAL mode: a committed transaction survives a process crash (kill -9); only
+        // an OS crash or power loss may lose the last ones.
+        conn.execute_batch(
+            "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA synchronous = NORMAL;",
+        )?;
+        schema::migrations().to_latest(&mut conn)?;
+        let vault = Vault { conn, path };
+        let user = os_user();
+        if key.origin == key::KeyOrigin::New {
+            vault.audit(
+                &user,
+                "database_new_key",
+                &format!("new database key in the {}", config.key_store.name()),
+                "ok",
+            )?;
+            if config.key_store == KeyStore::File {
+                vault.audit(
+                    &user,
+                    "key_file_fallback",
+                    &format!("key file {}", config.data_dir.join(key::KEY_FILE).display()),
+                    "ok",
+                )?;
+            }
+        }
+        let summary = config.audit_summary();
+        let previous: Option<String> = vault
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = 'config'", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if previous.as_deref() != Some(summary.as_str()) {
+            let detail = match previous {
+                Some(p) => format!("{p} -> {summary}"),
+                None => format!("initial: {summary}"),
+            };
+            vault.audit(&user, "config_change", &detail, "ok")?;
+            vault.conn.execute(
+                "INSERT OR REPLACE INTO settings (key, value) VALUES ('config', ?1)",
+                [&summary],
+            )?;
+        }
+        vault.purge(config.retention_days)?;
+        Ok(vault)
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
+    fn audit(
+        &self,
+        actor: &str,
+        action: &str,
+        detail: &str,
+        outcome: &str,
+    ) -> Result<(), VaultError> {
+        audit::append(&self.conn, actor, action, detail, outcome)
+    }
+
+    /// Starts a call record.
+    pub fn begin_call(&self, call: &NewCall) -> Result<CallId, VaultError> {
+        self.conn.execute(
+            "INSERT INTO calls (source, started_at_ms, agent, direction, model) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![call.source, now_ms(), call.agent, call.direction, call.model],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Stores one finalized utterance and its sealed findings in one transaction.
+    pub fn add_utterance(
+        &mut self,
+        call: CallId,
+        seq: u32,
+        u: &Utterance,
+        sealed: &[SealedFinding],
+    ) -> Result<(), VaultError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO utterances (call_id, seq, speaker, start_ms, end_ms, text, sentiment_label, sentiment_score)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                call,
+                seq,
+                u.speaker.to_string(),
+                u.start_ms as i64,
+                u.end_ms as i64,
+                u.text,
+                u.sentiment.label.short(),
+                u.sentiment.score as f64
+            ],
+        )?;
+        let utterance_id = tx.last_insert_rowid();
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO findings (utterance_id, kind, span_start, span_end, tag_start, confidence, sealed)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            for f in sealed {
+                stmt.execute(params![
+                    utterance_id,
+                    f.span.kind.tag(),
+                    f.span.start as i64,
+                    f.span.end as i64,
+                    f.tag_start as i64,
+                    f.confidence as f64,
+                    f.sealed
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Closes a call record.
+    pub fn end_call(
+        &self,
+        call: CallId,
+        duration_ms: u64,
+        trend: &SentimentTrend,
+        engine: &str,
+    ) -> Result<(), VaultError> {
+        let trend = serde_json::to_string(trend).unwrap_or_default();
+        self.conn.execute(
+            "UPDATE calls SET ended_at_ms = ?2, duration_ms = ?3, sentiment_trend = ?4, sentiment_engine = ?5 WHERE id = ?1",
+            params![call, now_ms(), duration_ms as i64, trend, engine],
+        )?;
+        Ok(())
+    }
+
+    /// Every call, newest first.
+    pub fn list_calls(&self) -> Result<Vec<CallRecord>, VaultError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT c.id, c.source, c.started_at_ms, c.ended_at_ms, c.agent, c.direction, c.model, c.duration_ms,
+                    c.sentiment_engine, c.sentiment_trend, (SELECT count(*) FROM utterances u WHERE u.call_id = c.id)
+             FROM calls c ORDER BY c.started_at_ms DESC, c.id DESC",
+        )?;
+        let rows = stmt.query_map([], call_record)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One call with its (redacted) utterances.
+    pub fn call(&self, id: CallId) -> Result<CallDetail, VaultError> {
+        let call = self
+            .list_calls()?
+            .into_iter()
+            .find(|c| c.id == id)
+            .ok_or(VaultError::NoSuchCall(id))?;
+        let mut stmt = self.conn.prepare(
+            "SELECT u.id, u.seq, u.speaker, u.start_ms, u.end_ms, u.text, u.sentiment_label, u.sentiment_score
+             FROM utterances u WHERE u.call_id = ?1 ORDER BY u.seq",
+        )?;
+        let mut fstmt = self.conn.prepare(
+            "SELECT kind, span_start, span_end, sealed IS NOT NULL FROM findings WHERE utterance_id = ?1 ORDER BY tag_start",
+        )?;
+        let rows: Vec<(i64, StoredUtterance)> = stmt
+            .query_map([id], |r| {
+                Ok((
+                    r.get(0)?,
+                    StoredUtterance {
+                        seq: r.get(1)?,
+                        speaker: r.get(2)?,
+                        start_ms: r.get(3)?,
+                        end_ms: r.get(4)?,
+                        text: r.get(5)?,
+                        sentiment_label: r.get(6)?,
+                        sentiment_score: r.get(7)?,
+                        findings: Vec::new(),
+                    },
+                ))
+            })?
+            .collect::<Result<_, _>>()?;
+        let mut utterances = Vec::with_capacity(rows.len());
+        for (uid, mut u) in rows {
+            u.findings = fstmt
+                .query_map([uid], |r| {
+                    Ok(StoredFinding {
+                        kind: r.get(0)?,
+                        start: r.get(1)?,
+                        end: r.get(2)?,
+                        sealed: r.get(3)?,
+                    })
+                })?
+                .collect::<Result<_, _>>()?;
+            utterances.push(u);
+        }
+        Ok(CallDetail { call, utterances })
+    }
+
+    /// Restores sealed values of a call (or one utterance) with an operator's identity.
+    ///
+    /// The attempt is appended to the audit log (who: OS user + the identity's recipient; what;
+    /// when; outcome) before anything is returned, whether it succeeds or not.
+    pub fn reveal(
+        &mut self,
+        id: CallId,
+        utterance: Option<u32>,
+        identity: &OperatorIdentity,
+    ) -> Result<Vec<RevealedUtterance>, VaultError> {
+        let actor = format!("{} via {}", os_user(), identity.recipient());
+        let what = match utterance {
+            Some(n) => format!("call {id} utterance {n}"),
+            None => format!("call {id}"),
+        };
+        let result = self.reveal_values(id, utterance, identity);
+        let outcome = match &result {
+            Ok(list) => format!("ok: {} values", list.iter().map(|(_, n)| n).sum::<usize>()),
+            Err(e) => format!("denied: {e}"),
+        };
+        self.audit(&actor, "reveal", &what, &outcome)?;
+        result.map(|list| list.into_iter().map(|(u, _)| u).collect())
+    }
+
+    fn reveal_values(
+        &self,
+        id: CallId,
+        utterance: Option<u32>,
+        identity: &OperatorIdentity,
+    ) -> Result<Vec<(RevealedUtterance, usize)>, VaultError> {
+        let detail = self.call(id)?;
+        if let Some(n) = utterance {
+            if !detail.utterances.iter().any(|u| u.seq == n) {
+                return Err(VaultError::NoSuchUtterance {
+                    call: id,
+                    utterance: n,
+                });
+            }
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT f.tag_start, f.kind, f.sealed FROM findings f JOIN utterances u ON u.id = f.utterance_id
+             WHERE u.call_id = ?1 AND u.seq = ?2 ORDER BY f.tag_start DESC",
+        )?;
+        let mut out = Vec::new();
+        for u in detail
+            .utterances
+            .into_iter()
+            .filter(|u| utterance.is_none_or(|n| n == u.seq))
+        {
+            let mut chars: Vec<char> = u.text.chars().collect();
+            let mut unsealed = 0;
+            let mut restored = 0;
+            let rows: Vec<(i64, String, Option<Vec<u8>>)> = stmt
+                .query_map(params![id, u.seq], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?
+                .collect::<Result<_, _>>()?;
+            for (tag_start, kind, sealed) in rows {
+                let Some(sealed) = sealed else {
+                    unsealed += 1;
+                    continue;
+                };
+                let value = identity.unseal(&sealed)?;
+                let start = tag_start as usize;
+                let end = start + kind.chars().count() + 2;
+                if end <= chars.len() {
+                    chars.splice(start..end, value.original.chars());
+                    restored += 1;
+                }
+            }
+            out.push((
+                RevealedUtterance {
+                    seq: u.seq,
+                    speaker: u.speaker,
+                    start_ms: u.start_ms,
+                    text: chars.into_iter().collect(),
+                    unsealed,
+                },
+                restored,
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Deletes calls older than `retention_days` with everything linked to them, then checkpoints
+    /// and vacuums so nothing lingers in free pages. Returns how many calls went.
+    pub fn purge(&self, retention_days: u32) -> Result<usize, VaultError> {
+        let cutoff = now_ms() - retention_days as i64 * 86_400_000;
+        let n = self.conn.execute(
+            "DELETE FROM calls WHERE COALESCE(ended_at_ms, started_at_ms) < ?1",
+            [cutoff],
+        )?;
+        if n > 0 {
+            self.audit(
+                &os_user(),
+                "purge",
+                &format!("{n} calls older than {retention_days} days"),
+                "ok",
+            )?;
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            self.conn.execute_batch("VACUUM;")?;
+        }
+        Ok(n)
+    }
+
+    /// Checks the audit chain.
+    pub fn verify_audit(&self) -> Result<AuditVerdict, VaultError> {
+        audit::verify(&self.conn)
+    }
+
+    /// The audit log, oldest first.
+    pub fn audit_entries(&self) -> Result<Vec<AuditEntry>, VaultError> {
+        audit::entries(&self.conn)
+    }
+
+    /// SQLite's `PRAGMA integrity_check` ("ok" when sound).
+    pub fn integrity_check(&self) -> Result<String, VaultError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    /// Moves a call's start back by `days` (for retention tests and tools).
+    #[doc(hidden)]
+    pub fn backdate_call(&self, id: CallId, days: u32) -> Result<(), VaultError> {
+        let shift = days as i64 * 86_400_000;
+        self.conn.execute(
+            "UPDATE calls SET started_at_ms = started_at_ms - ?2, ended_at_ms = ended_at_ms - ?2 WHERE id = ?1",
+            params![id, shift],
+        )?;
+        Ok(())
+    }
+}
+
+fn call_record(r: &rusqlite::Row) -> rusqlite::Result<CallRecord> {
+    let trend: Option<String> = r.get(9)?;
+    Ok(CallRecord {
+        id: r.get(0)?,
+        source: r.get(1)?,
+        started_at_ms: r.get(2)?,
+        ended_at_ms: r.get(3)?,
+        agent: r.get(4)?,
+        direction: r.get(5)?,
+        model: r.get(6)?,
+        duration_ms: r.get(7)?,
+        sentiment_engine: r.get(8)?,
+        sentiment_trend: trend.and_then(|t| serde_json::from_str(&t).ok()),
+        utterances: r.get(10)?,
+    })
+}
+
+fn probe_writable(dir: &std::path::Path) -> Result<(), VaultError> {
+    let probe = dir.join(format!(".write-probe-{}", std::process::id()));
+    std::fs::write(&probe, b"")
+        .and_then(|_| std::fs::remove_file(&probe))
+        .map_err(|e| VaultError::DataDir(format!("{} is not writable: {e}", dir.display())))
+}

@@ -1,0 +1,72 @@
+//! Schema migrations (rusqlite_migration: the version lives in SQLite's `user_version`).
+
+use rusqlite_migration::{Migrations, M};
+
+pub(crate) fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(
+        r#"
+        CREATE TABLE calls (
+            id               INTEGER PRIMARY KEY,
+            source           TEXT    NOT NULL,
+            started_at_ms    INTEGER NOT NULL,
+            ended_at_ms      INTEGER,
+            agent            TEXT,
+            direction        TEXT,
+            model            TEXT    NOT NULL,
+            duration_ms      INTEGER,
+            sentiment_engine TEXT,
+            sentiment_trend  TEXT
+        );
+        CREATE INDEX calls_started ON calls(started_at_ms);
+        CREATE TABLE utterances (
+            id              INTEGER PRIMARY KEY,
+            call_id         INTEGER NOT NULL REFERENCES calls(id) ON DELETE CASCADE,
+            seq             INTEGER NOT NULL,
+            speaker         TEXT    NOT NULL,
+            start_ms        INTEGER NOT NULL,
+            end_ms          INTEGER NOT NULL,
+            text            TEXT    NOT NULL,
+            sentiment_label TEXT    NOT NULL,
+            sentiment_score REAL    NOT NULL,
+            UNIQUE (call_id, seq)
+        );
+        CREATE TABLE findings (
+            id           INTEGER PRIMARY KEY,
+            utterance_id INTEGER NOT NULL REFERENCES utterances(id) ON DELETE CASCADE,
+            kind         TEXT    NOT NULL,
+            span_start   INTEGER NOT NULL,
+            span_end     INTEGER NOT NULL,
+            tag_start    INTEGER NOT NULL,
+            confidence   REAL    NOT NULL,
+            sealed       BLOB
+        );
+        CREATE INDEX findings_utterance ON findings(utterance_id);
+        CREATE TABLE audit_log (
+            id        INTEGER PRIMARY KEY,
+            at_ms     INTEGER NOT NULL,
+            actor     TEXT    NOT NULL,
+            action    TEXT    NOT NULL,
+            detail    TEXT    NOT NULL,
+            outcome   TEXT    NOT NULL,
+            prev_hash TEXT    NOT NULL,
+            hash      TEXT    NOT NULL
+        );
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TABLE settings (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        "#,
+    )])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        super::migrations().validate().unwrap();
+    }
+}

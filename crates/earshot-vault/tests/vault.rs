@@ -1,0 +1,277 @@
+//! The vault through its public API: sealed findings, audited reveal, retention, tamper evidence,
+//! and clear errors that leave data intact.
+
+use earshot_config::{Config, KeyStore};
+use earshot_core::{
+    SealedFinding, Sentiment, SentimentLabel, SentimentTrend, Speaker, TrendDirection, Utterance,
+};
+use earshot_redact::Redactor;
+use earshot_seal::{OperatorIdentity, Sealer};
+use earshot_vault::{AuditVerdict, NewCall, Vault, VaultError, DATABASE_FILE};
+use std::path::Path;
+
+fn config(dir: &Path, recipients: Vec<String>) -> Config {
+    Config {
+        data_dir: dir.to_path_buf(),
+        age_recipients: recipients,
+        key_store: KeyStore::File,
+        retention_days: 90,
+    }
+}
+
+/// Redacts and seals a short conversation and stores it; returns the call id.
+fn store_call(vault: &mut Vault, sealer: Option<&Sealer>) -> i64 {
+    let call = vault
+        .begin_call(&NewCall {
+            source: "test".into(),
+            agent: Some("sam".into()),
+            direction: None,
+            model: "tiny.en".into(),
+        })
+        .unwrap();
+    let mut r = Redactor::new();
+    let mut lines = r.push(
+        Speaker::Agent,
+        "What is the card number and the security code?",
+    );
+    lines.extend(r.push(
+        Speaker::Caller,
+        "The card number is 4532 0151 1283 0366 and the code is 739.",
+    ));
+    lines.extend(r.finish());
+    for (i, line) in lines.iter().enumerate() {
+        let sealed: Vec<SealedFinding> = line
+            .findings
+            .iter()
+            .map(|f| SealedFinding {
+                span: f.span(),
+                tag_start: f.tag_start,
+                confidence: f.confidence,
+                sealed: sealer.map(|s| s.seal(&f.value).unwrap()),
+            })
+            .collect();
+        let u = Utterance {
+            speaker: line.speaker,
+            start_ms: i as u64 * 1000,
+            end_ms: i as u64 * 1000 + 900,
+            text: line.text.clone(),
+            sentiment: Sentiment {
+                label: SentimentLabel::Neutral,
+                score: 0.0,
+            },
+            findings: line.findings.iter().map(|f| f.span()).collect(),
+        };
+        vault
+            .add_utterance(call, i as u32 + 1, &u, &sealed)
+            .unwrap();
+    }
+    vault
+        .end_call(
+            call,
+            2000,
+            &SentimentTrend {
+                quarters: [None; 4],
+                direction: TrendDirection::Flat,
+            },
+            "lexicon",
+        )
+        .unwrap();
+    call
+}
+
+fn raw_connection(dir: &Path) -> rusqlite::Connection {
+    let key = std::fs::read_to_string(dir.join("database.key")).unwrap();
+    let conn = rusqlite::Connection::open(dir.join(DATABASE_FILE)).unwrap();
+    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key.trim()))
+        .unwrap();
+    conn
+}
+
+#[test]
+fn reveal_restores_values_for_a_recipient_only_and_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let operator = OperatorIdentity::generate();
+    let stranger = OperatorIdentity::generate();
+    let sealer = Sealer::new(&[operator.recipient()]).unwrap().unwrap();
+    let mut vault = Vault::open(&config(dir.path(), vec![operator.recipient()])).unwrap();
+    let call = store_call(&mut vault, Some(&sealer));
+
+    let shown = vault.call(call).unwrap();
+    assert_eq!(
+        shown.utterances[1].text,
+        "The card number is [CREDIT_DEBIT_NUMBER] and the code is [CREDIT_DEBIT_CVV]."
+    );
+    assert!(shown.utterances[1].findings.iter().all(|f| f.sealed));
+
+    let revealed = vault.reveal(call, Some(2), &operator).unwrap();
+    assert_eq!(
+        revealed[0].text,
+        "The card number is 4532 0151 1283 0366 and the code is 739."
+    );
+    let err = vault.reveal(call, None, &stranger).unwrap_err();
+    assert!(
+        err.to_string().contains("cannot open the sealed values"),
+        "{err}"
+    );
+
+    let log = vault.audit_entries().unwrap();
+    let reveals: Vec<_> = log.iter().filter(|e| e.action == "reveal").collect();
+    assert_eq!(reveals.len(), 2);
+    assert!(
+        reveals[0].outcome.starts_with("ok") && reveals[0].actor.contains(&operator.recipient())
+    );
+    assert!(
+        reveals[1].outcome.starts_with("denied")
+            && reveals[1].actor.contains(&stranger.recipient())
+    );
+    assert!(log.iter().any(|e| e.action == "key_file_fallback"));
+    assert!(log.iter().any(|e| e.action == "database_new_key"));
+    assert!(log.iter().any(|e| e.action == "config_change"));
+    assert_eq!(
+        vault.verify_audit().unwrap(),
+        AuditVerdict::Intact {
+            entries: log.len() as i64
+        }
+    );
+}
+
+#[test]
+fn without_recipients_values_are_dropped_not_sealed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = Vault::open(&config(dir.path(), vec![])).unwrap();
+    let call = store_call(&mut vault, None);
+    let shown = vault.call(call).unwrap();
+    assert!(shown.utterances[1].findings.iter().all(|f| !f.sealed));
+    let revealed = vault
+        .reveal(call, Some(2), &OperatorIdentity::generate())
+        .unwrap();
+    assert_eq!(revealed[0].unsealed, 2);
+    assert!(revealed[0].text.contains("[CREDIT_DEBIT_NUMBER]"));
+}
+
+#[test]
+fn retention_purges_old_calls_with_everything_linked() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = Vault::open(&config(dir.path(), vec![])).unwrap();
+    let old = store_call(&mut vault, None);
+    let recent = store_call(&mut vault, None);
+    vault.backdate_call(old, 91).unwrap();
+    assert_eq!(vault.purge(90).unwrap(), 1);
+    assert!(matches!(vault.call(old), Err(VaultError::NoSuchCall(_))));
+    assert_eq!(vault.call(recent).unwrap().utterances.len(), 2);
+    let conn = raw_connection(dir.path());
+    let orphans: i64 = conn
+        .query_row("SELECT (SELECT count(*) FROM utterances WHERE call_id = ?1) + (SELECT count(*) FROM findings f LEFT JOIN utterances u ON u.id = f.utterance_id WHERE u.id IS NULL)", [old], |r| r.get(0))
+        .unwrap();
+    assert_eq!(orphans, 0);
+    assert!(vault
+        .audit_entries()
+        .unwrap()
+        .iter()
+        .any(|e| e.action == "purge" && e.detail.starts_with("1 calls")));
+    // Expired calls also go at start-up.
+    vault.backdate_call(recent, 200).unwrap();
+    drop(vault);
+    let vault = Vault::open(&config(dir.path(), vec![])).unwrap();
+    assert!(vault.list_calls().unwrap().is_empty());
+}
+
+#[test]
+fn edited_deleted_or_reordered_audit_entries_are_named() {
+    for attack in [
+        "UPDATE audit_log SET detail = 'nothing to see' WHERE id = 2",
+        "DELETE FROM audit_log WHERE id = 2",
+        "UPDATE audit_log SET at_ms = at_ms + 1 WHERE id = 3",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let operator = OperatorIdentity::generate();
+        let mut vault = Vault::open(&config(dir.path(), vec![])).unwrap();
+        let call = store_call(&mut vault, None);
+        for _ in 0..3 {
+            vault.reveal(call, None, &operator).unwrap();
+        }
+        assert!(matches!(
+            vault.verify_audit().unwrap(),
+            AuditVerdict::Intact { .. }
+        ));
+        let conn = raw_connection(dir.path());
+        // The triggers refuse the edit...
+        assert!(conn.execute_batch(attack).is_err());
+        // ...so an attacker with the key drops them first; the chain still tells.
+        conn.execute_batch(&format!(
+            "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; {attack};"
+        ))
+        .unwrap();
+        drop(conn);
+        match vault.verify_audit().unwrap() {
+            AuditVerdict::Broken { entry, .. } => {
+                assert!(entry == 2 || entry == 3, "{attack}: entry {entry}")
+            }
+            other => panic!("{attack} went unnoticed: {other:?}"),
+        }
+    }
+}
+
+fn file_hash(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap()
+}
+
+#[test]
+fn wrong_key_missing_key_and_corrupt_file_are_clear_errors_that_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut vault = Vault::open(&config(dir.path(), vec![])).unwrap();
+        store_call(&mut vault, None);
+    }
+    let db = dir.path().join(DATABASE_FILE);
+    let key_path = dir.path().join("database.key");
+    let key = std::fs::read_to_string(&key_path).unwrap();
+    let before = file_hash(&db);
+
+    std::fs::write(&key_path, "11".repeat(32)).unwrap();
+    let err = Vault::open(&config(dir.path(), vec![])).err().unwrap();
+    assert!(matches!(err, VaultError::Locked { .. }), "{err}");
+    assert!(err.to_string().contains("nothing was changed"));
+    assert_eq!(file_hash(&db), before);
+
+    std::fs::remove_file(&key_path).unwrap();
+    let err = Vault::open(&config(dir.path(), vec![])).err().unwrap();
+    assert!(
+        err.to_string().contains("key file") && err.to_string().contains("missing"),
+        "{err}"
+    );
+    assert!(!key_path.exists(), "no new key may replace a lost one");
+    assert_eq!(file_hash(&db), before);
+
+    std::fs::write(&key_path, &key).unwrap();
+    let vault = Vault::open(&config(dir.path(), vec![])).unwrap();
+    assert_eq!(vault.integrity_check().unwrap(), "ok");
+    assert_eq!(vault.list_calls().unwrap().len(), 1);
+    drop(vault);
+
+    let corrupt = tempfile::tempdir().unwrap();
+    std::fs::write(
+        corrupt.path().join(DATABASE_FILE),
+        b"this is not a database, it is a shopping list",
+    )
+    .unwrap();
+    std::fs::write(corrupt.path().join("database.key"), "22".repeat(32)).unwrap();
+    let err = Vault::open(&config(corrupt.path(), vec![])).err().unwrap();
+    assert!(matches!(err, VaultError::Locked { .. }), "{err}");
+    assert_eq!(
+        std::fs::read(corrupt.path().join(DATABASE_FILE)).unwrap(),
+        b"this is not a database, it is a shopping list"
+    );
+}
+
+#[test]
+fn an_unusable_data_dir_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, b"x").unwrap();
+    let err = Vault::open(&config(&file.join("data"), vec![]))
+        .err()
+        .unwrap();
+    assert!(matches!(err, VaultError::DataDir(_)), "{err}");
+    assert!(err.to_string().contains("cannot create"));
+}
