@@ -62,6 +62,7 @@ fn main() {
     let n = 3000;
     let mut times: Vec<Duration> = Vec::with_capacity(n);
     let mut findings = 0;
+    let mut seq = 0u32;
     for i in 0..n {
         let (speaker, text) = LINES[i % LINES.len()];
         let started = Instant::now();
@@ -77,6 +78,7 @@ fn main() {
                 })
                 .collect();
             findings += sealed.len();
+            seq += 1;
             let u = Utterance {
                 speaker: r.speaker,
                 start_ms: i as u64 * 1000,
@@ -88,9 +90,7 @@ fn main() {
                 },
                 findings: Vec::new(),
             };
-            vault
-                .add_utterance(call, i as u32 + 1, &u, &sealed)
-                .unwrap();
+            vault.add_utterance(call, seq, &u, &sealed).unwrap();
         }
         times.push(started.elapsed());
     }
