@@ -166,7 +166,7 @@ fn main() {
     }
 }
 
-/// Logs go to stderr, `warn` unless RUST_LOG says otherwise (the decoders' own complaints about a
+/// Logs go to stderr (no timestamps), `warn` unless RUST_LOG says otherwise (the decoders' own complaints about a
 /// file that is not audio are left out by default: the error line says it). whisper.cpp's messages
 /// are capped at `warn` whatever RUST_LOG says: its debug output can contain decoded text.
 fn init_logging() {
@@ -178,6 +178,8 @@ fn init_logging() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_target(false)
+        // A terminal tool's messages need no clock; it also keeps stray digits out of the log.
+        .without_time()
         .init();
 }
 
@@ -216,13 +218,13 @@ fn analyze(
     // Bad audio is refused before anything is stored.
     let audio = earshot_audio::CallAudio::from_file(&file, analyzer.options().caller_channel)
         .with_context(|| format!("reading {}", file.display()))?;
-    let call = vault.begin_call(&NewCall {
+    let mut session = vault.record(&NewCall {
         source: file.display().to_string(),
         agent: None,
         direction: None,
         model: analyzer.options().model.clone(),
     })?;
-    let mut seq = 0u32;
+    let call = session.id();
 
     let bar = ProgressBar::new(0);
     bar.set_style(
@@ -243,17 +245,11 @@ fn analyze(
                 }
                 PipelineEvent::Utterance(u, sealed) => {
                     // Committed before it is shown: what was printed is on disk.
-                    seq += 1;
-                    vault.add_utterance(call, seq, &u, &sealed)?;
+                    session.add(&u, &sealed)?;
                     utterance_line(&u, json)
                 }
                 PipelineEvent::CallEnd(end) => {
-                    vault.end_call(
-                        call,
-                        end.duration_ms,
-                        &end.sentiment_trend,
-                        end.sentiment_engine,
-                    )?;
+                    session.end(end.duration_ms, &end.sentiment_trend, end.sentiment_engine)?;
                     bar.finish_and_clear();
                     call_end_line(call, &end, json)
                 }

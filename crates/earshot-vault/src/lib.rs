@@ -186,6 +186,38 @@ impl std::fmt::Debug for RevealedUtterance {
     }
 }
 
+/// A call being recorded: each [`RecordingSession::add`] commits one utterance.
+pub struct RecordingSession<'v> {
+    vault: &'v mut Vault,
+    call: CallId,
+    seq: u32,
+}
+
+impl RecordingSession<'_> {
+    /// The call's id.
+    pub fn id(&self) -> CallId {
+        self.call
+    }
+
+    /// Commits the next finalized utterance with its sealed findings; returns its number (from 1).
+    pub fn add(&mut self, u: &Utterance, sealed: &[SealedFinding]) -> Result<u32, VaultError> {
+        self.vault
+            .add_utterance(self.call, self.seq + 1, u, sealed)?;
+        self.seq += 1;
+        Ok(self.seq)
+    }
+
+    /// Marks the call ended with its duration and sentiment trend.
+    pub fn end(
+        &mut self,
+        duration_ms: u64,
+        trend: &SentimentTrend,
+        engine: &str,
+    ) -> Result<(), VaultError> {
+        self.vault.end_call(self.call, duration_ms, trend, engine)
+    }
+}
+
 /// The open store.
 pub struct Vault {
     conn: Connection,
@@ -280,6 +312,16 @@ impl Vault {
         outcome: &str,
     ) -> Result<(), VaultError> {
         audit::append(&self.conn, actor, action, detail, outcome)
+    }
+
+    /// Starts recording a call: utterances are numbered and committed one by one.
+    pub fn record(&mut self, call: &NewCall) -> Result<RecordingSession<'_>, VaultError> {
+        let id = self.begin_call(call)?;
+        Ok(RecordingSession {
+            vault: self,
+            call: id,
+            seq: 0,
+        })
     }
 
     /// Starts a call record.
