@@ -14,6 +14,7 @@
 //! for the sealer; it has no `Display` and its `Debug` prints nothing of it.
 
 mod detect;
+mod entities;
 mod tokens;
 
 use earshot_core::{FindingKind, FindingSpan, Speaker};
@@ -125,6 +126,8 @@ impl Redactor {
         let (tokens, line_tokens) = self.window_tokens();
         let mut detections = detect::classify_runs(&tokens);
         detections.extend(detect::spoken_emails(&tokens));
+        detections.extend(entities::names(&tokens));
+        detections.extend(entities::street_addresses(&tokens));
 
         let last = self.lines.len() - 1;
         let hold_last = !flush && ends_in_number(&line_tokens[last]);
@@ -151,6 +154,9 @@ impl Redactor {
                 ));
             }
             findings.extend(written_emails(text));
+            findings.extend(entities::written_patterns(text).into_iter().map(
+                |(kind, start, end, conf, norm)| make_finding(text, kind, start, end, conf, &norm),
+            ));
             out.push(apply(*speaker, text, findings));
         }
         self.emitted = emit_until;
@@ -174,6 +180,7 @@ impl Redactor {
                     end: 0,
                     line: usize::MAX,
                     class: Class::Punct,
+                    cap: false,
                 });
             }
             let toks = tokenize(text, i);

@@ -12,6 +12,8 @@ pub(crate) struct Token {
     /// Which line of the conversation window it came from.
     pub line: usize,
     pub class: Class,
+    /// The original starts with an upper-case letter (names, streets).
+    pub cap: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +52,7 @@ pub(crate) fn tokenize(text: &str, line: usize) -> Vec<Token> {
                 end: i + 1,
                 line,
                 class,
+                cap: c.is_uppercase(),
             }),
         }
     }

@@ -1,0 +1,392 @@
+//! Names, street addresses, postcodes and IBANs: cue phrases and patterns, no statistical NER.
+//!
+//! What this cannot catch: a name or address said with no cue ("yeah it's Jones") unless the
+//! agent just asked for it; foreign address formats without a street suffix; names that ASR
+//! lower-cases when no cue is present. See ARCHITECTURE.md.
+
+use crate::detect::Detection;
+use crate::tokens::{Class, Token};
+use earshot_core::FindingKind;
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// Words that end a name: a name is at most three words and never one of these.
+const NOT_NAME: &[&str] = &[
+    "and", "calling", "speaking", "here", "from", "with", "the", "a", "an", "i", "i'm", "im", "my",
+    "is", "it", "it's", "its", "yes", "yeah", "sure", "hi", "hello", "thanks", "thank", "please",
+    "ok", "okay", "so", "um", "uh", "but", "on", "at", "in", "of", "to", "for", "about", "calling",
+    "again", "just", "really", "very", "not", "no", "sorry", "well", "right", "that", "this",
+    "your", "you", "we", "they", "he", "she", "me", "be", "was", "am", "are", "have", "has", "had",
+    "do", "did", "can", "could", "would", "will", "today", "now", "account", "card", "number",
+    "bank", "customer", "manager", "agent", "support", "service",
+];
+
+/// Phrases after which the next words are a person's name.
+const NAME_CUES: &[&str] = &[
+    "my name is",
+    "my name's",
+    "name is",
+    "this is",
+    "it is",
+    "it's",
+    "i am",
+    "i'm",
+    "account holder is",
+    "card holder is",
+    "cardholder is",
+    "the holder is",
+    "speaking with",
+    "call me",
+    "spelled",
+    "under the name",
+    "in the name of",
+    "my wife",
+    "my husband",
+    "my son",
+    "my daughter",
+    "first name is",
+    "last name is",
+    "surname is",
+    "full name is",
+];
+
+/// An agent's question that makes the next line a name.
+const NAME_QUESTIONS: &[&str] = &[
+    "your name",
+    "full name",
+    "who am i speaking",
+    "who i'm speaking",
+    "name on the account",
+    "name on the card",
+    "spell that",
+    "your surname",
+    "last name",
+    "first name",
+];
+
+const STREET_SUFFIXES: &[&str] = &[
+    "street",
+    "st",
+    "avenue",
+    "ave",
+    "road",
+    "rd",
+    "lane",
+    "ln",
+    "drive",
+    "dr",
+    "boulevard",
+    "blvd",
+    "court",
+    "ct",
+    "way",
+    "place",
+    "pl",
+    "terrace",
+    "close",
+    "crescent",
+    "parkway",
+    "highway",
+    "hwy",
+    "square",
+    "circle",
+    "trail",
+    "row",
+    "gardens",
+    "grove",
+];
+
+fn words_before(tokens: &[Token], i: usize, n: usize) -> String {
+    let start = i.saturating_sub(n);
+    tokens[start..i]
+        .iter()
+        .filter(|t| t.class != Class::Punct || t.text == "'")
+        .map(|t| t.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(" ' ", "'")
+}
+
+fn ends_with_phrase(before: &str, phrases: &[&str]) -> bool {
+    phrases
+        .iter()
+        .any(|p| before == *p || before.ends_with(&format!(" {p}")))
+}
+
+/// Names after a cue phrase, or at the start of an answer to "what's your name?".
+pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        if t.class != Class::Word || NOT_NAME.contains(&t.text.as_str()) {
+            i += 1;
+            continue;
+        }
+        let before = words_before(tokens, i, 5);
+        let cued = ends_with_phrase(&before, NAME_CUES);
+        let answered = line_start(tokens, i) && previous_line_asks(tokens, i, NAME_QUESTIONS);
+        // After "this is", "it's", "I'm" only a capitalised word is a name ("it's fine").
+        let weak_cue = ["this is", "it is", "it's", "i am", "i'm", "call me"]
+            .iter()
+            .any(|p| before == *p || before.ends_with(&format!(" {p}")));
+        if !(cued || answered) || ((weak_cue || answered) && !t.cap) {
+            i += 1;
+            continue;
+        }
+        let mut end = i + 1;
+        while end < tokens.len()
+            && end - i < 3
+            && tokens[end].class == Class::Word
+            && tokens[end].line == t.line
+            && !NOT_NAME.contains(&tokens[end].text.as_str())
+            && (tokens[end].cap || !t.cap)
+        {
+            end += 1;
+        }
+        let name = tokens[i..end]
+            .iter()
+            .map(|t| t.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        out.push(Detection {
+            kind: FindingKind::Name,
+            first: i,
+            last: end,
+            confidence: if t.cap { 0.8 } else { 0.6 },
+            normalized: name,
+        });
+        i = end;
+    }
+    out
+}
+
+/// Is token `i` the first word of its line (after fillers like "yes", "sure", "it's")?
+fn line_start(tokens: &[Token], i: usize) -> bool {
+    let line = tokens[i].line;
+    tokens[..i]
+        .iter()
+        .rev()
+        .take_while(|t| t.line == line)
+        .all(|t| {
+            t.class == Class::Punct
+                || NOT_NAME.contains(&t.text.as_str())
+                || ["name", "name's"].contains(&t.text.as_str())
+        })
+}
+
+/// Does the line before token `i`'s line (another speaker's) ask one of `questions`?
+fn previous_line_asks(tokens: &[Token], i: usize, questions: &[&str]) -> bool {
+    let line = tokens[i].line;
+    let start = tokens[..i]
+        .iter()
+        .rposition(|t| t.line != line && t.line != usize::MAX);
+    let Some(last_prev) = start else { return false };
+    let prev_line = tokens[last_prev].line;
+    let text: Vec<&str> = tokens[..=last_prev]
+        .iter()
+        .rev()
+        .take_while(|t| t.line == prev_line)
+        .map(|t| t.text.as_str())
+        .collect();
+    let text: String = text
+        .into_iter()
+        .rev()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(" ' ", "'");
+    questions.iter().any(|q| text.contains(q))
+}
+
+/// "42 Elm Street", "1600 Pennsylvania Avenue North West", "flat 3, 12 High Road".
+pub(crate) fn street_addresses(tokens: &[Token]) -> Vec<Detection> {
+    let mut out = Vec::new();
+    for i in 0..tokens.len() {
+        let is_number =
+            tokens[i].class == Class::Digits || crate::tokens::is_number_word(&tokens[i]);
+        if !is_number
+            || (i > 0
+                && (tokens[i - 1].class == Class::Digits
+                    || crate::tokens::is_number_word(&tokens[i - 1])))
+        {
+            continue;
+        }
+        // Up to four words of street name, then a suffix, on the same line.
+        let mut j = i + 1;
+        while j < tokens.len()
+            && crate::tokens::is_number_word(&tokens[j])
+            && tokens[j].line == tokens[i].line
+        {
+            j += 1;
+        }
+        let mut k = j;
+        let mut found = None;
+        while k < tokens.len()
+            && k - j < 5
+            && tokens[k].class == Class::Word
+            && tokens[k].line == tokens[i].line
+        {
+            if k > j && STREET_SUFFIXES.contains(&tokens[k].text.as_str()) {
+                found = Some(k + 1);
+            }
+            k += 1;
+        }
+        if let Some(mut end) = found {
+            // Directions and unit numbers that follow belong to the address.
+            while end < tokens.len()
+                && tokens[end].line == tokens[i].line
+                && [
+                    "north",
+                    "south",
+                    "east",
+                    "west",
+                    "apartment",
+                    "apt",
+                    "unit",
+                    "suite",
+                    "flat",
+                ]
+                .contains(&tokens[end].text.as_str())
+            {
+                end += 1;
+                if end < tokens.len()
+                    && (tokens[end].class == Class::Digits
+                        || crate::tokens::is_number_word(&tokens[end]))
+                {
+                    end += 1;
+                }
+            }
+            out.push(Detection {
+                kind: FindingKind::Address,
+                first: i,
+                last: end,
+                confidence: 0.8,
+                normalized: String::new(),
+            });
+        }
+    }
+    out
+}
+
+/// IBANs (mod-97 checked) and UK postcodes, found on the written text of one line.
+/// Returns (kind, start, end, confidence, normalised) in characters.
+pub(crate) fn written_patterns(text: &str) -> Vec<(FindingKind, usize, usize, f32, String)> {
+    static IBAN: OnceLock<Regex> = OnceLock::new();
+    static POSTCODE: OnceLock<Regex> = OnceLock::new();
+    let iban =
+        IBAN.get_or_init(|| Regex::new(r"\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]){11,30}\b").unwrap());
+    let postcode = POSTCODE
+        .get_or_init(|| Regex::new(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}\b").unwrap());
+    let chars = |byte: usize| text[..byte].chars().count();
+    let mut out = Vec::new();
+    for m in iban.find_iter(text) {
+        // The longest prefix of the match that passes mod-97 (a word may follow the IBAN).
+        let cut: Vec<(usize, char)> = m
+            .as_str()
+            .char_indices()
+            .filter(|(_, c)| c.is_ascii_alphanumeric())
+            .collect();
+        let valid = (15..=cut.len().min(34))
+            .rev()
+            .find(|&n| iban_valid(&cut[..n].iter().map(|(_, c)| *c).collect::<String>()));
+        let context = text[..m.start()].to_ascii_lowercase();
+        let (len, confidence) = match valid {
+            Some(n) => (n, 0.97),
+            None if context.contains("iban") => (cut.len(), 0.7),
+            None => continue,
+        };
+        let (last_byte, last_char) = cut[len - 1];
+        let end = m.start() + last_byte + last_char.len_utf8();
+        let compact: String = cut[..len].iter().map(|(_, c)| *c).collect();
+        out.push((
+            FindingKind::Iban,
+            chars(m.start()),
+            chars(end),
+            confidence,
+            compact,
+        ));
+    }
+    for m in postcode.find_iter(text) {
+        out.push((
+            FindingKind::Address,
+            chars(m.start()),
+            chars(m.end()),
+            0.8,
+            m.as_str().to_string(),
+        ));
+    }
+    out
+}
+
+/// ISO 13616 check: move the first four characters to the end, letters to numbers, mod 97 = 1.
+pub(crate) fn iban_valid(iban: &str) -> bool {
+    if iban.len() < 15 || iban.len() > 34 || !iban.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return false;
+    }
+    let rotated = iban[4..].chars().chain(iban[..4].chars());
+    let mut rem: u32 = 0;
+    for c in rotated {
+        let v = c.to_digit(36).unwrap_or(0);
+        rem = if v >= 10 {
+            (rem * 100 + v) % 97
+        } else {
+            (rem * 10 + v) % 97
+        };
+    }
+    rem == 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::redact_line;
+    use crate::Redactor;
+    use earshot_core::Speaker;
+
+    #[test]
+    fn iban_checksum() {
+        assert!(iban_valid("GB82WEST12345698765432"));
+        assert!(!iban_valid("GB82WEST12345698765433"));
+        assert_eq!(
+            redact_line("my IBAN is GB82 WEST 1234 5698 7654 32 thanks").text,
+            "my IBAN is [IBAN] thanks"
+        );
+    }
+
+    #[test]
+    fn names_after_cues_and_questions() {
+        assert_eq!(
+            redact_line("Hi, my name is John Smith and I need help").text,
+            "Hi, my name is [NAME] and I need help"
+        );
+        assert_eq!(
+            redact_line("this is Maria Garcia calling about my bill").text,
+            "this is [NAME] calling about my bill"
+        );
+        assert_eq!(redact_line("it's fine, thanks").text, "it's fine, thanks");
+        let mut r = Redactor::new();
+        let mut out = r.push(Speaker::Agent, "Can I have your full name please?");
+        out.extend(r.push(Speaker::Caller, "Sure, Peter O'Neill."));
+        out.extend(r.finish());
+        assert_eq!(out[1].text, "Sure, [NAME].");
+    }
+
+    #[test]
+    fn street_addresses_and_postcodes() {
+        assert_eq!(
+            redact_line("I live at 42 Elm Street now").text,
+            "I live at [ADDRESS] now"
+        );
+        assert_eq!(
+            redact_line("send it to 1600 Pennsylvania Avenue North West").text,
+            "send it to [ADDRESS]"
+        );
+        assert_eq!(
+            redact_line("the postcode is SW1A 1AA").text,
+            "the postcode is [ADDRESS]"
+        );
+        assert!(redact_line("I waited 42 minutes on the phone")
+            .findings
+            .is_empty());
+    }
+}
