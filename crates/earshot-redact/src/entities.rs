@@ -130,7 +130,10 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
         let weak_cue = ["this is", "it is", "it's", "i am", "i'm", "call me"]
             .iter()
             .any(|p| before == *p || before.ends_with(&format!(" {p}")));
-        if !(cued || answered) || ((weak_cue || answered) && !t.cap) {
+        // The agent introducing themselves ("this is Sam") is not caller data.
+        let self_intro = t.agent
+            && (weak_cue || ends_with_phrase(&before, &["my name is", "my name's", "name is"]));
+        if !(cued || answered) || ((weak_cue || answered) && !t.cap) || self_intro {
             i += 1;
             continue;
         }

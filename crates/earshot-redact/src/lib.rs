@@ -181,9 +181,13 @@ impl Redactor {
                     line: usize::MAX,
                     class: Class::Punct,
                     cap: false,
+                    agent: false,
                 });
             }
-            let toks = tokenize(text, i);
+            let mut toks = tokenize(text, i);
+            for t in &mut toks {
+                t.agent = *speaker == Speaker::Agent;
+            }
             all.extend(toks.iter().cloned());
             per_line.push(toks);
         }

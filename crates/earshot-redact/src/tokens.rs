@@ -14,6 +14,8 @@ pub(crate) struct Token {
     pub class: Class,
     /// The original starts with an upper-case letter (names, streets).
     pub cap: bool,
+    /// Said by the agent (set by the conversation window).
+    pub agent: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +55,7 @@ pub(crate) fn tokenize(text: &str, line: usize) -> Vec<Token> {
                 line,
                 class,
                 cap: c.is_uppercase(),
+                agent: false,
             }),
         }
     }

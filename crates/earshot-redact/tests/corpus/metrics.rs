@@ -1,0 +1,149 @@
+//! Scoring of redaction predictions against the labelled corpus, shared by the `eval` example
+//! and the corpus regression test.
+
+#![allow(dead_code)]
+
+use earshot_core::Speaker;
+use earshot_redact::Redactor;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Deserialize)]
+pub struct Conversation {
+    pub id: String,
+    pub lines: Vec<Line>,
+    pub labels: Vec<Label>,
+}
+
+#[derive(Deserialize)]
+pub struct Line {
+    pub speaker: Speaker,
+    pub text: String,
+}
+
+#[derive(Deserialize, Clone)]
+pub struct Label {
+    pub line: usize,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Deserialize)]
+pub struct Prediction {
+    pub id: String,
+    pub line: usize,
+    pub findings: Vec<Span>,
+}
+
+#[derive(Deserialize, Clone)]
+pub struct Span {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Default)]
+pub struct Counts {
+    pub gold: usize,
+    pub recalled: usize,
+    pub typed: usize,
+    pub predicted: usize,
+    pub true_pred: usize,
+    pub neg_lines: usize,
+    pub clean_neg: usize,
+    pub per_gold: BTreeMap<String, (usize, usize, usize)>,
+    pub per_pred: BTreeMap<String, (usize, usize)>,
+}
+
+pub fn score(corpus: &[Conversation], preds: &HashMap<(String, usize), Vec<Span>>) -> Counts {
+    let mut c = Counts::default();
+    for conv in corpus {
+        for (i, line) in conv.lines.iter().enumerate() {
+            let gold: Vec<&Label> = conv.labels.iter().filter(|l| l.line == i).collect();
+            let pred = preds
+                .get(&(conv.id.clone(), i))
+                .cloned()
+                .unwrap_or_default();
+            let chars: Vec<char> = line.text.chars().collect();
+            if gold.is_empty() {
+                c.neg_lines += 1;
+                if pred.is_empty() {
+                    c.clean_neg += 1;
+                }
+            }
+            for g in &gold {
+                c.gold += 1;
+                let entry = c.per_gold.entry(g.kind.clone()).or_default();
+                entry.0 += 1;
+                let alnum: Vec<usize> = (g.start..g.end.min(chars.len()))
+                    .filter(|&k| chars[k].is_alphanumeric())
+                    .collect();
+                let covered = alnum
+                    .iter()
+                    .all(|&k| pred.iter().any(|p| p.start <= k && k < p.end));
+                if covered {
+                    c.recalled += 1;
+                    entry.1 += 1;
+                    let first = alnum.first().copied().unwrap_or(g.start);
+                    if pred
+                        .iter()
+                        .any(|p| p.start <= first && first < p.end && p.kind == g.kind)
+                    {
+                        c.typed += 1;
+                        entry.2 += 1;
+                    }
+                }
+            }
+            for p in &pred {
+                c.predicted += 1;
+                let hit = gold.iter().any(|g| p.start < g.end && g.start < p.end);
+                let e = c.per_pred.entry(p.kind.clone()).or_default();
+                e.0 += 1;
+                if hit {
+                    c.true_pred += 1;
+                    e.1 += 1;
+                }
+            }
+        }
+    }
+    c
+}
+
+/// Loads the corpus.
+pub fn load(path: &str) -> Vec<Conversation> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    text.lines()
+        .map(|l| serde_json::from_str(l).expect("corpus line"))
+        .collect()
+}
+
+/// Runs our redactor over every conversation (with its context); returns predictions and bytes.
+pub fn run_earshot(corpus: &[Conversation]) -> (HashMap<(String, usize), Vec<Span>>, usize) {
+    let mut ours = HashMap::new();
+    let mut bytes = 0usize;
+    for conv in corpus {
+        let mut r = Redactor::new();
+        let mut out = Vec::new();
+        for line in &conv.lines {
+            bytes += line.text.len();
+            out.extend(r.push(line.speaker, &line.text));
+        }
+        out.extend(r.finish());
+        for (i, red) in out.into_iter().enumerate() {
+            let spans = red
+                .findings
+                .iter()
+                .map(|f| Span {
+                    kind: f.kind.tag().to_string(),
+                    start: f.start,
+                    end: f.end,
+                })
+                .collect();
+            ours.insert((conv.id.clone(), i), spans);
+        }
+    }
+    (ours, bytes)
+}
