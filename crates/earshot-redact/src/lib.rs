@@ -88,6 +88,10 @@ pub struct Redactor {
     lines: Vec<(Speaker, String)>,
     /// How many of `lines` have been emitted.
     emitted: usize,
+    /// Values redacted in partial results of utterances not yet final: (speaker, kind, digits).
+    partial_memory: Vec<(Speaker, FindingKind, String)>,
+    /// Names to redact wherever they occur.
+    known_names: Vec<String>,
 }
 
 /// Lines of earlier conversation kept as context.
@@ -111,6 +115,7 @@ impl Redactor {
         let out = self.process(true);
         self.lines.clear();
         self.emitted = 0;
+        self.partial_memory.clear();
         out
     }
 
@@ -119,44 +124,52 @@ impl Redactor {
         self.lines.len() - self.emitted
     }
 
+    #[allow(clippy::needless_range_loop)] // `line` indexes both `self.lines` and the tokens
     fn process(&mut self, flush: bool) -> Vec<Redaction> {
         if self.lines.len() == self.emitted {
             return Vec::new();
         }
         let (tokens, line_tokens) = self.window_tokens();
-        let mut detections = detect::classify_runs(&tokens);
-        detections.extend(detect::spoken_emails(&tokens));
-        detections.extend(entities::names(&tokens));
-        detections.extend(entities::street_addresses(&tokens));
-
+        let detections = detect_all(&tokens);
         let last = self.lines.len() - 1;
         let hold_last = !flush && ends_in_number(&line_tokens[last]);
         let emit_until = if hold_last { last } else { last + 1 };
         let mut out = Vec::new();
         for line in self.emitted..emit_until {
-            let (speaker, text) = &self.lines[line];
-            let mut findings: Vec<Finding> = Vec::new();
-            for d in &detections {
-                let inside: Vec<&Token> = tokens[d.first..d.last]
+            let mut findings = self.line_findings(&tokens, &detections, line);
+            // Stability: a value redacted in a partial of this utterance stays redacted.
+            let speaker = self.lines[line].0;
+            let remembered: Vec<(FindingKind, String)> = self
+                .partial_memory
+                .iter()
+                .filter(|(s, _, _)| *s == speaker)
+                .map(|(_, k, v)| (*k, v.clone()))
+                .collect();
+            for run in tokens::digit_runs(&line_tokens[line]) {
+                let (a, b) = (
+                    &line_tokens[line][run.first],
+                    &line_tokens[line][run.last - 1],
+                );
+                let covered = findings
                     .iter()
-                    .filter(|t| t.line == line)
-                    .collect();
-                let (Some(a), Some(b)) = (inside.first(), inside.last()) else {
-                    continue;
-                };
-                findings.push(make_finding(
-                    text,
-                    d.kind,
-                    a.start,
-                    b.end,
-                    d.confidence,
-                    &d.normalized,
-                ));
+                    .any(|f| f.start <= a.start && b.end <= f.end);
+                let matched = remembered.iter().find(|(_, v)| {
+                    run.digits.len() >= 3
+                        && (v.contains(run.digits.as_str()) || run.digits.contains(v.as_str()))
+                });
+                if let (false, Some((kind, _))) = (covered, matched) {
+                    findings.push(make_finding(
+                        &self.lines[line].1,
+                        *kind,
+                        a.start,
+                        b.end,
+                        0.7,
+                        &run.digits,
+                    ));
+                }
             }
-            findings.extend(written_emails(text));
-            findings.extend(entities::written_patterns(text).into_iter().map(
-                |(kind, start, end, conf, norm)| make_finding(text, kind, start, end, conf, &norm),
-            ));
+            self.partial_memory.retain(|(s, _, _)| *s != speaker);
+            let (speaker, text) = &self.lines[line];
             out.push(apply(*speaker, text, findings));
         }
         self.emitted = emit_until;
@@ -164,6 +177,132 @@ impl Redactor {
         let drop = self.emitted.saturating_sub(CONTEXT_LINES);
         self.lines.drain(..drop);
         self.emitted -= drop;
+        out
+    }
+
+    /// Redacts a partial (not yet final) result of an utterance in progress, with the
+    /// conversation's context, without committing it. Fails closed on the number being spoken:
+    /// a trailing run of 3+ digits is redacted even when it cannot be classified yet. Every value
+    /// redacted here is remembered, and the final line of this speaker redacts it too.
+    pub fn preview(&mut self, speaker: Speaker, partial: &str) -> Redaction {
+        self.lines.push((speaker, partial.to_string()));
+        let (tokens, line_tokens) = self.window_tokens();
+        let line = self.lines.len() - 1;
+        let detections = detect_all(&tokens);
+        let mut findings = self.line_findings(&tokens, &detections, line);
+        if let Some(run) = tokens::digit_runs(&line_tokens[line]).last() {
+            let (a, b) = (
+                &line_tokens[line][run.first],
+                &line_tokens[line][run.last - 1],
+            );
+            let trailing = ends_in_number(&line_tokens[line]);
+            let covered = findings
+                .iter()
+                .any(|f| f.start <= a.start && b.end <= f.end);
+            if trailing && !covered && run.digits.len() >= 3 {
+                findings.push(make_finding(
+                    partial,
+                    FindingKind::CreditDebitNumber,
+                    a.start,
+                    b.end,
+                    0.5,
+                    &run.digits,
+                ));
+            }
+        }
+        self.lines.pop();
+        for f in &findings {
+            let digits: String = f
+                .value
+                .normalized
+                .chars()
+                .filter(|c| c.is_ascii_digit())
+                .collect();
+            if digits.len() >= 3
+                && !self
+                    .partial_memory
+                    .iter()
+                    .any(|(s, _, v)| *s == speaker && *v == digits)
+            {
+                self.partial_memory.push((speaker, f.kind, digits));
+            }
+        }
+        apply(speaker, partial, findings)
+    }
+
+    /// The findings of window line `line`.
+    fn line_findings(
+        &self,
+        tokens: &[Token],
+        detections: &[detect::Detection],
+        line: usize,
+    ) -> Vec<Finding> {
+        let text = &self.lines[line].1;
+        let mut findings: Vec<Finding> = Vec::new();
+        for d in detections {
+            let inside: Vec<&Token> = tokens[d.first..d.last]
+                .iter()
+                .filter(|t| t.line == line)
+                .collect();
+            let (Some(a), Some(b)) = (inside.first(), inside.last()) else {
+                continue;
+            };
+            findings.push(make_finding(
+                text,
+                d.kind,
+                a.start,
+                b.end,
+                d.confidence,
+                &d.normalized,
+            ));
+        }
+        findings.extend(written_emails(text));
+        findings.extend(entities::written_patterns(text).into_iter().map(
+            |(kind, start, end, conf, norm)| make_finding(text, kind, start, end, conf, &norm),
+        ));
+        findings.extend(self.known_names(text));
+        findings
+    }
+
+    /// Adds names to redact wherever they occur (e.g. the customer's name from the CRM record).
+    pub fn with_known_names<S: AsRef<str>>(mut self, names: &[S]) -> Self {
+        self.known_names = names
+            .iter()
+            .map(|n| n.as_ref().trim().to_lowercase())
+            .filter(|n| n.len() >= 2)
+            .collect();
+        self
+    }
+
+    fn known_names(&self, text: &str) -> Vec<Finding> {
+        let lower: Vec<char> = text.to_lowercase().chars().collect();
+        let original: Vec<char> = text.chars().collect();
+        if lower.len() != original.len() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for name in &self.known_names {
+            let n: Vec<char> = name.chars().collect();
+            let mut i = 0;
+            while i + n.len() <= lower.len() {
+                let boundary_before = i == 0 || !lower[i - 1].is_alphanumeric();
+                let boundary_after =
+                    i + n.len() == lower.len() || !lower[i + n.len()].is_alphanumeric();
+                if boundary_before && boundary_after && lower[i..i + n.len()] == n[..] {
+                    out.push(make_finding(
+                        text,
+                        FindingKind::Name,
+                        i,
+                        i + n.len(),
+                        0.9,
+                        name,
+                    ));
+                    i += n.len();
+                } else {
+                    i += 1;
+                }
+            }
+        }
         out
     }
 
@@ -193,6 +332,14 @@ impl Redactor {
         }
         (all, per_line)
     }
+}
+
+fn detect_all(tokens: &[Token]) -> Vec<detect::Detection> {
+    let mut detections = detect::classify_runs(tokens);
+    detections.extend(detect::spoken_emails(tokens));
+    detections.extend(entities::names(tokens));
+    detections.extend(entities::street_addresses(tokens));
+    detections
 }
 
 fn ends_in_number(tokens: &[Token]) -> bool {
@@ -382,6 +529,42 @@ mod tests {
             let r = redact_line(text);
             assert!(r.findings.is_empty(), "{text} -> {}", r.text);
         }
+    }
+
+    #[test]
+    fn partials_fail_closed_and_their_redactions_survive_into_the_final() {
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "Can I take a payment today?");
+        // The number is still being spoken: no cue yet, but it is redacted.
+        let p1 = r.preview(Speaker::Caller, "yes it's 4532");
+        assert_eq!(p1.text, "yes it's [CREDIT_DEBIT_NUMBER]");
+        // The final transcript came out differently (four digits, no cue, words after them:
+        // alone they would stay): what the partial redacted stays redacted.
+        let mut out = r.push(Speaker::Caller, "yes it's 4532 and that's all");
+        out.extend(r.finish());
+        assert_eq!(
+            out.last().unwrap().text,
+            "yes it's [CREDIT_DEBIT_NUMBER] and that's all"
+        );
+        // Without the partial, the same final line keeps its digits.
+        assert_eq!(
+            redact_line("yes it's 4532 and that's all").text,
+            "yes it's 4532 and that's all"
+        );
+    }
+
+    #[test]
+    fn known_names_are_redacted_anywhere() {
+        let mut r = Redactor::new().with_known_names(&["Okafor", "Grace Okafor"]);
+        let mut out = r.push(
+            Speaker::Agent,
+            "Thanks Grace Okafor, and is okafor spelled with a k?",
+        );
+        out.extend(r.finish());
+        assert_eq!(
+            out[0].text,
+            "Thanks [NAME], and is [NAME] spelled with a k?"
+        );
     }
 
     #[test]

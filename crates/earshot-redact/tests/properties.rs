@@ -36,6 +36,8 @@ proptest! {
         let mut r = Redactor::new();
         let mut n = 0;
         for (i, l) in lines.iter().enumerate() {
+            let half: String = l.chars().take(l.chars().count() / 2).collect();
+            let _ = r.preview(earshot_core::Speaker::Caller, &half);
             n += r.push(if i % 2 == 0 { earshot_core::Speaker::Caller } else { earshot_core::Speaker::Agent }, l).len();
         }
         n += r.finish().len();
