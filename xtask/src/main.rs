@@ -260,24 +260,7 @@ fn eval_redact() -> Result<()> {
 }
 
 fn presidio_predictions(corpus: &Path) -> Result<PathBuf> {
-    for (module, spec) in PRESIDIO {
-        let present = Command::new("python3")
-            .args(["-c", &format!("import {module}")])
-            .output()
-            .map(|o| o.status.success())
-            .unwrap_or(false);
-        if !present {
-            eprintln!("xtask: installing {spec} for the comparison");
-            run(Command::new("python3").args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                spec,
-            ]))?;
-        }
-    }
+    ensure_python_packages(PRESIDIO)?;
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("target"));
@@ -291,7 +274,12 @@ fn presidio_predictions(corpus: &Path) -> Result<PathBuf> {
 }
 
 fn python_packages() -> Result<()> {
-    for (module, spec) in PIP_PACKAGES {
+    ensure_python_packages(PIP_PACKAGES)
+}
+
+/// Installs each `(module, requirement)` whose module does not import yet.
+fn ensure_python_packages(packages: &[(&str, &str)]) -> Result<()> {
+    for (module, spec) in packages {
         let present = Command::new("python3")
             .args(["-c", &format!("import {module}")])
             .output()

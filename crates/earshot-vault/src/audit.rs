@@ -100,14 +100,7 @@ pub(crate) fn verify(conn: &Connection) -> Result<AuditVerdict, VaultError> {
     let mut stmt = conn.prepare("SELECT id, at_ms, actor, action, detail, outcome, prev_hash, hash FROM audit_log ORDER BY id")?;
     let rows = stmt.query_map([], |r| {
         Ok((
-            AuditEntry {
-                id: r.get(0)?,
-                at_ms: r.get(1)?,
-                actor: r.get(2)?,
-                action: r.get(3)?,
-                detail: r.get(4)?,
-                outcome: r.get(5)?,
-            },
+            entry_from_row(r)?,
             r.get::<_, String>(6)?,
             r.get::<_, String>(7)?,
         ))
@@ -146,15 +139,18 @@ pub(crate) fn verify(conn: &Connection) -> Result<AuditVerdict, VaultError> {
 pub(crate) fn entries(conn: &Connection) -> Result<Vec<AuditEntry>, VaultError> {
     let mut stmt = conn
         .prepare("SELECT id, at_ms, actor, action, detail, outcome FROM audit_log ORDER BY id")?;
-    let rows = stmt.query_map([], |r| {
-        Ok(AuditEntry {
-            id: r.get(0)?,
-            at_ms: r.get(1)?,
-            actor: r.get(2)?,
-            action: r.get(3)?,
-            detail: r.get(4)?,
-            outcome: r.get(5)?,
-        })
-    })?;
+    let rows = stmt.query_map([], entry_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// An entry from the first six columns of an `audit_log` row.
+fn entry_from_row(r: &rusqlite::Row) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
+        id: r.get(0)?,
+        at_ms: r.get(1)?,
+        actor: r.get(2)?,
+        action: r.get(3)?,
+        detail: r.get(4)?,
+        outcome: r.get(5)?,
+    })
 }
