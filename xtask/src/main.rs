@@ -61,8 +61,16 @@ const APT_PACKAGES: &[&str] = &[
 /// Python packages the tests use: an SQLCipher 4 shell for the audit tamper test.
 const PIP_PACKAGES: &[(&str, &str)] = &[("sqlcipher3", "sqlcipher3-wheels==0.5.7")];
 
-/// Models setup installs: the default ASR model, the selectable one, the VAD.
-const MODELS: &[&str] = &["tiny.en", "base", "silero-vad"];
+/// Models setup installs: the default ASR model, the selectable one, the VAD, and the sentence
+/// embedding model with its tokenizer and runtime.
+const MODELS: &[&str] = &[
+    "tiny.en",
+    "base",
+    "silero-vad",
+    "minilm-int8",
+    "minilm-tokenizer",
+    "onnxruntime",
+];
 
 fn main() -> Result<()> {
     tracing_subscriber::fmt()

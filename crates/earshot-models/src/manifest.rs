@@ -42,6 +42,8 @@ pub enum Converter {
     Ct2Whisper,
     /// Silero VAD safetensors to whisper.cpp's ggml VAD format.
     SileroVad,
+    /// Used as shipped (ONNX models, tokenizers, runtime libraries): hash-checked and copied.
+    Copy,
 }
 
 /// What a source file is used for.
@@ -116,7 +118,14 @@ mod tests {
     #[test]
     fn builtin_manifest_parses_and_names_every_model() {
         let m = Manifest::parse(BUILTIN).unwrap();
-        for name in ["tiny.en", "base", "silero-vad"] {
+        for name in [
+            "tiny.en",
+            "base",
+            "silero-vad",
+            "minilm-int8",
+            "minilm-tokenizer",
+            "onnxruntime",
+        ] {
             let entry = m.get(name).unwrap();
             assert_eq!(entry.sha256.len(), 64, "{name} output hash");
             assert!(entry.size > 0, "{name} size");

@@ -66,6 +66,9 @@ impl ModelStore {
                 format!("size {} B, expected {} B", meta.len(), entry.size),
             ));
         }
+        if entry.converter == Converter::Copy {
+            return Ok(path);
+        }
         let mut magic = [0u8; 4];
         std::fs::File::open(&path)
             .and_then(|mut f| f.read_exact(&mut magic))
@@ -112,6 +115,7 @@ impl ModelStore {
                 &part(SourceRole::MelFilters)?,
                 &part(SourceRole::Vocabulary)?,
             )?,
+            Converter::Copy => part(SourceRole::Weights)?,
             Converter::SileroVad => {
                 let version = entry.sources[0]
                     .version

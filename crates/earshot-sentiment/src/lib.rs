@@ -3,6 +3,8 @@
 //! The first engine is VADER (the `vader_sentiment` crate: the original lexicon and rules, ported),
 //! which is fast and needs no model. A learned engine comes later behind the same trait.
 
+pub mod embedding;
+
 use earshot_core::{Sentiment, SentimentLabel, SentimentTrend, TrendDirection};
 
 /// Anything that scores the sentiment of one utterance.
