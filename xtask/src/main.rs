@@ -7,6 +7,8 @@
 //!   workspace.
 //! * `bench`: setup, then the pipeline benchmark (real-time factor per stage and model).
 //! * `models`: only the model step.
+//! * `train-sentiment` / `eval-sentiment`: the sentiment head (MiniLM embeddings, logistic
+//!   regression in scikit-learn) and its held-out evaluation against the lexicon.
 //! * `eval-redact`: recall/precision of the detector on the labelled corpus, with Microsoft
 //!   Presidio's on the same lines (installed from the registry into Python on first use).
 
@@ -42,6 +44,10 @@ enum Task {
     Models,
     /// Measure the redaction detector on the labelled corpus, side by side with Presidio.
     EvalRedact,
+    /// Retrain the sentiment head on `crates/earshot-sentiment/data/train.tsv`.
+    TrainSentiment,
+    /// Accuracy, macro-F1 and speed of both sentiment engines on the held-out set.
+    EvalSentiment,
 }
 
 /// Debian packages the build and tests need, with the command each provides (checked first).
@@ -103,6 +109,22 @@ fn main() -> Result<()> {
             run_tests(&mut cmd)
         }
         Task::EvalRedact => eval_redact(),
+        Task::TrainSentiment => {
+            models()?;
+            train_sentiment()
+        }
+        Task::EvalSentiment => {
+            models()?;
+            run(cargo().args([
+                "run",
+                "--quiet",
+                "--release",
+                "-p",
+                "earshot-sentiment",
+                "--example",
+                "eval",
+            ]))
+        }
         Task::Bench => {
             setup()?;
             run(cargo().args(["bench", "-p", "earshot-pipeline", "--bench", "pipeline"]))
@@ -265,6 +287,37 @@ fn eval_redact() -> Result<()> {
         Err(e) => eprintln!("xtask: Presidio row skipped: {e:#}"),
     }
     run(cargo().args(&args))
+}
+
+/// Python packages for training only; the app ships the head's weights and runs in Rust.
+const TRAINING: &[(&str, &str)] = &[("numpy", "numpy"), ("sklearn", "scikit-learn")];
+
+fn train_sentiment() -> Result<()> {
+    ensure_python_packages(TRAINING)?;
+    let root = workspace_root();
+    let data = root.join("crates/earshot-sentiment/data");
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    std::fs::create_dir_all(&target)?;
+    let embeddings = target.join("sentiment-train-embeddings.jsonl");
+    run(cargo()
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "-p",
+            "earshot-sentiment",
+            "--example",
+            "embed",
+            "--",
+        ])
+        .arg(data.join("train.tsv"))
+        .arg(&embeddings))?;
+    run(Command::new("python3")
+        .arg(root.join("xtask/train_sentiment.py"))
+        .arg(&embeddings)
+        .arg(data.join("head.json")))
 }
 
 fn presidio_predictions(corpus: &Path) -> Result<PathBuf> {

@@ -54,6 +54,12 @@ enum Command {
         #[arg(long, required = true)]
         jsonl: bool,
     },
+    /// Score sentiment of lines read on stdin: prints `label<TAB>score` per line.
+    Sentiment {
+        /// Which engine (default: embedding when installed, else lexicon).
+        #[arg(long, value_parser = ["lexicon", "embedding"])]
+        engine: Option<String>,
+    },
     /// Operator keys for sealing and reveal.
     Keys {
         #[command(subcommand)]
@@ -138,6 +144,7 @@ fn main() {
             threads,
         } => analyze(file, model, json, caller_channel, threads),
         Command::Redact { .. } => redact_jsonl(),
+        Command::Sentiment { engine } => sentiment(engine.as_deref()),
         Command::Keys {
             command: KeysCommand::New { out },
         } => keys_new(&out),
@@ -498,6 +505,30 @@ fn audit_verify() -> Result<()> {
 fn audit_list() -> Result<()> {
     for e in open_vault()?.audit_entries()? {
         println!("{}", serde_json::to_string(&e)?);
+    }
+    Ok(())
+}
+
+fn sentiment(engine: Option<&str>) -> Result<()> {
+    use earshot_sentiment::SentimentEngine;
+    let store = ModelStore::from_env();
+    let engine: Box<dyn SentimentEngine> = match engine {
+        Some("lexicon") => Box::new(earshot_sentiment::LexiconEngine::new()),
+        Some(_) => {
+            let path = |n: &str| store.locate(n);
+            Box::new(earshot_sentiment::embedding::EmbeddingEngine::new(
+                &path("minilm-int8")?,
+                &path("minilm-tokenizer")?,
+                &path("onnxruntime")?,
+            )?)
+        }
+        None => earshot_pipeline::sentiment_engine(&store),
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for line in std::io::stdin().lock().lines() {
+        let s = engine.score(&line.context("reading stdin")?);
+        writeln!(out, "{}\t{:.3}", s.label.short(), s.score)?;
     }
     Ok(())
 }

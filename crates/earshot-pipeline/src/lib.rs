@@ -15,10 +15,29 @@ use earshot_core::{SealedFinding, SentimentTrend, Speaker, Utterance};
 use earshot_models::{ModelError, ModelStore};
 use earshot_redact::{Redaction, Redactor};
 use earshot_seal::{SealError, Sealer};
+use earshot_sentiment::embedding::EmbeddingEngine;
 use earshot_sentiment::{call_trend, LexiconEngine, SentimentEngine};
 use std::collections::VecDeque;
 use std::path::Path;
 use std::time::{Duration, Instant};
+
+/// The learned sentiment engine when its model, tokenizer and runtime are installed; the VADER
+/// lexicon otherwise. The `CallEnd` record names the one that ran.
+pub fn sentiment_engine(store: &ModelStore) -> Box<dyn SentimentEngine> {
+    let paths = ["minilm-int8", "minilm-tokenizer", "onnxruntime"].map(|n| store.locate(n));
+    match paths {
+        [Ok(model), Ok(tokenizer), Ok(runtime)] => {
+            match EmbeddingEngine::new(&model, &tokenizer, &runtime) {
+                Ok(engine) => return Box::new(engine),
+                Err(e) => {
+                    tracing::warn!(error = %e, "embedding sentiment unavailable; using the lexicon")
+                }
+            }
+        }
+        _ => tracing::info!("embedding sentiment model not installed; using the lexicon"),
+    }
+    Box::new(LexiconEngine::new())
+}
 
 /// Whisper models the pipeline can run.
 pub const ASR_MODELS: &[&str] = &["tiny.en", "base"];
@@ -161,7 +180,7 @@ impl Analyzer {
         Ok(Analyzer {
             vad,
             asr,
-            sentiment: Box::new(LexiconEngine::new()),
+            sentiment: sentiment_engine(store),
             sealer: None,
             options,
             times: StageTimes::default(),

@@ -131,3 +131,125 @@ impl SentenceEncoder {
 pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
+
+/// The trained 3-class head (negative / neutral / positive) over MiniLM embeddings, shipped in
+/// the crate (`data/head.json`, written by `cargo xtask train-sentiment`).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct SentimentHead {
+    labels: Vec<String>,
+    weights: Vec<Vec<f32>>,
+    bias: Vec<f32>,
+}
+
+impl SentimentHead {
+    /// The head compiled into this build.
+    pub fn builtin() -> SentimentHead {
+        serde_json::from_str(include_str!("../data/head.json"))
+            .expect("data/head.json is checked by a unit test")
+    }
+
+    /// Class probabilities (negative, neutral, positive) of an embedding.
+    pub fn probabilities(&self, embedding: &[f32]) -> [f32; 3] {
+        let logits: Vec<f32> = self
+            .weights
+            .iter()
+            .zip(&self.bias)
+            .map(|(w, b)| w.iter().zip(embedding).map(|(a, x)| a * x).sum::<f32>() + b)
+            .collect();
+        let max = logits.iter().cloned().fold(f32::MIN, f32::max);
+        let exp: Vec<f32> = logits.iter().map(|l| (l - max).exp()).collect();
+        let sum: f32 = exp.iter().sum();
+        let mut p = [0f32; 3];
+        for (i, label) in self.labels.iter().enumerate() {
+            let slot = match label.as_str() {
+                "negative" => 0,
+                "neutral" => 1,
+                _ => 2,
+            };
+            p[slot] = exp[i] / sum;
+        }
+        p
+    }
+}
+
+/// The learned engine: MiniLM embedding → trained head. Score = P(positive) − P(negative).
+pub struct EmbeddingEngine {
+    encoder: std::sync::Mutex<SentenceEncoder>,
+    head: SentimentHead,
+}
+
+impl EmbeddingEngine {
+    /// Loads the encoder (model, tokenizer, runtime library) with the built-in head.
+    pub fn new(
+        model: &Path,
+        tokenizer: &Path,
+        runtime_library: &Path,
+    ) -> Result<EmbeddingEngine, EncoderError> {
+        Ok(EmbeddingEngine {
+            encoder: std::sync::Mutex::new(SentenceEncoder::new(
+                model,
+                tokenizer,
+                runtime_library,
+            )?),
+            head: SentimentHead::builtin(),
+        })
+    }
+
+    /// Scores one utterance, or reports why it could not.
+    pub fn try_score(&self, text: &str) -> Result<earshot_core::Sentiment, EncoderError> {
+        let cleaned = crate::strip_tags(text);
+        let embedding = self
+            .encoder
+            .lock()
+            .map_err(|_| EncoderError::Run("encoder poisoned".into()))?
+            .embed(&cleaned)?;
+        let p = self.head.probabilities(&embedding);
+        let label = match p
+            .iter()
+            .enumerate()
+            .fold(
+                (0, f32::MIN),
+                |best, (i, v)| if *v > best.1 { (i, *v) } else { best },
+            )
+            .0
+        {
+            0 => earshot_core::SentimentLabel::Negative,
+            1 => earshot_core::SentimentLabel::Neutral,
+            _ => earshot_core::SentimentLabel::Positive,
+        };
+        Ok(earshot_core::Sentiment {
+            label,
+            score: p[2] - p[0],
+        })
+    }
+}
+
+impl crate::SentimentEngine for EmbeddingEngine {
+    fn name(&self) -> &'static str {
+        "embedding"
+    }
+
+    fn score(&self, text: &str) -> earshot_core::Sentiment {
+        self.try_score(text).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "embedding sentiment failed; scoring neutral");
+            earshot_core::Sentiment {
+                label: earshot_core::SentimentLabel::Neutral,
+                score: 0.0,
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_head_has_three_classes_over_384_dimensions() {
+        let h = SentimentHead::builtin();
+        assert_eq!(h.labels, ["negative", "neutral", "positive"]);
+        assert!(h.weights.iter().all(|w| w.len() == 384));
+        let p = h.probabilities(&[0.0; 384]);
+        assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-4);
+    }
+}
