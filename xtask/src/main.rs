@@ -67,17 +67,6 @@ const APT_PACKAGES: &[&str] = &[
 /// Python packages the tests use: an SQLCipher 4 shell for the audit tamper test.
 const PIP_PACKAGES: &[(&str, &str)] = &[("sqlcipher3", "sqlcipher3-wheels==0.5.7")];
 
-/// Models setup installs: the default ASR model, the selectable one, the VAD, and the sentence
-/// embedding model with its tokenizer and runtime.
-const MODELS: &[&str] = &[
-    "tiny.en",
-    "base",
-    "silero-vad",
-    "minilm-int8",
-    "minilm-tokenizer",
-    "onnxruntime",
-];
-
 fn main() -> Result<()> {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
@@ -363,7 +352,14 @@ fn ensure_python_packages(packages: &[(&str, &str)]) -> Result<()> {
 
 fn models() -> Result<()> {
     let store = ModelStore::from_env();
-    for name in MODELS {
+    // Every model in the manifest: the ASR models, the VAD, the sentence encoder and its runtime.
+    let names: Vec<String> = store
+        .manifest()
+        .models
+        .iter()
+        .map(|m| m.name.clone())
+        .collect();
+    for name in &names {
         let started = std::time::Instant::now();
         match store
             .install(name)

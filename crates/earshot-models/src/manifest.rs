@@ -118,15 +118,11 @@ mod tests {
     #[test]
     fn builtin_manifest_parses_and_names_every_model() {
         let m = Manifest::parse(BUILTIN).unwrap();
-        for name in [
-            "tiny.en",
-            "base",
-            "silero-vad",
-            "minilm-int8",
-            "minilm-tokenizer",
-            "onnxruntime",
-        ] {
-            let entry = m.get(name).unwrap();
+        for name in ["tiny.en", "base", "silero-vad", "minilm-int8"] {
+            assert!(m.get(name).is_ok(), "{name} missing");
+        }
+        for entry in &m.models {
+            let name = &entry.name;
             assert_eq!(entry.sha256.len(), 64, "{name} output hash");
             assert!(entry.size > 0, "{name} size");
             assert!(entry.sources.iter().all(|s| s.sha256.len() == 64));
