@@ -128,6 +128,13 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Where cargo builds (`CARGO_TARGET_DIR`, else `target/`): scratch files of the tasks go there.
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
+}
+
 fn cargo() -> Command {
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cmd.current_dir(workspace_root());
@@ -285,9 +292,7 @@ fn train_sentiment() -> Result<()> {
     ensure_python_packages(TRAINING)?;
     let root = workspace_root();
     let data = root.join("crates/earshot-sentiment/data");
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
+    let target = target_dir();
     std::fs::create_dir_all(&target)?;
     let embeddings = target.join("sentiment-train-embeddings.jsonl");
     run(cargo()
@@ -311,9 +316,7 @@ fn train_sentiment() -> Result<()> {
 
 fn presidio_predictions(corpus: &Path) -> Result<PathBuf> {
     ensure_python_packages(PRESIDIO)?;
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target"));
+    let target = target_dir();
     std::fs::create_dir_all(&target)?;
     let out = target.join("presidio-predictions.jsonl");
     run(Command::new("python3")

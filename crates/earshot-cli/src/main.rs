@@ -514,14 +514,7 @@ fn sentiment(engine: Option<&str>) -> Result<()> {
     let store = ModelStore::from_env();
     let engine: Box<dyn SentimentEngine> = match engine {
         Some("lexicon") => Box::new(earshot_sentiment::LexiconEngine::new()),
-        Some(_) => {
-            let path = |n: &str| store.locate(n);
-            Box::new(earshot_sentiment::embedding::EmbeddingEngine::new(
-                &path("minilm-int8")?,
-                &path("minilm-tokenizer")?,
-                &path("onnxruntime")?,
-            )?)
-        }
+        Some(_) => Box::new(earshot_pipeline::embedding_engine(&store)?),
         None => earshot_pipeline::sentiment_engine(&store),
     };
     let stdout = std::io::stdout();

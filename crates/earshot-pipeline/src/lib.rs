@@ -24,19 +24,24 @@ use std::time::{Duration, Instant};
 /// The learned sentiment engine when its model, tokenizer and runtime are installed; the VADER
 /// lexicon otherwise. The `CallEnd` record names the one that ran.
 pub fn sentiment_engine(store: &ModelStore) -> Box<dyn SentimentEngine> {
-    let paths = ["minilm-int8", "minilm-tokenizer", "onnxruntime"].map(|n| store.locate(n));
-    match paths {
-        [Ok(model), Ok(tokenizer), Ok(runtime)] => {
-            match EmbeddingEngine::new(&model, &tokenizer, &runtime) {
-                Ok(engine) => return Box::new(engine),
-                Err(e) => {
-                    tracing::warn!(error = %e, "embedding sentiment unavailable; using the lexicon")
-                }
-            }
+    match embedding_engine(store) {
+        Ok(engine) => Box::new(engine),
+        Err(e) => {
+            tracing::info!(error = %e, "embedding sentiment unavailable; using the lexicon");
+            Box::new(LexiconEngine::new())
         }
-        _ => tracing::info!("embedding sentiment model not installed; using the lexicon"),
     }
-    Box::new(LexiconEngine::new())
+}
+
+/// The learned sentiment engine from the models in `store` (an error names what is missing).
+pub fn embedding_engine(store: &ModelStore) -> Result<EmbeddingEngine, PipelineError> {
+    let path = |n: &str| store.locate(n);
+    EmbeddingEngine::new(
+        &path("minilm-int8")?,
+        &path("minilm-tokenizer")?,
+        &path("onnxruntime")?,
+    )
+    .map_err(|e| PipelineError::Options(e.to_string()))
 }
 
 /// Whisper models the pipeline can run.
@@ -305,16 +310,7 @@ impl Analyzer {
             let sentiment = self.sentiment.score(&r.text);
             self.times.sentiment += started.elapsed();
             scored.push((meta.start_ms, sentiment.score));
-            let mut sealed = Vec::with_capacity(r.findings.len());
-            for f in &r.findings {
-                let ciphertext = self.sealer.as_ref().map(|s| s.seal(&f.value)).transpose()?;
-                sealed.push(SealedFinding {
-                    span: f.span(),
-                    tag_start: f.tag_start,
-                    confidence: f.confidence,
-                    sealed: ciphertext,
-                });
-            }
+            let sealed = earshot_seal::seal_findings(self.sealer.as_ref(), &r.findings)?;
             let utterance = Utterance {
                 speaker: meta.speaker,
                 start_ms: meta.start_ms,

@@ -88,6 +88,26 @@ impl Sealer {
     }
 }
 
+/// The store-ready form of a line's findings: span, tag position, confidence, and the original
+/// value sealed to `sealer`'s recipients (`None` without recipients: the value is dropped).
+/// This is the only place an original value is turned into something that leaves the pipeline.
+pub fn seal_findings(
+    sealer: Option<&Sealer>,
+    findings: &[earshot_redact::Finding],
+) -> Result<Vec<earshot_core::SealedFinding>, SealError> {
+    findings
+        .iter()
+        .map(|f| {
+            Ok(earshot_core::SealedFinding {
+                span: f.span(),
+                tag_start: f.tag_start,
+                confidence: f.confidence,
+                sealed: sealer.map(|s| s.seal(&f.value)).transpose()?,
+            })
+        })
+        .collect()
+}
+
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Payload {
     original: String,

@@ -3,7 +3,7 @@
 //! (SQLCipher, WAL). Prints p50/p95/p99 and the mean; asserts nothing about speed.
 
 use earshot_config::{Config, KeyStore};
-use earshot_core::{SealedFinding, Sentiment, SentimentLabel, Speaker, Utterance};
+use earshot_core::{Sentiment, SentimentLabel, Speaker, Utterance};
 use earshot_redact::Redactor;
 use earshot_seal::{OperatorIdentity, Sealer};
 use earshot_vault::{NewCall, Vault};
@@ -67,16 +67,7 @@ fn main() {
         let (speaker, text) = LINES[i % LINES.len()];
         let started = Instant::now();
         for r in redactor.push(speaker, text) {
-            let sealed: Vec<SealedFinding> = r
-                .findings
-                .iter()
-                .map(|f| SealedFinding {
-                    span: f.span(),
-                    tag_start: f.tag_start,
-                    confidence: f.confidence,
-                    sealed: Some(sealer.seal(&f.value).unwrap()),
-                })
-                .collect();
+            let sealed = earshot_seal::seal_findings(Some(&sealer), &r.findings).unwrap();
             findings += sealed.len();
             seq += 1;
             let u = Utterance {

@@ -2,9 +2,7 @@
 //! and clear errors that leave data intact.
 
 use earshot_config::{Config, KeyStore};
-use earshot_core::{
-    SealedFinding, Sentiment, SentimentLabel, SentimentTrend, Speaker, TrendDirection, Utterance,
-};
+use earshot_core::{Sentiment, SentimentLabel, SentimentTrend, Speaker, TrendDirection, Utterance};
 use earshot_redact::Redactor;
 use earshot_seal::{OperatorIdentity, Sealer};
 use earshot_vault::{AuditVerdict, NewCall, Vault, VaultError, DATABASE_FILE};
@@ -40,16 +38,7 @@ fn store_call(vault: &mut Vault, sealer: Option<&Sealer>) -> i64 {
     ));
     lines.extend(r.finish());
     for (i, line) in lines.iter().enumerate() {
-        let sealed: Vec<SealedFinding> = line
-            .findings
-            .iter()
-            .map(|f| SealedFinding {
-                span: f.span(),
-                tag_start: f.tag_start,
-                confidence: f.confidence,
-                sealed: sealer.map(|s| s.seal(&f.value).unwrap()),
-            })
-            .collect();
+        let sealed = earshot_seal::seal_findings(sealer, &line.findings).unwrap();
         let u = Utterance {
             speaker: line.speaker,
             start_ms: i as u64 * 1000,
