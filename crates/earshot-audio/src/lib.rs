@@ -3,11 +3,13 @@
 
 mod decode;
 mod resample;
+mod stream;
 mod vad;
 
 pub use decode::{decode_file, DecodedAudio};
 pub use resample::resample;
-pub use vad::{SpeechSegment, VadOptions, VoiceActivityDetector};
+pub use stream::{SpeechEvent, SpeechTracker};
+pub use vad::{SpeechSegment, VadOptions, VoiceActivityDetector, VAD_FRAME, VAD_WARMUP};
 
 use earshot_core::Speaker;
 use std::path::Path;

@@ -54,6 +54,13 @@ impl Default for VadOptions {
     }
 }
 
+/// Samples per Silero frame at 16 kHz (32 ms).
+pub const VAD_FRAME: usize = 512;
+
+/// Samples of earlier audio to run through the model before the frames a streaming caller wants
+/// (0.5 s), so that its recurrent state has settled.
+pub const VAD_WARMUP: usize = 16 * VAD_FRAME;
+
 /// Silero VAD loaded into whisper.cpp.
 pub struct VoiceActivityDetector {
     ctx: WhisperVadContext,
@@ -75,6 +82,24 @@ impl VoiceActivityDetector {
             AudioError::Vad(format!("cannot load VAD model {}: {e}", model.display()))
         })?;
         Ok(VoiceActivityDetector { ctx, options })
+    }
+
+    /// Silero's speech probability for each [`VAD_FRAME`] of `samples` (the last frame
+    /// zero-padded). The model's recurrent state starts afresh on every call, so a caller that
+    /// feeds a stream piecewise should repeat some earlier audio first (see [`VAD_WARMUP`]).
+    pub fn frame_probabilities(&mut self, samples: &[f32]) -> Result<Vec<f32>, AudioError> {
+        if samples.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.ctx
+            .detect_speech(samples)
+            .map_err(|e| AudioError::Vad(e.to_string()))?;
+        Ok(self.ctx.probabilities().to_vec())
+    }
+
+    /// The tuning in force.
+    pub fn options(&self) -> VadOptions {
+        self.options
     }
 
     /// The speech segments of a 16 kHz track, in order.

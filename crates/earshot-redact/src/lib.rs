@@ -92,6 +92,9 @@ pub struct Redactor {
     partial_memory: Vec<(Speaker, FindingKind, String)>,
     /// Names to redact wherever they occur.
     known_names: Vec<String>,
+    /// Speakers whose last line was released while a number was still being spoken, with the
+    /// kind given to it: a number opening their next line continues it.
+    released_open: Vec<(Speaker, FindingKind)>,
 }
 
 /// Lines of earlier conversation kept as context.
@@ -116,6 +119,7 @@ impl Redactor {
         self.lines.clear();
         self.emitted = 0;
         self.partial_memory.clear();
+        self.released_open.clear();
         out
     }
 
@@ -124,8 +128,25 @@ impl Redactor {
         self.lines.len() - self.emitted
     }
 
-    #[allow(clippy::needless_range_loop)] // `line` indexes both `self.lines` and the tokens
+    /// The speaker of the line held back because it ends in a number, if any.
+    pub fn held(&self) -> Option<Speaker> {
+        (self.pending() > 0).then(|| self.lines[self.lines.len() - 1].0)
+    }
+
+    /// Gives up waiting for the held line's continuation (a live call cannot wait for ever): the
+    /// line is returned with its trailing number redacted even when it cannot be classified yet
+    /// (fail closed), and a number opening the same speaker's next line is redacted as its
+    /// continuation. The conversation's context is kept.
+    pub fn release(&mut self) -> Vec<Redaction> {
+        self.process_with(true, true)
+    }
+
     fn process(&mut self, flush: bool) -> Vec<Redaction> {
+        self.process_with(flush, false)
+    }
+
+    #[allow(clippy::needless_range_loop)] // `line` indexes both `self.lines` and the tokens
+    fn process_with(&mut self, flush: bool, fail_closed_tail: bool) -> Vec<Redaction> {
         if self.lines.len() == self.emitted {
             return Vec::new();
         }
@@ -169,6 +190,27 @@ impl Redactor {
                 }
             }
             self.partial_memory.retain(|(s, _, _)| *s != speaker);
+            if let Some(i) = self.released_open.iter().position(|(s, _)| *s == speaker) {
+                let (_, kind) = self.released_open.remove(i);
+                if let Some(f) = leading_number(&self.lines[line].1, &line_tokens[line], kind) {
+                    if !findings.iter().any(|g| g.start <= f.start && f.end <= g.end) {
+                        findings.push(f);
+                    }
+                }
+            }
+            if fail_closed_tail && line == last {
+                if let Some(f) = trailing_number(&self.lines[line].1, &line_tokens[line]) {
+                    let kind = findings
+                        .iter()
+                        .find(|g| g.start <= f.start && f.end <= g.end)
+                        .map(|g| g.kind)
+                        .unwrap_or(f.kind);
+                    if !findings.iter().any(|g| g.start <= f.start && f.end <= g.end) {
+                        findings.push(f);
+                    }
+                    self.released_open.push((speaker, kind));
+                }
+            }
             let (speaker, text) = &self.lines[line];
             out.push(apply(*speaker, text, findings));
         }
@@ -190,24 +232,12 @@ impl Redactor {
         let line = self.lines.len() - 1;
         let detections = detect_all(&tokens);
         let mut findings = self.line_findings(&tokens, &detections, line);
-        if let Some(run) = tokens::digit_runs(&line_tokens[line]).last() {
-            let (a, b) = (
-                &line_tokens[line][run.first],
-                &line_tokens[line][run.last - 1],
-            );
-            let trailing = ends_in_number(&line_tokens[line]);
-            let covered = findings
+        if let Some(f) = trailing_number(partial, &line_tokens[line]) {
+            if !findings
                 .iter()
-                .any(|f| f.start <= a.start && b.end <= f.end);
-            if trailing && !covered && run.digits.len() >= 3 {
-                findings.push(make_finding(
-                    partial,
-                    FindingKind::CreditDebitNumber,
-                    a.start,
-                    b.end,
-                    0.5,
-                    &run.digits,
-                ));
+                .any(|g| g.start <= f.start && f.end <= g.end)
+            {
+                findings.push(f);
             }
         }
         self.lines.pop();
@@ -342,6 +372,37 @@ fn detect_all(tokens: &[Token]) -> Vec<detect::Detection> {
     detections
 }
 
+/// The number a line ends in, still being spoken and so not classifiable yet, as a finding to
+/// redact (fail closed): 3 digits or more.
+fn trailing_number(text: &str, tokens: &[Token]) -> Option<Finding> {
+    if !ends_in_number(tokens) {
+        return None;
+    }
+    let run = tokens::digit_runs(tokens).pop()?;
+    let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
+    (run.digits.len() >= 3).then(|| {
+        make_finding(
+            text,
+            FindingKind::CreditDebitNumber,
+            a.start,
+            b.end,
+            0.5,
+            &run.digits,
+        )
+    })
+}
+
+/// A number that opens a line (within its first two tokens), continuing `kind` from the
+/// speaker's released line before.
+fn leading_number(text: &str, tokens: &[Token], kind: FindingKind) -> Option<Finding> {
+    let run = tokens::digit_runs(tokens).into_iter().next()?;
+    if run.first > 1 {
+        return None;
+    }
+    let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
+    Some(make_finding(text, kind, a.start, b.end, 0.6, &run.digits))
+}
+
 fn ends_in_number(tokens: &[Token]) -> bool {
     let last = tokens
         .iter()
@@ -456,6 +517,37 @@ mod tests {
             assert_eq!(kinds(&r), vec![FindingKind::CreditDebitNumber], "{text} -> {}", r.text);
             assert!(!r.text.contains("0366") && !r.text.contains("six"), "{}", r.text);
         }
+    }
+
+    #[test]
+    fn a_released_line_fails_closed_and_its_continuation_stays_redacted() {
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "can I have the card number please");
+        assert!(r.push(Speaker::Caller, "sure it's four five three two oh one five one").is_empty());
+        assert_eq!(r.held(), Some(Speaker::Caller));
+        let out = r.release();
+        assert_eq!(out.len(), 1);
+        assert!(!out[0].text.contains("five"), "{}", out[0].text);
+        assert_eq!(r.held(), None);
+        // The rest of the number, after the pause that made us give up waiting.
+        assert!(r.push(Speaker::Caller, "one two eight three oh three six six.").is_empty());
+        let out = r.push(Speaker::Caller, "and I want 12 apples please.");
+        assert_eq!(out.len(), 2);
+        assert!(!out[0].text.contains("eight"), "{}", out[0].text);
+        assert_eq!(kinds(&out[0]), vec![FindingKind::CreditDebitNumber]);
+        // Only the next line continues it.
+        assert!(out[1].text.contains("12 apples"), "{}", out[1].text);
+    }
+
+    #[test]
+    fn releasing_an_unclassifiable_number_fails_closed() {
+        let mut r = Redactor::new();
+        assert!(r.push(Speaker::Caller, "the number is 5 5 2 7").is_empty());
+        let out = r.release();
+        assert!(!out[0].text.contains('7'), "{}", out[0].text);
+        // Another speaker's number is no continuation.
+        let out = r.push(Speaker::Agent, "312 is our branch code.");
+        assert!(out[0].text.contains("312"), "{}", out[0].text);
     }
 
     #[test]
