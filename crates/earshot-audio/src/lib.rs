@@ -7,7 +7,7 @@ mod stream;
 mod vad;
 
 pub use decode::{decode_file, DecodedAudio};
-pub use resample::resample;
+pub use resample::{resample, StreamResampler};
 pub use stream::{SpeechEvent, SpeechTracker};
 pub use vad::{SpeechSegment, VadOptions, VoiceActivityDetector, VAD_FRAME, VAD_WARMUP};
 

@@ -18,6 +18,8 @@ use serde_json::json;
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
+mod live;
+
 #[derive(Parser)]
 #[command(
     name = "earshot",
@@ -47,6 +49,42 @@ enum Command {
         /// CPU threads for recognition (default: physical cores - 1, at least 1).
         #[arg(long)]
         threads: Option<usize>,
+        /// Play the file through the live engine at real time: partial and final results with
+        /// their latency, as on a live call.
+        #[arg(long)]
+        realtime: bool,
+        /// Playback speed for --realtime (1 = real time).
+        #[arg(long, default_value_t = 1.0, requires = "realtime")]
+        speed: f64,
+        /// With --realtime: finals only, no partial results.
+        #[arg(long, requires = "realtime")]
+        no_partials: bool,
+    },
+    /// Transcribe the call on this workstation live: microphone = agent, system output
+    /// (loopback) = caller, two channels, never mixed. Ctrl-C ends the call.
+    Listen {
+        /// Input device for the agent (a name from --list-devices; default: the system default).
+        #[arg(long)]
+        mic: Option<String>,
+        /// Device whose output is the caller (Linux: a PulseAudio/PipeWire sink or monitor
+        /// source; default: the default sink's monitor).
+        #[arg(long)]
+        loopback: Option<String>,
+        /// List the capture devices and exit.
+        #[arg(long)]
+        list_devices: bool,
+        /// Whisper model.
+        #[arg(long, default_value = "tiny.en", value_parser = ["tiny.en", "base"])]
+        model: String,
+        /// Print one JSON object per line instead of text.
+        #[arg(long)]
+        json: bool,
+        /// CPU threads for recognition.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Finals only, no partial results.
+        #[arg(long)]
+        no_partials: bool,
     },
     /// Redact transcript lines read as JSON from stdin.
     Redact {
@@ -142,7 +180,31 @@ fn main() {
             json,
             caller_channel,
             threads,
-        } => analyze(file, model, json, caller_channel, threads),
+            realtime,
+            speed,
+            no_partials,
+        } => {
+            if realtime {
+                live::analyze_realtime(file, model, json, caller_channel, threads, speed, !no_partials)
+            } else {
+                analyze(file, model, json, caller_channel, threads)
+            }
+        }
+        Command::Listen {
+            mic,
+            loopback,
+            list_devices,
+            model,
+            json,
+            threads,
+            no_partials,
+        } => {
+            if list_devices {
+                live::list_devices()
+            } else {
+                live::listen(mic, loopback, model, json, threads, !no_partials)
+            }
+        }
         Command::Redact { .. } => redact_jsonl(),
         Command::Sentiment { engine } => sentiment(engine.as_deref()),
         Command::Keys {
@@ -197,31 +259,10 @@ fn analyze(
     channel: Channel,
     threads: Option<usize>,
 ) -> Result<()> {
-    let mut options = AnalyzerOptions {
-        model,
-        caller_channel: match channel {
-            Channel::Left => CallerChannel::Left,
-            Channel::Right => CallerChannel::Right,
-        },
-        ..AnalyzerOptions::default()
-    };
-    if let Some(t) = threads {
-        options.threads = t.max(1);
-    }
     if !file.exists() {
         anyhow::bail!("{} does not exist", file.display());
     }
-    let config = Config::load()?;
-    let sealer = Sealer::new(&config.age_recipients).context("age_recipients")?;
-    let mut vault = Vault::open(&config)?;
-    let mut analyzer = Analyzer::new(&ModelStore::from_env(), options)?;
-    if sealer.is_none() {
-        eprintln!(
-            "warning: no age recipients configured (age_recipients in config.toml or EARSHOT_AGE_RECIPIENTS): \
-             sensitive values are redacted and dropped, not sealed"
-        );
-    }
-    analyzer.set_sealer(sealer);
+    let (mut vault, mut analyzer) = open_workstation(model, channel, threads)?;
     // Bad audio is refused before anything is stored.
     let audio = earshot_audio::CallAudio::from_file(&file, analyzer.options().caller_channel)
         .with_context(|| format!("reading {}", file.display()))?;
@@ -276,18 +317,52 @@ fn analyze(
     Ok(())
 }
 
+/// The vault and the loaded models, with the sealer from the configuration.
+fn open_workstation(
+    model: String,
+    channel: Channel,
+    threads: Option<usize>,
+) -> Result<(Vault, Analyzer)> {
+    let mut options = AnalyzerOptions {
+        model,
+        caller_channel: match channel {
+            Channel::Left => CallerChannel::Left,
+            Channel::Right => CallerChannel::Right,
+        },
+        ..AnalyzerOptions::default()
+    };
+    if let Some(t) = threads {
+        options.threads = t.max(1);
+    }
+    let config = Config::load()?;
+    let sealer = Sealer::new(&config.age_recipients).context("age_recipients")?;
+    let vault = Vault::open(&config)?;
+    let mut analyzer = Analyzer::new(&ModelStore::from_env(), options)?;
+    if sealer.is_none() {
+        eprintln!(
+            "warning: no age recipients configured (age_recipients in config.toml or EARSHOT_AGE_RECIPIENTS): \
+             sensitive values are redacted and dropped, not sealed"
+        );
+    }
+    analyzer.set_sealer(sealer);
+    Ok((vault, analyzer))
+}
+
+fn utterance_json(u: &Utterance) -> serde_json::Value {
+    json!({
+        "type": "utterance",
+        "speaker": u.speaker,
+        "start_ms": u.start_ms,
+        "end_ms": u.end_ms,
+        "text": u.text,
+        "sentiment": { "label": u.sentiment.label, "score": round3(u.sentiment.score) },
+        "findings": u.findings.iter().map(|f| json!({ "type": f.kind })).collect::<Vec<_>>(),
+    })
+}
+
 fn utterance_line(u: &Utterance, json: bool) -> String {
     if json {
-        json!({
-            "type": "utterance",
-            "speaker": u.speaker,
-            "start_ms": u.start_ms,
-            "end_ms": u.end_ms,
-            "text": u.text,
-            "sentiment": { "label": u.sentiment.label, "score": round3(u.sentiment.score) },
-            "findings": u.findings.iter().map(|f| json!({ "type": f.kind })).collect::<Vec<_>>(),
-        })
-        .to_string()
+        utterance_json(u).to_string()
     } else {
         format!(
             "[{}] {:<8}{} {:+.2}  {}",

@@ -198,6 +198,17 @@ pub struct Utterance {
     pub findings: Vec<FindingSpan>,
 }
 
+/// Samples of one speaker, 16 kHz mono, as they were heard.
+#[derive(Debug, Clone)]
+pub struct AudioChunk {
+    /// Whose audio it is.
+    pub speaker: Speaker,
+    /// The samples, following the previous chunk of the same speaker without a gap.
+    pub samples: Vec<f32>,
+    /// Wall time at which the last sample was heard (captured or received).
+    pub heard_at: std::time::Instant,
+}
+
 /// Formats milliseconds as `mm:ss.t`, the transcript's timestamp.
 pub fn format_timestamp(ms: u64) -> String {
     let tenths = ms / 100;

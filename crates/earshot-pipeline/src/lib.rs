@@ -18,7 +18,14 @@ use earshot_seal::{SealError, Sealer};
 use earshot_sentiment::embedding::EmbeddingEngine;
 use earshot_sentiment::{call_trend, LexiconEngine, SentimentEngine};
 use std::collections::VecDeque;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+mod live;
+pub use earshot_core::AudioChunk;
+pub use live::{
+    DegradeLevel, Degraded, FilePlayer, Final, LiveEvent, LiveOptions, LiveStats,
+    Partial,
+};
 use std::time::{Duration, Instant};
 
 /// The learned sentiment engine when its model, tokenizer and runtime are installed; the VADER
@@ -78,7 +85,7 @@ pub type SinkResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 pub struct AnalyzerOptions {
     /// Whisper model name (`tiny.en` or `base`).
     pub model: String,
-    /// Threads for whisper and the VAD.
+    /// Threads for whisper (the VAD always runs on one).
     pub threads: usize,
     /// Which stereo channel is the caller.
     pub caller_channel: CallerChannel,
@@ -154,6 +161,9 @@ pub struct Analyzer {
     sealer: Option<Sealer>,
     options: AnalyzerOptions,
     times: StageTimes,
+    /// tiny.en, when it is installed and not already the model: what a live call falls back to
+    /// when the CPU cannot keep up.
+    fallback_model: Option<PathBuf>,
 }
 
 struct Pending {
@@ -174,7 +184,10 @@ impl Analyzer {
         }
         let asr_path = store.locate(&options.model)?;
         let vad_path = store.locate("silero-vad")?;
-        let vad = VoiceActivityDetector::new(&vad_path, options.threads, options.vad)?;
+        // Silero is tiny: one thread is fastest. With more, ggml wakes its worker threads for
+        // every 32 ms frame, and after the idle moments of a live call that took 10-15 ms a frame
+        // (measured: 8 frames 0.8 ms on one thread, 130 ms on two after a 40 ms pause).
+        let vad = VoiceActivityDetector::new(&vad_path, 1, options.vad)?;
         let asr = Transcriber::new(
             &asr_path,
             AsrOptions {
@@ -187,6 +200,9 @@ impl Analyzer {
             asr,
             sentiment: sentiment_engine(store),
             sealer: None,
+            fallback_model: (options.model != "tiny.en")
+                .then(|| store.locate("tiny.en").ok())
+                .flatten(),
             options,
             times: StageTimes::default(),
         })

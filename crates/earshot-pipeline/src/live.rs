@@ -1,0 +1,845 @@
+//! Live calls: per-speaker 16 kHz sample streams in, partial and final utterances out.
+//!
+//! Every live source (a file played at 1×, the workstation's microphone and loopback, a SIPREC
+//! fork) sends [`AudioChunk`]s into a channel; [`Analyzer::run_live`] turns them into
+//! [`LiveEvent`]s on one worker thread that owns the models:
+//!
+//! - Each speaker has a lane: its samples, the wall time each chunk arrived (for `latency_ms`),
+//!   and a [`SpeechTracker`] fed with Silero probabilities for every new 32 ms frame.
+//! - An utterance that has ended is decoded with whisper's full context, redacted in conversation
+//!   order, sealed, scored and emitted as a [`Final`]. Finals of both speakers go oldest first.
+//! - When no final is waiting, the open utterance of the speaker served longest ago is re-decoded
+//!   (encoder context fitted to its length) and emitted, redacted by [`Redactor::preview`], as a
+//!   [`Partial`]. The re-decode step widens with the decode time and the number of open lanes,
+//!   so partials never take more than about two thirds of the worker.
+//! - Back-pressure: finals always go first (partials are the first thing dropped); when the oldest
+//!   waiting final is older than `pause_partials_after`, partials stop; beyond `fast_finals_after`
+//!   finals are decoded with the fallback model (tiny.en) and a fitted context. Each change is a
+//!   [`Degraded`] event; the engine steps back once it has kept up for `recover_after`.
+
+use crate::{Analyzer, CallEnd, PipelineError, SinkResult};
+use earshot_asr::{AsrOptions, AsrSegment, Decode, Transcriber};
+use earshot_audio::{
+    CallAudio, SpeechEvent, SpeechSegment, SpeechTracker, VadOptions, SAMPLE_RATE, VAD_FRAME,
+    VAD_WARMUP,
+};
+use earshot_core::{AudioChunk, SealedFinding, Speaker, Utterance};
+use earshot_redact::{Redaction, Redactor};
+use earshot_sentiment::call_trend;
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TryRecvError};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// Tuning of the live engine.
+#[derive(Debug, Clone)]
+pub struct LiveOptions {
+    /// Whether to re-decode open utterances for partial results at all.
+    pub partials: bool,
+    /// Shortest interval between two partials of one speaker, in audio.
+    pub step: Duration,
+    /// How long a final that ends in a number waits for the same speaker to go on before it is
+    /// emitted with that number redacted (fail closed).
+    pub hold: Duration,
+    /// Partials stop when the oldest waiting final is older than this.
+    pub pause_partials_after: Duration,
+    /// Finals switch to the fallback model and a fitted context beyond this lag.
+    pub fast_finals_after: Duration,
+    /// Time without lag after which one level of degradation is undone.
+    pub recover_after: Duration,
+    /// Speech segmentation; `max_speech_s` bounds every decode window.
+    pub vad: VadOptions,
+}
+
+impl Default for LiveOptions {
+    fn default() -> Self {
+        LiveOptions {
+            partials: true,
+            step: Duration::from_millis(500),
+            hold: Duration::from_millis(1000),
+            pause_partials_after: Duration::from_millis(1500),
+            fast_finals_after: Duration::from_millis(3000),
+            recover_after: Duration::from_secs(10),
+            vad: VadOptions {
+                max_speech_s: 15.0,
+                ..VadOptions::default()
+            },
+        }
+    }
+}
+
+/// The text of an utterance still being spoken; a later partial or the final replaces it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Partial {
+    /// The utterance it belongs to (its final carries the same id).
+    pub id: u64,
+    /// Who is speaking.
+    pub speaker: Speaker,
+    /// Start of the utterance, ms from the start of the call.
+    pub start_ms: u64,
+    /// End of the audio decoded so far.
+    pub end_ms: u64,
+    /// Redacted text (a number still being spoken is redacted even when unclassifiable).
+    pub text: String,
+    /// Wall time from hearing the end of that audio to this event.
+    pub latency_ms: u64,
+}
+
+/// A finished utterance: redacted, sealed, scored; it never changes again.
+#[derive(Debug, Clone)]
+pub struct Final {
+    /// The utterance's id (the same as its partials').
+    pub id: u64,
+    /// The utterance.
+    pub utterance: Utterance,
+    /// Its findings' original values, sealed (or dropped without recipients).
+    pub sealed: Vec<SealedFinding>,
+    /// Wall time from hearing the end of the utterance to this event.
+    pub latency_ms: u64,
+}
+
+/// How much the engine has given up to keep up with the call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DegradeLevel {
+    /// Everything runs.
+    Normal,
+    /// Partials are suspended.
+    PartialsPaused,
+    /// Partials are suspended and finals use the fallback model and a fitted context.
+    FastFinals,
+}
+
+impl DegradeLevel {
+    /// Name used in JSON and logs.
+    pub fn name(self) -> &'static str {
+        match self {
+            DegradeLevel::Normal => "normal",
+            DegradeLevel::PartialsPaused => "partials_paused",
+            DegradeLevel::FastFinals => "fast_finals",
+        }
+    }
+}
+
+/// The engine changed its degradation level.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Degraded {
+    /// The new level.
+    pub level: DegradeLevel,
+    /// Why, for a person.
+    pub reason: String,
+    /// Age of the oldest waiting final when it changed.
+    pub lag_ms: u64,
+}
+
+/// What the live engine reports.
+#[derive(Debug, Clone)]
+pub enum LiveEvent {
+    /// An utterance in progress.
+    Partial(Partial),
+    /// An utterance is final (the receiver stores it before showing it).
+    Final(Final),
+    /// An utterance that had partials turned out to hold no words; drop its partial.
+    Discarded {
+        /// The utterance's id.
+        id: u64,
+    },
+    /// The engine changed how much it does to keep up.
+    Degraded(Degraded),
+    /// The call is over (every input closed and every utterance final).
+    CallEnd(CallEnd),
+}
+
+/// Counters of one live run, for benchmarks and the closing summary.
+#[derive(Debug, Clone, Default)]
+pub struct LiveStats {
+    /// `latency_ms` of every partial.
+    pub partial_latencies: Vec<u64>,
+    /// `latency_ms` of every final.
+    pub final_latencies: Vec<u64>,
+    /// (ms of call audio, ms of lag) sampled at each final.
+    pub lag: Vec<(u64, u64)>,
+    /// Highest degradation level reached.
+    pub worst_level: Option<DegradeLevel>,
+}
+
+struct Lane {
+    speaker: Speaker,
+    /// Samples from absolute index `base` on.
+    buf: Vec<f32>,
+    base: usize,
+    /// (absolute end sample, when heard) of recent chunks.
+    heard: VecDeque<(usize, Instant)>,
+    tracker: SpeechTracker,
+    /// Id of the utterance in progress, once one has started.
+    open_id: Option<u64>,
+    /// Ended utterances waiting for their final decode, with whether a partial was shown.
+    waiting: VecDeque<(u64, SpeechSegment, bool)>,
+    /// Audio end at the last partial, and when it was emitted.
+    partial_at: usize,
+    last_partial: Option<Instant>,
+    /// Whether a partial was shown for the open utterance.
+    partial_shown: bool,
+}
+
+impl Lane {
+    fn new(speaker: Speaker, vad: VadOptions) -> Lane {
+        Lane {
+            speaker,
+            buf: Vec::new(),
+            base: 0,
+            heard: VecDeque::new(),
+            tracker: SpeechTracker::new(vad),
+            open_id: None,
+            waiting: VecDeque::new(),
+            partial_at: 0,
+            last_partial: None,
+            partial_shown: false,
+        }
+    }
+
+    fn received(&self) -> usize {
+        self.base + self.buf.len()
+    }
+
+    fn samples(&self, from: usize, to: usize) -> &[f32] {
+        let a = from.max(self.base) - self.base;
+        let b = to.clamp(self.base, self.received()) - self.base;
+        &self.buf[a..b.max(a)]
+    }
+
+    /// When the sample at absolute index `at` was heard.
+    fn heard_at(&self, at: usize) -> Instant {
+        self.heard
+            .iter()
+            .find(|(end, _)| *end >= at)
+            .or(self.heard.back())
+            .map(|(_, t)| *t)
+            .unwrap_or_else(Instant::now)
+    }
+
+    /// Drops audio no decode can need any more.
+    fn trim(&mut self) {
+        let mut keep = self.tracker.position().saturating_sub(VAD_WARMUP + 4 * VAD_FRAME);
+        if let Some(open) = self.tracker.open() {
+            keep = keep.min(open);
+        }
+        if let Some((_, seg, _)) = self.waiting.front() {
+            keep = keep.min(seg.start);
+        }
+        // Pre-speech padding of an utterance not yet reported.
+        keep = keep.saturating_sub(SAMPLE_RATE as usize);
+        if keep > self.base + SAMPLE_RATE as usize {
+            self.buf.drain(..keep - self.base);
+            self.base = keep;
+        }
+        while self.heard.len() > 1 && self.heard[1].0 < self.base {
+            self.heard.pop_front();
+        }
+    }
+}
+
+/// A final pushed into the redactor and not yet returned by it.
+struct Pushed {
+    id: u64,
+    lane: usize,
+    start_ms: u64,
+    end_ms: u64,
+    end_sample: usize,
+}
+
+fn ms_of(samples: usize) -> u64 {
+    samples as u64 * 1000 / SAMPLE_RATE as u64
+}
+
+fn elapsed_ms(since: Instant) -> u64 {
+    since.elapsed().as_millis() as u64
+}
+
+fn joined(pieces: &[AsrSegment]) -> String {
+    pieces
+        .iter()
+        .map(|p| p.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A whisper prompt from a redacted final: the tags are left out, so no `[TYPE]` is imitated and
+/// no sensitive value goes back into the model.
+fn prompt_from(redacted: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in redacted.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' if depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+struct Run<'a, F> {
+    analyzer: &'a mut Analyzer,
+    options: LiveOptions,
+    on_event: F,
+    lanes: Vec<Lane>,
+    redactor: Redactor,
+    pushed: VecDeque<Pushed>,
+    next_id: u64,
+    prompt: String,
+    scored: Vec<(u64, f32)>,
+    level: DegradeLevel,
+    calm_since: Instant,
+    /// Mean wall time of a partial re-decode.
+    partial_cost: Duration,
+    fallback: Option<Transcriber>,
+    stats: LiveStats,
+}
+
+impl Analyzer {
+    /// Runs a live call: reads `input` until every sender is dropped (the call ended, or Ctrl-C),
+    /// reporting partials and finals as they come, then finalizes what is open and reports the
+    /// call's end. An error from `on_event` stops the run (the finals before it were delivered).
+    pub fn run_live(
+        &mut self,
+        input: Receiver<AudioChunk>,
+        options: LiveOptions,
+        on_event: impl FnMut(LiveEvent) -> SinkResult,
+    ) -> Result<(CallEnd, LiveStats), PipelineError> {
+        let run = Run {
+            analyzer: self,
+            options,
+            on_event,
+            lanes: Vec::new(),
+            redactor: Redactor::new(),
+            pushed: VecDeque::new(),
+            next_id: 1,
+            prompt: String::new(),
+            scored: Vec::new(),
+            level: DegradeLevel::Normal,
+            calm_since: Instant::now(),
+            partial_cost: Duration::from_millis(300),
+            fallback: None,
+            stats: LiveStats::default(),
+        };
+        run.main(input)
+    }
+}
+
+impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
+    fn emit(&mut self, event: LiveEvent) -> Result<(), PipelineError> {
+        (self.on_event)(event).map_err(PipelineError::Sink)
+    }
+
+    fn main(mut self, input: Receiver<AudioChunk>) -> Result<(CallEnd, LiveStats), PipelineError> {
+        let mut open = true;
+        loop {
+            if open {
+                open = self.ingest(&input)?;
+            }
+            self.segment(!open)?;
+            self.adjust_level()?;
+            if self.final_step()? {
+                continue;
+            }
+            self.release_held(!open)?;
+            if self.partial_step()? {
+                continue;
+            }
+            if !open {
+                break;
+            }
+        }
+        let done = self.redactor.finish();
+        self.deliver(done)?;
+        let duration_ms = self
+            .lanes
+            .iter()
+            .map(|l| ms_of(l.received()))
+            .max()
+            .unwrap_or(0);
+        let end = CallEnd {
+            duration_ms,
+            sentiment_trend: call_trend(&self.scored, duration_ms),
+            sentiment_engine: self.analyzer.sentiment.name(),
+            utterances: self.scored.len(),
+        };
+        self.emit(LiveEvent::CallEnd(end.clone()))?;
+        Ok((end, self.stats))
+    }
+
+    fn has_work(&self) -> bool {
+        self.lanes.iter().any(|l| !l.waiting.is_empty()) || self.partial_candidate().is_some()
+    }
+
+    /// Takes what has arrived (waiting briefly when there is nothing to do); false once every
+    /// sender is gone.
+    fn ingest(&mut self, input: &Receiver<AudioChunk>) -> Result<bool, PipelineError> {
+        let first = if self.has_work() {
+            match input.try_recv() {
+                Ok(c) => Some(c),
+                Err(TryRecvError::Empty) => None,
+                Err(TryRecvError::Disconnected) => return Ok(false),
+            }
+        } else {
+            match input.recv_timeout(Duration::from_millis(40)) {
+                Ok(c) => Some(c),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => return Ok(false),
+            }
+        };
+        let Some(first) = first else {
+            return Ok(true);
+        };
+        self.accept(first);
+        loop {
+            match input.try_recv() {
+                Ok(c) => self.accept(c),
+                Err(TryRecvError::Empty) => return Ok(true),
+                Err(TryRecvError::Disconnected) => return Ok(false),
+            }
+        }
+    }
+
+    fn accept(&mut self, chunk: AudioChunk) {
+        let vad = self.options.vad;
+        let i = match self.lanes.iter().position(|l| l.speaker == chunk.speaker) {
+            Some(i) => i,
+            None => {
+                self.lanes.push(Lane::new(chunk.speaker, vad));
+                self.lanes.len() - 1
+            }
+        };
+        let lane = &mut self.lanes[i];
+        lane.buf.extend_from_slice(&chunk.samples);
+        let end = lane.received();
+        lane.heard.push_back((end, chunk.heard_at));
+    }
+
+    /// Runs the VAD over every whole new frame (and, at the end, closes what is open).
+    fn segment(&mut self, ending: bool) -> Result<(), PipelineError> {
+        for i in 0..self.lanes.len() {
+            let (pos, received) = (self.lanes[i].tracker.position(), self.lanes[i].received());
+            let frames = received.saturating_sub(pos) / VAD_FRAME;
+            if frames > 0 {
+                let from = pos.saturating_sub(VAD_WARMUP).max(self.lanes[i].base);
+                let to = pos + frames * VAD_FRAME;
+                let started = Instant::now();
+                let probs = self
+                    .analyzer
+                    .vad
+                    .frame_probabilities(self.lanes[i].samples(from, to))?;
+                self.analyzer.times.vad += started.elapsed();
+                let skip = (pos - from) / VAD_FRAME;
+                for &p in probs.iter().skip(skip).take(frames) {
+                    let events = self.lanes[i].tracker.push(p);
+                    for e in events {
+                        self.on_speech(i, e);
+                    }
+                }
+            }
+            if ending {
+                if let Some(seg) = self.lanes[i].tracker.finish() {
+                    self.on_speech(i, SpeechEvent::Ended(seg));
+                }
+            }
+            self.lanes[i].trim();
+        }
+        Ok(())
+    }
+
+    fn on_speech(&mut self, lane: usize, event: SpeechEvent) {
+        match event {
+            SpeechEvent::Started { start } => {
+                let id = self.next_id;
+                self.next_id += 1;
+                let l = &mut self.lanes[lane];
+                l.open_id = Some(id);
+                l.partial_at = start;
+                l.partial_shown = false;
+            }
+            SpeechEvent::Ended(seg) => {
+                let id = match self.lanes[lane].open_id.take() {
+                    Some(id) => id,
+                    None => {
+                        self.next_id += 1;
+                        self.next_id - 1
+                    }
+                };
+                let l = &mut self.lanes[lane];
+                tracing::debug!(
+                    id,
+                    end_ms = ms_of(seg.end),
+                    detected_after_ms = elapsed_ms(l.heard_at(seg.end)),
+                    "utterance ended"
+                );
+                l.waiting.push_back((id, seg, l.partial_shown));
+                l.partial_shown = false;
+            }
+        }
+    }
+
+    /// Age of the oldest waiting final.
+    fn lag(&self) -> Duration {
+        self.lanes
+            .iter()
+            .filter_map(|l| l.waiting.front().map(|(_, s, _)| l.heard_at(s.end)))
+            .min()
+            .map(|t| t.elapsed())
+            .unwrap_or_default()
+    }
+
+    fn adjust_level(&mut self) -> Result<(), PipelineError> {
+        let lag = self.lag();
+        let o = &self.options;
+        let (target, reason) = if lag > o.fast_finals_after {
+            (
+                DegradeLevel::FastFinals,
+                "finals are falling behind: decoding them with the fast model",
+            )
+        } else if lag > o.pause_partials_after {
+            (
+                DegradeLevel::PartialsPaused,
+                "the CPU cannot keep up: partial results paused",
+            )
+        } else {
+            (self.level, "")
+        };
+        if lag > Duration::from_millis(500) {
+            self.calm_since = Instant::now();
+        }
+        if target > self.level {
+            self.set_level(target, reason, lag)?;
+        } else if self.level > DegradeLevel::Normal
+            && self.calm_since.elapsed() >= self.options.recover_after
+        {
+            let back = match self.level {
+                DegradeLevel::FastFinals => DegradeLevel::PartialsPaused,
+                _ => DegradeLevel::Normal,
+            };
+            self.calm_since = Instant::now();
+            self.set_level(back, "keeping up again", lag)?;
+        }
+        Ok(())
+    }
+
+    fn set_level(
+        &mut self,
+        level: DegradeLevel,
+        reason: &str,
+        lag: Duration,
+    ) -> Result<(), PipelineError> {
+        tracing::warn!(level = level.name(), lag_ms = lag.as_millis() as u64, "{reason}");
+        self.level = level;
+        self.stats.worst_level = self.stats.worst_level.max(Some(level));
+        if level == DegradeLevel::FastFinals && self.fallback.is_none() {
+            if let Some(path) = self.fallback_model() {
+                let options = self.analyzer.asr.options().clone();
+                match Transcriber::new(&path, AsrOptions { ..options }) {
+                    Ok(t) => self.fallback = Some(t),
+                    Err(e) => tracing::warn!(error = %e, "fallback model unavailable"),
+                }
+            }
+        }
+        self.emit(LiveEvent::Degraded(Degraded {
+            level,
+            reason: reason.to_string(),
+            lag_ms: lag.as_millis() as u64,
+        }))
+    }
+
+    fn fallback_model(&self) -> Option<PathBuf> {
+        self.analyzer.fallback_model.clone()
+    }
+
+    /// Decodes the oldest waiting final, if any.
+    fn final_step(&mut self) -> Result<bool, PipelineError> {
+        let Some(lane) = (0..self.lanes.len())
+            .filter(|&i| !self.lanes[i].waiting.is_empty())
+            .min_by_key(|&i| {
+                let (_, seg, _) = self.lanes[i].waiting[0];
+                self.lanes[i].heard_at(seg.end)
+            })
+        else {
+            return Ok(false);
+        };
+        let (id, seg, shown) = self.lanes[lane].waiting[0];
+        let fast = self.level == DegradeLevel::FastFinals;
+        let started = Instant::now();
+        let samples = self.lanes[lane].samples(seg.start, seg.end).to_vec();
+        let prompt = self.prompt.clone();
+        let decode = Decode {
+            prompt: Some(prompt.as_str()).filter(|p| !p.is_empty()),
+            fit_context: fast,
+        };
+        let pieces = match (&mut self.fallback, fast) {
+            (Some(t), true) => t.transcribe_with(&samples, decode)?,
+            _ => self.analyzer.asr.transcribe_with(&samples, decode)?,
+        };
+        self.analyzer.times.asr += started.elapsed();
+        tracing::debug!(
+            id,
+            decode_ms = elapsed_ms(started),
+            audio_ms = ms_of(seg.end - seg.start),
+            fast,
+            "final decoded"
+        );
+        self.lanes[lane].waiting.pop_front();
+        let text = joined(&pieces);
+        if text.trim().is_empty() {
+            if shown {
+                self.emit(LiveEvent::Discarded { id })?;
+            }
+            return Ok(true);
+        }
+        let speaker = self.lanes[lane].speaker;
+        self.pushed.push_back(Pushed {
+            id,
+            lane,
+            start_ms: ms_of(seg.start),
+            end_ms: ms_of(seg.end),
+            end_sample: seg.end,
+        });
+        let started = Instant::now();
+        let done = self.redactor.push(speaker, &text);
+        self.analyzer.times.redact += started.elapsed();
+        self.deliver(done)?;
+        Ok(true)
+    }
+
+    /// Emits a line the redactor held (it ends in a number) once its speaker has been silent for
+    /// the hold time, or at the end of the call.
+    fn release_held(&mut self, ending: bool) -> Result<(), PipelineError> {
+        let Some(held) = self.pushed.back() else {
+            return Ok(());
+        };
+        if self.redactor.held().is_none() {
+            return Ok(());
+        }
+        let lane = &self.lanes[held.lane];
+        let speaking = lane.tracker.open().is_some() || !lane.waiting.is_empty();
+        let waited = lane.tracker.position().saturating_sub(held.end_sample);
+        let hold = (self.options.hold.as_millis() as usize) * SAMPLE_RATE as usize / 1000;
+        if ending || (!speaking && waited >= hold) {
+            let done = self.redactor.release();
+            self.deliver(done)?;
+        }
+        Ok(())
+    }
+
+    /// Seals, scores and emits lines the redactor returned.
+    fn deliver(&mut self, done: Vec<Redaction>) -> Result<(), PipelineError> {
+        for r in done {
+            let meta = self
+                .pushed
+                .pop_front()
+                .expect("the redactor returns lines in the order they were pushed");
+            let started = Instant::now();
+            let sentiment = self.analyzer.sentiment.score(&r.text);
+            self.analyzer.times.sentiment += started.elapsed();
+            self.scored.push((meta.start_ms, sentiment.score));
+            let sealed = earshot_seal::seal_findings(self.analyzer.sealer.as_ref(), &r.findings)?;
+            self.prompt = prompt_from(&r.text);
+            let lane = &self.lanes[meta.lane];
+            let heard = lane.heard_at(meta.end_sample);
+            let latency_ms = elapsed_ms(heard);
+            let call_ms = ms_of(lane.received());
+            let lag_ms = self.lag().as_millis() as u64;
+            self.stats.final_latencies.push(latency_ms);
+            self.stats.lag.push((call_ms, lag_ms));
+            let utterance = Utterance {
+                speaker: r.speaker,
+                start_ms: meta.start_ms,
+                end_ms: meta.end_ms,
+                text: r.text,
+                sentiment,
+                findings: r.findings.iter().map(|f| f.span()).collect(),
+            };
+            self.emit(LiveEvent::Final(Final {
+                id: meta.id,
+                utterance,
+                sealed,
+                latency_ms,
+            }))?;
+        }
+        Ok(())
+    }
+
+    /// The open lane due a partial that was served longest ago.
+    fn partial_candidate(&self) -> Option<usize> {
+        if !self.options.partials || self.level > DegradeLevel::Normal {
+            return None;
+        }
+        let open = self
+            .lanes
+            .iter()
+            .filter(|l| l.tracker.open().is_some())
+            .count()
+            .max(1) as u32;
+        // Partials may take about two thirds of the worker.
+        let step = self.options.step.max(self.partial_cost * open * 3 / 2);
+        let step_samples = (step.as_millis() as usize) * SAMPLE_RATE as usize / 1000;
+        (0..self.lanes.len())
+            .filter(|&i| {
+                let l = &self.lanes[i];
+                l.tracker.open().is_some()
+                    && l.waiting.is_empty()
+                    && l.tracker.position() >= l.partial_at + step_samples
+            })
+            .min_by_key(|&i| self.lanes[i].last_partial)
+    }
+
+    fn partial_step(&mut self) -> Result<bool, PipelineError> {
+        let Some(lane) = self.partial_candidate() else {
+            return Ok(false);
+        };
+        let (Some(id), Some(start)) = (self.lanes[lane].open_id, self.lanes[lane].tracker.open())
+        else {
+            return Ok(false);
+        };
+        let end = self.lanes[lane].tracker.position();
+        let samples = self.lanes[lane].samples(start, end).to_vec();
+        let prompt = self.prompt.clone();
+        let started = Instant::now();
+        let pieces = self.analyzer.asr.transcribe_with(
+            &samples,
+            Decode {
+                prompt: Some(prompt.as_str()).filter(|p| !p.is_empty()),
+                fit_context: true,
+            },
+        )?;
+        let cost = started.elapsed();
+        self.analyzer.times.asr += cost;
+        tracing::debug!(
+            id,
+            decode_ms = cost.as_millis() as u64,
+            audio_ms = ms_of(end - start),
+            "partial decoded"
+        );
+        tracing::debug!(
+            id,
+            decode_ms = cost.as_millis() as u64,
+            audio_ms = ms_of(end - start),
+            "partial decoded"
+        );
+        self.partial_cost = (self.partial_cost * 3 + cost) / 4;
+        let speaker = self.lanes[lane].speaker;
+        let heard = self.lanes[lane].heard_at(end);
+        let l = &mut self.lanes[lane];
+        l.partial_at = end;
+        l.last_partial = Some(Instant::now());
+        let text = joined(&pieces);
+        if text.trim().is_empty() {
+            return Ok(true);
+        }
+        self.lanes[lane].partial_shown = true;
+        let started = Instant::now();
+        let redacted = self.redactor.preview(speaker, &text);
+        self.analyzer.times.redact += started.elapsed();
+        let latency_ms = elapsed_ms(heard);
+        self.stats.partial_latencies.push(latency_ms);
+        self.emit(LiveEvent::Partial(Partial {
+            id,
+            speaker,
+            start_ms: ms_of(start),
+            end_ms: ms_of(end),
+            text: redacted.text,
+            latency_ms,
+        }))?;
+        Ok(true)
+    }
+}
+
+/// Plays decoded call audio into a live engine as if it were being heard now.
+pub struct FilePlayer {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl FilePlayer {
+    /// Starts sending `audio`'s tracks in 20 ms chunks, `speed` times real time
+    /// (`f64::INFINITY`: as fast as the receiver takes them). Returns the player and the
+    /// receiving end for [`Analyzer::run_live`].
+    pub fn start(audio: CallAudio, speed: f64) -> (FilePlayer, Receiver<AudioChunk>) {
+        let (tx, rx) = std::sync::mpsc::sync_channel(4096);
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name("earshot-file-player".into())
+            .spawn(move || play(audio, speed, tx, flag))
+            .expect("spawning a thread");
+        (
+            FilePlayer {
+                stop,
+                thread: Some(thread),
+            },
+            rx,
+        )
+    }
+
+    /// A flag that, once set, ends playback as if the call had ended (for Ctrl-C).
+    pub fn stop_flag(&self) -> Arc<AtomicBool> {
+        self.stop.clone()
+    }
+}
+
+impl Drop for FilePlayer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn play(audio: CallAudio, speed: f64, tx: SyncSender<AudioChunk>, stop: Arc<AtomicBool>) {
+    const CHUNK: usize = SAMPLE_RATE as usize / 50;
+    let started = Instant::now();
+    let len = audio
+        .tracks
+        .iter()
+        .map(|t| t.samples.len())
+        .max()
+        .unwrap_or(0);
+    let mut pos = 0;
+    while pos < len && !stop.load(Ordering::SeqCst) {
+        let end = (pos + CHUNK).min(len);
+        if speed.is_finite() {
+            let due = Duration::from_secs_f64(end as f64 / SAMPLE_RATE as f64 / speed);
+            if let Some(wait) = due.checked_sub(started.elapsed()) {
+                std::thread::sleep(wait);
+            }
+        }
+        let heard_at = Instant::now();
+        for track in &audio.tracks {
+            let samples = track.samples[pos.min(track.samples.len())..end.min(track.samples.len())]
+                .to_vec();
+            let chunk = AudioChunk {
+                speaker: track.speaker,
+                samples,
+                heard_at,
+            };
+            if tx.send(chunk).is_err() {
+                return;
+            }
+        }
+        pos = end;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prompts_leave_redaction_tags_out() {
+        assert_eq!(
+            prompt_from("sure it's [CREDIT_DEBIT_NUMBER] and the code is [CVV]."),
+            "sure it's and the code is ."
+        );
+    }
+}
