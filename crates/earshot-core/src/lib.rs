@@ -124,6 +124,10 @@ pub enum FindingKind {
     DateOfBirth,
     /// Keypad (DTMF) digits.
     Dtmf,
+    /// A number that could not be classified (yet): one still being spoken in a partial result,
+    /// or one a line ended in when the line had to be emitted before the number was finished.
+    /// Redacted anyway: when unsure, fail closed.
+    Number,
 }
 
 impl FindingKind {
@@ -144,6 +148,7 @@ impl FindingKind {
             FindingKind::Name => "NAME",
             FindingKind::DateOfBirth => "DATE_OF_BIRTH",
             FindingKind::Dtmf => "DTMF",
+            FindingKind::Number => "NUMBER",
         }
     }
 }

@@ -223,9 +223,11 @@ impl Redactor {
     }
 
     /// Redacts a partial (not yet final) result of an utterance in progress, with the
-    /// conversation's context, without committing it. Fails closed on the number being spoken:
-    /// a trailing run of 3+ digits is redacted even when it cannot be classified yet. Every value
-    /// redacted here is remembered, and the final line of this speaker redacts it too.
+    /// conversation's context, without committing it. Fails closed: a partial is a fragment
+    /// whose numbers cannot be classified yet (the first digits of a card number, "4" then
+    /// "45"), so every number in it is redacted, as `[NUMBER]` when the detector cannot say
+    /// more. Values the detector classified, and a trailing number of 3+ digits, are remembered,
+    /// and the final line of this speaker redacts them too.
     pub fn preview(&mut self, speaker: Speaker, partial: &str) -> Redaction {
         self.lines.push((speaker, partial.to_string()));
         let (tokens, line_tokens) = self.window_tokens();
@@ -241,7 +243,29 @@ impl Redactor {
             }
         }
         self.lines.pop();
-        for f in &findings {
+        // Only what was classified, or cut off while being spoken, must stay redacted in the
+        // final; the blanket mask below is for the screen only.
+        let remembered = findings.clone();
+        for run in tokens::digit_runs(&line_tokens[line]) {
+            let (a, b) = (
+                &line_tokens[line][run.first],
+                &line_tokens[line][run.last - 1],
+            );
+            if !findings
+                .iter()
+                .any(|f| f.start <= a.start && b.end <= f.end)
+            {
+                findings.push(make_finding(
+                    partial,
+                    FindingKind::Number,
+                    a.start,
+                    b.end,
+                    0.3,
+                    &run.digits,
+                ));
+            }
+        }
+        for f in &remembered {
             let digits: String = f
                 .value
                 .normalized
@@ -381,14 +405,7 @@ fn trailing_number(text: &str, tokens: &[Token]) -> Option<Finding> {
     let run = tokens::digit_runs(tokens).pop()?;
     let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
     (run.digits.len() >= 3).then(|| {
-        make_finding(
-            text,
-            FindingKind::CreditDebitNumber,
-            a.start,
-            b.end,
-            0.5,
-            &run.digits,
-        )
+        make_finding(text, FindingKind::Number, a.start, b.end, 0.5, &run.digits)
     })
 }
 
@@ -629,20 +646,43 @@ mod tests {
         r.push(Speaker::Agent, "Can I take a payment today?");
         // The number is still being spoken: no cue yet, but it is redacted.
         let p1 = r.preview(Speaker::Caller, "yes it's 4532");
-        assert_eq!(p1.text, "yes it's [CREDIT_DEBIT_NUMBER]");
+        assert_eq!(p1.text, "yes it's [NUMBER]");
         // The final transcript came out differently (four digits, no cue, words after them:
         // alone they would stay): what the partial redacted stays redacted.
         let mut out = r.push(Speaker::Caller, "yes it's 4532 and that's all");
         out.extend(r.finish());
         assert_eq!(
             out.last().unwrap().text,
-            "yes it's [CREDIT_DEBIT_NUMBER] and that's all"
+            "yes it's [NUMBER] and that's all"
         );
         // Without the partial, the same final line keeps its digits.
         assert_eq!(
             redact_line("yes it's 4532 and that's all").text,
             "yes it's 4532 and that's all"
         );
+    }
+
+    #[test]
+    fn a_partial_shows_no_digit_of_a_number_being_spoken() {
+        // Seen live: the first partials of a card number read "is 4." and "is 45 feet".
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "Can I have the card number please?");
+        for partial in [
+            "Sure the card number is 4.",
+            "Sure, the card number is 45 feet.",
+            "four five",
+        ] {
+            let p = r.preview(Speaker::Caller, partial);
+            assert!(
+                !p.text.chars().any(|c| c.is_ascii_digit()) && !p.text.contains("four"),
+                "{partial} -> {}",
+                p.text
+            );
+        }
+        // A short number the detector does not classify is masked on screen only.
+        let mut out = r.push(Speaker::Caller, "I have 2 cards.");
+        out.extend(r.finish());
+        assert_eq!(out.last().unwrap().text, "I have 2 cards.");
     }
 
     #[test]
