@@ -172,7 +172,11 @@ where
             let mono: Vec<f32> = samples
                 .chunks(channels)
                 .map(|frame| {
-                    frame.iter().map(|&s| <f32 as FromSample<T>>::from_sample_(s)).sum::<f32>() / channels as f32
+                    frame
+                        .iter()
+                        .map(|&s| <f32 as FromSample<T>>::from_sample_(s))
+                        .sum::<f32>()
+                        / channels as f32
                 })
                 .collect();
             let _ = data.send(mono);

@@ -38,7 +38,9 @@ pub enum CaptureError {
         name: String,
     },
     /// There is no default device of this kind.
-    #[error("no default {0} device: connect one or name one (see `earshot listen --list-devices`)")]
+    #[error(
+        "no default {0} device: connect one or name one (see `earshot listen --list-devices`)"
+    )]
     NoDefault(&'static str),
     /// The sound system refused.
     #[error("{what}: {reason}")]

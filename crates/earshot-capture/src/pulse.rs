@@ -192,7 +192,10 @@ pub(crate) fn list_monitors() -> Result<Vec<DeviceInfo>, CaptureError> {
     }
     let found: Rc<RefCell<Vec<DeviceInfo>>> = Rc::default();
     let list = found.clone();
-    let default_monitor = default_sink.borrow().as_ref().map(|s| format!("{s}.monitor"));
+    let default_monitor = default_sink
+        .borrow()
+        .as_ref()
+        .map(|s| format!("{s}.monitor"));
     let op = context.introspect().get_source_info_list(move |item| {
         if let libpulse_binding::callbacks::ListResult::Item(info) = item {
             if info.monitor_of_sink.is_some() {

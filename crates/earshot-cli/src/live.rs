@@ -74,7 +74,14 @@ pub(crate) fn listen(
     let capture = Capture::start(&CaptureOptions { mic, loopback }, tx)?;
     on_ctrl_c(capture.stop_flag())?;
     eprintln!("listening: microphone = agent, system output = caller; Ctrl-C ends the call");
-    let result = run(&mut analyzer, &mut vault, "live capture", input, json, partials);
+    let result = run(
+        &mut analyzer,
+        &mut vault,
+        "live capture",
+        input,
+        json,
+        partials,
+    );
     if let Some(why) = capture.failure() {
         eprintln!("error: {why}");
         result?;

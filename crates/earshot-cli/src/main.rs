@@ -185,7 +185,15 @@ fn main() {
             no_partials,
         } => {
             if realtime {
-                live::analyze_realtime(file, model, json, caller_channel, threads, speed, !no_partials)
+                live::analyze_realtime(
+                    file,
+                    model,
+                    json,
+                    caller_channel,
+                    threads,
+                    speed,
+                    !no_partials,
+                )
             } else {
                 analyze(file, model, json, caller_channel, threads)
             }

@@ -23,8 +23,7 @@ use std::path::{Path, PathBuf};
 mod live;
 pub use earshot_core::AudioChunk;
 pub use live::{
-    DegradeLevel, Degraded, FilePlayer, Final, LiveEvent, LiveOptions, LiveStats,
-    Partial,
+    DegradeLevel, Degraded, FilePlayer, Final, LiveEvent, LiveOptions, LiveStats, Partial,
 };
 use std::time::{Duration, Instant};
 

@@ -222,7 +222,10 @@ impl Lane {
 
     /// Drops audio no decode can need any more.
     fn trim(&mut self) {
-        let mut keep = self.tracker.position().saturating_sub(VAD_WARMUP + 4 * VAD_FRAME);
+        let mut keep = self
+            .tracker
+            .position()
+            .saturating_sub(VAD_WARMUP + 4 * VAD_FRAME);
         if let Some(open) = self.tracker.open() {
             keep = keep.min(open);
         }
@@ -533,7 +536,11 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
         reason: &str,
         lag: Duration,
     ) -> Result<(), PipelineError> {
-        tracing::warn!(level = level.name(), lag_ms = lag.as_millis() as u64, "{reason}");
+        tracing::warn!(
+            level = level.name(),
+            lag_ms = lag.as_millis() as u64,
+            "{reason}"
+        );
         self.level = level;
         self.stats.worst_level = self.stats.worst_level.max(Some(level));
         if level == DegradeLevel::FastFinals && self.fallback.is_none() {
@@ -816,8 +823,8 @@ fn play(audio: CallAudio, speed: f64, tx: SyncSender<AudioChunk>, stop: Arc<Atom
         }
         let heard_at = Instant::now();
         for track in &audio.tracks {
-            let samples = track.samples[pos.min(track.samples.len())..end.min(track.samples.len())]
-                .to_vec();
+            let samples =
+                track.samples[pos.min(track.samples.len())..end.min(track.samples.len())].to_vec();
             let chunk = AudioChunk {
                 speaker: track.speaker,
                 samples,

@@ -193,7 +193,10 @@ impl Redactor {
             if let Some(i) = self.released_open.iter().position(|(s, _)| *s == speaker) {
                 let (_, kind) = self.released_open.remove(i);
                 if let Some(f) = leading_number(&self.lines[line].1, &line_tokens[line], kind) {
-                    if !findings.iter().any(|g| g.start <= f.start && f.end <= g.end) {
+                    if !findings
+                        .iter()
+                        .any(|g| g.start <= f.start && f.end <= g.end)
+                    {
                         findings.push(f);
                     }
                 }
@@ -205,7 +208,10 @@ impl Redactor {
                         .find(|g| g.start <= f.start && f.end <= g.end)
                         .map(|g| g.kind)
                         .unwrap_or(f.kind);
-                    if !findings.iter().any(|g| g.start <= f.start && f.end <= g.end) {
+                    if !findings
+                        .iter()
+                        .any(|g| g.start <= f.start && f.end <= g.end)
+                    {
                         findings.push(f);
                     }
                     self.released_open.push((speaker, kind));
@@ -404,9 +410,8 @@ fn trailing_number(text: &str, tokens: &[Token]) -> Option<Finding> {
     }
     let run = tokens::digit_runs(tokens).pop()?;
     let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
-    (run.digits.len() >= 3).then(|| {
-        make_finding(text, FindingKind::Number, a.start, b.end, 0.5, &run.digits)
-    })
+    (run.digits.len() >= 3)
+        .then(|| make_finding(text, FindingKind::Number, a.start, b.end, 0.5, &run.digits))
 }
 
 /// A number that opens a line (within its first two tokens), continuing `kind` from the
@@ -540,14 +545,21 @@ mod tests {
     fn a_released_line_fails_closed_and_its_continuation_stays_redacted() {
         let mut r = Redactor::new();
         r.push(Speaker::Agent, "can I have the card number please");
-        assert!(r.push(Speaker::Caller, "sure it's four five three two oh one five one").is_empty());
+        assert!(r
+            .push(
+                Speaker::Caller,
+                "sure it's four five three two oh one five one"
+            )
+            .is_empty());
         assert_eq!(r.held(), Some(Speaker::Caller));
         let out = r.release();
         assert_eq!(out.len(), 1);
         assert!(!out[0].text.contains("five"), "{}", out[0].text);
         assert_eq!(r.held(), None);
         // The rest of the number, after the pause that made us give up waiting.
-        assert!(r.push(Speaker::Caller, "one two eight three oh three six six.").is_empty());
+        assert!(r
+            .push(Speaker::Caller, "one two eight three oh three six six.")
+            .is_empty());
         let out = r.push(Speaker::Caller, "and I want 12 apples please.");
         assert_eq!(out.len(), 2);
         assert!(!out[0].text.contains("eight"), "{}", out[0].text);
@@ -651,10 +663,7 @@ mod tests {
         // alone they would stay): what the partial redacted stays redacted.
         let mut out = r.push(Speaker::Caller, "yes it's 4532 and that's all");
         out.extend(r.finish());
-        assert_eq!(
-            out.last().unwrap().text,
-            "yes it's [NUMBER] and that's all"
-        );
+        assert_eq!(out.last().unwrap().text, "yes it's [NUMBER] and that's all");
         // Without the partial, the same final line keeps its digits.
         assert_eq!(
             redact_line("yes it's 4532 and that's all").text,
