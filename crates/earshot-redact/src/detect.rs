@@ -116,6 +116,29 @@ const UNITS_AFTER: &[&str] = &[
     "o'clock", "gb", "mb", "miles", "people", "calls",
 ];
 
+/// Nouns a small number counts ("2 cards", "3 digits"): no secret is being read out.
+const COUNTED: &[&str] = &[
+    "digits",
+    "digit",
+    "cards",
+    "card",
+    "numbers",
+    "accounts",
+    "account",
+    "charges",
+    "payments",
+    "orders",
+    "kids",
+    "children",
+    "of",
+    "or",
+    "more",
+    "less",
+    "other",
+    "different",
+    "separate",
+];
+
 /// Words before a number that make it a reference, not personal data.
 const REFERENCE_CUES: &[&str] = &[
     "order",
@@ -315,11 +338,47 @@ fn is_reference(tokens: &[Token], run: &DigitRun) -> bool {
 }
 
 /// Classifies every digit run in the window.
+/// A run of one or two digits next to a cue of a short secret (security code, PIN, expiry,
+/// card or account number, SSN): the rest of the secret was misheard, so what is left of it is
+/// redacted as that secret.
+fn short_answer(tokens: &[Token], run: &DigitRun) -> Option<Detection> {
+    let next = tokens.get(run.last).map(|t| t.text.as_str()).unwrap_or("");
+    if is_amount_or_count(tokens, run) || is_reference(tokens, run) || COUNTED.contains(&next) {
+        return None;
+    }
+    let kind = nearest_cues(tokens, run)
+        .into_iter()
+        .map(|(k, _)| k)
+        .find(|k| {
+            matches!(
+                k,
+                FindingKind::CreditDebitCvv
+                    | FindingKind::Pin
+                    | FindingKind::CreditDebitExpiry
+                    | FindingKind::CreditDebitNumber
+                    | FindingKind::BankAccountNumber
+                    | FindingKind::Ssn
+            )
+        })?;
+    Some(Detection {
+        kind,
+        first: run.first,
+        last: run.last,
+        confidence: 0.3,
+        normalized: run.digits.clone(),
+    })
+}
+
 pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
     let mut out = Vec::new();
     for run in digit_runs(tokens) {
         let n = run.digits.len();
         if n < 3 {
+            // Fail closed on a garbled answer: one or two digits where a secret was asked for
+            // ("security code?" - "it is 7th read iron", as whisper heard "seven three nine").
+            if let Some(d) = short_answer(tokens, &run) {
+                out.push(d);
+            }
             continue;
         }
         let cues = nearest_cues(tokens, &run);

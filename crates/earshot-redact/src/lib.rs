@@ -695,6 +695,25 @@ mod tests {
     }
 
     #[test]
+    fn what_is_left_of_a_misheard_secret_is_redacted() {
+        let mut r = Redactor::new();
+        r.push(
+            Speaker::Agent,
+            "And the three digit security code on the back?",
+        );
+        let mut out = r.push(Speaker::Caller, "It is 7th read iron.");
+        out.extend(r.finish());
+        assert!(
+            !out.last().unwrap().text.contains('7'),
+            "{}",
+            out.last().unwrap().text
+        );
+        // Counts and amounts next to the same cue are kept.
+        let out = redact_line("the security code has 3 digits");
+        assert!(out.text.contains('3'), "{}", out.text);
+    }
+
+    #[test]
     fn known_names_are_redacted_anywhere() {
         let mut r = Redactor::new().with_known_names(&["Okafor", "Grace Okafor"]);
         let mut out = r.push(

@@ -1,0 +1,330 @@
+//! `earshot analyze --realtime` and `earshot listen`, as a person runs them: JSON events with
+//! latencies, finals stored before they are printed, Ctrl-C finalizing the open utterance, and
+//! capture of both sides of a call from a real PulseAudio server.
+
+use earshot_callgen::{render_with, sample_call, RenderOptions};
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+fn earshot(data: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_earshot"));
+    cmd.env("EARSHOT_DATA_DIR", data)
+        .env("EARSHOT_KEY_STORE", "file")
+        .env_remove("EARSHOT_AGE_RECIPIENTS")
+        .env_remove("RUST_LOG");
+    cmd
+}
+
+fn sample() -> &'static Path {
+    static CALL: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, path) = CALL.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("call.wav");
+        render_with(&sample_call(), &path, &RenderOptions::default()).unwrap();
+        (dir, path)
+    });
+    path
+}
+
+const SECRETS: &[&str] = &[
+    "4532",
+    "0151",
+    "1283",
+    "0366",
+    "739",
+    "7 3 9",
+    "four five three",
+    "seven three nine",
+];
+
+fn assert_no_secret(out: &str) {
+    let lower = out.to_lowercase();
+    for s in SECRETS {
+        assert!(!lower.contains(s), "{s:?} reached the output:\n{out}");
+    }
+}
+
+fn events(out: &str) -> Vec<Value> {
+    out.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+fn of_type<'a>(events: &'a [Value], t: &str) -> Vec<&'a Value> {
+    events.iter().filter(|e| e["type"] == t).collect()
+}
+
+/// The stored call's utterance texts.
+fn stored(data: &Path, call: &Value) -> Vec<String> {
+    let o = earshot(data)
+        .args(["calls", "show", &call.to_string(), "--json"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let call: Value = serde_json::from_slice(&o.stdout).unwrap();
+    call["utterances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["text"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn realtime_json_events_carry_latency_and_every_final_is_stored() {
+    let data = tempfile::tempdir().unwrap();
+    let o: Output = earshot(data.path())
+        .args(["analyze", "--realtime", "--json", "--speed", "2"])
+        .arg(sample())
+        .env("RUST_LOG", "trace")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_no_secret(&out);
+    assert_no_secret(&stderr);
+    let ev = events(&out);
+    let partials = of_type(&ev, "partial");
+    let finals = of_type(&ev, "final");
+    assert!(!partials.is_empty() && finals.len() >= 6, "{out}");
+    for e in partials.iter().chain(&finals) {
+        assert!(e["latency_ms"].is_u64(), "{e}");
+        assert!(e["id"].is_u64() && e["speaker"].is_string(), "{e}");
+        assert!(e["start_ms"].as_u64() <= e["end_ms"].as_u64(), "{e}");
+    }
+    for f in &finals {
+        assert!(f["sentiment"]["label"].is_string(), "{f}");
+    }
+    let end = ev.last().unwrap();
+    assert_eq!(end["type"], "call_end", "{out}");
+    let texts: Vec<String> = finals
+        .iter()
+        .map(|f| f["text"].as_str().unwrap().to_string())
+        .collect();
+    let mut kept = stored(data.path(), &end["call_id"]);
+    let mut printed = texts.clone();
+    kept.sort();
+    printed.sort();
+    assert_eq!(kept, printed, "the vault holds exactly the finals");
+    let all = texts.join("\n");
+    assert!(all.contains("[CREDIT_DEBIT_NUMBER]"), "{all}");
+}
+
+/// Reads stdout lines of `child` until `stop` says so; returns the lines read.
+fn read_until(child: &mut Child, stop: impl Fn(&Value) -> bool) -> (Vec<String>, impl BufRead) {
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    while reader.read_line(&mut line).unwrap() > 0 {
+        let v: Value = serde_json::from_str(line.trim()).unwrap();
+        lines.push(line.trim().to_string());
+        line.clear();
+        if stop(&v) {
+            break;
+        }
+    }
+    (lines, reader)
+}
+
+fn interrupt(child: &Child) {
+    let ok = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+}
+
+#[test]
+fn ctrl_c_finalizes_and_stores_the_open_utterance() {
+    let data = tempfile::tempdir().unwrap();
+    let mut child = earshot(data.path())
+        .args(["analyze", "--realtime", "--json"])
+        .arg(sample())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Interrupt while the caller is reading the card number (a partial of it has been shown).
+    let (mut lines, mut rest) = read_until(&mut child, |v| {
+        v["type"] == "partial"
+            && v["speaker"] == "caller"
+            && v["text"].as_str().unwrap().contains("card")
+    });
+    let open_id = serde_json::from_str::<Value>(lines.last().unwrap()).unwrap()["id"].clone();
+    interrupt(&child);
+    let mut tail = String::new();
+    rest.read_to_string(&mut tail).unwrap();
+    lines.extend(tail.lines().map(str::to_string));
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{lines:#?}");
+    let ev: Vec<Value> = lines
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let end = ev.last().unwrap();
+    assert_eq!(end["type"], "call_end", "{lines:#?}");
+    let finals = of_type(&ev, "final");
+    let last = finals.last().expect("finals");
+    assert_eq!(
+        last["id"], open_id,
+        "the open utterance was finalized: {lines:#?}"
+    );
+    assert!(
+        end["duration_ms"].as_u64().unwrap() < 40_000,
+        "stopped early, not at the end of the file"
+    );
+    assert_eq!(stored(data.path(), &end["call_id"]).len(), finals.len());
+    assert_no_secret(&lines.join("\n"));
+}
+
+/// A private PulseAudio server with two null sinks: `caller_out` (the default sink, whose monitor
+/// is the loopback) and `agent_in` (whose monitor is the default source: the "microphone").
+struct Pulse {
+    runtime: tempfile::TempDir,
+    server: Child,
+}
+
+impl Pulse {
+    fn start() -> Pulse {
+        let runtime = tempfile::tempdir().unwrap();
+        let server = Command::new("pulseaudio")
+            .args([
+                "--daemonize=no",
+                "--exit-idle-time=-1",
+                "-n",
+                "--load=module-native-protocol-unix",
+                "--load=module-null-sink sink_name=caller_out",
+                "--load=module-null-sink sink_name=agent_in",
+            ])
+            .env("XDG_RUNTIME_DIR", runtime.path())
+            .env("HOME", runtime.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("pulseaudio (cargo xtask setup installs it)");
+        let pulse = Pulse { runtime, server };
+        let started = Instant::now();
+        while !pulse.pactl(&["info"]) {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "pulseaudio did not start"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert!(pulse.pactl(&["set-default-sink", "caller_out"]));
+        assert!(pulse.pactl(&["set-default-source", "agent_in.monitor"]));
+        pulse
+    }
+
+    fn env(&self, cmd: &mut Command) {
+        cmd.env("XDG_RUNTIME_DIR", self.runtime.path())
+            .env("PULSE_SERVER", self.runtime.path().join("pulse/native"));
+    }
+
+    fn pactl(&self, args: &[&str]) -> bool {
+        let mut cmd = Command::new("pactl");
+        self.env(&mut cmd);
+        cmd.args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+}
+
+impl Drop for Pulse {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
+    }
+}
+
+/// One channel of the sample call as a mono file.
+fn channel(n: &str, dir: &Path) -> PathBuf {
+    let out = dir.join(format!("ch{n}.wav"));
+    let ok = Command::new("sox")
+        .arg(sample())
+        .arg(&out)
+        .args(["remix", n])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    out
+}
+
+#[test]
+fn listen_captures_the_caller_from_the_loopback_and_the_agent_from_the_mic() {
+    let pulse = Pulse::start();
+    let dir = tempfile::tempdir().unwrap();
+    let (caller, agent) = (channel("1", dir.path()), channel("2", dir.path()));
+
+    let mut list = earshot(dir.path());
+    pulse.env(&mut list);
+    let o = list.args(["listen", "--list-devices"]).output().unwrap();
+    let listing = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        listing.contains("caller_out.monitor  (default)"),
+        "{listing}"
+    );
+
+    let data = tempfile::tempdir().unwrap();
+    let mut cmd = earshot(data.path());
+    pulse.env(&mut cmd);
+    let mut child = cmd
+        .args(["listen", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(2));
+    let play = |file: &Path, sink: &str| {
+        let mut p = Command::new("paplay");
+        pulse.env(&mut p);
+        p.args(["-d", sink]).arg(file).spawn().unwrap()
+    };
+    let mut players = [play(&caller, "caller_out"), play(&agent, "agent_in")];
+    for p in &mut players {
+        assert!(p.wait().unwrap().success());
+    }
+    // Let the last utterance end and be decoded, then hang up.
+    let (lines, mut reader) = read_until(&mut child, |v| {
+        v["type"] == "final"
+            && v["text"]
+                .as_str()
+                .unwrap()
+                .to_lowercase()
+                .contains("relief")
+    });
+    interrupt(&child);
+    let mut rest = lines.join("\n") + "\n";
+    reader.read_to_string(&mut rest).unwrap();
+    assert!(child.wait().unwrap().success(), "{rest}");
+    assert_no_secret(&rest);
+    let ev = events(&rest);
+    let finals = of_type(&ev, "final");
+    let said = |speaker: &str, words: &str| {
+        finals.iter().any(|f| {
+            f["speaker"] == speaker && f["text"].as_str().unwrap().to_lowercase().contains(words)
+        })
+    };
+    assert!(
+        said("agent", "northwind") || said("agent", "north wind"),
+        "{rest}"
+    );
+    assert!(said("agent", "card number"), "{rest}");
+    assert!(said("caller", "charged twice"), "{rest}");
+    assert!(said("caller", "relief"), "{rest}");
+    // Never mixed: no final of one side holds the other side's words.
+    assert!(
+        !said("caller", "northwind") && !said("agent", "charged twice"),
+        "{rest}"
+    );
+}
