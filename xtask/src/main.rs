@@ -62,6 +62,13 @@ const APT_PACKAGES: &[&str] = &[
     // The vault tests: a real Secret Service in a private D-Bus session.
     "gnome-keyring",
     "dbus-daemon",
+    // Live capture: cpal's ALSA backend, the PulseAudio client library for the loopback, and a
+    // real PulseAudio server (with the ALSA plugin that routes ALSA's default to it) for tests.
+    "libasound2-dev",
+    "libpulse-dev",
+    "libasound2-plugins",
+    "pulseaudio",
+    "pulseaudio-utils",
 ];
 
 /// Python packages the tests use: an SQLCipher 4 shell for the audit tamper test.
@@ -116,7 +123,8 @@ fn main() -> Result<()> {
         }
         Task::Bench => {
             setup()?;
-            run(cargo().args(["bench", "-p", "earshot-pipeline", "--bench", "pipeline"]))
+            run(cargo().args(["bench", "-p", "earshot-pipeline", "--bench", "pipeline"]))?;
+            run(cargo().args(["bench", "-p", "earshot-pipeline", "--bench", "live"]))
         }
     }
 }

@@ -159,7 +159,8 @@ pub struct LiveStats {
     pub partial_latencies: Vec<u64>,
     /// `latency_ms` of every final.
     pub final_latencies: Vec<u64>,
-    /// (ms of call audio, ms of lag) sampled at each final.
+    /// (end of the utterance in the call, its final latency), ms: how far behind the call the
+    /// engine was, over the call.
     pub lag: Vec<(u64, u64)>,
     /// Highest degradation level reached.
     pub worst_level: Option<DegradeLevel>,
@@ -654,10 +655,8 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
             let lane = &self.lanes[meta.lane];
             let heard = lane.heard_at(meta.end_sample);
             let latency_ms = elapsed_ms(heard);
-            let call_ms = ms_of(lane.received());
-            let lag_ms = self.lag().as_millis() as u64;
             self.stats.final_latencies.push(latency_ms);
-            self.stats.lag.push((call_ms, lag_ms));
+            self.stats.lag.push((meta.end_ms, latency_ms));
             let utterance = Utterance {
                 speaker: r.speaker,
                 start_ms: meta.start_ms,
