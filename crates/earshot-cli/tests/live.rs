@@ -7,6 +7,7 @@ use serde_json::Value;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -115,20 +116,62 @@ fn realtime_json_events_carry_latency_and_every_final_is_stored() {
     assert!(all.contains("[CREDIT_DEBIT_NUMBER]"), "{all}");
 }
 
-/// Reads stdout lines of `child` until `stop` says so; returns the lines read.
-fn read_until(child: &mut Child, stop: impl Fn(&Value) -> bool) -> (Vec<String>, impl BufRead) {
-    let mut reader = BufReader::new(child.stdout.take().unwrap());
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    while reader.read_line(&mut line).unwrap() > 0 {
-        let v: Value = serde_json::from_str(line.trim()).unwrap();
-        lines.push(line.trim().to_string());
-        line.clear();
-        if stop(&v) {
-            break;
+/// The stdout lines of a running `earshot`, with a deadline on every wait: a test fails, it
+/// never hangs.
+struct Lines {
+    rx: Receiver<String>,
+    seen: Vec<String>,
+}
+
+/// How long a test waits for the next line before it gives up.
+const PATIENCE: Duration = Duration::from_secs(90);
+
+impl Lines {
+    fn of(child: &mut Child) -> Lines {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let out = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Lines {
+            rx,
+            seen: Vec::new(),
         }
     }
-    (lines, reader)
+
+    /// Reads until `stop` holds for a line (true), or the output ends (false).
+    fn until(&mut self, child: &mut Child, stop: impl Fn(&Value) -> bool) -> bool {
+        loop {
+            match self.rx.recv_timeout(PATIENCE) {
+                Ok(line) => {
+                    let v: Value = serde_json::from_str(&line).unwrap();
+                    self.seen.push(line);
+                    if stop(&v) {
+                        return true;
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => return false,
+                Err(RecvTimeoutError::Timeout) => {
+                    let _ = child.kill();
+                    panic!(
+                        "no output for {PATIENCE:?}; so far:\n{}",
+                        self.seen.join("\n")
+                    );
+                }
+            }
+        }
+    }
+
+    /// Reads to the end of the output.
+    fn rest(&mut self, child: &mut Child) -> String {
+        self.until(child, |_| false);
+        self.seen.join("\n")
+    }
 }
 
 fn interrupt(child: &Child) {
@@ -151,16 +194,16 @@ fn ctrl_c_finalizes_and_stores_the_open_utterance() {
         .spawn()
         .unwrap();
     // Interrupt while the caller is reading the card number (a partial of it has been shown).
-    let (mut lines, mut rest) = read_until(&mut child, |v| {
+    let mut out = Lines::of(&mut child);
+    assert!(out.until(&mut child, |v| {
         v["type"] == "partial"
             && v["speaker"] == "caller"
             && v["text"].as_str().unwrap().contains("card")
-    });
-    let open_id = serde_json::from_str::<Value>(lines.last().unwrap()).unwrap()["id"].clone();
+    }));
+    let open_id = serde_json::from_str::<Value>(out.seen.last().unwrap()).unwrap()["id"].clone();
     interrupt(&child);
-    let mut tail = String::new();
-    rest.read_to_string(&mut tail).unwrap();
-    lines.extend(tail.lines().map(str::to_string));
+    let all = out.rest(&mut child);
+    let lines: Vec<&str> = all.lines().collect();
     let status = child.wait().unwrap();
     assert!(status.success(), "{lines:#?}");
     let ev: Vec<Value> = lines
@@ -295,7 +338,8 @@ fn listen_captures_the_caller_from_the_loopback_and_the_agent_from_the_mic() {
         assert!(p.wait().unwrap().success());
     }
     // Let the last utterance end and be decoded, then hang up.
-    let (lines, mut reader) = read_until(&mut child, |v| {
+    let mut lines = Lines::of(&mut child);
+    let heard = lines.until(&mut child, |v| {
         v["type"] == "final"
             && v["text"]
                 .as_str()
@@ -304,8 +348,8 @@ fn listen_captures_the_caller_from_the_loopback_and_the_agent_from_the_mic() {
                 .contains("relief")
     });
     interrupt(&child);
-    let mut rest = lines.join("\n") + "\n";
-    reader.read_to_string(&mut rest).unwrap();
+    let rest = lines.rest(&mut child);
+    assert!(heard, "{rest}");
     assert!(child.wait().unwrap().success(), "{rest}");
     assert_no_secret(&rest);
     let ev = events(&rest);
@@ -327,4 +371,92 @@ fn listen_captures_the_caller_from_the_loopback_and_the_agent_from_the_mic() {
         !said("caller", "northwind") && !said("agent", "charged twice"),
         "{rest}"
     );
+}
+
+#[test]
+fn losing_the_loopback_device_mid_call_switches_to_the_new_default_and_never_hangs() {
+    let pulse = Pulse::start();
+    // A second output the system falls back to when the first one goes.
+    let mut load = Command::new("pactl");
+    pulse.env(&mut load);
+    let module = load
+        .args(["load-module", "module-null-sink", "sink_name=headset_out"])
+        .output()
+        .unwrap();
+    assert!(module.status.success());
+    let data = tempfile::tempdir().unwrap();
+    let mut cmd = earshot(data.path());
+    pulse.env(&mut cmd);
+    let mut child = cmd
+        .args(["listen", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(2));
+    // Unplug the output the caller was heard on (its module is the second one loaded).
+    let mut list = Command::new("pactl");
+    pulse.env(&mut list);
+    let modules = String::from_utf8(
+        list.args(["list", "short", "modules"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let caller_module = modules
+        .lines()
+        .find(|l| l.contains("sink_name=caller_out"))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    assert!(pulse.pactl(&["set-default-sink", "headset_out"]));
+    assert!(pulse.pactl(&["unload-module", &caller_module]));
+    // The caller now speaks through the new default output.
+    let dir = tempfile::tempdir().unwrap();
+    let caller = channel("1", dir.path());
+    let mut p = Command::new("paplay");
+    pulse.env(&mut p);
+    assert!(p
+        .args(["-d", "headset_out"])
+        .arg(&caller)
+        .status()
+        .unwrap()
+        .success());
+    let mut lines = Lines::of(&mut child);
+    let heard = lines.until(&mut child, |v| {
+        v["type"] == "final"
+            && v["text"]
+                .as_str()
+                .unwrap()
+                .to_lowercase()
+                .contains("relief")
+    });
+    interrupt(&child);
+    let out = lines.rest(&mut child);
+    assert!(heard, "{out}");
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(status.success(), "{stderr}");
+    assert!(heard, "{out}\n{stderr}");
+    assert!(stderr.contains("loopback lost its output"), "{stderr}");
+    let ev = events(&out);
+    assert!(
+        of_type(&ev, "final")
+            .iter()
+            .any(|f| f["speaker"] == "caller"
+                && f["text"]
+                    .as_str()
+                    .unwrap()
+                    .to_lowercase()
+                    .contains("charged twice")),
+        "{out}"
+    );
+    assert_eq!(ev.last().unwrap()["type"], "call_end");
 }

@@ -6,7 +6,7 @@
 use earshot_audio::{CallAudio, CallerChannel};
 use earshot_callgen::{render, Turn};
 use earshot_models::ModelStore;
-use earshot_pipeline::{AnalyzerOptions, Analyzer, FilePlayer, LiveOptions, ASR_MODELS};
+use earshot_pipeline::{Analyzer, AnalyzerOptions, FilePlayer, LiveOptions, ASR_MODELS};
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
@@ -116,7 +116,16 @@ fn main() {
     println!("live benchmark at 1x: {}", call.display());
     println!(
         "{:<8} {:>3} {:>6} {:>6} {:>6} {:>6} {:>9} {:>8} {:>7} {:>7}",
-        "model", "thr", "p50 P", "p95 P", "p50 F", "p95 F", "CPU s/s", "RSS MiB", "lag 1st", "lag 2nd"
+        "model",
+        "thr",
+        "p50 P",
+        "p95 P",
+        "p50 F",
+        "p95 F",
+        "CPU s/s",
+        "RSS MiB",
+        "lag 1st",
+        "lag 2nd"
     );
     // The default (physical cores - 1), and every core.
     let default = AnalyzerOptions::default().threads;
