@@ -201,6 +201,16 @@ enum Check {
     Move { to: String, named_gone: bool },
 }
 
+/// A source as the server lists it.
+#[derive(Debug, Clone)]
+struct Source {
+    index: u32,
+    name: String,
+    description: String,
+    /// Whether it is the monitor of a sink.
+    monitor: bool,
+}
+
 /// A control connection to the sound server, for introspection. The context is declared (and so
 /// dropped) before the main loop it runs on: the other order aborts inside libpulse.
 struct Server {
@@ -269,18 +279,18 @@ impl Server {
         Ok(name)
     }
 
-    /// (index, name, description, is a monitor) of every source.
-    fn sources(&mut self) -> Result<Vec<(u32, String, String, bool)>, CaptureError> {
-        let found: Rc<RefCell<Vec<(u32, String, String, bool)>>> = Rc::default();
+    /// Every source of the server.
+    fn sources(&mut self) -> Result<Vec<Source>, CaptureError> {
+        let found: Rc<RefCell<Vec<Source>>> = Rc::default();
         let list = found.clone();
         let op = self.context.introspect().get_source_info_list(move |item| {
             if let ListResult::Item(info) = item {
-                list.borrow_mut().push((
-                    info.index,
-                    info.name.as_deref().unwrap_or_default().to_string(),
-                    info.description.as_deref().unwrap_or_default().to_string(),
-                    info.monitor_of_sink.is_some(),
-                ));
+                list.borrow_mut().push(Source {
+                    index: info.index,
+                    name: info.name.as_deref().unwrap_or_default().to_string(),
+                    description: info.description.as_deref().unwrap_or_default().to_string(),
+                    monitor: info.monitor_of_sink.is_some(),
+                });
             }
         });
         self.wait(op)?;
@@ -316,14 +326,17 @@ impl Server {
             return Ok(Check::Right);
         };
         let sources = self.sources()?;
-        let actual = sources.iter().find(|s| s.0 == index).map(|s| s.1.as_str());
-        let named_exists = named.is_some_and(|n| sources.iter().any(|s| s.1 == n));
+        let actual = sources
+            .iter()
+            .find(|s| s.index == index)
+            .map(|s| s.name.as_str());
+        let named_exists = named.is_some_and(|n| sources.iter().any(|s| s.name == n));
         let expected = match named {
             Some(n) if named_exists => Some(n.to_string()),
             _ => self.default_sink()?.map(|s| format!("{s}.monitor")),
         };
         match expected {
-            Some(e) if actual != Some(e.as_str()) && sources.iter().any(|s| s.1 == e) => {
+            Some(e) if actual != Some(e.as_str()) && sources.iter().any(|s| s.name == e) => {
                 Ok(Check::Move {
                     to: e,
                     named_gone: named.is_some() && !named_exists,
@@ -341,11 +354,11 @@ pub(crate) fn list_monitors() -> Result<Vec<DeviceInfo>, CaptureError> {
     Ok(server
         .sources()?
         .into_iter()
-        .filter(|s| s.3)
-        .map(|(_, name, description, _)| DeviceInfo {
-            default: default_monitor.as_deref() == Some(name.as_str()),
-            description,
-            name,
+        .filter(|s| s.monitor)
+        .map(|s| DeviceInfo {
+            default: default_monitor.as_deref() == Some(s.name.as_str()),
+            description: s.description,
+            name: s.name,
             role: "loopback",
         })
         .collect())
