@@ -69,6 +69,14 @@ const APT_PACKAGES: &[&str] = &[
     "libasound2-plugins",
     "pulseaudio",
     "pulseaudio-utils",
+    // The desktop app (Tauri 2 on WebKitGTK) and its end-to-end test in a real window.
+    "libwebkit2gtk-4.1-dev",
+    "libgtk-3-dev",
+    "librsvg2-dev",
+    "libayatana-appindicator3-dev",
+    "libxdo-dev",
+    "webkit2gtk-driver",
+    "xvfb",
 ];
 
 /// Python packages the tests use: an SQLCipher 4 shell for the audit tamper test.
@@ -100,6 +108,20 @@ fn main() -> Result<()> {
                 "-D",
                 "warnings",
             ]))?;
+            eprintln!("xtask: UI unit tests");
+            run(Command::new("npm")
+                .args(["test"])
+                .current_dir(workspace_root().join("ui")))?;
+            let generated = Command::new("git")
+                .args(["status", "--porcelain", "ui/src/bindings"])
+                .current_dir(workspace_root())
+                .output()?;
+            if !generated.stdout.is_empty() {
+                bail!(
+                    "ui/src/bindings differ from the Rust types: commit the regenerated files\n{}",
+                    String::from_utf8_lossy(&generated.stdout)
+                );
+            }
             let mut cmd = cargo();
             cmd.args(["test", "--workspace"]).args(args);
             run_tests(&mut cmd)
@@ -195,9 +217,45 @@ fn run_tests(cmd: &mut Command) -> Result<()> {
 fn setup() -> Result<()> {
     system_packages()?;
     python_packages()?;
+    tauri_driver()?;
     models()?;
+    ui()?;
     eprintln!("xtask: building");
     run(cargo().args(["build", "--workspace", "--bins"]))
+}
+
+/// The UI's packages (exactly as locked) and its build, which the app embeds at compile time.
+/// The TypeScript bindings are regenerated from the Rust types first.
+fn ui() -> Result<()> {
+    let ui = workspace_root().join("ui");
+    eprintln!("xtask: UI bindings, packages and build");
+    run(cargo().args([
+        "test",
+        "--quiet",
+        "-p",
+        "earshot-session",
+        "--features",
+        "ts",
+    ]))?;
+    let npm = |args: &[&str]| {
+        let mut cmd = Command::new("npm");
+        cmd.args(args).current_dir(&ui);
+        cmd
+    };
+    if !ui.join("node_modules").exists() {
+        run(&mut npm(&["ci", "--no-audit", "--no-fund"]))?;
+    }
+    run(&mut npm(&["run", "build"]))
+}
+
+/// tauri-driver, the WebDriver bridge of the app's end-to-end test (WebKitWebDriver comes with
+/// the `webkit2gtk-driver` package).
+fn tauri_driver() -> Result<()> {
+    if Command::new("tauri-driver").arg("--help").output().is_ok() {
+        return Ok(());
+    }
+    eprintln!("xtask: installing tauri-driver");
+    run(cargo().args(["install", "tauri-driver", "--locked", "--version", "2.1.0"]))
 }
 
 fn dpkg_installed(pkg: &str) -> bool {

@@ -1,13 +1,13 @@
 //! `analyze --realtime` and `listen`: a live source into the live engine, finals into the vault,
 //! everything on stdout as it happens.
 
-use crate::{call_end_line, open_workstation, utterance_json, utterance_line, Channel};
+use crate::{open_workstation, Channel};
 use anyhow::{Context, Result};
 use earshot_capture::{Capture, CaptureOptions};
-use earshot_core::AudioChunk;
-use earshot_pipeline::{Analyzer, FilePlayer, LiveEvent, LiveOptions};
-use earshot_vault::{NewCall, Vault};
-use serde_json::json;
+use earshot_core::{format_timestamp, AudioChunk};
+use earshot_pipeline::{Analyzer, FilePlayer, LiveOptions};
+use earshot_session::{record_call, CallEvent};
+use earshot_vault::Vault;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -116,90 +116,75 @@ fn run(
     json: bool,
     partials: bool,
 ) -> Result<()> {
-    let mut session = vault.record(&NewCall {
-        source: source.to_string(),
-        agent: None,
-        direction: None,
-        model: analyzer.options().model.clone(),
-    })?;
-    let call = session.id();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    // A closed stdout does not stop the call: finals go on being stored.
-    let mut write_error: Option<std::io::Error> = None;
     let options = LiveOptions {
         partials,
         ..LiveOptions::default()
     };
-    analyzer.run_live(input, options, |event| {
-        let line = match event {
-            LiveEvent::Partial(p) => {
-                if json {
-                    json!({
-                        "type": "partial",
-                        "id": p.id,
-                        "speaker": p.speaker,
-                        "start_ms": p.start_ms,
-                        "end_ms": p.end_ms,
-                        "text": p.text,
-                        "latency_ms": p.latency_ms,
-                    })
-                    .to_string()
-                } else {
-                    format!(
-                        "[{}] {:<8}~ {}",
-                        earshot_core::format_timestamp(p.start_ms),
-                        p.speaker.label(),
-                        p.text
-                    )
-                }
-            }
-            LiveEvent::Final(f) => {
-                // Committed before it is shown: what was printed is on disk.
-                session.add(&f.utterance, &f.sealed)?;
-                if json {
-                    let mut v = utterance_json(&f.utterance);
-                    v["type"] = json!("final");
-                    v["id"] = json!(f.id);
-                    v["latency_ms"] = json!(f.latency_ms);
-                    v.to_string()
-                } else {
-                    utterance_line(&f.utterance, false)
-                }
-            }
-            LiveEvent::Discarded { id } => {
-                if !json {
-                    return Ok(());
-                }
-                json!({ "type": "discarded", "id": id }).to_string()
-            }
-            LiveEvent::Degraded(d) => {
-                if json {
-                    json!({
-                        "type": "degraded",
-                        "level": d.level.name(),
-                        "reason": d.reason,
-                        "lag_ms": d.lag_ms,
-                    })
-                    .to_string()
-                } else {
-                    format!("-- {} (lag {} ms)", d.reason, d.lag_ms)
-                }
-            }
-            LiveEvent::CallEnd(end) => {
-                session.end(end.duration_ms, &end.sentiment_trend, end.sentiment_engine)?;
-                call_end_line(call, &end, json)
+    // A closed stdout does not stop the call: finals go on being stored.
+    record_call(analyzer, vault, source, input, options, |event| {
+        let line = if json {
+            serde_json::to_string(event).expect("events serialise")
+        } else {
+            match text_line(event) {
+                Some(line) => line,
+                None => return Ok(()),
             }
         };
-        if write_error.is_none() {
-            if let Err(e) = writeln!(out, "{line}").and_then(|_| out.flush()) {
-                write_error = Some(e);
-            }
-        }
-        Ok(())
-    })?;
-    if let Some(e) = write_error {
-        return Err(e).context("writing the transcript");
-    }
+        writeln!(out, "{line}").and_then(|_| out.flush())
+    })?
+    .context("writing the transcript")?;
     Ok(())
+}
+
+/// The human-readable line of an event (none for `discarded`).
+fn text_line(event: &CallEvent) -> Option<String> {
+    Some(match event {
+        CallEvent::Partial {
+            speaker,
+            start_ms,
+            text,
+            ..
+        } => format!(
+            "[{}] {:<8}~ {}",
+            format_timestamp(*start_ms),
+            speaker.label(),
+            text
+        ),
+        CallEvent::Final {
+            speaker,
+            start_ms,
+            text,
+            sentiment,
+            ..
+        } => format!(
+            "[{}] {:<8}{} {:+.2}  {}",
+            format_timestamp(*start_ms),
+            speaker.label(),
+            sentiment.label.short(),
+            sentiment.score,
+            text
+        ),
+        CallEvent::Discarded { .. } => return None,
+        CallEvent::Degraded { reason, lag_ms, .. } => format!("-- {reason} (lag {lag_ms} ms)"),
+        CallEvent::CallEnd {
+            call_id,
+            duration_ms,
+            sentiment_trend,
+            sentiment_quarters,
+            sentiment_engine,
+            utterances,
+        } => {
+            let quarters: Vec<String> = sentiment_quarters
+                .iter()
+                .map(|q| q.map_or("  -  ".into(), |v| format!("{v:+.2}")))
+                .collect();
+            format!(
+                "-- call {call_id} ended at {}: {utterances} utterances, sentiment trend {sentiment_trend:?} (quarters {}; engine {sentiment_engine})",
+                format_timestamp(*duration_ms),
+                quarters.join(" "),
+            )
+        }
+    })
 }

@@ -11,7 +11,8 @@ use earshot_core::{format_timestamp, Speaker, Utterance};
 use earshot_models::ModelStore;
 use earshot_pipeline::{Analyzer, AnalyzerOptions, CallEnd, PipelineEvent};
 use earshot_redact::{Redaction, Redactor};
-use earshot_seal::{OperatorIdentity, Sealer};
+use earshot_seal::OperatorIdentity;
+use earshot_session::{round3, Workstation};
 use earshot_vault::{AuditVerdict, NewCall, Vault};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
@@ -342,18 +343,14 @@ fn open_workstation(
     if let Some(t) = threads {
         options.threads = t.max(1);
     }
-    let config = Config::load()?;
-    let sealer = Sealer::new(&config.age_recipients).context("age_recipients")?;
-    let vault = Vault::open(&config)?;
-    let mut analyzer = Analyzer::new(&ModelStore::from_env(), options)?;
-    if sealer.is_none() {
+    let ws = Workstation::open(options)?;
+    if !ws.sealing {
         eprintln!(
             "warning: no age recipients configured (age_recipients in config.toml or EARSHOT_AGE_RECIPIENTS): \
              sensitive values are redacted and dropped, not sealed"
         );
     }
-    analyzer.set_sealer(sealer);
-    Ok((vault, analyzer))
+    Ok((ws.vault, ws.analyzer))
 }
 
 fn utterance_json(u: &Utterance) -> serde_json::Value {
@@ -381,11 +378,6 @@ fn utterance_line(u: &Utterance, json: bool) -> String {
             u.text
         )
     }
-}
-
-/// Scores to three decimals: more digits are noise.
-fn round3(v: f32) -> f64 {
-    (v as f64 * 1000.0).round() / 1000.0
 }
 
 fn call_end_line(call: i64, end: &CallEnd, json: bool) -> String {

@@ -9,6 +9,7 @@ use std::fmt;
 /// Who spoke an utterance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Speaker {
     /// The customer on the line.
     Caller,
@@ -42,6 +43,7 @@ impl fmt::Display for Speaker {
 /// Polarity of an utterance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum SentimentLabel {
     /// Clearly unhappy, angry or frustrated.
     Negative,
@@ -74,6 +76,7 @@ pub struct Sentiment {
 /// Direction of the call's sentiment, Amazon LCA style: the last quarter against the earlier ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum TrendDirection {
     /// The last quarter is clearly more positive than the earlier ones.
     Up,
@@ -95,6 +98,7 @@ pub struct SentimentTrend {
 /// The kinds of sensitive data Earshot finds; one taxonomy for redaction, sealing and the UI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum FindingKind {
     /// A payment card number (PAN).
     CreditDebitNumber,

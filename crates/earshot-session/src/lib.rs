@@ -1,0 +1,290 @@
+//! A call being recorded: a live source (a file played at 1×, the workstation's capture, later a
+//! SIPREC fork) runs through the streaming engine; every final is committed to the vault *before*
+//! it is reported; everything is reported as a [`CallEvent`], the display-safe shape that the CLI
+//! prints and the desktop UI renders (its TypeScript type is generated from this one).
+//!
+//! A `CallEvent` can carry only redacted text, finding *types* and whether a value was sealed:
+//! never a value. Partials are never stored.
+
+use earshot_config::{Config, ConfigError};
+use earshot_core::{AudioChunk, FindingKind, SentimentLabel, Speaker, TrendDirection};
+use earshot_models::ModelStore;
+use earshot_pipeline::{Analyzer, AnalyzerOptions, LiveEvent, LiveOptions, PipelineError};
+use earshot_seal::{SealError, Sealer};
+use earshot_vault::{NewCall, Vault, VaultError};
+use serde::Serialize;
+use std::sync::mpsc::Receiver;
+
+/// What can stop a recorded call.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// The vault refused the call or an utterance.
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    /// The engine failed.
+    #[error(transparent)]
+    Pipeline(#[from] PipelineError),
+    /// The configuration cannot be read.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The configured age recipients are not valid.
+    #[error("age_recipients: {0}")]
+    Recipients(#[from] SealError),
+}
+
+/// The workstation's state for recording calls: its vault and its loaded models.
+pub struct Workstation {
+    /// The encrypted store.
+    pub vault: Vault,
+    /// The models, with the organisation's sealer set.
+    pub analyzer: Analyzer,
+    /// Whether values are sealed (recipients configured) or dropped.
+    pub sealing: bool,
+    /// The configuration in force.
+    pub config: Config,
+}
+
+impl Workstation {
+    /// Loads the configuration, opens the vault and loads the models named by `options`.
+    pub fn open(options: AnalyzerOptions) -> Result<Workstation, SessionError> {
+        let config = Config::load()?;
+        let sealer = Sealer::new(&config.age_recipients)?;
+        let vault = Vault::open(&config)?;
+        let mut analyzer = Analyzer::new(&ModelStore::from_env(), options)?;
+        let sealing = sealer.is_some();
+        analyzer.set_sealer(sealer);
+        Ok(Workstation {
+            vault,
+            analyzer,
+            sealing,
+            config,
+        })
+    }
+}
+
+/// A finding as the screen may see it: its type, and whether its value was sealed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FindingView {
+    /// The kind (`CREDIT_DEBIT_NUMBER`, …), as in the redacted text's tag.
+    #[serde(rename = "type")]
+    #[cfg_attr(feature = "ts", ts(rename = "type"))]
+    pub kind: FindingKind,
+    /// Whether the original was sealed to the organisation's keys (else it was dropped).
+    pub sealed: bool,
+}
+
+/// An utterance's sentiment.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SentimentView {
+    /// Polarity.
+    pub label: SentimentLabel,
+    /// Score in [-1, 1], rounded to three decimals.
+    pub score: f64,
+}
+
+/// What a recorded call reports, in order. JSON: `{"type": "partial" | "final" | …, …}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
+pub enum CallEvent {
+    /// An utterance in progress; a later partial or its final replaces it.
+    Partial {
+        /// The utterance (its final has the same id).
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
+        id: u64,
+        /// Who is speaking.
+        speaker: Speaker,
+        /// Start, ms from the start of the call.
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
+        start_ms: u64,
+        /// End of the audio decoded so far.
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
+        end_ms: u64,
+        /// Redacted text.
+        text: String,
+        /// Wall time from hearing the end of that audio to this event.
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
+        latency_ms: u64,
+    },
+    /// A finished utterance, already stored.
+    Final {
+        /// The utterance.
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
+        id: u64,
+        /// Who spoke.
+        speaker: Speaker,
+        /// Start, ms from the start of the call.
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
+        start_ms: u64,
+        /// End, ms from the start of the call.
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
+        end_ms: u64,
+        /// Redacted text: each finding is a `[TYPE]` tag.
+        text: String,
+        /// Sentiment of the redacted text.
+        sentiment: SentimentView,
+        /// The findings, in the order of their tags.
+        findings: Vec<FindingView>,
+        /// Wall time from hearing the end of the utterance to this event.
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
+        latency_ms: u64,
+    },
+    /// An utterance that had partials held no words after all: drop its partial.
+    Discarded {
+        /// The utterance.
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
+        id: u64,
+    },
+    /// The engine changed how much it does to keep up.
+    Degraded {
+        /// `normal`, `partials_paused` or `fast_finals`.
+        level: String,
+        /// Why, for a person.
+        reason: String,
+        /// Age of the oldest waiting final.
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
+        lag_ms: u64,
+    },
+    /// The call is over and stored.
+    CallEnd {
+        /// The stored call's id.
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
+        call_id: i64,
+        /// Length of the call.
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
+        duration_ms: u64,
+        /// Direction of the sentiment over the call.
+        sentiment_trend: TrendDirection,
+        /// Mean score per quarter (`null`: no speech in that quarter).
+        sentiment_quarters: [Option<f64>; 4],
+        /// Which sentiment engine scored the call.
+        sentiment_engine: String,
+        /// Number of utterances.
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
+        utterances: usize,
+    },
+}
+
+/// Scores to three decimals: more digits are noise.
+pub fn round3(v: f32) -> f64 {
+    (v as f64 * 1000.0).round() / 1000.0
+}
+
+/// Records one call: reads `input` until every sender is gone, committing each final to `vault`
+/// before `on_event` sees it. An error from `on_event` does not stop the call (the screen may be
+/// gone; storing goes on); the first one is returned at the end.
+pub fn record_call<E>(
+    analyzer: &mut Analyzer,
+    vault: &mut Vault,
+    source: &str,
+    input: Receiver<AudioChunk>,
+    options: LiveOptions,
+    mut on_event: impl FnMut(&CallEvent) -> Result<(), E>,
+) -> Result<Result<i64, E>, SessionError> {
+    let mut session = vault.record(&NewCall {
+        source: source.to_string(),
+        agent: None,
+        direction: None,
+        model: analyzer.options().model.clone(),
+    })?;
+    let call_id = session.id();
+    let mut sink_error: Option<E> = None;
+    analyzer.run_live(input, options, |event| {
+        let event = match event {
+            LiveEvent::Partial(p) => CallEvent::Partial {
+                id: p.id,
+                speaker: p.speaker,
+                start_ms: p.start_ms,
+                end_ms: p.end_ms,
+                text: p.text,
+                latency_ms: p.latency_ms,
+            },
+            LiveEvent::Final(f) => {
+                // Committed before it is shown: what was shown is on disk.
+                session.add(&f.utterance, &f.sealed)?;
+                let u = f.utterance;
+                CallEvent::Final {
+                    id: f.id,
+                    speaker: u.speaker,
+                    start_ms: u.start_ms,
+                    end_ms: u.end_ms,
+                    findings: f
+                        .sealed
+                        .iter()
+                        .map(|s| FindingView {
+                            kind: s.span.kind,
+                            sealed: s.sealed.is_some(),
+                        })
+                        .collect(),
+                    text: u.text,
+                    sentiment: SentimentView {
+                        label: u.sentiment.label,
+                        score: round3(u.sentiment.score),
+                    },
+                    latency_ms: f.latency_ms,
+                }
+            }
+            LiveEvent::Discarded { id } => CallEvent::Discarded { id },
+            LiveEvent::Degraded(d) => CallEvent::Degraded {
+                level: d.level.name().to_string(),
+                reason: d.reason,
+                lag_ms: d.lag_ms,
+            },
+            LiveEvent::CallEnd(end) => {
+                session.end(end.duration_ms, &end.sentiment_trend, end.sentiment_engine)?;
+                CallEvent::CallEnd {
+                    call_id,
+                    duration_ms: end.duration_ms,
+                    sentiment_trend: end.sentiment_trend.direction,
+                    sentiment_quarters: end.sentiment_trend.quarters.map(|q| q.map(round3)),
+                    sentiment_engine: end.sentiment_engine.to_string(),
+                    utterances: end.utterances,
+                }
+            }
+        };
+        if sink_error.is_none() {
+            if let Err(e) = on_event(&event) {
+                sink_error = Some(e);
+            }
+        }
+        Ok(())
+    })?;
+    Ok(match sink_error {
+        Some(e) => Err(e),
+        None => Ok(call_id),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_serialise_with_a_type_tag_and_no_value() {
+        let e = CallEvent::Final {
+            id: 3,
+            speaker: Speaker::Caller,
+            start_ms: 10,
+            end_ms: 20,
+            text: "it is [CREDIT_DEBIT_CVV]".into(),
+            sentiment: SentimentView {
+                label: SentimentLabel::Neutral,
+                score: 0.0,
+            },
+            findings: vec![FindingView {
+                kind: FindingKind::CreditDebitCvv,
+                sealed: true,
+            }],
+            latency_ms: 900,
+        };
+        let v = serde_json::to_value(&e).unwrap();
+        assert_eq!(v["type"], "final");
+        assert_eq!(v["speaker"], "caller");
+        assert_eq!(v["findings"][0]["type"], "CREDIT_DEBIT_CVV");
+        assert_eq!(v["findings"][0]["sealed"], true);
+        assert_eq!(v["latency_ms"], 900);
+    }
+}

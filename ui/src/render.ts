@@ -1,0 +1,82 @@
+// DOM rendering: elements and textContent only, never innerHTML, so no text can become markup.
+import type { Turn } from "./transcript";
+import { clock } from "./transcript";
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+
+/** A small padlock, drawn (no icon font or emoji needed). */
+function lockIcon(): SVGSVGElement {
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", "0 0 12 14");
+  svg.setAttribute("width", "10");
+  svg.setAttribute("height", "12");
+  svg.setAttribute("aria-hidden", "true");
+  svg.classList.add("lock");
+  const body = document.createElementNS(SVG, "rect");
+  for (const [k, v] of Object.entries({ x: "1", y: "6", width: "10", height: "8", rx: "1.5" })) body.setAttribute(k, v);
+  const shackle = document.createElementNS(SVG, "path");
+  shackle.setAttribute("d", "M3.5 6V4a2.5 2.5 0 0 1 5 0v2");
+  shackle.setAttribute("fill", "none");
+  shackle.setAttribute("stroke", "currentColor");
+  shackle.setAttribute("stroke-width", "1.6");
+  body.setAttribute("fill", "currentColor");
+  svg.append(shackle, body);
+  return svg;
+}
+
+const SPEAKER: Record<string, string> = { caller: "Caller", agent: "Agent", unknown: "Speaker" };
+
+/** One transcript turn. A chip carries the finding's type only: the value never reaches the UI. */
+export function turnElement(t: Turn): HTMLLIElement {
+  const li = el("li", `turn ${t.speaker}${t.partial ? " partial" : ""}`);
+  li.dataset.id = String(t.id);
+  li.dataset.state = t.partial ? "partial" : "final";
+  const head = el("div", "turn-head");
+  head.append(el("span", "speaker", SPEAKER[t.speaker] ?? t.speaker), el("time", "when", clock(t.startMs)));
+  if (t.sentiment) {
+    const s = t.sentiment;
+    const mark = el("span", `sentiment ${s.label}`, s.label === "positive" ? "▲" : s.label === "negative" ? "▼" : "●");
+    mark.title = `sentiment ${s.label} (${s.score.toFixed(2)})`;
+    mark.setAttribute("aria-label", mark.title);
+    head.append(mark);
+  }
+  const body = el("p", "text");
+  for (const p of t.pieces) {
+    if (p.kind === "text") {
+      body.append(document.createTextNode(p.text));
+    } else {
+      const chip = el("span", `chip${p.sealed ? " sealed" : ""}`);
+      chip.dataset.type = p.type;
+      chip.append(lockIcon(), document.createTextNode(p.label));
+      const what = p.sealed ? "sealed to your organisation's keys" : "redacted";
+      chip.title = `${p.label}: ${what}`;
+      chip.setAttribute("aria-label", `${p.label}, ${what}`);
+      body.append(chip);
+    }
+  }
+  li.append(head, body);
+  return li;
+}
+
+/** Redraws the transcript list. */
+export function renderTurns(list: HTMLElement, turns: Turn[]): void {
+  list.replaceChildren(...turns.map(turnElement));
+}
+
+/** A table row of text cells. */
+export function row(cells: string[]): HTMLTableRowElement {
+  const tr = el("tr");
+  for (const c of cells) tr.append(el("td", undefined, c));
+  return tr;
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { Transcript, clock, pieces, runningTrend } from "./transcript";
+import type { CallEvent } from "./bindings/CallEvent";
+
+const partial = (id: number, text: string, start = 0): CallEvent => ({
+  type: "partial", id, speaker: "caller", start_ms: start, end_ms: start + 500, text, latency_ms: 300,
+});
+const final = (id: number, text: string, findings: { type: any; sealed: boolean }[] = [], start = 0): CallEvent => ({
+  type: "final", id, speaker: "caller", start_ms: start, end_ms: start + 900, text,
+  sentiment: { label: "neutral", score: 0.1 }, findings, latency_ms: 1500,
+});
+
+describe("pieces", () => {
+  it("turns tags into chips with the finding's sealed flag", () => {
+    const p = pieces("card is [CREDIT_DEBIT_NUMBER], code [CREDIT_DEBIT_CVV].", [
+      { type: "CREDIT_DEBIT_NUMBER", sealed: true },
+      { type: "CREDIT_DEBIT_CVV", sealed: false },
+    ]);
+    expect(p).toEqual([
+      { kind: "text", text: "card is " },
+      { kind: "chip", type: "CREDIT_DEBIT_NUMBER", label: "CARD", sealed: true },
+      { kind: "text", text: ", code " },
+      { kind: "chip", type: "CREDIT_DEBIT_CVV", label: "CVV", sealed: false },
+      { kind: "text", text: "." },
+    ]);
+  });
+  it("leaves brackets that are not tags as text", () => {
+    expect(pieces("see [note] here")).toEqual([{ kind: "text", text: "see [note] here" }]);
+  });
+  it("shows a partial's fail-closed mask as an unsealed chip", () => {
+    expect(pieces("it is [NUMBER]")[1]).toMatchObject({ kind: "chip", label: "NUMBER", sealed: false });
+  });
+});
+
+describe("Transcript", () => {
+  it("replaces a partial in place with its final, and never the other way", () => {
+    const t = new Transcript();
+    t.apply(partial(1, "hello"));
+    t.apply(partial(1, "hello there"));
+    expect(t.turns).toHaveLength(1);
+    expect(t.turns[0].partial).toBe(true);
+    t.apply(final(1, "Hello there."));
+    expect(t.turns[0]).toMatchObject({ partial: false, pieces: [{ kind: "text", text: "Hello there." }] });
+    expect(t.apply(partial(1, "late"))).toBe(false);
+    expect(t.turns[0].partial).toBe(false);
+  });
+  it("keeps turns in time order and drops discarded partials", () => {
+    const t = new Transcript();
+    t.apply(partial(2, "second", 5000));
+    t.apply(partial(1, "first", 1000));
+    expect(t.turns.map((x) => x.id)).toEqual([1, 2]);
+    t.apply({ type: "discarded", id: 2 });
+    expect(t.turns.map((x) => x.id)).toEqual([1]);
+  });
+  it("tracks the engine's degradation level", () => {
+    const t = new Transcript();
+    t.apply({ type: "degraded", level: "partials_paused", reason: "the CPU cannot keep up", lag_ms: 1800 });
+    expect(t.level).toBe("partials_paused");
+  });
+});
+
+describe("helpers", () => {
+  it("formats a clock", () => {
+    expect(clock(0)).toBe("00:00");
+    expect(clock(83_500)).toBe("01:23");
+  });
+  it("averages the recent finals only", () => {
+    const t = new Transcript();
+    t.apply(final(1, "a", [], 0));
+    t.apply(partial(2, "b", 1000));
+    expect(runningTrend(t.turns)).toBeCloseTo(0.1);
+  });
+});

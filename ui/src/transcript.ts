@@ -1,0 +1,123 @@
+// The live call's state, built from the engine's events. Pure: no DOM, tested with vitest.
+import type { CallEvent } from "./bindings/CallEvent";
+import type { Speaker } from "./bindings/Speaker";
+import type { SentimentView } from "./bindings/SentimentView";
+
+/** A piece of an utterance's text: plain text, or a redacted span shown as a chip. */
+export type Piece =
+  | { kind: "text"; text: string }
+  | { kind: "chip"; type: string; label: string; sealed: boolean };
+
+/** One turn of the transcript: a partial (may change) or a final (never changes). */
+export interface Turn {
+  id: number;
+  speaker: Speaker;
+  startMs: number;
+  pieces: Piece[];
+  partial: boolean;
+  sentiment?: SentimentView;
+}
+
+/** Short chip labels for the finding types. */
+const LABELS: Record<string, string> = {
+  CREDIT_DEBIT_NUMBER: "CARD",
+  CREDIT_DEBIT_CVV: "CVV",
+  CREDIT_DEBIT_EXPIRY: "EXPIRY",
+  SSN: "SSN",
+  BANK_ACCOUNT_NUMBER: "ACCOUNT",
+  BANK_ROUTING: "ROUTING",
+  IBAN: "IBAN",
+  PIN: "PIN",
+  PHONE: "PHONE",
+  EMAIL: "EMAIL",
+  ADDRESS: "ADDRESS",
+  NAME: "NAME",
+  DATE_OF_BIRTH: "DOB",
+  DTMF: "KEYPAD",
+  NUMBER: "NUMBER",
+};
+
+const TAG = /\[([A-Z_]+)\]/g;
+
+/**
+ * Splits redacted text into text and chips. The i-th tag takes the i-th finding's sealed flag;
+ * a tag without a finding (a partial's fail-closed mask) is unsealed.
+ */
+export function pieces(text: string, findings: { type: string; sealed: boolean }[] = []): Piece[] {
+  const out: Piece[] = [];
+  let last = 0;
+  let n = 0;
+  for (const m of text.matchAll(TAG)) {
+    const type = m[1];
+    if (!(type in LABELS)) continue;
+    const at = m.index ?? 0;
+    if (at > last) out.push({ kind: "text", text: text.slice(last, at) });
+    const sealed = findings[n]?.sealed ?? false;
+    n += 1;
+    out.push({ kind: "chip", type, label: LABELS[type], sealed });
+    last = at + m[0].length;
+  }
+  if (last < text.length) out.push({ kind: "text", text: text.slice(last) });
+  return out;
+}
+
+/** Formats milliseconds as mm:ss. */
+export function clock(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  return `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
+}
+
+/** The running mean of the finals' sentiment over the last `window` turns. */
+export function runningTrend(turns: Turn[], window = 6): number | undefined {
+  const scores = turns.filter((t) => !t.partial && t.sentiment).map((t) => t.sentiment!.score);
+  if (scores.length === 0) return undefined;
+  const recent = scores.slice(-window);
+  return recent.reduce((a, b) => a + b, 0) / recent.length;
+}
+
+/** The live call view's state. */
+export class Transcript {
+  turns: Turn[] = [];
+  level = "normal";
+  levelReason = "";
+  ended?: Extract<CallEvent, { type: "call_end" }>;
+
+  /** Applies one event; returns whether the view must be redrawn. */
+  apply(e: CallEvent): boolean {
+    switch (e.type) {
+      case "partial":
+      case "final": {
+        const turn: Turn = {
+          id: e.id,
+          speaker: e.speaker,
+          startMs: e.start_ms,
+          pieces: e.type === "final" ? pieces(e.text, e.findings) : pieces(e.text),
+          partial: e.type === "partial",
+          sentiment: e.type === "final" ? e.sentiment : undefined,
+        };
+        const i = this.turns.findIndex((t) => t.id === e.id);
+        if (i >= 0) {
+          // A final is never replaced by a late partial.
+          if (!this.turns[i].partial && turn.partial) return false;
+          this.turns[i] = turn;
+        } else {
+          this.turns.push(turn);
+          this.turns.sort((a, b) => a.startMs - b.startMs || a.id - b.id);
+        }
+        return true;
+      }
+      case "discarded": {
+        const before = this.turns.length;
+        this.turns = this.turns.filter((t) => !(t.id === e.id && t.partial));
+        return this.turns.length !== before;
+      }
+      case "degraded":
+        this.level = e.level;
+        this.levelReason = e.reason;
+        return true;
+      case "call_end":
+        this.ended = e;
+        return true;
+    }
+  }
+}
