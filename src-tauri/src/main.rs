@@ -56,12 +56,7 @@ fn open_call_file(
     Ok(())
 }
 
-fn play(
-    app: &AppHandle,
-    path: &Path,
-    realtime: bool,
-    stop: Arc<AtomicBool>,
-) -> Result<(), String> {
+fn play(app: &AppHandle, path: &Path, realtime: bool, stop: Arc<AtomicBool>) -> Result<(), String> {
     let mut ws = Workstation::open(AnalyzerOptions::default()).map_err(|e| e.to_string())?;
     let audio = CallAudio::from_file(path, CallerChannel::Left).map_err(|e| e.to_string())?;
     let (player, input) = FilePlayer::start(audio, if realtime { 1.0 } else { f64::INFINITY });
