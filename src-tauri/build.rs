@@ -7,6 +7,7 @@ fn main() {
             "stop_call",
             "list_calls",
             "status",
+            "purge_calls",
         ]),
     ))
     .expect("tauri build script");

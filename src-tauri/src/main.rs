@@ -4,14 +4,14 @@
 //!   and forwards every [`CallEvent`] to the window as a `call-event` event; the vault stores
 //!   each final before it is sent.
 //! - `stop_call` ends the call in progress (its open utterance is finalized and stored).
-//! - `list_calls` reads the vault's redacted call list.
-//! - `status` exists but no capability grants it: the end-to-end test proves the window is
-//!   refused ("not allowed").
+//! - `list_calls` reads the vault's redacted call list; `status` gives the status bar its facts.
+//! - `purge_calls` exists but no capability grants it yet: the end-to-end test proves the window
+//!   is refused ("not allowed").
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 use earshot_audio::{CallAudio, CallerChannel};
 use earshot_pipeline::{AnalyzerOptions, FilePlayer, LiveOptions};
-use earshot_session::{record_call, CallEvent, Workstation};
+use earshot_session::{record_call, CallEvent, Workstation, WorkstationStatus};
 use earshot_vault::{CallRecord, Vault};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -107,10 +107,24 @@ fn earshot_config_load() -> Result<earshot_config::Config, String> {
     earshot_config::Config::load().map_err(|e| e.to_string())
 }
 
-/// Where the data lives (not granted to any window: see the module docs).
+/// Model, storage and sealing state, for the status bar.
 #[tauri::command]
-fn status() -> Result<String, String> {
-    Ok(earshot_config_load()?.data_dir.display().to_string())
+fn status() -> Result<WorkstationStatus, String> {
+    Ok(WorkstationStatus::of(
+        &earshot_config_load()?,
+        &AnalyzerOptions::default().model,
+    ))
+}
+
+/// Deletes calls past the retention period (audited by the vault). No window is granted this
+/// yet (History's delete comes later), so the window is refused: see the module docs.
+#[tauri::command]
+fn purge_calls() -> Result<usize, String> {
+    let config = earshot_config_load()?;
+    let vault = Vault::open(&config).map_err(|e| e.to_string())?;
+    vault
+        .purge(config.retention_days)
+        .map_err(|e| e.to_string())
 }
 
 fn main() {
@@ -128,7 +142,8 @@ fn main() {
             open_call_file,
             stop_call,
             list_calls,
-            status
+            status,
+            purge_calls
         ])
         .run(tauri::generate_context!())
         .expect("running the Earshot window");

@@ -210,6 +210,12 @@ fn an_agent_opens_a_call_sees_both_speakers_and_finds_it_in_history() {
     d.wait_for("the end of the call", Duration::from_secs(240), |d| {
         d.source().contains("ended at")
     });
+    // The status bar names the model and says where calls are stored, encrypted.
+    let status = d.source();
+    assert!(
+        status.contains("tiny.en") && status.contains("SQLCipher"),
+        "{status}"
+    );
     let finals = |who: &str| {
         d.find_all(&format!("li.turn.{who}[data-state=final]"))
             .len()
@@ -239,10 +245,10 @@ fn an_agent_opens_a_call_sees_both_speakers_and_finds_it_in_history() {
     });
     d.screenshot(&shots.join("history.png"));
 
-    // The window's capability does not grant `status`: the app refuses it.
+    // The window's capability does not grant `purge_calls`: the app refuses it.
     let refused = d.script(
         "const done = arguments[arguments.length - 1];
-         window.__TAURI_INTERNALS__.invoke('status').then(v => done('allowed: ' + v), e => done(String(e)));",
+         window.__TAURI_INTERNALS__.invoke('purge_calls').then(v => done('allowed: ' + v), e => done(String(e)));",
     );
     assert!(
         refused.as_str().unwrap_or_default().contains("not allowed"),

@@ -2,6 +2,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type { CallEvent } from "./bindings/CallEvent";
+import type { WorkstationStatus } from "./bindings/WorkstationStatus";
 import { Transcript, clock, runningTrend } from "./transcript";
 import { renderTurns, row } from "./render";
 
@@ -114,4 +115,19 @@ $("tab-live").addEventListener("click", () => show("live"));
 $("tab-history").addEventListener("click", () => show("history"));
 $("history-refresh").addEventListener("click", () => void loadHistory());
 $("history-search").addEventListener("input", () => void loadHistory());
+async function loadStatus() {
+  try {
+    const s = await invoke<WorkstationStatus>("status");
+    $("status-model").textContent = `model: ${s.model}`;
+    $("status-store").textContent =
+      `stored encrypted (SQLCipher, key in ${s.key_store === "keyring" ? "the OS keyring" : "a key file"}) in ${s.data_dir}; kept ${s.retention_days} days`;
+    $("status-sealing").textContent = s.sealing
+      ? "values sealed to your organisation's keys"
+      : "no organisation keys configured: values are redacted and dropped";
+  } catch (e) {
+    showError(String(e));
+  }
+}
+
 redraw();
+void loadStatus();

@@ -168,6 +168,40 @@ pub enum CallEvent {
     },
 }
 
+/// What the status bar shows about the workstation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
+pub struct WorkstationStatus {
+    /// Whisper model live calls use.
+    pub model: String,
+    /// Where calls are stored (always encrypted with SQLCipher).
+    pub data_dir: String,
+    /// Where the database key is kept: `keyring` or `file`.
+    pub key_store: String,
+    /// Whether found values are sealed to the organisation's keys (else dropped).
+    pub sealing: bool,
+    /// Calls older than this are purged.
+    pub retention_days: u32,
+}
+
+impl WorkstationStatus {
+    /// The status for `config`, with live calls on `model`.
+    pub fn of(config: &Config, model: &str) -> WorkstationStatus {
+        WorkstationStatus {
+            model: model.to_string(),
+            data_dir: config.data_dir.display().to_string(),
+            key_store: match config.key_store {
+                earshot_config::KeyStore::Keyring => "keyring",
+                earshot_config::KeyStore::File => "file",
+            }
+            .to_string(),
+            sealing: !config.age_recipients.is_empty(),
+            retention_days: config.retention_days,
+        }
+    }
+}
+
 /// Scores to three decimals: more digits are noise.
 pub fn round3(v: f32) -> f64 {
     (v as f64 * 1000.0).round() / 1000.0
