@@ -6,7 +6,7 @@
 //! nothing delivered for [`crate::STALL`]) the thread reopens the system default; when that fails
 //! too, capture stops with a message.
 
-use crate::{AlignedSender, CaptureError, DeviceInfo, Shared, STALL};
+use crate::{spawn_opened, AlignedSender, CaptureError, DeviceInfo, Shared, STALL};
 use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use cpal::{Device, FromSample, SampleFormat, SizedSample, Stream, StreamConfig};
 use earshot_audio::StreamResampler;
@@ -68,29 +68,26 @@ impl Source {
 /// cpal's input devices, for `--list-devices`.
 pub(crate) fn list_inputs() -> Result<Vec<DeviceInfo>, CaptureError> {
     let host = cpal::default_host();
-    let default = host.default_input_device().and_then(|d| d.name().ok());
-    let devices = host.input_devices().map_err(|e| CaptureError::Backend {
-        what: "listing input devices".into(),
-        reason: e.to_string(),
-    })?;
-    Ok(devices
-        .filter_map(|d| d.name().ok())
-        .map(|name| DeviceInfo {
-            default: default.as_deref() == Some(name.as_str()),
-            description: String::new(),
-            name,
-            role: "mic",
-        })
-        .collect())
+    let default = host.default_input_device();
+    listed(host.input_devices(), default, "mic")
 }
 
 /// cpal's output devices, whose loopback can be captured (WASAPI).
 #[cfg(target_os = "windows")]
 pub(crate) fn list_outputs() -> Result<Vec<DeviceInfo>, CaptureError> {
     let host = cpal::default_host();
-    let default = host.default_output_device().and_then(|d| d.name().ok());
-    let devices = host.output_devices().map_err(|e| CaptureError::Backend {
-        what: "listing output devices".into(),
+    let default = host.default_output_device();
+    listed(host.output_devices(), default, "loopback")
+}
+
+fn listed(
+    devices: Result<impl Iterator<Item = Device>, cpal::DevicesError>,
+    default: Option<Device>,
+    role: &'static str,
+) -> Result<Vec<DeviceInfo>, CaptureError> {
+    let default = default.and_then(|d| d.name().ok());
+    let devices = devices.map_err(|e| CaptureError::Backend {
+        what: format!("listing {role} devices"),
         reason: e.to_string(),
     })?;
     Ok(devices
@@ -99,7 +96,7 @@ pub(crate) fn list_outputs() -> Result<Vec<DeviceInfo>, CaptureError> {
             default: default.as_deref() == Some(name.as_str()),
             description: String::new(),
             name,
-            role: "loopback",
+            role,
         })
         .collect())
 }
@@ -194,56 +191,32 @@ pub(crate) fn spawn(
     mut out: AlignedSender,
     shared: Shared,
 ) -> Result<JoinHandle<()>, CaptureError> {
-    let (ready_tx, ready) = channel();
-    let thread = std::thread::Builder::new()
-        .name(format!("earshot-capture-{}", source.what()))
-        .spawn(move || {
-            let mut opened = match open(&source, true) {
-                Ok(o) => {
-                    let _ = ready_tx.send(Ok(()));
-                    o
-                }
-                Err(e) => {
-                    let _ = ready_tx.send(Err(e));
-                    return;
-                }
-            };
-            loop {
-                match pump(&opened, &mut out, &shared) {
-                    Pump::Stopped => return,
-                    Pump::Lost(why) => {
-                        tracing::warn!(device = %opened.name, "{why}; switching to the default device");
-                        match reopen(&source, &shared) {
-                            Some(o) => opened = o,
-                            None => {
-                                shared.fail(format!(
-                                    "{} device '{}' {why}, and no default {} device took over; the call was ended",
-                                    source.what(),
-                                    opened.name,
-                                    source.what()
-                                ));
-                                return;
-                            }
+    let name = format!("earshot-capture-{}", source.what());
+    let to_open = source.clone();
+    spawn_opened(
+        &name,
+        move || open(&to_open, true),
+        move |mut opened| loop {
+            match pump(&opened, &mut out, &shared) {
+                Pump::Stopped => return,
+                Pump::Lost(why) => {
+                    tracing::warn!(device = %opened.name, "{why}; switching to the default device");
+                    match reopen(&source, &shared) {
+                        Some(o) => opened = o,
+                        None => {
+                            shared.fail(format!(
+                                "{} device '{}' {why}, and no default {} device took over; the call was ended",
+                                source.what(),
+                                opened.name,
+                                source.what()
+                            ));
+                            return;
                         }
                     }
                 }
             }
-        })
-        .map_err(|e| CaptureError::Backend {
-            what: "starting a capture thread".into(),
-            reason: e.to_string(),
-        })?;
-    match ready.recv() {
-        Ok(Ok(())) => Ok(thread),
-        Ok(Err(e)) => {
-            let _ = thread.join();
-            Err(e)
-        }
-        Err(_) => Err(CaptureError::Backend {
-            what: "starting capture".into(),
-            reason: "the capture thread ended unexpectedly".into(),
-        }),
-    }
+        },
+    )
 }
 
 enum Pump {

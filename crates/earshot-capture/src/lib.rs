@@ -132,6 +132,43 @@ struct AlignedSender {
     sent: usize,
 }
 
+/// Starts a capture thread named `name` that first opens its device with `open` (a bad device is
+/// then an error of `Capture::start`, not of the thread) and then runs `run` on what it opened.
+/// Devices are opened on their own thread because cpal's stream handle is not `Send`.
+fn spawn_opened<T, O, R>(name: &str, open: O, run: R) -> Result<JoinHandle<()>, CaptureError>
+where
+    O: FnOnce() -> Result<T, CaptureError> + Send + 'static,
+    R: FnOnce(T) + Send + 'static,
+{
+    let (ready_tx, ready) = std::sync::mpsc::channel();
+    let thread = std::thread::Builder::new()
+        .name(name.to_string())
+        .spawn(move || match open() {
+            Ok(opened) => {
+                let _ = ready_tx.send(Ok(()));
+                run(opened);
+            }
+            Err(e) => {
+                let _ = ready_tx.send(Err(e));
+            }
+        })
+        .map_err(|e| CaptureError::Backend {
+            what: format!("starting {name}"),
+            reason: e.to_string(),
+        })?;
+    match ready.recv() {
+        Ok(Ok(())) => Ok(thread),
+        Ok(Err(e)) => {
+            let _ = thread.join();
+            Err(e)
+        }
+        Err(_) => Err(CaptureError::Backend {
+            what: format!("starting {name}"),
+            reason: "the capture thread ended unexpectedly".into(),
+        }),
+    }
+}
+
 /// A gap shorter than this is jitter, not lost audio.
 const GAP_TOLERANCE: usize = 16_000 / 5;
 

@@ -4,7 +4,7 @@
 //! source, so the loopback goes through libpulse's simple API. The server delivers 16 kHz mono
 //! float directly (it resamples and downmixes), in 20 ms fragments.
 
-use crate::{AlignedSender, CaptureError, DeviceInfo, Shared};
+use crate::{spawn_opened, AlignedSender, CaptureError, DeviceInfo, Shared};
 use libpulse_binding::callbacks::ListResult;
 use libpulse_binding::context::{Context, FlagSet, State};
 use libpulse_binding::def::BufferAttr;
@@ -15,7 +15,6 @@ use libpulse_binding::stream::Direction;
 use libpulse_simple_binding::Simple;
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::sync::mpsc::channel;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -84,20 +83,11 @@ pub(crate) fn spawn(
     mut out: AlignedSender,
     shared: Shared,
 ) -> Result<JoinHandle<()>, CaptureError> {
-    let (ready_tx, ready) = channel();
-    let thread = std::thread::Builder::new()
-        .name("earshot-capture-loopback".into())
-        .spawn(move || {
-            let (mut stream, mut source) = match open(name.as_deref()) {
-                Ok(o) => {
-                    let _ = ready_tx.send(Ok(()));
-                    o
-                }
-                Err(e) => {
-                    let _ = ready_tx.send(Err(e));
-                    return;
-                }
-            };
+    let wanted = name.clone();
+    spawn_opened(
+        "earshot-capture-loopback",
+        move || open(wanted.as_deref()),
+        move |(mut stream, mut source)| {
             tracing::info!(source = %source, "capturing the caller");
             // Which source we mean to record: the named one while it exists, else whatever the
             // default output's monitor is now.
@@ -121,7 +111,7 @@ pub(crate) fn spawn(
                         None => {
                             shared.fail(format!(
                                 "the loopback source '{source}' failed ({why}) and the default \
-                                 output's monitor could not be opened; the call was ended"
+                                     output's monitor could not be opened; the call was ended"
                             ));
                             return;
                         }
@@ -162,22 +152,8 @@ pub(crate) fn spawn(
                     return;
                 }
             }
-        })
-        .map_err(|e| CaptureError::Backend {
-            what: "starting the loopback thread".into(),
-            reason: e.to_string(),
-        })?;
-    match ready.recv() {
-        Ok(Ok(())) => Ok(thread),
-        Ok(Err(e)) => {
-            let _ = thread.join();
-            Err(e)
-        }
-        Err(_) => Err(CaptureError::Backend {
-            what: "starting the loopback".into(),
-            reason: "the capture thread ended unexpectedly".into(),
-        }),
-    }
+        },
+    )
 }
 
 fn reopen(shared: &Shared) -> Option<(Simple, String)> {
