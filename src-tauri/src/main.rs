@@ -9,9 +9,8 @@
 //!   is refused ("not allowed").
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-use earshot_audio::{CallAudio, CallerChannel};
-use earshot_pipeline::{AnalyzerOptions, FilePlayer, LiveOptions};
-use earshot_session::{record_call, CallEvent, Workstation, WorkstationStatus};
+use earshot_pipeline::{AnalyzerOptions, LiveOptions};
+use earshot_session::{record_file, Workstation, WorkstationStatus};
 use earshot_vault::{CallRecord, Vault};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -58,31 +57,17 @@ fn open_call_file(
 
 fn play(app: &AppHandle, path: &Path, realtime: bool, stop: Arc<AtomicBool>) -> Result<(), String> {
     let mut ws = Workstation::open(AnalyzerOptions::default()).map_err(|e| e.to_string())?;
-    let audio = CallAudio::from_file(path, CallerChannel::Left).map_err(|e| e.to_string())?;
-    let (player, input) = FilePlayer::start(audio, if realtime { 1.0 } else { f64::INFINITY });
-    let flag = player.stop_flag();
-    std::thread::spawn(move || {
-        while !stop.load(Ordering::SeqCst) {
-            std::thread::sleep(std::time::Duration::from_millis(50));
-            if flag.load(Ordering::SeqCst) {
-                return;
-            }
-        }
-        flag.store(true, Ordering::SeqCst);
-    });
-    let source = path.display().to_string();
-    let options = LiveOptions::default();
-    record_call(
-        &mut ws.analyzer,
-        &mut ws.vault,
-        &source,
-        input,
-        options,
-        |event: &CallEvent| app.emit("call-event", event),
+    let speed = if realtime { 1.0 } else { f64::INFINITY };
+    record_file(
+        &mut ws,
+        path,
+        speed,
+        LiveOptions::default(),
+        stop,
+        |event| app.emit("call-event", event),
     )
     .map_err(|e| e.to_string())?
     .map_err(|e| e.to_string())?;
-    drop(player);
     Ok(())
 }
 

@@ -5,9 +5,8 @@ use crate::{open_workstation, Channel};
 use anyhow::{Context, Result};
 use earshot_capture::{Capture, CaptureOptions};
 use earshot_core::{format_timestamp, AudioChunk};
-use earshot_pipeline::{Analyzer, FilePlayer, LiveOptions};
-use earshot_session::{record_call, CallEvent};
-use earshot_vault::Vault;
+use earshot_pipeline::LiveOptions;
+use earshot_session::{record_call, record_file, CallEvent, Workstation};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -51,14 +50,21 @@ pub(crate) fn analyze_realtime(
     if speed.is_nan() || speed <= 0.0 {
         anyhow::bail!("--speed must be above 0");
     }
-    let (mut vault, mut analyzer) = open_workstation(model, channel, threads)?;
-    let audio = earshot_audio::CallAudio::from_file(&file, analyzer.options().caller_channel)
+    let mut ws = open_workstation(model, channel, threads)?;
+    // Bad audio is refused before anything is stored.
+    earshot_audio::CallAudio::from_file(&file, ws.analyzer.options().caller_channel)
         .with_context(|| format!("reading {}", file.display()))?;
-    let (player, input) = FilePlayer::start(audio, speed);
-    on_ctrl_c(player.stop_flag())?;
-    let source = format!("{} (realtime)", file.display());
-    run(&mut analyzer, &mut vault, &source, input, json, partials)
-        .with_context(|| format!("analyzing {}", file.display()))
+    let stop = Arc::new(AtomicBool::new(false));
+    on_ctrl_c(stop.clone())?;
+    let options = LiveOptions {
+        partials,
+        ..LiveOptions::default()
+    };
+    let mut print = printer(json);
+    record_file(&mut ws, &file, speed, options, stop, |e| print(e))
+        .with_context(|| format!("analyzing {}", file.display()))?
+        .context("writing the transcript")?;
+    Ok(())
 }
 
 pub(crate) fn listen(
@@ -69,19 +75,12 @@ pub(crate) fn listen(
     threads: Option<usize>,
     partials: bool,
 ) -> Result<()> {
-    let (mut vault, mut analyzer) = open_workstation(model, Channel::Left, threads)?;
+    let mut ws = open_workstation(model, Channel::Left, threads)?;
     let (tx, input) = std::sync::mpsc::sync_channel(QUEUE);
     let capture = Capture::start(&CaptureOptions { mic, loopback }, tx)?;
     on_ctrl_c(capture.stop_flag())?;
     eprintln!("listening: microphone = agent, system output = caller; Ctrl-C ends the call");
-    let result = run(
-        &mut analyzer,
-        &mut vault,
-        "live capture",
-        input,
-        json,
-        partials,
-    );
+    let result = run(&mut ws, "live capture", input, json, partials);
     if let Some(why) = capture.failure() {
         eprintln!("error: {why}");
         result?;
@@ -109,21 +108,34 @@ pub(crate) fn list_devices() -> Result<()> {
 
 /// Runs the engine over `input`, storing each final before it is printed.
 fn run(
-    analyzer: &mut Analyzer,
-    vault: &mut Vault,
+    ws: &mut Workstation,
     source: &str,
     input: Receiver<AudioChunk>,
     json: bool,
     partials: bool,
 ) -> Result<()> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
     let options = LiveOptions {
         partials,
         ..LiveOptions::default()
     };
+    let mut print = printer(json);
     // A closed stdout does not stop the call: finals go on being stored.
-    record_call(analyzer, vault, source, input, options, |event| {
+    record_call(
+        &mut ws.analyzer,
+        &mut ws.vault,
+        source,
+        input,
+        options,
+        |e| print(e),
+    )?
+    .context("writing the transcript")?;
+    Ok(())
+}
+
+/// Writes each event to stdout: JSON, or the human-readable line.
+fn printer(json: bool) -> impl FnMut(&CallEvent) -> std::io::Result<()> {
+    let stdout = std::io::stdout();
+    move |event| {
         let line = if json {
             serde_json::to_string(event).expect("events serialise")
         } else {
@@ -132,10 +144,9 @@ fn run(
                 None => return Ok(()),
             }
         };
+        let mut out = stdout.lock();
         writeln!(out, "{line}").and_then(|_| out.flush())
-    })?
-    .context("writing the transcript")?;
-    Ok(())
+    }
 }
 
 /// The human-readable line of an event (none for `discarded`).

@@ -9,7 +9,7 @@ use earshot_audio::CallerChannel;
 use earshot_config::Config;
 use earshot_core::{format_timestamp, Speaker, Utterance};
 use earshot_models::ModelStore;
-use earshot_pipeline::{Analyzer, AnalyzerOptions, CallEnd, PipelineEvent};
+use earshot_pipeline::{AnalyzerOptions, CallEnd, PipelineEvent};
 use earshot_redact::{Redaction, Redactor};
 use earshot_seal::OperatorIdentity;
 use earshot_session::{round3, Workstation};
@@ -271,7 +271,11 @@ fn analyze(
     if !file.exists() {
         anyhow::bail!("{} does not exist", file.display());
     }
-    let (mut vault, mut analyzer) = open_workstation(model, channel, threads)?;
+    let Workstation {
+        mut vault,
+        mut analyzer,
+        ..
+    } = open_workstation(model, channel, threads)?;
     // Bad audio is refused before anything is stored.
     let audio = earshot_audio::CallAudio::from_file(&file, analyzer.options().caller_channel)
         .with_context(|| format!("reading {}", file.display()))?;
@@ -331,7 +335,7 @@ fn open_workstation(
     model: String,
     channel: Channel,
     threads: Option<usize>,
-) -> Result<(Vault, Analyzer)> {
+) -> Result<Workstation> {
     let mut options = AnalyzerOptions {
         model,
         caller_channel: match channel {
@@ -350,7 +354,7 @@ fn open_workstation(
              sensitive values are redacted and dropped, not sealed"
         );
     }
-    Ok((ws.vault, ws.analyzer))
+    Ok(ws)
 }
 
 fn utterance_json(u: &Utterance) -> serde_json::Value {

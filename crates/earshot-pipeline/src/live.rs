@@ -771,8 +771,16 @@ impl FilePlayer {
     /// (`f64::INFINITY`: as fast as the receiver takes them). Returns the player and the
     /// receiving end for [`Analyzer::run_live`].
     pub fn start(audio: CallAudio, speed: f64) -> (FilePlayer, Receiver<AudioChunk>) {
+        FilePlayer::start_with_stop(audio, speed, Arc::new(AtomicBool::new(false)))
+    }
+
+    /// As [`FilePlayer::start`], ending playback when `stop` is set (by Ctrl-C, a Stop button).
+    pub fn start_with_stop(
+        audio: CallAudio,
+        speed: f64,
+        stop: Arc<AtomicBool>,
+    ) -> (FilePlayer, Receiver<AudioChunk>) {
         let (tx, rx) = std::sync::mpsc::sync_channel(4096);
-        let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         let thread = std::thread::Builder::new()
             .name("earshot-file-player".into())

@@ -6,14 +6,20 @@
 //! A `CallEvent` can carry only redacted text, finding *types* and whether a value was sealed:
 //! never a value. Partials are never stored.
 
+use earshot_audio::{AudioError, CallAudio};
 use earshot_config::{Config, ConfigError};
 use earshot_core::{AudioChunk, FindingKind, SentimentLabel, Speaker, TrendDirection};
 use earshot_models::ModelStore;
-use earshot_pipeline::{Analyzer, AnalyzerOptions, LiveEvent, LiveOptions, PipelineError};
+use earshot_pipeline::{
+    Analyzer, AnalyzerOptions, FilePlayer, LiveEvent, LiveOptions, PipelineError,
+};
 use earshot_seal::{SealError, Sealer};
 use earshot_vault::{NewCall, Vault, VaultError};
 use serde::Serialize;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::Receiver;
+use std::sync::Arc;
 
 /// What can stop a recorded call.
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +33,9 @@ pub enum SessionError {
     /// The configuration cannot be read.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// The recording cannot be read.
+    #[error(transparent)]
+    Audio(#[from] AudioError),
     /// The configured age recipients are not valid.
     #[error("age_recipients: {0}")]
     Recipients(#[from] SealError),
@@ -205,6 +214,30 @@ impl WorkstationStatus {
 /// Scores to three decimals: more digits are noise.
 pub fn round3(v: f32) -> f64 {
     (v as f64 * 1000.0).round() / 1000.0
+}
+
+/// Records a recording played through the live engine at `speed` × real time
+/// (`f64::INFINITY`: as fast as the engine goes) as a call from `source`; setting `stop` ends it
+/// early, finalizing what is open. See [`record_call`].
+pub fn record_file<E>(
+    ws: &mut Workstation,
+    path: &Path,
+    speed: f64,
+    options: LiveOptions,
+    stop: Arc<AtomicBool>,
+    on_event: impl FnMut(&CallEvent) -> Result<(), E>,
+) -> Result<Result<i64, E>, SessionError> {
+    let audio = CallAudio::from_file(path, ws.analyzer.options().caller_channel)?;
+    let (_player, input) = FilePlayer::start_with_stop(audio, speed, stop);
+    let source = format!("{} (realtime)", path.display());
+    record_call(
+        &mut ws.analyzer,
+        &mut ws.vault,
+        &source,
+        input,
+        options,
+        on_event,
+    )
 }
 
 /// Records one call: reads `input` until every sender is gone, committing each final to `vault`
