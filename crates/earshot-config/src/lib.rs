@@ -1,14 +1,23 @@
-//! Configuration, in increasing precedence: built-in defaults, `config.toml` in the data dir,
-//! `EARSHOT_*` environment variables (and, with the installer issue, the IT policy on top).
+//! Configuration, in increasing precedence: built-in defaults, `config.toml` in the data dir (the
+//! agent's own settings), `EARSHOT_*` environment variables, and on top the organisation's
+//! managed policy (`policy.toml`, pushed by IT). A key set by the policy is *managed*: it wins over
+//! everything else, and [`Config::save_settings`] refuses to change it.
 //!
-//! | setting | file key | environment |
+//! | setting | file / policy key | environment |
 //! |---|---|---|
 //! | data dir | — | `EARSHOT_DATA_DIR` (default: the OS data dir) |
 //! | age recipients | `age_recipients = ["age1…"]` | `EARSHOT_AGE_RECIPIENTS` (comma-separated) |
 //! | database key store | `key_store = "keyring"\|"file"` | `EARSHOT_KEY_STORE` |
 //! | retention | `retention_days = 90` | `EARSHOT_RETENTION_DAYS` |
+//! | speech model | `model = "tiny.en"` | — |
+//! | caller's stereo channel | `caller_channel = "left"\|"right"` | — |
+//! | microphone / loopback device | `mic_device`, `loopback_device` (absent: system default) | — |
+//! | agents may delete calls | `allow_delete = true` | — |
+//!
+//! The policy file is `EARSHOT_POLICY_FILE` if set, else [`default_policy_file`].
 
 use serde::Deserialize;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Where the database key is kept.
@@ -44,7 +53,27 @@ impl KeyStore {
     }
 }
 
-/// Errors reading the configuration.
+/// Which channel of a stereo recording carries the caller (the other is the agent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CallerSide {
+    /// Left = caller, right = agent (the usual recorder layout).
+    Left,
+    /// Right = caller, left = agent.
+    Right,
+}
+
+impl CallerSide {
+    /// The name used in config files.
+    pub fn name(self) -> &'static str {
+        match self {
+            CallerSide::Left => "left",
+            CallerSide::Right => "right",
+        }
+    }
+}
+
+/// Errors reading or writing the configuration.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The file exists but cannot be read.
@@ -55,9 +84,20 @@ pub enum ConfigError {
         /// Why.
         reason: String,
     },
+    /// The settings file cannot be written.
+    #[error("cannot save {path}: {reason}")]
+    Write {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
     /// A value is wrong.
     #[error("invalid configuration: {0}")]
     Invalid(String),
+    /// The organisation's policy sets this key; the agent cannot change it.
+    #[error("'{0}' is managed by your organisation")]
+    Managed(String),
 }
 
 /// The effective configuration.
@@ -71,10 +111,30 @@ pub struct Config {
     pub key_store: KeyStore,
     /// Calls older than this many days are purged.
     pub retention_days: u32,
+    /// The speech model's name.
+    pub model: String,
+    /// Which stereo channel is the caller.
+    pub caller_channel: CallerSide,
+    /// The microphone to capture (None: the system default).
+    pub mic_device: Option<String>,
+    /// The output to capture as the caller (None: the system default).
+    pub loopback_device: Option<String>,
+    /// Whether the agent may delete a stored call before its retention ends.
+    pub allow_delete: bool,
+    /// The policy file that was read, if one exists.
+    pub policy_file: Option<PathBuf>,
+    /// Keys the policy sets (see the module docs for the names).
+    pub managed: BTreeSet<String>,
 }
 
 /// Default retention, as the contact-center guidance suggests.
 pub const DEFAULT_RETENTION_DAYS: u32 = 90;
+
+/// The default speech model.
+pub const DEFAULT_MODEL: &str = "tiny.en";
+
+/// The settings file in the data dir.
+pub const SETTINGS_FILE: &str = "config.toml";
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -82,9 +142,105 @@ struct FileConfig {
     age_recipients: Option<Vec<String>>,
     key_store: Option<KeyStore>,
     retention_days: Option<u32>,
+    model: Option<String>,
+    caller_channel: Option<CallerSide>,
+    mic_device: Option<String>,
+    loopback_device: Option<String>,
+    allow_delete: Option<bool>,
+}
+
+impl FileConfig {
+    /// The keys this file sets.
+    fn keys(&self) -> BTreeSet<String> {
+        let set = [
+            ("age_recipients", self.age_recipients.is_some()),
+            ("key_store", self.key_store.is_some()),
+            ("retention_days", self.retention_days.is_some()),
+            ("model", self.model.is_some()),
+            ("caller_channel", self.caller_channel.is_some()),
+            ("mic_device", self.mic_device.is_some()),
+            ("loopback_device", self.loopback_device.is_some()),
+            ("allow_delete", self.allow_delete.is_some()),
+        ];
+        set.iter()
+            .filter(|(_, on)| *on)
+            .map(|(k, _)| k.to_string())
+            .collect()
+    }
+
+    /// Sets on `config` every key this file has.
+    fn apply(self, config: &mut Config) {
+        if let Some(v) = self.age_recipients {
+            config.age_recipients = v;
+        }
+        if let Some(v) = self.key_store {
+            config.key_store = v;
+        }
+        if let Some(v) = self.retention_days {
+            config.retention_days = v;
+        }
+        if let Some(v) = self.model {
+            config.model = v;
+        }
+        if let Some(v) = self.caller_channel {
+            config.caller_channel = v;
+        }
+        if let Some(v) = self.mic_device {
+            config.mic_device = Some(v).filter(|d| !d.is_empty());
+        }
+        if let Some(v) = self.loopback_device {
+            config.loopback_device = Some(v).filter(|d| !d.is_empty());
+        }
+        if let Some(v) = self.allow_delete {
+            config.allow_delete = v;
+        }
+    }
+}
+
+/// The agent's own settings, as saved by [`Config::save_settings`]. `None` leaves a key as it is;
+/// an empty device name means "the system default".
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SettingsChange {
+    /// New speech model.
+    pub model: Option<String>,
+    /// New caller channel.
+    pub caller_channel: Option<CallerSide>,
+    /// New microphone ("" = default).
+    pub mic_device: Option<String>,
+    /// New loopback device ("" = default).
+    pub loopback_device: Option<String>,
+}
+
+/// The managed policy's usual location on this platform.
+pub fn default_policy_file() -> PathBuf {
+    if cfg!(windows) {
+        let base = std::env::var_os("ProgramData").unwrap_or_else(|| "C:\\ProgramData".into());
+        PathBuf::from(base).join("Earshot").join("policy.toml")
+    } else if cfg!(target_os = "macos") {
+        PathBuf::from("/Library/Application Support/Earshot/policy.toml")
+    } else {
+        PathBuf::from("/etc/earshot/policy.toml")
+    }
 }
 
 impl Config {
+    /// The built-in defaults, storing in `data_dir`.
+    pub fn defaults(data_dir: PathBuf) -> Config {
+        Config {
+            data_dir,
+            age_recipients: Vec::new(),
+            key_store: KeyStore::Keyring,
+            retention_days: DEFAULT_RETENTION_DAYS,
+            model: DEFAULT_MODEL.into(),
+            caller_channel: CallerSide::Left,
+            mic_device: None,
+            loopback_device: None,
+            allow_delete: true,
+            policy_file: None,
+            managed: BTreeSet::new(),
+        }
+    }
+
     /// Loads the configuration from the process environment.
     pub fn load() -> Result<Config, ConfigError> {
         Config::load_from(|k| std::env::var(k).ok())
@@ -96,13 +252,18 @@ impl Config {
             .filter(|d| !d.is_empty())
             .map(PathBuf::from)
             .unwrap_or_else(default_data_dir);
-        let file = read_file(&data_dir.join("config.toml"))?;
-        let mut config = Config {
-            data_dir,
-            age_recipients: file.age_recipients.unwrap_or_default(),
-            key_store: file.key_store.unwrap_or(KeyStore::Keyring),
-            retention_days: file.retention_days.unwrap_or(DEFAULT_RETENTION_DAYS),
+        let policy_path = env("EARSHOT_POLICY_FILE")
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from)
+            .unwrap_or_else(default_policy_file);
+        let file = read_file(&data_dir.join(SETTINGS_FILE))?;
+        let policy = if policy_path.exists() {
+            Some(read_file(&policy_path)?)
+        } else {
+            None
         };
+        let mut config = Config::defaults(data_dir);
+        file.apply(&mut config);
         if let Some(r) = env("EARSHOT_AGE_RECIPIENTS") {
             config.age_recipients = r
                 .split(',')
@@ -120,12 +281,74 @@ impl Config {
                 ))
             })?;
         }
+        if let Some(policy) = policy {
+            config.managed = policy.keys();
+            config.policy_file = Some(policy_path);
+            policy.apply(&mut config);
+        }
         if config.retention_days == 0 {
             return Err(ConfigError::Invalid(
                 "retention_days must be at least 1".into(),
             ));
         }
         Ok(config)
+    }
+
+    /// Whether the organisation's policy sets `key`.
+    pub fn is_managed(&self, key: &str) -> bool {
+        self.managed.contains(key)
+    }
+
+    /// Saves the agent's settings to `config.toml` (other keys in the file are kept; the write
+    /// is atomic) and returns the configuration reloaded with `env`. A key the policy manages is
+    /// refused and nothing is written.
+    pub fn save_settings(
+        &self,
+        change: &SettingsChange,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let mut set: Vec<(&str, Option<String>)> = Vec::new();
+        if let Some(m) = &change.model {
+            if m.trim().is_empty() {
+                return Err(ConfigError::Invalid("the model name is empty".into()));
+            }
+            set.push(("model", Some(m.trim().to_string())));
+        }
+        if let Some(c) = change.caller_channel {
+            set.push(("caller_channel", Some(c.name().to_string())));
+        }
+        if let Some(d) = &change.mic_device {
+            set.push(("mic_device", Some(d.clone()).filter(|d| !d.is_empty())));
+        }
+        if let Some(d) = &change.loopback_device {
+            set.push(("loopback_device", Some(d.clone()).filter(|d| !d.is_empty())));
+        }
+        if let Some((key, _)) = set.iter().find(|(k, _)| self.is_managed(k)) {
+            return Err(ConfigError::Managed(key.to_string()));
+        }
+        let path = self.data_dir.join(SETTINGS_FILE);
+        let write_err = |reason: String| ConfigError::Write {
+            path: path.display().to_string(),
+            reason,
+        };
+        let mut table = match std::fs::read_to_string(&path) {
+            Ok(text) => text.parse::<toml::Table>().map_err(|e| {
+                ConfigError::Invalid(format!("{}: {}", path.display(), e.message()))
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => toml::Table::new(),
+            Err(e) => return Err(write_err(e.to_string())),
+        };
+        for (key, value) in set {
+            match value {
+                Some(v) => table.insert(key.into(), toml::Value::String(v)),
+                None => table.remove(key),
+            };
+        }
+        std::fs::create_dir_all(&self.data_dir).map_err(|e| write_err(e.to_string()))?;
+        let tmp = path.with_extension("toml.tmp");
+        std::fs::write(&tmp, table.to_string()).map_err(|e| write_err(e.to_string()))?;
+        std::fs::rename(&tmp, &path).map_err(|e| write_err(e.to_string()))?;
+        Config::load_from(env)
     }
 
     /// A description without secrets, recorded in the audit log when it changes.
@@ -168,6 +391,8 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         env.insert("EARSHOT_DATA_DIR".into(), dir.display().to_string());
+        env.entry("EARSHOT_POLICY_FILE".into())
+            .or_insert_with(|| dir.join("no-policy.toml").display().to_string());
         Config::load_from(|k| env.get(k).cloned())
     }
 
@@ -212,5 +437,89 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("config.toml"));
+    }
+
+    #[test]
+    fn the_policy_wins_and_its_keys_cannot_be_saved() {
+        let dir = tempfile::tempdir().unwrap();
+        let policy = dir.path().join("policy.toml");
+        std::fs::write(
+            &policy,
+            "model = \"base\"\nretention_days = 30\nallow_delete = false\n",
+        )
+        .unwrap();
+        let p = policy.display().to_string();
+        let env = [
+            ("EARSHOT_POLICY_FILE", p.as_str()),
+            ("EARSHOT_RETENTION_DAYS", "7"),
+        ];
+        std::fs::write(dir.path().join(SETTINGS_FILE), "model = \"tiny.en\"\n").unwrap();
+        let c = load(dir.path(), &env).unwrap();
+        assert_eq!(
+            (c.model.as_str(), c.retention_days, c.allow_delete),
+            ("base", 30, false)
+        );
+        assert!(c.is_managed("model") && !c.is_managed("caller_channel"));
+        assert_eq!(c.policy_file.as_deref(), Some(policy.as_path()));
+
+        let vars: HashMap<String, String> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .chain([(
+                "EARSHOT_DATA_DIR".to_string(),
+                dir.path().display().to_string(),
+            )])
+            .collect();
+        let refused = c.save_settings(
+            &SettingsChange {
+                model: Some("tiny.en".into()),
+                caller_channel: Some(CallerSide::Right),
+                ..SettingsChange::default()
+            },
+            |k| vars.get(k).cloned(),
+        );
+        assert!(refused
+            .unwrap_err()
+            .to_string()
+            .contains("managed by your organisation"));
+        // Nothing was written.
+        let c = load(dir.path(), &env).unwrap();
+        assert_eq!(c.caller_channel, CallerSide::Left);
+
+        let saved = c
+            .save_settings(
+                &SettingsChange {
+                    caller_channel: Some(CallerSide::Right),
+                    mic_device: Some("USB headset".into()),
+                    ..SettingsChange::default()
+                },
+                |k| vars.get(k).cloned(),
+            )
+            .unwrap();
+        assert_eq!(saved.caller_channel, CallerSide::Right);
+        assert_eq!(saved.mic_device.as_deref(), Some("USB headset"));
+        // The file keeps what it had, and "" goes back to the default device.
+        let text = std::fs::read_to_string(dir.path().join(SETTINGS_FILE)).unwrap();
+        assert!(text.contains("tiny.en"), "{text}");
+        let back = saved
+            .save_settings(
+                &SettingsChange {
+                    mic_device: Some(String::new()),
+                    ..SettingsChange::default()
+                },
+                |k| vars.get(k).cloned(),
+            )
+            .unwrap();
+        assert_eq!(back.mic_device, None);
+    }
+
+    #[test]
+    fn a_broken_policy_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let policy = dir.path().join("policy.toml");
+        std::fs::write(&policy, "retention = 3\n").unwrap();
+        let p = policy.display().to_string();
+        let err = load(dir.path(), &[("EARSHOT_POLICY_FILE", p.as_str())]).unwrap_err();
+        assert!(err.to_string().contains("policy.toml"), "{err}");
     }
 }

@@ -47,6 +47,7 @@ fn main() {
         age_recipients: recipients.clone(),
         key_store: KeyStore::File,
         retention_days: 90,
+        ..Config::defaults(std::path::PathBuf::new())
     };
     let mut vault = Vault::open(&config).unwrap();
     let sealer = Sealer::new(&recipients).unwrap().unwrap();

@@ -21,7 +21,8 @@ pub struct AuditEntry {
     pub at_ms: i64,
     /// Who: OS user, plus the identity's recipient for reveals.
     pub actor: String,
-    /// What: `reveal`, `purge`, `key_file_fallback`, `config_change`, `database_new_key`.
+    /// What: `reveal`, `purge`, `delete_call`, `key_file_fallback`, `config_change`,
+    /// `database_new_key`.
     pub action: String,
     /// Details (never a sensitive value).
     pub detail: String,

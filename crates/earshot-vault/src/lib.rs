@@ -52,6 +52,9 @@ pub enum VaultError {
         /// The utterance number asked for.
         utterance: u32,
     },
+    /// The organisation's policy does not allow this (the attempt is audited).
+    #[error("{0}")]
+    NotAllowed(String),
     /// Opening sealed values failed (the failure is audited).
     #[error(transparent)]
     Seal(#[from] SealError),
@@ -218,10 +221,22 @@ impl RecordingSession<'_> {
     }
 }
 
+/// What [`Vault::search_calls`] looks for; every part is optional.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CallQuery {
+    /// Text in the redacted transcript or the source, ignoring ASCII case.
+    pub text: Option<String>,
+    /// Started at or after (unix ms).
+    pub from_ms: Option<i64>,
+    /// Started before (unix ms).
+    pub to_ms: Option<i64>,
+}
+
 /// The open store.
 pub struct Vault {
     conn: Connection,
     path: PathBuf,
+    allow_delete: bool,
 }
 
 impl Vault {
@@ -259,7 +274,11 @@ impl Vault {
             "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA synchronous = NORMAL;",
         )?;
         schema::migrations().to_latest(&mut conn)?;
-        let vault = Vault { conn, path };
+        let vault = Vault {
+            conn,
+            path,
+            allow_delete: config.allow_delete,
+        };
         let user = os_user();
         if key.origin == key::KeyOrigin::New {
             vault.audit(
@@ -403,6 +422,71 @@ impl Vault {
         )?;
         let rows = stmt.query_map([], call_record)?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Calls matching `query`, newest first. Only redacted text is stored, so a sealed value can
+    /// never be found by typing it.
+    pub fn search_calls(&self, query: &CallQuery) -> Result<Vec<CallRecord>, VaultError> {
+        let pattern = query.text.as_deref().map(|t| {
+            let escaped: String = t
+                .trim()
+                .chars()
+                .flat_map(|c| match c {
+                    '%' | '_' | '\\' => vec!['\\', c],
+                    c => vec![c],
+                })
+                .collect();
+            format!("%{escaped}%")
+        });
+        let mut stmt = self.conn.prepare(
+            "SELECT c.id, c.source, c.started_at_ms, c.ended_at_ms, c.agent, c.direction, c.model, c.duration_ms,
+                    c.sentiment_engine, c.sentiment_trend, (SELECT count(*) FROM utterances u WHERE u.call_id = c.id)
+             FROM calls c
+             WHERE (?1 IS NULL OR c.started_at_ms >= ?1)
+               AND (?2 IS NULL OR c.started_at_ms < ?2)
+               AND (?3 IS NULL OR c.source LIKE ?3 ESCAPE '\\'
+                    OR EXISTS (SELECT 1 FROM utterances u WHERE u.call_id = c.id AND u.text LIKE ?3 ESCAPE '\\'))
+             ORDER BY c.started_at_ms DESC, c.id DESC",
+        )?;
+        let rows = stmt.query_map(params![query.from_ms, query.to_ms, pattern], call_record)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Deletes one call with everything linked to it (its sealed values too), then checkpoints
+    /// so nothing lingers in the WAL; `secure_delete` zeroes the freed pages. The deletion, or
+    /// the refusal when the policy does not allow agents to delete calls, is audited.
+    pub fn delete_call(&self, id: CallId) -> Result<(), VaultError> {
+        let user = os_user();
+        if !self.allow_delete {
+            self.audit(
+                &user,
+                "delete_call",
+                &format!("call {id}"),
+                "refused by policy",
+            )?;
+            return Err(VaultError::NotAllowed(
+                "your organisation keeps calls until their retention ends: deleting is turned off"
+                    .into(),
+            ));
+        }
+        let utterances: i64 = self.conn.query_row(
+            "SELECT count(*) FROM utterances WHERE call_id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
+        let n = self.conn.execute("DELETE FROM calls WHERE id = ?1", [id])?;
+        if n == 0 {
+            return Err(VaultError::NoSuchCall(id));
+        }
+        self.audit(
+            &user,
+            "delete_call",
+            &format!("call {id} ({utterances} utterances)"),
+            "ok",
+        )?;
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     /// One call with its (redacted) utterances.

@@ -5,7 +5,7 @@ use earshot_config::{Config, KeyStore};
 use earshot_core::{Sentiment, SentimentLabel, SentimentTrend, Speaker, TrendDirection, Utterance};
 use earshot_redact::Redactor;
 use earshot_seal::{OperatorIdentity, Sealer};
-use earshot_vault::{AuditVerdict, NewCall, Vault, VaultError, DATABASE_FILE};
+use earshot_vault::{AuditVerdict, CallQuery, NewCall, Vault, VaultError, DATABASE_FILE};
 use std::path::Path;
 
 fn config(dir: &Path, recipients: Vec<String>) -> Config {
@@ -14,6 +14,7 @@ fn config(dir: &Path, recipients: Vec<String>) -> Config {
         age_recipients: recipients,
         key_store: KeyStore::File,
         retention_days: 90,
+        ..Config::defaults(std::path::PathBuf::new())
     }
 }
 
@@ -263,4 +264,105 @@ fn an_unusable_data_dir_is_a_clear_error() {
         .unwrap();
     assert!(matches!(err, VaultError::DataDir(_)), "{err}");
     assert!(err.to_string().contains("cannot create"));
+}
+
+#[test]
+fn history_search_finds_redacted_text_never_a_sealed_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let recipients = vec![OperatorIdentity::generate().recipient()];
+    let sealer = Sealer::new(&recipients).unwrap().unwrap();
+    let mut vault = Vault::open(&config(dir.path(), recipients)).unwrap();
+    let a = store_call(&mut vault, Some(&sealer));
+    let b = store_call(&mut vault, Some(&sealer));
+    let ids = |q: CallQuery| -> Vec<i64> {
+        vault
+            .search_calls(&q)
+            .unwrap()
+            .iter()
+            .map(|c| c.id)
+            .collect()
+    };
+    let text = |t: &str| CallQuery {
+        text: Some(t.into()),
+        ..CallQuery::default()
+    };
+    assert_eq!(ids(CallQuery::default()), vec![b, a]);
+    assert_eq!(ids(text("SECURITY code")), vec![b, a], "case is ignored");
+    assert_eq!(
+        ids(text("credit_debit_number")),
+        vec![b, a],
+        "tags are text"
+    );
+    for secret in ["4532", "0366", "739"] {
+        assert!(ids(text(secret)).is_empty(), "{secret} found");
+    }
+    // LIKE wildcards are literal.
+    assert!(ids(text("%")).is_empty());
+    assert!(
+        ids(text("card_number")).is_empty(),
+        "_ is not any character"
+    );
+    assert_eq!(ids(text("card number")).len(), 2);
+    vault.backdate_call(a, 3).unwrap();
+    let day = 86_400_000;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let since = |from: i64, to: Option<i64>| CallQuery {
+        from_ms: Some(from),
+        to_ms: to,
+        ..CallQuery::default()
+    };
+    assert_eq!(ids(since(now - day, None)), vec![b]);
+    assert_eq!(ids(since(now - 4 * day, Some(now - 2 * day))), vec![a]);
+}
+
+#[test]
+fn deleting_a_call_removes_it_and_is_audited_or_refused_by_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let recipients = vec![OperatorIdentity::generate().recipient()];
+    let sealer = Sealer::new(&recipients).unwrap().unwrap();
+    let c = config(dir.path(), recipients);
+    let mut vault = Vault::open(&c).unwrap();
+    let a = store_call(&mut vault, Some(&sealer));
+    let b = store_call(&mut vault, Some(&sealer));
+    vault.delete_call(a).unwrap();
+    assert!(matches!(vault.call(a), Err(VaultError::NoSuchCall(_))));
+    assert!(matches!(
+        vault.delete_call(a),
+        Err(VaultError::NoSuchCall(_))
+    ));
+    let sealed_left: i64 = raw_connection(dir.path())
+        .query_row(
+            "SELECT count(*) FROM findings WHERE sealed IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(sealed_left, 2, "only call {b}'s sealed values remain");
+    drop(vault);
+
+    let locked = Config {
+        allow_delete: false,
+        ..c
+    };
+    let vault = Vault::open(&locked).unwrap();
+    let err = vault.delete_call(b).unwrap_err();
+    assert!(matches!(err, VaultError::NotAllowed(_)), "{err}");
+    assert_eq!(vault.list_calls().unwrap().len(), 1);
+    let audit: Vec<(String, String, String)> = vault
+        .audit_entries()
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "delete_call")
+        .map(|e| (e.detail, e.outcome, e.actor))
+        .collect();
+    assert_eq!(audit.len(), 2, "{audit:?}");
+    assert!(audit[0].0.contains(&format!("call {a}")) && audit[0].1 == "ok");
+    assert_eq!(audit[1].1, "refused by policy");
+    assert!(matches!(
+        vault.verify_audit().unwrap(),
+        AuditVerdict::Intact { .. }
+    ));
 }
