@@ -3,18 +3,14 @@
 
 use crate::{open_workstation, Channel};
 use anyhow::{Context, Result};
-use earshot_capture::{Capture, CaptureOptions};
-use earshot_core::{format_timestamp, AudioChunk};
+use earshot_capture::CaptureOptions;
+use earshot_core::format_timestamp;
 use earshot_pipeline::LiveOptions;
-use earshot_session::{record_call, record_file, CallEvent, Workstation};
+use earshot_session::{record_file, CallEvent, LiveCapture};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex};
-
-/// Chunks in flight between a source and the engine (20 ms each: over a minute).
-const QUEUE: usize = 4096;
 
 /// Ctrl-C sets whichever flag is installed; the source stops, the engine finalizes what is open.
 fn on_ctrl_c(flag: Arc<AtomicBool>) -> Result<()> {
@@ -76,17 +72,23 @@ pub(crate) fn listen(
     partials: bool,
 ) -> Result<()> {
     let mut ws = open_workstation(model, Channel::Left, threads)?;
-    let (tx, input) = std::sync::mpsc::sync_channel(QUEUE);
-    let capture = Capture::start(&CaptureOptions { mic, loopback }, tx)?;
+    let capture = LiveCapture::start(&CaptureOptions { mic, loopback })?;
     on_ctrl_c(capture.stop_flag())?;
     eprintln!("listening: microphone = agent, system output = caller; Ctrl-C ends the call");
-    let result = run(&mut ws, "live capture", input, json, partials);
-    if let Some(why) = capture.failure() {
+    let options = LiveOptions {
+        partials,
+        ..LiveOptions::default()
+    };
+    let mut print = printer(json);
+    // A closed stdout does not stop the call: finals go on being stored.
+    let recorded = capture.record(&mut ws, options, |e| print(e))?;
+    if let Some(why) = recorded.capture_failure {
         eprintln!("error: {why}");
-        result?;
+        recorded.call.context("writing the transcript")?;
         std::process::exit(1);
     }
-    result
+    recorded.call.context("writing the transcript")?;
+    Ok(())
 }
 
 pub(crate) fn list_devices() -> Result<()> {
@@ -103,32 +105,6 @@ pub(crate) fn list_devices() -> Result<()> {
             }
         );
     }
-    Ok(())
-}
-
-/// Runs the engine over `input`, storing each final before it is printed.
-fn run(
-    ws: &mut Workstation,
-    source: &str,
-    input: Receiver<AudioChunk>,
-    json: bool,
-    partials: bool,
-) -> Result<()> {
-    let options = LiveOptions {
-        partials,
-        ..LiveOptions::default()
-    };
-    let mut print = printer(json);
-    // A closed stdout does not stop the call: finals go on being stored.
-    record_call(
-        &mut ws.analyzer,
-        &mut ws.vault,
-        source,
-        input,
-        options,
-        |e| print(e),
-    )?
-    .context("writing the transcript")?;
     Ok(())
 }
 

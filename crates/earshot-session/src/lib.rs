@@ -5,6 +5,15 @@
 //!
 //! A `CallEvent` can carry only redacted text, finding *types* and whether a value was sealed:
 //! never a value. Partials are never stored.
+//!
+//! Also here, for the screens: [`history`] (stored calls found, opened, deleted) and [`settings`]
+//! (models, devices, the caller's channel, what the organisation's policy manages).
+
+mod capture;
+pub mod history;
+pub mod settings;
+
+pub use capture::{LiveCapture, Recorded};
 
 use earshot_audio::{AudioError, CallAudio};
 use earshot_config::{Config, ConfigError};
@@ -36,6 +45,9 @@ pub enum SessionError {
     /// The recording cannot be read.
     #[error(transparent)]
     Audio(#[from] AudioError),
+    /// Live capture could not start.
+    #[error(transparent)]
+    Capture(#[from] earshot_capture::CaptureError),
     /// The configured age recipients are not valid.
     #[error("age_recipients: {0}")]
     Recipients(#[from] SealError),
@@ -54,9 +66,19 @@ pub struct Workstation {
 }
 
 impl Workstation {
+    /// Loads the configuration, opens the vault and loads the models the settings name.
+    pub fn open_configured() -> Result<Workstation, SessionError> {
+        let config = Config::load()?;
+        let options = settings::analyzer_options(&config);
+        Workstation::open_with(config, options)
+    }
+
     /// Loads the configuration, opens the vault and loads the models named by `options`.
     pub fn open(options: AnalyzerOptions) -> Result<Workstation, SessionError> {
-        let config = Config::load()?;
+        Workstation::open_with(Config::load()?, options)
+    }
+
+    fn open_with(config: Config, options: AnalyzerOptions) -> Result<Workstation, SessionError> {
         let sealer = Sealer::new(&config.age_recipients)?;
         let vault = Vault::open(&config)?;
         let mut analyzer = Analyzer::new(&ModelStore::from_env(), options)?;

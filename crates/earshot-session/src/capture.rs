@@ -1,0 +1,79 @@
+//! A live call from the workstation's own audio: the microphone (agent) and the system output
+//! loopback (caller), through the streaming engine into the vault.
+
+use crate::{record_call, CallEvent, SessionError, Workstation};
+use earshot_capture::{Capture, CaptureOptions};
+use earshot_core::AudioChunk;
+use earshot_pipeline::LiveOptions;
+use std::sync::atomic::AtomicBool;
+use std::sync::mpsc::Receiver;
+use std::sync::Arc;
+
+/// Chunks in flight between capture and the engine (20 ms each: over a minute).
+const QUEUE: usize = 4096;
+
+/// Capture that has started: both devices are open and their audio is queued.
+pub struct LiveCapture {
+    capture: Capture,
+    input: Receiver<AudioChunk>,
+    source: String,
+}
+
+/// How a captured call ended.
+#[derive(Debug)]
+pub struct Recorded<E> {
+    /// The stored call's id, or the first error of the event sink.
+    pub call: Result<i64, E>,
+    /// Why capture stopped by itself (a device gone with no replacement), if it did.
+    pub capture_failure: Option<String>,
+}
+
+impl LiveCapture {
+    /// Opens both devices. A device that cannot be opened is an error here, before any call
+    /// is stored.
+    pub fn start(options: &CaptureOptions) -> Result<LiveCapture, SessionError> {
+        let (tx, input) = std::sync::mpsc::sync_channel(QUEUE);
+        let capture = Capture::start(options, tx)?;
+        let name = |d: &Option<String>| d.clone().unwrap_or_else(|| "default".into());
+        Ok(LiveCapture {
+            capture,
+            input,
+            source: format!(
+                "live capture (mic: {}, loopback: {})",
+                name(&options.mic),
+                name(&options.loopback)
+            ),
+        })
+    }
+
+    /// Setting this flag ends the call: capture stops and what is open is finalized.
+    pub fn stop_flag(&self) -> Arc<AtomicBool> {
+        self.capture.stop_flag()
+    }
+
+    /// Records the call until the stop flag is set or capture fails; see [`record_call`].
+    pub fn record<E>(
+        self,
+        ws: &mut Workstation,
+        options: LiveOptions,
+        on_event: impl FnMut(&CallEvent) -> Result<(), E>,
+    ) -> Result<Recorded<E>, SessionError> {
+        let LiveCapture {
+            capture,
+            input,
+            source,
+        } = self;
+        let call = record_call(
+            &mut ws.analyzer,
+            &mut ws.vault,
+            &source,
+            input,
+            options,
+            on_event,
+        )?;
+        Ok(Recorded {
+            call,
+            capture_failure: capture.failure(),
+        })
+    }
+}

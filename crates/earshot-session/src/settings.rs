@@ -1,0 +1,184 @@
+//! The Settings screen's facts: the speech models (with their sizes), the capture devices, the
+//! caller's channel, and which settings the organisation's policy manages (shown read-only).
+
+use crate::SessionError;
+use earshot_audio::CallerChannel;
+use earshot_config::{CallerSide, Config, ConfigError, SettingsChange};
+use earshot_models::manifest::Converter;
+use earshot_models::ModelStore;
+use earshot_pipeline::AnalyzerOptions;
+use serde::{Deserialize, Serialize};
+
+/// A speech model the agent can choose.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
+pub struct ModelChoice {
+    /// Its name (`tiny.en`, `base`).
+    pub name: String,
+    /// Size on disk.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub size_bytes: u64,
+    /// Whether it is installed in the model dir (only installed models can be chosen).
+    pub installed: bool,
+}
+
+/// A capture device.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
+pub struct DeviceView {
+    /// The name to save and capture.
+    pub name: String,
+    /// What the system calls it.
+    pub description: String,
+    /// `mic` (the agent) or `loopback` (the caller).
+    pub role: String,
+    /// Whether it is the system default.
+    pub default: bool,
+}
+
+/// Everything the Settings screen shows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
+pub struct SettingsView {
+    /// The model live calls use.
+    pub model: String,
+    /// Every speech model this build knows.
+    pub models: Vec<ModelChoice>,
+    /// Which stereo channel of a recording is the caller.
+    #[cfg_attr(feature = "ts", ts(type = "\"left\" | \"right\""))]
+    pub caller_channel: String,
+    /// The chosen microphone (`null`: the system default).
+    pub mic_device: Option<String>,
+    /// The chosen loopback (`null`: the system default output).
+    pub loopback_device: Option<String>,
+    /// The devices that can be captured now.
+    pub devices: Vec<DeviceView>,
+    /// Why devices could not be listed, if they could not.
+    pub devices_error: Option<String>,
+    /// Keys set by the organisation's policy: shown read-only.
+    pub managed: Vec<String>,
+    /// The policy file, when one is in force.
+    pub policy_file: Option<String>,
+    /// Calls are kept this many days.
+    pub retention_days: u32,
+    /// Whether the agent may delete calls.
+    pub allow_delete: bool,
+}
+
+/// A change from the Settings screen; absent fields stay as they are, an empty device name
+/// means the system default.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
+pub struct SettingsUpdate {
+    /// New model.
+    #[serde(default)]
+    pub model: Option<String>,
+    /// `left` or `right`.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(type = "\"left\" | \"right\" | null"))]
+    pub caller_channel: Option<String>,
+    /// New microphone.
+    #[serde(default)]
+    pub mic_device: Option<String>,
+    /// New loopback.
+    #[serde(default)]
+    pub loopback_device: Option<String>,
+}
+
+/// The speech models of this build, installed or not.
+pub fn model_choices(store: &ModelStore) -> Vec<ModelChoice> {
+    store
+        .manifest()
+        .models
+        .iter()
+        .filter(|m| m.converter == Converter::Ct2Whisper)
+        .map(|m| ModelChoice {
+            name: m.name.clone(),
+            size_bytes: m.size,
+            installed: store.locate(&m.name).is_ok(),
+        })
+        .collect()
+}
+
+/// The Settings screen for `config`.
+pub fn settings_view(config: &Config) -> SettingsView {
+    let (devices, devices_error) = match earshot_capture::list_devices() {
+        Ok(list) => (
+            list.into_iter()
+                .map(|d| DeviceView {
+                    name: d.name,
+                    description: d.description,
+                    role: d.role.to_string(),
+                    default: d.default,
+                })
+                .collect(),
+            None,
+        ),
+        Err(e) => (Vec::new(), Some(e.to_string())),
+    };
+    SettingsView {
+        model: config.model.clone(),
+        models: model_choices(&ModelStore::from_env()),
+        caller_channel: config.caller_channel.name().to_string(),
+        mic_device: config.mic_device.clone(),
+        loopback_device: config.loopback_device.clone(),
+        devices,
+        devices_error,
+        managed: config.managed.iter().cloned().collect(),
+        policy_file: config.policy_file.as_ref().map(|p| p.display().to_string()),
+        retention_days: config.retention_days,
+        allow_delete: config.allow_delete,
+    }
+}
+
+/// Saves `update` (refusing keys the policy manages and models that are not installed) and
+/// returns the configuration now in force.
+pub fn save_settings(config: &Config, update: &SettingsUpdate) -> Result<Config, SessionError> {
+    if let Some(model) = &update.model {
+        let store = ModelStore::from_env();
+        let choice = model_choices(&store)
+            .into_iter()
+            .find(|m| &m.name == model)
+            .ok_or_else(|| ConfigError::Invalid(format!("no speech model named '{model}'")))?;
+        if !choice.installed && !config.is_managed("model") {
+            return Err(ConfigError::Invalid(format!(
+                "model '{model}' is not installed (earshot models install {model})"
+            ))
+            .into());
+        }
+    }
+    let caller_channel = match update.caller_channel.as_deref() {
+        None => None,
+        Some("left") => Some(CallerSide::Left),
+        Some("right") => Some(CallerSide::Right),
+        Some(other) => {
+            return Err(ConfigError::Invalid(format!(
+                "caller channel '{other}': use 'left' or 'right'"
+            ))
+            .into())
+        }
+    };
+    let change = SettingsChange {
+        model: update.model.clone(),
+        caller_channel,
+        mic_device: update.mic_device.clone(),
+        loopback_device: update.loopback_device.clone(),
+    };
+    Ok(config.save_settings(&change, |k| std::env::var(k).ok())?)
+}
+
+/// The engine options `config` asks for.
+pub fn analyzer_options(config: &Config) -> AnalyzerOptions {
+    AnalyzerOptions {
+        model: config.model.clone(),
+        caller_channel: match config.caller_channel {
+            CallerSide::Left => CallerChannel::Left,
+            CallerSide::Right => CallerChannel::Right,
+        },
+        ..AnalyzerOptions::default()
+    }
+}
