@@ -1,6 +1,11 @@
 //! Real speech for the demo, tests and benchmarks: each turn of a script is spoken by espeak-ng
 //! (a different voice per party), placed on a timeline, and the two parties are merged by sox into
 //! one stereo call: caller on the left channel, agent on the right (or swapped).
+//!
+//! [`pulse::TestPulse`] is a private PulseAudio server to play such calls into, for tests of live
+//! capture.
+
+pub mod pulse;
 
 use earshot_core::Speaker;
 use std::path::Path;

@@ -2,6 +2,7 @@
 //! latencies, finals stored before they are printed, Ctrl-C finalizing the open utterance, and
 //! capture of both sides of a call from a real PulseAudio server.
 
+use earshot_callgen::pulse::TestPulse;
 use earshot_callgen::{render_with, sample_call, RenderOptions};
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read};
@@ -9,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn earshot(data: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_earshot"));
@@ -247,68 +248,6 @@ fn ctrl_c_finalizes_and_stores_the_open_utterance() {
     assert_no_secret(&event_texts(&lines.join("\n")));
 }
 
-/// A private PulseAudio server with two null sinks: `caller_out` (the default sink, whose monitor
-/// is the loopback) and `agent_in` (whose monitor is the default source: the "microphone").
-struct Pulse {
-    runtime: tempfile::TempDir,
-    server: Child,
-}
-
-impl Pulse {
-    fn start() -> Pulse {
-        let runtime = tempfile::tempdir().unwrap();
-        let server = Command::new("pulseaudio")
-            .args([
-                "--daemonize=no",
-                "--exit-idle-time=-1",
-                "-n",
-                "--load=module-native-protocol-unix",
-                "--load=module-null-sink sink_name=caller_out",
-                "--load=module-null-sink sink_name=agent_in",
-            ])
-            .env("XDG_RUNTIME_DIR", runtime.path())
-            .env("HOME", runtime.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("pulseaudio (cargo xtask setup installs it)");
-        let pulse = Pulse { runtime, server };
-        let started = Instant::now();
-        while !pulse.pactl(&["info"]) {
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "pulseaudio did not start"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        assert!(pulse.pactl(&["set-default-sink", "caller_out"]));
-        assert!(pulse.pactl(&["set-default-source", "agent_in.monitor"]));
-        pulse
-    }
-
-    fn env(&self, cmd: &mut Command) {
-        cmd.env("XDG_RUNTIME_DIR", self.runtime.path())
-            .env("PULSE_SERVER", self.runtime.path().join("pulse/native"));
-    }
-
-    fn pactl(&self, args: &[&str]) -> bool {
-        let mut cmd = Command::new("pactl");
-        self.env(&mut cmd);
-        cmd.args(args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    }
-}
-
-impl Drop for Pulse {
-    fn drop(&mut self) {
-        let _ = self.server.kill();
-        let _ = self.server.wait();
-    }
-}
-
 /// One channel of the sample call as a mono file.
 fn channel(n: &str, dir: &Path) -> PathBuf {
     let out = dir.join(format!("ch{n}.wav"));
@@ -325,7 +264,7 @@ fn channel(n: &str, dir: &Path) -> PathBuf {
 
 #[test]
 fn listen_captures_the_caller_from_the_loopback_and_the_agent_from_the_mic() {
-    let pulse = Pulse::start();
+    let pulse = TestPulse::start();
     let dir = tempfile::tempdir().unwrap();
     let (caller, agent) = (channel("1", dir.path()), channel("2", dir.path()));
 
@@ -349,12 +288,10 @@ fn listen_captures_the_caller_from_the_loopback_and_the_agent_from_the_mic() {
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_secs(2));
-    let play = |file: &Path, sink: &str| {
-        let mut p = Command::new("paplay");
-        pulse.env(&mut p);
-        p.args(["-d", sink]).arg(file).spawn().unwrap()
-    };
-    let mut players = [play(&caller, "caller_out"), play(&agent, "agent_in")];
+    let mut players = [
+        pulse.play(&caller, "caller_out"),
+        pulse.play(&agent, "agent_in"),
+    ];
     for p in &mut players {
         assert!(p.wait().unwrap().success());
     }
@@ -396,7 +333,7 @@ fn listen_captures_the_caller_from_the_loopback_and_the_agent_from_the_mic() {
 
 #[test]
 fn losing_the_loopback_device_mid_call_switches_to_the_new_default_and_never_hangs() {
-    let pulse = Pulse::start();
+    let pulse = TestPulse::start();
     // A second output the system falls back to when the first one goes.
     let mut load = Command::new("pactl");
     pulse.env(&mut load);
