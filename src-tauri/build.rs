@@ -4,9 +4,16 @@ fn main() {
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
         tauri_build::AppManifest::new().commands(&[
             "open_call_file",
+            "start_listen",
             "stop_call",
-            "list_calls",
+            "end_call_and_quit",
+            "search_calls",
+            "open_call",
+            "delete_call",
             "status",
+            "settings",
+            "save_settings",
+            "startup_file",
             "purge_calls",
         ]),
     ))

@@ -1,30 +1,81 @@
 //! The Earshot desktop app: Tauri commands and events over the library crates, nothing else.
 //!
-//! - `open_call_file` plays a recording through the live engine (at 1× or as fast as possible)
-//!   and forwards every [`CallEvent`] to the window as a `call-event` event; the vault stores
-//!   each final before it is sent.
+//! - `open_call_file` plays a recording through the live engine (at 1× or as fast as possible);
+//!   `start_listen` captures the microphone (agent) and the system output (caller) with the
+//!   devices from Settings. Every [`CallEvent`] reaches the window as a `call-event` event; the
+//!   vault stores each final before it is sent. A failure arrives as `call-error`.
 //! - `stop_call` ends the call in progress (its open utterance is finalized and stored).
-//! - `list_calls` reads the vault's redacted call list; `status` gives the status bar its facts.
-//! - `purge_calls` exists but no capability grants it yet: the end-to-end test proves the window
-//!   is refused ("not allowed").
+//! - History: `search_calls`, `open_call`, `delete_call` (audited; refused when the policy keeps
+//!   calls). Settings: `settings`, `save_settings`. The status bar: `status`.
+//! - Closing the window during a call asks first (`close-requested` to the window); the answer
+//!   `end_call_and_quit` finalizes and stores the call, then quits.
+//! - A second launch focuses this window (and opens the recording it was given, if any).
+//! - `purge_calls` exists but no capability grants it: the end-to-end test proves the window is
+//!   refused ("not allowed").
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-use earshot_pipeline::{AnalyzerOptions, LiveOptions};
-use earshot_session::{record_file, Workstation, WorkstationStatus};
-use earshot_vault::{CallRecord, Vault};
-use std::path::{Path, PathBuf};
+use earshot_capture::CaptureOptions;
+use earshot_config::Config;
+use earshot_pipeline::LiveOptions;
+use earshot_session::history::{CallSummary, CallView, HistoryQuery};
+use earshot_session::settings::{SettingsUpdate, SettingsView};
+use earshot_session::{record_file, LiveCapture, Workstation, WorkstationStatus};
+use earshot_vault::Vault;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use tauri::{AppHandle, Emitter, State};
+use std::thread::JoinHandle;
+use tauri::{AppHandle, Emitter, Manager, State, WindowEvent};
 
-/// The call in progress, if any: its stop flag.
-#[derive(Default)]
-struct Calls {
-    running: Mutex<Option<Arc<AtomicBool>>>,
+/// The call in progress, if any.
+struct Running {
+    stop: Arc<AtomicBool>,
+    thread: JoinHandle<()>,
 }
 
-/// Plays `path` through the live engine; events arrive as `call-event`, a failure as
-/// `call-error`.
+#[derive(Default)]
+struct Calls {
+    running: Mutex<Option<Running>>,
+}
+
+impl Calls {
+    fn busy(&self) -> bool {
+        self.running
+            .lock()
+            .map(|r| r.as_ref().is_some_and(|r| !r.thread.is_finished()))
+            .unwrap_or(false)
+    }
+}
+
+fn text(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+fn config() -> Result<Config, String> {
+    Config::load().map_err(text)
+}
+
+/// Runs `call` on its own thread as the call in progress; `stop` ends it.
+fn start_call(
+    app: AppHandle,
+    calls: &Calls,
+    stop: Arc<AtomicBool>,
+    call: impl FnOnce(&AppHandle) -> Result<(), String> + Send + 'static,
+) -> Result<(), String> {
+    let mut running = calls.running.lock().map_err(text)?;
+    if running.as_ref().is_some_and(|r| !r.thread.is_finished()) {
+        return Err("a call is already in progress: stop it first".into());
+    }
+    let thread = std::thread::spawn(move || {
+        if let Err(e) = call(&app) {
+            let _ = app.emit("call-error", e);
+        }
+    });
+    *running = Some(Running { stop, thread });
+    Ok(())
+}
+
+/// Plays `path` through the live engine.
 #[tauri::command]
 fn open_call_file(
     app: AppHandle,
@@ -32,84 +83,141 @@ fn open_call_file(
     path: String,
     realtime: bool,
 ) -> Result<(), String> {
-    let mut running = calls.running.lock().map_err(|e| e.to_string())?;
-    if running.is_some() {
-        return Err("a call is already in progress: stop it first".into());
-    }
     let path = PathBuf::from(path);
     if !path.is_file() {
         return Err(format!("{} is not a file", path.display()));
     }
     let stop = Arc::new(AtomicBool::new(false));
-    *running = Some(stop.clone());
-    std::thread::spawn(move || {
-        if let Err(e) = play(&app, &path, realtime, stop) {
-            let _ = app.emit("call-error", e);
-        }
-        if let Some(calls) = tauri::Manager::try_state::<Calls>(&app) {
-            if let Ok(mut r) = calls.running.lock() {
-                *r = None;
-            }
-        }
-    });
-    Ok(())
+    let flag = stop.clone();
+    start_call(app, &calls, stop, move |app| {
+        let mut ws = Workstation::open_configured().map_err(text)?;
+        let speed = if realtime { 1.0 } else { f64::INFINITY };
+        record_file(&mut ws, &path, speed, LiveOptions::default(), flag, |e| {
+            app.emit("call-event", e)
+        })
+        .map_err(text)?
+        .map_err(text)?;
+        Ok(())
+    })
 }
 
-fn play(app: &AppHandle, path: &Path, realtime: bool, stop: Arc<AtomicBool>) -> Result<(), String> {
-    let mut ws = Workstation::open(AnalyzerOptions::default()).map_err(|e| e.to_string())?;
-    let speed = if realtime { 1.0 } else { f64::INFINITY };
-    record_file(
-        &mut ws,
-        path,
-        speed,
-        LiveOptions::default(),
-        stop,
-        |event| app.emit("call-event", event),
-    )
-    .map_err(|e| e.to_string())?
-    .map_err(|e| e.to_string())?;
-    Ok(())
+/// Captures the microphone (agent) and the system output (caller) with the devices chosen in
+/// Settings. A device that cannot be opened is an error here.
+#[tauri::command(async)]
+fn start_listen(app: AppHandle, calls: State<'_, Calls>) -> Result<(), String> {
+    if calls.busy() {
+        return Err("a call is already in progress: stop it first".into());
+    }
+    let config = config()?;
+    let capture = LiveCapture::start(&CaptureOptions {
+        mic: config.mic_device.clone(),
+        loopback: config.loopback_device.clone(),
+    })
+    .map_err(text)?;
+    let stop = capture.stop_flag();
+    start_call(app, &calls, stop, move |app| {
+        let mut ws = Workstation::open_configured().map_err(text)?;
+        let recorded = capture
+            .record(&mut ws, LiveOptions::default(), |e| {
+                app.emit("call-event", e)
+            })
+            .map_err(text)?;
+        recorded.call.map_err(text)?;
+        match recorded.capture_failure {
+            Some(why) => Err(why),
+            None => Ok(()),
+        }
+    })
 }
 
 /// Ends the call in progress (no-op without one).
 #[tauri::command]
 fn stop_call(calls: State<'_, Calls>) -> Result<(), String> {
-    if let Some(flag) = calls.running.lock().map_err(|e| e.to_string())?.as_ref() {
-        flag.store(true, Ordering::SeqCst);
+    if let Some(r) = calls.running.lock().map_err(text)?.as_ref() {
+        r.stop.store(true, Ordering::SeqCst);
     }
     Ok(())
 }
 
-/// Stored calls, newest first (redacted).
+/// Ends the call in progress, waits until it is stored, then quits.
 #[tauri::command]
-fn list_calls() -> Result<Vec<CallRecord>, String> {
-    let config = earshot_config_load()?;
-    let vault = Vault::open(&config).map_err(|e| e.to_string())?;
-    vault.list_calls().map_err(|e| e.to_string())
+fn end_call_and_quit(app: AppHandle, calls: State<'_, Calls>) -> Result<(), String> {
+    let running = calls.running.lock().map_err(text)?.take();
+    std::thread::spawn(move || {
+        if let Some(r) = running {
+            r.stop.store(true, Ordering::SeqCst);
+            let _ = r.thread.join();
+        }
+        app.exit(0);
+    });
+    Ok(())
 }
 
-fn earshot_config_load() -> Result<earshot_config::Config, String> {
-    earshot_config::Config::load().map_err(|e| e.to_string())
+/// Stored calls matching `query`, newest first (redacted).
+#[tauri::command(async)]
+fn search_calls(query: HistoryQuery) -> Result<Vec<CallSummary>, String> {
+    let config = config()?;
+    let vault = Vault::open(&config).map_err(text)?;
+    earshot_session::history::search(&vault, &config, &query).map_err(text)
+}
+
+/// One stored call with its turns (redacted).
+#[tauri::command(async)]
+fn open_call(id: i64) -> Result<CallView, String> {
+    let config = config()?;
+    let vault = Vault::open(&config).map_err(text)?;
+    earshot_session::history::open(&vault, &config, id).map_err(text)
+}
+
+/// Deletes a stored call (audited; refused when the policy keeps calls or while a call is on).
+#[tauri::command(async)]
+fn delete_call(calls: State<'_, Calls>, id: i64) -> Result<(), String> {
+    if calls.busy() {
+        return Err("calls cannot be deleted while a call is in progress".into());
+    }
+    let vault = Vault::open(&config()?).map_err(text)?;
+    earshot_session::history::delete(&vault, id).map_err(text)
 }
 
 /// Model, storage and sealing state, for the status bar.
 #[tauri::command]
 fn status() -> Result<WorkstationStatus, String> {
-    Ok(WorkstationStatus::of(
-        &earshot_config_load()?,
-        &AnalyzerOptions::default().model,
-    ))
+    let config = config()?;
+    Ok(WorkstationStatus::of(&config, &config.model))
 }
 
-/// Deletes calls past the retention period (audited by the vault). No window is granted this
-/// yet (History's delete comes later), so the window is refused: see the module docs.
+/// The Settings screen.
+#[tauri::command(async)]
+fn settings() -> Result<SettingsView, String> {
+    Ok(earshot_session::settings::settings_view(&config()?))
+}
+
+/// Saves the agent's settings (a key the policy manages is refused).
+#[tauri::command(async)]
+fn save_settings(update: SettingsUpdate) -> Result<SettingsView, String> {
+    let config = earshot_session::settings::save_settings(&config()?, &update).map_err(text)?;
+    Ok(earshot_session::settings::settings_view(&config))
+}
+
+/// The recording named on the command line (`earshot-app call.wav`), opened at start.
+#[tauri::command]
+fn startup_file() -> Option<String> {
+    recording_arg(std::env::args())
+}
+
+fn recording_arg(args: impl IntoIterator<Item = String>) -> Option<String> {
+    args.into_iter()
+        .skip(1)
+        .find(|a| !a.starts_with('-') && std::path::Path::new(a).is_file())
+}
+
+/// Deletes calls past the retention period (audited by the vault). No window is granted this:
+/// see the module docs.
 #[tauri::command]
 fn purge_calls() -> Result<usize, String> {
-    let config = earshot_config_load()?;
-    let vault = Vault::open(&config).map_err(|e| e.to_string())?;
-    vault
-        .purge(config.retention_days)
-        .map_err(|e| e.to_string())
+    let config = config()?;
+    let vault = Vault::open(&config).map_err(text)?;
+    vault.purge(config.retention_days).map_err(text)
 }
 
 fn main() {
@@ -122,12 +230,40 @@ fn main() {
         .without_time()
         .init();
     tauri::Builder::default()
+        // First, so that a second launch hands over before anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.unminimize();
+                let _ = w.show();
+                let _ = w.set_focus();
+            }
+            if let Some(path) = recording_arg(argv) {
+                let _ = app.emit("open-file", path);
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_dialog::init())
         .manage(Calls::default())
+        .on_window_event(|window, event| {
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                if window.state::<Calls>().busy() {
+                    api.prevent_close();
+                    let _ = window.emit("close-requested", ());
+                }
+            }
+        })
         .invoke_handler(tauri::generate_handler![
             open_call_file,
+            start_listen,
             stop_call,
-            list_calls,
+            end_call_and_quit,
+            search_calls,
+            open_call,
+            delete_call,
             status,
+            settings,
+            save_settings,
+            startup_file,
             purge_calls
         ])
         .run(tauri::generate_context!())

@@ -1,10 +1,20 @@
 //! The real app in a real window: Xvfb, `tauri-driver` and WebKitWebDriver drive the built
-//! binary like an agent would. A generated call is opened; finals from both speakers appear; the
-//! card number exists only as a chip and is absent from the page source; History lists the call;
-//! a command no capability grants is refused. Screenshots of each screen are kept under
-//! `<target>/screenshots/`.
+//! binary like an agent would, with the keyboard where an agent would use it. Screenshots of each
+//! screen are kept under `<target>/screenshots/`.
+//!
+//! - A generated call is opened; finals from both speakers appear; the card number exists only
+//!   as a chip and is absent from the page source; Settings shows the policy-managed model
+//!   read-only; History finds the call by its words (never by a sealed value), opens it and
+//!   deletes it (audited); themes and 125 % zoom keep everything on screen; a command no
+//!   capability grants is refused.
+//! - Live capture from a real PulseAudio server: both speakers from the devices chosen in
+//!   Settings.
+//! - A second launch hands its recording to the running window; closing during a call asks
+//!   first, then stores the call; the window's size survives the restart.
 
+use earshot_callgen::pulse::TestPulse;
 use serde_json::{json, Value};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -37,10 +47,134 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// Starts `cmd` with stdout piped and returns it with its first stdout line.
+fn spawn_reading_line(cmd: &mut Command, what: &str) -> (Running, String) {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{what} (cargo xtask setup installs it): {e}"));
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    (Running(child), line.trim().to_string())
+}
+
+/// The agent's machine for one test: a display, a private session bus, data and config dirs.
+struct Desk {
+    _xvfb: Running,
+    _bus: Running,
+    display: String,
+    bus: String,
+    dir: tempfile::TempDir,
+    extra_env: Vec<(String, String)>,
+}
+
+impl Desk {
+    fn new() -> Desk {
+        // Xvfb picks a free display and tells us which.
+        let (xvfb, n) = spawn_reading_line(
+            Command::new("Xvfb").args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1280x900x24",
+                "-nolisten",
+                "tcp",
+            ]),
+            "Xvfb",
+        );
+        let (bus, address) = spawn_reading_line(
+            Command::new("dbus-daemon").args(["--session", "--nofork", "--print-address=1"]),
+            "dbus-daemon",
+        );
+        Desk {
+            _xvfb: xvfb,
+            _bus: bus,
+            display: format!(":{n}"),
+            bus: address,
+            dir: tempfile::tempdir().unwrap(),
+            extra_env: Vec::new(),
+        }
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    /// The environment the app runs with.
+    fn env(&self, cmd: &mut Command) {
+        cmd.env("DISPLAY", &self.display)
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
+            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
+            .env("XDG_DATA_HOME", self.dir.path().join("share"))
+            .env("EARSHOT_DATA_DIR", self.data())
+            .env("EARSHOT_KEY_STORE", "file")
+            .env("EARSHOT_POLICY_FILE", self.dir.path().join("policy.toml"))
+            .env_remove("EARSHOT_AGE_RECIPIENTS");
+        for (k, v) in &self.extra_env {
+            cmd.env(k, v);
+        }
+    }
+
+    /// Starts tauri-driver and a session on the app.
+    fn launch(&self) -> (Running, Driver) {
+        let port = free_port();
+        let native_port = free_port();
+        let mut cmd = Command::new("tauri-driver");
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ]);
+        self.env(&mut cmd);
+        let driver = Running(
+            cmd.stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("tauri-driver (cargo xtask setup installs it)"),
+        );
+        let base = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "tauri-driver did not start"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let session = ureq::post(&format!("{base}/session"))
+            .timeout(Duration::from_secs(120))
+            .send_json(json!({"capabilities": {"alwaysMatch": {
+                "browserName": "wry",
+                "tauri:options": {"application": env!("CARGO_BIN_EXE_earshot-app")}
+            }}}))
+            .expect("a WebDriver session")
+            .into_json::<Value>()
+            .unwrap();
+        let id = session["value"]["sessionId"].as_str().unwrap().to_string();
+        let d = Driver {
+            base: format!("{base}/session/{id}"),
+        };
+        d.wait_for("the window", Duration::from_secs(30), |d| {
+            !d.find_all("#file-path").is_empty()
+        });
+        // Without a window manager nothing has the keyboard until it is clicked, as a person
+        // would click the window they start working in.
+        d.click("h1");
+        (driver, d)
+    }
+}
+
 /// A W3C WebDriver session over plain HTTP.
 struct Driver {
     base: String,
 }
+
+const CONTROL: &str = "\u{E009}";
 
 impl Driver {
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
@@ -82,7 +216,8 @@ impl Driver {
 
     fn click(&self, css: &str) {
         let id = self.find(css);
-        self.call("POST", &format!("/element/{id}/click"), Some(json!({})));
+        let r = self.call("POST", &format!("/element/{id}/click"), Some(json!({})));
+        assert!(r.get("error").is_none(), "click {css}: {r}");
     }
 
     fn type_into(&self, css: &str, text: &str) {
@@ -94,6 +229,29 @@ impl Driver {
         );
     }
 
+    fn clear(&self, css: &str) {
+        let id = self.find(css);
+        self.call("POST", &format!("/element/{id}/clear"), Some(json!({})));
+    }
+
+    /// Presses Ctrl + `key` on the page, as a person would.
+    fn ctrl(&self, key: &str) {
+        let r = self.call(
+            "POST",
+            "/actions",
+            Some(
+                json!({"actions": [{"type": "key", "id": "keyboard", "actions": [
+                    {"type": "keyDown", "value": CONTROL},
+                    {"type": "keyDown", "value": key},
+                    {"type": "keyUp", "value": key},
+                    {"type": "keyUp", "value": CONTROL},
+                ]}]}),
+            ),
+        );
+        assert!(r.get("error").is_none(), "Ctrl+{key}: {r}");
+        self.call("DELETE", "/actions", None);
+    }
+
     fn source(&self) -> String {
         self.call("GET", "/source", None)
             .as_str()
@@ -101,21 +259,46 @@ impl Driver {
             .to_string()
     }
 
+    /// Runs `body` (a function body returning a value) in the page.
+    fn eval(&self, body: &str) -> Value {
+        self.call(
+            "POST",
+            "/execute/sync",
+            Some(json!({ "script": body, "args": [] })),
+        )
+    }
+
+    /// Runs an async script that calls `done(value)`.
     fn script(&self, script: &str) -> Value {
         self.call(
             "POST",
             "/execute/async",
-            Some(json!({ "script": script, "args": [] })),
+            Some(json!({ "script": format!("const done = arguments[arguments.length - 1]; {script}"), "args": [] })),
         )
     }
 
-    fn screenshot(&self, to: &Path) {
+    /// Invokes an app command from the page, as the UI would; `Ok(value)` or `Err(message)`.
+    fn invoke(&self, command: &str, args: Value) -> Result<Value, String> {
+        let v = self.script(&format!(
+            "window.__TAURI_INTERNALS__.invoke('{command}', {args}).then(v => done({{ok: v === undefined ? null : v}}), e => done({{err: String(e)}}));"
+        ));
+        match v.get("err") {
+            Some(e) => Err(e.as_str().unwrap_or_default().to_string()),
+            None => Ok(v["ok"].clone()),
+        }
+    }
+
+    fn screenshot(&self, name: &str) {
         use base64::Engine;
+        // Let WebKit paint what the DOM already holds.
+        std::thread::sleep(Duration::from_millis(300));
         let png = self.call("GET", "/screenshot", None);
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(png.as_str().unwrap())
             .unwrap();
-        std::fs::write(to, bytes).unwrap();
+        let dir = target_dir().join("screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(name), bytes).unwrap();
     }
 
     fn wait_for(&self, what: &str, timeout: Duration, ok: impl Fn(&Driver) -> bool) {
@@ -129,6 +312,25 @@ impl Driver {
             std::thread::sleep(Duration::from_millis(250));
         }
     }
+
+    fn text_of(&self, css: &str) -> String {
+        let id = self.find(css);
+        self.call("GET", &format!("/element/{id}/text"), None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    fn finals(&self, who: &str) -> usize {
+        self.find_all(&format!("#transcript li.turn.{who}[data-state=final]"))
+            .len()
+    }
+
+    /// No part of the page is wider than the window at the current zoom.
+    fn fits_the_window(&self) -> bool {
+        self.eval("return document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1;")
+            == json!(true)
+    }
 }
 
 fn target_dir() -> PathBuf {
@@ -137,128 +339,359 @@ fn target_dir() -> PathBuf {
     exe.ancestors().nth(3).unwrap().to_path_buf()
 }
 
-#[test]
-fn an_agent_opens_a_call_sees_both_speakers_and_finds_it_in_history() {
-    let work = tempfile::tempdir().unwrap();
-    let call = work.path().join("call.wav");
-    earshot_callgen::render(&earshot_callgen::sample_call(), &call).expect("espeak-ng and sox");
-    let shots = target_dir().join("screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
+/// The digits and words of the sample call's card number and security code.
+const SECRETS: [&str; 6] = ["4532", "0151", "1283", "0366", "739", "four five three two"];
 
-    // A display of our own.
-    let display = format!(":{}", 90 + std::process::id() % 100);
-    let _xvfb = Running(
-        Command::new("Xvfb")
-            .args([&display, "-screen", "0", "1280x900x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb (cargo xtask setup installs it)"),
-    );
-    std::thread::sleep(Duration::from_millis(800));
-
-    let port = free_port();
-    let native_port = free_port();
-    let data = work.path().join("data");
-    let _driver = Running(
-        Command::new("tauri-driver")
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native_port.to_string(),
-            ])
-            .env("DISPLAY", &display)
-            .env("EARSHOT_DATA_DIR", &data)
-            .env("EARSHOT_KEY_STORE", "file")
-            .env_remove("EARSHOT_AGE_RECIPIENTS")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("tauri-driver (cargo xtask setup installs it)"),
-    );
-    let base = format!("http://127.0.0.1:{port}");
-    let started = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "tauri-driver did not start"
-        );
-        std::thread::sleep(Duration::from_millis(100));
+fn assert_no_secret(page: &str) {
+    let page = page.to_lowercase();
+    for secret in SECRETS {
+        assert!(!page.contains(secret), "{secret} in the page");
     }
-    let session = ureq::post(&format!("{base}/session"))
-        .timeout(Duration::from_secs(120))
-        .send_json(json!({"capabilities": {"alwaysMatch": {
-            "browserName": "wry",
-            "tauri:options": {"application": env!("CARGO_BIN_EXE_earshot-app")}
-        }}}))
-        .expect("a WebDriver session")
-        .into_json::<Value>()
-        .unwrap();
-    let id = session["value"]["sessionId"].as_str().unwrap().to_string();
-    let d = Driver {
-        base: format!("{base}/session/{id}"),
-    };
+}
 
-    // Open the call, as fast as the engine goes.
-    d.wait_for("the window", Duration::from_secs(30), |d| {
-        !d.find_all("#file-path").is_empty()
+fn sample_call(dir: &Path) -> PathBuf {
+    let call = dir.join("call.wav");
+    earshot_callgen::render(&earshot_callgen::sample_call(), &call).expect("espeak-ng and sox");
+    call
+}
+
+/// The app's vault, opened with the app's configuration.
+fn vault(desk: &Desk) -> earshot_vault::Vault {
+    let policy = desk.dir.path().join("policy.toml");
+    let data = desk.data();
+    let config = earshot_config::Config::load_from(|k| match k {
+        "EARSHOT_DATA_DIR" => Some(data.display().to_string()),
+        "EARSHOT_KEY_STORE" => Some("file".into()),
+        "EARSHOT_POLICY_FILE" => Some(policy.display().to_string()),
+        _ => None,
+    })
+    .unwrap();
+    earshot_vault::Vault::open(&config).unwrap()
+}
+
+/// Processes of the app running on `desk`'s data.
+fn app_processes(desk: &Desk) -> usize {
+    let marker = format!("EARSHOT_DATA_DIR={}", desk.data().display());
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|p| {
+            let cmd = std::fs::read(p.path().join("cmdline")).unwrap_or_default();
+            let env = std::fs::read(p.path().join("environ")).unwrap_or_default();
+            String::from_utf8_lossy(&cmd).contains("earshot-app")
+                && env.split(|b| *b == 0).any(|kv| kv == marker.as_bytes())
+        })
+        .count()
+}
+
+#[test]
+fn an_agent_opens_a_call_sees_both_speakers_then_finds_opens_and_deletes_it_in_history() {
+    let desk = Desk::new();
+    std::fs::write(
+        desk.dir.path().join("policy.toml"),
+        "model = \"tiny.en\"\nretention_days = 30\n",
+    )
+    .unwrap();
+    let call = sample_call(desk.dir.path());
+    let (_driver, d) = desk.launch();
+
+    // Settings (Ctrl+3): the policy's model is read-only, with its size; the agent's own
+    // settings save; a managed one is refused by the app itself, not just greyed out.
+    d.ctrl("3");
+    d.wait_for("Settings", Duration::from_secs(20), |d| {
+        d.find_all("#view-settings[hidden]").is_empty() && !d.find_all("#setting-model").is_empty()
     });
+    assert_eq!(
+        d.eval("return document.getElementById('setting-model').disabled;"),
+        json!(true)
+    );
+    let settings = d.source();
+    assert!(
+        settings.contains("Managed by your organisation") && settings.contains("77.7 MB"),
+        "{settings}"
+    );
+    assert!(settings.contains("30 days"), "{settings}");
+    d.screenshot("settings.png");
+    d.click("#setting-caller_channel option[value=right]");
+    d.click("#settings-save");
+    d.wait_for("the save", Duration::from_secs(10), |d| {
+        d.text_of("#settings-saved").contains("Saved")
+    });
+    let saved = std::fs::read_to_string(desk.data().join("config.toml")).unwrap();
+    assert!(saved.contains("caller_channel = \"right\""), "{saved}");
+    d.click("#setting-caller_channel option[value=left]");
+    d.click("#settings-save");
+    d.wait_for("the second save", Duration::from_secs(10), |_| {
+        std::fs::read_to_string(desk.data().join("config.toml"))
+            .unwrap()
+            .contains("caller_channel = \"left\"")
+    });
+    let refused = d
+        .invoke("save_settings", json!({"update": {"model": "base"}}))
+        .unwrap_err();
+    assert!(
+        refused.contains("managed by your organisation"),
+        "{refused}"
+    );
+
+    // The call (Ctrl+1), as fast as the engine goes.
+    d.ctrl("1");
     d.type_into("#file-path", call.to_str().unwrap());
     d.click("#realtime");
     d.click("#open");
     d.wait_for("the end of the call", Duration::from_secs(240), |d| {
         d.source().contains("ended at")
     });
-    // The status bar names the model and says where calls are stored, encrypted.
     let status = d.source();
     assert!(
         status.contains("tiny.en") && status.contains("SQLCipher"),
         "{status}"
     );
-    let finals = |who: &str| {
-        d.find_all(&format!("li.turn.{who}[data-state=final]"))
-            .len()
-    };
     assert!(
-        finals("caller") >= 3 && finals("agent") >= 3,
+        d.finals("caller") >= 3 && d.finals("agent") >= 3,
         "{}",
         d.source()
     );
     // The card number is a chip, and its digits are nowhere in the page.
     assert!(!d
-        .find_all(".chip[data-type=CREDIT_DEBIT_NUMBER]")
+        .find_all("#transcript .chip[data-type=CREDIT_DEBIT_NUMBER]")
         .is_empty());
-    let page = d.source();
-    for secret in ["4532", "0151", "1283", "0366", "739", "four five three two"] {
-        assert!(
-            !page.to_lowercase().contains(secret),
-            "{secret} in the page"
-        );
-    }
-    d.screenshot(&shots.join("live-call.png"));
+    assert_no_secret(&d.source());
+    d.screenshot("live-call.png");
 
-    // History lists it.
-    d.click("#tab-history");
+    // Dark theme, then 125 % zoom: every screen still fits the window.
+    d.click("#theme option[value=dark]");
+    assert_eq!(
+        d.eval("return [document.documentElement.dataset.theme, getComputedStyle(document.body).backgroundColor];"),
+        json!(["dark", "rgb(22, 26, 29)"])
+    );
+    d.screenshot("live-call-dark.png");
+    d.eval("document.documentElement.style.zoom = '1.25'; return null;");
+    for (key, name) in [("1", "live"), ("2", "history"), ("3", "settings")] {
+        d.ctrl(key);
+        std::thread::sleep(Duration::from_millis(500));
+        assert!(
+            d.fits_the_window(),
+            "{name} is wider than the window at 125 %"
+        );
+        d.screenshot(&format!("{name}-125.png"));
+    }
+    d.eval("document.documentElement.style.zoom = ''; return null;");
+    d.click("#theme option[value=light]");
+
+    // History (Ctrl+F): found by its words, never by a sealed value.
+    d.ctrl("f");
+    assert_eq!(
+        d.eval("return document.activeElement.id;"),
+        json!("history-search")
+    );
+    d.type_into("#history-search", "card");
     d.wait_for("the call in History", Duration::from_secs(20), |d| {
-        d.source().contains("call.wav")
+        d.text_of("#history-count") == "1 call" && d.source().contains("call.wav")
     });
-    d.screenshot(&shots.join("history.png"));
+    d.clear("#history-search");
+    d.type_into("#history-search", "4532");
+    d.wait_for("no match for a card number", Duration::from_secs(20), |d| {
+        d.text_of("#history-count") == "0 calls"
+    });
+    d.clear("#history-search");
+    d.type_into("#history-search", "call.wav");
+    d.wait_for("the call again", Duration::from_secs(20), |d| {
+        d.text_of("#history-count") == "1 call"
+    });
+    d.click("#history button.open-call");
+    d.wait_for("the stored call", Duration::from_secs(20), |d| {
+        d.find_all("#call-turns li.turn.caller").len() >= 3
+    });
+    assert!(!d
+        .find_all("#call-turns .chip[data-type=CREDIT_DEBIT_NUMBER]")
+        .is_empty());
+    // Stored sentiment comes back per turn (the sample call ends relieved).
+    assert!(!d.find_all("#call-turns .sentiment.positive").is_empty());
+    assert_no_secret(&d.source());
+    d.screenshot("history.png");
 
     // The window's capability does not grant `purge_calls`: the app refuses it.
-    let refused = d.script(
-        "const done = arguments[arguments.length - 1];
-         window.__TAURI_INTERNALS__.invoke('purge_calls').then(v => done('allowed: ' + v), e => done(String(e)));",
-    );
+    let refused = d.invoke("purge_calls", json!({})).unwrap_err();
+    assert!(refused.contains("not allowed"), "{refused}");
+
+    // Delete it, confirmed; the vault audits it.
+    d.click("#call-delete");
+    d.wait_for("the confirmation", Duration::from_secs(5), |d| {
+        !d.find_all("#delete-dialog[open]").is_empty()
+    });
+    d.screenshot("delete-confirm.png");
+    d.click("#delete-confirm");
+    d.wait_for("the call gone", Duration::from_secs(20), |d| {
+        d.text_of("#history-count") == "0 calls"
+    });
+    d.call("DELETE", "", None);
+    let v = vault(&desk);
+    assert!(v.list_calls().unwrap().is_empty());
+    assert!(v
+        .audit_entries()
+        .unwrap()
+        .iter()
+        .any(|e| e.action == "delete_call" && e.outcome == "ok"));
+}
+
+#[test]
+fn listen_in_the_app_captures_both_sides_from_the_devices_chosen_in_settings() {
+    let pulse = TestPulse::start();
+    let mut desk = Desk::new();
+    desk.extra_env = vec![
+        (
+            "XDG_RUNTIME_DIR".into(),
+            pulse.runtime_dir().display().to_string(),
+        ),
+        ("PULSE_SERVER".into(), pulse.socket().display().to_string()),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let call = sample_call(dir.path());
+    let channel = |n: &str| {
+        let out = dir.path().join(format!("ch{n}.wav"));
+        assert!(Command::new("sox")
+            .arg(&call)
+            .arg(&out)
+            .args(["remix", n])
+            .status()
+            .unwrap()
+            .success());
+        out
+    };
+    let (caller, agent) = (channel("1"), channel("2"));
+    let (_driver, d) = desk.launch();
+
+    // Settings lists the sound server's devices; the agent names both explicitly.
+    d.ctrl("3");
+    d.wait_for("the devices", Duration::from_secs(20), |d| {
+        !d.find_all("#setting-loopback_device option[value='caller_out.monitor']")
+            .is_empty()
+    });
+    d.click("#setting-loopback_device option[value='caller_out.monitor']");
+    d.click("#settings-save");
+    d.wait_for("the save", Duration::from_secs(10), |d| {
+        d.text_of("#settings-saved").contains("Saved")
+    });
+    d.screenshot("settings-devices.png");
+    d.ctrl("1");
+    assert!(d
+        .text_of("#listen-devices")
+        .contains("caller: caller_out.monitor"));
+    d.ctrl("l");
+    d.wait_for("capture", Duration::from_secs(20), |d| {
+        d.text_of("#status-call").contains("in progress")
+    });
+    std::thread::sleep(Duration::from_secs(2));
+    let mut players = [
+        pulse.play(&caller, "caller_out"),
+        pulse.play(&agent, "agent_in"),
+    ];
+    for p in &mut players {
+        assert!(p.wait().unwrap().success());
+    }
+    d.wait_for("the caller's last words", Duration::from_secs(120), |d| {
+        d.source().to_lowercase().contains("relief")
+    });
+    d.ctrl("e");
+    d.wait_for("the end of the call", Duration::from_secs(60), |d| {
+        d.source().contains("ended at")
+    });
     assert!(
-        refused.as_str().unwrap_or_default().contains("not allowed"),
-        "{refused}"
+        d.finals("caller") >= 3 && d.finals("agent") >= 3,
+        "{}",
+        d.source()
     );
-    // While a granted command works.
-    let listed = d.script(
-        "const done = arguments[arguments.length - 1];
-         window.__TAURI_INTERNALS__.invoke('list_calls').then(v => done(v.length), e => done(String(e)));",
+    assert_no_secret(&d.source());
+    d.screenshot("listen.png");
+    d.call("DELETE", "", None);
+    let calls = vault(&desk).list_calls().unwrap();
+    assert_eq!(calls.len(), 1);
+    assert!(calls[0].source.contains("caller_out.monitor"), "{calls:?}");
+}
+
+#[test]
+fn a_second_launch_hands_over_closing_mid_call_asks_then_stores_and_the_size_is_kept() {
+    let desk = Desk::new();
+    let call = sample_call(desk.dir.path());
+    let (driver, d) = desk.launch();
+    let rect = d.call(
+        "POST",
+        "/window/rect",
+        Some(json!({"width": 900, "height": 640})),
     );
-    assert_eq!(listed, json!(1));
+    assert_eq!(
+        (rect["width"].as_i64(), rect["height"].as_i64()),
+        (Some(900), Some(640)),
+        "{rect}"
+    );
+
+    // A second launch with a recording: it exits, and the running window plays the recording.
+    let mut second = Command::new(env!("CARGO_BIN_EXE_earshot-app"));
+    desk.env(&mut second);
+    let mut second = second
+        .arg(&call)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(s) = second.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "the second launch did not exit");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success());
+    assert_eq!(
+        d.call("GET", "/window/handles", None)
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    d.wait_for("the handed-over call", Duration::from_secs(60), |d| {
+        d.finals("caller") + d.finals("agent") >= 1
+    });
+
+    // Closing mid-call asks; "keep" keeps the call going.
+    let close = || {
+        d.script("window.__TAURI_INTERNALS__.invoke('plugin:window|close', {label: 'main'}).then(() => done('ok'), e => done(String(e)));")
+    };
+    assert_eq!(close(), json!("ok"));
+    d.wait_for("the question", Duration::from_secs(10), |d| {
+        !d.find_all("#close-dialog[open]").is_empty()
+    });
+    d.screenshot("close-during-call.png");
+    d.click("#close-cancel");
+    assert!(d.find_all("#close-dialog[open]").is_empty());
+    assert!(d.text_of("#status-call").contains("in progress"));
+    // Asked again and confirmed: the call is finalized, stored, and the app quits.
+    assert_eq!(close(), json!("ok"));
+    d.wait_for("the question again", Duration::from_secs(10), |d| {
+        !d.find_all("#close-dialog[open]").is_empty()
+    });
+    d.click("#close-confirm");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while app_processes(&desk) > 0 {
+        assert!(Instant::now() < deadline, "the app did not quit");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    drop(driver);
+    let calls = vault(&desk).list_calls().unwrap();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert!(
+        calls[0].ended_at_ms.is_some() && calls[0].utterances >= 1,
+        "{calls:?}"
+    );
+
+    // The next start has the size the window was left at.
+    let (_driver, d) = desk.launch();
+    let rect = d.call("GET", "/window/rect", None);
+    assert_eq!(
+        (rect["width"].as_i64(), rect["height"].as_i64()),
+        (Some(900), Some(640)),
+        "{rect}"
+    );
     d.call("DELETE", "", None);
 }

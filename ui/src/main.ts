@@ -1,120 +1,341 @@
-// Wires the window to the app's commands and events.
+// Wires the window to the app's commands and events. State and formatting live in the pure
+// modules (transcript, format, settings, keys); this file only moves data to and from the DOM.
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
+import { open as openDialog } from "@tauri-apps/plugin-dialog";
 import type { CallEvent } from "./bindings/CallEvent";
+import type { CallSummary } from "./bindings/CallSummary";
+import type { CallView } from "./bindings/CallView";
+import type { SettingsView } from "./bindings/SettingsView";
+import type { SettingsUpdate } from "./bindings/SettingsUpdate";
 import type { WorkstationStatus } from "./bindings/WorkstationStatus";
-import { Transcript, clock, runningTrend } from "./transcript";
-import { renderTurns, row } from "./render";
-
-interface CallRecord {
-  id: number;
-  source: string;
-  started_at_ms: number;
-  duration_ms: number | null;
-  sentiment_trend: { direction: string } | null;
-  utterances: number;
-}
+import { Transcript, clock, runningTrend, storedTurns } from "./transcript";
+import { renderTurns, row, el } from "./render";
+import { historyQuery, summaryCells, trendText, when, day } from "./format";
+import { fields, facts, MANAGED } from "./settings";
+import { actionFor, SHORTCUTS, type Action } from "./keys";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
+function say(id: string, message: string | null) {
+  const p = $<HTMLParagraphElement>(id);
+  p.hidden = message === null;
+  p.textContent = message ?? "";
+}
+
+// ---- Theme -------------------------------------------------------------------------------
+const theme = $<HTMLSelectElement>("theme");
+function applyTheme(value: string) {
+  if (value === "light" || value === "dark") document.documentElement.dataset.theme = value;
+  else delete document.documentElement.dataset.theme;
+  theme.value = value === "light" || value === "dark" ? value : "system";
+}
+applyTheme(localStorage.getItem("earshot.theme") ?? "system");
+theme.addEventListener("change", () => {
+  localStorage.setItem("earshot.theme", theme.value);
+  applyTheme(theme.value);
+});
+
+// ---- Views -------------------------------------------------------------------------------
+type View = "live" | "history" | "settings";
+const VIEWS: View[] = ["live", "history", "settings"];
+function show(view: View) {
+  for (const v of VIEWS) {
+    $(`view-${v}`).hidden = v !== view;
+    $(`tab-${v}`).setAttribute("aria-pressed", String(v === view));
+  }
+  if (view === "history") void loadHistory();
+  if (view === "settings") void loadSettings();
+}
+for (const v of VIEWS) $(`tab-${v}`).addEventListener("click", () => show(v));
+
+// ---- Live call ---------------------------------------------------------------------------
 let transcript = new Transcript();
+let inCall = false;
 const list = $("transcript");
-const error = $<HTMLParagraphElement>("error");
 const stop = $<HTMLButtonElement>("stop");
 const open = $<HTMLButtonElement>("open");
+const listenButton = $<HTMLButtonElement>("listen");
 
-function showError(message: string | null) {
-  error.hidden = message === null;
-  error.textContent = message ?? "";
+function setInCall(on: boolean) {
+  inCall = on;
+  stop.disabled = !on;
+  open.disabled = on;
+  listenButton.disabled = on;
+  $<HTMLButtonElement>("browse").disabled = on;
 }
 
 function redraw() {
   renderTurns(list, transcript.turns);
   const trend = runningTrend(transcript.turns);
   $("trend").textContent =
-    trend === undefined ? "" : `Sentiment now: ${trend > 0.15 ? "positive" : trend < -0.15 ? "negative" : "neutral"} (${trend.toFixed(2)})`;
-  $("status-engine").textContent =
-    transcript.level === "normal" ? "engine: normal" : `engine: ${transcript.level} (${transcript.levelReason})`;
+    trend === undefined
+      ? ""
+      : `Sentiment now: ${trend > 0.15 ? "positive" : trend < -0.15 ? "negative" : "neutral"} (${trend.toFixed(2)})`;
   const end = transcript.ended;
+  $("status-engine").textContent =
+    end || !inCall
+      ? "engine: idle"
+      : transcript.level === "normal"
+        ? "engine: normal"
+        : `engine: ${transcript.level} (${transcript.levelReason})`;
   $("status-call").textContent = end
     ? `Call ${end.call_id} ended at ${clock(end.duration_ms)}: ${end.utterances} utterances, trend ${end.sentiment_trend}`
-    : transcript.turns.length > 0
+    : inCall
       ? "Call in progress"
       : "No call";
-  if (end) {
-    stop.disabled = true;
-    open.disabled = false;
-  }
+  if (end) setInCall(false);
 }
 
 void listen<CallEvent>("call-event", (e) => {
   if (transcript.apply(e.payload)) redraw();
 });
 void listen<string>("call-error", (e) => {
-  showError(e.payload);
-  stop.disabled = true;
-  open.disabled = false;
+  say("error", e.payload);
+  setInCall(false);
+  redraw();
 });
 
-$<HTMLFormElement>("open-form").addEventListener("submit", async (ev) => {
-  ev.preventDefault();
-  const path = $<HTMLInputElement>("file-path").value.trim();
-  if (!path) return showError("Type the path of a recording.");
-  showError(null);
+function beginCall() {
+  say("error", null);
   transcript = new Transcript();
+  setInCall(true);
   redraw();
+}
+
+async function openFile(path: string) {
+  if (!path) return say("error", "Type the path of a recording, or choose one with Browse….");
+  show("live");
+  beginCall();
   try {
     await invoke("open_call_file", { path, realtime: $<HTMLInputElement>("realtime").checked });
-    open.disabled = true;
-    stop.disabled = false;
-    $("status-call").textContent = "Call in progress";
   } catch (e) {
-    showError(String(e));
+    setInCall(false);
+    say("error", String(e));
+    redraw();
+  }
+}
+
+$<HTMLFormElement>("open-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  void openFile($<HTMLInputElement>("file-path").value.trim());
+});
+
+async function browse() {
+  try {
+    const picked = await openDialog({
+      title: "Open a call recording",
+      multiple: false,
+      directory: false,
+      filters: [{ name: "Audio", extensions: ["wav", "mp3", "flac", "ogg", "m4a", "aac", "opus"] }],
+    });
+    if (typeof picked === "string") $<HTMLInputElement>("file-path").value = picked;
+  } catch (e) {
+    say("error", String(e));
+  }
+}
+$("browse").addEventListener("click", () => void browse());
+
+async function startListening() {
+  show("live");
+  beginCall();
+  try {
+    await invoke("start_listen");
+  } catch (e) {
+    setInCall(false);
+    say("error", String(e));
+    redraw();
+  }
+}
+listenButton.addEventListener("click", () => void startListening());
+stop.addEventListener("click", () => void invoke("stop_call"));
+
+// A recording handed over by a second launch (`earshot-app call.wav`).
+void listen<string>("open-file", (e) => {
+  if (!inCall) {
+    $<HTMLInputElement>("file-path").value = e.payload;
+    void openFile(e.payload);
   }
 });
 
-stop.addEventListener("click", () => void invoke("stop_call"));
+// Closing during a call asks first; the answer finalizes and stores the call, then quits.
+const closeDialog = $<HTMLDialogElement>("close-dialog");
+void listen("close-requested", () => {
+  if (!closeDialog.open) closeDialog.showModal();
+});
+$("close-confirm").addEventListener("click", () => {
+  closeDialog.close();
+  $("status-call").textContent = "Ending the call and storing it…";
+  void invoke("end_call_and_quit");
+});
+$("close-cancel").addEventListener("click", () => closeDialog.close());
+
+// ---- History -----------------------------------------------------------------------------
+let openCallId: number | null = null;
+let allowDelete = true;
 
 async function loadHistory() {
   const body = $("history").querySelector("tbody")!;
+  const query = historyQuery(
+    $<HTMLInputElement>("history-search").value,
+    $<HTMLInputElement>("history-from").value,
+    $<HTMLInputElement>("history-to").value,
+  );
   try {
-    const calls = await invoke<CallRecord[]>("list_calls");
-    const q = $<HTMLInputElement>("history-search").value.trim().toLowerCase();
-    const rows = calls
-      .map((c) => ({
-        c,
-        cells: [
-          new Date(c.started_at_ms).toLocaleString(),
-          c.source,
-          c.duration_ms === null ? "-" : clock(c.duration_ms),
-          String(c.utterances),
-          c.sentiment_trend?.direction ?? "-",
-        ],
-      }))
-      .filter(({ cells }) => !q || cells.some((x) => x.toLowerCase().includes(q)));
-    body.replaceChildren(...rows.map(({ c, cells }) => {
-      const tr = row(cells);
-      tr.dataset.callId = String(c.id);
-      return tr;
-    }));
-    showError(null);
+    const calls = await invoke<CallSummary[]>("search_calls", { query });
+    body.replaceChildren(
+      ...calls.map((c) => {
+        const tr = row(summaryCells(c));
+        tr.dataset.callId = String(c.id);
+        const cell = el("td");
+        const button = el("button", "open-call", "Open");
+        button.type = "button";
+        button.setAttribute("aria-label", `Open the call of ${when(c.started_at_ms)}`);
+        button.addEventListener("click", () => void showCall(c.id));
+        cell.append(button);
+        tr.append(cell);
+        return tr;
+      }),
+    );
+    $("history-count").textContent = `${calls.length} call${calls.length === 1 ? "" : "s"}`;
+    say("history-error", null);
   } catch (e) {
-    showError(String(e));
+    say("history-error", String(e));
   }
 }
 
-function show(view: "live" | "history") {
-  $("view-live").hidden = view !== "live";
-  $("view-history").hidden = view !== "history";
-  $("tab-live").setAttribute("aria-pressed", String(view === "live"));
-  $("tab-history").setAttribute("aria-pressed", String(view === "history"));
-  if (view === "history") void loadHistory();
+async function showCall(id: number) {
+  try {
+    const view = await invoke<CallView>("open_call", { id });
+    openCallId = id;
+    const c = view.call;
+    $("call-title").textContent = `Call of ${when(c.started_at_ms)}`;
+    $("call-meta").textContent = [
+      c.source,
+      c.duration_ms === null ? "did not end cleanly" : `length ${clock(c.duration_ms)}`,
+      `sentiment ${trendText(c)}`,
+      `model ${c.model}`,
+      `kept until ${day(c.expires_at_ms)}`,
+    ].join(" · ");
+    renderTurns($("call-turns"), storedTurns(view.turns));
+    const del = $<HTMLButtonElement>("call-delete");
+    del.disabled = !allowDelete;
+    del.title = allowDelete ? "" : `${MANAGED}: calls are kept until their retention ends`;
+    $("call-detail").hidden = false;
+    $("call-close").focus();
+  } catch (e) {
+    say("history-error", String(e));
+  }
 }
 
-$("tab-live").addEventListener("click", () => show("live"));
-$("tab-history").addEventListener("click", () => show("history"));
-$("history-refresh").addEventListener("click", () => void loadHistory());
+$<HTMLFormElement>("history-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  void loadHistory();
+});
 $("history-search").addEventListener("input", () => void loadHistory());
+for (const id of ["history-from", "history-to"]) $(id).addEventListener("change", () => void loadHistory());
+$("call-close").addEventListener("click", () => {
+  $("call-detail").hidden = true;
+  openCallId = null;
+});
+const deleteDialog = $<HTMLDialogElement>("delete-dialog");
+$("call-delete").addEventListener("click", () => deleteDialog.showModal());
+$("delete-cancel").addEventListener("click", () => deleteDialog.close());
+$("delete-confirm").addEventListener("click", async () => {
+  deleteDialog.close();
+  if (openCallId === null) return;
+  try {
+    await invoke("delete_call", { id: openCallId });
+    $("call-detail").hidden = true;
+    openCallId = null;
+    await loadHistory();
+  } catch (e) {
+    say("history-error", String(e));
+  }
+});
+
+// ---- Settings ----------------------------------------------------------------------------
+let settings: SettingsView | null = null;
+
+function renderSettings(v: SettingsView) {
+  settings = v;
+  allowDelete = v.allow_delete;
+  const box = $("settings-fields");
+  box.replaceChildren(
+    ...fields(v).map((f) => {
+      const wrap = el("div", "field");
+      const id = `setting-${f.key}`;
+      const label = el("label", undefined, f.label);
+      label.htmlFor = id;
+      const select = el("select");
+      select.id = id;
+      select.name = f.key;
+      for (const o of f.options) {
+        const opt = el("option", undefined, o.label);
+        opt.value = o.value;
+        opt.disabled = o.disabled;
+        select.append(opt);
+      }
+      select.value = f.value;
+      select.disabled = f.managed;
+      wrap.append(label, select);
+      if (f.managed) {
+        const note = el("span", "managed", MANAGED);
+        note.id = `${id}-managed`;
+        select.setAttribute("aria-describedby", note.id);
+        wrap.append(note);
+      }
+      return wrap;
+    }),
+  );
+  $("settings-facts").replaceChildren(
+    ...facts(v).flatMap((f) => {
+      const dd = el("dd", undefined, f.value);
+      if (f.managed) dd.append(" ", el("span", "managed", MANAGED));
+      return [el("dt", undefined, f.label), dd];
+    }),
+  );
+  const devErr = $<HTMLParagraphElement>("settings-devices-error");
+  devErr.hidden = v.devices_error === null;
+  devErr.textContent = v.devices_error ? `Audio devices cannot be listed: ${v.devices_error}` : "";
+  const name = (d: string | null, what: string) => (d ? d : `default ${what}`);
+  $("listen-devices").textContent =
+    `you: ${name(v.mic_device, "microphone")} · caller: ${name(v.loopback_device, "output")}`;
+}
+
+async function loadSettings() {
+  try {
+    renderSettings(await invoke<SettingsView>("settings"));
+    say("settings-error", null);
+  } catch (e) {
+    say("settings-error", String(e));
+  }
+}
+
+$<HTMLFormElement>("settings-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  if (!settings) return;
+  const update: SettingsUpdate = { model: null, caller_channel: null, mic_device: null, loopback_device: null };
+  for (const f of fields(settings)) {
+    if (f.managed) continue;
+    const value = $<HTMLSelectElement>(`setting-${f.key}`).value;
+    if (value === f.value) continue;
+    if (f.key === "caller_channel") update.caller_channel = value === "right" ? "right" : "left";
+    else update[f.key] = value;
+  }
+  try {
+    renderSettings(await invoke<SettingsView>("save_settings", { update }));
+    $("settings-saved").textContent = "Saved. The next call uses these settings.";
+    say("settings-error", null);
+    void loadStatus();
+  } catch (e) {
+    $("settings-saved").textContent = "";
+    say("settings-error", String(e));
+  }
+});
+$("settings-reload").addEventListener("click", () => void loadSettings());
+
+// ---- Status bar --------------------------------------------------------------------------
 async function loadStatus() {
   try {
     const s = await invoke<WorkstationStatus>("status");
@@ -125,9 +346,51 @@ async function loadStatus() {
       ? "values sealed to your organisation's keys"
       : "no organisation keys configured: values are redacted and dropped";
   } catch (e) {
-    showError(String(e));
+    say("error", String(e));
   }
 }
 
+// ---- Keyboard ----------------------------------------------------------------------------
+const keysDialog = $<HTMLDialogElement>("keys-dialog");
+$("keys-list").replaceChildren(...SHORTCUTS.flatMap((s) => [el("dt", undefined, s.keys), el("dd", undefined, s.what)]));
+$("help").addEventListener("click", () => keysDialog.showModal());
+$("keys-close").addEventListener("click", () => keysDialog.close());
+
+const ACTIONS: Record<Action, () => void> = {
+  "view-live": () => show("live"),
+  "view-history": () => show("history"),
+  "view-settings": () => show("settings"),
+  "open-file": () => {
+    if (!inCall) void browse();
+  },
+  listen: () => {
+    if (!inCall) void startListening();
+  },
+  stop: () => {
+    if (inCall) void invoke("stop_call");
+  },
+  search: () => {
+    show("history");
+    $("history-search").focus();
+  },
+  help: () => {
+    if (!keysDialog.open) keysDialog.showModal();
+  },
+};
+document.addEventListener("keydown", (e) => {
+  const action = actionFor(e);
+  if (!action) return;
+  e.preventDefault();
+  ACTIONS[action]();
+});
+
+// ---- Start -------------------------------------------------------------------------------
 redraw();
 void loadStatus();
+void loadSettings();
+void invoke<string | null>("startup_file").then((path) => {
+  if (path) {
+    $<HTMLInputElement>("file-path").value = path;
+    void openFile(path);
+  }
+});

@@ -2,7 +2,8 @@
 import type { Turn } from "./transcript";
 import { clock } from "./transcript";
 
-function el<K extends keyof HTMLElementTagNameMap>(
+/** An element with an optional class and text (as textContent). */
+export function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   className?: string,
   text?: string,

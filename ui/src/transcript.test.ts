@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Transcript, clock, pieces, runningTrend } from "./transcript";
+import { Transcript, clock, pieces, runningTrend, storedTurns } from "./transcript";
 import type { CallEvent } from "./bindings/CallEvent";
 
 const partial = (id: number, text: string, start = 0): CallEvent => ({
@@ -69,5 +69,27 @@ describe("helpers", () => {
     t.apply(final(1, "a", [], 0));
     t.apply(partial(2, "b", 1000));
     expect(runningTrend(t.turns)).toBeCloseTo(0.1);
+  });
+});
+
+describe("stored turns", () => {
+  it("render like live finals, chips from the stored findings", () => {
+    const turns = storedTurns([
+      {
+        seq: 2,
+        speaker: "caller",
+        start_ms: 19_100,
+        end_ms: 27_000,
+        text: "Sure, the card number is [CREDIT_DEBIT_NUMBER]",
+        sentiment: { label: "neutral", score: 0.1 },
+        findings: [{ type: "CREDIT_DEBIT_NUMBER", sealed: true }],
+      },
+    ]);
+    expect(turns).toHaveLength(1);
+    expect(turns[0].partial).toBe(false);
+    expect(turns[0].pieces).toEqual([
+      { kind: "text", text: "Sure, the card number is " },
+      { kind: "chip", type: "CREDIT_DEBIT_NUMBER", label: "CARD", sealed: true },
+    ]);
   });
 });

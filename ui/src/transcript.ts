@@ -2,6 +2,7 @@
 import type { CallEvent } from "./bindings/CallEvent";
 import type { Speaker } from "./bindings/Speaker";
 import type { SentimentView } from "./bindings/SentimentView";
+import type { TurnView } from "./bindings/TurnView";
 
 /** A piece of an utterance's text: plain text, or a redacted span shown as a chip. */
 export type Piece =
@@ -120,4 +121,16 @@ export class Transcript {
         return true;
     }
   }
+}
+
+/** The turns of a stored call, for the same rendering as a live one. */
+export function storedTurns(turns: TurnView[]): Turn[] {
+  return turns.map((t) => ({
+    id: t.seq,
+    speaker: t.speaker,
+    startMs: t.start_ms,
+    pieces: pieces(t.text, t.findings),
+    partial: false,
+    sentiment: t.sentiment,
+  }));
 }

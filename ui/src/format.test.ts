@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import { historyQuery, size, summaryCells, trendText } from "./format";
+import { actionFor, ariaKeys } from "./keys";
+import { facts, fields, MANAGED } from "./settings";
+import type { SettingsView } from "./bindings/SettingsView";
+import type { CallSummary } from "./bindings/CallSummary";
+
+const key = (k: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean; shiftKey: boolean }> = {}) => ({
+  key: k,
+  ctrlKey: false,
+  metaKey: false,
+  altKey: false,
+  shiftKey: false,
+  ...mods,
+});
+
+describe("keyboard shortcuts", () => {
+  it("maps Ctrl (or Cmd) + key to actions and leaves typing alone", () => {
+    expect(actionFor(key("1", { ctrlKey: true }))).toBe("view-live");
+    expect(actionFor(key("3", { metaKey: true }))).toBe("view-settings");
+    expect(actionFor(key("e", { ctrlKey: true }))).toBe("stop");
+    expect(actionFor(key("F1"))).toBe("help");
+    expect(actionFor(key("e"))).toBeUndefined();
+    expect(actionFor(key("e", { ctrlKey: true, shiftKey: true }))).toBeUndefined();
+    expect(actionFor(key("c", { ctrlKey: true }))).toBeUndefined();
+    expect(ariaKeys("listen")).toBe("Control+L");
+  });
+});
+
+describe("History formatting", () => {
+  const call: CallSummary = {
+    id: 3,
+    source: "/calls/a.wav (realtime)",
+    started_at_ms: Date.UTC(2026, 10, 20, 14, 5),
+    duration_ms: 126_000,
+    utterances: 27,
+    model: "tiny.en",
+    trend: "UP",
+    quarters: [-0.4, null, 0.1, 0.354],
+    expires_at_ms: Date.UTC(2027, 1, 18),
+  };
+  it("shows length, turns and the trend with its first and last quarter", () => {
+    const cells = summaryCells(call);
+    expect(cells[1]).toBe("/calls/a.wav (realtime)");
+    expect(cells[2]).toBe("02:06");
+    expect(cells[3]).toBe("27");
+    expect(cells[4]).toBe("improving ↗ (-0.40 → +0.35)");
+    expect(trendText({ trend: null, quarters: [null, null, null, null] })).toBe("–");
+    expect(summaryCells({ ...call, duration_ms: null })[2]).toBe("in progress");
+  });
+  it("turns the search fields into a query over local days, 'to' inclusive", () => {
+    expect(historyQuery("  card  ", "", "")).toEqual({ text: "card", from_ms: null, to_ms: null });
+    const q = historyQuery("", "2026-11-20", "2026-11-21");
+    expect(q.text).toBeNull();
+    expect(q.from_ms).toBe(new Date(2026, 10, 20).getTime());
+    expect(q.to_ms).toBe(new Date(2026, 10, 22).getTime());
+    expect(historyQuery("", "garbage", "").from_ms).toBeNull();
+  });
+  it("prints sizes", () => {
+    expect(size(77_704_715)).toBe("77.7 MB");
+    expect(size(147_951_465)).toBe("148.0 MB");
+    expect(size(2_000)).toBe("2 kB");
+  });
+});
+
+describe("Settings form", () => {
+  const view: SettingsView = {
+    model: "tiny.en",
+    models: [
+      { name: "tiny.en", size_bytes: 77_704_715, installed: true },
+      { name: "base", size_bytes: 147_951_465, installed: false },
+    ],
+    caller_channel: "left",
+    mic_device: "gone-headset",
+    loopback_device: null,
+    devices: [
+      { name: "alsa_input.usb", description: "USB headset", role: "mic", default: true },
+      { name: "out.monitor", description: "Speakers", role: "loopback", default: true },
+    ],
+    devices_error: null,
+    managed: ["model", "retention_days"],
+    policy_file: "/etc/earshot/policy.toml",
+    retention_days: 30,
+    allow_delete: true,
+  };
+  it("marks managed settings read-only and uninstalled models unavailable", () => {
+    const f = fields(view);
+    const model = f.find((x) => x.key === "model")!;
+    expect(model.managed).toBe(true);
+    expect(model.options.map((o) => [o.label, o.disabled])).toEqual([
+      ["tiny.en – 77.7 MB", false],
+      ["base – 148.0 MB (not installed)", true],
+    ]);
+    expect(f.find((x) => x.key === "caller_channel")!.managed).toBe(false);
+    expect(facts(view)[0]).toEqual({ label: "Calls kept", value: "30 days", managed: true });
+    expect(MANAGED).toBe("Managed by your organisation");
+  });
+  it("lists devices by role and keeps a saved device that is not connected", () => {
+    const mic = fields(view).find((x) => x.key === "mic_device")!;
+    expect(mic.options.map((o) => o.value)).toEqual(["", "alsa_input.usb", "gone-headset"]);
+    expect(mic.options[1].label).toBe("USB headset (alsa_input.usb) – default");
+    expect(mic.options[2].label).toContain("not connected");
+    const loop = fields(view).find((x) => x.key === "loopback_device")!;
+    expect(loop.value).toBe("");
+    expect(loop.options.map((o) => o.value)).toEqual(["", "out.monitor"]);
+  });
+});

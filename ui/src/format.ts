@@ -1,0 +1,66 @@
+// Formatting for History and Settings. Pure: no DOM, tested with vitest.
+import type { CallSummary } from "./bindings/CallSummary";
+import type { HistoryQuery } from "./bindings/HistoryQuery";
+import type { TrendDirection } from "./bindings/TrendDirection";
+import { clock } from "./transcript";
+
+/** Bytes as a short size: 77.7 MB. */
+export function size(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(0)} kB`;
+  return `${bytes} B`;
+}
+
+/** A day and time in the agent's locale. */
+export function when(ms: number): string {
+  return new Date(ms).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}
+
+/** A day in the agent's locale. */
+export function day(ms: number): string {
+  return new Date(ms).toLocaleDateString(undefined, { dateStyle: "medium" });
+}
+
+const WORDS: Record<TrendDirection, string> = { UP: "improving ↗", DOWN: "worsening ↘", FLAT: "steady →" };
+
+/** The call's sentiment trend in words, with its first and last quarter: "improving ↗ (-0.40 → +0.35)". */
+export function trendText(c: Pick<CallSummary, "trend" | "quarters">): string {
+  if (!c.trend) return "–";
+  const q = c.quarters.filter((x): x is number => x !== null);
+  const span = q.length >= 2 ? ` (${signed(q[0])} → ${signed(q[q.length - 1])})` : "";
+  return `${WORDS[c.trend]}${span}`;
+}
+
+function signed(v: number): string {
+  return `${v >= 0 ? "+" : ""}${v.toFixed(2)}`;
+}
+
+/** The cells of a History row: started, source, length, turns, trend, kept until. */
+export function summaryCells(c: CallSummary): string[] {
+  return [
+    when(c.started_at_ms),
+    c.source,
+    c.duration_ms === null ? "in progress" : clock(c.duration_ms),
+    String(c.utterances),
+    trendText(c),
+    day(c.expires_at_ms),
+  ];
+}
+
+/**
+ * The History query for the search box and the date fields (`YYYY-MM-DD`, local days; "to"
+ * includes its whole day). Empty parts are left out.
+ */
+export function historyQuery(text: string, from: string, to: string): HistoryQuery {
+  const local = (d: string) => {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d);
+    return m ? new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])).getTime() : null;
+  };
+  const toDay = local(to);
+  return {
+    text: text.trim() === "" ? null : text.trim(),
+    from_ms: local(from),
+    to_ms: toDay === null ? null : toDay + 86_400_000,
+  };
+}
