@@ -242,7 +242,10 @@ fn ui() -> Result<()> {
         cmd.args(args).current_dir(&ui);
         cmd
     };
-    if !ui.join("node_modules").exists() {
+    // Installed packages older than the lockfile are reinstalled.
+    let modified = |p: PathBuf| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let installed = modified(ui.join("node_modules/.package-lock.json"));
+    if installed.is_none() || installed < modified(ui.join("package-lock.json")) {
         run(&mut npm(&["ci", "--no-audit", "--no-fund"]))?;
     }
     run(&mut npm(&["run", "build"]))
@@ -463,9 +466,19 @@ fn demo() -> Result<()> {
         earshot_seal::OperatorIdentity::generate().write_new_file(&identity)?;
     }
     let recipient = earshot_seal::OperatorIdentity::read_file(&identity)?.recipient();
+    // With a display, the desktop app opens on the sample call; without one, the headless CLI
+    // analyzes it.
+    let display = std::env::var_os("DISPLAY").is_some_and(|d| !d.is_empty())
+        || std::env::var_os("WAYLAND_DISPLAY").is_some_and(|d| !d.is_empty());
     let mut cmd = cargo();
-    cmd.args(["run", "--quiet", "--bin", "earshot", "--", "analyze"])
-        .arg(&call);
+    if display {
+        ui()?;
+        cmd.args(["run", "--quiet", "-p", "earshot-app", "--"])
+            .arg(&call);
+    } else {
+        cmd.args(["run", "--quiet", "--bin", "earshot", "--", "analyze"])
+            .arg(&call);
+    }
     if std::env::var_os("EARSHOT_AGE_RECIPIENTS").is_none() {
         cmd.env("EARSHOT_AGE_RECIPIENTS", &recipient);
     }
@@ -475,7 +488,14 @@ fn demo() -> Result<()> {
         eprintln!("xtask: no D-Bus session (no keyring service): the demo keeps the database key in a key file");
         cmd.env("EARSHOT_KEY_STORE", "file");
     }
-    eprintln!("xtask: analyzing {}", call.display());
+    if display {
+        eprintln!("xtask: opening the app on {}", call.display());
+    } else {
+        eprintln!(
+            "xtask: no display: analyzing {} with the CLI",
+            call.display()
+        );
+    }
     run(&mut cmd)?;
     eprintln!(
         "xtask: stored. See `earshot calls list`; an operator reveals with `earshot reveal --identity {} CALL_ID`",
