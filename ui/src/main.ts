@@ -78,7 +78,7 @@ function redraw() {
       ? "engine: idle"
       : transcript.level === "normal"
         ? "engine: normal"
-        : `engine: ${transcript.level} (${transcript.levelReason})`;
+        : `engine: ${transcript.level}, ${(transcript.lagMs / 1000).toFixed(1)} s behind (${transcript.levelReason})`;
   $("status-call").textContent = end
     ? `Call ${end.call_id} ended at ${clock(end.duration_ms)}: ${end.utterances} utterances, trend ${end.sentiment_trend}`
     : inCall

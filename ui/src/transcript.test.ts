@@ -55,7 +55,7 @@ describe("Transcript", () => {
   it("tracks the engine's degradation level", () => {
     const t = new Transcript();
     t.apply({ type: "degraded", level: "partials_paused", reason: "the CPU cannot keep up", lag_ms: 1800 });
-    expect(t.level).toBe("partials_paused");
+    expect([t.level, t.lagMs]).toEqual(["partials_paused", 1800]);
   });
 });
 

@@ -81,6 +81,8 @@ export class Transcript {
   turns: Turn[] = [];
   level = "normal";
   levelReason = "";
+  /** How far finals were behind at the last level change, ms. */
+  lagMs = 0;
   ended?: Extract<CallEvent, { type: "call_end" }>;
 
   /** Applies one event; returns whether the view must be redrawn. */
@@ -115,6 +117,7 @@ export class Transcript {
       case "degraded":
         this.level = e.level;
         this.levelReason = e.reason;
+        this.lagMs = e.lag_ms;
         return true;
       case "call_end":
         this.ended = e;
