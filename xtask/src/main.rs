@@ -77,6 +77,8 @@ const APT_PACKAGES: &[&str] = &[
     "libxdo-dev",
     "webkit2gtk-driver",
     "xvfb",
+    // The SIPREC receiver's tests: sipp (built with PCAP and RTP streaming) as the recorder.
+    "sip-tester",
 ];
 
 /// Python packages the tests use: an SQLCipher 4 shell for the audit tamper test.

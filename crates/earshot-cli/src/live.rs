@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Ctrl-C sets whichever flag is installed; the source stops, the engine finalizes what is open.
-fn on_ctrl_c(flag: Arc<AtomicBool>) -> Result<()> {
+pub(crate) fn on_ctrl_c(flag: Arc<AtomicBool>) -> Result<()> {
     static TARGET: Mutex<Option<Arc<AtomicBool>>> = Mutex::new(None);
     let first = TARGET
         .lock()
@@ -109,7 +109,7 @@ pub(crate) fn list_devices() -> Result<()> {
 }
 
 /// Writes each event to stdout: JSON, or the human-readable line.
-fn printer(json: bool) -> impl FnMut(&CallEvent) -> std::io::Result<()> {
+pub(crate) fn printer(json: bool) -> impl FnMut(&CallEvent) -> std::io::Result<()> {
     let stdout = std::io::stdout();
     move |event| {
         let line = if json {

@@ -1,0 +1,222 @@
+//! `earshot siprec` against a real recording client: sipp plays an SBC's SIPREC fork (two
+//! sendonly streams with RFC 7865 metadata, keypad digits, OPTIONS, a re-INVITE pause with a
+//! metadata update and a resume, BYE); sipp streams the caller's audio on the first stream and
+//! this test sends the agent's on the second (sipp only streams on the first answered m-line).
+
+use earshot_callgen::{render_with, sample_call, RenderOptions};
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::net::UdpSocket;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn earshot(data: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_earshot"));
+    cmd.env("EARSHOT_DATA_DIR", data)
+        .env("EARSHOT_KEY_STORE", "file")
+        .env_remove("EARSHOT_AGE_RECIPIENTS")
+        .env_remove("RUST_LOG");
+    cmd
+}
+
+/// One channel of `call` as headerless 8 kHz µ-law.
+fn ulaw(call: &Path, channel: &str, out: &Path) {
+    let ok = Command::new("sox")
+        .arg(call)
+        .args(["-t", "ul", "-r", "8000", "-c", "1"])
+        .arg(out)
+        .args(["remix", channel])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "sox");
+}
+
+/// Sends `audio` (µ-law) as RTP to `to`, 20 ms a packet, in real time.
+fn send_rtp(audio: &[u8], to: std::net::SocketAddr) {
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let start = Instant::now();
+    for (i, frame) in audio.chunks(160).enumerate() {
+        let mut p = vec![0x80, 0];
+        p.extend((i as u16).to_be_bytes());
+        p.extend((i as u32 * 160).to_be_bytes());
+        p.extend(0x5eed_u32.to_be_bytes());
+        p.extend(frame);
+        socket.send_to(&p, to).unwrap();
+        let due = start + Duration::from_millis(20 * (i as u64 + 1));
+        if let Some(wait) = due.checked_duration_since(Instant::now()) {
+            std::thread::sleep(wait);
+        }
+    }
+}
+
+fn free_udp_port() -> u16 {
+    UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+const SECRETS: &[&str] = &["4532", "0151", "1283", "0366", "739", "four five three"];
+
+#[test]
+fn a_sipp_recording_session_is_transcribed_both_speakers_and_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let call = dir.path().join("call.wav");
+    render_with(&sample_call(), &call, &RenderOptions::default()).unwrap();
+    let (caller, agent) = (dir.path().join("caller.ul"), dir.path().join("agent.ul"));
+    ulaw(&call, "1", &caller);
+    ulaw(&call, "2", &agent);
+    let seconds = std::fs::metadata(&caller).unwrap().len() / 8000;
+
+    // The receiver, on a free port.
+    let data = tempfile::tempdir().unwrap();
+    let mut srs = earshot(data.path())
+        .args([
+            "siprec",
+            "--listen",
+            "udp:127.0.0.1:0",
+            "--agent",
+            "1???",
+            "--calls",
+            "1",
+            "--json",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(srs.stderr.take().unwrap());
+    let port = loop {
+        let mut line = String::new();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "earshot siprec exited"
+        );
+        if let Some(addr) = line.trim().strip_prefix("siprec: listening on udp:") {
+            break addr.rsplit(':').next().unwrap().parse::<u16>().unwrap();
+        }
+    };
+    let log = std::thread::spawn(move || {
+        let mut rest = String::new();
+        for l in stderr.lines() {
+            rest.push_str(&l.unwrap());
+            rest.push('\n');
+        }
+        rest
+    });
+
+    // sipp: the signalling, the caller's stream and the digits.
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sipp/siprec.xml");
+    let mut sipp = Command::new("sipp")
+        .arg("-sf")
+        .arg(&scenario)
+        .args(["-m", "1", "-i", "127.0.0.1", "-mi", "127.0.0.1"])
+        .args(["-p", &free_udp_port().to_string()])
+        .args(["-mp", &free_udp_port().to_string()])
+        // How long the call stays up after the resume: until the recording has played out.
+        .args(["-d", &((seconds * 1000).saturating_sub(2_000)).to_string()])
+        .args(["-trace_logs", "-trace_err", "-nostdin"])
+        .arg(format!("127.0.0.1:{port}"))
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("sipp (cargo xtask setup installs sip-tester)");
+
+    // The agent's stream, to the second answered port.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let second = loop {
+        let logs: Vec<PathBuf> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.to_string_lossy().ends_with("_logs.log"))
+            .collect();
+        let found = logs.iter().find_map(|p| {
+            let text = std::fs::read_to_string(p).ok()?;
+            let line = text.lines().find(|l| l.contains("ANSWER-PORTS"))?;
+            let ports: Vec<u16> = line
+                .split(|c: char| !c.is_ascii_digit())
+                .filter_map(|n| n.parse().ok())
+                .collect();
+            ports.last().copied()
+        });
+        if let Some(p) = found {
+            break p;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "sipp got no 200 OK with two ports"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let agent_audio = std::fs::read(&agent).unwrap();
+    send_rtp(&agent_audio, format!("127.0.0.1:{second}").parse().unwrap());
+
+    // sipp hangs up after the recording; the receiver then ends the call and exits.
+    assert!(sipp.wait().unwrap().success(), "sipp's call failed");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(s) = srs.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "earshot siprec did not end"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut srs.stdout.take().unwrap(), &mut out).unwrap();
+    let log = log.join().unwrap();
+    assert!(status.success(), "{log}");
+    assert!(log.contains("roles from the agent patterns"), "{log}");
+    assert!(log.contains("keypad digits received"), "{log}");
+    let events: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let finals: Vec<&Value> = events.iter().filter(|e| e["type"] == "final").collect();
+    let said = |speaker: &str, words: &str| {
+        finals.iter().any(|f| {
+            f["speaker"] == speaker && f["text"].as_str().unwrap().to_lowercase().contains(words)
+        })
+    };
+    // Narrowband (8 kHz µ-law) synthetic speech is harder for whisper than the 16 kHz
+    // recordings: the checks are on words it keeps.
+    assert!(said("caller", "frustrated"), "{out}");
+    assert!(said("agent", "card number"), "{out}");
+    assert!(said("caller", "[credit_debit_number]"), "{out}");
+    assert!(said("caller", "thank you"), "{out}");
+    assert!(
+        !said("caller", "northwind") && !said("agent", "frustrated"),
+        "{out}"
+    );
+    let texts: String = finals
+        .iter()
+        .map(|f| f["text"].as_str().unwrap().to_lowercase())
+        .collect();
+    for s in SECRETS {
+        assert!(!texts.contains(s), "{s} in {out}");
+    }
+    assert!(events.iter().any(|e| e["type"] == "call_end"), "{out}");
+
+    // Stored, with where it came from and how the roles were decided.
+    let o = earshot(data.path())
+        .args(["calls", "list", "--json"])
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&o.stdout).to_string();
+    assert_eq!(listing.lines().count(), 1, "{listing}");
+    let call: Value = serde_json::from_str(listing.lines().next().unwrap()).unwrap();
+    assert!(
+        call["source"]
+            .as_str()
+            .unwrap()
+            .contains("SIPREC from 127.0.0.1"),
+        "{call}"
+    );
+    assert!(call["utterances"].as_i64().unwrap() >= 6, "{call}");
+}
