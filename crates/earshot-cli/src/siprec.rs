@@ -5,7 +5,7 @@ use crate::live::{on_ctrl_c, printer};
 use crate::{open_workstation, Channel, FallbackArg};
 use anyhow::{Context, Result};
 use earshot_pipeline::LiveOptions;
-use earshot_session::record_call;
+use earshot_session::record_call_with_keypad;
 use earshot_siprec::roles::{Fallback, RoleRules};
 use earshot_siprec::server::{Listen, Srs, SrsConfig};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -109,21 +109,17 @@ pub(crate) fn run(o: Options) -> Result<()> {
                 ..LiveOptions::default()
             };
             let mut print = printer(json);
-            let keys = call.keypad;
-            let result = record_call(
+            // Keypad digits are sealed like spoken values and shown as a [DTMF] chip.
+            record_call_with_keypad(
                 &mut ws.analyzer,
                 &mut ws.vault,
                 &call.source,
                 call.audio,
+                Some(call.keypad),
                 options,
                 |e| print(e),
-            );
-            // Keypad digits are not stored yet: they are counted, never shown or logged.
-            let pressed = keys.try_iter().count();
-            if pressed > 0 {
-                eprintln!("siprec: {pressed} keypad digits received (dropped, never stored)");
-            }
-            result?.context("writing the transcript")?;
+            )?
+            .context("writing the transcript")?;
             Ok(())
         }));
     }

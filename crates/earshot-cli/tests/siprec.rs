@@ -71,9 +71,20 @@ fn a_sipp_recording_session_is_transcribed_both_speakers_and_stored() {
     ulaw(&call, "2", &agent);
     let seconds = std::fs::metadata(&caller).unwrap().len() / 8000;
 
-    // The receiver, on a free port.
+    // The organisation's key: values, keypad digits included, are sealed to it.
     let data = tempfile::tempdir().unwrap();
+    let identity = dir.path().join("operator.key");
+    let keys = earshot(data.path())
+        .args(["keys", "new", "--out"])
+        .arg(&identity)
+        .output()
+        .unwrap();
+    assert!(keys.status.success());
+    let recipient = String::from_utf8(keys.stdout).unwrap().trim().to_string();
+
+    // The receiver, on a free port.
     let mut srs = earshot(data.path())
+        .env("EARSHOT_AGE_RECIPIENTS", &recipient)
         .args([
             "siprec",
             "--listen",
@@ -173,7 +184,6 @@ fn a_sipp_recording_session_is_transcribed_both_speakers_and_stored() {
     let log = log.join().unwrap();
     assert!(status.success(), "{log}");
     assert!(log.contains("roles from the agent patterns"), "{log}");
-    assert!(log.contains("keypad digits received"), "{log}");
     let events: Vec<Value> = out
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
@@ -202,6 +212,14 @@ fn a_sipp_recording_session_is_transcribed_both_speakers_and_stored() {
         assert!(!texts.contains(s), "{s} in {out}");
     }
     assert!(events.iter().any(|e| e["type"] == "call_end"), "{out}");
+    // The caller's keypad digit: a sealed [DTMF] entry, never the digit.
+    let keyed: Vec<&&Value> = finals.iter().filter(|f| f["text"] == "[DTMF]").collect();
+    assert_eq!(keyed.len(), 1, "{out}");
+    assert_eq!(keyed[0]["speaker"], "caller");
+    assert_eq!(
+        keyed[0]["findings"],
+        serde_json::json!([{"type": "DTMF", "sealed": true}])
+    );
 
     // Stored, with where it came from and how the roles were decided.
     let o = earshot(data.path())
@@ -219,4 +237,17 @@ fn a_sipp_recording_session_is_transcribed_both_speakers_and_stored() {
         "{call}"
     );
     assert!(call["utterances"].as_i64().unwrap() >= 6, "{call}");
+    // Only the operator's identity opens the digit (sipp's capture keys in "0").
+    let revealed = earshot(data.path())
+        .args(["reveal", "--identity"])
+        .arg(&identity)
+        .arg(call["id"].to_string())
+        .output()
+        .unwrap();
+    let revealed = String::from_utf8_lossy(&revealed.stdout).to_string();
+    let line = revealed
+        .lines()
+        .find(|l| l.contains("CALLER") && !l.contains("[DTMF]") && l.trim_end().ends_with('0'))
+        .map(str::to_string);
+    assert!(line.is_some(), "{revealed}");
 }

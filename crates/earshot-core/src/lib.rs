@@ -190,6 +190,28 @@ pub struct SealedFinding {
     pub sealed: Option<Vec<u8>>,
 }
 
+/// A key pressed on a phone's keypad during the call (RFC 4733 telephone events): sensitive
+/// input, like a spoken card number. Its `Debug` never shows the key.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct KeyPress {
+    /// Whose phone (the stream it came on).
+    pub speaker: Speaker,
+    /// `0`–`9`, `*`, `#`, `A`–`D`.
+    pub key: char,
+    /// When, ms from the start of the call.
+    pub at_ms: u64,
+}
+
+impl std::fmt::Debug for KeyPress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyPress")
+            .field("speaker", &self.speaker)
+            .field("key", &"<redacted>")
+            .field("at_ms", &self.at_ms)
+            .finish()
+    }
+}
+
 /// A finalized, redacted utterance: what every sink (screen, store, log, sync) may receive.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Utterance {

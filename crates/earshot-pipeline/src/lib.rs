@@ -213,6 +213,11 @@ impl Analyzer {
         self.sealer = sealer;
     }
 
+    /// The sealer in force, if any.
+    pub fn sealer(&self) -> Option<&Sealer> {
+        self.sealer.as_ref()
+    }
+
     /// The options in force.
     pub fn options(&self) -> &AnalyzerOptions {
         &self.options

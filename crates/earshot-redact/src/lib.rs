@@ -29,6 +29,14 @@ pub struct SensitiveValue {
 }
 
 impl SensitiveValue {
+    /// A value found outside speech (keypad digits): its original and normalised forms.
+    pub fn new(original: String, normalized: String) -> SensitiveValue {
+        SensitiveValue {
+            original,
+            normalized,
+        }
+    }
+
     /// The text exactly as it stood in the line, and the normalised value (e.g. the digits of the
     /// whole number when it spans lines). For the sealer only.
     pub fn expose(&self) -> (&str, &str) {

@@ -38,6 +38,7 @@ pub enum SealError {
 }
 
 /// Encrypts values to a fixed set of recipients (one, or two during key rotation).
+#[derive(Clone)]
 pub struct Sealer {
     recipients: Vec<age::x25519::Recipient>,
 }

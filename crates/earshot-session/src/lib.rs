@@ -17,7 +17,10 @@ pub use capture::{LiveCapture, Recorded};
 
 use earshot_audio::{AudioError, CallAudio};
 use earshot_config::{Config, ConfigError};
-use earshot_core::{AudioChunk, FindingKind, SentimentLabel, Speaker, TrendDirection};
+use earshot_core::{
+    AudioChunk, FindingKind, KeyPress, SealedFinding, Sentiment, SentimentLabel, Speaker,
+    TrendDirection, Utterance,
+};
 use earshot_models::ModelStore;
 use earshot_pipeline::{
     Analyzer, AnalyzerOptions, FilePlayer, LiveEvent, LiveOptions, PipelineError,
@@ -271,8 +274,138 @@ pub fn record_call<E>(
     source: &str,
     input: Receiver<AudioChunk>,
     options: LiveOptions,
+    on_event: impl FnMut(&CallEvent) -> Result<(), E>,
+) -> Result<Result<i64, E>, SessionError> {
+    record_call_with_keypad(analyzer, vault, source, input, None, options, on_event)
+}
+
+/// Keypad digits closer together than this are one entry (a PIN, a card number keyed in).
+const KEYPAD_GAP_MS: u64 = 3_000;
+
+/// Keypad entries get ids from here, apart from the engine's utterance ids.
+const KEYPAD_IDS: u64 = 1 << 40;
+
+/// Digits being keyed in.
+struct KeyEntry {
+    speaker: Speaker,
+    digits: String,
+    first_ms: u64,
+    last_ms: u64,
+    last_seen: std::time::Instant,
+}
+
+/// Groups keypad digits into entries; each finished entry becomes a `[DTMF]` utterance whose
+/// value is sealed (or dropped without recipients), stored, and reported as a final.
+struct KeyEntries {
+    keys: Option<Receiver<KeyPress>>,
+    open: Option<KeyEntry>,
+    sealer: Option<Sealer>,
+    next_id: u64,
+}
+
+impl KeyEntries {
+    /// Finished entries: all of them when `force` (the call is over).
+    fn take(&mut self, force: bool) -> Vec<KeyEntry> {
+        let mut done = Vec::new();
+        if let Some(keys) = &self.keys {
+            for k in keys.try_iter() {
+                match &mut self.open {
+                    Some(e) if e.speaker == k.speaker && k.at_ms <= e.last_ms + KEYPAD_GAP_MS => {
+                        e.digits.push(k.key);
+                        e.last_ms = k.at_ms;
+                        e.last_seen = std::time::Instant::now();
+                    }
+                    _ => {
+                        done.extend(self.open.take());
+                        self.open = Some(KeyEntry {
+                            speaker: k.speaker,
+                            digits: k.key.to_string(),
+                            first_ms: k.at_ms,
+                            last_ms: k.at_ms,
+                            last_seen: std::time::Instant::now(),
+                        });
+                    }
+                }
+            }
+        }
+        let quiet = self
+            .open
+            .as_ref()
+            .is_some_and(|e| e.last_seen.elapsed().as_millis() as u64 > KEYPAD_GAP_MS);
+        if force || quiet {
+            done.extend(self.open.take());
+        }
+        done
+    }
+
+    /// The stored utterance of an entry and its event.
+    fn seal(
+        &mut self,
+        e: KeyEntry,
+    ) -> Result<(Utterance, Vec<SealedFinding>, CallEvent), SealError> {
+        const TAG: &str = "[DTMF]";
+        let finding = earshot_redact::Finding {
+            kind: FindingKind::Dtmf,
+            start: 0,
+            end: e.digits.chars().count(),
+            confidence: 1.0,
+            tag_start: 0,
+            value: earshot_redact::SensitiveValue::new(e.digits.clone(), e.digits),
+        };
+        let sealed = earshot_seal::seal_findings(self.sealer.as_ref(), &[finding])?;
+        let utterance = Utterance {
+            speaker: e.speaker,
+            start_ms: e.first_ms,
+            end_ms: e.last_ms + 100,
+            text: TAG.to_string(),
+            sentiment: Sentiment {
+                label: SentimentLabel::Neutral,
+                score: 0.0,
+            },
+            findings: sealed.iter().map(|s| s.span).collect(),
+        };
+        self.next_id += 1;
+        let event = CallEvent::Final {
+            id: KEYPAD_IDS + self.next_id,
+            speaker: e.speaker,
+            start_ms: utterance.start_ms,
+            end_ms: utterance.end_ms,
+            text: TAG.to_string(),
+            sentiment: SentimentView {
+                label: SentimentLabel::Neutral,
+                score: 0.0,
+            },
+            findings: sealed
+                .iter()
+                .map(|s| FindingView {
+                    kind: s.span.kind,
+                    sealed: s.sealed.is_some(),
+                })
+                .collect(),
+            latency_ms: e.last_seen.elapsed().as_millis() as u64,
+        };
+        Ok((utterance, sealed, event))
+    }
+}
+
+/// [`record_call`], with keypad digits (RFC 4733, from a SIPREC fork) as sensitive input:
+/// digits keyed close together are one `[DTMF]` entry whose value is sealed like a spoken card
+/// number, stored, and reported as a final. Digits are never shown, logged or stored in clear.
+pub fn record_call_with_keypad<E>(
+    analyzer: &mut Analyzer,
+    vault: &mut Vault,
+    source: &str,
+    input: Receiver<AudioChunk>,
+    keypad: Option<Receiver<KeyPress>>,
+    options: LiveOptions,
     mut on_event: impl FnMut(&CallEvent) -> Result<(), E>,
 ) -> Result<Result<i64, E>, SessionError> {
+    let mut keys = KeyEntries {
+        keys: keypad,
+        open: None,
+        sealer: analyzer.sealer().cloned(),
+        next_id: 0,
+    };
     let mut session = vault.record(&NewCall {
         source: source.to_string(),
         agent: None,
@@ -282,6 +415,16 @@ pub fn record_call<E>(
     let call_id = session.id();
     let mut sink_error: Option<E> = None;
     analyzer.run_live(input, options, |event| {
+        let end = matches!(event, LiveEvent::CallEnd(_));
+        for entry in keys.take(end) {
+            let (utterance, sealed, keyed) = keys.seal(entry).map_err(PipelineError::from)?;
+            session.add(&utterance, &sealed)?;
+            if sink_error.is_none() {
+                if let Err(e) = on_event(&keyed) {
+                    sink_error = Some(e);
+                }
+            }
+        }
         let event = match event {
             LiveEvent::Partial(p) => CallEvent::Partial {
                 id: p.id,

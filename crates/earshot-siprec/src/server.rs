@@ -13,7 +13,7 @@ use crate::offer::{self, Offer};
 use crate::roles::{self, RoleRules, Roles};
 use crate::rtp::{self, JitterBuffer, Keypad};
 use crate::sdp::{self, AnswerMedia, Codec, Direction};
-use earshot_core::{AudioChunk, Speaker};
+use earshot_core::{AudioChunk, KeyPress, Speaker};
 use ipnet::IpNet;
 use rsipstack::sip::{HasHeaders, Method, Request, SipMessage};
 use std::collections::HashMap;
@@ -111,27 +111,6 @@ pub enum SrsError {
         /// Why.
         reason: String,
     },
-}
-
-/// A key pressed on the caller's phone (RFC 4733). Its `Debug` never shows the key.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct KeyPress {
-    /// Who pressed it (the stream it came on).
-    pub speaker: Speaker,
-    /// The key.
-    pub key: char,
-    /// When, ms from the start of the call.
-    pub at_ms: u64,
-}
-
-impl std::fmt::Debug for KeyPress {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("KeyPress")
-            .field("speaker", &self.speaker)
-            .field("key", &"<redacted>")
-            .field("at_ms", &self.at_ms)
-            .finish()
-    }
 }
 
 /// One recorded call, handed over when its INVITE is accepted. The audio ends (every sender
