@@ -1,0 +1,532 @@
+//! The receiver's SIP and RTP behaviour over real sockets, without transcription: vendor offers
+//! over UDP and TCP, refusals with the right status, the allow-list, keepalives, CANCEL, the 200
+//! retransmitted until ACK, RTP in order with losses as silence, keypad digits, the RTP timeout
+//! that ends a session with our BYE, and re-INVITE pause/resume.
+
+use earshot_core::Speaker;
+use earshot_siprec::roles::RoleRules;
+use earshot_siprec::server::{Listen, RecordedCall, Srs, SrsConfig};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream, UdpSocket};
+use std::time::{Duration, Instant};
+
+fn sample(name: &str) -> String {
+    std::fs::read_to_string(format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+fn boundary(body: &str) -> String {
+    body.lines()
+        .find_map(|l| l.trim().strip_prefix("--").map(str::to_string))
+        .unwrap()
+}
+
+fn start(
+    config: SrsConfig,
+) -> (
+    Srs,
+    std::sync::mpsc::Receiver<Box<RecordedCall>>,
+    SocketAddr,
+    SocketAddr,
+) {
+    let (srs, calls) = Srs::start(SrsConfig {
+        listen: vec![
+            Listen::Udp("127.0.0.1:0".parse().unwrap()),
+            Listen::Tcp("127.0.0.1:0".parse().unwrap()),
+        ],
+        roles: RoleRules {
+            agent_patterns: vec!["1???".into()],
+            ..RoleRules::default()
+        },
+        ..config
+    })
+    .unwrap();
+    let mut udp = None;
+    let mut tcp = None;
+    for l in srs.local_addrs() {
+        match l {
+            Listen::Udp(a) => udp = Some(*a),
+            Listen::Tcp(a) => tcp = Some(*a),
+        }
+    }
+    (srs, calls, udp.unwrap(), tcp.unwrap())
+}
+
+struct Request<'a> {
+    method: &'a str,
+    call_id: &'a str,
+    cseq: u32,
+    to_tag: Option<&'a str>,
+    extra: &'a str,
+    content_type: Option<String>,
+    body: &'a str,
+    branch: &'a str,
+    /// Whether the Contact carries `+sip.src` (a recording client).
+    src: bool,
+}
+
+fn request(r: &Request, from: SocketAddr, transport: &str) -> Vec<u8> {
+    let to_tag = r.to_tag.map(|t| format!(";tag={t}")).unwrap_or_default();
+    let ct = r
+        .content_type
+        .as_ref()
+        .map(|c| format!("Content-Type: {c}\r\n"))
+        .unwrap_or_default();
+    format!(
+        "{m} sip:srs@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/{transport} {from};branch=z9hG4bK{b}\r\nFrom: <sip:src@127.0.0.1>;tag=src1\r\nTo: <sip:srs@127.0.0.1>{to_tag}\r\nCall-ID: {c}\r\nCSeq: {n} {m}\r\nContact: <sip:src@{from}>{src}\r\nMax-Forwards: 70\r\n{extra}{ct}Content-Length: {len}\r\n\r\n{body}",
+        m = r.method,
+        b = r.branch,
+        c = r.call_id,
+        n = r.cseq,
+        extra = r.extra,
+        len = r.body.len(),
+        body = r.body,
+        src = if r.src { ";+sip.src" } else { "" },
+    )
+    .into_bytes()
+}
+
+/// A UDP client.
+struct Udp {
+    socket: UdpSocket,
+    to: SocketAddr,
+}
+
+impl Udp {
+    fn new(to: SocketAddr) -> Udp {
+        let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+        socket
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        Udp { socket, to }
+    }
+
+    fn send(&self, r: &Request) {
+        let from = self.socket.local_addr().unwrap();
+        self.socket
+            .send_to(&request(r, from, "UDP"), self.to)
+            .unwrap();
+    }
+
+    /// The next message, or None after the timeout.
+    fn recv(&self) -> Option<String> {
+        let mut buf = vec![0u8; 65536];
+        let (n, _) = self.socket.recv_from(&mut buf).ok()?;
+        Some(String::from_utf8_lossy(&buf[..n]).to_string())
+    }
+
+    /// Skips provisional responses.
+    fn final_response(&self) -> String {
+        loop {
+            let m = self.recv().expect("a response");
+            if !m.starts_with("SIP/2.0 1") {
+                return m;
+            }
+        }
+    }
+}
+
+fn status(m: &str) -> u16 {
+    m.split(' ').nth(1).unwrap().parse().unwrap()
+}
+
+fn to_tag(m: &str) -> String {
+    let to = m.lines().find(|l| l.starts_with("To:")).unwrap();
+    to.split(";tag=").nth(1).unwrap().trim().to_string()
+}
+
+fn answer_ports(m: &str) -> Vec<u16> {
+    m.lines()
+        .filter_map(|l| l.strip_prefix("m=audio "))
+        .map(|l| l.split(' ').next().unwrap().parse().unwrap())
+        .collect()
+}
+
+fn invite<'a>(call_id: &'a str, body: &'a str, content_type: String) -> Request<'a> {
+    Request {
+        method: "INVITE",
+        call_id,
+        cseq: 1,
+        to_tag: None,
+        extra: "Require: siprec\r\n",
+        content_type: Some(content_type),
+        body,
+        branch: "inv1",
+        src: true,
+    }
+}
+
+fn rtp(seq: u16, ts: u32, ssrc: u32, pt: u8, payload: &[u8]) -> Vec<u8> {
+    let mut p = vec![0x80, pt];
+    p.extend(seq.to_be_bytes());
+    p.extend(ts.to_be_bytes());
+    p.extend(ssrc.to_be_bytes());
+    p.extend(payload);
+    p
+}
+
+#[test]
+fn every_vendor_offer_is_answered_recvonly_with_its_labels_over_udp() {
+    let (_srs, calls, udp, _) = start(SrsConfig::default());
+    for (i, name) in [
+        "acme-siprec-offer.txt",
+        "broadworks-offer.txt",
+        "broadworks-offer-2.txt",
+        "cisco-siprec-offer.txt",
+        "connectel-offer.txt",
+        "inactive-sdp-offer.txt",
+        "procomm-siprec-offer.txt",
+        "sonus-siprec-offer.txt",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let body = sample(name);
+        let call_id = format!("vendor-{i}");
+        let c = Udp::new(udp);
+        c.send(&invite(
+            &call_id,
+            &body,
+            format!("multipart/mixed;boundary=\"{}\"", boundary(&body)),
+        ));
+        let ok = c.final_response();
+        assert_eq!(status(&ok), 200, "{name}: {ok}");
+        let offered = body.matches("m=audio").count();
+        assert_eq!(
+            answer_ports(&ok).len(),
+            offered,
+            "{name}: one m= per offered m="
+        );
+        for label in body
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("a=label:"))
+        {
+            assert!(
+                ok.contains(&format!("a=label:{label}\r\n")),
+                "{name}: label {label}\n{ok}"
+            );
+        }
+        assert!(
+            !ok.contains("a=sendonly") && !ok.contains("a=sendrecv"),
+            "{name}: {ok}"
+        );
+        let call = calls.recv_timeout(Duration::from_secs(5)).unwrap();
+        assert_eq!(call.call_id, call_id);
+        c.send(&Request {
+            method: "BYE",
+            call_id: &call_id,
+            cseq: 2,
+            to_tag: Some(&to_tag(&ok)),
+            extra: "",
+            content_type: None,
+            body: "",
+            branch: "bye1",
+            src: true,
+        });
+        let bye = c.final_response();
+        assert_eq!(status(&bye), 200, "{name}: {bye}");
+    }
+}
+
+#[test]
+fn refusals_carry_the_right_status() {
+    let (srs, _calls, udp, _) = start(SrsConfig {
+        rate_per_source: 1000,
+        ..SrsConfig::default()
+    });
+    let c = Udp::new(udp);
+    // A plain SDP without the siprec option tag: not a recording session.
+    let plain = sample("non-siprec-payload.txt");
+    c.send(&Request {
+        extra: "",
+        src: false,
+        ..invite("plain", &plain, "application/sdp".into())
+    });
+    let r = c.final_response();
+    assert_eq!(status(&r), 421, "{r}");
+    assert!(r.contains("Require: siprec"), "{r}");
+    // SRTP is refused until it is supported.
+    let srtp = "v=0\r\nc=IN IP4 127.0.0.1\r\nm=audio 4000 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz\r\na=label:1\r\na=sendonly\r\n";
+    c.send(&invite("srtp", srtp, "application/sdp".into()));
+    assert_eq!(status(&c.final_response()), 488);
+    // No codec we decode.
+    let g729 = "v=0\r\nc=IN IP4 127.0.0.1\r\nm=audio 4000 RTP/AVP 18\r\na=label:1\r\na=sendonly\r\nm=audio 4002 RTP/AVP 18\r\na=label:2\r\na=sendonly\r\n";
+    c.send(&invite("g729", g729, "application/sdp".into()));
+    assert_eq!(status(&c.final_response()), 488);
+    // Broken metadata.
+    let broken = "--b\r\nContent-Type: application/sdp\r\n\r\nm=audio 4000 RTP/AVP 0\r\n--b\r\nContent-Type: application/rs-metadata+xml\r\n\r\n<recording><a></b>\r\n--b--\r\n";
+    c.send(&invite(
+        "broken",
+        broken,
+        "multipart/mixed;boundary=b".into(),
+    ));
+    assert_eq!(status(&c.final_response()), 400);
+    // Methods we do not take, and a BYE for no session.
+    c.send(&Request {
+        method: "MESSAGE",
+        branch: "msg",
+        ..invite("m", "", "text/plain".into())
+    });
+    let r = c.final_response();
+    assert_eq!(status(&r), 405);
+    assert!(r.contains("Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE"));
+    c.send(&Request {
+        method: "BYE",
+        branch: "bye",
+        to_tag: Some("x"),
+        ..invite("nobody", "", "text/plain".into())
+    });
+    assert_eq!(status(&c.final_response()), 481);
+    // Out-of-dialog OPTIONS (the SBC's keepalive).
+    c.send(&Request {
+        method: "OPTIONS",
+        branch: "opt",
+        ..invite("ping", "", "text/plain".into())
+    });
+    let r = c.final_response();
+    assert_eq!(status(&r), 200);
+    assert!(r.contains("Supported: siprec"));
+    assert!(
+        srs.stats()
+            .refused
+            .load(std::sync::atomic::Ordering::Relaxed)
+            >= 6
+    );
+    // Garbage gets nothing (there is no Via to answer).
+    c.socket.send_to(b"\x00\x01garbage\r\n\r\n", udp).unwrap();
+    c.socket
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    assert!(c.recv().is_none());
+}
+
+#[test]
+fn a_source_outside_the_allow_list_gets_nothing_not_even_a_parse() {
+    let (srs, _calls, udp, tcp) = start(SrsConfig {
+        allow: vec!["192.0.2.0/24".parse().unwrap()],
+        ..SrsConfig::default()
+    });
+    let c = Udp::new(udp);
+    c.socket
+        .set_read_timeout(Some(Duration::from_millis(700)))
+        .unwrap();
+    c.send(&Request {
+        method: "OPTIONS",
+        branch: "o",
+        ..invite("x", "", "text/plain".into())
+    });
+    assert!(c.recv().is_none());
+    // TCP: the connection is closed at once.
+    let mut s = TcpStream::connect(tcp).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+    let _ = s.write_all(b"OPTIONS sip:srs@127.0.0.1 SIP/2.0\r\n\r\n");
+    let mut buf = [0u8; 16];
+    assert!(matches!(s.read(&mut buf), Ok(0) | Err(_)));
+    assert!(
+        srs.stats()
+            .blocked
+            .load(std::sync::atomic::Ordering::Relaxed)
+            >= 2
+    );
+}
+
+#[test]
+fn over_tcp_a_session_runs_and_keypad_and_audio_arrive_in_order() {
+    let (_srs, calls, _, tcp) = start(SrsConfig::default());
+    let body = sample("cisco-siprec-offer.txt");
+    let mut s = TcpStream::connect(tcp).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let from = s.local_addr().unwrap();
+    s.write_all(&request(
+        &invite(
+            "tcp-1",
+            &body,
+            format!("multipart/mixed;boundary={}", boundary(&body)),
+        ),
+        from,
+        "TCP",
+    ))
+    .unwrap();
+    let mut reader = BufReader::new(s.try_clone().unwrap());
+    let read_message = |reader: &mut BufReader<TcpStream>| -> String {
+        let mut head = String::new();
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            head.push_str(&line);
+            if line == "\r\n" {
+                break;
+            }
+        }
+        let len: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("Content-Length: "))
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        let mut body = vec![0u8; len];
+        reader.read_exact(&mut body).unwrap();
+        head + &String::from_utf8(body).unwrap()
+    };
+    let ok = loop {
+        let m = read_message(&mut reader);
+        if !m.starts_with("SIP/2.0 1") {
+            break m;
+        }
+    };
+    assert_eq!(status(&ok), 200, "{ok}");
+    assert!(ok.contains("transport=tcp"), "{ok}");
+    let ports = answer_ports(&ok);
+    let call = calls.recv_timeout(Duration::from_secs(5)).unwrap();
+    // Cisco's metadata says 7300 sends label 2; "1???" does not match it, so the fallback
+    // rule decides and says so.
+    assert!(call.source.contains("fallback"), "{}", call.source);
+    assert_eq!(
+        call.roles.speakers,
+        vec![Some(Speaker::Caller), Some(Speaker::Agent)]
+    );
+
+    // Caller stream: 25 packets of a tone, one lost, two swapped; a keypad digit "5".
+    let rtp_out = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let to = SocketAddr::from(([127, 0, 0, 1], ports[0]));
+    let tone: Vec<u8> = (0..160)
+        .map(|i| earshot_siprec::rtp::to_ulaw(((i as f32 * 0.3).sin() * 8000.0) as i16))
+        .collect();
+    let mut order: Vec<u16> = (0..25).filter(|n| *n != 10).collect();
+    order.swap(4, 5);
+    for n in order {
+        rtp_out
+            .send_to(&rtp(1000 + n, n as u32 * 160, 77, 0, &tone), to)
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    for _ in 0..3 {
+        rtp_out
+            .send_to(&rtp(2000, 4000, 99, 101, &[5, 0x80, 0, 160]), to)
+            .unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    // BYE ends it: audio and keypad end.
+    s.write_all(&request(
+        &Request {
+            method: "BYE",
+            call_id: "tcp-1",
+            cseq: 2,
+            to_tag: Some(&to_tag(&ok)),
+            extra: "",
+            content_type: None,
+            body: "",
+            branch: "bye-tcp",
+            src: true,
+        },
+        from,
+        "TCP",
+    ))
+    .unwrap();
+    assert_eq!(status(&read_message(&mut reader)), 200);
+    let audio: Vec<_> = call.audio.iter().collect();
+    assert!(audio.iter().all(|c| c.speaker == Speaker::Caller));
+    let samples: usize = audio.iter().map(|c| c.samples.len()).sum();
+    // 25 packets of 20 ms at 16 kHz (the lost one as silence), give or take the resampler.
+    assert!((7_000..=8_800).contains(&samples), "{samples}");
+    let keys: Vec<_> = call.keypad.iter().collect();
+    assert_eq!(keys.len(), 1);
+    assert_eq!((keys[0].key, keys[0].speaker), ('5', Speaker::Caller));
+    assert!(
+        !format!("{:?}", keys[0]).contains('5'),
+        "Debug shows no key"
+    );
+}
+
+#[test]
+fn the_200_is_resent_until_ack_cancel_after_answer_and_pause_resume() {
+    let (srs, calls, udp, _) = start(SrsConfig {
+        rtp_timeout: Duration::from_secs(2),
+        ..SrsConfig::default()
+    });
+    let body = sample("acme-siprec-offer.txt");
+    let c = Udp::new(udp);
+    let inv = invite(
+        "retx",
+        &body,
+        format!("multipart/mixed;boundary={}", boundary(&body)),
+    );
+    c.send(&inv);
+    let ok = c.final_response();
+    assert_eq!(status(&ok), 200);
+    // No ACK yet: the same 200 comes again (RFC 3261 timer G).
+    let again = c.final_response();
+    assert_eq!(again, ok);
+    // A retransmitted INVITE gets the same answer, not a second session.
+    c.send(&inv);
+    assert_eq!(c.final_response(), ok);
+    let call = calls.recv_timeout(Duration::from_secs(5)).unwrap();
+    assert!(calls.recv_timeout(Duration::from_millis(300)).is_err());
+    assert_eq!(call.roles.basis, earshot_siprec::roles::Basis::AgentPattern);
+    let tag = to_tag(&ok);
+    c.send(&Request {
+        method: "ACK",
+        to_tag: Some(&tag),
+        branch: "ack1",
+        content_type: None,
+        body: "",
+        ..inv
+    });
+    // CANCEL after the answer: 200 to the CANCEL, the session stays.
+    c.send(&Request {
+        method: "CANCEL",
+        to_tag: None,
+        content_type: None,
+        body: "",
+        ..inv
+    });
+    assert_eq!(status(&c.final_response()), 200);
+    assert_eq!(srs.sessions(), 1);
+    // Paused (a=inactive): the RTP timeout does not apply.
+    let paused = body.replace("a=sendonly", "a=inactive");
+    c.send(&Request {
+        cseq: 2,
+        to_tag: Some(&tag),
+        branch: "reinv1",
+        ..invite(
+            "retx",
+            &paused,
+            format!("multipart/mixed;boundary={}", boundary(&body)),
+        )
+    });
+    let r = c.final_response();
+    assert_eq!(status(&r), 200, "{r}");
+    assert_eq!(r.matches("a=inactive").count(), 2, "{r}");
+    assert_eq!(answer_ports(&r), answer_ports(&ok), "the same ports");
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(srs.sessions(), 1, "paused sessions do not time out");
+    // Resumed by UPDATE; then no RTP: the receiver ends it with its own BYE.
+    c.send(&Request {
+        method: "UPDATE",
+        cseq: 3,
+        to_tag: Some(&tag),
+        branch: "upd1",
+        ..invite(
+            "retx",
+            &body,
+            format!("multipart/mixed;boundary={}", boundary(&body)),
+        )
+    });
+    let r = c.final_response();
+    assert_eq!(status(&r), 200);
+    assert_eq!(r.matches("a=recvonly").count(), 2, "{r}");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let bye = loop {
+        if let Some(m) = c.recv() {
+            if m.starts_with("BYE ") {
+                break m;
+            }
+        }
+        assert!(Instant::now() < deadline, "no BYE after the RTP timeout");
+    };
+    assert!(bye.contains("Call-ID: retx"), "{bye}");
+    assert!(bye.contains(&format!(";tag={tag}")), "{bye}");
+    assert_eq!(srs.sessions(), 0);
+    // The call's audio ends.
+    assert!(call.audio.recv_timeout(Duration::from_secs(5)).is_err());
+}
