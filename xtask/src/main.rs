@@ -5,7 +5,8 @@
 //! * `demo`: setup, then `earshot analyze` on a generated two-speaker sample call.
 //! * `test`: setup, `cargo fmt --check`, clippy with warnings denied, then every test of the
 //!   workspace.
-//! * `bench`: setup, then the pipeline benchmark (real-time factor per stage and model).
+//! * `bench`: setup, then the pipeline benchmark (real-time factor per stage and model), the live
+//!   engine's latency and the SIPREC receiver's load.
 //! * `models`: only the model step.
 //! * `train-sentiment` / `eval-sentiment`: the sentiment head (MiniLM embeddings, logistic
 //!   regression in scikit-learn) and its held-out evaluation against the lexicon.
@@ -148,7 +149,8 @@ fn main() -> Result<()> {
         Task::Bench => {
             setup()?;
             run(cargo().args(["bench", "-p", "earshot-pipeline", "--bench", "pipeline"]))?;
-            run(cargo().args(["bench", "-p", "earshot-pipeline", "--bench", "live"]))
+            run(cargo().args(["bench", "-p", "earshot-pipeline", "--bench", "live"]))?;
+            run(cargo().args(["bench", "-p", "earshot-siprec", "--bench", "load"]))
         }
     }
 }

@@ -125,6 +125,18 @@ enum Command {
         /// Stop after this many calls have ended.
         #[arg(long)]
         calls: Option<usize>,
+        /// Server certificate chain (PEM) for `tls:` listeners.
+        #[arg(long)]
+        tls_cert: Option<PathBuf>,
+        /// Its private key (PEM).
+        #[arg(long)]
+        tls_key: Option<PathBuf>,
+        /// Require recorders to present a client certificate issued by these CAs (PEM).
+        #[arg(long)]
+        tls_client_ca: Option<PathBuf>,
+        /// Refuse unencrypted signalling and media (TLS + SRTP).
+        #[arg(long)]
+        require_secure: bool,
         /// Whisper model.
         #[arg(long, default_value = "tiny.en", value_parser = ["tiny.en", "base"])]
         model: String,
@@ -259,6 +271,10 @@ fn main() {
             fallback,
             rtp_timeout,
             calls,
+            tls_cert,
+            tls_key,
+            tls_client_ca,
+            require_secure,
             model,
             json,
             threads,
@@ -272,6 +288,10 @@ fn main() {
             fallback,
             rtp_timeout,
             calls,
+            tls_cert,
+            tls_key,
+            tls_client_ca,
+            require_secure,
             model,
             json,
             threads,

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use earshot_pipeline::LiveOptions;
 use earshot_session::record_call_with_keypad;
 use earshot_siprec::roles::{Fallback, RoleRules};
-use earshot_siprec::server::{Listen, Srs, SrsConfig};
+use earshot_siprec::server::{Listen, Srs, SrsConfig, TlsFiles};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,6 +22,10 @@ pub(crate) struct Options {
     pub fallback: FallbackArg,
     pub rtp_timeout: u64,
     pub calls: Option<usize>,
+    pub tls_cert: Option<std::path::PathBuf>,
+    pub tls_key: Option<std::path::PathBuf>,
+    pub tls_client_ca: Option<std::path::PathBuf>,
+    pub require_secure: bool,
     pub model: String,
     pub json: bool,
     pub threads: Option<usize>,
@@ -68,6 +72,16 @@ fn config(o: &Options) -> Result<SrsConfig> {
             },
         },
         rtp_timeout: Duration::from_secs(o.rtp_timeout.max(1)),
+        tls: match (&o.tls_cert, &o.tls_key) {
+            (Some(cert), Some(key)) => Some(TlsFiles {
+                cert: cert.clone(),
+                key: key.clone(),
+                client_ca: o.tls_client_ca.clone(),
+            }),
+            (None, None) => None,
+            _ => anyhow::bail!("--tls-cert and --tls-key go together"),
+        },
+        require_secure: o.require_secure,
         ..SrsConfig::default()
     })
 }
@@ -84,6 +98,7 @@ pub(crate) fn run(o: Options) -> Result<()> {
         match l {
             Listen::Udp(a) => eprintln!("siprec: listening on udp:{a}"),
             Listen::Tcp(a) => eprintln!("siprec: listening on tcp:{a}"),
+            Listen::Tls(a) => eprintln!("siprec: listening on tls:{a}"),
         }
     }
     let stop = Arc::new(AtomicBool::new(false));

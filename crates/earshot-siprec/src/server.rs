@@ -23,7 +23,7 @@ use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream, UdpSocket};
+use tokio::net::{TcpListener, UdpSocket};
 use tokio::sync::{mpsc, watch};
 
 /// Where to listen.
@@ -33,6 +33,8 @@ pub enum Listen {
     Udp(SocketAddr),
     /// SIP over TCP.
     Tcp(SocketAddr),
+    /// SIP over TLS (needs [`SrsConfig::tls`]).
+    Tls(SocketAddr),
 }
 
 impl std::str::FromStr for Listen {
@@ -47,11 +49,9 @@ impl std::str::FromStr for Listen {
         match proto.to_ascii_lowercase().as_str() {
             "udp" => Ok(Listen::Udp(addr)),
             "tcp" => Ok(Listen::Tcp(addr)),
-            "tls" => Err(SrsError::Config(
-                "SIP over TLS is not available in this version yet".into(),
-            )),
+            "tls" => Ok(Listen::Tls(addr)),
             other => Err(SrsError::Config(format!(
-                "listen '{s}': unknown transport '{other}' (udp or tcp)"
+                "listen '{s}': unknown transport '{other}' (udp, tcp or tls)"
             ))),
         }
     }
@@ -79,6 +79,19 @@ pub struct SrsConfig {
     pub max_sessions: usize,
     /// Requests per second per source before it is refused.
     pub rate_per_source: u32,
+    /// Certificate and key for `tls:` listeners.
+    pub tls: Option<TlsFiles>,
+}
+
+/// The TLS listener's files (PEM).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    /// The server certificate chain.
+    pub cert: std::path::PathBuf,
+    /// Its private key.
+    pub key: std::path::PathBuf,
+    /// When set, recorders must present a client certificate issued by these CAs.
+    pub client_ca: Option<std::path::PathBuf>,
 }
 
 impl Default for SrsConfig {
@@ -93,6 +106,7 @@ impl Default for SrsConfig {
             require_secure: false,
             max_sessions: 256,
             rate_per_source: 100,
+            tls: None,
         }
     }
 }
@@ -278,6 +292,7 @@ enum Peer {
     Tcp {
         tx: mpsc::UnboundedSender<Vec<u8>>,
         addr: SocketAddr,
+        tls: bool,
     },
 }
 
@@ -291,7 +306,8 @@ impl Peer {
     fn transport(&self) -> &'static str {
         match self {
             Peer::Udp { .. } => "udp",
-            Peer::Tcp { .. } => "tcp",
+            Peer::Tcp { tls: false, .. } => "tcp",
+            Peer::Tcp { tls: true, .. } => "tls",
         }
     }
 
@@ -322,10 +338,65 @@ async fn bind(shared: Arc<Shared>, l: Listen) -> Result<Listen, SrsError> {
         Listen::Tcp(addr) => {
             let listener = TcpListener::bind(addr).await.map_err(|e| err(addr, e))?;
             let local = listener.local_addr().map_err(|e| err(addr, e))?;
-            tokio::spawn(tcp_accept(shared, listener, local));
+            tokio::spawn(tcp_accept(shared, listener, local, None));
             Ok(Listen::Tcp(local))
         }
+        Listen::Tls(addr) => {
+            let files = shared.config.tls.clone().ok_or_else(|| {
+                SrsError::Config(format!(
+                    "tls:{addr} needs a certificate and key (--tls-cert, --tls-key)"
+                ))
+            })?;
+            let acceptor = tls_acceptor(&files)?;
+            let listener = TcpListener::bind(addr).await.map_err(|e| err(addr, e))?;
+            let local = listener.local_addr().map_err(|e| err(addr, e))?;
+            tokio::spawn(tcp_accept(shared, listener, local, Some(acceptor)));
+            Ok(Listen::Tls(local))
+        }
     }
+}
+
+/// The TLS server configuration from PEM files (rustls, ring).
+fn tls_acceptor(files: &TlsFiles) -> Result<tokio_rustls::TlsAcceptor, SrsError> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let bad = |what: &std::path::Path, e: &dyn std::fmt::Display| {
+        SrsError::Config(format!("TLS: {}: {e}", what.display()))
+    };
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(&files.cert)
+        .map_err(|e| bad(&files.cert, &e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| bad(&files.cert, &e))?;
+    if certs.is_empty() {
+        return Err(bad(&files.cert, &"no certificate in the file"));
+    }
+    let key = PrivateKeyDer::from_pem_file(&files.key).map_err(|e| bad(&files.key, &e))?;
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| SrsError::Config(format!("TLS: {e}")))?;
+    let builder = match &files.client_ca {
+        None => builder.with_no_client_auth(),
+        Some(ca) => {
+            let mut roots = rustls::RootCertStore::empty();
+            for c in CertificateDer::pem_file_iter(ca).map_err(|e| bad(ca, &e))? {
+                roots
+                    .add(c.map_err(|e| bad(ca, &e))?)
+                    .map_err(|e| bad(ca, &e))?;
+            }
+            let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+                Arc::new(roots),
+                provider,
+            )
+            .build()
+            .map_err(|e| bad(ca, &e))?;
+            builder.with_client_cert_verifier(verifier)
+        }
+    };
+    let config = builder
+        .with_single_cert(certs, key)
+        .map_err(|e| bad(&files.key, &e))?;
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
 }
 
 /// The largest SIP message accepted.
@@ -360,26 +431,54 @@ async fn udp_loop(shared: Arc<Shared>, socket: Arc<UdpSocket>, local: SocketAddr
     }
 }
 
-async fn tcp_accept(shared: Arc<Shared>, listener: TcpListener, local: SocketAddr) {
+async fn tcp_accept(
+    shared: Arc<Shared>,
+    listener: TcpListener,
+    local: SocketAddr,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) {
     loop {
         let Ok((stream, from)) = listener.accept().await else {
             continue;
         };
+        // The allow-list before anything else, the TLS handshake included.
         if !shared.allowed(from.ip()) {
             drop(stream);
             continue;
         }
-        tokio::spawn(tcp_connection(shared.clone(), stream, from, local));
+        let shared = shared.clone();
+        match tls.clone() {
+            None => {
+                tokio::spawn(tcp_connection(shared, stream, from, local, false));
+            }
+            Some(acceptor) => {
+                tokio::spawn(async move {
+                    let handshake =
+                        tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream))
+                            .await;
+                    match handshake {
+                        Ok(Ok(tls)) => tcp_connection(shared, tls, from, local, true).await,
+                        Ok(Err(e)) => {
+                            tracing::warn!(peer = %from, "TLS handshake refused: {e}");
+                        }
+                        Err(_) => tracing::warn!(peer = %from, "TLS handshake timed out"),
+                    }
+                });
+            }
+        }
     }
 }
 
-async fn tcp_connection(
+async fn tcp_connection<S>(
     shared: Arc<Shared>,
-    stream: TcpStream,
+    stream: S,
     from: SocketAddr,
     local: SocketAddr,
-) {
-    let (mut reader, mut writer) = stream.into_split();
+    tls: bool,
+) where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + 'static,
+{
+    let (mut reader, mut writer) = tokio::io::split(stream);
     let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
     tokio::spawn(async move {
         while let Some(b) = rx.recv().await {
@@ -388,7 +487,11 @@ async fn tcp_connection(
             }
         }
     });
-    let peer = Peer::Tcp { tx, addr: from };
+    let peer = Peer::Tcp {
+        tx,
+        addr: from,
+        tls,
+    };
     let mut buf: Vec<u8> = Vec::new();
     let mut chunk = vec![0u8; 8192];
     loop {
@@ -644,11 +747,23 @@ fn local_ip_towards(peer: SocketAddr, fallback: IpAddr) -> IpAddr {
         .unwrap_or(fallback)
 }
 
-async fn handle(shared: Arc<Shared>, peer: Peer, local: SocketAddr, bytes: Vec<u8>) {
-    let Some(method) = request_method(&bytes) else {
-        // Responses (to our BYE) and garbage alike end here.
-        return;
-    };
+/// Why a message is dropped without an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dropped {
+    /// Not a SIP request line (a response, or garbage).
+    NotARequest,
+    /// A method no SIP peer sends to a recorder.
+    UnknownMethod,
+    /// The header section is over the size or line limit.
+    TooLarge,
+    /// The SIP parser refused it.
+    Unparsable,
+}
+
+/// The checks every message goes through after the allow-list and the rate limit: the request
+/// line, the size limits, then the SIP parser. Public so that the fuzzer drives exactly this.
+pub fn parse_request(bytes: &[u8]) -> Result<Request, Dropped> {
+    let method = request_method(bytes).ok_or(Dropped::NotARequest)?;
     if !matches!(
         method,
         "INVITE"
@@ -666,16 +781,23 @@ async fn handle(shared: Arc<Shared>, peer: Peer, local: SocketAddr, bytes: Vec<u
             | "PRACK"
             | "PUBLISH"
     ) {
-        return;
+        return Err(Dropped::UnknownMethod);
     }
-    if !header_section_ok(&bytes) {
-        tracing::warn!(peer = %peer.addr(), "SIP request with an oversized header section dropped");
-        return;
+    if bytes.len() > MAX_MESSAGE || !header_section_ok(bytes) {
+        return Err(Dropped::TooLarge);
     }
-    let req = match SipMessage::try_from(bytes.as_slice()) {
-        Ok(SipMessage::Request(r)) => r,
-        _ => {
-            tracing::warn!(peer = %peer.addr(), "unparsable SIP request dropped");
+    match SipMessage::try_from(bytes) {
+        Ok(SipMessage::Request(r)) => Ok(r),
+        _ => Err(Dropped::Unparsable),
+    }
+}
+
+async fn handle(shared: Arc<Shared>, peer: Peer, local: SocketAddr, bytes: Vec<u8>) {
+    let req = match parse_request(&bytes) {
+        Ok(r) => r,
+        Err(Dropped::NotARequest | Dropped::UnknownMethod) => return,
+        Err(why) => {
+            tracing::warn!(peer = %peer.addr(), ?why, "SIP request dropped");
             return;
         }
     };
@@ -811,12 +933,19 @@ async fn new_session(
         shared.stats.refused.fetch_add(1, Ordering::Relaxed);
         Some(response(req, code, Some(&random_hex(6)), &extra, None))
     };
+    if shared.config.require_secure && !matches!(peer, Peer::Tcp { tls: true, .. }) {
+        return refuse(
+            403,
+            vec![("Warning", "399 earshot \"signalling must use TLS\"".into())],
+        );
+    }
     if shared.config.require_secure {
+        // SRTP is not implemented yet: with the policy on, no media can be taken.
         return refuse(
             488,
             vec![(
                 "Warning",
-                "399 earshot \"TLS and SRTP are required\"".into(),
+                "399 earshot \"SRTP is required and not available yet\"".into(),
             )],
         );
     }

@@ -46,6 +46,7 @@ fn start(
         match l {
             Listen::Udp(a) => udp = Some(*a),
             Listen::Tcp(a) => tcp = Some(*a),
+            Listen::Tls(_) => {}
         }
     }
     (srs, calls, udp.unwrap(), tcp.unwrap())
@@ -529,4 +530,202 @@ fn the_200_is_resent_until_ack_cancel_after_answer_and_pause_resume() {
     assert_eq!(srs.sessions(), 0);
     // The call's audio ends.
     assert!(call.audio.recv_timeout(Duration::from_secs(5)).is_err());
+}
+
+/// A test CA and a server certificate it issued for localhost/127.0.0.1 (openssl), as an IT
+/// department would deploy: returns (CA, server certificate, server key).
+fn certificate(
+    dir: &std::path::Path,
+) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    let run = |args: &[&str]| {
+        let ok = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "openssl {args:?}");
+    };
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=Earshot test CA",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+    ]);
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        "key.pem",
+        "-out",
+        "leaf.csr",
+    ]);
+    std::fs::write(
+        dir.join("leaf.ext"),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
+    )
+    .unwrap();
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "leaf.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "1",
+        "-extfile",
+        "leaf.ext",
+        "-out",
+        "cert.pem",
+    ]);
+    (
+        dir.join("ca.pem"),
+        dir.join("cert.pem"),
+        dir.join("key.pem"),
+    )
+}
+
+fn tls_client(
+    cert: &std::path::Path,
+    to: SocketAddr,
+) -> rustls::StreamOwned<rustls::ClientConnection, TcpStream> {
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    for c in rustls::pki_types::CertificateDer::pem_file_iter(cert).unwrap() {
+        roots.add(c.unwrap()).unwrap();
+    }
+    let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let conn =
+        rustls::ClientConnection::new(std::sync::Arc::new(config), "localhost".try_into().unwrap())
+            .unwrap();
+    let tcp = TcpStream::connect(to).unwrap();
+    tcp.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    rustls::StreamOwned::new(conn, tcp)
+}
+
+#[test]
+fn over_tls_with_the_secure_policy_plain_signalling_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = certificate(dir.path());
+    let (srs, _calls) = Srs::start(SrsConfig {
+        listen: vec![
+            Listen::Udp("127.0.0.1:0".parse().unwrap()),
+            Listen::Tls("127.0.0.1:0".parse().unwrap()),
+        ],
+        tls: Some(earshot_siprec::server::TlsFiles {
+            cert,
+            key,
+            client_ca: None,
+        }),
+        require_secure: true,
+        ..SrsConfig::default()
+    })
+    .unwrap();
+    let (mut udp, mut tls) = (None, None);
+    for l in srs.local_addrs() {
+        match l {
+            Listen::Udp(a) => udp = Some(*a),
+            Listen::Tls(a) => tls = Some(*a),
+            Listen::Tcp(_) => {}
+        }
+    }
+    let body = sample("acme-siprec-offer.txt");
+    let ct = format!("multipart/mixed;boundary={}", boundary(&body));
+    // UDP: 403, signalling must be TLS.
+    let c = Udp::new(udp.unwrap());
+    c.send(&invite("plain-udp", &body, ct.clone()));
+    let r = c.final_response();
+    assert_eq!(status(&r), 403, "{r}");
+    // TLS: the handshake verifies against the deployed certificate; OPTIONS is answered, and an
+    // offer of plain RTP is refused (488) because the policy wants SRTP.
+    let mut s = tls_client(&ca, tls.unwrap());
+    let from: SocketAddr = "127.0.0.1:5999".parse().unwrap();
+    s.write_all(&request(
+        &Request {
+            method: "OPTIONS",
+            branch: "tls-opt",
+            content_type: None,
+            body: "",
+            ..invite("tls-1", "", String::new())
+        },
+        from,
+        "TLS",
+    ))
+    .unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !String::from_utf8_lossy(&got).contains("\r\n\r\n") {
+        let n = s.read(&mut buf).unwrap();
+        assert!(n > 0);
+        got.extend_from_slice(&buf[..n]);
+    }
+    let r = String::from_utf8_lossy(&got).to_string();
+    assert_eq!(status(&r), 200, "{r}");
+    s.write_all(&request(&invite("tls-2", &body, ct), from, "TLS"))
+        .unwrap();
+    let mut got = Vec::new();
+    loop {
+        let n = s.read(&mut buf).unwrap();
+        assert!(n > 0);
+        got.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&got).to_string();
+        if let Some(last) = text.split("SIP/2.0 ").filter(|m| !m.is_empty()).last() {
+            if !last.starts_with('1') && text.ends_with("\r\n\r\n") {
+                assert!(last.starts_with("488"), "{text}");
+                break;
+            }
+        }
+    }
+}
+
+#[test]
+fn a_required_client_certificate_is_enforced() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = certificate(dir.path());
+    let (srs, _calls) = Srs::start(SrsConfig {
+        listen: vec![Listen::Tls("127.0.0.1:0".parse().unwrap())],
+        tls: Some(earshot_siprec::server::TlsFiles {
+            cert,
+            key,
+            client_ca: Some(ca.clone()),
+        }),
+        ..SrsConfig::default()
+    })
+    .unwrap();
+    let Listen::Tls(to) = srs.local_addrs()[0] else {
+        unreachable!()
+    };
+    let mut s = tls_client(&ca, to);
+    let sent = s.write_all(b"OPTIONS sip:srs@127.0.0.1 SIP/2.0\r\nContent-Length: 0\r\n\r\n");
+    let mut buf = [0u8; 64];
+    let read = s.read(&mut buf);
+    assert!(
+        sent.is_err() || !matches!(read, Ok(n) if n > 0),
+        "a client without a certificate got an answer"
+    );
 }
