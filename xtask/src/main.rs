@@ -82,8 +82,12 @@ const APT_PACKAGES: &[&str] = &[
     "sip-tester",
 ];
 
-/// Python packages the tests use: an SQLCipher 4 shell for the audit tamper test.
-const PIP_PACKAGES: &[(&str, &str)] = &[("sqlcipher3", "sqlcipher3-wheels==0.5.7")];
+/// Python packages the tests use: an SQLCipher 4 shell for the audit tamper test, and libsrtp
+/// (pylibsrtp) as the SIPREC receiver's independent SRTP sender.
+const PIP_PACKAGES: &[(&str, &str)] = &[
+    ("sqlcipher3", "sqlcipher3-wheels==0.5.7"),
+    ("pylibsrtp", "pylibsrtp==1.0.0"),
+];
 
 fn main() -> Result<()> {
     tracing_subscriber::fmt()

@@ -17,3 +17,4 @@ pub mod roles;
 pub mod rtp;
 pub mod sdp;
 pub mod server;
+pub mod srtp;

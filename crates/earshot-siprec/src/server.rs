@@ -161,6 +161,8 @@ pub struct SrsStats {
     pub rtp_lost: AtomicU64,
     /// Audio chunks dropped because the consumer was not reading.
     pub audio_dropped: AtomicU64,
+    /// SRTP packets that failed authentication (wrong key, tampering): dropped.
+    pub srtp_rejected: AtomicU64,
 }
 
 /// The running receiver. Dropping it ends every session.
@@ -672,6 +674,8 @@ struct StreamTask {
     codec: Option<(Codec, u8)>,
     telephone_event: Option<u8>,
     speaker: Option<Speaker>,
+    /// SRTP: the recorder's key (to decrypt) and our answer's `a=crypto`.
+    srtp: Option<(crate::srtp::Keys, sdp::Crypto)>,
 }
 
 /// A recording session (dialog).
@@ -939,16 +943,6 @@ async fn new_session(
             vec![("Warning", "399 earshot \"signalling must use TLS\"".into())],
         );
     }
-    if shared.config.require_secure {
-        // SRTP is not implemented yet: with the policy on, no media can be taken.
-        return refuse(
-            488,
-            vec![(
-                "Warning",
-                "399 earshot \"SRTP is required and not available yet\"".into(),
-            )],
-        );
-    }
     if shared.dialogs.lock().map(|d| d.len()).unwrap_or(usize::MAX) >= shared.config.max_sessions {
         return refuse(503, vec![("Retry-After", "5".into())]);
     }
@@ -968,14 +962,16 @@ async fn new_session(
             return refuse(e.status(), extra);
         }
     };
-    if offer.sdp.media.iter().any(|m| m.secure()) {
-        // SRTP comes with the TLS listener.
+    if shared.config.require_secure
+        && offer
+            .sdp
+            .media
+            .iter()
+            .any(|m| m.port != 0 && m.kind.eq_ignore_ascii_case("audio") && !m.secure())
+    {
         return refuse(
             488,
-            vec![(
-                "Warning",
-                "399 earshot \"SRTP is not available yet\"".into(),
-            )],
+            vec![("Warning", "399 earshot \"SRTP is required\"".into())],
         );
     }
     let roles = roles::assign(&offer.sdp, offer.metadata.as_ref(), &shared.config.roles);
@@ -991,6 +987,23 @@ async fn new_session(
             .audio_codec()
             .filter(|(c, _)| matches!(c, Codec::Pcmu | Codec::Pcma));
         let speaker = roles.speakers.get(i).copied().flatten();
+        // SRTP streams need a crypto line we support (SDES, AES-CM-128 with 80- or 32-bit tags).
+        let srtp = if m.secure() {
+            match crate::srtp::Keys::choose(&m.crypto) {
+                Some(k) => Some(k),
+                None => {
+                    return refuse(
+                        488,
+                        vec![(
+                            "Warning",
+                            "399 earshot \"no supported SRTP crypto suite (AES_CM_128_HMAC_SHA1_80/32)\"".into(),
+                        )],
+                    )
+                }
+            }
+        } else {
+            None
+        };
         let wanted = codec.is_some() && speaker.is_some() && m.kind.eq_ignore_ascii_case("audio");
         let socket = if wanted {
             match rtp_socket(media_ip, shared.config.rtp_ports).await {
@@ -1009,6 +1022,7 @@ async fn new_session(
             codec: if wanted { codec } else { None },
             telephone_event: m.telephone_event(),
             speaker: if wanted { speaker } else { None },
+            srtp: srtp.filter(|_| wanted),
         });
         sockets.push(socket);
     }
@@ -1028,7 +1042,7 @@ async fn new_session(
             port: s.port,
             codec: s.codec,
             telephone_event: s.codec.and(s.telephone_event),
-            crypto: None,
+            crypto: s.srtp.as_ref().map(|(_, ours)| ours.clone()),
         })
         .collect();
     let answer = sdp::answer(&offer.sdp, &ours, media_ip, session_id);
@@ -1063,6 +1077,7 @@ async fn new_session(
             last_rtp: last_rtp.clone(),
             stop: stop_rx.clone(),
             index: i,
+            srtp: s.srtp.as_ref().map(|(keys, _)| keys.clone()),
         }));
     }
     drop((audio_tx, key_tx));
@@ -1219,7 +1234,7 @@ fn re_offer(shared: &Shared, req: &Request, call_id: &str, invite: bool) -> Opti
                 port: s.port,
                 codec: s.codec,
                 telephone_event: s.codec.and(m.telephone_event()),
-                crypto: None,
+                crypto: s.srtp.as_ref().map(|(_, ours)| ours.clone()),
             },
             None => AnswerMedia {
                 port: 0,
@@ -1320,6 +1335,7 @@ struct RtpLoop {
     last_rtp: Arc<AtomicU64>,
     stop: watch::Receiver<bool>,
     index: usize,
+    srtp: Option<crate::srtp::Keys>,
 }
 
 /// Receives one stream until the session stops, then flushes what it holds.
@@ -1335,6 +1351,15 @@ async fn rtp_loop(mut l: RtpLoop) {
     };
     let mut sent = 0usize;
     let mut buf = vec![0u8; 2048];
+    let mut srtp = match l.srtp.as_ref().map(|k| k.context()) {
+        None => None,
+        Some(Ok(c)) => Some(c),
+        Some(Err(e)) => {
+            tracing::error!("SRTP stream {}: {e}", l.index);
+            return;
+        }
+    };
+    let mut rejected = 0u64;
     loop {
         let received = tokio::select! {
             r = l.socket.recv_from(&mut buf) => r,
@@ -1344,7 +1369,30 @@ async fn rtp_loop(mut l: RtpLoop) {
         if !l.shared.allowed(from.ip()) {
             continue;
         }
-        let Some(p) = rtp::parse(&buf[..n]) else {
+        let plain;
+        let packet: &[u8] = match srtp.as_mut() {
+            None => &buf[..n],
+            Some(ctx) => match ctx.decrypt_rtp(&buf[..n]) {
+                Ok(p) => {
+                    plain = p;
+                    &plain
+                }
+                Err(_) => {
+                    // Wrong key, tampering or plain RTP on an SRTP stream: dropped, reported.
+                    rejected += 1;
+                    l.shared.stats.srtp_rejected.fetch_add(1, Ordering::Relaxed);
+                    if rejected == 1 || rejected % 500 == 0 {
+                        tracing::warn!(
+                            stream = l.index,
+                            rejected,
+                            "SRTP packets fail authentication (wrong key?): dropped"
+                        );
+                    }
+                    continue;
+                }
+            },
+        };
+        let Some(p) = rtp::parse(packet) else {
             continue;
         };
         l.last_rtp
@@ -1430,11 +1478,10 @@ mod tests {
             "udp:127.0.0.1:5060".parse::<Listen>().unwrap(),
             Listen::Udp("127.0.0.1:5060".parse().unwrap())
         );
-        assert!("tls:0.0.0.0:5061"
-            .parse::<Listen>()
-            .unwrap_err()
-            .to_string()
-            .contains("TLS"));
+        assert_eq!(
+            "tls:0.0.0.0:5061".parse::<Listen>().unwrap(),
+            Listen::Tls("0.0.0.0:5061".parse().unwrap())
+        );
         assert!("sctp:1.2.3.4:1".parse::<Listen>().is_err());
         assert!("udp:nowhere".parse::<Listen>().is_err());
     }

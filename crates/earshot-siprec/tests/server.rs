@@ -245,8 +245,8 @@ fn refusals_carry_the_right_status() {
     let r = c.final_response();
     assert_eq!(status(&r), 421, "{r}");
     assert!(r.contains("Require: siprec"), "{r}");
-    // SRTP is refused until it is supported.
-    let srtp = "v=0\r\nc=IN IP4 127.0.0.1\r\nm=audio 4000 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz\r\na=label:1\r\na=sendonly\r\n";
+    // SRTP with a suite we do not support.
+    let srtp = "v=0\r\nc=IN IP4 127.0.0.1\r\nm=audio 4000 RTP/SAVP 0\r\na=crypto:1 F8_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz\r\na=label:1\r\na=sendonly\r\n";
     c.send(&invite("srtp", srtp, "application/sdp".into()));
     assert_eq!(status(&c.final_response()), 488);
     // No codec we decode.
@@ -662,7 +662,7 @@ fn over_tls_with_the_secure_policy_plain_signalling_is_refused() {
     let r = c.final_response();
     assert_eq!(status(&r), 403, "{r}");
     // TLS: the handshake verifies against the deployed certificate; OPTIONS is answered, and an
-    // offer of plain RTP is refused (488) because the policy wants SRTP.
+    // offer of plain RTP/AVP is refused (488) because the policy wants SRTP.
     let mut s = tls_client(&ca, tls.unwrap());
     let from: SocketAddr = "127.0.0.1:5999".parse().unwrap();
     s.write_all(&request(
@@ -727,5 +727,111 @@ fn a_required_client_certificate_is_enforced() {
     assert!(
         sent.is_err() || !matches!(read, Ok(n) if n > 0),
         "a client without a certificate got an answer"
+    );
+}
+
+/// Sends `count` packets of a tone as SRTP protected by libsrtp (pylibsrtp) with `key`
+/// (30 bytes: master key + salt).
+fn libsrtp_send(key: &[u8], to: SocketAddr, count: u32, ssrc: u32) {
+    let script = r#"
+import socket, struct, sys, time, math
+from pylibsrtp import Policy, Session
+key = bytes.fromhex(sys.argv[1]); port = int(sys.argv[2]); count = int(sys.argv[3]); ssrc = int(sys.argv[4])
+session = Session(policy=Policy(key=key, ssrc_type=Policy.SSRC_ANY_OUTBOUND, srtp_profile=Policy.SRTP_PROFILE_AES128_CM_SHA1_80))
+def ulaw(s):
+    sign = 0x80 if s < 0 else 0
+    s = min(abs(s) + 0x84, 32635 + 0x84)
+    e = max(0, min(7, s.bit_length() - 8))
+    m = (s >> (e + 3)) & 0x0f
+    return (~(sign | (e << 4) | m)) & 0xff
+payload = bytes(ulaw(int(8000 * math.sin(i * 0.3))) for i in range(160))
+out = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for n in range(count):
+    rtp = struct.pack('!BBHII', 0x80, 0, 500 + n, n * 160, ssrc) + payload
+    out.sendto(session.protect(rtp), ('127.0.0.1', port))
+    time.sleep(0.005)
+"#;
+    let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    let ok = std::process::Command::new("python3")
+        .args([
+            "-c",
+            script,
+            &hex,
+            &to.port().to_string(),
+            &count.to_string(),
+            &ssrc.to_string(),
+        ])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "pylibsrtp (cargo xtask setup installs it)");
+}
+
+#[test]
+fn srtp_from_libsrtp_is_decrypted_and_a_wrong_key_is_rejected_and_reported() {
+    use base64::Engine;
+    let (srs, calls, udp, _) = start(SrsConfig::default());
+    let key: Vec<u8> = (0..30).map(|i| (i * 7 + 3) as u8).collect();
+    let wrong: Vec<u8> = key.iter().map(|b| b ^ 0x5a).collect();
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&key);
+    let sdp = format!(
+        "v=0\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:{b64}\r\na=label:1\r\na=sendonly\r\nm=audio 4002 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:{b64}\r\na=label:2\r\na=sendonly\r\n"
+    );
+    let c = Udp::new(udp);
+    c.send(&invite("srtp-1", &sdp, "application/sdp".into()));
+    let ok = c.final_response();
+    assert_eq!(status(&ok), 200, "{ok}");
+    assert_eq!(ok.matches("RTP/SAVP 0").count(), 2, "{ok}");
+    assert_eq!(
+        ok.matches("a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:")
+            .count(),
+        2,
+        "{ok}"
+    );
+    assert!(
+        !ok.contains(&b64),
+        "the answer carries our own key, not the recorder's"
+    );
+    let ports = answer_ports(&ok);
+    let call = calls.recv_timeout(Duration::from_secs(5)).unwrap();
+    // No metadata: the fallback rule puts the caller on the first stream.
+    libsrtp_send(&key, SocketAddr::from(([127, 0, 0, 1], ports[0])), 25, 11);
+    libsrtp_send(&wrong, SocketAddr::from(([127, 0, 0, 1], ports[1])), 25, 12);
+    std::thread::sleep(Duration::from_millis(300));
+    c.send(&Request {
+        method: "BYE",
+        cseq: 2,
+        to_tag: Some(&to_tag(&ok)),
+        content_type: None,
+        body: "",
+        branch: "bye-srtp",
+        ..invite("srtp-1", "", String::new())
+    });
+    assert_eq!(status(&c.final_response()), 200);
+    let audio: Vec<_> = call.audio.iter().collect();
+    let of = |who: Speaker| -> usize {
+        audio
+            .iter()
+            .filter(|a| a.speaker == who)
+            .map(|a| a.samples.len())
+            .sum()
+    };
+    assert!(
+        (7_000..=8_800).contains(&of(Speaker::Caller)),
+        "{}",
+        of(Speaker::Caller)
+    );
+    // The wrong key's packets never became audio, and were counted.
+    let agent = audio
+        .iter()
+        .filter(|a| a.speaker == Speaker::Agent)
+        .flat_map(|a| a.samples.iter())
+        .any(|s| *s != 0.0);
+    assert!(!agent, "audio from packets that failed authentication");
+    assert!(
+        srs.stats()
+            .srtp_rejected
+            .load(std::sync::atomic::Ordering::Relaxed)
+            >= 25
     );
 }
