@@ -1381,7 +1381,7 @@ async fn rtp_loop(mut l: RtpLoop) {
                     // Wrong key, tampering or plain RTP on an SRTP stream: dropped, reported.
                     rejected += 1;
                     l.shared.stats.srtp_rejected.fetch_add(1, Ordering::Relaxed);
-                    if rejected == 1 || rejected % 500 == 0 {
+                    if rejected == 1 || rejected.is_multiple_of(500) {
                         tracing::warn!(
                             stream = l.index,
                             rejected,
