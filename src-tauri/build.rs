@@ -7,6 +7,8 @@ fn main() {
             "start_listen",
             "stop_call",
             "end_call_and_quit",
+            "join_siprec",
+            "leave_siprec",
             "search_calls",
             "open_call",
             "delete_call",

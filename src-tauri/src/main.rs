@@ -9,6 +9,9 @@
 //!   calls). Settings: `settings`, `save_settings`. The status bar: `status`.
 //! - Closing the window during a call asks first (`close-requested` to the window); the answer
 //!   `end_call_and_quit` finalizes and stores the call, then quits.
+//! - `join_siprec` starts the bundled SIPREC receiver (listeners, allow-list and agent patterns
+//!   from the configuration or policy); each recorded call is stored, and the first one at a
+//!   time is shown (`siprec-call`, then its `call-event`s). `leave_siprec` ends every session.
 //! - A second launch focuses this window (and opens the recording it was given, if any).
 //! - `purge_calls` exists but no capability grants it: the end-to-end test proves the window is
 //!   refused ("not allowed").
@@ -36,9 +39,16 @@ struct Running {
 #[derive(Default)]
 struct Calls {
     running: Mutex<Option<Running>>,
+    siprec: Mutex<Option<earshot_session::siprec::Joined>>,
+    /// The SIPREC session on screen (0: none).
+    shown: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Calls {
+    fn joined(&self) -> bool {
+        self.siprec.lock().map(|j| j.is_some()).unwrap_or(false)
+    }
+
     fn busy(&self) -> bool {
         self.running
             .lock()
@@ -62,6 +72,9 @@ fn start_call(
     stop: Arc<AtomicBool>,
     call: impl FnOnce(&AppHandle) -> Result<(), String> + Send + 'static,
 ) -> Result<(), String> {
+    if calls.joined() {
+        return Err("SIPREC is joined: leave it first".into());
+    }
     let mut running = calls.running.lock().map_err(text)?;
     if running.as_ref().is_some_and(|r| !r.thread.is_finished()) {
         return Err("a call is already in progress: stop it first".into());
@@ -105,6 +118,9 @@ fn open_call_file(
 /// Settings. A device that cannot be opened is an error here.
 #[tauri::command(async)]
 fn start_listen(app: AppHandle, calls: State<'_, Calls>) -> Result<(), String> {
+    if calls.joined() {
+        return Err("SIPREC is joined: leave it first".into());
+    }
     if calls.busy() {
         return Err("a call is already in progress: stop it first".into());
     }
@@ -139,17 +155,69 @@ fn stop_call(calls: State<'_, Calls>) -> Result<(), String> {
     Ok(())
 }
 
-/// Ends the call in progress, waits until it is stored, then quits.
+/// Ends the call in progress (and every SIPREC session), waits until they are stored, then
+/// quits.
 #[tauri::command]
 fn end_call_and_quit(app: AppHandle, calls: State<'_, Calls>) -> Result<(), String> {
     let running = calls.running.lock().map_err(text)?.take();
+    let joined = calls.siprec.lock().map_err(text)?.take();
     std::thread::spawn(move || {
         if let Some(r) = running {
             r.stop.store(true, Ordering::SeqCst);
             let _ = r.thread.join();
         }
+        if let Some(j) = joined {
+            j.leave();
+        }
         app.exit(0);
     });
+    Ok(())
+}
+
+/// Starts the SIPREC receiver; returns where it listens.
+#[tauri::command(async)]
+fn join_siprec(app: AppHandle, calls: State<'_, Calls>) -> Result<Vec<String>, String> {
+    use earshot_session::siprec::SiprecEvent;
+    use std::sync::atomic::Ordering::SeqCst;
+    if calls.busy() {
+        return Err("a call is in progress: stop it first".into());
+    }
+    let mut joined = calls.siprec.lock().map_err(text)?;
+    if let Some(j) = joined.as_ref() {
+        return Ok(j.listening().to_vec());
+    }
+    let shown = calls.shown.clone();
+    let j = earshot_session::siprec::join(&config()?, move |e| match e {
+        SiprecEvent::Started { session, source } => {
+            if shown.compare_exchange(0, session, SeqCst, SeqCst).is_ok() {
+                let _ = app.emit("siprec-call", source);
+            }
+        }
+        SiprecEvent::Call { session, event } if shown.load(SeqCst) == session => {
+            let _ = app.emit("call-event", &event);
+            if matches!(event, earshot_session::CallEvent::CallEnd { .. }) {
+                shown.store(0, SeqCst);
+            }
+        }
+        SiprecEvent::Failed { session, reason } if shown.load(SeqCst) == session => {
+            shown.store(0, SeqCst);
+            let _ = app.emit("call-error", reason);
+        }
+        _ => {}
+    })
+    .map_err(text)?;
+    let listening = j.listening().to_vec();
+    *joined = Some(j);
+    Ok(listening)
+}
+
+/// Ends every SIPREC session (each call is stored) and stops listening.
+#[tauri::command(async)]
+fn leave_siprec(calls: State<'_, Calls>) -> Result<(), String> {
+    let joined = calls.siprec.lock().map_err(text)?.take();
+    if let Some(j) = joined {
+        j.leave();
+    }
     Ok(())
 }
 
@@ -246,7 +314,10 @@ fn main() {
         .manage(Calls::default())
         .on_window_event(|window, event| {
             if let WindowEvent::CloseRequested { api, .. } = event {
-                if window.state::<Calls>().busy() {
+                let calls = window.state::<Calls>();
+                let recording =
+                    calls.busy() || calls.shown.load(std::sync::atomic::Ordering::SeqCst) != 0;
+                if recording {
                     api.prevent_close();
                     let _ = window.emit("close-requested", ());
                 }
@@ -257,6 +328,8 @@ fn main() {
             start_listen,
             stop_call,
             end_call_and_quit,
+            join_siprec,
+            leave_siprec,
             search_calls,
             open_call,
             delete_call,

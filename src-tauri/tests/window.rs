@@ -695,3 +695,158 @@ fn a_second_launch_hands_over_closing_mid_call_asks_then_stores_and_the_size_is_
     );
     d.call("DELETE", "", None);
 }
+
+/// One channel of `call` as headerless 8 kHz µ-law.
+fn ulaw_channel(call: &Path, channel: &str, out: &Path) -> Vec<u8> {
+    assert!(Command::new("sox")
+        .arg(call)
+        .args(["-t", "ul", "-r", "8000", "-c", "1"])
+        .arg(out)
+        .args(["remix", channel])
+        .status()
+        .unwrap()
+        .success());
+    std::fs::read(out).unwrap()
+}
+
+/// Sends µ-law `audio` as RTP to `to` at real rate.
+fn send_rtp(audio: Vec<u8>, to: std::net::SocketAddr, ssrc: u32) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let start = Instant::now();
+        for (i, frame) in audio.chunks(160).enumerate() {
+            let mut p = vec![0x80, 0];
+            p.extend((i as u16).to_be_bytes());
+            p.extend((i as u32 * 160).to_be_bytes());
+            p.extend(ssrc.to_be_bytes());
+            p.extend(frame);
+            socket.send_to(&p, to).unwrap();
+            let due = start + Duration::from_millis(20 * (i as u64 + 1));
+            if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                std::thread::sleep(wait);
+            }
+        }
+    })
+}
+
+#[test]
+fn join_siprec_shows_a_recorded_call_from_the_contact_center_fork() {
+    let desk = Desk::new();
+    let port = {
+        let s = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        s.local_addr().unwrap().port()
+    };
+    std::fs::create_dir_all(desk.data()).unwrap();
+    std::fs::write(
+        desk.data().join("config.toml"),
+        format!("siprec_listen = [\"udp:127.0.0.1:{port}\"]\nsiprec_agents = [\"1???\"]\n"),
+    )
+    .unwrap();
+    let call = sample_call(desk.dir.path());
+    let caller = ulaw_channel(&call, "1", &desk.dir.path().join("caller.ul"));
+    let agent = ulaw_channel(&call, "2", &desk.dir.path().join("agent.ul"));
+    let (_driver, d) = desk.launch();
+    d.click("#siprec");
+    d.wait_for("the receiver", Duration::from_secs(20), |d| {
+        d.text_of("#siprec-why")
+            .contains(&format!("udp:127.0.0.1:{port}"))
+    });
+    assert!(d.eval("return document.getElementById('open').disabled;") == json!(true));
+
+    // The SBC's recording fork: the agent (extension 1001) on the first stream this time.
+    let body = "--b\r\nContent-Type: application/sdp\r\n\r\nv=0\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=label:1\r\na=sendonly\r\nm=audio 4002 RTP/AVP 0\r\na=label:2\r\na=sendonly\r\n--b\r\nContent-Type: application/rs-metadata+xml\r\nContent-Disposition: recording-session\r\n\r\n<recording xmlns='urn:ietf:params:xml:ns:recording:1'><participant participant_id='a'><nameID aor='sip:1001@pbx'/></participant><participant participant_id='c'><nameID aor='sip:+15550100@carrier'/></participant><stream stream_id='s1'><label>1</label></stream><stream stream_id='s2'><label>2</label></stream><participantstreamassoc participant_id='a'><send>s1</send></participantstreamassoc><participantstreamassoc participant_id='c'><send>s2</send></participantstreamassoc></recording>\r\n--b--\r\n";
+    let sip = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    sip.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let me = sip.local_addr().unwrap();
+    let srs: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let head = |method: &str, cseq: u32, tag: &str, extra: &str, len: usize| {
+        format!("{method} sip:srs@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP {me};branch=z9hG4bK{method}{cseq}\r\nFrom: <sip:sbc@127.0.0.1>;tag=sbc\r\nTo: <sip:srs@127.0.0.1>{tag}\r\nCall-ID: fork-1\r\nCSeq: {cseq} {method}\r\nContact: <sip:sbc@{me}>;+sip.src\r\n{extra}Content-Length: {len}\r\n\r\n")
+    };
+    sip.send_to(
+        (head(
+            "INVITE",
+            1,
+            "",
+            "Require: siprec\r\nContent-Type: multipart/mixed;boundary=b\r\n",
+            body.len(),
+        ) + body)
+            .as_bytes(),
+        srs,
+    )
+    .unwrap();
+    let mut buf = vec![0u8; 65536];
+    let ok = loop {
+        let (n, _) = sip.recv_from(&mut buf).expect("an answer");
+        let m = String::from_utf8_lossy(&buf[..n]).to_string();
+        if m.starts_with("SIP/2.0 200") {
+            break m;
+        }
+    };
+    let tag = ok
+        .lines()
+        .find(|l| l.starts_with("To:"))
+        .and_then(|l| l.split(";tag=").nth(1))
+        .unwrap()
+        .trim()
+        .to_string();
+    sip.send_to(
+        head("ACK", 1, &format!(";tag={tag}"), "", 0).as_bytes(),
+        srs,
+    )
+    .unwrap();
+    let ports: Vec<u16> = ok
+        .lines()
+        .filter_map(|l| l.strip_prefix("m=audio "))
+        .map(|l| l.split(' ').next().unwrap().parse().unwrap())
+        .collect();
+    // The first 30 s of the call: the greeting, the complaint, the card number.
+    let cut = 30 * 8000;
+    let senders = [
+        send_rtp(
+            agent[..cut.min(agent.len())].to_vec(),
+            ([127, 0, 0, 1], ports[0]).into(),
+            1,
+        ),
+        send_rtp(
+            caller[..cut.min(caller.len())].to_vec(),
+            ([127, 0, 0, 1], ports[1]).into(),
+            2,
+        ),
+    ];
+    for s in senders {
+        s.join().unwrap();
+    }
+    std::thread::sleep(Duration::from_secs(2));
+    sip.send_to(
+        head("BYE", 2, &format!(";tag={tag}"), "", 0).as_bytes(),
+        srs,
+    )
+    .unwrap();
+    d.wait_for("the end of the SIPREC call", Duration::from_secs(60), |d| {
+        d.source().contains("ended at")
+    });
+    assert!(
+        d.finals("caller") >= 1 && d.finals("agent") >= 2,
+        "{}",
+        d.source()
+    );
+    let agent_said = d
+        .find_all("#transcript li.turn.agent[data-state=final]")
+        .len();
+    assert!(agent_said >= 2);
+    assert!(d.source().to_lowercase().contains("northwind"));
+    assert_no_secret(&d.source());
+    d.screenshot("siprec.png");
+    // Leaving stops the receiver; local calls are possible again.
+    d.click("#siprec");
+    d.wait_for("leaving", Duration::from_secs(20), |d| {
+        d.eval("return document.getElementById('open').disabled;") == json!(false)
+    });
+    d.call("DELETE", "", None);
+    let calls = vault(&desk).list_calls().unwrap();
+    assert_eq!(calls.len(), 1);
+    assert!(
+        calls[0].source.contains("roles from the agent patterns"),
+        "{calls:?}"
+    );
+}

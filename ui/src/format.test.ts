@@ -82,6 +82,9 @@ describe("Settings form", () => {
     policy_file: "/etc/earshot/policy.toml",
     retention_days: 30,
     allow_delete: true,
+    siprec_listen: ["udp:0.0.0.0:5060"],
+    siprec_allow: [],
+    siprec_agents: ["1???"],
   };
   it("marks managed settings read-only and uninstalled models unavailable", () => {
     const f = fields(view);
@@ -93,6 +96,7 @@ describe("Settings form", () => {
     ]);
     expect(f.find((x) => x.key === "caller_channel")!.managed).toBe(false);
     expect(facts(view)[0]).toEqual({ label: "Calls kept", value: "30 days", managed: true });
+    expect(facts(view).find((f) => f.label === "SIPREC accepted from")!.value).toContain("this machine only");
     expect(MANAGED).toBe("Managed by your organisation");
   });
   it("lists devices by role and keeps a saved device that is not connected", () => {

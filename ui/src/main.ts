@@ -57,12 +57,14 @@ const stop = $<HTMLButtonElement>("stop");
 const open = $<HTMLButtonElement>("open");
 const listenButton = $<HTMLButtonElement>("listen");
 
+let joined = false;
+
 function setInCall(on: boolean) {
   inCall = on;
-  stop.disabled = !on;
-  open.disabled = on;
-  listenButton.disabled = on;
-  $<HTMLButtonElement>("browse").disabled = on;
+  stop.disabled = !on || joined;
+  open.disabled = on || joined;
+  listenButton.disabled = on || joined;
+  $<HTMLButtonElement>("browse").disabled = on || joined;
 }
 
 function redraw() {
@@ -149,6 +151,39 @@ async function startListening() {
 }
 listenButton.addEventListener("click", () => void startListening());
 stop.addEventListener("click", () => void invoke("stop_call"));
+
+// SIPREC: the receiver runs while joined; each recorded call shows here as it happens.
+const siprecButton = $<HTMLButtonElement>("siprec");
+function setJoined(on: boolean, listening: string[] = []) {
+  joined = on;
+  siprecButton.textContent = on ? "Leave SIPREC" : "Join SIPREC";
+  siprecButton.setAttribute("aria-pressed", String(on));
+  $("siprec-why").textContent = on
+    ? `listening on ${listening.join(", ")}: waiting for the recorder`
+    : "receive the contact center's recording fork";
+  setInCall(inCall);
+}
+siprecButton.addEventListener("click", async () => {
+  say("error", null);
+  try {
+    if (joined) {
+      siprecButton.disabled = true;
+      await invoke("leave_siprec");
+      setJoined(false);
+    } else {
+      setJoined(true, await invoke<string[]>("join_siprec"));
+    }
+  } catch (e) {
+    say("error", String(e));
+  } finally {
+    siprecButton.disabled = false;
+  }
+});
+void listen<string>("siprec-call", (e) => {
+  show("live");
+  beginCall();
+  $("status-call").textContent = `Call in progress: ${e.payload}`;
+});
 
 // A recording handed over by a second launch (`earshot-app call.wav`).
 void listen<string>("open-file", (e) => {

@@ -85,6 +85,21 @@ export function facts(v: SettingsView): { label: string; value: string; managed:
       managed: v.managed.includes("allow_delete"),
     },
     {
+      label: "SIPREC listens on",
+      value: v.siprec_listen.join(", ") || "nowhere",
+      managed: v.managed.includes("siprec_listen"),
+    },
+    {
+      label: "SIPREC accepted from",
+      value: v.siprec_allow.length ? v.siprec_allow.join(", ") : "this machine only (no allow-list set)",
+      managed: v.managed.includes("siprec_allow"),
+    },
+    {
+      label: "Agent addresses",
+      value: v.siprec_agents.length ? v.siprec_agents.join(", ") : "none set: roles come from the metadata or the label rule",
+      managed: v.managed.includes("siprec_agents"),
+    },
+    {
       label: "Organisation policy",
       value: v.policy_file ?? "none in force",
       managed: false,

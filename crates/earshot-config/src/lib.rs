@@ -13,6 +13,9 @@
 //! | caller's stereo channel | `caller_channel = "left"\|"right"` | — |
 //! | microphone / loopback device | `mic_device`, `loopback_device` (absent: system default) | — |
 //! | agents may delete calls | `allow_delete = true` | — |
+//! | SIPREC listeners | `siprec_listen = ["udp:0.0.0.0:5060"]` | — |
+//! | SIPREC allow-list (CIDRs; empty: loopback only) | `siprec_allow = ["10.1.0.0/16"]` | — |
+//! | agent AOR patterns (SIPREC roles) | `siprec_agents = ["1???"]` | — |
 //!
 //! The policy file is `EARSHOT_POLICY_FILE` if set, else [`default_policy_file`].
 
@@ -121,6 +124,12 @@ pub struct Config {
     pub loopback_device: Option<String>,
     /// Whether the agent may delete a stored call before its retention ends.
     pub allow_delete: bool,
+    /// Where the SIPREC receiver listens (`udp:IP:PORT`, `tcp:…`, `tls:…`).
+    pub siprec_listen: Vec<String>,
+    /// Sources allowed to send recordings (CIDRs; empty: this machine only).
+    pub siprec_allow: Vec<String>,
+    /// Agent address patterns that tell the agent's stream from the caller's.
+    pub siprec_agents: Vec<String>,
     /// The policy file that was read, if one exists.
     pub policy_file: Option<PathBuf>,
     /// Keys the policy sets (see the module docs for the names).
@@ -147,6 +156,9 @@ struct FileConfig {
     mic_device: Option<String>,
     loopback_device: Option<String>,
     allow_delete: Option<bool>,
+    siprec_listen: Option<Vec<String>>,
+    siprec_allow: Option<Vec<String>>,
+    siprec_agents: Option<Vec<String>>,
 }
 
 impl FileConfig {
@@ -161,6 +173,9 @@ impl FileConfig {
             ("mic_device", self.mic_device.is_some()),
             ("loopback_device", self.loopback_device.is_some()),
             ("allow_delete", self.allow_delete.is_some()),
+            ("siprec_listen", self.siprec_listen.is_some()),
+            ("siprec_allow", self.siprec_allow.is_some()),
+            ("siprec_agents", self.siprec_agents.is_some()),
         ];
         set.iter()
             .filter(|(_, on)| *on)
@@ -193,6 +208,15 @@ impl FileConfig {
         }
         if let Some(v) = self.allow_delete {
             config.allow_delete = v;
+        }
+        if let Some(v) = self.siprec_listen {
+            config.siprec_listen = v;
+        }
+        if let Some(v) = self.siprec_allow {
+            config.siprec_allow = v;
+        }
+        if let Some(v) = self.siprec_agents {
+            config.siprec_agents = v;
         }
     }
 }
@@ -236,6 +260,9 @@ impl Config {
             mic_device: None,
             loopback_device: None,
             allow_delete: true,
+            siprec_listen: vec!["udp:0.0.0.0:5060".into(), "tcp:0.0.0.0:5060".into()],
+            siprec_allow: Vec::new(),
+            siprec_agents: Vec::new(),
             policy_file: None,
             managed: BTreeSet::new(),
         }

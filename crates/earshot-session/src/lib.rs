@@ -12,6 +12,7 @@
 mod capture;
 pub mod history;
 pub mod settings;
+pub mod siprec;
 
 pub use capture::{LiveCapture, Recorded};
 
@@ -51,6 +52,9 @@ pub enum SessionError {
     /// Live capture could not start.
     #[error(transparent)]
     Capture(#[from] earshot_capture::CaptureError),
+    /// The SIPREC receiver cannot start.
+    #[error("SIPREC: {0}")]
+    Siprec(String),
     /// The configured age recipients are not valid.
     #[error("age_recipients: {0}")]
     Recipients(#[from] SealError),

@@ -66,6 +66,12 @@ pub struct SettingsView {
     pub retention_days: u32,
     /// Whether the agent may delete calls.
     pub allow_delete: bool,
+    /// Where "Join SIPREC" listens.
+    pub siprec_listen: Vec<String>,
+    /// Who may send recordings (empty: this machine only).
+    pub siprec_allow: Vec<String>,
+    /// Agent address patterns for SIPREC roles.
+    pub siprec_agents: Vec<String>,
 }
 
 /// A change from the Settings screen; absent fields stay as they are, an empty device name
@@ -132,6 +138,9 @@ pub fn settings_view(config: &Config) -> SettingsView {
         policy_file: config.policy_file.as_ref().map(|p| p.display().to_string()),
         retention_days: config.retention_days,
         allow_delete: config.allow_delete,
+        siprec_listen: config.siprec_listen.clone(),
+        siprec_allow: config.siprec_allow.clone(),
+        siprec_agents: config.siprec_agents.clone(),
     }
 }
 

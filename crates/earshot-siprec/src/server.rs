@@ -193,10 +193,22 @@ impl Srs {
             stats: SrsStats::default(),
         });
         let mut addrs = Vec::new();
-        for l in shared.config.listen.clone() {
-            let bound = runtime.block_on(bind(shared.clone(), l))?;
-            addrs.push(bound);
-        }
+        // Bound from a thread of our own: `start` may be called from inside another async
+        // runtime (the desktop app's), where blocking on this one is not allowed.
+        let handle = runtime.handle().clone();
+        let binder = shared.clone();
+        let bound = std::thread::spawn(move || {
+            binder
+                .config
+                .listen
+                .clone()
+                .into_iter()
+                .map(|l| handle.block_on(bind(binder.clone(), l)))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .join()
+        .map_err(|_| SrsError::Config("binding the listeners failed".into()))??;
+        addrs.extend(bound);
         Ok((
             Srs {
                 runtime: Some(runtime),
@@ -236,7 +248,9 @@ impl Drop for Srs {
             d.stop();
         }
         if let Some(rt) = self.runtime.take() {
-            rt.shutdown_timeout(Duration::from_secs(2));
+            // From a thread of our own: dropping a runtime inside another one's async context
+            // (the desktop app's commands) is not allowed.
+            let _ = std::thread::spawn(move || rt.shutdown_timeout(Duration::from_secs(2))).join();
         }
     }
 }

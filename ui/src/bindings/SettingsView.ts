@@ -49,4 +49,16 @@ retention_days: number,
 /**
  * Whether the agent may delete calls.
  */
-allow_delete: boolean, };
+allow_delete: boolean, 
+/**
+ * Where "Join SIPREC" listens.
+ */
+siprec_listen: Array<string>, 
+/**
+ * Who may send recordings (empty: this machine only).
+ */
+siprec_allow: Array<string>, 
+/**
+ * Agent address patterns for SIPREC roles.
+ */
+siprec_agents: Array<string>, };

@@ -1,0 +1,180 @@
+//! Joining the contact center's SIPREC fork from a workstation: the bundled receiver started
+//! from the configuration (listeners, allow-list, agent patterns: policy keys), each recorded
+//! call run through the live engine into the vault on its own thread, keypad digits sealed.
+//! Used by the desktop app's "Join SIPREC".
+
+use crate::{record_call_with_keypad, settings, CallEvent, SessionError, Workstation};
+use earshot_config::Config;
+use earshot_pipeline::LiveOptions;
+use earshot_siprec::roles::RoleRules;
+use earshot_siprec::server::{Listen, Srs, SrsConfig};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// What the receiver reports: per recorded call, its events, numbered by arrival.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SiprecEvent {
+    /// A recording session was accepted: call `session` starts.
+    Started {
+        /// Numbered from 1 in order of arrival.
+        session: u64,
+        /// Recorder, session and how caller and agent were told apart.
+        source: String,
+    },
+    /// An event of call `session`.
+    Call {
+        /// The call.
+        session: u64,
+        /// What happened.
+        event: CallEvent,
+    },
+    /// Call `session` could not be recorded.
+    Failed {
+        /// The call.
+        session: u64,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// The running receiver. [`Joined::leave`] (or dropping it) ends every session; each call is
+/// then finalized and stored.
+pub struct Joined {
+    srs: Option<Srs>,
+    stop: Arc<AtomicBool>,
+    acceptor: Option<JoinHandle<Vec<JoinHandle<()>>>>,
+    addrs: Vec<String>,
+}
+
+impl Joined {
+    /// Where it listens, as `udp:IP:PORT` etc.
+    pub fn listening(&self) -> &[String] {
+        &self.addrs
+    }
+
+    /// Ends every session and waits until each call is stored.
+    pub fn leave(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        drop(self.srs.take());
+        if let Some(a) = self.acceptor.take() {
+            if let Ok(workers) = a.join() {
+                for w in workers {
+                    let _ = w.join();
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Joined {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// The receiver's settings from the configuration.
+pub fn receiver_config(config: &Config) -> Result<SrsConfig, SessionError> {
+    let bad = |what: String| SessionError::Siprec(what);
+    let listen = config
+        .siprec_listen
+        .iter()
+        .map(|l| l.parse::<Listen>().map_err(|e| bad(e.to_string())))
+        .collect::<Result<Vec<_>, _>>()?;
+    let allow = config
+        .siprec_allow
+        .iter()
+        .map(|a| {
+            a.parse::<ipnet::IpNet>()
+                .or_else(|_| a.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| bad(format!("siprec_allow: '{a}' is not a CIDR or an address")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(SrsConfig {
+        listen,
+        allow,
+        roles: RoleRules {
+            agent_patterns: config.siprec_agents.clone(),
+            ..RoleRules::default()
+        },
+        ..SrsConfig::default()
+    })
+}
+
+/// Starts the receiver; `on_event` hears every call's events (from several threads).
+pub fn join(
+    config: &Config,
+    on_event: impl Fn(SiprecEvent) + Send + Sync + 'static,
+) -> Result<Joined, SessionError> {
+    let (srs, calls) =
+        Srs::start(receiver_config(config)?).map_err(|e| SessionError::Siprec(e.to_string()))?;
+    let addrs = srs
+        .local_addrs()
+        .iter()
+        .map(|l| match l {
+            Listen::Udp(a) => format!("udp:{a}"),
+            Listen::Tcp(a) => format!("tcp:{a}"),
+            Listen::Tls(a) => format!("tls:{a}"),
+        })
+        .collect();
+    let stop = Arc::new(AtomicBool::new(false));
+    let on_event = Arc::new(on_event);
+    let options = settings::analyzer_options(config);
+    let acceptor = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut workers = Vec::new();
+            let mut session = 0u64;
+            while !stop.load(Ordering::SeqCst) {
+                let call = match calls.recv_timeout(Duration::from_millis(200)) {
+                    Ok(c) => c,
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => continue,
+                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+                };
+                session += 1;
+                let (on_event, options) = (on_event.clone(), options.clone());
+                on_event(SiprecEvent::Started {
+                    session,
+                    source: call.source.clone(),
+                });
+                workers.push(std::thread::spawn(move || {
+                    let result = Workstation::open(options).and_then(|mut ws| {
+                        record_call_with_keypad(
+                            &mut ws.analyzer,
+                            &mut ws.vault,
+                            &call.source,
+                            call.audio,
+                            Some(call.keypad),
+                            LiveOptions::default(),
+                            |event| {
+                                on_event(SiprecEvent::Call {
+                                    session,
+                                    event: event.clone(),
+                                });
+                                Ok::<(), ()>(())
+                            },
+                        )
+                    });
+                    if let Err(e) = result {
+                        on_event(SiprecEvent::Failed {
+                            session,
+                            reason: e.to_string(),
+                        });
+                    }
+                }));
+            }
+            workers
+        })
+    };
+    Ok(Joined {
+        srs: Some(srs),
+        stop,
+        acceptor: Some(acceptor),
+        addrs,
+    })
+}
