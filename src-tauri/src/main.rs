@@ -188,10 +188,10 @@ fn join_siprec(app: AppHandle, calls: State<'_, Calls>) -> Result<Vec<String>, S
     }
     let shown = calls.shown.clone();
     let j = earshot_session::siprec::join(&config()?, move |e| match e {
-        SiprecEvent::Started { session, source } => {
-            if shown.compare_exchange(0, session, SeqCst, SeqCst).is_ok() {
-                let _ = app.emit("siprec-call", source);
-            }
+        SiprecEvent::Started { session, source }
+            if shown.compare_exchange(0, session, SeqCst, SeqCst).is_ok() =>
+        {
+            let _ = app.emit("siprec-call", source);
         }
         SiprecEvent::Call { session, event } if shown.load(SeqCst) == session => {
             let _ = app.emit("call-event", &event);
