@@ -142,6 +142,7 @@ pub(crate) fn run(o: Options) -> Result<()> {
     // After --calls: the calls end by themselves (BYE or RTP timeout) first.
     let interrupted = stop.load(Ordering::SeqCst);
     let srs = if interrupted {
+        report(&srs);
         drop(srs);
         None
     } else {
@@ -155,9 +156,28 @@ pub(crate) fn run(o: Options) -> Result<()> {
             Err(_) => failed = Some(anyhow::anyhow!("a call's thread panicked")),
         }
     }
+    if let Some(srs) = &srs {
+        report(srs);
+    }
     drop(srs);
     match failed {
         Some(e) => Err(e),
         None => Ok(()),
     }
+}
+
+/// The receiver's counters on stderr (no call content).
+fn report(srs: &Srs) {
+    let s = srs.stats();
+    let n = |c: &std::sync::atomic::AtomicU64| c.load(Ordering::Relaxed);
+    eprintln!(
+        "siprec: {} sessions; RTP packets {} received, {} lost; {} audio chunks dropped; {} SRTP packets rejected; {} requests refused; {} blocked by the allow-list",
+        n(&s.sessions),
+        n(&s.rtp_packets),
+        n(&s.rtp_lost),
+        n(&s.audio_dropped),
+        n(&s.srtp_rejected),
+        n(&s.refused),
+        n(&s.blocked)
+    );
 }

@@ -835,3 +835,33 @@ fn srtp_from_libsrtp_is_decrypted_and_a_wrong_key_is_rejected_and_reported() {
             >= 25
     );
 }
+
+#[test]
+fn a_source_over_its_rate_is_not_answered() {
+    let (_srs, _calls, udp, _) = start(SrsConfig {
+        rate_per_source: 5,
+        ..SrsConfig::default()
+    });
+    let c = Udp::new(udp);
+    c.socket
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    for i in 0..20 {
+        let branch = format!("rate{i}");
+        c.send(&Request {
+            method: "OPTIONS",
+            branch: &branch,
+            content_type: None,
+            body: "",
+            ..invite("rate", "", String::new())
+        });
+    }
+    let mut answers = 0;
+    while c.recv().is_some() {
+        answers += 1;
+    }
+    assert!(
+        (1..=5).contains(&answers),
+        "{answers} answers to 20 requests in a second"
+    );
+}

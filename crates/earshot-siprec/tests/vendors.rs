@@ -196,3 +196,18 @@ fn bodies_that_are_not_offers_get_a_status_not_a_panic() {
         assert_eq!(err.status(), status, "{err}");
     }
 }
+
+#[test]
+fn an_extra_mixed_stream_avaya_style_is_not_transcribed_twice() {
+    let body = "--b\r\nContent-Type: application/sdp\r\n\r\nv=0\r\nc=IN IP4 192.0.2.5\r\nt=0 0\r\nm=audio 5000 RTP/AVP 0\r\na=label:caller\r\na=sendonly\r\nm=audio 5002 RTP/AVP 0\r\na=label:agent\r\na=sendonly\r\nm=audio 5004 RTP/AVP 0\r\na=label:mixed\r\na=sendonly\r\n--b\r\nContent-Type: application/rs-metadata+xml\r\n\r\n<recording xmlns='urn:ietf:params:xml:ns:recording:1'><participant participant_id='p1'><nameID aor='sip:+15550100@carrier'/></participant><participant participant_id='p2'><nameID aor='sip:2001@pbx'/></participant><stream stream_id='s1'><label>caller</label></stream><stream stream_id='s2'><label>agent</label></stream><stream stream_id='s3'><label>mixed</label></stream><participantstreamassoc participant_id='p1'><send>s1</send></participantstreamassoc><participantstreamassoc participant_id='p2'><send>s2</send></participantstreamassoc></recording>\r\n--b--\r\n";
+    let o = offer::parse(body.as_bytes(), None, true).unwrap();
+    assert_eq!(labels(&o), ["caller", "agent", "mixed"]);
+    let r = assign(&o.sdp, o.metadata.as_ref(), &rules(&["2???"]));
+    assert_eq!(
+        (r.speakers, r.basis),
+        (vec![C, A, None], Basis::AgentPattern)
+    );
+    // Without metadata for the streams, the label rule takes the first two only.
+    let r = assign(&o.sdp, None, &rules(&[]));
+    assert_eq!((r.speakers, r.basis), (vec![C, A, None], Basis::Fallback));
+}
