@@ -78,7 +78,9 @@ const APT_PACKAGES: &[&str] = &[
     "libxdo-dev",
     "webkit2gtk-driver",
     "xvfb",
-    // The SIPREC receiver's tests: sipp (built with PCAP and RTP streaming) as the recorder.
+    // The SIPREC receiver: libopus for Opus streams; sipp (built with PCAP and RTP streaming)
+    // as the recorder in its tests.
+    "libopus-dev",
     "sip-tester",
 ];
 

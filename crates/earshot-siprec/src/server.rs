@@ -999,7 +999,7 @@ async fn new_session(
     for (i, m) in offer.sdp.media.iter().enumerate() {
         let codec = m
             .audio_codec()
-            .filter(|(c, _)| matches!(c, Codec::Pcmu | Codec::Pcma));
+            .filter(|(c, _)| matches!(c, Codec::Pcmu | Codec::Pcma | Codec::Opus));
         let speaker = roles.speakers.get(i).copied().flatten();
         // SRTP streams need a crypto line we support (SDES, AES-CM-128 with 80- or 32-bit tags).
         let srtp = if m.secure() {
@@ -1045,7 +1045,7 @@ async fn new_session(
             488,
             vec![(
                 "Warning",
-                "399 earshot \"no stream with a codec we decode (PCMU, PCMA)\"".into(),
+                "399 earshot \"no stream with a codec we decode (PCMU, PCMA, Opus)\"".into(),
             )],
         );
     }
@@ -1356,7 +1356,23 @@ struct RtpLoop {
 async fn rtp_loop(mut l: RtpLoop) {
     let mut jitter = JitterBuffer::new(3);
     let mut keys = Keypad::default();
-    let mut resampler = match earshot_audio::StreamResampler::new(8_000, 16_000) {
+    let mut opus_decoder = match l.codec {
+        Codec::Opus => match opus::Decoder::new(48_000, opus::Channels::Mono) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                tracing::error!("Opus stream {}: {e}", l.index);
+                return;
+            }
+        },
+        _ => None,
+    };
+    let rate = if l.codec == Codec::Opus {
+        48_000
+    } else {
+        8_000
+    };
+    let mut pcm = vec![0i16; 5760];
+    let mut resampler = match earshot_audio::StreamResampler::new(rate, 16_000) {
         Ok(r) => r,
         Err(e) => {
             tracing::error!("RTP stream {}: {e}", l.index);
@@ -1428,7 +1444,14 @@ async fn rtp_loop(mut l: RtpLoop) {
         let samples: Vec<i16> = match l.codec {
             Codec::Pcmu => p.payload.iter().map(|&b| rtp::ulaw(b)).collect(),
             Codec::Pcma => p.payload.iter().map(|&b| rtp::alaw(b)).collect(),
-            _ => continue,
+            Codec::Opus => match opus_decoder
+                .as_mut()
+                .map(|d| d.decode(p.payload, &mut pcm, false))
+            {
+                Some(Ok(n)) => pcm[..n].to_vec(),
+                _ => continue,
+            },
+            Codec::G722 => continue,
         };
         let lost_before = jitter.stats.lost;
         let ordered = jitter.push(p.ssrc, p.seq, samples);

@@ -865,3 +865,57 @@ fn a_source_over_its_rate_is_not_answered() {
         "{answers} answers to 20 requests in a second"
     );
 }
+
+#[test]
+fn an_opus_stream_is_decoded_to_16_khz() {
+    let (_srs, calls, udp, _) = start(SrsConfig::default());
+    let sdp = "v=0\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 111 101\r\na=rtpmap:111 opus/48000/2\r\na=rtpmap:101 telephone-event/8000\r\na=label:1\r\na=sendonly\r\n";
+    let c = Udp::new(udp);
+    c.send(&invite("opus-1", sdp, "application/sdp".into()));
+    let ok = c.final_response();
+    assert_eq!(status(&ok), 200, "{ok}");
+    assert!(ok.contains("a=rtpmap:111 opus/48000/2\r\n"), "{ok}");
+    let port = answer_ports(&ok)[0];
+    let call = calls.recv_timeout(Duration::from_secs(5)).unwrap();
+    // 50 packets of 20 ms of a 300 Hz tone, encoded by libopus.
+    let mut enc =
+        opus::Encoder::new(48_000, opus::Channels::Mono, opus::Application::Voip).unwrap();
+    let out = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let mut packet = vec![0u8; 1500];
+    for n in 0..50u32 {
+        let frame: Vec<i16> = (0..960)
+            .map(|i| {
+                let t = (n * 960 + i) as f32 / 48_000.0;
+                ((t * 300.0 * std::f32::consts::TAU).sin() * 9000.0) as i16
+            })
+            .collect();
+        let len = enc.encode(&frame, &mut packet).unwrap();
+        out.send_to(
+            &rtp(n as u16, n * 960, 5, 111, &packet[..len]),
+            SocketAddr::from(([127, 0, 0, 1], port)),
+        )
+        .unwrap();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    c.send(&Request {
+        method: "BYE",
+        cseq: 2,
+        to_tag: Some(&to_tag(&ok)),
+        content_type: None,
+        body: "",
+        branch: "bye-opus",
+        ..invite("opus-1", "", String::new())
+    });
+    assert_eq!(status(&c.final_response()), 200);
+    let samples: Vec<f32> = call.audio.iter().flat_map(|a| a.samples).collect();
+    // One second of audio at 16 kHz, give or take the resampler, and it is the tone.
+    assert!(
+        (15_000..=16_500).contains(&samples.len()),
+        "{}",
+        samples.len()
+    );
+    let rms = (samples.iter().map(|s| s * s).sum::<f32>() / samples.len() as f32).sqrt();
+    assert!(rms > 0.1, "{rms}");
+    assert_eq!(call.roles.speakers, vec![Some(Speaker::Unknown)]);
+}
