@@ -575,9 +575,15 @@ fn listen_in_the_app_captures_both_sides_from_the_devices_chosen_in_settings() {
     });
     d.screenshot("settings-devices.png");
     d.ctrl("1");
-    assert!(d
-        .text_of("#listen-devices")
-        .contains("caller: caller_out.monitor"));
+    // (Element text is rendered text: it is read once the Live view shows.)
+    d.wait_for(
+        "the chosen devices on the Live view",
+        Duration::from_secs(10),
+        |d| {
+            d.text_of("#listen-devices")
+                .contains("caller: caller_out.monitor")
+        },
+    );
     d.ctrl("l");
     d.wait_for("capture", Duration::from_secs(20), |d| {
         d.text_of("#status-call").contains("in progress")

@@ -5,11 +5,12 @@ use crate::live::{on_ctrl_c, printer};
 use crate::{open_workstation, Channel, FallbackArg};
 use anyhow::{Context, Result};
 use earshot_pipeline::LiveOptions;
-use earshot_session::record_call_with_keypad;
+use earshot_session::siprec::{join_with, SiprecEvent};
+use earshot_session::CallEvent;
 use earshot_siprec::roles::{Fallback, RoleRules};
-use earshot_siprec::server::{Listen, Srs, SrsConfig, TlsFiles};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use earshot_siprec::server::{Listen, SrsConfig, SrsStats, TlsFiles};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// The command's options.
@@ -92,83 +93,57 @@ pub(crate) fn run(o: Options) -> Result<()> {
         eprintln!("siprec: no --allow given: only this machine (loopback) may send recordings");
     }
     // The models load once here, so that a missing model is an error before anything listens.
-    drop(open_workstation(o.model.clone(), Channel::Left, o.threads)?);
-    let (srs, calls) = Srs::start(config)?;
-    for l in srs.local_addrs() {
-        match l {
-            Listen::Udp(a) => eprintln!("siprec: listening on udp:{a}"),
-            Listen::Tcp(a) => eprintln!("siprec: listening on tcp:{a}"),
-            Listen::Tls(a) => eprintln!("siprec: listening on tls:{a}"),
+    let options = open_workstation(o.model.clone(), Channel::Left, o.threads)?
+        .analyzer
+        .options()
+        .clone();
+    let print = Mutex::new(printer(o.json));
+    let ended = Arc::new(AtomicUsize::new(0));
+    let failed = Arc::new(Mutex::new(None::<String>));
+    let (ended_in, failed_in) = (ended.clone(), failed.clone());
+    let live = LiveOptions {
+        partials: o.partials,
+        ..LiveOptions::default()
+    };
+    let joined = join_with(config, options, live, move |e| match e {
+        SiprecEvent::Started { source, .. } => eprintln!("siprec: {source}"),
+        SiprecEvent::Call { event, .. } => {
+            // A closed stdout does not stop the call: finals go on being stored.
+            let _ = print.lock().map(|mut p| p(&event));
+            if matches!(event, CallEvent::CallEnd { .. }) {
+                ended_in.fetch_add(1, Ordering::SeqCst);
+            }
         }
+        SiprecEvent::Failed { reason, .. } => {
+            eprintln!("siprec: a call could not be recorded: {reason}");
+            if let Ok(mut f) = failed_in.lock() {
+                f.get_or_insert(reason);
+            }
+            ended_in.fetch_add(1, Ordering::SeqCst);
+        }
+    })?;
+    for l in joined.listening() {
+        eprintln!("siprec: listening on {l}");
     }
     let stop = Arc::new(AtomicBool::new(false));
     on_ctrl_c(stop.clone())?;
-    let mut workers = Vec::new();
-    let mut started = 0usize;
-    while !stop.load(Ordering::SeqCst) {
-        if o.calls.is_some_and(|n| started >= n) {
-            break;
-        }
-        let call = match calls.recv_timeout(Duration::from_millis(200)) {
-            Ok(c) => c,
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => continue,
-            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
-        };
-        started += 1;
-        eprintln!("siprec: {}", call.source);
-        let (model, threads, json, partials) = (o.model.clone(), o.threads, o.json, o.partials);
-        workers.push(std::thread::spawn(move || -> Result<()> {
-            let mut ws = open_workstation(model, Channel::Left, threads)?;
-            let options = LiveOptions {
-                partials,
-                ..LiveOptions::default()
-            };
-            let mut print = printer(json);
-            // Keypad digits are sealed like spoken values and shown as a [DTMF] chip.
-            record_call_with_keypad(
-                &mut ws.analyzer,
-                &mut ws.vault,
-                &call.source,
-                call.audio,
-                Some(call.keypad),
-                options,
-                |e| print(e),
-            )?
-            .context("writing the transcript")?;
-            Ok(())
-        }));
+    // Until Ctrl-C, or until --calls calls have ended (BYE or RTP timeout).
+    while !stop.load(Ordering::SeqCst) && o.calls.is_none_or(|n| ended.load(Ordering::SeqCst) < n) {
+        std::thread::sleep(Duration::from_millis(100));
     }
-    // Ctrl-C: ending the receiver ends every session; each call then finalizes and is stored.
-    // After --calls: the calls end by themselves (BYE or RTP timeout) first.
-    let interrupted = stop.load(Ordering::SeqCst);
-    let srs = if interrupted {
-        report(&srs);
-        drop(srs);
-        None
-    } else {
-        Some(srs)
-    };
-    let mut failed = None;
-    for w in workers {
-        match w.join() {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => failed = Some(e),
-            Err(_) => failed = Some(anyhow::anyhow!("a call's thread panicked")),
-        }
+    if let Some(stats) = joined.stats() {
+        report(stats);
     }
-    if let Some(srs) = &srs {
-        report(srs);
-    }
-    drop(srs);
-    match failed {
-        Some(e) => Err(e),
+    // Ending the receiver ends every session; each call is finalized and stored first.
+    joined.leave();
+    match failed.lock().ok().and_then(|f| f.clone()) {
+        Some(reason) => anyhow::bail!(reason),
         None => Ok(()),
     }
 }
 
 /// The receiver's counters on stderr (no call content).
-fn report(srs: &Srs) {
-    let s = srs.stats();
+fn report(s: &SrsStats) {
     let n = |c: &std::sync::atomic::AtomicU64| c.load(Ordering::Relaxed);
     eprintln!(
         "siprec: {} sessions; RTP packets {} received, {} lost; {} audio chunks dropped; {} SRTP packets rejected; {} requests refused; {} blocked by the allow-list",

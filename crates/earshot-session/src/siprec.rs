@@ -54,6 +54,11 @@ impl Joined {
         &self.addrs
     }
 
+    /// The receiver's counters (sessions, RTP received and lost, refusals…).
+    pub fn stats(&self) -> Option<&earshot_siprec::server::SrsStats> {
+        self.srs.as_ref().map(|s| s.stats())
+    }
+
     /// Ends every session and waits until each call is stored.
     pub fn leave(mut self) {
         self.shutdown();
@@ -106,13 +111,29 @@ pub fn receiver_config(config: &Config) -> Result<SrsConfig, SessionError> {
     })
 }
 
-/// Starts the receiver; `on_event` hears every call's events (from several threads).
+/// Starts the receiver configured by `config`; `on_event` hears every call's events (from
+/// several threads).
 pub fn join(
     config: &Config,
     on_event: impl Fn(SiprecEvent) + Send + Sync + 'static,
 ) -> Result<Joined, SessionError> {
-    let (srs, calls) =
-        Srs::start(receiver_config(config)?).map_err(|e| SessionError::Siprec(e.to_string()))?;
+    join_with(
+        receiver_config(config)?,
+        settings::analyzer_options(config),
+        LiveOptions::default(),
+        on_event,
+    )
+}
+
+/// Starts a receiver with explicit settings (the CLI's flags); each call runs on `options`
+/// and `live`.
+pub fn join_with(
+    receiver: SrsConfig,
+    options: earshot_pipeline::AnalyzerOptions,
+    live: LiveOptions,
+    on_event: impl Fn(SiprecEvent) + Send + Sync + 'static,
+) -> Result<Joined, SessionError> {
+    let (srs, calls) = Srs::start(receiver).map_err(|e| SessionError::Siprec(e.to_string()))?;
     let addrs = srs
         .local_addrs()
         .iter()
@@ -124,7 +145,6 @@ pub fn join(
         .collect();
     let stop = Arc::new(AtomicBool::new(false));
     let on_event = Arc::new(on_event);
-    let options = settings::analyzer_options(config);
     let acceptor = {
         let stop = stop.clone();
         std::thread::spawn(move || {
@@ -137,7 +157,7 @@ pub fn join(
                     Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
                 };
                 session += 1;
-                let (on_event, options) = (on_event.clone(), options.clone());
+                let (on_event, options, live) = (on_event.clone(), options.clone(), live.clone());
                 on_event(SiprecEvent::Started {
                     session,
                     source: call.source.clone(),
@@ -150,7 +170,7 @@ pub fn join(
                             &call.source,
                             call.audio,
                             Some(call.keypad),
-                            LiveOptions::default(),
+                            live,
                             |event| {
                                 on_event(SiprecEvent::Call {
                                     session,

@@ -60,8 +60,8 @@ pub enum Direction {
     Inactive,
 }
 
-/// An `a=crypto` line (SDES).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An `a=crypto` line (SDES). Its `Debug` never shows the key.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Crypto {
     /// The tag.
     pub tag: u32,
@@ -69,6 +69,16 @@ pub struct Crypto {
     pub suite: String,
     /// The key parameters (`inline:…`), kept as sent.
     pub key_params: String,
+}
+
+impl std::fmt::Debug for Crypto {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Crypto")
+            .field("tag", &self.tag)
+            .field("suite", &self.suite)
+            .field("key_params", &"<redacted>")
+            .finish()
+    }
 }
 
 /// One payload type offered on a stream.
@@ -403,6 +413,10 @@ mod tests {
         assert_eq!(b.audio_codec(), Some((Codec::Opus, 96)));
         assert!(b.secure());
         assert_eq!(b.crypto[0].suite, "AES_CM_128_HMAC_SHA1_80");
+        assert!(
+            !format!("{:?}", b.crypto[0]).contains("AAAA"),
+            "no key in Debug"
+        );
         assert_eq!(b.label.as_deref(), Some("2"));
         assert_eq!(b.address, Some("192.0.2.9".parse().unwrap()));
     }

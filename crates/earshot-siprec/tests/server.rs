@@ -156,6 +156,12 @@ fn invite<'a>(call_id: &'a str, body: &'a str, content_type: String) -> Request<
     }
 }
 
+/// Samples from the first sound on: the receiver puts silence before a stream's first packet
+/// for the time the session waited for it.
+fn voiced(samples: impl Iterator<Item = f32>) -> usize {
+    samples.skip_while(|s| *s == 0.0).count()
+}
+
 fn rtp(seq: u16, ts: u32, ssrc: u32, pt: u8, payload: &[u8]) -> Vec<u8> {
     let mut p = vec![0x80, pt];
     p.extend(seq.to_be_bytes());
@@ -427,15 +433,18 @@ fn over_tcp_a_session_runs_and_keypad_and_audio_arrive_in_order() {
     assert_eq!(status(&read_message(&mut reader)), 200);
     let audio: Vec<_> = call.audio.iter().collect();
     assert!(audio.iter().all(|c| c.speaker == Speaker::Caller));
-    let samples: usize = audio.iter().map(|c| c.samples.len()).sum();
-    // 25 packets of 20 ms at 16 kHz (the lost one as silence), give or take the resampler.
+    // 25 packets of 20 ms at 16 kHz (the lost one as silence), give or take the resampler,
+    // after whatever silence stood for the time before the first packet arrived.
+    let samples = voiced(audio.iter().flat_map(|c| c.samples.iter().copied()));
     assert!((7_000..=8_800).contains(&samples), "{samples}");
     let keys: Vec<_> = call.keypad.iter().collect();
     assert_eq!(keys.len(), 1);
     assert_eq!((keys[0].key, keys[0].speaker), ('5', Speaker::Caller));
+    // (at_ms is a number that may hold a 5: the key would show as '5'.)
+    let debug = format!("{:?}", keys[0]);
     assert!(
-        !format!("{:?}", keys[0]).contains('5'),
-        "Debug shows no key"
+        debug.contains("<redacted>") && !debug.contains("'5'"),
+        "{debug}"
     );
 }
 
@@ -810,11 +819,12 @@ fn srtp_from_libsrtp_is_decrypted_and_a_wrong_key_is_rejected_and_reported() {
     assert_eq!(status(&c.final_response()), 200);
     let audio: Vec<_> = call.audio.iter().collect();
     let of = |who: Speaker| -> usize {
-        audio
-            .iter()
-            .filter(|a| a.speaker == who)
-            .map(|a| a.samples.len())
-            .sum()
+        voiced(
+            audio
+                .iter()
+                .filter(|a| a.speaker == who)
+                .flat_map(|a| a.samples.iter().copied()),
+        )
     };
     assert!(
         (7_000..=8_800).contains(&of(Speaker::Caller)),
