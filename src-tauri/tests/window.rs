@@ -214,10 +214,19 @@ impl Driver {
             .unwrap_or_else(|| panic!("no element {css}"))
     }
 
+    /// Clicks `css`; an element re-rendered between finding and clicking (Settings renders
+    /// again when it is shown) is found again.
     fn click(&self, css: &str) {
-        let id = self.find(css);
-        let r = self.call("POST", &format!("/element/{id}/click"), Some(json!({})));
-        assert!(r.get("error").is_none(), "click {css}: {r}");
+        for _ in 0..5 {
+            let id = self.find(css);
+            let r = self.call("POST", &format!("/element/{id}/click"), Some(json!({})));
+            match r.get("error").and_then(Value::as_str) {
+                None => return,
+                Some("stale element reference") => std::thread::sleep(Duration::from_millis(200)),
+                Some(_) => panic!("click {css}: {r}"),
+            }
+        }
+        panic!("click {css}: the element kept being replaced");
     }
 
     fn type_into(&self, css: &str, text: &str) {
