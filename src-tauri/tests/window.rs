@@ -422,6 +422,9 @@ fn an_agent_opens_a_call_sees_both_speakers_then_finds_opens_and_deletes_it_in_h
     assert!(settings.contains("30 days"), "{settings}");
     d.screenshot("settings.png");
     d.click("#setting-caller_channel option[value=right]");
+    d.wait_for("the choice", Duration::from_secs(10), |d| {
+        d.eval("return document.getElementById('setting-caller_channel').value;") == json!("right")
+    });
     d.click("#settings-save");
     d.wait_for("the save", Duration::from_secs(10), |d| {
         d.text_of("#settings-saved").contains("Saved")
@@ -578,6 +581,10 @@ fn listen_in_the_app_captures_both_sides_from_the_devices_chosen_in_settings() {
             .is_empty()
     });
     d.click("#setting-loopback_device option[value='caller_out.monitor']");
+    d.wait_for("the choice", Duration::from_secs(10), |d| {
+        d.eval("return document.getElementById('setting-loopback_device').value;")
+            == json!("caller_out.monitor")
+    });
     d.click("#settings-save");
     d.wait_for("the save", Duration::from_secs(10), |d| {
         d.text_of("#settings-saved").contains("Saved")

@@ -45,7 +45,9 @@ function show(view: View) {
     $(`tab-${v}`).setAttribute("aria-pressed", String(v === view));
   }
   if (view === "history") void loadHistory();
-  if (view === "settings") void loadSettings();
+  // Settings load once (and on "Refresh devices"): showing the view again keeps what the agent
+  // has chosen but not saved yet.
+  if (view === "settings" && !settings) void loadSettings();
 }
 for (const v of VIEWS) $(`tab-${v}`).addEventListener("click", () => show(v));
 
@@ -338,13 +340,21 @@ function renderSettings(v: SettingsView) {
     `you: ${name(v.mic_device, "microphone")} · caller: ${name(v.loopback_device, "output")}`;
 }
 
-async function loadSettings() {
-  try {
-    renderSettings(await invoke<SettingsView>("settings"));
-    say("settings-error", null);
-  } catch (e) {
-    say("settings-error", String(e));
-  }
+let settingsLoading: Promise<void> | null = null;
+
+/** Loads Settings; a load already in flight is shared, so the form renders once. */
+function loadSettings(): Promise<void> {
+  settingsLoading ??= (async () => {
+    try {
+      renderSettings(await invoke<SettingsView>("settings"));
+      say("settings-error", null);
+    } catch (e) {
+      say("settings-error", String(e));
+    } finally {
+      settingsLoading = null;
+    }
+  })();
+  return settingsLoading;
 }
 
 $<HTMLFormElement>("settings-form").addEventListener("submit", async (ev) => {
