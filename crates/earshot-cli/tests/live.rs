@@ -9,8 +9,12 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
-use std::sync::OnceLock;
+use std::sync::{OnceLock, RwLock};
 use std::time::Duration;
+
+/// The Ctrl-C test must see a partial of an utterance in progress, which the engine pauses when
+/// the CPU is short: it runs alone (write lock); the other tests share the machine (read lock).
+static CPU: RwLock<()> = RwLock::new(());
 
 fn earshot(data: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_earshot"));
@@ -99,6 +103,7 @@ fn stored(data: &Path, call: &Value) -> Vec<String> {
 
 #[test]
 fn realtime_json_events_carry_latency_and_every_final_is_stored() {
+    let _shared = CPU.read().unwrap_or_else(|e| e.into_inner());
     let data = tempfile::tempdir().unwrap();
     let o: Output = earshot(data.path())
         .args(["analyze", "--realtime", "--json", "--speed", "2"])
@@ -207,6 +212,7 @@ fn interrupt(child: &Child) {
 
 #[test]
 fn ctrl_c_finalizes_and_stores_the_open_utterance() {
+    let _alone = CPU.write().unwrap_or_else(|e| e.into_inner());
     let data = tempfile::tempdir().unwrap();
     let mut child = earshot(data.path())
         .args(["analyze", "--realtime", "--json"])
@@ -264,6 +270,7 @@ fn channel(n: &str, dir: &Path) -> PathBuf {
 
 #[test]
 fn listen_captures_the_caller_from_the_loopback_and_the_agent_from_the_mic() {
+    let _shared = CPU.read().unwrap_or_else(|e| e.into_inner());
     let pulse = TestPulse::start();
     let dir = tempfile::tempdir().unwrap();
     let (caller, agent) = (channel("1", dir.path()), channel("2", dir.path()));
@@ -333,6 +340,7 @@ fn listen_captures_the_caller_from_the_loopback_and_the_agent_from_the_mic() {
 
 #[test]
 fn losing_the_loopback_device_mid_call_switches_to_the_new_default_and_never_hangs() {
+    let _shared = CPU.read().unwrap_or_else(|e| e.into_inner());
     let pulse = TestPulse::start();
     // A second output the system falls back to when the first one goes.
     let mut load = Command::new("pactl");
