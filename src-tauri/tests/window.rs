@@ -13,6 +13,7 @@
 //!   first, then stores the call; the window's size survives the restart.
 
 use earshot_callgen::pulse::TestPulse;
+use earshot_callgen::rtp::{send_ulaw, ulaw_channel};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -718,39 +719,6 @@ fn a_second_launch_hands_over_closing_mid_call_asks_then_stores_and_the_size_is_
     d.call("DELETE", "", None);
 }
 
-/// One channel of `call` as headerless 8 kHz µ-law.
-fn ulaw_channel(call: &Path, channel: &str, out: &Path) -> Vec<u8> {
-    assert!(Command::new("sox")
-        .arg(call)
-        .args(["-t", "ul", "-r", "8000", "-c", "1"])
-        .arg(out)
-        .args(["remix", channel])
-        .status()
-        .unwrap()
-        .success());
-    std::fs::read(out).unwrap()
-}
-
-/// Sends µ-law `audio` as RTP to `to` at real rate.
-fn send_rtp(audio: Vec<u8>, to: std::net::SocketAddr, ssrc: u32) -> std::thread::JoinHandle<()> {
-    std::thread::spawn(move || {
-        let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-        let start = Instant::now();
-        for (i, frame) in audio.chunks(160).enumerate() {
-            let mut p = vec![0x80, 0];
-            p.extend((i as u16).to_be_bytes());
-            p.extend((i as u32 * 160).to_be_bytes());
-            p.extend(ssrc.to_be_bytes());
-            p.extend(frame);
-            socket.send_to(&p, to).unwrap();
-            let due = start + Duration::from_millis(20 * (i as u64 + 1));
-            if let Some(wait) = due.checked_duration_since(Instant::now()) {
-                std::thread::sleep(wait);
-            }
-        }
-    })
-}
-
 #[test]
 fn join_siprec_shows_a_recorded_call_from_the_contact_center_fork() {
     let desk = Desk::new();
@@ -823,21 +791,14 @@ fn join_siprec_shows_a_recorded_call_from_the_contact_center_fork() {
         .collect();
     // The first 30 s of the call: the greeting, the complaint, the card number.
     let cut = 30 * 8000;
-    let senders = [
-        send_rtp(
-            agent[..cut.min(agent.len())].to_vec(),
-            ([127, 0, 0, 1], ports[0]).into(),
-            1,
-        ),
-        send_rtp(
-            caller[..cut.min(caller.len())].to_vec(),
-            ([127, 0, 0, 1], ports[1]).into(),
-            2,
-        ),
-    ];
-    for s in senders {
-        s.join().unwrap();
-    }
+    let (agent, caller) = (
+        &agent[..cut.min(agent.len())],
+        &caller[..cut.min(caller.len())],
+    );
+    std::thread::scope(|s| {
+        s.spawn(|| send_ulaw(agent, ([127, 0, 0, 1], ports[0]).into(), 1));
+        s.spawn(|| send_ulaw(caller, ([127, 0, 0, 1], ports[1]).into(), 2));
+    });
     std::thread::sleep(Duration::from_secs(2));
     sip.send_to(
         head("BYE", 2, &format!(";tag={tag}"), "", 0).as_bytes(),

@@ -3,9 +3,10 @@
 //! one stereo call: caller on the left channel, agent on the right (or swapped).
 //!
 //! [`pulse::TestPulse`] is a private PulseAudio server to play such calls into, for tests of live
-//! capture.
+//! capture; [`rtp`] streams them as a recorder would, for tests of the SIPREC receiver.
 
 pub mod pulse;
+pub mod rtp;
 
 use earshot_core::Speaker;
 use std::path::Path;

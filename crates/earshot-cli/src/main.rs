@@ -22,15 +22,6 @@ use std::path::PathBuf;
 mod live;
 mod siprec;
 
-/// `earshot siprec --fallback`.
-#[derive(Clone, Copy, Debug, clap::ValueEnum)]
-enum FallbackArg {
-    /// The first audio stream is the caller.
-    FirstIsCaller,
-    /// The first audio stream is the agent.
-    FirstIsAgent,
-}
-
 #[derive(Parser)]
 #[command(
     name = "earshot",
@@ -99,57 +90,7 @@ enum Command {
     },
     /// Receive the contact center's recording fork (SIPREC, RFC 7866) and transcribe each
     /// recorded call live into the vault. Ctrl-C ends every session and exits.
-    Siprec {
-        /// Where to listen: `udp:IP:PORT` or `tcp:IP:PORT` (repeatable).
-        #[arg(long = "listen", required = true)]
-        listen: Vec<String>,
-        /// Sources allowed to send SIP and RTP, as CIDRs (repeatable; default: loopback only).
-        #[arg(long = "allow")]
-        allow: Vec<String>,
-        /// Address to put in SDP answers (default: the local address that routes to the
-        /// recorder).
-        #[arg(long)]
-        media_ip: Option<std::net::IpAddr>,
-        /// RTP port range, e.g. 20000-29999 (default: any free port).
-        #[arg(long)]
-        rtp_ports: Option<String>,
-        /// Agent address patterns (`*`, `?`): extensions, AORs or domains (repeatable).
-        #[arg(long = "agent")]
-        agent: Vec<String>,
-        /// When the metadata cannot tell caller from agent.
-        #[arg(long, value_enum, default_value_t = FallbackArg::FirstIsCaller)]
-        fallback: FallbackArg,
-        /// End a session after this many seconds without RTP.
-        #[arg(long, default_value_t = 30)]
-        rtp_timeout: u64,
-        /// Stop after this many calls have ended.
-        #[arg(long)]
-        calls: Option<usize>,
-        /// Server certificate chain (PEM) for `tls:` listeners.
-        #[arg(long)]
-        tls_cert: Option<PathBuf>,
-        /// Its private key (PEM).
-        #[arg(long)]
-        tls_key: Option<PathBuf>,
-        /// Require recorders to present a client certificate issued by these CAs (PEM).
-        #[arg(long)]
-        tls_client_ca: Option<PathBuf>,
-        /// Refuse unencrypted signalling and media (TLS + SRTP).
-        #[arg(long)]
-        require_secure: bool,
-        /// Whisper model.
-        #[arg(long, default_value = "tiny.en", value_parser = ["tiny.en", "base"])]
-        model: String,
-        /// Print one JSON object per line instead of text.
-        #[arg(long)]
-        json: bool,
-        /// CPU threads for recognition.
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Finals only, no partial results.
-        #[arg(long)]
-        no_partials: bool,
-    },
+    Siprec(siprec::Options),
     /// Redact transcript lines read as JSON from stdin.
     Redact {
         /// Read `{"speaker":…,"text":…}` lines; a blank line ends a conversation.
@@ -262,41 +203,7 @@ fn main() {
                 analyze(file, model, json, caller_channel, threads)
             }
         }
-        Command::Siprec {
-            listen,
-            allow,
-            media_ip,
-            rtp_ports,
-            agent,
-            fallback,
-            rtp_timeout,
-            calls,
-            tls_cert,
-            tls_key,
-            tls_client_ca,
-            require_secure,
-            model,
-            json,
-            threads,
-            no_partials,
-        } => siprec::run(siprec::Options {
-            listen,
-            allow,
-            media_ip,
-            rtp_ports,
-            agent,
-            fallback,
-            rtp_timeout,
-            calls,
-            tls_cert,
-            tls_key,
-            tls_client_ca,
-            require_secure,
-            model,
-            json,
-            threads,
-            partials: !no_partials,
-        }),
+        Command::Siprec(options) => siprec::run(options),
         Command::Listen {
             mic,
             loopback,

@@ -2,35 +2,79 @@
 //! call recorded through the live engine into the vault, on its own thread.
 
 use crate::live::{on_ctrl_c, printer};
-use crate::{open_workstation, Channel, FallbackArg};
+use crate::{open_workstation, Channel};
 use anyhow::{Context, Result};
 use earshot_pipeline::LiveOptions;
 use earshot_session::siprec::{join_with, SiprecEvent};
 use earshot_session::CallEvent;
 use earshot_siprec::roles::{Fallback, RoleRules};
-use earshot_siprec::server::{Listen, SrsConfig, SrsStats, TlsFiles};
+use earshot_siprec::server::{parse_allow, Listen, SrsConfig, SrsStats, TlsFiles};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// The command's options.
+/// `earshot siprec`'s flags.
+#[derive(clap::Args)]
 pub(crate) struct Options {
+    /// Where to listen: `udp:IP:PORT`, `tcp:IP:PORT` or `tls:IP:PORT` (repeatable).
+    #[arg(long = "listen", required = true)]
     pub listen: Vec<String>,
+    /// Sources allowed to send SIP and RTP, as CIDRs (repeatable; default: loopback only).
+    #[arg(long = "allow")]
     pub allow: Vec<String>,
+    /// Address to put in SDP answers (default: the local address that routes to the
+    /// recorder).
+    #[arg(long)]
     pub media_ip: Option<std::net::IpAddr>,
+    /// RTP port range, e.g. 20000-29999 (default: any free port).
+    #[arg(long)]
     pub rtp_ports: Option<String>,
+    /// Agent address patterns (`*`, `?`): extensions, AORs or domains (repeatable).
+    #[arg(long = "agent")]
     pub agent: Vec<String>,
+    /// When the metadata cannot tell caller from agent.
+    #[arg(long, value_enum, default_value_t = FallbackArg::FirstIsCaller)]
     pub fallback: FallbackArg,
+    /// End a session after this many seconds without RTP.
+    #[arg(long, default_value_t = 30)]
     pub rtp_timeout: u64,
+    /// Stop after this many calls have ended.
+    #[arg(long)]
     pub calls: Option<usize>,
-    pub tls_cert: Option<std::path::PathBuf>,
-    pub tls_key: Option<std::path::PathBuf>,
-    pub tls_client_ca: Option<std::path::PathBuf>,
+    /// Server certificate chain (PEM) for `tls:` listeners.
+    #[arg(long)]
+    pub tls_cert: Option<PathBuf>,
+    /// Its private key (PEM).
+    #[arg(long)]
+    pub tls_key: Option<PathBuf>,
+    /// Require recorders to present a client certificate issued by these CAs (PEM).
+    #[arg(long)]
+    pub tls_client_ca: Option<PathBuf>,
+    /// Refuse unencrypted signalling and media (TLS + SRTP).
+    #[arg(long)]
     pub require_secure: bool,
+    /// Whisper model.
+    #[arg(long, default_value = "tiny.en", value_parser = ["tiny.en", "base"])]
     pub model: String,
+    /// Print one JSON object per line instead of text.
+    #[arg(long)]
     pub json: bool,
+    /// CPU threads for recognition.
+    #[arg(long)]
     pub threads: Option<usize>,
-    pub partials: bool,
+    /// Finals only, no partial results.
+    #[arg(long)]
+    pub no_partials: bool,
+}
+
+/// `earshot siprec --fallback`.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub(crate) enum FallbackArg {
+    /// The first audio stream is the caller.
+    FirstIsCaller,
+    /// The first audio stream is the agent.
+    FirstIsAgent,
 }
 
 fn config(o: &Options) -> Result<SrsConfig> {
@@ -42,11 +86,7 @@ fn config(o: &Options) -> Result<SrsConfig> {
     let allow = o
         .allow
         .iter()
-        .map(|a| {
-            a.parse::<ipnet::IpNet>()
-                .or_else(|_| a.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
-                .with_context(|| format!("--allow '{a}' is not a CIDR or an address"))
-        })
+        .map(|a| parse_allow(a).context("--allow"))
         .collect::<Result<Vec<_>>>()?;
     let rtp_ports = match &o.rtp_ports {
         None => (0, 0),
@@ -102,7 +142,7 @@ pub(crate) fn run(o: Options) -> Result<()> {
     let failed = Arc::new(Mutex::new(None::<String>));
     let (ended_in, failed_in) = (ended.clone(), failed.clone());
     let live = LiveOptions {
-        partials: o.partials,
+        partials: !o.no_partials,
         ..LiveOptions::default()
     };
     let joined = join_with(config, options, live, move |e| match e {

@@ -3,6 +3,7 @@
 //! metadata update and a resume, BYE); sipp streams the caller's audio on the first stream and
 //! this test sends the agent's on the second (sipp only streams on the first answered m-line).
 
+use earshot_callgen::rtp::{send_ulaw, ulaw_channel};
 use earshot_callgen::{render_with, sample_call, RenderOptions};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
@@ -18,37 +19,6 @@ fn earshot(data: &Path) -> Command {
         .env_remove("EARSHOT_AGE_RECIPIENTS")
         .env_remove("RUST_LOG");
     cmd
-}
-
-/// One channel of `call` as headerless 8 kHz µ-law.
-fn ulaw(call: &Path, channel: &str, out: &Path) {
-    let ok = Command::new("sox")
-        .arg(call)
-        .args(["-t", "ul", "-r", "8000", "-c", "1"])
-        .arg(out)
-        .args(["remix", channel])
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "sox");
-}
-
-/// Sends `audio` (µ-law) as RTP to `to`, 20 ms a packet, in real time.
-fn send_rtp(audio: &[u8], to: std::net::SocketAddr) {
-    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-    let start = Instant::now();
-    for (i, frame) in audio.chunks(160).enumerate() {
-        let mut p = vec![0x80, 0];
-        p.extend((i as u16).to_be_bytes());
-        p.extend((i as u32 * 160).to_be_bytes());
-        p.extend(0x5eed_u32.to_be_bytes());
-        p.extend(frame);
-        socket.send_to(&p, to).unwrap();
-        let due = start + Duration::from_millis(20 * (i as u64 + 1));
-        if let Some(wait) = due.checked_duration_since(Instant::now()) {
-            std::thread::sleep(wait);
-        }
-    }
 }
 
 fn free_udp_port() -> u16 {
@@ -67,8 +37,8 @@ fn a_sipp_recording_session_is_transcribed_both_speakers_and_stored() {
     let call = dir.path().join("call.wav");
     render_with(&sample_call(), &call, &RenderOptions::default()).unwrap();
     let (caller, agent) = (dir.path().join("caller.ul"), dir.path().join("agent.ul"));
-    ulaw(&call, "1", &caller);
-    ulaw(&call, "2", &agent);
+    ulaw_channel(&call, "1", &caller);
+    let agent_audio = ulaw_channel(&call, "2", &agent);
     let seconds = std::fs::metadata(&caller).unwrap().len() / 8000;
 
     // The organisation's key: values, keypad digits included, are sealed to it.
@@ -163,8 +133,11 @@ fn a_sipp_recording_session_is_transcribed_both_speakers_and_stored() {
         );
         std::thread::sleep(Duration::from_millis(50));
     };
-    let agent_audio = std::fs::read(&agent).unwrap();
-    send_rtp(&agent_audio, format!("127.0.0.1:{second}").parse().unwrap());
+    send_ulaw(
+        &agent_audio,
+        format!("127.0.0.1:{second}").parse().unwrap(),
+        0x5eed,
+    );
 
     // sipp hangs up after the recording; the receiver then ends the call and exits.
     assert!(sipp.wait().unwrap().success(), "sipp's call failed");

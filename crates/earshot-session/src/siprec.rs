@@ -7,7 +7,7 @@ use crate::{record_call_with_keypad, settings, CallEvent, SessionError, Workstat
 use earshot_config::Config;
 use earshot_pipeline::LiveOptions;
 use earshot_siprec::roles::RoleRules;
-use earshot_siprec::server::{Listen, Srs, SrsConfig};
+use earshot_siprec::server::{parse_allow, Listen, Srs, SrsConfig};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -94,11 +94,7 @@ pub fn receiver_config(config: &Config) -> Result<SrsConfig, SessionError> {
     let allow = config
         .siprec_allow
         .iter()
-        .map(|a| {
-            a.parse::<ipnet::IpNet>()
-                .or_else(|_| a.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
-                .map_err(|_| bad(format!("siprec_allow: '{a}' is not a CIDR or an address")))
-        })
+        .map(|a| parse_allow(a).map_err(|e| bad(format!("siprec_allow: {e}"))))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(SrsConfig {
         listen,

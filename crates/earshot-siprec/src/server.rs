@@ -57,6 +57,15 @@ impl std::str::FromStr for Listen {
     }
 }
 
+/// An allow-list entry: a CIDR (`10.1.0.0/16`) or one address.
+pub fn parse_allow(entry: &str) -> Result<IpNet, SrsError> {
+    entry
+        .trim()
+        .parse::<IpNet>()
+        .or_else(|_| entry.trim().parse::<IpAddr>().map(IpNet::from))
+        .map_err(|_| SrsError::Config(format!("allow-list: '{entry}' is not a CIDR or an address")))
+}
+
 /// The receiver's settings.
 #[derive(Debug, Clone)]
 pub struct SrsConfig {

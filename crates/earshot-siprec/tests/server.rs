@@ -162,6 +162,19 @@ fn voiced(samples: impl Iterator<Item = f32>) -> usize {
     samples.skip_while(|s| *s == 0.0).count()
 }
 
+/// The recorder's BYE (CSeq 2) for the session its 200 `ok` answered.
+fn bye<'a>(call_id: &'a str, to_tag: &'a str, branch: &'a str) -> Request<'a> {
+    Request {
+        method: "BYE",
+        cseq: 2,
+        to_tag: Some(to_tag),
+        content_type: None,
+        body: "",
+        branch,
+        ..invite(call_id, "", String::new())
+    }
+}
+
 fn rtp(seq: u16, ts: u32, ssrc: u32, pt: u8, payload: &[u8]) -> Vec<u8> {
     let mut p = vec![0x80, pt];
     p.extend(seq.to_be_bytes());
@@ -218,17 +231,7 @@ fn every_vendor_offer_is_answered_recvonly_with_its_labels_over_udp() {
         );
         let call = calls.recv_timeout(Duration::from_secs(5)).unwrap();
         assert_eq!(call.call_id, call_id);
-        c.send(&Request {
-            method: "BYE",
-            call_id: &call_id,
-            cseq: 2,
-            to_tag: Some(&to_tag(&ok)),
-            extra: "",
-            content_type: None,
-            body: "",
-            branch: "bye1",
-            src: true,
-        });
+        c.send(&bye(&call_id, &to_tag(&ok), "bye1"));
         let bye = c.final_response();
         assert_eq!(status(&bye), 200, "{name}: {bye}");
     }
@@ -415,17 +418,7 @@ fn over_tcp_a_session_runs_and_keypad_and_audio_arrive_in_order() {
     std::thread::sleep(Duration::from_millis(300));
     // BYE ends it: audio and keypad end.
     s.write_all(&request(
-        &Request {
-            method: "BYE",
-            call_id: "tcp-1",
-            cseq: 2,
-            to_tag: Some(&to_tag(&ok)),
-            extra: "",
-            content_type: None,
-            body: "",
-            branch: "bye-tcp",
-            src: true,
-        },
+        &bye("tcp-1", &to_tag(&ok), "bye-tcp"),
         from,
         "TCP",
     ))
@@ -807,15 +800,7 @@ fn srtp_from_libsrtp_is_decrypted_and_a_wrong_key_is_rejected_and_reported() {
     libsrtp_send(&key, SocketAddr::from(([127, 0, 0, 1], ports[0])), 25, 11);
     libsrtp_send(&wrong, SocketAddr::from(([127, 0, 0, 1], ports[1])), 25, 12);
     std::thread::sleep(Duration::from_millis(300));
-    c.send(&Request {
-        method: "BYE",
-        cseq: 2,
-        to_tag: Some(&to_tag(&ok)),
-        content_type: None,
-        body: "",
-        branch: "bye-srtp",
-        ..invite("srtp-1", "", String::new())
-    });
+    c.send(&bye("srtp-1", &to_tag(&ok), "bye-srtp"));
     assert_eq!(status(&c.final_response()), 200);
     let audio: Vec<_> = call.audio.iter().collect();
     let of = |who: Speaker| -> usize {
@@ -908,15 +893,7 @@ fn an_opus_stream_is_decoded_to_16_khz() {
         std::thread::sleep(Duration::from_millis(5));
     }
     std::thread::sleep(Duration::from_millis(300));
-    c.send(&Request {
-        method: "BYE",
-        cseq: 2,
-        to_tag: Some(&to_tag(&ok)),
-        content_type: None,
-        body: "",
-        branch: "bye-opus",
-        ..invite("opus-1", "", String::new())
-    });
+    c.send(&bye("opus-1", &to_tag(&ok), "bye-opus"));
     assert_eq!(status(&c.final_response()), 200);
     let samples: Vec<f32> = call.audio.iter().flat_map(|a| a.samples).collect();
     // One second of audio at 16 kHz, give or take the resampler, and it is the tone.
