@@ -79,16 +79,19 @@ const APT_PACKAGES: &[&str] = &[
     "webkit2gtk-driver",
     "xvfb",
     // The SIPREC receiver: libopus for Opus streams; sipp (built with PCAP and RTP streaming)
-    // as the recorder in its tests.
+    // as the recorder in its tests, and stunnel (OpenSSL) to carry sipp over TLS.
     "libopus-dev",
     "sip-tester",
+    "stunnel4",
 ];
 
-/// Python packages the tests use: an SQLCipher 4 shell for the audit tamper test, and libsrtp
-/// (pylibsrtp) as the SIPREC receiver's independent SRTP sender.
+/// Python packages the tests use: an SQLCipher 4 shell for the audit tamper test, libsrtp
+/// (pylibsrtp) as the SIPREC receiver's independent SRTP sender, and sippy's libg722 (`G722`)
+/// as its independent G.722 encoder.
 const PIP_PACKAGES: &[(&str, &str)] = &[
     ("sqlcipher3", "sqlcipher3-wheels==0.5.7"),
     ("pylibsrtp", "pylibsrtp==1.0.0"),
+    ("G722", "G722==1.2.8"),
 ];
 
 fn main() -> Result<()> {

@@ -2,9 +2,16 @@
 //! (sox), sent as RTP at real rate. For tests of the SIPREC receiver (the CLI's and the app's).
 
 use std::net::{SocketAddr, UdpSocket};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+/// The sipp scenario of a recording client (an SBC's SIPREC fork): two sendonly streams with
+/// RFC 7865 metadata, `./caller.ul` streamed on the first, keypad digits, an OPTIONS, a
+/// re-INVITE pause with a metadata update, a resume, then BYE after sipp's `-d` pause.
+pub fn sipp_scenario() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sipp/siprec.xml")
+}
 
 /// Channel `channel` ("1" or "2") of `call`, written to `out` as headerless 8 kHz µ-law and
 /// returned.

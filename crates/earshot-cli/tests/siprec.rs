@@ -4,8 +4,10 @@
 //! this test sends the agent's on the second (sipp only streams on the first answered m-line).
 
 use earshot_callgen::rtp::{send_ulaw, ulaw_channel};
-use earshot_callgen::{render_with, sample_call, RenderOptions};
+use earshot_callgen::{render_with, sample_call, RenderOptions, Turn};
+use earshot_core::Speaker;
 use serde_json::Value;
+use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::net::UdpSocket;
 use std::path::{Path, PathBuf};
@@ -27,6 +29,34 @@ fn free_udp_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
+}
+
+/// Lower-case words of four letters or more.
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| w.len() >= 4)
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The words only `speaker` says in the script, and those only the other party says.
+fn speaker_words(script: &[Turn], speaker: &str) -> (BTreeSet<String>, BTreeSet<String>) {
+    let said_by = |agent: bool| -> BTreeSet<String> {
+        script
+            .iter()
+            .filter(|t| (t.speaker == Speaker::Agent) == agent)
+            .flat_map(|t| words(&t.text))
+            .collect()
+    };
+    let (mine, theirs) = if speaker == "agent" {
+        (said_by(true), said_by(false))
+    } else {
+        (said_by(false), said_by(true))
+    };
+    (
+        mine.difference(&theirs).cloned().collect(),
+        theirs.difference(&mine).cloned().collect(),
+    )
 }
 
 const SECRETS: &[&str] = &["4532", "0151", "1283", "0366", "739", "four five three"];
@@ -90,7 +120,7 @@ fn a_sipp_recording_session_is_transcribed_both_speakers_and_stored() {
     });
 
     // sipp: the signalling, the caller's stream and the digits.
-    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sipp/siprec.xml");
+    let scenario = earshot_callgen::rtp::sipp_scenario();
     let mut sipp = Command::new("sipp")
         .arg("-sf")
         .arg(&scenario)
@@ -168,14 +198,24 @@ fn a_sipp_recording_session_is_transcribed_both_speakers_and_stored() {
         })
     };
     // Narrowband (8 kHz µ-law) synthetic speech is harder for whisper than the 16 kHz
-    // recordings: the checks are on words it keeps.
-    assert!(said("caller", "frustrated"), "{out}\n{log}");
-    assert!(said("agent", "card number"), "{out}\n{log}");
+    // recordings and single words come and go ("card" heard as "car"): each speaker's
+    // finals are scored against the words only that speaker's script says.
+    let script = sample_call();
+    for speaker in ["caller", "agent"] {
+        let (own, other) = speaker_words(&script, speaker);
+        let heard: Vec<String> = finals
+            .iter()
+            .filter(|f| f["speaker"] == speaker)
+            .flat_map(|f| words(f["text"].as_str().unwrap()))
+            .collect();
+        let hits = |set: &BTreeSet<String>| heard.iter().filter(|w| set.contains(*w)).count();
+        let (mine, theirs) = (hits(&own), hits(&other));
+        assert!(
+            mine >= 4 && mine >= 3 * theirs.max(1),
+            "{speaker}: {mine} of its own words, {theirs} of the other's\n{out}\n{log}"
+        );
+    }
     assert!(said("caller", "[credit_debit_number]"), "{out}\n{log}");
-    assert!(
-        !said("caller", "northwind") && !said("agent", "frustrated"),
-        "{out}"
-    );
     let texts: String = finals
         .iter()
         .map(|f| f["text"].as_str().unwrap().to_lowercase())

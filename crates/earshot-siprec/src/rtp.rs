@@ -1,6 +1,6 @@
 //! RTP (RFC 3550) as a recorder sends it: the fixed header read by hand (twelve bytes, CSRCs,
 //! an extension and padding skipped; a crate would add a dependency tree for this), a jitter
-//! buffer that puts packets back in order and turns losses into silence, G.711 decoding, and
+//! buffer that puts packets back in order and reports losses, G.711 decoding, and
 //! RFC 4733 telephone events (keypad digits).
 
 /// A parsed RTP packet (borrowing its payload).
@@ -161,29 +161,37 @@ pub struct Stats {
     pub late: u64,
 }
 
-/// Puts one stream's packets back in order. A packet is held until `depth` later ones have
-/// arrived; a gap is then given up on and filled with silence of the packet size.
-pub struct JitterBuffer {
+/// One place in a stream's order: a packet's payload, or a packet given up on (lost).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Slot<T> {
+    /// The packet that belongs here.
+    Packet(T),
+    /// A packet that never came: the decoder conceals it.
+    Lost,
+}
+
+/// Puts one stream's packets back in order before they are decoded (so that stateful codecs,
+/// G.722's ADPCM and Opus, see them in order). A packet is held until `depth` later ones have
+/// arrived; a gap is then given up on and reported as [`Slot::Lost`].
+pub struct JitterBuffer<T> {
     depth: usize,
     next: Option<u64>,
     highest: Option<u64>,
-    held: std::collections::BTreeMap<u64, Vec<i16>>,
+    held: std::collections::BTreeMap<u64, T>,
     ssrc: Option<u32>,
-    frame: usize,
     /// Counters.
     pub stats: Stats,
 }
 
-impl JitterBuffer {
+impl<T> JitterBuffer<T> {
     /// A buffer holding up to `depth` packets.
-    pub fn new(depth: usize) -> JitterBuffer {
+    pub fn new(depth: usize) -> JitterBuffer<T> {
         JitterBuffer {
             depth: depth.max(1),
             next: None,
             highest: None,
             held: Default::default(),
             ssrc: None,
-            frame: 160,
             stats: Stats::default(),
         }
     }
@@ -204,26 +212,23 @@ impl JitterBuffer {
         }
     }
 
-    /// Adds a decoded packet; returns the samples now in order (with silence for losses).
-    pub fn push(&mut self, ssrc: u32, seq: u16, samples: Vec<i16>) -> Vec<i16> {
+    /// Adds a packet's payload; returns what is now in order (with the losses given up on).
+    pub fn push(&mut self, ssrc: u32, seq: u16, item: T) -> Vec<Slot<T>> {
         if self.ssrc != Some(ssrc) {
             // A new source (re-anchored media): start over, nothing held is lost in order.
             let mut out = self.flush();
             self.ssrc = Some(ssrc);
             self.next = None;
             self.highest = None;
-            out.extend(self.push_same(seq, samples));
+            out.extend(self.push_same(seq, item));
             return out;
         }
-        self.push_same(seq, samples)
+        self.push_same(seq, item)
     }
 
-    fn push_same(&mut self, seq: u16, samples: Vec<i16>) -> Vec<i16> {
+    fn push_same(&mut self, seq: u16, item: T) -> Vec<Slot<T>> {
         self.stats.received += 1;
         let x = self.extend(seq);
-        if !samples.is_empty() {
-            self.frame = samples.len();
-        }
         if self.next.is_none() {
             self.next = Some(x);
         }
@@ -236,17 +241,17 @@ impl JitterBuffer {
             self.stats.reordered += 1;
         }
         self.highest = Some(self.highest.map_or(x, |h| h.max(x)));
-        self.held.insert(x, samples);
+        self.held.insert(x, item);
         let mut out = Vec::new();
         loop {
             let next = self.next.unwrap_or(0);
-            if let Some(s) = self.held.remove(&next) {
-                out.extend(s);
+            if let Some(item) = self.held.remove(&next) {
+                out.push(Slot::Packet(item));
                 self.next = Some(next + 1);
             } else if self.held.len() > self.depth {
-                // Given up on: silence of one packet.
+                // Given up on.
                 self.stats.lost += 1;
-                out.extend(std::iter::repeat_n(0, self.frame));
+                out.push(Slot::Lost);
                 self.next = Some(next + 1);
             } else {
                 break;
@@ -255,17 +260,18 @@ impl JitterBuffer {
         out
     }
 
-    /// Everything held, in order, gaps as silence (at the end of the stream).
-    pub fn flush(&mut self) -> Vec<i16> {
+    /// Everything held, in order, with its gaps (at the end of the stream).
+    pub fn flush(&mut self) -> Vec<Slot<T>> {
         let mut out = Vec::new();
         while let Some((&x, _)) = self.held.iter().next() {
             let next = self.next.unwrap_or(x);
             if x > next {
-                self.stats.lost += x - next;
-                out.extend(std::iter::repeat_n(0, self.frame * (x - next) as usize));
+                let gap = x - next;
+                self.stats.lost += gap;
+                out.extend((0..gap).map(|_| Slot::Lost));
             }
-            if let Some(s) = self.held.remove(&x) {
-                out.extend(s);
+            if let Some(item) = self.held.remove(&x) {
+                out.push(Slot::Packet(item));
             }
             self.next = Some(x + 1);
         }
@@ -326,22 +332,36 @@ mod tests {
     }
 
     #[test]
-    fn jitter_buffer_reorders_fills_losses_and_wraps() {
+    fn jitter_buffer_reorders_reports_losses_and_wraps() {
         let mut j = JitterBuffer::new(2);
-        let f = |v: i16| vec![v; 4];
-        let mut out = j.push(1, 65534, f(1));
-        out.extend(j.push(1, 0, f(3)));
-        out.extend(j.push(1, 65535, f(2)));
-        assert_eq!(out, [f(1), f(2), f(3)].concat());
+        let mut out = j.push(1, 65534, 1);
+        out.extend(j.push(1, 0, 3));
+        out.extend(j.push(1, 65535, 2));
+        assert_eq!(out, [Slot::Packet(1), Slot::Packet(2), Slot::Packet(3)]);
         assert_eq!(j.stats.reordered, 1);
         // 1 is lost: after two more packets it is given up on.
-        let mut out = j.push(1, 2, f(5));
-        out.extend(j.push(1, 3, f(6)));
-        out.extend(j.push(1, 4, f(7)));
-        assert_eq!(out, [vec![0; 4], f(5), f(6), f(7)].concat());
+        let mut out = j.push(1, 2, 5);
+        out.extend(j.push(1, 3, 6));
+        out.extend(j.push(1, 4, 7));
+        assert_eq!(
+            out,
+            [
+                Slot::Lost,
+                Slot::Packet(5),
+                Slot::Packet(6),
+                Slot::Packet(7)
+            ]
+        );
         assert_eq!(j.stats.lost, 1);
-        assert!(j.push(1, 1, f(4)).is_empty(), "too late");
+        assert!(j.push(1, 1, 4).is_empty(), "too late");
         assert_eq!(j.stats.late, 1);
+        // A new SSRC starts over; what was held comes out first, gaps included.
+        assert!(j.push(1, 6, 9).is_empty());
+        assert_eq!(
+            j.push(2, 100, 10),
+            [Slot::Lost, Slot::Packet(9), Slot::Packet(10)]
+        );
+        assert_eq!(j.stats.lost, 2);
     }
 
     #[test]

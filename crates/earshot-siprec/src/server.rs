@@ -9,9 +9,10 @@
 //! only then the full message (parsed with `rsipstack`'s SIP parser). Responses are written by
 //! us from the request's own Via/From/To/Call-ID/CSeq.
 
+use crate::decode::Decoder;
 use crate::offer::{self, Offer};
 use crate::roles::{self, RoleRules, Roles};
-use crate::rtp::{self, JitterBuffer, Keypad};
+use crate::rtp::{self, JitterBuffer, Keypad, Slot};
 use crate::sdp::{self, AnswerMedia, Codec, Direction};
 use earshot_core::{AudioChunk, KeyPress, Speaker};
 use ipnet::IpNet;
@@ -699,6 +700,8 @@ struct StreamTask {
     speaker: Option<Speaker>,
     /// SRTP: the recorder's key (to decrypt) and our answer's `a=crypto`.
     srtp: Option<(crate::srtp::Keys, sdp::Crypto)>,
+    /// A new key from a re-offer goes to the stream's receiver through this.
+    rekey: Option<watch::Sender<crate::srtp::Keys>>,
 }
 
 /// A recording session (dialog).
@@ -1006,9 +1009,7 @@ async fn new_session(
     let mut streams = Vec::new();
     let mut sockets = Vec::new();
     for (i, m) in offer.sdp.media.iter().enumerate() {
-        let codec = m
-            .audio_codec()
-            .filter(|(c, _)| matches!(c, Codec::Pcmu | Codec::Pcma | Codec::Opus));
+        let codec = m.audio_codec();
         let speaker = roles.speakers.get(i).copied().flatten();
         // SRTP streams need a crypto line we support (SDES, AES-CM-128 with 80- or 32-bit tags).
         let srtp = if m.secure() {
@@ -1046,6 +1047,7 @@ async fn new_session(
             telephone_event: m.telephone_event(),
             speaker: if wanted { speaker } else { None },
             srtp: srtp.filter(|_| wanted),
+            rekey: None,
         });
         sockets.push(socket);
     }
@@ -1054,7 +1056,7 @@ async fn new_session(
             488,
             vec![(
                 "Warning",
-                "399 earshot \"no stream with a codec we decode (PCMU, PCMA, Opus)\"".into(),
+                "399 earshot \"no stream with a codec we decode (PCMU, PCMA, G722, Opus)\"".into(),
             )],
         );
     }
@@ -1083,10 +1085,15 @@ async fn new_session(
     let started = Instant::now();
     let (audio_tx, audio) = std::sync::mpsc::sync_channel(4096);
     let (key_tx, keypad) = std::sync::mpsc::sync_channel(256);
-    for (i, (s, socket)) in streams.iter().zip(sockets).enumerate() {
+    for (i, (s, socket)) in streams.iter_mut().zip(sockets).enumerate() {
         let (Some(socket), Some((codec, pt)), Some(speaker)) = (socket, s.codec, s.speaker) else {
             continue;
         };
+        let rekey = s.srtp.as_ref().map(|(keys, _)| {
+            let (tx, rx) = watch::channel(keys.clone());
+            s.rekey = Some(tx);
+            rx
+        });
         tokio::spawn(rtp_loop(RtpLoop {
             shared: shared.clone(),
             socket,
@@ -1100,7 +1107,7 @@ async fn new_session(
             last_rtp: last_rtp.clone(),
             stop: stop_rx.clone(),
             index: i,
-            srtp: s.srtp.as_ref().map(|(keys, _)| keys.clone()),
+            srtp: rekey,
         }));
     }
     drop((audio_tx, key_tx));
@@ -1243,6 +1250,43 @@ fn re_offer(shared: &Shared, req: &Request, call_id: &str, invite: bool) -> Opti
     if offer.sdp.media.len() < d.offer.sdp.media.len() {
         return Some(response(req, 488, Some(&d.local_tag), &[], None));
     }
+    // SRTP streams stay SRTP; a re-offer may bring a new key (RFC 4568 re-keying), which goes
+    // to the stream's receiver, and our answer carries a new key of ours with it.
+    let mut rekeys = Vec::new();
+    for (i, m) in offer.sdp.media.iter().enumerate() {
+        let Some(s) = d.streams.get(i) else { continue };
+        let Some((keys, _)) = &s.srtp else { continue };
+        if m.port == 0 || (m.secure() && m.crypto.is_empty()) {
+            continue;
+        }
+        match m
+            .secure()
+            .then(|| crate::srtp::Keys::choose(&m.crypto))
+            .flatten()
+        {
+            Some((new, ours)) if !new.same_as(keys) => rekeys.push((i, new, ours)),
+            Some(_) => {}
+            None => {
+                return Some(response(
+                    req,
+                    488,
+                    Some(&d.local_tag),
+                    &[(
+                        "Warning",
+                        "399 earshot \"an SRTP stream stays SRTP with a supported suite\"".into(),
+                    )],
+                    None,
+                ))
+            }
+        }
+    }
+    for (i, keys, ours) in rekeys {
+        let s = &mut d.streams[i];
+        if let Some(tx) = &s.rekey {
+            let _ = tx.send(keys.clone());
+        }
+        s.srtp = Some((keys, ours));
+    }
     d.set_directions(&offer.sdp);
     if let Some(md) = &offer.metadata {
         tracing::info!(call = %short(call_id), participants = md.participants.len(), "recording metadata updated");
@@ -1358,30 +1402,22 @@ struct RtpLoop {
     last_rtp: Arc<AtomicU64>,
     stop: watch::Receiver<bool>,
     index: usize,
-    srtp: Option<crate::srtp::Keys>,
+    /// SRTP: the recorder's current key (a re-offer may change it).
+    srtp: Option<watch::Receiver<crate::srtp::Keys>>,
 }
 
 /// Receives one stream until the session stops, then flushes what it holds.
 async fn rtp_loop(mut l: RtpLoop) {
-    let mut jitter = JitterBuffer::new(3);
+    let mut jitter = JitterBuffer::<Vec<u8>>::new(3);
     let mut keys = Keypad::default();
-    let mut opus_decoder = match l.codec {
-        Codec::Opus => match opus::Decoder::new(48_000, opus::Channels::Mono) {
-            Ok(d) => Some(d),
-            Err(e) => {
-                tracing::error!("Opus stream {}: {e}", l.index);
-                return;
-            }
-        },
-        _ => None,
+    let mut decoder = match Decoder::new(l.codec) {
+        Ok(d) => d,
+        Err(e) => {
+            tracing::error!("RTP stream {}: {e}", l.index);
+            return;
+        }
     };
-    let rate = if l.codec == Codec::Opus {
-        48_000
-    } else {
-        8_000
-    };
-    let mut pcm = vec![0i16; 5760];
-    let mut resampler = match earshot_audio::StreamResampler::new(rate, 16_000) {
+    let mut resampler = match earshot_audio::StreamResampler::new(decoder.rate(), 16_000) {
         Ok(r) => r,
         Err(e) => {
             tracing::error!("RTP stream {}: {e}", l.index);
@@ -1390,7 +1426,7 @@ async fn rtp_loop(mut l: RtpLoop) {
     };
     let mut sent = 0usize;
     let mut buf = vec![0u8; 2048];
-    let mut srtp = match l.srtp.as_ref().map(|k| k.context()) {
+    let mut srtp = match l.srtp.as_mut().map(|k| k.borrow_and_update().context()) {
         None => None,
         Some(Ok(c)) => Some(c),
         Some(Err(e)) => {
@@ -1398,6 +1434,8 @@ async fn rtp_loop(mut l: RtpLoop) {
             return;
         }
     };
+    // After a re-key, packets under the old key still in flight decrypt with it.
+    let mut previous: Option<webrtc_srtp::context::Context> = None;
     let mut rejected = 0u64;
     loop {
         let received = tokio::select! {
@@ -1408,10 +1446,24 @@ async fn rtp_loop(mut l: RtpLoop) {
         if !l.shared.allowed(from.ip()) {
             continue;
         }
+        if let Some(keys) = l.srtp.as_mut().filter(|k| k.has_changed().unwrap_or(false)) {
+            match keys.borrow_and_update().context() {
+                Ok(c) => {
+                    previous = srtp.replace(c);
+                    tracing::info!(stream = l.index, "SRTP key changed by a re-offer");
+                }
+                Err(e) => tracing::error!("SRTP stream {}: {e}", l.index),
+            }
+        }
         let plain;
         let packet: &[u8] = match srtp.as_mut() {
             None => &buf[..n],
-            Some(ctx) => match ctx.decrypt_rtp(&buf[..n]) {
+            Some(ctx) => match ctx
+                .decrypt_rtp(&buf[..n])
+                .or_else(|e| match previous.as_mut() {
+                    Some(old) => old.decrypt_rtp(&buf[..n]),
+                    None => Err(e),
+                }) {
                 Ok(p) => {
                     plain = p;
                     &plain
@@ -1450,33 +1502,38 @@ async fn rtp_loop(mut l: RtpLoop) {
         if p.pt != l.pt {
             continue;
         }
-        let samples: Vec<i16> = match l.codec {
-            Codec::Pcmu => p.payload.iter().map(|&b| rtp::ulaw(b)).collect(),
-            Codec::Pcma => p.payload.iter().map(|&b| rtp::alaw(b)).collect(),
-            Codec::Opus => match opus_decoder
-                .as_mut()
-                .map(|d| d.decode(p.payload, &mut pcm, false))
-            {
-                Some(Ok(n)) => pcm[..n].to_vec(),
-                _ => continue,
-            },
-            Codec::G722 => continue,
-        };
         let lost_before = jitter.stats.lost;
-        let ordered = jitter.push(p.ssrc, p.seq, samples);
+        let ordered = jitter.push(p.ssrc, p.seq, p.payload.to_vec());
         l.shared
             .stats
             .rtp_lost
             .fetch_add(jitter.stats.lost - lost_before, Ordering::Relaxed);
-        if !emit(&l, &mut resampler, &mut sent, &ordered) {
+        if !emit(
+            &l,
+            &mut resampler,
+            &mut sent,
+            &decode(&mut decoder, ordered),
+        ) {
             return;
         }
     }
-    let rest = jitter.flush();
+    let rest = decode(&mut decoder, jitter.flush());
     emit(&l, &mut resampler, &mut sent, &rest);
 }
 
-/// Sends 8 kHz samples on as 16 kHz audio, with silence for wall-clock gaps (a pause, a late
+/// Ordered payloads to PCM, losses concealed.
+fn decode(decoder: &mut Decoder, ordered: Vec<Slot<Vec<u8>>>) -> Vec<i16> {
+    let mut pcm = Vec::new();
+    for slot in ordered {
+        match slot {
+            Slot::Packet(payload) => pcm.extend(decoder.decode(&payload)),
+            Slot::Lost => pcm.extend(decoder.conceal()),
+        }
+    }
+    pcm
+}
+
+/// Sends the decoder's samples on as 16 kHz audio, with silence for wall-clock gaps (a pause, a late
 /// start) so that both speakers' timestamps stay comparable. False once the consumer is gone.
 fn emit(
     l: &RtpLoop,

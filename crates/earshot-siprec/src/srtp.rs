@@ -72,6 +72,13 @@ impl Keys {
         })
     }
 
+    /// Whether `other` is the same key, salt and suite (a re-offer that keeps its key).
+    pub fn same_as(&self, other: &Keys) -> bool {
+        std::mem::discriminant(&self.profile) == std::mem::discriminant(&other.profile)
+            && self.key == other.key
+            && self.salt == other.salt
+    }
+
     /// A decryption context for the stream.
     pub fn context(&self) -> Result<Context, String> {
         Context::new(&self.key, &self.salt, self.profile, None, None).map_err(|e| e.to_string())

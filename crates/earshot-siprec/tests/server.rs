@@ -115,6 +115,17 @@ impl Udp {
         Some(String::from_utf8_lossy(&buf[..n]).to_string())
     }
 
+    /// The final response to the request with `cseq` ("2 INVITE"), skipping provisional ones
+    /// and retransmissions of earlier answers.
+    fn final_for(&self, cseq: &str) -> String {
+        loop {
+            let m = self.final_response();
+            if m.contains(&format!("CSeq: {cseq}\r\n")) {
+                return m;
+            }
+        }
+    }
+
     /// Skips provisional responses.
     fn final_response(&self) -> String {
         loop {
@@ -705,6 +716,115 @@ fn over_tls_with_the_secure_policy_plain_signalling_is_refused() {
     }
 }
 
+/// A free local port (bound, read, released).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Kills a child process when dropped (a failed assertion must not leave it running).
+struct Reaped(std::process::Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn sipp_over_stunnel_tls_records_a_session() {
+    // A real recording client over real TLS from another stack: sipp speaks TCP to stunnel
+    // (OpenSSL), which verifies our certificate against the IT department's CA and host name and
+    // carries the session to the receiver's TLS port. RTP and keypad digits come from sipp.
+    let dir = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = certificate(dir.path());
+    let (srs, calls) = Srs::start(SrsConfig {
+        listen: vec![Listen::Tls("127.0.0.1:0".parse().unwrap())],
+        tls: Some(earshot_siprec::server::TlsFiles {
+            cert,
+            key,
+            client_ca: None,
+        }),
+        roles: RoleRules {
+            agent_patterns: vec!["1???".into()],
+            ..RoleRules::default()
+        },
+        ..SrsConfig::default()
+    })
+    .unwrap();
+    let tls = match srs.local_addrs().first() {
+        Some(Listen::Tls(a)) => *a,
+        other => panic!("{other:?}"),
+    };
+    let relay = free_port();
+    let conf = dir.path().join("stunnel.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "foreground = yes\npid =\n[siprec]\nclient = yes\naccept = 127.0.0.1:{relay}\nconnect = {tls}\nCAfile = {}\nverifyChain = yes\ncheckHost = localhost\n",
+            ca.display()
+        ),
+    )
+    .unwrap();
+    let stunnel = Reaped(
+        std::process::Command::new("stunnel")
+            .arg(&conf)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("stunnel (cargo xtask setup installs stunnel4)"),
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while TcpStream::connect(("127.0.0.1", relay)).is_err() {
+        assert!(Instant::now() < deadline, "stunnel did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Four seconds of a tone on the caller's stream (sipp streams ./caller.ul).
+    let tone: Vec<u8> = (0..32_000)
+        .map(|i| {
+            let s = ((i as f32 * 0.25).sin() * 8_000.0) as i16;
+            earshot_siprec::rtp::to_ulaw(s)
+        })
+        .collect();
+    std::fs::write(dir.path().join("caller.ul"), tone).unwrap();
+    let sipp = std::process::Command::new("sipp")
+        .arg("-sf")
+        .arg(earshot_callgen::rtp::sipp_scenario())
+        .args(["-t", "t1", "-m", "1", "-i", "127.0.0.1", "-mi", "127.0.0.1"])
+        .args(["-p", &free_port().to_string()])
+        .args(["-mp", &free_port().to_string()])
+        .args(["-d", "1000", "-nostdin"])
+        .arg(format!("127.0.0.1:{relay}"))
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("sipp (cargo xtask setup installs sip-tester)");
+    assert!(sipp.success(), "sipp's session over TLS failed");
+    drop(stunnel);
+    let call = calls.recv_timeout(Duration::from_secs(5)).unwrap();
+    assert!(call.source.contains("agent patterns"), "{}", call.source);
+    assert_eq!(
+        call.roles.speakers,
+        vec![Some(Speaker::Caller), Some(Speaker::Agent)]
+    );
+    let caller = voiced(
+        call.audio
+            .iter()
+            .filter(|a| a.speaker == Speaker::Caller)
+            .flat_map(|a| a.samples),
+    );
+    // The tone until the pause (about three seconds), then again after the resume.
+    assert!(caller > 16_000 * 3, "{caller} samples of the caller");
+    let keys: String = call.keypad.try_iter().map(|k| k.key).collect();
+    assert!(!keys.is_empty(), "no keypad digits");
+    assert_eq!(srs.sessions(), 0, "sipp's BYE over TLS ended the session");
+}
+
 #[test]
 fn a_required_client_certificate_is_enforced() {
     let dir = tempfile::tempdir().unwrap();
@@ -733,12 +853,12 @@ fn a_required_client_certificate_is_enforced() {
 }
 
 /// Sends `count` packets of a tone as SRTP protected by libsrtp (pylibsrtp) with `key`
-/// (30 bytes: master key + salt).
-fn libsrtp_send(key: &[u8], to: SocketAddr, count: u32, ssrc: u32) {
+/// (30 bytes: master key + salt), sequence numbers from `first`.
+fn libsrtp_send(key: &[u8], to: SocketAddr, count: u32, ssrc: u32, first: u16) {
     let script = r#"
 import socket, struct, sys, time, math
 from pylibsrtp import Policy, Session
-key = bytes.fromhex(sys.argv[1]); port = int(sys.argv[2]); count = int(sys.argv[3]); ssrc = int(sys.argv[4])
+key = bytes.fromhex(sys.argv[1]); port = int(sys.argv[2]); count = int(sys.argv[3]); ssrc = int(sys.argv[4]); first = int(sys.argv[5])
 session = Session(policy=Policy(key=key, ssrc_type=Policy.SSRC_ANY_OUTBOUND, srtp_profile=Policy.SRTP_PROFILE_AES128_CM_SHA1_80))
 def ulaw(s):
     sign = 0x80 if s < 0 else 0
@@ -749,7 +869,7 @@ def ulaw(s):
 payload = bytes(ulaw(int(8000 * math.sin(i * 0.3))) for i in range(160))
 out = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 for n in range(count):
-    rtp = struct.pack('!BBHII', 0x80, 0, 500 + n, n * 160, ssrc) + payload
+    rtp = struct.pack('!BBHII', 0x80, 0, first + n, (first + n) * 160, ssrc) + payload
     out.sendto(session.protect(rtp), ('127.0.0.1', port))
     time.sleep(0.005)
 "#;
@@ -762,6 +882,7 @@ for n in range(count):
             &to.port().to_string(),
             &count.to_string(),
             &ssrc.to_string(),
+            &first.to_string(),
         ])
         .status()
         .unwrap()
@@ -797,8 +918,20 @@ fn srtp_from_libsrtp_is_decrypted_and_a_wrong_key_is_rejected_and_reported() {
     let ports = answer_ports(&ok);
     let call = calls.recv_timeout(Duration::from_secs(5)).unwrap();
     // No metadata: the fallback rule puts the caller on the first stream.
-    libsrtp_send(&key, SocketAddr::from(([127, 0, 0, 1], ports[0])), 25, 11);
-    libsrtp_send(&wrong, SocketAddr::from(([127, 0, 0, 1], ports[1])), 25, 12);
+    libsrtp_send(
+        &key,
+        SocketAddr::from(([127, 0, 0, 1], ports[0])),
+        25,
+        11,
+        500,
+    );
+    libsrtp_send(
+        &wrong,
+        SocketAddr::from(([127, 0, 0, 1], ports[1])),
+        25,
+        12,
+        500,
+    );
     std::thread::sleep(Duration::from_millis(300));
     c.send(&bye("srtp-1", &to_tag(&ok), "bye-srtp"));
     assert_eq!(status(&c.final_response()), 200);
@@ -828,6 +961,87 @@ fn srtp_from_libsrtp_is_decrypted_and_a_wrong_key_is_rejected_and_reported() {
             .srtp_rejected
             .load(std::sync::atomic::Ordering::Relaxed)
             >= 25
+    );
+}
+
+#[test]
+fn a_re_offer_with_a_new_srtp_key_rekeys_the_stream() {
+    use base64::Engine;
+    let (srs, calls, udp, _) = start(SrsConfig::default());
+    let old: Vec<u8> = (0..30).map(|i| (i * 11 + 1) as u8).collect();
+    let new: Vec<u8> = (0..30).map(|i| (i * 13 + 5) as u8).collect();
+    let sdp = |key: &[u8], proto: &str| {
+        let b64 = base64::engine::general_purpose::STANDARD.encode(key);
+        format!("v=0\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 {proto} 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:{b64}\r\na=label:1\r\na=sendonly\r\n")
+    };
+    let c = Udp::new(udp);
+    let first = sdp(&old, "RTP/SAVP");
+    let inv = invite("rekey-1", &first, "application/sdp".into());
+    c.send(&inv);
+    let ok = c.final_for("1 INVITE");
+    assert_eq!(status(&ok), 200, "{ok}");
+    let tag = to_tag(&ok);
+    let ack = |cseq: u32| Request {
+        method: "ACK",
+        cseq,
+        to_tag: Some(&tag),
+        branch: "rekey-ack",
+        content_type: None,
+        body: "",
+        ..invite("rekey-1", "", String::new())
+    };
+    c.send(&ack(1));
+    let port = answer_ports(&ok)[0];
+    let to = SocketAddr::from(([127, 0, 0, 1], port));
+    let call = calls.recv_timeout(Duration::from_secs(5)).unwrap();
+    libsrtp_send(&old, to, 25, 21, 1000);
+    // The recorder re-keys (RFC 4568): a re-INVITE with a new key on the same stream.
+    let second = sdp(&new, "RTP/SAVP");
+    c.send(&Request {
+        cseq: 2,
+        to_tag: Some(&tag),
+        branch: "rekey2",
+        ..invite("rekey-1", &second, "application/sdp".into())
+    });
+    let r = c.final_for("2 INVITE");
+    assert_eq!(status(&r), 200, "{r}");
+    c.send(&ack(2));
+    assert_eq!(answer_ports(&r), vec![port], "{r}");
+    let crypto = |m: &str| {
+        m.lines()
+            .find(|l| l.starts_with("a=crypto:"))
+            .map(str::to_string)
+    };
+    assert!(
+        crypto(&r).is_some() && crypto(&r) != crypto(&ok),
+        "our key changes too: {r}"
+    );
+    libsrtp_send(&new, to, 25, 21, 1025);
+    // A straggler under the old key still decrypts; then the new key goes on.
+    libsrtp_send(&old, to, 1, 21, 1050);
+    libsrtp_send(&new, to, 5, 21, 1051);
+    // Dropping SRTP on the stream is refused and changes nothing.
+    let plain = sdp(&new, "RTP/AVP");
+    c.send(&Request {
+        cseq: 3,
+        to_tag: Some(&tag),
+        branch: "rekey3",
+        ..invite("rekey-1", &plain, "application/sdp".into())
+    });
+    assert_eq!(status(&c.final_for("3 INVITE")), 488);
+    c.send(&ack(3));
+    libsrtp_send(&new, to, 5, 21, 1056);
+    std::thread::sleep(Duration::from_millis(300));
+    c.send(&bye("rekey-1", &tag, "bye-rekey"));
+    assert_eq!(status(&c.final_for("2 BYE")), 200);
+    let heard = voiced(call.audio.iter().flat_map(|a| a.samples));
+    // 61 packets of 20 ms: 19,520 samples at 16 kHz, give or take the resampler.
+    assert!((18_500..=20_000).contains(&heard), "{heard}");
+    assert_eq!(
+        srs.stats()
+            .srtp_rejected
+            .load(std::sync::atomic::Ordering::Relaxed),
+        0
     );
 }
 
@@ -904,5 +1118,79 @@ fn an_opus_stream_is_decoded_to_16_khz() {
     );
     let rms = (samples.iter().map(|s| s * s).sum::<f32>() / samples.len() as f32).sqrt();
     assert!(rms > 0.1, "{rms}");
+    assert_eq!(call.roles.speakers, vec![Some(Speaker::Unknown)]);
+}
+
+/// Sends one second of 16 kHz audio (a 400 Hz tone and a 6 kHz tone, which only a wideband
+/// codec carries) as G.722 RTP, encoded by an independent G.722 (the `G722` Python module,
+/// sippy's libg722), with packets 10 and 11 swapped on the way.
+fn g722_send(to: SocketAddr, ssrc: u32) {
+    let script = r#"
+import socket, struct, sys, time, math, array, G722
+port = int(sys.argv[1]); ssrc = int(sys.argv[2])
+codec = G722.G722(16000, 64000)
+packets = []
+for n in range(50):
+    pcm = array.array('h', [int(6000 * math.sin(2 * math.pi * 400 * t / 16000) + 6000 * math.sin(2 * math.pi * 6000 * t / 16000)) for t in range(n * 320, n * 320 + 320)])
+    payload = codec.encode(pcm)
+    assert len(payload) == 160
+    packets.append(struct.pack('!BBHII', 0x80, 9, 900 + n, n * 160, ssrc) + payload)
+packets[10], packets[11] = packets[11], packets[10]
+out = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for p in packets:
+    out.sendto(p, ('127.0.0.1', port))
+    time.sleep(0.005)
+"#;
+    let ok = std::process::Command::new("python3")
+        .args(["-c", script, &to.port().to_string(), &ssrc.to_string()])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "the G722 Python module (cargo xtask setup installs it)");
+}
+
+/// Power of `hz` in `samples` at 16 kHz (Goertzel), per sample.
+fn power_at(samples: &[f32], hz: f32) -> f32 {
+    let w = std::f32::consts::TAU * hz / 16_000.0;
+    let (mut s1, mut s2) = (0.0f32, 0.0f32);
+    for &x in samples {
+        let s0 = x + 2.0 * w.cos() * s1 - s2;
+        s2 = s1;
+        s1 = s0;
+    }
+    (s1 * s1 + s2 * s2 - 2.0 * w.cos() * s1 * s2) / (samples.len() as f32).powi(2)
+}
+
+#[test]
+fn a_g722_stream_is_decoded_wideband_in_order() {
+    let (_srs, calls, udp, _) = start(SrsConfig::default());
+    // G.722 first, as a wideband SBC offers it; its RTP clock says 8000 (RFC 3551).
+    let sdp = "v=0\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 9 0 101\r\na=rtpmap:9 G722/8000\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\na=label:1\r\na=sendonly\r\n";
+    let c = Udp::new(udp);
+    c.send(&invite("g722-1", sdp, "application/sdp".into()));
+    let ok = c.final_response();
+    assert_eq!(status(&ok), 200, "{ok}");
+    assert!(
+        ok.contains("m=audio ") && ok.contains("RTP/AVP 9 101"),
+        "{ok}"
+    );
+    assert!(ok.contains("a=rtpmap:9 G722/8000\r\n"), "{ok}");
+    let port = answer_ports(&ok)[0];
+    let call = calls.recv_timeout(Duration::from_secs(5)).unwrap();
+    g722_send(SocketAddr::from(([127, 0, 0, 1], port)), 0x722);
+    std::thread::sleep(Duration::from_millis(300));
+    c.send(&bye("g722-1", &to_tag(&ok), "bye-g722"));
+    assert_eq!(status(&c.final_response()), 200);
+    let all: Vec<f32> = call.audio.iter().flat_map(|a| a.samples).collect();
+    // One second at 16 kHz (G.722 is not resampled, every packet is 320 samples), after
+    // wall-clock silence if the sender started late.
+    assert!((16_000..24_000).contains(&all.len()), "{}", all.len());
+    let samples = &all[all.len() - 16_000..];
+    // Both tones are there at their level (6000/32768 → power 0.0084 each); the 6 kHz one
+    // would be gone through an 8 kHz codec. A decoder fed out of order would smear them.
+    let (low, high) = (power_at(samples, 400.0), power_at(samples, 6_000.0));
+    let off = power_at(samples, 2_500.0);
+    assert!(low > 0.005 && high > 0.005, "400 Hz {low}, 6 kHz {high}");
+    assert!(off < low / 100.0, "2.5 kHz {off} against {low}");
     assert_eq!(call.roles.speakers, vec![Some(Speaker::Unknown)]);
 }
