@@ -13,7 +13,7 @@
 //!   first, then stores the call; the window's size survives the restart.
 
 use earshot_callgen::pulse::TestPulse;
-use earshot_callgen::rtp::{send_ulaw, ulaw_channel};
+use earshot_callgen::rtp::{free_port, send_ulaw, ulaw_channel};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -38,14 +38,6 @@ impl Drop for Running {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// Starts `cmd` with stdout piped and returns it with its first stdout line.

@@ -6,6 +6,20 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+/// A local port free for both TCP and UDP right now (for a test peer to listen on).
+///
+/// # Panics
+/// When no port can be bound (test support only).
+pub fn free_port() -> u16 {
+    loop {
+        let tcp = std::net::TcpListener::bind("127.0.0.1:0").expect("a TCP port");
+        let port = tcp.local_addr().expect("its address").port();
+        if UdpSocket::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+}
+
 /// The sipp scenario of a recording client (an SBC's SIPREC fork): two sendonly streams with
 /// RFC 7865 metadata, `./caller.ul` streamed on the first, keypad digits, an OPTIONS, a
 /// re-INVITE pause with a metadata update, a resume, then BYE after sipp's `-d` pause.

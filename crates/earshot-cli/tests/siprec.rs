@@ -3,13 +3,12 @@
 //! metadata update and a resume, BYE); sipp streams the caller's audio on the first stream and
 //! this test sends the agent's on the second (sipp only streams on the first answered m-line).
 
-use earshot_callgen::rtp::{send_ulaw, ulaw_channel};
+use earshot_callgen::rtp::{free_port, send_ulaw, ulaw_channel};
 use earshot_callgen::{render_with, sample_call, RenderOptions, Turn};
 use earshot_core::Speaker;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
-use std::net::UdpSocket;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -21,14 +20,6 @@ fn earshot(data: &Path) -> Command {
         .env_remove("EARSHOT_AGE_RECIPIENTS")
         .env_remove("RUST_LOG");
     cmd
-}
-
-fn free_udp_port() -> u16 {
-    UdpSocket::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// Lower-case words of four letters or more.
@@ -125,8 +116,8 @@ fn a_sipp_recording_session_is_transcribed_both_speakers_and_stored() {
         .arg("-sf")
         .arg(&scenario)
         .args(["-m", "1", "-i", "127.0.0.1", "-mi", "127.0.0.1"])
-        .args(["-p", &free_udp_port().to_string()])
-        .args(["-mp", &free_udp_port().to_string()])
+        .args(["-p", &free_port().to_string()])
+        .args(["-mp", &free_port().to_string()])
         // How long the call stays up after the resume: until the recording has played out.
         .args(["-d", &((seconds * 1000).saturating_sub(2_000)).to_string()])
         .args(["-trace_logs", "-trace_err", "-nostdin"])

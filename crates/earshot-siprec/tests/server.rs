@@ -3,6 +3,7 @@
 //! retransmitted until ACK, RTP in order with losses as silence, keypad digits, the RTP timeout
 //! that ends a session with our BYE, and re-INVITE pause/resume.
 
+use earshot_callgen::rtp::free_port;
 use earshot_core::Speaker;
 use earshot_siprec::roles::RoleRules;
 use earshot_siprec::server::{Listen, RecordedCall, Srs, SrsConfig};
@@ -714,15 +715,6 @@ fn over_tls_with_the_secure_policy_plain_signalling_is_refused() {
             }
         }
     }
-}
-
-/// A free local port (bound, read, released).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// Kills a child process when dropped (a failed assertion must not leave it running).
