@@ -112,42 +112,61 @@ impl Desk {
         }
     }
 
-    /// Starts tauri-driver and a session on the app.
+    /// Starts tauri-driver and a session on the app. Its two ports are found free but taken only
+    /// when tauri-driver and WebKitWebDriver bind them, so a test running alongside can take one
+    /// first: a start that fails is retried on fresh ports (three tries).
     fn launch(&self) -> (Running, Driver) {
-        let port = free_port();
-        let native_port = free_port();
-        let mut cmd = Command::new("tauri-driver");
-        cmd.args([
-            "--port",
-            &port.to_string(),
-            "--native-port",
-            &native_port.to_string(),
-        ]);
-        self.env(&mut cmd);
-        let driver = Running(
-            cmd.stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("tauri-driver (cargo xtask setup installs it)"),
-        );
-        let base = format!("http://127.0.0.1:{port}");
-        let started = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "tauri-driver did not start"
+        let mut tries = 0;
+        let (driver, base, session) = loop {
+            tries += 1;
+            let port = free_port();
+            let native_port = loop {
+                let p = free_port();
+                if p != port {
+                    break p;
+                }
+            };
+            let mut cmd = Command::new("tauri-driver");
+            cmd.args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ]);
+            self.env(&mut cmd);
+            let driver = Running(
+                cmd.stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .expect("tauri-driver (cargo xtask setup installs it)"),
             );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let session = ureq::post(&format!("{base}/session"))
-            .timeout(Duration::from_secs(120))
-            .send_json(json!({"capabilities": {"alwaysMatch": {
-                "browserName": "wry",
-                "tauri:options": {"application": env!("CARGO_BIN_EXE_earshot-app")}
-            }}}))
-            .expect("a WebDriver session")
-            .into_json::<Value>()
-            .unwrap();
+            let base = format!("http://127.0.0.1:{port}");
+            let started = Instant::now();
+            while std::net::TcpStream::connect(("127.0.0.1", port)).is_err()
+                && started.elapsed() < Duration::from_secs(20)
+            {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            let created = ureq::post(&format!("{base}/session"))
+                .timeout(Duration::from_secs(120))
+                .send_json(json!({"capabilities": {"alwaysMatch": {
+                    "browserName": "wry",
+                    "tauri:options": {"application": env!("CARGO_BIN_EXE_earshot-app")}
+                }}}));
+            match created {
+                Ok(r) => break (driver, base, r.into_json::<Value>().unwrap()),
+                Err(e) if tries < 3 => {
+                    eprintln!("tauri-driver on {port}/{native_port}: {e}; trying other ports");
+                    // An app it did start would take the next launch over (single instance).
+                    drop(driver);
+                    let deadline = Instant::now() + Duration::from_secs(20);
+                    while app_processes(self) > 0 && Instant::now() < deadline {
+                        std::thread::sleep(Duration::from_millis(200));
+                    }
+                }
+                Err(e) => panic!("a WebDriver session after {tries} tries: {e}"),
+            }
+        };
         let id = session["value"]["sessionId"].as_str().unwrap().to_string();
         let d = Driver {
             base: format!("{base}/session/{id}"),
