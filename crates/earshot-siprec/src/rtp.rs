@@ -170,6 +170,12 @@ pub enum Slot<T> {
     Lost,
 }
 
+/// The most lost packets one gap is concealed with: a second of 20 ms packets. A longer gap
+/// (a recorder that jumped its sequence numbers when it re-anchored media) is counted in full,
+/// but is not turned into minutes of concealment; real silence comes from the receiver's
+/// wall clock.
+pub const MAX_CONCEALED: u64 = 50;
+
 /// Puts one stream's packets back in order before they are decoded (so that stateful codecs,
 /// G.722's ADPCM and Opus, see them in order). A packet is held until `depth` later ones have
 /// arrived; a gap is then given up on and reported as [`Slot::Lost`].
@@ -248,16 +254,26 @@ impl<T> JitterBuffer<T> {
             if let Some(item) = self.held.remove(&next) {
                 out.push(Slot::Packet(item));
                 self.next = Some(next + 1);
-            } else if self.held.len() > self.depth {
-                // Given up on.
-                self.stats.lost += 1;
-                out.push(Slot::Lost);
-                self.next = Some(next + 1);
+            } else if let Some(&first) = self
+                .held
+                .keys()
+                .next()
+                .filter(|_| self.held.len() > self.depth)
+            {
+                // Given up on: the gap up to the first packet held.
+                out.extend(self.lose(first - next));
+                self.next = Some(first);
             } else {
                 break;
             }
         }
         out
+    }
+
+    /// Counts `gap` packets lost and reports at most [`MAX_CONCEALED`] of them.
+    fn lose(&mut self, gap: u64) -> impl Iterator<Item = Slot<T>> {
+        self.stats.lost += gap;
+        (0..gap.min(MAX_CONCEALED)).map(|_| Slot::Lost)
     }
 
     /// Everything held, in order, with its gaps (at the end of the stream).
@@ -266,9 +282,7 @@ impl<T> JitterBuffer<T> {
         while let Some((&x, _)) = self.held.iter().next() {
             let next = self.next.unwrap_or(x);
             if x > next {
-                let gap = x - next;
-                self.stats.lost += gap;
-                out.extend((0..gap).map(|_| Slot::Lost));
+                out.extend(self.lose(x - next));
             }
             if let Some(item) = self.held.remove(&x) {
                 out.push(Slot::Packet(item));
@@ -362,6 +376,15 @@ mod tests {
             [Slot::Lost, Slot::Packet(9), Slot::Packet(10)]
         );
         assert_eq!(j.stats.lost, 2);
+        // A jump of the sequence numbers: counted in full, concealed for a second at most.
+        let mut out = Vec::new();
+        for seq in 5_000..5_004 {
+            out.extend(j.push(2, seq, 0));
+        }
+        let lost = out.iter().filter(|s| **s == Slot::Lost).count() as u64;
+        assert_eq!(lost, MAX_CONCEALED);
+        assert_eq!(j.stats.lost, 2 + (5_000 - 101));
+        assert_eq!(out.len() as u64, MAX_CONCEALED + 4, "then the four packets");
     }
 
     #[test]
