@@ -250,6 +250,15 @@ impl Vault {
         let path = config.data_dir.join(DATABASE_FILE);
         let exists = path.exists();
         let key = key::load_or_create(config, exists)?;
+        // SQLCipher sets up its crypto provider when a connection is first keyed. Once (one CI
+        // run of many; not reproduced in 70 runs since) a fresh database refused its key with
+        // "An error occurred with PRAGMA key" while the vault tests keyed connections from
+        // parallel threads, as concurrent SIPREC calls also do. Keying is serialised as a
+        // precaution: it takes microseconds with a raw key.
+        static KEYING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let keying = KEYING
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut conn = Connection::open_with_flags(
             &path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
@@ -266,6 +275,7 @@ impl Vault {
             r.get::<_, i64>(0)
         })
         .map_err(|_| locked())?;
+        drop(keying);
         conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
             .map_err(|_| locked())?;
         // NORMAL in WAL mode: a committed transaction survives a process crash (kill -9); only
