@@ -726,12 +726,6 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
             audio_ms = ms_of(end - start),
             "partial decoded"
         );
-        tracing::debug!(
-            id,
-            decode_ms = cost.as_millis() as u64,
-            audio_ms = ms_of(end - start),
-            "partial decoded"
-        );
         self.partial_cost = (self.partial_cost * 3 + cost) / 4;
         let speaker = self.lanes[lane].speaker;
         let heard = self.lanes[lane].heard_at(end);
