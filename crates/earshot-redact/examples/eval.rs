@@ -94,15 +94,20 @@ fn main() {
         engines[0].1.neg_lines
     );
     println!();
-    println!("| engine | recall | precision | clean-negative rate | type accuracy |");
-    println!("|---|---|---|---|---|");
+    println!(
+        "| engine | recall | span precision (ends within {} chars) | clean-negative rate | type accuracy | over-redacted chars |",
+        metrics::BOUNDARY_TOLERANCE
+    );
+    println!("|---|---|---|---|---|---|");
     for (name, c) in &engines {
         println!(
-            "| {name} | {} | {} | {} | {} |",
+            "| {name} | {} | {} | {} | {} | {} ({} of labelled) |",
             ratio(c.recalled, c.gold),
             ratio(c.true_pred, c.predicted),
             ratio(c.clean_neg, c.neg_lines),
-            ratio(c.typed, c.recalled)
+            ratio(c.typed, c.recalled),
+            c.over_redacted,
+            ratio(c.over_redacted, c.gold_chars)
         );
     }
     println!();

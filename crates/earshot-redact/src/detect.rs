@@ -1,6 +1,6 @@
 //! Classification of digit runs and e-mail addresses by checksum and context.
 
-use crate::tokens::{digit_runs, month, Class, DigitRun, Token};
+use crate::tokens::{digit_runs, month, ordinal, small, teen, tens, Class, DigitRun, Token};
 use earshot_core::FindingKind;
 
 /// A detection over the token window: which tokens, what kind, how sure, the normalised value.
@@ -445,6 +445,128 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
                 last: run.last,
                 confidence,
                 normalized: run.digits.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// Ordinal suffixes as the tokenizer splits them off ("21st", and ASR's "21th", "2th").
+const ORDINAL_SUFFIXES: &[&str] = &["st", "nd", "rd", "th"];
+
+/// The end of a day of the month said or written at token `k` ("21", "21st", "21th",
+/// "twenty first", "fourth", "ninth"), or None.
+fn day_at(tokens: &[Token], k: usize) -> Option<usize> {
+    let t = tokens.get(k)?;
+    if t.class == Class::Digits {
+        let day: u32 = t.text.parse().ok()?;
+        if t.text.len() > 2 || !(1..=31).contains(&day) {
+            return None;
+        }
+        let suffix = tokens
+            .get(k + 1)
+            .is_some_and(|n| n.start == t.end && ORDINAL_SUFFIXES.contains(&n.text.as_str()));
+        return Some(if suffix { k + 2 } else { k + 1 });
+    }
+    let mut end = k;
+    let day = small(tokens, &mut end)?;
+    (1..=31).contains(&day).then_some(end)
+}
+
+/// Where a day of the month ending just before token `end` starts, reading backwards
+/// ("21st", "21", "twenty first", "fourth"), or None.
+fn day_before(tokens: &[Token], end: usize) -> Option<usize> {
+    let mut k = end.checked_sub(1)?;
+    if ORDINAL_SUFFIXES.contains(&tokens[k].text.as_str()) {
+        k = k.checked_sub(1)?;
+        if tokens[k].class != Class::Digits {
+            return None;
+        }
+    }
+    let w = tokens[k].text.as_str();
+    let start = if tokens[k].class == Class::Digits || teen(w).is_some() || tens(w).is_some() {
+        k
+    } else if ordinal(w).is_some() {
+        // "twenty first": the tens word belongs to the day.
+        if k > 0 && tens(&tokens[k - 1].text).is_some() {
+            k - 1
+        } else {
+            k
+        }
+    } else {
+        return None;
+    };
+    (day_at(tokens, start) == Some(end)).then_some(start)
+}
+
+/// Dates said or written around a month name — "March 21st 1960", "the fourth of July nineteen
+/// eighty one", "21 March 1960", "March the 3rd", "June 1985" — found whole when a date-of-birth
+/// or expiry cue is near, so that no part of one (the day, the month) is left in clear beside a
+/// redacted year.
+pub(crate) fn spoken_dates(tokens: &[Token]) -> Vec<Detection> {
+    let runs = digit_runs(tokens);
+    let run_at = |k: usize| runs.iter().find(|r| r.first == k);
+    let skip = |k: &mut usize, words: &[&str]| {
+        while tokens
+            .get(*k)
+            .is_some_and(|t| words.contains(&t.text.as_str()))
+        {
+            *k += 1;
+        }
+    };
+    let mut out = Vec::new();
+    for m in 0..tokens.len() {
+        if month(&tokens[m].text).is_none() {
+            continue;
+        }
+        let (mut first, mut last) = (m, m + 1);
+        let mut parts = 0;
+        // Day first: "[the] 21st [of] March".
+        let mut b = m;
+        while b > 0 && matches!(tokens[b - 1].text.as_str(), "of" | ",") {
+            b -= 1;
+        }
+        if let Some(start) = day_before(tokens, b) {
+            first = start;
+            parts += 1;
+        }
+        // Then what follows the month: "[the] 21st[,] [of] 1960", or a run holding day and year.
+        let mut k = m + 1;
+        skip(&mut k, &["the", ","]);
+        if let Some(run) = run_at(k).filter(|r| r.digits.len() >= 3) {
+            last = run.last;
+            parts += 1;
+        } else if let Some(end) = day_at(tokens, k) {
+            last = end;
+            parts += 1;
+            let mut y = end;
+            skip(&mut y, &[",", "of", "in"]);
+            if let Some(run) = run_at(y).filter(|r| r.digits.len() == 4 || r.digits.len() == 2) {
+                last = run.last;
+                parts += 1;
+            }
+        }
+        if parts == 0 {
+            // "March" alone, or "may" the verb.
+            continue;
+        }
+        let probe = DigitRun {
+            digits: String::new(),
+            first,
+            last,
+            groups: Vec::new(),
+            slashed: false,
+        };
+        let kind = nearest_cues(tokens, &probe).into_iter().find_map(|(k, _)| {
+            matches!(k, FindingKind::DateOfBirth | FindingKind::CreditDebitExpiry).then_some(k)
+        });
+        if let Some(kind) = kind {
+            out.push(Detection {
+                kind,
+                first,
+                last,
+                confidence: 0.8,
+                normalized: String::new(),
             });
         }
     }

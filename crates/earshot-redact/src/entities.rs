@@ -201,14 +201,140 @@ fn previous_line_asks(tokens: &[Token], i: usize, questions: &[&str]) -> bool {
     questions.iter().any(|q| text.contains(q))
 }
 
+/// Words that name a part of a building; with the number or letter beside them they belong to
+/// the address ("apartment 12", "suite 200", "unit 4B", "floor 3", "third floor", "flat 3").
+const UNIT_WORDS: &[&str] = &[
+    "apartment",
+    "apt",
+    "unit",
+    "suite",
+    "ste",
+    "flat",
+    "floor",
+    "fl",
+    "building",
+    "bldg",
+    "block",
+    "level",
+    "room",
+    "rm",
+    "lot",
+    "space",
+    "trailer",
+    "box",
+    "po",
+    "department",
+    "dept",
+    "office",
+    "house",
+    "tower",
+    "wing",
+];
+
+/// Compass words after a street ("Pennsylvania Avenue North West").
+const DIRECTIONS: &[&str] = &[
+    "north",
+    "south",
+    "east",
+    "west",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "n",
+    "s",
+    "e",
+    "w",
+    "ne",
+    "nw",
+    "se",
+    "sw",
+];
+
+/// A unit's identifier starting at `k`: digits or number words, a single letter, "#",
+/// "number" / "no", joined by "-" (12, 4B, B, 4-B, twelve b, number 5). Returns its end.
+fn unit_id(tokens: &[Token], mut k: usize, line: usize) -> Option<usize> {
+    let start = k;
+    let mut parts = 0;
+    while let Some(t) = tokens.get(k).filter(|t| t.line == line) {
+        let w = t.text.as_str();
+        let id_part = t.class == Class::Digits
+            || crate::tokens::is_number_word(t)
+            || crate::tokens::ordinal(w).is_some()
+            || (t.class == Class::Word && w.chars().count() == 1 && w != "a" && w != "i");
+        if id_part && parts < 4 {
+            parts += 1;
+        } else if !(matches!(w, "#" | "number" | "no") && k == start || w == "-") {
+            break;
+        }
+        k += 1;
+    }
+    (parts > 0).then_some(k)
+}
+
+/// Extends an address ending at `end` over the directions, unit designators and floors that
+/// follow on its line, across commas ("42 Elm Street, apartment 12", "suite 200, floor 3").
+fn unit_after(tokens: &[Token], mut end: usize, line: usize) -> usize {
+    loop {
+        let mut k = end;
+        while tokens
+            .get(k)
+            .is_some_and(|t| t.text == "," && t.line == line)
+        {
+            k += 1;
+        }
+        let Some(t) = tokens.get(k).filter(|t| t.line == line) else {
+            return end;
+        };
+        let w = t.text.as_str();
+        if DIRECTIONS.contains(&w) && k == end {
+            end = k + 1;
+        } else if UNIT_WORDS.contains(&w) {
+            end = unit_id(tokens, k + 1, line).unwrap_or(k + 1);
+        } else if let Some(id_end) = unit_id(tokens, k, line).filter(|&e| {
+            // "third floor", "4B", "the 12th floor": an identifier, then a unit word.
+            tokens
+                .get(e)
+                .is_some_and(|n| n.line == line && UNIT_WORDS.contains(&n.text.as_str()))
+        }) {
+            end = id_end + 1;
+        } else {
+            return end;
+        }
+    }
+}
+
+/// Extends an address starting at `first` back over a unit said before it ("flat 3, 12 High
+/// Road", "apartment 4B 221 Baker Street").
+fn unit_before(tokens: &[Token], first: usize) -> usize {
+    let line = tokens[first].line;
+    let mut k = first;
+    while k > 0 && tokens[k - 1].text == "," && tokens[k - 1].line == line {
+        k -= 1;
+    }
+    // Look back at most five tokens for a unit word whose identifier ends where we are.
+    for u in (k.saturating_sub(5)..k).rev() {
+        if tokens[u].line == line
+            && UNIT_WORDS.contains(&tokens[u].text.as_str())
+            && unit_id(&tokens[..k], u + 1, line) == Some(k)
+        {
+            return u;
+        }
+    }
+    first
+}
+
 /// "42 Elm Street", "1600 Pennsylvania Avenue North West", "flat 3, 12 High Road".
 pub(crate) fn street_addresses(tokens: &[Token]) -> Vec<Detection> {
     let mut out = Vec::new();
     for i in 0..tokens.len() {
         let is_number =
             tokens[i].class == Class::Digits || crate::tokens::is_number_word(&tokens[i]);
+        // A number within a longer one on the same line is not where an address starts (a number
+        // ending the line before says nothing about this one).
         if !is_number
             || (i > 0
+                && tokens[i - 1].line == tokens[i].line
                 && (tokens[i - 1].class == Class::Digits
                     || crate::tokens::is_number_word(&tokens[i - 1])))
         {
@@ -234,34 +360,12 @@ pub(crate) fn street_addresses(tokens: &[Token]) -> Vec<Detection> {
             }
             k += 1;
         }
-        if let Some(mut end) = found {
-            // Directions and unit numbers that follow belong to the address.
-            while end < tokens.len()
-                && tokens[end].line == tokens[i].line
-                && [
-                    "north",
-                    "south",
-                    "east",
-                    "west",
-                    "apartment",
-                    "apt",
-                    "unit",
-                    "suite",
-                    "flat",
-                ]
-                .contains(&tokens[end].text.as_str())
-            {
-                end += 1;
-                if end < tokens.len()
-                    && (tokens[end].class == Class::Digits
-                        || crate::tokens::is_number_word(&tokens[end]))
-                {
-                    end += 1;
-                }
-            }
+        if let Some(end) = found {
+            let end = unit_after(tokens, end, tokens[i].line);
+            let first = unit_before(tokens, i);
             out.push(Detection {
                 kind: FindingKind::Address,
-                first: i,
+                first,
                 last: end,
                 confidence: 0.8,
                 normalized: String::new(),

@@ -341,7 +341,7 @@ pub(crate) fn ordinal(word: &str) -> Option<u32> {
 }
 
 /// unit | teen | tens [unit] | ordinal | tens ordinal; advances `k`.
-fn small(tokens: &[Token], k: &mut usize) -> Option<u32> {
+pub(crate) fn small(tokens: &[Token], k: &mut usize) -> Option<u32> {
     let w = tokens.get(*k)?.text.as_str();
     if let Some(o) = ordinal(w) {
         *k += 1;

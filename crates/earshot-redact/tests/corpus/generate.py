@@ -15,6 +15,10 @@ import random
 import sys
 
 R = random.Random(20261122)
+# Forms added later draw from their own generator, so the conversations drawn before stay as
+# they were.
+R2 = random.Random(20261129)
+SUFFIXES = {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd"}
 WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
 TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
@@ -249,16 +253,39 @@ def scene_dob(c):
     y, m, d = R.randint(1940, 2004), R.randint(1, 12), R.randint(1, 28)
     forms = [f"{MONTHS[m - 1]} {ORDINALS[d - 1] if d <= 20 else small_number_words(20) + ' ' + ORDINALS[d - 21]} {year_words(y)}",
              f"{m:02d}/{d:02d}/{y}", f"{MONTHS[m - 1]} {d}, {y}", f"{'oh ' + WORDS[m] if m < 10 else small_number_words(m)} {small_number_words(d)} {year_words(y)}"]
+    # Written ordinals (with ASR's odd ones: "21th", "2th"), day first, month names with spoken
+    # years, and the day in words after "the".
+    odd = R2.random() < 0.3
+    suffix = "th" if odd else SUFFIXES.get(d, "th")
+    day_words = ORDINALS[d - 1] if d <= 20 else small_number_words(20) + ' ' + ORDINALS[d - 21]
+    extra = [f"{MONTHS[m - 1]} {d}{suffix} {y}", f"{MONTHS[m - 1]} {d}{suffix}, {year_words(y)}",
+             f"{day_words} of {MONTHS[m - 1]} {year_words(y)}", f"{d} {MONTHS[m - 1]} {y}",
+             f"{d}{suffix} of {MONTHS[m - 1]}, {y}", f"{MONTHS[m - 1]} the {d}{suffix} {y}"]
+    use_extra = R2.random() < 0.5
     if R.random() < 0.6:
         c.say("agent", R.choice(["And your date of birth?", "Can you confirm your date of birth?", "What's your birthday?"]))
-        c.say("caller", R.choice(["", "It's ", "Sure, "]), ("DATE_OF_BIRTH", R.choice(forms)), ".")
+        lead = R.choice(["", "It's ", "Sure, "])
+        form = R.choice(forms)
+        c.say("caller", lead, ("DATE_OF_BIRTH", R2.choice(extra) if use_extra else form), ".")
     else:
-        c.say("caller", R.choice(["I was born on ", "My date of birth is "]), ("DATE_OF_BIRTH", R.choice(forms)), ".")
+        lead = R.choice(["I was born on ", "My date of birth is "])
+        form = R.choice(forms)
+        c.say("caller", lead, ("DATE_OF_BIRTH", R2.choice(extra) if use_extra else form), ".")
 
 
 def scene_address(c):
     n = R.randint(1, 2999)
     street = f"{n if R.random() < 0.7 else small_number_words(n % 100 or 7)} {R.choice(STREETS)} {R.choice(SUFFIX)}"
+    # A unit designator after the street (or before it), written or said.
+    u = R2.randint(1, 40)
+    units = [f", apartment {u}", f" apartment {u}", f", suite {u * 10}", f", unit {u}{R2.choice('ABCD')}",
+             f", floor {u % 20 + 1}", f", apt {small_number_words(u)}", f", flat {u}", f", {ORDINALS[u % 12]} floor",
+             f" unit {u}, floor {u % 9 + 1}"]
+    r2 = R2.random()
+    if r2 < 0.35:
+        street += R2.choice(units)
+    elif r2 < 0.45:
+        street = f"{R2.choice(['Flat', 'Apartment', 'Unit'])} {u}, {street}"
     if R.random() < 0.5:
         c.say("caller", R.choice(["I live at ", "My address is ", "Please send it to "]), ("ADDRESS", street), ".")
     else:

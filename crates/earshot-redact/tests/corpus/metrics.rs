@@ -54,10 +54,23 @@ pub struct Counts {
     pub true_pred: usize,
     pub neg_lines: usize,
     pub clean_neg: usize,
+    /// Letters and digits inside predicted spans but outside every labelled span.
+    pub over_redacted: usize,
+    /// Letters and digits inside labelled spans.
+    pub gold_chars: usize,
     pub per_gold: BTreeMap<String, (usize, usize, usize)>,
     pub per_pred: BTreeMap<String, (usize, usize)>,
 }
 
+/// How far (in characters) a predicted span's ends may lie from a labelled span's ends for the
+/// prediction to count as that span: a word such as "the" or "on", no more.
+pub const BOUNDARY_TOLERANCE: usize = 4;
+
+/// Scores predictions at span level. Recall: every letter and digit of a labelled span is
+/// redacted. Precision: a predicted span is right when it overlaps a labelled one and both its
+/// ends are within [`BOUNDARY_TOLERANCE`] of that span's (after trimming punctuation), so
+/// redacting a whole line is not a hit. Over-redaction: letters and digits redacted outside
+/// every labelled span.
 pub fn score(corpus: &[Conversation], preds: &HashMap<(String, usize), Vec<Span>>) -> Counts {
     let mut c = Counts::default();
     for conv in corpus {
@@ -97,9 +110,41 @@ pub fn score(corpus: &[Conversation], preds: &HashMap<(String, usize), Vec<Span>
                     }
                 }
             }
+            let trimmed = |start: usize, end: usize| {
+                let end = end.min(chars.len());
+                let alnum: Vec<usize> = (start..end)
+                    .filter(|&k| chars[k].is_alphanumeric())
+                    .collect();
+                (
+                    alnum.first().copied().unwrap_or(start),
+                    alnum.last().map_or(start, |k| k + 1),
+                )
+            };
+            c.gold_chars += gold
+                .iter()
+                .map(|g| {
+                    (g.start..g.end.min(chars.len()))
+                        .filter(|&k| chars[k].is_alphanumeric())
+                        .count()
+                })
+                .sum::<usize>();
+            c.over_redacted += (0..chars.len())
+                .filter(|&k| {
+                    chars[k].is_alphanumeric()
+                        && pred.iter().any(|p| p.start <= k && k < p.end)
+                        && !gold.iter().any(|g| g.start <= k && k < g.end)
+                })
+                .count();
             for p in &pred {
                 c.predicted += 1;
-                let hit = gold.iter().any(|g| p.start < g.end && g.start < p.end);
+                let (ps, pe) = trimmed(p.start, p.end);
+                let hit = gold.iter().any(|g| {
+                    let (gs, ge) = trimmed(g.start, g.end);
+                    ps < ge
+                        && gs < pe
+                        && ps.abs_diff(gs) <= BOUNDARY_TOLERANCE
+                        && pe.abs_diff(ge) <= BOUNDARY_TOLERANCE
+                });
                 let e = c.per_pred.entry(p.kind.clone()).or_default();
                 e.0 += 1;
                 if hit {

@@ -1,0 +1,109 @@
+//! Dates of birth said with month names and ordinals, and street addresses with unit
+//! designators: redacted whole, with nothing of the value left beside the tag; the same forms
+//! without a cue stay as they are.
+
+use earshot_core::Speaker;
+use earshot_redact::Redactor;
+
+/// Redacts a conversation of `(speaker, text)` lines; returns the redacted lines.
+fn redact(lines: &[(Speaker, &str)]) -> Vec<String> {
+    let mut r = Redactor::new();
+    let mut out = Vec::new();
+    for (speaker, text) in lines {
+        out.extend(r.push(*speaker, text));
+    }
+    out.extend(r.finish());
+    out.into_iter().map(|r| r.text).collect()
+}
+
+fn answer(question: &str, reply: &str) -> String {
+    redact(&[(Speaker::Agent, question), (Speaker::Caller, reply)])
+        .pop()
+        .unwrap()
+}
+
+#[test]
+fn a_date_of_birth_with_a_month_name_is_redacted_whole() {
+    for (reply, kept) in [
+        (
+            "I was born on March 21st 1960.",
+            "I was born on [DATE_OF_BIRTH].",
+        ),
+        ("born on March 21th, 1960", "born on [DATE_OF_BIRTH]"),
+        (
+            "It's the fourth of July nineteen eighty one.",
+            "It's the [DATE_OF_BIRTH].",
+        ),
+        ("21 March 1960", "[DATE_OF_BIRTH]"),
+        ("Sure, 2nd of February, 1975.", "Sure, [DATE_OF_BIRTH]."),
+        ("December the 3rd 1948", "[DATE_OF_BIRTH]"),
+        ("October twenty second nineteen seventy", "[DATE_OF_BIRTH]"),
+        (
+            "the twenty sixth of January nineteen eighty",
+            "the [DATE_OF_BIRTH]",
+        ),
+        (
+            "my birthday is August 9th",
+            "my birthday is [DATE_OF_BIRTH]",
+        ),
+    ] {
+        assert_eq!(
+            answer("Can I have your date of birth?", reply),
+            kept,
+            "{reply}"
+        );
+    }
+}
+
+#[test]
+fn a_date_with_no_birth_or_expiry_cue_is_kept() {
+    for line in [
+        "It arrived on March 21st 2024.",
+        "I was charged on May 4th and again on the 9th of May.",
+        "You may 2 times try again.",
+    ] {
+        assert_eq!(
+            redact(&[
+                (Speaker::Agent, "How can I help you today?"),
+                (Speaker::Caller, line)
+            ])
+            .pop()
+            .unwrap(),
+            line
+        );
+    }
+}
+
+#[test]
+fn unit_designators_belong_to_the_address() {
+    for (reply, kept) in [
+        ("It is 42 Elm Street, apartment 12.", "It is [ADDRESS]."),
+        ("221 Baker Street suite 200", "[ADDRESS]"),
+        (
+            "12 Main Road, unit 4B, floor 3, thanks",
+            "[ADDRESS], thanks",
+        ),
+        ("Flat 3, 12 High Road.", "[ADDRESS]."),
+        ("9 King Way, third floor", "[ADDRESS]"),
+        (
+            "1600 Pennsylvania Avenue North West, apt twelve b",
+            "[ADDRESS]",
+        ),
+    ] {
+        assert_eq!(answer("And your address?", reply), kept, "{reply}");
+    }
+}
+
+#[test]
+fn a_room_or_floor_with_no_street_is_kept() {
+    let line = "Room 1204 on the third floor.";
+    assert_eq!(
+        redact(&[
+            (Speaker::Caller, "Where is the meeting?"),
+            (Speaker::Agent, line)
+        ])
+        .pop()
+        .unwrap(),
+        line
+    );
+}
