@@ -103,6 +103,28 @@ pub fn sample_call() -> Vec<Turn> {
     ]
 }
 
+/// Every form in which the sample call's sensitive values (the card number 4532 0151 1283 0366
+/// and the security code 739, also in the other generated payment calls) could reach a screen,
+/// a log or a file: written, grouped, spaced and spoken, whole and in part. One list for every
+/// test that asserts they do not.
+pub const SAMPLE_SECRETS: &[&str] = &[
+    "4532",
+    "0151",
+    "1283",
+    "0366",
+    "4532015112830366",
+    "4532 0151",
+    "4532-0151",
+    "739",
+    "7 3 9",
+    "seven three nine",
+    "four five three",
+    "zero one five",
+    "one two eight",
+    "zero three six",
+    "three six six",
+];
+
 /// Renders `script` to a stereo WAV at `out` with default options.
 pub fn render(script: &[Turn], out: &Path) -> Result<Vec<RenderedTurn>, CallgenError> {
     render_with(script, out, &RenderOptions::default())

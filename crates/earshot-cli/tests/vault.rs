@@ -54,19 +54,7 @@ fn new_operator(dir: &Path, name: &str) -> (PathBuf, String) {
 }
 
 /// The sensitive values of the sample call in every textual form.
-const FORMS: &[&str] = &[
-    "4532015112830366",
-    "4532 0151 1283 0366",
-    "4532-0151-1283-0366",
-    "4532",
-    "0151",
-    "1283",
-    "0366",
-    "739",
-    "7 3 9",
-    "seven three nine",
-    "four five three two",
-];
+const FORMS: &[&str] = earshot_callgen::SAMPLE_SECRETS;
 
 fn assert_nowhere(haystack: &[u8], what: &str) {
     let text = String::from_utf8_lossy(haystack).to_lowercase();
@@ -337,9 +325,102 @@ fn the_database_key_lives_in_the_real_secret_service() {
         .unwrap();
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
+    // The error says what happened (no keyring service here) and what to do about it, not
+    // merely something about a key.
     assert!(
-        err.starts_with("error:") && (err.contains("keyring") || err.contains("key")),
+        err.starts_with("error:")
+            && ((err.contains("the OS keyring is not available")
+                && err.contains("EARSHOT_KEY_STORE=file"))
+                || err.contains("its key is not in this user's keyring; restore it")),
         "{err}"
     );
     assert!(data.path().join("earshot.db").exists());
+}
+
+/// The key file's text, read whole.
+fn key_file(data: &Path) -> String {
+    std::fs::read_to_string(data.join("database.key")).unwrap()
+}
+
+#[test]
+fn many_threads_and_processes_open_a_fresh_data_dir_at_once() {
+    // The app, the CLI, SIPREC calls and the sync worker share one data dir, and on a fresh one
+    // each may be the first to open it: per round, 4 `earshot` processes and 8 threads of this
+    // one open the same fresh data dir at once. All must succeed with one key, one migration and
+    // one unbroken audit chain holding one `database_new_key` and one initial `config_change`.
+    const ROUNDS: usize = 15;
+    let bin = env!("CARGO_BIN_EXE_earshot");
+    for round in 0..ROUNDS {
+        let root = tempfile::tempdir().unwrap();
+        let data = root.path().join("data");
+        let config = earshot_config::Config::load_from(|k| match k {
+            "EARSHOT_DATA_DIR" => Some(data.display().to_string()),
+            "EARSHOT_KEY_STORE" => Some("file".into()),
+            _ => None,
+        })
+        .unwrap();
+        let start = std::sync::Barrier::new(9);
+        let mut keys: Vec<String> = Vec::new();
+        std::thread::scope(|s| {
+            let threads: Vec<_> = (0..8)
+                .map(|_| {
+                    s.spawn(|| {
+                        start.wait();
+                        earshot_vault::Vault::open(&config).map(|v| v.list_calls().map(|_| ()))
+                    })
+                })
+                .collect();
+            let procs: Vec<_> = (0..4)
+                .map(|_| {
+                    Command::new(bin)
+                        .args(["calls", "list"])
+                        .env("EARSHOT_DATA_DIR", &data)
+                        .env("EARSHOT_KEY_STORE", "file")
+                        .env_remove("EARSHOT_AGE_RECIPIENTS")
+                        .env_remove("RUST_LOG")
+                        .stdout(Stdio::null())
+                        .stderr(Stdio::piped())
+                        .spawn()
+                        .unwrap()
+                })
+                .collect();
+            start.wait();
+            for t in threads {
+                let opened = t.join().unwrap();
+                assert!(
+                    matches!(opened, Ok(Ok(()))),
+                    "round {round}: a thread's open failed: {opened:?}"
+                );
+            }
+            for p in procs {
+                let o = p.wait_with_output().unwrap();
+                assert!(
+                    o.status.success(),
+                    "round {round}: a process failed: {}",
+                    String::from_utf8_lossy(&o.stderr)
+                );
+            }
+            keys.push(key_file(&data));
+        });
+        let vault = earshot_vault::Vault::open(&config).unwrap();
+        assert_eq!(
+            vault.verify_audit().unwrap(),
+            earshot_vault::AuditVerdict::Intact { entries: 3 },
+            "round {round}: {:#?}",
+            vault.audit_entries().unwrap()
+        );
+        let actions: Vec<String> = vault
+            .audit_entries()
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+        assert_eq!(
+            actions,
+            ["database_new_key", "key_file_fallback", "config_change"],
+            "round {round}"
+        );
+        assert_eq!(key_file(&data), keys[0], "round {round}: the key changed");
+        assert_eq!(vault.integrity_check().unwrap(), "ok");
+    }
 }

@@ -16,7 +16,7 @@ pub mod siprec;
 
 pub use capture::{LiveCapture, Recorded};
 
-use earshot_audio::{AudioError, CallAudio};
+use earshot_audio::{AudioError, CallStream};
 use earshot_config::{Config, ConfigError};
 use earshot_core::{
     AudioChunk, FindingKind, KeyPress, SealedFinding, Sentiment, SentimentLabel, Speaker,
@@ -256,17 +256,23 @@ pub fn record_file<E>(
     stop: Arc<AtomicBool>,
     on_event: impl FnMut(&CallEvent) -> Result<(), E>,
 ) -> Result<Result<i64, E>, SessionError> {
-    let audio = CallAudio::from_file(path, ws.analyzer.options().caller_channel)?;
-    let (_player, input) = FilePlayer::start_with_stop(audio, speed, stop);
+    let stream = CallStream::open(path, ws.analyzer.options().caller_channel)?;
+    let (player, input) = FilePlayer::stream(stream, speed, stop);
     let source = format!("{} (realtime)", path.display());
-    record_call(
+    let recorded = record_call(
         &mut ws.analyzer,
         &mut ws.vault,
         &source,
         input,
         options,
         on_event,
-    )
+    )?;
+    // A file that fails to decode part way ended the call there: what was heard is stored, and
+    // the error is still an error.
+    match player.error() {
+        Some(e) => Err(e.into()),
+        None => Ok(recorded),
+    }
 }
 
 /// Records one call: reads `input` until every sender is gone, committing each final to `vault`
@@ -477,7 +483,8 @@ pub fn record_call_with_keypad<E>(
                     sentiment_trend: end.sentiment_trend.direction,
                     sentiment_quarters: end.sentiment_trend.quarters.map(|q| q.map(round3)),
                     sentiment_engine: end.sentiment_engine.to_string(),
-                    utterances: end.utterances,
+                    // What was stored: the engine's finals and the keypad entries.
+                    utterances: session.stored() as usize,
                 }
             }
         };

@@ -64,7 +64,8 @@ fn entry_hash(e: &AuditEntry, prev: &str) -> String {
     hex::encode(h.finalize())
 }
 
-/// Appends an entry (in its own transaction unless one is open).
+/// Appends an entry. Call it inside an IMMEDIATE transaction (`Vault::write`): the head it reads
+/// must still be the head when it writes, or two processes would both write entry N.
 pub(crate) fn append(
     conn: &Connection,
     actor: &str,

@@ -64,22 +64,7 @@ fn file_key(path: &Path, db_exists: bool) -> Result<DatabaseKey, VaultError> {
                     path.display()
                 )));
             }
-            let bytes = random_key();
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::OpenOptionsExt;
-                options.mode(0o600);
-            }
-            let mut f = options.open(path).map_err(|e| {
-                VaultError::DataDir(format!("cannot create {}: {e}", path.display()))
-            })?;
-            f.write_all(hex::encode(bytes).as_bytes())
-                .and_then(|_| f.sync_all())
-                .map_err(|e| {
-                    VaultError::DataDir(format!("cannot write {}: {e}", path.display()))
-                })?;
+            let bytes = create_key_file(path)?;
             tracing::warn!(path = %path.display(), "database key kept in a key file (key_store = \"file\"), not in the OS keyring");
             Ok(DatabaseKey {
                 bytes,
@@ -88,6 +73,51 @@ fn file_key(path: &Path, db_exists: bool) -> Result<DatabaseKey, VaultError> {
         }
         Err(e) => Err(VaultError::Key(format!(
             "cannot read {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+/// Writes a new key where none is: a temp file (0600) is filled and synced, then hard-linked to
+/// `path`, so a reader sees no key file or a whole one, never an empty or half-written one. If
+/// another writer linked first, its key is the key (read back and used).
+fn create_key_file(path: &Path) -> Result<[u8; 32], VaultError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".database.key.")
+        .tempfile_in(dir)
+        .map_err(|e| {
+            VaultError::DataDir(format!("cannot create a file in {}: {e}", dir.display()))
+        })?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o600)).map_err(
+            |e| VaultError::DataDir(format!("cannot restrict {}: {e}", tmp.path().display())),
+        )?;
+    }
+    let bytes = random_key();
+    let written = tmp.as_file_mut();
+    written
+        .write_all(hex::encode(bytes).as_bytes())
+        .and_then(|_| written.sync_all())
+        .map_err(|e| VaultError::DataDir(format!("cannot write {}: {e}", path.display())))?;
+    match std::fs::hard_link(tmp.path(), path) {
+        Ok(()) => {
+            // The new name must survive a crash too.
+            #[cfg(unix)]
+            if let Ok(d) = std::fs::File::open(dir) {
+                let _ = d.sync_all();
+            }
+            Ok(bytes)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| VaultError::Key(format!("cannot read {}: {e}", path.display())))?;
+            parse(&text, &path.display().to_string())
+        }
+        Err(e) => Err(VaultError::DataDir(format!(
+            "cannot create {}: {e}",
             path.display()
         ))),
     }
@@ -119,12 +149,14 @@ fn keyring_key(data_dir: &Path, db_exists: bool) -> Result<DatabaseKey, VaultErr
                     "the database exists but its key is not in this user's keyring; restore it (nothing was changed)".into(),
                 ));
             }
-            let bytes = random_key();
             entry
-                .set_password(&hex::encode(bytes))
+                .set_password(&hex::encode(random_key()))
                 .map_err(unavailable)?;
+            // Use what the keyring holds, not what was sent: should another writer (outside
+            // the data dir's lock) have set the entry too, the stored key is the one that lasts.
+            let stored = entry.get_password().map_err(unavailable)?;
             Ok(DatabaseKey {
-                bytes,
+                bytes: parse(&stored, "the keyring entry")?,
                 origin: KeyOrigin::New,
             })
         }

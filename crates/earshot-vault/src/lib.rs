@@ -58,6 +58,12 @@ pub enum VaultError {
     /// Opening sealed values failed (the failure is audited).
     #[error(transparent)]
     Seal(#[from] SealError),
+    /// SQLite refused to keep the database in write-ahead-log mode (e.g. busy, read-only file).
+    #[error("cannot put the database in write-ahead-log mode: {0}")]
+    Journal(rusqlite::Error),
+    /// Another process held the data dir's lock for too long while opening it.
+    #[error("the data dir {0} stayed locked by another Earshot process for 60 s; is one hung?")]
+    Busy(String),
     /// A schema migration failed.
     #[error("database migration failed: {0}")]
     Migration(#[from] rusqlite_migration::Error),
@@ -202,6 +208,11 @@ impl RecordingSession<'_> {
         self.call
     }
 
+    /// How many utterances this session has committed.
+    pub fn stored(&self) -> u32 {
+        self.seq
+    }
+
     /// Commits the next finalized utterance with its sealed findings; returns its number (from 1).
     pub fn add(&mut self, u: &Utterance, sealed: &[SealedFinding]) -> Result<u32, VaultError> {
         self.vault
@@ -246,38 +257,42 @@ impl Vault {
         std::fs::create_dir_all(&config.data_dir).map_err(|e| {
             VaultError::DataDir(format!("cannot create {}: {e}", config.data_dir.display()))
         })?;
+        // Every step of opening — making the key, keying, WAL, migrations, the opening audit
+        // entries, the purge — is one critical section across threads and processes (the app,
+        // the CLI, SIPREC calls and the sync worker share the data dir). The lock is released
+        // when `_opening` drops, or by the OS when the process dies.
+        let _opening = DataDirLock::acquire(&config.data_dir)?;
         probe_writable(&config.data_dir)?;
         let path = config.data_dir.join(DATABASE_FILE);
         let exists = path.exists();
         let key = key::load_or_create(config, exists)?;
-        // SQLCipher sets up its crypto provider when a connection is first keyed. Once (one CI
-        // run of many; not reproduced in 70 runs since) a fresh database refused its key with
-        // "An error occurred with PRAGMA key" while the vault tests keyed connections from
-        // parallel threads, as concurrent SIPREC calls also do. Keying is serialised as a
-        // precaution: it takes microseconds with a raw key.
-        static KEYING: std::sync::Mutex<()> = std::sync::Mutex::new(());
-        let keying = KEYING
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut conn = Connection::open_with_flags(
             &path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
         )
         .map_err(|e| VaultError::DataDir(format!("cannot open {}: {e}", path.display())))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         // SQLCipher would print its own complaints about a wrong key to stderr; the error we
         // return says it once.
         conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
         conn.execute_batch(&format!("PRAGMA key = \"{}\";", key.pragma_value()))?;
-        let locked = || VaultError::Locked {
-            path: path.display().to_string(),
-        };
         conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
             r.get::<_, i64>(0)
         })
-        .map_err(|_| locked())?;
-        drop(keying);
-        conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
-            .map_err(|_| locked())?;
+        .map_err(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => VaultError::Locked {
+                path: path.display().to_string(),
+            },
+            _ => VaultError::Sqlite(e),
+        })?;
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(VaultError::Journal)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(VaultError::Journal(rusqlite::Error::InvalidParameterName(
+                format!("SQLite kept journal mode {mode}"),
+            )));
+        }
         // NORMAL in WAL mode: a committed transaction survives a process crash (kill -9); only
         // an OS crash or power loss may lose the last ones.
         conn.execute_batch(
@@ -340,7 +355,24 @@ impl Vault {
         detail: &str,
         outcome: &str,
     ) -> Result<(), VaultError> {
-        audit::append(&self.conn, actor, action, detail, outcome)
+        self.write(|tx| audit::append(tx, actor, action, detail, outcome))
+    }
+
+    /// Runs `f` in an IMMEDIATE transaction: the write lock is taken before anything is read,
+    /// so what `f` reads (the audit chain's head above all) is still the latest when it writes,
+    /// whatever other processes do. A deferred transaction would read a snapshot that another
+    /// process's commit can make stale before the write.
+    fn write<T>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, VaultError>,
+    ) -> Result<T, VaultError> {
+        let tx = rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
     }
 
     /// Starts recording a call: utterances are numbered and committed one by one.
@@ -425,11 +457,9 @@ impl Vault {
 
     /// Every call, newest first.
     pub fn list_calls(&self) -> Result<Vec<CallRecord>, VaultError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT c.id, c.source, c.started_at_ms, c.ended_at_ms, c.agent, c.direction, c.model, c.duration_ms,
-                    c.sentiment_engine, c.sentiment_trend, (SELECT count(*) FROM utterances u WHERE u.call_id = c.id)
-             FROM calls c ORDER BY c.started_at_ms DESC, c.id DESC",
-        )?;
+        let mut stmt = self.conn.prepare(&format!(
+            "{CALL_COLUMNS} ORDER BY c.started_at_ms DESC, c.id DESC"
+        ))?;
         let rows = stmt.query_map([], call_record)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -448,16 +478,14 @@ impl Vault {
                 .collect();
             format!("%{escaped}%")
         });
-        let mut stmt = self.conn.prepare(
-            "SELECT c.id, c.source, c.started_at_ms, c.ended_at_ms, c.agent, c.direction, c.model, c.duration_ms,
-                    c.sentiment_engine, c.sentiment_trend, (SELECT count(*) FROM utterances u WHERE u.call_id = c.id)
-             FROM calls c
+        let mut stmt = self.conn.prepare(&format!(
+            "{CALL_COLUMNS}
              WHERE (?1 IS NULL OR c.started_at_ms >= ?1)
                AND (?2 IS NULL OR c.started_at_ms < ?2)
                AND (?3 IS NULL OR c.source LIKE ?3 ESCAPE '\\'
                     OR EXISTS (SELECT 1 FROM utterances u WHERE u.call_id = c.id AND u.text LIKE ?3 ESCAPE '\\'))
-             ORDER BY c.started_at_ms DESC, c.id DESC",
-        )?;
+             ORDER BY c.started_at_ms DESC, c.id DESC"
+        ))?;
         let rows = stmt.query_map(params![query.from_ms, query.to_ms, pattern], call_record)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -479,21 +507,24 @@ impl Vault {
                     .into(),
             ));
         }
-        let utterances: i64 = self.conn.query_row(
-            "SELECT count(*) FROM utterances WHERE call_id = ?1",
-            [id],
-            |r| r.get(0),
-        )?;
-        let n = self.conn.execute("DELETE FROM calls WHERE id = ?1", [id])?;
-        if n == 0 {
-            return Err(VaultError::NoSuchCall(id));
-        }
-        self.audit(
-            &user,
-            "delete_call",
-            &format!("call {id} ({utterances} utterances)"),
-            "ok",
-        )?;
+        self.write(|tx| {
+            let utterances: i64 = tx.query_row(
+                "SELECT count(*) FROM utterances WHERE call_id = ?1",
+                [id],
+                |r| r.get(0),
+            )?;
+            let n = tx.execute("DELETE FROM calls WHERE id = ?1", [id])?;
+            if n == 0 {
+                return Err(VaultError::NoSuchCall(id));
+            }
+            audit::append(
+                tx,
+                &user,
+                "delete_call",
+                &format!("call {id} ({utterances} utterances)"),
+                "ok",
+            )
+        })?;
         self.conn
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
@@ -502,9 +533,13 @@ impl Vault {
     /// One call with its (redacted) utterances.
     pub fn call(&self, id: CallId) -> Result<CallDetail, VaultError> {
         let call = self
-            .list_calls()?
-            .into_iter()
-            .find(|c| c.id == id)
+            .conn
+            .query_row(
+                &format!("{CALL_COLUMNS} WHERE c.id = ?1"),
+                [id],
+                call_record,
+            )
+            .optional()?
             .ok_or(VaultError::NoSuchCall(id))?;
         let mut stmt = self.conn.prepare(
             "SELECT u.id, u.seq, u.speaker, u.start_ms, u.end_ms, u.text, u.sentiment_label, u.sentiment_score
@@ -635,17 +670,23 @@ impl Vault {
     /// and vacuums so nothing lingers in free pages. Returns how many calls went.
     pub fn purge(&self, retention_days: u32) -> Result<usize, VaultError> {
         let cutoff = now_ms() - retention_days as i64 * 86_400_000;
-        let n = self.conn.execute(
-            "DELETE FROM calls WHERE COALESCE(ended_at_ms, started_at_ms) < ?1",
-            [cutoff],
-        )?;
-        if n > 0 {
-            self.audit(
-                &os_user(),
-                "purge",
-                &format!("{n} calls older than {retention_days} days"),
-                "ok",
+        let n = self.write(|tx| {
+            let n = tx.execute(
+                "DELETE FROM calls WHERE COALESCE(ended_at_ms, started_at_ms) < ?1",
+                [cutoff],
             )?;
+            if n > 0 {
+                audit::append(
+                    tx,
+                    &os_user(),
+                    "purge",
+                    &format!("{n} calls older than {retention_days} days"),
+                    "ok",
+                )?;
+            }
+            Ok(n)
+        })?;
+        if n > 0 {
             self.conn
                 .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
             self.conn.execute_batch("VACUUM;")?;
@@ -682,6 +723,11 @@ impl Vault {
     }
 }
 
+/// The columns [`call_record`] reads, from `calls c`.
+const CALL_COLUMNS: &str = "SELECT c.id, c.source, c.started_at_ms, c.ended_at_ms, c.agent, c.direction, c.model, c.duration_ms,
+        c.sentiment_engine, c.sentiment_trend, (SELECT count(*) FROM utterances u WHERE u.call_id = c.id)
+     FROM calls c";
+
 fn call_record(r: &rusqlite::Row) -> rusqlite::Result<CallRecord> {
     let trend: Option<String> = r.get(9)?;
     Ok(CallRecord {
@@ -697,6 +743,53 @@ fn call_record(r: &rusqlite::Row) -> rusqlite::Result<CallRecord> {
         sentiment_trend: trend.and_then(|t| serde_json::from_str(&t).ok()),
         utterances: r.get(10)?,
     })
+}
+
+/// How long a statement waits for another connection's write lock before it reports busy.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// File in the data dir whose exclusive lock guards opening the vault.
+pub const LOCK_FILE: &str = "earshot.lock";
+
+/// An exclusive lock on the data dir's lock file (`flock` on Unix, `LockFileEx` on Windows). Two
+/// handles exclude each other even within one process, so it serialises threads as well.
+struct DataDirLock(std::fs::File);
+
+impl DataDirLock {
+    fn acquire(dir: &std::path::Path) -> Result<DataDirLock, VaultError> {
+        let path = dir.join(LOCK_FILE);
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| VaultError::DataDir(format!("cannot open {}: {e}", path.display())))?;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(DataDirLock(file)),
+                Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(VaultError::Busy(dir.display().to_string()))
+                }
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(VaultError::DataDir(format!(
+                        "cannot lock {}: {e}",
+                        path.display()
+                    )))
+                }
+            }
+        }
+    }
+}
+
+impl Drop for DataDirLock {
+    fn drop(&mut self) {
+        let _ = self.0.unlock();
+    }
 }
 
 fn probe_writable(dir: &std::path::Path) -> Result<(), VaultError> {

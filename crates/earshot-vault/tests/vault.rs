@@ -366,3 +366,38 @@ fn deleting_a_call_removes_it_and_is_audited_or_refused_by_policy() {
         AuditVerdict::Intact { .. }
     ));
 }
+
+#[test]
+fn audit_appends_from_many_connections_at_once_keep_one_chain() {
+    // Eight open vaults (as eight processes would hold them) append to the audit log at once:
+    // each refused delete is audited. Every append must land, each as its own link.
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = config(dir.path(), Vec::new());
+    cfg.allow_delete = false;
+    let before = match Vault::open(&cfg).unwrap().verify_audit().unwrap() {
+        AuditVerdict::Intact { entries } => entries,
+        broken => panic!("{broken:?}"),
+    };
+    let start = std::sync::Barrier::new(8);
+    std::thread::scope(|s| {
+        for _ in 0..8 {
+            s.spawn(|| {
+                let vault = Vault::open(&cfg).unwrap();
+                start.wait();
+                for call in 0..25 {
+                    assert!(matches!(
+                        vault.delete_call(call),
+                        Err(VaultError::NotAllowed(_))
+                    ));
+                }
+            });
+        }
+    });
+    let vault = Vault::open(&cfg).unwrap();
+    assert_eq!(
+        vault.verify_audit().unwrap(),
+        AuditVerdict::Intact {
+            entries: before + 8 * 25
+        }
+    );
+}
