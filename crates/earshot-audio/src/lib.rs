@@ -6,7 +6,7 @@ mod resample;
 mod stream;
 mod vad;
 
-pub use decode::{decode_file, DecodedAudio};
+pub use decode::CallStream;
 pub use resample::{resample, StreamResampler};
 pub use stream::{SpeechEvent, SpeechTracker};
 pub use vad::{SpeechSegment, VadOptions, VoiceActivityDetector, VAD_FRAME, VAD_WARMUP};
@@ -92,49 +92,26 @@ pub struct CallAudio {
 }
 
 impl CallAudio {
-    /// Reads a call from a file of any supported format, rate and channel layout.
+    /// Reads a whole call from a file of any supported format, rate and channel layout (for
+    /// short files; a call of any length streams through [`CallStream`]).
     pub fn from_file(path: &Path, caller: CallerChannel) -> Result<CallAudio, AudioError> {
-        let decoded = decode_file(path)?;
-        CallAudio::from_decoded(decoded, caller, &path.display().to_string())
-    }
-
-    /// Maps decoded channels to speakers and resamples them to 16 kHz.
-    pub fn from_decoded(
-        decoded: DecodedAudio,
-        caller: CallerChannel,
-        name: &str,
-    ) -> Result<CallAudio, AudioError> {
-        let frames = decoded.channels.first().map_or(0, Vec::len);
-        if frames == 0 {
-            return Err(AudioError::Empty {
-                path: name.to_string(),
-            });
-        }
-        let speakers: Vec<Speaker> = match (decoded.channels.len(), caller) {
-            (1, _) => vec![Speaker::Unknown],
-            (2, CallerChannel::Left) => vec![Speaker::Caller, Speaker::Agent],
-            (2, CallerChannel::Right) => vec![Speaker::Agent, Speaker::Caller],
-            (n, _) => {
-                return Err(AudioError::ChannelCount {
-                    path: name.to_string(),
-                    channels: n,
-                })
-            }
-        };
-        let duration_ms = frames as u64 * 1000 / decoded.sample_rate as u64;
-        let tracks = speakers
-            .into_iter()
-            .zip(decoded.channels)
-            .map(|(speaker, ch)| {
-                Ok(SpeakerTrack {
-                    speaker,
-                    samples: resample(&ch, decoded.sample_rate, SAMPLE_RATE)?,
-                })
+        let mut stream = CallStream::open(path, caller)?;
+        let mut tracks: Vec<SpeakerTrack> = stream
+            .speakers()
+            .iter()
+            .map(|&speaker| SpeakerTrack {
+                speaker,
+                samples: Vec::new(),
             })
-            .collect::<Result<_, AudioError>>()?;
+            .collect();
+        while let Some(block) = stream.next_block()? {
+            for (t, b) in tracks.iter_mut().zip(block) {
+                t.samples.extend(b);
+            }
+        }
         Ok(CallAudio {
             tracks,
-            duration_ms,
+            duration_ms: stream.duration_ms(),
         })
     }
 }

@@ -78,6 +78,45 @@ impl StreamResampler {
         })
     }
 
+    /// Output samples by which the converted stream trails its input (0 when no conversion).
+    pub fn delay(&self) -> usize {
+        self.inner.as_ref().map_or(0, |r| r.output_delay())
+    }
+
+    /// At the end of the stream: converts what is left over, then flushes the converter so
+    /// that the input's last samples (held back by [`StreamResampler::delay`]) come out too,
+    /// followed by some zero padding for the caller to trim.
+    pub fn finish(&mut self) -> Result<Vec<f32>, AudioError> {
+        let Some(r) = self.inner.as_mut() else {
+            return Ok(std::mem::take(&mut self.pending));
+        };
+        let err = |e: &dyn std::fmt::Display| AudioError::Resample {
+            from: self.from,
+            reason: e.to_string(),
+        };
+        let mut out = Vec::new();
+        if !self.pending.is_empty() {
+            let o = r
+                .process_partial(Some(&[&self.pending[..]]), None)
+                .map_err(|e| err(&e))?;
+            out.extend_from_slice(&o[0]);
+            self.pending.clear();
+        }
+        let delay = r.output_delay();
+        let mut flushed = 0;
+        while flushed < delay + 1 {
+            let o = r
+                .process_partial::<&[f32]>(None, None)
+                .map_err(|e| err(&e))?;
+            if o[0].is_empty() {
+                break;
+            }
+            flushed += o[0].len();
+            out.extend_from_slice(&o[0]);
+        }
+        Ok(out)
+    }
+
     /// Converts what can be converted of `input` (plus what was left over last time).
     pub fn push(&mut self, input: &[f32]) -> Result<Vec<f32>, AudioError> {
         let Some(r) = self.inner.as_mut() else {

@@ -48,7 +48,7 @@ pub(crate) fn analyze_realtime(
     }
     let mut ws = open_workstation(model, channel, threads)?;
     // Bad audio is refused before anything is stored.
-    earshot_audio::CallAudio::from_file(&file, ws.analyzer.options().caller_channel)
+    earshot_audio::CallStream::open(&file, ws.analyzer.options().caller_channel)
         .with_context(|| format!("reading {}", file.display()))?;
     let stop = Arc::new(AtomicBool::new(false));
     on_ctrl_c(stop.clone())?;

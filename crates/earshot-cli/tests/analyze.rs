@@ -51,22 +51,7 @@ fn sample() -> &'static Path {
 }
 
 /// Every surface form of the sensitive values the caller reads out.
-const SECRETS: &[&str] = &[
-    "4532",
-    "0151",
-    "1283",
-    "0366",
-    "4532015112830366",
-    "4532 0151",
-    "4532-0151",
-    "739",
-    "7 3 9",
-    "seven three nine",
-    "four five three two",
-    "zero one five one",
-    "one two eight three",
-    "zero three six six",
-];
+const SECRETS: &[&str] = earshot_callgen::SAMPLE_SECRETS;
 
 fn assert_no_secret(out: &str) {
     let lower = out.to_lowercase();
@@ -163,6 +148,67 @@ fn text_mode_labels_speakers_and_shows_no_secret() {
         out.contains("[CREDIT_DEBIT_NUMBER]") && out.contains("ended at"),
         "{out}"
     );
+    // Every line has the documented shape, and so has every line of the README's sample.
+    for l in out.lines() {
+        assert!(line_shape(l).is_some(), "unexpected line: {l:?}");
+    }
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let sample: Vec<&str> = readme
+        .split("Sample output of `cargo xtask demo`")
+        .nth(1)
+        .and_then(|rest| rest.split("```").nth(1))
+        .expect("the README's sample output block")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    assert!(sample.len() >= 3, "{sample:?}");
+    for l in &sample {
+        assert!(
+            line_shape(l).is_some(),
+            "README sample line of another shape: {l:?}"
+        );
+    }
+    assert_eq!(line_shape(sample.last().unwrap()), Some("end"));
+}
+
+/// The shape of a text-mode line: `[MM:SS.d] SPEAKER  lab +0.00  text` ("utterance") or
+/// `-- call N ended at MM:SS.d: N utterances, sentiment trend T (quarters …; engine E)` ("end").
+fn line_shape(line: &str) -> Option<&'static str> {
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    let stamp = |s: &str| {
+        let (m, rest) = s.split_once(':')?;
+        let (sec, tenth) = rest.split_once('.')?;
+        (digits(m) && sec.len() == 2 && digits(sec) && tenth.len() == 1 && digits(tenth))
+            .then_some(())
+    };
+    if let Some(rest) = line.strip_prefix("-- call ") {
+        let (id, rest) = rest.split_once(" ended at ")?;
+        let (at, rest) = rest.split_once(": ")?;
+        let (n, rest) = rest.split_once(" utterances, sentiment trend ")?;
+        stamp(at)?;
+        let ok = digits(id)
+            && digits(n)
+            && ["Up", "Down", "Flat"].iter().any(|t| rest.starts_with(t))
+            && rest.contains(" (quarters ")
+            && rest.contains("; engine ")
+            && rest.ends_with(')');
+        return ok.then_some("end");
+    }
+    let rest = line.strip_prefix('[')?;
+    let (at, rest) = rest.split_once("] ")?;
+    stamp(at)?;
+    let (speaker, rest) = rest.split_at_checked(8)?;
+    let (label, rest) = rest.split_at_checked(3)?;
+    let (score, text) = rest.strip_prefix(' ')?.split_once("  ")?;
+    let score_ok = score.len() == 5
+        && (score.starts_with('+') || score.starts_with('-'))
+        && score[1..].parse::<f32>().is_ok();
+    let ok = ["AGENT   ", "CALLER  ", "UNKNOWN "].contains(&speaker)
+        && ["pos", "neu", "neg"].contains(&label)
+        && score_ok
+        && !text.is_empty();
+    ok.then_some("utterance")
 }
 
 #[test]
@@ -306,5 +352,87 @@ fn missing_model_names_the_fix() {
         .env("EARSHOT_MODEL_DIR", dir.path())
         .output()
         .unwrap();
-    assert_clean_failure(&o, "cargo xtask setup");
+    assert_clean_failure(&o, "earshot models install --from");
+}
+
+/// Runs `earshot analyze --json FILE`; returns its stdout and the peak resident memory (VmHWM)
+/// seen while it ran, in KiB.
+fn analyze_with_peak_memory(file: &Path) -> (String, u64) {
+    let (_data, mut cmd) = command();
+    let child = cmd
+        .args(["analyze", "--json"])
+        .arg(file)
+        .env_remove("RUST_LOG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = format!("/proc/{}/status", child.id());
+    let watching = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let watcher = {
+        let watching = watching.clone();
+        std::thread::spawn(move || {
+            let mut peak = 0u64;
+            while watching.load(std::sync::atomic::Ordering::SeqCst) {
+                if let Some(kib) = std::fs::read_to_string(&status).ok().and_then(|s| {
+                    s.lines()
+                        .find_map(|l| l.strip_prefix("VmHWM:"))
+                        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+                }) {
+                    peak = peak.max(kib);
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            peak
+        })
+    };
+    let o = child.wait_with_output().unwrap();
+    watching.store(false, std::sync::atomic::Ordering::SeqCst);
+    let peak = watcher.join().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    (stdout(&o), peak)
+}
+
+#[test]
+fn a_long_recording_is_streamed_in_bounded_memory() {
+    // The sample call, then 20 minutes of quiet line noise on both channels: held whole, the
+    // longer file would take ~300 MB more (decoded and resampled, 2 channels, f32); streamed, it
+    // takes what the shorter one does. The transcript is the same.
+    let dir = tempfile::tempdir().unwrap();
+    let noise = dir.path().join("noise.wav");
+    let ok = Command::new("sox")
+        .args(["-n", "-r", "16000", "-c", "2", "-b", "16"])
+        .arg(&noise)
+        .args(["synth", "1200", "whitenoise", "vol", "0.002"])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "sox");
+    let long = dir.path().join("long.wav");
+    let ok = Command::new("sox")
+        .arg(sample())
+        .arg(&noise)
+        .arg(&long)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "sox");
+    let (short_out, short_peak) = analyze_with_peak_memory(sample());
+    let (long_out, long_peak) = analyze_with_peak_memory(&long);
+    let texts = |out: &str| -> Vec<String> {
+        out.lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .filter(|v| v["type"] == "utterance")
+            .map(|v| format!("{} {}", v["speaker"], v["text"]))
+            .collect()
+    };
+    assert_eq!(texts(&long_out), texts(&short_out));
+    let end: Value = serde_json::from_str(long_out.lines().last().unwrap()).unwrap();
+    assert!(end["duration_ms"].as_u64().unwrap() > 1_200_000, "{end}");
+    let grew_mib = long_peak.saturating_sub(short_peak) / 1024;
+    eprintln!("peak RSS: {short_peak} KiB (48 s call), {long_peak} KiB (20 min more)");
+    assert!(
+        short_peak > 0 && grew_mib < 64,
+        "peak memory grew by {grew_mib} MiB for 20 more minutes"
+    );
 }

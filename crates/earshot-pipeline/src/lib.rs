@@ -9,7 +9,8 @@
 
 use earshot_asr::{AsrError, AsrOptions, Transcriber};
 use earshot_audio::{
-    AudioError, CallAudio, CallerChannel, SpeechSegment, VadOptions, VoiceActivityDetector,
+    AudioError, CallStream, CallerChannel, SpeechSegment, VadOptions, VoiceActivityDetector,
+    SAMPLE_RATE,
 };
 use earshot_core::{SealedFinding, SentimentTrend, Speaker, Utterance};
 use earshot_models::{ModelError, ModelStore};
@@ -103,12 +104,12 @@ impl Default for AnalyzerOptions {
     }
 }
 
-/// Progress through the call's speech.
+/// Progress through the call's audio.
 #[derive(Debug, Clone, Copy)]
 pub struct Progress {
-    /// Milliseconds of speech transcribed so far.
+    /// Milliseconds of audio transcribed so far (the end of the last segment decoded).
     pub done_ms: u64,
-    /// Milliseconds of speech in the call.
+    /// Milliseconds of audio in the call as its file announces (0: not announced).
     pub total_ms: u64,
 }
 
@@ -171,6 +172,85 @@ struct Pending {
     end_ms: u64,
 }
 
+/// Audio a file track's VAD looks at in one go (60 s).
+pub const VAD_WINDOW: usize = 60 * SAMPLE_RATE as usize;
+
+/// A segment ending this close to the window's end may still grow (3 s: longer than the
+/// minimum silence plus padding that end one).
+pub const VAD_GUARD: usize = 3 * SAMPLE_RATE as usize;
+
+/// One track of a file being analyzed: the audio not yet committed, from absolute sample `base`.
+struct TrackWindow {
+    speaker: Speaker,
+    buf: Vec<f32>,
+    base: usize,
+    /// No segment of this track found from now on can start before this sample.
+    frontier: usize,
+}
+
+/// A committed speech segment and its samples (absolute sample positions).
+struct Segment {
+    track: usize,
+    start: usize,
+    end: usize,
+    samples: Vec<f32>,
+}
+
+impl TrackWindow {
+    /// Segments the window and takes out the segments that can no longer change (all of them
+    /// at the end of the stream), dropping the audio up to the last one.
+    fn commit(
+        &mut self,
+        vad: &mut VoiceActivityDetector,
+        ended: bool,
+    ) -> Result<Vec<Segment>, PipelineError> {
+        let found = vad.segments(&self.buf)?;
+        let limit = if ended {
+            usize::MAX
+        } else {
+            self.buf.len().saturating_sub(VAD_GUARD)
+        };
+        let committed: Vec<SpeechSegment> = found
+            .iter()
+            .copied()
+            .take_while(|s| s.end <= limit)
+            .collect();
+        let cut = if ended {
+            self.buf.len()
+        } else if let Some(last) = committed.last() {
+            last.end
+        } else if let Some(open) = found.first().filter(|s| s.start < limit) {
+            // Speech runs past the guard: keep it and a little before it (the VAD's maximum
+            // speech length cuts it within a window).
+            open.start.saturating_sub(VAD_LEAD)
+        } else {
+            // Silence up to the guard: drop it, keeping a little before the guard.
+            limit.saturating_sub(VAD_LEAD)
+        };
+        let out = committed
+            .iter()
+            .map(|s| Segment {
+                track: 0,
+                start: self.base + s.start,
+                end: self.base + s.end,
+                samples: self.buf[s.start..s.end].to_vec(),
+            })
+            .collect();
+        self.buf.drain(..cut);
+        self.base += cut;
+        self.frontier = if ended { usize::MAX } else { self.base };
+        Ok(out)
+    }
+}
+
+/// Audio kept before where speech may start, for the VAD's padding and its state to settle.
+const VAD_LEAD: usize = SAMPLE_RATE as usize / 2;
+
+/// Samples at 16 kHz as milliseconds.
+pub(crate) fn ms_of(samples: usize) -> u64 {
+    samples as u64 * 1000 / SAMPLE_RATE as u64
+}
+
 impl Analyzer {
     /// Loads the models named by `options` from `store`.
     pub fn new(store: &ModelStore, options: AnalyzerOptions) -> Result<Analyzer, PipelineError> {
@@ -228,86 +308,116 @@ impl Analyzer {
         self.times
     }
 
-    /// Reads and analyzes an audio file.
+    /// Reads and analyzes an audio file as a stream: memory stays bounded whatever its length.
     pub fn analyze_file(
         &mut self,
         path: &Path,
         on_event: impl FnMut(PipelineEvent) -> SinkResult,
     ) -> Result<CallEnd, PipelineError> {
-        let started = Instant::now();
-        let audio = CallAudio::from_file(path, self.options.caller_channel)?;
-        self.times.decode += started.elapsed();
-        self.analyze(&audio, on_event)
+        let stream = CallStream::open(path, self.options.caller_channel)?;
+        self.analyze_stream(stream, on_event)
     }
 
-    /// Analyzes decoded call audio, reporting utterances in time order as they are final.
-    pub fn analyze(
+    /// Analyzes a call as it is read, reporting utterances in time order as they are final.
+    ///
+    /// Each track is segmented by Silero VAD over windows of [`VAD_WINDOW`]: a segment that
+    /// ends more than [`VAD_GUARD`] before the window's end cannot grow any more, so it is
+    /// committed, its samples kept, and the audio before it dropped. A committed segment is
+    /// transcribed once no other track can still produce a segment that starts before it, which
+    /// keeps the two speakers in conversation order. Memory is a window per track plus the
+    /// segments waiting (at most a window's worth), not the call.
+    pub fn analyze_stream(
         &mut self,
-        audio: &CallAudio,
+        mut stream: CallStream,
         mut on_event: impl FnMut(PipelineEvent) -> SinkResult,
     ) -> Result<CallEnd, PipelineError> {
-        let started = Instant::now();
-        let mut segments: Vec<(usize, SpeechSegment)> = Vec::new();
-        for (i, track) in audio.tracks.iter().enumerate() {
-            segments.extend(
-                self.vad
-                    .segments(&track.samples)?
-                    .into_iter()
-                    .map(|s| (i, s)),
-            );
-        }
-        segments.sort_by_key(|(i, s)| (s.start, *i));
-        self.times.vad += started.elapsed();
-        tracing::info!(
-            segments = segments.len(),
-            duration_ms = audio.duration_ms,
-            "speech segments found"
-        );
-
-        let total_ms = segments
+        let mut tracks: Vec<TrackWindow> = stream
+            .speakers()
             .iter()
-            .map(|(_, s)| s.end_ms() - s.start_ms())
-            .sum();
+            .map(|&speaker| TrackWindow {
+                speaker,
+                buf: Vec::new(),
+                base: 0,
+                frontier: 0,
+            })
+            .collect();
+        let mut waiting: Vec<Segment> = Vec::new();
         let mut progress = Progress {
             done_ms: 0,
-            total_ms,
+            total_ms: stream.duration_hint_ms().unwrap_or(0),
         };
         on_event(PipelineEvent::Progress(progress)).map_err(PipelineError::Sink)?;
-
         let mut redactor = Redactor::new();
         let mut pending: VecDeque<Pending> = VecDeque::new();
         let mut scored: Vec<(u64, f32)> = Vec::new();
-        for (track, seg) in segments {
-            let t = &audio.tracks[track];
-            let asr_started = Instant::now();
-            let pieces = self.asr.transcribe(&t.samples[seg.start..seg.end], None)?;
-            self.times.asr += asr_started.elapsed();
-            progress.done_ms += seg.end_ms() - seg.start_ms();
-            on_event(PipelineEvent::Progress(progress)).map_err(PipelineError::Sink)?;
-            let text = pieces
-                .iter()
-                .map(|p| p.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" ");
-            if text.trim().is_empty() {
-                continue;
+        loop {
+            let started = Instant::now();
+            let block = stream.next_block()?;
+            self.times.decode += started.elapsed();
+            let ended = block.is_none();
+            if let Some(block) = block {
+                for (t, b) in tracks.iter_mut().zip(block) {
+                    t.buf.extend(b);
+                }
+                if tracks.iter().all(|t| t.buf.len() < VAD_WINDOW) {
+                    continue;
+                }
             }
-            pending.push_back(Pending {
-                speaker: t.speaker,
-                start_ms: seg.start_ms(),
-                end_ms: seg.end_ms(),
-            });
-            let redact_started = Instant::now();
-            let done = redactor.push(t.speaker, &text);
-            self.times.redact += redact_started.elapsed();
-            self.emit(done, &mut pending, &mut scored, &mut on_event)?;
+            let started = Instant::now();
+            for (i, t) in tracks.iter_mut().enumerate() {
+                waiting.extend(t.commit(&mut self.vad, ended)?.into_iter().map(|mut s| {
+                    s.track = i;
+                    s
+                }));
+            }
+            self.times.vad += started.elapsed();
+            // Ready: no other track can still start a segment before it.
+            waiting.sort_by_key(|s| std::cmp::Reverse((s.start, s.track)));
+            while let Some(next) = waiting.last() {
+                let ready = tracks
+                    .iter()
+                    .enumerate()
+                    .all(|(i, t)| i == next.track || t.frontier >= next.start);
+                if !ready {
+                    break;
+                }
+                let seg = waiting.pop().expect("just looked");
+                let speaker = tracks[seg.track].speaker;
+                let asr_started = Instant::now();
+                let pieces = self.asr.transcribe(&seg.samples, None)?;
+                self.times.asr += asr_started.elapsed();
+                let (start_ms, end_ms) = (ms_of(seg.start), ms_of(seg.end));
+                progress.done_ms = end_ms;
+                on_event(PipelineEvent::Progress(progress)).map_err(PipelineError::Sink)?;
+                let text = pieces
+                    .iter()
+                    .map(|p| p.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if text.trim().is_empty() {
+                    continue;
+                }
+                pending.push_back(Pending {
+                    speaker,
+                    start_ms,
+                    end_ms,
+                });
+                let redact_started = Instant::now();
+                let done = redactor.push(speaker, &text);
+                self.times.redact += redact_started.elapsed();
+                self.emit(done, &mut pending, &mut scored, &mut on_event)?;
+            }
+            if ended {
+                break;
+            }
         }
         let done = redactor.finish();
         self.emit(done, &mut pending, &mut scored, &mut on_event)?;
-
+        let duration_ms = stream.duration_ms();
+        tracing::info!(duration_ms, "call analyzed");
         let end = CallEnd {
-            duration_ms: audio.duration_ms,
-            sentiment_trend: call_trend(&scored, audio.duration_ms),
+            duration_ms,
+            sentiment_trend: call_trend(&scored, duration_ms),
             sentiment_engine: self.sentiment.name(),
             utterances: scored.len(),
         };

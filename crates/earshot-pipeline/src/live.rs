@@ -17,11 +17,12 @@
 //!   finals are decoded with the fallback model (tiny.en) and a fitted context. Each change is a
 //!   [`Degraded`] event; the engine steps back once it has kept up for `recover_after`.
 
+use crate::ms_of;
 use crate::{Analyzer, CallEnd, PipelineError, SinkResult};
 use earshot_asr::{AsrOptions, AsrSegment, Decode, Transcriber};
 use earshot_audio::{
-    CallAudio, SpeechEvent, SpeechSegment, SpeechTracker, VadOptions, SAMPLE_RATE, VAD_FRAME,
-    VAD_WARMUP,
+    AudioError, CallAudio, CallStream, SpeechEvent, SpeechSegment, SpeechTracker, VadOptions,
+    SAMPLE_RATE, VAD_FRAME, VAD_WARMUP,
 };
 use earshot_core::{AudioChunk, SealedFinding, Speaker, Utterance};
 use earshot_redact::{Redaction, Redactor};
@@ -252,10 +253,6 @@ struct Pushed {
     start_ms: u64,
     end_ms: u64,
     end_sample: usize,
-}
-
-fn ms_of(samples: usize) -> u64 {
-    samples as u64 * 1000 / SAMPLE_RATE as u64
 }
 
 fn elapsed_ms(since: Instant) -> u64 {
@@ -754,11 +751,16 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
     }
 }
 
-/// Plays decoded call audio into a live engine as if it were being heard now.
+/// Plays a call into a live engine as if it were being heard now: decoded audio from memory,
+/// or a file read as it plays (memory bounded whatever its length).
 pub struct FilePlayer {
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
+    error: Arc<std::sync::Mutex<Option<AudioError>>>,
 }
+
+/// Where a player's audio comes from: per-track 16 kHz blocks, then `None`.
+type Blocks = Box<dyn FnMut() -> Result<Option<Vec<Vec<f32>>>, AudioError> + Send>;
 
 impl FilePlayer {
     /// Starts sending `audio`'s tracks in 20 ms chunks, `speed` times real time
@@ -774,16 +776,47 @@ impl FilePlayer {
         speed: f64,
         stop: Arc<AtomicBool>,
     ) -> (FilePlayer, Receiver<AudioChunk>) {
+        let speakers = audio.tracks.iter().map(|t| t.speaker).collect();
+        let mut tracks = Some(audio.tracks.into_iter().map(|t| t.samples).collect());
+        FilePlayer::spawn(speakers, Box::new(move || Ok(tracks.take())), speed, stop)
+    }
+
+    /// As [`FilePlayer::start_with_stop`], reading the file as it plays. A decoding error part
+    /// way ends playback (the call ends there); [`FilePlayer::error`] tells it afterwards.
+    pub fn stream(
+        mut stream: CallStream,
+        speed: f64,
+        stop: Arc<AtomicBool>,
+    ) -> (FilePlayer, Receiver<AudioChunk>) {
+        let speakers = stream.speakers().to_vec();
+        FilePlayer::spawn(speakers, Box::new(move || stream.next_block()), speed, stop)
+    }
+
+    fn spawn(
+        speakers: Vec<Speaker>,
+        blocks: Blocks,
+        speed: f64,
+        stop: Arc<AtomicBool>,
+    ) -> (FilePlayer, Receiver<AudioChunk>) {
         let (tx, rx) = std::sync::mpsc::sync_channel(4096);
         let flag = stop.clone();
+        let error = Arc::new(std::sync::Mutex::new(None));
+        let failed = error.clone();
         let thread = std::thread::Builder::new()
             .name("earshot-file-player".into())
-            .spawn(move || play(audio, speed, tx, flag))
+            .spawn(move || {
+                if let Err(e) = play(&speakers, blocks, speed, &tx, flag) {
+                    *failed.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+                }
+                // Only now does the receiver see the end: the error is in place before it.
+                drop(tx);
+            })
             .expect("spawning a thread");
         (
             FilePlayer {
                 stop,
                 thread: Some(thread),
+                error,
             },
             rx,
         )
@@ -792,6 +825,11 @@ impl FilePlayer {
     /// A flag that, once set, ends playback as if the call had ended (for Ctrl-C).
     pub fn stop_flag(&self) -> Arc<AtomicBool> {
         self.stop.clone()
+    }
+
+    /// The error that ended playback early, if one did (once the receiver has seen the end).
+    pub fn error(&self) -> Option<AudioError> {
+        self.error.lock().unwrap_or_else(|p| p.into_inner()).take()
     }
 }
 
@@ -804,18 +842,35 @@ impl Drop for FilePlayer {
     }
 }
 
-fn play(audio: CallAudio, speed: f64, tx: SyncSender<AudioChunk>, stop: Arc<AtomicBool>) {
+fn play(
+    speakers: &[Speaker],
+    mut blocks: Blocks,
+    speed: f64,
+    tx: &SyncSender<AudioChunk>,
+    stop: Arc<AtomicBool>,
+) -> Result<(), AudioError> {
     const CHUNK: usize = SAMPLE_RATE as usize / 50;
     let started = Instant::now();
-    let len = audio
-        .tracks
-        .iter()
-        .map(|t| t.samples.len())
-        .max()
-        .unwrap_or(0);
-    let mut pos = 0;
-    while pos < len && !stop.load(Ordering::SeqCst) {
-        let end = (pos + CHUNK).min(len);
+    // Samples not yet sent, per track, starting at absolute sample `pos`.
+    let mut carry: Vec<Vec<f32>> = vec![Vec::new(); speakers.len()];
+    let mut pos = 0usize;
+    let mut ended = false;
+    while !stop.load(Ordering::SeqCst) {
+        while !ended && carry.iter().any(|c| c.len() < CHUNK) {
+            match blocks()? {
+                Some(block) => {
+                    for (c, b) in carry.iter_mut().zip(block) {
+                        c.extend(b);
+                    }
+                }
+                None => ended = true,
+            }
+        }
+        let n = carry.iter().map(Vec::len).max().unwrap_or(0).min(CHUNK);
+        if n == 0 {
+            break;
+        }
+        let end = pos + n;
         if speed.is_finite() {
             let due = Duration::from_secs_f64(end as f64 / SAMPLE_RATE as f64 / speed);
             if let Some(wait) = due.checked_sub(started.elapsed()) {
@@ -823,20 +878,20 @@ fn play(audio: CallAudio, speed: f64, tx: SyncSender<AudioChunk>, stop: Arc<Atom
             }
         }
         let heard_at = Instant::now();
-        for track in &audio.tracks {
-            let samples =
-                track.samples[pos.min(track.samples.len())..end.min(track.samples.len())].to_vec();
+        for (speaker, c) in speakers.iter().zip(carry.iter_mut()) {
+            let samples: Vec<f32> = c.drain(..n.min(c.len())).collect();
             let chunk = AudioChunk {
-                speaker: track.speaker,
+                speaker: *speaker,
                 samples,
                 heard_at,
             };
             if tx.send(chunk).is_err() {
-                return;
+                return Ok(());
             }
         }
         pos = end;
     }
+    Ok(())
 }
 
 #[cfg(test)]
