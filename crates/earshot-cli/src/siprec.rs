@@ -54,6 +54,16 @@ pub(crate) struct Options {
     /// Refuse unencrypted signalling and media (TLS + SRTP).
     #[arg(long)]
     pub require_secure: bool,
+    /// Take a session's RTP from any allowed address, not only from the address its offer
+    /// names and the signalling peer's (for SBCs that send media from another interface).
+    #[arg(long)]
+    pub media_from_any_allowed: bool,
+    /// Close a SIP TCP/TLS connection after this many seconds without a byte.
+    #[arg(long, default_value_t = 300)]
+    pub tcp_idle_timeout: u64,
+    /// The most SIP TCP/TLS connections open at once.
+    #[arg(long, default_value_t = 64)]
+    pub max_connections: usize,
     /// Whisper model.
     #[arg(long, default_value = "tiny.en", value_parser = ["tiny.en", "base"])]
     pub model: String,
@@ -123,6 +133,9 @@ fn config(o: &Options) -> Result<SrsConfig> {
             _ => anyhow::bail!("--tls-cert and --tls-key go together"),
         },
         require_secure: o.require_secure,
+        media_from_any_allowed: o.media_from_any_allowed,
+        tcp_idle_timeout: Duration::from_secs(o.tcp_idle_timeout.max(1)),
+        max_connections: o.max_connections.max(1),
         ..SrsConfig::default()
     })
 }
@@ -186,13 +199,14 @@ pub(crate) fn run(o: Options) -> Result<()> {
 fn report(s: &SrsStats) {
     let n = |c: &std::sync::atomic::AtomicU64| c.load(Ordering::Relaxed);
     eprintln!(
-        "siprec: {} sessions; RTP packets {} received, {} lost; {} audio chunks dropped; {} SRTP packets rejected; {} requests refused; {} blocked by the allow-list",
+        "siprec: {} sessions; RTP packets {} received, {} lost; {} audio chunks dropped; {} SRTP packets rejected; {} requests refused ({} in-dialog requests not from the recorder); {} blocked by the allow-list",
         n(&s.sessions),
         n(&s.rtp_packets),
         n(&s.rtp_lost),
         n(&s.audio_dropped),
         n(&s.srtp_rejected),
         n(&s.refused),
+        n(&s.foreign_requests),
         n(&s.blocked)
     );
 }

@@ -91,6 +91,14 @@ pub struct SrsConfig {
     pub rate_per_source: u32,
     /// Certificate and key for `tls:` listeners.
     pub tls: Option<TlsFiles>,
+    /// Accept a session's RTP from any allow-listed address, not only from the address its
+    /// offer names (`c=`) and the signalling peer's: for SBCs that send media from another
+    /// interface than the one their SDP names.
+    pub media_from_any_allowed: bool,
+    /// A TCP or TLS connection with no bytes for this long is closed (keepalive CRLFs count).
+    pub tcp_idle_timeout: Duration,
+    /// The most TCP and TLS connections open at once; more are closed at accept.
+    pub max_connections: usize,
 }
 
 /// The TLS listener's files (PEM).
@@ -117,6 +125,9 @@ impl Default for SrsConfig {
             max_sessions: 256,
             rate_per_source: 100,
             tls: None,
+            media_from_any_allowed: false,
+            tcp_idle_timeout: Duration::from_secs(300),
+            max_connections: 64,
         }
     }
 }
@@ -173,6 +184,15 @@ pub struct SrsStats {
     pub audio_dropped: AtomicU64,
     /// SRTP packets that failed authentication (wrong key, tampering): dropped.
     pub srtp_rejected: AtomicU64,
+    /// RTP packets from an allowed address that is not the session's media source: dropped.
+    pub rtp_foreign: AtomicU64,
+    /// TCP/TLS connections closed at accept because [`SrsConfig::max_connections`] were open.
+    pub connections_refused: AtomicU64,
+    /// TCP/TLS connections closed after [`SrsConfig::tcp_idle_timeout`] without a byte.
+    pub connections_idle: AtomicU64,
+    /// In-dialog requests (BYE, re-INVITE, UPDATE, ACK, CANCEL) whose Call-ID named a session
+    /// but whose tags or signalling peer did not match it: refused with 481.
+    pub foreign_requests: AtomicU64,
 }
 
 /// The running receiver. Dropping it ends every session.
@@ -201,6 +221,7 @@ impl Srs {
             rates: Mutex::new(HashMap::new()),
             calls: Mutex::new(calls_tx),
             stats: SrsStats::default(),
+            connections: std::sync::atomic::AtomicUsize::new(0),
         });
         let mut addrs = Vec::new();
         // Bound from a thread of our own: `start` may be called from inside another async
@@ -271,14 +292,13 @@ struct Shared {
     rates: Mutex<HashMap<IpAddr, (Instant, u32)>>,
     calls: Mutex<std::sync::mpsc::Sender<Box<RecordedCall>>>,
     stats: SrsStats,
+    /// TCP and TLS connections open now.
+    connections: std::sync::atomic::AtomicUsize,
 }
 
 impl Shared {
     fn allowed(&self, ip: IpAddr) -> bool {
-        let ip = match ip {
-            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
-            v4 => v4,
-        };
+        let ip = canonical(ip);
         let ok = if self.config.allow.is_empty() {
             ip.is_loopback()
         } else {
@@ -472,13 +492,26 @@ async fn tcp_accept(
             drop(stream);
             continue;
         }
+        let Some(slot) = ConnectionSlot::take(&shared) else {
+            shared
+                .stats
+                .connections_refused
+                .fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(peer = %from, "too many SIP connections open: closed at accept");
+            drop(stream);
+            continue;
+        };
         let shared = shared.clone();
         match tls.clone() {
             None => {
-                tokio::spawn(tcp_connection(shared, stream, from, local, false));
+                tokio::spawn(async move {
+                    tcp_connection(shared, stream, from, local, false).await;
+                    drop(slot);
+                });
             }
             Some(acceptor) => {
                 tokio::spawn(async move {
+                    let _slot = slot;
                     let handshake =
                         tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream))
                             .await;
@@ -544,10 +577,38 @@ async fn tcp_connection<S>(
         if buf.len() > MAX_MESSAGE {
             return;
         }
-        match reader.read(&mut chunk).await {
-            Ok(0) | Err(_) => return,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        match tokio::time::timeout(shared.config.tcp_idle_timeout, reader.read(&mut chunk)).await {
+            Err(_) => {
+                shared
+                    .stats
+                    .connections_idle
+                    .fetch_add(1, Ordering::Relaxed);
+                tracing::info!(peer = %from, "idle SIP connection closed");
+                return;
+            }
+            Ok(Ok(0) | Err(_)) => return,
+            Ok(Ok(n)) => buf.extend_from_slice(&chunk[..n]),
         }
+    }
+}
+
+/// One of [`SrsConfig::max_connections`], held while a connection is open.
+struct ConnectionSlot(Arc<Shared>);
+
+impl ConnectionSlot {
+    fn take(shared: &Arc<Shared>) -> Option<ConnectionSlot> {
+        let open = shared.connections.fetch_add(1, Ordering::SeqCst);
+        if open >= shared.config.max_connections {
+            shared.connections.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        Some(ConnectionSlot(shared.clone()))
+    }
+}
+
+impl Drop for ConnectionSlot {
+    fn drop(&mut self) {
+        self.0.connections.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -706,6 +767,8 @@ struct StreamTask {
 
 /// A recording session (dialog).
 struct Dialog {
+    /// The recorder's tag (the From tag of its INVITE).
+    remote_tag: Option<String>,
     local_tag: String,
     /// Their From (our To in requests we send).
     remote: String,
@@ -730,6 +793,23 @@ struct Dialog {
 }
 
 impl Dialog {
+    /// Whether `req` (with this dialog's Call-ID) belongs to it: sent by the peer that set it up
+    /// (same address), with the recorder's From tag and, when `to_tag` (every in-dialog request
+    /// but CANCEL), our To tag. A mismatch is counted.
+    fn owns(&self, req: &Request, peer: &Peer, to_tag: bool, stats: &SrsStats) -> bool {
+        let from = header(req, &["From", "f"]).and_then(tag_of);
+        let to = header(req, &["To", "t"]).and_then(tag_of);
+        let owned = peer.addr().ip() == self.peer.addr().ip()
+            && from.is_some()
+            && from == self.remote_tag
+            && (!to_tag || to.as_deref() == Some(self.local_tag.as_str()));
+        if !owned {
+            stats.foreign_requests.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(call = %short(&self.call_id), peer = %peer.addr(), "in-dialog request that is not the recorder's: refused");
+        }
+        owned
+    }
+
     fn stop(&self) {
         let _ = self.stop.send(true);
     }
@@ -857,7 +937,7 @@ async fn handle(shared: Arc<Shared>, peer: Peer, local: SocketAddr, bytes: Vec<u
             let to_tag = header(&req, &["To", "t"]).and_then(tag_of);
             let out = match to_tag {
                 None => new_session(&shared, &peer, local, &req, &call_id).await,
-                Some(_) => re_offer(&shared, &req, &call_id, true),
+                Some(_) => re_offer(&shared, &peer, &req, &call_id, true),
             };
             if let Some(out) = out {
                 remember(&shared, &call_id, key, &out);
@@ -865,24 +945,30 @@ async fn handle(shared: Arc<Shared>, peer: Peer, local: SocketAddr, bytes: Vec<u
             }
         }
         Method::Update => {
-            let out =
-                re_offer(&shared, &req, &call_id, false).unwrap_or_else(|| reply(481, vec![]));
+            let out = re_offer(&shared, &peer, &req, &call_id, false)
+                .unwrap_or_else(|| reply(481, vec![]));
             remember(&shared, &call_id, key, &out);
             peer.send(&out).await;
         }
         Method::Ack => {
             if let Ok(d) = shared.dialogs.lock() {
-                if let Some(d) = d.get(&call_id) {
+                if let Some(d) = d
+                    .get(&call_id)
+                    .filter(|d| d.owns(&req, &peer, true, &shared.stats))
+                {
                     d.acked.store(true, Ordering::SeqCst);
                 }
             }
         }
         Method::Bye => {
-            let dialog = shared
-                .dialogs
-                .lock()
-                .ok()
-                .and_then(|mut d| d.remove(&call_id));
+            // Only the recorder that set the session up ends it, within its dialog: a BYE with a
+            // guessed Call-ID from another allowed host, or with other tags, gets 481.
+            let dialog = shared.dialogs.lock().ok().and_then(|mut d| {
+                let owned = d
+                    .get(&call_id)
+                    .is_some_and(|d| d.owns(&req, &peer, true, &shared.stats));
+                owned.then(|| d.remove(&call_id)).flatten()
+            });
             let out = match dialog {
                 Some(d) => {
                     d.stop();
@@ -899,7 +985,10 @@ async fn handle(shared: Arc<Shared>, peer: Peer, local: SocketAddr, bytes: Vec<u
             let known = shared
                 .dialogs
                 .lock()
-                .map(|d| d.contains_key(&call_id))
+                .map(|d| {
+                    d.get(&call_id)
+                        .is_some_and(|d| d.owns(&req, &peer, false, &shared.stats))
+                })
                 .unwrap_or(false);
             let out = reply(if known { 200 } else { 481 }, vec![]);
             peer.send(&out).await;
@@ -1108,6 +1197,7 @@ async fn new_session(
             stop: stop_rx.clone(),
             index: i,
             srtp: rekey,
+            sources: media_sources(&shared.config, peer, offer.sdp.media.get(i)),
         }));
     }
     drop((audio_tx, key_tx));
@@ -1141,6 +1231,7 @@ async fn new_session(
         .unwrap_or_else(|| req.uri().to_string());
     let acked = Arc::new(AtomicBool::new(false));
     let dialog = Dialog {
+        remote_tag: tag_of(&from),
         local_tag: local_tag.clone(),
         remote: from,
         local: to,
@@ -1226,11 +1317,20 @@ fn sockaddr_host(local: SocketAddr, media_ip: IpAddr) -> String {
 
 /// A re-INVITE (`invite`) or UPDATE in a dialog: pause/resume and metadata updates. The streams
 /// stay on their ports; a stream that was refused stays refused.
-fn re_offer(shared: &Shared, req: &Request, call_id: &str, invite: bool) -> Option<Vec<u8>> {
+fn re_offer(
+    shared: &Shared,
+    peer: &Peer,
+    req: &Request,
+    call_id: &str,
+    invite: bool,
+) -> Option<Vec<u8>> {
     let Ok(mut dialogs) = shared.dialogs.lock() else {
         return Some(response(req, 500, None, &[], None));
     };
-    let Some(d) = dialogs.get_mut(call_id) else {
+    let Some(d) = dialogs
+        .get_mut(call_id)
+        .filter(|d| d.owns(req, peer, true, &shared.stats))
+    else {
         return Some(response(req, 481, None, &[], None));
     };
     if req.body().is_empty() {
@@ -1389,6 +1489,34 @@ async fn rtp_socket(ip: IpAddr, (low, high): (u16, u16)) -> Option<UdpSocket> {
     None
 }
 
+/// Where a stream's RTP may come from: the address its offer names and the signalling peer's,
+/// unless the configuration takes media from any allowed address.
+fn media_sources(
+    config: &SrsConfig,
+    peer: &Peer,
+    media: Option<&sdp::Media>,
+) -> Option<Vec<IpAddr>> {
+    if config.media_from_any_allowed {
+        return None;
+    }
+    let mut sources = vec![canonical(peer.addr().ip())];
+    sources.extend(
+        media
+            .and_then(|m| m.address)
+            .filter(|a| !a.is_unspecified())
+            .map(canonical),
+    );
+    Some(sources)
+}
+
+/// An IPv4-mapped IPv6 address as the IPv4 address it is.
+fn canonical(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
+    }
+}
+
 struct RtpLoop {
     shared: Arc<Shared>,
     socket: UdpSocket,
@@ -1404,6 +1532,8 @@ struct RtpLoop {
     index: usize,
     /// SRTP: the recorder's current key (a re-offer may change it).
     srtp: Option<watch::Receiver<crate::srtp::Keys>>,
+    /// Addresses this stream's RTP may come from (`None`: any allowed address).
+    sources: Option<Vec<IpAddr>>,
 }
 
 /// Receives one stream until the session stops, then flushes what it holds.
@@ -1444,6 +1574,13 @@ async fn rtp_loop(mut l: RtpLoop) {
         };
         let Ok((n, from)) = received else { continue };
         if !l.shared.allowed(from.ip()) {
+            continue;
+        }
+        if l.sources
+            .as_ref()
+            .is_some_and(|s| !s.contains(&canonical(from.ip())))
+        {
+            l.shared.stats.rtp_foreign.fetch_add(1, Ordering::Relaxed);
             continue;
         }
         if let Some(keys) = l.srtp.as_mut().filter(|k| k.has_changed().unwrap_or(false)) {

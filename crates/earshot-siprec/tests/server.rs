@@ -1110,6 +1110,12 @@ fn an_opus_stream_is_decoded_to_16_khz() {
     );
     let rms = (samples.iter().map(|s| s * s).sum::<f32>() / samples.len() as f32).sqrt();
     assert!(rms > 0.1, "{rms}");
+    // It is the tone: 300 Hz at its level (9000/32768 → power ≈ 0.019), nothing much elsewhere
+    // (the second half, after the codec's start).
+    let tail = &samples[samples.len() / 2..];
+    let (tone, off) = (power_at(tail, 300.0), power_at(tail, 1_700.0));
+    assert!(tone > 0.01, "300 Hz {tone}");
+    assert!(off < tone / 100.0, "1.7 kHz {off} against {tone}");
     assert_eq!(call.roles.speakers, vec![Some(Speaker::Unknown)]);
 }
 
@@ -1185,4 +1191,178 @@ fn a_g722_stream_is_decoded_wideband_in_order() {
     assert!(low > 0.005 && high > 0.005, "400 Hz {low}, 6 kHz {high}");
     assert!(off < low / 100.0, "2.5 kHz {off} against {low}");
     assert_eq!(call.roles.speakers, vec![Some(Speaker::Unknown)]);
+}
+
+#[test]
+fn only_the_recorder_in_its_dialog_ends_a_session() {
+    let (srs, _calls, udp, _) = start(SrsConfig::default());
+    let body = sample("acme-siprec-offer.txt");
+    let c = Udp::new(udp);
+    let inv = invite(
+        "dialog-owner",
+        &body,
+        format!("multipart/mixed;boundary={}", boundary(&body)),
+    );
+    c.send(&inv);
+    let ok = c.final_for("1 INVITE");
+    assert_eq!(status(&ok), 200);
+    let tag = to_tag(&ok);
+    // Another allowed host (127.0.0.2 is loopback too) that knows the Call-ID and both tags.
+    let other = UdpSocket::bind("127.0.0.2:0").unwrap();
+    other
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let from = other.local_addr().unwrap();
+    other
+        .send_to(
+            &request(&bye("dialog-owner", &tag, "bye-other"), from, "UDP"),
+            udp,
+        )
+        .unwrap();
+    let mut buf = vec![0u8; 65536];
+    let n = other.recv(&mut buf).expect("an answer");
+    assert_eq!(status(&String::from_utf8_lossy(&buf[..n])), 481);
+    // The recorder's host, but a guessed To tag, then another From tag.
+    c.send(&bye("dialog-owner", "guessed", "bye-guess"));
+    assert_eq!(status(&c.final_for("2 BYE")), 481);
+    let from = c.socket.local_addr().unwrap();
+    let forged = String::from_utf8(request(&bye("dialog-owner", &tag, "bye-from"), from, "UDP"))
+        .unwrap()
+        .replace("tag=src1", "tag=intruder");
+    c.socket.send_to(forged.as_bytes(), udp).unwrap();
+    assert_eq!(status(&c.final_for("2 BYE")), 481);
+    assert_eq!(srs.sessions(), 1, "the session survives all three");
+    assert_eq!(
+        srs.stats()
+            .foreign_requests
+            .load(std::sync::atomic::Ordering::Relaxed),
+        3
+    );
+    // The positive control: the recorder's own BYE in its dialog ends it.
+    c.send(&bye("dialog-owner", &tag, "bye-own"));
+    assert_eq!(status(&c.final_for("2 BYE")), 200);
+    assert_eq!(srs.sessions(), 0);
+}
+
+/// An out-of-dialog OPTIONS over a TCP connection; the status of its answer, or None when the
+/// connection closed or stayed silent.
+fn tcp_options(s: &mut TcpStream, branch: &str) -> Option<u16> {
+    let from = s.local_addr().unwrap();
+    let options = Request {
+        method: "OPTIONS",
+        to_tag: None,
+        extra: "",
+        content_type: None,
+        body: "",
+        branch,
+        src: false,
+        ..invite("tcp-options", "", String::new())
+    };
+    s.write_all(&request(&options, from, "TCP")).ok()?;
+    let mut buf = [0u8; 4096];
+    let n = s.read(&mut buf).ok()?;
+    (n > 0).then(|| status(&String::from_utf8_lossy(&buf[..n])))
+}
+
+/// Whether the server closed `s` (end of stream within five seconds).
+fn closed(s: &mut TcpStream) -> bool {
+    let mut buf = [0u8; 64];
+    matches!(s.read(&mut buf), Ok(0))
+}
+
+#[test]
+fn sip_connections_are_capped_and_idle_ones_closed() {
+    let (srs, _calls, _, tcp) = start(SrsConfig {
+        max_connections: 2,
+        tcp_idle_timeout: Duration::from_secs(2),
+        ..SrsConfig::default()
+    });
+    let connect = || {
+        let s = TcpStream::connect(tcp).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        s
+    };
+    let (mut a, mut b) = (connect(), connect());
+    assert_eq!(tcp_options(&mut a, "opt-a"), Some(200));
+    assert_eq!(tcp_options(&mut b, "opt-b"), Some(200));
+    // A third at once is closed at accept; the two keep working.
+    let mut c = connect();
+    assert!(closed(&mut c), "a third connection stayed open");
+    assert_eq!(
+        srs.stats()
+            .connections_refused
+            .load(std::sync::atomic::Ordering::Relaxed),
+        1
+    );
+    // Within the idle time a connection lives on; past it, it is closed and its slot freed.
+    std::thread::sleep(Duration::from_millis(1000));
+    assert_eq!(tcp_options(&mut a, "opt-a2"), Some(200));
+    assert!(closed(&mut b), "an idle connection stayed open");
+    assert!(
+        srs.stats()
+            .connections_idle
+            .load(std::sync::atomic::Ordering::Relaxed)
+            >= 1
+    );
+    let mut d = connect();
+    assert_eq!(tcp_options(&mut d, "opt-d"), Some(200), "the freed slot");
+}
+
+#[test]
+fn rtp_is_taken_only_from_the_sessions_media_source() {
+    for any_allowed in [false, true] {
+        let (srs, calls, udp, _) = start(SrsConfig {
+            media_from_any_allowed: any_allowed,
+            ..SrsConfig::default()
+        });
+        let body = sample("cisco-siprec-offer.txt");
+        let c = Udp::new(udp);
+        let call_id = format!("media-source-{any_allowed}");
+        c.send(&invite(
+            &call_id,
+            &body,
+            format!("multipart/mixed;boundary={}", boundary(&body)),
+        ));
+        let ok = c.final_for("1 INVITE");
+        assert_eq!(status(&ok), 200);
+        let to = SocketAddr::from(([127, 0, 0, 1], answer_ports(&ok)[0]));
+        let call = calls.recv_timeout(Duration::from_secs(5)).unwrap();
+        let tone: Vec<u8> = (0..160)
+            .map(|i| earshot_siprec::rtp::to_ulaw(((i as f32 * 0.3).sin() * 8000.0) as i16))
+            .collect();
+        // Another allowed host (not the signalling peer, not the offer's c=) sends first, then
+        // the recorder itself.
+        let stranger = UdpSocket::bind("127.0.0.2:0").unwrap();
+        let recorder = UdpSocket::bind("127.0.0.1:0").unwrap();
+        for (socket, ssrc, first) in [(&stranger, 5, 0u16), (&recorder, 6, 100)] {
+            for n in 0..10u16 {
+                socket
+                    .send_to(
+                        &rtp(first + n, (first + n) as u32 * 160, ssrc, 0, &tone),
+                        to,
+                    )
+                    .unwrap();
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let foreign = srs
+            .stats()
+            .rtp_foreign
+            .load(std::sync::atomic::Ordering::Relaxed);
+        let received = srs
+            .stats()
+            .rtp_packets
+            .load(std::sync::atomic::Ordering::Relaxed);
+        c.send(&bye(&call_id, &to_tag(&ok), "bye-media"));
+        assert_eq!(status(&c.final_for("2 BYE")), 200);
+        let samples = voiced(call.audio.iter().flat_map(|c| c.samples.into_iter()));
+        if any_allowed {
+            assert_eq!((foreign, received), (0, 20), "any allowed address");
+        } else {
+            assert_eq!((foreign, received), (10, 10), "only the recorder's");
+            // Ten packets of 20 ms at 16 kHz, give or take the resampler.
+            assert!((2_600..=3_600).contains(&samples), "{samples}");
+        }
+    }
 }
