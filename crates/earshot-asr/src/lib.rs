@@ -14,7 +14,7 @@ use whisper_rs::{
 #[derive(Debug, thiserror::Error)]
 pub enum AsrError {
     /// The model could not be loaded.
-    #[error("cannot load whisper model {path}: {reason} (run `cargo xtask setup` to fetch and convert it)")]
+    #[error("cannot load whisper model {path}: {reason} (check it with `earshot models verify`; install a good copy with `earshot models install --from FOLDER`)")]
     Load {
         /// Model file.
         path: String,
@@ -252,6 +252,6 @@ mod tests {
         )
         .err()
         .unwrap();
-        assert!(err.to_string().contains("cargo xtask setup"), "{err}");
+        assert!(err.to_string().contains("earshot models"), "{err}");
     }
 }

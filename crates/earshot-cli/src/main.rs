@@ -131,6 +131,28 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// The models this workstation runs (in EARSHOT_MODEL_DIR, else the OS cache dir).
+    Models {
+        #[command(subcommand)]
+        command: ModelsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ModelsCommand {
+    /// Each model: its file, size and whether it is present.
+    List,
+    /// Check every model's size and SHA-256; exit 1 if one is missing or damaged.
+    Verify,
+    /// Install models from a folder IT provides (files under their manifest names), each
+    /// checked against the manifest before it is put in place.
+    Install {
+        /// The folder holding the model files.
+        #[arg(long)]
+        from: PathBuf,
+        /// Which models (default: every one the folder holds).
+        names: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -242,6 +264,7 @@ fn main() {
         Command::Audit {
             command: AuditCommand::List,
         } => audit_list(),
+        Command::Models { command } => models(command),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");
@@ -266,6 +289,79 @@ fn init_logging() {
         .init();
 }
 
+fn models(command: ModelsCommand) -> Result<()> {
+    let store = earshot_models::ModelStore::from_env();
+    let entries = store.manifest().models.clone();
+    match command {
+        ModelsCommand::List => {
+            println!("model dir: {}", store.dir().display());
+            for m in &entries {
+                let state = match store.locate(&m.name) {
+                    Ok(_) => "present",
+                    Err(earshot_models::ModelError::Missing { .. }) => "missing",
+                    Err(_) => "damaged",
+                };
+                println!("{:<18} {:<32} {:>12} B  {state}", m.name, m.file, m.size);
+            }
+            Ok(())
+        }
+        ModelsCommand::Verify => {
+            let mut bad = 0;
+            for m in &entries {
+                match store.verify(&m.name) {
+                    Ok(_) => println!("{:<18} ok", m.name),
+                    Err(e) => {
+                        bad += 1;
+                        println!("{:<18} {e}", m.name);
+                    }
+                }
+            }
+            if bad > 0 {
+                anyhow::bail!("{bad} of {} models missing or damaged", entries.len());
+            }
+            Ok(())
+        }
+        ModelsCommand::Install { from, names } => {
+            if !from.is_dir() {
+                anyhow::bail!("{} is not a folder", from.display());
+            }
+            let wanted: Vec<&earshot_models::manifest::ModelEntry> = if names.is_empty() {
+                entries
+                    .iter()
+                    .filter(|m| from.join(&m.file).exists())
+                    .collect()
+            } else {
+                names
+                    .iter()
+                    .map(|n| store.manifest().get(n))
+                    .collect::<Result<_, _>>()?
+            };
+            if wanted.is_empty() {
+                anyhow::bail!(
+                    "{} holds no model file (expected names: {})",
+                    from.display(),
+                    entries
+                        .iter()
+                        .map(|m| m.file.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+            for m in wanted {
+                let done = store
+                    .install_from(&m.name, &from)
+                    .with_context(|| format!("installing {}", m.name))?;
+                let said = match done {
+                    earshot_models::store::Installed::AlreadyPresent => "already installed",
+                    _ => "installed and verified",
+                };
+                println!("{:<18} {said}", m.name);
+            }
+            Ok(())
+        }
+    }
+}
+
 fn analyze(
     file: PathBuf,
     model: String,
@@ -282,7 +378,7 @@ fn analyze(
         ..
     } = open_workstation(model, channel, threads)?;
     // Bad audio is refused before anything is stored.
-    let audio = earshot_audio::CallAudio::from_file(&file, analyzer.options().caller_channel)
+    let audio = earshot_audio::CallStream::open(&file, analyzer.options().caller_channel)
         .with_context(|| format!("reading {}", file.display()))?;
     let mut session = vault.record(&NewCall {
         source: file.display().to_string(),
@@ -295,14 +391,14 @@ fn analyze(
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template(
-            "{spinner} {bar:30} {percent:>3}% of speech  ETA {eta}  {msg}",
+            "{spinner} {bar:30} {percent:>3}% of the audio  ETA {eta}  {msg}",
         )
         .expect("static template"),
     );
     let stdout = std::io::stdout();
     let mut write_error: Option<std::io::Error> = None;
     analyzer
-        .analyze(&audio, |event| {
+        .analyze_stream(audio, |event| {
             let line = match event {
                 PipelineEvent::Progress(p) => {
                     bar.set_length(p.total_ms.max(1));

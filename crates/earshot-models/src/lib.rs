@@ -31,7 +31,7 @@ pub enum ModelError {
         known: String,
     },
     /// The model file is not where it should be.
-    #[error("model '{name}' is missing: no file at {path}. Run `cargo xtask setup` (or set EARSHOT_MODEL_DIR to a folder that holds {file})")]
+    #[error("model '{name}' is missing: no file at {path}. Install it with `earshot models install --from FOLDER` (a folder holding {file}, from your IT department), or set EARSHOT_MODEL_DIR to a folder that holds it (developers: `cargo xtask models`)")]
     Missing {
         /// Model name.
         name: String,
@@ -41,7 +41,7 @@ pub enum ModelError {
         path: PathBuf,
     },
     /// The model file is there but is not the file the manifest names.
-    #[error("model '{name}' at {path} is damaged ({reason}). Delete it and run `cargo xtask setup` to fetch and convert it again")]
+    #[error("model '{name}' at {path} is damaged ({reason}). Install a good copy with `earshot models install --from FOLDER` (developers: delete it and run `cargo xtask models`)")]
     Corrupt {
         /// Model name.
         name: String,

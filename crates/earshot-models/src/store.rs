@@ -12,13 +12,15 @@ pub struct ModelStore {
     manifest: Manifest,
 }
 
-/// Outcome of [`ModelStore::install`].
+/// Outcome of [`ModelStore::install`] and [`ModelStore::install_from`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Installed {
     /// The file was already there and verified.
     AlreadyPresent,
     /// The file was fetched, converted and verified now.
     Converted,
+    /// The file was copied from a folder and verified now.
+    Copied,
 }
 
 impl ModelStore {
@@ -136,14 +138,51 @@ impl ModelStore {
                 entry.sha256
             )));
         }
+        self.place(entry, &bytes)?;
+        Ok(Installed::Converted)
+    }
+
+    /// Installs model `name` from a folder IT provides (the converted file under its manifest
+    /// name, e.g. copied from another workstation's model dir): checked against the manifest's
+    /// size and SHA-256 before it is put in place, so a wrong file changes nothing.
+    pub fn install_from(&self, name: &str, folder: &Path) -> Result<Installed, ModelError> {
+        if self.verify(name).is_ok() {
+            return Ok(Installed::AlreadyPresent);
+        }
+        let entry = self.manifest.get(name)?;
+        let from = folder.join(&entry.file);
+        let bytes = std::fs::read(&from).map_err(|_| ModelError::Missing {
+            name: entry.name.clone(),
+            file: entry.file.clone(),
+            path: from.clone(),
+        })?;
+        let actual = crate::sha256_hex(&bytes);
+        if actual != entry.sha256 || bytes.len() as u64 != entry.size {
+            return Err(corrupt(
+                entry,
+                &from,
+                format!(
+                    "{} B sha256 {actual}; the manifest expects {} B sha256 {}",
+                    bytes.len(),
+                    entry.size,
+                    entry.sha256
+                ),
+            ));
+        }
+        self.place(entry, &bytes)?;
+        Ok(Installed::Copied)
+    }
+
+    /// Writes a checked model file into the store: a temporary name, then a rename.
+    fn place(&self, entry: &ModelEntry, bytes: &[u8]) -> Result<(), ModelError> {
         std::fs::create_dir_all(&self.dir)
             .map_err(ModelError::io(format!("creating {}", self.dir.display())))?;
         let tmp = self.dir.join(format!(".{}.partial", entry.file));
-        std::fs::write(&tmp, &bytes)
+        std::fs::write(&tmp, bytes)
             .map_err(ModelError::io(format!("writing {}", tmp.display())))?;
         std::fs::rename(&tmp, self.dir.join(&entry.file))
-            .map_err(ModelError::io("moving the converted model into place"))?;
-        Ok(Installed::Converted)
+            .map_err(ModelError::io("moving the model into place"))?;
+        Ok(())
     }
 }
 
@@ -174,7 +213,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let err = store(dir.path()).locate("tiny.en").unwrap_err().to_string();
         assert!(
-            err.contains("missing") && err.contains("cargo xtask setup"),
+            err.contains("missing") && err.contains("earshot models install --from"),
             "{err}"
         );
     }

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 #[derive(Debug, thiserror::Error)]
 pub enum EncoderError {
     /// ONNX Runtime, the model or the tokenizer could not be loaded.
-    #[error("cannot load the sentence encoder: {0} (run `cargo xtask setup`)")]
+    #[error("cannot load the sentence encoder: {0} (check the models with `earshot models verify`; install good copies with `earshot models install --from FOLDER`)")]
     Load(String),
     /// Inference failed.
     #[error("sentence encoder failed: {0}")]

@@ -16,7 +16,7 @@ fn a_missing_runtime_library_is_a_clear_error() {
     .expect("loading from a missing path must fail")
     .to_string();
     assert!(
-        err.contains("cargo xtask setup") && err.contains("/nonexistent/libonnxruntime.so"),
+        err.contains("earshot models") && err.contains("/nonexistent/libonnxruntime.so"),
         "{err}"
     );
 }

@@ -155,7 +155,7 @@ pub fn save_settings(config: &Config, update: &SettingsUpdate) -> Result<Config,
             .ok_or_else(|| ConfigError::Invalid(format!("no speech model named '{model}'")))?;
         if !choice.installed && !config.is_managed("model") {
             return Err(ConfigError::Invalid(format!(
-                "model '{model}' is not installed (earshot models install {model})"
+                "model '{model}' is not installed (earshot models install --from FOLDER)"
             ))
             .into());
         }
