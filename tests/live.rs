@@ -20,20 +20,7 @@ fn payment_call() -> Vec<Turn> {
     ]
 }
 
-const SECRETS: &[&str] = &[
-    "4532",
-    "0151",
-    "1283",
-    "0366",
-    "739",
-    "7 3 9",
-    "four five",
-    "zero one five",
-    "one two eight",
-    "zero three six",
-    "three six six",
-    "seven three nine",
-];
+const SECRETS: &[&str] = earshot_callgen::SAMPLE_SECRETS;
 
 fn texts(events: &[LiveEvent]) -> Vec<(String, String)> {
     events

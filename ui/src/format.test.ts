@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { historyQuery, size, summaryCells, trendText } from "./format";
 import { actionFor, ariaKeys } from "./keys";
-import { facts, fields, MANAGED } from "./settings";
+import { facts, fields } from "./settings";
 import type { SettingsView } from "./bindings/SettingsView";
 import type { CallSummary } from "./bindings/CallSummary";
 
@@ -97,7 +97,6 @@ describe("Settings form", () => {
     expect(f.find((x) => x.key === "caller_channel")!.managed).toBe(false);
     expect(facts(view)[0]).toEqual({ label: "Calls kept", value: "30 days", managed: true });
     expect(facts(view).find((f) => f.label === "SIPREC accepted from")!.value).toContain("this machine only");
-    expect(MANAGED).toBe("Managed by your organisation");
   });
   it("lists devices by role and keeps a saved device that is not connected", () => {
     const mic = fields(view).find((x) => x.key === "mic_device")!;

@@ -1,11 +1,12 @@
 //! `cargo xtask`: the project's tasks, in Rust so they run the same everywhere.
 //!
 //! * `setup`: system packages (Debian/Ubuntu: apt; elsewhere: prints what to install), models
-//!   (fetched from registry packages, converted, verified), and a build. Idempotent.
-//! * `demo`: setup, then `earshot analyze` on a generated two-speaker sample call.
-//! * `test`: setup, `cargo fmt --check`, clippy with warnings denied, then every test of the
-//!   workspace.
-//! * `bench`: setup, then the pipeline benchmark (real-time factor per stage and model), the live
+//!   (fetched from registry packages, converted, verified), the UI, and a build. Idempotent.
+//! * `demo`: system packages and models, then `earshot analyze` on a generated two-speaker sample
+//!   call (builds the CLI only; with a display, the app on it).
+//! * `test`: setup (without the build), `cargo fmt --check`, clippy with warnings denied, then
+//!   every test of the workspace (the UI bindings regenerated and checked by the same build).
+//! * `bench`: packages and models, then the pipeline benchmark (real-time factor per stage and model), the live
 //!   engine's latency and the SIPREC receiver's load.
 //! * `models`: only the model step.
 //! * `train-sentiment` / `eval-sentiment`: the sentiment head (MiniLM embeddings, logistic
@@ -101,10 +102,17 @@ fn main() -> Result<()> {
         .init();
     let cli = Cli::parse();
     match cli.task {
-        Task::Setup => setup(),
+        Task::Setup => {
+            setup()?;
+            eprintln!("xtask: building");
+            run(cargo().args(["build", "--workspace", "--bins", "--features", TS_FEATURE]))
+        }
         Task::Models => models(),
         Task::Demo => {
-            setup()?;
+            // The headless demo needs the packages, the models and the CLI (built by the run
+            // below); the app and its UI only when there is a display.
+            system_packages()?;
+            models()?;
             demo()
         }
         Task::Test { args } => {
@@ -116,6 +124,8 @@ fn main() -> Result<()> {
                 "clippy",
                 "--workspace",
                 "--all-targets",
+                "--features",
+                TS_FEATURE,
                 "--",
                 "-D",
                 "warnings",
@@ -124,6 +134,18 @@ fn main() -> Result<()> {
             run(Command::new("npm")
                 .args(["test"])
                 .current_dir(workspace_root().join("ui")))?;
+            // Every test binary runs even when one fails, so one failure hides nothing. The
+            // session crate's export tests rewrite the UI bindings in the same build.
+            let mut cmd = cargo();
+            cmd.args([
+                "test",
+                "--workspace",
+                "--no-fail-fast",
+                "--features",
+                TS_FEATURE,
+            ])
+            .args(args);
+            let tested = run_tests(&mut cmd);
             let generated = Command::new("git")
                 .args(["status", "--porcelain", "ui/src/bindings"])
                 .current_dir(workspace_root())
@@ -134,9 +156,7 @@ fn main() -> Result<()> {
                     String::from_utf8_lossy(&generated.stdout)
                 );
             }
-            let mut cmd = cargo();
-            cmd.args(["test", "--workspace"]).args(args);
-            run_tests(&mut cmd)
+            tested
         }
         Task::EvalRedact => eval_redact(),
         Task::TrainSentiment => {
@@ -156,7 +176,8 @@ fn main() -> Result<()> {
             ]))
         }
         Task::Bench => {
-            setup()?;
+            system_packages()?;
+            models()?;
             run(cargo().args(["bench", "-p", "earshot-pipeline", "--bench", "pipeline"]))?;
             run(cargo().args(["bench", "-p", "earshot-pipeline", "--bench", "live"]))?;
             run(cargo().args(["bench", "-p", "earshot-siprec", "--bench", "load"]))
@@ -227,29 +248,27 @@ fn run_tests(cmd: &mut Command) -> Result<()> {
     Ok(())
 }
 
+/// The session crate's feature that derives the UI's TypeScript bindings. Every workspace build
+/// of ours turns it on, so our crates are compiled in one variant only (a separate
+/// `-p earshot-session --features ts` build compiled them twice).
+const TS_FEATURE: &str = "earshot-session/ts";
+
+/// Everything the tests need besides cargo's own builds: system and Python packages, the
+/// WebDriver bridge, the models and the UI. Cargo builds what each task runs.
 fn setup() -> Result<()> {
     system_packages()?;
     python_packages()?;
     tauri_driver()?;
     models()?;
-    ui()?;
-    eprintln!("xtask: building");
-    run(cargo().args(["build", "--workspace", "--bins"]))
+    ui()
 }
 
 /// The UI's packages (exactly as locked) and its build, which the app embeds at compile time.
-/// The TypeScript bindings are regenerated from the Rust types first.
+/// It builds on the committed TypeScript bindings; `cargo xtask test` regenerates them from the
+/// Rust types and fails when they differ.
 fn ui() -> Result<()> {
     let ui = workspace_root().join("ui");
-    eprintln!("xtask: UI bindings, packages and build");
-    run(cargo().args([
-        "test",
-        "--quiet",
-        "-p",
-        "earshot-session",
-        "--features",
-        "ts",
-    ]))?;
+    eprintln!("xtask: UI packages and build");
     let npm = |args: &[&str]| {
         let mut cmd = Command::new("npm");
         cmd.args(args).current_dir(&ui);
@@ -451,7 +470,7 @@ fn models() -> Result<()> {
             .with_context(|| format!("setting up model {name}"))?
         {
             Installed::AlreadyPresent => {}
-            Installed::Converted => eprintln!(
+            Installed::Converted | Installed::Copied => eprintln!(
                 "xtask: model {name} converted and verified in {:.1} s -> {}",
                 started.elapsed().as_secs_f32(),
                 store.dir().display()
@@ -486,11 +505,28 @@ fn demo() -> Result<()> {
     let mut cmd = cargo();
     if display {
         ui()?;
-        cmd.args(["run", "--quiet", "-p", "earshot-app", "--"])
-            .arg(&call);
+        cmd.args([
+            "run",
+            "--quiet",
+            "-p",
+            "earshot-app",
+            "--features",
+            TS_FEATURE,
+            "--",
+        ])
+        .arg(&call);
     } else {
-        cmd.args(["run", "--quiet", "--bin", "earshot", "--", "analyze"])
-            .arg(&call);
+        cmd.args([
+            "run",
+            "--quiet",
+            "--bin",
+            "earshot",
+            "--features",
+            TS_FEATURE,
+            "--",
+            "analyze",
+        ])
+        .arg(&call);
     }
     if std::env::var_os("EARSHOT_AGE_RECIPIENTS").is_none() {
         cmd.env("EARSHOT_AGE_RECIPIENTS", &recipient);

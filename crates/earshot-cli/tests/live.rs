@@ -36,16 +36,7 @@ fn sample() -> &'static Path {
     path
 }
 
-const SECRETS: &[&str] = &[
-    "4532",
-    "0151",
-    "1283",
-    "0366",
-    "739",
-    "7 3 9",
-    "four five three",
-    "seven three nine",
-];
+const SECRETS: &[&str] = earshot_callgen::SAMPLE_SECRETS;
 
 fn assert_no_secret(out: &str) {
     let lower = out.to_lowercase();

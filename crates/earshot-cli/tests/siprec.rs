@@ -50,7 +50,7 @@ fn speaker_words(script: &[Turn], speaker: &str) -> (BTreeSet<String>, BTreeSet<
     )
 }
 
-const SECRETS: &[&str] = &["4532", "0151", "1283", "0366", "739", "four five three"];
+const SECRETS: &[&str] = earshot_callgen::SAMPLE_SECRETS;
 
 #[test]
 fn a_sipp_recording_session_is_transcribed_both_speakers_and_stored() {
@@ -240,6 +240,10 @@ fn a_sipp_recording_session_is_transcribed_both_speakers_and_stored() {
         "{call}"
     );
     assert!(call["utterances"].as_i64().unwrap() >= 6, "{call}");
+    // The call's end counts what was stored, the keypad entry too.
+    let end = events.iter().find(|e| e["type"] == "call_end").unwrap();
+    assert_eq!(end["utterances"], call["utterances"], "{end}");
+    assert_eq!(end["utterances"].as_u64().unwrap() as usize, finals.len());
     // Only the operator's identity opens the digit (sipp's capture keys in "0").
     let revealed = earshot(data.path())
         .args(["reveal", "--identity"])
