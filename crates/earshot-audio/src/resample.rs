@@ -56,19 +56,35 @@ pub struct StreamResampler {
 }
 
 impl StreamResampler {
-    /// A converter from `from` Hz to `to` Hz.
+    /// A converter from `from` Hz to `to` Hz for live audio: 10 ms blocks, so the output trails
+    /// the input by little.
     pub fn new(from: u32, to: u32) -> Result<StreamResampler, AudioError> {
+        StreamResampler::with_blocks(from, to, (from as usize / 100).max(1), 1)
+    }
+
+    /// A converter for recordings: the same filter as [`resample`] (1024-frame blocks in two
+    /// sub-chunks), whose longer delay does not matter when reading a file, and whose output
+    /// is what the whole-buffer conversion gives.
+    pub fn for_files(from: u32, to: u32) -> Result<StreamResampler, AudioError> {
+        StreamResampler::with_blocks(from, to, 1024, 2)
+    }
+
+    fn with_blocks(
+        from: u32,
+        to: u32,
+        block: usize,
+        sub_chunks: usize,
+    ) -> Result<StreamResampler, AudioError> {
         let inner = if from == to {
             None
         } else {
-            let block = (from as usize / 100).max(1);
             Some(
-                FftFixedIn::<f32>::new(from as usize, to as usize, block, 1, 1).map_err(|e| {
-                    AudioError::Resample {
+                FftFixedIn::<f32>::new(from as usize, to as usize, block, sub_chunks, 1).map_err(
+                    |e| AudioError::Resample {
                         from,
                         reason: e.to_string(),
-                    }
-                })?,
+                    },
+                )?,
             )
         };
         Ok(StreamResampler {

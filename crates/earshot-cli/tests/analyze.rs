@@ -399,9 +399,16 @@ fn a_long_recording_is_streamed_in_bounded_memory() {
     // longer file would take ~300 MB more (decoded and resampled, 2 channels, f32); streamed, it
     // takes what the shorter one does. The transcript is the same.
     let dir = tempfile::tempdir().unwrap();
+    // The noise at the sample's own rate and channels, so that sox can join the two.
+    let rate = Command::new("soxi")
+        .arg("-r")
+        .arg(sample())
+        .output()
+        .unwrap();
+    let rate = String::from_utf8_lossy(&rate.stdout).trim().to_string();
     let noise = dir.path().join("noise.wav");
     let ok = Command::new("sox")
-        .args(["-n", "-r", "16000", "-c", "2", "-b", "16"])
+        .args(["-n", "-r", &rate, "-c", "2", "-b", "16"])
         .arg(&noise)
         .args(["synth", "1200", "whitenoise", "vol", "0.002"])
         .status()

@@ -186,6 +186,8 @@ struct TrackWindow {
     base: usize,
     /// No segment of this track found from now on can start before this sample.
     frontier: usize,
+    /// The window length at which to look again (later when a look committed nothing).
+    next_look: usize,
 }
 
 /// A committed speech segment and its samples (absolute sample positions).
@@ -239,6 +241,7 @@ impl TrackWindow {
         self.buf.drain(..cut);
         self.base += cut;
         self.frontier = if ended { usize::MAX } else { self.base };
+        self.next_look = VAD_WINDOW.max(self.buf.len() + VAD_GUARD);
         Ok(out)
     }
 }
@@ -339,6 +342,7 @@ impl Analyzer {
                 buf: Vec::new(),
                 base: 0,
                 frontier: 0,
+                next_look: VAD_WINDOW,
             })
             .collect();
         let mut waiting: Vec<Segment> = Vec::new();
@@ -359,13 +363,20 @@ impl Analyzer {
                 for (t, b) in tracks.iter_mut().zip(block) {
                     t.buf.extend(b);
                 }
-                if tracks.iter().all(|t| t.buf.len() < VAD_WINDOW) {
+                if tracks.iter().all(|t| t.buf.len() < t.next_look) {
                     continue;
                 }
             }
             let started = Instant::now();
             for (i, t) in tracks.iter_mut().enumerate() {
-                waiting.extend(t.commit(&mut self.vad, ended)?.into_iter().map(|mut s| {
+                let found = t.commit(&mut self.vad, ended)?;
+                tracing::info!(
+                    track = i,
+                    segments = found.len(),
+                    through_ms = ms_of(t.base),
+                    "speech segments found"
+                );
+                waiting.extend(found.into_iter().map(|mut s| {
                     s.track = i;
                     s
                 }));
