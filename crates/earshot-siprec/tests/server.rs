@@ -623,9 +623,79 @@ fn certificate(
     )
 }
 
+/// A client certificate for `name` (extended key usage: client auth) issued by the CA
+/// `ca_name.pem`/`ca_name.key` in `dir`; returns (certificate, key).
+fn client_certificate(
+    dir: &std::path::Path,
+    ca_name: &str,
+    name: &str,
+) -> (std::path::PathBuf, std::path::PathBuf) {
+    let run = |args: &[&str]| {
+        let ok = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "openssl {args:?}");
+    };
+    let (key, csr, pem, ext) = (
+        format!("{name}.key"),
+        format!("{name}.csr"),
+        format!("{name}.pem"),
+        format!("{name}.ext"),
+    );
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        &format!("/CN={name}"),
+        "-keyout",
+        &key,
+        "-out",
+        &csr,
+    ]);
+    std::fs::write(
+        dir.join(&ext),
+        "extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n",
+    )
+    .unwrap();
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        &csr,
+        "-CA",
+        &format!("{ca_name}.pem"),
+        "-CAkey",
+        &format!("{ca_name}.key"),
+        "-CAcreateserial",
+        "-days",
+        "1",
+        "-extfile",
+        &ext,
+        "-out",
+        &pem,
+    ]);
+    (dir.join(pem), dir.join(key))
+}
+
 fn tls_client(
     cert: &std::path::Path,
     to: SocketAddr,
+) -> rustls::StreamOwned<rustls::ClientConnection, TcpStream> {
+    tls_client_with(cert, to, None)
+}
+
+/// A TLS client trusting `cert`, presenting `client` (certificate, key) when given.
+fn tls_client_with(
+    cert: &std::path::Path,
+    to: SocketAddr,
+    client: Option<&(std::path::PathBuf, std::path::PathBuf)>,
 ) -> rustls::StreamOwned<rustls::ClientConnection, TcpStream> {
     use rustls::pki_types::pem::PemObject;
     let mut roots = rustls::RootCertStore::empty();
@@ -637,8 +707,19 @@ fn tls_client(
     ))
     .with_safe_default_protocol_versions()
     .unwrap()
-    .with_root_certificates(roots)
-    .with_no_client_auth();
+    .with_root_certificates(roots);
+    let config = match client {
+        None => config.with_no_client_auth(),
+        Some((cert, key)) => config
+            .with_client_auth_cert(
+                rustls::pki_types::CertificateDer::pem_file_iter(cert)
+                    .unwrap()
+                    .map(Result::unwrap)
+                    .collect(),
+                rustls::pki_types::PrivateKeyDer::from_pem_file(key).unwrap(),
+            )
+            .unwrap(),
+    };
     let conn =
         rustls::ClientConnection::new(std::sync::Arc::new(config), "localhost".try_into().unwrap())
             .unwrap();
@@ -839,14 +920,45 @@ fn a_required_client_certificate_is_enforced() {
     let Listen::Tls(to) = srs.local_addrs()[0] else {
         unreachable!()
     };
-    let mut s = tls_client(&ca, to);
-    let sent = s.write_all(b"OPTIONS sip:srs@127.0.0.1 SIP/2.0\r\nContent-Length: 0\r\n\r\n");
-    let mut buf = [0u8; 64];
-    let read = s.read(&mut buf);
-    assert!(
-        sent.is_err() || !matches!(read, Ok(n) if n > 0),
-        "a client without a certificate got an answer"
-    );
+    // A recorder certificate issued by the configured CA, and one from another CA.
+    let ours = client_certificate(dir.path(), "ca", "recorder");
+    let other_ca = dir.path().join("other");
+    std::fs::create_dir(&other_ca).unwrap();
+    certificate(&other_ca);
+    let theirs = client_certificate(&other_ca, "ca", "intruder");
+    // A well-formed OPTIONS over the connection; what came back.
+    let ask = |client: Option<&(std::path::PathBuf, std::path::PathBuf)>| {
+        let mut s = tls_client_with(&ca, to, client);
+        let from = s.sock.local_addr().unwrap();
+        let options = Request {
+            method: "OPTIONS",
+            to_tag: None,
+            extra: "",
+            content_type: None,
+            body: "",
+            branch: "tls-options",
+            src: false,
+            ..invite("tls-client-cert", "", String::new())
+        };
+        let sent = s.write_all(&request(&options, from, "TLS"));
+        let mut buf = [0u8; 4096];
+        sent.and_then(|_| s.read(&mut buf))
+            .map(|n| String::from_utf8_lossy(&buf[..n]).to_string())
+    };
+    // The positive control: the CA's certificate is served.
+    let answer = ask(Some(&ours)).expect("an answer with the CA's certificate");
+    assert_eq!(status(&answer), 200, "{answer}");
+    // None, or another CA's: refused at the handshake with a TLS alert, not left to time out.
+    for (what, client) in [("no certificate", None), ("another CA's", Some(&theirs))] {
+        let err = ask(client).expect_err(what);
+        assert!(
+            !matches!(
+                err.kind(),
+                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+            ) && err.to_string().contains("alert"),
+            "{what}: {err}"
+        );
+    }
 }
 
 /// Sends `count` packets of a tone as SRTP protected by libsrtp (pylibsrtp) with `key`
