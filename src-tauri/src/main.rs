@@ -293,7 +293,7 @@ fn main() {
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"))
-                .add_directive("whisper_rs=warn".parse().expect("static directive")),
+                .add_directive(earshot_asr::LOG_CAP.parse().expect("static directive")),
         )
         .without_time()
         .init();

@@ -44,6 +44,11 @@ impl Default for AsrOptions {
     }
 }
 
+/// The log directive every binary adds on top of the user's filter (`RUST_LOG` included):
+/// whisper.cpp's messages, routed to `tracing` under `whisper_rs`, capped at `warn`, because its
+/// debug output can contain decoded text. One place for the rule; the CLI and the app apply it.
+pub const LOG_CAP: &str = "whisper_rs=warn";
+
 /// Physical cores minus one (leave a core for capture and the UI), at least one.
 pub fn default_threads() -> usize {
     num_cpus::get_physical().saturating_sub(1).max(1)

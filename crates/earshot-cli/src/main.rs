@@ -279,7 +279,7 @@ fn init_logging() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("warn,symphonia=off"))
-        .add_directive("whisper_rs=warn".parse().expect("static directive"));
+        .add_directive(earshot_asr::LOG_CAP.parse().expect("static directive"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -34,7 +34,9 @@ pub fn sentiment_engine(store: &ModelStore) -> Box<dyn SentimentEngine> {
     match embedding_engine(store) {
         Ok(engine) => Box::new(engine),
         Err(e) => {
-            tracing::info!(error = %e, "embedding sentiment unavailable; using the lexicon");
+            // A warning, not a note: the call is scored by the weaker engine (and `call_end`
+            // names it).
+            tracing::warn!(error = %e, "embedding sentiment unavailable; using the lexicon");
             Box::new(LexiconEngine::new())
         }
     }
