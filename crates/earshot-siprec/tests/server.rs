@@ -556,71 +556,91 @@ fn the_200_is_resent_until_ack_cancel_after_answer_and_pause_resume() {
 fn certificate(
     dir: &std::path::Path,
 ) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
-    let run = |args: &[&str]| {
-        let ok = std::process::Command::new("openssl")
-            .args(args)
-            .current_dir(dir)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "openssl {args:?}");
-    };
-    run(&[
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=Earshot test CA",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.pem",
-    ]);
-    run(&[
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-subj",
-        "/CN=localhost",
-        "-keyout",
-        "key.pem",
-        "-out",
-        "leaf.csr",
-    ]);
-    std::fs::write(
-        dir.join("leaf.ext"),
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=Earshot test CA",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+        ],
+    );
+    let (cert, key) = issue(
+        dir,
+        "ca",
+        "localhost",
         "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
-    )
-    .unwrap();
-    run(&[
-        "x509",
-        "-req",
-        "-in",
-        "leaf.csr",
-        "-CA",
-        "ca.pem",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-days",
-        "1",
-        "-extfile",
-        "leaf.ext",
-        "-out",
-        "cert.pem",
-    ]);
-    (
-        dir.join("ca.pem"),
-        dir.join("cert.pem"),
-        dir.join("key.pem"),
-    )
+    );
+    (dir.join("ca.pem"), cert, key)
+}
+
+/// Runs `openssl ARGS` in `dir`; it must succeed.
+fn openssl(dir: &std::path::Path, args: &[&str]) {
+    let ok = std::process::Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "openssl {args:?}");
+}
+
+/// A certificate for `name` with `extensions` (openssl extfile lines), issued by the CA
+/// `ca_name.pem`/`ca_name.key` in `dir`; returns (certificate, key).
+fn issue(
+    dir: &std::path::Path,
+    ca_name: &str,
+    name: &str,
+    extensions: &str,
+) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (key, csr, pem, ext) = (
+        format!("{name}.key"),
+        format!("{name}.csr"),
+        format!("{name}.pem"),
+        format!("{name}.ext"),
+    );
+    let subject = format!("/CN={name}");
+    openssl(
+        dir,
+        &[
+            "req", "-newkey", "rsa:2048", "-nodes", "-subj", &subject, "-keyout", &key, "-out",
+            &csr,
+        ],
+    );
+    std::fs::write(dir.join(&ext), extensions).unwrap();
+    let (ca_pem, ca_key) = (format!("{ca_name}.pem"), format!("{ca_name}.key"));
+    openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            &csr,
+            "-CA",
+            &ca_pem,
+            "-CAkey",
+            &ca_key,
+            "-CAcreateserial",
+            "-days",
+            "1",
+            "-extfile",
+            &ext,
+            "-out",
+            &pem,
+        ],
+    );
+    (dir.join(pem), dir.join(key))
 }
 
 /// A client certificate for `name` (extended key usage: client auth) issued by the CA
@@ -630,58 +650,12 @@ fn client_certificate(
     ca_name: &str,
     name: &str,
 ) -> (std::path::PathBuf, std::path::PathBuf) {
-    let run = |args: &[&str]| {
-        let ok = std::process::Command::new("openssl")
-            .args(args)
-            .current_dir(dir)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "openssl {args:?}");
-    };
-    let (key, csr, pem, ext) = (
-        format!("{name}.key"),
-        format!("{name}.csr"),
-        format!("{name}.pem"),
-        format!("{name}.ext"),
-    );
-    run(&[
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-subj",
-        &format!("/CN={name}"),
-        "-keyout",
-        &key,
-        "-out",
-        &csr,
-    ]);
-    std::fs::write(
-        dir.join(&ext),
+    issue(
+        dir,
+        ca_name,
+        name,
         "extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n",
     )
-    .unwrap();
-    run(&[
-        "x509",
-        "-req",
-        "-in",
-        &csr,
-        "-CA",
-        &format!("{ca_name}.pem"),
-        "-CAkey",
-        &format!("{ca_name}.key"),
-        "-CAcreateserial",
-        "-days",
-        "1",
-        "-extfile",
-        &ext,
-        "-out",
-        &pem,
-    ]);
-    (dir.join(pem), dir.join(key))
 }
 
 fn tls_client(
