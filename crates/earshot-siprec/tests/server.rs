@@ -174,6 +174,28 @@ fn voiced(samples: impl Iterator<Item = f32>) -> usize {
     samples.skip_while(|s| *s == 0.0).count()
 }
 
+/// 20 ms of a tone as µ-law (one RTP payload at 8 kHz).
+fn ulaw_tone() -> Vec<u8> {
+    (0..160)
+        .map(|i| earshot_siprec::rtp::to_ulaw(((i as f32 * 0.3).sin() * 8000.0) as i16))
+        .collect()
+}
+
+/// Opens a recording session over UDP with a vendor `sample` offer; returns the client and the
+/// 200 that answered it.
+fn udp_session(udp: SocketAddr, sample_name: &str, call_id: &str) -> (Udp, String) {
+    let body = sample(sample_name);
+    let c = Udp::new(udp);
+    c.send(&invite(
+        call_id,
+        &body,
+        format!("multipart/mixed;boundary={}", boundary(&body)),
+    ));
+    let ok = c.final_for("1 INVITE");
+    assert_eq!(status(&ok), 200, "{ok}");
+    (c, ok)
+}
+
 /// Samples that carry sound (silence the receiver filled in for wall-clock gaps does not count).
 fn audible(samples: impl Iterator<Item = f32>) -> usize {
     samples.filter(|s| s.abs() > 1e-3).count()
@@ -416,9 +438,7 @@ fn over_tcp_a_session_runs_and_keypad_and_audio_arrive_in_order() {
     // Caller stream: 25 packets of a tone, one lost, two swapped; a keypad digit "5".
     let rtp_out = UdpSocket::bind("127.0.0.1:0").unwrap();
     let to = SocketAddr::from(([127, 0, 0, 1], ports[0]));
-    let tone: Vec<u8> = (0..160)
-        .map(|i| earshot_siprec::rtp::to_ulaw(((i as f32 * 0.3).sin() * 8000.0) as i16))
-        .collect();
+    let tone = ulaw_tone();
     let mut order: Vec<u16> = (0..25).filter(|n| *n != 10).collect();
     order.swap(4, 5);
     for n in order {
@@ -1289,16 +1309,7 @@ fn a_g722_stream_is_decoded_wideband_in_order() {
 #[test]
 fn only_the_recorder_in_its_dialog_ends_a_session() {
     let (srs, _calls, udp, _) = start(SrsConfig::default());
-    let body = sample("acme-siprec-offer.txt");
-    let c = Udp::new(udp);
-    let inv = invite(
-        "dialog-owner",
-        &body,
-        format!("multipart/mixed;boundary={}", boundary(&body)),
-    );
-    c.send(&inv);
-    let ok = c.final_for("1 INVITE");
-    assert_eq!(status(&ok), 200);
+    let (c, ok) = udp_session(udp, "acme-siprec-offer.txt", "dialog-owner");
     let tag = to_tag(&ok);
     // Another allowed host (127.0.0.2 is loopback too) that knows the Call-ID and both tags.
     let other = UdpSocket::bind("127.0.0.2:0").unwrap();
@@ -1408,21 +1419,11 @@ fn rtp_is_taken_only_from_the_sessions_media_source() {
             media_from_any_allowed: any_allowed,
             ..SrsConfig::default()
         });
-        let body = sample("cisco-siprec-offer.txt");
-        let c = Udp::new(udp);
         let call_id = format!("media-source-{any_allowed}");
-        c.send(&invite(
-            &call_id,
-            &body,
-            format!("multipart/mixed;boundary={}", boundary(&body)),
-        ));
-        let ok = c.final_for("1 INVITE");
-        assert_eq!(status(&ok), 200);
+        let (c, ok) = udp_session(udp, "cisco-siprec-offer.txt", &call_id);
         let to = SocketAddr::from(([127, 0, 0, 1], answer_ports(&ok)[0]));
         let call = calls.recv_timeout(Duration::from_secs(5)).unwrap();
-        let tone: Vec<u8> = (0..160)
-            .map(|i| earshot_siprec::rtp::to_ulaw(((i as f32 * 0.3).sin() * 8000.0) as i16))
-            .collect();
+        let tone = ulaw_tone();
         // Another allowed host (not the signalling peer, not the offer's c=) sends first, then
         // the recorder itself.
         let stranger = UdpSocket::bind("127.0.0.2:0").unwrap();
