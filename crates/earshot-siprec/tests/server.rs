@@ -196,6 +196,20 @@ fn udp_session(udp: SocketAddr, sample_name: &str, call_id: &str) -> (Udp, Strin
     (c, ok)
 }
 
+/// An out-of-dialog OPTIONS (a keepalive or capability query).
+fn options_request<'a>(call_id: &'a str, branch: &'a str) -> Request<'a> {
+    Request {
+        method: "OPTIONS",
+        to_tag: None,
+        extra: "",
+        content_type: None,
+        body: "",
+        branch,
+        src: false,
+        ..invite(call_id, "", String::new())
+    }
+}
+
 /// Samples that carry sound (silence the receiver filled in for wall-clock gaps does not count).
 fn audible(samples: impl Iterator<Item = f32>) -> usize {
     samples.filter(|s| s.abs() > 1e-3).count()
@@ -924,16 +938,7 @@ fn a_required_client_certificate_is_enforced() {
     let ask = |client: Option<&(std::path::PathBuf, std::path::PathBuf)>| {
         let mut s = tls_client_with(&ca, to, client);
         let from = s.sock.local_addr().unwrap();
-        let options = Request {
-            method: "OPTIONS",
-            to_tag: None,
-            extra: "",
-            content_type: None,
-            body: "",
-            branch: "tls-options",
-            src: false,
-            ..invite("tls-client-cert", "", String::new())
-        };
+        let options = options_request("tls-client-cert", "tls-options");
         let sent = s.write_all(&request(&options, from, "TLS"));
         let mut buf = [0u8; 4096];
         sent.and_then(|_| s.read(&mut buf))
@@ -1352,16 +1357,7 @@ fn only_the_recorder_in_its_dialog_ends_a_session() {
 /// connection closed or stayed silent.
 fn tcp_options(s: &mut TcpStream, branch: &str) -> Option<u16> {
     let from = s.local_addr().unwrap();
-    let options = Request {
-        method: "OPTIONS",
-        to_tag: None,
-        extra: "",
-        content_type: None,
-        body: "",
-        branch,
-        src: false,
-        ..invite("tcp-options", "", String::new())
-    };
+    let options = options_request("tcp-options", branch);
     s.write_all(&request(&options, from, "TCP")).ok()?;
     let mut buf = [0u8; 4096];
     let n = s.read(&mut buf).ok()?;

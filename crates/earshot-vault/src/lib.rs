@@ -60,7 +60,7 @@ pub enum VaultError {
     Seal(#[from] SealError),
     /// SQLite refused to keep the database in write-ahead-log mode (e.g. busy, read-only file).
     #[error("cannot put the database in write-ahead-log mode: {0}")]
-    Journal(rusqlite::Error),
+    Journal(String),
     /// Another process held the data dir's lock for too long while opening it.
     #[error("the data dir {0} stayed locked by another Earshot process for 60 s; is one hung?")]
     Busy(String),
@@ -287,10 +287,10 @@ impl Vault {
         })?;
         let mode: String = conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .map_err(VaultError::Journal)?;
+            .map_err(|e| VaultError::Journal(e.to_string()))?;
         if !mode.eq_ignore_ascii_case("wal") {
-            return Err(VaultError::Journal(rusqlite::Error::InvalidParameterName(
-                format!("SQLite kept journal mode {mode}"),
+            return Err(VaultError::Journal(format!(
+                "SQLite kept journal mode {mode}"
             )));
         }
         // NORMAL in WAL mode: a committed transaction survives a process crash (kill -9); only
