@@ -710,17 +710,6 @@ impl Vault {
             .conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
-
-    /// Moves a call's start back by `days` (for retention tests and tools).
-    #[doc(hidden)]
-    pub fn backdate_call(&self, id: CallId, days: u32) -> Result<(), VaultError> {
-        let shift = days as i64 * 86_400_000;
-        self.conn.execute(
-            "UPDATE calls SET started_at_ms = started_at_ms - ?2, ended_at_ms = ended_at_ms - ?2 WHERE id = ?1",
-            params![id, shift],
-        )?;
-        Ok(())
-    }
 }
 
 /// The columns [`call_record`] reads, from `calls c`.
