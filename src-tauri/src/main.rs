@@ -22,39 +22,20 @@ use earshot_config::Config;
 use earshot_pipeline::LiveOptions;
 use earshot_session::history::{CallSummary, CallView, HistoryQuery};
 use earshot_session::settings::{SettingsUpdate, SettingsView};
+use earshot_session::station::{Activity, CallHandle, Station};
 use earshot_session::{record_file, LiveCapture, Workstation, WorkstationStatus};
 use earshot_vault::Vault;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 use tauri::{AppHandle, Emitter, Manager, State, WindowEvent};
 
-/// The call in progress, if any.
-struct Running {
-    stop: Arc<AtomicBool>,
-    thread: JoinHandle<()>,
-}
-
+/// The one local call or SIPREC receiver, and the SIPREC session on screen.
 #[derive(Default)]
 struct Calls {
-    running: Mutex<Option<Running>>,
-    siprec: Mutex<Option<earshot_session::siprec::Joined>>,
+    station: Station,
     /// The SIPREC session on screen (0: none).
     shown: Arc<std::sync::atomic::AtomicU64>,
-}
-
-impl Calls {
-    fn joined(&self) -> bool {
-        self.siprec.lock().map(|j| j.is_some()).unwrap_or(false)
-    }
-
-    fn busy(&self) -> bool {
-        self.running
-            .lock()
-            .map(|r| r.as_ref().is_some_and(|r| !r.thread.is_finished()))
-            .unwrap_or(false)
-    }
 }
 
 fn text(e: impl std::fmt::Display) -> String {
@@ -65,27 +46,24 @@ fn config() -> Result<Config, String> {
     Config::load().map_err(text)
 }
 
-/// Runs `call` on its own thread as the call in progress; `stop` ends it.
+/// Runs `call` on its own thread as the call in progress; `stop` ends it. Refused while
+/// another call runs or SIPREC is joined.
 fn start_call(
     app: AppHandle,
     calls: &Calls,
     stop: Arc<AtomicBool>,
     call: impl FnOnce(&AppHandle) -> Result<(), String> + Send + 'static,
 ) -> Result<(), String> {
-    if calls.joined() {
-        return Err("SIPREC is joined: leave it first".into());
-    }
-    let mut running = calls.running.lock().map_err(text)?;
-    if running.as_ref().is_some_and(|r| !r.thread.is_finished()) {
-        return Err("a call is already in progress: stop it first".into());
-    }
-    let thread = std::thread::spawn(move || {
-        if let Err(e) = call(&app) {
-            let _ = app.emit("call-error", e);
-        }
-    });
-    *running = Some(Running { stop, thread });
-    Ok(())
+    calls
+        .station
+        .start_call(|| {
+            Ok(CallHandle::spawn(stop, move || {
+                if let Err(e) = call(&app) {
+                    let _ = app.emit("call-error", e);
+                }
+            }))
+        })
+        .map_err(text)
 }
 
 /// Plays `path` through the live engine.
@@ -118,57 +96,50 @@ fn open_call_file(
 /// Settings. A device that cannot be opened is an error here.
 #[tauri::command(async)]
 fn start_listen(app: AppHandle, calls: State<'_, Calls>) -> Result<(), String> {
-    if calls.joined() {
-        return Err("SIPREC is joined: leave it first".into());
-    }
-    if calls.busy() {
-        return Err("a call is already in progress: stop it first".into());
-    }
     let config = config()?;
-    let capture = LiveCapture::start(&CaptureOptions {
-        mic: config.mic_device.clone(),
-        loopback: config.loopback_device.clone(),
-    })
-    .map_err(text)?;
-    let stop = capture.stop_flag();
-    start_call(app, &calls, stop, move |app| {
-        let mut ws = Workstation::open_configured().map_err(text)?;
-        let recorded = capture
-            .record(&mut ws, LiveOptions::default(), |e| {
-                app.emit("call-event", e)
-            })
-            .map_err(text)?;
-        recorded.call.map_err(text)?;
-        match recorded.capture_failure {
-            Some(why) => Err(why),
-            None => Ok(()),
-        }
-    })
+    calls
+        .station
+        .start_call(|| {
+            // Opened under the station's lock: devices are not taken while something else runs.
+            let capture = LiveCapture::start(&CaptureOptions {
+                mic: config.mic_device.clone(),
+                loopback: config.loopback_device.clone(),
+            })?;
+            Ok(CallHandle::spawn(capture.stop_flag(), move || {
+                let run = || {
+                    let mut ws = Workstation::open_configured().map_err(text)?;
+                    let recorded = capture
+                        .record(&mut ws, LiveOptions::default(), |e| {
+                            app.emit("call-event", e)
+                        })
+                        .map_err(text)?;
+                    recorded.call.map_err(text)?;
+                    match recorded.capture_failure {
+                        Some(why) => Err(why),
+                        None => Ok(()),
+                    }
+                };
+                if let Err(e) = run() {
+                    let _ = app.emit("call-error", e);
+                }
+            }))
+        })
+        .map_err(text)
 }
 
 /// Ends the call in progress (no-op without one).
 #[tauri::command]
 fn stop_call(calls: State<'_, Calls>) -> Result<(), String> {
-    if let Some(r) = calls.running.lock().map_err(text)?.as_ref() {
-        r.stop.store(true, Ordering::SeqCst);
-    }
+    calls.station.stop_call();
     Ok(())
 }
 
 /// Ends the call in progress (and every SIPREC session), waits until they are stored, then
 /// quits.
 #[tauri::command]
-fn end_call_and_quit(app: AppHandle, calls: State<'_, Calls>) -> Result<(), String> {
-    let running = calls.running.lock().map_err(text)?.take();
-    let joined = calls.siprec.lock().map_err(text)?.take();
+fn end_call_and_quit(app: AppHandle) -> Result<(), String> {
     std::thread::spawn(move || {
-        if let Some(r) = running {
-            r.stop.store(true, Ordering::SeqCst);
-            let _ = r.thread.join();
-        }
-        if let Some(j) = joined {
-            j.leave();
-        }
+        app.state::<Calls>().station.shut_down();
         app.exit(0);
     });
     Ok(())
@@ -179,45 +150,37 @@ fn end_call_and_quit(app: AppHandle, calls: State<'_, Calls>) -> Result<(), Stri
 fn join_siprec(app: AppHandle, calls: State<'_, Calls>) -> Result<Vec<String>, String> {
     use earshot_session::siprec::SiprecEvent;
     use std::sync::atomic::Ordering::SeqCst;
-    if calls.busy() {
-        return Err("a call is in progress: stop it first".into());
-    }
-    let mut joined = calls.siprec.lock().map_err(text)?;
-    if let Some(j) = joined.as_ref() {
-        return Ok(j.listening().to_vec());
-    }
+    let config = config()?;
     let shown = calls.shown.clone();
-    let j = earshot_session::siprec::join(&config()?, move |e| match e {
-        SiprecEvent::Started { session, source }
-            if shown.compare_exchange(0, session, SeqCst, SeqCst).is_ok() =>
-        {
-            let _ = app.emit("siprec-call", source);
-        }
-        SiprecEvent::Call { session, event } if shown.load(SeqCst) == session => {
-            let _ = app.emit("call-event", &event);
-            if matches!(event, earshot_session::CallEvent::CallEnd { .. }) {
-                shown.store(0, SeqCst);
-            }
-        }
-        SiprecEvent::Failed { session, reason } if shown.load(SeqCst) == session => {
-            shown.store(0, SeqCst);
-            let _ = app.emit("call-error", reason);
-        }
-        _ => {}
-    })
-    .map_err(text)?;
-    let listening = j.listening().to_vec();
-    *joined = Some(j);
-    Ok(listening)
+    calls
+        .station
+        .join_siprec(|| {
+            earshot_session::siprec::join(&config, move |e| match e {
+                SiprecEvent::Started { session, source }
+                    if shown.compare_exchange(0, session, SeqCst, SeqCst).is_ok() =>
+                {
+                    let _ = app.emit("siprec-call", source);
+                }
+                SiprecEvent::Call { session, event } if shown.load(SeqCst) == session => {
+                    let _ = app.emit("call-event", &event);
+                    if matches!(event, earshot_session::CallEvent::CallEnd { .. }) {
+                        shown.store(0, SeqCst);
+                    }
+                }
+                SiprecEvent::Failed { session, reason } if shown.load(SeqCst) == session => {
+                    shown.store(0, SeqCst);
+                    let _ = app.emit("call-error", reason);
+                }
+                _ => {}
+            })
+        })
+        .map_err(text)
 }
 
 /// Ends every SIPREC session (each call is stored) and stops listening.
 #[tauri::command(async)]
 fn leave_siprec(calls: State<'_, Calls>) -> Result<(), String> {
-    let joined = calls.siprec.lock().map_err(text)?.take();
-    if let Some(j) = joined {
-        j.leave();
-    }
+    calls.station.leave_siprec();
     Ok(())
 }
 
@@ -240,7 +203,7 @@ fn open_call(id: i64) -> Result<CallView, String> {
 /// Deletes a stored call (audited; refused when the policy keeps calls or while a call is on).
 #[tauri::command(async)]
 fn delete_call(calls: State<'_, Calls>, id: i64) -> Result<(), String> {
-    if calls.busy() {
+    if calls.station.activity() == Activity::Call {
         return Err("calls cannot be deleted while a call is in progress".into());
     }
     let vault = Vault::open(&config()?).map_err(text)?;
@@ -315,8 +278,8 @@ fn main() {
         .on_window_event(|window, event| {
             if let WindowEvent::CloseRequested { api, .. } = event {
                 let calls = window.state::<Calls>();
-                let recording =
-                    calls.busy() || calls.shown.load(std::sync::atomic::Ordering::SeqCst) != 0;
+                let recording = calls.station.activity() == Activity::Call
+                    || calls.shown.load(std::sync::atomic::Ordering::SeqCst) != 0;
                 if recording {
                     api.prevent_close();
                     let _ = window.emit("close-requested", ());

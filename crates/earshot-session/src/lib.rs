@@ -7,12 +7,14 @@
 //! never a value. Partials are never stored.
 //!
 //! Also here, for the screens: [`history`] (stored calls found, opened, deleted) and [`settings`]
-//! (models, devices, the caller's channel, what the organisation's policy manages).
+//! (models, devices, the caller's channel, what the organisation's policy manages), and
+//! [`station`] (one local call or the SIPREC receiver, never both).
 
 mod capture;
 pub mod history;
 pub mod settings;
 pub mod siprec;
+pub mod station;
 
 pub use capture::{LiveCapture, Recorded};
 
