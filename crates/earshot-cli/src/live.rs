@@ -4,9 +4,8 @@
 use crate::{open_workstation, Channel};
 use anyhow::{Context, Result};
 use earshot_capture::CaptureOptions;
-use earshot_core::format_timestamp;
 use earshot_pipeline::LiveOptions;
-use earshot_session::{record_file, CallEvent, LiveCapture};
+use earshot_session::{lines, record_file, CallEvent, LiveCapture};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -113,9 +112,9 @@ pub(crate) fn printer(json: bool) -> impl FnMut(&CallEvent) -> std::io::Result<(
     let stdout = std::io::stdout();
     move |event| {
         let line = if json {
-            serde_json::to_string(event).expect("events serialise")
+            lines::json_line(event)
         } else {
-            match text_line(event) {
+            match lines::text_line(event) {
                 Some(line) => line,
                 None => return Ok(()),
             }
@@ -123,55 +122,4 @@ pub(crate) fn printer(json: bool) -> impl FnMut(&CallEvent) -> std::io::Result<(
         let mut out = stdout.lock();
         writeln!(out, "{line}").and_then(|_| out.flush())
     }
-}
-
-/// The human-readable line of an event (none for `discarded`).
-fn text_line(event: &CallEvent) -> Option<String> {
-    Some(match event {
-        CallEvent::Partial {
-            speaker,
-            start_ms,
-            text,
-            ..
-        } => format!(
-            "[{}] {:<8}~ {}",
-            format_timestamp(*start_ms),
-            speaker.label(),
-            text
-        ),
-        CallEvent::Final {
-            speaker,
-            start_ms,
-            text,
-            sentiment,
-            ..
-        } => format!(
-            "[{}] {:<8}{} {:+.2}  {}",
-            format_timestamp(*start_ms),
-            speaker.label(),
-            sentiment.label.short(),
-            sentiment.score,
-            text
-        ),
-        CallEvent::Discarded { .. } => return None,
-        CallEvent::Degraded { reason, lag_ms, .. } => format!("-- {reason} (lag {lag_ms} ms)"),
-        CallEvent::CallEnd {
-            call_id,
-            duration_ms,
-            sentiment_trend,
-            sentiment_quarters,
-            sentiment_engine,
-            utterances,
-        } => {
-            let quarters: Vec<String> = sentiment_quarters
-                .iter()
-                .map(|q| q.map_or("  -  ".into(), |v| format!("{v:+.2}")))
-                .collect();
-            format!(
-                "-- call {call_id} ended at {}: {utterances} utterances, sentiment trend {sentiment_trend:?} (quarters {}; engine {sentiment_engine})",
-                format_timestamp(*duration_ms),
-                quarters.join(" "),
-            )
-        }
-    })
 }

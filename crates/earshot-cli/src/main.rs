@@ -7,13 +7,13 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use earshot_audio::CallerChannel;
 use earshot_config::Config;
-use earshot_core::{format_timestamp, Speaker, Utterance};
+use earshot_core::{format_timestamp, Speaker};
 use earshot_models::ModelStore;
-use earshot_pipeline::{AnalyzerOptions, CallEnd, PipelineEvent};
+use earshot_pipeline::AnalyzerOptions;
 use earshot_redact::{Redaction, Redactor};
 use earshot_seal::OperatorIdentity;
-use earshot_session::{round3, Workstation};
-use earshot_vault::{AuditVerdict, NewCall, Vault};
+use earshot_session::{analyze_file, lines, CallEvent, Workstation};
+use earshot_vault::{AuditVerdict, Vault};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::io::{BufRead, Write};
@@ -372,22 +372,7 @@ fn analyze(
     if !file.exists() {
         anyhow::bail!("{} does not exist", file.display());
     }
-    let Workstation {
-        mut vault,
-        mut analyzer,
-        ..
-    } = open_workstation(model, channel, threads)?;
-    // Bad audio is refused before anything is stored.
-    let audio = earshot_audio::CallStream::open(&file, analyzer.options().caller_channel)
-        .with_context(|| format!("reading {}", file.display()))?;
-    let mut session = vault.record(&NewCall {
-        source: file.display().to_string(),
-        agent: None,
-        direction: None,
-        model: analyzer.options().model.clone(),
-    })?;
-    let call = session.id();
-
+    let mut ws = open_workstation(model, channel, threads)?;
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template(
@@ -396,38 +381,31 @@ fn analyze(
         .expect("static template"),
     );
     let stdout = std::io::stdout();
-    let mut write_error: Option<std::io::Error> = None;
-    analyzer
-        .analyze_stream(audio, |event| {
-            let line = match event {
-                PipelineEvent::Progress(p) => {
-                    bar.set_length(p.total_ms.max(1));
-                    bar.set_position(p.done_ms);
-                    return Ok(());
-                }
-                PipelineEvent::Utterance(u, sealed) => {
-                    // Committed before it is shown: what was printed is on disk.
-                    session.add(&u, &sealed)?;
-                    utterance_line(&u, json)
-                }
-                PipelineEvent::CallEnd(end) => {
-                    session.end(end.duration_ms, &end.sentiment_trend, end.sentiment_engine)?;
-                    bar.finish_and_clear();
-                    call_end_line(call, &end, json)
-                }
+    analyze_file(
+        &mut ws,
+        &file,
+        |p| {
+            bar.set_length(p.total_ms.max(1));
+            bar.set_position(p.done_ms);
+        },
+        |event| {
+            let line = if json {
+                lines::offline_json_line(event)
+            } else {
+                lines::text_line(event)
             };
+            if matches!(event, CallEvent::CallEnd { .. }) {
+                bar.finish_and_clear();
+            }
+            let Some(line) = line else { return Ok(()) };
             bar.suspend(|| {
                 let mut out = stdout.lock();
-                if let Err(e) = writeln!(out, "{line}").and_then(|_| out.flush()) {
-                    write_error.get_or_insert(e);
-                }
-            });
-            Ok(())
-        })
-        .with_context(|| format!("analyzing {}", file.display()))?;
-    if let Some(e) = write_error {
-        return Err(e).context("writing the transcript");
-    }
+                writeln!(out, "{line}").and_then(|_| out.flush())
+            })
+        },
+    )
+    .with_context(|| format!("analyzing {}", file.display()))?
+    .context("writing the transcript")?;
     Ok(())
 }
 
@@ -456,63 +434,6 @@ fn open_workstation(
         );
     }
     Ok(ws)
-}
-
-fn utterance_json(u: &Utterance) -> serde_json::Value {
-    json!({
-        "type": "utterance",
-        "speaker": u.speaker,
-        "start_ms": u.start_ms,
-        "end_ms": u.end_ms,
-        "text": u.text,
-        "sentiment": { "label": u.sentiment.label, "score": round3(u.sentiment.score) },
-        "findings": u.findings.iter().map(|f| json!({ "type": f.kind })).collect::<Vec<_>>(),
-    })
-}
-
-fn utterance_line(u: &Utterance, json: bool) -> String {
-    if json {
-        utterance_json(u).to_string()
-    } else {
-        format!(
-            "[{}] {:<8}{} {:+.2}  {}",
-            format_timestamp(u.start_ms),
-            u.speaker.label(),
-            u.sentiment.label.short(),
-            u.sentiment.score,
-            u.text
-        )
-    }
-}
-
-fn call_end_line(call: i64, end: &CallEnd, json: bool) -> String {
-    if json {
-        json!({
-            "type": "call_end",
-            "call_id": call,
-            "duration_ms": end.duration_ms,
-            "sentiment_trend": end.sentiment_trend.direction,
-            "sentiment_quarters": end.sentiment_trend.quarters.map(|q| q.map(round3)),
-            "sentiment_engine": end.sentiment_engine,
-            "utterances": end.utterances,
-        })
-        .to_string()
-    } else {
-        let quarters: Vec<String> = end
-            .sentiment_trend
-            .quarters
-            .iter()
-            .map(|q| q.map_or("  -  ".into(), |v| format!("{v:+.2}")))
-            .collect();
-        format!(
-            "-- call {call} ended at {}: {} utterances, sentiment trend {:?} (quarters {}; engine {})",
-            format_timestamp(end.duration_ms),
-            end.utterances,
-            end.sentiment_trend.direction,
-            quarters.join(" "),
-            end.sentiment_engine
-        )
-    }
 }
 
 #[derive(serde::Deserialize)]

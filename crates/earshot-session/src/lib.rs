@@ -12,6 +12,7 @@
 
 mod capture;
 pub mod history;
+pub mod lines;
 pub mod settings;
 pub mod siprec;
 pub mod station;
@@ -26,7 +27,8 @@ use earshot_core::{
 };
 use earshot_models::ModelStore;
 use earshot_pipeline::{
-    Analyzer, AnalyzerOptions, FilePlayer, LiveEvent, LiveOptions, PipelineError,
+    Analyzer, AnalyzerOptions, CallEnd, FilePlayer, LiveEvent, LiveOptions, PipelineError,
+    PipelineEvent, Progress,
 };
 use earshot_seal::{SealError, Sealer};
 use earshot_vault::{NewCall, Vault, VaultError};
@@ -277,6 +279,94 @@ pub fn record_file<E>(
     }
 }
 
+/// The display-safe event of a final utterance (`latency_ms`: 0 offline).
+fn final_event(id: u64, u: Utterance, sealed: &[SealedFinding], latency_ms: u64) -> CallEvent {
+    CallEvent::Final {
+        id,
+        speaker: u.speaker,
+        start_ms: u.start_ms,
+        end_ms: u.end_ms,
+        findings: sealed
+            .iter()
+            .map(|s| FindingView {
+                kind: s.span.kind,
+                sealed: s.sealed.is_some(),
+            })
+            .collect(),
+        text: u.text,
+        sentiment: SentimentView {
+            label: u.sentiment.label,
+            score: round3(u.sentiment.score),
+        },
+        latency_ms,
+    }
+}
+
+/// The event of a stored call's end; `stored`: the utterances the vault holds for it.
+fn call_end_event(call_id: i64, end: &CallEnd, stored: u32) -> CallEvent {
+    CallEvent::CallEnd {
+        call_id,
+        duration_ms: end.duration_ms,
+        sentiment_trend: end.sentiment_trend.direction,
+        sentiment_quarters: end.sentiment_trend.quarters.map(|q| q.map(round3)),
+        sentiment_engine: end.sentiment_engine.to_string(),
+        // What was stored: the engine's finals and any keypad entries.
+        utterances: stored as usize,
+    }
+}
+
+/// Analyzes the recording at `path` offline (whole-call VAD, as fast as the engine goes) as a
+/// call from that path: each utterance is committed to the vault *before* `on_event` sees its
+/// `Final`, then the call's end is stored and reported as `CallEnd`. A recording that cannot be
+/// read is refused before anything is stored. `on_progress` hears how much audio is done. An
+/// error from `on_event` does not stop the analysis (storing goes on); the first one is returned
+/// at the end.
+pub fn analyze_file<E>(
+    ws: &mut Workstation,
+    path: &Path,
+    mut on_progress: impl FnMut(Progress),
+    mut on_event: impl FnMut(&CallEvent) -> Result<(), E>,
+) -> Result<Result<i64, E>, SessionError> {
+    let stream = CallStream::open(path, ws.analyzer.options().caller_channel)?;
+    let mut session = ws.vault.record(&NewCall {
+        source: path.display().to_string(),
+        agent: None,
+        direction: None,
+        model: ws.analyzer.options().model.clone(),
+    })?;
+    let call_id = session.id();
+    let mut sink_error: Option<E> = None;
+    let mut next_id = 0u64;
+    ws.analyzer.analyze_stream(stream, |event| {
+        let event = match event {
+            PipelineEvent::Progress(p) => {
+                on_progress(p);
+                return Ok(());
+            }
+            PipelineEvent::Utterance(u, sealed) => {
+                // Committed before it is shown: what was shown is on disk.
+                session.add(&u, &sealed)?;
+                next_id += 1;
+                final_event(next_id, u, &sealed, 0)
+            }
+            PipelineEvent::CallEnd(end) => {
+                session.end(end.duration_ms, &end.sentiment_trend, end.sentiment_engine)?;
+                call_end_event(call_id, &end, session.stored())
+            }
+        };
+        if sink_error.is_none() {
+            if let Err(e) = on_event(&event) {
+                sink_error = Some(e);
+            }
+        }
+        Ok(())
+    })?;
+    Ok(match sink_error {
+        Some(e) => Err(e),
+        None => Ok(call_id),
+    })
+}
+
 /// Records one call: reads `input` until every sender is gone, committing each final to `vault`
 /// before `on_event` sees it. An error from `on_event` does not stop the call (the screen may be
 /// gone; storing goes on); the first one is returned at the end.
@@ -449,27 +539,7 @@ pub fn record_call_with_keypad<E>(
             LiveEvent::Final(f) => {
                 // Committed before it is shown: what was shown is on disk.
                 session.add(&f.utterance, &f.sealed)?;
-                let u = f.utterance;
-                CallEvent::Final {
-                    id: f.id,
-                    speaker: u.speaker,
-                    start_ms: u.start_ms,
-                    end_ms: u.end_ms,
-                    findings: f
-                        .sealed
-                        .iter()
-                        .map(|s| FindingView {
-                            kind: s.span.kind,
-                            sealed: s.sealed.is_some(),
-                        })
-                        .collect(),
-                    text: u.text,
-                    sentiment: SentimentView {
-                        label: u.sentiment.label,
-                        score: round3(u.sentiment.score),
-                    },
-                    latency_ms: f.latency_ms,
-                }
+                final_event(f.id, f.utterance, &f.sealed, f.latency_ms)
             }
             LiveEvent::Discarded { id } => CallEvent::Discarded { id },
             LiveEvent::Degraded(d) => CallEvent::Degraded {
@@ -479,15 +549,7 @@ pub fn record_call_with_keypad<E>(
             },
             LiveEvent::CallEnd(end) => {
                 session.end(end.duration_ms, &end.sentiment_trend, end.sentiment_engine)?;
-                CallEvent::CallEnd {
-                    call_id,
-                    duration_ms: end.duration_ms,
-                    sentiment_trend: end.sentiment_trend.direction,
-                    sentiment_quarters: end.sentiment_trend.quarters.map(|q| q.map(round3)),
-                    sentiment_engine: end.sentiment_engine.to_string(),
-                    // What was stored: the engine's finals and the keypad entries.
-                    utterances: session.stored() as usize,
-                }
+                call_end_event(call_id, &end, session.stored())
             }
         };
         if sink_error.is_none() {
