@@ -214,7 +214,11 @@ fn delete_call(calls: State<'_, Calls>, id: i64) -> Result<(), String> {
 #[tauri::command]
 fn status() -> Result<WorkstationStatus, String> {
     let config = config()?;
-    Ok(WorkstationStatus::of(&config, &config.model))
+    Ok(WorkstationStatus::of(
+        &config,
+        &config.model,
+        &earshot_models::ModelStore::from_env(),
+    ))
 }
 
 /// The Settings screen.

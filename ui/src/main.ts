@@ -84,7 +84,9 @@ function redraw() {
         ? "engine: normal"
         : `engine: ${transcript.level}, ${(transcript.lagMs / 1000).toFixed(1)} s behind (${transcript.levelReason})`;
   $("status-call").textContent = end
-    ? `Call ${end.call_id} ended at ${clock(end.duration_ms)}: ${end.utterances} utterances, trend ${end.sentiment_trend}`
+    ? `Call ${end.call_id} ended at ${clock(end.duration_ms)}: ${end.utterances} utterances, trend ${end.sentiment_trend}` +
+      (end.sentiment_engine === "lexicon" ? " (sentiment by the lexicon fallback)" : "") +
+      (end.unscored > 0 ? `, ${end.unscored} not scored` : "")
     : inCall
       ? "Call in progress"
       : "No call";
@@ -387,6 +389,12 @@ async function loadStatus() {
     $("status-model").textContent = `model: ${s.model}`;
     $("status-store").textContent =
       `stored encrypted (SQLCipher, key in ${s.key_store === "keyring" ? "the OS keyring" : "a key file"}) in ${s.data_dir}; kept ${s.retention_days} days`;
+    const sentiment = $("status-sentiment");
+    sentiment.textContent =
+      s.sentiment_fallback === null
+        ? `sentiment: ${s.sentiment_engine}`
+        : `sentiment: lexicon fallback (${s.sentiment_fallback})`;
+    sentiment.classList.toggle("warning", s.sentiment_fallback !== null);
     $("status-sealing").textContent = s.sealing
       ? "values sealed to your organisation's keys"
       : "no organisation keys configured: values are redacted and dropped";

@@ -47,8 +47,12 @@ export function turnElement(t: Turn): HTMLLIElement {
   head.append(el("span", "speaker", SPEAKER[t.speaker] ?? t.speaker), el("time", "when", clock(t.startMs)));
   if (t.sentiment) {
     const s = t.sentiment;
-    const mark = el("span", `sentiment ${s.label}`, s.label === "positive" ? "▲" : s.label === "negative" ? "▼" : "●");
-    mark.title = `sentiment ${s.label} (${s.score.toFixed(2)})`;
+    const mark = el(
+      "span",
+      `sentiment ${s.label}`,
+      s.label === "positive" ? "▲" : s.label === "negative" ? "▼" : s.label === "unscored" ? "–" : "●",
+    );
+    mark.title = s.score === null ? "sentiment not scored" : `sentiment ${s.label} (${s.score.toFixed(2)})`;
     mark.setAttribute("aria-label", mark.title);
     head.append(mark);
   }

@@ -70,6 +70,15 @@ describe("helpers", () => {
     t.apply(partial(2, "b", 1000));
     expect(runningTrend(t.turns)).toBeCloseTo(0.1);
   });
+  it("leaves unscored finals out of the mean", () => {
+    const t = new Transcript();
+    t.apply(final(1, "a", [], 0));
+    t.apply({ ...final(2, "b", [], 1000), sentiment: { label: "unscored", score: null } } as CallEvent);
+    expect(runningTrend(t.turns)).toBeCloseTo(0.1);
+    const only = new Transcript();
+    only.apply({ ...final(1, "a", [], 0), sentiment: { label: "unscored", score: null } } as CallEvent);
+    expect(runningTrend(only.turns)).toBeUndefined();
+  });
 });
 
 describe("stored turns", () => {

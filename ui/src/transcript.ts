@@ -70,7 +70,11 @@ export function clock(ms: number): string {
 
 /** The running mean of the finals' sentiment over the last `window` turns. */
 export function runningTrend(turns: Turn[], window = 6): number | undefined {
-  const scores = turns.filter((t) => !t.partial && t.sentiment).map((t) => t.sentiment!.score);
+  // Unscored finals have no score: they count in no mean.
+  const scores = turns
+    .filter((t) => !t.partial)
+    .map((t) => t.sentiment?.score)
+    .filter((s): s is number => typeof s === "number");
   if (scores.length === 0) return undefined;
   const recent = scores.slice(-window);
   return recent.reduce((a, b) => a + b, 0) / recent.length;

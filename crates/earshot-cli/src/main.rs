@@ -558,27 +558,21 @@ fn calls_list(json: bool) -> Result<()> {
 }
 
 fn calls_show(id: i64, json: bool) -> Result<()> {
-    let detail = open_vault()?.call(id)?;
+    let config = Config::load()?;
+    let vault = Vault::open(&config)?;
     if json {
-        println!("{}", serde_json::to_string(&detail)?);
+        println!("{}", serde_json::to_string(&vault.call(id)?)?);
         return Ok(());
     }
+    let view = earshot_session::history::open(&vault, &config, id)?;
     println!(
         "call {} from {} ({} utterances)",
-        detail.call.id,
-        detail.call.source,
-        detail.utterances.len()
+        view.call.id,
+        view.call.source,
+        view.turns.len()
     );
-    for u in &detail.utterances {
-        println!(
-            "{:>3} [{}] {:<8}{} {:+.2}  {}",
-            u.seq,
-            format_timestamp(u.start_ms as u64),
-            u.speaker.to_uppercase(),
-            u.sentiment_label,
-            u.sentiment_score,
-            u.text
-        );
+    for t in &view.turns {
+        println!("{}", lines::turn_line(t));
     }
     Ok(())
 }

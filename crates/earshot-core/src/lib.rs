@@ -51,6 +51,9 @@ pub enum SentimentLabel {
     Neutral,
     /// Clearly pleased, relieved or thankful.
     Positive,
+    /// Not scored: the engine failed on this utterance. Not a measured neutral: it counts in no
+    /// mean and no trend.
+    Unscored,
 }
 
 impl SentimentLabel {
@@ -60,6 +63,7 @@ impl SentimentLabel {
             SentimentLabel::Negative => "neg",
             SentimentLabel::Neutral => "neu",
             SentimentLabel::Positive => "pos",
+            SentimentLabel::Unscored => "---",
         }
     }
 }
@@ -69,8 +73,22 @@ impl SentimentLabel {
 pub struct Sentiment {
     /// The class the score falls in.
     pub label: SentimentLabel,
-    /// Signed polarity, -1 (very negative) to 1 (very positive).
+    /// Signed polarity, -1 (very negative) to 1 (very positive); 0 and meaningless when
+    /// [`SentimentLabel::Unscored`].
     pub score: f32,
+}
+
+impl Sentiment {
+    /// An utterance the engine could not score.
+    pub const UNSCORED: Sentiment = Sentiment {
+        label: SentimentLabel::Unscored,
+        score: 0.0,
+    };
+
+    /// The score, unless the utterance was not scored.
+    pub fn scored(&self) -> Option<f32> {
+        (self.label != SentimentLabel::Unscored).then_some(self.score)
+    }
 }
 
 /// Direction of the call's sentiment, Amazon LCA style: the last quarter against the earlier ones.

@@ -42,15 +42,23 @@ pub fn sentiment_engine(store: &ModelStore) -> Box<dyn SentimentEngine> {
     }
 }
 
+/// The files the learned sentiment engine needs: model, tokenizer, ONNX Runtime.
+pub const EMBEDDING_FILES: [&str; 3] = ["minilm-int8", "minilm-tokenizer", "onnxruntime"];
+
 /// The learned sentiment engine from the models in `store` (an error names what is missing).
 pub fn embedding_engine(store: &ModelStore) -> Result<EmbeddingEngine, PipelineError> {
-    let path = |n: &str| store.locate(n);
-    EmbeddingEngine::new(
-        &path("minilm-int8")?,
-        &path("minilm-tokenizer")?,
-        &path("onnxruntime")?,
-    )
-    .map_err(|e| PipelineError::Options(e.to_string()))
+    let [model, tokenizer, runtime] = EMBEDDING_FILES.map(|n| store.locate(n));
+    EmbeddingEngine::new(&model?, &tokenizer?, &runtime?)
+        .map_err(|e| PipelineError::Options(e.to_string()))
+}
+
+/// Why calls here would be scored by the lexicon instead of the learned engine (one of its
+/// files is missing or damaged), from a cheap check that loads nothing; `None` when they are
+/// in place.
+pub fn embedding_unavailable(store: &ModelStore) -> Option<String> {
+    EMBEDDING_FILES
+        .iter()
+        .find_map(|n| store.locate(n).err().map(|e| e.to_string()))
 }
 
 /// Whisper models the pipeline can run.
@@ -126,6 +134,27 @@ pub struct CallEnd {
     pub sentiment_engine: &'static str,
     /// Number of utterances.
     pub utterances: usize,
+    /// How many of them the sentiment engine could not score (they count in no mean or trend).
+    pub unscored: usize,
+}
+
+/// The end of a call from each utterance's start and score (`None`: unscored).
+pub(crate) fn call_end(
+    scored: &[(u64, Option<f32>)],
+    duration_ms: u64,
+    sentiment_engine: &'static str,
+) -> CallEnd {
+    let measured: Vec<(u64, f32)> = scored
+        .iter()
+        .filter_map(|&(start, score)| score.map(|s| (start, s)))
+        .collect();
+    CallEnd {
+        duration_ms,
+        sentiment_trend: call_trend(&measured, duration_ms),
+        sentiment_engine,
+        utterances: scored.len(),
+        unscored: scored.len() - measured.len(),
+    }
 }
 
 /// What the pipeline reports, in order.
@@ -355,7 +384,7 @@ impl Analyzer {
         on_event(PipelineEvent::Progress(progress)).map_err(PipelineError::Sink)?;
         let mut redactor = Redactor::new();
         let mut pending: VecDeque<Pending> = VecDeque::new();
-        let mut scored: Vec<(u64, f32)> = Vec::new();
+        let mut scored: Vec<(u64, Option<f32>)> = Vec::new();
         loop {
             let started = Instant::now();
             let block = stream.next_block()?;
@@ -428,12 +457,7 @@ impl Analyzer {
         self.emit(done, &mut pending, &mut scored, &mut on_event)?;
         let duration_ms = stream.duration_ms();
         tracing::info!(duration_ms, "call analyzed");
-        let end = CallEnd {
-            duration_ms,
-            sentiment_trend: call_trend(&scored, duration_ms),
-            sentiment_engine: self.sentiment.name(),
-            utterances: scored.len(),
-        };
+        let end = call_end(&scored, duration_ms, self.sentiment.name());
         on_event(PipelineEvent::CallEnd(end.clone())).map_err(PipelineError::Sink)?;
         Ok(end)
     }
@@ -442,7 +466,7 @@ impl Analyzer {
         &mut self,
         done: Vec<Redaction>,
         pending: &mut VecDeque<Pending>,
-        scored: &mut Vec<(u64, f32)>,
+        scored: &mut Vec<(u64, Option<f32>)>,
         on_event: &mut impl FnMut(PipelineEvent) -> SinkResult,
     ) -> Result<(), PipelineError> {
         for r in done {
@@ -452,7 +476,7 @@ impl Analyzer {
             let started = Instant::now();
             let sentiment = self.sentiment.score(&r.text);
             self.times.sentiment += started.elapsed();
-            scored.push((meta.start_ms, sentiment.score));
+            scored.push((meta.start_ms, sentiment.scored()));
             let sealed = earshot_seal::seal_findings(self.sealer.as_ref(), &r.findings)?;
             let utterance = Utterance {
                 speaker: meta.speaker,

@@ -26,7 +26,6 @@ use earshot_audio::{
 };
 use earshot_core::{AudioChunk, SealedFinding, Speaker, Utterance};
 use earshot_redact::{Redaction, Redactor};
-use earshot_sentiment::call_trend;
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -292,7 +291,7 @@ struct Run<'a, F> {
     pushed: VecDeque<Pushed>,
     next_id: u64,
     prompt: String,
-    scored: Vec<(u64, f32)>,
+    scored: Vec<(u64, Option<f32>)>,
     level: DegradeLevel,
     calm_since: Instant,
     /// Mean wall time of a partial re-decode.
@@ -363,12 +362,7 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
             .map(|l| ms_of(l.received()))
             .max()
             .unwrap_or(0);
-        let end = CallEnd {
-            duration_ms,
-            sentiment_trend: call_trend(&self.scored, duration_ms),
-            sentiment_engine: self.analyzer.sentiment.name(),
-            utterances: self.scored.len(),
-        };
+        let end = crate::call_end(&self.scored, duration_ms, self.analyzer.sentiment.name());
         self.emit(LiveEvent::CallEnd(end.clone()))?;
         Ok((end, self.stats))
     }
@@ -646,7 +640,7 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
             let started = Instant::now();
             let sentiment = self.analyzer.sentiment.score(&r.text);
             self.analyzer.times.sentiment += started.elapsed();
-            self.scored.push((meta.start_ms, sentiment.score));
+            self.scored.push((meta.start_ms, sentiment.scored()));
             let sealed = earshot_seal::seal_findings(self.analyzer.sealer.as_ref(), &r.findings)?;
             self.prompt = prompt_from(&r.text);
             let lane = &self.lanes[meta.lane];

@@ -229,14 +229,8 @@ impl crate::SentimentEngine for EmbeddingEngine {
         "embedding"
     }
 
-    fn score(&self, text: &str) -> earshot_core::Sentiment {
-        self.try_score(text).unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "embedding sentiment failed; scoring neutral");
-            earshot_core::Sentiment {
-                label: earshot_core::SentimentLabel::Neutral,
-                score: 0.0,
-            }
-        })
+    fn try_score(&self, text: &str) -> Result<earshot_core::Sentiment, crate::ScoreError> {
+        EmbeddingEngine::try_score(self, text).map_err(|e| crate::ScoreError(e.to_string()))
     }
 }
 

@@ -7,12 +7,25 @@ pub mod embedding;
 
 use earshot_core::{Sentiment, SentimentLabel, SentimentTrend, TrendDirection};
 
+/// Scoring one utterance failed (the learned engine's inference).
+#[derive(Debug, thiserror::Error)]
+#[error("sentiment inference failed: {0}")]
+pub struct ScoreError(pub String);
+
 /// Anything that scores the sentiment of one utterance.
 pub trait SentimentEngine: Send {
     /// Short name reported with results (`lexicon`, `embedding`).
     fn name(&self) -> &'static str;
     /// Scores one (redacted) utterance.
-    fn score(&self, text: &str) -> Sentiment;
+    fn try_score(&self, text: &str) -> Result<Sentiment, ScoreError>;
+    /// Scores one (redacted) utterance; a failure is [`Sentiment::UNSCORED`] (logged as a
+    /// warning, without the text), never a made-up neutral.
+    fn score(&self, text: &str) -> Sentiment {
+        self.try_score(text).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, engine = self.name(), "an utterance was left unscored");
+            Sentiment::UNSCORED
+        })
+    }
 }
 
 /// VADER: a rule-based lexicon engine tuned for short, informal text.
@@ -43,15 +56,15 @@ impl SentimentEngine for LexiconEngine {
         "lexicon"
     }
 
-    fn score(&self, text: &str) -> Sentiment {
+    fn try_score(&self, text: &str) -> Result<Sentiment, ScoreError> {
         // Redaction tags are not words: keep them out of the lexicon.
         let cleaned: String = strip_tags(text);
         let scores = self.analyzer.polarity_scores(&cleaned);
         let score = scores.get("compound").copied().unwrap_or(0.0) as f32;
-        Sentiment {
+        Ok(Sentiment {
             label: label_for(score, Self::THRESHOLD),
             score,
-        }
+        })
     }
 }
 
@@ -85,6 +98,7 @@ pub const TREND_MARGIN: f32 = 0.1;
 
 /// Amazon LCA-style trend: utterance scores are bucketed into quarters of the call by their start
 /// time; the last quarter's mean is compared with the mean of the earlier quarters' means.
+/// Unscored utterances are left out by the caller (they have no score).
 pub fn call_trend(scored: &[(u64, f32)], duration_ms: u64) -> SentimentTrend {
     let mut sums = [(0.0f32, 0u32); 4];
     let duration = duration_ms.max(1);
@@ -134,6 +148,36 @@ mod tests {
             e.score("The statement was sent on Monday").label,
             SentimentLabel::Neutral
         );
+    }
+
+    /// An engine whose inference fails on demand.
+    struct Failing(bool);
+
+    impl SentimentEngine for Failing {
+        fn name(&self) -> &'static str {
+            "failing"
+        }
+        fn try_score(&self, _: &str) -> Result<Sentiment, ScoreError> {
+            if self.0 {
+                Err(ScoreError("session run failed".into()))
+            } else {
+                Ok(Sentiment {
+                    label: SentimentLabel::Neutral,
+                    score: 0.0,
+                })
+            }
+        }
+    }
+
+    #[test]
+    fn a_failed_inference_is_unscored_not_neutral() {
+        let failed = Failing(true).score("whatever was said");
+        assert_eq!(failed.label, SentimentLabel::Unscored);
+        assert_eq!(failed.scored(), None);
+        // Control: a measured neutral is a score.
+        let measured = Failing(false).score("whatever was said");
+        assert_eq!(measured.label, SentimentLabel::Neutral);
+        assert_eq!(measured.scored(), Some(0.0));
     }
 
     #[test]

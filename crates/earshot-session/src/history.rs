@@ -3,7 +3,9 @@
 
 use crate::{round3, FindingView, SentimentView, SessionError};
 use earshot_config::Config;
-use earshot_core::{FindingKind, SentimentLabel, SentimentTrend, Speaker, TrendDirection};
+use earshot_core::{
+    FindingKind, Sentiment, SentimentLabel, SentimentTrend, Speaker, TrendDirection,
+};
 use earshot_vault::{CallQuery, CallRecord, StoredUtterance, Vault};
 use serde::{Deserialize, Serialize};
 
@@ -145,14 +147,18 @@ fn turn(u: StoredUtterance) -> TurnView {
         },
         start_ms: u.start_ms,
         end_ms: u.end_ms,
-        sentiment: SentimentView {
-            // Stored in the short form (`pos`/`neg`/`neu`); the long one is accepted too.
-            label: match u.sentiment_label.as_str() {
+        sentiment: {
+            // Stored in the short form (`pos`/`neg`/`neu`/`---`); the long one is accepted too.
+            let label = match u.sentiment_label.as_str() {
                 "pos" | "positive" => SentimentLabel::Positive,
                 "neg" | "negative" => SentimentLabel::Negative,
-                _ => SentimentLabel::Neutral,
-            },
-            score: round3(u.sentiment_score as f32),
+                "neu" | "neutral" => SentimentLabel::Neutral,
+                _ => SentimentLabel::Unscored,
+            };
+            SentimentView::of(&Sentiment {
+                label,
+                score: u.sentiment_score as f32,
+            })
         },
         findings: u
             .findings

@@ -120,10 +120,20 @@ pub struct FindingView {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SentimentView {
-    /// Polarity.
+    /// Polarity (`unscored`: the engine failed on this utterance).
     pub label: SentimentLabel,
-    /// Score in [-1, 1], rounded to three decimals.
-    pub score: f64,
+    /// Score in [-1, 1], rounded to three decimals; `null` when unscored.
+    pub score: Option<f64>,
+}
+
+impl SentimentView {
+    /// The view of a sentiment.
+    pub fn of(s: &Sentiment) -> SentimentView {
+        SentimentView {
+            label: s.label,
+            score: s.scored().map(round3),
+        }
+    }
 }
 
 /// What a recorded call reports, in order. JSON: `{"type": "partial" | "final" | …, …}`.
@@ -202,8 +212,12 @@ pub enum CallEvent {
         sentiment_trend: TrendDirection,
         /// Mean score per quarter (`null`: no speech in that quarter).
         sentiment_quarters: [Option<f64>; 4],
-        /// Which sentiment engine scored the call.
+        /// Which sentiment engine scored the call (`lexicon`: the learned engine was not
+        /// available on this workstation).
         sentiment_engine: String,
+        /// Utterances the sentiment engine could not score.
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
+        unscored: usize,
         /// Number of utterances.
         #[cfg_attr(feature = "ts", ts(type = "number"))]
         utterances: usize,
@@ -225,12 +239,24 @@ pub struct WorkstationStatus {
     pub sealing: bool,
     /// Calls older than this are purged.
     pub retention_days: u32,
+    /// The sentiment engine calls will be scored with: `embedding`, or `lexicon` when the
+    /// learned engine's files are not in place.
+    pub sentiment_engine: String,
+    /// Why the lexicon stands in for the learned engine (`null`: it does not).
+    pub sentiment_fallback: Option<String>,
 }
 
 impl WorkstationStatus {
-    /// The status for `config`, with live calls on `model`.
-    pub fn of(config: &Config, model: &str) -> WorkstationStatus {
+    /// The status for `config`, with live calls on `model` and the models in `store`.
+    pub fn of(config: &Config, model: &str, store: &ModelStore) -> WorkstationStatus {
+        let sentiment_fallback = earshot_pipeline::embedding_unavailable(store);
         WorkstationStatus {
+            sentiment_engine: match sentiment_fallback {
+                None => "embedding",
+                Some(_) => "lexicon",
+            }
+            .to_string(),
+            sentiment_fallback,
             model: model.to_string(),
             data_dir: config.data_dir.display().to_string(),
             key_store: match config.key_store {
@@ -294,10 +320,7 @@ fn final_event(id: u64, u: Utterance, sealed: &[SealedFinding], latency_ms: u64)
             })
             .collect(),
         text: u.text,
-        sentiment: SentimentView {
-            label: u.sentiment.label,
-            score: round3(u.sentiment.score),
-        },
+        sentiment: SentimentView::of(&u.sentiment),
         latency_ms,
     }
 }
@@ -310,6 +333,7 @@ fn call_end_event(call_id: i64, end: &CallEnd, stored: u32) -> CallEvent {
         sentiment_trend: end.sentiment_trend.direction,
         sentiment_quarters: end.sentiment_trend.quarters.map(|q| q.map(round3)),
         sentiment_engine: end.sentiment_engine.to_string(),
+        unscored: end.unscored,
         // What was stored: the engine's finals and any keypad entries.
         utterances: stored as usize,
     }
@@ -460,6 +484,7 @@ impl KeyEntries {
             start_ms: e.first_ms,
             end_ms: e.last_ms + 100,
             text: TAG.to_string(),
+            // Keyed digits carry no words: neutral by definition, and left out of the trend.
             sentiment: Sentiment {
                 label: SentimentLabel::Neutral,
                 score: 0.0,
@@ -473,10 +498,7 @@ impl KeyEntries {
             start_ms: utterance.start_ms,
             end_ms: utterance.end_ms,
             text: TAG.to_string(),
-            sentiment: SentimentView {
-                label: SentimentLabel::Neutral,
-                score: 0.0,
-            },
+            sentiment: SentimentView::of(&utterance.sentiment),
             findings: sealed
                 .iter()
                 .map(|s| FindingView {
@@ -579,7 +601,7 @@ mod tests {
             text: "it is [CREDIT_DEBIT_CVV]".into(),
             sentiment: SentimentView {
                 label: SentimentLabel::Neutral,
-                score: 0.0,
+                score: Some(0.0),
             },
             findings: vec![FindingView {
                 kind: FindingKind::CreditDebitCvv,

@@ -4,6 +4,7 @@
 //! "sentiment": {"label", "score"}, "findings": [{"type"}]}` per utterance, then `call_end`).
 //! Like the events, lines carry redacted text and finding types only.
 
+use crate::history::TurnView;
 use crate::CallEvent;
 use earshot_core::format_timestamp;
 use serde_json::json;
@@ -30,11 +31,11 @@ pub fn text_line(event: &CallEvent) -> Option<String> {
             sentiment,
             ..
         } => format!(
-            "[{}] {:<8}{} {:+.2}  {}",
+            "[{}] {:<8}{} {}  {}",
             format_timestamp(*start_ms),
             speaker.label(),
             sentiment.label.short(),
-            sentiment.score,
+            score_text(sentiment.score),
             text
         ),
         CallEvent::Discarded { .. } => return None,
@@ -46,18 +47,38 @@ pub fn text_line(event: &CallEvent) -> Option<String> {
             sentiment_quarters,
             sentiment_engine,
             utterances,
+            unscored,
         } => {
-            let quarters: Vec<String> = sentiment_quarters
-                .iter()
-                .map(|q| q.map_or("  -  ".into(), |v| format!("{v:+.2}")))
-                .collect();
+            let quarters: Vec<String> = sentiment_quarters.iter().map(|q| score_text(*q)).collect();
+            let unscored = match unscored {
+                0 => String::new(),
+                n => format!(", {n} unscored"),
+            };
             format!(
-                "-- call {call_id} ended at {}: {utterances} utterances, sentiment trend {sentiment_trend:?} (quarters {}; engine {sentiment_engine})",
+                "-- call {call_id} ended at {}: {utterances} utterances, sentiment trend {sentiment_trend:?} (quarters {}; engine {sentiment_engine}{unscored})",
                 format_timestamp(*duration_ms),
                 quarters.join(" "),
             )
         }
     })
+}
+
+/// The line of a stored turn (`earshot calls show`): its position, then the final's line.
+pub fn turn_line(t: &TurnView) -> String {
+    format!(
+        "{:>3} [{}] {:<8}{} {}  {}",
+        t.seq,
+        format_timestamp(t.start_ms.max(0) as u64),
+        t.speaker.label(),
+        t.sentiment.label.short(),
+        score_text(t.sentiment.score),
+        t.text
+    )
+}
+
+/// A score as `+0.25`, or `  -  ` (same width) when unscored.
+pub fn score_text(score: Option<f64>) -> String {
+    score.map_or_else(|| "  -  ".to_string(), |v| format!("{v:+.2}"))
 }
 
 /// The live JSON line of an event: the event as the app receives it.
@@ -111,7 +132,7 @@ mod tests {
             text: "my card is [CREDIT_DEBIT_NUMBER]".into(),
             sentiment: SentimentView {
                 label: SentimentLabel::Negative,
-                score: -0.25,
+                score: Some(-0.25),
             },
             findings: vec![FindingView {
                 kind: FindingKind::CreditDebitNumber,
@@ -127,8 +148,9 @@ mod tests {
             duration_ms: 90_000,
             sentiment_trend: TrendDirection::Up,
             sentiment_quarters: [Some(-0.5), None, Some(0.0), Some(0.25)],
-            sentiment_engine: "minilm".into(),
+            sentiment_engine: "embedding".into(),
             utterances: 12,
+            unscored: 0,
         }
     }
 
@@ -146,7 +168,7 @@ mod tests {
         let end = text_line(&call_end()).unwrap();
         assert!(
             end.starts_with("-- call 7 ended at ")
-                && end.contains("12 utterances, sentiment trend Up (quarters -0.50   -   +0.00 +0.25; engine minilm)"),
+                && end.contains("12 utterances, sentiment trend Up (quarters -0.50   -   +0.00 +0.25; engine embedding)"),
             "{end}"
         );
     }
@@ -183,5 +205,59 @@ mod tests {
         assert_eq!(end["sentiment_quarters"], json!([-0.5, null, 0.0, 0.25]));
         assert_eq!(end["utterances"], 12);
         assert!(offline_json_line(&CallEvent::Discarded { id: 1 }).is_none());
+    }
+
+    #[test]
+    fn an_unscored_utterance_shows_no_score() {
+        let CallEvent::Final {
+            id,
+            speaker,
+            start_ms,
+            end_ms,
+            text,
+            findings,
+            latency_ms,
+            ..
+        } = final_event()
+        else {
+            unreachable!()
+        };
+        let unscored = CallEvent::Final {
+            id,
+            speaker,
+            start_ms,
+            end_ms,
+            text,
+            findings,
+            latency_ms,
+            sentiment: SentimentView {
+                label: SentimentLabel::Unscored,
+                score: None,
+            },
+        };
+        let line = text_line(&unscored).unwrap();
+        assert!(line.contains("CALLER  ---   -    my card"), "{line}");
+        let u: serde_json::Value =
+            serde_json::from_str(&offline_json_line(&unscored).unwrap()).unwrap();
+        assert_eq!(
+            u["sentiment"],
+            json!({ "label": "unscored", "score": null })
+        );
+        let mut end = call_end();
+        if let CallEvent::CallEnd { unscored, .. } = &mut end {
+            *unscored = 2;
+        }
+        assert!(
+            text_line(&end)
+                .unwrap()
+                .ends_with("engine embedding, 2 unscored)"),
+            "{}",
+            text_line(&end).unwrap()
+        );
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&offline_json_line(&end).unwrap()).unwrap()
+                ["unscored"],
+            2
+        );
     }
 }

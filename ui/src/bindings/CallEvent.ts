@@ -97,9 +97,14 @@ sentiment_trend: TrendDirection,
  */
 sentiment_quarters: [number | null, number | null, number | null, number | null], 
 /**
- * Which sentiment engine scored the call.
+ * Which sentiment engine scored the call (`lexicon`: the learned engine was not
+ * available on this workstation).
  */
 sentiment_engine: string, 
+/**
+ * Utterances the sentiment engine could not score.
+ */
+unscored: number, 
 /**
  * Number of utterances.
  */

@@ -3,4 +3,4 @@
 /**
  * Polarity of an utterance.
  */
-export type SentimentLabel = "negative" | "neutral" | "positive";
+export type SentimentLabel = "negative" | "neutral" | "positive" | "unscored";

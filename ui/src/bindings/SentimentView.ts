@@ -6,10 +6,10 @@ import type { SentimentLabel } from "./SentimentLabel";
  */
 export type SentimentView = { 
 /**
- * Polarity.
+ * Polarity (`unscored`: the engine failed on this utterance).
  */
 label: SentimentLabel, 
 /**
- * Score in [-1, 1], rounded to three decimals.
+ * Score in [-1, 1], rounded to three decimals; `null` when unscored.
  */
-score: number, };
+score: number | null, };

@@ -23,4 +23,13 @@ sealing: boolean,
 /**
  * Calls older than this are purged.
  */
-retention_days: number, };
+retention_days: number, 
+/**
+ * The sentiment engine calls will be scored with: `embedding`, or `lexicon` when the
+ * learned engine's files are not in place.
+ */
+sentiment_engine: string, 
+/**
+ * Why the lexicon stands in for the learned engine (`null`: it does not).
+ */
+sentiment_fallback: string | null, };
