@@ -90,7 +90,7 @@ enum Command {
     },
     /// Receive the contact center's recording fork (SIPREC, RFC 7866) and transcribe each
     /// recorded call live into the vault. Ctrl-C ends every session and exits.
-    Siprec(siprec::Options),
+    Siprec(Box<siprec::Options>),
     /// Redact transcript lines read as JSON from stdin.
     Redact {
         /// Read `{"speaker":…,"text":…}` lines; a blank line ends a conversation.
@@ -225,7 +225,7 @@ fn main() {
                 analyze(file, model, json, caller_channel, threads)
             }
         }
-        Command::Siprec(options) => siprec::run(options),
+        Command::Siprec(options) => siprec::run(*options),
         Command::Listen {
             mic,
             loopback,

@@ -3,45 +3,46 @@
 
 use crate::live::{on_ctrl_c, printer};
 use crate::{open_workstation, Channel};
-use anyhow::{Context, Result};
+use anyhow::Result;
+use earshot_config::{Config, SiprecFallback, SiprecLayer};
 use earshot_pipeline::LiveOptions;
-use earshot_session::siprec::{join_with, SiprecEvent};
+use earshot_session::siprec::{join_with, receiver_config, SiprecEvent};
 use earshot_session::CallEvent;
-use earshot_siprec::roles::{Fallback, RoleRules};
-use earshot_siprec::server::{parse_allow, Listen, SrsConfig, SrsStats, TlsFiles};
+use earshot_siprec::server::{SrsConfig, SrsStats};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// `earshot siprec`'s flags.
+/// `earshot siprec`'s flags. The receiver's flags are the `siprec_*` keys of `config.toml` and
+/// `policy.toml` (see `earshot_config::siprec`): a flag overrides the settings file, and a key
+/// the organisation's policy manages cannot be overridden.
 #[derive(clap::Args)]
 pub(crate) struct Options {
-    /// Where to listen: `udp:IP:PORT`, `tcp:IP:PORT` or `tls:IP:PORT` (repeatable).
-    #[arg(long = "listen", required = true)]
+    /// Where to listen: `udp:IP:PORT`, `tcp:IP:PORT` or `tls:IP:PORT` (repeatable; default:
+    /// `siprec_listen`, else UDP and TCP on 0.0.0.0:5060).
+    #[arg(long = "listen")]
     pub listen: Vec<String>,
-    /// Sources allowed to send SIP and RTP, as CIDRs (repeatable; default: loopback only).
+    /// Sources allowed to send SIP and RTP, as CIDRs (repeatable; default: `siprec_allow`, else
+    /// loopback only).
     #[arg(long = "allow")]
     pub allow: Vec<String>,
+    /// Agent address patterns (`*`, `?`): extensions, AORs or domains (repeatable).
+    #[arg(long = "agents", alias = "agent")]
+    pub agents: Vec<String>,
+    /// When the metadata cannot tell caller from agent (default: first-is-caller).
+    #[arg(long, value_enum)]
+    pub fallback: Option<FallbackArg>,
     /// Address to put in SDP answers (default: the local address that routes to the
     /// recorder).
     #[arg(long)]
-    pub media_ip: Option<std::net::IpAddr>,
+    pub media_ip: Option<String>,
     /// RTP port range, e.g. 20000-29999 (default: any free port).
     #[arg(long)]
     pub rtp_ports: Option<String>,
-    /// Agent address patterns (`*`, `?`): extensions, AORs or domains (repeatable).
-    #[arg(long = "agent")]
-    pub agent: Vec<String>,
-    /// When the metadata cannot tell caller from agent.
-    #[arg(long, value_enum, default_value_t = FallbackArg::FirstIsCaller)]
-    pub fallback: FallbackArg,
-    /// End a session after this many seconds without RTP.
-    #[arg(long, default_value_t = 30)]
-    pub rtp_timeout: u64,
-    /// Stop after this many calls have ended.
+    /// End a session after this many seconds without RTP (default 30).
     #[arg(long)]
-    pub calls: Option<usize>,
+    pub rtp_timeout: Option<u64>,
     /// Server certificate chain (PEM) for `tls:` listeners.
     #[arg(long)]
     pub tls_cert: Option<PathBuf>,
@@ -58,12 +59,15 @@ pub(crate) struct Options {
     /// names and the signalling peer's (for SBCs that send media from another interface).
     #[arg(long)]
     pub media_from_any_allowed: bool,
-    /// Close a SIP TCP/TLS connection after this many seconds without a byte.
-    #[arg(long, default_value_t = 300)]
-    pub tcp_idle_timeout: u64,
-    /// The most SIP TCP/TLS connections open at once.
-    #[arg(long, default_value_t = 64)]
-    pub max_connections: usize,
+    /// Close a SIP TCP/TLS connection after this many seconds without a byte (default 300).
+    #[arg(long)]
+    pub tcp_idle_timeout: Option<u64>,
+    /// The most SIP TCP/TLS connections open at once (default 64).
+    #[arg(long)]
+    pub max_connections: Option<usize>,
+    /// Stop after this many calls have ended.
+    #[arg(long)]
+    pub calls: Option<usize>,
     /// Whisper model.
     #[arg(long, default_value = "tiny.en", value_parser = ["tiny.en", "base"])]
     pub model: String,
@@ -87,63 +91,42 @@ pub(crate) enum FallbackArg {
     FirstIsAgent,
 }
 
+/// The flags given, as a layer of `siprec_*` keys (a flag not given sets nothing).
+fn layer(o: &Options) -> SiprecLayer {
+    let list = |v: &Vec<String>| (!v.is_empty()).then(|| v.clone());
+    SiprecLayer {
+        listen: list(&o.listen),
+        allow: list(&o.allow),
+        agents: list(&o.agents),
+        fallback: o.fallback.map(|f| match f {
+            FallbackArg::FirstIsCaller => SiprecFallback::FirstIsCaller,
+            FallbackArg::FirstIsAgent => SiprecFallback::FirstIsAgent,
+        }),
+        media_ip: o.media_ip.clone(),
+        rtp_ports: o.rtp_ports.clone(),
+        rtp_timeout: o.rtp_timeout,
+        tls_cert: o.tls_cert.clone(),
+        tls_key: o.tls_key.clone(),
+        tls_client_ca: o.tls_client_ca.clone(),
+        require_secure: o.require_secure.then_some(true),
+        media_from_any_allowed: o.media_from_any_allowed.then_some(true),
+        tcp_idle_timeout: o.tcp_idle_timeout,
+        max_connections: o.max_connections,
+    }
+}
+
 fn config(o: &Options) -> Result<SrsConfig> {
-    let listen = o
-        .listen
-        .iter()
-        .map(|l| l.parse::<Listen>())
-        .collect::<Result<Vec<_>, _>>()?;
-    let allow = o
-        .allow
-        .iter()
-        .map(|a| parse_allow(a).context("--allow"))
-        .collect::<Result<Vec<_>>>()?;
-    let rtp_ports = match &o.rtp_ports {
-        None => (0, 0),
-        Some(r) => {
-            let (a, b) = r
-                .split_once('-')
-                .and_then(|(a, b)| Some((a.parse::<u16>().ok()?, b.parse::<u16>().ok()?)))
-                .filter(|(a, b)| a < b && *a > 0)
-                .with_context(|| format!("--rtp-ports '{r}': use LOW-HIGH, e.g. 20000-29999"))?;
-            (a, b)
-        }
-    };
-    Ok(SrsConfig {
-        listen,
-        allow,
-        media_ip: o.media_ip,
-        rtp_ports,
-        roles: RoleRules {
-            agent_patterns: o.agent.clone(),
-            calling_party_is_caller: true,
-            fallback: match o.fallback {
-                FallbackArg::FirstIsCaller => Fallback::FirstIsCaller,
-                FallbackArg::FirstIsAgent => Fallback::FirstIsAgent,
-            },
-        },
-        rtp_timeout: Duration::from_secs(o.rtp_timeout.max(1)),
-        tls: match (&o.tls_cert, &o.tls_key) {
-            (Some(cert), Some(key)) => Some(TlsFiles {
-                cert: cert.clone(),
-                key: key.clone(),
-                client_ca: o.tls_client_ca.clone(),
-            }),
-            (None, None) => None,
-            _ => anyhow::bail!("--tls-cert and --tls-key go together"),
-        },
-        require_secure: o.require_secure,
-        media_from_any_allowed: o.media_from_any_allowed,
-        tcp_idle_timeout: Duration::from_secs(o.tcp_idle_timeout.max(1)),
-        max_connections: o.max_connections.max(1),
-        ..SrsConfig::default()
-    })
+    let mut config = Config::load()?;
+    config.override_siprec(layer(o))?;
+    Ok(receiver_config(&config)?)
 }
 
 pub(crate) fn run(o: Options) -> Result<()> {
     let config = config(&o)?;
     if config.allow.is_empty() {
-        eprintln!("siprec: no --allow given: only this machine (loopback) may send recordings");
+        eprintln!(
+            "siprec: no --allow or siprec_allow set: only this machine (loopback) may send recordings"
+        );
     }
     // The models load once here, so that a missing model is an error before anything listens.
     let options = open_workstation(o.model.clone(), Channel::Left, o.threads)?

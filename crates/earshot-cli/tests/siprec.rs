@@ -258,3 +258,59 @@ fn a_sipp_recording_session_is_transcribed_both_speakers_and_stored() {
         .map(str::to_string);
     assert!(line.is_some(), "{revealed}");
 }
+
+#[test]
+fn the_receiver_reads_the_siprec_keys_and_flags_cannot_override_the_policy() {
+    let data = tempfile::tempdir().unwrap();
+    // Positive control: with no flag, the settings file's listener is the one used.
+    std::fs::write(
+        data.path().join("config.toml"),
+        "siprec_listen = [\"udp:127.0.0.1:0\"]\nsiprec_tcp_idle_timeout = 20\n",
+    )
+    .unwrap();
+    let out = earshot(data.path())
+        .args(["siprec", "--calls", "0"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("siprec: listening on udp:127.0.0.1:")),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("listening on").count(),
+        1,
+        "only the configured listener: {err}"
+    );
+
+    // The policy manages the allow-list: a flag that would widen it is refused before
+    // anything listens; a flag for a key the policy leaves alone is taken.
+    let policy = data.path().join("policy.toml");
+    std::fs::write(&policy, "siprec_allow = [\"10.1.0.0/16\"]\n").unwrap();
+    let refused = earshot(data.path())
+        .env("EARSHOT_POLICY_FILE", &policy)
+        .args(["siprec", "--allow", "0.0.0.0/0", "--calls", "0"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success());
+    assert!(
+        err.contains("'siprec_allow' is managed by your organisation"),
+        "{err}"
+    );
+    assert!(!err.contains("listening on"), "{err}");
+    let taken = earshot(data.path())
+        .env("EARSHOT_POLICY_FILE", &policy)
+        .args(["siprec", "--listen", "tcp:127.0.0.1:0", "--calls", "0"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&taken.stderr);
+    assert!(taken.status.success(), "{err}");
+    assert!(err.contains("listening on tcp:127.0.0.1:"), "{err}");
+    assert!(
+        !err.contains("only this machine"),
+        "the policy's allow-list is in force: {err}"
+    );
+}

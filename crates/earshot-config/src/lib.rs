@@ -13,11 +13,13 @@
 //! | caller's stereo channel | `caller_channel = "left"\|"right"` | — |
 //! | microphone / loopback device | `mic_device`, `loopback_device` (absent: system default) | — |
 //! | agents may delete calls | `allow_delete = true` | — |
-//! | SIPREC listeners | `siprec_listen = ["udp:0.0.0.0:5060"]` | — |
-//! | SIPREC allow-list (CIDRs; empty: loopback only) | `siprec_allow = ["10.1.0.0/16"]` | — |
-//! | agent AOR patterns (SIPREC roles) | `siprec_agents = ["1???"]` | — |
+//! | the SIPREC receiver | `siprec_*`: see [`siprec`] (the same keys are `earshot siprec` flags) | — |
 //!
 //! The policy file is `EARSHOT_POLICY_FILE` if set, else [`default_policy_file`].
+
+pub mod siprec;
+
+pub use siprec::{SiprecFallback, SiprecLayer, SiprecSettings};
 
 use serde::Deserialize;
 use std::collections::BTreeSet;
@@ -124,12 +126,8 @@ pub struct Config {
     pub loopback_device: Option<String>,
     /// Whether the agent may delete a stored call before its retention ends.
     pub allow_delete: bool,
-    /// Where the SIPREC receiver listens (`udp:IP:PORT`, `tcp:…`, `tls:…`).
-    pub siprec_listen: Vec<String>,
-    /// Sources allowed to send recordings (CIDRs; empty: this machine only).
-    pub siprec_allow: Vec<String>,
-    /// Agent address patterns that tell the agent's stream from the caller's.
-    pub siprec_agents: Vec<String>,
+    /// The SIPREC receiver's settings (`siprec_*` keys).
+    pub siprec: SiprecSettings,
     /// The policy file that was read, if one exists.
     pub policy_file: Option<PathBuf>,
     /// Keys the policy sets (see the module docs for the names).
@@ -156,9 +154,9 @@ struct FileConfig {
     mic_device: Option<String>,
     loopback_device: Option<String>,
     allow_delete: Option<bool>,
-    siprec_listen: Option<Vec<String>>,
-    siprec_allow: Option<Vec<String>>,
-    siprec_agents: Option<Vec<String>>,
+    /// The `siprec_*` keys, read apart (see [`read_file`]).
+    #[serde(skip)]
+    siprec: SiprecLayer,
 }
 
 impl FileConfig {
@@ -173,18 +171,16 @@ impl FileConfig {
             ("mic_device", self.mic_device.is_some()),
             ("loopback_device", self.loopback_device.is_some()),
             ("allow_delete", self.allow_delete.is_some()),
-            ("siprec_listen", self.siprec_listen.is_some()),
-            ("siprec_allow", self.siprec_allow.is_some()),
-            ("siprec_agents", self.siprec_agents.is_some()),
         ];
         set.iter()
             .filter(|(_, on)| *on)
             .map(|(k, _)| k.to_string())
+            .chain(self.siprec.keys())
             .collect()
     }
 
     /// Sets on `config` every key this file has.
-    fn apply(self, config: &mut Config) {
+    fn apply(self, config: &mut Config) -> Result<(), ConfigError> {
         if let Some(v) = self.age_recipients {
             config.age_recipients = v;
         }
@@ -209,15 +205,7 @@ impl FileConfig {
         if let Some(v) = self.allow_delete {
             config.allow_delete = v;
         }
-        if let Some(v) = self.siprec_listen {
-            config.siprec_listen = v;
-        }
-        if let Some(v) = self.siprec_allow {
-            config.siprec_allow = v;
-        }
-        if let Some(v) = self.siprec_agents {
-            config.siprec_agents = v;
-        }
+        self.siprec.apply(&mut config.siprec)
     }
 }
 
@@ -260,9 +248,7 @@ impl Config {
             mic_device: None,
             loopback_device: None,
             allow_delete: true,
-            siprec_listen: vec!["udp:0.0.0.0:5060".into(), "tcp:0.0.0.0:5060".into()],
-            siprec_allow: Vec::new(),
-            siprec_agents: Vec::new(),
+            siprec: SiprecSettings::default(),
             policy_file: None,
             managed: BTreeSet::new(),
         }
@@ -290,7 +276,7 @@ impl Config {
             None
         };
         let mut config = Config::defaults(data_dir);
-        file.apply(&mut config);
+        file.apply(&mut config)?;
         if let Some(r) = env("EARSHOT_AGE_RECIPIENTS") {
             config.age_recipients = r
                 .split(',')
@@ -311,7 +297,7 @@ impl Config {
         if let Some(policy) = policy {
             config.managed = policy.keys();
             config.policy_file = Some(policy_path);
-            policy.apply(&mut config);
+            policy.apply(&mut config)?;
         }
         if config.retention_days == 0 {
             return Err(ConfigError::Invalid(
@@ -319,6 +305,15 @@ impl Config {
             ));
         }
         Ok(config)
+    }
+
+    /// Sets the receiver's keys from `layer` (`earshot siprec`'s flags) over the files; a key
+    /// the policy manages is refused, and nothing changes.
+    pub fn override_siprec(&mut self, layer: SiprecLayer) -> Result<(), ConfigError> {
+        if let Some(key) = layer.keys().into_iter().find(|k| self.is_managed(k)) {
+            return Err(ConfigError::Managed(key));
+        }
+        layer.apply(&mut self.siprec)
     }
 
     /// Whether the organisation's policy sets `key`.
@@ -389,10 +384,26 @@ impl Config {
     }
 }
 
+/// Reads a settings or policy file: the `siprec_*` keys into their layer, the others into
+/// [`FileConfig`]; an unknown key is an error either way.
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
+    let invalid =
+        |e: toml::de::Error| ConfigError::Invalid(format!("{}: {}", path.display(), e.message()));
     match std::fs::read_to_string(path) {
-        Ok(text) => toml::from_str(&text)
-            .map_err(|e| ConfigError::Invalid(format!("{}: {}", path.display(), e.message()))),
+        Ok(text) => {
+            let mut table: toml::Table = text.parse().map_err(invalid)?;
+            let siprec: toml::Table = table
+                .keys()
+                .filter(|k| k.starts_with("siprec_"))
+                .cloned()
+                .collect::<Vec<_>>()
+                .into_iter()
+                .filter_map(|k| table.remove(&k).map(|v| (k, v)))
+                .collect();
+            let mut file: FileConfig = table.try_into().map_err(invalid)?;
+            file.siprec = siprec.try_into().map_err(invalid)?;
+            Ok(file)
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(FileConfig::default()),
         Err(e) => Err(ConfigError::Read {
             path: path.display().to_string(),
@@ -538,6 +549,92 @@ mod tests {
             )
             .unwrap();
         assert_eq!(back.mic_device, None);
+    }
+
+    #[test]
+    fn siprec_keys_layer_like_the_others_and_flags_cannot_override_the_policy() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = load(dir.path(), &[]).unwrap();
+        assert_eq!(c.siprec, SiprecSettings::default());
+        std::fs::write(
+            dir.path().join(SETTINGS_FILE),
+            "model = \"base\"\nsiprec_listen = [\"tls:0.0.0.0:5061\"]\nsiprec_tls_cert = \"/pki/srs.pem\"\n\
+             siprec_tls_key = \"/pki/srs.key\"\nsiprec_rtp_ports = \"20000-20999\"\nsiprec_media_ip = \"10.1.2.3\"\n\
+             siprec_fallback = \"first_is_agent\"\nsiprec_max_connections = 8\n",
+        )
+        .unwrap();
+        let policy = dir.path().join("policy.toml");
+        std::fs::write(
+            &policy,
+            "siprec_allow = [\"10.1.0.0/16\"]\nsiprec_require_secure = true\n",
+        )
+        .unwrap();
+        let p = policy.display().to_string();
+        let mut c = load(dir.path(), &[("EARSHOT_POLICY_FILE", p.as_str())]).unwrap();
+        let s = &c.siprec;
+        assert_eq!(c.model, "base", "the other keys are still read");
+        assert_eq!(s.listen, ["tls:0.0.0.0:5061"]);
+        assert_eq!(s.tls_cert.as_deref(), Some(Path::new("/pki/srs.pem")));
+        assert_eq!(s.rtp_ports, Some((20000, 20999)));
+        assert_eq!(s.media_ip, Some("10.1.2.3".parse().unwrap()));
+        assert_eq!(s.fallback, SiprecFallback::FirstIsAgent);
+        assert_eq!(s.max_connections, 8);
+        assert_eq!(s.allow, ["10.1.0.0/16"]);
+        assert!(s.require_secure);
+        assert!(s.check().is_ok());
+        assert!(c.is_managed("siprec_allow") && !c.is_managed("siprec_listen"));
+
+        // A flag overrides the file, not the policy; a refused layer changes nothing.
+        let refused = c.override_siprec(SiprecLayer {
+            listen: Some(vec!["udp:127.0.0.1:5070".into()]),
+            allow: Some(vec!["0.0.0.0/0".into()]),
+            ..SiprecLayer::default()
+        });
+        assert!(
+            matches!(&refused, Err(ConfigError::Managed(k)) if k == "siprec_allow"),
+            "{refused:?}"
+        );
+        assert_eq!(c.siprec.listen, ["tls:0.0.0.0:5061"]);
+        c.override_siprec(SiprecLayer {
+            listen: Some(vec!["udp:127.0.0.1:5070".into()]),
+            tcp_idle_timeout: Some(30),
+            ..SiprecLayer::default()
+        })
+        .unwrap();
+        assert_eq!(c.siprec.listen, ["udp:127.0.0.1:5070"]);
+        assert_eq!(c.siprec.tcp_idle_timeout, 30);
+    }
+
+    #[test]
+    fn bad_siprec_values_name_their_key() {
+        let dir = tempfile::tempdir().unwrap();
+        for (line, key) in [
+            ("siprec_rtp_ports = \"30000-20000\"", "siprec_rtp_ports"),
+            ("siprec_media_ip = \"not-an-ip\"", "siprec_media_ip"),
+            ("siprec_max_connections = 0", "siprec_max_connections"),
+            ("siprec_fallback = \"coin_toss\"", "first_is_caller"),
+            ("siprec_listn = []", "siprec_listn"),
+        ] {
+            std::fs::write(dir.path().join(SETTINGS_FILE), format!("{line}\n")).unwrap();
+            let err = load(dir.path(), &[]).unwrap_err().to_string();
+            assert!(err.contains(key), "{line}: {err}");
+        }
+        // Keys that only make sense together are checked when the receiver starts.
+        std::fs::write(
+            dir.path().join(SETTINGS_FILE),
+            "siprec_listen = [\"tls:0.0.0.0:5061\"]\n",
+        )
+        .unwrap();
+        let c = load(dir.path(), &[]).unwrap();
+        let err = c.siprec.check().unwrap_err().to_string();
+        assert!(err.contains("siprec_tls_cert"), "{err}");
+        std::fs::write(
+            dir.path().join(SETTINGS_FILE),
+            "siprec_tls_cert = \"/pki/srs.pem\"\n",
+        )
+        .unwrap();
+        let err = load(dir.path(), &[]).unwrap().siprec.check().unwrap_err();
+        assert!(err.to_string().contains("go together"), "{err}");
     }
 
     #[test]

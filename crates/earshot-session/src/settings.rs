@@ -138,9 +138,9 @@ pub fn settings_view(config: &Config) -> SettingsView {
         policy_file: config.policy_file.as_ref().map(|p| p.display().to_string()),
         retention_days: config.retention_days,
         allow_delete: config.allow_delete,
-        siprec_listen: config.siprec_listen.clone(),
-        siprec_allow: config.siprec_allow.clone(),
-        siprec_agents: config.siprec_agents.clone(),
+        siprec_listen: config.siprec.listen.clone(),
+        siprec_allow: config.siprec.allow.clone(),
+        siprec_agents: config.siprec.agents.clone(),
     }
 }
 

@@ -4,10 +4,10 @@
 //! Used by the desktop app's "Join SIPREC".
 
 use crate::{record_call_with_keypad, settings, CallEvent, SessionError, Workstation};
-use earshot_config::Config;
+use earshot_config::{Config, SiprecFallback};
 use earshot_pipeline::LiveOptions;
-use earshot_siprec::roles::RoleRules;
-use earshot_siprec::server::{parse_allow, Listen, Srs, SrsConfig};
+use earshot_siprec::roles::{Fallback, RoleRules};
+use earshot_siprec::server::{parse_allow, Listen, Srs, SrsConfig, TlsFiles};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -83,26 +83,51 @@ impl Drop for Joined {
     }
 }
 
-/// The receiver's settings from the configuration.
+/// The receiver's settings from the configuration (`siprec_*` keys, the same for the app and
+/// `earshot siprec`). A value the receiver cannot use is an error naming its key.
 pub fn receiver_config(config: &Config) -> Result<SrsConfig, SessionError> {
+    let s = &config.siprec;
+    s.check()?;
     let bad = |what: String| SessionError::Siprec(what);
-    let listen = config
-        .siprec_listen
+    let listen = s
+        .listen
         .iter()
-        .map(|l| l.parse::<Listen>().map_err(|e| bad(e.to_string())))
+        .map(|l| {
+            l.parse::<Listen>()
+                .map_err(|e| bad(format!("siprec_listen: {e}")))
+        })
         .collect::<Result<Vec<_>, _>>()?;
-    let allow = config
-        .siprec_allow
+    let allow = s
+        .allow
         .iter()
         .map(|a| parse_allow(a).map_err(|e| bad(format!("siprec_allow: {e}"))))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(SrsConfig {
         listen,
         allow,
+        media_ip: s.media_ip,
+        rtp_ports: s.rtp_ports.unwrap_or((0, 0)),
         roles: RoleRules {
-            agent_patterns: config.siprec_agents.clone(),
-            ..RoleRules::default()
+            agent_patterns: s.agents.clone(),
+            calling_party_is_caller: true,
+            fallback: match s.fallback {
+                SiprecFallback::FirstIsCaller => Fallback::FirstIsCaller,
+                SiprecFallback::FirstIsAgent => Fallback::FirstIsAgent,
+            },
         },
+        rtp_timeout: Duration::from_secs(s.rtp_timeout.max(1)),
+        tls: match (&s.tls_cert, &s.tls_key) {
+            (Some(cert), Some(key)) => Some(TlsFiles {
+                cert: cert.clone(),
+                key: key.clone(),
+                client_ca: s.tls_client_ca.clone(),
+            }),
+            _ => None,
+        },
+        require_secure: s.require_secure,
+        media_from_any_allowed: s.media_from_any_allowed,
+        tcp_idle_timeout: Duration::from_secs(s.tcp_idle_timeout.max(1)),
+        max_connections: s.max_connections.max(1),
         ..SrsConfig::default()
     })
 }

@@ -390,7 +390,7 @@ async fn bind(shared: Arc<Shared>, l: Listen) -> Result<Listen, SrsError> {
         Listen::Tls(addr) => {
             let files = shared.config.tls.clone().ok_or_else(|| {
                 SrsError::Config(format!(
-                    "tls:{addr} needs a certificate and key (--tls-cert, --tls-key)"
+                    "tls:{addr} needs a certificate and key (siprec_tls_cert and siprec_tls_key, or --tls-cert and --tls-key)"
                 ))
             })?;
             let acceptor = tls_acceptor(&files)?;
