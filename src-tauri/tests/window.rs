@@ -471,6 +471,8 @@ fn an_agent_opens_a_call_sees_both_speakers_then_finds_opens_and_deletes_it_in_h
         status.contains("tiny.en") && status.contains("SQLCipher"),
         "{status}"
     );
+    // The learned sentiment engine is installed here: no fallback warning.
+    assert_eq!(d.text_of("#status-sentiment"), "sentiment: embedding");
     assert!(
         d.finals("caller") >= 3 && d.finals("agent") >= 3,
         "{}",
