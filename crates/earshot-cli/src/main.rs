@@ -181,6 +181,12 @@ enum CallsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Print the summary of one call that may be shared with the organisation (JSON): figures,
+    /// finding counts, key phrases and key turns of the redacted text; never a value.
+    Summary {
+        /// The call id.
+        id: i64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -257,6 +263,9 @@ fn main() {
         Command::Calls {
             command: CallsCommand::Show { id, json },
         } => calls_show(id, json),
+        Command::Calls {
+            command: CallsCommand::Summary { id },
+        } => calls_summary(id),
         Command::Purge => purge(),
         Command::Audit {
             command: AuditCommand::Verify,
@@ -574,6 +583,21 @@ fn calls_show(id: i64, json: bool) -> Result<()> {
     for t in &view.turns {
         println!("{}", lines::turn_line(t));
     }
+    Ok(())
+}
+
+fn calls_summary(id: i64) -> Result<()> {
+    let detail = open_vault()?.call(id)?;
+    // Key turns by sentence embeddings when the encoder is installed, else by word overlap.
+    let store = ModelStore::from_env();
+    let mut encoder = match earshot_pipeline::EMBEDDING_FILES.map(|n| store.locate(n)) {
+        [Ok(model), Ok(tokenizer), Ok(runtime)] => {
+            earshot_sentiment::embedding::SentenceEncoder::new(&model, &tokenizer, &runtime).ok()
+        }
+        _ => None,
+    };
+    let summary = earshot_summary::summarize(&detail, encoder.as_mut());
+    println!("{}", serde_json::to_string_pretty(&summary)?);
     Ok(())
 }
 
