@@ -305,6 +305,37 @@ pub fn record_file<E>(
     }
 }
 
+/// Where a call's events go: the receiver's first error is kept and returned at the end, and
+/// reporting stops there, while storing goes on (the screen may be gone; the call is not).
+struct Sink<E, F> {
+    on_event: F,
+    error: Option<E>,
+}
+
+impl<E, F: FnMut(&CallEvent) -> Result<(), E>> Sink<E, F> {
+    fn new(on_event: F) -> Self {
+        Sink {
+            on_event,
+            error: None,
+        }
+    }
+
+    fn send(&mut self, event: &CallEvent) {
+        if self.error.is_none() {
+            if let Err(e) = (self.on_event)(event) {
+                self.error = Some(e);
+            }
+        }
+    }
+
+    fn finish(self, call_id: i64) -> Result<i64, E> {
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(call_id),
+        }
+    }
+}
+
 /// The display-safe event of a final utterance (`latency_ms`: 0 offline).
 fn final_event(id: u64, u: Utterance, sealed: &[SealedFinding], latency_ms: u64) -> CallEvent {
     CallEvent::Final {
@@ -349,7 +380,7 @@ pub fn analyze_file<E>(
     ws: &mut Workstation,
     path: &Path,
     mut on_progress: impl FnMut(Progress),
-    mut on_event: impl FnMut(&CallEvent) -> Result<(), E>,
+    on_event: impl FnMut(&CallEvent) -> Result<(), E>,
 ) -> Result<Result<i64, E>, SessionError> {
     let stream = CallStream::open(path, ws.analyzer.options().caller_channel)?;
     let mut session = ws.vault.record(&NewCall {
@@ -359,7 +390,7 @@ pub fn analyze_file<E>(
         model: ws.analyzer.options().model.clone(),
     })?;
     let call_id = session.id();
-    let mut sink_error: Option<E> = None;
+    let mut sink = Sink::new(on_event);
     let mut next_id = 0u64;
     ws.analyzer.analyze_stream(stream, |event| {
         let event = match event {
@@ -378,17 +409,10 @@ pub fn analyze_file<E>(
                 call_end_event(call_id, &end, session.stored())
             }
         };
-        if sink_error.is_none() {
-            if let Err(e) = on_event(&event) {
-                sink_error = Some(e);
-            }
-        }
+        sink.send(&event);
         Ok(())
     })?;
-    Ok(match sink_error {
-        Some(e) => Err(e),
-        None => Ok(call_id),
-    })
+    Ok(sink.finish(call_id))
 }
 
 /// Records one call: reads `input` until every sender is gone, committing each final to `vault`
@@ -522,7 +546,7 @@ pub fn record_call_with_keypad<E>(
     input: Receiver<AudioChunk>,
     keypad: Option<Receiver<KeyPress>>,
     options: LiveOptions,
-    mut on_event: impl FnMut(&CallEvent) -> Result<(), E>,
+    on_event: impl FnMut(&CallEvent) -> Result<(), E>,
 ) -> Result<Result<i64, E>, SessionError> {
     let mut keys = KeyEntries {
         keys: keypad,
@@ -537,17 +561,13 @@ pub fn record_call_with_keypad<E>(
         model: analyzer.options().model.clone(),
     })?;
     let call_id = session.id();
-    let mut sink_error: Option<E> = None;
+    let mut sink = Sink::new(on_event);
     analyzer.run_live(input, options, |event| {
         let end = matches!(event, LiveEvent::CallEnd(_));
         for entry in keys.take(end) {
             let (utterance, sealed, keyed) = keys.seal(entry).map_err(PipelineError::from)?;
             session.add(&utterance, &sealed)?;
-            if sink_error.is_none() {
-                if let Err(e) = on_event(&keyed) {
-                    sink_error = Some(e);
-                }
-            }
+            sink.send(&keyed);
         }
         let event = match event {
             LiveEvent::Partial(p) => CallEvent::Partial {
@@ -574,17 +594,10 @@ pub fn record_call_with_keypad<E>(
                 call_end_event(call_id, &end, session.stored())
             }
         };
-        if sink_error.is_none() {
-            if let Err(e) = on_event(&event) {
-                sink_error = Some(e);
-            }
-        }
+        sink.send(&event);
         Ok(())
     })?;
-    Ok(match sink_error {
-        Some(e) => Err(e),
-        None => Ok(call_id),
-    })
+    Ok(sink.finish(call_id))
 }
 
 #[cfg(test)]

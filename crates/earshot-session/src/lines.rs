@@ -123,23 +123,27 @@ mod tests {
     use crate::{FindingView, SentimentView};
     use earshot_core::{FindingKind, SentimentLabel, Speaker, TrendDirection};
 
-    fn final_event() -> CallEvent {
+    fn final_with(sentiment: SentimentView) -> CallEvent {
         CallEvent::Final {
             id: 4,
             speaker: Speaker::Caller,
             start_ms: 65_400,
             end_ms: 69_000,
             text: "my card is [CREDIT_DEBIT_NUMBER]".into(),
-            sentiment: SentimentView {
-                label: SentimentLabel::Negative,
-                score: Some(-0.25),
-            },
+            sentiment,
             findings: vec![FindingView {
                 kind: FindingKind::CreditDebitNumber,
                 sealed: true,
             }],
             latency_ms: 0,
         }
+    }
+
+    fn final_event() -> CallEvent {
+        final_with(SentimentView {
+            label: SentimentLabel::Negative,
+            score: Some(-0.25),
+        })
     }
 
     fn call_end() -> CallEvent {
@@ -209,32 +213,10 @@ mod tests {
 
     #[test]
     fn an_unscored_utterance_shows_no_score() {
-        let CallEvent::Final {
-            id,
-            speaker,
-            start_ms,
-            end_ms,
-            text,
-            findings,
-            latency_ms,
-            ..
-        } = final_event()
-        else {
-            unreachable!()
-        };
-        let unscored = CallEvent::Final {
-            id,
-            speaker,
-            start_ms,
-            end_ms,
-            text,
-            findings,
-            latency_ms,
-            sentiment: SentimentView {
-                label: SentimentLabel::Unscored,
-                score: None,
-            },
-        };
+        let unscored = final_with(SentimentView {
+            label: SentimentLabel::Unscored,
+            score: None,
+        });
         let line = text_line(&unscored).unwrap();
         assert!(line.contains("CALLER  ---   -    my card"), "{line}");
         let u: serde_json::Value =
