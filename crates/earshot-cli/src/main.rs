@@ -19,6 +19,7 @@ use serde_json::json;
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
+mod hub;
 mod live;
 mod siprec;
 
@@ -123,6 +124,20 @@ enum Command {
     Calls {
         #[command(subcommand)]
         command: CallsCommand,
+    },
+    /// The organisation's hub: create, run, add users, verify its audit log.
+    Hub {
+        #[command(subcommand)]
+        command: hub::HubCommand,
+    },
+    /// Upload this workstation's queued call summaries to the hub (enrolling first if needed).
+    Sync {
+        /// One pass, then exit (non-zero if the hub could not take everything due).
+        #[arg(long)]
+        once: bool,
+        /// Print the queue length, last success and last error, and exit.
+        #[arg(long, conflicts_with = "once")]
+        status: bool,
     },
     /// Delete calls older than the retention period now (this also happens at every start).
     Purge,
@@ -267,6 +282,8 @@ fn main() {
             command: CallsCommand::Summary { id },
         } => calls_summary(id),
         Command::Purge => purge(),
+        Command::Hub { command } => hub::run(command),
+        Command::Sync { once, status } => hub::sync(once, status),
         Command::Audit {
             command: AuditCommand::Verify,
         } => audit_verify(),

@@ -14,6 +14,10 @@
 //! | microphone / loopback device | `mic_device`, `loopback_device` (absent: system default) | — |
 //! | agents may delete calls | `allow_delete = true` | — |
 //! | the SIPREC receiver | `siprec_*`: see [`siprec`] (the same keys are `earshot siprec` flags) | — |
+//! | the hub summaries sync to (absent: no sync) | `hub_url = "https://hub.example:8443"` | `EARSHOT_HUB_URL` |
+//! | the hub's CA, the only trust anchor for it (PEM file) | `hub_ca = "/etc/earshot/hub-ca.pem"` | `EARSHOT_HUB_CA` |
+//! | the one-time enrollment token from IT | `enrollment_token = "…"` | `EARSHOT_ENROLLMENT_TOKEN` |
+//! | most summaries kept while the hub is unreachable | `outbox_limit = 10000` | — |
 //!
 //! The policy file is `EARSHOT_POLICY_FILE` if set, else [`default_policy_file`].
 
@@ -128,6 +132,15 @@ pub struct Config {
     pub allow_delete: bool,
     /// The SIPREC receiver's settings (`siprec_*` keys).
     pub siprec: SiprecSettings,
+    /// The hub's base URL (`https://…`); `None`: nothing is synced or queued.
+    pub hub_url: Option<String>,
+    /// The hub's CA certificate (PEM file): the only trust anchor for the hub.
+    pub hub_ca: Option<PathBuf>,
+    /// The one-time enrollment token exchanged for this device's certificate.
+    pub enrollment_token: Option<String>,
+    /// The most summaries the outbox keeps while the hub is unreachable; beyond it the oldest
+    /// are kept and newer ones are counted as dropped.
+    pub outbox_limit: u32,
     /// The policy file that was read, if one exists.
     pub policy_file: Option<PathBuf>,
     /// Keys the policy sets (see the module docs for the names).
@@ -139,6 +152,9 @@ pub const DEFAULT_RETENTION_DAYS: u32 = 90;
 
 /// The default speech model.
 pub const DEFAULT_MODEL: &str = "tiny.en";
+
+/// Default [`Config::outbox_limit`].
+pub const DEFAULT_OUTBOX_LIMIT: u32 = 10_000;
 
 /// The settings file in the data dir.
 pub const SETTINGS_FILE: &str = "config.toml";
@@ -154,6 +170,10 @@ struct FileConfig {
     mic_device: Option<String>,
     loopback_device: Option<String>,
     allow_delete: Option<bool>,
+    hub_url: Option<String>,
+    hub_ca: Option<PathBuf>,
+    enrollment_token: Option<String>,
+    outbox_limit: Option<u32>,
     /// The `siprec_*` keys, read apart (see [`read_file`]).
     #[serde(skip)]
     siprec: SiprecLayer,
@@ -171,6 +191,10 @@ impl FileConfig {
             ("mic_device", self.mic_device.is_some()),
             ("loopback_device", self.loopback_device.is_some()),
             ("allow_delete", self.allow_delete.is_some()),
+            ("hub_url", self.hub_url.is_some()),
+            ("hub_ca", self.hub_ca.is_some()),
+            ("enrollment_token", self.enrollment_token.is_some()),
+            ("outbox_limit", self.outbox_limit.is_some()),
         ];
         set.iter()
             .filter(|(_, on)| *on)
@@ -204,6 +228,18 @@ impl FileConfig {
         }
         if let Some(v) = self.allow_delete {
             config.allow_delete = v;
+        }
+        if let Some(v) = self.hub_url {
+            config.hub_url = Some(v).filter(|u| !u.trim().is_empty());
+        }
+        if let Some(v) = self.hub_ca {
+            config.hub_ca = Some(v).filter(|p| !p.as_os_str().is_empty());
+        }
+        if let Some(v) = self.enrollment_token {
+            config.enrollment_token = Some(v).filter(|t| !t.trim().is_empty());
+        }
+        if let Some(v) = self.outbox_limit {
+            config.outbox_limit = v;
         }
         self.siprec.apply(&mut config.siprec)
     }
@@ -249,6 +285,10 @@ impl Config {
             loopback_device: None,
             allow_delete: true,
             siprec: SiprecSettings::default(),
+            hub_url: None,
+            hub_ca: None,
+            enrollment_token: None,
+            outbox_limit: DEFAULT_OUTBOX_LIMIT,
             policy_file: None,
             managed: BTreeSet::new(),
         }
@@ -294,10 +334,24 @@ impl Config {
                 ))
             })?;
         }
+        if let Some(u) = env("EARSHOT_HUB_URL") {
+            config.hub_url = Some(u).filter(|u| !u.trim().is_empty());
+        }
+        if let Some(p) = env("EARSHOT_HUB_CA") {
+            config.hub_ca = Some(PathBuf::from(p)).filter(|p| !p.as_os_str().is_empty());
+        }
+        if let Some(t) = env("EARSHOT_ENROLLMENT_TOKEN") {
+            config.enrollment_token = Some(t).filter(|t| !t.trim().is_empty());
+        }
         if let Some(policy) = policy {
             config.managed = policy.keys();
             config.policy_file = Some(policy_path);
             policy.apply(&mut config)?;
+        }
+        if config.outbox_limit == 0 {
+            return Err(ConfigError::Invalid(
+                "outbox_limit must be at least 1".into(),
+            ));
         }
         if config.retention_days == 0 {
             return Err(ConfigError::Invalid(
@@ -376,10 +430,11 @@ impl Config {
     /// A description without secrets, recorded in the audit log when it changes.
     pub fn audit_summary(&self) -> String {
         format!(
-            "recipients=[{}] key_store={} retention_days={}",
+            "recipients=[{}] key_store={} retention_days={} hub={}",
             self.age_recipients.join(","),
             self.key_store.name(),
-            self.retention_days
+            self.retention_days,
+            self.hub_url.as_deref().unwrap_or("none")
         )
     }
 }
@@ -635,6 +690,43 @@ mod tests {
         .unwrap();
         let err = load(dir.path(), &[]).unwrap().siprec.check().unwrap_err();
         assert!(err.to_string().contains("go together"), "{err}");
+    }
+
+    #[test]
+    fn the_hub_keys_come_from_the_policy_over_the_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = load(dir.path(), &[]).unwrap();
+        assert_eq!((c.hub_url.as_deref(), c.outbox_limit), (None, DEFAULT_OUTBOX_LIMIT));
+        let c = load(
+            dir.path(),
+            &[("EARSHOT_HUB_URL", "https://env:1"), ("EARSHOT_HUB_CA", "/env/ca.pem")],
+        )
+        .unwrap();
+        assert_eq!(c.hub_url.as_deref(), Some("https://env:1"));
+        assert_eq!(c.hub_ca.as_deref(), Some(Path::new("/env/ca.pem")));
+        let policy = dir.path().join("policy.toml");
+        std::fs::write(
+            &policy,
+            "hub_url = \"https://hub:8443\"\nhub_ca = \"/etc/earshot/ca.pem\"\nenrollment_token = \"t0k\"\noutbox_limit = 5\n",
+        )
+        .unwrap();
+        let c = load(
+            dir.path(),
+            &[
+                ("EARSHOT_POLICY_FILE", policy.to_str().unwrap()),
+                ("EARSHOT_HUB_URL", "https://env:1"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.hub_url.as_deref(), Some("https://hub:8443"));
+        assert_eq!(c.enrollment_token.as_deref(), Some("t0k"));
+        assert_eq!(c.outbox_limit, 5);
+        for k in ["hub_url", "hub_ca", "enrollment_token", "outbox_limit"] {
+            assert!(c.is_managed(k), "{k}");
+        }
+        std::fs::write(&policy, "outbox_limit = 0\n").unwrap();
+        let e = load(dir.path(), &[("EARSHOT_POLICY_FILE", policy.to_str().unwrap())]);
+        assert!(e.unwrap_err().to_string().contains("outbox_limit"));
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub mod textrank;
 use earshot_core::{SentimentTrend, TrendDirection};
 use earshot_sentiment::embedding::{cosine, SentenceEncoder};
 use earshot_vault::{CallDetail, StoredUtterance};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Key turns in a summary, at most.
@@ -34,7 +34,7 @@ const MIN_TURN_WORDS: usize = 4;
 const DTMF: &str = "[DTMF]";
 
 /// Where the call came from (the kind only: a file name or a device name can say who called).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SourceKind {
     /// A recording analyzed on the workstation.
@@ -59,7 +59,8 @@ impl SourceKind {
 }
 
 /// One speaker's figures.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SpeakerFigures {
     /// Turns taken (keypad entries not counted).
     pub turns: u32,
@@ -74,7 +75,8 @@ pub struct SpeakerFigures {
 }
 
 /// A key turn: redacted text and the types of what was redacted in it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct KeyTurn {
     /// `caller`, `agent` or `unknown`.
     pub speaker: String,
@@ -87,19 +89,20 @@ pub struct KeyTurn {
 }
 
 /// The figures of each speaker.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PerSpeaker {
     /// The caller's.
     pub caller: SpeakerFigures,
     /// The agent's.
     pub agent: SpeakerFigures,
     /// A mono recording's one speaker, when there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unknown: Option<SpeakerFigures>,
 }
 
 /// How the key turns were chosen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum KeyTurnMethod {
     /// TextRank with the cosine of MiniLM sentence embeddings as edge weights.
@@ -109,7 +112,8 @@ pub enum KeyTurnMethod {
 }
 
 /// What produced the call's figures.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Engines {
     /// This program's version.
     pub earshot: String,
@@ -120,7 +124,8 @@ pub struct Engines {
 }
 
 /// Fields the second detector pass withheld, by field.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Withheld {
     /// Key phrases.
     pub key_phrases: u32,
@@ -131,7 +136,8 @@ pub struct Withheld {
 }
 
 /// The shareable summary of one call. See the module docs for what it never holds.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Summary {
     /// Random, 128 bits, hex: not the workstation's call id (which counts calls).
     pub summary_id: String,

@@ -97,6 +97,18 @@ pub(crate) fn append(
     Ok(())
 }
 
+/// The number of entries and the last one's hash.
+pub(crate) fn head(conn: &Connection) -> Result<(i64, String), VaultError> {
+    Ok(conn
+        .query_row(
+            "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .unwrap_or((0, GENESIS.to_string())))
+}
+
 /// Walks the chain from the first entry and names the first one that does not check out.
 pub(crate) fn verify(conn: &Connection) -> Result<AuditVerdict, VaultError> {
     let mut stmt = conn.prepare("SELECT id, at_ms, actor, action, detail, outcome, prev_hash, hash FROM audit_log ORDER BY id")?;

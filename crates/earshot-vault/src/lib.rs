@@ -13,9 +13,12 @@
 
 mod audit;
 mod key;
+mod outbox;
 mod schema;
+pub mod secret;
 
 pub use audit::{AuditEntry, AuditVerdict};
+pub use outbox::{OutboxEntry, SyncState};
 
 use earshot_config::{Config, KeyStore};
 use earshot_core::{SealedFinding, SentimentTrend, Utterance};
@@ -248,6 +251,8 @@ pub struct Vault {
     conn: Connection,
     path: PathBuf,
     allow_delete: bool,
+    /// The outbox's size limit when a hub is configured; `None`: nothing is queued.
+    outbox_limit: Option<u32>,
 }
 
 impl Vault {
@@ -303,6 +308,7 @@ impl Vault {
             conn,
             path,
             allow_delete: config.allow_delete,
+            outbox_limit: config.hub_url.as_ref().map(|_| config.outbox_limit),
         };
         let user = os_user();
         if key.origin == key::KeyOrigin::New {
@@ -439,7 +445,8 @@ impl Vault {
         Ok(())
     }
 
-    /// Closes a call record.
+    /// Closes a call record and, when a hub is configured, queues its summary for sync in the
+    /// same transaction.
     pub fn end_call(
         &self,
         call: CallId,
@@ -448,11 +455,25 @@ impl Vault {
         engine: &str,
     ) -> Result<(), VaultError> {
         let trend = serde_json::to_string(trend).unwrap_or_default();
-        self.conn.execute(
-            "UPDATE calls SET ended_at_ms = ?2, duration_ms = ?3, sentiment_trend = ?4, sentiment_engine = ?5 WHERE id = ?1",
-            params![call, now_ms(), duration_ms as i64, trend, engine],
-        )?;
-        Ok(())
+        self.write(|tx| {
+            let ended: Option<Option<i64>> = tx
+                .query_row("SELECT ended_at_ms FROM calls WHERE id = ?1", [call], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            let Some(ended) = ended else {
+                return Err(VaultError::NoSuchCall(call));
+            };
+            tx.execute(
+                "UPDATE calls SET ended_at_ms = ?2, duration_ms = ?3, sentiment_trend = ?4, sentiment_engine = ?5 WHERE id = ?1",
+                params![call, now_ms(), duration_ms as i64, trend, engine],
+            )?;
+            // A call is queued once, when it first ends.
+            if let (None, Some(limit)) = (ended, self.outbox_limit) {
+                outbox::enqueue(tx, call, limit)?;
+            }
+            Ok(())
+        })
     }
 
     /// Every call, newest first.

@@ -3,8 +3,9 @@
 use rusqlite_migration::{Migrations, M};
 
 pub(crate) fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(
-        r#"
+    Migrations::new(vec![
+        M::up(
+            r#"
         CREATE TABLE calls (
             id               INTEGER PRIMARY KEY,
             source           TEXT    NOT NULL,
@@ -60,7 +61,26 @@ pub(crate) fn migrations() -> Migrations<'static> {
             value TEXT NOT NULL
         );
         "#,
-    )])
+        ),
+        // The sync outbox: one row per ended call while a hub is configured, written in the
+        // transaction that ends the call. `body` is the shareable summary, built by the sync
+        // worker; the row goes when the hub has acknowledged it. A purged call leaves its row
+        // (call_id NULL) if the summary was already built.
+        M::up(
+            r#"
+        CREATE TABLE outbox (
+            summary_id      TEXT    PRIMARY KEY,
+            call_id         INTEGER REFERENCES calls(id) ON DELETE SET NULL,
+            queued_at_ms    INTEGER NOT NULL,
+            body            TEXT,
+            attempts        INTEGER NOT NULL DEFAULT 0,
+            next_attempt_ms INTEGER NOT NULL DEFAULT 0,
+            last_error      TEXT
+        );
+        CREATE INDEX outbox_due ON outbox(next_attempt_ms);
+        "#,
+        ),
+    ])
 }
 
 #[cfg(test)]

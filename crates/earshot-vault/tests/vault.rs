@@ -414,3 +414,94 @@ fn audit_appends_from_many_connections_at_once_keep_one_chain() {
         }
     );
 }
+
+fn hub_config(dir: &Path, limit: u32) -> Config {
+    Config {
+        hub_url: Some("https://hub.example:8443".into()),
+        outbox_limit: limit,
+        ..config(dir, Vec::new())
+    }
+}
+
+#[test]
+fn ending_a_call_queues_its_summary_once_and_only_when_a_hub_is_configured() {
+    // Without a hub nothing is queued (the negative control).
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = Vault::open(&config(dir.path(), Vec::new())).unwrap();
+    store_call(&mut vault, None);
+    assert_eq!(vault.sync_state().unwrap().queued, 0);
+    drop(vault);
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = Vault::open(&hub_config(dir.path(), 100)).unwrap();
+    let call = store_call(&mut vault, None);
+    let due = vault.outbox_due(10).unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].call_id, Some(call));
+    assert_eq!(due[0].summary_id.len(), 32);
+    assert!(due[0].body.is_none());
+    // Ending it again (a recovery pass) does not queue it twice.
+    vault
+        .end_call(
+            call,
+            1,
+            &SentimentTrend {
+                quarters: [None; 4],
+                direction: TrendDirection::Flat,
+            },
+            "lexicon",
+        )
+        .unwrap();
+    assert_eq!(vault.sync_state().unwrap().queued, 1);
+
+    // The body is fixed once; a failure backs off; the acknowledgement removes it.
+    let id = due[0].summary_id.clone();
+    vault.outbox_set_body(&id, "{\"a\":1}").unwrap();
+    vault.outbox_set_body(&id, "{\"b\":2}").unwrap();
+    vault.outbox_failed(&id, "cannot reach the hub", 60_000).unwrap();
+    assert!(vault.outbox_due(10).unwrap().is_empty(), "not due during its backoff");
+    let state = vault.sync_state().unwrap();
+    assert_eq!(state.last_error.as_deref(), Some("cannot reach the hub"));
+    drop(vault);
+    // It survives a restart, with its body as first built.
+    let vault = Vault::open(&hub_config(dir.path(), 100)).unwrap();
+    let raw = raw_connection(dir.path());
+    let (body, attempts): (String, u32) = raw
+        .query_row("SELECT body, attempts FROM outbox", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!((body.as_str(), attempts), ("{\"a\":1}", 1));
+    vault.outbox_sent(&id).unwrap();
+    let state = vault.sync_state().unwrap();
+    assert_eq!(state.queued, 0);
+    assert!(state.last_error.is_none());
+    assert!(state.last_success_ms.is_some());
+}
+
+#[test]
+fn a_full_outbox_keeps_the_oldest_and_counts_and_audits_what_it_could_not_queue() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = Vault::open(&hub_config(dir.path(), 2)).unwrap();
+    let calls: Vec<i64> = (0..4).map(|_| store_call(&mut vault, None)).collect();
+    let due = vault.outbox_due(10).unwrap();
+    assert_eq!(
+        due.iter().map(|e| e.call_id.unwrap()).collect::<Vec<_>>(),
+        calls[..2].to_vec(),
+        "the oldest are kept"
+    );
+    let state = vault.sync_state().unwrap();
+    assert_eq!((state.queued, state.dropped), (2, 2));
+    let full: Vec<_> = vault
+        .audit_entries()
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "outbox_full")
+        .collect();
+    assert_eq!(full.len(), 2);
+    assert!(full[0].detail.contains(&format!("call {}", calls[2])));
+    assert!(matches!(
+        vault.verify_audit().unwrap(),
+        AuditVerdict::Intact { .. }
+    ));
+}

@@ -1,0 +1,229 @@
+//! `earshot hub …` (the organisation's hub) and `earshot sync` (this workstation's uploads).
+
+use anyhow::{bail, Context, Result};
+use clap::Subcommand;
+use earshot_config::Config;
+use earshot_hub::{files, Hub};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The hub's commands.
+#[derive(Subcommand)]
+pub enum HubCommand {
+    /// Create a hub for a local trial: a private CA, the server certificate, a first admin and
+    /// an enrollment token; prints what to put in a workstation's policy.
+    Init {
+        /// The hub's directory (certificates, keys, database).
+        #[arg(long)]
+        dir: PathBuf,
+        /// Names the hub is reached by (DNS names or IP addresses), comma-separated.
+        #[arg(long, default_value = "localhost,127.0.0.1", value_delimiter = ',')]
+        names: Vec<String>,
+        /// The first admin's name.
+        #[arg(long, default_value = "admin")]
+        admin: String,
+        /// The team of the first enrollment token.
+        #[arg(long, default_value = "default")]
+        team: String,
+        /// The URL to print for workstations (default: https://<first name>:8443).
+        #[arg(long)]
+        url: Option<String>,
+    },
+    /// Run the hub.
+    Serve {
+        /// The hub's directory.
+        #[arg(long)]
+        dir: PathBuf,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8443")]
+        listen: String,
+    },
+    /// Add a user and print their API token (shown once).
+    User {
+        /// The hub's directory.
+        #[arg(long)]
+        dir: PathBuf,
+        /// Sign-in name (agents: the agent name their workstation reports).
+        name: String,
+        /// agent, supervisor, admin or auditor.
+        #[arg(long)]
+        role: String,
+        /// Teams (supervisors: the teams they supervise), comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        teams: Vec<String>,
+    },
+    /// Check the audit log's hash chain against every signed checkpoint, and against
+    /// checkpoint notes held elsewhere (files given here).
+    AuditVerify {
+        /// The hub's directory.
+        #[arg(long)]
+        dir: PathBuf,
+        /// Checkpoint JSON files kept outside the hub (e.g. from a workstation).
+        checkpoints: Vec<PathBuf>,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+pub fn run(command: HubCommand) -> Result<()> {
+    match command {
+        HubCommand::Init {
+            dir,
+            names,
+            admin,
+            team,
+            url,
+        } => {
+            let out = Hub::init(&dir, &names, &admin, &team, 7)?;
+            let url = url.unwrap_or_else(|| {
+                format!(
+                    "https://{}:8443",
+                    names.first().map(String::as_str).unwrap_or("localhost")
+                )
+            });
+            println!("hub created in {}", out.dir.display());
+            println!(
+                "admin '{admin}' API token (shown once): {}",
+                out.admin_token
+            );
+            println!("start it:  earshot hub serve --dir {}", dir.display());
+            println!("a workstation's policy.toml (the token enrolls one device, within 7 days):");
+            println!("hub_url = \"{url}\"");
+            println!("hub_ca = \"{}\"", dir.join(files::CA_CERT).display());
+            println!("enrollment_token = \"{}\"", out.enrollment_token);
+            Ok(())
+        }
+        HubCommand::Serve { dir, listen } => {
+            let hub = Arc::new(Hub::open(&dir, None)?);
+            let tls = earshot_hub::serve::tls_config(&dir)?;
+            let rt = tokio::runtime::Runtime::new()?;
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind(&listen)
+                    .await
+                    .with_context(|| format!("cannot listen on {listen}"))?;
+                eprintln!(
+                    "hub listening on https://{} ({} database)",
+                    listener.local_addr()?,
+                    hub.store.kind()
+                );
+                earshot_hub::serve::run(hub, listener, tls).await?;
+                Ok(())
+            })
+        }
+        HubCommand::User {
+            dir,
+            name,
+            role,
+            teams,
+        } => {
+            let hub = Hub::open(&dir, None)?;
+            let role = earshot_hub::store::Role::parse(&role)?;
+            if role == earshot_hub::store::Role::Device {
+                bail!("devices enroll with a token; they are not users");
+            }
+            let token = earshot_hub::new_token();
+            hub.store.add_user(
+                &earshot_hub::store::User {
+                    name: name.clone(),
+                    role,
+                    teams,
+                },
+                &earshot_hub::token_hash(&token),
+            )?;
+            hub.store.append_audit(
+                &earshot_hub::store::NewAudit {
+                    actor: earshot_vault::os_user(),
+                    role: "local".into(),
+                    action: "hub user".into(),
+                    target: format!("{name} ({})", role.name()),
+                    source: "local".into(),
+                    outcome: "ok".into(),
+                },
+                earshot_hub::now_ms(),
+            )?;
+            println!("{token}");
+            Ok(())
+        }
+        HubCommand::AuditVerify { dir, checkpoints } => {
+            let hub = Hub::open(&dir, None)?;
+            let mut extra = Vec::new();
+            for f in checkpoints {
+                let text = std::fs::read_to_string(&f)
+                    .with_context(|| format!("cannot read {}", f.display()))?;
+                extra.push(
+                    serde_json::from_str(&text)
+                        .with_context(|| format!("{} is not a checkpoint", f.display()))?,
+                );
+            }
+            let v = hub.verify_audit(&extra)?;
+            match v.problem {
+                None => {
+                    println!(
+                        "audit log intact: {} entries, {} checkpoints verified",
+                        v.entries, v.checkpoints
+                    );
+                    Ok(())
+                }
+                Some(p) => bail!("audit log broken after {} good entries: {p}", v.entries),
+            }
+        }
+        HubCommand::Openapi => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&earshot_hub::api::openapi())?
+            );
+            Ok(())
+        }
+    }
+}
+
+/// `earshot sync`: enroll if needed, then upload the outbox (once, or until stopped).
+pub fn sync(once: bool, status: bool) -> Result<()> {
+    let config = Config::load()?;
+    let vault = earshot_vault::Vault::open(&config)?;
+    if status {
+        let s = vault.sync_state()?;
+        println!("{}", serde_json::to_string_pretty(&s)?);
+        return Ok(());
+    }
+    let store = earshot_models::ModelStore::from_env();
+    let mut encoder = match earshot_pipeline::EMBEDDING_FILES.map(|n| store.locate(n)) {
+        [Ok(model), Ok(tokenizer), Ok(runtime)] => {
+            earshot_sentiment::embedding::SentenceEncoder::new(&model, &tokenizer, &runtime).ok()
+        }
+        _ => None,
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let device = match earshot_sync::Device::enroll_or_load(&config, &vault).await {
+            Ok(d) => d,
+            Err(e) => {
+                let _ = vault.set_sync_error(&e.to_string());
+                return Err(e.into());
+            }
+        };
+        let syncer = earshot_sync::Syncer::new(&config, device)?;
+        loop {
+            match syncer.sync_once(&vault, encoder.as_mut()).await {
+                Ok(r) => {
+                    println!(
+                        "sent {}, already on the hub {}, discarded {}, still queued {}",
+                        r.sent, r.repeated, r.discarded, r.queued
+                    );
+                    if once {
+                        return Ok(());
+                    }
+                }
+                Err(e) => {
+                    if once {
+                        return Err(e.into());
+                    }
+                    eprintln!("sync: {e} (will retry)");
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+        }
+    })
+}

@@ -1,0 +1,273 @@
+//! The hub end to end, through the real binaries: `earshot hub init` and `earshot hub serve`
+//! (mutual TLS on loopback), a workstation that analyzes a call with a card number through the
+//! real models and runs `earshot sync` while the hub is down and then up, and a supervisor who
+//! reads the summary through the API. Nothing sensitive may be in what the hub stored, logged
+//! or served.
+
+use earshot_callgen::{render_with, sample_call, RenderOptions};
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+fn earshot(data: &Path, policy: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_earshot"))
+        .env("EARSHOT_DATA_DIR", data)
+        .env("EARSHOT_KEY_STORE", "file")
+        .env("EARSHOT_POLICY_FILE", policy)
+        .env_remove("EARSHOT_AGE_RECIPIENTS")
+        .env_remove("EARSHOT_HUB_URL")
+        .env_remove("RUST_LOG")
+        .args(args)
+        .output()
+        .expect("run earshot")
+}
+
+fn text(o: &std::process::Output) -> String {
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status,
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `earshot hub serve` on `listen` and waits for its "listening" line.
+fn serve(hub: &Path, listen: &str, log: &Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_earshot"))
+        .args([
+            "hub",
+            "serve",
+            "--dir",
+            hub.to_str().unwrap(),
+            "--listen",
+            listen,
+        ])
+        .env("RUST_LOG", "earshot_hub=debug")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    assert!(line.contains("hub listening on https://"), "{line}");
+    // Keep the server's log for the scan at the end.
+    let log = log.to_path_buf();
+    std::thread::spawn(move || {
+        let mut all = line;
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut all);
+        let _ = std::fs::write(log, all);
+    });
+    Server(child)
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn value_of<'a>(out: &'a str, key: &str) -> &'a str {
+    out.lines()
+        .find_map(|l| l.strip_prefix(&format!("{key} = \"")))
+        .and_then(|v| v.strip_suffix('"'))
+        .unwrap_or_else(|| panic!("no {key} in:\n{out}"))
+}
+
+/// Every secret of the sample call, spoken or written, lower-cased, and its digits alone.
+fn secrets() -> Vec<String> {
+    let mut all = Vec::new();
+    for s in earshot_callgen::SAMPLE_SECRETS {
+        all.push(s.to_lowercase());
+        let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+        if digits.len() >= 3 {
+            all.push(digits);
+        }
+    }
+    all
+}
+
+fn assert_clean(what: &str, bytes: &[u8]) {
+    let lower = String::from_utf8_lossy(bytes).to_lowercase();
+    for s in secrets() {
+        assert!(!lower.contains(&s), "{s:?} found in {what}");
+    }
+}
+
+async fn get(ca: &str, token: &str, url: &str) -> (u16, Value) {
+    let mut roots = rustls::RootCertStore::empty();
+    for c in earshot_hub::pki::certs_from_pem(ca).unwrap() {
+        roots.add(c).unwrap();
+    }
+    let tls = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let client = reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .build()
+        .unwrap();
+    let r = client.get(url).bearer_auth(token).send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+#[test]
+fn a_call_with_a_card_number_reaches_the_supervisor_as_a_redacted_summary_once_after_the_hub_was_down(
+) {
+    let hub = tempfile::tempdir().unwrap();
+    let init = Command::new(env!("CARGO_BIN_EXE_earshot"))
+        .args(["hub", "init", "--dir", hub.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(init.status.success(), "{}", text(&init));
+    let printed = String::from_utf8_lossy(&init.stdout).to_string();
+    let port = free_port();
+    let url = format!("https://127.0.0.1:{port}");
+    let ws = tempfile::tempdir().unwrap();
+    let policy = ws.path().join("policy.toml");
+    std::fs::write(
+        &policy,
+        format!(
+            "hub_url = \"{url}\"\nhub_ca = \"{}\"\nenrollment_token = \"{}\"\n",
+            value_of(&printed, "hub_ca"),
+            value_of(&printed, "enrollment_token")
+        ),
+    )
+    .unwrap();
+    let data = ws.path().join("data");
+
+    // The workstation analyzes a call; ending it queues its summary.
+    let call = ws.path().join("call.wav");
+    render_with(&sample_call(), &call, &RenderOptions::default()).unwrap();
+    let analyzed = earshot(
+        &data,
+        &policy,
+        &["analyze", "--json", call.to_str().unwrap()],
+    );
+    assert!(analyzed.status.success(), "{}", text(&analyzed));
+    assert!(String::from_utf8_lossy(&analyzed.stdout).contains("CREDIT_DEBIT_NUMBER"));
+    let status = earshot(&data, &policy, &["sync", "--status"]);
+    let state: Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(state["queued"], 1, "{}", text(&status));
+
+    // The hub is down: the sync fails in plain words and the summary stays queued.
+    let down = earshot(&data, &policy, &["sync", "--once"]);
+    assert!(!down.status.success(), "{}", text(&down));
+    assert!(
+        String::from_utf8_lossy(&down.stderr).contains("cannot reach the hub"),
+        "{}",
+        text(&down)
+    );
+    let state: Value =
+        serde_json::from_slice(&earshot(&data, &policy, &["sync", "--status"]).stdout).unwrap();
+    assert_eq!(state["queued"], 1);
+    assert!(state["last_error"]
+        .as_str()
+        .unwrap()
+        .contains("cannot reach the hub"));
+
+    // The hub comes up: the device enrolls, the summary is sent once.
+    let log = ws.path().join("hub.log");
+    let server = serve(hub.path(), &format!("127.0.0.1:{port}"), &log);
+    let up = earshot(&data, &policy, &["sync", "--once"]);
+    assert!(up.status.success(), "{}", text(&up));
+    assert!(
+        String::from_utf8_lossy(&up.stdout)
+            .contains("sent 1, already on the hub 0, discarded 0, still queued 0"),
+        "{}",
+        text(&up)
+    );
+    let again = earshot(&data, &policy, &["sync", "--once"]);
+    assert!(
+        String::from_utf8_lossy(&again.stdout)
+            .contains("sent 0, already on the hub 0, discarded 0, still queued 0"),
+        "{}",
+        text(&again)
+    );
+    let state: Value =
+        serde_json::from_slice(&earshot(&data, &policy, &["sync", "--status"]).stdout).unwrap();
+    assert_eq!(state["queued"], 0);
+    assert!(state["last_error"].is_null());
+    assert!(state["last_success_ms"].as_i64().unwrap() > 0);
+
+    // A supervisor of the team reads it; an auditor may not.
+    let token = |name: &str, role: &str| {
+        let o = Command::new(env!("CARGO_BIN_EXE_earshot"))
+            .args([
+                "hub",
+                "user",
+                "--dir",
+                hub.path().to_str().unwrap(),
+                name,
+                "--role",
+                role,
+                "--teams",
+                "default",
+            ])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", text(&o));
+        String::from_utf8_lossy(&o.stdout).trim().to_string()
+    };
+    let sup = token("sup", "supervisor");
+    let auditor = token("aud", "auditor");
+    let ca = std::fs::read_to_string(value_of(&printed, "hub_ca")).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (status, page) = rt.block_on(get(&ca, &sup, &format!("{url}/v1/summaries")));
+    assert_eq!(status, 200, "{page}");
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "exactly once: {page}");
+    assert!(items[0]["findings"].as_i64().unwrap() >= 1);
+    let id = items[0]["summary_id"].as_str().unwrap();
+    let (status, detail) = rt.block_on(get(&ca, &sup, &format!("{url}/v1/summaries/{id}")));
+    assert_eq!(status, 200);
+    assert!(
+        detail["summary"]["findings"]["CREDIT_DEBIT_NUMBER"]
+            .as_u64()
+            .unwrap()
+            >= 1,
+        "{detail}"
+    );
+    assert_clean("the supervisor's view", detail.to_string().as_bytes());
+    let (status, denied) = rt.block_on(get(&ca, &auditor, &format!("{url}/v1/summaries/{id}")));
+    assert_eq!(status, 403);
+    assert_eq!(denied, serde_json::json!({"error": "forbidden"}));
+    let (status, verdict) = rt.block_on(get(&ca, &auditor, &format!("{url}/v1/audit/verify")));
+    assert_eq!(status, 200);
+    assert!(verdict["problem"].is_null(), "{verdict}");
+    assert!(verdict["entries"].as_i64().unwrap() >= 5, "{verdict}");
+    drop(server);
+
+    // Nothing sensitive in anything the hub holds or logged, nor in the body the workstation
+    // sent (kept in its outbox until acknowledged; the hub stores it verbatim).
+    for f in std::fs::read_dir(hub.path()).unwrap() {
+        let f = f.unwrap().path();
+        assert_clean(&f.display().to_string(), &std::fs::read(&f).unwrap());
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert_clean("the hub's log", &std::fs::read(&log).unwrap_or_default());
+    // The positive control: the hub's database does hold the summary.
+    let db = std::fs::read(hub.path().join("hub.db")).unwrap();
+    let wal = std::fs::read(hub.path().join("hub.db-wal")).unwrap_or_default();
+    let both = [db, wal].concat();
+    assert!(
+        String::from_utf8_lossy(&both).contains(id),
+        "the summary is stored"
+    );
+}

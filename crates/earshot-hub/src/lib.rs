@@ -1,0 +1,350 @@
+//! The hub: the organisation's side of Earshot.
+//!
+//! Workstations enroll once with a one-time token from IT and get a client certificate from the
+//! hub's private CA; from then on they upload redacted call summaries and live heartbeats over
+//! mutual TLS. People (agents, supervisors, admins, auditors) use bearer API tokens over the same
+//! TLS listener. Every request is written to a hash-chained audit log with signed checkpoints.
+//!
+//! | role | may |
+//! |---|---|
+//! | `device` | upload its own summaries, send heartbeats |
+//! | `agent` | read the summaries of their own calls |
+//! | `supervisor` | read summaries and the live board of the teams they supervise |
+//! | `admin` | users, devices, enrollment tokens, retention: never summary content |
+//! | `auditor` | the audit log and its verification |
+//!
+//! Anything else is a 403 with no data, audited like every other request.
+//!
+//! Storage goes through [`store::HubStore`]: [`sqlite::SqliteStore`] is the embedded default.
+
+pub mod api;
+pub mod audit;
+pub mod pki;
+pub mod serve;
+pub mod sqlite;
+pub mod store;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use store::HubStore;
+
+/// Errors of the hub library.
+#[derive(Debug, thiserror::Error)]
+pub enum HubError {
+    /// The database failed.
+    #[error("hub database: {0}")]
+    Store(String),
+    /// A certificate or key problem.
+    #[error("certificates: {0}")]
+    Pki(String),
+    /// The request is malformed.
+    #[error("{0}")]
+    BadRequest(String),
+    /// It exists already.
+    #[error("{0}")]
+    Conflict(String),
+    /// A guardrail refused (the last admin, the audit floor).
+    #[error("refused: {0}")]
+    Guardrail(String),
+    /// The audit log does not verify.
+    #[error("audit: {0}")]
+    Audit(String),
+    /// A file could not be read or written.
+    #[error("{0}")]
+    Io(String),
+}
+
+/// Hub-wide settings kept in the database.
+pub mod settings {
+    /// Days a summary is kept (default [`DEFAULT_SUMMARY_DAYS`]).
+    pub const SUMMARY_DAYS: &str = "retention_days";
+    /// Days the audit log is kept (default [`DEFAULT_AUDIT_DAYS`]).
+    pub const AUDIT_DAYS: &str = "audit_retention_days";
+    /// Default summary retention, as the contact-center guidance suggests.
+    pub const DEFAULT_SUMMARY_DAYS: u32 = 90;
+    /// Default audit retention.
+    pub const DEFAULT_AUDIT_DAYS: u32 = 730;
+    /// The audit log may not be kept for less than this.
+    pub const AUDIT_FLOOR_DAYS: u32 = 365;
+}
+
+/// The files a hub directory holds.
+pub mod files {
+    /// The CA certificate (what workstations pin).
+    pub const CA_CERT: &str = "ca.pem";
+    /// The CA key (0600).
+    pub const CA_KEY: &str = "ca.key";
+    /// The server certificate.
+    pub const SERVER_CERT: &str = "server.pem";
+    /// The server key (0600).
+    pub const SERVER_KEY: &str = "server.key";
+    /// The checkpoint signing key, PKCS#8 (0600).
+    pub const CHECKPOINT_KEY: &str = "checkpoint.key";
+    /// The checkpoint public key, hex (for auditors and devices).
+    pub const CHECKPOINT_PUB: &str = "checkpoint.pub";
+    /// The embedded database.
+    pub const DATABASE: &str = "hub.db";
+}
+
+/// Unix time in ms.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// SHA-256 of a secret token, hex: all the hub stores of API and enrollment tokens.
+pub fn token_hash(token: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(token.trim().as_bytes()))
+}
+
+/// A new random token (256 bits, hex).
+pub fn new_token() -> String {
+    hex::encode(rand::random::<[u8; 32]>())
+}
+
+fn write_private(path: &Path, data: &[u8]) -> Result<(), HubError> {
+    let err = |e: std::io::Error| HubError::Io(format!("cannot write {}: {e}", path.display()));
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    use std::io::Write;
+    let mut f = opts.open(path).map_err(err)?;
+    f.write_all(data).and_then(|_| f.sync_all()).map_err(err)
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, HubError> {
+    std::fs::read(path).map_err(|e| HubError::Io(format!("cannot read {}: {e}", path.display())))
+}
+
+/// Limits a running hub enforces.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest request body, bytes.
+    pub max_body: usize,
+    /// Requests per second a device may make (sustained).
+    pub device_rate: f64,
+    /// Requests a device may make in a burst.
+    pub device_burst: f64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body: 64 * 1024,
+            device_rate: 200.0,
+            device_burst: 400.0,
+        }
+    }
+}
+
+/// A hub: its store, CA and checkpoint signer.
+pub struct Hub {
+    /// The data layer.
+    pub store: Arc<dyn store::HubStore>,
+    /// The CA that signs device certificates.
+    pub ca: pki::Ca,
+    /// The checkpoint signer.
+    pub signer: audit::Signer,
+    /// Limits.
+    pub limits: Limits,
+    rate: std::sync::Mutex<std::collections::HashMap<String, (f64, std::time::Instant)>>,
+    last_checkpoint: std::sync::Mutex<Option<store::Checkpoint>>,
+}
+
+/// What `earshot hub init` made.
+#[derive(Debug)]
+pub struct Initialized {
+    /// The hub directory.
+    pub dir: PathBuf,
+    /// The first admin's API token (shown once).
+    pub admin_token: String,
+    /// An enrollment token for a first workstation (shown once).
+    pub enrollment_token: String,
+}
+
+impl Hub {
+    /// Creates a hub in `dir` (which must not hold one): a private CA, a server certificate
+    /// for `names`, the checkpoint key, the database, a first admin called `admin_name`, and
+    /// an enrollment token for `team` valid for `token_days`.
+    pub fn init(
+        dir: &Path,
+        names: &[String],
+        admin_name: &str,
+        team: &str,
+        token_days: u32,
+    ) -> Result<Initialized, HubError> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| HubError::Io(format!("cannot create {}: {e}", dir.display())))?;
+        if dir.join(files::CA_KEY).exists() || dir.join(files::DATABASE).exists() {
+            return Err(HubError::Conflict(format!(
+                "{} already holds a hub; nothing was changed",
+                dir.display()
+            )));
+        }
+        let ca = pki::Ca::create("Earshot hub CA")?;
+        let server = ca.server_cert(names)?;
+        let signing = audit::Signer::generate()?;
+        let signer = audit::Signer::new(&origin(names), &signing)?;
+        write_private(&dir.join(files::CA_KEY), ca.key_pem.as_bytes())?;
+        write_private(&dir.join(files::SERVER_KEY), server.key_pem.as_bytes())?;
+        write_private(&dir.join(files::CHECKPOINT_KEY), &signing)?;
+        std::fs::write(dir.join(files::CA_CERT), &ca.cert_pem)
+            .and_then(|_| std::fs::write(dir.join(files::SERVER_CERT), &server.cert_pem))
+            .and_then(|_| {
+                std::fs::write(
+                    dir.join(files::CHECKPOINT_PUB),
+                    hex::encode(signer.public_key()),
+                )
+            })
+            .map_err(|e| HubError::Io(format!("cannot write in {}: {e}", dir.display())))?;
+        let store = sqlite::SqliteStore::open(&dir.join(files::DATABASE))?;
+        let admin_token = new_token();
+        store.add_user(
+            &store::User {
+                name: admin_name.to_string(),
+                role: store::Role::Admin,
+                teams: Vec::new(),
+            },
+            &token_hash(&admin_token),
+        )?;
+        let enrollment_token = new_token();
+        let now = now_ms();
+        store.add_token(
+            &token_hash(&enrollment_token),
+            team,
+            admin_name,
+            now,
+            now + token_days as i64 * 86_400_000,
+        )?;
+        store.set_setting("origin", &origin(names))?;
+        store.append_audit(
+            &store::NewAudit {
+                actor: admin_name.to_string(),
+                role: "admin".into(),
+                action: "hub init".into(),
+                target: dir.display().to_string(),
+                source: "local".into(),
+                outcome: "ok".into(),
+            },
+            now,
+        )?;
+        Ok(Initialized {
+            dir: dir.to_path_buf(),
+            admin_token,
+            enrollment_token,
+        })
+    }
+
+    /// Opens the hub in `dir` with `store` (the embedded SQLite database when `None`).
+    pub fn open(dir: &Path, store: Option<Arc<dyn store::HubStore>>) -> Result<Hub, HubError> {
+        let ca = pki::Ca {
+            cert_pem: String::from_utf8_lossy(&read(&dir.join(files::CA_CERT))?).into(),
+            key_pem: String::from_utf8_lossy(&read(&dir.join(files::CA_KEY))?).into(),
+        };
+        let store: Arc<dyn store::HubStore> = match store {
+            Some(s) => s,
+            None => Arc::new(sqlite::SqliteStore::open(&dir.join(files::DATABASE))?),
+        };
+        let origin = match store.setting("origin")? {
+            Some(o) => o,
+            None => {
+                let o = "earshot-hub".to_string();
+                store.set_setting("origin", &o)?;
+                o
+            }
+        };
+        let signer = audit::Signer::new(&origin, &read(&dir.join(files::CHECKPOINT_KEY))?)?;
+        Ok(Hub {
+            store,
+            ca,
+            signer,
+            limits: Limits::default(),
+            rate: Default::default(),
+            last_checkpoint: std::sync::Mutex::new(None),
+        })
+    }
+
+    /// Signs a checkpoint of the audit log as it stands and stores it.
+    pub fn checkpoint(&self) -> Result<store::Checkpoint, HubError> {
+        let (size, head) = self.store.audit_head()?;
+        let cp = self.signer.checkpoint(size, &head, now_ms())?;
+        self.store.add_checkpoint(&cp)?;
+        if let Ok(mut last) = self.last_checkpoint.lock() {
+            *last = Some(cp.clone());
+        }
+        Ok(cp)
+    }
+
+    /// The latest checkpoint, signing a new one when the last is older than a minute or
+    /// [`audit::CHECKPOINT_EVERY`] entries behind (what devices are handed with each upload).
+    pub fn fresh_checkpoint(&self) -> Result<store::Checkpoint, HubError> {
+        let last = self.last_checkpoint.lock().ok().and_then(|l| l.clone());
+        if let Some(cp) = last {
+            let (size, _) = self.store.audit_head()?;
+            if now_ms() - cp.at_ms < 60_000 && size - cp.size < audit::CHECKPOINT_EVERY {
+                return Ok(cp);
+            }
+        }
+        self.checkpoint()
+    }
+
+    /// Walks the whole audit log against every stored checkpoint and `extra` (checkpoints
+    /// held outside the hub, e.g. by devices).
+    pub fn verify_audit(&self, extra: &[store::Checkpoint]) -> Result<audit::Verdict, HubError> {
+        let mut records = Vec::new();
+        let mut after = 0;
+        loop {
+            let page = self.store.audit(after, 10_000)?;
+            match page.last() {
+                Some(r) => after = r.id,
+                None => break,
+            }
+            records.extend(page);
+        }
+        let mut cps = self.store.checkpoints()?;
+        cps.extend_from_slice(extra);
+        Ok(audit::verify(&records, &cps, &self.signer.public_key()))
+    }
+
+    /// Purges summaries older than the retention setting; returns how many went.
+    pub fn purge(&self) -> Result<u64, HubError> {
+        let days: u32 = self
+            .store
+            .setting(settings::SUMMARY_DAYS)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(settings::DEFAULT_SUMMARY_DAYS);
+        self.store
+            .purge_summaries(now_ms() - days as i64 * 86_400_000)
+    }
+
+    /// Whether device `id` may make a request now (token bucket).
+    fn admit(&self, id: &str) -> bool {
+        let Ok(mut rate) = self.rate.lock() else {
+            return true;
+        };
+        let now = std::time::Instant::now();
+        let (tokens, at) = rate
+            .entry(id.to_string())
+            .or_insert((self.limits.device_burst, now));
+        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * self.limits.device_rate)
+            .min(self.limits.device_burst);
+        *at = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+fn origin(names: &[String]) -> String {
+    format!(
+        "{}/earshot-hub",
+        names.first().map(String::as_str).unwrap_or("localhost")
+    )
+}

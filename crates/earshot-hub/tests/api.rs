@@ -1,0 +1,645 @@
+//! The hub over real mutual TLS on loopback: enrollment, idempotent uploads, the detector's 422,
+//! the full role matrix (every route × every role), revocation, certificates the hub must
+//! refuse, and the audit log's chain and checkpoints.
+
+use earshot_hub::{pki, serve, Hub};
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+struct TestHub {
+    dir: tempfile::TempDir,
+    url: String,
+    admin: String,
+    enrollment: String,
+    ca: String,
+    rt: tokio::runtime::Runtime,
+}
+
+fn start() -> TestHub {
+    let dir = tempfile::tempdir().unwrap();
+    let init = Hub::init(
+        dir.path(),
+        &["localhost".into(), "127.0.0.1".into()],
+        "root",
+        "blue",
+        1,
+    )
+    .unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let hub = Arc::new(Hub::open(dir.path(), None).unwrap());
+    let tls = serve::tls_config(dir.path()).unwrap();
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let url = format!(
+        "https://127.0.0.1:{}",
+        listener.local_addr().unwrap().port()
+    );
+    rt.spawn(serve::run(hub, listener, tls));
+    let ca = std::fs::read_to_string(dir.path().join("ca.pem")).unwrap();
+    TestHub {
+        dir,
+        url,
+        admin: init.admin_token,
+        enrollment: init.enrollment_token,
+        ca,
+        rt,
+    }
+}
+
+fn client(ca: &str, identity: Option<(&str, &str)>) -> reqwest::Client {
+    let mut roots = rustls::RootCertStore::empty();
+    for c in pki::certs_from_pem(ca).unwrap() {
+        roots.add(c).unwrap();
+    }
+    let b = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots);
+    let tls = match identity {
+        Some((cert, key)) => b
+            .with_client_auth_cert(
+                pki::certs_from_pem(cert).unwrap(),
+                pki::key_from_pem(key).unwrap(),
+            )
+            .unwrap(),
+        None => b.with_no_client_auth(),
+    };
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .build()
+        .unwrap()
+}
+
+impl TestHub {
+    fn call(
+        &self,
+        c: &reqwest::Client,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Result<(u16, Value), String> {
+        self.rt.block_on(async {
+            let mut r = c.request(method.parse().unwrap(), format!("{}{path}", self.url));
+            if let Some(t) = token {
+                r = r.bearer_auth(t);
+            }
+            if let Some(b) = body {
+                r = r.json(&b);
+            }
+            let resp = r.send().await.map_err(|e| {
+                let mut s = e.to_string();
+                let mut src = std::error::Error::source(&e);
+                while let Some(x) = src {
+                    s += &format!(": {x}");
+                    src = x.source();
+                }
+                s
+            })?;
+            let status = resp.status().as_u16();
+            Ok((status, resp.json().await.unwrap_or(Value::Null)))
+        })
+    }
+
+    /// Enrolls a device; returns (device id, cert, key).
+    fn enroll(&self, token: &str) -> (String, String, String) {
+        let key = pki::device_key("ws1").unwrap();
+        let (status, out) = self
+            .call(
+                &client(&self.ca, None),
+                "POST",
+                "/v1/enroll",
+                None,
+                Some(json!({
+                    "token": token, "csr_pem": key.csr_pem, "agent": "alice", "hostname": "ws1"
+                })),
+            )
+            .unwrap();
+        assert_eq!(status, 201, "{out}");
+        (
+            out["device_id"].as_str().unwrap().into(),
+            out["certificate_pem"].as_str().unwrap().into(),
+            key.key_pem,
+        )
+    }
+
+    fn user(&self, name: &str, role: &str, teams: &[&str]) -> String {
+        let (status, out) = self
+            .call(
+                &client(&self.ca, None),
+                "POST",
+                "/v1/users",
+                Some(&self.admin),
+                Some(json!({"name": name, "role": role, "teams": teams})),
+            )
+            .unwrap();
+        assert_eq!(status, 201, "{out}");
+        out["token"].as_str().unwrap().into()
+    }
+}
+
+fn summary(id: &str, key_phrase: &str) -> Value {
+    let speaker = json!({"turns": 3, "talk_ms": 9000, "sentiment_mean": -0.2,
+        "sentiment_quarters": [0.1, null, -0.3, -0.5], "sentiment_trend": "DOWN"});
+    json!({
+        "summary_id": id, "agent": "alice", "source": "siprec", "started_at_ms": 1_700_000_000_000i64,
+        "duration_ms": 60000, "speakers": {"caller": speaker, "agent": speaker},
+        "silence_ratio": 0.2, "overtalk_ratio": 0.01, "findings": {"CREDIT_DEBIT_NUMBER": 1},
+        "keypad_entries": 0, "key_phrases": [key_phrase],
+        "key_turns": [{"speaker": "caller", "start_ms": 1000, "text": "my card is [CREDIT_DEBIT_NUMBER]", "findings": ["CREDIT_DEBIT_NUMBER"]}],
+        "key_turn_method": "textrank_minilm",
+        "engines": {"earshot": "0.1.0", "asr_model": "tiny.en", "sentiment": "embedding"},
+        "withheld": {"key_phrases": 0, "key_turns": 0, "agent": 0}
+    })
+}
+
+fn upload(id: &str, key_phrase: &str) -> Value {
+    json!({"summary": summary(id, key_phrase), "outbox_len": 0, "audit_size": 3, "audit_head": "ab"})
+}
+
+const ID: &str = "00112233445566778899aabbccddeeff";
+
+#[test]
+fn uploads_are_idempotent_and_a_summary_the_detector_flags_is_refused_and_not_stored() {
+    let h = start();
+    let (_, cert, key) = h.enroll(&h.enrollment);
+    let dev = client(&h.ca, Some((&cert, &key)));
+    let path = format!("/v1/summaries/{ID}");
+    let (s1, a1) = h
+        .call(
+            &dev,
+            "PUT",
+            &path,
+            None,
+            Some(upload(ID, "billing dispute")),
+        )
+        .unwrap();
+    assert_eq!((s1, a1["stored"].clone()), (201, json!(true)), "{a1}");
+    assert!(a1["checkpoint"]["note"]
+        .as_str()
+        .unwrap()
+        .contains("\n\n\u{2014} "));
+    let (s2, a2) = h
+        .call(
+            &dev,
+            "PUT",
+            &path,
+            None,
+            Some(upload(ID, "billing dispute")),
+        )
+        .unwrap();
+    assert_eq!(
+        (s2, a2["stored"].clone()),
+        (200, json!(false)),
+        "a retry is acknowledged, not stored twice"
+    );
+
+    let other = "ffeeddccbbaa99887766554433221100";
+    let (s3, e3) = h
+        .call(
+            &dev,
+            "PUT",
+            &format!("/v1/summaries/{other}"),
+            None,
+            Some(upload(other, "card 4111 1111 1111 1111")),
+        )
+        .unwrap();
+    assert_eq!(s3, 422, "{e3}");
+    assert!(
+        e3["error"].as_str().unwrap().contains("key_phrases[0]"),
+        "{e3}"
+    );
+    assert!(
+        !e3.to_string().contains("4111"),
+        "the refusal does not echo the value"
+    );
+    // Unknown fields and a mismatched id are refused too.
+    let mut extra = upload(other, "fine");
+    extra["summary"]["transcript"] = json!("hello");
+    assert_eq!(
+        h.call(
+            &dev,
+            "PUT",
+            &format!("/v1/summaries/{other}"),
+            None,
+            Some(extra)
+        )
+        .unwrap()
+        .0,
+        422
+    );
+    assert_eq!(
+        h.call(
+            &dev,
+            "PUT",
+            &format!("/v1/summaries/{other}"),
+            None,
+            Some(upload(ID, "fine"))
+        )
+        .unwrap()
+        .0,
+        422
+    );
+
+    let sup = h.user("sue", "supervisor", &["blue"]);
+    let (_, page) = h
+        .call(
+            &client(&h.ca, None),
+            "GET",
+            "/v1/summaries",
+            Some(&sup),
+            None,
+        )
+        .unwrap();
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{page}");
+    assert_eq!(items[0]["summary_id"], ID);
+    assert_eq!(items[0]["team"], "blue");
+    let db = std::fs::read(h.dir.path().join("hub.db")).unwrap();
+    let wal = std::fs::read(h.dir.path().join("hub.db-wal")).unwrap_or_default();
+    let stored = String::from_utf8_lossy(&[db, wal].concat()).to_string();
+    assert!(
+        stored.contains("billing dispute"),
+        "positive control: the stored summary is in the files"
+    );
+    assert!(
+        !stored.contains("4111 1111"),
+        "the refused summary left nothing"
+    );
+}
+
+#[test]
+fn every_route_answers_only_its_roles_and_every_denial_is_a_bare_403_that_is_audited() {
+    let h = start();
+    let (device_id, cert, key) = h.enroll(&h.enrollment);
+    let anon = client(&h.ca, None);
+    let dev = client(&h.ca, Some((&cert, &key)));
+    let tokens = [
+        ("agent", h.user("alice", "agent", &["blue"])),
+        ("supervisor", h.user("sue", "supervisor", &["blue"])),
+        ("admin", h.admin.clone()),
+        ("auditor", h.user("audrey", "auditor", &[])),
+    ];
+    let routes: Vec<(&str, String, Option<Value>, &[&str])> = vec![
+        (
+            "PUT",
+            format!("/v1/summaries/{ID}"),
+            Some(upload(ID, "billing")),
+            &["device"],
+        ),
+        (
+            "POST",
+            "/v1/heartbeat".into(),
+            Some(
+                json!({"on_call": true, "duration_ms": 5000, "caller_trend": "DOWN", "alerts": ["escalation"], "outbox_len": 0}),
+            ),
+            &["device"],
+        ),
+        (
+            "GET",
+            "/v1/summaries".into(),
+            None,
+            &["agent", "supervisor"],
+        ),
+        (
+            "GET",
+            format!("/v1/summaries/{ID}"),
+            None,
+            &["agent", "supervisor"],
+        ),
+        ("GET", "/v1/live".into(), None, &["supervisor"]),
+        ("GET", "/v1/users".into(), None, &["admin"]),
+        (
+            "POST",
+            "/v1/users".into(),
+            Some(json!({"name": "newbie", "role": "agent"})),
+            &["admin"],
+        ),
+        ("DELETE", "/v1/users/nobody".into(), None, &["admin"]),
+        ("GET", "/v1/devices".into(), None, &["admin"]),
+        ("POST", "/v1/devices/nosuch/revoke".into(), None, &["admin"]),
+        ("GET", "/v1/enrollment-tokens".into(), None, &["admin"]),
+        (
+            "POST",
+            "/v1/enrollment-tokens".into(),
+            Some(json!({"team": "blue", "days": 1})),
+            &["admin"],
+        ),
+        (
+            "POST",
+            "/v1/enrollment-tokens/999/revoke".into(),
+            None,
+            &["admin"],
+        ),
+        ("GET", "/v1/retention".into(), None, &["admin"]),
+        (
+            "PUT",
+            "/v1/retention".into(),
+            Some(json!({"summary_days": 90, "audit_days": 730})),
+            &["admin"],
+        ),
+        ("GET", "/v1/audit".into(), None, &["auditor"]),
+        ("GET", "/v1/audit/verify".into(), None, &["auditor"]),
+        ("POST", "/v1/audit/checkpoint".into(), None, &["auditor"]),
+    ];
+    let mut denials = 0;
+    for (method, path, body, allowed) in &routes {
+        let mut who: Vec<(&str, &reqwest::Client, Option<&str>)> =
+            vec![("anonymous", &anon, None), ("device", &dev, None)];
+        for (role, t) in &tokens {
+            who.push((role, &anon, Some(t.as_str())));
+        }
+        for (role, c, token) in who {
+            let (status, out) = h.call(c, method, path, token, body.clone()).unwrap();
+            let case = format!("{method} {path} as {role}: {status} {out}");
+            if allowed.contains(&role) {
+                assert!(status < 400 || status == 404, "{case}");
+            } else if role == "anonymous" {
+                assert_eq!(status, 401, "{case}");
+                denials += 1;
+            } else {
+                assert_eq!(status, 403, "{case}");
+                assert_eq!(out, json!({"error": "forbidden"}), "{case}");
+                denials += 1;
+            }
+        }
+    }
+    // Each route was allowed for someone (the positive control of the matrix): the summary
+    // and the heartbeat went in, and the supervisor sees both.
+    let sup = &tokens[1].1;
+    let (_, live) = h.call(&anon, "GET", "/v1/live", Some(sup), None).unwrap();
+    assert_eq!(live[0]["device_id"], device_id.as_str(), "{live}");
+    assert_eq!(live[0]["alerts"], json!(["escalation"]));
+    let (_, one) = h
+        .call(
+            &anon,
+            "GET",
+            &format!("/v1/summaries/{ID}"),
+            Some(sup),
+            None,
+        )
+        .unwrap();
+    assert_eq!(one["summary"]["key_phrases"], json!(["billing"]));
+    // An agent sees their own; a supervisor of another team sees nothing.
+    let (s, _) = h
+        .call(
+            &anon,
+            "GET",
+            &format!("/v1/summaries/{ID}"),
+            Some(&tokens[0].1),
+            None,
+        )
+        .unwrap();
+    assert_eq!(s, 200);
+    let red = h.user("rob", "supervisor", &["red"]);
+    let (s, out) = h
+        .call(
+            &anon,
+            "GET",
+            &format!("/v1/summaries/{ID}"),
+            Some(&red),
+            None,
+        )
+        .unwrap();
+    assert_eq!((s, out), (404, json!({"error": "no such summary"})));
+    let (_, page) = h
+        .call(&anon, "GET", "/v1/summaries", Some(&red), None)
+        .unwrap();
+    assert_eq!(page["items"], json!([]));
+
+    // Every denial is in the audit log with its outcome.
+    let auditor = &tokens[3].1;
+    let mut all = Vec::new();
+    let mut after = 0;
+    loop {
+        let (_, page) = h
+            .call(
+                &anon,
+                "GET",
+                &format!("/v1/audit?after={after}&limit=1000"),
+                Some(auditor),
+                None,
+            )
+            .unwrap();
+        // Each read is audited too, so every page has something new: stop at a short page.
+        let page = page.as_array().unwrap().clone();
+        let short = page.len() < 1000;
+        after = page
+            .last()
+            .map(|e| e["id"].as_i64().unwrap())
+            .unwrap_or(after);
+        all.extend(page);
+        if short {
+            break;
+        }
+    }
+    let denied = all
+        .iter()
+        .filter(|e| e["outcome"] == "403" || e["outcome"] == "401")
+        .count();
+    assert_eq!(denied, denials, "each denial audited once");
+    assert!(all
+        .iter()
+        .any(|e| e["role"] == "device" && e["action"] == "PUT /v1/summaries/{summary_id}"));
+    let (_, verdict) = h
+        .call(&anon, "GET", "/v1/audit/verify", Some(auditor), None)
+        .unwrap();
+    assert!(verdict["problem"].is_null(), "{verdict}");
+}
+
+#[test]
+fn the_hub_refuses_revoked_expired_foreign_and_unpinned_peers_each_in_plain_words() {
+    let h = start();
+    let (device_id, cert, key) = h.enroll(&h.enrollment);
+    let dev = client(&h.ca, Some((&cert, &key)));
+    let beat = json!({"on_call": false, "duration_ms": 0, "caller_trend": null, "alerts": [], "outbox_len": 0});
+    assert_eq!(
+        h.call(&dev, "POST", "/v1/heartbeat", None, Some(beat.clone()))
+            .unwrap()
+            .0,
+        204,
+        "positive control"
+    );
+
+    // The token was one-time.
+    let again = pki::device_key("ws2").unwrap();
+    let (s, out) = h
+        .call(&client(&h.ca, None), "POST", "/v1/enroll", None, Some(json!({"token": h.enrollment, "csr_pem": again.csr_pem, "agent": "bob", "hostname": "ws2"})))
+        .unwrap();
+    assert_eq!(s, 403);
+    assert!(out["error"]
+        .as_str()
+        .unwrap()
+        .contains("used, revoked or expired"));
+
+    // A certificate from another CA, for the same kind of device: the handshake fails.
+    let rogue = pki::Ca::create("rogue").unwrap();
+    let k = pki::device_key("ws3").unwrap();
+    let rogue_cert = rogue.issue_device(&k.csr_pem, &device_id, 30).unwrap();
+    let err = h
+        .call(
+            &client(&h.ca, Some((&rogue_cert, &k.key_pem))),
+            "POST",
+            "/v1/heartbeat",
+            None,
+            Some(beat.clone()),
+        )
+        .unwrap_err();
+    assert!(
+        err.to_lowercase().contains("certificate") || err.contains("alert"),
+        "{err}"
+    );
+    // An expired certificate from the right CA: refused at the handshake too.
+    let ca = pki::Ca {
+        cert_pem: h.ca.clone(),
+        key_pem: std::fs::read_to_string(h.dir.path().join("ca.key")).unwrap(),
+    };
+    let k = pki::device_key("ws4").unwrap();
+    let expired = ca.issue_device(&k.csr_pem, &device_id, -1).unwrap();
+    let err = h
+        .call(
+            &client(&h.ca, Some((&expired, &k.key_pem))),
+            "POST",
+            "/v1/heartbeat",
+            None,
+            Some(beat.clone()),
+        )
+        .unwrap_err();
+    assert!(
+        err.to_lowercase().contains("certificate") || err.contains("alert"),
+        "{err}"
+    );
+    // A client that pins another CA does not talk to this hub.
+    let err = h
+        .call(
+            &client(&rogue.cert_pem, Some((&cert, &key))),
+            "POST",
+            "/v1/heartbeat",
+            None,
+            Some(beat.clone()),
+        )
+        .unwrap_err();
+    assert!(
+        err.contains("UnknownIssuer") || err.to_lowercase().contains("certificate"),
+        "{err}"
+    );
+    // Plain HTTP to the TLS port gets nothing.
+    {
+        use std::io::{Read, Write};
+        let mut tcp = std::net::TcpStream::connect(h.url.trim_start_matches("https://")).unwrap();
+        tcp.set_read_timeout(Some(std::time::Duration::from_secs(15)))
+            .unwrap();
+        tcp.write_all(b"GET /v1/live HTTP/1.1\r\nHost: x\r\n\r\n")
+            .unwrap();
+        let mut got = Vec::new();
+        let _ = tcp.read_to_end(&mut got);
+        assert!(
+            !String::from_utf8_lossy(&got).contains("HTTP/1.1"),
+            "plain HTTP got an HTTP answer"
+        );
+    }
+
+    // Revoked: the next request is refused, saying so.
+    let (s, _) = h
+        .call(
+            &client(&h.ca, None),
+            "POST",
+            &format!("/v1/devices/{device_id}/revoke"),
+            Some(&h.admin),
+            None,
+        )
+        .unwrap();
+    assert_eq!(s, 204);
+    let (s, out) = h
+        .call(&dev, "POST", "/v1/heartbeat", None, Some(beat))
+        .unwrap();
+    assert_eq!(s, 403);
+    assert!(
+        out["error"].as_str().unwrap().contains("was revoked"),
+        "{out}"
+    );
+}
+
+#[test]
+fn the_audit_chain_catches_an_edit_and_a_checkpoint_catches_a_log_cut_short() {
+    let h = start();
+    let auditor = h.user("audrey", "auditor", &[]);
+    let anon = client(&h.ca, None);
+    for _ in 0..5 {
+        h.call(&anon, "GET", "/v1/users", Some(&h.admin), None)
+            .unwrap();
+    }
+    let (s, cp) = h
+        .call(&anon, "POST", "/v1/audit/checkpoint", Some(&auditor), None)
+        .unwrap();
+    assert_eq!(s, 201);
+    let hub = Hub::open(h.dir.path(), None).unwrap();
+    assert_eq!(
+        hub.verify_audit(&[]).unwrap().problem,
+        None,
+        "positive control"
+    );
+
+    // An edit, with the append-only trigger dropped first (what someone with the file can do).
+    let conn = rusqlite::Connection::open(h.dir.path().join("hub.db")).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'someone' WHERE id = 3;",
+    )
+    .unwrap();
+    let v = hub.verify_audit(&[]).unwrap();
+    assert!(
+        v.problem
+            .as_deref()
+            .unwrap()
+            .contains("entry 3 was changed"),
+        "{v:?}"
+    );
+    conn.execute_batch("UPDATE audit_log SET actor = 'root' WHERE id = 3;")
+        .unwrap();
+
+    // Cut short after the checkpoint: the chain alone still links, the checkpoint does not.
+    let size = cp["size"].as_i64().unwrap();
+    conn.execute_batch(&format!(
+        "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id >= {};",
+        size - 1
+    ))
+    .unwrap();
+    let v = hub.verify_audit(&[]).unwrap();
+    assert!(v.problem.as_deref().unwrap().contains("cut short"), "{v:?}");
+    // A checkpoint forged without the hub's key does not verify.
+    let forged: earshot_hub::store::Checkpoint = serde_json::from_value(json!({
+        "size": 1, "head": "00", "at_ms": 0, "note": "x/earshot-hub\n1\nAA==\n\n\u{2014} x/earshot-hub AAAA\n"
+    })).unwrap();
+    assert!(earshot_hub::audit::verify_note(&forged.note, &hub.signer.public_key()).is_err());
+}
+
+#[test]
+fn the_openapi_document_lists_every_route() {
+    let doc = serde_json::to_value(earshot_hub::api::openapi()).unwrap();
+    let paths: Vec<&String> = doc["paths"].as_object().unwrap().keys().collect();
+    for p in [
+        "/v1/enroll",
+        "/v1/summaries/{summary_id}",
+        "/v1/summaries",
+        "/v1/heartbeat",
+        "/v1/live",
+        "/v1/users",
+        "/v1/users/{name}",
+        "/v1/devices",
+        "/v1/devices/{id}/revoke",
+        "/v1/enrollment-tokens",
+        "/v1/enrollment-tokens/{id}/revoke",
+        "/v1/retention",
+        "/v1/audit",
+        "/v1/audit/verify",
+        "/v1/audit/checkpoint",
+    ] {
+        assert!(
+            paths.iter().any(|x| x.as_str() == p),
+            "{p} missing from {paths:?}"
+        );
+    }
+}
