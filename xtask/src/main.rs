@@ -87,6 +87,9 @@ const APT_PACKAGES: &[&str] = &[
     "libopus-dev",
     "sip-tester",
     "stunnel4",
+    // The hub's PostgreSQL backend: its tests start a real server (initdb + pg_ctl in a temp
+    // dir, as the postgres user).
+    "postgresql",
 ];
 
 /// Python packages the tests use: an SQLCipher 4 shell for the audit tamper test, libsrtp

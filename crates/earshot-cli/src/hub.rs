@@ -28,6 +28,9 @@ pub enum HubCommand {
         /// The URL to print for workstations (default: https://<first name>:8443).
         #[arg(long)]
         url: Option<String>,
+        /// The database: a `postgres://…` URL, or none for the embedded SQLite file in --dir.
+        #[arg(long)]
+        database: Option<String>,
     },
     /// Run the hub.
     Serve {
@@ -37,6 +40,13 @@ pub enum HubCommand {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8443")]
         listen: String,
+        /// The database: a `postgres://…` URL (several hubs may share it), or none for the
+        /// embedded SQLite file in --dir.
+        #[arg(long)]
+        database: Option<String>,
+        /// Pooled PostgreSQL connections.
+        #[arg(long, default_value_t = 8)]
+        connections: usize,
     },
     /// Add a user and print their API token (shown once).
     User {
@@ -51,6 +61,9 @@ pub enum HubCommand {
         /// Teams (supervisors: the teams they supervise), comma-separated.
         #[arg(long, value_delimiter = ',')]
         teams: Vec<String>,
+        /// The database, as for `serve`.
+        #[arg(long)]
+        database: Option<String>,
     },
     /// Check the audit log's hash chain against every signed checkpoint, and against
     /// checkpoint notes held elsewhere (files given here).
@@ -60,6 +73,9 @@ pub enum HubCommand {
         dir: PathBuf,
         /// Checkpoint JSON files kept outside the hub (e.g. from a workstation).
         checkpoints: Vec<PathBuf>,
+        /// The database, as for `serve`.
+        #[arg(long)]
+        database: Option<String>,
     },
     /// Print the OpenAPI document.
     Openapi,
@@ -73,8 +89,12 @@ pub fn run(command: HubCommand) -> Result<()> {
             admin,
             team,
             url,
+            database,
         } => {
-            let out = Hub::init(&dir, &names, &admin, &team, 7)?;
+            let store = database
+                .map(|d| earshot_hub::open_store(&d, 1))
+                .transpose()?;
+            let out = Hub::init_with(&dir, &names, &admin, &team, 7, store)?;
             let url = url.unwrap_or_else(|| {
                 format!(
                     "https://{}:8443",
@@ -93,8 +113,16 @@ pub fn run(command: HubCommand) -> Result<()> {
             println!("enrollment_token = \"{}\"", out.enrollment_token);
             Ok(())
         }
-        HubCommand::Serve { dir, listen } => {
-            let hub = Arc::new(Hub::open(&dir, None)?);
+        HubCommand::Serve {
+            dir,
+            listen,
+            database,
+            connections,
+        } => {
+            let store = database
+                .map(|d| earshot_hub::open_store(&d, connections))
+                .transpose()?;
+            let hub = Arc::new(Hub::open(&dir, store)?);
             let tls = earshot_hub::serve::tls_config(&dir)?;
             let rt = tokio::runtime::Runtime::new()?;
             rt.block_on(async move {
@@ -115,8 +143,12 @@ pub fn run(command: HubCommand) -> Result<()> {
             name,
             role,
             teams,
+            database,
         } => {
-            let hub = Hub::open(&dir, None)?;
+            let store = database
+                .map(|d| earshot_hub::open_store(&d, 1))
+                .transpose()?;
+            let hub = Hub::open(&dir, store)?;
             let role = earshot_hub::store::Role::parse(&role)?;
             if role == earshot_hub::store::Role::Device {
                 bail!("devices enroll with a token; they are not users");
@@ -144,8 +176,15 @@ pub fn run(command: HubCommand) -> Result<()> {
             println!("{token}");
             Ok(())
         }
-        HubCommand::AuditVerify { dir, checkpoints } => {
-            let hub = Hub::open(&dir, None)?;
+        HubCommand::AuditVerify {
+            dir,
+            checkpoints,
+            database,
+        } => {
+            let store = database
+                .map(|d| earshot_hub::open_store(&d, 1))
+                .transpose()?;
+            let hub = Hub::open(&dir, store)?;
             let mut extra = Vec::new();
             for f in checkpoints {
                 let text = std::fs::read_to_string(&f)

@@ -696,10 +696,16 @@ mod tests {
     fn the_hub_keys_come_from_the_policy_over_the_environment() {
         let dir = tempfile::tempdir().unwrap();
         let c = load(dir.path(), &[]).unwrap();
-        assert_eq!((c.hub_url.as_deref(), c.outbox_limit), (None, DEFAULT_OUTBOX_LIMIT));
+        assert_eq!(
+            (c.hub_url.as_deref(), c.outbox_limit),
+            (None, DEFAULT_OUTBOX_LIMIT)
+        );
         let c = load(
             dir.path(),
-            &[("EARSHOT_HUB_URL", "https://env:1"), ("EARSHOT_HUB_CA", "/env/ca.pem")],
+            &[
+                ("EARSHOT_HUB_URL", "https://env:1"),
+                ("EARSHOT_HUB_CA", "/env/ca.pem"),
+            ],
         )
         .unwrap();
         assert_eq!(c.hub_url.as_deref(), Some("https://env:1"));
@@ -725,7 +731,10 @@ mod tests {
             assert!(c.is_managed(k), "{k}");
         }
         std::fs::write(&policy, "outbox_limit = 0\n").unwrap();
-        let e = load(dir.path(), &[("EARSHOT_POLICY_FILE", policy.to_str().unwrap())]);
+        let e = load(
+            dir.path(),
+            &[("EARSHOT_POLICY_FILE", policy.to_str().unwrap())],
+        );
         assert!(e.unwrap_err().to_string().contains("outbox_limit"));
     }
 

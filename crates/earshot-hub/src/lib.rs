@@ -15,18 +15,20 @@
 //!
 //! Anything else is a 403 with no data, audited like every other request.
 //!
-//! Storage goes through [`store::HubStore`]: [`sqlite::SqliteStore`] is the embedded default.
+//! Storage goes through [`store::HubStore`]: [`sqlite::SqliteStore`] is the embedded default,
+//! [`postgres::PgStore`] serves several hub instances from one database ([`open_store`] picks
+//! by the database URL).
 
 pub mod api;
 pub mod audit;
 pub mod pki;
+pub mod postgres;
 pub mod serve;
 pub mod sqlite;
 pub mod store;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use store::HubStore;
 
 /// Errors of the hub library.
 #[derive(Debug, thiserror::Error)]
@@ -84,6 +86,19 @@ pub mod files {
     pub const CHECKPOINT_PUB: &str = "checkpoint.pub";
     /// The embedded database.
     pub const DATABASE: &str = "hub.db";
+}
+
+/// The store for `database`: a `postgres://` or `postgresql://` URL is PostgreSQL (with
+/// `connections` pooled connections), anything else is a path to an SQLite file.
+pub fn open_store(
+    database: &str,
+    connections: usize,
+) -> Result<Arc<dyn store::HubStore>, HubError> {
+    if database.starts_with("postgres://") || database.starts_with("postgresql://") {
+        Ok(Arc::new(postgres::PgStore::connect(database, connections)?))
+    } else {
+        Ok(Arc::new(sqlite::SqliteStore::open(Path::new(database))?))
+    }
 }
 
 /// Unix time in ms.
@@ -177,9 +192,23 @@ impl Hub {
         team: &str,
         token_days: u32,
     ) -> Result<Initialized, HubError> {
+        Hub::init_with(dir, names, admin_name, team, token_days, None)
+    }
+
+    /// [`Hub::init`] with the database in `store` (the embedded SQLite file when `None`).
+    pub fn init_with(
+        dir: &Path,
+        names: &[String],
+        admin_name: &str,
+        team: &str,
+        token_days: u32,
+        store: Option<Arc<dyn store::HubStore>>,
+    ) -> Result<Initialized, HubError> {
         std::fs::create_dir_all(dir)
             .map_err(|e| HubError::Io(format!("cannot create {}: {e}", dir.display())))?;
-        if dir.join(files::CA_KEY).exists() || dir.join(files::DATABASE).exists() {
+        if dir.join(files::CA_KEY).exists()
+            || (store.is_none() && dir.join(files::DATABASE).exists())
+        {
             return Err(HubError::Conflict(format!(
                 "{} already holds a hub; nothing was changed",
                 dir.display()
@@ -201,7 +230,10 @@ impl Hub {
                 )
             })
             .map_err(|e| HubError::Io(format!("cannot write in {}: {e}", dir.display())))?;
-        let store = sqlite::SqliteStore::open(&dir.join(files::DATABASE))?;
+        let store: Arc<dyn store::HubStore> = match store {
+            Some(s) => s,
+            None => Arc::new(sqlite::SqliteStore::open(&dir.join(files::DATABASE))?),
+        };
         let admin_token = new_token();
         store.add_user(
             &store::User {

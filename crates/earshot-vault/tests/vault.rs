@@ -458,8 +458,13 @@ fn ending_a_call_queues_its_summary_once_and_only_when_a_hub_is_configured() {
     let id = due[0].summary_id.clone();
     vault.outbox_set_body(&id, "{\"a\":1}").unwrap();
     vault.outbox_set_body(&id, "{\"b\":2}").unwrap();
-    vault.outbox_failed(&id, "cannot reach the hub", 60_000).unwrap();
-    assert!(vault.outbox_due(10).unwrap().is_empty(), "not due during its backoff");
+    vault
+        .outbox_failed(&id, "cannot reach the hub", 60_000)
+        .unwrap();
+    assert!(
+        vault.outbox_due(10).unwrap().is_empty(),
+        "not due during its backoff"
+    );
     let state = vault.sync_state().unwrap();
     assert_eq!(state.last_error.as_deref(), Some("cannot reach the hub"));
     drop(vault);
