@@ -271,3 +271,160 @@ fn a_call_with_a_card_number_reaches_the_supervisor_as_a_redacted_summary_once_a
         "the summary is stored"
     );
 }
+
+/// A TCP relay between the workstation and the hub. While `swallow` is set, once the client has
+/// sent more than its TLS ClientHello (the handshake's second flight and the request follow it),
+/// the hub's answers are dropped: the hub gets and stores the upload, the workstation never
+/// hears back.
+fn relay(to: String, swallow: std::sync::Arc<std::sync::atomic::AtomicBool>) -> u16 {
+    use std::io::{Read, Write};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(client) = client else { continue };
+            let Ok(server) = std::net::TcpStream::connect(&to) else {
+                continue;
+            };
+            let sent = std::sync::Arc::new(AtomicUsize::new(0));
+            let swallowing = swallow.load(Ordering::SeqCst);
+            let (mut c_in, mut c_out) = (client.try_clone().unwrap(), client);
+            let (mut s_in, mut s_out) = (server.try_clone().unwrap(), server);
+            let up = sent.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 16384];
+                while let Ok(n) = c_in.read(&mut buf) {
+                    if n == 0 || s_out.write_all(&buf[..n]).is_err() {
+                        break;
+                    }
+                    up.fetch_add(n, Ordering::SeqCst);
+                }
+                let _ = s_out.shutdown(std::net::Shutdown::Write);
+            });
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 16384];
+                while let Ok(n) = s_in.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    if swallowing && sent.load(Ordering::SeqCst) > 1500 {
+                        continue;
+                    }
+                    if c_out.write_all(&buf[..n]).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+#[test]
+fn a_workstation_killed_before_the_hub_answered_sends_again_and_the_hub_keeps_one() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let hub = tempfile::tempdir().unwrap();
+    let init = Command::new(env!("CARGO_BIN_EXE_earshot"))
+        .args(["hub", "init", "--dir", hub.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(init.status.success(), "{}", text(&init));
+    let printed = String::from_utf8_lossy(&init.stdout).to_string();
+    let ws = tempfile::tempdir().unwrap();
+    let hub_port = free_port();
+    let server = serve(
+        hub.path(),
+        &format!("127.0.0.1:{hub_port}"),
+        &ws.path().join("hub.log"),
+    );
+    let swallow = std::sync::Arc::new(AtomicBool::new(false));
+    let port = relay(format!("127.0.0.1:{hub_port}"), swallow.clone());
+    let url = format!("https://127.0.0.1:{port}");
+    let policy = ws.path().join("policy.toml");
+    std::fs::write(
+        &policy,
+        format!(
+            "hub_url = \"{url}\"\nhub_ca = \"{}\"\nenrollment_token = \"{}\"\n",
+            value_of(&printed, "hub_ca"),
+            value_of(&printed, "enrollment_token")
+        ),
+    )
+    .unwrap();
+    let data = ws.path().join("data");
+    // Enrolled first, with nothing to send.
+    let enrolled = earshot(&data, &policy, &["sync", "--once"]);
+    assert!(enrolled.status.success(), "{}", text(&enrolled));
+    let call = ws.path().join("call.wav");
+    render_with(&sample_call(), &call, &RenderOptions::default()).unwrap();
+    let analyzed = earshot(&data, &policy, &["analyze", call.to_str().unwrap()]);
+    assert!(analyzed.status.success(), "{}", text(&analyzed));
+
+    let sup = {
+        let o = Command::new(env!("CARGO_BIN_EXE_earshot"))
+            .args([
+                "hub",
+                "user",
+                "--dir",
+                hub.path().to_str().unwrap(),
+                "sup",
+                "--role",
+                "supervisor",
+                "--teams",
+                "default",
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).trim().to_string()
+    };
+    let ca = std::fs::read_to_string(value_of(&printed, "hub_ca")).unwrap();
+    let direct = format!("https://127.0.0.1:{hub_port}");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let count = || {
+        let (_, page) = rt.block_on(get(&ca, &sup, &format!("{direct}/v1/summaries")));
+        page["items"].as_array().map(Vec::len).unwrap_or(0)
+    };
+    assert_eq!(count(), 0);
+
+    // The upload reaches the hub; its answer does not reach the workstation, which is killed.
+    swallow.store(true, Ordering::SeqCst);
+    let mut sync = Command::new(env!("CARGO_BIN_EXE_earshot"))
+        .args(["sync", "--once"])
+        .env("EARSHOT_DATA_DIR", &data)
+        .env("EARSHOT_KEY_STORE", "file")
+        .env("EARSHOT_POLICY_FILE", &policy)
+        .env_remove("EARSHOT_HUB_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while count() == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the upload never reached the hub"
+        );
+        assert!(
+            sync.try_wait().unwrap().is_none(),
+            "sync ended without the hub's answer"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    sync.kill().unwrap(); // SIGKILL
+    let _ = sync.wait();
+    let state: Value =
+        serde_json::from_slice(&earshot(&data, &policy, &["sync", "--status"]).stdout).unwrap();
+    assert_eq!(state["queued"], 1, "not acknowledged, so still queued");
+
+    // Next time it is sent again; the hub acknowledges it and keeps one.
+    swallow.store(false, Ordering::SeqCst);
+    let again = earshot(&data, &policy, &["sync", "--once"]);
+    assert!(
+        String::from_utf8_lossy(&again.stdout)
+            .contains("sent 0, already on the hub 1, discarded 0, still queued 0"),
+        "{}",
+        text(&again)
+    );
+    assert_eq!(count(), 1, "exactly once");
+    drop(server);
+}
