@@ -187,7 +187,8 @@ fn main() -> Result<()> {
             models()?;
             run(cargo().args(["bench", "-p", "earshot-pipeline", "--bench", "pipeline"]))?;
             run(cargo().args(["bench", "-p", "earshot-pipeline", "--bench", "live"]))?;
-            run(cargo().args(["bench", "-p", "earshot-siprec", "--bench", "load"]))
+            run(cargo().args(["bench", "-p", "earshot-siprec", "--bench", "load"]))?;
+            run(cargo().args(["bench", "-p", "earshot-hub", "--bench", "load"]))
         }
     }
 }

@@ -51,8 +51,8 @@ CREATE TABLE IF NOT EXISTS summaries (
     body             TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS summaries_started ON summaries(started_at_ms DESC, summary_id DESC);
-CREATE INDEX IF NOT EXISTS summaries_team ON summaries(team, started_at_ms DESC);
-CREATE INDEX IF NOT EXISTS summaries_agent ON summaries(agent, started_at_ms DESC);
+CREATE INDEX IF NOT EXISTS summaries_team_started ON summaries(team, started_at_ms DESC, summary_id DESC);
+CREATE INDEX IF NOT EXISTS summaries_agent_started ON summaries(agent, started_at_ms DESC, summary_id DESC);
 CREATE INDEX IF NOT EXISTS summaries_received ON summaries(received_at_ms);
 CREATE TABLE IF NOT EXISTS heartbeats (
     device_id    TEXT PRIMARY KEY,
@@ -446,45 +446,61 @@ impl HubStore for SqliteStore {
 
     fn list_summaries(&self, f: &SummaryFilter) -> Result<Vec<StoredSummary>, HubError> {
         self.with(|c| {
-            let mut sql = format!("SELECT {SUMMARY_COLUMNS} FROM summaries WHERE 1 = 1");
             let mut values: Vec<rusqlite::types::Value> = Vec::new();
             let bind = |v: rusqlite::types::Value, values: &mut Vec<_>| {
                 values.push(v);
                 format!("?{}", values.len())
             };
-            if let Some(teams) = &f.teams {
-                if teams.is_empty() {
-                    return Ok(Vec::new());
-                }
-                let marks: Vec<String> = teams
-                    .iter()
-                    .map(|t| bind(t.clone().into(), &mut values))
-                    .collect();
-                sql += &format!(" AND team IN ({})", marks.join(", "));
-            }
+            // The conditions every branch shares.
+            let mut common = String::new();
             if let Some(a) = &f.agent {
-                sql += &format!(" AND agent = {}", bind(a.clone().into(), &mut values));
+                common += &format!(" AND agent = {}", bind(a.clone().into(), &mut values));
             }
             if let Some(t) = f.from_ms {
-                sql += &format!(" AND started_at_ms >= {}", bind(t.into(), &mut values));
+                common += &format!(" AND started_at_ms >= {}", bind(t.into(), &mut values));
             }
             if let Some(t) = f.to_ms {
-                sql += &format!(" AND started_at_ms < {}", bind(t.into(), &mut values));
+                common += &format!(" AND started_at_ms < {}", bind(t.into(), &mut values));
             }
             match f.had_sensitive {
-                Some(true) => sql += " AND findings > 0",
-                Some(false) => sql += " AND findings = 0",
+                Some(true) => common += " AND findings > 0",
+                Some(false) => common += " AND findings = 0",
                 None => {}
             }
             if let Some((at, id)) = &f.before {
+                // Spelled so that SQLite can range-scan started_at_ms.
                 let a = bind((*at).into(), &mut values);
                 let i = bind(id.clone().into(), &mut values);
-                sql += &format!(" AND (started_at_ms, summary_id) < ({a}, {i})");
+                common += &format!(
+                    " AND started_at_ms <= {a} AND (started_at_ms < {a} OR summary_id < {i})"
+                );
             }
-            sql += &format!(
-                " ORDER BY started_at_ms DESC, summary_id DESC LIMIT {}",
-                bind((f.limit as i64).into(), &mut values)
-            );
+            let limit = bind((f.limit as i64).into(), &mut values);
+            let order = "ORDER BY started_at_ms DESC, summary_id DESC";
+            let sql = match &f.teams {
+                Some(teams) if teams.is_empty() => return Ok(Vec::new()),
+                // One index range per team, merged: SQLite cannot merge the ranges of an IN
+                // list in index order, and sorting all of a team's calls is what made a
+                // supervisor's page slow at a million summaries.
+                Some(teams) => {
+                    let branches: Vec<String> = teams
+                        .iter()
+                        .map(|t| {
+                            let t = bind(t.clone().into(), &mut values);
+                            format!(
+                                "SELECT * FROM (SELECT {SUMMARY_COLUMNS} FROM summaries WHERE team = {t}{common} {order} LIMIT {limit})"
+                            )
+                        })
+                        .collect();
+                    format!(
+                        "SELECT * FROM ({}) {order} LIMIT {limit}",
+                        branches.join(" UNION ALL ")
+                    )
+                }
+                None => format!(
+                    "SELECT {SUMMARY_COLUMNS} FROM summaries WHERE 1 = 1{common} {order} LIMIT {limit}"
+                ),
+            };
             let mut stmt = c.prepare(&sql)?;
             let rows = stmt.query_map(rusqlite::params_from_iter(values), summary_row)?;
             Ok(rows.collect::<Result<_, _>>()?)

@@ -32,6 +32,8 @@ on_both!(
     every_route_answers_only_its_roles_and_every_denial_is_a_bare_403_that_is_audited,
     the_hub_refuses_revoked_expired_foreign_and_unpinned_peers_each_in_plain_words,
     the_audit_chain_catches_an_edit_and_a_checkpoint_catches_a_log_cut_short,
+    a_device_over_its_rate_gets_429_and_an_oversized_body_413,
+    a_supervisor_pages_through_exactly_their_teams_calls_newest_first,
 );
 
 struct TestHub {
@@ -46,6 +48,10 @@ struct TestHub {
 }
 
 fn start(backend: Backend) -> TestHub {
+    start_with(backend, earshot_hub::Limits::default())
+}
+
+fn start_with(backend: Backend, limits: earshot_hub::Limits) -> TestHub {
     let dir = tempfile::tempdir().unwrap();
     let pg = matches!(backend, Backend::Postgres).then(support::Postgres::start);
     let database = match &pg {
@@ -63,7 +69,9 @@ fn start(backend: Backend) -> TestHub {
     )
     .unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let hub = Arc::new(Hub::open(dir.path(), Some(store.clone())).unwrap());
+    let mut hub = Hub::open(dir.path(), Some(store.clone())).unwrap();
+    hub.limits = limits;
+    let hub = Arc::new(hub);
     let tls = serve::tls_config(dir.path()).unwrap();
     let listener = rt
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
@@ -732,4 +740,109 @@ fn the_openapi_document_lists_every_route() {
             "{p} missing from {paths:?}"
         );
     }
+}
+
+fn a_device_over_its_rate_gets_429_and_an_oversized_body_413(backend: Backend) {
+    let h = start_with(
+        backend,
+        earshot_hub::Limits {
+            max_body: 4096,
+            device_rate: 0.01,
+            device_burst: 3.0,
+        },
+    );
+    let (_, cert, key) = h.enroll(&h.enrollment);
+    let dev = client(&h.ca, Some((&cert, &key)));
+    let beat = json!({"on_call": true, "duration_ms": 1, "caller_trend": null, "alerts": [], "outbox_len": 0});
+    let statuses: Vec<u16> = (0..5)
+        .map(|_| {
+            h.call(&dev, "POST", "/v1/heartbeat", None, Some(beat.clone()))
+                .unwrap()
+                .0
+        })
+        .collect();
+    assert_eq!(statuses, vec![204, 204, 204, 429, 429]);
+    // People are not rate-limited by the device bucket, and a body over the limit is refused.
+    let big = json!({"name": "x".repeat(8000), "role": "agent"});
+    let (s, _) = h
+        .call(
+            &client(&h.ca, None),
+            "POST",
+            "/v1/users",
+            Some(&h.admin),
+            Some(big),
+        )
+        .unwrap();
+    assert_eq!(s, 413);
+}
+
+fn a_supervisor_pages_through_exactly_their_teams_calls_newest_first(backend: Backend) {
+    let h = start(backend);
+    let mut expected = Vec::new();
+    for i in 0..60i64 {
+        let team = ["blue", "red", "green"][(i % 3) as usize];
+        let s = earshot_hub::store::StoredSummary {
+            summary_id: format!("{i:032x}"),
+            device_id: "d".into(),
+            agent: format!("agent{}", i % 4),
+            team: team.into(),
+            // Ties on the start time: the id breaks them.
+            started_at_ms: 1_000 + (i / 4) * 10,
+            duration_ms: 1,
+            received_at_ms: earshot_hub::now_ms(),
+            caller_sentiment: None,
+            caller_trend: "FLAT".into(),
+            findings: i % 2,
+            body: "{}".into(),
+        };
+        assert!(h.store.put_summary(&s).unwrap());
+        if team != "green" && s.findings > 0 && s.started_at_ms >= 1_020 {
+            expected.push((s.started_at_ms, s.summary_id.clone()));
+        }
+    }
+    expected.sort_by(|a, b| b.cmp(a));
+    let sup = h.user("sue", "supervisor", &["blue", "red"]);
+    let anon = client(&h.ca, None);
+    let mut got = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut q = "/v1/summaries?limit=4&had_sensitive=true&from_ms=1020".to_string();
+        if let Some(c) = &cursor {
+            q += &format!("&cursor={c}");
+        }
+        let (s, page) = h.call(&anon, "GET", &q, Some(&sup), None).unwrap();
+        assert_eq!(s, 200, "{page}");
+        for it in page["items"].as_array().unwrap() {
+            got.push((
+                it["started_at_ms"].as_i64().unwrap(),
+                it["summary_id"].as_str().unwrap().to_string(),
+            ));
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => break,
+        }
+    }
+    assert!(!expected.is_empty());
+    assert_eq!(got, expected);
+    // One team of theirs narrows it; a team not theirs is refused.
+    let (_, page) = h
+        .call(
+            &anon,
+            "GET",
+            "/v1/summaries?team=red&limit=500",
+            Some(&sup),
+            None,
+        )
+        .unwrap();
+    assert!(page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["team"] == "red"));
+    assert_eq!(page["items"].as_array().unwrap().len(), 20);
+    let (s, _) = h
+        .call(&anon, "GET", "/v1/summaries?team=green", Some(&sup), None)
+        .unwrap();
+    assert_eq!(s, 403);
 }
