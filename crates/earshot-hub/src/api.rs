@@ -425,6 +425,23 @@ async fn upload(
     };
     let (new, checkpoint) = blocking(&hub, move |h| {
         let new = h.store.put_summary(&stored)?;
+        // The device's own audit log only grows: a smaller size than it reported before means
+        // entries were cut off its end. The upload is still taken (the summary is sound); the
+        // hub's audit log records the contradiction for the auditors.
+        if let Some(before) = device.audit_size.filter(|b| req.audit_size < *b) {
+            tracing::warn!(device = %device.id, before, now = req.audit_size, "a device's audit log shrank");
+            h.store.append_audit(
+                &NewAudit {
+                    actor: device.id.clone(),
+                    role: "device".into(),
+                    action: "device audit log cut short".into(),
+                    target: format!("{} entries before, {} now", before, req.audit_size),
+                    source: "hub".into(),
+                    outcome: "alert".into(),
+                },
+                now_ms(),
+            )?;
+        }
         h.store.touch_device(
             &device.id,
             now_ms(),

@@ -321,6 +321,31 @@ fn uploads_are_idempotent_and_a_summary_the_detector_flags_is_refused_and_not_st
         422
     );
 
+    // The device's audit log reported 3 entries; a later upload reporting 2 is an alert in
+    // the hub's audit log (the upload itself is taken).
+    let third = "0123456789abcdef0123456789abcdef";
+    let mut shrunk = upload(third, "refund");
+    shrunk["audit_size"] = json!(2);
+    let (s, _) = h
+        .call(
+            &dev,
+            "PUT",
+            &format!("/v1/summaries/{third}"),
+            None,
+            Some(shrunk),
+        )
+        .unwrap();
+    assert_eq!(s, 201);
+    let alerts: Vec<_> = h
+        .store
+        .audit(0, 1000)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.outcome == "alert")
+        .collect();
+    assert_eq!(alerts.len(), 1, "only the shrinking upload is flagged");
+    assert_eq!(alerts[0].target, "3 entries before, 2 now");
+
     let sup = h.user("sue", "supervisor", &["blue"]);
     let (_, page) = h
         .call(
@@ -332,8 +357,8 @@ fn uploads_are_idempotent_and_a_summary_the_detector_flags_is_refused_and_not_st
         )
         .unwrap();
     let items = page["items"].as_array().unwrap();
-    assert_eq!(items.len(), 1, "{page}");
-    assert_eq!(items[0]["summary_id"], ID);
+    assert_eq!(items.len(), 2, "{page}");
+    assert!(items.iter().any(|i| i["summary_id"] == ID));
     assert_eq!(items[0]["team"], "blue");
     let stored = h.bodies();
     assert!(
