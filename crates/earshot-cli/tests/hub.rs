@@ -1,7 +1,8 @@
 //! The hub end to end, through the real binaries: `earshot hub init` and `earshot hub serve`
 //! (mutual TLS on loopback), a workstation that analyzes a call with a card number through the
 //! real models and runs `earshot sync` while the hub is down and then up, and a supervisor who
-//! reads the summary through the API. Nothing sensitive may be in what the hub stored, logged
+//! reads the summary through the API. Nothing sensitive may be in what the workstation sent (the
+//! hub's wire log at trace level holds every request body), nor in what the hub stored, logged
 //! or served.
 
 use earshot_callgen::{render_with, sample_call, RenderOptions};
@@ -52,7 +53,7 @@ fn serve(hub: &Path, listen: &str, log: &Path) -> Server {
             "--listen",
             listen,
         ])
-        .env("RUST_LOG", "earshot_hub=debug")
+        .env("RUST_LOG", "earshot_hub=debug,earshot_hub::wire=trace")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -261,7 +262,16 @@ fn a_call_with_a_card_number_reaches_the_supervisor_as_a_redacted_summary_once_a
         assert_clean(&f.display().to_string(), &std::fs::read(&f).unwrap());
     }
     std::thread::sleep(std::time::Duration::from_millis(200));
-    assert_clean("the hub's log", &std::fs::read(&log).unwrap_or_default());
+    // The hub's wire log holds every body the workstation sent (the enrollment's by size only).
+    let wire = String::from_utf8_lossy(&std::fs::read(&log).unwrap_or_default()).to_string();
+    assert!(
+        wire.contains(&format!("\"summary_id\":\"{id}\"")) && wire.contains("CREDIT_DEBIT_NUMBER"),
+        "positive control: the upload's body is in the wire log:\n{wire}"
+    );
+    assert_clean(
+        "the hub's log (every body the workstation sent)",
+        wire.as_bytes(),
+    );
     // The positive control: the hub's database does hold the summary.
     let db = std::fs::read(hub.path().join("hub.db")).unwrap();
     let wal = std::fs::read(hub.path().join("hub.db-wal")).unwrap_or_default();

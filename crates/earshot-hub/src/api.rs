@@ -121,6 +121,25 @@ async fn gate(State(hub): State<Arc<Hub>>, mut req: Request, next: Next) -> Resp
             .unwrap_or_else(|| "(no route)".into())
     );
     let target = req.uri().path().to_string();
+    // The wire log: every request body as the hub received it, at trace level on its own
+    // target (`RUST_LOG=earshot_hub::wire=trace`), so that what workstations send can be
+    // checked. Enrollment bodies carry a one-time token: only their size is logged.
+    if tracing::enabled!(target: "earshot_hub::wire", tracing::Level::TRACE) {
+        let (parts, body) = req.into_parts();
+        let Ok(bytes) = axum::body::to_bytes(body, hub.limits.max_body).await else {
+            return ApiError(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "the request body is too large".into(),
+            )
+            .into_response();
+        };
+        if parts.uri.path() == "/v1/enroll" {
+            tracing::trace!(target: "earshot_hub::wire", method = %parts.method, path = %parts.uri.path(), bytes = bytes.len(), "request (enrollment: body not logged)");
+        } else {
+            tracing::trace!(target: "earshot_hub::wire", method = %parts.method, path = %parts.uri.path(), body = %String::from_utf8_lossy(&bytes), "request");
+        }
+        req = Request::from_parts(parts, axum::body::Body::from(bytes));
+    }
     let bearer = req
         .headers()
         .get(axum::http::header::AUTHORIZATION)
@@ -189,9 +208,9 @@ async fn gate(State(hub): State<Arc<Hub>>, mut req: Request, next: Next) -> Resp
         source: peer.addr,
         outcome: response.status().as_u16().to_string(),
     };
-    if let Err(e) = blocking(&hub, move |h| h.store.append_audit(&entry, now_ms())).await {
+    if let Err(e) = hub.audit(entry).await {
         // A request that cannot be audited is not answered with its data.
-        tracing::error!(error = %e.1, "cannot write the audit log");
+        tracing::error!(error = %e, "cannot write the audit log");
         return ApiError(
             StatusCode::SERVICE_UNAVAILABLE,
             "the audit log cannot be written".into(),

@@ -9,7 +9,7 @@
 //! response. A log that was rewritten or cut short then contradicts a checkpoint held outside
 //! the hub.
 
-use crate::store::{AuditRecord, Checkpoint};
+use crate::store::{AuditRecord, Checkpoint, NewAudit};
 use crate::HubError;
 use base64::Engine;
 use ring::signature::{Ed25519KeyPair, KeyPair, UnparsedPublicKey, ED25519};
@@ -39,6 +39,24 @@ pub fn entry_hash(r: &AuditRecord, prev: &str) -> String {
         h.update(field.as_bytes());
     }
     hex::encode(h.finalize())
+}
+
+/// The entry after (`last`, `prev`) for `e`, hashed.
+pub fn next(last: i64, prev: &str, e: &NewAudit, now_ms: i64) -> AuditRecord {
+    let mut rec = AuditRecord {
+        id: last + 1,
+        at_ms: now_ms,
+        actor: e.actor.clone(),
+        role: e.role.clone(),
+        action: e.action.clone(),
+        target: e.target.clone(),
+        source: e.source.clone(),
+        outcome: e.outcome.clone(),
+        prev_hash: prev.to_string(),
+        hash: String::new(),
+    };
+    rec.hash = entry_hash(&rec, prev);
+    rec
 }
 
 /// The checkpoint signer: an Ed25519 key and the log's origin line.

@@ -168,6 +168,62 @@ pub struct Hub {
     pub limits: Limits,
     rate: std::sync::Mutex<std::collections::HashMap<String, (f64, std::time::Instant)>>,
     last_checkpoint: std::sync::Mutex<Option<store::Checkpoint>>,
+    audit_tx: std::sync::mpsc::Sender<AuditJob>,
+    /// The newest audit entry this process wrote (for deciding when to sign a checkpoint).
+    audit_size: Arc<std::sync::atomic::AtomicI64>,
+}
+
+type AuditJob = (
+    store::NewAudit,
+    tokio::sync::oneshot::Sender<Result<store::AuditRecord, HubError>>,
+);
+
+/// Most entries one audit transaction takes.
+const AUDIT_BATCH: usize = 512;
+
+/// The audit writer: one thread that appends every request's entry, taking whatever has
+/// queued up meanwhile into the same transaction (group commit). The chain is a sequence, so
+/// appends are serial whatever writes them; batching makes that one transaction per burst
+/// instead of one per request.
+fn spawn_audit_writer(
+    store: Arc<dyn store::HubStore>,
+    size: Arc<std::sync::atomic::AtomicI64>,
+) -> std::sync::mpsc::Sender<AuditJob> {
+    let (tx, rx) = std::sync::mpsc::channel::<AuditJob>();
+    let spawned = std::thread::Builder::new()
+        .name("hub-audit".into())
+        .spawn(move || {
+            while let Ok(first) = rx.recv() {
+                let mut jobs = vec![first];
+                while jobs.len() < AUDIT_BATCH {
+                    match rx.try_recv() {
+                        Ok(j) => jobs.push(j),
+                        Err(_) => break,
+                    }
+                }
+                let entries: Vec<store::NewAudit> = jobs.iter().map(|j| j.0.clone()).collect();
+                match store.append_audits(&entries, now_ms()) {
+                    Ok(records) => {
+                        if let Some(last) = records.last() {
+                            size.store(last.id, std::sync::atomic::Ordering::Relaxed);
+                        }
+                        for ((_, reply), r) in jobs.into_iter().zip(records) {
+                            let _ = reply.send(Ok(r));
+                        }
+                    }
+                    Err(e) => {
+                        let why = e.to_string();
+                        for (_, reply) in jobs {
+                            let _ = reply.send(Err(HubError::Store(why.clone())));
+                        }
+                    }
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "cannot start the audit writer");
+    }
+    tx
 }
 
 /// What `earshot hub init` made.
@@ -290,7 +346,11 @@ impl Hub {
             }
         };
         let signer = audit::Signer::new(&origin, &read(&dir.join(files::CHECKPOINT_KEY))?)?;
+        let (size, _) = store.audit_head()?;
+        let audit_size = Arc::new(std::sync::atomic::AtomicI64::new(size));
         Ok(Hub {
+            audit_tx: spawn_audit_writer(store.clone(), audit_size.clone()),
+            audit_size,
             store,
             ca,
             signer,
@@ -316,12 +376,21 @@ impl Hub {
     pub fn fresh_checkpoint(&self) -> Result<store::Checkpoint, HubError> {
         let last = self.last_checkpoint.lock().ok().and_then(|l| l.clone());
         if let Some(cp) = last {
-            let (size, _) = self.store.audit_head()?;
+            let size = self.audit_size.load(std::sync::atomic::Ordering::Relaxed);
             if now_ms() - cp.at_ms < 60_000 && size - cp.size < audit::CHECKPOINT_EVERY {
                 return Ok(cp);
             }
         }
         self.checkpoint()
+    }
+
+    /// Appends `entry` to the audit log through the writer (see `spawn_audit_writer`) and
+    /// waits until it is committed.
+    pub async fn audit(&self, entry: store::NewAudit) -> Result<store::AuditRecord, HubError> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let stopped = || HubError::Store("the audit writer has stopped".into());
+        self.audit_tx.send((entry, reply)).map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
     }
 
     /// Walks the whole audit log against every stored checkpoint and `extra` (checkpoints

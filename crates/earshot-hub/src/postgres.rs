@@ -2,7 +2,7 @@
 //! against one database. Same schema and semantics as [`crate::sqlite`]; the audit chain's
 //! append takes an exclusive table lock, so instances cannot write the same entry twice.
 
-use crate::audit::{entry_hash, GENESIS};
+use crate::audit::GENESIS;
 use crate::store::*;
 use crate::HubError;
 use postgres::{Client, NoTls, Row};
@@ -551,37 +551,38 @@ impl HubStore for PgStore {
         })
     }
 
-    fn append_audit(&self, e: &NewAudit, now_ms: i64) -> Result<AuditRecord, HubError> {
+    fn append_audits(
+        &self,
+        entries: &[NewAudit],
+        now_ms: i64,
+    ) -> Result<Vec<AuditRecord>, HubError> {
         self.with(|c| {
             let mut tx = c.transaction()?;
             // Readers go on; other appenders (this or another hub instance) wait.
             tx.execute("LOCK TABLE audit_log IN EXCLUSIVE MODE", &[])?;
-            let (last, prev): (i64, String) = tx
+            let (mut last, mut prev): (i64, String) = tx
                 .query_opt("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", &[])?
                 .map(|r| (r.get(0), r.get(1)))
                 .unwrap_or((0, GENESIS.to_string()));
-            let mut rec = AuditRecord {
-                id: last + 1,
-                at_ms: now_ms,
-                actor: e.actor.clone(),
-                role: e.role.clone(),
-                action: e.action.clone(),
-                target: e.target.clone(),
-                source: e.source.clone(),
-                outcome: e.outcome.clone(),
-                prev_hash: prev.clone(),
-                hash: String::new(),
-            };
-            rec.hash = entry_hash(&rec, &prev);
-            tx.execute(
-                &format!("INSERT INTO audit_log ({AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"),
-                &[
-                    &rec.id, &rec.at_ms, &rec.actor, &rec.role, &rec.action, &rec.target, &rec.source,
-                    &rec.outcome, &rec.prev_hash, &rec.hash,
-                ],
-            )?;
+            let insert = tx.prepare(&format!(
+                "INSERT INTO audit_log ({AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+            ))?;
+            let mut out = Vec::with_capacity(entries.len());
+            for e in entries {
+                let rec = crate::audit::next(last, &prev, e, now_ms);
+                tx.execute(
+                    &insert,
+                    &[
+                        &rec.id, &rec.at_ms, &rec.actor, &rec.role, &rec.action, &rec.target,
+                        &rec.source, &rec.outcome, &rec.prev_hash, &rec.hash,
+                    ],
+                )?;
+                last = rec.id;
+                prev = rec.hash.clone();
+                out.push(rec);
+            }
             tx.commit()?;
-            Ok(rec)
+            Ok(out)
         })
     }
 

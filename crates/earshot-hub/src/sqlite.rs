@@ -1,7 +1,7 @@
 //! The embedded backend: one SQLite file (WAL), for a hub on one machine with nothing else
 //! installed.
 
-use crate::audit::{entry_hash, GENESIS};
+use crate::audit::GENESIS;
 use crate::store::*;
 use crate::HubError;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
@@ -557,10 +557,14 @@ impl HubStore for SqliteStore {
         })
     }
 
-    fn append_audit(&self, e: &NewAudit, now_ms: i64) -> Result<AuditRecord, HubError> {
+    fn append_audits(
+        &self,
+        entries: &[NewAudit],
+        now_ms: i64,
+    ) -> Result<Vec<AuditRecord>, HubError> {
         self.with(|c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let (last, prev): (i64, String) = tx
+            let (mut last, mut prev): (i64, String) = tx
                 .query_row(
                     "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
                     [],
@@ -568,28 +572,24 @@ impl HubStore for SqliteStore {
                 )
                 .optional()?
                 .unwrap_or((0, GENESIS.to_string()));
-            let mut rec = AuditRecord {
-                id: last + 1,
-                at_ms: now_ms,
-                actor: e.actor.clone(),
-                role: e.role.clone(),
-                action: e.action.clone(),
-                target: e.target.clone(),
-                source: e.source.clone(),
-                outcome: e.outcome.clone(),
-                prev_hash: prev.clone(),
-                hash: String::new(),
-            };
-            rec.hash = entry_hash(&rec, &prev);
-            tx.execute(
-                &format!("INSERT INTO audit_log ({AUDIT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
-                params![
-                    rec.id, rec.at_ms, rec.actor, rec.role, rec.action, rec.target, rec.source,
-                    rec.outcome, rec.prev_hash, rec.hash
-                ],
-            )?;
+            let mut out = Vec::with_capacity(entries.len());
+            {
+                let mut insert = tx.prepare_cached(&format!(
+                    "INSERT INTO audit_log ({AUDIT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+                ))?;
+                for e in entries {
+                    let rec = crate::audit::next(last, &prev, e, now_ms);
+                    insert.execute(params![
+                        rec.id, rec.at_ms, rec.actor, rec.role, rec.action, rec.target, rec.source,
+                        rec.outcome, rec.prev_hash, rec.hash
+                    ])?;
+                    last = rec.id;
+                    prev = rec.hash.clone();
+                    out.push(rec);
+                }
+            }
             tx.commit()?;
-            Ok(rec)
+            Ok(out)
         })
     }
 

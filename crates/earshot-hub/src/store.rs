@@ -287,7 +287,18 @@ pub trait HubStore: Send + Sync + 'static {
     /// Live states newer than `since_ms`, of these teams (`None`: all).
     fn live(&self, teams: Option<&[String]>, since_ms: i64) -> Result<Vec<Heartbeat>, HubError>;
     /// Appends to the audit chain (reading the head and writing in one transaction).
-    fn append_audit(&self, entry: &NewAudit, now_ms: i64) -> Result<AuditRecord, HubError>;
+    fn append_audit(&self, entry: &NewAudit, now_ms: i64) -> Result<AuditRecord, HubError> {
+        self.append_audits(std::slice::from_ref(entry), now_ms)?
+            .pop()
+            .ok_or_else(|| HubError::Store("the audit append wrote nothing".into()))
+    }
+    /// Appends several entries, in order, in one transaction (the hub's audit writer groups
+    /// concurrent requests' entries this way).
+    fn append_audits(
+        &self,
+        entries: &[NewAudit],
+        now_ms: i64,
+    ) -> Result<Vec<AuditRecord>, HubError>;
     /// The audit log's size and its last entry's hash (the genesis hash when empty).
     fn audit_head(&self) -> Result<(i64, String), HubError>;
     /// Audit entries with id > `after`, oldest first, at most `limit`.
