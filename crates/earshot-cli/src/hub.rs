@@ -81,6 +81,17 @@ pub enum HubCommand {
     Openapi,
 }
 
+/// The store `--database` names (with `connections` pooled for PostgreSQL), or `None` for the
+/// SQLite file in the hub's directory.
+fn store(
+    database: Option<String>,
+    connections: usize,
+) -> Result<Option<Arc<dyn earshot_hub::store::HubStore>>> {
+    Ok(database
+        .map(|d| earshot_hub::open_store(&d, connections))
+        .transpose()?)
+}
+
 pub fn run(command: HubCommand) -> Result<()> {
     match command {
         HubCommand::Init {
@@ -91,9 +102,7 @@ pub fn run(command: HubCommand) -> Result<()> {
             url,
             database,
         } => {
-            let store = database
-                .map(|d| earshot_hub::open_store(&d, 1))
-                .transpose()?;
+            let store = store(database, 1)?;
             let out = Hub::init_with(&dir, &names, &admin, &team, 7, store)?;
             let url = url.unwrap_or_else(|| {
                 format!(
@@ -119,9 +128,7 @@ pub fn run(command: HubCommand) -> Result<()> {
             database,
             connections,
         } => {
-            let store = database
-                .map(|d| earshot_hub::open_store(&d, connections))
-                .transpose()?;
+            let store = store(database, connections)?;
             let hub = Arc::new(Hub::open(&dir, store)?);
             let tls = earshot_hub::serve::tls_config(&dir)?;
             let rt = tokio::runtime::Runtime::new()?;
@@ -145,23 +152,14 @@ pub fn run(command: HubCommand) -> Result<()> {
             teams,
             database,
         } => {
-            let store = database
-                .map(|d| earshot_hub::open_store(&d, 1))
-                .transpose()?;
+            let store = store(database, 1)?;
             let hub = Hub::open(&dir, store)?;
             let role = earshot_hub::store::Role::parse(&role)?;
-            if role == earshot_hub::store::Role::Device {
-                bail!("devices enroll with a token; they are not users");
-            }
-            let token = earshot_hub::new_token();
-            hub.store.add_user(
-                &earshot_hub::store::User {
-                    name: name.clone(),
-                    role,
-                    teams,
-                },
-                &earshot_hub::token_hash(&token),
-            )?;
+            let token = hub.add_user(&earshot_hub::store::User {
+                name: name.clone(),
+                role,
+                teams,
+            })?;
             hub.store.append_audit(
                 &earshot_hub::store::NewAudit {
                     actor: earshot_vault::os_user(),
@@ -181,9 +179,7 @@ pub fn run(command: HubCommand) -> Result<()> {
             checkpoints,
             database,
         } => {
-            let store = database
-                .map(|d| earshot_hub::open_store(&d, 1))
-                .transpose()?;
+            let store = store(database, 1)?;
             let hub = Hub::open(&dir, store)?;
             let mut extra = Vec::new();
             for f in checkpoints {
@@ -225,44 +221,33 @@ pub fn sync(once: bool, status: bool) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&s)?);
         return Ok(());
     }
-    let store = earshot_models::ModelStore::from_env();
-    let mut encoder = match earshot_pipeline::EMBEDDING_FILES.map(|n| store.locate(n)) {
-        [Ok(model), Ok(tokenizer), Ok(runtime)] => {
-            earshot_sentiment::embedding::SentenceEncoder::new(&model, &tokenizer, &runtime).ok()
-        }
-        _ => None,
-    };
+    let mut encoder = earshot_pipeline::sentence_encoder(&earshot_models::ModelStore::from_env());
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     rt.block_on(async {
-        let device = match earshot_sync::Device::enroll_or_load(&config, &vault).await {
-            Ok(d) => d,
-            Err(e) => {
-                let _ = vault.set_sync_error(&e.to_string());
-                return Err(e.into());
-            }
+        let syncer = earshot_sync::Syncer::connect(&config, &vault).await?;
+        let line = |r: &earshot_sync::Report| {
+            format!(
+                "sent {}, already on the hub {}, discarded {}, still queued {}",
+                r.sent, r.repeated, r.discarded, r.queued
+            )
         };
-        let syncer = earshot_sync::Syncer::new(&config, device)?;
-        loop {
-            match syncer.sync_once(&vault, encoder.as_mut()).await {
-                Ok(r) => {
-                    println!(
-                        "sent {}, already on the hub {}, discarded {}, still queued {}",
-                        r.sent, r.repeated, r.discarded, r.queued
-                    );
-                    if once {
-                        return Ok(());
-                    }
-                }
-                Err(e) => {
-                    if once {
-                        return Err(e.into());
-                    }
-                    eprintln!("sync: {e} (will retry)");
-                }
-            }
-            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+        if once {
+            let r = syncer.sync_once(&vault, encoder.as_mut()).await?;
+            println!("{}", line(&r));
+            return Ok(());
         }
+        syncer
+            .run(
+                &vault,
+                encoder.as_mut(),
+                std::time::Duration::from_secs(5),
+                |pass| match pass {
+                    Ok(r) => println!("{}", line(r)),
+                    Err(e) => eprintln!("sync: {e} (will retry)"),
+                },
+            )
+            .await
     })
 }

@@ -606,13 +606,7 @@ fn calls_show(id: i64, json: bool) -> Result<()> {
 fn calls_summary(id: i64) -> Result<()> {
     let detail = open_vault()?.call(id)?;
     // Key turns by sentence embeddings when the encoder is installed, else by word overlap.
-    let store = ModelStore::from_env();
-    let mut encoder = match earshot_pipeline::EMBEDDING_FILES.map(|n| store.locate(n)) {
-        [Ok(model), Ok(tokenizer), Ok(runtime)] => {
-            earshot_sentiment::embedding::SentenceEncoder::new(&model, &tokenizer, &runtime).ok()
-        }
-        _ => None,
-    };
+    let mut encoder = earshot_pipeline::sentence_encoder(&ModelStore::from_env());
     let summary = earshot_summary::summarize(&detail, encoder.as_mut());
     println!("{}", serde_json::to_string_pretty(&summary)?);
     Ok(())

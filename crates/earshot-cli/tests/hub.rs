@@ -72,6 +72,51 @@ fn serve(hub: &Path, listen: &str, log: &Path) -> Server {
     Server(child)
 }
 
+/// `earshot hub init --dir DIR`; returns what it printed.
+fn hub_init(dir: &Path) -> String {
+    let init = Command::new(env!("CARGO_BIN_EXE_earshot"))
+        .args(["hub", "init", "--dir", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(init.status.success(), "{}", text(&init));
+    String::from_utf8_lossy(&init.stdout).to_string()
+}
+
+/// A workstation policy pointing at `url` with the CA and token `hub init` printed.
+fn write_policy(dir: &Path, url: &str, printed: &str) -> std::path::PathBuf {
+    let policy = dir.join("policy.toml");
+    std::fs::write(
+        &policy,
+        format!(
+            "hub_url = \"{url}\"\nhub_ca = \"{}\"\nenrollment_token = \"{}\"\n",
+            value_of(printed, "hub_ca"),
+            value_of(printed, "enrollment_token")
+        ),
+    )
+    .unwrap();
+    policy
+}
+
+/// `earshot hub user`; returns the new user's API token.
+fn hub_user(dir: &Path, name: &str, role: &str) -> String {
+    let o = Command::new(env!("CARGO_BIN_EXE_earshot"))
+        .args([
+            "hub",
+            "user",
+            "--dir",
+            dir.to_str().unwrap(),
+            name,
+            "--role",
+            role,
+            "--teams",
+            "default",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -132,25 +177,11 @@ async fn get(ca: &str, token: &str, url: &str) -> (u16, Value) {
 fn a_call_with_a_card_number_reaches_the_supervisor_as_a_redacted_summary_once_after_the_hub_was_down(
 ) {
     let hub = tempfile::tempdir().unwrap();
-    let init = Command::new(env!("CARGO_BIN_EXE_earshot"))
-        .args(["hub", "init", "--dir", hub.path().to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(init.status.success(), "{}", text(&init));
-    let printed = String::from_utf8_lossy(&init.stdout).to_string();
+    let printed = hub_init(hub.path());
     let port = free_port();
     let url = format!("https://127.0.0.1:{port}");
     let ws = tempfile::tempdir().unwrap();
-    let policy = ws.path().join("policy.toml");
-    std::fs::write(
-        &policy,
-        format!(
-            "hub_url = \"{url}\"\nhub_ca = \"{}\"\nenrollment_token = \"{}\"\n",
-            value_of(&printed, "hub_ca"),
-            value_of(&printed, "enrollment_token")
-        ),
-    )
-    .unwrap();
+    let policy = write_policy(ws.path(), &url, &printed);
     let data = ws.path().join("data");
 
     // The workstation analyzes a call; ending it queues its summary.
@@ -208,26 +239,8 @@ fn a_call_with_a_card_number_reaches_the_supervisor_as_a_redacted_summary_once_a
     assert!(state["last_success_ms"].as_i64().unwrap() > 0);
 
     // A supervisor of the team reads it; an auditor may not.
-    let token = |name: &str, role: &str| {
-        let o = Command::new(env!("CARGO_BIN_EXE_earshot"))
-            .args([
-                "hub",
-                "user",
-                "--dir",
-                hub.path().to_str().unwrap(),
-                name,
-                "--role",
-                role,
-                "--teams",
-                "default",
-            ])
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", text(&o));
-        String::from_utf8_lossy(&o.stdout).trim().to_string()
-    };
-    let sup = token("sup", "supervisor");
-    let auditor = token("aud", "auditor");
+    let sup = hub_user(hub.path(), "sup", "supervisor");
+    let auditor = hub_user(hub.path(), "aud", "auditor");
     let ca = std::fs::read_to_string(value_of(&printed, "hub_ca")).unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
     let (status, page) = rt.block_on(get(&ca, &sup, &format!("{url}/v1/summaries")));
@@ -335,12 +348,7 @@ fn relay(to: String, swallow: std::sync::Arc<std::sync::atomic::AtomicBool>) -> 
 fn a_workstation_killed_before_the_hub_answered_sends_again_and_the_hub_keeps_one() {
     use std::sync::atomic::{AtomicBool, Ordering};
     let hub = tempfile::tempdir().unwrap();
-    let init = Command::new(env!("CARGO_BIN_EXE_earshot"))
-        .args(["hub", "init", "--dir", hub.path().to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(init.status.success(), "{}", text(&init));
-    let printed = String::from_utf8_lossy(&init.stdout).to_string();
+    let printed = hub_init(hub.path());
     let ws = tempfile::tempdir().unwrap();
     let hub_port = free_port();
     let server = serve(
@@ -351,16 +359,7 @@ fn a_workstation_killed_before_the_hub_answered_sends_again_and_the_hub_keeps_on
     let swallow = std::sync::Arc::new(AtomicBool::new(false));
     let port = relay(format!("127.0.0.1:{hub_port}"), swallow.clone());
     let url = format!("https://127.0.0.1:{port}");
-    let policy = ws.path().join("policy.toml");
-    std::fs::write(
-        &policy,
-        format!(
-            "hub_url = \"{url}\"\nhub_ca = \"{}\"\nenrollment_token = \"{}\"\n",
-            value_of(&printed, "hub_ca"),
-            value_of(&printed, "enrollment_token")
-        ),
-    )
-    .unwrap();
+    let policy = write_policy(ws.path(), &url, &printed);
     let data = ws.path().join("data");
     // Enrolled first, with nothing to send.
     let enrolled = earshot(&data, &policy, &["sync", "--once"]);
@@ -370,23 +369,7 @@ fn a_workstation_killed_before_the_hub_answered_sends_again_and_the_hub_keeps_on
     let analyzed = earshot(&data, &policy, &["analyze", call.to_str().unwrap()]);
     assert!(analyzed.status.success(), "{}", text(&analyzed));
 
-    let sup = {
-        let o = Command::new(env!("CARGO_BIN_EXE_earshot"))
-            .args([
-                "hub",
-                "user",
-                "--dir",
-                hub.path().to_str().unwrap(),
-                "sup",
-                "--role",
-                "supervisor",
-                "--teams",
-                "default",
-            ])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&o.stdout).trim().to_string()
-    };
+    let sup = hub_user(hub.path(), "sup", "supervisor");
     let ca = std::fs::read_to_string(value_of(&printed, "hub_ca")).unwrap();
     let direct = format!("https://127.0.0.1:{hub_port}");
     let rt = tokio::runtime::Runtime::new().unwrap();

@@ -8,6 +8,8 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
+use support::client;
+
 use earshot_hub::{pki, serve, Hub};
 use serde_json::json;
 use std::sync::Arc;
@@ -16,32 +18,6 @@ use std::time::{Duration, Instant};
 const DEVICES: usize = 50;
 const UPLOADS_PER_DEVICE: usize = 60;
 const TEAMS: usize = 20;
-
-fn client(ca: &str, identity: Option<(&str, &str)>) -> reqwest::Client {
-    let mut roots = rustls::RootCertStore::empty();
-    for c in pki::certs_from_pem(ca).unwrap() {
-        roots.add(c).unwrap();
-    }
-    let b = rustls::ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_root_certificates(roots);
-    let tls = match identity {
-        Some((c, k)) => b
-            .with_client_auth_cert(
-                pki::certs_from_pem(c).unwrap(),
-                pki::key_from_pem(k).unwrap(),
-            )
-            .unwrap(),
-        None => b.with_no_client_auth(),
-    };
-    reqwest::Client::builder()
-        .tls_backend_preconfigured(tls)
-        .build()
-        .unwrap()
-}
 
 fn summary(id: &str) -> serde_json::Value {
     let speaker = json!({"turns": 12, "talk_ms": 90000, "sentiment_mean": -0.1,

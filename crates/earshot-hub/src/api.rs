@@ -121,9 +121,12 @@ async fn gate(State(hub): State<Arc<Hub>>, mut req: Request, next: Next) -> Resp
             .unwrap_or_else(|| "(no route)".into())
     );
     let target = req.uri().path().to_string();
-    // The wire log: every request body as the hub received it, at trace level on its own
-    // target (`RUST_LOG=earshot_hub::wire=trace`), so that what workstations send can be
-    // checked. Enrollment bodies carry a one-time token: only their size is logged.
+    // The wire log: the body of every request the hub accepted, as received, at trace level
+    // on its own target (`RUST_LOG=earshot_hub::wire=trace`), so that what workstations send
+    // can be checked. A refused request's body is not logged: a summary the detector flags
+    // must not reach the log on its way to its 422. Enrollment bodies carry a one-time token:
+    // only their size is logged.
+    let mut wire: Option<(String, axum::body::Bytes)> = None;
     if tracing::enabled!(target: "earshot_hub::wire", tracing::Level::TRACE) {
         let (parts, body) = req.into_parts();
         let Ok(bytes) = axum::body::to_bytes(body, hub.limits.max_body).await else {
@@ -133,11 +136,7 @@ async fn gate(State(hub): State<Arc<Hub>>, mut req: Request, next: Next) -> Resp
             )
             .into_response();
         };
-        if parts.uri.path() == "/v1/enroll" {
-            tracing::trace!(target: "earshot_hub::wire", method = %parts.method, path = %parts.uri.path(), bytes = bytes.len(), "request (enrollment: body not logged)");
-        } else {
-            tracing::trace!(target: "earshot_hub::wire", method = %parts.method, path = %parts.uri.path(), body = %String::from_utf8_lossy(&bytes), "request");
-        }
+        wire = Some((parts.method.to_string(), bytes.clone()));
         req = Request::from_parts(parts, axum::body::Body::from(bytes));
     }
     let bearer = req
@@ -200,6 +199,16 @@ async fn gate(State(hub): State<Arc<Hub>>, mut req: Request, next: Next) -> Resp
             next.run(req).await
         }
     };
+    if let Some((method, bytes)) = wire {
+        let status = response.status().as_u16();
+        if !response.status().is_success() {
+            tracing::trace!(target: "earshot_hub::wire", %method, path = %target, status, bytes = bytes.len(), "request refused (body not logged)");
+        } else if target == "/v1/enroll" {
+            tracing::trace!(target: "earshot_hub::wire", %method, path = %target, status, bytes = bytes.len(), "request (enrollment: body not logged)");
+        } else {
+            tracing::trace!(target: "earshot_hub::wire", %method, path = %target, status, body = %String::from_utf8_lossy(&bytes), "request");
+        }
+    }
     let entry = NewAudit {
         actor,
         role,
@@ -248,12 +257,7 @@ pub struct EnrollResponse {
 }
 
 fn plain_name(s: &str, what: &str) -> ApiResult<()> {
-    if s.is_empty()
-        || s.len() > 128
-        || !s
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '@' | ' '))
-    {
+    if !crate::plain_name(s) {
         return Err(ApiError(
             StatusCode::UNPROCESSABLE_ENTITY,
             format!("{what} must be 1–128 letters, digits, spaces or . - _ @"),
@@ -785,9 +789,8 @@ async fn add_user(
         role: req.role,
         teams: req.teams,
     };
-    let token = crate::new_token();
-    let (u, t) = (user.clone(), token_hash(&token));
-    blocking(&hub, move |h| h.store.add_user(&u, &t)).await?;
+    let u = user.clone();
+    let token = blocking(&hub, move |h| h.add_user(&u)).await?;
     Ok((StatusCode::CREATED, Json(CreatedUser { user, token })))
 }
 

@@ -115,6 +115,14 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(sha2::Sha256::digest(token.trim().as_bytes()))
 }
 
+/// Whether `s` is a plain name: 1–128 letters, digits, spaces or `. - _ @`.
+pub fn plain_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 128
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '@' | ' '))
+}
+
 /// A new random token (256 bits, hex).
 pub fn new_token() -> String {
     hex::encode(rand::random::<[u8; 32]>())
@@ -382,6 +390,27 @@ impl Hub {
             }
         }
         self.checkpoint()
+    }
+
+    /// Adds a person and returns their new API token (only its hash is stored). Devices are not
+    /// users, and names and teams are plain words (see [`plain_name`]).
+    pub fn add_user(&self, user: &store::User) -> Result<String, HubError> {
+        if user.role == store::Role::Device {
+            return Err(HubError::BadRequest(
+                "devices enroll with a token; they are not users".into(),
+            ));
+        }
+        if let Some(bad) = std::iter::once(&user.name)
+            .chain(&user.teams)
+            .find(|n| !plain_name(n))
+        {
+            return Err(HubError::BadRequest(format!(
+                "'{bad}': names and teams are 1–128 letters, digits, spaces or . - _ @"
+            )));
+        }
+        let token = new_token();
+        self.store.add_user(user, &token_hash(&token))?;
+        Ok(token)
     }
 
     /// Appends `entry` to the audit log through the writer (see `spawn_audit_writer`) and

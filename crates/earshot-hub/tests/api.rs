@@ -8,6 +8,8 @@ use std::sync::Arc;
 
 mod support;
 
+use support::client;
+
 /// Which database the hub runs on: every test runs on both.
 #[derive(Clone, Copy, Debug)]
 enum Backend {
@@ -92,32 +94,6 @@ fn start_with(backend: Backend, limits: earshot_hub::Limits) -> TestHub {
         ca,
         rt,
     }
-}
-
-fn client(ca: &str, identity: Option<(&str, &str)>) -> reqwest::Client {
-    let mut roots = rustls::RootCertStore::empty();
-    for c in pki::certs_from_pem(ca).unwrap() {
-        roots.add(c).unwrap();
-    }
-    let b = rustls::ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_root_certificates(roots);
-    let tls = match identity {
-        Some((cert, key)) => b
-            .with_client_auth_cert(
-                pki::certs_from_pem(cert).unwrap(),
-                pki::key_from_pem(key).unwrap(),
-            )
-            .unwrap(),
-        None => b.with_no_client_auth(),
-    };
-    reqwest::Client::builder()
-        .tls_backend_preconfigured(tls)
-        .build()
-        .unwrap()
 }
 
 impl TestHub {

@@ -52,6 +52,20 @@ pub fn embedding_engine(store: &ModelStore) -> Result<EmbeddingEngine, PipelineE
         .map_err(|e| PipelineError::Options(e.to_string()))
 }
 
+/// The MiniLM sentence encoder from the models in `store`, when they are in place (the
+/// summary's key turns use it; without it they fall back to word overlap).
+pub fn sentence_encoder(
+    store: &ModelStore,
+) -> Option<earshot_sentiment::embedding::SentenceEncoder> {
+    let [model, tokenizer, runtime] = EMBEDDING_FILES.map(|n| store.locate(n));
+    earshot_sentiment::embedding::SentenceEncoder::new(
+        &model.ok()?,
+        &tokenizer.ok()?,
+        &runtime.ok()?,
+    )
+    .ok()
+}
+
 /// Why calls here would be scored by the lexicon instead of the learned engine (one of its
 /// files is missing or damaged), from a cheap check that loads nothing; `None` when they are
 /// in place.

@@ -256,6 +256,35 @@ impl Syncer {
         })
     }
 
+    /// Enrolls (or loads the stored identity) and makes the syncer; a failure is also recorded
+    /// as the vault's sync error, for the status the app and `earshot sync --status` show.
+    pub async fn connect(config: &Config, vault: &Vault) -> Result<Syncer, SyncError> {
+        let made = match Device::enroll_or_load(config, vault).await {
+            Ok(device) => Syncer::new(config, device),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = &made {
+            vault.set_sync_error(&e.to_string())?;
+        }
+        made
+    }
+
+    /// Passes over the outbox every `every`, for good; `each` hears how each pass went (an
+    /// error is retried at the next pass, each entry after its own backoff).
+    pub async fn run(
+        &self,
+        vault: &Vault,
+        mut encoder: Option<&mut earshot_sentiment::embedding::SentenceEncoder>,
+        every: Duration,
+        mut each: impl FnMut(&Result<Report, SyncError>),
+    ) -> ! {
+        loop {
+            let pass = self.sync_once(vault, encoder.as_deref_mut()).await;
+            each(&pass);
+            tokio::time::sleep(every).await;
+        }
+    }
+
     /// One pass: every due entry is built (if needed) and uploaded. Stops at the first error
     /// that is about the hub rather than the entry (unreachable, revoked), records it in the
     /// vault's sync state, and returns it.

@@ -1,4 +1,5 @@
-//! A real PostgreSQL server for a test: `initdb` into a temp dir and `pg_ctl start` on a free
+//! Shared by the hub's tests and its load benchmark: a TLS client that pins the hub's CA, and
+//! a real PostgreSQL server for a test: `initdb` into a temp dir and `pg_ctl start` on a free
 //! loopback port, as the `postgres` user when the tests run as root (PostgreSQL refuses root).
 //! Stopped (immediate) when dropped.
 
@@ -108,4 +109,34 @@ impl Drop for Postgres {
             .args(["-m", "immediate", "stop"])
             .output();
     }
+}
+
+/// An HTTPS client whose only root is the hub CA `ca`, presenting `identity` (certificate and
+/// key PEM) when given.
+pub fn client(ca: &str, identity: Option<(&str, &str)>) -> reqwest::Client {
+    use earshot_hub::pki;
+
+    let mut roots = rustls::RootCertStore::empty();
+    for c in pki::certs_from_pem(ca).unwrap() {
+        roots.add(c).unwrap();
+    }
+    let b = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots);
+    let tls = match identity {
+        Some((cert, key)) => b
+            .with_client_auth_cert(
+                pki::certs_from_pem(cert).unwrap(),
+                pki::key_from_pem(key).unwrap(),
+            )
+            .unwrap(),
+        None => b.with_no_client_auth(),
+    };
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .build()
+        .unwrap()
 }
