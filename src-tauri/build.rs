@@ -13,6 +13,7 @@ fn main() {
             "open_call",
             "delete_call",
             "status",
+            "sync_status",
             "settings",
             "save_settings",
             "startup_file",

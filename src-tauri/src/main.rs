@@ -13,6 +13,9 @@
 //!   from the configuration or policy); each recorded call is stored, and the first one at a
 //!   time is shown (`siprec-call`, then its `call-event`s). `leave_siprec` ends every session.
 //! - A second launch focuses this window (and opens the recording it was given, if any).
+//! - With a hub configured, a background worker (`earshot_session::sync`) enrolls the device,
+//!   uploads the outbox and sends the live board's heartbeat from the call on screen;
+//!   `sync_status` gives the status bar the queue length, the last success and the last error.
 //! - `purge_calls` exists but no capability grants it: the end-to-end test proves the window is
 //!   refused ("not allowed").
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
@@ -23,6 +26,7 @@ use earshot_pipeline::LiveOptions;
 use earshot_session::history::{CallSummary, CallView, HistoryQuery};
 use earshot_session::settings::{SettingsUpdate, SettingsView};
 use earshot_session::station::{Activity, CallHandle, Station};
+use earshot_session::sync::{LiveBoard, SyncStatus, SyncWorker, Timing};
 use earshot_session::{record_file, LiveCapture, Workstation, WorkstationStatus};
 use earshot_vault::Vault;
 use std::path::PathBuf;
@@ -36,6 +40,13 @@ struct Calls {
     station: Station,
     /// The SIPREC session on screen (0: none).
     shown: Arc<std::sync::atomic::AtomicU64>,
+    /// The live state of the call on screen, for the hub's live board.
+    board: LiveBoard,
+}
+
+/// The sync worker, kept while the app runs (none without a hub).
+struct Syncing {
+    _worker: Option<SyncWorker>,
 }
 
 fn text(e: impl std::fmt::Display) -> String {
@@ -80,15 +91,22 @@ fn open_call_file(
     }
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
+    let board = calls.board.clone();
     start_call(app, &calls, stop, move |app| {
-        let mut ws = Workstation::open_configured().map_err(text)?;
-        let speed = if realtime { 1.0 } else { f64::INFINITY };
-        record_file(&mut ws, &path, speed, LiveOptions::default(), flag, |e| {
-            app.emit("call-event", e)
-        })
-        .map_err(text)?
-        .map_err(text)?;
-        Ok(())
+        board.begin();
+        let run = || {
+            let mut ws = Workstation::open_configured().map_err(text)?;
+            let speed = if realtime { 1.0 } else { f64::INFINITY };
+            record_file(&mut ws, &path, speed, LiveOptions::default(), flag, |e| {
+                board.observe(e);
+                app.emit("call-event", e)
+            })
+            .map_err(text)?
+            .map_err(text)
+        };
+        let result = run();
+        board.end();
+        result.map(|_| ())
     })
 }
 
@@ -97,6 +115,7 @@ fn open_call_file(
 #[tauri::command(async)]
 fn start_listen(app: AppHandle, calls: State<'_, Calls>) -> Result<(), String> {
     let config = config()?;
+    let board = calls.board.clone();
     calls
         .station
         .start_call(|| {
@@ -106,10 +125,12 @@ fn start_listen(app: AppHandle, calls: State<'_, Calls>) -> Result<(), String> {
                 loopback: config.loopback_device.clone(),
             })?;
             Ok(CallHandle::spawn(capture.stop_flag(), move || {
+                board.begin();
                 let run = || {
                     let mut ws = Workstation::open_configured().map_err(text)?;
                     let recorded = capture
                         .record(&mut ws, LiveOptions::default(), |e| {
+                            board.observe(e);
                             app.emit("call-event", e)
                         })
                         .map_err(text)?;
@@ -119,7 +140,9 @@ fn start_listen(app: AppHandle, calls: State<'_, Calls>) -> Result<(), String> {
                         None => Ok(()),
                     }
                 };
-                if let Err(e) = run() {
+                let result = run();
+                board.end();
+                if let Err(e) = result {
                     let _ = app.emit("call-error", e);
                 }
             }))
@@ -152,6 +175,7 @@ fn join_siprec(app: AppHandle, calls: State<'_, Calls>) -> Result<Vec<String>, S
     use std::sync::atomic::Ordering::SeqCst;
     let config = config()?;
     let shown = calls.shown.clone();
+    let board = calls.board.clone();
     calls
         .station
         .join_siprec(|| {
@@ -159,9 +183,11 @@ fn join_siprec(app: AppHandle, calls: State<'_, Calls>) -> Result<Vec<String>, S
                 SiprecEvent::Started { session, source }
                     if shown.compare_exchange(0, session, SeqCst, SeqCst).is_ok() =>
                 {
+                    board.begin();
                     let _ = app.emit("siprec-call", source);
                 }
                 SiprecEvent::Call { session, event } if shown.load(SeqCst) == session => {
+                    board.observe(&event);
                     let _ = app.emit("call-event", &event);
                     if matches!(event, earshot_session::CallEvent::CallEnd { .. }) {
                         shown.store(0, SeqCst);
@@ -169,6 +195,7 @@ fn join_siprec(app: AppHandle, calls: State<'_, Calls>) -> Result<Vec<String>, S
                 }
                 SiprecEvent::Failed { session, reason } if shown.load(SeqCst) == session => {
                     shown.store(0, SeqCst);
+                    board.end();
                     let _ = app.emit("call-error", reason);
                 }
                 _ => {}
@@ -219,6 +246,12 @@ fn status() -> Result<WorkstationStatus, String> {
         &config.model,
         &earshot_models::ModelStore::from_env(),
     ))
+}
+
+/// Syncing to the hub, for the status bar (`null`: no hub configured).
+#[tauri::command(async)]
+fn sync_status() -> Result<Option<SyncStatus>, String> {
+    earshot_session::sync::sync_status(&config()?).map_err(text)
 }
 
 /// The Settings screen.
@@ -279,6 +312,19 @@ fn main() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
         .manage(Calls::default())
+        .setup(|app| {
+            // The hub comes from the policy: a change takes effect at the next start.
+            let worker = match Config::load() {
+                Ok(config) => SyncWorker::start(
+                    &config,
+                    app.state::<Calls>().board.clone(),
+                    Timing::default(),
+                ),
+                Err(_) => None,
+            };
+            app.manage(Syncing { _worker: worker });
+            Ok(())
+        })
         .on_window_event(|window, event| {
             if let WindowEvent::CloseRequested { api, .. } = event {
                 let calls = window.state::<Calls>();
@@ -301,6 +347,7 @@ fn main() {
             open_call,
             delete_call,
             status,
+            sync_status,
             settings,
             save_settings,
             startup_file,

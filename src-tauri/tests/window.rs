@@ -408,9 +408,27 @@ fn app_processes(desk: &Desk) -> usize {
 #[test]
 fn an_agent_opens_a_call_sees_both_speakers_then_finds_opens_and_deletes_it_in_history() {
     let desk = Desk::new();
+    // The organisation's hub, made but not running: the app's sync worker cannot reach it.
+    let hub = earshot_hub::Hub::init(
+        &desk.dir.path().join("hub"),
+        &["127.0.0.1".to_string()],
+        "admin",
+        "default",
+        1,
+    )
+    .unwrap();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     std::fs::write(
         desk.dir.path().join("policy.toml"),
-        "model = \"tiny.en\"\nretention_days = 30\n",
+        format!(
+            "model = \"tiny.en\"\nretention_days = 30\nhub_url = \"https://127.0.0.1:{closed}\"\nhub_ca = \"{}\"\nenrollment_token = \"{}\"\n",
+            hub.dir.join(earshot_hub::files::CA_CERT).display(),
+            hub.enrollment_token
+        ),
     )
     .unwrap();
     let call = sample_call(desk.dir.path());
@@ -483,6 +501,16 @@ fn an_agent_opens_a_call_sees_both_speakers_then_finds_opens_and_deletes_it_in_h
         .find_all("#transcript .chip[data-type=CREDIT_DEBIT_NUMBER]")
         .is_empty());
     assert_no_secret(&d.source());
+    // The status bar: the call's summary waits for the hub, which cannot be reached, in plain
+    // words and as a warning.
+    d.wait_for("the sync state", Duration::from_secs(30), |d| {
+        let t = d.text_of("#status-sync");
+        t.contains("1 summary waiting") && t.contains("cannot reach the hub")
+    });
+    assert_eq!(
+        d.eval("return document.getElementById('status-sync').classList.contains('warning');"),
+        json!(true)
+    );
     d.screenshot("live-call.png");
 
     // Dark theme, then 125 % zoom: every screen still fits the window.
@@ -604,6 +632,12 @@ fn listen_in_the_app_captures_both_sides_from_the_devices_chosen_in_settings() {
         d.text_of("#settings-saved").contains("Saved")
     });
     d.screenshot("settings-devices.png");
+    // No hub configured: the status bar says nothing about syncing (the first test's call
+    // shows the other side).
+    assert_eq!(
+        d.eval("return document.getElementById('status-sync').hidden;"),
+        json!(true)
+    );
     d.ctrl("1");
     // (Element text is rendered text: it is read once the Live view shows.)
     d.wait_for(

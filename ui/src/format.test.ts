@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { historyQuery, size, summaryCells, trendText } from "./format";
+import { historyQuery, size, summaryCells, syncText, trendText } from "./format";
 import { actionFor, ariaKeys } from "./keys";
 import { facts, fields } from "./settings";
 import type { SettingsView } from "./bindings/SettingsView";
@@ -106,5 +106,27 @@ describe("Settings form", () => {
     const loop = fields(view).find((x) => x.key === "loopback_device")!;
     expect(loop.value).toBe("");
     expect(loop.options.map((o) => o.value)).toEqual(["", "out.monitor"]);
+  });
+});
+
+describe("sync state in the status bar", () => {
+  const base = { hub: "https://hub:8443", queued: 0, dropped: 0, last_success_ms: null, last_error: null };
+  it("says nothing without a hub", () => {
+    expect(syncText(null)).toBeNull();
+  });
+  it("says what waits and what failed, in plain words, as a warning", () => {
+    const s = syncText({ ...base, queued: 2, last_error: "cannot reach the hub: connection refused" });
+    expect(s?.text).toBe("hub: 2 summaries waiting; nothing sent yet; cannot reach the hub: connection refused");
+    expect(s?.warning).toBe(true);
+  });
+  it("is quiet when everything was sent", () => {
+    const s = syncText({ ...base, last_success_ms: Date.UTC(2026, 10, 30, 9, 0) });
+    expect(s?.text).toMatch(/^hub: all summaries sent; last sent /);
+    expect(s?.warning).toBe(false);
+  });
+  it("warns about summaries the full outbox did not keep", () => {
+    const s = syncText({ ...base, queued: 1, dropped: 3 });
+    expect(s?.text).toBe("hub: 1 summary waiting; nothing sent yet; 3 not kept (outbox full)");
+    expect(s?.warning).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 // Formatting for History and Settings. Pure: no DOM, tested with vitest.
+import type { SyncStatus } from "./bindings/SyncStatus";
 import type { CallSummary } from "./bindings/CallSummary";
 import type { HistoryQuery } from "./bindings/HistoryQuery";
 import type { TrendDirection } from "./bindings/TrendDirection";
@@ -63,4 +64,15 @@ export function historyQuery(text: string, from: string, to: string): HistoryQue
     from_ms: local(from),
     to_ms: toDay === null ? null : toDay + 86_400_000,
   };
+}
+
+/** The status bar's words about syncing to the hub, and whether they are a warning (`null`: no hub). */
+export function syncText(s: SyncStatus | null): { text: string; warning: boolean } | null {
+  if (s === null) return null;
+  const waiting = s.queued === 1 ? "1 summary waiting" : `${s.queued} summaries waiting`;
+  const sent = s.last_success_ms === null ? "nothing sent yet" : `last sent ${when(s.last_success_ms)}`;
+  const parts = [s.queued > 0 ? waiting : "all summaries sent", sent];
+  if (s.dropped > 0) parts.push(`${s.dropped} not kept (outbox full)`);
+  if (s.last_error !== null) parts.push(s.last_error);
+  return { text: `hub: ${parts.join("; ")}`, warning: s.last_error !== null || s.dropped > 0 };
 }

@@ -9,9 +9,10 @@ import type { CallView } from "./bindings/CallView";
 import type { SettingsView } from "./bindings/SettingsView";
 import type { SettingsUpdate } from "./bindings/SettingsUpdate";
 import type { WorkstationStatus } from "./bindings/WorkstationStatus";
+import type { SyncStatus } from "./bindings/SyncStatus";
 import { Transcript, clock, runningTrend, storedTurns } from "./transcript";
 import { renderTurns, row, el } from "./render";
-import { historyQuery, summaryCells, trendText, when, day } from "./format";
+import { historyQuery, summaryCells, syncText, trendText, when, day } from "./format";
 import { fields, facts, MANAGED } from "./settings";
 import { actionFor, SHORTCUTS, type Action } from "./keys";
 
@@ -402,6 +403,23 @@ async function loadStatus() {
     say("error", String(e));
   }
 }
+
+/** Syncing to the hub: asked for every few seconds (the worker and other processes change it). */
+async function loadSync() {
+  const span = $("status-sync");
+  try {
+    const s = syncText(await invoke<SyncStatus | null>("sync_status"));
+    span.hidden = s === null;
+    span.textContent = s?.text ?? "";
+    span.classList.toggle("warning", s?.warning ?? false);
+  } catch (e) {
+    span.hidden = false;
+    span.textContent = `hub: ${String(e)}`;
+    span.classList.add("warning");
+  }
+}
+void loadSync();
+setInterval(() => void loadSync(), 3000);
 
 // ---- Keyboard ----------------------------------------------------------------------------
 const keysDialog = $<HTMLDialogElement>("keys-dialog");

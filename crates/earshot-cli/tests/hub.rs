@@ -481,3 +481,152 @@ fn a_workstation_killed_before_the_hub_answered_sends_again_and_the_hub_keeps_on
     assert_eq!(count(), 1, "exactly once");
     drop(server);
 }
+
+/// Polls `probe` every 200 ms until it gives something, for at most `secs` seconds.
+fn until<T>(what: &str, secs: u64, mut probe: impl FnMut() -> Option<T>) -> T {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        if let Some(v) = probe() {
+            return v;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never happened: {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+/// The app's path, in process: the sync worker starts while the hub is down (the status says so
+/// in plain words, nothing is queued but the summaries), enrolls when it comes up, tells the
+/// supervisors' live board that the device is idle, then on a call with its length so far, then
+/// idle again, and sends the call's summary once.
+#[test]
+fn the_apps_sync_worker_enrolls_when_the_hub_comes_up_beats_during_a_call_and_sends_its_summary() {
+    use earshot_session::sync::{sync_status, LiveBoard, SyncWorker, Timing};
+    let hub = tempfile::tempdir().unwrap();
+    let printed = hub_init(hub.path());
+    let port = free_port();
+    let url = format!("https://127.0.0.1:{port}");
+    let ws = tempfile::tempdir().unwrap();
+    let policy = write_policy(ws.path(), &url, &printed);
+    let data = ws.path().join("data");
+    let env = |k: &str| match k {
+        "EARSHOT_DATA_DIR" => Some(data.display().to_string()),
+        "EARSHOT_KEY_STORE" => Some("file".to_string()),
+        "EARSHOT_POLICY_FILE" => Some(policy.display().to_string()),
+        _ => None,
+    };
+    let config = earshot_config::Config::load_from(env).unwrap();
+    let board = LiveBoard::default();
+    let fast = Timing {
+        sync_every: std::time::Duration::from_millis(300),
+        beat_every: std::time::Duration::from_millis(300),
+    };
+    let worker = SyncWorker::start(&config, board.clone(), fast).expect("a hub is configured");
+
+    // The hub is down: the status says so in plain words; nothing is queued.
+    let down = until("the worker reports the hub down", 30, || {
+        sync_status(&config)
+            .unwrap()
+            .filter(|s| s.last_error.is_some())
+    });
+    assert!(
+        down.last_error
+            .as_deref()
+            .unwrap()
+            .contains("cannot reach the hub"),
+        "{down:?}"
+    );
+    assert_eq!(down.queued, 0);
+    assert_eq!(down.last_success_ms, None);
+    assert_eq!(down.hub, url);
+
+    // The hub comes up: the device enrolls (after its backoff) and shows as idle on the board.
+    let log = ws.path().join("hub.log");
+    let server = serve(hub.path(), &format!("127.0.0.1:{port}"), &log);
+    let sup = hub_user(hub.path(), "sup", "supervisor");
+    let ca = std::fs::read_to_string(value_of(&printed, "hub_ca")).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let live = |rt: &tokio::runtime::Runtime| {
+        let (status, beats) = rt.block_on(get(&ca, &sup, &format!("{url}/v1/live")));
+        assert_eq!(status, 200, "{beats}");
+        beats.as_array().unwrap().first().cloned()
+    };
+    let idle = until("an idle heartbeat", 60, || live(&rt));
+    assert_eq!(idle["on_call"], false, "{idle}");
+    assert_eq!(idle["team"], "default", "{idle}");
+
+    // A call, played at twice real time through the live engine, as the app does.
+    let call = ws.path().join("call.wav");
+    render_with(&sample_call(), &call, &RenderOptions::default()).unwrap();
+    let on_call = {
+        let (config, board) = (config.clone(), board.clone());
+        std::thread::spawn(move || {
+            let mut station = earshot_session::Workstation::open_config(config).unwrap();
+            board.begin();
+            let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let id = earshot_session::record_file(
+                &mut station,
+                &call,
+                2.0,
+                earshot_pipeline::LiveOptions::default(),
+                stop,
+                |e| {
+                    board.observe(e);
+                    Ok::<(), ()>(())
+                },
+            )
+            .unwrap()
+            .unwrap();
+            board.end();
+            id
+        })
+    };
+    let beat = until("a heartbeat from the call", 60, || {
+        live(&rt).filter(|b| b["on_call"] == true && b["duration_ms"].as_i64().unwrap() > 0)
+    });
+    assert!(beat["alerts"].as_array().unwrap().is_empty(), "{beat}");
+    // Every beat of the call: its length grows, and the caller's trend so far appears once the
+    // caller's first turn is scored (a category, never text).
+    let mut beats = vec![beat];
+    while !on_call.is_finished() {
+        if let Some(b) = live(&rt).filter(|b| b["on_call"] == true) {
+            beats.push(b);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    on_call.join().unwrap();
+    let lengths: Vec<i64> = beats
+        .iter()
+        .map(|b| b["duration_ms"].as_i64().unwrap())
+        .collect();
+    assert!(lengths.windows(2).all(|w| w[0] <= w[1]), "{lengths:?}");
+    assert!(lengths.last() > lengths.first(), "{lengths:?}");
+    assert!(
+        beats
+            .iter()
+            .any(|b| matches!(b["caller_trend"].as_str(), Some("UP" | "DOWN" | "FLAT"))),
+        "{beats:?}"
+    );
+
+    // After the call: the board shows the device idle again, the summary arrives once.
+    until("an idle heartbeat after the call", 30, || {
+        live(&rt).filter(|b| b["on_call"] == false)
+    });
+    let page = until("the call's summary on the hub", 120, || {
+        let (status, page) = rt.block_on(get(&ca, &sup, &format!("{url}/v1/summaries")));
+        assert_eq!(status, 200, "{page}");
+        (!page["items"].as_array().unwrap().is_empty()).then_some(page)
+    });
+    assert_eq!(page["items"].as_array().unwrap().len(), 1, "{page}");
+    let done = until("the status shows the success", 30, || {
+        sync_status(&config)
+            .unwrap()
+            .filter(|s| s.last_success_ms.is_some())
+    });
+    assert_eq!(done.queued, 0, "{done:?}");
+    assert_eq!(done.last_error, None, "{done:?}");
+    drop(worker);
+    drop(server);
+}

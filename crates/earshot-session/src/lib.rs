@@ -16,6 +16,7 @@ pub mod lines;
 pub mod settings;
 pub mod siprec;
 pub mod station;
+pub mod sync;
 
 pub use capture::{LiveCapture, Recorded};
 
@@ -87,6 +88,12 @@ impl Workstation {
     /// Loads the configuration, opens the vault and loads the models named by `options`.
     pub fn open(options: AnalyzerOptions) -> Result<Workstation, SessionError> {
         Workstation::open_with(Config::load()?, options)
+    }
+
+    /// Opens the vault of `config` and loads the models its settings name.
+    pub fn open_config(config: Config) -> Result<Workstation, SessionError> {
+        let options = settings::analyzer_options(&config);
+        Workstation::open_with(config, options)
     }
 
     fn open_with(config: Config, options: AnalyzerOptions) -> Result<Workstation, SessionError> {
