@@ -320,6 +320,8 @@ fn a_call_with_a_card_number_reaches_the_supervisor_as_a_redacted_summary_once_a
         "{detail}"
     );
     assert_clean("the supervisor's view", &detail.to_string());
+    // A recording has no receiver that could lose audio: no gap figures.
+    assert!(detail["summary"]["audio_gaps"].is_null(), "{detail}");
     let (status, denied) = rt.block_on(get(&ca, &auditor, &format!("{url}/v1/summaries/{id}")));
     assert_eq!(status, 403);
     assert_eq!(denied, serde_json::json!({"error": "forbidden"}));

@@ -240,6 +240,9 @@ fn a_sipp_recording_session_is_transcribed_both_speakers_and_stored() {
         "{call}"
     );
     assert!(call["utterances"].as_i64().unwrap() >= 6, "{call}");
+    // The receiver's tally of lost audio is stored with the call (nothing lost on loopback; the
+    // receiver's own test loses a packet on purpose).
+    assert_eq!(call["audio_gaps"]["lost_packets"], 0, "{call}");
     // The call's end counts what was stored, the keypad entry too.
     let end = events.iter().find(|e| e["type"] == "call_end").unwrap();
     assert_eq!(end["utterances"], call["utterances"], "{end}");

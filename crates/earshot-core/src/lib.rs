@@ -269,6 +269,68 @@ pub fn format_timestamp(ms: u64) -> String {
     )
 }
 
+/// Audio a call's receiver lost, as figures: never audio, never text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AudioGaps {
+    /// RTP packets never received.
+    pub lost_packets: u64,
+    /// Audio made up for lost packets by the decoder's concealment (ms).
+    pub concealed_ms: u64,
+    /// Silence put in where a stream fell silent on the wire (ms).
+    pub filled_ms: u64,
+    /// Audio dropped because the engine was not taking it (ms).
+    pub dropped_ms: u64,
+}
+
+impl AudioGaps {
+    /// Whether anything was lost at all.
+    pub fn any(&self) -> bool {
+        *self != AudioGaps::default()
+    }
+}
+
+/// The running tally of [`AudioGaps`], shared by a call's receiving streams.
+#[derive(Debug, Default)]
+pub struct AudioLoss {
+    lost_packets: std::sync::atomic::AtomicU64,
+    concealed_ms: std::sync::atomic::AtomicU64,
+    filled_ms: std::sync::atomic::AtomicU64,
+    dropped_ms: std::sync::atomic::AtomicU64,
+}
+
+impl AudioLoss {
+    /// Counts `packets` lost, concealed with `concealed_ms` of audio.
+    pub fn lost(&self, packets: u64, concealed_ms: u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.lost_packets.fetch_add(packets, Relaxed);
+        self.concealed_ms.fetch_add(concealed_ms, Relaxed);
+    }
+
+    /// Counts `ms` of silence put in for a stream that fell silent on the wire.
+    pub fn filled(&self, ms: u64) {
+        self.filled_ms
+            .fetch_add(ms, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Counts `ms` of audio dropped because the engine was not taking it.
+    pub fn dropped(&self, ms: u64) {
+        self.dropped_ms
+            .fetch_add(ms, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The figures so far.
+    pub fn figures(&self) -> AudioGaps {
+        use std::sync::atomic::Ordering::Relaxed;
+        AudioGaps {
+            lost_packets: self.lost_packets.load(Relaxed),
+            concealed_ms: self.concealed_ms.load(Relaxed),
+            filled_ms: self.filled_ms.load(Relaxed),
+            dropped_ms: self.dropped_ms.load(Relaxed),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -433,7 +433,9 @@ pub fn record_call<E>(
     options: LiveOptions,
     on_event: impl FnMut(&CallEvent) -> Result<(), E>,
 ) -> Result<Result<i64, E>, SessionError> {
-    record_call_with_keypad(analyzer, vault, source, input, None, options, on_event)
+    record_call_with_keypad(
+        analyzer, vault, source, input, None, None, options, on_event,
+    )
 }
 
 /// Keypad digits closer together than this are one entry (a PIN, a card number keyed in).
@@ -546,12 +548,15 @@ impl KeyEntries {
 /// [`record_call`], with keypad digits (RFC 4733, from a SIPREC fork) as sensitive input:
 /// digits keyed close together are one `[DTMF]` entry whose value is sealed like a spoken card
 /// number, stored, and reported as a final. Digits are never shown, logged or stored in clear.
+/// `loss`: the receiver's tally of lost audio, stored with the call when its audio has ended.
+#[allow(clippy::too_many_arguments)]
 pub fn record_call_with_keypad<E>(
     analyzer: &mut Analyzer,
     vault: &mut Vault,
     source: &str,
     input: Receiver<AudioChunk>,
     keypad: Option<Receiver<KeyPress>>,
+    loss: Option<&earshot_core::AudioLoss>,
     options: LiveOptions,
     on_event: impl FnMut(&CallEvent) -> Result<(), E>,
 ) -> Result<Result<i64, E>, SessionError> {
@@ -597,6 +602,10 @@ pub fn record_call_with_keypad<E>(
                 lag_ms: d.lag_ms,
             },
             LiveEvent::CallEnd(end) => {
+                // The audio has ended: the receiver's tally is complete.
+                if let Some(loss) = loss {
+                    session.set_audio_gaps(&loss.figures())?;
+                }
                 session.end(end.duration_ms, &end.sentiment_trend, end.sentiment_engine)?;
                 call_end_event(call_id, &end, session.stored())
             }

@@ -191,6 +191,7 @@ pub fn join_with(
                             &call.source,
                             call.audio,
                             Some(call.keypad),
+                            Some(&call.loss),
                             live,
                             |event| {
                                 on_event(SiprecEvent::Call {

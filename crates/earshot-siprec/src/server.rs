@@ -165,6 +165,8 @@ pub struct RecordedCall {
     pub audio: Receiver<AudioChunk>,
     /// Keypad digits.
     pub keypad: Receiver<KeyPress>,
+    /// What the receiver lost of this call's audio, counted until the audio ends.
+    pub loss: Arc<earshot_core::AudioLoss>,
 }
 
 /// Counters for benchmarks and status.
@@ -1174,6 +1176,7 @@ async fn new_session(
     let started = Instant::now();
     let (audio_tx, audio) = std::sync::mpsc::sync_channel(4096);
     let (key_tx, keypad) = std::sync::mpsc::sync_channel(256);
+    let loss = Arc::new(earshot_core::AudioLoss::default());
     for (i, (s, socket)) in streams.iter_mut().zip(sockets).enumerate() {
         let (Some(socket), Some((codec, pt)), Some(speaker)) = (socket, s.codec, s.speaker) else {
             continue;
@@ -1193,6 +1196,7 @@ async fn new_session(
             started,
             audio: audio_tx.clone(),
             keypad: key_tx.clone(),
+            loss: loss.clone(),
             last_rtp: last_rtp.clone(),
             stop: stop_rx.clone(),
             index: i,
@@ -1274,6 +1278,7 @@ async fn new_session(
             source,
             audio,
             keypad,
+            loss,
         }))
         .map_err(|_| ())
     });
@@ -1527,6 +1532,7 @@ struct RtpLoop {
     started: Instant,
     audio: SyncSender<AudioChunk>,
     keypad: SyncSender<KeyPress>,
+    loss: Arc<earshot_core::AudioLoss>,
     last_rtp: Arc<AtomicU64>,
     stop: watch::Receiver<bool>,
     index: usize,
@@ -1641,31 +1647,36 @@ async fn rtp_loop(mut l: RtpLoop) {
         }
         let lost_before = jitter.stats.lost;
         let ordered = jitter.push(p.ssrc, p.seq, p.payload.to_vec());
-        l.shared
-            .stats
-            .rtp_lost
-            .fetch_add(jitter.stats.lost - lost_before, Ordering::Relaxed);
-        if !emit(
-            &l,
-            &mut resampler,
-            &mut sent,
-            &decode(&mut decoder, ordered),
-        ) {
+        let pcm = decode(&l, &mut decoder, ordered, jitter.stats.lost - lost_before);
+        if !emit(&l, &mut resampler, &mut sent, &pcm) {
             return;
         }
     }
-    let rest = decode(&mut decoder, jitter.flush());
+    let lost_before = jitter.stats.lost;
+    let rest = jitter.flush();
+    let rest = decode(&l, &mut decoder, rest, jitter.stats.lost - lost_before);
     emit(&l, &mut resampler, &mut sent, &rest);
 }
 
-/// Ordered payloads to PCM, losses concealed.
-fn decode(decoder: &mut Decoder, ordered: Vec<Slot<Vec<u8>>>) -> Vec<i16> {
+/// Ordered payloads to PCM, losses concealed; `lost` packets newly counted lost are tallied
+/// with the audio concealed for them.
+fn decode(l: &RtpLoop, decoder: &mut Decoder, ordered: Vec<Slot<Vec<u8>>>, lost: u64) -> Vec<i16> {
     let mut pcm = Vec::new();
+    let mut concealed = 0;
     for slot in ordered {
         match slot {
             Slot::Packet(payload) => pcm.extend(decoder.decode(&payload)),
-            Slot::Lost => pcm.extend(decoder.conceal()),
+            Slot::Lost => {
+                let made_up = decoder.conceal();
+                concealed += made_up.len();
+                pcm.extend(made_up);
+            }
         }
+    }
+    if lost > 0 || concealed > 0 {
+        l.shared.stats.rtp_lost.fetch_add(lost, Ordering::Relaxed);
+        l.loss
+            .lost(lost, concealed as u64 * 1000 / u64::from(decoder.rate()));
     }
     pcm
 }
@@ -1689,11 +1700,13 @@ fn emit(
     let due = (heard_at - l.started).as_secs_f64() * 16_000.0;
     let after = *sent + out.len();
     if due as usize > after + 16_000 / 5 {
+        l.loss.filled((due as usize - after) as u64 / 16);
         let mut filled = vec![0.0; due as usize - after];
         filled.extend_from_slice(&out);
         out = filled;
     }
     *sent += out.len();
+    let ms = out.len() as u64 / 16;
     match l.audio.try_send(AudioChunk {
         speaker: l.speaker,
         samples: out,
@@ -1702,6 +1715,7 @@ fn emit(
         Ok(()) => true,
         Err(std::sync::mpsc::TrySendError::Full(_)) => {
             l.shared.stats.audio_dropped.fetch_add(1, Ordering::Relaxed);
+            l.loss.dropped(ms);
             true
         }
         Err(std::sync::mpsc::TrySendError::Disconnected(_)) => false,

@@ -481,6 +481,9 @@ fn over_tcp_a_session_runs_and_keypad_and_audio_arrive_in_order() {
     // after whatever silence stood for the time before the first packet arrived.
     let samples = voiced(audio.iter().flat_map(|c| c.samples.iter().copied()));
     assert!((7_000..=8_800).contains(&samples), "{samples}");
+    // The call's own tally: the one lost packet and the 20 ms concealed for it.
+    let gaps = call.loss.figures();
+    assert_eq!((gaps.lost_packets, gaps.concealed_ms), (1, 20), "{gaps:?}");
     let keys: Vec<_> = call.keypad.iter().collect();
     assert_eq!(keys.len(), 1);
     assert_eq!((keys[0].key, keys[0].speaker), ('5', Speaker::Caller));

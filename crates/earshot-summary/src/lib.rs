@@ -159,6 +159,10 @@ pub struct Summary {
     pub findings: BTreeMap<String, u32>,
     /// Keypad entries (each a `[DTMF]` turn).
     pub keypad_entries: u32,
+    /// What the receiver lost of the call's audio, where it counted (a SIPREC fork); absent for
+    /// a recording or a capture.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio_gaps: Option<earshot_core::AudioGaps>,
     /// Key phrases, best first.
     pub key_phrases: Vec<String>,
     /// Key turns, in call order.
@@ -380,6 +384,7 @@ pub fn summarize(detail: &CallDetail, encoder: Option<&mut SentenceEncoder>) -> 
         overtalk_ratio: ratio(overtalk),
         findings,
         keypad_entries: detail.utterances.iter().filter(|u| is_keypad(u)).count() as u32,
+        audio_gaps: call.audio_gaps,
         key_phrases,
         key_turns,
         key_turn_method,

@@ -128,6 +128,8 @@ pub struct CallRecord {
     pub sentiment_trend: Option<serde_json::Value>,
     /// Number of stored utterances.
     pub utterances: i64,
+    /// What the receiver lost of the call's audio (`None`: not counted for this source).
+    pub audio_gaps: Option<earshot_core::AudioGaps>,
 }
 
 /// A stored finding (never its value).
@@ -222,6 +224,19 @@ impl RecordingSession<'_> {
             .add_utterance(self.call, self.seq + 1, u, sealed)?;
         self.seq += 1;
         Ok(self.seq)
+    }
+
+    /// Records what the receiver lost of the call's audio (before [`RecordingSession::end`], so
+    /// the call's summary has it).
+    pub fn set_audio_gaps(&mut self, gaps: &earshot_core::AudioGaps) -> Result<(), VaultError> {
+        let json = serde_json::to_string(gaps).unwrap_or_default();
+        self.vault.write(|tx| {
+            tx.execute(
+                "UPDATE calls SET audio_gaps = ?1 WHERE id = ?2",
+                params![json, self.call],
+            )?;
+            Ok(())
+        })
     }
 
     /// Marks the call ended with its duration and sentiment trend.
@@ -735,7 +750,8 @@ impl Vault {
 
 /// The columns [`call_record`] reads, from `calls c`.
 const CALL_COLUMNS: &str = "SELECT c.id, c.source, c.started_at_ms, c.ended_at_ms, c.agent, c.direction, c.model, c.duration_ms,
-        c.sentiment_engine, c.sentiment_trend, (SELECT count(*) FROM utterances u WHERE u.call_id = c.id)
+        c.sentiment_engine, c.sentiment_trend, (SELECT count(*) FROM utterances u WHERE u.call_id = c.id),
+        c.audio_gaps
      FROM calls c";
 
 fn call_record(r: &rusqlite::Row) -> rusqlite::Result<CallRecord> {
@@ -752,6 +768,9 @@ fn call_record(r: &rusqlite::Row) -> rusqlite::Result<CallRecord> {
         sentiment_engine: r.get(8)?,
         sentiment_trend: trend.and_then(|t| serde_json::from_str(&t).ok()),
         utterances: r.get(10)?,
+        audio_gaps: r
+            .get::<_, Option<String>>(11)?
+            .and_then(|g| serde_json::from_str(&g).ok()),
     })
 }
 

@@ -80,6 +80,9 @@ pub(crate) fn migrations() -> Migrations<'static> {
         CREATE INDEX outbox_due ON outbox(next_attempt_ms);
         "#,
         ),
+        // What a receiver lost of a call's audio (JSON of earshot_core::AudioGaps; NULL: nothing
+        // was counted, as for a recording or a capture).
+        M::up("ALTER TABLE calls ADD COLUMN audio_gaps TEXT;"),
     ])
 }
 
