@@ -243,6 +243,9 @@ fn a_sipp_recording_session_is_transcribed_both_speakers_and_stored() {
     // The receiver's tally of lost audio is stored with the call (nothing lost on loopback; the
     // receiver's own test loses a packet on purpose).
     assert_eq!(call["audio_gaps"]["lost_packets"], 0, "{call}");
+    // The agent's address, which the agent pattern matched, is the call's agent.
+    let agent = call["agent"].as_str().unwrap_or_default();
+    assert!(agent.starts_with("sip:1") && agent.contains('@'), "{call}");
     // The call's end counts what was stored, the keypad entry too.
     let end = events.iter().find(|e| e["type"] == "call_end").unwrap();
     assert_eq!(end["utterances"], call["utterances"], "{end}");

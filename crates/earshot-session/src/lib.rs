@@ -434,8 +434,25 @@ pub fn record_call<E>(
     on_event: impl FnMut(&CallEvent) -> Result<(), E>,
 ) -> Result<Result<i64, E>, SessionError> {
     record_call_with_keypad(
-        analyzer, vault, source, input, None, None, options, on_event,
+        analyzer,
+        vault,
+        source,
+        input,
+        Received::default(),
+        options,
+        on_event,
     )
+}
+
+/// What a receiver (the SIPREC fork) gives besides the audio.
+#[derive(Default)]
+pub struct Received<'a> {
+    /// Keypad digits.
+    pub keypad: Option<Receiver<KeyPress>>,
+    /// The receiver's tally of lost audio, stored with the call when its audio has ended.
+    pub loss: Option<&'a earshot_core::AudioLoss>,
+    /// The agent's address of record, from the recording's metadata, stored as the call's agent.
+    pub agent: Option<String>,
 }
 
 /// Keypad digits closer together than this are one entry (a PIN, a card number keyed in).
@@ -548,18 +565,21 @@ impl KeyEntries {
 /// [`record_call`], with keypad digits (RFC 4733, from a SIPREC fork) as sensitive input:
 /// digits keyed close together are one `[DTMF]` entry whose value is sealed like a spoken card
 /// number, stored, and reported as a final. Digits are never shown, logged or stored in clear.
-/// `loss`: the receiver's tally of lost audio, stored with the call when its audio has ended.
-#[allow(clippy::too_many_arguments)]
+/// See [`Received`] for the rest.
 pub fn record_call_with_keypad<E>(
     analyzer: &mut Analyzer,
     vault: &mut Vault,
     source: &str,
     input: Receiver<AudioChunk>,
-    keypad: Option<Receiver<KeyPress>>,
-    loss: Option<&earshot_core::AudioLoss>,
+    received: Received<'_>,
     options: LiveOptions,
     on_event: impl FnMut(&CallEvent) -> Result<(), E>,
 ) -> Result<Result<i64, E>, SessionError> {
+    let Received {
+        keypad,
+        loss,
+        agent,
+    } = received;
     let mut keys = KeyEntries {
         keys: keypad,
         open: None,
@@ -568,7 +588,7 @@ pub fn record_call_with_keypad<E>(
     };
     let mut session = vault.record(&NewCall {
         source: source.to_string(),
-        agent: None,
+        agent,
         direction: None,
         model: analyzer.options().model.clone(),
     })?;

@@ -190,8 +190,15 @@ pub fn join_with(
                             &mut ws.vault,
                             &call.source,
                             call.audio,
-                            Some(call.keypad),
-                            Some(&call.loss),
+                            crate::Received {
+                                keypad: Some(call.keypad),
+                                loss: Some(&call.loss),
+                                // Only an address the organisation's own agent patterns
+                                // matched: the calling-party rule could name a caller.
+                                agent: call.roles.agent.clone().filter(|_| {
+                                    call.roles.basis == earshot_siprec::roles::Basis::AgentPattern
+                                }),
+                            },
                             live,
                             |event| {
                                 on_event(SiprecEvent::Call {
