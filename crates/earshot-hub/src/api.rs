@@ -319,9 +319,10 @@ async fn enroll(
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UploadRequest {
-    /// The summary (see earshot-summary's `Summary`; unknown fields are refused).
+    /// The summary (see earshot-summary's `Summary`; unknown fields are refused), read once by
+    /// the hub.
     #[schema(value_type = Object)]
-    pub summary: serde_json::Value,
+    pub summary: Box<serde_json::value::RawValue>,
     /// Summaries still queued on the device.
     pub outbox_len: i64,
     /// The device's audit log size.
@@ -345,6 +346,12 @@ pub struct UploadResponse {
 fn detector_hits(v: &serde_json::Value) -> Vec<String> {
     fn walk(path: &str, v: &serde_json::Value, hits: &mut Vec<String>) {
         match v {
+            // One word of letters (a type, a trend, a method): nothing the detector could find
+            // without a cue or a figure, so it is not run.
+            serde_json::Value::String(s)
+                if !s.is_empty()
+                    && s.len() <= 64
+                    && s.chars().all(|c| c.is_ascii_alphabetic() || c == '_') => {}
             serde_json::Value::String(s) => {
                 let free = path == "agent"
                     || path.starts_with("key_phrases")
@@ -366,6 +373,20 @@ fn detector_hits(v: &serde_json::Value) -> Vec<String> {
             serde_json::Value::Object(o) => {
                 for (k, x) in o {
                     if path.is_empty() && k == "summary_id" {
+                        continue;
+                    }
+                    // A key is text too (the finding counts are keyed by type): a field name
+                    // or a type tag is one word of letters and `_`; anything else could carry
+                    // a value.
+                    if k.is_empty()
+                        || k.len() > 64
+                        || !k.chars().all(|c| c.is_ascii_alphabetic() || c == '_')
+                    {
+                        hits.push(if path.is_empty() {
+                            "a field name".to_string()
+                        } else {
+                            format!("a key of {path}")
+                        });
                         continue;
                     }
                     let p = if path.is_empty() {
@@ -405,20 +426,22 @@ async fn upload(
             "a summary id is 32 hex digits".into(),
         ));
     }
-    let summary: earshot_summary::Summary =
-        serde_json::from_value(req.summary.clone()).map_err(|e| {
-            ApiError(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                format!("the summary is not valid: {e}"),
-            )
-        })?;
+    let invalid = |e: serde_json::Error| {
+        ApiError(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("the summary is not valid: {e}"),
+        )
+    };
+    // Parsed once: the detector walks the tree, the typed summary is read from it.
+    let tree: serde_json::Value = serde_json::from_str(req.summary.get()).map_err(invalid)?;
+    let summary = earshot_summary::Summary::deserialize(&tree).map_err(invalid)?;
     if summary.summary_id != summary_id {
         return Err(ApiError(
             StatusCode::UNPROCESSABLE_ENTITY,
             "the path and the body name different summaries".into(),
         ));
     }
-    let hits = detector_hits(&req.summary);
+    let hits = detector_hits(&tree);
     if !hits.is_empty() {
         tracing::warn!(device = %device.id, fields = ?hits, "refused a summary the detector flags");
         return Err(ApiError(
@@ -444,10 +467,16 @@ async fn upload(
             .and_then(|v| v.as_str().map(String::from))
             .unwrap_or_default(),
         findings,
-        body: serde_json::to_string(&req.summary).unwrap_or_default(),
+        // The tree as read, written anew: what was checked is what is stored (a key given twice
+        // in the bytes sent keeps only the value the detector saw).
+        body: tree.to_string(),
     };
     let (new, checkpoint) = blocking(&hub, move |h| {
-        let new = h.store.put_summary(&stored)?;
+        let new = h.store.put_upload(
+            &stored,
+            req.outbox_len,
+            (req.audit_size, req.audit_head.as_str()),
+        )?;
         // The device's own audit log only grows: a smaller size than it reported before means
         // entries were cut off its end. The upload is still taken (the summary is sound); the
         // hub's audit log records the contradiction for the auditors.
@@ -465,12 +494,6 @@ async fn upload(
                 now_ms(),
             )?;
         }
-        h.store.touch_device(
-            &device.id,
-            now_ms(),
-            Some(req.outbox_len),
-            Some((req.audit_size, req.audit_head.as_str())),
-        )?;
         Ok((new, h.fresh_checkpoint()?))
     })
     .await?;

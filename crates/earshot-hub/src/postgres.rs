@@ -97,8 +97,15 @@ CREATE TABLE IF NOT EXISTS settings (
 
 /// The PostgreSQL store: a small pool of blocking connections.
 pub struct PgStore {
-    pool: Vec<Mutex<Client>>,
+    pool: Vec<Mutex<Conn>>,
     next: AtomicUsize,
+}
+
+/// A connection and the statements prepared on it (the hot paths' SQL, prepared once: each
+/// later use is one round trip instead of two).
+struct Conn {
+    client: Client,
+    prepared: std::collections::HashMap<String, postgres::Statement>,
 }
 
 fn db(e: postgres::Error) -> HubError {
@@ -203,7 +210,10 @@ impl PgStore {
         for _ in 0..connections.max(1) {
             let c = Client::connect(url, NoTls)
                 .map_err(|e| HubError::Store(format!("cannot connect to PostgreSQL: {e}")))?;
-            pool.push(Mutex::new(c));
+            pool.push(Mutex::new(Conn {
+                client: c,
+                prepared: Default::default(),
+            }));
         }
         let store = PgStore {
             pool,
@@ -220,12 +230,42 @@ impl PgStore {
         Ok(store)
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut Client) -> Result<T, HubError>) -> Result<T, HubError> {
-        let i = self.next.fetch_add(1, Ordering::Relaxed) % self.pool.len();
-        let mut c = self.pool[i]
+    /// A free connection if there is one (starting from the next in turn), else the next in
+    /// turn once it is free.
+    fn conn(&self) -> Result<std::sync::MutexGuard<'_, Conn>, HubError> {
+        let n = self.pool.len();
+        let i = self.next.fetch_add(1, Ordering::Relaxed) % n;
+        for k in 0..n {
+            if let Ok(c) = self.pool[(i + k) % n].try_lock() {
+                return Ok(c);
+            }
+        }
+        self.pool[i]
             .lock()
-            .map_err(|_| HubError::Store("a database connection lock was poisoned".into()))?;
-        f(&mut c)
+            .map_err(|_| HubError::Store("a database connection lock was poisoned".into()))
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut Client) -> Result<T, HubError>) -> Result<T, HubError> {
+        f(&mut self.conn()?.client)
+    }
+
+    /// Runs `f` with `sql` prepared on the connection (once per connection).
+    fn with_prepared<T>(
+        &self,
+        sql: &str,
+        f: impl FnOnce(&mut Client, &postgres::Statement) -> Result<T, HubError>,
+    ) -> Result<T, HubError> {
+        let mut conn = self.conn()?;
+        let Conn { client, prepared } = &mut *conn;
+        let stmt = match prepared.get(sql) {
+            Some(s) => s.clone(),
+            None => {
+                let s = client.prepare(sql)?;
+                prepared.insert(sql.to_string(), s.clone());
+                s
+            }
+        };
+        f(client, &stmt)
     }
 }
 
@@ -380,13 +420,10 @@ impl HubStore for PgStore {
     }
 
     fn device_by_fingerprint(&self, fingerprint: &str) -> Result<Option<Device>, HubError> {
-        self.with(|c| {
-            Ok(c.query_opt(
-                &format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE fingerprint = $1"),
-                &[&fingerprint],
-            )?
-            .map(|r| device_of(&r)))
-        })
+        self.with_prepared(
+            &format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE fingerprint = $1"),
+            |c, stmt| Ok(c.query_opt(stmt, &[&fingerprint])?.map(|r| device_of(&r))),
+        )
     }
 
     fn devices(&self) -> Result<Vec<Device>, HubError> {
@@ -446,6 +483,36 @@ impl HubStore for PgStore {
                 ],
             )? == 1)
         })
+    }
+
+    fn put_upload(
+        &self,
+        s: &StoredSummary,
+        outbox_len: i64,
+        audit: (i64, &str),
+    ) -> Result<bool, HubError> {
+        // One statement, so one round trip and one transaction: the device's row is updated
+        // whether or not the summary was new.
+        self.with_prepared(
+            &format!(
+                "WITH touched AS (
+                    UPDATE devices SET last_seen_ms = $7, outbox_len = $12, audit_size = $13, audit_head = $14
+                    WHERE id = $2 RETURNING id)
+                 INSERT INTO summaries ({SUMMARY_COLUMNS})
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                 ON CONFLICT (summary_id) DO NOTHING"
+            ),
+            |c, stmt| {
+                Ok(c.execute(
+                    stmt,
+                    &[
+                        &s.summary_id, &s.device_id, &s.agent, &s.team, &s.started_at_ms,
+                        &s.duration_ms, &s.received_at_ms, &s.caller_sentiment, &s.caller_trend,
+                        &s.findings, &s.body, &outbox_len, &audit.0, &audit.1,
+                    ],
+                )? == 1)
+            },
+        )
     }
 
     fn summary(&self, id: &str) -> Result<Option<StoredSummary>, HubError> {

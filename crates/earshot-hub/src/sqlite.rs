@@ -367,11 +367,10 @@ impl HubStore for SqliteStore {
 
     fn device_by_fingerprint(&self, fingerprint: &str) -> Result<Option<Device>, HubError> {
         self.with(|c| {
-            Ok(c.query_row(
-                &format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE fingerprint = ?1"),
-                [fingerprint],
-                device_row,
-            )
+            Ok(c.prepare_cached(&format!(
+                "SELECT {DEVICE_COLUMNS} FROM devices WHERE fingerprint = ?1"
+            ))?
+            .query_row([fingerprint], device_row)
             .optional()?)
         })
     }
@@ -430,6 +429,30 @@ impl HubStore for SqliteStore {
                     s.received_at_ms, s.caller_sentiment, s.caller_trend, s.findings, s.body
                 ],
             )? == 1)
+        })
+    }
+
+    fn put_upload(
+        &self,
+        s: &StoredSummary,
+        outbox_len: i64,
+        audit: (i64, &str),
+    ) -> Result<bool, HubError> {
+        self.with(|c| {
+            let tx = c.transaction()?;
+            let new = tx
+                .prepare_cached(&format!("INSERT INTO summaries ({SUMMARY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT (summary_id) DO NOTHING"))?
+                .execute(params![
+                    s.summary_id, s.device_id, s.agent, s.team, s.started_at_ms, s.duration_ms,
+                    s.received_at_ms, s.caller_sentiment, s.caller_trend, s.findings, s.body
+                ])?
+                == 1;
+            tx.prepare_cached(
+                "UPDATE devices SET last_seen_ms = ?2, outbox_len = ?3, audit_size = ?4, audit_head = ?5 WHERE id = ?1",
+            )?
+            .execute(params![s.device_id, s.received_at_ms, outbox_len, audit.0, audit.1])?;
+            tx.commit()?;
+            Ok(new)
         })
     }
 

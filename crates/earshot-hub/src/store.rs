@@ -276,6 +276,23 @@ pub trait HubStore: Send + Sync + 'static {
     ) -> Result<(), HubError>;
     /// Stores a summary unless one with its id exists; true if it was new.
     fn put_summary(&self, summary: &StoredSummary) -> Result<bool, HubError>;
+    /// An upload: [`HubStore::put_summary`] and [`HubStore::touch_device`] for its device, with
+    /// the device's outbox length and audit head, in one transaction (one commit per upload).
+    fn put_upload(
+        &self,
+        summary: &StoredSummary,
+        outbox_len: i64,
+        audit: (i64, &str),
+    ) -> Result<bool, HubError> {
+        let new = self.put_summary(summary)?;
+        self.touch_device(
+            &summary.device_id,
+            summary.received_at_ms,
+            Some(outbox_len),
+            Some(audit),
+        )?;
+        Ok(new)
+    }
     /// One summary.
     fn summary(&self, id: &str) -> Result<Option<StoredSummary>, HubError>;
     /// Summaries matching `filter`, newest first.

@@ -269,6 +269,24 @@ fn uploads_are_idempotent_and_a_summary_the_detector_flags_is_refused_and_not_st
         !e3.to_string().contains("4111"),
         "the refusal does not echo the value"
     );
+    // A key is text too: a number where a finding type belongs is refused, not echoed.
+    let mut keyed = upload(other, "fine");
+    keyed["summary"]["findings"] = json!({"4111111111111111": 1});
+    let (s4, e4) = h
+        .call(
+            &dev,
+            "PUT",
+            &format!("/v1/summaries/{other}"),
+            None,
+            Some(keyed),
+        )
+        .unwrap();
+    assert_eq!(s4, 422, "{e4}");
+    assert!(
+        e4["error"].as_str().unwrap().contains("a key of findings")
+            && !e4.to_string().contains("4111"),
+        "{e4}"
+    );
     // Unknown fields and a mismatched id are refused too.
     let mut extra = upload(other, "fine");
     extra["summary"]["transcript"] = json!("hello");

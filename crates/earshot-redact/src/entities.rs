@@ -107,10 +107,15 @@ fn words_before(tokens: &[Token], i: usize, n: usize) -> String {
         .replace(" ' ", "'")
 }
 
+/// Whether `before` is one of `phrases` or ends with one as whole words (no allocation: this
+/// runs for every word of every line).
 fn ends_with_phrase(before: &str, phrases: &[&str]) -> bool {
-    phrases
-        .iter()
-        .any(|p| before == *p || before.ends_with(&format!(" {p}")))
+    phrases.iter().any(|p| {
+        before == *p
+            || before
+                .strip_suffix(p)
+                .is_some_and(|head| head.ends_with(' '))
+    })
 }
 
 /// Names after a cue phrase, or at the start of an answer to "what's your name?".
@@ -127,9 +132,10 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
         let cued = ends_with_phrase(&before, NAME_CUES);
         let answered = line_start(tokens, i) && previous_line_asks(tokens, i, NAME_QUESTIONS);
         // After "this is", "it's", "I'm" only a capitalised word is a name ("it's fine").
-        let weak_cue = ["this is", "it is", "it's", "i am", "i'm", "call me"]
-            .iter()
-            .any(|p| before == *p || before.ends_with(&format!(" {p}")));
+        let weak_cue = ends_with_phrase(
+            &before,
+            &["this is", "it is", "it's", "i am", "i'm", "call me"],
+        );
         // The agent introducing themselves ("this is Sam") is not caller data.
         let self_intro = t.agent
             && (weak_cue || ends_with_phrase(&before, &["my name is", "my name's", "name is"]));
