@@ -90,6 +90,8 @@ const APT_PACKAGES: &[&str] = &[
     // The hub's PostgreSQL backend: its tests start a real server (initdb + pg_ctl in a temp
     // dir, as the postgres user).
     "postgresql",
+    // The hub's pages are tested in Debian's Chromium, driven by Playwright (playwright-core).
+    "chromium",
 ];
 
 /// Python packages the tests use: an SQLCipher 4 shell for the audit tamper test, libsrtp
@@ -138,9 +140,11 @@ fn main() -> Result<()> {
             ]))?;
             windows_check()?;
             eprintln!("xtask: UI unit tests");
-            run(Command::new("npm")
-                .args(["test"])
-                .current_dir(workspace_root().join("ui")))?;
+            for dir in ["ui", "hub-ui"] {
+                run(Command::new("npm")
+                    .args(["test"])
+                    .current_dir(workspace_root().join(dir)))?;
+            }
             // Every test binary runs even when one fails, so one failure hides nothing. The
             // session crate's export tests rewrite the UI bindings in the same build.
             let mut cmd = cargo();
@@ -308,10 +312,17 @@ fn setup() -> Result<()> {
 
 /// The UI's packages (exactly as locked) and its build, which the app embeds at compile time.
 /// It builds on the committed TypeScript bindings; `cargo xtask test` regenerates them from the
-/// Rust types and fails when they differ.
+/// Rust types and fails when they differ. The hub's pages (`hub-ui/`) likewise: the hub
+/// compiles them in.
 fn ui() -> Result<()> {
-    let ui = workspace_root().join("ui");
-    eprintln!("xtask: UI packages and build");
+    web_project("ui")?;
+    web_project("hub-ui")
+}
+
+/// `npm ci` (when the lockfile is newer than what is installed) and `npm run build` in `dir`.
+fn web_project(dir: &str) -> Result<()> {
+    let ui = workspace_root().join(dir);
+    eprintln!("xtask: {dir} packages and build");
     let npm = |args: &[&str]| {
         let mut cmd = Command::new("npm");
         cmd.args(args).current_dir(&ui);

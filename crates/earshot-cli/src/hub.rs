@@ -65,6 +65,18 @@ pub enum HubCommand {
         #[arg(long)]
         database: Option<String>,
     },
+    /// Set a user's web password, read from standard input (at least 12 characters). Their
+    /// authenticator set-up starts over at the next sign-in and their sessions end.
+    Password {
+        /// The hub's directory.
+        #[arg(long)]
+        dir: PathBuf,
+        /// The user.
+        name: String,
+        /// The database, as for `serve`.
+        #[arg(long)]
+        database: Option<String>,
+    },
     /// Check the audit log's hash chain against every signed checkpoint, and against
     /// checkpoint notes held elsewhere (files given here).
     AuditVerify {
@@ -172,6 +184,30 @@ pub fn run(command: HubCommand) -> Result<()> {
                 earshot_hub::now_ms(),
             )?;
             println!("{token}");
+            Ok(())
+        }
+        HubCommand::Password {
+            dir,
+            name,
+            database,
+        } => {
+            let hub = Hub::open(&dir, store(database, 1)?)?;
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password)?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            earshot_hub::web::set_password(&hub, &name, password)?;
+            hub.store.append_audit(
+                &earshot_hub::store::NewAudit {
+                    actor: earshot_vault::os_user(),
+                    role: "local".into(),
+                    action: "hub password".into(),
+                    target: name.clone(),
+                    source: "local".into(),
+                    outcome: "ok".into(),
+                },
+                earshot_hub::now_ms(),
+            )?;
+            eprintln!("password set for {name}: the authenticator is set up at the next sign-in");
             Ok(())
         }
         HubCommand::AuditVerify {

@@ -213,7 +213,8 @@ fn database_text(path: &Path) -> String {
     out
 }
 
-async fn get(ca: &str, token: &str, url: &str) -> (u16, Value) {
+/// An HTTPS client that trusts only the hub's CA.
+fn hub_client(ca: &str) -> reqwest::Client {
     let mut roots = rustls::RootCertStore::empty();
     for c in earshot_hub::pki::certs_from_pem(ca).unwrap() {
         roots.add(c).unwrap();
@@ -225,10 +226,14 @@ async fn get(ca: &str, token: &str, url: &str) -> (u16, Value) {
     .unwrap()
     .with_root_certificates(roots)
     .with_no_client_auth();
-    let client = reqwest::Client::builder()
+    reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+async fn get(ca: &str, token: &str, url: &str) -> (u16, Value) {
+    let client = hub_client(ca);
     let r = client.get(url).bearer_auth(token).send().await.unwrap();
     let status = r.status().as_u16();
     (status, r.json().await.unwrap_or(Value::Null))
@@ -304,6 +309,47 @@ fn a_call_with_a_card_number_reaches_the_supervisor_as_a_redacted_summary_once_a
     let auditor = hub_user(hub.path(), "aud", "auditor");
     let ca = std::fs::read_to_string(value_of(&printed, "hub_ca")).unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
+    // A web password, from standard input; too short is refused in plain words.
+    let password = |pw: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_earshot"))
+            .args([
+                "hub",
+                "password",
+                "--dir",
+                hub.path().to_str().unwrap(),
+                "sup",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(child.stdin.as_mut().unwrap(), format!("{pw}\n").as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let short = password("short");
+    assert!(
+        !short.status.success() && text(&short).contains("at least 12 characters"),
+        "{}",
+        text(&short)
+    );
+    let set = password("a long enough password");
+    assert!(set.status.success(), "{}", text(&set));
+    let (status, step) = rt.block_on(async {
+        let r = hub_client(&ca)
+            .post(format!("{url}/web/login"))
+            .json(&serde_json::json!({"name": "sup", "password": "a long enough password"}))
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.json::<Value>().await.unwrap())
+    });
+    assert_eq!(status, 200, "{step}");
+    assert!(step["setup"]["uri"]
+        .as_str()
+        .unwrap()
+        .starts_with("otpauth://totp/"));
     let (status, page) = rt.block_on(get(&ca, &sup, &format!("{url}/v1/summaries")));
     assert_eq!(status, 200, "{page}");
     let items = page["items"].as_array().unwrap();

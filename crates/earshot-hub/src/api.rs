@@ -146,23 +146,45 @@ async fn gate(State(hub): State<Arc<Hub>>, mut req: Request, next: Next) -> Resp
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(token_hash);
     let fingerprint = peer.cert_fingerprint.clone();
+    let cookie = crate::web::cookie(req.headers()).map(|c| token_hash(&c));
     let resolved = blocking(&hub, move |h| {
         if let Some(hash) = bearer {
-            return Ok((h.store.user_by_token(&hash)?.map(Principal::User), None));
+            return Ok((
+                h.store.user_by_token(&hash)?.map(Principal::User),
+                None,
+                None,
+            ));
         }
         if let Some(fp) = fingerprint {
             if let Some(d) = h.store.device_by_fingerprint(&fp)? {
                 if d.revoked_at_ms.is_some() {
-                    return Ok((None, Some(d)));
+                    return Ok((None, Some(d), None));
                 }
-                return Ok((Some(Principal::Device(d)), None));
+                return Ok((Some(Principal::Device(d)), None, None));
             }
         }
-        Ok((None, None))
+        if let Some(id_hash) = cookie {
+            let now = now_ms();
+            let live = h
+                .store
+                .session(&id_hash)?
+                .filter(|s| crate::web::live(s, now));
+            if let Some(s) = live {
+                if let Some(u) = h.store.user(&s.user)? {
+                    // The idle clock, to the minute (not a write per request).
+                    if now - s.seen_ms > 60_000 {
+                        h.store.touch_session(&id_hash, now)?;
+                    }
+                    return Ok((Some(Principal::User(u)), None, Some(s)));
+                }
+            }
+        }
+        Ok((None, None, None))
     })
     .await;
+    let mut session: Option<WebSession> = None;
     let (principal, early): (Principal, Option<Response>) = match resolved {
-        Ok((_, Some(revoked))) => (
+        Ok((_, Some(revoked), _)) => (
             Principal::Anonymous,
             Some(
                 ApiError(
@@ -175,9 +197,34 @@ async fn gate(State(hub): State<Arc<Hub>>, mut req: Request, next: Next) -> Resp
                 .into_response(),
             ),
         ),
-        Ok((p, None)) => (p.unwrap_or(Principal::Anonymous), None),
+        Ok((p, None, s)) => {
+            session = s;
+            (p.unwrap_or(Principal::Anonymous), None)
+        }
         Err(e) => (Principal::Anonymous, Some(e.into_response())),
     };
+    // A request made with the session cookie that changes anything carries the session's CSRF
+    // token in a header (a page of the hub can send it; another site's form cannot).
+    let safe = matches!(
+        *req.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+    );
+    let early = early.or_else(|| match &session {
+        Some(s)
+            if !safe
+                && req
+                    .headers()
+                    .get(crate::web::CSRF_HEADER)
+                    .and_then(|v| v.to_str().ok())
+                    != Some(s.csrf.as_str()) =>
+        {
+            Some(
+                ApiError(StatusCode::FORBIDDEN, "missing or wrong CSRF token".into())
+                    .into_response(),
+            )
+        }
+        _ => None,
+    });
     let early = early.or_else(|| match &principal {
         Principal::Device(d) if !hub.admit(&d.id) => {
             let mut r = ApiError(
@@ -196,6 +243,9 @@ async fn gate(State(hub): State<Arc<Hub>>, mut req: Request, next: Next) -> Resp
         Some(r) => r,
         None => {
             req.extensions_mut().insert(principal);
+            if let Some(s) = session {
+                req.extensions_mut().insert(crate::web::CookieSession(s));
+            }
             next.run(req).await
         }
     };
@@ -203,8 +253,8 @@ async fn gate(State(hub): State<Arc<Hub>>, mut req: Request, next: Next) -> Resp
         let status = response.status().as_u16();
         if !response.status().is_success() {
             tracing::trace!(target: "earshot_hub::wire", %method, path = %target, status, bytes = bytes.len(), "request refused (body not logged)");
-        } else if target == "/v1/enroll" {
-            tracing::trace!(target: "earshot_hub::wire", %method, path = %target, status, bytes = bytes.len(), "request (enrollment: body not logged)");
+        } else if target == "/v1/enroll" || target.starts_with("/web/") {
+            tracing::trace!(target: "earshot_hub::wire", %method, path = %target, status, bytes = bytes.len(), "request (enrollment or sign-in: body not logged)");
         } else {
             tracing::trace!(target: "earshot_hub::wire", %method, path = %target, status, body = %String::from_utf8_lossy(&bytes), "request");
         }
@@ -1106,7 +1156,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 pub fn router(hub: Arc<Hub>) -> axum::Router {
     let (router, api) = api_router().split_for_parts();
     let api = Arc::new(api);
-    router
+    let gated = router
+        .merge(crate::web::routes())
         .route(
             "/v1/openapi.json",
             axum::routing::get(move || {
@@ -1116,6 +1167,9 @@ pub fn router(hub: Arc<Hub>) -> axum::Router {
         )
         .fallback(|| async { ApiError(StatusCode::NOT_FOUND, "no such route".into()) })
         .layer(axum::middleware::from_fn_with_state(hub.clone(), gate))
-        .layer(DefaultBodyLimit::max(hub.limits.max_body))
+        .layer(DefaultBodyLimit::max(hub.limits.max_body));
+    crate::web::pages()
+        .merge(gated)
+        .layer(axum::middleware::from_fn(crate::web::secure_headers))
         .with_state(hub)
 }

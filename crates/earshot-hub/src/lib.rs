@@ -26,6 +26,7 @@ pub mod postgres;
 pub mod serve;
 pub mod sqlite;
 pub mod store;
+pub mod web;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -93,6 +93,24 @@ CREATE TABLE IF NOT EXISTS settings (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS web_logins (
+    name            TEXT PRIMARY KEY,
+    password_hash   TEXT NOT NULL,
+    totp_secret     TEXT,
+    totp_confirmed  BOOLEAN NOT NULL,
+    totp_last_step  BIGINT NOT NULL,
+    failures        BIGINT NOT NULL,
+    locked_until_ms BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS web_sessions (
+    id_hash    TEXT PRIMARY KEY,
+    user_name  TEXT NOT NULL,
+    csrf       TEXT NOT NULL,
+    pending    BOOLEAN NOT NULL,
+    created_ms BIGINT NOT NULL,
+    seen_ms    BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS web_sessions_user ON web_sessions(user_name);
 "#;
 
 /// The PostgreSQL store: a small pool of blocking connections.
@@ -703,6 +721,100 @@ impl HubStore for PgStore {
             })
             .collect())
         })
+    }
+
+    fn user(&self, name: &str) -> Result<Option<User>, HubError> {
+        self.with_prepared(
+            "SELECT name, role, teams FROM users WHERE name = $1",
+            |c, stmt| {
+                c.query_opt(stmt, &[&name])?
+                    .as_ref()
+                    .map(user_of)
+                    .transpose()
+            },
+        )
+    }
+
+    fn web_login(&self, name: &str) -> Result<Option<WebLogin>, HubError> {
+        self.with(|c| {
+            Ok(c
+                .query_opt(
+                    "SELECT name, password_hash, totp_secret, totp_confirmed, totp_last_step, failures, locked_until_ms
+                     FROM web_logins WHERE name = $1",
+                    &[&name],
+                )?
+                .map(|r| WebLogin {
+                    name: r.get(0),
+                    password_hash: r.get(1),
+                    totp_secret: r.get(2),
+                    totp_confirmed: r.get(3),
+                    totp_last_step: r.get(4),
+                    failures: r.get(5),
+                    locked_until_ms: r.get(6),
+                }))
+        })
+    }
+
+    fn put_web_login(&self, l: &WebLogin) -> Result<(), HubError> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO web_logins (name, password_hash, totp_secret, totp_confirmed, totp_last_step, failures, locked_until_ms)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 ON CONFLICT (name) DO UPDATE SET password_hash = EXCLUDED.password_hash,
+                    totp_secret = EXCLUDED.totp_secret, totp_confirmed = EXCLUDED.totp_confirmed,
+                    totp_last_step = EXCLUDED.totp_last_step, failures = EXCLUDED.failures,
+                    locked_until_ms = EXCLUDED.locked_until_ms",
+                &[&l.name, &l.password_hash, &l.totp_secret, &l.totp_confirmed, &l.totp_last_step, &l.failures, &l.locked_until_ms],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn put_session(&self, s: &WebSession) -> Result<(), HubError> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO web_sessions (id_hash, user_name, csrf, pending, created_ms, seen_ms) VALUES ($1, $2, $3, $4, $5, $6)",
+                &[&s.id_hash, &s.user, &s.csrf, &s.pending, &s.created_ms, &s.seen_ms],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn session(&self, id_hash: &str) -> Result<Option<WebSession>, HubError> {
+        self.with_prepared(
+            "SELECT id_hash, user_name, csrf, pending, created_ms, seen_ms FROM web_sessions WHERE id_hash = $1",
+            |c, stmt| {
+                Ok(c.query_opt(stmt, &[&id_hash])?.map(|r| WebSession {
+                    id_hash: r.get(0),
+                    user: r.get(1),
+                    csrf: r.get(2),
+                    pending: r.get(3),
+                    created_ms: r.get(4),
+                    seen_ms: r.get(5),
+                }))
+            },
+        )
+    }
+
+    fn touch_session(&self, id_hash: &str, now_ms: i64) -> Result<(), HubError> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE web_sessions SET seen_ms = $2 WHERE id_hash = $1",
+                &[&id_hash, &now_ms],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn end_session(&self, id_hash: &str) -> Result<(), HubError> {
+        self.with(|c| {
+            c.execute("DELETE FROM web_sessions WHERE id_hash = $1", &[&id_hash])?;
+            Ok(())
+        })
+    }
+
+    fn end_sessions(&self, user: &str) -> Result<u64, HubError> {
+        self.with(|c| Ok(c.execute("DELETE FROM web_sessions WHERE user_name = $1", &[&user])?))
     }
 
     fn setting(&self, key: &str) -> Result<Option<String>, HubError> {

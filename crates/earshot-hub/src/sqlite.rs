@@ -90,6 +90,24 @@ CREATE TABLE IF NOT EXISTS settings (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS web_logins (
+    name            TEXT PRIMARY KEY,
+    password_hash   TEXT NOT NULL,
+    totp_secret     TEXT,
+    totp_confirmed  INTEGER NOT NULL,
+    totp_last_step  INTEGER NOT NULL,
+    failures        INTEGER NOT NULL,
+    locked_until_ms INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS web_sessions (
+    id_hash    TEXT PRIMARY KEY,
+    user_name  TEXT NOT NULL,
+    csrf       TEXT NOT NULL,
+    pending    INTEGER NOT NULL,
+    created_ms INTEGER NOT NULL,
+    seen_ms    INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS web_sessions_user ON web_sessions(user_name);
 "#;
 
 /// The SQLite store.
@@ -661,6 +679,102 @@ impl HubStore for SqliteStore {
                 })
             })?;
             Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    fn user(&self, name: &str) -> Result<Option<User>, HubError> {
+        self.with(|c| {
+            c.prepare_cached("SELECT name, role, teams FROM users WHERE name = ?1")?
+                .query_row([name], user_row)
+                .optional()?
+                .map(user_of)
+                .transpose()
+        })
+    }
+
+    fn web_login(&self, name: &str) -> Result<Option<WebLogin>, HubError> {
+        self.with(|c| {
+            Ok(c
+                .query_row(
+                    "SELECT name, password_hash, totp_secret, totp_confirmed, totp_last_step, failures, locked_until_ms
+                     FROM web_logins WHERE name = ?1",
+                    [name],
+                    |r| {
+                        Ok(WebLogin {
+                            name: r.get(0)?,
+                            password_hash: r.get(1)?,
+                            totp_secret: r.get(2)?,
+                            totp_confirmed: r.get(3)?,
+                            totp_last_step: r.get(4)?,
+                            failures: r.get(5)?,
+                            locked_until_ms: r.get(6)?,
+                        })
+                    },
+                )
+                .optional()?)
+        })
+    }
+
+    fn put_web_login(&self, l: &WebLogin) -> Result<(), HubError> {
+        self.with(|c| {
+            c.execute(
+                "INSERT OR REPLACE INTO web_logins (name, password_hash, totp_secret, totp_confirmed, totp_last_step, failures, locked_until_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![l.name, l.password_hash, l.totp_secret, l.totp_confirmed, l.totp_last_step, l.failures, l.locked_until_ms],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn put_session(&self, s: &WebSession) -> Result<(), HubError> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO web_sessions (id_hash, user_name, csrf, pending, created_ms, seen_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![s.id_hash, s.user, s.csrf, s.pending, s.created_ms, s.seen_ms],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn session(&self, id_hash: &str) -> Result<Option<WebSession>, HubError> {
+        self.with(|c| {
+            Ok(c.prepare_cached(
+                "SELECT id_hash, user_name, csrf, pending, created_ms, seen_ms FROM web_sessions WHERE id_hash = ?1",
+            )?
+            .query_row([id_hash], |r| {
+                Ok(WebSession {
+                    id_hash: r.get(0)?,
+                    user: r.get(1)?,
+                    csrf: r.get(2)?,
+                    pending: r.get(3)?,
+                    created_ms: r.get(4)?,
+                    seen_ms: r.get(5)?,
+                })
+            })
+            .optional()?)
+        })
+    }
+
+    fn touch_session(&self, id_hash: &str, now_ms: i64) -> Result<(), HubError> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE web_sessions SET seen_ms = ?2 WHERE id_hash = ?1",
+                params![id_hash, now_ms],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn end_session(&self, id_hash: &str) -> Result<(), HubError> {
+        self.with(|c| {
+            c.execute("DELETE FROM web_sessions WHERE id_hash = ?1", [id_hash])?;
+            Ok(())
+        })
+    }
+
+    fn end_sessions(&self, user: &str) -> Result<u64, HubError> {
+        self.with(|c| {
+            Ok(c.execute("DELETE FROM web_sessions WHERE user_name = ?1", [user])? as u64)
         })
     }
 

@@ -172,6 +172,42 @@ pub struct Heartbeat {
     pub alerts: Vec<String>,
 }
 
+/// A person's web sign-in: an argon2id password hash and a TOTP second factor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebLogin {
+    /// The user.
+    pub name: String,
+    /// argon2id, PHC string format.
+    pub password_hash: String,
+    /// The TOTP secret (base32), once one was issued.
+    pub totp_secret: Option<String>,
+    /// Whether a code from it was accepted once (until then, sign-in shows it to be set up).
+    pub totp_confirmed: bool,
+    /// The last time step a code was accepted for (a code is never taken twice).
+    pub totp_last_step: i64,
+    /// Failed attempts in a row.
+    pub failures: i64,
+    /// No attempt is taken before this (unix ms).
+    pub locked_until_ms: i64,
+}
+
+/// A web session (or a sign-in waiting for its second factor).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebSession {
+    /// SHA-256 of the cookie value (the value itself is never stored).
+    pub id_hash: String,
+    /// The user.
+    pub user: String,
+    /// The token state-changing requests must carry.
+    pub csrf: String,
+    /// The password was right; the second factor is still due.
+    pub pending: bool,
+    /// When it started (unix ms).
+    pub created_ms: i64,
+    /// Its last request (unix ms).
+    pub seen_ms: i64,
+}
+
 /// One audit entry, as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct AuditRecord {
@@ -324,6 +360,22 @@ pub trait HubStore: Send + Sync + 'static {
     fn add_checkpoint(&self, checkpoint: &Checkpoint) -> Result<(), HubError>;
     /// Every checkpoint, oldest first.
     fn checkpoints(&self) -> Result<Vec<Checkpoint>, HubError>;
+    /// A person by name.
+    fn user(&self, name: &str) -> Result<Option<User>, HubError>;
+    /// A person's web sign-in.
+    fn web_login(&self, name: &str) -> Result<Option<WebLogin>, HubError>;
+    /// Stores a person's web sign-in (replacing the one they had).
+    fn put_web_login(&self, login: &WebLogin) -> Result<(), HubError>;
+    /// Stores a new web session.
+    fn put_session(&self, session: &WebSession) -> Result<(), HubError>;
+    /// A web session by its id's hash.
+    fn session(&self, id_hash: &str) -> Result<Option<WebSession>, HubError>;
+    /// Records a session's request.
+    fn touch_session(&self, id_hash: &str, now_ms: i64) -> Result<(), HubError>;
+    /// Ends one session.
+    fn end_session(&self, id_hash: &str) -> Result<(), HubError>;
+    /// Ends every session of `user`; returns how many.
+    fn end_sessions(&self, user: &str) -> Result<u64, HubError>;
     /// A hub setting.
     fn setting(&self, key: &str) -> Result<Option<String>, HubError>;
     /// Sets a hub setting.

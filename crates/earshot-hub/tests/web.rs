@@ -1,0 +1,299 @@
+//! The hub's web pages in a real browser: Debian's Chromium driven by Playwright
+//! (`hub-ui/tests/browser.mjs`), against a hub served here over TLS with summaries uploaded by
+//! enrolled devices over mutual TLS, and a device's heartbeats (sent by the script with the
+//! device's certificate) on the live board. Screenshots go to `target/screenshots/hub-*.png`.
+
+// Shared with the API tests; this one needs only the TLS client.
+#[allow(dead_code)]
+mod support;
+
+use earshot_hub::{pki, serve, Hub};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use support::client;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("target"))
+}
+
+struct Site {
+    url: String,
+    ca: String,
+    admin: String,
+    rt: tokio::runtime::Runtime,
+}
+
+impl Site {
+    fn call(
+        &self,
+        c: &reqwest::Client,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        self.rt.block_on(async {
+            let mut r = c.request(method.parse().unwrap(), format!("{}{path}", self.url));
+            if let Some(t) = token {
+                r = r.bearer_auth(t);
+            }
+            if let Some(b) = body {
+                r = r.json(&b);
+            }
+            let resp = r.send().await.unwrap();
+            let status = resp.status().as_u16();
+            (status, resp.json().await.unwrap_or(Value::Null))
+        })
+    }
+
+    /// Enrolls a device for `agent` with `token`; returns its client (and its PEM pair).
+    fn device(&self, token: &str, agent: &str) -> (reqwest::Client, String, String) {
+        let key = pki::device_key("ws").unwrap();
+        let (status, out) = self.call(
+            &client(&self.ca, None),
+            "POST",
+            "/v1/enroll",
+            None,
+            Some(json!({"token": token, "csr_pem": key.csr_pem, "agent": agent, "hostname": "ws"})),
+        );
+        assert_eq!(status, 201, "{out}");
+        let cert = out["certificate_pem"].as_str().unwrap().to_string();
+        (
+            client(&self.ca, Some((&cert, &key.key_pem))),
+            cert,
+            key.key_pem,
+        )
+    }
+
+    fn upload(&self, dev: &reqwest::Client, id: &str, summary: Value) {
+        let (status, out) = self.call(
+            dev,
+            "PUT",
+            &format!("/v1/summaries/{id}"),
+            None,
+            Some(json!({"summary": summary, "outbox_len": 0, "audit_size": 1, "audit_head": "ab"})),
+        );
+        assert_eq!(status, 201, "{out}");
+    }
+}
+
+fn summary(
+    id: &str,
+    agent: &str,
+    minutes_ago: i64,
+    trend: &str,
+    findings: u32,
+    phrase: &str,
+    turn: &str,
+) -> Value {
+    let speaker = json!({"turns": 4, "talk_ms": 21000, "sentiment_mean": -0.2,
+        "sentiment_quarters": [0.2, 0.0, -0.3, -0.5], "sentiment_trend": trend});
+    let agent_side = json!({"turns": 4, "talk_ms": 18000, "sentiment_mean": 0.3,
+        "sentiment_quarters": [0.3, 0.4, 0.2, 0.5], "sentiment_trend": "FLAT"});
+    let found = if findings > 0 {
+        json!({"CREDIT_DEBIT_NUMBER": findings})
+    } else {
+        json!({})
+    };
+    json!({
+        "summary_id": id, "agent": agent, "source": "siprec",
+        "started_at_ms": earshot_hub::now_ms() - minutes_ago * 60_000,
+        "duration_ms": 60000, "speakers": {"caller": speaker, "agent": agent_side},
+        "silence_ratio": 0.2, "overtalk_ratio": 0.03, "findings": found,
+        "keypad_entries": 1, "key_phrases": [phrase, "payment plan"],
+        "key_turns": [{"speaker": "caller", "start_ms": 1000, "text": turn, "findings": []}],
+        "key_turn_method": "textrank_minilm",
+        "audio_gaps": {"lost_packets": 3, "concealed_ms": 60, "filled_ms": 0, "dropped_ms": 0},
+        "engines": {"earshot": "0.1.0", "asr_model": "tiny.en", "sentiment": "embedding"},
+        "withheld": {"key_phrases": 0, "key_turns": 0, "agent": 0}
+    })
+}
+
+#[test]
+fn a_supervisor_signs_in_with_a_password_and_totp_and_reads_only_their_teams_calls_in_chromium() {
+    let dir = tempfile::tempdir().unwrap();
+    let init = Hub::init(dir.path(), &["127.0.0.1".into()], "root", "blue", 1).unwrap();
+    let hub = Arc::new(Hub::open(dir.path(), None).unwrap());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let url = format!(
+        "https://127.0.0.1:{}",
+        listener.local_addr().unwrap().port()
+    );
+    rt.spawn(serve::run(
+        hub.clone(),
+        listener,
+        serve::tls_config(dir.path()).unwrap(),
+    ));
+    let site = Site {
+        url: url.clone(),
+        ca: std::fs::read_to_string(dir.path().join("ca.pem")).unwrap(),
+        admin: init.admin_token.clone(),
+        rt,
+    };
+
+    // The supervisor of team blue, with a web password; a red team with its own device.
+    let (status, _) = site.call(
+        &client(&site.ca, None),
+        "POST",
+        "/v1/users",
+        Some(&site.admin),
+        Some(json!({"name": "sup", "role": "supervisor", "teams": ["blue"]})),
+    );
+    assert_eq!(status, 201);
+    let password = "a long enough password";
+    earshot_hub::web::set_password(&hub, "sup", password).unwrap();
+    assert!(earshot_hub::web::set_password(&hub, "sup", "short").is_err());
+    let (status, red) = site.call(
+        &client(&site.ca, None),
+        "POST",
+        "/v1/enrollment-tokens",
+        Some(&site.admin),
+        Some(json!({"team": "red", "days": 1})),
+    );
+    assert_eq!(status, 201, "{red}");
+    let blue_token_2 = {
+        let (status, t) = site.call(
+            &client(&site.ca, None),
+            "POST",
+            "/v1/enrollment-tokens",
+            Some(&site.admin),
+            Some(json!({"team": "blue", "days": 1})),
+        );
+        assert_eq!(status, 201);
+        t["token"].as_str().unwrap().to_string()
+    };
+
+    let (alice, alice_cert, alice_key) = site.device(&init.enrollment_token, "alice");
+    let (evil, _, _) = site.device(&blue_token_2, "@evil");
+    let (bob, _, _) = site.device(red["token"].as_str().unwrap(), "bob");
+    let id = |n: u8| format!("{:032x}", n);
+    site.upload(
+        &alice,
+        &id(1),
+        summary(
+            &id(1),
+            "alice",
+            10,
+            "DOWN",
+            1,
+            "billing dispute",
+            "my card is [CREDIT_DEBIT_NUMBER]",
+        ),
+    );
+    site.upload(
+        &alice,
+        &id(2),
+        summary(
+            &id(2),
+            "alice",
+            20,
+            "UP",
+            0,
+            "address change",
+            "thanks for the help today",
+        ),
+    );
+    site.upload(
+        &alice,
+        &id(3),
+        summary(
+            &id(3),
+            "alice",
+            30,
+            "DOWN",
+            2,
+            "<img src=x onerror=\"alert(1)\">",
+            "<script>alert(2)</script> my card is [CREDIT_DEBIT_NUMBER]",
+        ),
+    );
+    site.upload(
+        &evil,
+        &id(4),
+        summary(
+            &id(4),
+            "@evil",
+            40,
+            "FLAT",
+            0,
+            "=HYPERLINK(\"x\")",
+            "a plain turn here",
+        ),
+    );
+    site.upload(
+        &bob,
+        &id(5),
+        summary(
+            &id(5),
+            "bob",
+            5,
+            "DOWN",
+            1,
+            "red team call",
+            "a red team turn",
+        ),
+    );
+
+    // The device's identity, for the script's heartbeats.
+    let files = tempfile::tempdir().unwrap();
+    let pem = |name: &str, body: &str| {
+        let p = files.path().join(name);
+        std::fs::write(&p, body).unwrap();
+        p.display().to_string()
+    };
+    let shots = target_dir().join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let out = std::process::Command::new("node")
+        .arg(repo().join("hub-ui/tests/browser.mjs"))
+        .current_dir(repo().join("hub-ui"))
+        .env("HUB_URL", &url)
+        .env("HUB_USER", "sup")
+        .env("HUB_PASSWORD", password)
+        .env("OTHER_TEAM_ID", id(5))
+        .env("XSS_ID", id(3))
+        .env("DEVICE_CERT", pem("cert.pem", &alice_cert))
+        .env("DEVICE_KEY", pem("key.pem", &alice_key))
+        .env("HUB_CA", pem("ca.pem", &site.ca))
+        .env("SHOTS", &shots)
+        .output()
+        .expect("run node");
+    let text = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "the browser script failed:\n{text}");
+    assert!(text.contains("all checks passed"), "{text}");
+    for shot in [
+        "hub-signin-setup",
+        "hub-calls",
+        "hub-call-detail",
+        "hub-live",
+    ] {
+        assert!(shots.join(format!("{shot}.png")).is_file(), "{shot}.png");
+    }
+
+    // The sign-ins, refusals and sign-out are in the audit log.
+    let log = hub.store.audit(0, 10_000).unwrap();
+    let has = |action: &str, outcome: &str| {
+        log.iter()
+            .any(|e| e.action == action && e.outcome == outcome)
+    };
+    assert!(has("POST /web/login", "200"), "the password step");
+    assert!(has("POST /web/totp", "200"), "the second factor");
+    assert!(has("POST /web/totp", "401"), "the reused code, refused");
+    assert!(
+        has("GET /v1/summaries/{summary_id}", "404"),
+        "the other team's call, refused"
+    );
+    assert!(has("POST /web/logout", "204"), "signed out");
+}

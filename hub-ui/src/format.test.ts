@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { csv, csvCell, duration, listQuery, parts, safeNext, trendWord } from "./format";
+
+describe("CSV export", () => {
+  it("neutralises cells a spreadsheet would run as formulas", () => {
+    expect(csvCell("=HYPERLINK(\"http://x\")")).toBe("\"'=HYPERLINK(\"\"http://x\"\")\"");
+    expect(csvCell("+1")).toBe("'+1");
+    expect(csvCell("-2")).toBe("'-2");
+    expect(csvCell("@SUM(A1)")).toBe("'@SUM(A1)");
+    expect(csvCell("\tx")).toBe("'\tx");
+    expect(csvCell("plain")).toBe("plain");
+    expect(csvCell(3)).toBe("3");
+  });
+  it("quotes commas, quotes and line breaks, with CRLF rows", () => {
+    expect(csv([["a,b", "say \"hi\""], ["x\ny", null]])).toBe("\"a,b\",\"say \"\"hi\"\"\"\r\n\"x\ny\",\r\n");
+  });
+});
+
+describe("formatting", () => {
+  it("durations and trends", () => {
+    expect(duration(65_000)).toBe("1:05");
+    expect(duration(3_725_000)).toBe("1:02:05");
+    expect(trendWord("DOWN")).toBe("worsening ↘");
+    expect(trendWord(null)).toBe("–");
+  });
+  it("cuts redacted text into words and tags", () => {
+    expect(parts("card [CREDIT_DEBIT_NUMBER] ok")).toEqual([
+      { text: "card ", tag: false },
+      { text: "CREDIT_DEBIT_NUMBER", tag: true },
+      { text: " ok", tag: false },
+    ]);
+  });
+  it("builds the list query from the filters", () => {
+    const q = listQuery({ windowMs: 7_200_000, team: "t1", agent: " sam ", trend: "", sensitive: true }, 10_000_000, "c");
+    expect(q).toBe("limit=100&from_ms=2800000&team=t1&agent=sam&had_sensitive=true&cursor=c");
+  });
+});
+
+describe("redirect after sign-in", () => {
+  it("stays inside the hub", () => {
+    expect(safeNext("#/live")).toBe("#/live");
+    expect(safeNext("#/call/00112233445566778899aabbccddeeff")).toBe("#/call/00112233445566778899aabbccddeeff");
+    expect(safeNext("https://evil.example/")).toBe("#/calls");
+    expect(safeNext("//evil.example")).toBe("#/calls");
+    expect(safeNext("#/calls@evil")).toBe("#/calls");
+    expect(safeNext(null)).toBe("#/calls");
+  });
+});

@@ -1,0 +1,75 @@
+// Pure helpers of the hub's pages: no DOM, tested with vitest.
+
+/** One CSV cell: quoted when needed, and a cell a spreadsheet would run as a formula
+ * (starting with =, +, -, @, a tab or a carriage return) is made text with a leading quote. */
+export function csvCell(value: string | number | null | undefined): string {
+  let s = value === null || value === undefined ? "" : String(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Rows as CSV (CRLF line ends, as RFC 4180 says). */
+export function csv(rows: (string | number | null | undefined)[][]): string {
+  return rows.map((r) => r.map(csvCell).join(",")).join("\r\n") + "\r\n";
+}
+
+/** Milliseconds as m:ss (h:mm:ss from an hour). */
+export function duration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = String(s % 60).padStart(2, "0");
+  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${sec}` : `${m}:${sec}`;
+}
+
+const TRENDS: Record<string, string> = { UP: "improving ↗", DOWN: "worsening ↘", FLAT: "steady →" };
+
+/** A trend in words. */
+export function trendWord(t: string | null | undefined): string {
+  return t ? (TRENDS[t] ?? t) : "–";
+}
+
+/** A score as +0.35 / -0.40. */
+export function signed(v: number | null | undefined): string {
+  if (v === null || v === undefined) return "–";
+  return `${v >= 0 ? "+" : ""}${v.toFixed(2)}`;
+}
+
+/** A redacted text cut into plain parts and `[TYPE]` tags (shown as chips). */
+export function parts(text: string): { text: string; tag: boolean }[] {
+  const out: { text: string; tag: boolean }[] = [];
+  const re = /\[([A-Z][A-Z_]*)\]/g;
+  let last = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    if (m.index > last) out.push({ text: text.slice(last, m.index), tag: false });
+    out.push({ text: m[1], tag: true });
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) out.push({ text: text.slice(last), tag: false });
+  return out;
+}
+
+/** The filters of the calls page. */
+export interface Filters {
+  windowMs: number;
+  team: string;
+  agent: string;
+  trend: string;
+  sensitive: boolean;
+}
+
+/** The list API's query for `f` at `now` (the trend is filtered on the page: the API has no
+ * trend filter yet). */
+export function listQuery(f: Filters, now: number, cursor?: string): string {
+  const q = new URLSearchParams({ limit: "100", from_ms: String(now - f.windowMs) });
+  if (f.team) q.set("team", f.team);
+  if (f.agent.trim()) q.set("agent", f.agent.trim());
+  if (f.sensitive) q.set("had_sensitive", "true");
+  if (cursor) q.set("cursor", cursor);
+  return q.toString();
+}
+
+/** Where to go after sign-in: only a page of this app (`#/…`), never another site. */
+export function safeNext(next: string | null): string {
+  return next && /^#\/[a-z]+(\/[0-9a-f]{32})?$/.test(next) ? next : "#/calls";
+}

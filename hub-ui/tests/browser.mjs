@@ -1,0 +1,186 @@
+// The hub's pages in Debian's Chromium, driven by Playwright (playwright-core: its own browser
+// download cannot work here). Run by crates/earshot-hub/tests/web.rs, which serves the hub,
+// uploads the summaries and passes their ids, the supervisor's password and a device's
+// certificate (for the live board's heartbeats) in the environment. Exits non-zero on the
+// first failed check.
+import { chromium } from "playwright-core";
+import { createHmac } from "node:crypto";
+import { readFileSync } from "node:fs";
+import https from "node:https";
+
+const env = (k) => {
+  const v = process.env[k];
+  if (!v) throw new Error(`${k} is not set`);
+  return v;
+};
+const URL = env("HUB_URL");
+const SHOTS = env("SHOTS");
+
+function check(ok, what) {
+  if (!ok) throw new Error(`check failed: ${what}`);
+  console.log(`ok: ${what}`);
+}
+
+/** RFC 6238 TOTP (SHA-1, 6 digits, 30 s) of a base32 secret at time step `step`. */
+function totp(secret, step) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const c of secret.replace(/=+$/, "")) bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac("sha1", key).update(counter).digest();
+  const off = mac[mac.length - 1] & 15;
+  const n = (mac.readUInt32BE(off) & 0x7fffffff) % 1_000_000;
+  return String(n).padStart(6, "0");
+}
+
+/** A heartbeat from the enrolled device (mutual TLS with its certificate). */
+function heartbeat(body) {
+  return new Promise((resolve, reject) => {
+    const req = https.request(`${URL}/v1/heartbeat`, {
+      method: "POST",
+      cert: readFileSync(env("DEVICE_CERT")),
+      key: readFileSync(env("DEVICE_KEY")),
+      ca: readFileSync(env("HUB_CA")),
+      headers: { "content-type": "application/json" },
+    }, (res) => { res.resume(); res.on("end", () => (res.statusCode === 204 ? resolve() : reject(new Error(`heartbeat: ${res.statusCode}`)))); });
+    req.on("error", reject);
+    req.end(JSON.stringify({ on_call: false, duration_ms: 0, caller_trend: null, alerts: [], outbox_len: 0, ...body }));
+  });
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+let dialogs = 0;
+try {
+  // The hub's certificate is from its private CA: TLS itself is tested by the API tests.
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on("dialog", async (d) => { dialogs++; await d.dismiss(); });
+  const errors = [];
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+
+  // A direct link to another team's call, before signing in: the sign-in page comes first.
+  const first = await page.goto(`${URL}/#/call/${env("OTHER_TEAM_ID")}`);
+  const csp = first.headers()["content-security-policy"] ?? "";
+  check(csp.includes("script-src 'self'") && !csp.includes("unsafe") && csp.includes("frame-ancestors 'none'"), `a strict CSP: ${csp}`);
+  check(first.headers()["x-content-type-options"] === "nosniff", "nosniff");
+  await page.waitForSelector("#view-signin:not([hidden])");
+
+  // A wrong password is refused in plain words.
+  await page.fill("#signin-name", env("HUB_USER"));
+  await page.fill("#signin-password", "not the password");
+  await page.click("#signin-submit");
+  await page.waitForSelector("#signin-error:not([hidden])");
+  check((await page.textContent("#signin-error")).includes("not right"), "a wrong password is refused");
+
+  // Password, then the authenticator set-up (QR code and key), then its code.
+  await page.fill("#signin-password", env("HUB_PASSWORD"));
+  await page.click("#signin-submit");
+  await page.waitForSelector("#totp-setup:not([hidden])");
+  const qr = await page.getAttribute("#totp-qr", "src");
+  check(qr.startsWith("data:image/svg+xml;base64,"), "the QR code of the set-up is shown");
+  const secret = (await page.textContent("#totp-secret")).trim();
+  check(/^[A-Z2-7]{32}$/.test(secret), "the key is shown");
+  await page.screenshot({ path: `${SHOTS}/hub-signin-setup.png` });
+  const step = Math.floor(Date.now() / 30_000);
+  const code = totp(secret, step);
+  await page.fill("#totp-code", code);
+  await page.click("#totp-submit");
+  await page.waitForSelector("#who:has-text('sup')");
+  const cookies = await context.cookies();
+  const session = cookies.find((c) => c.name === "__Host-earshot");
+  check(session && session.httpOnly && session.secure && session.sameSite === "Strict", "the session cookie is HttpOnly, Secure, SameSite=Strict");
+
+  // The same code again, in another browser: refused (a time step is taken once).
+  const other = await browser.newContext({ ignoreHTTPSErrors: true });
+  const second = await other.newPage();
+  await second.goto(`${URL}/`);
+  await second.fill("#signin-name", env("HUB_USER"));
+  await second.fill("#signin-password", env("HUB_PASSWORD"));
+  await second.click("#signin-submit");
+  await second.waitForSelector("#totp-form:not([hidden])");
+  check(await second.isHidden("#totp-setup"), "a confirmed authenticator is not shown again");
+  await second.fill("#totp-code", code);
+  await second.click("#totp-submit");
+  await second.waitForSelector("#signin-error:not([hidden])");
+  check((await second.textContent("#signin-error")).includes("used already"), "a reused code is refused");
+  await other.close();
+
+  // After sign-in the link is followed, and the other team's call is refused.
+  await page.waitForSelector("#view-call:not([hidden])");
+  await page.waitForSelector("#error:not([hidden])");
+  check((await page.textContent("#error")).includes("no such summary"), "another team's call is refused by direct URL");
+
+  // The calls of the supervisor's team, newest first; the red team's call is not there.
+  await page.goto(`${URL}/#/calls`);
+  await page.waitForFunction(() => document.querySelectorAll("#calls-body tr").length >= 4);
+  const rows = await page.$$eval("#calls-body tr", (trs) => trs.map((tr) => tr.textContent));
+  check(rows.length === 4, `four calls of team blue (${rows.length})`);
+  check(!rows.some((r) => r.includes("bob")), "no call of another team");
+  check(rows[0].includes("alice") && rows[3].includes("@evil"), "newest first");
+  await page.screenshot({ path: `${SHOTS}/hub-calls.png`, fullPage: true });
+
+  // Filters: sensitive input, then a caller trend.
+  await page.check("#f-sensitive");
+  await page.click("#f-apply");
+  await page.waitForFunction(() => document.getElementById("calls-count").textContent === "2 calls");
+  await page.uncheck("#f-sensitive");
+  await page.selectOption("#f-trend", "UP");
+  await page.click("#f-apply");
+  await page.waitForFunction(() => document.getElementById("calls-count").textContent === "1 call");
+  check((await page.textContent("#calls-body")).includes("improving"), "the trend filter");
+  await page.selectOption("#f-trend", "");
+  await page.click("#f-apply");
+  await page.waitForFunction(() => document.getElementById("calls-count").textContent === "4 calls");
+
+  // CSV export: the agent named "@evil" cannot become a formula.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export")]);
+  const csvText = readFileSync(await download.path(), "utf8");
+  check(csvText.split("\r\n").length === 6, "a header and four rows");
+  check(csvText.includes(",'@evil,") && !csvText.includes(",@evil,"), "a formula-like cell is neutralised");
+
+  // The call whose key phrase and key turn carry markup: shown as text, never run.
+  await page.goto(`${URL}/#/call/${env("XSS_ID")}`);
+  await page.waitForSelector("#call-detail .phrase");
+  const phrases = await page.$$eval("#call-detail .phrase", (ps) => ps.map((p) => p.textContent));
+  check(phrases.includes('<img src=x onerror="alert(1)">'), "the markup is shown as text");
+  check((await page.textContent("#call-detail .turns")).includes("<script>alert(2)</script>"), "the key turn's markup is text");
+  check((await page.$$("#call-detail img")).length === 0 && (await page.$$("#call-detail script")).length === 0, "no element was made from it");
+  check((await page.$$("#call-detail .chip")).length === 1, "the redacted value is a chip");
+  check((await page.textContent("#call-detail")).includes("3 packets lost"), "audio gaps are shown");
+  check((await page.$$("#call-detail svg.chart polyline")).length === 2, "the sentiment chart has both speakers");
+  await page.screenshot({ path: `${SHOTS}/hub-call-detail.png`, fullPage: true });
+
+  // The live board: a call starts on the workstation, then ends; each within 5 s.
+  await heartbeat({ on_call: true, duration_ms: 42_000, caller_trend: "DOWN" });
+  await page.goto(`${URL}/#/live`);
+  const t0 = Date.now();
+  await page.waitForSelector("#live-body tr.on-call[data-agent='alice']", { timeout: 5_000 });
+  check(Date.now() - t0 <= 5_000, "the call shows within 5 s");
+  check((await page.textContent("#live-body")).includes("worsening"), "with the caller's trend");
+  await page.screenshot({ path: `${SHOTS}/hub-live.png` });
+  await heartbeat({ on_call: false });
+  const t1 = Date.now();
+  await page.waitForSelector("#live-body tr.idle[data-agent='alice']", { timeout: 5_000 });
+  check(Date.now() - t1 <= 5_000, "the end of the call shows within 5 s");
+
+  // A state change without the CSRF token is refused, even with the cookie.
+  const forged = await page.evaluate(async () => (await fetch("/web/logout-all", { method: "POST" })).status);
+  check(forged === 403, `no CSRF token, no change (${forged})`);
+
+  // Sign out: the session is over.
+  await page.click("#logout");
+  await page.waitForSelector("#view-signin:not([hidden])");
+  const after = await page.evaluate(async () => (await fetch("/web/me")).status);
+  check(after === 401, "signed out");
+
+  check(dialogs === 0, "no script ran from stored data");
+  check(errors.filter((e) => !e.includes("401") && !e.includes("404") && !e.includes("403")).length === 0, `no console errors: ${errors.join(" | ")}`);
+  console.log("all checks passed");
+} finally {
+  await browser.close();
+}
