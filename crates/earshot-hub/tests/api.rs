@@ -36,6 +36,7 @@ on_both!(
     the_audit_chain_catches_an_edit_and_a_checkpoint_catches_a_log_cut_short,
     a_device_over_its_rate_gets_429_and_an_oversized_body_413,
     a_supervisor_pages_through_exactly_their_teams_calls_newest_first,
+    web_sign_in_takes_a_password_then_a_fresh_code_and_locks_after_five_failures,
 );
 
 struct TestHub {
@@ -864,4 +865,134 @@ fn a_supervisor_pages_through_exactly_their_teams_calls_newest_first(backend: Ba
         .call(&anon, "GET", "/v1/summaries?team=green", Some(&sup), None)
         .unwrap();
     assert_eq!(s, 403);
+}
+
+/// The TOTP code of a base32 secret at `step` (RFC 6238, SHA-1, 6 digits), computed here
+/// independently of the hub.
+fn totp_code(secret: &str, step: u64) -> String {
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let mut bits = 0u64;
+    let mut n = 0;
+    let mut key = Vec::new();
+    for c in secret.trim_end_matches('=').bytes() {
+        bits = (bits << 5) | alphabet.iter().position(|a| *a == c).unwrap() as u64;
+        n += 5;
+        if n >= 8 {
+            key.push((bits >> (n - 8)) as u8);
+            n -= 8;
+        }
+    }
+    let t = totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 0, 30, key);
+    t.generate(step * 30)
+}
+
+fn web_sign_in_takes_a_password_then_a_fresh_code_and_locks_after_five_failures(backend: Backend) {
+    let h = start(backend);
+    h.user("sup", "supervisor", &["blue"]);
+    let hub = Hub::open(h.dir.path(), Some(h.store.clone())).unwrap();
+    earshot_hub::web::set_password(&hub, "sup", "a long enough password").unwrap();
+    // A client that keeps cookies, like a browser.
+    let c = support::client_with_cookies(&h.ca);
+    let post = |path: &str, body: Value, csrf: Option<&str>| -> (u16, Value) {
+        h.rt.block_on(async {
+            let mut r = c.post(format!("{}{path}", h.url)).json(&body);
+            if let Some(t) = csrf {
+                r = r.header("x-csrf-token", t);
+            }
+            let r = r.send().await.unwrap();
+            (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+        })
+    };
+    let get = |path: &str| -> u16 {
+        h.rt.block_on(async {
+            c.get(format!("{}{path}", h.url))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        })
+    };
+
+    // Password, then the set-up's code: a session.
+    let (s, step) = post(
+        "/web/login",
+        json!({"name": "sup", "password": "a long enough password"}),
+        None,
+    );
+    assert_eq!(s, 200, "{step}");
+    let secret = step["setup"]["secret"].as_str().unwrap().to_string();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        / 30;
+    let (s, me) = post(
+        "/web/totp",
+        json!({"pending": step["pending"], "code": totp_code(&secret, now)}),
+        None,
+    );
+    assert_eq!(s, 200, "{me}");
+    assert_eq!(me["role"], "supervisor");
+    let csrf = me["csrf"].as_str().unwrap().to_string();
+    assert_eq!(get("/web/me"), 200);
+    assert_eq!(get("/v1/summaries"), 200, "the session reads the API");
+    // A change without the CSRF token is refused; with it, it goes through.
+    assert_eq!(post("/web/logout", json!({}), None).0, 403);
+    assert_eq!(post("/web/logout", json!({}), Some(&csrf)).0, 204);
+    assert_eq!(get("/web/me"), 401, "signed out");
+    // A code already used, or a stale one, is refused (a new password step first).
+    let (_, again) = post(
+        "/web/login",
+        json!({"name": "sup", "password": "a long enough password"}),
+        None,
+    );
+    assert!(
+        again["setup"].is_null(),
+        "the authenticator is set up: {again}"
+    );
+    let (s, e) = post(
+        "/web/totp",
+        json!({"pending": again["pending"], "code": totp_code(&secret, now)}),
+        None,
+    );
+    assert_eq!(s, 401, "{e}");
+    assert!(e["error"].as_str().unwrap().contains("used already"), "{e}");
+    let (s, _) = post(
+        "/web/totp",
+        json!({"pending": again["pending"], "code": totp_code(&secret, now - 10)}),
+        None,
+    );
+    assert_eq!(s, 401);
+
+    // Five failures in a row (the two codes above and three wrong passwords) lock the account,
+    // even against the right password, and the answer says for how long.
+    for _ in 0..3 {
+        assert_eq!(
+            post(
+                "/web/login",
+                json!({"name": "sup", "password": "wrong password!"}),
+                None
+            )
+            .0,
+            401
+        );
+    }
+    let (s, e) = post(
+        "/web/login",
+        json!({"name": "sup", "password": "a long enough password"}),
+        None,
+    );
+    assert_eq!(s, 429, "{e}");
+    assert!(e["error"].as_str().unwrap().contains("try again in"), "{e}");
+    // An unknown name gets the answer a wrong password gets.
+    let (s, e) = post(
+        "/web/login",
+        json!({"name": "nobody", "password": "whatever it is"}),
+        None,
+    );
+    assert_eq!(
+        (s, e["error"].as_str().unwrap()),
+        (401, "the name, password or code is not right")
+    );
 }

@@ -140,3 +140,24 @@ pub fn client(ca: &str, identity: Option<(&str, &str)>) -> reqwest::Client {
         .build()
         .unwrap()
 }
+
+/// [`client`] without a client certificate that keeps cookies, as a browser does.
+#[allow(dead_code)] // not every file that includes this module signs in
+pub fn client_with_cookies(ca: &str) -> reqwest::Client {
+    let mut roots = rustls::RootCertStore::empty();
+    for c in earshot_hub::pki::certs_from_pem(ca).unwrap() {
+        roots.add(c).unwrap();
+    }
+    let tls = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .cookie_store(true)
+        .build()
+        .unwrap()
+}
