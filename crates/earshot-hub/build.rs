@@ -4,7 +4,10 @@
 use std::path::PathBuf;
 
 fn main() {
-    let dist = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../hub-ui/dist");
+    // Read when the script runs (env! would bake in the path it was compiled at, and a build
+    // script's binary can be reused for a clone elsewhere).
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR");
+    let dist = PathBuf::from(manifest).join("../../hub-ui/dist");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR")).join("hub-ui");
     std::fs::create_dir_all(&out).expect("OUT_DIR is writable");
     println!("cargo:rerun-if-changed={}", dist.display());

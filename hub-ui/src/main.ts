@@ -12,7 +12,7 @@ interface Page { items: Item[]; next_cursor: string | null }
 interface Beat { agent: string; team: string; at_ms: number; on_call: boolean; duration_ms: number; caller_trend: string | null; alerts: string[] }
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
-const VIEWS = ["signin", "calls", "call", "live"];
+const VIEWS = ["signin", "calls", "call", "live", "admin", "audit"];
 let me: Me | null = null;
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
@@ -96,7 +96,12 @@ function signedIn() {
   $("nav").hidden = false;
   $("logout").hidden = false;
   $("who").textContent = `${me.name} (${me.role})`;
+  // Each role sees its pages only (the API refuses the rest anyway).
+  const reads = me.role === "supervisor" || me.role === "agent";
+  $("nav-calls").hidden = !reads;
   $("nav-live").hidden = me.role !== "supervisor";
+  $("nav-admin").hidden = me.role !== "admin";
+  $("nav-audit").hidden = me.role !== "auditor";
   const team = $<HTMLSelectElement>("f-team");
   team.replaceChildren(el("option", undefined, "all my teams"));
   (team.firstChild as HTMLOptionElement).value = "";
@@ -228,6 +233,14 @@ function chart(s: Summary): SVGSVGElement {
     line.setAttribute("class", `line ${cls}`);
     svg.append(line);
   }
+  for (const [who, x] of [["caller", 300], ["agent", 350]] as const) {
+    const t = document.createElementNS(ns, "text");
+    t.setAttribute("x", String(x));
+    t.setAttribute("y", "14");
+    t.setAttribute("class", `legend ${who}`);
+    t.textContent = who;
+    svg.append(t);
+  }
   for (let i = 0; i < 4; i++) {
     const t = document.createElementNS(ns, "text");
     t.setAttribute("x", String(60 + i * 90));
@@ -291,9 +304,8 @@ async function loadCall(id: string) {
 }
 
 // ---- Live board -------------------------------------------------------------------------
-let liveTimer: number | undefined;
-async function loadLive() {
-  const beats = await api<Beat[]>("GET", "/v1/live");
+let liveStream: EventSource | null = null;
+function showBoard(beats: Beat[]) {
   const rows = beats.map((b) => {
     const tr = el("tr", b.on_call ? "on-call" : "idle");
     tr.dataset.agent = b.agent;
@@ -307,6 +319,106 @@ async function loadLive() {
   $("live-updated").textContent = `Updated ${new Date().toLocaleTimeString()}`;
 }
 
+/** The board now, then every change the hub pushes (Server-Sent Events). */
+async function openLive() {
+  showBoard(await api<Beat[]>("GET", "/v1/live"));
+  liveStream = new EventSource("/v1/live/stream");
+  liveStream.addEventListener("board", (e) => showBoard(JSON.parse((e as MessageEvent<string>).data) as Beat[]));
+}
+
+// ---- Admin ------------------------------------------------------------------------------
+interface Device { id: string; agent: string; team: string; hostname: string; last_seen_ms: number | null; outbox_len: number | null; revoked_at_ms: number | null }
+interface Token { id: number; team: string; created_by: string; expires_at_ms: number; used_at_ms: number | null; revoked_at_ms: number | null }
+
+/** Asks in the page (no browser dialog) and resolves to the answer. */
+function confirmInPage(text: string): Promise<boolean> {
+  const d = $<HTMLDialogElement>("confirm");
+  $("confirm-text").textContent = text;
+  d.showModal();
+  return new Promise((resolve) => {
+    const done = (answer: boolean) => () => { d.close(); resolve(answer); };
+    $("confirm-yes").onclick = done(true);
+    $("confirm-no").onclick = done(false);
+  });
+}
+
+function actionButton(label: string, question: string, run: () => Promise<unknown>): HTMLButtonElement {
+  const b = el("button", undefined, label);
+  b.addEventListener("click", async () => {
+    if (!(await confirmInPage(question))) return;
+    try { await run(); await loadAdmin(); } catch (e) { fail(e); }
+  });
+  return b;
+}
+
+async function loadAdmin() {
+  const [devices, tokens] = await Promise.all([api<Device[]>("GET", "/v1/devices"), api<Token[]>("GET", "/v1/enrollment-tokens")]);
+  $("devices-body").replaceChildren(...devices.map((d) => {
+    const tr = el("tr");
+    tr.dataset.device = d.id;
+    for (const t of [d.id.slice(0, 12), d.agent, d.team, d.hostname, d.last_seen_ms ? new Date(d.last_seen_ms).toLocaleString() : "never",
+      d.outbox_len === null ? "–" : String(d.outbox_len), d.revoked_at_ms ? "revoked" : "active"]) tr.append(el("td", undefined, t));
+    const td = el("td");
+    if (!d.revoked_at_ms) td.append(actionButton("Revoke", `Revoke the device of ${d.agent} (${d.hostname})? It is refused at its next request.`,
+      () => api("POST", `/v1/devices/${encodeURIComponent(d.id)}/revoke`)));
+    tr.append(td);
+    return tr;
+  }));
+  const now = Date.now();
+  $("tokens-body").replaceChildren(...tokens.map((t) => {
+    const tr = el("tr");
+    tr.dataset.token = String(t.id);
+    const state = t.revoked_at_ms ? "revoked" : t.used_at_ms ? "used" : t.expires_at_ms < now ? "expired" : "open";
+    for (const x of [String(t.id), t.team, t.created_by, new Date(t.expires_at_ms).toLocaleString(), state]) tr.append(el("td", undefined, x));
+    const td = el("td");
+    if (state === "open") td.append(actionButton("Revoke", `Revoke enrollment token #${t.id} for team ${t.team}?`, () => api("POST", `/v1/enrollment-tokens/${t.id}/revoke`)));
+    tr.append(td);
+    return tr;
+  }));
+}
+
+$("token-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const team = $<HTMLInputElement>("token-team").value.trim();
+  const days = Number($<HTMLInputElement>("token-days").value);
+  if (!(await confirmInPage(`Create an enrollment token for team ${team}, valid ${days} days?`))) return;
+  try {
+    const t = await api<{ token: string }>("POST", "/v1/enrollment-tokens", { team, days });
+    $("token-secret").textContent = t.token;
+    $("token-created").hidden = false;
+    await loadAdmin();
+  } catch (e) { fail(e); }
+});
+
+// ---- Audit log --------------------------------------------------------------------------
+interface AuditEntry { id: number; at_ms: number; actor: string; role: string; action: string; target: string; source: string; outcome: string }
+
+async function loadAudit() {
+  const entries: AuditEntry[] = [];
+  for (let after = 0; entries.length < 5000;) {
+    const page = await api<AuditEntry[]>("GET", `/v1/audit?after=${after}&limit=1000`);
+    entries.push(...page);
+    if (page.length < 1000) break;
+    after = page[page.length - 1].id;
+  }
+  const [actor, action, outcome] = ["a-actor", "a-action", "a-outcome"].map((id) => $<HTMLInputElement>(id).value.trim().toLowerCase());
+  const shown = entries.filter((e) => (!actor || e.actor.toLowerCase().includes(actor)) && (!action || e.action.toLowerCase().includes(action))
+    && (!outcome || e.outcome.toLowerCase() === outcome)).reverse();
+  $("audit-body").replaceChildren(...shown.slice(0, 500).map((e) => {
+    const tr = el("tr", e.outcome === "alert" || e.outcome.startsWith("4") ? "refused" : undefined);
+    for (const t of [String(e.id), new Date(e.at_ms).toLocaleString(), e.actor, e.role, e.action, e.target, e.source, e.outcome]) tr.append(el("td", undefined, t));
+    return tr;
+  }));
+  $("audit-count").textContent = `${shown.length} of ${entries.length} entries (newest first${shown.length > 500 ? ", the first 500 shown" : ""})`;
+  const v = await api<{ entries: number; checkpoints: number; problem: string | null }>("GET", "/v1/audit/verify");
+  const verdict = $("audit-verdict");
+  verdict.textContent = v.problem === null
+    ? `The chain of ${v.entries} entries is intact and agrees with ${v.checkpoints} signed checkpoint${v.checkpoints === 1 ? "" : "s"}.`
+    : `The chain does not verify: ${v.problem}`;
+  verdict.className = v.problem === null ? "ok" : "error";
+}
+$("audit-filters").addEventListener("submit", (ev) => { ev.preventDefault(); void loadAudit().catch(fail); });
+
 // ---- Routing ----------------------------------------------------------------------------
 function fail(e: unknown) {
   if ((e as HttpError).status === 401 || (e as HttpError).status === 403 && !me) {
@@ -318,7 +430,8 @@ function fail(e: unknown) {
 }
 
 async function route() {
-  window.clearInterval(liveTimer);
+  liveStream?.close();
+  liveStream = null;
   const hash = location.hash || "#/calls";
   if (!me) {
     try {
@@ -334,7 +447,11 @@ async function route() {
   const call = /^#\/call\/([0-9a-f]{32})$/.exec(hash);
   try {
     if (call) { show("call"); await loadCall(call[1]); }
-    else if (hash === "#/live") { show("live"); await loadLive(); liveTimer = window.setInterval(() => void loadLive().catch(fail), 2000); }
+    else if (hash === "#/live") { show("live"); await openLive(); }
+    else if (hash === "#/admin") { show("admin"); await loadAdmin(); }
+    else if (hash === "#/audit") { show("audit"); await loadAudit(); }
+    else if (me && me.role === "admin") { location.hash = "#/admin"; }
+    else if (me && me.role === "auditor") { location.hash = "#/audit"; }
     else { show("calls"); await loadCalls(); }
   } catch (e) {
     fail(e);

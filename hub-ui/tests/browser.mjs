@@ -50,6 +50,23 @@ function heartbeat(body) {
   });
 }
 
+/** Signs `user` in, in a fresh browser context, setting up their authenticator. */
+async function signIn(user, password) {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on("dialog", async (d) => { dialogs++; await d.dismiss(); });
+  await page.goto(`${URL}/`);
+  await page.fill("#signin-name", user);
+  await page.fill("#signin-password", password);
+  await page.click("#signin-submit");
+  await page.waitForSelector("#totp-setup:not([hidden])");
+  const secret = (await page.textContent("#totp-secret")).trim();
+  await page.fill("#totp-code", totp(secret, Math.floor(Date.now() / 30_000)));
+  await page.click("#totp-submit");
+  await page.waitForSelector(`#who:has-text('${user}')`);
+  return page;
+}
+
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
@@ -177,6 +194,44 @@ try {
   await page.waitForSelector("#view-signin:not([hidden])");
   const after = await page.evaluate(async () => (await fetch("/web/me")).status);
   check(after === 401, "signed out");
+
+  // The admin: devices and enrollment tokens, each change confirmed in the page.
+  const admin = await signIn(env("ADMIN_USER"), env("ADMIN_PASSWORD"));
+  await admin.waitForSelector("#view-admin:not([hidden]) #devices-body tr", { timeout: 10_000 }).catch(async (e) => {
+    await admin.screenshot({ path: `${SHOTS}/hub-failure.png` });
+    throw new Error(`${e.message}; at ${admin.url()}: ${await admin.textContent("main")}`);
+  });
+  check(await admin.isHidden("#nav-calls") && await admin.isHidden("#nav-live") && await admin.isVisible("#nav-admin"), "the admin sees the admin page only");
+  check((await admin.$$("#devices-body tr")).length === 3, "three devices");
+  await admin.click("#devices-body tr:has-text('@evil') button");
+  await admin.waitForSelector("#confirm[open]");
+  await admin.click("#confirm-no");
+  check((await admin.textContent("#devices-body tr:has-text('@evil')")).includes("active"), "a cancelled revocation changes nothing");
+  await admin.click("#devices-body tr:has-text('@evil') button");
+  await admin.click("#confirm-yes");
+  await admin.waitForSelector("#devices-body tr:has-text('@evil'):has-text('revoked')");
+  await admin.fill("#token-team", "green");
+  await admin.fill("#token-days", "3");
+  await admin.click("#token-create");
+  await admin.click("#confirm-yes");
+  await admin.waitForSelector("#token-created:not([hidden])");
+  check(/^[0-9a-f]{64}$/.test((await admin.textContent("#token-secret")).trim()), "the new token is shown once");
+  await admin.waitForSelector("#tokens-body tr:has-text('green'):has-text('open')");
+  await admin.screenshot({ path: `${SHOTS}/hub-admin.png`, fullPage: true });
+  await admin.goto(`${URL}/#/call/${env("XSS_ID")}`);
+  await admin.waitForSelector("#error:not([hidden])");
+  check((await admin.textContent("#error")).includes("forbidden"), "the admin cannot read a call's summary");
+
+  // The auditor: the log, filtered, and the chain's verdict.
+  const auditor = await signIn(env("AUDITOR_USER"), env("AUDITOR_PASSWORD"));
+  await auditor.waitForSelector("#view-audit:not([hidden]) #audit-body tr");
+  await auditor.waitForSelector("#audit-verdict.ok");
+  check((await auditor.textContent("#audit-verdict")).includes("intact"), "the chain verifies");
+  await auditor.fill("#a-action", "revoke");
+  await auditor.click("#a-apply");
+  await auditor.waitForFunction(() => [...document.querySelectorAll("#audit-body tr")].every((tr) => tr.textContent.includes("revoke")));
+  check((await auditor.textContent("#audit-body")).includes(env("ADMIN_USER")), "the revocation is in the log with its admin");
+  await auditor.screenshot({ path: `${SHOTS}/hub-audit.png`, fullPage: true });
 
   check(dialogs === 0, "no script ran from stored data");
   check(errors.filter((e) => !e.includes("401") && !e.includes("404") && !e.includes("403")).length === 0, `no console errors: ${errors.join(" | ")}`);

@@ -238,7 +238,7 @@ async fn gate(State(hub): State<Arc<Hub>>, mut req: Request, next: Next) -> Resp
         }
         _ => None,
     });
-    let (actor, role) = principal.actor();
+    let (mut actor, mut role) = principal.actor();
     let response = match early {
         Some(r) => r,
         None => {
@@ -258,6 +258,11 @@ async fn gate(State(hub): State<Arc<Hub>>, mut req: Request, next: Next) -> Resp
         } else {
             tracing::trace!(target: "earshot_hub::wire", %method, path = %target, status, body = %String::from_utf8_lossy(&bytes), "request");
         }
+    }
+    // A sign-in attempt is recorded under the name it was for.
+    if let Some(crate::web::SignInName(name)) = response.extensions().get() {
+        actor = name.clone();
+        role = "sign-in".into();
     }
     let entry = NewAudit {
         actor,
@@ -804,6 +809,47 @@ async fn live(
     Ok(Json(beats))
 }
 
+/// The live board as Server-Sent Events: the board now, then again whenever it changes (the
+/// store is read every second, so any hub instance on a shared database sees every device).
+/// Each event's data is the JSON of `/v1/live`.
+#[utoipa::path(get, path = "/v1/live/stream", responses(
+    (status = 200, description = "text/event-stream; each event: the board as in /v1/live"),
+    (status = 403, body = ErrorBody)))]
+async fn live_stream(
+    State(hub): State<Arc<Hub>>,
+    Extension(p): Extension<Principal>,
+) -> ApiResult<
+    axum::response::sse::Sse<
+        impl futures_util::Stream<Item = Result<axum::response::sse::Event, std::convert::Infallible>>,
+    >,
+> {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    allow(&p, &[Role::Supervisor])?;
+    let (teams, _) = scope(&p)?;
+    let events = futures_util::stream::unfold(
+        (hub, teams, String::new(), true),
+        |(hub, teams, last, first)| async move {
+            let mut first = first;
+            loop {
+                if !first {
+                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                }
+                first = false;
+                let t = teams.clone();
+                let board = blocking(&hub, move |h| h.store.live(t.as_deref(), now_ms() - 30_000))
+                    .await
+                    .ok()
+                    .and_then(|b| serde_json::to_string(&b).ok());
+                if let Some(json) = board.filter(|j| *j != last) {
+                    let event = Event::default().event("board").data(json.clone());
+                    return Some((Ok(event), (hub, teams, json, false)));
+                }
+            }
+        },
+    );
+    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
+}
+
 // ---------- admin ----------
 
 /// A new user.
@@ -1135,6 +1181,7 @@ fn api_router() -> OpenApiRouter<Arc<Hub>> {
         .routes(routes!(list))
         .routes(routes!(detail))
         .routes(routes!(live))
+        .routes(routes!(live_stream))
         .routes(routes!(users, add_user))
         .routes(routes!(delete_user))
         .routes(routes!(devices))

@@ -44,6 +44,24 @@ const STEP_S: u64 = 30;
 /// The Content-Security-Policy of every page.
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/// The name a sign-in attempt was for, for the audit entry of the request (set on the response).
+#[derive(Debug, Clone)]
+pub struct SignInName(pub String);
+
+/// `r` (or the error) with the name it was for attached.
+fn named<T: IntoResponse>(name: &str, r: Result<T, ApiError>) -> Response {
+    let mut response = match r {
+        Ok(r) => r.into_response(),
+        Err(e) => e.into_response(),
+    };
+    if crate::plain_name(name) {
+        response
+            .extensions_mut()
+            .insert(SignInName(name.to_string()));
+    }
+    response
+}
+
 /// The session a cookie names, as the gate found it.
 #[derive(Debug, Clone)]
 pub struct CookieSession(pub WebSession);
@@ -201,11 +219,9 @@ pub struct TotpSetup {
     qr_svg: String,
 }
 
-async fn login(
-    State(hub): State<Arc<Hub>>,
-    Json(req): Json<Login>,
-) -> Result<Json<LoginStep>, ApiError> {
-    blocking(&hub, move |h| {
+async fn login(State(hub): State<Arc<Hub>>, Json(req): Json<Login>) -> Response {
+    let name = req.name.clone();
+    let r = blocking(&hub, move |h| {
         let now = now_ms();
         let Some(l) = h.store.web_login(&req.name).map_err(store)? else {
             // The same answer and about the same work as a wrong password.
@@ -257,7 +273,8 @@ async fn login(
             .map_err(store)?;
         Ok(Json(LoginStep { pending, setup }))
     })
-    .await
+    .await;
+    named(&name, r)
 }
 
 fn urlencode(s: &str) -> String {
@@ -286,13 +303,17 @@ pub struct Me {
     csrf: String,
 }
 
-async fn second_factor(
-    State(hub): State<Arc<Hub>>,
-    Json(req): Json<Totp>,
-) -> Result<Response, ApiError> {
-    blocking(&hub, move |h| {
+async fn second_factor(State(hub): State<Arc<Hub>>, Json(req): Json<Totp>) -> Response {
+    let pending_hash = token_hash(&req.pending);
+    let name = {
+        let (hub, hash) = (hub.clone(), pending_hash.clone());
+        tokio::task::spawn_blocking(move || hub.store.session(&hash).ok().flatten().map(|s| s.user))
+            .await
+            .ok()
+            .flatten()
+    };
+    let r = blocking(&hub, move |h| {
         let now = now_ms();
-        let pending_hash = token_hash(&req.pending);
         let Some(p) = h
             .store
             .session(&pending_hash)
@@ -364,7 +385,8 @@ async fn second_factor(
         }
         Ok(r)
     })
-    .await
+    .await;
+    named(name.as_deref().unwrap_or(""), r)
 }
 
 fn signed_in(

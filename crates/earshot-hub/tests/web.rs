@@ -152,6 +152,17 @@ fn a_supervisor_signs_in_with_a_password_and_totp_and_reads_only_their_teams_cal
     assert_eq!(status, 201);
     let password = "a long enough password";
     earshot_hub::web::set_password(&hub, "sup", password).unwrap();
+    // The first admin (from init) and an auditor sign in on the web too.
+    earshot_hub::web::set_password(&hub, "root", "the admin's own password").unwrap();
+    let (status, _) = site.call(
+        &client(&site.ca, None),
+        "POST",
+        "/v1/users",
+        Some(&site.admin),
+        Some(json!({"name": "aud", "role": "auditor", "teams": []})),
+    );
+    assert_eq!(status, 201);
+    earshot_hub::web::set_password(&hub, "aud", "the auditor's password").unwrap();
     assert!(earshot_hub::web::set_password(&hub, "sup", "short").is_err());
     let (status, red) = site.call(
         &client(&site.ca, None),
@@ -264,6 +275,10 @@ fn a_supervisor_signs_in_with_a_password_and_totp_and_reads_only_their_teams_cal
         .env("DEVICE_KEY", pem("key.pem", &alice_key))
         .env("HUB_CA", pem("ca.pem", &site.ca))
         .env("SHOTS", &shots)
+        .env("ADMIN_USER", "root")
+        .env("ADMIN_PASSWORD", "the admin's own password")
+        .env("AUDITOR_USER", "aud")
+        .env("AUDITOR_PASSWORD", "the auditor's password")
         .output()
         .expect("run node");
     let text = format!(
@@ -282,6 +297,15 @@ fn a_supervisor_signs_in_with_a_password_and_totp_and_reads_only_their_teams_cal
         assert!(shots.join(format!("{shot}.png")).is_file(), "{shot}.png");
     }
 
+    // The admin's revocation took effect: the device is refused.
+    let (status, refused) = site.call(&evil, "POST", "/v1/heartbeat", None,
+        Some(json!({"on_call": false, "duration_ms": 0, "caller_trend": null, "alerts": [], "outbox_len": 0})));
+    assert_eq!(status, 403, "{refused}");
+    assert!(
+        refused["error"].as_str().unwrap().contains("revoked"),
+        "{refused}"
+    );
+
     // The sign-ins, refusals and sign-out are in the audit log.
     let log = hub.store.audit(0, 10_000).unwrap();
     let has = |action: &str, outcome: &str| {
@@ -289,6 +313,13 @@ fn a_supervisor_signs_in_with_a_password_and_totp_and_reads_only_their_teams_cal
             .any(|e| e.action == action && e.outcome == outcome)
     };
     assert!(has("POST /web/login", "200"), "the password step");
+    assert!(
+        log.iter().any(|e| e.action == "POST /web/login"
+            && e.outcome == "401"
+            && e.actor == "sup"
+            && e.role == "sign-in"),
+        "a failed sign-in is recorded under the name it was for"
+    );
     assert!(has("POST /web/totp", "200"), "the second factor");
     assert!(has("POST /web/totp", "401"), "the reused code, refused");
     assert!(
