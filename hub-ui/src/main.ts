@@ -3,7 +3,7 @@ import "./style.css";
 // Every text reaches the page through textContent or attributes: never innerHTML.
 import { csv, duration, listQuery, parts, safeNext, signed, trendWord, type Filters } from "./format";
 
-interface Me { name: string; role: string; teams: string[]; csrf: string }
+interface Me { name: string; role: string; teams: string[]; csrf: string; recovery_codes?: string[]; recovery_left: number }
 interface Item {
   summary_id: string; agent: string; team: string; started_at_ms: number; duration_ms: number;
   caller_sentiment: number | null; caller_trend: string; findings: number;
@@ -12,7 +12,7 @@ interface Page { items: Item[]; next_cursor: string | null }
 interface Beat { agent: string; team: string; at_ms: number; on_call: boolean; duration_ms: number; caller_trend: string | null; alerts: string[] }
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
-const VIEWS = ["signin", "calls", "call", "live", "admin", "audit"];
+const VIEWS = ["signin", "calls", "call", "live", "admin", "audit", "account"];
 let me: Me | null = null;
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
@@ -75,14 +75,34 @@ $("totp-form").addEventListener("submit", async (ev) => {
   try {
     me = await api<Me>("POST", "/web/totp", { pending, code: $<HTMLInputElement>("totp-code").value });
     $<HTMLInputElement>("totp-code").value = "";
-    signedIn();
-    location.hash = safeNext(sessionStorage.getItem("next"));
-    sessionStorage.removeItem("next");
-    void route();
+    say("signin-error", null);
+    const codes = me.recovery_codes ?? [];
+    if (codes.length > 0) {
+      // Shown once, before anything else.
+      $("totp-form").hidden = true;
+      $("recovery-codes").replaceChildren(...codes.map((c) => el("li", "code", c)));
+      $("recovery").hidden = false;
+      return;
+    }
+    enter();
   } catch (e) {
     say("signin-error", String((e as Error).message));
     if ((e as HttpError).status === 401 && String((e as Error).message).includes("expired")) resetSignin();
   }
+});
+
+/** After sign-in: the page asked for before, or the role's first page. */
+function enter() {
+  signedIn();
+  location.hash = safeNext(sessionStorage.getItem("next"));
+  sessionStorage.removeItem("next");
+  void route();
+}
+
+$("recovery-done").addEventListener("click", () => {
+  $("recovery").hidden = true;
+  $("recovery-codes").replaceChildren();
+  enter();
 });
 
 function resetSignin() {
@@ -95,6 +115,7 @@ function signedIn() {
   if (!me) return;
   $("nav").hidden = false;
   $("logout").hidden = false;
+  $("nav-account").hidden = false;
   $("who").textContent = `${me.name} (${me.role})`;
   // Each role sees its pages only (the API refuses the rest anyway).
   const reads = me.role === "supervisor" || me.role === "agent";
@@ -118,6 +139,32 @@ $("logout").addEventListener("click", async () => {
   location.hash = "#/signin";
   location.reload();
 });
+
+// ---- Account ----------------------------------------------------------------------------
+$("password-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  try {
+    await api("POST", "/web/password", { current: $<HTMLInputElement>("pw-current").value, new: $<HTMLInputElement>("pw-new").value });
+    $<HTMLInputElement>("pw-current").value = "";
+    $<HTMLInputElement>("pw-new").value = "";
+    $("pw-done").hidden = false;
+    say("pw-error", null);
+  } catch (e) {
+    $("pw-done").hidden = true;
+    say("pw-error", String((e as Error).message));
+  }
+});
+$("logout-all").addEventListener("click", async () => {
+  await api("POST", "/web/logout-all").catch(() => undefined);
+  me = null;
+  location.hash = "#/signin";
+  location.reload();
+});
+
+async function loadAccount() {
+  me = await api<Me>("GET", "/web/me");
+  $("account-recovery").textContent = `${me.recovery_left} recovery code${me.recovery_left === 1 ? "" : "s"} left.`;
+}
 
 // ---- Calls ------------------------------------------------------------------------------
 let cursor: string | null = null;
@@ -450,6 +497,7 @@ async function route() {
     else if (hash === "#/live") { show("live"); await openLive(); }
     else if (hash === "#/admin") { show("admin"); await loadAdmin(); }
     else if (hash === "#/audit") { show("audit"); await loadAudit(); }
+    else if (hash === "#/account") { show("account"); await loadAccount(); }
     else if (me && me.role === "admin") { location.hash = "#/admin"; }
     else if (me && me.role === "auditor") { location.hash = "#/audit"; }
     else { show("calls"); await loadCalls(); }

@@ -63,6 +63,7 @@ async function signIn(user, password) {
   const secret = (await page.textContent("#totp-secret")).trim();
   await page.fill("#totp-code", totp(secret, Math.floor(Date.now() / 30_000)));
   await page.click("#totp-submit");
+  await page.click("#recovery-done");
   await page.waitForSelector(`#who:has-text('${user}')`);
   return page;
 }
@@ -107,6 +108,11 @@ try {
   const code = totp(secret, step);
   await page.fill("#totp-code", code);
   await page.click("#totp-submit");
+  // Recovery codes, shown once, before anything else.
+  await page.waitForSelector("#recovery:not([hidden])");
+  const recovery = await page.$$eval("#recovery-codes li", (lis) => lis.map((li) => li.textContent));
+  check(recovery.length === 10 && recovery.every((c) => /^[0-9a-f]{5}-[0-9a-f]{5}$/.test(c)), "ten recovery codes are shown once");
+  await page.click("#recovery-done");
   await page.waitForSelector("#who:has-text('sup')");
   const cookies = await context.cookies();
   const session = cookies.find((c) => c.name === "__Host-earshot");

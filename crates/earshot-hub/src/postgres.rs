@@ -100,7 +100,8 @@ CREATE TABLE IF NOT EXISTS web_logins (
     totp_confirmed  BOOLEAN NOT NULL,
     totp_last_step  BIGINT NOT NULL,
     failures        BIGINT NOT NULL,
-    locked_until_ms BIGINT NOT NULL
+    locked_until_ms BIGINT NOT NULL,
+    recovery        TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS web_sessions (
     id_hash    TEXT PRIMARY KEY,
@@ -739,7 +740,7 @@ impl HubStore for PgStore {
         self.with(|c| {
             Ok(c
                 .query_opt(
-                    "SELECT name, password_hash, totp_secret, totp_confirmed, totp_last_step, failures, locked_until_ms
+                    "SELECT name, password_hash, totp_secret, totp_confirmed, totp_last_step, failures, locked_until_ms, recovery
                      FROM web_logins WHERE name = $1",
                     &[&name],
                 )?
@@ -751,6 +752,12 @@ impl HubStore for PgStore {
                     totp_last_step: r.get(4),
                     failures: r.get(5),
                     locked_until_ms: r.get(6),
+                    recovery: r
+                        .get::<_, String>(7)
+                        .split(',')
+                        .filter(|c| !c.is_empty())
+                        .map(String::from)
+                        .collect(),
                 }))
         })
     }
@@ -758,13 +765,13 @@ impl HubStore for PgStore {
     fn put_web_login(&self, l: &WebLogin) -> Result<(), HubError> {
         self.with(|c| {
             c.execute(
-                "INSERT INTO web_logins (name, password_hash, totp_secret, totp_confirmed, totp_last_step, failures, locked_until_ms)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                "INSERT INTO web_logins (name, password_hash, totp_secret, totp_confirmed, totp_last_step, failures, locked_until_ms, recovery)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                  ON CONFLICT (name) DO UPDATE SET password_hash = EXCLUDED.password_hash,
                     totp_secret = EXCLUDED.totp_secret, totp_confirmed = EXCLUDED.totp_confirmed,
                     totp_last_step = EXCLUDED.totp_last_step, failures = EXCLUDED.failures,
-                    locked_until_ms = EXCLUDED.locked_until_ms",
-                &[&l.name, &l.password_hash, &l.totp_secret, &l.totp_confirmed, &l.totp_last_step, &l.failures, &l.locked_until_ms],
+                    locked_until_ms = EXCLUDED.locked_until_ms, recovery = EXCLUDED.recovery",
+                &[&l.name, &l.password_hash, &l.totp_secret, &l.totp_confirmed, &l.totp_last_step, &l.failures, &l.locked_until_ms, &l.recovery.join(",")],
             )?;
             Ok(())
         })

@@ -97,7 +97,8 @@ CREATE TABLE IF NOT EXISTS web_logins (
     totp_confirmed  INTEGER NOT NULL,
     totp_last_step  INTEGER NOT NULL,
     failures        INTEGER NOT NULL,
-    locked_until_ms INTEGER NOT NULL
+    locked_until_ms INTEGER NOT NULL,
+    recovery        TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS web_sessions (
     id_hash    TEXT PRIMARY KEY,
@@ -132,6 +133,14 @@ fn teams_text(teams: &[String]) -> String {
 fn teams_of(text: String) -> Vec<String> {
     text.split('\n')
         .filter(|t| !t.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// Recovery code hashes as stored (comma-separated).
+fn codes_of(s: &str) -> Vec<String> {
+    s.split(',')
+        .filter(|c| !c.is_empty())
         .map(String::from)
         .collect()
 }
@@ -696,7 +705,7 @@ impl HubStore for SqliteStore {
         self.with(|c| {
             Ok(c
                 .query_row(
-                    "SELECT name, password_hash, totp_secret, totp_confirmed, totp_last_step, failures, locked_until_ms
+                    "SELECT name, password_hash, totp_secret, totp_confirmed, totp_last_step, failures, locked_until_ms, recovery
                      FROM web_logins WHERE name = ?1",
                     [name],
                     |r| {
@@ -708,6 +717,7 @@ impl HubStore for SqliteStore {
                             totp_last_step: r.get(4)?,
                             failures: r.get(5)?,
                             locked_until_ms: r.get(6)?,
+                            recovery: codes_of(&r.get::<_, String>(7)?),
                         })
                     },
                 )
@@ -718,9 +728,9 @@ impl HubStore for SqliteStore {
     fn put_web_login(&self, l: &WebLogin) -> Result<(), HubError> {
         self.with(|c| {
             c.execute(
-                "INSERT OR REPLACE INTO web_logins (name, password_hash, totp_secret, totp_confirmed, totp_last_step, failures, locked_until_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![l.name, l.password_hash, l.totp_secret, l.totp_confirmed, l.totp_last_step, l.failures, l.locked_until_ms],
+                "INSERT OR REPLACE INTO web_logins (name, password_hash, totp_secret, totp_confirmed, totp_last_step, failures, locked_until_ms, recovery)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![l.name, l.password_hash, l.totp_secret, l.totp_confirmed, l.totp_last_step, l.failures, l.locked_until_ms, l.recovery.join(",")],
             )?;
             Ok(())
         })

@@ -189,6 +189,8 @@ pub struct WebLogin {
     pub failures: i64,
     /// No attempt is taken before this (unix ms).
     pub locked_until_ms: i64,
+    /// SHA-256 of each unused recovery code (each signs in once in place of a TOTP code).
+    pub recovery: Vec<String>,
 }
 
 /// A web session (or a sign-in waiting for its second factor).

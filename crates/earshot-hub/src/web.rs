@@ -11,6 +11,9 @@
 //!   Secure and SameSite=Strict. Idle timeout 30 min, absolute 12 h.
 //! - `GET /web/me`: who is signed in and the CSRF token every state-changing request made with
 //!   the cookie must carry in `X-CSRF-Token` (the gate refuses it otherwise).
+//! - Setting up the authenticator gives 10 recovery codes, shown once; each stands in for a
+//!   TOTP code once (stored as SHA-256: they are random, 40 bits each, behind the lockout).
+//! - `POST /web/password` `{current, new}`: the person's other sessions end.
 //! - `POST /web/logout`, `POST /web/logout-all` (every session of the person).
 //! - The pages (`/`, `/app.js`, `/app.css`), built from `hub-ui/` and compiled in, are served
 //!   with a strict Content-Security-Policy (scripts and styles from the hub only, no inline
@@ -104,9 +107,35 @@ pub fn set_password(hub: &Hub, name: &str, password: &str) -> Result<(), HubErro
         totp_last_step: 0,
         failures: 0,
         locked_until_ms: 0,
+        recovery: Vec::new(),
     })?;
     hub.store.end_sessions(name)?;
     Ok(())
+}
+
+/// How many recovery codes a confirmed authenticator comes with.
+pub const RECOVERY_CODES: usize = 10;
+
+/// A recovery code as typed, normalised (case, dashes and spaces do not matter).
+fn recovery_hash(code: &str) -> String {
+    let plain: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    token_hash(&plain)
+}
+
+/// New recovery codes (`xxxxx-xxxxx`, 40 random bits each) and their hashes.
+fn new_recovery_codes() -> (Vec<String>, Vec<String>) {
+    (0..RECOVERY_CODES)
+        .map(|_| {
+            let h = hex::encode(rand::random::<[u8; 5]>());
+            let code = format!("{}-{}", &h[..5], &h[5..]);
+            let hash = recovery_hash(&code);
+            (code, hash)
+        })
+        .unzip()
 }
 
 fn hash_password(password: &str) -> Result<String, HubError> {
@@ -301,6 +330,11 @@ pub struct Me {
     role: String,
     teams: Vec<String>,
     csrf: String,
+    /// Recovery codes, shown once: when the authenticator was just set up.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    recovery_codes: Vec<String>,
+    /// Recovery codes left unused.
+    recovery_left: usize,
 }
 
 async fn second_factor(State(hub): State<Arc<Hub>>, Json(req): Json<Totp>) -> Response {
@@ -335,8 +369,23 @@ async fn second_factor(State(hub): State<Arc<Hub>>, Json(req): Json<Totp>) -> Re
             .totp_secret
             .as_deref()
             .and_then(|s| code_step(s, &req.code, (now / 1000) as u64));
+        // A recovery code stands in for the authenticator once (only after it was set up).
+        let recovery = recovery_hash(&req.code);
+        let recovered = l.totp_confirmed && l.recovery.contains(&recovery);
+        let mut shown_codes = Vec::new();
         match step {
+            _ if recovered => {
+                l.recovery.retain(|c| *c != recovery);
+                l.failures = 0;
+                l.locked_until_ms = 0;
+                h.store.put_web_login(&l).map_err(store)?;
+            }
             Some(step) if step > l.totp_last_step => {
+                if !l.totp_confirmed {
+                    let (codes, hashes) = new_recovery_codes();
+                    shown_codes = codes;
+                    l.recovery = hashes;
+                }
                 l.totp_last_step = step;
                 l.totp_confirmed = true;
                 l.failures = 0;
@@ -375,6 +424,8 @@ async fn second_factor(State(hub): State<Arc<Hub>>, Json(req): Json<Totp>) -> Re
             role: user.role.name().into(),
             teams: user.teams,
             csrf,
+            recovery_codes: shown_codes,
+            recovery_left: l.recovery.len(),
         })
         .into_response();
         if let Ok(v) = HeaderValue::from_str(&format!(
@@ -400,16 +451,75 @@ fn signed_in(
 }
 
 async fn me(
+    State(hub): State<Arc<Hub>>,
     Extension(p): Extension<Principal>,
     s: Option<Extension<CookieSession>>,
 ) -> Result<Json<Me>, ApiError> {
     let (u, s) = signed_in(&p, s.as_ref())?;
+    let name = u.name.clone();
+    let left = blocking(&hub, move |h| {
+        Ok(h.store
+            .web_login(&name)
+            .map_err(store)?
+            .map_or(0, |l| l.recovery.len()))
+    })
+    .await?;
     Ok(Json(Me {
         name: u.name,
         role: u.role.name().into(),
         teams: u.teams,
         csrf: s.csrf,
+        recovery_codes: Vec::new(),
+        recovery_left: left,
     }))
+}
+
+/// A password change.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    current: String,
+    new: String,
+}
+
+/// Changes the signed-in person's password (the current one first); their other sessions end.
+async fn change_password(
+    State(hub): State<Arc<Hub>>,
+    Extension(p): Extension<Principal>,
+    s: Option<Extension<CookieSession>>,
+    Json(req): Json<PasswordChange>,
+) -> Result<StatusCode, ApiError> {
+    let (u, session) = signed_in(&p, s.as_ref())?;
+    blocking(&hub, move |h| {
+        let now = now_ms();
+        let Some(mut l) = h.store.web_login(&u.name).map_err(store)? else {
+            return Err(refused());
+        };
+        if let Some(e) = too_many(&l, now) {
+            return Err(e);
+        }
+        if !password_ok(&l.password_hash, &req.current) {
+            failed(h, l, now).map_err(store)?;
+            return Err(ApiError(
+                StatusCode::UNAUTHORIZED,
+                "the current password is not right".into(),
+            ));
+        }
+        if req.new.chars().count() < 12 {
+            return Err(ApiError(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "a password needs at least 12 characters".into(),
+            ));
+        }
+        l.password_hash = hash_password(&req.new).map_err(store)?;
+        l.failures = 0;
+        h.store.put_web_login(&l).map_err(store)?;
+        // Every other session of theirs ends; this one goes on.
+        h.store.end_sessions(&u.name).map_err(store)?;
+        h.store.put_session(&session).map_err(store)?;
+        Ok(StatusCode::NO_CONTENT)
+    })
+    .await
 }
 
 fn cleared() -> Response {
@@ -455,6 +565,7 @@ pub fn routes() -> axum::Router<Arc<Hub>> {
         .route("/web/me", get(me))
         .route("/web/logout", post(logout))
         .route("/web/logout-all", post(logout_all))
+        .route("/web/password", post(change_password))
 }
 
 const INDEX: &str = include_str!(concat!(env!("OUT_DIR"), "/hub-ui/index.html"));

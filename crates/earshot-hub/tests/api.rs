@@ -934,6 +934,13 @@ fn web_sign_in_takes_a_password_then_a_fresh_code_and_locks_after_five_failures(
     );
     assert_eq!(s, 200, "{me}");
     assert_eq!(me["role"], "supervisor");
+    let codes: Vec<String> = me["recovery_codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(codes.len(), 10, "{me}");
     let csrf = me["csrf"].as_str().unwrap().to_string();
     assert_eq!(get("/web/me"), 200);
     assert_eq!(get("/v1/summaries"), 200, "the session reads the API");
@@ -965,7 +972,75 @@ fn web_sign_in_takes_a_password_then_a_fresh_code_and_locks_after_five_failures(
     );
     assert_eq!(s, 401);
 
-    // Five failures in a row (the two codes above and three wrong passwords) lock the account,
+    // A recovery code signs in once in place of the authenticator (dashes and case do not
+    // matter); a second time it is refused.
+    let sign_in_with = |code: &str| -> (u16, Value) {
+        let (s, step) = post(
+            "/web/login",
+            json!({"name": "sup", "password": "a long enough password"}),
+            None,
+        );
+        assert_eq!(s, 200, "{step}");
+        post(
+            "/web/totp",
+            json!({"pending": step["pending"], "code": code}),
+            None,
+        )
+    };
+    let typed = codes[0].replace('-', " ").to_uppercase();
+    let (s, me) = sign_in_with(&typed);
+    assert_eq!(s, 200, "{me}");
+    assert_eq!(me["recovery_left"], 9);
+    assert!(me["recovery_codes"].is_null(), "codes are shown once: {me}");
+    let csrf = me["csrf"].as_str().unwrap().to_string();
+
+    // A password change needs the current password and a long new one; then the new one works.
+    let change = |current: &str, new: &str, csrf: &str| {
+        post(
+            "/web/password",
+            json!({"current": current, "new": new}),
+            Some(csrf),
+        )
+        .0
+    };
+    assert_eq!(
+        change("a long enough password", "another long password", "wrong"),
+        403
+    );
+    assert_eq!(change("a long enough password", "short", &csrf), 422);
+    assert_eq!(
+        change("a long enough password", "another long password", &csrf),
+        204
+    );
+    assert_eq!(get("/web/me"), 200, "the session that changed it goes on");
+    assert_eq!(post("/web/logout", json!({}), Some(&csrf)).0, 204);
+    let (s, _) = post(
+        "/web/login",
+        json!({"name": "sup", "password": "another long password"}),
+        None,
+    );
+    assert_eq!(s, 200, "the new password");
+    let (s, e) = post(
+        "/web/login",
+        json!({"name": "sup", "password": "a long enough password"}),
+        None,
+    );
+    assert_eq!(s, 401, "the old password: {e}");
+    let (s, e) = {
+        let (_, step) = post(
+            "/web/login",
+            json!({"name": "sup", "password": "another long password"}),
+            None,
+        );
+        post(
+            "/web/totp",
+            json!({"pending": step["pending"], "code": codes[0]}),
+            None,
+        )
+    };
+    assert_eq!(s, 401, "a used recovery code: {e}");
+
+    // Five failures in a row (the codes and the old password above, and wrong passwords) lock the account,
     // even against the right password, and the answer says for how long.
     for _ in 0..3 {
         assert_eq!(
@@ -980,7 +1055,7 @@ fn web_sign_in_takes_a_password_then_a_fresh_code_and_locks_after_five_failures(
     }
     let (s, e) = post(
         "/web/login",
-        json!({"name": "sup", "password": "a long enough password"}),
+        json!({"name": "sup", "password": "another long password"}),
         None,
     );
     assert_eq!(s, 429, "{e}");
