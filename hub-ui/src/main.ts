@@ -398,8 +398,24 @@ function actionButton(label: string, question: string, run: () => Promise<unknow
   return b;
 }
 
+interface User { name: string; role: string; teams: string[] }
+
 async function loadAdmin() {
-  const [devices, tokens] = await Promise.all([api<Device[]>("GET", "/v1/devices"), api<Token[]>("GET", "/v1/enrollment-tokens")]);
+  say("error", null);
+  const [devices, tokens, users, retention] = await Promise.all([api<Device[]>("GET", "/v1/devices"), api<Token[]>("GET", "/v1/enrollment-tokens"),
+    api<User[]>("GET", "/v1/users"), api<{ summary_days: number; audit_days: number }>("GET", "/v1/retention")]);
+  $("users-body").replaceChildren(...users.map((u) => {
+    const tr = el("tr");
+    tr.dataset.user = u.name;
+    for (const t of [u.name, u.role, u.teams.join(", ") || "–"]) tr.append(el("td", undefined, t));
+    const td = el("td");
+    if (u.name !== me?.name) td.append(actionButton("Remove", `Remove ${u.name} (${u.role})? Their API token and web sign-in stop working.`,
+      () => api("DELETE", `/v1/users/${encodeURIComponent(u.name)}`)));
+    tr.append(td);
+    return tr;
+  }));
+  $<HTMLInputElement>("ret-summary").value = String(retention.summary_days);
+  $<HTMLInputElement>("ret-audit").value = String(retention.audit_days);
   $("devices-body").replaceChildren(...devices.map((d) => {
     const tr = el("tr");
     tr.dataset.device = d.id;
@@ -423,6 +439,31 @@ async function loadAdmin() {
     return tr;
   }));
 }
+
+$("user-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const name = $<HTMLInputElement>("user-name").value.trim();
+  const role = $<HTMLSelectElement>("user-role").value;
+  const teams = $<HTMLInputElement>("user-teams").value.split(",").map((t) => t.trim()).filter((t) => t);
+  if (!(await confirmInPage(`Add ${name} as ${role}${teams.length ? ` of ${teams.join(", ")}` : ""}?`))) return;
+  try {
+    const u = await api<{ token: string }>("POST", "/v1/users", { name, role, teams });
+    $("user-token").textContent = u.token;
+    $("user-created").hidden = false;
+    await loadAdmin();
+  } catch (e) { fail(e); }
+});
+
+$("retention-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const summary_days = Number($<HTMLInputElement>("ret-summary").value);
+  const audit_days = Number($<HTMLInputElement>("ret-audit").value);
+  if (!(await confirmInPage(`Keep summaries ${summary_days} days and the audit log ${audit_days} days?`))) return;
+  try {
+    await api("PUT", "/v1/retention", { summary_days, audit_days });
+    await loadAdmin();
+  } catch (e) { fail(e); }
+});
 
 $("token-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();

@@ -223,7 +223,29 @@ try {
   await admin.waitForSelector("#token-created:not([hidden])");
   check(/^[0-9a-f]{64}$/.test((await admin.textContent("#token-secret")).trim()), "the new token is shown once");
   await admin.waitForSelector("#tokens-body tr:has-text('green'):has-text('open')");
+  // People: add a supervisor of team green (confirmed), then remove them.
+  await admin.fill("#user-name", "carol");
+  await admin.selectOption("#user-role", "supervisor");
+  await admin.fill("#user-teams", "green, blue");
+  await admin.click("#user-create");
+  await admin.click("#confirm-yes");
+  await admin.waitForSelector("#users-body tr[data-user='carol']:has-text('green, blue')");
+  check(/^[0-9a-f]{64}$/.test((await admin.textContent("#user-token")).trim()), "the new person's API token is shown once");
+  // Retention: the audit floor is refused in plain words, a valid change is kept.
+  await admin.fill("#ret-audit", "30");
+  await admin.click("#ret-save");
+  await admin.click("#confirm-yes");
+  await admin.waitForSelector("#error:not([hidden])");
+  check((await admin.textContent("#error")).includes("365"), `the audit floor is explained: ${await admin.textContent("#error")}`);
+  await admin.fill("#ret-summary", "60");
+  await admin.fill("#ret-audit", "400");
+  await admin.click("#ret-save");
+  await admin.click("#confirm-yes");
+  await admin.waitForFunction(() => document.getElementById("ret-summary").value === "60" && document.getElementById("error").hidden);
   await admin.screenshot({ path: `${SHOTS}/hub-admin.png`, fullPage: true });
+  await admin.click("#users-body tr[data-user='carol'] button");
+  await admin.click("#confirm-yes");
+  await admin.waitForSelector("#users-body tr[data-user='carol']", { state: "detached" });
   await admin.goto(`${URL}/#/call/${env("XSS_ID")}`);
   await admin.waitForSelector("#error:not([hidden])");
   check((await admin.textContent("#error")).includes("forbidden"), "the admin cannot read a call's summary");

@@ -319,6 +319,9 @@ impl HubStore for SqliteStore {
                 }
             }
             tx.execute("DELETE FROM users WHERE name = ?1", [name])?;
+            // Their web sign-in goes with them (a new person of that name starts afresh).
+            tx.execute("DELETE FROM web_logins WHERE name = ?1", [name])?;
+            tx.execute("DELETE FROM web_sessions WHERE user_name = ?1", [name])?;
             tx.commit()?;
             Ok(true)
         })

@@ -1060,6 +1060,22 @@ fn web_sign_in_takes_a_password_then_a_fresh_code_and_locks_after_five_failures(
     );
     assert_eq!(s, 429, "{e}");
     assert!(e["error"].as_str().unwrap().contains("try again in"), "{e}");
+    // A person removed and added again under the same name starts without a web sign-in.
+    let admin = client(&h.ca, None);
+    assert_eq!(
+        h.call(&admin, "DELETE", "/v1/users/sup", Some(&h.admin), None)
+            .unwrap()
+            .0,
+        204
+    );
+    assert!(h.store.web_login("sup").unwrap().is_none());
+    h.user("sup", "supervisor", &["blue"]);
+    let (s, _) = post(
+        "/web/login",
+        json!({"name": "sup", "password": "another long password"}),
+        None,
+    );
+    assert_eq!(s, 401, "the old password is gone with the old person");
     // An unknown name gets the answer a wrong password gets.
     let (s, e) = post(
         "/web/login",
