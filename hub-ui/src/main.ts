@@ -7,6 +7,7 @@ interface Me { name: string; role: string; teams: string[]; csrf: string; recove
 interface Item {
   summary_id: string; agent: string; team: string; started_at_ms: number; duration_ms: number;
   caller_sentiment: number | null; caller_trend: string; findings: number;
+  agent_sentiment: number | null; agent_trend: string | null; key_phrases: string[];
 }
 interface Page { items: Item[]; next_cursor: string | null }
 interface Beat { agent: string; team: string; at_ms: number; on_call: boolean; duration_ms: number; caller_trend: string | null; alerts: string[] }
@@ -190,6 +191,8 @@ function callRow(c: Item): HTMLTableRowElement {
     c.team,
     duration(c.duration_ms),
     `${signed(c.caller_sentiment)} ${trendWord(c.caller_trend)}`,
+    `${signed(c.agent_sentiment)} ${trendWord(c.agent_trend)}`,
+    c.key_phrases.join(" · ") || "–",
     c.findings > 0 ? `yes (${c.findings})` : "no",
   ];
   for (const text of cells) tr.append(el("td", undefined, text));
@@ -214,10 +217,11 @@ async function loadCalls(more = false) {
 $("filters").addEventListener("submit", (ev) => { ev.preventDefault(); void loadCalls().catch(fail); });
 $("calls-more").addEventListener("click", () => void loadCalls(true).catch(fail));
 $("export").addEventListener("click", () => {
-  const rows = [["summary_id", "started", "agent", "team", "duration_s", "caller_sentiment", "caller_trend", "sensitive_findings"]];
+  const rows = [["summary_id", "started", "agent", "team", "duration_s", "caller_sentiment", "caller_trend", "agent_sentiment", "agent_trend", "key_phrases", "sensitive_findings"]];
   for (const c of shown) {
     rows.push([c.summary_id, new Date(c.started_at_ms).toISOString(), c.agent, c.team, String(Math.round(c.duration_ms / 1000)),
-      c.caller_sentiment === null ? "" : String(c.caller_sentiment), c.caller_trend, String(c.findings)]);
+      c.caller_sentiment === null ? "" : String(c.caller_sentiment), c.caller_trend,
+      c.agent_sentiment === null ? "" : String(c.agent_sentiment), c.agent_trend ?? "", c.key_phrases.join("; "), String(c.findings)]);
   }
   const a = el("a");
   a.href = URL.createObjectURL(new Blob([csv(rows)], { type: "text/csv" }));

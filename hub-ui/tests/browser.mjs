@@ -165,6 +165,7 @@ try {
   const csvText = readFileSync(await download.path(), "utf8");
   check(csvText.split("\r\n").length === 6, "a header and four rows");
   check(csvText.includes(",'@evil,") && !csvText.includes(",@evil,"), "a formula-like cell is neutralised");
+  check(csvText.includes("'=HYPERLINK") && !csvText.includes(",=HYPERLINK"), "a formula in a key phrase is neutralised");
 
   // The call whose key phrase and key turn carry markup: shown as text, never run.
   await page.goto(`${URL}/#/call/${env("XSS_ID")}`);

@@ -646,11 +646,30 @@ pub struct SummaryItem {
     pub caller_trend: String,
     /// Sensitive findings (count, all types).
     pub findings: i64,
+    /// The agent's mean sentiment.
+    pub agent_sentiment: Option<f64>,
+    /// The agent's trend.
+    pub agent_trend: Option<String>,
+    /// The first key phrases (the list's snippet of the call).
+    pub key_phrases: Vec<String>,
 }
 
 impl From<&StoredSummary> for SummaryItem {
     fn from(s: &StoredSummary) -> Self {
+        let body: serde_json::Value = serde_json::from_str(&s.body).unwrap_or_default();
+        let agent = &body["speakers"]["agent"];
         SummaryItem {
+            agent_sentiment: agent["sentiment_mean"].as_f64(),
+            agent_trend: agent["sentiment_trend"].as_str().map(String::from),
+            key_phrases: body["key_phrases"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|p| p.as_str().map(String::from))
+                        .take(3)
+                        .collect()
+                })
+                .unwrap_or_default(),
             summary_id: s.summary_id.clone(),
             agent: s.agent.clone(),
             team: s.team.clone(),
