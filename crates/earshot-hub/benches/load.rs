@@ -10,7 +10,7 @@ mod support;
 
 use support::client;
 
-use earshot_hub::{pki, serve, Hub};
+use earshot_hub::{pki, Hub};
 use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -81,20 +81,7 @@ fn run(name: &str, database: &str, dir: &std::path::Path, total: u64) {
     let mut hub = Hub::open(dir, Some(store.clone())).unwrap();
     hub.limits.device_rate = 1e6;
     hub.limits.device_burst = 1e6;
-    let hub = Arc::new(hub);
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let listener = rt
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let url = format!(
-        "https://127.0.0.1:{}",
-        listener.local_addr().unwrap().port()
-    );
-    rt.spawn(serve::run(
-        hub.clone(),
-        listener,
-        serve::tls_config(dir).unwrap(),
-    ));
+    let (rt, url) = support::serve_hub(Arc::new(hub), dir);
     let ca = std::fs::read_to_string(dir.join("ca.pem")).unwrap();
 
     // Enroll the devices.

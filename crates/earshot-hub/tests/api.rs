@@ -2,7 +2,7 @@
 //! the full role matrix (every route × every role), revocation, certificates the hub must
 //! refuse, and the audit log's chain and checkpoints.
 
-use earshot_hub::{pki, serve, Hub};
+use earshot_hub::{pki, Hub};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
@@ -71,19 +71,9 @@ fn start_with(backend: Backend, limits: earshot_hub::Limits) -> TestHub {
         Some(store.clone()),
     )
     .unwrap();
-    let rt = tokio::runtime::Runtime::new().unwrap();
     let mut hub = Hub::open(dir.path(), Some(store.clone())).unwrap();
     hub.limits = limits;
-    let hub = Arc::new(hub);
-    let tls = serve::tls_config(dir.path()).unwrap();
-    let listener = rt
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let url = format!(
-        "https://127.0.0.1:{}",
-        listener.local_addr().unwrap().port()
-    );
-    rt.spawn(serve::run(hub, listener, tls));
+    let (rt, url) = support::serve_hub(Arc::new(hub), dir.path());
     let ca = std::fs::read_to_string(dir.path().join("ca.pem")).unwrap();
     TestHub {
         pg,
@@ -135,26 +125,14 @@ impl TestHub {
         token: Option<&str>,
         body: Option<Value>,
     ) -> Result<(u16, Value), String> {
-        self.rt.block_on(async {
-            let mut r = c.request(method.parse().unwrap(), format!("{}{path}", self.url));
-            if let Some(t) = token {
-                r = r.bearer_auth(t);
-            }
-            if let Some(b) = body {
-                r = r.json(&b);
-            }
-            let resp = r.send().await.map_err(|e| {
-                let mut s = e.to_string();
-                let mut src = std::error::Error::source(&e);
-                while let Some(x) = src {
-                    s += &format!(": {x}");
-                    src = x.source();
-                }
-                s
-            })?;
-            let status = resp.status().as_u16();
-            Ok((status, resp.json().await.unwrap_or(Value::Null)))
-        })
+        support::request(
+            &self.rt,
+            c,
+            &format!("{}{path}", self.url),
+            method,
+            token,
+            body,
+        )
     }
 
     /// Enrolls a device; returns (device id, cert, key).

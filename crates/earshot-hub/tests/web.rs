@@ -3,11 +3,11 @@
 //! enrolled devices over mutual TLS, and a device's heartbeats (sent by the script with the
 //! device's certificate) on the live board. Screenshots go to `target/screenshots/hub-*.png`.
 
-// Shared with the API tests; this one needs only the TLS client.
+// Shared with the API tests (this one does not start PostgreSQL).
 #[allow(dead_code)]
 mod support;
 
-use earshot_hub::{pki, serve, Hub};
+use earshot_hub::{pki, Hub};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -39,18 +39,15 @@ impl Site {
         token: Option<&str>,
         body: Option<Value>,
     ) -> (u16, Value) {
-        self.rt.block_on(async {
-            let mut r = c.request(method.parse().unwrap(), format!("{}{path}", self.url));
-            if let Some(t) = token {
-                r = r.bearer_auth(t);
-            }
-            if let Some(b) = body {
-                r = r.json(&b);
-            }
-            let resp = r.send().await.unwrap();
-            let status = resp.status().as_u16();
-            (status, resp.json().await.unwrap_or(Value::Null))
-        })
+        support::request(
+            &self.rt,
+            c,
+            &format!("{}{path}", self.url),
+            method,
+            token,
+            body,
+        )
+        .unwrap()
     }
 
     /// Enrolls a device for `agent` with `token`; returns its client (and its PEM pair).
@@ -121,19 +118,7 @@ fn a_supervisor_signs_in_with_a_password_and_totp_and_reads_only_their_teams_cal
     let dir = tempfile::tempdir().unwrap();
     let init = Hub::init(dir.path(), &["127.0.0.1".into()], "root", "blue", 1).unwrap();
     let hub = Arc::new(Hub::open(dir.path(), None).unwrap());
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let listener = rt
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let url = format!(
-        "https://127.0.0.1:{}",
-        listener.local_addr().unwrap().port()
-    );
-    rt.spawn(serve::run(
-        hub.clone(),
-        listener,
-        serve::tls_config(dir.path()).unwrap(),
-    ));
+    let (rt, url) = support::serve_hub(hub.clone(), dir.path());
     let site = Site {
         url: url.clone(),
         ca: std::fs::read_to_string(dir.path().join("ca.pem")).unwrap(),

@@ -161,3 +161,59 @@ pub fn client_with_cookies(ca: &str) -> reqwest::Client {
         .build()
         .unwrap()
 }
+
+/// Serves `hub` (from `dir`) over TLS on a free loopback port; returns the runtime that runs it
+/// and its URL.
+#[allow(dead_code)] // not every file that includes this module serves a hub
+pub fn serve_hub(
+    hub: std::sync::Arc<earshot_hub::Hub>,
+    dir: &std::path::Path,
+) -> (tokio::runtime::Runtime, String) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let url = format!(
+        "https://127.0.0.1:{}",
+        listener.local_addr().unwrap().port()
+    );
+    rt.spawn(earshot_hub::serve::run(
+        hub,
+        listener,
+        earshot_hub::serve::tls_config(dir).unwrap(),
+    ));
+    (rt, url)
+}
+
+/// One request: its status and JSON body (`null` when it has none); a transport error in words,
+/// down to its root.
+#[allow(dead_code)] // not every file that includes this module makes requests
+pub fn request(
+    rt: &tokio::runtime::Runtime,
+    c: &reqwest::Client,
+    url: &str,
+    method: &str,
+    token: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> Result<(u16, serde_json::Value), String> {
+    rt.block_on(async {
+        let mut r = c.request(method.parse().unwrap(), url);
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            r = r.json(&b);
+        }
+        let resp = r.send().await.map_err(|e| {
+            let mut s = e.to_string();
+            let mut src = std::error::Error::source(&e);
+            while let Some(x) = src {
+                s += &format!(": {x}");
+                src = x.source();
+            }
+            s
+        })?;
+        let status = resp.status().as_u16();
+        Ok((status, resp.json().await.unwrap_or(serde_json::Value::Null)))
+    })
+}
