@@ -262,7 +262,21 @@ pub fn sync(once: bool, status: bool) -> Result<()> {
         .enable_all()
         .build()?;
     rt.block_on(async {
-        let syncer = earshot_sync::Syncer::connect(&config, &vault).await?;
+        // One pass fails at once when the hub cannot be reached; the running sync waits for it,
+        // backing off like the outbox does.
+        let mut attempts = 0;
+        let syncer = loop {
+            match earshot_sync::Syncer::connect(&config, &vault).await {
+                Ok(s) => break s,
+                Err(e) if !once => {
+                    let wait = earshot_sync::backoff_ms(attempts);
+                    eprintln!("sync: {e} (will retry in {} s)", wait.div_ceil(1000));
+                    attempts += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        };
         let line = |r: &earshot_sync::Report| {
             format!(
                 "sent {}, already on the hub {}, discarded {}, still queued {}",

@@ -678,3 +678,54 @@ fn the_apps_sync_worker_enrolls_when_the_hub_comes_up_beats_during_a_call_and_se
     drop(worker);
     drop(server);
 }
+
+/// `earshot sync` left running: started while the hub is down, it says so and retries, and
+/// once the hub is up it enrolls and passes over the outbox.
+#[test]
+fn a_running_sync_started_while_the_hub_is_down_waits_for_it() {
+    let hub = tempfile::tempdir().unwrap();
+    let printed = hub_init(hub.path());
+    let port = free_port();
+    let url = format!("https://127.0.0.1:{port}");
+    let ws = tempfile::tempdir().unwrap();
+    let policy = write_policy(ws.path(), &url, &printed);
+    let mut sync = Command::new(env!("CARGO_BIN_EXE_earshot"))
+        .env("EARSHOT_DATA_DIR", ws.path().join("data"))
+        .env("EARSHOT_KEY_STORE", "file")
+        .env("EARSHOT_POLICY_FILE", &policy)
+        .env_remove("EARSHOT_AGE_RECIPIENTS")
+        .env_remove("EARSHOT_HUB_URL")
+        .env_remove("RUST_LOG")
+        .arg("sync")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(sync.stderr.take().unwrap());
+    let mut said = String::new();
+    while !said.contains("will retry") {
+        let mut line = String::new();
+        assert!(
+            err.read_line(&mut line).unwrap() > 0,
+            "sync exited:\n{said}"
+        );
+        said.push_str(&line);
+    }
+    assert!(said.contains("cannot reach the hub"), "{said}");
+    let server = serve(
+        hub.path(),
+        &format!("127.0.0.1:{port}"),
+        &ws.path().join("hub.log"),
+    );
+    // The first pass after enrolling (backoff: at most 3 s, then 6 s, …).
+    let mut out = BufReader::new(sync.stdout.take().unwrap());
+    let mut first = String::new();
+    out.read_line(&mut first).unwrap();
+    let _ = sync.kill();
+    let _ = sync.wait();
+    drop(server);
+    assert!(
+        first.contains("sent 0, already on the hub 0, discarded 0, still queued 0"),
+        "{first}"
+    );
+}
