@@ -11,14 +11,20 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-fn earshot(data: &Path, policy: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_earshot"))
-        .env("EARSHOT_DATA_DIR", data)
+/// `earshot` as a workstation on `data` with `policy`.
+fn workstation(data: &Path, policy: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_earshot"));
+    cmd.env("EARSHOT_DATA_DIR", data)
         .env("EARSHOT_KEY_STORE", "file")
         .env("EARSHOT_POLICY_FILE", policy)
         .env_remove("EARSHOT_AGE_RECIPIENTS")
         .env_remove("EARSHOT_HUB_URL")
-        .env_remove("RUST_LOG")
+        .env_remove("RUST_LOG");
+    cmd
+}
+
+fn earshot(data: &Path, policy: &Path, args: &[&str]) -> std::process::Output {
+    workstation(data, policy)
         .args(args)
         .output()
         .expect("run earshot")
@@ -689,13 +695,7 @@ fn a_running_sync_started_while_the_hub_is_down_waits_for_it() {
     let url = format!("https://127.0.0.1:{port}");
     let ws = tempfile::tempdir().unwrap();
     let policy = write_policy(ws.path(), &url, &printed);
-    let mut sync = Command::new(env!("CARGO_BIN_EXE_earshot"))
-        .env("EARSHOT_DATA_DIR", ws.path().join("data"))
-        .env("EARSHOT_KEY_STORE", "file")
-        .env("EARSHOT_POLICY_FILE", &policy)
-        .env_remove("EARSHOT_AGE_RECIPIENTS")
-        .env_remove("EARSHOT_HUB_URL")
-        .env_remove("RUST_LOG")
+    let mut sync = workstation(&ws.path().join("data"), &policy)
         .arg("sync")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

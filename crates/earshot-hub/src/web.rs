@@ -303,7 +303,15 @@ async fn login(State(hub): State<Arc<Hub>>, Json(req): Json<Login>) -> Response 
         Ok(Json(LoginStep { pending, setup }))
     })
     .await;
-    named(&name, r)
+    // The name goes into the audit log only if it is a person's: whatever else was typed into
+    // the name field (a number, say) is not stored.
+    let known = {
+        let (hub, name) = (hub.clone(), name.clone());
+        tokio::task::spawn_blocking(move || hub.store.user(&name).ok().flatten().is_some())
+            .await
+            .unwrap_or(false)
+    };
+    named(if known { &name } else { "" }, r)
 }
 
 fn urlencode(s: &str) -> String {

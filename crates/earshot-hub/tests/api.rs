@@ -1064,4 +1064,10 @@ fn web_sign_in_takes_a_password_then_a_fresh_code_and_locks_after_five_failures(
         (s, e["error"].as_str().unwrap()),
         (401, "the name, password or code is not right")
     );
+    // The audit log names sign-in attempts by person, never by whatever else was typed.
+    let log = h.store.audit(0, 100_000).unwrap();
+    assert!(log
+        .iter()
+        .any(|e| e.action == "POST /web/login" && e.actor == "sup" && e.role == "sign-in"));
+    assert!(!log.iter().any(|e| e.actor == "nobody"));
 }
