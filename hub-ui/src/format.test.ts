@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csv, csvCell, duration, listQuery, parts, safeNext, trendWord } from "./format";
+import { csv, csvCell, duration, listQuery, parts, safeNext, ssoMessage, trendWord } from "./format";
 
 describe("CSV export", () => {
   it("neutralises cells a spreadsheet would run as formulas", () => {
@@ -44,5 +44,14 @@ describe("redirect after sign-in", () => {
     expect(safeNext("//evil.example")).toBe("#/calls");
     expect(safeNext("#/calls@evil")).toBe("#/calls");
     expect(safeNext(null)).toBe("#/calls");
+  });
+});
+
+describe("ssoMessage", () => {
+  it("explains each refusal and never echoes an unknown code", () => {
+    expect(ssoMessage("norole")).toContain("none of your groups");
+    expect(ssoMessage("local")).toContain("local account");
+    expect(ssoMessage("Call 0800 to fix your account")).toBe("Single sign-on failed. Start again.");
+    expect(ssoMessage("constructor")).toBe("Single sign-on failed. Start again.");
   });
 });

@@ -73,3 +73,19 @@ export function listQuery(f: Filters, now: number, cursor?: string): string {
 export function safeNext(next: string | null): string {
   return next && /^#\/[a-z]+(\/[0-9a-f]{32})?$/.test(next) ? next : "#/calls";
 }
+
+/** What a single sign-on refusal code (`/?sso_error=…`) means, in plain words; an unknown code
+ * gets a general message (the code is never shown: a crafted link cannot put words here). */
+export function ssoMessage(code: string): string {
+  const messages: Record<string, string> = {
+    provider: "The sign-in service cannot be reached or answered wrongly. Try again; the emergency admin can still sign in with a password.",
+    state: "That sign-in expired or was not started here. Start again.",
+    denied: "The sign-in service did not sign you in.",
+    token: "The sign-in service's answer did not verify. Try again.",
+    name: "The sign-in service did not give a usable user name. Ask IT.",
+    norole: "You are signed in at your organisation, but none of your groups gives you access to the hub. Ask IT.",
+    ambiguous: "Your groups give more than one hub role, and the hub does not guess. Ask IT to keep one.",
+    local: "That name is a local account of the hub: sign in with its password.",
+  };
+  return Object.prototype.hasOwnProperty.call(messages, code) ? messages[code] : "Single sign-on failed. Start again.";
+}

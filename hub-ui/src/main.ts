@@ -1,7 +1,7 @@
 import "./style.css";
 // The hub's pages: sign-in (password, then a TOTP code), calls, call detail, live board.
 // Every text reaches the page through textContent or attributes: never innerHTML.
-import { csv, duration, listQuery, parts, safeNext, signed, trendWord, type Filters } from "./format";
+import { csv, duration, listQuery, parts, safeNext, signed, ssoMessage, trendWord, type Filters } from "./format";
 
 interface Me { name: string; role: string; teams: string[]; csrf: string; recovery_codes?: string[]; recovery_left: number }
 interface Item {
@@ -51,6 +51,21 @@ function show(view: string) {
 
 // ---- Sign-in ----------------------------------------------------------------------------
 let pending = "";
+
+// Single sign-on, when the hub has it: a link to the provider, and what a refusal meant.
+void api<{ sso: string | null }>("GET", "/web/config").then((c) => {
+  if (c.sso === null) return;
+  $("sso-link").textContent = c.sso;
+  $("sso").hidden = false;
+  $("sso-note").hidden = false;
+}).catch(() => undefined);
+{
+  const code = new URLSearchParams(location.search).get("sso_error");
+  if (code !== null) {
+    history.replaceState(null, "", `/${location.hash}`);
+    say("signin-error", ssoMessage(code));
+  }
+}
 $("signin-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   try {
@@ -406,8 +421,18 @@ interface User { name: string; role: string; teams: string[] }
 
 async function loadAdmin() {
   say("error", null);
-  const [devices, tokens, users, retention] = await Promise.all([api<Device[]>("GET", "/v1/devices"), api<Token[]>("GET", "/v1/enrollment-tokens"),
-    api<User[]>("GET", "/v1/users"), api<{ summary_days: number; audit_days: number }>("GET", "/v1/retention")]);
+  const [devices, tokens, users, retention, emergency] = await Promise.all([api<Device[]>("GET", "/v1/devices"), api<Token[]>("GET", "/v1/enrollment-tokens"),
+    api<User[]>("GET", "/v1/users"), api<{ summary_days: number; audit_days: number }>("GET", "/v1/retention"),
+    api<{ sso: boolean; uses: { name: string; at_ms: number }[] }>("GET", "/web/emergency")]);
+  $("emergency-state").textContent = !emergency.sso
+    ? "Single sign-on is off: people sign in with local passwords."
+    : emergency.uses.length === 0 ? "Single sign-on is on; no local password has been used." : `Single sign-on is on; a local password was used ${emergency.uses.length} time(s):`;
+  $("emergency").hidden = emergency.uses.length === 0;
+  $("emergency-body").replaceChildren(...emergency.uses.map((u) => {
+    const tr = el("tr", "flagged");
+    tr.append(el("td", undefined, u.name), el("td", undefined, new Date(u.at_ms).toLocaleString()));
+    return tr;
+  }));
   $("users-body").replaceChildren(...users.map((u) => {
     const tr = el("tr");
     tr.dataset.user = u.name;
@@ -529,6 +554,13 @@ async function route() {
     try {
       me = await api<Me>("GET", "/web/me");
       signedIn();
+      // Back from single sign-on: the page asked for before it.
+      const next = sessionStorage.getItem("next");
+      if (next !== null && (!location.hash || location.hash === "#/signin")) {
+        sessionStorage.removeItem("next");
+        location.hash = safeNext(next);
+        return;
+      }
     } catch {
       if (hash !== "#/signin") sessionStorage.setItem("next", hash);
       show("signin");

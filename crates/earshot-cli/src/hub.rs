@@ -153,6 +153,13 @@ pub fn run(command: HubCommand) -> Result<()> {
                     listener.local_addr()?,
                     hub.store.kind()
                 );
+                match &hub.sso {
+                    Some(sso) => eprintln!(
+                        "single sign-on through {} (local passwords: the emergency admin only)",
+                        sso.config.issuer
+                    ),
+                    None => eprintln!("sign-in with local passwords (no sso.toml)"),
+                }
                 earshot_hub::serve::run(hub, listener, tls).await?;
                 Ok(())
             })

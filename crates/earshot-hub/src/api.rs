@@ -153,14 +153,15 @@ async fn gate(State(hub): State<Arc<Hub>>, mut req: Request, next: Next) -> Resp
                 h.store.user_by_token(&hash)?.map(Principal::User),
                 None,
                 None,
+                false,
             ));
         }
         if let Some(fp) = fingerprint {
             if let Some(d) = h.store.device_by_fingerprint(&fp)? {
                 if d.revoked_at_ms.is_some() {
-                    return Ok((None, Some(d), None));
+                    return Ok((None, Some(d), None, false));
                 }
-                return Ok((Some(Principal::Device(d)), None, None));
+                return Ok((Some(Principal::Device(d)), None, None, false));
             }
         }
         if let Some(id_hash) = cookie {
@@ -175,16 +176,19 @@ async fn gate(State(hub): State<Arc<Hub>>, mut req: Request, next: Next) -> Resp
                     if now - s.seen_ms > 60_000 {
                         h.store.touch_session(&id_hash, now)?;
                     }
-                    return Ok((Some(Principal::User(u)), None, Some(s)));
+                    // With single sign-on, a session of a local account is emergency access.
+                    let emergency = h.sso.is_some() && h.store.web_login(&u.name)?.is_some();
+                    return Ok((Some(Principal::User(u)), None, Some(s), emergency));
                 }
             }
         }
-        Ok((None, None, None))
+        Ok((None, None, None, false))
     })
     .await;
     let mut session: Option<WebSession> = None;
+    let mut emergency = false;
     let (principal, early): (Principal, Option<Response>) = match resolved {
-        Ok((_, Some(revoked), _)) => (
+        Ok((_, Some(revoked), _, _)) => (
             Principal::Anonymous,
             Some(
                 ApiError(
@@ -197,8 +201,9 @@ async fn gate(State(hub): State<Arc<Hub>>, mut req: Request, next: Next) -> Resp
                 .into_response(),
             ),
         ),
-        Ok((p, None, s)) => {
+        Ok((p, None, s, e)) => {
             session = s;
+            emergency = e;
             (p.unwrap_or(Principal::Anonymous), None)
         }
         Err(e) => (Principal::Anonymous, Some(e.into_response())),
@@ -263,6 +268,14 @@ async fn gate(State(hub): State<Arc<Hub>>, mut req: Request, next: Next) -> Resp
     if let Some(crate::web::SignInName(name)) = response.extensions().get() {
         actor = name.clone();
         role = "sign-in".into();
+    }
+    if emergency
+        || response
+            .extensions()
+            .get::<crate::web::EmergencyAccess>()
+            .is_some()
+    {
+        role = format!("{role} (emergency access)");
     }
     let entry = NewAudit {
         actor,

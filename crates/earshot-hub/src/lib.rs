@@ -25,6 +25,7 @@ pub mod pki;
 pub mod postgres;
 pub mod serve;
 pub mod sqlite;
+pub mod sso;
 pub mod store;
 pub mod web;
 
@@ -175,6 +176,8 @@ pub struct Hub {
     pub signer: audit::Signer,
     /// Limits.
     pub limits: Limits,
+    /// Single sign-on, when `sso.toml` configures it.
+    pub sso: Option<Arc<sso::Sso>>,
     rate: std::sync::Mutex<std::collections::HashMap<String, (f64, std::time::Instant)>>,
     last_checkpoint: std::sync::Mutex<Option<store::Checkpoint>>,
     audit_tx: std::sync::mpsc::Sender<AuditJob>,
@@ -355,6 +358,7 @@ impl Hub {
             }
         };
         let signer = audit::Signer::new(&origin, &read(&dir.join(files::CHECKPOINT_KEY))?)?;
+        let sso = sso::Sso::load(dir)?.map(Arc::new);
         let (size, _) = store.audit_head()?;
         let audit_size = Arc::new(std::sync::atomic::AtomicI64::new(size));
         Ok(Hub {
@@ -364,6 +368,7 @@ impl Hub {
             ca,
             signer,
             limits: Limits::default(),
+            sso,
             rate: Default::default(),
             last_checkpoint: std::sync::Mutex::new(None),
         })

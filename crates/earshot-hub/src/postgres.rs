@@ -345,6 +345,34 @@ impl HubStore for PgStore {
         })
     }
 
+    fn set_user(&self, user: &User) -> Result<bool, HubError> {
+        self.with(|c| {
+            let mut tx = c.transaction()?;
+            tx.execute("LOCK TABLE users IN EXCLUSIVE MODE", &[])?;
+            let Some(role) =
+                tx.query_opt("SELECT role FROM users WHERE name = $1", &[&user.name])?
+            else {
+                return Ok(false);
+            };
+            if role.get::<_, &str>(0) == "admin" && user.role != Role::Admin {
+                let admins: i64 = tx
+                    .query_one("SELECT count(*) FROM users WHERE role = 'admin'", &[])?
+                    .get(0);
+                if admins <= 1 {
+                    return Err(HubError::Guardrail(
+                        "this is the last admin: add another admin first, or nobody could manage the hub".into(),
+                    ));
+                }
+            }
+            tx.execute(
+                "UPDATE users SET role = $2, teams = $3 WHERE name = $1",
+                &[&user.name, &user.role.name(), &user.teams.join("\n")],
+            )?;
+            tx.commit()?;
+            Ok(true)
+        })
+    }
+
     fn delete_user(&self, name: &str) -> Result<bool, HubError> {
         self.with(|c| {
             let mut tx = c.transaction()?;

@@ -300,6 +300,35 @@ impl HubStore for SqliteStore {
         })
     }
 
+    fn set_user(&self, user: &User) -> Result<bool, HubError> {
+        self.with(|c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let role: Option<String> = tx
+                .query_row("SELECT role FROM users WHERE name = ?1", [&user.name], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            let Some(role) = role else { return Ok(false) };
+            if role == "admin" && user.role != Role::Admin {
+                let admins: i64 =
+                    tx.query_row("SELECT count(*) FROM users WHERE role = 'admin'", [], |r| {
+                        r.get(0)
+                    })?;
+                if admins <= 1 {
+                    return Err(HubError::Guardrail(
+                        "this is the last admin: add another admin first, or nobody could manage the hub".into(),
+                    ));
+                }
+            }
+            tx.execute(
+                "UPDATE users SET role = ?2, teams = ?3 WHERE name = ?1",
+                params![user.name, user.role.name(), teams_text(&user.teams)],
+            )?;
+            tx.commit()?;
+            Ok(true)
+        })
+    }
+
     fn delete_user(&self, name: &str) -> Result<bool, HubError> {
         self.with(|c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;

@@ -275,6 +275,9 @@ pub trait HubStore: Send + Sync + 'static {
     fn user_by_token(&self, token_hash: &str) -> Result<Option<User>, HubError>;
     /// Every user.
     fn users(&self) -> Result<Vec<User>, HubError>;
+    /// Changes a user's role and teams; false if there is no such user. Refuses (Guardrail) to
+    /// take the role of the last admin.
+    fn set_user(&self, user: &User) -> Result<bool, HubError>;
     /// Removes a user; refuses (Guardrail) to remove the last admin.
     fn delete_user(&self, name: &str) -> Result<bool, HubError>;
     /// Stores a new enrollment token; returns its id.

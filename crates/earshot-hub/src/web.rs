@@ -31,6 +31,13 @@ use std::sync::Arc;
 
 /// The session cookie (`__Host-`: Secure, path `/`, no domain).
 pub const COOKIE: &str = "__Host-earshot";
+/// The cookie that binds a single sign-on in progress to the browser that started it
+/// (SameSite=Lax: the provider's redirect back is a cross-site navigation).
+pub const SSO_COOKIE: &str = "__Host-earshot-sso";
+/// A single sign-on must come back within this long.
+pub const SSO_FLOW_MS: i64 = 10 * 60_000;
+/// The hub setting that lists the latest emergency sign-ins.
+pub const EMERGENCY_SETTING: &str = "emergency_sign_ins";
 /// The header state-changing requests made with the cookie carry.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 /// A session without a request for this long is over.
@@ -69,8 +76,13 @@ fn named<T: IntoResponse>(name: &str, r: Result<T, ApiError>) -> Response {
 #[derive(Debug, Clone)]
 pub struct CookieSession(pub WebSession);
 
-/// The cookie's value in `headers`, if any.
+/// The session cookie's value in `headers`, if any.
 pub fn cookie(headers: &HeaderMap) -> Option<String> {
+    cookie_named(headers, COOKIE)
+}
+
+/// The value of the cookie `name` in `headers`, if any.
+fn cookie_named(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -78,7 +90,7 @@ pub fn cookie(headers: &HeaderMap) -> Option<String> {
         .flat_map(|v| v.split(';'))
         .find_map(|kv| {
             let (k, v) = kv.trim().split_once('=')?;
-            (k == COOKIE && !v.is_empty()).then(|| v.to_string())
+            (k == name && !v.is_empty()).then(|| v.to_string())
         })
 }
 
@@ -266,6 +278,15 @@ async fn login(State(hub): State<Arc<Hub>>, Json(req): Json<Login>) -> Response 
             failed(h, l, now).map_err(store)?;
             return Err(refused());
         }
+        // With single sign-on, a local password is the emergency path: admins only.
+        if h.sso.is_some()
+            && h.store.user(&l.name).map_err(store)?.map(|u| u.role) != Some(crate::store::Role::Admin)
+        {
+            return Err(ApiError(
+                StatusCode::FORBIDDEN,
+                "this hub signs people in through single sign-on: local passwords are for the emergency admin only".into(),
+            ));
+        }
         let mut l = l;
         let setup = if l.totp_confirmed && l.totp_secret.is_some() {
             None
@@ -414,18 +435,11 @@ async fn second_factor(State(hub): State<Arc<Hub>>, Json(req): Json<Totp>) -> Re
         }
         // A new id for the session: the pending one is dropped.
         h.store.end_session(&pending_hash).map_err(store)?;
-        let id = crate::new_token();
-        let csrf = crate::new_token();
-        h.store
-            .put_session(&WebSession {
-                id_hash: token_hash(&id),
-                user: p.user.clone(),
-                csrf: csrf.clone(),
-                pending: false,
-                created_ms: now,
-                seen_ms: now,
-            })
-            .map_err(store)?;
+        let (id, csrf) = new_session(h, &p.user, now).map_err(store)?;
+        let emergency = h.sso.is_some();
+        if emergency {
+            note_emergency(h, &p.user, now).map_err(store)?;
+        }
         let user = h.store.user(&p.user).map_err(store)?.ok_or_else(refused)?;
         let mut r = Json(Me {
             name: user.name,
@@ -436,16 +450,81 @@ async fn second_factor(State(hub): State<Arc<Hub>>, Json(req): Json<Totp>) -> Re
             recovery_left: l.recovery.len(),
         })
         .into_response();
-        if let Ok(v) = HeaderValue::from_str(&format!(
-            "{COOKIE}={id}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age={}",
-            ABSOLUTE_MS / 1000
-        )) {
+        if let Some(v) = session_cookie(&id) {
             r.headers_mut().insert(header::SET_COOKIE, v);
+        }
+        if emergency {
+            r.extensions_mut().insert(EmergencyAccess);
         }
         Ok(r)
     })
     .await;
     named(name.as_deref().unwrap_or(""), r)
+}
+
+/// Marks a response (and the audit entry of its request) as emergency access: a local
+/// password used on a hub that signs people in through single sign-on.
+#[derive(Debug, Clone, Copy)]
+pub struct EmergencyAccess;
+
+/// One emergency sign-in, as the admin page lists it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EmergencyUse {
+    /// Who.
+    pub name: String,
+    /// When (unix ms).
+    pub at_ms: i64,
+}
+
+/// How many emergency sign-ins the admin page lists.
+const EMERGENCY_KEPT: usize = 50;
+
+/// The latest emergency sign-ins, newest first.
+pub fn emergency_uses(hub: &Hub) -> Result<Vec<EmergencyUse>, HubError> {
+    Ok(hub
+        .store
+        .setting(EMERGENCY_SETTING)?
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default())
+}
+
+fn note_emergency(hub: &Hub, name: &str, now: i64) -> Result<(), HubError> {
+    tracing::warn!(user = name, "emergency sign-in with a local password");
+    let mut uses = emergency_uses(hub)?;
+    uses.insert(
+        0,
+        EmergencyUse {
+            name: name.to_string(),
+            at_ms: now,
+        },
+    );
+    uses.truncate(EMERGENCY_KEPT);
+    let text = serde_json::to_string(&uses).map_err(|e| HubError::Store(e.to_string()))?;
+    hub.store.set_setting(EMERGENCY_SETTING, &text)
+}
+
+/// Opens a session for `user`: its new random id and CSRF token.
+fn new_session(hub: &Hub, user: &str, now: i64) -> Result<(String, String), HubError> {
+    let id = crate::new_token();
+    let csrf = crate::new_token();
+    hub.store.put_session(&WebSession {
+        id_hash: token_hash(&id),
+        user: user.to_string(),
+        csrf: csrf.clone(),
+        pending: false,
+        created_ms: now,
+        seen_ms: now,
+    })?;
+    Ok((id, csrf))
+}
+
+/// The `Set-Cookie` value of session `id`.
+fn session_cookie(id: &str) -> Option<HeaderValue> {
+    HeaderValue::from_str(&format!(
+        "{COOKIE}={id}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age={}",
+        ABSOLUTE_MS / 1000
+    ))
+    .ok()
 }
 
 fn signed_in(
@@ -564,6 +643,256 @@ async fn logout_all(
     Ok(cleared())
 }
 
+/// What the sign-in page needs to know before anyone signs in.
+#[derive(Debug, Serialize)]
+pub struct WebConfig {
+    /// The single sign-on button's label, when single sign-on is on.
+    sso: Option<String>,
+}
+
+async fn web_config(State(hub): State<Arc<Hub>>) -> Json<WebConfig> {
+    Json(WebConfig {
+        sso: hub.sso.as_ref().map(|s| s.config.label.clone()),
+    })
+}
+
+/// Where a single sign-on may go after sign-in.
+#[derive(Debug, Deserialize)]
+pub struct SsoStart {
+    next: Option<String>,
+}
+
+/// Runs a conversation with the identity provider on a blocking thread of the runtime (the
+/// `openidconnect` futures borrow in ways the compiler cannot prove `Send` for a handler).
+async fn provider<T, F, Fut>(f: F) -> Result<T, crate::sso::Refusal>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<T, crate::sso::Refusal>>,
+{
+    let handle = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || handle.block_on(f()))
+        .await
+        .unwrap_or(Err(crate::sso::Refusal::Provider))
+}
+
+fn see_other(location: &str) -> Response {
+    let mut r = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(location) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
+}
+
+fn sso_refused(why: crate::sso::Refusal) -> Response {
+    let mut r = see_other(&format!("/?sso_error={}#/signin", why.code()));
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_static(
+            "__Host-earshot-sso=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0",
+        ),
+    );
+    r
+}
+
+async fn sso_start(
+    State(hub): State<Arc<Hub>>,
+    axum::extract::Query(q): axum::extract::Query<SsoStart>,
+) -> Response {
+    let Some(sso) = hub.sso.clone() else {
+        return ApiError(
+            StatusCode::NOT_FOUND,
+            "single sign-on is not configured".into(),
+        )
+        .into_response();
+    };
+    let (url, flow) =
+        match provider(move || async move { sso.start(q.next.as_deref()).await }).await {
+            Ok(x) => x,
+            Err(why) => return sso_refused(why),
+        };
+    let id = crate::new_token();
+    let kept = {
+        let id_hash = token_hash(&id);
+        blocking(&hub, move |h| {
+            let now = now_ms();
+            h.store
+                .put_session(&WebSession {
+                    id_hash,
+                    // No user: a flow in progress, never a session (it stays pending).
+                    user: String::new(),
+                    csrf: serde_json::to_string(&flow)
+                        .map_err(|e| store(HubError::Store(e.to_string())))?,
+                    pending: true,
+                    created_ms: now,
+                    seen_ms: now,
+                })
+                .map_err(store)
+        })
+        .await
+    };
+    if let Err(e) = kept {
+        return e.into_response();
+    }
+    let mut r = see_other(&url);
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{SSO_COOKIE}={id}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age={}",
+        SSO_FLOW_MS / 1000
+    )) {
+        r.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    r
+}
+
+/// The provider's redirect back.
+#[derive(Debug, Deserialize)]
+pub struct SsoCallback {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+    iss: Option<String>,
+}
+
+async fn sso_callback(
+    State(hub): State<Arc<Hub>>,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<SsoCallback>,
+) -> Response {
+    use crate::sso::{Flow, Refusal};
+    let Some(sso) = hub.sso.clone() else {
+        return ApiError(
+            StatusCode::NOT_FOUND,
+            "single sign-on is not configured".into(),
+        )
+        .into_response();
+    };
+    // The flow this browser started: taken once, whatever happens next.
+    let flow: Option<Flow> = match cookie_named(&headers, SSO_COOKIE) {
+        None => None,
+        Some(id) => {
+            let hash = token_hash(&id);
+            blocking(&hub, move |h| {
+                let s = h.store.session(&hash).map_err(store)?;
+                h.store.end_session(&hash).map_err(store)?;
+                Ok(s.filter(|s| {
+                    s.pending && s.user.is_empty() && now_ms() - s.created_ms <= SSO_FLOW_MS
+                })
+                .and_then(|s| serde_json::from_str(&s.csrf).ok()))
+            })
+            .await
+            .ok()
+            .flatten()
+        }
+    };
+    let Some(flow) = flow else {
+        return sso_refused(Refusal::State);
+    };
+    // RFC 9207: when the provider names itself, it must be ours (mix-up defence).
+    if q.iss.as_deref().is_some_and(|i| i != sso.config.issuer) {
+        return sso_refused(Refusal::State);
+    }
+    if !q
+        .state
+        .as_deref()
+        .is_some_and(|st| constant_time_eq(st.as_bytes(), flow.state.as_bytes()))
+    {
+        return sso_refused(Refusal::State);
+    }
+    if q.error.is_some() {
+        return sso_refused(Refusal::Denied);
+    }
+    let Some(code) = q.code else {
+        return sso_refused(Refusal::Denied);
+    };
+    let finished = {
+        let (sso, flow) = (sso.clone(), flow.clone());
+        provider(move || async move { sso.finish(&flow, &code).await }).await
+    };
+    let who = match finished {
+        Ok(who) => who,
+        Err(why) => return sso_refused(why),
+    };
+    let name = who.name.clone();
+    let r = blocking(&hub, move |h| {
+        // A local account (one with a password: the emergency admin) is never taken over by a
+        // provider's user of the same name.
+        if h.store.web_login(&who.name).map_err(store)?.is_some() {
+            return Ok(Err(Refusal::Local));
+        }
+        let user = crate::store::User {
+            name: who.name.clone(),
+            role: who.role,
+            teams: who.teams.clone(),
+        };
+        match h.store.user(&who.name).map_err(store)? {
+            // No API token for a person who signs in through the provider: a random one
+            // nobody is shown.
+            None => h
+                .store
+                .add_user(&user, &token_hash(&crate::new_token()))
+                .map_err(store)?,
+            Some(u) if u != user => {
+                if let Err(e) = h.store.set_user(&user) {
+                    return Err(ApiError::from(e));
+                }
+            }
+            Some(_) => {}
+        }
+        let (id, _) = new_session(h, &who.name, now_ms()).map_err(store)?;
+        Ok(Ok(id))
+    })
+    .await;
+    let r = match r {
+        Ok(Ok(id)) => {
+            let mut r = see_other(&flow.next);
+            if let Some(v) = session_cookie(&id) {
+                r.headers_mut().append(header::SET_COOKIE, v);
+            }
+            r.headers_mut().append(
+                header::SET_COOKIE,
+                HeaderValue::from_static(
+                    "__Host-earshot-sso=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0",
+                ),
+            );
+            Ok(r)
+        }
+        Ok(Err(why)) => Ok(sso_refused(why)),
+        Err(e) => Err(e),
+    };
+    let known = {
+        let (hub, name) = (hub.clone(), name.clone());
+        tokio::task::spawn_blocking(move || hub.store.user(&name).ok().flatten().is_some())
+            .await
+            .unwrap_or(false)
+    };
+    named(if known { &name } else { "" }, r)
+}
+
+/// The admin page's list of emergency sign-ins.
+#[derive(Debug, Serialize)]
+pub struct Emergency {
+    /// Whether single sign-on is on (without it, local sign-in is the normal path).
+    sso: bool,
+    /// The latest emergency sign-ins, newest first.
+    uses: Vec<EmergencyUse>,
+}
+
+async fn emergency(
+    State(hub): State<Arc<Hub>>,
+    Extension(p): Extension<Principal>,
+) -> Result<Json<Emergency>, ApiError> {
+    match &p {
+        Principal::User(u) if u.role == crate::store::Role::Admin => {}
+        Principal::Anonymous => {
+            return Err(ApiError(StatusCode::UNAUTHORIZED, "not signed in".into()))
+        }
+        _ => return Err(ApiError(StatusCode::FORBIDDEN, "forbidden".into())),
+    }
+    let sso = hub.sso.is_some();
+    let uses = blocking(&hub, |h| emergency_uses(h).map_err(store)).await?;
+    Ok(Json(Emergency { sso, uses }))
+}
+
 /// The sign-in routes (behind the gate, like the API).
 pub fn routes() -> axum::Router<Arc<Hub>> {
     use axum::routing::{get, post};
@@ -574,6 +903,10 @@ pub fn routes() -> axum::Router<Arc<Hub>> {
         .route("/web/logout", post(logout))
         .route("/web/logout-all", post(logout_all))
         .route("/web/password", post(change_password))
+        .route("/web/config", get(web_config))
+        .route("/web/sso", get(sso_start))
+        .route("/web/sso/callback", get(sso_callback))
+        .route("/web/emergency", get(emergency))
 }
 
 const INDEX: &str = include_str!(concat!(env!("OUT_DIR"), "/hub-ui/index.html"));

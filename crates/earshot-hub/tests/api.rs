@@ -37,6 +37,7 @@ on_both!(
     a_device_over_its_rate_gets_429_and_an_oversized_body_413,
     a_supervisor_pages_through_exactly_their_teams_calls_newest_first,
     web_sign_in_takes_a_password_then_a_fresh_code_and_locks_after_five_failures,
+    a_persons_role_and_teams_change_in_place_but_the_last_admin_stays,
 );
 
 struct TestHub {
@@ -1070,4 +1071,44 @@ fn web_sign_in_takes_a_password_then_a_fresh_code_and_locks_after_five_failures(
         .iter()
         .any(|e| e.action == "POST /web/login" && e.actor == "sup" && e.role == "sign-in"));
     assert!(!log.iter().any(|e| e.actor == "nobody"));
+}
+
+fn a_persons_role_and_teams_change_in_place_but_the_last_admin_stays(backend: Backend) {
+    use earshot_hub::store::{Role, User};
+    let h = start(backend);
+    let token = h.user("sam", "agent", &["blue"]);
+    let sam = User {
+        name: "sam".into(),
+        role: Role::Supervisor,
+        teams: vec!["blue".into(), "red".into()],
+    };
+    assert!(h.store.set_user(&sam).unwrap());
+    assert_eq!(h.store.user("sam").unwrap(), Some(sam.clone()));
+    // Changed in place: the API token still belongs to the same person.
+    assert_eq!(
+        h.store
+            .user_by_token(&earshot_hub::token_hash(&token))
+            .unwrap(),
+        Some(sam)
+    );
+    assert!(!h
+        .store
+        .set_user(&User {
+            name: "nobody".into(),
+            role: Role::Agent,
+            teams: vec![],
+        })
+        .unwrap());
+    // The only admin cannot be made something else; with a second admin, they can.
+    let demoted = User {
+        name: "root".into(),
+        role: Role::Auditor,
+        teams: vec![],
+    };
+    assert!(matches!(
+        h.store.set_user(&demoted),
+        Err(earshot_hub::HubError::Guardrail(_))
+    ));
+    h.user("second", "admin", &[]);
+    assert!(h.store.set_user(&demoted).unwrap());
 }

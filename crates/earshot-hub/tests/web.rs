@@ -313,3 +313,310 @@ fn a_supervisor_signs_in_with_a_password_and_totp_and_reads_only_their_teams_cal
     );
     assert!(has("POST /web/logout", "204"), "signed out");
 }
+
+/// The test OpenID provider (`hub-ui/tests/idp.mjs`), killed when dropped.
+struct Idp {
+    child: std::process::Child,
+    issuer: String,
+}
+
+impl Idp {
+    fn start(redirect: &str, groups: Value) -> Idp {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new("node")
+            .arg(repo().join("hub-ui/tests/idp.mjs"))
+            .current_dir(repo().join("hub-ui"))
+            .env("IDP_CLIENT_ID", "earshot-hub")
+            .env(
+                "IDP_CLIENT_SECRET",
+                "the hub's client secret at the provider",
+            )
+            .env("IDP_REDIRECT", redirect)
+            .env("IDP_GROUPS", groups.to_string())
+            .stdout(std::process::Stdio::piped())
+            .stderr(
+                std::fs::File::create(target_dir().join("idp.log"))
+                    .map(std::process::Stdio::from)
+                    .unwrap_or_else(|_| std::process::Stdio::null()),
+            )
+            .spawn()
+            .expect("run node");
+        let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let issuer = loop {
+            match lines.next() {
+                Some(Ok(l)) => {
+                    if let Some(i) = l.strip_prefix("ISSUER=") {
+                        break i.to_string();
+                    }
+                }
+                _ => {
+                    let _ = child.kill();
+                    panic!("the OpenID provider did not start");
+                }
+            }
+        };
+        // The provider keeps writing notices: drain them, or it dies of a broken pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Idp { child, issuer }
+    }
+}
+
+impl Drop for Idp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Where a response without redirect-following points.
+fn location(
+    rt: &tokio::runtime::Runtime,
+    c: &reqwest::Client,
+    url: &str,
+    cookie: Option<&str>,
+) -> (u16, String, Vec<String>) {
+    rt.block_on(async {
+        let mut req = c.get(url);
+        if let Some(v) = cookie {
+            req = req.header("cookie", v);
+        }
+        let r = req.send().await.unwrap();
+        let loc = r
+            .headers()
+            .get("location")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        let cookies = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect();
+        (r.status().as_u16(), loc, cookies)
+    })
+}
+
+#[test]
+fn single_sign_on_through_a_real_openid_provider_maps_groups_to_roles_and_flags_the_emergency_admin_in_chromium(
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let init = Hub::init(dir.path(), &["127.0.0.1".into()], "root", "blue", 1).unwrap();
+    let (rt, listener, url) = support::listen();
+    let idp = Idp::start(
+        &format!("{url}/web/sso/callback"),
+        json!({"sam": ["staff", "cc-supervisors-blue"], "nora": ["staff"], "root": ["it-admins"],
+               "max": ["cc-supervisors-blue", "it-admins"]}),
+    );
+    std::fs::write(
+        dir.path().join("sso.toml"),
+        format!(
+            r#"issuer = "{}"
+client_id = "earshot-hub"
+client_secret = "the hub's client secret at the provider"
+redirect_url = "{url}/web/sso/callback"
+scopes = ["openid", "profile", "groups"]
+label = "Sign in with the test provider"
+
+[[groups]]
+group = "cc-supervisors-blue"
+role = "supervisor"
+teams = ["blue"]
+
+[[groups]]
+group = "it-admins"
+role = "admin"
+"#,
+            idp.issuer
+        ),
+    )
+    .unwrap();
+    let hub = Arc::new(Hub::open(dir.path(), None).unwrap());
+    assert!(hub.sso.is_some());
+    support::serve_on(&rt, hub.clone(), listener, dir.path());
+    let site = Site {
+        url: url.clone(),
+        ca: std::fs::read_to_string(dir.path().join("ca.pem")).unwrap(),
+        admin: init.admin_token.clone(),
+        rt,
+    };
+    // The emergency admin (local, with a password) and a local supervisor.
+    earshot_hub::web::set_password(&hub, "root", "the admin's own password").unwrap();
+    let (status, _) = site.call(
+        &client(&site.ca, None),
+        "POST",
+        "/v1/users",
+        Some(&site.admin),
+        Some(json!({"name": "lsup", "role": "supervisor", "teams": ["blue"]})),
+    );
+    assert_eq!(status, 201);
+    earshot_hub::web::set_password(&hub, "lsup", "a local supervisor password").unwrap();
+
+    // With single sign-on on, a local password is for the emergency admin only.
+    let (status, out) = site.call(
+        &client(&site.ca, None),
+        "POST",
+        "/web/login",
+        None,
+        Some(json!({"name": "lsup", "password": "a local supervisor password"})),
+    );
+    assert_eq!(status, 403, "{out}");
+    assert!(
+        out["error"].as_str().unwrap().contains("emergency admin"),
+        "{out}"
+    );
+    let (status, out) = site.call(
+        &client(&site.ca, None),
+        "POST",
+        "/web/login",
+        None,
+        Some(json!({"name": "root", "password": "the admin's own password"})),
+    );
+    assert_eq!(status, 200, "{out}");
+
+    // A callback this browser did not start (no flow cookie: login CSRF), or with another
+    // state, is refused before the provider is asked anything.
+    let raw = {
+        let mut roots = rustls::RootCertStore::empty();
+        for c in pki::certs_from_pem(&site.ca).unwrap() {
+            roots.add(c).unwrap();
+        }
+        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+        reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    };
+    let (status, loc, _) = location(
+        &site.rt,
+        &raw,
+        &format!("{url}/web/sso/callback?code=abc&state=def"),
+        None,
+    );
+    assert_eq!((status, loc.as_str()), (303, "/?sso_error=state#/signin"));
+    let (status, loc, cookies) = location(&site.rt, &raw, &format!("{url}/web/sso"), None);
+    assert_eq!(status, 303);
+    assert!(
+        loc.starts_with(&format!("{}/auth?", idp.issuer))
+            && loc.contains("code_challenge_method=S256")
+            && loc.contains("nonce=")
+            && loc.contains("state="),
+        "{loc}"
+    );
+    let flow = cookies
+        .iter()
+        .find(|c| c.starts_with("__Host-earshot-sso="))
+        .expect("the flow cookie");
+    assert!(
+        flow.contains("HttpOnly") && flow.contains("Secure") && flow.contains("SameSite=Lax"),
+        "{flow}"
+    );
+    let flow = flow.split(';').next().unwrap().to_string();
+    let (status, loc, _) = location(
+        &site.rt,
+        &raw,
+        &format!("{url}/web/sso/callback?code=abc&state=not-the-state"),
+        Some(&flow),
+    );
+    assert_eq!((status, loc.as_str()), (303, "/?sso_error=state#/signin"));
+
+    // Calls of team blue and of team red.
+    let (status, red) = site.call(
+        &client(&site.ca, None),
+        "POST",
+        "/v1/enrollment-tokens",
+        Some(&site.admin),
+        Some(json!({"team": "red", "days": 1})),
+    );
+    assert_eq!(status, 201);
+    let (alice, _, _) = site.device(&init.enrollment_token, "alice");
+    let (bob, _, _) = site.device(red["token"].as_str().unwrap(), "bob");
+    let id = |n: u8| format!("{:032x}", n);
+    site.upload(
+        &alice,
+        &id(1),
+        summary(&id(1), "alice", 10, "DOWN", 1, "refund", "a blue turn"),
+    );
+    site.upload(
+        &bob,
+        &id(2),
+        summary(&id(2), "bob", 10, "UP", 0, "red call", "a red turn"),
+    );
+
+    let shots = target_dir().join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let out = std::process::Command::new("node")
+        .arg(repo().join("hub-ui/tests/sso.mjs"))
+        .current_dir(repo().join("hub-ui"))
+        .env("HUB_URL", &url)
+        .env("IDP_ISSUER", &idp.issuer)
+        .env("BLUE_ID", id(1))
+        .env("RED_ID", id(2))
+        .env("SHOTS", &shots)
+        .env("ADMIN_USER", "root")
+        .env("ADMIN_PASSWORD", "the admin's own password")
+        .output()
+        .expect("run node");
+    let text = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "the browser script failed:\n{text}");
+    assert!(text.contains("all checks passed"), "{text}");
+    for shot in ["hub-sso-signin", "hub-sso-refused", "hub-admin-emergency"] {
+        assert!(shots.join(format!("{shot}.png")).is_file(), "{shot}.png");
+    }
+
+    // The provider's people, as the hub now knows them: only those with one role.
+    let users = hub.store.users().unwrap();
+    let sam = users
+        .iter()
+        .find(|u| u.name == "sam")
+        .expect("sam was added");
+    assert_eq!(
+        (sam.role, sam.teams.clone()),
+        (
+            earshot_hub::store::Role::Supervisor,
+            vec!["blue".to_string()]
+        )
+    );
+    assert!(!users.iter().any(|u| u.name == "nora" || u.name == "max"));
+    assert_eq!(
+        hub.store.user("root").unwrap().unwrap().role,
+        earshot_hub::store::Role::Admin
+    );
+
+    // The audit log: the provider's sign-in under its name, the refusals, and every request of
+    // the emergency admin flagged.
+    let log = hub.store.audit(0, 10_000).unwrap();
+    assert!(
+        log.iter()
+            .any(|e| e.action == "GET /web/sso/callback" && e.actor == "sam" && e.outcome == "303"),
+        "the single sign-on is audited under the person's name"
+    );
+    assert!(
+        log.iter().any(|e| e.action == "POST /web/totp"
+            && e.actor == "root"
+            && e.role == "sign-in (emergency access)"),
+        "the emergency sign-in is flagged"
+    );
+    assert!(
+        log.iter()
+            .any(|e| e.actor == "root" && e.role == "admin (emergency access)"),
+        "the emergency admin's requests are flagged"
+    );
+    assert!(
+        !log.iter()
+            .any(|e| e.actor == "sam" && e.role.contains("emergency")),
+        "a provider's sign-in is not emergency access"
+    );
+    let uses = earshot_hub::web::emergency_uses(&hub).unwrap();
+    assert_eq!(uses.first().map(|u| u.name.as_str()), Some("root"));
+}

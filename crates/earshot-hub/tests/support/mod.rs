@@ -162,13 +162,10 @@ pub fn client_with_cookies(ca: &str) -> reqwest::Client {
         .unwrap()
 }
 
-/// Serves `hub` (from `dir`) over TLS on a free loopback port; returns the runtime that runs it
-/// and its URL.
+/// A runtime and a free loopback port to serve a hub on, with its URL (for a hub whose
+/// configuration needs its own URL first).
 #[allow(dead_code)] // not every file that includes this module serves a hub
-pub fn serve_hub(
-    hub: std::sync::Arc<earshot_hub::Hub>,
-    dir: &std::path::Path,
-) -> (tokio::runtime::Runtime, String) {
+pub fn listen() -> (tokio::runtime::Runtime, tokio::net::TcpListener, String) {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let listener = rt
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
@@ -177,11 +174,33 @@ pub fn serve_hub(
         "https://127.0.0.1:{}",
         listener.local_addr().unwrap().port()
     );
+    (rt, listener, url)
+}
+
+/// Serves `hub` (from `dir`) over TLS on `listener`, on `rt`.
+#[allow(dead_code)] // not every file that includes this module serves a hub
+pub fn serve_on(
+    rt: &tokio::runtime::Runtime,
+    hub: std::sync::Arc<earshot_hub::Hub>,
+    listener: tokio::net::TcpListener,
+    dir: &std::path::Path,
+) {
     rt.spawn(earshot_hub::serve::run(
         hub,
         listener,
         earshot_hub::serve::tls_config(dir).unwrap(),
     ));
+}
+
+/// Serves `hub` (from `dir`) over TLS on a free loopback port; returns the runtime that runs it
+/// and its URL.
+#[allow(dead_code)] // not every file that includes this module serves a hub
+pub fn serve_hub(
+    hub: std::sync::Arc<earshot_hub::Hub>,
+    dir: &std::path::Path,
+) -> (tokio::runtime::Runtime, String) {
+    let (rt, listener, url) = listen();
+    serve_on(&rt, hub, listener, dir);
     (rt, url)
 }
 
