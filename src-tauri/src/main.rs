@@ -96,6 +96,11 @@ fn open_call_file(
         board.begin();
         let run = || {
             let mut ws = Workstation::open_configured().map_err(text)?;
+            // Suggestions are help, not the call: a knowledge base that cannot load is logged
+            // and the call goes on without it.
+            if let Err(e) = ws.load_assist() {
+                tracing::warn!(error = %e, "no knowledge suggestions");
+            }
             let speed = if realtime { 1.0 } else { f64::INFINITY };
             record_file(&mut ws, &path, speed, LiveOptions::default(), flag, |e| {
                 board.observe(e);
@@ -128,6 +133,11 @@ fn start_listen(app: AppHandle, calls: State<'_, Calls>) -> Result<(), String> {
                 board.begin();
                 let run = || {
                     let mut ws = Workstation::open_configured().map_err(text)?;
+                    // Suggestions are help, not the call: a knowledge base that cannot load is logged
+                    // and the call goes on without it.
+                    if let Err(e) = ws.load_assist() {
+                        tracing::warn!(error = %e, "no knowledge suggestions");
+                    }
                     let recorded = capture
                         .record(&mut ws, LiveOptions::default(), |e| {
                             board.observe(e);

@@ -1,5 +1,5 @@
 // DOM rendering: elements and textContent only, never innerHTML, so no text can become markup.
-import type { Turn } from "./transcript";
+import type { Suggestion, Turn } from "./transcript";
 import { clock } from "./transcript";
 
 /** An element with an optional class and text (as textContent). */
@@ -84,4 +84,24 @@ export function row(cells: string[]): HTMLTableRowElement {
   const tr = el("tr");
   for (const c of cells) tr.append(el("td", undefined, c));
   return tr;
+}
+
+/** The suggested articles: title, the matching part, why (a phrase the caller said, or the
+ * confidence), and a button that hides it. */
+export function renderSuggestions(list: HTMLElement, suggestions: Suggestion[], dismiss: (articleId: string) => void): void {
+  list.replaceChildren(...suggestions.map((s) => {
+    const li = el("li", "suggestion");
+    li.dataset.article = s.article_id;
+    const head = el("div", "suggestion-head");
+    head.append(el("strong", undefined, s.title));
+    head.append(el("span", "hint", s.trigger ? ` caller said "${s.trigger}"` : ` ${Math.round(s.score * 100)}% match`));
+    const hide = el("button", "dismiss", "Dismiss");
+    hide.type = "button";
+    hide.setAttribute("aria-label", `Dismiss ${s.title}`);
+    hide.addEventListener("click", () => dismiss(s.article_id));
+    head.append(hide);
+    li.append(head, el("p", "suggestion-heading", s.heading), el("p", "suggestion-snippet", s.snippet));
+    return li;
+  }));
+  list.hidden = suggestions.length === 0;
 }

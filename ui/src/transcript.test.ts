@@ -57,6 +57,17 @@ describe("Transcript", () => {
     t.apply({ type: "degraded", level: "partials_paused", reason: "the CPU cannot keep up", lag_ms: 1800 });
     expect([t.level, t.lagMs]).toEqual(["partials_paused", 1800]);
   });
+  it("lists suggested articles newest first, each once, and forgets a dismissed one", () => {
+    const t = new Transcript();
+    const s = (id: number, article_id: string) =>
+      ({ type: "suggestion", id, article_id, title: article_id, heading: "h", snippet: "s", score: 0.5, trigger: null }) as const;
+    expect(t.apply(s(1, "a.md"))).toBe(true);
+    expect(t.apply(s(3, "b.md"))).toBe(true);
+    expect(t.apply(s(5, "a.md"))).toBe(false);
+    expect(t.suggestions.map((x) => x.article_id)).toEqual(["b.md", "a.md"]);
+    t.dismiss("b.md");
+    expect(t.suggestions.map((x) => x.article_id)).toEqual(["a.md"]);
+  });
 });
 
 describe("helpers", () => {

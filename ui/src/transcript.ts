@@ -80,14 +80,24 @@ export function runningTrend(turns: Turn[], window = 6): number | undefined {
   return recent.reduce((a, b) => a + b, 0) / recent.length;
 }
 
+/** A knowledge article suggested for what the caller said. */
+export type Suggestion = Extract<CallEvent, { type: "suggestion" }>;
+
 /** The live call view's state. */
 export class Transcript {
   turns: Turn[] = [];
+  /** Suggested articles, newest first; the agent may hide one. */
+  suggestions: Suggestion[] = [];
   level = "normal";
   levelReason = "";
   /** How far finals were behind at the last level change, ms. */
   lagMs = 0;
   ended?: Extract<CallEvent, { type: "call_end" }>;
+
+  /** Hides a suggested article for the rest of the call. */
+  dismiss(articleId: string): void {
+    this.suggestions = this.suggestions.filter((s) => s.article_id !== articleId);
+  }
 
   /** Applies one event; returns whether the view must be redrawn. */
   apply(e: CallEvent): boolean {
@@ -122,6 +132,10 @@ export class Transcript {
         this.level = e.level;
         this.levelReason = e.reason;
         this.lagMs = e.lag_ms;
+        return true;
+      case "suggestion":
+        if (this.suggestions.some((s) => s.article_id === e.article_id)) return false;
+        this.suggestions.unshift(e);
         return true;
       case "call_end":
         this.ended = e;

@@ -30,6 +30,21 @@ pub(crate) fn on_ctrl_c(flag: Arc<AtomicBool>) -> Result<()> {
     Ok(())
 }
 
+/// Loads the knowledge base `knowledge_dir` names, if any; a malformed article is reported
+/// (file and line) and skipped.
+fn load_knowledge(ws: &mut earshot_session::Workstation) -> Result<()> {
+    // Suggestions are help, not the call: a base that cannot load is reported, the call goes on.
+    if let Err(e) = ws.load_assist() {
+        eprintln!("warning: no knowledge suggestions: {e}");
+    }
+    if let Some(a) = &ws.assist {
+        for e in &a.errors {
+            eprintln!("warning: knowledge article skipped: {e}");
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn analyze_realtime(
     file: PathBuf,
     model: String,
@@ -46,6 +61,7 @@ pub(crate) fn analyze_realtime(
         anyhow::bail!("--speed must be above 0");
     }
     let mut ws = open_workstation(model, channel, threads)?;
+    load_knowledge(&mut ws)?;
     // Bad audio is refused before anything is stored.
     earshot_audio::CallStream::open(&file, ws.analyzer.options().caller_channel)
         .with_context(|| format!("reading {}", file.display()))?;
@@ -71,6 +87,7 @@ pub(crate) fn listen(
     partials: bool,
 ) -> Result<()> {
     let mut ws = open_workstation(model, Channel::Left, threads)?;
+    load_knowledge(&mut ws)?;
     let capture = LiveCapture::start(&CaptureOptions { mic, loopback })?;
     on_ctrl_c(capture.stop_flag())?;
     eprintln!("listening: microphone = agent, system output = caller; Ctrl-C ends the call");

@@ -444,3 +444,85 @@ fn losing_the_loopback_device_mid_call_switches_to_the_new_default_and_never_han
     );
     assert_eq!(ev.last().unwrap()["type"], "call_end");
 }
+
+#[test]
+fn with_a_knowledge_base_the_callers_question_brings_its_article_once_and_a_broken_article_is_named(
+) {
+    let _shared = CPU.read().unwrap_or_else(|e| e.into_inner());
+    let sample_kb = Path::new(env!("CARGO_MANIFEST_DIR")).join("../earshot-assist/knowledge");
+    let kb = tempfile::tempdir().unwrap();
+    for sub in ["billing", "cards", "account"] {
+        std::fs::create_dir_all(kb.path().join(sub)).unwrap();
+        for entry in std::fs::read_dir(sample_kb.join(sub)).unwrap() {
+            let p = entry.unwrap().path();
+            std::fs::copy(&p, kb.path().join(sub).join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::write(
+        kb.path().join("broken.md"),
+        "---\ntitle: Broken\ntags: [a, b\n---\nText.\n",
+    )
+    .unwrap();
+    let run = |knowledge: Option<&Path>| {
+        let data = tempfile::tempdir().unwrap();
+        let mut cmd = earshot(data.path());
+        cmd.args([
+            "analyze",
+            "--realtime",
+            "--json",
+            "--no-partials",
+            "--speed",
+            "2",
+        ])
+        .arg(sample());
+        match knowledge {
+            Some(k) => cmd.env("EARSHOT_KNOWLEDGE_DIR", k),
+            None => cmd.env_remove("EARSHOT_KNOWLEDGE_DIR"),
+        };
+        let o = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr).to_string();
+        assert!(o.status.success(), "{stderr}");
+        (String::from_utf8_lossy(&o.stdout).to_string(), stderr)
+    };
+
+    let (out, stderr) = run(Some(kb.path()));
+    assert!(
+        stderr.contains("knowledge article skipped")
+            && (stderr.contains("broken.md:3:") || stderr.contains("broken.md:4:")),
+        "the broken article is named with its line: {stderr}"
+    );
+    let ev = events(&out);
+    let suggestions = of_type(&ev, "suggestion");
+    let double = suggestions
+        .iter()
+        .find(|s| s["article_id"] == "billing/double-charge.md")
+        .unwrap_or_else(|| panic!("the double-charge article is suggested:\n{out}"));
+    assert!(
+        double["snippet"].as_str().is_some_and(|s| !s.is_empty()),
+        "{double}"
+    );
+    // Each suggestion follows the caller final it answers; an article comes once per call.
+    let mut seen = std::collections::HashSet::new();
+    for s in &suggestions {
+        let pos = ev.iter().position(|e| std::ptr::eq(e, *s)).unwrap();
+        let before = &ev[pos - 1];
+        assert_eq!(
+            (
+                before["type"].as_str(),
+                before["speaker"].as_str(),
+                &before["id"]
+            ),
+            (Some("final"), Some("caller"), &s["id"]),
+            "{out}"
+        );
+        assert!(
+            seen.insert(s["article_id"].to_string()),
+            "suggested twice: {out}"
+        );
+    }
+    assert_no_secret(&out.to_lowercase());
+
+    // Without a knowledge base: the same call, no suggestion.
+    let (out, _) = run(None);
+    assert!(of_type(&events(&out), "suggestion").is_empty(), "{out}");
+}

@@ -18,6 +18,8 @@
 //! | the hub's CA, the only trust anchor for it (PEM file) | `hub_ca = "/etc/earshot/hub-ca.pem"` | `EARSHOT_HUB_CA` |
 //! | the one-time enrollment token from IT | `enrollment_token = "…"` | `EARSHOT_ENROLLMENT_TOKEN` |
 //! | most summaries kept while the hub is unreachable | `outbox_limit = 10000` | — |
+//! | the knowledge base suggested from (a folder of Markdown articles; absent: no suggestions) | `knowledge_dir = "/etc/earshot/knowledge"` | `EARSHOT_KNOWLEDGE_DIR` |
+//! | the confidence an article needs to be suggested (0–1) | `suggestion_threshold = 0.35` | — |
 //!
 //! The policy file is `EARSHOT_POLICY_FILE` if set, else [`default_policy_file`].
 
@@ -141,6 +143,10 @@ pub struct Config {
     /// The most summaries the outbox keeps while the hub is unreachable; beyond it the oldest
     /// are kept and newer ones are counted as dropped.
     pub outbox_limit: u32,
+    /// The knowledge base's folder (Markdown articles); `None`: no suggestions.
+    pub knowledge_dir: Option<PathBuf>,
+    /// The similarity an article needs to be suggested (0–1).
+    pub suggestion_threshold: f32,
     /// The policy file that was read, if one exists.
     pub policy_file: Option<PathBuf>,
     /// Keys the policy sets (see the module docs for the names).
@@ -155,6 +161,9 @@ pub const DEFAULT_MODEL: &str = "tiny.en";
 
 /// Default [`Config::outbox_limit`].
 pub const DEFAULT_OUTBOX_LIMIT: u32 = 10_000;
+
+/// Default [`Config::suggestion_threshold`] (see `earshot_assist::suggest` for how it was set).
+pub const DEFAULT_SUGGESTION_THRESHOLD: f32 = 0.35;
 
 /// The settings file in the data dir.
 pub const SETTINGS_FILE: &str = "config.toml";
@@ -174,6 +183,8 @@ struct FileConfig {
     hub_ca: Option<PathBuf>,
     enrollment_token: Option<String>,
     outbox_limit: Option<u32>,
+    knowledge_dir: Option<PathBuf>,
+    suggestion_threshold: Option<f32>,
     /// The `siprec_*` keys, read apart (see [`read_file`]).
     #[serde(skip)]
     siprec: SiprecLayer,
@@ -195,6 +206,8 @@ impl FileConfig {
             ("hub_ca", self.hub_ca.is_some()),
             ("enrollment_token", self.enrollment_token.is_some()),
             ("outbox_limit", self.outbox_limit.is_some()),
+            ("knowledge_dir", self.knowledge_dir.is_some()),
+            ("suggestion_threshold", self.suggestion_threshold.is_some()),
         ];
         set.iter()
             .filter(|(_, on)| *on)
@@ -240,6 +253,12 @@ impl FileConfig {
         }
         if let Some(v) = self.outbox_limit {
             config.outbox_limit = v;
+        }
+        if let Some(v) = self.knowledge_dir {
+            config.knowledge_dir = Some(v).filter(|p| !p.as_os_str().is_empty());
+        }
+        if let Some(v) = self.suggestion_threshold {
+            config.suggestion_threshold = v;
         }
         self.siprec.apply(&mut config.siprec)
     }
@@ -289,6 +308,8 @@ impl Config {
             hub_ca: None,
             enrollment_token: None,
             outbox_limit: DEFAULT_OUTBOX_LIMIT,
+            knowledge_dir: None,
+            suggestion_threshold: DEFAULT_SUGGESTION_THRESHOLD,
             policy_file: None,
             managed: BTreeSet::new(),
         }
@@ -343,10 +364,18 @@ impl Config {
         if let Some(t) = env("EARSHOT_ENROLLMENT_TOKEN") {
             config.enrollment_token = Some(t).filter(|t| !t.trim().is_empty());
         }
+        if let Some(p) = env("EARSHOT_KNOWLEDGE_DIR") {
+            config.knowledge_dir = Some(PathBuf::from(p)).filter(|p| !p.as_os_str().is_empty());
+        }
         if let Some(policy) = policy {
             config.managed = policy.keys();
             config.policy_file = Some(policy_path);
             policy.apply(&mut config)?;
+        }
+        if !(0.0..=1.0).contains(&config.suggestion_threshold) {
+            return Err(ConfigError::Invalid(
+                "suggestion_threshold must be between 0 and 1".into(),
+            ));
         }
         if config.outbox_limit == 0 {
             return Err(ConfigError::Invalid(

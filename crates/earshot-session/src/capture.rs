@@ -1,7 +1,7 @@
 //! A live call from the workstation's own audio: the microphone (agent) and the system output
 //! loopback (caller), through the streaming engine into the vault.
 
-use crate::{record_call, CallEvent, SessionError, Workstation};
+use crate::{CallEvent, SessionError, Workstation};
 use earshot_capture::{Capture, CaptureOptions};
 use earshot_core::AudioChunk;
 use earshot_pipeline::LiveOptions;
@@ -63,11 +63,15 @@ impl LiveCapture {
             input,
             source,
         } = self;
-        let call = record_call(
+        let call = crate::record_call_with_keypad(
             &mut ws.analyzer,
             &mut ws.vault,
             &source,
             input,
+            crate::Received {
+                assist: ws.assist.as_mut(),
+                ..crate::Received::default()
+            },
             options,
             on_event,
         )?;

@@ -60,6 +60,9 @@ pub enum SessionError {
     /// The SIPREC receiver cannot start.
     #[error("SIPREC: {0}")]
     Siprec(String),
+    /// The knowledge base cannot be loaded.
+    #[error("knowledge base: {0}")]
+    Assist(String),
     /// The configured age recipients are not valid.
     #[error("age_recipients: {0}")]
     Recipients(#[from] SealError),
@@ -75,6 +78,8 @@ pub struct Workstation {
     pub sealing: bool,
     /// The configuration in force.
     pub config: Config,
+    /// The knowledge base, once [`Workstation::load_assist`] loaded it.
+    pub assist: Option<earshot_assist::Assistant>,
 }
 
 impl Workstation {
@@ -107,7 +112,30 @@ impl Workstation {
             analyzer,
             sealing,
             config,
+            assist: None,
         })
+    }
+
+    /// Loads and indexes the knowledge base `knowledge_dir` names (with its own MiniLM
+    /// encoder), for article suggestions on the caller's finals. Nothing when it is unset.
+    /// Malformed articles are skipped and listed in `assist.errors`.
+    pub fn load_assist(&mut self) -> Result<(), SessionError> {
+        let Some(dir) = self.config.knowledge_dir.clone() else {
+            return Ok(());
+        };
+        let encoder = earshot_pipeline::sentence_encoder(&ModelStore::from_env()).ok_or_else(|| {
+            SessionError::Assist(
+                "knowledge suggestions need the MiniLM sentence encoder: check the models with `earshot models verify`".into(),
+            )
+        })?;
+        let assistant = earshot_assist::Assistant::load(
+            &dir,
+            Box::new(encoder),
+            self.config.suggestion_threshold,
+        )
+        .map_err(|e| SessionError::Assist(e.to_string()))?;
+        self.assist = Some(assistant);
+        Ok(())
     }
 }
 
@@ -207,6 +235,25 @@ pub enum CallEvent {
         #[cfg_attr(feature = "ts", ts(type = "number"))]
         lag_ms: u64,
     },
+    /// A knowledge article for what the caller just said (the final `id`). Its text is the
+    /// organisation's article, never the caller's words.
+    Suggestion {
+        /// The caller's final it answers.
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
+        id: u64,
+        /// The article's id (its path in the knowledge folder).
+        article_id: String,
+        /// Its title.
+        title: String,
+        /// The heading of the matching part.
+        heading: String,
+        /// The matching part.
+        snippet: String,
+        /// Confidence: the similarity (0–1), or 1 for a trigger phrase.
+        score: f64,
+        /// The trigger phrase the caller said, when that is why.
+        trigger: Option<String>,
+    },
     /// The call is over and stored.
     CallEnd {
         /// The stored call's id.
@@ -296,11 +343,15 @@ pub fn record_file<E>(
     let stream = CallStream::open(path, ws.analyzer.options().caller_channel)?;
     let (player, input) = FilePlayer::stream(stream, speed, stop);
     let source = format!("{} (realtime)", path.display());
-    let recorded = record_call(
+    let recorded = record_call_with_keypad(
         &mut ws.analyzer,
         &mut ws.vault,
         &source,
         input,
+        Received {
+            assist: ws.assist.as_mut(),
+            ..Received::default()
+        },
         options,
         on_event,
     )?;
@@ -444,9 +495,12 @@ pub fn record_call<E>(
     )
 }
 
-/// What a receiver (the SIPREC fork) gives besides the audio.
+/// What comes with a call besides its audio: from a receiver (the SIPREC fork) and from the
+/// workstation (its knowledge base).
 #[derive(Default)]
 pub struct Received<'a> {
+    /// The knowledge base: each caller final may bring a [`CallEvent::Suggestion`].
+    pub assist: Option<&'a mut earshot_assist::Assistant>,
     /// Keypad digits.
     pub keypad: Option<Receiver<KeyPress>>,
     /// The receiver's tally of lost audio, stored with the call when its audio has ended.
@@ -579,7 +633,9 @@ pub fn record_call_with_keypad<E>(
         keypad,
         loss,
         agent,
+        mut assist,
     } = received;
+    let mut suggester = assist.as_ref().map(|a| a.call());
     let mut keys = KeyEntries {
         keys: keypad,
         open: None,
@@ -596,6 +652,7 @@ pub fn record_call_with_keypad<E>(
     let mut sink = Sink::new(on_event);
     analyzer.run_live(input, options, |event| {
         let end = matches!(event, LiveEvent::CallEnd(_));
+        let mut suggestion = None;
         for entry in keys.take(end) {
             let (utterance, sealed, keyed) = keys.seal(entry).map_err(PipelineError::from)?;
             session.add(&utterance, &sealed)?;
@@ -613,6 +670,28 @@ pub fn record_call_with_keypad<E>(
             LiveEvent::Final(f) => {
                 // Committed before it is shown: what was shown is on disk.
                 session.add(&f.utterance, &f.sealed)?;
+                // The caller's redacted words as a query: no value reaches the search.
+                if let (Some(assistant), Some(call), Speaker::Caller) = (
+                    assist.as_deref_mut(),
+                    suggester.as_mut(),
+                    f.utterance.speaker,
+                ) {
+                    match assistant.suggest(call, &f.utterance.text) {
+                        Ok(Some(s)) => {
+                            suggestion = Some(CallEvent::Suggestion {
+                                id: f.id,
+                                article_id: s.article_id,
+                                title: s.title,
+                                heading: s.heading,
+                                snippet: s.snippet,
+                                score: (f64::from(s.score) * 1000.0).round() / 1000.0,
+                                trigger: s.trigger,
+                            })
+                        }
+                        Ok(None) => {}
+                        Err(e) => tracing::warn!(error = %e, "knowledge suggestion failed"),
+                    }
+                }
                 final_event(f.id, f.utterance, &f.sealed, f.latency_ms)
             }
             LiveEvent::Discarded { id } => CallEvent::Discarded { id },
@@ -631,6 +710,9 @@ pub fn record_call_with_keypad<E>(
             }
         };
         sink.send(&event);
+        if let Some(s) = suggestion {
+            sink.send(&s);
+        }
         Ok(())
     })?;
     Ok(sink.finish(call_id))

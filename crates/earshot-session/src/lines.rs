@@ -40,6 +40,20 @@ pub fn text_line(event: &CallEvent) -> Option<String> {
         ),
         CallEvent::Discarded { .. } => return None,
         CallEvent::Degraded { reason, lag_ms, .. } => format!("-- {reason} (lag {lag_ms} ms)"),
+        CallEvent::Suggestion {
+            title,
+            heading,
+            snippet,
+            score,
+            trigger,
+            ..
+        } => {
+            let why = match trigger {
+                Some(t) => format!("said \"{t}\""),
+                None => format!("{score:.2}"),
+            };
+            format!("   >> article: {title} / {heading} ({why}): {snippet}")
+        }
         CallEvent::CallEnd {
             call_id,
             duration_ms,
@@ -111,9 +125,10 @@ pub fn offline_json_line(event: &CallEvent) -> Option<String> {
             .to_string(),
         ),
         CallEvent::CallEnd { .. } => Some(json_line(event)),
-        CallEvent::Partial { .. } | CallEvent::Discarded { .. } | CallEvent::Degraded { .. } => {
-            None
-        }
+        CallEvent::Partial { .. }
+        | CallEvent::Discarded { .. }
+        | CallEvent::Degraded { .. }
+        | CallEvent::Suggestion { .. } => None,
     }
 }
 

@@ -191,6 +191,10 @@ pub fn join_with(
                             &call.source,
                             call.audio,
                             crate::Received {
+                                // Knowledge suggestions come to SIPREC calls with the shared
+                                // engine (the SIPREC-under-load issue): a workstation per call
+                                // would index the base once per call.
+                                assist: None,
                                 keypad: Some(call.keypad),
                                 loss: Some(&call.loss),
                                 // Only an address the organisation's own agent patterns

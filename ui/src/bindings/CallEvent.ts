@@ -79,7 +79,35 @@ reason: string,
 /**
  * Age of the oldest waiting final.
  */
-lag_ms: number, } | { "type": "call_end", 
+lag_ms: number, } | { "type": "suggestion", 
+/**
+ * The caller's final it answers.
+ */
+id: number, 
+/**
+ * The article's id (its path in the knowledge folder).
+ */
+article_id: string, 
+/**
+ * Its title.
+ */
+title: string, 
+/**
+ * The heading of the matching part.
+ */
+heading: string, 
+/**
+ * The matching part.
+ */
+snippet: string, 
+/**
+ * Confidence: the similarity (0–1), or 1 for a trigger phrase.
+ */
+score: number, 
+/**
+ * The trigger phrase the caller said, when that is why.
+ */
+trigger: string | null, } | { "type": "call_end", 
 /**
  * The stored call's id.
  */
