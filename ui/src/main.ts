@@ -11,7 +11,7 @@ import type { SettingsUpdate } from "./bindings/SettingsUpdate";
 import type { WorkstationStatus } from "./bindings/WorkstationStatus";
 import type { SyncStatus } from "./bindings/SyncStatus";
 import { Transcript, clock, runningTrend, storedTurns } from "./transcript";
-import { renderSuggestions, renderTurns, row, el } from "./render";
+import { renderAlerts, renderSuggestions, renderTurns, row, el } from "./render";
 import { historyQuery, summaryCells, syncText, trendText, when, day } from "./format";
 import { fields, facts, MANAGED } from "./settings";
 import { actionFor, SHORTCUTS, type Action } from "./keys";
@@ -72,6 +72,7 @@ function setInCall(on: boolean) {
 
 function redraw() {
   renderTurns(list, transcript.turns);
+  renderAlerts($("alerts"), transcript.alerts);
   renderSuggestions($("suggestions"), transcript.suggestions, (id) => {
     transcript.dismiss(id);
     redraw();

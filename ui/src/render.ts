@@ -1,5 +1,5 @@
 // DOM rendering: elements and textContent only, never innerHTML, so no text can become markup.
-import type { Suggestion, Turn } from "./transcript";
+import type { Alert, Suggestion, Turn } from "./transcript";
 import { clock } from "./transcript";
 
 /** An element with an optional class and text (as textContent). */
@@ -104,4 +104,15 @@ export function renderSuggestions(list: HTMLElement, suggestions: Suggestion[], 
     return li;
   }));
   list.hidden = suggestions.length === 0;
+}
+
+/** The call's alerts, newest first: severity and category (never the words). */
+export function renderAlerts(list: HTMLElement, alerts: Alert[]): void {
+  list.replaceChildren(...alerts.map((a) => {
+    const li = el("li", `alert alert-${a.severity}`);
+    li.dataset.rule = a.rule;
+    li.append(el("strong", undefined, a.severity === "critical" ? "Stop: " : a.severity === "warning" ? "Warning: " : "Note: "), el("span", undefined, a.category));
+    return li;
+  }));
+  list.hidden = alerts.length === 0;
 }

@@ -57,6 +57,12 @@ describe("Transcript", () => {
     t.apply({ type: "degraded", level: "partials_paused", reason: "the CPU cannot keep up", lag_ms: 1800 });
     expect([t.level, t.lagMs]).toEqual(["partials_paused", 1800]);
   });
+  it("keeps alerts newest first", () => {
+    const t = new Transcript();
+    t.apply({ type: "alert", id: 2, rule: "sensitive_input", category: "Sensitive input", severity: "info", speaker: "caller" });
+    t.apply({ type: "alert", id: 5, rule: "sensitive_readback", category: "Read back", severity: "critical", speaker: "agent" });
+    expect(t.alerts.map((a) => a.rule)).toEqual(["sensitive_readback", "sensitive_input"]);
+  });
   it("lists suggested articles newest first, each once, and forgets a dismissed one", () => {
     const t = new Transcript();
     const s = (id: number, article_id: string) =>

@@ -83,8 +83,13 @@ export function runningTrend(turns: Turn[], window = 6): number | undefined {
 /** A knowledge article suggested for what the caller said. */
 export type Suggestion = Extract<CallEvent, { type: "suggestion" }>;
 
+/** An alert raised during the call. */
+export type Alert = Extract<CallEvent, { type: "alert" }>;
+
 /** The live call view's state. */
 export class Transcript {
+  /** Alerts, newest first. */
+  alerts: Alert[] = [];
   turns: Turn[] = [];
   /** Suggested articles, newest first; the agent may hide one. */
   suggestions: Suggestion[] = [];
@@ -132,6 +137,9 @@ export class Transcript {
         this.level = e.level;
         this.levelReason = e.reason;
         this.lagMs = e.lag_ms;
+        return true;
+      case "alert":
+        this.alerts.unshift(e);
         return true;
       case "suggestion":
         if (this.suggestions.some((s) => s.article_id === e.article_id)) return false;

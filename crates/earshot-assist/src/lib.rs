@@ -11,6 +11,7 @@
 //! Nothing here touches the network. Text reaching this crate is the *redacted* text: a
 //! sensitive value never becomes a query or a snippet.
 
+pub mod alerts;
 pub mod article;
 pub mod index;
 pub mod suggest;

@@ -44,7 +44,7 @@ pub struct Suggester {
 }
 
 /// Whether `phrase` occurs in `text` (both lower case) as whole words.
-fn says(text: &str, phrase: &str) -> bool {
+pub(crate) fn says(text: &str, phrase: &str) -> bool {
     let mut from = 0;
     while let Some(i) = text[from..].find(phrase) {
         let start = from + i;

@@ -172,3 +172,11 @@ fn a_malformed_article_is_reported_with_file_and_line_and_the_rest_still_load() 
     assert!(errors[0].line >= 3, "{e}");
     assert!(load_folder(&dir.path().join("missing")).is_err());
 }
+
+#[test]
+fn the_sample_rules_load() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules.toml");
+    let rules = earshot_assist::alerts::AlertRules::load(&path).unwrap();
+    assert_eq!(rules.rules.len(), 4);
+    assert!(rules.escalation.is_some());
+}

@@ -526,3 +526,94 @@ fn with_a_knowledge_base_the_callers_question_brings_its_article_once_and_a_brok
     let (out, _) = run(None);
     assert!(of_type(&events(&out), "suggestion").is_empty(), "{out}");
 }
+
+#[test]
+fn the_agent_reading_a_card_number_back_is_a_critical_alert_and_a_rule_fires_on_the_callers_words()
+{
+    let _shared = CPU.read().unwrap_or_else(|e| e.into_inner());
+    use earshot_callgen::Turn;
+    let call = tempfile::tempdir().unwrap();
+    let wav = call.path().join("readback.wav");
+    render_with(
+        &[
+            Turn::agent("Thank you for calling Northwind Bank, this is Sam. How can I help you?"),
+            Turn::caller("I want to speak to a manager about a payment on my card."),
+            Turn::agent("Of course. Can I have the card number first please?"),
+            Turn::caller("It is four five three two, zero one five one, one two eight three, zero three six six."),
+            Turn::agent("Thank you, so that is four five three two, zero one five one, one two eight three, zero three six six."),
+            Turn::caller("Yes that is right."),
+        ],
+        &wav,
+        &RenderOptions::default(),
+    )
+    .unwrap();
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("../earshot-assist/rules.toml");
+    let data = tempfile::tempdir().unwrap();
+    let o = earshot(data.path())
+        .args([
+            "analyze",
+            "--realtime",
+            "--json",
+            "--no-partials",
+            "--speed",
+            "2",
+        ])
+        .arg(&wav)
+        .env("EARSHOT_ASSIST_RULES", &rules)
+        .env_remove("EARSHOT_KNOWLEDGE_DIR")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    let out = String::from_utf8_lossy(&o.stdout);
+    let ev = events(&out);
+    let alerts = of_type(&ev, "alert");
+    let rule = |r: &str| alerts.iter().find(|a| a["rule"] == r).copied();
+    let readback =
+        rule("sensitive_readback").unwrap_or_else(|| panic!("no read-back alert:\n{out}"));
+    assert_eq!(
+        (readback["severity"].as_str(), readback["speaker"].as_str()),
+        (Some("critical"), Some("agent"))
+    );
+    let input = rule("sensitive_input").unwrap_or_else(|| panic!("no input alert:\n{out}"));
+    assert_eq!(input["speaker"], "caller");
+    let manager = rule("manager").unwrap_or_else(|| panic!("no manager alert:\n{out}"));
+    assert_eq!(manager["category"], "Asks for a manager");
+    // Each alert follows the final that raised it; none carries the words or the value.
+    for a in &alerts {
+        let f = ev
+            .iter()
+            .find(|e| e["type"] == "final" && e["id"] == a["id"])
+            .expect("the final of the alert");
+        assert_eq!(f["speaker"], a["speaker"], "{a}");
+        assert!(a.get("text").is_none(), "{a}");
+    }
+    assert_no_secret(&out.to_lowercase());
+    // Negative control: the sample call's agent never reads a value back.
+    let data = tempfile::tempdir().unwrap();
+    let o = earshot(data.path())
+        .args([
+            "analyze",
+            "--realtime",
+            "--json",
+            "--no-partials",
+            "--speed",
+            "2",
+        ])
+        .arg(sample())
+        .env_remove("EARSHOT_ASSIST_RULES")
+        .env_remove("EARSHOT_KNOWLEDGE_DIR")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    let ev = events(&out);
+    let alerts = of_type(&ev, "alert");
+    assert!(
+        alerts.iter().any(|a| a["rule"] == "sensitive_input"),
+        "{out}"
+    );
+    assert!(
+        !alerts.iter().any(|a| a["rule"] == "sensitive_readback"),
+        "{out}"
+    );
+}

@@ -20,6 +20,7 @@
 //! | most summaries kept while the hub is unreachable | `outbox_limit = 10000` | — |
 //! | the knowledge base suggested from (a folder of Markdown articles; absent: no suggestions) | `knowledge_dir = "/etc/earshot/knowledge"` | `EARSHOT_KNOWLEDGE_DIR` |
 //! | the confidence an article needs to be suggested (0–1) | `suggestion_threshold = 0.35` | — |
+//! | the alert rules (a TOML file; absent: the hygiene alerts only) | `assist_rules = "/etc/earshot/assist.toml"` | `EARSHOT_ASSIST_RULES` |
 //!
 //! The policy file is `EARSHOT_POLICY_FILE` if set, else [`default_policy_file`].
 
@@ -147,6 +148,8 @@ pub struct Config {
     pub knowledge_dir: Option<PathBuf>,
     /// The similarity an article needs to be suggested (0–1).
     pub suggestion_threshold: f32,
+    /// The alert rules file; `None`: the hygiene alerts only.
+    pub assist_rules: Option<PathBuf>,
     /// The policy file that was read, if one exists.
     pub policy_file: Option<PathBuf>,
     /// Keys the policy sets (see the module docs for the names).
@@ -185,6 +188,7 @@ struct FileConfig {
     outbox_limit: Option<u32>,
     knowledge_dir: Option<PathBuf>,
     suggestion_threshold: Option<f32>,
+    assist_rules: Option<PathBuf>,
     /// The `siprec_*` keys, read apart (see [`read_file`]).
     #[serde(skip)]
     siprec: SiprecLayer,
@@ -208,6 +212,7 @@ impl FileConfig {
             ("outbox_limit", self.outbox_limit.is_some()),
             ("knowledge_dir", self.knowledge_dir.is_some()),
             ("suggestion_threshold", self.suggestion_threshold.is_some()),
+            ("assist_rules", self.assist_rules.is_some()),
         ];
         set.iter()
             .filter(|(_, on)| *on)
@@ -260,6 +265,9 @@ impl FileConfig {
         if let Some(v) = self.suggestion_threshold {
             config.suggestion_threshold = v;
         }
+        if let Some(v) = self.assist_rules {
+            config.assist_rules = Some(v).filter(|p| !p.as_os_str().is_empty());
+        }
         self.siprec.apply(&mut config.siprec)
     }
 }
@@ -310,6 +318,7 @@ impl Config {
             outbox_limit: DEFAULT_OUTBOX_LIMIT,
             knowledge_dir: None,
             suggestion_threshold: DEFAULT_SUGGESTION_THRESHOLD,
+            assist_rules: None,
             policy_file: None,
             managed: BTreeSet::new(),
         }
@@ -363,6 +372,9 @@ impl Config {
         }
         if let Some(t) = env("EARSHOT_ENROLLMENT_TOKEN") {
             config.enrollment_token = Some(t).filter(|t| !t.trim().is_empty());
+        }
+        if let Some(p) = env("EARSHOT_ASSIST_RULES") {
+            config.assist_rules = Some(PathBuf::from(p)).filter(|p| !p.as_os_str().is_empty());
         }
         if let Some(p) = env("EARSHOT_KNOWLEDGE_DIR") {
             config.knowledge_dir = Some(PathBuf::from(p)).filter(|p| !p.as_os_str().is_empty());

@@ -70,6 +70,7 @@ impl LiveCapture {
             input,
             crate::Received {
                 assist: ws.assist.as_mut(),
+                alert_rules: ws.alert_rules.as_ref(),
                 ..crate::Received::default()
             },
             options,

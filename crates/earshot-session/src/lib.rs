@@ -80,6 +80,9 @@ pub struct Workstation {
     pub config: Config,
     /// The knowledge base, once [`Workstation::load_assist`] loaded it.
     pub assist: Option<earshot_assist::Assistant>,
+    /// The organisation's alert rules (`assist_rules`), once [`Workstation::load_assist`]
+    /// read them; the hygiene alerts are on without them.
+    pub alert_rules: Option<earshot_assist::alerts::AlertRules>,
 }
 
 impl Workstation {
@@ -113,13 +116,21 @@ impl Workstation {
             sealing,
             config,
             assist: None,
+            alert_rules: None,
         })
     }
 
     /// Loads and indexes the knowledge base `knowledge_dir` names (with its own MiniLM
     /// encoder), for article suggestions on the caller's finals. Nothing when it is unset.
     /// Malformed articles are skipped and listed in `assist.errors`.
+    /// The alert rules `assist_rules` names are read first: a rule file with an error is
+    /// refused whole, with its file and line.
     pub fn load_assist(&mut self) -> Result<(), SessionError> {
+        if let Some(path) = self.config.assist_rules.clone() {
+            let rules = earshot_assist::alerts::AlertRules::load(&path)
+                .map_err(|e| SessionError::Assist(format!("alert rules: {e}")))?;
+            self.alert_rules = Some(rules);
+        }
         let Some(dir) = self.config.knowledge_dir.clone() else {
             return Ok(());
         };
@@ -234,6 +245,22 @@ pub enum CallEvent {
         /// Age of the oldest waiting final.
         #[cfg_attr(feature = "ts", ts(type = "number"))]
         lag_ms: u64,
+    },
+    /// An alert raised by a final (`id`): an organisation's category rule, the escalation
+    /// hint, or sensitive-data hygiene (`sensitive_input`, `sensitive_readback`). Never the
+    /// words.
+    Alert {
+        /// The final that raised it.
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
+        id: u64,
+        /// The rule's id.
+        rule: String,
+        /// The category shown.
+        category: String,
+        /// `info`, `warning` or `critical`.
+        severity: String,
+        /// Who spoke.
+        speaker: Speaker,
     },
     /// A knowledge article for what the caller just said (the final `id`). Its text is the
     /// organisation's article, never the caller's words.
@@ -350,6 +377,7 @@ pub fn record_file<E>(
         input,
         Received {
             assist: ws.assist.as_mut(),
+            alert_rules: ws.alert_rules.as_ref(),
             ..Received::default()
         },
         options,
@@ -501,6 +529,8 @@ pub fn record_call<E>(
 pub struct Received<'a> {
     /// The knowledge base: each caller final may bring a [`CallEvent::Suggestion`].
     pub assist: Option<&'a mut earshot_assist::Assistant>,
+    /// The organisation's alert rules (the hygiene alerts are raised without them).
+    pub alert_rules: Option<&'a earshot_assist::alerts::AlertRules>,
     /// Keypad digits.
     pub keypad: Option<Receiver<KeyPress>>,
     /// The receiver's tally of lost audio, stored with the call when its audio has ended.
@@ -634,8 +664,12 @@ pub fn record_call_with_keypad<E>(
         loss,
         agent,
         mut assist,
+        alert_rules,
     } = received;
     let mut suggester = assist.as_ref().map(|a| a.call());
+    let built_in = earshot_assist::alerts::AlertRules::default();
+    let alert_rules = alert_rules.unwrap_or(&built_in);
+    let mut alerting = earshot_assist::alerts::AlertState::new();
     let mut keys = KeyEntries {
         keys: keypad,
         open: None,
@@ -653,6 +687,7 @@ pub fn record_call_with_keypad<E>(
     analyzer.run_live(input, options, |event| {
         let end = matches!(event, LiveEvent::CallEnd(_));
         let mut suggestion = None;
+        let mut alerts: Vec<CallEvent> = Vec::new();
         for entry in keys.take(end) {
             let (utterance, sealed, keyed) = keys.seal(entry).map_err(PipelineError::from)?;
             session.add(&utterance, &sealed)?;
@@ -670,6 +705,25 @@ pub fn record_call_with_keypad<E>(
             LiveEvent::Final(f) => {
                 // Committed before it is shown: what was shown is on disk.
                 session.add(&f.utterance, &f.sealed)?;
+                let kinds: Vec<FindingKind> = f.sealed.iter().map(|s| s.span.kind).collect();
+                let score = (f.utterance.sentiment.label != SentimentLabel::Unscored)
+                    .then_some(f64::from(f.utterance.sentiment.score));
+                for a in alerting.on_final(
+                    alert_rules,
+                    f.utterance.speaker,
+                    &f.utterance.text,
+                    &kinds,
+                    score,
+                    f.utterance.start_ms,
+                ) {
+                    alerts.push(CallEvent::Alert {
+                        id: f.id,
+                        rule: a.rule,
+                        category: a.category,
+                        severity: a.severity.name().to_string(),
+                        speaker: f.utterance.speaker,
+                    });
+                }
                 // The caller's redacted words as a query: no value reaches the search.
                 if let (Some(assistant), Some(call), Speaker::Caller) = (
                     assist.as_deref_mut(),
@@ -710,6 +764,9 @@ pub fn record_call_with_keypad<E>(
             }
         };
         sink.send(&event);
+        for a in &alerts {
+            sink.send(a);
+        }
         if let Some(s) = suggestion {
             sink.send(&s);
         }

@@ -40,6 +40,16 @@ pub fn text_line(event: &CallEvent) -> Option<String> {
         ),
         CallEvent::Discarded { .. } => return None,
         CallEvent::Degraded { reason, lag_ms, .. } => format!("-- {reason} (lag {lag_ms} ms)"),
+        CallEvent::Alert {
+            category,
+            severity,
+            speaker,
+            ..
+        } => format!(
+            "   !! {} alert ({}): {category}",
+            severity,
+            speaker.label().trim()
+        ),
         CallEvent::Suggestion {
             title,
             heading,
@@ -128,7 +138,8 @@ pub fn offline_json_line(event: &CallEvent) -> Option<String> {
         CallEvent::Partial { .. }
         | CallEvent::Discarded { .. }
         | CallEvent::Degraded { .. }
-        | CallEvent::Suggestion { .. } => None,
+        | CallEvent::Suggestion { .. }
+        | CallEvent::Alert { .. } => None,
     }
 }
 

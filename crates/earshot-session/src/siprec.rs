@@ -195,6 +195,9 @@ pub fn join_with(
                                 // engine (the SIPREC-under-load issue): a workstation per call
                                 // would index the base once per call.
                                 assist: None,
+                                // The hygiene alerts only (rule files come with the shared
+                                // engine too).
+                                alert_rules: None,
                                 keypad: Some(call.keypad),
                                 loss: Some(&call.loss),
                                 // Only an address the organisation's own agent patterns

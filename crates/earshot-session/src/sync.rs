@@ -61,10 +61,13 @@ struct Board {
     heard_ms: u64,
     /// The caller's scored turns: (start ms, score).
     caller: Vec<(u64, f32)>,
+    /// Alert categories raised so far (each once).
+    alerts: Vec<String>,
 }
 
 /// The state of the call on screen, for the supervisors' live board: whether a call runs, its
-/// length so far and the caller's sentiment trend so far. Never text.
+/// length so far, the caller's sentiment trend so far and the alert categories raised. Never
+/// text.
 #[derive(Debug, Clone, Default)]
 pub struct LiveBoard(Arc<Mutex<Board>>);
 
@@ -109,6 +112,11 @@ impl LiveBoard {
                     b.caller.push((*start_ms, score as f32));
                 }
             }),
+            CallEvent::Alert { category, .. } => self.with(|b| {
+                if !b.alerts.contains(category) {
+                    b.alerts.push(category.clone());
+                }
+            }),
             CallEvent::CallEnd { .. } => self.end(),
             _ => {}
         }
@@ -131,7 +139,7 @@ impl LiveBoard {
                         .ok()
                         .and_then(|v| v.as_str().map(str::to_string))
                 }),
-                alerts: Vec::new(),
+                alerts: b.alerts.clone(),
                 outbox_len: outbox_len as i64,
             }
         })
@@ -272,5 +280,32 @@ async fn work(config: &Config, board: &LiveBoard, timing: Timing) {
         }
         let wake = next_sync.min(next_beat);
         tokio::time::sleep_until(wake.into()).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_board_carries_each_alert_category_once_and_forgets_them_when_the_call_ends() {
+        let board = LiveBoard::default();
+        board.begin();
+        assert!(board.heartbeat(0).alerts.is_empty());
+        let alert = |category: &str| CallEvent::Alert {
+            id: 1,
+            rule: "r".into(),
+            category: category.into(),
+            severity: "warning".into(),
+            speaker: Speaker::Caller,
+        };
+        board.observe(&alert("Cancellation risk"));
+        board.observe(&alert("Legal threat"));
+        board.observe(&alert("Cancellation risk"));
+        let beat = board.heartbeat(0);
+        assert!(beat.on_call);
+        assert_eq!(beat.alerts, ["Cancellation risk", "Legal threat"]);
+        board.end();
+        assert!(board.heartbeat(0).alerts.is_empty());
     }
 }

@@ -79,7 +79,27 @@ reason: string,
 /**
  * Age of the oldest waiting final.
  */
-lag_ms: number, } | { "type": "suggestion", 
+lag_ms: number, } | { "type": "alert", 
+/**
+ * The final that raised it.
+ */
+id: number, 
+/**
+ * The rule's id.
+ */
+rule: string, 
+/**
+ * The category shown.
+ */
+category: string, 
+/**
+ * `info`, `warning` or `critical`.
+ */
+severity: string, 
+/**
+ * Who spoke.
+ */
+speaker: Speaker, } | { "type": "suggestion", 
 /**
  * The caller's final it answers.
  */
