@@ -14,6 +14,7 @@ fn main() {
             "delete_call",
             "status",
             "sync_status",
+            "dismiss_suggestion",
             "settings",
             "save_settings",
             "startup_file",

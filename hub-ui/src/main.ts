@@ -443,6 +443,14 @@ async function loadAdmin() {
     tr.append(td);
     return tr;
   }));
+  const who = $<HTMLSelectElement>("pw-set-name");
+  const chosen = who.value;
+  who.replaceChildren(...users.filter((u) => !emergency.sso || u.role === "admin").map((u) => {
+    const o = el("option", undefined, `${u.name} (${u.role})`);
+    o.value = u.name;
+    return o;
+  }));
+  if (chosen) who.value = chosen;
   $<HTMLInputElement>("ret-summary").value = String(retention.summary_days);
   $<HTMLInputElement>("ret-audit").value = String(retention.audit_days);
   $("devices-body").replaceChildren(...devices.map((d) => {
@@ -480,6 +488,18 @@ $("user-form").addEventListener("submit", async (ev) => {
     $("user-token").textContent = u.token;
     $("user-created").hidden = false;
     await loadAdmin();
+  } catch (e) { fail(e); }
+});
+
+$("pw-set-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const name = $<HTMLSelectElement>("pw-set-name").value;
+  const password = $<HTMLInputElement>("pw-set-password").value;
+  if (!(await confirmInPage(`Set a new web password for ${name}? Their sessions end and they set up their authenticator again.`))) return;
+  try {
+    await api("POST", `/web/users/${encodeURIComponent(name)}/password`, { password });
+    $<HTMLInputElement>("pw-set-password").value = "";
+    say("pw-set-done", `Password set for ${name}: they set up their authenticator at their next sign-in.`);
   } catch (e) { fail(e); }
 });
 

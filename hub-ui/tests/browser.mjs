@@ -4,36 +4,12 @@
 // certificate (for the live board's heartbeats) in the environment. Exits non-zero on the
 // first failed check.
 import { chromium } from "playwright-core";
-import { createHmac } from "node:crypto";
+import { CHROMIUM_ARGS, check, env, totp } from "./helpers.mjs";
 import { readFileSync } from "node:fs";
 import https from "node:https";
 
-const env = (k) => {
-  const v = process.env[k];
-  if (!v) throw new Error(`${k} is not set`);
-  return v;
-};
 const URL = env("HUB_URL");
 const SHOTS = env("SHOTS");
-
-function check(ok, what) {
-  if (!ok) throw new Error(`check failed: ${what}`);
-  console.log(`ok: ${what}`);
-}
-
-/** RFC 6238 TOTP (SHA-1, 6 digits, 30 s) of a base32 secret at time step `step`. */
-function totp(secret, step) {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let bits = "";
-  for (const c of secret.replace(/=+$/, "")) bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
-  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(step));
-  const mac = createHmac("sha1", key).update(counter).digest();
-  const off = mac[mac.length - 1] & 15;
-  const n = (mac.readUInt32BE(off) & 0x7fffffff) % 1_000_000;
-  return String(n).padStart(6, "0");
-}
 
 /** A heartbeat from the enrolled device (mutual TLS with its certificate). */
 function heartbeat(body) {
@@ -70,7 +46,7 @@ async function signIn(user, password) {
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  args: CHROMIUM_ARGS,
 });
 let dialogs = 0;
 try {
@@ -232,6 +208,23 @@ try {
   await admin.click("#confirm-yes");
   await admin.waitForSelector("#users-body tr[data-user='carol']:has-text('green, blue')");
   check(/^[0-9a-f]{64}$/.test((await admin.textContent("#user-token")).trim()), "the new person's API token is shown once");
+  // Her web password, set from the page (confirmed); a short one is refused in plain words.
+  await admin.selectOption("#pw-set-name", "carol");
+  await admin.fill("#pw-set-password", "carol's first password");
+  await admin.click("#pw-set-submit");
+  await admin.click("#confirm-yes");
+  await admin.waitForSelector("#pw-set-done:not([hidden])");
+  check((await admin.textContent("#pw-set-done")).includes("carol"), "the admin set carol's web password");
+  const short = await admin.evaluate(async () => {
+    const me = await (await fetch("/web/me")).json();
+    const r = await fetch("/web/users/carol/password", { method: "POST", headers: { "content-type": "application/json", "x-csrf-token": me.csrf }, body: JSON.stringify({ password: "short" }) });
+    return r.status;
+  });
+  check(short === 422, `a short password is refused (${short})`);
+  // Carol signs in with it, setting up her authenticator.
+  const carol = await signIn("carol", "carol's first password");
+  check(await carol.isVisible("#nav-calls"), "carol is in with the password the admin set");
+  await carol.context().close();
   // Retention: the audit floor is refused in plain words, a valid change is kept.
   await admin.fill("#ret-audit", "30");
   await admin.click("#ret-save");

@@ -8,12 +8,7 @@
 // the userinfo endpoint, not the ID token, so the hub's userinfo path is what is exercised.
 import http from "node:http";
 import Provider from "oidc-provider";
-
-const env = (k) => {
-  const v = process.env[k];
-  if (!v) throw new Error(`${k} is not set`);
-  return v;
-};
+import { env } from "./helpers.mjs";
 const groups = JSON.parse(env("IDP_GROUPS"));
 
 const server = http.createServer();

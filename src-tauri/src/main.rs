@@ -42,6 +42,28 @@ struct Calls {
     shown: Arc<std::sync::atomic::AtomicU64>,
     /// The live state of the call on screen, for the hub's live board.
     board: LiveBoard,
+    /// Where the Dismiss button's articles go: the running local call.
+    dismiss: Arc<std::sync::Mutex<Option<std::sync::mpsc::Sender<String>>>>,
+}
+
+/// A new channel for the next local call's dismissed articles; its sender replaces the last.
+fn dismissals(calls: &Calls) -> std::sync::mpsc::Receiver<String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    *calls.dismiss.lock().unwrap_or_else(|p| p.into_inner()) = Some(tx);
+    rx
+}
+
+/// The agent dismissed a suggested article: the running call does not suggest it again.
+#[tauri::command]
+fn dismiss_suggestion(article_id: String, calls: State<'_, Calls>) {
+    if let Some(tx) = calls
+        .dismiss
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .as_ref()
+    {
+        let _ = tx.send(article_id);
+    }
 }
 
 /// The sync worker, kept while the app runs (none without a hub).
@@ -92,6 +114,7 @@ fn open_call_file(
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     let board = calls.board.clone();
+    let dismissed = dismissals(&calls);
     start_call(app, &calls, stop, move |app| {
         board.begin();
         let run = || {
@@ -101,6 +124,7 @@ fn open_call_file(
             if let Err(e) = ws.load_assist() {
                 tracing::warn!(error = %e, "no knowledge suggestions");
             }
+            ws.dismissed = Some(dismissed);
             let speed = if realtime { 1.0 } else { f64::INFINITY };
             record_file(&mut ws, &path, speed, LiveOptions::default(), flag, |e| {
                 board.observe(e);
@@ -121,6 +145,7 @@ fn open_call_file(
 fn start_listen(app: AppHandle, calls: State<'_, Calls>) -> Result<(), String> {
     let config = config()?;
     let board = calls.board.clone();
+    let dismissed = dismissals(&calls);
     calls
         .station
         .start_call(|| {
@@ -138,6 +163,7 @@ fn start_listen(app: AppHandle, calls: State<'_, Calls>) -> Result<(), String> {
                     if let Err(e) = ws.load_assist() {
                         tracing::warn!(error = %e, "no knowledge suggestions");
                     }
+                    ws.dismissed = Some(dismissed);
                     let recorded = capture
                         .record(&mut ws, LiveOptions::default(), |e| {
                             board.observe(e);
@@ -358,6 +384,7 @@ fn main() {
             delete_call,
             status,
             sync_status,
+            dismiss_suggestion,
             settings,
             save_settings,
             startup_file,

@@ -75,6 +75,8 @@ function redraw() {
   renderAlerts($("alerts"), transcript.alerts);
   renderSuggestions($("suggestions"), transcript.suggestions, (id) => {
     transcript.dismiss(id);
+    // The running call hears of it too: the article is not suggested again.
+    void invoke("dismiss_suggestion", { articleId: id }).catch(() => undefined);
     redraw();
   });
   const trend = runningTrend(transcript.turns);

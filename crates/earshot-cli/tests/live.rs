@@ -501,11 +501,16 @@ fn with_a_knowledge_base_the_callers_question_brings_its_article_once_and_a_brok
         double["snippet"].as_str().is_some_and(|s| !s.is_empty()),
         "{double}"
     );
-    // Each suggestion follows the caller final it answers; an article comes once per call.
+    // Each suggestion follows the caller final it answers (alerts of that final may come
+    // between); an article comes once per call.
     let mut seen = std::collections::HashSet::new();
     for s in &suggestions {
         let pos = ev.iter().position(|e| std::ptr::eq(e, *s)).unwrap();
-        let before = &ev[pos - 1];
+        let before = ev[..pos]
+            .iter()
+            .rev()
+            .find(|e| e["type"] != "alert")
+            .unwrap();
         assert_eq!(
             (
                 before["type"].as_str(),

@@ -72,6 +72,22 @@ fn named<T: IntoResponse>(name: &str, r: Result<T, ApiError>) -> Response {
     response
 }
 
+/// [`named`] with `name` only if it is a person's: whatever else was typed into a name field,
+/// or a provider's user the hub refused (a number, say), does not reach the audit log.
+async fn named_if_person<T: IntoResponse>(
+    hub: &Arc<Hub>,
+    name: String,
+    r: Result<T, ApiError>,
+) -> Response {
+    let known = {
+        let (hub, name) = (hub.clone(), name.clone());
+        tokio::task::spawn_blocking(move || hub.store.user(&name).ok().flatten().is_some())
+            .await
+            .unwrap_or(false)
+    };
+    named(if known { &name } else { "" }, r)
+}
+
 /// The session a cookie names, as the gate found it.
 #[derive(Debug, Clone)]
 pub struct CookieSession(pub WebSession);
@@ -324,15 +340,7 @@ async fn login(State(hub): State<Arc<Hub>>, Json(req): Json<Login>) -> Response 
         Ok(Json(LoginStep { pending, setup }))
     })
     .await;
-    // The name goes into the audit log only if it is a person's: whatever else was typed into
-    // the name field (a number, say) is not stored.
-    let known = {
-        let (hub, name) = (hub.clone(), name.clone());
-        tokio::task::spawn_blocking(move || hub.store.user(&name).ok().flatten().is_some())
-            .await
-            .unwrap_or(false)
-    };
-    named(if known { &name } else { "" }, r)
+    named_if_person(&hub, name, r).await
 }
 
 fn urlencode(s: &str) -> String {
@@ -609,6 +617,51 @@ async fn change_password(
     .await
 }
 
+/// A password an admin sets for someone.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordSet {
+    password: String,
+}
+
+/// An admin sets (or resets) a person's web password: their authenticator set-up starts over
+/// at their next sign-in and their sessions end. With single sign-on on, only for admins (the
+/// emergency path): nobody else signs in with a password then.
+async fn set_person_password(
+    State(hub): State<Arc<Hub>>,
+    Extension(p): Extension<Principal>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+    Json(req): Json<PasswordSet>,
+) -> Result<StatusCode, ApiError> {
+    match &p {
+        Principal::User(u) if u.role == crate::store::Role::Admin => {}
+        Principal::Anonymous => {
+            return Err(ApiError(StatusCode::UNAUTHORIZED, "not signed in".into()))
+        }
+        _ => return Err(ApiError(StatusCode::FORBIDDEN, "forbidden".into())),
+    }
+    blocking(&hub, move |h| {
+        let Some(person) = h.store.user(&name).map_err(store)? else {
+            return Err(ApiError(
+                StatusCode::NOT_FOUND,
+                format!("there is no user called {name}"),
+            ));
+        };
+        if h.sso.is_some() && person.role != crate::store::Role::Admin {
+            return Err(ApiError(
+                StatusCode::CONFLICT,
+                "this hub signs people in through single sign-on: only admins get a local password (the emergency path)".into(),
+            ));
+        }
+        set_password(h, &name, &req.password).map_err(|e| match e {
+            HubError::BadRequest(m) => ApiError(StatusCode::UNPROCESSABLE_ENTITY, m),
+            e => store(e),
+        })?;
+        Ok(StatusCode::NO_CONTENT)
+    })
+    .await
+}
+
 fn cleared() -> Response {
     let mut r = StatusCode::NO_CONTENT.into_response();
     r.headers_mut().insert(
@@ -859,13 +912,7 @@ async fn sso_callback(
         Ok(Err(why)) => Ok(sso_refused(why)),
         Err(e) => Err(e),
     };
-    let known = {
-        let (hub, name) = (hub.clone(), name.clone());
-        tokio::task::spawn_blocking(move || hub.store.user(&name).ok().flatten().is_some())
-            .await
-            .unwrap_or(false)
-    };
-    named(if known { &name } else { "" }, r)
+    named_if_person(&hub, name, r).await
 }
 
 /// The admin page's list of emergency sign-ins.
@@ -907,6 +954,7 @@ pub fn routes() -> axum::Router<Arc<Hub>> {
         .route("/web/sso", get(sso_start))
         .route("/web/sso/callback", get(sso_callback))
         .route("/web/emergency", get(emergency))
+        .route("/web/users/{name}/password", post(set_person_password))
 }
 
 const INDEX: &str = include_str!(concat!(env!("OUT_DIR"), "/hub-ui/index.html"));

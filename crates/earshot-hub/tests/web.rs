@@ -23,6 +23,30 @@ fn target_dir() -> PathBuf {
         .unwrap_or_else(|| repo().join("target"))
 }
 
+/// Runs the browser script `name` (in `hub-ui/tests/`) with `env`; fails the test unless every
+/// check passed and each of `shots` was saved under `target/screenshots/`.
+fn run_script(name: &str, env: &[(&str, String)], shots: &[&str]) {
+    let dir = target_dir().join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = std::process::Command::new("node")
+        .arg(repo().join("hub-ui/tests").join(name))
+        .current_dir(repo().join("hub-ui"))
+        .env("SHOTS", &dir)
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .output()
+        .expect("run node");
+    let text = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{name} failed:\n{text}");
+    assert!(text.contains("all checks passed"), "{text}");
+    for shot in shots {
+        assert!(dir.join(format!("{shot}.png")).is_file(), "{shot}.png");
+    }
+}
+
 struct Site {
     url: String,
     ca: String,
@@ -246,41 +270,29 @@ fn a_supervisor_signs_in_with_a_password_and_totp_and_reads_only_their_teams_cal
         std::fs::write(&p, body).unwrap();
         p.display().to_string()
     };
-    let shots = target_dir().join("screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
-    let out = std::process::Command::new("node")
-        .arg(repo().join("hub-ui/tests/browser.mjs"))
-        .current_dir(repo().join("hub-ui"))
-        .env("HUB_URL", &url)
-        .env("HUB_USER", "sup")
-        .env("HUB_PASSWORD", password)
-        .env("OTHER_TEAM_ID", id(5))
-        .env("XSS_ID", id(3))
-        .env("DEVICE_CERT", pem("cert.pem", &alice_cert))
-        .env("DEVICE_KEY", pem("key.pem", &alice_key))
-        .env("HUB_CA", pem("ca.pem", &site.ca))
-        .env("SHOTS", &shots)
-        .env("ADMIN_USER", "root")
-        .env("ADMIN_PASSWORD", "the admin's own password")
-        .env("AUDITOR_USER", "aud")
-        .env("AUDITOR_PASSWORD", "the auditor's password")
-        .output()
-        .expect("run node");
-    let text = format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    run_script(
+        "browser.mjs",
+        &[
+            ("HUB_URL", url.clone()),
+            ("HUB_USER", "sup".into()),
+            ("HUB_PASSWORD", password.into()),
+            ("OTHER_TEAM_ID", id(5)),
+            ("XSS_ID", id(3)),
+            ("DEVICE_CERT", pem("cert.pem", &alice_cert)),
+            ("DEVICE_KEY", pem("key.pem", &alice_key)),
+            ("HUB_CA", pem("ca.pem", &site.ca)),
+            ("ADMIN_USER", "root".into()),
+            ("ADMIN_PASSWORD", "the admin's own password".into()),
+            ("AUDITOR_USER", "aud".into()),
+            ("AUDITOR_PASSWORD", "the auditor's password".into()),
+        ],
+        &[
+            "hub-signin-setup",
+            "hub-calls",
+            "hub-call-detail",
+            "hub-live",
+        ],
     );
-    assert!(out.status.success(), "the browser script failed:\n{text}");
-    assert!(text.contains("all checks passed"), "{text}");
-    for shot in [
-        "hub-signin-setup",
-        "hub-calls",
-        "hub-call-detail",
-        "hub-live",
-    ] {
-        assert!(shots.join(format!("{shot}.png")).is_file(), "{shot}.png");
-    }
 
     // The admin's revocation took effect: the device is refused.
     let (status, refused) = site.call(&evil, "POST", "/v1/heartbeat", None,
@@ -475,24 +487,7 @@ role = "admin"
 
     // A callback this browser did not start (no flow cookie: login CSRF), or with another
     // state, is refused before the provider is asked anything.
-    let raw = {
-        let mut roots = rustls::RootCertStore::empty();
-        for c in pki::certs_from_pem(&site.ca).unwrap() {
-            roots.add(c).unwrap();
-        }
-        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-        reqwest::Client::builder()
-            .tls_backend_preconfigured(tls)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap()
-    };
+    let raw = support::client_no_redirect(&site.ca);
     let (status, loc, _) = location(
         &site.rt,
         &raw,
@@ -549,29 +544,30 @@ role = "admin"
         summary(&id(2), "bob", 10, "UP", 0, "red call", "a red turn"),
     );
 
-    let shots = target_dir().join("screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
-    let out = std::process::Command::new("node")
-        .arg(repo().join("hub-ui/tests/sso.mjs"))
-        .current_dir(repo().join("hub-ui"))
-        .env("HUB_URL", &url)
-        .env("IDP_ISSUER", &idp.issuer)
-        .env("BLUE_ID", id(1))
-        .env("RED_ID", id(2))
-        .env("SHOTS", &shots)
-        .env("ADMIN_USER", "root")
-        .env("ADMIN_PASSWORD", "the admin's own password")
-        .output()
-        .expect("run node");
-    let text = format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    run_script(
+        "sso.mjs",
+        &[
+            ("HUB_URL", url.clone()),
+            ("IDP_ISSUER", idp.issuer.clone()),
+            ("BLUE_ID", id(1)),
+            ("RED_ID", id(2)),
+            ("ADMIN_USER", "root".into()),
+            ("ADMIN_PASSWORD", "the admin's own password".into()),
+        ],
+        &["hub-sso-signin", "hub-sso-refused", "hub-admin-emergency"],
     );
-    assert!(out.status.success(), "the browser script failed:\n{text}");
-    assert!(text.contains("all checks passed"), "{text}");
-    for shot in ["hub-sso-signin", "hub-sso-refused", "hub-admin-emergency"] {
-        assert!(shots.join(format!("{shot}.png")).is_file(), "{shot}.png");
+
+    // With single sign-on, an admin may give a local password to admins only (the emergency
+    // path); someone unknown is a 404.
+    for (who, want) in [("sam", 409), ("nobody", 404), ("root", 204)] {
+        let (status, out) = site.call(
+            &client(&site.ca, None),
+            "POST",
+            &format!("/web/users/{who}/password"),
+            Some(&site.admin),
+            Some(json!({"password": "a new long password"})),
+        );
+        assert_eq!(status, want, "{who}: {out}");
     }
 
     // The provider's people, as the hub now knows them: only those with one role.

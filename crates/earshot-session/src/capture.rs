@@ -71,6 +71,7 @@ impl LiveCapture {
             crate::Received {
                 assist: ws.assist.as_mut(),
                 alert_rules: ws.alert_rules.as_ref(),
+                dismissed: ws.dismissed.take(),
                 ..crate::Received::default()
             },
             options,

@@ -83,6 +83,9 @@ pub struct Workstation {
     /// The organisation's alert rules (`assist_rules`), once [`Workstation::load_assist`]
     /// read them; the hygiene alerts are on without them.
     pub alert_rules: Option<earshot_assist::alerts::AlertRules>,
+    /// Articles the agent dismisses during the next call recorded (the app's Dismiss button):
+    /// that call takes the receiver, and a dismissed article is not suggested again.
+    pub dismissed: Option<std::sync::mpsc::Receiver<String>>,
 }
 
 impl Workstation {
@@ -117,6 +120,7 @@ impl Workstation {
             config,
             assist: None,
             alert_rules: None,
+            dismissed: None,
         })
     }
 
@@ -378,6 +382,7 @@ pub fn record_file<E>(
         Received {
             assist: ws.assist.as_mut(),
             alert_rules: ws.alert_rules.as_ref(),
+            dismissed: ws.dismissed.take(),
             ..Received::default()
         },
         options,
@@ -531,6 +536,8 @@ pub struct Received<'a> {
     pub assist: Option<&'a mut earshot_assist::Assistant>,
     /// The organisation's alert rules (the hygiene alerts are raised without them).
     pub alert_rules: Option<&'a earshot_assist::alerts::AlertRules>,
+    /// Articles the agent dismissed during the call.
+    pub dismissed: Option<std::sync::mpsc::Receiver<String>>,
     /// Keypad digits.
     pub keypad: Option<Receiver<KeyPress>>,
     /// The receiver's tally of lost audio, stored with the call when its audio has ended.
@@ -665,6 +672,7 @@ pub fn record_call_with_keypad<E>(
         agent,
         mut assist,
         alert_rules,
+        dismissed,
     } = received;
     let mut suggester = assist.as_ref().map(|a| a.call());
     let built_in = earshot_assist::alerts::AlertRules::default();
@@ -730,6 +738,9 @@ pub fn record_call_with_keypad<E>(
                     suggester.as_mut(),
                     f.utterance.speaker,
                 ) {
+                    for article in dismissed.iter().flat_map(|d| d.try_iter()) {
+                        call.dismiss(&article);
+                    }
                     match assistant.suggest(call, &f.utterance.text) {
                         Ok(Some(s)) => {
                             suggestion = Some(CallEvent::Suggestion {

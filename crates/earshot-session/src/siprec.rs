@@ -198,6 +198,7 @@ pub fn join_with(
                                 // The hygiene alerts only (rule files come with the shared
                                 // engine too).
                                 alert_rules: None,
+                                dismissed: None,
                                 keypad: Some(call.keypad),
                                 loss: Some(&call.loss),
                                 // Only an address the organisation's own agent patterns

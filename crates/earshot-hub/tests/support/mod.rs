@@ -111,9 +111,9 @@ impl Drop for Postgres {
     }
 }
 
-/// An HTTPS client whose only root is the hub CA `ca`, presenting `identity` (certificate and
-/// key PEM) when given.
-pub fn client(ca: &str, identity: Option<(&str, &str)>) -> reqwest::Client {
+/// A rustls client configuration whose only root is the hub CA `ca`, presenting `identity`
+/// (certificate and key PEM) when given.
+fn tls(ca: &str, identity: Option<(&str, &str)>) -> rustls::ClientConfig {
     use earshot_hub::pki;
 
     let mut roots = rustls::RootCertStore::empty();
@@ -126,7 +126,7 @@ pub fn client(ca: &str, identity: Option<(&str, &str)>) -> reqwest::Client {
     .with_safe_default_protocol_versions()
     .unwrap()
     .with_root_certificates(roots);
-    let tls = match identity {
+    match identity {
         Some((cert, key)) => b
             .with_client_auth_cert(
                 pki::certs_from_pem(cert).unwrap(),
@@ -134,9 +134,14 @@ pub fn client(ca: &str, identity: Option<(&str, &str)>) -> reqwest::Client {
             )
             .unwrap(),
         None => b.with_no_client_auth(),
-    };
+    }
+}
+
+/// An HTTPS client whose only root is the hub CA `ca`, presenting `identity` (certificate and
+/// key PEM) when given.
+pub fn client(ca: &str, identity: Option<(&str, &str)>) -> reqwest::Client {
     reqwest::Client::builder()
-        .tls_backend_preconfigured(tls)
+        .tls_backend_preconfigured(tls(ca, identity))
         .build()
         .unwrap()
 }
@@ -144,20 +149,19 @@ pub fn client(ca: &str, identity: Option<(&str, &str)>) -> reqwest::Client {
 /// [`client`] without a client certificate that keeps cookies, as a browser does.
 #[allow(dead_code)] // not every file that includes this module signs in
 pub fn client_with_cookies(ca: &str) -> reqwest::Client {
-    let mut roots = rustls::RootCertStore::empty();
-    for c in earshot_hub::pki::certs_from_pem(ca).unwrap() {
-        roots.add(c).unwrap();
-    }
-    let tls = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_root_certificates(roots)
-    .with_no_client_auth();
     reqwest::Client::builder()
-        .tls_backend_preconfigured(tls)
+        .tls_backend_preconfigured(tls(ca, None))
         .cookie_store(true)
+        .build()
+        .unwrap()
+}
+
+/// [`client`] without a client certificate that follows no redirect (to see where one points).
+#[allow(dead_code)] // not every file that includes this module needs it
+pub fn client_no_redirect(ca: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(tls(ca, None))
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
 }
