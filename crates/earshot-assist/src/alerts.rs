@@ -187,6 +187,12 @@ impl AlertRules {
             if !ids.insert(r.id.clone()) {
                 return Err(bad("the id is used twice".into()));
             }
+            if !earshot_redact::safe_label(&r.category) {
+                return Err(bad(format!(
+                    "the category is shown to supervisors: at most {} letters, spaces and punctuation, no digits",
+                    earshot_redact::LABEL_MAX_CHARS
+                )));
+            }
             if r.phrases.is_empty() && r.regex.is_empty() {
                 return Err(bad("give phrases or regex".into()));
             }
@@ -548,5 +554,11 @@ drop = 0.5
         assert!(msg.contains("regex"), "{msg}");
         let (line, _) = AlertRules::parse("[[alert]]\nid = \"a\"\ncategory = \"A\"\n").unwrap_err();
         assert_eq!(line, 1);
+        let (line, msg) = AlertRules::parse(
+            "[[alert]]\nid = \"a\"\ncategory = \"A\"\nphrases = [\"x\"]\n\n[[alert]]\nid = \"b\"\ncategory = \"Refund over 500\"\nphrases = [\"y\"]\n",
+        )
+        .unwrap_err();
+        assert_eq!(line, 6, "{msg}");
+        assert!(msg.contains("category"), "{msg}");
     }
 }

@@ -607,18 +607,21 @@ async fn heartbeat(
     let Principal::Device(d) = p else {
         return Err(forbidden());
     };
-    let words = req.alerts.iter().chain(req.caller_trend.iter());
-    for w in words {
-        if w.len() > 64
-            || !w
-                .chars()
-                .all(|c| c.is_ascii_alphabetic() || c == '_' || c == '-')
-        {
-            return Err(ApiError(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "trend and alerts are category names (letters, _ and -)".into(),
-            ));
-        }
+    let trend_ok = req
+        .caller_trend
+        .iter()
+        .all(|w| w.len() <= 64 && w.chars().all(|c| c.is_ascii_alphabetic() || c == '_'));
+    if !trend_ok || req.alerts.len() > 64 {
+        return Err(ApiError(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the trend is one word, and a call raises at most 64 alert categories".into(),
+        ));
+    }
+    if !req.alerts.iter().all(|a| earshot_redact::safe_label(a)) {
+        return Err(ApiError(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "alerts are category names: letters, spaces and punctuation, no digits, nothing the detector finds".into(),
+        ));
     }
     blocking(&hub, move |h| {
         let now = now_ms();

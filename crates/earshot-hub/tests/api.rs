@@ -549,6 +549,36 @@ fn the_hub_refuses_revoked_expired_foreign_and_unpinned_peers_each_in_plain_word
         204,
         "positive control"
     );
+    // Alert categories are the organisation's names, spaces and all; one that carries a value
+    // is refused, and the board keeps what it had.
+    let named = json!({"on_call": true, "duration_ms": 5, "caller_trend": "declining",
+        "alerts": ["Cancellation risk", "Sensitive input: sealed, not shown"], "outbox_len": 0});
+    assert_eq!(
+        h.call(&dev, "POST", "/v1/heartbeat", None, Some(named))
+            .unwrap()
+            .0,
+        204
+    );
+    let valued = json!({"on_call": true, "duration_ms": 5, "caller_trend": null,
+        "alerts": ["card 4532 0151 1283 0366"], "outbox_len": 0});
+    let (s, out) = h
+        .call(&dev, "POST", "/v1/heartbeat", None, Some(valued))
+        .unwrap();
+    assert_eq!(s, 422, "{out}");
+    let supervisor = h.user("sue", "supervisor", &["blue"]);
+    let (_, live) = h
+        .call(
+            &client(&h.ca, None),
+            "GET",
+            "/v1/live",
+            Some(&supervisor),
+            None,
+        )
+        .unwrap();
+    assert!(
+        live.to_string().contains("Cancellation risk") && !live.to_string().contains("4532"),
+        "{live}"
+    );
 
     // The token was one-time.
     let again = pki::device_key("ws2").unwrap();

@@ -528,12 +528,53 @@ pub fn redact_line(text: &str) -> Redaction {
     out.pop().expect("one line in, one line out")
 }
 
+/// Longest [`safe_label`], in characters.
+pub const LABEL_MAX_CHARS: usize = 64;
+
+/// Whether `text` may serve as a label that leaves the device or reaches a screen without
+/// redaction (an alert category, a checklist item's id): at most [`LABEL_MAX_CHARS`]
+/// characters of letters, spaces and `_ - : , . ' ( ) / &`, no digit at all, and nothing the
+/// detector finds in it on its own. Such a label can name a topic but cannot carry a number,
+/// an e-mail address or any other value (fail closed: anything else is refused).
+pub fn safe_label(text: &str) -> bool {
+    let n = text.chars().count();
+    n > 0
+        && n <= LABEL_MAX_CHARS
+        && !text.trim().is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_alphabetic() || " _-:,.'()/&".contains(c))
+        && redact_line(text).findings.is_empty()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn kinds(r: &Redaction) -> Vec<FindingKind> {
         r.findings.iter().map(|f| f.kind).collect()
+    }
+
+    #[test]
+    fn a_label_names_a_topic_but_carries_no_value() {
+        for ok in [
+            "Cancellation risk",
+            "Sensitive input: sealed, not shown",
+            "verify_identity",
+            "Caller getting upset: de-escalate",
+        ] {
+            assert!(safe_label(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            " ",
+            "card 4532",
+            "four five three two zero one five one one two eight three zero three six six",
+            "mail sam@example.com",
+            "a;b",
+        ] {
+            assert!(!safe_label(bad), "{bad}");
+        }
     }
 
     #[test]
