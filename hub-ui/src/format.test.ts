@@ -31,8 +31,10 @@ describe("formatting", () => {
     ]);
   });
   it("builds the list query from the filters", () => {
-    const q = listQuery({ windowMs: 7_200_000, team: "t1", agent: " sam ", trend: "", sensitive: true }, 10_000_000, "c");
+    const q = listQuery({ windowMs: 7_200_000, team: "t1", agent: " sam ", trend: "", sensitive: true, alert: "" }, 10_000_000, "c");
     expect(q).toBe("limit=100&from_ms=2800000&team=t1&agent=sam&had_sensitive=true&cursor=c");
+    const q2 = listQuery({ windowMs: 7_200_000, team: "", agent: "", trend: "DOWN", sensitive: false, alert: " Legal threat " }, 10_000_000);
+    expect(q2).toBe("limit=100&from_ms=2800000&caller_trend=DOWN&alert=Legal+threat");
   });
 });
 

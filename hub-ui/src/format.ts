@@ -56,14 +56,18 @@ export interface Filters {
   agent: string;
   trend: string;
   sensitive: boolean;
+  /** An alert category, whole ("" for any). */
+  alert: string;
 }
 
-/** The list API's query for `f` at `now` (the trend is filtered on the page: the API has no
- * trend filter yet). */
+/** The list API's query for `f` at `now`: every filter is applied by the hub, so paging and
+ * counts hold. */
 export function listQuery(f: Filters, now: number, cursor?: string): string {
   const q = new URLSearchParams({ limit: "100", from_ms: String(now - f.windowMs) });
   if (f.team) q.set("team", f.team);
   if (f.agent.trim()) q.set("agent", f.agent.trim());
+  if (f.trend) q.set("caller_trend", f.trend);
+  if (f.alert.trim()) q.set("alert", f.alert.trim());
   if (f.sensitive) q.set("had_sensitive", "true");
   if (cursor) q.set("cursor", cursor);
   return q.toString();

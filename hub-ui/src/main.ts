@@ -8,7 +8,9 @@ interface Item {
   summary_id: string; agent: string; team: string; started_at_ms: number; duration_ms: number;
   caller_sentiment: number | null; caller_trend: string; findings: number;
   agent_sentiment: number | null; agent_trend: string | null; key_phrases: string[];
+  alerts: Pill[]; adherence: number | null;
 }
+interface Pill { category: string; severity: string; count: number }
 interface Page { items: Item[]; next_cursor: string | null }
 interface Beat { agent: string; team: string; at_ms: number; on_call: boolean; duration_ms: number; caller_trend: string | null; alerts: string[] }
 
@@ -193,6 +195,7 @@ function filters(): Filters {
     agent: $<HTMLInputElement>("f-agent").value,
     trend: $<HTMLSelectElement>("f-trend").value,
     sensitive: $<HTMLInputElement>("f-sensitive").checked,
+    alert: $<HTMLInputElement>("f-alert").value,
   };
 }
 
@@ -208,20 +211,44 @@ function callRow(c: Item): HTMLTableRowElement {
     `${signed(c.caller_sentiment)} ${trendWord(c.caller_trend)}`,
     `${signed(c.agent_sentiment)} ${trendWord(c.agent_trend)}`,
     c.key_phrases.join(" · ") || "–",
-    c.findings > 0 ? `yes (${c.findings})` : "no",
   ];
   for (const text of cells) tr.append(el("td", undefined, text));
+  tr.append(pills(c.alerts));
+  tr.append(el("td", undefined, c.adherence === null ? "–" : `${Math.round(c.adherence * 100)} %`));
+  tr.append(el("td", undefined, c.findings > 0 ? `yes (${c.findings})` : "no"));
   const td = el("td");
   td.append(open);
   tr.append(td);
   return tr;
 }
 
+/** A call's alert categories as pills (severity as the colour, the count after the name). */
+function pills(alerts: Pill[]): HTMLTableCellElement {
+  const td = el("td", "pills");
+  if (alerts.length === 0) td.textContent = "–";
+  for (const a of alerts) td.append(el("span", `pill pill-${a.severity}`, a.count > 1 ? `${a.category} ×${a.count}` : a.category));
+  return td;
+}
+
+/** Offers the categories seen so far in the alert filter. */
+function offerCategories(items: Item[]) {
+  const list = $("alert-categories");
+  const known = new Set(Array.from(list.children, (o) => (o as HTMLOptionElement).value));
+  for (const c of items.flatMap((i) => i.alerts.map((a) => a.category))) {
+    if (known.has(c)) continue;
+    known.add(c);
+    const o = el("option");
+    o.value = c;
+    list.append(o);
+  }
+}
+
 async function loadCalls(more = false) {
   const f = filters();
   if (!more) { shown = []; cursor = null; $("calls-body").replaceChildren(); }
   const page = await api<Page>("GET", `/v1/summaries?${listQuery(f, Date.now(), cursor ?? undefined)}`);
-  const items = page.items.filter((c) => !f.trend || c.caller_trend === f.trend);
+  const items = page.items;
+  offerCategories(items);
   shown.push(...items);
   $("calls-body").append(...items.map(callRow));
   cursor = page.next_cursor;
@@ -232,11 +259,12 @@ async function loadCalls(more = false) {
 $("filters").addEventListener("submit", (ev) => { ev.preventDefault(); void loadCalls().catch(fail); });
 $("calls-more").addEventListener("click", () => void loadCalls(true).catch(fail));
 $("export").addEventListener("click", () => {
-  const rows = [["summary_id", "started", "agent", "team", "duration_s", "caller_sentiment", "caller_trend", "agent_sentiment", "agent_trend", "key_phrases", "sensitive_findings"]];
+  const rows = [["summary_id", "started", "agent", "team", "duration_s", "caller_sentiment", "caller_trend", "agent_sentiment", "agent_trend", "key_phrases", "alerts", "checklist_score", "sensitive_findings"]];
   for (const c of shown) {
     rows.push([c.summary_id, new Date(c.started_at_ms).toISOString(), c.agent, c.team, String(Math.round(c.duration_ms / 1000)),
       c.caller_sentiment === null ? "" : String(c.caller_sentiment), c.caller_trend,
-      c.agent_sentiment === null ? "" : String(c.agent_sentiment), c.agent_trend ?? "", c.key_phrases.join("; "), String(c.findings)]);
+      c.agent_sentiment === null ? "" : String(c.agent_sentiment), c.agent_trend ?? "", c.key_phrases.join("; "),
+      c.alerts.map((a) => `${a.category} (${a.count})`).join("; "), c.adherence === null ? "" : String(c.adherence), String(c.findings)]);
   }
   const a = el("a");
   a.href = URL.createObjectURL(new Blob([csv(rows)], { type: "text/csv" }));
@@ -255,6 +283,8 @@ interface Summary {
   audio_gaps?: { lost_packets: number; concealed_ms: number; filled_ms: number; dropped_ms: number };
   key_phrases: string[]; key_turns: { speaker: string; start_ms: number; text: string }[]; key_turn_method: string;
   engines: { earshot: string; asr_model: string; sentiment: string | null };
+  alerts?: Pill[];
+  checklist?: { checklist: string; score: number; items: number; met: string[]; unmet: string[]; out_of_order: string[] };
 }
 
 function section(title: string, ...children: Node[]): HTMLElement {
@@ -353,6 +383,19 @@ async function loadCall(id: string) {
     turns.append(li);
   }
   const gaps = s.audio_gaps;
+  const alerts = el("ul", "alert-counts");
+  for (const a of s.alerts ?? []) {
+    const li = el("li");
+    li.append(el("span", `pill pill-${a.severity}`, a.category), document.createTextNode(` ${a.count} time${a.count === 1 ? "" : "s"} (${a.severity})`));
+    alerts.append(li);
+  }
+  if (!s.alerts?.length) alerts.append(el("li", undefined, "none"));
+  const c = s.checklist;
+  const ids = (v: string[]) => v.map((i) => i.replace(/_/g, " ")).join(", ") || "none";
+  const checklist = c
+    ? facts([["Checklist", c.checklist.replace(/_/g, " ")], ["Adherence", `${Math.round(c.score * 100)} % (weighted, items met in order)`],
+      ["Met", `${c.met.length} of ${c.items}`], ["Not met", ids(c.unmet)], ["Out of order", ids(c.out_of_order)]])
+    : el("p", undefined, "No checklist applied to this call.");
   $("call-detail").replaceChildren(
     section("Call", facts([
       ["Agent", d.agent], ["Team", d.team], ["Source", s.source], ["Started", new Date(s.started_at_ms).toLocaleString()],
@@ -363,6 +406,8 @@ async function loadCall(id: string) {
     section("Sentiment", chart(s), quarters),
     section("Talk time", bar("caller", s.speakers.caller.talk_ms / total, "caller"), bar("agent", s.speakers.agent.talk_ms / total, "agent"),
       bar("silence", s.silence_ratio, "silence"), bar("overtalk", s.overtalk_ratio, "overtalk")),
+    section("Alerts", alerts),
+    section("Compliance checklist", checklist),
     section("Sensitive input (counts by type; values never leave the workstation)", findings),
     section("Key phrases", phrases),
     section(`Key turns (${s.key_turn_method.replace(/_/g, " ")}; redacted)`, turns),

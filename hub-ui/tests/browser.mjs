@@ -133,6 +133,15 @@ try {
   await page.waitForFunction(() => document.getElementById("calls-count").textContent === "1 call");
   check((await page.textContent("#calls-body")).includes("improving"), "the trend filter");
   await page.selectOption("#f-trend", "");
+  // An alert category (offered from the calls seen): the one call that raised it, with pills.
+  check((await page.$$eval("#alert-categories option", (os) => os.map((o) => o.value))).includes("Legal threat"), "the categories seen are offered");
+  await page.fill("#f-alert", "Legal threat");
+  await page.click("#f-apply");
+  await page.waitForFunction(() => document.getElementById("calls-count").textContent === "1 call");
+  const pills = await page.$$eval("#calls-body .pill", (ps) => ps.map((p) => `${p.className}|${p.textContent}`));
+  check(pills.includes("pill pill-critical|Legal threat ×2"), `the alert pills (${pills})`);
+  check((await page.textContent("#calls-body")).includes("50 %"), "the checklist score");
+  await page.fill("#f-alert", "");
   await page.click("#f-apply");
   await page.waitForFunction(() => document.getElementById("calls-count").textContent === "4 calls");
 
@@ -155,13 +164,21 @@ try {
   check((await page.$$("#call-detail svg.chart polyline")).length === 2, "the sentiment chart has both speakers");
   await page.screenshot({ path: `${SHOTS}/hub-call-detail.png`, fullPage: true });
 
+  // The call with alerts: counts by category and the checklist's outcome, ids only.
+  await page.goto(`${URL}/#/call/${env("ALERT_ID")}`);
+  await page.waitForSelector("#call-detail .alert-counts");
+  const detail = await page.textContent("#call-detail");
+  check(detail.includes("Legal threat 2 times (critical)"), "alert counts on the call");
+  check(detail.includes("50 % (weighted, items met in order)") && detail.includes("Not metverify identity") && detail.includes("Met2 of 3"), "the checklist's outcome");
+
   // The live board: a call starts on the workstation, then ends; each within 5 s.
-  await heartbeat({ on_call: true, duration_ms: 42_000, caller_trend: "DOWN" });
+  await heartbeat({ on_call: true, duration_ms: 42_000, caller_trend: "DOWN", alerts: ["Asks for a manager"] });
   await page.goto(`${URL}/#/live`);
   const t0 = Date.now();
   await page.waitForSelector("#live-body tr.on-call[data-agent='alice']", { timeout: 5_000 });
   check(Date.now() - t0 <= 5_000, "the call shows within 5 s");
   check((await page.textContent("#live-body")).includes("worsening"), "with the caller's trend");
+  check((await page.textContent("#live-body")).includes("Asks for a manager"), "and the alert categories raised");
   await page.screenshot({ path: `${SHOTS}/hub-live.png` });
   await heartbeat({ on_call: false });
   const t1 = Date.now();

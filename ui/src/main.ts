@@ -11,7 +11,7 @@ import type { SettingsUpdate } from "./bindings/SettingsUpdate";
 import type { WorkstationStatus } from "./bindings/WorkstationStatus";
 import type { SyncStatus } from "./bindings/SyncStatus";
 import { Transcript, clock, runningTrend, storedTurns } from "./transcript";
-import { renderAlerts, renderSuggestions, renderTurns, row, el } from "./render";
+import { renderAlerts, renderChecklist, renderSuggestions, renderTurns, row, el } from "./render";
 import { historyQuery, summaryCells, syncText, trendText, when, day } from "./format";
 import { fields, facts, MANAGED } from "./settings";
 import { actionFor, SHORTCUTS, type Action } from "./keys";
@@ -73,6 +73,7 @@ function setInCall(on: boolean) {
 function redraw() {
   renderTurns(list, transcript.turns);
   renderAlerts($("alerts"), transcript.alerts);
+  renderChecklist($("checklist"), transcript.checklist);
   renderSuggestions($("suggestions"), transcript.suggestions, (id) => {
     transcript.dismiss(id);
     // The running call hears of it too: the article is not suggested again.

@@ -1,5 +1,5 @@
 // DOM rendering: elements and textContent only, never innerHTML, so no text can become markup.
-import type { Alert, Suggestion, Turn } from "./transcript";
+import type { Alert, Checklist, Suggestion, Turn } from "./transcript";
 import { clock } from "./transcript";
 
 /** An element with an optional class and text (as textContent). */
@@ -104,6 +104,33 @@ export function renderSuggestions(list: HTMLElement, suggestions: Suggestion[], 
     return li;
   }));
   list.hidden = suggestions.length === 0;
+}
+
+const ITEM_MARKS: Record<string, [string, string]> = {
+  open: ["☐", "owed"],
+  met: ["☑", "done"],
+  met_out_of_order: ["☑", "done, out of order"],
+  missed_order: ["☒", "owed, and now out of order"],
+};
+
+/** The compliance checklist: each item with its tick and state in words, and the score. */
+export function renderChecklist(box: HTMLElement, checklist: Checklist | undefined): void {
+  if (!checklist) {
+    box.replaceChildren();
+    box.hidden = true;
+    return;
+  }
+  const head = el("p", "checklist-head", `Checklist: ${Math.round(checklist.score * 100)}% kept`);
+  const items = el("ul", "checklist-items");
+  items.append(...checklist.items.map((i) => {
+    const [mark, words] = ITEM_MARKS[i.state] ?? ["☐", i.state];
+    const li = el("li", `item item-${i.state}`);
+    li.dataset.item = i.id;
+    li.append(el("span", "mark", mark), el("span", undefined, ` ${i.label}`), el("span", "hint", ` — ${words}`));
+    return li;
+  }));
+  box.replaceChildren(head, items);
+  box.hidden = false;
 }
 
 /** The call's alerts, newest first: severity and category (never the words). */

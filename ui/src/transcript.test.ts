@@ -57,6 +57,13 @@ describe("Transcript", () => {
     t.apply({ type: "degraded", level: "partials_paused", reason: "the CPU cannot keep up", lag_ms: 1800 });
     expect([t.level, t.lagMs]).toEqual(["partials_paused", 1800]);
   });
+  it("keeps the checklist's latest state", () => {
+    const t = new Transcript();
+    const item = (state: string) => ({ id: "verify_identity", label: "Verify", weight: 3, state });
+    expect(t.apply({ type: "checklist", id: 0, checklist: "standard", items: [item("open")], score: 0 })).toBe(true);
+    t.apply({ type: "checklist", id: 4, checklist: "standard", items: [item("missed_order")], score: 0 });
+    expect(t.checklist?.items[0].state).toBe("missed_order");
+  });
   it("keeps alerts newest first", () => {
     const t = new Transcript();
     t.apply({ type: "alert", id: 2, rule: "sensitive_input", category: "Sensitive input", severity: "info", speaker: "caller" });

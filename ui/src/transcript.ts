@@ -86,6 +86,9 @@ export type Suggestion = Extract<CallEvent, { type: "suggestion" }>;
 /** An alert raised during the call. */
 export type Alert = Extract<CallEvent, { type: "alert" }>;
 
+/** The compliance checklist's latest state. */
+export type Checklist = Extract<CallEvent, { type: "checklist" }>;
+
 /** The live call view's state. */
 export class Transcript {
   /** Alerts, newest first. */
@@ -98,6 +101,8 @@ export class Transcript {
   /** How far finals were behind at the last level change, ms. */
   lagMs = 0;
   ended?: Extract<CallEvent, { type: "call_end" }>;
+  /** The checklist as it stands, when one applies. */
+  checklist?: Checklist;
 
   /** Hides a suggested article for the rest of the call. */
   dismiss(articleId: string): void {
@@ -144,6 +149,9 @@ export class Transcript {
       case "suggestion":
         if (this.suggestions.some((s) => s.article_id === e.article_id)) return false;
         this.suggestions.unshift(e);
+        return true;
+      case "checklist":
+        this.checklist = e;
         return true;
       case "call_end":
         this.ended = e;

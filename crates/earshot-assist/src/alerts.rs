@@ -71,6 +71,9 @@ struct RuleFile {
     #[serde(default)]
     alert: Vec<RawRule>,
     escalation: Option<Escalation>,
+    // The checklists' part of the file, read by `checklist`.
+    #[serde(default, rename = "checklist")]
+    _checklist: Option<toml::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -149,7 +152,7 @@ pub struct AlertRules {
     pub escalation: Option<Escalation>,
 }
 
-fn line_of(text: &str, byte: usize) -> usize {
+pub(crate) fn line_of(text: &str, byte: usize) -> usize {
     text[..byte.min(text.len())].matches('\n').count() + 1
 }
 

@@ -5,6 +5,10 @@
 //!   headings. A malformed article is reported with its file and line and skipped.
 //! - [`index`]: the chunks embedded with the local MiniLM sentence encoder (the sentiment
 //!   engine's), searched exactly (a dot product per chunk over unit vectors).
+//! - [`alerts`]: category alerts from the organisation's rules, the escalation hint, and the
+//!   sensitive-data hygiene alerts.
+//! - [`checklist`]: the compliance checklist, ticked off on the agent's finals by phrase or by
+//!   similarity, with ordering rules and a weighted adherence score.
 //! - [`suggest`]: per call, the caller's finals become article suggestions above a confidence
 //!   threshold, each article once per call, never one the agent dismissed.
 //!
@@ -13,6 +17,7 @@
 
 pub mod alerts;
 pub mod article;
+pub mod checklist;
 pub mod index;
 pub mod suggest;
 
@@ -93,6 +98,27 @@ impl Assistant {
         })
     }
 
+    /// An assistant with no knowledge base: the encoder for the checklists' similarity
+    /// matching alone (nothing is ever suggested).
+    pub fn without_articles(encoder: Box<dyn Embedder + Send>) -> Assistant {
+        Assistant {
+            index: KnowledgeIndex::default(),
+            errors: Vec::new(),
+            threshold: 1.0,
+            encoder,
+        }
+    }
+
+    /// The unit-length embedding of `text` (for the checklists).
+    pub fn embed(&mut self, text: &str) -> Result<Vec<f32>, AssistError> {
+        self.encoder.embed(text)
+    }
+
+    /// The encoder (to embed the checklists' examples at load).
+    pub fn encoder(&mut self) -> &mut dyn Embedder {
+        self.encoder.as_mut()
+    }
+
     /// A new call's suggestion state.
     pub fn call(&self) -> Suggester {
         Suggester::new(self.threshold)
@@ -104,6 +130,9 @@ impl Assistant {
         call: &mut Suggester,
         text: &str,
     ) -> Result<Option<Suggestion>, AssistError> {
+        if self.index.chunks() == 0 {
+            return Ok(None);
+        }
         call.on_caller_final(&self.index, self.encoder.as_mut(), text)
     }
 

@@ -4,7 +4,7 @@
 
 use earshot_callgen::pulse::TestPulse;
 use earshot_callgen::{render_with, sample_call, RenderOptions};
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -621,4 +621,147 @@ fn the_agent_reading_a_card_number_back_is_a_critical_alert_and_a_rule_fires_on_
         !alerts.iter().any(|a| a["rule"] == "sensitive_readback"),
         "{out}"
     );
+}
+
+/// Runs `script` through `earshot analyze --realtime --json` with the sample rules (alerts and
+/// the standard checklist); returns the events and the call's stored summary.
+fn checklist_call(script: &[earshot_callgen::Turn]) -> (Vec<Value>, String, Value) {
+    let call = tempfile::tempdir().unwrap();
+    let wav = call.path().join("checklist.wav");
+    render_with(script, &wav, &RenderOptions::default()).unwrap();
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("../earshot-assist/rules.toml");
+    let data = tempfile::tempdir().unwrap();
+    let o = earshot(data.path())
+        .args([
+            "analyze",
+            "--realtime",
+            "--json",
+            "--no-partials",
+            "--speed",
+            "2",
+        ])
+        .arg(&wav)
+        .env("EARSHOT_ASSIST_RULES", &rules)
+        .env_remove("EARSHOT_KNOWLEDGE_DIR")
+        .env_remove("EARSHOT_QUEUE")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    let ev = events(&out);
+    let id = ev.last().unwrap()["call_id"].to_string();
+    let s = earshot(data.path())
+        .args(["calls", "summary", &id])
+        .output()
+        .unwrap();
+    assert!(s.status.success(), "{}", String::from_utf8_lossy(&s.stderr));
+    let summary: Value = serde_json::from_slice(&s.stdout).unwrap();
+    (ev, out, summary)
+}
+
+#[test]
+fn a_call_that_skips_identity_verification_shows_it_unmet_and_out_of_order_with_the_weighted_score()
+{
+    let _shared = CPU.read().unwrap_or_else(|e| e.into_inner());
+    use earshot_callgen::Turn;
+    let opening = Turn::agent(
+        "Thank you for calling Northwind Bank. This call is recorded for quality and training. How can I help you?",
+    );
+    let ask = Turn::caller("Hi, I would like to know the balance on my checking account please.");
+    let balance = Turn::agent(
+        "Of course. Your balance is two hundred dollars, and the last transaction was a payment at a coffee shop.",
+    );
+    let thanks = Turn::caller("Okay, thanks, that is what I needed.");
+    let closing = Turn::agent("Is there anything else I can help you with today?");
+    let bye = Turn::caller("No, that is all. Goodbye.");
+    let (ev, out, summary) = checklist_call(&[
+        opening.clone(),
+        ask.clone(),
+        balance.clone(),
+        thanks.clone(),
+        closing.clone(),
+        bye.clone(),
+    ]);
+    let lists = of_type(&ev, "checklist");
+    assert!(lists.len() >= 2, "the start and a change at least:\n{out}");
+    // The start: everything owed.
+    assert_eq!(lists[0]["id"], 0);
+    assert!(lists[0]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["state"] == "open"));
+    let last = lists.last().unwrap();
+    let state = |id: &str| {
+        last["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id)
+            .map(|i| i["state"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert_eq!(state("recording_disclosure"), "met", "{out}");
+    assert_eq!(state("verify_identity"), "missed_order", "{out}");
+    assert_eq!(state("closing"), "met", "{out}");
+    // Weights 2 + 3 + 1: the 3 of identity lost.
+    assert_eq!(last["score"], 0.5, "{out}");
+    // The agent was warned when the balance came before verification, on that final.
+    let warning = of_type(&ev, "alert")
+        .into_iter()
+        .find(|a| a["rule"] == "checklist_order")
+        .unwrap_or_else(|| panic!("no out-of-order warning:\n{out}"));
+    let f = ev
+        .iter()
+        .find(|e| e["type"] == "final" && e["id"] == warning["id"])
+        .unwrap();
+    assert_eq!(f["speaker"], "agent");
+    // (tiny.en hears "your balance" as "your mountains": the topic is matched by its other
+    // phrase, "last transaction".)
+    assert!(
+        f["text"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("transaction"),
+        "{f}"
+    );
+    // The summary has ids and figures.
+    let c = &summary["checklist"];
+    assert_eq!(c["checklist"], "standard", "{summary}");
+    assert_eq!(c["score"], 0.5);
+    assert_eq!(c["unmet"], json!(["verify_identity"]));
+    assert_eq!(c["out_of_order"], json!(["verify_identity"]));
+    let alerts = summary["alerts"].as_array().unwrap();
+    assert!(
+        alerts
+            .iter()
+            .any(|a| a["category"] == "Checklist step out of order" && a["count"] == 1),
+        "{summary}"
+    );
+
+    // Positive control: the agent verifies first; every item met in order, full marks, no
+    // warning.
+    let verify = Turn::agent(
+        "I can help with that. First, can you confirm your full name and date of birth for me?",
+    );
+    let answer = Turn::caller("Sure, it is Alex Morgan.");
+    let (ev, out, summary) =
+        checklist_call(&[opening, ask, verify, answer, balance, thanks, closing, bye]);
+    let last = *of_type(&ev, "checklist").last().unwrap();
+    assert!(
+        last["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["state"] == "met"),
+        "{out}"
+    );
+    assert_eq!(last["score"], 1.0);
+    assert!(!of_type(&ev, "alert")
+        .iter()
+        .any(|a| a["rule"] == "checklist_order"));
+    assert_eq!(summary["checklist"]["score"], 1.0);
+    assert_eq!(summary["checklist"]["unmet"], json!([]));
 }

@@ -20,7 +20,8 @@
 //! | most summaries kept while the hub is unreachable | `outbox_limit = 10000` | — |
 //! | the knowledge base suggested from (a folder of Markdown articles; absent: no suggestions) | `knowledge_dir = "/etc/earshot/knowledge"` | `EARSHOT_KNOWLEDGE_DIR` |
 //! | the confidence an article needs to be suggested (0–1) | `suggestion_threshold = 0.35` | — |
-//! | the alert rules (a TOML file; absent: the hygiene alerts only) | `assist_rules = "/etc/earshot/assist.toml"` | `EARSHOT_ASSIST_RULES` |
+//! | the alert rules and compliance checklists (a TOML file; absent: the hygiene alerts only) | `assist_rules = "/etc/earshot/assist.toml"` | `EARSHOT_ASSIST_RULES` |
+//! | the queue this workstation serves (picks its checklist) | `queue = "billing"` | `EARSHOT_QUEUE` |
 //!
 //! The policy file is `EARSHOT_POLICY_FILE` if set, else [`default_policy_file`].
 
@@ -148,8 +149,10 @@ pub struct Config {
     pub knowledge_dir: Option<PathBuf>,
     /// The similarity an article needs to be suggested (0–1).
     pub suggestion_threshold: f32,
-    /// The alert rules file; `None`: the hygiene alerts only.
+    /// The alert rules and checklists file; `None`: the hygiene alerts only.
     pub assist_rules: Option<PathBuf>,
+    /// The queue this workstation serves: the checklist for it applies (else the default one).
+    pub queue: Option<String>,
     /// The policy file that was read, if one exists.
     pub policy_file: Option<PathBuf>,
     /// Keys the policy sets (see the module docs for the names).
@@ -189,6 +192,7 @@ struct FileConfig {
     knowledge_dir: Option<PathBuf>,
     suggestion_threshold: Option<f32>,
     assist_rules: Option<PathBuf>,
+    queue: Option<String>,
     /// The `siprec_*` keys, read apart (see [`read_file`]).
     #[serde(skip)]
     siprec: SiprecLayer,
@@ -213,6 +217,7 @@ impl FileConfig {
             ("knowledge_dir", self.knowledge_dir.is_some()),
             ("suggestion_threshold", self.suggestion_threshold.is_some()),
             ("assist_rules", self.assist_rules.is_some()),
+            ("queue", self.queue.is_some()),
         ];
         set.iter()
             .filter(|(_, on)| *on)
@@ -268,6 +273,9 @@ impl FileConfig {
         if let Some(v) = self.assist_rules {
             config.assist_rules = Some(v).filter(|p| !p.as_os_str().is_empty());
         }
+        if let Some(v) = self.queue {
+            config.queue = Some(v).filter(|q| !q.trim().is_empty());
+        }
         self.siprec.apply(&mut config.siprec)
     }
 }
@@ -319,6 +327,7 @@ impl Config {
             knowledge_dir: None,
             suggestion_threshold: DEFAULT_SUGGESTION_THRESHOLD,
             assist_rules: None,
+            queue: None,
             policy_file: None,
             managed: BTreeSet::new(),
         }
@@ -375,6 +384,9 @@ impl Config {
         }
         if let Some(p) = env("EARSHOT_ASSIST_RULES") {
             config.assist_rules = Some(PathBuf::from(p)).filter(|p| !p.as_os_str().is_empty());
+        }
+        if let Some(q) = env("EARSHOT_QUEUE") {
+            config.queue = Some(q).filter(|q| !q.trim().is_empty());
         }
         if let Some(p) = env("EARSHOT_KNOWLEDGE_DIR") {
             config.knowledge_dir = Some(PathBuf::from(p)).filter(|p| !p.as_os_str().is_empty());

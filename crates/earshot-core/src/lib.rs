@@ -269,6 +269,48 @@ pub fn format_timestamp(ms: u64) -> String {
     )
 }
 
+/// How often one alert category was raised in a call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlertCount {
+    /// The category (an organisation's label, checked to carry no value).
+    pub category: String,
+    /// `info`, `warning` or `critical`.
+    pub severity: String,
+    /// Times raised.
+    pub count: u32,
+}
+
+/// How a call kept to its compliance checklist: item ids and figures, never words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Adherence {
+    /// The checklist's id.
+    pub checklist: String,
+    /// Weighted share of the items met in order, 0–1 (three decimals).
+    pub score: f64,
+    /// Items on the checklist.
+    pub items: u32,
+    /// Items met (in order or not).
+    pub met: Vec<String>,
+    /// Items never met.
+    pub unmet: Vec<String>,
+    /// Items met late or after what they must come before, or still owed when it came.
+    pub out_of_order: Vec<String>,
+}
+
+/// What agent assist raised during one call, stored with it and summarised for the hub.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssistFigures {
+    /// Alerts by category, in the order first raised.
+    #[serde(default)]
+    pub alerts: Vec<AlertCount>,
+    /// The checklist's outcome, where one applied.
+    #[serde(default)]
+    pub checklist: Option<Adherence>,
+}
+
 /// Audio a call's receiver lost, as figures: never audio, never text.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -668,6 +668,21 @@ pub struct SummaryItem {
     pub agent_trend: Option<String>,
     /// The first key phrases (the list's snippet of the call).
     pub key_phrases: Vec<String>,
+    /// Alerts raised, by category.
+    pub alerts: Vec<AlertPill>,
+    /// The checklist's adherence score (0–1), where one applied.
+    pub adherence: Option<f64>,
+}
+
+/// An alert category and how often the call raised it.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AlertPill {
+    /// The category.
+    pub category: String,
+    /// `info`, `warning` or `critical`.
+    pub severity: String,
+    /// Times raised.
+    pub count: u32,
 }
 
 impl From<&StoredSummary> for SummaryItem {
@@ -686,6 +701,8 @@ impl From<&StoredSummary> for SummaryItem {
                         .collect()
                 })
                 .unwrap_or_default(),
+            alerts: serde_json::from_value(body["alerts"].clone()).unwrap_or_default(),
+            adherence: body["checklist"]["score"].as_f64(),
             summary_id: s.summary_id.clone(),
             agent: s.agent.clone(),
             team: s.team.clone(),
@@ -721,6 +738,10 @@ pub struct ListQuery {
     pub to_ms: Option<i64>,
     /// Only calls with (true) or without (false) sensitive input.
     pub had_sensitive: Option<bool>,
+    /// Only calls that raised this alert category.
+    pub alert: Option<String>,
+    /// Only calls whose caller's sentiment went this way (`UP`, `DOWN`, `FLAT`).
+    pub caller_trend: Option<String>,
     /// From a previous page's `next_cursor`.
     pub cursor: Option<String>,
     /// Page size (1–500, default 50).
@@ -775,6 +796,8 @@ async fn list(
         from_ms: q.from_ms,
         to_ms: q.to_ms,
         had_sensitive: q.had_sensitive,
+        alert: q.alert,
+        caller_trend: q.caller_trend,
         before,
         limit: limit + 1,
     };

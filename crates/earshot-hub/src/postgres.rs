@@ -603,6 +603,15 @@ impl HubStore for PgStore {
                 Some(false) => sql += " AND findings = 0",
                 None => {}
             }
+            if let Some(t) = &f.caller_trend {
+                sql += &format!(" AND caller_trend = {}", bind(Box::new(t.clone())));
+            }
+            if let Some(a) = &f.alert {
+                sql += &format!(
+                    " AND (body::jsonb -> 'alerts') @> jsonb_build_array(jsonb_build_object('category', {}::text))",
+                    bind(Box::new(a.clone()))
+                );
+            }
             if let Some((at, id)) = &f.before {
                 let a = bind(Box::new(*at));
                 let i = bind(Box::new(id.clone()));

@@ -549,6 +549,15 @@ impl HubStore for SqliteStore {
                 Some(false) => common += " AND findings = 0",
                 None => {}
             }
+            if let Some(t) = &f.caller_trend {
+                common += &format!(" AND caller_trend = {}", bind(t.clone().into(), &mut values));
+            }
+            if let Some(a) = &f.alert {
+                common += &format!(
+                    " AND EXISTS (SELECT 1 FROM json_each(body, '$.alerts') WHERE json_extract(value, '$.category') = {})",
+                    bind(a.clone().into(), &mut values)
+                );
+            }
             if let Some((at, id)) = &f.before {
                 // Spelled so that SQLite can range-scan started_at_ms.
                 let a = bind((*at).into(), &mut values);

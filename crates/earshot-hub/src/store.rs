@@ -145,6 +145,10 @@ pub struct SummaryFilter {
     pub to_ms: Option<i64>,
     /// Only calls with (true) or without (false) sensitive findings.
     pub had_sensitive: Option<bool>,
+    /// Only calls that raised this alert category.
+    pub alert: Option<String>,
+    /// Only calls whose caller's sentiment went this way (`UP`, `DOWN`, `FLAT`).
+    pub caller_trend: Option<String>,
     /// Keyset cursor: strictly before this (started_at_ms, summary_id), newest first.
     pub before: Option<(i64, String)>,
     /// At most this many.

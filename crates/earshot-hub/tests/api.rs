@@ -820,9 +820,18 @@ fn a_supervisor_pages_through_exactly_their_teams_calls_newest_first(backend: Ba
             duration_ms: 1,
             received_at_ms: earshot_hub::now_ms(),
             caller_sentiment: None,
-            caller_trend: "FLAT".into(),
+            caller_trend: if i % 7 == 0 { "DOWN" } else { "FLAT" }.into(),
             findings: i % 2,
-            body: "{}".into(),
+            // Every fifth call raised a legal threat; the next ones a category that only
+            // starts the same, and a checklist score.
+            body: match i % 5 {
+                0 => json!({"alerts": [{"category": "Asks for a manager", "severity": "warning", "count": 1},
+                    {"category": "Legal threat", "severity": "critical", "count": 2}]}),
+                1 => json!({"alerts": [{"category": "Legal threat averted", "severity": "info", "count": 1}],
+                    "checklist": {"score": 0.4}}),
+                _ => json!({}),
+            }
+            .to_string(),
         };
         assert!(h.store.put_summary(&s).unwrap());
         if team != "green" && s.findings > 0 && s.started_at_ms >= 1_020 {
@@ -874,6 +883,71 @@ fn a_supervisor_pages_through_exactly_their_teams_calls_newest_first(backend: Ba
         .call(&anon, "GET", "/v1/summaries?team=green", Some(&sup), None)
         .unwrap();
     assert_eq!(s, 403);
+
+    // An alert category narrows it to exactly the calls that raised it, with their pills.
+    let (s, page) = h
+        .call(
+            &anon,
+            "GET",
+            "/v1/summaries?alert=Legal%20threat&limit=500",
+            Some(&sup),
+            None,
+        )
+        .unwrap();
+    assert_eq!(s, 200, "{page}");
+    let items = page["items"].as_array().unwrap();
+    let want: Vec<String> = (0..60i64)
+        .filter(|i| i % 5 == 0 && i % 3 != 2)
+        .map(|i| format!("{i:032x}"))
+        .collect();
+    let mut ids: Vec<String> = items
+        .iter()
+        .map(|i| i["summary_id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    assert_eq!(ids, want);
+    assert_eq!(items[0]["alerts"][1]["category"], "Legal threat");
+    assert_eq!(items[0]["alerts"][1]["count"], 2);
+    let (_, page) = h
+        .call(
+            &anon,
+            "GET",
+            "/v1/summaries?alert=Legal%20threat%20averted&limit=500",
+            Some(&sup),
+            None,
+        )
+        .unwrap();
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 8, "{page}");
+    assert!(items.iter().all(|i| i["adherence"] == 0.4), "{page}");
+    let (_, page) = h
+        .call(
+            &anon,
+            "GET",
+            "/v1/summaries?alert=Legal&limit=500",
+            Some(&sup),
+            None,
+        )
+        .unwrap();
+    assert_eq!(
+        page["items"].as_array().unwrap().len(),
+        0,
+        "a category matches whole"
+    );
+    // The caller's trend narrows it on the server, across pages.
+    let (_, page) = h
+        .call(
+            &anon,
+            "GET",
+            "/v1/summaries?caller_trend=DOWN&limit=500",
+            Some(&sup),
+            None,
+        )
+        .unwrap();
+    let items = page["items"].as_array().unwrap();
+    let want = (0..60i64).filter(|i| i % 7 == 0 && i % 3 != 2).count();
+    assert_eq!(items.len(), want, "{page}");
+    assert!(items.iter().all(|i| i["caller_trend"] == "DOWN"));
 }
 
 /// The TOTP code of a base32 secret at `step` (RFC 6238, SHA-1, 6 digits), computed here

@@ -197,19 +197,25 @@ fn a_supervisor_signs_in_with_a_password_and_totp_and_reads_only_their_teams_cal
     let (evil, _, _) = site.device(&blue_token_2, "@evil");
     let (bob, _, _) = site.device(red["token"].as_str().unwrap(), "bob");
     let id = |n: u8| format!("{:032x}", n);
-    site.upload(
-        &alice,
+    // The first call raised alerts and missed a checklist item: uploaded as a workstation
+    // sends it, through the hub's detector.
+    let mut first = summary(
         &id(1),
-        summary(
-            &id(1),
-            "alice",
-            10,
-            "DOWN",
-            1,
-            "billing dispute",
-            "my card is [CREDIT_DEBIT_NUMBER]",
-        ),
+        "alice",
+        10,
+        "DOWN",
+        1,
+        "billing dispute",
+        "my card is [CREDIT_DEBIT_NUMBER]",
     );
+    first["alerts"] = json!([
+        {"category": "Legal threat", "severity": "critical", "count": 2},
+        {"category": "Checklist step out of order", "severity": "warning", "count": 1}
+    ]);
+    first["checklist"] = json!({"checklist": "standard", "score": 0.5, "items": 3,
+        "met": ["recording_disclosure", "closing"], "unmet": ["verify_identity"],
+        "out_of_order": ["verify_identity"]});
+    site.upload(&alice, &id(1), first);
     site.upload(
         &alice,
         &id(2),
@@ -278,6 +284,7 @@ fn a_supervisor_signs_in_with_a_password_and_totp_and_reads_only_their_teams_cal
             ("HUB_PASSWORD", password.into()),
             ("OTHER_TEAM_ID", id(5)),
             ("XSS_ID", id(3)),
+            ("ALERT_ID", id(1)),
             ("DEVICE_CERT", pem("cert.pem", &alice_cert)),
             ("DEVICE_KEY", pem("key.pem", &alice_key)),
             ("HUB_CA", pem("ca.pem", &site.ca)),

@@ -71,6 +71,8 @@ impl LiveCapture {
             crate::Received {
                 assist: ws.assist.as_mut(),
                 alert_rules: ws.alert_rules.as_ref(),
+                checklists: ws.checklists.as_ref(),
+                queue: ws.config.queue.clone(),
                 dismissed: ws.dismissed.take(),
                 ..crate::Received::default()
             },

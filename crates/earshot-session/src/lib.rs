@@ -83,6 +83,8 @@ pub struct Workstation {
     /// The organisation's alert rules (`assist_rules`), once [`Workstation::load_assist`]
     /// read them; the hygiene alerts are on without them.
     pub alert_rules: Option<earshot_assist::alerts::AlertRules>,
+    /// The compliance checklists (`assist_rules`), once [`Workstation::load_assist`] read them.
+    pub checklists: Option<earshot_assist::checklist::Checklists>,
     /// Articles the agent dismisses during the next call recorded (the app's Dismiss button):
     /// that call takes the receiver, and a dismissed article is not suggested again.
     pub dismissed: Option<std::sync::mpsc::Receiver<String>>,
@@ -120,37 +122,63 @@ impl Workstation {
             config,
             assist: None,
             alert_rules: None,
+            checklists: None,
             dismissed: None,
         })
     }
 
-    /// Loads and indexes the knowledge base `knowledge_dir` names (with its own MiniLM
-    /// encoder), for article suggestions on the caller's finals. Nothing when it is unset.
-    /// Malformed articles are skipped and listed in `assist.errors`.
-    /// The alert rules `assist_rules` names are read first: a rule file with an error is
-    /// refused whole, with its file and line.
+    /// Loads agent assist: the alert rules and checklists `assist_rules` names, and the
+    /// knowledge base `knowledge_dir` names, indexed with the MiniLM encoder (which also matches
+    /// checklist items by similarity). Each part loads on its own: a rule file with an error is
+    /// refused whole (with its file and line) and the knowledge base still loads, and the
+    /// reverse; the first error is returned after the rest has loaded. Malformed articles are
+    /// skipped and listed in `assist.errors`.
     pub fn load_assist(&mut self) -> Result<(), SessionError> {
+        let mut problems = Vec::new();
         if let Some(path) = self.config.assist_rules.clone() {
-            let rules = earshot_assist::alerts::AlertRules::load(&path)
-                .map_err(|e| SessionError::Assist(format!("alert rules: {e}")))?;
-            self.alert_rules = Some(rules);
+            match earshot_assist::alerts::AlertRules::load(&path) {
+                Ok(rules) => self.alert_rules = Some(rules),
+                Err(e) => problems.push(format!("alert rules: {e}")),
+            }
+            match earshot_assist::checklist::Checklists::load(&path) {
+                Ok(lists) if !lists.lists.is_empty() => self.checklists = Some(lists),
+                Ok(_) => {}
+                Err(e) => problems.push(format!("checklists: {e}")),
+            }
         }
-        let Some(dir) = self.config.knowledge_dir.clone() else {
-            return Ok(());
-        };
-        let encoder = earshot_pipeline::sentence_encoder(&ModelStore::from_env()).ok_or_else(|| {
-            SessionError::Assist(
-                "knowledge suggestions need the MiniLM sentence encoder: check the models with `earshot models verify`".into(),
-            )
-        })?;
-        let assistant = earshot_assist::Assistant::load(
-            &dir,
-            Box::new(encoder),
-            self.config.suggestion_threshold,
-        )
-        .map_err(|e| SessionError::Assist(e.to_string()))?;
-        self.assist = Some(assistant);
-        Ok(())
+        let semantic = self.checklists.as_ref().is_some_and(|c| c.semantic());
+        if self.config.knowledge_dir.is_some() || semantic {
+            match earshot_pipeline::sentence_encoder(&ModelStore::from_env()) {
+                Some(encoder) => {
+                    let encoder = Box::new(encoder);
+                    let assistant = match self.config.knowledge_dir.clone() {
+                        Some(dir) => earshot_assist::Assistant::load(
+                            &dir,
+                            encoder,
+                            self.config.suggestion_threshold,
+                        )
+                        .map_err(|e| e.to_string()),
+                        None => Ok(earshot_assist::Assistant::without_articles(encoder)),
+                    };
+                    match assistant {
+                        Ok(a) => self.assist = Some(a),
+                        Err(e) => problems.push(e),
+                    }
+                }
+                None => problems.push(
+                    "knowledge suggestions and checklist examples need the MiniLM sentence encoder: check the models with `earshot models verify`".into(),
+                ),
+            }
+        }
+        if let (Some(lists), Some(a)) = (self.checklists.as_mut(), self.assist.as_mut()) {
+            if let Err(e) = lists.embed(a.encoder()) {
+                problems.push(format!("checklists: {e}"));
+            }
+        }
+        match problems.into_iter().next() {
+            Some(p) => Err(SessionError::Assist(p)),
+            None => Ok(()),
+        }
     }
 }
 
@@ -285,6 +313,19 @@ pub enum CallEvent {
         /// The trigger phrase the caller said, when that is why.
         trigger: Option<String>,
     },
+    /// The compliance checklist's state: at the start of the call, and after each final that
+    /// changed it (`id`; 0 at the start). Labels are the organisation's, never the call's words.
+    Checklist {
+        /// The final that changed it (0: the call's start).
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
+        id: u64,
+        /// The checklist's id.
+        checklist: String,
+        /// Its items in order.
+        items: Vec<ChecklistItemView>,
+        /// Weighted share of the items met in order so far (0–1).
+        score: f64,
+    },
     /// The call is over and stored.
     CallEnd {
         /// The stored call's id.
@@ -307,6 +348,43 @@ pub enum CallEvent {
         #[cfg_attr(feature = "ts", ts(type = "number"))]
         utterances: usize,
     },
+}
+
+/// One checklist item as the agent sees it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
+pub struct ChecklistItemView {
+    /// Its id.
+    pub id: String,
+    /// What the agent owes.
+    pub label: String,
+    /// Its share of the score.
+    pub weight: f64,
+    /// `open`, `met`, `met_out_of_order` or `missed_order` (still owed, and something it must
+    /// come before has happened).
+    pub state: String,
+}
+
+fn checklist_event(id: u64, state: &earshot_assist::checklist::ChecklistState<'_>) -> CallEvent {
+    CallEvent::Checklist {
+        id,
+        checklist: state.checklist().id.clone(),
+        items: state
+            .items()
+            .into_iter()
+            .map(|(step, st)| ChecklistItemView {
+                id: step.id.clone(),
+                label: step.label.clone(),
+                weight: step.weight,
+                state: serde_json::to_value(st)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        score: state.adherence().score,
+    }
 }
 
 /// What the status bar shows about the workstation.
@@ -382,6 +460,8 @@ pub fn record_file<E>(
         Received {
             assist: ws.assist.as_mut(),
             alert_rules: ws.alert_rules.as_ref(),
+            checklists: ws.checklists.as_ref(),
+            queue: ws.config.queue.clone(),
             dismissed: ws.dismissed.take(),
             ..Received::default()
         },
@@ -536,6 +616,10 @@ pub struct Received<'a> {
     pub assist: Option<&'a mut earshot_assist::Assistant>,
     /// The organisation's alert rules (the hygiene alerts are raised without them).
     pub alert_rules: Option<&'a earshot_assist::alerts::AlertRules>,
+    /// The compliance checklists: the one for `queue` is ticked off on the finals.
+    pub checklists: Option<&'a earshot_assist::checklist::Checklists>,
+    /// The queue the call came in on, where known (picks its checklist).
+    pub queue: Option<String>,
     /// Articles the agent dismissed during the call.
     pub dismissed: Option<std::sync::mpsc::Receiver<String>>,
     /// Keypad digits.
@@ -672,8 +756,15 @@ pub fn record_call_with_keypad<E>(
         agent,
         mut assist,
         alert_rules,
+        checklists,
+        queue,
         dismissed,
     } = received;
+    let mut checklist = checklists
+        .and_then(|c| c.for_queue(queue.as_deref()))
+        .map(earshot_assist::checklist::ChecklistState::new);
+    // Alerts by category, in the order first raised: stored with the call for its summary.
+    let mut alert_counts: Vec<earshot_core::AlertCount> = Vec::new();
     let mut suggester = assist.as_ref().map(|a| a.call());
     let built_in = earshot_assist::alerts::AlertRules::default();
     let alert_rules = alert_rules.unwrap_or(&built_in);
@@ -692,9 +783,13 @@ pub fn record_call_with_keypad<E>(
     })?;
     let call_id = session.id();
     let mut sink = Sink::new(on_event);
+    if let Some(state) = &checklist {
+        sink.send(&checklist_event(0, state));
+    }
     analyzer.run_live(input, options, |event| {
         let end = matches!(event, LiveEvent::CallEnd(_));
         let mut suggestion = None;
+        let mut checklist_change = None;
         let mut alerts: Vec<CallEvent> = Vec::new();
         for entry in keys.take(end) {
             let (utterance, sealed, keyed) = keys.seal(entry).map_err(PipelineError::from)?;
@@ -716,14 +811,51 @@ pub fn record_call_with_keypad<E>(
                 let kinds: Vec<FindingKind> = f.sealed.iter().map(|s| s.span.kind).collect();
                 let score = (f.utterance.sentiment.label != SentimentLabel::Unscored)
                     .then_some(f64::from(f.utterance.sentiment.score));
-                for a in alerting.on_final(
+                let mut raised = alerting.on_final(
                     alert_rules,
                     f.utterance.speaker,
                     &f.utterance.text,
                     &kinds,
                     score,
                     f.utterance.start_ms,
-                ) {
+                );
+                if let Some(state) = checklist.as_mut() {
+                    let speaker = f.utterance.speaker;
+                    let embedding = match (state.wants_embedding(speaker), assist.as_deref_mut()) {
+                        (true, Some(a)) => a
+                            .embed(&f.utterance.text)
+                            .map_err(|e| tracing::warn!(error = %e, "checklist embedding failed"))
+                            .ok(),
+                        _ => None,
+                    };
+                    let before = state.items();
+                    let late = state.on_final(
+                        speaker,
+                        &f.utterance.text,
+                        embedding.as_deref(),
+                        f.utterance.start_ms,
+                    );
+                    if !late.is_empty() {
+                        raised.push(earshot_assist::alerts::Alert {
+                            rule: "checklist_order".into(),
+                            category: "Checklist step out of order".into(),
+                            severity: earshot_assist::alerts::Severity::Warning,
+                        });
+                    }
+                    let changed = state.items().iter().zip(&before).any(|(a, b)| a.1 != b.1);
+                    if changed {
+                        checklist_change = Some(checklist_event(f.id, state));
+                    }
+                }
+                for a in raised {
+                    match alert_counts.iter_mut().find(|c| c.category == a.category) {
+                        Some(c) => c.count += 1,
+                        None => alert_counts.push(earshot_core::AlertCount {
+                            category: a.category.clone(),
+                            severity: a.severity.name().to_string(),
+                            count: 1,
+                        }),
+                    }
                     alerts.push(CallEvent::Alert {
                         id: f.id,
                         rule: a.rule,
@@ -770,11 +902,21 @@ pub fn record_call_with_keypad<E>(
                 if let Some(loss) = loss {
                     session.set_audio_gaps(&loss.figures())?;
                 }
+                let figures = earshot_core::AssistFigures {
+                    alerts: std::mem::take(&mut alert_counts),
+                    checklist: checklist.as_ref().map(|c| c.adherence()),
+                };
+                if figures != earshot_core::AssistFigures::default() {
+                    session.set_assist(&figures)?;
+                }
                 session.end(end.duration_ms, &end.sentiment_trend, end.sentiment_engine)?;
                 call_end_event(call_id, &end, session.stored())
             }
         };
         sink.send(&event);
+        if let Some(c) = checklist_change {
+            sink.send(&c);
+        }
         for a in &alerts {
             sink.send(a);
         }

@@ -64,6 +64,30 @@ pub fn text_line(event: &CallEvent) -> Option<String> {
             };
             format!("   >> article: {title} / {heading} ({why}): {snippet}")
         }
+        CallEvent::Checklist {
+            checklist,
+            items,
+            score,
+            ..
+        } => {
+            let marks: Vec<String> = items
+                .iter()
+                .map(|i| {
+                    let mark = match i.state.as_str() {
+                        "met" => "x",
+                        "met_out_of_order" => "x!",
+                        "missed_order" => " !",
+                        _ => " ",
+                    };
+                    format!("[{mark}] {}", i.label)
+                })
+                .collect();
+            format!(
+                "   ** checklist {checklist} ({:.0}%): {}",
+                score * 100.0,
+                marks.join(", ")
+            )
+        }
         CallEvent::CallEnd {
             call_id,
             duration_ms,
@@ -136,6 +160,7 @@ pub fn offline_json_line(event: &CallEvent) -> Option<String> {
         ),
         CallEvent::CallEnd { .. } => Some(json_line(event)),
         CallEvent::Partial { .. }
+        | CallEvent::Checklist { .. }
         | CallEvent::Discarded { .. }
         | CallEvent::Degraded { .. }
         | CallEvent::Suggestion { .. }

@@ -198,6 +198,8 @@ pub fn join_with(
                                 // The hygiene alerts only (rule files come with the shared
                                 // engine too).
                                 alert_rules: None,
+                                checklists: None,
+                                queue: None,
                                 dismissed: None,
                                 keypad: Some(call.keypad),
                                 loss: Some(&call.loss),

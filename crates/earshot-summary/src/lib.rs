@@ -6,6 +6,10 @@
 //! Methods: key phrases by RAKE ([`phrases`]); key turns by TextRank over MiniLM sentence
 //! embeddings, or over word overlap when the encoder is not installed ([`textrank`]).
 //!
+//! What agent assist raised travels as figures: alert counts by category (the organisation's
+//! labels, each checked to carry no value) and the checklist's adherence score with the ids of
+//! the unmet and out-of-order items.
+//!
 //! Defence in depth: every text field (each key phrase, each key turn, the agent's name) goes
 //! through the detector once more on its own, and any field in which it finds anything, or that
 //! still holds three digits, is withheld and counted in [`Summary::withheld`], never sent. The
@@ -133,6 +137,9 @@ pub struct Withheld {
     pub key_turns: u32,
     /// The agent's name.
     pub agent: u32,
+    /// Alert categories (one that is not a [`earshot_redact::safe_label`]).
+    #[serde(default)]
+    pub alerts: u32,
 }
 
 /// The shareable summary of one call. See the module docs for what it never holds.
@@ -163,6 +170,13 @@ pub struct Summary {
     /// a recording or a capture.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_gaps: Option<earshot_core::AudioGaps>,
+    /// Alerts agent assist raised, by category (counts and severities, never words).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alerts: Vec<earshot_core::AlertCount>,
+    /// How the call kept to its compliance checklist (item ids and the score), where one
+    /// applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checklist: Option<earshot_core::Adherence>,
     /// Key phrases, best first.
     pub key_phrases: Vec<String>,
     /// Key turns, in call order.
@@ -369,6 +383,18 @@ pub fn summarize(detail: &CallDetail, encoder: Option<&mut SentenceEncoder>) -> 
         })
         .collect();
     let agent_name = call.agent.clone().filter(|a| keep(a, &mut withheld.agent));
+    let assist = call.assist.clone().unwrap_or_default();
+    let alerts = assist
+        .alerts
+        .into_iter()
+        .filter(|a| {
+            let ok = earshot_redact::safe_label(&a.category);
+            if !ok {
+                withheld.alerts += 1;
+            }
+            ok
+        })
+        .collect();
     Summary {
         summary_id: hex::encode(rand::random::<[u8; 16]>()),
         agent: agent_name,
@@ -385,6 +411,8 @@ pub fn summarize(detail: &CallDetail, encoder: Option<&mut SentenceEncoder>) -> 
         findings,
         keypad_entries: detail.utterances.iter().filter(|u| is_keypad(u)).count() as u32,
         audio_gaps: call.audio_gaps,
+        alerts,
+        checklist: assist.checklist,
         key_phrases,
         key_turns,
         key_turn_method,

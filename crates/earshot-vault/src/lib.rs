@@ -130,6 +130,8 @@ pub struct CallRecord {
     pub utterances: i64,
     /// What the receiver lost of the call's audio (`None`: not counted for this source).
     pub audio_gaps: Option<earshot_core::AudioGaps>,
+    /// What agent assist raised (alert counts, the checklist's outcome); `None`: nothing.
+    pub assist: Option<earshot_core::AssistFigures>,
 }
 
 /// A stored finding (never its value).
@@ -233,6 +235,19 @@ impl RecordingSession<'_> {
         self.vault.write(|tx| {
             tx.execute(
                 "UPDATE calls SET audio_gaps = ?1 WHERE id = ?2",
+                params![json, self.call],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Records what agent assist raised in the call (before [`RecordingSession::end`], so the
+    /// call's summary has it): counts, ids and scores, never words.
+    pub fn set_assist(&mut self, figures: &earshot_core::AssistFigures) -> Result<(), VaultError> {
+        let json = serde_json::to_string(figures).unwrap_or_default();
+        self.vault.write(|tx| {
+            tx.execute(
+                "UPDATE calls SET assist = ?1 WHERE id = ?2",
                 params![json, self.call],
             )?;
             Ok(())
@@ -751,7 +766,7 @@ impl Vault {
 /// The columns [`call_record`] reads, from `calls c`.
 const CALL_COLUMNS: &str = "SELECT c.id, c.source, c.started_at_ms, c.ended_at_ms, c.agent, c.direction, c.model, c.duration_ms,
         c.sentiment_engine, c.sentiment_trend, (SELECT count(*) FROM utterances u WHERE u.call_id = c.id),
-        c.audio_gaps
+        c.audio_gaps, c.assist
      FROM calls c";
 
 fn call_record(r: &rusqlite::Row) -> rusqlite::Result<CallRecord> {
@@ -771,6 +786,9 @@ fn call_record(r: &rusqlite::Row) -> rusqlite::Result<CallRecord> {
         audio_gaps: r
             .get::<_, Option<String>>(11)?
             .and_then(|g| serde_json::from_str(&g).ok()),
+        assist: r
+            .get::<_, Option<String>>(12)?
+            .and_then(|a| serde_json::from_str(&a).ok()),
     })
 }
 

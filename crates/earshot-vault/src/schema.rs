@@ -83,6 +83,9 @@ pub(crate) fn migrations() -> Migrations<'static> {
         // What a receiver lost of a call's audio (JSON of earshot_core::AudioGaps; NULL: nothing
         // was counted, as for a recording or a capture).
         M::up("ALTER TABLE calls ADD COLUMN audio_gaps TEXT;"),
+        // What agent assist raised in a call (JSON of earshot_core::AssistFigures: alert counts
+        // by category, the checklist's outcome; NULL: nothing).
+        M::up("ALTER TABLE calls ADD COLUMN assist TEXT;"),
     ])
 }
 
