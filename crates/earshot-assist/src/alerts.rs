@@ -9,6 +9,8 @@
 //! speaker = "caller"                  # caller, agent or any (default caller)
 //! phrases = ["cancel my account"]     # any of these, as whole words, case-insensitive
 //! regex = ['\bclos(e|ing) (my|the) account\b']
+//! examples = ["I want to end my membership"]  # or a final this close to one (MiniLM cosine)
+//! threshold = 0.6                     # for the examples (default 0.6)
 //! not_phrases = ["not cancel"]        # none of these in the same utterance
 //! severity = "warning"                # info, warning or critical (default warning)
 //! cooldown_s = 60                     # quiet time after it fired (default 0)
@@ -89,6 +91,9 @@ struct RawRule {
     regex: Vec<String>,
     #[serde(default)]
     not_phrases: Vec<String>,
+    #[serde(default)]
+    examples: Vec<String>,
+    threshold: Option<f32>,
     #[serde(default = "warning")]
     severity: Severity,
     #[serde(default)]
@@ -125,6 +130,9 @@ pub struct Rule {
     phrases: Vec<String>,
     regex: Vec<regex::Regex>,
     not_phrases: Vec<String>,
+    examples: Vec<String>,
+    threshold: f32,
+    vectors: Vec<Vec<f32>>,
     /// Its severity.
     pub severity: Severity,
     cooldown_ms: u64,
@@ -196,8 +204,12 @@ impl AlertRules {
                     earshot_redact::LABEL_MAX_CHARS
                 )));
             }
-            if r.phrases.is_empty() && r.regex.is_empty() {
-                return Err(bad("give phrases or regex".into()));
+            if r.phrases.is_empty() && r.regex.is_empty() && r.examples.is_empty() {
+                return Err(bad("give phrases, regex or examples".into()));
+            }
+            let threshold = r.threshold.unwrap_or(DEFAULT_RULE_THRESHOLD);
+            if !(threshold > 0.0 && threshold <= 1.0) {
+                return Err(bad("threshold: 0 < threshold ≤ 1".into()));
             }
             let regex = r
                 .regex
@@ -219,6 +231,9 @@ impl AlertRules {
             rules.push(Rule {
                 phrases: lower(&r.phrases),
                 not_phrases: lower(&r.not_phrases),
+                examples: r.examples,
+                threshold,
+                vectors: Vec::new(),
                 regex,
                 severity: r.severity,
                 cooldown_ms: r.cooldown_s * 1000,
@@ -241,6 +256,54 @@ impl AlertRules {
             rules,
             escalation: file.escalation,
         })
+    }
+}
+
+impl Rule {
+    /// The best similarity of `embedding` to one of the rule's examples (0 without any).
+    pub fn similarity(&self, embedding: &[f32]) -> f32 {
+        self.vectors
+            .iter()
+            .map(|v| earshot_sentiment::embedding::cosine(embedding, v))
+            .fold(0.0, f32::max)
+    }
+}
+
+/// The default similarity a final needs to a rule's example: higher than a checklist item's
+/// (0.5), because an alert interrupts the agent and a checklist tick does not.
+pub const DEFAULT_RULE_THRESHOLD: f32 = 0.6;
+
+impl AlertRules {
+    /// Embeds every rule's examples with `encoder` (once, at load).
+    pub fn embed(&mut self, encoder: &mut dyn crate::Embedder) -> Result<(), crate::AssistError> {
+        for r in &mut self.rules {
+            r.vectors = r
+                .examples
+                .iter()
+                .map(|e| encoder.embed(e))
+                .collect::<Result<_, _>>()?;
+        }
+        Ok(())
+    }
+
+    /// Whether a final of `speaker` needs an embedding for a rule's examples.
+    pub fn wants_embedding(&self, speaker: Speaker) -> bool {
+        self.rules
+            .iter()
+            .any(|r| !r.vectors.is_empty() && listens(r.speaker, speaker))
+    }
+
+    /// Whether any rule matches by similarity.
+    pub fn semantic(&self) -> bool {
+        self.rules.iter().any(|r| !r.examples.is_empty())
+    }
+}
+
+pub(crate) fn listens(who: Who, speaker: Speaker) -> bool {
+    match who {
+        Who::Any => true,
+        Who::Caller => speaker == Speaker::Caller,
+        Who::Agent => speaker == Speaker::Agent,
     }
 }
 
@@ -301,13 +364,16 @@ impl AlertState {
         out
     }
 
-    /// A final: its speaker, redacted text, finding kinds, sentiment score (if scored) and
-    /// start time. Returns the alerts it raises.
+    /// A final: its speaker, redacted text, its embedding (when
+    /// [`AlertRules::wants_embedding`]), finding kinds, sentiment score (if scored) and start
+    /// time. Returns the alerts it raises.
+    #[allow(clippy::too_many_arguments)]
     pub fn on_final(
         &mut self,
         rules: &AlertRules,
         speaker: Speaker,
         text: &str,
+        embedding: Option<&[f32]>,
         findings: &[FindingKind],
         score: Option<f64>,
         at_ms: u64,
@@ -336,16 +402,16 @@ impl AlertState {
         }
         let lower = text.to_lowercase();
         for r in &rules.rules {
-            let listens = match r.speaker {
-                Who::Any => true,
-                Who::Caller => speaker == Speaker::Caller,
-                Who::Agent => speaker == Speaker::Agent,
-            };
-            if !listens {
+            if !listens(r.speaker, speaker) {
                 continue;
             }
             let hit = r.phrases.iter().any(|p| crate::suggest::says(&lower, p))
-                || r.regex.iter().any(|re| re.is_match(text));
+                || r.regex.iter().any(|re| re.is_match(text))
+                || embedding.is_some_and(|e| {
+                    r.vectors
+                        .iter()
+                        .any(|v| earshot_sentiment::embedding::cosine(e, v) >= r.threshold)
+                });
             let vetoed = r
                 .not_phrases
                 .iter()
@@ -413,7 +479,7 @@ drop = 0.5
         at_s: u64,
     ) -> Vec<String> {
         state
-            .on_final(rules, who, text, &[], None, at_s * 1000)
+            .on_final(rules, who, text, None, &[], None, at_s * 1000)
             .into_iter()
             .map(|a| a.rule)
             .collect()
@@ -500,6 +566,7 @@ drop = 0.5
             &rules,
             Speaker::Caller,
             "it is [CREDIT_DEBIT_NUMBER]",
+            None,
             &card,
             None,
             1000,
@@ -510,6 +577,7 @@ drop = 0.5
             &rules,
             Speaker::Agent,
             "so that is [CREDIT_DEBIT_NUMBER]",
+            None,
             &card,
             None,
             9000,
@@ -522,6 +590,7 @@ drop = 0.5
                 &rules,
                 Speaker::Agent,
                 "at [PHONE]",
+                None,
                 &[FindingKind::Phone],
                 None,
                 9500
@@ -530,11 +599,35 @@ drop = 0.5
     }
 
     #[test]
+    fn a_rule_fires_on_a_close_enough_embedding_of_its_speakers_final() {
+        struct Fixed;
+        impl crate::Embedder for Fixed {
+            fn embed(&mut self, _: &str) -> Result<Vec<f32>, crate::AssistError> {
+                Ok(vec![1.0, 0.0])
+            }
+        }
+        let mut rules = AlertRules::parse(
+            "[[alert]]\nid = \"quit\"\ncategory = \"Cancellation risk\"\nexamples = [\"I want to end my membership\"]\nthreshold = 0.8\n",
+        )
+        .unwrap();
+        assert!(rules.semantic());
+        rules.embed(&mut Fixed).unwrap();
+        assert!(rules.wants_embedding(Speaker::Caller) && !rules.wants_embedding(Speaker::Agent));
+        let mut s = AlertState::new();
+        let mut at = |e: [f32; 2], t: u64| {
+            s.on_final(&rules, Speaker::Caller, "words", Some(&e), &[], None, t)
+                .len()
+        };
+        assert_eq!(at([0.6, 0.8], 1), 0, "0.6 is under 0.8");
+        assert_eq!(at([0.9, 0.436], 2), 1);
+    }
+
+    #[test]
     fn a_falling_caller_raises_the_escalation_hint_once_per_fall() {
         let rules = AlertRules::parse(RULES).unwrap();
         let mut s = AlertState::new();
         let mut fire = |score: f64, t: u64| {
-            s.on_final(&rules, Speaker::Caller, "well", &[], Some(score), t)
+            s.on_final(&rules, Speaker::Caller, "well", None, &[], Some(score), t)
                 .into_iter()
                 .any(|a| a.rule == "escalation")
         };

@@ -81,3 +81,44 @@ fn items_said_in_other_words_are_met_and_everyday_lines_meet_none() {
     println!("smallest margin above a threshold: {worst_said:.3}");
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
+
+#[test]
+fn a_cancellation_said_in_other_words_raises_the_alert_and_other_requests_do_not() {
+    use earshot_assist::alerts::{AlertRules, AlertState};
+    use earshot_core::Speaker;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules.toml");
+    let mut rules = AlertRules::load(&path).unwrap();
+    let mut enc = earshot_pipeline::sentence_encoder(&ModelStore::from_env())
+        .expect("the MiniLM encoder (run `cargo xtask models`)");
+    rules.embed(&mut enc).unwrap();
+    let fires = |enc: &mut earshot_sentiment::embedding::SentenceEncoder, line: &str| {
+        let e = enc.embed(line).unwrap();
+        let mut state = AlertState::new();
+        state
+            .on_final(&rules, Speaker::Caller, line, Some(&e), &[], None, 0)
+            .iter()
+            .any(|a| a.rule == "cancel")
+    };
+    let cancel = rules.rules.iter().find(|r| r.id == "cancel").unwrap();
+    let mut wrong = Vec::new();
+    for (line, want) in [
+        ("I am going to move all my money to another bank", true),
+        ("honestly I do not want to bank with you anymore", true),
+        ("I was charged twice for the same coffee", false),
+        ("can you tell me what my balance is", false),
+        ("my card was stolen yesterday", false),
+        ("thank you so much for your help today", false),
+        ("I would like to open a savings account", false),
+    ] {
+        let score = cancel.similarity(&enc.embed(line).unwrap());
+        let got = fires(&mut enc, line);
+        println!(
+            "{score:.3} cancel {}: {line}",
+            if want { "said    " } else { "everyday" }
+        );
+        if got != want {
+            wrong.push(format!("{line:?}: {score:.3}, fired {got}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}

@@ -146,7 +146,8 @@ impl Workstation {
                 Err(e) => problems.push(format!("checklists: {e}")),
             }
         }
-        let semantic = self.checklists.as_ref().is_some_and(|c| c.semantic());
+        let semantic = self.checklists.as_ref().is_some_and(|c| c.semantic())
+            || self.alert_rules.as_ref().is_some_and(|r| r.semantic());
         if self.config.knowledge_dir.is_some() || semantic {
             match earshot_pipeline::sentence_encoder(&ModelStore::from_env()) {
                 Some(encoder) => {
@@ -173,6 +174,11 @@ impl Workstation {
         if let (Some(lists), Some(a)) = (self.checklists.as_mut(), self.assist.as_mut()) {
             if let Err(e) = lists.embed(a.encoder()) {
                 problems.push(format!("checklists: {e}"));
+            }
+        }
+        if let (Some(rules), Some(a)) = (self.alert_rules.as_mut(), self.assist.as_mut()) {
+            if let Err(e) = rules.embed(a.encoder()) {
+                problems.push(format!("alert rules: {e}"));
             }
         }
         match problems.into_iter().next() {
@@ -811,23 +817,30 @@ pub fn record_call_with_keypad<E>(
                 let kinds: Vec<FindingKind> = f.sealed.iter().map(|s| s.span.kind).collect();
                 let score = (f.utterance.sentiment.label != SentimentLabel::Unscored)
                     .then_some(f64::from(f.utterance.sentiment.score));
+                // One embedding of the final for the rules' and the checklist's examples, only
+                // when one of them listens to this speaker by similarity.
+                let speaker = f.utterance.speaker;
+                let wants = alert_rules.wants_embedding(speaker)
+                    || checklist
+                        .as_ref()
+                        .is_some_and(|c| c.wants_embedding(speaker));
+                let embedding = match (wants, assist.as_deref_mut()) {
+                    (true, Some(a)) => a
+                        .embed(&f.utterance.text)
+                        .map_err(|e| tracing::warn!(error = %e, "embedding a final failed"))
+                        .ok(),
+                    _ => None,
+                };
                 let mut raised = alerting.on_final(
                     alert_rules,
-                    f.utterance.speaker,
+                    speaker,
                     &f.utterance.text,
+                    embedding.as_deref(),
                     &kinds,
                     score,
                     f.utterance.start_ms,
                 );
                 if let Some(state) = checklist.as_mut() {
-                    let speaker = f.utterance.speaker;
-                    let embedding = match (state.wants_embedding(speaker), assist.as_deref_mut()) {
-                        (true, Some(a)) => a
-                            .embed(&f.utterance.text)
-                            .map_err(|e| tracing::warn!(error = %e, "checklist embedding failed"))
-                            .ok(),
-                        _ => None,
-                    };
                     let before = state.items();
                     let late = state.on_final(
                         speaker,
