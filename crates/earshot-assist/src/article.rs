@@ -218,6 +218,25 @@ pub fn load_folder(dir: &Path) -> Result<(Vec<Article>, Vec<ArticleError>), crat
     Ok((articles, errors))
 }
 
+/// A fingerprint of the articles in `dir`: their ids, sizes and modification times. It changes
+/// when an article is added, removed or saved (a cheap `stat` per file, no reading).
+pub fn fingerprint(dir: &Path) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut files = Vec::new();
+    // An unreadable folder fingerprints as empty: the next look sees it come back.
+    let _ = collect(dir, dir, &mut files);
+    files.sort();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for (id, path) in files {
+        id.hash(&mut h);
+        if let Ok(m) = std::fs::metadata(&path) {
+            m.len().hash(&mut h);
+            m.modified().ok().hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
 fn collect(
     root: &Path,
     dir: &Path,

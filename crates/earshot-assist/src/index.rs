@@ -6,6 +6,25 @@
 
 use crate::article::Article;
 use crate::{AssistError, Embedder};
+use sha2::Digest;
+use std::collections::HashMap;
+
+/// Chunk vectors computed before, by [`passage_key`]: what the vault keeps so that a base is
+/// embedded once, not at every start.
+pub type KnownVectors = HashMap<String, Vec<f32>>;
+
+/// Vectors an indexing had to compute, with their keys (for the caller to keep).
+pub type Computed = Vec<(String, Vec<f32>)>;
+
+/// The key of a chunk's vector: SHA-256 of the encoder's identity (`model`, e.g. its file's
+/// hash) and the text embedded, so an edited chunk or another model is embedded anew.
+pub fn passage_key(model: &str, passage: &str) -> String {
+    let mut h = sha2::Sha256::new();
+    h.update(model.as_bytes());
+    h.update([0u8]);
+    h.update(passage.as_bytes());
+    hex::encode(h.finalize())
+}
 
 /// The searchable knowledge base.
 #[derive(Debug, Clone, Default)]
@@ -13,6 +32,8 @@ pub struct KnowledgeIndex {
     articles: Vec<Article>,
     /// (article, chunk) of each vector.
     entries: Vec<(usize, usize)>,
+    /// The [`passage_key`] of each vector.
+    keys: Vec<String>,
     vectors: Vec<f32>,
     dims: usize,
 }
@@ -43,10 +64,33 @@ impl KnowledgeIndex {
         articles: Vec<Article>,
         encoder: &mut dyn Embedder,
     ) -> Result<KnowledgeIndex, AssistError> {
+        Ok(KnowledgeIndex::build_with(articles, encoder, "", &KnownVectors::new())?.0)
+    }
+
+    /// Indexes `articles`, taking each chunk's vector from `known` where its [`passage_key`]
+    /// (with `model`) is there and embedding the rest; returns the index and the vectors it
+    /// had to compute (for the caller to keep).
+    pub fn build_with(
+        articles: Vec<Article>,
+        encoder: &mut dyn Embedder,
+        model: &str,
+        known: &KnownVectors,
+    ) -> Result<(KnowledgeIndex, Computed), AssistError> {
         let mut index = KnowledgeIndex::default();
+        let mut computed = Vec::new();
         for (ai, a) in articles.iter().enumerate() {
             for (ci, c) in a.chunks.iter().enumerate() {
-                let v = encoder.embed(&passage(a, c))?;
+                let text = passage(a, c);
+                let key = passage_key(model, &text);
+                let v = match known.get(&key) {
+                    Some(v) => v.clone(),
+                    None => {
+                        let v = encoder.embed(&text)?;
+                        computed.push((key.clone(), v.clone()));
+                        v
+                    }
+                };
+                index.keys.push(key);
                 if index.dims == 0 {
                     index.dims = v.len();
                 }
@@ -62,7 +106,24 @@ impl KnowledgeIndex {
             }
         }
         index.articles = articles;
-        Ok(index)
+        Ok((index, computed))
+    }
+
+    /// Every chunk's vector by its key (to build the next index from).
+    pub fn known(&self) -> KnownVectors {
+        if self.dims == 0 {
+            return KnownVectors::new();
+        }
+        self.keys
+            .iter()
+            .cloned()
+            .zip(self.vectors.chunks_exact(self.dims).map(<[f32]>::to_vec))
+            .collect()
+    }
+
+    /// The keys of the indexed chunks.
+    pub fn keys(&self) -> &[String] {
+        &self.keys
     }
 
     /// The article at `i`.

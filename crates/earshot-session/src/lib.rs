@@ -127,6 +127,42 @@ impl Workstation {
         })
     }
 
+    /// Indexes the knowledge base in `dir`, with the chunk vectors the vault keeps from earlier
+    /// starts: only new or edited chunks are embedded, and the vault keeps them for the next.
+    fn load_knowledge(
+        &mut self,
+        dir: &std::path::Path,
+        encoder: Box<earshot_sentiment::embedding::SentenceEncoder>,
+    ) -> Result<earshot_assist::Assistant, String> {
+        // The encoder's identity: its files' hashes from the manifest (a new model embeds anew).
+        let store = ModelStore::from_env();
+        let model: String = ["minilm-int8", "minilm-tokenizer"]
+            .iter()
+            .filter_map(|n| store.manifest().get(n).ok().map(|e| e.sha256.clone()))
+            .collect::<Vec<_>>()
+            .join("+");
+        let known = self.vault.knowledge_vectors().unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "kept knowledge vectors unreadable: embedding the base anew");
+            Default::default()
+        });
+        let (assistant, computed) = earshot_assist::Assistant::load_with(
+            dir,
+            encoder,
+            self.config.suggestion_threshold,
+            &model,
+            &known,
+        )
+        .map_err(|e| e.to_string())?;
+        // Keeping them is an optimisation: a failure costs the next start time, not this call.
+        if let Err(e) = self
+            .vault
+            .keep_knowledge_vectors(&computed, assistant.index.keys())
+        {
+            tracing::warn!(error = %e, "knowledge vectors not kept");
+        }
+        Ok(assistant)
+    }
+
     /// Loads agent assist: the alert rules and checklists `assist_rules` names, and the
     /// knowledge base `knowledge_dir` names, indexed with the MiniLM encoder (which also matches
     /// checklist items by similarity). Each part loads on its own: a rule file with an error is
@@ -153,12 +189,7 @@ impl Workstation {
                 Some(encoder) => {
                     let encoder = Box::new(encoder);
                     let assistant = match self.config.knowledge_dir.clone() {
-                        Some(dir) => earshot_assist::Assistant::load(
-                            &dir,
-                            encoder,
-                            self.config.suggestion_threshold,
-                        )
-                        .map_err(|e| e.to_string()),
+                        Some(dir) => self.load_knowledge(&dir, encoder),
                         None => Ok(earshot_assist::Assistant::without_articles(encoder)),
                     };
                     match assistant {

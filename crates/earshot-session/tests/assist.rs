@@ -63,3 +63,47 @@ fn a_dismissed_article_is_not_suggested_and_the_rest_still_are() {
         "{after:?}"
     );
 }
+
+#[test]
+fn the_knowledge_base_is_embedded_once_and_kept_in_the_vault() {
+    let data = tempfile::tempdir().unwrap();
+    let kb = tempfile::tempdir().unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../earshot-assist/knowledge");
+    for sub in ["billing", "cards", "account"] {
+        std::fs::create_dir_all(kb.path().join(sub)).unwrap();
+        for entry in std::fs::read_dir(sample.join(sub)).unwrap() {
+            let p = entry.unwrap().path();
+            std::fs::copy(&p, kb.path().join(sub).join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    let open = || {
+        let config = Config {
+            data_dir: data.path().to_path_buf(),
+            key_store: KeyStore::File,
+            knowledge_dir: Some(kb.path().to_path_buf()),
+            ..Config::defaults(std::path::PathBuf::new())
+        };
+        let mut ws = Workstation::open_config(config).unwrap();
+        let t0 = std::time::Instant::now();
+        ws.load_assist().unwrap();
+        let a = ws.assist.as_ref().unwrap();
+        (a.index.chunks(), a.embedded, t0.elapsed().as_millis())
+    };
+    let (chunks, embedded, first_ms) = open();
+    assert!(chunks > 10);
+    assert_eq!(embedded, chunks, "the first start embeds every chunk");
+    let (again, embedded, second_ms) = open();
+    assert_eq!((again, embedded), (chunks, 0), "the next start embeds none");
+    println!("{chunks} chunks: first start {first_ms} ms, next start {second_ms} ms");
+    // One article edited: only its chunks are embedded again.
+    let edited = kb.path().join("billing/double-charge.md");
+    let text = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(
+        &edited,
+        text.replace("When a caller says", "Updated. When a caller says"),
+    )
+    .unwrap();
+    let (after, embedded, _) = open();
+    assert_eq!(after, chunks);
+    assert!(embedded >= 1 && embedded < chunks, "{embedded} of {chunks}");
+}

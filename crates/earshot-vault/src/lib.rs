@@ -755,6 +755,60 @@ impl Vault {
         audit::entries(&self.conn)
     }
 
+    /// The knowledge base's kept chunk vectors, by key.
+    pub fn knowledge_vectors(
+        &self,
+    ) -> Result<std::collections::HashMap<String, Vec<f32>>, VaultError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT key, vector FROM knowledge_vectors")?;
+        let rows = stmt.query_map([], |r| {
+            let bytes: Vec<u8> = r.get(1)?;
+            Ok((
+                r.get::<_, String>(0)?,
+                bytes
+                    .chunks_exact(4)
+                    .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                    .collect(),
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Keeps the vectors of the knowledge base just indexed: `computed` are added, and every
+    /// kept vector whose key is not in `in_use` goes (an article removed or edited).
+    pub fn keep_knowledge_vectors(
+        &mut self,
+        computed: &[(String, Vec<f32>)],
+        in_use: &[String],
+    ) -> Result<(), VaultError> {
+        self.write(|tx| {
+            {
+                let mut put = tx.prepare_cached(
+                    "INSERT OR REPLACE INTO knowledge_vectors (key, vector) VALUES (?1, ?2)",
+                )?;
+                for (key, v) in computed {
+                    let bytes: Vec<u8> = v.iter().flat_map(|f| f.to_le_bytes()).collect();
+                    put.execute(params![key, bytes])?;
+                }
+            }
+            tx.execute_batch("CREATE TEMP TABLE IF NOT EXISTS kv_in_use (key TEXT PRIMARY KEY); DELETE FROM kv_in_use;")?;
+            {
+                let mut mark =
+                    tx.prepare_cached("INSERT OR IGNORE INTO kv_in_use (key) VALUES (?1)")?;
+                for key in in_use {
+                    mark.execute([key])?;
+                }
+            }
+            tx.execute(
+                "DELETE FROM knowledge_vectors WHERE key NOT IN (SELECT key FROM kv_in_use)",
+                [],
+            )?;
+            tx.execute("DELETE FROM kv_in_use", [])?;
+            Ok(())
+        })
+    }
+
     /// SQLite's `PRAGMA integrity_check` ("ok" when sound).
     pub fn integrity_check(&self) -> Result<String, VaultError> {
         Ok(self

@@ -86,6 +86,17 @@ pub(crate) fn migrations() -> Migrations<'static> {
         // What agent assist raised in a call (JSON of earshot_core::AssistFigures: alert counts
         // by category, the checklist's outcome; NULL: nothing).
         M::up("ALTER TABLE calls ADD COLUMN assist TEXT;"),
+        // The knowledge base's chunk vectors, keyed by the SHA-256 of the encoder's identity and
+        // the chunk's text (earshot_assist::index::passage_key): a base is embedded once, and
+        // only what changed is embedded again. `vector`: little-endian f32.
+        M::up(
+            r#"
+        CREATE TABLE knowledge_vectors (
+            key    TEXT PRIMARY KEY,
+            vector BLOB NOT NULL
+        );
+        "#,
+        ),
     ])
 }
 
