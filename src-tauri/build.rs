@@ -15,6 +15,8 @@ fn main() {
             "status",
             "sync_status",
             "dismiss_suggestion",
+            "suggestion_feedback",
+            "search_knowledge",
             "settings",
             "save_settings",
             "startup_file",

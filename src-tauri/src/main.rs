@@ -24,10 +24,11 @@ use earshot_capture::CaptureOptions;
 use earshot_config::Config;
 use earshot_pipeline::LiveOptions;
 use earshot_session::history::{CallSummary, CallView, HistoryQuery};
+use earshot_session::knowledge::{KnowledgeDesk, SearchHit};
 use earshot_session::settings::{SettingsUpdate, SettingsView};
 use earshot_session::station::{Activity, CallHandle, Station};
 use earshot_session::sync::{LiveBoard, SyncStatus, SyncWorker, Timing};
-use earshot_session::{record_file, LiveCapture, Workstation, WorkstationStatus};
+use earshot_session::{record_file, AgentAction, LiveCapture, Workstation, WorkstationStatus};
 use earshot_vault::Vault;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
@@ -42,28 +43,57 @@ struct Calls {
     shown: Arc<std::sync::atomic::AtomicU64>,
     /// The live state of the call on screen, for the hub's live board.
     board: LiveBoard,
-    /// Where the Dismiss button's articles go: the running local call.
-    dismiss: Arc<std::sync::Mutex<Option<std::sync::mpsc::Sender<String>>>>,
+    /// Where the suggestion buttons' actions go: the running local call.
+    actions: Arc<std::sync::Mutex<Option<std::sync::mpsc::Sender<AgentAction>>>>,
+    /// The knowledge base for the agent's own search, opened at the first search and kept.
+    desk: Arc<std::sync::Mutex<Option<KnowledgeDesk>>>,
 }
 
-/// A new channel for the next local call's dismissed articles; its sender replaces the last.
-fn dismissals(calls: &Calls) -> std::sync::mpsc::Receiver<String> {
+/// A new channel for the next local call's suggestion actions; its sender replaces the last.
+fn agent_actions(calls: &Calls) -> std::sync::mpsc::Receiver<AgentAction> {
     let (tx, rx) = std::sync::mpsc::channel();
-    *calls.dismiss.lock().unwrap_or_else(|p| p.into_inner()) = Some(tx);
+    *calls.actions.lock().unwrap_or_else(|p| p.into_inner()) = Some(tx);
     rx
+}
+
+fn send_action(calls: &Calls, action: AgentAction) {
+    if let Some(tx) = calls
+        .actions
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .as_ref()
+    {
+        let _ = tx.send(action);
+    }
 }
 
 /// The agent dismissed a suggested article: the running call does not suggest it again.
 #[tauri::command]
 fn dismiss_suggestion(article_id: String, calls: State<'_, Calls>) {
-    if let Some(tx) = calls
-        .dismiss
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .as_ref()
-    {
-        let _ = tx.send(article_id);
+    send_action(&calls, AgentAction::Dismiss { article_id });
+}
+
+/// The agent marked a suggested article useful or not: stored with the call for tuning.
+#[tauri::command]
+fn suggestion_feedback(article_id: String, useful: bool, calls: State<'_, Calls>) {
+    send_action(&calls, AgentAction::Feedback { article_id, useful });
+}
+
+/// The agent's own search of the knowledge base (the typed text is redacted first).
+#[tauri::command(async)]
+fn search_knowledge(text: String, calls: State<'_, Calls>) -> Result<Vec<SearchHit>, String> {
+    let mut desk = calls.desk.lock().unwrap_or_else(|p| p.into_inner());
+    if desk.is_none() {
+        *desk = Some(KnowledgeDesk::open(&config()?).map_err(text_of)?);
     }
+    desk.as_mut()
+        .expect("opened above")
+        .search(&text, 5)
+        .map_err(text_of)
+}
+
+fn text_of(e: impl std::fmt::Display) -> String {
+    e.to_string()
 }
 
 /// The sync worker, kept while the app runs (none without a hub).
@@ -114,7 +144,7 @@ fn open_call_file(
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     let board = calls.board.clone();
-    let dismissed = dismissals(&calls);
+    let actions = agent_actions(&calls);
     start_call(app, &calls, stop, move |app| {
         board.begin();
         let run = || {
@@ -124,7 +154,7 @@ fn open_call_file(
             if let Err(e) = ws.load_assist() {
                 tracing::warn!(error = %e, "no knowledge suggestions");
             }
-            ws.dismissed = Some(dismissed);
+            ws.actions = Some(actions);
             let speed = if realtime { 1.0 } else { f64::INFINITY };
             record_file(&mut ws, &path, speed, LiveOptions::default(), flag, |e| {
                 board.observe(e);
@@ -145,7 +175,7 @@ fn open_call_file(
 fn start_listen(app: AppHandle, calls: State<'_, Calls>) -> Result<(), String> {
     let config = config()?;
     let board = calls.board.clone();
-    let dismissed = dismissals(&calls);
+    let actions = agent_actions(&calls);
     calls
         .station
         .start_call(|| {
@@ -163,7 +193,7 @@ fn start_listen(app: AppHandle, calls: State<'_, Calls>) -> Result<(), String> {
                     if let Err(e) = ws.load_assist() {
                         tracing::warn!(error = %e, "no knowledge suggestions");
                     }
-                    ws.dismissed = Some(dismissed);
+                    ws.actions = Some(actions);
                     let recorded = capture
                         .record(&mut ws, LiveOptions::default(), |e| {
                             board.observe(e);
@@ -385,6 +415,8 @@ fn main() {
             status,
             sync_status,
             dismiss_suggestion,
+            suggestion_feedback,
+            search_knowledge,
             settings,
             save_settings,
             startup_file,

@@ -11,7 +11,8 @@ import type { SettingsUpdate } from "./bindings/SettingsUpdate";
 import type { WorkstationStatus } from "./bindings/WorkstationStatus";
 import type { SyncStatus } from "./bindings/SyncStatus";
 import { Transcript, clock, runningTrend, storedTurns } from "./transcript";
-import { renderAlerts, renderChecklist, renderSuggestions, renderTurns, row, el } from "./render";
+import { renderAlerts, renderChecklist, renderSearchHits, renderSuggestions, renderTurns, row, el } from "./render";
+import type { SearchHit } from "./bindings/SearchHit";
 import { historyQuery, summaryCells, syncText, trendText, when, day } from "./format";
 import { fields, facts, MANAGED } from "./settings";
 import { actionFor, SHORTCUTS, type Action } from "./keys";
@@ -79,6 +80,11 @@ function redraw() {
     // The running call hears of it too: the article is not suggested again.
     void invoke("dismiss_suggestion", { articleId: id }).catch(() => undefined);
     redraw();
+  }, transcript.rated, (id, useful) => {
+    transcript.rated.set(id, useful);
+    // Stored with the running call, for tuning.
+    void invoke("suggestion_feedback", { articleId: id, useful }).catch(() => undefined);
+    redraw();
   });
   const trend = runningTrend(transcript.turns);
   $("trend").textContent =
@@ -134,6 +140,20 @@ async function openFile(path: string) {
 $<HTMLFormElement>("open-form").addEventListener("submit", (ev) => {
   ev.preventDefault();
   void openFile($<HTMLInputElement>("file-path").value.trim());
+});
+
+// The agent's own search of the knowledge base (the hub never sees it; the text is redacted
+// before it is searched).
+$<HTMLFormElement>("kb-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const text = $<HTMLInputElement>("kb-search").value.trim();
+  if (!text) return;
+  invoke<SearchHit[]>("search_knowledge", { text })
+    .then((hits) => {
+      say("kb-error", hits.length === 0 ? "No article matches." : null);
+      renderSearchHits($("kb-hits"), hits);
+    })
+    .catch((e) => say("kb-error", String(e)));
 });
 
 async function browse() {

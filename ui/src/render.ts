@@ -1,5 +1,6 @@
 // DOM rendering: elements and textContent only, never innerHTML, so no text can become markup.
 import type { Alert, Checklist, Suggestion, Turn } from "./transcript";
+import type { SearchHit } from "./bindings/SearchHit";
 import { clock } from "./transcript";
 
 /** An element with an optional class and text (as textContent). */
@@ -88,7 +89,13 @@ export function row(cells: string[]): HTMLTableRowElement {
 
 /** The suggested articles: title, the matching part, why (a phrase the caller said, or the
  * confidence), and a button that hides it. */
-export function renderSuggestions(list: HTMLElement, suggestions: Suggestion[], dismiss: (articleId: string) => void): void {
+export function renderSuggestions(
+  list: HTMLElement,
+  suggestions: Suggestion[],
+  dismiss: (articleId: string) => void,
+  rated: Map<string, boolean>,
+  rate: (articleId: string, useful: boolean) => void,
+): void {
   list.replaceChildren(...suggestions.map((s) => {
     const li = el("li", "suggestion");
     li.dataset.article = s.article_id;
@@ -100,7 +107,20 @@ export function renderSuggestions(list: HTMLElement, suggestions: Suggestion[], 
     hide.setAttribute("aria-label", `Dismiss ${s.title}`);
     hide.addEventListener("click", () => dismiss(s.article_id));
     head.append(hide);
-    li.append(head, el("p", "suggestion-heading", s.heading), el("p", "suggestion-snippet", s.snippet));
+    const feedback = el("div", "feedback");
+    const given = rated.get(s.article_id);
+    if (given === undefined) {
+      for (const [label, useful] of [["Useful", true], ["Not useful", false]] as const) {
+        const b = el("button", "rate", label);
+        b.type = "button";
+        b.setAttribute("aria-label", `${label}: ${s.title}`);
+        b.addEventListener("click", () => rate(s.article_id, useful));
+        feedback.append(b);
+      }
+    } else {
+      feedback.append(el("span", "hint", given ? "Marked useful" : "Marked not useful"));
+    }
+    li.append(head, el("p", "suggestion-heading", s.heading), el("p", "suggestion-snippet", s.snippet), feedback);
     return li;
   }));
   list.hidden = suggestions.length === 0;
@@ -131,6 +151,19 @@ export function renderChecklist(box: HTMLElement, checklist: Checklist | undefin
   }));
   box.replaceChildren(head, items);
   box.hidden = false;
+}
+
+/** The agent's own search results: title, heading and the matching part. */
+export function renderSearchHits(list: HTMLElement, hits: SearchHit[]): void {
+  list.replaceChildren(...hits.map((h) => {
+    const li = el("li", "suggestion");
+    li.dataset.article = h.article_id;
+    const head = el("div", "suggestion-head");
+    head.append(el("strong", undefined, h.title), el("span", "hint", ` ${Math.round(h.score * 100)}% match`));
+    li.append(head, el("p", "suggestion-heading", h.heading), el("p", "suggestion-snippet", h.snippet));
+    return li;
+  }));
+  list.hidden = hits.length === 0;
 }
 
 /** The call's alerts, newest first: severity and category (never the words). */

@@ -103,6 +103,8 @@ export class Transcript {
   ended?: Extract<CallEvent, { type: "call_end" }>;
   /** The checklist as it stands, when one applies. */
   checklist?: Checklist;
+  /** The agent's Useful / Not useful marks, by article. */
+  rated = new Map<string, boolean>();
 
   /** Hides a suggested article for the rest of the call. */
   dismiss(articleId: string): void {

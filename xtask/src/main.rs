@@ -124,6 +124,7 @@ fn main() -> Result<()> {
             demo()
         }
         Task::Test { args } => {
+            prune_target()?;
             setup()?;
             eprintln!("xtask: format and lint");
             run(cargo().args(["fmt", "--all", "--", "--check"]))
@@ -303,6 +304,71 @@ fn windows_check() -> Result<()> {
 
 /// Everything the tests need besides cargo's own builds: system and Python packages, the
 /// WebDriver bridge, the models and the UI. Cargo builds what each task runs.
+/// Keeps a reused target dir (CI's, outside the clone) from filling the disk: every change to
+/// the workspace leaves new test binaries (hundreds of MB each, with debug info) and
+/// incremental state behind, and 55 GB of them once filled this machine's disk mid-run. Drops
+/// the incremental state and, of each workspace artifact and test binary, all but the two
+/// newest builds (two: with and without the `ts` feature). Registry crates are never touched,
+/// so whisper.cpp and the rest are not built again.
+fn prune_target() -> Result<()> {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"));
+    let debug = target.join("debug");
+    let _ = std::fs::remove_dir_all(debug.join("incremental"));
+    let Ok(entries) = std::fs::read_dir(debug.join("deps")) else {
+        return Ok(());
+    };
+    // (name, extension) → its builds: (modified, path, size).
+    type Builds = Vec<(std::time::SystemTime, PathBuf, u64)>;
+    let mut groups: std::collections::HashMap<(String, String), Builds> = Default::default();
+    for e in entries.flatten() {
+        let (path, name) = (e.path(), e.file_name().to_string_lossy().to_string());
+        let Ok(meta) = e.metadata() else { continue };
+        if !meta.is_file() {
+            continue;
+        }
+        // name-<16 hex>[.ext]
+        let (stem, ext) = match name.find('.') {
+            Some(i) => (&name[..i], &name[i..]),
+            None => (name.as_str(), ""),
+        };
+        let Some((base, hash)) = stem.rsplit_once('-') else {
+            continue;
+        };
+        if hash.len() != 16 || !hash.chars().all(|c| c.is_ascii_hexdigit()) {
+            continue;
+        }
+        use std::os::unix::fs::PermissionsExt;
+        let executable = ext.is_empty() && meta.permissions().mode() & 0o111 != 0;
+        let ours = base.starts_with("earshot") || base.starts_with("libearshot");
+        if !(executable || ours) {
+            continue;
+        }
+        let at = meta.modified().unwrap_or(std::time::UNIX_EPOCH);
+        groups
+            .entry((base.to_string(), ext.to_string()))
+            .or_default()
+            .push((at, path, meta.len()));
+    }
+    let (mut files, mut bytes) = (0, 0u64);
+    for builds in groups.values_mut() {
+        builds.sort_by_key(|b| std::cmp::Reverse(b.0));
+        for (_, path, len) in builds.iter().skip(2) {
+            if std::fs::remove_file(path).is_ok() {
+                files += 1;
+                bytes += len;
+            }
+        }
+    }
+    eprintln!(
+        "xtask: pruned {}: {files} stale builds of test binaries and workspace crates, {:.1} GB",
+        debug.display(),
+        bytes as f64 / 1e9
+    );
+    Ok(())
+}
+
 fn setup() -> Result<()> {
     system_packages()?;
     python_packages()?;

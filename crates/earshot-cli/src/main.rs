@@ -125,6 +125,11 @@ enum Command {
         #[command(subcommand)]
         command: CallsCommand,
     },
+    /// The knowledge base: search it, and read the agents' feedback on its suggestions.
+    Knowledge {
+        #[command(subcommand)]
+        command: KnowledgeCommand,
+    },
     /// The organisation's hub: create, run, add users, verify its audit log.
     Hub {
         #[command(subcommand)]
@@ -205,6 +210,29 @@ enum CallsCommand {
 }
 
 #[derive(Subcommand)]
+enum KnowledgeCommand {
+    /// The best articles for a question, as the agent's search box finds them (the text is
+    /// redacted before it is searched).
+    Search {
+        /// What to look for.
+        text: String,
+        /// How many articles.
+        #[arg(long, default_value_t = 3)]
+        limit: usize,
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The agents' Useful / Not useful marks per article, with the mean score of each: for
+    /// tuning `suggestion_threshold` and the articles.
+    Feedback {
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum AuditCommand {
     /// Check the hash chain; names the first broken entry.
     Verify,
@@ -281,6 +309,12 @@ fn main() {
         Command::Calls {
             command: CallsCommand::Summary { id },
         } => calls_summary(id),
+        Command::Knowledge {
+            command: KnowledgeCommand::Search { text, limit, json },
+        } => knowledge_search(&text, limit, json),
+        Command::Knowledge {
+            command: KnowledgeCommand::Feedback { json },
+        } => knowledge_feedback(json),
         Command::Purge => purge(),
         Command::Hub { command } => hub::run(command),
         Command::Sync { once, status } => hub::sync(once, status),
@@ -554,6 +588,43 @@ fn reveal(identity: &std::path::Path, call: i64, utterance: Option<u32>) -> Resu
     }
     if unsealed > 0 {
         eprintln!("note: {unsealed} values were never sealed (no recipients were configured) and stay redacted");
+    }
+    Ok(())
+}
+
+fn knowledge_search(text: &str, limit: usize, json: bool) -> Result<()> {
+    let mut desk = earshot_session::knowledge::KnowledgeDesk::open(&Config::load()?)?;
+    for e in &desk.assistant().errors {
+        eprintln!("warning: knowledge article skipped: {e}");
+    }
+    for hit in desk.search(text, limit.max(1))? {
+        if json {
+            println!("{}", serde_json::to_string(&hit)?);
+        } else {
+            println!(
+                "{:.2}  {}  ({} / {})\n      {}",
+                hit.score, hit.article_id, hit.title, hit.heading, hit.snippet
+            );
+        }
+    }
+    Ok(())
+}
+
+fn knowledge_feedback(json: bool) -> Result<()> {
+    let score = |s: Option<f64>| s.map_or("-".to_string(), |v| format!("{v:.2}"));
+    for f in open_vault()?.feedback()? {
+        if json {
+            println!("{}", serde_json::to_string(&f)?);
+        } else {
+            println!(
+                "{:>4} useful (mean score {})  {:>4} not useful (mean score {})  {}",
+                f.useful,
+                score(f.useful_score),
+                f.not_useful,
+                score(f.not_useful_score),
+                f.article_id
+            );
+        }
     }
     Ok(())
 }

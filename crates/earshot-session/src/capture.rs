@@ -73,7 +73,7 @@ impl LiveCapture {
                 alert_rules: ws.alert_rules.as_ref(),
                 checklists: ws.checklists.as_ref(),
                 queue: ws.config.queue.clone(),
-                dismissed: ws.dismissed.take(),
+                actions: ws.actions.take(),
                 ..crate::Received::default()
             },
             options,

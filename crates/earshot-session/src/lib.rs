@@ -12,6 +12,7 @@
 
 mod capture;
 pub mod history;
+pub mod knowledge;
 pub mod lines;
 pub mod settings;
 pub mod siprec;
@@ -86,8 +87,9 @@ pub struct Workstation {
     /// The compliance checklists (`assist_rules`), once [`Workstation::load_assist`] read them.
     pub checklists: Option<earshot_assist::checklist::Checklists>,
     /// Articles the agent dismisses during the next call recorded (the app's Dismiss button):
-    /// that call takes the receiver, and a dismissed article is not suggested again.
-    pub dismissed: Option<std::sync::mpsc::Receiver<String>>,
+    /// that call takes the receiver, and a dismissed article is not suggested again; the
+    /// Useful / Not useful buttons' feedback is stored with the call for tuning.
+    pub actions: Option<std::sync::mpsc::Receiver<AgentAction>>,
 }
 
 impl Workstation {
@@ -123,44 +125,8 @@ impl Workstation {
             assist: None,
             alert_rules: None,
             checklists: None,
-            dismissed: None,
+            actions: None,
         })
-    }
-
-    /// Indexes the knowledge base in `dir`, with the chunk vectors the vault keeps from earlier
-    /// starts: only new or edited chunks are embedded, and the vault keeps them for the next.
-    fn load_knowledge(
-        &mut self,
-        dir: &std::path::Path,
-        encoder: Box<earshot_sentiment::embedding::SentenceEncoder>,
-    ) -> Result<earshot_assist::Assistant, String> {
-        // The encoder's identity: its files' hashes from the manifest (a new model embeds anew).
-        let store = ModelStore::from_env();
-        let model: String = ["minilm-int8", "minilm-tokenizer"]
-            .iter()
-            .filter_map(|n| store.manifest().get(n).ok().map(|e| e.sha256.clone()))
-            .collect::<Vec<_>>()
-            .join("+");
-        let known = self.vault.knowledge_vectors().unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "kept knowledge vectors unreadable: embedding the base anew");
-            Default::default()
-        });
-        let (assistant, computed) = earshot_assist::Assistant::load_with(
-            dir,
-            encoder,
-            self.config.suggestion_threshold,
-            &model,
-            &known,
-        )
-        .map_err(|e| e.to_string())?;
-        // Keeping them is an optimisation: a failure costs the next start time, not this call.
-        if let Err(e) = self
-            .vault
-            .keep_knowledge_vectors(&computed, assistant.index.keys())
-        {
-            tracing::warn!(error = %e, "knowledge vectors not kept");
-        }
-        Ok(assistant)
     }
 
     /// Loads agent assist: the alert rules and checklists `assist_rules` names, and the
@@ -189,12 +155,17 @@ impl Workstation {
                 Some(encoder) => {
                     let encoder = Box::new(encoder);
                     let assistant = match self.config.knowledge_dir.clone() {
-                        Some(dir) => self.load_knowledge(&dir, encoder),
+                        Some(dir) => knowledge::load(
+                            &mut self.vault,
+                            &dir,
+                            encoder,
+                            self.config.suggestion_threshold,
+                        ),
                         None => Ok(earshot_assist::Assistant::without_articles(encoder)),
                     };
                     match assistant {
                         Ok(a) => self.assist = Some(a),
-                        Err(e) => problems.push(e),
+                        Err(e) => problems.push(e.to_string()),
                     }
                 }
                 None => problems.push(
@@ -249,6 +220,24 @@ impl SentimentView {
             score: s.scored().map(round3),
         }
     }
+}
+
+/// What the agent does with a suggestion during a call (the app's buttons).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AgentAction {
+    /// Not suggested again in this call.
+    Dismiss {
+        /// The article.
+        article_id: String,
+    },
+    /// Useful or not: stored with the call, with the suggestion's score, for tuning the
+    /// threshold and the articles (`earshot knowledge feedback`).
+    Feedback {
+        /// The article.
+        article_id: String,
+        /// Whether it helped.
+        useful: bool,
+    },
 }
 
 /// What a recorded call reports, in order. JSON: `{"type": "partial" | "final" | …, …}`.
@@ -499,7 +488,7 @@ pub fn record_file<E>(
             alert_rules: ws.alert_rules.as_ref(),
             checklists: ws.checklists.as_ref(),
             queue: ws.config.queue.clone(),
-            dismissed: ws.dismissed.take(),
+            actions: ws.actions.take(),
             ..Received::default()
         },
         options,
@@ -657,8 +646,8 @@ pub struct Received<'a> {
     pub checklists: Option<&'a earshot_assist::checklist::Checklists>,
     /// The queue the call came in on, where known (picks its checklist).
     pub queue: Option<String>,
-    /// Articles the agent dismissed during the call.
-    pub dismissed: Option<std::sync::mpsc::Receiver<String>>,
+    /// What the agent does with the suggestions during the call.
+    pub actions: Option<std::sync::mpsc::Receiver<AgentAction>>,
     /// Keypad digits.
     pub keypad: Option<Receiver<KeyPress>>,
     /// The receiver's tally of lost audio, stored with the call when its audio has ended.
@@ -795,8 +784,10 @@ pub fn record_call_with_keypad<E>(
         alert_rules,
         checklists,
         queue,
-        dismissed,
+        actions,
     } = received;
+    // The score each article was suggested with, for the agent's feedback on it.
+    let mut suggested: std::collections::HashMap<String, f64> = Default::default();
     let mut checklist = checklists
         .and_then(|c| c.for_queue(queue.as_deref()))
         .map(earshot_assist::checklist::ChecklistState::new);
@@ -828,6 +819,21 @@ pub fn record_call_with_keypad<E>(
         let mut suggestion = None;
         let mut checklist_change = None;
         let mut alerts: Vec<CallEvent> = Vec::new();
+        for action in actions.iter().flat_map(|a| a.try_iter()) {
+            match action {
+                AgentAction::Dismiss { article_id } => {
+                    if let Some(call) = suggester.as_mut() {
+                        call.dismiss(&article_id);
+                    }
+                }
+                AgentAction::Feedback { article_id, useful } => {
+                    // Only an article this call suggested: a stray id is not stored.
+                    if let Some(score) = suggested.get(&article_id) {
+                        session.add_feedback(&article_id, *score, useful)?;
+                    }
+                }
+            }
+        }
         for entry in keys.take(end) {
             let (utterance, sealed, keyed) = keys.seal(entry).map_err(PipelineError::from)?;
             session.add(&utterance, &sealed)?;
@@ -914,18 +920,17 @@ pub fn record_call_with_keypad<E>(
                     suggester.as_mut(),
                     f.utterance.speaker,
                 ) {
-                    for article in dismissed.iter().flat_map(|d| d.try_iter()) {
-                        call.dismiss(&article);
-                    }
                     match assistant.suggest(call, &f.utterance.text) {
                         Ok(Some(s)) => {
+                            let score = (f64::from(s.score) * 1000.0).round() / 1000.0;
+                            suggested.insert(s.article_id.clone(), score);
                             suggestion = Some(CallEvent::Suggestion {
                                 id: f.id,
                                 article_id: s.article_id,
                                 title: s.title,
                                 heading: s.heading,
                                 snippet: s.snippet,
-                                score: (f64::from(s.score) * 1000.0).round() / 1000.0,
+                                score,
                                 trigger: s.trigger,
                             })
                         }

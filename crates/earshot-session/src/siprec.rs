@@ -200,7 +200,7 @@ pub fn join_with(
                                 alert_rules: None,
                                 checklists: None,
                                 queue: None,
-                                dismissed: None,
+                                actions: None,
                                 keypad: Some(call.keypad),
                                 loss: Some(&call.loss),
                                 // Only an address the organisation's own agent patterns

@@ -25,9 +25,12 @@ fn suggested(dismiss: &[&str]) -> Vec<String> {
     ws.load_assist().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     for d in dismiss {
-        tx.send(d.to_string()).unwrap();
+        tx.send(earshot_session::AgentAction::Dismiss {
+            article_id: d.to_string(),
+        })
+        .unwrap();
     }
-    ws.dismissed = Some(rx);
+    ws.actions = Some(rx);
     let mut articles = Vec::new();
     record_file(
         &mut ws,
@@ -106,4 +109,78 @@ fn the_knowledge_base_is_embedded_once_and_kept_in_the_vault() {
     let (after, embedded, _) = open();
     assert_eq!(after, chunks);
     assert!(embedded >= 1 && embedded < chunks, "{embedded} of {chunks}");
+}
+
+#[test]
+fn the_agents_feedback_on_a_suggestion_is_stored_with_its_score_and_a_stray_one_is_not() {
+    let data = tempfile::tempdir().unwrap();
+    let call = data.path().join("call.wav");
+    render_with(&sample_call(), &call, &RenderOptions::default()).unwrap();
+    let config = Config {
+        data_dir: data.path().to_path_buf(),
+        key_store: KeyStore::File,
+        knowledge_dir: Some(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../earshot-assist/knowledge"),
+        ),
+        ..Config::defaults(std::path::PathBuf::new())
+    };
+    let mut ws = Workstation::open_config(config).unwrap();
+    ws.load_assist().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    ws.actions = Some(rx);
+    // An article this call never suggested: not stored.
+    tx.send(earshot_session::AgentAction::Feedback {
+        article_id: "cards/travel.md".into(),
+        useful: true,
+    })
+    .unwrap();
+    let mut scores = Vec::new();
+    record_file(
+        &mut ws,
+        &call,
+        f64::INFINITY,
+        earshot_pipeline::LiveOptions {
+            partials: false,
+            ..Default::default()
+        },
+        Arc::new(AtomicBool::new(false)),
+        |e| {
+            // The agent marks each suggestion as it appears: the first useful, the rest not.
+            if let CallEvent::Suggestion {
+                article_id, score, ..
+            } = e
+            {
+                tx.send(earshot_session::AgentAction::Feedback {
+                    article_id: article_id.clone(),
+                    useful: scores.is_empty(),
+                })
+                .unwrap();
+                scores.push((article_id.clone(), *score));
+            }
+            Ok::<(), ()>(())
+        },
+    )
+    .unwrap()
+    .unwrap();
+    assert!(!scores.is_empty(), "the sample call brings a suggestion");
+    let feedback = ws.vault.feedback().unwrap();
+    // Every suggestion but one marked after the call's last event is stored (a mark is taken
+    // at the call's next event).
+    let stored: u32 = feedback.iter().map(|f| f.useful + f.not_useful).sum();
+    assert!(
+        stored >= 1 && stored as usize <= scores.len(),
+        "{feedback:?}"
+    );
+    let first = feedback
+        .iter()
+        .find(|f| f.article_id == scores[0].0)
+        .unwrap_or_else(|| panic!("{feedback:?}"));
+    assert_eq!((first.useful, first.useful_score), (1, Some(scores[0].1)));
+    assert!(
+        !feedback
+            .iter()
+            .any(|f| f.article_id == "cards/travel.md"
+                && !scores.iter().any(|s| s.0 == f.article_id)),
+        "a stray mark is not stored: {feedback:?}"
+    );
 }

@@ -254,6 +254,23 @@ impl RecordingSession<'_> {
         })
     }
 
+    /// Stores the agent's feedback on an article this call suggested with `score`.
+    pub fn add_feedback(
+        &mut self,
+        article_id: &str,
+        score: f64,
+        useful: bool,
+    ) -> Result<(), VaultError> {
+        let call = self.call;
+        self.vault.write(|tx| {
+            tx.execute(
+                "INSERT INTO suggestion_feedback (call_id, article_id, score, useful, at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![call, article_id, score, useful, now_ms()],
+            )?;
+            Ok(())
+        })
+    }
+
     /// Marks the call ended with its duration and sentiment trend.
     pub fn end(
         &mut self,
@@ -263,6 +280,21 @@ impl RecordingSession<'_> {
     ) -> Result<(), VaultError> {
         self.vault.end_call(self.call, duration_ms, trend, engine)
     }
+}
+
+/// The agents' feedback on one article, over every call.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ArticleFeedback {
+    /// The article.
+    pub article_id: String,
+    /// Times marked useful.
+    pub useful: u32,
+    /// Times marked not useful.
+    pub not_useful: u32,
+    /// Mean score of the suggestions marked useful (`None`: none was).
+    pub useful_score: Option<f64>,
+    /// Mean score of those marked not useful.
+    pub not_useful_score: Option<f64>,
 }
 
 /// What [`Vault::search_calls`] looks for; every part is optional.
@@ -753,6 +785,25 @@ impl Vault {
     /// The audit log, oldest first.
     pub fn audit_entries(&self) -> Result<Vec<AuditEntry>, VaultError> {
         audit::entries(&self.conn)
+    }
+
+    /// The agents' feedback per article, most marked first.
+    pub fn feedback(&self) -> Result<Vec<ArticleFeedback>, VaultError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT article_id, sum(useful), sum(1 - useful),
+                    avg(CASE WHEN useful THEN score END), avg(CASE WHEN useful THEN NULL ELSE score END)
+             FROM suggestion_feedback GROUP BY article_id ORDER BY count(*) DESC, article_id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(ArticleFeedback {
+                article_id: r.get(0)?,
+                useful: r.get(1)?,
+                not_useful: r.get(2)?,
+                useful_score: r.get(3)?,
+                not_useful_score: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The knowledge base's kept chunk vectors, by key.

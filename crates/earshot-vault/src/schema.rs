@@ -97,6 +97,21 @@ pub(crate) fn migrations() -> Migrations<'static> {
         );
         "#,
         ),
+        // The agent's feedback on a suggested article (useful or not) with the score it was
+        // suggested with, for tuning the threshold and the articles. No words: an article id
+        // and figures. It outlives its call's purge (call_id NULL).
+        M::up(
+            r#"
+        CREATE TABLE suggestion_feedback (
+            id         INTEGER PRIMARY KEY,
+            call_id    INTEGER REFERENCES calls(id) ON DELETE SET NULL,
+            article_id TEXT    NOT NULL,
+            score      REAL    NOT NULL,
+            useful     INTEGER NOT NULL,
+            at_ms      INTEGER NOT NULL
+        );
+        "#,
+        ),
     ])
 }
 
