@@ -35,6 +35,8 @@ describe("formatting", () => {
     expect(q).toBe("limit=100&from_ms=2800000&team=t1&agent=sam&had_sensitive=true&cursor=c");
     const q2 = listQuery({ windowMs: 7_200_000, team: "", agent: "", trend: "DOWN", sensitive: false, alert: " Legal threat " }, 10_000_000);
     expect(q2).toBe("limit=100&from_ms=2800000&caller_trend=DOWN&alert=Legal+threat");
+    const q3 = listQuery({ windowMs: 7_200_000, team: "", agent: "", trend: "", sensitive: false, alert: "", sort: "duration", order: "asc" }, 10_000_000);
+    expect(q3).toBe("limit=100&from_ms=2800000&sort=duration&order=asc");
   });
 });
 

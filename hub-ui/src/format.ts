@@ -58,17 +58,23 @@ export interface Filters {
   sensitive: boolean;
   /** An alert category, whole ("" for any). */
   alert: string;
+  /** The column the hub orders by (`started`, `duration`, `caller_sentiment`, `findings`). */
+  sort?: string;
+  /** `desc` (default) or `asc`. */
+  order?: string;
 }
 
 /** The list API's query for `f` at `now`: every filter is applied by the hub, so paging and
  * counts hold. */
-export function listQuery(f: Filters, now: number, cursor?: string): string {
-  const q = new URLSearchParams({ limit: "100", from_ms: String(now - f.windowMs) });
+export function listQuery(f: Filters, now: number, cursor?: string, limit = 100): string {
+  const q = new URLSearchParams({ limit: String(limit), from_ms: String(now - f.windowMs) });
   if (f.team) q.set("team", f.team);
   if (f.agent.trim()) q.set("agent", f.agent.trim());
   if (f.trend) q.set("caller_trend", f.trend);
   if (f.alert.trim()) q.set("alert", f.alert.trim());
   if (f.sensitive) q.set("had_sensitive", "true");
+  if (f.sort && f.sort !== "started") q.set("sort", f.sort);
+  if (f.order === "asc") q.set("order", "asc");
   if (cursor) q.set("cursor", cursor);
   return q.toString();
 }

@@ -187,6 +187,12 @@ async function loadAccount() {
 // ---- Calls ------------------------------------------------------------------------------
 let cursor: string | null = null;
 let shown: Item[] = [];
+/** When the list on screen was asked for: the export asks for the same window. */
+let listedAt = Date.now();
+/** The most rows an export gathers (500 per request). */
+const EXPORT_MAX = 10_000;
+/** The column the hub orders the list by, and which way. */
+let sorting = { sort: "started", order: "desc" };
 
 function filters(): Filters {
   return {
@@ -196,6 +202,7 @@ function filters(): Filters {
     trend: $<HTMLSelectElement>("f-trend").value,
     sensitive: $<HTMLInputElement>("f-sensitive").checked,
     alert: $<HTMLInputElement>("f-alert").value,
+    ...sorting,
   };
 }
 
@@ -245,8 +252,8 @@ function offerCategories(items: Item[]) {
 
 async function loadCalls(more = false) {
   const f = filters();
-  if (!more) { shown = []; cursor = null; $("calls-body").replaceChildren(); }
-  const page = await api<Page>("GET", `/v1/summaries?${listQuery(f, Date.now(), cursor ?? undefined)}`);
+  if (!more) { shown = []; cursor = null; listedAt = Date.now(); $("calls-body").replaceChildren(); }
+  const page = await api<Page>("GET", `/v1/summaries?${listQuery(f, listedAt, cursor ?? undefined)}`);
   const items = page.items;
   offerCategories(items);
   shown.push(...items);
@@ -256,11 +263,40 @@ async function loadCalls(more = false) {
   $("calls-count").textContent = `${shown.length} call${shown.length === 1 ? "" : "s"}`;
 }
 
+// A column header orders the list on the hub: again, the other way round.
+for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>("#calls button.sort"))) {
+  b.addEventListener("click", () => {
+    const key = b.dataset.sort ?? "started";
+    sorting = { sort: key, order: sorting.sort === key && sorting.order === "desc" ? "asc" : "desc" };
+    for (const other of Array.from(document.querySelectorAll<HTMLButtonElement>("#calls button.sort"))) {
+      const th = other.parentElement as HTMLElement;
+      th.setAttribute("aria-sort", other === b ? (sorting.order === "asc" ? "ascending" : "descending") : "none");
+    }
+    void loadCalls().catch(fail);
+  });
+}
+
 $("filters").addEventListener("submit", (ev) => { ev.preventDefault(); void loadCalls().catch(fail); });
 $("calls-more").addEventListener("click", () => void loadCalls(true).catch(fail));
-$("export").addEventListener("click", () => {
+/** Every call of the filtered list (not only the pages loaded), up to EXPORT_MAX. */
+async function filteredCalls(): Promise<{ items: Item[]; capped: boolean }> {
+  const f = filters();
+  const items: Item[] = [];
+  let next: string | undefined;
+  do {
+    const page = await api<Page>("GET", `/v1/summaries?${listQuery(f, listedAt, next, 500)}`);
+    items.push(...page.items);
+    next = page.next_cursor ?? undefined;
+  } while (next && items.length < EXPORT_MAX);
+  return { items: items.slice(0, EXPORT_MAX), capped: next !== undefined };
+}
+
+$("export").addEventListener("click", () => void exportCsv().catch(fail));
+async function exportCsv() {
+  const { items, capped } = await filteredCalls();
+  if (capped) say("error", `The export holds the first ${EXPORT_MAX} calls of the list: narrow the filters for the rest.`);
   const rows = [["summary_id", "started", "agent", "team", "duration_s", "caller_sentiment", "caller_trend", "agent_sentiment", "agent_trend", "key_phrases", "alerts", "checklist_score", "sensitive_findings"]];
-  for (const c of shown) {
+  for (const c of items) {
     rows.push([c.summary_id, new Date(c.started_at_ms).toISOString(), c.agent, c.team, String(Math.round(c.duration_ms / 1000)),
       c.caller_sentiment === null ? "" : String(c.caller_sentiment), c.caller_trend,
       c.agent_sentiment === null ? "" : String(c.agent_sentiment), c.agent_trend ?? "", c.key_phrases.join("; "),
@@ -272,7 +308,7 @@ $("export").addEventListener("click", () => {
   document.body.append(a);
   a.click();
   a.remove();
-});
+}
 
 // ---- Call detail ------------------------------------------------------------------------
 interface SpeakerFigures { turns: number; talk_ms: number; sentiment_mean: number | null; sentiment_quarters: (number | null)[]; sentiment_trend: string }

@@ -145,6 +145,23 @@ try {
   await page.click("#f-apply");
   await page.waitForFunction(() => document.getElementById("calls-count").textContent === "4 calls");
 
+  // A column header orders the list on the hub; again, the other way round.
+  await page.click("#calls button[data-sort='caller_sentiment']");
+  await page.waitForFunction(() => document.querySelector("#calls th[aria-sort='descending'] button")?.dataset.sort === "caller_sentiment");
+  await page.waitForFunction(() => document.getElementById("calls-count").textContent === "4 calls");
+  await page.click("#calls button[data-sort='findings']");
+  await page.waitForFunction(() => document.querySelector("#calls-body tr td:nth-child(10)")?.textContent === "yes (2)");
+  let cells = await page.$$eval("#calls-body tr td:nth-child(10)", (tds) => tds.map((td) => td.textContent));
+  check(cells[0] === "yes (2)" && cells[3] === "no", `most findings first (${cells})`);
+  await page.click("#calls button[data-sort='findings']");
+  await page.waitForFunction(() => document.querySelector("#calls th[aria-sort='ascending'] button")?.dataset.sort === "findings");
+  await page.waitForFunction(() => document.querySelector("#calls-body tr td:nth-child(10)")?.textContent === "no");
+  cells = await page.$$eval("#calls-body tr td:nth-child(10)", (tds) => tds.map((td) => td.textContent));
+  check(cells[3] === "yes (2)", `fewest first (${cells})`);
+  await page.click("#calls button[data-sort='started']");
+  await page.waitForFunction(() => document.querySelector("#calls th[aria-sort='descending'] button")?.dataset.sort === "started");
+  await page.waitForFunction(() => document.querySelector("#calls-body tr")?.textContent.includes("alice"));
+
   // CSV export: the agent named "@evil" cannot become a formula.
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export")]);
   const csvText = readFileSync(await download.path(), "utf8");

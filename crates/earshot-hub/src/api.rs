@@ -742,6 +742,10 @@ pub struct ListQuery {
     pub alert: Option<String>,
     /// Only calls whose caller's sentiment went this way (`UP`, `DOWN`, `FLAT`).
     pub caller_trend: Option<String>,
+    /// Order by `started` (default), `duration`, `caller_sentiment` or `findings`.
+    pub sort: Option<SortKey>,
+    /// `desc` (default) or `asc`.
+    pub order: Option<String>,
     /// From a previous page's `next_cursor`.
     pub cursor: Option<String>,
     /// Page size (1–500, default 50).
@@ -777,11 +781,23 @@ async fn list(
         (Some(me), _) => Some(me),
         (None, a) => a,
     };
-    let before = match &q.cursor {
+    let sort = q.sort.unwrap_or_default();
+    let ascending = match q.order.as_deref() {
+        None | Some("desc") => false,
+        Some("asc") => true,
+        Some(_) => {
+            return Err(ApiError(
+                StatusCode::BAD_REQUEST,
+                "order is asc or desc".into(),
+            ))
+        }
+    };
+    // A cursor is `value.summary_id` (the id has no dot; a sentiment value may).
+    let after = match &q.cursor {
         Some(c) => {
             let (at, id) = c
-                .split_once('.')
-                .and_then(|(a, i)| Some((a.parse::<i64>().ok()?, i.to_string())))
+                .rsplit_once('.')
+                .and_then(|(a, i)| Some((sort.parse(a)?, i.to_string())))
                 .ok_or_else(|| {
                     ApiError(StatusCode::BAD_REQUEST, "the cursor is not valid".into())
                 })?;
@@ -798,7 +814,9 @@ async fn list(
         had_sensitive: q.had_sensitive,
         alert: q.alert,
         caller_trend: q.caller_trend,
-        before,
+        sort,
+        ascending,
+        after,
         limit: limit + 1,
     };
     let mut rows = blocking(&hub, move |h| h.store.list_summaries(&filter)).await?;
@@ -807,7 +825,7 @@ async fn list(
     let next_cursor = more
         .then(|| {
             rows.last()
-                .map(|r| format!("{}.{}", r.started_at_ms, r.summary_id))
+                .map(|r| format!("{}.{}", sort.value(r), r.summary_id))
         })
         .flatten();
     Ok(Json(SummaryPage {

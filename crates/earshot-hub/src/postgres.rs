@@ -612,13 +612,22 @@ impl HubStore for PgStore {
                     bind(Box::new(a.clone()))
                 );
             }
-            if let Some((at, id)) = &f.before {
-                let a = bind(Box::new(*at));
+            let col = f.sort.expr();
+            let (dir, lt) = if f.ascending {
+                ("ASC", ">")
+            } else {
+                ("DESC", "<")
+            };
+            if let Some((at, id)) = &f.after {
+                let a = match at {
+                    SortValue::Int(v) => bind(Box::new(*v)),
+                    SortValue::Float(v) => bind(Box::new(*v)),
+                };
                 let i = bind(Box::new(id.clone()));
-                sql += &format!(" AND (started_at_ms, summary_id) < ({a}, {i})");
+                sql += &format!(" AND ({col}, summary_id) {lt} ({a}, {i})");
             }
             sql += &format!(
-                " ORDER BY started_at_ms DESC, summary_id DESC LIMIT {}",
+                " ORDER BY {col} {dir}, summary_id {dir} LIMIT {}",
                 bind(Box::new(f.limit as i64))
             );
             let params: Vec<&(dyn postgres::types::ToSql + Sync)> =

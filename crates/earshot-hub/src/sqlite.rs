@@ -558,16 +558,26 @@ impl HubStore for SqliteStore {
                     bind(a.clone().into(), &mut values)
                 );
             }
-            if let Some((at, id)) = &f.before {
-                // Spelled so that SQLite can range-scan started_at_ms.
-                let a = bind((*at).into(), &mut values);
+            let col = f.sort.expr();
+            let (dir, lt, le) = if f.ascending {
+                ("ASC", ">", ">=")
+            } else {
+                ("DESC", "<", "<=")
+            };
+            if let Some((at, id)) = &f.after {
+                // Spelled so that SQLite can range-scan the sort column.
+                let v = match at {
+                    SortValue::Int(v) => rusqlite::types::Value::Integer(*v),
+                    SortValue::Float(v) => rusqlite::types::Value::Real(*v),
+                };
+                let a = bind(v, &mut values);
                 let i = bind(id.clone().into(), &mut values);
                 common += &format!(
-                    " AND started_at_ms <= {a} AND (started_at_ms < {a} OR summary_id < {i})"
+                    " AND {col} {le} {a} AND ({col} {lt} {a} OR summary_id {lt} {i})"
                 );
             }
             let limit = bind((f.limit as i64).into(), &mut values);
-            let order = "ORDER BY started_at_ms DESC, summary_id DESC";
+            let order = format!("ORDER BY {col} {dir}, summary_id {dir}");
             let sql = match &f.teams {
                 Some(teams) if teams.is_empty() => return Ok(Vec::new()),
                 // One index range per team, merged: SQLite cannot merge the ranges of an IN

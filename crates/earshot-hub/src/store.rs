@@ -149,10 +149,77 @@ pub struct SummaryFilter {
     pub alert: Option<String>,
     /// Only calls whose caller's sentiment went this way (`UP`, `DOWN`, `FLAT`).
     pub caller_trend: Option<String>,
-    /// Keyset cursor: strictly before this (started_at_ms, summary_id), newest first.
-    pub before: Option<(i64, String)>,
+    /// What the list is ordered by (ties broken by the summary id).
+    pub sort: SortKey,
+    /// Smallest first (default: largest, i.e. newest, first).
+    pub ascending: bool,
+    /// Keyset cursor: strictly after this (sort value, summary_id) in the list's order.
+    pub after: Option<(SortValue, String)>,
     /// At most this many.
     pub limit: u32,
+}
+
+/// What the summary list can be ordered by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SortKey {
+    /// The call's start (the default).
+    #[default]
+    Started,
+    /// The call's length.
+    Duration,
+    /// The caller's mean sentiment (calls without one sort below every score).
+    CallerSentiment,
+    /// The number of sensitive findings.
+    Findings,
+}
+
+impl SortKey {
+    /// The SQL expression it orders by (the same on both databases).
+    pub fn expr(self) -> &'static str {
+        match self {
+            SortKey::Started => "started_at_ms",
+            SortKey::Duration => "duration_ms",
+            SortKey::CallerSentiment => "COALESCE(caller_sentiment, -9.0)",
+            SortKey::Findings => "findings",
+        }
+    }
+
+    /// A stored summary's value for it.
+    pub fn value(self, s: &StoredSummary) -> SortValue {
+        match self {
+            SortKey::Started => SortValue::Int(s.started_at_ms),
+            SortKey::Duration => SortValue::Int(s.duration_ms),
+            SortKey::CallerSentiment => SortValue::Float(s.caller_sentiment.unwrap_or(-9.0)),
+            SortKey::Findings => SortValue::Int(s.findings),
+        }
+    }
+
+    /// Reads a cursor's value for it.
+    pub fn parse(self, text: &str) -> Option<SortValue> {
+        match self {
+            SortKey::CallerSentiment => text.parse().ok().map(SortValue::Float),
+            _ => text.parse().ok().map(SortValue::Int),
+        }
+    }
+}
+
+/// A sort value in a cursor.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SortValue {
+    /// An integer column.
+    Int(i64),
+    /// The caller's sentiment.
+    Float(f64),
+}
+
+impl std::fmt::Display for SortValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SortValue::Int(v) => write!(f, "{v}"),
+            SortValue::Float(v) => write!(f, "{v}"),
+        }
+    }
 }
 
 /// A device's live state (the supervisors' board); never text.

@@ -808,6 +808,7 @@ fn a_device_over_its_rate_gets_429_and_an_oversized_body_413(backend: Backend) {
 fn a_supervisor_pages_through_exactly_their_teams_calls_newest_first(backend: Backend) {
     let h = start(backend);
     let mut expected = Vec::new();
+    let mut all = Vec::new();
     for i in 0..60i64 {
         let team = ["blue", "red", "green"][(i % 3) as usize];
         let s = earshot_hub::store::StoredSummary {
@@ -817,9 +818,10 @@ fn a_supervisor_pages_through_exactly_their_teams_calls_newest_first(backend: Ba
             team: team.into(),
             // Ties on the start time: the id breaks them.
             started_at_ms: 1_000 + (i / 4) * 10,
-            duration_ms: 1,
+            // Ties in length and sentiment, and calls without a sentiment, for the sorts.
+            duration_ms: (i * 37) % 11,
             received_at_ms: earshot_hub::now_ms(),
-            caller_sentiment: None,
+            caller_sentiment: (i % 4 != 3).then(|| ((i % 5) as f64 - 2.0) / 4.0),
             caller_trend: if i % 7 == 0 { "DOWN" } else { "FLAT" }.into(),
             findings: i % 2,
             // Every fifth call raised a legal threat; the next ones a category that only
@@ -834,6 +836,9 @@ fn a_supervisor_pages_through_exactly_their_teams_calls_newest_first(backend: Ba
             .to_string(),
         };
         assert!(h.store.put_summary(&s).unwrap());
+        if team != "green" {
+            all.push(s.clone());
+        }
         if team != "green" && s.findings > 0 && s.started_at_ms >= 1_020 {
             expected.push((s.started_at_ms, s.summary_id.clone()));
         }
@@ -934,6 +939,55 @@ fn a_supervisor_pages_through_exactly_their_teams_calls_newest_first(backend: Ba
         0,
         "a category matches whole"
     );
+    // Each sort, both ways, paged 7 at a time: exactly the order computed here, ties broken
+    // by the id, calls without a sentiment last when largest comes first.
+    for sort in ["started", "duration", "caller_sentiment", "findings"] {
+        for order in ["desc", "asc"] {
+            let key = |s: &earshot_hub::store::StoredSummary| match sort {
+                "started" => s.started_at_ms as f64,
+                "duration" => s.duration_ms as f64,
+                "caller_sentiment" => s.caller_sentiment.unwrap_or(-9.0),
+                _ => s.findings as f64,
+            };
+            let mut want: Vec<&earshot_hub::store::StoredSummary> = all.iter().collect();
+            want.sort_by(|a, b| {
+                key(a)
+                    .total_cmp(&key(b))
+                    .then(a.summary_id.cmp(&b.summary_id))
+            });
+            if order == "desc" {
+                want.reverse();
+            }
+            let want: Vec<&str> = want.iter().map(|s| s.summary_id.as_str()).collect();
+            let mut got: Vec<String> = Vec::new();
+            let mut cursor: Option<String> = None;
+            loop {
+                let mut q = format!("/v1/summaries?limit=7&sort={sort}&order={order}");
+                if let Some(c) = &cursor {
+                    q += &format!("&cursor={c}");
+                }
+                let (s, page) = h.call(&anon, "GET", &q, Some(&sup), None).unwrap();
+                assert_eq!(s, 200, "{page}");
+                got.extend(
+                    page["items"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|i| i["summary_id"].as_str().unwrap().to_string()),
+                );
+                match page["next_cursor"].as_str() {
+                    Some(c) => cursor = Some(c.to_string()),
+                    None => break,
+                }
+            }
+            assert_eq!(got, want, "{sort} {order}");
+        }
+    }
+    let (s, _) = h
+        .call(&anon, "GET", "/v1/summaries?sort=agent", Some(&sup), None)
+        .unwrap();
+    assert_eq!(s, 400, "an unknown sort is refused");
+
     // The caller's trend narrows it on the server, across pages.
     let (_, page) = h
         .call(
