@@ -187,6 +187,8 @@ async function loadAccount() {
 // ---- Calls ------------------------------------------------------------------------------
 let cursor: string | null = null;
 let shown: Item[] = [];
+/** Counts the list requests: only the latest one's answer is shown. */
+let listing = 0;
 /** When the list on screen was asked for: the export asks for the same window. */
 let listedAt = Date.now();
 /** The most rows an export gathers (500 per request). */
@@ -253,7 +255,10 @@ function offerCategories(items: Item[]) {
 async function loadCalls(more = false) {
   const f = filters();
   if (!more) { shown = []; cursor = null; listedAt = Date.now(); $("calls-body").replaceChildren(); }
+  // A newer list (another filter or sort asked for meanwhile) wins over this one's late answer.
+  const mine = ++listing;
   const page = await api<Page>("GET", `/v1/summaries?${listQuery(f, listedAt, cursor ?? undefined)}`);
+  if (mine !== listing) return;
   const items = page.items;
   offerCategories(items);
   shown.push(...items);

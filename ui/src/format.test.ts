@@ -85,6 +85,10 @@ describe("Settings form", () => {
     siprec_listen: ["udp:0.0.0.0:5060"],
     siprec_allow: [],
     siprec_agents: ["1???"],
+    knowledge_dir: "/etc/earshot/knowledge",
+    suggestion_threshold: 0.35,
+    assist_rules: null,
+    queue: null,
   };
   it("marks managed settings read-only and uninstalled models unavailable", () => {
     const f = fields(view);
@@ -97,6 +101,8 @@ describe("Settings form", () => {
     expect(f.find((x) => x.key === "caller_channel")!.managed).toBe(false);
     expect(facts(view)[0]).toEqual({ label: "Calls kept", value: "30 days", managed: true });
     expect(facts(view).find((f) => f.label === "SIPREC accepted from")!.value).toContain("this machine only");
+    expect(facts(view).find((f) => f.label === "Knowledge base")!.value).toBe("/etc/earshot/knowledge (suggested at 35% confidence)");
+    expect(facts(view).find((f) => f.label === "Alert rules and checklists")!.value).toContain("sensitive-data alerts only");
   });
   it("lists devices by role and keeps a saved device that is not connected", () => {
     const mic = fields(view).find((x) => x.key === "mic_device")!;

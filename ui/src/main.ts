@@ -10,8 +10,8 @@ import type { SettingsView } from "./bindings/SettingsView";
 import type { SettingsUpdate } from "./bindings/SettingsUpdate";
 import type { WorkstationStatus } from "./bindings/WorkstationStatus";
 import type { SyncStatus } from "./bindings/SyncStatus";
-import { Transcript, clock, runningTrend, storedTurns } from "./transcript";
-import { renderAlerts, renderChecklist, renderSearchHits, renderSuggestions, renderTurns, row, el } from "./render";
+import { Transcript, clock, storedTurns } from "./transcript";
+import { renderAlerts, renderChecklist, renderSearchHits, renderTimeline, renderSuggestions, renderTurns, row, el } from "./render";
 import type { SearchHit } from "./bindings/SearchHit";
 import { historyQuery, summaryCells, syncText, trendText, when, day } from "./format";
 import { fields, facts, MANAGED } from "./settings";
@@ -86,11 +86,7 @@ function redraw() {
     void invoke("suggestion_feedback", { articleId: id, useful }).catch(() => undefined);
     redraw();
   });
-  const trend = runningTrend(transcript.turns);
-  $("trend").textContent =
-    trend === undefined
-      ? ""
-      : `Sentiment now: ${trend > 0.15 ? "positive" : trend < -0.15 ? "negative" : "neutral"} (${trend.toFixed(2)})`;
+  renderTimeline($("trend"), transcript.turns);
   const end = transcript.ended;
   $("status-engine").textContent =
     end || !inCall
@@ -286,6 +282,7 @@ async function showCall(id: number) {
       `kept until ${day(c.expires_at_ms)}`,
     ].join(" · ");
     renderTurns($("call-turns"), storedTurns(view.turns));
+    renderTimeline($("call-timeline"), storedTurns(view.turns));
     const del = $<HTMLButtonElement>("call-delete");
     del.disabled = !allowDelete;
     del.title = allowDelete ? "" : `${MANAGED}: calls are kept until their retention ends`;

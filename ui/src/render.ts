@@ -1,5 +1,5 @@
 // DOM rendering: elements and textContent only, never innerHTML, so no text can become markup.
-import type { Alert, Checklist, Suggestion, Turn } from "./transcript";
+import { timeline, type Alert, type Checklist, type Suggestion, type TimelinePoint, type Turn } from "./transcript";
 import type { SearchHit } from "./bindings/SearchHit";
 import { clock } from "./transcript";
 
@@ -150,6 +150,51 @@ export function renderChecklist(box: HTMLElement, checklist: Checklist | undefin
     return li;
   }));
   box.replaceChildren(head, items);
+  box.hidden = false;
+}
+
+/** The sentiment timeline: one line per speaker over the call (x: time, y: −1 … +1), with a
+ * text summary for screen readers. Built with SVG elements, never markup. */
+export function renderTimeline(box: HTMLElement, turns: Turn[]): void {
+  const t = timeline(turns);
+  if (t.caller.length === 0 && t.agent.length === 0) {
+    box.replaceChildren();
+    box.hidden = true;
+    return;
+  }
+  const ns = "http://www.w3.org/2000/svg";
+  const [w, h, pad] = [600, 90, 6];
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", `0 0 ${w} ${h}`);
+  svg.setAttribute("class", "timeline");
+  svg.setAttribute("role", "img");
+  const mean = (p: TimelinePoint[]) => (p.length ? p.reduce((a, b) => a + b.y, 0) / p.length : undefined);
+  const word = (v: number | undefined) =>
+    v === undefined ? "no score yet" : v > 0.15 ? "positive" : v < -0.15 ? "negative" : "neutral";
+  // The last three turns of each say how it goes now.
+  const now = (p: TimelinePoint[]) => mean(p.slice(-3));
+  svg.setAttribute("aria-label", `Sentiment over the call: caller ${word(now(t.caller))}, agent ${word(now(t.agent))}`);
+  const y = (v: number) => h / 2 - v * (h / 2 - pad);
+  const axis = document.createElementNS(ns, "line");
+  for (const [k, v] of [["x1", "0"], ["x2", String(w)], ["y1", String(h / 2)], ["y2", String(h / 2)], ["class", "axis"]]) axis.setAttribute(k, v);
+  svg.append(axis);
+  for (const [who, points] of [["caller", t.caller], ["agent", t.agent]] as const) {
+    const line = document.createElementNS(ns, "polyline");
+    line.setAttribute("class", `line ${who}`);
+    line.setAttribute("points", points.map((p) => `${(pad + p.x * (w - 2 * pad)).toFixed(1)},${y(p.y).toFixed(1)}`).join(" "));
+    svg.append(line);
+    for (const p of points) {
+      const dot = document.createElementNS(ns, "circle");
+      dot.setAttribute("class", `dot ${who}`);
+      dot.setAttribute("cx", (pad + p.x * (w - 2 * pad)).toFixed(1));
+      dot.setAttribute("cy", y(p.y).toFixed(1));
+      dot.setAttribute("r", "3");
+      svg.append(dot);
+    }
+  }
+  const legend = el("p", "timeline-legend");
+  legend.append(el("span", "legend caller", `caller: ${word(now(t.caller))}`), el("span", "legend agent", ` agent: ${word(now(t.agent))}`));
+  box.replaceChildren(svg, legend);
   box.hidden = false;
 }
 

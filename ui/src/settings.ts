@@ -100,6 +100,21 @@ export function facts(v: SettingsView): { label: string; value: string; managed:
       managed: v.managed.includes("siprec_agents"),
     },
     {
+      label: "Knowledge base",
+      value: v.knowledge_dir ? `${v.knowledge_dir} (suggested at ${Math.round(v.suggestion_threshold * 100)}% confidence)` : "none: no article suggestions",
+      managed: v.managed.includes("knowledge_dir"),
+    },
+    {
+      label: "Alert rules and checklists",
+      value: v.assist_rules ?? "none: the sensitive-data alerts only",
+      managed: v.managed.includes("assist_rules"),
+    },
+    {
+      label: "Queue",
+      value: v.queue ?? "none set: the default checklist",
+      managed: v.managed.includes("queue"),
+    },
+    {
       label: "Organisation policy",
       value: v.policy_file ?? "none in force",
       managed: false,

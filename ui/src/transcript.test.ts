@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Transcript, clock, pieces, runningTrend, storedTurns } from "./transcript";
+import { Transcript, clock, pieces, runningTrend, storedTurns, timeline } from "./transcript";
 import type { CallEvent } from "./bindings/CallEvent";
 
 const partial = (id: number, text: string, start = 0): CallEvent => ({
@@ -63,6 +63,22 @@ describe("Transcript", () => {
     expect(t.apply({ type: "checklist", id: 0, checklist: "standard", items: [item("open")], score: 0 })).toBe(true);
     t.apply({ type: "checklist", id: 4, checklist: "standard", items: [item("missed_order")], score: 0 });
     expect(t.checklist?.items[0].state).toBe("missed_order");
+  });
+  it("draws each speaker's scored finals on the timeline, in call order", () => {
+    const t = new Transcript();
+    const fin = (id: number, speaker: "caller" | "agent", start: number, score: number | null): CallEvent => ({
+      type: "final", id, speaker, start_ms: start, end_ms: start + 500, text: "x", findings: [], latency_ms: 0,
+      sentiment: { label: score === null ? "unscored" : "neutral", score },
+    });
+    t.apply(fin(1, "agent", 0, 0.5));
+    t.apply(fin(2, "caller", 5_000, -0.25));
+    t.apply(fin(3, "caller", 10_000, null));
+    t.apply({ type: "partial", id: 4, speaker: "caller", start_ms: 12_000, end_ms: 12_500, text: "y", latency_ms: 0 });
+    t.apply(fin(5, "caller", 20_000, -2));
+    const line = timeline(t.turns);
+    expect(line.agent).toEqual([{ x: 0, y: 0.5 }]);
+    // The unscored final and the partial are not drawn; a score is kept within −1 … +1.
+    expect(line.caller).toEqual([{ x: 0.25, y: -0.25 }, { x: 1, y: -1 }]);
   });
   it("keeps alerts newest first", () => {
     const t = new Transcript();

@@ -80,6 +80,25 @@ export function runningTrend(turns: Turn[], window = 6): number | undefined {
   return recent.reduce((a, b) => a + b, 0) / recent.length;
 }
 
+/** One speaker's scored finals as points of the sentiment timeline: x = start in the call
+ * (0–1 of `spanMs`), y = score (−1 … +1). Partials and unscored finals are left out. */
+export interface TimelinePoint {
+  x: number;
+  y: number;
+}
+
+/** The sentiment timeline of a call: each speaker's scored finals in call order. */
+export function timeline(turns: Turn[]): { spanMs: number; caller: TimelinePoint[]; agent: TimelinePoint[] } {
+  const scored = turns.filter((t) => !t.partial && typeof t.sentiment?.score === "number");
+  const spanMs = Math.max(1, ...turns.map((t) => t.startMs));
+  const of = (who: Speaker) =>
+    scored
+      .filter((t) => t.speaker === who)
+      .sort((a, b) => a.startMs - b.startMs)
+      .map((t) => ({ x: t.startMs / spanMs, y: Math.max(-1, Math.min(1, t.sentiment!.score as number)) }));
+  return { spanMs, caller: of("caller"), agent: of("agent") };
+}
+
 /** A knowledge article suggested for what the caller said. */
 export type Suggestion = Extract<CallEvent, { type: "suggestion" }>;
 

@@ -72,6 +72,14 @@ pub struct SettingsView {
     pub siprec_allow: Vec<String>,
     /// Agent address patterns for SIPREC roles.
     pub siprec_agents: Vec<String>,
+    /// The knowledge base's folder (`null`: no suggestions).
+    pub knowledge_dir: Option<String>,
+    /// The confidence an article needs to be suggested.
+    pub suggestion_threshold: f32,
+    /// The alert rules and checklists file (`null`: the hygiene alerts only).
+    pub assist_rules: Option<String>,
+    /// The queue this workstation serves (picks its checklist).
+    pub queue: Option<String>,
 }
 
 /// A change from the Settings screen; absent fields stay as they are, an empty device name
@@ -141,6 +149,16 @@ pub fn settings_view(config: &Config) -> SettingsView {
         siprec_listen: config.siprec.listen.clone(),
         siprec_allow: config.siprec.allow.clone(),
         siprec_agents: config.siprec.agents.clone(),
+        knowledge_dir: config
+            .knowledge_dir
+            .as_ref()
+            .map(|p| p.display().to_string()),
+        suggestion_threshold: config.suggestion_threshold,
+        assist_rules: config
+            .assist_rules
+            .as_ref()
+            .map(|p| p.display().to_string()),
+        queue: config.queue.clone(),
     }
 }
 

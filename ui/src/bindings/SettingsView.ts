@@ -61,4 +61,20 @@ siprec_allow: Array<string>,
 /**
  * Agent address patterns for SIPREC roles.
  */
-siprec_agents: Array<string>, };
+siprec_agents: Array<string>, 
+/**
+ * The knowledge base's folder (`null`: no suggestions).
+ */
+knowledge_dir: string | null, 
+/**
+ * The confidence an article needs to be suggested.
+ */
+suggestion_threshold: number, 
+/**
+ * The alert rules and checklists file (`null`: the hygiene alerts only).
+ */
+assist_rules: string | null, 
+/**
+ * The queue this workstation serves (picks its checklist).
+ */
+queue: string | null, };
