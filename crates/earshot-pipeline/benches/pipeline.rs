@@ -75,4 +75,84 @@ fn main() {
     println!(
         "RTF = processing time / audio duration (lower is faster; per-stage columns are RTFs too)"
     );
+    context(&store, &call);
+}
+
+/// Lower-case words of more than two letters, number words aside (the redactor turns spoken
+/// figures into tags, so they cannot be counted).
+fn words(text: &str) -> Vec<String> {
+    const NUMBERS: &[&str] = &[
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "oh",
+    ];
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() > 2 && !NUMBERS.contains(w) && !w.chars().any(|c| c.is_ascii_digit()))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Share of the script's words (per speaker, counted with repeats) found in that speaker's
+/// finals.
+fn word_recall(script: &[Turn], heard: &[(earshot_core::Speaker, String)]) -> f64 {
+    let (mut found, mut total) = (0usize, 0usize);
+    for speaker in [earshot_core::Speaker::Caller, earshot_core::Speaker::Agent] {
+        let mut have: std::collections::HashMap<String, usize> = Default::default();
+        for (_, t) in heard.iter().filter(|(s, _)| *s == speaker) {
+            for w in words(t) {
+                *have.entry(w).or_default() += 1;
+            }
+        }
+        for t in script.iter().filter(|t| t.speaker == speaker) {
+            for w in words(&t.text) {
+                total += 1;
+                if let Some(n) = have.get_mut(&w).filter(|n| **n > 0) {
+                    *n -= 1;
+                    found += 1;
+                }
+            }
+        }
+    }
+    found as f64 / total.max(1) as f64
+}
+
+/// Offline decoding with whisper's fixed 30-s encoder context against the context fitted to
+/// each segment: wall time and word recall per model.
+fn context(store: &ModelStore, call: &std::path::Path) {
+    println!();
+    println!("encoder context (offline, same call): whole 30 s vs fitted to the segment");
+    println!(
+        "{:<8} {:<7} {:>9} {:>8} {:>12}",
+        "model", "context", "wall s", "RTF", "word recall"
+    );
+    let script = script();
+    for model in ASR_MODELS {
+        for fit in [false, true] {
+            let opts = AnalyzerOptions {
+                model: model.to_string(),
+                fit_context: fit,
+                ..Default::default()
+            };
+            let Ok(mut analyzer) = Analyzer::new(store, opts) else {
+                println!("{model:<8} skipped: not installed");
+                break;
+            };
+            let started = Instant::now();
+            let mut heard = Vec::new();
+            let end = analyzer
+                .analyze_file(call, |e| {
+                    if let PipelineEvent::Utterance(u, _) = e {
+                        heard.push((u.speaker, u.text.clone()));
+                    }
+                    Ok(())
+                })
+                .expect("analysis");
+            let wall = started.elapsed().as_secs_f64();
+            println!(
+                "{model:<8} {:<7} {wall:>9.2} {:>8.4} {:>12.3}",
+                if fit { "fitted" } else { "30 s" },
+                wall / (end.duration_ms as f64 / 1000.0),
+                word_recall(&script, &heard)
+            );
+        }
+    }
 }

@@ -115,6 +115,10 @@ pub struct AnalyzerOptions {
     pub caller_channel: CallerChannel,
     /// Speech segmentation tuning.
     pub vad: VadOptions,
+    /// Fit whisper's encoder context to each segment (at least ~10 s, see
+    /// `earshot_asr::Decode::fit_context`) for offline decoding, instead of its fixed 30 s.
+    /// The pipeline benchmark measures both (time and word recall).
+    pub fit_context: bool,
 }
 
 impl Default for AnalyzerOptions {
@@ -124,9 +128,14 @@ impl Default for AnalyzerOptions {
             threads: earshot_asr::default_threads(),
             caller_channel: CallerChannel::Left,
             vad: VadOptions::default(),
+            fit_context: DEFAULT_FIT_CONTEXT,
         }
     }
 }
+
+/// Whether offline decoding fits the encoder's context by default (see
+/// [`AnalyzerOptions::fit_context`]); set from the pipeline benchmark's figures.
+pub const DEFAULT_FIT_CONTEXT: bool = false;
 
 /// Progress through the call's audio.
 #[derive(Debug, Clone, Copy)]
@@ -440,7 +449,13 @@ impl Analyzer {
                 let seg = waiting.pop().expect("just looked");
                 let speaker = tracks[seg.track].speaker;
                 let asr_started = Instant::now();
-                let pieces = self.asr.transcribe(&seg.samples, None)?;
+                let pieces = self.asr.transcribe_with(
+                    &seg.samples,
+                    earshot_asr::Decode {
+                        prompt: None,
+                        fit_context: self.options.fit_context,
+                    },
+                )?;
                 self.times.asr += asr_started.elapsed();
                 let (start_ms, end_ms) = (ms_of(seg.start), ms_of(seg.end));
                 progress.done_ms = end_ms;
