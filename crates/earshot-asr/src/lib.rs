@@ -201,6 +201,92 @@ impl Transcriber {
     }
 }
 
+/// Silence put between the parts of a joined decode (1 s: whisper ends a segment at a pause).
+pub const JOIN_GAP: usize = 16_000;
+
+/// The longest audio [`Transcriber::transcribe_joined`] takes at once: whisper's window, less a
+/// margin.
+pub const JOIN_MAX_SAMPLES: usize = 28 * 16_000;
+
+impl Transcriber {
+    /// Transcribes several 16 kHz mono `parts` of one speaker in **one** whisper pass: they are
+    /// joined with a second of silence between them (at most [`JOIN_MAX_SAMPLES`] in all), so
+    /// one 30-s encoder pass serves them all, and each recognised word goes back to the part
+    /// its timestamp falls in. Returns each part's words, times relative to that part.
+    pub fn transcribe_joined(
+        &mut self,
+        parts: &[&[f32]],
+    ) -> Result<Vec<Vec<AsrSegment>>, AsrError> {
+        let mut joined: Vec<f32> = Vec::new();
+        let mut spans = Vec::with_capacity(parts.len());
+        for (i, p) in parts.iter().enumerate() {
+            if i > 0 {
+                joined.extend(std::iter::repeat_n(0.0, JOIN_GAP));
+            }
+            spans.push((joined.len(), p.len()));
+            joined.extend_from_slice(p);
+        }
+        let mut out: Vec<Vec<AsrSegment>> = vec![Vec::new(); parts.len()];
+        if joined.is_empty() {
+            return Ok(out);
+        }
+        let min = 16_000 + 1_600;
+        if joined.len() < min {
+            joined.resize(min, 0.0);
+        }
+        let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
+        params.set_n_threads(self.options.threads.max(1) as i32);
+        let language = if self.multilingual {
+            self.options.language.as_deref()
+        } else {
+            Some("en")
+        };
+        params.set_language(language);
+        params.set_detect_language(self.multilingual && language.is_none());
+        params.set_print_special(false);
+        params.set_print_progress(false);
+        params.set_print_realtime(false);
+        params.set_print_timestamps(false);
+        params.set_suppress_blank(true);
+        params.set_no_context(true);
+        // One segment per word, each with its time: words are sent back by time.
+        params.set_token_timestamps(true);
+        params.set_max_len(1);
+        params.set_split_on_word(true);
+        self.state
+            .full(params, &joined)
+            .map_err(|e| AsrError::Inference(e.to_string()))?;
+        for seg in self.state.as_iter() {
+            let text = seg
+                .to_str_lossy()
+                .map_err(|e| AsrError::Inference(e.to_string()))?
+                .trim()
+                .to_string();
+            if text.is_empty() || is_non_speech(&text) {
+                continue;
+            }
+            let (t0, t1) = (
+                seg.start_timestamp().max(0) as usize * 160,
+                seg.end_timestamp().max(0) as usize * 160,
+            );
+            let mid = (t0 + t1.max(t0)) / 2;
+            // The part whose span, with half of each neighbouring gap, holds the word's middle.
+            let part = spans
+                .iter()
+                .rposition(|(start, _)| mid + JOIN_GAP / 2 >= *start)
+                .unwrap_or(0);
+            let (start, len) = spans[part];
+            let rel = |t: usize| (t.saturating_sub(start).min(len) as u64) * 1000 / 16_000;
+            out[part].push(AsrSegment {
+                start_ms: rel(t0),
+                end_ms: rel(t1).max(rel(t0)),
+                text,
+            });
+        }
+        Ok(out)
+    }
+}
+
 /// Per-call decoding choices.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Decode<'a> {

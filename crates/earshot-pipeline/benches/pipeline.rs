@@ -119,17 +119,22 @@ fn word_recall(script: &[Turn], heard: &[(earshot_core::Speaker, String)]) -> f6
 /// each segment: wall time and word recall per model.
 fn context(store: &ModelStore, call: &std::path::Path) {
     println!();
-    println!("encoder context (offline, same call): whole 30 s vs fitted to the segment");
+    println!("encoder context (offline, same call): whole 30 s per segment, fitted to the segment, or one 30-s pass for a speaker's joined segments");
     println!(
         "{:<8} {:<7} {:>9} {:>8} {:>12}",
         "model", "context", "wall s", "RTF", "word recall"
     );
     let script = script();
     for model in ASR_MODELS {
-        for fit in [false, true] {
+        for (label, fit, join) in [
+            ("30 s", false, false),
+            ("fitted", true, false),
+            ("joined", false, true),
+        ] {
             let opts = AnalyzerOptions {
                 model: model.to_string(),
                 fit_context: fit,
+                join_segments: join,
                 ..Default::default()
             };
             let Ok(mut analyzer) = Analyzer::new(store, opts) else {
@@ -149,7 +154,7 @@ fn context(store: &ModelStore, call: &std::path::Path) {
             let wall = started.elapsed().as_secs_f64();
             println!(
                 "{model:<8} {:<7} {wall:>9.2} {:>8.4} {:>12.3}",
-                if fit { "fitted" } else { "30 s" },
+                label,
                 wall / (end.duration_ms as f64 / 1000.0),
                 word_recall(&script, &heard)
             );

@@ -119,6 +119,10 @@ pub struct AnalyzerOptions {
     /// `earshot_asr::Decode::fit_context`) for offline decoding, instead of its fixed 30 s.
     /// The pipeline benchmark measures both (time and word recall).
     pub fit_context: bool,
+    /// Decode a speaker's consecutive segments (those the VAD has committed, up to ~28 s with a
+    /// second of silence between them) in one whisper pass, each word going back to its segment
+    /// by its timestamp, instead of one pass per segment. Offline only.
+    pub join_segments: bool,
 }
 
 impl Default for AnalyzerOptions {
@@ -129,6 +133,7 @@ impl Default for AnalyzerOptions {
             caller_channel: CallerChannel::Left,
             vad: VadOptions::default(),
             fit_context: DEFAULT_FIT_CONTEXT,
+            join_segments: DEFAULT_JOIN_SEGMENTS,
         }
     }
 }
@@ -136,6 +141,10 @@ impl Default for AnalyzerOptions {
 /// Whether offline decoding fits the encoder's context by default (see
 /// [`AnalyzerOptions::fit_context`]); set from the pipeline benchmark's figures.
 pub const DEFAULT_FIT_CONTEXT: bool = false;
+
+/// Whether offline decoding joins a speaker's segments by default (see
+/// [`AnalyzerOptions::join_segments`]); set from the pipeline benchmark's figures.
+pub const DEFAULT_JOIN_SEGMENTS: bool = false;
 
 /// Progress through the call's audio.
 #[derive(Debug, Clone, Copy)]
@@ -408,6 +417,10 @@ impl Analyzer {
         let mut redactor = Redactor::new();
         let mut pending: VecDeque<Pending> = VecDeque::new();
         let mut scored: Vec<(u64, Option<f32>)> = Vec::new();
+        // Words of segments decoded ahead with an earlier one of their track (joined decoding),
+        // by (track, start).
+        let mut decoded: std::collections::HashMap<(usize, usize), Vec<earshot_asr::AsrSegment>> =
+            Default::default();
         loop {
             let started = Instant::now();
             let block = stream.next_block()?;
@@ -449,13 +462,39 @@ impl Analyzer {
                 let seg = waiting.pop().expect("just looked");
                 let speaker = tracks[seg.track].speaker;
                 let asr_started = Instant::now();
-                let pieces = self.asr.transcribe_with(
-                    &seg.samples,
-                    earshot_asr::Decode {
-                        prompt: None,
-                        fit_context: self.options.fit_context,
-                    },
-                )?;
+                let pieces = match decoded.remove(&(seg.track, seg.start)) {
+                    Some(words) => words,
+                    None if self.options.join_segments => {
+                        // This segment and the next ones of its track already committed, in
+                        // order, while they fit one whisper window.
+                        let mut later: Vec<&Segment> =
+                            waiting.iter().filter(|s| s.track == seg.track).collect();
+                        later.sort_by_key(|s| s.start);
+                        let mut batch: Vec<&Segment> = vec![&seg];
+                        let mut total = seg.samples.len();
+                        for s in later {
+                            total += earshot_asr::JOIN_GAP + s.samples.len();
+                            if total > earshot_asr::JOIN_MAX_SAMPLES {
+                                break;
+                            }
+                            batch.push(s);
+                        }
+                        let parts: Vec<&[f32]> = batch.iter().map(|s| &s.samples[..]).collect();
+                        let mut words = self.asr.transcribe_joined(&parts)?.into_iter();
+                        let first = words.next().unwrap_or_default();
+                        for (s, w) in batch[1..].iter().zip(words) {
+                            decoded.insert((s.track, s.start), w);
+                        }
+                        first
+                    }
+                    None => self.asr.transcribe_with(
+                        &seg.samples,
+                        earshot_asr::Decode {
+                            prompt: None,
+                            fit_context: self.options.fit_context,
+                        },
+                    )?,
+                };
                 self.times.asr += asr_started.elapsed();
                 let (start_ms, end_ms) = (ms_of(seg.start), ms_of(seg.end));
                 progress.done_ms = end_ms;
