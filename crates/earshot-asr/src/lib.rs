@@ -143,21 +143,7 @@ impl Transcriber {
         if samples.is_empty() {
             return Ok(Vec::new());
         }
-        let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
-        params.set_n_threads(self.options.threads.max(1) as i32);
-        let language = if self.multilingual {
-            self.options.language.as_deref()
-        } else {
-            Some("en")
-        };
-        params.set_language(language);
-        params.set_detect_language(self.multilingual && language.is_none());
-        params.set_print_special(false);
-        params.set_print_progress(false);
-        params.set_print_realtime(false);
-        params.set_print_timestamps(false);
-        params.set_suppress_blank(true);
-        params.set_no_context(true);
+        let mut params = base_params(&self.options, self.multilingual);
         if let Some(p) = prompt.filter(|p| !p.is_empty()) {
             params.set_initial_prompt(p);
         }
@@ -234,21 +220,7 @@ impl Transcriber {
         if joined.len() < min {
             joined.resize(min, 0.0);
         }
-        let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
-        params.set_n_threads(self.options.threads.max(1) as i32);
-        let language = if self.multilingual {
-            self.options.language.as_deref()
-        } else {
-            Some("en")
-        };
-        params.set_language(language);
-        params.set_detect_language(self.multilingual && language.is_none());
-        params.set_print_special(false);
-        params.set_print_progress(false);
-        params.set_print_realtime(false);
-        params.set_print_timestamps(false);
-        params.set_suppress_blank(true);
-        params.set_no_context(true);
+        let mut params = base_params(&self.options, self.multilingual);
         // One segment per word, each with its time: words are sent back by time.
         params.set_token_timestamps(true);
         params.set_max_len(1);
@@ -285,6 +257,27 @@ impl Transcriber {
         }
         Ok(out)
     }
+}
+
+/// The decoding parameters every pass shares: greedy, the configured threads and language
+/// (English for an English-only model), nothing printed, no blank output, no carried context.
+fn base_params(options: &AsrOptions, multilingual: bool) -> FullParams<'_, '_> {
+    let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
+    params.set_n_threads(options.threads.max(1) as i32);
+    let language = if multilingual {
+        options.language.as_deref()
+    } else {
+        Some("en")
+    };
+    params.set_language(language);
+    params.set_detect_language(multilingual && language.is_none());
+    params.set_print_special(false);
+    params.set_print_progress(false);
+    params.set_print_realtime(false);
+    params.set_print_timestamps(false);
+    params.set_suppress_blank(true);
+    params.set_no_context(true);
+    params
 }
 
 /// Per-call decoding choices.

@@ -537,41 +537,14 @@ fn the_agent_reading_a_card_number_back_is_a_critical_alert_and_a_rule_fires_on_
 {
     let _shared = CPU.read().unwrap_or_else(|e| e.into_inner());
     use earshot_callgen::Turn;
-    let call = tempfile::tempdir().unwrap();
-    let wav = call.path().join("readback.wav");
-    render_with(
-        &[
-            Turn::agent("Thank you for calling Northwind Bank, this is Sam. How can I help you?"),
-            Turn::caller("I want to speak to a manager about a payment on my card."),
-            Turn::agent("Of course. Can I have the card number first please?"),
-            Turn::caller("It is four five three two, zero one five one, one two eight three, zero three six six."),
-            Turn::agent("Thank you, so that is four five three two, zero one five one, one two eight three, zero three six six."),
-            Turn::caller("Yes that is right."),
-        ],
-        &wav,
-        &RenderOptions::default(),
-    )
-    .unwrap();
-    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("../earshot-assist/rules.toml");
-    let data = tempfile::tempdir().unwrap();
-    let o = earshot(data.path())
-        .args([
-            "analyze",
-            "--realtime",
-            "--json",
-            "--no-partials",
-            "--speed",
-            "2",
-        ])
-        .arg(&wav)
-        .env("EARSHOT_ASSIST_RULES", &rules)
-        .env_remove("EARSHOT_KNOWLEDGE_DIR")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(o.status.success(), "{stderr}");
-    let out = String::from_utf8_lossy(&o.stdout);
-    let ev = events(&out);
+    let (ev, out, _) = run_with_sample_rules(&[
+        Turn::agent("Thank you for calling Northwind Bank, this is Sam. How can I help you?"),
+        Turn::caller("I want to speak to a manager about a payment on my card."),
+        Turn::agent("Of course. Can I have the card number first please?"),
+        Turn::caller("It is four five three two, zero one five one, one two eight three, zero three six six."),
+        Turn::agent("Thank you, so that is four five three two, zero one five one, one two eight three, zero three six six."),
+        Turn::caller("Yes that is right."),
+    ]);
     let alerts = of_type(&ev, "alert");
     let rule = |r: &str| alerts.iter().find(|a| a["rule"] == r).copied();
     let readback =
@@ -625,9 +598,9 @@ fn the_agent_reading_a_card_number_back_is_a_critical_alert_and_a_rule_fires_on_
 
 /// Runs `script` through `earshot analyze --realtime --json` with the sample rules (alerts and
 /// the standard checklist); returns the events and the call's stored summary.
-fn checklist_call(script: &[earshot_callgen::Turn]) -> (Vec<Value>, String, Value) {
+fn run_with_sample_rules(script: &[earshot_callgen::Turn]) -> (Vec<Value>, String, Value) {
     let call = tempfile::tempdir().unwrap();
-    let wav = call.path().join("checklist.wav");
+    let wav = call.path().join("call.wav");
     render_with(script, &wav, &RenderOptions::default()).unwrap();
     let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("../earshot-assist/rules.toml");
     let data = tempfile::tempdir().unwrap();
@@ -675,7 +648,7 @@ fn a_call_that_skips_identity_verification_shows_it_unmet_and_out_of_order_with_
     let thanks = Turn::caller("Okay, thanks, that is what I needed.");
     let closing = Turn::agent("Is there anything else I can help you with today?");
     let bye = Turn::caller("No, that is all. Goodbye.");
-    let (ev, out, summary) = checklist_call(&[
+    let (ev, out, summary) = run_with_sample_rules(&[
         opening.clone(),
         ask.clone(),
         balance.clone(),
@@ -748,7 +721,7 @@ fn a_call_that_skips_identity_verification_shows_it_unmet_and_out_of_order_with_
     );
     let answer = Turn::caller("Sure, it is Alex Morgan.");
     let (ev, out, summary) =
-        checklist_call(&[opening, ask, verify, answer, balance, thanks, closing, bye]);
+        run_with_sample_rules(&[opening, ask, verify, answer, balance, thanks, closing, bye]);
     let last = *of_type(&ev, "checklist").last().unwrap();
     assert!(
         last["items"]

@@ -9,7 +9,9 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-fn suggested(dismiss: &[&str]) -> Vec<String> {
+/// A fresh data dir with the sample call rendered in it, and a workstation on it with the
+/// sample knowledge base loaded.
+fn sample_with_knowledge() -> (tempfile::TempDir, std::path::PathBuf, Workstation) {
     let data = tempfile::tempdir().unwrap();
     let call = data.path().join("call.wav");
     render_with(&sample_call(), &call, &RenderOptions::default()).unwrap();
@@ -23,6 +25,11 @@ fn suggested(dismiss: &[&str]) -> Vec<String> {
     };
     let mut ws = Workstation::open_config(config).unwrap();
     ws.load_assist().unwrap();
+    (data, call, ws)
+}
+
+fn suggested(dismiss: &[&str]) -> Vec<String> {
+    let (_data, call, mut ws) = sample_with_knowledge();
     let (tx, rx) = std::sync::mpsc::channel();
     for d in dismiss {
         tx.send(earshot_session::AgentAction::Dismiss {
@@ -113,19 +120,7 @@ fn the_knowledge_base_is_embedded_once_and_kept_in_the_vault() {
 
 #[test]
 fn the_agents_feedback_on_a_suggestion_is_stored_with_its_score_and_a_stray_one_is_not() {
-    let data = tempfile::tempdir().unwrap();
-    let call = data.path().join("call.wav");
-    render_with(&sample_call(), &call, &RenderOptions::default()).unwrap();
-    let config = Config {
-        data_dir: data.path().to_path_buf(),
-        key_store: KeyStore::File,
-        knowledge_dir: Some(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../earshot-assist/knowledge"),
-        ),
-        ..Config::defaults(std::path::PathBuf::new())
-    };
-    let mut ws = Workstation::open_config(config).unwrap();
-    ws.load_assist().unwrap();
+    let (_data, call, mut ws) = sample_with_knowledge();
     let (tx, rx) = std::sync::mpsc::channel();
     ws.actions = Some(rx);
     // An article this call never suggested: not stored.
