@@ -32,7 +32,7 @@
 //! Matching runs on the *redacted* text and its embedding; nothing leaves the device, and the
 //! summary carries ids and figures only.
 
-use crate::alerts::{line_of, Who};
+use crate::alerts::{line_of, listens, Who};
 use crate::AssistError;
 use crate::Embedder;
 use earshot_core::{Adherence, Speaker};
@@ -446,14 +446,6 @@ impl<'c> ChecklistState<'c> {
                 matches!(st, ItemState::MetOutOfOrder | ItemState::MissedOrder)
             }),
         }
-    }
-}
-
-fn listens(who: Who, speaker: Speaker) -> bool {
-    match who {
-        Who::Any => true,
-        Who::Caller => speaker == Speaker::Caller,
-        Who::Agent => speaker == Speaker::Agent,
     }
 }
 
