@@ -130,9 +130,7 @@ pub struct Rule {
     phrases: Vec<String>,
     regex: Vec<regex::Regex>,
     not_phrases: Vec<String>,
-    examples: Vec<String>,
-    threshold: f32,
-    vectors: Vec<Vec<f32>>,
+    examples: crate::examples::Examples,
     /// Its severity.
     pub severity: Severity,
     cooldown_ms: u64,
@@ -207,10 +205,11 @@ impl AlertRules {
             if r.phrases.is_empty() && r.regex.is_empty() && r.examples.is_empty() {
                 return Err(bad("give phrases, regex or examples".into()));
             }
-            let threshold = r.threshold.unwrap_or(DEFAULT_RULE_THRESHOLD);
-            if !(threshold > 0.0 && threshold <= 1.0) {
-                return Err(bad("threshold: 0 < threshold ≤ 1".into()));
-            }
+            let examples = crate::examples::Examples::new(
+                r.examples,
+                r.threshold.unwrap_or(DEFAULT_RULE_THRESHOLD),
+            )
+            .map_err(bad)?;
             let regex = r
                 .regex
                 .iter()
@@ -231,9 +230,7 @@ impl AlertRules {
             rules.push(Rule {
                 phrases: lower(&r.phrases),
                 not_phrases: lower(&r.not_phrases),
-                examples: r.examples,
-                threshold,
-                vectors: Vec::new(),
+                examples,
                 regex,
                 severity: r.severity,
                 cooldown_ms: r.cooldown_s * 1000,
@@ -262,10 +259,7 @@ impl AlertRules {
 impl Rule {
     /// The best similarity of `embedding` to one of the rule's examples (0 without any).
     pub fn similarity(&self, embedding: &[f32]) -> f32 {
-        self.vectors
-            .iter()
-            .map(|v| earshot_sentiment::embedding::cosine(embedding, v))
-            .fold(0.0, f32::max)
+        self.examples.similarity(embedding)
     }
 }
 
@@ -277,11 +271,7 @@ impl AlertRules {
     /// Embeds every rule's examples with `encoder` (once, at load).
     pub fn embed(&mut self, encoder: &mut dyn crate::Embedder) -> Result<(), crate::AssistError> {
         for r in &mut self.rules {
-            r.vectors = r
-                .examples
-                .iter()
-                .map(|e| encoder.embed(e))
-                .collect::<Result<_, _>>()?;
+            r.examples.embed(encoder)?;
         }
         Ok(())
     }
@@ -290,7 +280,7 @@ impl AlertRules {
     pub fn wants_embedding(&self, speaker: Speaker) -> bool {
         self.rules
             .iter()
-            .any(|r| !r.vectors.is_empty() && listens(r.speaker, speaker))
+            .any(|r| r.examples.embedded() && listens(r.speaker, speaker))
     }
 
     /// Whether any rule matches by similarity.
@@ -407,11 +397,7 @@ impl AlertState {
             }
             let hit = r.phrases.iter().any(|p| crate::suggest::says(&lower, p))
                 || r.regex.iter().any(|re| re.is_match(text))
-                || embedding.is_some_and(|e| {
-                    r.vectors
-                        .iter()
-                        .any(|v| earshot_sentiment::embedding::cosine(e, v) >= r.threshold)
-                });
+                || embedding.is_some_and(|e| r.examples.matches(e));
             let vetoed = r
                 .not_phrases
                 .iter()

@@ -100,23 +100,18 @@ pub struct Step {
     /// Steps it must come before.
     pub before: Vec<String>,
     phrases: Vec<String>,
-    examples: Vec<String>,
-    threshold: f32,
-    vectors: Vec<Vec<f32>>,
+    examples: crate::examples::Examples,
 }
 
 impl Step {
     /// The best similarity of `embedding` to one of the step's examples (0 without any).
     pub fn similarity(&self, embedding: &[f32]) -> f32 {
-        self.vectors
-            .iter()
-            .map(|v| earshot_sentiment::embedding::cosine(embedding, v))
-            .fold(0.0, f32::max)
+        self.examples.similarity(embedding)
     }
 
     /// Its similarity threshold.
     pub fn threshold(&self) -> f32 {
-        self.threshold
+        self.examples.threshold()
     }
 }
 
@@ -223,10 +218,11 @@ impl Checklists {
                 if s.phrases.is_empty() && s.examples.is_empty() {
                     return Err(bad("give phrases or examples".into()));
                 }
-                let threshold = s.threshold.unwrap_or(DEFAULT_ITEM_THRESHOLD);
-                if !(threshold > 0.0 && threshold <= 1.0) {
-                    return Err(bad("threshold: 0 < threshold ≤ 1".into()));
-                }
+                let examples = crate::examples::Examples::new(
+                    s.examples,
+                    s.threshold.unwrap_or(DEFAULT_ITEM_THRESHOLD),
+                )
+                .map_err(bad)?;
                 let weight = if owed { s.weight.unwrap_or(1.0) } else { 0.0 };
                 if owed && !(weight > 0.0 && weight.is_finite()) {
                     return Err(bad("weight: more than 0".into()));
@@ -249,9 +245,7 @@ impl Checklists {
                         .map(|p| p.trim().to_lowercase())
                         .filter(|p| !p.is_empty())
                         .collect(),
-                    examples: s.examples,
-                    threshold,
-                    vectors: Vec::new(),
+                    examples,
                     id: s.id,
                 });
             }
@@ -275,11 +269,7 @@ impl Checklists {
     /// Embeds every example with `encoder` (once, at load).
     pub fn embed(&mut self, encoder: &mut dyn Embedder) -> Result<(), AssistError> {
         for step in self.lists.iter_mut().flat_map(|l| l.steps.iter_mut()) {
-            step.vectors = step
-                .examples
-                .iter()
-                .map(|e| encoder.embed(e))
-                .collect::<Result<_, _>>()?;
+            step.examples.embed(encoder)?;
         }
         Ok(())
     }
@@ -362,7 +352,7 @@ impl<'c> ChecklistState<'c> {
     /// `speaker` and matches by similarity.
     pub fn wants_embedding(&self, speaker: Speaker) -> bool {
         self.list.steps.iter().any(|s| {
-            !self.seen.contains(&s.id) && listens(s.speaker, speaker) && !s.vectors.is_empty()
+            !self.seen.contains(&s.id) && listens(s.speaker, speaker) && s.examples.embedded()
         })
     }
 
@@ -383,8 +373,7 @@ impl<'c> ChecklistState<'c> {
                 continue;
             }
             let said = s.phrases.iter().any(|p| crate::suggest::says(&lower, p))
-                || embedding
-                    .is_some_and(|e| !s.vectors.is_empty() && s.similarity(e) >= s.threshold);
+                || embedding.is_some_and(|e| s.examples.matches(e));
             if said {
                 happened.push(s);
             }

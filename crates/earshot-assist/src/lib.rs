@@ -18,6 +18,7 @@
 pub mod alerts;
 pub mod article;
 pub mod checklist;
+pub mod examples;
 pub mod index;
 pub mod suggest;
 
