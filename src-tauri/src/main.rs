@@ -264,6 +264,9 @@ fn join_siprec(app: AppHandle, calls: State<'_, Calls>) -> Result<Vec<String>, S
                     board.end();
                     let _ = app.emit("call-error", reason);
                 }
+                SiprecEvent::Status(status) => {
+                    let _ = app.emit("siprec-status", &status);
+                }
                 _ => {}
             })
         })

@@ -10,6 +10,7 @@ import type { SettingsView } from "./bindings/SettingsView";
 import type { SettingsUpdate } from "./bindings/SettingsUpdate";
 import type { WorkstationStatus } from "./bindings/WorkstationStatus";
 import type { SyncStatus } from "./bindings/SyncStatus";
+import type { ReceiverStatus } from "./bindings/ReceiverStatus";
 import { Transcript, clock, storedTurns } from "./transcript";
 import { renderAlerts, renderChecklist, renderSearchHits, renderTimeline, renderSuggestions, renderTurns, row, el } from "./render";
 import type { SearchHit } from "./bindings/SearchHit";
@@ -94,6 +95,11 @@ function redraw() {
       : transcript.level === "normal"
         ? "engine: normal"
         : `engine: ${transcript.level}, ${(transcript.lagMs / 1000).toFixed(1)} s behind (${transcript.levelReason})`;
+  const gaps = transcript.gaps;
+  if (gaps) {
+    $("status-engine").textContent +=
+      ` · audio lost: ${gaps.lost_packets} packets (${gaps.concealed_ms} ms concealed), ${gaps.dropped_ms} ms dropped`;
+  }
   $("status-call").textContent = end
     ? `Call ${end.call_id} ended at ${clock(end.duration_ms)}: ${end.utterances} utterances, trend ${end.sentiment_trend}` +
       (end.sentiment_engine === "lexicon" ? " (sentiment by the lexicon fallback)" : "") +
@@ -207,6 +213,16 @@ siprecButton.addEventListener("click", async () => {
   } finally {
     siprecButton.disabled = false;
   }
+});
+// The receiver's load, and what it refused or lost (counts only).
+void listen<ReceiverStatus>("siprec-status", (e) => {
+  const s = e.payload;
+  const line = $("status-siprec");
+  line.hidden = !joined;
+  line.textContent =
+    `SIPREC: ${s.calls} of ${s.max_calls} calls, ${s.decoding} of ${s.workers} decoders busy` +
+    (s.over_capacity > 0 ? `, ${s.over_capacity} refused (full)` : "") +
+    (s.audio_dropped > 0 ? `, ${s.audio_dropped} audio chunks dropped` : "");
 });
 void listen<string>("siprec-call", (e) => {
   show("live");

@@ -124,6 +124,8 @@ export class Transcript {
   checklist?: Checklist;
   /** The agent's Useful / Not useful marks, by article. */
   rated = new Map<string, boolean>();
+  /** Audio the receiver lost so far (a SIPREC call), when it lost any. */
+  gaps?: Extract<CallEvent, { type: "gaps" }>;
 
   /** Hides a suggested article for the rest of the call. */
   dismiss(articleId: string): void {
@@ -173,6 +175,9 @@ export class Transcript {
         return true;
       case "checklist":
         this.checklist = e;
+        return true;
+      case "gaps":
+        this.gaps = e;
         return true;
       case "call_end":
         this.ended = e;

@@ -192,6 +192,7 @@ fn main() -> Result<()> {
             models()?;
             run(cargo().args(["bench", "-p", "earshot-pipeline", "--bench", "pipeline"]))?;
             run(cargo().args(["bench", "-p", "earshot-pipeline", "--bench", "live"]))?;
+            run(cargo().args(["bench", "-p", "earshot-pipeline", "--bench", "calls"]))?;
             run(cargo().args(["bench", "-p", "earshot-siprec", "--bench", "load"]))?;
             run(cargo().args(["bench", "-p", "earshot-assist", "--bench", "assist"]))?;
             run(cargo().args(["bench", "-p", "earshot-hub", "--bench", "load"]))

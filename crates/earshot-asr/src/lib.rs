@@ -6,6 +6,7 @@
 //! whisper.cpp's debug output can contain decoded text.
 
 use std::path::Path;
+use std::sync::Arc;
 use whisper_rs::{
     FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperState,
 };
@@ -49,6 +50,11 @@ impl Default for AsrOptions {
 /// debug output can contain decoded text. One place for the rule; the CLI and the app apply it.
 pub const LOG_CAP: &str = "whisper_rs=warn";
 
+/// The machine's physical cores (at least one).
+pub fn physical_cores() -> usize {
+    num_cpus::get_physical().max(1)
+}
+
 /// Physical cores minus one (leave a core for capture and the UI), at least one.
 pub fn default_threads() -> usize {
     num_cpus::get_physical().saturating_sub(1).max(1)
@@ -81,17 +87,16 @@ impl std::fmt::Debug for AsrSegment {
     }
 }
 
-/// A loaded whisper model with its decoding state.
-pub struct Transcriber {
-    _ctx: WhisperContext,
-    state: WhisperState,
-    options: AsrOptions,
+/// A loaded whisper model: its weights, loaded once and shared by every [`Transcriber`] made
+/// from it (each holds only its own decoding state: buffers and caches).
+pub struct WhisperModel {
+    ctx: WhisperContext,
     multilingual: bool,
 }
 
-impl Transcriber {
+impl WhisperModel {
     /// Loads the ggml model at `model`.
-    pub fn new(model: &Path, options: AsrOptions) -> Result<Transcriber, AsrError> {
+    pub fn load(model: &Path) -> Result<Arc<WhisperModel>, AsrError> {
         whisper_rs::install_logging_hooks();
         let load = |reason: String| AsrError::Load {
             path: model.display().to_string(),
@@ -103,14 +108,36 @@ impl Transcriber {
         let mut params = WhisperContextParameters::default();
         params.use_gpu(false);
         let ctx = WhisperContext::new_with_params(path, params).map_err(|e| load(e.to_string()))?;
-        let state = ctx.create_state().map_err(|e| load(e.to_string()))?;
         let multilingual = ctx.is_multilingual();
+        Ok(Arc::new(WhisperModel { ctx, multilingual }))
+    }
+
+    /// A decoder on this model: its own state, the weights shared.
+    pub fn transcriber(self: &Arc<Self>, options: AsrOptions) -> Result<Transcriber, AsrError> {
+        let state = self.ctx.create_state().map_err(|e| AsrError::Load {
+            path: "(loaded model)".into(),
+            reason: e.to_string(),
+        })?;
         Ok(Transcriber {
-            _ctx: ctx,
+            model: self.clone(),
             state,
             options,
-            multilingual,
         })
+    }
+}
+
+/// A whisper decoder: a shared [`WhisperModel`] and a decoding state of its own.
+pub struct Transcriber {
+    model: Arc<WhisperModel>,
+    state: WhisperState,
+    options: AsrOptions,
+}
+
+impl Transcriber {
+    /// Loads the ggml model at `model` (for itself alone; share a [`WhisperModel`] instead when
+    /// several decoders run on one model).
+    pub fn new(model: &Path, options: AsrOptions) -> Result<Transcriber, AsrError> {
+        WhisperModel::load(model)?.transcriber(options)
     }
 
     /// The options in force.
@@ -143,7 +170,7 @@ impl Transcriber {
         if samples.is_empty() {
             return Ok(Vec::new());
         }
-        let mut params = base_params(&self.options, self.multilingual);
+        let mut params = base_params(&self.options, self.model.multilingual);
         if let Some(p) = prompt.filter(|p| !p.is_empty()) {
             params.set_initial_prompt(p);
         }
@@ -220,7 +247,7 @@ impl Transcriber {
         if joined.len() < min {
             joined.resize(min, 0.0);
         }
-        let mut params = base_params(&self.options, self.multilingual);
+        let mut params = base_params(&self.options, self.model.multilingual);
         // One segment per word, each with its time: words are sent back by time.
         params.set_token_timestamps(true);
         params.set_max_len(1);

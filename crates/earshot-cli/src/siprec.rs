@@ -1,14 +1,14 @@
 //! `earshot siprec`: the bundled recording server, headless. Each accepted session becomes a
-//! call recorded through the live engine into the vault, on its own thread.
+//! call recorded through the live engine into the vault, on its own thread; the models are
+//! loaded once and shared by every call (see `earshot_session::siprec`).
 
 use crate::live::{on_ctrl_c, printer};
-use crate::{open_workstation, Channel};
 use anyhow::Result;
 use earshot_config::{Config, SiprecFallback, SiprecLayer};
-use earshot_pipeline::LiveOptions;
-use earshot_session::siprec::{join_with, receiver_config, SiprecEvent};
+use earshot_pipeline::{AnalyzerOptions, LiveOptions};
+use earshot_session::siprec::{engine, join_with, receiver_config, SharedAssist, SiprecEvent};
 use earshot_session::CallEvent;
-use earshot_siprec::server::{SrsConfig, SrsStats};
+use earshot_siprec::server::SrsStats;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -65,18 +65,23 @@ pub(crate) struct Options {
     /// The most SIP TCP/TLS connections open at once (default 64).
     #[arg(long)]
     pub max_connections: Option<usize>,
+    /// Whisper decodes at once for all calls, one thread each (default: the physical cores).
+    #[arg(long)]
+    pub workers: Option<usize>,
+    /// Calls recorded at once; one more is answered 503 with Retry-After (default: from the
+    /// model and the workers).
+    #[arg(long)]
+    pub max_calls: Option<usize>,
     /// Stop after this many calls have ended.
     #[arg(long)]
     pub calls: Option<usize>,
     /// Whisper model.
     #[arg(long, default_value = "tiny.en", value_parser = ["tiny.en", "base"])]
     pub model: String,
-    /// Print one JSON object per line instead of text.
+    /// Print one JSON object per line instead of text: each call's events with its `session`
+    /// number, and the receiver's figures (`{"type": "receiver", …}`) when they change.
     #[arg(long)]
     pub json: bool,
-    /// CPU threads for recognition.
-    #[arg(long)]
-    pub threads: Option<usize>,
     /// Finals only, no partial results.
     #[arg(long)]
     pub no_partials: bool,
@@ -112,28 +117,43 @@ fn layer(o: &Options) -> SiprecLayer {
         media_from_any_allowed: o.media_from_any_allowed.then_some(true),
         tcp_idle_timeout: o.tcp_idle_timeout,
         max_connections: o.max_connections,
+        workers: o.workers,
+        max_calls: o.max_calls,
     }
 }
 
-fn config(o: &Options) -> Result<SrsConfig> {
-    let mut config = Config::load()?;
-    config.override_siprec(layer(o))?;
-    Ok(receiver_config(&config)?)
-}
-
 pub(crate) fn run(o: Options) -> Result<()> {
-    let config = config(&o)?;
+    let mut settings = Config::load()?;
+    settings.override_siprec(layer(&o))?;
+    let config = receiver_config(&settings, &o.model)?;
     if config.allow.is_empty() {
         eprintln!(
             "siprec: no --allow or siprec_allow set: only this machine (loopback) may send recordings"
         );
     }
-    // The models load once here, so that a missing model is an error before anything listens.
-    let options = open_workstation(o.model.clone(), Channel::Left, o.threads)?
-        .analyzer
-        .options()
-        .clone();
-    let print = Mutex::new(printer(o.json));
+    if settings.age_recipients.is_empty() {
+        eprintln!(
+            "warning: no age recipients configured (age_recipients in config.toml or EARSHOT_AGE_RECIPIENTS): \
+             sensitive values are redacted and dropped, not sealed"
+        );
+    }
+    // The models load once here, for every call (and a missing model is an error before
+    // anything listens).
+    let engine = engine(
+        &settings,
+        AnalyzerOptions {
+            model: o.model.clone(),
+            ..AnalyzerOptions::default()
+        },
+    )?;
+    let (workers, max_calls) = (engine.workers(), config.max_calls);
+    // Agent assist (knowledge base, alert rules, checklists), loaded once for every call.
+    let (assist, problem) = SharedAssist::load(&settings, &engine)?;
+    if let Some(e) = problem {
+        eprintln!("warning: agent assist: {e}");
+    }
+    let json = o.json;
+    let print = Mutex::new(printer(json));
     let ended = Arc::new(AtomicUsize::new(0));
     let failed = Arc::new(Mutex::new(None::<String>));
     let (ended_in, failed_in) = (ended.clone(), failed.clone());
@@ -141,11 +161,35 @@ pub(crate) fn run(o: Options) -> Result<()> {
         partials: !o.no_partials,
         ..LiveOptions::default()
     };
-    let joined = join_with(config, options, live, move |e| match e {
-        SiprecEvent::Started { source, .. } => eprintln!("siprec: {source}"),
-        SiprecEvent::Call { event, .. } => {
+    let joined = join_with(config, engine, Arc::new(assist), live, move |e| match e {
+        SiprecEvent::Started { source, session } => eprintln!("siprec: call {session}: {source}"),
+        SiprecEvent::Status(status) => {
+            if json {
+                let mut v = serde_json::to_value(&status).unwrap_or_default();
+                v["type"] = "receiver".into();
+                json_out(&v);
+            } else {
+                eprintln!(
+                    "siprec: {} of {} calls; {} of {} decoders busy; {} refused as full; {} RTP packets lost; {} audio chunks dropped",
+                    status.calls,
+                    status.max_calls,
+                    status.decoding,
+                    status.workers,
+                    status.over_capacity,
+                    status.rtp_lost,
+                    status.audio_dropped
+                );
+            }
+        }
+        SiprecEvent::Call { event, session } => {
             // A closed stdout does not stop the call: finals go on being stored.
-            let _ = print.lock().map(|mut p| p(&event));
+            if json {
+                let mut v = serde_json::to_value(&event).unwrap_or_default();
+                v["session"] = session.into();
+                json_out(&v);
+            } else {
+                let _ = print.lock().map(|mut p| p(&event));
+            }
             if matches!(event, CallEvent::CallEnd { .. }) {
                 ended_in.fetch_add(1, Ordering::SeqCst);
             }
@@ -161,6 +205,7 @@ pub(crate) fn run(o: Options) -> Result<()> {
     for l in joined.listening() {
         eprintln!("siprec: listening on {l}");
     }
+    eprintln!("siprec: {workers} decoders for all calls; at most {max_calls} calls at once");
     let stop = Arc::new(AtomicBool::new(false));
     on_ctrl_c(stop.clone())?;
     // Until Ctrl-C, or until --calls calls have ended (BYE or RTP timeout).
@@ -178,12 +223,20 @@ pub(crate) fn run(o: Options) -> Result<()> {
     }
 }
 
+/// One JSON line on stdout; a closed stdout is ignored (calls go on being stored).
+fn json_out(v: &serde_json::Value) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{v}").and_then(|_| out.flush());
+}
+
 /// The receiver's counters on stderr (no call content).
 fn report(s: &SrsStats) {
     let n = |c: &std::sync::atomic::AtomicU64| c.load(Ordering::Relaxed);
     eprintln!(
-        "siprec: {} sessions; RTP packets {} received, {} lost; {} audio chunks dropped; {} SRTP packets rejected; {} requests refused ({} in-dialog requests not from the recorder); {} blocked by the allow-list",
+        "siprec: {} sessions; {} refused as full; RTP packets {} received, {} lost; {} audio chunks dropped; {} SRTP packets rejected; {} requests refused ({} in-dialog requests not from the recorder); {} blocked by the allow-list",
         n(&s.sessions),
+        n(&s.over_capacity),
         n(&s.rtp_packets),
         n(&s.rtp_lost),
         n(&s.audio_dropped),

@@ -9,7 +9,7 @@ use earshot_core::Speaker;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -52,6 +52,109 @@ fn speaker_words(script: &[Turn], speaker: &str) -> (BTreeSet<String>, BTreeSet<
 
 const SECRETS: &[&str] = earshot_callgen::SAMPLE_SECRETS;
 
+/// sipp playing one recording client's call to the receiver on `port`, in `dir` (which holds
+/// `caller.ul`; sipp's logs go there), staying up `seconds` of audio after the resume.
+fn start_sipp(dir: &Path, port: u16, seconds: u64) -> std::process::Child {
+    Command::new("sipp")
+        .arg("-sf")
+        .arg(earshot_callgen::rtp::sipp_scenario())
+        .args(["-m", "1", "-i", "127.0.0.1", "-mi", "127.0.0.1"])
+        .args(["-p", &free_port().to_string()])
+        .args(["-mp", &free_port().to_string()])
+        // How long the call stays up after the resume: until the recording has played out.
+        .args(["-d", &((seconds * 1000).saturating_sub(2_000)).to_string()])
+        .args(["-trace_logs", "-trace_err", "-nostdin"])
+        .arg(format!("127.0.0.1:{port}"))
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(dir.join("sipp.err")).unwrap())
+        .spawn()
+        .expect("sipp (cargo xtask setup installs sip-tester)")
+}
+
+/// What sipp in `dir` logged, in files whose names end with `suffix`.
+fn sipp_logs(dir: &Path, suffix: &str) -> String {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(suffix))
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect()
+}
+
+/// Sends the agent's stream to the second port the receiver answered sipp in `dir` with (sipp
+/// only streams on the first answered m-line); returns when it has been sent.
+fn send_agent_stream(dir: &Path, agent_audio: &[u8]) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let second = loop {
+        let logs = sipp_logs(dir, "_logs.log");
+        let found = logs
+            .lines()
+            .find(|l| l.contains("ANSWER-PORTS"))
+            .and_then(|line| {
+                line.split(|c: char| !c.is_ascii_digit())
+                    .filter_map(|n| n.parse::<u16>().ok())
+                    .next_back()
+            });
+        if let Some(p) = found {
+            break p;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "sipp got no 200 OK with two ports: {}{}",
+            sipp_logs(dir, "sipp.err"),
+            sipp_logs(dir, "_errors.log")
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    send_ulaw(
+        agent_audio,
+        format!("127.0.0.1:{second}").parse().unwrap(),
+        0x5eed,
+    );
+}
+
+/// The receiver's UDP port, from its stderr (read on until it says where it listens); the
+/// rest of stderr is collected by the returned thread.
+fn listening_port(srs: &mut std::process::Child) -> (u16, std::thread::JoinHandle<String>) {
+    let mut stderr = BufReader::new(srs.stderr.take().unwrap());
+    let port = loop {
+        let mut line = String::new();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "earshot siprec exited"
+        );
+        if let Some(addr) = line.trim().strip_prefix("siprec: listening on udp:") {
+            break addr.rsplit(':').next().unwrap().parse::<u16>().unwrap();
+        }
+    };
+    let log = std::thread::spawn(move || {
+        let mut rest = String::new();
+        for l in stderr.lines() {
+            rest.push_str(&l.unwrap());
+            rest.push('\n');
+        }
+        rest
+    });
+    (port, log)
+}
+
+/// Waits for `child` to exit, at most `limit`.
+fn wait_for(
+    child: &mut std::process::Child,
+    limit: Duration,
+    what: &str,
+) -> std::process::ExitStatus {
+    let started = Instant::now();
+    loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            return s;
+        }
+        assert!(started.elapsed() < limit, "{what} did not end");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 #[test]
 fn a_sipp_recording_session_is_transcribed_both_speakers_and_stored() {
     let dir = tempfile::tempdir().unwrap();
@@ -90,89 +193,15 @@ fn a_sipp_recording_session_is_transcribed_both_speakers_and_stored() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut stderr = BufReader::new(srs.stderr.take().unwrap());
-    let port = loop {
-        let mut line = String::new();
-        assert!(
-            stderr.read_line(&mut line).unwrap() > 0,
-            "earshot siprec exited"
-        );
-        if let Some(addr) = line.trim().strip_prefix("siprec: listening on udp:") {
-            break addr.rsplit(':').next().unwrap().parse::<u16>().unwrap();
-        }
-    };
-    let log = std::thread::spawn(move || {
-        let mut rest = String::new();
-        for l in stderr.lines() {
-            rest.push_str(&l.unwrap());
-            rest.push('\n');
-        }
-        rest
-    });
+    let (port, log) = listening_port(&mut srs);
 
-    // sipp: the signalling, the caller's stream and the digits.
-    let scenario = earshot_callgen::rtp::sipp_scenario();
-    let mut sipp = Command::new("sipp")
-        .arg("-sf")
-        .arg(&scenario)
-        .args(["-m", "1", "-i", "127.0.0.1", "-mi", "127.0.0.1"])
-        .args(["-p", &free_port().to_string()])
-        .args(["-mp", &free_port().to_string()])
-        // How long the call stays up after the resume: until the recording has played out.
-        .args(["-d", &((seconds * 1000).saturating_sub(2_000)).to_string()])
-        .args(["-trace_logs", "-trace_err", "-nostdin"])
-        .arg(format!("127.0.0.1:{port}"))
-        .current_dir(dir.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("sipp (cargo xtask setup installs sip-tester)");
-
-    // The agent's stream, to the second answered port.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let second = loop {
-        let logs: Vec<PathBuf> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.to_string_lossy().ends_with("_logs.log"))
-            .collect();
-        let found = logs.iter().find_map(|p| {
-            let text = std::fs::read_to_string(p).ok()?;
-            let line = text.lines().find(|l| l.contains("ANSWER-PORTS"))?;
-            let ports: Vec<u16> = line
-                .split(|c: char| !c.is_ascii_digit())
-                .filter_map(|n| n.parse().ok())
-                .collect();
-            ports.last().copied()
-        });
-        if let Some(p) = found {
-            break p;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "sipp got no 200 OK with two ports"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    send_ulaw(
-        &agent_audio,
-        format!("127.0.0.1:{second}").parse().unwrap(),
-        0x5eed,
-    );
+    // sipp: the signalling, the caller's stream and the digits; the agent's stream from here.
+    let mut sipp = start_sipp(dir.path(), port, seconds);
+    send_agent_stream(dir.path(), &agent_audio);
 
     // sipp hangs up after the recording; the receiver then ends the call and exits.
     assert!(sipp.wait().unwrap().success(), "sipp's call failed");
-    let started = Instant::now();
-    let status = loop {
-        if let Some(s) = srs.try_wait().unwrap() {
-            break s;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(120),
-            "earshot siprec did not end"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    let status = wait_for(&mut srs, Duration::from_secs(120), "earshot siprec");
     let mut out = String::new();
     std::io::Read::read_to_string(&mut srs.stdout.take().unwrap(), &mut out).unwrap();
     let log = log.join().unwrap();
@@ -319,4 +348,209 @@ fn the_receiver_reads_the_siprec_keys_and_flags_cannot_override_the_policy() {
         !err.contains("only this machine"),
         "the policy's allow-list is in force: {err}"
     );
+}
+
+/// More recording sessions than the receiver takes (`--max-calls 2`), from real recording
+/// clients (sipp): the two within capacity run at once on the one set of models and are each
+/// recorded whole (both speakers, the keypad entry sealed); the third, sent while they run, is
+/// answered `503 Service Unavailable` with `Retry-After` and nothing of it is stored.
+#[test]
+fn sessions_beyond_capacity_get_503_and_those_within_are_recorded_whole() {
+    let shared = tempfile::tempdir().unwrap();
+    let call = shared.path().join("call.wav");
+    render_with(&sample_call(), &call, &RenderOptions::default()).unwrap();
+    let caller = shared.path().join("caller.ul");
+    ulaw_channel(&call, "1", &caller);
+    let agent_audio = ulaw_channel(&call, "2", &shared.path().join("agent.ul"));
+    let seconds = std::fs::metadata(&caller).unwrap().len() / 8000;
+
+    let data = tempfile::tempdir().unwrap();
+    let identity = shared.path().join("operator.key");
+    let keys = earshot(data.path())
+        .args(["keys", "new", "--out"])
+        .arg(&identity)
+        .output()
+        .unwrap();
+    assert!(keys.status.success());
+    let recipient = String::from_utf8(keys.stdout).unwrap().trim().to_string();
+    // Agent assist (the shipped sample knowledge base and rules), loaded once for both calls.
+    let assist = Path::new(env!("CARGO_MANIFEST_DIR")).join("../earshot-assist");
+    let mut srs = earshot(data.path())
+        .env("EARSHOT_AGE_RECIPIENTS", &recipient)
+        .env("EARSHOT_KNOWLEDGE_DIR", assist.join("knowledge"))
+        .env("EARSHOT_ASSIST_RULES", assist.join("rules.toml"))
+        .env_remove("EARSHOT_QUEUE")
+        .args(["siprec", "--listen", "udp:127.0.0.1:0", "--agent", "1???"])
+        .args([
+            "--max-calls",
+            "2",
+            "--workers",
+            "2",
+            "--calls",
+            "2",
+            "--json",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (port, log) = listening_port(&mut srs);
+
+    // A client in its own folder (sipp's logs), with the caller's audio sipp streams.
+    let client = || {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(&caller, dir.path().join("caller.ul")).unwrap();
+        dir
+    };
+    let within: Vec<_> = (0..2).map(|_| client()).collect();
+    let mut clients: Vec<_> = within
+        .iter()
+        .map(|dir| start_sipp(dir.path(), port, seconds))
+        .collect();
+    let agents: Vec<_> = within
+        .iter()
+        .map(|dir| {
+            let (dir, audio) = (dir.path().to_path_buf(), agent_audio.clone());
+            std::thread::spawn(move || send_agent_stream(&dir, &audio))
+        })
+        .collect();
+    // Both answered (200 OK with two ports): the receiver is full.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !within
+        .iter()
+        .all(|d| sipp_logs(d.path(), "_logs.log").contains("ANSWER-PORTS"))
+    {
+        assert!(
+            Instant::now() < deadline,
+            "both clients were answered: {:?}",
+            within
+                .iter()
+                .map(|d| sipp_logs(d.path(), "sipp.err") + &sipp_logs(d.path(), "_errors.log"))
+                .collect::<Vec<_>>()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let beyond = client();
+    let mut refused = start_sipp(beyond.path(), port, seconds);
+    let status = wait_for(&mut refused, Duration::from_secs(60), "the third client");
+    let errors = sipp_logs(beyond.path(), "_errors.log");
+    assert!(!status.success(), "the third session was not accepted");
+    assert!(
+        errors.contains("SIP/2.0 503 Service Unavailable"),
+        "{errors}"
+    );
+    assert!(errors.contains("Retry-After: 10"), "{errors}");
+    assert!(
+        !sipp_logs(beyond.path(), "_logs.log").contains("ANSWER-PORTS"),
+        "no answer with media ports to the third client"
+    );
+
+    for (sipp, agent) in clients.iter_mut().zip(agents) {
+        agent.join().unwrap();
+        assert!(
+            sipp.wait().unwrap().success(),
+            "a call within capacity failed"
+        );
+    }
+    let status = wait_for(&mut srs, Duration::from_secs(180), "earshot siprec");
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut srs.stdout.take().unwrap(), &mut out).unwrap();
+    let log = log.join().unwrap();
+    assert!(status.success(), "{log}");
+    assert!(log.contains("at most 2 calls at once"), "{log}");
+    assert!(log.contains("1 refused as full"), "{log}");
+    let events: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    // The receiver's figures came while the calls ran: full, and the refusal counted.
+    assert!(
+        events
+            .iter()
+            .any(|e| e["type"] == "receiver" && e["calls"] == 2 && e["max_calls"] == 2),
+        "{out}"
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e["type"] == "receiver" && e["over_capacity"] == 1),
+        "{out}"
+    );
+    let script = sample_call();
+    for session in [1, 2] {
+        let finals: Vec<&Value> = events
+            .iter()
+            .filter(|e| e["type"] == "final" && e["session"] == session)
+            .collect();
+        for speaker in ["caller", "agent"] {
+            let (own, other) = speaker_words(&script, speaker);
+            let heard: Vec<String> = finals
+                .iter()
+                .filter(|f| f["speaker"] == speaker)
+                .flat_map(|f| words(f["text"].as_str().unwrap()))
+                .collect();
+            let hits = |set: &BTreeSet<String>| heard.iter().filter(|w| set.contains(*w)).count();
+            let (mine, theirs) = (hits(&own), hits(&other));
+            assert!(
+                mine >= 4 && mine >= 3 * theirs.max(1),
+                "session {session}, {speaker}: {mine} of its own words, {theirs} of the other's\n{out}\n{log}"
+            );
+        }
+        let keyed: Vec<&&Value> = finals.iter().filter(|f| f["text"] == "[DTMF]").collect();
+        assert_eq!(keyed.len(), 1, "session {session}: {out}");
+        assert_eq!(
+            keyed[0]["findings"],
+            serde_json::json!([{"type": "DTMF", "sealed": true}])
+        );
+        assert!(
+            events
+                .iter()
+                .any(|e| e["type"] == "call_end" && e["session"] == session),
+            "{out}"
+        );
+        // Assisted like a call on the workstation: articles for what the caller said, the
+        // queue's checklist (the sample agent says none of its items: it stays open), the
+        // caller's card number raising the hygiene alert.
+        let of = |kind: &str| {
+            events
+                .iter()
+                .filter(|e| e["type"] == kind && e["session"] == session)
+                .count()
+        };
+        assert!(of("suggestion") >= 1, "session {session}: {out}");
+        assert!(of("checklist") >= 1, "session {session}: {out}");
+        assert!(
+            events.iter().any(|e| e["type"] == "alert"
+                && e["session"] == session
+                && e["rule"] == "sensitive_input"),
+            "session {session}: {out}"
+        );
+    }
+    assert!(
+        !events.iter().any(|e| e["session"] == 3),
+        "nothing of the refused session: {out}"
+    );
+    let shown: String = events
+        .iter()
+        .filter_map(|e| e["text"].as_str())
+        .map(str::to_lowercase)
+        .collect();
+    for s in SECRETS {
+        assert!(!shown.contains(s), "{s} in {out}");
+    }
+    // Two calls stored, both from the recorder; nothing of the third.
+    let o = earshot(data.path())
+        .args(["calls", "list", "--json"])
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&o.stdout).to_string();
+    assert_eq!(listing.lines().count(), 2, "{listing}");
+    for line in listing.lines() {
+        let call: Value = serde_json::from_str(line).unwrap();
+        assert!(
+            call["source"].as_str().unwrap().contains("SIPREC from"),
+            "{call}"
+        );
+        assert!(call["utterances"].as_i64().unwrap() >= 6, "{call}");
+    }
 }

@@ -668,7 +668,7 @@ mod tests {
             dir.path().join(SETTINGS_FILE),
             "model = \"base\"\nsiprec_listen = [\"tls:0.0.0.0:5061\"]\nsiprec_tls_cert = \"/pki/srs.pem\"\n\
              siprec_tls_key = \"/pki/srs.key\"\nsiprec_rtp_ports = \"20000-20999\"\nsiprec_media_ip = \"10.1.2.3\"\n\
-             siprec_fallback = \"first_is_agent\"\nsiprec_max_connections = 8\n",
+             siprec_fallback = \"first_is_agent\"\nsiprec_max_connections = 8\nsiprec_workers = 3\nsiprec_max_calls = 5\n",
         )
         .unwrap();
         let policy = dir.path().join("policy.toml");
@@ -687,6 +687,7 @@ mod tests {
         assert_eq!(s.media_ip, Some("10.1.2.3".parse().unwrap()));
         assert_eq!(s.fallback, SiprecFallback::FirstIsAgent);
         assert_eq!(s.max_connections, 8);
+        assert_eq!((s.workers, s.max_calls), (Some(3), Some(5)));
         assert_eq!(s.allow, ["10.1.0.0/16"]);
         assert!(s.require_secure);
         assert!(s.check().is_ok());
@@ -720,6 +721,8 @@ mod tests {
             ("siprec_rtp_ports = \"30000-20000\"", "siprec_rtp_ports"),
             ("siprec_media_ip = \"not-an-ip\"", "siprec_media_ip"),
             ("siprec_max_connections = 0", "siprec_max_connections"),
+            ("siprec_workers = 0", "siprec_workers"),
+            ("siprec_max_calls = 0", "siprec_max_calls"),
             ("siprec_fallback = \"coin_toss\"", "first_is_caller"),
             ("siprec_listn = []", "siprec_listn"),
         ] {

@@ -19,6 +19,8 @@
 //! | `siprec_media_from_any_allowed = true` | `--media-from-any-allowed` | false | take a session's RTP from any allowed address (SBCs that send media from another interface) |
 //! | `siprec_tcp_idle_timeout = 300` | `--tcp-idle-timeout` | 300 | seconds before an idle SIP TCP/TLS connection is closed |
 //! | `siprec_max_connections = 64` | `--max-connections` | 64 | SIP TCP/TLS connections open at once |
+//! | `siprec_workers = 2` | `--workers` | physical cores | whisper decodes run at once for all calls (one thread each) |
+//! | `siprec_max_calls = 4` | `--max-calls` | workers × calls per worker (tiny.en 2, base 1) | calls recorded at once; one more is answered `503` with `Retry-After` |
 
 use crate::ConfigError;
 use serde::Deserialize;
@@ -67,6 +69,10 @@ pub struct SiprecSettings {
     pub tcp_idle_timeout: u64,
     /// SIP TCP/TLS connections open at once.
     pub max_connections: usize,
+    /// Whisper decodes at once for all calls (None: the physical cores).
+    pub workers: Option<usize>,
+    /// Calls recorded at once (None: from the model and the workers).
+    pub max_calls: Option<usize>,
 }
 
 impl Default for SiprecSettings {
@@ -86,6 +92,8 @@ impl Default for SiprecSettings {
             media_from_any_allowed: false,
             tcp_idle_timeout: 300,
             max_connections: 64,
+            workers: None,
+            max_calls: None,
         }
     }
 }
@@ -157,6 +165,12 @@ pub struct SiprecLayer {
     /// `siprec_max_connections`.
     #[serde(rename = "siprec_max_connections")]
     pub max_connections: Option<usize>,
+    /// `siprec_workers`.
+    #[serde(rename = "siprec_workers")]
+    pub workers: Option<usize>,
+    /// `siprec_max_calls`.
+    #[serde(rename = "siprec_max_calls")]
+    pub max_calls: Option<usize>,
 }
 
 impl SiprecLayer {
@@ -180,6 +194,8 @@ impl SiprecLayer {
             ),
             ("siprec_tcp_idle_timeout", self.tcp_idle_timeout.is_some()),
             ("siprec_max_connections", self.max_connections.is_some()),
+            ("siprec_workers", self.workers.is_some()),
+            ("siprec_max_calls", self.max_calls.is_some()),
         ]
         .iter()
         .filter(|(_, on)| *on)
@@ -215,6 +231,8 @@ impl SiprecLayer {
                 "siprec_max_connections",
                 self.max_connections.map(|n| n as u64),
             ),
+            ("siprec_workers", self.workers.map(|n| n as u64)),
+            ("siprec_max_calls", self.max_calls.map(|n| n as u64)),
         ] {
             if value == Some(0) {
                 return Err(bad(key, "must be at least 1".into()));
@@ -261,6 +279,12 @@ impl SiprecLayer {
         }
         if let Some(v) = self.max_connections {
             s.max_connections = v;
+        }
+        if let Some(v) = self.workers {
+            s.workers = Some(v);
+        }
+        if let Some(v) = self.max_calls {
+            s.max_calls = Some(v);
         }
         Ok(())
     }

@@ -7,7 +7,7 @@
 //! [`Utterance`]s (with the sealed values) are handed to the caller as they are produced,
 //! followed by a [`CallEnd`] with the call's sentiment trend.
 
-use earshot_asr::{AsrError, AsrOptions, Transcriber};
+use earshot_asr::AsrError;
 use earshot_audio::{
     AudioError, CallStream, CallerChannel, SpeechSegment, VadOptions, VoiceActivityDetector,
     SAMPLE_RATE,
@@ -19,10 +19,14 @@ use earshot_seal::{SealError, Sealer};
 use earshot_sentiment::embedding::EmbeddingEngine;
 use earshot_sentiment::{call_trend, LexiconEngine, SentimentEngine};
 use std::collections::VecDeque;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::Arc;
 
+mod engine;
 mod live;
+pub use earshot_asr::physical_cores;
 pub use earshot_core::AudioChunk;
+pub use engine::{Engine, PoolStats, Priority, Work};
 pub use live::{
     DegradeLevel, Degraded, FilePlayer, Final, LiveEvent, LiveOptions, LiveStats, Partial,
 };
@@ -216,17 +220,14 @@ pub struct StageTimes {
     pub sentiment: Duration,
 }
 
-/// Loaded models, ready to analyze calls one after another.
+/// A call's analysis on an [`Engine`]'s models: its own VAD state, sealer and stage times;
+/// calls after each other, or at once (one analyzer each) on a shared engine.
 pub struct Analyzer {
+    engine: Arc<Engine>,
     vad: VoiceActivityDetector,
-    asr: Transcriber,
-    sentiment: Box<dyn SentimentEngine>,
     sealer: Option<Sealer>,
     options: AnalyzerOptions,
     times: StageTimes,
-    /// tiny.en, when it is installed and not already the model: what a live call falls back to
-    /// when the CPU cannot keep up.
-    fallback_model: Option<PathBuf>,
 }
 
 struct Pending {
@@ -318,39 +319,31 @@ pub(crate) fn ms_of(samples: usize) -> u64 {
 }
 
 impl Analyzer {
-    /// Loads the models named by `options` from `store`.
+    /// Loads the models named by `options` from `store`, for this analyzer alone (one
+    /// decoder).
     pub fn new(store: &ModelStore, options: AnalyzerOptions) -> Result<Analyzer, PipelineError> {
-        if !ASR_MODELS.contains(&options.model.as_str()) {
-            return Err(PipelineError::Options(format!(
-                "unknown model '{}': choose one of {}",
-                options.model,
-                ASR_MODELS.join(", ")
-            )));
-        }
-        let asr_path = store.locate(&options.model)?;
-        let vad_path = store.locate("silero-vad")?;
+        Analyzer::on(&Engine::load(store, options, 1)?)
+    }
+
+    /// An analyzer on `engine`'s shared models (only the small VAD model is loaded for it).
+    pub fn on(engine: &Arc<Engine>) -> Result<Analyzer, PipelineError> {
+        let options = engine.options().clone();
         // Silero is tiny: one thread is fastest. With more, ggml wakes its worker threads for
         // every 32 ms frame, and after the idle moments of a live call that took 10-15 ms a frame
         // (measured: 8 frames 0.8 ms on one thread, 130 ms on two after a 40 ms pause).
-        let vad = VoiceActivityDetector::new(&vad_path, 1, options.vad)?;
-        let asr = Transcriber::new(
-            &asr_path,
-            AsrOptions {
-                threads: options.threads,
-                language: Some("en".into()),
-            },
-        )?;
+        let vad = VoiceActivityDetector::new(&engine.vad_path, 1, options.vad)?;
         Ok(Analyzer {
+            engine: engine.clone(),
             vad,
-            asr,
-            sentiment: sentiment_engine(store),
             sealer: None,
-            fallback_model: (options.model != "tiny.en")
-                .then(|| store.locate("tiny.en").ok())
-                .flatten(),
             options,
             times: StageTimes::default(),
         })
+    }
+
+    /// The engine whose models this analyzer runs on.
+    pub fn engine(&self) -> &Arc<Engine> {
+        &self.engine
     }
 
     /// Seals every finding's original value with `sealer`; with `None`, values are dropped
@@ -462,6 +455,16 @@ impl Analyzer {
                 let seg = waiting.pop().expect("just looked");
                 let speaker = tracks[seg.track].speaker;
                 let asr_started = Instant::now();
+                let engine = self.engine.clone();
+                let mut lease = engine
+                    .lease(
+                        Priority {
+                            work: Work::Final,
+                            since: asr_started,
+                        },
+                        None,
+                    )
+                    .expect("no patience limit");
                 let pieces = match decoded.remove(&(seg.track, seg.start)) {
                     Some(words) => words,
                     None if self.options.join_segments => {
@@ -480,14 +483,14 @@ impl Analyzer {
                             batch.push(s);
                         }
                         let parts: Vec<&[f32]> = batch.iter().map(|s| &s.samples[..]).collect();
-                        let mut words = self.asr.transcribe_joined(&parts)?.into_iter();
+                        let mut words = lease.main()?.transcribe_joined(&parts)?.into_iter();
                         let first = words.next().unwrap_or_default();
                         for (s, w) in batch[1..].iter().zip(words) {
                             decoded.insert((s.track, s.start), w);
                         }
                         first
                     }
-                    None => self.asr.transcribe_with(
+                    None => lease.main()?.transcribe_with(
                         &seg.samples,
                         earshot_asr::Decode {
                             prompt: None,
@@ -495,6 +498,7 @@ impl Analyzer {
                         },
                     )?,
                 };
+                drop(lease);
                 self.times.asr += asr_started.elapsed();
                 let (start_ms, end_ms) = (ms_of(seg.start), ms_of(seg.end));
                 progress.done_ms = end_ms;
@@ -525,7 +529,7 @@ impl Analyzer {
         self.emit(done, &mut pending, &mut scored, &mut on_event)?;
         let duration_ms = stream.duration_ms();
         tracing::info!(duration_ms, "call analyzed");
-        let end = call_end(&scored, duration_ms, self.sentiment.name());
+        let end = call_end(&scored, duration_ms, self.engine.sentiment.name());
         on_event(PipelineEvent::CallEnd(end.clone())).map_err(PipelineError::Sink)?;
         Ok(end)
     }
@@ -542,7 +546,7 @@ impl Analyzer {
                 .pop_front()
                 .expect("the redactor returns lines in the order they were pushed");
             let started = Instant::now();
-            let sentiment = self.sentiment.score(&r.text);
+            let sentiment = self.engine.sentiment.score(&r.text);
             self.times.sentiment += started.elapsed();
             scored.push((meta.start_ms, sentiment.scored()));
             let sealed = earshot_seal::seal_findings(self.sealer.as_ref(), &r.findings)?;

@@ -17,9 +17,10 @@
 //!   finals are decoded with the fallback model (tiny.en) and a fitted context. Each change is a
 //!   [`Degraded`] event; the engine steps back once it has kept up for `recover_after`.
 
+use crate::engine::{Priority, Work};
 use crate::ms_of;
 use crate::{Analyzer, CallEnd, PipelineError, SinkResult};
-use earshot_asr::{AsrOptions, AsrSegment, Decode, Transcriber};
+use earshot_asr::{AsrSegment, Decode};
 use earshot_audio::{
     AudioError, CallAudio, CallStream, SpeechEvent, SpeechSegment, SpeechTracker, VadOptions,
     SAMPLE_RATE, VAD_FRAME, VAD_WARMUP,
@@ -27,7 +28,6 @@ use earshot_audio::{
 use earshot_core::{AudioChunk, SealedFinding, Speaker, Utterance};
 use earshot_redact::{Redaction, Redactor};
 use std::collections::VecDeque;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TryRecvError};
 use std::sync::Arc;
@@ -296,7 +296,6 @@ struct Run<'a, F> {
     calm_since: Instant,
     /// Mean wall time of a partial re-decode.
     partial_cost: Duration,
-    fallback: Option<Transcriber>,
     stats: LiveStats,
 }
 
@@ -323,7 +322,6 @@ impl Analyzer {
             level: DegradeLevel::Normal,
             calm_since: Instant::now(),
             partial_cost: Duration::from_millis(300),
-            fallback: None,
             stats: LiveStats::default(),
         };
         run.main(input)
@@ -362,7 +360,11 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
             .map(|l| ms_of(l.received()))
             .max()
             .unwrap_or(0);
-        let end = crate::call_end(&self.scored, duration_ms, self.analyzer.sentiment.name());
+        let end = crate::call_end(
+            &self.scored,
+            duration_ms,
+            self.analyzer.engine.sentiment.name(),
+        );
         self.emit(LiveEvent::CallEnd(end.clone()))?;
         Ok((end, self.stats))
     }
@@ -535,24 +537,11 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
         );
         self.level = level;
         self.stats.worst_level = self.stats.worst_level.max(Some(level));
-        if level == DegradeLevel::FastFinals && self.fallback.is_none() {
-            if let Some(path) = self.fallback_model() {
-                let options = self.analyzer.asr.options().clone();
-                match Transcriber::new(&path, AsrOptions { ..options }) {
-                    Ok(t) => self.fallback = Some(t),
-                    Err(e) => tracing::warn!(error = %e, "fallback model unavailable"),
-                }
-            }
-        }
         self.emit(LiveEvent::Degraded(Degraded {
             level,
             reason: reason.to_string(),
             lag_ms: lag.as_millis() as u64,
         }))
-    }
-
-    fn fallback_model(&self) -> Option<PathBuf> {
-        self.analyzer.fallback_model.clone()
     }
 
     /// Decodes the oldest waiting final, if any.
@@ -575,10 +564,21 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
             prompt: Some(prompt.as_str()).filter(|p| !p.is_empty()),
             fit_context: fast,
         };
-        let pieces = match (&mut self.fallback, fast) {
-            (Some(t), true) => t.transcribe_with(&samples, decode)?,
-            _ => self.analyzer.asr.transcribe_with(&samples, decode)?,
+        let engine = self.analyzer.engine.clone();
+        let mut lease = engine
+            .lease(
+                Priority {
+                    work: Work::Final,
+                    since: self.lanes[lane].heard_at(seg.end),
+                },
+                None,
+            )
+            .expect("no patience limit");
+        let pieces = match if fast { lease.fast() } else { None } {
+            Some(t) => t.transcribe_with(&samples, decode)?,
+            None => lease.main()?.transcribe_with(&samples, decode)?,
         };
+        drop(lease);
         self.analyzer.times.asr += started.elapsed();
         tracing::debug!(
             id,
@@ -638,7 +638,7 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
                 .pop_front()
                 .expect("the redactor returns lines in the order they were pushed");
             let started = Instant::now();
-            let sentiment = self.analyzer.sentiment.score(&r.text);
+            let sentiment = self.analyzer.engine.sentiment.score(&r.text);
             self.analyzer.times.sentiment += started.elapsed();
             self.scored.push((meta.start_ms, sentiment.scored()));
             let sealed = earshot_seal::seal_findings(self.analyzer.sealer.as_ref(), &r.findings)?;
@@ -701,14 +701,28 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
         let end = self.lanes[lane].tracker.position();
         let samples = self.lanes[lane].samples(start, end).to_vec();
         let prompt = self.prompt.clone();
+        let engine = self.analyzer.engine.clone();
+        // A partial that cannot start soon is stale before it is shown: give way to the other
+        // calls' work (the lane is tried again on the next step).
+        let Some(mut lease) = engine.lease(
+            Priority {
+                work: Work::Partial,
+                since: self.lanes[lane].heard_at(end),
+            },
+            Some(PARTIAL_PATIENCE),
+        ) else {
+            self.lanes[lane].partial_at = end;
+            return Ok(false);
+        };
         let started = Instant::now();
-        let pieces = self.analyzer.asr.transcribe_with(
+        let pieces = lease.main()?.transcribe_with(
             &samples,
             Decode {
                 prompt: Some(prompt.as_str()).filter(|p| !p.is_empty()),
                 fit_context: true,
             },
         )?;
+        drop(lease);
         let cost = started.elapsed();
         self.analyzer.times.asr += cost;
         tracing::debug!(
@@ -744,6 +758,9 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
         Ok(true)
     }
 }
+
+/// How long a partial waits for a decoder that other calls' work holds.
+const PARTIAL_PATIENCE: Duration = Duration::from_millis(100);
 
 /// Plays a call into a live engine as if it were being heard now: decoded audio from memory,
 /// or a file read as it plays (memory bounded whatever its length).

@@ -13,7 +13,7 @@ use earshot_core::{Sentiment, SentimentLabel, SentimentTrend, TrendDirection};
 pub struct ScoreError(pub String);
 
 /// Anything that scores the sentiment of one utterance.
-pub trait SentimentEngine: Send {
+pub trait SentimentEngine: Send + Sync {
     /// Short name reported with results (`lexicon`, `embedding`).
     fn name(&self) -> &'static str;
     /// Scores one (redacted) utterance.

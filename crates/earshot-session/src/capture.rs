@@ -69,7 +69,7 @@ impl LiveCapture {
             &source,
             input,
             crate::Received {
-                assist: ws.assist.as_mut(),
+                assist: ws.assist.as_mut().map(crate::AssistRef::Own),
                 alert_rules: ws.alert_rules.as_ref(),
                 checklists: ws.checklists.as_ref(),
                 queue: ws.config.queue.clone(),

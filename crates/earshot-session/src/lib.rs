@@ -112,9 +112,19 @@ impl Workstation {
     }
 
     fn open_with(config: Config, options: AnalyzerOptions) -> Result<Workstation, SessionError> {
+        let engine = earshot_pipeline::Engine::load(&ModelStore::from_env(), options, 1)?;
+        Workstation::open_on(config, &engine)
+    }
+
+    /// Opens the vault of `config` with an analyzer on `engine`'s models, loaded once for every
+    /// call of the process (a SIPREC receiver's calls): only a call's own state is made here.
+    pub fn open_on(
+        config: Config,
+        engine: &Arc<earshot_pipeline::Engine>,
+    ) -> Result<Workstation, SessionError> {
         let sealer = Sealer::new(&config.age_recipients)?;
         let vault = Vault::open(&config)?;
-        let mut analyzer = Analyzer::new(&ModelStore::from_env(), options)?;
+        let mut analyzer = Analyzer::on(engine)?;
         let sealing = sealer.is_some();
         analyzer.set_sealer(sealer);
         Ok(Workstation {
@@ -293,6 +303,20 @@ pub enum CallEvent {
         /// The utterance.
         #[cfg_attr(feature = "ts", ts(type = "number"))]
         id: u64,
+    },
+    /// The receiver lost some of the call's audio (a SIPREC fork: packets lost on the network,
+    /// or audio the engine could not take in time); sent while the call runs when the figures
+    /// grow (at most once a second), and stored with the call at its end.
+    Gaps {
+        /// RTP packets never received.
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
+        lost_packets: u64,
+        /// Audio made up for them by the decoder (ms).
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
+        concealed_ms: u64,
+        /// Audio dropped because the engine was not taking it (ms).
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
+        dropped_ms: u64,
     },
     /// The engine changed how much it does to keep up.
     Degraded {
@@ -484,7 +508,7 @@ pub fn record_file<E>(
         &source,
         input,
         Received {
-            assist: ws.assist.as_mut(),
+            assist: ws.assist.as_mut().map(AssistRef::Own),
             alert_rules: ws.alert_rules.as_ref(),
             checklists: ws.checklists.as_ref(),
             queue: ws.config.queue.clone(),
@@ -639,7 +663,7 @@ pub fn record_call<E>(
 #[derive(Default)]
 pub struct Received<'a> {
     /// The knowledge base: each caller final may bring a [`CallEvent::Suggestion`].
-    pub assist: Option<&'a mut earshot_assist::Assistant>,
+    pub assist: Option<AssistRef<'a>>,
     /// The organisation's alert rules (the hygiene alerts are raised without them).
     pub alert_rules: Option<&'a earshot_assist::alerts::AlertRules>,
     /// The compliance checklists: the one for `queue` is ticked off on the finals.
@@ -654,6 +678,58 @@ pub struct Received<'a> {
     pub loss: Option<&'a earshot_core::AudioLoss>,
     /// The agent's address of record, from the recording's metadata, stored as the call's agent.
     pub agent: Option<String>,
+}
+
+/// Reports a call's lost audio while it runs: a [`CallEvent::Gaps`] when the loss figures grew,
+/// at most once a second.
+#[derive(Default)]
+struct GapWatch {
+    shown: earshot_core::AudioGaps,
+    looked: Option<std::time::Instant>,
+}
+
+impl GapWatch {
+    fn grown(&mut self, loss: &earshot_core::AudioLoss) -> Option<CallEvent> {
+        if self
+            .looked
+            .is_some_and(|t| t.elapsed() < std::time::Duration::from_secs(1))
+        {
+            return None;
+        }
+        self.looked = Some(std::time::Instant::now());
+        let now = loss.figures();
+        // Silence put in for a stream that fell silent on the wire (hold) is not a loss.
+        let grew =
+            now.lost_packets > self.shown.lost_packets || now.dropped_ms > self.shown.dropped_ms;
+        if !grew {
+            return None;
+        }
+        self.shown = now;
+        Some(CallEvent::Gaps {
+            lost_packets: now.lost_packets,
+            concealed_ms: now.concealed_ms,
+            dropped_ms: now.dropped_ms,
+        })
+    }
+}
+
+/// The knowledge base (and sentence encoder) a call uses: the workstation's own, or one shared
+/// by the calls recorded at once (a SIPREC receiver's), used under its lock.
+pub enum AssistRef<'a> {
+    /// The workstation's, this call's alone.
+    Own(&'a mut earshot_assist::Assistant),
+    /// Shared by several calls.
+    Shared(&'a std::sync::Mutex<earshot_assist::Assistant>),
+}
+
+impl AssistRef<'_> {
+    fn with<R>(&mut self, f: impl FnOnce(&mut earshot_assist::Assistant) -> R) -> R {
+        match self {
+            AssistRef::Own(a) => f(a),
+            // A panic under the lock leaves the index whole (a refresh swaps it in at once).
+            AssistRef::Shared(m) => f(&mut m.lock().unwrap_or_else(|p| p.into_inner())),
+        }
+    }
 }
 
 /// Keypad digits closer together than this are one entry (a PIN, a card number keyed in).
@@ -793,7 +869,7 @@ pub fn record_call_with_keypad<E>(
         .map(earshot_assist::checklist::ChecklistState::new);
     // Alerts by category, in the order first raised: stored with the call for its summary.
     let mut alert_counts: Vec<earshot_core::AlertCount> = Vec::new();
-    let mut suggester = assist.as_ref().map(|a| a.call());
+    let mut suggester = assist.as_mut().map(|a| a.with(|a| a.call()));
     let built_in = earshot_assist::alerts::AlertRules::default();
     let alert_rules = alert_rules.unwrap_or(&built_in);
     let mut alerting = earshot_assist::alerts::AlertState::new();
@@ -814,8 +890,12 @@ pub fn record_call_with_keypad<E>(
     if let Some(state) = &checklist {
         sink.send(&checklist_event(0, state));
     }
+    let mut gaps = GapWatch::default();
     analyzer.run_live(input, options, |event| {
         let end = matches!(event, LiveEvent::CallEnd(_));
+        if let Some(g) = loss.and_then(|l| gaps.grown(l)) {
+            sink.send(&g);
+        }
         let mut suggestion = None;
         let mut checklist_change = None;
         let mut alerts: Vec<CallEvent> = Vec::new();
@@ -861,9 +941,9 @@ pub fn record_call_with_keypad<E>(
                     || checklist
                         .as_ref()
                         .is_some_and(|c| c.wants_embedding(speaker));
-                let embedding = match (wants, assist.as_deref_mut()) {
+                let embedding = match (wants, assist.as_mut()) {
                     (true, Some(a)) => a
-                        .embed(&f.utterance.text)
+                        .with(|a| a.embed(&f.utterance.text))
                         .map_err(|e| tracing::warn!(error = %e, "embedding a final failed"))
                         .ok(),
                     _ => None,
@@ -915,12 +995,10 @@ pub fn record_call_with_keypad<E>(
                     });
                 }
                 // The caller's redacted words as a query: no value reaches the search.
-                if let (Some(assistant), Some(call), Speaker::Caller) = (
-                    assist.as_deref_mut(),
-                    suggester.as_mut(),
-                    f.utterance.speaker,
-                ) {
-                    match assistant.suggest(call, &f.utterance.text) {
+                if let (Some(assistant), Some(call), Speaker::Caller) =
+                    (assist.as_mut(), suggester.as_mut(), f.utterance.speaker)
+                {
+                    match assistant.with(|a| a.suggest(call, &f.utterance.text)) {
                         Ok(Some(s)) => {
                             let score = (f64::from(s.score) * 1000.0).round() / 1000.0;
                             suggested.insert(s.article_id.clone(), score);

@@ -40,6 +40,13 @@ pub fn text_line(event: &CallEvent) -> Option<String> {
         ),
         CallEvent::Discarded { .. } => return None,
         CallEvent::Degraded { reason, lag_ms, .. } => format!("-- {reason} (lag {lag_ms} ms)"),
+        CallEvent::Gaps {
+            lost_packets,
+            concealed_ms,
+            dropped_ms,
+        } => format!(
+            "-- audio lost so far: {lost_packets} RTP packets ({concealed_ms} ms concealed), {dropped_ms} ms dropped"
+        ),
         CallEvent::Alert {
             category,
             severity,
@@ -163,6 +170,7 @@ pub fn offline_json_line(event: &CallEvent) -> Option<String> {
         | CallEvent::Checklist { .. }
         | CallEvent::Discarded { .. }
         | CallEvent::Degraded { .. }
+        | CallEvent::Gaps { .. }
         | CallEvent::Suggestion { .. }
         | CallEvent::Alert { .. } => None,
     }

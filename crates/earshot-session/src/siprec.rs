@@ -1,17 +1,27 @@
-//! Joining the contact center's SIPREC fork from a workstation: the bundled receiver started
-//! from the configuration (listeners, allow-list, agent patterns: policy keys), each recorded
-//! call run through the live engine into the vault on its own thread, keypad digits sealed.
-//! Used by the desktop app's "Join SIPREC".
+//! Joining the contact center's SIPREC fork from a workstation or a small server: the bundled
+//! receiver started from the configuration (listeners, allow-list, agent patterns, capacity:
+//! policy keys), each recorded call run through the live engine into the vault on its own
+//! thread, keypad digits sealed. Used by the desktop app's "Join SIPREC" and `earshot siprec`.
+//!
+//! One [`Engine`] serves every call: the models are loaded once when the receiver starts, and
+//! whisper's work from all calls goes through its pool of `siprec_workers` decoders (finals
+//! first, then the call furthest behind). The receiver takes at most `siprec_max_calls` calls at
+//! once and answers `503` with `Retry-After` beyond them, so the recording client fails over to
+//! another recording server; a call already taken is never dropped when the load rises: its
+//! engine degrades (partials paused, then finals on the fast model), and any audio lost all
+//! the same is counted, reported while the call runs ([`CallEvent::Gaps`]) and stored.
 
-use crate::{record_call_with_keypad, settings, CallEvent, SessionError, Workstation};
+use crate::{record_call_with_keypad, settings, AssistRef, CallEvent, SessionError, Workstation};
 use earshot_config::{Config, SiprecFallback};
-use earshot_pipeline::LiveOptions;
+use earshot_models::ModelStore;
+use earshot_pipeline::{AnalyzerOptions, Engine, LiveOptions};
 use earshot_siprec::roles::{Fallback, RoleRules};
-use earshot_siprec::server::{parse_allow, Listen, Srs, SrsConfig, TlsFiles};
+use earshot_siprec::server::{parse_allow, Listen, Srs, SrsConfig, SrsMonitor, TlsFiles};
+use serde::Serialize;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// What the receiver reports: per recorded call, its events, numbered by arrival.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +47,121 @@ pub enum SiprecEvent {
         /// Why.
         reason: String,
     },
+    /// The receiver's figures changed (sent at most once a second).
+    Status(ReceiverStatus),
+}
+
+/// The receiver's load and what it has refused or lost, for the status bar and
+/// `earshot siprec --json` (`{"type": "receiver", …}`): counts only.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
+pub struct ReceiverStatus {
+    /// Calls being recorded (or still being stored).
+    pub calls: u32,
+    /// The most calls at once; more are answered 503.
+    pub max_calls: u32,
+    /// Whisper decodes running now, of `workers`.
+    pub decoding: u32,
+    /// Decoders shared by all calls.
+    pub workers: u32,
+    /// New sessions answered 503 because the receiver was full.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub over_capacity: u64,
+    /// RTP packets lost on the network (concealed).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub rtp_lost: u64,
+    /// Audio chunks the engine could not take in time (dropped, counted with their calls).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub audio_dropped: u64,
+    /// Partial results given up because the decoders were busy with finals.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub partials_skipped: u64,
+}
+
+impl ReceiverStatus {
+    fn of(monitor: &SrsMonitor, engine: &Engine) -> ReceiverStatus {
+        let n = |c: &std::sync::atomic::AtomicU64| c.load(Ordering::Relaxed);
+        let stats = monitor.stats();
+        ReceiverStatus {
+            calls: monitor.calls_active() as u32,
+            max_calls: monitor.max_calls() as u32,
+            decoding: engine.busy() as u32,
+            workers: engine.workers() as u32,
+            over_capacity: n(&stats.over_capacity),
+            rtp_lost: n(&stats.rtp_lost),
+            audio_dropped: n(&stats.audio_dropped),
+            partials_skipped: n(&engine.stats().partials_skipped),
+        }
+    }
+}
+
+/// Agent assist for every call of a receiver, loaded once and shared: the sentence encoder and
+/// the knowledge index (used under one lock), the alert rules and the checklists.
+#[derive(Default)]
+pub struct SharedAssist {
+    assistant: Option<Mutex<earshot_assist::Assistant>>,
+    alert_rules: Option<earshot_assist::alerts::AlertRules>,
+    checklists: Option<earshot_assist::checklist::Checklists>,
+    queue: Option<String>,
+}
+
+impl SharedAssist {
+    /// What `config` names (`assist_rules`, `knowledge_dir`, `queue`), the knowledge index kept
+    /// in its vault; with the first problem, when a part could not be loaded (the rest is).
+    pub fn load(
+        config: &Config,
+        engine: &Arc<Engine>,
+    ) -> Result<(SharedAssist, Option<SessionError>), SessionError> {
+        let mut ws = Workstation::open_on(config.clone(), engine)?;
+        let problem = ws.load_assist().err();
+        Ok((
+            SharedAssist {
+                assistant: ws.assist.take().map(Mutex::new),
+                alert_rules: ws.alert_rules.take(),
+                checklists: ws.checklists.take(),
+                queue: config.queue.clone(),
+            },
+            problem,
+        ))
+    }
+
+    /// Whether anything beyond the built-in hygiene alerts is loaded.
+    pub fn any(&self) -> bool {
+        self.assistant.is_some() || self.alert_rules.is_some() || self.checklists.is_some()
+    }
+}
+
+/// Calls per decoder a receiver takes by default, by model: measured by the SIPREC load
+/// benchmark (`cargo bench -p earshot-session --bench siprec_load`) on a 2-core machine, the
+/// most calls whose finals stay within 3 s at p95 with no audio lost, divided by the decoders.
+pub fn calls_per_worker(model: &str) -> usize {
+    match model {
+        "tiny.en" => 2,
+        _ => 1,
+    }
+}
+
+/// The engine SIPREC calls share: the models of `options` loaded once, `siprec_workers`
+/// decoders (default: the physical cores), each decoding on one thread.
+pub fn engine(config: &Config, options: AnalyzerOptions) -> Result<Arc<Engine>, SessionError> {
+    let workers = workers(config);
+    Ok(Engine::load(
+        &ModelStore::from_env(),
+        AnalyzerOptions {
+            threads: 1,
+            ..options
+        },
+        workers,
+    )?)
+}
+
+fn workers(config: &Config) -> usize {
+    config
+        .siprec
+        .workers
+        .unwrap_or_else(earshot_pipeline::physical_cores)
+        .max(1)
 }
 
 /// The running receiver. [`Joined::leave`] (or dropping it) ends every session; each call is
@@ -84,8 +209,9 @@ impl Drop for Joined {
 }
 
 /// The receiver's settings from the configuration (`siprec_*` keys, the same for the app and
-/// `earshot siprec`). A value the receiver cannot use is an error naming its key.
-pub fn receiver_config(config: &Config) -> Result<SrsConfig, SessionError> {
+/// `earshot siprec`), for calls on whisper `model`. A value the receiver cannot use is an error
+/// naming its key.
+pub fn receiver_config(config: &Config, model: &str) -> Result<SrsConfig, SessionError> {
     let s = &config.siprec;
     s.check()?;
     let bad = |what: String| SessionError::Siprec(what);
@@ -128,6 +254,10 @@ pub fn receiver_config(config: &Config) -> Result<SrsConfig, SessionError> {
         media_from_any_allowed: s.media_from_any_allowed,
         tcp_idle_timeout: Duration::from_secs(s.tcp_idle_timeout.max(1)),
         max_connections: s.max_connections.max(1),
+        max_calls: s
+            .max_calls
+            .unwrap_or_else(|| workers(config) * calls_per_worker(model))
+            .max(1),
         ..SrsConfig::default()
     })
 }
@@ -138,19 +268,28 @@ pub fn join(
     config: &Config,
     on_event: impl Fn(SiprecEvent) + Send + Sync + 'static,
 ) -> Result<Joined, SessionError> {
+    let options = settings::analyzer_options(config);
+    let receiver = receiver_config(config, &options.model)?;
+    let engine = engine(config, options)?;
+    let (assist, problem) = SharedAssist::load(config, &engine)?;
+    if let Some(e) = problem {
+        tracing::warn!(error = %e, "agent assist for SIPREC calls is incomplete");
+    }
     join_with(
-        receiver_config(config)?,
-        settings::analyzer_options(config),
+        receiver,
+        engine,
+        Arc::new(assist),
         LiveOptions::default(),
         on_event,
     )
 }
 
-/// Starts a receiver with explicit settings (the CLI's flags); each call runs on `options`
-/// and `live`.
+/// Starts a receiver with explicit settings (the CLI's flags); every call runs on `engine`'s
+/// models with `live`, assisted by `assist`.
 pub fn join_with(
     receiver: SrsConfig,
-    options: earshot_pipeline::AnalyzerOptions,
+    engine: Arc<Engine>,
+    assist: Arc<SharedAssist>,
     live: LiveOptions,
     on_event: impl Fn(SiprecEvent) + Send + Sync + 'static,
 ) -> Result<Joined, SessionError> {
@@ -166,59 +305,78 @@ pub fn join_with(
         .collect();
     let stop = Arc::new(AtomicBool::new(false));
     let on_event = Arc::new(on_event);
+    let monitor = srs.monitor();
     let acceptor = {
         let stop = stop.clone();
         std::thread::spawn(move || {
-            let mut workers = Vec::new();
+            let mut workers: Vec<JoinHandle<()>> = Vec::new();
             let mut session = 0u64;
+            let mut status = ReceiverStatus::default();
+            let mut looked = Instant::now();
             while !stop.load(Ordering::SeqCst) {
+                if looked.elapsed() >= Duration::from_secs(1) {
+                    looked = Instant::now();
+                    let now = ReceiverStatus::of(&monitor, &engine);
+                    if now != status {
+                        status = now.clone();
+                        on_event(SiprecEvent::Status(now));
+                    }
+                    workers.retain(|w| !w.is_finished());
+                }
                 let call = match calls.recv_timeout(Duration::from_millis(200)) {
                     Ok(c) => c,
                     Err(std::sync::mpsc::RecvTimeoutError::Timeout) => continue,
                     Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
                 };
                 session += 1;
-                let (on_event, options, live) = (on_event.clone(), options.clone(), live.clone());
+                let (on_event, engine, live, assist) = (
+                    on_event.clone(),
+                    engine.clone(),
+                    live.clone(),
+                    assist.clone(),
+                );
                 on_event(SiprecEvent::Started {
                     session,
                     source: call.source.clone(),
                 });
                 workers.push(std::thread::spawn(move || {
-                    let result = Workstation::open(options).and_then(|mut ws| {
-                        record_call_with_keypad(
-                            &mut ws.analyzer,
-                            &mut ws.vault,
-                            &call.source,
-                            call.audio,
-                            crate::Received {
-                                // Knowledge suggestions come to SIPREC calls with the shared
-                                // engine (the SIPREC-under-load issue): a workstation per call
-                                // would index the base once per call.
-                                assist: None,
-                                // The hygiene alerts only (rule files come with the shared
-                                // engine too).
-                                alert_rules: None,
-                                checklists: None,
-                                queue: None,
-                                actions: None,
-                                keypad: Some(call.keypad),
-                                loss: Some(&call.loss),
-                                // Only an address the organisation's own agent patterns
-                                // matched: the calling-party rule could name a caller.
-                                agent: call.roles.agent.clone().filter(|_| {
-                                    call.roles.basis == earshot_siprec::roles::Basis::AgentPattern
-                                }),
-                            },
-                            live,
-                            |event| {
-                                on_event(SiprecEvent::Call {
-                                    session,
-                                    event: event.clone(),
-                                });
-                                Ok::<(), ()>(())
-                            },
-                        )
-                    });
+                    // The call's place in the receiver's capacity is held until it is stored.
+                    let call = *call;
+                    let result = Config::load()
+                        .map_err(SessionError::from)
+                        .and_then(|config| Workstation::open_on(config, &engine))
+                        .and_then(|mut ws| {
+                            record_call_with_keypad(
+                                &mut ws.analyzer,
+                                &mut ws.vault,
+                                &call.source,
+                                call.audio,
+                                crate::Received {
+                                    assist: assist.assistant.as_ref().map(AssistRef::Shared),
+                                    alert_rules: assist.alert_rules.as_ref(),
+                                    checklists: assist.checklists.as_ref(),
+                                    queue: assist.queue.clone(),
+                                    actions: None,
+                                    keypad: Some(call.keypad),
+                                    loss: Some(&call.loss),
+                                    // Only an address the organisation's own agent patterns
+                                    // matched: the calling-party rule could name a caller.
+                                    agent: call.roles.agent.clone().filter(|_| {
+                                        call.roles.basis
+                                            == earshot_siprec::roles::Basis::AgentPattern
+                                    }),
+                                },
+                                live,
+                                |event| {
+                                    on_event(SiprecEvent::Call {
+                                        session,
+                                        event: event.clone(),
+                                    });
+                                    Ok::<(), ()>(())
+                                },
+                            )
+                        });
+                    drop(call.slot);
                     if let Err(e) = result {
                         on_event(SiprecEvent::Failed {
                             session,

@@ -1,7 +1,8 @@
 //! The station's rule: one local call or the SIPREC receiver (a real one, on loopback), never
 //! both, however the requests race.
 
-use earshot_pipeline::{AnalyzerOptions, LiveOptions};
+use earshot_models::ModelStore;
+use earshot_pipeline::{AnalyzerOptions, Engine, LiveOptions};
 use earshot_session::siprec::{join_with, Joined};
 use earshot_session::station::{Activity, CallHandle, Station, StationError};
 use earshot_session::SessionError;
@@ -10,14 +11,20 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-/// A real receiver on an ephemeral loopback port (models load only when a call arrives).
+/// A real receiver on an ephemeral loopback port, on models loaded once for the whole test.
 fn receiver() -> Result<Joined, SessionError> {
+    static ENGINE: std::sync::OnceLock<Arc<Engine>> = std::sync::OnceLock::new();
+    let engine = ENGINE.get_or_init(|| {
+        Engine::load(&ModelStore::from_env(), AnalyzerOptions::default(), 1)
+            .expect("the models are installed (cargo xtask setup)")
+    });
     join_with(
         SrsConfig {
             listen: vec![Listen::Udp("127.0.0.1:0".parse().unwrap())],
             ..SrsConfig::default()
         },
-        AnalyzerOptions::default(),
+        engine.clone(),
+        Default::default(),
         LiveOptions::default(),
         |_| {},
     )

@@ -66,6 +66,7 @@ fn run(n: usize, seconds: u64) -> (f64, f64, f64, f64) {
     let (srs, calls) = Srs::start(SrsConfig {
         listen: vec![Listen::Udp("127.0.0.1:0".parse().unwrap())],
         max_sessions: 10_000,
+        max_calls: 10_000,
         rate_per_source: 1_000_000,
         rtp_timeout: Duration::from_secs(60),
         ..SrsConfig::default()

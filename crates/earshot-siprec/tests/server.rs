@@ -1459,3 +1459,45 @@ fn rtp_is_taken_only_from_the_sessions_media_source() {
         }
     }
 }
+
+#[test]
+fn at_capacity_a_new_session_gets_503_with_retry_after_until_a_call_is_done() {
+    let (srs, calls, udp, _) = start(SrsConfig {
+        max_calls: 1,
+        ..SrsConfig::default()
+    });
+    // Positive control: the first session is taken.
+    let (c, _ok) = udp_session(udp, "cisco-siprec-offer.txt", "first");
+    let first = calls.recv_timeout(Duration::from_secs(5)).unwrap();
+    assert_eq!(srs.calls_active(), 1);
+    // Full: the next is refused before anything is set up, and told when to come back.
+    let body = sample("cisco-siprec-offer.txt");
+    c.send(&invite(
+        "second",
+        &body,
+        format!("multipart/mixed;boundary={}", boundary(&body)),
+    ));
+    // (The first session's 200 is resent until an ACK this test does not send.)
+    let refused = loop {
+        let m = c.final_for("1 INVITE");
+        if m.contains("Call-ID: second\r\n") {
+            break m;
+        }
+    };
+    assert_eq!(status(&refused), 503, "{refused}");
+    assert!(refused.contains("Retry-After: 10"), "{refused}");
+    assert!(answer_ports(&refused).is_empty(), "{refused}");
+    assert!(calls.try_recv().is_err(), "no call handed over");
+    assert_eq!(
+        srs.stats()
+            .over_capacity
+            .load(std::sync::atomic::Ordering::Relaxed),
+        1
+    );
+    // The place is the call's until its consumer is done with it (stored), not until its BYE.
+    drop(first);
+    assert_eq!(srs.calls_active(), 0);
+    let (_c, ok) = udp_session(udp, "cisco-siprec-offer.txt", "third");
+    assert_eq!(status(&ok), 200, "{ok}");
+    assert!(calls.recv_timeout(Duration::from_secs(5)).is_ok());
+}

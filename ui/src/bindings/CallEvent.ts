@@ -68,7 +68,19 @@ latency_ms: number, } | { "type": "discarded",
 /**
  * The utterance.
  */
-id: number, } | { "type": "degraded", 
+id: number, } | { "type": "gaps", 
+/**
+ * RTP packets never received.
+ */
+lost_packets: number, 
+/**
+ * Audio made up for them by the decoder (ms).
+ */
+concealed_ms: number, 
+/**
+ * Audio dropped because the engine was not taking it (ms).
+ */
+dropped_ms: number, } | { "type": "degraded", 
 /**
  * `normal`, `partials_paused` or `fast_finals`.
  */

@@ -1,0 +1,195 @@
+//! Concurrent live calls on one shared engine (what a SIPREC receiver runs): N generated
+//! two-speaker calls played at 1× into N analyzers on one [`Engine`] (models loaded once,
+//! decoders = physical cores, one thread each), starting a few seconds apart. For each N: final
+//! and partial latency over all calls (p50/p95), the worst degrade level, CPU per second of
+//! audio, peak RSS and RSS per added call. Each N runs in its own process so that its RSS is
+//! its own; N grows until the final p95 passes 3 s (the receiver's capacity is the largest N
+//! before that). Prints figures; asserts nothing about speed.
+//!
+//! `cargo bench -p earshot-pipeline --bench calls [-- MODEL...]`
+
+use earshot_audio::{CallAudio, CallerChannel};
+use earshot_models::ModelStore;
+use earshot_pipeline::{Analyzer, AnalyzerOptions, Engine, FilePlayer, LiveOptions};
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+/// A call's start after the previous one's: turns of different calls do not line up.
+const STAGGER: Duration = Duration::from_millis(3_700);
+
+/// The final p95 a receiver's calls must stay within.
+const FINAL_P95_GOAL_MS: u64 = 3_000;
+
+/// The most calls tried.
+const MAX_CALLS: usize = 6;
+
+fn percentile(values: &[u64], p: f64) -> u64 {
+    if values.is_empty() {
+        return 0;
+    }
+    let mut v = values.to_vec();
+    v.sort_unstable();
+    v[((v.len() - 1) as f64 * p).round() as usize]
+}
+
+/// (user + system CPU seconds, peak RSS in MiB) of this process.
+fn usage() -> (f64, f64) {
+    // SAFETY: getrusage writes into the zeroed struct we own.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    (
+        secs(u.ru_utime) + secs(u.ru_stime),
+        u.ru_maxrss as f64 / 1024.0,
+    )
+}
+
+/// Runs `calls` calls at once and prints one line; the line's last field is the final p95.
+fn one(model: &str, calls: usize, call: &Path) {
+    let workers = earshot_pipeline::physical_cores();
+    let options = AnalyzerOptions {
+        model: model.to_string(),
+        threads: 1,
+        ..Default::default()
+    };
+    let engine = match Engine::load(&ModelStore::from_env(), options, workers) {
+        Ok(e) => e,
+        Err(e) => {
+            println!("{model:<8} skipped: {e}");
+            return;
+        }
+    };
+    let audio = CallAudio::from_file(call, CallerChannel::Left).expect("rendered call");
+    let audio_s = audio.duration_ms as f64 / 1000.0;
+    let (cpu_before, _) = usage();
+    let runs: Vec<_> = (0..calls)
+        .map(|i| {
+            let (engine, audio) = (engine.clone(), audio.clone());
+            std::thread::spawn(move || {
+                std::thread::sleep(STAGGER * i as u32);
+                let mut analyzer = Analyzer::on(&engine).expect("an analyzer");
+                let (player, input) = FilePlayer::start(audio, 1.0);
+                let (_, stats) = analyzer
+                    .run_live(input, LiveOptions::default(), |_| Ok(()))
+                    .expect("live run");
+                drop(player);
+                stats
+            })
+        })
+        .collect();
+    let (mut finals, mut partials, mut worst) = (Vec::new(), Vec::new(), None);
+    for r in runs {
+        let stats = r.join().expect("a call");
+        finals.extend(stats.final_latencies);
+        partials.extend(stats.partial_latencies);
+        worst = worst.max(stats.worst_level);
+    }
+    let (cpu_after, rss) = usage();
+    let s = engine.stats();
+    let load = |c: &std::sync::atomic::AtomicU64| c.load(std::sync::atomic::Ordering::Relaxed);
+    println!(
+        "{model:<8} {calls:>5} {workers:>7} {:>6} {:>6} {:>9.3} {:>8.0} {:>15} {:>6} {:>6} {:>9}   ({} finals, {} partials, {} decodes waited {} ms in all)",
+        percentile(&partials, 0.5),
+        percentile(&partials, 0.95),
+        (cpu_after - cpu_before) / (audio_s * calls as f64),
+        rss,
+        worst.map_or("normal", |l| l.name()),
+        percentile(&finals, 0.5),
+        percentile(&finals, 1.0),
+        percentile(&finals, 0.95),
+        finals.len(),
+        partials.len(),
+        load(&s.waited),
+        load(&s.wait_ms),
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--one") {
+        let calls = args[i + 2].parse().expect("calls");
+        one(&args[i + 1], calls, Path::new(&args[i + 3]));
+        return;
+    }
+    let models: Vec<String> = {
+        let named: Vec<String> = args[1..]
+            .iter()
+            .filter(|a| !a.starts_with('-'))
+            .cloned()
+            .collect();
+        if named.is_empty() {
+            earshot_pipeline::ASR_MODELS
+                .iter()
+                .map(|m| m.to_string())
+                .collect()
+        } else {
+            named
+        }
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let call = dir.path().join("calls-bench-call.wav");
+    // The sample call twice over (~1.6 minutes): long enough for a lag that grows to show.
+    let script: Vec<_> = [
+        earshot_callgen::sample_call(),
+        earshot_callgen::sample_call(),
+    ]
+    .concat();
+    earshot_callgen::render(&script, &call)
+        .expect("espeak-ng and sox are needed (cargo xtask setup)");
+    println!(
+        "concurrent live calls on one engine, 1x, {} s apart: {}",
+        STAGGER.as_secs_f32(),
+        call.display()
+    );
+    println!(
+        "{:<8} {:>5} {:>7} {:>6} {:>6} {:>9} {:>8} {:>15} {:>6} {:>6} {:>9}",
+        "model",
+        "calls",
+        "workers",
+        "p50 P",
+        "p95 P",
+        "CPU s/s",
+        "RSS MiB",
+        "worst level",
+        "p50 F",
+        "max F",
+        "p95 F"
+    );
+    for model in &models {
+        let mut rss_one = None;
+        let mut capacity = 0;
+        for calls in 1..=MAX_CALLS {
+            let out = Command::new(std::env::current_exe().expect("own path"))
+                .args(["--one", model, &calls.to_string()])
+                .arg(&call)
+                .output()
+                .expect("benchmark child");
+            let line = String::from_utf8_lossy(&out.stdout).trim().to_string();
+            println!("{line}");
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            let (Some(rss), Some(p95)) = (
+                fields.get(6).and_then(|f| f.parse::<f64>().ok()),
+                fields.get(11).and_then(|f| f.parse::<u64>().ok()),
+            ) else {
+                break;
+            };
+            match rss_one {
+                None => rss_one = Some(rss),
+                Some(first) => println!(
+                    "{:<8} {calls:>5} calls: RSS per added call {:.0} MiB",
+                    "",
+                    (rss - first) / (calls - 1) as f64
+                ),
+            }
+            if p95 > FINAL_P95_GOAL_MS {
+                break;
+            }
+            capacity = calls;
+        }
+        println!(
+            "{model}: {capacity} concurrent calls keep the final p95 within {} s on this machine",
+            FINAL_P95_GOAL_MS / 1000
+        );
+    }
+}

@@ -1,0 +1,375 @@
+//! One engine, many calls: the models a process loads once, and the pool of whisper decoders
+//! every call's work goes through.
+//!
+//! An [`Engine`] holds the whisper weights (and the fallback model's, loaded the first time a
+//! call needs them), the sentiment engine and the VAD model's path. Each call gets an
+//! [`crate::Analyzer`] on it, which owns only what is per call (the VAD's state, the sealer,
+//! stage times). Whisper decoding is the expensive part: it runs on at most
+//! [`Engine::workers`] decoders at once, each a whisper state of its own on the shared
+//! weights. A call asks for one with a [`Priority`]; when all are busy, the waiting requests
+//! are served finals first, then the one whose audio was heard longest ago (the call furthest
+//! behind). A partial waits only briefly: a partial that cannot run soon is not worth running,
+//! and the call's own back-pressure (its degrade levels) takes over from there.
+
+use crate::{AnalyzerOptions, PipelineError, ASR_MODELS};
+use earshot_asr::{AsrOptions, Transcriber, WhisperModel};
+use earshot_models::ModelStore;
+use earshot_sentiment::SentimentEngine;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
+use std::time::{Duration, Instant};
+
+/// What a decode is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Work {
+    /// A final (or an offline segment): served first.
+    Final,
+    /// A partial re-decode: served when no final waits.
+    Partial,
+}
+
+/// A request's place in the queue: finals before partials, then the audio heard longest ago.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Priority {
+    /// What the decode is for.
+    pub work: Work,
+    /// When the end of the audio to decode was heard.
+    pub since: Instant,
+}
+
+/// The decoders one lease hands out: the model's, and the fallback model's once a call asked
+/// for it.
+pub(crate) struct Decoders {
+    main: Option<Transcriber>,
+    fast: Option<Transcriber>,
+}
+
+struct Pool {
+    idle: Vec<Decoders>,
+    /// Decoder sets made so far (at most `workers`).
+    made: usize,
+    /// Requests waiting, by ticket.
+    waiting: Vec<(u64, Priority)>,
+    next_ticket: u64,
+}
+
+/// Counters of the decoder pool, for status and benchmarks.
+#[derive(Debug, Default)]
+pub struct PoolStats {
+    /// Decodes run.
+    pub decodes: AtomicU64,
+    /// Decodes that had to wait for a decoder.
+    pub waited: AtomicU64,
+    /// Total wait, in milliseconds.
+    pub wait_ms: AtomicU64,
+    /// Partials given up because no decoder became free in time.
+    pub partials_skipped: AtomicU64,
+}
+
+/// Models loaded once and shared by every call analysed on them. See the module docs.
+pub struct Engine {
+    asr: Arc<WhisperModel>,
+    fallback_path: Option<PathBuf>,
+    fallback: OnceLock<Option<Arc<WhisperModel>>>,
+    pub(crate) sentiment: Arc<dyn SentimentEngine>,
+    pub(crate) vad_path: PathBuf,
+    options: AnalyzerOptions,
+    workers: usize,
+    pool: Mutex<Pool>,
+    turn: Condvar,
+    stats: PoolStats,
+}
+
+impl Engine {
+    /// Loads the models named by `options` from `store`, with `workers` decoders (at least one;
+    /// each decodes with `options.threads` threads).
+    pub fn load(
+        store: &ModelStore,
+        options: AnalyzerOptions,
+        workers: usize,
+    ) -> Result<Arc<Engine>, PipelineError> {
+        if !ASR_MODELS.contains(&options.model.as_str()) {
+            return Err(PipelineError::Options(format!(
+                "unknown model '{}': choose one of {}",
+                options.model,
+                ASR_MODELS.join(", ")
+            )));
+        }
+        let asr = WhisperModel::load(&store.locate(&options.model)?)?;
+        let vad_path = store.locate("silero-vad")?;
+        Ok(Arc::new(Engine {
+            asr,
+            fallback_path: (options.model != "tiny.en")
+                .then(|| store.locate("tiny.en").ok())
+                .flatten(),
+            fallback: OnceLock::new(),
+            sentiment: Arc::from(crate::sentiment_engine(store)),
+            vad_path,
+            options,
+            workers: workers.max(1),
+            pool: Mutex::new(Pool {
+                idle: Vec::new(),
+                made: 0,
+                waiting: Vec::new(),
+                next_ticket: 0,
+            }),
+            turn: Condvar::new(),
+            stats: PoolStats::default(),
+        }))
+    }
+
+    /// The options the models were loaded with.
+    pub fn options(&self) -> &AnalyzerOptions {
+        &self.options
+    }
+
+    /// How many decodes may run at once.
+    pub fn workers(&self) -> usize {
+        self.workers
+    }
+
+    /// The pool's counters.
+    pub fn stats(&self) -> &PoolStats {
+        &self.stats
+    }
+
+    /// Decodes running now.
+    pub fn busy(&self) -> usize {
+        let pool = self.pool();
+        pool.made - pool.idle.len()
+    }
+
+    fn pool(&self) -> MutexGuard<'_, Pool> {
+        // Every change under the lock is a push or a pop: a panic elsewhere leaves it whole.
+        self.pool.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A decoder for work of `priority`, when its turn comes; `None` when `patience` runs out
+    /// first (`None` patience: wait as long as it takes).
+    pub(crate) fn lease(
+        &self,
+        priority: Priority,
+        patience: Option<Duration>,
+    ) -> Option<Lease<'_>> {
+        let asked = Instant::now();
+        let mut pool = self.pool();
+        let ticket = pool.next_ticket;
+        pool.next_ticket += 1;
+        pool.waiting.push((ticket, priority));
+        let mut waited = false;
+        loop {
+            let first = pool
+                .waiting
+                .iter()
+                .min_by_key(|(t, p)| (*p, *t))
+                .map(|(t, _)| *t);
+            let free = !pool.idle.is_empty() || pool.made < self.workers;
+            if free && first == Some(ticket) {
+                pool.waiting.retain(|(t, _)| *t != ticket);
+                let decoders = match pool.idle.pop() {
+                    Some(d) => d,
+                    None => {
+                        pool.made += 1;
+                        Decoders {
+                            main: None,
+                            fast: None,
+                        }
+                    }
+                };
+                // Another free decoder may now be someone else's turn.
+                self.turn.notify_all();
+                drop(pool);
+                self.stats.decodes.fetch_add(1, Ordering::Relaxed);
+                if waited {
+                    self.stats.waited.fetch_add(1, Ordering::Relaxed);
+                    self.stats
+                        .wait_ms
+                        .fetch_add(asked.elapsed().as_millis() as u64, Ordering::Relaxed);
+                }
+                return Some(Lease {
+                    engine: self,
+                    decoders: Some(decoders),
+                });
+            }
+            waited = true;
+            pool = match patience {
+                None => self.turn.wait(pool).unwrap_or_else(|p| p.into_inner()),
+                Some(p) => {
+                    let left = p.saturating_sub(asked.elapsed());
+                    if left.is_zero() {
+                        pool.waiting.retain(|(t, _)| *t != ticket);
+                        self.turn.notify_all();
+                        if priority.work == Work::Partial {
+                            self.stats.partials_skipped.fetch_add(1, Ordering::Relaxed);
+                        }
+                        return None;
+                    }
+                    self.turn
+                        .wait_timeout(pool, left)
+                        .unwrap_or_else(|p| p.into_inner())
+                        .0
+                }
+            };
+        }
+    }
+
+    fn asr_options(&self) -> AsrOptions {
+        AsrOptions {
+            threads: self.options.threads,
+            language: Some("en".into()),
+        }
+    }
+
+    fn fallback_model(&self) -> Option<Arc<WhisperModel>> {
+        self.fallback
+            .get_or_init(|| {
+                let path = self.fallback_path.as_ref()?;
+                WhisperModel::load(path)
+                    .map_err(|e| tracing::warn!(error = %e, "fallback model unavailable"))
+                    .ok()
+            })
+            .clone()
+    }
+}
+
+/// A decoder lent by the engine; it goes back to the pool when dropped.
+pub(crate) struct Lease<'a> {
+    engine: &'a Engine,
+    decoders: Option<Decoders>,
+}
+
+impl Lease<'_> {
+    /// The model's decoder (its state made on first use).
+    pub(crate) fn main(&mut self) -> Result<&mut Transcriber, PipelineError> {
+        let engine = self.engine;
+        let d = self.decoders.as_mut().expect("held until dropped");
+        if d.main.is_none() {
+            d.main = Some(engine.asr.transcriber(engine.asr_options())?);
+        }
+        Ok(d.main.as_mut().expect("just made"))
+    }
+
+    /// The fallback model's decoder, when a fallback model is installed and loads.
+    pub(crate) fn fast(&mut self) -> Option<&mut Transcriber> {
+        let engine = self.engine;
+        let d = self.decoders.as_mut().expect("held until dropped");
+        if d.fast.is_none() {
+            let model = engine.fallback_model()?;
+            d.fast = model
+                .transcriber(engine.asr_options())
+                .map_err(|e| tracing::warn!(error = %e, "fallback decoder unavailable"))
+                .ok();
+        }
+        d.fast.as_mut()
+    }
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        if let Some(d) = self.decoders.take() {
+            self.engine.pool().idle.push(d);
+            self.engine.turn.notify_all();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc;
+
+    fn engine(workers: usize) -> Arc<Engine> {
+        Engine::load(&ModelStore::from_env(), AnalyzerOptions::default(), workers)
+            .expect("the models are installed (cargo xtask setup)")
+    }
+
+    fn at(work: Work, ago_ms: u64) -> Priority {
+        Priority {
+            work,
+            since: Instant::now() - Duration::from_millis(ago_ms),
+        }
+    }
+
+    /// Waits until `n` requests are queued.
+    fn queued(engine: &Engine, n: usize) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while engine.pool().waiting.len() < n {
+            assert!(Instant::now() < deadline, "{n} requests queued");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+
+    #[test]
+    fn a_busy_pool_serves_finals_first_then_the_oldest_audio() {
+        let engine = engine(1);
+        let held = engine.lease(at(Work::Final, 0), None).unwrap();
+        assert_eq!(engine.busy(), 1);
+        let (tx, rx) = mpsc::channel();
+        // Queued in the reverse of the order they must be served in.
+        let order = [
+            ("old partial", at(Work::Partial, 9_000)),
+            ("new final", at(Work::Final, 100)),
+            ("old final", at(Work::Final, 5_000)),
+        ];
+        let waiters: Vec<_> = order
+            .iter()
+            .enumerate()
+            .map(|(i, &(name, priority))| {
+                queued(&engine, i);
+                let (engine, tx) = (engine.clone(), tx.clone());
+                std::thread::spawn(move || {
+                    let lease = engine.lease(priority, None).unwrap();
+                    tx.send(name).unwrap();
+                    std::thread::sleep(Duration::from_millis(20));
+                    drop(lease);
+                })
+            })
+            .collect();
+        queued(&engine, 3);
+        drop(held);
+        for w in waiters {
+            w.join().unwrap();
+        }
+        let served: Vec<&str> = rx.try_iter().collect();
+        assert_eq!(served, ["old final", "new final", "old partial"]);
+        assert_eq!(engine.stats().waited.load(Ordering::Relaxed), 3);
+        assert_eq!(engine.busy(), 0);
+    }
+
+    #[test]
+    fn a_partial_gives_way_when_no_decoder_frees_in_time() {
+        let engine = engine(2);
+        // Positive control: a free decoder is lent at once, to partials too.
+        let first = engine.lease(at(Work::Partial, 0), Some(Duration::ZERO));
+        assert!(first.is_some());
+        let second = engine.lease(at(Work::Final, 0), None).unwrap();
+        let started = Instant::now();
+        let refused = engine.lease(at(Work::Partial, 0), Some(Duration::from_millis(50)));
+        assert!(refused.is_none(), "both decoders are busy");
+        assert!(
+            started.elapsed() >= Duration::from_millis(50),
+            "it waited its patience"
+        );
+        assert_eq!(engine.stats().partials_skipped.load(Ordering::Relaxed), 1);
+        assert!(
+            engine.pool().waiting.is_empty(),
+            "the request left the queue"
+        );
+        drop((first, second));
+        assert!(engine
+            .lease(at(Work::Partial, 0), Some(Duration::ZERO))
+            .is_some());
+    }
+
+    #[test]
+    fn decoders_share_the_loaded_weights() {
+        let engine = engine(2);
+        let mut a = engine.lease(at(Work::Final, 0), None).unwrap();
+        let mut b = engine.lease(at(Work::Final, 0), None).unwrap();
+        let (ta, tb) = (a.main().unwrap() as *const _, b.main().unwrap() as *const _);
+        assert_ne!(ta, tb, "each lease has its own decoder");
+        // The model was loaded once: the engine and both decoders hold the one copy.
+        assert_eq!(Arc::strong_count(&engine.asr), 3);
+    }
+}
