@@ -209,19 +209,29 @@ impl Redactor {
                     }
                 }
             }
-            if fail_closed_tail && line == last {
-                if let Some(f) = trailing_number(&self.lines[line].1, &line_tokens[line]) {
-                    let kind = findings
-                        .iter()
-                        .find(|g| g.start <= f.start && f.end <= g.end)
-                        .map(|g| g.kind)
-                        .unwrap_or(f.kind);
-                    if !findings
-                        .iter()
-                        .any(|g| g.start <= f.start && f.end <= g.end)
-                    {
-                        findings.push(f);
-                    }
+            // A number the detector could not classify is redacted anyway (fail closed) when
+            // the line was released while it was still being spoken, or when the line is a
+            // caller's answer that is little but that number ("It is 7 3 9."): the cue that
+            // would have classified it — the agent asking for the security code — may be what
+            // recognition got wrong.
+            let bare_answer =
+                speaker == Speaker::Caller && words_besides_numbers(&line_tokens[line]) <= 3;
+            let tail = (bare_answer || (fail_closed_tail && line == last))
+                .then(|| trailing_number(&self.lines[line].1, &line_tokens[line]))
+                .flatten();
+            if let Some(f) = tail {
+                let kind = findings
+                    .iter()
+                    .find(|g| g.start <= f.start && f.end <= g.end)
+                    .map(|g| g.kind)
+                    .unwrap_or(f.kind);
+                if !findings
+                    .iter()
+                    .any(|g| g.start <= f.start && f.end <= g.end)
+                {
+                    findings.push(f);
+                }
+                if fail_closed_tail && line == last {
                     self.released_open.push((speaker, kind));
                 }
             }
@@ -434,6 +444,15 @@ fn leading_number(text: &str, tokens: &[Token], kind: FindingKind) -> Option<Fin
     Some(make_finding(text, kind, a.start, b.end, 0.6, &run.digits))
 }
 
+/// Words of a line that are not part of a number (nor punctuation).
+fn words_besides_numbers(tokens: &[Token]) -> usize {
+    tokens
+        .iter()
+        .filter(|t| t.text.chars().any(char::is_alphabetic))
+        .filter(|t| !tokens::is_number_word(t) && !tokens::is_oh(&t.text))
+        .count()
+}
+
 fn ends_in_number(tokens: &[Token]) -> bool {
     let last = tokens
         .iter()
@@ -553,6 +572,33 @@ mod tests {
 
     fn kinds(r: &Redaction) -> Vec<FindingKind> {
         r.findings.iter().map(|f| f.kind).collect()
+    }
+
+    #[test]
+    fn a_callers_bare_number_is_redacted_when_recognition_lost_the_question() {
+        // Heard on a loaded machine: the agent's "three-digit security code on the back" came
+        // out garbled, so nothing cues the caller's CVV.
+        let mut r = Redactor::new();
+        r.push(
+            Speaker::Agent,
+            "Thank you. And the free video is secure if it goes on the Mac.",
+        );
+        assert!(r.push(Speaker::Caller, "It in 7 3 9.").is_empty(), "held");
+        let out = r.push(Speaker::Agent, "And I have found a duplicate charge.");
+        let caller = out.iter().find(|l| l.speaker == Speaker::Caller).unwrap();
+        assert!(!caller.text.contains("7 3 9"), "{}", caller.text);
+        assert_eq!(kinds(caller), [FindingKind::Number]);
+        // Negative controls: a caller's sentence that merely ends in a number, and the agent's
+        // bare number, stay as they are.
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "When did you call us?");
+        r.push(
+            Speaker::Caller,
+            "I called you about it yesterday at around 230",
+        );
+        let out = r.push(Speaker::Agent, "Thank you, and the item count is 120");
+        let out = [out, r.finish()].concat();
+        assert!(out.iter().all(|l| l.findings.is_empty()), "{out:?}");
     }
 
     #[test]
