@@ -145,6 +145,11 @@ impl Transcriber {
         &self.options
     }
 
+    /// Sets the CPU threads of the next decodes (at least one).
+    pub fn set_threads(&mut self, threads: usize) {
+        self.options.threads = threads.max(1);
+    }
+
     /// Transcribes 16 kHz mono `samples`; `prompt` is earlier text of the conversation, if any.
     pub fn transcribe(
         &mut self,

@@ -20,7 +20,7 @@
 //! | `siprec_tcp_idle_timeout = 300` | `--tcp-idle-timeout` | 300 | seconds before an idle SIP TCP/TLS connection is closed |
 //! | `siprec_max_connections = 64` | `--max-connections` | 64 | SIP TCP/TLS connections open at once |
 //! | `siprec_workers = 2` | `--workers` | physical cores | whisper decodes run at once for all calls (one thread each) |
-//! | `siprec_max_calls = 4` | `--max-calls` | workers × calls per worker (tiny.en 2, base 1) | calls recorded at once; one more is answered `503` with `Retry-After` |
+//! | `siprec_max_calls = 4` | `--max-calls` | one call per 2 workers with tiny.en, per 4 with base (at least 1) | calls recorded at once; one more is answered `503` with `Retry-After` |
 
 use crate::ConfigError;
 use serde::Deserialize;

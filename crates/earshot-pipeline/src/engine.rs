@@ -8,7 +8,9 @@
 //! [`Engine::workers`] decoders at once, each a whisper state of its own on the shared
 //! weights. A call asks for one with a [`Priority`]; when all are busy, the waiting requests
 //! are served finals first, then the one whose audio was heard longest ago (the call furthest
-//! behind). A partial waits only briefly: a partial that cannot run soon is not worth running,
+//! behind). The engine's threads (`max(options.threads, workers)`) are shared out among the
+//! decodes running: a decode started while it runs alone gets them all, one started among
+//! others gets its share (at least one). A partial waits only briefly: a partial that cannot run soon is not worth running,
 //! and the call's own back-pressure (its degrade levels) takes over from there.
 
 use crate::{AnalyzerOptions, PipelineError, ASR_MODELS};
@@ -179,6 +181,7 @@ impl Engine {
                 };
                 // Another free decoder may now be someone else's turn.
                 self.turn.notify_all();
+                let running = pool.made - pool.idle.len();
                 drop(pool);
                 self.stats.decodes.fetch_add(1, Ordering::Relaxed);
                 if waited {
@@ -187,9 +190,11 @@ impl Engine {
                         .wait_ms
                         .fetch_add(asked.elapsed().as_millis() as u64, Ordering::Relaxed);
                 }
+                let budget = self.options.threads.max(self.workers);
                 return Some(Lease {
                     engine: self,
                     decoders: Some(decoders),
+                    threads: (budget / running.max(1)).max(1),
                 });
             }
             waited = true;
@@ -237,6 +242,8 @@ impl Engine {
 pub(crate) struct Lease<'a> {
     engine: &'a Engine,
     decoders: Option<Decoders>,
+    /// This decode's share of the engine's threads.
+    threads: usize,
 }
 
 impl Lease<'_> {
@@ -247,7 +254,9 @@ impl Lease<'_> {
         if d.main.is_none() {
             d.main = Some(engine.asr.transcriber(engine.asr_options())?);
         }
-        Ok(d.main.as_mut().expect("just made"))
+        let t = d.main.as_mut().expect("just made");
+        t.set_threads(self.threads);
+        Ok(t)
     }
 
     /// The fallback model's decoder, when a fallback model is installed and loads.
@@ -261,7 +270,10 @@ impl Lease<'_> {
                 .map_err(|e| tracing::warn!(error = %e, "fallback decoder unavailable"))
                 .ok();
         }
-        d.fast.as_mut()
+        let threads = self.threads;
+        let t = d.fast.as_mut()?;
+        t.set_threads(threads);
+        Some(t)
     }
 }
 
@@ -280,7 +292,11 @@ mod tests {
     use std::sync::mpsc;
 
     fn engine(workers: usize) -> Arc<Engine> {
-        Engine::load(&ModelStore::from_env(), AnalyzerOptions::default(), workers)
+        let options = AnalyzerOptions {
+            threads: 1,
+            ..AnalyzerOptions::default()
+        };
+        Engine::load(&ModelStore::from_env(), options, workers)
             .expect("the models are installed (cargo xtask setup)")
     }
 
@@ -360,6 +376,15 @@ mod tests {
         assert!(engine
             .lease(at(Work::Partial, 0), Some(Duration::ZERO))
             .is_some());
+    }
+
+    #[test]
+    fn a_decode_alone_gets_every_thread_and_shares_them_with_others() {
+        let engine = engine(2);
+        let mut alone = engine.lease(at(Work::Final, 0), None).unwrap();
+        assert_eq!(alone.main().unwrap().options().threads, 2);
+        let mut second = engine.lease(at(Work::Final, 0), None).unwrap();
+        assert_eq!(second.main().unwrap().options().threads, 1);
     }
 
     #[test]

@@ -132,18 +132,22 @@ impl SharedAssist {
     }
 }
 
-/// Calls per decoder a receiver takes by default, by model: measured by the SIPREC load
-/// benchmark (`cargo bench -p earshot-session --bench siprec_load`) on a 2-core machine, the
-/// most calls whose finals stay within 3 s at p95 with no audio lost, divided by the decoders.
-pub fn calls_per_worker(model: &str) -> usize {
-    match model {
+/// The calls a receiver takes at once by default, for whisper `model` and `workers` decoders:
+/// what the concurrent-calls benchmark (`cargo bench -p earshot-pipeline --bench calls`, in
+/// `cargo xtask bench`) measured on a 2-core machine with the final p95 within 3 s — one tiny.en
+/// call per two cores; base is about 2.3 times slower, one call per four. More calls are not
+/// lost, they degrade (partials paused, fast finals): `siprec_max_calls` sets more or fewer.
+pub fn default_max_calls(model: &str, workers: usize) -> usize {
+    let per_call = match model {
         "tiny.en" => 2,
-        _ => 1,
-    }
+        _ => 4,
+    };
+    (workers / per_call).max(1)
 }
 
 /// The engine SIPREC calls share: the models of `options` loaded once, `siprec_workers`
-/// decoders (default: the physical cores), each decoding on one thread.
+/// decoders (default: the physical cores) sharing that many threads (a decode running alone
+/// gets them all).
 pub fn engine(config: &Config, options: AnalyzerOptions) -> Result<Arc<Engine>, SessionError> {
     let workers = workers(config);
     Ok(Engine::load(
@@ -256,7 +260,7 @@ pub fn receiver_config(config: &Config, model: &str) -> Result<SrsConfig, Sessio
         max_connections: s.max_connections.max(1),
         max_calls: s
             .max_calls
-            .unwrap_or_else(|| workers(config) * calls_per_worker(model))
+            .unwrap_or_else(|| default_max_calls(model, workers(config)))
             .max(1),
         ..SrsConfig::default()
     })
