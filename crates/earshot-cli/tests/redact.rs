@@ -79,10 +79,14 @@ fn a_blank_line_resets_the_conversation() {
     let (ok, out, _) = redact(&input);
     assert!(ok);
     let last: Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    // The question's context does not reach the new conversation: nothing classifies the
+    // number as a CVV. A caller's bare number is still redacted, as an unclassified number
+    // (fail closed).
     assert_eq!(
-        last["text"], "it is 739",
+        last["text"], "it is [NUMBER]",
         "context must not leak across conversations"
     );
+    assert_eq!(last["findings"][0]["type"], "NUMBER", "{last}");
 }
 
 #[test]

@@ -52,6 +52,28 @@ fn speaker_words(script: &[Turn], speaker: &str) -> (BTreeSet<String>, BTreeSet<
 
 const SECRETS: &[&str] = earshot_callgen::SAMPLE_SECRETS;
 
+/// Each speaker's finals hold at least four words only that speaker's script says, and three
+/// times more of them than of the other's. Narrowband (8 kHz µ-law) synthetic speech is harder
+/// for whisper than the 16 kHz recordings and single words come and go ("card" heard as "car"),
+/// so words are scored, not lines.
+fn assert_both_speakers_heard(finals: &[&Value], context: &str) {
+    let script = sample_call();
+    for speaker in ["caller", "agent"] {
+        let (own, other) = speaker_words(&script, speaker);
+        let heard: Vec<String> = finals
+            .iter()
+            .filter(|f| f["speaker"] == speaker)
+            .flat_map(|f| words(f["text"].as_str().unwrap()))
+            .collect();
+        let hits = |set: &BTreeSet<String>| heard.iter().filter(|w| set.contains(*w)).count();
+        let (mine, theirs) = (hits(&own), hits(&other));
+        assert!(
+            mine >= 4 && mine >= 3 * theirs.max(1),
+            "{speaker}: {mine} of its own words, {theirs} of the other's\n{context}"
+        );
+    }
+}
+
 /// sipp playing one recording client's call to the receiver on `port`, in `dir` (which holds
 /// `caller.ul`; sipp's logs go there), staying up `seconds` of audio after the resume.
 fn start_sipp(dir: &Path, port: u16, seconds: u64) -> std::process::Child {
@@ -217,24 +239,7 @@ fn a_sipp_recording_session_is_transcribed_both_speakers_and_stored() {
             f["speaker"] == speaker && f["text"].as_str().unwrap().to_lowercase().contains(words)
         })
     };
-    // Narrowband (8 kHz µ-law) synthetic speech is harder for whisper than the 16 kHz
-    // recordings and single words come and go ("card" heard as "car"): each speaker's
-    // finals are scored against the words only that speaker's script says.
-    let script = sample_call();
-    for speaker in ["caller", "agent"] {
-        let (own, other) = speaker_words(&script, speaker);
-        let heard: Vec<String> = finals
-            .iter()
-            .filter(|f| f["speaker"] == speaker)
-            .flat_map(|f| words(f["text"].as_str().unwrap()))
-            .collect();
-        let hits = |set: &BTreeSet<String>| heard.iter().filter(|w| set.contains(*w)).count();
-        let (mine, theirs) = (hits(&own), hits(&other));
-        assert!(
-            mine >= 4 && mine >= 3 * theirs.max(1),
-            "{speaker}: {mine} of its own words, {theirs} of the other's\n{out}\n{log}"
-        );
-    }
+    assert_both_speakers_heard(&finals, &format!("{out}\n{log}"));
     assert!(said("caller", "[credit_debit_number]"), "{out}\n{log}");
     let texts: String = finals
         .iter()
@@ -476,26 +481,12 @@ fn sessions_beyond_capacity_get_503_and_those_within_are_recorded_whole() {
             .any(|e| e["type"] == "receiver" && e["over_capacity"] == 1),
         "{out}"
     );
-    let script = sample_call();
     for session in [1, 2] {
         let finals: Vec<&Value> = events
             .iter()
             .filter(|e| e["type"] == "final" && e["session"] == session)
             .collect();
-        for speaker in ["caller", "agent"] {
-            let (own, other) = speaker_words(&script, speaker);
-            let heard: Vec<String> = finals
-                .iter()
-                .filter(|f| f["speaker"] == speaker)
-                .flat_map(|f| words(f["text"].as_str().unwrap()))
-                .collect();
-            let hits = |set: &BTreeSet<String>| heard.iter().filter(|w| set.contains(*w)).count();
-            let (mine, theirs) = (hits(&own), hits(&other));
-            assert!(
-                mine >= 4 && mine >= 3 * theirs.max(1),
-                "session {session}, {speaker}: {mine} of its own words, {theirs} of the other's\n{out}\n{log}"
-            );
-        }
+        assert_both_speakers_heard(&finals, &format!("session {session}\n{out}\n{log}"));
         let keyed: Vec<&&Value> = finals.iter().filter(|f| f["text"] == "[DTMF]").collect();
         assert_eq!(keyed.len(), 1, "session {session}: {out}");
         assert_eq!(

@@ -16,6 +16,9 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
+mod common;
+use common::{percentile, usage};
+
 /// A call's start after the previous one's: turns of different calls do not line up.
 const STAGGER: Duration = Duration::from_millis(3_700);
 
@@ -25,28 +28,8 @@ const FINAL_P95_GOAL_MS: u64 = 3_000;
 /// The most calls tried.
 const MAX_CALLS: usize = 6;
 
-fn percentile(values: &[u64], p: f64) -> u64 {
-    if values.is_empty() {
-        return 0;
-    }
-    let mut v = values.to_vec();
-    v.sort_unstable();
-    v[((v.len() - 1) as f64 * p).round() as usize]
-}
-
-/// (user + system CPU seconds, peak RSS in MiB) of this process.
-fn usage() -> (f64, f64) {
-    // SAFETY: getrusage writes into the zeroed struct we own.
-    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
-    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
-    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    (
-        secs(u.ru_utime) + secs(u.ru_stime),
-        u.ru_maxrss as f64 / 1024.0,
-    )
-}
-
-/// Runs `calls` calls at once and prints one line; the line's last field is the final p95.
+/// Runs `calls` calls at once and prints one line of figures (the parent reads the RSS and
+/// the final p95 from it).
 fn one(model: &str, calls: usize, call: &Path) {
     let workers = earshot_pipeline::physical_cores();
     let options = AnalyzerOptions {

@@ -11,6 +11,9 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
+mod common;
+use common::{percentile, usage};
+
 fn script() -> Vec<Turn> {
     let mut turns = earshot_callgen::sample_call();
     turns.extend([
@@ -30,25 +33,6 @@ fn script() -> Vec<Turn> {
         Turn::caller("You too, goodbye."),
     ]);
     turns
-}
-
-fn percentile(values: &[u64], p: f64) -> u64 {
-    if values.is_empty() {
-        return 0;
-    }
-    let mut v = values.to_vec();
-    v.sort_unstable();
-    v[((v.len() - 1) as f64 * p).round() as usize]
-}
-
-/// (user + system CPU seconds, peak RSS in MiB) of this process.
-fn usage() -> (f64, f64) {
-    // SAFETY: getrusage writes into the zeroed struct we own.
-    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
-    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
-    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    let rss_kib = u.ru_maxrss as f64; // KiB on Linux
-    (secs(u.ru_utime) + secs(u.ru_stime), rss_kib / 1024.0)
 }
 
 fn one(model: &str, threads: usize, call: &Path) {
