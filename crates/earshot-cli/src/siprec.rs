@@ -65,7 +65,8 @@ pub(crate) struct Options {
     /// The most SIP TCP/TLS connections open at once (default 64).
     #[arg(long)]
     pub max_connections: Option<usize>,
-    /// Whisper decodes at once for all calls, one thread each (default: the physical cores).
+    /// Whisper decodes at once for all calls; they share the threads (a decode alone gets them
+    /// all). Default: the physical cores.
     #[arg(long)]
     pub workers: Option<usize>,
     /// Calls recorded at once; one more is answered 503 with Retry-After (default: from the

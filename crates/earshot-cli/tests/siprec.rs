@@ -22,6 +22,77 @@ fn earshot(data: &Path) -> Command {
     cmd
 }
 
+/// A spawned process that is killed when dropped, so a failing test leaves no receiver or sipp
+/// running behind it.
+struct Reaped(std::process::Child);
+
+impl std::ops::Deref for Reaped {
+    type Target = std::process::Child;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Reaped {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+/// The sample call as a recording client sends it, and a data dir with the operator's key.
+struct Prepared {
+    /// The caller's channel as µ-law (sipp streams it), in `dir`.
+    caller: std::path::PathBuf,
+    /// The agent's channel as µ-law bytes (this test streams it).
+    agent_audio: Vec<u8>,
+    /// The call's length in whole seconds.
+    seconds: u64,
+    /// The receiver's data dir.
+    data: tempfile::TempDir,
+    /// The operator's identity file (in `dir`).
+    identity: std::path::PathBuf,
+    /// The organisation's recipient that values are sealed to.
+    recipient: String,
+}
+
+/// Renders the sample call into `dir`, splits it into the two µ-law streams, and makes the
+/// operator's key.
+fn prepare(dir: &Path) -> Prepared {
+    let call = dir.join("call.wav");
+    render_with(&sample_call(), &call, &RenderOptions::default()).unwrap();
+    let caller = dir.join("caller.ul");
+    ulaw_channel(&call, "1", &caller);
+    let agent_audio = ulaw_channel(&call, "2", &dir.join("agent.ul"));
+    let seconds = std::fs::metadata(&caller).unwrap().len() / 8000;
+    // The organisation's key: values, keypad digits included, are sealed to it.
+    let data = tempfile::tempdir().unwrap();
+    let identity = dir.join("operator.key");
+    let keys = earshot(data.path())
+        .args(["keys", "new", "--out"])
+        .arg(&identity)
+        .output()
+        .unwrap();
+    assert!(keys.status.success());
+    let recipient = String::from_utf8(keys.stdout).unwrap().trim().to_string();
+    Prepared {
+        caller,
+        agent_audio,
+        seconds,
+        data,
+        identity,
+        recipient,
+    }
+}
+
 /// Lower-case words of four letters or more.
 fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_ascii_alphabetic())
@@ -76,8 +147,8 @@ fn assert_both_speakers_heard(finals: &[&Value], context: &str) {
 
 /// sipp playing one recording client's call to the receiver on `port`, in `dir` (which holds
 /// `caller.ul`; sipp's logs go there), staying up `seconds` of audio after the resume.
-fn start_sipp(dir: &Path, port: u16, seconds: u64) -> std::process::Child {
-    Command::new("sipp")
+fn start_sipp(dir: &Path, port: u16, seconds: u64) -> Reaped {
+    let sipp = Command::new("sipp")
         .arg("-sf")
         .arg(earshot_callgen::rtp::sipp_scenario())
         .args(["-m", "1", "-i", "127.0.0.1", "-mi", "127.0.0.1"])
@@ -91,7 +162,8 @@ fn start_sipp(dir: &Path, port: u16, seconds: u64) -> std::process::Child {
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(dir.join("sipp.err")).unwrap())
         .spawn()
-        .expect("sipp (cargo xtask setup installs sip-tester)")
+        .expect("sipp (cargo xtask setup installs sip-tester)");
+    Reaped(sipp)
 }
 
 /// What sipp in `dir` logged, in files whose names end with `suffix`.
@@ -180,41 +252,34 @@ fn wait_for(
 #[test]
 fn a_sipp_recording_session_is_transcribed_both_speakers_and_stored() {
     let dir = tempfile::tempdir().unwrap();
-    let call = dir.path().join("call.wav");
-    render_with(&sample_call(), &call, &RenderOptions::default()).unwrap();
-    let (caller, agent) = (dir.path().join("caller.ul"), dir.path().join("agent.ul"));
-    ulaw_channel(&call, "1", &caller);
-    let agent_audio = ulaw_channel(&call, "2", &agent);
-    let seconds = std::fs::metadata(&caller).unwrap().len() / 8000;
-
-    // The organisation's key: values, keypad digits included, are sealed to it.
-    let data = tempfile::tempdir().unwrap();
-    let identity = dir.path().join("operator.key");
-    let keys = earshot(data.path())
-        .args(["keys", "new", "--out"])
-        .arg(&identity)
-        .output()
-        .unwrap();
-    assert!(keys.status.success());
-    let recipient = String::from_utf8(keys.stdout).unwrap().trim().to_string();
+    let Prepared {
+        agent_audio,
+        seconds,
+        data,
+        identity,
+        recipient,
+        ..
+    } = prepare(dir.path());
 
     // The receiver, on a free port.
-    let mut srs = earshot(data.path())
-        .env("EARSHOT_AGE_RECIPIENTS", &recipient)
-        .args([
-            "siprec",
-            "--listen",
-            "udp:127.0.0.1:0",
-            "--agent",
-            "1???",
-            "--calls",
-            "1",
-            "--json",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut srs = Reaped(
+        earshot(data.path())
+            .env("EARSHOT_AGE_RECIPIENTS", &recipient)
+            .args([
+                "siprec",
+                "--listen",
+                "udp:127.0.0.1:0",
+                "--agent",
+                "1???",
+                "--calls",
+                "1",
+                "--json",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
     let (port, log) = listening_port(&mut srs);
 
     // sipp: the signalling, the caller's stream and the digits; the agent's stream from here.
@@ -362,43 +427,37 @@ fn the_receiver_reads_the_siprec_keys_and_flags_cannot_override_the_policy() {
 #[test]
 fn sessions_beyond_capacity_get_503_and_those_within_are_recorded_whole() {
     let shared = tempfile::tempdir().unwrap();
-    let call = shared.path().join("call.wav");
-    render_with(&sample_call(), &call, &RenderOptions::default()).unwrap();
-    let caller = shared.path().join("caller.ul");
-    ulaw_channel(&call, "1", &caller);
-    let agent_audio = ulaw_channel(&call, "2", &shared.path().join("agent.ul"));
-    let seconds = std::fs::metadata(&caller).unwrap().len() / 8000;
-
-    let data = tempfile::tempdir().unwrap();
-    let identity = shared.path().join("operator.key");
-    let keys = earshot(data.path())
-        .args(["keys", "new", "--out"])
-        .arg(&identity)
-        .output()
-        .unwrap();
-    assert!(keys.status.success());
-    let recipient = String::from_utf8(keys.stdout).unwrap().trim().to_string();
+    let Prepared {
+        caller,
+        agent_audio,
+        seconds,
+        data,
+        recipient,
+        ..
+    } = prepare(shared.path());
     // Agent assist (the shipped sample knowledge base and rules), loaded once for both calls.
     let assist = Path::new(env!("CARGO_MANIFEST_DIR")).join("../earshot-assist");
-    let mut srs = earshot(data.path())
-        .env("EARSHOT_AGE_RECIPIENTS", &recipient)
-        .env("EARSHOT_KNOWLEDGE_DIR", assist.join("knowledge"))
-        .env("EARSHOT_ASSIST_RULES", assist.join("rules.toml"))
-        .env_remove("EARSHOT_QUEUE")
-        .args(["siprec", "--listen", "udp:127.0.0.1:0", "--agent", "1???"])
-        .args([
-            "--max-calls",
-            "2",
-            "--workers",
-            "2",
-            "--calls",
-            "2",
-            "--json",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut srs = Reaped(
+        earshot(data.path())
+            .env("EARSHOT_AGE_RECIPIENTS", &recipient)
+            .env("EARSHOT_KNOWLEDGE_DIR", assist.join("knowledge"))
+            .env("EARSHOT_ASSIST_RULES", assist.join("rules.toml"))
+            .env_remove("EARSHOT_QUEUE")
+            .args(["siprec", "--listen", "udp:127.0.0.1:0", "--agent", "1???"])
+            .args([
+                "--max-calls",
+                "2",
+                "--workers",
+                "2",
+                "--calls",
+                "2",
+                "--json",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
     let (port, log) = listening_port(&mut srs);
 
     // A client in its own folder (sipp's logs), with the caller's audio sipp streams.
