@@ -8,7 +8,8 @@
 use std::path::Path;
 use std::sync::Arc;
 use whisper_rs::{
-    FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperState,
+    DtwMode, DtwModelPreset, DtwParameters, FullParams, SamplingStrategy, WhisperContext,
+    WhisperContextParameters, WhisperState,
 };
 
 /// Errors from loading or running the recogniser.
@@ -92,11 +93,52 @@ impl std::fmt::Debug for AsrSegment {
 pub struct WhisperModel {
     ctx: WhisperContext,
     multilingual: bool,
+    aligned: bool,
+}
+
+/// The alignment heads whisper.cpp's DTW timestamps use for the ggml model at `model`, from its
+/// header (audio layers and vocabulary size tell the model apart); `None` for a model it has no
+/// preset for.
+fn alignment_preset(model: &Path) -> Option<DtwModelPreset> {
+    use std::io::Read;
+    let mut header = [0u8; 4 * 6];
+    std::fs::File::open(model)
+        .ok()?
+        .read_exact(&mut header)
+        .ok()?;
+    let field =
+        |i: usize| i32::from_le_bytes(header[i * 4..i * 4 + 4].try_into().expect("4 bytes"));
+    // magic, n_vocab, n_audio_ctx, n_audio_state, n_audio_head, n_audio_layer
+    let (english, layers) = (field(1) == 51_864, field(5));
+    Some(match (layers, english) {
+        (4, true) => DtwModelPreset::TinyEn,
+        (4, false) => DtwModelPreset::Tiny,
+        (6, true) => DtwModelPreset::BaseEn,
+        (6, false) => DtwModelPreset::Base,
+        (12, true) => DtwModelPreset::SmallEn,
+        (12, false) => DtwModelPreset::Small,
+        (24, true) => DtwModelPreset::MediumEn,
+        (24, false) => DtwModelPreset::Medium,
+        _ => return None,
+    })
 }
 
 impl WhisperModel {
     /// Loads the ggml model at `model`.
     pub fn load(model: &Path) -> Result<Arc<WhisperModel>, AsrError> {
+        Self::load_with(model, false)
+    }
+
+    /// Loads the ggml model at `model` with whisper.cpp's DTW token timestamps on (its
+    /// alignment heads), which time each word closely enough for
+    /// [`Transcriber::transcribe_joined`] to send words back to their parts. Every decode on
+    /// this model pays for an alignment pass; a model whisper.cpp has no alignment heads for
+    /// loads without it (and joined words fall back to whisper's own timestamps).
+    pub fn load_aligned(model: &Path) -> Result<Arc<WhisperModel>, AsrError> {
+        Self::load_with(model, true)
+    }
+
+    fn load_with(model: &Path, aligned: bool) -> Result<Arc<WhisperModel>, AsrError> {
         whisper_rs::install_logging_hooks();
         let load = |reason: String| AsrError::Load {
             path: model.display().to_string(),
@@ -107,9 +149,21 @@ impl WhisperModel {
             .ok_or_else(|| load("path is not UTF-8".into()))?;
         let mut params = WhisperContextParameters::default();
         params.use_gpu(false);
+        let preset = aligned.then(|| alignment_preset(model)).flatten();
+        let aligned = preset.is_some();
+        if let Some(model_preset) = preset {
+            params.dtw_parameters(DtwParameters {
+                mode: DtwMode::ModelPreset { model_preset },
+                ..Default::default()
+            });
+        }
         let ctx = WhisperContext::new_with_params(path, params).map_err(|e| load(e.to_string()))?;
         let multilingual = ctx.is_multilingual();
-        Ok(Arc::new(WhisperModel { ctx, multilingual }))
+        Ok(Arc::new(WhisperModel {
+            ctx,
+            multilingual,
+            aligned,
+        }))
     }
 
     /// A decoder on this model: its own state, the weights shared.
@@ -252,33 +306,30 @@ impl Transcriber {
         if joined.len() < min {
             joined.resize(min, 0.0);
         }
-        let mut params = base_params(&self.options, self.model.multilingual);
-        // One segment per word, each with its time: words are sent back by time.
-        params.set_token_timestamps(true);
-        params.set_max_len(1);
-        params.set_split_on_word(true);
-        self.state
-            .full(params, &joined)
-            .map_err(|e| AsrError::Inference(e.to_string()))?;
-        for seg in self.state.as_iter() {
-            let text = seg
-                .to_str_lossy()
-                .map_err(|e| AsrError::Inference(e.to_string()))?
-                .trim()
-                .to_string();
-            if text.is_empty() || is_non_speech(&text) {
-                continue;
-            }
-            let (t0, t1) = (
-                seg.start_timestamp().max(0) as usize * 160,
-                seg.end_timestamp().max(0) as usize * 160,
-            );
-            let mid = (t0 + t1.max(t0)) / 2;
-            // The part whose span, with half of each neighbouring gap, holds the word's middle.
-            let part = spans
-                .iter()
-                .rposition(|(start, _)| mid + JOIN_GAP / 2 >= *start)
-                .unwrap_or(0);
+        let words = if self.model.aligned {
+            self.aligned_words(&joined)?
+        } else {
+            self.timed_words(&joined)?
+        };
+        for (text, t0, t1) in words {
+            let part = if self.model.aligned {
+                // The last part begun by the word's DTW time. Alignment is late, not early,
+                // around silence: a part's last word is often timed inside the gap after it
+                // (the silence taken as part of the word); a first word timed before its part
+                // was not seen on our corpora (tests/joined.rs checks the placement).
+                spans
+                    .iter()
+                    .rposition(|(start, _)| t0 >= *start)
+                    .unwrap_or(0)
+            } else {
+                // The part whose span, with half of each neighbouring gap, holds the middle of
+                // whisper's own timing of the word.
+                let mid = (t0 + t1.max(t0)) / 2;
+                spans
+                    .iter()
+                    .rposition(|(start, _)| mid + JOIN_GAP / 2 >= *start)
+                    .unwrap_or(0)
+            };
             let (start, len) = spans[part];
             let rel = |t: usize| (t.saturating_sub(start).min(len) as u64) * 1000 / 16_000;
             out[part].push(AsrSegment {
@@ -288,6 +339,72 @@ impl Transcriber {
             });
         }
         Ok(out)
+    }
+
+    /// Words with whisper's own timestamps (one segment per word), in samples.
+    fn timed_words(&mut self, audio: &[f32]) -> Result<Vec<(String, usize, usize)>, AsrError> {
+        let mut params = base_params(&self.options, self.model.multilingual);
+        params.set_token_timestamps(true);
+        params.set_max_len(1);
+        params.set_split_on_word(true);
+        self.state
+            .full(params, audio)
+            .map_err(|e| AsrError::Inference(e.to_string()))?;
+        let mut words = Vec::new();
+        for seg in self.state.as_iter() {
+            let text = seg
+                .to_str_lossy()
+                .map_err(|e| AsrError::Inference(e.to_string()))?
+                .trim()
+                .to_string();
+            if text.is_empty() || is_non_speech(&text) {
+                continue;
+            }
+            words.push((
+                text,
+                seg.start_timestamp().max(0) as usize * 160,
+                seg.end_timestamp().max(0) as usize * 160,
+            ));
+        }
+        Ok(words)
+    }
+
+    /// Words timed by whisper.cpp's DTW alignment (a word's time is its first token's), in
+    /// samples; a word ends where the next one starts (or at its segment's end).
+    fn aligned_words(&mut self, audio: &[f32]) -> Result<Vec<(String, usize, usize)>, AsrError> {
+        let params = base_params(&self.options, self.model.multilingual);
+        self.state
+            .full(params, audio)
+            .map_err(|e| AsrError::Inference(e.to_string()))?;
+        let eot = self.model.ctx.token_eot();
+        let mut words: Vec<(String, usize, usize)> = Vec::new();
+        for seg in self.state.as_iter() {
+            let seg_end = seg.end_timestamp().max(0) as usize * 160;
+            let first = words.len();
+            for i in 0..seg.n_tokens() {
+                let Some(token) = seg.get_token(i) else {
+                    continue;
+                };
+                if token.token_id() >= eot {
+                    continue; // special and timestamp tokens
+                }
+                let piece = token
+                    .to_str_lossy()
+                    .map_err(|e| AsrError::Inference(e.to_string()))?
+                    .to_string();
+                let at = token.token_data().t_dtw.max(0) as usize * 160;
+                let continues = words.len() > first && !piece.starts_with(' ');
+                match words.last_mut() {
+                    Some(w) if continues => w.0.push_str(&piece),
+                    _ => words.push((piece.trim().to_string(), at, at)),
+                }
+            }
+            for i in first..words.len() {
+                words[i].2 = words.get(i + 1).map_or(seg_end, |w| w.1).max(words[i].1);
+            }
+        }
+        words.retain(|(text, ..)| !text.is_empty() && !is_non_speech(text));
+        Ok(words)
     }
 }
 

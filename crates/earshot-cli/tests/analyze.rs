@@ -69,6 +69,12 @@ fn utterances(out: &str) -> Vec<Value> {
         .collect()
 }
 
+/// `text` in lower case without spaces: the bank's made-up name is heard as "Northwind Bank"
+/// or "North Windbank" depending on the words around it.
+fn squashed(text: &str) -> String {
+    text.to_lowercase().replace(' ', "")
+}
+
 #[test]
 fn json_mode_has_both_speakers_the_words_and_no_secret() {
     let o = earshot_verbose(&["analyze", sample().to_str().unwrap(), "--json"]);
@@ -98,7 +104,7 @@ fn json_mode_has_both_speakers_the_words_and_no_secret() {
     assert!(caller.contains("charged twice"), "caller: {caller}");
     assert!(caller.contains("relief"), "caller: {caller}");
     assert!(
-        agent.contains("northwind") && agent.contains("card number"),
+        squashed(&agent).contains("northwind") && agent.contains("card number"),
         "agent: {agent}"
     );
     assert!(
@@ -141,7 +147,7 @@ fn text_mode_labels_speakers_and_shows_no_secret() {
     );
     assert!(
         out.lines()
-            .any(|l| l.contains("AGENT") && l.contains("Northwind")),
+            .any(|l| l.contains("AGENT") && squashed(l).contains("northwind")),
         "{out}"
     );
     assert!(
@@ -242,7 +248,11 @@ fn caller_channel_right_swaps_the_speakers() {
     assert_eq!(charged["speaker"], "caller");
     let bank = lines
         .iter()
-        .find(|u| u["text"].as_str().is_some_and(|t| t.contains("Northwind")))
+        .find(|u| {
+            u["text"]
+                .as_str()
+                .is_some_and(|t| squashed(t).contains("northwind"))
+        })
         .expect("agent line");
     assert_eq!(bank["speaker"], "agent");
 }
@@ -272,7 +282,7 @@ fn mono_flac_is_one_unknown_speaker() {
         .map(|u| u["text"].as_str().unwrap().to_lowercase())
         .collect();
     assert!(
-        all.contains("northwind") && all.contains("charged twice"),
+        squashed(&all).contains("northwind") && all.contains("charged twice"),
         "{all}"
     );
 }

@@ -111,6 +111,7 @@ fn nothing_sensitive_at_rest_in_logs_or_on_screen_and_reveal_is_audited() {
             }
             for plain in [
                 "northwind",
+                "windbank",
                 "charged twice",
                 "credit_debit",
                 "sqlite format 3",

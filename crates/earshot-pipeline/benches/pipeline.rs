@@ -119,17 +119,27 @@ fn word_recall(script: &[Turn], heard: &[(earshot_core::Speaker, String)]) -> f6
 /// each segment: wall time and word recall per model.
 fn context(store: &ModelStore, call: &std::path::Path) {
     println!();
-    println!("encoder context (offline, same call): whole 30 s per segment, fitted to the segment, or one 30-s pass for a speaker's joined segments");
+    println!("encoder context (offline, same call): whole 30 s per segment, fitted to the segment, or one 30-s pass for a speaker's joined segments; then whisper.cpp's reference");
     println!(
-        "{:<8} {:<7} {:>9} {:>8} {:>12}",
+        "{:<8} {:<8} {:>9} {:>8} {:>12}",
         "model", "context", "wall s", "RTF", "word recall"
     );
     let script = script();
+    // The same call as a SIPREC fork delivers it: 8 kHz G.711 µ-law.
+    let narrow = call.with_extension("ulaw.wav");
+    let sox = std::process::Command::new("sox")
+        .arg(call)
+        .args(["-r", "8000", "-e", "u-law"])
+        .arg(&narrow)
+        .status()
+        .expect("sox (cargo xtask setup)");
+    assert!(sox.success(), "sox made the µ-law copy");
     for model in ASR_MODELS {
-        for (label, fit, join) in [
-            ("30 s", false, false),
-            ("fitted", true, false),
-            ("joined", false, true),
+        for (label, fit, join, file) in [
+            ("30 s", false, false, call),
+            ("fitted", true, false, call),
+            ("joined", false, true, call),
+            ("joined µ", false, true, narrow.as_path()),
         ] {
             let opts = AnalyzerOptions {
                 model: model.to_string(),
@@ -144,7 +154,7 @@ fn context(store: &ModelStore, call: &std::path::Path) {
             let started = Instant::now();
             let mut heard = Vec::new();
             let end = analyzer
-                .analyze_file(call, |e| {
+                .analyze_file(file, |e| {
                     if let PipelineEvent::Utterance(u, _) = e {
                         heard.push((u.speaker, u.text.clone()));
                     }
@@ -153,11 +163,81 @@ fn context(store: &ModelStore, call: &std::path::Path) {
                 .expect("analysis");
             let wall = started.elapsed().as_secs_f64();
             println!(
-                "{model:<8} {:<7} {wall:>9.2} {:>8.4} {:>12.3}",
+                "{model:<8} {:<8} {wall:>9.2} {:>8.4} {:>12.3}",
                 label,
                 wall / (end.duration_ms as f64 / 1000.0),
                 word_recall(&script, &heard)
             );
         }
+        for (label, beam) in [("wcpp", false), ("wcpp-b5", true)] {
+            let Some((wall, audio, heard)) = reference(store, call, model, beam) else {
+                break;
+            };
+            println!(
+                "{model:<8} {:<8} {wall:>9.2} {:>8.4} {:>12.3}",
+                label,
+                wall / audio,
+                word_recall(&script, &heard)
+            );
+        }
     }
+    println!("joined µ = joined, on the call as 8 kHz G.711 µ-law (what SIPREC delivers)");
+    println!("wcpp = whisper.cpp's own way (its CLI's): whisper_full over each whole channel with its Silero VAD, same build, model and threads, greedy as ours; wcpp-b5 = the same with its CLI's default beam search of 5");
+}
+
+/// What each speaker was heard saying.
+type Heard = Vec<(earshot_core::Speaker, String)>;
+
+/// whisper.cpp's reference decoding, as its CLI does it: `whisper_full` over each whole channel
+/// with whisper.cpp's own Silero VAD (the same ggml VAD model we run), through the same
+/// whisper.cpp build, model file and thread count as the analyzer. Greedy like ours, or the
+/// CLI's default beam search of 5. Returns the wall time (model load excluded), the audio's
+/// length in seconds and each channel's text.
+fn reference(
+    store: &ModelStore,
+    call: &std::path::Path,
+    model: &str,
+    beam: bool,
+) -> Option<(f64, f64, Heard)> {
+    use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
+    let weights = store.locate(model).ok()?;
+    let vad = store.locate("silero-vad").ok()?;
+    let audio = earshot_audio::CallAudio::from_file(call, earshot_audio::CallerChannel::Left)
+        .expect("the call");
+    let ctx = WhisperContext::new_with_params(
+        weights.to_str().expect("a UTF-8 path"),
+        WhisperContextParameters::default(),
+    )
+    .expect("whisper model");
+    let mut state = ctx.create_state().expect("whisper state");
+    let started = Instant::now();
+    let mut heard = Vec::new();
+    for track in &audio.tracks {
+        let mut params = FullParams::new(if beam {
+            SamplingStrategy::BeamSearch {
+                beam_size: 5,
+                patience: -1.0,
+            }
+        } else {
+            SamplingStrategy::Greedy { best_of: 1 }
+        });
+        params.set_n_threads(AnalyzerOptions::default().threads.max(1) as i32);
+        params.set_language(Some("en"));
+        params.set_print_special(false);
+        params.set_print_progress(false);
+        params.set_print_realtime(false);
+        params.set_print_timestamps(false);
+        params.set_vad_model_path(vad.to_str());
+        params.enable_vad(true);
+        state.full(params, &track.samples).expect("whisper_full");
+        for seg in state.as_iter() {
+            let text = seg.to_str_lossy().expect("segment text").trim().to_string();
+            heard.push((track.speaker, text));
+        }
+    }
+    Some((
+        started.elapsed().as_secs_f64(),
+        audio.duration_ms as f64 / 1000.0,
+        heard,
+    ))
 }

@@ -45,6 +45,7 @@ pub struct Priority {
 pub(crate) struct Decoders {
     main: Option<Transcriber>,
     fast: Option<Transcriber>,
+    aligned: Option<Transcriber>,
 }
 
 struct Pool {
@@ -72,6 +73,10 @@ pub struct PoolStats {
 /// Models loaded once and shared by every call analysed on them. See the module docs.
 pub struct Engine {
     asr: Arc<WhisperModel>,
+    asr_path: PathBuf,
+    /// The same model with DTW alignment, for joined offline decoding only (every decode on it
+    /// pays an alignment pass, so live decoding never uses it); loaded on first need.
+    aligned: OnceLock<Arc<WhisperModel>>,
     fallback_path: Option<PathBuf>,
     fallback: OnceLock<Option<Arc<WhisperModel>>>,
     pub(crate) sentiment: Arc<dyn SentimentEngine>,
@@ -98,10 +103,13 @@ impl Engine {
                 ASR_MODELS.join(", ")
             )));
         }
-        let asr = WhisperModel::load(&store.locate(&options.model)?)?;
+        let asr_path = store.locate(&options.model)?;
+        let asr = WhisperModel::load(&asr_path)?;
         let vad_path = store.locate("silero-vad")?;
         Ok(Arc::new(Engine {
             asr,
+            asr_path,
+            aligned: OnceLock::new(),
             fallback_path: (options.model != "tiny.en")
                 .then(|| store.locate("tiny.en").ok())
                 .flatten(),
@@ -176,6 +184,7 @@ impl Engine {
                         Decoders {
                             main: None,
                             fast: None,
+                            aligned: None,
                         }
                     }
                 };
@@ -226,6 +235,14 @@ impl Engine {
         }
     }
 
+    fn aligned_model(&self) -> Result<Arc<WhisperModel>, PipelineError> {
+        if let Some(model) = self.aligned.get() {
+            return Ok(model.clone());
+        }
+        let model = WhisperModel::load_aligned(&self.asr_path)?;
+        Ok(self.aligned.get_or_init(|| model).clone())
+    }
+
     fn fallback_model(&self) -> Option<Arc<WhisperModel>> {
         self.fallback
             .get_or_init(|| {
@@ -255,6 +272,19 @@ impl Lease<'_> {
             d.main = Some(engine.asr.transcriber(engine.asr_options())?);
         }
         let t = d.main.as_mut().expect("just made");
+        t.set_threads(self.threads);
+        Ok(t)
+    }
+
+    /// A decoder on the model with DTW alignment (for joined decoding; its state made on first
+    /// use, the aligned model loaded on the engine's first need).
+    pub(crate) fn aligned(&mut self) -> Result<&mut Transcriber, PipelineError> {
+        let engine = self.engine;
+        let d = self.decoders.as_mut().expect("held until dropped");
+        if d.aligned.is_none() {
+            d.aligned = Some(engine.aligned_model()?.transcriber(engine.asr_options())?);
+        }
+        let t = d.aligned.as_mut().expect("just made");
         t.set_threads(self.threads);
         Ok(t)
     }

@@ -125,7 +125,8 @@ pub struct AnalyzerOptions {
     pub fit_context: bool,
     /// Decode a speaker's consecutive segments (those the VAD has committed, up to ~28 s with a
     /// second of silence between them) in one whisper pass, each word going back to its segment
-    /// by its timestamp, instead of one pass per segment. Offline only.
+    /// by its DTW time (on a copy of the model loaded with alignment on first need), instead of
+    /// one pass per segment. Offline only.
     pub join_segments: bool,
 }
 
@@ -148,7 +149,7 @@ pub const DEFAULT_FIT_CONTEXT: bool = false;
 
 /// Whether offline decoding joins a speaker's segments by default (see
 /// [`AnalyzerOptions::join_segments`]); set from the pipeline benchmark's figures.
-pub const DEFAULT_JOIN_SEGMENTS: bool = false;
+pub const DEFAULT_JOIN_SEGMENTS: bool = true;
 
 /// Progress through the call's audio.
 #[derive(Debug, Clone, Copy)]
@@ -483,7 +484,7 @@ impl Analyzer {
                             batch.push(s);
                         }
                         let parts: Vec<&[f32]> = batch.iter().map(|s| &s.samples[..]).collect();
-                        let mut words = lease.main()?.transcribe_joined(&parts)?.into_iter();
+                        let mut words = lease.aligned()?.transcribe_joined(&parts)?.into_iter();
                         let first = words.next().unwrap_or_default();
                         for (s, w) in batch[1..].iter().zip(words) {
                             decoded.insert((s.track, s.start), w);

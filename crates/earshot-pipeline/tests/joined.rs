@@ -1,0 +1,128 @@
+//! Joined decoding (several of a speaker's segments in one whisper pass) must send every word
+//! back to the segment it was said in: a word that lands in the speaker's neighbouring turn
+//! moves text between utterances and can split a spoken number from the cue that makes the
+//! redactor hide it. Real models on a generated call.
+
+use earshot_callgen::{render, RenderedTurn, Turn, SAMPLE_SECRETS};
+use earshot_core::Speaker;
+use earshot_models::ModelStore;
+use earshot_pipeline::{Analyzer, AnalyzerOptions, PipelineEvent};
+use std::collections::BTreeSet;
+
+/// The sample call and then more turns of each speaker, back to back.
+fn script() -> Vec<Turn> {
+    let mut turns = earshot_callgen::sample_call();
+    turns.extend([
+        Turn::agent("Is there anything else I can help you with today?"),
+        Turn::caller("Yes, please send the statement to my house instead of my office."),
+        Turn::agent("Certainly. The paper statement will arrive at your home address next week."),
+        Turn::caller("Wonderful. I was worried about waiting on hold again for an hour."),
+        Turn::agent("No problem at all. Thank you for calling Northwind Bank and goodbye."),
+        Turn::caller("Goodbye, and have a lovely evening."),
+    ]);
+    turns
+}
+
+/// Lower-case words of four letters or more, redaction tags left out.
+fn words(text: &str) -> BTreeSet<String> {
+    let mut plain = String::new();
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '[' => in_tag = true,
+            ']' => in_tag = false,
+            c if !in_tag => plain.push(c),
+            _ => {}
+        }
+    }
+    plain
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() >= 4)
+        .map(str::to_string)
+        .collect()
+}
+
+/// An utterance's speaker, times and text.
+type Heard = (Speaker, u64, u64, String);
+
+/// Words of each utterance that belong to another turn of its speaker and to none of the turns
+/// its time overlaps (with 300 ms of slack): words moved between utterances.
+fn misplaced(turns: &[RenderedTurn], heard: &[Heard]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (speaker, start, end, text) in heard {
+        let theirs: Vec<&RenderedTurn> = turns
+            .iter()
+            .filter(|t| t.turn.speaker == *speaker)
+            .collect();
+        let (own, other): (Vec<&RenderedTurn>, Vec<&RenderedTurn>) = theirs
+            .iter()
+            .partition(|t| t.start_ms < end + 300 && t.end_ms + 300 > *start);
+        let own: BTreeSet<String> = own.iter().flat_map(|t| words(&t.turn.text)).collect();
+        let other: BTreeSet<String> = other.iter().flat_map(|t| words(&t.turn.text)).collect();
+        for w in words(text) {
+            if other.contains(&w) && !own.contains(&w) {
+                out.push(format!("{w:?} in {speaker:?} {start}-{end} ms: {text:?}"));
+            }
+        }
+    }
+    out
+}
+
+fn analyze(call: &std::path::Path, join_segments: bool) -> Vec<Heard> {
+    let options = AnalyzerOptions {
+        join_segments,
+        ..AnalyzerOptions::default()
+    };
+    let mut analyzer = Analyzer::new(&ModelStore::from_env(), options)
+        .expect("the models are installed (cargo xtask setup)");
+    let mut heard = Vec::new();
+    analyzer
+        .analyze_file(call, |e| {
+            if let PipelineEvent::Utterance(u, _) = e {
+                heard.push((u.speaker, u.start_ms, u.end_ms, u.text.clone()));
+            }
+            Ok(())
+        })
+        .expect("analysis");
+    heard
+}
+
+#[test]
+fn joined_decoding_keeps_every_word_in_its_own_turn_and_every_secret_hidden() {
+    let dir = tempfile::tempdir().unwrap();
+    let call = dir.path().join("call.wav");
+    let turns = render(&script(), &call).expect("espeak-ng and sox (cargo xtask setup)");
+
+    let joined = analyze(&call, true);
+    let all: String = joined.iter().map(|h| h.3.to_lowercase() + "\n").collect();
+    // Both speakers were heard, turn by turn.
+    for speaker in [Speaker::Caller, Speaker::Agent] {
+        let n = joined.iter().filter(|h| h.0 == speaker).count();
+        assert!(n >= 5, "{n} {speaker:?} utterances:\n{all}");
+    }
+    assert!(all.contains("charged twice"), "{all}");
+    assert!(all.contains("statement"), "{all}");
+    let moved = misplaced(&turns, &joined);
+    assert!(moved.is_empty(), "words moved:\n{moved:#?}");
+    for s in SAMPLE_SECRETS {
+        assert!(!all.contains(s), "{s} in\n{all}");
+    }
+
+    // The check has teeth: the same utterances, each given the text of its speaker's next one,
+    // are caught.
+    let mut shifted = joined.clone();
+    for speaker in [Speaker::Caller, Speaker::Agent] {
+        let at: Vec<usize> = (0..shifted.len())
+            .filter(|&i| shifted[i].0 == speaker)
+            .collect();
+        let texts: Vec<String> = at.iter().map(|&i| joined[i].3.clone()).collect();
+        for (k, &i) in at.iter().enumerate() {
+            shifted[i].3 = texts[(k + 1) % texts.len()].clone();
+        }
+    }
+    assert!(
+        misplaced(&turns, &shifted).len() >= 5,
+        "the negative control is caught"
+    );
+}
