@@ -407,7 +407,16 @@ fn app_processes(desk: &Desk) -> usize {
 
 #[test]
 fn an_agent_opens_a_call_sees_both_speakers_then_finds_opens_and_deletes_it_in_history() {
-    let desk = Desk::new();
+    let mut desk = Desk::new();
+    // Agent assist from our sample knowledge base and rules.
+    let assist = Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/earshot-assist");
+    for (key, path) in [
+        ("EARSHOT_KNOWLEDGE_DIR", assist.join("knowledge")),
+        ("EARSHOT_ASSIST_RULES", assist.join("rules.toml")),
+    ] {
+        desk.extra_env
+            .push((key.to_string(), path.display().to_string()));
+    }
     // The organisation's hub, made but not running: the app's sync worker cannot reach it.
     let hub = earshot_hub::Hub::init(
         &desk.dir.path().join("hub"),
@@ -431,7 +440,14 @@ fn an_agent_opens_a_call_sees_both_speakers_then_finds_opens_and_deletes_it_in_h
         ),
     )
     .unwrap();
-    let call = sample_call(desk.dir.path());
+    // The sample call, and the agent's closing question (a checklist item).
+    let call = desk.dir.path().join("call.wav");
+    let mut script = earshot_callgen::sample_call();
+    script.extend([
+        earshot_callgen::Turn::agent("Is there anything else I can help you with today?"),
+        earshot_callgen::Turn::caller("No, that is all. Thank you."),
+    ]);
+    earshot_callgen::render(&script, &call).expect("espeak-ng and sox");
     let (_driver, d) = desk.launch();
 
     // Settings (Ctrl+3): the policy's model is read-only, with its size; the agent's own
@@ -511,7 +527,58 @@ fn an_agent_opens_a_call_sees_both_speakers_then_finds_opens_and_deletes_it_in_h
         d.eval("return document.getElementById('status-sync').classList.contains('warning');"),
         json!(true)
     );
+    // Agent assist, in its panes: the double-charge article suggested with its snippet; the
+    // checklist with the closing question ticked and what is still owed left open; the built-in
+    // alert when the caller gave a card number, by its category, never the words.
+    d.wait_for("the assist panes", Duration::from_secs(30), |d| {
+        !d.find_all("#suggestions li.suggestion[data-article='billing/double-charge.md']")
+            .is_empty()
+            && !d
+                .find_all("#alerts li[data-rule=sensitive_input]")
+                .is_empty()
+            && !d
+                .find_all("#checklist li.item-met[data-item=closing]")
+                .is_empty()
+    });
+    assert_eq!(
+        d.find_all("#checklist li.item-open[data-item=recording_disclosure]")
+            .len(),
+        1,
+        "the disclosure was not said: {}",
+        d.text_of("#checklist")
+    );
+    assert!(
+        d.text_of("#checklist").contains("% kept"),
+        "{}",
+        d.text_of("#checklist")
+    );
+    assert!(d.find_all("#alerts li[data-rule=cancel]").is_empty());
+    assert_no_secret(&d.source());
     d.screenshot("live-call.png");
+
+    // The agent's own search of the knowledge base: an article for a question worded unlike
+    // it; a card number typed into the box goes nowhere (redacted before it is embedded).
+    d.type_into(
+        "#kb-search",
+        "Somebody took my wallet yesterday and my bank card was in it",
+    );
+    d.click("#kb-go");
+    d.wait_for("the articles found", Duration::from_secs(30), |d| {
+        !d.find_all("#kb-hits li[data-article='cards/lost-stolen.md']")
+            .is_empty()
+    });
+    d.clear("#kb-search");
+    d.type_into(
+        "#kb-search",
+        "my card 4532 0151 1283 0366 was charged twice for one order",
+    );
+    d.click("#kb-go");
+    d.wait_for("the second search", Duration::from_secs(30), |d| {
+        !d.find_all("#kb-hits li[data-article='billing/double-charge.md']")
+            .is_empty()
+    });
+    d.clear("#kb-search");
+    assert_no_secret(&d.source());
 
     // Dark theme, then 125 % zoom: every screen still fits the window.
     d.click("#theme option[value=dark]");
@@ -560,8 +627,20 @@ fn an_agent_opens_a_call_sees_both_speakers_then_finds_opens_and_deletes_it_in_h
     assert!(!d
         .find_all("#call-turns .chip[data-type=CREDIT_DEBIT_NUMBER]")
         .is_empty());
-    // Stored sentiment comes back per turn (the sample call ends relieved).
+    // Stored sentiment comes back per turn (the sample call ends relieved), and as the call's
+    // timeline: one line per speaker.
     assert!(!d.find_all("#call-turns .sentiment.positive").is_empty());
+    assert!(
+        d.find_all("#call-timeline[hidden]").is_empty()
+            && d.find_all("#call-timeline svg polyline").len() >= 2,
+        "{}",
+        d.source()
+    );
+    // Lines, not filled shapes.
+    assert_eq!(
+        d.eval("return getComputedStyle(document.querySelector('#call-timeline polyline')).fill;"),
+        json!("none")
+    );
     assert_no_secret(&d.source());
     d.screenshot("history.png");
 
