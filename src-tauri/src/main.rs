@@ -28,7 +28,9 @@ use earshot_session::knowledge::{KnowledgeDesk, SearchHit};
 use earshot_session::settings::{SettingsUpdate, SettingsView};
 use earshot_session::station::{Activity, CallHandle, Station};
 use earshot_session::sync::{LiveBoard, SyncStatus, SyncWorker, Timing};
-use earshot_session::{record_file, AgentAction, LiveCapture, Workstation, WorkstationStatus};
+use earshot_session::{
+    record_file, AgentAction, LateFeedback, LiveCapture, Workstation, WorkstationStatus,
+};
 use earshot_vault::Vault;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
@@ -45,6 +47,9 @@ struct Calls {
     board: LiveBoard,
     /// Where the suggestion buttons' actions go: the running local call.
     actions: Arc<std::sync::Mutex<Option<std::sync::mpsc::Sender<AgentAction>>>>,
+    /// The last local call's suggestions, once it has ended: the agent's marks on those still
+    /// on screen are stored with it.
+    late: Arc<std::sync::Mutex<Option<LateFeedback>>>,
     /// The knowledge base for the agent's own search, opened at the first search and kept.
     desk: Arc<std::sync::Mutex<Option<KnowledgeDesk>>>,
 }
@@ -53,30 +58,53 @@ struct Calls {
 fn agent_actions(calls: &Calls) -> std::sync::mpsc::Receiver<AgentAction> {
     let (tx, rx) = std::sync::mpsc::channel();
     *calls.actions.lock().unwrap_or_else(|p| p.into_inner()) = Some(tx);
+    *calls.late.lock().unwrap_or_else(|p| p.into_inner()) = None;
     rx
 }
 
-fn send_action(calls: &Calls, action: AgentAction) {
-    if let Some(tx) = calls
+/// Sends `action` to the running local call; `false` when no call takes it (it has ended).
+fn send_action(calls: &Calls, action: AgentAction) -> bool {
+    calls
         .actions
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .as_ref()
-    {
-        let _ = tx.send(action);
-    }
+        .is_some_and(|tx| tx.send(action).is_ok())
+}
+
+/// Keeps the ended call's suggestions for the agent's marks made after its end.
+fn keep_late_feedback(late: &std::sync::Mutex<Option<LateFeedback>>, ws: &mut Workstation) {
+    *late.lock().unwrap_or_else(|p| p.into_inner()) = ws.late_feedback.take();
 }
 
 /// The agent dismissed a suggested article: the running call does not suggest it again.
 #[tauri::command]
 fn dismiss_suggestion(article_id: String, calls: State<'_, Calls>) {
+    // After the call's end there is nothing left to suggest.
     send_action(&calls, AgentAction::Dismiss { article_id });
 }
 
-/// The agent marked a suggested article useful or not: stored with the call for tuning.
-#[tauri::command]
-fn suggestion_feedback(article_id: String, useful: bool, calls: State<'_, Calls>) {
-    send_action(&calls, AgentAction::Feedback { article_id, useful });
+/// The agent marked a suggested article useful or not: stored with the call for tuning, by the
+/// running call, or straight into the vault once the call has ended.
+#[tauri::command(async)]
+fn suggestion_feedback(
+    article_id: String,
+    useful: bool,
+    calls: State<'_, Calls>,
+) -> Result<(), String> {
+    let action = AgentAction::Feedback {
+        article_id: article_id.clone(),
+        useful,
+    };
+    if send_action(&calls, action) {
+        return Ok(());
+    }
+    let late = calls.late.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    if let Some(late) = late {
+        let mut vault = Vault::open(&config()?).map_err(text)?;
+        late.store(&mut vault, &article_id, useful).map_err(text)?;
+    }
+    Ok(())
 }
 
 /// The agent's own search of the knowledge base (the typed text is redacted first).
@@ -145,6 +173,7 @@ fn open_call_file(
     let flag = stop.clone();
     let board = calls.board.clone();
     let actions = agent_actions(&calls);
+    let late = calls.late.clone();
     start_call(app, &calls, stop, move |app| {
         board.begin();
         let run = || {
@@ -156,12 +185,12 @@ fn open_call_file(
             }
             ws.actions = Some(actions);
             let speed = if realtime { 1.0 } else { f64::INFINITY };
-            record_file(&mut ws, &path, speed, LiveOptions::default(), flag, |e| {
+            let recorded = record_file(&mut ws, &path, speed, LiveOptions::default(), flag, |e| {
                 board.observe(e);
                 app.emit("call-event", e)
-            })
-            .map_err(text)?
-            .map_err(text)
+            });
+            keep_late_feedback(&late, &mut ws);
+            recorded.map_err(text)?.map_err(text)
         };
         let result = run();
         board.end();
@@ -176,6 +205,7 @@ fn start_listen(app: AppHandle, calls: State<'_, Calls>) -> Result<(), String> {
     let config = config()?;
     let board = calls.board.clone();
     let actions = agent_actions(&calls);
+    let late = calls.late.clone();
     calls
         .station
         .start_call(|| {
@@ -194,12 +224,12 @@ fn start_listen(app: AppHandle, calls: State<'_, Calls>) -> Result<(), String> {
                         tracing::warn!(error = %e, "no knowledge suggestions");
                     }
                     ws.actions = Some(actions);
-                    let recorded = capture
-                        .record(&mut ws, LiveOptions::default(), |e| {
-                            board.observe(e);
-                            app.emit("call-event", e)
-                        })
-                        .map_err(text)?;
+                    let recorded = capture.record(&mut ws, LiveOptions::default(), |e| {
+                        board.observe(e);
+                        app.emit("call-event", e)
+                    });
+                    keep_late_feedback(&late, &mut ws);
+                    let recorded = recorded.map_err(text)?;
                     recorded.call.map_err(text)?;
                     match recorded.capture_failure {
                         Some(why) => Err(why),

@@ -555,6 +555,18 @@ fn an_agent_opens_a_call_sees_both_speakers_then_finds_opens_and_deletes_it_in_h
     assert!(d.find_all("#alerts li[data-rule=cancel]").is_empty());
     assert_no_secret(&d.source());
     d.screenshot("live-call.png");
+    // Marked useful after the call's end: stored with the call all the same.
+    d.click("#suggestions li.suggestion[data-article='billing/double-charge.md'] button.rate");
+    d.wait_for("the mark", Duration::from_secs(10), |d| {
+        d.text_of("#suggestions").contains("Marked useful")
+    });
+    d.wait_for("the mark stored", Duration::from_secs(20), |_| {
+        vault(&desk)
+            .feedback()
+            .unwrap()
+            .iter()
+            .any(|f| f.article_id == "billing/double-charge.md" && f.useful == 1)
+    });
 
     // The agent's own search of the knowledge base: an article for a question worded unlike
     // it; a card number typed into the box goes nowhere (redacted before it is embedded).

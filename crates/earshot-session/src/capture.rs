@@ -63,6 +63,8 @@ impl LiveCapture {
             input,
             source,
         } = self;
+        let mut suggested = std::collections::HashMap::new();
+        ws.late_feedback = None;
         let call = crate::record_call_with_keypad(
             &mut ws.analyzer,
             &mut ws.vault,
@@ -74,11 +76,18 @@ impl LiveCapture {
                 checklists: ws.checklists.as_ref(),
                 queue: ws.config.queue.clone(),
                 actions: ws.actions.take(),
+                suggested: Some(&mut suggested),
                 ..crate::Received::default()
             },
             options,
             on_event,
         )?;
+        if let Ok(call_id) = &call {
+            ws.late_feedback = Some(crate::LateFeedback {
+                call_id: *call_id,
+                suggested,
+            });
+        }
         Ok(Recorded {
             call,
             capture_failure: capture.failure(),

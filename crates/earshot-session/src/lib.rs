@@ -90,6 +90,9 @@ pub struct Workstation {
     /// that call takes the receiver, and a dismissed article is not suggested again; the
     /// Useful / Not useful buttons' feedback is stored with the call for tuning.
     pub actions: Option<std::sync::mpsc::Receiver<AgentAction>>,
+    /// The last call's suggestions, for the agent's marks made after it ended (set when a call
+    /// recorded through this workstation ends).
+    pub late_feedback: Option<LateFeedback>,
 }
 
 impl Workstation {
@@ -136,6 +139,7 @@ impl Workstation {
             alert_rules: None,
             checklists: None,
             actions: None,
+            late_feedback: None,
         })
     }
 
@@ -248,6 +252,33 @@ pub enum AgentAction {
         /// Whether it helped.
         useful: bool,
     },
+}
+
+/// A finished call's suggested articles and their scores: the agent's Useful / Not useful on a
+/// suggestion still on screen after the call ended is stored with that call.
+#[derive(Debug, Clone, Default)]
+pub struct LateFeedback {
+    /// The stored call.
+    pub call_id: i64,
+    /// The score each article was suggested with.
+    pub suggested: std::collections::HashMap<String, f64>,
+}
+
+impl LateFeedback {
+    /// Stores the mark in `vault` with the call; `false` (nothing stored) for an article the
+    /// call never suggested.
+    pub fn store(
+        &self,
+        vault: &mut Vault,
+        article_id: &str,
+        useful: bool,
+    ) -> Result<bool, SessionError> {
+        let Some(score) = self.suggested.get(article_id) else {
+            return Ok(false);
+        };
+        vault.add_feedback(self.call_id, article_id, *score, useful)?;
+        Ok(true)
+    }
 }
 
 /// What a recorded call reports, in order. JSON: `{"type": "partial" | "final" | …, …}`.
@@ -502,6 +533,8 @@ pub fn record_file<E>(
     let stream = CallStream::open(path, ws.analyzer.options().caller_channel)?;
     let (player, input) = FilePlayer::stream(stream, speed, stop);
     let source = format!("{} (realtime)", path.display());
+    let mut suggested = std::collections::HashMap::new();
+    ws.late_feedback = None;
     let recorded = record_call_with_keypad(
         &mut ws.analyzer,
         &mut ws.vault,
@@ -513,11 +546,18 @@ pub fn record_file<E>(
             checklists: ws.checklists.as_ref(),
             queue: ws.config.queue.clone(),
             actions: ws.actions.take(),
+            suggested: Some(&mut suggested),
             ..Received::default()
         },
         options,
         on_event,
     )?;
+    if let Ok(call_id) = &recorded {
+        ws.late_feedback = Some(LateFeedback {
+            call_id: *call_id,
+            suggested,
+        });
+    }
     // A file that fails to decode part way ended the call there: what was heard is stored, and
     // the error is still an error.
     match player.error() {
@@ -672,6 +712,8 @@ pub struct Received<'a> {
     pub queue: Option<String>,
     /// What the agent does with the suggestions during the call.
     pub actions: Option<std::sync::mpsc::Receiver<AgentAction>>,
+    /// Filled with the articles suggested and their scores (for [`LateFeedback`]).
+    pub suggested: Option<&'a mut std::collections::HashMap<String, f64>>,
     /// Keypad digits.
     pub keypad: Option<Receiver<KeyPress>>,
     /// The receiver's tally of lost audio, stored with the call when its audio has ended.
@@ -861,9 +903,11 @@ pub fn record_call_with_keypad<E>(
         checklists,
         queue,
         actions,
+        suggested,
     } = received;
     // The score each article was suggested with, for the agent's feedback on it.
-    let mut suggested: std::collections::HashMap<String, f64> = Default::default();
+    let mut own = std::collections::HashMap::new();
+    let suggested = suggested.unwrap_or(&mut own);
     let mut checklist = checklists
         .and_then(|c| c.for_queue(queue.as_deref()))
         .map(earshot_assist::checklist::ChecklistState::new);
@@ -1052,6 +1096,14 @@ pub fn record_call_with_keypad<E>(
         }
         Ok(())
     })?;
+    // Marks made while the last events were handled.
+    for action in actions.iter().flat_map(|a| a.try_iter()) {
+        if let AgentAction::Feedback { article_id, useful } = action {
+            if let Some(score) = suggested.get(&article_id) {
+                session.add_feedback(&article_id, *score, useful)?;
+            }
+        }
+    }
     Ok(sink.finish(call_id))
 }
 

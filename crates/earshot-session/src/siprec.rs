@@ -361,6 +361,7 @@ pub fn join_with(
                                     checklists: assist.checklists.as_ref(),
                                     queue: assist.queue.clone(),
                                     actions: None,
+                                    suggested: None,
                                     keypad: Some(call.keypad),
                                     loss: Some(&call.loss),
                                     // Only an address the organisation's own agent patterns

@@ -159,13 +159,10 @@ fn the_agents_feedback_on_a_suggestion_is_stored_with_its_score_and_a_stray_one_
     .unwrap();
     assert!(!scores.is_empty(), "the sample call brings a suggestion");
     let feedback = ws.vault.feedback().unwrap();
-    // Every suggestion but one marked after the call's last event is stored (a mark is taken
-    // at the call's next event).
+    // Every mark is stored, the one made on the call's last event too (taken after the audio
+    // ended, before the call is closed).
     let stored: u32 = feedback.iter().map(|f| f.useful + f.not_useful).sum();
-    assert!(
-        stored >= 1 && stored as usize <= scores.len(),
-        "{feedback:?}"
-    );
+    assert_eq!(stored as usize, scores.len(), "{feedback:?}");
     let first = feedback
         .iter()
         .find(|f| f.article_id == scores[0].0)
@@ -178,4 +175,23 @@ fn the_agents_feedback_on_a_suggestion_is_stored_with_its_score_and_a_stray_one_
                 && !scores.iter().any(|s| s.0 == f.article_id)),
         "a stray mark is not stored: {feedback:?}"
     );
+
+    // After the call has ended, a suggestion still on screen can be marked: stored with that
+    // call and its score; an article the call never suggested is not.
+    let late = ws
+        .late_feedback
+        .clone()
+        .expect("the ended call's suggestions");
+    assert!(late.store(&mut ws.vault, &scores[0].0, false).unwrap());
+    assert!(!late
+        .store(&mut ws.vault, "no/such-article.md", true)
+        .unwrap());
+    let after = ws.vault.feedback().unwrap();
+    let first = after.iter().find(|f| f.article_id == scores[0].0).unwrap();
+    assert_eq!(
+        (first.useful, first.not_useful, first.not_useful_score),
+        (1, 1, Some(scores[0].1))
+    );
+    let total: u32 = after.iter().map(|f| f.useful + f.not_useful).sum();
+    assert_eq!(total, stored + 1, "{after:?}");
 }

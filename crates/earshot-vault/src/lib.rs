@@ -261,14 +261,8 @@ impl RecordingSession<'_> {
         score: f64,
         useful: bool,
     ) -> Result<(), VaultError> {
-        let call = self.call;
-        self.vault.write(|tx| {
-            tx.execute(
-                "INSERT INTO suggestion_feedback (call_id, article_id, score, useful, at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![call, article_id, score, useful, now_ms()],
-            )?;
-            Ok(())
-        })
+        self.vault
+            .add_feedback(self.call, article_id, score, useful)
     }
 
     /// Marks the call ended with its duration and sentiment trend.
@@ -785,6 +779,24 @@ impl Vault {
     /// The audit log, oldest first.
     pub fn audit_entries(&self) -> Result<Vec<AuditEntry>, VaultError> {
         audit::entries(&self.conn)
+    }
+
+    /// Stores the agent's feedback on an article that `call` suggested with `score` (a mark made
+    /// after the call ended; during the call, [`RecordingSession::add_feedback`]).
+    pub fn add_feedback(
+        &mut self,
+        call: CallId,
+        article_id: &str,
+        score: f64,
+        useful: bool,
+    ) -> Result<(), VaultError> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO suggestion_feedback (call_id, article_id, score, useful, at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![call, article_id, score, useful, now_ms()],
+            )?;
+            Ok(())
+        })
     }
 
     /// The agents' feedback per article, most marked first.
