@@ -19,6 +19,20 @@ fn script() -> Vec<Turn> {
     turns
 }
 
+/// The models named on the command line (`cargo bench … --bench pipeline -- tiny.en`), else
+/// all of them.
+fn models() -> Vec<&'static str> {
+    let named: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    ASR_MODELS
+        .iter()
+        .copied()
+        .filter(|m| named.is_empty() || named.iter().any(|n| n == m))
+        .collect()
+}
+
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let call = dir.path().join("bench-call.wav");
@@ -33,7 +47,7 @@ fn main() {
         "{:<8} {:>9} {:>9} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7}",
         "model", "audio s", "wall s", "RTF", "decode", "vad", "asr", "redact", "sent."
     );
-    for model in ASR_MODELS {
+    for model in models() {
         let opts = AnalyzerOptions {
             model: model.to_string(),
             ..Default::default()
@@ -134,11 +148,12 @@ fn context(store: &ModelStore, call: &std::path::Path) {
         .status()
         .expect("sox (cargo xtask setup)");
     assert!(sox.success(), "sox made the µ-law copy");
-    for model in ASR_MODELS {
+    for model in models() {
         for (label, fit, join, file) in [
             ("30 s", false, false, call),
             ("fitted", true, false, call),
             ("joined", false, true, call),
+            ("30 s µ", false, false, narrow.as_path()),
             ("joined µ", false, true, narrow.as_path()),
         ] {
             let opts = AnalyzerOptions {
@@ -169,8 +184,12 @@ fn context(store: &ModelStore, call: &std::path::Path) {
                 word_recall(&script, &heard)
             );
         }
-        for (label, beam) in [("wcpp", false), ("wcpp-b5", true)] {
-            let Some((wall, audio, heard)) = reference(store, call, model, beam) else {
+        for (label, beam, file) in [
+            ("wcpp", false, call),
+            ("wcpp-b5", true, call),
+            ("wcpp µ", false, narrow.as_path()),
+        ] {
+            let Some((wall, audio, heard)) = reference(store, file, model, beam) else {
                 break;
             };
             println!(
@@ -181,7 +200,7 @@ fn context(store: &ModelStore, call: &std::path::Path) {
             );
         }
     }
-    println!("joined µ = joined, on the call as 8 kHz G.711 µ-law (what SIPREC delivers)");
+    println!("µ = on the call as 8 kHz G.711 µ-law (what SIPREC delivers)");
     println!("wcpp = whisper.cpp's own way (its CLI's): whisper_full over each whole channel with its Silero VAD, same build, model and threads, greedy as ours; wcpp-b5 = the same with its CLI's default beam search of 5");
 }
 
