@@ -9,6 +9,7 @@ pub mod convert;
 pub mod fetch;
 mod ggml;
 pub mod manifest;
+pub mod quantize;
 pub mod store;
 
 pub use manifest::{Manifest, ModelEntry, Source, SourceRole};

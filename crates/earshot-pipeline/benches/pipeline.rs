@@ -141,7 +141,9 @@ fn context(store: &ModelStore, call: &std::path::Path) {
     let script = script();
     // The same call as a SIPREC fork delivers it: 8 kHz G.711 µ-law.
     let narrow = call.with_extension("ulaw.wav");
+    // No dither: the same file, and the same figures, on every run.
     let sox = std::process::Command::new("sox")
+        .arg("-D")
         .arg(call)
         .args(["-r", "8000", "-e", "u-law"])
         .arg(&narrow)
@@ -184,12 +186,26 @@ fn context(store: &ModelStore, call: &std::path::Path) {
                 word_recall(&script, &heard)
             );
         }
-        for (label, beam, file) in [
-            ("wcpp", false, call),
-            ("wcpp-b5", true, call),
-            ("wcpp µ", false, narrow.as_path()),
+        let Ok(weights) = store.locate(model) else {
+            continue;
+        };
+        // The same weights in whisper.cpp's q8_0, made here to be measured (not shipped).
+        let q8 = call.with_file_name(format!("{model}-q8_0.bin"));
+        let f16 = std::fs::read(&weights).expect("the model file");
+        let quantized = earshot_models::quantize::whisper_q8_0(&f16).expect("q8_0");
+        std::fs::write(&q8, &quantized).expect("the q8_0 file");
+        println!(
+            "{model:<8} q8_0 weights: {:.1} MB (f16: {:.1} MB)",
+            quantized.len() as f64 / 1e6,
+            f16.len() as f64 / 1e6
+        );
+        for (label, beam, file, weights) in [
+            ("wcpp", false, call, weights.as_path()),
+            ("wcpp-b5", true, call, weights.as_path()),
+            ("wcpp µ", false, narrow.as_path(), weights.as_path()),
+            ("wcpp q8", false, call, q8.as_path()),
         ] {
-            let Some((wall, audio, heard)) = reference(store, file, model, beam) else {
+            let Some((wall, audio, heard)) = reference(store, file, weights, beam) else {
                 break;
             };
             println!(
@@ -201,6 +217,7 @@ fn context(store: &ModelStore, call: &std::path::Path) {
         }
     }
     println!("µ = on the call as 8 kHz G.711 µ-law (what SIPREC delivers)");
+    println!("wcpp q8 = wcpp with the model's weight matrices in q8_0 (earshot_models::quantize)");
     println!("wcpp = whisper.cpp's own way (its CLI's): whisper_full over each whole channel with its Silero VAD, same build, model and threads, greedy as ours; wcpp-b5 = the same with its CLI's default beam search of 5");
 }
 
@@ -215,11 +232,10 @@ type Heard = Vec<(earshot_core::Speaker, String)>;
 fn reference(
     store: &ModelStore,
     call: &std::path::Path,
-    model: &str,
+    weights: &std::path::Path,
     beam: bool,
 ) -> Option<(f64, f64, Heard)> {
     use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
-    let weights = store.locate(model).ok()?;
     let vad = store.locate("silero-vad").ok()?;
     let audio = earshot_audio::CallAudio::from_file(call, earshot_audio::CallerChannel::Left)
         .expect("the call");

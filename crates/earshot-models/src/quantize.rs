@@ -1,0 +1,160 @@
+//! whisper.cpp's `q8_0` weights from our f16 ggml models, measured by the pipeline benchmark
+//! before any is shipped.
+//!
+//! `q8_0` (ggml's `block_q8_0`) stores each run of 32 values as one f16 scale `d = max|x| / 127`
+//! followed by 32 signed bytes `round(x / d)`: 34 bytes for 32 values. whisper.cpp makes its
+//! weight matrices in the file's type and everything else in f32 (biases, norms, positional
+//! embeddings) or f16 (the convolutions), and refuses a tensor of another size, so exactly the
+//! two-dimensional tensors other than the positional embeddings are quantized.
+
+use crate::ggml::MAGIC;
+use crate::ModelError;
+
+/// ggml's tensor type id of `q8_0`.
+const TYPE_Q8_0: i32 = 8;
+/// ggml's tensor type ids of f32 and f16.
+const TYPE_F32: i32 = 0;
+const TYPE_F16: i32 = 1;
+/// The file type of "mostly q8_0", with ggml's quantization version (2) × 1000 added, as
+/// whisper.cpp's own quantizer writes it.
+const FTYPE_Q8_0: i32 = 2 * 1000 + 7;
+/// Values per `q8_0` block.
+const BLOCK: usize = 32;
+
+/// Quantizes 32-value blocks of `values` to `q8_0` bytes (`values.len()` must be a multiple of
+/// 32).
+fn q8_0(values: &[f32]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(values.len() / BLOCK * (2 + BLOCK));
+    for block in values.chunks_exact(BLOCK) {
+        let amax = block.iter().fold(0f32, |m, v| m.max(v.abs()));
+        let d = amax / 127.0;
+        let inv = if d > 0.0 { 1.0 / d } else { 0.0 };
+        out.extend_from_slice(&half::f16::from_f32(d).to_le_bytes());
+        out.extend(block.iter().map(|v| (v * inv).round() as i8 as u8));
+    }
+    out
+}
+
+/// Reads little-endian fields from a byte slice.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
+        let end = self.at.checked_add(n).filter(|e| *e <= self.bytes.len());
+        let end = end.ok_or_else(|| ModelError::Convert("ggml file ends early".into()))?;
+        let out = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(out)
+    }
+
+    fn i32(&mut self) -> Result<i32, ModelError> {
+        Ok(i32::from_le_bytes(
+            self.take(4)?.try_into().expect("4 bytes"),
+        ))
+    }
+
+    fn count(&mut self) -> Result<usize, ModelError> {
+        usize::try_from(self.i32()?)
+            .map_err(|_| ModelError::Convert("negative size in ggml file".into()))
+    }
+}
+
+/// A whisper ggml model (f16, as our converter writes it) with its weight matrices in `q8_0`.
+pub fn whisper_q8_0(f16_model: &[u8]) -> Result<Vec<u8>, ModelError> {
+    let bad = |what: &str| ModelError::Convert(format!("not an f16 whisper ggml model: {what}"));
+    let mut r = Reader {
+        bytes: f16_model,
+        at: 0,
+    };
+    let mut out = Vec::with_capacity(f16_model.len() * 6 / 10);
+    if u32::from_le_bytes(r.take(4)?.try_into().expect("4 bytes")) != MAGIC {
+        return Err(bad("magic"));
+    }
+    out.extend_from_slice(&MAGIC.to_le_bytes());
+    // n_vocab, n_audio_ctx, n_audio_state, n_audio_head, n_audio_layer, n_text_ctx,
+    // n_text_state, n_text_head, n_text_layer, n_mels, then the file type.
+    out.extend_from_slice(r.take(10 * 4)?);
+    if r.i32()? != 1 {
+        return Err(bad("file type is not f16"));
+    }
+    out.extend_from_slice(&FTYPE_Q8_0.to_le_bytes());
+    // The mel filters (f32), then the vocabulary, as they are.
+    let start = r.at;
+    let (mels, ffts) = (r.count()?, r.count()?);
+    r.take(mels * ffts * 4)?;
+    // The vocabulary's own count (the special tokens beyond it are whisper.cpp's to make).
+    for _ in 0..r.count()? {
+        let len = u32::from_le_bytes(r.take(4)?.try_into().expect("4 bytes")) as usize;
+        r.take(len)?;
+    }
+    out.extend_from_slice(&f16_model[start..r.at]);
+    // The tensors.
+    while r.at < f16_model.len() {
+        let (n_dims, name_len, ty) = (r.count()?, r.count()?, r.i32()?);
+        let dims: Vec<usize> = (0..n_dims).map(|_| r.count()).collect::<Result<_, _>>()?;
+        let name = r.take(name_len)?;
+        let elements: usize = dims.iter().product();
+        let width = match ty {
+            TYPE_F32 => 4,
+            TYPE_F16 => 2,
+            _ => return Err(bad("a tensor is neither f32 nor f16")),
+        };
+        let data = r.take(elements * width)?;
+        let quantize = n_dims == 2
+            && ty == TYPE_F16
+            && dims[0].is_multiple_of(BLOCK)
+            && !String::from_utf8_lossy(name).contains("positional_embedding");
+        out.extend_from_slice(&(n_dims as i32).to_le_bytes());
+        out.extend_from_slice(&(name_len as i32).to_le_bytes());
+        out.extend_from_slice(&if quantize { TYPE_Q8_0 } else { ty }.to_le_bytes());
+        for d in &dims {
+            out.extend_from_slice(&(*d as i32).to_le_bytes());
+        }
+        out.extend_from_slice(name);
+        if quantize {
+            let values: Vec<f32> = data
+                .chunks_exact(2)
+                .map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32())
+                .collect();
+            out.extend_from_slice(&q8_0(&values));
+        } else {
+            out.extend_from_slice(data);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_block_keeps_its_values_to_within_half_a_step() {
+        let values: Vec<f32> = (0..64).map(|i| (i as f32 - 31.5) * 0.013).collect();
+        let bytes = q8_0(&values);
+        assert_eq!(bytes.len(), 2 * 34);
+        for (block, raw) in values.chunks(32).zip(bytes.chunks(34)) {
+            let d = half::f16::from_le_bytes([raw[0], raw[1]]).to_f32();
+            let amax = block.iter().fold(0f32, |m, v| m.max(v.abs()));
+            assert!((d - amax / 127.0).abs() < 1e-4, "{d}");
+            for (v, q) in block.iter().zip(&raw[2..]) {
+                assert!((*q as i8 as f32 * d - v).abs() <= d * 0.51, "{v}");
+            }
+        }
+        // An all-zero block has a zero scale and zero values, not NaN.
+        assert!(q8_0(&[0.0; 32]).iter().all(|b| *b == 0));
+    }
+
+    #[test]
+    fn a_file_that_is_not_an_f16_model_is_refused() {
+        assert!(whisper_q8_0(b"nope").is_err());
+        let mut header = MAGIC.to_le_bytes().to_vec();
+        header.extend(std::iter::repeat_n(0u8, 40));
+        header.extend_from_slice(&7i32.to_le_bytes());
+        let err = whisper_q8_0(&header).unwrap_err().to_string();
+        assert!(err.contains("not f16"), "{err}");
+    }
+}
