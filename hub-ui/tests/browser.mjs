@@ -187,6 +187,11 @@ try {
   // The call with alerts: counts by category and the checklist's outcome, ids only.
   await page.goto(`${URL}/#/call/${env("ALERT_ID")}`);
   await page.waitForSelector("#call-detail .alert-counts");
+  // The previous call's view can still be on screen for a moment: wait for this one's counts
+  // (a timeout leaves the check below to fail).
+  await page
+    .waitForFunction(() => document.querySelector("#call-detail")?.textContent.includes("Legal threat"), null, { timeout: 10_000 })
+    .catch(() => {});
   const detail = await page.textContent("#call-detail");
   check(detail.includes("Legal threat 2 times (critical)"), "alert counts on the call");
   check(detail.includes("50 % (weighted, items met in order)") && detail.includes("Not metverify identity") && detail.includes("Met2 of 3"), "the checklist's outcome");
