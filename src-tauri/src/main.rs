@@ -24,7 +24,7 @@ use earshot_capture::CaptureOptions;
 use earshot_config::Config;
 use earshot_pipeline::LiveOptions;
 use earshot_session::history::{CallSummary, CallView, HistoryQuery};
-use earshot_session::knowledge::{KnowledgeDesk, SearchHit};
+use earshot_session::knowledge::{AssistCache, KnowledgeDesk, SearchHit};
 use earshot_session::settings::{SettingsUpdate, SettingsView};
 use earshot_session::station::{Activity, CallHandle, Station};
 use earshot_session::sync::{LiveBoard, SyncStatus, SyncWorker, Timing};
@@ -50,8 +50,9 @@ struct Calls {
     /// The last local call's suggestions, once it has ended: the agent's marks on those still
     /// on screen are stored with it.
     late: Arc<std::sync::Mutex<Option<LateFeedback>>>,
-    /// The knowledge base for the agent's own search, opened at the first search and kept.
-    desk: Arc<std::sync::Mutex<Option<KnowledgeDesk>>>,
+    /// The sentence encoder and knowledge index: one copy for the calls, SIPREC's calls and the
+    /// agent's own search, loaded at first use and again when Settings change them.
+    assist: Arc<AssistCache>,
 }
 
 /// A new channel for the next local call's suggestion actions; its sender replaces the last.
@@ -110,13 +111,8 @@ fn suggestion_feedback(
 /// The agent's own search of the knowledge base (the typed text is redacted first).
 #[tauri::command(async)]
 fn search_knowledge(text: String, calls: State<'_, Calls>) -> Result<Vec<SearchHit>, String> {
-    let mut desk = calls.desk.lock().unwrap_or_else(|p| p.into_inner());
-    if desk.is_none() {
-        *desk = Some(KnowledgeDesk::open(&config()?).map_err(text_of)?);
-    }
-    desk.as_mut()
-        .expect("opened above")
-        .search(&text, 5)
+    KnowledgeDesk::open_in(&calls.assist, &config()?)
+        .and_then(|mut desk| desk.search(&text, 5))
         .map_err(text_of)
 }
 
@@ -174,13 +170,14 @@ fn open_call_file(
     let board = calls.board.clone();
     let actions = agent_actions(&calls);
     let late = calls.late.clone();
+    let assist = calls.assist.clone();
     start_call(app, &calls, stop, move |app| {
         board.begin();
         let run = || {
             let mut ws = Workstation::open_configured().map_err(text)?;
             // Suggestions are help, not the call: a knowledge base that cannot load is logged
             // and the call goes on without it.
-            if let Err(e) = ws.load_assist() {
+            if let Err(e) = ws.load_assist_in(&assist) {
                 tracing::warn!(error = %e, "no knowledge suggestions");
             }
             ws.actions = Some(actions);
@@ -206,6 +203,7 @@ fn start_listen(app: AppHandle, calls: State<'_, Calls>) -> Result<(), String> {
     let board = calls.board.clone();
     let actions = agent_actions(&calls);
     let late = calls.late.clone();
+    let assist = calls.assist.clone();
     calls
         .station
         .start_call(|| {
@@ -220,7 +218,7 @@ fn start_listen(app: AppHandle, calls: State<'_, Calls>) -> Result<(), String> {
                     let mut ws = Workstation::open_configured().map_err(text)?;
                     // Suggestions are help, not the call: a knowledge base that cannot load is logged
                     // and the call goes on without it.
-                    if let Err(e) = ws.load_assist() {
+                    if let Err(e) = ws.load_assist_in(&assist) {
                         tracing::warn!(error = %e, "no knowledge suggestions");
                     }
                     ws.actions = Some(actions);
@@ -272,10 +270,11 @@ fn join_siprec(app: AppHandle, calls: State<'_, Calls>) -> Result<Vec<String>, S
     let config = config()?;
     let shown = calls.shown.clone();
     let board = calls.board.clone();
+    let assist = calls.assist.clone();
     calls
         .station
         .join_siprec(|| {
-            earshot_session::siprec::join(&config, move |e| match e {
+            earshot_session::siprec::join(&config, &assist, move |e| match e {
                 SiprecEvent::Started { session, source }
                     if shown.compare_exchange(0, session, SeqCst, SeqCst).is_ok() =>
                 {

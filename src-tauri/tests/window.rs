@@ -4,6 +4,8 @@
 //!
 //! - A generated call is opened; finals from both speakers appear; the card number exists only
 //!   as a chip and is absent from the page source; Settings shows the policy-managed model
+//!   read-only, and the agent chooses the knowledge folder there (one that is not a folder is
+//!   refused and nothing saved) while the policy's queue and the environment's rule file stay
 //!   read-only; History finds the call by its words (never by a sealed value), opens it and
 //!   deletes it (audited); themes and 125 % zoom keep everything on screen; a command no
 //!   capability grants is refused.
@@ -408,15 +410,13 @@ fn app_processes(desk: &Desk) -> usize {
 #[test]
 fn an_agent_opens_a_call_sees_both_speakers_then_finds_opens_and_deletes_it_in_history() {
     let mut desk = Desk::new();
-    // Agent assist from our sample knowledge base and rules.
+    // Agent assist from our sample rules (set for this run by the environment) and knowledge
+    // base (chosen in Settings below).
     let assist = Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/earshot-assist");
-    for (key, path) in [
-        ("EARSHOT_KNOWLEDGE_DIR", assist.join("knowledge")),
-        ("EARSHOT_ASSIST_RULES", assist.join("rules.toml")),
-    ] {
-        desk.extra_env
-            .push((key.to_string(), path.display().to_string()));
-    }
+    desk.extra_env.push((
+        "EARSHOT_ASSIST_RULES".to_string(),
+        assist.join("rules.toml").display().to_string(),
+    ));
     // The organisation's hub, made but not running: the app's sync worker cannot reach it.
     let hub = earshot_hub::Hub::init(
         &desk.dir.path().join("hub"),
@@ -434,7 +434,7 @@ fn an_agent_opens_a_call_sees_both_speakers_then_finds_opens_and_deletes_it_in_h
     std::fs::write(
         desk.dir.path().join("policy.toml"),
         format!(
-            "model = \"tiny.en\"\nretention_days = 30\nhub_url = \"https://127.0.0.1:{closed}\"\nhub_ca = \"{}\"\nenrollment_token = \"{}\"\n",
+            "model = \"tiny.en\"\nretention_days = 30\nqueue = \"billing\"\nhub_url = \"https://127.0.0.1:{closed}\"\nhub_ca = \"{}\"\nenrollment_token = \"{}\"\n",
             hub.dir.join(earshot_hub::files::CA_CERT).display(),
             hub.enrollment_token
         ),
@@ -478,11 +478,14 @@ fn an_agent_opens_a_call_sees_both_speakers_then_finds_opens_and_deletes_it_in_h
     let saved = std::fs::read_to_string(desk.data().join("config.toml")).unwrap();
     assert!(saved.contains("caller_channel = \"right\""), "{saved}");
     d.click("#setting-caller_channel option[value=left]");
+    // The form is drawn again once a save returns: wait for that, not only the file.
+    d.eval("document.getElementById('settings-saved').textContent = ''; return null;");
     d.click("#settings-save");
-    d.wait_for("the second save", Duration::from_secs(10), |_| {
+    d.wait_for("the second save", Duration::from_secs(10), |d| {
         std::fs::read_to_string(desk.data().join("config.toml"))
             .unwrap()
             .contains("caller_channel = \"left\"")
+            && d.text_of("#settings-saved").contains("Saved")
     });
     let refused = d
         .invoke("save_settings", json!({"update": {"model": "base"}}))
@@ -491,6 +494,62 @@ fn an_agent_opens_a_call_sees_both_speakers_then_finds_opens_and_deletes_it_in_h
         refused.contains("managed by your organisation"),
         "{refused}"
     );
+
+    // Agent assist in Settings: the queue is the policy's and the rule file the environment's,
+    // both read-only with why; the knowledge folder and threshold are the agent's. A folder that
+    // is not one is refused in words and nothing is saved; the real one is saved, and the call
+    // below suggests from it.
+    for (key, why) in [
+        ("queue", "Managed by your organisation"),
+        ("assist_rules", "Set by EARSHOT_ASSIST_RULES for this run"),
+    ] {
+        assert_eq!(
+            d.eval(&format!(
+                "return document.getElementById('setting-{key}').disabled;"
+            )),
+            json!(true),
+            "{key}"
+        );
+        // (The last save's form may still be rendering: read the note once it is there.)
+        d.wait_for(
+            &format!("the note on {key}"),
+            Duration::from_secs(10),
+            |d| d.text_of(&format!("#setting-{key}-managed")) == why,
+        );
+    }
+    assert_eq!(
+        d.eval("return document.getElementById('setting-knowledge_dir').disabled;"),
+        json!(false)
+    );
+    let not_a_folder = assist.join("rules.toml");
+    d.type_into("#setting-knowledge_dir", not_a_folder.to_str().unwrap());
+    d.click("#settings-save");
+    d.wait_for("the refusal", Duration::from_secs(10), |d| {
+        d.text_of("#settings-error").contains("is not a folder")
+    });
+    let before = std::fs::read_to_string(desk.data().join("config.toml")).unwrap();
+    assert!(!before.contains("knowledge_dir"), "{before}");
+    d.clear("#setting-knowledge_dir");
+    d.type_into(
+        "#setting-knowledge_dir",
+        assist.join("knowledge").to_str().unwrap(),
+    );
+    d.clear("#setting-suggestion_threshold");
+    d.type_into("#setting-suggestion_threshold", "36");
+    d.click("#settings-save");
+    d.wait_for("the assist settings saved", Duration::from_secs(10), |d| {
+        std::fs::read_to_string(desk.data().join("config.toml"))
+            .unwrap()
+            .contains("suggestion_threshold = 0.36")
+            && d.text_of("#settings-saved").contains("Saved")
+    });
+    let saved = std::fs::read_to_string(desk.data().join("config.toml")).unwrap();
+    assert!(saved.contains("earshot-assist/knowledge\""), "{saved}");
+    assert!(
+        !saved.contains("assist_rules") && !saved.contains("queue"),
+        "{saved}"
+    );
+    assert!(d.text_of("#settings-saved").contains("Saved"));
 
     // The call (Ctrl+1), as fast as the engine goes.
     d.ctrl("1");

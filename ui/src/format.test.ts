@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { historyQuery, size, summaryCells, syncText, trendText } from "./format";
 import { actionFor, ariaKeys } from "./keys";
-import { facts, fields } from "./settings";
+import { changes, editable, envNote, facts, fields, noChange } from "./settings";
 import type { SettingsView } from "./bindings/SettingsView";
 import type { CallSummary } from "./bindings/CallSummary";
 
@@ -89,6 +89,8 @@ describe("Settings form", () => {
     suggestion_threshold: 0.35,
     assist_rules: null,
     queue: null,
+    queues: ["billing", "cards"],
+    environment: { assist_rules: "EARSHOT_ASSIST_RULES" },
   };
   it("marks managed settings read-only and uninstalled models unavailable", () => {
     const f = fields(view);
@@ -101,8 +103,44 @@ describe("Settings form", () => {
     expect(f.find((x) => x.key === "caller_channel")!.managed).toBe(false);
     expect(facts(view)[0]).toEqual({ label: "Calls kept", value: "30 days", managed: true });
     expect(facts(view).find((f) => f.label === "SIPREC accepted from")!.value).toContain("this machine only");
-    expect(facts(view).find((f) => f.label === "Knowledge base")!.value).toBe("/etc/earshot/knowledge (suggested at 35% confidence)");
-    expect(facts(view).find((f) => f.label === "Alert rules and checklists")!.value).toContain("sensitive-data alerts only");
+  });
+  it("shows the assist keys as fields, read-only where the environment sets them", () => {
+    const f = fields(view);
+    const kb = f.find((x) => x.key === "knowledge_dir")!;
+    expect([kb.kind, kb.value, editable(kb)]).toEqual(["text", "/etc/earshot/knowledge", true]);
+    expect(f.find((x) => x.key === "suggestion_threshold")!.value).toBe("35");
+    const rules = f.find((x) => x.key === "assist_rules")!;
+    expect([rules.value, rules.env, editable(rules)]).toEqual(["", "EARSHOT_ASSIST_RULES", false]);
+    expect(envNote(rules.env!)).toBe("Set by EARSHOT_ASSIST_RULES for this run");
+    const queue = f.find((x) => x.key === "queue")!;
+    expect(queue.options.map((o) => o.value)).toEqual(["billing", "cards"]);
+    expect(queue.placeholder).toContain("default checklist");
+  });
+  it("sends only what changed and is editable, and refuses a percentage that is not one", () => {
+    const same = Object.fromEntries(fields(view).map((f) => [f.key, f.value]));
+    expect(changes(view, same)).toEqual(noChange());
+    const update = changes(view, {
+      ...same,
+      knowledge_dir: " /srv/kb ",
+      suggestion_threshold: "42",
+      queue: "cards",
+      caller_channel: "right",
+      // Managed (model) and set by the environment (assist_rules): not sent.
+      model: "base",
+      assist_rules: "/tmp/other.toml",
+    });
+    expect(update).toEqual({
+      ...noChange(),
+      knowledge_dir: "/srv/kb",
+      suggestion_threshold: 0.42,
+      queue: "cards",
+      caller_channel: "right",
+    });
+    // Emptied: "none".
+    expect(changes(view, { ...same, knowledge_dir: "" }).knowledge_dir).toBe("");
+    for (const bad of ["", "abc", "101", "-1"]) {
+      expect(() => changes(view, { ...same, suggestion_threshold: bad })).toThrow("from 0 to 100");
+    }
   });
   it("lists devices by role and keeps a saved device that is not connected", () => {
     const mic = fields(view).find((x) => x.key === "mic_device")!;

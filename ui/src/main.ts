@@ -15,7 +15,7 @@ import { Transcript, clock, storedTurns } from "./transcript";
 import { renderAlerts, renderChecklist, renderSearchHits, renderTimeline, renderSuggestions, renderTurns, row, el } from "./render";
 import type { SearchHit } from "./bindings/SearchHit";
 import { historyQuery, summaryCells, syncText, trendText, when, day } from "./format";
-import { fields, facts, MANAGED } from "./settings";
+import { changes, editable, envNote, fields, facts, MANAGED, type Key } from "./settings";
 import { actionFor, SHORTCUTS, type Action } from "./keys";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -348,22 +348,48 @@ function renderSettings(v: SettingsView) {
       const id = `setting-${f.key}`;
       const label = el("label", undefined, f.label);
       label.htmlFor = id;
-      const select = el("select");
-      select.id = id;
-      select.name = f.key;
-      for (const o of f.options) {
-        const opt = el("option", undefined, o.label);
-        opt.value = o.value;
-        opt.disabled = o.disabled;
-        select.append(opt);
+      let control: HTMLSelectElement | HTMLInputElement;
+      if (f.kind === "select") {
+        const select = el("select");
+        for (const o of f.options) {
+          const opt = el("option", undefined, o.label);
+          opt.value = o.value;
+          opt.disabled = o.disabled;
+          select.append(opt);
+        }
+        control = select;
+      } else {
+        const input = el("input");
+        input.type = f.kind === "percent" ? "number" : "text";
+        if (f.kind === "percent") {
+          input.min = "0";
+          input.max = "100";
+          input.step = "1";
+        }
+        input.placeholder = f.placeholder;
+        if (f.options.length) {
+          const list = el("datalist");
+          list.id = `${id}-choices`;
+          for (const o of f.options) {
+            const opt = el("option");
+            opt.value = o.value;
+            list.append(opt);
+          }
+          input.setAttribute("list", list.id);
+          wrap.append(list);
+        }
+        control = input;
       }
-      select.value = f.value;
-      select.disabled = f.managed;
-      wrap.append(label, select);
-      if (f.managed) {
-        const note = el("span", "managed", MANAGED);
+      control.id = id;
+      control.name = f.key;
+      control.value = f.value;
+      control.disabled = !editable(f);
+      wrap.prepend(label, control);
+      const why = f.managed ? MANAGED : f.env ? envNote(f.env) : null;
+      if (why) {
+        const note = el("span", "managed", why);
         note.id = `${id}-managed`;
-        select.setAttribute("aria-describedby", note.id);
+        control.setAttribute("aria-describedby", note.id);
         wrap.append(note);
       }
       return wrap;
@@ -404,13 +430,17 @@ function loadSettings(): Promise<void> {
 $<HTMLFormElement>("settings-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   if (!settings) return;
-  const update: SettingsUpdate = { model: null, caller_channel: null, mic_device: null, loopback_device: null };
+  const entered: Partial<Record<Key, string>> = {};
   for (const f of fields(settings)) {
-    if (f.managed) continue;
-    const value = $<HTMLSelectElement>(`setting-${f.key}`).value;
-    if (value === f.value) continue;
-    if (f.key === "caller_channel") update.caller_channel = value === "right" ? "right" : "left";
-    else update[f.key] = value;
+    entered[f.key] = $<HTMLInputElement | HTMLSelectElement>(`setting-${f.key}`).value;
+  }
+  let update: SettingsUpdate;
+  try {
+    update = changes(settings, entered);
+  } catch (e) {
+    $("settings-saved").textContent = "";
+    say("settings-error", e instanceof Error ? e.message : String(e));
+    return;
   }
   try {
     renderSettings(await invoke<SettingsView>("save_settings", { update }));

@@ -38,7 +38,7 @@ fn load_knowledge(ws: &mut earshot_session::Workstation) -> Result<()> {
         eprintln!("warning: no knowledge suggestions: {e}");
     }
     if let Some(a) = &ws.assist {
-        for e in &a.errors {
+        for e in &a.lock().unwrap_or_else(|p| p.into_inner()).errors {
             eprintln!("warning: knowledge article skipped: {e}");
         }
     }

@@ -594,7 +594,7 @@ fn reveal(identity: &std::path::Path, call: i64, utterance: Option<u32>) -> Resu
 
 fn knowledge_search(text: &str, limit: usize, json: bool) -> Result<()> {
     let mut desk = earshot_session::knowledge::KnowledgeDesk::open(&Config::load()?)?;
-    for e in &desk.assistant().errors {
+    for e in desk.skipped() {
         eprintln!("warning: knowledge article skipped: {e}");
     }
     for hit in desk.search(text, limit.max(1))? {

@@ -111,6 +111,15 @@ pub enum ConfigError {
     /// The organisation's policy sets this key; the agent cannot change it.
     #[error("'{0}' is managed by your organisation")]
     Managed(String),
+    /// An environment variable sets this key for the running process: a saved value would not
+    /// take effect.
+    #[error("'{key}' is set by the environment variable {var} for this run: unset it to change the setting here")]
+    Environment {
+        /// The setting.
+        key: String,
+        /// The variable that sets it.
+        var: String,
+    },
 }
 
 /// The effective configuration.
@@ -157,6 +166,9 @@ pub struct Config {
     pub policy_file: Option<PathBuf>,
     /// Keys the policy sets (see the module docs for the names).
     pub managed: BTreeSet<String>,
+    /// Keys an `EARSHOT_*` environment variable sets for this process, with the variable's
+    /// name: they win over `config.toml`, so saving them there would change nothing.
+    pub environment: std::collections::BTreeMap<String, String>,
 }
 
 /// Default retention, as the contact-center guidance suggests.
@@ -292,6 +304,14 @@ pub struct SettingsChange {
     pub mic_device: Option<String>,
     /// New loopback device ("" = default).
     pub loopback_device: Option<String>,
+    /// New knowledge folder ("" = none: no suggestions).
+    pub knowledge_dir: Option<String>,
+    /// New suggestion threshold (0–1).
+    pub suggestion_threshold: Option<f32>,
+    /// New alert rules and checklists file ("" = none: the hygiene alerts only).
+    pub assist_rules: Option<String>,
+    /// New queue ("" = none: the default checklist).
+    pub queue: Option<String>,
 }
 
 /// The managed policy's usual location on this platform.
@@ -330,6 +350,7 @@ impl Config {
             queue: None,
             policy_file: None,
             managed: BTreeSet::new(),
+            environment: Default::default(),
         }
     }
 
@@ -356,41 +377,48 @@ impl Config {
         };
         let mut config = Config::defaults(data_dir);
         file.apply(&mut config)?;
-        if let Some(r) = env("EARSHOT_AGE_RECIPIENTS") {
+        let mut environment = std::collections::BTreeMap::new();
+        let mut from_env = |var: &str, key: &str| {
+            let value = env(var)?;
+            environment.insert(key.to_string(), var.to_string());
+            Some(value)
+        };
+        if let Some(r) = from_env("EARSHOT_AGE_RECIPIENTS", "age_recipients") {
             config.age_recipients = r
                 .split(',')
                 .map(|s| s.trim().to_string())
                 .filter(|s| !s.is_empty())
                 .collect();
         }
-        if let Some(k) = env("EARSHOT_KEY_STORE") {
+        if let Some(k) = from_env("EARSHOT_KEY_STORE", "key_store") {
             config.key_store = k.parse()?;
         }
-        if let Some(d) = env("EARSHOT_RETENTION_DAYS") {
+        if let Some(d) = from_env("EARSHOT_RETENTION_DAYS", "retention_days") {
             config.retention_days = d.trim().parse().map_err(|_| {
                 ConfigError::Invalid(format!(
                     "EARSHOT_RETENTION_DAYS '{d}' is not a number of days"
                 ))
             })?;
         }
-        if let Some(u) = env("EARSHOT_HUB_URL") {
+        if let Some(u) = from_env("EARSHOT_HUB_URL", "hub_url") {
             config.hub_url = Some(u).filter(|u| !u.trim().is_empty());
         }
-        if let Some(p) = env("EARSHOT_HUB_CA") {
+        if let Some(p) = from_env("EARSHOT_HUB_CA", "hub_ca") {
             config.hub_ca = Some(PathBuf::from(p)).filter(|p| !p.as_os_str().is_empty());
         }
-        if let Some(t) = env("EARSHOT_ENROLLMENT_TOKEN") {
+        if let Some(t) = from_env("EARSHOT_ENROLLMENT_TOKEN", "enrollment_token") {
             config.enrollment_token = Some(t).filter(|t| !t.trim().is_empty());
         }
-        if let Some(p) = env("EARSHOT_ASSIST_RULES") {
+        if let Some(p) = from_env("EARSHOT_ASSIST_RULES", "assist_rules") {
             config.assist_rules = Some(PathBuf::from(p)).filter(|p| !p.as_os_str().is_empty());
         }
-        if let Some(q) = env("EARSHOT_QUEUE") {
+        if let Some(q) = from_env("EARSHOT_QUEUE", "queue") {
             config.queue = Some(q).filter(|q| !q.trim().is_empty());
         }
-        if let Some(p) = env("EARSHOT_KNOWLEDGE_DIR") {
+        if let Some(p) = from_env("EARSHOT_KNOWLEDGE_DIR", "knowledge_dir") {
             config.knowledge_dir = Some(PathBuf::from(p)).filter(|p| !p.as_os_str().is_empty());
         }
+        config.environment = environment;
         if let Some(policy) = policy {
             config.managed = policy.keys();
             config.policy_file = Some(policy_path);
@@ -436,24 +464,65 @@ impl Config {
         change: &SettingsChange,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Config, ConfigError> {
-        let mut set: Vec<(&str, Option<String>)> = Vec::new();
+        let text = |v: String| Some(toml::Value::String(v));
+        // An empty text means "none" (the default device, no folder, no rules, no queue).
+        let optional = |v: &str| {
+            Some(v.trim())
+                .filter(|v| !v.is_empty())
+                .and_then(|v| text(v.into()))
+        };
+        let mut set: Vec<(&str, Option<toml::Value>)> = Vec::new();
         if let Some(m) = &change.model {
             if m.trim().is_empty() {
                 return Err(ConfigError::Invalid("the model name is empty".into()));
             }
-            set.push(("model", Some(m.trim().to_string())));
+            set.push(("model", text(m.trim().to_string())));
         }
         if let Some(c) = change.caller_channel {
-            set.push(("caller_channel", Some(c.name().to_string())));
+            set.push(("caller_channel", text(c.name().to_string())));
         }
         if let Some(d) = &change.mic_device {
-            set.push(("mic_device", Some(d.clone()).filter(|d| !d.is_empty())));
+            set.push((
+                "mic_device",
+                Some(d.clone()).filter(|d| !d.is_empty()).and_then(text),
+            ));
         }
         if let Some(d) = &change.loopback_device {
-            set.push(("loopback_device", Some(d.clone()).filter(|d| !d.is_empty())));
+            set.push((
+                "loopback_device",
+                Some(d.clone()).filter(|d| !d.is_empty()).and_then(text),
+            ));
+        }
+        if let Some(d) = &change.knowledge_dir {
+            set.push(("knowledge_dir", optional(d)));
+        }
+        if let Some(t) = change.suggestion_threshold {
+            if !(0.0..=1.0).contains(&t) {
+                return Err(ConfigError::Invalid(
+                    "suggestion_threshold must be between 0 and 1".into(),
+                ));
+            }
+            // Two decimals: what the screen shows (a percentage), without f32 noise.
+            let t = (f64::from(t) * 100.0).round() / 100.0;
+            set.push(("suggestion_threshold", Some(toml::Value::Float(t))));
+        }
+        if let Some(r) = &change.assist_rules {
+            set.push(("assist_rules", optional(r)));
+        }
+        if let Some(q) = &change.queue {
+            set.push(("queue", optional(q)));
         }
         if let Some((key, _)) = set.iter().find(|(k, _)| self.is_managed(k)) {
             return Err(ConfigError::Managed(key.to_string()));
+        }
+        if let Some((key, var)) = set
+            .iter()
+            .find_map(|(k, _)| self.environment.get_key_value(*k))
+        {
+            return Err(ConfigError::Environment {
+                key: key.clone(),
+                var: var.clone(),
+            });
         }
         let path = self.data_dir.join(SETTINGS_FILE);
         let write_err = |reason: String| ConfigError::Write {
@@ -469,7 +538,7 @@ impl Config {
         };
         for (key, value) in set {
             match value {
-                Some(v) => table.insert(key.into(), toml::Value::String(v)),
+                Some(v) => table.insert(key.into(), v),
                 None => table.remove(key),
             };
         }
@@ -657,6 +726,122 @@ mod tests {
             )
             .unwrap();
         assert_eq!(back.mic_device, None);
+    }
+
+    #[test]
+    fn assist_keys_save_clear_and_refuse_what_the_policy_or_the_environment_sets() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().display().to_string();
+        let vars = |extra: &[(&str, &str)]| {
+            let mut v: HashMap<String, String> = extra
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            v.insert("EARSHOT_DATA_DIR".into(), d.clone());
+            v.insert(
+                "EARSHOT_POLICY_FILE".into(),
+                dir.path().join("policy.toml").display().to_string(),
+            );
+            v
+        };
+        let plain = vars(&[]);
+        let c = Config::load_from(|k| plain.get(k).cloned()).unwrap();
+        assert!(c.environment.is_empty());
+        let change = SettingsChange {
+            knowledge_dir: Some("/srv/kb".into()),
+            suggestion_threshold: Some(0.42),
+            assist_rules: Some("/srv/rules.toml".into()),
+            queue: Some(" billing ".into()),
+            ..SettingsChange::default()
+        };
+        let saved = c.save_settings(&change, |k| plain.get(k).cloned()).unwrap();
+        assert_eq!(saved.knowledge_dir.as_deref(), Some(Path::new("/srv/kb")));
+        assert_eq!(saved.suggestion_threshold, 0.42);
+        assert_eq!(
+            saved.assist_rules.as_deref(),
+            Some(Path::new("/srv/rules.toml"))
+        );
+        assert_eq!(saved.queue.as_deref(), Some("billing"));
+        let text = std::fs::read_to_string(dir.path().join(SETTINGS_FILE)).unwrap();
+        assert!(text.contains("suggestion_threshold = 0.42"), "{text}");
+
+        // Out of range: refused, nothing written.
+        let bad = saved.save_settings(
+            &SettingsChange {
+                suggestion_threshold: Some(1.5),
+                queue: Some("sales".into()),
+                ..SettingsChange::default()
+            },
+            |k| plain.get(k).cloned(),
+        );
+        assert!(bad.unwrap_err().to_string().contains("between 0 and 1"));
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(SETTINGS_FILE)).unwrap(),
+            text
+        );
+
+        // An environment variable wins over the file: saving that key is refused (naming the
+        // variable), the other keys still save.
+        let with_env = vars(&[("EARSHOT_KNOWLEDGE_DIR", "/env/kb")]);
+        let c = Config::load_from(|k| with_env.get(k).cloned()).unwrap();
+        assert_eq!(
+            c.environment.get("knowledge_dir").map(String::as_str),
+            Some("EARSHOT_KNOWLEDGE_DIR")
+        );
+        let refused = c
+            .save_settings(
+                &SettingsChange {
+                    knowledge_dir: Some(String::new()),
+                    ..SettingsChange::default()
+                },
+                |k| with_env.get(k).cloned(),
+            )
+            .unwrap_err();
+        assert!(
+            refused.to_string().contains("EARSHOT_KNOWLEDGE_DIR"),
+            "{refused}"
+        );
+        let ok = c
+            .save_settings(
+                &SettingsChange {
+                    queue: Some("sales".into()),
+                    ..SettingsChange::default()
+                },
+                |k| with_env.get(k).cloned(),
+            )
+            .unwrap();
+        assert_eq!(ok.queue.as_deref(), Some("sales"));
+
+        // Empty clears: back to no folder, no rules, no queue.
+        let cleared = ok
+            .save_settings(
+                &SettingsChange {
+                    assist_rules: Some(String::new()),
+                    queue: Some("  ".into()),
+                    ..SettingsChange::default()
+                },
+                |k| plain.get(k).cloned(),
+            )
+            .unwrap();
+        assert_eq!((cleared.assist_rules, cleared.queue), (None, None));
+        assert_eq!(cleared.knowledge_dir.as_deref(), Some(Path::new("/srv/kb")));
+
+        // The policy manages the threshold: refused.
+        std::fs::write(
+            dir.path().join("policy.toml"),
+            "suggestion_threshold = 0.5\n",
+        )
+        .unwrap();
+        let c = Config::load_from(|k| plain.get(k).cloned()).unwrap();
+        assert_eq!(c.suggestion_threshold, 0.5);
+        let refused = c.save_settings(
+            &SettingsChange {
+                suggestion_threshold: Some(0.3),
+                ..SettingsChange::default()
+            },
+            |k| plain.get(k).cloned(),
+        );
+        assert!(matches!(refused, Err(ConfigError::Managed(k)) if k == "suggestion_threshold"));
     }
 
     #[test]

@@ -71,7 +71,7 @@ impl LiveCapture {
             &source,
             input,
             crate::Received {
-                assist: ws.assist.as_mut().map(crate::AssistRef::Own),
+                assist: ws.assist.as_deref().map(crate::AssistRef::Shared),
                 alert_rules: ws.alert_rules.as_ref(),
                 checklists: ws.checklists.as_ref(),
                 queue: ws.config.queue.clone(),

@@ -79,8 +79,10 @@ pub struct Workstation {
     pub sealing: bool,
     /// The configuration in force.
     pub config: Config,
-    /// The knowledge base, once [`Workstation::load_assist`] loaded it.
-    pub assist: Option<earshot_assist::Assistant>,
+    /// The sentence encoder and knowledge base, once [`Workstation::load_assist`] loaded them
+    /// (shared with the process's other users when loaded through an
+    /// [`knowledge::AssistCache`]).
+    pub assist: Option<knowledge::SharedAssistant>,
     /// The organisation's alert rules (`assist_rules`), once [`Workstation::load_assist`]
     /// read them; the hygiene alerts are on without them.
     pub alert_rules: Option<earshot_assist::alerts::AlertRules>,
@@ -150,6 +152,12 @@ impl Workstation {
     /// reverse; the first error is returned after the rest has loaded. Malformed articles are
     /// skipped and listed in `assist.errors`.
     pub fn load_assist(&mut self) -> Result<(), SessionError> {
+        self.load_assist_in(&knowledge::AssistCache::default())
+    }
+
+    /// [`Workstation::load_assist`] with the encoder and knowledge index from `cache`: the
+    /// same ones as the process's other users of it (the app's search box, its next call).
+    pub fn load_assist_in(&mut self, cache: &knowledge::AssistCache) -> Result<(), SessionError> {
         let mut problems = Vec::new();
         if let Some(path) = self.config.assist_rules.clone() {
             match earshot_assist::alerts::AlertRules::load(&path) {
@@ -165,36 +173,22 @@ impl Workstation {
         let semantic = self.checklists.as_ref().is_some_and(|c| c.semantic())
             || self.alert_rules.as_ref().is_some_and(|r| r.semantic());
         if self.config.knowledge_dir.is_some() || semantic {
-            match earshot_pipeline::sentence_encoder(&ModelStore::from_env()) {
-                Some(encoder) => {
-                    let encoder = Box::new(encoder);
-                    let assistant = match self.config.knowledge_dir.clone() {
-                        Some(dir) => knowledge::load(
-                            &mut self.vault,
-                            &dir,
-                            encoder,
-                            self.config.suggestion_threshold,
-                        ),
-                        None => Ok(earshot_assist::Assistant::without_articles(encoder)),
-                    };
-                    match assistant {
-                        Ok(a) => self.assist = Some(a),
-                        Err(e) => problems.push(e.to_string()),
-                    }
+            match cache.get(&self.config, &mut self.vault) {
+                Ok(a) => self.assist = Some(a),
+                Err(e) => problems.push(e.to_string()),
+            }
+        }
+        if let Some(a) = &self.assist {
+            let mut a = a.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(lists) = self.checklists.as_mut() {
+                if let Err(e) = lists.embed(a.encoder()) {
+                    problems.push(format!("checklists: {e}"));
                 }
-                None => problems.push(
-                    "knowledge suggestions and checklist examples need the MiniLM sentence encoder: check the models with `earshot models verify`".into(),
-                ),
             }
-        }
-        if let (Some(lists), Some(a)) = (self.checklists.as_mut(), self.assist.as_mut()) {
-            if let Err(e) = lists.embed(a.encoder()) {
-                problems.push(format!("checklists: {e}"));
-            }
-        }
-        if let (Some(rules), Some(a)) = (self.alert_rules.as_mut(), self.assist.as_mut()) {
-            if let Err(e) = rules.embed(a.encoder()) {
-                problems.push(format!("alert rules: {e}"));
+            if let Some(rules) = self.alert_rules.as_mut() {
+                if let Err(e) = rules.embed(a.encoder()) {
+                    problems.push(format!("alert rules: {e}"));
+                }
             }
         }
         match problems.into_iter().next() {
@@ -541,7 +535,7 @@ pub fn record_file<E>(
         &source,
         input,
         Received {
-            assist: ws.assist.as_mut().map(AssistRef::Own),
+            assist: ws.assist.as_deref().map(AssistRef::Shared),
             alert_rules: ws.alert_rules.as_ref(),
             checklists: ws.checklists.as_ref(),
             queue: ws.config.queue.clone(),

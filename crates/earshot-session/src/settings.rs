@@ -80,6 +80,13 @@ pub struct SettingsView {
     pub assist_rules: Option<String>,
     /// The queue this workstation serves (picks its checklist).
     pub queue: Option<String>,
+    /// The queues the rule file's checklists name (offered for `queue`; empty when there is no
+    /// readable rule file).
+    pub queues: Vec<String>,
+    /// Keys an environment variable sets for this run, with the variable (read-only here: a
+    /// saved value would not take effect).
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, string>"))]
+    pub environment: std::collections::BTreeMap<String, String>,
 }
 
 /// A change from the Settings screen; absent fields stay as they are, an empty device name
@@ -101,6 +108,18 @@ pub struct SettingsUpdate {
     /// New loopback.
     #[serde(default)]
     pub loopback_device: Option<String>,
+    /// New knowledge folder ("": none).
+    #[serde(default)]
+    pub knowledge_dir: Option<String>,
+    /// New suggestion threshold (0–1).
+    #[serde(default)]
+    pub suggestion_threshold: Option<f32>,
+    /// New alert rules and checklists file ("": none).
+    #[serde(default)]
+    pub assist_rules: Option<String>,
+    /// New queue ("": none).
+    #[serde(default)]
+    pub queue: Option<String>,
 }
 
 /// The speech models of this build, installed or not.
@@ -159,6 +178,18 @@ pub fn settings_view(config: &Config) -> SettingsView {
             .as_ref()
             .map(|p| p.display().to_string()),
         queue: config.queue.clone(),
+        queues: config
+            .assist_rules
+            .as_deref()
+            .and_then(|p| earshot_assist::checklist::Checklists::load(p).ok())
+            .map(|c| {
+                let mut q: Vec<String> = c.lists.into_iter().flat_map(|l| l.queues).collect();
+                q.sort();
+                q.dedup();
+                q
+            })
+            .unwrap_or_default(),
+        environment: config.environment.clone(),
     }
 }
 
@@ -189,13 +220,53 @@ pub fn save_settings(config: &Config, update: &SettingsUpdate) -> Result<Config,
             .into())
         }
     };
+    check_assist(update)?;
     let change = SettingsChange {
         model: update.model.clone(),
         caller_channel,
         mic_device: update.mic_device.clone(),
         loopback_device: update.loopback_device.clone(),
+        knowledge_dir: update.knowledge_dir.clone(),
+        suggestion_threshold: update.suggestion_threshold,
+        assist_rules: update.assist_rules.clone(),
+        queue: update.queue.clone(),
     };
     Ok(config.save_settings(&change, |k| std::env::var(k).ok())?)
+}
+
+/// Refuses an agent-assist change that the next call could not use: a knowledge folder that is
+/// not a folder, a rule file that cannot be read or has an error (named with its line), a
+/// threshold that is not a number. Nothing is saved then, and the settings in force stay.
+fn check_assist(update: &SettingsUpdate) -> Result<(), SessionError> {
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(std::path::PathBuf::from)
+    };
+    if let Some(dir) = given(&update.knowledge_dir) {
+        if !dir.is_dir() {
+            return Err(ConfigError::Invalid(format!(
+                "knowledge folder '{}' is not a folder here",
+                dir.display()
+            ))
+            .into());
+        }
+    }
+    if let Some(t) = update.suggestion_threshold {
+        if !t.is_finite() {
+            return Err(
+                ConfigError::Invalid("the suggestion threshold is not a number".into()).into(),
+            );
+        }
+    }
+    if let Some(path) = given(&update.assist_rules) {
+        earshot_assist::alerts::AlertRules::load(&path)
+            .map_err(|e| ConfigError::Invalid(format!("alert rules: {e}")))?;
+        earshot_assist::checklist::Checklists::load(&path)
+            .map_err(|e| ConfigError::Invalid(format!("checklists: {e}")))?;
+    }
+    Ok(())
 }
 
 /// The engine options `config` asks for.
@@ -207,5 +278,72 @@ pub fn analyzer_options(config: &Config) -> AnalyzerOptions {
             CallerSide::Right => CallerChannel::Right,
         },
         ..AnalyzerOptions::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_assist_change_the_next_call_could_not_use_is_refused_with_where_and_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../earshot-assist");
+        let with = |f: fn(&mut SettingsUpdate)| {
+            let mut u = SettingsUpdate::default();
+            f(&mut u);
+            u
+        };
+        // Positive controls: our sample base and rules, and clearing both.
+        let good = SettingsUpdate {
+            knowledge_dir: Some(sample.join("knowledge").display().to_string()),
+            assist_rules: Some(sample.join("rules.toml").display().to_string()),
+            suggestion_threshold: Some(0.4),
+            ..SettingsUpdate::default()
+        };
+        check_assist(&good).unwrap();
+        check_assist(&with(|u| {
+            u.knowledge_dir = Some(String::new());
+            u.assist_rules = Some(" ".into());
+        }))
+        .unwrap();
+
+        let file = dir.path().join("not-a-folder.md");
+        std::fs::write(&file, "# hello\n").unwrap();
+        let e = check_assist(&SettingsUpdate {
+            knowledge_dir: Some(file.display().to_string()),
+            ..SettingsUpdate::default()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("not a folder") && e.contains("not-a-folder.md"),
+            "{e}"
+        );
+
+        let rules = dir.path().join("rules.toml");
+        std::fs::write(&rules, "[[alert]]\nid = \"ok\"\nphrases = [\"x\"\n").unwrap();
+        let e = check_assist(&SettingsUpdate {
+            assist_rules: Some(rules.display().to_string()),
+            ..SettingsUpdate::default()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("rules.toml:"), "{e}");
+        let missing = dir.path().join("missing.toml");
+        let e = check_assist(&SettingsUpdate {
+            assist_rules: Some(missing.display().to_string()),
+            ..SettingsUpdate::default()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("missing.toml") && e.contains("cannot read"),
+            "{e}"
+        );
+        let e = check_assist(&with(|u| u.suggestion_threshold = Some(f32::NAN)))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("not a number"), "{e}");
     }
 }

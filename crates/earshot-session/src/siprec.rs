@@ -19,7 +19,7 @@ use earshot_siprec::roles::{Fallback, RoleRules};
 use earshot_siprec::server::{parse_allow, Listen, Srs, SrsConfig, SrsMonitor, TlsFiles};
 use serde::Serialize;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -100,7 +100,7 @@ impl ReceiverStatus {
 /// the knowledge index (used under one lock), the alert rules and the checklists.
 #[derive(Default)]
 pub struct SharedAssist {
-    assistant: Option<Mutex<earshot_assist::Assistant>>,
+    assistant: Option<crate::knowledge::SharedAssistant>,
     alert_rules: Option<earshot_assist::alerts::AlertRules>,
     checklists: Option<earshot_assist::checklist::Checklists>,
     queue: Option<String>,
@@ -113,11 +113,21 @@ impl SharedAssist {
         config: &Config,
         engine: &Arc<Engine>,
     ) -> Result<(SharedAssist, Option<SessionError>), SessionError> {
+        SharedAssist::load_in(config, engine, &crate::knowledge::AssistCache::default())
+    }
+
+    /// [`SharedAssist::load`] with the encoder and knowledge index from `cache` (the app's, also
+    /// used by its local calls and search box).
+    pub fn load_in(
+        config: &Config,
+        engine: &Arc<Engine>,
+        cache: &crate::knowledge::AssistCache,
+    ) -> Result<(SharedAssist, Option<SessionError>), SessionError> {
         let mut ws = Workstation::open_on(config.clone(), engine)?;
-        let problem = ws.load_assist().err();
+        let problem = ws.load_assist_in(cache).err();
         Ok((
             SharedAssist {
-                assistant: ws.assist.take().map(Mutex::new),
+                assistant: ws.assist.take(),
                 alert_rules: ws.alert_rules.take(),
                 checklists: ws.checklists.take(),
                 queue: config.queue.clone(),
@@ -266,16 +276,17 @@ pub fn receiver_config(config: &Config, model: &str) -> Result<SrsConfig, Sessio
     })
 }
 
-/// Starts the receiver configured by `config`; `on_event` hears every call's events (from
-/// several threads).
+/// Starts the receiver configured by `config`, its calls assisted with the encoder and
+/// knowledge index from `cache`; `on_event` hears every call's events (from several threads).
 pub fn join(
     config: &Config,
+    cache: &crate::knowledge::AssistCache,
     on_event: impl Fn(SiprecEvent) + Send + Sync + 'static,
 ) -> Result<Joined, SessionError> {
     let options = settings::analyzer_options(config);
     let receiver = receiver_config(config, &options.model)?;
     let engine = engine(config, options)?;
-    let (assist, problem) = SharedAssist::load(config, &engine)?;
+    let (assist, problem) = SharedAssist::load_in(config, &engine, cache)?;
     if let Some(e) = problem {
         tracing::warn!(error = %e, "agent assist for SIPREC calls is incomplete");
     }
@@ -356,7 +367,7 @@ pub fn join_with(
                                 &call.source,
                                 call.audio,
                                 crate::Received {
-                                    assist: assist.assistant.as_ref().map(AssistRef::Shared),
+                                    assist: assist.assistant.as_deref().map(AssistRef::Shared),
                                     alert_rules: assist.alert_rules.as_ref(),
                                     checklists: assist.checklists.as_ref(),
                                     queue: assist.queue.clone(),

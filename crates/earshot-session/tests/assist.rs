@@ -96,7 +96,7 @@ fn the_knowledge_base_is_embedded_once_and_kept_in_the_vault() {
         let mut ws = Workstation::open_config(config).unwrap();
         let t0 = std::time::Instant::now();
         ws.load_assist().unwrap();
-        let a = ws.assist.as_ref().unwrap();
+        let a = ws.assist.as_ref().unwrap().lock().unwrap();
         (a.index.chunks(), a.embedded, t0.elapsed().as_millis())
     };
     let (chunks, embedded, first_ms) = open();
@@ -194,4 +194,55 @@ fn the_agents_feedback_on_a_suggestion_is_stored_with_its_score_and_a_stray_one_
     );
     let total: u32 = after.iter().map(|f| f.useful + f.not_useful).sum();
     assert_eq!(total, stored + 1, "{after:?}");
+}
+
+#[test]
+fn the_calls_and_the_search_box_share_one_encoder_and_index_until_the_settings_change() {
+    use earshot_session::knowledge::{AssistCache, KnowledgeDesk};
+    let data = tempfile::tempdir().unwrap();
+    let config = Config {
+        data_dir: data.path().to_path_buf(),
+        key_store: KeyStore::File,
+        knowledge_dir: Some(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../earshot-assist/knowledge"),
+        ),
+        ..Config::defaults(std::path::PathBuf::new())
+    };
+    let cache = AssistCache::default();
+    assert!(cache.loaded(&config).is_none());
+    let mut call = Workstation::open_config(config.clone()).unwrap();
+    call.load_assist_in(&cache).unwrap();
+    let in_call = call.assist.clone().expect("the base loaded");
+    let mut desk = KnowledgeDesk::open_in(&cache, &config).unwrap();
+    assert!(
+        Arc::ptr_eq(&in_call, desk.assistant()),
+        "the search box loaded its own copy"
+    );
+    let hits = desk
+        .search(
+            "I was billed two times for one purchase, card 4111 1111 1111 1111",
+            3,
+        )
+        .unwrap();
+    assert_eq!(hits[0].article_id, "billing/double-charge.md", "{hits:?}");
+    // The next call takes the same one too.
+    let mut next = Workstation::open_config(config.clone()).unwrap();
+    next.load_assist_in(&cache).unwrap();
+    assert!(Arc::ptr_eq(&in_call, next.assist.as_ref().unwrap()));
+
+    // Negative controls: a desk of its own is another copy, and a changed threshold loads anew
+    // (the cache lets go of the old one; the call that holds it keeps it to its end).
+    let own = KnowledgeDesk::open(&config).unwrap();
+    assert!(!Arc::ptr_eq(&in_call, own.assistant()));
+    let stricter = Config {
+        suggestion_threshold: 0.5,
+        ..config.clone()
+    };
+    let desk = KnowledgeDesk::open_in(&cache, &stricter).unwrap();
+    assert!(!Arc::ptr_eq(&in_call, desk.assistant()));
+    assert!(cache.loaded(&config).is_none());
+    assert!(Arc::ptr_eq(
+        &cache.loaded(&stricter).unwrap(),
+        desk.assistant()
+    ));
 }

@@ -20,4 +20,20 @@ mic_device: string | null,
 /**
  * New loopback.
  */
-loopback_device: string | null, };
+loopback_device: string | null, 
+/**
+ * New knowledge folder ("": none).
+ */
+knowledge_dir: string | null, 
+/**
+ * New suggestion threshold (0–1).
+ */
+suggestion_threshold: number | null, 
+/**
+ * New alert rules and checklists file ("": none).
+ */
+assist_rules: string | null, 
+/**
+ * New queue ("": none).
+ */
+queue: string | null, };

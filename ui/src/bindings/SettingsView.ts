@@ -77,4 +77,14 @@ assist_rules: string | null,
 /**
  * The queue this workstation serves (picks its checklist).
  */
-queue: string | null, };
+queue: string | null, 
+/**
+ * The queues the rule file's checklists name (offered for `queue`; empty when there is no
+ * readable rule file).
+ */
+queues: Array<string>, 
+/**
+ * Keys an environment variable sets for this run, with the variable (read-only here: a
+ * saved value would not take effect).
+ */
+environment: Record<string, string>, };
