@@ -1,5 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { csv, csvCell, duration, listQuery, parts, safeNext, ssoMessage, trendWord } from "./format";
+import { csv, csvCell, duration, gapPlaces, listQuery, parts, safeNext, ssoMessage, trendWord } from "./format";
+
+describe("where audio is missing", () => {
+  const g = (start_ms: number, end_ms: number, kind: "lost" | "dropped" = "lost") => ({ speaker: "caller", kind, start_ms, end_ms });
+  it("says whose, where and how long", () => {
+    expect(gapPlaces([g(83_000, 84_200, "dropped"), g(125_000, 125_020)])).toBe(
+      "caller at 1:23 (1.2 s dropped); caller at 2:05 (20 ms lost)",
+    );
+  });
+  it("is empty without spans and counts what it does not list", () => {
+    expect(gapPlaces(undefined)).toBe("");
+    expect(gapPlaces([])).toBe("");
+    const many = Array.from({ length: 8 }, (_, k) => g(k * 60_000, k * 60_000 + 500));
+    expect(gapPlaces(many)).toMatch(/; 3 more$/);
+    expect(gapPlaces(many).split("; ").length).toBe(6);
+  });
+});
 
 describe("CSV export", () => {
   it("neutralises cells a spreadsheet would run as formulas", () => {

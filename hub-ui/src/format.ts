@@ -22,6 +22,23 @@ export function duration(ms: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${sec}` : `${m}:${sec}`;
 }
 
+/** A stretch of a call's audio that is missing (from the summary's `audio_gaps.spans`). */
+export interface GapSpan {
+  speaker: string;
+  kind: "lost" | "dropped";
+  start_ms: number;
+  end_ms: number;
+}
+
+/** Where audio is missing, in words: at most `max` places, then how many more. */
+export function gapPlaces(spans: GapSpan[] | undefined, max = 5): string {
+  if (!spans || spans.length === 0) return "";
+  const length = (ms: number) => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
+  const one = (g: GapSpan) => `${g.speaker} at ${duration(g.start_ms)} (${length(g.end_ms - g.start_ms)} ${g.kind})`;
+  const shown = spans.slice(0, max).map(one).join("; ");
+  return spans.length > max ? `${shown}; ${spans.length - max} more` : shown;
+}
+
 const TRENDS: Record<string, string> = { UP: "improving ↗", DOWN: "worsening ↘", FLAT: "steady →" };
 
 /** A trend in words. */

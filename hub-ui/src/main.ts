@@ -1,7 +1,7 @@
 import "./style.css";
 // The hub's pages: sign-in (password, then a TOTP code), calls, call detail, live board.
 // Every text reaches the page through textContent or attributes: never innerHTML.
-import { csv, duration, listQuery, parts, safeNext, signed, ssoMessage, trendWord, type Filters } from "./format";
+import { csv, duration, gapPlaces, listQuery, parts, safeNext, signed, ssoMessage, trendWord, type Filters, type GapSpan } from "./format";
 
 interface Me { name: string; role: string; teams: string[]; csrf: string; recovery_codes?: string[]; recovery_left: number }
 interface Item {
@@ -321,7 +321,7 @@ interface Summary {
   agent: string | null; source: string; started_at_ms: number; duration_ms: number;
   speakers: { caller: SpeakerFigures; agent: SpeakerFigures; unknown?: SpeakerFigures };
   silence_ratio: number; overtalk_ratio: number; findings: Record<string, number>; keypad_entries: number;
-  audio_gaps?: { lost_packets: number; concealed_ms: number; filled_ms: number; dropped_ms: number };
+  audio_gaps?: { lost_packets: number; concealed_ms: number; filled_ms: number; dropped_ms: number; spans?: GapSpan[] };
   key_phrases: string[]; key_turns: { speaker: string; start_ms: number; text: string }[]; key_turn_method: string;
   engines: { earshot: string; asr_model: string; sentiment: string | null };
   alerts?: Pill[];
@@ -442,6 +442,7 @@ async function loadCall(id: string) {
       ["Agent", d.agent], ["Team", d.team], ["Source", s.source], ["Started", new Date(s.started_at_ms).toLocaleString()],
       ["Duration", duration(s.duration_ms)], ["Keypad entries", String(s.keypad_entries)],
       ["Audio gaps", gaps ? `${gaps.lost_packets} packets lost (${gaps.concealed_ms} ms concealed), ${gaps.filled_ms} ms silent on the wire, ${gaps.dropped_ms} ms dropped` : "not counted for this source"],
+      ...(gaps?.spans?.length ? [["Where audio is missing", gapPlaces(gaps.spans)] as [string, string]] : []),
       ["Engines", `Earshot ${s.engines.earshot}, ${s.engines.asr_model}, sentiment ${s.engines.sentiment ?? "–"}`],
     ])),
     section("Sentiment", chart(s), quarters),

@@ -181,6 +181,7 @@ try {
   check((await page.$$("#call-detail img")).length === 0 && (await page.$$("#call-detail script")).length === 0, "no element was made from it");
   check((await page.$$("#call-detail .chip")).length === 1, "the redacted value is a chip");
   check((await page.textContent("#call-detail")).includes("3 packets lost"), "audio gaps are shown");
+  check((await page.textContent("#call-detail")).includes("caller at 1:23 (60 ms lost)"), "where audio is missing is shown");
   check((await page.$$("#call-detail svg.chart polyline")).length === 2, "the sentiment chart has both speakers");
   await page.screenshot({ path: `${SHOTS}/hub-call-detail.png`, fullPage: true });
 

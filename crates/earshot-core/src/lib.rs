@@ -312,7 +312,7 @@ pub struct AssistFigures {
 }
 
 /// Audio a call's receiver lost, as figures: never audio, never text.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AudioGaps {
     /// RTP packets never received.
@@ -323,6 +323,9 @@ pub struct AudioGaps {
     pub filled_ms: u64,
     /// Audio dropped because the engine was not taking it (ms).
     pub dropped_ms: u64,
+    /// Where the lost and dropped audio was, in call order (at most [`MAX_GAP_SPANS`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub spans: Vec<GapSpan>,
 }
 
 impl AudioGaps {
@@ -332,6 +335,38 @@ impl AudioGaps {
     }
 }
 
+/// Why a stretch of a call's audio is missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GapKind {
+    /// Packets never came (the decoder concealed them).
+    Lost,
+    /// Audio came but the engine was not taking it (its queue was full).
+    Dropped,
+}
+
+/// A stretch of one speaker's audio that is missing, by its place in the call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GapSpan {
+    /// Whose stream.
+    pub speaker: Speaker,
+    /// Lost on the wire or dropped here.
+    pub kind: GapKind,
+    /// Where it starts, in ms of that stream from the call's start.
+    pub start_ms: u64,
+    /// Where it ends (ms).
+    pub end_ms: u64,
+}
+
+/// The most [`GapSpan`]s a call keeps; past it the last one of a speaker and kind grows to
+/// cover the rest (the totals stay exact either way).
+pub const MAX_GAP_SPANS: usize = 64;
+
+/// Spans of one speaker and kind closer than this are one (packets a few apart, one queue
+/// overflow that lets a chunk through now and then).
+const GAP_JOIN_MS: u64 = 200;
+
 /// The running tally of [`AudioGaps`], shared by a call's receiving streams.
 #[derive(Debug, Default)]
 pub struct AudioLoss {
@@ -339,36 +374,79 @@ pub struct AudioLoss {
     concealed_ms: std::sync::atomic::AtomicU64,
     filled_ms: std::sync::atomic::AtomicU64,
     dropped_ms: std::sync::atomic::AtomicU64,
+    spans: std::sync::Mutex<Vec<GapSpan>>,
 }
 
 impl AudioLoss {
-    /// Counts `packets` lost, concealed with `concealed_ms` of audio.
-    pub fn lost(&self, packets: u64, concealed_ms: u64) {
+    /// Counts `packets` of `speaker`'s stream lost at `at_ms` (ms of that stream), concealed
+    /// with `concealed_ms` of audio.
+    pub fn lost(&self, speaker: Speaker, at_ms: u64, packets: u64, concealed_ms: u64) {
         use std::sync::atomic::Ordering::Relaxed;
         self.lost_packets.fetch_add(packets, Relaxed);
         self.concealed_ms.fetch_add(concealed_ms, Relaxed);
+        self.place(speaker, GapKind::Lost, at_ms, concealed_ms);
     }
 
-    /// Counts `ms` of silence put in for a stream that fell silent on the wire.
+    /// Counts `ms` of silence put in for a stream that fell silent on the wire (not a loss:
+    /// no span).
     pub fn filled(&self, ms: u64) {
         self.filled_ms
             .fetch_add(ms, std::sync::atomic::Ordering::Relaxed);
     }
 
-    /// Counts `ms` of audio dropped because the engine was not taking it.
-    pub fn dropped(&self, ms: u64) {
+    /// Counts `ms` of `speaker`'s audio from `at_ms` dropped because the engine was not taking
+    /// it.
+    pub fn dropped(&self, speaker: Speaker, at_ms: u64, ms: u64) {
         self.dropped_ms
             .fetch_add(ms, std::sync::atomic::Ordering::Relaxed);
+        self.place(speaker, GapKind::Dropped, at_ms, ms);
     }
 
-    /// The figures so far.
+    fn place(&self, speaker: Speaker, kind: GapKind, at_ms: u64, ms: u64) {
+        let end_ms = at_ms + ms.max(1);
+        let mut spans = self.spans.lock().unwrap_or_else(|p| p.into_inner());
+        let full = spans.len() >= MAX_GAP_SPANS;
+        let same = spans
+            .iter_mut()
+            .rev()
+            .find(|s| s.speaker == speaker && s.kind == kind);
+        if let Some(last) = same {
+            if full || at_ms <= last.end_ms + GAP_JOIN_MS {
+                last.start_ms = last.start_ms.min(at_ms);
+                last.end_ms = last.end_ms.max(end_ms);
+                return;
+            }
+        }
+        if full {
+            // The first span of this speaker and kind past the limit takes the last place.
+            let last = spans.last_mut().expect("full");
+            *last = GapSpan {
+                speaker,
+                kind,
+                start_ms: at_ms,
+                end_ms,
+            };
+            return;
+        }
+        spans.push(GapSpan {
+            speaker,
+            kind,
+            start_ms: at_ms,
+            end_ms,
+        });
+    }
+
+    /// The figures so far, the spans in call order.
     pub fn figures(&self) -> AudioGaps {
         use std::sync::atomic::Ordering::Relaxed;
+        let mut spans = self.spans.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        spans.sort_by_key(|s| (s.start_ms, s.end_ms));
         AudioGaps {
             lost_packets: self.lost_packets.load(Relaxed),
             concealed_ms: self.concealed_ms.load(Relaxed),
             filled_ms: self.filled_ms.load(Relaxed),
             dropped_ms: self.dropped_ms.load(Relaxed),
+            spans,
         }
     }
 }
@@ -376,6 +454,56 @@ impl AudioLoss {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gap_spans_say_where_join_neighbours_and_stay_bounded() {
+        let loss = AudioLoss::default();
+        // One queue overflow, chunk by chunk: one span.
+        for k in 0..50 {
+            loss.dropped(Speaker::Caller, 10_000 + k * 20, 20);
+        }
+        loss.lost(Speaker::Agent, 3_000, 1, 20);
+        // Far from the first: a second span of the caller's.
+        loss.dropped(Speaker::Caller, 30_000, 20);
+        let g = loss.figures();
+        assert_eq!(
+            (g.dropped_ms, g.lost_packets, g.concealed_ms),
+            (1_020, 1, 20)
+        );
+        let spans: Vec<_> = g
+            .spans
+            .iter()
+            .map(|s| (s.speaker, s.kind, s.start_ms, s.end_ms))
+            .collect();
+        assert_eq!(
+            spans,
+            vec![
+                (Speaker::Agent, GapKind::Lost, 3_000, 3_020),
+                (Speaker::Caller, GapKind::Dropped, 10_000, 11_000),
+                (Speaker::Caller, GapKind::Dropped, 30_000, 30_020),
+            ]
+        );
+        // Stored as JSON and read back; a row from before spans reads too.
+        let json = serde_json::to_string(&g).unwrap();
+        assert!(json.contains("\"kind\":\"dropped\""), "{json}");
+        assert_eq!(serde_json::from_str::<AudioGaps>(&json).unwrap(), g);
+        let old: AudioGaps = serde_json::from_str(
+            r#"{"lost_packets":3,"concealed_ms":60,"filled_ms":0,"dropped_ms":0}"#,
+        )
+        .unwrap();
+        assert!(old.spans.is_empty() && old.any());
+
+        // Bounded: a thousand separate losses keep MAX_GAP_SPANS spans, the last covering the
+        // rest, and the totals stay exact.
+        let many = AudioLoss::default();
+        for k in 0..1_000 {
+            many.lost(Speaker::Caller, k * 1_000, 1, 20);
+        }
+        let g = many.figures();
+        assert_eq!(g.spans.len(), MAX_GAP_SPANS);
+        assert_eq!(g.lost_packets, 1_000);
+        assert_eq!(g.spans.last().unwrap().end_ms, 999_020);
+    }
 
     #[test]
     fn timestamps_read_as_minutes_seconds_tenths() {

@@ -131,7 +131,8 @@ fn summary(
         "keypad_entries": 1, "key_phrases": [phrase, "payment plan"],
         "key_turns": [{"speaker": "caller", "start_ms": 1000, "text": turn, "findings": []}],
         "key_turn_method": "textrank_minilm",
-        "audio_gaps": {"lost_packets": 3, "concealed_ms": 60, "filled_ms": 0, "dropped_ms": 0},
+        "audio_gaps": {"lost_packets": 3, "concealed_ms": 60, "filled_ms": 0, "dropped_ms": 0,
+            "spans": [{"speaker": "caller", "kind": "lost", "start_ms": 83000, "end_ms": 83060}]},
         "engines": {"earshot": "0.1.0", "asr_model": "tiny.en", "sentiment": "embedding"},
         "withheld": {"key_phrases": 0, "key_turns": 0, "agent": 0}
     })

@@ -740,12 +740,13 @@ impl GapWatch {
         if !grew {
             return None;
         }
-        self.shown = now;
-        Some(CallEvent::Gaps {
+        let event = CallEvent::Gaps {
             lost_packets: now.lost_packets,
             concealed_ms: now.concealed_ms,
             dropped_ms: now.dropped_ms,
-        })
+        };
+        self.shown = now;
+        Some(event)
     }
 }
 

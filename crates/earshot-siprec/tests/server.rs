@@ -481,9 +481,28 @@ fn over_tcp_a_session_runs_and_keypad_and_audio_arrive_in_order() {
     // after whatever silence stood for the time before the first packet arrived.
     let samples = voiced(audio.iter().flat_map(|c| c.samples.iter().copied()));
     assert!((7_000..=8_800).contains(&samples), "{samples}");
-    // The call's own tally: the one lost packet and the 20 ms concealed for it.
+    // The call's own tally: the one lost packet and the 20 ms concealed for it, placed where
+    // it was: the 11th packet, 200 ms after the first sound (give or take the resampler's
+    // delay), in the caller's stream.
     let gaps = call.loss.figures();
     assert_eq!((gaps.lost_packets, gaps.concealed_ms), (1, 20), "{gaps:?}");
+    let all: Vec<f32> = audio
+        .iter()
+        .flat_map(|c| c.samples.iter().copied())
+        .collect();
+    let first_sound_ms = (all.len() - voiced(all.iter().copied())) as u64 / 16;
+    assert_eq!(gaps.spans.len(), 1, "{gaps:?}");
+    let span = gaps.spans[0];
+    assert_eq!(
+        (span.speaker, span.kind, span.end_ms - span.start_ms),
+        (Speaker::Caller, earshot_core::GapKind::Lost, 20),
+        "{gaps:?}"
+    );
+    let after_first = span.start_ms as i64 - first_sound_ms as i64;
+    assert!(
+        (150..=260).contains(&after_first),
+        "{after_first} ms: {gaps:?}"
+    );
     let keys: Vec<_> = call.keypad.iter().collect();
     assert_eq!(keys.len(), 1);
     assert_eq!((keys[0].key, keys[0].speaker), ('5', Speaker::Caller));
@@ -1500,4 +1519,70 @@ fn at_capacity_a_new_session_gets_503_with_retry_after_until_a_call_is_done() {
     let (_c, ok) = udp_session(udp, "cisco-siprec-offer.txt", "third");
     assert_eq!(status(&ok), 200, "{ok}");
     assert!(calls.recv_timeout(Duration::from_secs(5)).is_ok());
+}
+
+/// A call whose engine takes nothing (its queue is never read while the call runs): audio
+/// beyond the queue is dropped, counted and placed, and every keypad digit still arrives.
+#[test]
+fn a_full_audio_queue_drops_audio_as_a_placed_gap_and_never_a_keypad_digit() {
+    const QUEUE: usize = 10;
+    let (_srs, calls, udp, _) = start(SrsConfig {
+        audio_queue: QUEUE,
+        ..SrsConfig::default()
+    });
+    let (c, ok) = udp_session(udp, "cisco-siprec-offer.txt", "full-1");
+    let ports = answer_ports(&ok);
+    let call = calls.recv_timeout(Duration::from_secs(5)).unwrap();
+    let rtp_out = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let to = SocketAddr::from(([127, 0, 0, 1], ports[0]));
+    let tone = ulaw_tone();
+    // 40 packets (800 ms) of audio, then a card number keyed in: 16 digits, each an RFC 4733
+    // event sent three times (its end packets), none of them read by anyone yet.
+    for n in 0..40u16 {
+        rtp_out
+            .send_to(&rtp(100 + n, u32::from(n) * 160, 7, 0, &tone), to)
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let digits = "4111111111111111";
+    for (k, d) in digits.chars().enumerate() {
+        let event = d.to_digit(10).unwrap() as u8;
+        let ts = 40 * 160 + k as u32 * 1_600;
+        for r in 0..3u16 {
+            rtp_out
+                .send_to(
+                    &rtp(140 + k as u16 * 3 + r, ts, 7, 101, &[event, 0x80, 0, 160]),
+                    to,
+                )
+                .unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(Duration::from_millis(400));
+    let gaps = call.loss.figures();
+    // The queue took the first QUEUE chunks (the silence before the first packet is one of
+    // them); the rest of the 800 ms is dropped, as one span of the caller's.
+    assert!(
+        (500..=800).contains(&gaps.dropped_ms),
+        "{} ms dropped: {gaps:?}",
+        gaps.dropped_ms
+    );
+    assert_eq!(gaps.spans.len(), 1, "{gaps:?}");
+    let span = gaps.spans[0];
+    assert_eq!(
+        (span.speaker, span.kind),
+        (Speaker::Caller, earshot_core::GapKind::Dropped)
+    );
+    assert_eq!(span.end_ms - span.start_ms, gaps.dropped_ms, "{gaps:?}");
+    // Now the engine reads: what the queue held, and every digit, in order.
+    c.send(&bye("full-1", &to_tag(&ok), "bye-full"));
+    let audio: Vec<_> = call.audio.iter().collect();
+    // What the queue held, and at most the jitter buffer's last packets flushed at the end.
+    assert!(
+        (QUEUE..=QUEUE + 1).contains(&audio.len()),
+        "{} chunks",
+        audio.len()
+    );
+    let keys: String = call.keypad.iter().map(|k| k.key).collect();
+    assert_eq!(keys, digits);
 }

@@ -410,7 +410,7 @@ pub fn summarize(detail: &CallDetail, encoder: Option<&mut SentenceEncoder>) -> 
         overtalk_ratio: ratio(overtalk),
         findings,
         keypad_entries: detail.utterances.iter().filter(|u| is_keypad(u)).count() as u32,
-        audio_gaps: call.audio_gaps,
+        audio_gaps: call.audio_gaps.clone(),
         alerts,
         checklist: assist.checklist,
         key_phrases,

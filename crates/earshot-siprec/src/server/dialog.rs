@@ -398,7 +398,7 @@ pub(super) async fn new_session(
     );
     let last_rtp = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
-    let (audio_tx, audio) = std::sync::mpsc::sync_channel(AUDIO_QUEUE_CHUNKS);
+    let (audio_tx, audio) = std::sync::mpsc::sync_channel(shared.config.audio_queue.max(1));
     // Unbounded: a keypad digit is never dropped (they come a few a second at most).
     let (key_tx, keypad) = std::sync::mpsc::channel();
     let loss = Arc::new(earshot_core::AudioLoss::default());

@@ -187,31 +187,49 @@ pub(super) async fn rtp_loop(mut l: RtpLoop) {
         }
         let lost_before = jitter.stats.lost;
         let ordered = jitter.push(p.ssrc, p.seq, p.payload.to_vec());
-        let pcm = decode(&l, &mut decoder, ordered, jitter.stats.lost - lost_before);
+        let at_ms = sent as u64 / 16;
+        let pcm = decode(
+            &l,
+            &mut decoder,
+            ordered,
+            jitter.stats.lost - lost_before,
+            at_ms,
+        );
         if !emit(&l, &mut resampler, &mut sent, &pcm) {
             return;
         }
     }
     let lost_before = jitter.stats.lost;
     let rest = jitter.flush();
-    let rest = decode(&l, &mut decoder, rest, jitter.stats.lost - lost_before);
+    let at_ms = sent as u64 / 16;
+    let rest = decode(
+        &l,
+        &mut decoder,
+        rest,
+        jitter.stats.lost - lost_before,
+        at_ms,
+    );
     emit(&l, &mut resampler, &mut sent, &rest);
 }
 
 /// Ordered payloads to PCM, losses concealed; `lost` packets newly counted lost are tallied
-/// with the audio concealed for them.
+/// with the audio concealed for them, placed from `at_ms` (the stream's audio sent so far).
 pub(super) fn decode(
     l: &RtpLoop,
     decoder: &mut Decoder,
     ordered: Vec<Slot<Vec<u8>>>,
     lost: u64,
+    at_ms: u64,
 ) -> Vec<i16> {
     let mut pcm = Vec::new();
     let mut concealed = 0;
+    // Where the first concealed audio starts in this batch (samples at the decoder's rate).
+    let mut first_gap = None;
     for slot in ordered {
         match slot {
             Slot::Packet(payload) => pcm.extend(decoder.decode(&payload)),
             Slot::Lost => {
+                first_gap.get_or_insert(pcm.len());
                 let made_up = decoder.conceal();
                 concealed += made_up.len();
                 pcm.extend(made_up);
@@ -219,9 +237,15 @@ pub(super) fn decode(
         }
     }
     if lost > 0 || concealed > 0 {
+        let rate = u64::from(decoder.rate());
         l.shared.stats.rtp_lost.fetch_add(lost, Ordering::Relaxed);
-        l.loss
-            .lost(lost, concealed as u64 * 1000 / u64::from(decoder.rate()));
+        let offset_ms = first_gap.unwrap_or(pcm.len()) as u64 * 1000 / rate;
+        l.loss.lost(
+            l.speaker,
+            at_ms + offset_ms,
+            lost,
+            concealed as u64 * 1000 / rate,
+        );
     }
     pcm
 }
@@ -229,8 +253,8 @@ pub(super) fn decode(
 /// A call's audio waiting for the engine, in chunks (one per RTP packet, 20 ms typically): three
 /// minutes of both streams. The engine degrades long before (partials paused beyond 1.5 s of
 /// lag, finals on the fast model beyond 3 s); audio beyond it is dropped, counted and stored
-/// with the call as a gap, and reported while the call runs.
-pub(super) const AUDIO_QUEUE_CHUNKS: usize = 2 * 3 * 60 * 50;
+/// with the call as a gap (how much, whose, and where), and reported while the call runs.
+pub const DEFAULT_AUDIO_QUEUE: usize = 2 * 3 * 60 * 50;
 
 /// Sends the decoder's samples on as 16 kHz audio, with silence for wall-clock gaps (a pause, a late
 /// start) so that both speakers' timestamps stay comparable. False once the consumer is gone.
@@ -256,6 +280,7 @@ pub(super) fn emit(
         filled.extend_from_slice(&out);
         out = filled;
     }
+    let at_ms = *sent as u64 / 16;
     *sent += out.len();
     let ms = out.len() as u64 / 16;
     match l.audio.try_send(AudioChunk {
@@ -266,7 +291,7 @@ pub(super) fn emit(
         Ok(()) => true,
         Err(std::sync::mpsc::TrySendError::Full(_)) => {
             l.shared.stats.audio_dropped.fetch_add(1, Ordering::Relaxed);
-            l.loss.dropped(ms);
+            l.loss.dropped(l.speaker, at_ms, ms);
             true
         }
         Err(std::sync::mpsc::TrySendError::Disconnected(_)) => false,

@@ -96,6 +96,10 @@ pub struct SrsConfig {
     pub tcp_idle_timeout: Duration,
     /// The most TCP and TLS connections open at once; more are closed at accept.
     pub max_connections: usize,
+    /// How many chunks of a call's audio (one per RTP packet, both streams) wait for the
+    /// engine before more is dropped, counted and placed as a gap (default
+    /// [`DEFAULT_AUDIO_QUEUE`]: three minutes).
+    pub audio_queue: usize,
 }
 
 /// The TLS listener's files (PEM).
@@ -126,6 +130,7 @@ impl Default for SrsConfig {
             media_from_any_allowed: false,
             tcp_idle_timeout: Duration::from_secs(300),
             max_connections: 64,
+            audio_queue: DEFAULT_AUDIO_QUEUE,
         }
     }
 }
@@ -405,6 +410,7 @@ mod message;
 mod transport;
 
 use dialog::*;
+pub use media::DEFAULT_AUDIO_QUEUE;
 use media::*;
 use message::*;
 pub use message::{parse_request, Dropped};
