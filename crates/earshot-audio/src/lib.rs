@@ -9,7 +9,9 @@ mod vad;
 pub use decode::CallStream;
 pub use resample::{resample, StreamResampler};
 pub use stream::{SpeechEvent, SpeechTracker};
-pub use vad::{SpeechSegment, VadOptions, VoiceActivityDetector, VAD_FRAME, VAD_WARMUP};
+#[cfg(feature = "vad")]
+pub use vad::VoiceActivityDetector;
+pub use vad::{SpeechSegment, VadOptions, VAD_FRAME, VAD_WARMUP};
 
 use earshot_core::Speaker;
 use std::path::Path;

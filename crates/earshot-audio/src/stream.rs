@@ -4,7 +4,7 @@
 //! someone starts and stops speaking. [`SpeechTracker`] is the state machine of Silero's own
 //! streaming iterator (a speech threshold, a lower release threshold, a minimum silence that ends
 //! an utterance, a minimum speech that starts one) over the per-frame probabilities that
-//! [`crate::VoiceActivityDetector::frame_probabilities`] gives. It holds no model, so it is
+//! `VoiceActivityDetector::frame_probabilities` gives. It holds no model, so it is
 //! tested on its own. Written here because no maintained crate offers a streaming segmenter over
 //! whisper.cpp's VAD (the streaming Silero crates bring their own ONNX runtime versions).
 

@@ -3,8 +3,12 @@
 //! We call the VAD ourselves (`WhisperVadContext::segments_from_samples`) and hand whisper only the
 //! speech: the VAD fields of whisper's `FullParams` are silently ignored by `WhisperState::full`.
 
-use crate::{AudioError, SAMPLE_RATE};
+#[cfg(feature = "vad")]
+use crate::AudioError;
+use crate::SAMPLE_RATE;
+#[cfg(feature = "vad")]
 use std::path::Path;
+#[cfg(feature = "vad")]
 use whisper_rs::{WhisperVadContext, WhisperVadContextParams, WhisperVadParams};
 
 /// A stretch of speech, in samples of the 16 kHz track.
@@ -61,12 +65,14 @@ pub const VAD_FRAME: usize = 512;
 /// (0.5 s), so that its recurrent state has settled.
 pub const VAD_WARMUP: usize = 16 * VAD_FRAME;
 
-/// Silero VAD loaded into whisper.cpp.
+/// Silero VAD loaded into whisper.cpp (the `vad` feature, on by default).
+#[cfg(feature = "vad")]
 pub struct VoiceActivityDetector {
     ctx: WhisperVadContext,
     options: VadOptions,
 }
 
+#[cfg(feature = "vad")]
 impl VoiceActivityDetector {
     /// Loads the ggml Silero model at `model`.
     pub fn new(model: &Path, threads: usize, options: VadOptions) -> Result<Self, AudioError> {
