@@ -1,8 +1,13 @@
-//! whisper.cpp's `q8_0` weights from our f16 ggml models, measured by the pipeline benchmark
-//! before any is shipped.
+//! whisper.cpp's `q8_0` and `q5_0` weights from our f16 ggml models, measured by the pipeline
+//! benchmark before any is shipped.
 //!
 //! `q8_0` (ggml's `block_q8_0`) stores each run of 32 values as one f16 scale `d = max|x| / 127`
-//! followed by 32 signed bytes `round(x / d)`: 34 bytes for 32 values. whisper.cpp makes its
+//! followed by 32 signed bytes `round(x / d)`: 34 bytes for 32 values. `q5_0` (`block_q5_0`)
+//! stores one f16 scale `d = m / -16`, where `m` is the value of largest magnitude, then the 32
+//! five-bit codes `q = min(31, floor(x / d + 16.5))` (a value is `(q - 16) · d`): their high bits
+//! as one little-endian `u32` (value `j`'s at bit `j`), then their low four bits packed two to a
+//! byte (values `j` and `j + 16` share byte `j`, `j` in the low nibble): 22 bytes for 32
+//! values. whisper.cpp makes its
 //! weight matrices in the file's type and everything else in f32 (biases, norms, positional
 //! embeddings) or f16 (the convolutions), and refuses a tensor of another size, so exactly the
 //! two-dimensional tensors other than the positional embeddings are quantized.
@@ -10,16 +15,57 @@
 use crate::ggml::MAGIC;
 use crate::ModelError;
 
-/// ggml's tensor type id of `q8_0`.
-const TYPE_Q8_0: i32 = 8;
 /// ggml's tensor type ids of f32 and f16.
 const TYPE_F32: i32 = 0;
 const TYPE_F16: i32 = 1;
-/// The file type of "mostly q8_0", with ggml's quantization version (2) × 1000 added, as
-/// whisper.cpp's own quantizer writes it.
-const FTYPE_Q8_0: i32 = 2 * 1000 + 7;
-/// Values per `q8_0` block.
+/// ggml's quantization version, × 1000 in a quantized file's type, as whisper.cpp's own
+/// quantizer writes it.
+const QNT_VERSION: i32 = 2;
+/// Values per block (both types).
 const BLOCK: usize = 32;
+
+/// A ggml block quantization whisper.cpp reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quant {
+    /// 8 bits a value and an f16 scale per 32 (34 bytes).
+    Q8_0,
+    /// 5 bits a value and an f16 scale per 32 (22 bytes).
+    Q5_0,
+}
+
+impl Quant {
+    /// ggml's tensor type id.
+    fn tensor_type(self) -> i32 {
+        match self {
+            Quant::Q8_0 => 8,
+            Quant::Q5_0 => 6,
+        }
+    }
+
+    /// The file type ("mostly q8_0" 7, "mostly q5_0" 8) with the quantization version.
+    fn file_type(self) -> i32 {
+        QNT_VERSION * 1000
+            + match self {
+                Quant::Q8_0 => 7,
+                Quant::Q5_0 => 8,
+            }
+    }
+
+    /// The name whisper.cpp's files carry (`q8_0`, `q5_0`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Quant::Q8_0 => "q8_0",
+            Quant::Q5_0 => "q5_0",
+        }
+    }
+
+    fn blocks(self, values: &[f32]) -> Vec<u8> {
+        match self {
+            Quant::Q8_0 => q8_0(values),
+            Quant::Q5_0 => q5_0(values),
+        }
+    }
+}
 
 /// Quantizes 32-value blocks of `values` to `q8_0` bytes (`values.len()` must be a multiple of
 /// 32).
@@ -31,6 +77,33 @@ fn q8_0(values: &[f32]) -> Vec<u8> {
         let inv = if d > 0.0 { 1.0 / d } else { 0.0 };
         out.extend_from_slice(&half::f16::from_f32(d).to_le_bytes());
         out.extend(block.iter().map(|v| (v * inv).round() as i8 as u8));
+    }
+    out
+}
+
+/// Quantizes 32-value blocks of `values` to `q5_0` bytes (`values.len()` must be a multiple of
+/// 32), as ggml's reference quantizer does.
+fn q5_0(values: &[f32]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(values.len() / BLOCK * (2 + 4 + BLOCK / 2));
+    for block in values.chunks_exact(BLOCK) {
+        // The value of largest magnitude, with its sign: it maps to code 0 exactly.
+        let max = block
+            .iter()
+            .fold(0f32, |m, v| if v.abs() > m.abs() { *v } else { m });
+        let d = max / -16.0;
+        let inv = if d != 0.0 { 1.0 / d } else { 0.0 };
+        let code = |v: f32| ((v * inv + 16.5) as i8).min(31) as u8;
+        let mut high = 0u32;
+        let mut low = [0u8; BLOCK / 2];
+        for j in 0..BLOCK / 2 {
+            let (a, b) = (code(block[j]), code(block[j + BLOCK / 2]));
+            low[j] = (a & 0x0f) | ((b & 0x0f) << 4);
+            high |= u32::from(a >> 4) << j;
+            high |= u32::from(b >> 4) << (j + BLOCK / 2);
+        }
+        out.extend_from_slice(&half::f16::from_f32(d).to_le_bytes());
+        out.extend_from_slice(&high.to_le_bytes());
+        out.extend_from_slice(&low);
     }
     out
 }
@@ -64,6 +137,11 @@ impl<'a> Reader<'a> {
 
 /// A whisper ggml model (f16, as our converter writes it) with its weight matrices in `q8_0`.
 pub fn whisper_q8_0(f16_model: &[u8]) -> Result<Vec<u8>, ModelError> {
+    whisper_quantized(f16_model, Quant::Q8_0)
+}
+
+/// A whisper ggml model (f16, as our converter writes it) with its weight matrices in `quant`.
+pub fn whisper_quantized(f16_model: &[u8], quant: Quant) -> Result<Vec<u8>, ModelError> {
     let bad = |what: &str| ModelError::Convert(format!("not an f16 whisper ggml model: {what}"));
     let mut r = Reader {
         bytes: f16_model,
@@ -80,7 +158,7 @@ pub fn whisper_q8_0(f16_model: &[u8]) -> Result<Vec<u8>, ModelError> {
     if r.i32()? != 1 {
         return Err(bad("file type is not f16"));
     }
-    out.extend_from_slice(&FTYPE_Q8_0.to_le_bytes());
+    out.extend_from_slice(&quant.file_type().to_le_bytes());
     // The mel filters (f32), then the vocabulary, as they are.
     let start = r.at;
     let (mels, ffts) = (r.count()?, r.count()?);
@@ -109,7 +187,7 @@ pub fn whisper_q8_0(f16_model: &[u8]) -> Result<Vec<u8>, ModelError> {
             && !String::from_utf8_lossy(name).contains("positional_embedding");
         out.extend_from_slice(&(n_dims as i32).to_le_bytes());
         out.extend_from_slice(&(name_len as i32).to_le_bytes());
-        out.extend_from_slice(&if quantize { TYPE_Q8_0 } else { ty }.to_le_bytes());
+        out.extend_from_slice(&if quantize { quant.tensor_type() } else { ty }.to_le_bytes());
         for d in &dims {
             out.extend_from_slice(&(*d as i32).to_le_bytes());
         }
@@ -119,7 +197,7 @@ pub fn whisper_q8_0(f16_model: &[u8]) -> Result<Vec<u8>, ModelError> {
                 .chunks_exact(2)
                 .map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32())
                 .collect();
-            out.extend_from_slice(&q8_0(&values));
+            out.extend_from_slice(&quant.blocks(&values));
         } else {
             out.extend_from_slice(data);
         }
@@ -146,6 +224,50 @@ mod tests {
         }
         // An all-zero block has a zero scale and zero values, not NaN.
         assert!(q8_0(&[0.0; 32]).iter().all(|b| *b == 0));
+    }
+
+    /// ggml's own dequantization of a `q5_0` block.
+    fn q5_0_values(raw: &[u8]) -> (f32, Vec<f32>) {
+        let d = half::f16::from_le_bytes([raw[0], raw[1]]).to_f32();
+        let high = u32::from_le_bytes(raw[2..6].try_into().unwrap());
+        let low = &raw[6..22];
+        let mut out = vec![0f32; 32];
+        for j in 0..16 {
+            let a = (low[j] & 0x0f) | (((high >> j) & 1) as u8) << 4;
+            let b = (low[j] >> 4) | (((high >> (j + 16)) & 1) as u8) << 4;
+            out[j] = (f32::from(a) - 16.0) * d;
+            out[j + 16] = (f32::from(b) - 16.0) * d;
+        }
+        (d, out)
+    }
+
+    #[test]
+    fn a_q5_0_block_keeps_its_values_to_within_half_a_step_both_halves_and_signs() {
+        // Both halves of a block, both signs, the largest value negative and then positive.
+        for sign in [1.0f32, -1.0] {
+            let values: Vec<f32> = (0..64)
+                .map(|i| sign * ((i % 32) as f32 - 20.0) * 0.011 + (i / 32) as f32 * 0.002)
+                .collect();
+            let bytes = q5_0(&values);
+            assert_eq!(bytes.len(), 2 * 22);
+            for (block, raw) in values.chunks(32).zip(bytes.chunks(22)) {
+                let (d, back) = q5_0_values(raw);
+                assert!(d != 0.0);
+                for (v, b) in block.iter().zip(&back) {
+                    // Half a step, and the largest-magnitude value (code 0 or 31's clamp) a step.
+                    assert!((v - b).abs() <= d.abs() * 1.01, "{v} -> {b} (d {d})");
+                }
+                // The value of largest magnitude comes back exactly (code 0).
+                let max = block
+                    .iter()
+                    .fold(0f32, |m, v| if v.abs() > m.abs() { *v } else { m });
+                let at = block.iter().position(|v| *v == max).unwrap();
+                assert!((back[at] - max).abs() < 1e-3, "{} vs {max}", back[at]);
+            }
+        }
+        // A zero block is zero scale and the middle code, and reads back as zeros.
+        let zero = q5_0(&[0.0; 32]);
+        assert_eq!(q5_0_values(&zero).1, vec![0.0; 32]);
     }
 
     #[test]

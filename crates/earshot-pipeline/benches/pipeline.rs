@@ -2,6 +2,7 @@
 //! two-speaker stereo call. Prints figures; asserts nothing about speed.
 
 use earshot_callgen::{render, Turn};
+use earshot_models::quantize::{whisper_quantized, Quant};
 use earshot_models::ModelStore;
 use earshot_pipeline::{Analyzer, AnalyzerOptions, PipelineEvent, ASR_MODELS};
 use std::time::Instant;
@@ -189,21 +190,29 @@ fn context(store: &ModelStore, call: &std::path::Path) {
         let Ok(weights) = store.locate(model) else {
             continue;
         };
-        // The same weights in whisper.cpp's q8_0, made here to be measured (not shipped).
-        let q8 = call.with_file_name(format!("{model}-q8_0.bin"));
+        // The same weights in whisper.cpp's q8_0 and q5_0, made here to be measured (not
+        // shipped).
         let f16 = std::fs::read(&weights).expect("the model file");
-        let quantized = earshot_models::quantize::whisper_q8_0(&f16).expect("q8_0");
-        std::fs::write(&q8, &quantized).expect("the q8_0 file");
-        println!(
-            "{model:<8} q8_0 weights: {:.1} MB (f16: {:.1} MB)",
-            quantized.len() as f64 / 1e6,
-            f16.len() as f64 / 1e6
-        );
+        let mut quantized = Vec::new();
+        for quant in [Quant::Q8_0, Quant::Q5_0] {
+            let path = call.with_file_name(format!("{model}-{}.bin", quant.name()));
+            let bytes = whisper_quantized(&f16, quant).expect("quantized weights");
+            std::fs::write(&path, &bytes).expect("the quantized file");
+            println!(
+                "{model:<8} {} weights: {:.1} MB (f16: {:.1} MB)",
+                quant.name(),
+                bytes.len() as f64 / 1e6,
+                f16.len() as f64 / 1e6
+            );
+            quantized.push(path);
+        }
+        let (q8, q5) = (&quantized[0], &quantized[1]);
         for (label, beam, file, weights) in [
             ("wcpp", false, call, weights.as_path()),
             ("wcpp-b5", true, call, weights.as_path()),
             ("wcpp µ", false, narrow.as_path(), weights.as_path()),
             ("wcpp q8", false, call, q8.as_path()),
+            ("wcpp q5", false, call, q5.as_path()),
         ] {
             let Some((wall, audio, heard)) = reference(store, file, weights, beam) else {
                 break;
@@ -217,7 +226,7 @@ fn context(store: &ModelStore, call: &std::path::Path) {
         }
     }
     println!("µ = on the call as 8 kHz G.711 µ-law (what SIPREC delivers)");
-    println!("wcpp q8 = wcpp with the model's weight matrices in q8_0 (earshot_models::quantize)");
+    println!("wcpp q8, wcpp q5 = wcpp with the model's weight matrices in q8_0, q5_0 (earshot_models::quantize)");
     println!("wcpp = whisper.cpp's own way (its CLI's): whisper_full over each whole channel with its Silero VAD, same build, model and threads, greedy as ours; wcpp-b5 = the same with its CLI's default beam search of 5");
 }
 
