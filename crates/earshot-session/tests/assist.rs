@@ -9,21 +9,25 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
+/// A configuration storing in `data` (key in a file) with our sample knowledge base.
+fn sample_config(data: &Path) -> Config {
+    Config {
+        data_dir: data.to_path_buf(),
+        key_store: KeyStore::File,
+        knowledge_dir: Some(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../earshot-assist/knowledge"),
+        ),
+        ..Config::defaults(std::path::PathBuf::new())
+    }
+}
+
 /// A fresh data dir with the sample call rendered in it, and a workstation on it with the
 /// sample knowledge base loaded.
 fn sample_with_knowledge() -> (tempfile::TempDir, std::path::PathBuf, Workstation) {
     let data = tempfile::tempdir().unwrap();
     let call = data.path().join("call.wav");
     render_with(&sample_call(), &call, &RenderOptions::default()).unwrap();
-    let config = Config {
-        data_dir: data.path().to_path_buf(),
-        key_store: KeyStore::File,
-        knowledge_dir: Some(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../earshot-assist/knowledge"),
-        ),
-        ..Config::defaults(std::path::PathBuf::new())
-    };
-    let mut ws = Workstation::open_config(config).unwrap();
+    let mut ws = Workstation::open_config(sample_config(data.path())).unwrap();
     ws.load_assist().unwrap();
     (data, call, ws)
 }
@@ -200,14 +204,7 @@ fn the_agents_feedback_on_a_suggestion_is_stored_with_its_score_and_a_stray_one_
 fn the_calls_and_the_search_box_share_one_encoder_and_index_until_the_settings_change() {
     use earshot_session::knowledge::{AssistCache, KnowledgeDesk};
     let data = tempfile::tempdir().unwrap();
-    let config = Config {
-        data_dir: data.path().to_path_buf(),
-        key_store: KeyStore::File,
-        knowledge_dir: Some(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../earshot-assist/knowledge"),
-        ),
-        ..Config::defaults(std::path::PathBuf::new())
-    };
+    let config = sample_config(data.path());
     let cache = AssistCache::default();
     assert!(cache.loaded(&config).is_none());
     let mut call = Workstation::open_config(config.clone()).unwrap();
