@@ -135,11 +135,6 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// A whisper ggml model (f16, as our converter writes it) with its weight matrices in `q8_0`.
-pub fn whisper_q8_0(f16_model: &[u8]) -> Result<Vec<u8>, ModelError> {
-    whisper_quantized(f16_model, Quant::Q8_0)
-}
-
 /// A whisper ggml model (f16, as our converter writes it) with its weight matrices in `quant`.
 pub fn whisper_quantized(f16_model: &[u8], quant: Quant) -> Result<Vec<u8>, ModelError> {
     let bad = |what: &str| ModelError::Convert(format!("not an f16 whisper ggml model: {what}"));
@@ -272,11 +267,13 @@ mod tests {
 
     #[test]
     fn a_file_that_is_not_an_f16_model_is_refused() {
-        assert!(whisper_q8_0(b"nope").is_err());
+        assert!(whisper_quantized(b"nope", Quant::Q8_0).is_err());
         let mut header = MAGIC.to_le_bytes().to_vec();
         header.extend(std::iter::repeat_n(0u8, 40));
         header.extend_from_slice(&7i32.to_le_bytes());
-        let err = whisper_q8_0(&header).unwrap_err().to_string();
+        let err = whisper_quantized(&header, Quant::Q8_0)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("not f16"), "{err}");
     }
 }

@@ -187,13 +187,12 @@ pub(super) async fn rtp_loop(mut l: RtpLoop) {
         }
         let lost_before = jitter.stats.lost;
         let ordered = jitter.push(p.ssrc, p.seq, p.payload.to_vec());
-        let at_ms = sent as u64 / 16;
         let pcm = decode(
             &l,
             &mut decoder,
             ordered,
             jitter.stats.lost - lost_before,
-            at_ms,
+            sent,
         );
         if !emit(&l, &mut resampler, &mut sent, &pcm) {
             return;
@@ -201,25 +200,25 @@ pub(super) async fn rtp_loop(mut l: RtpLoop) {
     }
     let lost_before = jitter.stats.lost;
     let rest = jitter.flush();
-    let at_ms = sent as u64 / 16;
     let rest = decode(
         &l,
         &mut decoder,
         rest,
         jitter.stats.lost - lost_before,
-        at_ms,
+        sent,
     );
     emit(&l, &mut resampler, &mut sent, &rest);
 }
 
 /// Ordered payloads to PCM, losses concealed; `lost` packets newly counted lost are tallied
-/// with the audio concealed for them, placed from `at_ms` (the stream's audio sent so far).
+/// with the audio concealed for them, placed after the `sent` samples (16 kHz) of the stream
+/// sent on so far.
 pub(super) fn decode(
     l: &RtpLoop,
     decoder: &mut Decoder,
     ordered: Vec<Slot<Vec<u8>>>,
     lost: u64,
-    at_ms: u64,
+    sent: usize,
 ) -> Vec<i16> {
     let mut pcm = Vec::new();
     let mut concealed = 0;
@@ -242,7 +241,7 @@ pub(super) fn decode(
         let offset_ms = first_gap.unwrap_or(pcm.len()) as u64 * 1000 / rate;
         l.loss.lost(
             l.speaker,
-            at_ms + offset_ms,
+            sent as u64 / 16 + offset_ms,
             lost,
             concealed as u64 * 1000 / rate,
         );
