@@ -90,7 +90,7 @@ impl Vault {
     pub fn outbox_due(&self, max: usize) -> Result<Vec<OutboxEntry>, VaultError> {
         let mut stmt = self.conn.prepare(
             "SELECT summary_id, call_id, queued_at_ms, body, attempts FROM outbox
-             WHERE next_attempt_ms <= ?1 ORDER BY queued_at_ms, summary_id LIMIT ?2",
+             WHERE next_attempt_ms <= ?1 ORDER BY queued_at_ms, rowid LIMIT ?2",
         )?;
         let rows = stmt.query_map(params![now_ms(), max as i64], |r| {
             Ok(OutboxEntry {
