@@ -21,6 +21,7 @@ fn main() {
             "save_settings",
             "startup_file",
             "purge_calls",
+            "policy_refusal",
         ]),
     ))
     .expect("tauri build script");

@@ -116,6 +116,17 @@ fn search_knowledge(text: String, calls: State<'_, Calls>) -> Result<Vec<SearchH
         .map_err(text_of)
 }
 
+/// Why the organisation's policy stops the app (malformed, or writable by non-administrators),
+/// if it does: the window then shows that and nothing else. Every command that works reads the
+/// configuration and fails under such a policy too, so nothing runs unprotected either way.
+#[tauri::command]
+fn policy_refusal() -> Option<String> {
+    match Config::load() {
+        Err(e @ earshot_config::ConfigError::Policy { .. }) => Some(e.to_string()),
+        _ => None,
+    }
+}
+
 fn text_of(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
@@ -141,6 +152,9 @@ fn start_call(
     stop: Arc<AtomicBool>,
     call: impl FnOnce(&AppHandle) -> Result<(), String> + Send + 'static,
 ) -> Result<(), String> {
+    // A configuration that cannot be used (a broken policy above all) refuses the call here,
+    // in the agent's face, not later on the call's thread.
+    config()?;
     calls
         .station
         .start_call(|| {
@@ -452,7 +466,8 @@ fn main() {
             settings,
             save_settings,
             startup_file,
-            purge_calls
+            purge_calls,
+            policy_refusal
         ])
         .run(tauri::generate_context!())
         .expect("running the Earshot window");

@@ -177,8 +177,16 @@ impl Desk {
             !d.find_all("#file-path").is_empty()
         });
         // Without a window manager nothing has the keyboard until it is clicked, as a person
-        // would click the window they start working in.
-        d.click("h1");
+        // would click the window they start working in (under a policy that stops the app, its
+        // message is all there is to click).
+        d.wait_for("the policy's check", Duration::from_secs(30), |d| {
+            !d.find_all("body[data-policy]").is_empty()
+        });
+        if d.find_all("body[data-policy=refused]").is_empty() {
+            d.click("h1");
+        } else {
+            d.click("#policy-refused-title");
+        }
         (driver, d)
     }
 }
@@ -873,6 +881,9 @@ fn a_second_launch_hands_over_closing_mid_call_asks_then_stores_and_the_size_is_
     d.wait_for("the handed-over call", Duration::from_secs(60), |d| {
         d.finals("caller") + d.finals("agent") >= 1
     });
+    // No policy: nothing stops the app (the control for the refusal below).
+    assert!(d.find_all("#policy-refused[open]").is_empty());
+    assert!(!d.find_all("body[data-policy=ok]").is_empty());
 
     // Closing mid-call asks; "keep" keeps the call going.
     let close = || {
@@ -905,13 +916,33 @@ fn a_second_launch_hands_over_closing_mid_call_asks_then_stores_and_the_size_is_
         "{calls:?}"
     );
 
-    // The next start has the size the window was left at.
+    // The next start has the size the window was left at. IT pushed a broken policy in
+    // between: the window says why it cannot start and nothing runs.
+    std::fs::write(desk.dir.path().join("policy.toml"), "retention = 3\n").unwrap();
     let (_driver, d) = desk.launch();
     let rect = d.call("GET", "/window/rect", None);
     assert_eq!(
         (rect["width"].as_i64(), rect["height"].as_i64()),
         (Some(900), Some(640)),
         "{rect}"
+    );
+    d.wait_for("the policy's refusal", Duration::from_secs(30), |d| {
+        !d.find_all("#policy-refused[open]").is_empty()
+    });
+    let why = d.text_of("#policy-refused-text");
+    assert!(
+        why.contains("will not run until IT fixes it")
+            && why.contains("line 1: retention: unknown key. Fix: did you mean 'retention_days'?"),
+        "{why}"
+    );
+    d.screenshot("policy-refused.png");
+    let tried = d.script(&format!(
+        "window.__TAURI_INTERNALS__.invoke('open_call_file', {{path: {:?}, realtime: false}}).then(() => done('ran'), e => done(String(e)));",
+        call.display().to_string()
+    ));
+    assert!(
+        tried.as_str().is_some_and(|t| t.contains("will not run")),
+        "{tried}"
     );
     d.call("DELETE", "", None);
 }

@@ -527,6 +527,17 @@ document.addEventListener("keydown", (e) => {
 });
 
 // ---- Start -------------------------------------------------------------------------------
+// Under a broken policy the window shows why and nothing else: the dialog cannot be closed
+// (Escape is refused), and every command fails on the Rust side as well.
+const refused = $<HTMLDialogElement>("policy-refused");
+refused.addEventListener("cancel", (e) => e.preventDefault());
+void invoke<string | null>("policy_refusal").then((why) => {
+  if (why) {
+    $("policy-refused-text").textContent = why;
+    refused.showModal();
+  }
+  document.body.dataset.policy = why ? "refused" : "ok";
+});
 redraw();
 void loadStatus();
 void loadSettings();

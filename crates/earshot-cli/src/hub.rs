@@ -130,7 +130,9 @@ pub fn run(command: HubCommand) -> Result<()> {
             println!("start it:  earshot hub serve --dir {}", dir.display());
             println!("a workstation's policy.toml (the token enrolls one device, within 7 days):");
             println!("hub_url = \"{url}\"");
-            println!("hub_ca = \"{}\"", dir.join(files::CA_CERT).display());
+            // In full: a policy's paths do not depend on where Earshot starts.
+            let ca = std::path::absolute(dir.join(files::CA_CERT))?;
+            println!("hub_ca = \"{}\"", ca.display());
             println!("enrollment_token = \"{}\"", out.enrollment_token);
             Ok(())
         }

@@ -36,6 +36,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// The organisation's managed policy.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
     /// Transcribe a call recording: speaker-labelled, sentiment-scored, redacted.
     Analyze {
         /// Audio file (WAV, FLAC, MP3, OGG); stereo = caller + agent, mono = one unknown speaker.
@@ -240,6 +245,16 @@ enum AuditCommand {
     List,
 }
 
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// Check a policy before it is pushed: every problem with its line and its fix (exit 1 if
+    /// any). Without FILE: the policy this machine runs under.
+    Check {
+        /// The policy file (default: EARSHOT_POLICY_FILE, else the platform's location).
+        file: Option<PathBuf>,
+    },
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum Channel {
     Left,
@@ -249,7 +264,20 @@ enum Channel {
 fn main() {
     init_logging();
     let cli = Cli::parse();
+    // Under a malformed policy, or one non-administrators could have written, nothing of the
+    // workstation runs (rather than run unprotected); checking a policy and the hub's own
+    // commands do not run under the workstation's policy.
+    let own_policy = !matches!(cli.command, Command::Policy { .. } | Command::Hub { .. });
+    if own_policy {
+        if let Err(e @ earshot_config::ConfigError::Policy { .. }) = Config::load() {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    }
     let result = match cli.command {
+        Command::Policy {
+            command: PolicyCommand::Check { file },
+        } => policy_check(file),
         Command::Analyze {
             file,
             model,
@@ -347,6 +375,26 @@ fn init_logging() {
         // A terminal tool's messages need no clock; it also keeps stray digits out of the log.
         .without_time()
         .init();
+}
+
+fn policy_check(file: Option<PathBuf>) -> Result<()> {
+    let path = file
+        .or_else(|| std::env::var_os("EARSHOT_POLICY_FILE").map(PathBuf::from))
+        .unwrap_or_else(earshot_config::default_policy_file);
+    if !path.exists() {
+        anyhow::bail!("{} does not exist", path.display());
+    }
+    let problems = earshot_session::settings::check_policy(&path);
+    if problems.is_empty() {
+        let keys = std::fs::read_to_string(&path)
+            .map(|t| earshot_config::policy::check_text(&t).lines.len())
+            .unwrap_or(0);
+        println!("{}: no problems ({keys} keys set)", path.display());
+        return Ok(());
+    }
+    println!("{}: {} problem(s)", path.display(), problems.len());
+    println!("{}", earshot_config::policy::list(&problems));
+    anyhow::bail!("the policy has {} problem(s)", problems.len())
 }
 
 fn models(command: ModelsCommand) -> Result<()> {

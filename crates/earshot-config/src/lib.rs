@@ -22,9 +22,15 @@
 //! | the confidence an article needs to be suggested (0–1) | `suggestion_threshold = 0.35` | — |
 //! | the alert rules and compliance checklists (a TOML file; absent: the hygiene alerts only) | `assist_rules = "/etc/earshot/assist.toml"` | `EARSHOT_ASSIST_RULES` |
 //! | the queue this workstation serves (picks its checklist) | `queue = "billing"` | `EARSHOT_QUEUE` |
+//! | policy only: settings the agent may not change (kept at the default where the policy sets none) | `locked = ["mic_device"]` | — |
+//! | policy only: the speech models the agent may choose | `allowed_models = ["tiny.en", "base"]` | — |
+//!
+//! A policy with any problem (see [`policy`]) makes [`Config::load`] fail with
+//! [`ConfigError::Policy`]: nothing runs under it.
 //!
 //! The policy file is `EARSHOT_POLICY_FILE` if set, else [`default_policy_file`].
 
+pub mod policy;
 pub mod siprec;
 
 pub use siprec::{SiprecFallback, SiprecLayer, SiprecSettings};
@@ -108,6 +114,15 @@ pub enum ConfigError {
     /// A value is wrong.
     #[error("invalid configuration: {0}")]
     Invalid(String),
+    /// The organisation's policy cannot be used: malformed, or writable by non-administrators.
+    /// Nothing runs under it until IT fixes it.
+    #[error("the organisation's policy {file} cannot be used, so Earshot will not run until IT fixes it (`earshot policy check` explains it):\n{}", policy::list(problems))]
+    Policy {
+        /// The policy file.
+        file: String,
+        /// What is wrong, each with its line and its fix.
+        problems: Vec<policy::Problem>,
+    },
     /// The organisation's policy sets this key; the agent cannot change it.
     #[error("'{0}' is managed by your organisation")]
     Managed(String),
@@ -164,8 +179,11 @@ pub struct Config {
     pub queue: Option<String>,
     /// The policy file that was read, if one exists.
     pub policy_file: Option<PathBuf>,
-    /// Keys the policy sets (see the module docs for the names).
+    /// Keys the policy sets or locks (see the module docs for the names): the agent cannot
+    /// change them.
     pub managed: BTreeSet<String>,
+    /// The speech models the policy allows (empty: any).
+    pub allowed_models: Vec<String>,
     /// Keys an `EARSHOT_*` environment variable sets for this process, with the variable's
     /// name: they win over `config.toml`, so saving them there would change nothing.
     pub environment: std::collections::BTreeMap<String, String>,
@@ -186,7 +204,7 @@ pub const DEFAULT_SUGGESTION_THRESHOLD: f32 = 0.35;
 /// The settings file in the data dir.
 pub const SETTINGS_FILE: &str = "config.toml";
 
-#[derive(Deserialize, Default)]
+#[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     age_recipients: Option<Vec<String>>,
@@ -205,6 +223,11 @@ struct FileConfig {
     suggestion_threshold: Option<f32>,
     assist_rules: Option<PathBuf>,
     queue: Option<String>,
+    /// Policy only: settings the agent may not change (kept at the policy's value, or at the
+    /// built-in default where the policy sets none).
+    locked: Option<Vec<String>>,
+    /// Policy only: the speech models the agent may choose (absent: any).
+    allowed_models: Option<Vec<String>>,
     /// The `siprec_*` keys, read apart (see [`read_file`]).
     #[serde(skip)]
     siprec: SiprecLayer,
@@ -350,6 +373,7 @@ impl Config {
             queue: None,
             policy_file: None,
             managed: BTreeSet::new(),
+            allowed_models: Vec::new(),
             environment: Default::default(),
         }
     }
@@ -369,16 +393,43 @@ impl Config {
             .filter(|p| !p.is_empty())
             .map(PathBuf::from)
             .unwrap_or_else(default_policy_file);
-        let file = read_file(&data_dir.join(SETTINGS_FILE))?;
+        // The policy first: a malformed one, or one that non-administrators could have written,
+        // stops everything (nothing runs unprotected), and what it locks is not read below it.
         let policy = if policy_path.exists() {
+            let problems = policy::check_file(&policy_path);
+            if !problems.is_empty() {
+                return Err(ConfigError::Policy {
+                    file: policy_path.display().to_string(),
+                    problems,
+                });
+            }
             Some(read_file(&policy_path)?)
         } else {
             None
         };
+        let locked: BTreeSet<String> = policy
+            .as_ref()
+            .and_then(|p| p.locked.clone())
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+        let settings_path = data_dir.join(SETTINGS_FILE);
+        let mut table = read_table(&settings_path)?;
+        if let Some(key) = policy::POLICY_ONLY.iter().find(|k| table.contains_key(**k)) {
+            return Err(invalid_in(
+                &settings_path,
+                &format!("'{key}' can only be set by the organisation's policy"),
+            ));
+        }
+        table.retain(|k, _| !locked.contains(k));
+        let file = from_table(table).map_err(|e| invalid_in(&settings_path, e.message()))?;
         let mut config = Config::defaults(data_dir);
         file.apply(&mut config)?;
         let mut environment = std::collections::BTreeMap::new();
         let mut from_env = |var: &str, key: &str| {
+            if locked.contains(key) {
+                return None;
+            }
             let value = env(var)?;
             environment.insert(key.to_string(), var.to_string());
             Some(value)
@@ -420,10 +471,23 @@ impl Config {
         }
         config.environment = environment;
         if let Some(policy) = policy {
-            config.managed = policy.keys();
+            config.managed = policy.keys().into_iter().chain(locked).collect();
+            config.allowed_models = policy.allowed_models.clone().unwrap_or_default();
             config.policy_file = Some(policy_path);
             policy.apply(&mut config)?;
+            // A model the agent chose before the policy narrowed the list gives way to the
+            // first one allowed (the policy check makes sure the policy's own model is allowed).
+            if !config.allowed_models.is_empty() && !config.allowed_models.contains(&config.model) {
+                config.model = config.allowed_models[0].clone();
+            }
         }
+        config.check_values()?;
+        Ok(config)
+    }
+
+    /// The checks on values that no type states: ranges.
+    fn check_values(&self) -> Result<(), ConfigError> {
+        let config = self;
         if !(0.0..=1.0).contains(&config.suggestion_threshold) {
             return Err(ConfigError::Invalid(
                 "suggestion_threshold must be between 0 and 1".into(),
@@ -439,7 +503,7 @@ impl Config {
                 "retention_days must be at least 1".into(),
             ));
         }
-        Ok(config)
+        Ok(())
     }
 
     /// Sets the receiver's keys from `layer` (`earshot siprec`'s flags) over the files; a key
@@ -475,6 +539,14 @@ impl Config {
         if let Some(m) = &change.model {
             if m.trim().is_empty() {
                 return Err(ConfigError::Invalid("the model name is empty".into()));
+            }
+            if !self.allowed_models.is_empty() && !self.allowed_models.iter().any(|a| a == m.trim())
+            {
+                return Err(ConfigError::Invalid(format!(
+                    "model '{}' is not one your organisation allows ({})",
+                    m.trim(),
+                    self.allowed_models.join(", ")
+                )));
             }
             set.push(("model", text(m.trim().to_string())));
         }
@@ -564,29 +636,41 @@ impl Config {
 /// Reads a settings or policy file: the `siprec_*` keys into their layer, the others into
 /// [`FileConfig`]; an unknown key is an error either way.
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
-    let invalid =
-        |e: toml::de::Error| ConfigError::Invalid(format!("{}: {}", path.display(), e.message()));
+    from_table(read_table(path)?).map_err(|e| invalid_in(path, e.message()))
+}
+
+/// A settings or policy file's table (empty when the file does not exist).
+fn read_table(path: &Path) -> Result<toml::Table, ConfigError> {
     match std::fs::read_to_string(path) {
-        Ok(text) => {
-            let mut table: toml::Table = text.parse().map_err(invalid)?;
-            let siprec: toml::Table = table
-                .keys()
-                .filter(|k| k.starts_with("siprec_"))
-                .cloned()
-                .collect::<Vec<_>>()
-                .into_iter()
-                .filter_map(|k| table.remove(&k).map(|v| (k, v)))
-                .collect();
-            let mut file: FileConfig = table.try_into().map_err(invalid)?;
-            file.siprec = siprec.try_into().map_err(invalid)?;
-            Ok(file)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(FileConfig::default()),
+        Ok(text) => text
+            .parse()
+            .map_err(|e: toml::de::Error| invalid_in(path, e.message())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(toml::Table::new()),
         Err(e) => Err(ConfigError::Read {
             path: path.display().to_string(),
             reason: e.to_string(),
         }),
     }
+}
+
+fn invalid_in(path: &Path, message: &str) -> ConfigError {
+    ConfigError::Invalid(format!("{}: {}", path.display(), message))
+}
+
+/// A file's table as its layer: the `siprec_*` keys into theirs, the others into
+/// [`FileConfig`].
+fn from_table(mut table: toml::Table) -> Result<FileConfig, toml::de::Error> {
+    let siprec: toml::Table = table
+        .keys()
+        .filter(|k| k.starts_with("siprec_"))
+        .cloned()
+        .collect::<Vec<_>>()
+        .into_iter()
+        .filter_map(|k| table.remove(&k).map(|v| (k, v)))
+        .collect();
+    let mut file: FileConfig = table.try_into()?;
+    file.siprec = siprec.try_into()?;
+    Ok(file)
 }
 
 fn default_data_dir() -> PathBuf {
@@ -986,6 +1070,95 @@ mod tests {
         std::fs::write(&policy, "retention = 3\n").unwrap();
         let p = policy.display().to_string();
         let err = load(dir.path(), &[("EARSHOT_POLICY_FILE", p.as_str())]).unwrap_err();
-        assert!(err.to_string().contains("policy.toml"), "{err}");
+        let text = err.to_string();
+        assert!(text.contains("policy.toml"), "{text}");
+        assert!(text.contains("will not run"), "{text}");
+        assert!(
+            text.contains("line 1: retention: unknown key. Fix: did you mean 'retention_days'?"),
+            "{text}"
+        );
+        // Positive control: the same file put right loads.
+        std::fs::write(&policy, "retention_days = 3\n").unwrap();
+        let c = load(dir.path(), &[("EARSHOT_POLICY_FILE", p.as_str())]).unwrap();
+        assert_eq!(c.retention_days, 3);
+    }
+
+    #[test]
+    fn locked_settings_and_allowed_models() {
+        let dir = tempfile::tempdir().unwrap();
+        let policy = dir.path().join("policy.toml");
+        let p = policy.display().to_string();
+        let vars = [
+            ("EARSHOT_POLICY_FILE", p.as_str()),
+            ("EARSHOT_QUEUE", "sales"),
+            ("EARSHOT_KNOWLEDGE_DIR", "/srv/kb"),
+        ];
+        std::fs::write(
+            dir.path().join(SETTINGS_FILE),
+            "mic_device = \"USB headset\"\nmodel = \"large\"\ncaller_channel = \"right\"\n",
+        )
+        .unwrap();
+        // Without a policy, the agent's choices and the environment stand.
+        let c = load(dir.path(), &vars[1..]).unwrap();
+        assert_eq!(c.mic_device.as_deref(), Some("USB headset"));
+        assert_eq!(
+            (c.model.as_str(), c.queue.as_deref()),
+            ("large", Some("sales"))
+        );
+        std::fs::write(
+            &policy,
+            "locked = [\"mic_device\", \"queue\"]\nallowed_models = [\"tiny.en\", \"base\"]\n",
+        )
+        .unwrap();
+        let c = load(dir.path(), &vars).unwrap();
+        // Locked: the built-in default, whatever the file or the environment say.
+        assert_eq!((c.mic_device.as_deref(), c.queue.as_deref()), (None, None));
+        assert!(c.is_managed("mic_device") && c.is_managed("queue"));
+        // Not locked: the agent's own settings and the environment still count.
+        assert_eq!(c.caller_channel, CallerSide::Right);
+        assert_eq!(c.knowledge_dir.as_deref(), Some(Path::new("/srv/kb")));
+        // A model the list does not allow gives way to the first one it does.
+        assert_eq!(c.model, "tiny.en");
+        assert_eq!(c.allowed_models, vec!["tiny.en", "base"]);
+        let change = |f: fn(&mut SettingsChange)| {
+            let mut ch = SettingsChange::default();
+            f(&mut ch);
+            ch
+        };
+        let data = dir.path().display().to_string();
+        let env = |k: &str| {
+            (k == "EARSHOT_DATA_DIR").then(|| data.clone()).or_else(|| {
+                vars.iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            })
+        };
+        let err = c
+            .save_settings(&change(|c| c.mic_device = Some("x".into())), env)
+            .unwrap_err();
+        assert!(
+            matches!(err, ConfigError::Managed(ref k) if k == "mic_device"),
+            "{err}"
+        );
+        let err = c
+            .save_settings(&change(|c| c.model = Some("large".into())), env)
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("not one your organisation allows (tiny.en, base)"),
+            "{err}"
+        );
+        let c = c
+            .save_settings(&change(|c| c.model = Some("base".into())), env)
+            .unwrap();
+        assert_eq!(c.model, "base");
+        // The policy-only keys are the policy's: a settings file with one is refused.
+        std::fs::write(dir.path().join(SETTINGS_FILE), "locked = []\n").unwrap();
+        let err = load(dir.path(), &vars).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("'locked' can only be set by the organisation's policy"),
+            "{err}"
+        );
     }
 }

@@ -281,6 +281,137 @@ pub fn analyzer_options(config: &Config) -> AnalyzerOptions {
     }
 }
 
+/// Checks a managed policy file as `earshot policy check` does: everything
+/// [`earshot_config::policy::check_file`] checks (syntax, keys, types, ranges, who may write
+/// it), then what needs more than the file: every age recipient parsed, the hub's CA read for a
+/// certificate, the rule file loaded, the knowledge folder and the receiver's PEM files present,
+/// the models named known to this build. Each problem carries its line and its fix; none means
+/// the policy can be pushed.
+pub fn check_policy(path: &std::path::Path) -> Vec<earshot_config::policy::Problem> {
+    use earshot_config::policy::{check_file, check_text, Problem};
+    let mut problems = check_file(path);
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return problems;
+    };
+    let checked = check_text(&text);
+    if !checked.problems.is_empty() {
+        // The values cannot be trusted to be of their types yet.
+        return problems;
+    }
+    let mut found = |key: &str, what: String, fix: &str| {
+        problems.push(Problem {
+            line: checked.lines.get(key).copied(),
+            key: Some(key.to_string()),
+            what,
+            fix: fix.to_string(),
+        })
+    };
+    let text_of = |key: &str| {
+        checked
+            .table
+            .get(key)
+            .and_then(|v| v.as_str())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(std::path::PathBuf::from)
+    };
+    let list_of = |key: &str| -> Vec<String> {
+        checked
+            .table
+            .get(key)
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    for r in list_of("age_recipients") {
+        if earshot_seal::Sealer::new(&[&r]).is_err() {
+            found(
+                "age_recipients",
+                format!("'{r}' is not a valid age public key"),
+                "copy the line `earshot keys new` printed as the public key (age1…)",
+            );
+        }
+    }
+    if let Some(ca) = text_of("hub_ca") {
+        match std::fs::read_to_string(&ca) {
+            Err(e) => found(
+                "hub_ca",
+                format!("cannot read {}: {e}", ca.display()),
+                "put the hub's ca.pem there (from `earshot hub init`), readable by everyone",
+            ),
+            Ok(pem) => {
+                if earshot_hub::pki::certs_from_pem(&pem).map_or(true, |c| c.is_empty()) {
+                    found(
+                        "hub_ca",
+                        format!("{} holds no PEM certificate", ca.display()),
+                        "use the hub's ca.pem (-----BEGIN CERTIFICATE-----)",
+                    );
+                }
+            }
+        }
+    }
+    if let Some(dir) = text_of("knowledge_dir") {
+        if !dir.is_dir() {
+            found(
+                "knowledge_dir",
+                format!("{} is not a folder here", dir.display()),
+                "ship the knowledge base's folder with the policy, or remove the key",
+            );
+        }
+    }
+    if let Some(rules) = text_of("assist_rules") {
+        let loaded = earshot_assist::alerts::AlertRules::load(&rules)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+            .and_then(|()| {
+                earshot_assist::checklist::Checklists::load(&rules)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            });
+        if let Err(e) = loaded {
+            found(
+                "assist_rules",
+                e,
+                "ship a rule file that loads (the sample is crates/earshot-assist/rules.toml)",
+            );
+        }
+    }
+    for key in ["siprec_tls_cert", "siprec_tls_key", "siprec_tls_client_ca"] {
+        if let Some(file) = text_of(key) {
+            if let Err(e) = std::fs::metadata(&file) {
+                found(
+                    key,
+                    format!("{}: {e}", file.display()),
+                    "ship the PEM file with the policy, or remove the key",
+                );
+            }
+        }
+    }
+    let known: Vec<String> = model_choices(&ModelStore::from_env())
+        .into_iter()
+        .map(|m| m.name)
+        .collect();
+    let models = list_of("allowed_models")
+        .into_iter()
+        .map(|m| ("allowed_models", m))
+        .chain(text_of("model").map(|m| ("model", m.display().to_string())));
+    for (key, m) in models {
+        if !known.contains(&m) {
+            found(
+                key,
+                format!("no speech model named '{m}' in this build"),
+                &format!("use one of {}", known.join(", ")),
+            );
+        }
+    }
+    problems.sort_by_key(|p| p.line);
+    problems
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

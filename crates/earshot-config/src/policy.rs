@@ -1,0 +1,528 @@
+//! The organisation's managed policy, checked: `earshot policy check` explains every problem in a
+//! `policy.toml` with its line and its fix, and [`crate::Config::load`] refuses to run under a
+//! policy with any problem (rather than run unprotected).
+//!
+//! What is checked here needs nothing but the file: TOML syntax, known keys (a misspelt one is
+//! named with the key it most likely meant), each value's type and range, `https://` for the
+//! hub, full paths for files and folders, the policy-only keys (`locked`, `allowed_models`),
+//! the keys that go together, and who may write the file. What needs more (age recipients
+//! parsed, the CA and rule files read, the models known) is added by
+//! `earshot_session::settings::check_policy`.
+//!
+//! Who may write it (Unix): the file and its folder must belong to root and be writable by
+//! nobody else (a folder writable by others may still hold it when it has the sticky bit, as
+//! `/tmp` does). On Windows the ACL check is not written yet: `%ProgramData%\Earshot` is
+//! writable by administrators only by default.
+
+use crate::{Config, ConfigError};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// One problem in a policy file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The 1-based line it is on, when it is on one.
+    pub line: Option<usize>,
+    /// The key concerned, if any.
+    pub key: Option<String>,
+    /// What is wrong.
+    pub what: String,
+    /// How to put it right.
+    pub fix: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(line) = self.line {
+            write!(f, "line {line}: ")?;
+        }
+        if let Some(key) = &self.key {
+            write!(f, "{key}: ")?;
+        }
+        write!(f, "{}. Fix: {}", self.what, self.fix)
+    }
+}
+
+/// The problems, one per line (as [`ConfigError::Policy`] shows them).
+pub fn list(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(|p| format!("  - {p}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Keys only the policy may set (a `config.toml` with them is refused).
+pub const POLICY_ONLY: &[&str] = &["locked", "allowed_models"];
+
+/// Every key a policy may set, with what it takes (the fix shown for a wrong value).
+pub const KEYS: &[(&str, &str)] = &[
+    ("age_recipients", "a list of age public keys, e.g. age_recipients = [\"age1…\", \"age1…\"] (two during a rotation)"),
+    ("key_store", "\"keyring\" or \"file\""),
+    ("retention_days", "a whole number of days, at least 1, e.g. retention_days = 90"),
+    ("model", "a speech model's name, e.g. model = \"tiny.en\""),
+    ("caller_channel", "\"left\" or \"right\""),
+    ("mic_device", "a device name from `earshot listen --list-devices`, or \"\" for the system default"),
+    ("loopback_device", "a device name from `earshot listen --list-devices`, or \"\" for the system default"),
+    ("allow_delete", "true or false"),
+    ("hub_url", "the hub's https address, e.g. hub_url = \"https://hub.example:8443\""),
+    ("hub_ca", "the full path of the hub's CA certificate (PEM), e.g. hub_ca = \"/etc/earshot/hub-ca.pem\""),
+    ("enrollment_token", "the token `earshot hub token` printed, in quotes"),
+    ("outbox_limit", "a whole number, at least 1, e.g. outbox_limit = 10000"),
+    ("knowledge_dir", "the full path of a folder of Markdown articles"),
+    ("suggestion_threshold", "a number from 0 to 1, e.g. suggestion_threshold = 0.35"),
+    ("assist_rules", "the full path of the alert rules and checklists file, e.g. assist_rules = \"/etc/earshot/assist.toml\""),
+    ("queue", "the queue's name, e.g. queue = \"billing\""),
+    ("locked", "a list of setting names the agent may not change, e.g. locked = [\"model\", \"mic_device\"]"),
+    ("allowed_models", "a list of speech model names, e.g. allowed_models = [\"tiny.en\", \"base\"]"),
+    ("siprec_listen", "a list of listeners, e.g. siprec_listen = [\"udp:0.0.0.0:5060\", \"tls:0.0.0.0:5061\"]"),
+    ("siprec_allow", "a list of networks, e.g. siprec_allow = [\"10.1.0.0/16\"]"),
+    ("siprec_agents", "a list of agent address patterns, e.g. siprec_agents = [\"1???\"]"),
+    ("siprec_fallback", "\"first_is_caller\" or \"first_is_agent\""),
+    ("siprec_media_ip", "an IP address, e.g. siprec_media_ip = \"10.1.2.3\""),
+    ("siprec_rtp_ports", "a range, e.g. siprec_rtp_ports = \"20000-29999\""),
+    ("siprec_rtp_timeout", "seconds, at least 1, e.g. siprec_rtp_timeout = 30"),
+    ("siprec_tls_cert", "the full path of the receiver's certificate chain (PEM)"),
+    ("siprec_tls_key", "the full path of the receiver's private key (PEM)"),
+    ("siprec_tls_client_ca", "the full path of the recorders' CA certificates (PEM)"),
+    ("siprec_require_secure", "true or false"),
+    ("siprec_media_from_any_allowed", "true or false"),
+    ("siprec_tcp_idle_timeout", "seconds, at least 1, e.g. siprec_tcp_idle_timeout = 300"),
+    ("siprec_max_connections", "a whole number, at least 1, e.g. siprec_max_connections = 64"),
+    ("siprec_workers", "a whole number, at least 1, e.g. siprec_workers = 2"),
+    ("siprec_max_calls", "a whole number, at least 1, e.g. siprec_max_calls = 4"),
+];
+
+/// Keys whose value is a file or folder: the policy gives them in full.
+const PATHS: &[&str] = &[
+    "hub_ca",
+    "knowledge_dir",
+    "assist_rules",
+    "siprec_tls_cert",
+    "siprec_tls_key",
+    "siprec_tls_client_ca",
+];
+
+fn expects(key: &str) -> &'static str {
+    KEYS.iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, e)| *e)
+        .unwrap_or("see the policy template in installer/")
+}
+
+/// The known key nearest to a misspelt one, if any is near.
+fn nearest(key: &str) -> Option<&'static str> {
+    KEYS.iter()
+        .map(|(k, _)| (strsim::levenshtein(key, k), *k))
+        // A few letters off, or the start of a key ("retention" for "retention_days").
+        .filter(|(d, k)| *d <= 3 || (key.len() >= 4 && k.starts_with(key)))
+        .min()
+        .map(|(_, k)| k)
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// Checks a policy file: its text and who may write it. No problems: it can be used.
+pub fn check_file(path: &Path) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    match std::fs::read_to_string(path) {
+        Ok(text) => problems.extend(check_text(&text).problems),
+        Err(e) => problems.push(Problem {
+            line: None,
+            key: None,
+            what: format!("cannot read {}: {e}", path.display()),
+            fix: "make it a readable file, or remove it to run without a policy".into(),
+        }),
+    }
+    problems.extend(writable_by_others(path));
+    problems
+}
+
+/// A policy's text, checked: the problems, and the line each key is on.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// What is wrong, in the order of the file.
+    pub problems: Vec<Problem>,
+    /// The line of each key that is set (for checks made later, elsewhere).
+    pub lines: BTreeMap<String, usize>,
+    /// The values, as read (empty when the text is not TOML).
+    pub table: toml::Table,
+}
+
+/// Checks a policy's text (see the module docs for what is checked).
+pub fn check_text(text: &str) -> Checked {
+    let mut checked = Checked::default();
+    let spanned: BTreeMap<String, toml::Spanned<toml::Value>> = match toml::from_str(text) {
+        Ok(t) => t,
+        Err(e) => {
+            checked.problems.push(Problem {
+                line: e.span().map(|s| line_of(text, s.start)),
+                key: None,
+                what: format!("not valid TOML: {}", e.message().trim()),
+                fix: "write one `key = value` per line, text in double quotes, lists in [ ]".into(),
+            });
+            return checked;
+        }
+    };
+    for (key, value) in &spanned {
+        let line = line_of(text, value.span().start);
+        checked.lines.insert(key.clone(), line);
+        checked.table.insert(key.clone(), value.get_ref().clone());
+        if let Err(what) = check_key(key, value.get_ref()) {
+            let what = what
+                .strip_prefix(&format!("{key}: "))
+                .map(String::from)
+                .unwrap_or(what);
+            let fix = match (what.as_str(), nearest(key)) {
+                ("unknown key", Some(near)) => {
+                    format!("did you mean '{near}'? It takes {}", expects(near))
+                }
+                ("unknown key", None) => {
+                    "remove it; the known keys are listed in installer/policy.toml".into()
+                }
+                _ => format!("use {}", expects(key)),
+            };
+            checked.problems.push(Problem {
+                line: Some(line),
+                key: Some(key.clone()),
+                what,
+                fix,
+            });
+        }
+    }
+    if checked.problems.is_empty() {
+        checked.problems.extend(check_together(&checked));
+    }
+    // In the file's order.
+    checked.problems.sort_by_key(|p| p.line);
+    checked
+}
+
+/// One key on its own: known, of its type, in its range, and what a policy needs of it.
+fn check_key(key: &str, value: &toml::Value) -> Result<(), String> {
+    if !KEYS.iter().any(|(k, _)| *k == key) {
+        return Err("unknown key".into());
+    }
+    let mut one = toml::Table::new();
+    one.insert(key.into(), value.clone());
+    let file = crate::from_table(one).map_err(|e| e.message().trim().to_string())?;
+    let mut config = Config::defaults(PathBuf::new());
+    file.apply(&mut config).map_err(plain)?;
+    config.check_values().map_err(plain)?;
+    let text = value.as_str().map(str::trim).unwrap_or("");
+    match key {
+        "hub_url" if !text.is_empty() && !text.starts_with("https://") => Err(format!(
+            "'{text}' is not an https:// address: summaries go to the hub over TLS only"
+        )),
+        k if PATHS.contains(&k) && !text.is_empty() && !Path::new(text).is_absolute() => {
+            Err(format!(
+                "'{text}' is not a full path (a relative one would depend on where Earshot starts)"
+            ))
+        }
+        "age_recipients" => {
+            let list = value.as_array().map(Vec::as_slice).unwrap_or_default();
+            match list
+                .iter()
+                .find(|r| !r.as_str().is_some_and(|r| r.starts_with("age1")))
+            {
+                Some(bad) => Err(format!(
+                    "{bad} is not an age public key (they start with age1)"
+                )),
+                None => Ok(()),
+            }
+        }
+        "locked" => {
+            let list = value.as_array().map(Vec::as_slice).unwrap_or_default();
+            let bad = list.iter().find(|k| {
+                !k.as_str()
+                    .is_some_and(|k| KEYS.iter().any(|(n, _)| *n == k) && !POLICY_ONLY.contains(&k))
+            });
+            match bad {
+                Some(bad) => Err(format!("{bad} is not a setting that can be locked")),
+                None => Ok(()),
+            }
+        }
+        "allowed_models" => {
+            let list = value.as_array().map(Vec::as_slice).unwrap_or_default();
+            if list.is_empty()
+                || list
+                    .iter()
+                    .any(|m| m.as_str().is_none_or(|m| m.trim().is_empty()))
+            {
+                Err("the list is empty or has an empty name".into())
+            } else {
+                Ok(())
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+/// What no key shows on its own: the keys that go together.
+fn check_together(checked: &Checked) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let at = |key: &str| checked.lines.get(key).copied();
+    let Ok(file) = crate::from_table(checked.table.clone()) else {
+        return problems;
+    };
+    let mut config = Config::defaults(PathBuf::new());
+    let allowed = file.allowed_models.clone().unwrap_or_default();
+    if let Err(e) = file.apply(&mut config) {
+        problems.push(Problem {
+            line: None,
+            key: None,
+            what: plain(e),
+            fix: "see the keys named".into(),
+        });
+    }
+    if let Err(e) = config.siprec.check() {
+        problems.push(Problem {
+            line: at("siprec_tls_cert").or(at("siprec_listen")),
+            key: None,
+            what: plain(e),
+            fix: "set siprec_tls_cert and siprec_tls_key together, or listen without tls:".into(),
+        });
+    }
+    if checked.table.contains_key("model")
+        && !allowed.is_empty()
+        && !allowed.contains(&config.model)
+    {
+        problems.push(Problem {
+            line: at("model"),
+            key: Some("model".into()),
+            what: format!("'{}' is not in allowed_models", config.model),
+            fix: format!("use one of {}", allowed.join(", ")),
+        });
+    }
+    if checked.table.contains_key("hub_url") && config.hub_url.is_some() && config.hub_ca.is_none()
+    {
+        problems.push(Problem {
+            line: at("hub_url"),
+            key: Some("hub_ca".into()),
+            what: "a hub is set without its CA, the only certificate trusted for it".into(),
+            fix: format!("add {}", expects("hub_ca")),
+        });
+    }
+    problems
+}
+
+fn plain(e: ConfigError) -> String {
+    match e {
+        ConfigError::Invalid(s) => s,
+        other => other.to_string(),
+    }
+}
+
+/// Whether someone other than root could write the policy (Unix): its owner, its mode, its
+/// folder's.
+#[cfg(unix)]
+fn writable_by_others(path: &Path) -> Option<Problem> {
+    use std::os::unix::fs::MetadataExt;
+    let fix = |p: &Path, mode: &str| {
+        format!(
+            "sudo chown root:root {0} && sudo chmod {mode} {0}",
+            p.display()
+        )
+    };
+    let meta = std::fs::metadata(path).ok()?;
+    if meta.uid() != 0 || meta.mode() & 0o022 != 0 {
+        return Some(Problem {
+            line: None,
+            key: None,
+            what: format!(
+                "{} can be changed by someone other than an administrator (owner uid {}, mode {:o})",
+                path.display(),
+                meta.uid(),
+                meta.mode() & 0o7777
+            ),
+            fix: fix(path, "644"),
+        });
+    }
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty())?;
+    let d = std::fs::metadata(dir).ok()?;
+    let sticky = d.mode() & 0o1000 != 0;
+    if d.uid() != 0 || (d.mode() & 0o022 != 0 && !sticky) {
+        return Some(Problem {
+            line: None,
+            key: None,
+            what: format!(
+                "its folder {} lets someone other than an administrator replace it (owner uid {}, mode {:o})",
+                dir.display(),
+                d.uid(),
+                d.mode() & 0o7777
+            ),
+            fix: fix(dir, "755"),
+        });
+    }
+    None
+}
+
+#[cfg(not(unix))]
+fn writable_by_others(_path: &Path) -> Option<Problem> {
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_table_is_every_key_the_files_take() {
+        // serde names every field it expects when it meets one it does not know.
+        let mut t = toml::Table::new();
+        t.insert("no_such_key".into(), toml::Value::Boolean(true));
+        let err = crate::from_table(t).unwrap_err().message().to_string();
+        let mut t = toml::Table::new();
+        t.insert("siprec_no_such_key".into(), toml::Value::Boolean(true));
+        let err = err + crate::from_table(t).unwrap_err().message();
+        let mut expected: Vec<&str> = err
+            .split('`')
+            .skip(3)
+            .step_by(2)
+            .filter(|k| !k.contains("no_such_key"))
+            .collect();
+        expected.sort();
+        expected.dedup();
+        let mut ours: Vec<&str> = KEYS.iter().map(|(k, _)| *k).collect();
+        ours.sort();
+        assert_eq!(ours, expected, "{err}");
+    }
+
+    #[test]
+    fn the_template_names_every_key_and_each_example_checks_clean() {
+        let template = include_str!("../../../installer/policy.toml");
+        assert!(check_text(template).problems.is_empty());
+        // Uncommented, with the placeholders filled in, it is a policy with no problems.
+        let filled: String = template
+            .lines()
+            .filter_map(|l| l.strip_prefix("# "))
+            .filter(|l| {
+                l.split_once(" = ")
+                    .is_some_and(|(k, _)| KEYS.iter().any(|(n, _)| *n == k))
+            })
+            .map(|l| {
+                format!(
+                    "{}\n",
+                    l.replace("\"…\"", "\"x\"").replace("age1…", "age1x")
+                )
+            })
+            .collect();
+        for (key, _) in KEYS {
+            assert!(
+                filled.contains(&format!("\n{key} = ")) || filled.starts_with(&format!("{key} = ")),
+                "{key} is not in the template"
+            );
+        }
+        let c = check_text(&filled);
+        assert!(c.problems.is_empty(), "{}\n{filled}", list(&c.problems));
+        assert_eq!(c.lines.len(), KEYS.len());
+    }
+
+    #[test]
+    fn a_good_policy_has_no_problems() {
+        let text = "hub_url = \"https://hub.example:8443\"\nhub_ca = \"/etc/earshot/hub-ca.pem\"\n\
+            age_recipients = [\"age1aaaa\", \"age1bbbb\"]\nretention_days = 30\n\
+            allowed_models = [\"tiny.en\", \"base\"]\nmodel = \"base\"\n\
+            locked = [\"mic_device\", \"caller_channel\"]\nsiprec_allow = [\"10.0.0.0/8\"]\n";
+        let c = check_text(text);
+        assert!(c.problems.is_empty(), "{}", list(&c.problems));
+        assert_eq!(c.lines["retention_days"], 4);
+    }
+
+    #[test]
+    fn each_problem_is_named_with_its_line_and_its_fix() {
+        let text = "# Earshot policy\nhub_uri = \"https://hub\"\nretention_days = 0\n\
+            hub_url = \"http://hub.example\"\nsuggestion_threshold = \"high\"\n\
+            knowledge_dir = \"kb\"\nlocked = [\"nonsense\"]\nage_recipients = [\"ssh-ed25519 AAA\"]\n\
+            siprec_rtp_ports = \"many\"\n";
+        let c = check_text(text);
+        let got: Vec<(Option<usize>, String)> = c
+            .problems
+            .iter()
+            .map(|p| (p.line, p.key.clone().unwrap_or_default()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (Some(2), "hub_uri".into()),
+                (Some(3), "retention_days".into()),
+                (Some(4), "hub_url".into()),
+                (Some(5), "suggestion_threshold".into()),
+                (Some(6), "knowledge_dir".into()),
+                (Some(7), "locked".into()),
+                (Some(8), "age_recipients".into()),
+                (Some(9), "siprec_rtp_ports".into()),
+            ],
+            "{}",
+            list(&c.problems)
+        );
+        let text = list(&c.problems);
+        assert!(
+            text.contains("line 2: hub_uri: unknown key. Fix: did you mean 'hub_url'?"),
+            "{text}"
+        );
+        assert!(text.contains("retention_days must be at least 1"), "{text}");
+        assert!(text.contains("is not an https:// address"), "{text}");
+        assert!(text.contains("'kb' is not a full path"), "{text}");
+        assert!(
+            text.contains("invalid type: string \"high\", expected f32"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn broken_toml_and_keys_that_go_together() {
+        let c = check_text("retention_days = 30\nhub_url = \"https://x\n");
+        assert_eq!(c.problems.len(), 1);
+        assert_eq!(c.problems[0].line, Some(2), "{}", list(&c.problems));
+        assert!(c.problems[0].what.starts_with("not valid TOML"));
+
+        let c = check_text(
+            "hub_url = \"https://x\"\nallowed_models = [\"tiny.en\"]\nmodel = \"base\"\nsiprec_tls_cert = \"/etc/c.pem\"\n",
+        );
+        let text = list(&c.problems);
+        assert_eq!(c.problems.len(), 3, "{text}");
+        assert!(
+            text.contains("siprec_tls_cert and siprec_tls_key go together"),
+            "{text}"
+        );
+        assert!(
+            text.contains("line 3: model: 'base' is not in allowed_models"),
+            "{text}"
+        );
+        assert!(
+            text.contains("line 1: hub_ca: a hub is set without its CA"),
+            "{text}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_policy_others_can_write_is_refused() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("policy.toml");
+        std::fs::write(&p, "retention_days = 30\n").unwrap();
+        if std::fs::metadata(&p).unwrap().uid() != 0 {
+            eprintln!("skipped: needs root to make root-owned and other-owned files");
+            return;
+        }
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(check_file(&p).is_empty(), "{}", list(&check_file(&p)));
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o666)).unwrap();
+        let problems = check_file(&p);
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].what.contains("mode 666"), "{}", problems[0]);
+        assert!(problems[0].fix.contains("chmod 644"));
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
+        std::os::unix::fs::chown(&p, Some(1000), None).unwrap();
+        assert!(check_file(&p)[0].what.contains("owner uid 1000"));
+        std::os::unix::fs::chown(&p, Some(0), None).unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+        assert!(check_file(&p)[0].what.contains("its folder"));
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o1777)).unwrap();
+        assert!(check_file(&p).is_empty());
+    }
+}
