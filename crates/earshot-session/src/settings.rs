@@ -137,6 +137,14 @@ pub fn model_choices(store: &ModelStore) -> Vec<ModelChoice> {
         .collect()
 }
 
+/// The models the agent may choose: this build's, narrowed by the policy's `allowed_models`.
+pub fn allowed_choices(config: &Config, store: &ModelStore) -> Vec<ModelChoice> {
+    model_choices(store)
+        .into_iter()
+        .filter(|m| config.allowed_models.is_empty() || config.allowed_models.contains(&m.name))
+        .collect()
+}
+
 /// The Settings screen for `config`.
 pub fn settings_view(config: &Config) -> SettingsView {
     let (devices, devices_error) = match earshot_capture::list_devices() {
@@ -155,7 +163,7 @@ pub fn settings_view(config: &Config) -> SettingsView {
     };
     SettingsView {
         model: config.model.clone(),
-        models: model_choices(&ModelStore::from_env()),
+        models: allowed_choices(config, &ModelStore::from_env()),
         caller_channel: config.caller_channel.name().to_string(),
         mic_device: config.mic_device.clone(),
         loopback_device: config.loopback_device.clone(),
@@ -415,6 +423,26 @@ pub fn check_policy(path: &std::path::Path) -> Vec<earshot_config::policy::Probl
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_policy_narrows_the_models_offered() {
+        let store = ModelStore::from_env();
+        let mut config = Config::defaults(std::path::PathBuf::from("/nonexistent"));
+        let all: Vec<String> = allowed_choices(&config, &store)
+            .into_iter()
+            .map(|m| m.name)
+            .collect();
+        assert!(
+            all.len() >= 2 && all.contains(&"base".to_string()),
+            "{all:?}"
+        );
+        config.allowed_models = vec!["base".into()];
+        let allowed: Vec<String> = allowed_choices(&config, &store)
+            .into_iter()
+            .map(|m| m.name)
+            .collect();
+        assert_eq!(allowed, vec!["base"]);
+    }
 
     #[test]
     fn an_assist_change_the_next_call_could_not_use_is_refused_with_where_and_why() {
