@@ -22,6 +22,7 @@ fn main() {
             "startup_file",
             "purge_calls",
             "policy_refusal",
+            "about",
         ]),
     ))
     .expect("tauri build script");

@@ -116,6 +116,16 @@ fn search_knowledge(text: String, calls: State<'_, Calls>) -> Result<Vec<SearchH
         .map_err(text_of)
 }
 
+/// About: the version, and for a packaged build (`cargo xtask package`) its commit and date.
+#[tauri::command]
+fn about() -> String {
+    format!(
+        "Earshot {} ({})",
+        env!("CARGO_PKG_VERSION"),
+        option_env!("EARSHOT_BUILD").unwrap_or("development build")
+    )
+}
+
 /// Why the organisation's policy stops the app (malformed, or writable by non-administrators),
 /// if it does: the window then shows that and nothing else. Every command that works reads the
 /// configuration and fails under such a policy too, so nothing runs unprotected either way.
@@ -467,7 +477,8 @@ fn main() {
             save_settings,
             startup_file,
             purge_calls,
-            policy_refusal
+            policy_refusal,
+            about
         ])
         .run(tauri::generate_context!())
         .expect("running the Earshot window");

@@ -474,6 +474,11 @@ fn an_agent_opens_a_call_sees_both_speakers_then_finds_opens_and_deletes_it_in_h
         "{settings}"
     );
     assert!(settings.contains("30 days"), "{settings}");
+    // About: the version (a packaged build names its commit; this one is a development build).
+    assert_eq!(
+        d.text_of("#about"),
+        format!("Earshot {} (development build)", env!("CARGO_PKG_VERSION"))
+    );
     d.screenshot("settings.png");
     d.click("#setting-caller_channel option[value=right]");
     d.wait_for("the choice", Duration::from_secs(10), |d| {

@@ -538,6 +538,7 @@ void invoke<string | null>("policy_refusal").then((why) => {
   }
   document.body.dataset.policy = why ? "refused" : "ok";
 });
+void invoke<string>("about").then((v) => ($("about").textContent = v));
 redraw();
 void loadStatus();
 void loadSettings();
