@@ -291,7 +291,9 @@ const WINDOWS_TARGET: &str = "x86_64-pc-windows-gnu";
 /// feature is off for it), so no C compiler for Windows is involved. When the target cannot be
 /// installed, the run says so loudly and goes on: the check is then missing, not passed.
 fn windows_check() -> Result<()> {
-    eprintln!("xtask: Windows compile check of earshot-capture ({WINDOWS_TARGET})");
+    eprintln!(
+        "xtask: Windows compile check of earshot-capture and earshot-config ({WINDOWS_TARGET})"
+    );
     let added = Command::new("rustup")
         .args(["target", "add", WINDOWS_TARGET])
         .status();
@@ -306,6 +308,9 @@ fn windows_check() -> Result<()> {
             "clippy",
             "-p",
             "earshot-capture",
+            // The Group Policy reader (the registry) is Windows-only code too.
+            "-p",
+            "earshot-config",
             "--target",
             WINDOWS_TARGET,
         ])

@@ -228,7 +228,7 @@ struct FileConfig {
     locked: Option<Vec<String>>,
     /// Policy only: the speech models the agent may choose (absent: any).
     allowed_models: Option<Vec<String>>,
-    /// The `siprec_*` keys, read apart (see [`read_file`]).
+    /// The `siprec_*` keys, read apart (see [`from_table`]).
     #[serde(skip)]
     siprec: SiprecLayer,
 }
@@ -395,7 +395,8 @@ impl Config {
             .unwrap_or_else(default_policy_file);
         // The policy first: a malformed one, or one that non-administrators could have written,
         // stops everything (nothing runs unprotected), and what it locks is not read below it.
-        let policy = if policy_path.exists() {
+        let mut policy_table: Option<toml::Table> = None;
+        if policy_path.exists() {
             let problems = policy::check_file(&policy_path);
             if !problems.is_empty() {
                 return Err(ConfigError::Policy {
@@ -403,10 +404,32 @@ impl Config {
                     problems,
                 });
             }
-            Some(read_file(&policy_path)?)
-        } else {
-            None
-        };
+            policy_table = Some(read_table(&policy_path)?);
+        }
+        // Group Policy (Windows) over the file.
+        let group = policy::group_policy().map_err(|what| ConfigError::Policy {
+            file: policy::GROUP_POLICY_KEY.into(),
+            problems: vec![policy::Problem {
+                line: None,
+                key: None,
+                what,
+                fix: "check the values Group Policy wrote".into(),
+            }],
+        })?;
+        if let Some(group) = group {
+            let problems = policy::check_table(&group, &Default::default());
+            if !problems.is_empty() {
+                return Err(ConfigError::Policy {
+                    file: policy::GROUP_POLICY_KEY.into(),
+                    problems,
+                });
+            }
+            policy_table.get_or_insert_default().extend(group);
+        }
+        let policy = policy_table
+            .map(from_table)
+            .transpose()
+            .map_err(|e| invalid_in(&policy_path, e.message()))?;
         let locked: BTreeSet<String> = policy
             .as_ref()
             .and_then(|p| p.locked.clone())
@@ -473,7 +496,11 @@ impl Config {
         if let Some(policy) = policy {
             config.managed = policy.keys().into_iter().chain(locked).collect();
             config.allowed_models = policy.allowed_models.clone().unwrap_or_default();
-            config.policy_file = Some(policy_path);
+            config.policy_file = Some(if policy_path.exists() {
+                policy_path
+            } else {
+                PathBuf::from(policy::GROUP_POLICY_KEY)
+            });
             policy.apply(&mut config)?;
             // A model the agent chose before the policy narrowed the list gives way to the
             // first one allowed (the policy check makes sure the policy's own model is allowed).
@@ -631,12 +658,6 @@ impl Config {
             self.hub_url.as_deref().unwrap_or("none")
         )
     }
-}
-
-/// Reads a settings or policy file: the `siprec_*` keys into their layer, the others into
-/// [`FileConfig`]; an unknown key is an error either way.
-fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
-    from_table(read_table(path)?).map_err(|e| invalid_in(path, e.message()))
 }
 
 /// A settings or policy file's table (empty when the file does not exist).

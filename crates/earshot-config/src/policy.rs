@@ -166,11 +166,22 @@ pub fn check_text(text: &str) -> Checked {
             return checked;
         }
     };
-    for (key, value) in &spanned {
-        let line = line_of(text, value.span().start);
-        checked.lines.insert(key.clone(), line);
-        checked.table.insert(key.clone(), value.get_ref().clone());
-        if let Err(what) = check_key(key, value.get_ref()) {
+    for (key, value) in spanned {
+        checked
+            .lines
+            .insert(key.clone(), line_of(text, value.span().start));
+        checked.table.insert(key, value.into_inner());
+    }
+    checked.problems = check_table(&checked.table, &checked.lines);
+    checked
+}
+
+/// Checks a policy's keys and values, from a file (`lines`: where each key is) or from Group
+/// Policy (no lines). The problems come in the file's order.
+pub fn check_table(table: &toml::Table, lines: &BTreeMap<String, usize>) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (key, value) in table {
+        if let Err(what) = check_key(key, value) {
             let what = what
                 .strip_prefix(&format!("{key}: "))
                 .map(String::from)
@@ -184,20 +195,19 @@ pub fn check_text(text: &str) -> Checked {
                 }
                 _ => format!("use {}", expects(key)),
             };
-            checked.problems.push(Problem {
-                line: Some(line),
+            problems.push(Problem {
+                line: lines.get(key).copied(),
                 key: Some(key.clone()),
                 what,
                 fix,
             });
         }
     }
-    if checked.problems.is_empty() {
-        checked.problems.extend(check_together(&checked));
+    if problems.is_empty() {
+        problems.extend(check_together(table, lines));
     }
-    // In the file's order.
-    checked.problems.sort_by_key(|p| p.line);
-    checked
+    problems.sort_by_key(|p| p.line);
+    problems
 }
 
 /// One key on its own: known, of its type, in its range, and what a policy needs of it.
@@ -261,10 +271,10 @@ fn check_key(key: &str, value: &toml::Value) -> Result<(), String> {
 }
 
 /// What no key shows on its own: the keys that go together.
-fn check_together(checked: &Checked) -> Vec<Problem> {
+fn check_together(table: &toml::Table, lines: &BTreeMap<String, usize>) -> Vec<Problem> {
     let mut problems = Vec::new();
-    let at = |key: &str| checked.lines.get(key).copied();
-    let Ok(file) = crate::from_table(checked.table.clone()) else {
+    let at = |key: &str| lines.get(key).copied();
+    let Ok(file) = crate::from_table(table.clone()) else {
         return problems;
     };
     let mut config = Config::defaults(PathBuf::new());
@@ -285,10 +295,7 @@ fn check_together(checked: &Checked) -> Vec<Problem> {
             fix: "set siprec_tls_cert and siprec_tls_key together, or listen without tls:".into(),
         });
     }
-    if checked.table.contains_key("model")
-        && !allowed.is_empty()
-        && !allowed.contains(&config.model)
-    {
+    if table.contains_key("model") && !allowed.is_empty() && !allowed.contains(&config.model) {
         problems.push(Problem {
             line: at("model"),
             key: Some("model".into()),
@@ -296,8 +303,7 @@ fn check_together(checked: &Checked) -> Vec<Problem> {
             fix: format!("use one of {}", allowed.join(", ")),
         });
     }
-    if checked.table.contains_key("hub_url") && config.hub_url.is_some() && config.hub_ca.is_none()
-    {
+    if table.contains_key("hub_url") && config.hub_url.is_some() && config.hub_ca.is_none() {
         problems.push(Problem {
             line: at("hub_url"),
             key: Some("hub_ca".into()),
@@ -313,6 +319,89 @@ fn plain(e: ConfigError) -> String {
         ConfigError::Invalid(s) => s,
         other => other.to_string(),
     }
+}
+
+/// Where Group Policy (Windows) puts the organisation's values; its values win over
+/// `policy.toml`'s. Each value is named like the key: text (`REG_SZ`), a number (`REG_DWORD`; 0
+/// or 1 for the true/false keys) or a list (`REG_MULTI_SZ`). `installer/windows/earshot.admx`
+/// is its template.
+pub const GROUP_POLICY_KEY: &str = r"HKLM\Software\Policies\Earshot";
+
+/// Keys whose value is true or false (a `REG_DWORD` of 0 or 1 in Group Policy).
+const BOOLEANS: &[&str] = &[
+    "allow_delete",
+    "siprec_require_secure",
+    "siprec_media_from_any_allowed",
+];
+
+/// Keys whose value is a fraction (text in Group Policy, which has no such type).
+const FRACTIONS: &[&str] = &["suggestion_threshold"];
+
+/// One Group Policy value as the policy key's TOML value.
+pub fn group_policy_value(key: &str, value: GroupPolicyValue) -> toml::Value {
+    match value {
+        GroupPolicyValue::Number(n) if BOOLEANS.contains(&key) => toml::Value::Boolean(n != 0),
+        GroupPolicyValue::Number(n) => toml::Value::Integer(i64::from(n)),
+        GroupPolicyValue::Text(t) if FRACTIONS.contains(&key) => t
+            .trim()
+            .parse::<f64>()
+            .map(toml::Value::Float)
+            .unwrap_or(toml::Value::String(t)),
+        GroupPolicyValue::Text(t) => toml::Value::String(t),
+        GroupPolicyValue::List(l) => {
+            toml::Value::Array(l.into_iter().map(toml::Value::String).collect())
+        }
+    }
+}
+
+/// A Group Policy value, as the registry holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GroupPolicyValue {
+    /// `REG_SZ` / `REG_EXPAND_SZ`.
+    Text(String),
+    /// `REG_DWORD`.
+    Number(u32),
+    /// `REG_MULTI_SZ`.
+    List(Vec<String>),
+}
+
+/// The Group Policy values (Windows), as policy keys; `None` where there are none (and on
+/// every other system). Written, not built here: the Windows compile check covers it.
+#[cfg(windows)]
+pub fn group_policy() -> Result<Option<toml::Table>, String> {
+    use winreg::enums::{RegType, HKEY_LOCAL_MACHINE};
+    let Ok(key) =
+        winreg::RegKey::predef(HKEY_LOCAL_MACHINE).open_subkey(r"Software\Policies\Earshot")
+    else {
+        return Ok(None);
+    };
+    let mut table = toml::Table::new();
+    for item in key.enum_values() {
+        let (name, raw) = item.map_err(|e| format!("{GROUP_POLICY_KEY}: {e}"))?;
+        let value = match raw.vtype {
+            RegType::REG_DWORD => GroupPolicyValue::Number(
+                key.get_value::<u32, _>(&name)
+                    .map_err(|e| format!("{GROUP_POLICY_KEY}\\{name}: {e}"))?,
+            ),
+            RegType::REG_MULTI_SZ => GroupPolicyValue::List(
+                key.get_value::<Vec<String>, _>(&name)
+                    .map_err(|e| format!("{GROUP_POLICY_KEY}\\{name}: {e}"))?,
+            ),
+            _ => GroupPolicyValue::Text(
+                key.get_value::<String, _>(&name)
+                    .map_err(|e| format!("{GROUP_POLICY_KEY}\\{name}: {e}"))?,
+            ),
+        };
+        let value = group_policy_value(&name, value);
+        table.insert(name, value);
+    }
+    Ok((!table.is_empty()).then_some(table))
+}
+
+/// The Group Policy values: none outside Windows.
+#[cfg(not(windows))]
+pub fn group_policy() -> Result<Option<toml::Table>, String> {
+    Ok(None)
 }
 
 /// Whether someone other than root could write the policy (Unix): its owner, its mode, its
@@ -418,6 +507,61 @@ mod tests {
         let c = check_text(&filled);
         assert!(c.problems.is_empty(), "{}\n{filled}", list(&c.problems));
         assert_eq!(c.lines.len(), KEYS.len());
+    }
+
+    #[test]
+    fn the_group_policy_template_writes_known_keys_of_the_right_kind() {
+        let admx = include_str!("../../../installer/windows/earshot.admx");
+        let names: Vec<&str> = admx
+            .split("valueName=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .collect();
+        assert!(names.len() >= 20, "{names:?}");
+        for n in &names {
+            assert!(KEYS.iter().any(|(k, _)| k == n), "{n} is not a policy key");
+        }
+        // The template's enabled/disabled policies are the reader's true/false keys.
+        for n in &names {
+            let at = &admx[admx.find(&format!("valueName=\"{n}\"")).unwrap()..];
+            let switch = at
+                .find("<enabledValue>")
+                .is_some_and(|e| Some(e) < at.find("</policy>"));
+            assert_eq!(switch, BOOLEANS.contains(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn group_policy_values_are_read_as_the_keys_types() {
+        use GroupPolicyValue::*;
+        let mut t = toml::Table::new();
+        for (k, v) in [
+            ("allow_delete", Number(0)),
+            ("retention_days", Number(30)),
+            ("suggestion_threshold", Text("0.4".into())),
+            ("hub_url", Text("https://hub.example:8443".into())),
+            ("hub_ca", Text("/etc/earshot/hub-ca.pem".into())),
+            ("age_recipients", List(vec!["age1a".into(), "age1b".into()])),
+        ] {
+            t.insert(k.into(), group_policy_value(k, v));
+        }
+        assert!(check_table(&t, &BTreeMap::new()).is_empty());
+        assert_eq!(t["allow_delete"], toml::Value::Boolean(false));
+        // A value of the wrong kind is named without a line (Group Policy has none).
+        t.insert(
+            "retention_days".into(),
+            group_policy_value("retention_days", Text("thirty".into())),
+        );
+        let problems = check_table(&t, &BTreeMap::new());
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].line, None);
+        assert!(
+            problems[0]
+                .to_string()
+                .starts_with("retention_days: invalid type"),
+            "{}",
+            problems[0]
+        );
     }
 
     #[test]
