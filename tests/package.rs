@@ -2,8 +2,9 @@
 //! package`); this installs the `.deb`s on this machine with `dpkg -i` (it needs root, as CI
 //! runs), checks what they put where and with which permissions, runs the installed CLI (its
 //! version, the models package through the wrapper, `policy check` on a good and a bad policy),
-//! checks what the binaries link to, starts the installed app under Xvfb until its window shows,
-//! removes and purges the packages (an agent's data stays), inspects the `.rpm`s with `rpm`, and
+//! checks what the binaries link to and the headless receiver's systemd unit, starts the installed
+//! app under Xvfb until its window shows, removes and purges the packages (an agent's data stays;
+//! the machine's receiver data goes with purge only), inspects the `.rpm`s with `rpm`, and
 //! checks that whisper.cpp was built for the documented CPU baseline, not this machine's CPU.
 
 use std::path::{Path, PathBuf};
@@ -128,6 +129,10 @@ fn the_packages_install_run_show_the_window_and_uninstall_cleanly() {
         ("/usr/share/doc/earshot/policy.toml.example", "-rw-r--r--"),
         ("/usr/share/doc/earshot/README.md", "-rw-r--r--"),
         ("/etc/earshot/", "drwxr-xr-x"),
+        (
+            "/usr/lib/systemd/system/earshot-siprec.service",
+            "-rw-r--r--",
+        ),
     ] {
         let e = entry(path);
         assert!(e.starts_with(mode), "{path}: {e}");
@@ -241,6 +246,20 @@ fn the_packages_install_run_show_the_window_and_uninstall_cleanly() {
         app.len()
     );
 
+    // The headless receiver's unit is one systemd accepts, and runs the installed CLI.
+    let unit = "/usr/lib/systemd/system/earshot-siprec.service";
+    let verified = out(Command::new("systemd-analyze").args(["verify", unit]));
+    assert!(
+        verified.status.success(),
+        "systemd-analyze verify: {}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
+    let text = std::fs::read_to_string(unit).unwrap();
+    assert!(
+        text.contains("ExecStart=/usr/bin/earshot siprec --json"),
+        "{text}"
+    );
+
     // The installed app starts and shows its window.
     let (xvfb, n) = spawn_reading_line(Command::new("Xvfb").args([
         "-displayfd",
@@ -300,16 +319,26 @@ fn the_packages_install_run_show_the_window_and_uninstall_cleanly() {
         .map(|e| e.unwrap().path())
         .collect();
     assert!(!kept.is_empty());
+    // The machine's own data (the headless receiver's, in /var/lib/earshot): kept by remove,
+    // deleted by purge.
+    let service_data = Path::new("/var/lib/earshot/earshot.db");
+    std::fs::create_dir_all(service_data.parent().unwrap()).unwrap();
+    std::fs::write(service_data, b"the receiver's vault").unwrap();
     ok(Command::new("dpkg").args(["--remove", "earshot"]));
-    for gone in ["/usr/bin/earshot", "/usr/lib/earshot", "/etc/earshot"] {
+    for gone in ["/usr/bin/earshot", "/usr/lib/earshot", "/etc/earshot", unit] {
         assert!(
             !Path::new(gone).exists(),
             "{gone} is still there after remove"
         );
     }
     assert!(Path::new("/usr/share/earshot/models").is_dir());
+    assert!(service_data.exists(), "remove deleted the receiver's data");
     ok(Command::new("dpkg").args(["--purge", "earshot", "earshot-models"]));
     assert!(!Path::new("/usr/share/earshot").exists());
+    assert!(
+        !Path::new("/var/lib/earshot").exists(),
+        "purge kept the receiver's data"
+    );
     for f in &kept {
         assert!(f.exists(), "{} was removed with the package", f.display());
     }
@@ -321,12 +350,18 @@ fn the_packages_install_run_show_the_window_and_uninstall_cleanly() {
         "/usr/lib/earshot/earshot-app",
         "/usr/share/applications/earshot.desktop",
         "/etc/earshot",
+        "/usr/lib/systemd/system/earshot-siprec.service",
     ] {
         assert!(
             files.lines().any(|l| l == path),
             "{path} not in the rpm:\n{files}"
         );
     }
+    let scripts = ok(Command::new("rpm").args(["-qp", "--scripts"]).arg(&rpm));
+    assert!(
+        scripts.contains("systemctl stop earshot-siprec.service"),
+        "{scripts}"
+    );
     let dump = ok(Command::new("rpm").arg("-qp").arg("--dump").arg(&rpm));
     let cli_entry = dump
         .lines()

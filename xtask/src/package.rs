@@ -2,8 +2,9 @@
 //!
 //! - `earshot_<version>_<arch>.deb` and `earshot-<version>-1.<arch>.rpm`: the desktop app and
 //!   the `earshot` CLI (release code from the `dist` profile, symbols stripped), a desktop entry
-//!   and icon, the policy template and the admin guide, and `/etc/earshot` (root-owned, 755) for
-//!   IT's `policy.toml`.
+//!   and icon, the policy template and the admin guide, `/etc/earshot` (root-owned, 755) for
+//!   IT's `policy.toml`, and `earshot-siprec.service` (the headless receiver, not enabled; its
+//!   data in `/var/lib/earshot`, deleted when the `.deb` is purged).
 //! - `earshot-models_<version>_<arch>.deb` and its `.rpm`: every model file this build knows,
 //!   hash-verified, in `/usr/share/earshot/models` (an IT option: a workstation with it never
 //!   downloads anything). `/usr/bin/earshot` and `/usr/bin/earshot-app` are small wrappers that
@@ -85,6 +86,40 @@ fn wrapper(binary: &str) -> String {
     )
 }
 
+/// The headless SIPREC receiver as a service (a receiver serving a team on a small server). Not
+/// enabled by the package: IT enables it (`systemctl enable --now earshot-siprec`). Its data is
+/// the machine's, in /var/lib/earshot: kept when the package is removed, deleted when purged.
+const SERVICE: &str = "[Unit]\n\
+Description=Earshot SIPREC recording receiver (headless)\n\
+Documentation=file:///usr/share/doc/earshot/README.md\n\
+After=network-online.target\n\
+Wants=network-online.target\n\
+\n\
+[Service]\n\
+ExecStart=/usr/bin/earshot siprec --json\n\
+Environment=EARSHOT_DATA_DIR=/var/lib/earshot\n\
+Environment=EARSHOT_KEY_STORE=file\n\
+DynamicUser=yes\n\
+StateDirectory=earshot\n\
+StateDirectoryMode=0700\n\
+Restart=on-failure\n\
+NoNewPrivileges=yes\n\
+ProtectSystem=strict\n\
+ProtectHome=yes\n\
+PrivateTmp=yes\n\
+\n\
+[Install]\n\
+WantedBy=multi-user.target\n";
+
+/// The .deb's maintainer scripts: systemd told of the unit, the service stopped before its
+/// binary goes, and the receiver's data deleted on purge only.
+const POSTINST: &str =
+    "#!/bin/sh\nset -e\nif [ -d /run/systemd/system ]; then systemctl daemon-reload || true; fi\n";
+const PRERM: &str = "#!/bin/sh\nset -e\nif [ -d /run/systemd/system ]; then systemctl stop earshot-siprec.service || true; fi\n";
+const POSTRM: &str = "#!/bin/sh\nset -e\n\
+if [ \"$1\" = purge ]; then rm -rf /var/lib/earshot /var/lib/private/earshot; fi\n\
+if [ -d /run/systemd/system ]; then systemctl daemon-reload || true; fi\n";
+
 const DESKTOP: &str = "[Desktop Entry]\n\
 Type=Application\n\
 Name=Earshot\n\
@@ -160,6 +195,11 @@ pub fn package() -> Result<Vec<PathBuf>> {
         0o644,
     )?;
     std::fs::create_dir_all(app.join("etc/earshot"))?;
+    write(
+        &app.join("usr/lib/systemd/system/earshot-siprec.service"),
+        SERVICE,
+        0o644,
+    )?;
 
     // The models, verified before they are packed.
     let store = ModelStore::from_env();
@@ -186,9 +226,10 @@ pub fn package() -> Result<Vec<PathBuf>> {
         "earshot",
         &arch,
         &depends,
-        "Suggests: earshot-models\n",
+        "Recommends: earshot-models\n",
         "On-device agent assist for contact-center agents\n Live transcript of both speakers, redaction of sensitive caller input (sealed\n with age to the organisation's keys), sentiment and agent assist, all on the\n workstation; redacted summaries synced to the organisation's hub.",
         "xz",
+        &[("postinst", POSTINST), ("prerm", PRERM), ("postrm", POSTRM)],
     )?);
     built.push(deb(
         &out,
@@ -200,6 +241,7 @@ pub fn package() -> Result<Vec<PathBuf>> {
         "Speech, sentiment and embedding models for Earshot\n The model files Earshot uses (Whisper, Silero VAD, MiniLM, ONNX Runtime),\n hash-verified, so that a workstation never downloads any.",
         // The weights hardly compress: fast zstd rather than slow xz.
         "zstd",
+        &[],
     )?);
     for (name, stage, summary) in [
         (
@@ -270,6 +312,7 @@ fn deb(
     extra: &str,
     description: &str,
     compression: &str,
+    scripts: &[(&str, &str)],
 ) -> Result<PathBuf> {
     let kib = dir_size(stage)?.div_ceil(1024);
     let depends = if depends.is_empty() {
@@ -285,6 +328,9 @@ fn deb(
         ),
         0o644,
     )?;
+    for (script, text) in scripts {
+        write(&stage.join("DEBIAN").join(script), text, 0o755)?;
+    }
     let file = out.join(format!("{name}_{VERSION}_{arch}.deb"));
     run(Command::new("dpkg-deb")
         .args(["--root-owner-group", "--build", &format!("-Z{compression}")])
@@ -310,13 +356,22 @@ fn rpm(out: &Path, stage: &Path, name: &str, summary: &str) -> Result<PathBuf> {
             files += &format!("{path}\n");
         }
     }
+    // The service's unit: systemd told of it, and the service stopped before an erase. (An rpm
+    // erase has no purge: the receiver's data in /var/lib/earshot stays, as rpm does for data.)
+    let scriptlets = if stage.join("usr/lib/systemd/system").exists() {
+        "%post\nif [ -d /run/systemd/system ]; then systemctl daemon-reload || true; fi\n\
+         %preun\nif [ $1 -eq 0 ] && [ -d /run/systemd/system ]; then systemctl stop earshot-siprec.service || true; fi\n\
+         %postun\nif [ -d /run/systemd/system ]; then systemctl daemon-reload || true; fi\n\n"
+    } else {
+        ""
+    };
     let spec = top.join(format!("{name}.spec"));
     write(
         &spec,
         &format!(
             "Name: {name}\nVersion: {VERSION}\nRelease: 1\nSummary: {summary}\nLicense: Apache-2.0\n\
              %define debug_package %{{nil}}\n%define __strip /bin/true\n%define _build_id_links none\n\n\
-             %description\n{summary}.\n\n%install\ncp -a {}/. %{{buildroot}}/\n\n%files\n{files}",
+             %description\n{summary}.\n\n%install\ncp -a {}/. %{{buildroot}}/\n\n{scriptlets}%files\n{files}",
             stage.display()
         ),
         0o644,
