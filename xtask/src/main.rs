@@ -95,6 +95,9 @@ const APT_PACKAGES: &[&str] = &[
     "postgresql",
     // The hub's pages are tested in Debian's Chromium, driven by Playwright (playwright-core).
     "chromium",
+    // Real human speech with transcriptions (CMU's test recordings, 1.8 MB) for the recognition
+    // benchmark on something other than espeak.
+    "pocketsphinx-testdata",
     // The installer packages: dpkg-shlibdeps (dependencies of the .deb), rpmbuild, and
     // xwininfo to see the installed app's window.
     "dpkg-dev",
@@ -207,6 +210,7 @@ fn main() -> Result<()> {
             run(cargo().args(["bench", "-p", "earshot-pipeline", "--bench", "pipeline"]))?;
             run(cargo().args(["bench", "-p", "earshot-pipeline", "--bench", "live"]))?;
             run(cargo().args(["bench", "-p", "earshot-pipeline", "--bench", "calls"]))?;
+            run(cargo().args(["bench", "-p", "earshot-pipeline", "--bench", "human"]))?;
             run(cargo().args(["bench", "-p", "earshot-siprec", "--bench", "load"]))?;
             run(cargo().args(["bench", "-p", "earshot-assist", "--bench", "assist"]))?;
             run(cargo().args(["bench", "-p", "earshot-hub", "--bench", "load"]))
