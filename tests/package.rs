@@ -246,6 +246,24 @@ fn the_packages_install_run_show_the_window_and_uninstall_cleanly() {
         app.len()
     );
 
+    // The desktop entry is valid (and the validator does refuse a broken one).
+    let entry = "/usr/share/applications/earshot.desktop";
+    let checked = out(Command::new("desktop-file-validate").arg(entry));
+    assert!(
+        checked.status.success() && checked.stdout.is_empty(),
+        "desktop-file-validate: {}",
+        String::from_utf8_lossy(&checked.stdout)
+    );
+    let broken = data.path().join("broken.desktop");
+    std::fs::write(
+        &broken,
+        "[Desktop Entry]\nType=Application\nExec=earshot-app\n",
+    )
+    .unwrap();
+    assert!(!out(Command::new("desktop-file-validate").arg(&broken))
+        .status
+        .success());
+
     // The headless receiver's unit is one systemd accepts, and runs the installed CLI.
     let unit = "/usr/lib/systemd/system/earshot-siprec.service";
     let verified = out(Command::new("systemd-analyze").args(["verify", unit]));

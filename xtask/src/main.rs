@@ -98,11 +98,12 @@ const APT_PACKAGES: &[&str] = &[
     // Real human speech with transcriptions (CMU's test recordings, 1.8 MB) for the recognition
     // benchmark on something other than espeak.
     "pocketsphinx-testdata",
-    // The installer packages: dpkg-shlibdeps (dependencies of the .deb), rpmbuild, and
-    // xwininfo to see the installed app's window.
+    // The installer packages: dpkg-shlibdeps (dependencies of the .deb), rpmbuild, xwininfo to
+    // see the installed app's window, and desktop-file-validate for its desktop entry.
     "dpkg-dev",
     "rpm",
     "x11-utils",
+    "desktop-file-utils",
 ];
 
 /// Python packages the tests use: an SQLCipher 4 shell for the audit tamper test, libsrtp

@@ -127,7 +127,7 @@ Comment=On-device agent assist: live transcript, redaction and guidance for call
 Exec=earshot-app %f\n\
 Icon=earshot\n\
 Terminal=false\n\
-Categories=Office;Telephony;\n\
+Categories=Network;Telephony;\n\
 MimeType=audio/x-wav;audio/flac;audio/mpeg;audio/ogg;\n";
 
 /// Builds the packages and returns their paths. The UI must be built (`setup` does it): the app
