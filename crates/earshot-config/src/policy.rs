@@ -93,6 +93,9 @@ pub const KEYS: &[(&str, &str)] = &[
     ("siprec_max_calls", "a whole number, at least 1, e.g. siprec_max_calls = 4"),
 ];
 
+/// Keys whose value is a credential: never quoted in a problem.
+const SECRET: &[&str] = &["enrollment_token"];
+
 /// Keys whose value is a file or folder: the policy gives them in full.
 const PATHS: &[&str] = &[
     "hub_ca",
@@ -186,6 +189,13 @@ pub fn check_table(table: &toml::Table, lines: &BTreeMap<String, usize>) -> Vec<
                 .strip_prefix(&format!("{key}: "))
                 .map(String::from)
                 .unwrap_or(what);
+            // A credential's value is never echoed (serde's messages quote the value found):
+            // the problem goes to stderr, the app's window and logs.
+            let what = if SECRET.contains(&key.as_str()) {
+                "is not a valid value (not shown: it is a credential)".to_string()
+            } else {
+                what
+            };
             let fix = match (what.as_str(), nearest(key)) {
                 ("unknown key", Some(near)) => {
                     format!("did you mean '{near}'? It takes {}", expects(near))
@@ -700,6 +710,20 @@ mod tests {
             "{}",
             problems[0]
         );
+    }
+
+    #[test]
+    fn a_credential_in_a_problem_is_not_quoted() {
+        let c = check_text("enrollment_token = 918273645\nretention_days = \"x\"\n");
+        let text = list(&c.problems);
+        assert_eq!(c.problems.len(), 2, "{text}");
+        assert!(
+            text.contains("line 1: enrollment_token: is not a valid value"),
+            "{text}"
+        );
+        assert!(!text.contains("918273645"), "{text}");
+        // The control: another key's wrong value is quoted, as serde says it.
+        assert!(text.contains("\"x\""), "{text}");
     }
 
     #[test]
