@@ -323,6 +323,7 @@ impl Vault {
         // the CLI, SIPREC calls and the sync worker share the data dir). The lock is released
         // when `_opening` drops, or by the OS when the process dies.
         let _opening = DataDirLock::acquire(&config.data_dir)?;
+        sqlcipher_ready()?;
         probe_writable(&config.data_dir)?;
         let path = config.data_dir.join(DATABASE_FILE);
         let exists = path.exists();
@@ -910,6 +911,35 @@ fn call_record(r: &rusqlite::Row) -> rusqlite::Result<CallRecord> {
 }
 
 /// How long a statement waits for another connection's write lock before it reports busy.
+/// Waits until SQLCipher can key a connection, once per process.
+///
+/// SQLite marks itself initialised before it runs SQLCipher's own set-up, so a thread opening
+/// its first connection while another thread's first open is still inside that set-up finds the
+/// codec not ready: `PRAGMA key` fails ("An error occurred with PRAGMA key or rekey"). A few per
+/// cent of processes whose first opens race hit it (`tests/first_open.rs`). Keying an in-memory
+/// database until it works, before any vault is keyed, closes that window for every thread.
+fn sqlcipher_ready() -> Result<(), VaultError> {
+    static READY: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    READY
+        .get_or_init(|| {
+            let mut last = String::new();
+            // The set-up takes well under a millisecond; a second is generous.
+            for _ in 0..1000 {
+                let attempt = Connection::open_in_memory().and_then(|c| {
+                    c.execute_batch("PRAGMA cipher_log_level = NONE; PRAGMA key = 'ready';")
+                });
+                match attempt {
+                    Ok(()) => return Ok(()),
+                    Err(e) => last = e.to_string(),
+                }
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            Err(last)
+        })
+        .clone()
+        .map_err(|e| VaultError::Key(format!("SQLCipher cannot key a database: {e}")))
+}
+
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// File in the data dir whose exclusive lock guards opening the vault.
