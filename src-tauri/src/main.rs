@@ -211,7 +211,9 @@ fn open_call_file(
                 app.emit("call-event", e)
             });
             keep_late_feedback(&late, &mut ws);
-            recorded.map_err(text)?.map_err(text)
+            let recorded = recorded.map_err(text)?;
+            second_pass_in_background(app.clone(), recorded.second_pass);
+            recorded.call.map_err(text)
         };
         let result = run();
         board.end();
@@ -252,6 +254,7 @@ fn start_listen(app: AppHandle, calls: State<'_, Calls>) -> Result<(), String> {
                     });
                     keep_late_feedback(&late, &mut ws);
                     let recorded = recorded.map_err(text)?;
+                    second_pass_in_background(app.clone(), recorded.second_pass);
                     recorded.call.map_err(text)?;
                     match recorded.capture_failure {
                         Some(why) => Err(why),
@@ -266,6 +269,28 @@ fn start_listen(app: AppHandle, calls: State<'_, Calls>) -> Result<(), String> {
             }))
         })
         .map_err(text)
+}
+
+/// Runs a call's second pass on a thread of its own with its own connection to the vault, so
+/// the agent's next call need not wait; the window hears `second-pass` when it is stored. If
+/// the app quits first, the pass is given up and the live transcript stays (the next start
+/// deletes the spool).
+fn second_pass_in_background(app: AppHandle, pass: Option<earshot_session::SecondPass>) {
+    let Some(pass) = pass else {
+        return;
+    };
+    std::thread::spawn(move || {
+        let result = Config::load()
+            .map_err(|e| e.to_string())
+            .and_then(|config| Vault::open(&config).map_err(|e| e.to_string()))
+            .and_then(|mut vault| pass.run(&mut vault).map_err(|e| e.to_string()));
+        match result {
+            Ok(report) => {
+                let _ = app.emit("second-pass", &report);
+            }
+            Err(e) => tracing::warn!(error = %e, "second pass failed: the live transcript stays"),
+        }
+    });
 }
 
 /// Ends the call in progress (no-op without one).

@@ -72,9 +72,38 @@ pub(crate) fn analyze_realtime(
         ..LiveOptions::default()
     };
     let mut print = printer(json);
-    record_file(&mut ws, &file, speed, options, stop, |e| print(e))
-        .with_context(|| format!("analyzing {}", file.display()))?
-        .context("writing the transcript")?;
+    let recorded = record_file(&mut ws, &file, speed, options, stop, |e| print(e))
+        .with_context(|| format!("analyzing {}", file.display()))?;
+    recorded.call.context("writing the transcript")?;
+    second_pass(&mut ws, recorded.second_pass, json)
+}
+
+/// Runs a call's second pass now (the CLI waits for it: the process is the call's), and
+/// reports it: `{"type": "second_pass", …}` with `--json`.
+fn second_pass(
+    ws: &mut earshot_session::Workstation,
+    pass: Option<earshot_session::SecondPass>,
+    json: bool,
+) -> Result<()> {
+    let Some(pass) = pass else {
+        return Ok(());
+    };
+    eprintln!(
+        "second pass: decoding call {} again with {}",
+        pass.call_id(),
+        pass.model()
+    );
+    let report = pass.run(&mut ws.vault).context("the second pass")?;
+    if json {
+        let mut v = serde_json::to_value(&report)?;
+        v["type"] = "second_pass".into();
+        println!("{v}");
+    } else {
+        eprintln!(
+            "second pass: call {} stored with {} ({} utterances, {:.1} s)",
+            report.call_id, report.model, report.utterances, report.seconds
+        );
+    }
     Ok(())
 }
 
@@ -101,10 +130,12 @@ pub(crate) fn listen(
     if let Some(why) = recorded.capture_failure {
         eprintln!("error: {why}");
         recorded.call.context("writing the transcript")?;
+        // What was heard before the device went is a call like any other.
+        second_pass(&mut ws, recorded.second_pass, json)?;
         std::process::exit(1);
     }
     recorded.call.context("writing the transcript")?;
-    Ok(())
+    second_pass(&mut ws, recorded.second_pass, json)
 }
 
 pub(crate) fn list_devices() -> Result<()> {

@@ -700,14 +700,20 @@ fn calls_list(json: bool) -> Result<()> {
                 .as_ref()
                 .and_then(|t| t["direction"].as_str())
                 .unwrap_or("-");
+            let second = match c.second_pass_state.as_deref() {
+                Some("pending") => " (second pass pending)",
+                Some("abandoned") => " (second pass given up)",
+                _ => "",
+            };
             println!(
-                "{:>5}  {}  {:>8}  {:>3} utterances  trend {:<4}  {}",
+                "{:>5}  {}  {:>8}  {:>3} utterances  trend {:<4}  {:<8}  {}{second}",
                 c.id,
                 c.started_at_ms / 1000,
                 c.duration_ms
                     .map_or("-".into(), |d| format_timestamp(d as u64)),
                 c.utterances,
                 trend,
+                c.model,
                 c.source
             );
         }

@@ -195,6 +195,19 @@ pub(crate) fn run(o: Options) -> Result<()> {
                 ended_in.fetch_add(1, Ordering::SeqCst);
             }
         }
+        SiprecEvent::SecondPass { session, report } => {
+            if json {
+                let mut v = serde_json::to_value(&report).unwrap_or_default();
+                v["type"] = "second_pass".into();
+                v["session"] = session.into();
+                json_out(&v);
+            } else {
+                eprintln!(
+                    "siprec: call {session}: second pass with {} stored ({} utterances, {:.1} s)",
+                    report.model, report.utterances, report.seconds
+                );
+            }
+        }
         SiprecEvent::Failed { reason, .. } => {
             eprintln!("siprec: a call could not be recorded: {reason}");
             if let Ok(mut f) = failed_in.lock() {

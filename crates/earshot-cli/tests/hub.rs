@@ -632,6 +632,7 @@ fn the_apps_sync_worker_enrolls_when_the_hub_comes_up_beats_during_a_call_and_se
                 },
             )
             .unwrap()
+            .call
             .unwrap();
             board.end();
             id

@@ -10,6 +10,7 @@
 //! | database key store | `key_store = "keyring"\|"file"` | `EARSHOT_KEY_STORE` |
 //! | retention | `retention_days = 90` | `EARSHOT_RETENTION_DAYS` |
 //! | speech model | `model = "tiny.en"` | — |
+//! | the model a live call is decoded again with once it has ended (`"off"`: none) | `second_pass = "base"` | `EARSHOT_SECOND_PASS` |
 //! | caller's stereo channel | `caller_channel = "left"\|"right"` | — |
 //! | microphone / loopback device | `mic_device`, `loopback_device` (absent: system default) | — |
 //! | agents may delete calls | `allow_delete = true` | — |
@@ -150,6 +151,9 @@ pub struct Config {
     pub retention_days: u32,
     /// The speech model's name.
     pub model: String,
+    /// The model a live call is decoded again with once it has ended, its stored transcript
+    /// and summary replaced (`None`: no second pass).
+    pub second_pass: Option<String>,
     /// Which stereo channel is the caller.
     pub caller_channel: CallerSide,
     /// The microphone to capture (None: the system default).
@@ -195,6 +199,15 @@ pub const DEFAULT_RETENTION_DAYS: u32 = 90;
 /// The default speech model.
 pub const DEFAULT_MODEL: &str = "tiny.en";
 
+/// The default second-pass model (see [`Config::second_pass`]).
+pub const DEFAULT_SECOND_PASS: &str = "base";
+
+/// `second_pass`'s value from a file or the environment: a model's name, or off.
+fn second_pass_of(value: &str) -> Option<String> {
+    let v = value.trim();
+    (!v.is_empty() && !v.eq_ignore_ascii_case("off")).then(|| v.to_string())
+}
+
 /// Default [`Config::outbox_limit`].
 pub const DEFAULT_OUTBOX_LIMIT: u32 = 10_000;
 
@@ -213,6 +226,7 @@ struct FileConfig {
     key_store: Option<KeyStore>,
     retention_days: Option<u32>,
     model: Option<String>,
+    second_pass: Option<String>,
     caller_channel: Option<CallerSide>,
     mic_device: Option<String>,
     loopback_device: Option<String>,
@@ -243,6 +257,7 @@ impl FileConfig {
             ("key_store", self.key_store.is_some()),
             ("retention_days", self.retention_days.is_some()),
             ("model", self.model.is_some()),
+            ("second_pass", self.second_pass.is_some()),
             ("caller_channel", self.caller_channel.is_some()),
             ("mic_device", self.mic_device.is_some()),
             ("loopback_device", self.loopback_device.is_some()),
@@ -276,6 +291,9 @@ impl FileConfig {
         }
         if let Some(v) = self.model {
             config.model = v;
+        }
+        if let Some(v) = self.second_pass {
+            config.second_pass = second_pass_of(&v);
         }
         if let Some(v) = self.caller_channel {
             config.caller_channel = v;
@@ -360,6 +378,7 @@ impl Config {
             key_store: KeyStore::Keyring,
             retention_days: DEFAULT_RETENTION_DAYS,
             model: DEFAULT_MODEL.into(),
+            second_pass: Some(DEFAULT_SECOND_PASS.into()),
             caller_channel: CallerSide::Left,
             mic_device: None,
             loopback_device: None,
@@ -487,6 +506,9 @@ impl Config {
         }
         if let Some(p) = from_env("EARSHOT_ASSIST_RULES", "assist_rules") {
             config.assist_rules = Some(PathBuf::from(p)).filter(|p| !p.as_os_str().is_empty());
+        }
+        if let Some(m) = from_env("EARSHOT_SECOND_PASS", "second_pass") {
+            config.second_pass = second_pass_of(&m);
         }
         if let Some(q) = from_env("EARSHOT_QUEUE", "queue") {
             config.queue = Some(q).filter(|q| !q.trim().is_empty());

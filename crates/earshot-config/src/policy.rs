@@ -61,6 +61,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("key_store", "\"keyring\" or \"file\""),
     ("retention_days", "a whole number of days, at least 1, e.g. retention_days = 90"),
     ("model", "a speech model's name, e.g. model = \"tiny.en\""),
+    ("second_pass", "a speech model's name, or \"off\", e.g. second_pass = \"base\""),
     ("caller_channel", "\"left\" or \"right\""),
     ("mic_device", "a device name from `earshot listen --list-devices`, or \"\" for the system default"),
     ("loopback_device", "a device name from `earshot listen --list-devices`, or \"\" for the system default"),

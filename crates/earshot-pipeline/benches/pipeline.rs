@@ -7,6 +7,9 @@ use earshot_models::ModelStore;
 use earshot_pipeline::{Analyzer, AnalyzerOptions, PipelineEvent, ASR_MODELS};
 use std::time::Instant;
 
+mod common;
+use common::word_recall;
+
 fn script() -> Vec<Turn> {
     let mut turns = earshot_callgen::sample_call();
     turns.extend([
@@ -91,43 +94,6 @@ fn main() {
         "RTF = processing time / audio duration (lower is faster; per-stage columns are RTFs too)"
     );
     context(&store, &call);
-}
-
-/// Lower-case words of more than two letters, number words aside (the redactor turns spoken
-/// figures into tags, so they cannot be counted).
-fn words(text: &str) -> Vec<String> {
-    const NUMBERS: &[&str] = &[
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "oh",
-    ];
-    text.to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.len() > 2 && !NUMBERS.contains(w) && !w.chars().any(|c| c.is_ascii_digit()))
-        .map(str::to_string)
-        .collect()
-}
-
-/// Share of the script's words (per speaker, counted with repeats) found in that speaker's
-/// finals.
-fn word_recall(script: &[Turn], heard: &[(earshot_core::Speaker, String)]) -> f64 {
-    let (mut found, mut total) = (0usize, 0usize);
-    for speaker in [earshot_core::Speaker::Caller, earshot_core::Speaker::Agent] {
-        let mut have: std::collections::HashMap<String, usize> = Default::default();
-        for (_, t) in heard.iter().filter(|(s, _)| *s == speaker) {
-            for w in words(t) {
-                *have.entry(w).or_default() += 1;
-            }
-        }
-        for t in script.iter().filter(|t| t.speaker == speaker) {
-            for w in words(&t.text) {
-                total += 1;
-                if let Some(n) = have.get_mut(&w).filter(|n| **n > 0) {
-                    *n -= 1;
-                    found += 1;
-                }
-            }
-        }
-    }
-    found as f64 / total.max(1) as f64
 }
 
 /// Offline decoding with whisper's fixed 30-s encoder context against the context fitted to

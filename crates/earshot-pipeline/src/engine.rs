@@ -29,6 +29,8 @@ pub enum Work {
     Final,
     /// A partial re-decode: served when no final waits.
     Partial,
+    /// The second pass over a call that has ended: served when no live work waits.
+    SecondPass,
 }
 
 /// A request's place in the queue: finals before partials, then the audio heard longest ago.
@@ -46,6 +48,7 @@ pub(crate) struct Decoders {
     main: Option<Transcriber>,
     fast: Option<Transcriber>,
     aligned: Option<Transcriber>,
+    second: Option<Transcriber>,
 }
 
 struct Pool {
@@ -79,6 +82,9 @@ pub struct Engine {
     aligned: OnceLock<Arc<WhisperModel>>,
     fallback_path: Option<PathBuf>,
     fallback: OnceLock<Option<Arc<WhisperModel>>>,
+    /// The second pass's model (`options.second_pass`), loaded on the first call that ends.
+    second_path: Option<PathBuf>,
+    second: OnceLock<Arc<WhisperModel>>,
     pub(crate) sentiment: Arc<dyn SentimentEngine>,
     pub(crate) vad_path: PathBuf,
     options: AnalyzerOptions,
@@ -106,6 +112,22 @@ impl Engine {
         let asr_path = store.locate(&options.model)?;
         let asr = WhisperModel::load(&asr_path)?;
         let vad_path = store.locate("silero-vad")?;
+        let second_path = match options.second_pass.as_deref() {
+            Some(name) if name != options.model => {
+                if !ASR_MODELS.contains(&name) {
+                    return Err(PipelineError::Options(format!(
+                        "unknown second-pass model '{name}': choose one of {}",
+                        ASR_MODELS.join(", ")
+                    )));
+                }
+                // Not installed: calls go on without a second pass (said once, here).
+                store
+                    .locate(name)
+                    .map_err(|e| tracing::warn!(model = name, error = %e, "no second pass: its model is not installed"))
+                    .ok()
+            }
+            _ => None,
+        };
         Ok(Arc::new(Engine {
             asr,
             asr_path,
@@ -114,6 +136,8 @@ impl Engine {
                 .then(|| store.locate("tiny.en").ok())
                 .flatten(),
             fallback: OnceLock::new(),
+            second_path,
+            second: OnceLock::new(),
             sentiment: Arc::from(crate::sentiment_engine(store)),
             vad_path,
             options,
@@ -132,6 +156,14 @@ impl Engine {
     /// The options the models were loaded with.
     pub fn options(&self) -> &AnalyzerOptions {
         &self.options
+    }
+
+    /// The second pass's model name, when calls get one (it is installed and differs from the
+    /// live model).
+    pub fn second_pass(&self) -> Option<&str> {
+        self.second_path
+            .as_ref()
+            .and(self.options.second_pass.as_deref())
     }
 
     /// How many decodes may run at once.
@@ -185,6 +217,7 @@ impl Engine {
                             main: None,
                             fast: None,
                             aligned: None,
+                            second: None,
                         }
                     }
                 };
@@ -243,6 +276,18 @@ impl Engine {
         Ok(self.aligned.get_or_init(|| model).clone())
     }
 
+    fn second_model(&self) -> Result<Arc<WhisperModel>, PipelineError> {
+        if let Some(model) = self.second.get() {
+            return Ok(model.clone());
+        }
+        let path = self
+            .second_path
+            .as_ref()
+            .ok_or_else(|| PipelineError::Options("no second-pass model is installed".into()))?;
+        let model = WhisperModel::load(path)?;
+        Ok(self.second.get_or_init(|| model).clone())
+    }
+
     fn fallback_model(&self) -> Option<Arc<WhisperModel>> {
         self.fallback
             .get_or_init(|| {
@@ -285,6 +330,18 @@ impl Lease<'_> {
             d.aligned = Some(engine.aligned_model()?.transcriber(engine.asr_options())?);
         }
         let t = d.aligned.as_mut().expect("just made");
+        t.set_threads(self.threads);
+        Ok(t)
+    }
+
+    /// The second pass's decoder (its model loaded on the engine's first need).
+    pub(crate) fn second(&mut self) -> Result<&mut Transcriber, PipelineError> {
+        let engine = self.engine;
+        let d = self.decoders.as_mut().expect("held until dropped");
+        if d.second.is_none() {
+            d.second = Some(engine.second_model()?.transcriber(engine.asr_options())?);
+        }
+        let t = d.second.as_mut().expect("just made");
         t.set_threads(self.threads);
         Ok(t)
     }

@@ -128,6 +128,10 @@ pub struct AnalyzerOptions {
     /// by its DTW time (on a copy of the model loaded with alignment on first need), instead of
     /// one pass per segment. Offline only.
     pub join_segments: bool,
+    /// The model a live call is decoded again with once it has ended (its stored transcript
+    /// and summary replaced: see `Analyzer::second_pass`); `None`, or the live model itself:
+    /// no second pass.
+    pub second_pass: Option<String>,
 }
 
 impl Default for AnalyzerOptions {
@@ -139,6 +143,7 @@ impl Default for AnalyzerOptions {
             vad: VadOptions::default(),
             fit_context: DEFAULT_FIT_CONTEXT,
             join_segments: DEFAULT_JOIN_SEGMENTS,
+            second_pass: None,
         }
     }
 }
@@ -229,6 +234,8 @@ pub struct Analyzer {
     sealer: Option<Sealer>,
     options: AnalyzerOptions,
     times: StageTimes,
+    /// Where the live call's audio is kept for its second pass, while one is wanted.
+    spool: Option<earshot_seal::spool::Spool>,
 }
 
 struct Pending {
@@ -311,6 +318,103 @@ impl TrackWindow {
     }
 }
 
+/// Which pass an analysis is: a file's (or the only one), or a live call's second.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    First,
+    Second,
+}
+
+/// Audio read as per-track 16 kHz blocks: a file, or a live call's spool.
+trait Blocks {
+    fn speakers(&self) -> &[Speaker];
+    fn duration_hint_ms(&self) -> Option<u64>;
+    fn duration_ms(&self) -> u64;
+    fn next_block(&mut self) -> Result<Option<Vec<Vec<f32>>>, PipelineError>;
+}
+
+impl Blocks for CallStream {
+    fn speakers(&self) -> &[Speaker] {
+        CallStream::speakers(self)
+    }
+    fn duration_hint_ms(&self) -> Option<u64> {
+        CallStream::duration_hint_ms(self)
+    }
+    fn duration_ms(&self) -> u64 {
+        CallStream::duration_ms(self)
+    }
+    fn next_block(&mut self) -> Result<Option<Vec<Vec<f32>>>, PipelineError> {
+        Ok(CallStream::next_block(self)?)
+    }
+}
+
+/// A spool's records gathered into blocks of about a second per track. The tracks arrived
+/// independently, so one may run ahead of the other; it is held back by at most a minute
+/// (a silent track that sends nothing does not make the other's audio pile up).
+struct SpoolBlocks {
+    reader: earshot_seal::spool::SpoolReader,
+    speakers: Vec<Speaker>,
+    queued: Vec<VecDeque<f32>>,
+    emitted: Vec<usize>,
+    ended: bool,
+}
+
+impl SpoolBlocks {
+    const BLOCK: usize = SAMPLE_RATE as usize;
+    const AHEAD: usize = 60 * SAMPLE_RATE as usize;
+
+    fn new(reader: earshot_seal::spool::SpoolReader) -> SpoolBlocks {
+        let speakers = reader.speakers().to_vec();
+        let n = speakers.len();
+        SpoolBlocks {
+            reader,
+            speakers,
+            queued: vec![VecDeque::new(); n],
+            emitted: vec![0; n],
+            ended: false,
+        }
+    }
+}
+
+impl Blocks for SpoolBlocks {
+    fn speakers(&self) -> &[Speaker] {
+        &self.speakers
+    }
+    fn duration_hint_ms(&self) -> Option<u64> {
+        None
+    }
+    fn duration_ms(&self) -> u64 {
+        self.emitted.iter().copied().max().map(ms_of).unwrap_or(0)
+    }
+    fn next_block(&mut self) -> Result<Option<Vec<Vec<f32>>>, PipelineError> {
+        while !self.ended
+            && self.queued.iter().any(|q| q.len() < Self::BLOCK)
+            && self.queued.iter().all(|q| q.len() < Self::AHEAD)
+        {
+            match self.reader.next_record()? {
+                Some((track, samples)) => self.queued[track].extend(samples),
+                None => self.ended = true,
+            }
+        }
+        if self.ended && self.queued.iter().all(|q| q.is_empty()) {
+            return Ok(None);
+        }
+        let take = if self.ended { usize::MAX } else { Self::BLOCK };
+        let block: Vec<Vec<f32>> = self
+            .queued
+            .iter_mut()
+            .map(|q| {
+                let n = take.min(q.len());
+                q.drain(..n).collect()
+            })
+            .collect();
+        for (e, b) in self.emitted.iter_mut().zip(&block) {
+            *e += b.len();
+        }
+        Ok(Some(block))
+    }
+}
+
 /// Audio kept before where speech may start, for the VAD's padding and its state to settle.
 const VAD_LEAD: usize = SAMPLE_RATE as usize / 2;
 
@@ -339,6 +443,7 @@ impl Analyzer {
             sealer: None,
             options,
             times: StageTimes::default(),
+            spool: None,
         })
     }
 
@@ -351,6 +456,23 @@ impl Analyzer {
     /// (redacted, not sealed).
     pub fn set_sealer(&mut self, sealer: Option<Sealer>) {
         self.sealer = sealer;
+    }
+
+    /// Keeps the next live call's audio in `spool` (encrypted, for its second pass); every
+    /// chunk [`Analyzer::run_live`] takes goes there too. A spool that fails to write is
+    /// dropped (its file removed) and the call goes on without a second pass.
+    pub fn set_spool(&mut self, spool: Option<earshot_seal::spool::Spool>) {
+        self.spool = spool;
+    }
+
+    /// Whether a spool is set (and has not failed).
+    pub fn has_spool(&self) -> bool {
+        self.spool.is_some()
+    }
+
+    /// The spool of the call that ran, if it was kept whole.
+    pub fn take_spool(&mut self) -> Option<earshot_seal::spool::Spool> {
+        self.spool.take()
     }
 
     /// The sealer in force, if any.
@@ -388,7 +510,34 @@ impl Analyzer {
     /// segments waiting (at most a window's worth), not the call.
     pub fn analyze_stream(
         &mut self,
-        mut stream: CallStream,
+        stream: CallStream,
+        on_event: impl FnMut(PipelineEvent) -> SinkResult,
+    ) -> Result<CallEnd, PipelineError> {
+        self.analyze_blocks(stream, Pass::First, on_event)
+    }
+
+    /// The second pass over a live call that has ended: its spooled audio (`spool`, both
+    /// speakers as they were heard) analyzed like a file with the engine's second-pass model
+    /// (see [`Engine::second_pass`]), one segment per decode with whisper's full context,
+    /// behind every live call's work ([`Work::SecondPass`]). Redaction, sealing and sentiment are
+    /// those of the first pass; the events are the same as [`Analyzer::analyze_stream`]'s.
+    pub fn second_pass(
+        &mut self,
+        spool: earshot_seal::spool::SpoolReader,
+        on_event: impl FnMut(PipelineEvent) -> SinkResult,
+    ) -> Result<CallEnd, PipelineError> {
+        if self.engine.second_pass().is_none() {
+            return Err(PipelineError::Options(
+                "this engine has no second-pass model".into(),
+            ));
+        }
+        self.analyze_blocks(SpoolBlocks::new(spool), Pass::Second, on_event)
+    }
+
+    fn analyze_blocks(
+        &mut self,
+        mut stream: impl Blocks,
+        pass: Pass,
         mut on_event: impl FnMut(PipelineEvent) -> SinkResult,
     ) -> Result<CallEnd, PipelineError> {
         let mut tracks: Vec<TrackWindow> = stream
@@ -460,7 +609,10 @@ impl Analyzer {
                 let mut lease = engine
                     .lease(
                         Priority {
-                            work: Work::Final,
+                            work: match pass {
+                                Pass::First => Work::Final,
+                                Pass::Second => Work::SecondPass,
+                            },
                             since: asr_started,
                         },
                         None,
@@ -468,6 +620,13 @@ impl Analyzer {
                     .expect("no patience limit");
                 let pieces = match decoded.remove(&(seg.track, seg.start)) {
                     Some(words) => words,
+                    None if pass == Pass::Second => lease.second()?.transcribe_with(
+                        &seg.samples,
+                        earshot_asr::Decode {
+                            prompt: None,
+                            fit_context: false,
+                        },
+                    )?,
                     None if self.options.join_segments => {
                         // This segment and the next ones of its track already committed, in
                         // order, while they fit one whisper window.

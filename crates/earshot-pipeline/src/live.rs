@@ -411,6 +411,12 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
                 self.lanes.len() - 1
             }
         };
+        if let Some(spool) = self.analyzer.spool.as_mut() {
+            if let Err(e) = spool.append(chunk.speaker, &chunk.samples) {
+                tracing::warn!(error = %e, "the call's audio cannot be kept: no second pass");
+                self.analyzer.spool = None;
+            }
+        }
         let lane = &mut self.lanes[i];
         lane.buf.extend_from_slice(&chunk.samples);
         let end = lane.received();

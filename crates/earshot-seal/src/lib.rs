@@ -2,6 +2,8 @@
 //! to the organisation's X25519 *recipients* (public keys) and can never decrypt it; only an
 //! operator holding the matching *identity* can.
 
+pub mod spool;
+
 use age::secrecy::ExposeSecret;
 use earshot_redact::SensitiveValue;
 use std::io::{Read, Write};

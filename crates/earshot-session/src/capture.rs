@@ -19,13 +19,28 @@ pub struct LiveCapture {
     source: String,
 }
 
-/// How a captured call ended.
-#[derive(Debug)]
+/// How a live call (captured, or a recording played live) ended.
 pub struct Recorded<E> {
     /// The stored call's id, or the first error of the event sink.
     pub call: Result<i64, E>,
     /// Why capture stopped by itself (a device gone with no replacement), if it did.
     pub capture_failure: Option<String>,
+    /// The call's second pass, to run now or in the background (`None`: none configured, or
+    /// its model is not installed).
+    pub second_pass: Option<crate::SecondPass>,
+}
+
+impl<E: std::fmt::Debug> std::fmt::Debug for Recorded<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recorded")
+            .field("call", &self.call)
+            .field("capture_failure", &self.capture_failure)
+            .field(
+                "second_pass",
+                &self.second_pass.as_ref().map(|p| p.call_id()),
+            )
+            .finish()
+    }
 }
 
 impl LiveCapture {
@@ -64,6 +79,7 @@ impl LiveCapture {
             source,
         } = self;
         let mut suggested = std::collections::HashMap::new();
+        let mut second_pass = None;
         ws.late_feedback = None;
         let call = crate::record_call_with_keypad(
             &mut ws.analyzer,
@@ -77,6 +93,7 @@ impl LiveCapture {
                 queue: ws.config.queue.clone(),
                 actions: ws.actions.take(),
                 suggested: Some(&mut suggested),
+                second_pass: Some(&mut second_pass),
                 ..crate::Received::default()
             },
             options,
@@ -91,6 +108,7 @@ impl LiveCapture {
         Ok(Recorded {
             call,
             capture_failure: capture.failure(),
+            second_pass,
         })
     }
 }

@@ -105,9 +105,15 @@ impl Workstation {
         Workstation::open_with(config, options)
     }
 
-    /// Loads the configuration, opens the vault and loads the models named by `options`.
+    /// Loads the configuration, opens the vault and loads the models named by `options` (with
+    /// the configuration's second pass).
     pub fn open(options: AnalyzerOptions) -> Result<Workstation, SessionError> {
-        Workstation::open_with(Config::load()?, options)
+        let config = Config::load()?;
+        let options = AnalyzerOptions {
+            second_pass: config.second_pass.clone(),
+            ..options
+        };
+        Workstation::open_with(config, options)
     }
 
     /// Opens the vault of `config` and loads the models its settings name.
@@ -515,7 +521,8 @@ pub fn round3(v: f32) -> f64 {
 
 /// Records a recording played through the live engine at `speed` × real time
 /// (`f64::INFINITY`: as fast as the engine goes) as a call from `source`; setting `stop` ends it
-/// early, finalizing what is open. See [`record_call`].
+/// early, finalizing what is open. See [`record_call`]; its second pass, if any, is returned to
+/// run.
 pub fn record_file<E>(
     ws: &mut Workstation,
     path: &Path,
@@ -523,11 +530,13 @@ pub fn record_file<E>(
     options: LiveOptions,
     stop: Arc<AtomicBool>,
     on_event: impl FnMut(&CallEvent) -> Result<(), E>,
-) -> Result<Result<i64, E>, SessionError> {
+) -> Result<Recorded<E>, SessionError> {
     let stream = CallStream::open(path, ws.analyzer.options().caller_channel)?;
+    let speakers = stream.speakers().to_vec();
     let (player, input) = FilePlayer::stream(stream, speed, stop);
     let source = format!("{} (realtime)", path.display());
     let mut suggested = std::collections::HashMap::new();
+    let mut second_pass = None;
     ws.late_feedback = None;
     let recorded = record_call_with_keypad(
         &mut ws.analyzer,
@@ -541,6 +550,8 @@ pub fn record_file<E>(
             queue: ws.config.queue.clone(),
             actions: ws.actions.take(),
             suggested: Some(&mut suggested),
+            second_pass: Some(&mut second_pass),
+            speakers: Some(speakers),
             ..Received::default()
         },
         options,
@@ -555,8 +566,19 @@ pub fn record_file<E>(
     // A file that fails to decode part way ended the call there: what was heard is stored, and
     // the error is still an error.
     match player.error() {
-        Some(e) => Err(e.into()),
-        None => Ok(recorded),
+        Some(e) => {
+            // Cut short by bad audio: the live transcript stands.
+            if let Some(p) = second_pass {
+                ws.vault
+                    .abandon_second_pass(p.call_id(), "its recording failed to decode")?;
+            }
+            Err(e.into())
+        }
+        None => Ok(Recorded {
+            call: recorded,
+            capture_failure: None,
+            second_pass,
+        }),
     }
 }
 
@@ -714,6 +736,110 @@ pub struct Received<'a> {
     pub loss: Option<&'a earshot_core::AudioLoss>,
     /// The agent's address of record, from the recording's metadata, stored as the call's agent.
     pub agent: Option<String>,
+    /// Filled with the call's [`SecondPass`] when the engine has a second-pass model: the
+    /// call's audio is then spooled (encrypted) while it runs. `None`: no second pass.
+    pub second_pass: Option<&'a mut Option<SecondPass>>,
+    /// The audio's speakers (the spool's tracks); default: caller and agent.
+    pub speakers: Option<Vec<Speaker>>,
+}
+
+/// A live call's second pass, ready once the call has been stored: its spooled audio decoded
+/// again with the engine's second-pass model, the stored transcript (speech only: keypad
+/// entries stay) and the call's sentiment replaced in one transaction, the summary queued for
+/// the hub built from the new text. Until then the call's summary waits in the outbox; if the
+/// process dies first, the spool (readable by this process only) is deleted and the summary
+/// goes with the live transcript.
+pub struct SecondPass {
+    call_id: i64,
+    model: String,
+    spool: earshot_seal::spool::Spool,
+    engine: Arc<earshot_pipeline::Engine>,
+    sealer: Option<Sealer>,
+}
+
+/// What a second pass did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SecondPassReport {
+    /// The call.
+    pub call_id: i64,
+    /// The model it ran with.
+    pub model: String,
+    /// Utterances stored now (speech; keypad entries are kept besides).
+    pub utterances: usize,
+    /// Wall time, seconds.
+    pub seconds: f64,
+}
+
+impl SecondPass {
+    /// The call it is for.
+    pub fn call_id(&self) -> i64 {
+        self.call_id
+    }
+
+    /// The model it runs with.
+    pub fn model(&self) -> &str {
+        &self.model
+    }
+
+    /// Runs it, its decodes behind every live call's on the engine. On an error the second
+    /// pass is given up (audited) and the live transcript stays.
+    pub fn run(self, vault: &mut Vault) -> Result<SecondPassReport, SessionError> {
+        let started = std::time::Instant::now();
+        let SecondPass {
+            call_id,
+            model,
+            mut spool,
+            engine,
+            sealer,
+        } = self;
+        let mut utterances = Vec::new();
+        let outcome = spool
+            .finish()
+            .map_err(SessionError::from)
+            .and_then(|reader| {
+                let mut analyzer = Analyzer::on(&engine)?;
+                analyzer.set_sealer(sealer);
+                Ok(analyzer.second_pass(reader, |event| {
+                    if let PipelineEvent::Utterance(u, sealed) = event {
+                        utterances.push((u, sealed));
+                    }
+                    Ok(())
+                })?)
+            });
+        let result = match outcome {
+            Ok(end) => vault
+                .apply_second_pass(
+                    call_id,
+                    &model,
+                    &utterances,
+                    &end.sentiment_trend,
+                    end.sentiment_engine,
+                )
+                .map_err(SessionError::from),
+            Err(e) => {
+                tracing::warn!(call_id, error = %e, "second pass failed: the live transcript stays");
+                vault.abandon_second_pass(call_id, &format!("it failed: {e}"))?;
+                Err(e)
+            }
+        };
+        // The spool goes (and its lock) only now, after the outcome is stored.
+        drop(spool);
+        result?;
+        let report = SecondPassReport {
+            call_id,
+            model,
+            utterances: utterances.len(),
+            seconds: started.elapsed().as_secs_f64(),
+        };
+        tracing::info!(
+            call_id,
+            model = report.model,
+            utterances = report.utterances,
+            seconds = report.seconds,
+            "second pass stored"
+        );
+        Ok(report)
+    }
 }
 
 /// Reports a call's lost audio while it runs: a [`CallEvent::Gaps`] when the loss figures grew,
@@ -899,6 +1025,8 @@ pub fn record_call_with_keypad<E>(
         queue,
         actions,
         suggested,
+        second_pass,
+        speakers,
     } = received;
     // The score each article was suggested with, for the agent's feedback on it.
     let mut own = std::collections::HashMap::new();
@@ -925,12 +1053,27 @@ pub fn record_call_with_keypad<E>(
         model: analyzer.options().model.clone(),
     })?;
     let call_id = session.id();
+    // The call's audio is kept for its second pass (encrypted; see SecondPass).
+    let second_model = second_pass
+        .is_some()
+        .then(|| analyzer.engine().second_pass().map(str::to_string))
+        .flatten();
+    if let Some(model) = &second_model {
+        let speakers = speakers.unwrap_or_else(|| vec![Speaker::Caller, Speaker::Agent]);
+        match earshot_seal::spool::Spool::create(&session.spool_path(), &speakers) {
+            Ok(spool) => analyzer.set_spool(Some(spool)),
+            Err(e) => {
+                tracing::warn!(error = %e, model, "no second pass: the call's audio cannot be kept")
+            }
+        }
+    }
+    let spooling = analyzer.has_spool();
     let mut sink = Sink::new(on_event);
     if let Some(state) = &checklist {
         sink.send(&checklist_event(0, state));
     }
     let mut gaps = GapWatch::default();
-    analyzer.run_live(input, options, |event| {
+    let ran = analyzer.run_live(input, options, |event| {
         let end = matches!(event, LiveEvent::CallEnd(_));
         if let Some(g) = loss.and_then(|l| gaps.grown(l)) {
             sink.send(&g);
@@ -955,7 +1098,7 @@ pub fn record_call_with_keypad<E>(
         }
         for entry in keys.take(end) {
             let (utterance, sealed, keyed) = keys.seal(entry).map_err(PipelineError::from)?;
-            session.add(&utterance, &sealed)?;
+            session.add_keypad(&utterance, &sealed)?;
             sink.send(&keyed);
         }
         let event = match event {
@@ -1075,6 +1218,9 @@ pub fn record_call_with_keypad<E>(
                 if figures != earshot_core::AssistFigures::default() {
                     session.set_assist(&figures)?;
                 }
+                if let (true, Some(model)) = (spooling, &second_model) {
+                    session.expect_second_pass(model)?;
+                }
                 session.end(end.duration_ms, &end.sentiment_trend, end.sentiment_engine)?;
                 call_end_event(call_id, &end, session.stored())
             }
@@ -1090,13 +1236,34 @@ pub fn record_call_with_keypad<E>(
             sink.send(&s);
         }
         Ok(())
-    })?;
+    });
+    if ran.is_err() {
+        // No second pass for a call that did not end (its spool and file go now).
+        analyzer.set_spool(None);
+    }
+    ran?;
     // Marks made while the last events were handled.
     for action in actions.iter().flat_map(|a| a.try_iter()) {
         if let AgentAction::Feedback { article_id, useful } = action {
             if let Some(score) = suggested.get(&article_id) {
                 session.add_feedback(&article_id, *score, useful)?;
             }
+        }
+    }
+    let spool = analyzer.take_spool();
+    if let (Some(out), Some(model)) = (second_pass, second_model.filter(|_| spooling)) {
+        match spool {
+            Some(spool) => {
+                *out = Some(SecondPass {
+                    call_id,
+                    model,
+                    spool,
+                    engine: analyzer.engine().clone(),
+                    sealer: analyzer.sealer().cloned(),
+                })
+            }
+            // Writing it failed part way: the live transcript is the call's.
+            None => vault.abandon_second_pass(call_id, "its audio could not be kept whole")?,
         }
     }
     Ok(sink.finish(call_id))

@@ -285,6 +285,7 @@ pub fn analyzer_options(config: &Config) -> AnalyzerOptions {
             CallerSide::Left => CallerChannel::Left,
             CallerSide::Right => CallerChannel::Right,
         },
+        second_pass: config.second_pass.clone(),
         ..AnalyzerOptions::default()
     }
 }
@@ -406,7 +407,13 @@ pub fn check_policy(path: &std::path::Path) -> Vec<earshot_config::policy::Probl
     let models = list_of("allowed_models")
         .into_iter()
         .map(|m| ("allowed_models", m))
-        .chain(text_of("model").map(|m| ("model", m.display().to_string())));
+        .chain(text_of("model").map(|m| ("model", m.display().to_string())))
+        .chain(
+            text_of("second_pass")
+                .map(|m| m.display().to_string())
+                .filter(|m| !m.eq_ignore_ascii_case("off"))
+                .map(|m| ("second_pass", m)),
+        );
     for (key, m) in models {
         if !known.contains(&m) {
             found(

@@ -49,6 +49,13 @@ pub enum SiprecEvent {
     },
     /// The receiver's figures changed (sent at most once a second).
     Status(ReceiverStatus),
+    /// Call `session`'s second pass is stored (its transcript and summary replaced).
+    SecondPass {
+        /// The call.
+        session: u64,
+        /// What it did.
+        report: crate::SecondPassReport,
+    },
 }
 
 /// The receiver's load and what it has refused or lost, for the status bar and
@@ -357,11 +364,12 @@ pub fn join_with(
                 workers.push(std::thread::spawn(move || {
                     // The call's place in the receiver's capacity is held until it is stored.
                     let call = *call;
+                    let mut second_pass = None;
                     let result = Config::load()
                         .map_err(SessionError::from)
                         .and_then(|config| Workstation::open_on(config, &engine))
                         .and_then(|mut ws| {
-                            record_call_with_keypad(
+                            let recorded = record_call_with_keypad(
                                 &mut ws.analyzer,
                                 &mut ws.vault,
                                 &call.source,
@@ -381,6 +389,8 @@ pub fn join_with(
                                         call.roles.basis
                                             == earshot_siprec::roles::Basis::AgentPattern
                                     }),
+                                    second_pass: Some(&mut second_pass),
+                                    speakers: None,
                                 },
                                 live,
                                 |event| {
@@ -390,14 +400,29 @@ pub fn join_with(
                                     });
                                     Ok::<(), ()>(())
                                 },
-                            )
+                            );
+                            recorded.map(|_| ws)
                         });
+                    // The second pass runs behind every live call's decodes, after the call
+                    // has left the receiver's capacity.
                     drop(call.slot);
-                    if let Err(e) = result {
-                        on_event(SiprecEvent::Failed {
+                    match result {
+                        Ok(mut ws) => {
+                            if let Some(pass) = second_pass {
+                                match pass.run(&mut ws.vault) {
+                                    Ok(report) => {
+                                        on_event(SiprecEvent::SecondPass { session, report })
+                                    }
+                                    Err(e) => {
+                                        tracing::warn!(session, error = %e, "second pass failed")
+                                    }
+                                }
+                            }
+                        }
+                        Err(e) => on_event(SiprecEvent::Failed {
                             session,
                             reason: e.to_string(),
-                        });
+                        }),
                     }
                 }));
             }

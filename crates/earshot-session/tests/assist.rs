@@ -60,6 +60,7 @@ fn suggested(dismiss: &[&str]) -> Vec<String> {
         },
     )
     .unwrap()
+    .call
     .unwrap();
     articles
 }
@@ -160,6 +161,7 @@ fn the_agents_feedback_on_a_suggestion_is_stored_with_its_score_and_a_stray_one_
         },
     )
     .unwrap()
+    .call
     .unwrap();
     assert!(!scores.is_empty(), "the sample call brings a suggestion");
     let feedback = ws.vault.feedback().unwrap();

@@ -35,6 +35,9 @@ pub enum VaultError {
     /// The data dir cannot be created or written.
     #[error("data dir problem: {0}")]
     DataDir(String),
+    /// A second pass cannot be applied (not pending: abandoned, done, or never wanted).
+    #[error("second pass: {0}")]
+    SecondPass(String),
     /// The database key is missing, unreadable, or its store is unavailable.
     #[error("database key: {0}")]
     Key(String),
@@ -132,6 +135,10 @@ pub struct CallRecord {
     pub audio_gaps: Option<earshot_core::AudioGaps>,
     /// What agent assist raised (alert counts, the checklist's outcome); `None`: nothing.
     pub assist: Option<earshot_core::AssistFigures>,
+    /// The second pass's model, if the call gets one.
+    pub second_pass: Option<String>,
+    /// Where the second pass is: `pending`, `done` or `abandoned`.
+    pub second_pass_state: Option<String>,
 }
 
 /// A stored finding (never its value).
@@ -226,6 +233,35 @@ impl RecordingSession<'_> {
             .add_utterance(self.call, self.seq + 1, u, sealed)?;
         self.seq += 1;
         Ok(self.seq)
+    }
+
+    /// Where this call's audio is spooled for its second pass.
+    pub fn spool_path(&self) -> PathBuf {
+        self.vault.spool_path(self.call)
+    }
+
+    /// Commits the next keypad entry (a second pass keeps it; it replaces only speech).
+    pub fn add_keypad(
+        &mut self,
+        u: &Utterance,
+        sealed: &[SealedFinding],
+    ) -> Result<u32, VaultError> {
+        self.vault
+            .add_utterance_from(self.call, self.seq + 1, u, sealed, Origin::Keypad)?;
+        self.seq += 1;
+        Ok(self.seq)
+    }
+
+    /// Marks the call's second pass with `model` as pending (before [`RecordingSession::end`]:
+    /// its summary then waits for it in the outbox).
+    pub fn expect_second_pass(&mut self, model: &str) -> Result<(), VaultError> {
+        self.vault.write(|tx| {
+            tx.execute(
+                "UPDATE calls SET second_pass = ?2, second_pass_state = 'pending' WHERE id = ?1",
+                params![self.call, model],
+            )?;
+            Ok(())
+        })
     }
 
     /// Records what the receiver lost of the call's audio (before [`RecordingSession::end`], so
@@ -403,6 +439,7 @@ impl Vault {
             )?;
         }
         vault.purge(config.retention_days)?;
+        vault.sweep_spools()?;
         Ok(vault)
     }
 
@@ -465,40 +502,178 @@ impl Vault {
         u: &Utterance,
         sealed: &[SealedFinding],
     ) -> Result<(), VaultError> {
+        self.add_utterance_from(call, seq, u, sealed, Origin::Speech)
+    }
+
+    fn add_utterance_from(
+        &mut self,
+        call: CallId,
+        seq: u32,
+        u: &Utterance,
+        sealed: &[SealedFinding],
+        origin: Origin,
+    ) -> Result<(), VaultError> {
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO utterances (call_id, seq, speaker, start_ms, end_ms, text, sentiment_label, sentiment_score)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                call,
-                seq,
-                u.speaker.to_string(),
-                u.start_ms as i64,
-                u.end_ms as i64,
-                u.text,
-                u.sentiment.label.short(),
-                u.sentiment.score as f64
-            ],
-        )?;
-        let utterance_id = tx.last_insert_rowid();
-        {
-            let mut stmt = tx.prepare_cached(
-                "INSERT INTO findings (utterance_id, kind, span_start, span_end, tag_start, confidence, sealed)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?;
-            for f in sealed {
-                stmt.execute(params![
-                    utterance_id,
-                    f.span.kind.tag(),
-                    f.span.start as i64,
-                    f.span.end as i64,
-                    f.tag_start as i64,
-                    f.confidence as f64,
-                    f.sealed
-                ])?;
-            }
-        }
+        insert_utterance(&tx, call, seq as i64, u, sealed, origin)?;
         tx.commit()?;
+        Ok(())
+    }
+
+    /// Where the live call `call`'s audio is spooled for its second pass.
+    pub fn spool_path(&self, call: CallId) -> PathBuf {
+        self.spool_dir().join(format!("call-{call}.spool"))
+    }
+
+    fn spool_dir(&self) -> PathBuf {
+        self.path
+            .parent()
+            .unwrap_or(std::path::Path::new("."))
+            .join("spool")
+    }
+
+    /// Whether `call`'s second pass is still to come: pending, and its spool held by a running
+    /// process. A pending call whose spool nobody holds (its process died) is marked abandoned
+    /// here, its file deleted: its summary is then sent with the live transcript.
+    pub fn second_pass_pending(&self, call: CallId) -> Result<bool, VaultError> {
+        let state: Option<Option<String>> = self
+            .conn
+            .query_row(
+                "SELECT second_pass_state FROM calls WHERE id = ?1",
+                [call],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if state.flatten().as_deref() != Some("pending") {
+            return Ok(false);
+        }
+        let spool = self.spool_path(call);
+        if earshot_seal::spool::spool_in_use(&spool) {
+            return Ok(true);
+        }
+        let _ = std::fs::remove_file(&spool);
+        self.abandon_second_pass(call, "its process ended before it ran")?;
+        Ok(false)
+    }
+
+    /// Gives up `call`'s second pass (the live transcript stays), audited with `reason`.
+    pub fn abandon_second_pass(&self, call: CallId, reason: &str) -> Result<(), VaultError> {
+        self.write(|tx| {
+            let changed = tx.execute(
+                "UPDATE calls SET second_pass_state = 'abandoned' WHERE id = ?1 AND second_pass_state = 'pending'",
+                [call],
+            )?;
+            if changed > 0 {
+                audit::append(
+                    tx,
+                    &os_user(),
+                    "second_pass",
+                    &format!("call {call}: {reason}"),
+                    "abandoned",
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Replaces `call`'s speech utterances by its second pass's (`model`), with the call's new
+    /// sentiment trend, in one transaction; keypad entries stay. Audited. Refused unless the
+    /// call's second pass is pending (so an abandoned one never comes back).
+    pub fn apply_second_pass(
+        &mut self,
+        call: CallId,
+        model: &str,
+        utterances: &[(Utterance, Vec<SealedFinding>)],
+        trend: &SentimentTrend,
+        engine: &str,
+    ) -> Result<(), VaultError> {
+        let trend = serde_json::to_string(trend).unwrap_or_default();
+        let user = os_user();
+        self.write(|tx| {
+            let state: Option<Option<String>> = tx
+                .query_row(
+                    "SELECT second_pass_state FROM calls WHERE id = ?1",
+                    [call],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            match state {
+                None => return Err(VaultError::NoSuchCall(call)),
+                Some(Some(s)) if s == "pending" => {}
+                Some(s) => {
+                    return Err(VaultError::SecondPass(format!(
+                        "call {call}'s second pass is {}, not pending",
+                        s.as_deref().unwrap_or("not wanted")
+                    )))
+                }
+            }
+            let (live_model, replaced): (String, i64) = tx.query_row(
+                "SELECT model, (SELECT count(*) FROM utterances WHERE call_id = ?1 AND origin = 'speech') FROM calls WHERE id = ?1",
+                [call],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            tx.execute(
+                "DELETE FROM utterances WHERE call_id = ?1 AND origin = 'speech'",
+                [call],
+            )?;
+            // Keypad entries keep their rows; every row is numbered again in time order after.
+            tx.execute(
+                "UPDATE utterances SET seq = -seq WHERE call_id = ?1",
+                [call],
+            )?;
+            for (i, (u, sealed)) in utterances.iter().enumerate() {
+                insert_utterance(tx, call, -(1_000_000 + i as i64), u, sealed, Origin::Speech)?;
+            }
+            let ids: Vec<i64> = {
+                let mut stmt = tx.prepare(
+                    "SELECT id FROM utterances WHERE call_id = ?1 ORDER BY start_ms, id",
+                )?;
+                let rows = stmt.query_map([call], |r| r.get(0))?;
+                rows.collect::<Result<_, _>>()?
+            };
+            for (i, id) in ids.iter().enumerate() {
+                tx.execute(
+                    "UPDATE utterances SET seq = ?2 WHERE id = ?1",
+                    params![id, i as i64 + 1],
+                )?;
+            }
+            tx.execute(
+                "UPDATE calls SET model = ?2, sentiment_trend = ?3, sentiment_engine = ?4, second_pass_state = 'done' WHERE id = ?1",
+                params![call, model, trend, engine],
+            )?;
+            audit::append(
+                tx,
+                &user,
+                "second_pass",
+                &format!(
+                    "call {call}: {} utterances by {model} replace {replaced} by {live_model}",
+                    utterances.len()
+                ),
+                "ok",
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Deletes spools no running process holds (left by one killed mid-call: unreadable for
+    /// good), giving up their calls' second passes.
+    fn sweep_spools(&self) -> Result<(), VaultError> {
+        let Ok(entries) = std::fs::read_dir(self.spool_dir()) else {
+            return Ok(());
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let call = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_prefix("call-")?.strip_suffix(".spool"))
+                .and_then(|id| id.parse::<CallId>().ok());
+            let Some(call) = call else { continue };
+            if earshot_seal::spool::spool_in_use(&path) {
+                continue;
+            }
+            let _ = std::fs::remove_file(&path);
+            self.abandon_second_pass(call, "its process ended before it ran")?;
+        }
         Ok(())
     }
 
@@ -882,9 +1057,61 @@ impl Vault {
 }
 
 /// The columns [`call_record`] reads, from `calls c`.
+/// Where an utterance came from: speech (a second pass replaces it) or the keypad.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    Speech,
+    Keypad,
+}
+
+fn insert_utterance(
+    tx: &rusqlite::Transaction<'_>,
+    call: CallId,
+    seq: i64,
+    u: &Utterance,
+    sealed: &[SealedFinding],
+    origin: Origin,
+) -> Result<(), VaultError> {
+    tx.execute(
+        "INSERT INTO utterances (call_id, seq, speaker, start_ms, end_ms, text, sentiment_label, sentiment_score, origin)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            call,
+            seq,
+            u.speaker.to_string(),
+            u.start_ms as i64,
+            u.end_ms as i64,
+            u.text,
+            u.sentiment.label.short(),
+            u.sentiment.score as f64,
+            match origin {
+                Origin::Speech => "speech",
+                Origin::Keypad => "keypad",
+            }
+        ],
+    )?;
+    let utterance_id = tx.last_insert_rowid();
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO findings (utterance_id, kind, span_start, span_end, tag_start, confidence, sealed)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for f in sealed {
+        stmt.execute(params![
+            utterance_id,
+            f.span.kind.tag(),
+            f.span.start as i64,
+            f.span.end as i64,
+            f.tag_start as i64,
+            f.confidence as f64,
+            f.sealed
+        ])?;
+    }
+    Ok(())
+}
+
 const CALL_COLUMNS: &str = "SELECT c.id, c.source, c.started_at_ms, c.ended_at_ms, c.agent, c.direction, c.model, c.duration_ms,
         c.sentiment_engine, c.sentiment_trend, (SELECT count(*) FROM utterances u WHERE u.call_id = c.id),
-        c.audio_gaps, c.assist
+        c.audio_gaps, c.assist, c.second_pass, c.second_pass_state
      FROM calls c";
 
 fn call_record(r: &rusqlite::Row) -> rusqlite::Result<CallRecord> {
@@ -907,10 +1134,11 @@ fn call_record(r: &rusqlite::Row) -> rusqlite::Result<CallRecord> {
         assist: r
             .get::<_, Option<String>>(12)?
             .and_then(|a| serde_json::from_str(&a).ok()),
+        second_pass: r.get(13)?,
+        second_pass_state: r.get(14)?,
     })
 }
 
-/// How long a statement waits for another connection's write lock before it reports busy.
 /// Waits until SQLCipher can key a connection, once per process.
 ///
 /// SQLite marks itself initialised before it runs SQLCipher's own set-up, so a thread opening
@@ -940,6 +1168,7 @@ fn sqlcipher_ready() -> Result<(), VaultError> {
         .map_err(|e| VaultError::Key(format!("SQLCipher cannot key a database: {e}")))
 }
 
+/// How long a statement waits for another connection's write lock before it reports busy.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// File in the data dir whose exclusive lock guards opening the vault.

@@ -101,7 +101,20 @@ impl Vault {
                 attempts: r.get(4)?,
             })
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let due: Vec<OutboxEntry> = rows.collect::<Result<_, _>>()?;
+        // A summary not yet built waits for its call's second pass (the better transcript is
+        // the one shared); one already built is sent as built.
+        let mut ready = Vec::with_capacity(due.len());
+        for entry in due {
+            let waits = match (entry.body.is_none(), entry.call_id) {
+                (true, Some(call)) => self.second_pass_pending(call)?,
+                _ => false,
+            };
+            if !waits {
+                ready.push(entry);
+            }
+        }
+        Ok(ready)
     }
 
     /// Stores the built summary of a queued entry (it is sent as is from then on, even after a

@@ -112,6 +112,17 @@ pub(crate) fn migrations() -> Migrations<'static> {
         );
         "#,
         ),
+        // The second pass (a live call decoded again with a better model once it has ended):
+        // `origin` tells speech from keypad entries (a second pass replaces only speech);
+        // `second_pass` is its model, `second_pass_state` 'pending', 'done' or 'abandoned'
+        // (NULL: none was wanted). A pending call's summary waits in the outbox.
+        M::up(
+            r#"
+        ALTER TABLE utterances ADD COLUMN origin TEXT NOT NULL DEFAULT 'speech';
+        ALTER TABLE calls ADD COLUMN second_pass TEXT;
+        ALTER TABLE calls ADD COLUMN second_pass_state TEXT;
+        "#,
+        ),
     ])
 }
 

@@ -510,3 +510,132 @@ fn a_full_outbox_keeps_the_oldest_and_counts_and_audits_what_it_could_not_queue(
         AuditVerdict::Intact { .. }
     ));
 }
+
+fn utterance(speaker: Speaker, start_ms: u64, text: &str) -> Utterance {
+    Utterance {
+        speaker,
+        start_ms,
+        end_ms: start_ms + 900,
+        text: text.into(),
+        sentiment: Sentiment {
+            label: SentimentLabel::Neutral,
+            score: 0.0,
+        },
+        findings: Vec::new(),
+    }
+}
+
+const FLAT: SentimentTrend = SentimentTrend {
+    quarters: [None; 4],
+    direction: TrendDirection::Flat,
+};
+
+#[test]
+fn a_second_pass_replaces_speech_keeps_keypad_entries_and_its_summary_waits_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = Vault::open(&hub_config(dir.path(), 100)).unwrap();
+    let new_call = NewCall {
+        source: "test".into(),
+        agent: None,
+        direction: None,
+        model: "tiny.en".into(),
+    };
+    let mut session = vault.record(&new_call).unwrap();
+    let call = session.id();
+    session
+        .add(&utterance(Speaker::Agent, 0, "live words"), &[])
+        .unwrap();
+    session
+        .add_keypad(&utterance(Speaker::Caller, 2_000, "[DTMF]"), &[])
+        .unwrap();
+    session
+        .add(&utterance(Speaker::Caller, 4_000, "more live words"), &[])
+        .unwrap();
+    // The spool, held by this process while the pass runs.
+    let spool_path = session.spool_path();
+    let spool = earshot_seal::spool::Spool::create(&spool_path, &[Speaker::Caller]).unwrap();
+    session.expect_second_pass("base").unwrap();
+    session.end(5_000, &FLAT, "lexicon").unwrap();
+    assert!(
+        vault.outbox_due(10).unwrap().is_empty(),
+        "the summary waits for the second pass"
+    );
+    assert_eq!(vault.sync_state().unwrap().queued, 1);
+    let second = [
+        (utterance(Speaker::Agent, 100, "better words"), Vec::new()),
+        (
+            utterance(Speaker::Caller, 3_900, "more better words"),
+            Vec::new(),
+        ),
+        (utterance(Speaker::Caller, 4_500, "and a third"), Vec::new()),
+    ];
+    vault
+        .apply_second_pass(call, "base", &second, &FLAT, "lexicon")
+        .unwrap();
+    drop(spool);
+    let detail = vault.call(call).unwrap();
+    let texts: Vec<(u32, &str)> = detail
+        .utterances
+        .iter()
+        .map(|u| (u.seq, u.text.as_str()))
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            (1, "better words"),
+            (2, "[DTMF]"),
+            (3, "more better words"),
+            (4, "and a third")
+        ],
+        "speech replaced, the keypad entry kept, all numbered in time order"
+    );
+    let record = &vault.list_calls().unwrap()[0];
+    assert_eq!(record.model, "base");
+    assert_eq!(record.second_pass_state.as_deref(), Some("done"));
+    assert_eq!(vault.outbox_due(10).unwrap().len(), 1, "now it goes");
+    // Applied once only: a second apply (or one after giving up) is refused.
+    let again = vault.apply_second_pass(call, "base", &second, &FLAT, "lexicon");
+    assert!(matches!(again, Err(VaultError::SecondPass(_))), "{again:?}");
+    let audit = vault.audit_entries().unwrap();
+    assert!(audit.iter().any(|e| e.action == "second_pass"
+        && e.detail == format!("call {call}: 3 utterances by base replace 2 by tiny.en")));
+}
+
+#[test]
+fn a_pending_second_pass_whose_spool_nobody_holds_is_given_up_and_its_summary_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = Vault::open(&hub_config(dir.path(), 100)).unwrap();
+    let mut session = vault
+        .record(&NewCall {
+            source: "test".into(),
+            agent: None,
+            direction: None,
+            model: "tiny.en".into(),
+        })
+        .unwrap();
+    let call = session.id();
+    session
+        .add(&utterance(Speaker::Agent, 0, "live words"), &[])
+        .unwrap();
+    let spool_path = session.spool_path();
+    let spool = earshot_seal::spool::Spool::create(&spool_path, &[Speaker::Agent]).unwrap();
+    session.expect_second_pass("base").unwrap();
+    session.end(1_000, &FLAT, "lexicon").unwrap();
+    // Held: it waits (the positive control).
+    assert!(vault.outbox_due(10).unwrap().is_empty());
+    // A dead process's spool: its file stays, nobody holds it.
+    let kept = std::fs::read(&spool_path).unwrap();
+    drop(spool);
+    std::fs::write(&spool_path, kept).unwrap();
+    drop(vault);
+    // The next open deletes it and gives the pass up; the summary goes with the live text.
+    let mut vault = Vault::open(&hub_config(dir.path(), 100)).unwrap();
+    assert!(!spool_path.exists());
+    let record = &vault.list_calls().unwrap()[0];
+    assert_eq!(record.second_pass_state.as_deref(), Some("abandoned"));
+    assert_eq!(record.model, "tiny.en");
+    assert_eq!(vault.outbox_due(10).unwrap().len(), 1);
+    let late = vault.apply_second_pass(call, "base", &[], &FLAT, "lexicon");
+    assert!(matches!(late, Err(VaultError::SecondPass(_))), "{late:?}");
+    assert_eq!(vault.call(call).unwrap().utterances.len(), 1, "kept whole");
+}
