@@ -518,8 +518,9 @@ impl Analyzer {
 
     /// The second pass over a live call that has ended: its spooled audio (`spool`, both
     /// speakers as they were heard) analyzed like a file with the engine's second-pass model
-    /// (see [`Engine::second_pass`]), one segment per decode with whisper's full context,
-    /// behind every live call's work ([`Work::SecondPass`]). Redaction, sealing and sentiment are
+    /// (see [`Engine::second_pass`]), a speaker's segments joined into one decode as offline
+    /// (whatever `join_segments` says: it is the faster and the better way), behind every live
+    /// call's work ([`Work::SecondPass`]). Redaction, sealing and sentiment are
     /// those of the first pass; the events are the same as [`Analyzer::analyze_stream`]'s.
     pub fn second_pass(
         &mut self,
@@ -620,14 +621,7 @@ impl Analyzer {
                     .expect("no patience limit");
                 let pieces = match decoded.remove(&(seg.track, seg.start)) {
                     Some(words) => words,
-                    None if pass == Pass::Second => lease.second()?.transcribe_with(
-                        &seg.samples,
-                        earshot_asr::Decode {
-                            prompt: None,
-                            fit_context: false,
-                        },
-                    )?,
-                    None if self.options.join_segments => {
+                    None if self.options.join_segments || pass == Pass::Second => {
                         // This segment and the next ones of its track already committed, in
                         // order, while they fit one whisper window.
                         let mut later: Vec<&Segment> =
@@ -643,7 +637,11 @@ impl Analyzer {
                             batch.push(s);
                         }
                         let parts: Vec<&[f32]> = batch.iter().map(|s| &s.samples[..]).collect();
-                        let mut words = lease.aligned()?.transcribe_joined(&parts)?.into_iter();
+                        let decoder = match pass {
+                            Pass::First => lease.aligned()?,
+                            Pass::Second => lease.second()?,
+                        };
+                        let mut words = decoder.transcribe_joined(&parts)?.into_iter();
                         let first = words.next().unwrap_or_default();
                         for (s, w) in batch[1..].iter().zip(words) {
                             decoded.insert((s.track, s.start), w);
