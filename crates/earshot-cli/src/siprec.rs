@@ -144,6 +144,7 @@ pub(crate) fn run(o: Options) -> Result<()> {
         &settings,
         AnalyzerOptions {
             model: o.model.clone(),
+            second_pass: settings.second_pass.clone(),
             ..AnalyzerOptions::default()
         },
     )?;

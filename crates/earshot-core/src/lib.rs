@@ -323,7 +323,8 @@ pub struct AudioGaps {
     pub filled_ms: u64,
     /// Audio dropped because the engine was not taking it (ms).
     pub dropped_ms: u64,
-    /// Where the lost and dropped audio was, in call order (at most [`MAX_GAP_SPANS`]).
+    /// Where the lost and dropped audio was, in call order (at most [`MAX_GAP_SPANS`], plus one
+    /// per speaker and kind first met past it).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub spans: Vec<GapSpan>,
 }
@@ -360,7 +361,8 @@ pub struct GapSpan {
 }
 
 /// The most [`GapSpan`]s a call keeps; past it the last one of a speaker and kind grows to
-/// cover the rest (the totals stay exact either way).
+/// cover the rest, and a speaker and kind with none yet gets one (the totals stay exact either
+/// way).
 pub const MAX_GAP_SPANS: usize = 64;
 
 /// Spans of one speaker and kind closer than this are one (packets a few apart, one queue
@@ -417,17 +419,9 @@ impl AudioLoss {
                 return;
             }
         }
-        if full {
-            // The first span of this speaker and kind past the limit takes the last place.
-            let last = spans.last_mut().expect("full");
-            *last = GapSpan {
-                speaker,
-                kind,
-                start_ms: at_ms,
-                end_ms,
-            };
-            return;
-        }
+        // Past the limit, the first span of a speaker and kind still gets a place of its own
+        // (at most one more per speaker and kind: the next ones grow it), rather than
+        // overwriting another's.
         spans.push(GapSpan {
             speaker,
             kind,
@@ -503,6 +497,25 @@ mod tests {
         assert_eq!(g.spans.len(), MAX_GAP_SPANS);
         assert_eq!(g.lost_packets, 1_000);
         assert_eq!(g.spans.last().unwrap().end_ms, 999_020);
+        // Another speaker's first loss past the limit has its own span; nobody's is overwritten.
+        many.dropped(Speaker::Agent, 5_000, 300);
+        many.lost(Speaker::Caller, 1_000_000, 1, 20);
+        let g = many.figures();
+        assert_eq!(g.spans.len(), MAX_GAP_SPANS + 1);
+        let agent: Vec<_> = g
+            .spans
+            .iter()
+            .filter(|s| s.speaker == Speaker::Agent)
+            .collect();
+        assert_eq!(agent.len(), 1);
+        assert_eq!((agent[0].start_ms, agent[0].end_ms), (5_000, 5_300));
+        let caller_end = g
+            .spans
+            .iter()
+            .filter(|s| s.speaker == Speaker::Caller)
+            .map(|s| s.end_ms)
+            .max();
+        assert_eq!(caller_end, Some(1_000_020));
     }
 
     #[test]

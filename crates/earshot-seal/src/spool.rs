@@ -68,17 +68,28 @@ impl Spool {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(io(format!("cannot create {}", dir.display())))?;
         }
+        // Made and locked under a name of its own, then linked into place (refused if the name
+        // is taken): a process sweeping the folder never sees it unlocked under its name.
+        let fresh = path.with_extension(format!("new-{}", std::process::id()));
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create_new(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let file = options
-            .open(path)
-            .map_err(io(format!("cannot create {}", path.display())))?;
-        file.try_lock().map_err(|e| SealError::Io {
-            context: format!("cannot lock {}", path.display()),
-            source: e.into(),
-        })?;
+            .open(&fresh)
+            .map_err(io(format!("cannot create {}", fresh.display())))?;
+        let placed = file
+            .try_lock()
+            .map_err(|e| SealError::Io {
+                context: format!("cannot lock {}", fresh.display()),
+                source: e.into(),
+            })
+            .and_then(|()| {
+                std::fs::hard_link(&fresh, path)
+                    .map_err(io(format!("cannot create {}", path.display())))
+            });
+        let _ = std::fs::remove_file(&fresh);
+        placed?;
         let lock = file
             .try_clone()
             .map_err(io(format!("cannot reopen {}", path.display())))?;
@@ -188,7 +199,8 @@ impl Drop for Spool {
 }
 
 /// Whether the spool at `path` belongs to a running writer (it is locked). A spool nobody
-/// holds is a dead process's: unreadable for good.
+/// holds is a dead process's: unreadable for good. (A file being made is locked before it
+/// takes a spool's name.)
 pub fn spool_in_use(path: &Path) -> bool {
     match File::open(path) {
         Ok(f) => match f.try_lock() {

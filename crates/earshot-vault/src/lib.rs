@@ -662,17 +662,19 @@ impl Vault {
         };
         for entry in entries.flatten() {
             let path = entry.path();
+            if earshot_seal::spool::spool_in_use(&path) {
+                continue;
+            }
+            // Only spools live here: whatever nobody holds goes.
+            let _ = std::fs::remove_file(&path);
             let call = path
                 .file_name()
                 .and_then(|n| n.to_str())
                 .and_then(|n| n.strip_prefix("call-")?.strip_suffix(".spool"))
                 .and_then(|id| id.parse::<CallId>().ok());
-            let Some(call) = call else { continue };
-            if earshot_seal::spool::spool_in_use(&path) {
-                continue;
+            if let Some(call) = call {
+                self.abandon_second_pass(call, "its process ended before it ran")?;
             }
-            let _ = std::fs::remove_file(&path);
-            self.abandon_second_pass(call, "its process ended before it ran")?;
         }
         Ok(())
     }
