@@ -144,6 +144,24 @@ fn tool(name: &'static str, cmd: &mut Command) -> Result<(), CallgenError> {
     Ok(())
 }
 
+/// [`sample_call`] rendered once per process (caller on the left) into a temporary folder
+/// that lives as long as the process: the recording tests play.
+///
+/// # Panics
+/// When espeak-ng or sox is missing (`cargo xtask setup` installs them).
+pub fn sample_wav() -> &'static std::path::Path {
+    static CALL: std::sync::OnceLock<(tempfile::TempDir, std::path::PathBuf)> =
+        std::sync::OnceLock::new();
+    let (_, path) = CALL.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("call.wav");
+        render_with(&sample_call(), &path, &RenderOptions::default())
+            .expect("espeak-ng and sox render the sample call (cargo xtask setup)");
+        (dir, path)
+    });
+    path
+}
+
 /// Renders `script` to a stereo WAV at `out`.
 pub fn render_with(
     script: &[Turn],

@@ -3,9 +3,8 @@
 
 use earshot_callgen::{render_with, sample_call, RenderOptions};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
 /// `earshot` with its own data dir (key file store: no keyring service in these tests).
 fn command() -> (tempfile::TempDir, Command) {
@@ -38,18 +37,6 @@ fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-/// The sample call (caller on the left), rendered once per test run.
-fn sample() -> &'static Path {
-    static CALL: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, path) = CALL.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("call.wav");
-        render_with(&sample_call(), &path, &RenderOptions::default()).unwrap();
-        (dir, path)
-    });
-    path
-}
-
 /// Every surface form of the sensitive values the caller reads out.
 const SECRETS: &[&str] = earshot_callgen::SAMPLE_SECRETS;
 
@@ -77,7 +64,11 @@ fn squashed(text: &str) -> String {
 
 #[test]
 fn json_mode_has_both_speakers_the_words_and_no_secret() {
-    let o = earshot_verbose(&["analyze", sample().to_str().unwrap(), "--json"]);
+    let o = earshot_verbose(&[
+        "analyze",
+        earshot_callgen::sample_wav().to_str().unwrap(),
+        "--json",
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let out = stdout(&o);
     assert_no_secret(&out);
@@ -136,7 +127,7 @@ fn json_mode_has_both_speakers_the_words_and_no_secret() {
 
 #[test]
 fn text_mode_labels_speakers_and_shows_no_secret() {
-    let o = earshot(&["analyze", sample().to_str().unwrap()]);
+    let o = earshot(&["analyze", earshot_callgen::sample_wav().to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let out = stdout(&o);
     assert_no_secret(&out);
@@ -358,7 +349,7 @@ fn missing_model_names_the_fix() {
     let dir = tempfile::tempdir().unwrap();
     let (_data, mut cmd) = command();
     let o = cmd
-        .args(["analyze", sample().to_str().unwrap()])
+        .args(["analyze", earshot_callgen::sample_wav().to_str().unwrap()])
         .env("EARSHOT_MODEL_DIR", dir.path())
         .output()
         .unwrap();
@@ -412,7 +403,7 @@ fn a_long_recording_is_streamed_in_bounded_memory() {
     // The noise at the sample's own rate and channels, so that sox can join the two.
     let rate = Command::new("soxi")
         .arg("-r")
-        .arg(sample())
+        .arg(earshot_callgen::sample_wav())
         .output()
         .unwrap();
     let rate = String::from_utf8_lossy(&rate.stdout).trim().to_string();
@@ -427,14 +418,14 @@ fn a_long_recording_is_streamed_in_bounded_memory() {
     assert!(ok, "sox");
     let long = dir.path().join("long.wav");
     let ok = Command::new("sox")
-        .arg(sample())
+        .arg(earshot_callgen::sample_wav())
         .arg(&noise)
         .arg(&long)
         .status()
         .unwrap()
         .success();
     assert!(ok, "sox");
-    let (short_out, short_peak) = analyze_with_peak_memory(sample());
+    let (short_out, short_peak) = analyze_with_peak_memory(earshot_callgen::sample_wav());
     let (long_out, long_peak) = analyze_with_peak_memory(&long);
     let texts = |out: &str| -> Vec<String> {
         out.lines()

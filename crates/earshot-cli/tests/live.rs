@@ -3,13 +3,13 @@
 //! capture of both sides of a call from a real PulseAudio server.
 
 use earshot_callgen::pulse::TestPulse;
-use earshot_callgen::{render_with, sample_call, RenderOptions};
+use earshot_callgen::{render_with, RenderOptions};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
-use std::sync::{OnceLock, RwLock};
+use std::sync::RwLock;
 use std::time::Duration;
 
 /// The Ctrl-C test interrupts at a point of the audio clock that a final's latency tells: it runs
@@ -26,17 +26,6 @@ fn earshot(data: &Path) -> Command {
         .env_remove("EARSHOT_AGE_RECIPIENTS")
         .env_remove("RUST_LOG");
     cmd
-}
-
-fn sample() -> &'static Path {
-    static CALL: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, path) = CALL.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("call.wav");
-        render_with(&sample_call(), &path, &RenderOptions::default()).unwrap();
-        (dir, path)
-    });
-    path
 }
 
 const SECRETS: &[&str] = earshot_callgen::SAMPLE_SECRETS;
@@ -101,7 +90,7 @@ fn realtime_json_events_carry_latency_and_every_final_is_stored() {
     let data = tempfile::tempdir().unwrap();
     let o: Output = earshot(data.path())
         .args(["analyze", "--realtime", "--json", "--speed", "2"])
-        .arg(sample())
+        .arg(earshot_callgen::sample_wav())
         .env("RUST_LOG", "trace")
         .output()
         .unwrap();
@@ -210,7 +199,7 @@ fn ctrl_c_finalizes_and_stores_the_open_utterance() {
     let data = tempfile::tempdir().unwrap();
     let mut child = earshot(data.path())
         .args(["analyze", "--realtime", "--json"])
-        .arg(sample())
+        .arg(earshot_callgen::sample_wav())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -279,7 +268,7 @@ fn ctrl_c_finalizes_and_stores_the_open_utterance() {
 fn channel(n: &str, dir: &Path) -> PathBuf {
     let out = dir.join(format!("ch{n}.wav"));
     let ok = Command::new("sox")
-        .arg(sample())
+        .arg(earshot_callgen::sample_wav())
         .arg(&out)
         .args(["remix", n])
         .status()
@@ -477,7 +466,7 @@ fn with_a_knowledge_base_the_callers_question_brings_its_article_once_and_a_brok
             "--speed",
             "2",
         ])
-        .arg(sample());
+        .arg(earshot_callgen::sample_wav());
         match knowledge {
             Some(k) => cmd.env("EARSHOT_KNOWLEDGE_DIR", k),
             None => cmd.env_remove("EARSHOT_KNOWLEDGE_DIR"),
@@ -581,7 +570,7 @@ fn the_agent_reading_a_card_number_back_is_a_critical_alert_and_a_rule_fires_on_
             "--speed",
             "2",
         ])
-        .arg(sample())
+        .arg(earshot_callgen::sample_wav())
         .env_remove("EARSHOT_ASSIST_RULES")
         .env_remove("EARSHOT_KNOWLEDGE_DIR")
         .output()

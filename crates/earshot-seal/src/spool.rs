@@ -72,7 +72,8 @@ impl Spool {
         // is taken): a process sweeping the folder never sees it unlocked under its name.
         let fresh = path.with_extension(format!("new-{}", std::process::id()));
         let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
+        // Read back through the locked handle itself (Windows' locks keep other handles out).
+        options.read(true).write(true).create_new(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let file = options
@@ -158,8 +159,12 @@ impl Spool {
             let mut inner = writer.finish().map_err(io(context()))?;
             inner.flush().map_err(io(context()))?;
         }
-        let file =
-            File::open(&self.path).map_err(io(format!("cannot open {}", self.path.display())))?;
+        let mut file = self
+            .lock
+            .try_clone()
+            .map_err(io(format!("cannot reopen {}", self.path.display())))?;
+        std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(0))
+            .map_err(io(format!("cannot read {}", self.path.display())))?;
         let decryptor = age::Decryptor::new(BufReader::new(file))
             .map_err(|e| SealError::Damaged(e.to_string()))?;
         let mut reader = decryptor
