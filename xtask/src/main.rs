@@ -202,7 +202,7 @@ fn main() -> Result<()> {
                 "-p",
                 "earshot-sentiment",
                 "--example",
-                "eval",
+                "eval_sentiment",
             ]))
         }
         Task::Bench => {
@@ -508,7 +508,7 @@ fn eval_redact() -> Result<()> {
         "-p".into(),
         "earshot-redact".into(),
         "--example".into(),
-        "eval".into(),
+        "eval_redact".into(),
         "--".into(),
     ];
     args.push(corpus.display().to_string());

@@ -1,7 +1,7 @@
 //! Measures the detector on the labelled corpus (`tests/corpus/corpus.jsonl`) and, side by side,
 //! any other engine's predictions on the same lines.
 //!
-//! `cargo run -p earshot-redact --example eval -- [CORPUS] [--compare NAME=PREDICTIONS.jsonl]...`
+//! `cargo run -p earshot-redact --example eval_redact -- [CORPUS] [--compare NAME=PREDICTIONS.jsonl]...`
 //! A predictions file has one JSON object per corpus line, in corpus order:
 //! `{"id": "c0001", "line": 3, "findings": [{"type": "CREDIT_DEBIT_NUMBER", "start": 5, "end": 24}]}`.
 //!
