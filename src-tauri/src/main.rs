@@ -279,17 +279,11 @@ fn second_pass_in_background(app: AppHandle, pass: Option<earshot_session::Secon
     let Some(pass) = pass else {
         return;
     };
-    std::thread::spawn(move || {
-        let result = Config::load()
-            .map_err(|e| e.to_string())
-            .and_then(|config| Vault::open(&config).map_err(|e| e.to_string()))
-            .and_then(|mut vault| pass.run(&mut vault).map_err(|e| e.to_string()));
-        match result {
-            Ok(report) => {
-                let _ = app.emit("second-pass", &report);
-            }
-            Err(e) => tracing::warn!(error = %e, "second pass failed: the live transcript stays"),
+    std::thread::spawn(move || match pass.run_detached() {
+        Ok(report) => {
+            let _ = app.emit("second-pass", &report);
         }
+        Err(e) => tracing::warn!(error = %e, "second pass failed: the live transcript stays"),
     });
 }
 

@@ -12,6 +12,8 @@ use earshot_models::ModelStore;
 use earshot_pipeline::{Analyzer, AnalyzerOptions, PipelineEvent, ASR_MODELS};
 use std::path::{Path, PathBuf};
 
+mod common;
+
 const DATA: &str = "/usr/share/pocketsphinx/test/data";
 
 /// Words counted, as the pipeline benchmark counts them.
@@ -104,17 +106,9 @@ fn main() {
             let (mut total, mut found, mut errors, mut utterances) = (0, 0, 0, 0);
             for (k, (file, said)) in recordings.iter().enumerate() {
                 let input = if narrowband {
-                    // As a SIPREC fork delivers it: 8 kHz G.711 µ-law (no dither: the same
-                    // figures on every run).
+                    // As a SIPREC fork delivers it: 8 kHz G.711 µ-law.
                     let narrow = dir.path().join(format!("{k}.ulaw.wav"));
-                    let ok = std::process::Command::new("sox")
-                        .args(["-V1", "-D"])
-                        .arg(file)
-                        .args(["-r", "8000", "-e", "u-law"])
-                        .arg(&narrow)
-                        .status()
-                        .expect("sox (cargo xtask setup)");
-                    assert!(ok.success(), "sox made the µ-law copy");
+                    common::ulaw_copy(file, &narrow);
                     narrow
                 } else {
                     file.clone()

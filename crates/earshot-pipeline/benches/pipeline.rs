@@ -108,15 +108,7 @@ fn context(store: &ModelStore, call: &std::path::Path) {
     let script = script();
     // The same call as a SIPREC fork delivers it: 8 kHz G.711 µ-law.
     let narrow = call.with_extension("ulaw.wav");
-    // No dither: the same file, and the same figures, on every run.
-    let sox = std::process::Command::new("sox")
-        .arg("-D")
-        .arg(call)
-        .args(["-r", "8000", "-e", "u-law"])
-        .arg(&narrow)
-        .status()
-        .expect("sox (cargo xtask setup)");
-    assert!(sox.success(), "sox made the µ-law copy");
+    common::ulaw_copy(call, &narrow);
     for model in models() {
         for (label, fit, join, file) in [
             ("30 s", false, false, call),

@@ -79,15 +79,7 @@ fn main() {
     render(&earshot_callgen::sample_call(), &call)
         .expect("espeak-ng and sox are needed (cargo xtask setup)");
     let narrow = call.with_extension("ulaw.wav");
-    // No dither: the same file, and the same figures, on every run.
-    let sox = std::process::Command::new("sox")
-        .arg("-D")
-        .arg(&call)
-        .args(["-r", "8000", "-e", "u-law"])
-        .arg(&narrow)
-        .status()
-        .expect("sox (cargo xtask setup)");
-    assert!(sox.success(), "sox made the µ-law copy");
+    common::ulaw_copy(&call, &narrow);
     println!("second pass: live tiny.en at 1x, then base over the spool");
     println!(
         "{:<10} {:>6} {:>12} {:>14} {:>9} {:>6} {:>9}",

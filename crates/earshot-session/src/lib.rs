@@ -781,6 +781,13 @@ impl SecondPass {
         &self.model
     }
 
+    /// Runs it on a connection of its own to the configured vault: for a thread of its own,
+    /// while the workstation's vault goes on with the next call.
+    pub fn run_detached(self) -> Result<SecondPassReport, SessionError> {
+        let mut vault = Vault::open(&Config::load()?)?;
+        self.run(&mut vault)
+    }
+
     /// Runs it, its decodes behind every live call's on the engine. On an error the second
     /// pass is given up (audited) and the live transcript stays.
     pub fn run(self, vault: &mut Vault) -> Result<SecondPassReport, SessionError> {

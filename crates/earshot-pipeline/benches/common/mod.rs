@@ -59,3 +59,16 @@ pub fn word_recall(script: &[Turn], heard: &[(earshot_core::Speaker, String)]) -
     }
     found as f64 / total.max(1) as f64
 }
+
+/// `call` as a SIPREC fork delivers it, 8 kHz G.711 µ-law, written by sox to `to` without
+/// dither (the same file, and the same figures, on every run).
+pub fn ulaw_copy(call: &std::path::Path, to: &std::path::Path) {
+    let sox = std::process::Command::new("sox")
+        .args(["-V1", "-D"])
+        .arg(call)
+        .args(["-r", "8000", "-e", "u-law"])
+        .arg(to)
+        .status()
+        .expect("sox (cargo xtask setup)");
+    assert!(sox.success(), "sox made the µ-law copy");
+}
