@@ -54,15 +54,160 @@ pub fn send_ulaw(audio: &[u8], to: SocketAddr, ssrc: u32) {
     let socket = UdpSocket::bind("127.0.0.1:0").expect("a UDP socket");
     let start = Instant::now();
     for (i, frame) in audio.chunks(160).enumerate() {
-        let mut p = vec![0x80, 0];
-        p.extend((i as u16).to_be_bytes());
-        p.extend((i as u32 * 160).to_be_bytes());
-        p.extend(ssrc.to_be_bytes());
-        p.extend(frame);
-        let _ = socket.send_to(&p, to);
+        let _ = socket.send_to(&packet(i as u16, i as u32 * 160, ssrc, 0, frame), to);
         let due = start + Duration::from_millis(20 * (i as u64 + 1));
         if let Some(wait) = due.checked_duration_since(Instant::now()) {
             std::thread::sleep(wait);
+        }
+    }
+}
+
+/// One RTP packet (version 2, no marker, no extensions).
+pub fn packet(seq: u16, ts: u32, ssrc: u32, pt: u8, payload: &[u8]) -> Vec<u8> {
+    let mut p = vec![0x80, pt & 0x7f];
+    p.extend(seq.to_be_bytes());
+    p.extend(ts.to_be_bytes());
+    p.extend(ssrc.to_be_bytes());
+    p.extend(payload);
+    p
+}
+
+/// The payload of an RFC 4733 telephone-event end packet for keypad `digit` ('0'–'9', '*',
+/// '#'), lasting `duration` samples.
+///
+/// # Panics
+/// For any other character (test support only).
+pub fn keypad_end(digit: char, duration: u16) -> [u8; 4] {
+    let event = match digit {
+        '0'..='9' => digit as u8 - b'0',
+        '*' => 10,
+        '#' => 11,
+        _ => panic!("not a keypad digit: {digit:?}"),
+    };
+    let [hi, lo] = duration.to_be_bytes();
+    [event, 0x80 | 10, hi, lo]
+}
+
+/// A recording client (an SBC's SIPREC fork) over UDP: one session with two sendonly PCMU
+/// streams (label 1 the caller `sip:+15550100@carrier.example`, label 2 the agent
+/// `sip:1001@pbx.example`), keypad events on payload type 101, RFC 7865 metadata.
+pub struct SiprecClient {
+    socket: UdpSocket,
+    srs: SocketAddr,
+    call_id: String,
+    to_tag: String,
+    ports: Vec<u16>,
+}
+
+impl SiprecClient {
+    /// Offers the session to the receiver at `srs` and waits for its 200 (5 s), then ACKs it.
+    ///
+    /// # Panics
+    /// When the receiver does not answer 200 with two ports (test support only).
+    pub fn invite(srs: SocketAddr, call_id: &str) -> SiprecClient {
+        let socket = UdpSocket::bind("127.0.0.1:0").expect("a UDP socket");
+        socket
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .expect("a read timeout");
+        let mut client = SiprecClient {
+            socket,
+            srs,
+            call_id: call_id.to_string(),
+            to_tag: String::new(),
+            ports: Vec::new(),
+        };
+        let sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
+m=audio 40000 RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n\
+a=fmtp:101 0-16\r\na=label:1\r\na=sendonly\r\n\
+m=audio 40002 RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n\
+a=fmtp:101 0-16\r\na=label:2\r\na=sendonly\r\n";
+        let metadata = r#"<?xml version="1.0" encoding="UTF-8"?>
+<recording xmlns="urn:ietf:params:xml:ns:recording:1">
+<datamode>complete</datamode>
+<session session_id="c2Vzc2lvbg=="><sipSessionID>recorded-call</sipSessionID></session>
+<participant participant_id="cGFydHkx"><nameID aor="sip:+15550100@carrier.example"><name>Customer</name></nameID></participant>
+<participant participant_id="cGFydHky"><nameID aor="sip:1001@pbx.example"><name>Sam</name></nameID></participant>
+<stream stream_id="c3RyZWFtMQ==" session_id="c2Vzc2lvbg=="><label>1</label></stream>
+<stream stream_id="c3RyZWFtMg==" session_id="c2Vzc2lvbg=="><label>2</label></stream>
+<participantstreamassoc participant_id="cGFydHkx"><send>c3RyZWFtMQ==</send><recv>c3RyZWFtMg==</recv></participantstreamassoc>
+<participantstreamassoc participant_id="cGFydHky"><send>c3RyZWFtMg==</send><recv>c3RyZWFtMQ==</recv></participantstreamassoc>
+</recording>
+"#;
+        let body = format!(
+            "--b\r\nContent-Type: application/sdp\r\n\r\n{sdp}\r\n--b\r\n\
+Content-Type: application/rs-metadata+xml\r\nContent-Disposition: recording-session\r\n\r\n\
+{metadata}\r\n--b--\r\n"
+        );
+        client.send(
+            "INVITE",
+            1,
+            "Require: siprec\r\nContent-Type: multipart/mixed;boundary=b\r\n",
+            &body,
+        );
+        let ok = client.final_response("1 INVITE");
+        assert!(ok.starts_with("SIP/2.0 200"), "the receiver refused: {ok}");
+        client.to_tag = ok
+            .lines()
+            .find(|l| l.starts_with("To:"))
+            .and_then(|l| l.split(";tag=").nth(1))
+            .map(|t| t.trim().to_string())
+            .unwrap_or_default();
+        client.ports = ok
+            .lines()
+            .filter_map(|l| l.strip_prefix("m=audio "))
+            .filter_map(|l| l.split(' ').next()?.parse().ok())
+            .collect();
+        assert_eq!(client.ports.len(), 2, "two streams answered: {ok}");
+        client.send("ACK", 1, "", "");
+        client
+    }
+
+    /// Where the receiver takes stream `label` (1 or 2).
+    pub fn media(&self, label: usize) -> SocketAddr {
+        SocketAddr::new(self.srs.ip(), self.ports[label - 1])
+    }
+
+    /// Ends the session with BYE and waits for its answer; returns the status line.
+    pub fn bye(&self) -> String {
+        self.send("BYE", 2, "", "");
+        self.final_response("2 BYE")
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    fn send(&self, method: &str, cseq: u32, headers: &str, body: &str) {
+        let from = self.socket.local_addr().expect("bound");
+        let to_tag = if self.to_tag.is_empty() {
+            String::new()
+        } else {
+            format!(";tag={}", self.to_tag)
+        };
+        let message = format!(
+            "{method} sip:srs@{srs} SIP/2.0\r\nVia: SIP/2.0/UDP {from};branch=z9hG4bK{method}{cseq}\r\n\
+From: <sip:src@{from}>;tag=src\r\nTo: <sip:srs@{srs}>{to_tag}\r\nCall-ID: {call}\r\n\
+CSeq: {cseq} {method}\r\nContact: <sip:src@{from}>;+sip.src\r\nMax-Forwards: 70\r\n\
+{headers}Content-Length: {len}\r\n\r\n{body}",
+            srs = self.srs,
+            call = self.call_id,
+            len = body.len(),
+        );
+        let _ = self.socket.send_to(message.as_bytes(), self.srs);
+    }
+
+    /// The final response to `cseq` ("1 INVITE"), skipping provisional ones.
+    fn final_response(&self, cseq: &str) -> String {
+        let mut buf = vec![0u8; 65536];
+        loop {
+            let (n, _) = self
+                .socket
+                .recv_from(&mut buf)
+                .expect("the receiver answered within 5 s");
+            let m = String::from_utf8_lossy(&buf[..n]).to_string();
+            if !m.starts_with("SIP/2.0 1") && m.contains(&format!("CSeq: {cseq}\r\n")) {
+                return m;
+            }
         }
     }
 }

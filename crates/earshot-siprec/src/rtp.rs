@@ -218,6 +218,11 @@ impl<T> JitterBuffer<T> {
         }
     }
 
+    /// The source (SSRC) whose packets are being ordered, once one has arrived.
+    pub fn source(&self) -> Option<u32> {
+        self.ssrc
+    }
+
     /// Adds a packet's payload; returns what is now in order (with the losses given up on).
     pub fn push(&mut self, ssrc: u32, seq: u16, item: T) -> Vec<Slot<T>> {
         if self.ssrc != Some(ssrc) {

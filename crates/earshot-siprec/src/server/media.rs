@@ -84,7 +84,9 @@ pub(super) struct RtpLoop {
 
 /// Receives one stream until the session stops, then flushes what it holds.
 pub(super) async fn rtp_loop(mut l: RtpLoop) {
-    let mut jitter = JitterBuffer::<Vec<u8>>::new(3);
+    // Payloads in order; `None` for a packet of the stream that carries no audio (an RFC 4733
+    // event, comfort noise): it takes its sequence number, so it is not counted lost.
+    let mut jitter = JitterBuffer::<Option<Vec<u8>>>::new(3);
     let mut keys = Keypad::default();
     let mut decoder = match Decoder::new(l.codec) {
         Ok(d) => d,
@@ -100,7 +102,7 @@ pub(super) async fn rtp_loop(mut l: RtpLoop) {
             return;
         }
     };
-    let mut sent = 0usize;
+    let mut sent = Sent::default();
     let mut buf = vec![0u8; 2048];
     let mut srtp = match l.srtp.as_mut().map(|k| k.borrow_and_update().context()) {
         None => None,
@@ -180,19 +182,23 @@ pub(super) async fn rtp_loop(mut l: RtpLoop) {
                     at_ms: l.started.elapsed().as_millis() as u64,
                 });
             }
-            continue;
         }
-        if p.pt != l.pt {
+        let payload = if p.pt == l.pt {
+            Some(p.payload.to_vec())
+        } else if jitter.source() == Some(p.ssrc) {
+            // Another payload type of the same source: it fills its place in the order.
+            None
+        } else {
             continue;
-        }
+        };
         let lost_before = jitter.stats.lost;
-        let ordered = jitter.push(p.ssrc, p.seq, p.payload.to_vec());
+        let ordered = jitter.push(p.ssrc, p.seq, payload);
         let pcm = decode(
             &l,
             &mut decoder,
             ordered,
             jitter.stats.lost - lost_before,
-            sent,
+            sent.samples,
         );
         if !emit(&l, &mut resampler, &mut sent, &pcm) {
             return;
@@ -205,7 +211,7 @@ pub(super) async fn rtp_loop(mut l: RtpLoop) {
         &mut decoder,
         rest,
         jitter.stats.lost - lost_before,
-        sent,
+        sent.samples,
     );
     emit(&l, &mut resampler, &mut sent, &rest);
 }
@@ -216,7 +222,7 @@ pub(super) async fn rtp_loop(mut l: RtpLoop) {
 pub(super) fn decode(
     l: &RtpLoop,
     decoder: &mut Decoder,
-    ordered: Vec<Slot<Vec<u8>>>,
+    ordered: Vec<Slot<Option<Vec<u8>>>>,
     lost: u64,
     sent: usize,
 ) -> Vec<i16> {
@@ -226,7 +232,8 @@ pub(super) fn decode(
     let mut first_gap = None;
     for slot in ordered {
         match slot {
-            Slot::Packet(payload) => pcm.extend(decoder.decode(&payload)),
+            Slot::Packet(Some(payload)) => pcm.extend(decoder.decode(&payload)),
+            Slot::Packet(None) => {}
             Slot::Lost => {
                 first_gap.get_or_insert(pcm.len());
                 let made_up = decoder.conceal();
@@ -255,12 +262,23 @@ pub(super) fn decode(
 /// with the call as a gap (how much, whose, and where), and reported while the call runs.
 pub const DEFAULT_AUDIO_QUEUE: usize = 2 * 3 * 60 * 50;
 
+/// How much of a stream has been sent on (16 kHz samples), and how much of it the engine has
+/// not had because its queue was full.
+#[derive(Debug, Default)]
+pub(super) struct Sent {
+    /// Samples sent on or dropped: the stream's timeline.
+    pub(super) samples: usize,
+    /// Samples dropped since the engine last took a chunk: sent as silence ahead of the next
+    /// chunk it takes, so that what follows a loss keeps its place on the call's timeline.
+    owed: usize,
+}
+
 /// Sends the decoder's samples on as 16 kHz audio, with silence for wall-clock gaps (a pause, a late
 /// start) so that both speakers' timestamps stay comparable. False once the consumer is gone.
 pub(super) fn emit(
     l: &RtpLoop,
     resampler: &mut earshot_audio::StreamResampler,
-    sent: &mut usize,
+    sent: &mut Sent,
     samples: &[i16],
 ) -> bool {
     if samples.is_empty() {
@@ -272,25 +290,34 @@ pub(super) fn emit(
     };
     let heard_at = Instant::now();
     let due = (heard_at - l.started).as_secs_f64() * 16_000.0;
-    let after = *sent + out.len();
+    let after = sent.samples + out.len();
     if due as usize > after + 16_000 / 5 {
         l.loss.filled((due as usize - after) as u64 / 16);
         let mut filled = vec![0.0; due as usize - after];
         filled.extend_from_slice(&out);
         out = filled;
     }
-    let at_ms = *sent as u64 / 16;
-    *sent += out.len();
-    let ms = out.len() as u64 / 16;
+    let at_ms = sent.samples as u64 / 16;
+    sent.samples += out.len();
+    let len = out.len();
+    if sent.owed > 0 {
+        let mut owed = vec![0.0; sent.owed];
+        owed.extend_from_slice(&out);
+        out = owed;
+    }
     match l.audio.try_send(AudioChunk {
         speaker: l.speaker,
         samples: out,
         heard_at,
     }) {
-        Ok(()) => true,
+        Ok(()) => {
+            sent.owed = 0;
+            true
+        }
         Err(std::sync::mpsc::TrySendError::Full(_)) => {
             l.shared.stats.audio_dropped.fetch_add(1, Ordering::Relaxed);
-            l.loss.dropped(l.speaker, at_ms, ms);
+            l.loss.dropped(l.speaker, at_ms, len as u64 / 16);
+            sent.owed += len;
             true
         }
         Err(std::sync::mpsc::TrySendError::Disconnected(_)) => false,
