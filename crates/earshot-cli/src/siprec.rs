@@ -148,7 +148,12 @@ pub(crate) fn run(o: Options) -> Result<()> {
             ..AnalyzerOptions::default()
         },
     )?;
-    let (workers, max_calls) = (engine.workers(), config.max_calls);
+    let config = earshot_session::siprec::with_load_check(config, &settings, &engine);
+    let (workers, max_calls, by_load) = (
+        engine.workers(),
+        config.max_calls,
+        config.keeping_up.is_some(),
+    );
     // Agent assist (knowledge base, alert rules, checklists), loaded once for every call.
     let (assist, problem) = SharedAssist::load(&settings, &engine)?;
     if let Some(e) = problem {
@@ -220,7 +225,13 @@ pub(crate) fn run(o: Options) -> Result<()> {
     for l in joined.listening() {
         eprintln!("siprec: listening on {l}");
     }
-    eprintln!("siprec: {workers} decoders for all calls; at most {max_calls} calls at once");
+    if by_load {
+        eprintln!(
+            "siprec: {workers} decoders for all calls; at most {max_calls} calls at once, fewer while the decoders fall behind"
+        );
+    } else {
+        eprintln!("siprec: {workers} decoders for all calls; at most {max_calls} calls at once");
+    }
     let stop = Arc::new(AtomicBool::new(false));
     on_ctrl_c(stop.clone())?;
     // Until Ctrl-C, or until --calls calls have ended (BYE or RTP timeout).

@@ -55,8 +55,8 @@ struct Pool {
     idle: Vec<Decoders>,
     /// Decoder sets made so far (at most `workers`).
     made: usize,
-    /// Requests waiting, by ticket.
-    waiting: Vec<(u64, Priority)>,
+    /// Requests waiting, by ticket, with when each was asked.
+    waiting: Vec<(u64, Priority, Instant)>,
     next_ticket: u64,
 }
 
@@ -72,6 +72,14 @@ pub struct PoolStats {
     /// Partials given up because no decoder became free in time.
     pub partials_skipped: AtomicU64,
 }
+
+/// A final that waits longer than this for a decoder means the engine is not keeping up with
+/// its calls (see [`Engine::keeping_up`]).
+pub const KEEPING_UP_WAIT: Duration = Duration::from_secs(1);
+
+/// How long a final that waited too long is remembered by [`Engine::keeping_up`]: a load
+/// that comes and goes with the turns of the calls still counts.
+pub const KEEPING_UP_MEMORY: Duration = Duration::from_secs(10);
 
 /// Models loaded once and shared by every call analysed on them. See the module docs.
 pub struct Engine {
@@ -92,6 +100,11 @@ pub struct Engine {
     pool: Mutex<Pool>,
     turn: Condvar,
     stats: PoolStats,
+    /// When the engine was made: the clock of `slow_final`.
+    born: Instant,
+    /// When a final last waited longer than [`KEEPING_UP_WAIT`] (ms since `born`, plus one;
+    /// 0: never).
+    slow_final: AtomicU64,
 }
 
 impl Engine {
@@ -150,6 +163,8 @@ impl Engine {
             }),
             turn: Condvar::new(),
             stats: PoolStats::default(),
+            born: Instant::now(),
+            slow_final: AtomicU64::new(0),
         }))
     }
 
@@ -182,6 +197,25 @@ impl Engine {
         pool.made - pool.idle.len()
     }
 
+    /// Whether the engine keeps up with the calls it has, as measured on their decodes: no final
+    /// waits now, nor waited within the last [`KEEPING_UP_MEMORY`], longer than
+    /// [`KEEPING_UP_WAIT`] for a decoder. A receiver asks before it takes another call.
+    pub fn keeping_up(&self) -> bool {
+        let now = Instant::now();
+        let waiting_long = self
+            .pool()
+            .waiting
+            .iter()
+            .any(|(_, p, asked)| p.work == Work::Final && now - *asked > KEEPING_UP_WAIT);
+        if waiting_long {
+            return false;
+        }
+        match self.slow_final.load(Ordering::Relaxed) {
+            0 => true,
+            at => now - (self.born + Duration::from_millis(at - 1)) > KEEPING_UP_MEMORY,
+        }
+    }
+
     fn pool(&self) -> MutexGuard<'_, Pool> {
         // Every change under the lock is a push or a pop: a panic elsewhere leaves it whole.
         self.pool.lock().unwrap_or_else(|p| p.into_inner())
@@ -198,17 +232,17 @@ impl Engine {
         let mut pool = self.pool();
         let ticket = pool.next_ticket;
         pool.next_ticket += 1;
-        pool.waiting.push((ticket, priority));
+        pool.waiting.push((ticket, priority, asked));
         let mut waited = false;
         loop {
             let first = pool
                 .waiting
                 .iter()
-                .min_by_key(|(t, p)| (*p, *t))
-                .map(|(t, _)| *t);
+                .min_by_key(|(t, p, _)| (*p, *t))
+                .map(|(t, _, _)| *t);
             let free = !pool.idle.is_empty() || pool.made < self.workers;
             if free && first == Some(ticket) {
-                pool.waiting.retain(|(t, _)| *t != ticket);
+                pool.waiting.retain(|(t, _, _)| *t != ticket);
                 let decoders = match pool.idle.pop() {
                     Some(d) => d,
                     None => {
@@ -231,6 +265,10 @@ impl Engine {
                     self.stats
                         .wait_ms
                         .fetch_add(asked.elapsed().as_millis() as u64, Ordering::Relaxed);
+                    if priority.work == Work::Final && asked.elapsed() > KEEPING_UP_WAIT {
+                        let at = self.born.elapsed().as_millis() as u64 + 1;
+                        self.slow_final.store(at, Ordering::Relaxed);
+                    }
                 }
                 let budget = self.options.threads.max(self.workers);
                 return Some(Lease {
@@ -245,7 +283,7 @@ impl Engine {
                 Some(p) => {
                     let left = p.saturating_sub(asked.elapsed());
                     if left.is_zero() {
-                        pool.waiting.retain(|(t, _)| *t != ticket);
+                        pool.waiting.retain(|(t, _, _)| *t != ticket);
                         self.turn.notify_all();
                         if priority.work == Work::Partial {
                             self.stats.partials_skipped.fetch_add(1, Ordering::Relaxed);
@@ -465,6 +503,48 @@ mod tests {
         assert!(engine
             .lease(at(Work::Partial, 0), Some(Duration::ZERO))
             .is_some());
+    }
+
+    #[test]
+    fn an_engine_whose_finals_wait_over_a_second_is_not_keeping_up_for_a_while() {
+        let engine = engine(1);
+        // Positive control: a busy decoder alone, and a final served within the second.
+        let held = engine.lease(at(Work::Final, 0), None).unwrap();
+        assert!(engine.keeping_up());
+        let quick = {
+            let engine = engine.clone();
+            std::thread::spawn(move || drop(engine.lease(at(Work::Final, 0), None)))
+        };
+        queued(&engine, 1);
+        std::thread::sleep(Duration::from_millis(100));
+        drop(held);
+        quick.join().unwrap();
+        assert!(engine.keeping_up(), "a final that waited 0.1 s");
+        // A final waiting longer: not keeping up while it waits, and after it was served.
+        let held = engine.lease(at(Work::Final, 0), None).unwrap();
+        let slow = {
+            let engine = engine.clone();
+            std::thread::spawn(move || drop(engine.lease(at(Work::Final, 0), None)))
+        };
+        queued(&engine, 1);
+        std::thread::sleep(KEEPING_UP_WAIT + Duration::from_millis(100));
+        assert!(!engine.keeping_up(), "a final has waited over a second");
+        drop(held);
+        slow.join().unwrap();
+        assert!(engine.pool().waiting.is_empty());
+        assert!(!engine.keeping_up(), "remembered after it was served");
+        // Partials waiting do not count: they give way instead.
+        let other = engine.clone();
+        let before = other.slow_final.load(Ordering::Relaxed);
+        let held = engine.lease(at(Work::Final, 0), None).unwrap();
+        assert!(engine
+            .lease(
+                at(Work::Partial, 0),
+                Some(KEEPING_UP_WAIT + Duration::from_millis(50))
+            )
+            .is_none());
+        drop(held);
+        assert_eq!(other.slow_final.load(Ordering::Relaxed), before);
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! One [`Engine`] serves every call: the models are loaded once when the receiver starts, and
 //! whisper's work from all calls goes through its pool of `siprec_workers` decoders (finals
 //! first, then the call furthest behind). The receiver takes at most `siprec_max_calls` calls at
-//! once and answers `503` with `Retry-After` beyond them, so the recording client fails over to
+//! once, and by default fewer while the engine does not keep up with the calls it has (a final
+//! waiting over a second for a decoder); it answers `503` with `Retry-After` beyond them, so the recording client fails over to
 //! another recording server; a call already taken is never dropped when the load rises: its
 //! engine degrades (partials paused, then finals on the fast model), and any audio lost all
 //! the same is counted, reported while the call runs ([`CallEvent::Gaps`]) and stored.
@@ -149,17 +150,36 @@ impl SharedAssist {
     }
 }
 
-/// The calls a receiver takes at once by default, for whisper `model` and `workers` decoders:
-/// what the concurrent-calls benchmark (`cargo bench -p earshot-pipeline --bench calls`, in
-/// `cargo xtask bench`) measured on a 2-core machine with the final p95 within 3 s — one tiny.en
-/// call per two cores; base is about 2.3 times slower, one call per four. More calls are not
-/// lost, they degrade (partials paused, fast finals): `siprec_max_calls` sets more or fewer.
+/// The most calls a receiver takes at once when `siprec_max_calls` is not set, for whisper
+/// `model` and `workers` decoders: a ceiling, below which the engine's own measure decides
+/// ([`with_load_check`]). Machines of one kind differ by about three times in speed: the
+/// concurrent-calls benchmark (`cargo bench -p earshot-pipeline --bench calls`, in `cargo xtask
+/// bench`) kept the final p95 within 3 s for 6 tiny.en calls on the faster 2-core machine and 1
+/// on the slower, and for 1 base call on the faster. So three tiny.en calls per decoder, one
+/// base call per decoder (at least 1).
 pub fn default_max_calls(model: &str, workers: usize) -> usize {
-    let per_call = match model {
-        "tiny.en" => 2,
-        _ => 4,
+    let per_worker = match model {
+        "tiny.en" => 3,
+        _ => 1,
     };
-    (workers / per_call).max(1)
+    (workers * per_worker).max(1)
+}
+
+/// `receiver`, taking a new call only while `engine` keeps up with the calls it has (no final
+/// waiting over a second for a decoder now or in the last ten: [`Engine::keeping_up`]) — unless
+/// `siprec_max_calls` is set, which IT sized for its machines: then exactly that many.
+pub fn with_load_check(
+    mut receiver: SrsConfig,
+    config: &Config,
+    engine: &Arc<Engine>,
+) -> SrsConfig {
+    if config.siprec.max_calls.is_none() {
+        let engine = engine.clone();
+        receiver.keeping_up = Some(earshot_siprec::server::LoadCheck::new(move || {
+            engine.keeping_up()
+        }));
+    }
+    receiver
 }
 
 /// The engine SIPREC calls share: the models of `options` loaded once, `siprec_workers`
@@ -293,6 +313,7 @@ pub fn join(
     let options = settings::analyzer_options(config);
     let receiver = receiver_config(config, &options.model)?;
     let engine = engine(config, options)?;
+    let receiver = with_load_check(receiver, config, &engine);
     let (assist, problem) = SharedAssist::load_in(config, &engine, cache)?;
     if let Some(e) = problem {
         tracing::warn!(error = %e, "agent assist for SIPREC calls is incomplete");

@@ -1521,6 +1521,52 @@ fn at_capacity_a_new_session_gets_503_with_retry_after_until_a_call_is_done() {
     assert!(calls.recv_timeout(Duration::from_secs(5)).is_ok());
 }
 
+/// Below `max_calls`, a receiver whose engine is not keeping up refuses new sessions the same
+/// way (503 with Retry-After, nothing handed over), and takes them again once it is.
+#[test]
+fn an_engine_not_keeping_up_gets_new_sessions_503_below_max_calls() {
+    let keeping_up = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let check = keeping_up.clone();
+    let (srs, calls, udp, _) = start(SrsConfig {
+        max_calls: 10,
+        keeping_up: Some(earshot_siprec::server::LoadCheck::new(move || {
+            check.load(std::sync::atomic::Ordering::SeqCst)
+        })),
+        ..SrsConfig::default()
+    });
+    // Positive control: keeping up, a session is taken.
+    let (_first, ok) = udp_session(udp, "cisco-siprec-offer.txt", "load-1");
+    assert_eq!(status(&ok), 200, "{ok}");
+    let _first_call = calls.recv_timeout(Duration::from_secs(5)).unwrap();
+    keeping_up.store(false, std::sync::atomic::Ordering::SeqCst);
+    let body = sample("cisco-siprec-offer.txt");
+    let c = Udp::new(udp);
+    c.send(&invite(
+        "load-2",
+        &body,
+        format!("multipart/mixed;boundary={}", boundary(&body)),
+    ));
+    let refused = c.final_for("1 INVITE");
+    assert_eq!(status(&refused), 503, "{refused}");
+    assert!(refused.contains("Retry-After: 10"), "{refused}");
+    assert!(answer_ports(&refused).is_empty(), "{refused}");
+    assert!(calls.try_recv().is_err(), "no call handed over");
+    let n = |c: &std::sync::atomic::AtomicU64| c.load(std::sync::atomic::Ordering::Relaxed);
+    assert_eq!(
+        (n(&srs.stats().over_capacity), n(&srs.stats().over_load)),
+        (1, 1)
+    );
+    assert_eq!(
+        srs.calls_active(),
+        1,
+        "the refused session gave its place back"
+    );
+    keeping_up.store(true, std::sync::atomic::Ordering::SeqCst);
+    let (_third, ok) = udp_session(udp, "cisco-siprec-offer.txt", "load-3");
+    assert_eq!(status(&ok), 200, "{ok}");
+    assert!(calls.recv_timeout(Duration::from_secs(5)).is_ok());
+}
+
 /// A call whose engine takes nothing (its queue is never read while the call runs): audio
 /// beyond the queue is dropped, counted and placed, and every keypad digit still arrives.
 #[test]

@@ -287,6 +287,18 @@ pub(super) async fn new_session(
         );
         return refuse(503, retry());
     };
+    if let Some(check) = &shared.config.keeping_up {
+        if !check.keeping_up() {
+            shared.stats.over_capacity.fetch_add(1, Ordering::Relaxed);
+            shared.stats.over_load.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(
+                calls = shared.calls_active.load(Ordering::SeqCst).saturating_sub(1),
+                "recording session refused: the engine is not keeping up with its calls"
+            );
+            drop(slot);
+            return refuse(503, retry());
+        }
+    }
     let offer = match offer::parse(
         req.body(),
         header(req, &["Content-Type", "c"]),

@@ -100,6 +100,33 @@ pub struct SrsConfig {
     /// engine before more is dropped, counted and placed as a gap (default
     /// [`DEFAULT_AUDIO_QUEUE`]: three minutes).
     pub audio_queue: usize,
+    /// Asked before a new call is taken, below `max_calls`: when it says the engine is not
+    /// keeping up with the calls it has, the session is answered `503` with `Retry-After` like
+    /// one beyond `max_calls` (`None`: only `max_calls` counts).
+    pub keeping_up: Option<LoadCheck>,
+}
+
+/// Whether the engine behind a receiver keeps up with its calls (see
+/// [`SrsConfig::keeping_up`]).
+#[derive(Clone)]
+pub struct LoadCheck(Arc<dyn Fn() -> bool + Send + Sync>);
+
+impl LoadCheck {
+    /// A check that asks `f`.
+    pub fn new(f: impl Fn() -> bool + Send + Sync + 'static) -> LoadCheck {
+        LoadCheck(Arc::new(f))
+    }
+
+    /// What the check says now.
+    pub fn keeping_up(&self) -> bool {
+        (self.0)()
+    }
+}
+
+impl std::fmt::Debug for LoadCheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LoadCheck")
+    }
 }
 
 /// The TLS listener's files (PEM).
@@ -131,6 +158,7 @@ impl Default for SrsConfig {
             tcp_idle_timeout: Duration::from_secs(300),
             max_connections: 64,
             audio_queue: DEFAULT_AUDIO_QUEUE,
+            keeping_up: None,
         }
     }
 }
@@ -216,8 +244,11 @@ pub struct SrsStats {
     pub rtp_lost: AtomicU64,
     /// Audio chunks dropped because the consumer was not reading.
     pub audio_dropped: AtomicU64,
-    /// New sessions answered 503 because [`SrsConfig::max_calls`] calls were being recorded.
+    /// New sessions answered 503 because [`SrsConfig::max_calls`] calls were being recorded,
+    /// or the engine was not keeping up with those it had ([`SrsConfig::keeping_up`]).
     pub over_capacity: AtomicU64,
+    /// Of those, the ones refused because the engine was not keeping up.
+    pub over_load: AtomicU64,
     /// SRTP packets that failed authentication (wrong key, tampering): dropped.
     pub srtp_rejected: AtomicU64,
     /// RTP packets from an allowed address that is not the session's media source: dropped.
