@@ -4,8 +4,9 @@
 //! and partial latency over all calls (p50/p95), the worst degrade level, CPU per second of
 //! audio, peak RSS and RSS per added call. Each N runs in its own process so that its RSS is
 //! its own; N grows until the final p95 passes 3 s (and to at least 3, for the RSS per added
-//! call); the capacity printed is the largest N before that. Prints figures; asserts nothing
-//! about speed.
+//! call); the capacity printed is the largest N before that. With each N, how much of the time
+//! the engine kept up by its own measure (`Engine::keeping_up`, what a receiver admits new calls
+//! by). Prints figures; asserts nothing about speed.
 //!
 //! `cargo bench -p earshot-pipeline --bench calls [-- MODEL...]`
 
@@ -14,6 +15,8 @@ use earshot_models::ModelStore;
 use earshot_pipeline::{Analyzer, AnalyzerOptions, Engine, FilePlayer, LiveOptions};
 use std::path::Path;
 use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 mod common;
@@ -62,6 +65,22 @@ fn one(model: &str, calls: usize, call: &Path) {
             })
         })
         .collect();
+    // What a receiver's admission would see: the engine's keeping-up measure, sampled every
+    // 100 ms once the last call has started.
+    let done = Arc::new(AtomicBool::new(false));
+    let sampler = {
+        let (engine, done) = (engine.clone(), done.clone());
+        std::thread::spawn(move || {
+            std::thread::sleep(STAGGER * (calls - 1) as u32);
+            let (mut yes, mut all) = (0u32, 0u32);
+            while !done.load(Ordering::Relaxed) {
+                all += 1;
+                yes += u32::from(engine.keeping_up());
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            f64::from(yes) * 100.0 / f64::from(all.max(1))
+        })
+    };
     let (mut finals, mut partials, mut worst) = (Vec::new(), Vec::new(), None);
     for r in runs {
         let stats = r.join().expect("a call");
@@ -69,11 +88,13 @@ fn one(model: &str, calls: usize, call: &Path) {
         partials.extend(stats.partial_latencies);
         worst = worst.max(stats.worst_level);
     }
+    done.store(true, Ordering::Relaxed);
+    let keeping_up = sampler.join().expect("the sampler");
     let (cpu_after, rss) = usage();
     let s = engine.stats();
     let load = |c: &std::sync::atomic::AtomicU64| c.load(std::sync::atomic::Ordering::Relaxed);
     println!(
-        "{model:<8} {calls:>5} {workers:>7} {:>6} {:>6} {:>9.3} {:>8.0} {:>15} {:>6} {:>6} {:>9}   ({} finals, {} partials, {} decodes waited {} ms in all)",
+        "{model:<8} {calls:>5} {workers:>7} {:>6} {:>6} {:>9.3} {:>8.0} {:>15} {:>6} {:>6} {:>9}   ({} finals, {} partials, {} decodes waited {} ms in all; keeping up {:.0} % of the time)",
         percentile(&partials, 0.5),
         percentile(&partials, 0.95),
         (cpu_after - cpu_before) / (audio_s * calls as f64),
@@ -86,6 +107,7 @@ fn one(model: &str, calls: usize, call: &Path) {
         partials.len(),
         load(&s.waited),
         load(&s.wait_ms),
+        keeping_up,
     );
 }
 
