@@ -268,10 +268,16 @@ pub const DEFAULT_AUDIO_QUEUE: usize = 2 * 3 * 60 * 50;
 pub(super) struct Sent {
     /// Samples sent on or dropped: the stream's timeline.
     pub(super) samples: usize,
-    /// Samples dropped since the engine last took a chunk: sent as silence ahead of the next
-    /// chunk it takes, so that what follows a loss keeps its place on the call's timeline.
-    owed: usize,
+    /// Silence for the samples dropped since the engine last took a chunk (up to
+    /// [`MAX_OWED`]), sent ahead of the next chunk it takes, so that what follows a loss keeps
+    /// its place on the call's timeline. Kept between attempts: a long stall grows it, it is
+    /// not made anew for every packet.
+    owed: Vec<f32>,
 }
+
+/// The most silence owed to the engine for dropped audio: a minute. A longer stall still counts
+/// and places all it dropped (the call's gaps); only the timeline after it is that much short.
+pub(super) const MAX_OWED: usize = 60 * 16_000;
 
 /// Sends the decoder's samples on as 16 kHz audio, with silence for wall-clock gaps (a pause, a late
 /// start) so that both speakers' timestamps stay comparable. False once the consumer is gone.
@@ -300,8 +306,8 @@ pub(super) fn emit(
     let at_ms = sent.samples as u64 / 16;
     sent.samples += out.len();
     let len = out.len();
-    if sent.owed > 0 {
-        let mut owed = vec![0.0; sent.owed];
+    if !sent.owed.is_empty() {
+        let mut owed = std::mem::take(&mut sent.owed);
         owed.extend_from_slice(&out);
         out = owed;
     }
@@ -310,14 +316,17 @@ pub(super) fn emit(
         samples: out,
         heard_at,
     }) {
-        Ok(()) => {
-            sent.owed = 0;
-            true
-        }
-        Err(std::sync::mpsc::TrySendError::Full(_)) => {
+        Ok(()) => true,
+        Err(std::sync::mpsc::TrySendError::Full(chunk)) => {
             l.shared.stats.audio_dropped.fetch_add(1, Ordering::Relaxed);
             l.loss.dropped(l.speaker, at_ms, len as u64 / 16);
-            sent.owed += len;
+            // What was just dropped is owed as silence too, within the cap.
+            let mut owed = chunk.samples;
+            let keep = owed.len().min(MAX_OWED);
+            owed.truncate(keep);
+            let from = keep.saturating_sub(len);
+            owed[from..].fill(0.0);
+            sent.owed = owed;
             true
         }
         Err(std::sync::mpsc::TrySendError::Disconnected(_)) => false,
