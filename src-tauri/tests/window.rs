@@ -564,7 +564,11 @@ fn an_agent_opens_a_call_sees_both_speakers_then_finds_opens_and_deletes_it_in_h
     );
     assert!(d.text_of("#settings-saved").contains("Saved"));
 
-    // The call (Ctrl+1), as fast as the engine goes.
+    // The call (Ctrl+1), as fast as the engine goes. No second pass has been told of yet.
+    assert_eq!(
+        d.eval("return document.getElementById('status-second-pass').hidden;"),
+        json!(true)
+    );
     d.ctrl("1");
     d.type_into("#file-path", call.to_str().unwrap());
     d.click("#realtime");
@@ -599,6 +603,13 @@ fn an_agent_opens_a_call_sees_both_speakers_then_finds_opens_and_deletes_it_in_h
         d.eval("return document.getElementById('status-sync').classList.contains('warning');"),
         json!(true)
     );
+    // The call's second pass (base, on its own thread after the call) is stored, and the status
+    // bar says so.
+    d.wait_for("the second pass", Duration::from_secs(180), |d| {
+        d.text_of("#status-second-pass")
+            .contains("transcript redone with base after the call")
+    });
+    assert_eq!(vault(&desk).list_calls().unwrap()[0].model, "base");
     // Agent assist, in its panes: the double-charge article suggested with its snippet; the
     // checklist with the closing question ticked and what is still owed left open; the built-in
     // alert when the caller gave a card number, by its category, never the words.

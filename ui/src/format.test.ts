@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { historyQuery, size, summaryCells, syncText, trendText } from "./format";
+import { historyQuery, secondPassText, size, summaryCells, syncText, trendText } from "./format";
 import { actionFor, ariaKeys } from "./keys";
 import { changes, editable, envNote, facts, fields, noChange } from "./settings";
 import type { SettingsView } from "./bindings/SettingsView";
@@ -172,5 +172,14 @@ describe("sync state in the status bar", () => {
     const s = syncText({ ...base, queued: 1, dropped: 3 });
     expect(s?.text).toBe("hub: 1 summary waiting; nothing sent yet; 3 not kept (outbox full)");
     expect(s?.warning).toBe(true);
+  });
+});
+
+describe("second pass", () => {
+  it("says which call was redone, with what, and how long it took", () => {
+    expect(secondPassText({ call_id: 7, model: "base", utterances: 12, seconds: 6.42 })).toBe(
+      "Call 7: transcript redone with base after the call (12 utterances, 6.4 s)",
+    );
+    expect(secondPassText({ call_id: 8, model: "base", utterances: 1, seconds: 0.5 })).toContain("(1 utterance, 0.5 s)");
   });
 });

@@ -1,4 +1,5 @@
 // Formatting for History and Settings. Pure: no DOM, tested with vitest.
+import type { SecondPassReport } from "./bindings/SecondPassReport";
 import type { SyncStatus } from "./bindings/SyncStatus";
 import type { CallSummary } from "./bindings/CallSummary";
 import type { HistoryQuery } from "./bindings/HistoryQuery";
@@ -75,4 +76,10 @@ export function syncText(s: SyncStatus | null): { text: string; warning: boolean
   if (s.dropped > 0) parts.push(`${s.dropped} not kept (outbox full)`);
   if (s.last_error !== null) parts.push(s.last_error);
   return { text: `hub: ${parts.join("; ")}`, warning: s.last_error !== null || s.dropped > 0 };
+}
+
+/** The status line once a call's second pass is stored (its transcript decoded again). */
+export function secondPassText(r: SecondPassReport): string {
+  const n = r.utterances === 1 ? "1 utterance" : `${r.utterances} utterances`;
+  return `Call ${r.call_id}: transcript redone with ${r.model} after the call (${n}, ${r.seconds.toFixed(1)} s)`;
 }

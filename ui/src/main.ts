@@ -14,7 +14,8 @@ import type { ReceiverStatus } from "./bindings/ReceiverStatus";
 import { Transcript, clock, storedTurns } from "./transcript";
 import { renderAlerts, renderChecklist, renderSearchHits, renderTimeline, renderSuggestions, renderTurns, row, el } from "./render";
 import type { SearchHit } from "./bindings/SearchHit";
-import { historyQuery, summaryCells, syncText, trendText, when, day } from "./format";
+import { historyQuery, secondPassText, summaryCells, syncText, trendText, when, day } from "./format";
+import type { SecondPassReport } from "./bindings/SecondPassReport";
 import { changes, editable, envNote, fields, facts, MANAGED, type Key } from "./settings";
 import { actionFor, SHORTCUTS, type Action } from "./keys";
 
@@ -228,6 +229,15 @@ void listen<string>("siprec-call", (e) => {
   show("live");
   beginCall();
   $("status-call").textContent = `Call in progress: ${e.payload}`;
+});
+
+// A call's second pass is stored: say so, and show the new text where the call is open.
+void listen<SecondPassReport>("second-pass", (e) => {
+  const line = $("status-second-pass");
+  line.textContent = secondPassText(e.payload);
+  line.hidden = false;
+  if (openCallId === e.payload.call_id) void showCall(e.payload.call_id);
+  else if (!$("view-history").hidden) void loadHistory();
 });
 
 // A recording handed over by a second launch (`earshot-app call.wav`).

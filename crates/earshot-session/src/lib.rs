@@ -759,8 +759,11 @@ pub struct SecondPass {
 
 /// What a second pass did.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(export))]
 pub struct SecondPassReport {
     /// The call.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub call_id: i64,
     /// The model it ran with.
     pub model: String,
