@@ -339,6 +339,9 @@ fn join_siprec(app: AppHandle, calls: State<'_, Calls>) -> Result<Vec<String>, S
                 SiprecEvent::Status(status) => {
                     let _ = app.emit("siprec-status", &status);
                 }
+                SiprecEvent::SecondPass { report, .. } => {
+                    let _ = app.emit("second-pass", &report);
+                }
                 _ => {}
             })
         })

@@ -222,7 +222,9 @@ void listen<ReceiverStatus>("siprec-status", (e) => {
   line.hidden = !joined;
   line.textContent =
     `SIPREC: ${s.calls} of ${s.max_calls} calls, ${s.decoding} of ${s.workers} decoders busy` +
-    (s.over_capacity > 0 ? `, ${s.over_capacity} refused (full)` : "") +
+    (s.over_capacity > 0
+      ? `, ${s.over_capacity} refused (full${s.over_load > 0 ? `; ${s.over_load} as the decoders fell behind` : ""})`
+      : "") +
     (s.audio_dropped > 0 ? `, ${s.audio_dropped} audio chunks dropped` : "");
 });
 void listen<string>("siprec-call", (e) => {

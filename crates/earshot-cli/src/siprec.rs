@@ -177,12 +177,13 @@ pub(crate) fn run(o: Options) -> Result<()> {
                 json_out(&v);
             } else {
                 eprintln!(
-                    "siprec: {} of {} calls; {} of {} decoders busy; {} refused as full; {} RTP packets lost; {} audio chunks dropped",
+                    "siprec: {} of {} calls; {} of {} decoders busy; {} refused as full ({} as the decoders fell behind); {} RTP packets lost; {} audio chunks dropped",
                     status.calls,
                     status.max_calls,
                     status.decoding,
                     status.workers,
                     status.over_capacity,
+                    status.over_load,
                     status.rtp_lost,
                     status.audio_dropped
                 );

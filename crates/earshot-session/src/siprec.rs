@@ -76,6 +76,10 @@ pub struct ReceiverStatus {
     /// New sessions answered 503 because the receiver was full.
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub over_capacity: u64,
+    /// Of those, the ones refused because the engine was not keeping up with its calls (below
+    /// `max_calls`).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub over_load: u64,
     /// RTP packets lost on the network (concealed).
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub rtp_lost: u64,
@@ -97,6 +101,7 @@ impl ReceiverStatus {
             decoding: engine.busy() as u32,
             workers: engine.workers() as u32,
             over_capacity: n(&stats.over_capacity),
+            over_load: n(&stats.over_load),
             rtp_lost: n(&stats.rtp_lost),
             audio_dropped: n(&stats.audio_dropped),
             partials_skipped: n(&engine.stats().partials_skipped),

@@ -26,6 +26,11 @@ workers: number,
  */
 over_capacity: number, 
 /**
+ * Of those, the ones refused because the engine was not keeping up with its calls (below
+ * `max_calls`).
+ */
+over_load: number, 
+/**
  * RTP packets lost on the network (concealed).
  */
 rtp_lost: number, 
