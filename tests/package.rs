@@ -70,20 +70,6 @@ impl Drop for Running {
     }
 }
 
-fn spawn_reading_line(cmd: &mut Command) -> (Running, String) {
-    use std::io::BufRead;
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    (Running(child), line.trim().to_string())
-}
-
 /// What a binary links to: (soname, resolved path), every one resolved.
 fn links(binary: &str) -> Vec<(String, String)> {
     let text = ok(Command::new("ldd").arg(binary));
@@ -279,27 +265,13 @@ fn the_packages_install_run_show_the_window_and_uninstall_cleanly() {
     );
 
     // The installed app starts and shows its window.
-    let (xvfb, n) = spawn_reading_line(Command::new("Xvfb").args([
-        "-displayfd",
-        "1",
-        "-screen",
-        "0",
-        "1280x900x24",
-        "-nolisten",
-        "tcp",
-    ]));
-    let (bus, address) = spawn_reading_line(Command::new("dbus-daemon").args([
-        "--session",
-        "--nofork",
-        "--print-address=1",
-    ]));
-    let display = format!(":{n}");
+    let desktop = earshot_callgen::desktop::TestDesktop::start();
     let home = tempfile::tempdir().unwrap();
     let app_run = Running(
         Command::new("/usr/bin/earshot-app")
             .env_remove("EARSHOT_MODEL_DIR")
-            .env("DISPLAY", &display)
-            .env("DBUS_SESSION_BUS_ADDRESS", &address)
+            .env("DISPLAY", desktop.display())
+            .env("DBUS_SESSION_BUS_ADDRESS", desktop.bus())
             .env("HOME", home.path())
             .env("EARSHOT_DATA_DIR", data.path().join("app"))
             .env("EARSHOT_KEY_STORE", "file")
@@ -311,7 +283,8 @@ fn the_packages_install_run_show_the_window_and_uninstall_cleanly() {
     );
     let started = Instant::now();
     let window = loop {
-        let tree = out(Command::new("xwininfo").args(["-root", "-tree", "-display", &display]));
+        let tree =
+            out(Command::new("xwininfo").args(["-root", "-tree", "-display", desktop.display()]));
         let tree = String::from_utf8_lossy(&tree.stdout).to_string();
         if let Some(line) = tree.lines().find(|l| l.contains("\"Earshot\"")) {
             break line.to_string();
@@ -324,8 +297,7 @@ fn the_packages_install_run_show_the_window_and_uninstall_cleanly() {
     };
     eprintln!("the installed app's window: {}", window.trim());
     drop(app_run);
-    drop(bus);
-    drop(xvfb);
+    drop(desktop);
 
     // An agent's data: made by the installed CLI, kept by remove and by purge (the packages
     // never touch the agents' data; retention and audit decide its end, not the package tool).

@@ -17,7 +17,6 @@
 use earshot_callgen::pulse::TestPulse;
 use earshot_callgen::rtp::{free_port, send_ulaw, ulaw_channel};
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -42,54 +41,17 @@ impl Drop for Running {
     }
 }
 
-/// Starts `cmd` with stdout piped and returns it with its first stdout line.
-fn spawn_reading_line(cmd: &mut Command, what: &str) -> (Running, String) {
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{what} (cargo xtask setup installs it): {e}"));
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    (Running(child), line.trim().to_string())
-}
-
 /// The agent's machine for one test: a display, a private session bus, data and config dirs.
 struct Desk {
-    _xvfb: Running,
-    _bus: Running,
-    display: String,
-    bus: String,
+    desktop: earshot_callgen::desktop::TestDesktop,
     dir: tempfile::TempDir,
     extra_env: Vec<(String, String)>,
 }
 
 impl Desk {
     fn new() -> Desk {
-        // Xvfb picks a free display and tells us which.
-        let (xvfb, n) = spawn_reading_line(
-            Command::new("Xvfb").args([
-                "-displayfd",
-                "1",
-                "-screen",
-                "0",
-                "1280x900x24",
-                "-nolisten",
-                "tcp",
-            ]),
-            "Xvfb",
-        );
-        let (bus, address) = spawn_reading_line(
-            Command::new("dbus-daemon").args(["--session", "--nofork", "--print-address=1"]),
-            "dbus-daemon",
-        );
         Desk {
-            _xvfb: xvfb,
-            _bus: bus,
-            display: format!(":{n}"),
-            bus: address,
+            desktop: earshot_callgen::desktop::TestDesktop::start(),
             dir: tempfile::tempdir().unwrap(),
             extra_env: Vec::new(),
         }
@@ -101,8 +63,8 @@ impl Desk {
 
     /// The environment the app runs with.
     fn env(&self, cmd: &mut Command) {
-        cmd.env("DISPLAY", &self.display)
-            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
+        self.desktop
+            .env(cmd)
             .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
             .env("XDG_DATA_HOME", self.dir.path().join("share"))
             .env("EARSHOT_DATA_DIR", self.data())

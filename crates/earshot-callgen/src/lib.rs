@@ -5,6 +5,7 @@
 //! [`pulse::TestPulse`] is a private PulseAudio server to play such calls into, for tests of live
 //! capture; [`rtp`] streams them as a recorder would, for tests of the SIPREC receiver.
 
+pub mod desktop;
 pub mod pulse;
 pub mod rtp;
 
