@@ -226,13 +226,12 @@ pub(crate) fn run(o: Options) -> Result<()> {
     for l in joined.listening() {
         eprintln!("siprec: listening on {l}");
     }
-    if by_load {
-        eprintln!(
-            "siprec: {workers} decoders for all calls; at most {max_calls} calls at once, fewer while the decoders fall behind"
-        );
+    let fewer = if by_load {
+        ", fewer while the decoders fall behind"
     } else {
-        eprintln!("siprec: {workers} decoders for all calls; at most {max_calls} calls at once");
-    }
+        ""
+    };
+    eprintln!("siprec: {workers} decoders for all calls; at most {max_calls} calls at once{fewer}");
     let stop = Arc::new(AtomicBool::new(false));
     on_ctrl_c(stop.clone())?;
     // Until Ctrl-C, or until --calls calls have ended (BYE or RTP timeout).

@@ -7,10 +7,11 @@
 //! whisper's work from all calls goes through its pool of `siprec_workers` decoders (finals
 //! first, then the call furthest behind). The receiver takes at most `siprec_max_calls` calls at
 //! once, and by default fewer while the engine does not keep up with the calls it has (a final
-//! waiting over a second for a decoder); it answers `503` with `Retry-After` beyond them, so the recording client fails over to
-//! another recording server; a call already taken is never dropped when the load rises: its
-//! engine degrades (partials paused, then finals on the fast model), and any audio lost all
-//! the same is counted, reported while the call runs ([`CallEvent::Gaps`]) and stored.
+//! waiting over a second for a decoder); it answers `503` with `Retry-After` beyond them, so
+//! the recording client fails over to another recording server; a call already taken is never
+//! dropped when the load rises: its engine degrades (partials paused, then finals on the fast
+//! model), and any audio lost all the same is counted, reported while the call runs
+//! ([`CallEvent::Gaps`]) and stored.
 
 use crate::{record_call_with_keypad, settings, AssistRef, CallEvent, SessionError, Workstation};
 use earshot_config::{Config, SiprecFallback};
