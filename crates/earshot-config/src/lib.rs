@@ -181,6 +181,15 @@ pub struct Config {
     pub assist_rules: Option<PathBuf>,
     /// The queue this workstation serves: the checklist for it applies (else the default one).
     pub queue: Option<String>,
+    /// Where the app looks for its updates (policy only): the `https://` address of an update
+    /// manifest in the format of Tauri's updater. `None`: the app never looks for updates.
+    pub update_url: Option<String>,
+    /// The minisign public key every update must be signed with (policy only), in the form
+    /// Tauri's updater takes (see [`update_key`]).
+    pub update_pubkey: Option<String>,
+    /// The update server's CA certificate (PEM file, policy only): when set, the only trust
+    /// anchor for `update_url`; else the system's.
+    pub update_ca: Option<PathBuf>,
     /// The policy file that was read, if one exists.
     pub policy_file: Option<PathBuf>,
     /// Keys the policy sets or locks (see the module docs for the names): the agent cannot
@@ -206,6 +215,25 @@ pub const DEFAULT_SECOND_PASS: &str = "base";
 fn second_pass_of(value: &str) -> Option<String> {
     let v = value.trim();
     (!v.is_empty() && !v.eq_ignore_ascii_case("off")).then(|| v.to_string())
+}
+
+/// An update-signing public key in the form Tauri's updater takes: the base64 of a minisign
+/// `.pub` file. `text` may be that, the `.pub` file's own text, or only its key line (`RW…`,
+/// what `minisign -G` prints); anything else is refused with what was expected.
+pub fn update_key(text: &str) -> Result<String, String> {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let text = text.trim();
+    let file = match b64.decode(text).ok().and_then(|d| String::from_utf8(d).ok()) {
+        Some(file) if file.contains('\n') => file,
+        _ if text.contains('\n') => format!("{text}\n"),
+        _ => format!("untrusted comment: minisign public key\n{text}\n"),
+    };
+    let line = file.lines().nth(1).unwrap_or("").trim();
+    minisign_verify::PublicKey::from_base64(line).map_err(|e| {
+        format!("update_pubkey is not a minisign public key ({e}): give the key line of the .pub file `minisign -G` (or `tauri signer generate`) wrote")
+    })?;
+    Ok(b64.encode(file))
 }
 
 /// Default [`Config::outbox_limit`].
@@ -239,6 +267,12 @@ struct FileConfig {
     suggestion_threshold: Option<f32>,
     assist_rules: Option<PathBuf>,
     queue: Option<String>,
+    /// Policy only: the update manifest's address.
+    update_url: Option<String>,
+    /// Policy only: the key updates are signed with.
+    update_pubkey: Option<String>,
+    /// Policy only: the update server's CA.
+    update_ca: Option<PathBuf>,
     /// Policy only: settings the agent may not change (kept at the policy's value, or at the
     /// built-in default where the policy sets none).
     locked: Option<Vec<String>>,
@@ -270,6 +304,9 @@ impl FileConfig {
             ("suggestion_threshold", self.suggestion_threshold.is_some()),
             ("assist_rules", self.assist_rules.is_some()),
             ("queue", self.queue.is_some()),
+            ("update_url", self.update_url.is_some()),
+            ("update_pubkey", self.update_pubkey.is_some()),
+            ("update_ca", self.update_ca.is_some()),
         ];
         set.iter()
             .filter(|(_, on)| *on)
@@ -330,6 +367,18 @@ impl FileConfig {
         }
         if let Some(v) = self.queue {
             config.queue = Some(v).filter(|q| !q.trim().is_empty());
+        }
+        if let Some(v) = self.update_url {
+            config.update_url = Some(v.trim().to_string()).filter(|u| !u.is_empty());
+        }
+        if let Some(v) = self.update_pubkey {
+            config.update_pubkey = match v.trim() {
+                "" => None,
+                key => Some(update_key(key).map_err(ConfigError::Invalid)?),
+            };
+        }
+        if let Some(v) = self.update_ca {
+            config.update_ca = Some(v).filter(|p| !p.as_os_str().is_empty());
         }
         self.siprec.apply(&mut config.siprec)
     }
@@ -392,6 +441,9 @@ impl Config {
             suggestion_threshold: DEFAULT_SUGGESTION_THRESHOLD,
             assist_rules: None,
             queue: None,
+            update_url: None,
+            update_pubkey: None,
+            update_ca: None,
             policy_file: None,
             managed: BTreeSet::new(),
             allowed_models: Vec::new(),
@@ -1205,5 +1257,41 @@ mod tests {
                 .contains("'locked' can only be set by the organisation's policy"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn updates_are_off_unless_the_policy_points_at_them_and_an_agent_cannot() {
+        let dir = tempfile::tempdir().unwrap();
+        let policy = dir.path().join("policy.toml");
+        let p = policy.display().to_string();
+        let vars = [("EARSHOT_POLICY_FILE", p.as_str())];
+        let c = load(dir.path(), &vars).unwrap();
+        assert_eq!((c.update_url, c.update_pubkey, c.update_ca), (None, None, None));
+        let key = "RWQ5a02lLUTaMqKCnEpJATB5C0mp4DIIeTKRRYywSSHbQxw8ngyL49qL";
+        std::fs::write(
+            &policy,
+            format!("update_url = \"https://updates.example/latest.json\"\nupdate_pubkey = \"{key}\"\nupdate_ca = \"/etc/earshot/u.pem\"\n"),
+        )
+        .unwrap();
+        let c = load(dir.path(), &vars).unwrap();
+        assert_eq!(
+            c.update_url.as_deref(),
+            Some("https://updates.example/latest.json")
+        );
+        assert_eq!(c.update_pubkey, Some(update_key(key).unwrap()));
+        assert_eq!(c.update_ca.as_deref(), Some(Path::new("/etc/earshot/u.pem")));
+        assert!(c.is_managed("update_url"));
+        // An agent pointing the app at an update server of their own is refused.
+        for line in [
+            "update_url = \"https://mine.example/latest.json\"\n".to_string(),
+            format!("update_pubkey = \"{key}\"\n"),
+        ] {
+            std::fs::write(dir.path().join(SETTINGS_FILE), &line).unwrap();
+            let err = load(dir.path(), &vars[..0]).unwrap_err().to_string();
+            assert!(
+                err.contains("can only be set by the organisation's policy"),
+                "{err}"
+            );
+        }
     }
 }

@@ -53,7 +53,13 @@ pub fn list(problems: &[Problem]) -> String {
 }
 
 /// Keys only the policy may set (a `config.toml` with them is refused).
-pub const POLICY_ONLY: &[&str] = &["locked", "allowed_models"];
+pub const POLICY_ONLY: &[&str] = &[
+    "locked",
+    "allowed_models",
+    "update_url",
+    "update_pubkey",
+    "update_ca",
+];
 
 /// Every key a policy may set, with what it takes (the fix shown for a wrong value).
 pub const KEYS: &[(&str, &str)] = &[
@@ -74,6 +80,9 @@ pub const KEYS: &[(&str, &str)] = &[
     ("suggestion_threshold", "a number from 0 to 1, e.g. suggestion_threshold = 0.35"),
     ("assist_rules", "the full path of the alert rules and checklists file, e.g. assist_rules = \"/etc/earshot/assist.toml\""),
     ("queue", "the queue's name, e.g. queue = \"billing\""),
+    ("update_url", "the https address of the update manifest, e.g. update_url = \"https://updates.example/earshot/latest.json\" (absent: the app never looks for updates)"),
+    ("update_pubkey", "the key line of the minisign public key updates are signed with, e.g. update_pubkey = \"RWQ…\""),
+    ("update_ca", "the full path of the update server's CA certificate (PEM), e.g. update_ca = \"/etc/earshot/updates-ca.pem\""),
     ("locked", "a list of setting names the agent may not change, e.g. locked = [\"model\", \"mic_device\"]"),
     ("allowed_models", "a list of speech model names, e.g. allowed_models = [\"tiny.en\", \"base\"]"),
     ("siprec_listen", "a list of listeners, e.g. siprec_listen = [\"udp:0.0.0.0:5060\", \"tls:0.0.0.0:5061\"]"),
@@ -100,6 +109,7 @@ const SECRET: &[&str] = &["enrollment_token"];
 /// Keys whose value is a file or folder: the policy gives them in full.
 const PATHS: &[&str] = &[
     "hub_ca",
+    "update_ca",
     "knowledge_dir",
     "assist_rules",
     "siprec_tls_cert",
@@ -237,6 +247,9 @@ fn check_key(key: &str, value: &toml::Value) -> Result<(), String> {
         "hub_url" if !text.is_empty() && !text.starts_with("https://") => Err(format!(
             "'{text}' is not an https:// address: summaries go to the hub over TLS only"
         )),
+        "update_url" if !text.is_empty() && !text.starts_with("https://") => Err(format!(
+            "'{text}' is not an https:// address: updates are fetched over TLS only"
+        )),
         k if PATHS.contains(&k) && !text.is_empty() && !Path::new(text).is_absolute() => {
             Err(format!(
                 "'{text}' is not a full path (a relative one would depend on where Earshot starts)"
@@ -320,6 +333,14 @@ fn check_together(table: &toml::Table, lines: &BTreeMap<String, usize>) -> Vec<P
             key: Some("hub_ca".into()),
             what: "a hub is set without its CA, the only certificate trusted for it".into(),
             fix: format!("add {}", expects("hub_ca")),
+        });
+    }
+    if config.update_url.is_some() && config.update_pubkey.is_none() {
+        problems.push(Problem {
+            line: at("update_url"),
+            key: Some("update_pubkey".into()),
+            what: "updates are turned on without the key they must be signed with".into(),
+            fix: format!("add {}", expects("update_pubkey")),
         });
     }
     problems
@@ -803,6 +824,59 @@ mod tests {
             text.contains("line 1: hub_ca: a hub is set without its CA"),
             "{text}"
         );
+    }
+
+    /// A minisign public key's line (made for these tests; nothing is signed with it).
+    const KEY: &str = "RWQ5a02lLUTaMqKCnEpJATB5C0mp4DIIeTKRRYywSSHbQxw8ngyL49qL";
+
+    #[test]
+    fn updates_take_an_https_address_and_the_key_they_are_signed_with() {
+        let good = format!(
+            "update_url = \"https://updates.example/latest.json\"\nupdate_pubkey = \"{KEY}\"\n\
+             update_ca = \"/etc/earshot/updates-ca.pem\"\n"
+        );
+        let c = check_text(&good);
+        assert!(c.problems.is_empty(), "{}", list(&c.problems));
+
+        let c = check_text(&format!(
+            "retention_days = 30\nupdate_url = \"http://updates.example/latest.json\"\n\
+             update_pubkey = \"{}\"\nupdate_ca = \"ca.pem\"\n",
+            &KEY[..20]
+        ));
+        let text = list(&c.problems);
+        let got: Vec<_> = c.problems.iter().map(|p| p.line).collect();
+        assert_eq!(got, vec![Some(2), Some(3), Some(4)], "{text}");
+        assert!(text.contains("updates are fetched over TLS only"), "{text}");
+        assert!(
+            text.contains("line 3: update_pubkey: update_pubkey is not a minisign public key"),
+            "{text}"
+        );
+        assert!(text.contains("'ca.pem' is not a full path"), "{text}");
+
+        let c = check_text("update_url = \"https://updates.example/latest.json\"\n");
+        let text = list(&c.problems);
+        assert_eq!(c.problems.len(), 1, "{text}");
+        assert!(
+            text.contains("line 1: update_pubkey: updates are turned on without the key"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn an_update_key_is_taken_in_each_form_minisign_and_tauri_write() {
+        use base64::Engine as _;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let file = format!("untrusted comment: minisign public key 5A3A\n{KEY}\n");
+        let tauri = b64.encode(&file);
+        assert_eq!(crate::update_key(&tauri).unwrap(), tauri);
+        assert_eq!(crate::update_key(&file).unwrap(), tauri);
+        let from_line = crate::update_key(KEY).unwrap();
+        let decoded = String::from_utf8(b64.decode(&from_line).unwrap()).unwrap();
+        assert_eq!(decoded.lines().nth(1), Some(KEY));
+        // Not a key: an age recipient, a truncated key, the key of another algorithm.
+        for bad in ["age1qyqszqgpqyqszqgpqyqszqgp", &KEY[..40], "RWSAAAA"] {
+            assert!(crate::update_key(bad).is_err(), "{bad}");
+        }
     }
 
     #[cfg(unix)]
