@@ -23,6 +23,8 @@ fn main() {
             "purge_calls",
             "policy_refusal",
             "about",
+            "update_status",
+            "install_update",
         ]),
     ))
     .expect("tauri build script");

@@ -16,9 +16,13 @@
 //! - With a hub configured, a background worker (`earshot_session::sync`) enrolls the device,
 //!   uploads the outbox and sends the live board's heartbeat from the call on screen;
 //!   `sync_status` gives the status bar the queue length, the last success and the last error.
+//! - Updates (`update`): only from the policy's `update_url`, verified with its key;
+//!   `update_status` for the status bar, `install_update` once the agent says so.
 //! - `purge_calls` exists but no capability grants it: the end-to-end test proves the window is
 //!   refused ("not allowed").
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod update;
 
 use earshot_capture::CaptureOptions;
 use earshot_config::Config;
@@ -411,6 +415,18 @@ fn save_settings(update: SettingsUpdate) -> Result<SettingsView, String> {
     Ok(earshot_session::settings::settings_view(&config))
 }
 
+/// Where updating stands, for the status bar.
+#[tauri::command]
+fn update_status(updates: State<'_, update::Updates>) -> earshot_session::update::UpdateStatus {
+    updates.status()
+}
+
+/// Installs the update that is ready and restarts into it (refused during a call).
+#[tauri::command(async)]
+fn install_update(app: AppHandle, calls: State<'_, Calls>) -> Result<(), String> {
+    update::install(&app, calls.station.activity())
+}
+
 /// The recording named on the command line (`earshot-app call.wav`), opened at start.
 #[tauri::command]
 fn startup_file() -> Option<String> {
@@ -455,7 +471,10 @@ fn main() {
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
+        // Its configuration names no address and no key: both come from the policy (`update`).
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .manage(Calls::default())
+        .manage(update::Updates::default())
         .setup(|app| {
             // The hub comes from the policy: a change takes effect at the next start.
             let worker = match Config::load() {
@@ -467,6 +486,9 @@ fn main() {
                 Err(_) => None,
             };
             app.manage(Syncing { _worker: worker });
+            if let Ok(config) = Config::load() {
+                update::start(app.handle(), &config);
+            }
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -500,7 +522,9 @@ fn main() {
             startup_file,
             purge_calls,
             policy_refusal,
-            about
+            about,
+            update_status,
+            install_update
         ])
         .run(tauri::generate_context!())
         .expect("running the Earshot window");

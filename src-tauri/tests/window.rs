@@ -46,6 +46,8 @@ struct Desk {
     desktop: earshot_callgen::desktop::TestDesktop,
     dir: tempfile::TempDir,
     extra_env: Vec<(String, String)>,
+    /// The app's binary (the one cargo built, unless a test runs a copy).
+    app: PathBuf,
 }
 
 impl Desk {
@@ -54,6 +56,7 @@ impl Desk {
             desktop: earshot_callgen::desktop::TestDesktop::start(),
             dir: tempfile::tempdir().unwrap(),
             extra_env: Vec::new(),
+            app: PathBuf::from(env!("CARGO_BIN_EXE_earshot-app")),
         }
     }
 
@@ -115,7 +118,7 @@ impl Desk {
                 .timeout(Duration::from_secs(120))
                 .send_json(json!({"capabilities": {"alwaysMatch": {
                     "browserName": "wry",
-                    "tauri:options": {"application": env!("CARGO_BIN_EXE_earshot-app")}
+                    "tauri:options": {"application": self.app}
                 }}}));
             match created {
                 Ok(r) => break (driver, base, r.into_json::<Value>().unwrap()),
@@ -1038,4 +1041,422 @@ fn join_siprec_shows_a_recorded_call_from_the_contact_center_fork() {
         calls[0].source.contains("roles from the agent patterns"),
         "{calls:?}"
     );
+}
+
+/// The organisation's update server: HTTPS on loopback with a certificate from its own CA,
+/// serving what the test puts there and logging every request's path. HTTP/1.1 by hand (one
+/// GET per connection, then close): the client under test is the updater's real one.
+struct UpdateServer {
+    port: u16,
+    ca_pem: String,
+    files: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>>,
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl UpdateServer {
+    fn start() -> UpdateServer {
+        use earshot_hub::pki;
+        use std::io::{Read, Write};
+        let ca = pki::Ca::create("Earshot test updates CA").unwrap();
+        let leaf = ca.server_cert(&["127.0.0.1".into()]).unwrap();
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        let config = std::sync::Arc::new(
+            rustls::ServerConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .unwrap()
+                .with_no_client_auth()
+                .with_single_cert(
+                    pki::certs_from_pem(&leaf.cert_pem).unwrap(),
+                    pki::key_from_pem(&leaf.key_pem).unwrap(),
+                )
+                .unwrap(),
+        );
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = UpdateServer {
+            port,
+            ca_pem: ca.cert_pem.clone(),
+            files: Default::default(),
+            log: Default::default(),
+        };
+        let (files, log) = (server.files.clone(), server.log.clone());
+        std::thread::spawn(move || {
+            for tcp in listener.incoming().flatten() {
+                let (config, files, log) = (config.clone(), files.clone(), log.clone());
+                std::thread::spawn(move || {
+                    let _ = tcp.set_read_timeout(Some(Duration::from_secs(30)));
+                    let Ok(conn) = rustls::ServerConnection::new(config) else {
+                        return;
+                    };
+                    let mut tls = rustls::StreamOwned::new(conn, tcp);
+                    let mut head = Vec::new();
+                    let mut byte = [0u8; 1];
+                    while !head.ends_with(b"\r\n\r\n") {
+                        match tls.read(&mut byte) {
+                            Ok(1) => head.push(byte[0]),
+                            _ => return, // a handshake refused, or a closed connection
+                        }
+                    }
+                    let head = String::from_utf8_lossy(&head).to_string();
+                    let path = head.split(' ').nth(1).unwrap_or("").to_string();
+                    log.lock().unwrap().push(path.clone());
+                    let body = files.lock().unwrap().get(&path).cloned();
+                    let (status, body) = match body {
+                        Some(b) => ("200 OK", b),
+                        None => ("404 Not Found", Vec::new()),
+                    };
+                    let _ = write!(
+                        tls,
+                        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    );
+                    let _ = tls.write_all(&body);
+                    let _ = tls.flush();
+                    tls.conn.send_close_notify();
+                    let _ = tls.conn.complete_io(&mut tls.sock);
+                });
+            }
+        });
+        server
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("https://127.0.0.1:{}{path}", self.port)
+    }
+
+    fn put(&self, path: &str, body: Vec<u8>) {
+        self.files.lock().unwrap().insert(path.into(), body);
+    }
+
+    fn requests(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+}
+
+/// An update-signing key pair, as `minisign -G` makes one.
+struct ReleaseKey(minisign::KeyPair);
+
+impl ReleaseKey {
+    fn new() -> ReleaseKey {
+        ReleaseKey(minisign::KeyPair::generate_unencrypted_keypair().unwrap())
+    }
+
+    /// The key line of its `.pub` file: what the policy's `update_pubkey` takes.
+    fn public_line(&self) -> String {
+        self.0.pk.to_base64()
+    }
+
+    /// The signature of `data` for `version` (`minisign -S -t "version:…"`), base64-encoded as
+    /// the manifest carries it.
+    fn sign(&self, data: &[u8], version: &str) -> String {
+        use base64::Engine;
+        let sig = minisign::sign(
+            None,
+            &self.0.sk,
+            std::io::Cursor::new(data),
+            Some(&format!("timestamp:0\tfile:release\tversion:{version}")),
+            None,
+        )
+        .unwrap();
+        base64::engine::general_purpose::STANDARD.encode(sig.to_string())
+    }
+}
+
+/// A release manifest in the format of Tauri's updater.
+fn manifest(version: &str, url: &str, signature: &str) -> Vec<u8> {
+    let target = format!("linux-{}", std::env::consts::ARCH);
+    json!({
+        "version": version,
+        "notes": "test release",
+        "pub_date": "2026-12-01T00:00:00Z",
+        "platforms": { target: { "url": url, "signature": signature } }
+    })
+    .to_string()
+    .into_bytes()
+}
+
+#[test]
+fn updates_come_only_from_the_policy_address_and_only_signed_with_its_key() {
+    let server = UpdateServer::start();
+    let org = ReleaseKey::new();
+    let stranger = ReleaseKey::new();
+    let release = b"!<arch>\ndebian-binary   the 9.9.9 release's package".to_vec();
+    let url = server.url("/earshot_9.9.9.deb");
+    server.put("/earshot_9.9.9.deb", release.clone());
+    for (path, signature) in [
+        ("/good.json", org.sign(&release, "9.9.9")),
+        ("/stranger.json", stranger.sign(&release, "9.9.9")),
+        // The organisation's own signature, but of another version: a replayed old release.
+        ("/replayed.json", org.sign(&release, "0.0.9")),
+    ] {
+        server.put(path, manifest("9.9.9", &url, &signature));
+    }
+    let other_ca = earshot_hub::pki::Ca::create("Not the update server's CA").unwrap();
+
+    let with_policy = |manifest_path: &str, ca_pem: &str| {
+        let desk = Desk::new();
+        let ca = desk.dir.path().join("updates-ca.pem");
+        std::fs::write(&ca, ca_pem).unwrap();
+        std::fs::write(
+            desk.dir.path().join("policy.toml"),
+            format!(
+                "update_url = \"{}\"\nupdate_pubkey = \"{}\"\nupdate_ca = \"{}\"\n",
+                server.url(manifest_path),
+                org.public_line(),
+                ca.display()
+            ),
+        )
+        .unwrap();
+        desk
+    };
+    let state = |d: &Driver| {
+        d.eval("return document.getElementById('status-update').dataset.state || '';")
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let settled = |d: &Driver| !matches!(state(d).as_str(), "" | "checking");
+
+    // Without update_url the app never asks anything: its status says off, the bar shows
+    // nothing, and the server (which the next launches prove reachable) saw no request.
+    {
+        let desk = Desk::new();
+        std::fs::write(desk.dir.path().join("policy.toml"), "retention_days = 30\n").unwrap();
+        let (_driver, d) = desk.launch();
+        assert_eq!(
+            d.invoke("update_status", json!({})),
+            Ok(json!({"state": "off"}))
+        );
+        assert_eq!(state(&d), "off");
+        assert!(!d.find_all("#status-update[hidden]").is_empty());
+        assert!(!d.find_all("#install-update[hidden]").is_empty());
+    }
+    assert!(server.requests().is_empty(), "{:?}", server.requests());
+
+    // The policy's address, its CA and its key: the release is fetched, verified, offered.
+    {
+        let desk = with_policy("/good.json", &server.ca_pem);
+        let (_driver, d) = desk.launch();
+        d.wait_for("the update check", Duration::from_secs(60), settled);
+        assert_eq!(state(&d), "ready", "{}", d.text_of("#status-update"));
+        assert!(d
+            .text_of("#status-update")
+            .contains("update 9.9.9 is ready"));
+        assert!(d.find_all("#install-update[hidden]").is_empty());
+        d.screenshot("update-ready.png");
+        // This build was not installed from a package: installing it is refused, and the
+        // release stays offered.
+        let refused = d.invoke("install_update", json!({})).unwrap_err();
+        assert!(
+            refused.contains("not installed from a package"),
+            "{refused}"
+        );
+        assert_eq!(state(&d), "ready");
+    }
+    assert_eq!(
+        server.requests(),
+        vec!["/good.json".to_string(), "/earshot_9.9.9.deb".to_string()]
+    );
+
+    // Signed by a key that is not the policy's, or by its key for another version: refused,
+    // nothing to install.
+    for (path, why) in [
+        (
+            "/stranger.json",
+            "not signed by the organisation's update key",
+        ),
+        ("/replayed.json", "0.0.9"),
+    ] {
+        let before = server.requests().len();
+        let desk = with_policy(path, &server.ca_pem);
+        let (_driver, d) = desk.launch();
+        d.wait_for("the update check", Duration::from_secs(60), settled);
+        assert_eq!(
+            state(&d),
+            "refused",
+            "{path}: {}",
+            d.text_of("#status-update")
+        );
+        let text = d.text_of("#status-update");
+        assert!(
+            text.contains("update 9.9.9 refused") && text.contains(why),
+            "{text}"
+        );
+        assert!(!d.find_all("#install-update[hidden]").is_empty());
+        let err = d.invoke("install_update", json!({})).unwrap_err();
+        assert!(err.contains("no update is ready"), "{err}");
+        assert_eq!(
+            server.requests()[before..],
+            [path.to_string(), "/earshot_9.9.9.deb".into()]
+        );
+    }
+
+    // The server's certificate from another CA than the policy's: nothing is fetched.
+    {
+        let before = server.requests().len();
+        let desk = with_policy("/good.json", &other_ca.cert_pem);
+        let (_driver, d) = desk.launch();
+        d.wait_for("the update check", Duration::from_secs(60), settled);
+        assert_eq!(state(&d), "failed", "{}", d.text_of("#status-update"));
+        assert!(d.find_all("#install-update[hidden]").len() == 1);
+        assert_eq!(server.requests().len(), before, "{:?}", server.requests());
+    }
+}
+
+/// Runs `cmd` and returns its stdout; panics with its stderr when it fails.
+fn run_ok(cmd: &mut Command) -> String {
+    let o = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    assert!(
+        o.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+#[test]
+fn a_packaged_app_installs_a_verified_update_with_dpkg_only_with_no_call_on_then_restarts() {
+    const PROBE: &str = "earshot-update-probe";
+    let is_root = run_ok(Command::new("id").arg("-u")).trim() == "0";
+    assert!(is_root, "this test installs a package: run it as root");
+    let _ = Command::new("dpkg").args(["--purge", PROBE]).output();
+    let desk = Desk::new();
+
+    // The release: a real .deb (a small package of its own, so the machine's earshot stays).
+    let tree = desk.dir.path().join("release");
+    std::fs::create_dir_all(tree.join("DEBIAN")).unwrap();
+    std::fs::create_dir_all(tree.join("usr/share").join(PROBE)).unwrap();
+    std::fs::write(
+        tree.join("DEBIAN/control"),
+        format!("Package: {PROBE}\nVersion: 9.9.9\nArchitecture: all\nMaintainer: Earshot tests <tests@earshot.invalid>\nDescription: what the update test installs\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        tree.join("usr/share").join(PROBE).join("VERSION"),
+        "9.9.9\n",
+    )
+    .unwrap();
+    let deb = desk.dir.path().join("release.deb");
+    run_ok(
+        Command::new("dpkg-deb")
+            .args(["--root-owner-group", "--build"])
+            .arg(&tree)
+            .arg(&deb),
+    );
+    let release = std::fs::read(&deb).unwrap();
+
+    let server = UpdateServer::start();
+    let org = ReleaseKey::new();
+    server.put("/release.deb", release.clone());
+    server.put(
+        "/latest.json",
+        manifest(
+            "9.9.9",
+            &server.url("/release.deb"),
+            &org.sign(&release, "9.9.9"),
+        ),
+    );
+    let ca = desk.dir.path().join("updates-ca.pem");
+    std::fs::write(&ca, &server.ca_pem).unwrap();
+    std::fs::write(
+        desk.dir.path().join("policy.toml"),
+        format!(
+            "update_url = \"{}\"\nupdate_pubkey = \"{}\"\nupdate_ca = \"{}\"\n",
+            server.url("/latest.json"),
+            org.public_line(),
+            ca.display()
+        ),
+    )
+    .unwrap();
+
+    // The app as the .deb installs it: marked as installed by a .deb, as `cargo xtask package`
+    // and Tauri's bundler mark it.
+    let mut binary = std::fs::read(env!("CARGO_BIN_EXE_earshot-app")).unwrap();
+    let unset = b"__TAURI_BUNDLE_TYPE_VAR_UNK";
+    let at = binary
+        .windows(unset.len())
+        .position(|w| w == unset)
+        .expect("the unset bundle marker");
+    binary[at + unset.len() - 3..at + unset.len()].copy_from_slice(b"DEB");
+    let packaged = desk.dir.path().join("bin/earshot-app");
+    std::fs::create_dir_all(packaged.parent().unwrap()).unwrap();
+    std::fs::write(&packaged, &binary).unwrap();
+    std::fs::set_permissions(
+        &packaged,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let desk = Desk {
+        app: packaged.clone(),
+        ..desk
+    };
+    let (driver, d) = desk.launch();
+    d.wait_for("the verified release", Duration::from_secs(60), |d| {
+        !d.find_all("#status-update[data-state=ready]").is_empty()
+    });
+
+    // During a call it is refused, and nothing is installed.
+    let call = sample_call(desk.dir.path());
+    d.type_into("#file-path", call.to_str().unwrap());
+    d.click("#open");
+    d.wait_for("the call", Duration::from_secs(30), |d| {
+        d.eval("return !document.getElementById('stop').disabled;") == json!(true)
+    });
+    let err = d.invoke("install_update", json!({})).unwrap_err();
+    assert!(err.contains("only with no call on"), "{err}");
+    assert!(!Command::new("dpkg")
+        .args(["-s", PROBE])
+        .output()
+        .unwrap()
+        .status
+        .success());
+    d.click("#stop");
+    d.wait_for("the call's end", Duration::from_secs(60), |d| {
+        d.eval("return document.getElementById('stop').disabled;") == json!(true)
+    });
+
+    // With no call on, the agent's click installs it with dpkg and the app starts again.
+    let pid_before = run_ok(Command::new("pgrep").arg("-f").arg(&packaged));
+    d.click("#install-update");
+    let started = Instant::now();
+    let status = loop {
+        let s = Command::new("dpkg-query")
+            .args(["-W", "-f", "${Status} ${Version}", PROBE])
+            .output()
+            .unwrap();
+        let s = String::from_utf8_lossy(&s.stdout).to_string();
+        if s.contains("install ok installed") || started.elapsed() > Duration::from_secs(60) {
+            break s;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    };
+    assert_eq!(status, "install ok installed 9.9.9");
+    let restarted = loop {
+        let now = Command::new("pgrep")
+            .arg("-f")
+            .arg(&packaged)
+            .output()
+            .unwrap();
+        let now = String::from_utf8_lossy(&now.stdout).to_string();
+        if !now.trim().is_empty() && now != pid_before {
+            break now;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the app did not start again (before: {pid_before})"
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    };
+    eprintln!(
+        "installed {status}; the app restarted as {}",
+        restarted.trim()
+    );
+    drop(d);
+    drop(driver);
+    let _ = Command::new("pkill").arg("-f").arg(&packaged).status();
+    run_ok(Command::new("dpkg").args(["--purge", PROBE]));
+    // The release was fetched once before the install (the restarted copy, still 0.x here
+    // where the real update would be 9.9.9, may ask again).
+    let asked = server.requests();
+    assert_eq!(asked[..2], ["/latest.json", "/release.deb"], "{asked:?}");
 }

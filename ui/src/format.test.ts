@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { historyQuery, secondPassText, size, summaryCells, syncText, trendText } from "./format";
+import { historyQuery, secondPassText, size, summaryCells, syncText, trendText, updateText } from "./format";
 import { actionFor, ariaKeys } from "./keys";
 import { changes, editable, envNote, facts, fields, noChange } from "./settings";
 import type { SettingsView } from "./bindings/SettingsView";
@@ -181,5 +181,32 @@ describe("second pass", () => {
       "Call 7: transcript redone with base after the call (12 utterances, 6.4 s)",
     );
     expect(secondPassText({ call_id: 8, model: "base", utterances: 1, seconds: 0.5 })).toContain("(1 utterance, 0.5 s)");
+  });
+});
+
+describe("updateText", () => {
+  it("shows nothing when the policy turns updates off", () => {
+    expect(updateText({ state: "off" })).toBeNull();
+  });
+  it("offers the install only for a verified release", () => {
+    const ready = updateText({ state: "ready", version: "1.4.0" });
+    expect(ready).toEqual({ text: expect.stringContaining("update 1.4.0 is ready"), warning: false, install: true });
+    for (const u of [
+      { state: "checking" } as const,
+      { state: "up_to_date", version: "1.3.0" } as const,
+      { state: "installing", version: "1.4.0" } as const,
+    ]) {
+      expect(updateText(u)?.install).toBe(false);
+      expect(updateText(u)?.warning).toBe(false);
+    }
+  });
+  it("warns, without an install, when a release is refused or the server fails", () => {
+    const refused = updateText({ state: "refused", version: "9.9.9", reason: "not signed by the organisation's update key" });
+    expect(refused).toEqual({ text: "update 9.9.9 refused: not signed by the organisation's update key", warning: true, install: false });
+    expect(updateText({ state: "failed", reason: "connection refused" })).toEqual({
+      text: "updates: connection refused",
+      warning: true,
+      install: false,
+    });
   });
 });

@@ -1,4 +1,5 @@
 // Formatting for History and Settings. Pure: no DOM, tested with vitest.
+import type { UpdateStatus } from "./bindings/UpdateStatus";
 import type { SecondPassReport } from "./bindings/SecondPassReport";
 import type { SyncStatus } from "./bindings/SyncStatus";
 import type { CallSummary } from "./bindings/CallSummary";
@@ -76,6 +77,27 @@ export function syncText(s: SyncStatus | null): { text: string; warning: boolean
   if (s.dropped > 0) parts.push(`${s.dropped} not kept (outbox full)`);
   if (s.last_error !== null) parts.push(s.last_error);
   return { text: `hub: ${parts.join("; ")}`, warning: s.last_error !== null || s.dropped > 0 };
+}
+
+/** The status bar's words about updates, whether they are a warning, and whether the install
+ * button shows (`null`: the policy turns updates off and nothing is shown). */
+export function updateText(u: UpdateStatus): { text: string; warning: boolean; install: boolean } | null {
+  switch (u.state) {
+    case "off":
+      return null;
+    case "checking":
+      return { text: "updates: checking…", warning: false, install: false };
+    case "up_to_date":
+      return { text: `updates: ${u.version} is the latest`, warning: false, install: false };
+    case "ready":
+      return { text: `update ${u.version} is ready: it installs when you choose, with no call on`, warning: false, install: true };
+    case "refused":
+      return { text: `update ${u.version} refused: ${u.reason}`, warning: true, install: false };
+    case "failed":
+      return { text: `updates: ${u.reason}`, warning: true, install: false };
+    case "installing":
+      return { text: `installing update ${u.version}…`, warning: false, install: false };
+  }
 }
 
 /** The status line once a call's second pass is stored (its transcript decoded again). */

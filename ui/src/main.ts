@@ -14,7 +14,8 @@ import type { ReceiverStatus } from "./bindings/ReceiverStatus";
 import { Transcript, clock, storedTurns } from "./transcript";
 import { renderAlerts, renderChecklist, renderSearchHits, renderTimeline, renderSuggestions, renderTurns, row, el } from "./render";
 import type { SearchHit } from "./bindings/SearchHit";
-import { historyQuery, secondPassText, summaryCells, syncText, trendText, when, day } from "./format";
+import { historyQuery, secondPassText, summaryCells, syncText, trendText, updateText, when, day } from "./format";
+import type { UpdateStatus } from "./bindings/UpdateStatus";
 import type { SecondPassReport } from "./bindings/SecondPassReport";
 import { changes, editable, envNote, fields, facts, MANAGED, type Key } from "./settings";
 import { actionFor, SHORTCUTS, type Action } from "./keys";
@@ -503,6 +504,30 @@ async function loadSync() {
 }
 void loadSync();
 setInterval(() => void loadSync(), 3000);
+
+/** Updates, as the policy allows them: nothing shown when it turns them off. */
+function showUpdate(u: UpdateStatus) {
+  const t = updateText(u);
+  const span = $("status-update");
+  span.hidden = t === null;
+  span.dataset.state = u.state;
+  span.textContent = t?.text ?? "";
+  span.classList.toggle("warning", t?.warning ?? false);
+  $("install-update").hidden = !(t?.install ?? false);
+}
+void invoke<UpdateStatus>("update_status").then(showUpdate, (e) => say("error", String(e)));
+void listen<UpdateStatus>("update-status", (e) => showUpdate(e.payload));
+$("install-update").addEventListener("click", async () => {
+  const button = $<HTMLButtonElement>("install-update");
+  button.disabled = true;
+  try {
+    await invoke("install_update");
+  } catch (e) {
+    say("error", String(e));
+  } finally {
+    button.disabled = false;
+  }
+});
 
 // ---- Keyboard ----------------------------------------------------------------------------
 const keysDialog = $<HTMLDialogElement>("keys-dialog");

@@ -18,6 +18,7 @@ pub mod settings;
 pub mod siprec;
 pub mod station;
 pub mod sync;
+pub mod update;
 
 pub use capture::{LiveCapture, Recorded};
 
