@@ -224,7 +224,11 @@ pub fn update_key(text: &str) -> Result<String, String> {
     use base64::Engine as _;
     let b64 = base64::engine::general_purpose::STANDARD;
     let text = text.trim();
-    let file = match b64.decode(text).ok().and_then(|d| String::from_utf8(d).ok()) {
+    let file = match b64
+        .decode(text)
+        .ok()
+        .and_then(|d| String::from_utf8(d).ok())
+    {
         Some(file) if file.contains('\n') => file,
         _ if text.contains('\n') => format!("{text}\n"),
         _ => format!("untrusted comment: minisign public key\n{text}\n"),
@@ -1266,7 +1270,10 @@ mod tests {
         let p = policy.display().to_string();
         let vars = [("EARSHOT_POLICY_FILE", p.as_str())];
         let c = load(dir.path(), &vars).unwrap();
-        assert_eq!((c.update_url, c.update_pubkey, c.update_ca), (None, None, None));
+        assert_eq!(
+            (c.update_url, c.update_pubkey, c.update_ca),
+            (None, None, None)
+        );
         let key = "RWQ5a02lLUTaMqKCnEpJATB5C0mp4DIIeTKRRYywSSHbQxw8ngyL49qL";
         std::fs::write(
             &policy,
@@ -1279,7 +1286,10 @@ mod tests {
             Some("https://updates.example/latest.json")
         );
         assert_eq!(c.update_pubkey, Some(update_key(key).unwrap()));
-        assert_eq!(c.update_ca.as_deref(), Some(Path::new("/etc/earshot/u.pem")));
+        assert_eq!(
+            c.update_ca.as_deref(),
+            Some(Path::new("/etc/earshot/u.pem"))
+        );
         assert!(c.is_managed("update_url"));
         // An agent pointing the app at an update server of their own is refused.
         for line in [
