@@ -473,6 +473,8 @@ impl Config {
         // The policy first: a malformed one, or one that non-administrators could have written,
         // stops everything (nothing runs unprotected), and what it locks is not read below it.
         let mut policy_table: Option<toml::Table> = None;
+        // Where the policy came from when there is no file.
+        let mut managed_source: Option<&str> = None;
         if policy_path.exists() {
             let problems = policy::check_file(&policy_path);
             if !problems.is_empty() {
@@ -483,25 +485,31 @@ impl Config {
             }
             policy_table = Some(read_table(&policy_path)?);
         }
-        // Group Policy (Windows) over the file.
-        let group = policy::group_policy().map_err(|what| ConfigError::Policy {
-            file: policy::GROUP_POLICY_KEY.into(),
-            problems: vec![policy::Problem {
-                line: None,
-                key: None,
-                what,
-                fix: "check the values Group Policy wrote".into(),
-            }],
-        })?;
-        if let Some(group) = group {
-            let problems = policy::check_table(&group, &Default::default());
-            if !problems.is_empty() {
-                return Err(ConfigError::Policy {
-                    file: policy::GROUP_POLICY_KEY.into(),
-                    problems,
-                });
+        // Group Policy (Windows) or managed preferences (macOS) over the file.
+        for (source, values) in [
+            (policy::GROUP_POLICY_KEY, policy::group_policy()),
+            (policy::MANAGED_PREFERENCES, policy::managed_preferences()),
+        ] {
+            let values = values.map_err(|what| ConfigError::Policy {
+                file: source.into(),
+                problems: vec![policy::Problem {
+                    line: None,
+                    key: None,
+                    what,
+                    fix: "check the values the management tool wrote".into(),
+                }],
+            })?;
+            if let Some(values) = values {
+                let problems = policy::check_table(&values, &Default::default());
+                if !problems.is_empty() {
+                    return Err(ConfigError::Policy {
+                        file: source.into(),
+                        problems,
+                    });
+                }
+                policy_table.get_or_insert_default().extend(values);
+                managed_source.get_or_insert(source);
             }
-            policy_table.get_or_insert_default().extend(group);
         }
         let policy = policy_table
             .map(from_table)
@@ -579,7 +587,7 @@ impl Config {
             config.policy_file = Some(if policy_path.exists() {
                 policy_path
             } else {
-                PathBuf::from(policy::GROUP_POLICY_KEY)
+                PathBuf::from(managed_source.unwrap_or(policy::GROUP_POLICY_KEY))
             });
             policy.apply(&mut config)?;
             // A model the agent chose before the policy narrowed the list gives way to the

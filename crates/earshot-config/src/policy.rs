@@ -436,6 +436,75 @@ pub fn group_policy() -> Result<Option<toml::Table>, String> {
     Ok(None)
 }
 
+/// Where macOS puts a configuration profile's values (an MDM's managed preferences) for the
+/// app's domain, machine-wide; they win over `policy.toml`'s, as Group Policy does on Windows.
+pub const MANAGED_PREFERENCES: &str = "/Library/Managed Preferences/com.earshot.agent.plist";
+
+/// The managed preferences in the property list at `path` (XML or binary) as policy keys;
+/// `None` where there is no file. A value is taken as its key's kind: a string, an integer (0
+/// or 1 for the true/false keys), a boolean, a real, or an array of strings. The payload keys
+/// Apple's profile tools add (`Payload…`) are left out; a value of any other kind (a date,
+/// data, a dictionary) is refused with its key.
+pub fn managed_preferences_at(path: &Path) -> Result<Option<toml::Table>, String> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let value = plist::Value::from_file(path)
+        .map_err(|e| format!("{} is not a property list: {e}", path.display()))?;
+    let Some(dict) = value.into_dictionary() else {
+        return Err(format!("{} does not hold a dictionary", path.display()));
+    };
+    let mut table = toml::Table::new();
+    for (key, value) in dict {
+        if key.starts_with("Payload") {
+            continue;
+        }
+        let kind = |what: &str| format!("{key}: a {what} is not a value any policy key takes");
+        let value = match value {
+            plist::Value::String(t) => group_policy_value(&key, GroupPolicyValue::Text(t)),
+            plist::Value::Boolean(b) => toml::Value::Boolean(b),
+            plist::Value::Real(r) => toml::Value::Float(r),
+            plist::Value::Integer(i) => match i.as_unsigned().and_then(|n| u32::try_from(n).ok()) {
+                Some(n) if FRACTIONS.contains(&key.as_str()) => toml::Value::Float(f64::from(n)),
+                Some(n) => group_policy_value(&key, GroupPolicyValue::Number(n)),
+                None => toml::Value::Integer(i.as_signed().unwrap_or(i64::MAX)),
+            },
+            plist::Value::Array(items) => {
+                let texts: Option<Vec<String>> =
+                    items.into_iter().map(|v| v.into_string()).collect();
+                match texts {
+                    Some(l) => group_policy_value(&key, GroupPolicyValue::List(l)),
+                    None => return Err(kind("list of anything but strings")),
+                }
+            }
+            plist::Value::Date(_) => return Err(kind("date")),
+            plist::Value::Data(_) => return Err(kind("data value")),
+            plist::Value::Dictionary(_) => return Err(kind("dictionary")),
+            _ => return Err(kind("value of this kind")),
+        };
+        table.insert(key, value);
+    }
+    Ok((!table.is_empty()).then_some(table))
+}
+
+/// The managed preferences (macOS), as policy keys; `None` where there are none (and on every
+/// other system). A file someone other than root could change is refused. Written, not built
+/// here: the reading itself (`managed_preferences_at`) is tested on Linux.
+#[cfg(target_os = "macos")]
+pub fn managed_preferences() -> Result<Option<toml::Table>, String> {
+    let path = Path::new(MANAGED_PREFERENCES);
+    if let Some(p) = path.exists().then(|| writable_by_others(path)).flatten() {
+        return Err(p.to_string());
+    }
+    managed_preferences_at(path)
+}
+
+/// The managed preferences: none outside macOS.
+#[cfg(not(target_os = "macos"))]
+pub fn managed_preferences() -> Result<Option<toml::Table>, String> {
+    Ok(None)
+}
+
 /// Whether someone other than root could write the policy (Unix): its owner, its mode, its
 /// folder's.
 #[cfg(unix)]
@@ -824,6 +893,65 @@ mod tests {
             text.contains("line 1: hub_ca: a hub is set without its CA"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn managed_preferences_are_read_as_the_keys_kinds_from_xml_and_binary_plists() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut d = plist::Dictionary::new();
+        d.insert("hub_url".into(), "https://hub.example:8443".into());
+        d.insert("retention_days".into(), plist::Value::Integer(30.into()));
+        d.insert("allow_delete".into(), plist::Value::Integer(0.into()));
+        d.insert("siprec_require_secure".into(), plist::Value::Boolean(true));
+        d.insert("suggestion_threshold".into(), plist::Value::Real(0.4));
+        d.insert(
+            "age_recipients".into(),
+            plist::Value::Array(vec!["age1a".into(), "age1b".into()]),
+        );
+        d.insert("hub_ca".into(), "/etc/earshot/hub-ca.pem".into());
+        // What a profile adds about itself is not a policy key.
+        d.insert("PayloadUUID".into(), "2F1C…".into());
+        let xml = dir.path().join("xml.plist");
+        let binary = dir.path().join("binary.plist");
+        plist::Value::Dictionary(d.clone())
+            .to_file_xml(&xml)
+            .unwrap();
+        plist::Value::Dictionary(d.clone())
+            .to_file_binary(&binary)
+            .unwrap();
+        for path in [&xml, &binary] {
+            let t = managed_preferences_at(path).unwrap().unwrap();
+            assert!(check_table(&t, &BTreeMap::new()).is_empty(), "{t:?}");
+            assert_eq!(t.len(), 7);
+            assert_eq!(t["allow_delete"], toml::Value::Boolean(false));
+            assert_eq!(t["retention_days"], toml::Value::Integer(30));
+            assert_eq!(t["suggestion_threshold"], toml::Value::Float(0.4));
+        }
+        // No file: no managed preferences (the control for the refusals below).
+        assert_eq!(
+            managed_preferences_at(&dir.path().join("none.plist")),
+            Ok(None)
+        );
+        // A value of the wrong kind for its key is a problem named by its key.
+        let mut wrong = d.clone();
+        wrong.insert("retention_days".into(), "thirty".into());
+        plist::Value::Dictionary(wrong).to_file_xml(&xml).unwrap();
+        let t = managed_preferences_at(&xml).unwrap().unwrap();
+        let problems = check_table(&t, &BTreeMap::new());
+        assert_eq!(problems.len(), 1, "{}", list(&problems));
+        assert_eq!(problems[0].key.as_deref(), Some("retention_days"));
+        // A kind no key takes, and a file that is not a property list, are refused.
+        let mut dated = d;
+        dated.insert(
+            "retention_days".into(),
+            plist::Value::Date(std::time::SystemTime::UNIX_EPOCH.into()),
+        );
+        plist::Value::Dictionary(dated).to_file_xml(&xml).unwrap();
+        let err = managed_preferences_at(&xml).unwrap_err();
+        assert!(err.starts_with("retention_days: a date"), "{err}");
+        std::fs::write(&xml, "retention_days = 30\n").unwrap();
+        let err = managed_preferences_at(&xml).unwrap_err();
+        assert!(err.contains("is not a property list"), "{err}");
     }
 
     /// A minisign public key's line (made for these tests; nothing is signed with it).
