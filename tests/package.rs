@@ -264,6 +264,33 @@ fn the_packages_install_run_show_the_window_and_uninstall_cleanly() {
         "{text}"
     );
 
+    // The installed app says it came from a .deb (the updater installs updates with dpkg), and
+    // the .rpm's that it came from an .rpm; a build no package made says neither.
+    let marks = |bytes: &[u8]| -> Vec<String> {
+        let mark = b"__TAURI_BUNDLE_TYPE_VAR_";
+        bytes
+            .windows(mark.len() + 3)
+            .filter(|w| w.starts_with(mark))
+            .map(|w| String::from_utf8_lossy(&w[mark.len()..]).to_string())
+            .collect()
+    };
+    let installed = marks(&std::fs::read("/usr/lib/earshot/earshot-app").unwrap());
+    assert!(
+        installed.contains(&"DEB".to_string()) && !installed.contains(&"UNK".to_string()),
+        "{installed:?}"
+    );
+    let from_rpm = out(Command::new("sh").arg("-c").arg(format!(
+        "rpm2cpio '{}' | cpio -i --quiet --to-stdout ./usr/lib/earshot/earshot-app",
+        rpm.display()
+    )));
+    let in_rpm = marks(&from_rpm.stdout);
+    assert!(
+        in_rpm.contains(&"RPM".to_string()) && !in_rpm.contains(&"UNK".to_string()),
+        "{in_rpm:?}"
+    );
+    let unpackaged = marks(&std::fs::read(target_dir().join("dist/earshot-app")).unwrap());
+    assert!(unpackaged.contains(&"UNK".to_string()), "{unpackaged:?}");
+
     // The installed app starts and shows its window.
     let desktop = earshot_callgen::desktop::TestDesktop::start();
     let home = tempfile::tempdir().unwrap();

@@ -9,6 +9,8 @@
 //!   hash-verified, in `/usr/share/earshot/models` (an IT option: a workstation with it never
 //!   downloads anything). `/usr/bin/earshot` and `/usr/bin/earshot-app` are small wrappers that
 //!   point `EARSHOT_MODEL_DIR` there when it is installed and the variable is not set.
+//! - The app's binary carries the bundle marker Tauri's bundler would write (`DEB` in the
+//!   `.deb`, `RPM` in the `.rpm`): its updater installs an update with the same package tool.
 //!
 //! Built with Debian's own tools: `dpkg-shlibdeps` works out the `.deb`'s dependencies from the
 //! binaries, `dpkg-deb` builds it, `rpmbuild` (Debian's `rpm` package) the `.rpm`s. Why not
@@ -58,11 +60,7 @@ fn arch() -> Result<String> {
 }
 
 fn write(path: &Path, text: &str, mode: u32) -> Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::create_dir_all(path.parent().unwrap())?;
-    std::fs::write(path, text)?;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
-    Ok(())
+    write_bytes(path, text.as_bytes(), mode)
 }
 
 fn copy(from: &Path, to: &Path, mode: u32) -> Result<()> {
@@ -70,6 +68,41 @@ fn copy(from: &Path, to: &Path, mode: u32) -> Result<()> {
     std::fs::create_dir_all(to.parent().unwrap())?;
     std::fs::copy(from, to).with_context(|| format!("copying {}", from.display()))?;
     std::fs::set_permissions(to, std::fs::Permissions::from_mode(mode))?;
+    Ok(())
+}
+
+/// The marker in Tauri's runtime (`tauri::utils::platform::bundle_type`) that says which
+/// package installed the app, as Tauri's bundler writes it: the updater installs an update of
+/// the same kind (`dpkg -i` for `DEB`, `rpm -U` for `RPM`) and nothing without one.
+const BUNDLE_MARK: &[u8] = b"__TAURI_BUNDLE_TYPE_VAR_";
+
+/// Copies the app's binary to `to` with its bundle marker set to `kind` (`DEB`, `RPM`): the
+/// unset marker (`UNK`) must occur exactly once, else the build is not one this knows.
+fn copy_marked(from: &Path, to: &Path, kind: &str) -> Result<()> {
+    let mut bytes = std::fs::read(from).with_context(|| format!("reading {}", from.display()))?;
+    let unset = [BUNDLE_MARK, b"UNK"].concat();
+    let at: Vec<usize> = bytes
+        .windows(unset.len())
+        .enumerate()
+        .filter(|(_, w)| *w == unset.as_slice())
+        .map(|(i, _)| i)
+        .collect();
+    let [at] = at[..] else {
+        bail!(
+            "{} has the unset bundle marker {} times, not once",
+            from.display(),
+            at.len()
+        );
+    };
+    bytes[at + BUNDLE_MARK.len()..at + unset.len()].copy_from_slice(kind.as_bytes());
+    write_bytes(to, &bytes, 0o755)
+}
+
+fn write_bytes(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(path.parent().unwrap())?;
+    std::fs::write(path, bytes)?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
     Ok(())
 }
 
@@ -163,6 +196,8 @@ pub fn package() -> Result<Vec<PathBuf>> {
         )?;
         write(&app.join("usr/bin").join(bin), &wrapper(bin), 0o755)?;
     }
+    let app_binary = app.join("usr/lib/earshot/earshot-app");
+    copy_marked(&bins.join("earshot-app"), &app_binary, "DEB")?;
     write(
         &app.join("usr/share/applications/earshot.desktop"),
         DESKTOP,
@@ -243,6 +278,8 @@ pub fn package() -> Result<Vec<PathBuf>> {
         "zstd",
         &[],
     )?);
+    // The same tree, the app marked as installed by an .rpm.
+    copy_marked(&bins.join("earshot-app"), &app_binary, "RPM")?;
     for (name, stage, summary) in [
         (
             "earshot",
