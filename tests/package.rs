@@ -135,7 +135,7 @@ fn the_packages_install_run_show_the_window_and_uninstall_cleanly() {
         .args(["-f"])
         .arg(&deb)
         .arg("Depends"));
-    for needed in ["libc6", "libwebkit2gtk-4.1-0", "libasound2"] {
+    for needed in ["libc6", "libwebkit2gtk-4.1-0", "libasound2", "libssl3"] {
         assert!(depends.contains(needed), "Depends: {depends}");
     }
 
@@ -177,7 +177,7 @@ fn the_packages_install_run_show_the_window_and_uninstall_cleanly() {
         "{said}"
     );
 
-    // The CLI links to the C library, the C++ runtime and the sound libraries, nothing else
+    // The CLI links to the C library, the C++ runtime, the sound libraries and libcrypto, nothing else
     // (its direct dependencies; what they pull in is checked below with the app's).
     let needed = ok(Command::new("readelf").args(["-d", "/usr/lib/earshot/earshot"]));
     let needed: Vec<&str> = needed
@@ -195,6 +195,8 @@ fn the_packages_install_run_show_the_window_and_uninstall_cleanly() {
         "libpulse.so.0",
         "libpulse-simple.so.0",
         "libopus.so.0",
+        // SQLCipher's crypto, the system's OpenSSL.
+        "libcrypto.so.3",
     ];
     assert!(needed.contains(&"libc.so.6"), "{needed:?}");
     for name in &needed {

@@ -64,6 +64,8 @@ const APT_PACKAGES: &[&str] = &[
     "clang",
     "libclang-dev",
     "pkg-config",
+    // SQLCipher's crypto: the system's libcrypto (the vault, the hub's SQLite store).
+    "libssl-dev",
     "espeak-ng",
     "sox",
     "libsox-fmt-all",
