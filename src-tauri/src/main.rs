@@ -424,7 +424,10 @@ fn update_status(updates: State<'_, update::Updates>) -> earshot_session::update
 /// Installs the update that is ready and restarts into it (refused during a call).
 #[tauri::command(async)]
 fn install_update(app: AppHandle, calls: State<'_, Calls>) -> Result<(), String> {
-    update::install(&app, calls.station.activity())
+    calls
+        .station
+        .while_idle(|| update::install(&app))
+        .map_err(|_| "an update installs only with no call on: end the call first".to_string())?
 }
 
 /// The recording named on the command line (`earshot-app call.wav`), opened at start.

@@ -5,7 +5,6 @@
 //! Without `update_url` nothing is asked, ever. The window hears `update-status`.
 
 use earshot_config::Config;
-use earshot_session::station::Activity;
 use earshot_session::update::{UpdateStatus, CHECK_EVERY};
 use std::sync::Mutex;
 use tauri::{AppHandle, Emitter, Manager};
@@ -125,12 +124,10 @@ async fn check(
     }
 }
 
-/// Installs the release that is ready, then restarts into it. Refused while a call or the
-/// SIPREC receiver runs, with nothing ready, or (Linux) in a build no package installed.
-pub fn install(app: &AppHandle, activity: Activity) -> Result<(), String> {
-    if activity != Activity::Idle {
-        return Err("an update installs only with no call on: end the call first".into());
-    }
+/// Installs the release that is ready, then restarts into it. Run under the station's lock
+/// (`Station::while_idle`): refused while a call or the SIPREC receiver runs, and none starts
+/// meanwhile. Refused too with nothing ready, or (Linux) in a build no package installed.
+pub fn install(app: &AppHandle) -> Result<(), String> {
     let updates = app.state::<Updates>();
     let mut ready = lock(&updates.ready);
     if ready.is_none() {

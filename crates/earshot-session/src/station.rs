@@ -164,6 +164,17 @@ impl Station {
         }
     }
 
+    /// Runs `f` only while nothing runs, under the station's lock: no call and no receiver
+    /// starts until it returns (an update's install, which ends by restarting the app).
+    pub fn while_idle<T>(&self, f: impl FnOnce() -> T) -> Result<T, StationError> {
+        let state = self.state();
+        match &*state {
+            State::Call(_) => Err(StationError::CallInProgress),
+            State::Siprec(_) => Err(StationError::SiprecJoined),
+            State::Idle => Ok(f()),
+        }
+    }
+
     /// Ends whatever runs and waits until every call is stored (before quitting).
     pub fn shut_down(&self) {
         let mut state = self.state();

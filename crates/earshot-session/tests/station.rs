@@ -153,3 +153,40 @@ fn racing_requests_never_run_a_call_and_siprec_together() {
     }
     eprintln!("{calls} calls and {joins} joins won");
 }
+
+#[test]
+fn what_runs_while_idle_is_refused_during_a_call_and_holds_calls_off_meanwhile() {
+    let station = Arc::new(Station::default());
+    let running = Arc::new(AtomicUsize::new(0));
+    station.start_call(|| call(&running)).unwrap();
+    let refused = station.while_idle(|| "ran");
+    assert!(matches!(refused, Err(StationError::CallInProgress)));
+    station.stop_call();
+    wait_idle(&station);
+    // Idle: it runs, and a call asked for meanwhile starts only once it has returned.
+    let (inside, started) = (Arc::new(Barrier::new(2)), Arc::new(AtomicBool::new(false)));
+    let asker = {
+        let (station, inside, started, running) = (
+            station.clone(),
+            inside.clone(),
+            started.clone(),
+            running.clone(),
+        );
+        std::thread::spawn(move || {
+            inside.wait();
+            station.start_call(|| call(&running)).unwrap();
+            started.store(true, Ordering::SeqCst);
+        })
+    };
+    let ran = station.while_idle(|| {
+        inside.wait();
+        std::thread::sleep(Duration::from_millis(300));
+        started.load(Ordering::SeqCst)
+    });
+    assert!(matches!(ran, Ok(false)), "a call started while it ran");
+    asker.join().unwrap();
+    assert!(started.load(Ordering::SeqCst));
+    assert_eq!(station.activity(), Activity::Call);
+    station.stop_call();
+    wait_idle(&station);
+}
