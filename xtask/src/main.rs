@@ -299,58 +299,52 @@ const TS_FEATURE: &str = "earshot-session/ts";
 /// The target the Windows code is checked for (it cannot run here).
 const WINDOWS_TARGET: &str = "x86_64-pc-windows-gnu";
 
-/// The Windows capture code (WASAPI loopback through cpal) type-checked and linted for
-/// Windows: written, not run here, but it must compile. It needs rustup's standard library for
-/// the target only: the capture crate builds without whisper.cpp (`earshot-audio`'s `vad`
-/// feature is off for it), so no C compiler for Windows is involved. When the target cannot be
-/// installed, the run says so loudly and goes on: the check is then missing, not passed.
+/// The Windows capture code (WASAPI loopback through cpal) and the Group Policy reader
+/// type-checked and linted for Windows: written, not run here, but it must compile. It needs
+/// rustup's standard library for the target only: the capture crate builds without whisper.cpp
+/// (`earshot-audio`'s `vad` feature is off for it), so no C compiler for Windows is involved.
 fn windows_check() -> Result<()> {
-    eprintln!(
-        "xtask: Windows compile check of earshot-capture and earshot-config ({WINDOWS_TARGET})"
-    );
-    let added = Command::new("rustup")
-        .args(["target", "add", WINDOWS_TARGET])
-        .status();
-    if !matches!(added, Ok(s) if s.success()) {
-        eprintln!(
-            "xtask: WARNING: `rustup target add {WINDOWS_TARGET}` failed: the Windows capture code is NOT checked in this run"
-        );
-        return Ok(());
-    }
-    run(cargo()
-        .args([
-            "clippy",
-            "-p",
-            "earshot-capture",
-            // The Group Policy reader (the registry) is Windows-only code too.
-            "-p",
-            "earshot-config",
-            "--target",
-            WINDOWS_TARGET,
-        ])
-        .args(["--", "-D", "warnings"]))
+    cross_check(
+        WINDOWS_TARGET,
+        &["earshot-capture", "earshot-config"],
+        "the Windows capture code and Group Policy reader",
+    )
 }
 
 /// The target the macOS code is checked for (it cannot run here).
 const MACOS_TARGET: &str = "x86_64-apple-darwin";
 
-/// The macOS-only policy code (managed preferences read with the file's ownership check)
-/// type-checked and linted for macOS, as `windows_check` does for Windows: the configuration
-/// crate is pure Rust, so rustup's standard library for the target is all it needs. When the
-/// target cannot be installed, the run says so loudly: the check is then missing, not passed.
+/// The macOS-only policy code (managed preferences, read with the file's ownership check)
+/// type-checked and linted for macOS: the configuration crate is pure Rust.
 fn macos_check() -> Result<()> {
-    eprintln!("xtask: macOS compile check of earshot-config ({MACOS_TARGET})");
+    cross_check(
+        MACOS_TARGET,
+        &["earshot-config"],
+        "the macOS managed-preferences reader",
+    )
+}
+
+/// `cargo clippy -D warnings` of `crates` for `target`, with rustup's standard library for it.
+/// When the target cannot be installed, the run says so loudly and goes on: the check is then
+/// missing, not passed.
+fn cross_check(target: &str, crates: &[&str], what: &str) -> Result<()> {
+    eprintln!("xtask: compile check of {} ({target})", crates.join(", "));
     let added = Command::new("rustup")
-        .args(["target", "add", MACOS_TARGET])
+        .args(["target", "add", target])
         .status();
     if !matches!(added, Ok(s) if s.success()) {
         eprintln!(
-            "xtask: WARNING: `rustup target add {MACOS_TARGET}` failed: the macOS policy code is NOT checked in this run"
+            "xtask: WARNING: `rustup target add {target}` failed: {what} is NOT checked in this run"
         );
         return Ok(());
     }
-    run(cargo()
-        .args(["clippy", "-p", "earshot-config", "--target", MACOS_TARGET])
+    let mut clippy = cargo();
+    clippy.arg("clippy");
+    for c in crates {
+        clippy.args(["-p", c]);
+    }
+    run(clippy
+        .args(["--target", target])
         .args(["--", "-D", "warnings"]))
 }
 
