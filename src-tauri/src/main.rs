@@ -479,18 +479,19 @@ fn main() {
         .manage(Calls::default())
         .manage(update::Updates::default())
         .setup(|app| {
-            // The hub comes from the policy: a change takes effect at the next start.
-            let worker = match Config::load() {
-                Ok(config) => SyncWorker::start(
-                    &config,
+            // The hub and the updates come from the policy: a change takes effect at the next
+            // start.
+            let config = Config::load().ok();
+            let worker = config.as_ref().and_then(|config| {
+                SyncWorker::start(
+                    config,
                     app.state::<Calls>().board.clone(),
                     Timing::default(),
-                ),
-                Err(_) => None,
-            };
+                )
+            });
             app.manage(Syncing { _worker: worker });
-            if let Ok(config) = Config::load() {
-                update::start(app.handle(), &config);
+            if let Some(config) = &config {
+                update::start(app.handle(), config);
             }
             Ok(())
         })

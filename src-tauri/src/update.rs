@@ -13,14 +13,14 @@ use tauri_plugin_updater::{Update, UpdaterExt};
 /// The app's updating: where it stands, and the release ready to install.
 #[derive(Default)]
 pub struct Updates {
-    status: Mutex<Option<UpdateStatus>>,
+    status: Mutex<UpdateStatus>,
     ready: Mutex<Option<(Update, Vec<u8>)>>,
 }
 
 impl Updates {
     /// Where updating stands (`Off` until a check starts).
     pub fn status(&self) -> UpdateStatus {
-        lock(&self.status).clone().unwrap_or(UpdateStatus::Off)
+        lock(&self.status).clone()
     }
 }
 
@@ -29,7 +29,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 fn set(app: &AppHandle, status: UpdateStatus) {
-    *lock(&app.state::<Updates>().status) = Some(status.clone());
+    *lock(&app.state::<Updates>().status) = status.clone();
     let _ = app.emit("update-status", status);
 }
 

@@ -189,13 +189,13 @@ pub fn package() -> Result<Vec<PathBuf>> {
     // The app and the CLI.
     let app = out.join("stage/earshot");
     for bin in ["earshot", "earshot-app"] {
-        copy(
-            &bins.join(bin),
-            &app.join("usr/lib/earshot").join(bin),
-            0o755,
-        )?;
         write(&app.join("usr/bin").join(bin), &wrapper(bin), 0o755)?;
     }
+    copy(
+        &bins.join("earshot"),
+        &app.join("usr/lib/earshot/earshot"),
+        0o755,
+    )?;
     let app_binary = app.join("usr/lib/earshot/earshot-app");
     copy_marked(&bins.join("earshot-app"), &app_binary, "DEB")?;
     write(

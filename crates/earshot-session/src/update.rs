@@ -11,12 +11,13 @@ pub const CHECK_EVERY: Duration = Duration::from_secs(6 * 3600);
 
 /// Where updating stands, for the status bar. Reasons are the updater's own words: addresses,
 /// versions and errors, never a call's content.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[cfg_attr(feature = "ts", ts(export))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum UpdateStatus {
     /// The policy sets no update address: the app never looks for updates.
+    #[default]
     Off,
     /// Asking the policy's address.
     Checking,
