@@ -270,7 +270,32 @@ fn context_start(tokens: &[Token], first: usize) -> usize {
 
 /// Nearest cue of each kind around the run: distance in tokens (before counts, after counts more).
 fn nearest_cues(tokens: &[Token], run: &DigitRun) -> Vec<(FindingKind, usize)> {
-    let before = words(tokens, context_start(tokens, run.first)..run.first);
+    nearest_cues_since(tokens, run, 0)
+}
+
+/// The cues around a run that no earlier number answered: cues on an earlier line of the
+/// context count only after the last number said on such a line ("The zip code is 49852." then
+/// "Please press 7": the zip code's cue was spent on the zip code). What the fail-closed rules
+/// for the remains of a misheard secret look at.
+fn unanswered_cues(
+    tokens: &[Token],
+    runs: &[DigitRun],
+    run: &DigitRun,
+) -> Vec<(FindingKind, usize)> {
+    let line = tokens[run.first].line;
+    let since = runs
+        .iter()
+        .filter(|r| r.last <= run.first && tokens[r.first].line != line)
+        .map(|r| r.last)
+        .max()
+        .unwrap_or(0);
+    nearest_cues_since(tokens, run, since)
+}
+
+/// [`nearest_cues`], counting only cues from token `since` on before the run.
+fn nearest_cues_since(tokens: &[Token], run: &DigitRun, since: usize) -> Vec<(FindingKind, usize)> {
+    let start = context_start(tokens, run.first).max(since.min(run.first));
+    let before = words(tokens, start..run.first);
     let after = words(tokens, run.last..(run.last + 5).min(tokens.len()));
     let mut found = Vec::new();
     for (kind, phrases) in CUES {
@@ -309,7 +334,8 @@ fn nearest_cues(tokens: &[Token], run: &DigitRun) -> Vec<(FindingKind, usize)> {
     found
 }
 
-fn is_amount_or_count(tokens: &[Token], run: &DigitRun) -> bool {
+/// The run is an amount, time or count: a currency sign before it, a unit or `%` after it.
+pub(crate) fn is_amount_or_count(tokens: &[Token], run: &DigitRun) -> bool {
     let prev = run
         .first
         .checked_sub(1)
@@ -338,28 +364,15 @@ fn is_reference(tokens: &[Token], run: &DigitRun) -> bool {
 }
 
 /// Classifies every digit run in the window.
-/// A run of one or two digits next to a cue of a short secret (security code, PIN, expiry,
-/// card or account number, SSN): the rest of the secret was misheard, so what is left of it is
-/// redacted as that secret.
-fn short_answer(tokens: &[Token], run: &DigitRun) -> Option<Detection> {
+/// A run of one or two digits next to a cue of a secret (security code, PIN, expiry, card,
+/// account or phone number, SSN, date of birth, zip code): the rest of the secret was misheard,
+/// so what is left of it is redacted as that secret.
+fn short_answer(tokens: &[Token], runs: &[DigitRun], run: &DigitRun) -> Option<Detection> {
     let next = tokens.get(run.last).map(|t| t.text.as_str()).unwrap_or("");
     if is_amount_or_count(tokens, run) || is_reference(tokens, run) || COUNTED.contains(&next) {
         return None;
     }
-    let kind = nearest_cues(tokens, run)
-        .into_iter()
-        .map(|(k, _)| k)
-        .find(|k| {
-            matches!(
-                k,
-                FindingKind::CreditDebitCvv
-                    | FindingKind::Pin
-                    | FindingKind::CreditDebitExpiry
-                    | FindingKind::CreditDebitNumber
-                    | FindingKind::BankAccountNumber
-                    | FindingKind::Ssn
-            )
-        })?;
+    let (kind, _) = unanswered_cues(tokens, runs, run).into_iter().next()?;
     Some(Detection {
         kind,
         first: run.first,
@@ -371,12 +384,14 @@ fn short_answer(tokens: &[Token], run: &DigitRun) -> Option<Detection> {
 
 pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
     let mut out = Vec::new();
-    for run in digit_runs(tokens) {
+    let runs = digit_runs(tokens);
+    for run in &runs {
+        let run = run.clone();
         let n = run.digits.len();
         if n < 3 {
             // Fail closed on a garbled answer: one or two digits where a secret was asked for
             // ("security code?" - "it is 7th read iron", as whisper heard "seven three nine").
-            if let Some(d) = short_answer(tokens, &run) {
+            if let Some(d) = short_answer(tokens, &runs, &run) {
                 out.push(d);
             }
             continue;
@@ -425,6 +440,10 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
                 }),
                 0.4,
             )
+        } else if let Some((k, _)) = unanswered_cues(tokens, &runs, &run).first() {
+            // Fail closed: a few digits where a secret of another length was asked for ("phone
+            // number?" - "4 1 5 … 1 3 2", the rest misheard) are what is left of that secret.
+            (Some(*k), 0.35)
         } else {
             (None, 0.0)
         };

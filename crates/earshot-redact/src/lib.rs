@@ -422,12 +422,15 @@ fn detect_all(tokens: &[Token]) -> Vec<detect::Detection> {
 }
 
 /// The number a line ends in, still being spoken and so not classifiable yet, as a finding to
-/// redact (fail closed): 3 digits or more.
+/// redact (fail closed): 3 digits or more, unless it is an amount ("$1173.79").
 fn trailing_number(text: &str, tokens: &[Token]) -> Option<Finding> {
     if !ends_in_number(tokens) {
         return None;
     }
     let run = tokens::digit_runs(tokens).pop()?;
+    if detect::is_amount_or_count(tokens, &run) {
+        return None;
+    }
     let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
     (run.digits.len() >= 3)
         .then(|| make_finding(text, FindingKind::Number, a.start, b.end, 0.5, &run.digits))
@@ -599,6 +602,14 @@ mod tests {
         let out = r.push(Speaker::Agent, "Thank you, and the item count is 120");
         let out = [out, r.finish()].concat();
         assert!(out.iter().all(|l| l.findings.is_empty()), "{out:?}");
+        // Nor does a caller's short line that ends in an amount.
+        let mut r = Redactor::new();
+        let out = [
+            r.push(Speaker::Caller, "The total was $1173.79."),
+            r.finish(),
+        ]
+        .concat();
+        assert_eq!(out[0].text, "The total was $1173.79.", "{out:?}");
     }
 
     #[test]
@@ -807,6 +818,59 @@ mod tests {
         // Counts and amounts next to the same cue are kept.
         let out = redact_line("the security code has 3 digits");
         assert!(out.text.contains('3'), "{}", out.text);
+    }
+
+    #[test]
+    fn the_remains_of_a_misheard_phone_number_are_redacted_but_a_spent_cue_frees_the_next_line() {
+        // As tiny.en heard "four one five, five five five, zero one three two" on 8 kHz µ-law:
+        // no run long enough for a phone number, and five of its digits on screen.
+        let mut r = Redactor::new();
+        r.push(
+            Speaker::Agent,
+            "Is there anything else I can help you with today?",
+        );
+        let mut out = r.push(
+            Speaker::Caller,
+            "Yes, can you update my phone number? It is 4-1 time. Time, time, time. Nero 1-3-2.",
+        );
+        out.extend(r.finish());
+        let caller = out.last().unwrap();
+        assert!(
+            !caller.text.chars().any(|c| c.is_ascii_digit()),
+            "{}",
+            caller.text
+        );
+        assert!(kinds(caller).contains(&FindingKind::Phone), "{caller:?}");
+        // The agent asked; the answer's three heard digits are what is left of the number.
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "What is your mobile number?");
+        let mut out = r.push(Speaker::Caller, "It is 4 1 5 and then, um, 1 3 2.");
+        out.extend(r.finish());
+        let caller = out.last().unwrap();
+        assert!(
+            !caller.text.chars().any(|c| c.is_ascii_digit()),
+            "{}",
+            caller.text
+        );
+        // Negative controls: the number was given in full, so the next line's menu option and
+        // product model are not its remains; and a line without a cue keeps its digits.
+        let mut r = Redactor::new();
+        let out = [
+            r.push(Speaker::Caller, "The zip code is four nine eight five two."),
+            r.push(Speaker::Caller, "Please press 7 for billing."),
+            r.push(Speaker::Caller, "I have the iPhone 12 Pro."),
+            r.push(Speaker::Agent, "Thanks."),
+            r.finish(),
+        ]
+        .concat();
+        let texts: Vec<&str> = out.iter().map(|l| l.text.as_str()).collect();
+        assert!(texts.contains(&"Please press 7 for billing."), "{texts:?}");
+        assert!(texts.contains(&"I have the iPhone 12 Pro."), "{texts:?}");
+        assert!(!texts[0].contains("4"), "the zip code itself: {texts:?}");
+        assert_eq!(
+            redact_line("We open at 9 and we shut at 5.").text,
+            "We open at 9 and we shut at 5."
+        );
     }
 
     #[test]
