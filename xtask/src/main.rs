@@ -9,7 +9,8 @@
 //!   checked by the same build).
 //! * `package`: the Linux installer packages (`.deb`, `.rpm`; see `package.rs`).
 //! * `bench`: packages and models, then the pipeline benchmark (real-time factor per stage and model), the live
-//!   engine's latency and the SIPREC receiver's load.
+//!   engine's latency, the SIPREC receiver's load, and recognition on human recordings and on
+//!   telephone audio per voice (narrowband).
 //! * `models`: only the model step.
 //! * `train-sentiment` / `eval-sentiment`: the sentiment head (MiniLM embeddings, logistic
 //!   regression in scikit-learn) and its held-out evaluation against the lexicon.
@@ -100,6 +101,11 @@ const APT_PACKAGES: &[&str] = &[
     // Real human speech with transcriptions (CMU's test recordings, 1.8 MB) for the recognition
     // benchmark on something other than espeak.
     "pocketsphinx-testdata",
+    // Voices built from recordings of real speakers (flite's, festival's HTS voice; about 5 MB)
+    // for the narrowband benchmark: espeak's formant voice is no guide to telephone audio.
+    "flite",
+    "festival",
+    "festvox-us-slt-hts",
     // The installer packages: dpkg-shlibdeps (dependencies of the .deb), rpmbuild and cpio (to
     // build and unpack the .rpm), xwininfo to see the installed app's window, and
     // desktop-file-validate for its desktop entry.
@@ -220,6 +226,7 @@ fn main() -> Result<()> {
             run(cargo().args(["bench", "-p", "earshot-pipeline", "--bench", "live"]))?;
             run(cargo().args(["bench", "-p", "earshot-pipeline", "--bench", "calls"]))?;
             run(cargo().args(["bench", "-p", "earshot-pipeline", "--bench", "human"]))?;
+            run(cargo().args(["bench", "-p", "earshot-pipeline", "--bench", "narrowband"]))?;
             run(cargo().args(["bench", "-p", "earshot-pipeline", "--bench", "second_pass"]))?;
             run(cargo().args(["bench", "-p", "earshot-siprec", "--bench", "load"]))?;
             run(cargo().args(["bench", "-p", "earshot-assist", "--bench", "assist"]))?;

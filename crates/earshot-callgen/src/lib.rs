@@ -1,6 +1,8 @@
-//! Real speech for the demo, tests and benchmarks: each turn of a script is spoken by espeak-ng
-//! (a different voice per party), placed on a timeline, and the two parties are merged by sox into
-//! one stereo call: caller on the left channel, agent on the right (or swapped).
+//! Real speech for the demo, tests and benchmarks: each turn of a script is spoken by a
+//! synthetic voice (espeak-ng by default; flite's and festival's voices, built from recordings of
+//! real speakers, for the recognition benchmarks), a different one per party, placed on a
+//! timeline, and the two parties are merged by sox into one stereo call: caller on the left
+//! channel, agent on the right (or swapped).
 //!
 //! [`pulse::TestPulse`] is a private PulseAudio server to play such calls into, for tests of live
 //! capture; [`rtp`] streams them as a recorder would, for tests of the SIPREC receiver.
@@ -39,15 +41,52 @@ impl Turn {
     }
 }
 
+/// A synthetic voice that speaks one party's turns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Voice {
+    /// espeak-ng's formant synthesis, by voice name (`en-us`, `en-gb`): no recorded speech in
+    /// it, so its spectrum is unlike a person's (its fricatives above 4 kHz carry much of what
+    /// whisper hears, which telephone audio cuts).
+    Espeak(&'static str),
+    /// A flite voice (`slt`, `rms`, `awb`, `kal16`): statistical parametric (the first three)
+    /// or diphone (`kal16`) voices built from recordings of real speakers (Debian's `flite`).
+    Flite(&'static str),
+    /// A festival voice by its name (`cmu_us_slt_arctic_hts`: an HTS voice, Debian's
+    /// `festvox-us-slt-hts`), spoken with `text2wave`.
+    Festival(&'static str),
+}
+
+impl std::fmt::Display for Voice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Voice::Espeak(v) => write!(f, "espeak-ng {v}"),
+            Voice::Flite(v) => write!(f, "flite {v}"),
+            Voice::Festival(v) => write!(
+                f,
+                "festival {}",
+                v.trim_start_matches("cmu_us_")
+                    .trim_end_matches("_arctic_hts")
+            ),
+        }
+    }
+}
+
+/// The sample rate of every rendered call: espeak-ng's own (other voices are converted to it).
+pub const RENDER_RATE: u32 = 22_050;
+
 /// How a call is rendered.
 #[derive(Debug, Clone)]
 pub struct RenderOptions {
     /// Silence between turns, in milliseconds.
     pub gap_ms: u32,
-    /// Speaking rate in words per minute.
+    /// Speaking rate in words per minute (espeak-ng voices; the others speak at their own).
     pub words_per_minute: u32,
     /// Put the caller on the right channel instead of the left.
     pub caller_on_right: bool,
+    /// The caller's voice.
+    pub caller_voice: Voice,
+    /// The agent's voice.
+    pub agent_voice: Voice,
 }
 
 impl Default for RenderOptions {
@@ -56,6 +95,8 @@ impl Default for RenderOptions {
             gap_ms: 700,
             words_per_minute: 150,
             caller_on_right: false,
+            caller_voice: Voice::Espeak("en-us"),
+            agent_voice: Voice::Espeak("en-gb"),
         }
     }
 }
@@ -74,8 +115,8 @@ pub struct RenderedTurn {
 /// Errors from the external tools.
 #[derive(Debug, thiserror::Error)]
 pub enum CallgenError {
-    /// espeak-ng or sox is missing or failed.
-    #[error("{tool} failed: {detail} (install espeak-ng and sox, e.g. `cargo xtask setup`)")]
+    /// espeak-ng, flite, festival or sox is missing or failed.
+    #[error("{tool} failed: {detail} (install espeak-ng, flite, festival and sox, e.g. `cargo xtask setup`)")]
     Tool {
         /// The program.
         tool: &'static str,
@@ -102,6 +143,21 @@ pub fn sample_call() -> Vec<Turn> {
         Turn::agent("Thanks. I have found the duplicate charge and reversed it. You will see the refund in three days."),
         Turn::caller("Oh that is great, thank you so much. That is a relief."),
     ]
+}
+
+/// A longer call (about 80 s): [`sample_call`], then a phone number read out and the goodbyes.
+/// The recognition benchmarks' script.
+pub fn long_call() -> Vec<Turn> {
+    let mut turns = sample_call();
+    turns.extend([
+        Turn::agent("Is there anything else I can help you with today?"),
+        Turn::caller("Yes, can you also update my phone number? It is four one five, five five five, zero one three two."),
+        Turn::agent("Done. I have updated the phone number on your account and sent you a confirmation email."),
+        Turn::caller("Perfect. I was worried I would have to wait on hold again for an hour."),
+        Turn::agent("No problem at all. Thank you for calling Northwind Bank and have a lovely day."),
+        Turn::caller("You too, goodbye."),
+    ]);
+    turns
 }
 
 /// Every form in which the sample call's sensitive values (the card number 4532 0151 1283 0366
@@ -163,6 +219,47 @@ pub fn sample_wav() -> &'static std::path::Path {
     path
 }
 
+/// Speaks `text` with `voice` into `wav`: 16-bit mono at [`RENDER_RATE`].
+fn speak(voice: Voice, text: &str, wpm: u32, wav: &Path, tmp: &Path) -> Result<(), CallgenError> {
+    let raw = wav.with_extension("raw.wav");
+    match voice {
+        Voice::Espeak(v) => {
+            return tool(
+                "espeak-ng",
+                Command::new("espeak-ng")
+                    .args(["-v", v, "-s", &wpm.to_string(), "-w"])
+                    .arg(wav)
+                    .arg(text),
+            )
+        }
+        Voice::Flite(v) => tool(
+            "flite",
+            Command::new("flite")
+                .args(["-voice", v, "-t", text, "-o"])
+                .arg(&raw),
+        )?,
+        Voice::Festival(v) => {
+            let txt = tmp.join("turn.txt");
+            std::fs::write(&txt, text)?;
+            tool(
+                "text2wave",
+                Command::new("text2wave")
+                    .arg(&txt)
+                    .args(["-eval", &format!("(voice_{v})"), "-o"])
+                    .arg(&raw),
+            )?
+        }
+    }
+    tool(
+        "sox",
+        Command::new("sox")
+            .args(["-V1", "-D"])
+            .arg(&raw)
+            .args(["-r", &RENDER_RATE.to_string(), "-c", "1", "-b", "16"])
+            .arg(wav),
+    )
+}
+
 /// Renders `script` to a stereo WAV at `out`.
 pub fn render_with(
     script: &[Turn],
@@ -178,17 +275,11 @@ pub fn render_with(
     for (i, turn) in script.iter().enumerate() {
         let wav = tmp.path().join(format!("turn{i}.wav"));
         let voice = if turn.speaker == Speaker::Agent {
-            "en-gb"
+            opts.agent_voice
         } else {
-            "en-us"
+            opts.caller_voice
         };
-        tool(
-            "espeak-ng",
-            Command::new("espeak-ng")
-                .args(["-v", voice, "-s", &opts.words_per_minute.to_string(), "-w"])
-                .arg(&wav)
-                .arg(&turn.text),
-        )?;
+        speak(voice, &turn.text, opts.words_per_minute, &wav, tmp.path())?;
         let mut reader = hound::WavReader::open(&wav)?;
         rate = reader.spec().sample_rate;
         let samples: Vec<i16> = reader.samples::<i16>().collect::<Result<_, _>>()?;

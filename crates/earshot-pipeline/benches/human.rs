@@ -13,39 +13,9 @@ use earshot_pipeline::{Analyzer, AnalyzerOptions, PipelineEvent, ASR_MODELS};
 use std::path::{Path, PathBuf};
 
 mod common;
+use common::{edits, words};
 
 const DATA: &str = "/usr/share/pocketsphinx/test/data";
-
-/// Words counted, as the pipeline benchmark counts them.
-fn words(text: &str) -> Vec<String> {
-    const NUMBERS: &[&str] = &[
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "oh",
-    ];
-    text.to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.len() > 2 && !NUMBERS.contains(w) && !w.chars().any(|c| c.is_ascii_digit()))
-        .map(str::to_string)
-        .collect()
-}
-
-/// Word-level edit distance (substitutions, insertions, deletions).
-fn edits(reference: &[String], heard: &[String]) -> usize {
-    let mut row: Vec<usize> = (0..=heard.len()).collect();
-    for (i, r) in reference.iter().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, h) in heard.iter().enumerate() {
-            let here = row[j + 1];
-            row[j + 1] = if r == h {
-                prev
-            } else {
-                1 + prev.min(row[j]).min(row[j + 1])
-            };
-            prev = here;
-        }
-    }
-    row[heard.len()]
-}
 
 /// (file, transcription) of every recording: the `transcription` files' lines are
 /// `<s> words </s> (id)`.

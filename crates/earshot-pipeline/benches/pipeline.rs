@@ -11,16 +11,7 @@ mod common;
 use common::word_recall;
 
 fn script() -> Vec<Turn> {
-    let mut turns = earshot_callgen::sample_call();
-    turns.extend([
-        Turn::agent("Is there anything else I can help you with today?"),
-        Turn::caller("Yes, can you also update my phone number? It is four one five, five five five, zero one three two."),
-        Turn::agent("Done. I have updated the phone number on your account and sent you a confirmation email."),
-        Turn::caller("Perfect. I was worried I would have to wait on hold again for an hour."),
-        Turn::agent("No problem at all. Thank you for calling Northwind Bank and have a lovely day."),
-        Turn::caller("You too, goodbye."),
-    ]);
-    turns
+    earshot_callgen::long_call()
 }
 
 /// The models named on the command line (`cargo bench … --bench pipeline -- tiny.en`), else

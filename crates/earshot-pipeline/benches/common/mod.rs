@@ -24,10 +24,25 @@ pub fn usage() -> (f64, f64) {
 }
 
 /// Lower-case words of more than two letters, number words aside (the redactor turns spoken
-/// figures into tags, so they cannot be counted).
+/// figures into tags, so they cannot be counted), and the redactor's `[TAG]`s left out (their
+/// words, "number" in `[CREDIT_DEBIT_NUMBER]`, were not heard).
 pub fn words(text: &str) -> Vec<String> {
+    let mut untagged = String::with_capacity(text.len());
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '[' => in_tag = true,
+            ']' if in_tag => {
+                in_tag = false;
+                untagged.push(' ');
+            }
+            _ if !in_tag => untagged.push(c),
+            _ => {}
+        }
+    }
+    let text = untagged;
     const NUMBERS: &[&str] = &[
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "oh",
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "oh",
     ];
     text.to_lowercase()
         .split(|c: char| !c.is_alphanumeric())
@@ -58,6 +73,46 @@ pub fn word_recall(script: &[Turn], heard: &[(earshot_core::Speaker, String)]) -
         }
     }
     found as f64 / total.max(1) as f64
+}
+
+/// Word-level edit distance (substitutions, insertions, deletions).
+pub fn edits(reference: &[String], heard: &[String]) -> usize {
+    let mut row: Vec<usize> = (0..=heard.len()).collect();
+    for (i, r) in reference.iter().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, h) in heard.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = if r == h {
+                prev
+            } else {
+                1 + prev.min(row[j]).min(row[j + 1])
+            };
+            prev = here;
+        }
+    }
+    row[heard.len()]
+}
+
+/// Word error rate of the finals against the script, per speaker (each speaker's words in
+/// order against that speaker's finals in order), counted on [`words`].
+pub fn word_error_rate(script: &[Turn], heard: &[(earshot_core::Speaker, String)]) -> f64 {
+    let (mut errors, mut total) = (0usize, 0usize);
+    for speaker in [earshot_core::Speaker::Caller, earshot_core::Speaker::Agent] {
+        let said: Vec<String> = script
+            .iter()
+            .filter(|t| t.speaker == speaker)
+            .flat_map(|t| words(&t.text))
+            .collect();
+        let got: Vec<String> = heard
+            .iter()
+            .filter(|(s, _)| *s == speaker)
+            .flat_map(|(_, t)| words(t))
+            .collect();
+        errors += edits(&said, &got);
+        total += said.len();
+    }
+    errors as f64 / total.max(1) as f64
 }
 
 /// `call` as a SIPREC fork delivers it, 8 kHz G.711 µ-law, written by sox to `to` without

@@ -1,0 +1,131 @@
+//! Telephone audio against wideband, per voice (`cargo bench -p earshot-pipeline --bench
+//! narrowband [-- MODEL…]`, part of `cargo xtask bench`): the recognition benchmarks' call
+//! (`earshot_callgen::long_call`, about 80 s) rendered by four pairs of synthetic voices —
+//! espeak-ng's formant synthesis, and flite's and festival's voices built from recordings of real
+//! speakers — then decoded offline with the defaults as it is (wideband) and as a SIPREC fork
+//! delivers it (8 kHz G.711 µ-law, made with sox), per model. Prints word recall and word error
+//! rate of each and the recall lost to the telephone band. Asserts nothing.
+
+use earshot_callgen::{long_call, render_with, RenderOptions, Voice};
+use earshot_models::ModelStore;
+use earshot_pipeline::{Analyzer, AnalyzerOptions, PipelineEvent, ASR_MODELS};
+use std::path::Path;
+
+mod common;
+use common::{word_error_rate, word_recall};
+
+/// (caller's voice, agent's voice) of each rendering.
+const VOICES: &[(Voice, Voice)] = &[
+    (Voice::Espeak("en-us"), Voice::Espeak("en-gb")),
+    (Voice::Flite("slt"), Voice::Flite("rms")),
+    (Voice::Flite("awb"), Voice::Flite("kal16")),
+    (
+        Voice::Festival("cmu_us_slt_arctic_hts"),
+        Voice::Flite("rms"),
+    ),
+];
+
+/// Recall and WER of the call in `file`, decoded offline by `analyzer`.
+fn decode(analyzer: &mut Analyzer, file: &Path) -> (f64, f64) {
+    let mut heard = Vec::new();
+    analyzer
+        .analyze_file(file, |e| {
+            if let PipelineEvent::Utterance(u, _) = e {
+                heard.push((u.speaker, u.text.clone()));
+            }
+            Ok(())
+        })
+        .expect("analysis");
+    let script = long_call();
+    (
+        word_recall(&script, &heard),
+        word_error_rate(&script, &heard),
+    )
+}
+
+/// `sox -D IN OUT_OPTIONS OUT EFFECTS`, or panics.
+fn sox(input: &Path, format: &[&str], out: &Path, effects: &[&str]) {
+    let ok = std::process::Command::new("sox")
+        .args(["-V1", "-D"])
+        .arg(input)
+        .args(format)
+        .arg(out)
+        .args(effects)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "sox wrote {}", out.display());
+}
+
+fn main() {
+    let named: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let dir = tempfile::tempdir().expect("temp dir");
+    // (voices, the wideband call: None for a variant of the row above, the narrow call)
+    let mut calls: Vec<(String, Option<std::path::PathBuf>, std::path::PathBuf)> = Vec::new();
+    for (k, (caller, agent)) in VOICES.iter().enumerate() {
+        let wide = dir.path().join(format!("call{k}.wav"));
+        let opts = RenderOptions {
+            caller_voice: *caller,
+            agent_voice: *agent,
+            ..Default::default()
+        };
+        render_with(&long_call(), &wide, &opts)
+            .expect("espeak-ng, flite, festival and sox are needed (cargo xtask setup)");
+        let narrow = wide.with_extension("ulaw.wav");
+        common::ulaw_copy(&wide, &narrow);
+        calls.push((format!("{caller} / {agent}"), Some(wide.clone()), narrow));
+        if k == 0 {
+            // Where espeak's loss comes from: the band (16 kHz low-passed at 3.4 kHz), or the
+            // codec and our 8 kHz path (8 kHz 16-bit linear, no µ-law)?
+            let lowpass = dir.path().join("call0.lowpass.wav");
+            let linear = dir.path().join("call0.linear8k.wav");
+            sox(&wide, &[], &lowpass, &["sinc", "-3400"]);
+            sox(&wide, &["-r", "8000", "-b", "16"], &linear, &[]);
+            calls.push(("  same, 16 kHz low-passed at 3.4 kHz".into(), None, lowpass));
+            calls.push(("  same, 8 kHz linear (no µ-law)".into(), None, linear));
+        }
+    }
+    let store = ModelStore::from_env();
+    println!("narrowband: the long sample call per voice pair (caller / agent), offline with the defaults, wideband and 8 kHz µ-law");
+    println!(
+        "{:<8} {:<38} {:>11} {:>11} {:>7} {:>8} {:>8}",
+        "model", "voices", "wide recall", "µ-law recall", "lost", "wide WER", "µ WER"
+    );
+    for model in ASR_MODELS
+        .iter()
+        .filter(|m| named.is_empty() || named.iter().any(|n| n == *m))
+    {
+        let opts = AnalyzerOptions {
+            model: model.to_string(),
+            ..Default::default()
+        };
+        let Ok(mut analyzer) = Analyzer::new(&store, opts) else {
+            println!("{model:<8} skipped: not installed");
+            continue;
+        };
+        let mut last_wide = (0.0, 0.0);
+        for (voices, wide, narrow) in &calls {
+            let fresh = wide.as_ref().map(|w| decode(&mut analyzer, w));
+            let (wide_recall, wide_wer) = fresh.unwrap_or(last_wide);
+            last_wide = (wide_recall, wide_wer);
+            let (narrow_recall, narrow_wer) = decode(&mut analyzer, narrow);
+            let shown = |v: f64| {
+                if fresh.is_some() {
+                    format!("{v:.3}")
+                } else {
+                    "\"".to_string()
+                }
+            };
+            println!(
+                "{model:<8} {voices:<38} {:>11} {narrow_recall:>11.3} {:>7.3} {:>8} {narrow_wer:>8.3}",
+                shown(wide_recall),
+                wide_recall - narrow_recall,
+                shown(wide_wer),
+            );
+        }
+    }
+    println!("indented rows: espeak's call band-limited without µ-law (low-passed at 16 kHz) and at 8 kHz without µ-law, in the µ-law columns, against its wideband figures (\")");
+    println!("recall = share of the script's words (per speaker) in that speaker's text; lost = wideband recall - µ-law recall; WER = word edits / script words, per speaker in order (words of three letters or more, number words aside)");
+}
