@@ -69,6 +69,8 @@ pub(crate) fn analyze_realtime(
     on_ctrl_c(stop.clone())?;
     let options = LiveOptions {
         partials,
+        // `--threads N` holds for finals too.
+        final_threads: threads.unwrap_or(LiveOptions::default().final_threads),
         ..LiveOptions::default()
     };
     let mut print = printer(json);
@@ -122,6 +124,8 @@ pub(crate) fn listen(
     eprintln!("listening: microphone = agent, system output = caller; Ctrl-C ends the call");
     let options = LiveOptions {
         partials,
+        // `--threads N` holds for finals too.
+        final_threads: threads.unwrap_or(LiveOptions::default().final_threads),
         ..LiveOptions::default()
     };
     let mut print = printer(json);

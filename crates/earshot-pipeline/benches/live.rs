@@ -1,7 +1,9 @@
-//! The live engine at 1× real time on a generated ~2-minute two-speaker call, per model: partial
-//! and final latency (p50/p95), CPU time per second of audio, peak RSS, and the lag over the
-//! call (first half against second half: it must not grow). Each model runs in its own process
-//! so that its RSS is its own. Prints figures; asserts nothing about speed.
+//! The live engine at 1× real time on a generated ~2-minute two-speaker call, per model and
+//! thread setting (partials' threads / a lone final's threads): partial and final latency
+//! (p50/p95), CPU time per second of audio, peak RSS, the lag over the call (first half against
+//! second half: it must not grow), and how late a thread that sleeps 10 ms at a time wakes
+//! meanwhile (p99 and worst: what capture and the UI feel). Each run has its own process so that
+//! its RSS is its own. Prints figures; asserts nothing about speed.
 
 use earshot_audio::{CallAudio, CallerChannel};
 use earshot_callgen::{render, Turn};
@@ -9,7 +11,9 @@ use earshot_models::ModelStore;
 use earshot_pipeline::{Analyzer, AnalyzerOptions, FilePlayer, LiveOptions, ASR_MODELS};
 use std::path::Path;
 use std::process::Command;
-use std::time::Instant;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 mod common;
 use common::{percentile, usage};
@@ -35,28 +39,51 @@ fn script() -> Vec<Turn> {
     turns
 }
 
-fn one(model: &str, threads: usize, call: &Path) {
+/// Wake-up lateness of a thread sleeping 10 ms at a time until `stop`, in µs.
+fn ticker(stop: Arc<AtomicBool>) -> std::thread::JoinHandle<Vec<u64>> {
+    std::thread::spawn(move || {
+        let mut late = Vec::new();
+        let tick = Duration::from_millis(10);
+        while !stop.load(Ordering::Relaxed) {
+            let asleep = Instant::now();
+            std::thread::sleep(tick);
+            late.push(asleep.elapsed().saturating_sub(tick).as_micros() as u64);
+        }
+        late
+    })
+}
+
+fn one(model: &str, threads: usize, final_threads: usize, call: &Path) {
     let options = AnalyzerOptions {
         model: model.to_string(),
         threads,
         ..Default::default()
     };
+    let setting = format!("{threads}/{final_threads}");
     let mut analyzer = match Analyzer::new(&ModelStore::from_env(), options) {
         Ok(a) => a,
         Err(e) => {
-            println!("{model:<8} {threads:>3} skipped: {e}");
+            println!("{model:<8} {setting:>5} skipped: {e}");
             return;
         }
+    };
+    let live = LiveOptions {
+        final_threads,
+        ..LiveOptions::default()
     };
     let audio = CallAudio::from_file(call, CallerChannel::Left).expect("rendered call");
     let audio_s = audio.duration_ms as f64 / 1000.0;
     let (cpu_before, _) = usage();
     let started = Instant::now();
+    let stop = Arc::new(AtomicBool::new(false));
+    let woken = ticker(stop.clone());
     let (player, input) = FilePlayer::start(audio, 1.0);
     let (end, stats) = analyzer
-        .run_live(input, LiveOptions::default(), |_| Ok(()))
+        .run_live(input, live, |_| Ok(()))
         .expect("live run");
     drop(player);
+    stop.store(true, Ordering::Relaxed);
+    let late = woken.join().expect("ticker");
     let wall = started.elapsed().as_secs_f64();
     let (cpu_after, rss) = usage();
     let half = end.duration_ms / 2;
@@ -70,7 +97,7 @@ fn one(model: &str, threads: usize, call: &Path) {
             .unwrap_or(0)
     };
     println!(
-        "{model:<8} {threads:>3} {:>6} {:>6} {:>6} {:>6} {:>9.3} {:>8.0} {:>7} {:>7}   ({} partials, {} finals, {:.0} s audio in {:.0} s, worst level {})",
+        "{model:<8} {setting:>5} {:>6} {:>6} {:>6} {:>6} {:>9.3} {:>8.0} {:>7} {:>7} {:>6.1} {:>6.1}   ({} partials, {} finals, {:.0} s audio in {:.0} s, worst level {})",
         percentile(&stats.partial_latencies, 0.5),
         percentile(&stats.partial_latencies, 0.95),
         percentile(&stats.final_latencies, 0.5),
@@ -79,6 +106,8 @@ fn one(model: &str, threads: usize, call: &Path) {
         rss,
         lag_in(true),
         lag_in(false),
+        percentile(&late, 0.99) as f64 / 1000.0,
+        late.iter().max().copied().unwrap_or(0) as f64 / 1000.0,
         stats.partial_latencies.len(),
         stats.final_latencies.len(),
         audio_s,
@@ -91,7 +120,13 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--one") {
         let threads = args[i + 2].parse().expect("threads");
-        one(&args[i + 1], threads, Path::new(&args[i + 3]));
+        let final_threads = args[i + 3].parse().expect("final threads");
+        one(
+            &args[i + 1],
+            threads,
+            final_threads,
+            Path::new(&args[i + 4]),
+        );
         return;
     }
     let dir = tempfile::tempdir().expect("temp dir");
@@ -99,7 +134,7 @@ fn main() {
     render(&script(), &call).expect("espeak-ng and sox are needed (cargo xtask setup)");
     println!("live benchmark at 1x: {}", call.display());
     println!(
-        "{:<8} {:>3} {:>6} {:>6} {:>6} {:>6} {:>9} {:>8} {:>7} {:>7}",
+        "{:<8} {:>5} {:>6} {:>6} {:>6} {:>6} {:>9} {:>8} {:>7} {:>7} {:>6} {:>6}",
         "model",
         "thr",
         "p50 P",
@@ -109,25 +144,38 @@ fn main() {
         "CPU s/s",
         "RSS MiB",
         "lag 1st",
-        "lag 2nd"
+        "lag 2nd",
+        "wake99",
+        "wake!"
     );
-    // The default (physical cores - 1), and every core.
-    let default = AnalyzerOptions::default().threads;
-    let mut thread_counts = vec![default];
-    if num_cpus::get() > default {
-        thread_counts.push(num_cpus::get());
+    // The defaults (partials on physical cores - 1, a lone final on every physical core), then
+    // everything on one thread fewer and on every core.
+    let defaults = (
+        AnalyzerOptions::default().threads,
+        LiveOptions::default().final_threads,
+    );
+    let mut settings = vec![defaults];
+    for t in [defaults.0, num_cpus::get()] {
+        if !settings.contains(&(t, t)) {
+            settings.push((t, t));
+        }
     }
     for model in ASR_MODELS {
-        for threads in &thread_counts {
+        for (threads, final_threads) in &settings {
             let status = Command::new(std::env::current_exe().expect("own path"))
-                .args(["--one", model, &threads.to_string()])
+                .args([
+                    "--one",
+                    model,
+                    &threads.to_string(),
+                    &final_threads.to_string(),
+                ])
                 .arg(&call)
                 .status()
                 .expect("run one model");
             if !status.success() {
-                println!("{model:<8} {threads:>3} failed ({status})");
+                println!("{model:<8} {threads}/{final_threads} failed ({status})");
             }
         }
     }
-    println!("P = partial, F = final latency in ms (end of the audio covered -> event); CPU = process CPU seconds per second of audio; lag = worst final latency (ms) in each half of the call: equal halves mean the lag does not grow");
+    println!("thr = partials' threads / a lone final's threads (the first row per model is the default); P = partial, F = final latency in ms (end of the audio covered -> event); CPU = process CPU seconds per second of audio; lag = worst final latency (ms) in each half of the call: equal halves mean the lag does not grow; wake = how late (ms) a thread sleeping 10 ms at a time woke, p99 and worst");
 }

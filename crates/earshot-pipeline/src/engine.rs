@@ -348,6 +348,15 @@ pub(crate) struct Lease<'a> {
 }
 
 impl Lease<'_> {
+    /// Lets this decode use up to `threads` threads (never fewer than its share) while it is
+    /// the only decode running: a live final, which someone waits for.
+    pub(crate) fn widen_alone(&mut self, threads: usize) {
+        let pool = self.engine.pool();
+        if pool.made - pool.idle.len() == 1 {
+            self.threads = self.threads.max(threads);
+        }
+    }
+
     /// The model's decoder (its state made on first use).
     pub(crate) fn main(&mut self) -> Result<&mut Transcriber, PipelineError> {
         let engine = self.engine;
@@ -554,6 +563,24 @@ mod tests {
         assert_eq!(alone.main().unwrap().options().threads, 2);
         let mut second = engine.lease(at(Work::Final, 0), None).unwrap();
         assert_eq!(second.main().unwrap().options().threads, 1);
+    }
+
+    #[test]
+    fn a_lone_final_widens_to_the_threads_asked_but_not_among_others() {
+        let engine = engine(2);
+        let mut alone = engine.lease(at(Work::Final, 0), None).unwrap();
+        alone.widen_alone(3);
+        assert_eq!(alone.main().unwrap().options().threads, 3);
+        // Asking for fewer than its share never narrows it.
+        alone.widen_alone(1);
+        assert_eq!(alone.main().unwrap().options().threads, 3);
+        let mut second = engine.lease(at(Work::Final, 0), None).unwrap();
+        second.widen_alone(3);
+        assert_eq!(
+            second.main().unwrap().options().threads,
+            1,
+            "another decode runs"
+        );
     }
 
     #[test]
