@@ -214,7 +214,7 @@ impl Transcriber {
             samples,
             Decode {
                 prompt,
-                fit_context: false,
+                fit_context: None,
             },
         )
     }
@@ -242,8 +242,8 @@ impl Transcriber {
         } else {
             samples
         };
-        if decode.fit_context {
-            params.set_audio_ctx(fitted_audio_ctx(input.len()));
+        if let Some(floor) = decode.fit_context {
+            params.set_audio_ctx(fitted_audio_ctx(input.len(), floor));
         }
         self.state
             .full(params, input)
@@ -434,19 +434,27 @@ fn base_params(options: &AsrOptions, multilingual: bool) -> FullParams<'_, '_> {
 pub struct Decode<'a> {
     /// Earlier text of the conversation, given to whisper as its prompt.
     pub prompt: Option<&'a str>,
-    /// Shrink the encoder's context from whisper's fixed 30 s to the audio's length (plus a
-    /// margin). The encoder's cost falls in proportion, which is what makes re-decoding an
-    /// utterance in progress affordable; accuracy on short audio barely moves.
-    pub fit_context: bool,
+    /// Shrink the encoder's context from whisper's fixed 30 s to the audio's length plus a
+    /// second, but to no fewer encoder frames (50 a second, 1500 in all) than this floor; `None`
+    /// keeps the whole 30 s. The encoder's cost falls in proportion, which is what makes
+    /// re-decoding an utterance in progress affordable; below [`MIN_FITTED_CONTEXT`] accuracy
+    /// falls apart.
+    pub fit_context: Option<usize>,
 }
 
-/// Encoder frames (50 a second, 1500 in all) covering `samples` at 16 kHz, with a margin of
-/// one second and at least 512 (about ten seconds). Measured on tiny.en: at 256 a short
-/// "it is 7 3 9" came out as "it is 7th read iron"; from 512 on it is right, and a decode of a
-/// few seconds takes ~0.39 s instead of ~1.4 s on one thread.
-fn fitted_audio_ctx(samples: usize) -> i32 {
+/// The fewest encoder frames a fitted context gets (512, about ten seconds). Measured on
+/// tiny.en: at 256 a short "it is 7 3 9" came out as "it is 7th read iron"; from 512 on it is
+/// right, and a decode of a few seconds takes ~0.39 s instead of ~1.4 s on one thread.
+pub const MIN_FITTED_CONTEXT: usize = 512;
+
+/// Whisper's whole encoder context in frames (30 s).
+pub const FULL_CONTEXT: usize = 1500;
+
+/// Encoder frames covering `samples` at 16 kHz with a margin of one second, at least `floor`
+/// (itself at least [`MIN_FITTED_CONTEXT`]) and at most [`FULL_CONTEXT`].
+fn fitted_audio_ctx(samples: usize, floor: usize) -> i32 {
     let frames = samples.div_ceil(320) + 50;
-    frames.clamp(512, 1500) as i32
+    frames.clamp(floor.clamp(MIN_FITTED_CONTEXT, FULL_CONTEXT), FULL_CONTEXT) as i32
 }
 
 /// Whisper's annotations for non-speech (`[BLANK_AUDIO]`, `(music)`, `[ Silence ]`).

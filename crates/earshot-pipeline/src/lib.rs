@@ -119,10 +119,10 @@ pub struct AnalyzerOptions {
     pub caller_channel: CallerChannel,
     /// Speech segmentation tuning.
     pub vad: VadOptions,
-    /// Fit whisper's encoder context to each segment (at least ~10 s, see
-    /// `earshot_asr::Decode::fit_context`) for offline decoding, instead of its fixed 30 s.
-    /// The pipeline benchmark measures both (time and word recall).
-    pub fit_context: bool,
+    /// Fit whisper's encoder context to each segment, with this floor in encoder frames (see
+    /// `earshot_asr::Decode::fit_context`), for offline decoding; `None` keeps its fixed 30 s.
+    /// The pipeline benchmark measures them (time and word recall per floor).
+    pub fit_context: Option<usize>,
     /// Decode a speaker's consecutive segments (those the VAD has committed, up to ~28 s with a
     /// second of silence between them) in one whisper pass, each word going back to its segment
     /// by its DTW time (on a copy of the model loaded with alignment on first need), instead of
@@ -150,7 +150,7 @@ impl Default for AnalyzerOptions {
 
 /// Whether offline decoding fits the encoder's context by default (see
 /// [`AnalyzerOptions::fit_context`]); set from the pipeline benchmark's figures.
-pub const DEFAULT_FIT_CONTEXT: bool = false;
+pub const DEFAULT_FIT_CONTEXT: Option<usize> = None;
 
 /// Whether offline decoding joins a speaker's segments by default (see
 /// [`AnalyzerOptions::join_segments`]); set from the pipeline benchmark's figures.

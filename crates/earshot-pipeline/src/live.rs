@@ -575,7 +575,7 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
         let prompt = self.prompt.clone();
         let decode = Decode {
             prompt: Some(prompt.as_str()).filter(|p| !p.is_empty()),
-            fit_context: fast,
+            fit_context: fast.then_some(earshot_asr::MIN_FITTED_CONTEXT),
         };
         let engine = self.analyzer.engine.clone();
         let mut lease = engine
@@ -733,7 +733,7 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
             &samples,
             Decode {
                 prompt: Some(prompt.as_str()).filter(|p| !p.is_empty()),
-                fit_context: true,
+                fit_context: Some(earshot_asr::MIN_FITTED_CONTEXT),
             },
         )?;
         drop(lease);
