@@ -9,7 +9,7 @@
 //! redactor turns spoken figures into tags). Asserts nothing.
 
 use earshot_models::ModelStore;
-use earshot_pipeline::{Analyzer, AnalyzerOptions, PipelineEvent, ASR_MODELS};
+use earshot_pipeline::{Analyzer, AnalyzerOptions, PipelineEvent};
 use std::path::{Path, PathBuf};
 
 mod common;
@@ -45,10 +45,6 @@ fn corpus() -> Vec<(PathBuf, String)> {
 }
 
 fn main() {
-    let models: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
     let store = ModelStore::from_env();
     let recordings = corpus();
     let dir = tempfile::tempdir().expect("temp dir");
@@ -60,10 +56,7 @@ fn main() {
         "{:<8} {:<9} {:>7} {:>7} {:>7} {:>6}",
         "model", "audio", "words", "recall", "WER", "utts"
     );
-    for model in ASR_MODELS
-        .iter()
-        .filter(|m| models.is_empty() || models.iter().any(|n| n == *m))
-    {
+    for model in common::models() {
         let opts = AnalyzerOptions {
             model: model.to_string(),
             ..Default::default()

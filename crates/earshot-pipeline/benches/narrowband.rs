@@ -8,7 +8,7 @@
 
 use earshot_callgen::{long_call, render_with, RenderOptions, Voice};
 use earshot_models::ModelStore;
-use earshot_pipeline::{Analyzer, AnalyzerOptions, PipelineEvent, ASR_MODELS};
+use earshot_pipeline::{Analyzer, AnalyzerOptions, PipelineEvent};
 use std::path::Path;
 
 mod common;
@@ -57,10 +57,6 @@ fn sox(input: &Path, format: &[&str], out: &Path, effects: &[&str]) {
 }
 
 fn main() {
-    let named: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
     let dir = tempfile::tempdir().expect("temp dir");
     // (voices, the wideband call: None for a variant of the row above, the narrow call)
     let mut calls: Vec<(String, Option<std::path::PathBuf>, std::path::PathBuf)> = Vec::new();
@@ -93,10 +89,7 @@ fn main() {
         "{:<8} {:<38} {:>11} {:>11} {:>7} {:>8} {:>8}",
         "model", "voices", "wide recall", "µ-law recall", "lost", "wide WER", "µ WER"
     );
-    for model in ASR_MODELS
-        .iter()
-        .filter(|m| named.is_empty() || named.iter().any(|n| n == *m))
-    {
+    for model in common::models() {
         let opts = AnalyzerOptions {
             model: model.to_string(),
             ..Default::default()

@@ -6,28 +6,14 @@
 use earshot_callgen::{render, Turn};
 use earshot_models::quantize::{whisper_quantized, Quant};
 use earshot_models::ModelStore;
-use earshot_pipeline::{Analyzer, AnalyzerOptions, PipelineEvent, ASR_MODELS};
+use earshot_pipeline::{Analyzer, AnalyzerOptions, PipelineEvent};
 use std::time::Instant;
 
 mod common;
-use common::{word_error_rate, word_recall};
+use common::{models, word_error_rate, word_recall};
 
 fn script() -> Vec<Turn> {
     earshot_callgen::long_call()
-}
-
-/// The models named on the command line (`cargo bench … --bench pipeline -- tiny.en`), else
-/// all of them.
-fn models() -> Vec<&'static str> {
-    let named: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
-    ASR_MODELS
-        .iter()
-        .copied()
-        .filter(|m| named.is_empty() || named.iter().any(|n| n == m))
-        .collect()
 }
 
 fn main() {

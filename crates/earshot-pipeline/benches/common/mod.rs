@@ -3,6 +3,20 @@
 
 use earshot_callgen::Turn;
 
+/// The models named on the command line (`cargo bench … --bench pipeline -- tiny.en`), else
+/// all of them.
+pub fn models() -> Vec<&'static str> {
+    let named: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    earshot_pipeline::ASR_MODELS
+        .iter()
+        .copied()
+        .filter(|m| named.is_empty() || named.iter().any(|n| n == m))
+        .collect()
+}
+
 /// The `p` quantile (0–1) of `values`, nearest rank; 0 for none.
 pub fn percentile(values: &[u64], p: f64) -> u64 {
     if values.is_empty() {
