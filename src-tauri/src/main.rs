@@ -352,7 +352,8 @@ fn join_siprec(app: AppHandle, calls: State<'_, Calls>) -> Result<Vec<String>, S
         .map_err(text)
 }
 
-/// Ends every SIPREC session (each call is stored) and stops listening.
+/// Ends every SIPREC session (each call is stored; second passes go on in the background) and
+/// stops listening.
 #[tauri::command(async)]
 fn leave_siprec(calls: State<'_, Calls>) -> Result<(), String> {
     calls.station.leave_siprec();

@@ -241,8 +241,9 @@ pub(crate) fn run(o: Options) -> Result<()> {
     if let Some(stats) = joined.stats() {
         report(stats);
     }
-    // Ending the receiver ends every session; each call is finalized and stored first.
-    joined.leave();
+    // Ending the receiver ends every session; each call is finalized and stored, and its second
+    // pass run, before the process exits.
+    joined.finish();
     match failed.lock().ok().and_then(|f| f.clone()) {
         Some(reason) => anyhow::bail!(reason),
         None => Ok(()),

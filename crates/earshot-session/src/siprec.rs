@@ -21,7 +21,7 @@ use earshot_siprec::roles::{Fallback, RoleRules};
 use earshot_siprec::server::{parse_allow, Listen, Srs, SrsConfig, SrsMonitor, TlsFiles};
 use serde::Serialize;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -211,12 +211,13 @@ fn workers(config: &Config) -> usize {
         .max(1)
 }
 
-/// The running receiver. [`Joined::leave`] (or dropping it) ends every session; each call is
-/// then finalized and stored.
+/// The running receiver. [`Joined::leave`] (or dropping it) ends every session and returns once
+/// each call is stored; [`Joined::finish`] also waits for their second passes.
 pub struct Joined {
     srs: Option<Srs>,
     stop: Arc<AtomicBool>,
     acceptor: Option<JoinHandle<Vec<JoinHandle<()>>>>,
+    unstored: Arc<Unstored>,
     addrs: Vec<String>,
 }
 
@@ -231,27 +232,78 @@ impl Joined {
         self.srs.as_ref().map(|s| s.stats())
     }
 
-    /// Ends every session and waits until each call is stored.
+    /// Ends every session and waits until each call is stored (or has failed). Second passes
+    /// still running go on in the background: each stores its text and reports
+    /// [`SiprecEvent::SecondPass`] when done; if the process ends first, the call keeps its live
+    /// transcript (the vault gives the pass up when next opened). What an agent's "Leave" needs:
+    /// a local call can start at once.
     pub fn leave(mut self) {
-        self.shutdown();
+        drop(self.shutdown());
     }
 
-    fn shutdown(&mut self) {
+    /// Ends every session and waits until each call is stored and its second pass has run:
+    /// what a receiver process does before it exits.
+    pub fn finish(mut self) {
+        for w in self.shutdown() {
+            let _ = w.join();
+        }
+    }
+
+    /// Stops the receiver and waits for every call to be stored; returns the calls' threads,
+    /// some perhaps still running a second pass.
+    fn shutdown(&mut self) -> Vec<JoinHandle<()>> {
         self.stop.store(true, Ordering::SeqCst);
         drop(self.srs.take());
-        if let Some(a) = self.acceptor.take() {
-            if let Ok(workers) = a.join() {
-                for w in workers {
-                    let _ = w.join();
-                }
-            }
-        }
+        // The acceptor counts a call before its thread starts: once it has returned, every
+        // call taken is counted.
+        let workers = self
+            .acceptor
+            .take()
+            .and_then(|a| a.join().ok())
+            .unwrap_or_default();
+        self.unstored.wait_none();
+        workers
     }
 }
 
 impl Drop for Joined {
     fn drop(&mut self) {
-        self.shutdown();
+        drop(self.shutdown());
+    }
+}
+
+/// Calls taken but not yet stored: what [`Joined::leave`] waits for.
+#[derive(Default)]
+struct Unstored {
+    count: Mutex<usize>,
+    none: Condvar,
+}
+
+impl Unstored {
+    /// Counts a call in until the guard is dropped (also when its thread panics).
+    fn enter(self: &Arc<Self>) -> StoredGuard {
+        *self.count.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        StoredGuard(self.clone())
+    }
+
+    fn wait_none(&self) {
+        let mut n = self.count.lock().unwrap_or_else(|e| e.into_inner());
+        while *n > 0 {
+            n = self.none.wait(n).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
+/// A call not yet stored; dropped once it is (or has failed).
+struct StoredGuard(Arc<Unstored>);
+
+impl Drop for StoredGuard {
+    fn drop(&mut self) {
+        let mut n = self.0.count.lock().unwrap_or_else(|e| e.into_inner());
+        *n -= 1;
+        if *n == 0 {
+            self.0.none.notify_all();
+        }
     }
 }
 
@@ -355,8 +407,10 @@ pub fn join_with(
     let stop = Arc::new(AtomicBool::new(false));
     let on_event = Arc::new(on_event);
     let monitor = srs.monitor();
+    let unstored = Arc::new(Unstored::default());
     let acceptor = {
         let stop = stop.clone();
+        let unstored = unstored.clone();
         std::thread::spawn(move || {
             let mut workers: Vec<JoinHandle<()>> = Vec::new();
             let mut session = 0u64;
@@ -388,6 +442,7 @@ pub fn join_with(
                     session,
                     source: call.source.clone(),
                 });
+                let stored = unstored.enter();
                 workers.push(std::thread::spawn(move || {
                     // The call's place in the receiver's capacity is held until it is stored.
                     let call = *call;
@@ -431,10 +486,11 @@ pub fn join_with(
                             recorded.map(|_| ws)
                         });
                     // The second pass runs behind every live call's decodes, after the call
-                    // has left the receiver's capacity.
+                    // has left the receiver's capacity, and leaving does not wait for it.
                     drop(call.slot);
                     match result {
                         Ok(mut ws) => {
+                            drop(stored);
                             if let Some(pass) = second_pass {
                                 match pass.run(&mut ws.vault) {
                                     Ok(report) => {
@@ -446,10 +502,13 @@ pub fn join_with(
                                 }
                             }
                         }
-                        Err(e) => on_event(SiprecEvent::Failed {
-                            session,
-                            reason: e.to_string(),
-                        }),
+                        Err(e) => {
+                            on_event(SiprecEvent::Failed {
+                                session,
+                                reason: e.to_string(),
+                            });
+                            drop(stored);
+                        }
                     }
                 }));
             }
@@ -460,6 +519,7 @@ pub fn join_with(
         srs: Some(srs),
         stop,
         acceptor: Some(acceptor),
+        unstored,
         addrs,
     })
 }

@@ -152,9 +152,9 @@ impl Station {
         }
     }
 
-    /// Stops the SIPREC receiver, waiting until each of its calls is stored; no-op when not
-    /// joined. The lock is held meanwhile, so no local call starts while SIPREC calls are still
-    /// being finalized.
+    /// Stops the SIPREC receiver, waiting until each of its calls is stored (their second
+    /// passes go on in the background); no-op when not joined. The lock is held meanwhile, so no
+    /// local call starts while SIPREC calls are still being finalized.
     pub fn leave_siprec(&self) {
         let mut state = self.state();
         if matches!(&*state, State::Siprec(_)) {
