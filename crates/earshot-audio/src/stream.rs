@@ -148,6 +148,22 @@ impl SpeechTracker {
         events
     }
 
+    /// The utterance the silence now under way will end if it lasts `min_silence_ms`, once its
+    /// end padding has been heard: the segment [`SpeechEvent::Ended`] will then report (unless
+    /// speech resumes first, or `min_silence_ms` is shorter than `pad_ms`). A live engine can
+    /// decode it while it waits to be sure.
+    pub fn pending_end(&self) -> Option<SpeechSegment> {
+        let o = self.options;
+        let (from, silent_since) = (self.speech_from?, self.silence_from?);
+        let end = silent_since + ms(o.pad_ms);
+        (self.reported && self.position >= end && silent_since - from >= ms(o.min_speech_ms)).then(
+            || SpeechSegment {
+                start: self.padded_start(from),
+                end,
+            },
+        )
+    }
+
     /// The stream ended: closes the utterance in progress, if it was long enough.
     pub fn finish(&mut self) -> Option<SpeechSegment> {
         let from = self.speech_from.take()?;
@@ -240,6 +256,25 @@ mod tests {
         assert!((47_000..=48_500).contains(&segs[0].end), "{segs:?}");
         assert_eq!(segs[1].start, segs[0].end, "no gap, no overlap");
         assert!(segs.iter().all(|s| s.end - s.start <= 5 * 16_000));
+    }
+
+    #[test]
+    fn a_pending_end_is_the_segment_the_silence_then_ends_and_none_when_speech_resumes() {
+        let mut t = SpeechTracker::new(VadOptions::default());
+        run(&mut t, &probs(&[(0.0, 1000), (0.9, 2000)]));
+        assert_eq!(t.pending_end(), None, "no silence yet");
+        run(&mut t, &probs(&[(0.0, 64)]));
+        assert_eq!(t.pending_end(), None, "the end padding is not heard yet");
+        run(&mut t, &probs(&[(0.0, 160)]));
+        let pending = t.pending_end().expect("a silence past the padding");
+        let events = run(&mut t, &probs(&[(0.0, 500)]));
+        assert_eq!(events, vec![SpeechEvent::Ended(pending)]);
+        assert_eq!(t.pending_end(), None);
+        // A pause the speaker talks through: pending, then not.
+        run(&mut t, &probs(&[(0.9, 1000), (0.0, 256)]));
+        assert!(t.pending_end().is_some());
+        run(&mut t, &probs(&[(0.9, 64)]));
+        assert_eq!(t.pending_end(), None, "speech resumed");
     }
 
     #[test]

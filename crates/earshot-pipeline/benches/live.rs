@@ -53,13 +53,16 @@ fn ticker(stop: Arc<AtomicBool>) -> std::thread::JoinHandle<Vec<u64>> {
     })
 }
 
-fn one(model: &str, threads: usize, final_threads: usize, call: &Path) {
+fn one(model: &str, threads: usize, final_threads: usize, early: bool, call: &Path) {
     let options = AnalyzerOptions {
         model: model.to_string(),
         threads,
         ..Default::default()
     };
-    let setting = format!("{threads}/{final_threads}");
+    let setting = format!(
+        "{threads}/{final_threads}{}",
+        if early { "" } else { " -e" }
+    );
     let mut analyzer = match Analyzer::new(&ModelStore::from_env(), options) {
         Ok(a) => a,
         Err(e) => {
@@ -69,6 +72,7 @@ fn one(model: &str, threads: usize, final_threads: usize, call: &Path) {
     };
     let live = LiveOptions {
         final_threads,
+        early_finals: early,
         ..LiveOptions::default()
     };
     let audio = CallAudio::from_file(call, CallerChannel::Left).expect("rendered call");
@@ -97,7 +101,7 @@ fn one(model: &str, threads: usize, final_threads: usize, call: &Path) {
             .unwrap_or(0)
     };
     println!(
-        "{model:<8} {setting:>5} {:>6} {:>6} {:>6} {:>6} {:>9.3} {:>8.0} {:>7} {:>7} {:>6.1} {:>6.1}   ({} partials, {} finals, {:.0} s audio in {:.0} s, worst level {})",
+        "{model:<8} {setting:>8} {:>6} {:>6} {:>6} {:>6} {:>9.3} {:>8.0} {:>7} {:>7} {:>6.1} {:>6.1}   ({} partials, {} finals, early {} used {} dropped, {:.0} s audio in {:.0} s, worst level {})",
         percentile(&stats.partial_latencies, 0.5),
         percentile(&stats.partial_latencies, 0.95),
         percentile(&stats.final_latencies, 0.5),
@@ -110,6 +114,8 @@ fn one(model: &str, threads: usize, final_threads: usize, call: &Path) {
         late.iter().max().copied().unwrap_or(0) as f64 / 1000.0,
         stats.partial_latencies.len(),
         stats.final_latencies.len(),
+        stats.early_used,
+        stats.early_dropped,
         audio_s,
         wall,
         stats.worst_level.map_or("normal", |l| l.name()),
@@ -125,7 +131,8 @@ fn main() {
             &args[i + 1],
             threads,
             final_threads,
-            Path::new(&args[i + 4]),
+            args[i + 4] == "early",
+            Path::new(&args[i + 5]),
         );
         return;
     }
@@ -134,7 +141,7 @@ fn main() {
     render(&script(), &call).expect("espeak-ng and sox are needed (cargo xtask setup)");
     println!("live benchmark at 1x: {}", call.display());
     println!(
-        "{:<8} {:>5} {:>6} {:>6} {:>6} {:>6} {:>9} {:>8} {:>7} {:>7} {:>6} {:>6}",
+        "{:<8} {:>8} {:>6} {:>6} {:>6} {:>6} {:>9} {:>8} {:>7} {:>7} {:>6} {:>6}",
         "model",
         "thr",
         "p50 P",
@@ -148,26 +155,29 @@ fn main() {
         "wake99",
         "wake!"
     );
-    // The defaults (partials on physical cores - 1, a lone final on every physical core), then
-    // everything on one thread fewer and on every core.
+    // The defaults (partials on physical cores - 1, a lone final on every physical core, early
+    // finals), the same without early finals, then everything on one thread fewer and on every
+    // core.
     let defaults = (
         AnalyzerOptions::default().threads,
         LiveOptions::default().final_threads,
+        LiveOptions::default().early_finals,
     );
-    let mut settings = vec![defaults];
+    let mut settings = vec![defaults, (defaults.0, defaults.1, !defaults.2)];
     for t in [defaults.0, num_cpus::get()] {
-        if !settings.contains(&(t, t)) {
-            settings.push((t, t));
+        if !settings.contains(&(t, t, defaults.2)) {
+            settings.push((t, t, defaults.2));
         }
     }
     for model in ASR_MODELS {
-        for (threads, final_threads) in &settings {
+        for (threads, final_threads, early) in &settings {
             let status = Command::new(std::env::current_exe().expect("own path"))
                 .args([
                     "--one",
                     model,
                     &threads.to_string(),
                     &final_threads.to_string(),
+                    if *early { "early" } else { "late" },
                 ])
                 .arg(&call)
                 .status()
@@ -177,5 +187,5 @@ fn main() {
             }
         }
     }
-    println!("thr = partials' threads / a lone final's threads (the first row per model is the default); P = partial, F = final latency in ms (end of the audio covered -> event); CPU = process CPU seconds per second of audio; lag = worst final latency (ms) in each half of the call: equal halves mean the lag does not grow; wake = how late (ms) a thread sleeping 10 ms at a time woke, p99 and worst");
+    println!("thr = partials' threads / a lone final's threads, -e without early finals (the first row per model is the default); early = finals decoded while their silence was confirmed, used as the final or dropped; P = partial, F = final latency in ms (end of the audio covered -> event); CPU = process CPU seconds per second of audio; lag = worst final latency (ms) in each half of the call: equal halves mean the lag does not grow; wake = how late (ms) a thread sleeping 10 ms at a time woke, p99 and worst");
 }

@@ -58,6 +58,13 @@ pub struct LiveOptions {
     /// analyzer's threads (one core left for capture and the UI). The live benchmark measures
     /// both, and how late a 10-ms timer wakes meanwhile.
     pub final_threads: usize,
+    /// Whether a final is decoded early, while the silence that will end it is confirmed
+    /// (`vad.min_silence_ms`): once the end padding is heard, the utterance is decoded as its
+    /// final would be, and the result is used when the silence does end it with the same audio
+    /// and prompt (else it is dropped and the final decoded as usual). Takes up to the wait for
+    /// silence off a final's latency, at the cost of a decode wasted on each pause the speaker
+    /// talks through. Only at the normal level, only when a decoder is free.
+    pub early_finals: bool,
 }
 
 impl Default for LiveOptions {
@@ -74,6 +81,7 @@ impl Default for LiveOptions {
                 ..VadOptions::default()
             },
             final_threads: earshot_asr::physical_cores(),
+            early_finals: true,
         }
     }
 }
@@ -171,6 +179,11 @@ pub struct LiveStats {
     pub lag: Vec<(u64, u64)>,
     /// Highest degradation level reached.
     pub worst_level: Option<DegradeLevel>,
+    /// Early final decodes used as the final, and those dropped (speech resumed, or another
+    /// final changed the prompt first).
+    pub early_used: u64,
+    /// See `early_used`.
+    pub early_dropped: u64,
 }
 
 struct Lane {
@@ -252,6 +265,16 @@ impl Lane {
     }
 }
 
+/// A final decoded before its utterance was known to have ended (see
+/// [`LiveOptions::early_finals`]).
+struct Early {
+    lane: usize,
+    seg: SpeechSegment,
+    prompt: String,
+    /// `None`: no decoder was free for it.
+    pieces: Option<Vec<AsrSegment>>,
+}
+
 /// A final pushed into the redactor and not yet returned by it.
 struct Pushed {
     id: u64,
@@ -303,6 +326,8 @@ struct Run<'a, F> {
     calm_since: Instant,
     /// Mean wall time of a partial re-decode.
     partial_cost: Duration,
+    /// The last early final decode, until it is used or dropped.
+    early: Option<Early>,
     stats: LiveStats,
 }
 
@@ -329,6 +354,7 @@ impl Analyzer {
             level: DegradeLevel::Normal,
             calm_since: Instant::now(),
             partial_cost: Duration::from_millis(300),
+            early: None,
             stats: LiveStats::default(),
         };
         run.main(input)
@@ -352,6 +378,9 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
                 continue;
             }
             self.release_held(!open)?;
+            if self.early_step()? {
+                continue;
+            }
             if self.partial_step()? {
                 continue;
             }
@@ -571,28 +600,30 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
         let (id, seg, shown) = self.lanes[lane].waiting[0];
         let fast = self.level == DegradeLevel::FastFinals;
         let started = Instant::now();
-        let samples = self.lanes[lane].samples(seg.start, seg.end).to_vec();
-        let prompt = self.prompt.clone();
-        let decode = Decode {
-            prompt: Some(prompt.as_str()).filter(|p| !p.is_empty()),
-            fit_context: fast.then_some(earshot_asr::MIN_FITTED_CONTEXT),
+        let early = self.early.take();
+        let pieces = match early {
+            // Decoded early from the same audio with the same prompt: the final's own decode.
+            Some(Early {
+                lane: l,
+                seg: s,
+                prompt,
+                pieces: Some(pieces),
+            }) if l == lane && s == seg && prompt == self.prompt && !fast => {
+                self.stats.early_used += 1;
+                pieces
+            }
+            other => {
+                if let Some(e) = other {
+                    // Another lane's early decode stays for its own final.
+                    if e.lane != lane && self.lanes[e.lane].waiting.is_empty() {
+                        self.early = Some(e);
+                    } else if e.pieces.is_some() {
+                        self.stats.early_dropped += 1;
+                    }
+                }
+                self.decode_final(lane, seg, fast)?
+            }
         };
-        let engine = self.analyzer.engine.clone();
-        let mut lease = engine
-            .lease(
-                Priority {
-                    work: Work::Final,
-                    since: self.lanes[lane].heard_at(seg.end),
-                },
-                None,
-            )
-            .expect("no patience limit");
-        lease.widen_alone(self.options.final_threads);
-        let pieces = match if fast { lease.fast() } else { None } {
-            Some(t) => t.transcribe_with(&samples, decode)?,
-            None => lease.main()?.transcribe_with(&samples, decode)?,
-        };
-        drop(lease);
         self.analyzer.times.asr += started.elapsed();
         tracing::debug!(
             id,
@@ -621,6 +652,108 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
         let done = self.redactor.push(speaker, &text);
         self.analyzer.times.redact += started.elapsed();
         self.deliver(done)?;
+        Ok(true)
+    }
+
+    /// The decode of the final of `lane`'s utterance `seg` (on the fast model with a fitted
+    /// context when `fast`).
+    fn decode_final(
+        &mut self,
+        lane: usize,
+        seg: SpeechSegment,
+        fast: bool,
+    ) -> Result<Vec<AsrSegment>, PipelineError> {
+        let samples = self.lanes[lane].samples(seg.start, seg.end).to_vec();
+        let prompt = self.prompt.clone();
+        let decode = Decode {
+            prompt: Some(prompt.as_str()).filter(|p| !p.is_empty()),
+            fit_context: fast.then_some(earshot_asr::MIN_FITTED_CONTEXT),
+        };
+        let engine = self.analyzer.engine.clone();
+        let mut lease = engine
+            .lease(
+                Priority {
+                    work: Work::Final,
+                    since: self.lanes[lane].heard_at(seg.end),
+                },
+                None,
+            )
+            .expect("no patience limit");
+        lease.widen_alone(self.options.final_threads);
+        Ok(match if fast { lease.fast() } else { None } {
+            Some(t) => t.transcribe_with(&samples, decode)?,
+            None => lease.main()?.transcribe_with(&samples, decode)?,
+        })
+    }
+
+    /// The lane whose utterance the silence under way will end, not yet decoded early.
+    fn early_candidate(&self) -> Option<(usize, SpeechSegment)> {
+        if !self.options.early_finals || self.level > DegradeLevel::Normal {
+            return None;
+        }
+        (0..self.lanes.len())
+            .filter(|&i| self.lanes[i].waiting.is_empty())
+            .filter_map(|i| Some((i, self.lanes[i].tracker.pending_end()?)))
+            .find(|&(i, seg)| !matches!(&self.early, Some(e) if e.lane == i && e.seg == seg))
+    }
+
+    /// Decodes early the utterance a silence under way is about to end, when a decoder is free.
+    fn early_step(&mut self) -> Result<bool, PipelineError> {
+        let Some((lane, seg)) = self.early_candidate() else {
+            return Ok(false);
+        };
+        if let Some(e) = self.early.take() {
+            // Replaced: the speaker went on after the pause it was decoded in.
+            if e.lane == lane || self.lanes[e.lane].tracker.pending_end() != Some(e.seg) {
+                self.stats.early_dropped += u64::from(e.pieces.is_some());
+            } else {
+                // Another lane's, still pending: keep it; this lane waits its turn.
+                self.early = Some(e);
+                return Ok(false);
+            }
+        }
+        let samples = self.lanes[lane].samples(seg.start, seg.end).to_vec();
+        let prompt = self.prompt.clone();
+        let engine = self.analyzer.engine.clone();
+        // Speculative work: served like a partial, never ahead of anyone's final.
+        let Some(mut lease) = engine.lease(
+            Priority {
+                work: Work::Partial,
+                since: self.lanes[lane].heard_at(seg.end),
+            },
+            Some(PARTIAL_PATIENCE),
+        ) else {
+            // Marked as tried, so the step does not spin on it.
+            self.early = Some(Early {
+                lane,
+                seg,
+                prompt,
+                pieces: None,
+            });
+            return Ok(false);
+        };
+        lease.widen_alone(self.options.final_threads);
+        let started = Instant::now();
+        let pieces = lease.main()?.transcribe_with(
+            &samples,
+            Decode {
+                prompt: Some(prompt.as_str()).filter(|p| !p.is_empty()),
+                fit_context: None,
+            },
+        )?;
+        drop(lease);
+        self.analyzer.times.asr += started.elapsed();
+        tracing::debug!(
+            decode_ms = elapsed_ms(started),
+            audio_ms = ms_of(seg.end - seg.start),
+            "final decoded early"
+        );
+        self.early = Some(Early {
+            lane,
+            seg,
+            prompt,
+            pieces: Some(pieces),
+        });
         Ok(true)
     }
 
@@ -700,6 +833,10 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
                 l.tracker.open().is_some()
                     && l.waiting.is_empty()
                     && l.tracker.position() >= l.partial_at + step_samples
+                    && !matches!(
+                        (&self.early, l.tracker.pending_end()),
+                        (Some(e), Some(seg)) if e.lane == i && e.seg == seg
+                    )
             })
             .min_by_key(|&i| self.lanes[i].last_partial)
     }
