@@ -7,16 +7,18 @@
 use earshot_callgen::rtp::{keypad_end, packet, ulaw_channel, SiprecClient};
 use earshot_config::Config;
 use earshot_models::ModelStore;
-use earshot_pipeline::{AnalyzerOptions, Engine, LiveOptions};
+use earshot_pipeline::{AnalyzerOptions, Engine};
 use earshot_seal::OperatorIdentity;
-use earshot_session::siprec::{join_with, SiprecEvent};
+use earshot_session::siprec::SiprecEvent;
 use earshot_session::CallEvent;
-use earshot_siprec::server::{Listen, SrsConfig};
+use earshot_siprec::server::SrsConfig;
 use earshot_vault::Vault;
 use std::net::UdpSocket;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+mod common;
 
 /// The receiver's per-call audio queue in this test: 3 s (150 chunks of 20 ms), ample for the
 /// call's start (the vault opened, the call begun) and far less than the stall.
@@ -81,14 +83,7 @@ impl CallerStream {
 #[test]
 fn a_stalled_call_loses_audio_counted_and_every_keypad_digit_arrives_sealed() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let identity = OperatorIdentity::generate();
-    // The receiver's calls load the configuration in their own threads: from the environment.
-    std::env::set_var("EARSHOT_DATA_DIR", &data);
-    std::env::set_var("EARSHOT_KEY_STORE", "file");
-    std::env::set_var("EARSHOT_AGE_RECIPIENTS", identity.recipient());
-    std::env::set_var("EARSHOT_SECOND_PASS", "off");
-    std::env::remove_var("EARSHOT_CONFIG");
+    let identity = common::vault_env(dir.path(), "off");
 
     let engine = Engine::load(&ModelStore::from_env(), AnalyzerOptions::default(), 1)
         .expect("the models are installed (cargo xtask setup)");
@@ -100,15 +95,12 @@ fn a_stalled_call_loses_audio_counted_and_every_keypad_digit_arrives_sealed() {
     let released = Mutex::new(released);
     let events = Arc::new(Mutex::new(Vec::<CallEvent>::new()));
     let seen = events.clone();
-    let joined = join_with(
+    let joined = common::loopback(
         SrsConfig {
-            listen: vec![Listen::Udp("127.0.0.1:0".parse().unwrap())],
             audio_queue: QUEUE,
             ..SrsConfig::default()
         },
-        engine,
-        Default::default(),
-        LiveOptions::default(),
+        &engine,
         move |event| {
             if let SiprecEvent::Call { event, .. } = event {
                 seen.lock().unwrap().push(event);

@@ -7,14 +7,15 @@
 use earshot_callgen::rtp::{send_ulaw, ulaw_channel, SiprecClient};
 use earshot_config::Config;
 use earshot_models::ModelStore;
-use earshot_pipeline::{AnalyzerOptions, Engine, LiveOptions};
-use earshot_seal::OperatorIdentity;
-use earshot_session::siprec::{join_with, Joined, SiprecEvent};
-use earshot_siprec::server::{Listen, SrsConfig};
+use earshot_pipeline::{AnalyzerOptions, Engine};
+use earshot_session::siprec::{Joined, SiprecEvent};
+use earshot_siprec::server::SrsConfig;
 use earshot_vault::Vault;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+mod common;
 
 /// The seconds of the sample call each recorded call carries (both speakers).
 const SECONDS: usize = 12;
@@ -41,30 +42,13 @@ fn receiver(
     engine: &Arc<Engine>,
     on_event: impl Fn(SiprecEvent) + Send + Sync + 'static,
 ) -> Joined {
-    join_with(
-        SrsConfig {
-            listen: vec![Listen::Udp("127.0.0.1:0".parse().unwrap())],
-            ..SrsConfig::default()
-        },
-        engine.clone(),
-        Default::default(),
-        LiveOptions::default(),
-        on_event,
-    )
-    .unwrap()
+    common::loopback(SrsConfig::default(), engine, on_event).unwrap()
 }
 
 #[test]
 fn leaving_returns_once_each_call_is_stored_and_finishing_waits_for_its_second_pass() {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let identity = OperatorIdentity::generate();
-    // The receiver's calls load the configuration in their own threads: from the environment.
-    std::env::set_var("EARSHOT_DATA_DIR", &data);
-    std::env::set_var("EARSHOT_KEY_STORE", "file");
-    std::env::set_var("EARSHOT_AGE_RECIPIENTS", identity.recipient());
-    std::env::set_var("EARSHOT_SECOND_PASS", "base");
-    std::env::remove_var("EARSHOT_CONFIG");
+    common::vault_env(dir.path(), "base");
     let engine = Engine::load(
         &ModelStore::from_env(),
         AnalyzerOptions {

@@ -2,14 +2,16 @@
 //! both, however the requests race.
 
 use earshot_models::ModelStore;
-use earshot_pipeline::{AnalyzerOptions, Engine, LiveOptions};
-use earshot_session::siprec::{join_with, Joined};
+use earshot_pipeline::{AnalyzerOptions, Engine};
+use earshot_session::siprec::Joined;
 use earshot_session::station::{Activity, CallHandle, Station, StationError};
 use earshot_session::SessionError;
-use earshot_siprec::server::{Listen, SrsConfig};
+use earshot_siprec::server::SrsConfig;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
+
+mod common;
 
 /// A real receiver on an ephemeral loopback port, on models loaded once for the whole test.
 fn receiver() -> Result<Joined, SessionError> {
@@ -18,16 +20,7 @@ fn receiver() -> Result<Joined, SessionError> {
         Engine::load(&ModelStore::from_env(), AnalyzerOptions::default(), 1)
             .expect("the models are installed (cargo xtask setup)")
     });
-    join_with(
-        SrsConfig {
-            listen: vec![Listen::Udp("127.0.0.1:0".parse().unwrap())],
-            ..SrsConfig::default()
-        },
-        engine.clone(),
-        Default::default(),
-        LiveOptions::default(),
-        |_| {},
-    )
+    common::loopback(SrsConfig::default(), engine, |_| {})
 }
 
 /// A "call" that runs until its flag is set, counting how many are running.
