@@ -6,6 +6,7 @@
 //! whisper.cpp's debug output can contain decoded text.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use whisper_rs::{
     DtwMode, DtwModelPreset, DtwParameters, FullParams, SamplingStrategy, WhisperContext,
@@ -26,6 +27,10 @@ pub enum AsrError {
     /// Inference failed.
     #[error("transcription failed: {0}")]
     Inference(String),
+    /// The decoder's stop flag was set (see [`Transcriber::set_stop`]): the decode was cut
+    /// short and its text is not returned.
+    #[error("transcription stopped")]
+    Stopped,
 }
 
 /// How the recogniser runs.
@@ -176,6 +181,7 @@ impl WhisperModel {
             model: self.clone(),
             state,
             options,
+            stop: None,
         })
     }
 }
@@ -185,6 +191,7 @@ pub struct Transcriber {
     model: Arc<WhisperModel>,
     state: WhisperState,
     options: AsrOptions,
+    stop: Option<Arc<AtomicBool>>,
 }
 
 impl Transcriber {
@@ -197,6 +204,14 @@ impl Transcriber {
     /// The options in force.
     pub fn options(&self) -> &AsrOptions {
         &self.options
+    }
+
+    /// Sets the flag that cuts the next decodes short: whisper.cpp looks at it between the
+    /// steps of its encoder graph and after each decoded token, and a decode that sees it set
+    /// ends with [`AsrError::Stopped`] (a decode started with it set does no work). `None`:
+    /// decodes always run to their end.
+    pub fn set_stop(&mut self, stop: Option<Arc<AtomicBool>>) {
+        self.stop = stop;
     }
 
     /// Sets the CPU threads of the next decodes (at least one).
@@ -245,9 +260,7 @@ impl Transcriber {
         if let Some(floor) = decode.fit_context {
             params.set_audio_ctx(fitted_audio_ctx(input.len(), floor));
         }
-        self.state
-            .full(params, input)
-            .map_err(|e| AsrError::Inference(e.to_string()))?;
+        full(&mut self.state, params, input, self.stop.as_ref())?;
         let limit_ms = samples.len() as u64 * 1000 / 16_000;
         let mut out = Vec::new();
         for seg in self.state.as_iter() {
@@ -347,9 +360,7 @@ impl Transcriber {
         params.set_token_timestamps(true);
         params.set_max_len(1);
         params.set_split_on_word(true);
-        self.state
-            .full(params, audio)
-            .map_err(|e| AsrError::Inference(e.to_string()))?;
+        full(&mut self.state, params, audio, self.stop.as_ref())?;
         let mut words = Vec::new();
         for seg in self.state.as_iter() {
             let text = seg
@@ -373,9 +384,7 @@ impl Transcriber {
     /// samples; a word ends where the next one starts (or at its segment's end).
     fn aligned_words(&mut self, audio: &[f32]) -> Result<Vec<(String, usize, usize)>, AsrError> {
         let params = base_params(&self.options, self.model.multilingual);
-        self.state
-            .full(params, audio)
-            .map_err(|e| AsrError::Inference(e.to_string()))?;
+        full(&mut self.state, params, audio, self.stop.as_ref())?;
         let eot = self.model.ctx.token_eot();
         let mut words: Vec<(String, usize, usize)> = Vec::new();
         for seg in self.state.as_iter() {
@@ -405,6 +414,38 @@ impl Transcriber {
         }
         words.retain(|(text, ..)| !text.is_empty() && !is_non_speech(text));
         Ok(words)
+    }
+}
+
+/// Runs whisper over `audio`, cut short once `stop` is set.
+fn full(
+    state: &mut WhisperState,
+    mut params: FullParams<'_, '_>,
+    audio: &[f32],
+    stop: Option<&Arc<AtomicBool>>,
+) -> Result<(), AsrError> {
+    /// whisper.cpp's abort callback: its data is the stop flag.
+    unsafe extern "C" fn stopped(flag: *mut std::ffi::c_void) -> bool {
+        // SAFETY: `flag` is the `AtomicBool` of the `Arc` that `full` holds until whisper
+        // returns, and it is only read.
+        unsafe { (*(flag as *const AtomicBool)).load(Ordering::Relaxed) }
+    }
+    if let Some(flag) = stop {
+        if flag.load(Ordering::Relaxed) {
+            return Err(AsrError::Stopped);
+        }
+        // SAFETY: the callback only reads the flag, which outlives this call to whisper
+        // (`stop` is borrowed for all of it); whisper.cpp calls it on its own threads, and an
+        // atomic may be read from any thread. The safe setter would leak a box per decode.
+        unsafe {
+            params.set_abort_callback(Some(stopped));
+            params.set_abort_callback_user_data(Arc::as_ptr(flag) as *mut std::ffi::c_void);
+        }
+    }
+    let result = state.full(params, audio);
+    match (result, stop) {
+        (_, Some(flag)) if flag.load(Ordering::Relaxed) => Err(AsrError::Stopped),
+        (r, _) => r.map(drop).map_err(|e| AsrError::Inference(e.to_string())),
     }
 }
 

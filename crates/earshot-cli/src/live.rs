@@ -91,11 +91,19 @@ fn second_pass(
         return Ok(());
     };
     eprintln!(
-        "second pass: decoding call {} again with {}",
+        "second pass: decoding call {} again with {} (Ctrl-C stops it: the call keeps its live transcript)",
         pass.call_id(),
         pass.model()
     );
-    let report = pass.run(&mut ws.vault).context("the second pass")?;
+    let call_id = pass.call_id();
+    on_ctrl_c(pass.stop_flag())?;
+    let report = match pass.run(&mut ws.vault) {
+        Err(earshot_session::SessionError::Pipeline(earshot_pipeline::PipelineError::Stopped)) => {
+            eprintln!("second pass: stopped; call {call_id} keeps its live transcript");
+            return Ok(());
+        }
+        r => r.context("the second pass")?,
+    };
     if json {
         let mut v = serde_json::to_value(&report)?;
         v["type"] = "second_pass".into();

@@ -228,3 +228,65 @@ fn a_second_pass_cut_by_kill_9_is_given_up_at_the_next_start_and_its_spool_delet
         "{audit}"
     );
 }
+
+#[test]
+fn ctrl_c_during_the_second_pass_stops_it_the_call_keeps_its_live_transcript_and_the_process_exits_cleanly(
+) {
+    let (data, recipient) = data_dir();
+    let mut child = earshot(data.path())
+        .args(["analyze", "--realtime", "--speed", "4", "--no-partials"])
+        .arg(earshot_callgen::sample_wav())
+        .env("EARSHOT_AGE_RECIPIENTS", &recipient)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    loop {
+        let mut line = String::new();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "the second pass never started:\n{seen}"
+        );
+        seen.push_str(&line);
+        if line.starts_with("second pass: decoding call") {
+            break;
+        }
+    }
+    // Ctrl-C, as a person at the terminal sends it.
+    let interrupted = Instant::now();
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    let status = child.wait().unwrap();
+    eprintln!("Ctrl-C to exit: {} ms", interrupted.elapsed().as_millis());
+    // A clean exit (not a crash under a running decode), and the pass stopped rather than run
+    // to its end (which would have stored base's text: the other test's positive control).
+    assert!(status.success(), "{status:?}\n{seen}{rest}");
+    assert!(
+        rest.contains("second pass: stopped; call") && !rest.contains("stored with base"),
+        "{seen}{rest}"
+    );
+    // The process itself gave the pass up and deleted its spool, before any other start (a
+    // killed one leaves both to the next start: the kill -9 test).
+    assert!(spools(data.path()).is_empty(), "the spool was deleted");
+    let call = the_call(data.path());
+    assert_eq!(call["second_pass_state"], "abandoned", "{call}");
+    assert_eq!(
+        call["model"], "tiny.en",
+        "the live transcript stays: {call}"
+    );
+    assert!(call["utterances"].as_i64().unwrap() >= 6, "{call}");
+    let audit = audit(data.path());
+    assert!(
+        audit.lines().any(|l| l.contains("\"second_pass\"")
+            && l.contains("stopped")
+            && l.contains("abandoned")),
+        "{audit}"
+    );
+}

@@ -55,7 +55,7 @@ fn one(label: &str, call: &Path, dir: &Path) {
     let started = Instant::now();
     let mut second: Vec<(Speaker, String)> = Vec::new();
     analyzer
-        .second_pass(reader, |e| {
+        .second_pass(reader, &Default::default(), |e| {
             if let PipelineEvent::Utterance(u, _) = e {
                 second.push((u.speaker, u.text));
             }

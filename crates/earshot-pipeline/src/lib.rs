@@ -20,6 +20,7 @@ use earshot_sentiment::embedding::EmbeddingEngine;
 use earshot_sentiment::{call_trend, LexiconEngine, SentimentEngine};
 use std::collections::VecDeque;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 mod engine;
@@ -103,6 +104,10 @@ pub enum PipelineError {
     /// The receiver of the events (a store, a screen) failed; the analysis stopped.
     #[error("{0}")]
     Sink(Box<dyn std::error::Error + Send + Sync>),
+    /// Its stop flag was set (a second pass when the process quits): the analysis ended where
+    /// it was, its results incomplete.
+    #[error("stopped before it ended")]
+    Stopped,
 }
 
 /// What an event receiver returns: an error stops the analysis.
@@ -513,7 +518,7 @@ impl Analyzer {
         stream: CallStream,
         on_event: impl FnMut(PipelineEvent) -> SinkResult,
     ) -> Result<CallEnd, PipelineError> {
-        self.analyze_blocks(stream, Pass::First, on_event)
+        self.analyze_blocks(stream, Pass::First, None, on_event)
     }
 
     /// The second pass over a live call that has ended: its spooled audio (`spool`, both
@@ -522,9 +527,13 @@ impl Analyzer {
     /// (whatever `join_segments` says: it is the faster and the better way), behind every live
     /// call's work ([`Work::SecondPass`]). Redaction, sealing and sentiment are
     /// those of the first pass; the events are the same as [`Analyzer::analyze_stream`]'s.
+    ///
+    /// Once `stop` is set it ends with [`PipelineError::Stopped`]: before the next segment, or
+    /// within the decode in progress (whisper looks at the flag as it goes).
     pub fn second_pass(
         &mut self,
         spool: earshot_seal::spool::SpoolReader,
+        stop: &Arc<AtomicBool>,
         on_event: impl FnMut(PipelineEvent) -> SinkResult,
     ) -> Result<CallEnd, PipelineError> {
         if self.engine.second_pass().is_none() {
@@ -532,13 +541,14 @@ impl Analyzer {
                 "this engine has no second-pass model".into(),
             ));
         }
-        self.analyze_blocks(SpoolBlocks::new(spool), Pass::Second, on_event)
+        self.analyze_blocks(SpoolBlocks::new(spool), Pass::Second, Some(stop), on_event)
     }
 
     fn analyze_blocks(
         &mut self,
         mut stream: impl Blocks,
         pass: Pass,
+        stop: Option<&Arc<AtomicBool>>,
         mut on_event: impl FnMut(PipelineEvent) -> SinkResult,
     ) -> Result<CallEnd, PipelineError> {
         let mut tracks: Vec<TrackWindow> = stream
@@ -603,6 +613,9 @@ impl Analyzer {
                 if !ready {
                     break;
                 }
+                if stop.is_some_and(|s| s.load(Ordering::Relaxed)) {
+                    return Err(PipelineError::Stopped);
+                }
                 let seg = waiting.pop().expect("just looked");
                 let speaker = tracks[seg.track].speaker;
                 let asr_started = Instant::now();
@@ -641,7 +654,16 @@ impl Analyzer {
                             Pass::First => lease.aligned()?,
                             Pass::Second => lease.second()?,
                         };
-                        let mut words = decoder.transcribe_joined(&parts)?.into_iter();
+                        decoder.set_stop(stop.cloned());
+                        let words = decoder.transcribe_joined(&parts);
+                        // The decoder goes back to the engine's pool: no flag of ours stays.
+                        decoder.set_stop(None);
+                        let mut words = match words {
+                            Err(earshot_asr::AsrError::Stopped) => {
+                                return Err(PipelineError::Stopped)
+                            }
+                            w => w?.into_iter(),
+                        };
                         let first = words.next().unwrap_or_default();
                         for (s, w) in batch[1..].iter().zip(words) {
                             decoded.insert((s.track, s.start), w);

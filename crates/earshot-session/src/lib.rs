@@ -14,11 +14,14 @@ mod capture;
 pub mod history;
 pub mod knowledge;
 pub mod lines;
+mod passes;
 pub mod settings;
 pub mod siprec;
 pub mod station;
 pub mod sync;
 pub mod update;
+
+pub use passes::stop_second_passes;
 
 pub use capture::{LiveCapture, Recorded};
 
@@ -756,6 +759,7 @@ pub struct SecondPass {
     spool: earshot_seal::spool::Spool,
     engine: Arc<earshot_pipeline::Engine>,
     sealer: Option<Sealer>,
+    registered: passes::Registered,
 }
 
 /// What a second pass did.
@@ -785,6 +789,13 @@ impl SecondPass {
         &self.model
     }
 
+    /// Its stop flag: once set, the pass ends within the decode in progress and is given up
+    /// (audited), the call keeping its live transcript. [`stop_second_passes`] sets every
+    /// pass's; this one is for a program that runs a single pass (the CLI's Ctrl-C).
+    pub fn stop_flag(&self) -> Arc<AtomicBool> {
+        self.registered.flag().clone()
+    }
+
     /// Runs it on a connection of its own to the configured vault: for a thread of its own,
     /// while the workstation's vault goes on with the next call.
     pub fn run_detached(self) -> Result<SecondPassReport, SessionError> {
@@ -802,6 +813,7 @@ impl SecondPass {
             mut spool,
             engine,
             sealer,
+            registered,
         } = self;
         let mut utterances = Vec::new();
         let outcome = spool
@@ -810,7 +822,7 @@ impl SecondPass {
             .and_then(|reader| {
                 let mut analyzer = Analyzer::on(&engine)?;
                 analyzer.set_sealer(sealer);
-                Ok(analyzer.second_pass(reader, |event| {
+                Ok(analyzer.second_pass(reader, registered.flag(), |event| {
                     if let PipelineEvent::Utterance(u, sealed) = event {
                         utterances.push((u, sealed));
                     }
@@ -827,14 +839,21 @@ impl SecondPass {
                     end.sentiment_engine,
                 )
                 .map_err(SessionError::from),
+            Err(e @ SessionError::Pipeline(PipelineError::Stopped)) => {
+                tracing::info!(call_id, "second pass stopped: the live transcript stays");
+                vault.abandon_second_pass(call_id, "it was stopped: the program quit")?;
+                Err(e)
+            }
             Err(e) => {
                 tracing::warn!(call_id, error = %e, "second pass failed: the live transcript stays");
                 vault.abandon_second_pass(call_id, &format!("it failed: {e}"))?;
                 Err(e)
             }
         };
-        // The spool goes (and its lock) only now, after the outcome is stored.
+        // The spool goes (and its lock) only now, after the outcome is stored; then the pass
+        // counts as ended for whoever stops them before exiting.
         drop(spool);
+        drop(registered);
         result?;
         let report = SecondPassReport {
             call_id,
@@ -1271,6 +1290,7 @@ pub fn record_call_with_keypad<E>(
                     spool,
                     engine: analyzer.engine().clone(),
                     sealer: analyzer.sealer().cloned(),
+                    registered: passes::Registered::new(),
                 })
             }
             // Writing it failed part way: the live transcript is the call's.

@@ -72,6 +72,11 @@ enum State {
     Siprec(Joined),
 }
 
+/// How long quitting waits for the second passes to stop. whisper.cpp looks at the stop flag
+/// within a decode, so they end in a fraction of a second; a pass waiting for its vault's lock
+/// (another process writing) is what this bounds.
+pub const QUIT_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// The workstation's one activity. See the module docs.
 pub struct Station {
     state: Mutex<State>,
@@ -175,7 +180,9 @@ impl Station {
         }
     }
 
-    /// Ends whatever runs and waits until every call is stored (before quitting).
+    /// Ends whatever runs, waits until every call is stored, then stops the process's second
+    /// passes (each call keeps its live transcript; see [`crate::stop_second_passes`]): before
+    /// quitting.
     pub fn shut_down(&self) {
         let mut state = self.state();
         match std::mem::replace(&mut *state, State::Idle) {
@@ -183,5 +190,6 @@ impl Station {
             State::Call(c) => c.finish(),
             State::Siprec(j) => j.leave(),
         }
+        crate::stop_second_passes(QUIT_WAIT);
     }
 }
