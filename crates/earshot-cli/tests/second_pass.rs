@@ -7,7 +7,7 @@ use earshot_callgen::sample_call;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, ChildStderr, Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn earshot(data: &Path) -> Command {
@@ -180,31 +180,44 @@ fn after_a_live_call_its_stored_transcript_is_the_second_passes_and_off_keeps_th
     }
 }
 
-#[test]
-fn a_second_pass_cut_by_kill_9_is_given_up_at_the_next_start_and_its_spool_deleted() {
-    let (data, recipient) = data_dir();
-    let mut child = earshot(data.path())
+/// `analyze --realtime` of the sample call sealing to `recipient`, its stderr piped.
+fn realtime(data: &Path, recipient: &str) -> Child {
+    earshot(data)
         .args(["analyze", "--realtime", "--speed", "4", "--no-partials"])
         .arg(earshot_callgen::sample_wav())
-        .env("EARSHOT_AGE_RECIPIENTS", &recipient)
+        .env("EARSHOT_AGE_RECIPIENTS", recipient)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+/// Reads `child`'s stderr up to the line saying its second pass began: the rest of its stderr,
+/// and what it printed so far.
+fn in_second_pass(child: &mut Child) -> (BufReader<ChildStderr>, String) {
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
     let deadline = Instant::now() + Duration::from_secs(300);
     let mut seen = String::new();
     loop {
         let mut line = String::new();
-        assert!(
-            stderr.read_line(&mut line).unwrap() > 0 && Instant::now() < deadline,
-            "the second pass never started:\n{seen}"
-        );
+        let read = stderr.read_line(&mut line).unwrap();
         seen.push_str(&line);
         if line.starts_with("second pass: decoding call") {
-            break;
+            return (stderr, seen);
+        }
+        if read == 0 || Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the second pass never started:\n{seen}");
         }
     }
+}
+
+#[test]
+fn a_second_pass_cut_by_kill_9_is_given_up_at_the_next_start_and_its_spool_deleted() {
+    let (data, recipient) = data_dir();
+    let mut child = realtime(data.path(), &recipient);
+    in_second_pass(&mut child);
     // The positive control: the spool is there, locked by the running process.
     let held = spools(data.path());
     assert_eq!(held.len(), 1, "{held:?}");
@@ -214,46 +227,15 @@ fn a_second_pass_cut_by_kill_9_is_given_up_at_the_next_start_and_its_spool_delet
     // The next start (any command opening the vault) deletes it and gives the pass up.
     let call = the_call(data.path());
     assert!(spools(data.path()).is_empty(), "the spool was deleted");
-    assert_eq!(call["second_pass_state"], "abandoned", "{call}");
-    assert_eq!(
-        call["model"], "tiny.en",
-        "the live transcript stays: {call}"
-    );
-    assert!(call["utterances"].as_i64().unwrap() >= 6, "{call}");
-    let audit = audit(data.path());
-    assert!(
-        audit
-            .lines()
-            .any(|l| l.contains("\"second_pass\"") && l.contains("abandoned")),
-        "{audit}"
-    );
+    assert_given_up(data.path(), &call, "");
 }
 
 #[test]
 fn ctrl_c_during_the_second_pass_stops_it_the_call_keeps_its_live_transcript_and_the_process_exits_cleanly(
 ) {
     let (data, recipient) = data_dir();
-    let mut child = earshot(data.path())
-        .args(["analyze", "--realtime", "--speed", "4", "--no-partials"])
-        .arg(earshot_callgen::sample_wav())
-        .env("EARSHOT_AGE_RECIPIENTS", &recipient)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut seen = String::new();
-    loop {
-        let mut line = String::new();
-        assert!(
-            stderr.read_line(&mut line).unwrap() > 0,
-            "the second pass never started:\n{seen}"
-        );
-        seen.push_str(&line);
-        if line.starts_with("second pass: decoding call") {
-            break;
-        }
-    }
+    let mut child = realtime(data.path(), &recipient);
+    let (mut stderr, seen) = in_second_pass(&mut child);
     // Ctrl-C, as a person at the terminal sends it.
     let interrupted = Instant::now();
     let kill = Command::new("kill")
@@ -275,18 +257,23 @@ fn ctrl_c_during_the_second_pass_stops_it_the_call_keeps_its_live_transcript_and
     // The process itself gave the pass up and deleted its spool, before any other start (a
     // killed one leaves both to the next start: the kill -9 test).
     assert!(spools(data.path()).is_empty(), "the spool was deleted");
-    let call = the_call(data.path());
+    assert_given_up(data.path(), &the_call(data.path()), "stopped");
+}
+
+/// The call (listed as `call`) kept its live transcript, its second pass given up and audited
+/// with a reason holding `why`.
+fn assert_given_up(data: &Path, call: &Value, why: &str) {
     assert_eq!(call["second_pass_state"], "abandoned", "{call}");
     assert_eq!(
         call["model"], "tiny.en",
         "the live transcript stays: {call}"
     );
     assert!(call["utterances"].as_i64().unwrap() >= 6, "{call}");
-    let audit = audit(data.path());
+    let audit = audit(data);
     assert!(
-        audit.lines().any(|l| l.contains("\"second_pass\"")
-            && l.contains("stopped")
-            && l.contains("abandoned")),
+        audit
+            .lines()
+            .any(|l| l.contains("\"second_pass\"") && l.contains(why) && l.contains("abandoned")),
         "{audit}"
     );
 }
