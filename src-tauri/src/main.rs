@@ -534,8 +534,9 @@ fn main() {
         .build(tauri::generate_context!())
         .expect("building the Earshot window")
         .run(|_, event| {
-            // However the app ends (its last window closed, "End call and quit"), no second
-            // pass may still be decoding when the process's exit tears whisper.cpp down.
+            // However the app ends (its last window closed, "End call and quit", an update's
+            // restart: tauri delivers `Exit` before each), no second pass may still be decoding
+            // when the process's exit tears whisper.cpp down.
             if let tauri::RunEvent::Exit = event {
                 earshot_session::stop_second_passes(earshot_session::station::QUIT_WAIT);
             }

@@ -154,8 +154,6 @@ pub fn install(app: &AppHandle) -> Result<(), String> {
     match update.install(&bytes) {
         Ok(()) => {
             tracing::info!(%version, "update installed: restarting");
-            // A restart skips the run loop's exit event: stop the second passes here.
-            earshot_session::stop_second_passes(earshot_session::station::QUIT_WAIT);
             app.restart()
         }
         Err(e) => {
