@@ -1,7 +1,8 @@
 //! The receiver's SIP and RTP behaviour over real sockets, without transcription: vendor offers
 //! over UDP and TCP, refusals with the right status, the allow-list, keepalives, CANCEL, the 200
 //! retransmitted until ACK, RTP in order with losses as silence, keypad digits, the RTP timeout
-//! that ends a session with our BYE, and re-INVITE pause/resume.
+//! that ends a session with our BYE, re-INVITE pause/resume, RTP that arrives just after the
+//! BYE, and a full audio queue at a stream's end.
 
 use earshot_callgen::rtp::free_port;
 use earshot_core::Speaker;
@@ -1631,4 +1632,72 @@ fn a_full_audio_queue_drops_audio_as_a_placed_gap_and_never_a_keypad_digit() {
     );
     let keys: String = call.keypad.iter().map(|k| k.key).collect();
     assert_eq!(keys, digits);
+}
+
+/// A one-stream µ-law session over UDP (plain SDP); the client, its 200 and the media port.
+fn pcmu_session(udp: SocketAddr, call_id: &str) -> (Udp, String, SocketAddr) {
+    let sdp = "v=0\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=label:1\r\na=sendonly\r\n";
+    let c = Udp::new(udp);
+    c.send(&invite(call_id, sdp, "application/sdp".into()));
+    let ok = c.final_response();
+    assert_eq!(status(&ok), 200, "{ok}");
+    let media = SocketAddr::from(([127, 0, 0, 1], answer_ports(&ok)[0]));
+    (c, ok, media)
+}
+
+/// Sends `count` tone packets from `first` (sequence number and timestamp in 20 ms steps), one
+/// every `pace`.
+fn send_tone(out: &UdpSocket, to: SocketAddr, first: u16, count: u16, pace: Duration) {
+    let tone = ulaw_tone();
+    for n in first..first + count {
+        out.send_to(&rtp(n, u32::from(n) * 160, 9, 0, &tone), to)
+            .unwrap();
+        std::thread::sleep(pace);
+    }
+}
+
+#[test]
+fn rtp_that_arrives_just_after_the_bye_is_the_calls_and_later_rtp_is_not() {
+    let (_srs, calls, udp, _) = start(SrsConfig::default());
+    let (c, ok, media) = pcmu_session(udp, "in-flight");
+    let call = calls.recv_timeout(Duration::from_secs(5)).unwrap();
+    let out = UdpSocket::bind("127.0.0.1:0").unwrap();
+    send_tone(&out, media, 0, 25, Duration::from_millis(5));
+    // The BYE overtakes the last ten packets (another path, a busy host): they arrive once
+    // it is answered, within the receiver's linger.
+    c.send(&bye("in-flight", &to_tag(&ok), "bye-flight"));
+    assert_eq!(status(&c.final_response()), 200);
+    send_tone(&out, media, 25, 10, Duration::from_millis(5));
+    // The negative control: packets after the linger (well past it) are not taken.
+    std::thread::sleep(Duration::from_millis(600));
+    send_tone(&out, media, 35, 10, Duration::from_millis(5));
+    let samples = voiced(call.audio.iter().flat_map(|c| c.samples));
+    // 35 packets of 20 ms at 16 kHz (11,200 samples), give or take the resampler; 45 would
+    // be 14,400, 25 would be 8,000.
+    assert!((10_700..=11_700).contains(&samples), "{samples}");
+}
+
+#[test]
+fn a_full_queue_at_the_streams_end_still_gets_the_calls_whole_timeline() {
+    // A queue of four chunks that nobody reads until the call has ended: the rest of the
+    // stream is dropped, counted, and owed to the engine as silence.
+    let (_srs, calls, udp, _) = start(SrsConfig {
+        audio_queue: 4,
+        ..SrsConfig::default()
+    });
+    let (c, ok, media) = pcmu_session(udp, "full-at-end");
+    let call = calls.recv_timeout(Duration::from_secs(5)).unwrap();
+    let out = UdpSocket::bind("127.0.0.1:0").unwrap();
+    send_tone(&out, media, 0, 50, Duration::from_millis(20));
+    c.send(&bye("full-at-end", &to_tag(&ok), "bye-full"));
+    assert_eq!(status(&c.final_response()), 200);
+    let chunks: Vec<_> = call.audio.iter().collect();
+    let dropped = call.loss.figures().dropped_ms;
+    // The positive control: most of the stream was dropped (50 packets, four chunks held).
+    assert!(dropped >= 800, "{dropped} ms dropped");
+    // What the engine got, with the silence for what was dropped, spans the one second sent
+    // (16,000 samples, give or take the resampler), the tone's start to the stream's end.
+    let all = chunks.iter().flat_map(|c| c.samples.iter().copied());
+    let timeline = voiced(all);
+    assert!((15_500..=16_500).contains(&timeline), "{timeline}");
 }

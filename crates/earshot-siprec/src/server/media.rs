@@ -82,7 +82,8 @@ pub(super) struct RtpLoop {
     pub(super) sources: Option<Vec<IpAddr>>,
 }
 
-/// Receives one stream until the session stops, then flushes what it holds.
+/// Receives one stream until the session stops and its socket is drained, then flushes what it
+/// holds and settles what it owes the engine.
 pub(super) async fn rtp_loop(mut l: RtpLoop) {
     // Payloads in order; `None` for a packet of the stream that carries no audio (an RFC 4733
     // event, comfort noise): it takes its sequence number, so it is not counted lost.
@@ -115,10 +116,25 @@ pub(super) async fn rtp_loop(mut l: RtpLoop) {
     // After a re-key, packets under the old key still in flight decrypt with it.
     let mut previous: Option<webrtc_srtp::context::Context> = None;
     let mut rejected = 0u64;
+    // Once the session stops, when the drain began: what the socket already holds and what
+    // was in flight when the BYE came is still the call's (see [`LINGER`]).
+    let mut draining: Option<Instant> = None;
     loop {
-        let received = tokio::select! {
-            r = l.socket.recv_from(&mut buf) => r,
-            _ = l.stop.changed() => break,
+        let received = match draining {
+            None => tokio::select! {
+                r = l.socket.recv_from(&mut buf) => r,
+                _ = l.stop.changed() => {
+                    draining = Some(Instant::now());
+                    continue;
+                }
+            },
+            Some(since) => {
+                let left = DRAIN_MAX.saturating_sub(since.elapsed());
+                match tokio::time::timeout(LINGER.min(left), l.socket.recv_from(&mut buf)).await {
+                    Ok(r) if !left.is_zero() => r,
+                    _ => break,
+                }
+            }
         };
         let Ok((n, from)) = received else { continue };
         if !l.shared.allowed(from.ip()) {
@@ -214,6 +230,36 @@ pub(super) async fn rtp_loop(mut l: RtpLoop) {
         sent.samples,
     );
     emit(&l, &mut resampler, &mut sent, &rest);
+    settle(&l, &mut sent).await;
+}
+
+/// After the session stops, how long the stream waits for one more packet: RTP sent just
+/// before the BYE may arrive after it (another path, a busy host), and what the socket already
+/// holds is read in any case.
+const LINGER: std::time::Duration = std::time::Duration::from_millis(100);
+/// The longest drain after the session stops, however long packets keep coming.
+const DRAIN_MAX: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// At the stream's end, the silence still owed for audio dropped at its tail (the queue was
+/// full) goes to the engine once the queue has room, so that the call's timeline is as long as
+/// the stream was. Nothing is left to receive, so waiting costs no audio; it ends early if the
+/// engine has gone.
+async fn settle(l: &RtpLoop, sent: &mut Sent) {
+    let mut owed = std::mem::take(&mut sent.owed);
+    while !owed.is_empty() {
+        match l.audio.try_send(AudioChunk {
+            speaker: l.speaker,
+            samples: owed,
+            heard_at: Instant::now(),
+        }) {
+            Ok(()) => return,
+            Err(std::sync::mpsc::TrySendError::Full(chunk)) => {
+                owed = chunk.samples;
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            Err(std::sync::mpsc::TrySendError::Disconnected(_)) => return,
+        }
+    }
 }
 
 /// Ordered payloads to PCM, losses concealed; `lost` packets newly counted lost are tallied
