@@ -242,11 +242,39 @@ pub(crate) fn run(o: Options) -> Result<()> {
         report(stats);
     }
     // Ending the receiver ends every session; each call is finalized and stored, and its second
-    // pass run, before the process exits.
+    // pass run, before the process exits, unless Ctrl-C (again) stops the passes.
+    let stop_passes = Arc::new(AtomicBool::new(false));
+    on_ctrl_c(stop_passes.clone())?;
+    eprintln!("siprec: finishing the calls (Ctrl-C stops their second passes)");
+    let finishing = Arc::new(AtomicBool::new(true));
+    let watcher = {
+        let finishing = finishing.clone();
+        std::thread::spawn(move || stop_passes_on(&stop_passes, &finishing))
+    };
     joined.finish();
+    finishing.store(false, Ordering::SeqCst);
+    let _ = watcher.join();
     match failed.lock().ok().and_then(|f| f.clone()) {
         Some(reason) => anyhow::bail!(reason),
         None => Ok(()),
+    }
+}
+
+/// While `finishing`, once `stop` is set, stops every second pass of the process, those of calls
+/// stored later too: each is given up (audited) and its call keeps its live transcript.
+fn stop_passes_on(stop: &AtomicBool, finishing: &AtomicBool) {
+    let mut told = false;
+    while finishing.load(Ordering::SeqCst) {
+        if stop.load(Ordering::SeqCst) {
+            if !told {
+                eprintln!(
+                    "siprec: stopping the second passes; their calls keep their live transcripts"
+                );
+                told = true;
+            }
+            earshot_session::stop_second_passes(Duration::from_secs(10));
+        }
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 

@@ -231,6 +231,14 @@ fn send_agent_stream(dir: &Path, agent_audio: &[u8]) {
 /// The receiver's UDP port, from its stderr (read on until it says where it listens); the
 /// rest of stderr is collected by the returned thread.
 fn listening_port(srs: &mut std::process::Child) -> (u16, std::thread::JoinHandle<String>) {
+    listening_port_with(srs, |_| {})
+}
+
+/// [`listening_port`], each later line of stderr also handed to `on_line` as it comes.
+fn listening_port_with(
+    srs: &mut std::process::Child,
+    mut on_line: impl FnMut(&str) + Send + 'static,
+) -> (u16, std::thread::JoinHandle<String>) {
     let mut stderr = BufReader::new(srs.stderr.take().unwrap());
     let port = loop {
         let mut line = String::new();
@@ -245,12 +253,38 @@ fn listening_port(srs: &mut std::process::Child) -> (u16, std::thread::JoinHandl
     let log = std::thread::spawn(move || {
         let mut rest = String::new();
         for l in stderr.lines() {
-            rest.push_str(&l.unwrap());
+            let l = l.unwrap();
+            on_line(&l);
+            rest.push_str(&l);
             rest.push('\n');
         }
         rest
     });
     (port, log)
+}
+
+/// The receiver on a free port for one call (`--calls 1`), sealing to `recipient`, with the
+/// second pass (base) after the call; its stdout piped with `--json`, else dropped.
+fn one_call_receiver(data: &Path, recipient: &str, json: bool) -> Reaped {
+    let mut cmd = earshot(data);
+    cmd.env("EARSHOT_AGE_RECIPIENTS", recipient)
+        .env("EARSHOT_SECOND_PASS", "base")
+        .args([
+            "siprec",
+            "--listen",
+            "udp:127.0.0.1:0",
+            "--agent",
+            "1???",
+            "--calls",
+            "1",
+        ])
+        .stderr(Stdio::piped());
+    if json {
+        cmd.arg("--json").stdout(Stdio::piped());
+    } else {
+        cmd.stdout(Stdio::null());
+    }
+    Reaped(cmd.spawn().unwrap())
 }
 
 /// Waits for `child` to exit, at most `limit`.
@@ -282,26 +316,7 @@ fn a_sipp_recording_session_is_transcribed_both_speakers_and_stored() {
         ..
     } = prepare(dir.path());
 
-    // The receiver, on a free port, with the second pass (base) after the call.
-    let mut srs = Reaped(
-        earshot(data.path())
-            .env("EARSHOT_AGE_RECIPIENTS", &recipient)
-            .env("EARSHOT_SECOND_PASS", "base")
-            .args([
-                "siprec",
-                "--listen",
-                "udp:127.0.0.1:0",
-                "--agent",
-                "1???",
-                "--calls",
-                "1",
-                "--json",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
+    let mut srs = one_call_receiver(data.path(), &recipient, true);
     let (port, log) = listening_port(&mut srs);
 
     // sipp: the signalling, the caller's stream and the digits; the agent's stream from here.
@@ -420,6 +435,70 @@ fn a_sipp_recording_session_is_transcribed_both_speakers_and_stored() {
         .find(|l| l.contains("CALLER") && !l.contains("[DTMF]") && l.trim_end().ends_with('0'))
         .map(str::to_string);
     assert!(line.is_some(), "{revealed}");
+}
+
+#[test]
+fn ctrl_c_while_the_receiver_finishes_stops_the_second_pass_and_the_call_keeps_its_live_text() {
+    let _alone = CALLS.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let Prepared {
+        agent_audio,
+        seconds,
+        data,
+        recipient,
+        ..
+    } = prepare(dir.path());
+    let mut srs = one_call_receiver(data.path(), &recipient, false);
+    let (finishing_tx, finishing) = std::sync::mpsc::channel();
+    let (port, log) = listening_port_with(&mut srs, move |line| {
+        if line.contains("Ctrl-C stops their second passes") {
+            let _ = finishing_tx.send(());
+        }
+    });
+    let mut sipp = start_sipp(dir.path(), port, seconds);
+    send_agent_stream(dir.path(), &agent_audio);
+    assert!(sipp.wait().unwrap().success(), "sipp's call failed");
+    // Its one call ended, the receiver finishes: the call is stored and its pass on base
+    // (some ten seconds of decoding here) runs before the process exits, unless Ctrl-C.
+    finishing
+        .recv_timeout(Duration::from_secs(120))
+        .expect("the receiver finishes its call");
+    let interrupted = Instant::now();
+    let kill = Command::new("kill")
+        .args(["-INT", &srs.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = wait_for(&mut srs, Duration::from_secs(60), "earshot siprec");
+    eprintln!("Ctrl-C to exit: {} ms", interrupted.elapsed().as_millis());
+    let log = log.join().unwrap();
+    assert!(status.success(), "{status:?}: {log}");
+    assert!(log.contains("stopping the second passes"), "{log}");
+    // Without the stop, the pass runs to its end (15 s after the Ctrl-C here) and stores base's
+    // text: this test then fails below.
+    let o = earshot(data.path())
+        .args(["calls", "list", "--json"])
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&o.stdout).to_string();
+    let call: Value = serde_json::from_str(listing.lines().next().unwrap()).unwrap();
+    assert_eq!(
+        (&call["model"], &call["second_pass_state"]),
+        (&Value::from("tiny.en"), &Value::from("abandoned")),
+        "the live transcript stays: {call}\n{log}"
+    );
+    assert!(call["utterances"].as_i64().unwrap() >= 6, "{call}");
+    let audit = earshot(data.path())
+        .args(["audit", "list"])
+        .output()
+        .unwrap();
+    let audit = String::from_utf8_lossy(&audit.stdout).to_string();
+    assert!(
+        audit
+            .lines()
+            .any(|l| l.contains("\"second_pass\"") && l.contains("stopped")),
+        "{audit}"
+    );
 }
 
 #[test]

@@ -241,8 +241,9 @@ impl Joined {
         drop(self.shutdown());
     }
 
-    /// Ends every session and waits until each call is stored and its second pass has run:
-    /// what a receiver process does before it exits.
+    /// Ends every session and waits until each call is stored and its second pass has run (or
+    /// was stopped by [`crate::stop_second_passes`]): what a receiver process does before it
+    /// exits.
     pub fn finish(mut self) {
         for w in self.shutdown() {
             let _ = w.join();
@@ -496,6 +497,12 @@ pub fn join_with(
                                     Ok(report) => {
                                         on_event(SiprecEvent::SecondPass { session, report })
                                     }
+                                    Err(crate::SessionError::Pipeline(
+                                        earshot_pipeline::PipelineError::Stopped,
+                                    )) => tracing::info!(
+                                        session,
+                                        "second pass stopped; the call keeps its live transcript"
+                                    ),
                                     Err(e) => {
                                         tracing::warn!(session, error = %e, "second pass failed")
                                     }

@@ -1701,3 +1701,32 @@ fn a_full_queue_at_the_streams_end_still_gets_the_calls_whole_timeline() {
     let timeline = voiced(all);
     assert!((15_500..=16_500).contains(&timeline), "{timeline}");
 }
+
+#[test]
+fn a_receiver_shut_down_mid_call_hands_over_every_packet_it_received() {
+    let (srs, calls, udp, _) = start(SrsConfig::default());
+    let (_c, _ok, media) = pcmu_session(udp, "shut-down");
+    let call = calls.recv_timeout(Duration::from_secs(5)).unwrap();
+    let out = UdpSocket::bind("127.0.0.1:0").unwrap();
+    // 25 packets but the 23rd, lost on the way: the jitter buffer holds the two after it
+    // back, waiting for it, until the stream's end flushes them.
+    send_tone(&out, media, 0, 22, Duration::from_millis(5));
+    send_tone(&out, media, 23, 2, Duration::from_millis(5));
+    let until = Instant::now() + Duration::from_secs(5);
+    while srs
+        .stats()
+        .rtp_packets
+        .load(std::sync::atomic::Ordering::Relaxed)
+        < 24
+    {
+        assert!(Instant::now() < until, "the packets arrive");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // No BYE: the receiver itself ends (the agent quits, the service stops).
+    drop(srs);
+    let samples = voiced(call.audio.iter().flat_map(|c| c.samples));
+    // 25 packets of 20 ms at 16 kHz (8,000 samples; the lost one concealed), give or take the
+    // resampler; without the flush, 22 (7,040).
+    assert!((7_700..=8_300).contains(&samples), "{samples}");
+    assert_eq!(call.loss.figures().lost_packets, 1);
+}

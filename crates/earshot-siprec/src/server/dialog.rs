@@ -439,6 +439,7 @@ pub(super) async fn new_session(
             index: i,
             srtp: rekey,
             sources: media_sources(&shared.config, peer, offer.sdp.media.get(i)),
+            _streaming: Streaming::new(shared),
         }));
     }
     drop((audio_tx, key_tx));

@@ -80,6 +80,25 @@ pub(super) struct RtpLoop {
     pub(super) srtp: Option<watch::Receiver<crate::srtp::Keys>>,
     /// Addresses this stream's RTP may come from (`None`: any allowed address).
     pub(super) sources: Option<Vec<IpAddr>>,
+    /// Counts the stream in while it runs.
+    pub(super) _streaming: Streaming,
+}
+
+/// A stream counted in [`Shared`]'s streams from before its task starts until its task ends or
+/// is dropped.
+pub(super) struct Streaming(Arc<Shared>);
+
+impl Streaming {
+    pub(super) fn new(shared: &Arc<Shared>) -> Self {
+        shared.streams.fetch_add(1, Ordering::SeqCst);
+        Streaming(shared.clone())
+    }
+}
+
+impl Drop for Streaming {
+    fn drop(&mut self) {
+        self.0.streams.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// Receives one stream until the session stops and its socket is drained, then flushes what it

@@ -290,6 +290,7 @@ impl Srs {
             stats: SrsStats::default(),
             connections: std::sync::atomic::AtomicUsize::new(0),
             calls_active: std::sync::atomic::AtomicUsize::new(0),
+            streams: std::sync::atomic::AtomicUsize::new(0),
         });
         let mut addrs = Vec::new();
         // Bound from a thread of our own: `start` may be called from inside another async
@@ -365,6 +366,10 @@ impl SrsMonitor {
     }
 }
 
+/// How long dropping an [`Srs`] waits for its streams to end: their drain (a second at most)
+/// and room in a call's queue for what it is owed.
+const STREAMS_END: Duration = Duration::from_secs(2);
+
 impl Drop for Srs {
     fn drop(&mut self) {
         // End every session so that its audio is flushed and its call ends.
@@ -376,6 +381,12 @@ impl Drop for Srs {
             .unwrap_or_default();
         for d in dialogs {
             d.stop();
+        }
+        // Each stream drains its socket and hands what it holds to its call before the runtime
+        // goes (a runtime's shutdown drops its tasks where they wait).
+        let until = Instant::now() + STREAMS_END;
+        while self.shared.streams.load(Ordering::SeqCst) > 0 && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(10));
         }
         if let Some(rt) = self.runtime.take() {
             // From a thread of our own: dropping a runtime inside another one's async context
@@ -395,6 +406,8 @@ struct Shared {
     connections: std::sync::atomic::AtomicUsize,
     /// Calls holding a [`CallSlot`].
     calls_active: std::sync::atomic::AtomicUsize,
+    /// RTP streams still receiving, draining or flushing ([`media::Streaming`]).
+    streams: std::sync::atomic::AtomicUsize,
 }
 
 impl std::fmt::Debug for Shared {
