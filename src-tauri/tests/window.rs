@@ -843,21 +843,33 @@ fn a_second_launch_hands_over_closing_mid_call_asks_then_stores_and_the_size_is_
     // A second launch with a recording: it exits, and the running window plays the recording.
     let mut second = Command::new(env!("CARGO_BIN_EXE_earshot-app"));
     desk.env(&mut second);
+    // What it prints goes to a file (a pipe nobody reads could fill), shown if it fails.
+    let said = desk.dir.path().join("second-launch.log");
+    let log = std::fs::File::create(&said).unwrap();
     let mut second = second
         .arg(&call)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
         .spawn()
         .unwrap();
+    let printed = || std::fs::read_to_string(&said).unwrap_or_default();
     let deadline = Instant::now() + Duration::from_secs(30);
     let status = loop {
         if let Some(s) = second.try_wait().unwrap() {
             break s;
         }
-        assert!(Instant::now() < deadline, "the second launch did not exit");
+        assert!(
+            Instant::now() < deadline,
+            "the second launch did not exit; it printed:\n{}",
+            printed()
+        );
         std::thread::sleep(Duration::from_millis(100));
     };
-    assert!(status.success());
+    assert!(
+        status.success(),
+        "the second launch: {status}; it printed:\n{}",
+        printed()
+    );
     assert_eq!(
         d.call("GET", "/window/handles", None)
             .as_array()
@@ -891,7 +903,13 @@ fn a_second_launch_hands_over_closing_mid_call_asks_then_stores_and_the_size_is_
     d.click("#close-confirm");
     let deadline = Instant::now() + Duration::from_secs(60);
     while app_processes(&desk) > 0 {
-        assert!(Instant::now() < deadline, "the app did not quit");
+        // Whether the call was stored tells a slow finish (decoding what was heard) from a
+        // quit that hangs after it.
+        assert!(
+            Instant::now() < deadline,
+            "the app did not quit within 60 s of the confirm; calls stored: {:?}",
+            vault(&desk).list_calls()
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
     drop(driver);
