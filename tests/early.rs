@@ -8,8 +8,11 @@ use earshot_audio::{CallAudio, CallerChannel};
 use earshot_callgen::{render, Turn};
 use earshot_core::{AudioChunk, Speaker};
 use earshot_models::ModelStore;
-use earshot_pipeline::{Analyzer, AnalyzerOptions, LiveEvent, LiveOptions, LiveStats};
+use earshot_pipeline::{
+    Analyzer, AnalyzerOptions, DegradeLevel, LiveEvent, LiveOptions, LiveStats,
+};
 use std::sync::mpsc::{channel, Sender};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 const RATE: usize = 16_000;
@@ -40,46 +43,77 @@ fn silence(ms: usize) -> Vec<f32> {
     vec![0.0; ms * RATE / 1000]
 }
 
-fn send(tx: &Sender<AudioChunk>, samples: &[f32]) {
-    for chunk in samples.chunks(RATE / 50) {
-        tx.send(AudioChunk {
-            speaker: Speaker::Agent,
-            samples: chunk.to_vec(),
-            heard_at: Instant::now(),
-        })
-        .unwrap();
+/// Sends `samples` as one chunk heard `ago` (by the engine's clock, a final of this audio is
+/// that much late already): the engine takes a step in whole, never part of it.
+fn send(tx: &Sender<AudioChunk>, samples: &[f32], ago: Duration) {
+    tx.send(AudioChunk {
+        speaker: Speaker::Agent,
+        samples: samples.to_vec(),
+        heard_at: Instant::now() - ago,
+    })
+    .unwrap();
+}
+
+/// What a run showed: the finals' texts, how many partials, the levels it went to, and the
+/// run's counters.
+struct Run {
+    finals: Vec<String>,
+    partials: usize,
+    levels: Vec<DegradeLevel>,
+    stats: LiveStats,
+}
+
+/// The options of these tests: the test's own pauses make every final late by the engine's
+/// clock, so back-pressure is off (or it would rightly skip early decodes and partials to catch
+/// up) unless a test sets it.
+fn options(early_finals: bool) -> LiveOptions {
+    let patient = Duration::from_secs(3600);
+    LiveOptions {
+        early_finals,
+        pause_partials_after: patient,
+        fast_finals_after: patient,
+        recover_after: patient,
+        ..LiveOptions::default()
     }
 }
 
-/// Plays `steps` into a live engine, giving it `pause` after each; returns the finals' texts
-/// and the run's counters.
-fn play(steps: &[Vec<f32>], early_finals: bool) -> (Vec<String>, LiveStats) {
+/// One engine at a time: the steps' pauses are sized for an engine with the machine to itself.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+/// Plays `steps` into a live engine run with `options`, giving it time after each.
+fn play(steps: &[Vec<f32>], options: LiveOptions) -> Run {
+    let steps: Vec<_> = steps.iter().map(|s| (s.clone(), Duration::ZERO)).collect();
+    play_heard(&steps, options)
+}
+
+/// As [`play`], each step heard the given time ago.
+fn play_heard(steps: &[(Vec<f32>, Duration)], options: LiveOptions) -> Run {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let mut analyzer = Analyzer::new(&ModelStore::from_env(), AnalyzerOptions::default())
         .expect("models (cargo xtask setup)");
     let (tx, rx) = channel();
     let engine = std::thread::spawn(move || {
-        let mut finals = Vec::new();
-        // The test's own pauses make every final late by the engine's clock: back-pressure
-        // off, or it would rightly skip early decodes (and partials) to catch up.
-        let patient = Duration::from_secs(3600);
-        let options = LiveOptions {
-            early_finals,
-            pause_partials_after: patient,
-            fast_finals_after: patient,
-            ..LiveOptions::default()
-        };
+        let (mut finals, mut partials, mut levels) = (Vec::new(), 0, Vec::new());
         let (_, stats) = analyzer
             .run_live(rx, options, |e| {
-                if let LiveEvent::Final(f) = e {
-                    finals.push(f.utterance.text);
+                match e {
+                    LiveEvent::Final(f) => finals.push(f.utterance.text),
+                    LiveEvent::Partial(_) => partials += 1,
+                    LiveEvent::Degraded(d) => levels.push(d.level),
+                    _ => {}
                 }
                 Ok(())
             })
             .expect("live run");
-        (finals, stats)
+        Run {
+            finals,
+            partials,
+            levels,
+            stats,
+        }
     });
-    for step in steps {
-        send(&tx, step);
+    for (step, ago) in steps {
+        send(&tx, step, *ago);
         // Ample for the engine to take the step in and start what it decides to do on it (a
         // decode it starts runs to its end before the engine hears the next step).
         std::thread::sleep(Duration::from_secs(3));
@@ -114,7 +148,7 @@ fn an_early_final_is_used_when_the_silence_ends_the_utterance_and_dropped_when_s
         [lead.clone(), first.clone(), pause.clone()].concat(),
         silence(1000),
     ];
-    let (finals, stats) = play(&steps, true);
+    let Run { finals, stats, .. } = play(&steps, options(true));
     assert_eq!(finals.len(), 1, "{finals:?}");
     assert!(has_words(&finals[0], FIRST), "{finals:?}");
     assert_eq!(
@@ -124,7 +158,7 @@ fn an_early_final_is_used_when_the_silence_ends_the_utterance_and_dropped_when_s
     );
 
     // The same without early finals: none is decoded, the final is decoded as usual.
-    let (finals, stats) = play(&steps, false);
+    let Run { finals, stats, .. } = play(&steps, options(false));
     assert_eq!(finals.len(), 1, "{finals:?}");
     assert!(has_words(&finals[0], FIRST), "{finals:?}");
     assert_eq!((stats.early_used, stats.early_dropped), (0, 0));
@@ -135,7 +169,7 @@ fn an_early_final_is_used_when_the_silence_ends_the_utterance_and_dropped_when_s
         [lead, first, pause].concat(),
         [second, silence(1000)].concat(),
     ];
-    let (finals, stats) = play(&steps, true);
+    let Run { finals, stats, .. } = play(&steps, options(true));
     assert_eq!(finals.len(), 1, "one utterance: {finals:?}");
     assert!(
         has_words(&finals[0], FIRST) && has_words(&finals[0], SECOND),
@@ -143,4 +177,118 @@ fn an_early_final_is_used_when_the_silence_ends_the_utterance_and_dropped_when_s
     );
     assert_eq!(stats.early_used, 0, "{finals:?}");
     assert_eq!(stats.early_dropped, 1, "{finals:?}");
+}
+
+#[test]
+fn no_partial_is_started_once_the_speaker_has_gone_quiet_when_early_finals_will_decode_it() {
+    let first = speech(FIRST);
+    // 160 ms of silence after the speech: Silero's probability falls two or three frames
+    // (32 ms each) after the sound ends, so the engine has heard the speaker go quiet but not
+    // yet the end padding (120 ms of silence) that starts the early decode. A partial started
+    // now would hold the decoder when the early decode falls due.
+    let steps = [[silence(500), first, silence(160)].concat(), silence(1000)];
+    let run = play(&steps, options(true));
+    assert_eq!(run.finals.len(), 1, "{:?}", run.finals);
+    assert!(has_words(&run.finals[0], FIRST), "{:?}", run.finals);
+    assert_eq!(run.partials, 0, "{:?}", run.finals);
+    // Without early finals nothing else will decode the words before the silence ends the
+    // utterance, so the partial runs (the engine took the speech in one step: one partial).
+    let run = play(&steps, options(false));
+    assert_eq!(run.finals.len(), 1, "{:?}", run.finals);
+    assert_eq!(run.partials, 1, "{:?}", run.finals);
+}
+
+#[test]
+fn early_finals_go_on_while_partials_are_paused_and_stop_when_finals_go_fast() {
+    let (first, second) = (speech(FIRST), speech(SECOND));
+    // The first final is late by the engine's clock as soon as it waits at all, so the engine
+    // degrades on it and stays degraded; then the second utterance is heard up to its end
+    // padding, and its silence ends it.
+    let steps = [
+        [silence(500), first, silence(1000)].concat(),
+        [second, silence(400)].concat(),
+        silence(1000),
+    ];
+    let degraded = |fast: bool| LiveOptions {
+        pause_partials_after: Duration::ZERO,
+        fast_finals_after: if fast {
+            Duration::ZERO
+        } else {
+            Duration::from_secs(3600)
+        },
+        ..options(true)
+    };
+    // Partials paused: the engine has the time partials would take, and spends it on the
+    // early decode.
+    let run = play(&steps, degraded(false));
+    assert_eq!(
+        run.stats.worst_level,
+        Some(DegradeLevel::PartialsPaused),
+        "{:?}",
+        run.finals
+    );
+    assert_eq!(run.finals.len(), 2, "{:?}", run.finals);
+    assert!(has_words(&run.finals[1], SECOND), "{:?}", run.finals);
+    assert_eq!(
+        (run.stats.early_used, run.stats.early_dropped),
+        (1, 0),
+        "{:?}",
+        run.finals
+    );
+    // Finals on the fast model: an early decode on the main model would not be the final, so
+    // none runs.
+    let run = play(&steps, degraded(true));
+    assert_eq!(
+        run.stats.worst_level,
+        Some(DegradeLevel::FastFinals),
+        "{:?}",
+        run.finals
+    );
+    assert_eq!(run.finals.len(), 2, "{:?}", run.finals);
+    assert_eq!(
+        (run.stats.early_used, run.stats.early_dropped),
+        (0, 0),
+        "{:?}",
+        run.finals
+    );
+}
+
+#[test]
+fn a_paused_engine_resumes_once_its_finals_keep_well_within_the_pause_threshold() {
+    let (first, second) = (speech(FIRST), speech(SECOND));
+    let options = LiveOptions {
+        pause_partials_after: Duration::from_secs(5),
+        recover_after: Duration::from_secs(7),
+        ..options(true)
+    };
+    // The first turn was heard 10 s ago: its final is late, partials pause. Then a turn every
+    // 3 s, each heard `ago` before it arrives, so each final waits about that long by the
+    // engine's clock: longer than the half second that once was the only calm (a late final of
+    // a busy call is older than that), shorter than the pause threshold.
+    let turns = |ago: Duration| {
+        let mut steps = vec![(
+            [silence(500), first.clone(), silence(1000)].concat(),
+            Duration::from_secs(10),
+        )];
+        steps.extend((0..4).map(|_| ([second.clone(), silence(1000)].concat(), ago)));
+        steps
+    };
+    // 2 s: within three quarters of the threshold (3.75 s), calm: after 7 s partials resume.
+    let run = play_heard(&turns(Duration::from_secs(2)), options.clone());
+    assert_eq!(run.finals.len(), 5, "{:?}", run.finals);
+    assert_eq!(
+        run.levels,
+        [DegradeLevel::PartialsPaused, DegradeLevel::Normal],
+        "{:?}",
+        run.finals
+    );
+    // 4 s: not late enough to pause again, but not calm either: partials stay paused.
+    let run = play_heard(&turns(Duration::from_secs(4)), options);
+    assert_eq!(run.finals.len(), 5, "{:?}", run.finals);
+    assert_eq!(
+        run.levels,
+        [DegradeLevel::PartialsPaused],
+        "{:?}",
+        run.finals
+    );
 }

@@ -148,6 +148,12 @@ impl SpeechTracker {
         events
     }
 
+    /// Whether the utterance in progress has gone quiet: its last frames are silence that may yet
+    /// end it (or be a pause the speaker talks on after).
+    pub fn pausing(&self) -> bool {
+        self.speech_from.is_some() && self.silence_from.is_some()
+    }
+
     /// The utterance the silence now under way will end if it lasts `min_silence_ms`, once its
     /// end padding has been heard: the segment [`SpeechEvent::Ended`] will then report (unless
     /// speech resumes first, or `min_silence_ms` is shorter than `pad_ms`). A live engine can
@@ -198,6 +204,25 @@ mod tests {
             .iter()
             .flat_map(|&(p, ms)| std::iter::repeat_n(p, frames(ms)))
             .collect()
+    }
+
+    #[test]
+    fn pausing_is_a_silence_inside_an_utterance_until_speech_resumes_or_it_ends() {
+        let mut t = SpeechTracker::new(VadOptions::default());
+        run(&mut t, &probs(&[(0.0, 500)]));
+        assert!(!t.pausing(), "silence before any speech is no pause");
+        run(&mut t, &probs(&[(0.9, 1000)]));
+        assert!(!t.pausing());
+        // Between the two thresholds: neither speech nor silence, nothing changes.
+        run(&mut t, &[0.4]);
+        assert!(!t.pausing());
+        run(&mut t, &probs(&[(0.1, 100)]));
+        assert!(t.pausing());
+        run(&mut t, &[0.9]);
+        assert!(!t.pausing(), "speech resumed");
+        let events = run(&mut t, &probs(&[(0.1, 600)]));
+        assert!(matches!(events[..], [SpeechEvent::Ended(_)]), "{events:?}");
+        assert!(!t.pausing(), "the silence ended the utterance");
     }
 
     #[test]

@@ -12,10 +12,13 @@
 //!   (encoder context fitted to its length) and emitted, redacted by [`Redactor::preview`], as a
 //!   [`Partial`]. The re-decode step widens with the decode time and the number of open lanes,
 //!   so partials never take more than about two thirds of the worker.
+//! - Once a speaker's end padding has been heard, the utterance is decoded early, as its final
+//!   will be ([`LiveOptions::early_finals`]); no partial of a speaker who has gone quiet starts.
 //! - Back-pressure: finals always go first (partials are the first thing dropped); when the oldest
-//!   waiting final is older than `pause_partials_after`, partials stop; beyond `fast_finals_after`
-//!   finals are decoded with the fallback model (tiny.en) and a fitted context. Each change is a
-//!   [`Degraded`] event; the engine steps back once it has kept up for `recover_after`.
+//!   waiting final is older than `pause_partials_after`, partials stop (early finals go on);
+//!   beyond `fast_finals_after` finals are decoded with the fallback model (tiny.en) and a fitted
+//!   context. Each change is a [`Degraded`] event; the engine steps back once it has kept up
+//!   (no final older than three quarters of that level's threshold) for `recover_after`.
 
 use crate::engine::{Priority, Work};
 use crate::ms_of;
@@ -48,7 +51,8 @@ pub struct LiveOptions {
     pub pause_partials_after: Duration,
     /// Finals switch to the fallback model and a fitted context beyond this lag.
     pub fast_finals_after: Duration,
-    /// Time without lag after which one level of degradation is undone.
+    /// Time after which one level of degradation is undone when no final waited more than three
+    /// quarters of the lag that level began at meanwhile.
     pub recover_after: Duration,
     /// Speech segmentation; `max_speech_s` bounds every decode window.
     pub vad: VadOptions,
@@ -63,7 +67,10 @@ pub struct LiveOptions {
     /// final would be, and the result is used when the silence does end it with the same audio
     /// and prompt (else it is dropped and the final decoded as usual). Takes up to the wait for
     /// silence off a final's latency, at the cost of a decode wasted on each pause the speaker
-    /// talks through. Only at the normal level, only when a decoder is free.
+    /// talks through. Only when a decoder is free, and not once finals go to the fast model;
+    /// while partials are paused it goes on (it takes no more than they would have). While a
+    /// speaker has gone quiet no partial of theirs starts: the early decode is due within the
+    /// padding, and a partial would hold the decoder then.
     pub early_finals: bool,
 }
 
@@ -548,7 +555,15 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
         } else {
             (self.level, "")
         };
-        if lag > Duration::from_millis(500) {
+        // Keeping up at this level: every waiting final younger than three quarters of the
+        // lag that brought the engine to it (an early final is about its decode's time old when
+        // it is delivered, so a fixed half second was never calm and a paused engine stayed
+        // paused for the rest of the call).
+        let entered = match self.level {
+            DegradeLevel::FastFinals => o.fast_finals_after,
+            _ => o.pause_partials_after,
+        };
+        if lag > entered * 3 / 4 {
             self.calm_since = Instant::now();
         }
         if target > self.level {
@@ -688,7 +703,7 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
 
     /// The lane whose utterance the silence under way will end, not yet decoded early.
     fn early_candidate(&self) -> Option<(usize, SpeechSegment)> {
-        if !self.options.early_finals || self.level > DegradeLevel::Normal {
+        if !self.options.early_finals || self.level > DegradeLevel::PartialsPaused {
             return None;
         }
         (0..self.lanes.len())
@@ -833,6 +848,9 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
                 l.tracker.open().is_some()
                     && l.waiting.is_empty()
                     && l.tracker.position() >= l.partial_at + step_samples
+                    // Gone quiet: the early decode of its final is due within the padding, and
+                    // a partial now would hold the decoder when it is.
+                    && !(self.options.early_finals && l.tracker.pausing())
                     && !matches!(
                         (&self.early, l.tracker.pending_end()),
                         (Some(e), Some(seg)) if e.lane == i && e.seg == seg
