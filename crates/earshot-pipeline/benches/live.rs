@@ -101,7 +101,7 @@ fn one(model: &str, threads: usize, final_threads: usize, early: bool, call: &Pa
             .unwrap_or(0)
     };
     println!(
-        "{model:<8} {setting:>8} {:>6} {:>6} {:>6} {:>6} {:>9.3} {:>8.0} {:>7} {:>7} {:>6.1} {:>6.1}   ({} partials ({} cut), {} finals, early {} used {} dropped ({} cut), {:.0} s audio in {:.0} s, worst level {})",
+        "{model:<8} {setting:>8} {:>6} {:>6} {:>6} {:>6} {:>9.3} {:>8.0} {:>7} {:>7} {:>6.1} {:>6.1}   ({} partials, {} finals, early {} used {} dropped, {:.0} s audio in {:.0} s, worst level {})",
         percentile(&stats.partial_latencies, 0.5),
         percentile(&stats.partial_latencies, 0.95),
         percentile(&stats.final_latencies, 0.5),
@@ -113,11 +113,9 @@ fn one(model: &str, threads: usize, final_threads: usize, early: bool, call: &Pa
         percentile(&late, 0.99) as f64 / 1000.0,
         late.iter().max().copied().unwrap_or(0) as f64 / 1000.0,
         stats.partial_latencies.len(),
-        stats.partials_cut,
         stats.final_latencies.len(),
         stats.early_used,
         stats.early_dropped,
-        stats.early_cut,
         audio_s,
         wall,
         stats.worst_level.map_or("normal", |l| l.name()),

@@ -11,17 +11,14 @@
 //! behind). The engine's threads (`max(options.threads, workers)`) are shared out among the
 //! decodes running: a decode started while it runs alone gets them all, one started among
 //! others gets its share (at least one). A partial waits only briefly: a partial that cannot run soon is not worth running,
-//! and the call's own back-pressure (its degrade levels) takes over from there. A final that
-//! finds every decoder busy asks the speculative decode that matters least (a partial or an
-//! early final: [`Work::Partial`]) to stop, by its lease's stop flag, which the live engine
-//! hands to whisper; finals and second passes are never asked.
+//! and the call's own back-pressure (its degrade levels) takes over from there.
 
 use crate::{AnalyzerOptions, PipelineError, ASR_MODELS};
 use earshot_asr::{AsrOptions, Transcriber, WhisperModel};
 use earshot_models::ModelStore;
 use earshot_sentiment::SentimentEngine;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -60,8 +57,6 @@ struct Pool {
     made: usize,
     /// Requests waiting, by ticket, with when each was asked.
     waiting: Vec<(u64, Priority, Instant)>,
-    /// Leases out, by ticket, with the flag that cuts a speculative decode short.
-    running: Vec<(u64, Priority, Arc<AtomicBool>)>,
     next_ticket: u64,
 }
 
@@ -76,9 +71,6 @@ pub struct PoolStats {
     pub wait_ms: AtomicU64,
     /// Partials given up because no decoder became free in time.
     pub partials_skipped: AtomicU64,
-    /// Speculative decodes (partials, early finals) asked to stop because a final waited for
-    /// their decoder.
-    pub preempted: AtomicU64,
 }
 
 /// A final that waits longer than this for a decoder means the engine is not keeping up with
@@ -167,7 +159,6 @@ impl Engine {
                 idle: Vec::new(),
                 made: 0,
                 waiting: Vec::new(),
-                running: Vec::new(),
                 next_ticket: 0,
             }),
             turn: Condvar::new(),
@@ -252,8 +243,6 @@ impl Engine {
             let free = !pool.idle.is_empty() || pool.made < self.workers;
             if free && first == Some(ticket) {
                 pool.waiting.retain(|(t, _, _)| *t != ticket);
-                let stop = Arc::new(AtomicBool::new(false));
-                pool.running.push((ticket, priority, stop.clone()));
                 let decoders = match pool.idle.pop() {
                     Some(d) => d,
                     None => {
@@ -286,22 +275,7 @@ impl Engine {
                     engine: self,
                     decoders: Some(decoders),
                     threads: (budget / running.max(1)).max(1),
-                    ticket,
-                    stop,
                 });
-            }
-            if priority.work == Work::Final && !free {
-                // Someone waits for this final: the speculative decode that matters least (a
-                // partial, an early final) gives its decoder up, if one runs.
-                let speculative = pool
-                    .running
-                    .iter()
-                    .filter(|(_, p, stop)| p.work == Work::Partial && !stop.load(Ordering::Relaxed))
-                    .max_by_key(|(t, p, _)| (*p, *t));
-                if let Some((_, _, stop)) = speculative {
-                    stop.store(true, Ordering::Relaxed);
-                    self.stats.preempted.fetch_add(1, Ordering::Relaxed);
-                }
             }
             waited = true;
             pool = match patience {
@@ -371,20 +345,9 @@ pub(crate) struct Lease<'a> {
     decoders: Option<Decoders>,
     /// This decode's share of the engine's threads.
     threads: usize,
-    ticket: u64,
-    /// Set by the engine when a final waits for this lease's decoder and the lease is for
-    /// speculative work ([`Work::Partial`]).
-    stop: Arc<AtomicBool>,
 }
 
 impl Lease<'_> {
-    /// The flag the engine sets when a final waits for this decoder and this lease is for
-    /// speculative work: a decode that may be cut short gives it to
-    /// [`earshot_asr::Transcriber::set_stop`]. Never set for other work.
-    pub(crate) fn stop_flag(&self) -> Arc<AtomicBool> {
-        self.stop.clone()
-    }
-
     /// Lets this decode use up to `threads` threads (never fewer than its share) while it is
     /// the only decode running: a live final, which someone waits for.
     pub(crate) fn widen_alone(&mut self, threads: usize) {
@@ -453,10 +416,7 @@ impl Lease<'_> {
 impl Drop for Lease<'_> {
     fn drop(&mut self) {
         if let Some(d) = self.decoders.take() {
-            let mut pool = self.engine.pool();
-            pool.idle.push(d);
-            pool.running.retain(|(t, _, _)| *t != self.ticket);
-            drop(pool);
+            self.engine.pool().idle.push(d);
             self.engine.turn.notify_all();
         }
     }
@@ -594,50 +554,6 @@ mod tests {
             .is_none());
         drop(held);
         assert_eq!(other.slow_final.load(Ordering::Relaxed), before);
-    }
-
-    /// Waits until `flag` is set (a failure after 10 s).
-    fn raised(flag: &AtomicBool) {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !flag.load(Ordering::Relaxed) {
-            assert!(Instant::now() < deadline, "the stop flag was set");
-            std::thread::sleep(Duration::from_millis(2));
-        }
-    }
-
-    #[test]
-    fn a_final_waiting_for_a_decoder_stops_the_speculative_decode_holding_it() {
-        let engine = engine(1);
-        let partial = engine.lease(at(Work::Partial, 0), None).unwrap();
-        let stop = partial.stop_flag();
-        // Negative control: another partial waiting (and giving up) leaves it alone.
-        assert!(engine
-            .lease(at(Work::Partial, 0), Some(Duration::from_millis(50)))
-            .is_none());
-        assert!(!stop.load(Ordering::Relaxed));
-        // A final waits: the partial is asked to stop, and its decoder goes to the final.
-        let waiter = {
-            let engine = engine.clone();
-            std::thread::spawn(move || engine.lease(at(Work::Final, 0), None).map(drop))
-        };
-        raised(&stop);
-        assert_eq!(engine.stats().preempted.load(Ordering::Relaxed), 1);
-        drop(partial);
-        assert!(waiter.join().unwrap().is_some());
-        // A final holding the decoder is never asked to stop, whoever waits.
-        let held = engine.lease(at(Work::Final, 5_000), None).unwrap();
-        let stop = held.stop_flag();
-        let waiter = {
-            let engine = engine.clone();
-            std::thread::spawn(move || engine.lease(at(Work::Final, 0), None).map(drop))
-        };
-        queued(&engine, 1);
-        std::thread::sleep(Duration::from_millis(50));
-        assert!(!stop.load(Ordering::Relaxed));
-        drop(held);
-        assert!(waiter.join().unwrap().is_some());
-        assert_eq!(engine.stats().preempted.load(Ordering::Relaxed), 1);
-        assert!(engine.pool().running.is_empty(), "every lease came back");
     }
 
     #[test]

@@ -14,11 +14,6 @@
 //!   so partials never take more than about two thirds of the worker.
 //! - Once a speaker's end padding has been heard, the utterance is decoded early, as its final
 //!   will be ([`LiveOptions::early_finals`]); no partial of a speaker who has gone quiet starts.
-//! - Speculative decodes (partials, early finals) run on a helper thread while the worker goes on
-//!   taking in and segmenting the call's audio, and are cut short once they are no longer worth
-//!   finishing: a partial when a final, or an early decode of one, falls due; an early decode
-//!   when its speaker goes on; either when another call's final waits for its decoder (the
-//!   engine asks). A final always runs to its end.
 //! - Back-pressure: finals always go first (partials are the first thing dropped); when the oldest
 //!   waiting final is older than `pause_partials_after`, partials stop (early finals go on);
 //!   beyond `fast_finals_after` finals are decoded with the fallback model (tiny.en) and a fitted
@@ -28,7 +23,7 @@
 use crate::engine::{Priority, Work};
 use crate::ms_of;
 use crate::{Analyzer, CallEnd, PipelineError, SinkResult};
-use earshot_asr::{AsrSegment, Decode, Transcriber};
+use earshot_asr::{AsrSegment, Decode};
 use earshot_audio::{
     AudioError, CallAudio, CallStream, SpeechEvent, SpeechSegment, SpeechTracker, VadOptions,
     SAMPLE_RATE, VAD_FRAME, VAD_WARMUP,
@@ -196,12 +191,6 @@ pub struct LiveStats {
     pub early_used: u64,
     /// See `early_used`.
     pub early_dropped: u64,
-    /// Early final decodes cut short because the speaker went on while they ran (or another
-    /// call's final waited for the decoder).
-    pub early_cut: u64,
-    /// Partials cut short because a final, or an early decode of one, fell due (or another
-    /// call's final waited for the decoder).
-    pub partials_cut: u64,
 }
 
 struct Lane {
@@ -332,9 +321,6 @@ fn prompt_from(redacted: &str) -> String {
 
 struct Run<'a, F> {
     analyzer: &'a mut Analyzer,
-    input: Receiver<AudioChunk>,
-    /// Whether a sender is still connected (the call goes on).
-    open: bool,
     options: LiveOptions,
     on_event: F,
     lanes: Vec<Lane>,
@@ -364,8 +350,6 @@ impl Analyzer {
     ) -> Result<(CallEnd, LiveStats), PipelineError> {
         let run = Run {
             analyzer: self,
-            input,
-            open: true,
             options,
             on_event,
             lanes: Vec::new(),
@@ -380,7 +364,7 @@ impl Analyzer {
             early: None,
             stats: LiveStats::default(),
         };
-        run.main()
+        run.main(input)
     }
 }
 
@@ -389,29 +373,25 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
         (self.on_event)(event).map_err(PipelineError::Sink)
     }
 
-    fn main(mut self) -> Result<(CallEnd, LiveStats), PipelineError> {
+    fn main(mut self, input: Receiver<AudioChunk>) -> Result<(CallEnd, LiveStats), PipelineError> {
+        let mut open = true;
         loop {
-            if self.open {
-                let wait = if self.has_work() {
-                    Duration::ZERO
-                } else {
-                    Duration::from_millis(40)
-                };
-                self.open = self.ingest(wait);
+            if open {
+                open = self.ingest(&input)?;
             }
-            self.segment(!self.open)?;
+            self.segment(!open)?;
             self.adjust_level()?;
             if self.final_step()? {
                 continue;
             }
-            self.release_held(!self.open)?;
+            self.release_held(!open)?;
             if self.early_step()? {
                 continue;
             }
             if self.partial_step()? {
                 continue;
             }
-            if !self.open {
+            if !open {
                 break;
             }
         }
@@ -436,89 +416,33 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
         self.lanes.iter().any(|l| !l.waiting.is_empty()) || self.partial_candidate().is_some()
     }
 
-    /// Takes what has arrived, waiting up to `wait` for the first chunk when nothing has; false
-    /// once every sender is gone.
-    fn ingest(&mut self, wait: Duration) -> bool {
-        let first = if wait.is_zero() {
-            match self.input.try_recv() {
+    /// Takes what has arrived (waiting briefly when there is nothing to do); false once every
+    /// sender is gone.
+    fn ingest(&mut self, input: &Receiver<AudioChunk>) -> Result<bool, PipelineError> {
+        let first = if self.has_work() {
+            match input.try_recv() {
                 Ok(c) => Some(c),
                 Err(TryRecvError::Empty) => None,
-                Err(TryRecvError::Disconnected) => return false,
+                Err(TryRecvError::Disconnected) => return Ok(false),
             }
         } else {
-            match self.input.recv_timeout(wait) {
+            match input.recv_timeout(Duration::from_millis(40)) {
                 Ok(c) => Some(c),
                 Err(RecvTimeoutError::Timeout) => None,
-                Err(RecvTimeoutError::Disconnected) => return false,
+                Err(RecvTimeoutError::Disconnected) => return Ok(false),
             }
         };
         let Some(first) = first else {
-            return true;
+            return Ok(true);
         };
         self.accept(first);
         loop {
-            match self.input.try_recv() {
+            match input.try_recv() {
                 Ok(c) => self.accept(c),
-                Err(TryRecvError::Empty) => return true,
-                Err(TryRecvError::Disconnected) => return false,
+                Err(TryRecvError::Empty) => return Ok(true),
+                Err(TryRecvError::Disconnected) => return Ok(false),
             }
         }
-    }
-
-    /// Runs a speculative decode (a partial, an early final) on `decoder` on a helper thread
-    /// while this one goes on hearing the call: audio is taken in and segmented as it arrives,
-    /// and the decode is cut short once `unwanted` says it is no longer worth finishing (a
-    /// final fell due, the speaker went on) or `stop`, its lease's flag, is set (another
-    /// call's final waits for the decoder). `None`: it was cut.
-    fn decode_hearing(
-        &mut self,
-        decoder: &mut Transcriber,
-        stop: Arc<AtomicBool>,
-        samples: &[f32],
-        decode: Decode<'_>,
-        unwanted: impl Fn(&Self) -> bool,
-    ) -> Result<Option<Vec<AsrSegment>>, PipelineError> {
-        decoder.set_stop(Some(stop.clone()));
-        let result = std::thread::scope(|s| {
-            let decoding = s.spawn(|| decoder.transcribe_with(samples, decode));
-            let heard = self.hear_until(&decoding, &stop, unwanted);
-            if heard.is_err() {
-                stop.store(true, Ordering::Relaxed);
-            }
-            let decoded = decoding
-                .join()
-                .unwrap_or_else(|p| std::panic::resume_unwind(p));
-            heard?;
-            match decoded {
-                Err(earshot_asr::AsrError::Stopped) => Ok(None),
-                r => Ok(Some(r?)),
-            }
-        });
-        decoder.set_stop(None);
-        result
-    }
-
-    /// Takes in and segments the call's audio until `decoding` ends, setting `stop` once
-    /// `unwanted` holds.
-    fn hear_until<T>(
-        &mut self,
-        decoding: &std::thread::ScopedJoinHandle<'_, T>,
-        stop: &AtomicBool,
-        unwanted: impl Fn(&Self) -> bool,
-    ) -> Result<(), PipelineError> {
-        while !decoding.is_finished() {
-            if self.open {
-                self.open = self.ingest(HEARING_POLL);
-            } else {
-                std::thread::sleep(HEARING_POLL);
-            }
-            // The end of the call is closed by the main loop, once the decode is over.
-            self.segment(false)?;
-            if !stop.load(Ordering::Relaxed) && unwanted(self) {
-                stop.store(true, Ordering::Relaxed);
-            }
-        }
-        Ok(())
     }
 
     fn accept(&mut self, chunk: AudioChunk) {
@@ -825,32 +749,15 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
         };
         lease.widen_alone(self.options.final_threads);
         let started = Instant::now();
-        let stop = lease.stop_flag();
-        let decoded = self.decode_hearing(
-            lease.main()?,
-            stop,
+        let pieces = lease.main()?.transcribe_with(
             &samples,
             Decode {
                 prompt: Some(prompt.as_str()).filter(|p| !p.is_empty()),
                 fit_context: None,
             },
-            // The speaker went on: this decode would be dropped.
-            |run| {
-                let l = &run.lanes[lane];
-                l.tracker.pending_end() != Some(seg)
-                    && l.waiting.front().map(|(_, s, _)| *s) != Some(seg)
-            },
         )?;
         drop(lease);
         self.analyzer.times.asr += started.elapsed();
-        let Some(pieces) = decoded else {
-            tracing::debug!(
-                cut_after_ms = elapsed_ms(started),
-                "early final decode cut: the speaker went on, or another call's final waits"
-            );
-            self.stats.early_cut += 1;
-            return Ok(true);
-        };
         tracing::debug!(
             decode_ms = elapsed_ms(started),
             audio_ms = ms_of(seg.end - seg.start),
@@ -976,39 +883,17 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
             self.lanes[lane].partial_at = end;
             return Ok(false);
         };
-        // What was due when it started (an early decode waiting its turn) does not cut it.
-        let early_due = self.early_candidate();
         let started = Instant::now();
-        let stop = lease.stop_flag();
-        let decoded = self.decode_hearing(
-            lease.main()?,
-            stop,
+        let pieces = lease.main()?.transcribe_with(
             &samples,
             Decode {
                 prompt: Some(prompt.as_str()).filter(|p| !p.is_empty()),
                 fit_context: Some(earshot_asr::MIN_FITTED_CONTEXT),
             },
-            // A final, or an early decode of one, fell due: it goes first.
-            |run| {
-                run.lanes.iter().any(|l| !l.waiting.is_empty())
-                    || run.early_candidate().is_some_and(|c| Some(c) != early_due)
-            },
         )?;
         drop(lease);
         let cost = started.elapsed();
         self.analyzer.times.asr += cost;
-        // Ended while it ran, in the last moment before it finished: its final is due, and a
-        // partial shown now would outlive an utterance that turns out to hold no words.
-        let decoded = decoded.filter(|_| self.lanes[lane].open_id == Some(id));
-        let Some(pieces) = decoded else {
-            tracing::debug!(
-                id,
-                cut_after_ms = cost.as_millis() as u64,
-                "partial cut: a final is due, or another call's final waits"
-            );
-            self.stats.partials_cut += 1;
-            return Ok(true);
-        };
         tracing::debug!(
             id,
             decode_ms = cost.as_millis() as u64,
@@ -1042,9 +927,6 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
         Ok(true)
     }
 }
-
-/// How often the engine looks at the call's audio while a speculative decode runs.
-const HEARING_POLL: Duration = Duration::from_millis(10);
 
 /// How long a partial waits for a decoder that other calls' work holds.
 const PARTIAL_PATIENCE: Duration = Duration::from_millis(100);
