@@ -101,7 +101,7 @@ fn one(model: &str, threads: usize, final_threads: usize, early: bool, call: &Pa
             .unwrap_or(0)
     };
     println!(
-        "{model:<8} {setting:>8} {:>6} {:>6} {:>6} {:>6} {:>9.3} {:>8.0} {:>7} {:>7} {:>6.1} {:>6.1}   ({} partials, {} finals, early {} used {} dropped, {:.0} s audio in {:.0} s, worst level {})",
+        "{model:<8} {setting:>8} {:>6} {:>6} {:>6} {:>6} {:>9.3} {:>8.0} {:>7} {:>7} {:>6.1} {:>6.1}   ({} partials, {} finals, early {} used {} dropped, {:.0} s audio in {:.0} s, VAD {:.1} s, worst level {})",
         percentile(&stats.partial_latencies, 0.5),
         percentile(&stats.partial_latencies, 0.95),
         percentile(&stats.final_latencies, 0.5),
@@ -118,6 +118,7 @@ fn one(model: &str, threads: usize, final_threads: usize, early: bool, call: &Pa
         stats.early_dropped,
         audio_s,
         wall,
+        analyzer.stage_times().vad.as_secs_f64(),
         stats.worst_level.map_or("normal", |l| l.name()),
     );
 }
@@ -187,5 +188,5 @@ fn main() {
             }
         }
     }
-    println!("thr = partials' threads / a lone final's threads, -e without early finals (the first row per model is the default); early = finals decoded while their silence was confirmed, used as the final or dropped; P = partial, F = final latency in ms (end of the audio covered -> event); CPU = process CPU seconds per second of audio; lag = worst final latency (ms) in each half of the call: equal halves mean the lag does not grow; wake = how late (ms) a thread sleeping 10 ms at a time woke, p99 and worst");
+    println!("thr = partials' threads / a lone final's threads, -e without early finals (the first row per model is the default); early = finals decoded while their silence was confirmed, used as the final or dropped; P = partial, F = final latency in ms (end of the audio covered -> event); CPU = process CPU seconds per second of audio; lag = worst final latency (ms) in each half of the call: equal halves mean the lag does not grow; wake = how late (ms) a thread sleeping 10 ms at a time woke, p99 and worst; VAD = time spent in the VAD over the call");
 }
