@@ -154,6 +154,10 @@ impl WhisperModel {
             .ok_or_else(|| load("path is not UTF-8".into()))?;
         let mut params = WhisperContextParameters::default();
         params.use_gpu(false);
+        // Flash attention stays off, whatever a wrapper's default: on this CPU path whisper.cpp
+        // 1.8.3 decodes a segment with it 1.56x slower, and its DTW timing cannot run with it
+        // (README, Performance; ARCHITECTURE.md, Decisions).
+        params.flash_attn(false);
         let preset = aligned.then(|| alignment_preset(model)).flatten();
         let aligned = preset.is_some();
         if let Some(model_preset) = preset {

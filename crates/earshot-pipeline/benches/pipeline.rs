@@ -259,14 +259,15 @@ fn context(store: &ModelStore, call: &std::path::Path) {
             quantized.push(path);
         }
         let (q8, q5) = (&quantized[0], &quantized[1]);
-        for (label, beam, file, weights) in [
-            ("wcpp", false, call, weights.as_path()),
-            ("wcpp-b5", true, call, weights.as_path()),
-            ("wcpp µ", false, narrow.as_path(), weights.as_path()),
-            ("wcpp q8", false, call, q8.as_path()),
-            ("wcpp q5", false, call, q5.as_path()),
+        for (label, beam, flash, file, weights) in [
+            ("wcpp", false, false, call, weights.as_path()),
+            ("wcpp fa", false, true, call, weights.as_path()),
+            ("wcpp-b5", true, false, call, weights.as_path()),
+            ("wcpp µ", false, false, narrow.as_path(), weights.as_path()),
+            ("wcpp q8", false, false, call, q8.as_path()),
+            ("wcpp q5", false, false, call, q5.as_path()),
         ] {
-            let Some((wall, audio, heard)) = reference(store, file, weights, beam) else {
+            let Some((wall, audio, heard)) = reference(store, file, weights, beam, flash) else {
                 break;
             };
             println!(
@@ -280,7 +281,7 @@ fn context(store: &ModelStore, call: &std::path::Path) {
     }
     println!("µ = on the call as 8 kHz G.711 µ-law (what SIPREC delivers)");
     println!("wcpp q8, wcpp q5 = wcpp with the model's weight matrices in q8_0, q5_0 (earshot_models::quantize)");
-    println!("wcpp = whisper.cpp's own way (its CLI's): whisper_full over each whole channel with its Silero VAD, same build, model and threads, greedy as ours; wcpp-b5 = the same with its CLI's default beam search of 5");
+    println!("wcpp = whisper.cpp's own way (its CLI's): whisper_full over each whole channel with its Silero VAD, same build, model and threads, greedy as ours, flash attention off as ours; wcpp fa = the same with flash attention on (whisper.cpp 1.8.3's own default); wcpp-b5 = the same as wcpp with its CLI's default beam search of 5");
 }
 
 /// What each speaker was heard saying.
@@ -289,23 +290,24 @@ type Heard = Vec<(earshot_core::Speaker, String)>;
 /// whisper.cpp's reference decoding, as its CLI does it: `whisper_full` over each whole channel
 /// with whisper.cpp's own Silero VAD (the same ggml VAD model we run), through the same
 /// whisper.cpp build, model file and thread count as the analyzer. Greedy like ours, or the
-/// CLI's default beam search of 5. Returns the wall time (model load excluded), the audio's
-/// length in seconds and each channel's text.
+/// CLI's default beam search of 5. Flash attention off as in our decoding (whisper-rs's
+/// default), or on (`flash`: whisper.cpp's own default since 1.8). Returns the wall time (model
+/// load excluded), the audio's length in seconds and each channel's text.
 fn reference(
     store: &ModelStore,
     call: &std::path::Path,
     weights: &std::path::Path,
     beam: bool,
+    flash: bool,
 ) -> Option<(f64, f64, Heard)> {
     use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
     let vad = store.locate("silero-vad").ok()?;
     let audio = earshot_audio::CallAudio::from_file(call, earshot_audio::CallerChannel::Left)
         .expect("the call");
-    let ctx = WhisperContext::new_with_params(
-        weights.to_str().expect("a UTF-8 path"),
-        WhisperContextParameters::default(),
-    )
-    .expect("whisper model");
+    let mut context = WhisperContextParameters::default();
+    context.flash_attn(flash);
+    let ctx = WhisperContext::new_with_params(weights.to_str().expect("a UTF-8 path"), context)
+        .expect("whisper model");
     let mut state = ctx.create_state().expect("whisper state");
     let started = Instant::now();
     let mut heard = Vec::new();
