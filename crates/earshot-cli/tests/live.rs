@@ -37,12 +37,37 @@ fn assert_no_secret(out: &str) {
     }
 }
 
-/// The text of every event line (timestamps and ids are numbers that may contain any digits).
-fn event_texts(out: &str) -> String {
-    events(out)
-        .iter()
-        .filter_map(|e| e["text"].as_str().map(|t| t.to_string() + "\n"))
-        .collect()
+/// Every string of every event line — texts, snippets, triggers, categories, keys — one per
+/// line. Ids, timestamps and latencies are numbers that may contain any digits (a latency of
+/// 17396 ms holds "739"), so numbers are left out and every string is kept.
+fn event_strings(out: &str) -> String {
+    fn walk(v: &Value, into: &mut String) {
+        match v {
+            Value::String(s) => {
+                into.push_str(s);
+                into.push('\n');
+            }
+            Value::Array(items) => items.iter().for_each(|i| walk(i, into)),
+            Value::Object(fields) => fields.iter().for_each(|(k, f)| {
+                into.push_str(k);
+                into.push('\n');
+                walk(f, into);
+            }),
+            Value::Null | Value::Bool(_) | Value::Number(_) => {}
+        }
+    }
+    let mut all = String::new();
+    events(out).iter().for_each(|e| walk(e, &mut all));
+    all
+}
+
+#[test]
+fn the_secret_check_reads_every_string_of_an_event_and_no_number() {
+    let line = r#"{"type":"suggestion","snippet":"the code is 739","latency_ms":17396}"#;
+    let caught = std::panic::catch_unwind(|| assert_no_secret(&event_strings(line)));
+    assert!(caught.is_err(), "a value in any string field is caught");
+    let clean = r#"{"type":"final","text":"it is [credit_debit_cvv]","latency_ms":17396}"#;
+    assert_no_secret(&event_strings(clean));
 }
 
 /// Log lines carry durations and offsets as numbers: only the forms no number field can take.
@@ -97,7 +122,7 @@ fn realtime_json_events_carry_latency_and_every_final_is_stored() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{stderr}");
     let out = String::from_utf8_lossy(&o.stdout);
-    assert_no_secret(&event_texts(&out));
+    assert_no_secret(&event_strings(&out));
     assert_no_secret_in_log(&stderr);
     let ev = events(&out);
     let partials = of_type(&ev, "partial");
@@ -261,7 +286,7 @@ fn ctrl_c_finalizes_and_stores_the_open_utterance() {
         assert!(closed.contains(&&p["id"]), "partial left open: {p}");
     }
     assert_eq!(stored(data.path(), &end["call_id"]).len(), finals.len());
-    assert_no_secret(&event_texts(&lines.join("\n")));
+    assert_no_secret(&event_strings(&lines.join("\n")));
 }
 
 /// One channel of the sample call as a mono file.
@@ -326,7 +351,7 @@ fn listen_captures_the_caller_from_the_loopback_and_the_agent_from_the_mic() {
     let rest = lines.rest(&mut child);
     assert!(heard, "{rest}");
     assert!(child.wait().unwrap().success(), "{rest}");
-    assert_no_secret(&event_texts(&rest));
+    assert_no_secret(&event_strings(&rest));
     let ev = events(&rest);
     let finals = of_type(&ev, "final");
     let said = |speaker: &str, words: &str| {
@@ -517,7 +542,7 @@ fn with_a_knowledge_base_the_callers_question_brings_its_article_once_and_a_brok
             "suggested twice: {out}"
         );
     }
-    assert_no_secret(&out.to_lowercase());
+    assert_no_secret(&event_strings(&out));
 
     // Without a knowledge base: the same call, no suggestion.
     let (out, _) = run(None);
@@ -558,7 +583,7 @@ fn the_agent_reading_a_card_number_back_is_a_critical_alert_and_a_rule_fires_on_
         assert_eq!(f["speaker"], a["speaker"], "{a}");
         assert!(a.get("text").is_none(), "{a}");
     }
-    assert_no_secret(&out.to_lowercase());
+    assert_no_secret(&event_strings(&out));
     // Negative control: the sample call's agent never reads a value back.
     let data = tempfile::tempdir().unwrap();
     let o = earshot(data.path())
