@@ -20,9 +20,12 @@ use std::time::{Duration, Instant};
 
 mod common;
 
-/// The receiver's per-call audio queue in this test: 3 s (150 chunks of 20 ms), ample for the
-/// call's start (the vault opened, the call begun) and far less than the stall.
-const QUEUE: usize = 150;
+/// The receiver's per-call audio queue in this test: 5 s (250 chunks of 20 ms), ample for the
+/// call's start (the vault opened, the call begun: on a loaded 2-core CI machine that once took
+/// more than the 3 s this was before) and far less than the stall's 8 s of audio.
+const QUEUE: usize = 250;
+/// The speech sent while the consumer is stalled, before the keypad digits: 7 s.
+const STALLED_SPEECH: usize = 350;
 /// What the caller keys in while the call's consumer is stalled.
 const CARD: &str = "4111111111111111";
 
@@ -154,8 +157,8 @@ fn a_stalled_call_loses_audio_counted_and_every_keypad_digit_arrives_sealed() {
         caller.audio();
     }
     assert_eq!(dropped(), 0, "nothing was dropped before the stall");
-    // Five more seconds of speech: more than the queue holds, so some is dropped…
-    for _ in 0..250 {
+    // Seven more seconds of speech: more than the queue holds, so some is dropped…
+    for _ in 0..STALLED_SPEECH {
         caller.audio();
     }
     // …then the card number on the keypad, then another second of speech.
