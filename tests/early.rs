@@ -1,6 +1,8 @@
 //! Early finals (`LiveOptions::early_finals`): an utterance is decoded while the silence that
 //! will end it is being confirmed, and that decode becomes the final only when the silence does
 //! end it; a pause the speaker talks through drops it, and the final covers all the speech.
+//! A final's encoder context (`LiveOptions::final_context`) is chosen in the same runs: whole
+//! while whole-context finals decode within the budget, fitted once they do not.
 //! The test feeds the live engine itself, in steps, so what the engine has heard when it decides
 //! does not depend on the machine's speed: each step waits until the engine has had time to act.
 
@@ -9,7 +11,7 @@ use earshot_callgen::{render, Turn};
 use earshot_core::{AudioChunk, Speaker};
 use earshot_models::ModelStore;
 use earshot_pipeline::{
-    Analyzer, AnalyzerOptions, DegradeLevel, LiveEvent, LiveOptions, LiveStats,
+    Analyzer, AnalyzerOptions, DegradeLevel, FinalContext, LiveEvent, LiveOptions, LiveStats,
 };
 use std::sync::mpsc::{channel, Sender};
 use std::sync::Mutex;
@@ -177,6 +179,43 @@ fn an_early_final_is_used_when_the_silence_ends_the_utterance_and_dropped_when_s
     );
     assert_eq!(stats.early_used, 0, "{finals:?}");
     assert_eq!(stats.early_dropped, 1, "{finals:?}");
+}
+
+#[test]
+fn finals_fit_their_context_once_a_whole_context_final_costs_more_than_the_budget() {
+    let (first, second) = (speech(FIRST), speech(SECOND));
+    // Two utterances, each ended by its silence: without early finals, two final decodes.
+    let steps = [
+        [silence(500), first, silence(1000)].concat(),
+        [second, silence(1000)].concat(),
+    ];
+    let with = |final_context| LiveOptions {
+        final_context,
+        ..options(false)
+    };
+    let decodes = |run: &Run| (run.stats.whole_decodes, run.stats.fitted_decodes);
+    let auto = |budget| FinalContext::Auto {
+        budget,
+        floor: earshot_pipeline::FITTED_FINAL_CONTEXT,
+    };
+    // No decode takes a millisecond: the first final, decoded before any cost is known, is
+    // whole; the second is fitted.
+    let run = play(&steps, with(auto(Duration::from_millis(1))));
+    assert_eq!(run.finals.len(), 2, "{:?}", run.finals);
+    assert_eq!(decodes(&run), (1, 1), "{:?}", run.finals);
+    // A fitted final still has the words (20 s of context for 3 s of speech).
+    assert!(has_words(&run.finals[1], SECOND), "{:?}", run.finals);
+    // Every decode within an hour: both whole.
+    let run = play(&steps, with(auto(Duration::from_secs(3600))));
+    assert_eq!(run.finals.len(), 2, "{:?}", run.finals);
+    assert_eq!(decodes(&run), (2, 0), "{:?}", run.finals);
+    assert!(has_words(&run.finals[1], SECOND), "{:?}", run.finals);
+    // The fixed choices, whatever the cost.
+    let run = play(&steps, with(FinalContext::Fitted(750)));
+    assert_eq!(decodes(&run), (0, 2), "{:?}", run.finals);
+    assert!(has_words(&run.finals[0], FIRST), "{:?}", run.finals);
+    let run = play(&steps, with(FinalContext::Whole));
+    assert_eq!(decodes(&run), (2, 0), "{:?}", run.finals);
 }
 
 #[test]

@@ -261,8 +261,8 @@ impl Transcriber {
         } else {
             samples
         };
-        if let Some(floor) = decode.fit_context {
-            params.set_audio_ctx(fitted_audio_ctx(input.len(), floor));
+        if decode.fit_context.is_some() {
+            params.set_audio_ctx(encoder_frames(input.len(), decode.fit_context) as i32);
         }
         full(&mut self.state, params, input, self.stop.as_ref())?;
         let limit_ms = samples.len() as u64 * 1000 / 16_000;
@@ -495,11 +495,16 @@ pub const MIN_FITTED_CONTEXT: usize = 512;
 /// Whisper's whole encoder context in frames (30 s).
 pub const FULL_CONTEXT: usize = 1500;
 
-/// Encoder frames covering `samples` at 16 kHz with a margin of one second, at least `floor`
-/// (itself at least [`MIN_FITTED_CONTEXT`]) and at most [`FULL_CONTEXT`].
-fn fitted_audio_ctx(samples: usize, floor: usize) -> i32 {
-    let frames = samples.div_ceil(320) + 50;
-    frames.clamp(floor.clamp(MIN_FITTED_CONTEXT, FULL_CONTEXT), FULL_CONTEXT) as i32
+/// The encoder frames a decode of `samples` at 16 kHz runs with under `fit` (see
+/// [`Decode::fit_context`]): with a floor, the samples' frames plus a second's margin, at least
+/// the floor (itself at least [`MIN_FITTED_CONTEXT`]) and at most [`FULL_CONTEXT`]; without
+/// one, [`FULL_CONTEXT`].
+pub fn encoder_frames(samples: usize, fit: Option<usize>) -> usize {
+    match fit {
+        None => FULL_CONTEXT,
+        Some(floor) => (samples.div_ceil(320) + 50)
+            .clamp(floor.clamp(MIN_FITTED_CONTEXT, FULL_CONTEXT), FULL_CONTEXT),
+    }
 }
 
 /// Whisper's annotations for non-speech (`[BLANK_AUDIO]`, `(music)`, `[ Silence ]`).

@@ -2,13 +2,16 @@
 //! thread setting (partials' threads / a lone final's threads): partial and final latency
 //! (p50/p95), CPU time per second of audio, peak RSS, the lag over the call (first half against
 //! second half: it must not grow), and how late a thread that sleeps 10 ms at a time wakes
-//! meanwhile (p99 and worst: what capture and the UI feel). Each run has its own process so that
+//! meanwhile (p99 and worst: what capture and the UI feel), and the finals' word recall and
+//! error rate against the script (scored as the pipeline benchmark scores them). Each run has its own process so that
 //! its RSS is its own. Prints figures; asserts nothing about speed.
 
 use earshot_audio::{CallAudio, CallerChannel};
 use earshot_callgen::{render, Turn};
 use earshot_models::ModelStore;
-use earshot_pipeline::{Analyzer, AnalyzerOptions, FilePlayer, LiveOptions, ASR_MODELS};
+use earshot_pipeline::{
+    Analyzer, AnalyzerOptions, FilePlayer, FinalContext, LiveEvent, LiveOptions, ASR_MODELS,
+};
 use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,7 +19,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 mod common;
-use common::{percentile, usage};
+use common::{percentile, usage, word_error_rate, word_recall};
 
 fn script() -> Vec<Turn> {
     let mut turns = earshot_callgen::sample_call();
@@ -53,15 +56,16 @@ fn ticker(stop: Arc<AtomicBool>) -> std::thread::JoinHandle<Vec<u64>> {
     })
 }
 
-fn one(model: &str, threads: usize, final_threads: usize, early: bool, call: &Path) {
+fn one(model: &str, threads: usize, final_threads: usize, early: bool, whole: bool, call: &Path) {
     let options = AnalyzerOptions {
         model: model.to_string(),
         threads,
         ..Default::default()
     };
     let setting = format!(
-        "{threads}/{final_threads}{}",
-        if early { "" } else { " -e" }
+        "{threads}/{final_threads}{}{}",
+        if early { "" } else { " -e" },
+        if whole { " -w" } else { "" }
     );
     let mut analyzer = match Analyzer::new(&ModelStore::from_env(), options) {
         Ok(a) => a,
@@ -73,6 +77,11 @@ fn one(model: &str, threads: usize, final_threads: usize, early: bool, call: &Pa
     let live = LiveOptions {
         final_threads,
         early_finals: early,
+        final_context: if whole {
+            FinalContext::Whole
+        } else {
+            LiveOptions::default().final_context
+        },
         ..LiveOptions::default()
     };
     let audio = CallAudio::from_file(call, CallerChannel::Left).expect("rendered call");
@@ -82,8 +91,14 @@ fn one(model: &str, threads: usize, final_threads: usize, early: bool, call: &Pa
     let stop = Arc::new(AtomicBool::new(false));
     let woken = ticker(stop.clone());
     let (player, input) = FilePlayer::start(audio, 1.0);
+    let mut heard = Vec::new();
     let (end, stats) = analyzer
-        .run_live(input, live, |_| Ok(()))
+        .run_live(input, live, |e| {
+            if let LiveEvent::Final(f) = e {
+                heard.push((f.utterance.speaker, f.utterance.text));
+            }
+            Ok(())
+        })
         .expect("live run");
     drop(player);
     stop.store(true, Ordering::Relaxed);
@@ -101,7 +116,7 @@ fn one(model: &str, threads: usize, final_threads: usize, early: bool, call: &Pa
             .unwrap_or(0)
     };
     println!(
-        "{model:<8} {setting:>8} {:>6} {:>6} {:>6} {:>6} {:>9.3} {:>8.0} {:>7} {:>7} {:>6.1} {:>6.1}   ({} partials, {} finals, early {} used {} dropped, {:.0} s audio in {:.0} s, VAD {:.1} s, worst level {})",
+        "{model:<8} {setting:>8} {:>6} {:>6} {:>6} {:>6} {:>9.3} {:>8.0} {:>7} {:>7} {:>6.1} {:>6.1}   ({} partials, {} finals, early {} used {} dropped, {:.0} s audio in {:.0} s, VAD {:.1} s, worst level {}; final decodes {} whole, {} fitted, a whole one ~{} ms; finals' word recall {:.3}, WER {:.3})",
         percentile(&stats.partial_latencies, 0.5),
         percentile(&stats.partial_latencies, 0.95),
         percentile(&stats.final_latencies, 0.5),
@@ -120,6 +135,14 @@ fn one(model: &str, threads: usize, final_threads: usize, early: bool, call: &Pa
         wall,
         analyzer.stage_times().vad.as_secs_f64(),
         stats.worst_level.map_or("normal", |l| l.name()),
+        stats.whole_decodes,
+        stats.fitted_decodes,
+        analyzer
+            .engine()
+            .whole_final_cost()
+            .map_or(0, |c| c.as_millis()),
+        word_recall(&script(), &heard),
+        word_error_rate(&script(), &heard),
     );
 }
 
@@ -133,7 +156,8 @@ fn main() {
             threads,
             final_threads,
             args[i + 4] == "early",
-            Path::new(&args[i + 5]),
+            args[i + 5] == "whole",
+            Path::new(&args[i + 6]),
         );
         return;
     }
@@ -157,21 +181,27 @@ fn main() {
         "wake!"
     );
     // The defaults (partials on physical cores - 1, a lone final on every physical core, early
-    // finals), the same without early finals, then everything on one thread fewer and on every
-    // core.
+    // finals, a final's context chosen from its measured cost), the same with whisper's whole
+    // context always, the same without early finals, then everything on one thread fewer and
+    // on every core.
     let defaults = (
         AnalyzerOptions::default().threads,
         LiveOptions::default().final_threads,
         LiveOptions::default().early_finals,
+        false,
     );
-    let mut settings = vec![defaults, (defaults.0, defaults.1, !defaults.2)];
+    let mut settings = vec![
+        defaults,
+        (defaults.0, defaults.1, defaults.2, true),
+        (defaults.0, defaults.1, !defaults.2, false),
+    ];
     for t in [defaults.0, num_cpus::get()] {
-        if !settings.contains(&(t, t, defaults.2)) {
-            settings.push((t, t, defaults.2));
+        if !settings.contains(&(t, t, defaults.2, false)) {
+            settings.push((t, t, defaults.2, false));
         }
     }
     for model in ASR_MODELS {
-        for (threads, final_threads, early) in &settings {
+        for (threads, final_threads, early, whole) in &settings {
             let status = Command::new(std::env::current_exe().expect("own path"))
                 .args([
                     "--one",
@@ -179,6 +209,7 @@ fn main() {
                     &threads.to_string(),
                     &final_threads.to_string(),
                     if *early { "early" } else { "late" },
+                    if *whole { "whole" } else { "auto" },
                 ])
                 .arg(&call)
                 .status()
@@ -188,5 +219,5 @@ fn main() {
             }
         }
     }
-    println!("thr = partials' threads / a lone final's threads, -e without early finals (the first row per model is the default); early = finals decoded while their silence was confirmed, used as the final or dropped; P = partial, F = final latency in ms (end of the audio covered -> event); CPU = process CPU seconds per second of audio; lag = worst final latency (ms) in each half of the call: equal halves mean the lag does not grow; wake = how late (ms) a thread sleeping 10 ms at a time woke, p99 and worst; VAD = time spent in the VAD over the call");
+    println!("thr = partials' threads / a lone final's threads, -e without early finals, -w with whisper's whole context for every final (the first row per model is the default: whole until a whole-context final's decode costs more than the budget, then fitted); final decodes = finals and early finals decoded with each context, and the engine's estimate of a whole-context final's decode at the end; early = finals decoded while their silence was confirmed, used as the final or dropped; P = partial, F = final latency in ms (end of the audio covered -> event); CPU = process CPU seconds per second of audio; lag = worst final latency (ms) in each half of the call: equal halves mean the lag does not grow; wake = how late (ms) a thread sleeping 10 ms at a time woke, p99 and worst; VAD = time spent in the VAD over the call");
 }

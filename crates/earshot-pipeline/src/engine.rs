@@ -14,7 +14,7 @@
 //! and the call's own back-pressure (its degrade levels) takes over from there.
 
 use crate::{AnalyzerOptions, PipelineError, ASR_MODELS};
-use earshot_asr::{AsrOptions, Transcriber, WhisperModel};
+use earshot_asr::{AsrOptions, Transcriber, WhisperModel, FULL_CONTEXT};
 use earshot_models::ModelStore;
 use earshot_sentiment::SentimentEngine;
 use std::path::PathBuf;
@@ -105,6 +105,9 @@ pub struct Engine {
     /// When a final last waited longer than [`KEEPING_UP_WAIT`] (ms since `born`, plus one;
     /// 0: never).
     slow_final: AtomicU64,
+    /// What a live final's decode with whisper's whole context costs on this engine, in ms
+    /// (0: no final decoded yet); see [`Engine::note_final_decode`].
+    whole_final_ms: AtomicU64,
 }
 
 impl Engine {
@@ -165,6 +168,7 @@ impl Engine {
             stats: PoolStats::default(),
             born: Instant::now(),
             slow_final: AtomicU64::new(0),
+            whole_final_ms: AtomicU64::new(0),
         }))
     }
 
@@ -213,6 +217,29 @@ impl Engine {
         match self.slow_final.load(Ordering::Relaxed) {
             0 => true,
             at => now - (self.born + Duration::from_millis(at - 1)) > KEEPING_UP_MEMORY,
+        }
+    }
+
+    /// Counts a live final's decode that took `took` with `frames` encoder frames: the engine
+    /// keeps a running mean (each decode weighing a quarter) of what it would have taken with
+    /// whisper's whole context, scaled in proportion to the frames (the encoder is most of a
+    /// decode; attention grows faster than that, so a fitted decode's estimate errs low).
+    pub(crate) fn note_final_decode(&self, frames: usize, took: Duration) {
+        let whole = (took.as_millis() as u64 * FULL_CONTEXT as u64 / frames.max(1) as u64).max(1);
+        // Lost updates between two calls' finals only drop one sample of a running mean.
+        let mean = match self.whole_final_ms.load(Ordering::Relaxed) {
+            0 => whole,
+            old => (old * 3 + whole) / 4,
+        };
+        self.whole_final_ms.store(mean.max(1), Ordering::Relaxed);
+    }
+
+    /// What a live final's decode with whisper's whole context costs on this engine now, as
+    /// measured on the finals decoded so far (`None` before the first).
+    pub fn whole_final_cost(&self) -> Option<Duration> {
+        match self.whole_final_ms.load(Ordering::Relaxed) {
+            0 => None,
+            ms => Some(Duration::from_millis(ms)),
         }
     }
 

@@ -29,7 +29,8 @@ pub use earshot_asr::physical_cores;
 pub use earshot_core::AudioChunk;
 pub use engine::{Engine, PoolStats, Priority, Work};
 pub use live::{
-    DegradeLevel, Degraded, FilePlayer, Final, LiveEvent, LiveOptions, LiveStats, Partial,
+    DegradeLevel, Degraded, FilePlayer, Final, FinalContext, LiveEvent, LiveOptions, LiveStats,
+    Partial, FINAL_DECODE_BUDGET, FITTED_FINAL_CONTEXT,
 };
 use std::time::{Duration, Instant};
 

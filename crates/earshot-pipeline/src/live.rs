@@ -72,7 +72,38 @@ pub struct LiveOptions {
     /// speaker has gone quiet no partial of theirs starts: the early decode is due within the
     /// padding, and a partial would hold the decoder then.
     pub early_finals: bool,
+    /// The encoder context a final (and an early final) decodes with on the main model.
+    pub final_context: FinalContext,
 }
+
+/// How much of whisper's encoder context a live final decodes with (on the main model; finals
+/// on the fast model always fit theirs to [`earshot_asr::MIN_FITTED_CONTEXT`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FinalContext {
+    /// Whisper's whole 30 s, the most accurate.
+    Whole,
+    /// Fitted to the utterance with at least this many encoder frames (50 a second; see
+    /// `earshot_asr::Decode::fit_context`): the encoder's cost falls in proportion.
+    Fitted(usize),
+    /// Whole while the engine's whole-context finals decode within `budget`
+    /// ([`crate::Engine::whole_final_cost`], measured on the finals themselves); fitted with
+    /// at least `floor` frames while they take longer, until that cost falls under two thirds
+    /// of the budget. So a machine fast enough for whole-context finals keeps them, and a slow
+    /// or loaded one trades a few words for finals in time instead of pausing partials.
+    Auto {
+        /// The longest a whole-context final's decode may take.
+        budget: Duration,
+        /// The fitted context's floor, in encoder frames.
+        floor: usize,
+    },
+}
+
+/// The default [`FinalContext::Auto`]'s budget. See ARCHITECTURE.md, "Decisions".
+pub const FINAL_DECODE_BUDGET: Duration = Duration::from_millis(800);
+
+/// The default [`FinalContext::Auto`]'s floor: 20 s, the shortest context whose offline recall
+/// and digit error rate the pipeline benchmark measured closest to the whole 30 s.
+pub const FITTED_FINAL_CONTEXT: usize = 1000;
 
 impl Default for LiveOptions {
     fn default() -> Self {
@@ -89,6 +120,10 @@ impl Default for LiveOptions {
             },
             final_threads: earshot_asr::physical_cores(),
             early_finals: true,
+            final_context: FinalContext::Auto {
+                budget: FINAL_DECODE_BUDGET,
+                floor: FITTED_FINAL_CONTEXT,
+            },
         }
     }
 }
@@ -191,6 +226,11 @@ pub struct LiveStats {
     pub early_used: u64,
     /// See `early_used`.
     pub early_dropped: u64,
+    /// Final decodes (early ones included) on the main model with whisper's whole context.
+    pub whole_decodes: u64,
+    /// Final decodes (early ones included) on the main model with a fitted context
+    /// ([`LiveOptions::final_context`]).
+    pub fitted_decodes: u64,
 }
 
 struct Lane {
@@ -335,6 +375,8 @@ struct Run<'a, F> {
     partial_cost: Duration,
     /// The last early final decode, until it is used or dropped.
     early: Option<Early>,
+    /// Whether finals fit their context now ([`FinalContext::Auto`]).
+    fitting: bool,
     stats: LiveStats,
 }
 
@@ -360,6 +402,7 @@ impl Analyzer {
             scored: Vec::new(),
             level: DegradeLevel::Normal,
             calm_since: Instant::now(),
+            fitting: false,
             partial_cost: Duration::from_millis(300),
             early: None,
             stats: LiveStats::default(),
@@ -682,7 +725,11 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
         let prompt = self.prompt.clone();
         let decode = Decode {
             prompt: Some(prompt.as_str()).filter(|p| !p.is_empty()),
-            fit_context: fast.then_some(earshot_asr::MIN_FITTED_CONTEXT),
+            fit_context: if fast {
+                Some(earshot_asr::MIN_FITTED_CONTEXT)
+            } else {
+                self.final_fit()
+            },
         };
         let engine = self.analyzer.engine.clone();
         let mut lease = engine
@@ -695,10 +742,54 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
             )
             .expect("no patience limit");
         lease.widen_alone(self.options.final_threads);
-        Ok(match if fast { lease.fast() } else { None } {
-            Some(t) => t.transcribe_with(&samples, decode)?,
-            None => lease.main()?.transcribe_with(&samples, decode)?,
-        })
+        if let Some(t) = if fast { lease.fast() } else { None } {
+            return Ok(t.transcribe_with(&samples, decode)?);
+        }
+        let started = Instant::now();
+        let pieces = lease.main()?.transcribe_with(&samples, decode)?;
+        drop(lease);
+        self.noted_decode(samples.len(), decode.fit_context, started);
+        Ok(pieces)
+    }
+
+    /// The context floor the next final decodes with on the main model (`None`: whole), per
+    /// [`LiveOptions::final_context`].
+    fn final_fit(&mut self) -> Option<usize> {
+        let (budget, floor) = match self.options.final_context {
+            FinalContext::Whole => return None,
+            FinalContext::Fitted(floor) => return Some(floor),
+            FinalContext::Auto { budget, floor } => (budget, floor),
+        };
+        let cost = self.analyzer.engine.whole_final_cost();
+        let fitting = match cost {
+            Some(c) if !self.fitting && c > budget => true,
+            Some(c) if self.fitting && c < budget * 2 / 3 => false,
+            _ => self.fitting,
+        };
+        if fitting != self.fitting {
+            let cost_ms = cost.map_or(0, |c| c.as_millis() as u64);
+            if fitting {
+                tracing::info!(
+                    cost_ms,
+                    floor,
+                    "finals fit their context: whole-context decodes take longer than the budget"
+                );
+            } else {
+                tracing::info!(cost_ms, "finals decode with the whole context again");
+            }
+            self.fitting = fitting;
+        }
+        fitting.then_some(floor)
+    }
+
+    /// Tells the engine what a final's decode of `samples` under `fit`, begun at `started`,
+    /// took, and counts it.
+    fn noted_decode(&mut self, samples: usize, fit: Option<usize>, started: Instant) {
+        self.analyzer
+            .engine
+            .note_final_decode(earshot_asr::encoder_frames(samples, fit), started.elapsed());
+        self.stats.fitted_decodes += u64::from(fit.is_some());
+        self.stats.whole_decodes += u64::from(fit.is_none());
     }
 
     /// The lane whose utterance the silence under way will end, not yet decoded early.
@@ -748,15 +839,17 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
             return Ok(false);
         };
         lease.widen_alone(self.options.final_threads);
+        let fit = self.final_fit();
         let started = Instant::now();
         let pieces = lease.main()?.transcribe_with(
             &samples,
             Decode {
                 prompt: Some(prompt.as_str()).filter(|p| !p.is_empty()),
-                fit_context: None,
+                fit_context: fit,
             },
         )?;
         drop(lease);
+        self.noted_decode(samples.len(), fit, started);
         self.analyzer.times.asr += started.elapsed();
         tracing::debug!(
             decode_ms = elapsed_ms(started),
