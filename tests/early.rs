@@ -198,18 +198,18 @@ fn finals_fit_their_context_once_a_whole_context_final_costs_more_than_the_budge
         budget,
         floor: earshot_pipeline::FITTED_FINAL_CONTEXT,
     };
-    // No decode takes a millisecond: the first final, decoded before any cost is known, is
-    // whole; the second is fitted.
-    let run = play(&steps, with(auto(Duration::from_millis(1))));
+    // The first final is decoded before the engine knows what a final costs: fitted. Every
+    // decode within an hour: the second is whole.
+    let run = play(&steps, with(auto(Duration::from_secs(3600))));
     assert_eq!(run.finals.len(), 2, "{:?}", run.finals);
     assert_eq!(decodes(&run), (1, 1), "{:?}", run.finals);
     // A fitted final still has the words (20 s of context for 3 s of speech).
+    assert!(has_words(&run.finals[0], FIRST), "{:?}", run.finals);
     assert!(has_words(&run.finals[1], SECOND), "{:?}", run.finals);
-    // Every decode within an hour: both whole.
-    let run = play(&steps, with(auto(Duration::from_secs(3600))));
+    // No decode takes a millisecond: both fitted.
+    let run = play(&steps, with(auto(Duration::from_millis(1))));
     assert_eq!(run.finals.len(), 2, "{:?}", run.finals);
-    assert_eq!(decodes(&run), (2, 0), "{:?}", run.finals);
-    assert!(has_words(&run.finals[1], SECOND), "{:?}", run.finals);
+    assert_eq!(decodes(&run), (0, 2), "{:?}", run.finals);
     // The fixed choices, whatever the cost.
     let run = play(&steps, with(FinalContext::Fitted(750)));
     assert_eq!(decodes(&run), (0, 2), "{:?}", run.finals);

@@ -6,8 +6,11 @@
 //!
 //! - Each speaker has a lane: its samples, the wall time each chunk arrived (for `latency_ms`),
 //!   and a [`SpeechTracker`] fed with Silero probabilities for every new 32 ms frame.
-//! - An utterance that has ended is decoded with whisper's full context, redacted in conversation
-//!   order, sealed, scored and emitted as a [`Final`]. Finals of both speakers go oldest first.
+//! - An utterance that has ended is decoded with whisper's whole context, redacted in
+//!   conversation order, sealed, scored and emitted as a [`Final`]. Finals of both speakers go
+//!   oldest first. Where a whole-context final's decode costs more than a budget on this engine
+//!   (a slow or loaded machine), finals fit their context to a 20-s floor instead
+//!   ([`LiveOptions::final_context`]).
 //! - When no final is waiting, the open utterance of the speaker served longest ago is re-decoded
 //!   (encoder context fitted to its length) and emitted, redacted by [`Redactor::preview`], as a
 //!   [`Partial`]. The re-decode step widens with the decode time and the number of open lanes,
@@ -88,7 +91,7 @@ pub enum FinalContext {
     /// Whole while the engine's whole-context finals decode within `budget`
     /// ([`crate::Engine::whole_final_cost`], measured on the finals themselves); fitted with
     /// at least `floor` frames while they take longer, until that cost falls under two thirds
-    /// of the budget. So a machine fast enough for whole-context finals keeps them, and a slow
+    /// of the budget, and before the engine has measured any. So a machine fast enough for whole-context finals keeps them, and a slow
     /// or loaded one trades a few words for finals in time instead of pausing partials.
     Auto {
         /// The longest a whole-context final's decode may take.
@@ -375,7 +378,8 @@ struct Run<'a, F> {
     partial_cost: Duration,
     /// The last early final decode, until it is used or dropped.
     early: Option<Early>,
-    /// Whether finals fit their context now ([`FinalContext::Auto`]).
+    /// Whether finals fit their context now ([`FinalContext::Auto`]; fitted until the engine
+    /// has measured a final's cost).
     fitting: bool,
     stats: LiveStats,
 }
@@ -390,6 +394,12 @@ impl Analyzer {
         options: LiveOptions,
         on_event: impl FnMut(LiveEvent) -> SinkResult,
     ) -> Result<(CallEnd, LiveStats), PipelineError> {
+        // Before the engine has measured a final, fitted: the first decodes are the slowest
+        // (cold caches), and a slow machine would pause partials on them.
+        let fitting = match (options.final_context, self.engine.whole_final_cost()) {
+            (FinalContext::Auto { budget, .. }, Some(cost)) => cost > budget,
+            _ => true,
+        };
         let run = Run {
             analyzer: self,
             options,
@@ -402,7 +412,7 @@ impl Analyzer {
             scored: Vec::new(),
             level: DegradeLevel::Normal,
             calm_since: Instant::now(),
-            fitting: false,
+            fitting,
             partial_cost: Duration::from_millis(300),
             early: None,
             stats: LiveStats::default(),
