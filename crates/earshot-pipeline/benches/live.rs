@@ -3,8 +3,8 @@
 //! (p50/p95), CPU time per second of audio, peak RSS, the lag over the call (first half against
 //! second half: it must not grow), and how late a thread that sleeps 10 ms at a time wakes
 //! meanwhile (p99 and worst: what capture and the UI feel), and the finals' word recall and
-//! error rate against the script (scored as the pipeline benchmark scores them). Each run has its own process so that
-//! its RSS is its own. Prints figures; asserts nothing about speed.
+//! error rate against the script (scored as the pipeline benchmark scores them). Each run has
+//! its own process so that its RSS is its own. Prints figures; asserts nothing about speed.
 
 use earshot_audio::{CallAudio, CallerChannel};
 use earshot_callgen::{render, Turn};

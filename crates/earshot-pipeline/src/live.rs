@@ -91,8 +91,9 @@ pub enum FinalContext {
     /// Whole while the engine's whole-context finals decode within `budget`
     /// ([`crate::Engine::whole_final_cost`], measured on the finals themselves); fitted with
     /// at least `floor` frames while they take longer, until that cost falls under two thirds
-    /// of the budget, and before the engine has measured any. So a machine fast enough for whole-context finals keeps them, and a slow
-    /// or loaded one trades a few words for finals in time instead of pausing partials.
+    /// of the budget, and before the engine has measured any. So a machine fast enough for
+    /// whole-context finals keeps them, and a slow or loaded one trades a few words for finals
+    /// in time instead of pausing partials.
     Auto {
         /// The longest a whole-context final's decode may take.
         budget: Duration,
@@ -104,8 +105,9 @@ pub enum FinalContext {
 /// The default [`FinalContext::Auto`]'s budget. See ARCHITECTURE.md, "Decisions".
 pub const FINAL_DECODE_BUDGET: Duration = Duration::from_millis(800);
 
-/// The default [`FinalContext::Auto`]'s floor: 20 s, the shortest context whose offline recall
-/// and digit error rate the pipeline benchmark measured closest to the whole 30 s.
+/// The default [`FinalContext::Auto`]'s floor: 20 s, the floor of the best offline recall of
+/// those the pipeline benchmark measures (10, 15, 20, 25 s) and of the whole 30 s's digit error
+/// rate.
 pub const FITTED_FINAL_CONTEXT: usize = 1000;
 
 impl Default for LiveOptions {
