@@ -420,8 +420,15 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
             // Fail closed: a long number is treated as a card number even when the checksum or the
             // length is off (ASR garbles long digit strings).
             (Some(FindingKind::CreditDebitNumber), 0.6)
-        } else if reference || run.slashed {
+        } else if reference {
             (None, 0.0)
+        } else if run.slashed {
+            // A date or a fraction, unless a secret was asked for and no earlier line answered
+            // it: whisper writes what it kept of a misheard number that way too ("phone
+            // number? … Nero 1/3/2", base on 8 kHz µ-law), and then it is that secret's remains.
+            unanswered_cues(tokens, &runs, &run)
+                .first()
+                .map_or((None, 0.0), |(k, _)| (Some(*k), 0.35))
         } else if n == 10 || (n == 11 && run.digits.starts_with('1')) {
             (Some(FindingKind::Phone), 0.7)
         } else if n == 9

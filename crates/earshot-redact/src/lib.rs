@@ -874,6 +874,45 @@ mod tests {
     }
 
     #[test]
+    fn the_remains_of_a_misheard_number_written_as_a_date_are_redacted() {
+        // As base heard "four one five, five five five, zero one three two" (espeak, 8 kHz
+        // µ-law): the rest of the number written with slashes, like a date.
+        for line in [
+            "Yes, can you also update my phone number? It is four one five, time, time, time, time, Nero 1/3/2.",
+            "My phone number is 415, time, time, Nero 13/2.",
+        ] {
+            let mut r = Redactor::new();
+            let mut out = r.push(Speaker::Caller, line);
+            out.extend(r.finish());
+            let caller = out.last().unwrap();
+            assert!(
+                !caller.text.chars().any(|c| c.is_ascii_digit()),
+                "{}",
+                caller.text
+            );
+            assert!(kinds(caller).contains(&FindingKind::Phone), "{caller:?}");
+        }
+        // Negative controls: a date with no secret asked for, and one after the number was
+        // given in full on an earlier line, stay dates.
+        assert_eq!(
+            redact_line("I called on 3/15 about it.").text,
+            "I called on 3/15 about it."
+        );
+        let mut r = Redactor::new();
+        let out = [
+            r.push(Speaker::Agent, "What is your phone number?"),
+            r.push(Speaker::Caller, "It is 415 555 0132."),
+            r.push(Speaker::Caller, "I called on 3/15 about it."),
+            r.push(Speaker::Agent, "Thanks."),
+            r.finish(),
+        ]
+        .concat();
+        let texts: Vec<&str> = out.iter().map(|l| l.text.as_str()).collect();
+        assert!(texts.contains(&"I called on 3/15 about it."), "{texts:?}");
+        assert!(!texts.iter().any(|t| t.contains("0132")), "{texts:?}");
+    }
+
+    #[test]
     fn known_names_are_redacted_anywhere() {
         let mut r = Redactor::new().with_known_names(&["Okafor", "Grace Okafor"]);
         let mut out = r.push(
