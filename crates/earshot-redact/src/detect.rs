@@ -90,6 +90,13 @@ const CUES: &[(FindingKind, &[&str])] = &[
             "callback",
             "reach me",
             "contact number",
+            // "My number is 415 555 and then 0132": said of oneself, a bare "number" is the
+            // phone's far more often than anything else, and the others are secrets too.
+            "my number",
+            "your number",
+            "best number",
+            "home number",
+            "work number",
         ],
     ),
     (

@@ -913,6 +913,31 @@ mod tests {
     }
 
     #[test]
+    fn my_number_is_a_phone_number_cue() {
+        // The number in pieces, none long enough alone, after "my number" without "phone".
+        for line in [
+            "My number is 415 555 and then 0132.",
+            "Sure, my number is four one five, five five five and the rest is 0132.",
+        ] {
+            let out = redact_line(line);
+            assert!(
+                !out.text.chars().any(|c| c.is_ascii_digit()),
+                "{}",
+                out.text
+            );
+            assert!(kinds(&out).contains(&FindingKind::Phone), "{out:?}");
+        }
+        // Negative controls: a number named as something else, or a count, keeps its digits.
+        // ("My number of complaints is 3" would lose its 3: failing closed, the cue is taken.)
+        for line in [
+            "My order number is 4521 and it shipped on Monday.",
+            "I called your number 3 times yesterday.",
+        ] {
+            assert_eq!(redact_line(line).text, line);
+        }
+    }
+
+    #[test]
     fn known_names_are_redacted_anywhere() {
         let mut r = Redactor::new().with_known_names(&["Okafor", "Grace Okafor"]);
         let mut out = r.push(
