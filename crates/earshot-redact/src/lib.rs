@@ -577,6 +577,24 @@ mod tests {
         r.findings.iter().map(|f| f.kind).collect()
     }
 
+    /// Asserts that `line` shows no digit and was redacted as (what is left of) a phone number.
+    fn assert_phone_without_digits(line: &Redaction) {
+        assert!(
+            !line.text.chars().any(|c| c.is_ascii_digit()),
+            "{}",
+            line.text
+        );
+        assert!(kinds(line).contains(&FindingKind::Phone), "{line:?}");
+    }
+
+    /// The redacted text of each line of a conversation, in order.
+    fn conversation(lines: &[(Speaker, &str)]) -> Vec<String> {
+        let mut r = Redactor::new();
+        let mut out: Vec<Redaction> = lines.iter().flat_map(|(s, t)| r.push(*s, t)).collect();
+        out.extend(r.finish());
+        out.into_iter().map(|l| l.text).collect()
+    }
+
     #[test]
     fn a_callers_bare_number_is_redacted_when_recognition_lost_the_question() {
         // Heard on a loaded machine: the agent's "three-digit security code on the back" came
@@ -834,13 +852,7 @@ mod tests {
             "Yes, can you update my phone number? It is 4-1 time. Time, time, time. Nero 1-3-2.",
         );
         out.extend(r.finish());
-        let caller = out.last().unwrap();
-        assert!(
-            !caller.text.chars().any(|c| c.is_ascii_digit()),
-            "{}",
-            caller.text
-        );
-        assert!(kinds(caller).contains(&FindingKind::Phone), "{caller:?}");
+        assert_phone_without_digits(out.last().unwrap());
         // The agent asked; the answer's three heard digits are what is left of the number.
         let mut r = Redactor::new();
         r.push(Speaker::Agent, "What is your mobile number?");
@@ -854,18 +866,20 @@ mod tests {
         );
         // Negative controls: the number was given in full, so the next line's menu option and
         // product model are not its remains; and a line without a cue keeps its digits.
-        let mut r = Redactor::new();
-        let out = [
-            r.push(Speaker::Caller, "The zip code is four nine eight five two."),
-            r.push(Speaker::Caller, "Please press 7 for billing."),
-            r.push(Speaker::Caller, "I have the iPhone 12 Pro."),
-            r.push(Speaker::Agent, "Thanks."),
-            r.finish(),
-        ]
-        .concat();
-        let texts: Vec<&str> = out.iter().map(|l| l.text.as_str()).collect();
-        assert!(texts.contains(&"Please press 7 for billing."), "{texts:?}");
-        assert!(texts.contains(&"I have the iPhone 12 Pro."), "{texts:?}");
+        let texts = conversation(&[
+            (Speaker::Caller, "The zip code is four nine eight five two."),
+            (Speaker::Caller, "Please press 7 for billing."),
+            (Speaker::Caller, "I have the iPhone 12 Pro."),
+            (Speaker::Agent, "Thanks."),
+        ]);
+        assert!(
+            texts.iter().any(|t| t == "Please press 7 for billing."),
+            "{texts:?}"
+        );
+        assert!(
+            texts.iter().any(|t| t == "I have the iPhone 12 Pro."),
+            "{texts:?}"
+        );
         assert!(!texts[0].contains("4"), "the zip code itself: {texts:?}");
         assert_eq!(
             redact_line("We open at 9 and we shut at 5.").text,
@@ -884,13 +898,7 @@ mod tests {
             let mut r = Redactor::new();
             let mut out = r.push(Speaker::Caller, line);
             out.extend(r.finish());
-            let caller = out.last().unwrap();
-            assert!(
-                !caller.text.chars().any(|c| c.is_ascii_digit()),
-                "{}",
-                caller.text
-            );
-            assert!(kinds(caller).contains(&FindingKind::Phone), "{caller:?}");
+            assert_phone_without_digits(out.last().unwrap());
         }
         // Negative controls: a date with no secret asked for, and one after the number was
         // given in full on an earlier line, stay dates.
@@ -898,17 +906,16 @@ mod tests {
             redact_line("I called on 3/15 about it.").text,
             "I called on 3/15 about it."
         );
-        let mut r = Redactor::new();
-        let out = [
-            r.push(Speaker::Agent, "What is your phone number?"),
-            r.push(Speaker::Caller, "It is 415 555 0132."),
-            r.push(Speaker::Caller, "I called on 3/15 about it."),
-            r.push(Speaker::Agent, "Thanks."),
-            r.finish(),
-        ]
-        .concat();
-        let texts: Vec<&str> = out.iter().map(|l| l.text.as_str()).collect();
-        assert!(texts.contains(&"I called on 3/15 about it."), "{texts:?}");
+        let texts = conversation(&[
+            (Speaker::Agent, "What is your phone number?"),
+            (Speaker::Caller, "It is 415 555 0132."),
+            (Speaker::Caller, "I called on 3/15 about it."),
+            (Speaker::Agent, "Thanks."),
+        ]);
+        assert!(
+            texts.iter().any(|t| t == "I called on 3/15 about it."),
+            "{texts:?}"
+        );
         assert!(!texts.iter().any(|t| t.contains("0132")), "{texts:?}");
     }
 
@@ -919,13 +926,7 @@ mod tests {
             "My number is 415 555 and then 0132.",
             "Sure, my number is four one five, five five five and the rest is 0132.",
         ] {
-            let out = redact_line(line);
-            assert!(
-                !out.text.chars().any(|c| c.is_ascii_digit()),
-                "{}",
-                out.text
-            );
-            assert!(kinds(&out).contains(&FindingKind::Phone), "{out:?}");
+            assert_phone_without_digits(&redact_line(line));
         }
         // Negative controls: a number named as something else, or a count, keeps its digits.
         // ("My number of complaints is 3" would lose its 3: failing closed, the cue is taken.)
