@@ -90,6 +90,35 @@ fn a_blank_line_resets_the_conversation() {
 }
 
 #[test]
+fn a_line_without_a_speaker_is_redacted_as_a_callers_could_be() {
+    // A mono recording's lines: no speaker. As tiny.en heard a sample call mixed to mono, the
+    // question that cues the security code lost: its answer is still redacted (fail closed).
+    let input = [
+        r#"{"text":"Thank you and outly nothin' one, please."}"#,
+        r#"{"text":"It is 739."}"#,
+        r#"{"text":"I called you about it yesterday to round 400."}"#,
+        "",
+        r#"{"speaker":"agent","text":"It is 739."}"#,
+    ]
+    .join("\n");
+    let (ok, out, err) = redact(&input);
+    assert!(ok, "{err}");
+    let texts: Vec<String> = out
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["text"].to_string())
+        .collect();
+    assert_eq!(texts[1], r#""It is [NUMBER].""#, "{out}");
+    // Negative controls: a longer line that merely ends in a number, and the agent's own bare
+    // number, keep their digits.
+    assert_eq!(
+        texts[2], r#""I called you about it yesterday to round 400.""#,
+        "{out}"
+    );
+    assert_eq!(texts[3], r#""It is 739.""#, "{out}");
+}
+
+#[test]
 fn malformed_input_is_a_clear_error() {
     let (ok, _, err) = redact("{\"text\": \"fine\"}\nnot json\n");
     assert!(!ok);

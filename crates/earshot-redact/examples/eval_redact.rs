@@ -2,6 +2,9 @@
 //! any other engine's predictions on the same lines.
 //!
 //! `cargo run -p earshot-redact --example eval_redact -- [CORPUS] [--compare NAME=PREDICTIONS.jsonl]...`
+//! Besides the detector's row it prints a mono row: the same lines with every speaker unknown,
+//! as in a mono recording or a SIPREC call with one mixed stream, where the detector cannot tell
+//! the agent's lines from the caller's.
 //! A predictions file has one JSON object per corpus line, in corpus order:
 //! `{"id": "c0001", "line": 3, "findings": [{"type": "CREDIT_DEBIT_NUMBER", "start": 5, "end": 24}]}`.
 //!
@@ -76,6 +79,15 @@ fn main() {
         }
     }
     let mut engines = vec![("earshot".to_string(), metrics::score(&corpus, &ours))];
+    let mut mono = metrics::load(&corpus_path);
+    for line in mono.iter_mut().flat_map(|c| c.lines.iter_mut()) {
+        line.speaker = earshot_core::Speaker::Unknown;
+    }
+    let (mono_preds, _) = metrics::run_earshot(&mono);
+    engines.push((
+        "earshot, mono (every speaker unknown)".to_string(),
+        metrics::score(&mono, &mono_preds),
+    ));
     for (name, file) in compare {
         let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{file}: {e}"));
         let mut preds = HashMap::new();

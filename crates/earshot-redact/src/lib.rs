@@ -103,6 +103,8 @@ pub struct Redactor {
     /// Speakers whose last line was released while a number was still being spoken, with the
     /// kind given to it: a number opening their next line continues it.
     released_open: Vec<(Speaker, FindingKind)>,
+    /// Lines are stand-alone texts ([`redact_line`]), not heard speech: none answers a question.
+    stand_alone: bool,
 }
 
 /// Lines of earlier conversation kept as context.
@@ -213,9 +215,12 @@ impl Redactor {
             // the line was released while it was still being spoken, or when the line is a
             // caller's answer that is little but that number ("It is 7 3 9."): the cue that
             // would have classified it — the agent asking for the security code — may be what
-            // recognition got wrong.
-            let bare_answer =
-                speaker == Speaker::Caller && words_besides_numbers(&line_tokens[line]) <= 3;
+            // recognition got wrong. A line whose speaker is unknown (a mono recording, a SIPREC
+            // call with one mixed stream) may be the caller's. A stand-alone text answers no
+            // question, so the rule does not apply to it.
+            let bare_answer = speaker != Speaker::Agent
+                && !self.stand_alone
+                && words_besides_numbers(&line_tokens[line]) <= 3;
             let tail = (bare_answer || (fail_closed_tail && line == last))
                 .then(|| trailing_number(&self.lines[line].1, &line_tokens[line]))
                 .flatten();
@@ -542,9 +547,14 @@ fn apply(speaker: Speaker, text: &str, mut findings: Vec<Finding>) -> Redaction 
     }
 }
 
-/// Redacts one stand-alone line (no conversation context).
+/// Redacts one stand-alone text (no conversation context): a typed query, a field of a summary.
+/// Not for heard speech, where a short line of digits may answer a misheard question: push such
+/// a line to a [`Redactor`] as [`Speaker::Unknown`] instead.
 pub fn redact_line(text: &str) -> Redaction {
-    let mut r = Redactor::new();
+    let mut r = Redactor {
+        stand_alone: true,
+        ..Redactor::new()
+    };
     let mut out = r.push(Speaker::Unknown, text);
     out.extend(r.finish());
     out.pop().expect("one line in, one line out")
@@ -628,6 +638,38 @@ mod tests {
         ]
         .concat();
         assert_eq!(out[0].text, "The total was $1173.79.", "{out:?}");
+    }
+
+    #[test]
+    fn an_unknown_speakers_bare_number_is_redacted_as_a_callers_is() {
+        // A mono recording: every line is `Unknown`, so the caller's answer is too.
+        let texts = conversation(&[
+            (Speaker::Unknown, "Thank you and outly nothin' one, please."),
+            (Speaker::Unknown, "It is 739."),
+            (Speaker::Unknown, "Thanks."),
+        ]);
+        assert_eq!(texts[1], "It is [NUMBER].", "{texts:?}");
+        assert_eq!(
+            conversation(&[(Speaker::Unknown, "It in 7 3 9.")]),
+            ["It in [NUMBER]."]
+        );
+        // Negative controls: a longer line that merely ends in a number, a short one ending in
+        // an amount, and a short one with two digits keep them; so do the agent's bare number
+        // and a stand-alone text (a summary's version field, a date typed in a search).
+        for line in [
+            "I called you about it yesterday to round 400.",
+            "It is $100 and $20.",
+            "It is 12.",
+        ] {
+            assert_eq!(conversation(&[(Speaker::Unknown, line)]), [line]);
+        }
+        assert_eq!(
+            conversation(&[(Speaker::Agent, "It is 739.")]),
+            ["It is 739."]
+        );
+        for text in ["It is 739.", "0.1.0", "it arrived on 3/14"] {
+            assert_eq!(redact_line(text).text, text);
+        }
     }
 
     #[test]
