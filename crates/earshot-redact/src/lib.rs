@@ -221,9 +221,15 @@ impl Redactor {
             let bare_answer = speaker != Speaker::Agent
                 && !self.stand_alone
                 && words_besides_numbers(&line_tokens[line]) <= 3;
-            let tail = (bare_answer || (fail_closed_tail && line == last))
-                .then(|| trailing_number(&self.lines[line].1, &line_tokens[line]))
-                .flatten();
+            // A bare answer gives its number away from two digits on ("It is 7.3": two of a
+            // CVV's three as tiny.en heard them on telephone audio).
+            let tail = if bare_answer {
+                trailing_number(&self.lines[line].1, &line_tokens[line], 2)
+            } else if fail_closed_tail && line == last {
+                trailing_number(&self.lines[line].1, &line_tokens[line], 3)
+            } else {
+                None
+            };
             if let Some(f) = tail {
                 let kind = findings
                     .iter()
@@ -263,7 +269,7 @@ impl Redactor {
         let line = self.lines.len() - 1;
         let detections = detect_all(&tokens);
         let mut findings = self.line_findings(&tokens, &detections, line);
-        if let Some(f) = trailing_number(partial, &line_tokens[line]) {
+        if let Some(f) = trailing_number(partial, &line_tokens[line], 3) {
             if !findings
                 .iter()
                 .any(|g| g.start <= f.start && f.end <= g.end)
@@ -427,8 +433,8 @@ fn detect_all(tokens: &[Token]) -> Vec<detect::Detection> {
 }
 
 /// The number a line ends in, still being spoken and so not classifiable yet, as a finding to
-/// redact (fail closed): 3 digits or more, unless it is an amount ("$1173.79").
-fn trailing_number(text: &str, tokens: &[Token]) -> Option<Finding> {
+/// redact (fail closed): `min_digits` or more, unless it is an amount ("$1173.79").
+fn trailing_number(text: &str, tokens: &[Token], min_digits: usize) -> Option<Finding> {
     if !ends_in_number(tokens) {
         return None;
     }
@@ -437,7 +443,7 @@ fn trailing_number(text: &str, tokens: &[Token]) -> Option<Finding> {
         return None;
     }
     let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
-    (run.digits.len() >= 3)
+    (run.digits.len() >= min_digits)
         .then(|| make_finding(text, FindingKind::Number, a.start, b.end, 0.5, &run.digits))
 }
 
@@ -653,13 +659,20 @@ mod tests {
             conversation(&[(Speaker::Unknown, "It in 7 3 9.")]),
             ["It in [NUMBER]."]
         );
+        // Two digits are enough for a bare answer: tiny.en heard "seven three nine" on 8 kHz
+        // µ-law as "It is 7.3", the question before it as "the free ticket secure if it goes on
+        // the mic". A count that short is redacted too (fail closed).
+        for speaker in [Speaker::Unknown, Speaker::Caller] {
+            assert_eq!(conversation(&[(speaker, "It is 7.3")]), ["It is [NUMBER]"]);
+            assert_eq!(conversation(&[(speaker, "It is 12.")]), ["It is [NUMBER]."]);
+        }
         // Negative controls: a longer line that merely ends in a number, a short one ending in
-        // an amount, and a short one with two digits keep them; so do the agent's bare number
+        // an amount, and a short one with one digit keep them; so do the agent's bare number
         // and a stand-alone text (a summary's version field, a date typed in a search).
         for line in [
             "I called you about it yesterday to round 400.",
             "It is $100 and $20.",
-            "It is 12.",
+            "It is 7.",
         ] {
             assert_eq!(conversation(&[(Speaker::Unknown, line)]), [line]);
         }
