@@ -330,9 +330,38 @@ fn unit_before(tokens: &[Token], first: usize) -> usize {
     first
 }
 
+/// Extends an address ending at `end` over the city, state and ZIP code that follow it on its
+/// line ("42 Elm Street, Springfield, Illinois 62704", "… Portland, Oregon nine seven two oh
+/// one"): up to four capitalised words, then a five- or nine-digit number. Without a ZIP the
+/// words after a street stay: they may be anything.
+fn zip_after(tokens: &[Token], end: usize, runs: &[crate::tokens::DigitRun]) -> usize {
+    let line = tokens[end - 1].line;
+    let mut k = end;
+    let mut words = 0;
+    while let Some(t) = tokens.get(k).filter(|t| t.line == line) {
+        if let Some(run) = runs.iter().find(|r| r.first == k) {
+            return if matches!(run.digits.len(), 5 | 9) {
+                run.last
+            } else {
+                end
+            };
+        }
+        if t.text == "," {
+            k += 1;
+        } else if t.class == Class::Word && t.cap && words < 4 {
+            words += 1;
+            k += 1;
+        } else {
+            break;
+        }
+    }
+    end
+}
+
 /// "42 Elm Street", "1600 Pennsylvania Avenue North West", "flat 3, 12 High Road".
 pub(crate) fn street_addresses(tokens: &[Token]) -> Vec<Detection> {
     let mut out = Vec::new();
+    let mut runs = None;
     for i in 0..tokens.len() {
         let is_number =
             tokens[i].class == Class::Digits || crate::tokens::is_number_word(&tokens[i]);
@@ -368,6 +397,8 @@ pub(crate) fn street_addresses(tokens: &[Token]) -> Vec<Detection> {
         }
         if let Some(end) = found {
             let end = unit_after(tokens, end, tokens[i].line);
+            let runs = runs.get_or_insert_with(|| crate::tokens::digit_runs(tokens));
+            let end = zip_after(tokens, end, runs);
             let first = unit_before(tokens, i);
             out.push(Detection {
                 kind: FindingKind::Address,
@@ -377,6 +408,176 @@ pub(crate) fn street_addresses(tokens: &[Token]) -> Vec<Detection> {
                 normalized: String::new(),
             });
         }
+    }
+    out
+}
+
+/// Spelling-alphabet words, each standing for its first letter ("K as in kilo", "kilo oscar").
+const SPELLING_WORDS: &[&str] = &[
+    "alpha", "alfa", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india",
+    "juliet", "juliett", "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo",
+    "sierra", "tango", "uniform", "victor", "whiskey", "whisky", "xray", "yankee", "zulu",
+];
+
+/// Words said between spelled letters that belong to the spelling ("O apostrophe B", "double
+/// N", "capital J", "j underscore smith").
+const SPELLING_JOINERS: &[&str] = &[
+    "apostrophe",
+    "hyphen",
+    "dash",
+    "space",
+    "underscore",
+    "double",
+    "triple",
+    "capital",
+    "lowercase",
+    "then",
+];
+
+/// Words on the line before (the other party's question) or earlier on the same line that say
+/// letters are being spelled, and what they spell.
+const SPELLING_CUES: &[(&str, FindingKind)] = &[
+    ("email", FindingKind::Email),
+    ("e-mail", FindingKind::Email),
+    ("e - mail", FindingKind::Email),
+    ("postcode", FindingKind::Address),
+    ("post code", FindingKind::Address),
+    ("postal code", FindingKind::Address),
+    ("zip", FindingKind::Address),
+    ("address", FindingKind::Address),
+    ("spell", FindingKind::Name),
+    ("name", FindingKind::Name),
+    ("letters", FindingKind::Name),
+    ("initial", FindingKind::Name),
+    // A member or customer ID: letters and digits of no other kind.
+    (" id ", FindingKind::Number),
+];
+
+/// A token that stands for one letter: a one-letter word or a spelling-alphabet word.
+pub(crate) fn is_letter(t: &Token) -> bool {
+    t.class == Class::Word
+        && (t.text.chars().count() == 1 || SPELLING_WORDS.contains(&t.text.as_str()))
+}
+
+/// The spelling cue said before token `i`: on its line up to there, or on the other party's
+/// line before it.
+fn spelling_cue(tokens: &[Token], i: usize) -> Option<FindingKind> {
+    let line = tokens[i].line;
+    let same_line: Vec<&str> = tokens[..i]
+        .iter()
+        .rev()
+        .take_while(|t| t.line == line)
+        .map(|t| t.text.as_str())
+        .collect();
+    let same_line = same_line.into_iter().rev().collect::<Vec<_>>().join(" ");
+    SPELLING_CUES
+        .iter()
+        .find(|(cue, _)| {
+            same_line.contains(cue) || previous_line_asks(tokens, i, std::slice::from_ref(cue))
+        })
+        .map(|(_, kind)| *kind)
+}
+
+/// Letters that are not spelling though they stand together: only "a" and "I", the times "a.m."
+/// and "p.m.", or an abbreviation as ASR writes one, letters glued by dots ("U.S.A.", "F.B.I.";
+/// spelling comes out spaced or hyphenated, "S M I T H", "S-M-I-T-H"). `run` goes from the first
+/// letter to the last.
+pub(crate) fn not_spelling(run: &[Token], said: &[&str]) -> bool {
+    let abbreviation = run
+        .windows(2)
+        .all(|w| w[0].end == w[1].start && is_letter(&w[0]) != is_letter(&w[1]))
+        && run
+            .iter()
+            .all(|t| (is_letter(t) && t.text.chars().count() == 1) || t.text == ".");
+    abbreviation
+        || said.iter().all(|l| matches!(*l, "a" | "i"))
+        || matches!(said, ["a", "m"] | ["p", "m"])
+}
+
+/// Spelled-out letters: "S M I T H", "K-O-W-A-L-S-K-I", "S as in Sam, M as in Mary", "kilo
+/// oscar whiskey", "s w one a one a a", "j s m i t h at …". Spelling is how a caller makes sure
+/// a name, an e-mail or a postcode is taken down right, so what is spelled is that value: three
+/// letters or more are redacted anywhere, two after a cue (the agent asked to spell a name, an
+/// e-mail, a postcode). "I, I, I" and "a.m."/"p.m." are not spelling; digits and number words
+/// between letters are part of it ("SW1A 1AA" spoken).
+pub(crate) fn spelled(tokens: &[Token]) -> Vec<Detection> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if !is_letter(&tokens[i]) {
+            i += 1;
+            continue;
+        }
+        // A spelling goes on across the speaker's next line ("S M" then "I T H"), never into
+        // the other party's (the barrier between speakers is not a letter).
+        let on_line = |k: usize| tokens.get(k).filter(|t| t.line != usize::MAX);
+        let mut letters = vec![i];
+        // One past the last letter (or the word that gave one away).
+        let mut end = i + 1;
+        let mut number_end = end;
+        let mut k = i + 1;
+        while let Some(t) = on_line(k) {
+            // "S as in Sam", "S for Sugar", "B like boy": the word gives the letter away.
+            let phonetic = match (t.text.as_str(), on_line(k + 1), on_line(k + 2)) {
+                ("as", Some(b), Some(w)) if b.text == "in" && w.class == Class::Word => 3,
+                ("for" | "like", Some(w), _) if w.class == Class::Word => 2,
+                _ => 0,
+            };
+            if phonetic > 0 && is_letter(&tokens[k - 1]) {
+                k += phonetic;
+                end = k;
+            } else if is_letter(t) {
+                letters.push(k);
+                k += 1;
+                end = k;
+            } else if (t.class == Class::Punct && matches!(t.text.as_str(), "," | "-" | "." | "'"))
+                || SPELLING_JOINERS.contains(&t.text.as_str())
+                || crate::tokens::is_number_word(t)
+            {
+                // Digits and number words count between letters ("s w one a one a a"); a
+                // number after the last letter belongs to the spelling only after a cue ("member
+                // ID?" - "A B 1 2"), and otherwise keeps its own rules ("A B 1 2 3 4 5 6 7").
+                if crate::tokens::is_number_word(t) {
+                    number_end = k + 1;
+                }
+                k += 1;
+            } else {
+                break;
+            }
+        }
+        let said: Vec<&str> = letters.iter().map(|&l| tokens[l].text.as_str()).collect();
+        let cue = spelling_cue(tokens, i);
+        // A leading "a" or "I" may be the article or the pronoun ("spelled with a k", "I J"
+        // …): it joins a spelling only that is one without it. A capital "A" is a letter.
+        let article = said[0] == "i" || (said[0] == "a" && !tokens[i].cap);
+        let counted = said.len() - usize::from(article);
+        let enough = counted >= 3 || (counted == 2 && cue.is_some());
+        if enough && !not_spelling(&tokens[i..end], &said) {
+            if cue.is_some() {
+                end = end.max(number_end);
+            }
+            let digits = tokens[i..end]
+                .iter()
+                .any(|t| crate::tokens::is_number_word(t) && !is_letter(t));
+            let email_follows = on_line(end).is_some_and(|t| t.text == "at" || t.text == "@");
+            let kind = if email_follows {
+                FindingKind::Email
+            } else {
+                match cue {
+                    Some(kind) => kind,
+                    None if digits => FindingKind::Number,
+                    None => FindingKind::Name,
+                }
+            };
+            out.push(Detection {
+                kind,
+                first: i,
+                last: end,
+                confidence: 0.6,
+                normalized: said.concat(),
+            });
+        }
+        i = end.max(i + 1);
     }
     out
 }
@@ -482,6 +683,136 @@ mod tests {
         out.extend(r.push(Speaker::Caller, "Sure, Peter O'Neill."));
         out.extend(r.finish());
         assert_eq!(out[1].text, "Sure, [NAME].");
+    }
+
+    /// Each conversation's lines through a [`Redactor`], the texts back.
+    fn conversation(lines: &[(Speaker, &str)]) -> Vec<String> {
+        let mut r = Redactor::new();
+        let mut out = Vec::new();
+        for (speaker, text) in lines {
+            out.extend(r.push(*speaker, text));
+        }
+        out.extend(r.finish());
+        out.into_iter().map(|r| r.text).collect()
+    }
+
+    #[test]
+    fn spelled_names_emails_and_postcodes_are_redacted() {
+        let agent = Speaker::Agent;
+        let caller = Speaker::Caller;
+        let cases: &[(&[(Speaker, &str)], &str)] = &[
+            (
+                &[
+                    (agent, "Can you spell your last name for me?"),
+                    (caller, "Sure, K O W A L S K I."),
+                ],
+                "Sure, [NAME].",
+            ),
+            (
+                &[(caller, "It's Smith, S-M-I-T-H.")],
+                "It's [NAME], [NAME].",
+            ),
+            (
+                &[
+                    (agent, "Could you spell that?"),
+                    (caller, "S as in Sam, M as in Mary, I, T, H."),
+                ],
+                "[NAME].",
+            ),
+            (
+                &[
+                    (agent, "Can you spell your email?"),
+                    (caller, "j s m i t h at gmail dot com."),
+                ],
+                "[EMAIL].",
+            ),
+            (
+                &[
+                    (agent, "What's the postcode?"),
+                    (caller, "s w one a one a a."),
+                ],
+                "[ADDRESS].",
+            ),
+            (
+                &[(caller, "My last name is O'Brien, O apostrophe B R I E N.")],
+                "My last name is [NAME], [NAME].",
+            ),
+            (&[(caller, "It's kilo oscar whiskey.")], "It's [NAME]."),
+            // Two letters are spelling only after a cue.
+            (
+                &[(agent, "And your initials?"), (caller, "J K.")],
+                "[NAME].",
+            ),
+            (
+                &[(agent, "What's your member ID?"), (caller, "It's A B 1 2.")],
+                "It's [NUMBER].",
+            ),
+        ];
+        for (lines, want) in cases {
+            let out = conversation(lines);
+            assert_eq!(out.last().unwrap(), want, "{lines:?}");
+        }
+        // A spelling cut by the line's end goes on in the speaker's next line; when the other
+        // party speaks next, or in a partial, the letters said so far are redacted anyway.
+        assert_eq!(
+            conversation(&[(caller, "It's S M"), (caller, "I T H.")]),
+            ["It's [NAME]", "[NAME]."]
+        );
+        assert_eq!(
+            conversation(&[(caller, "It's S M"), (agent, "Sorry, go on?")]),
+            ["It's [NAME]", "Sorry, go on?"]
+        );
+        let mut r = Redactor::new();
+        assert_eq!(r.preview(caller, "It's S M").text, "It's [NAME]");
+    }
+
+    #[test]
+    fn letters_that_are_not_spelling_stay() {
+        for line in [
+            "I, I, I don't know what happened.",
+            "I called at 9 a.m. and again at 3 p.m.",
+            "I'm in the U.S. right now, the F.B.I. called me.",
+            "Is it plan A or B?",
+            "I got an A for effort.",
+            "I'd like option B please.",
+            "My TV and my PC are on the same plan.",
+        ] {
+            assert_eq!(conversation(&[(Speaker::Caller, line)]), [line]);
+        }
+        // Two letters without a cue, and an article before one letter after a cue (the agent's
+        // "spelled with a k?" is in `known_names_are_redacted_anywhere`).
+        assert_eq!(
+            conversation(&[(Speaker::Caller, "It was a B C thing.")]),
+            ["It was a B C thing."]
+        );
+        assert_eq!(
+            conversation(&[
+                (Speaker::Agent, "Can you spell your name?"),
+                (Speaker::Caller, "Sure, it's Okafor, is that a k or a c?"),
+            ])[1],
+            "Sure, it's [NAME], is that a k or a c?"
+        );
+    }
+
+    #[test]
+    fn a_zip_after_a_street_belongs_to_the_address() {
+        assert_eq!(
+            redact_line("I live at 42 Wallaby Way, Springfield, Illinois 62704.").text,
+            "I live at [ADDRESS]."
+        );
+        assert_eq!(
+            redact_line("It's 321 Oak Lane, Portland, Oregon nine seven two oh one.").text,
+            "It's [ADDRESS]."
+        );
+        // Words after a street without a ZIP are not the address's.
+        assert_eq!(
+            redact_line("I moved from 42 Elm Street to Boston in May.").text,
+            "I moved from [ADDRESS] to Boston in May."
+        );
+        assert_eq!(
+            redact_line("It's 42 Elm Street, Springfield, Illinois and I waited 45 minutes.").text,
+            "It's [ADDRESS], Springfield, Illinois and I waited 45 minutes."
+        );
     }
 
     #[test]

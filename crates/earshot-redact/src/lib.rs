@@ -163,7 +163,8 @@ impl Redactor {
         let (tokens, line_tokens) = self.window_tokens();
         let detections = detect_all(&tokens);
         let last = self.lines.len() - 1;
-        let hold_last = !flush && ends_in_number(&line_tokens[last]);
+        let hold_last =
+            !flush && (ends_in_number(&line_tokens[last]) || ends_in_letter(&line_tokens[last]));
         let emit_until = if hold_last { last } else { last + 1 };
         let mut out = Vec::new();
         for line in self.emitted..emit_until {
@@ -230,6 +231,19 @@ impl Redactor {
             } else {
                 None
             };
+            // Letters a line ends in may be a spelling cut off by the line's end ("It's S M",
+            // then "I T H"): the next line of the same speaker is joined to it, but the line may
+            // be released first, or the other party may speak next.
+            if !self.stand_alone {
+                if let Some(f) = trailing_letters(&self.lines[line].1, &line_tokens[line]) {
+                    if !findings
+                        .iter()
+                        .any(|g| g.start <= f.start && f.end <= g.end)
+                    {
+                        findings.push(f);
+                    }
+                }
+            }
             if let Some(f) = tail {
                 let kind = findings
                     .iter()
@@ -276,6 +290,9 @@ impl Redactor {
             {
                 findings.push(f);
             }
+        }
+        if let Some(f) = trailing_letters(partial, &line_tokens[line]) {
+            findings.push(f);
         }
         self.lines.pop();
         // Only what was classified, or cut off while being spoken, must stay redacted in the
@@ -429,6 +446,7 @@ fn detect_all(tokens: &[Token]) -> Vec<detect::Detection> {
     detections.extend(detect::spoken_emails(tokens));
     detections.extend(entities::names(tokens));
     detections.extend(entities::street_addresses(tokens));
+    detections.extend(entities::spelled(tokens));
     detections
 }
 
@@ -465,6 +483,57 @@ fn words_besides_numbers(tokens: &[Token]) -> usize {
         .filter(|t| t.text.chars().any(char::is_alphabetic))
         .filter(|t| !tokens::is_number_word(t) && !tokens::is_oh(&t.text))
         .count()
+}
+
+/// The letters a line ends in while still being spelled: two or more ("S M", "K-O-W"), not only
+/// "a"/"i", redacted as the name they likely spell (fail closed; the rest may follow on the next
+/// line, which [`entities::spelled`] joins when it comes).
+fn trailing_letters(text: &str, tokens: &[Token]) -> Option<Finding> {
+    let mut first = tokens.len();
+    for (k, t) in tokens.iter().enumerate().rev() {
+        if entities::is_letter(t) {
+            first = k;
+        } else if !matches!(t.text.as_str(), "." | "," | "-" | "'" | "…") {
+            break;
+        }
+    }
+    let last = tokens[first..]
+        .iter()
+        .rposition(entities::is_letter)
+        .map(|k| first + k)?;
+    let run = &tokens[first..=last];
+    let said: Vec<&str> = run
+        .iter()
+        .filter(|t| entities::is_letter(t))
+        .map(|t| t.text.as_str())
+        .collect();
+    let article = said[0] == "i" || (said[0] == "a" && !run[0].cap);
+    if said.len() - usize::from(article) < 2 || entities::not_spelling(run, &said) {
+        return None;
+    }
+    let (a, b) = (&tokens[first], &tokens[last]);
+    Some(make_finding(
+        text,
+        FindingKind::Name,
+        a.start,
+        b.end,
+        0.4,
+        &said.concat(),
+    ))
+}
+
+/// The line ends in a letter that a spelling may go on from ("… S M"): a one-letter word, not
+/// "a" or "I" (a spelling-alphabet word ends a line as an ordinary word: "… in November").
+fn ends_in_letter(tokens: &[Token]) -> bool {
+    let last = tokens
+        .iter()
+        .rev()
+        .find(|t| !matches!(t.text.as_str(), "." | "," | "-" | "…" | "?" | "!"));
+    last.is_some_and(|t| {
+        t.class == Class::Word
+            && t.text.chars().count() == 1
+            && !matches!(t.text.as_str(), "a" | "i")
+    })
 }
 
 fn ends_in_number(tokens: &[Token]) -> bool {
