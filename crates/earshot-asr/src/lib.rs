@@ -301,7 +301,9 @@ impl Transcriber {
     /// Transcribes several 16 kHz mono `parts` of one speaker in **one** whisper pass: they are
     /// joined with a second of silence between them (at most [`JOIN_MAX_SAMPLES`] in all), so
     /// one 30-s encoder pass serves them all, and each recognised word goes back to the part
-    /// its timestamp falls in. Returns each part's words, times relative to that part.
+    /// its timestamp falls in. Returns each part's words, times relative to that part. When
+    /// whisper skips a part (one of a second or more gets no word), every part is decoded alone
+    /// instead.
     pub fn transcribe_joined(
         &mut self,
         parts: &[&[f32]],
@@ -354,6 +356,25 @@ impl Transcriber {
                 end_ms: rel(t1).max(rel(t0)),
                 text,
             });
+        }
+        // Whisper may skip parts of a joined window outright: spelled letters ("K, O, W, A …")
+        // between ordinary sentences came out as nothing, and the one sentence it kept was
+        // timed into the last part. A part of a second or more with no word is such a skip, and
+        // then the whole window is decoded part by part (each alone, whisper's own 30-s
+        // context), as without joining.
+        let skipped = parts.len() > 1
+            && out
+                .iter()
+                .zip(parts)
+                .any(|(words, part)| words.is_empty() && part.len() >= JOIN_GAP);
+        if skipped {
+            tracing::info!(
+                parts = parts.len(),
+                "a joined decode skipped a part: decoding each part alone"
+            );
+            for (words, part) in out.iter_mut().zip(parts) {
+                *words = self.transcribe(part, None)?;
+            }
         }
         Ok(out)
     }

@@ -126,3 +126,88 @@ fn joined_decoding_keeps_every_word_in_its_own_turn_and_every_secret_hidden() {
         "the negative control is caught"
     );
 }
+
+/// Single letters between two of the speaker's turns ("K, O, W, …"), as a caller spells a name,
+/// an e-mail, a postcode: none may be left in clear, with a spelled letter beside it.
+fn spelled_letters(text: &str) -> Vec<String> {
+    let plain: String = text
+        .split('[')
+        .map(|piece| piece.split_once(']').map_or(piece, |(_, rest)| rest))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let letters: Vec<&str> = plain
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    letters
+        .windows(2)
+        .filter(|w| {
+            w.iter().all(|l| l.chars().count() == 1)
+                && w.iter().any(|l| !matches!(*l, "a" | "A" | "I"))
+        })
+        .map(|w| w.join(" "))
+        .collect()
+}
+
+#[test]
+fn spelled_turns_between_sentences_are_each_heard_and_hidden() {
+    let script = [
+        Turn::agent("Thank you for calling, how can I help?"),
+        Turn::caller("I need to update my details."),
+        Turn::agent("Sure. Can you spell your last name for me?"),
+        Turn::caller("K, O, W, A, L, S, K, I."),
+        Turn::agent("Thanks. And what email should we use?"),
+        Turn::caller("J, S, M, I, T, H at gmail dot com."),
+        Turn::agent("And the postcode?"),
+        Turn::caller("S W one A, one A A."),
+        Turn::agent("Great, that's all done."),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let call = dir.path().join("spelled.wav");
+    let turns = render(&script, &call).expect("espeak-ng and sox (cargo xtask setup)");
+    let heard = analyze(&call, true);
+    let all: String = heard
+        .iter()
+        .map(|h| format!("{:?} {}-{} {}\n", h.0, h.1, h.2, h.3))
+        .collect();
+    // Every caller turn was heard in its own time: whisper skipped the spelled ones in a joined
+    // window and timed the sentence it kept into the last of them.
+    let missed = unheard(&turns, &heard);
+    assert!(missed.is_empty(), "nothing heard for {missed:?}:\n{all}");
+    let moved = misplaced(&turns, &heard);
+    assert!(moved.is_empty(), "words moved:\n{moved:#?}");
+    for h in &heard {
+        let left = spelled_letters(&h.3);
+        assert!(left.is_empty(), "spelled letters {left:?} in clear:\n{all}");
+        for word in ["kowalski", "smith"] {
+            assert!(!h.3.to_lowercase().contains(word), "{word} in\n{all}");
+        }
+    }
+    // The checks have teeth: the letters as spoken are caught, and a caller left with only its
+    // first turn is missing the others.
+    assert_eq!(
+        spelled_letters("K, O, W, A, L, S, K, I."),
+        ["K O", "O W", "W A", "A L", "L S", "S K", "K I"]
+    );
+    assert!(spelled_letters("[NAME], and a [EMAIL]. I see.").is_empty());
+    let first_only: Vec<Heard> = heard
+        .iter()
+        .filter(|h| h.0 == Speaker::Agent || h.1 < turns[2].start_ms)
+        .cloned()
+        .collect();
+    assert_eq!(unheard(&turns, &first_only).len(), 3, "{first_only:?}");
+}
+
+/// The caller's turns that no caller utterance overlaps (with 300 ms of slack).
+fn unheard(turns: &[RenderedTurn], heard: &[Heard]) -> Vec<String> {
+    turns
+        .iter()
+        .filter(|t| t.turn.speaker == Speaker::Caller)
+        .filter(|t| {
+            !heard
+                .iter()
+                .any(|h| h.0 == Speaker::Caller && h.1 < t.end_ms + 300 && h.2 + 300 > t.start_ms)
+        })
+        .map(|t| t.turn.text.clone())
+        .collect()
+}
