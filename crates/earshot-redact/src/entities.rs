@@ -478,6 +478,63 @@ fn spelling_cue(tokens: &[Token], i: usize) -> Option<FindingKind> {
         .map(|(_, kind)| *kind)
 }
 
+/// Spelling as ASR often writes it, one hyphen-glued chain ("S-W-NA-1-A-1-A", "J-O-H-N-S-O-N"):
+/// three parts or more, most of them one character and at least two of them letters (not "a" or
+/// "I"). Such a chain is redacted whole, its longer parts too ("NA" is what whisper made of "one
+/// A" there). Hyphenated words ("mother-in-law", "1-on-1", "T-shirt") are not such chains.
+pub(crate) fn hyphen_chains(tokens: &[Token]) -> Vec<Detection> {
+    let glued = |a: &Token, b: &Token| a.end == b.start;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if tokens[i].class == Class::Punct {
+            i += 1;
+            continue;
+        }
+        // Parts i, i+2, …, joined by "-" with no space anywhere.
+        let mut parts = vec![i];
+        let mut k = i;
+        while k + 2 < tokens.len()
+            && tokens[k + 1].text == "-"
+            && tokens[k + 2].class != Class::Punct
+            && glued(&tokens[k], &tokens[k + 1])
+            && glued(&tokens[k + 1], &tokens[k + 2])
+        {
+            k += 2;
+            parts.push(k);
+        }
+        let single = parts
+            .iter()
+            .filter(|&&p| tokens[p].text.chars().count() == 1)
+            .count();
+        let letters = parts
+            .iter()
+            .filter(|&&p| {
+                tokens[p].class == Class::Word
+                    && tokens[p].text.chars().count() == 1
+                    && !matches!(tokens[p].text.as_str(), "a" | "i")
+            })
+            .count();
+        if parts.len() >= 3 && letters >= 2 && single * 2 > parts.len() {
+            let digits = parts.iter().any(|&p| tokens[p].class == Class::Digits);
+            let kind = match spelling_cue(tokens, i) {
+                Some(kind) => kind,
+                None if digits => FindingKind::Number,
+                None => FindingKind::Name,
+            };
+            out.push(Detection {
+                kind,
+                first: i,
+                last: k + 1,
+                confidence: 0.6,
+                normalized: parts.iter().map(|&p| tokens[p].text.as_str()).collect(),
+            });
+        }
+        i = k + 1;
+    }
+    out
+}
+
 /// Letters that are not spelling though they stand together: only "a" and "I", the times "a.m."
 /// and "p.m.", or an abbreviation as ASR writes one, letters glued by dots ("U.S.A.", "F.B.I.";
 /// spelling comes out spaced or hyphenated, "S M I T H", "S-M-I-T-H"). `run` goes from the first
@@ -738,6 +795,11 @@ mod tests {
                 "My last name is [NAME], [NAME].",
             ),
             (&[(caller, "It's kilo oscar whiskey.")], "It's [NAME]."),
+            // As whisper wrote a spelled postcode: "one A" came out as "NA".
+            (
+                &[(agent, "And the postcode?"), (caller, "S-W-NA-1-A-1-A.")],
+                "[ADDRESS].",
+            ),
             // Two letters are spelling only after a cue.
             (
                 &[(agent, "And your initials?"), (caller, "J K.")],
@@ -776,6 +838,7 @@ mod tests {
             "I got an A for effort.",
             "I'd like option B please.",
             "My TV and my PC are on the same plan.",
+            "My mother-in-law has a T-shirt, we meet 1-on-1 in the X-ray room.",
         ] {
             assert_eq!(conversation(&[(Speaker::Caller, line)]), [line]);
         }
