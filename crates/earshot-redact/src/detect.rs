@@ -641,10 +641,22 @@ pub(crate) fn spoken_emails(tokens: &[Token]) -> Vec<Detection> {
         if dots == 0 || !TLDS.contains(&tokens[end - 1].text.as_str()) {
             continue;
         }
-        // Local part: word (connector word)*, or back to a cue like "email is".
+        // Local part: word (connector word)*, a number said after a word ("jane underscore doe
+        // 42 at …"), or back to a cue like "email is".
         let mut start = at - 1;
-        while start >= 2 && is_connector(start - 1) && is_word(start - 2) {
-            start -= 2;
+        loop {
+            if start >= 2 && is_connector(start - 1) && is_word(start - 2) {
+                start -= 2;
+            } else if start >= 1
+                && tokens[start].class == Class::Digits
+                && tokens[start - 1].class == Class::Word
+                && tokens[start - 1].line == tokens[start].line
+                && !matches!(tokens[start - 1].text.as_str(), "at" | "is" | "me" | "to")
+            {
+                start -= 1;
+            } else {
+                break;
+            }
         }
         let cue = (start.saturating_sub(4)..start).rev().find(|&i| {
             matches!(
@@ -657,7 +669,7 @@ pub(crate) fn spoken_emails(tokens: &[Token]) -> Vec<Detection> {
             while start < at - 1
                 && matches!(
                     tokens[start].text.as_str(),
-                    "is" | "address" | "it's" | "its"
+                    "is" | "address" | "it's" | "its" | "me" | "at" | "to"
                 )
             {
                 start += 1;

@@ -11,7 +11,7 @@ use regex::Regex;
 use std::sync::OnceLock;
 
 /// Words that end a name: a name is at most three words and never one of these.
-const NOT_NAME: &[&str] = &[
+pub(crate) const NOT_NAME: &[&str] = &[
     "and", "calling", "speaking", "here", "from", "with", "the", "a", "an", "i", "i'm", "im", "my",
     "is", "it", "it's", "its", "yes", "yeah", "sure", "hi", "hello", "thanks", "thank", "please",
     "ok", "okay", "so", "um", "uh", "but", "on", "at", "in", "of", "to", "for", "about", "calling",
@@ -48,6 +48,14 @@ const NAME_CUES: &[&str] = &[
     "last name is",
     "surname is",
     "full name is",
+    // Titles: "Thanks, Mrs Lopez" (only a capitalised word, as after "it's"; "miss" only as a
+    // title, see `miss_as_title`).
+    "mr",
+    "mrs",
+    "ms",
+    "mister",
+    "missus",
+    "dr",
 ];
 
 /// An agent's question that makes the next line a name.
@@ -129,16 +137,21 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             continue;
         }
         let before = words_before(tokens, i, 5);
-        let cued = ends_with_phrase(&before, NAME_CUES);
+        let cued = ends_with_phrase(&before, NAME_CUES) || miss_as_title(tokens, i);
         let answered = line_start(tokens, i) && previous_line_asks(tokens, i, NAME_QUESTIONS);
-        // After "this is", "it's", "I'm" only a capitalised word is a name ("it's fine").
-        let weak_cue = ends_with_phrase(
+        // After "this is", "it's", "I'm" or a title only a capitalised word is a name ("it's
+        // fine", "I miss it").
+        let intro = ends_with_phrase(
             &before,
             &["this is", "it is", "it's", "i am", "i'm", "call me"],
         );
-        // The agent introducing themselves ("this is Sam") is not caller data.
+        let title = ends_with_phrase(&before, &["mr", "mrs", "ms", "mister", "missus", "dr"])
+            || miss_as_title(tokens, i);
+        let weak_cue = intro || title;
+        // The agent introducing themselves ("this is Sam") is not caller data; the agent naming
+        // the caller ("Thanks, Mrs Lopez") is.
         let self_intro = t.agent
-            && (weak_cue || ends_with_phrase(&before, &["my name is", "my name's", "name is"]));
+            && (intro || ends_with_phrase(&before, &["my name is", "my name's", "name is"]));
         if !(cued || answered) || ((weak_cue || answered) && !t.cap) || self_intro {
             i += 1;
             continue;
@@ -168,6 +181,22 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
         i = end;
     }
     out
+}
+
+/// "Miss" right before token `i` as a title ("Thank you, Miss Lopez"), not the verb ("I don't
+/// want to miss Friday's payment"): it opens its sentence or follows a greeting or thanks.
+fn miss_as_title(tokens: &[Token], i: usize) -> bool {
+    if i == 0 || tokens[i - 1].text != "miss" {
+        return false;
+    }
+    i == 1
+        || tokens[i - 2].class == Class::Punct
+        || tokens[i - 2].line != tokens[i - 1].line
+        || matches!(
+            tokens[i - 2].text.as_str(),
+            "thanks" | "hi" | "hello" | "okay" | "ok" | "yes" | "no" | "sorry" | "dear" | "sure"
+        )
+        || (tokens[i - 2].text == "you" && i >= 3 && tokens[i - 3].text == "thank")
 }
 
 /// Is token `i` the first word of its line (after fillers like "yes", "sure", "it's")?
@@ -854,6 +883,87 @@ mod tests {
                 (Speaker::Caller, "Sure, it's Okafor, is that a k or a c?"),
             ])[1],
             "Sure, it's [NAME], is that a k or a c?"
+        );
+    }
+
+    #[test]
+    fn names_said_again_or_after_a_title_are_redacted() {
+        let (agent, caller) = (Speaker::Agent, Speaker::Caller);
+        assert_eq!(
+            conversation(&[
+                (caller, "Hi, my name is Maria Lopez."),
+                (agent, "Thanks, Mrs. Lopez. How can I help?"),
+                (caller, "My card was charged twice."),
+                (agent, "I see. Let me check, Miss Lopez."),
+                (caller, "Okay."),
+                // Three lines on: beyond the window's context, the name is remembered.
+                (agent, "Alright Maria, it's fixed."),
+            ]),
+            [
+                "Hi, my name is [NAME].",
+                "Thanks, Mrs. [NAME]. How can I help?",
+                "My card was charged twice.",
+                "I see. Let me check, Miss [NAME].",
+                "Okay.",
+                "Alright [NAME], it's fixed.",
+            ]
+        );
+        // Said again on its line with the surname; a spelled name is remembered as the name.
+        assert_eq!(
+            conversation(&[(caller, "Oh and my wife's name is Maria, Maria Lopez.")]),
+            ["Oh and my wife's name is [NAME], [NAME]."]
+        );
+        assert_eq!(
+            conversation(&[
+                (caller, "It's spelled O K A F O R."),
+                (caller, "Yes."),
+                (caller, "Yes."),
+                (agent, "Thanks, Okafor."),
+            ])[3],
+            "Thanks, [NAME]."
+        );
+        // Negative controls: the agent's own name, "miss" the verb, a name of another
+        // conversation (the redactor forgets at the end of one), a lower-case word.
+        assert_eq!(
+            conversation(&[
+                (agent, "Hi, this is Sam, how can I help?"),
+                (caller, "Hi Sam. I don't want to miss Friday's payment."),
+            ]),
+            [
+                "Hi, this is Sam, how can I help?",
+                "Hi Sam. I don't want to miss Friday's payment.",
+            ]
+        );
+        let mut r = Redactor::new();
+        r.push(caller, "My name is Grace Hill.");
+        r.finish();
+        let out: Vec<String> = r
+            .push(caller, "We walked up the Hill, and up the hill.")
+            .into_iter()
+            .chain(r.finish())
+            .map(|r| r.text)
+            .collect();
+        assert_eq!(out, ["We walked up the Hill, and up the hill."]);
+        let mut r = Redactor::new();
+        r.push(caller, "My name is Grace Hill.");
+        let out: Vec<String> = r
+            .push(caller, "We walked up the Hill, and up the hill.")
+            .into_iter()
+            .chain(r.finish())
+            .map(|r| r.text)
+            .collect();
+        assert_eq!(out, ["We walked up the [NAME], and up the hill."]);
+    }
+
+    #[test]
+    fn a_spoken_emails_local_part_keeps_its_number_and_not_the_words_before() {
+        assert_eq!(
+            redact_line("You can email me at jane underscore doe 42 at outlook dot com.").text,
+            "You can email me at [EMAIL]."
+        );
+        assert_eq!(
+            redact_line("You can email me at liam dot haddad at outlook dot com.").text,
+            "You can email me at [EMAIL]."
         );
     }
 

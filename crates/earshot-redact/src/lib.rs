@@ -100,6 +100,10 @@ pub struct Redactor {
     partial_memory: Vec<(Speaker, FindingKind, String)>,
     /// Names to redact wherever they occur.
     known_names: Vec<String>,
+    /// Words of the names found so far in this conversation (lower case): said again later,
+    /// capitalised, with no cue ("Thanks, Mrs Lopez", "Maria, Maria Lopez"), they are redacted
+    /// too.
+    heard_names: Vec<String>,
     /// Speakers whose last line was released while a number was still being spoken, with the
     /// kind given to it: a number opening their next line continues it.
     released_open: Vec<(Speaker, FindingKind)>,
@@ -130,6 +134,7 @@ impl Redactor {
         self.emitted = 0;
         self.partial_memory.clear();
         self.released_open.clear();
+        self.heard_names.clear();
         out
     }
 
@@ -260,6 +265,8 @@ impl Redactor {
                     self.released_open.push((speaker, kind));
                 }
             }
+            self.learn_names(&findings);
+            findings.extend(self.heard_names_in(&self.lines[line].1, &line_tokens[line]));
             let (speaker, text) = &self.lines[line];
             out.push(apply(*speaker, text, findings));
         }
@@ -294,6 +301,7 @@ impl Redactor {
         if let Some(f) = trailing_letters(partial, &line_tokens[line]) {
             findings.push(f);
         }
+        findings.extend(self.heard_names_in(partial, &line_tokens[line]));
         self.lines.pop();
         // Only what was classified, or cut off while being spoken, must stay redacted in the
         // final; the blanket mask below is for the screen only.
@@ -378,6 +386,61 @@ impl Redactor {
             .filter(|n| n.len() >= 2)
             .collect();
         self
+    }
+
+    /// Remembers the words of the names among `findings` for the rest of the conversation.
+    fn learn_names(&mut self, findings: &[Finding]) {
+        for f in findings.iter().filter(|f| f.kind == FindingKind::Name) {
+            // A spelled name's normalised value is the name ("S M I T H": "smith").
+            for source in [&f.value.original, &f.value.normalized] {
+                for word in source
+                    .to_lowercase()
+                    .split(|c: char| !c.is_alphabetic() && c != '\'')
+                {
+                    let word = word.trim_matches('\'');
+                    if word.chars().count() >= 3
+                        && !entities::NOT_NAME.contains(&word)
+                        && !self.heard_names.iter().any(|w| w == word)
+                    {
+                        self.heard_names.push(word.to_string());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Capitalised words of one line that are a name heard earlier in the conversation, with the
+    /// capitalised words right after them ("Maria Lopez" once "Maria" was heard).
+    fn heard_names_in(&self, text: &str, tokens: &[Token]) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < tokens.len() {
+            let t = &tokens[i];
+            if !(t.class == Class::Word && t.cap && self.heard_names.contains(&t.text)) {
+                i += 1;
+                continue;
+            }
+            let mut end = i + 1;
+            while end < tokens.len()
+                && end - i < 3
+                && tokens[end].class == Class::Word
+                && tokens[end].cap
+                && tokens[end].start == tokens[end - 1].end + 1
+                && !entities::NOT_NAME.contains(&tokens[end].text.as_str())
+            {
+                end += 1;
+            }
+            out.push(make_finding(
+                text,
+                FindingKind::Name,
+                t.start,
+                tokens[end - 1].end,
+                0.7,
+                &t.text,
+            ));
+            i = end;
+        }
+        out
     }
 
     fn known_names(&self, text: &str) -> Vec<Finding> {
