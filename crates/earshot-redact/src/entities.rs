@@ -564,6 +564,163 @@ pub(crate) fn hyphen_chains(tokens: &[Token]) -> Vec<Detection> {
     out
 }
 
+/// What the agent asks when the answer is a credential in words: a password, a memorable word,
+/// the answer to a security question.
+const SECRET_QUESTIONS: &[&str] = &[
+    "password",
+    "passcode",
+    "passphrase",
+    "pass phrase",
+    "memorable word",
+    "memorable phrase",
+    "memorable information",
+    "secret word",
+    "secret answer",
+    "security question",
+    "security answer",
+    "maiden name",
+];
+
+/// Phrases after which the rest of the line is such a credential ("my password is …").
+const SECRET_CUES: &[&str] = &[
+    "password is",
+    "password's",
+    "passcode is",
+    "passphrase is",
+    "memorable word is",
+    "secret word is",
+    "security answer is",
+    "maiden name is",
+    "maiden name was",
+];
+
+/// Words an answer opens with before the credential itself ("yes, it's …").
+const ANSWER_OPENERS: &[&str] = &[
+    "yes", "yeah", "sure", "okay", "ok", "um", "uh", "so", "well", "oh", "it's", "its", "it", "is",
+    "was", "that's", "that", "the", "answer", "my", "password", "passcode", "pin", "code",
+    "number",
+];
+
+/// What the agent's question must not be for its answer to be a credential: whether one is set,
+/// or how to change it ("Do you have a password on the account?" - "Yes I do.").
+const NOT_ASKING: &[&str] = &[
+    "do you have",
+    "have you",
+    "is there",
+    "did you",
+    "reset",
+    "forgot",
+    "change",
+    "new password",
+    "set up",
+];
+
+/// Words of a request, when the agent's line is not a question ("Please tell me your memorable
+/// word.").
+const ASKING: &[&str] = &[
+    "please",
+    "tell me",
+    "confirm",
+    "give me",
+    "can i have",
+    "what",
+    "provide",
+];
+
+/// Answers that give no credential away, and keep their words.
+const NO_SECRET: &[&str] = &[
+    "don't know",
+    "don't remember",
+    "can't remember",
+    "cannot remember",
+    "forgot",
+    "forget",
+    "not sure",
+    "no idea",
+    "reset",
+    "never set",
+];
+
+/// Credentials said in words: the answer to the agent's question for a password, a memorable
+/// word or a security question ("Blue monkey 77.", "Fluffy, my first dog."), or the rest of a
+/// line after "my password is". Redacted as [`FindingKind::Pin`] (a credential, as a PIN is):
+/// eight words at most, from the first that is not an opener ("yes, it's"); an answer saying
+/// the caller does not know it ("I forgot it") keeps its words.
+pub(crate) fn spoken_credentials(tokens: &[Token]) -> Vec<Detection> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let line = tokens[i].line;
+        let line_end = tokens[i..]
+            .iter()
+            .position(|t| t.line != line)
+            .map_or(tokens.len(), |p| i + p);
+        if line == usize::MAX {
+            i = line_end;
+            continue;
+        }
+        let text = words_before(tokens, line_end, line_end - i);
+        let keeps = NO_SECRET.iter().any(|p| text.contains(p));
+        // Where the credential starts: after a cue on the line, or the line's start when it
+        // answers the question.
+        let after_cue = (i..line_end).find(|&k| {
+            tokens[k].class != Class::Punct
+                && ends_with_phrase(&words_before(tokens, k, 4), SECRET_CUES)
+        });
+        // The line before is the other party's (a barrier between), or a question (a mono
+        // recording has no speakers): not the caller's own "I changed my password.".
+        let other_party = i > 0 && tokens[i - 1].line == usize::MAX;
+        let before = if other_party {
+            i.checked_sub(2)
+        } else {
+            i.checked_sub(1)
+        };
+        let question = before.is_some_and(|k| tokens[k].text == "?");
+        let asked = !tokens[i].agent
+            && (other_party || question)
+            && previous_line_asks(tokens, i, SECRET_QUESTIONS)
+            && !previous_line_asks(tokens, i, NOT_ASKING)
+            && (question || previous_line_asks(tokens, i, ASKING));
+        let start = after_cue.or_else(|| {
+            asked.then(|| {
+                (i..line_end)
+                    .find(|&k| {
+                        tokens[k].class != Class::Punct
+                            && !ANSWER_OPENERS.contains(&tokens[k].text.as_str())
+                    })
+                    .unwrap_or(line_end)
+            })
+        });
+        if let (Some(start), false) = (start, keeps) {
+            let last = (start..line_end)
+                .rev()
+                .find(|&k| tokens[k].class != Class::Punct);
+            let words = tokens[start..line_end]
+                .iter()
+                .filter(|t| t.class != Class::Punct)
+                .count();
+            // A credential in digits alone ("My PIN is 9746.") is the digit rules' to classify.
+            let in_words = tokens[start..line_end].iter().any(|t| {
+                t.class == Class::Word
+                    && !crate::tokens::is_number_word(t)
+                    && !crate::tokens::is_oh(&t.text)
+                    && !ANSWER_OPENERS.contains(&t.text.as_str())
+            });
+            if let Some(last) = last.filter(|_| in_words && (1..=8).contains(&words)) {
+                out.push(Detection {
+                    kind: FindingKind::Pin,
+                    first: start,
+                    last: last + 1,
+                    confidence: 0.6,
+                    normalized: String::new(),
+                });
+            }
+        }
+        i = line_end;
+    }
+    out
+}
+
 /// Letters that are not spelling though they stand together: only "a" and "I", the times "a.m."
 /// and "p.m.", or an abbreviation as ASR writes one, letters glued by dots ("U.S.A.", "F.B.I.";
 /// spelling comes out spaced or hyphenated, "S M I T H", "S-M-I-T-H"). `run` goes from the first
@@ -965,6 +1122,87 @@ mod tests {
             redact_line("You can email me at liam dot haddad at outlook dot com.").text,
             "You can email me at [EMAIL]."
         );
+    }
+
+    #[test]
+    fn credentials_said_in_words_are_redacted() {
+        let (agent, caller) = (Speaker::Agent, Speaker::Caller);
+        let cases: &[(&[(Speaker, &str)], &str)] = &[
+            (
+                &[
+                    (agent, "What's your passcode?"),
+                    (caller, "Blue monkey 77."),
+                ],
+                "[PIN].",
+            ),
+            (
+                &[
+                    (agent, "Please tell me your memorable word."),
+                    (caller, "Yes, it's butterfly."),
+                ],
+                "Yes, it's [PIN].",
+            ),
+            (
+                &[
+                    (
+                        agent,
+                        "Can you answer your security question? What was your first pet?",
+                    ),
+                    (caller, "Oh, that was Rex, my first dog."),
+                ],
+                "Oh, that was [PIN].",
+            ),
+            (
+                &[(caller, "My password is hunter two, all lowercase.")],
+                "My password is [PIN].",
+            ),
+            // A mono recording: no speakers, the question mark says it was asked.
+            (
+                &[
+                    (Speaker::Unknown, "What is your passcode?"),
+                    (Speaker::Unknown, "Blue monkey."),
+                ],
+                "[PIN].",
+            ),
+            // Negative controls: no credential given, a question about one, the caller's own
+            // mention, the agent's thanks, a PIN in digits left to the digit rules.
+            (
+                &[
+                    (agent, "What's your passcode?"),
+                    (caller, "I don't remember it, can you reset it?"),
+                ],
+                "I don't remember it, can you reset it?",
+            ),
+            (
+                &[
+                    (agent, "Do you have a password set up on the account?"),
+                    (caller, "Yes I do."),
+                ],
+                "Yes I do.",
+            ),
+            (
+                &[
+                    (caller, "I changed my password yesterday."),
+                    (caller, "Can you help me with a charge?"),
+                ],
+                "Can you help me with a charge?",
+            ),
+            (
+                &[(caller, "My password is hunter two."), (agent, "Thanks.")],
+                "Thanks.",
+            ),
+            (
+                &[
+                    (agent, "What's your passcode?"),
+                    (caller, "My PIN is 9746."),
+                ],
+                "My PIN is [PIN].",
+            ),
+        ];
+        for (lines, want) in cases {
+            let out = conversation(lines);
+            assert_eq!(out.last().unwrap(), want, "{lines:?}");
+        }
     }
 
     #[test]

@@ -511,6 +511,7 @@ fn detect_all(tokens: &[Token]) -> Vec<detect::Detection> {
     detections.extend(entities::street_addresses(tokens));
     detections.extend(entities::spelled(tokens));
     detections.extend(entities::hyphen_chains(tokens));
+    detections.extend(entities::spoken_credentials(tokens));
     detections
 }
 
