@@ -387,6 +387,206 @@ fn zip_after(tokens: &[Token], end: usize, runs: &[crate::tokens::DigitRun]) -> 
     end
 }
 
+/// "P.O. Box 4421", "PO box 12", "post office box 9", with the city, state and ZIP after it.
+pub(crate) fn po_boxes(tokens: &[Token]) -> Vec<Detection> {
+    let mut out = Vec::new();
+    let mut runs = None;
+    for b in 1..tokens.len() {
+        if tokens[b].text != "box" {
+            continue;
+        }
+        let line = tokens[b].line;
+        let said: Vec<usize> = (b.saturating_sub(4)..b)
+            .filter(|&k| tokens[k].line == line && tokens[k].class == Class::Word)
+            .collect();
+        let words: Vec<&str> = said.iter().map(|&k| tokens[k].text.as_str()).collect();
+        let first = match words.as_slice() {
+            [.., "p", "o"] => said[said.len() - 2],
+            [.., "po"] => said[said.len() - 1],
+            [.., "post", "office"] => said[said.len() - 2],
+            _ => continue,
+        };
+        let runs = runs.get_or_insert_with(|| crate::tokens::digit_runs(tokens));
+        let Some(run) = runs
+            .iter()
+            .find(|r| r.first == b + 1 && tokens[r.first].line == line)
+        else {
+            continue;
+        };
+        out.push(Detection {
+            kind: FindingKind::Address,
+            first,
+            last: zip_after(tokens, run.last, runs),
+            confidence: 0.8,
+            normalized: run.digits.clone(),
+        });
+    }
+    out
+}
+
+/// The last word of an answer in `first..end`, before the thanks that may close it ("…, floor 3,
+/// thanks", "… thank you").
+fn last_before_closers(tokens: &[Token], first: usize, end: usize) -> Option<usize> {
+    let mut closing = true;
+    (first..end).rev().find(|&k| {
+        let t = &tokens[k];
+        if t.class == Class::Punct {
+            return false;
+        }
+        if closing
+            && matches!(
+                t.text.as_str(),
+                "thanks" | "thank" | "you" | "please" | "cheers"
+            )
+        {
+            // "you" closes only as "thank you".
+            return t.text == "you" && (k == 0 || tokens[k - 1].text != "thank");
+        }
+        closing = false;
+        true
+    })
+}
+
+/// What the agent asks when the answer is an address.
+const ADDRESS_QUESTIONS: &[&str] = &[
+    "your address",
+    "the address",
+    "billing address",
+    "home address",
+    "mailing address",
+    "shipping address",
+    "postal address",
+    "where do you live",
+    "where should we send",
+    "where shall we send",
+];
+
+/// The caller's answer to the agent's request for an address, when it has no number for the
+/// street rule ("Oak Cottage, Mill Lane, Little Snoring."): twelve words at most from the first
+/// that is not an opener. An answer that only confirms ("Yes, that's right.") or gives none
+/// ("I don't know the postcode") keeps its words; so does the answer to whether it changed.
+pub(crate) fn address_answers(tokens: &[Token]) -> Vec<Detection> {
+    const OPENERS: &[&str] = &[
+        "yes", "yeah", "yep", "sure", "okay", "ok", "um", "uh", "so", "well", "oh", "it's", "its",
+        "it", "is", "that's", "that", "the", "my", "address", "right", "correct", "still", "same",
+        "no", "i", "live", "at", "on", "in",
+    ];
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let line = tokens[i].line;
+        let line_end = tokens[i..]
+            .iter()
+            .position(|t| t.line != line)
+            .map_or(tokens.len(), |p| i + p);
+        let other_party = i > 0 && tokens[i - 1].line == usize::MAX;
+        let before = if other_party {
+            i.checked_sub(2)
+        } else {
+            i.checked_sub(1)
+        };
+        let question = before.is_some_and(|k| tokens[k].text == "?");
+        let asked = line != usize::MAX
+            && !tokens[i].agent
+            && (other_party || question)
+            && previous_line_asks(tokens, i, ADDRESS_QUESTIONS)
+            && !previous_line_asks(tokens, i, NOT_ASKING)
+            && (question || previous_line_asks(tokens, i, ASKING));
+        if asked {
+            let text = words_before(tokens, line_end, line_end - i);
+            let start = (i..line_end).find(|&k| {
+                tokens[k].class != Class::Punct && !OPENERS.contains(&tokens[k].text.as_str())
+            });
+            let last = last_before_closers(tokens, i, line_end);
+            let words = tokens[i..line_end]
+                .iter()
+                .filter(|t| t.class != Class::Punct)
+                .count();
+            if let (Some(start), Some(last), false, true) = (
+                start,
+                last,
+                NO_SECRET.iter().any(|p| text.contains(p)),
+                words <= 12,
+            ) {
+                out.push(Detection {
+                    kind: FindingKind::Address,
+                    first: start,
+                    last: last + 1,
+                    confidence: 0.5,
+                    normalized: String::new(),
+                });
+            }
+        }
+        i = line_end;
+    }
+    out
+}
+
+/// Cues of a government ID whose number may hold letters ("driver's license is D1234567").
+const ID_CUES: &[&str] = &[
+    "license",
+    "licence",
+    "passport",
+    "national insurance",
+    "national id",
+    "id card",
+    "identity card",
+];
+
+/// An ID number after its cue: digits within six tokens of it, with the letters glued to them
+/// ("D1234567", "123456789"), five digits or more or glued to letters, redacted as [`FindingKind::Number`] (no kind of
+/// ours names it; a number glued to letters is otherwise taken for a model or flight code).
+pub(crate) fn id_numbers(tokens: &[Token]) -> Vec<Detection> {
+    let mut out = Vec::new();
+    for k in 0..tokens.len() {
+        if tokens[k].class != Class::Digits || tokens[k].line == usize::MAX {
+            continue;
+        }
+        let line = tokens[k].line;
+        let cued = (k.saturating_sub(6)..k)
+            .filter(|&c| tokens[c].line == line)
+            .any(|c| ends_with_phrase(&words_before(tokens, c + 1, 2), ID_CUES));
+        if !cued {
+            continue;
+        }
+        // Back over letters glued to the digits; on over the digits and letters glued after.
+        let mut first = k;
+        while first > 0
+            && tokens[first - 1].line == line
+            && tokens[first - 1].class == Class::Word
+            && tokens[first - 1].end == tokens[first].start
+        {
+            first -= 1;
+        }
+        let mut last = k + 1;
+        while last < tokens.len()
+            && tokens[last].line == line
+            && tokens[last].class != Class::Punct
+            && tokens[last].start == tokens[last - 1].end
+        {
+            last += 1;
+        }
+        // An ID has five digits or more, or letters glued to them: not "valid for 5 more
+        // years", "expires in 2030".
+        let digits: usize = tokens[first..last]
+            .iter()
+            .filter(|t| t.class == Class::Digits)
+            .map(|t| t.text.len())
+            .sum();
+        let glued = tokens[first..last].iter().any(|t| t.class == Class::Word);
+        if digits >= 5 || glued {
+            out.push(Detection {
+                kind: FindingKind::Number,
+                first,
+                last,
+                confidence: 0.6,
+                normalized: String::new(),
+            });
+        }
+    }
+    out
+}
+
 /// "42 Elm Street", "1600 Pennsylvania Avenue North West", "flat 3, 12 High Road".
 pub(crate) fn street_addresses(tokens: &[Token]) -> Vec<Detection> {
     let mut out = Vec::new();
@@ -692,9 +892,7 @@ pub(crate) fn spoken_credentials(tokens: &[Token]) -> Vec<Detection> {
             })
         });
         if let (Some(start), false) = (start, keeps) {
-            let last = (start..line_end)
-                .rev()
-                .find(|&k| tokens[k].class != Class::Punct);
+            let last = last_before_closers(tokens, start, line_end);
             let words = tokens[start..line_end]
                 .iter()
                 .filter(|t| t.class != Class::Punct)
@@ -870,6 +1068,21 @@ pub(crate) fn written_patterns(text: &str) -> Vec<(FindingKind, usize, usize, f3
             chars(m.end()),
             0.8,
             m.as_str().to_string(),
+        ));
+    }
+    // A UK National Insurance number, the British social security number: "QQ 12 34 56 C"
+    // (any two letters: the prefix rules exclude "QQ", the form's own specimen, and ASR
+    // mishears letters).
+    static NINO: OnceLock<Regex> = OnceLock::new();
+    let nino =
+        NINO.get_or_init(|| Regex::new(r"(?i)\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b").unwrap());
+    for m in nino.find_iter(text) {
+        out.push((
+            FindingKind::Ssn,
+            chars(m.start()),
+            chars(m.end()),
+            0.9,
+            m.as_str().replace(' ', ""),
         ));
     }
     out
@@ -1202,6 +1415,54 @@ mod tests {
         for (lines, want) in cases {
             let out = conversation(lines);
             assert_eq!(out.last().unwrap(), want, "{lines:?}");
+        }
+    }
+
+    #[test]
+    fn po_boxes_address_answers_and_id_numbers_are_redacted() {
+        let (agent, caller) = (Speaker::Agent, Speaker::Caller);
+        assert_eq!(
+            redact_line("Send it to P.O. Box 4421, Austin, Texas 78701.").text,
+            "Send it to [ADDRESS]."
+        );
+        assert_eq!(redact_line("It's PO box twelve.").text, "It's [ADDRESS].");
+        assert_eq!(
+            conversation(&[
+                (agent, "What's your address?"),
+                (caller, "Oak Cottage, Mill Lane, Little Snoring."),
+            ])[1],
+            "[ADDRESS]."
+        );
+        assert_eq!(
+            redact_line("My national insurance number is QQ 12 34 56 C.").text,
+            "My national insurance number is [SSN]."
+        );
+        assert_eq!(
+            redact_line("My driver's license is D1234567.").text,
+            "My driver's license is [NUMBER]."
+        );
+        // Negative controls: an answer that confirms or gives none, the answer to whether it
+        // changed, a box that is no address, counts and years after an ID's cue.
+        for (question, answer) in [
+            ("What's your address?", "Yes, that's right."),
+            (
+                "Can you confirm your billing address?",
+                "I don't know the postcode off hand.",
+            ),
+            ("Has your address changed?", "No."),
+        ] {
+            assert_eq!(
+                conversation(&[(agent, question), (caller, answer)])[1],
+                answer
+            );
+        }
+        for line in [
+            "I put it in box 3 at the post office.",
+            "The PO box is closed.",
+            "Is my license valid for 5 more years?",
+            "My passport expires in 2030.",
+        ] {
+            assert_eq!(redact_line(line).text, line);
         }
     }
 
