@@ -47,8 +47,8 @@ pub struct LiveOptions {
     pub partials: bool,
     /// Shortest interval between two partials of one speaker, in audio.
     pub step: Duration,
-    /// How long a final that ends in a number waits for the same speaker to go on before it is
-    /// emitted with that number redacted (fail closed).
+    /// How long a final that ends in a number (or a letter being spelled) waits for the same
+    /// speaker to go on before it is emitted with that number redacted (fail closed).
     pub hold: Duration,
     /// Partials stop when the oldest waiting final is older than this.
     pub pause_partials_after: Duration,
@@ -877,7 +877,7 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
         Ok(true)
     }
 
-    /// Emits a line the redactor held (it ends in a number) once its speaker has been silent for
+    /// Emits a line the redactor held (it ends in a number or a letter) once its speaker has been silent for
     /// the hold time, or at the end of the call.
     fn release_held(&mut self, ending: bool) -> Result<(), PipelineError> {
         let Some(held) = self.pushed.back() else {

@@ -7,8 +7,8 @@
 //! unsure, it redacts: a long digit run is a card number even if its checksum fails.
 //!
 //! [`Redactor`] works on a whole conversation so that a value split across two consecutive lines
-//! is found in both: a line that ends in a number is held back until the next line (or the end of
-//! the conversation) shows whether the number goes on.
+//! is found in both: a line that ends in a number, or in a letter that may be spelling, is held
+//! back until the next line (or the end of the conversation) shows whether it goes on.
 //!
 //! This crate does no I/O. A finding's value is only reachable through [`SensitiveValue::expose`],
 //! for the sealer; it has no `Display` and its `Debug` prints nothing of it.
@@ -121,7 +121,7 @@ impl Redactor {
     }
 
     /// Adds a line; returns every line that is now final, in order (possibly none, when this line
-    /// ends in a number that the next line may continue).
+    /// ends in a number or a spelled letter that the next line may continue).
     pub fn push(&mut self, speaker: Speaker, text: &str) -> Vec<Redaction> {
         self.lines.push((speaker, text.to_string()));
         self.process(false)
@@ -143,7 +143,7 @@ impl Redactor {
         self.lines.len() - self.emitted
     }
 
-    /// The speaker of the line held back because it ends in a number, if any.
+    /// The speaker of the line held back because it ends in a number or a letter, if any.
     pub fn held(&self) -> Option<Speaker> {
         (self.pending() > 0).then(|| self.lines[self.lines.len() - 1].0)
     }
