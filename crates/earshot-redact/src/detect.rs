@@ -611,6 +611,38 @@ const TLDS: &[&str] = &[
     "au", "fr", "ie", "nz", "in",
 ];
 
+/// Words before "at" that make it a place, not an e-mail's "@" ("I'm at work", "stay at home").
+const NOT_LOCAL_PART: &[&str] = &[
+    "i'm", "im", "we're", "you're", "they're", "he's", "she's", "i", "me", "we", "you", "it",
+    "it's", "is", "was", "are", "be", "been", "am", "not", "still", "back", "home", "here",
+    "there", "look", "looking", "arrive", "arrived", "meet", "stay", "staying", "work", "working",
+    "live", "lives", "living", "one", "least", "all", "just", "right",
+];
+
+/// Whether an e-mail is asked for or named before token `at`: on its line, or on the other
+/// party's line before it.
+fn email_asked(tokens: &[Token], at: usize) -> bool {
+    let is_cue = |t: &Token| matches!(t.text.as_str(), "email" | "mail" | "emails");
+    let line = tokens[at].line;
+    let line_start = tokens[..at]
+        .iter()
+        .rposition(|t| t.line != line)
+        .map_or(0, |p| p + 1);
+    if tokens[line_start..at].iter().any(is_cue) {
+        return true;
+    }
+    // The other party's line right before (after the barrier between speakers).
+    if line_start < 2 || tokens[line_start - 1].line != usize::MAX {
+        return false;
+    }
+    let prev_line = tokens[line_start - 2].line;
+    tokens[..line_start - 1]
+        .iter()
+        .rev()
+        .take_while(|t| t.line == prev_line)
+        .any(is_cue)
+}
+
 /// Spoken e-mail addresses: `john dot smith at gmail dot com`.
 pub(crate) fn spoken_emails(tokens: &[Token]) -> Vec<Detection> {
     let is_word = |i: usize| tokens.get(i).is_some_and(|t| t.class != Class::Punct);
@@ -634,11 +666,25 @@ pub(crate) fn spoken_emails(tokens: &[Token]) -> Vec<Detection> {
         }
         end += 1;
         let mut dots = 0;
-        while is_connector(end) && is_word(end + 1) {
+        let line = tokens[at].line;
+        while is_connector(end)
+            && is_word(end + 1)
+            && tokens[end].line == line
+            && tokens[end + 1].line == line
+        {
             dots += 1;
             end += 2;
         }
-        if dots == 0 || !TLDS.contains(&tokens[end - 1].text.as_str()) {
+        // Without a known top-level domain ("john smith at gmail"), only where an e-mail was
+        // asked for or named: "I'm at work" is no address.
+        let tld = dots > 0 && TLDS.contains(&tokens[end - 1].text.as_str());
+        // The domain then ends the sentence ("… at gmail."), and the word before "at" is no
+        // pronoun or verb ("I'm at work.").
+        let sentence_end = tokens.get(end).is_none_or(|t| {
+            t.line != tokens[at].line || matches!(t.text.as_str(), "." | "?" | "!")
+        });
+        let local_word = !NOT_LOCAL_PART.contains(&tokens[at - 1].text.as_str());
+        if !(tld || (email_asked(tokens, at) && sentence_end && local_word)) {
             continue;
         }
         // Local part: word (connector word)*, a number said after a word ("jane underscore doe
@@ -673,6 +719,38 @@ pub(crate) fn spoken_emails(tokens: &[Token]) -> Vec<Detection> {
                 )
             {
                 start += 1;
+            }
+        } else if email_asked(tokens, at) {
+            // The answer to "What's your email?": the local part goes back over the words
+            // before it on the line ("It's john smith at …"), up to three, not the openers.
+            let line = tokens[at].line;
+            while start > 0
+                && at - start < 4
+                && tokens[start - 1].line == line
+                && tokens[start - 1].class != Class::Punct
+                && !matches!(
+                    tokens[start - 1].text.as_str(),
+                    "it's"
+                        | "its"
+                        | "it"
+                        | "is"
+                        | "sure"
+                        | "yes"
+                        | "yeah"
+                        | "ok"
+                        | "okay"
+                        | "so"
+                        | "um"
+                        | "uh"
+                        | "my"
+                        | "email"
+                        | "mail"
+                        | "address"
+                        | "that's"
+                        | "the"
+                )
+            {
+                start -= 1;
             }
         }
         let value: String = tokens[start..end]

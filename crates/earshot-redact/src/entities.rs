@@ -1335,6 +1335,29 @@ mod tests {
             redact_line("You can email me at liam dot haddad at outlook dot com.").text,
             "You can email me at [EMAIL]."
         );
+        // The answer to "What's your email?": the whole local part, a domain without a known
+        // top-level domain, an address written without one.
+        let (agent, caller) = (Speaker::Agent, Speaker::Caller);
+        for (answer, want) in [
+            ("It's john smith at gmail dot com.", "It's [EMAIL]."),
+            ("Sure, john smith at gmail.", "Sure, [EMAIL]."),
+            ("My email is john_smith@hotmail.", "My email is [EMAIL]."),
+            // Negative controls: a place after "at", no e-mail asked for.
+            (
+                "I'm at work, can I call you back?",
+                "I'm at work, can I call you back?",
+            ),
+            ("I'm at work.", "I'm at work."),
+        ] {
+            assert_eq!(
+                conversation(&[(agent, "What's your email?"), (caller, answer)])[1],
+                want
+            );
+        }
+        assert_eq!(
+            conversation(&[(caller, "I left it at home. Then at school.")]),
+            ["I left it at home. Then at school."]
+        );
     }
 
     #[test]

@@ -637,8 +637,8 @@ fn make_finding(
 fn written_emails(text: &str) -> Vec<Finding> {
     static EMAIL: OnceLock<regex::Regex> = OnceLock::new();
     let re = EMAIL.get_or_init(|| {
-        regex::Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
-            .unwrap()
+        // The top-level domain is optional: "john_smith@hotmail" as written is an address too.
+        regex::Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*").unwrap()
     });
     re.find_iter(text)
         .map(|m| {
