@@ -18,7 +18,8 @@ pub(crate) const NOT_NAME: &[&str] = &[
     "again", "just", "really", "very", "not", "no", "sorry", "well", "right", "that", "this",
     "your", "you", "we", "they", "he", "she", "me", "be", "was", "am", "are", "have", "has", "had",
     "do", "did", "can", "could", "would", "will", "today", "now", "account", "card", "number",
-    "bank", "customer", "manager", "agent", "support", "service",
+    "bank", "customer", "manager", "agent", "support", "service", "i'd", "i'll", "i've", "oh",
+    "then",
 ];
 
 /// Phrases after which the next words are a person's name.
@@ -56,6 +57,31 @@ const NAME_CUES: &[&str] = &[
     "mister",
     "missus",
     "dr",
+];
+
+/// Words right before a name that need it capitalised: the name's parts named, a relative
+/// ("my mom, Linda Park"), "named" and "called".
+const RELATION_CUES: &[&str] = &[
+    "first name",
+    "last name",
+    "surname",
+    "middle name",
+    "given name",
+    "name",
+    "named",
+    "called",
+    "mom",
+    "mum",
+    "mother",
+    "dad",
+    "father",
+    "husband",
+    "wife",
+    "son",
+    "daughter",
+    "brother",
+    "sister",
+    "partner",
 ];
 
 /// An agent's question that makes the next line a name.
@@ -147,7 +173,15 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
         );
         let title = ends_with_phrase(&before, &["mr", "mrs", "ms", "mister", "missus", "dr"])
             || miss_as_title(tokens, i);
-        let weak_cue = intro || title;
+        // "First name John", "my husband's name, David Brown", "my mom, Linda Park": in the
+        // same sentence (not "… my dad. Then …"), a capitalised word only.
+        let relation = (0..i)
+            .rev()
+            .find(|&k| !matches!(tokens[k].text.as_str(), "," | ":"))
+            .is_some_and(|k| tokens[k].class == Class::Word && tokens[k].line == t.line)
+            && ends_with_phrase(&before, RELATION_CUES);
+        let cued = cued || relation;
+        let weak_cue = intro || title || relation;
         // The agent introducing themselves ("this is Sam") is not caller data; the agent naming
         // the caller ("Thanks, Mrs Lopez") is.
         let self_intro = t.agent
@@ -1291,6 +1325,44 @@ mod tests {
                 (agent, "Thanks, Okafor."),
             ])[3],
             "Thanks, [NAME]."
+        );
+        // A name's parts named, a relative's name, a first name before a heard surname.
+        for (line, want) in [
+            (
+                "First name John, last name Smith.",
+                "First name [NAME], last name [NAME].",
+            ),
+            (
+                "It's under my husband's name, David Brown.",
+                "It's under my husband's name, [NAME].",
+            ),
+            (
+                "The account holder is my late father, Peter Green.",
+                "The account holder is my late father, [NAME].",
+            ),
+            ("My mom, Linda Park.", "My mom, [NAME]."),
+            // Not across a sentence's end, nor a lower-case word.
+            (
+                "I called my dad. Then I called the bank.",
+                "I called my dad. Then I called the bank.",
+            ),
+            ("My son called yesterday.", "My son called yesterday."),
+        ] {
+            assert_eq!(conversation(&[(caller, line)]), [want]);
+        }
+        assert_eq!(
+            conversation(&[
+                (agent, "Who am I speaking with?"),
+                (caller, "Smith, John Smith."),
+            ])[1],
+            "[NAME], [NAME]."
+        );
+        assert_eq!(
+            conversation(&[
+                (agent, "What name is on the account?"),
+                (caller, "I'd like to speak to a manager please."),
+            ])[1],
+            "I'd like to speak to a manager please."
         );
         // Negative controls: the agent's own name, "miss" the verb, a name of another
         // conversation (the redactor forgets at the end of one), a lower-case word.

@@ -430,10 +430,27 @@ impl Redactor {
             {
                 end += 1;
             }
+            // A first name right before a heard surname ("John Smith" once "Smith" was heard).
+            // Not a title, nor a word capitalised only for opening its sentence ("Alright").
+            let first = if i > 1
+                && tokens[i - 1].class == Class::Word
+                && tokens[i - 1].cap
+                && tokens[i - 1].end + 1 == t.start
+                && !entities::NOT_NAME.contains(&tokens[i - 1].text.as_str())
+                && !matches!(
+                    tokens[i - 1].text.as_str(),
+                    "mr" | "mrs" | "ms" | "miss" | "mister" | "missus" | "dr"
+                )
+                && !matches!(tokens[i - 2].text.as_str(), "." | "?" | "!")
+            {
+                &tokens[i - 1]
+            } else {
+                t
+            };
             out.push(make_finding(
                 text,
                 FindingKind::Name,
-                t.start,
+                first.start,
                 tokens[end - 1].end,
                 0.7,
                 &t.text,
