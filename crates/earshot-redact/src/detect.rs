@@ -1,6 +1,8 @@
 //! Classification of digit runs and e-mail addresses by checksum and context.
 
-use crate::tokens::{digit_runs, month, ordinal, small, teen, tens, Class, DigitRun, Token};
+use crate::tokens::{
+    digit_runs, is_number_word, is_oh, month, ordinal, small, teen, tens, Class, DigitRun, Token,
+};
 use earshot_core::FindingKind;
 
 /// A detection over the token window: which tokens, what kind, how sure, the normalised value.
@@ -387,6 +389,107 @@ fn short_answer(tokens: &[Token], runs: &[DigitRun], run: &DigitRun) -> Option<D
         confidence: 0.3,
         normalized: run.digits.clone(),
     })
+}
+
+/// Words an answer opens with before what it gives ("yes, it's …").
+const OPENERS: &[&str] = &[
+    "it's", "its", "it", "is", "yes", "yeah", "sure", "okay", "ok", "um", "uh", "so", "the", "my",
+    "that's", "code", "pin", "number", "i", "think",
+];
+
+/// Words of an answer that put the question off rather than answer it ("One moment please").
+const STALLING: &[&str] = &[
+    "moment", "second", "sec", "minute", "hold", "wait", "hang", "check", "find", "grab", "look",
+    "don't", "know", "remember",
+];
+
+/// The answer to the other party's request for a numeric secret (a cue on the line before) that
+/// is digits and little else, as recognition garbles them: "It's free to nine." ("three two
+/// nine" heard on telephone audio), "It is seven free time.", "Won too free for.". The digit rules
+/// redact only the digits they can read; here everything from the first word past the openers
+/// to the end of the line is that secret (fail closed): it has a word ASR writes for a digit
+/// ("for", "to", "free", …) and a number word or another such word, at most two other words, and
+/// no word that puts the question off ("one moment please").
+pub(crate) fn garbled_answers(tokens: &[Token]) -> Vec<Detection> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let line = tokens[i].line;
+        let end = tokens[i..]
+            .iter()
+            .position(|t| t.line != line)
+            .map_or(tokens.len(), |p| i + p);
+        let (start, next) = (i, end);
+        i = end;
+        if line == usize::MAX || tokens[start].agent {
+            continue;
+        }
+        // The other party's line right before, or a question (a mono recording).
+        let other_party = start > 0 && tokens[start - 1].line == usize::MAX;
+        let prev_end = if other_party { start - 1 } else { start };
+        if prev_end == 0 || !(other_party || tokens[prev_end - 1].text == "?") {
+            continue;
+        }
+        let prev_line = tokens[prev_end - 1].line;
+        let prev_start = tokens[..prev_end]
+            .iter()
+            .rposition(|t| t.line != prev_line)
+            .map_or(0, |p| p + 1);
+        let asked: Vec<(usize, &str)> = words(tokens, prev_start..prev_end);
+        let kind = CUES.iter().find_map(|(kind, phrases)| {
+            phrases
+                .iter()
+                .any(|p| {
+                    let parts: Vec<&str> = p.split(' ').collect();
+                    asked.windows(parts.len()).any(|w| {
+                        w.iter()
+                            .zip(&parts)
+                            .all(|((_, a), b)| a == b || (b.len() >= 4 && a.starts_with(b)))
+                    })
+                })
+                .then_some(*kind)
+        });
+        let Some(kind) = kind else {
+            continue;
+        };
+        let said: Vec<usize> = (start..next)
+            .filter(|&k| tokens[k].class != Class::Punct)
+            .collect();
+        let Some(&first) = said
+            .iter()
+            .find(|&&k| !OPENERS.contains(&tokens[k].text.as_str()))
+        else {
+            continue;
+        };
+        let rest: Vec<&Token> = said
+            .iter()
+            .filter(|&&k| k >= first)
+            .map(|&k| &tokens[k])
+            .collect();
+        let numbers = rest
+            .iter()
+            .filter(|t| is_number_word(t) || is_oh(&t.text))
+            .count();
+        let homophones = rest
+            .iter()
+            .filter(|t| crate::tokens::homophone(&t.text).is_some())
+            .count();
+        let other = rest.len() - numbers - homophones;
+        let stalling = rest.iter().any(|t| STALLING.contains(&t.text.as_str()));
+        // Only a word written for a digit says recognition garbled the answer; digits alone are
+        // the digit rules' to classify ("It's March 2027." keeps its span).
+        if homophones >= 1 && (numbers >= 1 || homophones >= 2) && other <= 2 && !stalling {
+            let last = *said.last().expect("first is one of them");
+            out.push(Detection {
+                kind,
+                first,
+                last: last + 1,
+                confidence: 0.3,
+                normalized: String::new(),
+            });
+        }
+    }
+    out
 }
 
 pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {

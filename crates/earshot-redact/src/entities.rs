@@ -1562,6 +1562,44 @@ mod tests {
     }
 
     #[test]
+    fn digits_heard_as_words_are_redacted_with_them() {
+        let (agent, caller) = (Speaker::Agent, Speaker::Caller);
+        let cases: &[(&str, &str, &str)] = &[
+            // Between number words a word ASR writes for a digit is that digit.
+            (
+                "Card number please.",
+                "It's for five three nine, one for eight eight, zero three for three, six for six seven.",
+                "It's [CREDIT_DEBIT_NUMBER].",
+            ),
+            ("And the security code?", "Seven to nine.", "[CREDIT_DEBIT_CVV]."),
+            // A short answer to a request for a secret that is such words and digits.
+            ("And the security code?", "It's free to nine.", "It's [CREDIT_DEBIT_CVV]."),
+            ("And the security code?", "It is seven free time.", "It is [CREDIT_DEBIT_CVV]."),
+            ("What's your PIN?", "Won too free for.", "[PIN]."),
+            // Negative controls: no secret asked for, an answer that puts it off, a sentence.
+            ("How long does it take?", "Three to five days.", "Three to five days."),
+            // (the lone "One" is the digit rules': the rest of a misheard code, fail closed)
+            (
+                "And the security code?",
+                "One sec, for real.",
+                "[CREDIT_DEBIT_CVV] sec, for real.",
+            ),
+            (
+                "And the security code?",
+                "Free to ask, but I paid for it.",
+                "Free to ask, but I paid for it.",
+            ),
+        ];
+        for (question, answer, want) in cases {
+            assert_eq!(
+                conversation(&[(agent, question), (caller, answer)])[1],
+                *want,
+                "{answer}"
+            );
+        }
+    }
+
+    #[test]
     fn a_zip_after_a_street_belongs_to_the_address() {
         assert_eq!(
             redact_line("I live at 42 Wallaby Way, Springfield, Illinois 62704.").text,

@@ -522,6 +522,7 @@ impl Redactor {
 
 fn detect_all(tokens: &[Token]) -> Vec<detect::Detection> {
     let mut detections = detect::classify_runs(tokens);
+    detections.extend(detect::garbled_answers(tokens));
     detections.extend(detect::spoken_dates(tokens));
     detections.extend(detect::spoken_emails(tokens));
     detections.extend(entities::names(tokens));

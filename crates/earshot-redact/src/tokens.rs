@@ -196,8 +196,43 @@ pub(crate) fn digit_runs(tokens: &[Token]) -> Vec<DigitRun> {
     runs
 }
 
+/// The digit a word stands for when ASR wrote it for a misheard one ("one for eight": 4).
+pub(crate) fn homophone(word: &str) -> Option<char> {
+    Some(match word {
+        "for" | "fore" => '4',
+        "to" | "too" => '2',
+        "free" | "tree" => '3',
+        "won" => '1',
+        "ate" => '8',
+        _ => return None,
+    })
+}
+
+/// Token `i` is such a word between two number words of its line, a comma allowed on either
+/// side ("one for eight eight", "seven to nine", "six, for six"): then it is that digit.
+fn sandwiched_homophone(tokens: &[Token], i: usize) -> Option<char> {
+    let digit = homophone(&tokens[i].text)?;
+    let line = tokens[i].line;
+    let numeric = |k: usize| {
+        tokens
+            .get(k)
+            .is_some_and(|t| t.line == line && (is_number_word(t) || is_oh(&t.text)))
+    };
+    let comma = |k: usize| {
+        tokens
+            .get(k)
+            .is_some_and(|t| t.text == "," && t.line == line)
+    };
+    let before = i >= 1 && (numeric(i - 1) || (i >= 2 && comma(i - 1) && numeric(i - 2)));
+    let after = numeric(i + 1) || (comma(i + 1) && numeric(i + 2));
+    (before && after).then_some(digit)
+}
+
 fn starts_number(tokens: &[Token], i: usize) -> bool {
     let t = &tokens[i];
+    if sandwiched_homophone(tokens, i).is_some() {
+        return true;
+    }
     if is_number_word(t) && !matches!(t.text.as_str(), "hundred" | "thousand") {
         return true;
     }
@@ -242,6 +277,9 @@ fn read_group(tokens: &[Token], i: usize) -> (String, usize) {
     }
     if is_oh(w) {
         return ("0".into(), i + 1);
+    }
+    if let Some(d) = sandwiched_homophone(tokens, i) {
+        return (d.to_string(), i + 1);
     }
     // A small cardinal: [unit|teen|tens [unit]] [hundred [and] [tens [unit] | teen | unit]] [thousand ...]
     let mut k = i;
