@@ -712,6 +712,7 @@ const SPELLING_CUES: &[(&str, FindingKind)] = &[
     ("name", FindingKind::Name),
     ("letters", FindingKind::Name),
     ("initial", FindingKind::Name),
+    ("iban", FindingKind::Iban),
     // A member or customer ID: letters and digits of no other kind.
     (" id ", FindingKind::Number),
 ];
@@ -1228,6 +1229,13 @@ mod tests {
                 "My last name is [NAME], [NAME].",
             ),
             (&[(caller, "It's kilo oscar whiskey.")], "It's [NAME]."),
+            (
+                &[
+                    (agent, "And your IBAN?"),
+                    (caller, "G B two nine, N W B K, six zero one six."),
+                ],
+                "[IBAN].",
+            ),
             // As whisper wrote a spelled postcode: "one A" came out as "NA".
             (
                 &[(agent, "And the postcode?"), (caller, "S-W-NA-1-A-1-A.")],
