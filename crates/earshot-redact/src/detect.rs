@@ -412,24 +412,16 @@ const STALLING: &[&str] = &[
 /// no word that puts the question off ("one moment please").
 pub(crate) fn garbled_answers(tokens: &[Token]) -> Vec<Detection> {
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < tokens.len() {
-        let line = tokens[i].line;
-        let end = tokens[i..]
-            .iter()
-            .position(|t| t.line != line)
-            .map_or(tokens.len(), |p| i + p);
-        let (start, next) = (i, end);
-        i = end;
-        if line == usize::MAX || tokens[start].agent {
+    for (start, next) in crate::tokens::line_spans(tokens) {
+        if tokens[start].agent || crate::tokens::answers_line_before(tokens, start).is_none() {
             continue;
         }
-        // The other party's line right before, or a question (a mono recording).
-        let other_party = start > 0 && tokens[start - 1].line == usize::MAX;
-        let prev_end = if other_party { start - 1 } else { start };
-        if prev_end == 0 || !(other_party || tokens[prev_end - 1].text == "?") {
-            continue;
-        }
+        // The line before ends right before this one, or before the barrier between speakers.
+        let prev_end = if tokens[start - 1].line == usize::MAX {
+            start - 1
+        } else {
+            start
+        };
         let prev_line = tokens[prev_end - 1].line;
         let prev_start = tokens[..prev_end]
             .iter()

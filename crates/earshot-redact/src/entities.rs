@@ -506,26 +506,8 @@ pub(crate) fn address_answers(tokens: &[Token]) -> Vec<Detection> {
         "no", "i", "live", "at", "on", "in",
     ];
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < tokens.len() {
-        let line = tokens[i].line;
-        let line_end = tokens[i..]
-            .iter()
-            .position(|t| t.line != line)
-            .map_or(tokens.len(), |p| i + p);
-        let other_party = i > 0 && tokens[i - 1].line == usize::MAX;
-        let before = if other_party {
-            i.checked_sub(2)
-        } else {
-            i.checked_sub(1)
-        };
-        let question = before.is_some_and(|k| tokens[k].text == "?");
-        let asked = line != usize::MAX
-            && !tokens[i].agent
-            && (other_party || question)
-            && previous_line_asks(tokens, i, ADDRESS_QUESTIONS)
-            && !previous_line_asks(tokens, i, NOT_ASKING)
-            && (question || previous_line_asks(tokens, i, ASKING));
+    for (i, line_end) in crate::tokens::line_spans(tokens) {
+        let asked = asked_for(tokens, i, ADDRESS_QUESTIONS);
         if asked {
             let text = words_before(tokens, line_end, line_end - i);
             let start = (i..line_end).find(|&k| {
@@ -551,9 +533,20 @@ pub(crate) fn address_answers(tokens: &[Token]) -> Vec<Detection> {
                 });
             }
         }
-        i = line_end;
     }
     out
+}
+
+/// Whether the line starting at token `i` is the caller's answer to the other party's request
+/// for one of `questions`: a question, or a line with a request's words ("please tell me"), that
+/// does not ask whether such a thing is set or how to change it.
+fn asked_for(tokens: &[Token], i: usize, questions: &[&str]) -> bool {
+    !tokens[i].agent
+        && crate::tokens::answers_line_before(tokens, i).is_some_and(|question| {
+            previous_line_asks(tokens, i, questions)
+                && !previous_line_asks(tokens, i, NOT_ASKING)
+                && (question || previous_line_asks(tokens, i, ASKING))
+        })
 }
 
 /// Cues of a government ID whose number may hold letters ("driver's license is D1234567").
@@ -883,39 +876,16 @@ const NO_SECRET: &[&str] = &[
 /// the caller does not know it ("I forgot it") keeps its words.
 pub(crate) fn spoken_credentials(tokens: &[Token]) -> Vec<Detection> {
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < tokens.len() {
-        let line = tokens[i].line;
-        let line_end = tokens[i..]
-            .iter()
-            .position(|t| t.line != line)
-            .map_or(tokens.len(), |p| i + p);
-        if line == usize::MAX {
-            i = line_end;
-            continue;
-        }
+    for (i, line_end) in crate::tokens::line_spans(tokens) {
         let text = words_before(tokens, line_end, line_end - i);
         let keeps = NO_SECRET.iter().any(|p| text.contains(p));
         // Where the credential starts: after a cue on the line, or the line's start when it
-        // answers the question.
+        // answers the question (not the caller's own "I changed my password.").
         let after_cue = (i..line_end).find(|&k| {
             tokens[k].class != Class::Punct
                 && ends_with_phrase(&words_before(tokens, k, 4), SECRET_CUES)
         });
-        // The line before is the other party's (a barrier between), or a question (a mono
-        // recording has no speakers): not the caller's own "I changed my password.".
-        let other_party = i > 0 && tokens[i - 1].line == usize::MAX;
-        let before = if other_party {
-            i.checked_sub(2)
-        } else {
-            i.checked_sub(1)
-        };
-        let question = before.is_some_and(|k| tokens[k].text == "?");
-        let asked = !tokens[i].agent
-            && (other_party || question)
-            && previous_line_asks(tokens, i, SECRET_QUESTIONS)
-            && !previous_line_asks(tokens, i, NOT_ASKING)
-            && (question || previous_line_asks(tokens, i, ASKING));
+        let asked = asked_for(tokens, i, SECRET_QUESTIONS);
         let start = after_cue.or_else(|| {
             asked.then(|| {
                 (i..line_end)
@@ -949,7 +919,6 @@ pub(crate) fn spoken_credentials(tokens: &[Token]) -> Vec<Detection> {
                 });
             }
         }
-        i = line_end;
     }
     out
 }

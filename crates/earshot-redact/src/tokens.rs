@@ -137,6 +137,40 @@ pub(crate) fn is_filler(t: &Token) -> bool {
     }
 }
 
+/// Each line of a window: its first token and one past its last, the barriers between speakers
+/// left out.
+pub(crate) fn line_spans(tokens: &[Token]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let line = tokens[i].line;
+        let end = tokens[i..]
+            .iter()
+            .position(|t| t.line != line)
+            .map_or(tokens.len(), |p| i + p);
+        if line != usize::MAX {
+            out.push((i, end));
+        }
+        i = end;
+    }
+    out
+}
+
+/// Whether the line starting at token `start` answers the line before it: `Some(question)` when
+/// that line is the other party's (a barrier between) or, as on a mono recording with no
+/// speakers, ends in a question mark; `None` when it is the same speaker's and no question ("I
+/// changed my password." then "Can you help?"), or there is none.
+pub(crate) fn answers_line_before(tokens: &[Token], start: usize) -> Option<bool> {
+    let other_party = start > 0 && tokens[start - 1].line == usize::MAX;
+    let before = if other_party {
+        start.checked_sub(2)
+    } else {
+        start.checked_sub(1)
+    };
+    let question = before.is_some_and(|k| tokens[k].text == "?");
+    (before.is_some() && (other_party || question)).then_some(question)
+}
+
 /// A run of digits spoken or written as one number, possibly across fillers and line breaks.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct DigitRun {
