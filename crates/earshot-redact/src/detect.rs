@@ -391,11 +391,8 @@ fn short_answer(tokens: &[Token], runs: &[DigitRun], run: &DigitRun) -> Option<D
     })
 }
 
-/// Words an answer opens with before what it gives ("yes, it's …").
-const OPENERS: &[&str] = &[
-    "it's", "its", "it", "is", "yes", "yeah", "sure", "okay", "ok", "um", "uh", "so", "the", "my",
-    "that's", "code", "pin", "number", "i", "think",
-];
+/// Words a garbled answer opens with besides [`crate::tokens::is_opener`]'s.
+const OPENERS: &[&str] = &["code", "pin", "number", "think"];
 
 /// Words of an answer that put the question off rather than answer it ("One moment please").
 const STALLING: &[&str] = &[
@@ -447,10 +444,10 @@ pub(crate) fn garbled_answers(tokens: &[Token]) -> Vec<Detection> {
         let said: Vec<usize> = (start..next)
             .filter(|&k| tokens[k].class != Class::Punct)
             .collect();
-        let Some(&first) = said
-            .iter()
-            .find(|&&k| !OPENERS.contains(&tokens[k].text.as_str()))
-        else {
+        let Some(&first) = said.iter().find(|&&k| {
+            let w = tokens[k].text.as_str();
+            !crate::tokens::is_opener(w) && !OPENERS.contains(&w)
+        }) else {
             continue;
         };
         let rest: Vec<&Token> = said

@@ -500,10 +500,9 @@ const ADDRESS_QUESTIONS: &[&str] = &[
 /// that is not an opener. An answer that only confirms ("Yes, that's right.") or gives none
 /// ("I don't know the postcode") keeps its words; so does the answer to whether it changed.
 pub(crate) fn address_answers(tokens: &[Token]) -> Vec<Detection> {
+    // Besides `tokens::is_opener`'s.
     const OPENERS: &[&str] = &[
-        "yes", "yeah", "yep", "sure", "okay", "ok", "um", "uh", "so", "well", "oh", "it's", "its",
-        "it", "is", "that's", "that", "the", "my", "address", "right", "correct", "still", "same",
-        "no", "i", "live", "at", "on", "in",
+        "address", "right", "correct", "still", "same", "no", "live", "at", "on", "in",
     ];
     let mut out = Vec::new();
     for (i, line_end) in crate::tokens::line_spans(tokens) {
@@ -511,7 +510,10 @@ pub(crate) fn address_answers(tokens: &[Token]) -> Vec<Detection> {
         if asked {
             let text = words_before(tokens, line_end, line_end - i);
             let start = (i..line_end).find(|&k| {
-                tokens[k].class != Class::Punct && !OPENERS.contains(&tokens[k].text.as_str())
+                let w = tokens[k].text.as_str();
+                tokens[k].class != Class::Punct
+                    && !crate::tokens::is_opener(w)
+                    && !OPENERS.contains(&w)
             });
             let last = last_before_closers(tokens, i, line_end);
             let words = tokens[i..line_end]
@@ -822,12 +824,13 @@ const SECRET_CUES: &[&str] = &[
     "maiden name was",
 ];
 
-/// Words an answer opens with before the credential itself ("yes, it's …").
-const ANSWER_OPENERS: &[&str] = &[
-    "yes", "yeah", "sure", "okay", "ok", "um", "uh", "so", "well", "oh", "it's", "its", "it", "is",
-    "was", "that's", "that", "the", "answer", "my", "password", "passcode", "pin", "code",
-    "number",
-];
+/// Words an answer opens with before the credential itself, besides `tokens::is_opener`'s.
+const ANSWER_OPENERS: &[&str] = &["answer", "password", "passcode", "pin", "code", "number"];
+
+/// Whether `word` opens an answer before the credential ("yes, it's …").
+fn credential_opener(word: &str) -> bool {
+    crate::tokens::is_opener(word) || ANSWER_OPENERS.contains(&word)
+}
 
 /// What the agent's question must not be for its answer to be a credential: whether one is set,
 /// or how to change it ("Do you have a password on the account?" - "Yes I do.").
@@ -890,8 +893,7 @@ pub(crate) fn spoken_credentials(tokens: &[Token]) -> Vec<Detection> {
             asked.then(|| {
                 (i..line_end)
                     .find(|&k| {
-                        tokens[k].class != Class::Punct
-                            && !ANSWER_OPENERS.contains(&tokens[k].text.as_str())
+                        tokens[k].class != Class::Punct && !credential_opener(&tokens[k].text)
                     })
                     .unwrap_or(line_end)
             })
@@ -907,7 +909,7 @@ pub(crate) fn spoken_credentials(tokens: &[Token]) -> Vec<Detection> {
                 t.class == Class::Word
                     && !crate::tokens::is_number_word(t)
                     && !crate::tokens::is_oh(&t.text)
-                    && !ANSWER_OPENERS.contains(&t.text.as_str())
+                    && !credential_opener(&t.text)
             });
             if let Some(last) = last.filter(|_| in_words && (1..=8).contains(&words)) {
                 out.push(Detection {

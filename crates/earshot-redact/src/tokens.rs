@@ -137,6 +137,35 @@ pub(crate) fn is_filler(t: &Token) -> bool {
     }
 }
 
+/// Words an answer opens with before what it gives ("yes, it's …"), shared by the rules that
+/// redact an answer from its first other word on.
+pub(crate) fn is_opener(word: &str) -> bool {
+    matches!(
+        word,
+        "yes"
+            | "yeah"
+            | "yep"
+            | "sure"
+            | "okay"
+            | "ok"
+            | "um"
+            | "uh"
+            | "so"
+            | "well"
+            | "oh"
+            | "it's"
+            | "its"
+            | "it"
+            | "is"
+            | "was"
+            | "that's"
+            | "that"
+            | "the"
+            | "my"
+            | "i"
+    )
+}
+
 /// Each line of a window: its first token and one past its last, the barriers between speakers
 /// left out.
 pub(crate) fn line_spans(tokens: &[Token]) -> Vec<(usize, usize)> {
