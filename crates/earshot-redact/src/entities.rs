@@ -712,6 +712,16 @@ const SPELLING_CUES: &[(&str, FindingKind)] = &[
     (" id ", FindingKind::Number),
 ];
 
+/// What a spelling is: what its cue asked for, else an identifier when it has digits, else a
+/// name.
+fn spelled_kind(cue: Option<FindingKind>, digits: bool) -> FindingKind {
+    match cue {
+        Some(kind) => kind,
+        None if digits => FindingKind::Number,
+        None => FindingKind::Name,
+    }
+}
+
 /// A token that stands for one letter: a one-letter word or a spelling-alphabet word.
 pub(crate) fn is_letter(t: &Token) -> bool {
     t.class == Class::Word
@@ -776,11 +786,7 @@ pub(crate) fn hyphen_chains(tokens: &[Token]) -> Vec<Detection> {
             .count();
         if parts.len() >= 3 && letters >= 2 && single * 2 > parts.len() {
             let digits = parts.iter().any(|&p| tokens[p].class == Class::Digits);
-            let kind = match spelling_cue(tokens, i) {
-                Some(kind) => kind,
-                None if digits => FindingKind::Number,
-                None => FindingKind::Name,
-            };
+            let kind = spelled_kind(spelling_cue(tokens, i), digits);
             out.push(Detection {
                 kind,
                 first: i,
@@ -1010,11 +1016,7 @@ pub(crate) fn spelled(tokens: &[Token]) -> Vec<Detection> {
             let kind = if email_follows {
                 FindingKind::Email
             } else {
-                match cue {
-                    Some(kind) => kind,
-                    None if digits => FindingKind::Number,
-                    None => FindingKind::Name,
-                }
+                spelled_kind(cue, digits)
             };
             out.push(Detection {
                 kind,
