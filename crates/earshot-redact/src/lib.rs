@@ -90,7 +90,7 @@ pub struct Redaction {
 }
 
 /// Conversation-aware redaction: feed lines in order, get redacted lines back in the same order.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Redactor {
     /// Lines of the current window: emitted context lines, then pending ones.
     lines: Vec<(Speaker, String)>,
@@ -109,6 +109,21 @@ pub struct Redactor {
     released_open: Vec<(Speaker, FindingKind)>,
     /// Lines are stand-alone texts ([`redact_line`]), not heard speech: none answers a question.
     stand_alone: bool,
+}
+
+/// Sizes only: the window's lines, the remembered values and names are the unredacted text.
+impl std::fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Redactor")
+            .field("lines", &self.lines.len())
+            .field("emitted", &self.emitted)
+            .field("partial_memory", &self.partial_memory.len())
+            .field("known_names", &self.known_names.len())
+            .field("heard_names", &self.heard_names.len())
+            .field("released_open", &self.released_open.len())
+            .field("stand_alone", &self.stand_alone)
+            .finish()
+    }
 }
 
 /// Lines of earlier conversation kept as context.
@@ -1159,6 +1174,25 @@ mod tests {
         assert_eq!(
             out[0].text,
             "Thanks [NAME], and is [NAME] spelled with a k?"
+        );
+    }
+
+    #[test]
+    fn a_redactors_debug_output_shows_no_line_value_or_name() {
+        let mut r = Redactor::new().with_known_names(&["Okafor"]);
+        r.push(
+            Speaker::Caller,
+            "My name is Grace Hill, card 4532015112830366",
+        );
+        r.preview(Speaker::Caller, "and the code is 739");
+        let shown = format!("{r:?}");
+        for value in ["grace", "hill", "okafor", "4532", "739", "card"] {
+            assert!(!shown.to_lowercase().contains(value), "{value} in {shown}");
+        }
+        // Positive control: it does describe the redactor.
+        assert!(
+            shown.contains("lines: 1") && shown.contains("known_names: 1"),
+            "{shown}"
         );
     }
 
