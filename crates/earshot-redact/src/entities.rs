@@ -1357,25 +1357,21 @@ mod tests {
                 "Hi Sam. I don't want to miss Friday's payment.",
             ]
         );
-        let mut r = Redactor::new();
-        r.push(caller, "My name is Grace Hill.");
-        r.finish();
-        let out: Vec<String> = r
-            .push(caller, "We walked up the Hill, and up the hill.")
-            .into_iter()
-            .chain(r.finish())
-            .map(|r| r.text)
-            .collect();
-        assert_eq!(out, ["We walked up the Hill, and up the hill."]);
-        let mut r = Redactor::new();
-        r.push(caller, "My name is Grace Hill.");
-        let out: Vec<String> = r
-            .push(caller, "We walked up the Hill, and up the hill.")
-            .into_iter()
-            .chain(r.finish())
-            .map(|r| r.text)
-            .collect();
-        assert_eq!(out, ["We walked up the [NAME], and up the hill."]);
+        // The same walk after the name, in a new conversation and in the same one.
+        let walk = |finish_between: bool| {
+            let mut r = Redactor::new();
+            r.push(caller, "My name is Grace Hill.");
+            if finish_between {
+                r.finish();
+            }
+            r.push(caller, "We walked up the Hill, and up the hill.")
+                .into_iter()
+                .chain(r.finish())
+                .map(|r| r.text)
+                .collect::<Vec<String>>()
+        };
+        assert_eq!(walk(true), ["We walked up the Hill, and up the hill."]);
+        assert_eq!(walk(false), ["We walked up the [NAME], and up the hill."]);
     }
 
     #[test]
