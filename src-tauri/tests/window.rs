@@ -309,6 +309,34 @@ impl Driver {
         }
     }
 
+    /// Waits for `ok` as long as the engine is working: gives up when nothing it shows (the
+    /// transcript, the call's and the receiver's status) has changed for `idle`,
+    /// or after ten minutes. Decoding on a loaded machine (another app of a parallel test
+    /// decoding beside it) is waited for; a hang is not.
+    fn wait_working(&self, what: &str, idle: Duration, ok: impl Fn(&Driver) -> bool) {
+        let shown = |d: &Driver| {
+            d.eval(
+                "return ['transcript', 'status-call', 'siprec-why'].map(id => { const e = document.getElementById(id); return e ? e.textContent : ''; }).join('|');",
+            )
+        };
+        let started = Instant::now();
+        let (mut last, mut changed) = (shown(self), Instant::now());
+        while !ok(self) {
+            let now = shown(self);
+            if now != last {
+                (last, changed) = (now, Instant::now());
+            }
+            assert!(
+                changed.elapsed() < idle && started.elapsed() < Duration::from_secs(600),
+                "timed out waiting for {what} ({} s in all, nothing changed for {} s); page:\n{}",
+                started.elapsed().as_secs(),
+                changed.elapsed().as_secs(),
+                self.source()
+            );
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+
     fn text_of(&self, css: &str) -> String {
         let id = self.find(css);
         self.call("GET", &format!("/element/{id}/text"), None)
@@ -557,7 +585,7 @@ fn an_agent_opens_a_call_sees_both_speakers_then_finds_opens_and_deletes_it_in_h
     d.type_into("#file-path", call.to_str().unwrap());
     d.click("#realtime");
     d.click("#open");
-    d.wait_for("the end of the call", Duration::from_secs(240), |d| {
+    d.wait_working("the end of the call", Duration::from_secs(60), |d| {
         d.source().contains("ended at")
     });
     let status = d.source();
@@ -822,7 +850,7 @@ fn listen_in_the_app_captures_both_sides_from_the_devices_chosen_in_settings() {
         d.source().to_lowercase().contains("relief")
     });
     d.ctrl("e");
-    d.wait_for("the end of the call", Duration::from_secs(60), |d| {
+    d.wait_working("the end of the call", Duration::from_secs(60), |d| {
         d.source().contains("ended at")
     });
     assert!(
@@ -1052,7 +1080,7 @@ fn join_siprec_shows_a_recorded_call_from_the_contact_center_fork() {
         srs,
     )
     .unwrap();
-    d.wait_for("the end of the SIPREC call", Duration::from_secs(60), |d| {
+    d.wait_working("the end of the SIPREC call", Duration::from_secs(60), |d| {
         d.source().contains("ended at")
     });
     assert!(
@@ -1069,7 +1097,7 @@ fn join_siprec_shows_a_recorded_call_from_the_contact_center_fork() {
     d.screenshot("siprec.png");
     // Leaving stops the receiver; local calls are possible again.
     d.click("#siprec");
-    d.wait_for("leaving", Duration::from_secs(20), |d| {
+    d.wait_working("leaving", Duration::from_secs(60), |d| {
         d.eval("return document.getElementById('open').disabled;") == json!(false)
     });
     d.call("DELETE", "", None);
@@ -1449,7 +1477,7 @@ fn a_packaged_app_installs_a_verified_update_with_dpkg_only_with_no_call_on_then
         .status
         .success());
     d.click("#stop");
-    d.wait_for("the call's end", Duration::from_secs(60), |d| {
+    d.wait_working("the call's end", Duration::from_secs(60), |d| {
         d.eval("return document.getElementById('stop').disabled;") == json!(true)
     });
 
