@@ -354,7 +354,9 @@ pub(crate) fn is_amount_or_count(tokens: &[Token], run: &DigitRun) -> bool {
     matches!(prev, "$" | "£" | "€" | "#") || UNITS_AFTER.contains(&next) || next == "%"
 }
 
-fn is_reference(tokens: &[Token], run: &DigitRun) -> bool {
+/// The run names a thing rather than a secret: an order, case or invoice number (a reference
+/// cue before it), a year after "in"/"since", a code glued to letters ("X833", "BA401").
+pub(crate) fn is_reference(tokens: &[Token], run: &DigitRun) -> bool {
     let line = tokens[run.first].line;
     let near: Vec<(usize, &str)> = words(tokens, run.first.saturating_sub(4)..run.first)
         .into_iter()

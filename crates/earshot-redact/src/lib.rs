@@ -104,6 +104,10 @@ pub struct Redactor {
     /// capitalised, with no cue ("Thanks, Mrs Lopez", "Maria, Maria Lopez"), they are redacted
     /// too.
     heard_names: Vec<String>,
+    /// Numbers redacted so far in this conversation: said again by anyone (the agent reading
+    /// one back, the caller repeating it), or corrected by the speaker who gave it, they are
+    /// redacted too.
+    heard_values: Vec<HeardValue>,
     /// Speakers whose last line was released while a number was still being spoken, with the
     /// kind given to it: a number opening their next line continues it.
     released_open: Vec<(Speaker, FindingKind)>,
@@ -120,6 +124,7 @@ impl std::fmt::Debug for Redactor {
             .field("partial_memory", &self.partial_memory.len())
             .field("known_names", &self.known_names.len())
             .field("heard_names", &self.heard_names.len())
+            .field("heard_values", &self.heard_values.len())
             .field("released_open", &self.released_open.len())
             .field("stand_alone", &self.stand_alone)
             .finish()
@@ -128,6 +133,49 @@ impl std::fmt::Debug for Redactor {
 
 /// Lines of earlier conversation kept as context.
 const CONTEXT_LINES: usize = 2;
+
+/// How many of their next lines a speaker who gave a number may correct it in.
+const CORRECTION_LINES: u8 = 2;
+
+/// Words that take back what was just said ("No wait, it's 7 8 9"; "Sorry, I mean 4 4 1 2").
+const CORRECTION_CUES: &[&str] = &[
+    "actually",
+    "sorry",
+    "wait",
+    "no",
+    "mean",
+    "meant",
+    "correction",
+    "changed",
+    "wrong",
+    "mistake",
+    "oops",
+    "rather",
+    "instead",
+    "new",
+    "again",
+    "misread",
+    "typo",
+];
+
+/// The line takes back what its speaker just said.
+fn corrects(tokens: &[Token]) -> bool {
+    tokens
+        .iter()
+        .any(|t| t.class == Class::Word && CORRECTION_CUES.contains(&t.text.as_str()))
+}
+
+/// A number redacted earlier in the conversation ([`Redactor::heard_values_in`]).
+struct HeardValue {
+    /// Who said it.
+    speaker: Speaker,
+    /// What it was redacted as.
+    kind: FindingKind,
+    /// Its digits.
+    digits: String,
+    /// Lines of `speaker` left in which another number corrects it.
+    correction_lines: u8,
+}
 
 impl Redactor {
     /// A redactor at the start of a conversation.
@@ -150,6 +198,7 @@ impl Redactor {
         self.partial_memory.clear();
         self.released_open.clear();
         self.heard_names.clear();
+        self.heard_values.clear();
         out
     }
 
@@ -280,6 +329,15 @@ impl Redactor {
                     self.released_open.push((speaker, kind));
                 }
             }
+            if !self.stand_alone {
+                self.heard_values_in(
+                    speaker,
+                    &self.lines[line].1,
+                    &line_tokens[line],
+                    &mut findings,
+                );
+                self.learn_values(speaker, &findings);
+            }
             self.learn_names(&findings);
             findings.extend(self.heard_names_in(&self.lines[line].1, &line_tokens[line]));
             let (speaker, text) = &self.lines[line];
@@ -401,6 +459,92 @@ impl Redactor {
             .filter(|n| n.len() >= 2)
             .collect();
         self
+    }
+
+    /// Adds to `findings` the numbers in a final line of `speaker` that repeat or correct one
+    /// redacted earlier (one redacted only as a number gets the value's kind): the same digits,
+    /// or four or more of its first or last, said by anyone ("Sorry, was that twelve twenty
+    /// six?" after the expiry), or, in the next
+    /// [`CORRECTION_LINES`] lines of the speaker who gave a value, a number of three digits or
+    /// more and at most one longer, in a line that is little but the number or says it takes
+    /// something back ("No wait, it's seven eight nine" after the CVV), not a reference ("order
+    /// number 45310"), with the value's kind. An amount, time or count ("250 dollars") is
+    /// neither.
+    fn heard_values_in(
+        &self,
+        speaker: Speaker,
+        text: &str,
+        tokens: &[Token],
+        findings: &mut Vec<Finding>,
+    ) {
+        for run in tokens::digit_runs(tokens) {
+            let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
+            if run.digits.len() < 3 || detect::is_amount_or_count(tokens, &run) {
+                continue;
+            }
+            let covering = findings
+                .iter()
+                .position(|f| f.start <= a.start && b.end <= f.end);
+            if covering.is_some_and(|i| findings[i].kind != FindingKind::Number) {
+                continue;
+            }
+            let d = run.digits.as_str();
+            let again = self.heard_values.iter().rev().find(|v| {
+                v.digits == d
+                    || (d.len() >= 4 && (v.digits.starts_with(d) || v.digits.ends_with(d)))
+                    || (v.digits.len() >= 6 && d.contains(v.digits.as_str()))
+            });
+            let correcting = speaker != Speaker::Agent
+                && !detect::is_reference(tokens, &run)
+                && (words_besides_numbers(tokens) <= 3 || corrects(tokens));
+            let corrected = || {
+                self.heard_values.iter().rev().find(|v| {
+                    correcting
+                        && v.speaker == speaker
+                        && v.correction_lines > 0
+                        && v.kind != FindingKind::Address
+                        && d.len() <= v.digits.len() + 1
+                })
+            };
+            match (again.or_else(corrected), covering) {
+                // A number redacted only because it could not be classified gets the kind.
+                (Some(v), Some(i)) => findings[i].kind = v.kind,
+                (Some(v), None) => {
+                    findings.push(make_finding(text, v.kind, a.start, b.end, 0.7, &run.digits))
+                }
+                (None, _) => {}
+            }
+        }
+    }
+
+    /// Counts a final line of `speaker` against the correction window of the values they gave,
+    /// then remembers the numbers among its `findings` (three digits or more).
+    fn learn_values(&mut self, speaker: Speaker, findings: &[Finding]) {
+        for v in self
+            .heard_values
+            .iter_mut()
+            .filter(|v| v.speaker == speaker)
+        {
+            v.correction_lines = v.correction_lines.saturating_sub(1);
+        }
+        for f in findings {
+            let digits: String = f
+                .value
+                .normalized
+                .chars()
+                .filter(|c| c.is_ascii_digit())
+                .collect();
+            if digits.len() < 3 || f.kind == FindingKind::Email {
+                continue;
+            }
+            self.heard_values.retain(|v| v.digits != digits);
+            self.heard_values.push(HeardValue {
+                speaker,
+                kind: f.kind,
+                digits,
+                correction_lines: CORRECTION_LINES,
+            });
+        }
     }
 
     /// Remembers the words of the names among `findings` for the rest of the conversation.
@@ -1175,6 +1319,84 @@ mod tests {
             out[0].text,
             "Thanks [NAME], and is [NAME] spelled with a k?"
         );
+    }
+
+    #[test]
+    fn a_value_read_back_or_corrected_later_is_redacted_and_other_numbers_are_not() {
+        use Speaker::{Agent, Caller};
+        // The agent reads the expiry back two lines later, with no cue of its own.
+        assert_eq!(
+            conversation(&[
+                (Agent, "And the expiry?"),
+                (Caller, "Twelve twenty six."),
+                (Agent, "Sorry, was that twelve twenty six?"),
+                (Caller, "Yes."),
+                // Negative controls: an amount, and a number the caller never gave.
+                (Agent, "Your balance is 1226 dollars, and the ticket is 4410."),
+            ]),
+            [
+                "And the expiry?",
+                "[CREDIT_DEBIT_EXPIRY].",
+                "Sorry, was that [CREDIT_DEBIT_EXPIRY]?",
+                "Yes.",
+                "Your balance is 1226 dollars, and the ticket is 4410.",
+            ]
+        );
+        // The caller corrects the CVV after the agent's "Thank you", and a PIN after "Okay".
+        assert_eq!(
+            conversation(&[
+                (Agent, "And the three digits on the back?"),
+                (Caller, "Seven, uh, seven nine."),
+                (Agent, "Thank you."),
+                (Caller, "Actually wait, it's seven eight nine, sorry."),
+            ])[3],
+            "Actually wait, it's [CREDIT_DEBIT_CVV], sorry."
+        );
+        assert_eq!(
+            conversation(&[
+                (Agent, "What's your PIN?"),
+                (Caller, "It's 4 4 1 2."),
+                (Agent, "Okay."),
+                (Caller, "No wait, I changed it. It's two two four one now."),
+            ])[3],
+            "No wait, I changed it. It's [PIN] now."
+        );
+        // Negative controls: a reference said in the correction window; a number after it, in
+        // the caller's third line; and the same correction with no value given before it.
+        let after = conversation(&[
+            (Agent, "What's your PIN?"),
+            (Caller, "It's 4 4 1 2."),
+            (Agent, "Okay."),
+            (Caller, "Actually, my order number is 45310."),
+            (Caller, "Fine."),
+            (Caller, "Sorry, I called 3 4 5 times."),
+            (Caller, "No wait, it was on the 2 1 2 bus."),
+        ]);
+        assert_eq!(after[3], "Actually, my order number is 45310.");
+        assert_eq!(after[6], "No wait, it was on the 2 1 2 bus.");
+        // The same line inside the window is taken for a correction (fail closed).
+        assert_eq!(
+            conversation(&[
+                (Agent, "What's your PIN?"),
+                (Caller, "It's 4 4 1 2."),
+                (Caller, "No wait, it was on the 2 1 2 bus."),
+            ])[2],
+            "No wait, it was on the [PIN] bus."
+        );
+        assert_eq!(
+            conversation(&[
+                (Agent, "How was your trip?"),
+                (Caller, "No wait, it was on the 2 1 2 bus."),
+            ])[1],
+            "No wait, it was on the 2 1 2 bus."
+        );
+        // Forgotten at the conversation's end.
+        let mut r = Redactor::new();
+        r.push(Agent, "And the expiry?");
+        r.push(Caller, "Twelve twenty six.");
+        r.finish();
+        r.push(Agent, "Sorry, was that twelve twenty six?");
+        assert_eq!(r.finish()[0].text, "Sorry, was that twelve twenty six?");
     }
 
     #[test]
