@@ -1322,6 +1322,38 @@ mod tests {
     }
 
     #[test]
+    fn an_oh_glued_by_hyphens_or_between_commas_is_a_zero_of_its_number() {
+        use Speaker::{Agent, Caller};
+        let answer = |question: &str, line: &str| {
+            conversation(&[(Agent, question), (Caller, line)])[1].clone()
+        };
+        // Each showed "oh" (a digit) and, for the first two, the digits before it.
+        assert_eq!(answer("Your extension?", "Two-oh-one-five."), "[NUMBER].");
+        assert_eq!(
+            answer("And the CVV?", "Oh-four-two."),
+            "[CREDIT_DEBIT_CVV]."
+        );
+        assert_eq!(
+            answer("And the CVV?", "Nine, oh, seven."),
+            "[CREDIT_DEBIT_CVV]."
+        );
+        assert_eq!(
+            answer("The billing zip?", "It's one-oh-seven."),
+            "It's [ADDRESS]."
+        );
+        // Negative controls: "oh" as an interjection keeps its word and takes no digit into
+        // the card number (which stays a valid card number).
+        assert_eq!(
+            answer("Card number?", "Oh, 4532 0151 1283 0366."),
+            "Oh, [CREDIT_DEBIT_NUMBER]."
+        );
+        assert_eq!(
+            answer("How are you?", "Oh - I'm fine, thanks."),
+            "Oh - I'm fine, thanks."
+        );
+    }
+
+    #[test]
     fn a_value_read_back_or_corrected_later_is_redacted_and_other_numbers_are_not() {
         use Speaker::{Agent, Caller};
         // The agent reads the expiry back two lines later, with no cue of its own.
@@ -1332,7 +1364,10 @@ mod tests {
                 (Agent, "Sorry, was that twelve twenty six?"),
                 (Caller, "Yes."),
                 // Negative controls: an amount, and a number the caller never gave.
-                (Agent, "Your balance is 1226 dollars, and the ticket is 4410."),
+                (
+                    Agent,
+                    "Your balance is 1226 dollars, and the ticket is 4410."
+                ),
             ]),
             [
                 "And the expiry?",

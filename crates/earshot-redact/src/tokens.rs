@@ -310,7 +310,7 @@ fn starts_number(tokens: &[Token], i: usize) -> bool {
         return i > 0 && month(&tokens[i - 1].text).is_some();
     }
     if is_oh(&t.text) {
-        return next_is_number() || prev_is_number();
+        return next_is_number() || prev_is_number() || oh_between_numbers(tokens, i);
     }
     if matches!(t.text.as_str(), "double" | "triple") {
         return tokens
@@ -318,6 +318,26 @@ fn starts_number(tokens: &[Token], i: usize) -> bool {
             .is_some_and(|n| unit(&n.text).is_some() || is_oh(&n.text));
     }
     false
+}
+
+/// "oh" at token `i` is zero with one punctuation mark between it and a number word of its
+/// line: glued by a hyphen on either side ("one-oh-seven", "Oh-four-two"), or with a comma or
+/// hyphen on both sides ("nine, oh, seven"). "Oh, 4532 …" alone is an interjection.
+fn oh_between_numbers(tokens: &[Token], i: usize) -> bool {
+    let line = tokens[i].line;
+    let numeric = |k: usize| {
+        tokens
+            .get(k)
+            .is_some_and(|t| t.line == line && (is_number_word(t) || is_oh(&t.text)))
+    };
+    let mark = |k: usize, marks: &[&str]| {
+        tokens
+            .get(k)
+            .is_some_and(|t| t.line == line && marks.contains(&t.text.as_str()))
+    };
+    let before = |marks: &[&str]| i >= 2 && mark(i - 1, marks) && numeric(i - 2);
+    let after = |marks: &[&str]| mark(i + 1, marks) && numeric(i + 2);
+    before(&["-"]) || after(&["-"]) || (before(&[",", "-"]) && after(&[",", "-"]))
 }
 
 /// Reads one spoken group starting at token `i`: returns its digits and the index after it.
