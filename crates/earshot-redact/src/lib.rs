@@ -827,6 +827,36 @@ fn written_emails(text: &str) -> Vec<Finding> {
 }
 
 /// Builds the redacted text; overlapping findings are merged (the first keeps its kind).
+/// Two parts of one address with only a town between them ("…, 47 Kingsley Road, Leeds, LS6
+/// 1AB"): up to four words, capitalised but for a town's own small words ("Newcastle upon
+/// Tyne"), commas allowed. The town then goes with them; a sentence between two addresses
+/// ("12 Orchard Close, mum lives at 14 …") does not.
+fn town_between(text: &str, a: &Finding, b: &Finding) -> bool {
+    if a.kind != FindingKind::Address || b.kind != FindingKind::Address || b.start < a.end {
+        return false;
+    }
+    let gap: String = text.chars().skip(a.end).take(b.start - a.end).collect();
+    let words: Vec<&str> = gap
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let capitalised = |w: &&str| {
+        w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars()
+                .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+    };
+    // A town's own small words ("Newcastle upon Tyne", "Walton on the Hill"), between two
+    // capitalised ones.
+    let joining = |i: usize| {
+        matches!(
+            words[i],
+            "upon" | "on" | "under" | "in" | "the" | "by" | "of" | "le" | "de"
+        ) && i > 0
+            && words[i + 1..].iter().any(capitalised)
+    };
+    (1..=4).contains(&words.len()) && (0..words.len()).all(|i| capitalised(&words[i]) || joining(i))
+}
+
 fn apply(speaker: Speaker, text: &str, mut findings: Vec<Finding>) -> Redaction {
     findings.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
     let mut merged: Vec<Finding> = Vec::new();
@@ -841,6 +871,15 @@ fn apply(speaker: Speaker, text: &str, mut findings: Vec<Finding>) -> Redaction 
                         .take(prev.end - prev.start)
                         .collect();
                 }
+            }
+            Some(prev) if town_between(text, prev, &f) => {
+                prev.end = f.end;
+                prev.value.original = text
+                    .chars()
+                    .skip(prev.start)
+                    .take(prev.end - prev.start)
+                    .collect();
+                prev.value.normalized = format!("{} {}", prev.value.normalized, f.value.normalized);
             }
             _ => merged.push(f),
         }
@@ -1350,6 +1389,40 @@ mod tests {
         assert_eq!(
             answer("How are you?", "Oh - I'm fine, thanks."),
             "Oh - I'm fine, thanks."
+        );
+    }
+
+    #[test]
+    fn the_town_between_a_street_and_its_postcode_is_part_of_the_address() {
+        let said = |line: &str| {
+            conversation(&[
+                (Speaker::Agent, "Where should the new card go?"),
+                (Speaker::Caller, line),
+            ])[1]
+                .clone()
+        };
+        // "Leeds" was shown between two redacted parts.
+        assert_eq!(
+            said("Please send it to 47 Kingsley Road, Leeds, LS6 1AB."),
+            "Please send it to [ADDRESS]."
+        );
+        assert_eq!(
+            said("Flat two, 9 Mill Lane, Kirkby Lonsdale, LA6 2AT, thanks."),
+            "[ADDRESS], thanks."
+        );
+        // Negative controls: words that are not a town between two addresses, a town with no
+        // postcode after it.
+        assert_eq!(
+            said("Not 12 Orchard Close, my mum lives at 14 Orchard Close."),
+            "Not [ADDRESS], my mum lives at [ADDRESS]."
+        );
+        assert_eq!(
+            said("Send it to 12 Orchard Close. Leeds is lovely."),
+            "Send it to [ADDRESS]. Leeds is lovely."
+        );
+        assert_eq!(
+            said("Send it to 47 Grey Street, Newcastle upon Tyne, NE1 6EE."),
+            "Send it to [ADDRESS]."
         );
     }
 
