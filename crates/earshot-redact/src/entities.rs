@@ -191,17 +191,50 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             continue;
         }
         let mut end = i + 1;
-        while end < tokens.len()
-            && end - i < 3
-            && tokens[end].class == Class::Word
-            && tokens[end].line == t.line
-            && !NOT_NAME.contains(&tokens[end].text.as_str())
-            && (tokens[end].cap || !t.cap)
-        {
-            end += 1;
+        let mut words = 1;
+        // Glued to the token before it, on its line.
+        let glued = |k: usize| {
+            tokens
+                .get(k)
+                .is_some_and(|n| n.line == t.line && n.start == tokens[k - 1].end)
+        };
+        loop {
+            // "Anne-Marie", "Smith-Jones": a hyphen and a capitalised word, all glued.
+            if tokens.get(end).is_some_and(|n| n.text == "-")
+                && glued(end)
+                && glued(end + 1)
+                && tokens[end + 1].class == Class::Word
+                && (tokens[end + 1].cap || !t.cap)
+            {
+                end += 2;
+                continue;
+            }
+            // An initial's full stop ("Jonathan Q. Public").
+            if tokens.get(end).is_some_and(|n| n.text == ".")
+                && glued(end)
+                && tokens[end - 1].text.chars().count() == 1
+                && tokens[end - 1].cap
+                && end - 1 > i
+            {
+                end += 1;
+                continue;
+            }
+            if end < tokens.len()
+                && words < 3
+                && tokens[end].class == Class::Word
+                && tokens[end].line == t.line
+                && !NOT_NAME.contains(&tokens[end].text.as_str())
+                && (tokens[end].cap || !t.cap)
+            {
+                end += 1;
+                words += 1;
+                continue;
+            }
+            break;
         }
         let name = tokens[i..end]
             .iter()
+            .filter(|t| t.class == Class::Word)
             .map(|t| t.text.as_str())
             .collect::<Vec<_>>()
             .join(" ");
@@ -1147,6 +1180,28 @@ mod tests {
         out.extend(r.push(Speaker::Caller, "Sure, Peter O'Neill."));
         out.extend(r.finish());
         assert_eq!(out[1].text, "Sure, [NAME].");
+        // A hyphenated first name and a middle initial: the parts after "-" or "Q." were shown.
+        let mut r = Redactor::new();
+        let mut out = r.push(Speaker::Agent, "Can I get the name on the card?");
+        out.extend(r.push(Speaker::Caller, "Jonathan Q. Public."));
+        out.extend(r.push(Speaker::Caller, "Or my wife, Anne-Marie Smith-Jones."));
+        out.extend(r.finish());
+        assert_eq!(out[1].text, "[NAME].");
+        assert_eq!(out[2].text, "Or my wife, [NAME].");
+        // Negative controls: a hyphen with spaces, a lower-case word after it, and a full stop
+        // that ends a sentence after a name.
+        assert_eq!(
+            redact_line("my name is John - well-known here").text,
+            "my name is [NAME] - well-known here"
+        );
+        assert_eq!(
+            redact_line("this is Maria-ish. Thanks").text,
+            "this is [NAME]-ish. Thanks"
+        );
+        assert_eq!(
+            redact_line("my name is John Smith. I need help").text,
+            "my name is [NAME]. I need help"
+        );
     }
 
     /// Each conversation's lines through a [`Redactor`], the texts back.
