@@ -614,9 +614,11 @@ fn day_before(tokens: &[Token], end: usize) -> Option<usize> {
     let start = if tokens[k].class == Class::Digits || teen(w).is_some() || tens(w).is_some() {
         k
     } else if ordinal(w).is_some() {
-        // "twenty first": the tens word belongs to the day.
+        // "twenty first", "twenty-first": the tens word belongs to the day.
         if k > 0 && tens(&tokens[k - 1].text).is_some() {
             k - 1
+        } else if k > 1 && tokens[k - 1].text == "-" && tens(&tokens[k - 2].text).is_some() {
+            k - 2
         } else {
             k
         }
@@ -642,17 +644,28 @@ pub(crate) fn spoken_dates(tokens: &[Token]) -> Vec<Detection> {
         }
     };
     let mut out = Vec::new();
+    let fillers = ["of", ",", "uh", "um", "er", "erm"];
+    let back = |mut b: usize| {
+        while b > 0 && fillers.contains(&tokens[b - 1].text.as_str()) {
+            b -= 1;
+        }
+        b
+    };
     for m in 0..tokens.len() {
-        if month(&tokens[m].text).is_none() {
+        // A month by name, or as an ordinal after a day ("the twenty-third of the ninth").
+        let by_number = month(&tokens[m].text).is_none()
+            && ordinal(&tokens[m].text).is_some_and(|o| o <= 12)
+            && m >= 2
+            && tokens[m - 1].text == "the"
+            && tokens[m - 2].text == "of"
+            && day_before(tokens, back(m - 1)).is_some();
+        if month(&tokens[m].text).is_none() && !by_number {
             continue;
         }
         let (mut first, mut last) = (m, m + 1);
         let mut parts = 0;
-        // Day first: "[the] 21st [of] March".
-        let mut b = m;
-        while b > 0 && matches!(tokens[b - 1].text.as_str(), "of" | ",") {
-            b -= 1;
-        }
+        // Day first: "[the] 21st [, uh,] [of] March".
+        let b = back(if by_number { m - 1 } else { m });
         if let Some(start) = day_before(tokens, b) {
             first = start;
             parts += 1;

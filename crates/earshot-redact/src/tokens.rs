@@ -478,12 +478,19 @@ pub(crate) fn small(tokens: &[Token], k: &mut usize) -> Option<u32> {
     }
     if let Some(t) = tens(w) {
         *k += 1;
+        // "twenty-one", "twenty-third": a hyphen glued on both sides joins the two words.
+        let hyphen = tokens.get(*k).is_some_and(|h| {
+            h.text == "-"
+                && h.start == tokens[*k - 1].end
+                && tokens.get(*k + 1).is_some_and(|n| n.start == h.end)
+        });
+        let at = if hyphen { *k + 1 } else { *k };
         if let Some(u) = tokens
-            .get(*k)
+            .get(at)
             .and_then(|n| unit(&n.text).or_else(|| ordinal(&n.text).filter(|o| *o < 10)))
             .filter(|u| *u > 0)
         {
-            *k += 1;
+            *k = at + 1;
             return Some(t + u);
         }
         return Some(t);
@@ -510,6 +517,9 @@ mod tests {
         assert_eq!(runs("4532 seven seven one eight"), vec!["45327718"]);
         assert_eq!(runs("nineteen eighty one"), vec!["1981"]);
         assert_eq!(runs("two thousand and five"), vec!["2005"]);
+        // A hyphen glued on both sides joins tens and unit; one between spaces is a pause.
+        assert_eq!(runs("ninety-four, one-oh-seven"), vec!["94107"]);
+        assert_eq!(runs("twenty - one"), vec!["201"]);
     }
 
     #[test]

@@ -46,6 +46,16 @@ fn a_date_of_birth_with_a_month_name_is_redacted_whole() {
             "my birthday is August 9th",
             "my birthday is [DATE_OF_BIRTH]",
         ),
+        // These showed the day ("fifth", "-third") and the month said as an ordinal ("ninth").
+        (
+            "It's the fifth, uh, of May, nineteen seventy.",
+            "It's the [DATE_OF_BIRTH].",
+        ),
+        (
+            "The twenty-third of the ninth, ninety-one.",
+            "The [DATE_OF_BIRTH], [DATE_OF_BIRTH].",
+        ),
+        ("the twenty-first of March", "the [DATE_OF_BIRTH]"),
     ] {
         assert_eq!(
             answer("Can I have your date of birth?", reply),
@@ -61,6 +71,7 @@ fn a_date_with_no_birth_or_expiry_cue_is_kept() {
         "It arrived on March 21st 2024.",
         "I was charged on May 4th and again on the 9th of May.",
         "You may 2 times try again.",
+        "I called on the fifth of the month, the third of the calls failed.",
     ] {
         assert_eq!(
             redact(&[
