@@ -659,7 +659,10 @@ pub(crate) fn spoken_dates(tokens: &[Token]) -> Vec<Detection> {
             && tokens[m - 1].text == "the"
             && tokens[m - 2].text == "of"
             && day_before(tokens, back(m - 1)).is_some();
-        if month(&tokens[m].text).is_none() && !by_number {
+        // "may" the verb ("12/26, may I ask"): the month is written "May" or said "of may".
+        let verb =
+            tokens[m].text == "may" && !tokens[m].cap && (m == 0 || tokens[m - 1].text != "of");
+        if (month(&tokens[m].text).is_none() || verb) && !by_number {
             continue;
         }
         let (mut first, mut last) = (m, m + 1);

@@ -857,7 +857,58 @@ fn town_between(text: &str, a: &Finding, b: &Finding) -> bool {
     (1..=4).contains(&words.len()) && (0..words.len()).all(|i| capitalised(&words[i]) || joining(i))
 }
 
-fn apply(speaker: Speaker, text: &str, mut findings: Vec<Finding>) -> Redaction {
+/// `f` over what belongs to it beside it: an ordinal suffix glued to its last digit ("27th"),
+/// and for a date of birth or expiry a month name said right beside it ("The 27th, no sorry,
+/// 2027, March"; "may" only as "May": "12/26, may I ask …").
+fn widened(text: &str, mut f: Finding) -> Finding {
+    let chars: Vec<char> = text.chars().collect();
+    if f.end >= 1 && chars[f.end - 1].is_ascii_digit() {
+        let suffix: String = chars[f.end..].iter().take(2).collect();
+        let after = chars.get(f.end + 2);
+        if ["st", "nd", "rd", "th"].contains(&suffix.as_str())
+            && !after.is_some_and(|c| c.is_alphanumeric())
+        {
+            f.end += 2;
+            f.value.original = chars[f.start..f.end].iter().collect();
+        }
+    }
+    if !matches!(
+        f.kind,
+        FindingKind::DateOfBirth | FindingKind::CreditDebitExpiry
+    ) {
+        return f;
+    }
+    let is_month = |w: &[char]| {
+        let word: String = w.iter().collect();
+        tokens::month(&word.to_lowercase()).is_some() && (word != "may" && word != "mar")
+    };
+    let gap = |c: char| c == ',' || c == ' ';
+    let mut k = f.end;
+    while chars.get(k).is_some_and(|&c| gap(c)) {
+        k += 1;
+    }
+    let word_end = k + chars[k..].iter().take_while(|c| c.is_alphabetic()).count();
+    if word_end > k && is_month(&chars[k..word_end]) {
+        f.end = word_end;
+    }
+    let mut k = f.start;
+    while k > 0 && gap(chars[k - 1]) {
+        k -= 1;
+    }
+    let word_start = k - chars[..k]
+        .iter()
+        .rev()
+        .take_while(|c| c.is_alphabetic())
+        .count();
+    if word_start < k && is_month(&chars[word_start..k]) {
+        f.start = word_start;
+    }
+    f.value.original = chars[f.start..f.end].iter().collect();
+    f
+}
+
+fn apply(speaker: Speaker, text: &str, findings: Vec<Finding>) -> Redaction {
+    let mut findings: Vec<Finding> = findings.into_iter().map(|f| widened(text, f)).collect();
     findings.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
     let mut merged: Vec<Finding> = Vec::new();
     for f in findings {

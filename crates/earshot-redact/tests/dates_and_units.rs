@@ -118,3 +118,21 @@ fn a_room_or_floor_with_no_street_is_kept() {
         line
     );
 }
+
+#[test]
+fn a_month_said_beside_a_redacted_date_and_an_ordinal_suffix_go_with_it() {
+    // "March" and "th" were shown beside the two redacted parts.
+    assert_eq!(
+        answer("And what's the expiry?", "The 27th, no sorry, 2027, March."),
+        "The [CREDIT_DEBIT_EXPIRY], no sorry, [CREDIT_DEBIT_EXPIRY]."
+    );
+    // Negative controls: "may" the verb after an expiry, and a month beside no date.
+    assert_eq!(
+        answer("And what's the expiry?", "12/26, may I ask why?"),
+        "[CREDIT_DEBIT_EXPIRY], may I ask why?"
+    );
+    assert_eq!(
+        answer("How can I help?", "I was charged twice in March."),
+        "I was charged twice in March."
+    );
+}
