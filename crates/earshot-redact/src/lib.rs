@@ -158,6 +158,15 @@ const CORRECTION_CUES: &[&str] = &[
     "typo",
 ];
 
+/// The run is written as a price ("49.99": a full stop glued between digits, two after it).
+fn written_price(tokens: &[Token], run: &tokens::DigitRun) -> bool {
+    run.last - run.first == 3
+        && tokens[run.first + 1].text == "."
+        && tokens[run.first + 1].start == tokens[run.first].end
+        && tokens[run.first + 2].start == tokens[run.first + 1].end
+        && tokens[run.first + 2].text.len() == 2
+}
+
 /// The line takes back what its speaker just said.
 fn corrects(tokens: &[Token]) -> bool {
     tokens
@@ -468,7 +477,7 @@ impl Redactor {
     /// [`CORRECTION_LINES`] lines of the speaker who gave a value, a number of three digits or
     /// more and at most one longer, in a line that is little but the number or says it takes
     /// something back ("No wait, it's seven eight nine" after the CVV), not a reference ("order
-    /// number 45310"), with the value's kind. An amount, time or count ("250 dollars") is
+    /// number 45310") or a written price ("49.99"), with the value's kind. An amount, time or count ("250 dollars") is
     /// neither.
     fn heard_values_in(
         &self,
@@ -496,6 +505,7 @@ impl Redactor {
             });
             let correcting = speaker != Speaker::Agent
                 && !detect::is_reference(tokens, &run)
+                && !written_price(tokens, &run)
                 && (words_besides_numbers(tokens) <= 3 || corrects(tokens));
             let corrected = || {
                 self.heard_values.iter().rev().find(|v| {
@@ -1532,6 +1542,14 @@ mod tests {
             (Caller, "No wait, it was on the 2 1 2 bus."),
         ]);
         assert_eq!(after[3], "Actually, my order number is 45310.");
+        assert_eq!(
+            conversation(&[
+                (Agent, "Can I take the card number?"),
+                (Caller, "4532 0151 1283 0366."),
+                (Caller, "Actually there were 3 charges of 49.99 each."),
+            ])[2],
+            "Actually there were 3 charges of 49.99 each."
+        );
         assert_eq!(after[6], "No wait, it was on the 2 1 2 bus.");
         // The same line inside the window is taken for a correction (fail closed).
         assert_eq!(
