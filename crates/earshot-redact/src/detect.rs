@@ -770,24 +770,38 @@ pub(crate) fn spoken_emails(tokens: &[Token]) -> Vec<Detection> {
             continue;
         }
         // Domain: word (dot word)+ ending in a known top-level domain.
-        let mut end = at + 1;
-        if !is_word(end) {
+        if !is_word(at + 1) {
             continue;
         }
-        end += 1;
-        let mut dots = 0;
         let line = tokens[at].line;
-        while is_connector(end)
-            && is_word(end + 1)
-            && tokens[end].line == line
-            && tokens[end + 1].line == line
-        {
-            dots += 1;
-            end += 2;
+        // The domain's labels, from its first word at `from`: (their end, whether it ends in a
+        // known top-level domain).
+        let labels = |from: usize| {
+            let mut end = from + 1;
+            let mut dots = 0;
+            while is_connector(end)
+                && is_word(end + 1)
+                && tokens[end].line == line
+                && tokens[end + 1].line == line
+            {
+                dots += 1;
+                end += 2;
+            }
+            (
+                end,
+                dots > 0 && TLDS.contains(&tokens[end - 1].text.as_str()),
+            )
+        };
+        let (mut end, mut tld) = labels(at + 1);
+        // A name said as two words ("proton mail dot me"), when it ends in a known domain.
+        if !tld && is_word(at + 2) && tokens[at + 2].line == line {
+            let (two, known) = labels(at + 2);
+            if known {
+                (end, tld) = (two, true);
+            }
         }
         // Without a known top-level domain ("john smith at gmail"), only where an e-mail was
         // asked for or named: "I'm at work" is no address.
-        let tld = dots > 0 && TLDS.contains(&tokens[end - 1].text.as_str());
         // The domain then ends the sentence ("… at gmail."), and the word before "at" is no
         // pronoun or verb ("I'm at work.").
         let sentence_end = tokens.get(end).is_none_or(|t| {
@@ -804,7 +818,7 @@ pub(crate) fn spoken_emails(tokens: &[Token]) -> Vec<Detection> {
             if start >= 2 && is_connector(start - 1) && is_word(start - 2) {
                 start -= 2;
             } else if start >= 1
-                && tokens[start].class == Class::Digits
+                && (tokens[start].class == Class::Digits || is_number_word(&tokens[start]))
                 && tokens[start - 1].class == Class::Word
                 && tokens[start - 1].line == tokens[start].line
                 && !matches!(tokens[start - 1].text.as_str(), "at" | "is" | "me" | "to")
@@ -814,11 +828,13 @@ pub(crate) fn spoken_emails(tokens: &[Token]) -> Vec<Detection> {
                 break;
             }
         }
+        // On the address's own line: the agent's "What's your email address?" is no part of it.
         let cue = (start.saturating_sub(4)..start).rev().find(|&i| {
-            matches!(
-                tokens[i].text.as_str(),
-                "email" | "e-mail" | "mail" | "address" | "is"
-            )
+            tokens[i].line == line
+                && matches!(
+                    tokens[i].text.as_str(),
+                    "email" | "e-mail" | "mail" | "address" | "is"
+                )
         });
         if let Some(c) = cue {
             start = c + 1;

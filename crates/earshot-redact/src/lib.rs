@@ -108,6 +108,9 @@ pub struct Redactor {
     /// one back, the caller repeating it), or corrected by the speaker who gave it, they are
     /// redacted too.
     heard_values: Vec<HeardValue>,
+    /// Words of the e-mail addresses' local parts redacted so far (lower case): spelled out
+    /// again ("Tom, hyphen, baker"), they are redacted too.
+    heard_email_words: Vec<String>,
     /// Speakers whose last line was released while a number was still being spoken, with the
     /// kind given to it: a number opening their next line continues it.
     released_open: Vec<(Speaker, FindingKind)>,
@@ -125,6 +128,7 @@ impl std::fmt::Debug for Redactor {
             .field("known_names", &self.known_names.len())
             .field("heard_names", &self.heard_names.len())
             .field("heard_values", &self.heard_values.len())
+            .field("heard_email_words", &self.heard_email_words.len())
             .field("released_open", &self.released_open.len())
             .field("stand_alone", &self.stand_alone)
             .finish()
@@ -208,6 +212,7 @@ impl Redactor {
         self.released_open.clear();
         self.heard_names.clear();
         self.heard_values.clear();
+        self.heard_email_words.clear();
         out
     }
 
@@ -346,6 +351,8 @@ impl Redactor {
                     &mut findings,
                 );
                 self.learn_values(speaker, &findings);
+                findings.extend(self.emails_said_again(&self.lines[line].1, &line_tokens[line]));
+                self.learn_email_words(&findings);
             }
             self.learn_names(&findings);
             findings.extend(self.heard_names_in(&self.lines[line].1, &line_tokens[line]));
@@ -554,6 +561,67 @@ impl Redactor {
                 digits,
                 correction_lines: CORRECTION_LINES,
             });
+        }
+    }
+
+    /// The e-mail local parts heard before, said again as a chain of two of their words or
+    /// more, with whatever joins them (separators said or written, commas, numbers): "Tom,
+    /// hyphen, baker", the agent's "so that's tom dot baker?".
+    fn emails_said_again(&self, text: &str, tokens: &[Token]) -> Vec<Finding> {
+        let heard = |t: &Token| self.heard_email_words.contains(&t.text);
+        let joiner = |t: &Token| {
+            matches!(
+                t.text.as_str(),
+                "dot" | "period" | "underscore" | "dash" | "hyphen" | "," | "." | "-" | "_"
+            ) || t.class == Class::Digits
+        };
+        let mut found = Vec::new();
+        let mut i = 0;
+        while i < tokens.len() {
+            if !heard(&tokens[i]) {
+                i += 1;
+                continue;
+            }
+            let (first, mut last, mut words) = (i, i, 1);
+            let mut k = i + 1;
+            while k < tokens.len() && (heard(&tokens[k]) || joiner(&tokens[k])) {
+                if heard(&tokens[k]) {
+                    (last, words) = (k, words + 1);
+                }
+                k += 1;
+            }
+            if words >= 2 {
+                let value: String = tokens[first..=last]
+                    .iter()
+                    .map(|t| t.text.as_str())
+                    .collect();
+                found.push(make_finding(
+                    text,
+                    FindingKind::Email,
+                    tokens[first].start,
+                    tokens[last].end,
+                    0.7,
+                    &value,
+                ));
+            }
+            i = k.max(i + 1);
+        }
+        found
+    }
+
+    /// Remembers the words of the local parts of the e-mail addresses among `findings`.
+    fn learn_email_words(&mut self, findings: &[Finding]) {
+        for f in findings.iter().filter(|f| f.kind == FindingKind::Email) {
+            let value = f.value.normalized.to_lowercase();
+            let local = value.split('@').next().unwrap_or_default();
+            for word in local.split(|c: char| !c.is_alphabetic()) {
+                if word.chars().count() >= 2
+                    && !matches!(word, "dot" | "underscore" | "hyphen" | "dash" | "at")
+                    && !self.heard_email_words.iter().any(|w| w == word)
+                {
+                    self.heard_email_words.push(word.to_string());
+                }
+            }
         }
     }
 
@@ -1484,6 +1552,44 @@ mod tests {
         assert_eq!(
             said("Send it to 47 Grey Street, Newcastle upon Tyne, NE1 6EE."),
             "Send it to [ADDRESS]."
+        );
+    }
+
+    #[test]
+    fn a_spoken_email_with_a_two_word_domain_or_a_number_in_words_and_said_again() {
+        use Speaker::{Agent, Caller};
+        // Shown whole before: "proton mail" is two words, "eighty eight" a number in words.
+        assert_eq!(
+            conversation(&[
+                (Agent, "Email?"),
+                (Caller, "Uh, k dot wong eighty eight at proton mail dot me."),
+            ])[1],
+            "Uh, [EMAIL]."
+        );
+        // The local part spelled out again was shown; the agent's question is no part of the
+        // address (its value took the question's last words).
+        let out = conversation(&[
+            (Agent, "What's your email address?"),
+            (Caller, "It's tom hyphen baker at btinternet dot com."),
+            (Agent, "Could you repeat the first part? So tom dot baker?"),
+            (Caller, "Tom, hyphen, baker."),
+            // Negative controls: one of its words alone, in a sentence.
+            (Caller, "Tom is my husband's name too."),
+        ]);
+        assert_eq!(
+            out,
+            [
+                "What's your email address?",
+                "It's [EMAIL].",
+                "Could you repeat the first part? So [EMAIL]?",
+                "[EMAIL].",
+                "Tom is my husband's name too.",
+            ]
+        );
+        // And in a new conversation, nothing is remembered.
+        assert_eq!(
+            conversation(&[(Caller, "Tom, hyphen, baker.")])[0],
+            "Tom, hyphen, baker."
         );
     }
 
