@@ -479,7 +479,7 @@ impl Redactor {
 
     /// Adds to `findings` the numbers in a final line of `speaker` that repeat or correct one
     /// redacted earlier (one redacted only as a number gets the value's kind): the same digits,
-    /// or four or more of its first or last, said by anyone ("Sorry, was that twelve twenty
+    /// or four or more of its first or last (not after a reference cue), said by anyone ("Sorry, was that twelve twenty
     /// six?" after the expiry), or, in the next
     /// [`CORRECTION_LINES`] lines of the speaker who gave a value, a number of three digits or
     /// more and at most one longer, in a line that is little but the number or says it takes
@@ -505,13 +505,17 @@ impl Redactor {
                 continue;
             }
             let d = run.digits.as_str();
+            // Part of a value matches by chance more often: not for a reference ("reference
+            // 41555" after the phone number 415 555 …).
+            let reference = detect::is_reference(tokens, &run);
             let again = self.heard_values.iter().rev().find(|v| {
                 v.digits == d
-                    || (d.len() >= 4 && (v.digits.starts_with(d) || v.digits.ends_with(d)))
-                    || (v.digits.len() >= 6 && d.contains(v.digits.as_str()))
+                    || (!reference
+                        && ((d.len() >= 4 && (v.digits.starts_with(d) || v.digits.ends_with(d)))
+                            || (v.digits.len() >= 6 && d.contains(v.digits.as_str()))))
             });
             let correcting = speaker != Speaker::Agent
-                && !detect::is_reference(tokens, &run)
+                && !reference
                 && !written_price(tokens, &run)
                 && (words_besides_numbers(tokens) <= 3 || corrects(tokens));
             let corrected = || {
@@ -1608,6 +1612,7 @@ mod tests {
                     Agent,
                     "Your balance is 1226 dollars, and the ticket is 4410."
                 ),
+                (Agent, "Your case reference is 1226."),
             ]),
             [
                 "And the expiry?",
@@ -1615,6 +1620,8 @@ mod tests {
                 "Sorry, was that [CREDIT_DEBIT_EXPIRY]?",
                 "Yes.",
                 "Your balance is 1226 dollars, and the ticket is 4410.",
+                // The same digits are the value, whatever the cue.
+                "Your case reference is [CREDIT_DEBIT_EXPIRY].",
             ]
         );
         // The caller corrects the CVV after the agent's "Thank you", and a PIN after "Okay".
@@ -1648,6 +1655,17 @@ mod tests {
             (Caller, "No wait, it was on the 2 1 2 bus."),
         ]);
         assert_eq!(after[3], "Actually, my order number is 45310.");
+        // Part of a value after a reference cue is a reference; without one, a read-back.
+        let phone = |line: &str| {
+            conversation(&[
+                (Agent, "Can I have your phone number?"),
+                (Caller, "415 555 0132."),
+                (Agent, line),
+            ])[2]
+                .clone()
+        };
+        assert_eq!(phone("Yes, reference 41555."), "Yes, reference 41555.");
+        assert_eq!(phone("Ending 0132, right?"), "Ending [PHONE], right?");
         assert_eq!(
             conversation(&[
                 (Agent, "Can I take the card number?"),
