@@ -584,7 +584,9 @@ fn asked_for(tokens: &[Token], i: usize, questions: &[&str]) -> bool {
         })
 }
 
-/// Cues of a government ID whose number may hold letters ("driver's license is D1234567").
+/// Cues of an ID number, which may hold letters: a government ID ("driver's license is
+/// D1234567") or the caller's number with the organisation ("customer number", "member ID").
+/// Not an order, case, invoice or ticket number: those name a thing, not a person.
 const ID_CUES: &[&str] = &[
     "license",
     "licence",
@@ -593,50 +595,84 @@ const ID_CUES: &[&str] = &[
     "national id",
     "id card",
     "identity card",
+    "customer number",
+    "customer id",
+    "member number",
+    "membership number",
+    "member id",
+    "policy number",
+    "client number",
+    "patient number",
+    "nhs number",
+    "employee number",
+    "student number",
+    "tax id",
+    "tax number",
+    "social insurance number",
+    "user id",
 ];
 
-/// An ID number after its cue: digits within six tokens of it, with the letters glued to them
-/// ("D1234567", "123456789"), five digits or more or glued to letters, redacted as [`FindingKind::Number`] (no kind of
-/// ours names it; a number glued to letters is otherwise taken for a model or flight code).
+/// An ID number after its cue, on its line or in the caller's answer to a request for it:
+/// a number (digits or words, "4 4 7 1 9", "one two, three four") with the letters glued to it
+/// ("D1234567") or set apart by a comma ("QQ, one two, three four, five six, C"), five digits or
+/// more or with letters, redacted as [`FindingKind::Number`] (no kind of ours names it; a number
+/// glued to letters is otherwise taken for a model or flight code).
 pub(crate) fn id_numbers(tokens: &[Token]) -> Vec<Detection> {
     let mut out = Vec::new();
-    for k in 0..tokens.len() {
-        if tokens[k].class != Class::Digits || tokens[k].line == usize::MAX {
+    for run in crate::tokens::digit_runs(tokens) {
+        let k = run.first;
+        let line = tokens[k].line;
+        if line == usize::MAX {
             continue;
         }
-        let line = tokens[k].line;
-        let cued = (k.saturating_sub(6)..k)
-            .filter(|&c| tokens[c].line == line)
-            .any(|c| ends_with_phrase(&words_before(tokens, c + 1, 2), ID_CUES));
+        let line_start = tokens[..k]
+            .iter()
+            .rposition(|t| t.line != line)
+            .map_or(0, |p| p + 1);
+        let cued = (k.saturating_sub(6).max(line_start)..k)
+            .any(|c| ends_with_phrase(&words_before(tokens, c + 1, 3), ID_CUES))
+            || asked_for(tokens, line_start, ID_CUES);
         if !cued {
             continue;
         }
+        let same_line = |i: usize| tokens.get(i).is_some_and(|t| t.line == line);
+        // Letters of the ID set apart by a comma: one or two, alone ("QQ", "C").
+        let letters = |i: usize| {
+            same_line(i)
+                && tokens[i].class == Class::Word
+                && tokens[i].text.chars().count() <= 2
+                && tokens[i].text.chars().all(|c| c.is_ascii_alphabetic())
+                && !matches!(
+                    tokens[i].text.as_str(),
+                    "is" | "it" | "in" | "as" | "my" | "a" | "i"
+                )
+        };
         // Back over letters glued to the digits; on over the digits and letters glued after.
         let mut first = k;
         while first > 0
-            && tokens[first - 1].line == line
+            && same_line(first - 1)
             && tokens[first - 1].class == Class::Word
             && tokens[first - 1].end == tokens[first].start
         {
             first -= 1;
         }
-        let mut last = k + 1;
-        while last < tokens.len()
-            && tokens[last].line == line
+        if first >= 2 && tokens[first - 1].text == "," && letters(first - 2) {
+            first -= 2;
+        }
+        let mut last = run.last;
+        while same_line(last)
             && tokens[last].class != Class::Punct
             && tokens[last].start == tokens[last - 1].end
         {
             last += 1;
         }
-        // An ID has five digits or more, or letters glued to them: not "valid for 5 more
-        // years", "expires in 2030".
-        let digits: usize = tokens[first..last]
-            .iter()
-            .filter(|t| t.class == Class::Digits)
-            .map(|t| t.text.len())
-            .sum();
-        let glued = tokens[first..last].iter().any(|t| t.class == Class::Word);
-        if digits >= 5 || glued {
+        if tokens.get(last).is_some_and(|t| t.text == ",") && letters(last + 1) {
+            last += 2;
+        }
+        // An ID has five digits or more, or letters with them: not "valid for 5 more years",
+        // "expires in 2030".
+        let lettered = first < run.first || last > run.last;
+        if run.digits.len() >= 5 || lettered {
             out.push(Detection {
                 kind: FindingKind::Number,
                 first,
@@ -1568,6 +1604,30 @@ mod tests {
             redact_line("My driver's license is D1234567.").text,
             "My driver's license is [NUMBER]."
         );
+        // The caller's number with the organisation, and IDs said with spaces or commas, on
+        // the cue's line or in the answer to a request for them (each was shown).
+        for (question, answer, redacted) in [
+            (
+                "What's your customer number?",
+                "C as in Charlie, 4 4 7 1 9.",
+                "C as in Charlie, [NUMBER].",
+            ),
+            (
+                "What's your National Insurance number?",
+                "QQ, one two, three four, five six, C.",
+                "[NUMBER].",
+            ),
+            (
+                "How can I help?",
+                "My member ID is 8 8 3 0 2 1, I think.",
+                "My member ID is [NUMBER], I think.",
+            ),
+        ] {
+            assert_eq!(
+                conversation(&[(agent, question), (caller, answer)])[1],
+                redacted
+            );
+        }
         // Negative controls: an answer that confirms or gives none, the answer to whether it
         // changed, a box that is no address, counts and years after an ID's cue.
         for (question, answer) in [
@@ -1588,6 +1648,8 @@ mod tests {
             "The PO box is closed.",
             "Is my license valid for 5 more years?",
             "My passport expires in 2030.",
+            "My order number is 4 4 7 1 9.",
+            "The customer number is on page 3 of 12.",
         ] {
             assert_eq!(redact_line(line).text, line);
         }
