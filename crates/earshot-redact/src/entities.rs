@@ -884,6 +884,24 @@ const SECRET_QUESTIONS: &[&str] = &[
     "security question",
     "security answer",
     "maiden name",
+    // The usual security questions.
+    "memorable date",
+    "memorable place",
+    "memorable name",
+    "first school",
+    "first car",
+    "first pet",
+    "pet's name",
+    "favourite colour",
+    "favorite color",
+    "favourite food",
+    "favorite food",
+    "favourite teacher",
+    "favorite teacher",
+    "city you were born",
+    "town you were born",
+    "place of birth",
+    "street you grew up",
 ];
 
 /// Phrases after which the rest of the line is such a credential ("my password is …").
@@ -1531,6 +1549,38 @@ mod tests {
             (
                 &[(caller, "My password is hunter two, all lowercase.")],
                 "My password is [PIN].",
+            ),
+            // The usual security questions asked by name (each answer was shown).
+            (
+                &[
+                    (agent, "What was the name of your first school?"),
+                    (caller, "St Mary's Primary in Croydon."),
+                ],
+                "[PIN].",
+            ),
+            (
+                &[
+                    (agent, "For security, what's your favourite colour?"),
+                    (caller, "Purple."),
+                ],
+                "[PIN].",
+            ),
+            (
+                &[
+                    (agent, "What's your memorable date?"),
+                    (caller, "The 14th of February."),
+                ],
+                "The [PIN].",
+            ),
+            (
+                &[
+                    (
+                        agent,
+                        "Do you have a favourite colour set up as your security answer?",
+                    ),
+                    (caller, "Yes I do."),
+                ],
+                "Yes I do.",
             ),
             // A mono recording: no speakers, the question mark says it was asked.
             (
