@@ -23,6 +23,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+pub mod background;
 mod engine;
 mod live;
 pub use earshot_asr::physical_cores;
@@ -529,20 +530,25 @@ impl Analyzer {
     /// call's work ([`Work::SecondPass`]). Redaction, sealing and sentiment are
     /// those of the first pass; the events are the same as [`Analyzer::analyze_stream`]'s.
     ///
+    /// It runs on a thread of its own at background priority ([`background::run`]; `on_event`
+    /// is called there), so that its decodes yield the CPU to live work on the machine.
+    ///
     /// Once `stop` is set it ends with [`PipelineError::Stopped`]: before the next segment, or
     /// within the decode in progress (whisper looks at the flag as it goes).
     pub fn second_pass(
         &mut self,
         spool: earshot_seal::spool::SpoolReader,
         stop: &Arc<AtomicBool>,
-        on_event: impl FnMut(PipelineEvent) -> SinkResult,
+        on_event: impl FnMut(PipelineEvent) -> SinkResult + Send,
     ) -> Result<CallEnd, PipelineError> {
         if self.engine.second_pass().is_none() {
             return Err(PipelineError::Options(
                 "this engine has no second-pass model".into(),
             ));
         }
-        self.analyze_blocks(SpoolBlocks::new(spool), Pass::Second, Some(stop), on_event)
+        background::run(|| {
+            self.analyze_blocks(SpoolBlocks::new(spool), Pass::Second, Some(stop), on_event)
+        })
     }
 
     fn analyze_blocks(
