@@ -228,6 +228,7 @@ fn main() -> Result<()> {
             run(cargo().args(["bench", "-p", "earshot-pipeline", "--bench", "human"]))?;
             run(cargo().args(["bench", "-p", "earshot-pipeline", "--bench", "narrowband"]))?;
             run(cargo().args(["bench", "-p", "earshot-pipeline", "--bench", "second_pass"]))?;
+            run(cargo().args(["bench", "-p", "earshot-pipeline", "--bench", "beside"]))?;
             run(cargo().args(["bench", "-p", "earshot-siprec", "--bench", "load"]))?;
             run(cargo().args(["bench", "-p", "earshot-assist", "--bench", "assist"]))?;
             run(cargo().args(["bench", "-p", "earshot-hub", "--bench", "load"]))
