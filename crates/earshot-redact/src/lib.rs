@@ -171,6 +171,15 @@ fn written_price(tokens: &[Token], run: &tokens::DigitRun) -> bool {
         && tokens[run.first + 2].text.len() == 2
 }
 
+/// The digits of a finding's normalised value.
+fn value_digits(f: &Finding) -> String {
+    f.value
+        .normalized
+        .chars()
+        .filter(|c| c.is_ascii_digit())
+        .collect()
+}
+
 /// The line takes back what its speaker just said.
 fn corrects(tokens: &[Token]) -> bool {
     tokens
@@ -415,12 +424,7 @@ impl Redactor {
             }
         }
         for f in &remembered {
-            let digits: String = f
-                .value
-                .normalized
-                .chars()
-                .filter(|c| c.is_ascii_digit())
-                .collect();
+            let digits = value_digits(f);
             if digits.len() >= 3
                 && !self
                     .partial_memory
@@ -549,12 +553,7 @@ impl Redactor {
             v.correction_lines = v.correction_lines.saturating_sub(1);
         }
         for f in findings {
-            let digits: String = f
-                .value
-                .normalized
-                .chars()
-                .filter(|c| c.is_ascii_digit())
-                .collect();
+            let digits = value_digits(f);
             if digits.len() < 3 || f.kind == FindingKind::Email {
                 continue;
             }
