@@ -992,25 +992,24 @@ fn apply(speaker: Speaker, text: &str, findings: Vec<Finding>) -> Redaction {
     let mut findings: Vec<Finding> = findings.into_iter().map(|f| widened(text, f)).collect();
     findings.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
     let mut merged: Vec<Finding> = Vec::new();
+    // `prev` reaches on to `end`.
+    let extend = |prev: &mut Finding, end: usize| {
+        prev.end = end;
+        prev.value.original = text
+            .chars()
+            .skip(prev.start)
+            .take(prev.end - prev.start)
+            .collect();
+    };
     for f in findings {
         match merged.last_mut() {
             Some(prev) if f.start < prev.end => {
                 if f.end > prev.end {
-                    prev.end = f.end;
-                    prev.value.original = text
-                        .chars()
-                        .skip(prev.start)
-                        .take(prev.end - prev.start)
-                        .collect();
+                    extend(prev, f.end);
                 }
             }
             Some(prev) if town_between(text, prev, &f) => {
-                prev.end = f.end;
-                prev.value.original = text
-                    .chars()
-                    .skip(prev.start)
-                    .take(prev.end - prev.start)
-                    .collect();
+                extend(prev, f.end);
                 prev.value.normalized = format!("{} {}", prev.value.normalized, f.value.normalized);
             }
             _ => merged.push(f),
