@@ -526,6 +526,17 @@ const ADDRESS_QUESTIONS: &[&str] = &[
     "where do you live",
     "where should we send",
     "where shall we send",
+    // Its parts.
+    "postcode",
+    "post code",
+    "zip code",
+    "your zip",
+    "house number",
+    "house name",
+    "building name",
+    "street name",
+    "first line of",
+    "which street",
 ];
 
 /// The caller's answer to the agent's request for an address, when it has no number for the
@@ -1126,7 +1137,7 @@ pub(crate) fn written_patterns(text: &str) -> Vec<(FindingKind, usize, usize, f3
     let iban =
         IBAN.get_or_init(|| Regex::new(r"\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]){11,30}\b").unwrap());
     let postcode = POSTCODE
-        .get_or_init(|| Regex::new(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}\b").unwrap());
+        .get_or_init(|| Regex::new(r"\b[A-Z]{1,2}\d[A-Z\d]?,? ?\d[ABD-HJLNP-UW-Z]{2}\b").unwrap());
     let chars = |byte: usize| text[..byte].chars().count();
     let mut out = Vec::new();
     for m in iban.find_iter(text) {
@@ -1646,6 +1657,35 @@ mod tests {
             ])[1],
             "[ADDRESS]."
         );
+        // An address's parts asked for by name, and a postcode written with a comma: each
+        // was shown (the comma's one as "[NAME]1, 1AE").
+        for (question, answer, redacted) in [
+            ("And your postcode?", "It's M1, 1AE.", "It's [ADDRESS]."),
+            ("And the building name?", "Riverside Court.", "[ADDRESS]."),
+            ("And your house number?", "Forty two.", "[ADDRESS]."),
+            (
+                "What's the first line of your address?",
+                "Rose Cottage, Church Lane.",
+                "[ADDRESS].",
+            ),
+            // Negative controls: no value given.
+            (
+                "And your postcode?",
+                "Sorry, I'm not sure.",
+                "Sorry, I'm not sure.",
+            ),
+            (
+                "And the building name?",
+                "Yes, that's right.",
+                "Yes, that's right.",
+            ),
+        ] {
+            assert_eq!(
+                conversation(&[(agent, question), (caller, answer)])[1],
+                redacted,
+                "{answer}"
+            );
+        }
         assert_eq!(
             redact_line("My national insurance number is QQ 12 34 56 C.").text,
             "My national insurance number is [SSN]."
