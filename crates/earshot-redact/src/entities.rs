@@ -27,6 +27,8 @@ const NAME_CUES: &[&str] = &[
     "my name is",
     "my name's",
     "name is",
+    "name's",
+    "name was",
     "this is",
     "it is",
     "it's",
@@ -57,6 +59,7 @@ const NAME_CUES: &[&str] = &[
     "mister",
     "missus",
     "dr",
+    "doctor",
 ];
 
 /// Words right before a name that need it capitalised: the name's parts named, a relative
@@ -171,8 +174,10 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             &before,
             &["this is", "it is", "it's", "i am", "i'm", "call me"],
         );
-        let title = ends_with_phrase(&before, &["mr", "mrs", "ms", "mister", "missus", "dr"])
-            || miss_as_title(tokens, i);
+        let title = ends_with_phrase(
+            &before,
+            &["mr", "mrs", "ms", "mister", "missus", "dr", "doctor"],
+        ) || miss_as_title(tokens, i);
         // "First name John", "my husband's name, David Brown", "my mom, Linda Park": in the
         // same sentence (not "… my dad. Then …"), a capitalised word only.
         let relation = (0..i)
@@ -1253,6 +1258,21 @@ mod tests {
         out.extend(r.finish());
         assert_eq!(out[1].text, "[NAME].");
         assert_eq!(out[2].text, "Or my wife, [NAME].");
+        // "his name's", "Doctor", and the name said again with "'s": each was shown.
+        assert_eq!(
+            conversation(&[
+                (Speaker::Agent, "Can I have the name of the account holder?"),
+                (Speaker::Caller, "It's my son's account, his name's Tyler."),
+                (
+                    Speaker::Agent,
+                    "And Tyler's date of birth? Thanks Doctor Okafor."
+                ),
+            ])[1..],
+            [
+                "It's my son's account, his name's [NAME].",
+                "And [NAME] date of birth? Thanks [NAME].",
+            ]
+        );
         // Negative controls: a hyphen with spaces, a lower-case word after it, and a full stop
         // that ends a sentence after a name.
         assert_eq!(
@@ -1266,6 +1286,10 @@ mod tests {
         assert_eq!(
             redact_line("my name is John Smith. I need help").text,
             "my name is [NAME]. I need help"
+        );
+        assert_eq!(
+            redact_line("the doctor's name's on the letter").text,
+            "the doctor's name's on the letter"
         );
     }
 

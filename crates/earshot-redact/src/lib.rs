@@ -656,7 +656,9 @@ impl Redactor {
         let mut i = 0;
         while i < tokens.len() {
             let t = &tokens[i];
-            if !(t.class == Class::Word && t.cap && self.heard_names.contains(&t.text)) {
+            // "Tyler's" is Tyler's name too.
+            let word = t.text.strip_suffix("'s").unwrap_or(&t.text);
+            if !(t.class == Class::Word && t.cap && self.heard_names.iter().any(|n| n == word)) {
                 i += 1;
                 continue;
             }
