@@ -1293,6 +1293,11 @@ mod tests {
         );
     }
 
+    /// The caller's `answer` to the agent's `question`, redacted.
+    fn answered(question: &str, answer: &str) -> String {
+        conversation(&[(Speaker::Agent, question), (Speaker::Caller, answer)])[1].clone()
+    }
+
     /// Each conversation's lines through a [`Redactor`], the texts back.
     fn conversation(lines: &[(Speaker, &str)]) -> Vec<String> {
         let mut r = Redactor::new();
@@ -1704,11 +1709,7 @@ mod tests {
                 "Yes, that's right.",
             ),
         ] {
-            assert_eq!(
-                conversation(&[(agent, question), (caller, answer)])[1],
-                redacted,
-                "{answer}"
-            );
+            assert_eq!(answered(question, answer), redacted, "{answer}");
         }
         assert_eq!(
             redact_line("My national insurance number is QQ 12 34 56 C.").text,
@@ -1737,10 +1738,7 @@ mod tests {
                 "My member ID is [NUMBER], I think.",
             ),
         ] {
-            assert_eq!(
-                conversation(&[(agent, question), (caller, answer)])[1],
-                redacted
-            );
+            assert_eq!(answered(question, answer), redacted);
         }
         // Negative controls: an answer that confirms or gives none, the answer to whether it
         // changed, a box that is no address, counts and years after an ID's cue.
@@ -1752,10 +1750,7 @@ mod tests {
             ),
             ("Has your address changed?", "No."),
         ] {
-            assert_eq!(
-                conversation(&[(agent, question), (caller, answer)])[1],
-                answer
-            );
+            assert_eq!(answered(question, answer), answer);
         }
         for line in [
             "I put it in box 3 at the post office.",
@@ -1771,7 +1766,6 @@ mod tests {
 
     #[test]
     fn digits_heard_as_words_are_redacted_with_them() {
-        let (agent, caller) = (Speaker::Agent, Speaker::Caller);
         let cases: &[(&str, &str, &str)] = &[
             // Between number words a word ASR writes for a digit is that digit.
             (
@@ -1799,11 +1793,7 @@ mod tests {
             ),
         ];
         for (question, answer, want) in cases {
-            assert_eq!(
-                conversation(&[(agent, question), (caller, answer)])[1],
-                *want,
-                "{answer}"
-            );
+            assert_eq!(answered(question, answer), *want, "{answer}");
         }
     }
 
