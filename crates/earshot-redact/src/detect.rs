@@ -722,7 +722,7 @@ const TLDS: &[&str] = &[
 ];
 
 /// Words before "at" that make it a place, not an e-mail's "@" ("I'm at work", "stay at home").
-const NOT_LOCAL_PART: &[&str] = &[
+pub(crate) const NOT_LOCAL_PART: &[&str] = &[
     "i'm", "im", "we're", "you're", "they're", "he's", "she's", "i", "me", "we", "you", "it",
     "it's", "is", "was", "are", "be", "been", "am", "not", "still", "back", "home", "here",
     "there", "look", "looking", "arrive", "arrived", "meet", "stay", "staying", "work", "working",
@@ -753,8 +753,27 @@ fn email_asked(tokens: &[Token], at: usize) -> bool {
         .any(is_cue)
 }
 
-/// Spoken e-mail addresses: `john dot smith at gmail dot com`.
+/// Spoken e-mail addresses: `john dot smith at gmail dot com`. Commas are passed over: an
+/// address said slowly comes with them between its parts ("Jessica, J E S S I C A, dot Lee, at
+/// icloud dot com").
 pub(crate) fn spoken_emails(tokens: &[Token]) -> Vec<Detection> {
+    let kept: Vec<usize> = (0..tokens.len())
+        .filter(|&i| tokens[i].text != ",")
+        .collect();
+    let view: Vec<Token> = kept.iter().map(|&i| tokens[i].clone()).collect();
+    let after_comma: Vec<bool> = (0..kept.len())
+        .map(|k| kept[k] > 0 && tokens[kept[k] - 1].text == ",")
+        .collect();
+    let mut found = spoken_emails_between_commas(&view, &after_comma);
+    for d in &mut found {
+        (d.first, d.last) = (kept[d.first], kept[d.last - 1] + 1);
+    }
+    found
+}
+
+/// [`spoken_emails`] over tokens without commas; `after_comma[i]` says a comma came before
+/// token `i`.
+fn spoken_emails_between_commas(tokens: &[Token], after_comma: &[bool]) -> Vec<Detection> {
     let is_word = |i: usize| tokens.get(i).is_some_and(|t| t.class != Class::Punct);
     let is_connector = |i: usize| {
         tokens.get(i).is_some_and(|t| {
@@ -818,6 +837,13 @@ pub(crate) fn spoken_emails(tokens: &[Token]) -> Vec<Detection> {
             if start >= 2 && is_connector(start - 1) && is_word(start - 2) {
                 start -= 2;
             } else if start >= 1
+                && crate::entities::is_letter(&tokens[start])
+                && crate::entities::is_letter(&tokens[start - 1])
+                && tokens[start - 1].line == tokens[start].line
+            {
+                // A local part spelled letter by letter ("j e s s i c a dot lee at …").
+                start -= 1;
+            } else if start >= 1
                 && (tokens[start].class == Class::Digits || is_number_word(&tokens[start]))
                 && tokens[start - 1].class == Class::Word
                 && tokens[start - 1].line == tokens[start].line
@@ -826,6 +852,26 @@ pub(crate) fn spoken_emails(tokens: &[Token]) -> Vec<Detection> {
                 start -= 1;
             } else {
                 break;
+            }
+        }
+        let spelled = crate::entities::is_letter(&tokens[start])
+            && tokens
+                .get(start + 1)
+                .is_some_and(crate::entities::is_letter);
+        // A local part said across a comma before "at" is one spelled out or joined by "dot"s:
+        // "… no dots, at hotmail" is no address.
+        if after_comma[at] && start == at - 1 && !spelled {
+            continue;
+        }
+        // The word a spelling spells, said before it ("Jessica, J E S S I C A, dot Lee").
+        if spelled && start > 0 {
+            let letters: String = tokens[start..at]
+                .iter()
+                .take_while(|t| crate::entities::is_letter(t))
+                .map(|t| t.text.as_str())
+                .collect();
+            if tokens[start - 1].text == letters && tokens[start - 1].line == line {
+                start -= 1;
             }
         }
         // On the address's own line: the agent's "What's your email address?" is no part of it.
@@ -852,6 +898,7 @@ pub(crate) fn spoken_emails(tokens: &[Token]) -> Vec<Detection> {
             let line = tokens[at].line;
             while start > 0
                 && at - start < 4
+                && !after_comma[start]
                 && tokens[start - 1].line == line
                 && tokens[start - 1].class != Class::Punct
                 && !matches!(

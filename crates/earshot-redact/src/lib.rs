@@ -399,6 +399,7 @@ impl Redactor {
         if let Some(f) = trailing_letters(partial, &line_tokens[line]) {
             findings.push(f);
         }
+        findings.extend(trailing_email(partial, &line_tokens[line]));
         findings.extend(self.heard_names_in(partial, &line_tokens[line]));
         self.lines.pop();
         // Only what was classified, or cut off while being spoken, must stay redacted in the
@@ -848,6 +849,73 @@ fn trailing_letters(text: &str, tokens: &[Token]) -> Option<Finding> {
         0.4,
         &said.concat(),
     ))
+}
+
+/// A spoken e-mail address a line ends in while still being said (fail closed; the final line
+/// is detected whole): words joined by "dot", "underscore", "hyphen" or "at", with commas between
+/// them, and letters spelled out, back from the line's end, when the chain ends in a joining word
+/// ("… dot Lee, at icloud dot") or holds both an "at" and another joining word ("… dot Lee, at
+/// icloud").
+fn trailing_email(text: &str, tokens: &[Token]) -> Option<Finding> {
+    let joins = |t: &Token| {
+        matches!(
+            t.text.as_str(),
+            "dot" | "underscore" | "hyphen" | "dash" | "at" | "_" | "-" | "."
+        )
+    };
+    let said: Vec<usize> = (0..tokens.len())
+        .filter(|&k| !matches!(tokens[k].text.as_str(), "," | "…"))
+        .collect();
+    let last = *said.last()?;
+    // Back from the end: a word or a joining word alternate, runs of letters count as a word.
+    let mut first = said.len() - 1;
+    let (mut at, mut other) = (false, false);
+    while first > 0 {
+        let (here, before) = (&tokens[said[first]], &tokens[said[first - 1]]);
+        let step = if joins(here) {
+            before.class != Class::Punct && !joins(before)
+        } else {
+            joins(before) || (entities::is_letter(here) && entities::is_letter(before))
+        };
+        if !step {
+            break;
+        }
+        first -= 1;
+    }
+    // "I'm at home dot …": the pronoun is no local part.
+    if said.len() - first > 1
+        && tokens[said[first + 1]].text == "at"
+        && detect::NOT_LOCAL_PART.contains(&tokens[said[first]].text.as_str())
+    {
+        first += 1;
+    }
+    let (mut hyphens_only, mut numbers_only) = (true, true);
+    for &k in &said[first..] {
+        let t = &tokens[k];
+        match t.text.as_str() {
+            "at" => at = true,
+            "hyphen" | "dash" => other = true,
+            // Glued: "part-time", "twenty-five", "3.5".
+            "-" | "." => {}
+            _ if joins(t) => (other, hyphens_only) = (true, false),
+            _ => numbers_only &= t.class == Class::Digits || tokens::is_number_word(t),
+        }
+    }
+    let ends_joined = joins(&tokens[last])
+        && !matches!(tokens[last].text.as_str(), "." | "-")
+        && said.len() - first > 1;
+    // A decimal being said ("five dot …") is a number, masked as one.
+    if !other || !(at || ends_joined) || numbers_only {
+        return None;
+    }
+    // Only hyphens: a name spelled or joined ("Anne hyphen …").
+    let kind = if hyphens_only && !at {
+        FindingKind::Name
+    } else {
+        FindingKind::Email
+    };
+    let (a, b) = (&tokens[said[first]], &tokens[last]);
+    Some(make_finding(text, kind, a.start, b.end, 0.4, ""))
 }
 
 /// The line ends in a letter that a spelling may go on from ("… S M"): a one-letter word, not
@@ -1361,6 +1429,32 @@ mod tests {
     }
 
     #[test]
+    fn a_partial_shows_no_part_of_an_email_address_being_said() {
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "What's your email?");
+        // Shown before: the local part and the domain's first word, its end not yet said.
+        for (partial, shown) in [
+            (
+                "It's Jessica, J E S S I C A, dot Lee, at icloud dot",
+                "It's [NAME], [EMAIL]",
+            ),
+            ("It's tom dot baker at icloud", "It's [EMAIL]"),
+            ("john underscore", "[EMAIL]"),
+            ("I'm at home dot", "I'm [EMAIL]"),
+            // Negative controls: "at" and glued hyphens in ordinary speech, a decimal.
+            ("I work part-time at", "I work part-time at"),
+            (
+                "I'm self-employed, at home, so",
+                "I'm self-employed, at home, so",
+            ),
+            ("Can you send it to me at", "Can you send it to me at"),
+            ("The fee was five dot", "The fee was [NUMBER] dot"),
+        ] {
+            assert_eq!(r.preview(Speaker::Caller, partial).text, shown, "{partial}");
+        }
+    }
+
+    #[test]
     fn what_is_left_of_a_misheard_secret_is_redacted() {
         let mut r = Redactor::new();
         r.push(
@@ -1594,6 +1688,39 @@ mod tests {
         assert_eq!(
             conversation(&[(Caller, "Tom, hyphen, baker.")])[0],
             "Tom, hyphen, baker."
+        );
+    }
+
+    #[test]
+    fn a_spoken_email_with_commas_between_its_parts_is_redacted_whole() {
+        use Speaker::{Agent, Caller};
+        // Shown before: "Jessica" and "dot Lee, at icloud dot com" around the spelling.
+        for (answer, redacted) in [
+            (
+                "It's Jessica, J E S S I C A, dot Lee, at icloud dot com.",
+                "It's [EMAIL].",
+            ),
+            (
+                "Sure, it's mark, dot, evans, at yahoo dot co dot uk.",
+                "Sure, it's [EMAIL].",
+            ),
+            ("j e s s i c a dot lee at icloud dot com", "[EMAIL]"),
+            // Negative controls: places said with commas, and a description of an address.
+            ("I'm at home, at the moment.", "I'm at home, at the moment."),
+            (
+                "It's my first name and last name, no dots, at hotmail.",
+                "It's my first name and last name, no dots, at hotmail.",
+            ),
+        ] {
+            assert_eq!(
+                conversation(&[(Agent, "What's your email?"), (Caller, answer)])[1],
+                redacted,
+                "{answer}"
+            );
+        }
+        assert_eq!(
+            redact_line("Send it to me, at the office, dot com or not.").text,
+            "Send it to me, at the office, dot com or not."
         );
     }
 
