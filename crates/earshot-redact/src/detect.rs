@@ -483,12 +483,56 @@ pub(crate) fn garbled_answers(tokens: &[Token]) -> Vec<Detection> {
     out
 }
 
+/// Digits a card number's groups said apart on one line may add up to ("… five five two one, oh
+/// sorry my glasses, three six seven four, and the last four are one one two two"): the longest
+/// card number, and a group said again.
+pub(crate) const CARD_GROUPS_MAX_DIGITS: usize = 23;
+
+/// A number beside a card number's groups that is none of them: an amount or count, a
+/// reference, or a count of digits ("the last four are …", "four digits").
+pub(crate) fn not_a_group(tokens: &[Token], run: &DigitRun) -> bool {
+    let before = run.first.checked_sub(1).map(|k| tokens[k].text.as_str());
+    let after = tokens.get(run.last).map(|t| t.text.as_str()).unwrap_or("");
+    let counts = run.digits.len() <= 2
+        && (matches!(before, Some("last" | "first" | "next")) || COUNTED.contains(&after));
+    counts || is_amount_or_count(tokens, run) || is_reference(tokens, run)
+}
+
 pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
     let mut out = Vec::new();
     let runs = digit_runs(tokens);
+    // The line of a card number being said in groups, and the digits said so far: a later group
+    // on the line, past its cue's reach, is part of it. (On the speaker's next line:
+    // `Redactor::card_groups_in`.)
+    let mut card_line: Option<(usize, usize)> = None;
     for run in &runs {
         let run = run.clone();
         let n = run.digits.len();
+        let line = tokens[run.first].line;
+        if let Some((l, said)) = card_line {
+            // The nearest cue, if any, is the card's: "… and my phone is 4155550132" is not.
+            let cued_other = || {
+                nearest_cues(tokens, &run)
+                    .first()
+                    .is_some_and(|(k, _)| *k != FindingKind::CreditDebitNumber)
+            };
+            let group = l == line
+                && said + n <= CARD_GROUPS_MAX_DIGITS
+                && (2..=12).contains(&n)
+                && !cued_other()
+                && !not_a_group(tokens, &run);
+            if group {
+                card_line = Some((l, said + n));
+                out.push(Detection {
+                    kind: FindingKind::CreditDebitNumber,
+                    first: run.first,
+                    last: run.last,
+                    confidence: 0.5,
+                    normalized: run.digits.clone(),
+                });
+                continue;
+            }
+        }
         if n < 3 {
             // Fail closed on a garbled answer: one or two digits where a secret was asked for
             // ("security code?" - "it is 7th read iron", as whisper heard "seven three nine").
@@ -555,6 +599,9 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
         } else {
             (None, 0.0)
         };
+        if kind == Some(FindingKind::CreditDebitNumber) && n < 13 {
+            card_line = Some((line, n));
+        }
         if let Some(kind) = kind {
             let mut first = run.first;
             // "March fourth nineteen eighty one": the month name belongs to the date.

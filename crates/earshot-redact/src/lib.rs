@@ -114,6 +114,10 @@ pub struct Redactor {
     /// Speakers whose last line was released while a number was still being spoken, with the
     /// kind given to it: a number opening their next line continues it.
     released_open: Vec<(Speaker, FindingKind)>,
+    /// The speaker whose last line gave part of a card number (fewer than 16 digits) and the
+    /// digits given so far: the groups on their next line go on with it
+    /// ([`Redactor::card_groups_in`]).
+    open_groups: Option<(Speaker, usize)>,
     /// Lines are stand-alone texts ([`redact_line`]), not heard speech: none answers a question.
     stand_alone: bool,
 }
@@ -130,6 +134,7 @@ impl std::fmt::Debug for Redactor {
             .field("heard_values", &self.heard_values.len())
             .field("heard_email_words", &self.heard_email_words.len())
             .field("released_open", &self.released_open.len())
+            .field("open_groups", &self.open_groups.is_some())
             .field("stand_alone", &self.stand_alone)
             .finish()
     }
@@ -222,6 +227,7 @@ impl Redactor {
         self.heard_names.clear();
         self.heard_values.clear();
         self.heard_email_words.clear();
+        self.open_groups = None;
         out
     }
 
@@ -359,7 +365,14 @@ impl Redactor {
                     &line_tokens[line],
                     &mut findings,
                 );
+                self.card_groups_in(
+                    speaker,
+                    &self.lines[line].1,
+                    &line_tokens[line],
+                    &mut findings,
+                );
                 self.learn_values(speaker, &findings);
+                self.learn_card(speaker, &findings);
                 findings.extend(self.emails_said_again(&self.lines[line].1, &line_tokens[line]));
                 self.learn_email_words(&findings);
             }
@@ -541,6 +554,70 @@ impl Redactor {
                 (None, _) => {}
             }
         }
+    }
+
+    /// The groups of a card number a speaker's last line began ("Four nine one seven, five five
+    /// two one." - "Okay, go on." - "Then it's three six seven four, …"), on their next line:
+    /// past the agent's question's reach, they are redacted as the card number, up to the
+    /// longest one's digits; an amount, a reference, a count of digits and a number another
+    /// cue classified are not.
+    fn card_groups_in(
+        &self,
+        speaker: Speaker,
+        text: &str,
+        tokens: &[Token],
+        findings: &mut Vec<Finding>,
+    ) {
+        let Some((s, mut said)) = self.open_groups else {
+            return;
+        };
+        if s != speaker {
+            return;
+        }
+        for run in tokens::digit_runs(tokens) {
+            let n = run.digits.len();
+            if !(2..=12).contains(&n)
+                || said + n > detect::CARD_GROUPS_MAX_DIGITS
+                || detect::not_a_group(tokens, &run)
+            {
+                continue;
+            }
+            let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
+            let covering = findings
+                .iter()
+                .position(|f| f.start <= a.start && b.end <= f.end);
+            match covering {
+                // Classified by a cue of its own ("… and my phone is 415 555 0132").
+                Some(i) if findings[i].confidence >= 0.7 => continue,
+                Some(i) => findings[i].kind = FindingKind::CreditDebitNumber,
+                None => findings.push(make_finding(
+                    text,
+                    FindingKind::CreditDebitNumber,
+                    a.start,
+                    b.end,
+                    0.5,
+                    &run.digits,
+                )),
+            }
+            said += n;
+        }
+    }
+
+    /// Remembers whether a final line of `speaker` left a card number open: card digits, fewer
+    /// than a card's 16 in all with those of their line before (when that left one open).
+    fn learn_card(&mut self, speaker: Speaker, findings: &[Finding]) {
+        let digits: usize = findings
+            .iter()
+            .filter(|f| f.kind == FindingKind::CreditDebitNumber)
+            .map(|f| value_digits(f).len())
+            .sum();
+        let before = match self.open_groups {
+            Some((s, n)) if s == speaker => n,
+            // The other party's line ("Okay, go on.") leaves it open.
+            Some(_) if digits == 0 => return,
+            _ => 0,
+        };
+        self.open_groups = (digits > 0 && before + digits < 16).then_some((speaker, before + digits));
     }
 
     /// Counts a final line of `speaker` against the correction window of the values they gave,
@@ -1689,6 +1766,76 @@ mod tests {
             conversation(&[(Caller, "Tom, hyphen, baker.")])[0],
             "Tom, hyphen, baker."
         );
+    }
+
+    #[test]
+    fn a_card_numbers_groups_said_apart_are_redacted_and_the_numbers_beside_them_are_not() {
+        use Speaker::{Agent, Caller};
+        // Shown before: the groups past the question's reach ("three six seven four", "one one
+        // two two"), on the line and on the caller's next one.
+        assert_eq!(
+            conversation(&[
+                (Agent, "Can I take the card number?"),
+                (
+                    Caller,
+                    "Yeah so it's a Visa, um, it starts four nine one seven, then, uh, hang on, \
+                     five five two one, oh sorry my glasses, three six seven four, and the last \
+                     four are one one two two."
+                ),
+            ])[1],
+            "Yeah so it's a Visa, um, it starts [CREDIT_DEBIT_NUMBER], then, uh, hang on, \
+             [CREDIT_DEBIT_NUMBER], oh sorry my glasses, [CREDIT_DEBIT_NUMBER], and the last \
+             four are [CREDIT_DEBIT_NUMBER]."
+        );
+        assert_eq!(
+            conversation(&[
+                (Agent, "Card number please."),
+                (Caller, "Four nine one seven, five five two one."),
+                (Agent, "Okay, go on."),
+                (
+                    Caller,
+                    "Then it's three six seven four, and the last ones are one one two two."
+                ),
+            ])[3],
+            "Then it's [CREDIT_DEBIT_NUMBER], and the last ones are [CREDIT_DEBIT_NUMBER]."
+        );
+        // Negative controls: an amount, a count and a reference beside the groups; numbers
+        // another cue classifies; numbers after a whole card number; numbers on a line after
+        // the caller's line without a group; the agent's numbers.
+        assert_eq!(
+            conversation(&[
+                (Agent, "Card number please."),
+                (
+                    Caller,
+                    "Four nine one seven five five two one, hold on, let me find my glasses, \
+                     okay, three six seven four one one two two, and I'd like to pay 250 \
+                     dollars, for 2 invoices, reference 4471."
+                ),
+            ])[1],
+            "[CREDIT_DEBIT_NUMBER], hold on, let me find my glasses, okay, \
+             [CREDIT_DEBIT_NUMBER], and I'd like to pay 250 dollars, for 2 invoices, \
+             reference 4471."
+        );
+        let out = conversation(&[
+            (Agent, "Card number please."),
+            (Caller, "Four nine one seven, five five two one."),
+            (Agent, "Okay."),
+            (Caller, "I'm 45 years old if that matters, my zip is 90210."),
+            (Caller, "And I called 3 times about order 5521."),
+        ]);
+        assert_eq!(
+            out[3],
+            "I'm 45 years old if that matters, my zip is [ADDRESS]."
+        );
+        assert_eq!(out[4], "And I called 3 times about order 5521.");
+        let out = conversation(&[
+            (Agent, "Card number please."),
+            (Caller, "4917 5521 3674 1122."),
+            (Agent, "Thanks. Your balance is 36 74."),
+            (Caller, "I have 36 74 in the other account."),
+        ]);
+        assert_eq!(out[2], "Thanks. Your balance is 36 74.");
+        assert_eq!(out[3], "I have 36 74 in the other account.");
     }
 
     #[test]
