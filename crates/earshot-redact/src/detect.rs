@@ -383,6 +383,13 @@ fn short_answer(tokens: &[Token], runs: &[DigitRun], run: &DigitRun) -> Option<D
     if is_amount_or_count(tokens, run) || is_reference(tokens, run) || COUNTED.contains(&next) {
         return None;
     }
+    // The answer to "How many cards do you have?" is a count.
+    let context = &tokens[context_start(tokens, run.first)..run.first];
+    if context.windows(2).any(|w| {
+        w[0].text == "how" && matches!(w[1].text.as_str(), "many" | "much" | "long" | "often")
+    }) {
+        return None;
+    }
     let (kind, _) = unanswered_cues(tokens, runs, run).into_iter().next()?;
     Some(Detection {
         kind,
@@ -409,38 +416,129 @@ const STALLING: &[&str] = &[
 /// to the end of the line is that secret (fail closed): it has a word ASR writes for a digit
 /// ("for", "to", "free", …) and a number word or another such word, at most two other words, and
 /// no word that puts the question off ("one moment please").
+/// The kinds the line before the line starting at token `start` asks for (its cues, in
+/// [`CUES`]' order), when this line is the caller's answer to it.
+fn asked_kinds(tokens: &[Token], start: usize) -> Vec<FindingKind> {
+    if tokens[start].agent || crate::tokens::answers_line_before(tokens, start).is_none() {
+        return Vec::new();
+    }
+    // The line before ends right before this one, or before the barrier between speakers.
+    let prev_end = if tokens[start - 1].line == usize::MAX {
+        start - 1
+    } else {
+        start
+    };
+    let prev_line = tokens[prev_end - 1].line;
+    let prev_start = tokens[..prev_end]
+        .iter()
+        .rposition(|t| t.line != prev_line)
+        .map_or(0, |p| p + 1);
+    let asked: Vec<(usize, &str)> = words(tokens, prev_start..prev_end);
+    CUES.iter()
+        .filter(|(_, phrases)| {
+            phrases.iter().any(|p| {
+                let parts: Vec<&str> = p.split(' ').collect();
+                asked.windows(parts.len()).any(|w| {
+                    w.iter()
+                        .zip(&parts)
+                        .all(|((_, a), b)| a == b || (b.len() >= 4 && a.starts_with(b)))
+                })
+            })
+        })
+        .map(|(kind, _)| *kind)
+        .collect()
+}
+
+/// The line (its tokens) asks for a value of `kind`: one of its cues, and a question mark or a
+/// request ("Date of birth please.").
+pub(crate) fn asks_for(tokens: &[Token], kind: FindingKind) -> bool {
+    let said: Vec<(usize, &str)> = words(tokens, 0..tokens.len());
+    let cued = CUES
+        .iter()
+        .filter(|(k, _)| *k == kind)
+        .flat_map(|(_, phrases)| phrases.iter())
+        .any(|p| {
+            let parts: Vec<&str> = p.split(' ').collect();
+            said.windows(parts.len())
+                .any(|w| w.iter().zip(&parts).all(|((_, a), b)| a == b))
+        });
+    cued && tokens.iter().any(|t| {
+        matches!(
+            t.text.as_str(),
+            "?" | "please" | "need" | "confirm" | "what's"
+        )
+    })
+}
+
+/// Words a date is said with besides its numbers, ordinals and month names.
+const DATE_WORDS: &[&str] = &[
+    "the", "of", "and", "in", "st", "nd", "rd", "th", "oh", "uh", "um", "er", "erm", "hundred",
+    "thousand",
+];
+
+/// The span of a line that is a date said in parts and little else ("The ninth.", "Of June,
+/// nineteen seventy four.", "the 3rd"): from its first word past the openers to its last, when
+/// every word is a number, an ordinal, a month name or a word dates are said with, and one is a
+/// number, an ordinal or a month.
+pub(crate) fn date_fragment(tokens: &[Token]) -> Option<(usize, usize)> {
+    let said: Vec<usize> = (0..tokens.len())
+        .filter(|&k| tokens[k].class != Class::Punct)
+        .collect();
+    let first = *said.iter().find(|&&k| {
+        let w = tokens[k].text.as_str();
+        !crate::tokens::is_opener(w) && !matches!(w, "fine" | "alright" | "right" | "right,")
+    })?;
+    let last = *said.last()?;
+    let (mut named, mut numbers) = (false, false);
+    for &k in said.iter().filter(|&&k| k >= first) {
+        let t = &tokens[k];
+        let number = t.class == Class::Digits || is_number_word(t);
+        let name = crate::tokens::ordinal(&t.text).is_some() || month(&t.text).is_some();
+        if !number && !name && !DATE_WORDS.contains(&t.text.as_str()) {
+            return None;
+        }
+        (named, numbers) = (named || name, numbers || number);
+    }
+    // Numbers alone are a year ("Nineteen eighty five.", "Ninety one."), not a card's group
+    // or a PIN ("It's 2369.").
+    let year = || {
+        let runs = digit_runs(&tokens[first..=last]);
+        runs.len() == 1
+            && match runs[0].digits.len() {
+                2 => true,
+                4 => matches!(runs[0].digits.get(..2), Some("19" | "20")),
+                _ => false,
+            }
+    };
+    (named || (numbers && year())).then_some((first, last + 1))
+}
+
+/// The caller's answer to a request for their date of birth that is a date said in parts
+/// ([`date_fragment`]): "Date of birth please." - "The ninth." showed the day, the month and
+/// year coming on the next line.
+pub(crate) fn date_answers(tokens: &[Token]) -> Vec<Detection> {
+    let mut out = Vec::new();
+    for (start, next) in crate::tokens::line_spans(tokens) {
+        if !asked_kinds(tokens, start).contains(&FindingKind::DateOfBirth) {
+            continue;
+        }
+        if let Some((first, last)) = date_fragment(&tokens[start..next]) {
+            out.push(Detection {
+                kind: FindingKind::DateOfBirth,
+                first: start + first,
+                last: start + last,
+                confidence: 0.6,
+                normalized: String::new(),
+            });
+        }
+    }
+    out
+}
+
 pub(crate) fn garbled_answers(tokens: &[Token]) -> Vec<Detection> {
     let mut out = Vec::new();
     for (start, next) in crate::tokens::line_spans(tokens) {
-        if tokens[start].agent || crate::tokens::answers_line_before(tokens, start).is_none() {
-            continue;
-        }
-        // The line before ends right before this one, or before the barrier between speakers.
-        let prev_end = if tokens[start - 1].line == usize::MAX {
-            start - 1
-        } else {
-            start
-        };
-        let prev_line = tokens[prev_end - 1].line;
-        let prev_start = tokens[..prev_end]
-            .iter()
-            .rposition(|t| t.line != prev_line)
-            .map_or(0, |p| p + 1);
-        let asked: Vec<(usize, &str)> = words(tokens, prev_start..prev_end);
-        let kind = CUES.iter().find_map(|(kind, phrases)| {
-            phrases
-                .iter()
-                .any(|p| {
-                    let parts: Vec<&str> = p.split(' ').collect();
-                    asked.windows(parts.len()).any(|w| {
-                        w.iter()
-                            .zip(&parts)
-                            .all(|((_, a), b)| a == b || (b.len() >= 4 && a.starts_with(b)))
-                    })
-                })
-                .then_some(*kind)
-        });
-        let Some(kind) = kind else {
+        let Some(&kind) = asked_kinds(tokens, start).first() else {
             continue;
         };
         let said: Vec<usize> = (start..next)
@@ -486,6 +584,23 @@ pub(crate) fn garbled_answers(tokens: &[Token]) -> Vec<Detection> {
 /// Digits a card number's groups said apart on one line may add up to ("… five five two one, oh
 /// sorry my glasses, three six seven four, and the last four are one one two two"): the longest
 /// card number, and a group said again.
+/// Kinds of value said in groups that a short group right after may finish.
+const GROUPED_KINDS: &[FindingKind] = &[
+    FindingKind::CreditDebitNumber,
+    FindingKind::BankAccountNumber,
+    FindingKind::BankRouting,
+    FindingKind::Iban,
+    FindingKind::Phone,
+    FindingKind::Ssn,
+    FindingKind::Pin,
+];
+
+/// Words between a value's groups ("…, and then nine three", "…, then, finally, …").
+const JOINING_GROUPS: &[&str] = &[
+    "and", "then", "also", "finally", "last", "lastly", "after", "that", "it's", "its", "is", "um",
+    "uh", "er", "erm", "okay", "ok", "so",
+];
+
 pub(crate) const CARD_GROUPS_MAX_DIGITS: usize = 23;
 
 /// A number beside a card number's groups that is none of them: an amount or count, a
@@ -505,10 +620,41 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
     // on the line, past its cue's reach, is part of it. (On the speaker's next line:
     // `Redactor::card_groups_in`.)
     let mut card_line: Option<(usize, usize)> = None;
+    // The kind and end of the last value said in groups, and whether a run goes on with it: a
+    // short group right after it on its line, past words that join them ("zero zero four five,
+    // um, one two seven eight, and then nine three").
+    let mut said_last: Option<(FindingKind, usize)> = None;
+    let tail_of = |(kind, end): (FindingKind, usize), run: &DigitRun| {
+        let between = &tokens[end..run.first];
+        (2..=6).contains(&run.digits.len())
+            && tokens[end - 1].line == tokens[run.first].line
+            && between
+                .iter()
+                .all(|t| t.class == Class::Punct || JOINING_GROUPS.contains(&t.text.as_str()))
+            && between.iter().filter(|t| t.class == Class::Word).count() <= 3
+            && !not_a_group(tokens, run)
+            && nearest_cues(tokens, run)
+                .first()
+                .is_none_or(|(k, _)| *k == kind)
+    };
     for run in &runs {
         let run = run.clone();
         let n = run.digits.len();
         let line = tokens[run.first].line;
+        if let Some(last) = said_last.filter(|last| tail_of(*last, &run)) {
+            said_last = Some((last.0, run.last));
+            if let Some((l, said)) = card_line.filter(|(l, _)| *l == line) {
+                card_line = Some((l, said + n));
+            }
+            out.push(Detection {
+                kind: last.0,
+                first: run.first,
+                last: run.last,
+                confidence: 0.5,
+                normalized: run.digits.clone(),
+            });
+            continue;
+        }
         if let Some((l, said)) = card_line {
             // The nearest cue, if any, is the card's: "… and my phone is 4155550132" is not.
             let cued_other = || {
@@ -523,6 +669,7 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
                 && !not_a_group(tokens, &run);
             if group {
                 card_line = Some((l, said + n));
+                said_last = Some((FindingKind::CreditDebitNumber, run.last));
                 out.push(Detection {
                     kind: FindingKind::CreditDebitNumber,
                     first: run.first,
@@ -602,6 +749,9 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
         if kind == Some(FindingKind::CreditDebitNumber) && n < 13 {
             card_line = Some((line, n));
         }
+        said_last = kind
+            .filter(|k| GROUPED_KINDS.contains(k))
+            .map(|k| (k, run.last));
         if let Some(kind) = kind {
             let mut first = run.first;
             // "March fourth nineteen eighty one": the month name belongs to the date.

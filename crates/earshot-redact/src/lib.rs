@@ -118,6 +118,10 @@ pub struct Redactor {
     /// digits given so far: the groups on their next line go on with it
     /// ([`Redactor::card_groups_in`]).
     open_groups: Option<(Speaker, usize)>,
+    /// The speaker a date of birth is expected from (asked for, or begun: "The ninth." -
+    /// "Mm-hm." - "Of June, nineteen seventy four."), and for how many more lines: a date said
+    /// in parts on their lines is one ([`Redactor::date_parts_in`]).
+    open_date: Option<(Speaker, u8)>,
     /// Lines are stand-alone texts ([`redact_line`]), not heard speech: none answers a question.
     stand_alone: bool,
 }
@@ -135,6 +139,7 @@ impl std::fmt::Debug for Redactor {
             .field("heard_email_words", &self.heard_email_words.len())
             .field("released_open", &self.released_open.len())
             .field("open_groups", &self.open_groups.is_some())
+            .field("open_date", &self.open_date.is_some())
             .field("stand_alone", &self.stand_alone)
             .finish()
     }
@@ -174,6 +179,21 @@ fn written_price(tokens: &[Token], run: &tokens::DigitRun) -> bool {
         && tokens[run.first + 1].start == tokens[run.first].end
         && tokens[run.first + 2].start == tokens[run.first + 1].end
         && tokens[run.first + 2].text.len() == 2
+}
+
+/// Lines a date of birth asked for or begun may be given in ("Why do you need that?" - "For
+/// security." - "Fine, the ninth of June.").
+const DATE_LINES: u8 = 4;
+
+/// The line asks a question that is not about a date ("And how many cards do you have?").
+fn asks_other(tokens: &[Token]) -> bool {
+    tokens.iter().any(|t| t.text == "?")
+        && !tokens.iter().any(|t| {
+            matches!(
+                t.text.as_str(),
+                "day" | "month" | "year" | "date" | "birth" | "born" | "birthday"
+            ) || tokens::month(&t.text).is_some()
+        })
 }
 
 /// The digits of a finding's normalised value.
@@ -228,6 +248,7 @@ impl Redactor {
         self.heard_values.clear();
         self.heard_email_words.clear();
         self.open_groups = None;
+        self.open_date = None;
         out
     }
 
@@ -371,6 +392,8 @@ impl Redactor {
                     &line_tokens[line],
                     &mut findings,
                 );
+                let text = self.lines[line].1.clone();
+                self.date_parts_in(speaker, &text, &line_tokens[line], &mut findings);
                 self.learn_values(speaker, &findings);
                 self.learn_card(speaker, &findings);
                 findings.extend(self.emails_said_again(&self.lines[line].1, &line_tokens[line]));
@@ -603,6 +626,46 @@ impl Redactor {
         }
     }
 
+    /// A date said in parts on the line after the same speaker's line that gave (part of) a
+    /// date of birth, the agent's question out of reach: redacted as the date of birth. Then
+    /// remembers whether this line gave one.
+    fn date_parts_in(
+        &mut self,
+        speaker: Speaker,
+        text: &str,
+        tokens: &[Token],
+        findings: &mut Vec<Finding>,
+    ) {
+        if self.open_date.is_some_and(|(s, _)| s == speaker) {
+            if let Some((first, last)) = detect::date_fragment(tokens) {
+                let (a, b) = (&tokens[first], &tokens[last - 1]);
+                findings.retain(|f| !(a.start <= f.start && f.end <= b.end));
+                findings.push(make_finding(
+                    text,
+                    FindingKind::DateOfBirth,
+                    a.start,
+                    b.end,
+                    0.6,
+                    "",
+                ));
+            }
+        }
+        let gave = findings.iter().any(|f| f.kind == FindingKind::DateOfBirth);
+        self.open_date = if gave {
+            Some((speaker, DATE_LINES))
+        } else if speaker == Speaker::Agent && detect::asks_for(tokens, FindingKind::DateOfBirth) {
+            Some((Speaker::Caller, DATE_LINES))
+        } else {
+            match self.open_date {
+                // The other party's question about something else ("And how many cards do you
+                // have?") ends it; "And the day?", "Year?" do not.
+                Some((s, _)) if s != speaker && asks_other(tokens) => None,
+                Some((s, left)) => (left > 1).then(|| (s, left - 1)),
+                None => None,
+            }
+        };
+    }
+
     /// Remembers whether a final line of `speaker` left a card number open: card digits, fewer
     /// than a card's 16 in all with those of their line before (when that left one open).
     fn learn_card(&mut self, speaker: Speaker, findings: &[Finding]) {
@@ -617,7 +680,8 @@ impl Redactor {
             Some(_) if digits == 0 => return,
             _ => 0,
         };
-        self.open_groups = (digits > 0 && before + digits < 16).then_some((speaker, before + digits));
+        self.open_groups =
+            (digits > 0 && before + digits < 16).then_some((speaker, before + digits));
     }
 
     /// Counts a final line of `speaker` against the correction window of the values they gave,
@@ -843,6 +907,7 @@ impl Redactor {
 fn detect_all(tokens: &[Token]) -> Vec<detect::Detection> {
     let mut detections = detect::classify_runs(tokens);
     detections.extend(detect::garbled_answers(tokens));
+    detections.extend(detect::date_answers(tokens));
     detections.extend(detect::spoken_dates(tokens));
     detections.extend(detect::spoken_emails(tokens));
     detections.extend(entities::names(tokens));
@@ -1836,6 +1901,46 @@ mod tests {
         ]);
         assert_eq!(out[2], "Thanks. Your balance is 36 74.");
         assert_eq!(out[3], "I have 36 74 in the other account.");
+    }
+
+    #[test]
+    fn a_values_last_group_after_and_then_is_part_of_it() {
+        use Speaker::{Agent, Caller};
+        // Shown before: "nine three", the account number's last two digits.
+        for (question, answer, redacted) in [
+            (
+                "Can I get the account number?",
+                "Okay it's zero zero four five, um, one two seven eight, and then nine three.",
+                "Okay it's [BANK_ACCOUNT_NUMBER], and then [BANK_ACCOUNT_NUMBER].",
+            ),
+            (
+                "Your phone?",
+                "415 555 0132 and then 22 is my extension.",
+                "[PHONE] and then [PHONE] is my extension.",
+            ),
+            // Negative controls: a count, an amount of time, and a number with a cue of its own.
+            (
+                "Account number?",
+                "It's 00451278, and that's 2 accounts.",
+                "It's [BANK_ACCOUNT_NUMBER], and that's 2 accounts.",
+            ),
+            (
+                "Your phone?",
+                "415 555 0132 and 45 minutes ago I called.",
+                "[PHONE] and 45 minutes ago I called.",
+            ),
+            (
+                "Account number?",
+                "It's 00451278 and then my zip is 90210.",
+                "It's [BANK_ACCOUNT_NUMBER] and then my zip is [ADDRESS].",
+            ),
+        ] {
+            assert_eq!(
+                conversation(&[(Agent, question), (Caller, answer)])[1],
+                redacted,
+                "{answer}"
+            );
+        }
     }
 
     #[test]

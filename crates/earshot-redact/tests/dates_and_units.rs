@@ -53,7 +53,8 @@ fn a_date_of_birth_with_a_month_name_is_redacted_whole() {
         ),
         (
             "The twenty-third of the ninth, ninety-one.",
-            "The [DATE_OF_BIRTH], [DATE_OF_BIRTH].",
+            // One span since the whole answer is a date (`a_date_of_birth_given_in_parts…`).
+            "The [DATE_OF_BIRTH].",
         ),
         ("the twenty-first of March", "the [DATE_OF_BIRTH]"),
     ] {
@@ -135,4 +136,74 @@ fn a_month_said_beside_a_redacted_date_and_an_ordinal_suffix_go_with_it() {
         answer("How can I help?", "I was charged twice in March."),
         "I was charged twice in March."
     );
+}
+
+#[test]
+fn a_date_of_birth_given_in_parts_over_several_lines_is_redacted_whole() {
+    use Speaker::{Agent, Caller};
+    // Shown before: the day alone, then the month beside the year on the caller's next line
+    // ("Of June, [NUMBER]."), and the day and month after a question back.
+    let out = redact(&[
+        (Agent, "Date of birth please."),
+        (Caller, "The ninth."),
+        (Agent, "Mm-hm."),
+        (Caller, "Of June, nineteen seventy four."),
+        // Negative control: the agent's next question is about something else.
+        (Agent, "Thanks. And how many cards do you have?"),
+        (Caller, "Two."),
+    ]);
+    assert_eq!(
+        out[1..],
+        [
+            "The [DATE_OF_BIRTH].",
+            "Mm-hm.",
+            "[DATE_OF_BIRTH].",
+            "Thanks. And how many cards do you have?",
+            "Two.",
+        ]
+    );
+    let out = redact(&[
+        (Agent, "When were you born?"),
+        (Caller, "March."),
+        (Agent, "And the day?"),
+        (Caller, "The fourth."),
+        (Agent, "Year?"),
+        (Caller, "Eighty one."),
+    ]);
+    assert_eq!(
+        [&out[1], &out[3], &out[5]],
+        [
+            "[DATE_OF_BIRTH].",
+            "The [DATE_OF_BIRTH].",
+            "[DATE_OF_BIRTH]."
+        ]
+    );
+    let out = redact(&[
+        (Agent, "What's your date of birth?"),
+        (Caller, "Why do you need that?"),
+        (Agent, "For security."),
+        (Caller, "Fine, the ninth of June."),
+    ]);
+    assert_eq!(out[3], "Fine, the [DATE_OF_BIRTH].");
+    // Negative controls: a line that is more than a date, numbers that are no year, and the
+    // same date parts with no date of birth asked for.
+    let out = redact(&[
+        (Agent, "What's your date of birth?"),
+        (Caller, "Um, first of all, can I ask something?"),
+        (Caller, "The 2nd and 3rd payments failed."),
+    ]);
+    assert_eq!(out[2], "The 2nd and 3rd payments failed.");
+    let out = redact(&[
+        (Agent, "What's your date of birth?"),
+        (Caller, "Hold on."),
+        (Caller, "It's 2369."),
+    ]);
+    // (Redacted as a bare number, not as the date.)
+    assert_eq!(out[2], "It's [NUMBER].");
+    let out = redact(&[
+        (Agent, "When does the offer end?"),
+        (Caller, "The ninth."),
+        (Caller, "Of June."),
+    ]);
+    assert_eq!(out[1..], ["The ninth.", "Of June."]);
 }
