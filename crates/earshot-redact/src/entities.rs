@@ -530,6 +530,9 @@ const ADDRESS_QUESTIONS: &[&str] = &[
     "postal address",
     "where do you live",
     "where should we send",
+    "address please",
+    "address on the account",
+    "address on file",
     "where shall we send",
     // Its parts.
     "postcode",
@@ -544,9 +547,14 @@ const ADDRESS_QUESTIONS: &[&str] = &[
     "which street",
 ];
 
+/// Words (tokens) an answer to a request for an address may have from its first: a full one
+/// with a flat, a street, a town, a state and a postcode ("Apartment 4B, 310 West 55th Street, New
+/// York, New York 10019.").
+const ADDRESS_ANSWER_WORDS: usize = 16;
+
 /// The caller's answer to the agent's request for an address, when it has no number for the
-/// street rule ("Oak Cottage, Mill Lane, Little Snoring."): twelve words at most from the first
-/// that is not an opener. An answer that only confirms ("Yes, that's right.") or gives none
+/// street rule ("Oak Cottage, Mill Lane, Little Snoring."): [`ADDRESS_ANSWER_WORDS`] at most from
+/// the first that is not an opener. An answer that only confirms ("Yes, that's right.") or gives none
 /// ("I don't know the postcode") keeps its words; so does the answer to whether it changed.
 pub(crate) fn address_answers(tokens: &[Token]) -> Vec<Detection> {
     // Besides `tokens::is_opener`'s.
@@ -565,7 +573,8 @@ pub(crate) fn address_answers(tokens: &[Token]) -> Vec<Detection> {
                     && !OPENERS.contains(&w)
             });
             let last = last_before_closers(tokens, i, line_end);
-            let words = tokens[i..line_end]
+            // Counted from the address's first word: a postcode is several tokens ("V5H 2A9").
+            let words = tokens[start.unwrap_or(i)..line_end]
                 .iter()
                 .filter(|t| t.class != Class::Punct)
                 .count();
@@ -573,7 +582,7 @@ pub(crate) fn address_answers(tokens: &[Token]) -> Vec<Detection> {
                 start,
                 last,
                 NO_SECRET.iter().any(|p| text.contains(p)),
-                words <= 12,
+                words <= ADDRESS_ANSWER_WORDS,
             ) {
                 out.push(Detection {
                     kind: FindingKind::Address,
@@ -728,11 +737,22 @@ pub(crate) fn street_addresses(tokens: &[Token]) -> Vec<Detection> {
         }
         let mut k = j;
         let mut found = None;
+        // A numbered street's ordinal ("310 West 55th Street"): digits with a suffix glued on.
+        let ordinal = |k: usize| {
+            tokens[k].class == Class::Digits
+                && tokens.get(k + 1).is_some_and(|s| {
+                    s.start == tokens[k].end && matches!(s.text.as_str(), "st" | "nd" | "rd" | "th")
+                })
+        };
         while k < tokens.len()
             && k - j < 5
-            && tokens[k].class == Class::Word
+            && (tokens[k].class == Class::Word || (k > i + 1 && ordinal(k)))
             && tokens[k].line == tokens[i].line
         {
+            if ordinal(k) {
+                k += 2;
+                continue;
+            }
             if k > j && STREET_SUFFIXES.contains(&tokens[k].text.as_str()) {
                 found = Some(k + 1);
             }
@@ -1134,7 +1154,7 @@ pub(crate) fn spelled(tokens: &[Token]) -> Vec<Detection> {
     out
 }
 
-/// IBANs (mod-97 checked) and UK postcodes, found on the written text of one line.
+/// IBANs (mod-97 checked) and UK and Canadian postcodes, found on the written text of one line.
 /// Returns (kind, start, end, confidence, normalised) in characters.
 pub(crate) fn written_patterns(text: &str) -> Vec<(FindingKind, usize, usize, f32, String)> {
     static IBAN: OnceLock<Regex> = OnceLock::new();
@@ -1172,7 +1192,13 @@ pub(crate) fn written_patterns(text: &str) -> Vec<(FindingKind, usize, usize, f3
             compact,
         ));
     }
-    for m in postcode.find_iter(text) {
+    // A Canadian postal code ("V5H 2A9"): letter, digit, letter, digit, letter, digit, with
+    // the letters Canada Post uses.
+    static CANADA: OnceLock<Regex> = OnceLock::new();
+    let canada = CANADA.get_or_init(|| {
+        Regex::new(r"\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d\b").unwrap()
+    });
+    for m in postcode.find_iter(text).chain(canada.find_iter(text)) {
         out.push((
             FindingKind::Address,
             chars(m.start()),
@@ -1835,5 +1861,58 @@ mod tests {
         assert!(redact_line("I waited 42 minutes on the phone")
             .findings
             .is_empty());
+    }
+
+    #[test]
+    fn numbered_streets_canadian_postcodes_and_the_town_before_a_postcode_are_the_address() {
+        // Shown before: "Apartment 4B, 310 West" before "55th Street"; "88 Kingsway, Burnaby,
+        // BC" and the postal code but its last digit.
+        for (line, redacted) in [
+            (
+                "Please send it to Apartment 4B, 310 West 55th Street, New York, New York 10019.",
+                "Please send it to [ADDRESS].",
+            ),
+            (
+                "Mail it to 88 Kingsway, Burnaby, BC, V5H 2A9 please.",
+                "Mail it to [ADDRESS] please.",
+            ),
+            ("My postal code is V5H 2A9.", "My postal code is [ADDRESS]."),
+            ("I'm in Leeds, LS6 1AB.", "I'm in [ADDRESS]."),
+            // Negative controls: an opener or a sentence's first word before a postcode, an
+            // ordinal that is no street, and a number and capitalised words with no postcode
+            // after them.
+            ("Yes, SW1A 1AA.", "Yes, [ADDRESS]."),
+            ("Not SW1A 1AA, it changed.", "Not [ADDRESS], it changed."),
+            (
+                "It was the 55th time I called.",
+                "It was the 55th time I called.",
+            ),
+            (
+                "I bought 3 Samsung TVs, London was the store.",
+                "I bought 3 Samsung TVs, London was the store.",
+            ),
+            (
+                "The model is V5H, version 2.",
+                "The model is V5H, version 2.",
+            ),
+        ] {
+            assert_eq!(redact_line(line).text, redacted, "{line}");
+        }
+        // The answer to "Where do you live?" counts its words from the address's first: a
+        // postcode is several ("I live at" and a full address were over the limit).
+        assert_eq!(
+            answered(
+                "Where do you live?",
+                "I live at 88 Kingsway, Burnaby, BC, V5H 2A9."
+            ),
+            "I live at [ADDRESS]."
+        );
+        assert_eq!(
+            answered(
+                "Address please.",
+                "The Old Rectory, Church Lane, Little Snoring, Norfolk."
+            ),
+            "The [ADDRESS]."
+        );
     }
 }

@@ -1150,6 +1150,71 @@ fn town_between(text: &str, a: &Finding, b: &Finding) -> bool {
     (1..=4).contains(&words.len()) && (0..words.len()).all(|i| capitalised(&words[i]) || joining(i))
 }
 
+/// Where an address's part starting at `start` begins with what is said before it as part of
+/// it: up to five capitalised words with commas between ("Burnaby, BC, V5H 2A9"; "Springfield,
+/// Illinois 62704"), not an answer's opener ("Yes, 90210"), and the house number before them
+/// (a street with no suffix: "88 Kingsway, Burnaby, BC, V5H 2A9").
+fn town_before(chars: &[char], start: usize) -> usize {
+    let mut first = start;
+    let mut k = start;
+    let mut words = 0;
+    loop {
+        while k > 0 && matches!(chars[k - 1], ',' | ' ') {
+            k -= 1;
+        }
+        let word_start = k - chars[..k]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_alphanumeric() || matches!(c, '-' | '\''))
+            .count();
+        let word: String = chars[word_start..k].iter().collect();
+        let capitalised = word.chars().next().is_some_and(char::is_uppercase)
+            && word
+                .chars()
+                .all(|c| c.is_alphabetic() || matches!(c, '-' | '\''));
+        let house_number = words > 0
+            && word.chars().next().is_some_and(|c| c.is_ascii_digit())
+            && word.chars().filter(char::is_ascii_alphabetic).count() <= 1
+            && word.len() <= 6;
+        if house_number {
+            return word_start;
+        }
+        // A town's own small words ("Newcastle upon Tyne"), kept only with the capitalised word
+        // before them.
+        if words > 0
+            && matches!(
+                word.as_str(),
+                "upon" | "on" | "under" | "in" | "the" | "by" | "of" | "le" | "de"
+            )
+        {
+            k = word_start;
+            continue;
+        }
+        // A sentence's first word set off by no comma ("Not 90210, …") is no town.
+        let sentence_start = chars[..word_start]
+            .iter()
+            .rev()
+            .find(|c| !c.is_whitespace())
+            .is_none_or(|c| matches!(c, '.' | '?' | '!'));
+        let comma_after = chars[k..]
+            .iter()
+            .take_while(|c| **c != ' ')
+            .any(|c| *c == ',');
+        if word_start == k
+            || !capitalised
+            || (sentence_start && !comma_after)
+            || words == 5
+            || tokens::is_opener(&word.to_lowercase())
+            || matches!(word.as_str(), "I" | "I'm" | "My" | "Mail" | "Send")
+        {
+            return first;
+        }
+        words += 1;
+        first = word_start;
+        k = word_start;
+    }
+}
+
 /// `f` over what belongs to it beside it: an ordinal suffix glued to its last digit ("27th"),
 /// and for a date of birth or expiry a month name said right beside it ("The 27th, no sorry,
 /// 2027, March"; "may" only as "May": "12/26, may I ask …").
@@ -1164,6 +1229,15 @@ fn widened(text: &str, mut f: Finding) -> Finding {
             f.end += 2;
             f.value.original = chars[f.start..f.end].iter().collect();
         }
+    }
+    // A postcode or ZIP code ("V5H 2A9", "M1, 1AE", "62704"), not a street found whole.
+    let postcode = f.end - f.start <= 10
+        && !chars[f.start..f.end].iter().any(|c| c.is_lowercase())
+        && chars[f.start..f.end].iter().any(char::is_ascii_digit);
+    if f.kind == FindingKind::Address && postcode {
+        f.start = town_before(&chars, f.start);
+        f.value.original = chars[f.start..f.end].iter().collect();
+        return f;
     }
     if !matches!(
         f.kind,
