@@ -99,6 +99,28 @@ const NAME_QUESTIONS: &[&str] = &[
     "your surname",
     "last name",
     "first name",
+    "middle name",
+    "family name",
+    "given name",
+    "surname",
+];
+
+/// Questions whose answer is a name, asked by the other party in a line ending in "?": someone
+/// else's name ("What's her name?", "Who's the account holder?") or the caller's in other
+/// words. Said in a statement ("The account holder is my late father, …") they cue nothing.
+const NAME_ASKED: &[&str] = &[
+    "her name",
+    "his name",
+    "their name",
+    "account holder",
+    "cardholder",
+    "card holder",
+    "who's calling",
+    "who is calling",
+    "who do i have",
+    "who have i got",
+    "the name",
+    "a name",
 ];
 
 const STREET_SUFFIXES: &[&str] = &[
@@ -167,7 +189,15 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
         }
         let before = words_before(tokens, i, 5);
         let cued = ends_with_phrase(&before, NAME_CUES) || miss_as_title(tokens, i);
-        let answered = line_start(tokens, i) && previous_line_asks(tokens, i, NAME_QUESTIONS);
+        let answered = line_start(tokens, i)
+            && (previous_line_asks(tokens, i, NAME_QUESTIONS)
+                || (previous_line_asks(tokens, i, NAME_ASKED) && {
+                    let first = tokens[..i]
+                        .iter()
+                        .rposition(|t| t.line != tokens[i].line)
+                        .map_or(0, |p| p + 1);
+                    crate::tokens::answers_line_before(tokens, first) == Some(true)
+                }));
         // After "this is", "it's", "I'm" or a title only a capitalised word is a name ("it's
         // fine", "I miss it").
         let intro = ends_with_phrase(
@@ -1861,6 +1891,38 @@ mod tests {
         assert!(redact_line("I waited 42 minutes on the phone")
             .findings
             .is_empty());
+    }
+
+    #[test]
+    fn the_answer_to_a_question_for_someone_elses_name_is_a_name() {
+        // Shown before: the mother's name, and then said again.
+        let agent = Speaker::Agent;
+        let caller = Speaker::Caller;
+        let out = conversation(&[
+            (
+                caller,
+                "Hello, this is Dave, I'm calling about my mum's card.",
+            ),
+            (agent, "Hi Dave. What's her name?"),
+            (caller, "Margaret O'Connor."),
+            (agent, "Thanks Margaret."),
+        ]);
+        assert_eq!(out[2..], ["[NAME].", "Thanks [NAME]."]);
+        for (question, answer, redacted) in [
+            ("Who's the account holder?", "Ingrid Larsen.", "[NAME]."),
+            ("And who is calling?", "Tom Baker.", "[NAME]."),
+            ("Can I take a name?", "Priya.", "[NAME]."),
+            // Negative control: a question that is not for a name.
+            ("Is the card holder with you?", "Yes.", "Yes."),
+        ] {
+            assert_eq!(answered(question, answer), redacted, "{question}");
+        }
+        // Negative control: the words in a statement cue nothing on the next line.
+        let out = conversation(&[
+            (caller, "The account holder is my late father."),
+            (agent, "Who am I speaking with?"),
+        ]);
+        assert_eq!(out[1], "Who am I speaking with?");
     }
 
     #[test]
