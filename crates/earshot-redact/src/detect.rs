@@ -830,6 +830,34 @@ fn day_before(tokens: &[Token], end: usize) -> Option<usize> {
 /// or expiry cue is near, so that no part of one (the day, the month) is left in clear beside a
 /// redacted year.
 pub(crate) fn spoken_dates(tokens: &[Token]) -> Vec<Detection> {
+    let mut out = Vec::new();
+    for (first, last) in dates_said(tokens) {
+        let probe = DigitRun {
+            digits: String::new(),
+            first,
+            last,
+            groups: Vec::new(),
+            slashed: false,
+        };
+        let kind = nearest_cues(tokens, &probe).into_iter().find_map(|(k, _)| {
+            matches!(k, FindingKind::DateOfBirth | FindingKind::CreditDebitExpiry).then_some(k)
+        });
+        if let Some(kind) = kind {
+            out.push(Detection {
+                kind,
+                first,
+                last,
+                confidence: 0.8,
+                normalized: String::new(),
+            });
+        }
+    }
+    out
+}
+
+/// The dates said or written around a month name in `tokens`, cue or none: their first token
+/// and one past their last.
+pub(crate) fn dates_said(tokens: &[Token]) -> Vec<(usize, usize)> {
     let runs = digit_runs(tokens);
     let run_at = |k: usize| runs.iter().find(|r| r.first == k);
     let skip = |k: &mut usize, words: &[&str]| {
@@ -890,25 +918,7 @@ pub(crate) fn spoken_dates(tokens: &[Token]) -> Vec<Detection> {
             // "March" alone, or "may" the verb.
             continue;
         }
-        let probe = DigitRun {
-            digits: String::new(),
-            first,
-            last,
-            groups: Vec::new(),
-            slashed: false,
-        };
-        let kind = nearest_cues(tokens, &probe).into_iter().find_map(|(k, _)| {
-            matches!(k, FindingKind::DateOfBirth | FindingKind::CreditDebitExpiry).then_some(k)
-        });
-        if let Some(kind) = kind {
-            out.push(Detection {
-                kind,
-                first,
-                last,
-                confidence: 0.8,
-                normalized: String::new(),
-            });
-        }
+        out.push((first, last));
     }
     out
 }

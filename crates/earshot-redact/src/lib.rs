@@ -122,6 +122,9 @@ pub struct Redactor {
     /// "Mm-hm." - "Of June, nineteen seventy four."), and for how many more lines: a date said
     /// in parts on their lines is one ([`Redactor::date_parts_in`]).
     open_date: Option<(Speaker, u8)>,
+    /// The months of the dates of birth given so far: a date in one of them said again is one
+    /// (a read-back).
+    birth_months: Vec<u32>,
     /// Lines are stand-alone texts ([`redact_line`]), not heard speech: none answers a question.
     stand_alone: bool,
 }
@@ -140,6 +143,7 @@ impl std::fmt::Debug for Redactor {
             .field("released_open", &self.released_open.len())
             .field("open_groups", &self.open_groups.is_some())
             .field("open_date", &self.open_date.is_some())
+            .field("birth_months", &self.birth_months.len())
             .field("stand_alone", &self.stand_alone)
             .finish()
     }
@@ -249,6 +253,7 @@ impl Redactor {
         self.heard_email_words.clear();
         self.open_groups = None;
         self.open_date = None;
+        self.birth_months.clear();
         out
     }
 
@@ -627,8 +632,9 @@ impl Redactor {
     }
 
     /// A date said in parts on the line after the same speaker's line that gave (part of) a
-    /// date of birth, the agent's question out of reach: redacted as the date of birth. Then
-    /// remembers whether this line gave one.
+    /// date of birth, the agent's question out of reach, and a date said around a month name by
+    /// either party then: redacted as the date of birth. Then remembers whether this line gave
+    /// one.
     fn date_parts_in(
         &mut self,
         speaker: Speaker,
@@ -636,21 +642,54 @@ impl Redactor {
         tokens: &[Token],
         findings: &mut Vec<Finding>,
     ) {
+        let mut spans = Vec::new();
         if self.open_date.is_some_and(|(s, _)| s == speaker) {
-            if let Some((first, last)) = detect::date_fragment(tokens) {
-                let (a, b) = (&tokens[first], &tokens[last - 1]);
-                findings.retain(|f| !(a.start <= f.start && f.end <= b.end));
-                findings.push(make_finding(
-                    text,
-                    FindingKind::DateOfBirth,
-                    a.start,
-                    b.end,
-                    0.6,
-                    "",
-                ));
+            spans.extend(detect::date_fragment(tokens));
+        }
+        // A date said around the month of a date of birth given before, by either party, the cue
+        // out of reach: the agent reading it back ("Great, so the fourth of April nineteen
+        // eighty nine."). Another month's date ("It arrived on August 5th.") is kept.
+        spans.extend(
+            detect::dates_said(tokens)
+                .into_iter()
+                .filter(|&(first, last)| {
+                    tokens[first..last]
+                        .iter()
+                        .filter_map(|t| tokens::month(&t.text))
+                        .any(|m| self.birth_months.contains(&m))
+                }),
+        );
+        for (first, last) in spans {
+            let (a, b) = (&tokens[first], &tokens[last - 1]);
+            if findings
+                .iter()
+                .any(|f| f.kind == FindingKind::DateOfBirth && f.start <= a.start && b.end <= f.end)
+            {
+                continue;
             }
+            findings.retain(|f| !(a.start <= f.start && f.end <= b.end));
+            findings.push(make_finding(
+                text,
+                FindingKind::DateOfBirth,
+                a.start,
+                b.end,
+                0.6,
+                "",
+            ));
         }
         let gave = findings.iter().any(|f| f.kind == FindingKind::DateOfBirth);
+        for f in findings
+            .iter()
+            .filter(|f| f.kind == FindingKind::DateOfBirth)
+        {
+            let said: String = text.chars().skip(f.start).take(f.end - f.start).collect();
+            for word in said.split(|c: char| !c.is_alphabetic()) {
+                let m = tokens::month(&word.to_lowercase());
+                if let Some(m) = m.filter(|m| !self.birth_months.contains(m)) {
+                    self.birth_months.push(m);
+                }
+            }
+        }
         self.open_date = if gave {
             Some((speaker, DATE_LINES))
         } else if speaker == Speaker::Agent && detect::asks_for(tokens, FindingKind::DateOfBirth) {

@@ -207,3 +207,34 @@ fn a_date_of_birth_given_in_parts_over_several_lines_is_redacted_whole() {
     ]);
     assert_eq!(out[1..], ["The ninth.", "Of June."]);
 }
+
+#[test]
+fn a_date_of_birth_read_back_in_other_words_is_redacted_and_other_dates_are_not() {
+    use Speaker::{Agent, Caller};
+    // Shown before: the agent's read-back, two lines after the question.
+    let out = redact(&[
+        (Agent, "And your date of birth?"),
+        (Caller, "Fourth of April, eighty nine."),
+        (Agent, "Great, so the fourth of April nineteen eighty nine."),
+        // Negative control: a date in another month.
+        (Caller, "Yes. And the letter arrived on August 5th."),
+    ]);
+    assert_eq!(
+        out[1..],
+        [
+            "[DATE_OF_BIRTH].",
+            "Great, so the [DATE_OF_BIRTH].",
+            "Yes. And the letter arrived on August 5th.",
+        ]
+    );
+    // Negative control: with no date of birth given, the same words are kept.
+    let out = redact(&[
+        (Agent, "When did the card arrive?"),
+        (Caller, "The fourth of April."),
+        (Agent, "Great, so the fourth of April nineteen eighty nine."),
+    ]);
+    assert_eq!(
+        out[2],
+        "Great, so the fourth of April nineteen eighty nine."
+    );
+}
