@@ -721,7 +721,9 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
             unanswered_cues(tokens, &runs, &run)
                 .first()
                 .map_or((None, 0.0), |(k, _)| (Some(*k), 0.35))
-        } else if n == 10 || (n == 11 && run.digits.starts_with('1')) {
+        } else if n == 10
+            || (n == 11 && (run.digits.starts_with('1') || run.digits.starts_with('0')))
+        {
             (Some(FindingKind::Phone), 0.7)
         } else if n == 9
             && aba(&run.digits)

@@ -1611,6 +1611,11 @@ mod tests {
             kinds(&redact_line("call me on 415 555 0132")),
             vec![FindingKind::Phone]
         );
+        // A UK number, eleven digits from 0 (typed a bank account number before).
+        assert_eq!(
+            kinds(&redact_line("my new number is 07911 123456")),
+            vec![FindingKind::Phone]
+        );
         assert_eq!(
             redact_line("write to john.smith@example.com please").text,
             "write to [EMAIL] please"
