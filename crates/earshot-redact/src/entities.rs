@@ -191,13 +191,15 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
         let cued = ends_with_phrase(&before, NAME_CUES) || miss_as_title(tokens, i);
         let answered = line_start(tokens, i)
             && (previous_line_asks(tokens, i, NAME_QUESTIONS)
-                || (previous_line_asks(tokens, i, NAME_ASKED) && {
-                    let first = tokens[..i]
-                        .iter()
-                        .rposition(|t| t.line != tokens[i].line)
-                        .map_or(0, |p| p + 1);
-                    crate::tokens::answers_line_before(tokens, first) == Some(true)
-                }));
+                || (previous_line_asks(tokens, i, NAME_ASKED)
+                    && !previous_line_asks(tokens, i, ADDRESS_QUESTIONS)
+                    && {
+                        let first = tokens[..i]
+                            .iter()
+                            .rposition(|t| t.line != tokens[i].line)
+                            .map_or(0, |p| p + 1);
+                        crate::tokens::answers_line_before(tokens, first) == Some(true)
+                    }));
         // After "this is", "it's", "I'm" or a title only a capitalised word is a name ("it's
         // fine", "I miss it").
         let intro = ends_with_phrase(
@@ -575,6 +577,14 @@ const ADDRESS_QUESTIONS: &[&str] = &[
     "street name",
     "first line of",
     "which street",
+    "name of the street",
+    "name of the road",
+    "which road",
+    "and the town",
+    "which town",
+    "what town",
+    "and the city",
+    "which city",
 ];
 
 /// Words (tokens) an answer to a request for an address may have from its first: a full one
@@ -1923,6 +1933,43 @@ mod tests {
             (agent, "Who am I speaking with?"),
         ]);
         assert_eq!(out[1], "Who am I speaking with?");
+    }
+
+    #[test]
+    fn an_address_read_back_and_its_parts_asked_for_by_name_are_redacted() {
+        let agent = Speaker::Agent;
+        let caller = Speaker::Caller;
+        // Shown before: the street read back, and the answers to the street's name (typed a
+        // name) and the town.
+        let out = conversation(&[
+            (agent, "And the first line of your address?"),
+            (caller, "Flat 2, 9 Queen's Gate Mews."),
+            (
+                agent,
+                "Queen's Gate Mews, perfect. What's the name of the street?",
+            ),
+            (caller, "Acacia Avenue."),
+            (agent, "Thanks. And the town?"),
+            (caller, "Swindon."),
+            // Negative controls: one of its words alone.
+            (agent, "Perfect. Is there a gate code?"),
+        ]);
+        assert_eq!(
+            out[1..],
+            [
+                "[ADDRESS].",
+                "[ADDRESS], perfect. What's the name of the street?",
+                "[ADDRESS].",
+                "Thanks. And the town?",
+                "[ADDRESS].",
+                "Perfect. Is there a gate code?",
+            ]
+        );
+        // And in a new conversation, nothing is remembered.
+        assert_eq!(
+            conversation(&[(agent, "Queen's Gate Mews, perfect.")])[0],
+            "Queen's Gate Mews, perfect."
+        );
     }
 
     #[test]

@@ -111,6 +111,9 @@ pub struct Redactor {
     /// Words of the e-mail addresses' local parts redacted so far (lower case): spelled out
     /// again ("Tom, hyphen, baker"), they are redacted too.
     heard_email_words: Vec<String>,
+    /// Words of the addresses redacted so far (lower case): two or more of them said again in a
+    /// chain are redacted too.
+    heard_address_words: Vec<String>,
     /// Speakers whose last line was released while a number was still being spoken, with the
     /// kind given to it: a number opening their next line continues it.
     released_open: Vec<(Speaker, FindingKind)>,
@@ -140,6 +143,7 @@ impl std::fmt::Debug for Redactor {
             .field("heard_names", &self.heard_names.len())
             .field("heard_values", &self.heard_values.len())
             .field("heard_email_words", &self.heard_email_words.len())
+            .field("heard_address_words", &self.heard_address_words.len())
             .field("released_open", &self.released_open.len())
             .field("open_groups", &self.open_groups.is_some())
             .field("open_date", &self.open_date.is_some())
@@ -251,6 +255,7 @@ impl Redactor {
         self.heard_names.clear();
         self.heard_values.clear();
         self.heard_email_words.clear();
+        self.heard_address_words.clear();
         self.open_groups = None;
         self.open_date = None;
         self.birth_months.clear();
@@ -403,6 +408,9 @@ impl Redactor {
                 self.learn_card(speaker, &findings);
                 findings.extend(self.emails_said_again(&self.lines[line].1, &line_tokens[line]));
                 self.learn_email_words(&findings);
+                findings.extend(self.addresses_said_again(&self.lines[line].1, &line_tokens[line]));
+                let text = self.lines[line].1.clone();
+                self.learn_address_words(&text, &findings);
             }
             self.learn_names(&findings);
             findings.extend(self.heard_names_in(&self.lines[line].1, &line_tokens[line]));
@@ -752,48 +760,56 @@ impl Redactor {
     /// more, with whatever joins them (separators said or written, commas, numbers): "Tom,
     /// hyphen, baker", the agent's "so that's tom dot baker?".
     fn emails_said_again(&self, text: &str, tokens: &[Token]) -> Vec<Finding> {
-        let heard = |t: &Token| self.heard_email_words.contains(&t.text);
         let joiner = |t: &Token| {
             matches!(
                 t.text.as_str(),
                 "dot" | "period" | "underscore" | "dash" | "hyphen" | "," | "." | "-" | "_"
             ) || t.class == Class::Digits
         };
-        let mut found = Vec::new();
-        let mut i = 0;
-        while i < tokens.len() {
-            if !heard(&tokens[i]) {
-                i += 1;
-                continue;
-            }
-            let (first, mut last, mut words) = (i, i, 1);
-            let mut k = i + 1;
-            while k < tokens.len() && (heard(&tokens[k]) || joiner(&tokens[k])) {
-                if heard(&tokens[k]) {
-                    (last, words) = (k, words + 1);
-                }
-                k += 1;
-            }
-            if words >= 2 {
-                let value: String = tokens[first..=last]
-                    .iter()
-                    .map(|t| t.text.as_str())
-                    .collect();
-                found.push(make_finding(
-                    text,
-                    FindingKind::Email,
-                    tokens[first].start,
-                    tokens[last].end,
-                    0.7,
-                    &value,
-                ));
-            }
-            i = k.max(i + 1);
-        }
-        found
+        said_again(
+            text,
+            tokens,
+            &self.heard_email_words,
+            joiner,
+            FindingKind::Email,
+        )
     }
 
-    /// Remembers the words of the local parts of the e-mail addresses among `findings`.
+    /// The addresses heard before, said again as a chain of two of their words or more: the
+    /// agent's "Queen's Gate Mews, perfect." after "Flat 2, 9 Queen's Gate Mews.".
+    fn addresses_said_again(&self, text: &str, tokens: &[Token]) -> Vec<Finding> {
+        let joiner = |t: &Token| matches!(t.text.as_str(), "," | "'" | "s" | "-");
+        said_again(
+            text,
+            tokens,
+            &self.heard_address_words,
+            joiner,
+            FindingKind::Address,
+        )
+    }
+
+    /// Remembers the words of the addresses among `findings` (two letters or more, numbers and
+    /// unit words aside).
+    fn learn_address_words(&mut self, text: &str, findings: &[Finding]) {
+        for f in findings.iter().filter(|f| f.kind == FindingKind::Address) {
+            let said: String = text.chars().skip(f.start).take(f.end - f.start).collect();
+            // Split as the tokenizer does: "Queen's" is one word.
+            let said = said.to_lowercase();
+            for word in said.split(|c: char| !(c.is_alphabetic() || c == '\'')) {
+                let word = word.trim_matches('\'');
+                if word.chars().count() >= 2
+                    && !matches!(
+                        word,
+                        "flat" | "apartment" | "apt" | "unit" | "suite" | "floor" | "the" | "of"
+                    )
+                    && !self.heard_address_words.iter().any(|w| w == word)
+                {
+                    self.heard_address_words.push(word.to_string());
+                }
+            }
+        }
+    }
+
     fn learn_email_words(&mut self, findings: &[Finding]) {
         for f in findings.iter().filter(|f| f.kind == FindingKind::Email) {
             let value = f.value.normalized.to_lowercase();
@@ -1141,6 +1157,50 @@ fn make_finding(
             normalized: normalized.to_string(),
         },
     }
+}
+
+/// Chains of two or more of the `heard` words in `tokens`, with `joiner`s between them,
+/// redacted as `kind`.
+fn said_again(
+    text: &str,
+    tokens: &[Token],
+    heard: &[String],
+    joiner: impl Fn(&Token) -> bool,
+    kind: FindingKind,
+) -> Vec<Finding> {
+    let heard = |t: &Token| heard.contains(&t.text);
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if !heard(&tokens[i]) {
+            i += 1;
+            continue;
+        }
+        let (first, mut last, mut words) = (i, i, 1);
+        let mut k = i + 1;
+        while k < tokens.len() && (heard(&tokens[k]) || joiner(&tokens[k])) {
+            if heard(&tokens[k]) {
+                (last, words) = (k, words + 1);
+            }
+            k += 1;
+        }
+        if words >= 2 {
+            let value: String = tokens[first..=last]
+                .iter()
+                .map(|t| t.text.as_str())
+                .collect();
+            found.push(make_finding(
+                text,
+                kind,
+                tokens[first].start,
+                tokens[last].end,
+                0.7,
+                &value,
+            ));
+        }
+        i = k.max(i + 1);
+    }
+    found
 }
 
 fn written_emails(text: &str) -> Vec<Finding> {
