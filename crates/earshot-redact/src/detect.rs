@@ -379,8 +379,7 @@ pub(crate) fn is_reference(tokens: &[Token], run: &DigitRun) -> bool {
 /// account or phone number, SSN, date of birth, zip code): the rest of the secret was misheard,
 /// so what is left of it is redacted as that secret.
 fn short_answer(tokens: &[Token], runs: &[DigitRun], run: &DigitRun) -> Option<Detection> {
-    let next = tokens.get(run.last).map(|t| t.text.as_str()).unwrap_or("");
-    if is_amount_or_count(tokens, run) || is_reference(tokens, run) || COUNTED.contains(&next) {
+    if not_a_group(tokens, run) {
         return None;
     }
     // The answer to "How many cards do you have?" is a count.
@@ -608,8 +607,12 @@ pub(crate) const CARD_GROUPS_MAX_DIGITS: usize = 23;
 pub(crate) fn not_a_group(tokens: &[Token], run: &DigitRun) -> bool {
     let before = run.first.checked_sub(1).map(|k| tokens[k].text.as_str());
     let after = tokens.get(run.last).map(|t| t.text.as_str()).unwrap_or("");
+    // A plural noun after it counts ("and 12 transactions").
+    let plural = after.len() >= 4 && after.ends_with('s') && !after.ends_with("ss");
     let counts = run.digits.len() <= 2
-        && (matches!(before, Some("last" | "first" | "next")) || COUNTED.contains(&after));
+        && (matches!(before, Some("last" | "first" | "next"))
+            || COUNTED.contains(&after)
+            || plural);
     counts || is_amount_or_count(tokens, run) || is_reference(tokens, run)
 }
 

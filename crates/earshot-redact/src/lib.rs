@@ -2079,6 +2079,11 @@ mod tests {
         ]);
         assert_eq!(out[2], "Thanks. Your balance is 36 74.");
         assert_eq!(out[3], "I have 36 74 in the other account.");
+        // A count after the card's last four (a plural noun after it), on the agent's line.
+        assert_eq!(
+            redact_line("I can see the card ending 0366 and 12 transactions this month.").text,
+            "I can see the card ending [CREDIT_DEBIT_NUMBER] and 12 transactions this month."
+        );
     }
 
     #[test]
