@@ -644,44 +644,38 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
         let run = run.clone();
         let n = run.digits.len();
         let line = tokens[run.first].line;
-        if let Some(last) = said_last.filter(|last| tail_of(*last, &run)) {
-            said_last = Some((last.0, run.last));
+        // The nearest cue, if any, is the card's: "… and my phone is 4155550132" is not.
+        let cued_other = || {
+            nearest_cues(tokens, &run)
+                .first()
+                .is_some_and(|(k, _)| *k != FindingKind::CreditDebitNumber)
+        };
+        let card_group = || {
+            card_line.is_some_and(|(l, said)| {
+                l == line
+                    && said + n <= CARD_GROUPS_MAX_DIGITS
+                    && (2..=12).contains(&n)
+                    && !cued_other()
+                    && !not_a_group(tokens, &run)
+            })
+        };
+        let continued = said_last
+            .filter(|last| tail_of(*last, &run))
+            .map(|(kind, _)| kind)
+            .or_else(|| card_group().then_some(FindingKind::CreditDebitNumber));
+        if let Some(kind) = continued {
             if let Some((l, said)) = card_line.filter(|(l, _)| *l == line) {
                 card_line = Some((l, said + n));
             }
+            said_last = Some((kind, run.last));
             out.push(Detection {
-                kind: last.0,
+                kind,
                 first: run.first,
                 last: run.last,
                 confidence: 0.5,
                 normalized: run.digits.clone(),
             });
             continue;
-        }
-        if let Some((l, said)) = card_line {
-            // The nearest cue, if any, is the card's: "… and my phone is 4155550132" is not.
-            let cued_other = || {
-                nearest_cues(tokens, &run)
-                    .first()
-                    .is_some_and(|(k, _)| *k != FindingKind::CreditDebitNumber)
-            };
-            let group = l == line
-                && said + n <= CARD_GROUPS_MAX_DIGITS
-                && (2..=12).contains(&n)
-                && !cued_other()
-                && !not_a_group(tokens, &run);
-            if group {
-                card_line = Some((l, said + n));
-                said_last = Some((FindingKind::CreditDebitNumber, run.last));
-                out.push(Detection {
-                    kind: FindingKind::CreditDebitNumber,
-                    first: run.first,
-                    last: run.last,
-                    confidence: 0.5,
-                    normalized: run.digits.clone(),
-                });
-                continue;
-            }
         }
         if n < 3 {
             // Fail closed on a garbled answer: one or two digits where a secret was asked for
