@@ -15,18 +15,37 @@ pub const NICER_BY: i32 = 10;
 /// privilege, so the work moves instead. A panic in `work` goes on in the caller.
 ///
 /// On Linux only, where niceness is per thread; elsewhere `work` runs at normal priority (on
-/// its own thread all the same).
+/// its own thread all the same). When the operating system gives no thread (out of threads or
+/// memory), `work` runs on the caller's thread at its priority, with a warning: late work
+/// beside live calls is better than lost work.
 pub fn run<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    run_in(std::thread::Builder::new().name("background".into()), work)
+}
+
+/// [`run`] on a thread `builder` makes.
+fn run_in<T: Send>(builder: std::thread::Builder, work: impl FnOnce() -> T + Send) -> T {
+    // The work moves to the thread only once it is there: a failed spawn leaves it here.
+    let work = std::sync::Mutex::new(Some(work));
+    let take = || {
+        work.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+            .expect("background work runs once")
+    };
     std::thread::scope(|s| {
-        std::thread::Builder::new()
-            .name("background".into())
-            .spawn_scoped(s, || {
-                lower_this_thread();
-                work()
-            })
-            .expect("a thread for background work")
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        let spawned = builder.spawn_scoped(s, || {
+            lower_this_thread();
+            take()()
+        });
+        match spawned {
+            Ok(thread) => thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(error) => {
+                tracing::warn!(%error, "no thread for background work: it runs at normal priority");
+                take()()
+            }
+        }
     })
 }
 
@@ -57,6 +76,21 @@ fn lower_this_thread() {}
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn background_work_runs_on_the_callers_thread_when_no_thread_can_be_made() {
+        let caller = std::thread::current().id();
+        let mine = niceness();
+        // No stack that large can be mapped: the spawn fails for real.
+        let huge = std::thread::Builder::new().stack_size(1 << 60);
+        let (on, nice) = run_in(huge, || (std::thread::current().id(), niceness()));
+        assert_eq!((on, nice), (caller, mine));
+        // Control: with a thread, it runs elsewhere.
+        let (on, _) = run_in(std::thread::Builder::new(), || {
+            (std::thread::current().id(), niceness())
+        });
+        assert_ne!(on, caller);
+    }
 
     fn niceness() -> i32 {
         // SAFETY: reads the calling thread's niceness.
