@@ -87,6 +87,68 @@ const RELATION_CUES: &[&str] = &[
     "partner",
 ];
 
+/// Words of a short answer to a question for a name that say it gives none ("sorry what",
+/// "hold on", "i'd rather not"): written in lower case, such an answer is no name.
+const NOT_A_NAME_ANSWER: &[&str] = &[
+    "what",
+    "why",
+    "who",
+    "how",
+    "when",
+    "where",
+    "sorry",
+    "pardon",
+    "hold",
+    "hang",
+    "wait",
+    "on",
+    "sec",
+    "second",
+    "moment",
+    "is",
+    "was",
+    "that",
+    "necessary",
+    "need",
+    "rather",
+    "not",
+    "no",
+    "yes",
+    "please",
+    "again",
+    "repeat",
+    "can",
+    "could",
+    "would",
+    "do",
+    "does",
+    "did",
+    "you",
+    "your",
+    "i",
+    "i'd",
+    "i'll",
+    "don't",
+    "know",
+    "it",
+    "this",
+    "the",
+    "a",
+    "an",
+    "just",
+    "same",
+    "account",
+    "card",
+    "prefer",
+    "say",
+    "said",
+    "me",
+    "my",
+    "mine",
+    "for",
+    "of",
+];
+
 /// An agent's question that makes the next line a name.
 const NAME_QUESTIONS: &[&str] = &[
     "your name",
@@ -223,7 +285,27 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
         // the caller ("Thanks, Mrs Lopez") is.
         let self_intro = t.agent
             && (intro || ends_with_phrase(&before, &["my name is", "my name's", "name is"]));
-        if !(cued || answered) || ((weak_cue || answered) && !t.cap) || self_intro {
+        // A name ASR wrote in lower case: the whole of a short answer to a question for one
+        // ("yeah it's john smith"), or after "this is" with what follows a caller's own name
+        // ("this is jennifer calling").
+        let said_after = tokens.get(i + 1).map(|n| n.text.as_str()).unwrap_or("");
+        let rest: Vec<&str> = tokens[i..]
+            .iter()
+            .take_while(|n| n.line == t.line)
+            .filter(|n| n.class == Class::Word)
+            .map(|n| n.text.trim_end_matches("'s"))
+            .collect();
+        // Not an answer about whose name it is ("my wife's name, Ingrid", "my mom, Linda").
+        let relation_words = || {
+            rest.iter()
+                .any(|w| RELATION_CUES.iter().any(|p| p.split(' ').any(|c| c == *w)))
+        };
+        let lower_ok = (answered
+            && rest.len() <= 3
+            && !relation_words()
+            && !rest.iter().any(|w| NOT_A_NAME_ANSWER.contains(w)))
+            || (intro && matches!(said_after, "calling" | "here" | "speaking" | "from"));
+        if !(cued || answered) || ((weak_cue || answered) && !t.cap && !lower_ok) || self_intro {
             i += 1;
             continue;
         }
@@ -1901,6 +1983,46 @@ mod tests {
         assert!(redact_line("I waited 42 minutes on the phone")
             .findings
             .is_empty());
+    }
+
+    #[test]
+    fn a_name_written_in_lower_case_is_redacted_where_a_name_was_asked_for_or_introduced() {
+        let agent = Speaker::Agent;
+        let caller = Speaker::Caller;
+        // Shown before: ASR wrote the names in lower case.
+        for (question, answer, redacted) in [
+            (
+                "Can I get your name?",
+                "yeah it's john smith",
+                "yeah it's [NAME]",
+            ),
+            ("who am i speaking with", "this is bob", "this is [NAME]"),
+            // Negative controls: short answers that give no name, and one about whose it is.
+            ("Can I get your name?", "sorry what", "sorry what"),
+            ("Can I get your name?", "hold on", "hold on"),
+            ("Can I get your name?", "i'd rather not", "i'd rather not"),
+            (
+                "Is the account in your name?",
+                "no, my wife's",
+                "no, my wife's",
+            ),
+        ] {
+            assert_eq!(answered(question, answer), redacted, "{answer}");
+        }
+        let out = conversation(&[
+            (caller, "hi this is jennifer calling about my account"),
+            (agent, "Hi Jennifer, how can I help?"),
+            // Negative control: "this is" and a word that is no name.
+            (caller, "this is about my card"),
+        ]);
+        assert_eq!(
+            out,
+            [
+                "hi this is [NAME] calling about my account",
+                "Hi [NAME], how can I help?",
+                "this is about my card",
+            ]
+        );
     }
 
     #[test]
