@@ -1283,8 +1283,9 @@ pub(crate) fn written_patterns(text: &str) -> Vec<(FindingKind, usize, usize, f3
     static POSTCODE: OnceLock<Regex> = OnceLock::new();
     let iban =
         IBAN.get_or_init(|| Regex::new(r"\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]){11,30}\b").unwrap());
-    let postcode = POSTCODE
-        .get_or_init(|| Regex::new(r"\b[A-Z]{1,2}\d[A-Z\d]?,? ?\d[ABD-HJLNP-UW-Z]{2}\b").unwrap());
+    let postcode = POSTCODE.get_or_init(|| {
+        Regex::new(r"(?i)\b[A-Z]{1,2}\d[A-Z\d]?,? ?\d[ABD-HJLNP-UW-Z]{2}\b").unwrap()
+    });
     let chars = |byte: usize| text[..byte].chars().count();
     let mut out = Vec::new();
     for m in iban.find_iter(text) {
@@ -1315,10 +1316,11 @@ pub(crate) fn written_patterns(text: &str) -> Vec<(FindingKind, usize, usize, f3
         ));
     }
     // A Canadian postal code ("V5H 2A9"): letter, digit, letter, digit, letter, digit, with
-    // the letters Canada Post uses.
+    // the letters Canada Post uses. Both in any case: ASR writes "sw1a 1aa" now and then.
     static CANADA: OnceLock<Regex> = OnceLock::new();
     let canada = CANADA.get_or_init(|| {
-        Regex::new(r"\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d\b").unwrap()
+        Regex::new(r"(?i)\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d\b")
+            .unwrap()
     });
     for m in postcode.find_iter(text).chain(canada.find_iter(text)) {
         out.push((
@@ -2125,6 +2127,23 @@ mod tests {
             (
                 "The model is V5H, version 2.",
                 "The model is V5H, version 2.",
+            ),
+            // As ASR wrote them in lower case: shown before but for a street with a suffix.
+            ("my postcode is sw1a 1aa", "my postcode is [ADDRESS]"),
+            (
+                "i live at forty two elm street, leeds, ls6 1ab",
+                "i live at [ADDRESS]",
+            ),
+            (
+                "send it to 88 kingsway, burnaby, bc, v5h 2a9",
+                "send it to [ADDRESS]",
+            ),
+            // Negative controls: lower-case words with no house number before the postcode,
+            // and a sentence between two addresses.
+            ("and then, ls6 1ab", "and then, [ADDRESS]"),
+            (
+                "12 orchard close, my mum lives at ls6 1ab",
+                "[ADDRESS], my mum lives at [ADDRESS]",
             ),
         ] {
             assert_eq!(redact_line(line).text, redacted, "{line}");

@@ -1246,7 +1246,25 @@ fn town_between(text: &str, a: &Finding, b: &Finding) -> bool {
         ) && i > 0
             && words[i + 1..].iter().any(capitalised)
     };
-    (1..=4).contains(&words.len()) && (0..words.len()).all(|i| capitalised(&words[i]) || joining(i))
+    // As ASR wrote it in lower case ("…, leeds, ls6 1ab"): a word or two before a postcode.
+    let chars: Vec<char> = text.chars().collect();
+    let lower = |w: &&str| w.chars().all(char::is_lowercase);
+    let lower_town = words.len() <= 2
+        && words.iter().all(lower)
+        && postcode_shaped(&chars[b.start..b.end.min(chars.len())]);
+    (1..=4).contains(&words.len())
+        && ((0..words.len()).all(|i| capitalised(&words[i]) || joining(i)) || lower_town)
+}
+
+/// A postcode or ZIP code as said ("V5H 2A9", "M1, 1AE", "62704", "sw1a 1aa"), not a street
+/// found whole: short, and every word has a digit.
+fn postcode_shaped(said: &[char]) -> bool {
+    let said: String = said.iter().collect();
+    said.chars().count() <= 10
+        && said
+            .split([' ', ','])
+            .filter(|w| !w.is_empty())
+            .all(|w| w.chars().any(|c| c.is_ascii_digit()))
 }
 
 /// Where an address's part starting at `start` begins with what is said before it as part of
@@ -1257,6 +1275,9 @@ fn town_before(chars: &[char], start: usize) -> usize {
     let mut first = start;
     let mut k = start;
     let mut words = 0;
+    // Passed a word in lower case: only a house number before it takes them ("88 kingsway,
+    // burnaby, bc, v5h 2a9" as ASR wrote it), no capitalised word ("Leeds and then, LS6 1AB").
+    let mut lower = false;
     loop {
         while k > 0 && matches!(chars[k - 1], ',' | ' ') {
             k -= 1;
@@ -1299,8 +1320,30 @@ fn town_before(chars: &[char], start: usize) -> usize {
             .iter()
             .take_while(|c| **c != ' ')
             .any(|c| *c == ',');
+        let lower_case = !word.is_empty()
+            && word
+                .chars()
+                .all(|c| c.is_lowercase() || matches!(c, '-' | '\''))
+            && !matches!(
+                word.as_str(),
+                "to" | "at"
+                    | "is"
+                    | "are"
+                    | "and"
+                    | "then"
+                    | "send"
+                    | "mail"
+                    | "address"
+                    | "postcode"
+                    | "zip"
+                    | "code"
+                    | "me"
+                    | "live"
+                    | "lives"
+                    | "i'm"
+            );
         if word_start == k
-            || !capitalised
+            || !(capitalised && !lower || lower_case)
             || (sentence_start && !comma_after)
             || words == 5
             || tokens::is_opener(&word.to_lowercase())
@@ -1309,7 +1352,11 @@ fn town_before(chars: &[char], start: usize) -> usize {
             return first;
         }
         words += 1;
-        first = word_start;
+        if lower_case {
+            lower = true;
+        } else {
+            first = word_start;
+        }
         k = word_start;
     }
 }
@@ -1330,10 +1377,7 @@ fn widened(text: &str, mut f: Finding) -> Finding {
         }
     }
     // A postcode or ZIP code ("V5H 2A9", "M1, 1AE", "62704"), not a street found whole.
-    let postcode = f.end - f.start <= 10
-        && !chars[f.start..f.end].iter().any(|c| c.is_lowercase())
-        && chars[f.start..f.end].iter().any(char::is_ascii_digit);
-    if f.kind == FindingKind::Address && postcode {
+    if f.kind == FindingKind::Address && postcode_shaped(&chars[f.start..f.end]) {
         f.start = town_before(&chars, f.start);
         f.value.original = chars[f.start..f.end].iter().collect();
         return f;
