@@ -254,7 +254,10 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
         let answered = line_start(tokens, i)
             && (previous_line_asks(tokens, i, NAME_QUESTIONS)
                 || (previous_line_asks(tokens, i, NAME_ASKED)
+                    // "What's the name of the street?", "… of your first pet?": an address
+                    // part and a credential.
                     && !previous_line_asks(tokens, i, ADDRESS_QUESTIONS)
+                    && !previous_line_asks(tokens, i, SECRET_QUESTIONS)
                     && {
                         let first = tokens[..i]
                             .iter()
@@ -2048,6 +2051,12 @@ mod tests {
             ("Can I take a name?", "Priya.", "[NAME]."),
             // Negative control: a question that is not for a name.
             ("Is the card holder with you?", "Yes.", "Yes."),
+            // A security question's answer stays a credential.
+            (
+                "What was the name of your first pet?",
+                "um it was rex",
+                "um it was [PIN]",
+            ),
         ] {
             assert_eq!(answered(question, answer), redacted, "{question}");
         }
