@@ -476,7 +476,8 @@ const DATE_WORDS: &[&str] = &[
 ];
 
 /// The span of a line that is a date said in parts and little else ("The ninth.", "Of June,
-/// nineteen seventy four.", "the 3rd"): from its first word past the openers to its last, when
+/// nineteen seventy four.", "the 3rd", "No sorry, the third."): from its first word past the
+/// openers and words that correct to its last, when
 /// every word is a number, an ordinal, a month name or a word dates are said with, and one is a
 /// number, an ordinal or a month.
 pub(crate) fn date_fragment(tokens: &[Token]) -> Option<(usize, usize)> {
@@ -485,7 +486,19 @@ pub(crate) fn date_fragment(tokens: &[Token]) -> Option<(usize, usize)> {
         .collect();
     let first = *said.iter().find(|&&k| {
         let w = tokens[k].text.as_str();
-        !crate::tokens::is_opener(w) && !matches!(w, "fine" | "alright" | "right" | "right,")
+        !crate::tokens::is_opener(w)
+            && !matches!(
+                w,
+                "fine"
+                    | "alright"
+                    | "right"
+                    | "right,"
+                    | "no"
+                    | "sorry"
+                    | "actually"
+                    | "wait"
+                    | "mean"
+            )
     })?;
     let last = *said.last()?;
     let (mut named, mut numbers) = (false, false);

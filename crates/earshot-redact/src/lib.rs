@@ -204,6 +204,34 @@ fn asks_other(tokens: &[Token]) -> bool {
         })
 }
 
+/// Redacts each span of `tokens` as a date of birth, unless one covers it already; findings
+/// inside it give way.
+fn add_dates_of_birth(
+    text: &str,
+    tokens: &[Token],
+    spans: &[(usize, usize)],
+    findings: &mut Vec<Finding>,
+) {
+    for &(first, last) in spans {
+        let (a, b) = (&tokens[first], &tokens[last - 1]);
+        if findings
+            .iter()
+            .any(|f| f.kind == FindingKind::DateOfBirth && f.start <= a.start && b.end <= f.end)
+        {
+            continue;
+        }
+        findings.retain(|f| !(a.start <= f.start && f.end <= b.end));
+        findings.push(make_finding(
+            text,
+            FindingKind::DateOfBirth,
+            a.start,
+            b.end,
+            0.6,
+            "",
+        ));
+    }
+}
+
 /// The digits of a finding's normalised value.
 fn value_digits(f: &Finding) -> String {
     f.value
@@ -409,7 +437,6 @@ impl Redactor {
                 findings.extend(self.emails_said_again(&self.lines[line].1, &line_tokens[line]));
                 self.learn_email_words(&findings);
                 findings.extend(self.addresses_said_again(&self.lines[line].1, &line_tokens[line]));
-                let text = self.lines[line].1.clone();
                 self.learn_address_words(&text, &findings);
             }
             self.learn_names(&findings);
@@ -450,6 +477,14 @@ impl Redactor {
         }
         findings.extend(trailing_email(partial, &line_tokens[line]));
         findings.extend(self.heard_names_in(partial, &line_tokens[line]));
+        if !self.stand_alone {
+            // What the conversation shows, as on the final line: a date of birth said in parts
+            // or asked back, an address or e-mail read back.
+            let spans = self.date_spans(speaker, &line_tokens[line]);
+            add_dates_of_birth(partial, &line_tokens[line], &spans, &mut findings);
+            findings.extend(self.emails_said_again(partial, &line_tokens[line]));
+            findings.extend(self.addresses_said_again(partial, &line_tokens[line]));
+        }
         self.lines.pop();
         // Only what was classified, or cut off while being spoken, must stay redacted in the
         // final; the blanket mask below is for the screen only.
@@ -639,24 +674,27 @@ impl Redactor {
         }
     }
 
-    /// A date said in parts on the line after the same speaker's line that gave (part of) a
-    /// date of birth, the agent's question out of reach, and a date said around a month name by
-    /// either party then: redacted as the date of birth. Then remembers whether this line gave
-    /// one.
-    fn date_parts_in(
-        &mut self,
-        speaker: Speaker,
-        text: &str,
-        tokens: &[Token],
-        findings: &mut Vec<Finding>,
-    ) {
+    /// The dates of birth on a line of `speaker` that only the conversation shows: while one is
+    /// expected from them (asked for, or begun), a date said in parts, and a date around a month
+    /// name on a line that corrects one ("No, the third of April."); while one is expected from
+    /// the other party, a date asked back ("Sorry, March fourth?"); and, cue out of reach, a
+    /// date said around the month of a date of birth given before, by either party (the agent
+    /// reading it back: "Great, so the fourth of April nineteen eighty nine."; "It arrived on
+    /// August 5th." is kept). Reads the memory only, so partials use it too.
+    fn date_spans(&self, speaker: Speaker, tokens: &[Token]) -> Vec<(usize, usize)> {
         let mut spans = Vec::new();
-        if self.open_date.is_some_and(|(s, _)| s == speaker) {
-            spans.extend(detect::date_fragment(tokens));
+        match self.open_date {
+            Some((s, _)) if s == speaker => {
+                spans.extend(detect::date_fragment(tokens));
+                if corrects(tokens) {
+                    spans.extend(detect::dates_said(tokens));
+                }
+            }
+            Some(_) if tokens.iter().any(|t| t.text == "?") => {
+                spans.extend(detect::dates_said(tokens));
+            }
+            _ => {}
         }
-        // A date said around the month of a date of birth given before, by either party, the cue
-        // out of reach: the agent reading it back ("Great, so the fourth of April nineteen
-        // eighty nine."). Another month's date ("It arrived on August 5th.") is kept.
         spans.extend(
             detect::dates_said(tokens)
                 .into_iter()
@@ -667,24 +705,20 @@ impl Redactor {
                         .any(|m| self.birth_months.contains(&m))
                 }),
         );
-        for (first, last) in spans {
-            let (a, b) = (&tokens[first], &tokens[last - 1]);
-            if findings
-                .iter()
-                .any(|f| f.kind == FindingKind::DateOfBirth && f.start <= a.start && b.end <= f.end)
-            {
-                continue;
-            }
-            findings.retain(|f| !(a.start <= f.start && f.end <= b.end));
-            findings.push(make_finding(
-                text,
-                FindingKind::DateOfBirth,
-                a.start,
-                b.end,
-                0.6,
-                "",
-            ));
-        }
+        spans
+    }
+
+    /// Redacts the dates of birth [`Redactor::date_spans`] finds on a line of `speaker`, then
+    /// remembers whether this line gave one.
+    fn date_parts_in(
+        &mut self,
+        speaker: Speaker,
+        text: &str,
+        tokens: &[Token],
+        findings: &mut Vec<Finding>,
+    ) {
+        let spans = self.date_spans(speaker, tokens);
+        add_dates_of_birth(text, tokens, &spans, findings);
         let gave = findings.iter().any(|f| f.kind == FindingKind::DateOfBirth);
         for f in findings
             .iter()
@@ -699,7 +733,11 @@ impl Redactor {
             }
         }
         self.open_date = if gave {
-            Some((speaker, DATE_LINES))
+            // A date asked or read back keeps it open for the party whose date it is.
+            match self.open_date {
+                Some((s, _)) if s != speaker => Some((s, DATE_LINES)),
+                _ => Some((speaker, DATE_LINES)),
+            }
         } else if speaker == Speaker::Agent && detect::asks_for(tokens, FindingKind::DateOfBirth) {
             Some((Speaker::Caller, DATE_LINES))
         } else {
@@ -1816,6 +1854,31 @@ mod tests {
         ] {
             assert_eq!(r.preview(Speaker::Caller, partial).text, shown, "{partial}");
         }
+    }
+
+    #[test]
+    fn a_partial_shows_no_address_or_email_being_read_back() {
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "What is the address?");
+        r.push(Speaker::Caller, "It is 14 Queens Gate Mews, London.");
+        r.push(Speaker::Agent, "And your email?");
+        r.push(Speaker::Caller, "tom dot baker at gmail dot com");
+        // Shown before: the final line redacted them, its partials did not.
+        for (partial, shown) in [
+            ("Queens Gate Mews, perfect", "[ADDRESS], perfect"),
+            ("so tom dot baker", "so [EMAIL]"),
+            // Negative controls: one word of each, and other words.
+            ("the gate is open", "the gate is open"),
+            ("Tom will call you", "Tom will call you"),
+        ] {
+            assert_eq!(r.preview(Speaker::Agent, partial).text, shown, "{partial}");
+        }
+        // With nothing heard before, the same words are kept.
+        let mut r = Redactor::new();
+        assert_eq!(
+            r.preview(Speaker::Agent, "Queens Gate Mews, perfect").text,
+            "Queens Gate Mews, perfect"
+        );
     }
 
     #[test]

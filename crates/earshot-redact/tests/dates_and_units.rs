@@ -238,3 +238,92 @@ fn a_date_of_birth_read_back_in_other_words_is_redacted_and_other_dates_are_not(
         "Great, so the fourth of April nineteen eighty nine."
     );
 }
+
+#[test]
+fn a_date_of_birth_corrected_or_asked_back_is_redacted_in_finals_and_partials() {
+    use Speaker::{Agent, Caller};
+    // Shown before: the agent's guess at a date of birth said in numbers, the caller's
+    // correction, and a correction on the caller's next line.
+    let out = redact(&[
+        (Agent, "Can I have your date of birth?"),
+        (Caller, "Yeah, three four eighty five."),
+        (Agent, "Sorry, March fourth?"),
+        (Caller, "No, the third of April."),
+    ]);
+    assert_eq!(
+        out[1..],
+        [
+            "Yeah, [DATE_OF_BIRTH].",
+            "Sorry, [DATE_OF_BIRTH]?",
+            "No, the [DATE_OF_BIRTH].",
+        ]
+    );
+    for (line, kept) in [
+        (
+            "No sorry, it's the third of April.",
+            "No sorry, it's the [DATE_OF_BIRTH].",
+        ),
+        ("Sorry I mean April 3rd.", "Sorry I mean [DATE_OF_BIRTH]."),
+        (
+            "Actually it's April the third.",
+            "Actually it's [DATE_OF_BIRTH].",
+        ),
+        ("No sorry, the third.", "No sorry, the [DATE_OF_BIRTH]."),
+    ] {
+        let out = redact(&[
+            (Agent, "Can I have your date of birth?"),
+            (Caller, "Yeah, three four eighty five."),
+            (Caller, line),
+        ]);
+        assert_eq!(out[2], kept, "{line}");
+    }
+    // Partials show what the final line would not: the month of a date said in parts, and a
+    // correction after the agent's read-back.
+    let mut r = Redactor::new();
+    let mut shown = Vec::new();
+    for (speaker, text, partial) in [
+        (Agent, "Date of birth please.", false),
+        (Caller, "The ninth.", false),
+        (Agent, "Mm-hm.", false),
+        (Caller, "Of June, nineteen seventy", true),
+        (Caller, "Of June, nineteen seventy four.", false),
+        (Agent, "Great, so the ninth of June?", false),
+        (Caller, "No, the third of April", true),
+    ] {
+        if partial {
+            shown.push(r.preview(speaker, text).text);
+        } else {
+            r.push(speaker, text);
+        }
+    }
+    assert_eq!(shown, ["[DATE_OF_BIRTH]", "No, the [DATE_OF_BIRTH]"]);
+    // Negative controls: the same lines with no date of birth given or asked for, and a
+    // correction after the agent asked about something else.
+    let out = redact(&[
+        (Agent, "When did the parcel arrive?"),
+        (Caller, "The fourth."),
+        (Agent, "Sorry, March fourth?"),
+        (Caller, "No, the third of April."),
+    ]);
+    assert_eq!(
+        out[1..],
+        [
+            "The fourth.",
+            "Sorry, March fourth?",
+            "No, the third of April."
+        ]
+    );
+    let out = redact(&[
+        (Agent, "Can I have your date of birth?"),
+        (Caller, "Yeah, three four eighty five."),
+        (Agent, "Thanks. When did the parcel arrive?"),
+        (Caller, "No idea, maybe the third of April."),
+    ]);
+    assert_eq!(out[3], "No idea, maybe the third of April.");
+    let mut r = Redactor::new();
+    r.push(Agent, "When did the parcel arrive?");
+    assert_eq!(
+        r.preview(Caller, "No, the third of April").text,
+        "No, the third of April"
+    );
+}
