@@ -550,12 +550,15 @@ fn unit_before(tokens: &[Token], first: usize) -> usize {
 
 /// Extends an address ending at `end` over the city, state and ZIP code that follow it on its
 /// line ("42 Elm Street, Springfield, Illinois 62704", "… Portland, Oregon nine seven two oh
-/// one"): up to four capitalised words, then a five- or nine-digit number. Without a ZIP the
-/// words after a street stay: they may be anything.
+/// one"): up to four capitalised words, then a five- or nine-digit number. Without a ZIP, the
+/// town after a comma that ends the sentence or clause ("12 High Street, Croydon.", "…,
+/// Croydon, thanks"); other words after a street stay, they may be anything ("… Street,
+/// Springfield, Illinois and I waited").
 fn zip_after(tokens: &[Token], end: usize, runs: &[crate::tokens::DigitRun]) -> usize {
     let line = tokens[end - 1].line;
     let mut k = end;
     let mut words = 0;
+    let mut town = None;
     while let Some(t) = tokens.get(k).filter(|t| t.line == line) {
         if let Some(run) = runs.iter().find(|r| r.first == k) {
             return if matches!(run.digits.len(), 5 | 9) {
@@ -569,11 +572,30 @@ fn zip_after(tokens: &[Token], end: usize, runs: &[crate::tokens::DigitRun]) -> 
         } else if t.class == Class::Word && t.cap && words < 4 {
             words += 1;
             k += 1;
+            town = Some(k);
+        } else if t.text == "-"
+            && town == Some(k)
+            && tokens[k - 1].end == t.start
+            && tokens
+                .get(k + 1)
+                .is_some_and(|w| w.class == Class::Word && w.start == t.end)
+        {
+            // A town's name in parts ("Stoke-on-Trent").
+            k += 2;
+            town = Some(k);
         } else {
             break;
         }
     }
-    end
+    let ends_clause = |k: usize| {
+        tokens.get(k).is_none_or(|t| {
+            t.line != line || matches!(t.text.as_str(), "." | "," | "?" | "!" | ";")
+        })
+    };
+    match town {
+        Some(town) if ends_clause(town) && tokens[end].text == "," => town,
+        _ => end,
+    }
 }
 
 /// "P.O. Box 4421", "PO box 12", "post office box 9", with the city, state and ZIP after it.
@@ -887,7 +909,20 @@ pub(crate) fn street_addresses(tokens: &[Token]) -> Vec<Detection> {
             let end = unit_after(tokens, end, tokens[i].line);
             let runs = runs.get_or_insert_with(|| crate::tokens::digit_runs(tokens));
             let end = zip_after(tokens, end, runs);
-            let first = unit_before(tokens, i);
+            // A range of house numbers or a flat's number before the house's ("12-14 High
+            // Street", "3/12 High Road"), written as one.
+            let glued = |a: &Token, b: &Token| a.end == b.start && a.line == b.line;
+            let start = if i >= 2
+                && matches!(tokens[i - 1].text.as_str(), "-" | "/")
+                && tokens[i - 2].class == Class::Digits
+                && glued(&tokens[i - 2], &tokens[i - 1])
+                && glued(&tokens[i - 1], &tokens[i])
+            {
+                i - 2
+            } else {
+                i
+            };
+            let first = unit_before(tokens, start);
             out.push(Detection {
                 kind: FindingKind::Address,
                 first,
@@ -1969,6 +2004,51 @@ mod tests {
             redact_line("It's 42 Elm Street, Springfield, Illinois and I waited 45 minutes.").text,
             "It's [ADDRESS], Springfield, Illinois and I waited 45 minutes."
         );
+    }
+
+    #[test]
+    fn a_town_after_a_street_and_a_range_of_house_numbers_belong_to_the_address() {
+        // Shown before: the town ("Croydon", "Mountain View, California") and the first house
+        // number of a range or a flat's number ("12-", "3/").
+        for (line, kept) in [
+            (
+                "Send it to Unit 5, 12-14 High Street, Croydon.",
+                "Send it to [ADDRESS].",
+            ),
+            ("It is 3/12 High Road.", "It is [ADDRESS]."),
+            (
+                "My address is 1600 Amphitheatre Parkway, Mountain View, California.",
+                "My address is [ADDRESS].",
+            ),
+            (
+                "It is 12 High Street, Stoke-on-Trent, thanks.",
+                "It is [ADDRESS], thanks.",
+            ),
+            (
+                "The office is at 350 5th Ave, New York?",
+                "The office is at [ADDRESS]?",
+            ),
+        ] {
+            assert_eq!(redact_line(line).text, kept, "{line}");
+        }
+        // Negative controls: words after a street that go on ("and I waited", "to Boston"),
+        // and a range with no street.
+        for (line, kept) in [
+            (
+                "It's 42 Elm Street, Springfield, Illinois and I waited 45 minutes.",
+                "It's [ADDRESS], Springfield, Illinois and I waited 45 minutes.",
+            ),
+            (
+                "I moved from 42 Elm Street, London to Boston.",
+                "I moved from [ADDRESS], London to Boston.",
+            ),
+            (
+                "Read pages 12-14 of the Guide.",
+                "Read pages 12-14 of the Guide.",
+            ),
+        ] {
+            assert_eq!(redact_line(line).text, kept, "{line}");
+        }
     }
 
     #[test]
