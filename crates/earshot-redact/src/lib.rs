@@ -111,6 +111,10 @@ pub struct Redactor {
     /// Words of the e-mail addresses' local parts redacted so far (lower case): spelled out
     /// again ("Tom, hyphen, baker"), they are redacted too.
     heard_email_words: Vec<String>,
+    /// The e-mail addresses redacted so far, local part and domain compacted to their letters
+    /// and digits: read back in any spoken form ("j smith eight four at yahoo" after
+    /// "jsmith84@yahoo.com"), they are redacted too ([`Redactor::emails_read_back`]).
+    heard_emails: Vec<(String, String)>,
     /// Words of the addresses redacted so far (lower case): two or more of them said again in a
     /// chain are redacted too.
     heard_address_words: Vec<String>,
@@ -143,6 +147,7 @@ impl std::fmt::Debug for Redactor {
             .field("heard_names", &self.heard_names.len())
             .field("heard_values", &self.heard_values.len())
             .field("heard_email_words", &self.heard_email_words.len())
+            .field("heard_emails", &self.heard_emails.len())
             .field("heard_address_words", &self.heard_address_words.len())
             .field("released_open", &self.released_open.len())
             .field("open_groups", &self.open_groups.is_some())
@@ -232,6 +237,64 @@ fn add_dates_of_birth(
     }
 }
 
+/// What a token of an e-mail address said or written stands for among its letters and digits:
+/// nothing for a separator ("dot", "_"), else each way it can be read ("oh": "o" or "0",
+/// "eighty": "80" or "8" before "four"). `None` for a token that is no part of one.
+fn email_pieces(t: &Token) -> Option<Vec<String>> {
+    let w = t.text.as_str();
+    match t.class {
+        Class::Punct => matches!(w, "." | "_" | "-" | ",").then(Vec::new),
+        Class::Digits => Some(vec![w.to_string()]),
+        Class::Word => Some(match w {
+            "dot" | "period" | "underscore" | "dash" | "hyphen" => Vec::new(),
+            "oh" | "o" => vec!["o".into(), "0".into()],
+            _ => {
+                if let Some(d) = tokens::unit(w) {
+                    vec![d.to_string(), w.to_string()]
+                } else if let Some(n) = tokens::teen(w) {
+                    vec![n.to_string(), w.to_string()]
+                } else if let Some(n) = tokens::tens(w) {
+                    vec![n.to_string(), (n / 10).to_string(), w.to_string()]
+                } else {
+                    vec![w.chars().filter(|c| c.is_alphanumeric()).collect()]
+                }
+            }
+        }),
+    }
+}
+
+/// Matches `tokens` from `s` against `compact` (letters and digits): the last token that
+/// matched with how many characters of `compact` are left, and how many tokens gave some;
+/// `None` when the first token gives nothing of it.
+fn match_compact(tokens: &[Token], s: usize, compact: &str) -> Option<((usize, usize), usize)> {
+    let mut rest = compact;
+    let mut last = None;
+    let mut pieces = 0;
+    let mut k = s;
+    while k < tokens.len() && !rest.is_empty() {
+        let Some(alternatives) = email_pieces(&tokens[k]) else {
+            break;
+        };
+        if alternatives.is_empty() {
+            // A separator does not start one.
+            last?;
+            k += 1;
+            continue;
+        }
+        let Some(piece) = alternatives
+            .iter()
+            .find(|a| !a.is_empty() && rest.starts_with(a.as_str()))
+        else {
+            break;
+        };
+        rest = &rest[piece.len()..];
+        last = Some(k);
+        pieces += 1;
+        k += 1;
+    }
+    last.map(|l| ((l, rest.len()), pieces))
+}
+
 /// The digits of a finding's normalised value.
 fn value_digits(f: &Finding) -> String {
     f.value
@@ -283,6 +346,7 @@ impl Redactor {
         self.heard_names.clear();
         self.heard_values.clear();
         self.heard_email_words.clear();
+        self.heard_emails.clear();
         self.heard_address_words.clear();
         self.open_groups = None;
         self.open_date = None;
@@ -435,6 +499,7 @@ impl Redactor {
                 self.learn_values(speaker, &findings);
                 self.learn_card(speaker, &findings);
                 findings.extend(self.emails_said_again(&self.lines[line].1, &line_tokens[line]));
+                findings.extend(self.emails_read_back(&text, &line_tokens[line], false));
                 self.learn_email_words(&findings);
                 findings.extend(self.addresses_said_again(&self.lines[line].1, &line_tokens[line]));
                 self.learn_address_words(&text, &findings);
@@ -483,6 +548,7 @@ impl Redactor {
             let spans = self.date_spans(speaker, &line_tokens[line]);
             add_dates_of_birth(partial, &line_tokens[line], &spans, &mut findings);
             findings.extend(self.emails_said_again(partial, &line_tokens[line]));
+            findings.extend(self.emails_read_back(partial, &line_tokens[line], true));
             findings.extend(self.addresses_said_again(partial, &line_tokens[line]));
         }
         self.lines.pop();
@@ -813,6 +879,61 @@ impl Redactor {
         )
     }
 
+    /// The e-mail addresses heard before, read back in another form: the local part whole, its
+    /// letters and digits said or written in any grouping ("j smith eight four", "J S M I T H
+    /// 84"), two pieces or more or one with "at" after it, and the domain after "at" as far as
+    /// it goes. In a partial (`partial`), the local part's first four characters or more at its
+    /// end are enough: the rest is still being said.
+    fn emails_read_back(&self, text: &str, tokens: &[Token], partial: bool) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for (local, domain) in &self.heard_emails {
+            let mut s = 0;
+            while s < tokens.len() {
+                let Some((end, pieces)) = match_compact(tokens, s, local) else {
+                    s += 1;
+                    continue;
+                };
+                let said = local.len() - end.1;
+                let whole = end.1 == 0;
+                let at = |k: usize| {
+                    tokens
+                        .get(k)
+                        .is_some_and(|t| matches!(t.text.as_str(), "at" | "@"))
+                };
+                let at_end = end.0 + 1 == tokens.len();
+                let letters_and_digits = local.chars().any(|c| c.is_ascii_digit())
+                    && local.chars().any(|c| c.is_alphabetic());
+                let taken = if whole {
+                    pieces >= 2 || at(end.0 + 1) || letters_and_digits
+                } else {
+                    partial && at_end && pieces >= 2 && said >= 4
+                };
+                if !taken {
+                    s += 1;
+                    continue;
+                }
+                let mut last = end.0;
+                if whole && at(last + 1) {
+                    if let Some(((d, _), _)) = match_compact(tokens, last + 2, domain) {
+                        last = d;
+                    } else {
+                        last += 1;
+                    }
+                }
+                out.push(make_finding(
+                    text,
+                    FindingKind::Email,
+                    tokens[s].start,
+                    tokens[last].end,
+                    0.7,
+                    "",
+                ));
+                s = last + 1;
+            }
+        }
+        out
+    }
+
     /// The addresses heard before, said again as a chain of two of their words or more: the
     /// agent's "Queen's Gate Mews, perfect." after "Flat 2, 9 Queen's Gate Mews.".
     fn addresses_said_again(&self, text: &str, tokens: &[Token]) -> Vec<Finding> {
@@ -852,6 +973,15 @@ impl Redactor {
         for f in findings.iter().filter(|f| f.kind == FindingKind::Email) {
             let value = f.value.normalized.to_lowercase();
             let local = value.split('@').next().unwrap_or_default();
+            let compact =
+                |s: &str| -> String { s.chars().filter(|c| c.is_alphanumeric()).collect() };
+            let heard = (
+                compact(local),
+                compact(value.split('@').nth(1).unwrap_or_default()),
+            );
+            if heard.0.chars().count() >= 4 && !self.heard_emails.contains(&heard) {
+                self.heard_emails.push(heard);
+            }
             for word in local.split(|c: char| !c.is_alphabetic()) {
                 if word.chars().count() >= 2
                     && !matches!(word, "dot" | "underscore" | "hyphen" | "dash" | "at")
@@ -1879,6 +2009,50 @@ mod tests {
             r.preview(Speaker::Agent, "Queens Gate Mews, perfect").text,
             "Queens Gate Mews, perfect"
         );
+    }
+
+    #[test]
+    fn an_email_read_back_in_another_form_is_redacted() {
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "And your email?");
+        r.push(Speaker::Caller, "It is jsmith84 at yahoo dot com.");
+        r.push(Speaker::Agent, "Thanks.");
+        // Shown before: the agent's read-back, said as letters, words and numbers.
+        assert_eq!(
+            r.preview(Speaker::Agent, "Got it, j smith eight").text,
+            "Got it, [EMAIL]"
+        );
+        let mut out = Vec::new();
+        for line in [
+            "Got it, j smith eight four at yahoo.",
+            "So J S M I T H 84 @ yahoo.com?",
+            "jsmith84, right?",
+            // Negative controls: a part of the local part, the same number in other words.
+            "Smith is a common name, and my son is eighty four.",
+        ] {
+            out.extend(r.push(Speaker::Agent, line));
+        }
+        out.extend(r.finish());
+        let shown: Vec<&str> = out.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            shown[shown.len() - 4..],
+            [
+                "Got it, [EMAIL].",
+                "So [EMAIL]?",
+                "[EMAIL], right?",
+                "Smith is a common name, and my son is eighty four.",
+            ]
+        );
+        // A local part that is one word is taken again only spelled or before "at".
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "And your email?");
+        r.push(Speaker::Caller, "sales at acme dot com");
+        let mut out = r.push(Speaker::Caller, "I work in sales, so s a l e s at acme.");
+        out.extend(r.finish());
+        assert_eq!(out.last().unwrap().text, "I work in sales, so [EMAIL].");
+        // With no e-mail heard, the same words are kept.
+        let line = "Got it, j smith eight four at yahoo.";
+        assert_eq!(redact_line(line).text, line);
     }
 
     #[test]
