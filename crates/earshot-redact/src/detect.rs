@@ -619,13 +619,31 @@ pub(crate) const CARD_GROUPS_MAX_DIGITS: usize = 23;
 /// reference, or a count of digits ("the last four are …", "four digits").
 pub(crate) fn not_a_group(tokens: &[Token], run: &DigitRun) -> bool {
     let before = run.first.checked_sub(1).map(|k| tokens[k].text.as_str());
-    let after = tokens.get(run.last).map(|t| t.text.as_str()).unwrap_or("");
+    // The word after it, a hyphen between them or not ("a one-time code").
+    let hyphen = tokens
+        .get(run.last)
+        .is_some_and(|t| t.text == "-" && t.start == tokens[run.last - 1].end);
+    let after = tokens
+        .get(run.last + usize::from(hyphen))
+        .map(|t| t.text.as_str())
+        .unwrap_or("");
     // A plural noun after it counts ("and 12 transactions").
     let plural = after.len() >= 4 && after.ends_with('s') && !after.ends_with("ss");
     let counts = run.digits.len() <= 2
         && (matches!(before, Some("last" | "first" | "next"))
             || COUNTED.contains(&after)
-            || plural);
+            || plural)
+        // "the one-time passcode" (ASR writes a misheard digit "time" too: "It is 4-1 time.",
+        // "One time three four.").
+        || (run.digits == "1" && after == "time" && {
+            let noun = tokens
+                .get(run.last + usize::from(hyphen) + 1)
+                .map(|t| t.text.as_str());
+            matches!(
+                noun,
+                Some("passcode" | "code" | "password" | "pin" | "payment" | "fee" | "charge")
+            )
+        });
     counts || is_amount_or_count(tokens, run) || is_reference(tokens, run)
 }
 
@@ -672,8 +690,29 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
                     && !not_a_group(tokens, &run)
             })
         };
+        // A phone number's extension said after it ("…, extension two oh four", "ext. 22").
+        let extension = |(kind, end): (FindingKind, usize)| {
+            let between: Vec<&str> = tokens[end..run.first]
+                .iter()
+                .filter(|t| t.class != Class::Punct)
+                .map(|t| t.text.as_str())
+                .collect();
+            kind == FindingKind::Phone
+                && tokens[end..run.first].iter().all(|t| t.line == line)
+                && (1..=6).contains(&n)
+                && between.len() <= 4
+                && between
+                    .iter()
+                    .any(|w| matches!(*w, "extension" | "ext" | "x"))
+                && between.iter().all(|w| {
+                    matches!(
+                        *w,
+                        "extension" | "ext" | "x" | "and" | "my" | "the" | "is" | "it's" | "number"
+                    )
+                })
+        };
         let continued = said_last
-            .filter(|last| tail_of(*last, &run))
+            .filter(|last| tail_of(*last, &run) || extension(*last))
             .map(|(kind, _)| kind)
             .or_else(|| card_group().then_some(FindingKind::CreditDebitNumber));
         if let Some(kind) = continued {

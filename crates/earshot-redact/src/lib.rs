@@ -2056,6 +2056,57 @@ mod tests {
     }
 
     #[test]
+    fn a_phones_extension_is_part_of_it_and_a_one_time_code_is_no_value() {
+        // Shown before: the extension after the caller's number.
+        for (line, kept) in [
+            (
+                "Sure, it is plus one, four one five, five five five, oh one three two, extension two oh four.",
+                "Sure, it is plus [PHONE], extension [PHONE].",
+            ),
+            ("It is 415 555 0132 ext. 22.", "It is [PHONE] ext. [PHONE]."),
+            (
+                "It is 415 555 0132, and my extension is 22.",
+                "It is [PHONE], and my extension is [PHONE].",
+            ),
+        ] {
+            let out = conversation(&[
+                (Speaker::Agent, "Can I take a contact number?"),
+                (Speaker::Caller, line),
+            ]);
+            assert_eq!(out[1], kept, "{line}");
+        }
+        // Negative controls: an extension with no phone number before it, a count after one.
+        assert_eq!(
+            redact_line("I will transfer you to extension 4421.").text,
+            "I will transfer you to extension 4421."
+        );
+        assert_eq!(
+            redact_line("It is 415 555 0132 and 45 minutes ago I called.").text,
+            "It is [PHONE] and 45 minutes ago I called."
+        );
+        // Shown redacted before: "one" in the agent's question ("the [PIN] time passcode").
+        for line in [
+            "Can you verify the one time passcode we just texted you?",
+            "Okay what's the one-time passcode?",
+            "It's a 3-digit code.",
+        ] {
+            assert_eq!(conversation(&[(Speaker::Agent, line)])[0], line);
+        }
+        // Positive control: the code itself.
+        let out = conversation(&[
+            (Speaker::Agent, "What's the one-time passcode?"),
+            (Speaker::Caller, "It is 8 3 2 9 1 4."),
+        ]);
+        assert_eq!(out[1], "It is [PIN].");
+        // A "one" before "time" in an answer may be a misheard digit: it stays redacted.
+        let out = conversation(&[
+            (Speaker::Agent, "What's your PIN?"),
+            (Speaker::Caller, "One time three four."),
+        ]);
+        assert_eq!(out[1], "[PIN] time [PIN].");
+    }
+
+    #[test]
     fn what_is_left_of_a_misheard_secret_is_redacted() {
         let mut r = Redactor::new();
         r.push(
