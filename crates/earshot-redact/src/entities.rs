@@ -183,6 +183,14 @@ const NAME_ASKED: &[&str] = &[
     "who have i got",
     "the name",
     "a name",
+    "and you are",
+    "and who are you",
+    "who are you",
+    "who's speaking",
+    "who is speaking",
+    "who's this",
+    "who is this",
+    "and yourself",
 ];
 
 const STREET_SUFFIXES: &[&str] = &[
@@ -303,7 +311,16 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             rest.iter()
                 .any(|w| RELATION_CUES.iter().any(|p| p.split(' ').any(|c| c == *w)))
         };
+        // After a determiner or "about" a word in lower case is a thing ("Calling about my
+        // bill.").
+        let thing = i > 0
+            && tokens[i - 1].line == t.line
+            && matches!(
+                tokens[i - 1].text.as_str(),
+                "my" | "the" | "a" | "an" | "about" | "your" | "our" | "this" | "regarding"
+            );
         let lower_ok = (answered
+            && !thing
             && rest.len() <= 3
             && !relation_words()
             && !rest.iter().any(|w| NOT_A_NAME_ANSWER.contains(w)))
@@ -2146,6 +2163,47 @@ mod tests {
             (agent, "Who am I speaking with?"),
         ]);
         assert_eq!(out[1], "Who am I speaking with?");
+    }
+
+    #[test]
+    fn and_you_are_asks_for_a_name_and_two_letter_names_are_remembered() {
+        let agent = Speaker::Agent;
+        let caller = Speaker::Caller;
+        // Shown before: the answer to "And you are?", and the two-letter names said again.
+        let out = conversation(&[
+            (agent, "Name on the account?"),
+            (caller, "Chen Wei."),
+            (agent, "And you are?"),
+            (caller, "Li Na, her husband."),
+            (agent, "Okay Li Na, I can only speak with Chen Wei."),
+        ]);
+        assert_eq!(
+            out[1..],
+            [
+                "[NAME].",
+                "And you are?",
+                "[NAME], her husband.",
+                "Okay [NAME], I can only speak with [NAME]."
+            ]
+        );
+        let out = conversation(&[
+            (agent, "Who is this?"),
+            (caller, "Ed Park."),
+            (agent, "Hi Ed."),
+            // Negative control: two-letter words capitalised are not the name heard.
+            (caller, "Is it done? As I said, Go on."),
+        ]);
+        assert_eq!(
+            out[1..],
+            ["[NAME].", "Hi [NAME].", "Is it done? As I said, Go on."]
+        );
+        // Negative controls: a thing after "my" in lower case, an answer that is no name.
+        for (question, answer) in [
+            ("Who is calling?", "Calling about my bill."),
+            ("And you are?", "Calling about my card."),
+        ] {
+            assert_eq!(answered(question, answer), answer, "{answer}");
+        }
     }
 
     #[test]

@@ -295,6 +295,13 @@ fn match_compact(tokens: &[Token], s: usize, compact: &str) -> Option<((usize, u
     last.map(|l| ((l, rest.len()), pieces))
 }
 
+/// Words of two letters, which a name of two letters heard before is not ("Li", "Ed", "Jo").
+const TWO_LETTER_WORDS: &[&str] = &[
+    "ah", "am", "an", "as", "at", "aw", "be", "by", "do", "eh", "go", "ha", "he", "hi", "hm", "if",
+    "in", "is", "it", "me", "mm", "my", "no", "of", "oh", "ok", "on", "or", "ow", "so", "to", "uh",
+    "um", "up", "us", "we", "ya", "ye", "yo", "mr", "ms", "dr", "st", "jr", "sr",
+];
+
 /// The digits of a finding's normalised value.
 fn value_digits(f: &Finding) -> String {
     f.value
@@ -1003,7 +1010,13 @@ impl Redactor {
                     .split(|c: char| !c.is_alphabetic() && c != '\'')
                 {
                     let word = word.trim_matches('\'');
-                    if word.chars().count() >= 3
+                    // Two letters are a name ("Li Na", "Ed") unless a word of that length.
+                    let long_enough = match word.chars().count() {
+                        0 | 1 => false,
+                        2 => !TWO_LETTER_WORDS.contains(&word),
+                        _ => true,
+                    };
+                    if long_enough
                         && !entities::NOT_NAME.contains(&word)
                         && !self.heard_names.iter().any(|w| w == word)
                     {
