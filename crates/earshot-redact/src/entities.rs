@@ -87,6 +87,59 @@ const RELATION_CUES: &[&str] = &[
     "partner",
 ];
 
+/// Relatives: a question about one is answered with their name ("Is your daughter on the
+/// account?" - "Yes, Sophie.").
+const RELATIVES: &[&str] = &[
+    " mom",
+    " mum",
+    " mother",
+    " dad",
+    " father",
+    " husband",
+    " wife",
+    " son ",
+    " son?",
+    " daughter",
+    " brother",
+    " sister",
+    " partner",
+    " spouse",
+    " child",
+    " kids",
+    " children",
+];
+
+/// Capitalised words that answer a question about a relative and are no name.
+const NOT_A_RELATIVE: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "visa",
+    "mastercard",
+    "amex",
+    "maestro",
+    "discover",
+    "paypal",
+    "both",
+    "neither",
+    "sure",
+    "nope",
+    "yeah",
+    "yes",
+    "no",
+    "okay",
+    "ok",
+    "absolutely",
+    "definitely",
+    "correct",
+    "right",
+    "thanks",
+];
+
 /// Words of a short answer to a question for a name that say it gives none ("sorry what",
 /// "hold on", "i'd rather not"): written in lower case, such an answer is no name.
 const NOT_A_NAME_ANSWER: &[&str] = &[
@@ -147,6 +200,17 @@ const NOT_A_NAME_ANSWER: &[&str] = &[
     "mine",
     "for",
     "of",
+];
+
+/// Words between a name's parts that belong to it ("Van Der Berg", "de la Cruz", "bin Salman").
+const NAME_PARTICLES: &[&str] = &[
+    "van", "der", "den", "de", "la", "le", "von", "di", "da", "du", "del", "bin", "al", "el",
+    "ter", "ten",
+];
+
+/// Titles before a name.
+const TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "mister", "missus", "dr", "doctor",
 ];
 
 /// An agent's question that makes the next line a name.
@@ -290,8 +354,26 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             .find(|&k| !matches!(tokens[k].text.as_str(), "," | ":"))
             .is_some_and(|k| tokens[k].class == Class::Word && tokens[k].line == t.line)
             && ends_with_phrase(&before, RELATION_CUES);
-        let cued = cued || relation;
-        let weak_cue = intro || title || relation;
+        // The answer to a question about a relative ("Is your daughter on the account?" -
+        // "Yes, Sophie."): a capitalised word opening it.
+        let relative_asked = t.cap
+            && !NOT_A_RELATIVE.contains(&t.text.as_str())
+            && crate::tokens::month(&t.text).is_none()
+            // The name alone, or with more of it ("Yes, Sophie.", "Sophie Lee", "Sophie and
+            // Tom"), not a sentence ("He's twelve.", "No, Monday he is away.").
+            && tokens.get(i + 1).is_none_or(|n| {
+                n.line != t.line
+                    || n.class == Class::Punct
+                    || (n.class == Class::Word && (n.cap || n.text == "and"))
+            })
+            && (line_start(tokens, i)
+                // The next name of the answer ("Tom and Lily").
+                || (tokens[i - 1].text == "and" && out.last().is_some_and(|d: &Detection| d.last + 1 == i)))
+            && previous_line_asks(tokens, i, &["?"])
+            && previous_line_asks(tokens, i, RELATIVES)
+            && !previous_line_asks(tokens, i, SECRET_QUESTIONS);
+        let cued = cued || relation || relative_asked;
+        let weak_cue = intro || title || relation || relative_asked;
         // The agent introducing themselves ("this is Sam") is not caller data; the agent naming
         // the caller ("Thanks, Mrs Lopez") is.
         let self_intro = t.agent
@@ -330,7 +412,9 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             continue;
         }
         let mut end = i + 1;
-        let mut words = 1;
+        // A title or an initial first does not count ("Mr J R Hartley").
+        let mut words =
+            usize::from(t.text.chars().count() > 1 && !TITLES.contains(&t.text.as_str()));
         // Glued to the token before it, on its line.
         let glued = |k: usize| {
             tokens
@@ -358,15 +442,33 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                 end += 1;
                 continue;
             }
+            // A particle before a capitalised word ("Van Der Berg", "de la Cruz").
+            let particle = |k: usize| {
+                let mut k = k;
+                while tokens
+                    .get(k)
+                    .is_some_and(|n| n.line == t.line && NAME_PARTICLES.contains(&n.text.as_str()))
+                {
+                    k += 1;
+                }
+                k > end
+                    && tokens
+                        .get(k)
+                        .is_some_and(|m| m.line == t.line && m.class == Class::Word && m.cap)
+            };
             if end < tokens.len()
                 && words < 3
                 && tokens[end].class == Class::Word
                 && tokens[end].line == t.line
-                && !NOT_NAME.contains(&tokens[end].text.as_str())
-                && (tokens[end].cap || !t.cap)
+                && (!NOT_NAME.contains(&tokens[end].text.as_str()) || particle(end))
+                && (tokens[end].cap || !t.cap || particle(end))
             {
+                // Initials and particles do not count ("Mr J R Hartley", "Mary Van Der Berg").
+                let initial = tokens[end].text.chars().count() == 1;
+                if !initial && !particle(end) {
+                    words += 1;
+                }
                 end += 1;
-                words += 1;
                 continue;
             }
             break;
@@ -2203,6 +2305,61 @@ mod tests {
             ("And you are?", "Calling about my card."),
         ] {
             assert_eq!(answered(question, answer), answer, "{answer}");
+        }
+    }
+
+    #[test]
+    fn a_name_with_initials_or_particles_and_a_relatives_name_are_redacted_whole() {
+        let agent = Speaker::Agent;
+        let caller = Speaker::Caller;
+        // Shown before: the surname after a title and initials or after particles.
+        for (answer, redacted) in [
+            ("Mr J R Hartley.", "[NAME]."),
+            ("Mr J. R. Hartley.", "[NAME]."),
+            ("Mary Ann Van Der Berg.", "[NAME]."),
+            ("Juan de la Cruz.", "[NAME]."),
+            // Negative controls: words after a name that are none.
+            (
+                "Mr Smith and I would like to pay.",
+                "[NAME] and I would like to pay.",
+            ),
+            ("Maria, de la, nope.", "[NAME], de la, nope."),
+        ] {
+            assert_eq!(
+                answered("And the name as it appears on the card?", answer),
+                redacted,
+                "{answer}"
+            );
+        }
+        // Shown before: a relative's name answering a question about them, and said again.
+        let out = conversation(&[
+            (agent, "Is your daughter on the account?"),
+            (caller, "Yes, Sophie."),
+            (agent, "And what's Sophie's email?"),
+        ]);
+        assert_eq!(out[1..], ["Yes, [NAME].", "And what's [NAME] email?"]);
+        for (question, answer, redacted) in [
+            (
+                "Who else lives with you, your kids?",
+                "Yes, Tom and Lily.",
+                "Yes, [NAME] and [NAME].",
+            ),
+            // Negative controls: a sentence, a day, a card brand, a word of assent.
+            (
+                "Is your husband there?",
+                "No, Monday he is away.",
+                "No, Monday he is away.",
+            ),
+            ("How old is your son?", "He's twelve.", "He's [NUMBER]."),
+            ("Does your son have a card too?", "Yes, Visa.", "Yes, Visa."),
+            ("Is your partner there?", "Absolutely.", "Absolutely."),
+            (
+                "Is your brother with you?",
+                "No, he went to Paris.",
+                "No, he went to Paris.",
+            ),
+        ] {
+            assert_eq!(answered(question, answer), redacted, "{answer}");
         }
     }
 
