@@ -765,6 +765,15 @@ impl Redactor {
             }
             Some(_) if tokens.iter().any(|t| t.text == "?") => {
                 spans.extend(detect::dates_said(tokens));
+                // The year asked back ("And the year, 1990?").
+                spans.extend(
+                    tokens::digit_runs(tokens)
+                        .into_iter()
+                        .filter(|r| {
+                            r.digits.len() == 4 && matches!(r.digits.get(..2), Some("19" | "20"))
+                        })
+                        .map(|r| (r.first, r.last)),
+                );
             }
             _ => {}
         }

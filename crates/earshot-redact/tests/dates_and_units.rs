@@ -258,6 +258,23 @@ fn a_date_of_birth_corrected_or_asked_back_is_redacted_in_finals_and_partials() 
             "No, the [DATE_OF_BIRTH].",
         ]
     );
+    // The year asked back.
+    let out = redact(&[
+        (Agent, "For security, what's your date of birth?"),
+        (Caller, "05/03/90."),
+        (Agent, "The fifth of March?"),
+        (Caller, "Yes."),
+        (Agent, "And the year, 1990?"),
+    ]);
+    assert_eq!(
+        out[1..],
+        [
+            "[DATE_OF_BIRTH].",
+            "The [DATE_OF_BIRTH]?",
+            "Yes.",
+            "And the year, [DATE_OF_BIRTH]?"
+        ]
+    );
     for (line, kept) in [
         (
             "No sorry, it's the third of April.",
@@ -313,6 +330,12 @@ fn a_date_of_birth_corrected_or_asked_back_is_redacted_in_finals_and_partials() 
             "No, the third of April."
         ]
     );
+    let out = redact(&[
+        (Agent, "When did the parcel arrive?"),
+        (Caller, "The fourth."),
+        (Agent, "And the year, 2024?"),
+    ]);
+    assert_eq!(out[2], "And the year, 2024?");
     let out = redact(&[
         (Agent, "Can I have your date of birth?"),
         (Caller, "Yeah, three four eighty five."),
