@@ -548,6 +548,7 @@ impl Redactor {
             findings.push(f);
         }
         findings.extend(trailing_email(partial, &line_tokens[line]));
+        findings.extend(trailing_address(partial, &line_tokens[line]));
         findings.extend(self.heard_names_in(partial, &line_tokens[line]));
         if !self.stand_alone {
             // What the conversation shows, as on the final line: a date of birth said in parts
@@ -1235,6 +1236,62 @@ fn trailing_letters(text: &str, tokens: &[Token]) -> Option<Finding> {
         b.end,
         0.4,
         &said.concat(),
+    ))
+}
+
+/// Phrases after which a partial goes on with the speaker's address.
+const ADDRESS_TAIL_CUES: &[&[&str]] = &[
+    &["live", "at"],
+    &["living", "at"],
+    &["live", "on"],
+    &["staying", "at"],
+    &["address", "is"],
+    &["address", "'s"],
+    &["postcode", "is"],
+    &["post", "code", "is"],
+    &["postal", "code", "is"],
+    &["zip", "is"],
+    &["zip", "code", "is"],
+    &["zipcode", "is"],
+    &["send", "it", "to"],
+    &["mail", "it", "to"],
+    &["ship", "it", "to"],
+    &["deliver", "it", "to"],
+];
+
+/// An address a partial ends in while still being said, after a phrase that gives one ("I live
+/// at 42 Wallaby", "my postcode is SW1A"): everything from the phrase to the end, fail closed
+/// (the final line is detected whole). Nothing when no number or capitalised word follows the
+/// phrase ("I live on the coast and …"), or more than twelve tokens do (the address was said,
+/// and what follows is something else).
+fn trailing_address(text: &str, tokens: &[Token]) -> Option<Finding> {
+    let words: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+    let after = (0..words.len()).rev().find_map(|k| {
+        ADDRESS_TAIL_CUES
+            .iter()
+            .find(|cue| words[k..].starts_with(cue))
+            .map(|cue| k + cue.len())
+    })?;
+    let first = (after..tokens.len()).find(|&k| {
+        tokens[k].class != Class::Punct && !matches!(words[k], "uh" | "um" | "er" | "erm" | "the")
+    })?;
+    // Like an address: a number or a capitalised word ("I live on the coast and I …" is none).
+    let like_one = tokens[first..].iter().any(|t| {
+        t.class == Class::Digits
+            || tokens::is_number_word(t)
+            || (t.class == Class::Word && t.cap && t.text != "i")
+    });
+    if tokens.len() - first > 12 || !like_one {
+        return None;
+    }
+    let last = tokens.len() - 1;
+    Some(make_finding(
+        text,
+        FindingKind::Address,
+        tokens[first].start,
+        tokens[last].end,
+        0.4,
+        "",
     ))
 }
 
@@ -2126,6 +2183,33 @@ mod tests {
             (Speaker::Caller, "One time three four."),
         ]);
         assert_eq!(out[1], "[PIN] time [PIN].");
+    }
+
+    #[test]
+    fn a_partial_shows_no_part_of_an_address_being_said_after_a_phrase_that_gives_one() {
+        let mut r = Redactor::new();
+        // Shown before: the street's first word and the postcode's letters, while being said.
+        for (partial, shown) in [
+            ("I live at 42 Wallaby", "I live at [ADDRESS]"),
+            ("My postcode is SW1A", "My postcode is [ADDRESS]"),
+            (
+                "my address is um, the Old Rectory, Church",
+                "my address is um, the [ADDRESS]",
+            ),
+            ("my postcode is s w one", "my postcode is [ADDRESS]"),
+            // Negative controls: nothing yet, and what is no address.
+            ("I live at", "I live at"),
+            (
+                "I live on the coast and I like it there",
+                "I live on the coast and I like it there",
+            ),
+            (
+                "The address is wrong on my statement",
+                "The address is wrong on my statement",
+            ),
+        ] {
+            assert_eq!(r.preview(Speaker::Caller, partial).text, shown, "{partial}");
+        }
     }
 
     #[test]
