@@ -41,6 +41,7 @@ const CUES: &[(FindingKind, &[&str])] = &[
             "valid thru",
             "valid through",
             "exp date",
+            "exp",
             "good thru",
             "good through",
         ],

@@ -2213,6 +2213,16 @@ mod tests {
     }
 
     #[test]
+    fn exp_before_a_date_is_an_expiry() {
+        // Typed a CVV before (only the full words cued an expiry).
+        let out = redact_line("The card is 4111-1111-1111-1111, exp 12/27, CVC 123.");
+        assert_eq!(
+            out.text,
+            "The card is [CREDIT_DEBIT_NUMBER], exp [CREDIT_DEBIT_EXPIRY], CVC [CREDIT_DEBIT_CVV]."
+        );
+    }
+
+    #[test]
     fn what_is_left_of_a_misheard_secret_is_redacted() {
         let mut r = Redactor::new();
         r.push(
