@@ -352,7 +352,30 @@ pub(crate) fn is_amount_or_count(tokens: &[Token], run: &DigitRun) -> bool {
         .map(|i| tokens[i].text.as_str())
         .unwrap_or("");
     let next = tokens.get(run.last).map(|t| t.text.as_str()).unwrap_or("");
-    matches!(prev, "$" | "£" | "€" | "#") || UNITS_AFTER.contains(&next) || next == "%"
+    matches!(prev, "$" | "£" | "€" | "#")
+        || UNITS_AFTER.contains(&next)
+        || next == "%"
+        || is_time(tokens, run, prev)
+}
+
+/// A time of day written as one ("call me back at 5:30", "by 10:15"): hours, a colon and
+/// minutes glued, after a word that says when.
+fn is_time(tokens: &[Token], run: &DigitRun, prev: &str) -> bool {
+    let said = &tokens[run.first..run.last];
+    let [h, colon, m] = said else {
+        return false;
+    };
+    let glued = h.end == colon.start && colon.end == m.start;
+    glued
+        && colon.text == ":"
+        && h.text.len() <= 2
+        && h.text.parse::<u32>().is_ok_and(|h| h <= 24)
+        && m.text.len() == 2
+        && m.text.parse::<u32>().is_ok_and(|m| m < 60)
+        && matches!(
+            prev,
+            "at" | "by" | "around" | "after" | "before" | "until" | "till" | "from" | "about"
+        )
 }
 
 /// The run names a thing rather than a secret: an order, case or invoice number (a reference

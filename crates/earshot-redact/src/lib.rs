@@ -2213,6 +2213,25 @@ mod tests {
     }
 
     #[test]
+    fn a_time_of_day_is_no_phone_number() {
+        // Redacted as a phone number before ("call me back" cued it).
+        assert_eq!(
+            redact_line("Okay, call me back at 5:30 please.").text,
+            "Okay, call me back at 5:30 please."
+        );
+        assert_eq!(
+            redact_line("Call me after 10:15 on 415 555 0132.").text,
+            "Call me after 10:15 on [PHONE]."
+        );
+        // Negative control: the same form answering for a secret.
+        let out = conversation(&[
+            (Speaker::Agent, "What is your PIN?"),
+            (Speaker::Caller, "It's 12:34."),
+        ]);
+        assert_eq!(out[1], "It's [PIN].");
+    }
+
+    #[test]
     fn exp_before_a_date_is_an_expiry() {
         // Typed a CVV before (only the full words cued an expiry).
         let out = redact_line("The card is 4111-1111-1111-1111, exp 12/27, CVC 123.");
