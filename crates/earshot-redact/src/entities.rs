@@ -1371,6 +1371,8 @@ pub(crate) fn spelled(tokens: &[Token]) -> Vec<Detection> {
         let mut end = i + 1;
         let mut number_end = end;
         let mut k = i + 1;
+        // A letter made plain with a word for it: spelling, even of one letter.
+        let mut spelled_out = false;
         while let Some(t) = on_line(k) {
             // "S as in Sam", "S for Sugar", "B like boy": the word gives the letter away.
             let phonetic = match (t.text.as_str(), on_line(k + 1), on_line(k + 2)) {
@@ -1379,6 +1381,13 @@ pub(crate) fn spelled(tokens: &[Token]) -> Vec<Detection> {
                 _ => 0,
             };
             if phonetic > 0 && is_letter(&tokens[k - 1]) {
+                // The word begins with the letter it gives ("M as in Mike", not "B for now").
+                let letter = tokens[k - 1].text.chars().next();
+                let word = &tokens[k + phonetic - 1].text;
+                // "I like it", "a for apple" are no spelling of "i" or "a".
+                spelled_out |= letter.is_some_and(|l| {
+                    !matches!(l, 'i' | 'a') && word.starts_with(l) && word.chars().count() >= 3
+                });
                 k += phonetic;
                 end = k;
             } else if is_letter(t) {
@@ -1406,7 +1415,8 @@ pub(crate) fn spelled(tokens: &[Token]) -> Vec<Detection> {
         // …): it joins a spelling only that is one without it. A capital "A" is a letter.
         let article = said[0] == "i" || (said[0] == "a" && !tokens[i].cap);
         let counted = said.len() - usize::from(article);
-        let enough = counted >= 3 || (counted == 2 && cue.is_some());
+        let enough =
+            counted >= 3 || (counted == 2 && cue.is_some()) || (counted >= 1 && spelled_out);
         if enough && !not_spelling(&tokens[i..end], &said) {
             if cue.is_some() {
                 end = end.max(number_end);
@@ -2032,7 +2042,7 @@ mod tests {
             (
                 "What's your customer number?",
                 "C as in Charlie, 4 4 7 1 9.",
-                "C as in Charlie, [NUMBER].",
+                "[NAME], [NUMBER].",
             ),
             (
                 "What's your National Insurance number?",
@@ -2360,6 +2370,26 @@ mod tests {
             ),
         ] {
             assert_eq!(answered(question, answer), redacted, "{answer}");
+        }
+    }
+
+    #[test]
+    fn one_letter_made_plain_with_a_word_is_spelling() {
+        // Shown before: the ID's letter and the word that gives it.
+        assert_eq!(
+            answered("What's your member ID?", "It's M as in Mike, 4 4 7 1 9."),
+            "It's [NUMBER]."
+        );
+        for line in ["It's T for Tango.", "S as in Sam."] {
+            assert!(!redact_line(line).text.contains(['T', 'S']), "{line}");
+        }
+        // Negative controls: a word that does not begin with the letter, "I" and "a".
+        for line in [
+            "Let's go with plan B for now.",
+            "I like it, A for effort.",
+            "I like it.",
+        ] {
+            assert_eq!(redact_line(line).text, line);
         }
     }
 
