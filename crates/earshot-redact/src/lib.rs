@@ -548,7 +548,7 @@ impl Redactor {
             findings.push(f);
         }
         findings.extend(trailing_email(partial, &line_tokens[line]));
-        findings.extend(trailing_address(partial, &line_tokens[line]));
+        findings.extend(trailing_value(partial, &line_tokens[line]));
         findings.extend(self.heard_names_in(partial, &line_tokens[line]));
         if !self.stand_alone {
             // What the conversation shows, as on the final line: a date of birth said in parts
@@ -1239,46 +1239,57 @@ fn trailing_letters(text: &str, tokens: &[Token]) -> Option<Finding> {
     ))
 }
 
-/// Phrases after which a partial goes on with the speaker's address.
-const ADDRESS_TAIL_CUES: &[&[&str]] = &[
-    &["live", "at"],
-    &["living", "at"],
-    &["live", "on"],
-    &["staying", "at"],
-    &["address", "is"],
-    &["address", "'s"],
-    &["postcode", "is"],
-    &["post", "code", "is"],
-    &["postal", "code", "is"],
-    &["zip", "is"],
-    &["zip", "code", "is"],
-    &["zipcode", "is"],
-    &["send", "it", "to"],
-    &["mail", "it", "to"],
-    &["ship", "it", "to"],
-    &["deliver", "it", "to"],
+/// Phrases after which a partial goes on with the speaker's address or date of birth.
+const TRAILING_CUES: &[(&[&str], FindingKind)] = &[
+    (&["live", "at"], FindingKind::Address),
+    (&["living", "at"], FindingKind::Address),
+    (&["live", "on"], FindingKind::Address),
+    (&["staying", "at"], FindingKind::Address),
+    (&["address", "is"], FindingKind::Address),
+    (&["address", "'s"], FindingKind::Address),
+    (&["postcode", "is"], FindingKind::Address),
+    (&["post", "code", "is"], FindingKind::Address),
+    (&["postal", "code", "is"], FindingKind::Address),
+    (&["zip", "is"], FindingKind::Address),
+    (&["zip", "code", "is"], FindingKind::Address),
+    (&["zipcode", "is"], FindingKind::Address),
+    (&["send", "it", "to"], FindingKind::Address),
+    (&["mail", "it", "to"], FindingKind::Address),
+    (&["ship", "it", "to"], FindingKind::Address),
+    (&["deliver", "it", "to"], FindingKind::Address),
+    (&["born", "on"], FindingKind::DateOfBirth),
+    (&["born", "in"], FindingKind::DateOfBirth),
+    (&["i", "was", "born"], FindingKind::DateOfBirth),
+    (&["birth", "is"], FindingKind::DateOfBirth),
+    (&["birthday", "is"], FindingKind::DateOfBirth),
+    (&["birthday", "'s"], FindingKind::DateOfBirth),
+    (&["dob", "is"], FindingKind::DateOfBirth),
 ];
 
-/// An address a partial ends in while still being said, after a phrase that gives one ("I live
-/// at 42 Wallaby", "my postcode is SW1A"): everything from the phrase to the end, fail closed
-/// (the final line is detected whole). Nothing when no number or capitalised word follows the
-/// phrase ("I live on the coast and …"), or more than twelve tokens do (the address was said,
-/// and what follows is something else).
-fn trailing_address(text: &str, tokens: &[Token]) -> Option<Finding> {
+/// An address or a date of birth a partial ends in while still being said, after a phrase that
+/// gives one ("I live at 42 Wallaby", "my postcode is SW1A", "I was born on the fourth of"):
+/// everything from the phrase to the end, fail closed (the final line is detected whole).
+/// Nothing when no number, ordinal, month or capitalised word follows the phrase ("I live on
+/// the coast and …"), or more than twelve tokens do (the value was said, and what follows is
+/// something else).
+fn trailing_value(text: &str, tokens: &[Token]) -> Option<Finding> {
     let words: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
-    let after = (0..words.len()).rev().find_map(|k| {
-        ADDRESS_TAIL_CUES
+    let (after, kind) = (0..words.len()).rev().find_map(|k| {
+        TRAILING_CUES
             .iter()
-            .find(|cue| words[k..].starts_with(cue))
-            .map(|cue| k + cue.len())
+            .find(|(cue, _)| words[k..].starts_with(cue))
+            .map(|(cue, kind)| (k + cue.len(), *kind))
     })?;
     let first = (after..tokens.len()).find(|&k| {
         tokens[k].class != Class::Punct && !matches!(words[k], "uh" | "um" | "er" | "erm" | "the")
     })?;
-    // Like an address: a number or a capitalised word ("I live on the coast and I …" is none).
+    // Like a value: a number, an ordinal, a month or a capitalised word ("I live on the coast
+    // and I …" is none).
     let like_one = tokens[first..].iter().any(|t| {
         t.class == Class::Digits
             || tokens::is_number_word(t)
+            || tokens::ordinal(&t.text).is_some()
+            || tokens::month(&t.text).is_some()
             || (t.class == Class::Word && t.cap && t.text != "i")
     });
     if tokens.len() - first > 12 || !like_one {
@@ -1287,7 +1298,7 @@ fn trailing_address(text: &str, tokens: &[Token]) -> Option<Finding> {
     let last = tokens.len() - 1;
     Some(make_finding(
         text,
-        FindingKind::Address,
+        kind,
         tokens[first].start,
         tokens[last].end,
         0.4,
@@ -2186,7 +2197,7 @@ mod tests {
     }
 
     #[test]
-    fn a_partial_shows_no_part_of_an_address_being_said_after_a_phrase_that_gives_one() {
+    fn a_partial_shows_no_part_of_an_address_or_date_of_birth_said_after_a_phrase_for_one() {
         let mut r = Redactor::new();
         // Shown before: the street's first word and the postcode's letters, while being said.
         for (partial, shown) in [
@@ -2197,6 +2208,16 @@ mod tests {
                 "my address is um, the [ADDRESS]",
             ),
             ("my postcode is s w one", "my postcode is [ADDRESS]"),
+            (
+                "I was born on the fourth of",
+                "I was born on the [DATE_OF_BIRTH]",
+            ),
+            (
+                "my date of birth is March",
+                "my date of birth is [DATE_OF_BIRTH]",
+            ),
+            ("I was born and raised here", "I was born and raised here"),
+            ("my birthday is next week so", "my birthday is next week so"),
             // Negative controls: nothing yet, and what is no address.
             ("I live at", "I live at"),
             (
