@@ -1264,6 +1264,10 @@ const TRAILING_CUES: &[(&[&str], FindingKind)] = &[
     (&["birthday", "is"], FindingKind::DateOfBirth),
     (&["birthday", "'s"], FindingKind::DateOfBirth),
     (&["dob", "is"], FindingKind::DateOfBirth),
+    (&["email", "is"], FindingKind::Email),
+    (&["e", "-", "mail", "is"], FindingKind::Email),
+    (&["email", "'s"], FindingKind::Email),
+    (&["email", "address", "is"], FindingKind::Email),
 ];
 
 /// An address or a date of birth a partial ends in while still being said, after a phrase that
@@ -1274,12 +1278,17 @@ const TRAILING_CUES: &[(&[&str], FindingKind)] = &[
 /// something else).
 fn trailing_value(text: &str, tokens: &[Token]) -> Option<Finding> {
     let words: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
-    let (after, kind) = (0..words.len()).rev().find_map(|k| {
-        TRAILING_CUES
-            .iter()
-            .find(|(cue, _)| words[k..].starts_with(cue))
-            .map(|(cue, kind)| (k + cue.len(), *kind))
-    })?;
+    // The last phrase, the longest of those ending there ("email address is", not "address
+    // is").
+    let words = &words;
+    let (after, _, kind) = (0..words.len())
+        .flat_map(|k| {
+            TRAILING_CUES
+                .iter()
+                .filter(move |(cue, _)| words[k..].starts_with(cue))
+                .map(move |(cue, kind)| (k + cue.len(), cue.len(), *kind))
+        })
+        .max_by_key(|&(end, len, _)| (end, len))?;
     let first = (after..tokens.len()).find(|&k| {
         tokens[k].class != Class::Punct && !matches!(words[k], "uh" | "um" | "er" | "erm" | "the")
     })?;
@@ -1292,6 +1301,34 @@ fn trailing_value(text: &str, tokens: &[Token]) -> Option<Finding> {
             || tokens::month(&t.text).is_some()
             || (t.class == Class::Word && t.cap && t.text != "i")
     });
+    // An e-mail's local part is any word, but a word about it ("the same as before", "not
+    // working") is none.
+    let like_one = like_one
+        || (kind == FindingKind::Email
+            && !matches!(
+                words[first],
+                "same"
+                    | "not"
+                    | "wrong"
+                    | "on"
+                    | "in"
+                    | "changed"
+                    | "different"
+                    | "still"
+                    | "no"
+                    | "a"
+                    | "an"
+                    | "what"
+                    | "that"
+                    | "correct"
+                    | "right"
+                    | "fine"
+                    | "ok"
+                    | "okay"
+                    | "also"
+                    | "just"
+                    | "now"
+            ));
     if tokens.len() - first > 12 || !like_one {
         return None;
     }
@@ -2197,7 +2234,7 @@ mod tests {
     }
 
     #[test]
-    fn a_partial_shows_no_part_of_an_address_or_date_of_birth_said_after_a_phrase_for_one() {
+    fn a_partial_shows_no_part_of_an_address_date_of_birth_or_email_said_after_a_phrase_for_one() {
         let mut r = Redactor::new();
         // Shown before: the street's first word and the postcode's letters, while being said.
         for (partial, shown) in [
@@ -2215,6 +2252,12 @@ mod tests {
             (
                 "my date of birth is March",
                 "my date of birth is [DATE_OF_BIRTH]",
+            ),
+            ("my email address is j smith", "my email address is [EMAIL]"),
+            ("My e-mail is John", "My e-mail is [EMAIL]"),
+            (
+                "my email is the same as before",
+                "my email is the same as before",
             ),
             ("I was born and raised here", "I was born and raised here"),
             ("my birthday is next week so", "my birthday is next week so"),
