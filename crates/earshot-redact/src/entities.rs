@@ -372,8 +372,19 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             && previous_line_asks(tokens, i, &["?"])
             && previous_line_asks(tokens, i, RELATIVES)
             && !previous_line_asks(tokens, i, SECRET_QUESTIONS);
-        let cued = cued || relation || relative_asked;
-        let weak_cue = intro || title || relation || relative_asked;
+        // "The account is under Smith, John.": a capitalised word only ("under review").
+        let under = ends_with_phrase(
+            &before,
+            &[
+                "is under",
+                "it's under",
+                "booked under",
+                "registered under",
+                "listed under",
+            ],
+        );
+        let cued = cued || relation || relative_asked || under;
+        let weak_cue = intro || title || relation || relative_asked || under;
         // The agent introducing themselves ("this is Sam") is not caller data; the agent naming
         // the caller ("Thanks, Mrs Lopez") is.
         let self_intro = t.agent
@@ -472,6 +483,23 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                 continue;
             }
             break;
+        }
+        // Surname first, then the first name, ending the sentence ("Smith, John.").
+        if t.cap
+            && tokens
+                .get(end)
+                .is_some_and(|c| c.text == "," && c.line == t.line)
+            && tokens.get(end + 1).is_some_and(|n| {
+                n.line == t.line
+                    && n.class == Class::Word
+                    && n.cap
+                    && !NOT_NAME.contains(&n.text.as_str())
+            })
+            && tokens
+                .get(end + 2)
+                .is_none_or(|n| n.line != t.line || matches!(n.text.as_str(), "." | "?" | "!"))
+        {
+            end += 2;
         }
         let name = tokens[i..end]
             .iter()
@@ -1334,17 +1362,20 @@ pub(crate) fn spoken_credentials(tokens: &[Token]) -> Vec<Detection> {
 }
 
 /// Letters that are not spelling though they stand together: only "a" and "I", the times "a.m."
-/// and "p.m.", or an abbreviation as ASR writes one, letters glued by dots ("U.S.A.", "F.B.I.";
-/// spelling comes out spaced or hyphenated, "S M I T H", "S-M-I-T-H"). `run` goes from the first
+/// and "p.m.", or an abbreviation as ASR writes one, up to `abbreviation_letters` letters glued
+/// by dots ("U.S.A.", "F.B.I."; spelling mostly comes out spaced or hyphenated, "S M I T H",
+/// "S-M-I-T-H", and a longer dotted run is one, "I.V.A.N.O.V."). `run` goes from the first
 /// letter to the last.
-pub(crate) fn not_spelling(run: &[Token], said: &[&str]) -> bool {
+pub(crate) fn not_spelling(run: &[Token], said: &[&str], abbreviation_letters: usize) -> bool {
     let abbreviation = run
         .windows(2)
         .all(|w| w[0].end == w[1].start && is_letter(&w[0]) != is_letter(&w[1]))
         && run
             .iter()
             .all(|t| (is_letter(t) && t.text.chars().count() == 1) || t.text == ".");
-    abbreviation
+    // Letters with full stops are an abbreviation up to `abbreviation_letters` ("U.S.A."),
+    // a spelling beyond ("I.V.A.N.O.V.").
+    (abbreviation && said.len() <= abbreviation_letters)
         || said.iter().all(|l| matches!(*l, "a" | "i"))
         || matches!(said, ["a", "m"] | ["p", "m"])
 }
@@ -1417,7 +1448,7 @@ pub(crate) fn spelled(tokens: &[Token]) -> Vec<Detection> {
         let counted = said.len() - usize::from(article);
         let enough =
             counted >= 3 || (counted == 2 && cue.is_some()) || (counted >= 1 && spelled_out);
-        if enough && !not_spelling(&tokens[i..end], &said) {
+        if enough && !not_spelling(&tokens[i..end], &said, 4) {
             if cue.is_some() {
                 end = end.max(number_end);
             }
@@ -2391,6 +2422,39 @@ mod tests {
         ] {
             assert_eq!(redact_line(line).text, line);
         }
+    }
+
+    #[test]
+    fn a_name_under_an_account_surname_first_and_a_dotted_spelling_are_redacted() {
+        // Each was shown before: "Smith, John", "I.V.A.N.O.V.".
+        for (line, kept) in [
+            (
+                "The account is under Smith, John.",
+                "The account is under [NAME].",
+            ),
+            ("It's under Smith.", "It's under [NAME]."),
+            (
+                "My name is Dmitri Ivanov, I.V.A.N.O.V.",
+                "My name is [NAME], [NAME].",
+            ),
+            // Negative controls: "under" and a word that is no name, abbreviations.
+            ("It is under review.", "It is under review."),
+            ("I live in the U.S.A. now.", "I live in the U.S.A. now."),
+            ("Call at 9 a.m. please.", "Call at 9 a.m. please."),
+        ] {
+            assert_eq!(redact_line(line).text, kept, "{line}");
+        }
+        // A partial still being spelled with dots hides it from the third letter.
+        let mut r = Redactor::new();
+        assert_eq!(
+            r.preview(Speaker::Caller, "My name is Dmitri Ivanov, I.V.A.N")
+                .text,
+            "My name is [NAME], [NAME]"
+        );
+        assert_eq!(
+            r.preview(Speaker::Caller, "in the U.S.").text,
+            "in the U.S."
+        );
     }
 
     #[test]

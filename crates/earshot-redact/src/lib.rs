@@ -1225,7 +1225,7 @@ fn trailing_letters(text: &str, tokens: &[Token]) -> Option<Finding> {
         .map(|t| t.text.as_str())
         .collect();
     let article = said[0] == "i" || (said[0] == "a" && !run[0].cap);
-    if said.len() - usize::from(article) < 2 || entities::not_spelling(run, &said) {
+    if said.len() - usize::from(article) < 2 || entities::not_spelling(run, &said, 2) {
         return None;
     }
     let (a, b) = (&tokens[first], &tokens[last]);
