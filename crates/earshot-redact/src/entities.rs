@@ -697,7 +697,7 @@ fn unit_before(tokens: &[Token], first: usize) -> usize {
 
 /// Extends an address ending at `end` over the city, state and ZIP code that follow it on its
 /// line ("42 Elm Street, Springfield, Illinois 62704", "… Portland, Oregon nine seven two oh
-/// one"): up to four capitalised words, then a five- or nine-digit number. Without a ZIP, the
+/// one"): up to four words, then a five- or nine-digit number. Without a ZIP, the
 /// town after a comma that ends the sentence or clause ("12 High Street, Croydon.", "…,
 /// Croydon, thanks"); other words after a street stay, they may be anything ("… Street,
 /// Springfield, Illinois and I waited").
@@ -706,9 +706,14 @@ fn zip_after(tokens: &[Token], end: usize, runs: &[crate::tokens::DigitRun]) -> 
     let mut k = end;
     let mut words = 0;
     let mut town = None;
+    // Words in lower case join only when a ZIP code follows ("forty two elm street springfield
+    // illinois six two seven oh four").
+    let mut lower = false;
     while let Some(t) = tokens.get(k).filter(|t| t.line == line) {
         if let Some(run) = runs.iter().find(|r| r.first == k) {
-            return if matches!(run.digits.len(), 5 | 9) {
+            let other = crate::detect::is_amount_or_count(tokens, run)
+                || crate::detect::is_reference(tokens, run);
+            return if matches!(run.digits.len(), 5 | 9) && !other {
                 run.last
             } else {
                 end
@@ -716,7 +721,11 @@ fn zip_after(tokens: &[Token], end: usize, runs: &[crate::tokens::DigitRun]) -> 
         }
         if t.text == "," {
             k += 1;
-        } else if t.class == Class::Word && t.cap && words < 4 {
+        } else if t.class == Class::Word
+            && words < 4
+            && (t.cap || !NOT_NAME.contains(&t.text.as_str()))
+        {
+            lower |= !t.cap;
             words += 1;
             k += 1;
             town = Some(k);
@@ -740,7 +749,7 @@ fn zip_after(tokens: &[Token], end: usize, runs: &[crate::tokens::DigitRun]) -> 
         })
     };
     match town {
-        Some(town) if ends_clause(town) && tokens[end].text == "," => town,
+        Some(town) if !lower && ends_clause(town) && tokens[end].text == "," => town,
         _ => end,
     }
 }
@@ -2188,6 +2197,11 @@ mod tests {
                 "The office is at 350 5th Ave, New York?",
                 "The office is at [ADDRESS]?",
             ),
+            // Written in lower case with the ZIP in words: shown after the street before.
+            (
+                "forty two elm street springfield illinois six two seven oh four",
+                "[ADDRESS]",
+            ),
         ] {
             assert_eq!(redact_line(line).text, kept, "{line}");
         }
@@ -2205,6 +2219,14 @@ mod tests {
             (
                 "Read pages 12-14 of the Guide.",
                 "Read pages 12-14 of the Guide.",
+            ),
+            (
+                "I moved from 42 Elm Street and paid 12345 dollars.",
+                "I moved from [ADDRESS] and paid 12345 dollars.",
+            ),
+            (
+                "42 Elm Street and then order 12345.",
+                "[ADDRESS] and then order 12345.",
             ),
         ] {
             assert_eq!(redact_line(line).text, kept, "{line}");
