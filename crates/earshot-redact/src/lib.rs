@@ -1573,6 +1573,7 @@ fn town_before(chars: &[char], start: usize) -> usize {
     // Passed a word in lower case: only a house number before it takes them ("88 kingsway,
     // burnaby, bc, v5h 2a9" as ASR wrote it), no capitalised word ("Leeds and then, LS6 1AB").
     let mut lower = false;
+    let mut lower_first = None;
     loop {
         while k > 0 && matches!(chars[k - 1], ',' | ' ') {
             k -= 1;
@@ -1644,11 +1645,24 @@ fn town_before(chars: &[char], start: usize) -> usize {
             || tokens::is_opener(&word.to_lowercase())
             || matches!(word.as_str(), "I" | "I'm" | "My" | "Mail" | "Send")
         {
+            // A town in lower case right after "in", "from" or "near" ("i live in leeds ls6
+            // 1ab"): one or two words.
+            if let Some(town) = lower_first.filter(|_| first == start && words <= 2) {
+                let before: String = chars[..town].iter().collect();
+                let before = before.trim_end();
+                if [" in", " from", " near"]
+                    .iter()
+                    .any(|p| before.ends_with(p) || before == p.trim_start())
+                {
+                    return town;
+                }
+            }
             return first;
         }
         words += 1;
         if lower_case {
             lower = true;
+            lower_first = Some(word_start);
         } else {
             first = word_start;
         }
@@ -2293,6 +2307,26 @@ mod tests {
             (Speaker::Caller, "It's 12:34."),
         ]);
         assert_eq!(out[1], "It's [PIN].");
+    }
+
+    #[test]
+    fn a_town_in_lower_case_after_in_goes_with_its_postcode() {
+        // Shown before: the town, with no house number before it.
+        for (line, kept) in [
+            ("i live in leeds ls6 1ab", "i live in [ADDRESS]"),
+            ("i live in west leeds ls6 1ab", "i live in [ADDRESS]"),
+            // Negative controls: words that are no town.
+            (
+                "i am in the office, ls6 1ab",
+                "i am in the office, [ADDRESS]",
+            ),
+            (
+                "it's from leeds and then, ls6 1ab",
+                "it's from leeds and then, [ADDRESS]",
+            ),
+        ] {
+            assert_eq!(redact_line(line).text, kept, "{line}");
+        }
     }
 
     #[test]
