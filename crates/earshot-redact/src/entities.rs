@@ -109,6 +109,86 @@ const RELATIVES: &[&str] = &[
     " children",
 ];
 
+/// Words in lower case after a relative that are no name ("my husband always said").
+const NOT_A_RELATIVES_NAME: &[&str] = &[
+    "usually",
+    "really",
+    "actually",
+    "probably",
+    "definitely",
+    "recently",
+    "finally",
+    "basically",
+    "literally",
+    "certainly",
+    "apparently",
+    "normally",
+    "obviously",
+    "currently",
+    "early",
+    "rarely",
+    "clearly",
+    "simply",
+    "nearly",
+    "mostly",
+    "totally",
+    "honestly",
+    "seriously",
+    "previously",
+    "originally",
+    "eventually",
+    "unfortunately",
+    "hopefully",
+    "generally",
+    "mainly",
+    "typically",
+    "personally",
+    "suddenly",
+    "always",
+    "never",
+    "also",
+    "often",
+    "sometimes",
+    "still",
+    "already",
+    "once",
+    "even",
+    "only",
+    "then",
+    "now",
+    "who",
+    "which",
+    "that",
+    "too",
+    "here",
+    "there",
+    "just",
+    "recently",
+    "said",
+    "now",
+    "and",
+    "but",
+    "she",
+    "he",
+    "they",
+    "who's",
+    "what",
+    "where",
+    "when",
+    "why",
+    "how",
+    "today",
+    "yesterday",
+    "tomorrow",
+    "again",
+    "first",
+    "last",
+    "both",
+    "all",
+    "was",
+    "is",
+];
+
 /// Capitalised words that answer a question about a relative and are no name.
 const NOT_A_RELATIVE: &[&str] = &[
     "monday",
@@ -417,7 +497,21 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             && rest.len() <= 3
             && !relation_words()
             && !rest.iter().any(|w| NOT_A_NAME_ANSWER.contains(w)))
-            || (intro && matches!(said_after, "calling" | "here" | "speaking" | "from"));
+            || (intro && matches!(said_after, "calling" | "here" | "speaking" | "from"))
+            // After a relative, a word in lower case before what a person does ("my husband
+            // mark said to call"), not a word of how or when ("my husband always said").
+            || (relation
+                && matches!(
+                    said_after,
+                    "said" | "says" | "is" | "was" | "has" | "had" | "will" | "would" | "can"
+                        | "could" | "called" | "asked" | "told" | "wants" | "wanted" | "does"
+                        | "did" | "needs" | "lives" | "works" | "and"
+                )
+                && t.text.chars().count() >= 3
+                && !NOT_NAME.contains(&t.text.as_str())
+                && !NOT_A_RELATIVES_NAME.contains(&t.text.as_str()));
+        // Such a name is the one word.
+        let one_word = !t.cap && relation && !answered && !intro;
         if !(cued || answered) || ((weak_cue || answered) && !t.cap && !lower_ok) || self_intro {
             i += 1;
             continue;
@@ -433,6 +527,9 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                 .is_some_and(|n| n.line == t.line && n.start == tokens[k - 1].end)
         };
         loop {
+            if one_word {
+                break;
+            }
             // "Anne-Marie", "Smith-Jones": a hyphen and a capitalised word, all glued.
             if tokens.get(end).is_some_and(|n| n.text == "-")
                 && glued(end)
@@ -2477,6 +2574,33 @@ mod tests {
             r.preview(Speaker::Caller, "in the U.S.").text,
             "in the U.S."
         );
+    }
+
+    #[test]
+    fn a_relatives_name_in_lower_case_before_what_they_do_is_redacted() {
+        // Shown before: ASR wrote the relative's name in lower case.
+        for (line, kept) in [
+            (
+                "my husband mark said to call",
+                "my husband [NAME] said to call",
+            ),
+            ("my son jake is at school", "my son [NAME] is at school"),
+            (
+                "my daughter lily and my son tom",
+                "my daughter [NAME] and my son tom",
+            ),
+            // Negative controls: words of how, when or who, and a relative with no name.
+            ("my husband always said that", "my husband always said that"),
+            ("my husband usually does it", "my husband usually does it"),
+            ("my partner who is away", "my partner who is away"),
+            (
+                "my wife and i want to close it",
+                "my wife and i want to close it",
+            ),
+            ("my mother has dementia", "my mother has dementia"),
+        ] {
+            assert_eq!(redact_line(line).text, kept, "{line}");
+        }
     }
 
     #[test]
