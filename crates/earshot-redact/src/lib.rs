@@ -658,7 +658,12 @@ impl Redactor {
     ) {
         for run in tokens::digit_runs(tokens) {
             let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
-            if run.digits.len() < 3 || detect::is_amount_or_count(tokens, &run) {
+            // A digit or two only on a line that takes something back ("Sorry, the last one
+            // should be 1."), and not a count ("the last one").
+            let short = run.digits.len() < 3;
+            if (short && (!corrects(tokens) || detect::not_a_group(tokens, &run)))
+                || detect::is_amount_or_count(tokens, &run)
+            {
                 continue;
             }
             let covering = findings
@@ -2326,6 +2331,29 @@ mod tests {
             ),
         ] {
             assert_eq!(redact_line(line).text, kept, "{line}");
+        }
+    }
+
+    #[test]
+    fn a_digit_taken_back_after_a_value_is_part_of_it() {
+        // Shown before: the corrected last digit of the card number.
+        let out = conversation(&[
+            (Speaker::Agent, "Card number?"),
+            (Speaker::Caller, "4111 1111 1111 1112."),
+            (Speaker::Caller, "Sorry, the last one should be 1."),
+        ]);
+        assert_eq!(
+            out[2],
+            "Sorry, the last one should be [CREDIT_DEBIT_NUMBER]."
+        );
+        // Negative controls: a count and a menu option on a line that takes something back.
+        for line in ["Sorry, I have 2 cards.", "No, I meant option 2."] {
+            let out = conversation(&[
+                (Speaker::Agent, "Card number?"),
+                (Speaker::Caller, "4111 1111 1111 1112."),
+                (Speaker::Caller, line),
+            ]);
+            assert_eq!(out[2], line);
         }
     }
 
