@@ -732,7 +732,7 @@ fn unit_id(tokens: &[Token], mut k: usize, line: usize) -> Option<usize> {
             || (t.class == Class::Word && w.chars().count() == 1 && w != "a" && w != "i");
         if id_part && parts < 4 {
             parts += 1;
-        } else if !(matches!(w, "#" | "number" | "no") && k == start || w == "-") {
+        } else if !(matches!(w, "#" | "number" | "no" | ".") && k == start || w == "-") {
             break;
         }
         k += 1;
@@ -745,10 +745,15 @@ fn unit_id(tokens: &[Token], mut k: usize, line: usize) -> Option<usize> {
 fn unit_after(tokens: &[Token], mut end: usize, line: usize) -> usize {
     loop {
         let mut k = end;
-        while tokens
-            .get(k)
-            .is_some_and(|t| t.text == "," && t.line == line)
-        {
+        // Commas, and the full stop of an abbreviation ("42 Elm St., Apt. 5B").
+        while tokens.get(k).is_some_and(|t| {
+            t.line == line
+                && (t.text == ","
+                    || (t.text == "."
+                        && k > 0
+                        && tokens[k - 1].end == t.start
+                        && tokens[k - 1].class == Class::Word))
+        }) {
             k += 1;
         }
         let Some(t) = tokens.get(k).filter(|t| t.line == line) else {

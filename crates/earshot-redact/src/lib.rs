@@ -1707,6 +1707,23 @@ fn widened(text: &str, mut f: Finding) -> Finding {
         tokens::month(&word.to_lowercase()).is_some() && (word != "may" && word != "mar")
     };
     let gap = |c: char| c == ',' || c == ' ';
+    let apostrophe = |c: char| c == '\'' || c == '\u{2019}';
+    // A year with its apostrophe, before it ("April '28": the finding is "28") or after it
+    // ("4th April '85").
+    if f.start > 0 && apostrophe(chars[f.start - 1]) {
+        f.start -= 1;
+    }
+    let mut k = f.end;
+    while chars.get(k).is_some_and(|&c| gap(c)) {
+        k += 1;
+    }
+    if chars.get(k).is_some_and(|&c| apostrophe(c))
+        && chars.get(k + 1).is_some_and(char::is_ascii_digit)
+        && chars.get(k + 2).is_some_and(char::is_ascii_digit)
+        && !chars.get(k + 3).is_some_and(|c| c.is_alphanumeric())
+    {
+        f.end = k + 3;
+    }
     let mut k = f.end;
     while chars.get(k).is_some_and(|&c| gap(c)) {
         k += 1;
@@ -2354,6 +2371,33 @@ mod tests {
                 (Speaker::Caller, line),
             ]);
             assert_eq!(out[2], line);
+        }
+    }
+
+    #[test]
+    fn a_year_with_its_apostrophe_and_a_unit_after_an_abbreviated_street_are_redacted() {
+        // Shown before: "April '", "'", "Apt. 5B, Springfield".
+        for (line, kept) in [
+            (
+                "I can see the card ending in 0366 expiring April '28.",
+                "I can see the card ending in [CREDIT_DEBIT_NUMBER] expiring [CREDIT_DEBIT_EXPIRY].",
+            ),
+            (
+                "Your date of birth on file is 4th April '85, is that right?",
+                "Your date of birth on file is [DATE_OF_BIRTH], is that right?",
+            ),
+            (
+                "And we have you at 42 Elm St., Apt. 5B, Springfield.",
+                "And we have you at [ADDRESS].",
+            ),
+            // Negative controls: a sentence after an abbreviated street, a quoted year.
+            (
+                "I live at 42 Elm St. Then I moved.",
+                "I live at [ADDRESS]. Then I moved.",
+            ),
+            ("The '90s were great.", "The '90s were great."),
+        ] {
+            assert_eq!(redact_line(line).text, kept, "{line}");
         }
     }
 
