@@ -120,7 +120,7 @@ const CUES: &[(FindingKind, &[&str])] = &[
 ];
 
 /// Words right after a number that make it an amount, time or count.
-const UNITS_AFTER: &[&str] = &[
+pub(crate) const UNITS_AFTER: &[&str] = &[
     "dollars", "dollar", "bucks", "cents", "pounds", "euros", "percent", "minutes", "minute",
     "hours", "hour", "days", "day", "weeks", "months", "years", "times", "items", "am", "pm",
     "o'clock", "gb", "mb", "miles", "people", "calls",

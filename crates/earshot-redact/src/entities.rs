@@ -19,7 +19,7 @@ pub(crate) const NOT_NAME: &[&str] = &[
     "your", "you", "we", "they", "he", "she", "me", "be", "was", "am", "are", "have", "has", "had",
     "do", "did", "can", "could", "would", "will", "today", "now", "account", "card", "number",
     "bank", "customer", "manager", "agent", "support", "service", "i'd", "i'll", "i've", "oh",
-    "then",
+    "then", "that's", "there's", "here's", "what's", "let's",
 ];
 
 /// Phrases after which the next words are a person's name.
@@ -337,6 +337,13 @@ const NAME_ASKED: &[&str] = &[
     "and yourself",
 ];
 
+/// Small words that a street's name does not hold in lower case.
+const NOT_IN_A_STREET: &[&str] = &[
+    "at", "the", "in", "on", "to", "of", "for", "from", "by", "a", "an", "my", "your", "and", "or",
+    "was", "is", "are", "it", "i", "we", "you", "he", "she", "they", "with", "about", "then", "so",
+    "our", "their", "his", "her", "this", "that",
+];
+
 const STREET_SUFFIXES: &[&str] = &[
     "street",
     "st",
@@ -367,6 +374,22 @@ const STREET_SUFFIXES: &[&str] = &[
     "row",
     "gardens",
     "grove",
+    "mews",
+    "wharf",
+    "parade",
+    "quay",
+    "heights",
+    "vale",
+    "embankment",
+    "esplanade",
+    "promenade",
+    "broadway",
+    "plaza",
+    "alley",
+    "causeway",
+    "expressway",
+    "freeway",
+    "turnpike",
 ];
 
 fn words_before(tokens: &[Token], i: usize, n: usize) -> String {
@@ -397,7 +420,21 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
     let mut i = 0;
     while i < tokens.len() {
         let t = &tokens[i];
-        if t.class != Class::Word || NOT_NAME.contains(&t.text.as_str()) {
+        // An initial after a title opens the name ("Mrs A. Okonkwo"), though "a" is no name.
+        let title_before = |k: usize| TITLES.contains(&tokens[k].text.as_str());
+        let initial_first = t.cap
+            && t.text.chars().count() == 1
+            && i > 0
+            // "Mrs A.", "Mr. B."
+            && (title_before(i - 1)
+                || (i > 1 && tokens[i - 1].text == "." && title_before(i - 2)))
+            && tokens
+                .get(i + 1)
+                .is_some_and(|d| d.text == "." && d.start == t.end)
+            && tokens
+                .get(i + 2)
+                .is_some_and(|n| n.line == t.line && n.class == Class::Word && n.cap);
+        if t.class != Class::Word || (NOT_NAME.contains(&t.text.as_str()) && !initial_first) {
             i += 1;
             continue;
         }
@@ -545,7 +582,7 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                 && glued(end)
                 && tokens[end - 1].text.chars().count() == 1
                 && tokens[end - 1].cap
-                && end - 1 > i
+                && (end - 1 > i || initial_first)
             {
                 end += 1;
                 continue;
@@ -931,6 +968,13 @@ const ADDRESS_QUESTIONS: &[&str] = &[
     "address on the account",
     "address on file",
     "where shall we send",
+    "new address",
+    "old address",
+    "previous address",
+    "current address",
+    "delivery address",
+    "correspondence address",
+    "work address",
     // Its parts.
     "postcode",
     "post code",
@@ -1018,6 +1062,7 @@ fn asked_for(tokens: &[Token], i: usize, questions: &[&str]) -> bool {
 /// D1234567") or the caller's number with the organisation ("customer number", "member ID").
 /// Not an order, case, invoice or ticket number: those name a thing, not a person.
 const ID_CUES: &[&str] = &[
+    "policy",
     "license",
     "licence",
     "passport",
@@ -1059,10 +1104,61 @@ pub(crate) fn id_numbers(tokens: &[Token]) -> Vec<Detection> {
             .iter()
             .rposition(|t| t.line != line)
             .map_or(0, |p| p + 1);
+        let asked = asked_for(tokens, line_start, ID_CUES);
         let cued = (k.saturating_sub(6).max(line_start)..k)
             .any(|c| ends_with_phrase(&words_before(tokens, c + 1, 3), ID_CUES))
-            || asked_for(tokens, line_start, ID_CUES);
+            || asked;
         if !cued {
+            continue;
+        }
+        // The answer to a request for an ID that is little but the ID: the whole of it past its
+        // openers, letters in any grouping included ("RUIZO 905221 AR9 BX").
+        let line_end = tokens[k..]
+            .iter()
+            .position(|t| t.line != line)
+            .map_or(tokens.len(), |p| k + p);
+        let said: Vec<usize> = (line_start..line_end)
+            .filter(|&j| tokens[j].class != Class::Punct)
+            .collect();
+        let opener = |j: &usize| {
+            crate::tokens::is_opener(&tokens[*j].text)
+                || matches!(tokens[*j].text.as_str(), "er" | "erm" | "its" | "that's")
+        };
+        let value: Vec<usize> = said.iter().copied().skip_while(|j| opener(j)).collect();
+        if asked
+            && (2..=8).contains(&value.len())
+            && value.iter().all(|&j| {
+                let t = &tokens[j];
+                t.class == Class::Digits
+                    || crate::tokens::is_number_word(t)
+                    || (t.class == Class::Word
+                        && t.text.chars().all(|c| c.is_ascii_alphanumeric())
+                        && (t.cap || t.text.chars().count() <= 3))
+            })
+        {
+            let (first, last) = (value[0], *value.last().unwrap_or(&value[0]));
+            // A national insurance number is the British social security number.
+            let kind = if previous_line_asks(
+                tokens,
+                line_start,
+                &["national insurance", "social insurance", "social security"],
+            ) {
+                FindingKind::Ssn
+            } else {
+                FindingKind::Number
+            };
+            if out
+                .last()
+                .is_none_or(|d: &Detection| d.first != first || d.last != last + 1)
+            {
+                out.push(Detection {
+                    kind,
+                    first,
+                    last: last + 1,
+                    confidence: 0.6,
+                    normalized: String::new(),
+                });
+            }
             continue;
         }
         let same_line = |i: usize| tokens.get(i).is_some_and(|t| t.line == line);
@@ -1081,8 +1177,13 @@ pub(crate) fn id_numbers(tokens: &[Token]) -> Vec<Detection> {
         let mut first = k;
         while first > 0
             && same_line(first - 1)
-            && tokens[first - 1].class == Class::Word
             && tokens[first - 1].end == tokens[first].start
+            && (tokens[first - 1].class == Class::Word
+                // "HB-448-2091": letters glued by a hyphen.
+                || (tokens[first - 1].text == "-"
+                    && first >= 2
+                    && tokens[first - 2].class == Class::Word
+                    && tokens[first - 2].end == tokens[first - 1].start))
         {
             first -= 1;
         }
@@ -1157,6 +1258,14 @@ pub(crate) fn street_addresses(tokens: &[Token]) -> Vec<Detection> {
             if ordinal(k) {
                 k += 2;
                 continue;
+            }
+            // A street's name has no small word in lower case ("3 hours at the wharf", "14
+            // dollars on Main Street"; "3 The Street" has one capitalised).
+            let w = tokens[k].text.as_str();
+            if !tokens[k].cap
+                && (NOT_IN_A_STREET.contains(&w) || crate::detect::UNITS_AFTER.contains(&w))
+            {
+                break;
             }
             if k > j && STREET_SUFFIXES.contains(&tokens[k].text.as_str()) {
                 found = Some(k + 1);
@@ -2189,6 +2298,22 @@ mod tests {
             (
                 "What's your National Insurance number?",
                 "QQ, one two, three four, five six, C.",
+                "[SSN].",
+            ),
+            // Shown before: the letters of a licence number and of a policy number.
+            (
+                "And her licence number?",
+                "RUIZO 905221 AR9 BX.",
+                "[NUMBER].",
+            ),
+            (
+                "What's your policy number?",
+                "It's HB-448-2091.",
+                "It's [NUMBER].",
+            ),
+            (
+                "Can I take the policy number?",
+                "POL 7781 2290.",
                 "[NUMBER].",
             ),
             (
@@ -2208,6 +2333,15 @@ mod tests {
                 "I don't know the postcode off hand.",
             ),
             ("Has your address changed?", "No."),
+            (
+                "Can I get your driving licence number?",
+                "I don't have it on me right now.",
+            ),
+            ("What's your passport number?", "Hold on, let me look."),
+            (
+                "And your membership number?",
+                "Not sure, is it on the card?",
+            ),
         ] {
             assert_eq!(answered(question, answer), answer);
         }
@@ -2606,6 +2740,52 @@ mod tests {
         ] {
             assert_eq!(redact_line(line).text, kept, "{line}");
         }
+    }
+
+    #[test]
+    fn initials_after_a_title_new_addresses_and_more_street_suffixes_are_redacted() {
+        // Each was shown before.
+        for (question, answer, redacted) in [
+            (
+                "Who should it be addressed to?",
+                "Mrs A. Okonkwo.",
+                "Mrs [NAME].",
+            ),
+            (
+                "What's the new address?",
+                "Flat 9, The Maltings, 4 Station Approach, Woking.",
+                "[ADDRESS].",
+            ),
+            // Negative control: "That's" opening the answer to a question for a name.
+            (
+                "Who's the named driver on the policy?",
+                "That's my partner, Alexandra Ruiz-Ortega.",
+                "That's my partner, [NAME].",
+            ),
+        ] {
+            assert_eq!(answered(question, answer), redacted, "{answer}");
+        }
+        for (line, kept) in [
+            ("Mr. B. Smith is my husband.", "Mr. [NAME] is my husband."),
+            (
+                "And are you still at 8 Canal Wharf?",
+                "And are you still at [ADDRESS]?",
+            ),
+            ("It's 3 Queen's Gate Mews.", "It's [ADDRESS]."),
+            // Negative controls: an initial with no title, a number before no street.
+            ("Plan A. Then plan B.", "Plan A. Then plan B."),
+            (
+                "I waited 3 hours at the wharf.",
+                "I waited 3 hours at the wharf.",
+            ),
+        ] {
+            assert_eq!(redact_line(line).text, kept, "{line}");
+        }
+        // Negative control: a question for which address to use is no request for one.
+        assert_eq!(
+            answered("Which address should we use?", "The one on file is fine."),
+            "The one on file is fine."
+        );
     }
 
     #[test]
