@@ -223,6 +223,11 @@ const NOT_A_RELATIVE: &[&str] = &[
 /// Words of a short answer to a question for a name that say it gives none ("sorry what",
 /// "hold on", "i'd rather not"): written in lower case, such an answer is no name.
 const NOT_A_NAME_ANSWER: &[&str] = &[
+    "fine",
+    "important",
+    "private",
+    "complicated",
+    "later",
     "what",
     "why",
     "who",
@@ -456,10 +461,35 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                     }));
         // After "this is", "it's", "I'm" or a title only a capitalised word is a name ("it's
         // fine", "I miss it").
+        // Fillers between the cue and the name do not count ("it's uh deborah").
+        let before_said = {
+            let mut k = i;
+            while k > 0
+                && tokens[k - 1].line == t.line
+                && matches!(
+                    tokens[k - 1].text.as_str(),
+                    "uh" | "um" | "er" | "erm" | ","
+                )
+            {
+                k -= 1;
+            }
+            if k == i {
+                before.clone()
+            } else {
+                words_before(tokens, k, 5)
+            }
+        };
         let intro = ends_with_phrase(
-            &before,
+            &before_said,
             &["this is", "it is", "it's", "i am", "i'm", "call me"],
         );
+        // "it's", not "call me": the caller saying who they are.
+        let says_who = ends_with_phrase(&before_said, &["this is", "it is", "it's", "i am", "i'm"]);
+        // A name asked for on the line before.
+        let name_asked = || {
+            previous_line_asks(tokens, i, NAME_QUESTIONS)
+                && !previous_line_asks(tokens, i, SECRET_QUESTIONS)
+        };
         let title = ends_with_phrase(
             &before,
             &["mr", "mrs", "ms", "mister", "missus", "dr", "doctor"],
@@ -500,7 +530,7 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                 "listed under",
             ],
         );
-        let cued = cued || relation || relative_asked || under;
+        let cued = cued || relation || relative_asked || under || intro;
         let weak_cue = intro || title || relation || relative_asked || under;
         // The agent introducing themselves ("this is Sam") is not caller data; the agent naming
         // the caller ("Thanks, Mrs Lopez") is.
@@ -529,12 +559,26 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                 tokens[i - 1].text.as_str(),
                 "my" | "the" | "a" | "an" | "about" | "your" | "our" | "this" | "regarding"
             );
+        // Words before it on the line that say no name follows ("it's not important").
+        let denied = tokens[..i]
+            .iter()
+            .rev()
+            .take_while(|n| n.line == t.line)
+            .any(|n| matches!(n.text.as_str(), "not" | "don't" | "rather"));
         let lower_ok = (answered
             && !thing
+            && !denied
             && rest.len() <= 3
             && !relation_words()
             && !rest.iter().any(|w| NOT_A_NAME_ANSWER.contains(w)))
             || (intro && matches!(said_after, "calling" | "here" | "speaking" | "from"))
+            // After "it's" in the answer to a question for one ("yeah hi tom it's uh deborah
+            // o'sullivan"): the name, three words at most, ends the line.
+            || (says_who
+                && rest.len() <= 3
+                && !relation_words()
+                && !rest.iter().any(|w| NOT_A_NAME_ANSWER.contains(w))
+                && name_asked())
             // After a relative, a word in lower case before what a person does ("my husband
             // mark said to call"), not a word of how or when ("my husband always said").
             || (relation
@@ -2786,6 +2830,27 @@ mod tests {
             answered("Which address should we use?", "The one on file is fine."),
             "The one on file is fine."
         );
+    }
+
+    #[test]
+    fn a_lower_case_name_after_its_and_fillers_in_an_answer_is_redacted() {
+        // Shown before: the greeting before "it's" made the name no short answer, and "uh"
+        // hid the cue.
+        let out = conversation(&[
+            (Speaker::Agent, "Can I start with your full name?"),
+            (Speaker::Caller, "yeah hi tom it's uh deborah o'sullivan"),
+            (Speaker::Agent, "Thanks Deborah."),
+        ]);
+        assert_eq!(out[1..], ["yeah hi tom it's uh [NAME]", "Thanks [NAME]."]);
+        // Negative controls: answers that give no name.
+        for answer in [
+            "it's fine, just call me later",
+            "it's uh not important",
+            "it's fine",
+            "it's my wife's account",
+        ] {
+            assert_eq!(answered("Can I take your full name?", answer), answer);
+        }
     }
 
     #[test]
