@@ -572,6 +572,11 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             && !relation_words()
             && !rest.iter().any(|w| NOT_A_NAME_ANSWER.contains(w)))
             || (intro && matches!(said_after, "calling" | "here" | "speaking" | "from"))
+            // Right after a title ("thanks mr mcgrath").
+            || (i > 0
+                && tokens[i - 1].line == t.line
+                && ((TITLES.contains(&tokens[i - 1].text.as_str()) && tokens[i - 1].text != "miss")
+                    || miss_as_title(tokens, i)))
             // After "it's" in the answer to a question for one ("yeah hi tom it's uh deborah
             // o'sullivan"): the name, three words at most, ends the line.
             || (says_who

@@ -104,6 +104,9 @@ pub struct Redactor {
     /// capitalised, with no cue ("Thanks, Mrs Lopez", "Maria, Maria Lopez"), they are redacted
     /// too.
     heard_names: Vec<String>,
+    /// A name was heard written all in lower case (ASR wrote the call so): names heard are
+    /// then matched in lower case too ([`Redactor::heard_names_in`]).
+    names_in_lower_case: bool,
     /// Numbers redacted so far in this conversation: said again by anyone (the agent reading
     /// one back, the caller repeating it), or corrected by the speaker who gave it, they are
     /// redacted too.
@@ -145,6 +148,7 @@ impl std::fmt::Debug for Redactor {
             .field("partial_memory", &self.partial_memory.len())
             .field("known_names", &self.known_names.len())
             .field("heard_names", &self.heard_names.len())
+            .field("names_in_lower_case", &self.names_in_lower_case)
             .field("heard_values", &self.heard_values.len())
             .field("heard_email_words", &self.heard_email_words.len())
             .field("heard_emails", &self.heard_emails.len())
@@ -302,6 +306,13 @@ const TWO_LETTER_WORDS: &[&str] = &[
     "um", "up", "us", "we", "ya", "ye", "yo", "mr", "ms", "dr", "st", "jr", "sr",
 ];
 
+/// Names that are common words too: a name heard is matched in lower case only if not one.
+const WORDS_AND_NAMES: &[&str] = &[
+    "will", "bill", "mark", "rose", "grace", "may", "june", "april", "august", "frank", "hope",
+    "faith", "joy", "ray", "dawn", "art", "rich", "max", "rob", "sue", "jack", "chase", "holly",
+    "ruby", "amber", "sky", "summer", "rocky", "sandy", "penny", "guy",
+];
+
 /// The digits of a finding's normalised value.
 fn value_digits(f: &Finding) -> String {
     f.value
@@ -351,6 +362,7 @@ impl Redactor {
         self.partial_memory.clear();
         self.released_open.clear();
         self.heard_names.clear();
+        self.names_in_lower_case = false;
         self.heard_values.clear();
         self.heard_email_words.clear();
         self.heard_emails.clear();
@@ -1018,6 +1030,10 @@ impl Redactor {
     /// Remembers the words of the names among `findings` for the rest of the conversation.
     fn learn_names(&mut self, findings: &[Finding]) {
         for f in findings.iter().filter(|f| f.kind == FindingKind::Name) {
+            let said = &f.value.original;
+            if said.chars().any(char::is_alphabetic) && !said.chars().any(char::is_uppercase) {
+                self.names_in_lower_case = true;
+            }
             // A spelled name's normalised value is the name ("S M I T H": "smith").
             for source in [&f.value.original, &f.value.normalized] {
                 for word in source
@@ -1051,7 +1067,11 @@ impl Redactor {
             let t = &tokens[i];
             // "Tyler's" is Tyler's name too.
             let word = t.text.strip_suffix("'s").unwrap_or(&t.text);
-            if !(t.class == Class::Word && t.cap && self.heard_names.iter().any(|n| n == word)) {
+            let heard = |w: &str| self.heard_names.iter().any(|n| n == w);
+            // In lower case only when the call is written so, and not a name that is a common
+            // word too ("will", "bill", "mark").
+            let lower_ok = |w: &str| self.names_in_lower_case && !WORDS_AND_NAMES.contains(&w);
+            if !(t.class == Class::Word && heard(word) && (t.cap || lower_ok(word))) {
                 i += 1;
                 continue;
             }
@@ -1059,7 +1079,7 @@ impl Redactor {
             while end < tokens.len()
                 && end - i < 3
                 && tokens[end].class == Class::Word
-                && tokens[end].cap
+                && (tokens[end].cap || (heard(&tokens[end].text) && lower_ok(&tokens[end].text)))
                 && tokens[end].start == tokens[end - 1].end + 1
                 && !entities::NOT_NAME.contains(&tokens[end].text.as_str())
             {
@@ -2399,6 +2419,44 @@ mod tests {
         ] {
             assert_eq!(redact_line(line).text, kept, "{line}");
         }
+    }
+
+    #[test]
+    fn in_a_call_written_in_lower_case_names_heard_and_after_a_title_are_redacted() {
+        // Shown before: ASR wrote the call in lower case, and names were matched capitalised.
+        let out = conversation(&[
+            (
+                Speaker::Caller,
+                "hi ravi my name is pat mcgrath and i got a bill that's way too high",
+            ),
+            (
+                Speaker::Agent,
+                "sorry to hear that pat can you confirm the zip",
+            ),
+            (Speaker::Caller, "oh and my wife linda is on it too"),
+            (Speaker::Agent, "got it linda mcgrath, thanks mr mcgrath"),
+        ]);
+        assert_eq!(
+            out[1..],
+            [
+                "sorry to hear that [NAME] can you confirm the zip",
+                "oh and my wife [NAME] is on it too",
+                "got it [NAME], thanks mr [NAME]",
+            ]
+        );
+        // Negative controls: a heard name that is a common word too, in lower case; a name
+        // heard capitalised is not matched in lower case; "miss" the verb.
+        let out = conversation(&[
+            (Speaker::Caller, "my name is bill harper"),
+            (Speaker::Agent, "thanks, your bill is ready"),
+        ]);
+        assert_eq!(out[1], "thanks, your bill is ready");
+        let out = conversation(&[
+            (Speaker::Caller, "My name is Grant Lee."),
+            (Speaker::Agent, "we can grant you a refund"),
+        ]);
+        assert_eq!(out[1], "we can grant you a refund");
+        assert_eq!(redact_line("i miss my dog").text, "i miss my dog");
     }
 
     #[test]
