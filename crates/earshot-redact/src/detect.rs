@@ -501,9 +501,8 @@ const DATE_WORDS: &[&str] = &[
 
 /// The span of a line that is a date said in parts and little else ("The ninth.", "Of June,
 /// nineteen seventy four.", "the 3rd", "No sorry, the third."): from its first word past the
-/// openers and words that correct to its last, when
-/// every word is a number, an ordinal, a month name or a word dates are said with, and one is a
-/// number, an ordinal or a month.
+/// openers and words that correct to its last, when every word is a number, an ordinal, a
+/// month name or a word dates are said with, and one is a number, an ordinal or a month.
 pub(crate) fn date_fragment(tokens: &[Token]) -> Option<(usize, usize)> {
     let said: Vec<usize> = (0..tokens.len())
         .filter(|&k| tokens[k].class != Class::Punct)
