@@ -650,11 +650,24 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                         .get(k)
                         .is_some_and(|m| m.line == t.line && m.class == Class::Word && m.cap)
             };
+            // An initial that is a word too, after an initial and before more of the name ("j
+            // a thompson").
+            let initial_between = |k: usize| {
+                tokens[k].text.chars().count() == 1
+                    && tokens[k - 1].text.chars().count() == 1
+                    && tokens.get(k + 1).is_some_and(|n| {
+                        n.line == t.line
+                            && n.class == Class::Word
+                            && !NOT_NAME.contains(&n.text.as_str())
+                    })
+            };
             if end < tokens.len()
                 && words < 3
                 && tokens[end].class == Class::Word
                 && tokens[end].line == t.line
-                && (!NOT_NAME.contains(&tokens[end].text.as_str()) || particle(end))
+                && (!NOT_NAME.contains(&tokens[end].text.as_str())
+                    || particle(end)
+                    || initial_between(end))
                 && (tokens[end].cap || !t.cap || particle(end))
             {
                 // Initials and particles do not count ("Mr J R Hartley", "Mary Van Der Berg").
@@ -2799,6 +2812,11 @@ mod tests {
                 "Who should it be addressed to?",
                 "Mrs A. Okonkwo.",
                 "Mrs [NAME].",
+            ),
+            (
+                "and the name on the card",
+                "miss j a thompson",
+                "miss [NAME]",
             ),
             (
                 "What's the new address?",
