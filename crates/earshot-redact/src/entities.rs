@@ -1574,6 +1574,12 @@ const ASKING: &[&str] = &[
     "can i have",
     "what",
     "provide",
+    // A question ASR wrote with no question mark ("and your memorable place").
+    "and your",
+    "and the",
+    "can you",
+    "could you",
+    "may i",
 ];
 
 /// Answers that give no credential away, and keep their words.
@@ -2874,6 +2880,32 @@ mod tests {
         ] {
             assert_eq!(answered("Can I take your full name?", answer), answer);
         }
+    }
+
+    #[test]
+    fn a_question_written_with_no_question_mark_still_asks() {
+        // Shown before: ASR wrote the agent's questions unpunctuated.
+        for (question, answer, redacted) in [
+            ("and your memorable place", "whitby", "[PIN]"),
+            (
+                "thank you and the name of your first school",
+                "st marys primary",
+                "[PIN]",
+            ),
+            // Negative control: an answer that gives none.
+            (
+                "and your memorable place",
+                "sorry I don't remember",
+                "sorry I don't remember",
+            ),
+        ] {
+            assert_eq!(answered(question, answer), redacted, "{answer}");
+        }
+        // Negative control: a statement about the password, with no request.
+        assert_eq!(
+            answered("I've sent the new card, it's in the post.", "Okay thanks."),
+            "Okay thanks."
+        );
     }
 
     #[test]
