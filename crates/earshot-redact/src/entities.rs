@@ -1047,6 +1047,7 @@ const ADDRESS_QUESTIONS: &[&str] = &[
     "building name",
     "street name",
     "first line of",
+    "the first line",
     "which street",
     "name of the street",
     "name of the road",
@@ -1324,7 +1325,13 @@ pub(crate) fn street_addresses(tokens: &[Token]) -> Vec<Detection> {
             // A street's name has no small word in lower case ("3 hours at the wharf", "14
             // dollars on Main Street"; "3 The Street" has one capitalised).
             let w = tokens[k].text.as_str();
+            // "42 the avenue" is one (UK streets named "The Avenue").
+            let the_street = w == "the"
+                && tokens
+                    .get(k + 1)
+                    .is_some_and(|n| STREET_SUFFIXES.contains(&n.text.as_str()));
             if !tokens[k].cap
+                && !the_street
                 && (NOT_IN_A_STREET.contains(&w) || crate::detect::UNITS_AFTER.contains(&w))
             {
                 break;
@@ -2845,6 +2852,7 @@ mod tests {
                 "And are you still at [ADDRESS]?",
             ),
             ("It's 3 Queen's Gate Mews.", "It's [ADDRESS]."),
+            ("i live at 42 the avenue", "i live at [ADDRESS]"),
             // Negative controls: an initial with no title, a number before no street.
             ("Plan A. Then plan B.", "Plan A. Then plan B."),
             (
