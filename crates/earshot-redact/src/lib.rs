@@ -128,6 +128,10 @@ pub struct Redactor {
     /// digits given so far: the groups on their next line go on with it
     /// ([`Redactor::card_groups_in`]).
     open_groups: Option<(Speaker, usize)>,
+    /// The speaker whose line gave an address, and for how many more lines a line of theirs
+    /// that is only letters and numbers goes on with it ("b three one" - "sorry b three" - "one
+    /// two a b": the postcode's second half) ([`Redactor::address_goes_on`]).
+    open_address: Option<(Speaker, u8)>,
     /// The speaker a date of birth is expected from (asked for, or begun: "The ninth." -
     /// "Mm-hm." - "Of June, nineteen seventy four."), and for how many more lines: a date said
     /// in parts on their lines is one ([`Redactor::date_parts_in`]).
@@ -155,6 +159,7 @@ impl std::fmt::Debug for Redactor {
             .field("heard_address_words", &self.heard_address_words.len())
             .field("released_open", &self.released_open.len())
             .field("open_groups", &self.open_groups.is_some())
+            .field("open_address", &self.open_address.is_some())
             .field("open_date", &self.open_date.is_some())
             .field("birth_months", &self.birth_months.len())
             .field("stand_alone", &self.stand_alone)
@@ -368,6 +373,7 @@ impl Redactor {
         self.heard_emails.clear();
         self.heard_address_words.clear();
         self.open_groups = None;
+        self.open_address = None;
         self.open_date = None;
         self.birth_months.clear();
         out
@@ -522,6 +528,7 @@ impl Redactor {
                 self.learn_email_words(&findings);
                 findings.extend(self.addresses_said_again(&self.lines[line].1, &line_tokens[line]));
                 self.learn_address_words(&text, &findings);
+                self.address_goes_on(speaker, &text, &line_tokens[line], &mut findings);
             }
             self.learn_names(&findings);
             findings.extend(self.heard_names_in(&self.lines[line].1, &line_tokens[line]));
@@ -847,6 +854,62 @@ impl Redactor {
                 Some((s, _)) if s != speaker && asks_other(tokens) => None,
                 Some((s, left)) => (left > 1).then(|| (s, left - 1)),
                 None => None,
+            }
+        };
+    }
+
+    /// A line of the speaker whose line before (theirs, the other party's between) gave an
+    /// address, that is only letters and numbers, as a postcode's second half or a house
+    /// number said on its own: redacted as the address. Then remembers whether this line gave
+    /// one.
+    fn address_goes_on(
+        &mut self,
+        speaker: Speaker,
+        text: &str,
+        tokens: &[Token],
+        findings: &mut Vec<Finding>,
+    ) {
+        if self.open_address.is_some_and(|(s, _)| s == speaker) {
+            let said: Vec<&Token> = tokens
+                .iter()
+                .filter(|t| t.class != Class::Punct)
+                .skip_while(|t| {
+                    tokens::is_opener(&t.text) || matches!(t.text.as_str(), "sorry" | "no")
+                })
+                .collect();
+            let letters_and_numbers = said.iter().all(|t| {
+                t.class == Class::Digits
+                    || tokens::is_number_word(t)
+                    || tokens::is_oh(&t.text)
+                    || t.text.chars().count() == 1
+                    || (t.text.chars().count() <= 4
+                        && t.text.chars().any(|c| c.is_ascii_digit())
+                        && t.text.chars().all(|c| c.is_ascii_alphanumeric()))
+            });
+            if (2..=6).contains(&said.len()) && letters_and_numbers {
+                let (a, b) = (said[0], said[said.len() - 1]);
+                if !findings
+                    .iter()
+                    .any(|f| f.start <= a.start && b.end <= f.end)
+                {
+                    findings.push(make_finding(
+                        text,
+                        FindingKind::Address,
+                        a.start,
+                        b.end,
+                        0.5,
+                        "",
+                    ));
+                }
+            }
+        }
+        let gave = findings.iter().any(|f| f.kind == FindingKind::Address);
+        self.open_address = if gave {
+            Some((speaker, 2))
+        } else {
+            match self.open_address {
+                Some((s, left)) if left > 1 => Some((s, left - 1)),
+                _ => None,
             }
         };
     }
@@ -2457,6 +2520,32 @@ mod tests {
         ]);
         assert_eq!(out[1], "we can grant you a refund");
         assert_eq!(redact_line("i miss my dog").text, "i miss my dog");
+    }
+
+    #[test]
+    fn a_postcodes_second_half_on_the_next_line_is_the_address() {
+        // Shown before: the postcode's second half after the agent's question back.
+        let out = conversation(&[
+            (Speaker::Agent, "and your postcode"),
+            (Speaker::Caller, "b three one"),
+            (Speaker::Agent, "sorry b three"),
+            (Speaker::Caller, "one two a b"),
+        ]);
+        assert_eq!(out[3], "[ADDRESS]");
+        // Negative controls: a count after an address, and letters and numbers from a caller
+        // who gave no address.
+        let out = conversation(&[
+            (Speaker::Agent, "address?"),
+            (Speaker::Caller, "42 Elm Street."),
+            (Speaker::Agent, "Thanks, and how many people live there?"),
+            (Speaker::Caller, "Two."),
+        ]);
+        assert_eq!(out[3], "Two.");
+        let out = conversation(&[
+            (Speaker::Agent, "Which plan are you on?"),
+            (Speaker::Caller, "plan b two"),
+        ]);
+        assert_eq!(out[1], "plan b two");
     }
 
     #[test]
