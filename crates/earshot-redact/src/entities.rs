@@ -501,6 +501,14 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             .find(|&k| !matches!(tokens[k].text.as_str(), "," | ":"))
             .is_some_and(|k| tokens[k].class == Class::Word && tokens[k].line == t.line)
             && ends_with_phrase(&before, RELATION_CUES);
+        // "it's my mother's, Patricia Nwosu": capitalised only, after a comma.
+        let possessive = !relation
+            && tokens[..i].last().is_some_and(|c| c.text == ",")
+            && before
+                .strip_suffix(" ,")
+                .unwrap_or(&before)
+                .strip_suffix("'s")
+                .is_some_and(|b| ends_with_phrase(b, RELATION_CUES));
         // The answer to a question about a relative ("Is your daughter on the account?" -
         // "Yes, Sophie."): a capitalised word opening it.
         let relative_asked = t.cap
@@ -530,8 +538,8 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                 "listed under",
             ],
         );
-        let cued = cued || relation || relative_asked || under || intro;
-        let weak_cue = intro || title || relation || relative_asked || under;
+        let cued = cued || relation || relative_asked || under || intro || possessive;
+        let weak_cue = intro || title || relation || relative_asked || under || possessive;
         // The agent introducing themselves ("this is Sam") is not caller data; the agent naming
         // the caller ("Thanks, Mrs Lopez") is.
         let self_intro = t.agent
@@ -2704,6 +2712,25 @@ mod tests {
                 redacted,
                 "{answer}"
             );
+        }
+        // Shown before: the name after a relative's possessive ("my mother's,").
+        for (line, kept) in [
+            (
+                "No, it's my mother's, Patricia Nwosu.",
+                "No, it's my mother's, [NAME].",
+            ),
+            // Negative controls: the possessive before a thing, and "name" after it.
+            ("It's my wife's card.", "It's my wife's card."),
+            (
+                "It was my father's, but he died.",
+                "It was my father's, but he died.",
+            ),
+            (
+                "Oh and my wife's name is Maria, Maria Lopez.",
+                "Oh and my wife's name is [NAME], [NAME].",
+            ),
+        ] {
+            assert_eq!(redact_line(line).text, kept, "{line}");
         }
         // Shown before: a relative's name answering a question about them, and said again.
         let out = conversation(&[
