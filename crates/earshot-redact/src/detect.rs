@@ -265,8 +265,13 @@ fn context_start(tokens: &[Token], first: usize) -> usize {
         .rposition(|t| t.line != prev_line)
         .map_or(0, |p| p + 1);
     let question = tokens[prev_end - 1].text == "?";
-    // An answer starts the line: "It's 9865." right after "Please tell me your PIN."
-    let answer_position = tokens[line_start..first]
+    // An answer starts the line, or its last sentence: "It's 9865." right after "Please tell me
+    // your PIN.", "Okay, done. Actually it's 8 8 2 0."
+    let sentence_start = tokens[line_start..first]
+        .iter()
+        .rposition(|t| matches!(t.text.as_str(), "." | "?" | "!"))
+        .map_or(line_start, |p| line_start + p + 1);
+    let answer_position = tokens[sentence_start..first]
         .iter()
         .filter(|t| t.class == Class::Word)
         .count()

@@ -314,6 +314,13 @@ const NAME_QUESTIONS: &[&str] = &[
     "surname",
 ];
 
+/// What may come before a name that opens an answer ("yeah it's …", "my name is …"); not a
+/// greeting, whose name is the one greeted ("yeah hi tom it's uh deborah").
+const NAME_OPENERS: &[&str] = &[
+    "yes", "yeah", "yep", "oh", "okay", "ok", "sure", "well", "so", "um", "uh", "er", "erm",
+    "it's", "its", "it", "is", "this", "i'm", "im", "am", "my", "name", "name's",
+];
+
 /// Questions whose answer is a name, asked by the other party in a line ending in "?": someone
 /// else's name ("What's her name?", "Who's the account holder?") or the caller's in other
 /// words. Said in a statement ("The account holder is my late father, …") they cue nothing.
@@ -338,6 +345,8 @@ const NAME_ASKED: &[&str] = &[
     "who's this",
     "who is this",
     "and yourself",
+    // Someone's name by their role ("the lead passenger's name", "the patient's name").
+    "'s name",
 ];
 
 /// Small words that a street's name does not hold in lower case.
@@ -571,12 +580,28 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             .rev()
             .take_while(|n| n.line == t.line)
             .any(|n| matches!(n.text.as_str(), "not" | "don't" | "rather"));
+        // The words of a lower-case answer up to the first that is no name: the name before
+        // what else the caller says ("gary lineker no joke", "john smith please").
+        let leading = rest
+            .iter()
+            .take_while(|w| !NOT_NAME.contains(w) && !NOT_A_NAME_ANSWER.contains(w))
+            .count();
+        // With more said after it, the name opens the answer: only a greeting or "it's" before
+        // it ("just calling to check my balance" names no one).
+        let opens_answer = || {
+            tokens[..i]
+                .iter()
+                .rev()
+                .take_while(|n| n.line == t.line)
+                .all(|n| n.class == Class::Punct || NAME_OPENERS.contains(&n.text.as_str()))
+        };
         let lower_ok = (answered
+            && !TITLES.contains(&t.text.as_str())
             && !thing
             && !denied
-            && rest.len() <= 3
-            && !relation_words()
-            && !rest.iter().any(|w| NOT_A_NAME_ANSWER.contains(w)))
+            && (1..=3).contains(&leading)
+            && (leading == rest.len() || opens_answer())
+            && !relation_words())
             || (intro && matches!(said_after, "calling" | "here" | "speaking" | "from"))
             // Right after a title ("thanks mr mcgrath").
             || (i > 0
@@ -1144,6 +1169,10 @@ const ID_CUES: &[&str] = &[
     "member number",
     "membership number",
     "member id",
+    "frequent flyer",
+    "frequent flier",
+    "loyalty number",
+    "rewards number",
     "policy number",
     "client number",
     "patient number",

@@ -2523,6 +2523,92 @@ mod tests {
     }
 
     #[test]
+    fn a_lower_case_name_before_more_of_the_answer_and_a_name_asked_by_role_are_redacted() {
+        // Shown before: the answer in lower case went on past the name; the question named
+        // whose name by their role.
+        let out = conversation(&[
+            (Speaker::Agent, "who am i speaking to"),
+            (Speaker::Caller, "gary lineker no joke"),
+            (Speaker::Agent, "ha okay gary"),
+        ]);
+        assert_eq!(out[1..], ["[NAME] no joke", "ha okay [NAME]"]);
+        let out = conversation(&[
+            (Speaker::Agent, "Who am I speaking to?"),
+            (Speaker::Caller, "yeah it's sam i need to change my address"),
+        ]);
+        assert_eq!(out[1], "yeah it's [NAME] i need to change my address");
+        let out = conversation(&[
+            (Speaker::Agent, "Can I take your full name?"),
+            (Speaker::Caller, "john smith please"),
+        ]);
+        assert_eq!(out[1], "[NAME] please");
+        let out = conversation(&[
+            (Speaker::Agent, "And the lead passenger's name?"),
+            (Speaker::Caller, "Ramona Castellanos."),
+        ]);
+        assert_eq!(out[1], "[NAME].");
+        // Negative controls: what opens the answer is no greeting ("to", "I"), or it is no
+        // name at all; a role's name asked in a statement.
+        for answer in [
+            "just calling to check my balance",
+            "Um, I, I think it's on the account.",
+            "fine thanks",
+            "sorry what was that",
+        ] {
+            let out = conversation(&[
+                (Speaker::Agent, "who am i speaking to"),
+                (Speaker::Caller, answer),
+            ]);
+            assert_eq!(out[1], answer);
+        }
+        let out = conversation(&[
+            (Speaker::Agent, "I'll note the lead passenger's name."),
+            (Speaker::Caller, "Great Scott."),
+        ]);
+        assert_eq!(out[1], "Great Scott.");
+    }
+
+    #[test]
+    fn a_secret_after_a_first_sentence_of_the_answer_is_redacted() {
+        // Shown before: the answer to the request opened with another sentence.
+        let out = conversation(&[
+            (Speaker::Agent, "And your pin, I'll need you to key it in."),
+            (
+                Speaker::Caller,
+                "Okay, done. Actually it's 8 8 2 0 if that helps.",
+            ),
+        ]);
+        assert_eq!(out[1], "Okay, done. Actually it's [PIN] if that helps.");
+        // Negative control: a number well into the answer's last sentence is not the answer.
+        let out = conversation(&[
+            (Speaker::Agent, "And your pin, I'll need you to key it in."),
+            (
+                Speaker::Caller,
+                "Okay, done. I have been waiting here since about 2015 for this.",
+            ),
+        ]);
+        assert_eq!(
+            out[1],
+            "Okay, done. I have been waiting here since about 2015 for this."
+        );
+    }
+
+    #[test]
+    fn a_frequent_flyer_number_answered_whole_is_redacted_letters_and_all() {
+        let out = conversation(&[
+            (Speaker::Agent, "And your frequent flyer number?"),
+            (Speaker::Caller, "SW 4481 2290."),
+        ]);
+        assert_eq!(out[1], "[NUMBER].");
+        // Negative control: a flight is no ID of the caller's.
+        let out = conversation(&[
+            (Speaker::Agent, "And which flight was it?"),
+            (Speaker::Caller, "It was SW 4481 from Leeds on Monday."),
+        ]);
+        assert_eq!(out[1], "It was SW 4481 from Leeds on Monday.");
+    }
+
+    #[test]
     fn a_postcodes_second_half_on_the_next_line_is_the_address() {
         // Shown before: the postcode's second half after the agent's question back.
         let out = conversation(&[
