@@ -4,7 +4,8 @@
 //! espeak-ng's formant synthesis, and flite's and festival's voices built from recordings of real
 //! speakers — then decoded offline with the defaults as it is (wideband) and as a SIPREC fork
 //! delivers it (8 kHz G.711 µ-law, made with sox), per model. Prints word recall and word error
-//! rate of each and the recall lost to the telephone band. Asserts nothing.
+//! rate of each, the recall lost to the telephone band, and what the VAD cut of each (utterances and
+//! seconds of speech: whether the band changes what is decoded at all). Asserts nothing.
 
 use earshot_callgen::{long_call, render_with, RenderOptions, Voice};
 use earshot_models::ModelStore;
@@ -25,22 +26,37 @@ const VOICES: &[(Voice, Voice)] = &[
     ),
 ];
 
-/// Recall and WER of the call in `file`, decoded offline by `analyzer`.
-fn decode(analyzer: &mut Analyzer, file: &Path) -> (f64, f64) {
+/// What one decode of a call found.
+#[derive(Clone, Copy, Default)]
+struct Heard {
+    recall: f64,
+    wer: f64,
+    /// Utterances the VAD cut.
+    utterances: usize,
+    /// Their total length, s.
+    speech_s: f64,
+}
+
+/// Recall, WER and the VAD's utterances of the call in `file`, decoded offline by `analyzer`.
+fn decode(analyzer: &mut Analyzer, file: &Path) -> Heard {
     let mut heard = Vec::new();
+    let mut speech_ms = 0;
     analyzer
         .analyze_file(file, |e| {
             if let PipelineEvent::Utterance(u, _) = e {
                 heard.push((u.speaker, u.text.clone()));
+                speech_ms += u.end_ms.saturating_sub(u.start_ms);
             }
             Ok(())
         })
         .expect("analysis");
     let script = long_call();
-    (
-        word_recall(&script, &heard),
-        word_error_rate(&script, &heard),
-    )
+    Heard {
+        recall: word_recall(&script, &heard),
+        wer: word_error_rate(&script, &heard),
+        utterances: heard.len(),
+        speech_s: speech_ms as f64 / 1000.0,
+    }
 }
 
 /// `sox -D IN OUT_OPTIONS OUT EFFECTS`, or panics.
@@ -86,8 +102,16 @@ fn main() {
     let store = ModelStore::from_env();
     println!("narrowband: the long sample call per voice pair (caller / agent), offline with the defaults, wideband and 8 kHz µ-law");
     println!(
-        "{:<8} {:<38} {:>11} {:>11} {:>7} {:>8} {:>8}",
-        "model", "voices", "wide recall", "µ-law recall", "lost", "wide WER", "µ WER"
+        "{:<8} {:<38} {:>11} {:>11} {:>7} {:>8} {:>8} {:>13} {:>13}",
+        "model",
+        "voices",
+        "wide recall",
+        "µ-law recall",
+        "lost",
+        "wide WER",
+        "µ WER",
+        "wide VAD",
+        "µ VAD"
     );
     for model in common::models() {
         let opts = AnalyzerOptions {
@@ -98,27 +122,25 @@ fn main() {
             println!("{model:<8} skipped: not installed");
             continue;
         };
-        let mut last_wide = (0.0, 0.0);
+        let mut last_wide = Heard::default();
         for (voices, wide, narrow) in &calls {
             let fresh = wide.as_ref().map(|w| decode(&mut analyzer, w));
-            let (wide_recall, wide_wer) = fresh.unwrap_or(last_wide);
-            last_wide = (wide_recall, wide_wer);
-            let (narrow_recall, narrow_wer) = decode(&mut analyzer, narrow);
-            let shown = |v: f64| {
-                if fresh.is_some() {
-                    format!("{v:.3}")
-                } else {
-                    "\"".to_string()
-                }
-            };
+            let w = fresh.unwrap_or(last_wide);
+            last_wide = w;
+            let n = decode(&mut analyzer, narrow);
+            let shown = |v: String| if fresh.is_some() { v } else { "\"".to_string() };
             println!(
-                "{model:<8} {voices:<38} {:>11} {narrow_recall:>11.3} {:>7.3} {:>8} {narrow_wer:>8.3}",
-                shown(wide_recall),
-                wide_recall - narrow_recall,
-                shown(wide_wer),
+                "{model:<8} {voices:<38} {:>11} {:>11.3} {:>7.3} {:>8} {:>8.3} {:>13} {:>13}",
+                shown(format!("{:.3}", w.recall)),
+                n.recall,
+                w.recall - n.recall,
+                shown(format!("{:.3}", w.wer)),
+                n.wer,
+                shown(format!("{} / {:.1}", w.utterances, w.speech_s)),
+                format!("{} / {:.1}", n.utterances, n.speech_s),
             );
         }
     }
     println!("indented rows: espeak's call band-limited without µ-law (low-passed at 16 kHz) and at 8 kHz without µ-law, in the µ-law columns, against its wideband figures (\")");
-    println!("recall = share of the script's words (per speaker) in that speaker's text; lost = wideband recall - µ-law recall; WER = word edits / script words, per speaker in order (words of three letters or more, number words aside)");
+    println!("recall = share of the script's words (per speaker) in that speaker's text; lost = wideband recall - µ-law recall; WER = word edits / script words, per speaker in order (words of three letters or more, number words aside); VAD = utterances / seconds of speech the VAD cut");
 }
