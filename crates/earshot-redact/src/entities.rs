@@ -12,14 +12,104 @@ use std::sync::OnceLock;
 
 /// Words that end a name: a name is at most three words and never one of these.
 pub(crate) const NOT_NAME: &[&str] = &[
-    "and", "calling", "speaking", "here", "from", "with", "the", "a", "an", "i", "i'm", "im", "my",
-    "is", "it", "it's", "its", "yes", "yeah", "sure", "hi", "hello", "thanks", "thank", "please",
-    "ok", "okay", "so", "um", "uh", "but", "on", "at", "in", "of", "to", "for", "about", "calling",
-    "again", "just", "really", "very", "not", "no", "sorry", "well", "right", "that", "this",
-    "your", "you", "we", "they", "he", "she", "me", "be", "was", "am", "are", "have", "has", "had",
-    "do", "did", "can", "could", "would", "will", "today", "now", "account", "card", "number",
-    "bank", "customer", "manager", "agent", "support", "service", "i'd", "i'll", "i've", "oh",
-    "then", "that's", "there's", "here's", "what's", "let's",
+    "and",
+    "calling",
+    "speaking",
+    "here",
+    "from",
+    "with",
+    "the",
+    "a",
+    "an",
+    "i",
+    "i'm",
+    "im",
+    "my",
+    "is",
+    "it",
+    "it's",
+    "its",
+    "yes",
+    "yeah",
+    "sure",
+    "hi",
+    "hello",
+    "hiya",
+    "hey",
+    "howdy",
+    "cheers",
+    "morning",
+    "afternoon",
+    "evening",
+    "thanks",
+    "thank",
+    "please",
+    "ok",
+    "okay",
+    "so",
+    "um",
+    "uh",
+    "but",
+    "on",
+    "at",
+    "in",
+    "of",
+    "to",
+    "for",
+    "about",
+    "calling",
+    "again",
+    "just",
+    "really",
+    "very",
+    "not",
+    "no",
+    "sorry",
+    "well",
+    "right",
+    "that",
+    "this",
+    "your",
+    "you",
+    "we",
+    "they",
+    "he",
+    "she",
+    "me",
+    "be",
+    "was",
+    "am",
+    "are",
+    "have",
+    "has",
+    "had",
+    "do",
+    "did",
+    "can",
+    "could",
+    "would",
+    "will",
+    "today",
+    "now",
+    "account",
+    "card",
+    "number",
+    "bank",
+    "customer",
+    "manager",
+    "agent",
+    "support",
+    "service",
+    "i'd",
+    "i'll",
+    "i've",
+    "oh",
+    "then",
+    "that's",
+    "there's",
+    "here's",
+    "what's",
+    "let's",
 ];
 
 /// Phrases after which the next words are a person's name.
@@ -464,7 +554,17 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                             .iter()
                             .rposition(|t| t.line != tokens[i].line)
                             .map_or(0, |p| p + 1);
-                        crate::tokens::answers_line_before(tokens, first) == Some(true)
+                        match crate::tokens::answers_line_before(tokens, first) {
+                            Some(true) => true,
+                            // A question ASR wrote with no punctuation ("who's calling please",
+                            // "and the account holder").
+                            Some(false) => {
+                                previous_line_unpunctuated(tokens, i)
+                                    && (previous_line_asks(tokens, i, ASKING)
+                                        || previous_line_asks(tokens, i, &["who"]))
+                            }
+                            None => false,
+                        }
                     }));
         // After "this is", "it's", "I'm" or a title only a capitalised word is a name ("it's
         // fine", "I miss it").
@@ -797,6 +897,24 @@ fn previous_line_asks(tokens: &[Token], i: usize, questions: &[&str]) -> bool {
         .join(" ")
         .replace(" ' ", "'");
     questions.iter().any(|q| text.contains(q))
+}
+
+/// The line before token `i`'s line has no full stop, question or exclamation mark: ASR wrote it
+/// unpunctuated, so a question in it shows no "?".
+fn previous_line_unpunctuated(tokens: &[Token], i: usize) -> bool {
+    let line = tokens[i].line;
+    let Some(last_prev) = tokens[..i]
+        .iter()
+        .rposition(|t| t.line != line && t.line != usize::MAX)
+    else {
+        return false;
+    };
+    let prev_line = tokens[last_prev].line;
+    !tokens[..=last_prev]
+        .iter()
+        .rev()
+        .take_while(|t| t.line == prev_line)
+        .any(|t| matches!(t.text.as_str(), "." | "?" | "!"))
 }
 
 /// Words that name a part of a building; with the number or letter beside them they belong to

@@ -569,6 +569,7 @@ impl Redactor {
         findings.extend(trailing_email(partial, &line_tokens[line]));
         findings.extend(trailing_value(partial, &line_tokens[line]));
         findings.extend(self.heard_names_in(partial, &line_tokens[line]));
+        findings.extend(self.heard_name_begun(partial, &line_tokens[line]));
         if !self.stand_alone {
             // What the conversation shows, as on the final line: a date of birth said in parts
             // or asked back, an address or e-mail read back.
@@ -1176,6 +1177,24 @@ impl Redactor {
             i = end;
         }
         out
+    }
+
+    /// The word a partial ends in, cut off while a name heard earlier is being said ("ha okay
+    /// gar" once "gary" was heard): three letters or more that begin the name, not a word that
+    /// is no name, capitalised or in a call written in lower case.
+    fn heard_name_begun(&self, partial: &str, tokens: &[Token]) -> Option<Finding> {
+        let t = tokens.last()?;
+        let n = t.text.chars().count();
+        let begun = t.class == Class::Word
+            && t.end == partial.chars().count()
+            && n >= 3
+            && (t.cap || self.names_in_lower_case)
+            && !entities::NOT_NAME.contains(&t.text.as_str())
+            && self
+                .heard_names
+                .iter()
+                .any(|w| w.chars().count() > n && w.starts_with(t.text.as_str()));
+        begun.then(|| make_finding(partial, FindingKind::Name, t.start, t.end, 0.5, &t.text))
     }
 
     fn known_names(&self, text: &str) -> Vec<Finding> {
@@ -2566,6 +2585,46 @@ mod tests {
             (Speaker::Caller, "Great Scott."),
         ]);
         assert_eq!(out[1], "Great Scott.");
+    }
+
+    #[test]
+    fn a_name_asked_for_with_no_punctuation_and_a_name_being_said_again_in_a_partial() {
+        // Shown before: ASR wrote the question with no question mark.
+        let out = conversation(&[
+            (Speaker::Agent, "and the account holder"),
+            (Speaker::Caller, "just me, kieran walsh"),
+        ]);
+        assert_eq!(out[1], "just me, [NAME]");
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "who's calling please");
+        assert_eq!(r.preview(Speaker::Caller, "gary lin").text, "[NAME]");
+        r.push(Speaker::Caller, "gary lineker no joke");
+        // The heard name cut off in a partial, three letters on.
+        assert_eq!(
+            r.preview(Speaker::Agent, "ha okay gar").text,
+            "ha okay [NAME]"
+        );
+        // Negative controls: two letters, a word that begins no heard name, a word that is no
+        // name; a statement with punctuation asks nothing; a greeting is no name.
+        assert_eq!(r.preview(Speaker::Agent, "ha okay ga").text, "ha okay ga");
+        assert_eq!(r.preview(Speaker::Agent, "ha okay gre").text, "ha okay gre");
+        let mut r = Redactor::new();
+        r.push(Speaker::Caller, "My name is Andrew Lee.");
+        assert_eq!(r.preview(Speaker::Agent, "Thanks and").text, "Thanks and");
+        assert_eq!(
+            r.preview(Speaker::Agent, "Thanks Andr").text,
+            "Thanks [NAME]"
+        );
+        let out = conversation(&[
+            (Speaker::Agent, "The account holder will need to call us."),
+            (Speaker::Caller, "okay i'll tell them"),
+        ]);
+        assert_eq!(out[1], "okay i'll tell them");
+        let out = conversation(&[
+            (Speaker::Agent, "What's your name?"),
+            (Speaker::Caller, "Yeah, hiya, it's Shauna."),
+        ]);
+        assert_eq!(out[1], "Yeah, hiya, it's [NAME].");
     }
 
     #[test]
