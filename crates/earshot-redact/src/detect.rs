@@ -1015,6 +1015,24 @@ pub(crate) const NOT_LOCAL_PART: &[&str] = &[
     "live", "lives", "living", "one", "least", "all", "just", "right",
 ];
 
+/// Mail services whose name alone is an e-mail's domain ("johnsmith, at gmail").
+const MAIL_PROVIDERS: &[&str] = &[
+    "gmail",
+    "googlemail",
+    "hotmail",
+    "outlook",
+    "yahoo",
+    "icloud",
+    "aol",
+    "protonmail",
+    "proton",
+    "msn",
+    "btinternet",
+    "comcast",
+    "gmx",
+    "zoho",
+];
+
 /// Whether an e-mail is asked for or named before token `at`: on its line, or on the other
 /// party's line before it.
 fn email_asked(tokens: &[Token], at: usize) -> bool {
@@ -1144,9 +1162,13 @@ fn spoken_emails_between_commas(tokens: &[Token], after_comma: &[bool]) -> Vec<D
             && tokens
                 .get(start + 1)
                 .is_some_and(crate::entities::is_letter);
-        // A local part said across a comma before "at" is one spelled out or joined by "dot"s:
-        // "… no dots, at hotmail" is no address.
-        if after_comma[at] && start == at - 1 && !spelled {
+        // A local part said across a comma before "at" is one spelled out or joined by "dot"s,
+        // or one word set between commas ("It's all one word, johnsmith, at gmail."): "… no
+        // dots, at hotmail" is no address.
+        let set_apart = after_comma[at - 1]
+            && local_word
+            && MAIL_PROVIDERS.contains(&tokens[at + 1].text.as_str());
+        if after_comma[at] && start == at - 1 && !spelled && !set_apart {
             continue;
         }
         // The word a spelling spells, said before it ("Jessica, J E S S I C A, dot Lee").
@@ -1161,7 +1183,13 @@ fn spoken_emails_between_commas(tokens: &[Token], after_comma: &[bool]) -> Vec<D
             }
         }
         // On the address's own line: the agent's "What's your email address?" is no part of it.
-        let cue = (start.saturating_sub(4)..start).rev().find(|&i| {
+        // A local part set between commas is all of it.
+        let from = if set_apart && start == at - 1 {
+            start
+        } else {
+            start.saturating_sub(4)
+        };
+        let cue = (from..start).rev().find(|&i| {
             tokens[i].line == line
                 && matches!(
                     tokens[i].text.as_str(),

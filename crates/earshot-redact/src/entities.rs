@@ -116,6 +116,8 @@ pub(crate) const NOT_NAME: &[&str] = &[
 const NAME_CUES: &[&str] = &[
     "my name is",
     "my name's",
+    // "my name's" as ASR writes it without its apostrophe.
+    "my names",
     "name is",
     "name's",
     "name was",
@@ -650,7 +652,8 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
         // The agent introducing themselves ("this is Sam") is not caller data; the agent naming
         // the caller ("Thanks, Mrs Lopez") is.
         let self_intro = t.agent
-            && (intro || ends_with_phrase(&before, &["my name is", "my name's", "name is"]));
+            && (intro
+                || ends_with_phrase(&before, &["my name is", "my name's", "my names", "name is"]));
         // A name ASR wrote in lower case: the whole of a short answer to a question for one
         // ("yeah it's john smith"), or after "this is" with what follows a caller's own name
         // ("this is jennifer calling").
@@ -1287,6 +1290,12 @@ const ID_CUES: &[&str] = &[
     "member number",
     "membership number",
     "member id",
+    "medicare",
+    "medicaid",
+    "subscriber id",
+    "insurance id",
+    "insurance number",
+    "health card",
     "frequent flyer",
     "frequent flier",
     "loyalty number",

@@ -2628,6 +2628,53 @@ mod tests {
     }
 
     #[test]
+    fn a_medicare_number_my_names_and_an_email_local_part_set_between_commas_are_redacted() {
+        // Shown before: an ID cue of US health insurance, "my name's" without its apostrophe,
+        // an e-mail's local part said alone between commas.
+        let out = conversation(&[
+            (Speaker::Agent, "Can I get your Medicare number?"),
+            (Speaker::Caller, "Sure, 1EG4-TE5-MK73."),
+        ]);
+        assert_eq!(out[1], "Sure, [NUMBER].");
+        let out = conversation(&[
+            (
+                Speaker::Caller,
+                "hi my names jo bloggs i'm calling about a payment",
+            ),
+            (Speaker::Agent, "thanks jo"),
+        ]);
+        assert_eq!(
+            out,
+            [
+                "hi my names [NAME] i'm calling about a payment",
+                "thanks [NAME]"
+            ]
+        );
+        let out = conversation(&[
+            (Speaker::Agent, "Lovely. And a backup email?"),
+            (Speaker::Caller, "It is all one word, johnsmith, at gmail."),
+        ]);
+        assert_eq!(out[1], "It is all one word, [EMAIL].");
+        // Negative controls: a word of how it is written before the comma, a place that is no
+        // mail service, a plan's name that is no ID.
+        let out = conversation(&[
+            (Speaker::Agent, "Lovely. And a backup email?"),
+            (Speaker::Caller, "It's all one word, no dots, at gmail."),
+        ]);
+        assert_eq!(out[1], "It's all one word, no dots, at gmail.");
+        let out = conversation(&[
+            (Speaker::Agent, "Lovely. And a backup email?"),
+            (Speaker::Caller, "Hang on, sorry, at work."),
+        ]);
+        assert_eq!(out[1], "Hang on, sorry, at work.");
+        let out = conversation(&[
+            (Speaker::Agent, "Is it a Medicare plan?"),
+            (Speaker::Caller, "Yes, Medicare Advantage with Humana."),
+        ]);
+        assert_eq!(out[1], "Yes, Medicare Advantage with Humana.");
+    }
+
+    #[test]
     fn a_secret_after_a_first_sentence_of_the_answer_is_redacted() {
         // Shown before: the answer to the request opened with another sentence.
         let out = conversation(&[
