@@ -1016,7 +1016,7 @@ pub(crate) const NOT_LOCAL_PART: &[&str] = &[
 ];
 
 /// Mail services whose name alone is an e-mail's domain ("johnsmith, at gmail").
-const MAIL_PROVIDERS: &[&str] = &[
+pub(crate) const MAIL_PROVIDERS: &[&str] = &[
     "gmail",
     "googlemail",
     "hotmail",

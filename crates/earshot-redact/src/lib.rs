@@ -1151,7 +1151,27 @@ impl Redactor {
             }
             // A first name right before a heard surname ("John Smith" once "Smith" was heard).
             // Not a title, nor a word capitalised only for opening its sentence ("Alright").
+            // A name joined to it by a hyphen, written in the same case, is the same name
+            // ("Mary-Kate" once "Kate" was heard, "Kate-Lynn"; not "John-ish").
+            let glued = |a: &Token, b: &Token| a.end == b.start;
+            while end + 1 < tokens.len()
+                && tokens[end].text == "-"
+                && glued(&tokens[end - 1], &tokens[end])
+                && glued(&tokens[end], &tokens[end + 1])
+                && tokens[end + 1].class == Class::Word
+                && tokens[end + 1].cap == t.cap
+            {
+                end += 2;
+            }
             let first = if i > 1
+                && tokens[i - 1].text == "-"
+                && glued(&tokens[i - 2], &tokens[i - 1])
+                && glued(&tokens[i - 1], t)
+                && tokens[i - 2].class == Class::Word
+                && tokens[i - 2].cap == t.cap
+            {
+                &tokens[i - 2]
+            } else if i > 1
                 && tokens[i - 1].class == Class::Word
                 && tokens[i - 1].cap
                 && tokens[i - 1].end + 1 == t.start
@@ -1503,8 +1523,19 @@ fn trailing_email(text: &str, tokens: &[Token]) -> Option<Finding> {
     let ends_joined = joins(&tokens[last])
         && !matches!(tokens[last].text.as_str(), "." | "-")
         && said.len() - first > 1;
+    // "… johnsmith, at gm": a word, "at" and the start of a mail service's name.
+    let provider = at
+        && said.len() - first == 3
+        && tokens[said[first + 1]].text == "at"
+        && tokens[last].class == Class::Word
+        && tokens[last].text.chars().count() >= 2
+        && detect::MAIL_PROVIDERS
+            .iter()
+            .any(|p| p.starts_with(tokens[last].text.as_str()))
+        && tokens[said[first]].class == Class::Word
+        && !detect::NOT_LOCAL_PART.contains(&tokens[said[first]].text.as_str());
     // A decimal being said ("five dot …") is a number, masked as one.
-    if !other || !(at || ends_joined) || numbers_only {
+    if !(other || provider) || !(at || ends_joined) || numbers_only {
         return None;
     }
     // Only hyphens: a name spelled or joined ("Anne hyphen …").
@@ -2672,6 +2703,40 @@ mod tests {
             (Speaker::Caller, "Yes, Medicare Advantage with Humana."),
         ]);
         assert_eq!(out[1], "Yes, Medicare Advantage with Humana.");
+    }
+
+    #[test]
+    fn a_partial_cut_off_in_a_mail_services_name_and_a_heard_name_joined_by_a_hyphen() {
+        // Shown before: the local part on screen until the domain was said in full; the other
+        // half of a double-barrelled name.
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "And a backup email?");
+        assert_eq!(
+            r.preview(Speaker::Caller, "It's all one word, johnsmith, at gm")
+                .text,
+            "It's all [NUMBER] word, [EMAIL]"
+        );
+        // Negative controls: a pronoun and a place, a word of a place.
+        assert_eq!(r.preview(Speaker::Caller, "I'm at ho").text, "I'm at ho");
+        assert_eq!(
+            r.preview(Speaker::Caller, "staying at the ho").text,
+            "staying at the ho"
+        );
+        let out = conversation(&[
+            (Speaker::Agent, "And the first name?"),
+            (Speaker::Caller, "Kate with a K."),
+            (
+                Speaker::Caller,
+                "Double-barrelled first name actually, Mary-Kate.",
+            ),
+        ]);
+        assert_eq!(
+            out[1..],
+            [
+                "[NAME] with a K.",
+                "Double-barrelled first name actually, [NAME]."
+            ]
+        );
     }
 
     #[test]
