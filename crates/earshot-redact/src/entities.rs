@@ -34,6 +34,18 @@ pub(crate) const NOT_NAME: &[&str] = &[
     "sure",
     "hi",
     "hello",
+    "only",
+    "first",
+    "last",
+    "middle",
+    "surname",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
     "hiya",
     "hey",
     "howdy",
@@ -179,6 +191,10 @@ const RELATION_CUES: &[&str] = &[
     "partner",
 ];
 
+/// A name's change, before the new name ("surname changed to Brooks"); with
+/// [`RELATION_CUES`]' rule.
+const RENAMED_CUES: &[&str] = &["changed to", "changed it to"];
+
 /// Relatives: a question about one is answered with their name ("Is your daughter on the
 /// account?" - "Yes, Sophie.").
 const RELATIVES: &[&str] = &[
@@ -201,8 +217,14 @@ const RELATIVES: &[&str] = &[
     " children",
 ];
 
+/// What a relative does, said after their name in lower case ("my husband mark said to call").
+pub(crate) const RELATIVE_DOES: &[&str] = &[
+    "said", "says", "is", "was", "has", "had", "will", "would", "can", "could", "called", "asked",
+    "told", "wants", "wanted", "does", "did", "needs", "lives", "works", "and",
+];
+
 /// Words in lower case after a relative that are no name ("my husband always said").
-const NOT_A_RELATIVES_NAME: &[&str] = &[
+pub(crate) const NOT_A_RELATIVES_NAME: &[&str] = &[
     "usually",
     "really",
     "actually",
@@ -577,7 +599,17 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                 && tokens[k - 1].line == t.line
                 && matches!(
                     tokens[k - 1].text.as_str(),
-                    "uh" | "um" | "er" | "erm" | ","
+                    "uh" | "um"
+                        | "er"
+                        | "erm"
+                        | ","
+                        | "still"
+                        | "actually"
+                        | "now"
+                        | "just"
+                        | "only"
+                        | "well"
+                        | "also"
                 )
             {
                 k -= 1;
@@ -609,7 +641,15 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             .rev()
             .find(|&k| !matches!(tokens[k].text.as_str(), "," | ":"))
             .is_some_and(|k| tokens[k].class == Class::Word && tokens[k].line == t.line)
-            && ends_with_phrase(&before, RELATION_CUES);
+            && (ends_with_phrase(&before, RELATION_CUES)
+                // Past a filler ("First name still Anjali").
+                || ends_with_phrase(&before_said, RELATION_CUES)
+                || (ends_with_phrase(&before, RENAMED_CUES)
+                    && tokens[..i]
+                        .iter()
+                        .rev()
+                        .take_while(|n| n.line == t.line)
+                        .any(|n| matches!(n.text.as_str(), "name" | "surname"))));
         // "it's my mother's, Patricia Nwosu": capitalised only, after a comma.
         let possessive = !relation
             && tokens[..i].last().is_some_and(|c| c.text == ",")
@@ -721,12 +761,7 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             // After a relative, a word in lower case before what a person does ("my husband
             // mark said to call"), not a word of how or when ("my husband always said").
             || (relation
-                && matches!(
-                    said_after,
-                    "said" | "says" | "is" | "was" | "has" | "had" | "will" | "would" | "can"
-                        | "could" | "called" | "asked" | "told" | "wants" | "wanted" | "does"
-                        | "did" | "needs" | "lives" | "works" | "and"
-                )
+                && RELATIVE_DOES.contains(&said_after)
                 && t.text.chars().count() >= 3
                 && !NOT_NAME.contains(&t.text.as_str())
                 && !NOT_A_RELATIVES_NAME.contains(&t.text.as_str()));

@@ -570,6 +570,7 @@ impl Redactor {
         findings.extend(trailing_value(partial, &line_tokens[line]));
         findings.extend(self.heard_names_in(partial, &line_tokens[line]));
         findings.extend(self.heard_name_begun(partial, &line_tokens[line]));
+        findings.extend(relatives_name_begun(partial, &line_tokens[line]));
         if !self.stand_alone {
             // What the conversation shows, as on the final line: a date of birth said in parts
             // or asked back, an address or e-mail read back.
@@ -1547,6 +1548,53 @@ fn trailing_email(text: &str, tokens: &[Token]) -> Option<Finding> {
     let (a, b) = (&tokens[said[first]], &tokens[last]);
     Some(make_finding(text, kind, a.start, b.end, 0.4, ""))
 }
+
+/// A partial's word in lower case after a relative ("my husband mark", "my husband mark sa"):
+/// the final's rule needs the verb after the name ("said"), which has not come yet, so the word
+/// is hidden while the partial ends in it or in the start of such a verb. Not a word that is no
+/// name ("my husband always").
+fn relatives_name_begun(partial: &str, tokens: &[Token]) -> Option<Finding> {
+    let words: Vec<usize> = (0..tokens.len())
+        .filter(|&k| tokens[k].class == Class::Word)
+        .collect();
+    let n = words.len();
+    let last = tokens.last()?;
+    // The name is the partial's last word, or the one before a verb being said.
+    let k = if n >= 3 && last.class == Class::Word && last.end == partial.chars().count() {
+        let verb_begun = entities::RELATIVE_DOES
+            .iter()
+            .any(|v| v.starts_with(last.text.as_str()));
+        if n >= 4 && verb_begun && !last.cap {
+            words[n - 2]
+        } else {
+            words[n - 1]
+        }
+    } else {
+        return None;
+    };
+    let at = words.iter().position(|&w| w == k)?;
+    let t = &tokens[k];
+    let relative = at >= 2
+        && RELATIVE_WORDS.contains(&tokens[words[at - 1]].text.as_str())
+        && matches!(
+            tokens[words[at - 2]].text.as_str(),
+            "my" | "our" | "her" | "his" | "your" | "their"
+        )
+        && words[at - 1] + 1 == k;
+    let name_like = !t.cap
+        && t.text.chars().count() >= 3
+        && !entities::NOT_NAME.contains(&t.text.as_str())
+        && !entities::NOT_A_RELATIVES_NAME.contains(&t.text.as_str())
+        && !entities::RELATIVE_DOES.contains(&t.text.as_str());
+    (relative && name_like)
+        .then(|| make_finding(partial, FindingKind::Name, t.start, t.end, 0.4, &t.text))
+}
+
+/// Relatives a name in lower case may follow in a partial.
+const RELATIVE_WORDS: &[&str] = &[
+    "husband", "wife", "son", "daughter", "mum", "mom", "mother", "dad", "father", "brother",
+    "sister", "partner",
+];
 
 /// The line ends in a letter that a spelling may go on from ("… S M"): a one-letter word, not
 /// "a" or "I" (a spelling-alphabet word ends a line as an ordinary word: "… in November").
@@ -2737,6 +2785,56 @@ mod tests {
                 "Double-barrelled first name actually, [NAME]."
             ]
         );
+    }
+
+    #[test]
+    fn a_name_past_a_filler_a_changed_name_and_a_relatives_name_in_a_partial_are_redacted() {
+        // Shown before: a filler between the cue and the name, a name's change, "only me"
+        // before the name, a relative's name in lower case before its verb was heard.
+        let out = conversation(&[
+            (Speaker::Agent, "Is it still the same first name?"),
+            (
+                Speaker::Caller,
+                "First name still Anjali, surname changed to Brooks.",
+            ),
+        ]);
+        assert_eq!(
+            out[1],
+            "First name still [NAME], surname changed to [NAME]."
+        );
+        let out = conversation(&[
+            (Speaker::Agent, "Who's calling?"),
+            (Speaker::Caller, "Yeah, hi, it's only me, Bernadette."),
+        ]);
+        assert_eq!(out[1], "Yeah, hi, it's only me, [NAME].");
+        let mut r = Redactor::new();
+        assert_eq!(
+            r.preview(Speaker::Caller, "my husband mark").text,
+            "my husband [NAME]"
+        );
+        assert_eq!(
+            r.preview(Speaker::Caller, "my husband mark sa").text,
+            "my husband [NAME] sa"
+        );
+        // Negative controls: a change that is no name's, a word of how or when after a
+        // relative, a relative's thing, a day.
+        assert_eq!(
+            redact_line("We changed to monthly billing.").text,
+            "We changed to monthly billing."
+        );
+        assert_eq!(
+            r.preview(Speaker::Caller, "my husband always sa").text,
+            "my husband always sa"
+        );
+        assert_eq!(
+            r.preview(Speaker::Caller, "my son's car").text,
+            "my son's car"
+        );
+        let out = conversation(&[
+            (Speaker::Agent, "What day suits?"),
+            (Speaker::Caller, "It's actually Tuesday."),
+        ]);
+        assert_eq!(out[1], "It's actually Tuesday.");
     }
 
     #[test]
