@@ -1913,6 +1913,28 @@ fn widened(text: &str, mut f: Finding) -> Finding {
     if word_end > k && is_month(&chars[k..word_end]) {
         f.end = word_end;
     }
+    // A year of two digits after the month that ends it ("the 3rd of April 85").
+    let month_start = f.end
+        - chars[f.start..f.end]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_alphabetic())
+            .count();
+    if month_start < f.end && is_month(&chars[month_start..f.end]) {
+        let mut k = f.end;
+        while chars.get(k).is_some_and(|&c| gap(c)) {
+            k += 1;
+        }
+        let digits = chars[k..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let after = chars.get(k + digits);
+        if k > f.end
+            && digits == 2
+            && !after.is_some_and(|c| c.is_alphanumeric() || matches!(c, ':' | '/' | '-'))
+            && !(after == Some(&'.') && chars.get(k + 3).is_some_and(char::is_ascii_digit))
+        {
+            f.end = k + 2;
+        }
+    }
     let mut k = f.start;
     while k > 0 && gap(chars[k - 1]) {
         k -= 1;
@@ -2835,6 +2857,22 @@ mod tests {
             (Speaker::Caller, "It's actually Tuesday."),
         ]);
         assert_eq!(out[1], "It's actually Tuesday.");
+    }
+
+    #[test]
+    fn a_two_digit_year_after_the_month_of_a_date_of_birth_is_part_of_it() {
+        // Shown before: "So that's the [DATE_OF_BIRTH] 85?"
+        let out = conversation(&[
+            (Speaker::Agent, "Can you confirm your date of birth?"),
+            (Speaker::Caller, "03/04/1985."),
+            (Speaker::Agent, "So that's the 3rd of April 85?"),
+        ]);
+        assert_eq!(out[2], "So that's the [DATE_OF_BIRTH]?");
+        // Negative control: a number after a month that is no date of birth.
+        assert_eq!(
+            redact_line("We had 3 calls in April 85 of them about fees.").text,
+            "We had 3 calls in April 85 of them about fees."
+        );
     }
 
     #[test]
