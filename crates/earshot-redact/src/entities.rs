@@ -830,13 +830,25 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                             && !NOT_NAME.contains(&n.text.as_str())
                     })
             };
+            // A short capitalised word that ends the name and its sentence, though a word too
+            // ("Nguyễn Văn An.").
+            let last_short = |k: usize| {
+                t.cap
+                    && tokens[k].cap
+                    && tokens[k].text != "i"
+                    && tokens[k].text.chars().count() <= 3
+                    && tokens.get(k + 1).is_none_or(|n| {
+                        n.line != t.line || matches!(n.text.as_str(), "." | "," | "?" | "!")
+                    })
+            };
             if end < tokens.len()
                 && words < 3
                 && tokens[end].class == Class::Word
                 && tokens[end].line == t.line
                 && (!NOT_NAME.contains(&tokens[end].text.as_str())
                     || particle(end)
-                    || initial_between(end))
+                    || initial_between(end)
+                    || last_short(end))
                 && (tokens[end].cap || !t.cap || particle(end))
             {
                 // Initials and particles do not count ("Mr J R Hartley", "Mary Van Der Berg").
@@ -1236,6 +1248,11 @@ const ADDRESS_QUESTIONS: &[&str] = &[
     "first line of",
     "the first line",
     "which street",
+    "what street",
+    "and the street",
+    "and the state",
+    "which state",
+    "and the county",
     "name of the street",
     "name of the road",
     "which road",

@@ -2876,6 +2876,36 @@ mod tests {
     }
 
     #[test]
+    fn a_name_ending_in_a_short_word_and_a_street_asked_for_alone_are_redacted() {
+        // Shown before: "[NAME] An."; a foreign street and town answering "And the street?".
+        let out = conversation(&[
+            (Speaker::Agent, "Can I take your full name?"),
+            (Speaker::Caller, "Nguyễn Văn An."),
+        ]);
+        assert_eq!(out[1], "[NAME].");
+        let out = conversation(&[
+            (Speaker::Agent, "And the street?"),
+            (Speaker::Caller, "Calle Mayor, Madrid."),
+        ]);
+        assert_eq!(out[1], "[ADDRESS].");
+        // Negative controls: "I" after a name, a short word that does not end the sentence,
+        // a street asked about in passing with no answer in it.
+        assert_eq!(
+            redact_line("Hi, this is Sam I think.").text,
+            "Hi, this is [NAME] I think."
+        );
+        assert_eq!(
+            redact_line("My name is Sam An hour ago I called.").text,
+            "My name is [NAME] An hour ago I called."
+        );
+        let out = conversation(&[
+            (Speaker::Agent, "And the street?"),
+            (Speaker::Caller, "Sorry, I don't know it."),
+        ]);
+        assert_eq!(out[1], "Sorry, I don't know it.");
+    }
+
+    #[test]
     fn a_secret_after_a_first_sentence_of_the_answer_is_redacted() {
         // Shown before: the answer to the request opened with another sentence.
         let out = conversation(&[
