@@ -490,11 +490,15 @@ pub(crate) fn asks_for(tokens: &[Token], kind: FindingKind) -> bool {
             said.windows(parts.len())
                 .any(|w| w.iter().zip(&parts).all(|((_, a), b)| a == b))
         });
+    // A question ASR wrote with no punctuation ("ha okay gary and your date of birth").
+    let unpunctuated = !tokens
+        .iter()
+        .any(|t| matches!(t.text.as_str(), "." | "?" | "!" | ","));
     cued && tokens.iter().any(|t| {
         matches!(
             t.text.as_str(),
             "?" | "please" | "need" | "confirm" | "what's"
-        )
+        ) || (unpunctuated && matches!(t.text.as_str(), "your" | "and"))
     })
 }
 

@@ -969,7 +969,7 @@ fn previous_line_unpunctuated(tokens: &[Token], i: usize) -> bool {
 
 /// Words that name a part of a building; with the number or letter beside them they belong to
 /// the address ("apartment 12", "suite 200", "unit 4B", "floor 3", "third floor", "flat 3").
-const UNIT_WORDS: &[&str] = &[
+pub(crate) const UNIT_WORDS: &[&str] = &[
     "apartment",
     "apt",
     "unit",

@@ -566,20 +566,117 @@ impl Redactor {
         if let Some(f) = trailing_letters(partial, &line_tokens[line]) {
             findings.push(f);
         }
-        findings.extend(trailing_email(partial, &line_tokens[line]));
+        // An e-mail named on the line or asked for on the other party's line before.
+        let email_context = line_tokens[line]
+            .iter()
+            .any(|t| matches!(t.text.as_str(), "email" | "e-mail"))
+            || (line > 0
+                && self.lines[line - 1].0 != speaker
+                && !self.stand_alone
+                && asks_email(&line_tokens[line - 1]));
+        findings.extend(trailing_email(partial, &line_tokens[line], email_context));
         findings.extend(trailing_value(partial, &line_tokens[line]));
+        let address_asked = line > 0
+            && self.lines[line - 1].0 != speaker
+            && !self.stand_alone
+            && line_tokens[line - 1].iter().any(|t| t.text == "address");
+        findings.extend(trailing_street(partial, &line_tokens[line], address_asked));
+        findings.extend(trailing_iban(partial, &line_tokens[line]));
+        if let Some(f) = address_going_on(partial, &line_tokens[line], &findings) {
+            findings.push(f);
+        }
+        // A date of birth expected from this speaker (asked for, begun or being corrected):
+        // the partial from its first word past the openers ("January fif", "Sorry, March").
+        if self.open_date.is_some_and(|(s, _)| s == speaker) && !self.stand_alone {
+            let toks = &line_tokens[line];
+            // A number, an ordinal or a month is being said (not "Why do you need that?").
+            let dated = toks.iter().any(|t| {
+                t.class == Class::Digits
+                    || tokens::is_number_word(t)
+                    || tokens::ordinal(&t.text).is_some()
+                    || tokens::month(&t.text).is_some()
+            });
+            if let Some(after) = toks.iter().filter(|_| dated).position(|t| {
+                t.class != Class::Punct
+                    && !tokens::is_opener(&t.text)
+                    && !CORRECTION_CUES.contains(&t.text.as_str())
+                    && !matches!(t.text.as_str(), "er" | "erm" | "of" | "on")
+            }) {
+                findings.extend(value_from(partial, toks, after, FindingKind::DateOfBirth));
+            }
+        }
+        if line > 0 && self.lines[line - 1].0 != speaker && !self.stand_alone {
+            findings.extend(asked_email(
+                partial,
+                &line_tokens[line],
+                &line_tokens[line - 1],
+            ));
+        }
+        // Names on lines still held back (a caller's line ending in a number waits for more)
+        // count as heard for this partial ("Hi Kim, it's Marcus Bell, policy HB-448-2091." then the agent's
+        // "Thanks Marcus").
+        // So do the months of dates of birth on them.
+        let (heard_before, months_before) = (self.heard_names.len(), self.birth_months.len());
+        for d in &detections {
+            let held = tokens[d.first..d.last]
+                .iter()
+                .any(|t| t.line >= self.emitted && t.line < line);
+            if !held {
+                continue;
+            }
+            if d.kind == FindingKind::DateOfBirth {
+                for m in tokens[d.first..d.last]
+                    .iter()
+                    .filter_map(|t| tokens::month(&t.text))
+                {
+                    if !self.birth_months.contains(&m) {
+                        self.birth_months.push(m);
+                    }
+                }
+            }
+            if d.kind != FindingKind::Name {
+                continue;
+            }
+            for word in d.normalized.split(' ') {
+                let word = word.to_lowercase();
+                if word.chars().count() >= 3
+                    && !entities::NOT_NAME.contains(&word.as_str())
+                    && !self.heard_names.contains(&word)
+                {
+                    self.heard_names.push(word);
+                }
+            }
+        }
+        // And so do the partial's own ("my wife's name is Maria, Maria Lop").
+        for f in findings.iter().filter(|f| f.kind == FindingKind::Name) {
+            for word in f.value.original.to_lowercase().split(' ') {
+                if word.chars().count() >= 3
+                    && !entities::NOT_NAME.contains(&word)
+                    && !self.heard_names.iter().any(|w| w == word)
+                {
+                    self.heard_names.push(word.to_string());
+                }
+            }
+        }
         findings.extend(self.heard_names_in(partial, &line_tokens[line]));
         findings.extend(self.heard_name_begun(partial, &line_tokens[line]));
         findings.extend(relatives_name_begun(partial, &line_tokens[line]));
+        findings.extend(intro_name_begun(partial, &line_tokens[line]));
         if !self.stand_alone {
             // What the conversation shows, as on the final line: a date of birth said in parts
             // or asked back, an address or e-mail read back.
-            let spans = self.date_spans(speaker, &line_tokens[line]);
+            let mut spans = self.date_spans(speaker, &line_tokens[line]);
+            // A date being asked back before its question mark ("Sorry, March").
+            if self.open_date.is_some_and(|(s, _)| s != speaker) {
+                spans.extend(detect::date_fragment(&line_tokens[line]));
+            }
             add_dates_of_birth(partial, &line_tokens[line], &spans, &mut findings);
             findings.extend(self.emails_said_again(partial, &line_tokens[line]));
             findings.extend(self.emails_read_back(partial, &line_tokens[line], true));
             findings.extend(self.addresses_said_again(partial, &line_tokens[line]));
         }
+        self.heard_names.truncate(heard_before);
+        self.birth_months.truncate(months_before);
         self.lines.pop();
         // Only what was classified, or cut off while being spoken, must stay redacted in the
         // final; the blanket mask below is for the screen only.
@@ -1385,6 +1482,12 @@ const TRAILING_CUES: &[(&[&str], FindingKind)] = &[
     (&["mail", "it", "to"], FindingKind::Address),
     (&["ship", "it", "to"], FindingKind::Address),
     (&["deliver", "it", "to"], FindingKind::Address),
+    (&["send", "them", "to"], FindingKind::Address),
+    (&["send", "that", "to"], FindingKind::Address),
+    (&["post", "it", "to"], FindingKind::Address),
+    (&["post", "them", "to"], FindingKind::Address),
+    (&["moved", "to"], FindingKind::Address),
+    (&["moving", "to"], FindingKind::Address),
     (&["born", "on"], FindingKind::DateOfBirth),
     (&["born", "in"], FindingKind::DateOfBirth),
     (&["i", "was", "born"], FindingKind::DateOfBirth),
@@ -1393,6 +1496,8 @@ const TRAILING_CUES: &[(&[&str], FindingKind)] = &[
     (&["birthday", "'s"], FindingKind::DateOfBirth),
     (&["dob", "is"], FindingKind::DateOfBirth),
     (&["email", "is"], FindingKind::Email),
+    (&["email", "me", "at"], FindingKind::Email),
+    (&["email", "me", "on"], FindingKind::Email),
     (&["e", "-", "mail", "is"], FindingKind::Email),
     (&["email", "'s"], FindingKind::Email),
     (&["email", "address", "is"], FindingKind::Email),
@@ -1417,6 +1522,13 @@ fn trailing_value(text: &str, tokens: &[Token]) -> Option<Finding> {
                 .map(move |(cue, kind)| (k + cue.len(), cue.len(), *kind))
         })
         .max_by_key(|&(end, len, _)| (end, len))?;
+    value_from(text, tokens, after, kind)
+}
+
+/// The value of `kind` a partial is saying from token `after` on, to its end: what
+/// [`trailing_value`] and [`asked_email`] hide.
+fn value_from(text: &str, tokens: &[Token], after: usize, kind: FindingKind) -> Option<Finding> {
+    let words: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
     let first = (after..tokens.len()).find(|&k| {
         tokens[k].class != Class::Punct && !matches!(words[k], "uh" | "um" | "er" | "erm" | "the")
     })?;
@@ -1471,12 +1583,178 @@ fn trailing_value(text: &str, tokens: &[Token]) -> Option<Finding> {
     ))
 }
 
+/// An address a partial goes on with while it is being said: after an address found in it, or
+/// a unit and its number ("that's Unit 12, Brookfield Business Park, Leeds, LS"), the rest when
+/// it is all capitalised words, numbers and commas (its town, state and postcode to come); fail
+/// closed, the final line is detected whole.
+fn address_going_on(text: &str, tokens: &[Token], findings: &[Finding]) -> Option<Finding> {
+    let n = text.chars().count();
+    if tokens.last()?.end != n && !text.ends_with(',') {
+        return None;
+    }
+    // Where an address starts, and the first token after what is known of it: an address
+    // found, or a unit and its number.
+    let mut starts: Vec<(usize, usize, bool)> = findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::Address)
+        .map(|f| {
+            let after = tokens
+                .iter()
+                .position(|t| t.start >= f.end)
+                .unwrap_or(tokens.len());
+            (f.start, after, false)
+        })
+        .collect();
+    starts.extend(
+        (0..tokens.len().saturating_sub(1))
+            .filter(|&k| {
+                entities::UNIT_WORDS.contains(&tokens[k].text.as_str())
+                    && tokens[k + 1].class == Class::Digits
+            })
+            .map(|k| (tokens[k].start, k + 2, true)),
+    );
+    starts.sort_unstable();
+    let goes_on = |rest: &[Token]| {
+        rest.len() <= 12
+            && rest.iter().all(|t| {
+                matches!(t.text.as_str(), "," | "-")
+                    || t.class == Class::Digits
+                    || (t.class == Class::Word && t.cap)
+            })
+    };
+    let (start, _, _) = starts.into_iter().find(|&(_, after, unit)| {
+        let rest = &tokens[after..];
+        goes_on(rest) && (unit || rest.iter().any(|t| t.class != Class::Punct))
+    })?;
+    let end = tokens.last().map_or(n, |t| t.end);
+    Some(make_finding(
+        text,
+        FindingKind::Address,
+        start,
+        end,
+        0.4,
+        "",
+    ))
+}
+
+/// An IBAN a partial ends in while it is being said ("GB29 NWBK 60"): two capital letters glued
+/// to two digits, then groups of capital letters and digits to the end (fail closed; the final
+/// line is detected whole).
+fn trailing_iban(text: &str, tokens: &[Token]) -> Option<Finding> {
+    let chars: Vec<char> = text.chars().collect();
+    let upper = |t: &Token| chars[t.start..t.end].iter().all(|c| c.is_ascii_uppercase());
+    let k = (0..tokens.len().saturating_sub(1)).find(|&k| {
+        let (a, b) = (&tokens[k], &tokens[k + 1]);
+        a.class == Class::Word
+            && a.end - a.start == 2
+            && upper(a)
+            && b.class == Class::Digits
+            && b.end - b.start == 2
+            && b.start == a.end
+    })?;
+    let rest = &tokens[k + 2..];
+    let groups = !rest.is_empty()
+        && rest.len() <= 12
+        && rest
+            .iter()
+            .all(|t| t.class == Class::Digits || (t.class == Class::Word && upper(t)))
+        && tokens.last()?.end == chars.len();
+    groups.then(|| {
+        make_finding(
+            text,
+            FindingKind::Iban,
+            tokens[k].start,
+            tokens[tokens.len() - 1].end,
+            0.4,
+            "",
+        )
+    })
+}
+
+/// A street a partial ends in while its name is being said ("And are you still at 8 Canal
+/// Wha", "it's 23 Hollybush", "Ten Downing"): a house number and one to three capitalised words
+/// after it that end the partial (in lower case too after a question about an address), not a unit, time or month ("at 5 PM", "on 3 March"); fail closed, the final
+/// line is detected whole.
+fn trailing_street(text: &str, tokens: &[Token], address_asked: bool) -> Option<Finding> {
+    if tokens.last()?.end != text.chars().count() {
+        return None;
+    }
+    // The house number: the last number with only the street's words after it, which may hold
+    // an ordinal ("221 East 14th").
+    let d = (tokens.len().saturating_sub(6)..tokens.len()).find(|&d| {
+        let t = &tokens[d];
+        let number = t.class == Class::Digits || tokens::is_number_word(t);
+        let rest = &tokens[d + 1..];
+        number
+            && (t.class == Class::Word || t.text.chars().count() <= 4)
+            && (1..=4).contains(&rest.len())
+            // Capitalised, or in lower case answering a question about an address ("sure it's
+            // 2207 west elm").
+            && (rest[0].cap || (address_asked && t.class == Class::Digits))
+            && rest[0].class == Class::Word
+            && !tokens::is_number_word(&rest[0])
+            && rest.iter().all(|w| {
+                (w.class == Class::Word
+                    && !detect::UNITS_AFTER.contains(&w.text.as_str())
+                    && tokens::month(&w.text).is_none())
+                    || w.class == Class::Digits
+            })
+    })?;
+    let end = tokens[tokens.len() - 1].end;
+    Some(make_finding(
+        text,
+        FindingKind::Address,
+        tokens[d].start,
+        end,
+        0.4,
+        "",
+    ))
+}
+
+/// The line (its tokens) asks for an e-mail: names one, with a question mark or a request.
+fn asks_email(asked: &[Token]) -> bool {
+    let named = asked
+        .iter()
+        .any(|t| matches!(t.text.as_str(), "email" | "e-mail" | "mail"));
+    named
+        && asked.iter().any(|t| {
+            matches!(
+                t.text.as_str(),
+                "?" | "please" | "what's" | "what" | "confirm" | "spell" | "and"
+            )
+        })
+}
+
+/// A partial answering the other party's request for an e-mail ("Email?" - "Sarah underscore
+/// Jo"): from its first word past the openers to its end, while it is being said, for the
+/// spoken e-mail rule needs its "at" and domain (fail closed; the final line is detected whole).
+/// Not an answer about it ("the same as before"), nor a sentence ("I work part-time at").
+fn asked_email(text: &str, tokens: &[Token], asked: &[Token]) -> Option<Finding> {
+    if !asks_email(asked) {
+        return None;
+    }
+    let after = tokens.iter().position(|t| {
+        t.class != Class::Punct
+            && !tokens::is_opener(&t.text)
+            && !matches!(t.text.as_str(), "er" | "erm" | "sorry")
+    })?;
+    // A sentence is no address being said ("I work part-time at", "Can you send it to me at",
+    // "Yes, it'll go to …"), though a letter spelled may be "I".
+    if tokens[after..].iter().any(|t| {
+        (t.text.chars().count() > 1 && detect::NOT_LOCAL_PART.contains(&t.text.as_str()))
+            || t.text.contains('\'')
+    }) {
+        return None;
+    }
+    value_from(text, tokens, after, FindingKind::Email)
+}
+
 /// A spoken e-mail address a line ends in while still being said (fail closed; the final line
 /// is detected whole): words joined by "dot", "underscore", "hyphen" or "at", with commas between
 /// them, and letters spelled out, back from the line's end, when the chain ends in a joining word
 /// ("… dot Lee, at icloud dot") or holds both an "at" and another joining word ("… dot Lee, at
 /// icloud").
-fn trailing_email(text: &str, tokens: &[Token]) -> Option<Finding> {
+fn trailing_email(text: &str, tokens: &[Token], email_context: bool) -> Option<Finding> {
     let joins = |t: &Token| {
         matches!(
             t.text.as_str(),
@@ -1509,14 +1787,15 @@ fn trailing_email(text: &str, tokens: &[Token]) -> Option<Finding> {
     {
         first += 1;
     }
-    let (mut hyphens_only, mut numbers_only) = (true, true);
+    let (mut hyphens_only, mut numbers_only, mut glued_dot) = (true, true, false);
     for &k in &said[first..] {
         let t = &tokens[k];
         match t.text.as_str() {
             "at" => at = true,
             "hyphen" | "dash" => other = true,
+            "." => (glued_dot, hyphens_only) = (true, false),
             // Glued: "part-time", "twenty-five", "3.5".
-            "-" | "." => {}
+            "-" => {}
             _ if joins(t) => (other, hyphens_only) = (true, false),
             _ => numbers_only &= t.class == Class::Digits || tokens::is_number_word(t),
         }
@@ -1535,8 +1814,19 @@ fn trailing_email(text: &str, tokens: &[Token]) -> Option<Finding> {
             .any(|p| p.starts_with(tokens[last].text.as_str()))
         && tokens[said[first]].class == Class::Word
         && !detect::NOT_LOCAL_PART.contains(&tokens[said[first]].text.as_str());
+    // Where an e-mail is named or asked for, words joined by "dot" or a full stop are one being
+    // said ("And your email, still marcus.bell", "Email?" - "Sarah underscore Jones").
+    // "underscore" is said of little but addresses and user names.
+    let underscore = said[first..]
+        .iter()
+        .any(|&k| tokens[k].text == "underscore");
+    let joined_in_context =
+        (email_context || underscore) && (other || glued_dot) && said.len() - first > 2;
     // A decimal being said ("five dot …") is a number, masked as one.
-    if !(other || provider) || !(at || ends_joined) || numbers_only {
+    if !(other || provider || joined_in_context)
+        || !(at || ends_joined || joined_in_context)
+        || numbers_only
+    {
         return None;
     }
     // Only hyphens: a name spelled or joined ("Anne hyphen …").
@@ -1588,6 +1878,34 @@ fn relatives_name_begun(partial: &str, tokens: &[Token]) -> Option<Finding> {
         && !entities::RELATIVE_DOES.contains(&t.text.as_str());
     (relative && name_like)
         .then(|| make_finding(partial, FindingKind::Name, t.start, t.end, 0.4, &t.text))
+}
+
+/// A partial ending in a word in lower case after "this is" or "my name is" ("hi this is
+/// jennifer", "hi this is jennifer cal"): the final's rule needs what follows a caller's own name
+/// ("calling", "here"), which has not come yet. Not a word that is no name ("this is about").
+fn intro_name_begun(partial: &str, tokens: &[Token]) -> Option<Finding> {
+    let words: Vec<usize> = (0..tokens.len())
+        .filter(|&k| tokens[k].class == Class::Word)
+        .collect();
+    let n = words.len();
+    let last = tokens.last()?;
+    if n < 3 || last.class != Class::Word || last.end != partial.chars().count() {
+        return None;
+    }
+    let begun = ["calling", "here", "speaking", "from"]
+        .iter()
+        .any(|v| v.starts_with(last.text.as_str()));
+    let at = if begun && n >= 4 { n - 2 } else { n - 1 };
+    let t = &tokens[words[at]];
+    let said = |k: usize, w: &str| tokens[words[k]].text == w;
+    let intro = (said(at - 1, "is") && (said(at - 2, "this") || said(at - 2, "name")))
+        || said(at - 1, "names")
+        || said(at - 1, "name's");
+    (intro
+        && !t.cap
+        && t.text.chars().count() >= 2
+        && !entities::NOT_NAME.contains(&t.text.as_str()))
+    .then(|| make_finding(partial, FindingKind::Name, t.start, t.end, 0.4, &t.text))
 }
 
 /// Relatives a name in lower case may follow in a partial.
@@ -2903,6 +3221,119 @@ mod tests {
             (Speaker::Caller, "Sorry, I don't know it."),
         ]);
         assert_eq!(out[1], "Sorry, I don't know it.");
+    }
+
+    #[test]
+    fn a_partial_shows_no_part_of_a_value_its_final_hides() {
+        // Each was shown in a partial while its final line hid it (found by giving every final
+        // line of the probe calls as partials first, a word and half a word at a time).
+        // An e-mail asked for, before its "at".
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "Email?");
+        assert_eq!(
+            r.preview(Speaker::Caller, "Sarah underscore Jo").text,
+            "[EMAIL]"
+        );
+        // Negative controls: a sentence, an answer about it.
+        for kept in [
+            "I work part-time at",
+            "Yes, it'll go to",
+            "It's the same as before",
+        ] {
+            assert_eq!(r.preview(Speaker::Caller, kept).text, kept);
+        }
+        // A written address named on the line.
+        let mut r = Redactor::new();
+        assert_eq!(
+            r.preview(Speaker::Agent, "And your email, still marcus.bell")
+                .text,
+            "And your email, still [EMAIL]"
+        );
+        assert_eq!(
+            r.preview(Speaker::Agent, "And your plan, still U.S.").text,
+            "And your plan, still U.S."
+        );
+        // A date of birth expected, before it is whole; asked back before its question mark.
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "ha okay gary and your date of birth");
+        assert_eq!(
+            r.preview(Speaker::Caller, "thirtieth of nove").text,
+            "[DATE_OF_BIRTH]"
+        );
+        assert_eq!(
+            r.preview(Speaker::Caller, "why do you need").text,
+            "why do you need"
+        );
+        r.push(Speaker::Caller, "Yeah, three four eighty five.");
+        assert_eq!(
+            r.preview(Speaker::Agent, "Sorry, March").text,
+            "Sorry, [DATE_OF_BIRTH]"
+        );
+        // A name and a date of birth on a line still held back (it ends in a number).
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "Hi, this is Kim.");
+        r.push(Speaker::Caller, "Hi Kim, it's Marcus Bell, policy 448 2091");
+        assert_eq!(
+            r.preview(Speaker::Agent, "Thanks Marcus").text,
+            "Thanks [NAME]"
+        );
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "And your date of birth?");
+        r.push(Speaker::Caller, "Fourth of April, eighty nine");
+        assert_eq!(
+            r.preview(Speaker::Agent, "Great, so the fourth of April")
+                .text,
+            "Great, so the [DATE_OF_BIRTH]"
+        );
+        // A name said twice in the partial.
+        let mut r = Redactor::new();
+        assert_eq!(
+            r.preview(Speaker::Caller, "Oh and my wife's name is Maria, Maria Lop")
+                .text,
+            "Oh and my wife's name is [NAME], [NAME]"
+        );
+        // A street, a unit and the rest of an address, an IBAN, a name in lower case after
+        // "this is", each still being said.
+        for (partial, shown) in [
+            (
+                "And are you still at 8 Canal Wha",
+                "And are you still at [ADDRESS]",
+            ),
+            ("Ten Downing Str", "[ADDRESS]"),
+            ("My new place is 221 East 14th", "My new place is [ADDRESS]"),
+            (
+                "that's Unit 12, Brookfield Business Park, Leeds, LS11 5Q",
+                "that's [ADDRESS]",
+            ),
+            (
+                "Please send it to Apartment 4B, 310 West 55th Street, New York, New York 100",
+                "Please send it to [ADDRESS]",
+            ),
+            ("GB29 NWBK 6016", "[IBAN]"),
+            ("hi this is jennifer cal", "hi this is [NAME] cal"),
+            (
+                "You can email me at jane under",
+                "You can email me at [EMAIL]",
+            ),
+            (
+                "yes we've moved to 3 the paddocks, lit",
+                "yes we've moved to [ADDRESS]",
+            ),
+            // Negative controls: a time, a month, a count said in lower case, a unit that is
+            // no address, a flight, "this is" before a word that is no name.
+            ("I'll call at 5 PM", "I'll call at [NUMBER] PM"),
+            ("It was on 3 March", "It was on [NUMBER] March"),
+            ("I have 3 cards", "I have [NUMBER] cards"),
+            (
+                "the unit 4 was fine, thanks",
+                "the unit [NUMBER] was fine, thanks",
+            ),
+            ("Flight UA22 was late", "Flight UA[NUMBER] was late"),
+            ("hi this is about my bill", "hi this is about my bill"),
+        ] {
+            let mut r = Redactor::new();
+            assert_eq!(r.preview(Speaker::Caller, partial).text, shown, "{partial}");
+        }
     }
 
     #[test]
