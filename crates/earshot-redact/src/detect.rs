@@ -16,7 +16,7 @@ pub(crate) struct Detection {
 }
 
 /// Cue phrases that say what a nearby number is.
-const CUES: &[(FindingKind, &[&str])] = &[
+pub(crate) const CUES: &[(FindingKind, &[&str])] = &[
     (
         FindingKind::CreditDebitCvv,
         &[

@@ -540,6 +540,28 @@ fn ends_with_phrase(before: &str, phrases: &[&str]) -> bool {
     })
 }
 
+/// A partial (its window `tokens`) ends in a capitalised word that may be a name cut off though
+/// it is a word too ("The account holder is No", "my name is So"), after a phrase that gives a
+/// name or opening the answer to a question for one.
+pub(crate) fn name_cut_off(tokens: &[Token], partial_end: usize) -> Option<(usize, usize)> {
+    let i = tokens.len().checked_sub(1)?;
+    let t = &tokens[i];
+    if t.class != Class::Word || !t.cap || t.end != partial_end || t.text == "i" {
+        return None;
+    }
+    let before = words_before(tokens, i, 5);
+    let cued = ends_with_phrase(&before, NAME_CUES) && !t.agent;
+    let answered = line_start(tokens, i)
+        && previous_line_asks(tokens, i, NAME_QUESTIONS)
+        && !previous_line_asks(tokens, i, SECRET_QUESTIONS)
+        && tokens[..i]
+            .iter()
+            .rev()
+            .take_while(|n| n.line == t.line)
+            .all(|n| n.class == Class::Punct);
+    (cued || answered).then_some((t.start, t.end))
+}
+
 /// Names after a cue phrase, or at the start of an answer to "what's your name?".
 pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
     let mut out = Vec::new();

@@ -582,27 +582,57 @@ impl Redactor {
             && line_tokens[line - 1].iter().any(|t| t.text == "address");
         findings.extend(trailing_street(partial, &line_tokens[line], address_asked));
         findings.extend(trailing_iban(partial, &line_tokens[line]));
+        let asked = (line > 0 && self.lines[line - 1].0 != speaker && !self.stand_alone)
+            .then(|| line_tokens[line - 1].as_slice());
+        // The speaker's line before ended in a number this line may go on with.
+        let goes_on =
+            line > 0 && self.lines[line - 1].0 == speaker && ends_in_number(&line_tokens[line - 1]);
+        findings.extend(number_word_begun(
+            partial,
+            &line_tokens[line],
+            asked,
+            goes_on,
+        ));
         if let Some(f) = address_going_on(partial, &line_tokens[line], &findings) {
             findings.push(f);
         }
-        // A date of birth expected from this speaker (asked for, begun or being corrected):
-        // the partial from its first word past the openers ("January fif", "Sorry, March").
-        if self.open_date.is_some_and(|(s, _)| s == speaker) && !self.stand_alone {
+        // A date of birth expected from this speaker (asked for, begun or being corrected), or
+        // an expiry asked for on the other party's line before: the partial from its first word
+        // past the openers ("January fif", "Sorry, March", "Sept", "Ju").
+        let expected = if self.open_date.is_some_and(|(s, _)| s == speaker) {
+            Some(FindingKind::DateOfBirth)
+        } else if line > 0
+            && self.lines[line - 1].0 != speaker
+            && detect::asks_for(&line_tokens[line - 1], FindingKind::CreditDebitExpiry)
+        {
+            Some(FindingKind::CreditDebitExpiry)
+        } else {
+            None
+        };
+        if let (Some(kind), false) = (expected, self.stand_alone) {
             let toks = &line_tokens[line];
-            // A number, an ordinal or a month is being said (not "Why do you need that?").
+            let n = partial.chars().count();
+            // A number, an ordinal or a month is being said, or a month's first letters end the
+            // partial (not "Why do you need that?").
             let dated = toks.iter().any(|t| {
                 t.class == Class::Digits
                     || tokens::is_number_word(t)
                     || tokens::ordinal(&t.text).is_some()
                     || tokens::month(&t.text).is_some()
+                    || (t.end == n && month_begun(&t.text))
             });
             if let Some(after) = toks.iter().filter(|_| dated).position(|t| {
                 t.class != Class::Punct
                     && !tokens::is_opener(&t.text)
                     && !CORRECTION_CUES.contains(&t.text.as_str())
-                    && !matches!(t.text.as_str(), "er" | "erm" | "of" | "on")
+                    && !matches!(t.text.as_str(), "er" | "erm" | "of" | "on" | "sure")
             }) {
-                findings.extend(value_from(partial, toks, after, FindingKind::DateOfBirth));
+                let month_cut = toks
+                    .last()
+                    .is_some_and(|t| t.end == n && month_begun(&t.text));
+                findings.extend(value_from(partial, toks, after, kind).or_else(|| {
+                    month_cut.then(|| make_finding(partial, kind, toks[after].start, n, 0.4, ""))
+                }));
             }
         }
         if line > 0 && self.lines[line - 1].0 != speaker && !self.stand_alone {
@@ -662,6 +692,9 @@ impl Redactor {
         findings.extend(self.heard_name_begun(partial, &line_tokens[line]));
         findings.extend(relatives_name_begun(partial, &line_tokens[line]));
         findings.extend(intro_name_begun(partial, &line_tokens[line]));
+        if let Some((a, b)) = entities::name_cut_off(&tokens, partial.chars().count()) {
+            findings.push(make_finding(partial, FindingKind::Name, a, b, 0.4, ""));
+        }
         if !self.stand_alone {
             // What the conversation shows, as on the final line: a date of birth said in parts
             // or asked back, an address or e-mail read back.
@@ -1495,6 +1528,13 @@ const TRAILING_CUES: &[(&[&str], FindingKind)] = &[
     (&["birthday", "is"], FindingKind::DateOfBirth),
     (&["birthday", "'s"], FindingKind::DateOfBirth),
     (&["dob", "is"], FindingKind::DateOfBirth),
+    (&["refund", "to"], FindingKind::Iban),
+    (&["refund", "it", "to"], FindingKind::Iban),
+    (&["expires"], FindingKind::CreditDebitExpiry),
+    (&["expiry", "is"], FindingKind::CreditDebitExpiry),
+    (&["expiry", "date", "is"], FindingKind::CreditDebitExpiry),
+    (&["iban", "is"], FindingKind::Iban),
+    (&["iban", "'s"], FindingKind::Iban),
     (&["email", "is"], FindingKind::Email),
     (&["email", "me", "at"], FindingKind::Email),
     (&["email", "me", "on"], FindingKind::Email),
@@ -1522,6 +1562,55 @@ fn trailing_value(text: &str, tokens: &[Token]) -> Option<Finding> {
                 .map(move |(cue, kind)| (k + cue.len(), cue.len(), *kind))
         })
         .max_by_key(|&(end, len, _)| (end, len))?;
+    // Where something is sent, a word in lower case may begin an e-mail ("Send it to olga dot
+    // …"), though not a person or place said as a pronoun or with a determiner.
+    let sent = after >= 1 && matches!(words[after - 1], "to") && {
+        let verb = words[..after].iter().rev().nth(1).copied().unwrap_or("");
+        let verb = if matches!(verb, "it" | "them" | "that") {
+            words[..after].iter().rev().nth(2).copied().unwrap_or("")
+        } else {
+            verb
+        };
+        matches!(
+            verb,
+            "send" | "mail" | "post" | "ship" | "deliver" | "email" | "forward"
+        )
+    };
+    if sent {
+        if let Some(t) = tokens[after..].iter().find(|t| t.class != Class::Punct) {
+            let determiner = matches!(
+                t.text.as_str(),
+                "me" | "my"
+                    | "the"
+                    | "your"
+                    | "our"
+                    | "us"
+                    | "him"
+                    | "her"
+                    | "them"
+                    | "his"
+                    | "their"
+                    | "a"
+                    | "an"
+                    | "that"
+                    | "this"
+                    | "it"
+                    | "whoever"
+                    | "someone"
+                    | "somebody"
+                    | "everyone"
+                    | "home"
+                    | "work"
+                    | "there"
+                    | "here"
+                    | "both"
+            );
+            if !determiner && !t.cap && t.class == Class::Word {
+                let last = tokens.len() - 1;
+                return Some(make_finding(text, kind, t.start, tokens[last].end, 0.4, ""));
+            }
+        }
+    }
     value_from(text, tokens, after, kind)
 }
 
@@ -1534,8 +1623,15 @@ fn value_from(text: &str, tokens: &[Token], after: usize, kind: FindingKind) -> 
     })?;
     // Like a value: a number, an ordinal, a month or a capitalised word ("I live on the coast
     // and I …" is none).
+    let n = text.chars().count();
     let like_one = tokens[first..].iter().any(|t| {
-        t.class == Class::Digits
+        (t.end == n
+            && t.class == Class::Word
+            && t.text.chars().count() >= 2
+            && NUMBER_WORDS
+                .iter()
+                .any(|w| w.len() > t.text.len() && w.starts_with(t.text.as_str())))
+            || t.class == Class::Digits
             || tokens::is_number_word(t)
             || tokens::ordinal(&t.text).is_some()
             || tokens::month(&t.text).is_some()
@@ -1637,8 +1733,137 @@ fn address_going_on(text: &str, tokens: &[Token], findings: &[Finding]) -> Optio
     ))
 }
 
-/// An IBAN a partial ends in while it is being said ("GB29 NWBK 60"): two capital letters glued
-/// to two digits, then groups of capital letters and digits to the end (fail closed; the final
+/// The word is the beginning of a month's name, two letters or more ("Ju", "Sept").
+fn month_begun(word: &str) -> bool {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let w = word.to_lowercase();
+    w.chars().count() >= 2 && MONTHS.iter().any(|m| m.starts_with(w.as_str()))
+}
+
+/// Words a number is said in, whose beginning a partial may end in.
+const NUMBER_WORDS: &[&str] = &[
+    "zero",
+    "oh",
+    "nought",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "hundred",
+    "thousand",
+    "double",
+    "triple",
+];
+
+/// A number word a partial ends in, cut off while being said ("seven two two ei", "It expires
+/// twe", "Yes, it's th" answering the card number): the beginning of a digit of a number being
+/// spoken, after another digit (on this line, or ending the speaker's line before), a cue of a
+/// numeric secret on the line or in the other party's question (fail closed, as the digits are; the final line is detected whole).
+fn number_word_begun(
+    partial: &str,
+    tokens: &[Token],
+    asked: Option<&[Token]>,
+    goes_on: bool,
+) -> Option<Finding> {
+    let k = tokens.len().checked_sub(1)?;
+    let t = &tokens[k];
+    // Said whole, a digit's word that is no number on its own ("oh", "double") is one too.
+    let spoken = |b: &Token| {
+        tokens::is_number_word(b)
+            || matches!(b.text.as_str(), "oh" | "nought" | "double" | "triple")
+    };
+    let begun = t.class == Class::Word
+        && t.end == partial.chars().count()
+        && ((t.text.chars().count() >= 2
+            && NUMBER_WORDS
+                .iter()
+                .any(|w| w.len() > t.text.len() && w.starts_with(t.text.as_str())))
+            || matches!(t.text.as_str(), "oh" | "nought" | "double" | "triple"));
+    if !begun {
+        return None;
+    }
+    // The token before it, past commas.
+    let before = tokens[..k].iter().rev().find(|b| b.text != ",");
+    let after_number = before.is_some_and(spoken) || (goes_on && before.is_none());
+    let cued = |toks: &[Token]| {
+        detect::CUES.iter().any(|(_, phrases)| {
+            let said: Vec<&str> = toks
+                .iter()
+                .filter(|t| t.class != Class::Punct)
+                .map(|t| t.text.as_str())
+                .collect();
+            phrases.iter().any(|p| {
+                let parts: Vec<&str> = p.split(' ').collect();
+                said.windows(parts.len()).any(|w| {
+                    w.iter()
+                        .zip(&parts)
+                        .all(|(a, b)| a == b || (b.len() >= 4 && a.starts_with(b)))
+                })
+            })
+        })
+    };
+    let near = &tokens[k.saturating_sub(8)..k];
+    // With the words of digits said right before it ("oh fo", "double fi").
+    let mut first = k;
+    while first > 0
+        && matches!(
+            tokens[first - 1].text.as_str(),
+            "oh" | "nought" | "double" | "triple"
+        )
+    {
+        first -= 1;
+    }
+    let asked = asked.is_some_and(|a| cued(a) && a.iter().any(|t| t.text == "?"));
+    (after_number || cued(near) || asked).then(|| {
+        make_finding(
+            partial,
+            FindingKind::Number,
+            tokens[first].start,
+            t.end,
+            0.3,
+            "",
+        )
+    })
+}
+
+/// An IBAN a partial ends in while it is being said ("GB29 NWBK 60", "Please refund to DE27"):
+/// two capital letters glued to two digits, then groups of capital letters and digits to the end (fail closed; the final
 /// line is detected whole).
 fn trailing_iban(text: &str, tokens: &[Token]) -> Option<Finding> {
     let chars: Vec<char> = text.chars().collect();
@@ -1653,8 +1878,7 @@ fn trailing_iban(text: &str, tokens: &[Token]) -> Option<Finding> {
             && b.start == a.end
     })?;
     let rest = &tokens[k + 2..];
-    let groups = !rest.is_empty()
-        && rest.len() <= 12
+    let groups = rest.len() <= 12
         && rest
             .iter()
             .all(|t| t.class == Class::Digits || (t.class == Class::Word && upper(t)))
@@ -1758,7 +1982,7 @@ fn trailing_email(text: &str, tokens: &[Token], email_context: bool) -> Option<F
     let joins = |t: &Token| {
         matches!(
             t.text.as_str(),
-            "dot" | "underscore" | "hyphen" | "dash" | "at" | "_" | "-" | "."
+            "dot" | "underscore" | "hyphen" | "dash" | "at" | "@" | "_" | "-" | "."
         )
     };
     let said: Vec<usize> = (0..tokens.len())
@@ -1792,6 +2016,8 @@ fn trailing_email(text: &str, tokens: &[Token], email_context: bool) -> Option<F
         let t = &tokens[k];
         match t.text.as_str() {
             "at" => at = true,
+            // A written address being typed ("emma.brown@").
+            "@" => (at, other) = (true, true),
             "hyphen" | "dash" => other = true,
             "." => (glued_dot, hyphens_only) = (true, false),
             // Glued: "part-time", "twenty-five", "3.5".
@@ -1820,8 +2046,12 @@ fn trailing_email(text: &str, tokens: &[Token], email_context: bool) -> Option<F
     let underscore = said[first..]
         .iter()
         .any(|&k| tokens[k].text == "underscore");
-    let joined_in_context =
-        (email_context || underscore) && (other || glued_dot) && said.len() - first > 2;
+    // A chain of three words or more joined by a spoken "dot" is one being said anywhere
+    // ("Send it to olga dot sch"); glued full stops only where an e-mail is named ("U.S.A.").
+    let spoken_dot = said[first..].iter().any(|&k| tokens[k].text == "dot");
+    let joined_in_context = (email_context || underscore || spoken_dot)
+        && (other || glued_dot)
+        && said.len() - first > 2;
     // A decimal being said ("five dot …") is a number, masked as one.
     if !(other || provider || joined_in_context)
         || !(at || ends_joined || joined_in_context)
