@@ -1531,6 +1531,8 @@ const TRAILING_CUES: &[(&[&str], FindingKind)] = &[
     (&["refund", "to"], FindingKind::Iban),
     (&["refund", "it", "to"], FindingKind::Iban),
     (&["expires"], FindingKind::CreditDebitExpiry),
+    (&["expiring"], FindingKind::CreditDebitExpiry),
+    (&["dob"], FindingKind::DateOfBirth),
     (&["expiry", "is"], FindingKind::CreditDebitExpiry),
     (&["expiry", "date", "is"], FindingKind::CreditDebitExpiry),
     (&["iban", "is"], FindingKind::Iban),
@@ -1710,12 +1712,16 @@ fn address_going_on(text: &str, tokens: &[Token], findings: &[Finding]) -> Optio
             .map(|k| (tokens[k].start, k + 2, true)),
     );
     starts.sort_unstable();
+    // In a partial ASR wrote in lower case, its town and postcode after a comma are too ("…,
+    // ashford, tn"; not "the unit 4 was fine").
+    let lower_case = !text.chars().any(char::is_uppercase);
     let goes_on = |rest: &[Token]| {
+        let lower_ok = lower_case && rest.first().is_some_and(|t| t.text == ",");
         rest.len() <= 12
             && rest.iter().all(|t| {
                 matches!(t.text.as_str(), "," | "-")
                     || t.class == Class::Digits
-                    || (t.class == Class::Word && t.cap)
+                    || (t.class == Class::Word && (t.cap || lower_ok))
             })
     };
     let (start, _, _) = starts.into_iter().find(|&(_, after, unit)| {
@@ -1982,7 +1988,7 @@ fn trailing_email(text: &str, tokens: &[Token], email_context: bool) -> Option<F
     let joins = |t: &Token| {
         matches!(
             t.text.as_str(),
-            "dot" | "underscore" | "hyphen" | "dash" | "at" | "@" | "_" | "-" | "."
+            "dot" | "underscore" | "hyphen" | "dash" | "at" | "@" | "_" | "-" | "." | "+"
         )
     };
     let said: Vec<usize> = (0..tokens.len())
@@ -1997,7 +2003,13 @@ fn trailing_email(text: &str, tokens: &[Token], email_context: bool) -> Option<F
         let step = if joins(here) {
             before.class != Class::Punct && !joins(before)
         } else {
-            joins(before) || (entities::is_letter(here) && entities::is_letter(before))
+            joins(before)
+                || (entities::is_letter(here) && entities::is_letter(before))
+                // A number said after a word of the local part ("j underscore smith 99 at").
+                || (here.class == Class::Digits
+                    && before.class == Class::Word
+                    && first >= 2
+                    && joins(&tokens[said[first - 2]]))
         };
         if !step {
             break;
@@ -2022,6 +2034,8 @@ fn trailing_email(text: &str, tokens: &[Token], email_context: bool) -> Option<F
             "." => (glued_dot, hyphens_only) = (true, false),
             // Glued: "part-time", "twenty-five", "3.5".
             "-" => {}
+            // A written address's tag ("john.smith+bank").
+            "+" => other = true,
             _ if joins(t) => (other, hyphens_only) = (true, false),
             _ => numbers_only &= t.class == Class::Digits || tokens::is_number_word(t),
         }
@@ -3541,6 +3555,17 @@ mod tests {
             ),
             ("GB29 NWBK 6016", "[IBAN]"),
             ("hi this is jennifer cal", "hi this is [NAME] cal"),
+            ("j underscore smith 99 at hot", "[EMAIL]"),
+            ("Email john.smith+ban", "Email [EMAIL]"),
+            (
+                "So that's the card ending 0366, expiring September",
+                "So that's the card ending [CREDIT_DEBIT_NUMBER], expiring [CREDIT_DEBIT_EXPIRY]",
+            ),
+            ("DOB December", "DOB [DATE_OF_BIRTH]"),
+            ("it's 12 mill lane, ashford, tn", "it's [ADDRESS]"),
+            ("seven two two ei", "[NUMBER] [NUMBER]"),
+            ("Send it to olga dot sch", "Send it to [EMAIL]"),
+            ("Please refund to DE", "Please refund to [IBAN]"),
             (
                 "You can email me at jane under",
                 "You can email me at [EMAIL]",
@@ -3560,6 +3585,8 @@ mod tests {
             ),
             ("Flight UA22 was late", "Flight UA[NUMBER] was late"),
             ("hi this is about my bill", "hi this is about my bill"),
+            ("send it to my home address", "send it to my home address"),
+            ("i paid for", "i paid for"),
         ] {
             let mut r = Redactor::new();
             assert_eq!(r.preview(Speaker::Caller, partial).text, shown, "{partial}");
