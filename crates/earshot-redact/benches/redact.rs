@@ -1,5 +1,7 @@
 //! Detector speed: throughput (MB/s) and per-line latency (p50/p99) over the labelled corpus,
-//! conversation context included. Prints figures; asserts nothing about speed.
+//! conversation context included, and the latency of a partial (`Redactor::preview` of each
+//! line's word prefixes before the line, as the live engine shows it). Prints figures; asserts
+//! nothing about speed.
 
 use earshot_core::Speaker;
 use earshot_redact::Redactor;
@@ -39,6 +41,26 @@ fn main() {
         }
     }
     let total = started.elapsed();
+    // Partials: every word prefix of each line, shown before the line is final.
+    let mut partials: Vec<Duration> = Vec::new();
+    for conv in &corpus {
+        let mut r = Redactor::new();
+        for line in &conv.lines {
+            let words: Vec<&str> = line.text.split(' ').collect();
+            for n in 1..=words.len() {
+                let partial = words[..n].join(" ");
+                let t = Instant::now();
+                std::hint::black_box(r.preview(line.speaker, &partial));
+                partials.push(t.elapsed());
+            }
+            std::hint::black_box(r.push(line.speaker, &line.text));
+        }
+        std::hint::black_box(r.finish());
+    }
+    partials.sort();
+    let partial_pct = |p: f64| {
+        partials[((partials.len() as f64 * p) as usize).min(partials.len() - 1)].as_secs_f64() * 1e6
+    };
     times.sort();
     let pct = |p: f64| {
         times[((times.len() as f64 * p) as usize).min(times.len() - 1)].as_secs_f64() * 1e6
@@ -54,5 +76,12 @@ fn main() {
         pct(0.5),
         pct(0.99),
         pct(1.0)
+    );
+    println!(
+        "partials: {} (each line's word prefixes); per partial p50 {:.1} µs, p99 {:.1} µs, max {:.1} µs",
+        partials.len(),
+        partial_pct(0.5),
+        partial_pct(0.99),
+        partial_pct(1.0)
     );
 }
