@@ -540,13 +540,17 @@ fn ends_with_phrase(before: &str, phrases: &[&str]) -> bool {
     })
 }
 
-/// A partial (its window `tokens`) ends in a capitalised word that may be a name cut off though
+/// A partial (window line `line` of `tokens`) ends in a capitalised word that may be a name cut off though
 /// it is a word too ("The account holder is No", "my name is So"), after a phrase that gives a
 /// name or opening the answer to a question for one.
-pub(crate) fn name_cut_off(tokens: &[Token], partial_end: usize) -> Option<(usize, usize)> {
+pub(crate) fn name_cut_off(
+    tokens: &[Token],
+    line: usize,
+    partial_end: usize,
+) -> Option<(usize, usize)> {
     let i = tokens.len().checked_sub(1)?;
     let t = &tokens[i];
-    if t.class != Class::Word || !t.cap || t.end != partial_end || t.text == "i" {
+    if t.line != line || t.class != Class::Word || !t.cap || t.end != partial_end || t.text == "i" {
         return None;
     }
     let before = words_before(tokens, i, 5);

@@ -692,7 +692,7 @@ impl Redactor {
         findings.extend(self.heard_name_begun(partial, &line_tokens[line]));
         findings.extend(relatives_name_begun(partial, &line_tokens[line]));
         findings.extend(intro_name_begun(partial, &line_tokens[line]));
-        if let Some((a, b)) = entities::name_cut_off(&tokens, partial.chars().count()) {
+        if let Some((a, b)) = entities::name_cut_off(&tokens, line, partial.chars().count()) {
             findings.push(make_finding(partial, FindingKind::Name, a, b, 0.4, ""));
         }
         if !self.stand_alone {
@@ -1909,8 +1909,8 @@ fn trailing_street(text: &str, tokens: &[Token], address_asked: bool) -> Option<
     if tokens.last()?.end != text.chars().count() {
         return None;
     }
-    // The house number: the last number with only the street's words after it, which may hold
-    // an ordinal ("221 East 14th").
+    // The house number: a number among the last six tokens with only the street's words after
+    // it, which may hold an ordinal and its digits ("221 East 14th"); the first such.
     let d = (tokens.len().saturating_sub(6)..tokens.len()).find(|&d| {
         let t = &tokens[d];
         let number = t.class == Class::Digits || tokens::is_number_word(t);
