@@ -2421,6 +2421,24 @@ fn town_before(chars: &[char], start: usize) -> usize {
 /// `f` over what belongs to it beside it: an ordinal suffix glued to its last digit ("27th"),
 /// and for a date of birth or expiry a month name said right beside it ("The 27th, no sorry,
 /// 2027, March"; "may" only as "May": "12/26, may I ask …").
+/// Days named by their holiday, which a date of birth may be said with.
+const HOLIDAYS: &[&str] = &[
+    "christmas day",
+    "christmas eve",
+    "boxing day",
+    "new year's day",
+    "new year's eve",
+    "new years day",
+    "new years eve",
+    "valentine's day",
+    "valentines day",
+    "halloween",
+    "independence day",
+    "the fourth of july",
+    "st patrick's day",
+    "bonfire night",
+];
+
 fn widened(text: &str, mut f: Finding) -> Finding {
     let chars: Vec<char> = text.chars().collect();
     if f.end >= 1 && chars[f.end - 1].is_ascii_digit() {
@@ -2495,6 +2513,23 @@ fn widened(text: &str, mut f: Finding) -> Finding {
             && !(after == Some(&'.') && chars.get(k + 3).is_some_and(char::is_ascii_digit))
         {
             f.end = k + 2;
+        }
+    }
+    // A day named by its holiday before the year of a date of birth ("Christmas Day, 1980").
+    if f.kind == FindingKind::DateOfBirth {
+        let mut k = f.start;
+        while k > 0 && gap(chars[k - 1]) {
+            k -= 1;
+        }
+        let before: String = chars[..k].iter().collect::<String>().to_lowercase();
+        if let Some(h) = HOLIDAYS.iter().find(|h| {
+            before.ends_with(*h)
+                && before[..before.len() - h.len()]
+                    .chars()
+                    .last()
+                    .is_none_or(|c| !c.is_alphanumeric())
+        }) {
+            f.start = k - h.chars().count();
         }
     }
     let mut k = f.start;
@@ -3422,7 +3457,8 @@ mod tests {
     }
 
     #[test]
-    fn a_two_digit_year_after_the_month_of_a_date_of_birth_is_part_of_it() {
+    fn a_two_digit_year_after_the_month_and_a_holiday_before_the_year_are_part_of_a_date_of_birth()
+    {
         // Shown before: "So that's the [DATE_OF_BIRTH] 85?"
         let out = conversation(&[
             (Speaker::Agent, "Can you confirm your date of birth?"),
@@ -3430,6 +3466,16 @@ mod tests {
             (Speaker::Agent, "So that's the 3rd of April 85?"),
         ]);
         assert_eq!(out[2], "So that's the [DATE_OF_BIRTH]?");
+        // A day named by its holiday.
+        let out = conversation(&[
+            (Speaker::Agent, "And your birthday?"),
+            (Speaker::Caller, "Christmas Day, 1980."),
+        ]);
+        assert_eq!(out[1], "[DATE_OF_BIRTH].");
+        assert_eq!(
+            redact_line("We met on Christmas Day, 1980 was a good year.").text,
+            "We met on Christmas Day, 1980 was a good year."
+        );
         // Negative control: a number after a month that is no date of birth.
         assert_eq!(
             redact_line("We had 3 calls in April 85 of them about fees.").text,
