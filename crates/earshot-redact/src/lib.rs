@@ -2434,7 +2434,6 @@ const HOLIDAYS: &[&str] = &[
     "valentines day",
     "halloween",
     "independence day",
-    "the fourth of july",
     "st patrick's day",
     "bonfire night",
 ];
