@@ -1741,22 +1741,8 @@ fn address_going_on(text: &str, tokens: &[Token], findings: &[Finding]) -> Optio
 
 /// The word is the beginning of a month's name, two letters or more ("Ju", "Sept").
 fn month_begun(word: &str) -> bool {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
     let w = word.to_lowercase();
-    w.chars().count() >= 2 && MONTHS.iter().any(|m| m.starts_with(w.as_str()))
+    w.chars().count() >= 2 && tokens::MONTHS.iter().any(|m| m.starts_with(w.as_str()))
 }
 
 /// Words a number is said in, whose beginning a partial may end in.
