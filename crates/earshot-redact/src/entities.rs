@@ -301,15 +301,9 @@ pub(crate) const NOT_A_RELATIVES_NAME: &[&str] = &[
     "is",
 ];
 
-/// Capitalised words that answer a question about a relative and are no name.
+/// Capitalised words that answer a question about a relative and are no name, besides
+/// [`NOT_NAME`]'s (the days of the week among them), which are never taken for one.
 const NOT_A_RELATIVE: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
     "visa",
     "mastercard",
     "amex",

@@ -566,24 +566,20 @@ impl Redactor {
         if let Some(f) = trailing_letters(partial, &line_tokens[line]) {
             findings.push(f);
         }
+        // The other party's line right before, which this partial may answer (none for a
+        // stand-alone text).
+        let asked = (line > 0 && self.lines[line - 1].0 != speaker && !self.stand_alone)
+            .then(|| line_tokens[line - 1].as_slice());
         // An e-mail named on the line or asked for on the other party's line before.
         let email_context = line_tokens[line]
             .iter()
             .any(|t| matches!(t.text.as_str(), "email" | "e-mail"))
-            || (line > 0
-                && self.lines[line - 1].0 != speaker
-                && !self.stand_alone
-                && asks_email(&line_tokens[line - 1]));
+            || asked.is_some_and(asks_email);
         findings.extend(trailing_email(partial, &line_tokens[line], email_context));
         findings.extend(trailing_value(partial, &line_tokens[line]));
-        let address_asked = line > 0
-            && self.lines[line - 1].0 != speaker
-            && !self.stand_alone
-            && line_tokens[line - 1].iter().any(|t| t.text == "address");
+        let address_asked = asked.is_some_and(|a| a.iter().any(|t| t.text == "address"));
         findings.extend(trailing_street(partial, &line_tokens[line], address_asked));
         findings.extend(trailing_iban(partial, &line_tokens[line]));
-        let asked = (line > 0 && self.lines[line - 1].0 != speaker && !self.stand_alone)
-            .then(|| line_tokens[line - 1].as_slice());
         // The speaker's line before ended in a number this line may go on with.
         let goes_on =
             line > 0 && self.lines[line - 1].0 == speaker && ends_in_number(&line_tokens[line - 1]);
@@ -601,10 +597,7 @@ impl Redactor {
         // past the openers ("January fif", "Sorry, March", "Sept", "Ju").
         let expected = if self.open_date.is_some_and(|(s, _)| s == speaker) {
             Some(FindingKind::DateOfBirth)
-        } else if line > 0
-            && self.lines[line - 1].0 != speaker
-            && detect::asks_for(&line_tokens[line - 1], FindingKind::CreditDebitExpiry)
-        {
+        } else if asked.is_some_and(|a| detect::asks_for(a, FindingKind::CreditDebitExpiry)) {
             Some(FindingKind::CreditDebitExpiry)
         } else {
             None
@@ -635,12 +628,8 @@ impl Redactor {
                 }));
             }
         }
-        if line > 0 && self.lines[line - 1].0 != speaker && !self.stand_alone {
-            findings.extend(asked_email(
-                partial,
-                &line_tokens[line],
-                &line_tokens[line - 1],
-            ));
+        if let Some(a) = asked {
+            findings.extend(asked_email(partial, &line_tokens[line], a));
         }
         // Names on lines still held back (a caller's line ending in a number waits for more)
         // count as heard for this partial ("Hi Kim, it's Marcus Bell, policy HB-448-2091." then the agent's
