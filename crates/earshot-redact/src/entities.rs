@@ -122,6 +122,20 @@ pub(crate) const NOT_NAME: &[&str] = &[
     "here's",
     "what's",
     "let's",
+    "his",
+    "her",
+    "their",
+    "our",
+    "lovely",
+    "great",
+    "perfect",
+    "brilliant",
+    "yep",
+    "he's",
+    "she's",
+    "they're",
+    "we're",
+    "you're",
 ];
 
 /// Phrases after which the next words are a person's name.
@@ -580,13 +594,25 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             && tokens
                 .get(i + 2)
                 .is_some_and(|n| n.line == t.line && n.class == Class::Word && n.cap);
-        if t.class != Class::Word || (NOT_NAME.contains(&t.text.as_str()) && !initial_first) {
+        // Letters glued to digits are a code ("QX7K2LM", "LK19"), never a name.
+        let glued_to_digits =
+            (i > 0 && tokens[i - 1].class == Class::Digits && tokens[i - 1].end == t.start)
+                || tokens
+                    .get(i + 1)
+                    .is_some_and(|n| n.class == Class::Digits && n.start == t.end);
+        if t.class != Class::Word
+            || glued_to_digits
+            || (NOT_NAME.contains(&t.text.as_str()) && !initial_first)
+        {
             i += 1;
             continue;
         }
         let before = words_before(tokens, i, 5);
         let cued = ends_with_phrase(&before, NAME_CUES) || miss_as_title(tokens, i);
-        let answered = line_start(tokens, i)
+        // Not the agent's line: a caller's "Same surname." asks the agent for no name, and the
+        // agent's own name is theirs to say.
+        let answered = !t.agent
+            && line_start(tokens, i)
             && (previous_line_asks(tokens, i, NAME_QUESTIONS)
                 || (previous_line_asks(tokens, i, NAME_ASKED)
                     // "What's the name of the street?", "… of your first pet?": an address
@@ -946,13 +972,12 @@ fn line_start(tokens: &[Token], i: usize) -> bool {
         })
 }
 
-/// Does the line before token `i`'s line (another speaker's) ask one of `questions`?
-fn previous_line_asks(tokens: &[Token], i: usize, questions: &[&str]) -> bool {
+/// The line before token `i`'s line, its tokens joined by spaces.
+fn previous_line_text(tokens: &[Token], i: usize) -> Option<String> {
     let line = tokens[i].line;
-    let start = tokens[..i]
+    let last_prev = tokens[..i]
         .iter()
-        .rposition(|t| t.line != line && t.line != usize::MAX);
-    let Some(last_prev) = start else { return false };
+        .rposition(|t| t.line != line && t.line != usize::MAX)?;
     let prev_line = tokens[last_prev].line;
     let text: Vec<&str> = tokens[..=last_prev]
         .iter()
@@ -960,13 +985,38 @@ fn previous_line_asks(tokens: &[Token], i: usize, questions: &[&str]) -> bool {
         .take_while(|t| t.line == prev_line)
         .map(|t| t.text.as_str())
         .collect();
-    let text: String = text
-        .into_iter()
-        .rev()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace(" ' ", "'");
-    questions.iter().any(|q| text.contains(q))
+    Some(
+        text.into_iter()
+            .rev()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .replace(" ' ", "'"),
+    )
+}
+
+/// Does the line before token `i`'s line (another speaker's) ask one of `questions`? Matched
+/// anywhere in its words ("your name" in "your names"): a question found by mistake only
+/// redacts more.
+fn previous_line_asks(tokens: &[Token], i: usize, questions: &[&str]) -> bool {
+    previous_line_text(tokens, i).is_some_and(|text| questions.iter().any(|q| text.contains(q)))
+}
+
+/// Does the line before token `i`'s line say one of `phrases` as whole words? For phrases that
+/// keep an answer in clear, where a match inside a word would show a secret ("have you" is not
+/// in "Can I have your password?").
+fn previous_line_says(tokens: &[Token], i: usize, phrases: &[&str]) -> bool {
+    previous_line_text(tokens, i).is_some_and(|text| says(&text, phrases))
+}
+
+/// `text` (words joined by spaces) says one of `phrases` as whole words.
+fn says(text: &str, phrases: &[&str]) -> bool {
+    phrases.iter().any(|p| {
+        text.match_indices(p).any(|(at, _)| {
+            let before = text[..at].chars().next_back();
+            let after = text[at + p.len()..].chars().next();
+            before.is_none_or(|c| c == ' ') && after.is_none_or(|c| c == ' ')
+        })
+    })
 }
 
 /// The line before token `i`'s line has no full stop, question or exclamation mark: ASR wrote it
@@ -1317,7 +1367,7 @@ pub(crate) fn address_answers(tokens: &[Token]) -> Vec<Detection> {
             if let (Some(start), Some(last), false, true) = (
                 start,
                 last,
-                NO_SECRET.iter().any(|p| text.contains(p)),
+                says(&text, NO_SECRET),
                 words <= ADDRESS_ANSWER_WORDS,
             ) {
                 out.push(Detection {
@@ -1340,7 +1390,7 @@ fn asked_for(tokens: &[Token], i: usize, questions: &[&str]) -> bool {
     !tokens[i].agent
         && crate::tokens::answers_line_before(tokens, i).is_some_and(|question| {
             previous_line_asks(tokens, i, questions)
-                && !previous_line_asks(tokens, i, NOT_ASKING)
+                && !previous_line_says(tokens, i, NOT_ASKING)
                 && (question || previous_line_asks(tokens, i, ASKING))
         })
 }
@@ -1382,6 +1432,35 @@ const ID_CUES: &[&str] = &[
     "tax number",
     "social insurance number",
     "user id",
+    // A vehicle's plate and VIN name its keeper.
+    "registration",
+    "reg",
+    "number plate",
+    "licence plate",
+    "license plate",
+    "plate number",
+    "plate",
+    "vin",
+    "vehicle identification number",
+    // A travel booking's locator, which with the surname opens the booking.
+    "booking reference",
+    "booking ref",
+    "booking number",
+    "reservation number",
+    "record locator",
+    // A number transfer's authorisation code.
+    "pac",
+    "pac code",
+];
+
+/// Cues of an ID that is a social security number: a national insurance number is the British
+/// one.
+const SSN_CUES: &[&str] = &[
+    "national insurance",
+    "social insurance",
+    "social security",
+    "national insurance number",
+    "social insurance number",
 ];
 
 /// An ID number after its cue, on its line or in the caller's answer to a request for it:
@@ -1434,12 +1513,7 @@ pub(crate) fn id_numbers(tokens: &[Token]) -> Vec<Detection> {
             })
         {
             let (first, last) = (value[0], *value.last().unwrap_or(&value[0]));
-            // A national insurance number is the British social security number.
-            let kind = if previous_line_asks(
-                tokens,
-                line_start,
-                &["national insurance", "social insurance", "social security"],
-            ) {
+            let kind = if previous_line_asks(tokens, line_start, SSN_CUES) {
                 FindingKind::Ssn
             } else {
                 FindingKind::Number
@@ -1497,12 +1571,56 @@ pub(crate) fn id_numbers(tokens: &[Token]) -> Vec<Detection> {
         if tokens.get(last).is_some_and(|t| t.text == ",") && letters(last + 1) {
             last += 2;
         }
+        // A group of capital letters set apart by a space ("LK19 XRT", "AMI 5522 0193").
+        let group = |j: usize| {
+            same_line(j)
+                && tokens[j].class == Class::Word
+                && tokens[j].cap
+                && (1..=3).contains(&tokens[j].text.chars().count())
+                && tokens[j].text.chars().all(|c| c.is_ascii_alphabetic())
+                && !ID_CUES.contains(&tokens[j].text.as_str())
+                && !matches!(
+                    tokens[j].text.as_str(),
+                    "i" | "a"
+                        | "it"
+                        | "is"
+                        | "in"
+                        | "on"
+                        | "at"
+                        | "to"
+                        | "and"
+                        | "or"
+                        | "so"
+                        | "no"
+                        | "my"
+                        | "the"
+                        | "for"
+                        | "but"
+                        | "yes"
+                        | "ok"
+                        | "id"
+                        | "oh"
+                )
+        };
+        if first > 0 && group(first - 1) {
+            first -= 1;
+        }
+        if group(last) {
+            last += 1;
+        }
         // An ID has five digits or more, or letters with them: not "valid for 5 more years",
         // "expires in 2030".
         let lettered = first < run.first || last > run.last;
         if run.digits.len() >= 5 || lettered {
+            let ssn = (k.saturating_sub(6).max(line_start)..k)
+                .any(|c| ends_with_phrase(&words_before(tokens, c + 1, 3), SSN_CUES))
+                || (asked && previous_line_asks(tokens, line_start, SSN_CUES));
             out.push(Detection {
-                kind: FindingKind::Number,
+                kind: if ssn {
+                    FindingKind::Ssn
+                } else {
+                    FindingKind::Number
+                },
                 first,
                 last,
                 confidence: 0.6,
@@ -1768,6 +1886,8 @@ const SECRET_QUESTIONS: &[&str] = &[
     "town you were born",
     "place of birth",
     "street you grew up",
+    "security word",
+    "security phrase",
 ];
 
 /// Phrases after which the rest of the line is such a credential ("my password is …").
@@ -1846,7 +1966,7 @@ pub(crate) fn spoken_credentials(tokens: &[Token]) -> Vec<Detection> {
     let mut out = Vec::new();
     for (i, line_end) in crate::tokens::line_spans(tokens) {
         let text = words_before(tokens, line_end, line_end - i);
-        let keeps = NO_SECRET.iter().any(|p| text.contains(p));
+        let keeps = says(&text, NO_SECRET);
         // Where the credential starts: after a cue on the line, or the line's start when it
         // answers the question (not the caller's own "I changed my password.").
         let after_cue = (i..line_end).find(|&k| {
@@ -3274,5 +3394,107 @@ mod tests {
             ),
             "The [ADDRESS]."
         );
+    }
+
+    #[test]
+    fn can_i_have_your_asks_and_plates_booking_references_and_codes_are_redacted() {
+        // "have you" was read inside "Can I have your …", which put the question off: the
+        // credential and the ID were shown.
+        for (question, answer, redacted) in [
+            (
+                "Can I have your memorable word please?",
+                "Blue monkey.",
+                "[PIN].",
+            ),
+            ("Can I have your password?", "sunshine", "[PIN]"),
+            (
+                "Could I have your policy number?",
+                "It is HB 4471, I think.",
+                "It is [NUMBER], I think.",
+            ),
+            (
+                "And the first and third characters of your security word?",
+                "R and N.",
+                "[PIN].",
+            ),
+            // A vehicle's plate, a booking's locator and a number transfer's code.
+            (
+                "And the registration number of the car?",
+                "It's LK19 XRT.",
+                "It's [NUMBER].",
+            ),
+            (
+                "And the other car's registration?",
+                "I think it was YD65 KPN, a blue van.",
+                "I think it was [NUMBER], a blue van.",
+            ),
+            (
+                "May I have your booking reference?",
+                "Yes, it's Q7 K2 LM.",
+                "Yes, it's [NUMBER].",
+            ),
+            (
+                "And the PAC code they gave you?",
+                "PAC 4 5 1 2 7 8 9 AB.",
+                "PAC [NUMBER].",
+            ),
+            // Negative controls: a question whether one is set, a model, a flight, a count.
+            (
+                "Have you got a password on the account?",
+                "Yes I do.",
+                "Yes I do.",
+            ),
+            ("What is the model?", "It is QX7K2LM.", "It is QX7K2LM."),
+            (
+                "What is your flight?",
+                "BA 2291 from Leeds.",
+                "BA 2291 from Leeds.",
+            ),
+            (
+                "And the registration, is it still the same?",
+                "Yes, I have had it 5 years.",
+                "Yes, I have had it 5 years.",
+            ),
+        ] {
+            assert_eq!(answered(question, answer), redacted, "{answer}");
+        }
+        // On the cue's line.
+        assert_eq!(
+            redact_line("Her reg was YD65 KPN and she drove off.").text,
+            "Her reg was [NUMBER] and she drove off."
+        );
+        assert_eq!(
+            redact_line("Registration LK19 XRT, a Ford Focus.").text,
+            "Registration [NUMBER], a Ford Focus."
+        );
+        // Letters glued to digits are a code, never a name.
+        assert_eq!(
+            answered("What is the model?", "It is QX7K2LM."),
+            "It is QX7K2LM."
+        );
+    }
+
+    #[test]
+    fn pronouns_and_the_agents_line_after_a_surname_are_no_names() {
+        let (agent, caller) = (Speaker::Agent, Speaker::Caller);
+        // Shown as names before: "His", and the agent's line after the caller's "same surname".
+        assert_eq!(
+            answered("Sure, his or her name?", "His name is Kwame Mensah-Bonsu."),
+            "His name is [NAME]."
+        );
+        assert_eq!(
+            conversation(&[
+                (agent, "And his name?"),
+                (caller, "It is Piotr, same surname."),
+                (agent, "Good. Lovely. He's fine."),
+            ]),
+            [
+                "And his name?",
+                "It is [NAME], same surname.",
+                "Good. Lovely. He's fine."
+            ]
+        );
+        // Positive control: the caller's answer to the agent's question is still a name.
+        assert_eq!(answered("And your surname?", "Kowalski."), "[NAME].");
     }
 }

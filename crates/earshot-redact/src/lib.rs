@@ -4205,4 +4205,45 @@ mod tests {
             "{dbg}"
         );
     }
+
+    #[test]
+    fn one_standing_for_a_thing_is_no_digit() {
+        let (agent, caller) = (Speaker::Agent, Speaker::Caller);
+        // Shown redacted before: "the [PHONE] ending", "A new [CREDIT_DEBIT_NUMBER] will arrive".
+        let out = conversation(&[
+            (
+                agent,
+                "Which card would you like to use, the one ending 4417?",
+            ),
+            (caller, "The new one."),
+            (agent, "And is the best number still the one ending 4417?"),
+            (caller, "No, use my work one, it's 0161 496 0732."),
+            (
+                agent,
+                "I've cancelled the card. A new one will arrive at your home address.",
+            ),
+        ]);
+        assert_eq!(
+            out,
+            [
+                "Which card would you like to use, the one ending [CREDIT_DEBIT_NUMBER]?",
+                "The new one.",
+                "And is the best number still the one ending [CREDIT_DEBIT_NUMBER]?",
+                "No, use my work one, it's [PHONE].",
+                "I've cancelled the card. A new one will arrive at your home address.",
+            ]
+        );
+        // Negative controls: "one" before more digits, or alone as the answer, is a digit.
+        let out = conversation(&[
+            (agent, "What's your PIN?"),
+            (caller, "It's the one one two three."),
+        ]);
+        assert_eq!(out[1], "It's the [PIN].");
+        let out = conversation(&[
+            (agent, "What's your PIN?"),
+            (caller, "Nine eight seven."),
+            (caller, "And one."),
+        ]);
+        assert_eq!(out[2], "[PIN].");
+    }
 }

@@ -242,7 +242,14 @@ pub(crate) fn digit_runs(tokens: &[Token]) -> Vec<DigitRun> {
             // Skip fillers; continue only if another number follows.
             let mut k = next;
             let mut slash = false;
-            while k < tokens.len() && is_filler(&tokens[k]) {
+            // "and" before the last digits of a code said a digit at a time ("nine eight seven
+            // and one"), not between two counts ("2 and 3").
+            while k < tokens.len()
+                && (is_filler(&tokens[k])
+                    || (tokens[k].text == "and"
+                        && run.digits.len() >= 3
+                        && run.groups.iter().all(|&g| g == 1)))
+            {
                 slash |= tokens[k].text == "/" || tokens[k].text == "slash";
                 k += 1;
             }
@@ -291,13 +298,67 @@ fn sandwiched_homophone(tokens: &[Token], i: usize) -> Option<char> {
     (before && after).then_some(digit)
 }
 
+/// Words before a "one" that stands for a thing, not a digit ("the one ending 4417", "a new
+/// one", "my work one").
+const BEFORE_PRONOUN_ONE: &[&str] = &[
+    "the",
+    "a",
+    "this",
+    "that",
+    "which",
+    "each",
+    "every",
+    "no",
+    "any",
+    "other",
+    "another",
+    "same",
+    "new",
+    "old",
+    "work",
+    "home",
+    "mobile",
+    "main",
+    "only",
+    "right",
+    "wrong",
+    "first",
+    "last",
+    "second",
+    "current",
+    "previous",
+    "different",
+    "cheaper",
+    "better",
+    "personal",
+    "business",
+    "joint",
+    "spare",
+];
+
+/// Token `i` is "one" standing for a thing: after such a word, with no number word after it on
+/// its line ("the one ending", not "the one two three").
+fn pronoun_one(tokens: &[Token], i: usize) -> bool {
+    let t = &tokens[i];
+    t.text == "one"
+        && i > 0
+        && tokens[i - 1].line == t.line
+        && BEFORE_PRONOUN_ONE.contains(&tokens[i - 1].text.as_str())
+        && tokens.get(i + 1).is_none_or(|n| {
+            n.line != t.line
+                || !(is_number_word(n)
+                    || is_oh(&n.text)
+                    || matches!(n.text.as_str(), "double" | "triple"))
+        })
+}
+
 fn starts_number(tokens: &[Token], i: usize) -> bool {
     let t = &tokens[i];
     if sandwiched_homophone(tokens, i).is_some() {
         return true;
     }
     if is_number_word(t) && !matches!(t.text.as_str(), "hundred" | "thousand") {
-        return true;
+        return !pronoun_one(tokens, i);
     }
     let next_is_number = || {
         tokens
