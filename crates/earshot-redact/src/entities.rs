@@ -1398,7 +1398,7 @@ fn asked_for(tokens: &[Token], i: usize, questions: &[&str]) -> bool {
 /// Cues of an ID number, which may hold letters: a government ID ("driver's license is
 /// D1234567") or the caller's number with the organisation ("customer number", "member ID").
 /// Not an order, case, invoice or ticket number: those name a thing, not a person.
-const ID_CUES: &[&str] = &[
+pub(crate) const ID_CUES: &[&str] = &[
     "policy",
     "license",
     "licence",
@@ -1452,6 +1452,15 @@ const ID_CUES: &[&str] = &[
     "pac",
     "pac code",
 ];
+
+/// An ID's cue ends within the six tokens of its line before token `k` ("registration LK", "my
+/// policy is AMI").
+pub(crate) fn id_cued(tokens: &[Token], k: usize) -> bool {
+    let line = tokens[k].line;
+    (k.saturating_sub(6)..k)
+        .filter(|&c| tokens[c].line == line)
+        .any(|c| ends_with_phrase(&words_before(tokens, c + 1, 3), ID_CUES))
+}
 
 /// Cues of an ID that is a social security number: a national insurance number is the British
 /// one.

@@ -580,6 +580,7 @@ impl Redactor {
         let address_asked = asked.is_some_and(|a| a.iter().any(|t| t.text == "address"));
         findings.extend(trailing_street(partial, &line_tokens[line], address_asked));
         findings.extend(trailing_iban(partial, &line_tokens[line]));
+        findings.extend(trailing_id(partial, &line_tokens[line], asked));
         // The speaker's line before ended in a number this line may go on with.
         let goes_on =
             line > 0 && self.lines[line - 1].0 == speaker && ends_in_number(&line_tokens[line - 1]);
@@ -587,7 +588,7 @@ impl Redactor {
             partial,
             &line_tokens[line],
             asked,
-            goes_on,
+            goes_on || address_asked,
         ));
         if let Some(f) = address_going_on(partial, &line_tokens[line], &findings) {
             findings.push(f);
@@ -612,7 +613,7 @@ impl Redactor {
                     || tokens::is_number_word(t)
                     || tokens::ordinal(&t.text).is_some()
                     || tokens::month(&t.text).is_some()
-                    || (t.end == n && month_begun(&t.text))
+                    || (t.end == n && (month_begun(&t.text) || number_begun(&t.text)))
             });
             if let Some(after) = toks.iter().filter(|_| dated).position(|t| {
                 t.class != Class::Punct
@@ -622,7 +623,7 @@ impl Redactor {
             }) {
                 let month_cut = toks
                     .last()
-                    .is_some_and(|t| t.end == n && month_begun(&t.text));
+                    .is_some_and(|t| t.end == n && (month_begun(&t.text) || number_begun(&t.text)));
                 findings.extend(value_from(partial, toks, after, kind).or_else(|| {
                     month_cut.then(|| make_finding(partial, kind, toks[after].start, n, 0.4, ""))
                 }));
@@ -1513,6 +1514,7 @@ const TRAILING_CUES: &[(&[&str], FindingKind)] = &[
     (&["born", "on"], FindingKind::DateOfBirth),
     (&["born", "in"], FindingKind::DateOfBirth),
     (&["i", "was", "born"], FindingKind::DateOfBirth),
+    (&["born"], FindingKind::DateOfBirth),
     (&["birth", "is"], FindingKind::DateOfBirth),
     (&["birthday", "is"], FindingKind::DateOfBirth),
     (&["birthday", "'s"], FindingKind::DateOfBirth),
@@ -1616,12 +1618,7 @@ fn value_from(text: &str, tokens: &[Token], after: usize, kind: FindingKind) -> 
     // and I …" is none).
     let n = text.chars().count();
     let like_one = tokens[first..].iter().any(|t| {
-        (t.end == n
-            && t.class == Class::Word
-            && t.text.chars().count() >= 2
-            && NUMBER_WORDS
-                .iter()
-                .any(|w| w.len() > t.text.len() && w.starts_with(t.text.as_str())))
+        (t.end == n && t.class == Class::Word && number_begun(&t.text))
             || t.class == Class::Digits
             || tokens::is_number_word(t)
             || tokens::ordinal(&t.text).is_some()
@@ -1732,6 +1729,18 @@ fn address_going_on(text: &str, tokens: &[Token], findings: &[Finding]) -> Optio
 fn month_begun(word: &str) -> bool {
     let w = word.to_lowercase();
     w.chars().count() >= 2 && tokens::MONTHS.iter().any(|m| m.starts_with(w.as_str()))
+}
+
+/// The word is the beginning, two letters or more, of a word a number or a day is said in
+/// ("nin", "elev", "Sec").
+fn number_begun(word: &str) -> bool {
+    let w = word.to_lowercase();
+    w.chars().count() >= 2
+        && NUMBER_WORDS
+            .iter()
+            .copied()
+            .chain(tokens::ORDINALS.iter().map(|&(o, _)| o))
+            .any(|n| n.len() > w.len() && n.starts_with(w.as_str()))
 }
 
 /// Words a number is said in, whose beginning a partial may end in.
@@ -1876,6 +1885,68 @@ fn trailing_iban(text: &str, tokens: &[Token]) -> Option<Finding> {
     })
 }
 
+/// An ID a partial ends in while its letters are being said, after its cue on the line or in the
+/// other party's question ("registration LK", "her reg was YD", "AMI" answering "And your policy
+/// number?", "W as in" spelling it): the capital letters and digits before the end, and a
+/// spelling's "as in" after the last letter (fail closed; the final line is detected whole).
+fn trailing_id(text: &str, tokens: &[Token], asked: Option<&[Token]>) -> Option<Finding> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut k = tokens.len().checked_sub(1)?;
+    if tokens[k].end != chars.len() {
+        return None;
+    }
+    let upper = |t: &Token| {
+        t.class == Class::Word
+            && t.text.chars().count() <= 4
+            && chars[t.start..t.end].iter().all(|c| c.is_ascii_uppercase())
+            && !matches!(t.text.as_str(), "i" | "ok")
+    };
+    // A spelling's "W as in …": back to its letter.
+    let mut spelt = 0;
+    while spelt < 3 && k > 0 && matches!(tokens[k].text.as_str(), "as" | "in" | "for") {
+        k -= 1;
+        spelt += 1;
+    }
+    if spelt > 0 && !(upper(&tokens[k]) && tokens[k].text.chars().count() == 1) {
+        return None;
+    }
+    if !upper(&tokens[k]) {
+        return None;
+    }
+    let mut first = k;
+    while first > 0
+        && (upper(&tokens[first - 1])
+            || tokens[first - 1].class == Class::Digits
+            || tokens[first - 1].text == "-")
+    {
+        first -= 1;
+    }
+    // The cue on the line, or the question: the ID comes early in the answer ("AMI", "I think
+    // it was YD", "It's on the card here, W").
+    let opens_answer = tokens[..first]
+        .iter()
+        .filter(|t| t.class != Class::Punct)
+        .count()
+        <= 8;
+    let asked = asked.is_some_and(|a| {
+        a.iter().any(|t| t.text == "?")
+            && entities::ID_CUES.iter().any(|c| {
+                a.windows(c.split(' ').count())
+                    .any(|w| w.iter().map(|t| t.text.as_str()).eq(c.split(' ')))
+            })
+    });
+    (entities::id_cued(tokens, first) || (asked && opens_answer)).then(|| {
+        make_finding(
+            text,
+            FindingKind::Number,
+            tokens[first].start,
+            tokens[tokens.len() - 1].end,
+            0.3,
+            "",
+        )
+    })
+}
+
 /// A street a partial ends in while its name is being said ("And are you still at 8 Canal
 /// Wha", "it's 23 Hollybush", "Ten Downing"): a house number and one to three capitalised words
 /// after it that end the partial (in lower case too after a question about an address), not a unit, time or month ("at 5 PM", "on 3 March"); fail closed, the final
@@ -1894,8 +1965,8 @@ fn trailing_street(text: &str, tokens: &[Token], address_asked: bool) -> Option<
             && (t.class == Class::Word || t.text.chars().count() <= 4)
             && (1..=4).contains(&rest.len())
             // Capitalised, or in lower case answering a question about an address ("sure it's
-            // 2207 west elm").
-            && (rest[0].cap || (address_asked && t.class == Class::Digits))
+            // 2207 west elm", "eighteen forty two north ma").
+            && (rest[0].cap || address_asked)
             && rest[0].class == Class::Word
             && !tokens::is_number_word(&rest[0])
             && rest.iter().all(|w| {
@@ -4245,5 +4316,74 @@ mod tests {
             (caller, "And one."),
         ]);
         assert_eq!(out[2], "[PIN].");
+    }
+
+    #[test]
+    fn a_partial_shows_no_letters_of_an_id_nor_the_first_word_of_a_date_or_house_number() {
+        // Each was shown in a partial while its final line hid it.
+        let (agent, caller) = (Speaker::Agent, Speaker::Caller);
+        // An ID's letters after its cue on the line.
+        let mut r = Redactor::new();
+        for (partial, shown) in [
+            (
+                "It's a Ford Focus, registration LK",
+                "It's a Ford Focus, registration [NUMBER]",
+            ),
+            ("Yeah, and her reg was YD", "Yeah, and her reg was [NUMBER]"),
+            // Negative controls: capitals with no cue, "I" after one.
+            ("We drove to the UK", "We drove to the UK"),
+            ("The registration? I", "The registration? I"),
+        ] {
+            assert_eq!(r.preview(caller, partial).text, shown, "{partial}");
+        }
+        // In the answer to a question for one, spelled too.
+        let mut r = Redactor::new();
+        r.push(agent, "And your policy number?");
+        assert_eq!(r.preview(caller, "AMI").text, "[NUMBER]");
+        r.push(caller, "AMI 5522 0193.");
+        r.push(agent, "What's his member ID?");
+        assert_eq!(
+            r.preview(caller, "It's on the card here, W as in").text,
+            "It's on the card here, [NUMBER]"
+        );
+        // Negative control: a spelling's "as in" with no letter before it.
+        assert_eq!(
+            r.preview(caller, "It's the same as in").text,
+            "It's the same as in"
+        );
+        // A date of birth expected: its first word cut off, an ordinal's too.
+        let mut r = Redactor::new();
+        r.push(agent, "And your date of birth?");
+        for partial in ["Sec", "the elev", "nin"] {
+            assert!(
+                !r.preview(caller, partial)
+                    .text
+                    .contains(partial.trim_start_matches("the ")),
+                "{partial}"
+            );
+        }
+        assert_eq!(r.preview(caller, "Why do you").text, "Why do you");
+        // A date of birth after "born" on the line.
+        let mut r = Redactor::new();
+        assert_eq!(
+            r.preview(caller, "I want to add my son, born the first of Ap")
+                .text,
+            "I want to add my son, born the [DATE_OF_BIRTH]"
+        );
+        assert_eq!(
+            r.preview(caller, "He was born and raised here").text,
+            "He was born and raised here"
+        );
+        // A house number in words and its street in lower case, answering for the address.
+        let mut r = Redactor::new();
+        r.push(agent, "and the service address");
+        for partial in ["eigh", "eighteen forty two north ma"] {
+            let shown = r.preview(caller, partial).text;
+            assert!(!shown.contains("eigh") && !shown.contains("ma"), "{shown}");
+        }
+        assert_eq!(
+            r.preview(caller, "same as the billing one").text,
+            "same as the billing one"
+        );
     }
 }

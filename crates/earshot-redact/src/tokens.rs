@@ -334,6 +334,12 @@ const BEFORE_PRONOUN_ONE: &[&str] = &[
     "business",
     "joint",
     "spare",
+    "billing",
+    "delivery",
+    "shipping",
+    "postal",
+    "registered",
+    "usual",
 ];
 
 /// Token `i` is "one" standing for a thing: after such a word, with no number word after it on
@@ -496,32 +502,34 @@ pub(crate) fn month(word: &str) -> Option<u32> {
         .map(|p| (p % 12) as u32 + 1)
 }
 
+/// The ordinals a day is said with, and their values.
+pub(crate) const ORDINALS: &[(&str, u32)] = &[
+    ("first", 1),
+    ("second", 2),
+    ("third", 3),
+    ("fourth", 4),
+    ("fifth", 5),
+    ("sixth", 6),
+    ("seventh", 7),
+    ("eighth", 8),
+    ("ninth", 9),
+    ("tenth", 10),
+    ("eleventh", 11),
+    ("twelfth", 12),
+    ("thirteenth", 13),
+    ("fourteenth", 14),
+    ("fifteenth", 15),
+    ("sixteenth", 16),
+    ("seventeenth", 17),
+    ("eighteenth", 18),
+    ("nineteenth", 19),
+    ("twentieth", 20),
+    ("thirtieth", 30),
+];
+
 /// Ordinal day words ("fourth", "twenty first") as numbers.
 pub(crate) fn ordinal(word: &str) -> Option<u32> {
-    Some(match word {
-        "first" => 1,
-        "second" => 2,
-        "third" => 3,
-        "fourth" => 4,
-        "fifth" => 5,
-        "sixth" => 6,
-        "seventh" => 7,
-        "eighth" => 8,
-        "ninth" => 9,
-        "tenth" => 10,
-        "eleventh" => 11,
-        "twelfth" => 12,
-        "thirteenth" => 13,
-        "fourteenth" => 14,
-        "fifteenth" => 15,
-        "sixteenth" => 16,
-        "seventeenth" => 17,
-        "eighteenth" => 18,
-        "nineteenth" => 19,
-        "twentieth" => 20,
-        "thirtieth" => 30,
-        _ => return None,
-    })
+    ORDINALS.iter().find(|(w, _)| *w == word).map(|&(_, n)| n)
 }
 
 /// unit | teen | tens [unit] | ordinal | tens ordinal; advances `k`.
