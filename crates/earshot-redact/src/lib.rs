@@ -1412,6 +1412,7 @@ fn detect_all(tokens: &[Token]) -> Vec<detect::Detection> {
     detections.extend(entities::po_boxes(tokens));
     detections.extend(entities::address_answers(tokens));
     detections.extend(entities::id_numbers(tokens));
+    detections.extend(entities::postcode_rest(tokens));
     detections
 }
 
