@@ -50,7 +50,24 @@ pub(crate) const CUES: &[(FindingKind, &[&str])] = &[
         FindingKind::Ssn,
         &["social security", "social", "ssn", "tax id", "taxpayer"],
     ),
-    (FindingKind::Pin, &["pin", "passcode", "pass code"]),
+    (
+        FindingKind::Pin,
+        &[
+            "pin",
+            "passcode",
+            "pass code",
+            // A one-time code sent to the caller ("I'll text you a verification code").
+            "one-time",
+            "one time",
+            "otp",
+            "texted",
+            "text you",
+            "sent you",
+            "authentication code",
+            "access code",
+            "login code",
+        ],
+    ),
     (
         FindingKind::BankRouting,
         &["routing", "aba", "sort code", "transit number"],

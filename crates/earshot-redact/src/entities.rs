@@ -131,6 +131,13 @@ pub(crate) const NOT_NAME: &[&str] = &[
     "perfect",
     "brilliant",
     "yep",
+    "how",
+    "what",
+    "who",
+    "why",
+    "where",
+    "when",
+    "which",
     "he's",
     "she's",
     "they're",
@@ -423,6 +430,10 @@ const NAME_QUESTIONS: &[&str] = &[
     "your name",
     "full name",
     "who am i speaking",
+    "am i speaking to",
+    "am i speaking with",
+    "i'm speaking to",
+    "i'm speaking with",
     "who i'm speaking",
     "name on the account",
     "name on the card",
@@ -784,9 +795,16 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                 .take_while(|n| n.line == t.line)
                 .all(|n| n.class == Class::Punct || NAME_OPENERS.contains(&n.text.as_str()))
         };
+        // An answer that asks something back names no one in lower case ("Yes. How can I
+        // help?").
+        let asks_back = tokens[i..]
+            .iter()
+            .take_while(|n| n.line == t.line)
+            .any(|n| n.text == "?");
         let lower_ok = (answered
             && !TITLES.contains(&t.text.as_str())
             && !thing
+            && !asks_back
             && !denied
             && (1..=3).contains(&leading)
             && (leading == rest.len() || opens_answer())
@@ -1425,6 +1443,10 @@ pub(crate) const ID_CUES: &[&str] = &[
     "policy number",
     "client number",
     "patient number",
+    "patient id",
+    "hospital number",
+    "medical record number",
+    "mrn",
     "nhs number",
     "employee number",
     "student number",
@@ -1611,11 +1633,13 @@ pub(crate) fn id_numbers(tokens: &[Token]) -> Vec<Detection> {
                         | "oh"
                 )
         };
-        if first > 0 && group(first - 1) {
-            first -= 1;
-        }
-        if group(last) {
-            last += 1;
+        for _ in 0..3 {
+            if first > 0 && group(first - 1) {
+                first -= 1;
+            }
+            if group(last) {
+                last += 1;
+            }
         }
         // An ID has five digits or more, or letters with them: not "valid for 5 more years",
         // "expires in 2030".
@@ -3602,6 +3626,40 @@ mod tests {
                 (caller, "2BB."),
             ])[2],
             "2BB."
+        );
+    }
+
+    #[test]
+    fn a_name_confirmed_a_hospital_number_read_back_and_a_code_sent_are_redacted() {
+        // Each was shown.
+        for (question, answer, redacted) in [
+            (
+                "Can I confirm I'm speaking to Mrs. Adeyemi?",
+                "Yes, that's me, Folake.",
+                "Yes, that's me, [NAME].",
+            ),
+            ("I sent you a code.", "Got it, 558210.", "Got it, [PIN]."),
+            // Negative controls: an answer asking back, a count after a statement.
+            (
+                "Am I speaking to Mrs. Adeyemi?",
+                "Yes. How can I help?",
+                "Yes. How can I help?",
+            ),
+            (
+                "I sent you a letter.",
+                "Got it 2 days ago.",
+                "Got it 2 days ago.",
+            ),
+        ] {
+            assert_eq!(answered(question, answer), redacted, "{answer}");
+        }
+        assert_eq!(
+            redact_line("And your hospital number is R H 8 8 3 1 2 0?").text,
+            "And your hospital number is [NUMBER]?"
+        );
+        assert_eq!(
+            redact_line("The hospital number is on the letter, page 2.").text,
+            "The hospital number is on the letter, page 2."
         );
     }
 }
