@@ -4387,4 +4387,25 @@ mod tests {
             "same as the billing one"
         );
     }
+
+    #[test]
+    fn a_range_of_amounts_is_no_number_with_a_misheard_digit() {
+        // Shown as "[BANK_ACCOUNT_NUMBER]" before: "to" was read as the digit 2 between them.
+        for line in [
+            "Hi, my bill went up from 39.99 to 54.99 this month and I don't know why.",
+            "It went from 39 to 54 in a month.",
+        ] {
+            assert_eq!(redact_line(line).text, line);
+        }
+        // Positive controls: a digit misheard between spoken digits or single written ones.
+        let out = conversation(&[
+            (Speaker::Agent, "What is the code?"),
+            (Speaker::Caller, "One for eight eight."),
+        ]);
+        assert_eq!(out[1], "[NUMBER].");
+        assert_eq!(
+            redact_line("My card is 4 for 5 3 9 1 4 8 8 0 3 4 3 6 4 6 7.").text,
+            "My card is [CREDIT_DEBIT_NUMBER]."
+        );
+    }
 }

@@ -283,10 +283,20 @@ pub(crate) fn homophone(word: &str) -> Option<char> {
 fn sandwiched_homophone(tokens: &[Token], i: usize) -> Option<char> {
     let digit = homophone(&tokens[i].text)?;
     let line = tokens[i].line;
+    // A digit: a word, or one written digit not in a decimal ("39.99 to 54.99", "from 39 to
+    // 54" are a range).
     let numeric = |k: usize| {
-        tokens
-            .get(k)
-            .is_some_and(|t| t.line == line && (is_number_word(t) || is_oh(&t.text)))
+        tokens.get(k).is_some_and(|t| {
+            t.line == line
+                && (is_oh(&t.text)
+                    || (t.class == Class::Digits
+                        && t.text.len() == 1
+                        && !tokens
+                            .get(k + 1)
+                            .is_some_and(|n| n.text == "." && n.start == t.end)
+                        && !(k > 0 && tokens[k - 1].text == "." && tokens[k - 1].end == t.start))
+                    || (t.class == Class::Word && is_number_word(t)))
+        })
     };
     let comma = |k: usize| {
         tokens
