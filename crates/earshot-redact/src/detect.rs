@@ -188,6 +188,12 @@ const REFERENCE_CUES: &[&str] = &[
     "page",
     "step",
     "option",
+    "error",
+    "port",
+    "build",
+    "gate",
+    "platform",
+    "channel",
 ];
 
 fn luhn(digits: &str) -> bool {
@@ -418,6 +424,14 @@ pub(crate) fn is_reference(tokens: &[Token], run: &DigitRun) -> bool {
         && tokens[run.first - 1].class == Class::Word
         && tokens[run.first - 1].end == tokens[run.first].start;
     year_after_preposition || glued || near.iter().any(|(_, w)| REFERENCE_CUES.contains(w))
+}
+
+/// A word right before the number names it a reference ("error 809", "order 7731").
+pub(crate) fn reference_cued(tokens: &[Token], run: &DigitRun) -> bool {
+    let line = tokens[run.first].line;
+    words(tokens, run.first.saturating_sub(4)..run.first)
+        .into_iter()
+        .any(|(i, w)| tokens[i].line == line && REFERENCE_CUES.contains(&w))
 }
 
 /// Classifies every digit run in the window.

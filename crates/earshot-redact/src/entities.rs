@@ -187,6 +187,66 @@ const NAME_CUES: &[&str] = &[
     "doctor",
 ];
 
+/// Things whose name follows "called" or "named" ("a service called RasMan"): no person's.
+const THINGS_NAMED: &[&str] = &[
+    "service",
+    "app",
+    "application",
+    "program",
+    "programme",
+    "software",
+    "file",
+    "folder",
+    "company",
+    "business",
+    "firm",
+    "shop",
+    "store",
+    "restaurant",
+    "hotel",
+    "place",
+    "street",
+    "road",
+    "town",
+    "village",
+    "city",
+    "website",
+    "site",
+    "page",
+    "product",
+    "plan",
+    "package",
+    "setting",
+    "option",
+    "button",
+    "tab",
+    "menu",
+    "feature",
+    "device",
+    "network",
+    "tool",
+    "game",
+    "show",
+    "film",
+    "movie",
+    "book",
+    "song",
+    "band",
+    "brand",
+    "scheme",
+    "policy",
+    "tariff",
+    "bundle",
+    "channel",
+    "group",
+    "team",
+    "charity",
+    "school",
+    "hospital",
+    "clinic",
+    "pharmacy",
+];
+
 /// Words right before a name that need it capitalised: the name's parts named, a relative
 /// ("my mom, Linda Park"), "named" and "called".
 const RELATION_CUES: &[&str] = &[
@@ -694,10 +754,17 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
         ) || miss_as_title(tokens, i);
         // "First name John", "my husband's name, David Brown", "my mom, Linda Park": in the
         // same sentence (not "… my dad. Then …"), a capitalised word only.
-        let relation = (0..i)
-            .rev()
-            .find(|&k| !matches!(tokens[k].text.as_str(), "," | ":"))
-            .is_some_and(|k| tokens[k].class == Class::Word && tokens[k].line == t.line)
+        // "a service called RasMan", "an app named Zoom": a thing's name, not a person's.
+        let thing_called = ends_with_phrase(&before, &["called", "named"])
+            && (i >= 2 && THINGS_NAMED.contains(&tokens[i - 2].text.as_str())
+                || (i >= 3
+                    && matches!(tokens[i - 2].text.as_str(), "is" | "was" | "'s")
+                    && THINGS_NAMED.contains(&tokens[i - 3].text.as_str())));
+        let relation = !thing_called
+            && (0..i)
+                .rev()
+                .find(|&k| !matches!(tokens[k].text.as_str(), "," | ":"))
+                .is_some_and(|k| tokens[k].class == Class::Word && tokens[k].line == t.line)
             && (ends_with_phrase(&before, RELATION_CUES)
                 // Past a filler ("First name still Anjali").
                 || ends_with_phrase(&before_said, RELATION_CUES)
@@ -3660,6 +3727,35 @@ mod tests {
         assert_eq!(
             redact_line("The hospital number is on the letter, page 2.").text,
             "The hospital number is on the letter, page 2."
+        );
+    }
+
+    #[test]
+    fn a_thing_called_something_and_a_reference_are_no_secrets() {
+        // Shown redacted before: "the service called [NAME]", "It says error [NUMBER].".
+        for line in [
+            "Can you restart the service called RasMan and try again?",
+            "The company is called Acme.",
+            "There is an app named Zoom on it.",
+        ] {
+            assert_eq!(redact_line(line).text, line);
+        }
+        assert_eq!(
+            answered("And the error code?", "It says error 809."),
+            "It says error 809."
+        );
+        // Positive controls: a person called so, a bare number answering a question.
+        assert_eq!(
+            redact_line("There is an app called Zoom and a guy called Bob.").text,
+            "There is an app called Zoom and a guy called [NAME]."
+        );
+        assert_eq!(
+            redact_line("My son is called Theo.").text,
+            "My son is called [NAME]."
+        );
+        assert_eq!(
+            answered("And the code?", "It says 809."),
+            "It says [NUMBER]."
         );
     }
 }

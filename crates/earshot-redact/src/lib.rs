@@ -1423,7 +1423,7 @@ fn trailing_number(text: &str, tokens: &[Token], min_digits: usize) -> Option<Fi
         return None;
     }
     let run = tokens::digit_runs(tokens).pop()?;
-    if detect::is_amount_or_count(tokens, &run) {
+    if detect::is_amount_or_count(tokens, &run) || detect::reference_cued(tokens, &run) {
         return None;
     }
     let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
