@@ -165,6 +165,7 @@ const NAME_CUES: &[&str] = &[
     "the holder is",
     "speaking with",
     "call me",
+    "calls me",
     "spelled",
     "under the name",
     "in the name of",
@@ -739,7 +740,9 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
         };
         let intro = ends_with_phrase(
             &before_said,
-            &["this is", "it is", "it's", "i am", "i'm", "call me"],
+            &[
+                "this is", "it is", "it's", "i am", "i'm", "call me", "calls me",
+            ],
         );
         // "it's", not "call me": the caller saying who they are.
         let says_who = ends_with_phrase(&before_said, &["this is", "it is", "it's", "i am", "i'm"]);
@@ -1239,11 +1242,28 @@ fn unit_before(tokens: &[Token], first: usize) -> usize {
         k -= 1;
     }
     // Look back at most five tokens for a unit word whose identifier ends where we are.
-    for u in (k.saturating_sub(5)..k).rev() {
-        if tokens[u].line == line
-            && UNIT_WORDS.contains(&tokens[u].text.as_str())
-            && unit_id(&tokens[..k], u + 1, line) == Some(k)
-        {
+    let unit_ending = |k: usize| {
+        (k.saturating_sub(5)..k).rev().find(|&u| {
+            tokens[u].line == line
+                && UNIT_WORDS.contains(&tokens[u].text.as_str())
+                && unit_id(&tokens[..k], u + 1, line) == Some(k)
+        })
+    };
+    if let Some(u) = unit_ending(k) {
+        return u;
+    }
+    // Or before a building's name set between commas ("Flat 12, Harbour View, 2 Quay Street").
+    let mut b = k;
+    while b > 0
+        && k - b < 3
+        && tokens[b - 1].line == line
+        && tokens[b - 1].class == Class::Word
+        && tokens[b - 1].cap
+    {
+        b -= 1;
+    }
+    if b < k && b > 0 && tokens[b - 1].text == "," && tokens[b - 1].line == line {
+        if let Some(u) = unit_ending(b - 1) {
             return u;
         }
     }
@@ -3756,6 +3776,29 @@ mod tests {
         assert_eq!(
             answered("And the code?", "It says 809."),
             "It says [NUMBER]."
+        );
+    }
+
+    #[test]
+    fn a_flat_before_a_buildings_name_and_a_name_one_is_called_by_are_redacted() {
+        // "Flat 12, Harbour View" and "Sam" were shown.
+        assert_eq!(
+            redact_line("So I've got you at Flat 12, Harbour View, 2 Quay Street, is that right?")
+                .text,
+            "So I've got you at [ADDRESS], is that right?"
+        );
+        assert_eq!(
+            redact_line("Samantha Jane Jones, but everyone calls me Sam.").text,
+            "Samantha Jane Jones, but everyone calls me [NAME]."
+        );
+        // Negative controls: no building's name between the flat and the street, no name.
+        assert_eq!(
+            redact_line("I went to Flat 3, then Paris, 9 Elm Street.").text,
+            "I went to Flat 3, then Paris, [ADDRESS]."
+        );
+        assert_eq!(
+            redact_line("Everyone calls me a hero.").text,
+            "Everyone calls me a hero."
         );
     }
 }

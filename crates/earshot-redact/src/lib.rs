@@ -1535,6 +1535,9 @@ const TRAILING_CUES: &[(&[&str], FindingKind)] = &[
     (&["e", "-", "mail", "is"], FindingKind::Email),
     (&["email", "'s"], FindingKind::Email),
     (&["email", "address", "is"], FindingKind::Email),
+    (&["email", "changed", "to"], FindingKind::Email),
+    (&["email", "address", "changed", "to"], FindingKind::Email),
+    (&["email", "is", "now"], FindingKind::Email),
 ];
 
 /// An address or a date of birth a partial ends in while still being said, after a phrase that
@@ -4374,6 +4377,16 @@ mod tests {
         assert_eq!(
             r.preview(caller, "He was born and raised here").text,
             "He was born and raised here"
+        );
+        // An e-mail said to have changed.
+        let mut r = Redactor::new();
+        assert_eq!(
+            r.preview(caller, "And my email changed to sam").text,
+            "And my email changed to [EMAIL]"
+        );
+        assert_eq!(
+            r.preview(caller, "And my email changed to the same").text,
+            "And my email changed to the same"
         );
         // A house number in words and its street in lower case, answering for the address.
         let mut r = Redactor::new();
