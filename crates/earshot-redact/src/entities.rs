@@ -1463,7 +1463,8 @@ pub(crate) fn address_answers(tokens: &[Token]) -> Vec<Detection> {
                     && !crate::tokens::is_opener(w)
                     && !OPENERS.contains(&w)
             });
-            let last = last_before_closers(tokens, i, line_end);
+            // From the first word on: "uh, please" has nothing before its closer.
+            let last = last_before_closers(tokens, start.unwrap_or(i), line_end);
             // Counted from the address's first word: a postcode is several tokens ("V5H 2A9").
             let words = tokens[start.unwrap_or(i)..line_end]
                 .iter()
@@ -3701,6 +3702,18 @@ mod tests {
             ])[2],
             "[ADDRESS]."
         );
+        // An answer with nothing before its closer: the span ended before it began, and the
+        // redactor panicked.
+        for (question, answer) in [
+            ("Can I take your postcode?", "Okay, thanks."),
+            ("And your address, please?", "Yes, please."),
+            ("post code please", "uh , please"),
+        ] {
+            assert_eq!(
+                conversation(&[(agent, question), (caller, answer)])[1],
+                answer
+            );
+        }
         // Negative controls: no postcode before, or another speaker's.
         assert_eq!(
             conversation(&[(agent, "When?"), (caller, "Oh, 4AM.")])[1],
