@@ -807,8 +807,17 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
         let card_near = cues
             .iter()
             .any(|(k, _)| *k == FindingKind::CreditDebitNumber);
+        // The year of one's birth ("She was born in 1942, March the 8th"), which a year after
+        // "in" otherwise is not.
+        let birth_year = n == 4
+            && (run.digits.starts_with("19") || run.digits.starts_with("20"))
+            && words(tokens, run.first.saturating_sub(4)..run.first)
+                .iter()
+                .any(|(i, w)| *w == "born" && tokens[*i].line == line);
         let (kind, confidence) = if (13..=19).contains(&n) && luhn(&run.digits) {
             (Some(FindingKind::CreditDebitNumber), 0.97)
+        } else if birth_year {
+            (Some(FindingKind::DateOfBirth), 0.8)
         } else if reference && n < 12 {
             // "order number 4521", "case reference 7930107": named as something else.
             (None, 0.0)

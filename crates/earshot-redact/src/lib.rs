@@ -4432,4 +4432,27 @@ mod tests {
             "My card is [CREDIT_DEBIT_NUMBER]."
         );
     }
+
+    #[test]
+    fn the_year_one_was_born_in_is_the_date_of_birth() {
+        // "1942" was shown: a year after "in" counted as no secret.
+        for (line, redacted) in [
+            (
+                "She was born in 1942, March the 8th.",
+                "She was born in [DATE_OF_BIRTH].",
+            ),
+            (
+                "I was born back in 1985.",
+                "I was born back in [DATE_OF_BIRTH].",
+            ),
+            // Negative controls: another year after "in".
+            (
+                "The house was built in 1942.",
+                "The house was built in 1942.",
+            ),
+            ("I moved here in 1985.", "I moved here in 1985."),
+        ] {
+            assert_eq!(redact_line(line).text, redacted);
+        }
+    }
 }
