@@ -814,8 +814,40 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                 "listed under",
             ],
         );
-        let cued = cued || relation || relative_asked || under || intro || possessive;
-        let weak_cue = intro || title || relation || relative_asked || under || possessive;
+        // A person asked for by name ("Can I speak to Jennifer?"), and the next of two names
+        // said together ("Luis and Carmen Alvarez"): capitalised only.
+        let asked_for_by_name = ends_with_phrase(
+            &before,
+            &[
+                "speak to",
+                "speak with",
+                "speaking to",
+                "looking for",
+                "ask for",
+                "asking for",
+            ],
+        );
+        let and_next = i >= 1
+            && tokens[i - 1].text == "and"
+            && out
+                .last()
+                .is_some_and(|d: &Detection| d.last + 1 == i && tokens[d.first].line == t.line);
+        let cued = cued
+            || relation
+            || relative_asked
+            || under
+            || intro
+            || possessive
+            || asked_for_by_name
+            || and_next;
+        let weak_cue = intro
+            || title
+            || relation
+            || relative_asked
+            || under
+            || possessive
+            || asked_for_by_name
+            || and_next;
         // The agent introducing themselves ("this is Sam") is not caller data; the agent naming
         // the caller ("Thanks, Mrs Lopez") is.
         let self_intro = t.agent
@@ -3812,6 +3844,35 @@ mod tests {
         assert_eq!(
             redact_line("Everyone calls me a hero.").text,
             "Everyone calls me a hero."
+        );
+    }
+
+    #[test]
+    fn a_person_asked_for_by_name_and_the_second_of_two_names_are_redacted() {
+        // "Jennifer" and "Carmen Alvarez" were shown.
+        assert_eq!(
+            redact_line("Hi, can I speak to Jennifer please?").text,
+            "Hi, can I speak to [NAME] please?"
+        );
+        assert_eq!(
+            answered(
+                "And the name on the checking account?",
+                "Luis and Carmen Alvarez."
+            ),
+            "[NAME] and [NAME]."
+        );
+        // Negative controls: no capitalised word after the cue, no name before "and".
+        assert_eq!(
+            redact_line("I want to speak to a manager.").text,
+            "I want to speak to a manager."
+        );
+        assert_eq!(
+            answered("And your name?", "Tom and I am calling about my bill."),
+            "[NAME] and I am calling about my bill."
+        );
+        assert_eq!(
+            redact_line("I paid it and Tesco took it twice.").text,
+            "I paid it and Tesco took it twice."
         );
     }
 }
