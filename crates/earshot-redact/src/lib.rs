@@ -629,8 +629,14 @@ impl Redactor {
                 }));
             }
         }
-        if let Some(a) = asked {
-            findings.extend(asked_email(partial, &line_tokens[line], a));
+        // An e-mail asked for, or asked again once one was said ("Sorry, can you repeat
+        // that?" - "J, dot, smith, da").
+        let repeat_asked = asked.is_some_and(|a| {
+            a.iter()
+                .any(|t| matches!(t.text.as_str(), "repeat" | "again" | "spell"))
+        }) && !self.heard_emails.is_empty();
+        if asked.is_some_and(asks_email) || repeat_asked {
+            findings.extend(asked_email(partial, &line_tokens[line]));
         }
         // Names on lines still held back (a caller's line ending in a number waits for more)
         // count as heard for this partial ("Hi Kim, it's Marcus Bell, policy HB-448-2091." then the agent's
@@ -2020,15 +2026,19 @@ fn asks_email(asked: &[Token]) -> bool {
 /// Jo"): from its first word past the openers to its end, while it is being said, for the
 /// spoken e-mail rule needs its "at" and domain (fail closed; the final line is detected whole).
 /// Not an answer about it ("the same as before"), nor a sentence ("I work part-time at").
-fn asked_email(text: &str, tokens: &[Token], asked: &[Token]) -> Option<Finding> {
-    if !asks_email(asked) {
-        return None;
-    }
-    let after = tokens.iter().position(|t| {
-        t.class != Class::Punct
-            && !tokens::is_opener(&t.text)
-            && !matches!(t.text.as_str(), "er" | "erm" | "sorry")
-    })?;
+fn asked_email(text: &str, tokens: &[Token]) -> Option<Finding> {
+    // Past which one it is ("My work one, priya at"), when a comma sets it apart.
+    let opened = tokens
+        .iter()
+        .position(|t| t.text == ",")
+        .filter(|&c| c >= 1 && matches!(tokens[c - 1].text.as_str(), "one" | "address" | "email"))
+        .map_or(0, |c| c + 1);
+    let after = opened
+        + tokens[opened..].iter().position(|t| {
+            t.class != Class::Punct
+                && !tokens::is_opener(&t.text)
+                && !matches!(t.text.as_str(), "er" | "erm" | "sorry")
+        })?;
     // A sentence is no address being said ("I work part-time at", "Can you send it to me at",
     // "Yes, it'll go to …"), though a letter spelled may be "I".
     if tokens[after..].iter().any(|t| {
@@ -4399,6 +4409,24 @@ mod tests {
             r.preview(caller, "And my email changed to the same").text,
             "And my email changed to the same"
         );
+        // An e-mail asked for, said past which one it is; and asked again once said.
+        let mut r = Redactor::new();
+        r.push(agent, "And what email should we use?");
+        assert_eq!(
+            r.preview(caller, "My work one, priya").text,
+            "My work one, [EMAIL]"
+        );
+        r.push(caller, "My work one, priya at nhs dot net.");
+        r.push(agent, "Sorry, can you repeat that?");
+        assert_eq!(r.preview(caller, "P, R, I, Y, A, at").text, "[EMAIL]");
+        // Negative controls: a sentence, or the answer to a request made before no e-mail.
+        assert_eq!(
+            r.preview(caller, "I said I was fine").text,
+            "I said I was fine"
+        );
+        let mut r = Redactor::new();
+        r.push(agent, "Sorry, can you repeat that?");
+        assert_eq!(r.preview(caller, "Paris").text, "Paris");
         // A house number in words and its street in lower case, answering for the address.
         let mut r = Redactor::new();
         r.push(agent, "and the service address");
