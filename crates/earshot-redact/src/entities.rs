@@ -832,7 +832,10 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             && out
                 .last()
                 .is_some_and(|d: &Detection| d.last + 1 == i && tokens[d.first].line == t.line);
+        // The word a spelling right after it begins to spell ("So that's Jones, J-O-N").
+        let spelled_after = t.cap && spelled_next(tokens, i);
         let cued = cued
+            || spelled_after
             || relation
             || relative_asked
             || under
@@ -1985,6 +1988,27 @@ fn spelled_kind(cue: Option<FindingKind>, digits: bool) -> FindingKind {
 }
 
 /// A token that stands for one letter: a one-letter word or a spelling-alphabet word.
+/// Token `i`, a word, is followed on its line by a comma and single letters (spaced, or glued
+/// by hyphens or commas) that spell its first two letters or more: "Jones, J-O-N".
+fn spelled_next(tokens: &[Token], i: usize) -> bool {
+    let line = tokens[i].line;
+    if !tokens
+        .get(i + 1)
+        .is_some_and(|c| c.text == "," && c.line == line)
+    {
+        return false;
+    }
+    let mut spelt = String::new();
+    for t in tokens[i + 2..].iter().take_while(|t| t.line == line) {
+        match t.class {
+            Class::Word if t.text.chars().count() == 1 => spelt.push_str(&t.text),
+            Class::Punct if matches!(t.text.as_str(), "-" | ",") => {}
+            _ => break,
+        }
+    }
+    spelt.chars().count() >= 2 && tokens[i].text.starts_with(&spelt)
+}
+
 pub(crate) fn is_letter(t: &Token) -> bool {
     t.class == Class::Word
         && (t.text.chars().count() == 1 || SPELLING_WORDS.contains(&t.text.as_str()))
@@ -3873,6 +3897,24 @@ mod tests {
         assert_eq!(
             redact_line("I paid it and Tesco took it twice.").text,
             "I paid it and Tesco took it twice."
+        );
+    }
+
+    #[test]
+    fn the_word_a_spelling_begins_to_spell_is_the_name() {
+        // "Jones" was shown while the agent spelled it back, until the spelling was whole.
+        assert_eq!(
+            redact_line("So that's Jones, J-O-N?").text,
+            "So that's [NAME], [NAME]?"
+        );
+        // Negative controls: letters that spell another word, or a word not capitalised.
+        assert_eq!(
+            redact_line("So that's Jones, A-B-C?").text,
+            "So that's Jones, [NAME]?"
+        );
+        assert_eq!(
+            redact_line("so that's jones, j o n").text,
+            "so that's jones, [NAME]"
         );
     }
 }
