@@ -1546,6 +1546,12 @@ pub(crate) const ID_CUES: &[&str] = &[
     "passport",
     "national insurance",
     "national id",
+    "id number",
+    "nie",
+    "nif",
+    "dni",
+    "pps number",
+    "sin number",
     "id card",
     "identity card",
     "customer number",
@@ -3916,5 +3922,28 @@ mod tests {
             redact_line("so that's jones, j o n").text,
             "so that's jones, [NAME]"
         );
+    }
+
+    #[test]
+    fn a_name_said_with_s_is_remembered_and_spanish_ids_are_redacted() {
+        let (agent, caller) = (Speaker::Agent, Speaker::Caller);
+        // "Zara" was shown after "Zara's mum".
+        assert_eq!(
+            conversation(&[(
+                caller,
+                "Hi, this is Zara's mum, Leila Haddad. Zara won't be in today."
+            )]),
+            ["Hi, this is [NAME] mum, [NAME]. [NAME] won't be in today."]
+        );
+        assert_eq!(answered("And your NIE?", "X1234567L."), "[NUMBER].");
+        // Negative controls: a possessive with no name cue, a number with no ID cue.
+        assert_eq!(
+            conversation(&[
+                (agent, "Is it the school's bus?"),
+                (caller, "Yes, the school's.")
+            ])[1],
+            "Yes, the school's."
+        );
+        assert_eq!(answered("Which room?", "Room X12."), "Room X12.");
     }
 }

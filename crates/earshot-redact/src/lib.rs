@@ -1242,7 +1242,9 @@ impl Redactor {
                     .to_lowercase()
                     .split(|c: char| !c.is_alphabetic() && c != '\'')
                 {
+                    // "Zara's" is Zara's name.
                     let word = word.trim_matches('\'');
+                    let word = word.strip_suffix("'s").unwrap_or(word);
                     // Two letters are a name ("Li Na", "Ed") unless a word of that length.
                     let long_enough = match word.chars().count() {
                         0 | 1 => false,
