@@ -1016,14 +1016,17 @@ impl Redactor {
                     tokens::is_opener(&t.text) || matches!(t.text.as_str(), "sorry" | "no")
                 })
                 .collect();
-            let letters_and_numbers = said.iter().all(|t| {
+            let letters_and_numbers = said.iter().enumerate().all(|(k, t)| {
                 t.class == Class::Digits
                     || tokens::is_number_word(t)
                     || tokens::is_oh(&t.text)
                     || t.text.chars().count() == 1
-                    || (t.text.chars().count() <= 4
-                        && t.text.chars().any(|c| c.is_ascii_digit())
-                        && t.text.chars().all(|c| c.is_ascii_alphanumeric()))
+                    // Letters glued to a digit: "2AA" is the tokens "2" and "aa".
+                    || (k > 0
+                        && said[k - 1].class == Class::Digits
+                        && said[k - 1].end == t.start
+                        && t.text.chars().count() <= 3
+                        && t.text.chars().all(|c| c.is_ascii_alphabetic()))
             });
             if (2..=6).contains(&said.len()) && letters_and_numbers {
                 let (a, b) = (said[0], said[said.len() - 1]);
@@ -1431,7 +1434,6 @@ fn detect_all(tokens: &[Token]) -> Vec<detect::Detection> {
     detections.extend(entities::po_boxes(tokens));
     detections.extend(entities::address_answers(tokens));
     detections.extend(entities::id_numbers(tokens));
-    detections.extend(entities::postcode_rest(tokens));
     detections
 }
 
