@@ -4463,6 +4463,16 @@ mod tests {
             redact_line("My card is 4 for 5 3 9 1 4 8 8 0 3 4 3 6 4 6 7.").text,
             "My card is [CREDIT_DEBIT_NUMBER]."
         );
+        // A year's last digit misheard after its tens ("eighty for." showed "for").
+        let out = conversation(&[
+            (Speaker::Agent, "Your date of birth please?"),
+            (Speaker::Caller, "Twelfth of the fourth, eighty for."),
+        ]);
+        assert_eq!(out[1], "[DATE_OF_BIRTH].");
+        // Negative controls: a time, an amount with no cue.
+        for line in ["It is twenty to.", "I paid twenty for it."] {
+            assert_eq!(redact_line(line).text, line);
+        }
     }
 
     #[test]

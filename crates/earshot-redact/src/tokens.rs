@@ -305,7 +305,12 @@ fn sandwiched_homophone(tokens: &[Token], i: usize) -> Option<char> {
     };
     let before = i >= 1 && (numeric(i - 1) || (i >= 2 && comma(i - 1) && numeric(i - 2)));
     let after = numeric(i + 1) || (comma(i + 1) && numeric(i + 2));
-    (before && after).then_some(digit)
+    // Or a number's last digit after its tens, ending the line or sentence ("eighty for.").
+    let ends = tokens
+        .get(i + 1)
+        .is_none_or(|n| n.line != line || matches!(n.text.as_str(), "." | "?" | "!"));
+    let after_tens = i >= 1 && tokens[i - 1].line == line && tens(&tokens[i - 1].text).is_some();
+    ((before && after) || (after_tens && ends && digit != '2')).then_some(digit)
 }
 
 /// Words before a "one" that stands for a thing, not a digit ("the one ending 4417", "a new
