@@ -141,6 +141,11 @@ pub struct Redactor {
     birth_months: Vec<u32>,
     /// Lines are stand-alone texts ([`redact_line`]), not heard speech: none answers a question.
     stand_alone: bool,
+    /// Steps that failed (a rule panicked) since this redactor was made.
+    failed_steps: usize,
+    /// Tests only: the next step panics, as a bug in a rule would.
+    #[cfg(test)]
+    panic_next: bool,
 }
 
 /// Sizes only: the window's lines, the remembered values and names are the unredacted text.
@@ -163,6 +168,7 @@ impl std::fmt::Debug for Redactor {
             .field("open_date", &self.open_date.is_some())
             .field("birth_months", &self.birth_months.len())
             .field("stand_alone", &self.stand_alone)
+            .field("failed_steps", &self.failed_steps)
             .finish()
     }
 }
@@ -356,12 +362,41 @@ impl Redactor {
     /// ends in a number or a spelled letter that the next line may continue).
     pub fn push(&mut self, speaker: Speaker, text: &str) -> Vec<Redaction> {
         self.lines.push((speaker, text.to_string()));
-        self.process(false)
+        self.guarded(|r| r.process(false))
+    }
+
+    /// Runs a step that emits lines so that a bug in a rule cannot stop a call: should it panic,
+    /// every line still pending comes back hidden whole, as a [`FindingKind::Number`], and the
+    /// conversation's context starts afresh (fail closed; the names given by
+    /// [`Redactor::with_known_names`] are kept).
+    fn guarded(&mut self, step: impl FnOnce(&mut Self) -> Vec<Redaction>) -> Vec<Redaction> {
+        let pending: Vec<(Speaker, String)> = self.lines[self.emitted..].to_vec();
+        let run = std::panic::AssertUnwindSafe(|| {
+            #[cfg(test)]
+            assert!(!std::mem::take(&mut self.panic_next), "a rule's bug");
+            step(self)
+        });
+        match std::panic::catch_unwind(run) {
+            Ok(out) => out,
+            Err(_) => {
+                let fresh = Redactor {
+                    known_names: std::mem::take(&mut self.known_names),
+                    stand_alone: self.stand_alone,
+                    failed_steps: self.failed_steps + 1,
+                    ..Redactor::default()
+                };
+                *self = fresh;
+                pending
+                    .iter()
+                    .map(|(speaker, text)| hidden_whole(*speaker, text))
+                    .collect()
+            }
+        }
     }
 
     /// Ends the conversation: returns the held-back lines and resets the context.
     pub fn finish(&mut self) -> Vec<Redaction> {
-        let out = self.process(true);
+        let out = self.guarded(|r| r.process(true));
         self.lines.clear();
         self.emitted = 0;
         self.partial_memory.clear();
@@ -379,6 +414,13 @@ impl Redactor {
         out
     }
 
+    /// How many steps (a push, a partial, a release or the end) failed since this redactor was
+    /// made: a rule panicked, and what was pending came back hidden whole. Zero unless a rule has
+    /// a bug; the tests assert it.
+    pub fn failed_steps(&self) -> usize {
+        self.failed_steps
+    }
+
     /// Number of lines pushed but not yet returned.
     pub fn pending(&self) -> usize {
         self.lines.len() - self.emitted
@@ -394,7 +436,7 @@ impl Redactor {
     /// (fail closed), and a number opening the same speaker's next line is redacted as its
     /// continuation. The conversation's context is kept.
     pub fn release(&mut self) -> Vec<Redaction> {
-        self.process_with(true, true)
+        self.guarded(|r| r.process_with(true, true))
     }
 
     fn process(&mut self, flush: bool) -> Vec<Redaction> {
@@ -550,6 +592,30 @@ impl Redactor {
     /// more. Values the detector classified, and a trailing number of 3+ digits, are remembered,
     /// and the final line of this speaker redacts them too.
     pub fn preview(&mut self, speaker: Speaker, partial: &str) -> Redaction {
+        // As `guarded`: a bug in a rule hides the partial whole and leaves the context as it
+        // was.
+        let kept = (
+            self.lines.len(),
+            self.heard_names.len(),
+            self.birth_months.len(),
+            self.partial_memory.len(),
+        );
+        let run = std::panic::AssertUnwindSafe(|| {
+            #[cfg(test)]
+            assert!(!std::mem::take(&mut self.panic_next), "a rule's bug");
+            self.preview_step(speaker, partial)
+        });
+        std::panic::catch_unwind(run).unwrap_or_else(|_| {
+            self.lines.truncate(kept.0);
+            self.heard_names.truncate(kept.1);
+            self.birth_months.truncate(kept.2);
+            self.partial_memory.truncate(kept.3);
+            self.failed_steps += 1;
+            hidden_whole(speaker, partial)
+        })
+    }
+
+    fn preview_step(&mut self, speaker: Speaker, partial: &str) -> Redaction {
         self.lines.push((speaker, partial.to_string()));
         let (tokens, line_tokens) = self.window_tokens();
         let line = self.lines.len() - 1;
@@ -2622,6 +2688,17 @@ fn widened(text: &str, mut f: Finding) -> Finding {
     f
 }
 
+/// `text` hidden whole, as one [`FindingKind::Number`]: what a step that failed returns.
+fn hidden_whole(speaker: Speaker, text: &str) -> Redaction {
+    let end = text.chars().count();
+    let findings = if end == 0 {
+        Vec::new()
+    } else {
+        vec![make_finding(text, FindingKind::Number, 0, end, 0.0, "")]
+    };
+    apply(speaker, text, findings)
+}
+
 fn apply(speaker: Speaker, text: &str, findings: Vec<Finding>) -> Redaction {
     let mut findings: Vec<Finding> = findings.into_iter().map(|f| widened(text, f)).collect();
     findings.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
@@ -4496,5 +4573,40 @@ mod tests {
         ] {
             assert_eq!(redact_line(line).text, redacted);
         }
+    }
+
+    #[test]
+    fn a_bug_in_a_rule_hides_the_pending_lines_whole_and_the_call_goes_on() {
+        let (agent, caller) = (Speaker::Agent, Speaker::Caller);
+        let mut r = Redactor::new().with_known_names(&["Okafor"]);
+        assert_eq!(
+            r.push(agent, "What's your name?")[0].text,
+            "What's your name?"
+        );
+        // A line held back (it ends in a number), then a step that panics.
+        assert!(r.push(caller, "It's Maria Lopez, card 4539").is_empty());
+        r.panic_next = true;
+        let out = r.push(caller, "1488 0343 6467.");
+        let texts: Vec<&str> = out.iter().map(|o| o.text.as_str()).collect();
+        assert_eq!(texts, ["[NUMBER]", "[NUMBER]"]);
+        assert_eq!(
+            out[0].findings[0].value.expose().0,
+            "It's Maria Lopez, card 4539"
+        );
+        // The call goes on, with the names given kept; a partial's bug hides the partial only.
+        assert_eq!(r.push(agent, "Thanks Okafor.")[0].text, "Thanks [NAME].");
+        r.panic_next = true;
+        assert_eq!(r.preview(caller, "It is fine").text, "[NUMBER]");
+        assert_eq!(r.preview(caller, "It is fine").text, "It is fine");
+        r.panic_next = true;
+        assert!(r.finish().is_empty());
+        assert_eq!(r.failed_steps(), 3);
+        // Positive control: with no bug, the same lines are redacted as ever.
+        let mut r = Redactor::new();
+        r.push(agent, "What's your name?");
+        r.push(caller, "It's Maria Lopez, card 4539");
+        let out = r.push(caller, "1488 0343 6467.");
+        assert_eq!(out[0].text, "It's [NAME], card [CREDIT_DEBIT_NUMBER]");
+        assert_eq!(r.failed_steps(), 0);
     }
 }

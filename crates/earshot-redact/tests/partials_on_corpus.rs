@@ -85,6 +85,7 @@ fn no_partial_shows_a_labelled_value_it_has_heard() {
             r.push(line.speaker, &line.text);
         }
         r.finish();
+        assert_eq!(r.failed_steps(), 0, "a rule panicked on {}", conv.id);
     }
     println!(
         "partials: {partials} over {} conversations; showing a labelled value: {labelled_shown} ({shown_chars} characters)",

@@ -177,6 +177,7 @@ pub fn run_earshot(corpus: &[Conversation]) -> (HashMap<(String, usize), Vec<Spa
             out.extend(r.push(line.speaker, &line.text));
         }
         out.extend(r.finish());
+        assert_eq!(r.failed_steps(), 0, "a rule panicked on {}", conv.id);
         for (i, red) in out.into_iter().enumerate() {
             let spans = red
                 .findings
