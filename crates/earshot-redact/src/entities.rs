@@ -816,17 +816,18 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
         );
         // A person asked for by name ("Can I speak to Jennifer?"), and the next of two names
         // said together ("Luis and Carmen Alvarez"): capitalised only.
-        let asked_for_by_name = ends_with_phrase(
-            &before,
-            &[
-                "speak to",
-                "speak with",
-                "speaking to",
-                "looking for",
-                "ask for",
-                "asking for",
-            ],
-        );
+        let asked_for_by_name = !TITLES.contains(&t.text.as_str())
+            && ends_with_phrase(
+                &before,
+                &[
+                    "speak to",
+                    "speak with",
+                    "speaking to",
+                    "looking for",
+                    "ask for",
+                    "asking for",
+                ],
+            );
         let and_next = i >= 1
             && tokens[i - 1].text == "and"
             && out
@@ -3819,6 +3820,11 @@ mod tests {
         assert_eq!(
             redact_line("Hi, can I speak to Jennifer please?").text,
             "Hi, can I speak to [NAME] please?"
+        );
+        // The title stays, as after any cue.
+        assert_eq!(
+            redact_line("Can I confirm I'm speaking to Mrs. Adeyemi?").text,
+            "Can I confirm I'm speaking to Mrs. [NAME]?"
         );
         assert_eq!(
             answered(
