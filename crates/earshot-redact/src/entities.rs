@@ -188,6 +188,26 @@ const NAME_CUES: &[&str] = &[
     "doctor",
 ];
 
+/// Words of a company's name, not a person's.
+const COMPANY_WORDS: &[&str] = &[
+    "ltd",
+    "limited",
+    "inc",
+    "llc",
+    "plc",
+    "corp",
+    "co",
+    "company",
+    "group",
+    "holdings",
+    "services",
+    "solutions",
+    "logistics",
+    "bank",
+    "trust",
+    "council",
+];
+
 /// Things whose name follows "called" or "named" ("a service called RasMan"): no person's.
 const THINGS_NAMED: &[&str] = &[
     "service",
@@ -828,6 +848,27 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                     "asking for",
                 ],
             );
+        // The end of an answer to a question for a name, set off by a comma: two or three
+        // capitalised words, not a company ("It's under my company, Brightside Ltd, but my
+        // name's on it too, Kelechi Eze.").
+        let answer_tail =
+            !t.agent && t.cap && i >= 1 && tokens[i - 1].text == "," && name_asked() && {
+                let words: Vec<&Token> = tokens[i..]
+                    .iter()
+                    .take_while(|n| n.line == t.line && n.class != Class::Punct)
+                    .collect();
+                let end = i + words.len();
+                (2..=3).contains(&words.len())
+                    && words.iter().all(|w| {
+                        w.cap
+                            && w.class == Class::Word
+                            && !NOT_NAME.contains(&w.text.as_str())
+                            && !COMPANY_WORDS.contains(&w.text.as_str())
+                    })
+                    && tokens
+                        .get(end)
+                        .is_none_or(|n| n.line != t.line || matches!(n.text.as_str(), "." | "!"))
+            };
         let and_next = i >= 1
             && tokens[i - 1].text == "and"
             && out
@@ -836,6 +877,7 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
         // The word a spelling right after it begins to spell ("So that's Jones, J-O-N").
         let spelled_after = t.cap && spelled_next(tokens, i);
         let cued = cued
+            || answer_tail
             || spelled_after
             || relation
             || relative_asked
@@ -3832,6 +3874,21 @@ mod tests {
                 "Luis and Carmen Alvarez."
             ),
             "[NAME] and [NAME]."
+        );
+        // A name ending the answer to a question for one, after a comma.
+        assert_eq!(
+            answered(
+                "And the name on the card?",
+                "It's under my company, Brightside Ltd, but my name's on it too, Kelechi Eze."
+            ),
+            "It's under my company, Brightside Ltd, but my name's on it too, [NAME]."
+        );
+        assert_eq!(
+            answered(
+                "And the name on the card?",
+                "It's my company, Brightside Logistics."
+            ),
+            "It's my company, Brightside Logistics."
         );
         // Negative controls: no capitalised word after the cue, no name before "and".
         assert_eq!(
