@@ -1294,6 +1294,15 @@ impl Redactor {
                 {
                     self.heard_email_words.push(word.to_string());
                 }
+                // A word of the local part is mostly the caller's name ("pete.omalley", then
+                // "Thanks Pete"): remembered as one, but for a mailbox's usual words.
+                if word.chars().count() >= 3
+                    && !MAILBOX_WORDS.contains(&word)
+                    && !entities::NOT_NAME.contains(&word)
+                    && !self.heard_names.iter().any(|w| w == word)
+                {
+                    self.heard_names.push(word.to_string());
+                }
             }
         }
     }
@@ -1834,6 +1843,39 @@ fn number_begun(word: &str) -> bool {
             .any(|n| n.len() > w.len() && n.starts_with(w.as_str()))
 }
 
+/// Words of an e-mail's local part that name no one.
+const MAILBOX_WORDS: &[&str] = &[
+    "info",
+    "sales",
+    "admin",
+    "contact",
+    "hello",
+    "support",
+    "office",
+    "accounts",
+    "account",
+    "mail",
+    "email",
+    "enquiries",
+    "inquiries",
+    "billing",
+    "team",
+    "help",
+    "home",
+    "work",
+    "the",
+    "and",
+    "my",
+    "me",
+    "noreply",
+    "reply",
+    "news",
+    "service",
+    "services",
+    "gmail",
+    "hotmail",
+];
+
 /// Words a number is said in, whose beginning a partial may end in.
 const NUMBER_WORDS: &[&str] = &[
     "zero",
@@ -2101,7 +2143,13 @@ fn asked_email(text: &str, tokens: &[Token]) -> Option<Finding> {
     let opened = tokens
         .iter()
         .position(|t| t.text == ",")
-        .filter(|&c| c >= 1 && matches!(tokens[c - 1].text.as_str(), "one" | "address" | "email"))
+        .filter(|&c| {
+            c >= 1
+                && matches!(
+                    tokens[c - 1].text.as_str(),
+                    "one" | "address" | "email" | "name"
+                )
+        })
         .map_or(0, |c| c + 1);
     let after = opened
         + tokens[opened..].iter().position(|t| {
@@ -3113,7 +3161,9 @@ mod tests {
             ("so tom dot baker", "so [EMAIL]"),
             // Negative controls: one word of each, and other words.
             ("the gate is open", "the gate is open"),
-            ("Tom will call you", "Tom will call you"),
+            ("the baker is open", "the baker is open"),
+            // A word of the e-mail's local part is the caller's name, said again.
+            ("Tom will call you", "[NAME] will call you"),
         ] {
             assert_eq!(r.preview(Speaker::Agent, partial).text, shown, "{partial}");
         }
@@ -4083,8 +4133,8 @@ mod tests {
             (Caller, "It's tom hyphen baker at btinternet dot com."),
             (Agent, "Could you repeat the first part? So tom dot baker?"),
             (Caller, "Tom, hyphen, baker."),
-            // Negative controls: one of its words alone, in a sentence.
-            (Caller, "Tom is my husband's name too."),
+            // Negative controls: one of its words alone, in a sentence (as a name, a name).
+            (Caller, "Tom is my husband's name too, the baker."),
         ]);
         assert_eq!(
             out,
@@ -4093,7 +4143,7 @@ mod tests {
                 "It's [EMAIL].",
                 "Could you repeat the first part? So [EMAIL]?",
                 "[EMAIL].",
-                "Tom is my husband's name too.",
+                "[NAME] is my husband's name too, the baker.",
             ]
         );
         // And in a new conversation, nothing is remembered.
@@ -4608,5 +4658,27 @@ mod tests {
         let out = r.push(caller, "1488 0343 6467.");
         assert_eq!(out[0].text, "It's [NAME], card [CREDIT_DEBIT_NUMBER]");
         assert_eq!(r.failed_steps(), 0);
+    }
+
+    #[test]
+    fn a_word_of_an_emails_local_part_said_again_capitalised_is_a_name() {
+        let (agent, caller) = (Speaker::Agent, Speaker::Caller);
+        // "Thanks Pete." was shown after "pete dot o'malley, at Gmail".
+        let out = conversation(&[
+            (agent, "What's the email?"),
+            (
+                caller,
+                "Sure. It's the same as my name, pete dot o'malley, at Gmail.",
+            ),
+            (agent, "Thanks Pete."),
+        ]);
+        assert_eq!(out[2], "Thanks [NAME].");
+        // Negative control: a mailbox's usual word.
+        let out = conversation(&[
+            (agent, "What's the email?"),
+            (caller, "It's info at brightside dot co dot uk."),
+            (agent, "Info is fine, thanks."),
+        ]);
+        assert_eq!(out[2], "Info is fine, thanks.");
     }
 }
