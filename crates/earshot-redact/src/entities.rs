@@ -851,8 +851,15 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
         // The end of an answer to a question for a name, set off by a comma: two or three
         // capitalised words, not a company ("It's under my company, Brightside Ltd, but my
         // name's on it too, Kelechi Eze.").
-        let answer_tail =
-            !t.agent && t.cap && i >= 1 && tokens[i - 1].text == "," && name_asked() && {
+        let answer_tail = !t.agent
+            && t.cap
+            && i >= 1
+            && tokens[i - 1].text == ","
+            && (name_asked()
+                || (previous_line_asks(tokens, i, NAME_ASKED)
+                    && !previous_line_asks(tokens, i, ADDRESS_QUESTIONS)
+                    && !previous_line_asks(tokens, i, SECRET_QUESTIONS)))
+            && {
                 let words: Vec<&Token> = tokens[i..]
                     .iter()
                     .take_while(|n| n.line == t.line && n.class != Class::Punct)
@@ -3889,6 +3896,13 @@ mod tests {
                 "It's my company, Brightside Logistics."
             ),
             "It's my company, Brightside Logistics."
+        );
+        assert_eq!(
+            answered(
+                "Can I take the cardholder's name?",
+                "It's my husband's card actually, Ravi Shankar."
+            ),
+            "It's my husband's card actually, [NAME]."
         );
         // Negative controls: no capitalised word after the cue, no name before "and".
         assert_eq!(
