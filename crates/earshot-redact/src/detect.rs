@@ -188,13 +188,12 @@ const REFERENCE_CUES: &[&str] = &[
     "page",
     "step",
     "option",
-    "error",
-    "port",
-    "build",
-    "gate",
-    "platform",
-    "channel",
 ];
+
+/// Words before a number in a short answer that make it no secret's remains ("It says error
+/// 809."); not reference cues above, where they would outweigh a secret's cue ("the PIN to port
+/// my number is 4429", "the gate code is 4421").
+const SHORT_ANSWER_REFERENCES: &[&str] = &["error", "port", "build", "platform", "channel"];
 
 fn luhn(digits: &str) -> bool {
     let sum: u32 = digits
@@ -426,12 +425,16 @@ pub(crate) fn is_reference(tokens: &[Token], run: &DigitRun) -> bool {
     year_after_preposition || glued || near.iter().any(|(_, w)| REFERENCE_CUES.contains(w))
 }
 
-/// A word right before the number names it a reference ("error 809", "order 7731").
+/// A word right before the number names it a reference ("error 809", "order 7731"): for a short
+/// answer's trailing number, which no secret's cue classified.
 pub(crate) fn reference_cued(tokens: &[Token], run: &DigitRun) -> bool {
     let line = tokens[run.first].line;
     words(tokens, run.first.saturating_sub(4)..run.first)
         .into_iter()
-        .any(|(i, w)| tokens[i].line == line && REFERENCE_CUES.contains(&w))
+        .any(|(i, w)| {
+            tokens[i].line == line
+                && (REFERENCE_CUES.contains(&w) || SHORT_ANSWER_REFERENCES.contains(&w))
+        })
 }
 
 /// Classifies every digit run in the window.

@@ -3825,6 +3825,12 @@ mod tests {
             answered("And the error code?", "It says error 809."),
             "It says error 809."
         );
+        // Positive controls: a secret's cue outweighs such a word ("port" was a reference cue
+        // for a moment, and showed this PIN).
+        assert_eq!(
+            redact_line("The PIN to port my number is 4 4 2 9.").text,
+            "The PIN to port my number is [PIN]."
+        );
         // Positive controls: a person called so, a bare number answering a question.
         assert_eq!(
             redact_line("There is an app called Zoom and a guy called Bob.").text,
