@@ -218,13 +218,6 @@ const THINGS_NAMED: &[&str] = &[
     "software",
     "file",
     "folder",
-    "company",
-    "business",
-    "firm",
-    "shop",
-    "store",
-    "restaurant",
-    "hotel",
     "place",
     "street",
     "road",
@@ -252,12 +245,24 @@ const THINGS_NAMED: &[&str] = &[
     "movie",
     "book",
     "song",
-    "band",
     "brand",
     "scheme",
     "policy",
     "tariff",
     "bundle",
+];
+
+/// Who may name a thing or call a person ("the school called Alex"): a thing only in "the
+/// company is called Acme".
+const INSTITUTIONS_NAMED: &[&str] = &[
+    "company",
+    "business",
+    "firm",
+    "shop",
+    "store",
+    "restaurant",
+    "hotel",
+    "band",
     "channel",
     "group",
     "team",
@@ -782,7 +787,8 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             && (i >= 2 && THINGS_NAMED.contains(&tokens[i - 2].text.as_str())
                 || (i >= 3
                     && matches!(tokens[i - 2].text.as_str(), "is" | "was" | "'s")
-                    && THINGS_NAMED.contains(&tokens[i - 3].text.as_str())));
+                    && (THINGS_NAMED.contains(&tokens[i - 3].text.as_str())
+                        || INSTITUTIONS_NAMED.contains(&tokens[i - 3].text.as_str()))));
         let relation = !thing_called
             && (0..i)
                 .rev()
@@ -2178,6 +2184,7 @@ const ASKING: &[&str] = &[
 
 /// Answers that give no credential away, and keep their words.
 const NO_SECRET: &[&str] = &[
+    "forgotten",
     "don't know",
     "don't remember",
     "can't remember",
@@ -3677,6 +3684,12 @@ mod tests {
                 "Yes I do.",
                 "Yes I do.",
             ),
+            // "forgot" matched inside "forgotten" before phrases matched whole words.
+            (
+                "What's your memorable word?",
+                "I've forgotten it, sorry.",
+                "I've forgotten it, sorry.",
+            ),
             ("What is the model?", "It is QX7K2LM.", "It is QX7K2LM."),
             (
                 "What is your flight?",
@@ -3839,6 +3852,10 @@ mod tests {
         assert_eq!(
             redact_line("My son is called Theo.").text,
             "My son is called [NAME]."
+        );
+        assert_eq!(
+            redact_line("Yesterday the school called Alex about it.").text,
+            "Yesterday the school called [NAME] about it."
         );
         assert_eq!(
             answered("And the code?", "It says 809."),

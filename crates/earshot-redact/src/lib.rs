@@ -4460,7 +4460,13 @@ mod tests {
                 "I've cancelled the card. A new one will arrive at your home address.",
             ]
         );
-        // Negative controls: "one" before more digits, or alone as the answer, is a digit.
+        // Negative controls: "one" before more digits, after "a", or alone as the answer, is a
+        // digit.
+        let out = conversation(&[
+            (agent, "And the last digit of your PIN?"),
+            (caller, "It's a one."),
+        ]);
+        assert_eq!(out[1], "It's a [PIN].");
         let out = conversation(&[
             (agent, "What's your PIN?"),
             (caller, "It's the one one two three."),

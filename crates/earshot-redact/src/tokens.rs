@@ -317,7 +317,6 @@ fn sandwiched_homophone(tokens: &[Token], i: usize) -> Option<char> {
 /// one", "my work one").
 const BEFORE_PRONOUN_ONE: &[&str] = &[
     "the",
-    "a",
     "this",
     "that",
     "which",
