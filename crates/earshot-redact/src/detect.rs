@@ -408,11 +408,7 @@ fn is_time(tokens: &[Token], run: &DigitRun, prev: &str) -> bool {
 /// The run names a thing rather than a secret: an order, case or invoice number (a reference
 /// cue before it), a year after "in"/"since", a code glued to letters ("X833", "BA401").
 pub(crate) fn is_reference(tokens: &[Token], run: &DigitRun) -> bool {
-    let line = tokens[run.first].line;
-    let near: Vec<(usize, &str)> = words(tokens, run.first.saturating_sub(4)..run.first)
-        .into_iter()
-        .filter(|(i, _)| tokens[*i].line == line)
-        .collect();
+    let near = near_words(tokens, run);
     let year_after_preposition = run.digits.len() == 4
         && (run.digits.starts_with("19") || run.digits.starts_with("20"))
         && near
@@ -425,16 +421,21 @@ pub(crate) fn is_reference(tokens: &[Token], run: &DigitRun) -> bool {
     year_after_preposition || glued || near.iter().any(|(_, w)| REFERENCE_CUES.contains(w))
 }
 
-/// A word right before the number names it a reference ("error 809", "order 7731"): for a short
-/// answer's trailing number, which no secret's cue classified.
-pub(crate) fn reference_cued(tokens: &[Token], run: &DigitRun) -> bool {
+/// The words among the four tokens before `run`, on its line, with their indices.
+fn near_words<'a>(tokens: &'a [Token], run: &DigitRun) -> Vec<(usize, &'a str)> {
     let line = tokens[run.first].line;
     words(tokens, run.first.saturating_sub(4)..run.first)
         .into_iter()
-        .any(|(i, w)| {
-            tokens[i].line == line
-                && (REFERENCE_CUES.contains(&w) || SHORT_ANSWER_REFERENCES.contains(&w))
-        })
+        .filter(|(i, _)| tokens[*i].line == line)
+        .collect()
+}
+
+/// A word right before the number names it a reference ("error 809", "order 7731"): for a short
+/// answer's trailing number, which no secret's cue classified.
+pub(crate) fn reference_cued(tokens: &[Token], run: &DigitRun) -> bool {
+    near_words(tokens, run)
+        .into_iter()
+        .any(|(_, w)| REFERENCE_CUES.contains(&w) || SHORT_ANSWER_REFERENCES.contains(&w))
 }
 
 /// Classifies every digit run in the window.
@@ -814,9 +815,7 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
         // "in" otherwise is not.
         let birth_year = n == 4
             && (run.digits.starts_with("19") || run.digits.starts_with("20"))
-            && words(tokens, run.first.saturating_sub(4)..run.first)
-                .iter()
-                .any(|(i, w)| *w == "born" && tokens[*i].line == line);
+            && near_words(tokens, &run).iter().any(|(_, w)| *w == "born");
         let (kind, confidence) = if (13..=19).contains(&n) && luhn(&run.digits) {
             (Some(FindingKind::CreditDebitNumber), 0.97)
         } else if birth_year {

@@ -1663,10 +1663,15 @@ pub(crate) const ID_CUES: &[&str] = &[
 /// An ID's cue ends within the six tokens of its line before token `k` ("registration LK", "my
 /// policy is AMI").
 pub(crate) fn id_cued(tokens: &[Token], k: usize) -> bool {
+    cue_before(tokens, k, ID_CUES)
+}
+
+/// One of `cues` ends within the six tokens of token `k`'s line before it.
+fn cue_before(tokens: &[Token], k: usize, cues: &[&str]) -> bool {
     let line = tokens[k].line;
     (k.saturating_sub(6)..k)
         .filter(|&c| tokens[c].line == line)
-        .any(|c| ends_with_phrase(&words_before(tokens, c + 1, 3), ID_CUES))
+        .any(|c| ends_with_phrase(&words_before(tokens, c + 1, 3), cues))
 }
 
 /// Cues of an ID that is a social security number: a national insurance number is the British
@@ -1697,9 +1702,7 @@ pub(crate) fn id_numbers(tokens: &[Token]) -> Vec<Detection> {
             .rposition(|t| t.line != line)
             .map_or(0, |p| p + 1);
         let asked = asked_for(tokens, line_start, ID_CUES);
-        let cued = (k.saturating_sub(6).max(line_start)..k)
-            .any(|c| ends_with_phrase(&words_before(tokens, c + 1, 3), ID_CUES))
-            || asked;
+        let cued = cue_before(tokens, k, ID_CUES) || asked;
         if !cued {
             continue;
         }
@@ -1830,8 +1833,7 @@ pub(crate) fn id_numbers(tokens: &[Token]) -> Vec<Detection> {
         // "expires in 2030".
         let lettered = first < run.first || last > run.last;
         if run.digits.len() >= 5 || lettered {
-            let ssn = (k.saturating_sub(6).max(line_start)..k)
-                .any(|c| ends_with_phrase(&words_before(tokens, c + 1, 3), SSN_CUES))
+            let ssn = cue_before(tokens, k, SSN_CUES)
                 || (asked && previous_line_asks(tokens, line_start, SSN_CUES));
             out.push(Detection {
                 kind: if ssn {
