@@ -453,6 +453,8 @@ fn purge_calls() -> Result<usize, String> {
 }
 
 fn main() {
+    // A panic's message can quote call text; it is never printed.
+    earshot_pipeline::panics::withhold_messages();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()

@@ -275,6 +275,8 @@ enum Channel {
 }
 
 fn main() {
+    // A panic's message can quote call text; it is never printed.
+    earshot_pipeline::panics::withhold_messages();
     init_logging();
     let cli = Cli::parse();
     // Under a malformed policy, or one non-administrators could have written, nothing of the

@@ -26,6 +26,7 @@ use std::sync::Arc;
 pub mod background;
 mod engine;
 mod live;
+pub mod panics;
 pub use earshot_asr::physical_cores;
 pub use earshot_core::AudioChunk;
 pub use engine::{Engine, PoolStats, Priority, Work};

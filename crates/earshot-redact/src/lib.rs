@@ -386,6 +386,7 @@ impl Redactor {
                     ..Redactor::default()
                 };
                 *self = fresh;
+                warn_failed(self.failed_steps, pending.len());
                 pending
                     .iter()
                     .map(|(speaker, text)| hidden_whole(*speaker, text))
@@ -416,7 +417,7 @@ impl Redactor {
 
     /// How many steps (a push, a partial, a release or the end) failed since this redactor was
     /// made: a rule panicked, and what was pending came back hidden whole. Zero unless a rule has
-    /// a bug; the tests assert it.
+    /// a bug; the tests assert it, and each failure logs a warning with the counts (never text).
     pub fn failed_steps(&self) -> usize {
         self.failed_steps
     }
@@ -611,6 +612,7 @@ impl Redactor {
             self.birth_months.truncate(kept.2);
             self.partial_memory.truncate(kept.3);
             self.failed_steps += 1;
+            warn_failed(self.failed_steps, 1);
             hidden_whole(speaker, partial)
         })
     }
@@ -2736,6 +2738,16 @@ fn widened(text: &str, mut f: Finding) -> Finding {
     f
 }
 
+/// Tells the operator a rule failed: how many steps have failed in this call and how many lines
+/// came back hidden whole. Counts only: the text stays out of the log.
+fn warn_failed(failed_steps: usize, hidden_lines: usize) {
+    tracing::warn!(
+        failed_steps,
+        hidden_lines,
+        "a redaction rule failed; what it was given is hidden whole"
+    );
+}
+
 /// `text` hidden whole, as one [`FindingKind::Number`]: what a step that failed returns.
 fn hidden_whole(speaker: Speaker, text: &str) -> Redaction {
     let end = text.chars().count();
@@ -4664,6 +4676,47 @@ mod tests {
         let out = r.push(caller, "1488 0343 6467.");
         assert_eq!(out[0].text, "It's [NAME], card [CREDIT_DEBIT_NUMBER]");
         assert_eq!(r.failed_steps(), 0);
+    }
+
+    #[test]
+    fn a_failed_step_is_logged_with_counts_and_no_text() {
+        #[derive(Clone, Default)]
+        struct Log(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+        impl std::io::Write for Log {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let log = Log::default();
+        let writer = log.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            // Another test's thread may have cached "no subscriber wants this" for the warning
+            // while this one's subscriber was being set.
+            tracing::callsite::rebuild_interest_cache();
+            let mut r = Redactor::new();
+            // Negative control: a step with no bug logs nothing.
+            assert!(r.push(Speaker::Caller, "My card is 4539").is_empty());
+            assert!(log.0.lock().unwrap().is_empty());
+            r.panic_next = true;
+            r.push(Speaker::Caller, "1488 0343 6467.");
+            r.panic_next = true;
+            r.preview(Speaker::Caller, "and my PIN is 4921");
+        });
+        let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert!(text.contains("WARN") && text.contains("failed_steps=1 hidden_lines=2"));
+        assert!(text.contains("failed_steps=2 hidden_lines=1"));
+        for value in ["4539", "1488", "4921", "card", "PIN"] {
+            assert!(!text.contains(value), "{value} in {text}");
+        }
     }
 
     #[test]
