@@ -461,6 +461,13 @@ const NOT_A_NAME_ANSWER: &[&str] = &[
     "that",
     "necessary",
     "need",
+    // What the caller asks done with the name that follows ("Yeah, put it under Delphine").
+    "put",
+    "make",
+    "use",
+    "book",
+    "reserve",
+    "under",
     "rather",
     "not",
     "no",
@@ -661,7 +668,7 @@ pub(crate) fn name_cut_off(
     let before = words_before(tokens, i, 5);
     let cued = ends_with_phrase(&before, NAME_CUES) && !t.agent;
     let answered = line_start(tokens, i)
-        && previous_line_asks(tokens, i, NAME_QUESTIONS)
+        && name_question_before(tokens, i)
         && !previous_line_asks(tokens, i, SECRET_QUESTIONS)
         && tokens[..i]
             .iter()
@@ -699,6 +706,16 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                     .is_some_and(|n| n.class == Class::Digits && n.start == t.end);
         if t.class != Class::Word
             || glued_to_digits
+            // A title with no name after it is none ("Is that Mr or Mrs?" - "Ms.").
+            || (TITLES.contains(&t.text.as_str()) && {
+                let next = tokens[i + 1..]
+                    .iter()
+                    .find(|n| n.text != ".")
+                    .filter(|n| n.line == t.line);
+                next.is_none_or(|n| {
+                    n.class != Class::Word || NOT_IN_A_STREET.contains(&n.text.as_str())
+                })
+            })
             || (NOT_NAME.contains(&t.text.as_str()) && !initial_first)
         {
             i += 1;
@@ -710,7 +727,7 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
         // agent's own name is theirs to say.
         let answered = !t.agent
             && line_start(tokens, i)
-            && (previous_line_asks(tokens, i, NAME_QUESTIONS)
+            && (name_question_before(tokens, i)
                 || (previous_line_asks(tokens, i, NAME_ASKED)
                     // "What's the name of the street?", "… of your first pet?": an address
                     // part and a credential.
@@ -772,10 +789,8 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
         // "it's", not "call me": the caller saying who they are.
         let says_who = ends_with_phrase(&before_said, &["this is", "it is", "it's", "i am", "i'm"]);
         // A name asked for on the line before.
-        let name_asked = || {
-            previous_line_asks(tokens, i, NAME_QUESTIONS)
-                && !previous_line_asks(tokens, i, SECRET_QUESTIONS)
-        };
+        let name_asked =
+            || name_question_before(tokens, i) && !previous_line_asks(tokens, i, SECRET_QUESTIONS);
         let title = ends_with_phrase(
             &before,
             &["mr", "mrs", "ms", "mister", "missus", "dr", "doctor"],
@@ -835,6 +850,10 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             &[
                 "is under",
                 "it's under",
+                // "Put it under Delphine", "book it under Smith".
+                "it under",
+                "under the name",
+                "under the name of",
                 "booked under",
                 "registered under",
                 "listed under",
@@ -971,9 +990,10 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             && (leading == rest.len() || opens_answer())
             && !relation_words())
             || (intro && matches!(said_after, "calling" | "here" | "speaking" | "from"))
-            // Right after a title ("thanks mr mcgrath").
+            // Right after a title ("thanks mr mcgrath"), not a small word ("Mr or Mrs?").
             || (i > 0
                 && tokens[i - 1].line == t.line
+                && !NOT_IN_A_STREET.contains(&t.text.as_str())
                 && ((TITLES.contains(&tokens[i - 1].text.as_str()) && tokens[i - 1].text != "miss")
                     || miss_as_title(tokens, i)))
             // After "it's" in the answer to a question for one ("yeah hi tom it's uh deborah
@@ -1149,6 +1169,32 @@ fn line_start(tokens: &[Token], i: usize) -> bool {
                 || NOT_NAME.contains(&t.text.as_str())
                 || ["name", "name's"].contains(&t.text.as_str())
         })
+}
+
+/// The line before token `i`'s line asks for a name: one of [`NAME_QUESTIONS`], or it ends
+/// in a title left for the answer to finish ("Thank you, and it's Mrs…?", "Thanks, Mr. ...").
+fn name_question_before(tokens: &[Token], i: usize) -> bool {
+    if previous_line_asks(tokens, i, NAME_QUESTIONS) {
+        return true;
+    }
+    let line = tokens[i].line;
+    let Some(last_prev) = tokens[..i]
+        .iter()
+        .rposition(|t| t.line != line && t.line != usize::MAX)
+    else {
+        return false;
+    };
+    let prev_line = tokens[last_prev].line;
+    let mut words = tokens[..=last_prev]
+        .iter()
+        .rev()
+        .take_while(|t| t.line == prev_line)
+        .filter(|t| t.class != Class::Punct)
+        .map(|t| t.text.as_str());
+    let (last, before) = (words.next(), words.next());
+    // Not a question which title ("Is that Mr or Mrs?").
+    last.is_some_and(|w| TITLES.contains(&w))
+        && before.is_none_or(|w| w != "or" && !TITLES.contains(&w))
 }
 
 /// The line before token `i`'s line, its tokens joined by spaces.
@@ -2144,6 +2190,76 @@ const SECRET_CUES: &[&str] = &[
     "maiden name was",
 ];
 
+/// Phrases after which the rest of a line is the credential the other party just spoke of
+/// ("Please choose a new password." - "Can I just tell you? It's Sunflower2024!").
+const SECRET_GIVEN: &[&str] = &[
+    "it's",
+    "it is",
+    "make it",
+    "set it to",
+    "change it to",
+    "it'll be",
+    "it will be",
+    "going to be",
+    "i'll use",
+    "i'll go with",
+];
+
+/// Words after "it's" that say something of the credential, not what it is ("it is fine", "it's
+/// about time", "it's been changed").
+const SAID_OF_IT: &[&str] = &[
+    "fine",
+    "ok",
+    "okay",
+    "good",
+    "great",
+    "done",
+    "about",
+    "been",
+    "not",
+    "working",
+    "alright",
+    "all",
+    "too",
+    "so",
+    "a",
+    "an",
+    "the",
+    "very",
+    "really",
+    "just",
+    "that",
+    "what",
+    "going",
+    "no",
+    "yes",
+    "set",
+    "changed",
+    "expired",
+    "locked",
+    "gone",
+    "there",
+    "here",
+    "ready",
+    "correct",
+    "right",
+    "wrong",
+    "easy",
+    "hard",
+    "still",
+    "in",
+    "on",
+    "my",
+    "same",
+    "ridiculous",
+    "annoying",
+    "sorted",
+    "fixed",
+    "taking",
+    "saying",
+    "asking",
+];
+
 /// Words an answer opens with before the credential itself, besides `tokens::is_opener`'s.
 const ANSWER_OPENERS: &[&str] = &["answer", "password", "passcode", "pin", "code", "number"];
 
@@ -2156,13 +2272,14 @@ fn credential_opener(word: &str) -> bool {
 /// or how to change it ("Do you have a password on the account?" - "Yes I do.").
 const NOT_ASKING: &[&str] = &[
     "do you have",
+    "do you want",
+    "would you like to",
     "have you",
     "is there",
     "did you",
     "reset",
     "forgot",
     "change",
-    "new password",
     "set up",
 ];
 
@@ -2211,9 +2328,17 @@ pub(crate) fn spoken_credentials(tokens: &[Token]) -> Vec<Detection> {
         let keeps = says(&text, NO_SECRET);
         // Where the credential starts: after a cue on the line, or the line's start when it
         // answers the question (not the caller's own "I changed my password.").
+        // A password the other party just spoke of, even to offer a change ("Do you want to
+        // change your password?" - "Yes, make it redwine42.").
+        let spoken_of = !tokens[i].agent && previous_line_asks(tokens, i, SECRET_QUESTIONS);
         let after_cue = (i..line_end).find(|&k| {
-            tokens[k].class != Class::Punct
-                && ends_with_phrase(&words_before(tokens, k, 4), SECRET_CUES)
+            tokens[k].class != Class::Punct && {
+                let before = words_before(tokens, k, 4);
+                ends_with_phrase(&before, SECRET_CUES)
+                    || (spoken_of
+                        && ends_with_phrase(&before, SECRET_GIVEN)
+                        && !SAID_OF_IT.contains(&tokens[k].text.as_str()))
+            }
         });
         let asked = asked_for(tokens, i, SECRET_QUESTIONS);
         let start = after_cue.or_else(|| {
