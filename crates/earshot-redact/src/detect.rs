@@ -522,8 +522,13 @@ pub(crate) fn asks_for(tokens: &[Token], kind: FindingKind) -> bool {
         .flat_map(|(_, phrases)| phrases.iter())
         .any(|p| {
             let parts: Vec<&str> = p.split(' ').collect();
-            said.windows(parts.len())
-                .any(|w| w.iter().zip(&parts).all(|((_, a), b)| a == b))
+            // As cues are matched before a number: a word of four letters or more also as the
+            // stem of a longer one ("expir" in "expiry").
+            said.windows(parts.len()).any(|w| {
+                w.iter()
+                    .zip(&parts)
+                    .all(|((_, a), b)| a == b || (b.len() >= 4 && a.starts_with(b)))
+            })
         });
     // A question ASR wrote with no punctuation ("ha okay gary and your date of birth").
     let unpunctuated = !tokens

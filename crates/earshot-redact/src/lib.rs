@@ -136,6 +136,9 @@ pub struct Redactor {
     /// "Mm-hm." - "Of June, nineteen seventy four."), and for how many more lines: a date said
     /// in parts on their lines is one ([`Redactor::date_parts_in`]).
     open_date: Option<(Speaker, u8)>,
+    /// For how many more lines the agent's question for a card's expiry is open: a month said,
+    /// or a month and year in digits, is the expiry ([`Redactor::expiry_parts_in`]).
+    open_expiry: u8,
     /// The months of the dates of birth given so far: a date in one of them said again is one
     /// (a read-back).
     birth_months: Vec<u32>,
@@ -166,6 +169,7 @@ impl std::fmt::Debug for Redactor {
             .field("open_groups", &self.open_groups.is_some())
             .field("open_address", &self.open_address.is_some())
             .field("open_date", &self.open_date.is_some())
+            .field("open_expiry", &self.open_expiry)
             .field("birth_months", &self.birth_months.len())
             .field("stand_alone", &self.stand_alone)
             .field("failed_steps", &self.failed_steps)
@@ -222,6 +226,97 @@ fn asks_other(tokens: &[Token]) -> bool {
                 "day" | "month" | "year" | "date" | "birth" | "born" | "birthday"
             ) || tokens::month(&t.text).is_some()
         })
+}
+
+/// Lines after the agent's question for a card's expiry in which a month, or a month and year
+/// in digits, is taken for it: the answer, a read-back and its confirmation.
+const EXPIRY_LINES: u8 = 3;
+
+/// Words before a number that say it is no expiry read back.
+const NOT_AN_EXPIRY_BEFORE: &[&str] = &[
+    "in", "at", "on", "for", "since", "room", "model", "waiting", "flight", "about", "than", "of",
+    "from", "to", "after", "before", "until", "by", "pay", "paid", "owe", "cost", "costs",
+];
+
+/// The spans of one line that say an expiry while one is expected: a month name with the year
+/// words or numbers after it ("August next year", "March, twenty eight"), and digits that read
+/// as a month and year ("08 27", "0827", "8 27", "2027", "11/2029").
+fn expiry_said(tokens: &[Token]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        // "may" only as the month ("May next year", not "May I ask" or "you may").
+        let month = t.class == Class::Word
+            && tokens::month(&t.text).is_some()
+            && (t.text != "may"
+                || (t.cap
+                    && !tokens
+                        .get(i + 1)
+                        .is_some_and(|n| matches!(n.text.as_str(), "i" | "we" | "you"))));
+        if !month {
+            i += 1;
+            continue;
+        }
+        let mut end = i + 1;
+        let mut last = end;
+        while let Some(n) = tokens.get(end) {
+            if n.class == Class::Digits
+                || tokens::is_number_word(n)
+                || tokens::is_oh(&n.text)
+                || matches!(n.text.as_str(), "next" | "this" | "year")
+            {
+                end += 1;
+                last = end;
+            } else if matches!(n.text.as_str(), "," | "of" | "/" | "-") {
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        out.push((i, last));
+        i = end.max(i + 1);
+    }
+    let month_ok = |m: &str| m.parse::<u32>().is_ok_and(|m| (1..=12).contains(&m));
+    for run in tokens::digit_runs(tokens) {
+        let d = run.digits.as_str();
+        let expiry_like = match d.len() {
+            3 => month_ok(&d[..1]),
+            4 => month_ok(&d[..2]) || d.starts_with("20"),
+            6 => month_ok(&d[..2]) && d[2..].starts_with("20"),
+            _ => false,
+        };
+        // Said as the answer or read back ("Which is 08 27?", "Thanks, 08/27."): at most three
+        // words before it in its sentence, none saying what else it is ("Room 428", "opened in
+        // 2022", "waiting 74 minutes"); not a time ("9:58") nor a code ("X216", "BA410").
+        let sentence: Vec<&Token> = tokens[..run.first]
+            .iter()
+            .rev()
+            .take_while(|t| !matches!(t.text.as_str(), "." | "?" | "!"))
+            .filter(|t| t.class == Class::Word)
+            .collect();
+        let read_back = sentence.len() <= 3
+            && !sentence
+                .iter()
+                .any(|t| NOT_AN_EXPIRY_BEFORE.contains(&t.text.as_str()));
+        let glued = |a: &Token, b: &Token| a.end == b.start;
+        let code = (run.first > 0
+            && tokens[run.first - 1].class == Class::Word
+            && glued(&tokens[run.first - 1], &tokens[run.first]))
+            || tokens
+                .get(run.last)
+                .is_some_and(|n| n.class == Class::Word && glued(&tokens[run.last - 1], n));
+        let time = tokens[run.first..run.last].iter().any(|t| t.text == ":");
+        if expiry_like
+            && read_back
+            && !code
+            && !time
+            && !out.iter().any(|&(a, b)| a <= run.first && run.last <= b)
+        {
+            out.push((run.first, run.last));
+        }
+    }
+    out
 }
 
 /// Redacts each span of `tokens` as a date of birth, unless one covers it already; findings
@@ -411,6 +506,7 @@ impl Redactor {
         self.open_groups = None;
         self.open_address = None;
         self.open_date = None;
+        self.open_expiry = 0;
         self.birth_months.clear();
         out
     }
@@ -564,6 +660,7 @@ impl Redactor {
                 );
                 let text = self.lines[line].1.clone();
                 self.date_parts_in(speaker, &text, &line_tokens[line], &mut findings);
+                self.expiry_parts_in(speaker, &text, &line_tokens[line], &mut findings);
                 self.learn_values(speaker, &findings);
                 self.learn_card(speaker, &findings);
                 findings.extend(self.emails_said_again(&self.lines[line].1, &line_tokens[line]));
@@ -1063,6 +1160,50 @@ impl Redactor {
                 None => None,
             }
         };
+    }
+
+    /// While the agent's question for a card's expiry is open ([`EXPIRY_LINES`] lines), the
+    /// expiry said in words or read back on either party's line: a month ("August next year",
+    /// "The end of March", "March which year?") or a month and year in digits ("So that is 08
+    /// 27?"). Then opens or closes the question with this line.
+    fn expiry_parts_in(
+        &mut self,
+        speaker: Speaker,
+        text: &str,
+        tokens: &[Token],
+        findings: &mut Vec<Finding>,
+    ) {
+        if self.open_expiry > 0 {
+            for (first, last) in expiry_said(tokens) {
+                let (a, b) = (tokens[first].start, tokens[last - 1].end);
+                if findings.iter().any(|f| f.start <= a && b <= f.end) {
+                    continue;
+                }
+                findings.retain(|f| !(a <= f.start && f.end <= b));
+                findings.push(make_finding(
+                    text,
+                    FindingKind::CreditDebitExpiry,
+                    a,
+                    b,
+                    0.6,
+                    "",
+                ));
+            }
+            self.open_expiry -= 1;
+            // The agent asking about something else ("And the CVV?") closes it.
+            let of_the_date = tokens.iter().any(|t| {
+                t.class == Class::Digits
+                    || tokens::month(&t.text).is_some()
+                    || matches!(t.text.as_str(), "year" | "month" | "date")
+                    || t.text.starts_with("expir")
+            });
+            if speaker == Speaker::Agent && tokens.iter().any(|t| t.text == "?") && !of_the_date {
+                self.open_expiry = 0;
+            }
+        }
+        if speaker == Speaker::Agent && detect::asks_for(tokens, FindingKind::CreditDebitExpiry) {
+            self.open_expiry = EXPIRY_LINES;
+        }
     }
 
     /// A line of the speaker whose line before (theirs, the other party's between) gave an
@@ -4732,6 +4873,70 @@ mod tests {
         assert_eq!(
             conversation(&[(agent, "Is that Mr or Mrs?")]),
             ["Is that Mr or Mrs?"]
+        );
+    }
+
+    #[test]
+    fn an_expiry_said_as_a_month_or_read_back_in_digits_is_redacted() {
+        use Speaker::{Agent, Caller};
+        // Shown before: the month in words, and the agent's read-back in digits.
+        assert_eq!(
+            conversation(&[
+                (Agent, "And the expiry?"),
+                (Caller, "It runs out in August next year."),
+                (Agent, "Which is 08 27?"),
+                (Caller, "Yes."),
+            ]),
+            [
+                "And the expiry?",
+                "It runs out in [CREDIT_DEBIT_EXPIRY].",
+                "Which is [CREDIT_DEBIT_EXPIRY]?",
+                "Yes.",
+            ]
+        );
+        assert_eq!(
+            conversation(&[
+                (Agent, "When does the card expire?"),
+                (Caller, "The end of March."),
+                (Agent, "March which year?"),
+            ]),
+            [
+                "When does the card expire?",
+                "The end of [CREDIT_DEBIT_EXPIRY].",
+                "[CREDIT_DEBIT_EXPIRY] which year?",
+            ]
+        );
+        // Negative controls: after the expiry, numbers that are something else; a question about
+        // something else closes it; with no expiry asked, a month and digits stay.
+        let out = conversation(&[
+            (Agent, "And the expiry?"),
+            (
+                Caller,
+                "It happened at 9:58 pm. My account was opened in 2022.",
+            ),
+            (Agent, "I bought the model X216 too, and I was in room 428."),
+        ]);
+        assert_eq!(
+            out[1..],
+            [
+                "It happened at 9:58 pm. My account was opened in 2022.",
+                "I bought the model X216 too, and I was in room 428."
+            ]
+        );
+        let out = conversation(&[
+            (Agent, "And the expiry?"),
+            (Caller, "08 27."),
+            (Agent, "And how many cards do you have?"),
+            (Caller, "Two, and I renewed one in March."),
+        ]);
+        assert_eq!(out[3], "Two, and I renewed one in March.");
+        assert_eq!(
+            conversation(&[
+                (Agent, "When did you move?"),
+                (Caller, "In August."),
+                (Agent, "Which is 08 27?"),
+            ])[1..],
+            ["In August.", "Which is 08 27?"]
         );
     }
 
