@@ -652,30 +652,71 @@ fn ends_with_phrase(before: &str, phrases: &[&str]) -> bool {
     })
 }
 
-/// A partial (window line `line` of `tokens`) ends in a capitalised word that may be a name cut off though
-/// it is a word too ("The account holder is No", "my name is So"), after a phrase that gives a
-/// name or opening the answer to a question for one.
-pub(crate) fn name_cut_off(
+/// Names a partial (window line `line` of `tokens`) shows before its final can say: the
+/// capitalised word it ends in after a phrase that gives a name, though it may be a word too cut
+/// off ("The account holder is No", "my name is So", the agent's "Thank you Mr. Ok"); and every
+/// capitalised word of a caller's answer to a question for a name while that answer holds only
+/// names and words that are none ("Achterberg. Liesbeth", "I'm Reverend Hollis. Andrew A").
+pub(crate) fn names_in_partial(
     tokens: &[Token],
     line: usize,
     partial_end: usize,
-) -> Option<(usize, usize)> {
-    let i = tokens.len().checked_sub(1)?;
+) -> Vec<(usize, usize)> {
+    let Some(i) = tokens.len().checked_sub(1) else {
+        return Vec::new();
+    };
     let t = &tokens[i];
-    if t.line != line || t.class != Class::Word || !t.cap || t.end != partial_end || t.text == "i" {
-        return None;
+    if t.line != line {
+        return Vec::new();
+    }
+    let first = tokens[..i]
+        .iter()
+        .rposition(|n| n.line != line)
+        .map_or(0, |p| p + 1);
+    let said = &tokens[first..];
+    let name_like = |n: &Token| {
+        n.class == Class::Word
+            && n.cap
+            && n.text != "i"
+            && !NOT_NAME.contains(&n.text.as_str())
+            && !TITLES.contains(&n.text.as_str())
+    };
+    let answered = !t.agent
+        && name_question_before(tokens, first)
+        && !previous_line_asks(tokens, first, SECRET_QUESTIONS)
+        && said.iter().all(|n| {
+            n.class == Class::Punct
+                || NOT_NAME.contains(&n.text.as_str())
+                || (n.class == Class::Word && n.cap)
+        });
+    if answered {
+        // The last word too when capitalised, though it is a word that is no name: it may be one
+        // cut off ("Ok" of "Okonkwo", "And" of "Andrew").
+        return said
+            .iter()
+            .filter(|n| {
+                name_like(n)
+                    || (n.end == partial_end && n.cap && n.class == Class::Word && n.text != "i")
+            })
+            .map(|n| (n.start, n.end))
+            .collect();
+    }
+    if t.class != Class::Word || !t.cap || t.end != partial_end || t.text == "i" {
+        return Vec::new();
     }
     let before = words_before(tokens, i, 5);
-    let cued = ends_with_phrase(&before, NAME_CUES) && !t.agent;
-    let answered = line_start(tokens, i)
-        && name_question_before(tokens, i)
-        && !previous_line_asks(tokens, i, SECRET_QUESTIONS)
-        && tokens[..i]
-            .iter()
-            .rev()
-            .take_while(|n| n.line == t.line)
-            .all(|n| n.class == Class::Punct);
-    (cued || answered).then_some((t.start, t.end))
+    // The agent naming the caller after a title says the caller's name too.
+    let after_title = i >= 1
+        && (TITLES.contains(&tokens[i - 1].text.as_str())
+            || (i >= 2
+                && tokens[i - 1].text == "."
+                && TITLES.contains(&tokens[i - 2].text.as_str())));
+    let cued = ends_with_phrase(&before, NAME_CUES) && (!t.agent || after_title);
+    if cued {
+        vec![(t.start, t.end)]
+    } else {
+        Vec::new()
+    }
 }
 
 /// Names after a cue phrase, or at the start of an answer to "what's your name?".

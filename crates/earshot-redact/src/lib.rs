@@ -853,8 +853,10 @@ impl Redactor {
         findings.extend(self.heard_name_begun(partial, &line_tokens[line]));
         findings.extend(relatives_name_begun(partial, &line_tokens[line]));
         findings.extend(intro_name_begun(partial, &line_tokens[line]));
-        if let Some((a, b)) = entities::name_cut_off(&tokens, line, partial.chars().count()) {
-            findings.push(make_finding(partial, FindingKind::Name, a, b, 0.4, ""));
+        for (a, b) in entities::names_in_partial(&tokens, line, partial.chars().count()) {
+            if !findings.iter().any(|f| f.start <= a && b <= f.end) {
+                findings.push(make_finding(partial, FindingKind::Name, a, b, 0.4, ""));
+            }
         }
         if !self.stand_alone {
             // What the conversation shows, as on the final line: a date of birth said in parts
@@ -4937,6 +4939,47 @@ mod tests {
                 (Agent, "Which is 08 27?"),
             ])[1..],
             ["In August.", "Which is 08 27?"]
+        );
+    }
+
+    #[test]
+    fn a_partial_of_a_name_answer_shows_none_of_its_names() {
+        let (agent, caller) = (Speaker::Agent, Speaker::Caller);
+        // Shown before: the first name of a second sentence, until the surname came.
+        let mut r = Redactor::new();
+        r.push(agent, "Thank you, and it's Mrs...?");
+        assert_eq!(r.preview(caller, "Ach").text, "[NAME]");
+        assert_eq!(
+            r.preview(caller, "Achterberg. Liesbeth").text,
+            "[NAME]. [NAME]"
+        );
+        assert_eq!(
+            r.preview(caller, "Achterberg. Liesbeth Ach").text,
+            "[NAME]. [NAME] [NAME]"
+        );
+        let mut r = Redactor::new();
+        r.push(agent, "And just so I know who I'm talking to, your name?");
+        assert_eq!(
+            r.preview(caller, "I'm Reverend Hollis. And").text,
+            "I'm [NAME]. [NAME]"
+        );
+        // The agent naming the caller after a title, cut off.
+        assert_eq!(
+            r.preview(agent, "Thank you Mr. Ok").text,
+            "Thank you Mr. [NAME]"
+        );
+        // Negative controls: an answer that says more than names, the agent's own words, and
+        // a capitalised word with no question for a name.
+        assert_eq!(
+            r.preview(caller, "Why do you need it").text,
+            "Why do you need it"
+        );
+        assert_eq!(r.preview(agent, "Thank you. Ok").text, "Thank you. Ok");
+        let mut r = Redactor::new();
+        r.push(agent, "How can I help?");
+        assert_eq!(
+            r.preview(caller, "It's about my Visa").text,
+            "It's about my Visa"
         );
     }
 
