@@ -293,9 +293,16 @@ fn context_start(tokens: &[Token], first: usize) -> usize {
         .iter()
         .rposition(|t| matches!(t.text.as_str(), "." | "?" | "!"))
         .map_or(line_start, |p| line_start + p + 1);
+    // Fillers and hedges do not count ("um i think its one nine eight seven").
     let answer_position = tokens[sentence_start..first]
         .iter()
-        .filter(|t| t.class == Class::Word)
+        .filter(|t| {
+            t.class == Class::Word
+                && !matches!(
+                    t.text.as_str(),
+                    "um" | "uh" | "er" | "erm" | "hmm" | "mm" | "i" | "think" | "believe" | "guess"
+                )
+        })
         .count()
         <= 3;
     if !other_speaker || question || answer_position {

@@ -408,6 +408,71 @@ pub(crate) const NOT_A_RELATIVES_NAME: &[&str] = &[
     "is",
 ];
 
+/// Words in lower case that end a line after a relative and are no name, besides
+/// [`NOT_A_RELATIVES_NAME`]'s ("for my daughter maybe", "my husband instead").
+const NOT_AFTER_A_RELATIVE: &[&str] = &[
+    "maybe",
+    "perhaps",
+    "instead",
+    "though",
+    "anyway",
+    "anyways",
+    "thanks",
+    "sorry",
+    "as",
+    "well",
+    "too",
+    "again",
+    "either",
+    "neither",
+    "okay",
+    "yeah",
+    "yes",
+    "right",
+    "now",
+    "here",
+    "there",
+    "both",
+    "together",
+    "alone",
+    "mostly",
+    "sometimes",
+    "occasionally",
+    "mainly",
+    "did",
+    "does",
+    "do",
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "can",
+    "could",
+    "is",
+    "was",
+    "isn't",
+    "wasn't",
+    "does",
+    "doesn't",
+    "didn't",
+    "won't",
+    "can't",
+    "couldn't",
+    "the",
+    "account",
+    "card",
+    "number",
+    "name",
+    "phone",
+    "email",
+    "address",
+    "bill",
+    "car",
+    "house",
+    "money",
+];
+
 /// Capitalised words that answer a question about a relative and are no name, besides
 /// [`NOT_NAME`]'s (the days of the week among them), which are never taken for one.
 const NOT_A_RELATIVE: &[&str] = &[
@@ -1022,6 +1087,23 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             .iter()
             .take_while(|n| n.line == t.line)
             .any(|n| n.text == "?");
+        // After a relative, one or two words in lower case that end the line ("its under my
+        // husband ravi shankar", "yes im his wife priya"), none a word of how, when or what
+        // else ("my husband too", "my son tomorrow", "my wife please").
+        let relatives_name_ends_line = relation
+            && !t.cap
+            && (1..=2).contains(&rest.len())
+            && tokens[i..]
+                .iter()
+                .take_while(|n| n.line == t.line)
+                .all(|n| n.class == Class::Word || matches!(n.text.as_str(), "." | "!"))
+            && rest.iter().all(|w| {
+                w.chars().count() >= 3
+                    && !NOT_NAME.contains(w)
+                    && !NOT_A_RELATIVES_NAME.contains(w)
+                    && !NOT_A_NAME_ANSWER.contains(w)
+                    && !NOT_AFTER_A_RELATIVE.contains(w)
+            });
         let lower_ok = (answered
             && !TITLES.contains(&t.text.as_str())
             && !thing
@@ -1047,12 +1129,12 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             // After a relative, a word in lower case before what a person does ("my husband
             // mark said to call"), not a word of how or when ("my husband always said").
             || (relation
-                && RELATIVE_DOES.contains(&said_after)
+                && (RELATIVE_DOES.contains(&said_after) || relatives_name_ends_line)
                 && t.text.chars().count() >= 3
                 && !NOT_NAME.contains(&t.text.as_str())
                 && !NOT_A_RELATIVES_NAME.contains(&t.text.as_str()));
-        // Such a name is the one word.
-        let one_word = !t.cap && relation && !answered && !intro;
+        // Such a name is the one word, but for the name that ends the line.
+        let one_word = !t.cap && relation && !answered && !intro && !relatives_name_ends_line;
         if !(cued || answered) || ((weak_cue || answered) && !t.cap && !lower_ok) || self_intro {
             i += 1;
             continue;
@@ -3580,9 +3662,10 @@ mod tests {
                 "my husband [NAME] said to call",
             ),
             ("my son jake is at school", "my son [NAME] is at school"),
+            // The name that ends the line too (since 2026-12-03; "tom" was shown).
             (
                 "my daughter lily and my son tom",
-                "my daughter [NAME] and my son tom",
+                "my daughter [NAME] and my son [NAME]",
             ),
             // Negative controls: words of how, when or who, and a relative with no name.
             ("my husband always said that", "my husband always said that"),

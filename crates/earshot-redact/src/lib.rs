@@ -4983,6 +4983,54 @@ mod tests {
         );
     }
 
+    #[test]
+    fn lower_case_names_after_a_relative_and_a_pin_after_a_hedge_are_redacted() {
+        let (agent, caller) = (Speaker::Agent, Speaker::Caller);
+        // Shown before (ASR wrote the call in lower case with no punctuation).
+        assert_eq!(
+            conversation(&[
+                (agent, "and the name on the account"),
+                (caller, "yeah it's under my wife's name, sandra kowalski"),
+                (agent, "and you are?"),
+                (caller, "i'm her husband, piotr"),
+                (agent, "okay piotr"),
+            ])[1..],
+            [
+                "yeah it's under my wife's name, [NAME]",
+                "and you are?",
+                "i'm her husband, [NAME]",
+                "okay [NAME]",
+            ]
+        );
+        assert_eq!(
+            conversation(&[
+                (agent, "for verification can i have your pin please"),
+                (caller, "um i think its one nine eight seven"),
+            ])[1],
+            "um i think its [PIN]"
+        );
+        // Negative controls: words of when, how and what else after a relative; a number far
+        // into a sentence that answers no question.
+        for line in [
+            "i am calling for my husband too",
+            "its for my daughter maybe",
+            "i am calling about my son tomorrow",
+            "the card belongs to my wife",
+        ] {
+            assert_eq!(conversation(&[(caller, line)]), [line]);
+        }
+        assert_eq!(
+            conversation(&[
+                (agent, "can i have your pin please"),
+                (
+                    caller,
+                    "um i think the branch on main street opened in 1987"
+                ),
+            ])[1],
+            "um i think the branch on main street opened in 1987"
+        );
+    }
+
     /// Held by the tests that make a rule fail: the warning's call site is registered by whichever
     /// runs first, and registered by one thread while another sets its subscriber it may stay
     /// switched off for the test that reads the log.
