@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 /// Words that end a name: a name is at most three words and never one of these.
 pub(crate) const NOT_NAME: &[&str] = &[
     "and",
+    "ending",
     "calling",
     "speaking",
     "here",
@@ -1684,6 +1685,12 @@ const ADDRESS_QUESTIONS: &[&str] = &[
     "the first line",
     "which street",
     "what street",
+    "street you live",
+    "road you live",
+    "street do you live",
+    "road do you live",
+    "your street",
+    "your road",
     "and the street",
     "and the state",
     "which state",
@@ -2494,6 +2501,29 @@ pub(crate) fn spoken_credentials(tokens: &[Token]) -> Vec<Detection> {
                     confidence: 0.6,
                     normalized: String::new(),
                 });
+            } else if asked && previous_line_asks(tokens, i, &["letter", "character", "digit"]) {
+                // Characters of it asked for, said in a longer answer ("First is a capital P
+                // and the last is the number 9."): each letter and digit.
+                for k in start..line_end {
+                    let t = &tokens[k];
+                    // Not the pronoun "I", nor the article "a" in lower case.
+                    let letter = t.class == Class::Word
+                        && t.text.chars().count() == 1
+                        && t.text != "i"
+                        && (t.cap || t.text != "a");
+                    let digit = (t.class == Class::Digits && t.text.chars().count() <= 2)
+                        || (crate::tokens::is_number_word(t)
+                            && !crate::tokens::pronoun_one(tokens, k));
+                    if letter || digit {
+                        out.push(Detection {
+                            kind: FindingKind::Pin,
+                            first: k,
+                            last: k + 1,
+                            confidence: 0.6,
+                            normalized: String::new(),
+                        });
+                    }
+                }
             }
         }
     }

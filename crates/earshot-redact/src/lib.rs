@@ -5031,6 +5031,44 @@ mod tests {
         );
     }
 
+    #[test]
+    fn characters_of_a_credential_in_a_long_answer_and_the_street_one_lives_on_are_redacted() {
+        let (agent, caller) = (Speaker::Agent, Speaker::Caller);
+        for (question, answer, redacted) in [
+            // Shown before: too long an answer for a credential's words.
+            (
+                "For security, can you tell me the first and last letter of your password?",
+                "First is a capital P and the last is the number 9.",
+                "First is a capital [PIN] and the last is the number [PIN].",
+            ),
+            (
+                "Can you give me the second and fourth digits of your passcode?",
+                "Sure, the second one is seven and the fourth one is two.",
+                "Sure, the second one is [PIN] and the fourth one is [PIN].",
+            ),
+            (
+                "Can you confirm the street you live on?",
+                "Beacon Street.",
+                "[ADDRESS].",
+            ),
+            // Negative controls: the pronoun "I" and "one" for a thing, a yes-or-no question.
+            (
+                "What is the third letter of your memorable word?",
+                "Hang on, I need to think about that one for a second, it is an E.",
+                "Hang on, I need to think about that one for a second, it is an [PIN].",
+            ),
+            ("Did you park on your street?", "Yes.", "Yes."),
+            (
+                "What's the account holder's social security number?",
+                "Ending in 4 4 3 2, I don't know the whole thing.",
+                "Ending in [SSN], I don't know the whole thing.",
+            ),
+        ] {
+            let out = conversation(&[(agent, question), (caller, answer)]);
+            assert_eq!(out, [question, redacted], "{answer}");
+        }
+    }
+
     /// Held by the tests that make a rule fail: the warning's call site is registered by whichever
     /// runs first, and registered by one thread while another sets its subscriber it may stay
     /// switched off for the test that reads the log.

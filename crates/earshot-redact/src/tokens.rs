@@ -358,12 +358,14 @@ const BEFORE_PRONOUN_ONE: &[&str] = &[
 
 /// Token `i` is "one" standing for a thing: after such a word, with no number word after it on
 /// its line ("the one ending", not "the one two three").
-fn pronoun_one(tokens: &[Token], i: usize) -> bool {
+pub(crate) fn pronoun_one(tokens: &[Token], i: usize) -> bool {
     let t = &tokens[i];
     t.text == "one"
         && i > 0
         && tokens[i - 1].line == t.line
-        && BEFORE_PRONOUN_ONE.contains(&tokens[i - 1].text.as_str())
+        && (BEFORE_PRONOUN_ONE.contains(&tokens[i - 1].text.as_str())
+            // "the fourth one is two".
+            || ordinal(&tokens[i - 1].text).is_some_and(|n| n > 2))
         && tokens.get(i + 1).is_none_or(|n| {
             n.line != t.line
                 || !(is_number_word(n)
