@@ -767,7 +767,7 @@ pub(crate) fn names_in_partial(
             .map(|n| (n.start, n.end))
             .collect();
     }
-    if t.class != Class::Word || !t.cap || t.end != partial_end || t.text == "i" {
+    if t.class != Class::Word || t.end != partial_end || t.text == "i" {
         return Vec::new();
     }
     let before = words_before(tokens, i, 5);
@@ -777,12 +777,43 @@ pub(crate) fn names_in_partial(
             || (i >= 2
                 && tokens[i - 1].text == "."
                 && TITLES.contains(&tokens[i - 2].text.as_str())));
-    let cued = ends_with_phrase(&before, NAME_CUES) && (!t.agent || after_title);
+    // In lower case, a word cut off right after a title ("sorry mrs ok") or a relative ("yes im
+    // his wife pr", "my husband ravi sh"): the final redacts such a name.
+    let lower_cut = !t.cap
+        && t.text.chars().count() >= 2
+        && !NOT_IN_A_STREET.contains(&t.text.as_str())
+        // After a title even a word that is none may be a name cut off ("mrs ok" of "okafor");
+        // after a relative, not a word of what they do, how or when ("my husband mark said").
+        && (after_title || may_be_relatives_name(&t.text))
+        && (after_title
+            || ends_with_phrase(&before, RELATION_CUES)
+            || (i >= 1
+                && tokens[i - 1].class == Class::Word
+                && !tokens[i - 1].cap
+                && may_be_relatives_name(&tokens[i - 1].text)
+                && ends_with_phrase(&words_before(tokens, i - 1, 5), RELATION_CUES)));
+    let cued = (t.cap || lower_cut)
+        && (ends_with_phrase(&before, NAME_CUES) || lower_cut)
+        && (!t.agent || after_title);
     if cued {
         vec![(t.start, t.end)]
     } else {
         Vec::new()
     }
+}
+
+/// A word in lower case after a relative that may be their name: not one of what they do, how or
+/// when ("my husband mark said", "my husband always").
+fn may_be_relatives_name(word: &str) -> bool {
+    ![
+        NOT_NAME,
+        RELATIVE_DOES,
+        NOT_A_RELATIVES_NAME,
+        NOT_AFTER_A_RELATIVE,
+        NOT_A_NAME_ANSWER,
+    ]
+    .iter()
+    .any(|list| list.contains(&word))
 }
 
 /// Names after a cue phrase, or at the start of an answer to "what's your name?".
@@ -1098,8 +1129,9 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                 .iter()
                 .take_while(|n| n.line == t.line)
                 .all(|n| n.class == Class::Word || matches!(n.text.as_str(), "." | "!"))
-            && rest.iter().all(|w| {
-                w.chars().count() >= 3
+            && rest.iter().enumerate().all(|(k, w)| {
+                // A surname of two letters ("ravi oh"), or one being said.
+                w.chars().count() >= if k == 0 { 3 } else { 2 }
                     && !NOT_NAME.contains(w)
                     && !NOT_A_RELATIVES_NAME.contains(w)
                     && !NOT_A_NAME_ANSWER.contains(w)

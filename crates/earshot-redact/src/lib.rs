@@ -3791,9 +3791,14 @@ mod tests {
             r.preview(Speaker::Caller, "my husband mark").text,
             "my husband [NAME]"
         );
+        // "sa" may be "said" or a surname begun: hidden with the name (since 2026-12-03).
         assert_eq!(
             r.preview(Speaker::Caller, "my husband mark sa").text,
-            "my husband [NAME] sa"
+            "my husband [NAME]"
+        );
+        assert_eq!(
+            r.preview(Speaker::Caller, "my husband mark said").text,
+            "my husband [NAME] said"
         );
         // Negative controls: a change that is no name's, a word of how or when after a
         // relative, a relative's thing, a day.
@@ -4980,6 +4985,24 @@ mod tests {
         assert_eq!(
             r.preview(caller, "It's about my Visa").text,
             "It's about my Visa"
+        );
+        // In lower case: a word cut off after a title or a relative.
+        let mut r = Redactor::new();
+        r.push(agent, "and the name on the account");
+        assert_eq!(
+            r.preview(caller, "its under my husband ravi sh").text,
+            "its under my husband [NAME]"
+        );
+        assert_eq!(
+            r.preview(caller, "yes im his wife pr").text,
+            "yes im his wife [NAME]"
+        );
+        assert_eq!(r.preview(agent, "sorry mrs ok").text, "sorry mrs [NAME]");
+        // Negative controls: a small word after a title, a word of when after a relative.
+        assert_eq!(r.preview(agent, "is that mrs or").text, "is that mrs or");
+        assert_eq!(
+            r.preview(caller, "its for my wife to").text,
+            "its for my wife to"
         );
     }
 
