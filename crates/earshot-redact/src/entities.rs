@@ -2662,12 +2662,18 @@ pub(crate) fn spelled(tokens: &[Token]) -> Vec<Detection> {
             } else {
                 spelled_kind(cue, digits)
             };
+            // What is spelled: each letter, a spelling-alphabet word's first ("Sierra Mike
+            // India Tango Hotel": "smith"), so that the name said after is known.
+            let normalized = said
+                .iter()
+                .filter_map(|w| w.chars().next())
+                .collect::<String>();
             out.push(Detection {
                 kind,
                 first: i,
                 last: end,
                 confidence: 0.6,
-                normalized: said.concat(),
+                normalized,
             });
         }
         i = end.max(i + 1);

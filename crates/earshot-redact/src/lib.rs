@@ -5092,6 +5092,28 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_name_said_after_its_spelling_in_the_spelling_alphabet_is_redacted() {
+        let (agent, caller) = (Speaker::Agent, Speaker::Caller);
+        // Shown before: "Smith" after "Sierra, Mike, India, Tango, Hotel."
+        assert_eq!(
+            conversation(&[
+                (agent, "Your name please?"),
+                (caller, "Sierra, Mike, India, Tango, Hotel. Smith."),
+                (agent, "Thanks Mr Smith."),
+            ])[1..],
+            ["[NAME]. [NAME].", "Thanks Mr [NAME]."]
+        );
+        // Negative control: a word the spelling does not spell.
+        assert_eq!(
+            conversation(&[
+                (agent, "Your name please?"),
+                (caller, "Sierra, Mike, India, Tango, Hotel. Thanks."),
+            ])[1],
+            "[NAME]. Thanks."
+        );
+    }
+
     /// Held by the tests that make a rule fail: the warning's call site is registered by whichever
     /// runs first, and registered by one thread while another sets its subscriber it may stay
     /// switched off for the test that reads the log.
