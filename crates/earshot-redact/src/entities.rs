@@ -792,9 +792,8 @@ pub(crate) fn names_in_partial(
                 && !tokens[i - 1].cap
                 && may_be_relatives_name(&tokens[i - 1].text)
                 && ends_with_phrase(&words_before(tokens, i - 1, 5), RELATION_CUES)));
-    let cued = (t.cap || lower_cut)
-        && (ends_with_phrase(&before, NAME_CUES) || lower_cut)
-        && (!t.agent || after_title);
+    let cued =
+        (lower_cut || (t.cap && ends_with_phrase(&before, NAME_CUES))) && (!t.agent || after_title);
     if cued {
         vec![(t.start, t.end)]
     } else {
