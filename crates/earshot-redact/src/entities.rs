@@ -1129,8 +1129,8 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                 .take_while(|n| n.line == t.line)
                 .all(|n| n.class == Class::Word || matches!(n.text.as_str(), "." | "!"))
             && rest.iter().enumerate().all(|(k, w)| {
-                // A surname of two letters ("ravi oh"), or one being said.
-                w.chars().count() >= if k == 0 { 3 } else { 2 }
+                // A surname of two letters ("ravi oh"), or one being said ("sandra k").
+                w.chars().count() >= if k == 0 { 3 } else { 1 }
                     && !NOT_NAME.contains(w)
                     && !NOT_A_RELATIVES_NAME.contains(w)
                     && !NOT_A_NAME_ANSWER.contains(w)

@@ -2310,7 +2310,10 @@ fn asked_email(text: &str, tokens: &[Token]) -> Option<Finding> {
     // "Yes, it'll go to …"), though a letter spelled may be "I".
     if tokens[after..].iter().any(|t| {
         (t.text.chars().count() > 1 && detect::NOT_LOCAL_PART.contains(&t.text.as_str()))
-            || t.text.contains('\'')
+            // A contraction ("it'll", "I'm"), not a name's apostrophe ("o'brien").
+            || ["'s", "'ll", "'m", "'re", "'ve", "'d", "n't"]
+                .iter()
+                .any(|end| t.text.ends_with(end))
     }) {
         return None;
     }
@@ -2329,8 +2332,12 @@ fn trailing_email(text: &str, tokens: &[Token], email_context: bool) -> Option<F
             "dot" | "underscore" | "hyphen" | "dash" | "at" | "@" | "_" | "-" | "." | "+"
         )
     };
+    // "at sign" is said for "at".
     let said: Vec<usize> = (0..tokens.len())
-        .filter(|&k| !matches!(tokens[k].text.as_str(), "," | "…"))
+        .filter(|&k| {
+            let at_sign = tokens[k].text == "sign" && k > 0 && tokens[k - 1].text == "at";
+            !(at_sign || matches!(tokens[k].text.as_str(), "," | "…"))
+        })
         .collect();
     let last = *said.last()?;
     // Back from the end: a word or a joining word alternate, runs of letters count as a word.
@@ -5111,6 +5118,34 @@ mod tests {
                 (caller, "Sierra, Mike, India, Tango, Hotel. Thanks."),
             ])[1],
             "[NAME]. Thanks."
+        );
+    }
+
+    #[test]
+    fn a_partial_of_an_email_with_an_apostrophe_or_at_sign_is_hidden() {
+        let (agent, caller) = (Speaker::Agent, Speaker::Caller);
+        let mut r = Redactor::new();
+        r.push(agent, "And an email?");
+        // Shown before: a name's apostrophe read as a sentence's, and "at sign".
+        assert_eq!(r.preview(caller, "It's m dot o'brien").text, "It's [EMAIL]");
+        assert_eq!(
+            r.preview(caller, "It's m dot o'brien at sign hot").text,
+            "It's [EMAIL]"
+        );
+        let mut r = Redactor::new();
+        assert_eq!(
+            r.preview(caller, "my email is j dot smith at sign gm").text,
+            "my email is [EMAIL]"
+        );
+        // Negative controls: a contraction is a sentence, a sign is no address.
+        let mut r = Redactor::new();
+        r.push(agent, "And an email?");
+        assert_eq!(r.preview(caller, "It'll go to").text, "It'll go to");
+        assert_eq!(r.preview(caller, "Yes, I'm at").text, "Yes, I'm at");
+        let mut r = Redactor::new();
+        assert_eq!(
+            r.preview(caller, "I left my sign at").text,
+            "I left my sign at"
         );
     }
 
