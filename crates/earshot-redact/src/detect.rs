@@ -261,6 +261,13 @@ fn words(tokens: &[Token], range: std::ops::Range<usize>) -> Vec<(usize, &str)> 
         .collect()
 }
 
+/// Words before an answer's number that leave it the answer.
+const ANSWER_PREAMBLE: &[&str] = &[
+    "um", "uh", "er", "erm", "hmm", "mm", "i", "think", "believe", "guess", "okay", "ok", "yes",
+    "yeah", "sure", "right", "alright", "so", "well", "now", "just", "got", "it", "it's", "its",
+    "i've", "here", "says", "say", "let", "me", "see", "oh",
+];
+
 /// Where the context of a number starting at token `first` begins: the start of its line, or of
 /// the line before when that line is the other party's question ("…security code?") or the same
 /// speaker's unfinished sentence. Cues further back say nothing about this number.
@@ -293,16 +300,11 @@ fn context_start(tokens: &[Token], first: usize) -> usize {
         .iter()
         .rposition(|t| matches!(t.text.as_str(), "." | "?" | "!"))
         .map_or(line_start, |p| line_start + p + 1);
-    // Fillers and hedges do not count ("um i think its one nine eight seven").
+    // Fillers, hedges and what opens a reading out do not count ("um i think its one nine
+    // eight seven", "Okay, I've got it, it's 558 210.").
     let answer_position = tokens[sentence_start..first]
         .iter()
-        .filter(|t| {
-            t.class == Class::Word
-                && !matches!(
-                    t.text.as_str(),
-                    "um" | "uh" | "er" | "erm" | "hmm" | "mm" | "i" | "think" | "believe" | "guess"
-                )
-        })
+        .filter(|t| t.class == Class::Word && !ANSWER_PREAMBLE.contains(&t.text.as_str()))
         .count()
         <= 3;
     if !other_speaker || question || answer_position {

@@ -5149,6 +5149,32 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_code_read_out_after_an_acknowledgement_is_the_code_asked_for() {
+        let (agent, caller) = (Speaker::Agent, Speaker::Caller);
+        // Shown before: the words before the code pushed it out of the answer's place.
+        assert_eq!(
+            conversation(&[
+                (agent, "I'll text you a verification code now."),
+                (caller, "Okay, I've got it, it's 558 210."),
+            ])[1],
+            "Okay, I've got it, it's [PIN]."
+        );
+        // Negative controls: the same words before a count and an order number.
+        for (question, answer) in [
+            ("How many cards do you have?", "Okay, I've got it, it's 2."),
+            (
+                "What is the order number?",
+                "Okay, I've got it, it's 558210.",
+            ),
+        ] {
+            assert_eq!(
+                conversation(&[(agent, question), (caller, answer)])[1],
+                answer
+            );
+        }
+    }
+
     /// Held by the tests that make a rule fail: the warning's call site is registered by whichever
     /// runs first, and registered by one thread while another sets its subscriber it may stay
     /// switched off for the test that reads the log.
