@@ -810,6 +810,39 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
             });
             continue;
         }
+        // The end of a phone number read back ("Is the number ending 4417 still the best one?",
+        // "Can I call you back on the number ending 88?"); not an order's ("Your order number
+        // ending 4417 has shipped").
+        let phone_tail = (2..=4).contains(&n)
+            && near_words(tokens, &run)
+                .iter()
+                .any(|(_, w)| matches!(*w, "ending" | "ends"))
+            && tokens.iter().filter(|t| t.line == line).any(|t| {
+                matches!(
+                    t.text.as_str(),
+                    "best"
+                        | "call"
+                        | "reach"
+                        | "contact"
+                        | "text"
+                        | "phone"
+                        | "mobile"
+                        | "cell"
+                        | "landline"
+                        | "ring"
+                )
+            });
+        if phone_tail {
+            said_last = Some((FindingKind::Phone, run.last));
+            out.push(Detection {
+                kind: FindingKind::Phone,
+                first: run.first,
+                last: run.last,
+                confidence: 0.6,
+                normalized: run.digits.clone(),
+            });
+            continue;
+        }
         if n < 3 {
             // Fail closed on a garbled answer: one or two digits where a secret was asked for
             // ("security code?" - "it is 7th read iron", as whisper heard "seven three nine").

@@ -5175,6 +5175,37 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_end_of_a_phone_number_read_back_is_redacted_and_an_orders_is_not() {
+        for (line, redacted) in [
+            // Shown before.
+            (
+                "Is the number ending 4417 still the best one?",
+                "Is the number ending [PHONE] still the best one?",
+            ),
+            (
+                "Can we call you back at the number ending 4410?",
+                "Can we call you back at the number ending [PHONE]?",
+            ),
+            (
+                "Can I call you back on the number ending 88?",
+                "Can I call you back on the number ending [PHONE]?",
+            ),
+            // Negative controls: an order's and a payment's ending.
+            (
+                "Your order number ending 4417 has shipped.",
+                "Your order number ending 4417 has shipped.",
+            ),
+            ("I see a payment ending 99.", "I see a payment ending 99."),
+        ] {
+            assert_eq!(
+                conversation(&[(Speaker::Agent, line)]),
+                [redacted],
+                "{line}"
+            );
+        }
+    }
+
     /// Held by the tests that make a rule fail: the warning's call site is registered by whichever
     /// runs first, and registered by one thread while another sets its subscriber it may stay
     /// switched off for the test that reads the log.
