@@ -5206,6 +5206,25 @@ mod tests {
         }
     }
 
+    #[test]
+    fn tax_ids_and_staff_ids_with_letters_are_redacted() {
+        let (agent, caller) = (Speaker::Agent, Speaker::Caller);
+        for (question, answer, redacted) in [
+            // Shown before: a PAN, and an employee ID's letter.
+            ("Can I have your PAN number?", "ABCDE1234F.", "[NUMBER]."),
+            ("What's your employee ID?", "E 0 0 4 4 1 9.", "[NUMBER]."),
+            // Negative control: a pan that is a thing.
+            (
+                "What do you need?",
+                "I need a pan for cooking, number 4 please.",
+                "I need a pan for cooking, number 4 please.",
+            ),
+        ] {
+            let out = conversation(&[(agent, question), (caller, answer)]);
+            assert_eq!(out, [question, redacted], "{answer}");
+        }
+    }
+
     /// Held by the tests that make a rule fail: the warning's call site is registered by whichever
     /// runs first, and registered by one thread while another sets its subscriber it may stay
     /// switched off for the test that reads the log.
