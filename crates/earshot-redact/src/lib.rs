@@ -671,7 +671,11 @@ impl Redactor {
                 self.address_goes_on(speaker, &text, &line_tokens[line], &mut findings);
             }
             self.learn_names(&findings);
-            findings.extend(self.heard_names_in(&self.lines[line].1, &line_tokens[line]));
+            // A heard name widened to the first name before it ("John Smith" once "Smith" was
+            // heard) teaches that first name too.
+            let heard = self.heard_names_in(&self.lines[line].1, &line_tokens[line]);
+            self.learn_names(&heard);
+            findings.extend(heard);
             let (speaker, text) = &self.lines[line];
             out.push(apply(*speaker, text, findings));
         }
@@ -1092,6 +1096,23 @@ impl Redactor {
                 spans.extend(detect::date_fragment(tokens));
                 if corrects(tokens) {
                     spans.extend(detect::dates_said(tokens));
+                    // A year corrected after a correction's word ("1980. No, 81.").
+                    spans.extend(
+                        tokens::digit_runs(tokens)
+                            .into_iter()
+                            .filter(|r| {
+                                r.digits.len() == 2
+                                    || (r.digits.len() == 4
+                                        && matches!(r.digits.get(..2), Some("19" | "20")))
+                            })
+                            .filter(|r| {
+                                tokens[..r.first].iter().rev().take(3).any(|t| {
+                                    t.class == Class::Word
+                                        && CORRECTION_CUES.contains(&t.text.as_str())
+                                })
+                            })
+                            .map(|r| (r.first, r.last)),
+                    );
                 }
             }
             Some(_) if tokens.iter().any(|t| t.text == "?") => {
@@ -5223,6 +5244,36 @@ mod tests {
             let out = conversation(&[(agent, question), (caller, answer)]);
             assert_eq!(out, [question, redacted], "{answer}");
         }
+    }
+
+    #[test]
+    fn a_corrected_birth_year_and_a_first_name_found_beside_a_heard_surname_are_redacted() {
+        let (agent, caller) = (Speaker::Agent, Speaker::Caller);
+        // Shown before: the year corrected, and "John" asked back (learned only from a name
+        // the heard surname widened to).
+        assert_eq!(
+            conversation(&[
+                (agent, "And your date of birth?"),
+                (caller, "3rd of May 1980. No, 81."),
+            ])[1],
+            "[DATE_OF_BIRTH]. No, [DATE_OF_BIRTH]."
+        );
+        assert_eq!(
+            conversation(&[
+                (agent, "Your name?"),
+                (caller, "Smith. Smith. John Smith."),
+                (agent, "Sorry, John what?"),
+            ])[1..],
+            ["[NAME]. [NAME]. [NAME].", "Sorry, [NAME] what?"]
+        );
+        // Negative control: a count after "No" on the date's line.
+        assert_eq!(
+            conversation(&[
+                (agent, "And your date of birth?"),
+                (caller, "3rd of May 1980. No, I have 2 cards."),
+            ])[1],
+            "[DATE_OF_BIRTH]. No, I have 2 cards."
+        );
     }
 
     /// Held by the tests that make a rule fail: the warning's call site is registered by whichever
