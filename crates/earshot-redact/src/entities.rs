@@ -14,6 +14,7 @@ use std::sync::OnceLock;
 pub(crate) const NOT_NAME: &[&str] = &[
     "and",
     "ending",
+    "same",
     "calling",
     "speaking",
     "here",
@@ -587,6 +588,8 @@ const TITLES: &[&str] = &[
 /// An agent's question that makes the next line a name.
 const NAME_QUESTIONS: &[&str] = &[
     "your name",
+    "your own name",
+    "your names",
     "full name",
     "who am i speaking",
     "am i speaking to",

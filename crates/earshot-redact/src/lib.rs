@@ -5266,6 +5266,23 @@ mod tests {
             ])[1..],
             ["[NAME]. [NAME]. [NAME].", "Sorry, [NAME] what?"]
         );
+        // "your own name" asks for one too; "Same as mine." gives none.
+        assert_eq!(
+            conversation(&[
+                (agent, "What's the name of the account holder?"),
+                (caller, "My late father, Desmond."),
+                (agent, "I'm sorry for your loss. And your own name?"),
+                (caller, "Grace."),
+            ])[3],
+            "[NAME]."
+        );
+        assert_eq!(
+            conversation(&[
+                (agent, "And the cardholder's name?"),
+                (caller, "Same as mine.")
+            ])[1],
+            "Same as mine."
+        );
         // Negative control: a count after "No" on the date's line.
         assert_eq!(
             conversation(&[
