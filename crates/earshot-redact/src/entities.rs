@@ -1335,18 +1335,12 @@ fn name_question_before(tokens: &[Token], i: usize) -> bool {
     if previous_line_asks(tokens, i, NAME_QUESTIONS) {
         return true;
     }
-    let line = tokens[i].line;
-    let Some(last_prev) = tokens[..i]
-        .iter()
-        .rposition(|t| t.line != line && t.line != usize::MAX)
-    else {
+    let Some(previous) = previous_line(tokens, i) else {
         return false;
     };
-    let prev_line = tokens[last_prev].line;
-    let mut words = tokens[..=last_prev]
+    let mut words = previous
         .iter()
         .rev()
-        .take_while(|t| t.line == prev_line)
         .filter(|t| t.class != Class::Punct)
         .map(|t| t.text.as_str());
     let (last, before) = (words.next(), words.next());
@@ -1357,24 +1351,25 @@ fn name_question_before(tokens: &[Token], i: usize) -> bool {
 
 /// The line before token `i`'s line, its tokens joined by spaces.
 fn previous_line_text(tokens: &[Token], i: usize) -> Option<String> {
+    let text: Vec<&str> = previous_line(tokens, i)?
+        .iter()
+        .map(|t| t.text.as_str())
+        .collect();
+    Some(text.join(" ").replace(" ' ", "'"))
+}
+
+/// The tokens of the line before token `i`'s line (the speakers' barrier aside).
+fn previous_line(tokens: &[Token], i: usize) -> Option<&[Token]> {
     let line = tokens[i].line;
     let last_prev = tokens[..i]
         .iter()
         .rposition(|t| t.line != line && t.line != usize::MAX)?;
     let prev_line = tokens[last_prev].line;
-    let text: Vec<&str> = tokens[..=last_prev]
+    let first = tokens[..last_prev]
         .iter()
-        .rev()
-        .take_while(|t| t.line == prev_line)
-        .map(|t| t.text.as_str())
-        .collect();
-    Some(
-        text.into_iter()
-            .rev()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .replace(" ' ", "'"),
-    )
+        .rposition(|t| t.line != prev_line)
+        .map_or(0, |p| p + 1);
+    Some(&tokens[first..=last_prev])
 }
 
 /// Does the line before token `i`'s line (another speaker's) ask one of `questions`? Matched
@@ -1405,19 +1400,11 @@ fn says(text: &str, phrases: &[&str]) -> bool {
 /// The line before token `i`'s line has no full stop, question or exclamation mark: ASR wrote it
 /// unpunctuated, so a question in it shows no "?".
 fn previous_line_unpunctuated(tokens: &[Token], i: usize) -> bool {
-    let line = tokens[i].line;
-    let Some(last_prev) = tokens[..i]
-        .iter()
-        .rposition(|t| t.line != line && t.line != usize::MAX)
-    else {
-        return false;
-    };
-    let prev_line = tokens[last_prev].line;
-    !tokens[..=last_prev]
-        .iter()
-        .rev()
-        .take_while(|t| t.line == prev_line)
-        .any(|t| matches!(t.text.as_str(), "." | "?" | "!"))
+    previous_line(tokens, i).is_some_and(|previous| {
+        !previous
+            .iter()
+            .any(|t| matches!(t.text.as_str(), "." | "?" | "!"))
+    })
 }
 
 /// Words that name a part of a building; with the number or letter beside them they belong to
