@@ -838,6 +838,24 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             && tokens
                 .get(i + 2)
                 .is_some_and(|n| n.line == t.line && n.class == Class::Word && n.cap);
+        // In lower case, an initial that is a word too right after a title, before more of the
+        // name ("mr a j patel").
+        let lower_initial_first = !t.cap
+            && t.text.chars().count() == 1
+            && i > 0
+            && title_before(i - 1)
+            && tokens[i - 1].line == t.line
+            && tokens.get(i + 1).is_some_and(|n| {
+                n.line == t.line
+                    && n.class == Class::Word
+                    && !NOT_IN_A_STREET.contains(&n.text.as_str())
+                    // "a lot", "a bit": the article.
+                    && !matches!(
+                        n.text.as_str(),
+                        "lot" | "bit" | "few" | "little" | "couple" | "while" | "lot."
+                    )
+            });
+        let initial_first = initial_first || lower_initial_first;
         // Letters glued to digits are a code ("QX7K2LM", "LK19"), never a name.
         let glued_to_digits =
             (i > 0 && tokens[i - 1].class == Class::Digits && tokens[i - 1].end == t.start)
@@ -1148,10 +1166,11 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             && (leading == rest.len() || opens_answer())
             && !relation_words())
             || (intro && matches!(said_after, "calling" | "here" | "speaking" | "from"))
-            // Right after a title ("thanks mr mcgrath"), not a small word ("Mr or Mrs?").
+            // Right after a title ("thanks mr mcgrath"), not a small word ("Mr or Mrs?") but
+            // an initial ("mr a j patel").
             || (i > 0
                 && tokens[i - 1].line == t.line
-                && !NOT_IN_A_STREET.contains(&t.text.as_str())
+                && (!NOT_IN_A_STREET.contains(&t.text.as_str()) || lower_initial_first)
                 && ((TITLES.contains(&tokens[i - 1].text.as_str()) && tokens[i - 1].text != "miss")
                     || miss_as_title(tokens, i)))
             // After "it's" in the answer to a question for one ("yeah hi tom it's uh deborah
@@ -3762,6 +3781,14 @@ mod tests {
                 "and the name on the card",
                 "miss j a thompson",
                 "miss [NAME]",
+            ),
+            // An initial that is a word too, first after the title (shown before 2026-12-03).
+            ("and the name on the card", "mr a j patel", "mr [NAME]"),
+            // Negative control: the article after a title.
+            (
+                "and how often",
+                "i spoke to mr a lot",
+                "i spoke to mr a lot",
             ),
             (
                 "What's the new address?",
