@@ -1151,11 +1151,7 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                 .all(|n| n.class == Class::Word || matches!(n.text.as_str(), "." | "!"))
             && rest.iter().enumerate().all(|(k, w)| {
                 // A surname of two letters ("ravi oh"), or one being said ("sandra k").
-                w.chars().count() >= if k == 0 { 3 } else { 1 }
-                    && !NOT_NAME.contains(w)
-                    && !NOT_A_RELATIVES_NAME.contains(w)
-                    && !NOT_A_NAME_ANSWER.contains(w)
-                    && !NOT_AFTER_A_RELATIVE.contains(w)
+                w.chars().count() >= if k == 0 { 3 } else { 1 } && may_be_relatives_name(w)
             });
         let lower_ok = (answered
             && !TITLES.contains(&t.text.as_str())

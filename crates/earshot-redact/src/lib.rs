@@ -5063,6 +5063,9 @@ mod tests {
         // Negative controls: words of when, how and what else after a relative; a number far
         // into a sentence that answers no question.
         for line in [
+            // What the relative does ends the line ("my husband called").
+            "my husband called",
+            "its my wife works",
             "i am calling for my husband too",
             "its for my daughter maybe",
             "i am calling about my son tomorrow",
