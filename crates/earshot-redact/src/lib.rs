@@ -2101,19 +2101,26 @@ fn number_word_begun(
         tokens::is_number_word(b)
             || matches!(b.text.as_str(), "oh" | "nought" | "double" | "triple")
     };
-    let begun = t.class == Class::Word
-        && t.end == partial.chars().count()
-        && ((t.text.chars().count() >= 2
-            && NUMBER_WORDS
-                .iter()
-                .any(|w| w.len() > t.text.len() && w.starts_with(t.text.as_str())))
-            || matches!(t.text.as_str(), "oh" | "nought" | "double" | "triple"));
-    if !begun {
-        return None;
-    }
     // The token before it, past commas.
     let before = tokens[..k].iter().rev().find(|b| b.text != ",");
     let after_number = before.is_some_and(spoken) || (goes_on && before.is_none());
+    let whole = matches!(t.text.as_str(), "oh" | "nought" | "double" | "triple");
+    let chars = partial.chars().count();
+    // A word cut off ends the partial; a digit's word said whole may have its space after it
+    // ("Mobile, oh ").
+    let ends = t.end == chars || (whole && partial.chars().skip(t.end).all(char::is_whitespace));
+    // Two letters of a number word, or one after a digit said ("oh s").
+    let letters = t.text.chars().count();
+    let begun = t.class == Class::Word
+        && ends
+        && (((letters >= 2 || after_number)
+            && NUMBER_WORDS
+                .iter()
+                .any(|w| w.len() > t.text.len() && w.starts_with(t.text.as_str())))
+            || whole);
+    if !begun {
+        return None;
+    }
     let cued = |toks: &[Token]| {
         detect::CUES.iter().any(|(_, phrases)| {
             let said: Vec<&str> = toks
@@ -2195,12 +2202,16 @@ fn trailing_iban(text: &str, tokens: &[Token]) -> Option<Finding> {
 fn trailing_id(text: &str, tokens: &[Token], asked: Option<&[Token]>) -> Option<Finding> {
     let chars: Vec<char> = text.chars().collect();
     let mut k = tokens.len().checked_sub(1)?;
-    if tokens[k].end != chars.len() {
+    // The partial ends in the ID, or in a space after it while the rest is coming ("SK ",
+    // "QQ ").
+    if chars[tokens[k].end..].iter().any(|c| !c.is_whitespace()) {
         return None;
     }
+    // Capital letters, up to sixteen: a British driving licence number opens with five of the
+    // surname ("MORGA" of "MORGA753116SM9IJ").
     let upper = |t: &Token| {
         t.class == Class::Word
-            && t.text.chars().count() <= 4
+            && t.text.chars().count() <= 16
             && chars[t.start..t.end].iter().all(|c| c.is_ascii_uppercase())
             && !matches!(t.text.as_str(), "i" | "ok")
     };
@@ -4003,6 +4014,10 @@ mod tests {
             ("DOB December", "DOB [DATE_OF_BIRTH]"),
             ("it's 12 mill lane, ashford, tn", "it's [ADDRESS]"),
             ("seven two two ei", "[NUMBER] [NUMBER]"),
+            // A digit's word said whole, with its space after it, and one letter after it.
+            ("four four oh ", "[NUMBER] "),
+            ("four four oh s", "[NUMBER]"),
+            ("four four double ", "[NUMBER] [NUMBER] "),
             ("Send it to olga dot sch", "Send it to [EMAIL]"),
             ("Please refund to DE", "Please refund to [IBAN]"),
             (
@@ -4026,6 +4041,8 @@ mod tests {
             ("hi this is about my bill", "hi this is about my bill"),
             ("send it to my home address", "send it to my home address"),
             ("i paid for", "i paid for"),
+            ("oh ", "oh "),
+            ("Oh, I see", "Oh, I see"),
         ] {
             let mut r = Redactor::new();
             assert_eq!(r.preview(Speaker::Caller, partial).text, shown, "{partial}");
@@ -4684,12 +4701,34 @@ mod tests {
                 "It's a Ford Focus, registration [NUMBER]",
             ),
             ("Yeah, and her reg was YD", "Yeah, and her reg was [NUMBER]"),
-            // Negative controls: capitals with no cue, "I" after one.
+            // A driving licence number opens with five letters of the surname.
+            (
+                "My driving licence number is MORGA",
+                "My driving licence number is [NUMBER]",
+            ),
+            // Negative controls: capitals with no cue, "I" after one, a space after capitals
+            // with no cue.
             ("We drove to the UK", "We drove to the UK"),
             ("The registration? I", "The registration? I"),
+            ("We drove to the UK ", "We drove to the UK "),
         ] {
             assert_eq!(r.preview(caller, partial).text, shown, "{partial}");
         }
+        // The letters with the space after them while the digits are coming.
+        let mut r = Redactor::new();
+        r.push(agent, "And your frequent flyer number?");
+        assert_eq!(r.preview(caller, "SK ").text, "[NUMBER] ");
+        r.push(caller, "SK 448 120 977.");
+        r.push(agent, "And your national insurance number please?");
+        assert_eq!(r.preview(caller, "QQ ").text, "[NUMBER] ");
+        // Negative control: the same after a question for no ID.
+        r.push(caller, "QQ 12 34 56 C.");
+        r.push(agent, "Where did you fly to?");
+        assert_eq!(r.preview(caller, "LAX ").text, "LAX ");
+        // A phone number's "oh" said whole, with its space after it.
+        r.push(caller, "LAX.");
+        r.push(agent, "What's the best number to reach you?");
+        assert_eq!(r.preview(caller, "Mobile, oh ").text, "Mobile, [NUMBER] ");
         // In the answer to a question for one, spelled too.
         let mut r = Redactor::new();
         r.push(agent, "And your policy number?");
