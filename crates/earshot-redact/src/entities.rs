@@ -864,16 +864,9 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                     .is_some_and(|n| n.class == Class::Digits && n.start == t.end);
         if t.class != Class::Word
             || glued_to_digits
-            // A title with no name after it is none ("Is that Mr or Mrs?" - "Ms.").
-            || (TITLES.contains(&t.text.as_str()) && {
-                let next = tokens[i + 1..]
-                    .iter()
-                    .find(|n| n.text != ".")
-                    .filter(|n| n.line == t.line);
-                next.is_none_or(|n| {
-                    n.class != Class::Word || NOT_IN_A_STREET.contains(&n.text.as_str())
-                })
-            })
+            // A title is no name: with none after it ("Is that Mr or Mrs?" - "Ms."), or with
+            // the name after it, which the title cues ("It's Dr. Patel").
+            || TITLES.contains(&t.text.as_str())
             || (NOT_NAME.contains(&t.text.as_str()) && !initial_first)
         {
             i += 1;
@@ -944,6 +937,9 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                 "this is", "it is", "it's", "i am", "i'm", "call me", "calls me",
             ],
         );
+        // Someone else said to be who they are ("I'm calling for my mum. She's Margaret
+        // Oyelaran-Finch."): capitalised only, as after "it's".
+        let third_party = ends_with_phrase(&before_said, &["he's", "she's", "he is", "she is"]);
         // "it's", not "call me": the caller saying who they are.
         let says_who = ends_with_phrase(&before_said, &["this is", "it is", "it's", "i am", "i'm"]);
         // A name asked for on the line before.
@@ -1073,10 +1069,12 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             || relative_asked
             || under
             || intro
+            || third_party
             || possessive
             || asked_for_by_name
             || and_next;
         let weak_cue = intro
+            || third_party
             || title
             || relation
             || relative_asked
@@ -3615,14 +3613,15 @@ mod tests {
         let caller = Speaker::Caller;
         // Shown before: the surname after a title and initials or after particles.
         for (answer, redacted) in [
-            ("Mr J R Hartley.", "[NAME]."),
-            ("Mr J. R. Hartley.", "[NAME]."),
+            // The title is no part of the name (since 2026-12-04).
+            ("Mr J R Hartley.", "Mr [NAME]."),
+            ("Mr J. R. Hartley.", "Mr [NAME]."),
             ("Mary Ann Van Der Berg.", "[NAME]."),
             ("Juan de la Cruz.", "[NAME]."),
             // Negative controls: words after a name that are none.
             (
                 "Mr Smith and I would like to pay.",
-                "[NAME] and I would like to pay.",
+                "Mr [NAME] and I would like to pay.",
             ),
             ("Maria, de la, nope.", "[NAME], de la, nope."),
         ] {
@@ -3648,6 +3647,26 @@ mod tests {
                 "Oh and my wife's name is Maria, Maria Lopez.",
                 "Oh and my wife's name is [NAME], [NAME].",
             ),
+        ] {
+            assert_eq!(redact_line(line).text, kept, "{line}");
+        }
+        // Shown before 2026-12-04: someone else said to be who they are, after "he's" or
+        // "she's"; a title before the name is not part of it.
+        for (line, kept) in [
+            (
+                "I'd like to book an appointment for my mum. She's Margaret Oyelaran-Finch.",
+                "I'd like to book an appointment for my mum. She's [NAME].",
+            ),
+            (
+                "It's for my son, he's Oliver.",
+                "It's for my son, he's [NAME].",
+            ),
+            ("My GP? She is Dr. Patel.", "My GP? She is Dr. [NAME]."),
+            ("It's Dr. Patel, my GP.", "It's Dr. [NAME], my GP."),
+            // Negative controls: what someone is in lower case, a place after them.
+            ("He's fine now, thanks.", "He's fine now, thanks."),
+            ("My son? He's at school.", "My son? He's at school."),
+            ("She is on the account too.", "She is on the account too."),
         ] {
             assert_eq!(redact_line(line).text, kept, "{line}");
         }
