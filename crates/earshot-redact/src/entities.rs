@@ -1364,11 +1364,13 @@ fn name_question_before(tokens: &[Token], i: usize) -> bool {
 
 /// The line before token `i`'s line, its tokens joined by spaces.
 fn previous_line_text(tokens: &[Token], i: usize) -> Option<String> {
-    let text: Vec<&str> = previous_line(tokens, i)?
-        .iter()
-        .map(|t| t.text.as_str())
-        .collect();
-    Some(text.join(" ").replace(" ' ", "'"))
+    previous_line(tokens, i).map(joined)
+}
+
+/// The words of `tokens` joined by spaces, an apostrophe glued back ("what's").
+fn joined(tokens: &[Token]) -> String {
+    let text: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+    text.join(" ").replace(" ' ", "'")
 }
 
 /// The tokens of the line before token `i`'s line (the speakers' barrier aside).
@@ -1392,14 +1394,9 @@ fn previous_line_asks(tokens: &[Token], i: usize, questions: &[&str]) -> bool {
     previous_line_text(tokens, i).is_some_and(|text| questions.iter().any(|q| text.contains(q)))
 }
 
-/// Does the line before token `i`'s line say one of `phrases` as whole words? For phrases that
-/// keep an answer in clear, where a match inside a word would show a secret ("have you" is not
-/// in "Can I have your password?").
-fn previous_line_says(tokens: &[Token], i: usize, phrases: &[&str]) -> bool {
-    previous_line_text(tokens, i).is_some_and(|text| says(&text, phrases))
-}
-
-/// `text` (words joined by spaces) says one of `phrases` as whole words.
+/// `text` (words joined by spaces) says one of `phrases` as whole words: for phrases that keep
+/// an answer in clear, where a match inside a word would show a secret ("have you" is not in
+/// "Can I have your password?").
 fn says(text: &str, phrases: &[&str]) -> bool {
     phrases.iter().any(|p| {
         text.match_indices(p).any(|(at, _)| {
@@ -1751,7 +1748,7 @@ const ADDRESS_ANSWER_WORDS: usize = 16;
 pub(crate) fn address_answers(tokens: &[Token]) -> Vec<Detection> {
     // Besides `tokens::is_opener`'s.
     const OPENERS: &[&str] = &[
-        "address", "right", "correct", "still", "same", "no", "live", "at", "on", "in",
+        "address", "right", "correct", "still", "same", "no", "live", "at", "on", "in", "we", "did",
     ];
     let mut out = Vec::new();
     for (i, line_end) in crate::tokens::line_spans(tokens) {
@@ -1796,9 +1793,17 @@ pub(crate) fn address_answers(tokens: &[Token]) -> Vec<Detection> {
 fn asked_for(tokens: &[Token], i: usize, questions: &[&str]) -> bool {
     !tokens[i].agent
         && crate::tokens::answers_line_before(tokens, i).is_some_and(|question| {
-            previous_line_asks(tokens, i, questions)
-                && !previous_line_says(tokens, i, NOT_ASKING)
-                && (question || previous_line_asks(tokens, i, ASKING))
+            // Sentence by sentence: what the line said before its question does not take the
+            // question back ("I can reset it. What was the name of your first pet?").
+            previous_line(tokens, i).is_some_and(|line| {
+                line.split_inclusive(|t| matches!(t.text.as_str(), "." | "?" | "!"))
+                    .map(joined)
+                    .any(|text| {
+                        questions.iter().any(|q| text.contains(q))
+                            && !says(&text, NOT_ASKING)
+                            && (question || ASKING.iter().any(|q| text.contains(q)))
+                    })
+            })
         })
 }
 
@@ -2481,6 +2486,8 @@ const NO_SECRET: &[&str] = &[
     "forgotten",
     "don't know",
     "don't remember",
+    "do not know",
+    "do not remember",
     "can't remember",
     "cannot remember",
     "forgot",
@@ -3841,6 +3848,44 @@ mod tests {
             answered("Which address should we use?", "The one on file is fine."),
             "The one on file is fine."
         );
+    }
+
+    #[test]
+    fn a_question_is_read_by_its_own_sentence() {
+        // Shown before 2026-12-04: a sentence before the question said "reset" or "did you",
+        // which took the whole line for a question about a change.
+        for (question, answer, redacted) in [
+            (
+                "I can reset it. What was the name of your first pet?",
+                "Biscuit.",
+                "[PIN].",
+            ),
+            (
+                "I can reset it. Can you tell me the answer to your security question?",
+                "Biscuit.",
+                "[PIN].",
+            ),
+            (
+                "Did you move recently? What is the new address?",
+                "Yes, 14 Orchard Close.",
+                "Yes, [ADDRESS].",
+            ),
+            // Negative controls: the question itself asks about a change; answers that give
+            // no address (redacted whole before).
+            (
+                "Did you reset your security answer?",
+                "Biscuit did, yes.",
+                "Biscuit did, yes.",
+            ),
+            ("What is the new address?", "Yes, we did.", "Yes, we did."),
+            (
+                "What is the new address?",
+                "Sorry, I do not know it yet.",
+                "Sorry, I do not know it yet.",
+            ),
+        ] {
+            assert_eq!(answered(question, answer), redacted, "{question} {answer}");
+        }
     }
 
     #[test]
