@@ -2370,6 +2370,55 @@ const SECRET_CUES: &[&str] = &[
     "maiden name was",
 ];
 
+/// Words that name a password in a sentence, for [`glued_credentials`].
+const PASSWORD_WORDS: &[&str] = &["password", "passwords", "passcode", "passphrase", "passwd"];
+
+/// A word glued to digits in a sentence that names a password, wherever the cue is in it ("the
+/// wifi password for the hub, the one on the sticker is hunter2hunter"): letters and digits run
+/// together are what a password looks like. Redacted as [`FindingKind::Pin`], as the other
+/// credentials are.
+pub(crate) fn glued_credentials(tokens: &[Token]) -> Vec<Detection> {
+    let mut out = Vec::new();
+    let mut sentence = 0;
+    while sentence < tokens.len() {
+        let line = tokens[sentence].line;
+        let end = (sentence..tokens.len())
+            .find(|&k| tokens[k].line != line || matches!(tokens[k].text.as_str(), "." | "?" | "!"))
+            .unwrap_or(tokens.len());
+        let cued = tokens[sentence..end]
+            .iter()
+            .any(|t| PASSWORD_WORDS.contains(&t.text.as_str()));
+        let mut k = sentence;
+        while cued && k < end {
+            let glued = |n: usize| {
+                n < end
+                    && matches!(tokens[n].class, Class::Word | Class::Digits)
+                    && (n == k || tokens[n].start == tokens[n - 1].end)
+            };
+            let mut last = k;
+            while glued(last + 1) {
+                last += 1;
+            }
+            let run = &tokens[k..=last];
+            if glued(k)
+                && run.iter().any(|t| t.class == Class::Word)
+                && run.iter().any(|t| t.class == Class::Digits)
+            {
+                out.push(Detection {
+                    kind: FindingKind::Pin,
+                    first: k,
+                    last: last + 1,
+                    confidence: 0.6,
+                    normalized: String::new(),
+                });
+            }
+            k = last + 1;
+        }
+        sentence = end + 1;
+    }
+    out
+}
+
 /// Phrases after which the rest of a line is the credential the other party just spoke of
 /// ("Please choose a new password." - "Can I just tell you? It's Sunflower2024!").
 const SECRET_GIVEN: &[&str] = &[
@@ -2516,7 +2565,10 @@ pub(crate) fn spoken_credentials(tokens: &[Token]) -> Vec<Detection> {
         let after_cue = (i..line_end).find(|&k| {
             tokens[k].class != Class::Punct && {
                 let before = words_before(tokens, k, 4);
-                ends_with_phrase(&before, SECRET_CUES)
+                // Not what is said of it ("My password is not working."), but a capital
+                // word after the cue ("My password is Fine.").
+                let said_of_it = SAID_OF_IT.contains(&tokens[k].text.as_str()) && !tokens[k].cap;
+                (ends_with_phrase(&before, SECRET_CUES) && !said_of_it)
                     || (spoken_of
                         && ends_with_phrase(&before, SECRET_GIVEN)
                         && !SAID_OF_IT.contains(&tokens[k].text.as_str()))
@@ -3848,6 +3900,37 @@ mod tests {
             answered("Which address should we use?", "The one on file is fine."),
             "The one on file is fine."
         );
+    }
+
+    #[test]
+    fn letters_glued_to_digits_in_a_sentence_naming_a_password_are_a_credential() {
+        // Shown before 2026-12-04: the cue was too far before the value for "password is".
+        for (line, kept) in [
+            (
+                "the wifi password for the hub too, the one on the sticker is hunter2hunter",
+                "the wifi password for the hub too, the one on the sticker is [PIN]",
+            ),
+            (
+                "The passcode they gave me, I wrote it down, was blue77 I think.",
+                "The passcode they gave me, I wrote it down, was [PIN] I think.",
+            ),
+            // What is said of a password is none ("[PIN]" before 2026-12-04), but a capital
+            // word is.
+            ("My password is not working.", "My password is not working."),
+            ("My password is Fine.", "My password is [PIN]."),
+            // Negative controls: such words in a sentence that names no password, or in the
+            // sentence after it.
+            (
+                "I have an iPhone 15 and a Galaxy S23.",
+                "I have an iPhone 15 and a Galaxy S23.",
+            ),
+            (
+                "My password is fine. The phone is a Galaxy S23.",
+                "My password is fine. The phone is a Galaxy S23.",
+            ),
+        ] {
+            assert_eq!(redact_line(line).text, kept, "{line}");
+        }
     }
 
     #[test]

@@ -1676,6 +1676,7 @@ fn detect_all(tokens: &[Token]) -> Vec<detect::Detection> {
     detections.extend(entities::spelled(tokens));
     detections.extend(entities::hyphen_chains(tokens));
     detections.extend(entities::spoken_credentials(tokens));
+    detections.extend(entities::glued_credentials(tokens));
     detections.extend(entities::po_boxes(tokens));
     detections.extend(entities::address_answers(tokens));
     detections.extend(entities::id_numbers(tokens));
