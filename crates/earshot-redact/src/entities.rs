@@ -2371,7 +2371,8 @@ const SECRET_CUES: &[&str] = &[
 ];
 
 /// Words that name a password in a sentence, for [`glued_credentials`].
-const PASSWORD_WORDS: &[&str] = &["password", "passwords", "passcode", "passphrase", "passwd"];
+pub(crate) const PASSWORD_WORDS: &[&str] =
+    &["password", "passwords", "passcode", "passphrase", "passwd"];
 
 /// A word glued to digits in a sentence that names a password, wherever the cue is in it ("the
 /// wifi password for the hub, the one on the sticker is hunter2hunter"): letters and digits run

@@ -749,6 +749,7 @@ impl Redactor {
         let address_asked = asked.is_some_and(|a| a.iter().any(|t| t.text == "address"));
         findings.extend(trailing_street(partial, &line_tokens[line], address_asked));
         findings.extend(trailing_iban(partial, &line_tokens[line]));
+        findings.extend(password_begun(partial, &line_tokens[line]));
         findings.extend(trailing_id(partial, &line_tokens[line], asked));
         // The speaker's line before ended in a number this line may go on with.
         let goes_on =
@@ -2150,7 +2151,7 @@ fn number_word_begun(
     {
         first -= 1;
     }
-    let asked = asked.is_some_and(|a| cued(a) && a.iter().any(|t| t.text == "?"));
+    let asked = asked.is_some_and(|a| cued(a) && is_request(a));
     (after_number || cued(near) || asked).then(|| {
         make_finding(
             partial,
@@ -2161,6 +2162,25 @@ fn number_word_begun(
             "",
         )
     })
+}
+
+/// A word a partial ends in while it is being said, right after "is", "was" or "it's" in a
+/// sentence that names a password ("the one on the sticker is hunt" of "hunter2hunter"): it may
+/// be the password, glued to digits still to come (fail closed; the final line is detected
+/// whole, by `entities::glued_credentials` among others).
+fn password_begun(partial: &str, tokens: &[Token]) -> Option<Finding> {
+    let k = tokens.len().checked_sub(1)?;
+    let t = &tokens[k];
+    let sentence = tokens[..k]
+        .iter()
+        .rposition(|t| matches!(t.text.as_str(), "." | "?" | "!"))
+        .map_or(0, |p| p + 1);
+    let named = tokens[sentence..k]
+        .iter()
+        .any(|t| entities::PASSWORD_WORDS.contains(&t.text.as_str()));
+    let after_is = k > sentence && matches!(tokens[k - 1].text.as_str(), "is" | "was" | "it's");
+    (t.class == Class::Word && t.end == partial.chars().count() && named && after_is)
+        .then(|| make_finding(partial, FindingKind::Pin, t.start, t.end, 0.3, ""))
 }
 
 /// An IBAN a partial ends in while it is being said ("GB29 NWBK 60", "Please refund to DE27"):
@@ -2245,7 +2265,8 @@ fn trailing_id(text: &str, tokens: &[Token], asked: Option<&[Token]>) -> Option<
         <= 8;
     let asked = asked.is_some_and(|a| {
         a.iter().any(|t| t.text == "?")
-            && entities::ID_CUES.iter().any(|c| {
+            // An IBAN opens with its country's letters ("DE").
+            && entities::ID_CUES.iter().chain(&["iban"]).any(|c| {
                 a.windows(c.split(' ').count())
                     .any(|w| w.iter().map(|t| t.text.as_str()).eq(c.split(' ')))
             })
@@ -2267,7 +2288,13 @@ fn trailing_id(text: &str, tokens: &[Token], asked: Option<&[Token]>) -> Option<
 /// after it that end the partial (in lower case too after a question about an address), not a unit, time or month ("at 5 PM", "on 3 March"); fail closed, the final
 /// line is detected whole.
 fn trailing_street(text: &str, tokens: &[Token], address_asked: bool) -> Option<Finding> {
-    if tokens.last()?.end != text.chars().count() {
+    // Ending the partial, or with a space after it while the next word is coming ("at 14
+    // Orchard ").
+    if text
+        .chars()
+        .skip(tokens.last()?.end)
+        .any(|c| !c.is_whitespace())
+    {
         return None;
     }
     // The house number: a number among the last six tokens with only the street's words after
@@ -2302,7 +2329,30 @@ fn trailing_street(text: &str, tokens: &[Token], address_asked: bool) -> Option<
     ))
 }
 
-/// The line (its tokens) asks for an e-mail: names one, with a question mark or a request.
+/// The line (its tokens) is a question: a question mark, or, on a line ASR wrote with no full
+/// stop, question or exclamation mark, a request's words ("can you verify the last four of your
+/// social").
+fn is_request(line: &[Token]) -> bool {
+    line.iter().any(|t| t.text == "?")
+        || (!line.iter().any(|t| matches!(t.text.as_str(), "." | "!"))
+            && line.iter().any(|t| {
+                matches!(
+                    t.text.as_str(),
+                    "can"
+                        | "could"
+                        | "may"
+                        | "what"
+                        | "what's"
+                        | "please"
+                        | "tell"
+                        | "give"
+                        | "and"
+                )
+            }))
+}
+
+/// The line (its tokens) asks for an e-mail: names one, with a question mark or a request (in a
+/// question ASR wrote with no question mark too: "can i get your email address").
 fn asks_email(asked: &[Token]) -> bool {
     let named = asked
         .iter()
@@ -2311,7 +2361,18 @@ fn asks_email(asked: &[Token]) -> bool {
         && asked.iter().any(|t| {
             matches!(
                 t.text.as_str(),
-                "?" | "please" | "what's" | "what" | "confirm" | "spell" | "and"
+                "?" | "please"
+                    | "what's"
+                    | "what"
+                    | "confirm"
+                    | "spell"
+                    | "and"
+                    | "can"
+                    | "could"
+                    | "may"
+                    | "give"
+                    | "tell"
+                    | "need"
             )
         })
 }
@@ -4691,6 +4752,67 @@ mod tests {
     }
 
     #[test]
+    fn partials_answering_an_unpunctuated_question_or_naming_a_password_hide_the_value_begun() {
+        // Each was shown in a partial while its final line hid it (2026-12-04).
+        let (agent, caller) = (Speaker::Agent, Speaker::Caller);
+        // Questions ASR wrote with no question mark: an e-mail and a number asked for.
+        let mut r = Redactor::new();
+        r.push(agent, "can i get your email address");
+        assert_eq!(
+            r.preview(
+                caller,
+                "yeah its marcus underscore lee eighty eight at proton mail"
+            )
+            .text,
+            "yeah its [EMAIL]"
+        );
+        r.push(
+            caller,
+            "yeah its marcus underscore lee eighty eight at proton mail dot com",
+        );
+        r.push(agent, "and can you verify the last four of your social");
+        assert_eq!(r.preview(caller, "sure its si").text, "sure its [NUMBER]");
+        // Negative controls: a statement about an e-mail, and one about a number, each with
+        // a full stop.
+        let mut r = Redactor::new();
+        r.push(agent, "We can send it by email.");
+        assert_eq!(
+            r.preview(caller, "yeah that is fine").text,
+            "yeah that is fine"
+        );
+        r.push(caller, "Yeah that is fine.");
+        r.push(agent, "I can see the last four of your social.");
+        assert_eq!(r.preview(caller, "sure its si").text, "sure its si");
+        // A word after "is" in a sentence naming a password, while it is being said.
+        let mut r = Redactor::new();
+        assert_eq!(
+            r.preview(caller, "the wifi password, the one on the sticker is hunt")
+                .text,
+            "the wifi password, the one on the sticker is [PIN]"
+        );
+        // Negative controls: the same words with no password named, or in the sentence before.
+        assert_eq!(
+            r.preview(caller, "the one on the sticker is hunt").text,
+            "the one on the sticker is hunt"
+        );
+        assert_eq!(
+            r.preview(caller, "My password failed. The sticker is hunt")
+                .text,
+            "My password failed. The sticker is hunt"
+        );
+        // A street with the space after its word while the next one is coming.
+        assert_eq!(
+            r.preview(caller, "Yes, that's right, 14 Orchard ").text,
+            "Yes, that's right, [ADDRESS] "
+        );
+        // Negative control: a time with the space after it.
+        assert_eq!(
+            r.preview(caller, "I'll call at 5 PM ").text,
+            "I'll call at [NUMBER] PM "
+        );
+    }
+
+    #[test]
     fn a_partial_shows_no_letters_of_an_id_nor_the_first_word_of_a_date_or_house_number() {
         // Each was shown in a partial while its final line hid it.
         let (agent, caller) = (Speaker::Agent, Speaker::Caller);
@@ -4722,6 +4844,9 @@ mod tests {
         r.push(caller, "SK 448 120 977.");
         r.push(agent, "And your national insurance number please?");
         assert_eq!(r.preview(caller, "QQ ").text, "[NUMBER] ");
+        r.push(agent, "And the IBAN?");
+        assert_eq!(r.preview(caller, "DE").text, "[NUMBER]");
+        r.push(caller, "DE89 3704 0044 0532 0130 00.");
         // Negative control: the same after a question for no ID.
         r.push(caller, "QQ 12 34 56 C.");
         r.push(agent, "Where did you fly to?");
