@@ -665,7 +665,11 @@ impl Redactor {
                 self.learn_card(speaker, &findings);
                 findings.extend(self.emails_said_again(&self.lines[line].1, &line_tokens[line]));
                 findings.extend(self.emails_read_back(&text, &line_tokens[line], false));
-                self.learn_email_words(&findings);
+                // Written all in lower case, with the line before it ("can i get your email
+                // address").
+                let lower = |t: &str| !t.chars().any(char::is_uppercase);
+                let lower_case = lower(&text) && line > 0 && lower(&self.lines[line - 1].1);
+                self.learn_email_words(lower_case, &findings);
                 findings.extend(self.addresses_said_again(&self.lines[line].1, &line_tokens[line]));
                 self.learn_address_words(&text, &findings);
                 self.address_goes_on(speaker, &text, &line_tokens[line], &mut findings);
@@ -1441,8 +1445,21 @@ impl Redactor {
         }
     }
 
-    fn learn_email_words(&mut self, findings: &[Finding]) {
+    /// Remembers the words of the e-mails among `findings`; `lower_case`: their line and the
+    /// line before it are written all in lower case.
+    fn learn_email_words(&mut self, lower_case: bool, findings: &[Finding]) {
         for f in findings.iter().filter(|f| f.kind == FindingKind::Email) {
+            // Spoken in a call ASR writes all in lower case ("yeah its marcus underscore lee
+            // at proton mail dot com"): the call's names are written so too ("thanks marcus").
+            let spoken = f.value.original.split_whitespace().any(|w| {
+                matches!(
+                    w.trim_matches(|c: char| !c.is_alphabetic()),
+                    "at" | "dot" | "underscore"
+                )
+            });
+            if spoken && lower_case {
+                self.names_in_lower_case = true;
+            }
             let value = f.value.normalized.to_lowercase();
             let local = value.split('@').next().unwrap_or_default();
             let compact =
@@ -5561,5 +5578,23 @@ mod tests {
             (agent, "Info is fine, thanks."),
         ]);
         assert_eq!(out[2], "Info is fine, thanks.");
+        // In a call ASR writes all in lower case, in lower case too (shown before 2026-12-04).
+        let out = conversation(&[
+            (agent, "can i get your email address"),
+            (
+                caller,
+                "yeah its marcus underscore lee at proton mail dot com",
+            ),
+            (agent, "thanks marcus and can you verify your postcode"),
+        ]);
+        assert_eq!(out[2], "thanks [NAME] and can you verify your postcode");
+        // Negative control: a word of a written address in lower case in a call written with
+        // capitals.
+        let out = conversation(&[
+            (agent, "What is your email?"),
+            (caller, "It is liam.walker@gmail.com."),
+            (agent, "Thanks, and the dog walker is booked."),
+        ]);
+        assert_eq!(out[2], "Thanks, and the dog walker is booked.");
     }
 }
