@@ -3904,6 +3904,29 @@ mod tests {
     }
 
     #[test]
+    fn the_code_that_opens_a_home_is_a_pin() {
+        // Shown before 2026-12-04, in any speaker's line.
+        for (line, kept) in [
+            (
+                "Also I changed the gate code to 2 9 0 6, can you update that?",
+                "Also I changed the gate code to [PIN], can you update that?",
+            ),
+            (
+                "The code for the key safe is 4471.",
+                "The code for the key safe is [PIN].",
+            ),
+            ("My building code is 44 21.", "My building code is [PIN]."),
+            // Negative control: a year after such a cue.
+            (
+                "The building code was updated in 2019.",
+                "The building code was updated in 2019.",
+            ),
+        ] {
+            assert_eq!(redact_line(line).text, kept, "{line}");
+        }
+    }
+
+    #[test]
     fn letters_glued_to_digits_in_a_sentence_naming_a_password_are_a_credential() {
         // Shown before 2026-12-04: the cue was too far before the value for "password is".
         for (line, kept) in [
