@@ -1611,9 +1611,12 @@ impl Redactor {
     fn heard_name_begun(&self, partial: &str, tokens: &[Token]) -> Option<Finding> {
         let t = tokens.last()?;
         let n = t.text.chars().count();
+        // Two letters capitalised too ("De" of "Devon"), but for a word of two letters.
+        let long_enough =
+            n >= 3 || (n == 2 && t.cap && !TWO_LETTER_WORDS.contains(&t.text.as_str()));
         let begun = t.class == Class::Word
             && t.end == partial.chars().count()
-            && n >= 3
+            && long_enough
             && (t.cap || self.names_in_lower_case)
             && !entities::NOT_NAME.contains(&t.text.as_str())
             && self
@@ -3791,6 +3794,11 @@ mod tests {
             r.preview(Speaker::Agent, "Thanks Andr").text,
             "Thanks [NAME]"
         );
+        // Two letters capitalised (since 2026-12-04), but not a word of two letters.
+        assert_eq!(r.preview(Speaker::Agent, "Thanks An").text, "Thanks An");
+        let mut r = Redactor::new();
+        r.push(Speaker::Caller, "My name is Priya Shah.");
+        assert_eq!(r.preview(Speaker::Agent, "Thanks Pr").text, "Thanks [NAME]");
         let out = conversation(&[
             (Speaker::Agent, "The account holder will need to call us."),
             (Speaker::Caller, "okay i'll tell them"),
