@@ -120,6 +120,21 @@ pub(crate) const NOT_NAME: &[&str] = &[
     "oh",
     "then",
     "that's",
+    "that'd",
+    "that'll",
+    "it'd",
+    "it'll",
+    "we'd",
+    "they'd",
+    "you'd",
+    "he'd",
+    "she'd",
+    "we'll",
+    "they'll",
+    "you'll",
+    "he'll",
+    "she'll",
+    "who's",
     "there's",
     "here's",
     "what's",
@@ -299,6 +314,44 @@ const RELATION_CUES: &[&str] = &[
     "sister",
     "partner",
 ];
+
+/// Relatives and others close to the caller, besides [`RELATION_CUES`]' ("My nephew is Ruairí.").
+const MORE_RELATIVES: &[&str] = &[
+    "grandson",
+    "granddaughter",
+    "grandmother",
+    "grandfather",
+    "grandma",
+    "grandpa",
+    "nan",
+    "uncle",
+    "aunt",
+    "auntie",
+    "cousin",
+    "nephew",
+    "niece",
+    "fiance",
+    "fiancee",
+    "fiancé",
+    "fiancée",
+    "boyfriend",
+    "girlfriend",
+    "stepson",
+    "stepdaughter",
+    "carer",
+    "friend",
+    "neighbour",
+    "neighbor",
+    "landlord",
+    "landlady",
+    "tenant",
+    "flatmate",
+    "roommate",
+];
+
+/// [`RELATION_CUES`]' words that name a name, not a person: "My name is", "surname was" are
+/// the other rules'.
+const NAME_WORDS: &[&str] = &["name", "named", "called", "surname"];
 
 /// A name's change, before the new name ("surname changed to Brooks"); with
 /// [`RELATION_CUES`]' rule.
@@ -938,8 +991,14 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             ],
         );
         // Someone else said to be who they are ("I'm calling for my mum. She's Margaret
-        // Oyelaran-Finch."): capitalised only, as after "it's".
-        let third_party = ends_with_phrase(&before_said, &["he's", "she's", "he is", "she is"]);
+        // Oyelaran-Finch.", "My brother is Cathal."): capitalised only, as after "it's".
+        let third_party = ends_with_phrase(&before_said, &["he's", "she's", "he is", "she is"])
+            || (i >= 2
+                && tokens[i - 2].line == t.line
+                && matches!(tokens[i - 1].text.as_str(), "is" | "was")
+                && (RELATION_CUES.contains(&tokens[i - 2].text.as_str())
+                    || MORE_RELATIVES.contains(&tokens[i - 2].text.as_str()))
+                && !NAME_WORDS.contains(&tokens[i - 2].text.as_str()));
         // "it's", not "call me": the caller saying who they are.
         let says_who = ends_with_phrase(&before_said, &["this is", "it is", "it's", "i am", "i'm"]);
         // A name asked for on the line before.
@@ -1027,13 +1086,15 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                     "asking for",
                 ],
             );
-        // The end of an answer to a question for a name, set off by a comma: two or three
-        // capitalised words, not a company ("It's under my company, Brightside Ltd, but my
-        // name's on it too, Kelechi Eze.").
+        // The end of an answer to a question for a name, set off by a comma or as a sentence of
+        // its own: two or three capitalised words, not a company ("It's under my company,
+        // Brightside Ltd, but my name's on it too, Kelechi Eze.", "That'd be my father. He
+        // passed away last month. Seamus O'Donoghue.").
         let answer_tail = !t.agent
             && t.cap
             && i >= 1
-            && tokens[i - 1].text == ","
+            && tokens[i - 1].line == t.line
+            && matches!(tokens[i - 1].text.as_str(), "," | "." | "!")
             && (name_asked()
                 || (previous_line_asks(tokens, i, NAME_ASKED)
                     && !previous_line_asks(tokens, i, ADDRESS_QUESTIONS)
@@ -3723,12 +3784,31 @@ mod tests {
             ),
             ("My GP? She is Dr. Patel.", "My GP? She is Dr. [NAME]."),
             ("It's Dr. Patel, my GP.", "It's Dr. [NAME], my GP."),
+            ("My brother is Cathal.", "My brother is [NAME]."),
+            ("My nephew was Ruairí Byrne.", "My nephew was [NAME]."),
             // Negative controls: what someone is in lower case, a place after them.
             ("He's fine now, thanks.", "He's fine now, thanks."),
             ("My son? He's at school.", "My son? He's at school."),
             ("She is on the account too.", "She is on the account too."),
+            ("My son is at school.", "My son is at school."),
+            ("My name is on it.", "My name is on it."),
         ] {
             assert_eq!(redact_line(line).text, kept, "{line}");
+        }
+        // Shown before 2026-12-04: a name as a sentence of its own in the answer to a
+        // question for one, after other sentences.
+        for (answer, redacted) in [
+            (
+                "That'd be my father. He passed away last month. Seamus O'Donoghue.",
+                "That'd be my father. He passed away last month. [NAME].",
+            ),
+            // Negative control: a sentence that is no name.
+            ("It is me. Thank you.", "It is me. Thank you."),
+        ] {
+            assert_eq!(
+                answered("Can I confirm the name of the account holder?", answer),
+                redacted
+            );
         }
         // Shown before: a relative's name answering a question about them, and said again.
         let out = conversation(&[

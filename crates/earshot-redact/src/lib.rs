@@ -5178,7 +5178,7 @@ mod tests {
         );
         assert_eq!(
             r.preview(caller, "Achterberg. Liesbeth Ach").text,
-            "[NAME]. [NAME] [NAME]"
+            "[NAME]. [NAME]"
         );
         let mut r = Redactor::new();
         r.push(agent, "And just so I know who I'm talking to, your name?");
