@@ -220,6 +220,30 @@ const DATE_LINES: u8 = 4;
 /// The line asks a question that is not about a date ("And how many cards do you have?").
 fn asks_other(tokens: &[Token]) -> bool {
     tokens.iter().any(|t| t.text == "?")
+        // A question of function words only asks for more of the same ("Of?", "Sorry,
+        // which?").
+        && tokens.iter().any(|t| {
+            t.class == Class::Word
+                && !matches!(
+                    t.text.as_str(),
+                    "of" | "and"
+                        | "the"
+                        | "sorry"
+                        | "pardon"
+                        | "which"
+                        | "what"
+                        | "so"
+                        | "yes"
+                        | "ok"
+                        | "okay"
+                        | "right"
+                        | "mm"
+                        | "hm"
+                        | "uh"
+                        | "um"
+                        | "then"
+                )
+        })
         && !tokens.iter().any(|t| {
             matches!(
                 t.text.as_str(),
@@ -5163,6 +5187,38 @@ mod tests {
             ])[1..],
             ["In August.", "Which is 08 27?"]
         );
+    }
+
+    #[test]
+    fn a_date_of_birth_said_in_parts_stays_open_through_a_question_for_more_of_it() {
+        use Speaker::{Agent, Caller};
+        // Shown before 2026-12-04: "Of?" was taken for a question about something else.
+        let out = conversation(&[
+            (Agent, "Can I have your date of birth?"),
+            (Caller, "Sure. The 29th."),
+            (Agent, "Of?"),
+            (Caller, "February."),
+            (Agent, "And the year?"),
+            (Caller, "1984."),
+        ]);
+        assert_eq!(
+            out[1..],
+            [
+                "Sure. The [DATE_OF_BIRTH].",
+                "Of?",
+                "[DATE_OF_BIRTH].",
+                "And the year?",
+                "[DATE_OF_BIRTH]."
+            ]
+        );
+        // Negative control: a question about something else closes it.
+        let out = conversation(&[
+            (Agent, "Can I have your date of birth?"),
+            (Caller, "Sure. The 29th."),
+            (Agent, "And how many cards do you have?"),
+            (Caller, "Two, since March."),
+        ]);
+        assert_eq!(out[3], "Two, since March.");
     }
 
     #[test]
