@@ -1108,10 +1108,27 @@ pub(crate) fn dates_said(tokens: &[Token]) -> Vec<(usize, usize)> {
     out
 }
 
+/// Top-level domains of more than two letters, and countries' that are common words too; any
+/// other two letters after a "dot" are a country's ("fastmail dot fm").
 const TLDS: &[&str] = &[
-    "com", "net", "org", "edu", "gov", "io", "co", "uk", "us", "ca", "de", "info", "biz", "me",
-    "au", "fr", "ie", "nz", "in",
+    "com", "net", "org", "edu", "gov", "info", "biz", "app", "dev", "xyz", "online", "email",
+    "live", "mail", "site", "tech", "store", "cloud", "mobi", "name", "pro", "me", "us", "in",
 ];
+
+/// Words of two letters that end no domain after a "dot" ("at home dot so yeah").
+const NOT_A_TLD: &[&str] = &[
+    "so", "no", "it", "be", "go", "do", "to", "on", "or", "an", "as", "is", "if", "up", "we", "he",
+    "my", "of", "oh", "ok", "at", "am", "hi", "ha", "um", "uh", "eh", "ah", "mm", "hm",
+];
+
+/// Whether `label`, after a "dot", ends a domain: a top-level domain of [`TLDS`] or two other
+/// letters.
+fn is_tld(label: &str) -> bool {
+    TLDS.contains(&label)
+        || (label.chars().count() == 2
+            && label.chars().all(char::is_alphabetic)
+            && !NOT_A_TLD.contains(&label))
+}
 
 /// Words before "at" that make it a place, not an e-mail's "@" ("I'm at work", "stay at home").
 pub(crate) const NOT_LOCAL_PART: &[&str] = &[
@@ -1216,10 +1233,7 @@ fn spoken_emails_between_commas(tokens: &[Token], after_comma: &[bool]) -> Vec<D
                 dots += 1;
                 end += 2;
             }
-            (
-                end,
-                dots > 0 && TLDS.contains(&tokens[end - 1].text.as_str()),
-            )
+            (end, dots > 0 && is_tld(&tokens[end - 1].text))
         };
         let (mut end, mut tld) = labels(at + 1);
         // A name said as two words ("proton mail dot me"), when it ends in a known domain.

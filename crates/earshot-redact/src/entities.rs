@@ -3984,6 +3984,22 @@ mod tests {
     }
 
     #[test]
+    fn a_spoken_email_ends_in_any_countrys_domain() {
+        // Shown before 2026-12-04: "fm" was no known top-level domain.
+        for (line, kept) in [
+            (
+                "That's old, use jdoe at fastmail dot fm now.",
+                "That's old, use [EMAIL] now.",
+            ),
+            ("it is anna at wp dot pl", "it is [EMAIL]"),
+            // Negative control: a word of two letters after "dot".
+            ("I'm at home dot so yeah", "I'm at home dot so yeah"),
+        ] {
+            assert_eq!(redact_line(line).text, kept, "{line}");
+        }
+    }
+
+    #[test]
     fn the_code_that_opens_a_home_is_a_pin() {
         // Shown before 2026-12-04, in any speaker's line.
         for (line, kept) in [
