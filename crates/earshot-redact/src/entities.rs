@@ -193,7 +193,11 @@ const NAME_CUES: &[&str] = &[
     "first name is",
     "last name is",
     "surname is",
+    "surname's",
+    "surname was",
     "full name is",
+    "go by",
+    "goes by",
     // Titles: "Thanks, Mrs Lopez" (only a capitalised word, as after "it's"; "miss" only as a
     // title, see `miss_as_title`).
     "mr",
@@ -669,6 +673,30 @@ const NAME_OPENERS: &[&str] = &[
     "it's", "its", "it", "is", "this", "i'm", "im", "am", "my", "name", "name's",
 ];
 
+/// Greetings a caller may open with before saying who they are ("Hiya, Deborah here").
+const GREETINGS: &[&str] = &[
+    "hi",
+    "hiya",
+    "hello",
+    "hey",
+    "there",
+    "good",
+    "morning",
+    "afternoon",
+    "evening",
+    "yes",
+    "yeah",
+    "oh",
+    "um",
+    "uh",
+    "er",
+    "erm",
+    "ok",
+    "okay",
+    "so",
+    "right",
+];
+
 /// Questions whose answer is a name, asked by the other party in a line ending in "?": someone
 /// else's name ("What's her name?", "Who's the account holder?") or the caller's in other
 /// words. Said in a statement ("The account holder is my late father, …") they cue nothing.
@@ -990,6 +1018,31 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                 "this is", "it is", "it's", "i am", "i'm", "call me", "calls me",
             ],
         );
+        // A caller saying who they are before "here", "calling" or "speaking", with only a
+        // greeting before it ("Hiya, Deborah here", "Hi there, Marcus Bell calling from
+        // Hollins Ltd"): capitalised only.
+        let named_before_here = t.cap && !t.agent && {
+            let greeted = tokens[..i]
+                .iter()
+                .rev()
+                .take_while(|n| n.line == t.line)
+                .all(|n| n.class == Class::Punct || GREETINGS.contains(&n.text.as_str()));
+            let name_end = (i..tokens.len().min(i + 3))
+                .take_while(|&k| {
+                    tokens[k].line == t.line
+                        && tokens[k].class == Class::Word
+                        && tokens[k].cap
+                        && !NOT_NAME.contains(&tokens[k].text.as_str())
+                })
+                .last();
+            greeted
+                && name_end.is_some_and(|e| {
+                    tokens.get(e + 1).is_some_and(|n| {
+                        n.line == t.line
+                            && matches!(n.text.as_str(), "here" | "calling" | "speaking")
+                    })
+                })
+        };
         // Someone else said to be who they are ("I'm calling for my mum. She's Margaret
         // Oyelaran-Finch.", "My brother is Cathal."): capitalised only, as after "it's".
         let third_party = ends_with_phrase(&before_said, &["he's", "she's", "he is", "she is"])
@@ -1100,12 +1153,25 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                     && !previous_line_asks(tokens, i, ADDRESS_QUESTIONS)
                     && !previous_line_asks(tokens, i, SECRET_QUESTIONS)))
             && {
-                let words: Vec<&Token> = tokens[i..]
+                // A hyphen glued between two words joins them ("Pryce-Jones").
+                let joined = |k: usize| {
+                    tokens[k].text == "-"
+                        && k > i
+                        && tokens[k - 1].end == tokens[k].start
+                        && tokens
+                            .get(k + 1)
+                            .is_some_and(|n| n.start == tokens[k].end && n.class == Class::Word)
+                };
+                let end = (i..tokens.len())
+                    .find(|&k| {
+                        tokens[k].line != t.line || (tokens[k].class == Class::Punct && !joined(k))
+                    })
+                    .unwrap_or(tokens.len());
+                let words: Vec<&Token> = tokens[i..end]
                     .iter()
-                    .take_while(|n| n.line == t.line && n.class != Class::Punct)
+                    .filter(|n| n.class != Class::Punct)
                     .collect();
-                let end = i + words.len();
-                (2..=3).contains(&words.len())
+                (2..=4).contains(&words.len())
                     && words.iter().all(|w| {
                         w.cap
                             && w.class == Class::Word
@@ -1131,6 +1197,7 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             || under
             || intro
             || third_party
+            || named_before_here
             || possessive
             || asked_for_by_name
             || and_next;
@@ -3785,6 +3852,29 @@ mod tests {
             ("My GP? She is Dr. Patel.", "My GP? She is Dr. [NAME]."),
             ("It's Dr. Patel, my GP.", "It's Dr. [NAME], my GP."),
             ("My brother is Cathal.", "My brother is [NAME]."),
+            // A caller saying who they are in other words.
+            (
+                "Hiya, Deborah here, I'm ringing about my bill.",
+                "Hiya, [NAME] here, I'm ringing about my bill.",
+            ),
+            (
+                "Hi there, Marcus Bell calling from Hollins Ltd about invoice 4471.",
+                "Hi there, [NAME] calling from Hollins Ltd about invoice 4471.",
+            ),
+            (
+                "I go by Sasha but my legal name is Aleksandra Petrova.",
+                "I go by [NAME] but my legal name is [NAME].",
+            ),
+            ("My surname's Nakamura-Lindqvist.", "My surname's [NAME]."),
+            // Negative controls: "here" after no name, or after more than a greeting.
+            (
+                "Sorry, Mum here, she says hi.",
+                "Sorry, Mum here, she says hi.",
+            ),
+            (
+                "We moved the Account here last year.",
+                "We moved the Account here last year.",
+            ),
             ("My nephew was Ruairí Byrne.", "My nephew was [NAME]."),
             // Negative controls: what someone is in lower case, a place after them.
             ("He's fine now, thanks.", "He's fine now, thanks."),
@@ -3801,6 +3891,11 @@ mod tests {
             (
                 "That'd be my father. He passed away last month. Seamus O'Donoghue.",
                 "That'd be my father. He passed away last month. [NAME].",
+            ),
+            // With a hyphen in it, after a comma.
+            (
+                "The account holder, Rhiannon Pryce-Jones.",
+                "The account holder, [NAME].",
             ),
             // Negative control: a sentence that is no name.
             ("It is me. Thank you.", "It is me. Thank you."),
