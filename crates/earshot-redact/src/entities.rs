@@ -851,6 +851,64 @@ pub(crate) fn names_in_partial(
             .map(|n| (n.start, n.end))
             .collect();
     }
+    // Capitalised words after a greeting, which "here", "calling" or "speaking" may follow
+    // ("Hiya, Debo", "Hi there, Marcus Bell ca"), and capitalised words after a comma ending an
+    // answer to a question for a name ("The account holder, Rhiann"): the final redacts such
+    // names.
+    if !t.agent {
+        let greeted = said
+            .iter()
+            .position(|n| n.class != Class::Punct && !GREETINGS.contains(&n.text.as_str()))
+            .filter(|&k| k > 0);
+        let after_comma = said
+            .iter()
+            .rposition(|n| n.text == ",")
+            .filter(|_| {
+                name_question_before(tokens, first)
+                    || (previous_line_asks(tokens, first, NAME_ASKED)
+                        && previous_line_asks(tokens, first, &["?"]))
+            })
+            .filter(|_| !previous_line_asks(tokens, first, SECRET_QUESTIONS))
+            .map(|c| c + 1);
+        for (start, before_here) in [(greeted, true), (after_comma, false)] {
+            let Some(start) = start else { continue };
+            let rest = &said[start..];
+            let run = rest
+                .iter()
+                .take_while(|n| {
+                    name_like(n)
+                        || (n.text == "-" && n.class == Class::Punct)
+                        || (n.class == Class::Word
+                            && n.cap
+                            && n.end == partial_end
+                            && n.text != "i")
+                })
+                .count();
+            // What follows the names: nothing, or "here", "calling" or "speaking" being said.
+            let tail_ok = match &rest[run..] {
+                [] => true,
+                [n] => {
+                    before_here
+                        && n.end == partial_end
+                        && ["here", "calling", "speaking"]
+                            .iter()
+                            .any(|w| w.starts_with(n.text.as_str()))
+                }
+                _ => false,
+            };
+            let words = rest[..run]
+                .iter()
+                .filter(|n| n.class == Class::Word)
+                .count();
+            if (1..=4).contains(&words) && tail_ok {
+                return rest[..run]
+                    .iter()
+                    .filter(|n| n.class == Class::Word)
+                    .map(|n| (n.start, n.end))
+                    .collect();
+            }
+        }
+    }
     if t.class != Class::Word || t.end != partial_end || t.text == "i" {
         return Vec::new();
     }

@@ -5222,6 +5222,34 @@ mod tests {
     }
 
     #[test]
+    fn a_partial_shows_no_name_after_a_greeting_or_a_comma_ending_a_name_answer() {
+        let (agent, caller) = (Speaker::Agent, Speaker::Caller);
+        // Shown before 2026-12-04 until "here" or "calling" came; the final redacts them.
+        let mut r = Redactor::new();
+        assert_eq!(r.preview(caller, "Hiya, Debo").text, "Hiya, [NAME]");
+        assert_eq!(
+            r.preview(caller, "Hi there, Marcus Bell ca").text,
+            "Hi there, [NAME] [NAME] ca"
+        );
+        // Negative controls: "I", and a word that is no name, after a greeting.
+        assert_eq!(r.preview(caller, "Hi, I").text, "Hi, I");
+        assert_eq!(r.preview(caller, "Hi, My card").text, "Hi, My card");
+        // After a comma in the answer to a question for a name.
+        r.push(agent, "Who am I speaking with?");
+        assert!(!r
+            .preview(caller, "The account holder, Rhiann")
+            .text
+            .contains("Rhiann"));
+        // Negative control: the same after no question for a name.
+        let mut r = Redactor::new();
+        r.push(agent, "Your account is ready.");
+        assert_eq!(
+            r.preview(caller, "The account holder, Rhiann").text,
+            "The account holder, Rhiann"
+        );
+    }
+
+    #[test]
     fn a_partial_of_a_name_answer_shows_none_of_its_names() {
         let (agent, caller) = (Speaker::Agent, Speaker::Caller);
         // Shown before: the first name of a second sentence, until the surname came.
