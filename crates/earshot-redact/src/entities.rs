@@ -1326,16 +1326,40 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
         // After a relative, one or two words in lower case that end the line ("its under my
         // husband ravi shankar", "yes im his wife priya"), none a word of how, when or what
         // else ("my husband too", "my son tomorrow", "my wife please").
+        // Or ends its sentence or clause ("it's for my husband, devon. devon …", "last name
+        // fitzgerald-o'hara, first name ciara"), a hyphen joining two words of it.
+        let clause_end = (i..tokens.len())
+            .find(|&k| {
+                tokens[k].line != t.line
+                    || (tokens[k].class == Class::Punct
+                        && !(tokens[k].text == "-" && tokens[k].start == tokens[k - 1].end))
+            })
+            .unwrap_or(tokens.len());
+        let clause: Vec<&str> = tokens[i..clause_end]
+            .iter()
+            .filter(|n| n.class == Class::Word)
+            .map(|n| n.text.trim_end_matches("'s"))
+            .collect();
+        let closed = tokens
+            .get(clause_end)
+            .is_none_or(|n| n.line != t.line || matches!(n.text.as_str(), "." | "!" | ","));
+        // After a word for a name, its first word may have two letters ("surname ní bhriain").
+        let named = NAME_WORDS.iter().any(|w| before.ends_with(w))
+            || ["first name", "last name", "middle name", "given name"]
+                .iter()
+                .any(|w| before.ends_with(w));
         let relatives_name_ends_line = relation
             && !t.cap
-            && (1..=2).contains(&rest.len())
-            && tokens[i..]
-                .iter()
-                .take_while(|n| n.line == t.line)
-                .all(|n| n.class == Class::Word || matches!(n.text.as_str(), "." | "!"))
-            && rest.iter().enumerate().all(|(k, w)| {
+            && closed
+            && (1..=3).contains(&clause.len())
+            && clause.iter().enumerate().all(|(k, w)| {
                 // A surname of two letters ("ravi oh"), or one being said ("sandra k").
-                w.chars().count() >= if k == 0 { 3 } else { 1 } && may_be_relatives_name(w)
+                let least = match (k, named) {
+                    (0, false) => 3,
+                    (0, true) => 2,
+                    _ => 1,
+                };
+                w.chars().count() >= least && may_be_relatives_name(w)
             });
         let lower_ok = (answered
             && !TITLES.contains(&t.text.as_str())
@@ -1364,7 +1388,7 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             // mark said to call"), not a word of how or when ("my husband always said").
             || (relation
                 && (RELATIVE_DOES.contains(&said_after) || relatives_name_ends_line)
-                && t.text.chars().count() >= 3
+                && t.text.chars().count() >= if named { 2 } else { 3 }
                 && !NOT_NAME.contains(&t.text.as_str())
                 && !NOT_A_RELATIVES_NAME.contains(&t.text.as_str()));
         // Such a name is the one word, but for the name that ends the line.

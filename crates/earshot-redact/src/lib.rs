@@ -5344,8 +5344,31 @@ mod tests {
             "its for my daughter maybe",
             "i am calling about my son tomorrow",
             "the card belongs to my wife",
+            // A clause after a relative that is no name (since 2026-12-04 a name may end a
+            // clause, not only the line).
+            "my husband, he works nights.",
+            "my son, as usual, forgot.",
+            "the last name is on it.",
         ] {
             assert_eq!(conversation(&[(caller, line)]), [line]);
+        }
+        // Shown before 2026-12-04: a name ending a clause, not the line; after a word for a
+        // name, one of two letters.
+        for (line, redacted) in [
+            (
+                "its for my husband, devon. he is at work.",
+                "its for my husband, [NAME]. he is at work.",
+            ),
+            (
+                "last name fitzgerald-o'hara, first name ciara.",
+                "last name [NAME], first name [NAME].",
+            ),
+            (
+                "hi, my names siobhan, surname ní bhriain.",
+                "hi, my names [NAME], surname [NAME].",
+            ),
+        ] {
+            assert_eq!(conversation(&[(caller, line)]), [redacted]);
         }
         assert_eq!(
             conversation(&[
