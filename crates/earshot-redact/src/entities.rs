@@ -1076,6 +1076,21 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                 "this is", "it is", "it's", "i am", "i'm", "call me", "calls me",
             ],
         );
+        // A name cut in two lines by a pause ("Jonathan" - "Whitfield-Ames."): a line of
+        // capitalised words only, after the speaker's line of capitalised words only that
+        // answered a question for a name.
+        let name_goes_on = t.cap
+            && !t.agent
+            && only_capitalised(tokens, i)
+            && previous_line(tokens, i).is_some_and(|previous| {
+                let p = previous[0].line;
+                let first = tokens.iter().position(|n| n.line == p).unwrap_or(0);
+                previous[0].agent == t.agent
+                    && only_capitalised(tokens, first)
+                    && (name_question_before(tokens, first)
+                        || (previous_line_asks(tokens, first, NAME_ASKED)
+                            && previous_line_asks(tokens, first, &["?"])))
+            });
         // A caller saying who they are before "here", "calling" or "speaking", with only a
         // greeting before it ("Hiya, Deborah here", "Hi there, Marcus Bell calling from
         // Hollins Ltd"): capitalised only.
@@ -1256,6 +1271,7 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             || intro
             || third_party
             || named_before_here
+            || name_goes_on
             || possessive
             || asked_for_by_name
             || and_next;
@@ -1539,6 +1555,22 @@ fn miss_as_title(tokens: &[Token], i: usize) -> bool {
 }
 
 /// Is token `i` the first word of its line (after fillers like "yes", "sure", "it's")?
+/// Token `i` opens a line of one to four capitalised words that are no [`NOT_NAME`] (a hyphen
+/// glued between two), then only its closing stop.
+fn only_capitalised(tokens: &[Token], i: usize) -> bool {
+    let line = tokens[i].line;
+    let said: Vec<&Token> = tokens[i..].iter().take_while(|t| t.line == line).collect();
+    let opens = i == 0 || tokens[i - 1].line != line;
+    let words = said.iter().filter(|t| t.class == Class::Word).count();
+    opens
+        && (1..=4).contains(&words)
+        && said.iter().enumerate().all(|(k, t)| {
+            (t.class == Class::Word && t.cap && !NOT_NAME.contains(&t.text.as_str()))
+                || (t.text == "-" && k > 0 && k + 1 < said.len())
+                || (matches!(t.text.as_str(), "." | "!") && k + 1 == said.len())
+        })
+}
+
 fn line_start(tokens: &[Token], i: usize) -> bool {
     let line = tokens[i].line;
     tokens[..i]

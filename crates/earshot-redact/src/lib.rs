@@ -124,6 +124,9 @@ pub struct Redactor {
     /// Speakers whose last line was released while a number was still being spoken, with the
     /// kind given to it: a number opening their next line continues it.
     released_open: Vec<(Speaker, FindingKind)>,
+    /// Speakers whose last line ended in a redacted number, and its kind: a number opening
+    /// their next line goes on with it ("It's 7 3" - "9.").
+    number_goes_on: Vec<(Speaker, FindingKind)>,
     /// The speaker whose last line gave part of a card number (fewer than 16 digits) and the
     /// digits given so far: the groups on their next line go on with it
     /// ([`Redactor::card_groups_in`]).
@@ -166,6 +169,7 @@ impl std::fmt::Debug for Redactor {
             .field("heard_emails", &self.heard_emails.len())
             .field("heard_address_words", &self.heard_address_words.len())
             .field("released_open", &self.released_open.len())
+            .field("number_goes_on", &self.number_goes_on.len())
             .field("open_groups", &self.open_groups.is_some())
             .field("open_address", &self.open_address.is_some())
             .field("open_date", &self.open_date.is_some())
@@ -521,6 +525,7 @@ impl Redactor {
         self.emitted = 0;
         self.partial_memory.clear();
         self.released_open.clear();
+        self.number_goes_on.clear();
         self.heard_names.clear();
         self.names_in_lower_case = false;
         self.heard_values.clear();
@@ -610,6 +615,21 @@ impl Redactor {
                 }
             }
             self.partial_memory.retain(|(s, _, _)| *s != speaker);
+            if let Some(&(_, kind)) = self.number_goes_on.iter().find(|(s, _)| *s == speaker) {
+                let opens = tokens::digit_runs(&line_tokens[line])
+                    .first()
+                    .is_some_and(|r| r.first == 0);
+                if let Some(f) =
+                    leading_number(&self.lines[line].1, &line_tokens[line], kind).filter(|_| opens)
+                {
+                    if !findings
+                        .iter()
+                        .any(|g| g.start <= f.start && f.end <= g.end)
+                    {
+                        findings.push(f);
+                    }
+                }
+            }
             if let Some(i) = self.released_open.iter().position(|(s, _)| *s == speaker) {
                 let (_, kind) = self.released_open.remove(i);
                 if let Some(f) = leading_number(&self.lines[line].1, &line_tokens[line], kind) {
@@ -643,6 +663,34 @@ impl Redactor {
             // Letters a line ends in may be a spelling cut off by the line's end ("It's S M",
             // then "I T H"): the next line of the same speaker is joined to it, but the line may
             // be released first, or the other party may speak next.
+            // An e-mail a line ends in while still being said ("It's priya dot", then "sharma
+            // at gmail dot com."), where one is asked for or named: the next line goes on with
+            // it.
+            if !self.stand_alone && ends_in_joining_word(&line_tokens[line]) {
+                let asked = line > 0
+                    && self.lines[line - 1].0 != speaker
+                    && asks_email(&line_tokens[line - 1]);
+                let named = line_tokens[line]
+                    .iter()
+                    .any(|t| matches!(t.text.as_str(), "email" | "e-mail"));
+                // Without the line's closing stop ("It's priya dot.").
+                let toks = &line_tokens[line];
+                let open = toks.len()
+                    - toks
+                        .iter()
+                        .rev()
+                        .take_while(|t| matches!(t.text.as_str(), "." | "…" | "?" | "!"))
+                        .count();
+                if let Some(f) = trailing_email(&self.lines[line].1, &toks[..open], asked || named)
+                {
+                    if !findings
+                        .iter()
+                        .any(|g| g.start <= f.start && f.end <= g.end)
+                    {
+                        findings.push(f);
+                    }
+                }
+            }
             if !self.stand_alone {
                 if let Some(f) = trailing_letters(&self.lines[line].1, &line_tokens[line]) {
                     if !findings
@@ -667,6 +715,28 @@ impl Redactor {
                 }
                 if fail_closed_tail && line == last {
                     self.released_open.push((speaker, kind));
+                }
+            }
+            // A redacted number ending the line may go on at the very start of the speaker's
+            // next line ("It's 7 3" - "9.").
+            // A question asks for something else.
+            let asks = line_tokens[line].iter().any(|t| t.text == "?");
+            self.number_goes_on.retain(|(s, _)| *s != speaker && !asks);
+            if !self.stand_alone {
+                let number_end = line_tokens[line]
+                    .iter()
+                    .rev()
+                    .find(|t| !matches!(t.text.as_str(), "." | "," | "-" | "…" | "?" | "!"))
+                    .filter(|t| tokens::is_number_word(t) || tokens::is_oh(&t.text))
+                    .map(|t| t.end);
+                let kind = number_end.and_then(|end| {
+                    findings
+                        .iter()
+                        .find(|g| g.start < end && end <= g.end)
+                        .map(|g| g.kind)
+                });
+                if let Some(kind) = kind {
+                    self.number_goes_on.push((speaker, kind));
                 }
             }
             if !self.stand_alone {
@@ -833,7 +903,12 @@ impl Redactor {
             a.iter()
                 .any(|t| matches!(t.text.as_str(), "repeat" | "again" | "spell"))
         }) && !self.heard_emails.is_empty();
-        if asked.is_some_and(asks_email) || repeat_asked {
+        // The speaker's line before ended in an e-mail's joining word ("It's priya dot"): this
+        // one goes on with it.
+        let email_goes_on = line > 0
+            && self.lines[line - 1].0 == speaker
+            && ends_in_joining_word(&line_tokens[line - 1]);
+        if asked.is_some_and(asks_email) || repeat_asked || email_goes_on {
             findings.extend(asked_email(partial, &line_tokens[line]));
         }
         // Names on lines still held back (a caller's line ending in a number waits for more)
@@ -2653,6 +2728,21 @@ fn ends_in_letter(tokens: &[Token]) -> bool {
             && t.text.chars().count() == 1
             && !matches!(t.text.as_str(), "a" | "i")
     })
+}
+
+/// The line ends, but for its closing punctuation, in a word that joins an e-mail's parts
+/// ("dot", "underscore", "at", "hyphen", "dash").
+fn ends_in_joining_word(tokens: &[Token]) -> bool {
+    tokens
+        .iter()
+        .rev()
+        .find(|t| !matches!(t.text.as_str(), "." | "," | "…" | "?" | "!"))
+        .is_some_and(|t| {
+            matches!(
+                t.text.as_str(),
+                "dot" | "underscore" | "at" | "hyphen" | "dash"
+            )
+        })
 }
 
 fn ends_in_number(tokens: &[Token]) -> bool {
@@ -5247,6 +5337,56 @@ mod tests {
             r.preview(caller, "The account holder, Rhiann").text,
             "The account holder, Rhiann"
         );
+    }
+
+    #[test]
+    fn a_value_cut_in_two_lines_by_a_pause_is_redacted_in_both() {
+        use Speaker::{Agent, Caller};
+        // Shown before 2026-12-04: the number's end, and the e-mail's start, on the line where
+        // the speaker paused.
+        let out = conversation(&[
+            (Agent, "And the security code?"),
+            (Caller, "Uh, hang on, let me find it."),
+            (Caller, "It's 7 3"),
+            (Caller, "9."),
+        ]);
+        assert_eq!(out[2..], ["It's [NUMBER]", "[NUMBER]."]);
+        let out = conversation(&[
+            (Agent, "And the email?"),
+            (Caller, "It's priya dot."),
+            (Caller, "sharma at gmail dot com."),
+        ]);
+        assert_eq!(out[1..], ["It's [EMAIL].", "[EMAIL]."]);
+        let out = conversation(&[
+            (Agent, "What's the name on the card?"),
+            (Caller, "Jonathan"),
+            (Caller, "Whitfield-Ames."),
+            (Caller, "Thanks for that."),
+        ]);
+        assert_eq!(out[1..], ["[NAME]", "[NAME].", "Thanks for that."]);
+        // Its partial too.
+        let mut r = Redactor::new();
+        r.push(Agent, "And the email?");
+        r.push(Caller, "It's priya dot.");
+        assert_eq!(r.preview(Caller, "sharma at gm").text, "[EMAIL]");
+        // Negative controls: a number opening a line that is not its start, or after a
+        // question; "at" ending a line with no e-mail asked.
+        let out = conversation(&[
+            (Caller, "My PIN is 4471."),
+            (Caller, "I have 3 more things to ask."),
+            (Agent, "And the expiry?"),
+            (Caller, "08 27."),
+            (Agent, "And how many cards do you have?"),
+            (Caller, "2 cards."),
+        ]);
+        assert_eq!(out[1], "I have 3 more things to ask.");
+        assert_eq!(out[5], "2 cards.");
+        let out = conversation(&[
+            (Agent, "Where are you?"),
+            (Caller, "I am at."),
+            (Caller, "home now."),
+        ]);
+        assert_eq!(out[1..], ["I am at.", "home now."]);
     }
 
     #[test]
