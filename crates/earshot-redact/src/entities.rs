@@ -1559,11 +1559,12 @@ fn miss_as_title(tokens: &[Token], i: usize) -> bool {
 /// glued between two), then only its closing stop.
 fn only_capitalised(tokens: &[Token], i: usize) -> bool {
     let line = tokens[i].line;
+    if i > 0 && tokens[i - 1].line == line {
+        return false;
+    }
     let said: Vec<&Token> = tokens[i..].iter().take_while(|t| t.line == line).collect();
-    let opens = i == 0 || tokens[i - 1].line != line;
     let words = said.iter().filter(|t| t.class == Class::Word).count();
-    opens
-        && (1..=4).contains(&words)
+    (1..=4).contains(&words)
         && said.iter().enumerate().all(|(k, t)| {
             (t.class == Class::Word && t.cap && !NOT_NAME.contains(&t.text.as_str()))
                 || (t.text == "-" && k > 0 && k + 1 < said.len())
