@@ -1289,6 +1289,11 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
         let self_intro = t.agent
             && (intro
                 || ends_with_phrase(&before, &["my name is", "my name's", "my names", "name is"]));
+        // No cue and no question for a name: none here (what follows only narrows a cued word).
+        if !(cued || answered) || self_intro {
+            i += 1;
+            continue;
+        }
         // A name ASR wrote in lower case: the whole of a short answer to a question for one
         // ("yeah it's john smith"), or after "this is" with what follows a caller's own name
         // ("this is jennifer calling").
