@@ -1475,13 +1475,18 @@ impl Redactor {
                         .get(k)
                         .is_some_and(|t| matches!(t.text.as_str(), "at" | "@"))
                 };
-                let at_end = end.0 + 1 == tokens.len();
+                // Ending the line, or but for a written address's joining character ("joanna.").
+                let at_end = tokens[end.0 + 1..]
+                    .iter()
+                    .all(|t| matches!(t.text.as_str(), "." | "_" | "-" | "+"));
                 let letters_and_digits = local.chars().any(|c| c.is_ascii_digit())
                     && local.chars().any(|c| c.is_alphabetic());
                 let taken = if whole {
                     pieces >= 2 || at(end.0 + 1) || letters_and_digits
                 } else {
-                    partial && at_end && pieces >= 2 && said >= 4
+                    // Being read back in a partial: four letters of it or more, in one piece
+                    // too ("joanna" of "joanna.lew@…").
+                    partial && at_end && said >= 4
                 };
                 if !taken {
                     s += 1;
@@ -3561,6 +3566,13 @@ mod tests {
         ] {
             assert_eq!(r.preview(Speaker::Agent, partial).text, shown, "{partial}");
         }
+        // A written address read back, its first word alone while being said (shown before
+        // 2026-12-04); three letters are kept.
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "And your email?");
+        r.push(Speaker::Caller, "joanna.lew@btinternet.com");
+        assert_eq!(r.preview(Speaker::Agent, "joanna.").text, "[EMAIL].");
+        assert_eq!(r.preview(Speaker::Agent, "joa").text, "joa");
         // With nothing heard before, the same words are kept.
         let mut r = Redactor::new();
         assert_eq!(
