@@ -896,6 +896,24 @@ impl Redactor {
                     month_cut.then(|| make_finding(partial, kind, toks[after].start, n, 0.4, ""))
                 }));
             }
+            // Each part of a date said later in the partial too ("…, no, eighty-one, the, um,
+            // the fifth of M"): the value above may have ended before it.
+            if dated {
+                for t in toks {
+                    let part = t.class == Class::Digits
+                        || tokens::is_number_word(t)
+                        || tokens::ordinal(&t.text).is_some()
+                        || tokens::month(&t.text).is_some()
+                        || (t.end == n && (month_begun(&t.text) || number_begun(&t.text)));
+                    if part
+                        && !findings
+                            .iter()
+                            .any(|f| f.start <= t.start && t.end <= f.end)
+                    {
+                        findings.push(make_finding(partial, kind, t.start, t.end, 0.4, ""));
+                    }
+                }
+            }
         }
         // An e-mail asked for, or asked again once one was said ("Sorry, can you repeat
         // that?" - "J, dot, smith, da").
@@ -2049,7 +2067,17 @@ fn value_from(text: &str, tokens: &[Token], after: usize, kind: FindingKind) -> 
                     | "just"
                     | "now"
             ));
-    if tokens.len() - first > 12 || !like_one {
+    // An e-mail is said in more pieces, with commas between them ("jo, J O, dot fairclough,
+    // at, um, icloud"): its words are counted, not its tokens.
+    let said = if kind == FindingKind::Email {
+        tokens[first..]
+            .iter()
+            .filter(|t| t.class != Class::Punct)
+            .count()
+    } else {
+        tokens.len() - first
+    };
+    if said > 12 || !like_one {
         return None;
     }
     let last = tokens.len() - 1;
@@ -5399,6 +5427,40 @@ mod tests {
             (Caller, "home now."),
         ]);
         assert_eq!(out[1..], ["I am at.", "home now."]);
+    }
+
+    #[test]
+    fn a_partial_of_a_long_spoken_email_or_a_corrected_date_of_birth_shows_no_part_of_it() {
+        use Speaker::{Agent, Caller};
+        // Shown before 2026-12-04: an e-mail said in many pieces counted its commas, and a
+        // date's part after a correction in the partial.
+        let mut r = Redactor::new();
+        r.push(Agent, "And your email?");
+        assert_eq!(
+            r.preview(Caller, "It's jo, J O, dot fairclough, at, um, icloud")
+                .text,
+            "It's [EMAIL]"
+        );
+        // Negative control: a long answer about it.
+        assert_eq!(
+            r.preview(
+                Caller,
+                "It's the same one as before, I think, on the old account, yes"
+            )
+            .text,
+            "It's the same one as before, I think, on the old account, yes"
+        );
+        let mut r = Redactor::new();
+        r.push(Agent, "And your date of birth?");
+        let shown = r
+            .preview(
+                Caller,
+                "Ninet- nineteen eighty, no, eighty-one, the, um, the fifth of",
+            )
+            .text;
+        for part in ["eighty", "fifth"] {
+            assert!(!shown.contains(part), "{part} in {shown}");
+        }
     }
 
     #[test]
