@@ -656,6 +656,8 @@ const NAME_QUESTIONS: &[&str] = &[
     "who i'm speaking",
     "name on the account",
     "name on the card",
+    // "Name on the policy?", "What's the name on the booking?"
+    "name on the",
     "spell that",
     "your surname",
     "last name",
@@ -1488,8 +1490,16 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                         n.line != t.line || matches!(n.text.as_str(), "." | "," | "?" | "!")
                     })
             };
+            // A fourth capitalised word that ends the sentence ("María José García López.").
+            let fourth_ends = |k: usize| {
+                t.cap
+                    && tokens[k].cap
+                    && tokens.get(k + 1).is_none_or(|n| {
+                        n.line != t.line || matches!(n.text.as_str(), "." | "," | "?" | "!")
+                    })
+            };
             if end < tokens.len()
-                && words < 3
+                && (words < 3 || (words == 3 && fourth_ends(end)))
                 && tokens[end].class == Class::Word
                 && tokens[end].line == t.line
                 && (!NOT_NAME.contains(&tokens[end].text.as_str())
@@ -1599,6 +1609,15 @@ fn name_question_before(tokens: &[Token], i: usize) -> bool {
     let Some(previous) = previous_line(tokens, i) else {
         return false;
     };
+    // "Name?", "And the name?"
+    let last_sentence = previous
+        .split_inclusive(|t| matches!(t.text.as_str(), "." | "?" | "!"))
+        .rfind(|s| s.iter().any(|t| t.class != Class::Punct))
+        .map(joined)
+        .unwrap_or_default();
+    if bare_question(&last_sentence) == Some("name") {
+        return true;
+    }
     let mut words = previous
         .iter()
         .rev()
@@ -1608,6 +1627,20 @@ fn name_question_before(tokens: &[Token], i: usize) -> bool {
     // Not a question which title ("Is that Mr or Mrs?").
     last.is_some_and(|w| TITLES.contains(&w))
         && before.is_none_or(|w| w != "or" && !TITLES.contains(&w))
+}
+
+/// The one word a terse question asks for, with only "and", "the", "your" or "please" beside it
+/// ("Address?", "And the name?"): the words of a sentence joined by spaces, ending in "?".
+fn bare_question(sentence: &str) -> Option<&str> {
+    let words = sentence.trim().strip_suffix('?')?;
+    let mut content = words.split_whitespace().filter(|w| {
+        !matches!(
+            *w,
+            "and" | "the" | "your" | "please" | "," | "okay" | "ok" | "so"
+        )
+    });
+    let word = content.next()?;
+    content.next().is_none().then_some(word)
 }
 
 /// The line before token `i`'s line, its tokens joined by spaces.
@@ -2047,7 +2080,12 @@ fn asked_for(tokens: &[Token], i: usize, questions: &[&str]) -> bool {
                 line.split_inclusive(|t| matches!(t.text.as_str(), "." | "?" | "!"))
                     .map(joined)
                     .any(|text| {
-                        questions.iter().any(|q| text.contains(q))
+                        (questions.iter().any(|q| text.contains(q))
+                            || bare_question(&text).is_some_and(|w| {
+                                questions
+                                    .iter()
+                                    .any(|q| *q == format!("the {w}") || *q == format!("your {w}"))
+                            }))
                             && !says(&text, NOT_ASKING)
                             && (question || ASKING.iter().any(|q| text.contains(q)))
                     })
@@ -4296,6 +4334,23 @@ mod tests {
                 "Biscuit did, yes.",
             ),
             ("What is the new address?", "Yes, we did.", "Yes, we did."),
+            // A terse question ("Address?", "Name?"), and a fourth word of a name.
+            (
+                "Address?",
+                "Rural Route 2, Box 19, Dumfries, Virginia.",
+                "[ADDRESS].",
+            ),
+            ("Okay. And the name?", "Nguyen Thi Mai.", "[NAME]."),
+            ("Name on the policy?", "Nguyen Thi Mai.", "[NAME]."),
+            (
+                "Can I get your full name?",
+                "Yes, María José García López.",
+                "Yes, [NAME].",
+            ),
+            // Negative controls: a terse question for something else, an answer that asks
+            // back.
+            ("Email address?", "Yes.", "Yes."),
+            ("Name?", "Why?", "Why?"),
             (
                 "What is the new address?",
                 "Sorry, I do not know it yet.",
