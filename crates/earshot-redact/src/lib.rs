@@ -668,7 +668,7 @@ impl Redactor {
             // it.
             if !self.stand_alone && ends_in_joining_word(&line_tokens[line]) {
                 let asked = line > 0
-                    && self.lines[line - 1].0 != speaker
+                    && (self.lines[line - 1].0 != speaker || speaker == Speaker::Unknown)
                     && asks_email(&line_tokens[line - 1]);
                 let named = line_tokens[line]
                     .iter()
@@ -835,8 +835,10 @@ impl Redactor {
         }
         // The other party's line right before, which this partial may answer (none for a
         // stand-alone text).
-        let asked = (line > 0 && self.lines[line - 1].0 != speaker && !self.stand_alone)
-            .then(|| line_tokens[line - 1].as_slice());
+        // In a mono call (speaker unknown) the line before may be the other party's too.
+        let other_before =
+            line > 0 && (self.lines[line - 1].0 != speaker || speaker == Speaker::Unknown);
+        let asked = (other_before && !self.stand_alone).then(|| line_tokens[line - 1].as_slice());
         // An e-mail named on the line or asked for on the other party's line before.
         let email_context = line_tokens[line]
             .iter()
@@ -1296,11 +1298,17 @@ impl Redactor {
             }
         } else if speaker == Speaker::Agent && detect::asks_for(tokens, FindingKind::DateOfBirth) {
             Some((Speaker::Caller, DATE_LINES))
+        } else if speaker == Speaker::Unknown && detect::asks_for(tokens, FindingKind::DateOfBirth)
+        {
+            // A mono call: the answer comes on a line of the same unknown speaker.
+            Some((Speaker::Unknown, DATE_LINES))
         } else {
             match self.open_date {
                 // The other party's question about something else ("And how many cards do you
                 // have?") ends it; "And the day?", "Year?" do not.
-                Some((s, _)) if s != speaker && asks_other(tokens) => None,
+                Some((s, _)) if (s != speaker || s == Speaker::Unknown) && asks_other(tokens) => {
+                    None
+                }
                 Some((s, left)) => (left > 1).then(|| (s, left - 1)),
                 None => None,
             }
@@ -5461,6 +5469,34 @@ mod tests {
         for part in ["eighty", "fifth"] {
             assert!(!shown.contains(part), "{part} in {shown}");
         }
+    }
+
+    #[test]
+    fn in_a_mono_call_a_partial_answers_the_line_before_it() {
+        // Shown before 2026-12-04: with every speaker unknown (a mono recording, a SIPREC call
+        // with one mixed stream) the line before was taken for the same party's, so a partial
+        // answered no question.
+        let unknown = Speaker::Unknown;
+        let mut r = Redactor::new();
+        r.push(unknown, "can i get your email address");
+        assert_eq!(
+            r.preview(unknown, "yeah its marcus underscore lee at proton")
+                .text,
+            "yeah its [EMAIL]"
+        );
+        r.push(
+            unknown,
+            "yeah its marcus underscore lee at proton mail dot com",
+        );
+        r.push(unknown, "And your date of birth?");
+        assert!(!r
+            .preview(unknown, "The twelfth of")
+            .text
+            .contains("twelfth"));
+        // Negative control: a line before that asks nothing.
+        let mut r = Redactor::new();
+        r.push(unknown, "I moved last year.");
+        assert_eq!(r.preview(unknown, "The twelfth of").text, "The twelfth of");
     }
 
     #[test]
