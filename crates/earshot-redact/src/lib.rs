@@ -723,10 +723,7 @@ impl Redactor {
             let asks = line_tokens[line].iter().any(|t| t.text == "?");
             self.number_goes_on.retain(|(s, _)| *s != speaker && !asks);
             if !self.stand_alone {
-                let number_end = line_tokens[line]
-                    .iter()
-                    .rev()
-                    .find(|t| !matches!(t.text.as_str(), "." | "," | "-" | "…" | "?" | "!"))
+                let number_end = last_said(&line_tokens[line])
                     .filter(|t| tokens::is_number_word(t) || tokens::is_oh(&t.text))
                     .map(|t| t.end);
                 let kind = number_end.and_then(|end| {
@@ -2774,24 +2771,24 @@ fn ends_in_letter(tokens: &[Token]) -> bool {
 /// The line ends, but for its closing punctuation, in a word that joins an e-mail's parts
 /// ("dot", "underscore", "at", "hyphen", "dash").
 fn ends_in_joining_word(tokens: &[Token]) -> bool {
-    tokens
-        .iter()
-        .rev()
-        .find(|t| !matches!(t.text.as_str(), "." | "," | "…" | "?" | "!"))
-        .is_some_and(|t| {
-            matches!(
-                t.text.as_str(),
-                "dot" | "underscore" | "at" | "hyphen" | "dash"
-            )
-        })
+    last_said(tokens).is_some_and(|t| {
+        matches!(
+            t.text.as_str(),
+            "dot" | "underscore" | "at" | "hyphen" | "dash"
+        )
+    })
 }
 
 fn ends_in_number(tokens: &[Token]) -> bool {
-    let last = tokens
+    last_said(tokens).is_some_and(|t| tokens::is_number_word(t) || tokens::is_oh(&t.text))
+}
+
+/// The line's last token but for its closing punctuation.
+fn last_said(tokens: &[Token]) -> Option<&Token> {
+    tokens
         .iter()
         .rev()
-        .find(|t| !matches!(t.text.as_str(), "." | "," | "-" | "…" | "?" | "!"));
-    last.is_some_and(|t| tokens::is_number_word(t) || tokens::is_oh(&t.text))
+        .find(|t| !matches!(t.text.as_str(), "." | "," | "-" | "…" | "?" | "!"))
 }
 
 fn make_finding(
