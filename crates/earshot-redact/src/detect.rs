@@ -1014,6 +1014,45 @@ fn day_before(tokens: &[Token], end: usize) -> Option<usize> {
 /// eighty one", "21 March 1960", "March the 3rd", "June 1985" — found whole when a date-of-birth
 /// or expiry cue is near, so that no part of one (the day, the month) is left in clear beside a
 /// redacted year.
+/// A card's expiry month said after its cue on the line, with no year ("expiring next June", "it
+/// expires in June"): half of the expiry, redacted as it. Only small words between them.
+pub(crate) fn expiry_months(tokens: &[Token]) -> Vec<Detection> {
+    let mut out = Vec::new();
+    for (k, t) in tokens.iter().enumerate() {
+        let cue = t.text.starts_with("expir") || matches!(t.text.as_str(), "exp" | "thru");
+        if !cue {
+            continue;
+        }
+        let month = tokens[k + 1..]
+            .iter()
+            .take(4)
+            .take_while(|n| n.line == t.line)
+            .take_while(|n| {
+                crate::tokens::month(&n.text).is_some()
+                    || matches!(
+                        n.text.as_str(),
+                        "in" | "next" | "this" | "last" | "on" | "the" | "end" | "of" | "at"
+                    )
+            })
+            .position(|n| crate::tokens::month(&n.text).is_some());
+        if let Some(m) = month {
+            let at = k + 1 + m;
+            // "may" is the verb unless capitalised.
+            if tokens[at].text == "may" && !tokens[at].cap {
+                continue;
+            }
+            out.push(Detection {
+                kind: FindingKind::CreditDebitExpiry,
+                first: at,
+                last: at + 1,
+                confidence: 0.6,
+                normalized: String::new(),
+            });
+        }
+    }
+    out
+}
+
 pub(crate) fn spoken_dates(tokens: &[Token]) -> Vec<Detection> {
     let mut out = Vec::new();
     for (first, last) in dates_said(tokens) {

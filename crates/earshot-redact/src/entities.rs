@@ -1434,12 +1434,19 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             if one_word {
                 break;
             }
-            // "Anne-Marie", "Smith-Jones": a hyphen and a capitalised word, all glued.
+            // "Anne-Marie", "Smith-Jones": a hyphen and a capitalised word, all glued; or a
+            // word in lower case, as Korean given names are written ("Ji-woo"), but for a
+            // suffix ("John-ish").
             if tokens.get(end).is_some_and(|n| n.text == "-")
                 && glued(end)
                 && glued(end + 1)
                 && tokens[end + 1].class == Class::Word
-                && (tokens[end + 1].cap || !t.cap)
+                && (tokens[end + 1].cap
+                    || !t.cap
+                    || !matches!(
+                        tokens[end + 1].text.as_str(),
+                        "ish" | "like" | "esque" | "type" | "style" | "based" | "ish."
+                    ))
             {
                 end += 2;
                 continue;
@@ -4253,6 +4260,33 @@ mod tests {
     }
 
     #[test]
+    fn an_expiry_month_after_its_cue_is_redacted_without_its_year() {
+        // Shown before 2026-12-04: a month with no year after it.
+        for (line, kept) in [
+            (
+                "And the card is the Visa ending 0091, expiring next June.",
+                "And the card is the Visa ending [CREDIT_DEBIT_NUMBER], expiring next \
+                 [CREDIT_DEBIT_EXPIRY].",
+            ),
+            (
+                "It expires in June.",
+                "It expires in [CREDIT_DEBIT_EXPIRY].",
+            ),
+            // Negative controls: a month far from the cue, and "may" the verb.
+            (
+                "My passport expired in 2019 and the trip is in June.",
+                "My passport expired in 2019 and the trip is in June.",
+            ),
+            (
+                "It expires, may I add, soon.",
+                "It expires, may I add, soon.",
+            ),
+        ] {
+            assert_eq!(redact_line(line).text, kept, "{line}");
+        }
+    }
+
+    #[test]
     fn the_code_that_opens_a_home_is_a_pin() {
         // Shown before 2026-12-04, in any speaker's line.
         for (line, kept) in [
@@ -4341,6 +4375,13 @@ mod tests {
                 "[ADDRESS].",
             ),
             ("Okay. And the name?", "Nguyen Thi Mai.", "[NAME]."),
+            // A given name written with a lower-case part ("Ji-woo"), not a suffix.
+            ("And the name?", "Ji-woo Park.", "[NAME]."),
+            (
+                "And the name?",
+                "It's John-ish, I think.",
+                "It's [NAME]-ish, I think.",
+            ),
             ("Name on the policy?", "Nguyen Thi Mai.", "[NAME]."),
             (
                 "Can I get your full name?",

@@ -1818,6 +1818,7 @@ fn detect_all(tokens: &[Token]) -> Vec<detect::Detection> {
     detections.extend(detect::garbled_answers(tokens));
     detections.extend(detect::date_answers(tokens));
     detections.extend(detect::spoken_dates(tokens));
+    detections.extend(detect::expiry_months(tokens));
     detections.extend(detect::spoken_emails(tokens));
     detections.extend(entities::names(tokens));
     detections.extend(entities::street_addresses(tokens));
