@@ -17,7 +17,7 @@ use earshot_vault::{AuditVerdict, Vault};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::io::{BufRead, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 mod hub;
 mod live;
@@ -504,10 +504,15 @@ fn analyze(
         .expect("static template"),
     );
     let stdout = std::io::stdout();
+    // How long the file says it is, and how long it was: a recording cut short (a crash while
+    // writing it, a copy stopped part way) is analysed as far as it goes, with a warning.
+    let announced = std::cell::Cell::new(0u64);
+    let read = std::cell::Cell::new(None::<u64>);
     analyze_file(
         &mut ws,
         &file,
         |p| {
+            announced.set(p.total_ms);
             bar.set_length(p.total_ms.max(1));
             bar.set_position(p.done_ms);
         },
@@ -517,8 +522,9 @@ fn analyze(
             } else {
                 lines::text_line(event)
             };
-            if matches!(event, CallEvent::CallEnd { .. }) {
+            if let CallEvent::CallEnd { duration_ms, .. } = event {
                 bar.finish_and_clear();
+                read.set(Some(*duration_ms));
             }
             let Some(line) = line else { return Ok(()) };
             bar.suspend(|| {
@@ -529,7 +535,28 @@ fn analyze(
     )
     .with_context(|| format!("analyzing {}", file.display()))?
     .context("writing the transcript")?;
+    if let Some(read) = read.get() {
+        if let Some(warning) = cut_short(&file, announced.get(), read) {
+            eprintln!("{warning}");
+        }
+    }
     Ok(())
+}
+
+/// The warning for a recording that ended before the length its header announces (by more than
+/// a second and 2 %), if it did.
+fn cut_short(file: &Path, announced_ms: u64, read_ms: u64) -> Option<String> {
+    let short = announced_ms.saturating_sub(read_ms);
+    (short > 1000 && short * 50 > announced_ms).then(|| {
+        let at = format_timestamp;
+        format!(
+            "warning: {} ends at {}, before the {} its header announces: the file may be cut \
+             short; what it holds was analysed and stored",
+            file.display(),
+            at(read_ms),
+            at(announced_ms)
+        )
+    })
 }
 
 /// The vault and the loaded models, with the sealer from the configuration.

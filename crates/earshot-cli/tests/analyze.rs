@@ -278,6 +278,34 @@ fn mono_flac_is_one_unknown_speaker() {
     );
 }
 
+#[test]
+fn a_recording_cut_short_is_analysed_as_far_as_it_goes_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = dir.path().join("whole.wav");
+    render_with(&sample_call()[..2], &whole, &RenderOptions::default()).unwrap();
+    // The same file cut at two thirds of its bytes: its header still announces all of it.
+    let bytes = std::fs::read(&whole).unwrap();
+    let cut = dir.path().join("cut.wav");
+    std::fs::write(&cut, &bytes[..bytes.len() * 2 / 3]).unwrap();
+    let o = earshot(&["analyze", cut.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("warning:") && l.contains("cut short")),
+        "{err}"
+    );
+    assert!(stdout(&o).contains("ended at"), "{}", stdout(&o));
+    // Negative control: the whole file gets no such warning.
+    let o = earshot(&["analyze", whole.to_str().unwrap()]);
+    assert!(o.status.success());
+    assert!(
+        !String::from_utf8_lossy(&o.stderr).contains("cut short"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
 fn assert_clean_failure(o: &Output, expect: &str) {
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
