@@ -865,11 +865,7 @@ pub(crate) fn names_in_partial(
         let after_comma = said
             .iter()
             .rposition(|n| n.text == ",")
-            .filter(|_| {
-                name_question_before(tokens, first)
-                    || (previous_line_asks(tokens, first, NAME_ASKED)
-                        && previous_line_asks(tokens, first, &["?"]))
-            })
+            .filter(|_| name_asked_before(tokens, first))
             .filter(|_| !previous_line_asks(tokens, first, SECRET_QUESTIONS))
             .map(|c| c + 1);
         for (start, before_here) in [(greeted, true), (after_comma, false)] {
@@ -1089,9 +1085,7 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                 let first = tokens.iter().position(|n| n.line == p).unwrap_or(0);
                 previous[0].agent == t.agent
                     && only_capitalised(tokens, first)
-                    && (name_question_before(tokens, first)
-                        || (previous_line_asks(tokens, first, NAME_ASKED)
-                            && previous_line_asks(tokens, first, &["?"])))
+                    && name_asked_before(tokens, first)
             });
         // A caller saying who they are before "here", "calling" or "speaking", with only a
         // greeting before it ("Hiya, Deborah here", "Hi there, Marcus Bell calling from
@@ -1367,10 +1361,8 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             .get(clause_end)
             .is_none_or(|n| n.line != t.line || matches!(n.text.as_str(), "." | "!" | ","));
         // After a word for a name, its first word may have two letters ("surname ní bhriain").
-        let named = NAME_WORDS.iter().any(|w| before.ends_with(w))
-            || ["first name", "last name", "middle name", "given name"]
-                .iter()
-                .any(|w| before.ends_with(w));
+        // ("first name", "last name" end in "name").
+        let named = NAME_WORDS.iter().any(|w| before.ends_with(w));
         let relatives_name_ends_line = relation
             && !t.cap
             && closed
@@ -1445,7 +1437,7 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                     || !t.cap
                     || !matches!(
                         tokens[end + 1].text.as_str(),
-                        "ish" | "like" | "esque" | "type" | "style" | "based" | "ish."
+                        "ish" | "like" | "esque" | "type" | "style" | "based"
                     ))
             {
                 end += 2;
@@ -1486,6 +1478,12 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                             && !NOT_NAME.contains(&n.text.as_str())
                     })
             };
+            // Token `k` ends the name's sentence or clause.
+            let ends_clause = |k: usize| {
+                tokens.get(k + 1).is_none_or(|n| {
+                    n.line != t.line || matches!(n.text.as_str(), "." | "," | "?" | "!")
+                })
+            };
             // A short capitalised word that ends the name and its sentence, though a word too
             // ("Nguyễn Văn An.").
             let last_short = |k: usize| {
@@ -1493,18 +1491,10 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                     && tokens[k].cap
                     && tokens[k].text != "i"
                     && tokens[k].text.chars().count() <= 3
-                    && tokens.get(k + 1).is_none_or(|n| {
-                        n.line != t.line || matches!(n.text.as_str(), "." | "," | "?" | "!")
-                    })
+                    && ends_clause(k)
             };
             // A fourth capitalised word that ends the sentence ("María José García López.").
-            let fourth_ends = |k: usize| {
-                t.cap
-                    && tokens[k].cap
-                    && tokens.get(k + 1).is_none_or(|n| {
-                        n.line != t.line || matches!(n.text.as_str(), "." | "," | "?" | "!")
-                    })
-            };
+            let fourth_ends = |k: usize| t.cap && tokens[k].cap && ends_clause(k);
             if end < tokens.len()
                 && (words < 3 || (words == 3 && fourth_ends(end)))
                 && tokens[end].class == Class::Word
@@ -1576,7 +1566,13 @@ fn miss_as_title(tokens: &[Token], i: usize) -> bool {
         || (tokens[i - 2].text == "you" && i >= 3 && tokens[i - 3].text == "thank")
 }
 
-/// Is token `i` the first word of its line (after fillers like "yes", "sure", "it's")?
+/// The line before token `i`'s line asks for a name: the caller's, or, as a question,
+/// someone else's ([`NAME_ASKED`]).
+fn name_asked_before(tokens: &[Token], i: usize) -> bool {
+    name_question_before(tokens, i)
+        || (previous_line_asks(tokens, i, NAME_ASKED) && previous_line_asks(tokens, i, &["?"]))
+}
+
 /// Token `i` opens a line of one to four capitalised words that are no [`NOT_NAME`] (a hyphen
 /// glued between two), then only its closing stop.
 fn only_capitalised(tokens: &[Token], i: usize) -> bool {
@@ -1594,6 +1590,7 @@ fn only_capitalised(tokens: &[Token], i: usize) -> bool {
         })
 }
 
+/// Is token `i` the first word of its line (after fillers like "yes", "sure", "it's")?
 fn line_start(tokens: &[Token], i: usize) -> bool {
     let line = tokens[i].line;
     tokens[..i]

@@ -660,9 +660,6 @@ impl Redactor {
             } else {
                 None
             };
-            // Letters a line ends in may be a spelling cut off by the line's end ("It's S M",
-            // then "I T H"): the next line of the same speaker is joined to it, but the line may
-            // be released first, or the other party may speak next.
             // An e-mail a line ends in while still being said ("It's priya dot", then "sharma
             // at gmail dot com."), where one is asked for or named: the next line goes on with
             // it.
@@ -691,6 +688,9 @@ impl Redactor {
                     }
                 }
             }
+            // Letters a line ends in may be a spelling cut off by the line's end ("It's S M",
+            // then "I T H"): the next line of the same speaker is joined to it, but the line may
+            // be released first, or the other party may speak next.
             if !self.stand_alone {
                 if let Some(f) = trailing_letters(&self.lines[line].1, &line_tokens[line]) {
                     if !findings
@@ -718,8 +718,7 @@ impl Redactor {
                 }
             }
             // A redacted number ending the line may go on at the very start of the speaker's
-            // next line ("It's 7 3" - "9.").
-            // A question asks for something else.
+            // next line ("It's 7 3" - "9."), unless a question asks for something else first.
             let asks = line_tokens[line].iter().any(|t| t.text == "?");
             self.number_goes_on.retain(|(s, _)| *s != speaker && !asks);
             if !self.stand_alone {
@@ -2257,14 +2256,12 @@ fn number_word_begun(
     let k = tokens.len().checked_sub(1)?;
     let t = &tokens[k];
     // Said whole, a digit's word that is no number on its own ("oh", "double") is one too.
-    let spoken = |b: &Token| {
-        tokens::is_number_word(b)
-            || matches!(b.text.as_str(), "oh" | "nought" | "double" | "triple")
-    };
+    let said_whole = |b: &Token| matches!(b.text.as_str(), "oh" | "nought" | "double" | "triple");
+    let spoken = |b: &Token| tokens::is_number_word(b) || said_whole(b);
     // The token before it, past commas.
     let before = tokens[..k].iter().rev().find(|b| b.text != ",");
     let after_number = before.is_some_and(spoken) || (goes_on && before.is_none());
-    let whole = matches!(t.text.as_str(), "oh" | "nought" | "double" | "triple");
+    let whole = said_whole(t);
     let chars = partial.chars().count();
     // A word cut off ends the partial; a digit's word said whole may have its space after it
     // ("Mobile, oh ").
@@ -2301,12 +2298,7 @@ fn number_word_begun(
     let near = &tokens[k.saturating_sub(8)..k];
     // With the words of digits said right before it ("oh fo", "double fi").
     let mut first = k;
-    while first > 0
-        && matches!(
-            tokens[first - 1].text.as_str(),
-            "oh" | "nought" | "double" | "triple"
-        )
-    {
+    while first > 0 && said_whole(&tokens[first - 1]) {
         first -= 1;
     }
     let asked = asked.is_some_and(|a| cued(a) && is_request(a));
@@ -2493,21 +2485,16 @@ fn trailing_street(text: &str, tokens: &[Token], address_asked: bool) -> Option<
 fn is_request(line: &[Token]) -> bool {
     line.iter().any(|t| t.text == "?")
         || (!line.iter().any(|t| matches!(t.text.as_str(), "." | "!"))
-            && line.iter().any(|t| {
-                matches!(
-                    t.text.as_str(),
-                    "can"
-                        | "could"
-                        | "may"
-                        | "what"
-                        | "what's"
-                        | "please"
-                        | "tell"
-                        | "give"
-                        | "and"
-                )
-            }))
+            && line
+                .iter()
+                .any(|t| REQUEST_WORDS.contains(&t.text.as_str())))
 }
+
+/// Words that make a line a request, with or without its question mark ("can i get …", "and
+/// the …", "please tell me …").
+const REQUEST_WORDS: &[&str] = &[
+    "can", "could", "may", "what", "what's", "please", "tell", "give", "and",
+];
 
 /// The line (its tokens) asks for an e-mail: names one, with a question mark or a request (in a
 /// question ASR wrote with no question mark too: "can i get your email address").
@@ -2517,21 +2504,8 @@ fn asks_email(asked: &[Token]) -> bool {
         .any(|t| matches!(t.text.as_str(), "email" | "e-mail" | "mail"));
     named
         && asked.iter().any(|t| {
-            matches!(
-                t.text.as_str(),
-                "?" | "please"
-                    | "what's"
-                    | "what"
-                    | "confirm"
-                    | "spell"
-                    | "and"
-                    | "can"
-                    | "could"
-                    | "may"
-                    | "give"
-                    | "tell"
-                    | "need"
-            )
+            REQUEST_WORDS.contains(&t.text.as_str())
+                || matches!(t.text.as_str(), "?" | "confirm" | "spell" | "need")
         })
 }
 
