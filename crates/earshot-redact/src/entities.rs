@@ -361,6 +361,16 @@ const NAME_WORDS: &[&str] = &["name", "named", "called", "surname"];
 /// [`RELATION_CUES`]' rule.
 const RENAMED_CUES: &[&str] = &["changed to", "changed it to"];
 
+/// A word that says who someone is or how they are named, never a first name before a surname
+/// heard earlier ("my son nakamura", "doctor nakamura", "my names nakamura").
+pub(crate) fn names_whom(word: &str) -> bool {
+    TITLES.contains(&word)
+        || NAME_WORDS.contains(&word)
+        || MORE_RELATIVES.contains(&word)
+        || RELATIVES.iter().any(|r| r.trim() == word)
+        || matches!(word, "names" | "name's" | "much" | "very" | "surname's")
+}
+
 /// Relatives: a question about one is answered with their name ("Is your daughter on the
 /// account?" - "Yes, Sophie.").
 const RELATIVES: &[&str] = &[
@@ -559,7 +569,7 @@ const NOT_A_RELATIVE: &[&str] = &[
 
 /// Words of a short answer to a question for a name that say it gives none ("sorry what",
 /// "hold on", "i'd rather not"): written in lower case, such an answer is no name.
-const NOT_A_NAME_ANSWER: &[&str] = &[
+pub(crate) const NOT_A_NAME_ANSWER: &[&str] = &[
     "fine",
     "important",
     "private",
@@ -1387,11 +1397,11 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             || (intro && matches!(said_after, "calling" | "here" | "speaking" | "from"))
             // Right after a title ("thanks mr mcgrath"), not a small word ("Mr or Mrs?") but
             // an initial ("mr a j patel").
+            // Its full stop too ("mrs. patricia whitlock").
             || (i > 0
                 && tokens[i - 1].line == t.line
                 && (!NOT_IN_A_STREET.contains(&t.text.as_str()) || lower_initial_first)
-                && ((TITLES.contains(&tokens[i - 1].text.as_str()) && tokens[i - 1].text != "miss")
-                    || miss_as_title(tokens, i)))
+                && (title_just_before(tokens, i) || miss_as_title(tokens, i)))
             // After "it's" in the answer to a question for one ("yeah hi tom it's uh deborah
             // o'sullivan"): the name, three words at most, ends the line.
             || (says_who
@@ -1408,7 +1418,13 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                 && !NOT_A_RELATIVES_NAME.contains(&t.text.as_str()));
         // Such a name is the one word, but for the name that ends the line.
         let one_word = !t.cap && relation && !answered && !intro && !relatives_name_ends_line;
-        if !(cued || answered) || ((weak_cue || answered) && !t.cap && !lower_ok) || self_intro {
+        // A phrase that says a name follows ("her name is amara reyes, born …") cues one in
+        // lower case, as it does with no question before it.
+        let named_by_phrase = ends_with_phrase(&before, NAME_CUES) && !weak_cue;
+        if !(cued || answered)
+            || ((weak_cue || (answered && !named_by_phrase)) && !t.cap && !lower_ok)
+            || self_intro
+        {
             i += 1;
             continue;
         }
@@ -1495,7 +1511,9 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             };
             // A fourth capitalised word that ends the sentence ("María José García López.").
             let fourth_ends = |k: usize| t.cap && tokens[k].cap && ends_clause(k);
+            // A possessive ends the name ("dr patel's office").
             if end < tokens.len()
+                && !tokens[end - 1].text.ends_with("'s")
                 && (words < 3 || (words == 3 && fourth_ends(end)))
                 && tokens[end].class == Class::Word
                 && tokens[end].line == t.line
@@ -1548,6 +1566,42 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
         i = end;
     }
     out
+}
+
+/// A title right before token `i`, or before its full stop glued to it ("mr", "mrs."); not
+/// "miss", which may be the verb (see [`miss_as_title`]), nor a role after a determiner ("i saw
+/// the doctor yesterday"), nor a full stop that ends a sentence of farewell ("thanks dr. see you
+/// then").
+fn title_just_before(tokens: &[Token], i: usize) -> bool {
+    let title = |k: usize| {
+        TITLES.contains(&tokens[k].text.as_str())
+            && tokens[k].text != "miss"
+            && (k == 0
+                || !matches!(
+                    tokens[k - 1].text.as_str(),
+                    "the" | "a" | "an" | "my" | "your" | "his" | "her" | "our" | "their"
+                ))
+    };
+    i > 0
+        && (title(i - 1)
+            || (i > 1
+                && tokens[i - 1].text == "."
+                && tokens[i - 1].start == tokens[i - 2].end
+                && tokens[i - 2].line == tokens[i].line
+                && title(i - 2)
+                && !matches!(
+                    tokens[i].text.as_str(),
+                    "see"
+                        | "bye"
+                        | "goodbye"
+                        | "thanks"
+                        | "thank"
+                        | "talk"
+                        | "take"
+                        | "have"
+                        | "speak"
+                        | "cheers"
+                )))
 }
 
 /// "Miss" right before token `i` as a title ("Thank you, Miss Lopez"), not the verb ("I don't

@@ -1699,7 +1699,7 @@ impl Redactor {
                 && tokens[i - 2].cap == t.cap
             {
                 &tokens[i - 2]
-            } else if i > 1
+            } else if (i > 1
                 && tokens[i - 1].class == Class::Word
                 && tokens[i - 1].cap
                 && tokens[i - 1].end + 1 == t.start
@@ -1712,7 +1712,8 @@ impl Redactor {
                     // A sentence that is only the name ("Achterberg. Liesbeth Achterberg.").
                     || tokens
                         .get(end)
-                        .is_none_or(|n| matches!(n.text.as_str(), "." | "!" | "?")))
+                        .is_none_or(|n| matches!(n.text.as_str(), "." | "!" | "?"))))
+                || self.lower_case_first_name(tokens, i)
             {
                 &tokens[i - 1]
             } else {
@@ -1729,6 +1730,34 @@ impl Redactor {
             i = end;
         }
         out
+    }
+
+    /// In a call written in lower case, the word right before heard name `i` that opens its
+    /// clause is its first name ("yes, kenji nakamura" once "nakamura" was heard): after a
+    /// comma, a full stop or a word that opens an answer ("it's", "yes"), not a word of another
+    /// kind ("i called nakamura"), nor a common word that is a name too.
+    fn lower_case_first_name(&self, tokens: &[Token], i: usize) -> bool {
+        if !self.names_in_lower_case || i == 0 || tokens[i].cap {
+            return false;
+        }
+        let first = &tokens[i - 1];
+        let opens = i == 1
+            || tokens[i - 2].line != first.line
+            || tokens[i - 2].class == Class::Punct
+            || matches!(
+                tokens[i - 2].text.as_str(),
+                "it's" | "its" | "is" | "yes" | "yeah" | "yep" | "i'm" | "im" | "um" | "uh"
+            );
+        first.class == Class::Word
+            && !first.cap
+            && first.line == tokens[i].line
+            && first.end + 1 == tokens[i].start
+            && first.text.chars().count() >= 3
+            && !entities::NOT_NAME.contains(&first.text.as_str())
+            && !entities::NOT_A_NAME_ANSWER.contains(&first.text.as_str())
+            && !WORDS_AND_NAMES.contains(&first.text.as_str())
+            && !entities::names_whom(&first.text)
+            && opens
     }
 
     /// The word a partial ends in, cut off while a name heard earlier is being said ("ha okay
@@ -3852,6 +3881,62 @@ mod tests {
         ]);
         assert_eq!(out[1], "we can grant you a refund");
         assert_eq!(redact_line("i miss my dog").text, "i miss my dog");
+    }
+
+    #[test]
+    fn in_lower_case_a_name_after_a_dotted_title_or_name_is_and_a_first_name_are_redacted() {
+        // Shown before: a title's full stop stood between it and the name; "her name is" in the
+        // answer to a question for a name took only a name that ended the line; the first name
+        // before a surname heard earlier was matched capitalised only.
+        let out = conversation(&[
+            (Speaker::Agent, "can i take your name?"),
+            (Speaker::Caller, "mrs. patricia ann whitlock."),
+            (Speaker::Agent, "thank you patricia."),
+        ]);
+        assert_eq!(out[1..], ["mrs. [NAME].", "thank you [NAME]."]);
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "can i get the patient's full name and date of birth?",
+            ),
+            (
+                Speaker::Caller,
+                "her name is amara okonkwo-reyes, born the third of march, twenty fifteen.",
+            ),
+        ]);
+        assert_eq!(out[1], "her name is [NAME], born the [DATE_OF_BIRTH].");
+        let out = conversation(&[
+            (Speaker::Agent, "hi, is that mr. nakamura?"),
+            (Speaker::Caller, "yes, kenji nakamura."),
+            (Speaker::Agent, "i called dr. nakamura's office about it."),
+        ]);
+        assert_eq!(
+            out,
+            [
+                "hi, is that mr. [NAME]?",
+                "yes, [NAME].",
+                "i called dr. [NAME] office about it.",
+            ]
+        );
+        // Negative controls: a title as a role after a determiner or before a farewell, no
+        // name after "her name is"; a word that is no first name before the heard surname.
+        for line in [
+            "i saw the doctor yesterday.",
+            "i have to see the dr tomorrow.",
+            "thanks dr. see you then.",
+        ] {
+            assert_eq!(redact_line(line).text, line);
+        }
+        let out = conversation(&[
+            (Speaker::Agent, "can i take your name?"),
+            (Speaker::Caller, "her name is on the account, yes."),
+        ]);
+        assert_eq!(out[1], "her name is on the account, yes.");
+        let out = conversation(&[
+            (Speaker::Agent, "is that mr. nakamura?"),
+            (Speaker::Caller, "no, my son nakamura. i called nakamura."),
+        ]);
+        assert_eq!(out[1], "no, my son [NAME]. i called [NAME].");
     }
 
     #[test]
