@@ -452,6 +452,72 @@ fn near_words<'a>(tokens: &'a [Token], run: &DigitRun) -> Vec<(usize, &'a str)> 
         .collect()
 }
 
+/// Words before "code" that name a code no secret ("zip code", "promo code", "error code").
+const CODE_NAMES_NO_SECRET: &[&str] = &[
+    "zip",
+    "sort",
+    "area",
+    "post",
+    "postal",
+    "country",
+    "dialling",
+    "dialing",
+    "promo",
+    "promotional",
+    "discount",
+    "voucher",
+    "coupon",
+    "gift",
+    "error",
+    "status",
+    "reason",
+    "bar",
+    "qr",
+    "tax",
+    "product",
+    "source",
+    "dress",
+    "colour",
+    "color",
+    "region",
+    "airport",
+    "booking",
+    "tracking",
+    "reference",
+    "confirmation",
+    "order",
+    "item",
+    "fault",
+    "billing",
+    "tariff",
+    "course",
+];
+
+/// "code" said on the run's line, within eight words before it or right after it, not named as
+/// a code that is no secret ("the code that just came up is …", "… 4471, that's the code").
+fn code_said(tokens: &[Token], run: &DigitRun) -> bool {
+    let line = tokens[run.first].line;
+    let before = words(tokens, run.first.saturating_sub(12)..run.first);
+    let before: Vec<&(usize, &str)> = before
+        .iter()
+        .filter(|(i, _)| tokens[*i].line == line)
+        .collect();
+    let after = words(tokens, run.last..(run.last + 4).min(tokens.len()));
+    let near = before
+        .iter()
+        .rev()
+        .take(8)
+        .copied()
+        .chain(after.iter().filter(|(i, _)| tokens[*i].line == line));
+    near.filter(|(_, w)| matches!(*w, "code" | "codes"))
+        .any(|(i, _)| {
+            let named = i
+                .checked_sub(1)
+                .is_some_and(|p| CODE_NAMES_NO_SECRET.contains(&tokens[p].text.as_str()));
+            !named
+        })
+}
+
 /// A word right before the number names it a reference ("error 809", "order 7731"): for a short
 /// answer's trailing number, which no secret's cue classified.
 pub(crate) fn reference_cued(tokens: &[Token], run: &DigitRun) -> bool {
@@ -924,6 +990,10 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
                 }),
                 0.4,
             )
+        } else if (4..=8).contains(&n) && code_said(tokens, &run) {
+            // A code with nothing to say what it opens ("The code that just came up is 481 920",
+            // "I got a text with a code, 5 5 2 9 0 3"): a one-time or access code, a secret.
+            (Some(FindingKind::Pin), 0.5)
         } else if let Some((k, _)) = unanswered_cues(tokens, &runs, &run).first() {
             // Fail closed: a few digits where a secret of another length was asked for ("phone
             // number?" - "4 1 5 … 1 3 2", the rest misheard) are what is left of that secret.

@@ -1204,6 +1204,18 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                 "listed under",
             ],
         );
+        // The answer to a question for a name or whom something is under, opening with "under"
+        // ("What's the owner's surname?" - "Yes, under Abernathy.", "Who's the account
+        // under?" - "Under Chukwuemeka.").
+        let under_answer = !t.agent
+            && i >= 1
+            && tokens[i - 1].text == "under"
+            && tokens[i - 1].line == t.line
+            && line_start(tokens, i - 1)
+            && (name_asked()
+                || (previous_line_asks(tokens, i, &["under"])
+                    && previous_line_asks(tokens, i, &["?"])));
+        let under = under || under_answer;
         // A person asked for by name ("Can I speak to Jennifer?"), and the next of two names
         // said together ("Luis and Carmen Alvarez"): capitalised only.
         let asked_for_by_name = !TITLES.contains(&t.text.as_str())
@@ -1402,6 +1414,8 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                 && tokens[i - 1].line == t.line
                 && (!NOT_IN_A_STREET.contains(&t.text.as_str()) || lower_initial_first)
                 && (title_just_before(tokens, i) || miss_as_title(tokens, i)))
+            // "under" opening the answer, with the name ending the line ("yes, under abernathy").
+            || (under_answer && (1..=3).contains(&rest.len()) && leading == rest.len())
             // After "it's" in the answer to a question for one ("yeah hi tom it's uh deborah
             // o'sullivan"): the name, three words at most, ends the line.
             || (says_who
@@ -2730,15 +2744,27 @@ pub(crate) fn glued_credentials(tokens: &[Token]) -> Vec<Detection> {
         let end = (sentence..tokens.len())
             .find(|&k| tokens[k].line != line || matches!(tokens[k].text.as_str(), "." | "?" | "!"))
             .unwrap_or(tokens.len());
+        // Or the line before names one ("I've reset your password." - "Should I use my old
+        // one, Summer2024!, again?").
         let cued = tokens[sentence..end]
             .iter()
-            .any(|t| PASSWORD_WORDS.contains(&t.text.as_str()));
+            .any(|t| PASSWORD_WORDS.contains(&t.text.as_str()))
+            || (line > 0
+                && tokens[..sentence]
+                    .iter()
+                    .any(|t| t.line == line - 1 && PASSWORD_WORDS.contains(&t.text.as_str())));
         let mut k = sentence;
         while cued && k < end {
+            // A hyphen glued between its parts joins them ("Blue-Falcon-72").
             let glued = |n: usize| {
                 n < end
-                    && matches!(tokens[n].class, Class::Word | Class::Digits)
                     && (n == k || tokens[n].start == tokens[n - 1].end)
+                    && (matches!(tokens[n].class, Class::Word | Class::Digits)
+                        || (n > k
+                            && tokens[n].text == "-"
+                            && n + 1 < end
+                            && tokens[n + 1].start == tokens[n].end
+                            && matches!(tokens[n + 1].class, Class::Word | Class::Digits)))
             };
             let mut last = k;
             while glued(last + 1) {

@@ -3884,6 +3884,84 @@ mod tests {
     }
 
     #[test]
+    fn a_bare_code_a_password_after_a_line_naming_one_and_a_name_under_are_redacted() {
+        // Shown before: a code with no word for what it opens; a password in the line after
+        // the one that named it, and one joined by hyphens; "under" opening a name answer.
+        for (line, kept) in [
+            (
+                "The code that just came up is 481 920, is that normal?",
+                "The code that just came up is [PIN], is that normal?",
+            ),
+            (
+                "I got a text with a code, 5 5 2 9 0 3.",
+                "I got a text with a code, [PIN].",
+            ),
+            ("7734, that's the code.", "[PIN], that's the code."),
+        ] {
+            assert_eq!(redact_line(line).text, kept, "{line}");
+        }
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "Okay I've reset it. Your temporary password is Blue-Falcon-72. You'll be asked to change it.",
+            ),
+            (
+                Speaker::Caller,
+                "Got it. Should I use my old one, Summer2024!, again?",
+            ),
+        ]);
+        assert_eq!(
+            out,
+            [
+                "Okay I've reset it. Your temporary password is [PIN]. You'll be asked to change it.",
+                "Got it. Should I use my old one, [PIN]!, again?",
+            ]
+        );
+        for (question, answer, kept) in [
+            (
+                "What's the owner's surname?",
+                "Yes, under Abernathy.",
+                "Yes, under [NAME].",
+            ),
+            (
+                "who's the account under?",
+                "under chukwuemeka okafor.",
+                "under [NAME].",
+            ),
+        ] {
+            let out = conversation(&[(Speaker::Agent, question), (Speaker::Caller, answer)]);
+            assert_eq!(out[1], kept, "{answer}");
+        }
+        // Negative controls: codes named as no secret; letters and digits two lines after the
+        // password; "under" opening no name.
+        for line in [
+            "It shows error code 4012 on the screen.",
+            "I have a promo code, 2024 something.",
+            "The order 5512 is late, no code.",
+        ] {
+            assert_eq!(redact_line(line).text, line);
+        }
+        assert_eq!(
+            redact_line("My zip code is 90210.").text,
+            "My zip code is [ADDRESS]."
+        );
+        let out = conversation(&[
+            (Speaker::Agent, "I've reset your password."),
+            (Speaker::Caller, "Thanks."),
+            (Speaker::Agent, "Your Galaxy S23 should sync now."),
+        ]);
+        assert_eq!(out[2], "Your Galaxy S23 should sync now.");
+        for (question, answer) in [
+            ("Who's the account under?", "Under review, I think."),
+            ("who's the account under?", "under my husband, i think."),
+            ("Where did you park?", "Under Main Street bridge."),
+        ] {
+            let out = conversation(&[(Speaker::Agent, question), (Speaker::Caller, answer)]);
+            assert_eq!(out[1], answer);
+        }
+    }
+
+    #[test]
     fn in_lower_case_a_name_after_a_dotted_title_or_name_is_and_a_first_name_are_redacted() {
         // Shown before: a title's full stop stood between it and the name; "her name is" in the
         // answer to a question for a name took only a name that ended the line; the first name
