@@ -361,6 +361,23 @@ const NAME_WORDS: &[&str] = &["name", "named", "called", "surname"];
 /// [`RELATION_CUES`]' rule.
 const RENAMED_CUES: &[&str] = &["changed to", "changed it to"];
 
+/// What is put under someone's name (stems: "book" for "booked", "booking"); see `names`'
+/// `under_booked`.
+const UNDER_A_NAME: &[&str] = &[
+    "book",
+    "reserv",
+    "account",
+    "policy",
+    "order",
+    "register",
+    "appointment",
+    "table",
+    "ticket",
+    "room",
+    "listed",
+    "file",
+];
+
 /// A word that says who someone is or how they are named, never a first name before a surname
 /// heard earlier ("my son nakamura", "doctor nakamura", "my names nakamura").
 pub(crate) fn names_whom(word: &str) -> bool {
@@ -1215,7 +1232,21 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             && (name_asked()
                 || (previous_line_asks(tokens, i, &["under"])
                     && previous_line_asks(tokens, i, &["?"])));
-        let under = under || under_answer;
+        // A booking or an account said to be under a capitalised word on its line ("I'd like
+        // to book two nights from the 14th, under Nakashima."): whose name it is in.
+        let under_booked = t.cap
+            && i >= 1
+            && tokens[i - 1].text == "under"
+            && tokens[..i - 1]
+                .iter()
+                .rev()
+                .take_while(|n| n.line == t.line)
+                .any(|n| {
+                    UNDER_A_NAME
+                        .iter()
+                        .any(|w| n.text.starts_with(w) && n.text.len() <= w.len() + 3)
+                });
+        let under = under || under_answer || under_booked;
         // A person asked for by name ("Can I speak to Jennifer?"), and the next of two names
         // said together ("Luis and Carmen Alvarez"): capitalised only.
         let asked_for_by_name = !TITLES.contains(&t.text.as_str())

@@ -3945,6 +3945,12 @@ mod tests {
             redact_line("My zip code is 90210.").text,
             "My zip code is [ADDRESS]."
         );
+        assert_eq!(
+            redact_line("Hi, I'd like to book two nights from the 14th, under Nakashima.").text,
+            "Hi, I'd like to book two nights from the 14th, under [NAME]."
+        );
+        let line = "I'd like to book a room under the stairs.";
+        assert_eq!(redact_line(line).text, line);
         let out = conversation(&[
             (Speaker::Agent, "I've reset your password."),
             (Speaker::Caller, "Thanks."),
