@@ -2357,9 +2357,32 @@ fn password_begun(partial: &str, tokens: &[Token]) -> Option<Finding> {
     let named = tokens[sentence..k]
         .iter()
         .any(|t| entities::PASSWORD_WORDS.contains(&t.text.as_str()));
-    let after_is = k > sentence && matches!(tokens[k - 1].text.as_str(), "is" | "was" | "it's");
-    (t.class == Class::Word && t.end == partial.chars().count() && named && after_is)
-        .then(|| make_finding(partial, FindingKind::Pin, t.start, t.end, 0.3, ""))
+    // Words, digits and hyphens glued together are one ("… is Blue-Falc").
+    let part = |t: &Token| matches!(t.class, Class::Word | Class::Digits) || t.text == "-";
+    let mut first = k;
+    while first > sentence
+        && tokens[first].start == tokens[first - 1].end
+        && part(&tokens[first - 1])
+    {
+        first -= 1;
+    }
+    let after_is =
+        first > sentence && matches!(tokens[first - 1].text.as_str(), "is" | "was" | "it's");
+    (tokens[first].class == Class::Word
+        && part(t)
+        && t.end == partial.chars().count()
+        && named
+        && after_is)
+        .then(|| {
+            make_finding(
+                partial,
+                FindingKind::Pin,
+                tokens[first].start,
+                t.end,
+                0.3,
+                "",
+            )
+        })
 }
 
 /// An IBAN a partial ends in while it is being said ("GB29 NWBK 60", "Please refund to DE27"):
@@ -5118,6 +5141,19 @@ mod tests {
                 .text,
             "the wifi password, the one on the sticker is [PIN]"
         );
+        // Its words joined by hyphens, all of them hidden while the next is said.
+        for (partial, shown) in [
+            (
+                "Your temporary password is Blue-",
+                "Your temporary password is [PIN]",
+            ),
+            (
+                "Your temporary password is Blue-Falc",
+                "Your temporary password is [PIN]",
+            ),
+        ] {
+            assert_eq!(r.preview(agent, partial).text, shown, "{partial}");
+        }
         // Negative controls: the same words with no password named, or in the sentence before.
         assert_eq!(
             r.preview(caller, "the one on the sticker is hunt").text,
