@@ -2065,6 +2065,167 @@ fn last_before_closers(tokens: &[Token], first: usize, end: usize) -> Option<usi
     })
 }
 
+/// Phrases after which the rest of the sentence is an address (see [`cued_addresses`]).
+const ADDRESS_GIVEN: &[&[&str]] = &[
+    &["address", "is"],
+    &["address", "was"],
+    &["address", "'s"],
+    &["address's"],
+    &["live", "at"],
+    &["lives", "at"],
+    &["living", "at"],
+    &["staying", "at"],
+    &["moved", "to"],
+    &["moving", "to"],
+    &["send", "it", "to"],
+    &["send", "them", "to"],
+    &["ship", "it", "to"],
+    &["ship", "them", "to"],
+    &["mail", "it", "to"],
+    &["post", "it", "to"],
+    &["deliver", "it", "to"],
+    &["i'm", "at"],
+    &["we're", "at"],
+];
+
+/// Words that end an address given after its cue: what the sentence goes on to say of when or why
+/// ("I moved to 12 rue de la Paix, 75002 Paris last month.").
+const AFTER_AN_ADDRESS: &[&str] = &[
+    "last",
+    "next",
+    "ago",
+    "yesterday",
+    "since",
+    "because",
+    "but",
+    "so",
+    "which",
+    "if",
+    "when",
+    "until",
+    "thanks",
+    "thank",
+    "please",
+    "years",
+    "year",
+    "months",
+    "month",
+    "weeks",
+    "week",
+    "days",
+    "now",
+    "is",
+    "was",
+    "are",
+    "that's",
+    "right",
+    "correct",
+    "okay",
+];
+
+/// Words that open no address after its cue ("send it to my work", "I'm at home").
+const NO_ADDRESS_AFTER: &[&str] = &[
+    "my", "your", "our", "his", "her", "their", "me", "us", "him", "them", "it", "that", "this",
+    "home", "work", "there", "here", "a", "an", "least", "all", "i",
+];
+
+/// An address given after a phrase that says one follows ("My address is Hauptstraße 5, 10115
+/// Berlin.", "I moved to 12 rue de la Paix, 75002 Paris last month.", "We're at Lot 12, Rural
+/// Route 4, Moose Jaw."), in whatever form the street rule does not know: the rest of the
+/// sentence, up to a word that says when or why, when it has a number and a word, or two
+/// capitalised words, or a street's suffix; sixteen words at most (fail closed).
+pub(crate) fn cued_addresses(tokens: &[Token]) -> Vec<Detection> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let line = tokens[i].line;
+        let cue = ADDRESS_GIVEN.iter().find(|cue| {
+            cue.iter().enumerate().all(|(k, w)| {
+                tokens
+                    .get(i + k)
+                    .is_some_and(|t| t.line == line && t.text == *w)
+            })
+        });
+        let Some(cue) = cue else {
+            i += 1;
+            continue;
+        };
+        let after = i + cue.len();
+        let Some(first) = (after..tokens.len())
+            .take_while(|&k| tokens[k].line == line)
+            .find(|&k| {
+                tokens[k].class != Class::Punct
+                    && !matches!(tokens[k].text.as_str(), "um" | "uh" | "er" | "erm")
+            })
+        else {
+            i = after;
+            continue;
+        };
+        if NO_ADDRESS_AFTER.contains(&tokens[first].text.as_str()) {
+            i = after;
+            continue;
+        }
+        let mut end = first;
+        let mut words = 0;
+        while end < tokens.len()
+            && tokens[end].line == line
+            && !matches!(tokens[end].text.as_str(), "." | "?" | "!")
+            && !(end > first && AFTER_AN_ADDRESS.contains(&tokens[end].text.as_str()))
+            && words < ADDRESS_ANSWER_WORDS
+        {
+            if tokens[end].class != Class::Punct {
+                words += 1;
+            }
+            end += 1;
+        }
+        // Back over the commas, and a count before the word that ended it ("Leeds 3 years").
+        while end > first
+            && (tokens[end - 1].class == Class::Punct
+                || (tokens[end - 1].class == Class::Digits
+                    && tokens.get(end).is_some_and(|n| {
+                        n.line == line && AFTER_AN_ADDRESS.contains(&n.text.as_str())
+                    })))
+        {
+            end -= 1;
+        }
+        let value = &tokens[first..end];
+        let number = value
+            .iter()
+            .any(|t| t.class == Class::Digits || crate::tokens::is_number_word(t));
+        let lettered = value.iter().any(|t| t.class == Class::Word);
+        let capitalised = value
+            .iter()
+            .filter(|t| t.cap && t.class == Class::Word && t.text != "i")
+            .count();
+        let street = value
+            .iter()
+            .any(|t| STREET_SUFFIXES.contains(&t.text.as_str()));
+        // Where one is at may be a count ("I'm at 20 percent battery"): a number only with a
+        // capitalised word or a word for a plot, a route or a flat.
+        let at = cue.last() == Some(&"at") && matches!(cue[0], "i'm" | "we're");
+        let place = value.iter().any(|t| {
+            matches!(
+                t.text.as_str(),
+                "lot" | "route" | "flat" | "apartment" | "apt" | "unit" | "suite" | "box" | "floor"
+            )
+        });
+        let number_said = number && lettered && (!at || capitalised >= 1 || place);
+        if end > first && (number_said || capitalised >= 2 || street) {
+            out.push(Detection {
+                kind: FindingKind::Address,
+                first,
+                last: end,
+                confidence: 0.5,
+                normalized: String::new(),
+            });
+            i = end;
+        } else {
+            i = after;
+        }
+    }
+    out
+}
+
 /// What the agent asks when the answer is an address.
 const ADDRESS_QUESTIONS: &[&str] = &[
     "your address",

@@ -1856,6 +1856,7 @@ fn detect_all(tokens: &[Token]) -> Vec<detect::Detection> {
     detections.extend(entities::glued_credentials(tokens));
     detections.extend(entities::po_boxes(tokens));
     detections.extend(entities::address_answers(tokens));
+    detections.extend(entities::cued_addresses(tokens));
     detections.extend(entities::id_numbers(tokens));
     detections
 }
@@ -3745,7 +3746,7 @@ mod tests {
             ("My postcode is SW1A", "My postcode is [ADDRESS]"),
             (
                 "my address is um, the Old Rectory, Church",
-                "my address is um, the [ADDRESS]",
+                "my address is um, [ADDRESS]",
             ),
             ("my postcode is s w one", "my postcode is [ADDRESS]"),
             (
@@ -3904,6 +3905,59 @@ mod tests {
         ]);
         assert_eq!(out[1], "we can grant you a refund");
         assert_eq!(redact_line("i miss my dog").text, "i miss my dog");
+    }
+
+    #[test]
+    fn an_address_after_its_cue_in_a_form_the_street_rule_does_not_know_is_redacted() {
+        // Shown before: a street named before its number, a street word before its name, a
+        // town and state after the street, a rural address, an old address in lower case.
+        for (line, kept) in [
+            (
+                "My address is Hauptstraße 5, 10115 Berlin.",
+                "My address is [ADDRESS].",
+            ),
+            (
+                "I moved to 12 rue de la Paix, 75002 Paris last month.",
+                "I moved to [ADDRESS] last month.",
+            ),
+            (
+                "I live at 45 Harbour Street, Sydney NSW 2000.",
+                "I live at [ADDRESS].",
+            ),
+            (
+                "We're at Lot 12, Rural Route 4, Moose Jaw.",
+                "We're at [ADDRESS].",
+            ),
+            (
+                "we're at lot 12, rural route 4, moose jaw.",
+                "we're at [ADDRESS].",
+            ),
+            (
+                "my old address was 9 elm grove, leeds, ls6 2ab, but i've moved.",
+                "my old address was [ADDRESS], but i've moved.",
+            ),
+            (
+                "I see here you live at 14 Elm Road in Boise, is that right?",
+                "I see here you live at [ADDRESS], is that right?",
+            ),
+        ] {
+            assert_eq!(redact_line(line).text, kept, "{line}");
+        }
+        // Negative controls: the same cues before no address, before a place alone, before a
+        // count, a time or a plan.
+        for line in [
+            "I moved to London last year.",
+            "I moved to Leeds 3 years ago.",
+            "We moved to the new plan 2 months ago.",
+            "I live at home with my parents.",
+            "I'm at 20 percent battery.",
+            "We're at 3 cards on the account.",
+            "Please send it to my email.",
+            "My address is the same as before.",
+            "We're at the stage where I want to cancel.",
+        ] {
+            assert_eq!(redact_line(line).text, line);
+        }
     }
 
     #[test]
