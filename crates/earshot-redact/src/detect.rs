@@ -109,7 +109,7 @@ pub(crate) const CUES: &[(FindingKind, &[&str])] = &[
     ),
     (
         FindingKind::Address,
-        &["zip", "postal code", "post code", "postcode"],
+        &["zip", "postal code", "post code", "postcode", "eircode"],
     ),
     (
         FindingKind::Phone,

@@ -1910,11 +1910,12 @@ fn unit_after(tokens: &[Token], mut end: usize, line: usize) -> usize {
 }
 
 /// Extends an address starting at `first` back over a unit said before it ("flat 3, 12 High
-/// Road", "apartment 4B 221 Baker Street").
+/// Road", "apartment 4B 221 Baker Street", "apartment 5B at 300 East 57th Street").
 fn unit_before(tokens: &[Token], first: usize) -> usize {
     let line = tokens[first].line;
     let mut k = first;
-    while k > 0 && tokens[k - 1].text == "," && tokens[k - 1].line == line {
+    // "apartment 5B at 300 East 57th Street".
+    while k > 0 && matches!(tokens[k - 1].text.as_str(), "," | "at") && tokens[k - 1].line == line {
         k -= 1;
     }
     // Look back at most five tokens for a unit word whose identifier ends where we are.
@@ -2279,6 +2280,23 @@ const ADDRESS_QUESTIONS: &[&str] = &[
     "what town",
     "and the city",
     "which city",
+    "eircode",
+    // Where someone is to go ("Where should the engineer go?").
+    "where should the engineer",
+    "where should the technician",
+    "where should the driver",
+    "where should the courier",
+    "where should we go",
+    "where should they go",
+    "where should he go",
+    "where should she go",
+    "where are you located",
+    "where is the property",
+    "where's the property",
+    "property address",
+    "installation address",
+    "supply address",
+    "service address",
 ];
 
 /// Words (tokens) an answer to a request for an address may have from its first: a full one
@@ -2313,10 +2331,17 @@ pub(crate) fn address_answers(tokens: &[Token]) -> Vec<Detection> {
                 .iter()
                 .filter(|t| t.class != Class::Punct)
                 .count();
+            // "Same as the billing one": another address named, none said (no number in it but
+            // "one").
+            let same = says(&text, &["same as", "the same", "same one", "same address"])
+                && !tokens[i..line_end].iter().any(|t| {
+                    t.class == Class::Digits
+                        || (crate::tokens::is_number_word(t) && t.text != "one")
+                });
             if let (Some(start), Some(last), false, true) = (
                 start,
                 last,
-                says(&text, NO_SECRET),
+                says(&text, NO_SECRET) || same,
                 words <= ADDRESS_ANSWER_WORDS,
             ) {
                 out.push(Detection {

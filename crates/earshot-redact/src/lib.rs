@@ -3943,6 +3943,28 @@ mod tests {
         ] {
             assert_eq!(redact_line(line).text, kept, "{line}");
         }
+        // Questions for an address that name no address word, or its Irish postcode; a unit
+        // before "at".
+        for (question, answer, kept) in [
+            ("What's the Eircode?", "D02 X285.", "[ADDRESS]."),
+            (
+                "Where should the engineer go?",
+                "Number 17, the one with the blue door, on Kingfisher Close.",
+                "[ADDRESS].",
+            ),
+            (
+                "And the supply address?",
+                "Flat 7, Windsor Court, 88 Albert Road, Southsea, PO5 2SH.",
+                "[ADDRESS].",
+            ),
+        ] {
+            let out = conversation(&[(Speaker::Agent, question), (Speaker::Caller, answer)]);
+            assert_eq!(out[1], kept, "{answer}");
+        }
+        assert_eq!(
+            redact_line("It's apartment 5B at 300 East 57th Street.").text,
+            "It's [ADDRESS]."
+        );
         // Negative controls: the same cues before no address, before a place alone, before a
         // count, a time or a plan.
         for line in [
