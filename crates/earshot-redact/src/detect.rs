@@ -105,6 +105,8 @@ pub(crate) const CUES: &[(FindingKind, &[&str])] = &[
             "born",
             "dob",
             "birthdate",
+            // "I turned 40 on March 3rd": an age and the day it was reached.
+            "turned",
         ],
     ),
     (

@@ -12,6 +12,10 @@ use std::sync::OnceLock;
 
 /// Words that end a name: a name is at most three words and never one of these.
 pub(crate) const NOT_NAME: &[&str] = &[
+    // Words that open a sentence or stand where a name may, never one ("I'm actually calling
+    // for …", "Put me down as …").
+    "actually",
+    "put",
     "and",
     "ending",
     "same",
@@ -317,6 +321,27 @@ const RELATION_CUES: &[&str] = &[
     "brother",
     "sister",
     "partner",
+];
+
+/// People close to the caller who are no relatives, named after the word for them ("my friend
+/// Dara", "a colleague of mine, Bethany"); with [`MORE_RELATIVES`].
+const CLOSE_PEOPLE: &[&str] = &[
+    "friend",
+    "colleague",
+    "coworker",
+    "neighbour",
+    "neighbor",
+    "boss",
+    "manager",
+    "landlord",
+    "landlady",
+    "carer",
+    "caregiver",
+    "flatmate",
+    "roommate",
+    "housemate",
+    "lodger",
+    "tenant",
 ];
 
 /// Relatives and others close to the caller, besides [`RELATION_CUES`]' ("My nephew is Ruairí.").
@@ -1145,9 +1170,79 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             || (i >= 2
                 && tokens[i - 2].line == t.line
                 && matches!(tokens[i - 1].text.as_str(), "is" | "was")
-                && (RELATION_CUES.contains(&tokens[i - 2].text.as_str())
-                    || MORE_RELATIVES.contains(&tokens[i - 2].text.as_str()))
-                && !NAME_WORDS.contains(&tokens[i - 2].text.as_str()));
+                && {
+                    // "my daughter's is Luna".
+                    let whom = tokens[i - 2].text.as_str();
+                    let whom = whom.strip_suffix("'s").unwrap_or(whom);
+                    (RELATION_CUES.contains(&whom) || MORE_RELATIVES.contains(&whom))
+                        && !NAME_WORDS.contains(&whom)
+                });
+        // Someone close to the caller, after the word for them ("my friend Dara", "a friend of
+        // mine, Olusegun Bello", "my nephew Ruairí"): capitalised only, as after "it's".
+        let close_person = t.cap && i >= 2 && {
+            let k = if tokens[i - 1].text == "," {
+                i - 2
+            } else {
+                i - 1
+            };
+            let close = |w: &str| CLOSE_PEOPLE.contains(&w) || MORE_RELATIVES.contains(&w);
+            tokens[k].line == t.line
+                && k >= 1
+                && ((close(&tokens[k].text) && matches!(tokens[k - 1].text.as_str(), "my" | "our"))
+                    || (matches!(tokens[k].text.as_str(), "mine" | "ours")
+                        && k >= 2
+                        && tokens[k - 1].text == "of"
+                        && close(&tokens[k - 2].text)))
+        };
+        // A name said with how it is spelled ("Is that Ian with one n?", "Yes, Ian, with one n",
+        // "that's clarke with an e"), in lower case too.
+        let spelled_with = (t.cap
+            || (!NOT_NAME.contains(&t.text.as_str())
+                && t.text.chars().count() >= 3
+                && !matches!(
+                    t.text.as_str(),
+                    "spelled"
+                        | "spelt"
+                        | "spell"
+                        | "written"
+                        | "starts"
+                        | "start"
+                        | "ends"
+                        | "end"
+                        | "begins"
+                        | "one"
+                        | "name"
+                        | "that"
+                        | "it's"
+                        | "this"
+                )))
+            && {
+                let w = if tokens.get(i + 1).is_some_and(|n| n.text == ",") {
+                    i + 2
+                } else {
+                    i + 1
+                };
+                let letter = |n: &Token| {
+                    n.class == Class::Word
+                        && (n.text.chars().count() == 1
+                            || (n.text.chars().count() <= 3
+                                && (n.text.ends_with("'s") || n.text.ends_with('s'))))
+                };
+                tokens[i..(w + 3).min(tokens.len())]
+                    .iter()
+                    .all(|n| n.line == t.line)
+                    && tokens.get(w).is_some_and(|n| n.text == "with")
+                    && tokens.get(w + 1).is_some_and(|n| {
+                        matches!(
+                            n.text.as_str(),
+                            "one" | "two" | "a" | "an" | "double" | "no"
+                        )
+                    })
+                    && tokens.get(w + 2).is_some_and(letter)
+                    && tokens
+                        .get(w + 3)
+                        .is_none_or(|n| n.line != t.line || n.class == Class::Punct)
+            };
         // "it's", not "call me": the caller saying who they are.
         let says_who = ends_with_phrase(&before_said, &["this is", "it is", "it's", "i am", "i'm"]);
         // A name asked for on the line before.
@@ -1259,6 +1354,11 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                     "looking for",
                     "ask for",
                     "asking for",
+                    // "Tell Priya I called", "Let Priya know".
+                    "tell",
+                    "let",
+                    "put me down as",
+                    "put it down as",
                 ],
             );
         // The end of an answer to a question for a name, set off by a comma or as a sentence of
@@ -1323,6 +1423,8 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             || name_goes_on
             || possessive
             || asked_for_by_name
+            || close_person
+            || spelled_with
             || and_next;
         let weak_cue = intro
             || third_party
@@ -1332,6 +1434,7 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             || under
             || possessive
             || asked_for_by_name
+            || close_person
             || and_next;
         // The agent introducing themselves ("this is Sam") is not caller data; the agent naming
         // the caller ("Thanks, Mrs Lopez") is.
@@ -1467,7 +1570,9 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
         // lower case, as it does with no question before it.
         let named_by_phrase = ends_with_phrase(&before, NAME_CUES) && !weak_cue;
         if !(cued || answered)
-            || ((weak_cue || (answered && !named_by_phrase)) && !t.cap && !lower_ok)
+            || ((weak_cue || (answered && !named_by_phrase && !spelled_with))
+                && !t.cap
+                && !lower_ok)
             || self_intro
         {
             i += 1;
@@ -1504,12 +1609,17 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                 end += 2;
                 continue;
             }
-            // An initial's full stop ("Jonathan Q. Public").
+            // An initial's full stop ("Jonathan Q. Public"), the first initial's too when more
+            // of the name follows ("J. R. Fitzgerald").
             if tokens.get(end).is_some_and(|n| n.text == ".")
                 && glued(end)
                 && tokens[end - 1].text.chars().count() == 1
                 && tokens[end - 1].cap
-                && (end - 1 > i || initial_first)
+                && (end - 1 > i
+                    || initial_first
+                    || tokens.get(end + 1).is_some_and(|n| {
+                        n.line == t.line && n.class == Class::Word && n.cap && n.text != "i"
+                    }))
             {
                 end += 1;
                 continue;

@@ -3908,6 +3908,63 @@ mod tests {
     }
 
     #[test]
+    fn names_of_people_close_to_the_caller_asked_for_or_spelled_with_a_letter_are_redacted() {
+        // Shown before: a friend, a relative's name after "'s is", a person to tell, a name said
+        // with how it is spelled; "actually" and "Put" were taken for names.
+        for (line, kept) in [
+            (
+                "A friend of mine, Olusegun Bello, referred me.",
+                "A friend of mine, [NAME], referred me.",
+            ),
+            (
+                "My friend Dara said you could help.",
+                "My friend [NAME] said you could help.",
+            ),
+            (
+                "My son's name is Kai and my daughter's is Luna.",
+                "My son's name is [NAME] and my daughter's is [NAME].",
+            ),
+            ("Tell Priya I called, okay?", "Tell [NAME] I called, okay?"),
+            (
+                "I'm actually calling for Ms. Nguyen, I'm her daughter.",
+                "I'm actually calling for Ms. [NAME], I'm her daughter.",
+            ),
+            (
+                "yes that's clarke with an e.",
+                "yes that's [NAME] with an e.",
+            ),
+        ] {
+            assert_eq!(redact_line(line).text, kept, "{line}");
+        }
+        let out = conversation(&[
+            (Speaker::Agent, "Is that Ian with one n?"),
+            (Speaker::Caller, "Yes, Ian, with one n, Ian McTavish."),
+        ]);
+        assert_eq!(
+            out,
+            [
+                "Is that [NAME] with one n?",
+                "Yes, [NAME], with one n, [NAME]."
+            ]
+        );
+        let out = conversation(&[
+            (Speaker::Agent, "And your first name?"),
+            (Speaker::Caller, "Put me down as J. R. Fitzgerald."),
+        ]);
+        assert_eq!(out[1], "Put me down as [NAME].");
+        // Negative controls: no one close named, a thing with a letter, a friend in lower case.
+        for line in [
+            "My friend said you could help.",
+            "Tell me what I owe.",
+            "The one with a b on it.",
+            "I need a form with a signature.",
+            "my friend dara said you could help.",
+        ] {
+            assert_eq!(redact_line(line).text, line);
+        }
+    }
+
+    #[test]
     fn an_address_after_its_cue_in_a_form_the_street_rule_does_not_know_is_redacted() {
         // Shown before: a street named before its number, a street word before its name, a
         // town and state after the street, a rural address, an old address in lower case.
