@@ -5480,6 +5480,12 @@ mod tests {
                 "The house was built in 1942.",
             ),
             ("I moved here in 1985.", "I moved here in 1985."),
+            // The day one turned an age ("March 3rd" was shown).
+            (
+                "I turned 40 on March 3rd, if that helps.",
+                "I turned [DATE_OF_BIRTH] on [DATE_OF_BIRTH], if that helps.",
+            ),
+            ("I turned it off 3 times.", "I turned it off 3 times."),
         ] {
             assert_eq!(redact_line(line).text, redacted);
         }
