@@ -1513,9 +1513,17 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             .filter(|n| n.class == Class::Word)
             .map(|n| n.text.trim_end_matches("'s"))
             .collect();
-        let closed = tokens
-            .get(clause_end)
-            .is_none_or(|n| n.line != t.line || matches!(n.text.as_str(), "." | "!" | ","));
+        // A question reading a name back ends one too, right after "name still" or "name is"
+        // ("is your mother's maiden name still brennan?"), not any word before "?" ("who's the
+        // named driver?").
+        let read_back = i >= 2
+            && matches!(tokens[i - 1].text.as_str(), "still" | "is" | "was")
+            && matches!(tokens[i - 2].text.as_str(), "name" | "surname");
+        let closed = tokens.get(clause_end).is_none_or(|n| {
+            n.line != t.line
+                || matches!(n.text.as_str(), "." | "!" | ",")
+                || (n.text == "?" && read_back)
+        });
         // After a word for a name, its first word may have two letters ("surname ní bhriain").
         // ("first name", "last name" end in "name").
         let named = NAME_WORDS.iter().any(|w| before.ends_with(w));

@@ -3952,6 +3952,14 @@ mod tests {
             (Speaker::Caller, "Put me down as J. R. Fitzgerald."),
         ]);
         assert_eq!(out[1], "Put me down as [NAME].");
+        // A name read back in a question in lower case.
+        assert_eq!(
+            redact_line("is your mother's maiden name still brennan?").text,
+            "is your mother's maiden name still [NAME]?"
+        );
+        for line in ["and who's the named driver?", "is your mother still alive?"] {
+            assert_eq!(redact_line(line).text, line);
+        }
         // Negative controls: no one close named, a thing with a letter, a friend in lower case.
         for line in [
             "My friend said you could help.",
