@@ -342,6 +342,35 @@ const CLOSE_PEOPLE: &[&str] = &[
     "housemate",
     "lodger",
     "tenant",
+    "mate",
+    "pal",
+    "buddy",
+    "pa",
+    "assistant",
+    "secretary",
+];
+
+/// Roles on an account whose holder is named after "is" or ":" ("The beneficiary is Rosa
+/// Delgado."), capitalised only.
+const ROLES_NAMED: &[&str] = &[
+    "beneficiary",
+    "payee",
+    "executor",
+    "executrix",
+    "guarantor",
+    "cardholder",
+    "policyholder",
+    "holder",
+    "nominee",
+    "attorney",
+    "trustee",
+    "driver",
+    "user",
+    "signatory",
+    "applicant",
+    "tenant",
+    "patient",
+    "member",
 ];
 
 /// Relatives and others close to the caller, besides [`RELATION_CUES`]' ("My nephew is Ruairí.").
@@ -1186,9 +1215,18 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                 i - 1
             };
             let close = |w: &str| CLOSE_PEOPLE.contains(&w) || MORE_RELATIVES.contains(&w);
+            // "my son-in-law, Callum Fraser".
+            let in_law = tokens[k].text == "law"
+                && k >= 5
+                && tokens[k - 1].text == "-"
+                && tokens[k - 2].text == "in"
+                && tokens[k - 3].text == "-"
+                && RELATION_CUES.contains(&tokens[k - 4].text.as_str());
+            let k = if in_law { k - 4 } else { k };
             tokens[k].line == t.line
                 && k >= 1
-                && ((close(&tokens[k].text) && matches!(tokens[k - 1].text.as_str(), "my" | "our"))
+                && ((close(&tokens[k].text) || in_law)
+                    && matches!(tokens[k - 1].text.as_str(), "my" | "our")
                     || (matches!(tokens[k].text.as_str(), "mine" | "ours")
                         && k >= 2
                         && tokens[k - 1].text == "of"
@@ -1359,8 +1397,24 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                     "let",
                     "put me down as",
                     "put it down as",
+                    // Whom a call or a thing is for or whose it is ("I'm ringing on behalf of
+                    // Edith Chambers", "It's registered to Kwame Mensah-Bonsu").
+                    "on behalf of",
+                    "registered to",
+                    "belongs to",
+                    "belonged to",
                 ],
-            );
+            )
+            // Whom a role on an account names ("The beneficiary is Rosa Delgado.", "Next of
+            // kin: Abdul Rahman bin Yusuf.").
+            || (i >= 2
+                && tokens[i - 2].line == t.line
+                && matches!(tokens[i - 1].text.as_str(), "is" | "was" | ":")
+                && (ROLES_NAMED.contains(&tokens[i - 2].text.as_str())
+                    || (tokens[i - 2].text == "kin"
+                        && i >= 4
+                        && tokens[i - 3].text == "of"
+                        && tokens[i - 4].text == "next")));
         // The end of an answer to a question for a name, set off by a comma or as a sentence of
         // its own: two or three capitalised words, not a company ("It's under my company,
         // Brightside Ltd, but my name's on it too, Kelechi Eze.", "That'd be my father. He
@@ -2280,7 +2334,10 @@ pub(crate) fn cued_addresses(tokens: &[Token]) -> Vec<Detection> {
             i = after;
             continue;
         };
-        if NO_ADDRESS_AFTER.contains(&tokens[first].text.as_str()) {
+        // Nor a title: a person is named ("send it to Dr. Amelia Kwan").
+        if NO_ADDRESS_AFTER.contains(&tokens[first].text.as_str())
+            || TITLES.contains(&tokens[first].text.as_str())
+        {
             i = after;
             continue;
         }

@@ -3952,6 +3952,47 @@ mod tests {
             (Speaker::Caller, "Put me down as J. R. Fitzgerald."),
         ]);
         assert_eq!(out[1], "Put me down as [NAME].");
+        // Roles on an account, people the call is for or a thing belongs to, people close by
+        // their role.
+        for (line, kept) in [
+            (
+                "The beneficiary is Rosa Delgado.",
+                "The beneficiary is [NAME].",
+            ),
+            (
+                "Next of kin: Abdul Rahman bin Yusuf.",
+                "Next of kin: [NAME].",
+            ),
+            (
+                "I'm ringing on behalf of Edith Chambers, she's 92.",
+                "I'm ringing on behalf of [NAME], she's 92.",
+            ),
+            (
+                "It's registered to Kwame Mensah-Bonsu, my late husband.",
+                "It's registered to [NAME], my late husband.",
+            ),
+            (
+                "Please add my son-in-law, Callum Fraser, to the policy.",
+                "Please add my son-in-law, [NAME], to the policy.",
+            ),
+            (
+                "My PA, Georgina Hale, handles all of this.",
+                "My PA, [NAME], handles all of this.",
+            ),
+            (
+                "Can you send it to Dr. Amelia Kwan at the surgery?",
+                "Can you send it to Dr. [NAME] at the surgery?",
+            ),
+        ] {
+            assert_eq!(redact_line(line).text, kept, "{line}");
+        }
+        for line in [
+            "The beneficiary is the same as before.",
+            "It belongs to my husband.",
+            "I'm ringing on behalf of my mother.",
+        ] {
+            assert_eq!(redact_line(line).text, line);
+        }
         // A name read back in a question in lower case.
         assert_eq!(
             redact_line("is your mother's maiden name still brennan?").text,
