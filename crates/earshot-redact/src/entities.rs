@@ -2238,7 +2238,8 @@ fn last_before_closers(tokens: &[Token], first: usize, end: usize) -> Option<usi
     })
 }
 
-/// Phrases after which the rest of the sentence is an address (see [`cued_addresses`]).
+/// Phrases after which the rest of the sentence is an address (see [`cued_addresses`], which
+/// matches their first words at once: a new first word goes there too).
 const ADDRESS_GIVEN: &[&[&str]] = &[
     &["address", "is"],
     &["address", "was"],
@@ -2312,6 +2313,29 @@ pub(crate) fn cued_addresses(tokens: &[Token]) -> Vec<Detection> {
     let mut i = 0;
     while i < tokens.len() {
         let line = tokens[i].line;
+        // The first words of the cues, matched at once (this runs over every token of the
+        // window, for every line and partial).
+        if !matches!(
+            tokens[i].text.as_str(),
+            "address"
+                | "address's"
+                | "live"
+                | "lives"
+                | "living"
+                | "staying"
+                | "moved"
+                | "moving"
+                | "send"
+                | "ship"
+                | "mail"
+                | "post"
+                | "deliver"
+                | "i'm"
+                | "we're"
+        ) {
+            i += 1;
+            continue;
+        }
         let cue = ADDRESS_GIVEN.iter().find(|cue| {
             cue.iter().enumerate().all(|(k, w)| {
                 tokens
