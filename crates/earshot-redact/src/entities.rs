@@ -2574,7 +2574,7 @@ fn asked_for(tokens: &[Token], i: usize, questions: &[&str]) -> bool {
                                     .iter()
                                     .any(|q| *q == format!("the {w}") || *q == format!("your {w}"))
                             }))
-                            && !says(&text, NOT_ASKING)
+                            && !not_asking(&text)
                             && (question || ASKING.iter().any(|q| text.contains(q)))
                     })
             })
@@ -3127,8 +3127,27 @@ const SECRET_QUESTIONS: &[&str] = &[
     "town you were born",
     "place of birth",
     "street you grew up",
+    "street did you grow up",
     "security word",
     "security phrase",
+    "city were you born",
+    "town were you born",
+    "country were you born",
+    "where were you born",
+    "nickname",
+    "high school",
+    "school did you",
+    "school you went",
+    "best friend",
+    "first job",
+    "first employer",
+    "favourite book",
+    "favorite book",
+    "favourite film",
+    "favorite movie",
+    "favourite sport",
+    "favorite sport",
+    "honeymoon",
 ];
 
 /// Phrases after which the rest of the line is such a credential ("my password is …").
@@ -3299,6 +3318,18 @@ const NOT_ASKING: &[&str] = &[
     "set up",
 ];
 
+/// The sentence asks whether something is so or how to change it ([`NOT_ASKING`]), not what it
+/// is: "did you" after a question word asks what ("What high school did you go to?").
+fn not_asking(text: &str) -> bool {
+    NOT_ASKING.iter().any(|phrase| {
+        says(text, &[phrase])
+            && !(*phrase == "did you"
+                && text
+                    .find("did you")
+                    .is_some_and(|at| says(&text[..at], &["what", "which", "where", "who"])))
+    })
+}
+
 /// Words of a request, when the agent's line is not a question ("Please tell me your memorable
 /// word.").
 const ASKING: &[&str] = &[
@@ -3415,6 +3446,25 @@ pub(crate) fn spoken_credentials(tokens: &[Token]) -> Vec<Detection> {
                         });
                     }
                 }
+            } else if let Some((tail, last)) =
+                last.filter(|_| asked && words > 8).and_then(|last| {
+                    // A longer answer that says what the answer is before it: its last clause
+                    // ("Oh it's, um, the name of my street growing up, Acacia Avenue.").
+                    let comma = (start..last).rev().find(|&k| tokens[k].text == ",")?;
+                    let said = tokens[comma + 1..=last]
+                        .iter()
+                        .filter(|t| t.class != Class::Punct)
+                        .count();
+                    (1..=5).contains(&said).then_some((comma + 1, last))
+                })
+            {
+                out.push(Detection {
+                    kind: FindingKind::Pin,
+                    first: tail,
+                    last: last + 1,
+                    confidence: 0.5,
+                    normalized: String::new(),
+                });
             }
         }
     }

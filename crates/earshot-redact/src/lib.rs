@@ -6017,6 +6017,21 @@ mod tests {
                 "Beacon Street.",
                 "[ADDRESS].",
             ),
+            // More security questions, one asked with "did you" after its question word, and a
+            // long answer whose last clause is the answer.
+            ("What city were you born in?", "Dundee.", "[PIN]."),
+            ("What was your childhood nickname?", "bubba.", "[PIN]."),
+            ("What high school did you go to?", "Lincoln High.", "[PIN]."),
+            (
+                "What's the answer to your security question?",
+                "Oh it's, um, the name of my street growing up, Acacia Avenue.",
+                "Oh it's, um, the name of my street growing up, [PIN].",
+            ),
+            (
+                "Did you go to high school here?",
+                "Yes, I did.",
+                "Yes, I did.",
+            ),
             // Negative controls: the pronoun "I" and "one" for a thing, a yes-or-no question.
             (
                 "What is the third letter of your memorable word?",
