@@ -747,6 +747,15 @@ const NAME_QUESTIONS: &[&str] = &[
     "family name",
     "given name",
     "surname",
+    // Who is calling, asked in so many words ("who do i have the pleasure of speaking with").
+    "pleasure of speaking",
+    "who's calling",
+    "who is calling",
+    "who's this",
+    "who is this",
+    "who have i got",
+    "may i ask who",
+    "can i ask who",
 ];
 
 /// What may come before a name that opens an answer ("yeah it's …", "my name is …"); not a
@@ -1603,6 +1612,17 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             && (leading == rest.len() || opens_answer())
             && !relation_words())
             || (intro && matches!(said_after, "calling" | "here" | "speaking" | "from"))
+            // Or before the caller going on to say why they call ("yeah hi this is brenda i'm
+            // calling because …").
+            || (intro
+                && matches!(said_after, "i'm" | "im")
+                && tokens.get(i + 2).is_some_and(|n| {
+                    n.line == t.line
+                        && matches!(
+                            n.text.as_str(),
+                            "calling" | "ringing" | "phoning" | "trying" | "wondering"
+                        )
+                }))
             // Right after a title ("thanks mr mcgrath"), not a small word ("Mr or Mrs?") but
             // an initial ("mr a j patel").
             // Its full stop too ("mrs. patricia whitlock").

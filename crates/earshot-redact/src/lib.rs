@@ -4001,6 +4001,39 @@ mod tests {
         for line in ["and who's the named driver?", "is your mother still alive?"] {
             assert_eq!(redact_line(line).text, line);
         }
+        // An unpunctuated question for who is calling, and a name before why one calls.
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "thank you for calling northwind bank my name is kelly who do i have the pleasure of speaking with",
+            ),
+            (Speaker::Caller, "hi kelly yeah this is uh marcus delaney"),
+            (Speaker::Agent, "hi marcus how can i help"),
+        ]);
+        assert_eq!(
+            out[1..],
+            [
+                "hi kelly yeah this is uh [NAME]",
+                "hi [NAME] how can i help"
+            ]
+        );
+        let out = conversation(&[
+            (Speaker::Agent, "how can i help"),
+            (
+                Speaker::Caller,
+                "yeah hi this is brenda i'm calling because my card got declined",
+            ),
+        ]);
+        assert_eq!(
+            out[1],
+            "yeah hi this is [NAME] i'm calling because my card got declined"
+        );
+        for line in [
+            "this is ridiculous i just want a refund",
+            "this is the accounts department",
+        ] {
+            assert_eq!(redact_line(line).text, line);
+        }
         // Negative controls: no one close named, a thing with a letter, a friend in lower case.
         for line in [
             "My friend said you could help.",
