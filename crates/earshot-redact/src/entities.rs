@@ -13,9 +13,23 @@ use std::sync::OnceLock;
 /// Words that end a name: a name is at most three words and never one of these.
 pub(crate) const NOT_NAME: &[&str] = &[
     // Words that open a sentence or stand where a name may, never one ("I'm actually calling
-    // for …", "Put me down as …").
+    // for …", "Put me down as …"), and contractions ASR writes with no apostrophe ("okay mr
+    // delaney ive blocked the card").
     "actually",
     "put",
+    "ive",
+    "youve",
+    "weve",
+    "theyve",
+    "youre",
+    "theyre",
+    "thats",
+    "whats",
+    "theres",
+    "didnt",
+    "dont",
+    "cant",
+    "wont",
     "and",
     "ending",
     "same",

@@ -842,7 +842,10 @@ impl Redactor {
             || asked.is_some_and(asks_email);
         findings.extend(trailing_email(partial, &line_tokens[line], email_context));
         findings.extend(trailing_value(partial, &line_tokens[line]));
-        let address_asked = asked.is_some_and(|a| a.iter().any(|t| t.text == "address"));
+        // Asked for on the other party's line, or read back on this one ("the address on file
+        // is that still twenty two west elm").
+        let address_asked = asked.is_some_and(|a| a.iter().any(|t| t.text == "address"))
+            || line_tokens[line].iter().any(|t| t.text == "address");
         findings.extend(trailing_street(partial, &line_tokens[line], address_asked));
         findings.extend(trailing_iban(partial, &line_tokens[line]));
         findings.extend(password_begun(partial, &line_tokens[line]));
@@ -4240,6 +4243,29 @@ mod tests {
                 "i called dr. [NAME] office about it.",
             ]
         );
+        // A contraction written with no apostrophe ends the name; a street read back in lower
+        // case while it is being said.
+        assert_eq!(
+            redact_line("okay mr delaney ive blocked the card").text,
+            "okay mr [NAME] ive blocked the card"
+        );
+        let mut r = Redactor::new();
+        let shown = r
+            .preview(
+                Speaker::Agent,
+                "and the address on file is that still twenty two west el",
+            )
+            .text;
+        assert!(
+            shown.starts_with("and the address on file is that still [") && !shown.contains("west"),
+            "{shown}"
+        );
+        // Negative control: no address named, the street's words stay (the number still being
+        // said is hidden as any is).
+        assert!(r
+            .preview(Speaker::Agent, "is that still twenty two west el")
+            .text
+            .ends_with(" west el"));
         // Negative controls: a title as a role after a determiner or before a farewell, no
         // name after "her name is"; a word that is no first name before the heard surname.
         for line in [
