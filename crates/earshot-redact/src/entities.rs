@@ -482,6 +482,8 @@ const RELATIVES: &[&str] = &[
 pub(crate) const RELATIVE_DOES: &[&str] = &[
     "said", "says", "is", "was", "has", "had", "will", "would", "can", "could", "called", "asked",
     "told", "wants", "wanted", "does", "did", "needs", "lives", "works", "and",
+    // Or before a pronoun that goes on about them ("my sister linh she's at …").
+    "she's", "he's", "she", "he", "who", "who's",
 ];
 
 /// Words in lower case after a relative that are no name ("my husband always said").
@@ -4746,6 +4748,12 @@ mod tests {
                 "my daughter lily and my son tom",
                 "my daughter [NAME] and my son [NAME]",
             ),
+            // Before a pronoun that goes on about them (2026-12-04; "linh" was shown).
+            (
+                "yeah my sister linh she's at home",
+                "yeah my sister [NAME] she's at home",
+            ),
+            ("my sister she is at home", "my sister she is at home"),
             // Negative controls: words of how, when or who, and a relative with no name.
             ("my husband always said that", "my husband always said that"),
             ("my husband usually does it", "my husband usually does it"),
