@@ -3209,6 +3209,13 @@ pub(crate) const PASSWORD_WORDS: &[&str] =
 /// credentials are.
 pub(crate) fn glued_credentials(tokens: &[Token]) -> Vec<Detection> {
     let mut out = Vec::new();
+    // The lines that name a password, found once.
+    let mut named_on: Vec<usize> = tokens
+        .iter()
+        .filter(|t| PASSWORD_WORDS.contains(&t.text.as_str()))
+        .map(|t| t.line)
+        .collect();
+    named_on.dedup();
     let mut sentence = 0;
     while sentence < tokens.len() {
         let line = tokens[sentence].line;
@@ -3220,10 +3227,7 @@ pub(crate) fn glued_credentials(tokens: &[Token]) -> Vec<Detection> {
         let cued = tokens[sentence..end]
             .iter()
             .any(|t| PASSWORD_WORDS.contains(&t.text.as_str()))
-            || (line > 0
-                && tokens[..sentence]
-                    .iter()
-                    .any(|t| t.line == line - 1 && PASSWORD_WORDS.contains(&t.text.as_str())));
+            || (line > 0 && named_on.contains(&(line - 1)));
         let mut k = sentence;
         while cued && k < end {
             // A hyphen glued between its parts joins them ("Blue-Falcon-72").
