@@ -657,6 +657,32 @@ const NOT_A_RELATIVE: &[&str] = &[
 /// Words of a short answer to a question for a name that say it gives none ("sorry what",
 /// "hold on", "i'd rather not"): written in lower case, such an answer is no name.
 pub(crate) const NOT_A_NAME_ANSWER: &[&str] = &[
+    // What is said of a person on the account, not who ("the beneficiary is unchanged").
+    "correct",
+    "wrong",
+    "unchanged",
+    "different",
+    "changed",
+    "updated",
+    "missing",
+    "deceased",
+    "unknown",
+    "none",
+    "nobody",
+    "someone",
+    "somebody",
+    "anyone",
+    "billing",
+    "sales",
+    "support",
+    "them",
+    "him",
+    "her",
+    "me",
+    "us",
+    "you",
+    "everyone",
+    "everybody",
     "fine",
     "important",
     "private",
@@ -1232,8 +1258,9 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                         && !NAME_WORDS.contains(&whom)
                 });
         // Someone close to the caller, after the word for them ("my friend Dara", "a friend of
-        // mine, Olusegun Bello", "my nephew Ruairí"): capitalised only, as after "it's".
-        let close_person = t.cap && i >= 2 && {
+        // mine, Olusegun Bello", "my nephew Ruairí"): capitalised, or in lower case ending its
+        // clause (`person_ends_clause`).
+        let close_word_before = i >= 2 && {
             let k = if tokens[i - 1].text == "," {
                 i - 2
             } else {
@@ -1502,7 +1529,7 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             || name_goes_on
             || possessive
             || asked_for_by_name
-            || close_person
+            || close_word_before
             || spelled_with
             || and_next;
         let weak_cue = intro
@@ -1513,7 +1540,7 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             || under
             || possessive
             || asked_for_by_name
-            || close_person
+            || close_word_before
             || and_next;
         // The agent introducing themselves ("this is Sam") is not caller data; the agent naming
         // the caller ("Thanks, Mrs Lopez") is.
@@ -1619,7 +1646,17 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                 };
                 w.chars().count() >= least && may_be_relatives_name(w)
             });
-        let lower_ok = (answered
+        // A person asked for, whose a thing is, or close to the caller, in lower case: one to
+        // three words that end their clause, none a word of what, how or when ("on behalf of
+        // edith chambers, she's 92", "a friend of mine, olusegun bello").
+        let person_ends_clause = !t.cap
+            && (asked_for_by_name || close_word_before)
+            && closed
+            && (1..=3).contains(&clause.len())
+            && t.text.chars().count() >= 3
+            && clause.iter().all(|w| may_be_relatives_name(w));
+        let lower_ok = person_ends_clause
+            || (answered
             && !TITLES.contains(&t.text.as_str())
             && !thing
             && !asks_back
@@ -2817,8 +2854,15 @@ pub(crate) fn id_numbers(tokens: &[Token]) -> Vec<Detection> {
             first -= 2;
         }
         let mut last = run.last;
+        // Groups joined by hyphens too ("1EG4-TE5-MK73").
+        let hyphen_joins = |j: usize| {
+            tokens[j].text == "-"
+                && same_line(j + 1)
+                && tokens[j + 1].start == tokens[j].end
+                && matches!(tokens[j + 1].class, Class::Word | Class::Digits)
+        };
         while same_line(last)
-            && tokens[last].class != Class::Punct
+            && (tokens[last].class != Class::Punct || hyphen_joins(last))
             && tokens[last].start == tokens[last - 1].end
         {
             last += 1;

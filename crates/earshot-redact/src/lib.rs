@@ -4037,6 +4037,30 @@ mod tests {
         ] {
             assert_eq!(redact_line(line).text, line);
         }
+        // The same in lower case, where the name ends its clause.
+        for (line, kept) in [
+            (
+                "the beneficiary is rosa delgado.",
+                "the beneficiary is [NAME].",
+            ),
+            (
+                "i'm ringing on behalf of edith chambers, she's 92.",
+                "i'm ringing on behalf of [NAME], she's 92.",
+            ),
+            (
+                "a friend of mine, olusegun bello.",
+                "a friend of mine, [NAME].",
+            ),
+        ] {
+            assert_eq!(redact_line(line).text, kept, "{line}");
+        }
+        for line in [
+            "the beneficiary is unchanged, thanks.",
+            "can i speak to someone in billing?",
+            "i'm ringing on behalf of my mother.",
+        ] {
+            assert_eq!(redact_line(line).text, line);
+        }
         // Negative controls: no one close named, a thing with a letter, a friend in lower case.
         for line in [
             "My friend said you could help.",
@@ -4387,6 +4411,16 @@ mod tests {
             (Speaker::Caller, "Sure, 1EG4-TE5-MK73."),
         ]);
         assert_eq!(out[1], "Sure, [NUMBER].");
+        // After its cue on the line, every group joined by a hyphen ("-TE5-MK73" was shown);
+        // a hyphen set apart by spaces joins nothing.
+        assert_eq!(
+            redact_line("My Medicare number is 1EG4-TE5-MK73.").text,
+            "My Medicare number is [NUMBER]."
+        );
+        assert_eq!(
+            redact_line("My Medicare number is 1EG4 - TE5 I think.").text,
+            "My Medicare number is [NUMBER] - TE5 I think."
+        );
         let out = conversation(&[
             (
                 Speaker::Caller,
