@@ -482,8 +482,10 @@ const RELATIVES: &[&str] = &[
 pub(crate) const RELATIVE_DOES: &[&str] = &[
     "said", "says", "is", "was", "has", "had", "will", "would", "can", "could", "called", "asked",
     "told", "wants", "wanted", "does", "did", "needs", "lives", "works", "and",
-    // Or before a pronoun that goes on about them ("my sister linh she's at …").
-    "she's", "he's", "she", "he", "who", "who's",
+    // Or before a pronoun that goes on about them ("my sister linh she's at …"), or a word of
+    // how often ("my mum gwendolyn also needs …").
+    "she's", "he's", "she", "he", "who", "who's", "also", "always", "never", "usually", "often",
+    "still", "just", "normally",
 ];
 
 /// Words in lower case after a relative that are no name ("my husband always said").
@@ -683,6 +685,15 @@ pub(crate) const NOT_A_NAME_ANSWER: &[&str] = &[
     "you",
     "everyone",
     "everybody",
+    // What an account may be under besides a name ("it's under review").
+    "review",
+    "investigation",
+    "warranty",
+    "contract",
+    "control",
+    "way",
+    "dispute",
+    "query",
     "fine",
     "important",
     "private",
@@ -1397,6 +1408,7 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             &[
                 "is under",
                 "it's under",
+                "its under",
                 // "Put it under Delphine", "book it under Smith".
                 "it under",
                 "under the name",
@@ -1583,8 +1595,12 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             .any(|n| matches!(n.text.as_str(), "not" | "don't" | "rather"));
         // The words of a lower-case answer up to the first that is no name: the name before
         // what else the caller says ("gary lineker no joke", "john smith please").
-        let leading = rest
+        // Up to the end of its clause: "oliver james pemberton, 14th of august 2019".
+        let leading = tokens[i..]
             .iter()
+            .take_while(|n| n.line == t.line && n.class != Class::Punct)
+            .filter(|n| n.class == Class::Word)
+            .map(|n| n.text.trim_end_matches("'s"))
             .take_while(|w| !NOT_NAME.contains(w) && !NOT_A_NAME_ANSWER.contains(w))
             .count();
         // With more said after it, the name opens the answer: only a greeting or "it's" before
@@ -1650,7 +1666,7 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
         // three words that end their clause, none a word of what, how or when ("on behalf of
         // edith chambers, she's 92", "a friend of mine, olusegun bello").
         let person_ends_clause = !t.cap
-            && (asked_for_by_name || close_word_before)
+            && (asked_for_by_name || close_word_before || under)
             && closed
             && (1..=3).contains(&clause.len())
             && t.text.chars().count() >= 3

@@ -4054,7 +4054,29 @@ mod tests {
         ] {
             assert_eq!(redact_line(line).text, kept, "{line}");
         }
+        let out = conversation(&[
+            (Speaker::Agent, "what's his name and date of birth?"),
+            (
+                Speaker::Caller,
+                "oliver james pemberton, 14th of august 2019.",
+            ),
+        ]);
+        assert_eq!(out[1], "[NAME], [DATE_OF_BIRTH].");
+        for (line, kept) in [
+            (
+                "hi im calling about my prescription its under hussain",
+                "hi im calling about my prescription its under [NAME]",
+            ),
+            (
+                "my mum gwendolyn also needs her prescription",
+                "my mum [NAME] also needs her prescription",
+            ),
+        ] {
+            assert_eq!(redact_line(line).text, kept, "{line}");
+        }
         for line in [
+            "its under review at the moment",
+            "my husband still works there",
             "the beneficiary is unchanged, thanks.",
             "can i speak to someone in billing?",
             "i'm ringing on behalf of my mother.",
