@@ -1733,6 +1733,16 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             && (1..=3).contains(&clause.len())
             && t.text.chars().count() >= 3
             && clause.iter().all(|w| may_be_relatives_name(w));
+        // After a relative in lower case, a first name and a surname before what the person does
+        // ("my late father reginald ashworth had an account").
+        let surname_then_does = relation
+            && !t.cap
+            && said_after.chars().count() >= 3
+            && may_be_relatives_name(said_after)
+            && !NOT_A_RELATIVES_NAME.contains(&said_after)
+            && tokens.get(i + 2).is_some_and(|n| {
+                n.line == t.line && RELATIVE_DOES.contains(&n.text.as_str()) && n.text != "and"
+            });
         let lower_ok = person_ends_clause
             || (answered
             && !TITLES.contains(&t.text.as_str())
@@ -1773,12 +1783,20 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             // After a relative, a word in lower case before what a person does ("my husband
             // mark said to call"), not a word of how or when ("my husband always said").
             || (relation
-                && (RELATIVE_DOES.contains(&said_after) || relatives_name_ends_line)
+                && (RELATIVE_DOES.contains(&said_after)
+                    || relatives_name_ends_line
+                    || surname_then_does)
                 && t.text.chars().count() >= if named { 2 } else { 3 }
                 && !NOT_NAME.contains(&t.text.as_str())
                 && !NOT_A_RELATIVES_NAME.contains(&t.text.as_str()));
-        // Such a name is the one word, but for the name that ends the line.
-        let one_word = !t.cap && relation && !answered && !intro && !relatives_name_ends_line;
+        // Such a name is the one word, but for the name that ends the line or goes on with its
+        // surname.
+        let one_word = !t.cap
+            && relation
+            && !answered
+            && !intro
+            && !relatives_name_ends_line
+            && !surname_then_does;
         // A phrase that says a name follows ("her name is amara reyes, born …") cues one in
         // lower case, as it does with no question before it.
         let named_by_phrase = ends_with_phrase(&before, NAME_CUES) && !weak_cue;
@@ -1890,6 +1908,9 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                     || initial_between(end)
                     || last_short(end))
                 && (tokens[end].cap || !t.cap || particle(end))
+                // In lower case, what the person does is no part of their name ("my late father
+                // reginald ashworth had …").
+                && (t.cap || !RELATIVE_DOES.contains(&tokens[end].text.as_str()))
             {
                 // Initials and particles do not count ("Mr J R Hartley", "Mary Van Der Berg").
                 let initial = tokens[end].text.chars().count() == 1;
@@ -4884,6 +4905,12 @@ mod tests {
                 "my ex-husband [NAME] changed the pin without asking",
             ),
             ("my wife left the country", "my wife left the country"),
+            // A first name and a surname before what they did ("reginald ashworth" was shown).
+            (
+                "my late father reginald ashworth had an account with you",
+                "my late father [NAME] had an account with you",
+            ),
+            ("my mother has dementia and", "my mother has dementia and"),
             ("my sister she is at home", "my sister she is at home"),
             // Negative controls: words of how, when or who, and a relative with no name.
             ("my husband always said that", "my husband always said that"),
