@@ -216,6 +216,11 @@ fn open_call_file(
             });
             keep_late_feedback(&late, &mut ws);
             let recorded = recorded.map_err(text)?;
+            // A file that ended before its header's length: stored as far as it went, and the
+            // agent told (the same words as the CLI's warning).
+            if let Some(cut) = recorded.cut_short {
+                let _ = app.emit("call-warning", cut.message(&path.display().to_string()));
+            }
             second_pass_in_background(app.clone(), recorded.second_pass);
             recorded.call.map_err(text)
         };

@@ -593,6 +593,11 @@ fn an_agent_opens_a_call_sees_both_speakers_then_finds_opens_and_deletes_it_in_h
         status.contains("tiny.en") && status.contains("SQLCipher"),
         "{status}"
     );
+    // The whole recording: no cut-short warning (the positive control is at the end).
+    assert_eq!(
+        d.eval("return document.getElementById('warning').hidden;"),
+        json!(true)
+    );
     // The learned sentiment engine is installed here: no fallback warning.
     assert_eq!(d.text_of("#status-sentiment"), "sentiment: embedding");
     assert!(
@@ -765,7 +770,6 @@ fn an_agent_opens_a_call_sees_both_speakers_then_finds_opens_and_deletes_it_in_h
     d.wait_for("the call gone", Duration::from_secs(20), |d| {
         d.text_of("#history-count") == "0 calls"
     });
-    d.call("DELETE", "", None);
     let v = vault(&desk);
     assert!(v.list_calls().unwrap().is_empty());
     assert!(v
@@ -773,6 +777,33 @@ fn an_agent_opens_a_call_sees_both_speakers_then_finds_opens_and_deletes_it_in_h
         .unwrap()
         .iter()
         .any(|e| e.action == "delete_call" && e.outcome == "ok"));
+
+    // A recording cut short (its header still announces all of it): the call is stored as far
+    // as the file goes, and the page says so in the CLI's words.
+    let bytes = std::fs::read(&call).unwrap();
+    let cut = desk.dir.path().join("cut.wav");
+    std::fs::write(&cut, &bytes[..bytes.len() * 2 / 3]).unwrap();
+    d.ctrl("1");
+    d.clear("#file-path");
+    d.type_into("#file-path", cut.to_str().unwrap());
+    d.click("#open");
+    d.wait_working("the end of the cut call", Duration::from_secs(60), |d| {
+        d.text_of("#status-call").contains("ended at")
+    });
+    d.wait_for("the warning", Duration::from_secs(10), |d| {
+        d.text_of("#warning").contains("may be cut short")
+    });
+    assert_eq!(
+        d.eval("return document.getElementById('warning').hidden;"),
+        json!(false)
+    );
+    assert!(d.text_of("#warning").contains("cut.wav ends at"));
+    d.screenshot("cut-short.png");
+    assert_no_secret(&d.source());
+    d.wait_for("the cut call stored", Duration::from_secs(20), |_| {
+        vault(&desk).list_calls().unwrap().len() == 1
+    });
+    d.call("DELETE", "", None);
 }
 
 #[test]

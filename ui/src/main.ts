@@ -120,9 +120,12 @@ void listen<string>("call-error", (e) => {
   setInCall(false);
   redraw();
 });
+// A recording that ended before the length its header announces: stored as far as it went.
+void listen<string>("call-warning", (e) => say("warning", e.payload));
 
 function beginCall() {
   say("error", null);
+  say("warning", null);
   transcript = new Transcript();
   setInCall(true);
   redraw();

@@ -172,6 +172,40 @@ impl Reader {
     }
 }
 
+/// A recording that ended before the length its header announces (a crash while writing it, a
+/// copy stopped part way): what it holds is analysed and stored, and the user is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CutShort {
+    /// Milliseconds the file's header announces.
+    pub announced_ms: u64,
+    /// Milliseconds of audio the file held.
+    pub read_ms: u64,
+}
+
+impl CutShort {
+    /// `Some` when `read_ms` falls short of `announced_ms` by more than a second and 2 % (a
+    /// container's rounding and a codec's last partial packet stay below both).
+    pub fn check(announced_ms: u64, read_ms: u64) -> Option<CutShort> {
+        let short = announced_ms.saturating_sub(read_ms);
+        (short > 1000 && short * 50 > announced_ms).then_some(CutShort {
+            announced_ms,
+            read_ms,
+        })
+    }
+
+    /// The warning shown for `file`, the same words in the CLI and the app. It names the file
+    /// and two times, never anything heard.
+    pub fn message(&self, file: &str) -> String {
+        let at = earshot_core::format_timestamp;
+        format!(
+            "{file} ends at {}, before the {} its header announces: the file may be cut short; \
+             what it holds was analysed and stored",
+            at(self.read_ms),
+            at(self.announced_ms)
+        )
+    }
+}
+
 /// A call recording read as a stream: per-speaker 16 kHz blocks of about a second, the same
 /// length on every track, aligned with the file's time (the resampler's delay removed).
 pub struct CallStream {
@@ -317,6 +351,23 @@ mod tests {
             }
         }
         w.finalize().unwrap();
+    }
+
+    #[test]
+    fn a_file_short_of_its_header_by_a_second_and_two_percent_is_cut_short() {
+        let cut = CutShort::check(60_000, 32_400).unwrap();
+        assert_eq!(
+            cut.message("call.wav"),
+            "call.wav ends at 00:32.4, before the 01:00.0 its header announces: the file may \
+             be cut short; what it holds was analysed and stored"
+        );
+        // Negative controls: the whole file, a rounding under a second, 2 % of a long file,
+        // and a header that announces less than the file holds.
+        assert_eq!(CutShort::check(60_000, 60_000), None);
+        assert_eq!(CutShort::check(20_000, 19_100), None);
+        assert_eq!(CutShort::check(3_600_000, 3_530_000), None);
+        assert!(CutShort::check(3_600_000, 3_520_000).is_some());
+        assert_eq!(CutShort::check(10_000, 12_000), None);
     }
 
     #[test]

@@ -6,7 +6,7 @@ mod resample;
 mod stream;
 mod vad;
 
-pub use decode::CallStream;
+pub use decode::{CallStream, CutShort};
 pub use resample::{resample, StreamResampler};
 pub use stream::{SpeechEvent, SpeechTracker};
 #[cfg(feature = "vad")]

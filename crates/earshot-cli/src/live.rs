@@ -77,6 +77,9 @@ pub(crate) fn analyze_realtime(
     let recorded = record_file(&mut ws, &file, speed, options, stop, |e| print(e))
         .with_context(|| format!("analyzing {}", file.display()))?;
     recorded.call.context("writing the transcript")?;
+    if let Some(cut) = recorded.cut_short {
+        eprintln!("warning: {}", cut.message(&file.display().to_string()));
+    }
     second_pass(&mut ws, recorded.second_pass, json)
 }
 

@@ -17,7 +17,7 @@ use earshot_vault::{AuditVerdict, Vault};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::io::{BufRead, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 mod hub;
 mod live;
@@ -536,27 +536,11 @@ fn analyze(
     .with_context(|| format!("analyzing {}", file.display()))?
     .context("writing the transcript")?;
     if let Some(read) = read.get() {
-        if let Some(warning) = cut_short(&file, announced.get(), read) {
-            eprintln!("{warning}");
+        if let Some(cut) = earshot_audio::CutShort::check(announced.get(), read) {
+            eprintln!("warning: {}", cut.message(&file.display().to_string()));
         }
     }
     Ok(())
-}
-
-/// The warning for a recording that ended before the length its header announces (by more than
-/// a second and 2 %), if it did.
-fn cut_short(file: &Path, announced_ms: u64, read_ms: u64) -> Option<String> {
-    let short = announced_ms.saturating_sub(read_ms);
-    (short > 1000 && short * 50 > announced_ms).then(|| {
-        let at = format_timestamp;
-        format!(
-            "warning: {} ends at {}, before the {} its header announces: the file may be cut \
-             short; what it holds was analysed and stored",
-            file.display(),
-            at(read_ms),
-            at(announced_ms)
-        )
-    })
 }
 
 /// The vault and the loaded models, with the sealer from the configuration.

@@ -296,14 +296,34 @@ fn a_recording_cut_short_is_analysed_as_far_as_it_goes_with_a_warning() {
         "{err}"
     );
     assert!(stdout(&o).contains("ended at"), "{}", stdout(&o));
-    // Negative control: the whole file gets no such warning.
-    let o = earshot(&["analyze", whole.to_str().unwrap()]);
-    assert!(o.status.success());
+    // Played through the live engine (as the desktop app plays a file), the same warning.
+    let live = |f: &Path| {
+        let (_data, mut cmd) = command();
+        cmd.args(["analyze", "--realtime", "--speed", "1000"])
+            .arg(f)
+            .env("EARSHOT_SECOND_PASS", "off")
+            .env_remove("RUST_LOG")
+            .output()
+            .expect("run earshot")
+    };
+    let o = live(&cut);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        !String::from_utf8_lossy(&o.stderr).contains("cut short"),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
+        err.lines().any(|l| l.starts_with("warning:")
+            && l.contains("cut.wav ends at")
+            && l.contains("may be cut short")),
+        "{err}"
     );
+    // Negative controls: the whole file gets no such warning, offline or live.
+    for o in [earshot(&["analyze", whole.to_str().unwrap()]), live(&whole)] {
+        assert!(o.status.success());
+        assert!(
+            !String::from_utf8_lossy(&o.stderr).contains("cut short"),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
 }
 
 fn assert_clean_failure(o: &Output, expect: &str) {

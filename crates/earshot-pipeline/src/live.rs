@@ -28,8 +28,8 @@ use crate::ms_of;
 use crate::{Analyzer, CallEnd, PipelineError, SinkResult};
 use earshot_asr::{AsrSegment, Decode};
 use earshot_audio::{
-    AudioError, CallAudio, CallStream, SpeechEvent, SpeechSegment, SpeechTracker, VadOptions,
-    SAMPLE_RATE, VAD_FRAME, VAD_WARMUP,
+    AudioError, CallAudio, CallStream, CutShort, SpeechEvent, SpeechSegment, SpeechTracker,
+    VadOptions, SAMPLE_RATE, VAD_FRAME, VAD_WARMUP,
 };
 use earshot_core::{AudioChunk, SealedFinding, Speaker, Utterance};
 use earshot_redact::{Redaction, Redactor};
@@ -1042,6 +1042,7 @@ pub struct FilePlayer {
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
     error: Arc<std::sync::Mutex<Option<AudioError>>>,
+    cut_short: Arc<std::sync::Mutex<Option<CutShort>>>,
 }
 
 /// Where a player's audio comes from: per-track 16 kHz blocks, then `None`.
@@ -1063,18 +1064,38 @@ impl FilePlayer {
     ) -> (FilePlayer, Receiver<AudioChunk>) {
         let speakers = audio.tracks.iter().map(|t| t.speaker).collect();
         let mut tracks = Some(audio.tracks.into_iter().map(|t| t.samples).collect());
-        FilePlayer::spawn(speakers, Box::new(move || Ok(tracks.take())), speed, stop)
+        let cut_short = Default::default();
+        FilePlayer::spawn(
+            speakers,
+            Box::new(move || Ok(tracks.take())),
+            speed,
+            stop,
+            cut_short,
+        )
     }
 
     /// As [`FilePlayer::start_with_stop`], reading the file as it plays. A decoding error part
-    /// way ends playback (the call ends there); [`FilePlayer::error`] tells it afterwards.
+    /// way ends playback (the call ends there); [`FilePlayer::error`] tells it afterwards, and
+    /// [`FilePlayer::cut_short`] a file that ended before the length its header announces.
     pub fn stream(
         mut stream: CallStream,
         speed: f64,
         stop: Arc<AtomicBool>,
     ) -> (FilePlayer, Receiver<AudioChunk>) {
         let speakers = stream.speakers().to_vec();
-        FilePlayer::spawn(speakers, Box::new(move || stream.next_block()), speed, stop)
+        let announced = stream.duration_hint_ms();
+        let cut_short = Arc::new(std::sync::Mutex::new(None));
+        let found = cut_short.clone();
+        let blocks = move || {
+            let block = stream.next_block()?;
+            // The file's own end (not a stop): how far it went against what it announced.
+            if let (None, Some(announced)) = (&block, announced) {
+                *found.lock().unwrap_or_else(|p| p.into_inner()) =
+                    CutShort::check(announced, stream.duration_ms());
+            }
+            Ok(block)
+        };
+        FilePlayer::spawn(speakers, Box::new(blocks), speed, stop, cut_short)
     }
 
     fn spawn(
@@ -1082,6 +1103,7 @@ impl FilePlayer {
         blocks: Blocks,
         speed: f64,
         stop: Arc<AtomicBool>,
+        cut_short: Arc<std::sync::Mutex<Option<CutShort>>>,
     ) -> (FilePlayer, Receiver<AudioChunk>) {
         let (tx, rx) = std::sync::mpsc::sync_channel(4096);
         let flag = stop.clone();
@@ -1102,6 +1124,7 @@ impl FilePlayer {
                 stop,
                 thread: Some(thread),
                 error,
+                cut_short,
             },
             rx,
         )
@@ -1115,6 +1138,13 @@ impl FilePlayer {
     /// The error that ended playback early, if one did (once the receiver has seen the end).
     pub fn error(&self) -> Option<AudioError> {
         self.error.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+
+    /// How far short of its header's length the file ended, if it did by more than a second
+    /// and 2 % (once the receiver has seen the end; `None` too for a call stopped before the
+    /// file's end, and for audio played from memory).
+    pub fn cut_short(&self) -> Option<CutShort> {
+        *self.cut_short.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 

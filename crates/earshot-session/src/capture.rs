@@ -28,6 +28,9 @@ pub struct Recorded<E> {
     /// The call's second pass, to run now or in the background (`None`: none configured, or
     /// its model is not installed).
     pub second_pass: Option<crate::SecondPass>,
+    /// A recording played live that ended before the length its header announces (its
+    /// warning: [`earshot_audio::CutShort::message`]); `None` for captured audio.
+    pub cut_short: Option<earshot_audio::CutShort>,
 }
 
 impl<E: std::fmt::Debug> std::fmt::Debug for Recorded<E> {
@@ -35,6 +38,7 @@ impl<E: std::fmt::Debug> std::fmt::Debug for Recorded<E> {
         f.debug_struct("Recorded")
             .field("call", &self.call)
             .field("capture_failure", &self.capture_failure)
+            .field("cut_short", &self.cut_short)
             .field(
                 "second_pass",
                 &self.second_pass.as_ref().map(|p| p.call_id()),
@@ -109,6 +113,7 @@ impl LiveCapture {
             call,
             capture_failure: capture.failure(),
             second_pass,
+            cut_short: None,
         })
     }
 }

@@ -526,7 +526,8 @@ pub fn round3(v: f32) -> f64 {
 /// Records a recording played through the live engine at `speed` × real time
 /// (`f64::INFINITY`: as fast as the engine goes) as a call from `source`; setting `stop` ends it
 /// early, finalizing what is open. See [`record_call`]; its second pass, if any, is returned to
-/// run.
+/// run, and a file that ended before the length its header announces is told in
+/// [`Recorded::cut_short`].
 pub fn record_file<E>(
     ws: &mut Workstation,
     path: &Path,
@@ -582,6 +583,7 @@ pub fn record_file<E>(
             call: recorded,
             capture_failure: None,
             second_pass,
+            cut_short: player.cut_short(),
         }),
     }
 }
