@@ -485,13 +485,28 @@ impl Vault {
         })
     }
 
-    /// Starts a call record.
+    /// Starts a call record. Its id is never given to another call, not even once this one is
+    /// deleted or purged: audit entries, spool files and a second pass that finishes late name
+    /// calls by id (SQLite alone gives the highest deleted rowid again).
     pub fn begin_call(&self, call: &NewCall) -> Result<CallId, VaultError> {
-        self.conn.execute(
-            "INSERT INTO calls (source, started_at_ms, agent, direction, model) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![call.source, now_ms(), call.agent, call.direction, call.model],
-        )?;
-        Ok(self.conn.last_insert_rowid())
+        self.write(|tx| {
+            let id: CallId = tx.query_row(
+                "SELECT max(coalesce((SELECT max(id) FROM calls), 0),
+                            coalesce((SELECT CAST(value AS INTEGER) FROM settings
+                                      WHERE key = 'last_call_id'), 0)) + 1",
+                [],
+                |r| r.get(0),
+            )?;
+            tx.execute(
+                "INSERT INTO calls (id, source, started_at_ms, agent, direction, model) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id, call.source, now_ms(), call.agent, call.direction, call.model],
+            )?;
+            tx.execute(
+                "INSERT OR REPLACE INTO settings (key, value) VALUES ('last_call_id', ?1)",
+                [id.to_string()],
+            )?;
+            Ok(id)
+        })
     }
 
     /// Stores one finalized utterance and its sealed findings in one transaction.

@@ -123,6 +123,18 @@ pub(crate) fn migrations() -> Migrations<'static> {
         ALTER TABLE calls ADD COLUMN second_pass_state TEXT;
         "#,
         ),
+        // The highest call id ever given (`Vault::begin_call` never gives one twice), seeded
+        // from the calls and from every audit entry that names a call ("call N…"): a vault
+        // whose last call was deleted before this version does not give that id again either.
+        M::up(
+            r#"
+        INSERT OR REPLACE INTO settings (key, value)
+        SELECT 'last_call_id', CAST(max(
+            coalesce((SELECT max(id) FROM calls), 0),
+            coalesce((SELECT max(CAST(substr(detail, 6) AS INTEGER)) FROM audit_log
+                      WHERE detail LIKE 'call %'), 0)) AS TEXT);
+        "#,
+        ),
     ])
 }
 
@@ -131,5 +143,44 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         super::migrations().validate().unwrap();
+    }
+
+    #[test]
+    fn the_last_call_id_is_seeded_from_the_calls_and_the_audit_log() {
+        let last = |calls: &[i64], audited: &[&str]| {
+            let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+            let m = super::migrations();
+            m.to_version(&mut conn, 7).unwrap();
+            for id in calls {
+                conn.execute(
+                    "INSERT INTO calls (id, source, started_at_ms, model) VALUES (?1, 't', 0, 'm')",
+                    [id],
+                )
+                .unwrap();
+            }
+            for detail in audited {
+                conn.execute(
+                    "INSERT INTO audit_log (at_ms, actor, action, detail, outcome, prev_hash, hash)
+                     VALUES (0, 'a', 'x', ?1, 'ok', '', '')",
+                    [detail],
+                )
+                .unwrap();
+            }
+            m.to_latest(&mut conn).unwrap();
+            conn.query_row(
+                "SELECT value FROM settings WHERE key = 'last_call_id'",
+                [],
+                |r| r.get::<_, String>(0),
+            )
+            .unwrap()
+        };
+        // The last call deleted before the upgrade: its id comes from the audit log.
+        assert_eq!(
+            last(&[1, 2], &["call 3 (4 utterances)", "call 2 utterance 1"]),
+            "3"
+        );
+        // Calls only, entries naming no call, and a new vault.
+        assert_eq!(last(&[4, 7], &["summary ab: sent", "key rotated"]), "7");
+        assert_eq!(last(&[], &[]), "0");
     }
 }

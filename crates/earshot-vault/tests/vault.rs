@@ -639,3 +639,67 @@ fn a_pending_second_pass_whose_spool_nobody_holds_is_given_up_and_its_summary_se
     assert!(matches!(late, Err(VaultError::SecondPass(_))), "{late:?}");
     assert_eq!(vault.call(call).unwrap().utterances.len(), 1, "kept whole");
 }
+
+#[test]
+fn a_deleted_calls_id_is_never_given_again_so_its_late_second_pass_touches_no_other_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = Vault::open(&config(dir.path(), vec![])).unwrap();
+    let new_call = NewCall {
+        source: "test".into(),
+        agent: None,
+        direction: None,
+        model: "tiny.en".into(),
+    };
+    // Call A ends with its second pass pending, and the agent deletes it at once (the last
+    // call: SQLite alone would give its id to the next row).
+    let mut a = vault.record(&new_call).unwrap();
+    let first = a.id();
+    let first_spool = a.spool_path();
+    a.add(&utterance(Speaker::Agent, 0, "call a's words"), &[])
+        .unwrap();
+    a.expect_second_pass("base").unwrap();
+    a.end(1_000, &FLAT, "lexicon").unwrap();
+    vault.delete_call(first).unwrap();
+    // Call B, also waiting for its second pass: a new id and a spool of its own.
+    let mut b = vault.record(&new_call).unwrap();
+    let second = b.id();
+    assert!(second > first, "call {second} after deleted call {first}");
+    assert_ne!(b.spool_path(), first_spool);
+    b.add(&utterance(Speaker::Caller, 0, "call b's words"), &[])
+        .unwrap();
+    b.expect_second_pass("base").unwrap();
+    b.end(1_000, &FLAT, "lexicon").unwrap();
+    // A's second pass finishing late finds no call, and B keeps its own words.
+    let late = vault.apply_second_pass(
+        first,
+        "base",
+        &[(utterance(Speaker::Agent, 0, "call a again"), Vec::new())],
+        &FLAT,
+        "lexicon",
+    );
+    assert!(matches!(late, Err(VaultError::NoSuchCall(_))), "{late:?}");
+    let kept = vault.call(second).unwrap();
+    assert_eq!(kept.utterances.len(), 1);
+    assert_eq!(kept.utterances[0].text, "call b's words");
+    // Positive control: B's own pass still applies.
+    vault
+        .apply_second_pass(
+            second,
+            "base",
+            &[(utterance(Speaker::Caller, 0, "call b better"), Vec::new())],
+            &FLAT,
+            "lexicon",
+        )
+        .unwrap();
+    assert_eq!(
+        vault.call(second).unwrap().utterances[0].text,
+        "call b better"
+    );
+    // Every call gone and the vault opened again (another process, a restart): still new ids.
+    vault.delete_call(second).unwrap();
+    drop(vault);
+    let mut vault = Vault::open(&config(dir.path(), vec![])).unwrap();
+    assert!(vault.list_calls().unwrap().is_empty());
+    let third = vault.record(&new_call).unwrap().id();
+    assert!(third > second, "call {third} after deleted call {second}");
+}
