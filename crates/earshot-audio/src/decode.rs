@@ -28,6 +28,21 @@ struct Reader {
     frames_hint: Option<u64>,
 }
 
+/// Whether the length a header announces is a placeholder written before the length was known:
+/// a converter writing a WAV file to a pipe (ffmpeg) puts 2³² − 1 bytes there, and others 2³¹
+/// or just under. Such a file announces no length (else every one would warn that it was cut
+/// short); a real WAV file of 2 GiB is over three hours of 48 kHz stereo.
+fn placeholder_length(params: &symphonia::core::codecs::CodecParameters) -> bool {
+    let (Some(frames), Some(bits), Some(channels)) = (
+        params.n_frames,
+        params.bits_per_coded_sample,
+        params.channels,
+    ) else {
+        return false;
+    };
+    frames.saturating_mul(channels.count() as u64 * u64::from(bits)) / 8 >= 0x7FFF_0000
+}
+
 impl Reader {
     fn open(path: &Path) -> Result<Reader, AudioError> {
         let name = path.display().to_string();
@@ -68,7 +83,10 @@ impl Reader {
             return Err(not_audio("the file says it has no channels".into()));
         }
         let track_id = track.id;
-        let frames_hint = track.codec_params.n_frames;
+        let frames_hint = track
+            .codec_params
+            .n_frames
+            .filter(|_| !placeholder_length(&track.codec_params));
         let decoder = symphonia::default::get_codecs()
             .make(&track.codec_params, &DecoderOptions::default())
             .map_err(|e| not_audio(e.to_string()))?;
@@ -368,6 +386,31 @@ mod tests {
         assert_eq!(CutShort::check(3_600_000, 3_530_000), None);
         assert!(CutShort::check(3_600_000, 3_520_000).is_some());
         assert_eq!(CutShort::check(10_000, 12_000), None);
+    }
+
+    #[test]
+    fn a_header_written_for_a_pipe_announces_no_length_and_a_real_one_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("call.wav");
+        write_wav(&path, 8_000, &[tone(8_000, 2.0, 440.0)]);
+        let whole = std::fs::read(&path).unwrap();
+        let hint = |bytes: &[u8]| {
+            std::fs::write(&path, bytes).unwrap();
+            CallStream::open(&path, CallerChannel::Left)
+                .unwrap()
+                .duration_hint_ms()
+        };
+        // Positive controls: the whole file, and the file cut short (its header unchanged).
+        assert_eq!(hint(&whole), Some(2_000));
+        assert_eq!(hint(&whole[..whole.len() / 2]), Some(2_000));
+        // As ffmpeg writes a WAV file to a pipe: the RIFF and data lengths 2³² − 1.
+        let mut piped = whole.clone();
+        piped[4..8].copy_from_slice(&u32::MAX.to_le_bytes());
+        piped[40..44].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert_eq!(hint(&piped), None);
+        let mut stream = CallStream::open(&path, CallerChannel::Left).unwrap();
+        while stream.next_block().unwrap().is_some() {}
+        assert_eq!(stream.duration_ms(), 2_000, "read to its end all the same");
     }
 
     #[test]
