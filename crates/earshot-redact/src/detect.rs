@@ -442,8 +442,39 @@ pub(crate) fn is_reference(tokens: &[Token], run: &DigitRun) -> bool {
     let glued = run.first > 0
         && tokens[run.first - 1].class == Class::Word
         && tokens[run.first - 1].end == tokens[run.first].start;
-    year_after_preposition || glued || near.iter().any(|(_, w)| REFERENCE_CUES.contains(w))
+    year_after_preposition || glued || near.iter().any(|&(i, w)| reference_word(tokens, i, w))
 }
+
+/// Token `i`, the word `w`, names a reference, but not the person's own account's ("my customer
+/// reference number is …").
+fn reference_word(tokens: &[Token], i: usize, w: &str) -> bool {
+    REFERENCE_CUES.contains(&w)
+        && !(i > 0 && PERSONAL_REFERENCES.contains(&tokens[i - 1].text.as_str()))
+}
+
+/// Words before a reference cue that make the reference the person's own account's ("customer
+/// reference", "policy reference", "member reference"): personal data, like an account number.
+const PERSONAL_REFERENCES: &[&str] = &[
+    "customer",
+    "client",
+    "account",
+    "member",
+    "membership",
+    "policy",
+    "patient",
+    "student",
+    "employee",
+    "payroll",
+    "personal",
+    "taxpayer",
+    "tenant",
+    "pension",
+    "loan",
+    "mortgage",
+    "benefit",
+    "benefits",
+    "subscriber",
+];
 
 /// The words among the four tokens before `run`, on its line, with their indices.
 fn near_words<'a>(tokens: &'a [Token], run: &DigitRun) -> Vec<(usize, &'a str)> {
@@ -525,7 +556,7 @@ fn code_said(tokens: &[Token], run: &DigitRun) -> bool {
 pub(crate) fn reference_cued(tokens: &[Token], run: &DigitRun) -> bool {
     near_words(tokens, run)
         .into_iter()
-        .any(|(_, w)| REFERENCE_CUES.contains(&w) || SHORT_ANSWER_REFERENCES.contains(&w))
+        .any(|(i, w)| reference_word(tokens, i, w) || SHORT_ANSWER_REFERENCES.contains(&w))
 }
 
 /// Classifies every digit run in the window.

@@ -548,6 +548,23 @@ pub(crate) const RELATIVE_DOES: &[&str] = &[
     "gave",
     "added",
     "cancelled",
+    "uses",
+    "owns",
+    "lost",
+    "bought",
+    "forgot",
+    "keeps",
+    "kept",
+    "tried",
+    "drives",
+    "booked",
+    "ordered",
+    "received",
+    "wrote",
+    "texted",
+    "mentioned",
+    "thinks",
+    "found",
 ];
 
 /// Words in lower case after a relative that are no name ("my husband always said").
@@ -1591,7 +1608,47 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                 .is_some_and(|d: &Detection| d.last + 1 == i && tokens[d.first].line == t.line);
         // The word a spelling right after it begins to spell ("So that's Jones, J-O-N").
         let spelled_after = t.cap && spelled_next(tokens, i);
+        // A surname after its first name and the first name's spelling ("Siobhan, S I O B H A
+        // N, Keane."): capitalised, or in lower case where it ends its clause.
+        let after_spelled_name = !t.agent
+            && t.text.chars().count() >= 2
+            && !NOT_NAME.contains(&t.text.as_str())
+            && (t.cap
+                || tokens.get(i + 1).is_none_or(|n| {
+                    n.line != t.line || matches!(n.text.as_str(), "." | "," | "?")
+                }))
+            && {
+                let same_line = |k: usize| k > 0 && tokens[k - 1].line == t.line;
+                let mut k = i;
+                while same_line(k) && tokens[k - 1].text == "," {
+                    k -= 1;
+                }
+                let letters_end = k;
+                let mut letters = 0;
+                while same_line(k)
+                    && (tokens[k - 1].text == "-"
+                        || (tokens[k - 1].class == Class::Word
+                            && tokens[k - 1].text.chars().count() == 1))
+                {
+                    letters += usize::from(tokens[k - 1].text != "-");
+                    k -= 1;
+                }
+                while k < letters_end && same_line(k) && tokens[k - 1].text == "," {
+                    k -= 1;
+                }
+                // After a name found, or the first word of an answer to a question for a name
+                // (in lower case another rule may have found it).
+                letters >= 3
+                    && (out
+                        .last()
+                        .is_some_and(|d: &Detection| d.last == k && d.last > d.first)
+                        || (same_line(k)
+                            && tokens[k - 1].class == Class::Word
+                            && line_start(tokens, k - 1)
+                            && name_asked_before(tokens, k - 1)))
+            };
         let cued = cued
+            || after_spelled_name
             || answer_tail
             || spelled_after
             || relation
@@ -1727,8 +1784,14 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
         // A person asked for, whose a thing is, or close to the caller, in lower case: one to
         // three words that end their clause, none a word of what, how or when ("on behalf of
         // edith chambers, she's 92", "a friend of mine, olusegun bello").
+        // The second of two names answering a question for a name ("rosalind and peter
+        // kirkpatrick.").
+        let and_after_answer = and_next
+            && out.last().is_some_and(|d: &Detection| {
+                line_start(tokens, d.first) && name_asked_before(tokens, d.first)
+            });
         let person_ends_clause = !t.cap
-            && (asked_for_by_name || close_word_before || under)
+            && (asked_for_by_name || close_word_before || under || and_after_answer)
             && closed
             && (1..=3).contains(&clause.len())
             && t.text.chars().count() >= 3
@@ -1753,6 +1816,31 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             && (leading == rest.len() || opens_answer())
             && !relation_words())
             || (intro && matches!(said_after, "calling" | "here" | "speaking" | "from"))
+            // Or a first name and a surname before them ("this is grace adeyemi-clarke calling
+            // for my father").
+            || (intro && {
+                let says = |w: &str| matches!(w, "calling" | "here" | "speaking" | "from");
+                let mut k = i + 1;
+                let mut surname = 0;
+                while let Some(n) = tokens.get(k).filter(|n| n.line == t.line) {
+                    if n.text == "-" && n.start == tokens[k - 1].end {
+                        k += 1;
+                    } else if n.class == Class::Word
+                        && surname < 2
+                        && !says(&n.text)
+                        && may_be_relatives_name(&n.text)
+                    {
+                        surname += 1;
+                        k += 1;
+                    } else {
+                        break;
+                    }
+                }
+                surname >= 1
+                    && tokens
+                        .get(k)
+                        .is_some_and(|n| n.line == t.line && says(&n.text))
+            })
             // Or before the caller going on to say why they call ("yeah hi this is brenda i'm
             // calling because …").
             || (intro
@@ -4921,9 +5009,61 @@ mod tests {
                 "my wife and i want to close it",
             ),
             ("my mother has dementia", "my mother has dementia"),
+            // More of what a person does (2026-12-04, the afternoon; "declan" was shown), and
+            // the same verbs after a word of how or when.
+            (
+                "my husband declan uses a wheelchair",
+                "my husband [NAME] uses a wheelchair",
+            ),
+            (
+                "my wife priya booked the room",
+                "my wife [NAME] booked the room",
+            ),
+            (
+                "my husband always uses the app",
+                "my husband always uses the app",
+            ),
+            (
+                "my mum finally found the letter",
+                "my mum finally found the letter",
+            ),
+            (
+                "my mother uses a hearing aid",
+                "my mother uses a hearing aid",
+            ),
         ] {
             assert_eq!(redact_line(line).text, kept, "{line}");
         }
+    }
+
+    #[test]
+    fn a_surname_after_the_first_names_spelling_is_redacted() {
+        // Shown before 2026-12-04 (the afternoon): "Keane".
+        for (answer, redacted) in [
+            ("Siobhan, S I O B H A N, Keane.", "[NAME], [NAME], [NAME]."),
+            ("siobhan, s i o b h a n, keane.", "[NAME], [NAME], [NAME]."),
+            ("Niamh, N-I-A-M-H, O'Neill.", "[NAME], [NAME], [NAME]."),
+            // Negative controls: no spelling before the word, and a spelling of no name.
+            ("Siobhan, that's right.", "[NAME], that's right."),
+        ] {
+            let mut r = Redactor::new();
+            r.push(Speaker::Agent, "And your name?");
+            let out = [r.push(Speaker::Caller, answer), r.finish()].concat();
+            let caller: Vec<_> = out
+                .iter()
+                .filter(|x| x.speaker == Speaker::Caller)
+                .map(|x| x.text.as_str())
+                .collect();
+            assert_eq!(caller, [redacted], "{answer}");
+        }
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "What's the postcode?");
+        let out = [
+            r.push(Speaker::Caller, "S W one, A A B, Thanks."),
+            r.finish(),
+        ]
+        .concat();
+        assert!(out.iter().any(|x| x.text.ends_with(", Thanks.")), "{out:?}");
     }
 
     #[test]

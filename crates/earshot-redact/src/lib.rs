@@ -935,6 +935,7 @@ impl Redactor {
         // "Thanks Marcus").
         // So do the months of dates of birth on them.
         let (heard_before, months_before) = (self.heard_names.len(), self.birth_months.len());
+        let lower_before = self.names_in_lower_case;
         for d in &detections {
             let held = tokens[d.first..d.last]
                 .iter()
@@ -955,26 +956,23 @@ impl Redactor {
             if d.kind != FindingKind::Name {
                 continue;
             }
-            for word in d.normalized.split(' ') {
-                let word = word.to_lowercase();
-                if word.chars().count() >= 3
-                    && !entities::NOT_NAME.contains(&word.as_str())
-                    && !self.heard_names.contains(&word)
-                {
-                    self.heard_names.push(word);
-                }
-            }
+            // As a final line's names are remembered ("my name's jo" held, then "thanks jo,"),
+            // in lower case too when said so.
+            let said = tokens[d.first..d.last]
+                .iter()
+                .filter(|t| t.class == Class::Word)
+                .any(|t| t.text.chars().any(char::is_alphabetic) && !t.cap);
+            self.names_in_lower_case |= said;
+            self.remember_name_words(&d.normalized);
         }
         // And so do the partial's own ("my wife's name is Maria, Maria Lop").
-        for f in findings.iter().filter(|f| f.kind == FindingKind::Name) {
-            for word in f.value.original.to_lowercase().split(' ') {
-                if word.chars().count() >= 3
-                    && !entities::NOT_NAME.contains(&word)
-                    && !self.heard_names.iter().any(|w| w == word)
-                {
-                    self.heard_names.push(word.to_string());
-                }
-            }
+        let own: Vec<String> = findings
+            .iter()
+            .filter(|f| f.kind == FindingKind::Name)
+            .map(|f| f.value.original.clone())
+            .collect();
+        for name in own {
+            self.remember_name_words(&name);
         }
         findings.extend(self.heard_names_in(partial, &line_tokens[line]));
         findings.extend(self.heard_name_begun(partial, &line_tokens[line]));
@@ -1000,6 +998,7 @@ impl Redactor {
         }
         self.heard_names.truncate(heard_before);
         self.birth_months.truncate(months_before);
+        self.names_in_lower_case = lower_before;
         self.lines.pop();
         // Only what was classified, or cut off while being spoken, must stay redacted in the
         // final; the blanket mask below is for the screen only.
@@ -1620,6 +1619,29 @@ impl Redactor {
         }
     }
 
+    /// Remembers each word of `name` that is a name's: "Zara's" is Zara's, and two letters are
+    /// a name ("Li Na", "Ed", "Jo") unless a word of that length.
+    fn remember_name_words(&mut self, name: &str) {
+        for word in name
+            .to_lowercase()
+            .split(|c: char| !c.is_alphabetic() && c != '\'')
+        {
+            let word = word.trim_matches('\'');
+            let word = word.strip_suffix("'s").unwrap_or(word);
+            let long_enough = match word.chars().count() {
+                0 | 1 => false,
+                2 => !TWO_LETTER_WORDS.contains(&word),
+                _ => true,
+            };
+            if long_enough
+                && !entities::NOT_NAME.contains(&word)
+                && !self.heard_names.iter().any(|w| w == word)
+            {
+                self.heard_names.push(word.to_string());
+            }
+        }
+    }
+
     /// Remembers the words of the names among `findings` for the rest of the conversation.
     fn learn_names(&mut self, findings: &[Finding]) {
         for f in findings.iter().filter(|f| f.kind == FindingKind::Name) {
@@ -1629,26 +1651,7 @@ impl Redactor {
             }
             // A spelled name's normalised value is the name ("S M I T H": "smith").
             for source in [&f.value.original, &f.value.normalized] {
-                for word in source
-                    .to_lowercase()
-                    .split(|c: char| !c.is_alphabetic() && c != '\'')
-                {
-                    // "Zara's" is Zara's name.
-                    let word = word.trim_matches('\'');
-                    let word = word.strip_suffix("'s").unwrap_or(word);
-                    // Two letters are a name ("Li Na", "Ed") unless a word of that length.
-                    let long_enough = match word.chars().count() {
-                        0 | 1 => false,
-                        2 => !TWO_LETTER_WORDS.contains(&word),
-                        _ => true,
-                    };
-                    if long_enough
-                        && !entities::NOT_NAME.contains(&word)
-                        && !self.heard_names.iter().any(|w| w == word)
-                    {
-                        self.heard_names.push(word.to_string());
-                    }
-                }
+                self.remember_name_words(source);
             }
         }
     }
@@ -3537,9 +3540,24 @@ mod tests {
             "I have called 3 times in 2 days",
             "it arrived on 3/14",
             "ticket 88213 is open",
+            "my order reference number is 240 118 4471",
         ] {
             let r = redact_line(text);
             assert!(r.findings.is_empty(), "{text} -> {}", r.text);
+        }
+        // A reference to the person's own account is personal data (shown before 2026-12-04,
+        // the afternoon).
+        for text in [
+            "My customer reference number is 240 118 4471.",
+            "my policy reference is 88120 4471",
+            "the account reference is 4471 2290 11",
+        ] {
+            let r = redact_line(text);
+            assert!(
+                !r.text.contains("4471") && !r.findings.is_empty(),
+                "{text} -> {}",
+                r.text
+            );
         }
     }
 
@@ -4037,6 +4055,38 @@ mod tests {
         ] {
             assert_eq!(redact_line(line).text, line);
         }
+        // A first name and a surname before "calling" (2026-12-04, the afternoon: both were
+        // shown), and the second of two names answering a question for a name.
+        for (line, kept) in [
+            (
+                "this is grace adeyemi calling for my father",
+                "this is [NAME] calling for my father",
+            ),
+            (
+                "hi this is mary adeyemi-clarke calling from leeds",
+                "hi this is [NAME] calling from leeds",
+            ),
+            (
+                "this is the billing team calling",
+                "this is the billing team calling",
+            ),
+            (
+                "this is my second time calling",
+                "this is my second time calling",
+            ),
+        ] {
+            assert_eq!(redact_line(line).text, kept, "{line}");
+        }
+        let out = conversation(&[
+            (Speaker::Agent, "and the name of the insured?"),
+            (Speaker::Caller, "rosalind and peter kirkpatrick."),
+        ]);
+        assert_eq!(out[1], "[NAME] and [NAME].");
+        let out = conversation(&[
+            (Speaker::Agent, "and the name of the insured?"),
+            (Speaker::Caller, "rosalind and the kids."),
+        ]);
+        assert_eq!(out[1], "[NAME] and the kids.");
         // The same in lower case, where the name ends its clause.
         for (line, kept) in [
             (
@@ -4681,6 +4731,21 @@ mod tests {
             r.preview(Speaker::Agent, "Thanks Marcus").text,
             "Thanks [NAME]"
         );
+        // The same in lower case, and a name of two letters (2026-12-04, the afternoon: "jo"
+        // was shown until the final).
+        let mut r = Redactor::new();
+        r.push(
+            Speaker::Caller,
+            "hi my name is jo ng and my account number is one two three four",
+        );
+        assert_eq!(
+            r.preview(Speaker::Agent, "thanks jo,").text,
+            "thanks [NAME],"
+        );
+        // Negative control: nothing held, a lower-case word is no name.
+        let mut r = Redactor::new();
+        r.push(Speaker::Caller, "hi i want to close my account");
+        assert_eq!(r.preview(Speaker::Agent, "thanks jo,").text, "thanks jo,");
         let mut r = Redactor::new();
         r.push(Speaker::Agent, "And your date of birth?");
         r.push(Speaker::Caller, "Fourth of April, eighty nine");
