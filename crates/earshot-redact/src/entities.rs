@@ -643,6 +643,18 @@ pub(crate) const NOT_A_RELATIVES_NAME: &[&str] = &[
     "all",
     "was",
     "is",
+    // After "called" as a verb ("my friend called back his number is …").
+    "back",
+    "twice",
+    "round",
+    "earlier",
+    "tonight",
+    "home",
+    "late",
+    "ahead",
+    "over",
+    "around",
+    "before",
 ];
 
 /// Words in lower case that end a line after a relative and are no name, besides
@@ -1742,11 +1754,28 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
         // else ("my husband too", "my son tomorrow", "my wife please").
         // Or ends its sentence or clause ("it's for my husband, devon. devon …", "last name
         // fitzgerald-o'hara, first name ciara"), a hyphen joining two words of it.
+        // Unpunctuated, a pronoun that goes on about the person opens the next clause ("a young
+        // man called theo baptiste his number is …").
+        // Not after a relative alone: "my son broke his arm".
+        let person_cued = ends_with_phrase(&before, &["called", "named"])
+            || asked_for_by_name
+            || close_word_before
+            || under;
+        let opens_clause = |k: usize| {
+            k > i
+                && !t.cap
+                && person_cued
+                && matches!(
+                    tokens[k].text.as_str(),
+                    "his" | "her" | "he" | "she" | "he's" | "she's" | "hes" | "shes" | "their"
+                )
+        };
         let clause_end = (i..tokens.len())
             .find(|&k| {
                 tokens[k].line != t.line
                     || (tokens[k].class == Class::Punct
                         && !(tokens[k].text == "-" && tokens[k].start == tokens[k - 1].end))
+                    || opens_clause(k)
             })
             .unwrap_or(tokens.len());
         let clause: Vec<&str> = tokens[i..clause_end]
@@ -1764,6 +1793,7 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             n.line != t.line
                 || matches!(n.text.as_str(), "." | "!" | ",")
                 || (n.text == "?" && read_back)
+                || opens_clause(clause_end)
         });
         // After a word for a name, its first word may have two letters ("surname ní bhriain").
         // ("first name", "last name" end in "name").
@@ -1787,9 +1817,9 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
         // The second of two names answering a question for a name ("rosalind and peter
         // kirkpatrick.").
         let and_after_answer = and_next
-            && out.last().is_some_and(|d: &Detection| {
-                line_start(tokens, d.first) && name_asked_before(tokens, d.first)
-            });
+            && out
+                .last()
+                .is_some_and(|d: &Detection| line_start(tokens, d.first));
         let person_ends_clause = !t.cap
             && (asked_for_by_name || close_word_before || under || and_after_answer)
             && closed

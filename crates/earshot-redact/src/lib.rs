@@ -4087,6 +4087,29 @@ mod tests {
             (Speaker::Caller, "rosalind and the kids."),
         ]);
         assert_eq!(out[1], "[NAME] and the kids.");
+        // Unpunctuated: the question, and a pronoun opening the next clause after "called".
+        let out = conversation(&[
+            (Speaker::Agent, "and the name of the insured"),
+            (Speaker::Caller, "rosalind and peter kirkpatrick"),
+        ]);
+        assert_eq!(out[1], "[NAME] and [NAME]");
+        let out = conversation(&[
+            (Speaker::Agent, "who am i speaking with"),
+            (Speaker::Caller, "sarah and i'm calling about my card"),
+        ]);
+        assert_eq!(out[1], "[NAME] and i'm calling about my card");
+        assert_eq!(
+            redact_line("a young man called theo baptiste his number is 773 555 0199").text,
+            "a young man called [NAME] his number is [PHONE]"
+        );
+        for line in [
+            "my son broke his arm",
+            "my mum misplaced her purse",
+            "my friend called back his number is the same",
+            "a woman called earlier she said",
+        ] {
+            assert_eq!(redact_line(line).text, line);
+        }
         // The same in lower case, where the name ends its clause.
         for (line, kept) in [
             (
