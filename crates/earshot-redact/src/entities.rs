@@ -1706,9 +1706,13 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             .map(|n| n.text.trim_end_matches("'s"))
             .collect();
         // Not an answer about whose name it is ("my wife's name, Ingrid", "my mom, Linda").
-        let relation_words = || {
-            rest.iter()
-                .any(|w| RELATION_CUES.iter().any(|p| p.split(' ').any(|c| c == *w)))
+        let relation_word = |w: &str| RELATION_CUES.iter().any(|p| p.split(' ').any(|c| c == w));
+        let relation_words = || rest.iter().any(|w| relation_word(w));
+        let relation_words_in_clause = || {
+            tokens[i..]
+                .iter()
+                .take_while(|n| n.line == t.line && n.class != Class::Punct)
+                .any(|n| relation_word(n.text.trim_end_matches("'s")))
         };
         // After a determiner or "about" a word in lower case is a thing ("Calling about my
         // bill.").
@@ -1842,9 +1846,12 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             && !thing
             && !asks_back
             && !denied
-            && (1..=3).contains(&leading)
+            // Four words when they are the whole answer ("nguyễn thị minh khai.").
+            && ((1..=3).contains(&leading) || (leading == 4 && rest.len() == 4))
             && (leading == rest.len() || opens_answer())
-            && !relation_words())
+            // A relative named in a later clause is no matter ("dennis okoro, i'm his wife
+            // funmi.").
+            && !relation_words_in_clause())
             || (intro && matches!(said_after, "calling" | "here" | "speaking" | "from"))
             // Or a first name and a surname before them ("this is grace adeyemi-clarke calling
             // for my father").
@@ -2014,7 +2021,11 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                     && ends_clause(k)
             };
             // A fourth capitalised word that ends the sentence ("María José García López.").
-            let fourth_ends = |k: usize| t.cap && tokens[k].cap && ends_clause(k);
+            // In lower case, the fourth word of an answer that is a name of four words only.
+            let fourth_ends = |k: usize| {
+                (t.cap && tokens[k].cap || (!t.cap && answered && rest.len() == 4))
+                    && ends_clause(k)
+            };
             // A possessive ends the name ("dr patel's office").
             if end < tokens.len()
                 && !tokens[end - 1].text.ends_with("'s")
@@ -2850,6 +2861,11 @@ pub(crate) fn address_answers(tokens: &[Token]) -> Vec<Detection> {
 /// for one of `questions`: a question, or a line with a request's words ("please tell me"), that
 /// does not ask whether such a thing is set or how to change it.
 fn asked_for(tokens: &[Token], i: usize, questions: &[&str]) -> bool {
+    // A bare prompt ASR wrote with no punctuation ("mother's maiden name", "and the postcode"):
+    // five words at most, all the other party's line.
+    let bare_prompt = previous_line_unpunctuated(tokens, i)
+        && previous_line(tokens, i)
+            .is_some_and(|line| line.iter().filter(|t| t.class == Class::Word).count() <= 5);
     !tokens[i].agent
         && crate::tokens::answers_line_before(tokens, i).is_some_and(|question| {
             // Sentence by sentence: what the line said before its question does not take the
@@ -2865,7 +2881,7 @@ fn asked_for(tokens: &[Token], i: usize, questions: &[&str]) -> bool {
                                     .any(|q| *q == format!("the {w}") || *q == format!("your {w}"))
                             }))
                             && !not_asking(&text)
-                            && (question || ASKING.iter().any(|q| text.contains(q)))
+                            && (question || bare_prompt || ASKING.iter().any(|q| text.contains(q)))
                     })
             })
         })
@@ -4394,6 +4410,28 @@ mod tests {
                     (Speaker::Unknown, "Blue monkey."),
                 ],
                 "[PIN].",
+            ),
+            // A bare prompt ASR wrote with no punctuation (2026-12-04, the afternoon: shown).
+            (
+                &[(agent, "mother's maiden name"), (caller, "mcallister")],
+                "[PIN]",
+            ),
+            (
+                &[
+                    (agent, "mother's maiden name"),
+                    (caller, "i don't remember setting one"),
+                ],
+                "i don't remember setting one",
+            ),
+            (
+                &[
+                    (
+                        agent,
+                        "i see your mother's maiden name is on file from before",
+                    ),
+                    (caller, "great"),
+                ],
+                "great",
             ),
             // Negative controls: no credential given, a question about one, the caller's own
             // mention, the agent's thanks, a PIN in digits left to the digit rules.

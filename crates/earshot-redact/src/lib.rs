@@ -4098,6 +4098,32 @@ mod tests {
             (Speaker::Caller, "sarah and i'm calling about my card"),
         ]);
         assert_eq!(out[1], "[NAME] and i'm calling about my card");
+        // A lower-case answer with a relative named in a later clause, and one of four words.
+        for (question, answer, kept) in [
+            (
+                "and the policy holder's name?",
+                "dennis okoro, i'm his wife funmi.",
+                "[NAME], i'm his wife [NAME].",
+            ),
+            (
+                "and the name as it appears on the card?",
+                "nguyễn thị minh khai.",
+                "[NAME].",
+            ),
+            (
+                "and the name as it appears on the card?",
+                "my wife's name, ingrid.",
+                "my wife's name, [NAME].",
+            ),
+            (
+                "and the name as it appears on the card?",
+                "it's on the back somewhere.",
+                "it's on the back somewhere.",
+            ),
+        ] {
+            let out = conversation(&[(Speaker::Agent, question), (Speaker::Caller, answer)]);
+            assert_eq!(out[1], kept, "{answer}");
+        }
         assert_eq!(
             redact_line("a young man called theo baptiste his number is 773 555 0199").text,
             "a young man called [NAME] his number is [PHONE]"
