@@ -1205,8 +1205,17 @@ pub(crate) fn dates_said(tokens: &[Token]) -> Vec<(usize, usize)> {
     };
     for m in 0..tokens.len() {
         // A month by name, or as an ordinal after a day ("the twenty-third of the ninth").
+        // Or written as digits with its suffix ("the 3rd of the 4th 82").
+        let digit_month = tokens[m].class == Class::Digits
+            && tokens[m]
+                .text
+                .parse::<u32>()
+                .is_ok_and(|n| (1..=12).contains(&n))
+            && tokens.get(m + 1).is_some_and(|s| {
+                ORDINAL_SUFFIXES.contains(&s.text.as_str()) && s.start == tokens[m].end
+            });
         let by_number = month(&tokens[m].text).is_none()
-            && ordinal(&tokens[m].text).is_some_and(|o| o <= 12)
+            && (ordinal(&tokens[m].text).is_some_and(|o| o <= 12) || digit_month)
             && m >= 2
             && tokens[m - 1].text == "the"
             && tokens[m - 2].text == "of"
@@ -1217,7 +1226,8 @@ pub(crate) fn dates_said(tokens: &[Token]) -> Vec<(usize, usize)> {
         if (month(&tokens[m].text).is_none() || verb) && !by_number {
             continue;
         }
-        let (mut first, mut last) = (m, m + 1);
+        let month_end = if digit_month { m + 2 } else { m + 1 };
+        let (mut first, mut last) = (m, month_end);
         let mut parts = 0;
         // Day first: "[the] 21st [, uh,] [of] March".
         let b = back(if by_number { m - 1 } else { m });
@@ -1226,9 +1236,12 @@ pub(crate) fn dates_said(tokens: &[Token]) -> Vec<(usize, usize)> {
             parts += 1;
         }
         // Then what follows the month: "[the] 21st[,] [of] 1960", or a run holding day and year.
-        let mut k = m + 1;
+        let mut k = month_end;
         skip(&mut k, &["the", ","]);
-        if let Some(run) = run_at(k).filter(|r| r.digits.len() >= 3) {
+        // A month said by number takes a year of two digits too ("… of the 4th 82").
+        if let Some(run) =
+            run_at(k).filter(|r| r.digits.len() >= 3 || (by_number && r.digits.len() == 2))
+        {
             last = run.last;
             parts += 1;
         } else if let Some(end) = day_at(tokens, k) {

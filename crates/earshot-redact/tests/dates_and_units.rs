@@ -57,7 +57,11 @@ fn a_date_of_birth_with_a_month_name_is_redacted_whole() {
             "The [DATE_OF_BIRTH].",
         ),
         ("the twenty-first of March", "the [DATE_OF_BIRTH]"),
+        // The month as digits with its suffix and a year of two digits, unpunctuated
+        // (2026-12-04, the afternoon: "4th 82" was shown).
+        ("the 3rd of the 4th 82", "the [DATE_OF_BIRTH]"),
     ] {
+        assert_eq!(answer("and your date of birth", reply), kept, "{reply}");
         assert_eq!(
             answer("Can I have your date of birth?", reply),
             kept,
@@ -73,6 +77,7 @@ fn a_date_with_no_birth_or_expiry_cue_is_kept() {
         "I was charged on May 4th and again on the 9th of May.",
         "You may 2 times try again.",
         "I called on the fifth of the month, the third of the calls failed.",
+        "the payment went out on the 3rd of the 4th 22 and again later",
     ] {
         assert_eq!(
             redact(&[
