@@ -364,6 +364,23 @@ const CLOSE_PEOPLE: &[&str] = &[
     "secretary",
 ];
 
+/// People met, named in apposition after a determiner and a comma ("a lady, Aoife Brennan, …").
+const STRANGERS: &[&str] = &[
+    "lady",
+    "man",
+    "woman",
+    "guy",
+    "gentleman",
+    "chap",
+    "bloke",
+    "girl",
+    "boy",
+    "fellow",
+    "lad",
+    "driver",
+    "person",
+];
+
 /// Roles on an account whose holder is named after "is" or ":" ("The beneficiary is Rosa
 /// Delgado."), capitalised only.
 const ROLES_NAMED: &[&str] = &[
@@ -1377,10 +1394,22 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                 && tokens[k - 3].text == "-"
                 && RELATION_CUES.contains(&tokens[k - 4].text.as_str());
             let k = if in_law { k - 4 } else { k };
+            // Someone met, in apposition ("a lady, Aoife Brennan, she gave me …", "the young
+            // man, Theo, …").
+            let determiner = |j: usize| {
+                matches!(
+                    tokens[j].text.as_str(),
+                    "a" | "the" | "this" | "that" | "some"
+                )
+            };
+            let stranger = tokens[i - 1].text == ","
+                && STRANGERS.contains(&tokens[k].text.as_str())
+                && (determiner(k - 1) || (k >= 2 && determiner(k - 2)));
             tokens[k].line == t.line
                 && k >= 1
-                && ((close(&tokens[k].text) || in_law)
-                    && matches!(tokens[k - 1].text.as_str(), "my" | "our")
+                && (stranger
+                    || (close(&tokens[k].text) || in_law)
+                        && matches!(tokens[k - 1].text.as_str(), "my" | "our")
                     || (matches!(tokens[k].text.as_str(), "mine" | "ours")
                         && k >= 2
                         && tokens[k - 1].text == "of"
@@ -1659,7 +1688,46 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                             && line_start(tokens, k - 1)
                             && name_asked_before(tokens, k - 1)))
             };
+        // More of a name after a comma, to the end of its sentence ("it's Bernadette, Bernie,
+        // Costigan."): one or two words, each after a comma, right after a name on its line;
+        // capitalised as the name was, or in lower case of three letters or more.
+        let more_after_comma = !t.agent
+            && i >= 2
+            && tokens[i - 1].text == ","
+            && out
+                .last()
+                .is_some_and(|d: &Detection| d.last == i - 1 && tokens[d.first].line == t.line)
+            && {
+                let name_like = |w: &Token| {
+                    w.line == t.line
+                        && w.class == Class::Word
+                        && !NOT_NAME.contains(&w.text.as_str())
+                        && !NOT_A_NAME_ANSWER.contains(&w.text.as_str())
+                        && (w.cap || (!t.cap && may_be_relatives_name(&w.text)))
+                        && w.text.chars().count() >= if w.cap { 2 } else { 3 }
+                };
+                let mut k = i;
+                let mut words = 0;
+                loop {
+                    if !tokens.get(k).is_some_and(name_like) || words == 2 {
+                        break false;
+                    }
+                    words += 1;
+                    k += 1;
+                    match tokens.get(k) {
+                        None => break true,
+                        Some(n)
+                            if n.line != t.line || matches!(n.text.as_str(), "." | "?" | "!") =>
+                        {
+                            break true
+                        }
+                        Some(n) if n.text == "," => k += 1,
+                        _ => break false,
+                    }
+                }
+            };
         let cued = cued
+            || more_after_comma
             || after_spelled_name
             || answer_tail
             || spelled_after

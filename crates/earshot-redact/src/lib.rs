@@ -4098,6 +4098,34 @@ mod tests {
             (Speaker::Caller, "sarah and i'm calling about my card"),
         ]);
         assert_eq!(out[1], "[NAME] and i'm calling about my card");
+        // More of a name after commas, and someone met named in apposition (2026-12-04, the
+        // afternoon: "Bernie, Costigan" and "Aoife Brennan" were shown).
+        for (question, answer, kept) in [
+            (
+                "Claims line, Jamal speaking. Who's calling?",
+                "Hi, it's Bernadette, Bernie, Costigan.",
+                "Hi, it's [NAME], [NAME].",
+            ),
+            (
+                "And who's the other driver?",
+                "A lady, Aoife Brennan, she gave me her number.",
+                "A lady, [NAME], she gave me her number.",
+            ),
+            (
+                "Who's calling?",
+                "It's Priya, Manchester branch.",
+                "It's [NAME], Manchester branch.",
+            ),
+            ("Who's calling?", "It's Dave, yes.", "It's [NAME], yes."),
+            (
+                "And who's the other driver?",
+                "A man, apparently, he drove off.",
+                "A man, apparently, he drove off.",
+            ),
+        ] {
+            let out = conversation(&[(Speaker::Agent, question), (Speaker::Caller, answer)]);
+            assert_eq!(out[1], kept, "{answer}");
+        }
         // A lower-case answer with a relative named in a later clause, and one of four words.
         for (question, answer, kept) in [
             (
