@@ -1653,6 +1653,10 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
         // N, Keane."): capitalised, or in lower case where it ends its clause.
         let after_spelled_name = !t.agent
             && t.text.chars().count() >= 2
+            && i > 1
+            // Cheap first: a letter, or a comma after one, right before it.
+            && (tokens[i - 1].text.chars().count() == 1
+                || (tokens[i - 1].text == "," && tokens[i - 2].text.chars().count() == 1))
             && !NOT_NAME.contains(&t.text.as_str())
             && (t.cap
                 || tokens.get(i + 1).is_none_or(|n| {
@@ -1829,10 +1833,11 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
         // Unpunctuated, a pronoun that goes on about the person opens the next clause ("a young
         // man called theo baptiste his number is …").
         // Not after a relative alone: "my son broke his arm".
-        let person_cued = ends_with_phrase(&before, &["called", "named"])
-            || asked_for_by_name
-            || close_word_before
-            || under;
+        let person_cued = !t.cap
+            && (asked_for_by_name
+                || close_word_before
+                || under
+                || ends_with_phrase(&before, &["called", "named"]));
         let opens_clause = |k: usize| {
             k > i
                 && !t.cap
