@@ -565,6 +565,10 @@ pub(crate) const RELATIVE_DOES: &[&str] = &[
     "gave",
     "added",
     "cancelled",
+    // What a relative may do in a question ("can my wife zofia come?").
+    "come",
+    "join",
+    "collect",
     "uses",
     "owns",
     "lost",
@@ -890,6 +894,9 @@ const NAME_QUESTIONS: &[&str] = &[
     "your own name",
     "your names",
     "full name",
+    // "Full legal name?", "Name in full, please."
+    "legal name",
+    "name in full",
     "who am i speaking",
     "am i speaking to",
     "am i speaking with",
@@ -2040,10 +2047,20 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             }
             // An initial's full stop ("Jonathan Q. Public"), the first initial's too when more
             // of the name follows ("J. R. Fitzgerald").
+            // In lower case a middle initial's, before more of the name ("bartholomew q.
+            // ashcroft").
+            let lower_middle = !t.cap
+                && end - 1 > i
+                && tokens.get(end + 1).is_some_and(|n| {
+                    n.line == t.line
+                        && n.class == Class::Word
+                        && n.text.chars().count() >= 2
+                        && !NOT_NAME.contains(&n.text.as_str())
+                });
             if tokens.get(end).is_some_and(|n| n.text == ".")
                 && glued(end)
                 && tokens[end - 1].text.chars().count() == 1
-                && tokens[end - 1].cap
+                && (tokens[end - 1].cap || lower_middle)
                 && (end - 1 > i
                     || initial_first
                     || tokens.get(end + 1).is_some_and(|n| {
@@ -5160,6 +5177,8 @@ mod tests {
                 "my wife priya booked the room",
                 "my wife [NAME] booked the room",
             ),
+            ("can my wife zofia come?", "can my wife [NAME] come?"),
+            ("can my wife come too?", "can my wife come too?"),
             (
                 "my husband always uses the app",
                 "my husband always uses the app",

@@ -4117,6 +4117,23 @@ mod tests {
                 "It's [NAME], Manchester branch.",
             ),
             ("Who's calling?", "It's Dave, yes.", "It's [NAME], yes."),
+            // A question for the full legal name (shown whole before), and a middle initial in
+            // lower case ("ashcroft" was shown).
+            (
+                "I can help you open a checking account. Full legal name?",
+                "Bartholomew Q. Ashcroft the third.",
+                "[NAME] the third.",
+            ),
+            (
+                "full legal name?",
+                "bartholomew q. ashcroft the third.",
+                "[NAME] the third.",
+            ),
+            (
+                "full legal name?",
+                "sarah j. thanks for asking.",
+                "[NAME]. thanks for asking.",
+            ),
             (
                 "And who's the other driver?",
                 "A man, apparently, he drove off.",
