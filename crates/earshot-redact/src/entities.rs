@@ -1933,6 +1933,25 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             // funmi.").
             && !relation_words_in_clause())
             || (intro && matches!(said_after, "calling" | "here" | "speaking" | "from"))
+            // Or a name that ends its clause before who the caller is to someone ("yes, i'm
+            // karen pike, her daughter").
+            // Two words at least: one may be how the caller feels ("i'm confused, her son …").
+            || (intro
+                && (2..=3).contains(&clause.len())
+                && t.text.chars().count() >= 3
+                && clause.iter().all(|w| may_be_relatives_name(w))
+                && tokens.get(clause_end).is_some_and(|c| c.text == ",")
+                && tokens.get(clause_end + 1).is_some_and(|p| {
+                    p.line == t.line && matches!(p.text.as_str(), "her" | "his" | "their" | "the")
+                })
+                && tokens.get(clause_end + 2).is_some_and(|r| {
+                    let r = r.text.as_str();
+                    r.len() > 2
+                        && (RELATION_CUES.contains(&r)
+                            || MORE_RELATIVES.contains(&r)
+                            || CLOSE_PEOPLE.contains(&r)
+                            || ROLES_NAMED.contains(&r))
+                }))
             // Or a first name and a surname before them ("this is grace adeyemi-clarke calling
             // for my father").
             || (intro && {

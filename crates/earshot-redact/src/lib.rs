@@ -977,6 +977,7 @@ impl Redactor {
         findings.extend(self.heard_names_in(partial, &line_tokens[line]));
         findings.extend(self.heard_name_begun(partial, &line_tokens[line]));
         findings.extend(relatives_name_begun(partial, &line_tokens[line]));
+        findings.extend(relatives_name_after_comma(partial, &line_tokens[line]));
         findings.extend(intro_name_begun(partial, &line_tokens[line]));
         for (a, b) in entities::names_in_partial(&tokens, line, partial.chars().count()) {
             if !findings.iter().any(|f| f.start <= a && b <= f.end) {
@@ -2754,6 +2755,46 @@ fn relatives_name_begun(partial: &str, tokens: &[Token]) -> Option<Finding> {
         .then(|| make_finding(partial, FindingKind::Name, t.start, t.end, 0.4, &t.text))
 }
 
+/// A partial ending in up to three words in lower case after a relative and a comma ("my son,
+/// elijah james car"): the final hides them once their clause ends, which it has not yet. Not
+/// words that are no name ("my son, he said").
+fn relatives_name_after_comma(partial: &str, tokens: &[Token]) -> Option<Finding> {
+    let last = tokens.last()?;
+    if last.class != Class::Word || last.end != partial.chars().count() {
+        return None;
+    }
+    let name_like = |t: &Token| {
+        t.class == Class::Word
+            && !t.cap
+            && !entities::NOT_NAME.contains(&t.text.as_str())
+            && !entities::NOT_A_RELATIVES_NAME.contains(&t.text.as_str())
+            && !entities::RELATIVE_DOES.contains(&t.text.as_str())
+    };
+    let mut first = tokens.len() - 1;
+    while first > 0 && tokens.len() - first < 3 && name_like(&tokens[first - 1]) {
+        first -= 1;
+    }
+    if !name_like(&tokens[first]) || first < 3 {
+        return None;
+    }
+    let after_relative = tokens[first - 1].text == ","
+        && RELATIVE_WORDS.contains(&tokens[first - 2].text.as_str())
+        && matches!(
+            tokens[first - 3].text.as_str(),
+            "my" | "our" | "her" | "his" | "your" | "their"
+        );
+    after_relative.then(|| {
+        make_finding(
+            partial,
+            FindingKind::Name,
+            tokens[first].start,
+            last.end,
+            0.4,
+            "",
+        )
+    })
+}
+
 /// A partial ending in a word in lower case after "this is" or "my name is" ("hi this is
 /// jennifer", "hi this is jennifer cal"): the final's rule needs what follows a caller's own name
 /// ("calling", "here"), which has not come yet. Not a word that is no name ("this is about").
@@ -4117,6 +4158,18 @@ mod tests {
                 "It's [NAME], Manchester branch.",
             ),
             ("Who's calling?", "It's Dave, yes.", "It's [NAME], yes."),
+            // A first name and surname before who the caller is to someone, in lower case
+            // ("karen pike" was shown); one word there may be a feeling.
+            (
+                "are you on the account as a power of attorney?",
+                "yes, i'm karen pike, her daughter.",
+                "yes, i'm [NAME], her daughter.",
+            ),
+            (
+                "are you on the account as a power of attorney?",
+                "i'm confused, her son said to call.",
+                "i'm confused, her son said to call.",
+            ),
             // A question for the full legal name (shown whole before), and a middle initial in
             // lower case ("ashcroft" was shown).
             (
@@ -4816,6 +4869,17 @@ mod tests {
         assert_eq!(
             r.preview(Speaker::Agent, "Sorry, March").text,
             "Sorry, [DATE_OF_BIRTH]"
+        );
+        // Words in lower case after a relative and a comma, their clause not ended yet
+        // (2026-12-04, the afternoon: "elijah james" was shown until the final).
+        let mut r = Redactor::new();
+        assert_eq!(
+            r.preview(Speaker::Caller, "my son, elijah james car").text,
+            "my son, [NAME]"
+        );
+        assert_eq!(
+            r.preview(Speaker::Caller, "my son, he said").text,
+            "my son, he said"
         );
         // A name and a date of birth on a line still held back (it ends in a number).
         let mut r = Redactor::new();
