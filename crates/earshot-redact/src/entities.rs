@@ -1840,19 +1840,20 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
         // Unpunctuated, a pronoun that goes on about the person opens the next clause ("a young
         // man called theo baptiste his number is …").
         // Not after a relative alone: "my son broke his arm".
-        let person_cued = !t.cap
-            && (asked_for_by_name
+        let person_cued = || {
+            asked_for_by_name
                 || close_word_before
                 || under
-                || ends_with_phrase(&before, &["called", "named"]));
+                || ends_with_phrase(&before, &["called", "named"])
+        };
         let opens_clause = |k: usize| {
             k > i
                 && !t.cap
-                && person_cued
                 && matches!(
                     tokens[k].text.as_str(),
                     "his" | "her" | "he" | "she" | "he's" | "she's" | "hes" | "shes" | "their"
                 )
+                && person_cued()
         };
         let clause_end = (i..tokens.len())
             .find(|&k| {

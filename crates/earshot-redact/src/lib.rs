@@ -2763,6 +2763,14 @@ fn relatives_name_after_comma(partial: &str, tokens: &[Token]) -> Option<Finding
     if last.class != Class::Word || last.end != partial.chars().count() {
         return None;
     }
+    // Cheap first: a relative and a comma among the last five tokens.
+    let n = tokens.len();
+    let comma = (n.saturating_sub(4)..n).find(|&k| {
+        k >= 2 && tokens[k].text == "," && RELATIVE_WORDS.contains(&tokens[k - 1].text.as_str())
+    })?;
+    if n - comma - 1 > 3 {
+        return None;
+    }
     let name_like = |t: &Token| {
         t.class == Class::Word
             && !t.cap
