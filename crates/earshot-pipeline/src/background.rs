@@ -34,7 +34,9 @@ fn run_in<T: Send>(builder: std::thread::Builder, work: impl FnOnce() -> T + Sen
     };
     std::thread::scope(|s| {
         let spawned = builder.spawn_scoped(s, || {
-            lower_this_thread();
+            if lower_this_thread() {
+                BACKGROUND.with(|b| b.set(true));
+            }
             take()()
         });
         match spawned {
@@ -49,8 +51,20 @@ fn run_in<T: Send>(builder: std::thread::Builder, work: impl FnOnce() -> T + Sen
     })
 }
 
+std::thread_local! {
+    /// Whether this thread runs at background priority (set by [`run`]).
+    static BACKGROUND: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the calling thread is background work [`run`] made nicer (the decode threads it
+/// starts yield to everyone else's).
+pub(crate) fn is_background() -> bool {
+    BACKGROUND.with(|b| b.get())
+}
+
+/// Makes the calling thread nicer; whether it did.
 #[cfg(target_os = "linux")]
-fn lower_this_thread() {
+fn lower_this_thread() -> bool {
     // On Linux `PRIO_PROCESS` with id 0 names the calling thread, not the whole process.
     // getpriority may return -1 as a value: errno tells an error.
     // SAFETY: errno is this thread's; both calls only read or set this thread's niceness.
@@ -59,7 +73,7 @@ fn lower_this_thread() {
         let now = libc::getpriority(libc::PRIO_PROCESS, 0);
         if now == -1 && *libc::__errno_location() != 0 {
             tracing::warn!(error = %std::io::Error::last_os_error(), "background work keeps its priority");
-            return;
+            return false;
         }
         now
     };
@@ -67,11 +81,15 @@ fn lower_this_thread() {
     // SAFETY: as above.
     if unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, nicer) } != 0 {
         tracing::warn!(error = %std::io::Error::last_os_error(), "background work keeps its priority");
+        return false;
     }
+    true
 }
 
 #[cfg(not(target_os = "linux"))]
-fn lower_this_thread() {}
+fn lower_this_thread() -> bool {
+    false
+}
 
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
@@ -95,6 +113,15 @@ mod tests {
     fn niceness() -> i32 {
         // SAFETY: reads the calling thread's niceness.
         unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) }
+    }
+
+    #[test]
+    fn background_work_knows_it_is_and_its_caller_knows_it_is_not() {
+        // What the decoder pool asks: a second pass's threads yield, so they are not counted
+        // against a live decode's.
+        assert!(!is_background());
+        assert!(run(is_background));
+        assert!(!is_background(), "the caller's thread is unchanged");
     }
 
     #[test]

@@ -10,7 +10,9 @@
 //! are served finals first, then the one whose audio was heard longest ago (the call furthest
 //! behind). The engine's threads (`max(options.threads, workers)`) are shared out among the
 //! decodes running: a decode started while it runs alone gets them all, one started among
-//! others gets its share (at least one). A partial waits only briefly: a partial that cannot run soon is not worth running,
+//! others gets its share (at least one), and none more than the cores other processes and
+//! this process's other decodes leave free (see the `cpu` module: whisper.cpp's threads spin
+//! while they wait for each other). A partial waits only briefly: a partial that cannot run soon is not worth running,
 //! and the call's own back-pressure (its degrade levels) takes over from there.
 
 use crate::{AnalyzerOptions, PipelineError, ASR_MODELS};
@@ -71,6 +73,9 @@ pub struct PoolStats {
     pub wait_ms: AtomicU64,
     /// Partials given up because no decoder became free in time.
     pub partials_skipped: AtomicU64,
+    /// Decodes given fewer threads than they would have had, because other processes or this
+    /// process's other decodes held the cores (see the `cpu` module).
+    pub capped: AtomicU64,
 }
 
 /// A final that waits longer than this for a decoder means the engine is not keeping up with
@@ -108,6 +113,11 @@ pub struct Engine {
     /// What a live final's decode with whisper's whole context costs on this engine, in ms
     /// (0: no final decoded yet); see [`Engine::note_final_decode`].
     whole_final_ms: AtomicU64,
+    /// What other processes keep busy (a decode spins on no more threads than cores are free).
+    load: Arc<crate::cpu::OthersLoad>,
+    /// Whether decodes are capped to the free cores (always, but in the pool's own unit tests,
+    /// which count threads on whatever machine runs them).
+    cap_threads: bool,
 }
 
 impl Engine {
@@ -169,6 +179,8 @@ impl Engine {
             born: Instant::now(),
             slow_final: AtomicU64::new(0),
             whole_final_ms: AtomicU64::new(0),
+            load: crate::cpu::OthersLoad::shared(),
+            cap_threads: true,
         }))
     }
 
@@ -243,6 +255,16 @@ impl Engine {
         }
     }
 
+    /// The threads a decode that would use `wanted` (holding `held` already) gets now;
+    /// `counted`: it runs at normal priority (see [`crate::cpu::threads_for`]).
+    fn take_threads(&self, wanted: usize, held: usize, counted: bool) -> usize {
+        if self.cap_threads {
+            crate::cpu::threads_for(&self.load, wanted, held, counted)
+        } else {
+            wanted
+        }
+    }
+
     fn pool(&self) -> MutexGuard<'_, Pool> {
         // Every change under the lock is a push or a pop: a panic elsewhere leaves it whole.
         self.pool.lock().unwrap_or_else(|p| p.into_inner())
@@ -298,10 +320,17 @@ impl Engine {
                     }
                 }
                 let budget = self.options.threads.max(self.workers);
+                let share = (budget / running.max(1)).max(1);
+                let counted = !crate::background::is_background();
+                let threads = self.take_threads(share, 0, counted);
+                if threads < share {
+                    self.stats.capped.fetch_add(1, Ordering::Relaxed);
+                }
                 return Some(Lease {
                     engine: self,
                     decoders: Some(decoders),
-                    threads: (budget / running.max(1)).max(1),
+                    threads,
+                    counted,
                 });
             }
             waited = true;
@@ -372,15 +401,26 @@ pub(crate) struct Lease<'a> {
     decoders: Option<Decoders>,
     /// This decode's share of the engine's threads.
     threads: usize,
+    /// Whether its threads count as this process's spinning ones (not at background priority).
+    counted: bool,
 }
 
 impl Lease<'_> {
     /// Lets this decode use up to `threads` threads (never fewer than its share) while it is
-    /// the only decode running: a live final, which someone waits for.
+    /// the only decode running: a live final, which someone waits for. As many as are free:
+    /// other processes' work and other engines' decodes keep theirs (see the `cpu` module).
     pub(crate) fn widen_alone(&mut self, threads: usize) {
-        let pool = self.engine.pool();
-        if pool.made - pool.idle.len() == 1 {
-            self.threads = self.threads.max(threads);
+        let alone = {
+            let pool = self.engine.pool();
+            pool.made - pool.idle.len() == 1
+        };
+        if alone && threads > self.threads {
+            self.threads = self
+                .engine
+                .take_threads(threads, self.threads, self.counted);
+            if self.threads < threads {
+                self.engine.stats.capped.fetch_add(1, Ordering::Relaxed);
+            }
         }
     }
 
@@ -443,6 +483,9 @@ impl Lease<'_> {
 impl Drop for Lease<'_> {
     fn drop(&mut self) {
         if let Some(d) = self.decoders.take() {
+            if self.engine.cap_threads && self.counted {
+                crate::cpu::release(self.threads);
+            }
             self.engine.pool().idle.push(d);
             self.engine.turn.notify_all();
         }
@@ -459,8 +502,11 @@ mod tests {
             threads: 1,
             ..AnalyzerOptions::default()
         };
-        Engine::load(&ModelStore::from_env(), options, workers)
-            .expect("the models are installed (cargo xtask setup)")
+        let mut engine = Engine::load(&ModelStore::from_env(), options, workers)
+            .expect("the models are installed (cargo xtask setup)");
+        // The pool's sharing, apart from what the machine's cores leave free.
+        Arc::get_mut(&mut engine).expect("only here").cap_threads = false;
+        engine
     }
 
     fn at(work: Work, ago_ms: u64) -> Priority {

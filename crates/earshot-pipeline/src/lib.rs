@@ -24,6 +24,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 pub mod background;
+mod cpu;
 mod engine;
 mod live;
 pub mod panics;
