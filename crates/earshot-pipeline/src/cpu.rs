@@ -11,8 +11,9 @@
 //! the last second) and by this process's other decodes running now (every engine's, but a
 //! second pass's at background priority, which yields). It never
 //! gives fewer than one, and it never raises a count: a decode on one thread has no barrier to
-//! wait at, so it only shares a core. Time of nice processes is not counted: they give way (a
-//! second pass runs 10 nicer). Only Linux has `/proc/stat`; elsewhere only this process's own
+//! wait at, so it only shares a core. Nice processes count as busy too: `/proc/stat` cannot
+//! tell this process's own nice threads (a second pass) from others', and only counting both
+//! lets this process's own time be taken out whole. Only Linux has `/proc/stat`; elsewhere only this process's own
 //! decodes are counted.
 //!
 //! Hand-written rather than with a system-information crate: two small files read, and the
@@ -57,7 +58,7 @@ impl OthersLoad {
         load
     }
 
-    /// CPUs other processes kept busy lately (not counting nice ones).
+    /// CPUs other processes kept busy lately.
     pub(crate) fn cpus(&self) -> f64 {
         self.milli.load(Ordering::Relaxed) as f64 / 1000.0
     }
@@ -99,7 +100,7 @@ fn watch(_: Weak<OthersLoad>) {}
 #[cfg(target_os = "linux")]
 struct Sample {
     at: std::time::Instant,
-    /// CPU-seconds the machine spent busy (user, system, interrupts, stolen; not nice, idle or
+    /// CPU-seconds the machine spent busy (user, nice, system, interrupts, stolen; not idle or
     /// waiting for I/O).
     busy: f64,
     /// CPU-seconds this process spent (user and system).
@@ -136,8 +137,8 @@ impl Sample {
     }
 }
 
-/// Busy CPU-seconds in `/proc/stat`'s first line: user, system, irq, softirq and steal (guest
-/// time is inside user; nice, idle and iowait are not busy for this purpose).
+/// Busy CPU-seconds in `/proc/stat`'s first line: user, nice, system, irq, softirq and steal
+/// (guest time is inside user and nice; idle and iowait are not busy).
 #[cfg(target_os = "linux")]
 fn busy_seconds(stat: &str) -> Option<f64> {
     let line = stat.lines().next()?.strip_prefix("cpu ")?;
@@ -149,7 +150,7 @@ fn busy_seconds(stat: &str) -> Option<f64> {
     // SAFETY: sysconf has no preconditions.
     let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
     let hz = if hz > 0 { hz as f64 } else { 100.0 };
-    Some((field(0) + field(2) + field(5) + field(6) + field(7)) / hz)
+    Some((field(0) + field(1) + field(2) + field(5) + field(6) + field(7)) / hz)
 }
 
 /// Logical CPUs the machine has (what `/proc/stat`'s busy time is spread over).
