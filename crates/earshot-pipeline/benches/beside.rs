@@ -61,8 +61,10 @@ fn one(label: &str, call: &Path, beside: Option<bool>) {
     drop(player);
     stop.store(true, Ordering::Relaxed);
     let decodes = worker.map(|w| w.join().expect("decode beside"));
+    let capped = analyzer.engine().stats().capped.load(Ordering::Relaxed);
+    let decoded = analyzer.engine().stats().decodes.load(Ordering::Relaxed);
     println!(
-        "{label:<32} {:>6} {:>6} {:>6} {:>6} {:>8}   ({} partials, {} finals, worst level {})",
+        "{label:<32} {:>6} {:>6} {:>6} {:>6} {:>8}   ({} partials, {} finals, worst level {}, {capped} of {decoded} decodes on fewer threads)",
         percentile(&stats.final_latencies, 0.5),
         percentile(&stats.final_latencies, 0.95),
         percentile(&stats.partial_latencies, 0.5),

@@ -3,9 +3,9 @@
 //! whisper.cpp's threads meet at a barrier after every step of a decode, and wait there by
 //! spinning (ggml's barrier, built without OpenMP). With more spinning threads than free cores,
 //! a thread at the barrier waits for one the scheduler has put aside, for up to a whole time
-//! slice, at every step: a live call's finals came 22–25 s late beside another decode on every
+//! slice, at every step: a live call's finals came 22–72 s late beside another decode on every
 //! core of a 2-core machine (README, `--bench beside`), and two apps decoding at once on such a
-//! machine each waited minutes for a final. So before a decode starts, [`threads_for`] gives it
+//! machine waited over a minute for a final. So before a decode starts, [`threads_for`] gives it
 //! no more threads than the cores left over by other processes (what the machine's busy time
 //! in `/proc/stat` shows beyond this process's own, measured four times a second, the highest of
 //! the last second) and by this process's other decodes running now (every engine's, but a

@@ -406,9 +406,9 @@ pub(crate) struct Lease<'a> {
 }
 
 impl Lease<'_> {
-    /// Lets this decode use up to `threads` threads (never fewer than its share) while it is
-    /// the only decode running: a live final, which someone waits for. As many as are free:
-    /// other processes' work and other engines' decodes keep theirs (see the `cpu` module).
+    /// Lets this decode use up to `threads` threads while it is the only decode running: a
+    /// live final, which someone waits for. As many as are free (at least one): other
+    /// processes' work and other engines' decodes keep theirs (see the `cpu` module).
     pub(crate) fn widen_alone(&mut self, threads: usize) {
         let alone = {
             let pool = self.engine.pool();
