@@ -880,6 +880,23 @@ fn listen_in_the_app_captures_both_sides_from_the_devices_chosen_in_settings() {
     d.wait_for("the caller's last words", Duration::from_secs(120), |d| {
         d.source().to_lowercase().contains("relief")
     });
+    // The call is still being recorded: History says so and does not offer to delete it.
+    d.ctrl("2");
+    d.wait_for(
+        "the call being recorded in History",
+        Duration::from_secs(20),
+        |d| d.text_of("#history tbody").contains("being recorded"),
+    );
+    d.click("#history button.open-call");
+    d.wait_for("the call's page", Duration::from_secs(20), |d| {
+        d.text_of("#call-meta").contains("being recorded")
+    });
+    assert_eq!(
+        d.eval("return document.getElementById('call-delete').disabled;"),
+        json!(true)
+    );
+    d.click("#call-close");
+    d.ctrl("1");
     d.ctrl("e");
     d.wait_working("the end of the call", Duration::from_secs(60), |d| {
         d.source().contains("ended at")

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { historyQuery, secondPassText, size, summaryCells, syncText, trendText, updateText } from "./format";
+import { deleteBlocked, historyQuery, secondPassText, size, summaryCells, syncText, trendText, updateText } from "./format";
 import { actionFor, ariaKeys } from "./keys";
 import { changes, editable, envNote, facts, fields, noChange } from "./settings";
 import type { SettingsView } from "./bindings/SettingsView";
@@ -38,6 +38,7 @@ describe("History formatting", () => {
     trend: "UP",
     quarters: [-0.4, null, 0.1, 0.354],
     expires_at_ms: Date.UTC(2027, 1, 18),
+    recording: false,
   };
   it("shows length, turns and the trend with its first and last quarter", () => {
     const cells = summaryCells(call);
@@ -46,7 +47,14 @@ describe("History formatting", () => {
     expect(cells[3]).toBe("27");
     expect(cells[4]).toBe("improving ↗ (-0.40 → +0.35)");
     expect(trendText({ trend: null, quarters: [null, null, null, null] })).toBe("–");
-    expect(summaryCells({ ...call, duration_ms: null })[2]).toBe("in progress");
+    expect(summaryCells({ ...call, duration_ms: null, recording: true })[2]).toBe("being recorded");
+    expect(summaryCells({ ...call, duration_ms: null })[2]).toBe("did not end cleanly");
+  });
+  it("lets a call be deleted only when the policy allows it and nobody is recording it", () => {
+    expect(deleteBlocked(call, true)).toBeNull();
+    expect(deleteBlocked({ recording: true }, true)).toBe("being recorded: it can be deleted once it has ended");
+    expect(deleteBlocked(call, false)).toContain("calls are kept until their retention ends");
+    expect(deleteBlocked({ recording: true }, false)).toContain("calls are kept until their retention ends");
   });
   it("turns the search fields into a query over local days, 'to' inclusive", () => {
     expect(historyQuery("  card  ", "", "")).toEqual({ text: "card", from_ms: null, to_ms: null });

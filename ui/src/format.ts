@@ -7,6 +7,9 @@ import type { HistoryQuery } from "./bindings/HistoryQuery";
 import type { TrendDirection } from "./bindings/TrendDirection";
 import { clock } from "./transcript";
 
+/** The note next to a managed setting, and on what the organisation's policy turns off. */
+export const MANAGED = "Managed by your organisation";
+
 /** Bytes as a short size: 77.7 MB. */
 export function size(bytes: number): string {
   if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
@@ -39,12 +42,28 @@ function signed(v: number): string {
   return `${v >= 0 ? "+" : ""}${v.toFixed(2)}`;
 }
 
+/**
+ * The call's length, or why it has none: a running process is still recording it, or it was
+ * cut off (its process ended before the call did).
+ */
+export function lengthText(c: Pick<CallSummary, "duration_ms" | "recording">): string {
+  if (c.duration_ms !== null) return clock(c.duration_ms);
+  return c.recording ? "being recorded" : "did not end cleanly";
+}
+
+/** Why the agent cannot delete this call now, or `null` when they can. */
+export function deleteBlocked(c: Pick<CallSummary, "recording">, allowDelete: boolean): string | null {
+  if (!allowDelete) return `${MANAGED}: calls are kept until their retention ends`;
+  if (c.recording) return "being recorded: it can be deleted once it has ended";
+  return null;
+}
+
 /** The cells of a History row: started, source, length, turns, trend, kept until. */
 export function summaryCells(c: CallSummary): string[] {
   return [
     when(c.started_at_ms),
     c.source,
-    c.duration_ms === null ? "in progress" : clock(c.duration_ms),
+    lengthText(c),
     String(c.utterances),
     trendText(c),
     day(c.expires_at_ms),

@@ -14,7 +14,18 @@ import type { ReceiverStatus } from "./bindings/ReceiverStatus";
 import { Transcript, clock, storedTurns } from "./transcript";
 import { renderAlerts, renderChecklist, renderSearchHits, renderTimeline, renderSuggestions, renderTurns, row, el } from "./render";
 import type { SearchHit } from "./bindings/SearchHit";
-import { historyQuery, secondPassText, summaryCells, syncText, trendText, updateText, when, day } from "./format";
+import {
+  deleteBlocked,
+  historyQuery,
+  lengthText,
+  secondPassText,
+  summaryCells,
+  syncText,
+  trendText,
+  updateText,
+  when,
+  day,
+} from "./format";
 import type { UpdateStatus } from "./bindings/UpdateStatus";
 import type { SecondPassReport } from "./bindings/SecondPassReport";
 import { changes, editable, envNote, fields, facts, MANAGED, type Key } from "./settings";
@@ -308,7 +319,7 @@ async function showCall(id: number) {
     $("call-title").textContent = `Call of ${when(c.started_at_ms)}`;
     $("call-meta").textContent = [
       c.source,
-      c.duration_ms === null ? "did not end cleanly" : `length ${clock(c.duration_ms)}`,
+      c.duration_ms === null ? lengthText(c) : `length ${clock(c.duration_ms)}`,
       `sentiment ${trendText(c)}`,
       `model ${c.model}`,
       `kept until ${day(c.expires_at_ms)}`,
@@ -316,8 +327,9 @@ async function showCall(id: number) {
     renderTurns($("call-turns"), storedTurns(view.turns));
     renderTimeline($("call-timeline"), storedTurns(view.turns));
     const del = $<HTMLButtonElement>("call-delete");
-    del.disabled = !allowDelete;
-    del.title = allowDelete ? "" : `${MANAGED}: calls are kept until their retention ends`;
+    const blocked = deleteBlocked(c, allowDelete);
+    del.disabled = blocked !== null;
+    del.title = blocked ?? "";
     $("call-detail").hidden = false;
     $("call-close").focus();
   } catch (e) {

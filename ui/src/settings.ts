@@ -1,7 +1,7 @@
 // The Settings form's model, built from the app's SettingsView. Pure: no DOM, tested with vitest.
 import type { SettingsView } from "./bindings/SettingsView";
 import type { SettingsUpdate } from "./bindings/SettingsUpdate";
-import { size } from "./format";
+import { MANAGED, size } from "./format";
 
 /** A choice in a select. */
 export interface Option {
@@ -37,8 +37,8 @@ export interface Field {
   env: string | null;
 }
 
-/** The note next to a managed setting. */
-export const MANAGED = "Managed by your organisation";
+/** The note next to a managed setting (defined beside History's formatting, which uses it too). */
+export { MANAGED };
 
 /** The note next to a setting an environment variable sets. */
 export function envNote(variable: string): string {

@@ -289,6 +289,68 @@ fn ctrl_c_finalizes_and_stores_the_open_utterance() {
     assert_no_secret(&event_strings(&lines.join("\n")));
 }
 
+/// While `earshot analyze --realtime` records a call, another process sees it as being recorded
+/// and cannot delete it, and the recorder goes on committing as if nothing had happened. Once the
+/// call has ended, the same deletion goes through (the positive control).
+#[test]
+fn a_call_being_recorded_cannot_be_deleted_by_another_process_until_it_ends() {
+    let _shared = CPU.read().unwrap_or_else(|e| e.into_inner());
+    let data = tempfile::tempdir().unwrap();
+    let mut child = earshot(data.path())
+        .args(["analyze", "--realtime", "--json", "--speed", "2"])
+        .arg(earshot_callgen::sample_wav())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = Lines::of(&mut child);
+    assert!(out.until(&mut child, |v| v["type"] == "final"));
+    let listed = || -> Vec<Value> {
+        let o = earshot(data.path())
+            .args(["calls", "list", "--json"])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        events(&String::from_utf8_lossy(&o.stdout))
+    };
+    let during = listed();
+    assert_eq!(during.len(), 1, "{during:?}");
+    assert_eq!(during[0]["recording"], true, "{during:?}");
+    assert!(during[0]["ended_at_ms"].is_null());
+    let id = during[0]["id"].as_i64().unwrap();
+    let config = earshot_config::Config::load_from(|k| match k {
+        "EARSHOT_DATA_DIR" => Some(data.path().display().to_string()),
+        "EARSHOT_KEY_STORE" => Some("file".into()),
+        _ => None,
+    })
+    .unwrap();
+    let vault = earshot_vault::Vault::open(&config).unwrap();
+    let refused = vault.delete_call(id).unwrap_err();
+    assert!(
+        matches!(refused, earshot_vault::VaultError::Recording(c) if c == id),
+        "{refused}"
+    );
+
+    let all = out.rest(&mut child);
+    assert!(child.wait().unwrap().success(), "{all}");
+    let ev = events(&all);
+    let end = ev.last().unwrap();
+    assert_eq!(end["type"], "call_end", "{all}");
+    assert_eq!(end["call_id"], id);
+    let finals = of_type(&ev, "final");
+    assert!(finals.len() >= 6, "{all}");
+    assert_eq!(
+        stored(data.path(), &end["call_id"]).len(),
+        finals.len(),
+        "every final was committed"
+    );
+    let after = listed();
+    assert_eq!(after[0]["recording"], false, "{after:?}");
+    assert!(after[0]["ended_at_ms"].is_i64());
+    vault.delete_call(id).unwrap();
+    assert!(listed().is_empty());
+}
+
 /// One channel of the sample call as a mono file.
 fn channel(n: &str, dir: &Path) -> PathBuf {
     let out = dir.join(format!("ch{n}.wav"));

@@ -272,6 +272,7 @@ fn kill_9_mid_call_loses_no_committed_utterance() {
     let list = ok(env.run(&["calls", "list", "--json"]));
     let call: serde_json::Value = serde_json::from_str(list.lines().next().unwrap()).unwrap();
     assert!(call["ended_at_ms"].is_null(), "the call was cut off");
+    assert_eq!(call["recording"], false, "nobody records it any more");
     let shown: serde_json::Value = serde_json::from_str(&ok(env.run(&[
         "calls",
         "show",
@@ -299,6 +300,9 @@ fn kill_9_mid_call_loses_no_committed_utterance() {
     .unwrap();
     let vault = earshot_vault::Vault::open(&config).unwrap();
     assert_eq!(vault.integrity_check().unwrap(), "ok");
+    // A call its killed recorder left unfinished can be deleted.
+    vault.delete_call(call["id"].as_i64().unwrap()).unwrap();
+    assert!(vault.list_calls().unwrap().is_empty());
 }
 
 #[test]

@@ -37,6 +37,10 @@ pub struct CallSummary {
     /// When retention removes it, unix ms.
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub expires_at_ms: i64,
+    /// Whether a running process (this app, the CLI, a SIPREC receiver) is recording it now: it
+    /// cannot be deleted until it ends. A call with no length that is not being recorded was cut
+    /// off.
+    pub recording: bool,
 }
 
 /// One stored turn.
@@ -110,6 +114,7 @@ fn summary(c: CallRecord, retention_days: u32) -> CallSummary {
             .as_ref()
             .map_or([None; 4], |t| t.quarters.map(|q| q.map(round3))),
         trend: trend.map(|t| t.direction),
+        recording: c.recording,
     }
 }
 
@@ -182,7 +187,8 @@ pub fn open(vault: &Vault, config: &Config, id: i64) -> Result<CallView, Session
 }
 
 /// Deletes a call and everything linked to it; the vault audits the attempt and refuses it when
-/// the organisation's policy does not allow agents to delete calls.
+/// the organisation's policy does not allow agents to delete calls, or while a process is still
+/// recording the call.
 pub fn delete(vault: &Vault, id: i64) -> Result<(), SessionError> {
     vault.delete_call(id)?;
     Ok(())

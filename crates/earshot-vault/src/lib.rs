@@ -13,6 +13,7 @@
 
 mod audit;
 mod key;
+mod live;
 mod outbox;
 mod schema;
 pub mod secret;
@@ -61,6 +62,10 @@ pub enum VaultError {
     /// The organisation's policy does not allow this (the attempt is audited).
     #[error("{0}")]
     NotAllowed(String),
+    /// The call is being recorded by a running process (this one or another); it can be
+    /// deleted once it has ended (the attempt is audited).
+    #[error("call {0} is being recorded: it can be deleted once it has ended")]
+    Recording(i64),
     /// Opening sealed values failed (the failure is audited).
     #[error(transparent)]
     Seal(#[from] SealError),
@@ -139,6 +144,9 @@ pub struct CallRecord {
     pub second_pass: Option<String>,
     /// Where the second pass is: `pending`, `done` or `abandoned`.
     pub second_pass_state: Option<String>,
+    /// Whether a running process (this one or another) is recording it now. A call that has not
+    /// ended and is not being recorded was cut off (its process died).
+    pub recording: bool,
 }
 
 /// A stored finding (never its value).
@@ -214,6 +222,9 @@ pub struct RecordingSession<'v> {
     vault: &'v mut Vault,
     call: CallId,
     seq: u32,
+    /// Held until the call ends (or the session drops): the call shows as being recorded and
+    /// cannot be deleted.
+    live: Option<live::LiveLock>,
 }
 
 impl RecordingSession<'_> {
@@ -301,14 +312,17 @@ impl RecordingSession<'_> {
             .add_feedback(self.call, article_id, score, useful)
     }
 
-    /// Marks the call ended with its duration and sentiment trend.
+    /// Marks the call ended with its duration and sentiment trend; from then on it is no longer
+    /// being recorded, and can be deleted.
     pub fn end(
         &mut self,
         duration_ms: u64,
         trend: &SentimentTrend,
         engine: &str,
     ) -> Result<(), VaultError> {
-        self.vault.end_call(self.call, duration_ms, trend, engine)
+        self.vault.end_call(self.call, duration_ms, trend, engine)?;
+        self.live = None;
+        Ok(())
     }
 }
 
@@ -440,6 +454,11 @@ impl Vault {
         }
         vault.purge(config.retention_days)?;
         vault.sweep_spools()?;
+        // Inside a write transaction, where recorders take their locks.
+        vault.write(|_| {
+            live::sweep(&config.data_dir);
+            Ok(())
+        })?;
         Ok(vault)
     }
 
@@ -476,37 +495,42 @@ impl Vault {
     }
 
     /// Starts recording a call: utterances are numbered and committed one by one.
+    /// Until the session drops, every process sees the call as being recorded
+    /// ([`CallRecord::recording`]) and none can delete or purge it.
     pub fn record(&mut self, call: &NewCall) -> Result<RecordingSession<'_>, VaultError> {
-        let id = self.begin_call(call)?;
+        let dir = self.data_dir().to_path_buf();
+        // The lock is taken inside the transaction that creates the call: a deletion (which
+        // looks at the lock inside its own write transaction) sees either no call or a held lock.
+        let (id, lock) = self.write(|tx| {
+            let id = begin_call(tx, call)?;
+            Ok((id, live::LiveLock::take(&dir, id)?))
+        })?;
         Ok(RecordingSession {
             vault: self,
             call: id,
             seq: 0,
+            live: Some(lock),
         })
+    }
+
+    /// The data dir the database lives in.
+    fn data_dir(&self) -> &std::path::Path {
+        self.path.parent().unwrap_or(std::path::Path::new("."))
+    }
+
+    /// Fills in [`CallRecord::recording`] (only a call that has not ended can be).
+    fn mark_recording(&self, call: &mut CallRecord) {
+        call.recording = call.ended_at_ms.is_none()
+            && live::state(self.data_dir(), call.id) == live::State::Recording;
     }
 
     /// Starts a call record. Its id is never given to another call, not even once this one is
     /// deleted or purged: audit entries, spool files and a second pass that finishes late name
     /// calls by id (SQLite alone gives the highest deleted rowid again).
+    /// A call begun here is not [`CallRecord::recording`]: [`Vault::record`] is what a
+    /// recorder uses.
     pub fn begin_call(&self, call: &NewCall) -> Result<CallId, VaultError> {
-        self.write(|tx| {
-            let id: CallId = tx.query_row(
-                "SELECT max(coalesce((SELECT max(id) FROM calls), 0),
-                            coalesce((SELECT CAST(value AS INTEGER) FROM settings
-                                      WHERE key = 'last_call_id'), 0)) + 1",
-                [],
-                |r| r.get(0),
-            )?;
-            tx.execute(
-                "INSERT INTO calls (id, source, started_at_ms, agent, direction, model) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![id, call.source, now_ms(), call.agent, call.direction, call.model],
-            )?;
-            tx.execute(
-                "INSERT OR REPLACE INTO settings (key, value) VALUES ('last_call_id', ?1)",
-                [id.to_string()],
-            )?;
-            Ok(id)
-        })
+        self.write(|tx| begin_call(tx, call))
     }
 
     /// Stores one finalized utterance and its sealed findings in one transaction.
@@ -731,7 +755,9 @@ impl Vault {
             "{CALL_COLUMNS} ORDER BY c.started_at_ms DESC, c.id DESC"
         ))?;
         let rows = stmt.query_map([], call_record)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut calls: Vec<CallRecord> = rows.collect::<Result<_, _>>()?;
+        calls.iter_mut().for_each(|c| self.mark_recording(c));
+        Ok(calls)
     }
 
     /// Calls matching `query`, newest first. Only redacted text is stored, so a sealed value can
@@ -757,12 +783,15 @@ impl Vault {
              ORDER BY c.started_at_ms DESC, c.id DESC"
         ))?;
         let rows = stmt.query_map(params![query.from_ms, query.to_ms, pattern], call_record)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut calls: Vec<CallRecord> = rows.collect::<Result<_, _>>()?;
+        calls.iter_mut().for_each(|c| self.mark_recording(c));
+        Ok(calls)
     }
 
     /// Deletes one call with everything linked to it (its sealed values too), then checkpoints
     /// so nothing lingers in the WAL; `secure_delete` zeroes the freed pages. The deletion, or
-    /// the refusal when the policy does not allow agents to delete calls, is audited.
+    /// the refusal when the policy does not allow agents to delete calls or when a running
+    /// process is still recording the call ([`VaultError::Recording`]), is audited.
     pub fn delete_call(&self, id: CallId) -> Result<(), VaultError> {
         let user = os_user();
         if !self.allow_delete {
@@ -777,7 +806,19 @@ impl Vault {
                     .into(),
             ));
         }
-        self.write(|tx| {
+        let dir = self.data_dir().to_path_buf();
+        let deleted = self.write(|tx| {
+            // Looked at inside the write transaction, where a recorder takes its lock.
+            if live::state(&dir, id) == live::State::Recording {
+                audit::append(
+                    tx,
+                    &user,
+                    "delete_call",
+                    &format!("call {id}"),
+                    "refused: being recorded",
+                )?;
+                return Ok(false);
+            }
             let utterances: i64 = tx.query_row(
                 "SELECT count(*) FROM utterances WHERE call_id = ?1",
                 [id],
@@ -793,8 +834,12 @@ impl Vault {
                 "delete_call",
                 &format!("call {id} ({utterances} utterances)"),
                 "ok",
-            )
+            )?;
+            Ok(true)
         })?;
+        if !deleted {
+            return Err(VaultError::Recording(id));
+        }
         self.conn
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
@@ -802,7 +847,7 @@ impl Vault {
 
     /// One call with its (redacted) utterances.
     pub fn call(&self, id: CallId) -> Result<CallDetail, VaultError> {
-        let call = self
+        let mut call = self
             .conn
             .query_row(
                 &format!("{CALL_COLUMNS} WHERE c.id = ?1"),
@@ -849,6 +894,7 @@ impl Vault {
                 .collect::<Result<_, _>>()?;
             utterances.push(u);
         }
+        self.mark_recording(&mut call);
         Ok(CallDetail { call, utterances })
     }
 
@@ -936,13 +982,30 @@ impl Vault {
         Ok(out)
     }
 
-    /// Deletes calls older than `retention_days` with everything linked to them, then checkpoints
+    /// Deletes calls older than `retention_days` (but none a running process is still
+    /// recording) with everything linked to them, then checkpoints
     /// and vacuums so nothing lingers in free pages. Returns how many calls went.
     pub fn purge(&self, retention_days: u32) -> Result<usize, VaultError> {
         let cutoff = now_ms() - retention_days as i64 * 86_400_000;
+        let dir = self.data_dir().to_path_buf();
         let n = self.write(|tx| {
+            // A call still being recorded is kept, however long ago it started.
+            let recording: Vec<String> = {
+                let mut stmt = tx.prepare(
+                    "SELECT id FROM calls WHERE ended_at_ms IS NULL AND started_at_ms < ?1",
+                )?;
+                let ids = stmt.query_map([cutoff], |r| r.get::<_, CallId>(0))?;
+                ids.collect::<Result<Vec<_>, _>>()?
+                    .into_iter()
+                    .filter(|&id| live::state(&dir, id) == live::State::Recording)
+                    .map(|id| id.to_string())
+                    .collect()
+            };
             let n = tx.execute(
-                "DELETE FROM calls WHERE COALESCE(ended_at_ms, started_at_ms) < ?1",
+                &format!(
+                    "DELETE FROM calls WHERE COALESCE(ended_at_ms, started_at_ms) < ?1 AND id NOT IN ({})",
+                    recording.join(",")
+                ),
                 [cutoff],
             )?;
             if n > 0 {
@@ -1126,6 +1189,26 @@ fn insert_utterance(
     Ok(())
 }
 
+/// Creates a call record in `tx` with an id never given before (see [`Vault::begin_call`]).
+fn begin_call(tx: &rusqlite::Transaction<'_>, call: &NewCall) -> Result<CallId, VaultError> {
+    let id: CallId = tx.query_row(
+        "SELECT max(coalesce((SELECT max(id) FROM calls), 0),
+                    coalesce((SELECT CAST(value AS INTEGER) FROM settings
+                              WHERE key = 'last_call_id'), 0)) + 1",
+        [],
+        |r| r.get(0),
+    )?;
+    tx.execute(
+        "INSERT INTO calls (id, source, started_at_ms, agent, direction, model) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![id, call.source, now_ms(), call.agent, call.direction, call.model],
+    )?;
+    tx.execute(
+        "INSERT OR REPLACE INTO settings (key, value) VALUES ('last_call_id', ?1)",
+        [id.to_string()],
+    )?;
+    Ok(id)
+}
+
 const CALL_COLUMNS: &str = "SELECT c.id, c.source, c.started_at_ms, c.ended_at_ms, c.agent, c.direction, c.model, c.duration_ms,
         c.sentiment_engine, c.sentiment_trend, (SELECT count(*) FROM utterances u WHERE u.call_id = c.id),
         c.audio_gaps, c.assist, c.second_pass, c.second_pass_state
@@ -1153,6 +1236,7 @@ fn call_record(r: &rusqlite::Row) -> rusqlite::Result<CallRecord> {
             .and_then(|a| serde_json::from_str(&a).ok()),
         second_pass: r.get(13)?,
         second_pass_state: r.get(14)?,
+        recording: false,
     })
 }
 

@@ -380,6 +380,117 @@ fn deleting_a_call_removes_it_and_is_audited_or_refused_by_policy() {
     ));
 }
 
+/// A call another connection is still recording is shown as such and is neither deleted nor
+/// purged; once its recorder ends (or a recorder is gone without ending its call) it can be.
+#[test]
+fn a_call_being_recorded_is_neither_deleted_nor_purged_until_its_recorder_lets_go() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = config(dir.path(), vec![]);
+    let mut recorder = Vault::open(&c).unwrap();
+    let other = Vault::open(&c).unwrap();
+    let ended = store_call(&mut recorder, None);
+    let new_call = NewCall {
+        source: "live".into(),
+        agent: None,
+        direction: None,
+        model: "tiny.en".into(),
+    };
+    let mut session = recorder.record(&new_call).unwrap();
+    let live = session.id();
+    session
+        .add(
+            &utterance(Speaker::Caller, 0, "Hello, I lost my card."),
+            &[],
+        )
+        .unwrap();
+
+    let listed = |v: &Vault| -> Vec<(CallId, bool)> {
+        v.list_calls()
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.id, c.recording))
+            .collect()
+    };
+    assert_eq!(listed(&other), [(live, true), (ended, false)]);
+    assert!(other.call(live).unwrap().call.recording);
+    let err = other.delete_call(live).unwrap_err();
+    assert!(
+        matches!(err, VaultError::Recording(id) if id == live),
+        "{err}"
+    );
+    assert!(err.to_string().contains("being recorded"), "{err}");
+    // Retention keeps it too, however old its start.
+    let shift = 200 * 86_400_000_i64;
+    raw_connection(dir.path())
+        .execute(
+            "UPDATE calls SET started_at_ms = started_at_ms - ?1",
+            [shift],
+        )
+        .unwrap();
+    raw_connection(dir.path())
+        .execute(
+            "UPDATE calls SET ended_at_ms = ended_at_ms - ?1 WHERE id = ?2",
+            rusqlite::params![shift, ended],
+        )
+        .unwrap();
+    assert_eq!(other.purge(90).unwrap(), 1, "the ended call goes");
+    assert_eq!(listed(&other), [(live, true)]);
+
+    // The recorder goes on committing, and ends the call whole.
+    session
+        .add(
+            &utterance(Speaker::Agent, 2000, "I can block it for you."),
+            &[],
+        )
+        .unwrap();
+    session.end(3000, &FLAT, "lexicon").unwrap();
+    drop(session);
+    let stored = other.call(live).unwrap();
+    assert!(!stored.call.recording);
+    assert_eq!(stored.utterances.len(), 2);
+    other.delete_call(live).unwrap();
+
+    // A recorder gone without ending its call (as a killed process's) holds nothing: its call
+    // shows as cut off, not being recorded, and can be deleted.
+    let session = recorder.record(&new_call).unwrap();
+    let cut = session.id();
+    assert!(other.call(cut).unwrap().call.recording);
+    drop(session);
+    let stored = other.call(cut).unwrap().call;
+    assert!(stored.ended_at_ms.is_none() && !stored.recording);
+    other.delete_call(cut).unwrap();
+
+    let audit: Vec<(String, String)> = other
+        .audit_entries()
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "delete_call")
+        .map(|e| (e.detail, e.outcome))
+        .collect();
+    assert_eq!(
+        audit,
+        [
+            (
+                format!("call {live}"),
+                "refused: being recorded".to_string()
+            ),
+            (format!("call {live} (2 utterances)"), "ok".to_string()),
+            (format!("call {cut} (0 utterances)"), "ok".to_string()),
+        ]
+    );
+    assert!(matches!(
+        other.verify_audit().unwrap(),
+        AuditVerdict::Intact { .. }
+    ));
+    assert!(
+        std::fs::read_dir(dir.path().join("live"))
+            .unwrap()
+            .next()
+            .is_none(),
+        "no lock file is left behind"
+    );
+}
+
 #[test]
 fn audit_appends_from_many_connections_at_once_keep_one_chain() {
     // Eight open vaults (as eight processes would hold them) append to the audit log at once:

@@ -40,4 +40,10 @@ quarters: [number | null, number | null, number | null, number | null],
 /**
  * When retention removes it, unix ms.
  */
-expires_at_ms: number, };
+expires_at_ms: number, 
+/**
+ * Whether a running process (this app, the CLI, a SIPREC receiver) is recording it now: it
+ * cannot be deleted until it ends. A call with no length that is not being recorded was cut
+ * off.
+ */
+recording: boolean, };
