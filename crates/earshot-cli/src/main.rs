@@ -718,8 +718,13 @@ fn calls_list(json: bool) -> Result<()> {
                 Some("abandoned") => " (second pass given up)",
                 _ => "",
             };
+            let state = match (c.ended_at_ms, c.recording) {
+                (Some(_), _) => "",
+                (None, true) => " (being recorded)",
+                (None, false) => " (did not end cleanly)",
+            };
             println!(
-                "{:>5}  {}  {:>8}  {:>3} utterances  trend {:<4}  {:<8}  {}{second}",
+                "{:>5}  {}  {:>8}  {:>3} utterances  trend {:<4}  {:<8}  {}{state}{second}",
                 c.id,
                 c.started_at_ms / 1000,
                 c.duration_ms

@@ -316,6 +316,14 @@ fn a_call_being_recorded_cannot_be_deleted_by_another_process_until_it_ends() {
     let during = listed();
     assert_eq!(during.len(), 1, "{during:?}");
     assert_eq!(during[0]["recording"], true, "{during:?}");
+    let human = earshot(data.path())
+        .args(["calls", "list"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&human.stdout).contains("(being recorded)"),
+        "{human:?}"
+    );
     assert!(during[0]["ended_at_ms"].is_null());
     let id = during[0]["id"].as_i64().unwrap();
     let config = earshot_config::Config::load_from(|k| match k {

@@ -273,6 +273,7 @@ fn kill_9_mid_call_loses_no_committed_utterance() {
     let call: serde_json::Value = serde_json::from_str(list.lines().next().unwrap()).unwrap();
     assert!(call["ended_at_ms"].is_null(), "the call was cut off");
     assert_eq!(call["recording"], false, "nobody records it any more");
+    assert!(ok(env.run(&["calls", "list"])).contains("(did not end cleanly)"));
     let shown: serde_json::Value = serde_json::from_str(&ok(env.run(&[
         "calls",
         "show",
