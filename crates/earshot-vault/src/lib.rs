@@ -495,7 +495,7 @@ impl Vault {
     }
 
     /// Starts recording a call: utterances are numbered and committed one by one.
-    /// Until the session drops, every process sees the call as being recorded
+    /// Until the call ends (or the session drops), every process sees it as being recorded
     /// ([`CallRecord::recording`]) and none can delete or purge it.
     pub fn record(&mut self, call: &NewCall) -> Result<RecordingSession<'_>, VaultError> {
         let dir = self.data_dir().to_path_buf();
