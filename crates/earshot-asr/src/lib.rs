@@ -5,6 +5,8 @@
 //! `tracing` under the `whisper_rs` target; it is never allowed above `info` there, because
 //! whisper.cpp's debug output can contain decoded text.
 
+pub mod cores;
+
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -56,14 +58,16 @@ impl Default for AsrOptions {
 /// debug output can contain decoded text. One place for the rule; the CLI and the app apply it.
 pub const LOG_CAP: &str = "whisper_rs=warn";
 
-/// The machine's physical cores (at least one).
+/// The physical cores this process may use (at least one): the machine's, less those outside
+/// its affinity mask or beyond its CPU quota ([`cores`]).
 pub fn physical_cores() -> usize {
-    num_cpus::get_physical().max(1)
+    cores::cores().physical
 }
 
-/// Physical cores minus one (leave a core for capture and the UI), at least one.
+/// Physical cores this process may use, minus one (leave a core for capture and the UI), at
+/// least one.
 pub fn default_threads() -> usize {
-    num_cpus::get_physical().saturating_sub(1).max(1)
+    physical_cores().saturating_sub(1).max(1)
 }
 
 /// A piece of recognised text with its time, relative to the start of the samples given.

@@ -67,7 +67,7 @@ enum Command {
         /// Which stereo channel carries the caller.
         #[arg(long, value_enum, default_value_t = Channel::Left)]
         caller_channel: Channel,
-        /// CPU threads for recognition (default: physical cores - 1, at least 1).
+        /// CPU threads for recognition (default: physical cores this process may use - 1, at least 1).
         #[arg(long)]
         threads: Option<usize>,
         /// Play the file through the live engine at real time: partial and final results with

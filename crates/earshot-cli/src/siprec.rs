@@ -66,7 +66,7 @@ pub(crate) struct Options {
     #[arg(long)]
     pub max_connections: Option<usize>,
     /// Whisper decodes at once for all calls; they share the threads (a decode alone gets them
-    /// all). Default: the physical cores.
+    /// all). Default: the physical cores this process may use.
     #[arg(long)]
     pub workers: Option<usize>,
     /// Calls recorded at once; one more is answered 503 with Retry-After (default: from the

@@ -19,7 +19,7 @@
 //! | `siprec_media_from_any_allowed = true` | `--media-from-any-allowed` | false | take a session's RTP from any allowed address (SBCs that send media from another interface) |
 //! | `siprec_tcp_idle_timeout = 300` | `--tcp-idle-timeout` | 300 | seconds before an idle SIP TCP/TLS connection is closed |
 //! | `siprec_max_connections = 64` | `--max-connections` | 64 | SIP TCP/TLS connections open at once |
-//! | `siprec_workers = 2` | `--workers` | physical cores | whisper decodes run at once for all calls (they share the threads: a decode alone gets them all) |
+//! | `siprec_workers = 2` | `--workers` | physical cores this process may use | whisper decodes run at once for all calls (they share the threads: a decode alone gets them all) |
 //! | `siprec_max_calls = 4` | `--max-calls` | unset: at most 3 calls per worker with tiny.en, 1 with base, and fewer while the engine falls behind (a final waiting over 1 s for a decoder, now or in the last 10 s) | calls recorded at once (set: exactly that many); one more is answered `503` with `Retry-After` |
 
 use crate::ConfigError;

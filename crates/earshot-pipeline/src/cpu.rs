@@ -6,8 +6,9 @@
 //! slice, at every step: a live call's finals came 22–72 s late beside another decode on every
 //! core of a 2-core machine (README, `--bench beside`), and two apps decoding at once on such a
 //! machine waited over a minute for a final. So before a decode starts, [`threads_for`] gives it
-//! no more threads than the cores left over by other processes (what the machine's busy time
-//! in `/proc/stat` shows beyond this process's own, measured four times a second, the highest of
+//! no more threads than the cores this process may use ([`earshot_asr::cores`]: its affinity
+//! mask and CPU quota) left over by other processes (what the busy time of the mask's CPUs in
+//! `/proc/stat` shows beyond this process's own, measured four times a second, the highest of
 //! the last second) and by this process's other decodes running now (every engine's, but a
 //! second pass's at background priority, which yields). It never
 //! gives fewer than one, and it never raises a count: a decode on one thread has no barrier to
@@ -111,7 +112,7 @@ struct Sample {
 impl Sample {
     fn take() -> Option<Sample> {
         let stat = std::fs::read_to_string("/proc/stat").ok()?;
-        let busy = busy_seconds(&stat)?;
+        let busy = busy_seconds(&stat, earshot_asr::cores::cores().cpus.as_deref())?;
         let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
         // SAFETY: getrusage writes a whole rusage into the buffer it is given.
         if unsafe { libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) } != 0 {
@@ -137,25 +138,58 @@ impl Sample {
     }
 }
 
-/// Busy CPU-seconds in `/proc/stat`'s first line: user, nice, system, irq, softirq and steal
-/// (guest time is inside user and nice; idle and iowait are not busy).
+/// Busy CPU-seconds in `/proc/stat`: user, nice, system, irq, softirq and steal (guest time is
+/// inside user and nice; idle and iowait are not busy), of the CPUs in `cpus` (this process's
+/// affinity mask: what others do on CPUs it may not use takes none of its cores), or of the
+/// whole machine (the first line) where the mask is unknown.
 #[cfg(target_os = "linux")]
-fn busy_seconds(stat: &str) -> Option<f64> {
-    let line = stat.lines().next()?.strip_prefix("cpu ")?;
-    let ticks: Vec<f64> = line
-        .split_whitespace()
-        .map(|f| f.parse().ok())
-        .collect::<Option<_>>()?;
-    let field = |i: usize| ticks.get(i).copied().unwrap_or(0.0);
+fn busy_seconds(stat: &str, cpus: Option<&[usize]>) -> Option<f64> {
+    let busy = |line: &str| -> Option<f64> {
+        let ticks: Vec<f64> = line
+            .split_whitespace()
+            .map(|f| f.parse().ok())
+            .collect::<Option<_>>()?;
+        let field = |i: usize| ticks.get(i).copied().unwrap_or(0.0);
+        Some(field(0) + field(1) + field(2) + field(5) + field(6) + field(7))
+    };
+    let ticks = match cpus {
+        None => busy(stat.lines().next()?.strip_prefix("cpu ")?)?,
+        Some(cpus) => {
+            let mut sum = 0.0;
+            let mut found = 0;
+            for line in stat.lines() {
+                let Some((id, rest)) = line
+                    .strip_prefix("cpu")
+                    .and_then(|l| l.split_once(' '))
+                    .and_then(|(id, rest)| Some((id.parse::<usize>().ok()?, rest)))
+                else {
+                    continue;
+                };
+                if cpus.contains(&id) {
+                    sum += busy(rest)?;
+                    found += 1;
+                }
+            }
+            // A CPU of the mask that is offline has no line (and no busy time).
+            if found == 0 {
+                return None;
+            }
+            sum
+        }
+    };
     // SAFETY: sysconf has no preconditions.
     let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
     let hz = if hz > 0 { hz as f64 } else { 100.0 };
-    Some((field(0) + field(1) + field(2) + field(5) + field(6) + field(7)) / hz)
+    Some(ticks / hz)
 }
 
-/// Logical CPUs the machine has (what `/proc/stat`'s busy time is spread over).
+/// Logical CPUs the busy time is read over: those of this process's affinity mask, else the
+/// machine's.
 fn logical_cpus() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+    match &earshot_asr::cores::cores().cpus {
+        Some(cpus) => cpus.len(),
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    }
 }
 
 /// The threads a decode that would use `wanted` may use: no more than the physical cores
@@ -239,5 +273,25 @@ mod tests {
         // Hyper-threads: 16 logical CPUs over 8 cores; others on 4 of them hold 2 cores.
         assert_eq!(cap(8, 8, 16, 4.0, 0), 6);
         assert_eq!(cap(8, 8, 16, 4.0, 3), 3);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn only_the_cpus_this_process_may_use_count_as_busy() {
+        let stat = "cpu  700 0 300 5000 10 0 0 0 0 0\n\
+                    cpu0 100 0 50 2000 5 0 0 0 0 0\n\
+                    cpu1 600 0 250 3000 5 0 0 0 0 0\n\
+                    intr 12345\n\
+                    cpuless 1 2 3\n";
+        // SAFETY: sysconf has no preconditions.
+        let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
+        let seconds = |ticks: f64| Some(ticks / hz);
+        // The whole machine where the mask is unknown.
+        assert_eq!(busy_seconds(stat, None), seconds(1000.0));
+        // Pinned to CPU 0: CPU 1's work is not ours to share.
+        assert_eq!(busy_seconds(stat, Some(&[0])), seconds(150.0));
+        assert_eq!(busy_seconds(stat, Some(&[0, 1])), seconds(1000.0));
+        // No line for any CPU of the mask: unknown, not idle.
+        assert_eq!(busy_seconds(stat, Some(&[7])), None);
     }
 }
