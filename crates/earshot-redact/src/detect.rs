@@ -959,6 +959,15 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
             // Fail closed on a garbled answer: one or two digits where a secret was asked for
             // ("security code?" - "it is 7th read iron", as whisper heard "seven three nine").
             if let Some(d) = short_answer(tokens, &runs, &run) {
+                // What is left of a card number opens its line's groups as a longer group does:
+                // "or a 3-0, you have a 1 or a 8-3, you have a 6-6, you have a 7-7-9" (base on
+                // a card number said in Spanish) has its later groups past the cue's reach.
+                if d.kind == FindingKind::CreditDebitNumber {
+                    card_line = Some(match card_line {
+                        Some((l, said)) if l == line => (l, said + n),
+                        _ => (line, n),
+                    });
+                }
                 out.push(d);
             }
             continue;

@@ -3525,6 +3525,37 @@ mod tests {
     }
 
     #[test]
+    fn a_garbled_card_numbers_later_groups_stay_redacted_past_its_cue() {
+        // base's text for a card number said in Spanish after an English question: the first
+        // group is what is left of the card, and so is every group after it on the line, however
+        // far from the question.
+        let asked = (Speaker::Agent, "Can I have the card number please?");
+        let heard = "If you don't have a G4 or a 3-0, you have a 1 or a 1 or a 8-3, you have a \
+                     6-6, you have a 7-7-9,";
+        let out = conversation(&[asked, (Speaker::Caller, heard)]);
+        assert_eq!(
+            out[1],
+            "If you don't have a G4 or a [CREDIT_DEBIT_NUMBER], you have a 1 or a 1 or a \
+             [CREDIT_DEBIT_NUMBER], you have a [CREDIT_DEBIT_NUMBER], you have a \
+             [CREDIT_DEBIT_NUMBER],"
+        );
+        // Control: with no question, the same line is chatter and keeps its numbers.
+        assert_eq!(conversation(&[(Speaker::Caller, heard)]), vec![heard]);
+        // A count after the card's groups is still a count.
+        let out = conversation(&[
+            asked,
+            (
+                Speaker::Caller,
+                "It's 4-5, um, then I have 3 cards with you.",
+            ),
+        ]);
+        assert_eq!(
+            out[1],
+            "It's [CREDIT_DEBIT_NUMBER], um, then I have 3 cards with you."
+        );
+    }
+
+    #[test]
     fn the_agents_question_gives_the_answer_its_type() {
         let mut r = Redactor::new();
         let mut out = r.push(
