@@ -1186,9 +1186,61 @@ pub(crate) fn spoken_dates(tokens: &[Token]) -> Vec<Detection> {
                 confidence: 0.8,
                 normalized: String::new(),
             });
+        } else if birth_date_alone(tokens, first, last) {
+            out.push(Detection {
+                kind: FindingKind::DateOfBirth,
+                first,
+                last,
+                confidence: 0.35,
+                normalized: String::new(),
+            });
         }
     }
     out
+}
+
+/// Whether the date at `first..last` is a whole line's answer that can only be a date of birth,
+/// its question lost (fail closed): a day, a month and a year of four digits at least ten years
+/// back, with at most two words besides the date and an answer's openers ("The 12th of June
+/// 1990.", "Um, it's March 3rd, 1985." after "Your date of birth?" heard as "Your name's on
+/// the"). "I paid on June 5th" has no year; "The account was opened on the 12th of June 1990, I
+/// think, at the branch" has more to say.
+fn birth_date_alone(tokens: &[Token], first: usize, last: usize) -> bool {
+    let line = tokens[first].line;
+    let this_line = |t: &&Token| t.line == line;
+    let day = tokens[first..last].iter().any(|t| {
+        crate::tokens::ordinal(&t.text).is_some()
+            || (t.class == Class::Digits && t.text.len() <= 2)
+            || is_number_word(t)
+    });
+    let year = tokens[first..last]
+        .iter()
+        .filter(|t| t.class == Class::Digits && t.text.len() == 4)
+        .filter_map(|t| t.text.parse::<i32>().ok())
+        .any(|y| (1900..=this_year() - 10).contains(&y));
+    let besides = tokens[..first]
+        .iter()
+        .rev()
+        .take_while(this_line)
+        .chain(tokens[last..].iter().take_while(this_line))
+        .filter(|t| {
+            t.class == Class::Word
+                && !ANSWER_PREAMBLE.contains(&t.text.as_str())
+                && !matches!(
+                    t.text.as_str(),
+                    "the" | "of" | "on" | "born" | "was" | "i'm"
+                )
+        })
+        .count();
+    day && year && besides <= 2
+}
+
+/// This year by the system clock (UTC; 2026 if the clock is before 1970).
+fn this_year() -> i32 {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(20_454, |d| d.as_secs() / 86_400);
+    1970 + (days as f64 / 365.2425) as i32
 }
 
 /// The dates said or written around a month name in `tokens`, cue or none: their first token
@@ -1292,6 +1344,24 @@ fn is_tld(label: &str) -> bool {
         || (label.chars().count() == 2
             && label.chars().all(char::is_alphabetic)
             && !NOT_A_TLD.contains(&label))
+}
+
+/// Whether a domain is written glued on the line ("jadendemple.com", "Maria.g addencle.com."):
+/// a word, a dot and a top-level domain with no space between them, the domain's end not
+/// followed by more of a word. What whisper writes for an e-mail address it half heard.
+pub(crate) fn glued_domain(tokens: &[Token]) -> bool {
+    (1..tokens.len().saturating_sub(1)).any(|k| {
+        let (before, dot, tld) = (&tokens[k - 1], &tokens[k], &tokens[k + 1]);
+        dot.text == "."
+            && before.class != Class::Punct
+            && before.end == dot.start
+            && tld.class == Class::Word
+            && tld.start == dot.end
+            && is_tld(&tld.text)
+            && tokens
+                .get(k + 2)
+                .is_none_or(|t| t.start > tld.end || t.class == Class::Punct)
+    })
 }
 
 /// Words before "at" that make it a place, not an e-mail's "@" ("I'm at work", "stay at home").

@@ -660,6 +660,17 @@ impl Redactor {
             } else {
                 None
             };
+            // The answer to a request for an e-mail that whisper half heard, a domain glued
+            // to what is left of the rest ("Email address?" - "Maria.g addencle.com."): all of
+            // it, as its partial showed it (fail closed).
+            if !self.stand_alone
+                && line > 0
+                && (self.lines[line - 1].0 != speaker || speaker == Speaker::Unknown)
+                && asks_email(&line_tokens[line - 1])
+                && detect::glued_domain(&line_tokens[line])
+            {
+                findings.extend(asked_email(&self.lines[line].1, &line_tokens[line]));
+            }
             // An e-mail a line ends in while still being said ("It's priya dot", then "sharma
             // at gmail dot com."), where one is asked for or named: the next line goes on with
             // it.
@@ -3132,6 +3143,45 @@ const HOLIDAYS: &[&str] = &[
     "bonfire night",
 ];
 
+/// A date said around a month name ("the 12th of June 1990", "November 26") that a number
+/// redacted under any name reaches into is redacted whole: on telephone audio recognition
+/// loses the question, and what is left of the answer comes out as "The 12th of June
+/// [PHONE]" or "[NUMBER] June [PHONE]" (tiny.en and base on 8 kHz µ-law, "Your date of
+/// birth?" heard as "Your name's on the"): the day and the month are the same secret. A
+/// redacted date with a year of four digits is a date of birth (an expiry has two), unless it
+/// was already an expiry.
+fn whole_dates(text: &str, mut findings: Vec<Finding>) -> Vec<Finding> {
+    if findings.is_empty() {
+        return findings;
+    }
+    let tokens = tokens::tokenize(text, 0);
+    let chars: Vec<char> = text.chars().collect();
+    for (first, last) in detect::dates_said(&tokens) {
+        let (start, end) = (tokens[first].start, tokens[last - 1].end);
+        let long_year = tokens[first..last]
+            .iter()
+            .any(|t| t.class == Class::Digits && t.text.len() == 4);
+        for f in findings.iter_mut() {
+            // Not a name, an address or an e-mail; nor a number only hidden while it is being
+            // said ("It was on 3 March" in a partial keeps its month).
+            let numeric = !matches!(
+                f.kind,
+                FindingKind::Name | FindingKind::Email | FindingKind::Address | FindingKind::Number
+            );
+            if !numeric || f.end <= start || end <= f.start {
+                continue;
+            }
+            f.start = f.start.min(start);
+            f.end = f.end.max(end);
+            f.value.original = chars[f.start..f.end].iter().collect();
+            if long_year && !matches!(f.kind, FindingKind::CreditDebitExpiry) {
+                f.kind = FindingKind::DateOfBirth;
+            }
+        }
+    }
+    findings
+}
+
 fn widened(text: &str, mut f: Finding) -> Finding {
     let chars: Vec<char> = text.chars().collect();
     if f.end >= 1 && chars[f.end - 1].is_ascii_digit() {
@@ -3263,6 +3313,7 @@ fn hidden_whole(speaker: Speaker, text: &str) -> Redaction {
 }
 
 fn apply(speaker: Speaker, text: &str, findings: Vec<Finding>) -> Redaction {
+    let findings = whole_dates(text, findings);
     let mut findings: Vec<Finding> = findings.into_iter().map(|f| widened(text, f)).collect();
     findings.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
     let mut merged: Vec<Finding> = Vec::new();
@@ -3553,6 +3604,50 @@ mod tests {
             out[1],
             "It's [CREDIT_DEBIT_NUMBER], um, then I have 3 cards with you."
         );
+    }
+
+    #[test]
+    fn a_date_reached_by_a_redaction_or_said_alone_as_a_birth_date_is_redacted_whole() {
+        // "Your date of birth?" as tiny.en heard it on 8 kHz µ-law: the question is lost.
+        let lost = (Speaker::Agent, "Your name's on the");
+        for (said, shown) in [
+            ("The 12th of June 1990.", "The [DATE_OF_BIRTH]."),
+            ("Um, it's March 3rd, 1985.", "Um, it's [DATE_OF_BIRTH]."),
+            // Controls: no year, a year too recent for a caller's birth, more to say.
+            ("I paid on June 5th.", "I paid on June 5th."),
+            ("The 12th of June 2025.", "The 12th of June 2025."),
+            (
+                "The account was opened on the 12th of June 1990, I think, at the branch.",
+                "The account was opened on the 12th of June 1990, I think, at the branch.",
+            ),
+        ] {
+            assert_eq!(conversation(&[lost, (Speaker::Caller, said)])[1], shown);
+        }
+        // A number redacted under another name takes the date it is part of with it (base on
+        // espeak's voice: the card's digits cut short, "And the expiry?" misheard).
+        let out = conversation(&[
+            (Speaker::Agent, "Can I get the card number?"),
+            (Speaker::Caller, "Sure, it's 5 5 0 0 0 0 0 0 0 0 0 0 0"),
+            (Speaker::Agent, "And the X-Pire is?"),
+            (Speaker::Caller, "4. November 26."),
+        ]);
+        assert_eq!(out[3], "4. [CREDIT_DEBIT_NUMBER].");
+    }
+
+    #[test]
+    fn a_half_heard_email_with_its_domain_glued_is_redacted_whole_after_the_question() {
+        let asked = (Speaker::Agent, "Email address?");
+        for (said, shown) in [
+            ("Maria.g addencle.com.", "[EMAIL]"),
+            ("It's jsmith.outlook.com", "It's [EMAIL]"),
+        ] {
+            assert_eq!(conversation(&[asked, (Speaker::Caller, said)])[1], shown);
+        }
+        // Controls: no question; a question and no address in the answer.
+        let site = "I saw it on amazon.com yesterday.";
+        assert_eq!(conversation(&[(Speaker::Caller, site)]), vec![site]);
+        let later = "I'll have to check. Go to example.com for the form.";
+        assert_eq!(conversation(&[asked, (Speaker::Caller, later)])[1], later);
     }
 
     #[test]
