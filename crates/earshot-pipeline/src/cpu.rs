@@ -152,8 +152,9 @@ fn busy_seconds(stat: &str, cpus: Option<&[usize]>) -> Option<f64> {
         let field = |i: usize| ticks.get(i).copied().unwrap_or(0.0);
         Some(field(0) + field(1) + field(2) + field(5) + field(6) + field(7))
     };
+    let total = || busy(stat.lines().next()?.strip_prefix("cpu ")?);
     let ticks = match cpus {
-        None => busy(stat.lines().next()?.strip_prefix("cpu ")?)?,
+        None => total()?,
         Some(cpus) => {
             let mut sum = 0.0;
             let mut found = 0;
@@ -170,11 +171,13 @@ fn busy_seconds(stat: &str, cpus: Option<&[usize]>) -> Option<f64> {
                     found += 1;
                 }
             }
-            // A CPU of the mask that is offline has no line (and no busy time).
+            // No line for any CPU of the mask: a `/proc/stat` that numbers only a container's
+            // CPUs (lxcfs) while the mask names the host's. Its first line is that container's.
             if found == 0 {
-                return None;
+                total()?
+            } else {
+                sum
             }
-            sum
         }
     };
     // SAFETY: sysconf has no preconditions.
@@ -291,7 +294,9 @@ mod tests {
         // Pinned to CPU 0: CPU 1's work is not ours to share.
         assert_eq!(busy_seconds(stat, Some(&[0])), seconds(150.0));
         assert_eq!(busy_seconds(stat, Some(&[0, 1])), seconds(1000.0));
-        // No line for any CPU of the mask: unknown, not idle.
-        assert_eq!(busy_seconds(stat, Some(&[7])), None);
+        // No line for any CPU of the mask (lxcfs numbers a container's CPUs from 0, the mask
+        // names the host's): the first line, the container's.
+        assert_eq!(busy_seconds(stat, Some(&[7])), seconds(1000.0));
+        assert_eq!(busy_seconds("intr 1\n", Some(&[0])), None);
     }
 }
