@@ -4074,17 +4074,22 @@ pub(crate) fn written_patterns(text: &str) -> Vec<(FindingKind, usize, usize, f3
     }
     // A UK National Insurance number, the British social security number: "QQ 12 34 56 C"
     // (any two letters: the prefix rules exclude "QQ", the form's own specimen, and ASR
-    // mishears letters).
+    // mishears letters), its digits as whisper writes them apart: "QQ12-34-56-C" (base),
+    // "QQ1.2, 3.4, 5.6.c." (tiny.en).
     static NINO: OnceLock<Regex> = OnceLock::new();
-    let nino =
-        NINO.get_or_init(|| Regex::new(r"(?i)\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b").unwrap());
+    let nino = NINO.get_or_init(|| {
+        Regex::new(r"(?i)\b[A-Z]{2}(?:[ .,-]{0,2}\d){6}[ .,-]{0,2}[A-D]\b").unwrap()
+    });
     for m in nino.find_iter(text) {
         out.push((
             FindingKind::Ssn,
             chars(m.start()),
             chars(m.end()),
             0.9,
-            m.as_str().replace(' ', ""),
+            m.as_str()
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect(),
         ));
     }
     out
@@ -4628,6 +4633,20 @@ mod tests {
             redact_line("My national insurance number is QQ 12 34 56 C.").text,
             "My national insurance number is [SSN]."
         );
+        // As whisper wrote it apart, with no cue it could read ("Lastly, your national
+        // insurance number." ends in no question).
+        for (said, shown) in [
+            ("QQ12-34-56-C", "[SSN]"),
+            ("QQ1.2, 3.4, 5.6.c.", "[SSN]."),
+            // Controls: no letter after the digits; pairs of digits in a sentence.
+            ("QQ12-34-56", "QQ12-34-56"),
+            (
+                "Rows 12, 34 and 56 are free.",
+                "Rows 12, 34 and 56 are free.",
+            ),
+        ] {
+            assert_eq!(redact_line(said).text, shown, "{said}");
+        }
         assert_eq!(
             redact_line("My driver's license is D1234567.").text,
             "My driver's license is [NUMBER]."
