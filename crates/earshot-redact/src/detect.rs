@@ -655,12 +655,90 @@ pub(crate) fn asks_for(tokens: &[Token], kind: FindingKind) -> bool {
     let unpunctuated = !tokens
         .iter()
         .any(|t| matches!(t.text.as_str(), "." | "?" | "!" | ","));
-    cued && tokens.iter().any(|t| {
+    cued && (tokens.iter().any(|t| {
         matches!(
             t.text.as_str(),
             "?" | "please" | "need" | "confirm" | "what's"
         ) || (unpunctuated && matches!(t.text.as_str(), "your" | "and"))
-    })
+    }) || noun_phrase_request(tokens))
+}
+
+/// Words a request said as a noun phrase opens with ("Lastly, your …", "And then the …").
+const REQUEST_OPENERS: &[&str] = &[
+    "and", "lastly", "finally", "now", "next", "also", "then", "okay", "ok", "so", "great",
+    "thanks", "thank", "you", "right", "alright", "perfect", "lovely", "just", "um", "uh",
+];
+
+/// Words that make a sentence about a value a statement, not a request for it ("Great, your
+/// payment is done.", "The card has been blocked.").
+const STATEMENT_WORDS: &[&str] = &[
+    "is",
+    "was",
+    "are",
+    "were",
+    "has",
+    "have",
+    "had",
+    "will",
+    "been",
+    "be",
+    "isn't",
+    "wasn't",
+    "does",
+    "doesn't",
+    "did",
+    "didn't",
+    "can't",
+    "won't",
+    "should",
+    "would",
+    "could",
+    "must",
+    "updated",
+    "changed",
+    "sent",
+    "added",
+    "removed",
+    "done",
+    "cancelled",
+    "canceled",
+    "blocked",
+    "expired",
+    "shows",
+    "says",
+    "looks",
+    "seems",
+    "on",
+    "in",
+    "for",
+    "to",
+    "from",
+];
+
+/// A request said as a noun phrase ending in a stop, as whisper writes one it heard with no
+/// rise ("Lastly, your national insurance number.", "And the security code."): the line's last
+/// sentence, past its openers, is "your" or "the" and at most seven more words, none of which
+/// makes it a statement.
+pub(crate) fn noun_phrase_request(tokens: &[Token]) -> bool {
+    let body = match tokens.last() {
+        Some(t) if matches!(t.text.as_str(), "." | "!") => &tokens[..tokens.len() - 1],
+        _ => return false,
+    };
+    let start = body
+        .iter()
+        .rposition(|t| matches!(t.text.as_str(), "." | "?" | "!"))
+        .map_or(0, |p| p + 1);
+    let words: Vec<&str> = body[start..]
+        .iter()
+        .filter(|t| t.class == Class::Word)
+        .map(|t| t.text.as_str())
+        .collect();
+    let Some(first) = words.iter().position(|w| !REQUEST_OPENERS.contains(w)) else {
+        return false;
+    };
+    matches!(words[first], "your" | "the")
+        && words.len() - first <= 8
+        && !words[first..].iter().any(|w| STATEMENT_WORDS.contains(w))
 }
 
 /// Words a date is said with besides its numbers, ordinals and month names.

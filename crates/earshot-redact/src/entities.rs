@@ -2976,6 +2976,8 @@ fn asked_for(tokens: &[Token], i: usize, questions: &[&str]) -> bool {
     let bare_prompt = previous_line_unpunctuated(tokens, i)
         && previous_line(tokens, i)
             .is_some_and(|line| line.iter().filter(|t| t.class == Class::Word).count() <= 5);
+    // A request said as a noun phrase with a stop ("Lastly, your national insurance number.").
+    let noun_phrase = previous_line(tokens, i).is_some_and(crate::detect::noun_phrase_request);
     !tokens[i].agent
         && crate::tokens::answers_line_before(tokens, i).is_some_and(|question| {
             // Sentence by sentence: what the line said before its question does not take the
@@ -2991,7 +2993,10 @@ fn asked_for(tokens: &[Token], i: usize, questions: &[&str]) -> bool {
                                     .any(|q| *q == format!("the {w}") || *q == format!("your {w}"))
                             }))
                             && !not_asking(&text)
-                            && (question || bare_prompt || ASKING.iter().any(|q| text.contains(q)))
+                            && (question
+                                || bare_prompt
+                                || noun_phrase
+                                || ASKING.iter().any(|q| text.contains(q)))
                     })
             })
         })

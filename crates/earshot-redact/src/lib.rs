@@ -3651,6 +3651,30 @@ mod tests {
     }
 
     #[test]
+    fn a_request_said_as_a_noun_phrase_with_a_stop_asks_as_a_question_does() {
+        // tiny.en on 8 kHz µ-law: the agent's question came with a stop, the answer garbled.
+        let out = conversation(&[
+            (Speaker::Agent, "Lastly, your national insurance number."),
+            (Speaker::Caller, "View Q1 to 3456.c."),
+        ]);
+        assert_eq!(out[1], "[SSN].");
+        // Controls: a statement about a value, and a value named in a statement.
+        for (agent, caller) in [
+            (
+                "Great, your payment is done.",
+                "Thank you, 5 stars from me, 2 thumbs up.",
+            ),
+            (
+                "Your postcode is on the letter.",
+                "Okay, 4 of them arrived.",
+            ),
+        ] {
+            let out = conversation(&[(Speaker::Agent, agent), (Speaker::Caller, caller)]);
+            assert_eq!(out[1], caller);
+        }
+    }
+
+    #[test]
     fn the_agents_question_gives_the_answer_its_type() {
         let mut r = Redactor::new();
         let mut out = r.push(
