@@ -715,13 +715,16 @@ const STATEMENT_WORDS: &[&str] = &[
     "from",
 ];
 
-/// A request said as a noun phrase ending in a stop, as whisper writes one it heard with no
-/// rise ("Lastly, your national insurance number.", "And the security code."): the line's last
+/// A request said as a noun phrase ending in a stop or in nothing, as whisper writes one it
+/// heard with no rise ("Lastly, your national insurance number.", "And the security code",
+/// "Lastly, your national insurance number"): the line's last
 /// sentence, past its openers, is "your" or "the" and at most seven more words, none of which
 /// makes it a statement.
 pub(crate) fn noun_phrase_request(tokens: &[Token]) -> bool {
     let body = match tokens.last() {
         Some(t) if matches!(t.text.as_str(), "." | "!") => &tokens[..tokens.len() - 1],
+        // Or with no stop at all ("Lastly, your national insurance number").
+        Some(t) if t.class == Class::Word => tokens,
         _ => return false,
     };
     let start = body

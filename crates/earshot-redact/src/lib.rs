@@ -3658,6 +3658,22 @@ mod tests {
             (Speaker::Caller, "View Q1 to 3456.c."),
         ]);
         assert_eq!(out[1], "[SSN].");
+        // With no stop, and on a mono recording (tiny.en, "QQ" heard as "Duke U").
+        for speakers in [
+            [Speaker::Agent, Speaker::Caller],
+            [Speaker::Unknown, Speaker::Unknown],
+        ] {
+            let out = conversation(&[
+                (speakers[0], "Lastly, your national insurance number"),
+                (speakers[1], "Duke U123456C"),
+            ]);
+            assert_eq!(out[1], "[SSN]", "{speakers:?}");
+        }
+        let out = conversation(&[
+            (Speaker::Unknown, "Great, your payment is done"),
+            (Speaker::Unknown, "Thank you, 5 stars from me, 2 thumbs up."),
+        ]);
+        assert_eq!(out[1], "Thank you, 5 stars from me, 2 thumbs up.");
         // Controls: a statement about a value, and a value named in a statement.
         for (agent, caller) in [
             (

@@ -196,7 +196,18 @@ pub(crate) fn answers_line_before(tokens: &[Token], start: usize) -> Option<bool
     } else {
         start.checked_sub(1)
     };
-    let question = before.is_some_and(|k| tokens[k].text == "?");
+    // A request said as a noun phrase ("Lastly, your national insurance number") asks as a
+    // question does: on a mono recording nothing else tells the answer from more talk.
+    let question = before.is_some_and(|k| {
+        tokens[k].text == "?" || {
+            let line = tokens[k].line;
+            let from = tokens[..k]
+                .iter()
+                .rposition(|t| t.line != line)
+                .map_or(0, |p| p + 1);
+            crate::detect::noun_phrase_request(&tokens[from..=k])
+        }
+    });
     (before.is_some() && (other_party || question)).then_some(question)
 }
 
