@@ -708,18 +708,13 @@ const STATEMENT_WORDS: &[&str] = &[
     "says",
     "looks",
     "seems",
-    "on",
-    "in",
-    "for",
-    "to",
-    "from",
 ];
 
 /// A request said as a noun phrase ending in a stop or in nothing, as whisper writes one it
-/// heard with no rise ("Lastly, your national insurance number.", "And the security code",
-/// "Lastly, your national insurance number"): the line's last
-/// sentence, past its openers, is "your" or "the" and at most seven more words, none of which
-/// makes it a statement.
+/// heard with no rise ("Lastly, your national insurance number.", "And the security code on
+/// the back", "Lastly, your national insurance number"): the line's last sentence, past its
+/// openers, is "your" or "the" and at most seven more words, none of which makes it a
+/// statement.
 pub(crate) fn noun_phrase_request(tokens: &[Token]) -> bool {
     let body = match tokens.last() {
         Some(t) if matches!(t.text.as_str(), "." | "!") => &tokens[..tokens.len() - 1],

@@ -3658,6 +3658,11 @@ mod tests {
             (Speaker::Caller, "View Q1 to 3456.c."),
         ]);
         assert_eq!(out[1], "[SSN].");
+        let out = conversation(&[
+            (Speaker::Agent, "And the security code on the back."),
+            (Speaker::Caller, "It's free to nine."),
+        ]);
+        assert_eq!(out[1], "It's [CREDIT_DEBIT_CVV].");
         // With no stop, and on a mono recording (tiny.en, "QQ" heard as "Duke U").
         for speakers in [
             [Speaker::Agent, Speaker::Caller],
@@ -3684,6 +3689,7 @@ mod tests {
                 "Your postcode is on the letter.",
                 "Okay, 4 of them arrived.",
             ),
+            ("The card has been blocked.", "Oh no, 2 days ago too."),
         ] {
             let out = conversation(&[(Speaker::Agent, agent), (Speaker::Caller, caller)]);
             assert_eq!(out[1], caller);
