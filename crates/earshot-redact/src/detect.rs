@@ -551,6 +551,25 @@ fn code_said(tokens: &[Token], run: &DigitRun) -> bool {
         })
 }
 
+/// A word of confirming or reading back within four words before the run on its line ("I'll
+/// just confirm 7731", "let me repeat that, 4417").
+fn read_back(tokens: &[Token], run: &DigitRun) -> bool {
+    let line = tokens[run.first].line;
+    let before: Vec<(usize, &str)> = words(tokens, run.first.saturating_sub(8)..run.first)
+        .into_iter()
+        .filter(|(i, _)| tokens[*i].line == line)
+        .collect();
+    let near = &before[before.len().saturating_sub(4)..];
+    near.iter().any(|(_, w)| {
+        matches!(
+            *w,
+            "confirm" | "confirming" | "repeat" | "repeating" | "verify" | "verifying"
+        )
+    }) || near
+        .windows(2)
+        .any(|w| w[0].1 == "read" && w[1].1 == "back")
+}
+
 /// A word right before the number names it a reference ("error 809", "order 7731"): for a short
 /// answer's trailing number, which no secret's cue classified.
 pub(crate) fn reference_cued(tokens: &[Token], run: &DigitRun) -> bool {
@@ -1108,6 +1127,11 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
                 }),
                 0.4,
             )
+        } else if read_back(tokens, &run) {
+            // A number confirmed or read back whose own answer came out garbled ("And what is
+            // the pin?" - "It's M-M-M-3-1." - "I will just confirm 7731.", base on µ-law):
+            // what was confirmed is a value given a moment ago (fail closed).
+            (Some(FindingKind::Number), 0.35)
         } else if (4..=8).contains(&n) && code_said(tokens, &run) {
             // A code with nothing to say what it opens ("The code that just came up is 481 920",
             // "I got a text with a code, 5 5 2 9 0 3"): a one-time or access code, a secret.
@@ -1438,6 +1462,59 @@ pub(crate) fn glued_domain(tokens: &[Token]) -> bool {
                 .get(k + 2)
                 .is_none_or(|t| t.start > tld.end || t.class == Class::Punct)
     })
+}
+
+/// An e-mail named on its own line and said as whisper half heard it, a domain glued to the rest
+/// ("… my new email is J-Not-ParketOutlook.com.", base on 8 kHz µ-law): from the word after
+/// "email is" (or "email address is", "email's") to the domain's end, at most eight words on.
+pub(crate) fn named_glued_emails(tokens: &[Token]) -> Vec<Detection> {
+    let mut out = Vec::new();
+    for k in 1..tokens.len().saturating_sub(1) {
+        if !glued_domain(&tokens[k - 1..(k + 3).min(tokens.len())]) {
+            continue;
+        }
+        let line = tokens[k].line;
+        let from = tokens[..k]
+            .iter()
+            .rposition(|t| t.line != line)
+            .map_or(0, |p| p + 1);
+        let named = (from..k).rev().find_map(|c| {
+            let w = tokens[c].text.as_str();
+            let next = |d: usize| tokens.get(c + d).map(|t| t.text.as_str());
+            match w {
+                "email's" | "e-mail's" => Some(c + 1),
+                "email" | "e-mail" if next(1) == Some("is") => Some(c + 2),
+                "email" | "e-mail" if next(1) == Some("address") && next(2) == Some("is") => {
+                    Some(c + 3)
+                }
+                _ => None,
+            }
+        });
+        // "The email is on amazon.com somewhere" says where it is, not what.
+        let Some(first) = named.filter(|&f| {
+            f < k
+                && !matches!(
+                    tokens[f].text.as_str(),
+                    "on" | "in" | "at" | "from" | "with" | "not" | "the" | "a" | "still" | "same"
+                )
+        }) else {
+            continue;
+        };
+        let said = tokens[first..k]
+            .iter()
+            .filter(|t| t.class == Class::Word)
+            .count();
+        if said <= 8 {
+            out.push(Detection {
+                kind: FindingKind::Email,
+                first,
+                last: k + 2,
+                confidence: 0.5,
+                normalized: String::new(),
+            });
+        }
+    }
+    out
 }
 
 /// Words before "at" that make it a place, not an e-mail's "@" ("I'm at work", "stay at home").

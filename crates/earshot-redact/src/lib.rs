@@ -1866,6 +1866,7 @@ fn detect_all(tokens: &[Token]) -> Vec<detect::Detection> {
     detections.extend(detect::spoken_dates(tokens));
     detections.extend(detect::expiry_months(tokens));
     detections.extend(detect::spoken_emails(tokens));
+    detections.extend(detect::named_glued_emails(tokens));
     detections.extend(entities::names(tokens));
     detections.extend(entities::street_addresses(tokens));
     detections.extend(entities::spelled(tokens));
@@ -3693,6 +3694,31 @@ mod tests {
         ] {
             let out = conversation(&[(Speaker::Agent, agent), (Speaker::Caller, caller)]);
             assert_eq!(out[1], caller);
+        }
+    }
+
+    #[test]
+    fn a_value_read_back_and_an_email_named_then_half_heard_are_redacted() {
+        // base on 8 kHz µ-law: the PIN's answer garbled, the agent's read-back clear.
+        let out = conversation(&[
+            (Speaker::Agent, "And what is the pin for telephone banking?"),
+            (Speaker::Caller, "It's M-M-M-3-1."),
+            (Speaker::Agent, "I will just confirm 7731."),
+        ]);
+        assert_eq!(out[2], "I will just confirm [NUMBER].");
+        let said = "Correct. Oh, and my new email is J-Not-ParketOutlook.com.";
+        assert_eq!(
+            conversation(&[(Speaker::Caller, said)]),
+            vec!["Correct. Oh, and my new email is [EMAIL]."]
+        );
+        // Controls: a count confirmed, an order confirmed, where an e-mail is, a site.
+        for line in [
+            "Can you confirm 2 things for me?",
+            "I can confirm your order 7731 shipped.",
+            "The email is on amazon.com somewhere, I think.",
+            "I saw it on amazon.com yesterday.",
+        ] {
+            assert_eq!(conversation(&[(Speaker::Caller, line)]), vec![line]);
         }
     }
 
