@@ -8,7 +8,7 @@
 pub mod cores;
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use whisper_rs::{
     DtwMode, DtwModelPreset, DtwParameters, FullParams, SamplingStrategy, WhisperContext,
@@ -190,6 +190,8 @@ impl WhisperModel {
             state,
             options,
             stop: None,
+            steps: AtomicUsize::new(0),
+            unprompted: false,
         })
     }
 }
@@ -200,6 +202,8 @@ pub struct Transcriber {
     state: WhisperState,
     options: AsrOptions,
     stop: Option<Arc<AtomicBool>>,
+    steps: AtomicUsize,
+    unprompted: bool,
 }
 
 impl Transcriber {
@@ -222,6 +226,19 @@ impl Transcriber {
         self.stop = stop;
     }
 
+    /// The decoder steps (tokens weighed, over every temperature and window) of the last
+    /// whisper run: what its cost grows with besides the encoder, and what whisper's re-decodes
+    /// at higher temperatures multiply (see [`Decode::single_pass`]).
+    pub fn last_steps(&self) -> usize {
+        self.steps.load(Ordering::Relaxed)
+    }
+
+    /// Whether the last [`Transcriber::transcribe_with`] came back empty with its prompt and
+    /// was decoded again without it (see [`Decode::prompt`]).
+    pub fn last_unprompted(&self) -> bool {
+        self.unprompted
+    }
+
     /// Sets the CPU threads of the next decodes (at least one).
     pub fn set_threads(&mut self, threads: usize) {
         self.options.threads = threads.max(1);
@@ -237,7 +254,7 @@ impl Transcriber {
             samples,
             Decode {
                 prompt,
-                fit_context: None,
+                ..Decode::default()
             },
         )
     }
@@ -248,13 +265,8 @@ impl Transcriber {
         samples: &[f32],
         decode: Decode<'_>,
     ) -> Result<Vec<AsrSegment>, AsrError> {
-        let prompt = decode.prompt;
         if samples.is_empty() {
             return Ok(Vec::new());
-        }
-        let mut params = base_params(&self.options, self.model.multilingual);
-        if let Some(p) = prompt.filter(|p| !p.is_empty()) {
-            params.set_initial_prompt(p);
         }
         // Whisper needs at least one second; pad short segments with silence.
         let min = 16_000 + 1_600;
@@ -265,11 +277,44 @@ impl Transcriber {
         } else {
             samples
         };
+        let limit_ms = samples.len() as u64 * 1000 / 16_000;
+        let prompt = decode.prompt.filter(|p| !p.is_empty());
+        self.unprompted = false;
+        let out = self.pass(input, limit_ms, decode, prompt)?;
+        if out.is_empty() && prompt.is_some() {
+            // A prompt can make whisper end at once on speech it hears without one: decoded
+            // after the prompt "It is ." (a redacted line), a six-second turn came back empty.
+            self.unprompted = true;
+            return self.pass(input, limit_ms, decode, None);
+        }
+        Ok(out)
+    }
+
+    /// One whisper run over `input` (padded samples, `limit_ms` of them real) with `prompt`.
+    fn pass(
+        &mut self,
+        input: &[f32],
+        limit_ms: u64,
+        decode: Decode<'_>,
+        prompt: Option<&str>,
+    ) -> Result<Vec<AsrSegment>, AsrError> {
+        let mut params = base_params(&self.options, self.model.multilingual);
+        if let Some(p) = prompt {
+            params.set_initial_prompt(p);
+        }
         if decode.fit_context.is_some() {
             params.set_audio_ctx(encoder_frames(input.len(), decode.fit_context) as i32);
         }
-        full(&mut self.state, params, input, self.stop.as_ref())?;
-        let limit_ms = samples.len() as u64 * 1000 / 16_000;
+        if decode.single_pass {
+            params.set_temperature_inc(0.0);
+        }
+        full(
+            &mut self.state,
+            params,
+            input,
+            self.stop.as_ref(),
+            &self.steps,
+        )?;
         let mut out = Vec::new();
         for seg in self.state.as_iter() {
             let text = seg
@@ -389,7 +434,13 @@ impl Transcriber {
         params.set_token_timestamps(true);
         params.set_max_len(1);
         params.set_split_on_word(true);
-        full(&mut self.state, params, audio, self.stop.as_ref())?;
+        full(
+            &mut self.state,
+            params,
+            audio,
+            self.stop.as_ref(),
+            &self.steps,
+        )?;
         let mut words = Vec::new();
         for seg in self.state.as_iter() {
             let text = seg
@@ -413,7 +464,13 @@ impl Transcriber {
     /// samples; a word ends where the next one starts (or at its segment's end).
     fn aligned_words(&mut self, audio: &[f32]) -> Result<Vec<(String, usize, usize)>, AsrError> {
         let params = base_params(&self.options, self.model.multilingual);
-        full(&mut self.state, params, audio, self.stop.as_ref())?;
+        full(
+            &mut self.state,
+            params,
+            audio,
+            self.stop.as_ref(),
+            &self.steps,
+        )?;
         let eot = self.model.ctx.token_eot();
         let mut words: Vec<(String, usize, usize)> = Vec::new();
         for seg in self.state.as_iter() {
@@ -452,12 +509,33 @@ fn full(
     mut params: FullParams<'_, '_>,
     audio: &[f32],
     stop: Option<&Arc<AtomicBool>>,
+    steps: &AtomicUsize,
 ) -> Result<(), AsrError> {
     /// whisper.cpp's abort callback: its data is the stop flag.
     unsafe extern "C" fn stopped(flag: *mut std::ffi::c_void) -> bool {
         // SAFETY: `flag` is the `AtomicBool` of the `Arc` that `full` holds until whisper
         // returns, and it is only read.
         unsafe { (*(flag as *const AtomicBool)).load(Ordering::Relaxed) }
+    }
+    /// whisper.cpp's logits filter, called once per decoder step: its data is the step count.
+    unsafe extern "C" fn stepped(
+        _: *mut whisper_rs_sys::whisper_context,
+        _: *mut whisper_rs_sys::whisper_state,
+        _: *const whisper_rs_sys::whisper_token_data,
+        _: std::ffi::c_int,
+        _: *mut f32,
+        count: *mut std::ffi::c_void,
+    ) {
+        // SAFETY: `count` is the `AtomicUsize` that `full` borrows until whisper returns.
+        unsafe { (*(count as *const AtomicUsize)).fetch_add(1, Ordering::Relaxed) };
+    }
+    steps.store(0, Ordering::Relaxed);
+    // SAFETY: the callback only adds to the counter, which outlives this call to whisper
+    // (`steps` is borrowed for all of it), atomically, whichever thread whisper.cpp calls it on;
+    // it leaves the logits as they are.
+    unsafe {
+        params.set_filter_logits_callback(Some(stepped));
+        params.set_filter_logits_callback_user_data(steps as *const AtomicUsize as *mut _);
     }
     if let Some(flag) = stop {
         if flag.load(Ordering::Relaxed) {
@@ -502,7 +580,9 @@ fn base_params(options: &AsrOptions, multilingual: bool) -> FullParams<'_, '_> {
 /// Per-call decoding choices.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Decode<'a> {
-    /// Earlier text of the conversation, given to whisper as its prompt.
+    /// Earlier text of the conversation, given to whisper as its prompt. A decode that comes
+    /// back empty with a prompt is decoded again without one: whisper, prompted, can end at
+    /// once on speech it transcribes unprompted.
     pub prompt: Option<&'a str>,
     /// Shrink the encoder's context from whisper's fixed 30 s to the audio's length plus a
     /// second, but to no fewer encoder frames (50 a second, 1500 in all) than this floor; `None`
@@ -510,6 +590,12 @@ pub struct Decode<'a> {
     /// re-decoding an utterance in progress affordable; below [`MIN_FITTED_CONTEXT`] accuracy
     /// falls apart.
     pub fit_context: Option<usize>,
+    /// Decode once, greedily at temperature 0. By default whisper judges its text (too
+    /// repetitive, or too improbable) and decodes again at rising temperatures, up to five more
+    /// times: better text on a hard stretch, but a decode that usually takes a fraction of a
+    /// second can then take ten times as long. For text that is soon replaced (a partial) or
+    /// that must come quickly (a final when the engine is behind), one pass bounds the cost.
+    pub single_pass: bool,
 }
 
 /// The fewest encoder frames a fitted context gets (512, about ten seconds). Measured on

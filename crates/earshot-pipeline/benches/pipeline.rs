@@ -167,6 +167,7 @@ fn digits(store: &ModelStore, dir: &std::path::Path) {
                         earshot_asr::Decode {
                             prompt: None,
                             fit_context: floor,
+                            single_pass: false,
                         },
                     )
                     .expect("decode");

@@ -684,6 +684,7 @@ impl Analyzer {
                         earshot_asr::Decode {
                             prompt: None,
                             fit_context: self.options.fit_context,
+                            single_pass: false,
                         },
                     )?,
                 };

@@ -349,7 +349,9 @@ fn joined(pieces: &[AsrSegment]) -> String {
 }
 
 /// A whisper prompt from a redacted final: the tags are left out, so no `[TYPE]` is imitated and
-/// no sensitive value goes back into the model.
+/// no sensitive value goes back into the model, and so is the space a tag leaves before a stop:
+/// prompted with "It is ." (from "It is [CREDIT_DEBIT_NUMBER]."), whisper wrote ". . . ." for
+/// the next turn, or nothing. A line that was all tags gives no prompt.
 fn prompt_from(redacted: &str) -> String {
     let mut out = String::new();
     let mut depth = 0;
@@ -361,7 +363,18 @@ fn prompt_from(redacted: &str) -> String {
             _ => {}
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut prompt = String::new();
+    for word in out.split_whitespace() {
+        if !prompt.is_empty() && word.chars().any(char::is_alphanumeric) {
+            prompt.push(' ');
+        }
+        prompt.push_str(word);
+    }
+    if prompt.chars().any(char::is_alphanumeric) {
+        prompt
+    } else {
+        String::new()
+    }
 }
 
 struct Run<'a, F> {
@@ -742,6 +755,8 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
             } else {
                 self.final_fit()
             },
+            // Behind already: no re-decodes at higher temperatures on top.
+            single_pass: fast,
         };
         let engine = self.analyzer.engine.clone();
         let mut lease = engine
@@ -858,6 +873,7 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
             Decode {
                 prompt: Some(prompt.as_str()).filter(|p| !p.is_empty()),
                 fit_context: fit,
+                single_pass: false,
             },
         )?;
         drop(lease);
@@ -994,6 +1010,9 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
             Decode {
                 prompt: Some(prompt.as_str()).filter(|p| !p.is_empty()),
                 fit_context: Some(earshot_asr::MIN_FITTED_CONTEXT),
+                // A partial is replaced within the second: one pass, never a re-decode at
+                // higher temperatures that would hold the final behind it.
+                single_pass: true,
             },
         )?;
         drop(lease);
@@ -1217,7 +1236,14 @@ mod tests {
     fn prompts_leave_redaction_tags_out() {
         assert_eq!(
             prompt_from("sure it's [CREDIT_DEBIT_NUMBER] and the code is [CVV]."),
-            "sure it's and the code is ."
+            "sure it's and the code is."
+        );
+        assert_eq!(prompt_from("It is [CREDIT_DEBIT_NUMBER]."), "It is.");
+        assert_eq!(prompt_from("[CREDIT_DEBIT_NUMBER], [CVV]."), "");
+        // Control: punctuation of the line's own words stays where it was.
+        assert_eq!(
+            prompt_from("Thanks. Is that the card, or the account?"),
+            "Thanks. Is that the card, or the account?"
         );
     }
 }
