@@ -699,6 +699,21 @@ impl Redactor {
                     }
                 }
             }
+            // Digits read out one at a time ("7 3"), wherever they stand in a caller's short
+            // line.
+            if speaker != Speaker::Agent
+                && !self.stand_alone
+                && words_besides_numbers(&line_tokens[line]) <= 4
+            {
+                for f in read_out_digits(&self.lines[line].1, &line_tokens[line]) {
+                    if !findings
+                        .iter()
+                        .any(|g| g.start <= f.start && f.end <= g.end)
+                    {
+                        findings.push(f);
+                    }
+                }
+            }
             // Letters a line ends in may be a spelling cut off by the line's end ("It's S M",
             // then "I T H"): the next line of the same speaker is joined to it, but the line may
             // be released first, or the other party may speak next.
@@ -839,6 +854,19 @@ impl Redactor {
         }
         if let Some(f) = trailing_letters(partial, &line_tokens[line]) {
             findings.push(f);
+        }
+        if speaker != Speaker::Agent
+            && !self.stand_alone
+            && words_besides_numbers(&line_tokens[line]) <= 4
+        {
+            for f in read_out_digits(partial, &line_tokens[line]) {
+                if !findings
+                    .iter()
+                    .any(|g| g.start <= f.start && f.end <= g.end)
+                {
+                    findings.push(f);
+                }
+            }
         }
         // The other party's line right before, which this partial may answer (none for a
         // stand-alone text).
@@ -1893,6 +1921,32 @@ fn trailing_number(text: &str, tokens: &[Token], min_digits: usize) -> Option<Fi
     let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
     (run.digits.len() >= min_digits)
         .then(|| make_finding(text, FindingKind::Number, a.start, b.end, 0.5, &run.digits))
+}
+
+/// Numbers a line holds written as digits read out one at a time ("7 3"): two or more single
+/// digits with nothing between them (no hyphen, comma or word), not an amount or a count. How whisper writes a value being read
+/// out, and what is left of one when recognition lost the question that would classify it: on
+/// a loaded machine the fast model wrote the agent's "three digit security code on the back?"
+/// as "the free video secure if it go on the Mac." and the caller's "It is seven three nine."
+/// as "It in 7 3 high and...". For the caller's short lines (the caller answers; a longer
+/// line's "the 2 1 2 bus" is chatter); redacted whatever surrounds them (fail closed).
+fn read_out_digits(text: &str, tokens: &[Token]) -> Vec<Finding> {
+    tokens::digit_runs(tokens)
+        .into_iter()
+        .filter(|run| run.groups.len() >= 2 && run.groups.iter().all(|&g| g == 1))
+        .filter(|run| {
+            tokens[run.first..run.last]
+                .iter()
+                .all(|t| t.text.len() == 1 && t.text.as_bytes()[0].is_ascii_digit())
+        })
+        .filter(|run| {
+            !detect::is_amount_or_count(tokens, run) && !detect::reference_cued(tokens, run)
+        })
+        .map(|run| {
+            let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
+            make_finding(text, FindingKind::Number, a.start, b.end, 0.4, &run.digits)
+        })
+        .collect()
 }
 
 /// A number that opens a line (within its first two tokens), continuing `kind` from the
@@ -3435,6 +3489,29 @@ mod tests {
         let caller = out.iter().find(|l| l.speaker == Speaker::Caller).unwrap();
         assert!(!caller.text.contains("7 3 9"), "{}", caller.text);
         assert_eq!(kinds(caller), [FindingKind::Number]);
+        // The same, garbled further in CI on the fast model: two digits read out, words after.
+        let mut r = Redactor::new();
+        r.push(
+            Speaker::Agent,
+            "Thank you and the free video secure if it go on the Mac.",
+        );
+        let mut out = r.push(Speaker::Caller, "It in 7 3 high and...");
+        out.extend(r.finish());
+        let caller = out.iter().find(|l| l.speaker == Speaker::Caller).unwrap();
+        assert_eq!(caller.text, "It in [NUMBER] high and...", "{out:?}");
+        let mut r = Redactor::new();
+        let partial = r.preview(Speaker::Caller, "It in 7 3 high");
+        assert_eq!(partial.text, "It in [NUMBER] high");
+        // Controls: numbers said whole, a range, a score and a long line's digits stay; so do
+        // the agent's.
+        let mut r = Redactor::new();
+        let mut out = r.push(Speaker::Caller, "2 kids, 3 nights, 2 or 3 of them.");
+        out.extend(r.push(Speaker::Agent, "Press 1 2 times, then hold."));
+        out.extend(r.push(Speaker::Caller, "It was 2-1 for us."));
+        out.extend(r.push(Speaker::Agent, "Great."));
+        out.extend(r.push(Speaker::Caller, "Then I took the 2 1 2 bus to your branch."));
+        out.extend(r.finish());
+        assert!(out.iter().all(|l| l.findings.is_empty()), "{out:?}");
         // Negative controls: a caller's sentence that merely ends in a number, and the agent's
         // bare number, stay as they are.
         let mut r = Redactor::new();
