@@ -162,16 +162,20 @@ fn main() -> Result<()> {
             windows_check()?;
             macos_check()?;
             // Every target of the workspace (benches and examples too, as `clippy
-            // --all-targets`), built once for the tests and linted by the same build.
+            // --all-targets`), built once for the tests and linted by the same build, with the
+            // dependencies the installer packages are built from.
             eprintln!("xtask: build every target, linted (clippy, warnings denied)");
-            run(linted(&mut cargo())?.args([
-                "test",
-                "--workspace",
-                "--all-targets",
-                "--no-run",
-                "--features",
-                TS_FEATURE,
-            ]))?;
+            let profile = test_profile()?;
+            run(linted(&mut cargo())?
+                .args([
+                    "test",
+                    "--workspace",
+                    "--all-targets",
+                    "--no-run",
+                    "--features",
+                    TS_FEATURE,
+                ])
+                .args(&profile))?;
             // The installer packages, which the package test installs and inspects.
             package::package()?;
             eprintln!("xtask: UI unit tests");
@@ -192,6 +196,7 @@ fn main() -> Result<()> {
                     "--features",
                     TS_FEATURE,
                 ])
+                .args(&profile)
                 .args(args);
             let tested = run_tests(&mut cmd);
             let generated = Command::new("git")
@@ -388,16 +393,80 @@ fn cross_check(target: &str, crates: &[&str], what: &str) -> Result<()> {
 
 /// Everything the tests need besides cargo's own builds: system and Python packages, the
 /// WebDriver bridge, the models and the UI. Cargo builds what each task runs.
+/// The workspace's own crates in a test build: as `[profile.test]` has them (no optimisation,
+/// debug assertions and overflow checks, line tables). Merged over the `dist` profile by
+/// [`test_profile`].
+const TEST_SETTINGS: &str = r#"opt-level = 0
+debug = "line-tables-only"
+debug-assertions = true
+overflow-checks = true
+strip = "none"
+codegen-units = 256
+"#;
+
+/// The arguments that make `cargo test` build in the `dist` profile, the installer packages'
+/// (`package.rs`), with the workspace's own crates overridden to [`TEST_SETTINGS`]. Every
+/// dependency then has the settings and features of the packages' build, so `cargo xtask
+/// package` reuses what the test build compiled (whisper.cpp, SQLCipher, Tauri, ...) rather
+/// than compiling all of it a second time, as a separate `test` profile made it do (on a fresh
+/// 2-core machine that second build took 11 min 28 s of CI's 56 minutes). A feature that only a
+/// test enables on a dependency breaks the sharing for that dependency and all that builds on
+/// it (reqwest's `cookies` did). The overrides go in a config file in the target dir, generated
+/// from `cargo metadata` so that a new crate is covered.
+fn test_profile() -> Result<Vec<String>> {
+    let out = cargo()
+        .args(["metadata", "--no-deps", "--format-version", "1"])
+        .output()
+        .context("running cargo metadata")?;
+    if !out.status.success() {
+        bail!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    let mut config = String::from(
+        "# Written by `cargo xtask test`: the workspace's crates as a test build has them, over \
+         the dist profile.\n",
+    );
+    for package in meta["packages"]
+        .as_array()
+        .context("cargo metadata: no packages")?
+    {
+        let name = package["name"]
+            .as_str()
+            .context("cargo metadata: a package's name")?;
+        config.push_str(&format!("\n[profile.dist.package.{name}]\n{TEST_SETTINGS}"));
+    }
+    let path = target_dir().join("xtask-test-profile.toml");
+    std::fs::create_dir_all(target_dir())?;
+    std::fs::write(&path, config)?;
+    Ok(vec![
+        "--profile".into(),
+        "dist".into(),
+        "--config".into(),
+        path.to_string_lossy().into_owned(),
+    ])
+}
+
 /// Keeps a reused target dir (CI's, outside the clone) from filling the disk: every change to
 /// the workspace leaves new test binaries (hundreds of MB each, with debug info) and
 /// incremental state behind, and 55 GB of them once filled this machine's disk mid-run. Drops
 /// the incremental state and, of each workspace artifact and test binary, all but the two
-/// newest builds (two: with and without the `ts` feature). Registry crates are never touched,
-/// so whisper.cpp and the rest are not built again.
+/// newest builds (in `debug`: with and without the `ts` feature; in `dist`: the test build's
+/// and the packages'), in both dirs the tests have built in (`dist` since [`test_profile`];
+/// `debug` before it, and by `cargo test` by hand). Registry crates are never touched, so
+/// whisper.cpp and the rest are not built again.
 fn prune_target() -> Result<()> {
-    let debug = target_dir().join("debug");
-    let _ = std::fs::remove_dir_all(debug.join("incremental"));
-    let Ok(entries) = std::fs::read_dir(debug.join("deps")) else {
+    for profile in ["dist", "debug"] {
+        prune_profile_dir(&target_dir().join(profile))?;
+    }
+    Ok(())
+}
+
+fn prune_profile_dir(dir: &Path) -> Result<()> {
+    let _ = std::fs::remove_dir_all(dir.join("incremental"));
+    let Ok(entries) = std::fs::read_dir(dir.join("deps")) else {
         return Ok(());
     };
     // (name, extension) → its builds: (modified, path, size).
@@ -444,7 +513,7 @@ fn prune_target() -> Result<()> {
     }
     eprintln!(
         "xtask: pruned {}: {files} stale builds of test binaries and workspace crates, {:.1} GB",
-        debug.display(),
+        dir.display(),
         bytes as f64 / 1e9
     );
     Ok(())

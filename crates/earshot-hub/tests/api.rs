@@ -1029,25 +1029,29 @@ fn web_sign_in_takes_a_password_then_a_fresh_code_and_locks_after_five_failures(
     let hub = Hub::open(h.dir.path(), Some(h.store.clone())).unwrap();
     earshot_hub::web::set_password(&hub, "sup", "a long enough password").unwrap();
     // A client that keeps cookies, like a browser.
-    let c = support::client_with_cookies(&h.ca);
+    let c = support::Browser::new(&h.ca);
     let post = |path: &str, body: Value, csrf: Option<&str>| -> (u16, Value) {
         h.rt.block_on(async {
-            let mut r = c.post(format!("{}{path}", h.url)).json(&body);
+            let mut r = c
+                .request(reqwest::Method::POST, &format!("{}{path}", h.url))
+                .json(&body);
             if let Some(t) = csrf {
                 r = r.header("x-csrf-token", t);
             }
             let r = r.send().await.unwrap();
+            c.keep(&r);
             (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
         })
     };
     let get = |path: &str| -> u16 {
         h.rt.block_on(async {
-            c.get(format!("{}{path}", h.url))
+            let r = c
+                .request(reqwest::Method::GET, &format!("{}{path}", h.url))
                 .send()
                 .await
-                .unwrap()
-                .status()
-                .as_u16()
+                .unwrap();
+            c.keep(&r);
+            r.status().as_u16()
         })
     };
 

@@ -146,14 +146,62 @@ pub fn client(ca: &str, identity: Option<(&str, &str)>) -> reqwest::Client {
         .unwrap()
 }
 
-/// [`client`] without a client certificate that keeps cookies, as a browser does.
+/// [`client`] without a client certificate that keeps the hub's cookies as a browser does: a
+/// `Set-Cookie` is kept by name (an empty value or `Max-Age=0` drops it) and every later request
+/// carries what is kept. The hub sets its cookies on one origin with `Path=/`, so neither domain
+/// nor path needs matching. Kept here rather than taken from reqwest's `cookies` feature: a
+/// feature only the tests enable changes reqwest, and everything built on it, in the test build,
+/// and the installer build (`cargo xtask package`) could not reuse those dependencies.
 #[allow(dead_code)] // not every file that includes this module signs in
-pub fn client_with_cookies(ca: &str) -> reqwest::Client {
-    reqwest::Client::builder()
-        .tls_backend_preconfigured(tls(ca, None))
-        .cookie_store(true)
-        .build()
-        .unwrap()
+pub struct Browser {
+    client: reqwest::Client,
+    jar: std::sync::Mutex<std::collections::BTreeMap<String, String>>,
+}
+
+#[allow(dead_code)]
+impl Browser {
+    pub fn new(ca: &str) -> Browser {
+        Browser {
+            client: client(ca, None),
+            jar: Default::default(),
+        }
+    }
+
+    /// A request to `url` that carries the cookies kept so far.
+    pub fn request(&self, method: reqwest::Method, url: &str) -> reqwest::RequestBuilder {
+        let cookies: Vec<String> = self
+            .jar
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect();
+        let request = self.client.request(method, url);
+        if cookies.is_empty() {
+            request
+        } else {
+            request.header(reqwest::header::COOKIE, cookies.join("; "))
+        }
+    }
+
+    /// Keeps (or drops) the cookies `response` sets.
+    pub fn keep(&self, response: &reqwest::Response) {
+        let mut jar = self.jar.lock().unwrap();
+        for header in response.headers().get_all(reqwest::header::SET_COOKIE) {
+            let header = header.to_str().expect("a Set-Cookie header in ASCII");
+            let mut parts = header.split(';').map(str::trim);
+            let (name, value) = parts
+                .next()
+                .and_then(|pair| pair.split_once('='))
+                .expect("Set-Cookie starts with name=value");
+            let expired = parts.any(|a| a.eq_ignore_ascii_case("max-age=0"));
+            if value.is_empty() || expired {
+                jar.remove(name);
+            } else {
+                jar.insert(name.to_string(), value.to_string());
+            }
+        }
+    }
 }
 
 /// [`client`] without a client certificate that follows no redirect (to see where one points).
