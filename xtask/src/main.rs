@@ -259,9 +259,27 @@ fn target_dir() -> PathBuf {
         .unwrap_or_else(|| workspace_root().join("target"))
 }
 
+/// A cargo command in the workspace root. Without the variables `cargo run` gave this process
+/// about xtask itself (`CARGO_MANIFEST_DIR`, `CARGO_PKG_NAME`, ...): some build scripts (ring's)
+/// rerun when one of them changes, and through them every crate above, so a clone at another
+/// path rebuilt ring, rustls and Tauri's updater.
 fn cargo() -> Command {
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cmd.current_dir(workspace_root());
+    for (key, _) in std::env::vars_os() {
+        let key = key.to_string_lossy();
+        if key.starts_with("CARGO_PKG_")
+            || key.starts_with("CARGO_MANIFEST_")
+            || [
+                "CARGO_CRATE_NAME",
+                "CARGO_BIN_NAME",
+                "CARGO_PRIMARY_PACKAGE",
+            ]
+            .contains(&&*key)
+        {
+            cmd.env_remove(&*key);
+        }
+    }
     cmd
 }
 

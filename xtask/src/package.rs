@@ -32,6 +32,58 @@ pub fn out_dir() -> PathBuf {
     crate::target_dir().join("package")
 }
 
+/// Runs the cargo build `cmd` and says how many crates it compiled, ours and dependencies,
+/// naming a few dependencies. After `cargo xtask test`'s build the dependencies should be none
+/// (`test_profile` in `main.rs`); a name here is one the two builds no longer share.
+fn build_counting(cmd: &mut Command) -> Result<()> {
+    use std::io::{BufRead, BufReader};
+    let mut child = cmd
+        .args(["--message-format", "json-render-diagnostics"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .with_context(|| format!("starting {cmd:?}"))?;
+    let root = workspace_root();
+    let (mut ours, mut deps) = (
+        std::collections::BTreeSet::new(),
+        std::collections::BTreeSet::new(),
+    );
+    for line in BufReader::new(child.stdout.take().expect("piped stdout")).lines() {
+        let Ok(msg) = serde_json::from_str::<serde_json::Value>(&line?) else {
+            continue;
+        };
+        if msg["reason"] != "compiler-artifact" || msg["fresh"] != false {
+            continue;
+        }
+        let name = msg["target"]["name"].as_str().unwrap_or("?").to_string();
+        let manifest = Path::new(msg["manifest_path"].as_str().unwrap_or(""));
+        if manifest.starts_with(&root) {
+            ours.insert(name);
+        } else {
+            deps.insert(name);
+        }
+    }
+    let status = child.wait()?;
+    if !status.success() {
+        bail!("{cmd:?} failed ({status})");
+    }
+    let named: Vec<&str> = deps.iter().take(8).map(String::as_str).collect();
+    eprintln!(
+        "xtask: the dist build compiled {} of our crates and {} dependencies{}",
+        ours.len(),
+        deps.len(),
+        if named.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " ({}{})",
+                named.join(", "),
+                if deps.len() > 8 { ", ..." } else { "" }
+            )
+        }
+    );
+    Ok(())
+}
+
 /// The build's identity for `earshot --version`: the commit, `+changes` when the tree differs
 /// from it, and the commit's date.
 fn build_info() -> String {
@@ -168,17 +220,19 @@ MimeType=audio/x-wav;audio/flac;audio/mpeg;audio/ogg;\n";
 pub fn package() -> Result<Vec<PathBuf>> {
     let info = build_info();
     eprintln!("xtask: building the dist profile ({info})");
-    run(cargo()
-        .args([
-            "build",
-            "--profile",
-            "dist",
-            "-p",
-            "earshot-cli",
-            "-p",
-            "earshot-app",
-        ])
-        .env("EARSHOT_BUILD", &info))?;
+    build_counting(
+        cargo()
+            .args([
+                "build",
+                "--profile",
+                "dist",
+                "-p",
+                "earshot-cli",
+                "-p",
+                "earshot-app",
+            ])
+            .env("EARSHOT_BUILD", &info),
+    )?;
     let bins = crate::target_dir().join("dist");
     let out = out_dir();
     let _ = std::fs::remove_dir_all(&out);
