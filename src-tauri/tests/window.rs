@@ -179,26 +179,49 @@ impl Driver {
         v["value"].clone()
     }
 
-    fn find_all(&self, css: &str) -> Vec<String> {
+    /// The elements matching `css`, or the driver's error in place of a list.
+    fn try_find_all(&self, css: &str) -> Result<Vec<String>, Value> {
         let v = self.call(
             "POST",
             "/elements",
             Some(json!({"using": "css selector", "value": css})),
         );
-        v.as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|e| e.as_object()?.values().next()?.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default()
+        match v.as_array() {
+            Some(a) => Ok(a
+                .iter()
+                .filter_map(|e| e.as_object()?.values().next()?.as_str().map(String::from))
+                .collect()),
+            None => Err(v),
+        }
     }
 
+    /// The elements matching `css` (none while the driver answers with an error: waiting for
+    /// the page to come up polls through those).
+    fn find_all(&self, css: &str) -> Vec<String> {
+        self.try_find_all(css).unwrap_or_default()
+    }
+
+    /// The first element matching `css`, which must be there. An error from the driver instead
+    /// of a list (once in CI: `#status-call`, which the page always has, was "not there" while
+    /// the app decoded a call) is asked again for up to 5 s, then fails the test with the
+    /// driver's own words rather than as a missing element.
     fn find(&self, css: &str) -> String {
-        self.find_all(css)
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| panic!("no element {css}"))
+        let started = Instant::now();
+        loop {
+            match self.try_find_all(css) {
+                Ok(found) => {
+                    return found
+                        .into_iter()
+                        .next()
+                        .unwrap_or_else(|| panic!("no element {css}"))
+                }
+                Err(e) => assert!(
+                    started.elapsed() < Duration::from_secs(5),
+                    "finding {css}: the driver answered {e}"
+                ),
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
     }
 
     /// Clicks `css`; an element re-rendered between finding and clicking (Settings renders
