@@ -205,6 +205,14 @@ const REFERENCE_CUES: &[&str] = &[
     "option",
 ];
 
+/// The line (its tokens) names a reference, not personal data ("What is the model?", "My
+/// flight BA351 was cancelled").
+pub(crate) fn names_a_reference(tokens: &[Token]) -> bool {
+    tokens
+        .iter()
+        .any(|t| t.class == Class::Word && REFERENCE_CUES.contains(&t.text.as_str()))
+}
+
 /// Words before a number in a short answer that make it no secret's remains ("It says error
 /// 809."); not reference cues above, where they would outweigh a secret's cue ("the PIN to port
 /// my number is 4429", "the gate code is 4421").
@@ -308,7 +316,10 @@ fn context_start(tokens: &[Token], first: usize) -> usize {
         .iter()
         .rposition(|t| t.line != prev_line)
         .map_or(0, |p| p + 1);
-    let question = tokens[prev_end - 1].text == "?";
+    // A request said as a noun phrase with a stop asks as a question does ("And the three
+    // digits on the back." - "The free digits are 41 pammon.", tiny.en on 8 kHz µ-law).
+    let question = tokens[prev_end - 1].text == "?"
+        || (other_speaker && noun_phrase_request(&tokens[prev_start..prev_end]));
     // An answer starts the line, or its last sentence: "It's 9865." right after "Please tell me
     // your PIN.", "Okay, done. Actually it's 8 8 2 0."
     let sentence_start = tokens[line_start..first]

@@ -669,7 +669,8 @@ impl Redactor {
                 && asks_email(&line_tokens[line - 1])
                 && detect::glued_domain(&line_tokens[line])
             {
-                findings.extend(asked_email(&self.lines[line].1, &line_tokens[line]));
+                let glued = ends_in_glued_domain(&line_tokens[line]);
+                findings.extend(asked_email(&self.lines[line].1, &line_tokens[line], glued));
             }
             // An e-mail a line ends in while still being said ("It's priya dot", then "sharma
             // at gmail dot com."), where one is asked for or named: the next line goes on with
@@ -697,6 +698,17 @@ impl Redactor {
                     {
                         findings.push(f);
                     }
+                }
+            }
+            // Codes of letters and digits glued together, wherever they stand in a caller's
+            // line ("6yy1623").
+            if speaker != Speaker::Agent && !self.stand_alone {
+                let asked = (line > 0
+                    && (self.lines[line - 1].0 != speaker || speaker == Speaker::Unknown))
+                    .then(|| line_tokens[line - 1].as_slice());
+                let text = &self.lines[line].1;
+                for f in glued_codes(text, &line_tokens[line], asked) {
+                    absorb(&mut findings, f);
                 }
             }
             // Digits read out one at a time ("7 3"), wherever they stand in a caller's short
@@ -855,6 +867,14 @@ impl Redactor {
         if let Some(f) = trailing_letters(partial, &line_tokens[line]) {
             findings.push(f);
         }
+        if speaker != Speaker::Agent && !self.stand_alone {
+            let asked = (line > 0
+                && (self.lines[line - 1].0 != speaker || speaker == Speaker::Unknown))
+                .then(|| line_tokens[line - 1].as_slice());
+            for f in glued_codes(partial, &line_tokens[line], asked) {
+                absorb(&mut findings, f);
+            }
+        }
         if speaker != Speaker::Agent
             && !self.stand_alone
             && words_besides_numbers(&line_tokens[line]) <= 4
@@ -967,7 +987,8 @@ impl Redactor {
             && self.lines[line - 1].0 == speaker
             && ends_in_joining_word(&line_tokens[line - 1]);
         if asked.is_some_and(asks_email) || repeat_asked || email_goes_on {
-            findings.extend(asked_email(partial, &line_tokens[line]));
+            let glued = ends_in_glued_domain(&line_tokens[line]);
+            findings.extend(asked_email(partial, &line_tokens[line], glued));
         }
         // Names on lines still held back (a caller's line ending in a number waits for more)
         // count as heard for this partial ("Hi Kim, it's Marcus Bell, policy HB-448-2091." then the agent's
@@ -1475,7 +1496,9 @@ impl Redactor {
     }
 
     /// Counts a final line of `speaker` against the correction window of the values they gave,
-    /// then remembers the numbers among its `findings` (three digits or more).
+    /// then remembers the numbers among its `findings` (three digits or more); a value the
+    /// other party gave, said back whole or within a longer number, stays theirs and opens
+    /// their window again.
     fn learn_values(&mut self, speaker: Speaker, findings: &[Finding]) {
         for v in self
             .heard_values
@@ -1487,6 +1510,19 @@ impl Redactor {
         for f in findings {
             let digits = value_digits(f);
             if digits.len() < 3 || f.kind == FindingKind::Email {
+                continue;
+            }
+            // Said back by the other party ("So that's 4532 0151 …?"): the value stays the
+            // speaker's who gave it, and the read-back opens their window to correct it again.
+            let mut read_back = false;
+            for v in self.heard_values.iter_mut().filter(|v| {
+                v.speaker != speaker
+                    && (v.digits == digits || (v.digits.len() >= 4 && digits.contains(&v.digits)))
+            }) {
+                v.correction_lines = CORRECTION_LINES;
+                read_back |= v.digits == digits;
+            }
+            if read_back {
                 continue;
             }
             self.heard_values.retain(|v| v.digits != digits);
@@ -1947,6 +1983,88 @@ fn read_out_digits(text: &str, tokens: &[Token]) -> Vec<Finding> {
             make_finding(text, FindingKind::Number, a.start, b.end, 0.4, &run.digits)
         })
         .collect()
+}
+
+/// Letters glued after a number that say what it counts, when or how much ("21st", "3pm",
+/// "1990s", "5kg", "50k"): no code.
+const NUMBER_SUFFIXES: &[&str] = &[
+    "st", "nd", "rd", "th", "am", "pm", "s", "k", "m", "bn", "x", "kg", "g", "mg", "lb", "lbs",
+    "oz", "km", "mi", "mph", "cm", "mm", "ml", "l", "ft", "gb", "mb", "tb", "kb", "hz", "khz",
+    "ghz", "p", "h", "hr", "hrs", "min", "mins", "sec", "secs", "yr", "yrs", "d", "v", "w", "kw",
+];
+
+/// Codes of letters and digits glued together in a line (a chain of words, digits and hyphens
+/// with no space between them, in which a word touches a number, with two digits or more):
+/// what a caller reads out as an IBAN, a policy, licence or passport number, or what whisper
+/// made of one it half heard ("V2-9 n double indicates 6yy1623" for "G B two nine, N W B K,
+/// six zero one six, one three three one", tiny.en on 8 kHz µ-law, after a question it wrote
+/// as "the IBA and"). For the caller's lines, whatever surrounds them (fail closed). A number
+/// with a unit or an ordinal's suffix ("21st", "3pm", "5kg") is none, nor a word and a number
+/// joined by a hyphen only ("COVID-19"); nor is a code on a line, or after the other party's
+/// line (`asked`), that names a reference ("What is the model?" - "It is QX7K2LM.", "My flight
+/// BA351 was cancelled").
+fn glued_codes(text: &str, tokens: &[Token], asked: Option<&[Token]>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if detect::names_a_reference(tokens) || asked.is_some_and(detect::names_a_reference) {
+        return out;
+    }
+    let mut k = 0;
+    while k < tokens.len() {
+        let joins = |t: &Token| t.class != Class::Punct || t.text == "-";
+        if !joins(&tokens[k]) {
+            k += 1;
+            continue;
+        }
+        let mut end = k + 1;
+        while end < tokens.len() && joins(&tokens[end]) && tokens[end].start == tokens[end - 1].end
+        {
+            end += 1;
+        }
+        let chain = &tokens[k..end];
+        let digits: usize = chain
+            .iter()
+            .filter(|t| t.class == Class::Digits)
+            .map(|t| t.text.chars().count())
+            .sum();
+        let glued = chain.windows(2).any(|w| match (w[0].class, w[1].class) {
+            (Class::Word, Class::Digits) => true,
+            (Class::Digits, Class::Word) => !NUMBER_SUFFIXES.contains(&w[1].text.as_str()),
+            _ => false,
+        });
+        if digits >= 2 && glued {
+            // Without a hyphen that only trails or leads it.
+            let first = chain.iter().position(|t| t.text != "-").unwrap_or(0);
+            let last = chain.iter().rposition(|t| t.text != "-").unwrap_or(0);
+            let value: String = chain
+                .iter()
+                .flat_map(|t| t.text.chars())
+                .filter(char::is_ascii_alphanumeric)
+                .collect();
+            out.push(make_finding(
+                text,
+                FindingKind::Number,
+                chain[first].start,
+                chain[last].end,
+                0.4,
+                &value,
+            ));
+        }
+        k = end;
+    }
+    out
+}
+
+/// Adds `f` to `findings` with the kind of the widest finding it overlaps, if any ("6789EIN"
+/// around an SSN is the SSN; "DE27" before an IBAN's digits is the IBAN).
+fn absorb(findings: &mut Vec<Finding>, mut f: Finding) {
+    if let Some(g) = findings
+        .iter()
+        .filter(|g| g.start < f.end && f.start < g.end)
+        .max_by_key(|g| g.end - g.start)
+    {
+        f.kind = g.kind;
+    }
+    findings.push(f);
 }
 
 /// A number that opens a line (within its first two tokens), continuing `kind` from the
@@ -2638,8 +2756,10 @@ fn asks_email(asked: &[Token]) -> bool {
 /// A partial answering the other party's request for an e-mail ("Email?" - "Sarah underscore
 /// Jo"): from its first word past the openers to its end, while it is being said, for the
 /// spoken e-mail rule needs its "at" and domain (fail closed; the final line is detected whole).
-/// Not an answer about it ("the same as before"), nor a sentence ("I work part-time at").
-fn asked_email(text: &str, tokens: &[Token]) -> Option<Finding> {
+/// Not an answer about it ("the same as before"), nor a sentence ("I work part-time at"),
+/// unless it is `glued`: one sentence ending in a domain glued to a word
+/// ([`ends_in_glued_domain`]). A final line whose domain is glued is taken the same way.
+fn asked_email(text: &str, tokens: &[Token], glued: bool) -> Option<Finding> {
     // Past which one it is ("My work one, priya at"), when a comma sets it apart.
     let opened = tokens
         .iter()
@@ -2659,17 +2779,37 @@ fn asked_email(text: &str, tokens: &[Token]) -> Option<Finding> {
                 && !matches!(t.text.as_str(), "er" | "erm" | "sorry")
         })?;
     // A sentence is no address being said ("I work part-time at", "Can you send it to me at",
-    // "Yes, it'll go to …"), though a letter spelled may be "I".
-    if tokens[after..].iter().any(|t| {
-        (t.text.chars().count() > 1 && detect::NOT_LOCAL_PART.contains(&t.text.as_str()))
+    // "Yes, it'll go to …"), though a letter spelled may be "I"; but with a domain glued to it,
+    // the words are what whisper made of the address ("It's Maggie not with feelatemail.com").
+    if !glued
+        && tokens[after..].iter().any(|t| {
+            (t.text.chars().count() > 1 && detect::NOT_LOCAL_PART.contains(&t.text.as_str()))
             // A contraction ("it'll", "I'm"), not a name's apostrophe ("o'brien").
             || ["'s", "'ll", "'m", "'re", "'ve", "'d", "n't"]
                 .iter()
                 .any(|end| t.text.ends_with(end))
-    }) {
+        })
+    {
         return None;
     }
     value_from(text, tokens, after, FindingKind::Email)
+}
+
+/// The line is one sentence that ends in a domain glued to a word ("It's Maggie not with
+/// feelatemail.com", tiny.en for "maggie dot whitfield at gmail dot com"): what whisper wrote
+/// for an e-mail it half heard, whatever words it made of the rest. A stop with a space after
+/// it ends a sentence ("I'll check. Go to example.com" is two); a dot glued between words does
+/// not ("Maria.g addencle.com").
+fn ends_in_glued_domain(tokens: &[Token]) -> bool {
+    let Some(end) = tokens.iter().rposition(|t| t.class != Class::Punct) else {
+        return false;
+    };
+    end >= 2
+        && detect::glued_domain(&tokens[end - 2..=end])
+        && !tokens[..end - 1]
+            .iter()
+            .enumerate()
+            .any(|(i, t)| matches!(t.text.as_str(), "." | "?" | "!") && tokens[i + 1].start > t.end)
 }
 
 /// A spoken e-mail address a line ends in while still being said (fail closed; the final line
@@ -6962,5 +7102,152 @@ mod tests {
             (agent, "Thanks, and the dog walker is booked."),
         ]);
         assert_eq!(out[2], "Thanks, and the dog walker is booked.");
+    }
+
+    #[test]
+    fn a_value_the_agent_reads_back_can_still_be_corrected_by_the_caller() {
+        use Speaker::{Agent, Caller};
+        // The card over two lines, read back whole, then its last group corrected (base and
+        // tiny.en on 8 kHz µ-law): the read-back made the card the agent's, so the caller's
+        // correction was shown.
+        let card = |correction: &'static str| {
+            conversation(&[
+                (
+                    Agent,
+                    "No problem, what's the long number on the front of the card?",
+                ),
+                (Caller, "4532 0151"),
+                (Caller, "1283 0366."),
+                (Agent, "So that's 4532 0151 1283 0366?"),
+                (Caller, correction),
+            ])[4]
+                .clone()
+        };
+        assert_eq!(
+            card("Actually no, sorry, the last group is 0369"),
+            "Actually no, sorry, the last group is [CREDIT_DEBIT_NUMBER]"
+        );
+        assert_eq!(
+            card("Actually no, sorry. The left group is 036i."),
+            "Actually no, sorry. The left group is [CREDIT_DEBIT_NUMBER]."
+        );
+        // Negative control: the read-back opens the window again for two of the caller's
+        // lines, not for the rest of the call.
+        let later = conversation(&[
+            (Agent, "What's the long number on the front of the card?"),
+            (Caller, "4532 0151 1283 0366."),
+            (Agent, "So that's 4532 0151 1283 0366?"),
+            (Caller, "Yes, that's right."),
+            (Caller, "Great."),
+            (Caller, "Actually, the last group is 0369"),
+        ]);
+        assert_eq!(later[5], "Actually, the last group is 0369");
+    }
+
+    #[test]
+    fn a_request_said_as_a_noun_phrase_reaches_a_longer_garbled_answer() {
+        use Speaker::{Agent, Caller};
+        // tiny.en on 8 kHz µ-law: "The three digits are four one seven." after the agent's
+        // question, written with a stop. Four words before the number put the question out
+        // of the answer's reach, and two digits of three are no CVV by length.
+        let answer = "The free digits are 41 pammon.";
+        assert_eq!(
+            conversation(&[
+                (Agent, "And the three digits on the back."),
+                (Caller, answer)
+            ])[1],
+            "The free digits are [CREDIT_DEBIT_CVV] pammon."
+        );
+        // Negative control: a statement about the card asks for nothing.
+        assert_eq!(
+            conversation(&[
+                (Agent, "And the card was blocked on the back end."),
+                (Caller, answer)
+            ])[1],
+            answer
+        );
+    }
+
+    #[test]
+    fn an_email_answer_ending_in_a_glued_domain_is_redacted_whatever_words_it_holds() {
+        // tiny.en for "maggie dot whitfield at gmail dot com": "not" and "with" made the
+        // answer read as a sentence, and it was shown.
+        for speaker in [Speaker::Caller, Speaker::Unknown] {
+            let asker = if speaker == Speaker::Unknown {
+                Speaker::Unknown
+            } else {
+                Speaker::Agent
+            };
+            let said = "It's Maggie not with feelatemail.com";
+            let out = conversation(&[(asker, "And your email."), (speaker, said)]);
+            assert_eq!(out[1], "It's [EMAIL]", "{speaker:?}");
+            let mut r = Redactor::new();
+            r.push(asker, "And your email.");
+            let shown = r.preview(speaker, said).text;
+            assert!(!shown.contains("feelatemail"), "{shown}");
+        }
+        // Negative controls: the domain in a second sentence; no request for an e-mail.
+        let two = "Not sure. Try example.com";
+        assert_eq!(
+            conversation(&[(Speaker::Agent, "And your email."), (Speaker::Caller, two)])[1],
+            two
+        );
+        let said = "It's Maggie not with feelatemail.com";
+        let out = conversation(&[(Speaker::Agent, "Anything else?"), (Speaker::Caller, said)]);
+        assert!(out[1].ends_with("not with feelatemail.com"), "{}", out[1]);
+    }
+
+    #[test]
+    fn codes_of_letters_and_digits_glued_together_are_redacted_in_a_callers_line() {
+        use Speaker::{Agent, Caller};
+        // An IBAN after a question whisper wrote as "the IBA and": tiny.en on 8 kHz µ-law,
+        // tiny.en at 16 kHz and base on a mono recording.
+        let asked = "Great and the IBA and for the international payment.";
+        for (said, shown) in [
+            (
+                "V2-9 n double indicates 6yy1623 does not end",
+                "[NUMBER] n double indicates [NUMBER] does not end",
+            ),
+            (
+                "Db2-9, Nwbk, 6016 1331 9268 19",
+                "[NUMBER], Nwbk, [CREDIT_DEBIT_NUMBER]",
+            ),
+        ] {
+            assert_eq!(conversation(&[(Agent, asked), (Caller, said)])[1], shown);
+            let mut r = Redactor::new();
+            r.push(Agent, asked);
+            let partial = r.preview(Caller, said).text;
+            assert!(!partial.chars().any(|c| c.is_ascii_digit()), "{partial}");
+        }
+        // A code glued to a value keeps the value's kind (base at 16 kHz: "six seven eight
+        // nine." as "6789EIN.").
+        let ssn = "And can you confirm the last four digits of your social security number?";
+        assert_eq!(
+            conversation(&[(Agent, ssn), (Caller, "6789EIN.")])[1],
+            "[SSN]."
+        );
+        let mono = conversation(&[
+            (Speaker::Unknown, asked),
+            (Speaker::Unknown, "TV2-in-NWBK-6016 1331 9268 19-in"),
+        ]);
+        assert!(!mono[1].chars().any(|c| c.is_ascii_digit()), "{}", mono[1]);
+        // Negative controls: a reference named on the line or asked for, units, ordinals and
+        // times, a word and a number joined by a hyphen only, and the agent's own code.
+        for (question, said) in [
+            ("Anything else?", "My flight BA351 was cancelled."),
+            ("What is the model?", "It is QX7K2LM."),
+            (
+                "Anything else?",
+                "It arrived on August 28th at 3pm, all 2kg of it.",
+            ),
+            (
+                "Anything else?",
+                "I had COVID-19 in the 1990s, no wait, 2020.",
+            ),
+        ] {
+            assert_eq!(conversation(&[(Agent, question), (Caller, said)])[1], said);
+        }
+        let agent = "Your ticket is TK4471.";
+        assert_eq!(conversation(&[(Agent, agent)])[0], agent);
     }
 }
