@@ -1105,6 +1105,9 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
             (None, 0.0)
         } else if n == 9 && run.groups == [3, 2, 4] && ssn_valid(&run.digits) {
             (Some(FindingKind::Ssn), 0.9)
+        } else if matches!(n, 5 | 9) && after_a_state(tokens, &run) {
+            // "… Northwest, Washington DC 2 0 5 0 0": a ZIP code, whatever came of the street.
+            (Some(FindingKind::Address), 0.7)
         } else if n >= 12 {
             // Fail closed: a long number is treated as a card number even when the checksum or the
             // length is off (ASR garbles long digit strings).
@@ -1181,6 +1184,90 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
         }
     }
     out
+}
+
+/// The names of the US states and DC, in lower case, as words (a ZIP code follows one).
+const US_STATES: &[&str] = &[
+    "alabama",
+    "alaska",
+    "arizona",
+    "arkansas",
+    "california",
+    "colorado",
+    "connecticut",
+    "delaware",
+    "florida",
+    "georgia",
+    "hawaii",
+    "idaho",
+    "illinois",
+    "indiana",
+    "iowa",
+    "kansas",
+    "kentucky",
+    "louisiana",
+    "maine",
+    "maryland",
+    "massachusetts",
+    "michigan",
+    "minnesota",
+    "mississippi",
+    "missouri",
+    "montana",
+    "nebraska",
+    "nevada",
+    "hampshire",
+    "jersey",
+    "mexico",
+    "york",
+    "carolina",
+    "dakota",
+    "ohio",
+    "oklahoma",
+    "oregon",
+    "pennsylvania",
+    "island",
+    "tennessee",
+    "texas",
+    "utah",
+    "vermont",
+    "virginia",
+    "washington",
+    "wisconsin",
+    "wyoming",
+    "columbia",
+    "dc",
+];
+
+/// The US states' and DC's postal abbreviations, in lower case; written in capitals before a
+/// ZIP code ("Springfield, IL 62704").
+const US_STATE_CODES: &[&str] = &[
+    "al", "ak", "az", "ar", "ca", "co", "ct", "de", "fl", "ga", "hi", "id", "il", "in", "ia", "ks",
+    "ky", "la", "me", "md", "ma", "mi", "mn", "ms", "mo", "mt", "ne", "nv", "nh", "nj", "nm", "ny",
+    "nc", "nd", "oh", "ok", "or", "pa", "ri", "sc", "sd", "tn", "tx", "ut", "vt", "va", "wa", "wv",
+    "wi", "wy", "dc",
+];
+
+/// The run follows a US state's name or its abbreviation in capitals, a comma or the letters of
+/// "D C" between at most ("Washington DC 2 0 5 0 0", "Springfield, IL 62704", "illinois six two
+/// seven oh four"): a ZIP code.
+fn after_a_state(tokens: &[Token], run: &DigitRun) -> bool {
+    let line = tokens[run.first].line;
+    let mut k = run.first;
+    // Past a comma.
+    if k > 0 && tokens[k - 1].text == "," {
+        k -= 1;
+    }
+    let Some(t) = k
+        .checked_sub(1)
+        .map(|i| &tokens[i])
+        .filter(|t| t.line == line)
+    else {
+        return false;
+    };
+    let w = t.text.as_str();
+    let capitals = t.cap && t.end - t.start == 2 && w.len() == 2;
+    t.class == Class::Word && (US_STATES.contains(&w) || (capitals && US_STATE_CODES.contains(&w)))
 }
 
 /// Ordinal suffixes as the tokenizer splits them off ("21st", and ASR's "21th", "2th").

@@ -700,6 +700,11 @@ impl Redactor {
                     }
                 }
             }
+            // The other numbers on a line that gives a card number: its expiry, its security
+            // code and the rest of its digits, however recognition wrote them.
+            for f in card_line_numbers(&self.lines[line].1, &line_tokens[line], &findings) {
+                findings.push(f);
+            }
             // Codes of letters and digits glued together, wherever they stand in a caller's
             // line ("6yy1623").
             if speaker != Speaker::Agent && !self.stand_alone {
@@ -865,6 +870,9 @@ impl Redactor {
             }
         }
         if let Some(f) = trailing_letters(partial, &line_tokens[line]) {
+            findings.push(f);
+        }
+        for f in card_line_numbers(partial, &line_tokens[line], &findings) {
             findings.push(f);
         }
         if speaker != Speaker::Agent && !self.stand_alone {
@@ -1983,6 +1991,59 @@ fn read_out_digits(text: &str, tokens: &[Token]) -> Vec<Finding> {
             make_finding(text, FindingKind::Number, a.start, b.end, 0.4, &run.digits)
         })
         .collect()
+}
+
+/// Words that name a card's security code just before a number ("and the code is 1.2.3").
+const CODE_WORDS: &[&str] = &[
+    "code", "cvv", "cvc", "cv", "security", "back", "digits", "cold", "coat", "cord",
+];
+
+/// The numbers on a line that also gives a card number, besides the card's own (fail closed):
+/// a caller who reads out the card whole reads on to its expiry and security code, and
+/// recognition writes them as it heard them, past any cue ("It's 41, 1, 1, … It acts higher
+/// than eight, twenty seven, and the code is one, two, three.", tiny.en; "… It's a higher
+/// 08.25 and a cold in 1.2.3", base on 8 kHz µ-law), or writes the card's digits as ordinals
+/// ("I'm 3rd 4th 4th 4th 111 8th."). After the card, a number named a code just before is
+/// its security code, any other its expiry; before or between its parts, part of it. An
+/// amount, a count, a time, a reference and a written price before the card are none.
+fn card_line_numbers(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    // Where the card's last part starts.
+    let Some(card) = findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::CreditDebitNumber)
+        .map(|f| f.start)
+        .max()
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for run in tokens::digit_runs(tokens) {
+        let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
+        if findings.iter().any(|f| f.start <= a.start && b.end <= f.end)
+            || detect::is_amount_or_count(tokens, &run)
+            || detect::is_reference(tokens, &run)
+            // A count ("the last four are …", "3 cards"), but not a digit of a list of them
+            // ("a 1 or a 1").
+            || (detect::not_a_group(tokens, &run)
+                && tokens.get(run.last).is_none_or(|t| t.text != "or"))
+            // A price said before the card ("I owe 49.99"); after it, "08.25" is its expiry.
+            || (b.end <= card && written_price(tokens, &run))
+        {
+            continue;
+        }
+        let kind = if b.end <= card {
+            FindingKind::CreditDebitNumber
+        } else if tokens[run.first.saturating_sub(4)..run.first]
+            .iter()
+            .any(|t| CODE_WORDS.contains(&t.text.as_str()))
+        {
+            FindingKind::CreditDebitCvv
+        } else {
+            FindingKind::CreditDebitExpiry
+        };
+        out.push(make_finding(text, kind, a.start, b.end, 0.4, &run.digits));
+    }
+    out
 }
 
 /// Letters glued after a number that say what it counts, when or how much ("21st", "3pm",
@@ -3804,7 +3865,8 @@ mod tests {
         let out = conversation(&[asked, (Speaker::Caller, heard)]);
         assert_eq!(
             out[1],
-            "If you don't have a G4 or a [CREDIT_DEBIT_NUMBER], you have a 1 or a 1 or a \
+            "If you don't have a G4 or a [CREDIT_DEBIT_NUMBER], you have a \
+             [CREDIT_DEBIT_NUMBER] or a [CREDIT_DEBIT_NUMBER] or a \
              [CREDIT_DEBIT_NUMBER], you have a [CREDIT_DEBIT_NUMBER], you have a \
              [CREDIT_DEBIT_NUMBER],"
         );
@@ -7249,5 +7311,93 @@ mod tests {
         }
         let agent = "Your ticket is TK4471.";
         assert_eq!(conversation(&[(Agent, agent)])[0], agent);
+    }
+
+    #[test]
+    fn a_line_that_gives_a_card_number_hides_its_other_numbers_however_written() {
+        use Speaker::{Agent, Caller};
+        let hello = (
+            Agent,
+            "Thank you for calling City Power. How can I help you today?",
+        );
+        // A card volunteered whole with its expiry and code, as tiny.en at 16 kHz and on 8 kHz
+        // µ-law and base on µ-law wrote them: the expiry's and the code's cues were lost or
+        // far, and the numbers after the card were shown.
+        for (said, shown) in [
+            (
+                "I'd like to pay my bill with my visa. It's 41, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, \
+                 1, 1, 1, 1, 1, 1. It acts higher than eight, twenty seven, and the code is one, \
+                 two, three.",
+                "I'd like to pay my bill with my visa. It's [CREDIT_DEBIT_NUMBER]. It acts higher \
+                 than [CREDIT_DEBIT_EXPIRY], and the code is [CREDIT_DEBIT_CVV].",
+            ),
+            (
+                "I'd like to pay my bill with my meal. It's 41111111111111111 It's a higher \
+                 08.25 and a cold in 1.2.3",
+                "I'd like to pay my bill with my meal. It's [CREDIT_DEBIT_NUMBER] It's a higher \
+                 [CREDIT_DEBIT_EXPIRY] and a cold in [CREDIT_DEBIT_CVV]",
+            ),
+        ] {
+            assert_eq!(conversation(&[hello, (Caller, said)])[1], shown);
+            let mut r = Redactor::new();
+            r.push(hello.0, hello.1);
+            let partial = r.preview(Caller, said).text;
+            assert!(!partial.chars().any(|c| c.is_ascii_digit()), "{partial}");
+        }
+        // The card's digits written as ordinals between its groups (base on µ-law).
+        let asked = (
+            Agent,
+            "Got it, and the card for the copay, the long numbered please.",
+        );
+        let out = conversation(&[
+            asked,
+            (
+                Caller,
+                "I'm 5th I'm 5th I'm 12th I'm 3rd 4th 4th 4th 111 8th.",
+            ),
+        ]);
+        assert!(!out[1].chars().any(|c| c.is_ascii_digit()), "{}", out[1]);
+        // Negative controls: an amount, a count, a reference and a price said with the card,
+        // and the same numbers on a line with no card.
+        let said = "I owe 49.99, so take 250 dollars for 2 invoices, reference 4471, on \
+                    4111 1111 1111 1111.";
+        assert_eq!(
+            conversation(&[hello, (Caller, said)])[1],
+            "I owe 49.99, so take 250 dollars for 2 invoices, reference 4471, on \
+             [CREDIT_DEBIT_NUMBER]."
+        );
+        let said = "It acts higher than eight, twenty seven, and the code is one, two, three.";
+        assert_eq!(conversation(&[hello, (Caller, said)])[1], said);
+    }
+
+    #[test]
+    fn a_zip_code_after_a_state_is_redacted_whatever_came_of_the_street() {
+        use Speaker::{Agent, Caller};
+        // base at 16 kHz: the street garbled, the agent's "And the address" heard as "In the
+        // address", so nothing asked for an address and the ZIP code was shown.
+        let out = conversation(&[
+            (Agent, "In the address we have on file."),
+            (
+                Caller,
+                "1600 and still may not have a new northwest Washington DC 2 0 5 0 0",
+            ),
+        ]);
+        assert!(
+            !out[1].contains('2') && !out[1].contains("DC"),
+            "{}",
+            out[1]
+        );
+        let out = conversation(&[(Caller, "Send it to Springfield, IL 62704 please.")]);
+        assert!(!out[0].contains("62704"), "{}", out[0]);
+        // Negative controls: a count after a state, a number after a state's name that is
+        // followed by another word, an amount, and a number after a word that is no state.
+        for said in [
+            "I drove through Texas 3 times.",
+            "Ohio State won 12345 votes.",
+            "I paid Washington 20500 dollars.",
+            "The Springfield office sent 20500 letters.",
+        ] {
+            assert_eq!(conversation(&[(Caller, said)])[0], said);
+        }
     }
 }
