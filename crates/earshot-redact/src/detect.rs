@@ -1564,7 +1564,9 @@ pub(crate) fn glued_domain(tokens: &[Token]) -> bool {
 
 /// An e-mail named on its own line and said as whisper half heard it, a domain glued to the rest
 /// ("… my new email is J-Not-ParketOutlook.com.", base on 8 kHz µ-law): from the word after
-/// "email is" (or "email address is", "email's") to the domain's end, at most eight words on.
+/// "email is" (or "email address is", "email's", "email" itself: "to my email
+/// k.o.milatjahu.com") to the domain's end, at most eight words on; not where a word after
+/// "email" says where it is or who sent it ("an email from paypal.com").
 pub(crate) fn named_glued_emails(tokens: &[Token]) -> Vec<Detection> {
     let mut out = Vec::new();
     for k in 1..tokens.len().saturating_sub(1) {
@@ -1585,15 +1587,48 @@ pub(crate) fn named_glued_emails(tokens: &[Token]) -> Vec<Detection> {
                 "email" | "e-mail" if next(1) == Some("address") && next(2) == Some("is") => {
                     Some(c + 3)
                 }
+                // "… send it to my email k.o.milatjahu.com" (base on 8 kHz µ-law).
+                "email" | "e-mail" if next(1) == Some(",") => Some(c + 2),
+                "email" | "e-mail" => Some(c + 1),
                 _ => None,
             }
         });
-        // "The email is on amazon.com somewhere" says where it is, not what.
+        // "The email is on amazon.com somewhere" says where it is, not what; "an email from
+        // paypal.com" who sent one.
         let Some(first) = named.filter(|&f| {
             f < k
                 && !matches!(
                     tokens[f].text.as_str(),
-                    "on" | "in" | "at" | "from" | "with" | "not" | "the" | "a" | "still" | "same"
+                    "on" | "in"
+                        | "at"
+                        | "from"
+                        | "with"
+                        | "not"
+                        | "the"
+                        | "a"
+                        | "still"
+                        | "same"
+                        | "to"
+                        | "about"
+                        | "for"
+                        | "and"
+                        | "or"
+                        | "was"
+                        | "says"
+                        | "said"
+                        | "saying"
+                        | "that"
+                        | "this"
+                        | "account"
+                        | "provider"
+                        // "Email me at …": whom to write to.
+                        | "me"
+                        | "us"
+                        | "him"
+                        | "her"
+                        | "them"
+                        | "it"
+                        | "you"
                 )
         }) else {
             continue;

@@ -3296,8 +3296,22 @@ pub(crate) fn street_addresses(tokens: &[Token]) -> Vec<Detection> {
         {
             continue;
         }
+        // A hyphen whisper glued between a street's words ("12-seater-road" for "12 Cedar
+        // Road"), as a space.
+        let hyphen = |k: usize| {
+            tokens[k].text == "-"
+                && k > 0
+                && tokens[k - 1].end == tokens[k].start
+                && tokens
+                    .get(k + 1)
+                    .is_some_and(|n| n.class == Class::Word && n.start == tokens[k].end)
+        };
         // Up to four words of street name, then a suffix, on the same line.
         let mut j = i + 1;
+        // Not after a number word: "a one-way street" is none.
+        if j < tokens.len() && tokens[i].class == Class::Digits && hyphen(j) {
+            j += 1;
+        }
         while j < tokens.len()
             && crate::tokens::is_number_word(&tokens[j])
             && tokens[j].line == tokens[i].line
@@ -3315,11 +3329,15 @@ pub(crate) fn street_addresses(tokens: &[Token]) -> Vec<Detection> {
         };
         while k < tokens.len()
             && k - j < 5
-            && (tokens[k].class == Class::Word || (k > i + 1 && ordinal(k)))
+            && (tokens[k].class == Class::Word || (k > i + 1 && ordinal(k)) || (k > j && hyphen(k)))
             && tokens[k].line == tokens[i].line
         {
             if ordinal(k) {
                 k += 2;
+                continue;
+            }
+            if k > j && hyphen(k) {
+                k += 1;
                 continue;
             }
             // A street's name has no small word in lower case ("3 hours at the wharf", "14
@@ -4023,6 +4041,7 @@ pub(crate) fn spelled(tokens: &[Token]) -> Vec<Detection> {
 }
 
 /// IBANs (mod-97 checked) and UK and Canadian postcodes, found on the written text of one line.
+/// A UK postcode also as whisper glues or garbles its halves: "BS8-3QT", "BS-8, 3QTE".
 /// Returns (kind, start, end, confidence, normalised) in characters.
 pub(crate) fn written_patterns(text: &str) -> Vec<(FindingKind, usize, usize, f32, String)> {
     static IBAN: OnceLock<Regex> = OnceLock::new();
@@ -4030,7 +4049,8 @@ pub(crate) fn written_patterns(text: &str) -> Vec<(FindingKind, usize, usize, f3
     let iban =
         IBAN.get_or_init(|| Regex::new(r"\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]){11,30}\b").unwrap());
     let postcode = POSTCODE.get_or_init(|| {
-        Regex::new(r"(?i)\b[A-Z]{1,2}\d[A-Z\d]?,? ?\d[ABD-HJLNP-UW-Z]{2}\b").unwrap()
+        Regex::new(r"(?i)\b[A-Z]{1,2}-?\d[A-Z\d]?(?:,? ?|[-.] ?)\d[ABD-HJLNP-UW-Z]{2}[A-Z]?\b")
+            .unwrap()
     });
     let chars = |byte: usize| text[..byte].chars().count();
     let mut out = Vec::new();

@@ -7400,4 +7400,58 @@ mod tests {
             assert_eq!(conversation(&[(Caller, said)])[0], said);
         }
     }
+
+    #[test]
+    fn a_street_and_postcode_whisper_wrote_with_hyphens_are_redacted() {
+        use Speaker::{Agent, Caller};
+        // The agent reads the address on file back (tiny.en at 16 kHz and on 8 kHz µ-law,
+        // flite's voice): "flat four, twelve Cedar Road, Bristol, B S eight, three Q T".
+        let phone = (Caller, "My mobile, it's 07911 123 456.");
+        for (said, gone) in [
+            (
+                "And if we need to post anything, it's still flat for 12-seater-road Bristol, \
+                 BS-8, 3QTE.",
+                ["12", "seater", "BS", "3QT"],
+            ),
+            (
+                "And if we need to post anything, it's still flat for 12C-Broad Bristol \
+                 BS8-3QT.",
+                ["BS8", "3QT", "BS8", "3QT"],
+            ),
+        ] {
+            let out = conversation(&[phone, (Agent, said)]);
+            for g in gone {
+                assert!(!out[1].contains(g), "{g}: {}", out[1]);
+            }
+        }
+        // Negative controls: hyphens after a number word or in a compound, no street suffix.
+        for said in [
+            "I work part-time at 12-hour shifts, in a one-way street.",
+            "It was a 12-seater van, road-tested.",
+        ] {
+            assert_eq!(conversation(&[(Caller, said)])[0], said);
+        }
+    }
+
+    #[test]
+    fn an_email_named_with_its_half_heard_address_right_after_is_redacted() {
+        use Speaker::{Agent, Caller};
+        // base on 8 kHz µ-law for "k dot o'neil at yahoo dot com", with no "is" after "email".
+        let said = "Great, can you also send it to my email k.o.milatjahu.com";
+        assert_eq!(
+            conversation(&[(Agent, "I'll dispute both."), (Caller, said)])[1],
+            "Great, can you also send it to my email [EMAIL]"
+        );
+        // Negative controls: who sent an e-mail, whom to write to, where an e-mail is.
+        for said in [
+            "I got an email from paypal.com yesterday.",
+            "Email me at the office, it's on example.com.",
+            "I sent an email to support.com twice.",
+        ] {
+            assert_eq!(
+                conversation(&[(Agent, "Anything else?"), (Caller, said)])[1],
+                said
+            );
+        }
+    }
 }
