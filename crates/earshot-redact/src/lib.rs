@@ -2059,7 +2059,7 @@ const NUMBER_SUFFIXES: &[&str] = &[
 /// what a caller reads out as an IBAN, a policy, licence or passport number, or what whisper
 /// made of one it half heard ("V2-9 n double indicates 6yy1623" for "G B two nine, N W B K,
 /// six zero one six, one three three one", tiny.en on 8 kHz µ-law, after a question it wrote
-/// as "the IBA and"). For the caller's lines, whatever surrounds them (fail closed). A number
+/// as "the IBA and"); also a number between words joined by hyphens ("I-02-WANO"). For the caller's lines, whatever surrounds them (fail closed). A number
 /// with a unit or an ordinal's suffix ("21st", "3pm", "5kg") is none, nor a word and a number
 /// joined by a hyphen only ("COVID-19"); nor is a code on a line, or after the other party's
 /// line (`asked`), that names a reference ("What is the model?" - "It is QX7K2LM.", "My flight
@@ -2092,7 +2092,16 @@ fn glued_codes(text: &str, tokens: &[Token], asked: Option<&[Token]>) -> Vec<Fin
             (Class::Digits, Class::Word) => !NUMBER_SUFFIXES.contains(&w[1].text.as_str()),
             _ => false,
         });
-        if digits >= 2 && glued {
+        // A number between words joined by hyphens ("It's I-02-WANO." for the ZIP code "nine
+        // oh two one oh"), not a word and a number ("COVID-19").
+        let hyphened = (2..chain.len().saturating_sub(2)).any(|i| {
+            chain[i].class == Class::Digits
+                && chain[i - 1].text == "-"
+                && chain[i + 1].text == "-"
+                && chain[i - 2].class == Class::Word
+                && chain[i + 2].class == Class::Word
+        });
+        if digits >= 2 && (glued || hyphened) {
             // Without a hyphen that only trails or leads it.
             let first = chain.iter().position(|t| t.text != "-").unwrap_or(0);
             let last = chain.iter().rposition(|t| t.text != "-").unwrap_or(0);
@@ -7281,6 +7290,10 @@ mod tests {
             let partial = r.preview(Caller, said).text;
             assert!(!partial.chars().any(|c| c.is_ascii_digit()), "{partial}");
         }
+        // A number between words joined by hyphens (tiny.en live, the ZIP code after a
+        // question heard as "And the Billings-It.").
+        let out = conversation(&[(Agent, "And the Billings-It."), (Caller, "It's I-02-WANO.")]);
+        assert!(!out[1].chars().any(|c| c.is_ascii_digit()), "{}", out[1]);
         // A code glued to a value keeps the value's kind (base at 16 kHz: "six seven eight
         // nine." as "6789EIN.").
         let ssn = "And can you confirm the last four digits of your social security number?";
@@ -7305,6 +7318,10 @@ mod tests {
             (
                 "Anything else?",
                 "I had COVID-19 in the 1990s, no wait, 2020.",
+            ),
+            (
+                "Anything else?",
+                "My Wi-Fi-6 router and the G4 are 3 years old.",
             ),
         ] {
             assert_eq!(conversation(&[(Agent, question), (Caller, said)])[1], said);
