@@ -1382,7 +1382,8 @@ impl Redactor {
         };
     }
 
-    /// While the agent's question for a card's expiry is open ([`EXPIRY_LINES`] lines), the
+    /// While the agent's (or an unknown speaker's) question for a card's expiry is open
+    /// ([`EXPIRY_LINES`] lines), the
     /// expiry said in words or read back on either party's line: a month ("August next year",
     /// "The end of March", "March which year?") or a month and year in digits ("So that is 08
     /// 27?"). Then opens or closes the question with this line.
@@ -1417,11 +1418,12 @@ impl Redactor {
                     || matches!(t.text.as_str(), "year" | "month" | "date")
                     || t.text.starts_with("expir")
             });
-            if speaker == Speaker::Agent && tokens.iter().any(|t| t.text == "?") && !of_the_date {
+            if speaker != Speaker::Caller && tokens.iter().any(|t| t.text == "?") && !of_the_date {
                 self.open_expiry = 0;
             }
         }
-        if speaker == Speaker::Agent && detect::asks_for(tokens, FindingKind::CreditDebitExpiry) {
+        // On a mono recording the agent's question is an unknown speaker's.
+        if speaker != Speaker::Caller && detect::asks_for(tokens, FindingKind::CreditDebitExpiry) {
             self.open_expiry = EXPIRY_LINES;
         }
     }
@@ -2004,22 +2006,37 @@ const CODE_WORDS: &[&str] = &[
 /// than eight, twenty seven, and the code is one, two, three.", tiny.en; "… It's a higher
 /// 08.25 and a cold in 1.2.3", base on 8 kHz µ-law), or writes the card's digits as ordinals
 /// ("I'm 3rd 4th 4th 4th 111 8th."). After the card, a number named a code just before is
-/// its security code, any other its expiry; before or between its parts, part of it. An
+/// its security code, any other its expiry; before or between its parts, part of it. On a
+/// line that gives a bank account (and no card), a number of two digits or more before it is
+/// its sort code or routing number ("So now in 0129, count 11223344,", tiny.en on 8 kHz µ-law
+/// after a question heard as "your bank sword code"), one after it more of the account. An
 /// amount, a count, a time, a reference and a written price before the card are none.
 fn card_line_numbers(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
-    // Where the card's last part starts.
-    let Some(card) = findings
-        .iter()
-        .filter(|f| f.kind == FindingKind::CreditDebitNumber)
-        .map(|f| f.start)
-        .max()
-    else {
-        return Vec::new();
+    let last_start = |kinds: &[FindingKind]| {
+        findings
+            .iter()
+            .filter(|f| kinds.contains(&f.kind))
+            .map(|f| f.start)
+            .max()
+    };
+    // Where the card's last part starts, or the bank account's.
+    let (card, bank) = match last_start(&[FindingKind::CreditDebitNumber]) {
+        Some(card) => (card, false),
+        None => match last_start(&[
+            FindingKind::BankAccountNumber,
+            FindingKind::BankRouting,
+            FindingKind::Iban,
+        ]) {
+            Some(account) => (account, true),
+            None => return Vec::new(),
+        },
     };
     let mut out = Vec::new();
     for run in tokens::digit_runs(tokens) {
         let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
         if findings.iter().any(|f| f.start <= a.start && b.end <= f.end)
+            // A bank account's line: its sort code or routing number, two digits or more.
+            || (bank && run.digits.len() < 2)
             || detect::is_amount_or_count(tokens, &run)
             || detect::is_reference(tokens, &run)
             // A count ("the last four are …", "3 cards"), but not a digit of a list of them
@@ -2031,7 +2048,11 @@ fn card_line_numbers(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<
         {
             continue;
         }
-        let kind = if b.end <= card {
+        let kind = if bank && b.end <= card {
+            FindingKind::BankRouting
+        } else if bank {
+            FindingKind::BankAccountNumber
+        } else if b.end <= card {
             FindingKind::CreditDebitNumber
         } else if tokens[run.first.saturating_sub(4)..run.first]
             .iter()
@@ -7470,5 +7491,43 @@ mod tests {
                 said
             );
         }
+    }
+
+    #[test]
+    fn an_expiry_asked_on_a_mono_recording_and_a_sort_code_beside_an_account_are_redacted() {
+        use Speaker::{Agent, Caller, Unknown};
+        // tiny.en and base on a mono recording: the question's speaker is unknown, so the
+        // expiry said in words was not expected and was shown.
+        let out = conversation(&[
+            (Unknown, "And the expiry."),
+            (Unknown, "And on September next year,"),
+        ]);
+        assert_eq!(out[1], "And on [CREDIT_DEBIT_EXPIRY],");
+        // Negative control: a month with no question for an expiry.
+        let out = conversation(&[
+            (Unknown, "When did you order it?"),
+            (Unknown, "And on September next year,"),
+        ]);
+        assert_eq!(out[1], "And on September next year,");
+        // tiny.en on 8 kHz µ-law: the sort code beside the account number, its question heard
+        // as "your bank sword code".
+        let out = conversation(&[
+            (
+                Agent,
+                "Thanks, and for the refund later, your bank sword code.",
+            ),
+            (Caller, "So now in 0129, count 11223344,"),
+        ]);
+        assert_eq!(
+            out[1],
+            "So now in [BANK_ROUTING], count [BANK_ACCOUNT_NUMBER],"
+        );
+        // Negative controls: an amount, a count and a single digit beside an account.
+        let said = "Pay 250 dollars in 2 payments to account 11223344, option 1.";
+        let out = conversation(&[(Agent, "Anything else?"), (Caller, said)]);
+        assert_eq!(
+            out[1],
+            "Pay 250 dollars in 2 payments to account [BANK_ACCOUNT_NUMBER], option 1."
+        );
     }
 }
