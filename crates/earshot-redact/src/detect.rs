@@ -688,7 +688,7 @@ pub(crate) fn asks_for(tokens: &[Token], kind: FindingKind) -> bool {
     cued && (tokens.iter().any(|t| {
         matches!(
             t.text.as_str(),
-            "?" | "please" | "need" | "confirm" | "what's"
+            "?" | "please" | "need" | "confirm" | "what's" | "verify"
         ) || (unpunctuated && matches!(t.text.as_str(), "your" | "and"))
     }) || noun_phrase_request(tokens))
 }
@@ -1251,7 +1251,7 @@ const US_STATE_CODES: &[&str] = &[
 /// The run follows a US state's name or its abbreviation in capitals, a comma or the letters of
 /// "D C" between at most ("Washington DC 2 0 5 0 0", "Springfield, IL 62704", "illinois six two
 /// seven oh four"): a ZIP code.
-fn after_a_state(tokens: &[Token], run: &DigitRun) -> bool {
+pub(crate) fn after_a_state(tokens: &[Token], run: &DigitRun) -> bool {
     let line = tokens[run.first].line;
     let mut k = run.first;
     // Past a comma.

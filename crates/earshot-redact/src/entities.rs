@@ -2532,7 +2532,8 @@ fn unit_before(tokens: &[Token], first: usize) -> usize {
 
 /// Extends an address ending at `end` over the city, state and ZIP code that follow it on its
 /// line ("42 Elm Street, Springfield, Illinois 62704", "… Portland, Oregon nine seven two oh
-/// one"): up to four words, then a five- or nine-digit number. Without a ZIP, the
+/// one"): up to four words, then a five- or nine-digit number (four or more after a state's
+/// name). Without a ZIP, the
 /// town after a comma that ends the sentence or clause ("12 High Street, Croydon.", "…,
 /// Croydon, thanks"); other words after a street stay, they may be anything ("… Street,
 /// Springfield, Illinois and I waited").
@@ -2548,7 +2549,9 @@ fn zip_after(tokens: &[Token], end: usize, runs: &[crate::tokens::DigitRun]) -> 
         if let Some(run) = runs.iter().find(|r| r.first == k) {
             let other = crate::detect::is_amount_or_count(tokens, run)
                 || crate::detect::is_reference(tokens, run);
-            return if matches!(run.digits.len(), 5 | 9) && !other {
+            // A ZIP code whisper cut short after a state ("… Springfield, Illinois 6207").
+            let cut = run.digits.len() >= 4 && crate::detect::after_a_state(tokens, run);
+            return if (matches!(run.digits.len(), 5 | 9) || cut) && !other {
                 run.last
             } else {
                 end
@@ -2589,12 +2592,17 @@ fn zip_after(tokens: &[Token], end: usize, runs: &[crate::tokens::DigitRun]) -> 
     }
 }
 
-/// "P.O. Box 4421", "PO box 12", "post office box 9", with the city, state and ZIP after it.
+/// "P.O. Box 4421", "PO box 12", "post office box 9", with the city, state and ZIP after it;
+/// also as whisper writes one it half heard ("P.O. docs 4412", "Pio box 4412").
 pub(crate) fn po_boxes(tokens: &[Token]) -> Vec<Detection> {
     let mut out = Vec::new();
     let mut runs = None;
     for b in 1..tokens.len() {
-        if tokens[b].text != "box" {
+        // As whisper also writes it: "P.O. docs 4412" (tiny.en), "Pio box 4412" (base).
+        if !matches!(
+            tokens[b].text.as_str(),
+            "box" | "docs" | "dox" | "bocks" | "bux"
+        ) {
             continue;
         }
         let line = tokens[b].line;
@@ -2604,7 +2612,7 @@ pub(crate) fn po_boxes(tokens: &[Token]) -> Vec<Detection> {
         let words: Vec<&str> = said.iter().map(|&k| tokens[k].text.as_str()).collect();
         let first = match words.as_slice() {
             [.., "p", "o"] => said[said.len() - 2],
-            [.., "po"] => said[said.len() - 1],
+            [.., "po" | "pio" | "vio" | "peo"] => said[said.len() - 1],
             [.., "post", "office"] => said[said.len() - 2],
             _ => continue,
         };

@@ -1274,7 +1274,8 @@ impl Redactor {
     }
 
     /// The dates of birth on a line of `speaker` that only the conversation shows: while one is
-    /// expected from them (asked for, or begun), a date said in parts, and a date around a month
+    /// expected from them (asked for, or begun), a date said in parts or written with slashes,
+    /// and a date around a month
     /// name on a line that corrects one ("No, the third of April."); while one is expected from
     /// the other party, a date asked back ("Sorry, March fourth?"); and, cue out of reach, a
     /// date said around the month of a date of birth given before, by either party (the agent
@@ -1285,6 +1286,15 @@ impl Redactor {
         match self.open_date {
             Some((s, _)) if s == speaker => {
                 spans.extend(detect::date_fragment(tokens));
+                // A date written with slashes in a longer answer ("The first on the 12/99
+                // did.", tiny.en on 8 kHz µ-law for "The first of the twelfth, nineteen
+                // ninety").
+                spans.extend(
+                    tokens::digit_runs(tokens)
+                        .into_iter()
+                        .filter(|r| r.slashed)
+                        .map(|r| (r.first, r.last)),
+                );
                 if corrects(tokens) {
                     spans.extend(detect::dates_said(tokens));
                     // A year corrected after a correction's word ("1980. No, 81.").
@@ -2883,6 +2893,18 @@ fn asked_email(text: &str, tokens: &[Token], glued: bool) -> Option<Finding> {
     {
         return None;
     }
+    if glued {
+        // Whatever words whisper made of it, up to the domain's end.
+        let last = tokens.iter().rposition(|t| t.class != Class::Punct)?;
+        return Some(make_finding(
+            text,
+            FindingKind::Email,
+            tokens[after].start,
+            tokens[last].end,
+            0.5,
+            "",
+        ));
+    }
     value_from(text, tokens, after, FindingKind::Email)
 }
 
@@ -3948,7 +3970,7 @@ mod tests {
     fn a_half_heard_email_with_its_domain_glued_is_redacted_whole_after_the_question() {
         let asked = (Speaker::Agent, "Email address?");
         for (said, shown) in [
-            ("Maria.g addencle.com.", "[EMAIL]"),
+            ("Maria.g addencle.com.", "[EMAIL]."),
             ("It's jsmith.outlook.com", "It's [EMAIL]"),
         ] {
             assert_eq!(conversation(&[asked, (Speaker::Caller, said)])[1], shown);
@@ -7529,5 +7551,64 @@ mod tests {
             out[1],
             "Pay 250 dollars in 2 payments to account [BANK_ACCOUNT_NUMBER], option 1."
         );
+    }
+
+    #[test]
+    fn an_asked_email_a_slashed_date_of_birth_and_a_half_heard_po_box_are_redacted() {
+        use Speaker::{Agent, Caller, Unknown};
+        // base at 16 kHz for "john underscore smith eighty four at hotmail dot co dot uk": the
+        // answer opened with "not", which read as a word about an address, not one.
+        let asked = (
+            Agent,
+            "Hello, Northern Rail refunds. Can I take an email for the refund?",
+        );
+        let said = "Yes, it's not under-coresmitted for that hotmail.co.uk";
+        assert_eq!(
+            conversation(&[asked, (Caller, said)])[1],
+            "Yes, it's [EMAIL]"
+        );
+        let mut r = Redactor::new();
+        r.push(asked.0, asked.1);
+        let partial = r.preview(Caller, said).text;
+        assert!(!partial.contains("hotmail"), "{partial}");
+        // tiny.en on 8 kHz µ-law: a date of birth asked with "verify" and no question mark,
+        // answered with the date written with slashes in a longer line.
+        let dob = conversation(&[
+            (Agent, "And to verify your date of birth."),
+            (Caller, "The first on the 12/99 did."),
+        ]);
+        assert_eq!(dob[1], "The first on the [DATE_OF_BIRTH] did.");
+        // A P.O. box as tiny.en (16 kHz) and base (mono) wrote it, its ZIP code cut short.
+        for (question, answer, who) in [
+            (
+                "And the Pubux for billing if you have one.",
+                "P.O. docs 4412 Springfield, Illinois 6207.",
+                [Agent, Caller],
+            ),
+            (
+                "And the po box for billing if you have one",
+                "Pio box 4412 Springfield, Ilimoid 62704",
+                [Unknown, Unknown],
+            ),
+        ] {
+            let out = conversation(&[(who[0], question), (who[1], answer)]);
+            assert!(!out[1].chars().any(|c| c.is_ascii_digit()), "{}", out[1]);
+        }
+        // Negative controls: an answer about an e-mail, a slashed number with no date asked,
+        // documents numbered, and a year after a state.
+        for (question, answer) in [
+            (asked.1, "Sorry, I don't have one."),
+            ("And to verify your order.", "The first on the 12/99 did."),
+            ("Anything else?", "She reviewed the docs 4412 and 4413."),
+            (
+                "Anything else?",
+                "We lived in Springfield, Illinois 2019 to 2020.",
+            ),
+        ] {
+            assert_eq!(
+                conversation(&[(Agent, question), (Caller, answer)])[1],
+                answer
+            );
+        }
     }
 }
