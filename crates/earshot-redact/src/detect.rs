@@ -1239,8 +1239,8 @@ const US_STATES: &[&str] = &[
     "dc",
 ];
 
-/// The US states' and DC's postal abbreviations, in lower case; written in capitals before a
-/// ZIP code ("Springfield, IL 62704").
+/// The US states' and DC's postal abbreviations, in lower case; capitalised before a ZIP code
+/// ("Springfield, IL 62704").
 const US_STATE_CODES: &[&str] = &[
     "al", "ak", "az", "ar", "ca", "co", "ct", "de", "fl", "ga", "hi", "id", "il", "in", "ia", "ks",
     "ky", "la", "me", "md", "ma", "mi", "mn", "ms", "mo", "mt", "ne", "nv", "nh", "nj", "nm", "ny",
@@ -1248,9 +1248,9 @@ const US_STATE_CODES: &[&str] = &[
     "wi", "wy", "dc",
 ];
 
-/// The run follows a US state's name or its abbreviation in capitals, a comma or the letters of
-/// "D C" between at most ("Washington DC 2 0 5 0 0", "Springfield, IL 62704", "illinois six two
-/// seven oh four"): a ZIP code.
+/// The run follows a US state's name or its capitalised abbreviation, with a comma between at
+/// most ("Washington DC 2 0 5 0 0", "Springfield, IL 62704", "illinois six two seven oh
+/// four"): a ZIP code.
 pub(crate) fn after_a_state(tokens: &[Token], run: &DigitRun) -> bool {
     let line = tokens[run.first].line;
     let mut k = run.first;

@@ -2020,7 +2020,7 @@ const CODE_WORDS: &[&str] = &[
 /// line that gives a bank account (and no card), a number of two digits or more before it is
 /// its sort code or routing number ("So now in 0129, count 11223344,", tiny.en on 8 kHz µ-law
 /// after a question heard as "your bank sword code"), one after it more of the account. An
-/// amount, a count, a time, a reference and a written price before the card are none.
+/// amount, a count, a time and a reference are none, nor a written price before the card.
 fn card_line_numbers(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
     let last_start = |kinds: &[FindingKind]| {
         findings
