@@ -875,10 +875,13 @@ impl Redactor {
         for f in card_line_numbers(partial, &line_tokens[line], &findings) {
             findings.push(f);
         }
+        // The other party's line right before, which this partial may answer (none for a
+        // stand-alone text).
+        // In a mono call (speaker unknown) the line before may be the other party's too.
+        let other_before =
+            line > 0 && (self.lines[line - 1].0 != speaker || speaker == Speaker::Unknown);
+        let asked = (other_before && !self.stand_alone).then(|| line_tokens[line - 1].as_slice());
         if speaker != Speaker::Agent && !self.stand_alone {
-            let asked = (line > 0
-                && (self.lines[line - 1].0 != speaker || speaker == Speaker::Unknown))
-                .then(|| line_tokens[line - 1].as_slice());
             for f in glued_codes(partial, &line_tokens[line], asked) {
                 absorb(&mut findings, f);
             }
@@ -896,12 +899,6 @@ impl Redactor {
                 }
             }
         }
-        // The other party's line right before, which this partial may answer (none for a
-        // stand-alone text).
-        // In a mono call (speaker unknown) the line before may be the other party's too.
-        let other_before =
-            line > 0 && (self.lines[line - 1].0 != speaker || speaker == Speaker::Unknown);
-        let asked = (other_before && !self.stand_alone).then(|| line_tokens[line - 1].as_slice());
         // An e-mail named on the line or asked for on the other party's line before.
         let email_context = line_tokens[line]
             .iter()
