@@ -1,12 +1,14 @@
-//! Audio input: from a file (or, later, a device) to per-speaker 16 kHz mono sample streams, and
-//! from a stream to the speech segments worth transcribing.
+//! Audio input: from a file (or, later, a device) to per-speaker 16 kHz mono sample streams, from
+//! a stream to the speech segments worth transcribing, and to the keypad tones heard in it.
 
 mod decode;
+mod dtmf;
 mod resample;
 mod stream;
 mod vad;
 
 pub use decode::{CallStream, CutShort};
+pub use dtmf::{Tone, ToneDetector};
 pub use resample::{resample, StreamResampler};
 pub use stream::{SpeechEvent, SpeechTracker};
 #[cfg(feature = "vad")]

@@ -1,0 +1,200 @@
+//! Keypad tones found in real recordings read as the pipeline reads them (`CallStream`: decoded,
+//! resampled to 16 kHz): a card number keyed between a call's turns is heard digit for digit at
+//! 16 kHz and through 8 kHz G.711 µ-law, on the caller's track only; and speech — espeak's,
+//! flite's, festival's and real people's — is never taken for a key.
+
+use earshot_audio::{CallStream, CallerChannel, ToneDetector, SAMPLE_RATE};
+use earshot_callgen::{render_with, sample_call, RenderOptions, Voice};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Every key found per track of `path`, as (key, ms).
+fn tones_in(path: &Path) -> Vec<Vec<(char, u64)>> {
+    tones_and_length(path).0
+}
+
+/// [`tones_in`], and the recording's length in seconds.
+fn tones_and_length(path: &Path) -> (Vec<Vec<(char, u64)>>, f64) {
+    let mut stream = CallStream::open(path, CallerChannel::Left).expect("a readable recording");
+    let mut detectors = vec![ToneDetector::new(); stream.speakers().len()];
+    let mut found = vec![Vec::new(); detectors.len()];
+    let mut samples_read = 0;
+    while let Some(block) = stream.next_block().expect("decodes") {
+        samples_read += block[0].len();
+        for ((d, f), samples) in detectors.iter_mut().zip(&mut found).zip(block) {
+            f.extend(
+                d.push(&samples)
+                    .into_iter()
+                    .map(|t| (t.key, t.at as u64 * 1000 / SAMPLE_RATE as u64)),
+            );
+        }
+    }
+    (found, samples_read as f64 / SAMPLE_RATE as f64)
+}
+
+fn sox(args: &[&str]) {
+    let out = Command::new("sox")
+        .args(args)
+        .output()
+        .expect("sox (cargo xtask setup installs it)");
+    assert!(
+        out.status.success(),
+        "sox {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The row and column frequencies of a key.
+fn frequencies(key: char) -> (f64, f64) {
+    let keys = ["123A", "456B", "789C", "*0#D"];
+    let row = keys.iter().position(|r| r.contains(key)).unwrap();
+    let col = keys[row].find(key).unwrap();
+    (
+        [697.0, 770.0, 852.0, 941.0][row],
+        [1209.0, 1336.0, 1477.0, 1633.0][col],
+    )
+}
+
+#[test]
+fn a_card_number_keyed_in_a_call_is_heard_digit_for_digit_on_the_callers_track() {
+    let dir = tempfile::tempdir().unwrap();
+    let speech = dir.path().join("speech.wav");
+    render_with(&sample_call(), &speech, &RenderOptions::default()).expect("espeak-ng renders");
+    let mut reader = hound::WavReader::open(&speech).unwrap();
+    let spec = reader.spec();
+    let rate = spec.sample_rate as f64;
+    let mut frames: Vec<i16> = reader.samples::<i16>().map(Result::unwrap).collect();
+    // Two seconds of silence after the speech, then the card keyed on the caller's (left)
+    // track: 90 ms tones, 70 ms apart, each tone at about −20 dBFS, over a quiet line's hiss.
+    let card = "4539148803436467";
+    let keyed_from = frames.len() / 2 + 2 * spec.sample_rate as usize;
+    frames.resize(keyed_from * 2, 0);
+    let mut placed = Vec::new();
+    let mut hiss = 12345u32;
+    for key in card.chars() {
+        let (low, high) = frequencies(key);
+        placed.push((key, (frames.len() / 2) as f64 * 1000.0 / rate));
+        let on = (0.09 * rate) as usize;
+        for i in 0..on + (0.07 * rate) as usize {
+            let t = i as f64 / rate;
+            let tone = if i < on {
+                3000.0
+                    * ((2.0 * std::f64::consts::PI * low * t).sin()
+                        + (2.0 * std::f64::consts::PI * high * t).sin())
+            } else {
+                0.0
+            };
+            hiss = hiss.wrapping_mul(1103515245).wrapping_add(12345);
+            let noise = ((hiss >> 16) % 200) as f64 - 100.0;
+            frames.push((tone + noise) as i16);
+            frames.push(noise as i16);
+        }
+    }
+    frames.extend(std::iter::repeat_n(0, spec.sample_rate as usize * 2));
+    let wide = dir.path().join("keyed.wav");
+    let mut w = hound::WavWriter::create(&wide, spec).unwrap();
+    for s in &frames {
+        w.write_sample(*s).unwrap();
+    }
+    w.finalize().unwrap();
+    let narrow = dir.path().join("keyed.ulaw.wav");
+    sox(&[
+        "-V1",
+        wide.to_str().unwrap(),
+        "-r",
+        "8000",
+        "-e",
+        "u-law",
+        narrow.to_str().unwrap(),
+    ]);
+    for path in [&wide, &narrow] {
+        let tracks = tones_in(path);
+        let keys: String = tracks[0].iter().map(|t| t.0).collect();
+        assert_eq!(keys, card, "{}", path.display());
+        for ((key, at), (want, placed_ms)) in tracks[0].iter().zip(&placed) {
+            assert_eq!(key, want);
+            assert!(
+                (*at as f64 - placed_ms).abs() <= 20.0,
+                "{key} heard at {at} ms, keyed at {placed_ms:.0} ms ({})",
+                path.display()
+            );
+        }
+        // The agent's track carries the call's speech and the hiss only.
+        assert!(tracks[1].is_empty(), "{:?}", tracks[1]);
+    }
+}
+
+/// Debian's `pocketsphinx-testdata`: real people reading and saying card names.
+const HUMAN: &str = "/usr/share/pocketsphinx/test/data";
+
+fn human_recordings() -> Vec<PathBuf> {
+    let mut all = Vec::new();
+    for sub in ["librivox", "cards"] {
+        let dir = Path::new(HUMAN).join(sub);
+        let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (apt-get install pocketsphinx-testdata; cargo xtask setup installs it)",
+                dir.display()
+            )
+        });
+        all.extend(
+            entries
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|x| x == "wav")),
+        );
+    }
+    all.sort();
+    all
+}
+
+#[test]
+fn speech_is_never_taken_for_a_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut recordings = Vec::new();
+    // The sample call (card number and code read out, numbers said as digits) in three kinds
+    // of synthetic voice, each also as a SIPREC fork hears it.
+    for (name, caller, agent) in [
+        ("espeak", Voice::Espeak("en-us"), Voice::Espeak("en-gb")),
+        ("flite", Voice::Flite("slt"), Voice::Flite("rms")),
+        (
+            "festival",
+            Voice::Festival("cmu_us_slt_arctic_hts"),
+            Voice::Flite("awb"),
+        ),
+    ] {
+        let wide = dir.path().join(format!("{name}.wav"));
+        let options = RenderOptions {
+            caller_voice: caller,
+            agent_voice: agent,
+            ..RenderOptions::default()
+        };
+        render_with(&sample_call(), &wide, &options).expect("the voices render");
+        let narrow = dir.path().join(format!("{name}.ulaw.wav"));
+        sox(&[
+            "-V1",
+            wide.to_str().unwrap(),
+            "-r",
+            "8000",
+            "-e",
+            "u-law",
+            narrow.to_str().unwrap(),
+        ]);
+        recordings.push(wide);
+        recordings.push(narrow);
+    }
+    let human = human_recordings();
+    assert!(human.len() >= 10, "{human:?}");
+    recordings.extend(human);
+    let mut seconds = 0.0;
+    for path in &recordings {
+        let (found, length) = tones_and_length(path);
+        seconds += length;
+        assert!(
+            found.iter().all(Vec::is_empty),
+            "{}: {found:?}",
+            path.display()
+        );
+    }
+    // The control: the recordings hold real speech, minutes of it.
+    assert!(seconds > 120.0, "{seconds:.0} s of speech");
+}
