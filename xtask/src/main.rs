@@ -100,10 +100,12 @@ const APT_PACKAGES: &[&str] = &[
     // The hub's pages are tested in Debian's Chromium, driven by Playwright (playwright-core).
     "chromium",
     // Real human speech with transcriptions (CMU's test recordings, 1.8 MB) for the recognition
-    // benchmark on something other than espeak.
+    // benchmark on something other than espeak, and speech the keypad-tone test must not take
+    // for a key.
     "pocketsphinx-testdata",
     // Voices built from recordings of real speakers (flite's, festival's HTS voice; about 5 MB)
-    // for the narrowband benchmark: espeak's formant voice is no guide to telephone audio.
+    // for the narrowband benchmark (espeak's formant voice is no guide to telephone audio) and
+    // the keypad-tone test's speech.
     "flite",
     "festival",
     "festvox-us-slt-hts",

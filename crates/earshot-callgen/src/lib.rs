@@ -328,3 +328,68 @@ pub fn render_with(
     )?;
     Ok(rendered)
 }
+
+/// The row and column frequencies (Hz) of a keypad key (`0`–`9`, `*`, `#`, `A`–`D`).
+pub fn keypad_frequencies(key: char) -> Option<(f64, f64)> {
+    let keys = ["123A", "456B", "789C", "*0#D"];
+    let row = keys.iter().position(|r| r.contains(key))?;
+    let column = keys[row].find(key)?;
+    Some((
+        [697.0, 770.0, 852.0, 941.0][row],
+        [1209.0, 1336.0, 1477.0, 1633.0][column],
+    ))
+}
+
+/// Puts `keys` keyed on one party's phone into the 16-bit stereo call at `path` (`channel` 0:
+/// left, the caller as rendered by default) at `at_ms` (`None`: after its end), moving what
+/// follows later: a second of silence, then each key as a phone sends it in-band, its two
+/// tones for 90 ms (each about −20 dBFS) and 70 ms of silence, then two seconds of silence.
+/// Returns where each key's tone begins, ms from the call's start.
+pub fn insert_keypad_tones(
+    path: &Path,
+    keys: &str,
+    channel: usize,
+    at_ms: Option<u64>,
+) -> Result<Vec<u64>, CallgenError> {
+    let mut reader = hound::WavReader::open(path)?;
+    let spec = reader.spec();
+    let mut frames: Vec<i16> = reader.samples::<i16>().collect::<Result<_, _>>()?;
+    drop(reader);
+    let rate = spec.sample_rate as usize;
+    let ms = |frame: usize| (frame * 1000 / rate) as u64;
+    let cut = at_ms.map_or(frames.len(), |at| {
+        (at as usize * rate / 1000 * 2).min(frames.len())
+    });
+    let rest = frames.split_off(cut);
+    frames.resize(frames.len() + rate * 2, 0);
+    let (on, off) = (rate * 90 / 1000, rate * 70 / 1000);
+    let mut placed = Vec::new();
+    for key in keys.chars() {
+        let (low, high) = keypad_frequencies(key).ok_or_else(|| CallgenError::Tool {
+            tool: "keypad",
+            detail: format!("no key {key:?}"),
+        })?;
+        placed.push(ms(frames.len() / 2));
+        for i in 0..on + off {
+            let t = i as f64 / rate as f64;
+            let tone = if i < on {
+                3000.0
+                    * ((2.0 * std::f64::consts::PI * low * t).sin()
+                        + (2.0 * std::f64::consts::PI * high * t).sin())
+            } else {
+                0.0
+            };
+            let mut frame = [0i16; 2];
+            frame[channel.min(1)] = tone as i16;
+            frames.extend(frame);
+        }
+    }
+    frames.resize(frames.len() + rate * 4, 0);
+    frames.extend(rest);
+    let mut writer = hound::WavWriter::create(path, spec)?;
+    for s in frames {
+        writer.write_sample(s)?;
+    }
+    writer.finalize()?;
+    Ok(placed)
+}

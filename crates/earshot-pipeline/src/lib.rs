@@ -9,10 +9,10 @@
 
 use earshot_asr::AsrError;
 use earshot_audio::{
-    AudioError, CallStream, CallerChannel, SpeechSegment, VadOptions, VoiceActivityDetector,
-    SAMPLE_RATE,
+    AudioError, CallStream, CallerChannel, SpeechSegment, ToneDetector, VadOptions,
+    VoiceActivityDetector, SAMPLE_RATE,
 };
-use earshot_core::{SealedFinding, SentimentTrend, Speaker, Utterance};
+use earshot_core::{KeyPress, SealedFinding, SentimentTrend, Speaker, Utterance};
 use earshot_models::{ModelError, ModelStore};
 use earshot_redact::{Redaction, Redactor};
 use earshot_seal::{SealError, Sealer};
@@ -245,6 +245,8 @@ pub struct Analyzer {
     times: StageTimes,
     /// Where the live call's audio is kept for its second pass, while one is wanted.
     spool: Option<earshot_seal::spool::Spool>,
+    /// Where keypad tones heard in the next call's audio go, while someone listens.
+    keypad: Option<std::sync::mpsc::Sender<KeyPress>>,
 }
 
 struct Pending {
@@ -427,6 +429,22 @@ impl Blocks for SpoolBlocks {
 /// Audio kept before where speech may start, for the VAD's padding and its state to settle.
 const VAD_LEAD: usize = SAMPLE_RATE as usize / 2;
 
+/// Hands the keypad tones `found` on `speaker`'s track to `keypad` (a listener gone is no
+/// error: the call goes on).
+pub(crate) fn send_tones(
+    keypad: &std::sync::mpsc::Sender<KeyPress>,
+    speaker: Speaker,
+    found: Vec<earshot_audio::Tone>,
+) {
+    for t in found {
+        let _ = keypad.send(KeyPress {
+            speaker,
+            key: t.key,
+            at_ms: ms_of(t.at),
+        });
+    }
+}
+
 /// Samples at 16 kHz as milliseconds.
 pub(crate) fn ms_of(samples: usize) -> u64 {
     samples as u64 * 1000 / SAMPLE_RATE as u64
@@ -453,6 +471,7 @@ impl Analyzer {
             options,
             times: StageTimes::default(),
             spool: None,
+            keypad: None,
         })
     }
 
@@ -472,6 +491,13 @@ impl Analyzer {
     /// dropped (its file removed) and the call goes on without a second pass.
     pub fn set_spool(&mut self, spool: Option<earshot_seal::spool::Spool>) {
         self.spool = spool;
+    }
+
+    /// Sends the keypad tones heard in the audio of the calls this analyzer runs (a file's
+    /// analysis, a live call; never a second pass) to `keypad`, each as it is found, with its
+    /// track's speaker and its place on the call's timeline. `None`: tones are not looked for.
+    pub fn set_keypad(&mut self, keypad: Option<std::sync::mpsc::Sender<KeyPress>>) {
+        self.keypad = keypad;
     }
 
     /// Whether a spool is set (and has not failed).
@@ -571,6 +597,9 @@ impl Analyzer {
                 next_look: VAD_WINDOW,
             })
             .collect();
+        // Keypad tones are a first hearing's: a second pass keeps the call's keypad entries.
+        let keypad = self.keypad.clone().filter(|_| pass == Pass::First);
+        let mut tones = vec![ToneDetector::new(); tracks.len()];
         let mut waiting: Vec<Segment> = Vec::new();
         let mut progress = Progress {
             done_ms: 0,
@@ -590,7 +619,10 @@ impl Analyzer {
             self.times.decode += started.elapsed();
             let ended = block.is_none();
             if let Some(block) = block {
-                for (t, b) in tracks.iter_mut().zip(block) {
+                for ((t, b), d) in tracks.iter_mut().zip(block).zip(&mut tones) {
+                    if let Some(keypad) = &keypad {
+                        send_tones(keypad, t.speaker, d.push(&b));
+                    }
                     t.buf.extend(b);
                 }
                 if tracks.iter().all(|t| t.buf.len() < t.next_look) {

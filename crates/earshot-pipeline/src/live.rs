@@ -29,7 +29,7 @@ use crate::{Analyzer, CallEnd, PipelineError, SinkResult};
 use earshot_asr::{AsrSegment, Decode};
 use earshot_audio::{
     AudioError, CallAudio, CallStream, CutShort, SpeechEvent, SpeechSegment, SpeechTracker,
-    VadOptions, SAMPLE_RATE, VAD_FRAME, VAD_WARMUP,
+    ToneDetector, VadOptions, SAMPLE_RATE, VAD_FRAME, VAD_WARMUP,
 };
 use earshot_core::{AudioChunk, SealedFinding, Speaker, Utterance};
 use earshot_redact::{Redaction, Redactor};
@@ -255,6 +255,8 @@ struct Lane {
     last_partial: Option<Instant>,
     /// Whether a partial was shown for the open utterance.
     partial_shown: bool,
+    /// Keypad tones in the lane's audio.
+    tones: ToneDetector,
 }
 
 impl Lane {
@@ -270,6 +272,7 @@ impl Lane {
             partial_at: 0,
             last_partial: None,
             partial_shown: false,
+            tones: ToneDetector::new(),
         }
     }
 
@@ -529,6 +532,9 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
             }
         }
         let lane = &mut self.lanes[i];
+        if let Some(keypad) = &self.analyzer.keypad {
+            crate::send_tones(keypad, lane.speaker, lane.tones.push(&chunk.samples));
+        }
         lane.buf.extend_from_slice(&chunk.samples);
         let end = lane.received();
         lane.heard.push_back((end, chunk.heard_at));

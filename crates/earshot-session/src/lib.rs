@@ -675,7 +675,16 @@ pub fn analyze_file<E>(
     let call_id = session.id();
     let mut sink = Sink::new(on_event);
     let mut next_id = 0u64;
-    ws.analyzer.analyze_stream(stream, |event| {
+    // Keypad tones heard in the recording are keyed digits: sealed `[DTMF]` entries.
+    let (heard_tx, heard) = std::sync::mpsc::channel();
+    ws.analyzer.set_keypad(Some(heard_tx));
+    let mut keys = KeyEntries::new(None, Some(heard), ws.analyzer.sealer().cloned(), false);
+    let analyzed = ws.analyzer.analyze_stream(stream, |event| {
+        keys.store(
+            matches!(event, PipelineEvent::CallEnd(_)),
+            &mut session,
+            &mut sink,
+        )?;
         let event = match event {
             PipelineEvent::Progress(p) => {
                 on_progress(p);
@@ -694,7 +703,9 @@ pub fn analyze_file<E>(
         };
         sink.send(&event);
         Ok(())
-    })?;
+    });
+    ws.analyzer.set_keypad(None);
+    analyzed?;
     Ok(sink.finish(call_id))
 }
 
@@ -940,50 +951,123 @@ struct KeyEntry {
     first_ms: u64,
     last_ms: u64,
     last_seen: std::time::Instant,
+    /// Heard as tones in the audio (not signalled by a receiver).
+    heard: bool,
 }
 
 /// Groups keypad digits into entries; each finished entry becomes a `[DTMF]` utterance whose
 /// value is sealed (or dropped without recipients), stored, and reported as a final.
 struct KeyEntries {
+    /// Digits a receiver signals (RFC 4733).
     keys: Option<Receiver<KeyPress>>,
+    /// Digits heard as tones in the call's audio.
+    heard: Option<Receiver<KeyPress>>,
+    /// Speakers whose digits come signalled: their tones, if the audio carries them too, are
+    /// the same keys and are not counted again.
+    signalled: Vec<Speaker>,
     open: Option<KeyEntry>,
     sealer: Option<Sealer>,
     next_id: u64,
+    /// A live call: an entry also ends after a pause in wall time (a file's analysis runs
+    /// faster than the call did, so there only the call's own time counts).
+    live: bool,
 }
 
 impl KeyEntries {
+    fn new(
+        keys: Option<Receiver<KeyPress>>,
+        heard: Option<Receiver<KeyPress>>,
+        sealer: Option<Sealer>,
+        live: bool,
+    ) -> KeyEntries {
+        KeyEntries {
+            keys,
+            heard,
+            signalled: Vec::new(),
+            open: None,
+            sealer,
+            next_id: 0,
+            live,
+        }
+    }
+
     /// Finished entries: all of them when `force` (the call is over).
     fn take(&mut self, force: bool) -> Vec<KeyEntry> {
         let mut done = Vec::new();
-        if let Some(keys) = &self.keys {
-            for k in keys.try_iter() {
-                match &mut self.open {
-                    Some(e) if e.speaker == k.speaker && k.at_ms <= e.last_ms + KEYPAD_GAP_MS => {
-                        e.digits.push(k.key);
-                        e.last_ms = k.at_ms;
-                        e.last_seen = std::time::Instant::now();
-                    }
-                    _ => {
-                        done.extend(self.open.take());
-                        self.open = Some(KeyEntry {
-                            speaker: k.speaker,
-                            digits: k.key.to_string(),
-                            first_ms: k.at_ms,
-                            last_ms: k.at_ms,
-                            last_seen: std::time::Instant::now(),
-                        });
-                    }
+        let signalled: Vec<KeyPress> = self.keys.iter().flat_map(|k| k.try_iter()).collect();
+        for k in signalled {
+            if !self.signalled.contains(&k.speaker) {
+                self.signalled.push(k.speaker);
+                // Its tones may have been heard first: the signalled keys stand for them.
+                if self
+                    .open
+                    .as_ref()
+                    .is_some_and(|e| e.speaker == k.speaker && e.heard)
+                {
+                    self.open = None;
                 }
             }
+            self.add(k, false, &mut done);
         }
-        let quiet = self
-            .open
-            .as_ref()
-            .is_some_and(|e| e.last_seen.elapsed().as_millis() as u64 > KEYPAD_GAP_MS);
+        let heard: Vec<KeyPress> = self
+            .heard
+            .iter()
+            .flat_map(|h| h.try_iter())
+            .filter(|k| !self.signalled.contains(&k.speaker))
+            .collect();
+        for k in heard {
+            self.add(k, true, &mut done);
+        }
+        let quiet = self.live
+            && self
+                .open
+                .as_ref()
+                .is_some_and(|e| e.last_seen.elapsed().as_millis() as u64 > KEYPAD_GAP_MS);
         if force || quiet {
             done.extend(self.open.take());
         }
         done
+    }
+
+    /// Adds `k` to the open entry, or opens one (the open one, if any, then goes to `done`).
+    fn add(&mut self, k: KeyPress, heard: bool, done: &mut Vec<KeyEntry>) {
+        match &mut self.open {
+            Some(e)
+                if e.speaker == k.speaker
+                    && e.heard == heard
+                    && k.at_ms <= e.last_ms + KEYPAD_GAP_MS =>
+            {
+                e.digits.push(k.key);
+                e.last_ms = k.at_ms;
+                e.last_seen = std::time::Instant::now();
+            }
+            _ => {
+                done.extend(self.open.take());
+                self.open = Some(KeyEntry {
+                    speaker: k.speaker,
+                    digits: k.key.to_string(),
+                    first_ms: k.at_ms,
+                    last_ms: k.at_ms,
+                    last_seen: std::time::Instant::now(),
+                    heard,
+                });
+            }
+        }
+    }
+
+    /// Seals, stores and reports every entry finished (all when `force`).
+    fn store<E, F: FnMut(&CallEvent) -> Result<(), E>>(
+        &mut self,
+        force: bool,
+        session: &mut earshot_vault::RecordingSession<'_>,
+        sink: &mut Sink<E, F>,
+    ) -> earshot_pipeline::SinkResult {
+        for entry in self.take(force) {
+            let (utterance, sealed, keyed) = self.seal(entry)?;
+            session.add_keypad(&utterance, &sealed)?;
+            sink.send(&keyed);
+        }
+        Ok(())
     }
 
     /// The stored utterance of an entry and its event.
@@ -1072,12 +1156,10 @@ pub fn record_call_with_keypad<E>(
     let built_in = earshot_assist::alerts::AlertRules::default();
     let alert_rules = alert_rules.unwrap_or(&built_in);
     let mut alerting = earshot_assist::alerts::AlertState::new();
-    let mut keys = KeyEntries {
-        keys: keypad,
-        open: None,
-        sealer: analyzer.sealer().cloned(),
-        next_id: 0,
-    };
+    // Keypad tones heard in the call's audio count as keyed digits too.
+    let (heard_tx, heard) = std::sync::mpsc::channel();
+    analyzer.set_keypad(Some(heard_tx));
+    let mut keys = KeyEntries::new(keypad, Some(heard), analyzer.sealer().cloned(), true);
     let mut session = vault.record(&NewCall {
         source: source.to_string(),
         agent,
@@ -1128,11 +1210,7 @@ pub fn record_call_with_keypad<E>(
                 }
             }
         }
-        for entry in keys.take(end) {
-            let (utterance, sealed, keyed) = keys.seal(entry).map_err(PipelineError::from)?;
-            session.add_keypad(&utterance, &sealed)?;
-            sink.send(&keyed);
-        }
+        keys.store(end, &mut session, &mut sink)?;
         let event = match event {
             LiveEvent::Partial(p) => CallEvent::Partial {
                 id: p.id,
@@ -1269,6 +1347,7 @@ pub fn record_call_with_keypad<E>(
         }
         Ok(())
     });
+    analyzer.set_keypad(None);
     if ran.is_err() {
         // No second pass for a call that did not end (its spool and file go now).
         analyzer.set_spool(None);
@@ -1330,5 +1409,64 @@ mod tests {
         assert_eq!(v["findings"][0]["type"], "CREDIT_DEBIT_CVV");
         assert_eq!(v["findings"][0]["sealed"], true);
         assert_eq!(v["latency_ms"], 900);
+    }
+
+    fn key(speaker: Speaker, key: char, at_ms: u64) -> KeyPress {
+        KeyPress {
+            speaker,
+            key,
+            at_ms,
+        }
+    }
+
+    /// The digits of each finished entry, with whether they were heard.
+    fn digits(entries: Vec<KeyEntry>) -> Vec<(Speaker, String, bool)> {
+        entries
+            .into_iter()
+            .map(|e| (e.speaker, e.digits, e.heard))
+            .collect()
+    }
+
+    #[test]
+    fn keys_signalled_stand_for_the_same_keys_heard_as_tones_and_other_tones_still_count() {
+        let (signal, signalled) = std::sync::mpsc::channel();
+        let (hear, heard) = std::sync::mpsc::channel();
+        let mut keys = KeyEntries::new(Some(signalled), Some(heard), None, false);
+        // The caller's first tones are heard before the receiver's events for them arrive.
+        hear.send(key(Speaker::Caller, '4', 1_000)).unwrap();
+        hear.send(key(Speaker::Caller, '5', 1_200)).unwrap();
+        assert!(keys.take(false).is_empty());
+        for (i, k) in "4539".chars().enumerate() {
+            signal
+                .send(key(Speaker::Caller, k, 1_000 + 200 * i as u64))
+                .unwrap();
+        }
+        // The rest of the tones: the same keys, not counted again.
+        hear.send(key(Speaker::Caller, '3', 1_400)).unwrap();
+        hear.send(key(Speaker::Caller, '9', 1_600)).unwrap();
+        // The agent's phone sends no events: its tones count.
+        hear.send(key(Speaker::Agent, '1', 9_000)).unwrap();
+        hear.send(key(Speaker::Agent, '#', 9_200)).unwrap();
+        assert_eq!(
+            digits(keys.take(true)),
+            vec![
+                (Speaker::Caller, "4539".to_string(), false),
+                (Speaker::Agent, "1#".to_string(), true),
+            ]
+        );
+        // Control: without events, the caller's tones are an entry of their own, split where
+        // the keying paused 3 s.
+        let (hear, heard) = std::sync::mpsc::channel();
+        let mut keys = KeyEntries::new(None, Some(heard), None, false);
+        for (k, at) in [('1', 0), ('2', 150), ('3', 5_000)] {
+            hear.send(key(Speaker::Caller, k, at)).unwrap();
+        }
+        assert_eq!(
+            digits(keys.take(true)),
+            vec![
+                (Speaker::Caller, "12".to_string(), true),
+                (Speaker::Caller, "3".to_string(), true),
+            ]
+        );
     }
 }

@@ -662,19 +662,7 @@ impl Vault {
             for (i, (u, sealed)) in utterances.iter().enumerate() {
                 insert_utterance(tx, call, -(1_000_000 + i as i64), u, sealed, Origin::Speech)?;
             }
-            let ids: Vec<i64> = {
-                let mut stmt = tx.prepare(
-                    "SELECT id FROM utterances WHERE call_id = ?1 ORDER BY start_ms, id",
-                )?;
-                let rows = stmt.query_map([call], |r| r.get(0))?;
-                rows.collect::<Result<_, _>>()?
-            };
-            for (i, id) in ids.iter().enumerate() {
-                tx.execute(
-                    "UPDATE utterances SET seq = ?2 WHERE id = ?1",
-                    params![id, i as i64 + 1],
-                )?;
-            }
+            number_in_time_order(tx, call)?;
             tx.execute(
                 "UPDATE calls SET model = ?2, sentiment_trend = ?3, sentiment_engine = ?4, second_pass_state = 'done' WHERE id = ?1",
                 params![call, model, trend, engine],
@@ -741,6 +729,15 @@ impl Vault {
                 "UPDATE calls SET ended_at_ms = ?2, duration_ms = ?3, sentiment_trend = ?4, sentiment_engine = ?5 WHERE id = ?1",
                 params![call, now_ms(), duration_ms as i64, trend, engine],
             )?;
+            // Keypad entries are stored when their keying ends, after speech heard later.
+            let keyed: i64 = tx.query_row(
+                "SELECT count(*) FROM utterances WHERE call_id = ?1 AND origin = 'keypad'",
+                [call],
+                |r| r.get(0),
+            )?;
+            if keyed > 0 {
+                number_in_time_order(tx, call)?;
+            }
             // A call is queued once, when it first ends.
             if let (None, Some(limit)) = (ended, self.outbox_limit) {
                 outbox::enqueue(tx, call, limit)?;
@@ -1142,6 +1139,29 @@ impl Vault {
 enum Origin {
     Speech,
     Keypad,
+}
+
+/// Numbers a call's rows `1..` again in the order they were said (start, then the order
+/// stored).
+fn number_in_time_order(tx: &rusqlite::Transaction<'_>, call: CallId) -> rusqlite::Result<()> {
+    // Out of the way first: `(call_id, seq)` is unique.
+    tx.execute(
+        "UPDATE utterances SET seq = -(seq + 2000000000) WHERE call_id = ?1",
+        [call],
+    )?;
+    let ids: Vec<i64> = {
+        let mut stmt =
+            tx.prepare("SELECT id FROM utterances WHERE call_id = ?1 ORDER BY start_ms, id")?;
+        let rows = stmt.query_map([call], |r| r.get(0))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    for (i, id) in ids.iter().enumerate() {
+        tx.execute(
+            "UPDATE utterances SET seq = ?2 WHERE id = ?1",
+            params![id, i as i64 + 1],
+        )?;
+    }
+    Ok(())
 }
 
 fn insert_utterance(
