@@ -4,7 +4,7 @@
 //! this test sends the agent's on the second (sipp only streams on the first answered m-line).
 
 use earshot_callgen::rtp::{free_port, send_ulaw, ulaw_channel};
-use earshot_callgen::{render_with, sample_call, RenderOptions, Turn};
+use earshot_callgen::{insert_keypad_tones, render_with, sample_call, RenderOptions, Turn};
 use earshot_core::Speaker;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -75,8 +75,17 @@ struct Prepared {
 /// Renders the sample call into `dir`, splits it into the two µ-law streams, and makes the
 /// operator's key.
 fn prepare(dir: &Path) -> Prepared {
+    prepare_keyed(dir, None)
+}
+
+/// [`prepare`], with `keys` keyed on the caller's phone after the third turn, their tones in
+/// the caller's audio.
+fn prepare_keyed(dir: &Path, keys: Option<&str>) -> Prepared {
     let call = dir.join("call.wav");
-    render_with(&sample_call(), &call, &RenderOptions::default()).unwrap();
+    let turns = render_with(&sample_call(), &call, &RenderOptions::default()).unwrap();
+    if let Some(keys) = keys {
+        insert_keypad_tones(&call, keys, 0, Some(turns[2].end_ms + 200)).unwrap();
+    }
     let caller = dir.join("caller.ul");
     ulaw_channel(&call, "1", &caller);
     let agent_audio = ulaw_channel(&call, "2", &dir.join("agent.ul"));
@@ -168,9 +177,14 @@ fn speakers_heard(finals: &[&Value], least: usize, context: &str) -> Vec<(&'stat
 /// sipp playing one recording client's call to the receiver on `port`, in `dir` (which holds
 /// `caller.ul`; sipp's logs go there), staying up `seconds` of audio after the resume.
 fn start_sipp(dir: &Path, port: u16, seconds: u64) -> Reaped {
+    start_sipp_with(dir, port, seconds, &earshot_callgen::rtp::sipp_scenario())
+}
+
+/// [`start_sipp`] playing `scenario`.
+fn start_sipp_with(dir: &Path, port: u16, seconds: u64, scenario: &Path) -> Reaped {
     let sipp = Command::new("sipp")
         .arg("-sf")
-        .arg(earshot_callgen::rtp::sipp_scenario())
+        .arg(scenario)
         .args(["-m", "1", "-i", "127.0.0.1", "-mi", "127.0.0.1"])
         .args(["-p", &free_port().to_string()])
         .args(["-mp", &free_port().to_string()])
@@ -435,6 +449,110 @@ fn a_sipp_recording_session_is_transcribed_both_speakers_and_stored() {
         .find(|l| l.contains("CALLER") && !l.contains("[DTMF]") && l.trim_end().ends_with('0'))
         .map(str::to_string);
     assert!(line.is_some(), "{revealed}");
+}
+
+/// An SBC that carries keypad digits as tones in the caller's audio, not as RFC 4733 events:
+/// sipp streams the caller's channel with a card number keyed in after the third turn. The
+/// receiver hears the tones: one sealed caller `[DTMF]` entry, in its place among the turns,
+/// kept through the second pass, never a digit on screen, and only the operator's identity
+/// reveals the card, whole. (The control, a call whose only key comes as an RFC 4733 event
+/// while its audio carries speech, is the test above: one entry, the event's.)
+#[test]
+fn keypad_tones_in_the_callers_stream_from_sipp_are_one_sealed_entry() {
+    const CARD: &str = "4539148803436467";
+    let _alone = CALLS.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let Prepared {
+        agent_audio,
+        seconds,
+        data,
+        identity,
+        recipient,
+        ..
+    } = prepare_keyed(dir.path(), Some(CARD));
+    // The scenario without its RFC 4733 digit: this SBC sends none.
+    let scenario = std::fs::read_to_string(earshot_callgen::rtp::sipp_scenario()).unwrap();
+    let from = scenario
+        .find("<!-- The caller keys in digits. -->")
+        .unwrap();
+    let to = from + scenario[from..].find("</nop>").unwrap() + "</nop>".len();
+    assert!(
+        scenario[from..to].contains("dtmf_2833"),
+        "{}",
+        &scenario[from..to]
+    );
+    let in_band = dir.path().join("in-band.xml");
+    std::fs::write(
+        &in_band,
+        format!("{}{}", &scenario[..from], &scenario[to..]),
+    )
+    .unwrap();
+
+    let mut srs = one_call_receiver(data.path(), &recipient, true);
+    let (port, log) = listening_port(&mut srs);
+    let mut sipp = start_sipp_with(dir.path(), port, seconds, &in_band);
+    send_agent_stream(dir.path(), &agent_audio);
+    assert!(sipp.wait().unwrap().success(), "sipp's call failed");
+    let status = wait_for(&mut srs, Duration::from_secs(180), "earshot siprec");
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut srs.stdout.take().unwrap(), &mut out).unwrap();
+    let log = log.join().unwrap();
+    assert!(status.success(), "{log}");
+    assert!(
+        !out.contains("4539") && !log.contains("4539"),
+        "{out}\n{log}"
+    );
+    let events: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let finals: Vec<&Value> = events.iter().filter(|e| e["type"] == "final").collect();
+    assert_both_speakers_heard(&finals, &format!("{out}\n{log}"));
+    let keyed: Vec<&&Value> = finals.iter().filter(|f| f["text"] == "[DTMF]").collect();
+    assert_eq!(keyed.len(), 1, "{out}");
+    assert_eq!(keyed[0]["speaker"], "caller");
+    assert_eq!(
+        keyed[0]["findings"],
+        serde_json::json!([{"type": "DTMF", "sealed": true}])
+    );
+    // Stored after the second pass in the order said: speech before and after the entry.
+    let o = earshot(data.path())
+        .args(["calls", "list", "--json"])
+        .output()
+        .unwrap();
+    let call: Value =
+        serde_json::from_str(String::from_utf8_lossy(&o.stdout).lines().next().unwrap()).unwrap();
+    assert_eq!(call["second_pass_state"], "done", "{call}");
+    let revealed = earshot(data.path())
+        .args(["reveal", "--identity"])
+        .arg(&identity)
+        .arg(call["id"].to_string())
+        .output()
+        .unwrap();
+    let revealed = String::from_utf8_lossy(&revealed.stdout).to_string();
+    let lines: Vec<&str> = revealed.lines().filter(|l| !l.trim().is_empty()).collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("CALLER") && l.trim_end().ends_with(CARD))
+        .unwrap_or_else(|| panic!("the card keyed, whole: {revealed}"));
+    assert!(at >= 3 && at + 3 < lines.len(), "{revealed}");
+    // A stranger's identity opens nothing.
+    let stranger = dir.path().join("stranger.key");
+    assert!(earshot(data.path())
+        .args(["keys", "new", "--out"])
+        .arg(&stranger)
+        .output()
+        .unwrap()
+        .status
+        .success());
+    let refused = earshot(data.path())
+        .args(["reveal", "--identity"])
+        .arg(&stranger)
+        .arg(call["id"].to_string())
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(!String::from_utf8_lossy(&refused.stdout).contains(CARD));
 }
 
 #[test]
