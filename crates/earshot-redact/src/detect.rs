@@ -1411,10 +1411,40 @@ fn birth_date_alone(tokens: &[Token], first: usize, last: usize) -> bool {
             || (t.class == Class::Digits && t.text.len() <= 2)
             || is_number_word(t)
     });
+    // Four digits, as one number or written split as whisper writes some ("March 19, 84"; a
+    // year in words is not taken alone), or two after an apostrophe ("'84").
+    let split = digit_runs(tokens)
+        .into_iter()
+        .filter(|r| {
+            r.first >= first
+                && r.last <= last
+                && r.digits.len() == 4
+                && tokens[r.first..r.last]
+                    .iter()
+                    .all(|t| matches!(t.class, Class::Digits | Class::Punct))
+        })
+        .map(|r| r.digits);
+    let clipped = (first + 1..last)
+        .filter(|&k| {
+            let (t, mark) = (&tokens[k], &tokens[k - 1]);
+            t.class == Class::Digits && t.text.len() == 2 && mark.text == "'" && mark.end == t.start
+        })
+        .filter_map(|k| tokens[k].text.parse::<i32>().ok())
+        .map(|yy| {
+            if 2000 + yy > this_year() {
+                1900 + yy
+            } else {
+                2000 + yy
+            }
+        })
+        .map(|y| y.to_string());
     let year = tokens[first..last]
         .iter()
         .filter(|t| t.class == Class::Digits && t.text.len() == 4)
-        .filter_map(|t| t.text.parse::<i32>().ok())
+        .map(|t| t.text.clone())
+        .chain(split)
+        .chain(clipped)
+        .filter_map(|t| t.parse::<i32>().ok())
         .any(|y| (1900..=this_year() - 10).contains(&y));
     let besides = tokens[..first]
         .iter()
@@ -1507,7 +1537,8 @@ pub(crate) fn dates_said(tokens: &[Token]) -> Vec<(usize, usize)> {
             last = end;
             parts += 1;
             let mut y = end;
-            skip(&mut y, &[",", "of", "in"]);
+            // "March 19, '84": the year's apostrophe too.
+            skip(&mut y, &[",", "of", "in", "'"]);
             if let Some(run) = run_at(y).filter(|r| r.digits.len() == 4 || r.digits.len() == 2) {
                 last = run.last;
                 parts += 1;
@@ -1537,7 +1568,7 @@ const NOT_A_TLD: &[&str] = &[
 
 /// Whether `label`, after a "dot", ends a domain: a top-level domain of [`TLDS`] or two other
 /// letters.
-fn is_tld(label: &str) -> bool {
+pub(crate) fn is_tld(label: &str) -> bool {
     TLDS.contains(&label)
         || (label.chars().count() == 2
             && label.chars().all(char::is_alphabetic)

@@ -667,7 +667,8 @@ impl Redactor {
                 && line > 0
                 && (self.lines[line - 1].0 != speaker || speaker == Speaker::Unknown)
                 && asks_email(&line_tokens[line - 1])
-                && detect::glued_domain(&line_tokens[line])
+                && (detect::glued_domain(&line_tokens[line])
+                    || ends_in_spoken_domain(&line_tokens[line]))
             {
                 let glued = ends_in_glued_domain(&line_tokens[line]);
                 findings.extend(asked_email(&self.lines[line].1, &line_tokens[line], glued));
@@ -2915,11 +2916,23 @@ fn ends_in_glued_domain(tokens: &[Token]) -> bool {
         return false;
     };
     end >= 2
-        && detect::glued_domain(&tokens[end - 2..=end])
+        && (detect::glued_domain(&tokens[end - 2..=end]) || ends_in_spoken_domain(tokens))
         && !tokens[..end - 1]
             .iter()
             .enumerate()
             .any(|(i, t)| matches!(t.text.as_str(), "." | "?" | "!") && tokens[i + 1].start > t.end)
+}
+
+/// The line ends in a domain said with "dot" ("… e mail dot com", tiny.en for "john dot reyes
+/// at gmail dot com" spelled out, its "at" lost): a word, "dot" and a top-level domain.
+fn ends_in_spoken_domain(tokens: &[Token]) -> bool {
+    let Some(end) = tokens.iter().rposition(|t| t.class != Class::Punct) else {
+        return false;
+    };
+    end >= 2
+        && tokens[end - 1].text == "dot"
+        && tokens[end - 2].class != Class::Punct
+        && detect::is_tld(&tokens[end].text)
 }
 
 /// A spoken e-mail address a line ends in while still being said (fail closed; the final line
@@ -7607,5 +7620,52 @@ mod tests {
                 answer
             );
         }
+    }
+
+    #[test]
+    fn a_birth_date_whose_year_whisper_split_or_clipped_and_a_spelled_email_half_heard_are_redacted(
+    ) {
+        use Speaker::{Agent, Caller};
+        let answer = |question: &str, said: &str| {
+            conversation(&[(Agent, question), (Caller, said), (Agent, "Thanks.")])[1].clone()
+        };
+        // 8 kHz µ-law, tiny.en: the question heard as "mate on birth", the year as "19, 84".
+        assert_eq!(
+            answer(
+                "And your mate on birth for security.",
+                "The third of March 19, 84."
+            ),
+            "The [DATE_OF_BIRTH]."
+        );
+        // base: the question as "name is on Earth", the year as "'84".
+        let line = answer(
+            "And your name is on Earth for security?",
+            "Dephyr does March 19, '84.",
+        );
+        assert!(
+            line.ends_with("does [DATE_OF_BIRTH].") && !line.contains("19"),
+            "{line}"
+        );
+        // Controls: a year ten years back at most is no birth date, nor a date with more to
+        // say, nor a year said in words on an agent's read-back (the test of read-backs).
+        assert!(!answer("And the next question.", "March 19, '24.").contains("BIRTH"));
+        let story = "We met on March 19, '84 at a gig in town with friends.";
+        assert_eq!(answer("And the next question.", story), story);
+        // tiny.en for "j o h n dot r e y e s at g mail dot com", its "at" lost.
+        let asked = "Can I get an email address for the receipt?";
+        assert_eq!(
+            answer(asked, "sure k_o_a_ can not re y_s_ e mail dot com"),
+            "sure [EMAIL]"
+        );
+        // Controls: a domain not at the line's end, one in a later sentence, and the same
+        // words when no e-mail was asked for.
+        for said in [
+            "I read it on the bbc dot com website",
+            "I don't have one. Try the office. It's on the bbc dot com",
+        ] {
+            assert_eq!(answer(asked, said), said);
+        }
+        let said = "sure k_o_a_ can not re y_s_ e mail dot com";
+        assert_eq!(answer("Where did you read it?", said), said);
     }
 }
