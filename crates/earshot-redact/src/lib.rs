@@ -716,6 +716,8 @@ impl Redactor {
                 for f in glued_codes(text, &line_tokens[line], asked) {
                     absorb(&mut findings, f);
                 }
+                let more = asked_digits(text, &line_tokens[line], asked, &findings);
+                findings.extend(more);
             }
             // Digits read out one at a time ("7 3"), wherever they stand in a caller's short
             // line.
@@ -886,6 +888,8 @@ impl Redactor {
             for f in glued_codes(partial, &line_tokens[line], asked) {
                 absorb(&mut findings, f);
             }
+            let more = asked_digits(partial, &line_tokens[line], asked, &findings);
+            findings.extend(more);
         }
         if speaker != Speaker::Agent
             && !self.stand_alone
@@ -2073,6 +2077,45 @@ fn card_line_numbers(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<
         out.push(make_finding(text, kind, a.start, b.end, 0.4, &run.digits));
     }
     out
+}
+
+/// Every number in the answer to a request for some digits of a value, one or two at a time
+/// ("And the second and fourth digit of your BIN." - "Two and seven.", the PIN's name misheard;
+/// "And the third digit of your security number?" - "It's a 5."): whatever the value's name
+/// came out as, the digits are its (fail closed). They are the PIN's when it is named, else a
+/// number's. Not a count asked ("How many digits is it?"), nor the digits of a reference ("the
+/// last digit of the order number"), nor a number already found.
+fn asked_digits(
+    text: &str,
+    tokens: &[Token],
+    asked: Option<&[Token]>,
+    findings: &[Finding],
+) -> Vec<Finding> {
+    let Some(asked) = asked else {
+        return Vec::new();
+    };
+    let names_digits = asked
+        .iter()
+        .any(|t| matches!(t.text.as_str(), "digit" | "digits"));
+    let counts = asked
+        .windows(2)
+        .any(|w| w[0].text == "how" && w[1].text == "many");
+    if !names_digits || counts || detect::names_a_reference(asked) {
+        return Vec::new();
+    }
+    let kind = if detect::asks_for(asked, FindingKind::Pin) {
+        FindingKind::Pin
+    } else {
+        FindingKind::Number
+    };
+    tokens::digit_runs(tokens)
+        .into_iter()
+        .filter_map(|run| {
+            let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
+            (!findings.iter().any(|f| f.start < b.end && a.start < f.end))
+                .then(|| make_finding(text, kind, a.start, b.end, 0.4, &run.digits))
+        })
+        .collect()
 }
 
 /// Letters glued after a number that say what it counts, when or how much ("21st", "3pm",
@@ -7667,5 +7710,47 @@ mod tests {
         }
         let said = "sure k_o_a_ can not re y_s_ e mail dot com";
         assert_eq!(answer("Where did you read it?", said), said);
+    }
+
+    #[test]
+    fn the_digits_of_a_value_asked_for_one_or_two_at_a_time_are_redacted() {
+        use Speaker::{Agent, Caller};
+        let answer = |question: &str, said: &str| {
+            conversation(&[
+                (Agent, "What's your customer number?"),
+                (Caller, "9 4 8 8 2 1 0 3."),
+                (Agent, question),
+                (Caller, said),
+                (Agent, "Thanks."),
+            ])[3]
+                .clone()
+        };
+        // Live, tiny.en at 16 kHz: "PIN" heard as "BIN", the 7 shown.
+        let line = answer(
+            "and the second and fourth digit of your BIN.",
+            "Two and seven.",
+        );
+        assert!(!line.contains("seven") && !line.contains('7'), "{line}");
+        assert_eq!(
+            answer("and the second and fourth digit of your BIN.", "2 and 7."),
+            "[BANK_ACCOUNT_NUMBER] and [NUMBER]."
+        );
+        assert_eq!(
+            answer("And the third digit of your security number?", "It's a 5."),
+            "It's a [NUMBER]."
+        );
+        // Controls: a count asked, a reference's digit, and the same answer to a question
+        // about something else.
+        for (question, said) in [
+            ("How many digits is it?", "It's 16 digits long."),
+            (
+                "What's the last digit of the order number?",
+                "It ends in 7.",
+            ),
+            ("And how many cards do you have?", "2 and 7."),
+            ("Which rooms were they?", "Two and seven."),
+        ] {
+            assert_eq!(answer(question, said), said);
+        }
     }
 }
