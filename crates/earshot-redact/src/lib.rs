@@ -733,6 +733,8 @@ impl Redactor {
                         findings.push(f);
                     }
                 }
+                let more = short_line_numbers(&self.lines[line].1, &line_tokens[line], &findings);
+                findings.extend(more);
             }
             // Letters a line ends in may be a spelling cut off by the line's end ("It's S M",
             // then "I T H"): the next line of the same speaker is joined to it, but the line may
@@ -903,6 +905,8 @@ impl Redactor {
                     findings.push(f);
                 }
             }
+            let more = short_line_numbers(partial, &line_tokens[line], &findings);
+            findings.extend(more);
         }
         // An e-mail named on the line or asked for on the other party's line before.
         let email_context = line_tokens[line]
@@ -2003,6 +2007,48 @@ fn read_out_digits(text: &str, tokens: &[Token]) -> Vec<Finding> {
         .map(|run| {
             let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
             make_finding(text, FindingKind::Number, a.start, b.end, 0.4, &run.digits)
+        })
+        .collect()
+}
+
+/// The other numbers on a caller's short line that gives a value (fail closed): its answer is
+/// the value, and a number beside it that no rule took is more of it, as recognition wrote it
+/// ("Two and seven." after the second and fourth digits of a PIN asked as "the second and
+/// fourth visit of your BIM", its 2 found and its 7 shown). Each takes the kind of the value
+/// before it (else after it). Not beside a name or an e-mail only, nor an amount, a count, a
+/// time or a reference.
+fn short_line_numbers(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let values: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| !matches!(f.kind, FindingKind::Name | FindingKind::Email))
+        .collect();
+    if values.is_empty() {
+        return Vec::new();
+    }
+    tokens::digit_runs(tokens)
+        .into_iter()
+        .filter(|run| {
+            let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
+            // A count of things ("that's 2 accounts", "2 cards").
+            let counted = run.digits.len() <= 2
+                && tokens.get(run.last).is_some_and(|t| {
+                    t.class == Class::Word && t.text.len() > 3 && t.text.ends_with('s')
+                });
+            !(counted
+                || findings.iter().any(|f| f.start < b.end && a.start < f.end)
+                || detect::is_amount_or_count(tokens, run)
+                || detect::is_reference(tokens, run)
+                || detect::reference_cued(tokens, run))
+        })
+        .map(|run| {
+            let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
+            let kind = values
+                .iter()
+                .filter(|f| f.end <= a.start)
+                .max_by_key(|f| f.end)
+                .or_else(|| values.iter().min_by_key(|f| f.start))
+                .map_or(FindingKind::Number, |f| f.kind);
+            make_finding(text, kind, a.start, b.end, 0.4, &run.digits)
         })
         .collect()
 }
@@ -7751,6 +7797,41 @@ mod tests {
             ("Which rooms were they?", "Two and seven."),
         ] {
             assert_eq!(answer(question, said), said);
+        }
+    }
+
+    #[test]
+    fn a_number_beside_a_value_on_a_callers_short_line_is_more_of_it() {
+        use Speaker::{Agent, Caller};
+        let answer = |question: &str, said: &str| {
+            conversation(&[
+                (Agent, "What's your customer number?"),
+                (Caller, "9 4 8 8 2 1 0 3."),
+                (Agent, question),
+                (Caller, said),
+                (Agent, "Thanks."),
+            ])[3]
+                .clone()
+        };
+        // Live on µ-law, tiny.en: "digit" heard as "visit" and "PIN" as "BIM"; the 2 was found
+        // (a correction of the customer number) and the 7 shown.
+        let line = answer("and the second and fourth visit of your BIM.", "2 and 7.");
+        assert!(!line.contains('7'), "{line}");
+        let line = answer(
+            "and the second and fourth visit of your BIM.",
+            "Two and seven.",
+        );
+        assert!(!line.contains("seven"), "{line}");
+        // Controls: a time, an amount of time and a count beside a value.
+        for said in [
+            "[PIN], I've had it 3 years.",
+            "[PIN], at 3 pm.",
+            "[PIN] and 2 cards.",
+        ] {
+            assert_eq!(
+                answer("And your pin?", &said.replace("[PIN]", "4412")),
+                said
+            );
         }
     }
 }
