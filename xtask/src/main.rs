@@ -103,6 +103,9 @@ const APT_PACKAGES: &[&str] = &[
     // benchmark on something other than espeak, and speech the keypad-tone test must not take
     // for a key.
     "pocketsphinx-testdata",
+    // A desktop's sounds (ring, busy and ringback tones, alarms, chimes; 0.4 MB): what the
+    // keypad-tone test must not take for a key besides speech.
+    "sound-theme-freedesktop",
     // Voices built from recordings of real speakers (flite's, festival's HTS voice; about 5 MB)
     // for the narrowband benchmark (espeak's formant voice is no guide to telephone audio) and
     // the keypad-tone test's speech.

@@ -1,7 +1,8 @@
 //! Keypad tones found in real recordings read as the pipeline reads them (`CallStream`: decoded,
 //! resampled to 16 kHz): a card number keyed between a call's turns is heard digit for digit at
 //! 16 kHz and through 8 kHz G.711 µ-law, on the caller's track only; and speech — espeak's,
-//! flite's, festival's and real people's — is never taken for a key.
+//! flite's, festival's and real people's — and a phone's other sounds (ring, busy and
+//! ringback tones, alarms, chimes) are never taken for a key.
 
 use earshot_audio::{CallStream, CallerChannel, ToneDetector, SAMPLE_RATE};
 use earshot_callgen::{insert_keypad_tones, render_with, sample_call, RenderOptions, Voice};
@@ -32,14 +33,18 @@ fn tones_and_length(path: &Path) -> (Vec<Vec<(char, u64)>>, f64) {
     (found, samples_read as f64 / SAMPLE_RATE as f64)
 }
 
-fn sox(args: &[&str]) {
+/// `wide` as a SIPREC fork carries it: 8 kHz G.711 µ-law, written to `narrow` by sox.
+fn to_ulaw(wide: &Path, narrow: &Path) {
     let out = Command::new("sox")
-        .args(args)
+        .arg("-V1")
+        .arg(wide)
+        .args(["-r", "8000", "-e", "u-law"])
+        .arg(narrow)
         .output()
         .expect("sox (cargo xtask setup installs it)");
     assert!(
         out.status.success(),
-        "sox {args:?}: {}",
+        "sox: {}",
         String::from_utf8_lossy(&out.stderr)
     );
 }
@@ -52,15 +57,7 @@ fn a_card_number_keyed_in_a_call_is_heard_digit_for_digit_on_the_callers_track()
     let card = "4539148803436467";
     let placed = insert_keypad_tones(&wide, card, 0, None).unwrap();
     let narrow = dir.path().join("keyed.ulaw.wav");
-    sox(&[
-        "-V1",
-        wide.to_str().unwrap(),
-        "-r",
-        "8000",
-        "-e",
-        "u-law",
-        narrow.to_str().unwrap(),
-    ]);
+    to_ulaw(&wide, &narrow);
     for path in [&wide, &narrow] {
         let tracks = tones_in(path);
         let keys: String = tracks[0].iter().map(|t| t.0).collect();
@@ -79,6 +76,22 @@ fn a_card_number_keyed_in_a_call_is_heard_digit_for_digit_on_the_callers_track()
 
 /// Debian's `pocketsphinx-testdata`: real people reading and saying card names.
 const HUMAN: &str = "/usr/share/pocketsphinx/test/data";
+
+/// Debian's `sound-theme-freedesktop`: a phone's ring, busy and ringback tones, an alarm clock,
+/// chimes and bells — tones that are not a keypad's.
+const SOUNDS: &str = "/usr/share/sounds/freedesktop/stereo";
+
+fn desktop_sounds() -> Vec<PathBuf> {
+    let entries = std::fs::read_dir(SOUNDS).unwrap_or_else(|e| {
+        panic!("{SOUNDS}: {e} (apt-get install sound-theme-freedesktop; cargo xtask setup installs it)")
+    });
+    let mut all: Vec<PathBuf> = entries
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "oga"))
+        .collect();
+    all.sort();
+    all
+}
 
 fn human_recordings() -> Vec<PathBuf> {
     let mut all = Vec::new();
@@ -101,7 +114,7 @@ fn human_recordings() -> Vec<PathBuf> {
 }
 
 #[test]
-fn speech_is_never_taken_for_a_key() {
+fn speech_and_a_phones_other_sounds_are_never_taken_for_a_key() {
     let dir = tempfile::tempdir().unwrap();
     let mut recordings = Vec::new();
     // The sample call (card number and code read out, numbers said as digits) in three kinds
@@ -123,21 +136,22 @@ fn speech_is_never_taken_for_a_key() {
         };
         render_with(&sample_call(), &wide, &options).expect("the voices render");
         let narrow = dir.path().join(format!("{name}.ulaw.wav"));
-        sox(&[
-            "-V1",
-            wide.to_str().unwrap(),
-            "-r",
-            "8000",
-            "-e",
-            "u-law",
-            narrow.to_str().unwrap(),
-        ]);
+        to_ulaw(&wide, &narrow);
         recordings.push(wide);
         recordings.push(narrow);
     }
     let human = human_recordings();
     assert!(human.len() >= 10, "{human:?}");
     recordings.extend(human);
+    let sounds = desktop_sounds();
+    assert!(
+        sounds
+            .iter()
+            .any(|p| p.ends_with("phone-incoming-call.oga"))
+            && sounds.len() >= 30,
+        "{sounds:?}"
+    );
+    recordings.extend(sounds);
     let mut seconds = 0.0;
     for path in &recordings {
         let (found, length) = tones_and_length(path);
@@ -148,9 +162,9 @@ fn speech_is_never_taken_for_a_key() {
             path.display()
         );
     }
-    // The control: the recordings hold real speech, minutes of it.
+    // The control: the recordings hold real speech and sounds, minutes of them.
     println!(
-        "{} recordings, {seconds:.0} s of speech: no key",
+        "{} recordings, {seconds:.0} s of speech and sounds: no key",
         recordings.len()
     );
     assert!(seconds > 120.0, "{seconds:.0} s of speech");
