@@ -7758,19 +7758,21 @@ mod tests {
         assert_eq!(answer("Where did you read it?", said), said);
     }
 
+    /// The caller's redacted answer to `question`, asked after their customer number.
+    fn after_customer_number(question: &str, said: &str) -> String {
+        conversation(&[
+            (Speaker::Agent, "What's your customer number?"),
+            (Speaker::Caller, "9 4 8 8 2 1 0 3."),
+            (Speaker::Agent, question),
+            (Speaker::Caller, said),
+            (Speaker::Agent, "Thanks."),
+        ])[3]
+            .clone()
+    }
+
     #[test]
     fn the_digits_of_a_value_asked_for_one_or_two_at_a_time_are_redacted() {
-        use Speaker::{Agent, Caller};
-        let answer = |question: &str, said: &str| {
-            conversation(&[
-                (Agent, "What's your customer number?"),
-                (Caller, "9 4 8 8 2 1 0 3."),
-                (Agent, question),
-                (Caller, said),
-                (Agent, "Thanks."),
-            ])[3]
-                .clone()
-        };
+        let answer = after_customer_number;
         // Live, tiny.en at 16 kHz: "PIN" heard as "BIN", the 7 shown.
         let line = answer(
             "and the second and fourth digit of your BIN.",
@@ -7802,17 +7804,7 @@ mod tests {
 
     #[test]
     fn a_number_beside_a_value_on_a_callers_short_line_is_more_of_it() {
-        use Speaker::{Agent, Caller};
-        let answer = |question: &str, said: &str| {
-            conversation(&[
-                (Agent, "What's your customer number?"),
-                (Caller, "9 4 8 8 2 1 0 3."),
-                (Agent, question),
-                (Caller, said),
-                (Agent, "Thanks."),
-            ])[3]
-                .clone()
-        };
+        let answer = after_customer_number;
         // Live on µ-law, tiny.en: "digit" heard as "visit" and "PIN" as "BIM"; the 2 was found
         // (a correction of the customer number) and the 7 shown.
         let line = answer("and the second and fourth visit of your BIM.", "2 and 7.");
