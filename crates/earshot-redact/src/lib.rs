@@ -666,7 +666,11 @@ impl Redactor {
             if !self.stand_alone
                 && line > 0
                 && (self.lines[line - 1].0 != speaker || speaker == Speaker::Unknown)
-                && asks_email(&line_tokens[line - 1])
+                && (asks_email(&line_tokens[line - 1])
+                    || asked_address_answered_with_domain(
+                        &line_tokens[line - 1],
+                        &line_tokens[line],
+                    ))
                 && (detect::glued_domain(&line_tokens[line])
                     || ends_in_spoken_domain(&line_tokens[line]))
             {
@@ -1000,7 +1004,9 @@ impl Redactor {
         let email_goes_on = line > 0
             && self.lines[line - 1].0 == speaker
             && ends_in_joining_word(&line_tokens[line - 1]);
-        if asked.is_some_and(asks_email) || repeat_asked || email_goes_on {
+        let address_with_domain =
+            asked.is_some_and(|a| asked_address_answered_with_domain(a, &line_tokens[line]));
+        if asked.is_some_and(asks_email) || repeat_asked || email_goes_on || address_with_domain {
             let glued = ends_in_glued_domain(&line_tokens[line]);
             findings.extend(asked_email(partial, &line_tokens[line], glued));
         }
@@ -2129,8 +2135,9 @@ fn card_line_numbers(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<
 /// ("And the second and fourth digit of your BIN." - "Two and seven.", the PIN's name misheard;
 /// "And the third digit of your security number?" - "It's a 5."): whatever the value's name
 /// came out as, the digits are its (fail closed). They are the PIN's when it is named, else a
-/// number's. Not a count asked ("How many digits is it?"), nor the digits of a reference ("the
-/// last digit of the order number"), nor a number already found.
+/// number's. Not a count asked ("How many digits is it?") or said ("The three digits are …"),
+/// nor the digits of a reference ("the last digit of the order number"), nor a number already
+/// found.
 fn asked_digits(
     text: &str,
     tokens: &[Token],
@@ -2158,7 +2165,11 @@ fn asked_digits(
         .into_iter()
         .filter_map(|run| {
             let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
-            (!findings.iter().any(|f| f.start < b.end && a.start < f.end))
+            // How many there are ("The three digits are …").
+            let counts = tokens
+                .get(run.last)
+                .is_some_and(|t| matches!(t.text.as_str(), "digit" | "digits" | "numbers"));
+            (!counts && !findings.iter().any(|f| f.start < b.end && a.start < f.end))
                 .then(|| make_finding(text, kind, a.start, b.end, 0.4, &run.digits))
         })
         .collect()
@@ -2931,14 +2942,24 @@ const REQUEST_WORDS: &[&str] = &[
 /// The line (its tokens) asks for an e-mail: names one, with a question mark or a request (in a
 /// question ASR wrote with no question mark too: "can i get your email address").
 fn asks_email(asked: &[Token]) -> bool {
-    let named = asked
-        .iter()
-        .any(|t| matches!(t.text.as_str(), "email" | "e-mail" | "mail"));
-    named
+    asks_named(asked, &["email", "e-mail", "mail"])
+}
+
+/// The other party's line asks for something named one of `names` ("Can I get an … address
+/// for the receipt?").
+fn asks_named(asked: &[Token], names: &[&str]) -> bool {
+    asked.iter().any(|t| names.contains(&t.text.as_str()))
         && asked.iter().any(|t| {
             REQUEST_WORDS.contains(&t.text.as_str())
                 || matches!(t.text.as_str(), "?" | "confirm" | "spell" | "need")
         })
+}
+
+/// The other party asked for an address (the e-mail's name lost: "Can I get an omele address
+/// for the receipt?") and `answer` is one sentence ending in a domain: the e-mail address, as
+/// no postal address ends so.
+fn asked_address_answered_with_domain(asked: &[Token], answer: &[Token]) -> bool {
+    asks_named(asked, &["address"]) && ends_in_glued_domain(answer)
 }
 
 /// A partial answering the other party's request for an e-mail ("Email?" - "Sarah underscore
@@ -3021,6 +3042,8 @@ fn ends_in_spoken_domain(tokens: &[Token]) -> bool {
     end >= 2
         && tokens[end - 1].text == "dot"
         && tokens[end - 2].class != Class::Punct
+        // A name, not "a" ("not a dot com").
+        && tokens[end - 2].text.chars().count() >= 2
         && detect::is_tld(&tokens[end].text)
 }
 
@@ -7756,6 +7779,17 @@ mod tests {
         }
         let said = "sure k_o_a_ can not re y_s_ e mail dot com";
         assert_eq!(answer("Where did you read it?", said), said);
+        // The same answer on µ-law, the question heard as "an omele address": an address asked
+        // for and answered with a domain is an e-mail; a street's is not ("not a dot com").
+        assert_eq!(
+            answer("Can I get an omele address for the receipt?", said),
+            "sure [EMAIL]"
+        );
+        let shop = answer(
+            "What's the address of the shop?",
+            "It's on the high street, not a dot com",
+        );
+        assert!(!shop.contains("EMAIL"), "{shop}");
     }
 
     /// The caller's redacted answer to `question`, asked after their customer number.
@@ -7787,6 +7821,12 @@ mod tests {
             answer("And the third digit of your security number?", "It's a 5."),
             "It's a [NUMBER]."
         );
+        // A count said with the digits stays.
+        let code = conversation(&[
+            (Speaker::Agent, "And the three digits on the back?"),
+            (Speaker::Caller, "The three digits are 7 3 9"),
+        ]);
+        assert_eq!(code[1], "The three digits are [CREDIT_DEBIT_CVV]");
         // Controls: a count asked, a reference's digit, and the same answer to a question
         // about something else.
         for (question, said) in [
