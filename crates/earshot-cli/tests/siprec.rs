@@ -301,6 +301,25 @@ fn one_call_receiver(data: &Path, recipient: &str, json: bool) -> Reaped {
     Reaped(cmd.spawn().unwrap())
 }
 
+/// The receiver's `--json` lines (`out`; `log`, its stderr, for messages), checked: finals of
+/// both speakers, and one keypad entry, the caller's, sealed (never its digits).
+fn with_one_keypad_entry(out: &str, log: &str) -> Vec<Value> {
+    let events: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let finals: Vec<&Value> = events.iter().filter(|e| e["type"] == "final").collect();
+    assert_both_speakers_heard(&finals, &format!("{out}\n{log}"));
+    let keyed: Vec<&&Value> = finals.iter().filter(|f| f["text"] == "[DTMF]").collect();
+    assert_eq!(keyed.len(), 1, "{out}");
+    assert_eq!(keyed[0]["speaker"], "caller");
+    assert_eq!(
+        keyed[0]["findings"],
+        serde_json::json!([{"type": "DTMF", "sealed": true}])
+    );
+    events
+}
+
 /// Waits for `child` to exit, at most `limit`.
 fn wait_for(
     child: &mut std::process::Child,
@@ -362,17 +381,13 @@ fn a_sipp_recording_session_is_transcribed_both_speakers_and_stored() {
     let log = log.join().unwrap();
     assert!(status.success(), "{log}");
     assert!(log.contains("roles from the agent patterns"), "{log}");
-    let events: Vec<Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .collect();
+    let events = with_one_keypad_entry(&out, &log);
     let finals: Vec<&Value> = events.iter().filter(|e| e["type"] == "final").collect();
     let said = |speaker: &str, words: &str| {
         finals.iter().any(|f| {
             f["speaker"] == speaker && f["text"].as_str().unwrap().to_lowercase().contains(words)
         })
     };
-    assert_both_speakers_heard(&finals, &format!("{out}\n{log}"));
     assert!(said("caller", "[credit_debit_number]"), "{out}\n{log}");
     let texts: String = finals
         .iter()
@@ -382,14 +397,6 @@ fn a_sipp_recording_session_is_transcribed_both_speakers_and_stored() {
         assert!(!texts.contains(s), "{s} in {out}");
     }
     assert!(events.iter().any(|e| e["type"] == "call_end"), "{out}");
-    // The caller's keypad digit: a sealed [DTMF] entry, never the digit.
-    let keyed: Vec<&&Value> = finals.iter().filter(|f| f["text"] == "[DTMF]").collect();
-    assert_eq!(keyed.len(), 1, "{out}");
-    assert_eq!(keyed[0]["speaker"], "caller");
-    assert_eq!(
-        keyed[0]["findings"],
-        serde_json::json!([{"type": "DTMF", "sealed": true}])
-    );
 
     // Stored, with where it came from and how the roles were decided.
     let o = earshot(data.path())
@@ -502,19 +509,7 @@ fn keypad_tones_in_the_callers_stream_from_sipp_are_one_sealed_entry() {
         !out.contains("4539") && !log.contains("4539"),
         "{out}\n{log}"
     );
-    let events: Vec<Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .collect();
-    let finals: Vec<&Value> = events.iter().filter(|e| e["type"] == "final").collect();
-    assert_both_speakers_heard(&finals, &format!("{out}\n{log}"));
-    let keyed: Vec<&&Value> = finals.iter().filter(|f| f["text"] == "[DTMF]").collect();
-    assert_eq!(keyed.len(), 1, "{out}");
-    assert_eq!(keyed[0]["speaker"], "caller");
-    assert_eq!(
-        keyed[0]["findings"],
-        serde_json::json!([{"type": "DTMF", "sealed": true}])
-    );
+    with_one_keypad_entry(&out, &log);
     // Stored after the second pass in the order said: speech before and after the entry.
     let o = earshot(data.path())
         .args(["calls", "list", "--json"])
