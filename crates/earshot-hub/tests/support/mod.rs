@@ -68,30 +68,40 @@ impl Postgres {
             "initdb: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let out = as_server_user(&bin.join("pg_ctl"))
-            .arg("-D")
-            .arg(&data)
-            .arg("-l")
-            .arg(dir.path().join("log"))
-            .arg("-o")
-            .arg(format!(
-                "-p {port} -c listen_addresses=127.0.0.1 -k {} -c fsync=off",
-                dir.path().display()
-            ))
-            .args(["-w", "start"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "pg_ctl start: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            std::fs::read_to_string(dir.path().join("log")).unwrap_or_default()
-        );
+        // A free port, asked of the OS and let go: another test's server may take it before
+        // this one binds it ("Address already in use"), so a taken port means another try.
+        let mut attempt = 0;
+        let port = loop {
+            attempt += 1;
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let log = dir.path().join(format!("log.{attempt}"));
+            let out = as_server_user(&bin.join("pg_ctl"))
+                .arg("-D")
+                .arg(&data)
+                .arg("-l")
+                .arg(&log)
+                .arg("-o")
+                .arg(format!(
+                    "-p {port} -c listen_addresses=127.0.0.1 -k {} -c fsync=off",
+                    dir.path().display()
+                ))
+                .args(["-w", "start"])
+                .output()
+                .unwrap();
+            if out.status.success() {
+                break port;
+            }
+            let log = std::fs::read_to_string(&log).unwrap_or_default();
+            assert!(
+                attempt < 5 && log.contains("Address already in use"),
+                "pg_ctl start: {}{log}",
+                String::from_utf8_lossy(&out.stdout)
+            );
+        };
         Postgres {
             url: format!("postgres://earshot@127.0.0.1:{port}/postgres"),
             _dir: dir,
