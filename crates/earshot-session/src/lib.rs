@@ -680,8 +680,16 @@ pub fn analyze_file<E>(
     ws.analyzer.set_keypad(Some(heard_tx));
     let mut keys = KeyEntries::new(None, Some(heard), ws.analyzer.sealer().cloned(), false);
     let analyzed = ws.analyzer.analyze_stream(stream, |event| {
+        // Every key up to what was transcribed has been heard (tones are looked for as the
+        // audio is read, ahead of the decoding): an entry that ended before is stored now.
+        let heard_to_ms = match &event {
+            PipelineEvent::Progress(p) => Some(p.done_ms),
+            PipelineEvent::Utterance(u, _) => Some(u.end_ms),
+            PipelineEvent::CallEnd(_) => None,
+        };
         keys.store(
             matches!(event, PipelineEvent::CallEnd(_)),
+            heard_to_ms,
             &mut session,
             &mut sink,
         )?;
@@ -991,8 +999,10 @@ impl KeyEntries {
         }
     }
 
-    /// Finished entries: all of them when `force` (the call is over).
-    fn take(&mut self, force: bool) -> Vec<KeyEntry> {
+    /// Finished entries: all of them when `force` (the call is over). `heard_to_ms`: how far
+    /// into the call every key has been heard (a file's analysis), which ends an entry whose
+    /// last key is more than the gap behind it.
+    fn take(&mut self, force: bool, heard_to_ms: Option<u64>) -> Vec<KeyEntry> {
         let mut done = Vec::new();
         let signalled: Vec<KeyPress> = self.keys.iter().flat_map(|k| k.try_iter()).collect();
         for k in signalled {
@@ -1018,11 +1028,10 @@ impl KeyEntries {
         for k in heard {
             self.add(k, true, &mut done);
         }
-        let quiet = self.live
-            && self
-                .open
-                .as_ref()
-                .is_some_and(|e| e.last_seen.elapsed().as_millis() as u64 > KEYPAD_GAP_MS);
+        let quiet = self.open.as_ref().is_some_and(|e| {
+            (self.live && e.last_seen.elapsed().as_millis() as u64 > KEYPAD_GAP_MS)
+                || heard_to_ms.is_some_and(|t| t > e.last_ms + KEYPAD_GAP_MS)
+        });
         if force || quiet {
             done.extend(self.open.take());
         }
@@ -1055,14 +1064,16 @@ impl KeyEntries {
         }
     }
 
-    /// Seals, stores and reports every entry finished (all when `force`).
+    /// Seals, stores and reports every entry finished (all when `force`; see [`KeyEntries::take`]
+    /// for `heard_to_ms`).
     fn store<E, F: FnMut(&CallEvent) -> Result<(), E>>(
         &mut self,
         force: bool,
+        heard_to_ms: Option<u64>,
         session: &mut earshot_vault::RecordingSession<'_>,
         sink: &mut Sink<E, F>,
     ) -> earshot_pipeline::SinkResult {
-        for entry in self.take(force) {
+        for entry in self.take(force, heard_to_ms) {
             let (utterance, sealed, keyed) = self.seal(entry)?;
             session.add_keypad(&utterance, &sealed)?;
             sink.send(&keyed);
@@ -1210,7 +1221,7 @@ pub fn record_call_with_keypad<E>(
                 }
             }
         }
-        keys.store(end, &mut session, &mut sink)?;
+        keys.store(end, None, &mut session, &mut sink)?;
         let event = match event {
             LiveEvent::Partial(p) => CallEvent::Partial {
                 id: p.id,
@@ -1435,7 +1446,7 @@ mod tests {
         // The caller's first tones are heard before the receiver's events for them arrive.
         hear.send(key(Speaker::Caller, '4', 1_000)).unwrap();
         hear.send(key(Speaker::Caller, '5', 1_200)).unwrap();
-        assert!(keys.take(false).is_empty());
+        assert!(keys.take(false, None).is_empty());
         for (i, k) in "4539".chars().enumerate() {
             signal
                 .send(key(Speaker::Caller, k, 1_000 + 200 * i as u64))
@@ -1448,7 +1459,7 @@ mod tests {
         hear.send(key(Speaker::Agent, '1', 9_000)).unwrap();
         hear.send(key(Speaker::Agent, '#', 9_200)).unwrap();
         assert_eq!(
-            digits(keys.take(true)),
+            digits(keys.take(true, None)),
             vec![
                 (Speaker::Caller, "4539".to_string(), false),
                 (Speaker::Agent, "1#".to_string(), true),
@@ -1461,8 +1472,18 @@ mod tests {
         for (k, at) in [('1', 0), ('2', 150), ('3', 5_000)] {
             hear.send(key(Speaker::Caller, k, at)).unwrap();
         }
+        // A file's analysis: an entry ends once the audio heard is past its pause, not before.
+        let (hear_file, heard_file) = std::sync::mpsc::channel();
+        let mut file = KeyEntries::new(None, Some(heard_file), None, false);
+        hear_file.send(key(Speaker::Caller, '1', 0)).unwrap();
+        hear_file.send(key(Speaker::Caller, '2', 150)).unwrap();
+        assert!(file.take(false, Some(3_000)).is_empty());
         assert_eq!(
-            digits(keys.take(true)),
+            digits(file.take(false, Some(3_200))),
+            vec![(Speaker::Caller, "12".to_string(), true)]
+        );
+        assert_eq!(
+            digits(keys.take(true, None)),
             vec![
                 (Speaker::Caller, "12".to_string(), true),
                 (Speaker::Caller, "3".to_string(), true),
