@@ -48,8 +48,9 @@ const HOLD: u32 = 3;
 /// Windows running without the held key that end it.
 const RELEASE: u32 = 2;
 
-/// A key heard.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A key heard. Its `Debug` hides the key, as [`earshot_core::KeyPress`]'s does: a key is a
+/// digit of a card or a PIN.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Tone {
     /// `0`–`9`, `*`, `#`, `A`–`D`.
     pub key: char,
@@ -57,8 +58,9 @@ pub struct Tone {
     pub at: usize,
 }
 
-/// Finds keypad tones in one speaker's 16 kHz stream, fed in chunks of any size.
-#[derive(Debug, Clone)]
+/// Finds keypad tones in one speaker's 16 kHz stream, fed in chunks of any size. No `Debug`:
+/// its state holds the key being pressed.
+#[derive(Clone)]
 pub struct ToneDetector {
     /// Samples not yet covered by a whole window.
     pending: Vec<f32>,
@@ -72,6 +74,15 @@ pub struct ToneDetector {
     quiet: u32,
     /// `2 cos(2π f / rate)` per frequency: rows, then columns.
     coefficients: [f32; 8],
+}
+
+impl std::fmt::Debug for Tone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tone")
+            .field("key", &"<redacted>")
+            .field("at", &self.at)
+            .finish()
+    }
 }
 
 impl Default for ToneDetector {
