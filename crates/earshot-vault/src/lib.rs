@@ -654,11 +654,8 @@ impl Vault {
                 "DELETE FROM utterances WHERE call_id = ?1 AND origin = 'speech'",
                 [call],
             )?;
-            // Keypad entries keep their rows; every row is numbered again in time order after.
-            tx.execute(
-                "UPDATE utterances SET seq = -seq WHERE call_id = ?1",
-                [call],
-            )?;
+            // Keypad entries keep their rows (positive `seq`); the new speech rows go in below
+            // zero, clear of them, and every row is numbered again in time order after.
             for (i, (u, sealed)) in utterances.iter().enumerate() {
                 insert_utterance(tx, call, -(1_000_000 + i as i64), u, sealed, Origin::Speech)?;
             }
