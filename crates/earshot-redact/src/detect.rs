@@ -1007,9 +1007,22 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
                     matches!(
                         *w,
                         "extension" | "ext" | "x" | "and" | "my" | "the" | "is" | "it's" | "number"
-                    )
+                    ) || crate::tokens::homophone(w).is_some()
                 })
         };
+        // An extension's digits whisper wrote as words before its number ("extension for 4" for
+        // "extension four four"): part of it.
+        let homophones_before = |first: usize| {
+            let mut k = first;
+            while k > 0
+                && tokens[k - 1].line == line
+                && crate::tokens::homophone(&tokens[k - 1].text).is_some()
+            {
+                k -= 1;
+            }
+            k
+        };
+        let extended = said_last.is_some_and(extension);
         let continued = said_last
             .filter(|last| tail_of(*last, &run) || extension(*last))
             .map(|(kind, _)| kind)
@@ -1021,7 +1034,11 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
             said_last = Some((kind, run.last));
             out.push(Detection {
                 kind,
-                first: run.first,
+                first: if extended {
+                    homophones_before(run.first)
+                } else {
+                    run.first
+                },
                 last: run.last,
                 confidence: 0.5,
                 normalized: run.digits.clone(),

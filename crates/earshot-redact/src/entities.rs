@@ -3372,10 +3372,11 @@ pub(crate) fn street_addresses(tokens: &[Token]) -> Vec<Detection> {
             let runs = runs.get_or_insert_with(|| crate::tokens::digit_runs(tokens));
             let end = zip_after(tokens, end, runs);
             // A range of house numbers or a flat's number before the house's ("12-14 High
-            // Street", "3/12 High Road"), written as one.
+            // Street", "3/12 High Road", "1.2488 Harbor Road" for "Flat 12, 48 Harbour Road"),
+            // written as one.
             let glued = |a: &Token, b: &Token| a.end == b.start && a.line == b.line;
             let start = if i >= 2
-                && matches!(tokens[i - 1].text.as_str(), "-" | "/")
+                && matches!(tokens[i - 1].text.as_str(), "-" | "/" | ".")
                 && tokens[i - 2].class == Class::Digits
                 && glued(&tokens[i - 2], &tokens[i - 1])
                 && glued(&tokens[i - 1], &tokens[i])
@@ -3850,10 +3851,12 @@ pub(crate) fn spoken_credentials(tokens: &[Token]) -> Vec<Detection> {
                         && !SAID_OF_IT.contains(&tokens[k].text.as_str()))
             }
         });
-        let asked = asked_for(tokens, i, SECRET_QUESTIONS);
+        // On a mono recording the request can come on the answer's own line.
+        let asked_here = asked_within(tokens, i, line_end);
+        let asked = asked_here.is_some() || asked_for(tokens, i, SECRET_QUESTIONS);
         let start = after_cue.or_else(|| {
             asked.then(|| {
-                (i..line_end)
+                (asked_here.unwrap_or(i)..line_end)
                     .find(|&k| {
                         tokens[k].class != Class::Punct && !credential_opener(&tokens[k].text)
                     })
@@ -3881,7 +3884,15 @@ pub(crate) fn spoken_credentials(tokens: &[Token]) -> Vec<Detection> {
                     confidence: 0.6,
                     normalized: String::new(),
                 });
-            } else if asked && previous_line_asks(tokens, i, &["letter", "character", "digit"]) {
+            } else if asked
+                && (previous_line_asks(tokens, i, &["letter", "character", "digit"])
+                    || asked_here.is_some_and(|from| {
+                        let request = joined(&tokens[i..from]);
+                        ["letter", "character", "digit"]
+                            .iter()
+                            .any(|w| request.contains(w))
+                    }))
+            {
                 // Characters of it asked for, said in a longer answer ("First is a capital P
                 // and the last is the number 9."): each letter and digit.
                 for k in start..line_end {
@@ -3927,6 +3938,35 @@ pub(crate) fn spoken_credentials(tokens: &[Token]) -> Vec<Detection> {
         }
     }
     out
+}
+
+/// Where the answer starts on a line of an unknown speaker (a mono recording) that asks for a
+/// credential and gives it ("And the third and fifth characters of your security password.
+/// Husky and Seven"): after the line's last sentence that asks for one as [`asked_for`] would
+/// (a question, a request's words or a noun phrase), when more is said after it.
+fn asked_within(tokens: &[Token], i: usize, end: usize) -> Option<usize> {
+    if !tokens[i].unknown {
+        return None;
+    }
+    let mut from = i;
+    let mut found = None;
+    for k in i..end {
+        if !matches!(tokens[k].text.as_str(), "." | "?" | "!") {
+            continue;
+        }
+        let sentence = &tokens[from..=k];
+        let text = joined(sentence);
+        let asks = SECRET_QUESTIONS.iter().any(|q| text.contains(q))
+            && !not_asking(&text)
+            && (tokens[k].text == "?"
+                || ASKING.iter().any(|q| text.contains(q))
+                || crate::detect::noun_phrase_request(sentence));
+        if asks && k + 1 < end {
+            found = Some(k + 1);
+        }
+        from = k + 1;
+    }
+    found
 }
 
 /// Letters that are not spelling though they stand together: only "a" and "I", the times "a.m."
@@ -4818,6 +4858,11 @@ mod tests {
                 "Send it to [ADDRESS].",
             ),
             ("It is 3/12 High Road.", "It is [ADDRESS]."),
+            // tiny.en on 8 kHz µ-law for "Flat 12, 48 Harbour Road": "1." was shown.
+            (
+                "Slide 1.2488 Harbor Road Bristol.",
+                "Slide [ADDRESS] Bristol.",
+            ),
             (
                 "My address is 1600 Amphitheatre Parkway, Mountain View, California.",
                 "My address is [ADDRESS].",
@@ -4852,6 +4897,11 @@ mod tests {
             (
                 "Read pages 12-14 of the Guide.",
                 "Read pages 12-14 of the Guide.",
+            ),
+            // A decimal that is no flat's number.
+            (
+                "It's 3.5 miles from 12 Main Street.",
+                "It's 3.5 miles from [ADDRESS].",
             ),
             (
                 "I moved from 42 Elm Street and paid 12345 dollars.",

@@ -1298,6 +1298,15 @@ impl Redactor {
         match self.open_date {
             Some((s, _)) if s == speaker => {
                 spans.extend(detect::date_fragment(tokens));
+                // A date with a year in a longer answer, whatever else recognition made of it
+                // ("When did it turn on November 1968?", base on 8 kHz µ-law for "Twenty third
+                // of November, nineteen sixty eight."); not one without ("It arrived on August
+                // 28th.").
+                spans.extend(detect::dates_said(tokens).into_iter().filter(|&(a, b)| {
+                    tokens::digit_runs(&tokens[a..b]).iter().any(|r| {
+                        r.digits.len() == 4 && matches!(r.digits.get(..2), Some("19" | "20"))
+                    })
+                }));
                 // A date written with slashes in a longer answer ("The first on the 12/99
                 // did.", tiny.en on 8 kHz µ-law for "The first of the twelfth, nineteen
                 // ninety").
@@ -1942,11 +1951,13 @@ impl Redactor {
                     class: Class::Punct,
                     cap: false,
                     agent: false,
+                    unknown: false,
                 });
             }
             let mut toks = tokenize(text, i);
             for t in &mut toks {
                 t.agent = *speaker == Speaker::Agent;
+                t.unknown = *speaker == Speaker::Unknown;
             }
             all.extend(toks.iter().cloned());
             per_line.push(toks);
@@ -2175,6 +2186,17 @@ fn asked_digits(
         .collect()
 }
 
+/// The last sentence of `line` (what a line after it answers): from its last full stop,
+/// question or exclamation mark before its final token.
+fn last_sentence(line: &[Token]) -> &[Token] {
+    let end = line.len().saturating_sub(1);
+    let from = line[..end]
+        .iter()
+        .rposition(|t| matches!(t.text.as_str(), "." | "?" | "!"))
+        .map_or(0, |p| p + 1);
+    &line[from..]
+}
+
 /// Letters glued after a number that say what it counts, when or how much ("21st", "3pm",
 /// "1990s", "5kg", "50k"): no code.
 const NUMBER_SUFFIXES: &[&str] = &[
@@ -2195,7 +2217,12 @@ const NUMBER_SUFFIXES: &[&str] = &[
 /// BA351 was cancelled").
 fn glued_codes(text: &str, tokens: &[Token], asked: Option<&[Token]>) -> Vec<Finding> {
     let mut out = Vec::new();
-    if detect::names_a_reference(tokens) || asked.is_some_and(detect::names_a_reference) {
+    // Only the request the line answers counts, the asked line's last sentence: not a
+    // reference said before it ("… that's 212-5550198 extension for 4. Okay, where should we
+    // post the new SIM?", on a mono recording).
+    if detect::names_a_reference(tokens)
+        || asked.is_some_and(|asked| detect::names_a_reference(last_sentence(asked)))
+    {
         return out;
     }
     let mut k = 0;
@@ -7865,5 +7892,110 @@ mod tests {
                 said
             );
         }
+    }
+
+    #[test]
+    fn a_date_in_a_longer_answer_to_a_request_for_the_date_of_birth_is_redacted() {
+        // Base on 8 kHz µ-law for "Twenty third of November, nineteen sixty eight.", written as
+        // a question.
+        let said = "When did it turn on November 1968?";
+        let lines = conversation(&[
+            (
+                Speaker::Agent,
+                "Thanks, and to confirm it's you, your date of birth please.",
+            ),
+            (Speaker::Caller, said),
+            (Speaker::Agent, "Thanks."),
+        ]);
+        assert_eq!(lines[1], "When did it turn on [DATE_OF_BIRTH]?");
+        // Control: the same answer to a question about another date.
+        let lines = conversation(&[
+            (Speaker::Agent, "And when did you first open the account?"),
+            (Speaker::Caller, said),
+            (Speaker::Agent, "Thanks."),
+        ]);
+        assert_eq!(lines[1], said);
+    }
+
+    #[test]
+    fn a_phone_numbers_extension_whisper_wrote_partly_as_a_word_is_part_of_it() {
+        // Base on 8 kHz µ-law for "… oh one nine eight, extension four four".
+        let lines = conversation(&[
+            (Speaker::Agent, "What's the best number to reach you on?"),
+            (
+                Speaker::Caller,
+                "You can call my work line that's 2125550198 extension for 4.",
+            ),
+            (Speaker::Agent, "Okay."),
+        ]);
+        assert_eq!(
+            lines[1],
+            "You can call my work line that's [PHONE] extension [PHONE]."
+        );
+        // Control: a word before a number that is no extension's.
+        let said = "You can call my work line that's 2125550198 in an hour for 4 minutes.";
+        let lines = conversation(&[
+            (Speaker::Agent, "What's the best number to reach you on?"),
+            (Speaker::Caller, said),
+            (Speaker::Agent, "Okay."),
+        ]);
+        assert_eq!(
+            lines[1],
+            "You can call my work line that's [PHONE] in an hour for 4 minutes."
+        );
+    }
+
+    #[test]
+    fn on_a_mono_recording_a_line_asking_for_a_credential_and_giving_it_shows_none_of_it() {
+        // Base on a mono recording for "And the third and fifth characters of your security
+        // password?" - "That's K and seven.", one line.
+        let lines = conversation(&[
+            (
+                Speaker::Unknown,
+                "And the third and fifth characters of your security password. Husky and Seven",
+            ),
+            (Speaker::Unknown, "Great, the payee is added."),
+        ]);
+        assert_eq!(
+            lines[0],
+            "And the third and fifth characters of your security password. [PIN]"
+        );
+        // Controls: a question about the password that asks for none of it, and a caller's
+        // line (stereo), whose request is no one's to answer on it.
+        for (speaker, said) in [
+            (
+                Speaker::Unknown,
+                "Did you reset your password? Yes, last week.",
+            ),
+            (
+                Speaker::Caller,
+                "Can you tell me the characters of my password? I forgot them.",
+            ),
+        ] {
+            assert_eq!(conversation(&[(speaker, said)])[0], said);
+        }
+    }
+
+    #[test]
+    fn a_code_answering_a_request_after_a_reference_on_the_same_line_is_redacted() {
+        // Base on a mono recording: "extension" in the line before, said before its request
+        // for the address, kept the postcode "BS1 5TY" in clear.
+        let lines = conversation(&[
+            (
+                Speaker::Unknown,
+                "You can call my workline that's 212-5550198 extension for 4. Okay, where should we post the new SIM?",
+            ),
+            (
+                Speaker::Unknown,
+                "Flat12-48 Harbour Road, Bristol, BS15Ti. Done, it will arrive in two days.",
+            ),
+        ]);
+        assert!(!lines[1].contains("BS15"), "{}", lines[1]);
+        // Control: a request naming a reference keeps its code.
+        let lines = conversation(&[
+            (Speaker::Unknown, "Okay. And what is the model?"),
+            (Speaker::Unknown, "It is QX7K2LM."),
+        ]);
+        assert_eq!(lines[1], "It is QX7K2LM.");
     }
 }

@@ -16,6 +16,9 @@ pub(crate) struct Token {
     pub cap: bool,
     /// Said by the agent (set by the conversation window).
     pub agent: bool,
+    /// Said by a speaker not known, as on a mono recording where one line can hold a request and
+    /// its answer (set by the conversation window).
+    pub unknown: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +59,7 @@ pub(crate) fn tokenize(text: &str, line: usize) -> Vec<Token> {
                 class,
                 cap: c.is_uppercase(),
                 agent: false,
+                unknown: false,
             }),
         }
     }
