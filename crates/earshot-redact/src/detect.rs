@@ -364,6 +364,11 @@ fn unanswered_cues(
     nearest_cues_since(tokens, run, since)
 }
 
+/// Words after "credit" that make it no card's cue ("the credit check", "your credit score").
+const NOT_A_CARDS_CREDIT: &[&str] = &[
+    "check", "checks", "score", "limit", "report", "history", "rating", "union",
+];
+
 /// [`nearest_cues`], counting only cues from token `since` on before the run.
 fn nearest_cues_since(tokens: &[Token], run: &DigitRun, since: usize) -> Vec<(FindingKind, usize)> {
     let start = context_start(tokens, run.first).max(since.min(run.first));
@@ -385,14 +390,22 @@ fn nearest_cues_since(tokens: &[Token], run: &DigitRun, since: usize) -> Vec<(Fi
                     })
                 })
             };
+            // "credit" naming a check, a score or a limit ("your social security number for
+            // the credit check?") cues no card.
+            let no_card = |seq: &[(usize, &str)], at: usize| {
+                *phrase == "credit"
+                    && seq
+                        .get(at + 1)
+                        .is_some_and(|(_, w)| NOT_A_CARDS_CREDIT.contains(w))
+            };
             for at in 0..before.len() {
-                if matches_at(&before, at) {
+                if matches_at(&before, at) && !no_card(&before, at) {
                     let dist = before.len() - at;
                     best = Some(best.map_or(dist, |b: usize| b.min(dist)));
                 }
             }
             for at in 0..after.len() {
-                if matches_at(&after, at) {
+                if matches_at(&after, at) && !no_card(&after, at) {
                     let dist = at + 4;
                     best = Some(best.map_or(dist, |b: usize| b.min(dist)));
                 }

@@ -7998,4 +7998,22 @@ mod tests {
         ]);
         assert_eq!(lines[1], "It is QX7K2LM.");
     }
+
+    #[test]
+    fn a_credit_check_named_after_a_social_security_number_cues_no_card() {
+        let lines = conversation(&[
+            (
+                Speaker::Agent,
+                "And your social security number for the credit check?",
+            ),
+            (Speaker::Caller, "Sure, it's 219-09-9999."),
+        ]);
+        assert_eq!(lines[1], "Sure, it's [SSN].");
+        // Control: "credit" naming the card still cues one.
+        let lines = conversation(&[
+            (Speaker::Agent, "And the number on your credit card?"),
+            (Speaker::Caller, "Sure, it's 4111 1111 1111 1111."),
+        ]);
+        assert_eq!(lines[1], "Sure, it's [CREDIT_DEBIT_NUMBER].");
+    }
 }
