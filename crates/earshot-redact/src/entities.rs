@@ -3149,8 +3149,14 @@ pub(crate) fn id_numbers(tokens: &[Token]) -> Vec<Detection> {
                 || matches!(tokens[*j].text.as_str(), "er" | "erm" | "its" | "that's")
         };
         let value: Vec<usize> = said.iter().copied().skip_while(|j| opener(j)).collect();
+        // Up to eight pieces, or twelve when letters and digits are glued in it: whisper
+        // splits an ID's letters and digits ("It's 1 eG4 T E 5 MK7 III." for a Medicare number,
+        // base at 16 kHz).
+        let glued = value.windows(2).any(|w| {
+            tokens[w[0]].end == tokens[w[1]].start && tokens[w[0]].class != tokens[w[1]].class
+        });
         if asked
-            && (2..=8).contains(&value.len())
+            && (2..=if glued { 12 } else { 8 }).contains(&value.len())
             && value.iter().all(|&j| {
                 let t = &tokens[j];
                 t.class == Class::Digits
@@ -4688,11 +4694,22 @@ mod tests {
                 "Rose Cottage, Church Lane.",
                 "[ADDRESS].",
             ),
+            // An ID whisper split into nine pieces (base at 16 kHz): the "1" was shown.
+            (
+                "Sure, can I have your Medicare number?",
+                "It's 1 eG4 T E 5 MK7 III.",
+                "It's [NUMBER].",
+            ),
             // Negative controls: no value given.
             (
                 "And your postcode?",
                 "Sorry, I'm not sure.",
                 "Sorry, I'm not sure.",
+            ),
+            (
+                "Sure, can I have your Medicare number?",
+                "I do not have it on me, I am out at the shop.",
+                "I do not have it on me, I am out at the shop.",
             ),
             (
                 "And the building name?",

@@ -1507,6 +1507,33 @@ impl Redactor {
                 }
             }
         }
+        // The caller's correction of the address the other party just said back ("So that's 42
+        // Willow Lane?" - "Sorry, no, it's 52, not 42."): its numbers are the address's (not the
+        // agent's "sorry b three": the caller's next line goes on with the address).
+        if speaker != Speaker::Agent
+            && self.open_address.is_some_and(|(s, _)| s != speaker)
+            && corrects(tokens)
+        {
+            for run in tokens::digit_runs(tokens) {
+                let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
+                if detect::is_amount_or_count(tokens, &run)
+                    || detect::is_reference(tokens, &run)
+                    || findings
+                        .iter()
+                        .any(|f| f.start <= a.start && b.end <= f.end)
+                {
+                    continue;
+                }
+                findings.push(make_finding(
+                    text,
+                    FindingKind::Address,
+                    a.start,
+                    b.end,
+                    0.5,
+                    &run.digits,
+                ));
+            }
+        }
         let gave = findings.iter().any(|f| f.kind == FindingKind::Address);
         self.open_address = if gave {
             Some((speaker, 2))
@@ -8015,5 +8042,29 @@ mod tests {
             (Speaker::Caller, "Sure, it's 4111 1111 1111 1111."),
         ]);
         assert_eq!(lines[1], "Sure, it's [CREDIT_DEBIT_NUMBER].");
+    }
+
+    #[test]
+    fn a_correction_of_an_address_said_back_shows_none_of_its_numbers() {
+        // Every model and rate: the house number corrected after the agent's read-back.
+        let said = "Sorry, no, it's 52, not 42.";
+        let lines = conversation(&[
+            (Speaker::Agent, "Great, what's your home address?"),
+            (Speaker::Caller, "It's 42 Willow Lane, Cambridge, CB2 3QZ."),
+            (Speaker::Agent, "So that's 42 Willow Lane, CB2 3QZ?"),
+            (Speaker::Caller, said),
+            (Speaker::Agent, "Got it. And your date of birth?"),
+        ]);
+        // The two numbers and the word between are one span.
+        assert_eq!(lines[3], "Sorry, no, it's [ADDRESS].");
+        // Control: the same words after a read-back of no address.
+        let lines = conversation(&[
+            (Speaker::Agent, "How many tickets did you order?"),
+            (Speaker::Caller, "I ordered them last week."),
+            (Speaker::Agent, "So that's for the show on Friday?"),
+            (Speaker::Caller, said),
+            (Speaker::Agent, "Got it."),
+        ]);
+        assert_eq!(lines[3], said);
     }
 }
