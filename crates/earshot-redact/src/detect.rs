@@ -32,6 +32,11 @@ pub(crate) const CUES: &[(FindingKind, &[&str])] = &[
             "four digit code",
             "on the back",
             "back of the card",
+            // "the three numbers on the signature strip" (heard as "the free number on …").
+            "signature strip",
+            "signature panel",
+            "three numbers",
+            "3 numbers",
         ],
     ),
     (

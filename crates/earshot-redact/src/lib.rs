@@ -8067,4 +8067,31 @@ mod tests {
         ]);
         assert_eq!(lines[3], said);
     }
+
+    #[test]
+    fn a_code_asked_for_by_the_signature_strip_is_redacted_on_a_mono_recording() {
+        // tiny.en and base on a mono recording: "three numbers" heard as "free number", the
+        // code shown at the start of the next line.
+        let lines = conversation(&[
+            (Speaker::Unknown, "End of March 29."),
+            (
+                Speaker::Unknown,
+                "Perfect, and the free number on the signature strip.",
+            ),
+            (Speaker::Unknown, "641. Thank you, that's gone through."),
+        ]);
+        assert_eq!(
+            lines[2],
+            "[CREDIT_DEBIT_CVV]. Thank you, that's gone through."
+        );
+        // Control: the same line after a request for something else.
+        let lines = conversation(&[
+            (
+                Speaker::Unknown,
+                "Perfect, and the free seats on the train.",
+            ),
+            (Speaker::Unknown, "641. Thank you, that's gone through."),
+        ]);
+        assert_eq!(lines[1], "641. Thank you, that's gone through.");
+    }
 }
