@@ -110,6 +110,8 @@ pub(crate) const CUES: &[(FindingKind, &[&str])] = &[
             "born",
             "dob",
             "birthdate",
+            // "date of birth" half heard ("And your data birth.").
+            "birth",
             // "I turned 40 on March 3rd": an age and the day it was reached.
             "turned",
         ],

@@ -8094,4 +8094,28 @@ mod tests {
         ]);
         assert_eq!(lines[1], "641. Thank you, that's gone through.");
     }
+
+    #[test]
+    fn a_date_of_birth_asked_half_heard_is_redacted_on_a_mono_recording() {
+        // Base on a mono recording: "date of birth" heard as "data birth", the answer at the
+        // start of the next line.
+        let lines = conversation(&[
+            (Speaker::Unknown, "K1A0B1. And your data birth."),
+            (
+                Speaker::Unknown,
+                "March 15, 1990. Thank you. Your application is in review.",
+            ),
+        ]);
+        assert_eq!(
+            lines[1],
+            "[DATE_OF_BIRTH]. Thank you. Your application is in review."
+        );
+        // Control: the same line after a request for something else.
+        let said = "March 15, 1990. Thank you. Your application is in review.";
+        let lines = conversation(&[
+            (Speaker::Unknown, "And when did you start the job?"),
+            (Speaker::Unknown, said),
+        ]);
+        assert_eq!(lines[1], said);
+    }
 }
