@@ -789,10 +789,11 @@ pub(crate) fn noun_phrase_request(tokens: &[Token]) -> bool {
         && !words[first..].iter().any(|w| STATEMENT_WORDS.contains(w))
 }
 
-/// Words a date is said with besides its numbers, ordinals and month names.
+/// Words a date is said with besides its numbers, ordinals and month names ("on" as whisper
+/// half hears "of": "Second on May,").
 const DATE_WORDS: &[&str] = &[
-    "the", "of", "and", "in", "st", "nd", "rd", "th", "oh", "uh", "um", "er", "erm", "hundred",
-    "thousand",
+    "the", "of", "and", "in", "on", "st", "nd", "rd", "th", "oh", "uh", "um", "er", "erm",
+    "hundred", "thousand",
 ];
 
 /// The span of a line that is a date said in parts and little else ("The ninth.", "Of June,
@@ -1522,7 +1523,8 @@ pub(crate) fn dates_said(tokens: &[Token]) -> Vec<(usize, usize)> {
         }
     };
     let mut out = Vec::new();
-    let fillers = ["of", ",", "uh", "um", "er", "erm"];
+    // "on" for "of" as whisper half hears it ("Second on May 87").
+    let fillers = ["of", "on", ",", "uh", "um", "er", "erm"];
     let back = |mut b: usize| {
         while b > 0 && fillers.contains(&tokens[b - 1].text.as_str()) {
             b -= 1;

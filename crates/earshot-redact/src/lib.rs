@@ -8118,4 +8118,30 @@ mod tests {
         ]);
         assert_eq!(lines[1], said);
     }
+
+    #[test]
+    fn a_date_of_birth_asked_and_given_on_one_line_of_a_mono_recording_is_redacted() {
+        // base and tiny.en on a mono recording for "… And your date of birth?" - "Second of
+        // May, eighty seven.", "of" heard as "on".
+        for said in [
+            "Got it, 52 willowling and your date of birth. Second on May,",
+            "Got it, 52 willowling and your date of birth. Second on May 87",
+        ] {
+            let lines = conversation(&[(Speaker::Unknown, said)]);
+            assert!(
+                lines[0].contains("your date of birth. [DATE_OF_BIRTH]")
+                    && !lines[0].contains("May"),
+                "{}",
+                lines[0]
+            );
+        }
+        // Controls: a date of birth asked and the line going on with something else, and a
+        // date said after a request for another.
+        for said in [
+            "And your date of birth. Sorry, just a moment please.",
+            "And the start date. Second on May,",
+        ] {
+            assert_eq!(conversation(&[(Speaker::Unknown, said)])[0], said);
+        }
+    }
 }
