@@ -135,6 +135,9 @@ pub struct Redactor {
     /// that is only letters and numbers goes on with it ("b three one" - "sorry b three" - "one
     /// two a b": the postcode's second half) ([`Redactor::address_goes_on`]).
     open_address: Option<(Speaker, u8)>,
+    /// The numbers of the addresses the caller (or an unknown speaker) gave, corrections
+    /// included: said back by the agent, they are the address's ([`Redactor::address_goes_on`]).
+    address_numbers: Vec<String>,
     /// The speaker a date of birth is expected from (asked for, or begun: "The ninth." -
     /// "Mm-hm." - "Of June, nineteen seventy four."), and for how many more lines: a date said
     /// in parts on their lines is one ([`Redactor::date_parts_in`]).
@@ -172,6 +175,7 @@ impl std::fmt::Debug for Redactor {
             .field("number_goes_on", &self.number_goes_on.len())
             .field("open_groups", &self.open_groups.is_some())
             .field("open_address", &self.open_address.is_some())
+            .field("address_numbers", &self.address_numbers.len())
             .field("open_date", &self.open_date.is_some())
             .field("open_expiry", &self.open_expiry)
             .field("birth_months", &self.birth_months.len())
@@ -534,6 +538,7 @@ impl Redactor {
         self.heard_address_words.clear();
         self.open_groups = None;
         self.open_address = None;
+        self.address_numbers.clear();
         self.open_date = None;
         self.open_expiry = 0;
         self.birth_months.clear();
@@ -1532,6 +1537,52 @@ impl Redactor {
                     0.5,
                     &run.digits,
                 ));
+            }
+        }
+        // The agent saying back the address the caller just gave, however recognition wrote it
+        // ("So that's 42 Willowlene CB23QC.", "Got it, 52 willowling"): its codes of letters
+        // and digits, and the numbers the caller's address had (not as an amount or a time).
+        if speaker == Speaker::Agent && self.open_address.is_some_and(|(s, _)| s != speaker) {
+            let mut said: Vec<Finding> = glued_codes(text, tokens, None);
+            for run in tokens::digit_runs(tokens) {
+                if self.address_numbers.contains(&run.digits)
+                    && !detect::is_amount_or_count(tokens, &run)
+                {
+                    let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
+                    said.push(make_finding(
+                        text,
+                        FindingKind::Address,
+                        a.start,
+                        b.end,
+                        0.5,
+                        &run.digits,
+                    ));
+                }
+            }
+            for mut f in said {
+                if !findings
+                    .iter()
+                    .any(|g| g.start <= f.start && f.end <= g.end)
+                {
+                    f.kind = FindingKind::Address;
+                    findings.push(f);
+                }
+            }
+        }
+        if speaker != Speaker::Agent {
+            for run in tokens::digit_runs(tokens) {
+                let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
+                let in_address = findings.iter().any(|f| {
+                    f.kind == FindingKind::Address && f.start <= a.start && b.end <= f.end
+                });
+                // Not a postcode's digit glued to its letters ("EC1A 1BB").
+                let glued = (run.first > 0 && tokens[run.first - 1].end == a.start)
+                    || tokens
+                        .get(run.last)
+                        .is_some_and(|t| t.start == b.end && t.class == Class::Word);
+                if in_address && !glued && !self.address_numbers.contains(&run.digits) {
+                    self.address_numbers.push(run.digits);
+                }
             }
         }
         let gave = findings.iter().any(|f| f.kind == FindingKind::Address);
@@ -8143,5 +8194,55 @@ mod tests {
         ] {
             assert_eq!(conversation(&[(Speaker::Unknown, said)])[0], said);
         }
+    }
+
+    #[test]
+    fn the_agent_saying_back_an_address_shows_none_of_it_however_it_was_written() {
+        // Base on 8 kHz µ-law: the read-back and the confirmation of the corrected house number
+        // were shown whole.
+        let lines = conversation(&[
+            (Speaker::Agent, "Great, what's your home address?"),
+            (
+                Speaker::Caller,
+                "It's 42 willow rain, Cambridge, CB2 free cummed.",
+            ),
+            (Speaker::Agent, "So that's 42 Willowlene CB23QC."),
+            (Speaker::Caller, "Sorry, no, it's 52, not 42."),
+            (
+                Speaker::Agent,
+                "Got it, 52 Willowlene and your date of birth.",
+            ),
+        ]);
+        // The number, the word and the code are one span.
+        assert_eq!(lines[2], "So that's [ADDRESS].");
+        assert_eq!(
+            lines[4],
+            "Got it, [ADDRESS] Willowlene and your date of birth."
+        );
+        // Controls: the same agent's lines with no address given before them, and an amount,
+        // a time and a count said back after one.
+        let lines = conversation(&[
+            (Speaker::Agent, "So that's 42 Willowlene CB23QC."),
+            (Speaker::Caller, "Yes."),
+            (
+                Speaker::Agent,
+                "Got it, 52 Willowlene and your date of birth.",
+            ),
+        ]);
+        assert_eq!(lines[0], "So that's 42 Willowlene CB23QC.");
+        assert_eq!(lines[2], "Got it, 52 Willowlene and your date of birth.");
+        // A postcode's digit glued to its letters is no number the agent can say back.
+        let lines = conversation(&[
+            (Speaker::Caller, "My postcode is EC1A 1BB."),
+            (Speaker::Agent, "Please press 1 for billing."),
+        ]);
+        assert_eq!(lines[1], "Please press 1 for billing.");
+        let said = "That's 20 dollars, delivered at 3 pm, in 2 days.";
+        let lines = conversation(&[
+            (Speaker::Agent, "What's your home address?"),
+            (Speaker::Caller, "It's 42 Willow Lane, Cambridge."),
+            (Speaker::Agent, said),
+        ]);
+        assert_eq!(lines[2], said);
     }
 }
