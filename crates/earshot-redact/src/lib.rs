@@ -7977,48 +7977,47 @@ mod tests {
         // Base on 8 kHz µ-law for "Twenty third of November, nineteen sixty eight.", written as
         // a question.
         let said = "When did it turn on November 1968?";
-        let lines = conversation(&[
-            (
-                Speaker::Agent,
+        assert_eq!(
+            caller_answer(
                 "Thanks, and to confirm it's you, your date of birth please.",
+                said
             ),
-            (Speaker::Caller, said),
-            (Speaker::Agent, "Thanks."),
-        ]);
-        assert_eq!(lines[1], "When did it turn on [DATE_OF_BIRTH]?");
+            "When did it turn on [DATE_OF_BIRTH]?"
+        );
         // Control: the same answer to a question about another date.
-        let lines = conversation(&[
-            (Speaker::Agent, "And when did you first open the account?"),
+        assert_eq!(
+            caller_answer("And when did you first open the account?", said),
+            said
+        );
+    }
+
+    /// The caller's redacted answer to the agent's `question`, the agent speaking after it.
+    fn caller_answer(question: &str, said: &str) -> String {
+        conversation(&[
+            (Speaker::Agent, question),
             (Speaker::Caller, said),
             (Speaker::Agent, "Thanks."),
-        ]);
-        assert_eq!(lines[1], said);
+        ])[1]
+            .clone()
     }
 
     #[test]
     fn a_phone_numbers_extension_whisper_wrote_partly_as_a_word_is_part_of_it() {
         // Base on 8 kHz µ-law for "… oh one nine eight, extension four four".
-        let lines = conversation(&[
-            (Speaker::Agent, "What's the best number to reach you on?"),
-            (
-                Speaker::Caller,
-                "You can call my work line that's 2125550198 extension for 4.",
-            ),
-            (Speaker::Agent, "Okay."),
-        ]);
+        let question = "What's the best number to reach you on?";
         assert_eq!(
-            lines[1],
+            caller_answer(
+                question,
+                "You can call my work line that's 2125550198 extension for 4."
+            ),
             "You can call my work line that's [PHONE] extension [PHONE]."
         );
         // Control: a word before a number that is no extension's.
-        let said = "You can call my work line that's 2125550198 in an hour for 4 minutes.";
-        let lines = conversation(&[
-            (Speaker::Agent, "What's the best number to reach you on?"),
-            (Speaker::Caller, said),
-            (Speaker::Agent, "Okay."),
-        ]);
         assert_eq!(
-            lines[1],
+            caller_answer(
+                question,
+                "You can call my work line that's 2125550198 in an hour for 4 minutes."
+            ),
             "You can call my work line that's [PHONE] in an hour for 4 minutes."
         );
     }
@@ -8079,20 +8078,21 @@ mod tests {
 
     #[test]
     fn a_credit_check_named_after_a_social_security_number_cues_no_card() {
-        let lines = conversation(&[
-            (
-                Speaker::Agent,
+        assert_eq!(
+            caller_answer(
                 "And your social security number for the credit check?",
+                "Sure, it's 219-09-9999."
             ),
-            (Speaker::Caller, "Sure, it's 219-09-9999."),
-        ]);
-        assert_eq!(lines[1], "Sure, it's [SSN].");
+            "Sure, it's [SSN]."
+        );
         // Control: "credit" naming the card still cues one.
-        let lines = conversation(&[
-            (Speaker::Agent, "And the number on your credit card?"),
-            (Speaker::Caller, "Sure, it's 4111 1111 1111 1111."),
-        ]);
-        assert_eq!(lines[1], "Sure, it's [CREDIT_DEBIT_NUMBER].");
+        assert_eq!(
+            caller_answer(
+                "And the number on your credit card?",
+                "Sure, it's 4111 1111 1111 1111."
+            ),
+            "Sure, it's [CREDIT_DEBIT_NUMBER]."
+        );
     }
 
     #[test]
@@ -8123,51 +8123,34 @@ mod tests {
     fn a_code_asked_for_by_the_signature_strip_is_redacted_on_a_mono_recording() {
         // tiny.en and base on a mono recording: "three numbers" heard as "free number", the
         // code shown at the start of the next line.
-        let lines = conversation(&[
-            (Speaker::Unknown, "End of March 29."),
-            (
-                Speaker::Unknown,
-                "Perfect, and the free number on the signature strip.",
-            ),
-            (Speaker::Unknown, "641. Thank you, that's gone through."),
-        ]);
+        let said = "641. Thank you, that's gone through.";
         assert_eq!(
-            lines[2],
+            mono_answer("Perfect, and the free number on the signature strip.", said),
             "[CREDIT_DEBIT_CVV]. Thank you, that's gone through."
         );
         // Control: the same line after a request for something else.
-        let lines = conversation(&[
-            (
-                Speaker::Unknown,
-                "Perfect, and the free seats on the train.",
-            ),
-            (Speaker::Unknown, "641. Thank you, that's gone through."),
-        ]);
-        assert_eq!(lines[1], "641. Thank you, that's gone through.");
+        assert_eq!(
+            mono_answer("Perfect, and the free seats on the train.", said),
+            said
+        );
+    }
+
+    /// The redacted line `said` after `asked` on a mono recording (every speaker unknown).
+    fn mono_answer(asked: &str, said: &str) -> String {
+        conversation(&[(Speaker::Unknown, asked), (Speaker::Unknown, said)])[1].clone()
     }
 
     #[test]
     fn a_date_of_birth_asked_half_heard_is_redacted_on_a_mono_recording() {
         // Base on a mono recording: "date of birth" heard as "data birth", the answer at the
         // start of the next line.
-        let lines = conversation(&[
-            (Speaker::Unknown, "K1A0B1. And your data birth."),
-            (
-                Speaker::Unknown,
-                "March 15, 1990. Thank you. Your application is in review.",
-            ),
-        ]);
+        let said = "March 15, 1990. Thank you. Your application is in review.";
         assert_eq!(
-            lines[1],
+            mono_answer("K1A0B1. And your data birth.", said),
             "[DATE_OF_BIRTH]. Thank you. Your application is in review."
         );
         // Control: the same line after a request for something else.
-        let said = "March 15, 1990. Thank you. Your application is in review.";
-        let lines = conversation(&[
-            (Speaker::Unknown, "And when did you start the job?"),
-            (Speaker::Unknown, said),
-        ]);
-        assert_eq!(lines[1], said);
+        assert_eq!(mono_answer("And when did you start the job?", said), said);
     }
 
     #[test]
