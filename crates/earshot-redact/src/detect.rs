@@ -32,9 +32,9 @@ pub(crate) const CUES: &[(FindingKind, &[&str])] = &[
             "four digit code",
             "on the back",
             "back of the card",
-            // "the three numbers on the signature strip" (heard as "the free number on …").
-            "signature strip",
-            "signature panel",
+            // "the three numbers on the signature strip" (heard as "the free number on …",
+            // "the free numbers on the signature trip.").
+            "signature",
             "three numbers",
             "3 numbers",
         ],

@@ -1514,9 +1514,12 @@ impl Redactor {
         }
         // The caller's correction of the address the other party just said back ("So that's 42
         // Willow Lane?" - "Sorry, no, it's 52, not 42."): its numbers are the address's (not the
-        // agent's "sorry b three": the caller's next line goes on with the address).
+        // agent's "sorry b three": the caller's next line goes on with the address). On a mono
+        // recording the read-back and the correction are the same unknown speaker's.
         if speaker != Speaker::Agent
-            && self.open_address.is_some_and(|(s, _)| s != speaker)
+            && self
+                .open_address
+                .is_some_and(|(s, _)| s != speaker || speaker == Speaker::Unknown)
             && corrects(tokens)
         {
             for run in tokens::digit_runs(tokens) {
@@ -1542,8 +1545,17 @@ impl Redactor {
         // The agent saying back the address the caller just gave, however recognition wrote it
         // ("So that's 42 Willowlene CB23QC.", "Got it, 52 willowling"): its codes of letters
         // and digits, and the numbers the caller's address had (not as an amount or a time).
-        if speaker == Speaker::Agent && self.open_address.is_some_and(|(s, _)| s != speaker) {
-            let mut said: Vec<Finding> = glued_codes(text, tokens, None);
+        // On a mono recording, any line in the address's window: its codes are the glued-code
+        // rule's already.
+        let agent =
+            speaker == Speaker::Agent && self.open_address.is_some_and(|(s, _)| s != speaker);
+        let mono = speaker == Speaker::Unknown && self.open_address.is_some();
+        if agent || mono {
+            let mut said: Vec<Finding> = if agent {
+                glued_codes(text, tokens, None)
+            } else {
+                Vec::new()
+            };
             for run in tokens::digit_runs(tokens) {
                 if self.address_numbers.contains(&run.digits)
                     && !detect::is_amount_or_count(tokens, &run)
@@ -8128,6 +8140,13 @@ mod tests {
             mono_answer("Perfect, and the free number on the signature strip.", said),
             "[CREDIT_DEBIT_CVV]. Thank you, that's gone through."
         );
+        assert_eq!(
+            mono_answer(
+                "Perfect, and the free numbers on the signature trip.",
+                "641 Thank you, and stun through."
+            ),
+            "[CREDIT_DEBIT_CVV] Thank you, and stun through."
+        );
         // Control: the same line after a request for something else.
         assert_eq!(
             mono_answer("Perfect, and the free seats on the train.", said),
@@ -8214,6 +8233,25 @@ mod tests {
         ]);
         assert_eq!(lines[0], "So that's 42 Willowlene CB23QC.");
         assert_eq!(lines[2], "Got it, 52 Willowlene and your date of birth.");
+        // The same on a mono recording (tiny.en and base): the correction and the confirmation
+        // of the house number were shown.
+        let lines = conversation(&[
+            (
+                Speaker::Unknown,
+                "Great, what's your home address? It's 42 Willow Lane, Cambridge, CB2-3Q-MED.",
+            ),
+            (Speaker::Unknown, "So that's 42 Willow Lane, CB2-3Q-Z."),
+            (Speaker::Unknown, "Sorry, no, it's 52, not 42."),
+            (
+                Speaker::Unknown,
+                "Got it, 52 willowling and your date of birth.",
+            ),
+        ]);
+        assert_eq!(lines[2], "Sorry, no, it's [ADDRESS].");
+        assert_eq!(
+            lines[3],
+            "Got it, [ADDRESS] willowling and your date of birth."
+        );
         // A postcode's digit glued to its letters is no number the agent can say back.
         let lines = conversation(&[
             (Speaker::Caller, "My postcode is EC1A 1BB."),
