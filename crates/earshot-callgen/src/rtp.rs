@@ -6,18 +6,49 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-/// A local port free for both TCP and UDP right now (for a test peer to listen on).
+/// A local port free for both TCP and UDP right now (for a test peer to listen on, or for a
+/// server a test starts after the port is already written into a policy).
+///
+/// The port comes from below the kernel's ephemeral range (`ip_local_port_range`), never from
+/// it: a port the kernel handed out could be handed out again, to any connection another test
+/// opens, before the peer binds it. Each call in a process takes the next port of its own
+/// sequence (starting at a place drawn from the process id), four apart, so two tests of one
+/// binary never get the same port, a peer may use the three above it (sipp's media port takes
+/// its RTCP neighbours), and a port something else holds is skipped.
 ///
 /// # Panics
-/// When no port can be bound (test support only).
+/// When no port in the range can be bound (test support only).
 pub fn free_port() -> u16 {
-    loop {
-        let tcp = std::net::TcpListener::bind("127.0.0.1:0").expect("a TCP port");
-        let port = tcp.local_addr().expect("its address").port();
+    use std::sync::atomic::AtomicU32;
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let high = ephemeral_low().clamp(12_000, 32_768);
+    free_port_in(10_000, high, &NEXT, std::process::id().wrapping_mul(7_919))
+}
+
+/// The first port from `low + start` on (wrapping below `high`), four apart, that binds for
+/// both TCP and UDP; `next` counts the candidates handed out.
+fn free_port_in(low: u16, high: u16, next: &std::sync::atomic::AtomicU32, start: u32) -> u16 {
+    let span = u32::from(high - low) / 4;
+    for _ in 0..span {
+        let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let offset = (start / 4 + n) % span * 4;
+        let port = low + u16::try_from(offset).expect("below the span");
+        let Ok(_tcp) = std::net::TcpListener::bind(("127.0.0.1", port)) else {
+            continue;
+        };
         if UdpSocket::bind(("127.0.0.1", port)).is_ok() {
             return port;
         }
     }
+    panic!("no free port between {low} and {high}");
+}
+
+/// The first port of the kernel's ephemeral range (32768 when it cannot be read).
+fn ephemeral_low() -> u16 {
+    std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .unwrap_or(32_768)
 }
 
 /// The sipp scenario of a recording client (an SBC's SIPREC fork): two sendonly streams with
@@ -208,6 +239,50 @@ CSeq: {cseq} {method}\r\nContact: <sip:src@{from}>;+sip.src\r\nMax-Forwards: 70\
             if !m.starts_with("SIP/2.0 1") && m.contains(&format!("CSeq: {cseq}\r\n")) {
                 return m;
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn free_ports_are_distinct_bindable_and_below_the_ephemeral_range() {
+        let ports: Vec<u16> = (0..40).map(|_| free_port()).collect();
+        let mut sorted = ports.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), ports.len(), "{ports:?}");
+        for &p in &ports {
+            assert!(
+                (10_000..ephemeral_low().max(12_000)).contains(&p),
+                "{p} is not below the ephemeral range"
+            );
+            assert!(p % 4 == 0, "{p} leaves no room above it");
+            std::net::TcpListener::bind(("127.0.0.1", p)).expect("still free");
+        }
+    }
+
+    #[test]
+    fn a_port_held_for_tcp_or_for_udp_is_skipped() {
+        use std::sync::atomic::AtomicU32;
+        // Off the process's own sequence (its ports are multiples of four), so the other test
+        // cannot take these. The control: nothing held, the sequence gives its first port.
+        let low = free_port() + 1;
+        let first = free_port_in(low, low + 16, &AtomicU32::new(0), 0);
+        assert_eq!(first, low);
+        // Held for TCP, then the next one held for UDP: both are passed over.
+        let _tcp = std::net::TcpListener::bind(("127.0.0.1", low)).unwrap();
+        let _udp = std::net::UdpSocket::bind(("127.0.0.1", low + 4)).unwrap();
+        let free = std::net::TcpListener::bind(("127.0.0.1", low + 8))
+            .and(std::net::UdpSocket::bind(("127.0.0.1", low + 8)))
+            .is_ok();
+        let got = free_port_in(low, low + 16, &AtomicU32::new(0), 0);
+        if free {
+            assert_eq!(got, low + 8);
+        } else {
+            assert!(got != low && got != low + 4, "{got}");
         }
     }
 }

@@ -5,6 +5,7 @@
 //! hub's wire log at trace level holds every request body), nor in what the hub stored, logged
 //! or served.
 
+use earshot_callgen::rtp::free_port;
 use earshot_callgen::{render_with, sample_call, RenderOptions};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
@@ -121,14 +122,6 @@ fn hub_user(dir: &Path, name: &str, role: &str) -> String {
         .unwrap();
     assert!(o.status.success(), "{}", text(&o));
     String::from_utf8_lossy(&o.stdout).trim().to_string()
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn value_of<'a>(out: &'a str, key: &str) -> &'a str {
