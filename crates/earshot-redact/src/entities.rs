@@ -2932,9 +2932,12 @@ pub(crate) fn address_answers(tokens: &[Token]) -> Vec<Detection> {
         "address", "right", "correct", "still", "same", "no", "live", "at", "on", "in", "we", "did",
     ];
     let mut out = Vec::new();
-    for (i, line_end) in crate::tokens::line_spans(tokens) {
-        let asked = asked_for(tokens, i, ADDRESS_QUESTIONS);
-        if asked {
+    for (line_start, line_end) in crate::tokens::line_spans(tokens) {
+        // On a mono recording the request can come on the answer's own line ("What's the
+        // postcode? BS-15 Thai."): the answer is what follows it.
+        let asked_here = asked_within(tokens, line_start, line_end, ADDRESS_QUESTIONS);
+        if asked_here.is_some() || asked_for(tokens, line_start, ADDRESS_QUESTIONS) {
+            let i = asked_here.unwrap_or(line_start);
             let text = words_before(tokens, line_end, line_end - i);
             let start = (i..line_end).find(|&k| {
                 let w = tokens[k].text.as_str();
@@ -3858,7 +3861,7 @@ pub(crate) fn spoken_credentials(tokens: &[Token]) -> Vec<Detection> {
             }
         });
         // On a mono recording the request can come on the answer's own line.
-        let asked_here = asked_within(tokens, i, line_end);
+        let asked_here = asked_within(tokens, i, line_end, SECRET_QUESTIONS);
         let asked = asked_here.is_some() || asked_for(tokens, i, SECRET_QUESTIONS);
         let start = after_cue.or_else(|| {
             asked.then(|| {
@@ -3946,11 +3949,11 @@ pub(crate) fn spoken_credentials(tokens: &[Token]) -> Vec<Detection> {
     out
 }
 
-/// Where the answer starts on a line of an unknown speaker (a mono recording) that asks for a
-/// credential and gives it ("And the third and fifth characters of your security password.
+/// Where the answer starts on a line of an unknown speaker (a mono recording) that asks for one
+/// of `questions` (a credential, an address) and gives it ("And the third and fifth characters of your security password.
 /// Husky and Seven"): after the line's last sentence that asks for one as [`asked_for`] would
 /// (a question, a request's words or a noun phrase), when more is said after it.
-fn asked_within(tokens: &[Token], i: usize, end: usize) -> Option<usize> {
+fn asked_within(tokens: &[Token], i: usize, end: usize, questions: &[&str]) -> Option<usize> {
     if !tokens[i].unknown {
         return None;
     }
@@ -3962,7 +3965,7 @@ fn asked_within(tokens: &[Token], i: usize, end: usize) -> Option<usize> {
         }
         let sentence = &tokens[from..=k];
         let text = joined(sentence);
-        let asks = SECRET_QUESTIONS.iter().any(|q| text.contains(q))
+        let asks = questions.iter().any(|q| text.contains(q))
             && !not_asking(&text)
             && (tokens[k].text == "?"
                 || ASKING.iter().any(|q| text.contains(q))

@@ -580,6 +580,7 @@ impl Redactor {
             return Vec::new();
         }
         let (tokens, line_tokens) = self.window_tokens();
+        let left_out = self.left_out();
         let detections = detect_all(&tokens);
         let last = self.lines.len() - 1;
         let hold_last =
@@ -668,14 +669,12 @@ impl Redactor {
             // The answer to a request for an e-mail that whisper half heard, a domain glued
             // to what is left of the rest ("Email address?" - "Maria.g addencle.com."): all of
             // it, as its partial showed it (fail closed).
+            let before = self.other_line_before(&left_out, line);
             if !self.stand_alone
-                && line > 0
-                && (self.lines[line - 1].0 != speaker || speaker == Speaker::Unknown)
-                && (asks_email(&line_tokens[line - 1])
-                    || asked_address_answered_with_domain(
-                        &line_tokens[line - 1],
-                        &line_tokens[line],
-                    ))
+                && before.is_some_and(|b| {
+                    asks_email(&line_tokens[b])
+                        || asked_address_answered_with_domain(&line_tokens[b], &line_tokens[line])
+                })
                 && (detect::glued_domain(&line_tokens[line])
                     || ends_in_spoken_domain(&line_tokens[line]))
             {
@@ -686,9 +685,7 @@ impl Redactor {
             // at gmail dot com."), where one is asked for or named: the next line goes on with
             // it.
             if !self.stand_alone && ends_in_joining_word(&line_tokens[line]) {
-                let asked = line > 0
-                    && (self.lines[line - 1].0 != speaker || speaker == Speaker::Unknown)
-                    && asks_email(&line_tokens[line - 1]);
+                let asked = before.is_some_and(|b| asks_email(&line_tokens[b]));
                 let named = line_tokens[line]
                     .iter()
                     .any(|t| matches!(t.text.as_str(), "email" | "e-mail"));
@@ -718,9 +715,7 @@ impl Redactor {
             // Codes of letters and digits glued together, wherever they stand in a caller's
             // line ("6yy1623").
             if speaker != Speaker::Agent && !self.stand_alone {
-                let asked = (line > 0
-                    && (self.lines[line - 1].0 != speaker || speaker == Speaker::Unknown))
-                    .then(|| line_tokens[line - 1].as_slice());
+                let asked = before.map(|b| line_tokens[b].as_slice());
                 let text = &self.lines[line].1;
                 for f in glued_codes(text, &line_tokens[line], asked) {
                     absorb(&mut findings, f);
@@ -831,8 +826,15 @@ impl Redactor {
             out.push(apply(*speaker, text, findings));
         }
         self.emitted = emit_until;
-        // Keep only the context the next line can need.
-        let drop = self.emitted.saturating_sub(CONTEXT_LINES);
+        // Keep only the context the next line can need: CONTEXT_LINES lines, not counting the
+        // stalls and acknowledgements between them (a few at most).
+        let left_out = self.left_out();
+        let mut drop = self.emitted;
+        let mut kept = 0;
+        while drop > 0 && kept < CONTEXT_LINES && self.emitted - drop < 2 * CONTEXT_LINES + 2 {
+            drop -= 1;
+            kept += usize::from(!left_out[drop]);
+        }
         self.lines.drain(..drop);
         self.emitted -= drop;
         out
@@ -892,9 +894,10 @@ impl Redactor {
         // The other party's line right before, which this partial may answer (none for a
         // stand-alone text).
         // In a mono call (speaker unknown) the line before may be the other party's too.
-        let other_before =
-            line > 0 && (self.lines[line - 1].0 != speaker || speaker == Speaker::Unknown);
-        let asked = (other_before && !self.stand_alone).then(|| line_tokens[line - 1].as_slice());
+        let asked = self
+            .other_line_before(&self.left_out(), line)
+            .filter(|_| !self.stand_alone)
+            .map(|b| line_tokens[b].as_slice());
         if speaker != Speaker::Agent && !self.stand_alone {
             for f in glued_codes(partial, &line_tokens[line], asked) {
                 absorb(&mut findings, f);
@@ -2028,32 +2031,255 @@ impl Redactor {
 
     /// Tokens of every line in the window; lines of different speakers are kept apart by a barrier
     /// so that one speaker's digits never continue another's.
+    /// The window's tokens, lines joined with a `|` token (line `usize::MAX`) where the speaker
+    /// changes, and each line's own. A caller's stall right after the agent's line ("Hang on,
+    /// let me find the letter.") and the agent's acknowledgement of it ("Sure, take your
+    /// time.") are left out of the joined tokens, so what the caller says next answers the
+    /// agent's question, as it does ([`is_stall`]).
     fn window_tokens(&self) -> (Vec<Token>, Vec<Vec<Token>>) {
         let mut all = Vec::new();
         let mut per_line = Vec::new();
+        // The speaker of the last line joined.
+        let mut joined: Option<Speaker> = None;
+        let left_out = self.left_out();
         for (i, (speaker, text)) in self.lines.iter().enumerate() {
-            if i > 0 && self.lines[i - 1].0 != *speaker {
-                all.push(Token {
-                    text: "|".into(),
-                    start: 0,
-                    end: 0,
-                    line: usize::MAX,
-                    class: Class::Punct,
-                    cap: false,
-                    agent: false,
-                    unknown: false,
-                });
-            }
             let mut toks = tokenize(text, i);
             for t in &mut toks {
                 t.agent = *speaker == Speaker::Agent;
                 t.unknown = *speaker == Speaker::Unknown;
             }
-            all.extend(toks.iter().cloned());
+            if !left_out[i] {
+                if joined.is_some_and(|j| j != *speaker) {
+                    all.push(Token {
+                        text: "|".into(),
+                        start: 0,
+                        end: 0,
+                        line: usize::MAX,
+                        class: Class::Punct,
+                        cap: false,
+                        agent: false,
+                        unknown: false,
+                    });
+                }
+                all.extend(toks.iter().cloned());
+                joined = Some(*speaker);
+            }
             per_line.push(toks);
         }
         (all, per_line)
     }
+
+    /// The line before `line` that it may answer: the last one joined before it
+    /// ([`Redactor::left_out`]), when the other party said it (or on a mono recording, where
+    /// anyone may have).
+    fn other_line_before(&self, left_out: &[bool], line: usize) -> Option<usize> {
+        let speaker = self.lines[line].0;
+        (0..line)
+            .rev()
+            .find(|&k| !left_out[k])
+            .filter(|&k| self.lines[k].0 != speaker || speaker == Speaker::Unknown)
+    }
+
+    /// Which of the window's lines [`Redactor::window_tokens`] leaves out of the joined tokens:
+    /// a caller's stall right after the agent's line, and the agent's acknowledgement right
+    /// after such a stall.
+    fn left_out(&self) -> Vec<bool> {
+        let mut out = Vec::with_capacity(self.lines.len());
+        let mut joined: Option<Speaker> = None;
+        let mut stalled = false;
+        for (i, (speaker, text)) in self.lines.iter().enumerate() {
+            let toks = tokenize(text, i);
+            let left_out = match speaker {
+                Speaker::Caller => joined == Some(Speaker::Agent) && is_stall(&toks),
+                Speaker::Agent => stalled && is_acknowledgement(&toks),
+                Speaker::Unknown => false,
+            };
+            stalled = left_out && *speaker == Speaker::Caller;
+            if !left_out {
+                joined = Some(*speaker);
+            }
+            out.push(left_out);
+        }
+        out
+    }
+}
+
+/// Whether a line is only a stall: the caller asking for a moment before answering ("Hang on,
+/// let me get my glasses.", "Sorry, one second."). Every word must be one a stall is made of,
+/// so no answer can hide in it (a line with anything else is no stall and is read as the answer
+/// it may be), and one of them must ask for time. "One" only in "one moment" and the like.
+fn is_stall(tokens: &[Token]) -> bool {
+    const WORDS: &[&str] = &[
+        "hang",
+        "hold",
+        "on",
+        "one",
+        "just",
+        "a",
+        "moment",
+        "moments",
+        "second",
+        "seconds",
+        "sec",
+        "minute",
+        "bear",
+        "with",
+        "me",
+        "give",
+        "let",
+        "let's",
+        "find",
+        "get",
+        "grab",
+        "check",
+        "look",
+        "looking",
+        "getting",
+        "fetch",
+        "see",
+        "for",
+        "it",
+        "that",
+        "the",
+        "my",
+        "i",
+        "i'll",
+        "i'm",
+        "need",
+        "to",
+        "have",
+        "got",
+        "here",
+        "somewhere",
+        "where",
+        "is",
+        "it's",
+        "in",
+        "put",
+        "did",
+        "wrote",
+        "down",
+        "written",
+        "letter",
+        "card",
+        "bill",
+        "statement",
+        "paperwork",
+        "glasses",
+        "wallet",
+        "purse",
+        "bag",
+        "sorry",
+        "okay",
+        "ok",
+        "um",
+        "uh",
+        "erm",
+        "er",
+        "ah",
+        "hmm",
+        "mm",
+        "right",
+        "wait",
+        "please",
+        "yeah",
+        "yes",
+        "sure",
+        "of",
+        "course",
+        "so",
+        "well",
+        "now",
+        "go",
+        "and",
+    ];
+    const TIME: &[&str] = &[
+        "hang on",
+        "hold on",
+        "moment",
+        "second",
+        "sec",
+        "minute",
+        "bear with",
+        "let me find",
+        "let me get",
+        "let me grab",
+        "let me check",
+        "let me look",
+        "let me see",
+        "let's see",
+        "wait",
+    ];
+    let words: Vec<&str> = tokens
+        .iter()
+        .filter(|t| t.class != Class::Punct)
+        .map(|t| t.text.as_str())
+        .collect();
+    let time_word = |w: &str| matches!(w, "moment" | "second" | "sec" | "minute");
+    let ones_fine = words
+        .iter()
+        .enumerate()
+        .all(|(k, w)| *w != "one" || words.get(k + 1).is_some_and(|n| time_word(n)));
+    let text = words.join(" ");
+    !words.is_empty()
+        && words.len() <= 12
+        && tokens.iter().all(|t| t.class != Class::Digits)
+        && words.iter().all(|w| WORDS.contains(w))
+        && ones_fine
+        && TIME.iter().any(|p| text.contains(p))
+}
+
+/// Whether an agent's line only acknowledges a caller's stall ("Sure, take your time.", "No
+/// problem."): every word one such a line is made of.
+fn is_acknowledgement(tokens: &[Token]) -> bool {
+    const WORDS: &[&str] = &[
+        "no",
+        "problem",
+        "problems",
+        "take",
+        "your",
+        "time",
+        "sure",
+        "okay",
+        "ok",
+        "of",
+        "course",
+        "that's",
+        "fine",
+        "rush",
+        "thank",
+        "you",
+        "thanks",
+        "yes",
+        "yeah",
+        "right",
+        "alright",
+        "all",
+        "um",
+        "uh",
+        "go",
+        "ahead",
+        "whenever",
+        "you're",
+        "ready",
+        "i'll",
+        "wait",
+        "not",
+        "a",
+        "worries",
+        "absolutely",
+        "great",
+        "lovely",
+    ];
+    let words: Vec<&str> = tokens
+        .iter()
+        .filter(|t| t.class != Class::Punct)
+        .map(|t| t.text.as_str())
+        .collect();
+    !words.is_empty()
+        && words.len() <= 10
+        && tokens.iter().all(|t| t.class != Class::Digits)
+        && words.iter().all(|w| WORDS.contains(w))
 }
 
 fn detect_all(tokens: &[Token]) -> Vec<detect::Detection> {
@@ -6877,7 +7103,10 @@ mod tests {
             (Caller, "It's 7 3"),
             (Caller, "9."),
         ]);
-        assert_eq!(out[2..], ["It's [NUMBER]", "[NUMBER]."]);
+        // The stall between question and answer is left out, so the answer is the code asked
+        // for (a plain [NUMBER] before 2026-12-05).
+        assert_eq!(out[1], "Uh, hang on, let me find it.");
+        assert_eq!(out[2..], ["It's [CREDIT_DEBIT_CVV]", "[CREDIT_DEBIT_CVV]."]);
         let out = conversation(&[
             (Agent, "And the email?"),
             (Caller, "It's priya dot."),
@@ -8265,5 +8494,101 @@ mod tests {
             (Speaker::Agent, said),
         ]);
         assert_eq!(lines[2], said);
+    }
+
+    #[test]
+    fn an_answer_after_the_callers_stall_answers_the_question_before_it() {
+        use Speaker::{Agent, Caller};
+        // The stall, and the agent's acknowledgement of it, stand between the question and
+        // the answer: the answer is still redacted, the stall kept in clear.
+        for (question, stall, ack, said, shown) in [
+            (
+                "What's your address?",
+                "Hang on, let me find the letter.",
+                None,
+                "Okay. Oak Cottage, Mill Lane, Little Snoring.",
+                "Oak Cottage",
+            ),
+            (
+                "What's your memorable word?",
+                "Just a moment, I wrote it down somewhere.",
+                Some("Sure, take your time."),
+                "Right, it's periwinkle.",
+                "periwinkle",
+            ),
+            (
+                "And your mother's maiden name?",
+                "Hold on.",
+                Some("No problem."),
+                "Fairweather.",
+                "Fairweather",
+            ),
+            (
+                "And the postcode?",
+                "Sorry, one second.",
+                None,
+                "Oak Cottage again, Mill Lane.",
+                "Mill Lane",
+            ),
+        ] {
+            let mut lines = vec![(Agent, question), (Caller, stall)];
+            lines.extend(ack.map(|a| (Agent, a)));
+            lines.push((Caller, said));
+            let out = conversation(&lines);
+            assert_eq!(out[1], stall, "{out:?}");
+            assert!(!out.last().unwrap().contains(shown), "{out:?}");
+            // Control: with no question before the stall, the same words are the caller's own.
+            let mut lines = vec![(Agent, "Thanks for holding."), (Caller, stall)];
+            lines.extend(ack.map(|a| (Agent, a)));
+            lines.push((Caller, said));
+            assert_eq!(conversation(&lines).last().unwrap(), said);
+        }
+        // A line with more than a stall in it is read as the answer it may be: the stall's
+        // words do not keep "periwinkle" in clear.
+        let out = conversation(&[
+            (Agent, "What's your memorable word?"),
+            (Caller, "Hang on, it's periwinkle."),
+        ]);
+        assert!(!out[1].contains("periwinkle"), "{out:?}");
+        // "One" beside no word of time is a digit, not a stall: the line is the answer.
+        let out = conversation(&[
+            (Agent, "What's your house number?"),
+            (Caller, "Sorry, one."),
+        ]);
+        assert!(!out[1].contains("one"), "{out:?}");
+        // An agent's line that says more than an acknowledgement is a new turn: the caller's
+        // next line answers it, not the first question.
+        let out = conversation(&[
+            (Agent, "What's your memorable word?"),
+            (Caller, "Hang on."),
+            (Agent, "While you look, is the phone line okay?"),
+            (Caller, "Yes, it's fine."),
+        ]);
+        assert_eq!(out[3], "Yes, it's fine.");
+    }
+
+    #[test]
+    fn an_address_asked_and_given_on_one_line_of_a_mono_recording_is_redacted() {
+        // tiny.en on a mono recording: the postcode's outward code was shown beside its digits.
+        for (said, shown) in [
+            ("What's the postcode? BS-15 Thai.", ["BS", "Thai"]),
+            (
+                "Thanks. And the first line of your address? Oak Cottage, Mill Lane.",
+                ["Oak", "Mill"],
+            ),
+        ] {
+            let out = conversation(&[(Speaker::Unknown, said)]);
+            assert!(shown.iter().all(|w| !out[0].contains(w)), "{out:?}");
+            assert!(out[0].contains("[ADDRESS]"), "{out:?}");
+        }
+        // Controls: an answer that gives none, a request for something else, and a line that
+        // says an address is on file without asking for it.
+        for said in [
+            "What's the postcode? I don't know it.",
+            "What's the reason for the call? Oak Cottage flooded.",
+            "Your address is on file. Oak Cottage flooded.",
+        ] {
+            assert_eq!(conversation(&[(Speaker::Unknown, said)])[0], said);
+        }
     }
 }

@@ -200,11 +200,18 @@ fn a_date_of_birth_given_in_parts_over_several_lines_is_redacted_whole() {
     assert_eq!(out[2], "The 2nd and 3rd payments failed.");
     let out = redact(&[
         (Agent, "What's your date of birth?"),
-        (Caller, "Hold on."),
+        (Caller, "Do I have to?"),
         (Caller, "It's 2369."),
     ]);
     // (Redacted as a bare number, not as the date.)
     assert_eq!(out[2], "It's [NUMBER].");
+    // A stall is no line of its own: what follows it answers the question (since 2026-12-05).
+    let out = redact(&[
+        (Agent, "What's your date of birth?"),
+        (Caller, "Hold on."),
+        (Caller, "It's 2369."),
+    ]);
+    assert_eq!(out[1..], ["Hold on.", "It's [DATE_OF_BIRTH]."]);
     let out = redact(&[
         (Agent, "When does the offer end?"),
         (Caller, "The ninth."),
