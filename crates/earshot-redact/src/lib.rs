@@ -804,7 +804,7 @@ impl Redactor {
                 self.date_parts_in(speaker, &text, &line_tokens[line], &mut findings);
                 self.expiry_parts_in(speaker, &text, &line_tokens[line], &mut findings);
                 self.learn_values(speaker, &findings);
-                self.learn_card(speaker, &findings);
+                self.learn_card(speaker, &line_tokens[line], &findings);
                 findings.extend(self.emails_said_again(&self.lines[line].1, &line_tokens[line]));
                 findings.extend(self.emails_read_back(&text, &line_tokens[line], false));
                 // Written all in lower case, with the line before it ("can i get your email
@@ -1613,11 +1613,23 @@ impl Redactor {
 
     /// Remembers whether a final line of `speaker` left a card number open: card digits, fewer
     /// than a card's 16 in all with those of their line before (when that left one open).
-    fn learn_card(&mut self, speaker: Speaker, findings: &[Finding]) {
+    fn learn_card(&mut self, speaker: Speaker, tokens: &[Token], findings: &[Finding]) {
+        // The digits said on this line: a number run on from the line before carries that
+        // line's digits in its value too, which are counted already.
         let digits: usize = findings
             .iter()
             .filter(|f| f.kind == FindingKind::CreditDebitNumber)
-            .map(|f| value_digits(f).len())
+            .map(|f| {
+                let inside: Vec<Token> = tokens
+                    .iter()
+                    .filter(|t| f.start <= t.start && t.end <= f.end)
+                    .cloned()
+                    .collect();
+                tokens::digit_runs(&inside)
+                    .iter()
+                    .map(|r| r.digits.len())
+                    .sum::<usize>()
+            })
             .sum();
         let before = match self.open_groups {
             Some((s, n)) if s == speaker => n,
@@ -8590,5 +8602,34 @@ mod tests {
         ] {
             assert_eq!(conversation(&[(Speaker::Unknown, said)])[0], said);
         }
+    }
+
+    #[test]
+    fn a_card_number_run_on_across_lines_counts_each_digit_once() {
+        use Speaker::{Agent, Caller};
+        // tiny.en for "Four five three nine." - "Seven one two two, eight eight zero one." -
+        // "And the last bit is six four three zero.": the first two lines' digits, joined as
+        // one number, were counted on both, so the card seemed complete and the last group was
+        // shown.
+        let mut r = Redactor::new();
+        r.push(Agent, "Thank you, and the card number when you're ready.");
+        r.push(Caller, "Hang on, let me get my glasses. Okay, 453-9.");
+        r.push(Caller, "712 to 881.");
+        // (A line ending in a number is held until the next comes.)
+        let mut last: Vec<String> = r
+            .push(Caller, "And the last bit is 643-0.")
+            .into_iter()
+            .map(|l| l.text)
+            .collect();
+        assert_eq!(r.open_groups, Some((Caller, 10)));
+        last.extend(r.finish().into_iter().map(|l| l.text));
+        assert!(last.iter().all(|l| !l.contains("643")), "{last:?}");
+        // Control: sixteen digits across the two lines leave no card number open.
+        let mut r = Redactor::new();
+        r.push(Agent, "Thank you, and the card number when you're ready.");
+        r.push(Caller, "Okay, 4539 7122");
+        r.push(Caller, "8801 6430.");
+        r.push(Agent, "Thanks.");
+        assert_eq!(r.open_groups, None);
     }
 }
