@@ -1261,24 +1261,33 @@ impl Redactor {
         let Some((s, mut said)) = self.open_groups else {
             return;
         };
+
         if s != speaker {
             return;
         }
         for run in tokens::digit_runs(tokens) {
             let n = run.digits.len();
-            if !(2..=12).contains(&n)
-                || said + n > detect::CARD_GROUPS_MAX_DIGITS
-                || detect::not_a_group(tokens, &run)
-            {
-                continue;
-            }
             let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
             let covering = findings
                 .iter()
                 .position(|f| f.start <= a.start && b.end <= f.end);
+            // Redacted already as a number of no kind: whatever else it looks like (a code
+            // glued to a letter, "m122881"), it goes on with the card.
+            let unclassified = covering.is_some_and(|i| findings[i].kind == FindingKind::Number);
+            if !(2..=12).contains(&n)
+                || said + n > detect::CARD_GROUPS_MAX_DIGITS
+                || (detect::not_a_group(tokens, &run) && !unclassified)
+            {
+                continue;
+            }
             match covering {
-                // Classified by a cue of its own ("… and my phone is 415 555 0132").
-                Some(i) if findings[i].confidence >= 0.7 => continue,
+                // Classified by a cue of its own ("… and my phone is 415 555 0132"); a number
+                // only redacted as a number goes on with the card ("m122881").
+                Some(i)
+                    if findings[i].confidence >= 0.7 && findings[i].kind != FindingKind::Number =>
+                {
+                    continue
+                }
                 Some(i) => findings[i].kind = FindingKind::CreditDebitNumber,
                 None => findings.push(make_finding(
                     text,
@@ -1290,6 +1299,70 @@ impl Redactor {
                 )),
             }
             said += n;
+        }
+        // The rest garbled on telephone audio ("and the last bit is 6p or free Nero1." for
+        // "six four three zero"): from the first digit-like word to the last, when there are
+        // two or more, one a digit or a number word, with three other words at most between.
+        // A word ASR writes for a digit ("for", "free") counts beside another digit-like word.
+        // "One" standing for a thing ("the one ending …") is no digit, nor is a number that is
+        // an amount, a count or a reference ("The invoice 7947 shows 7 items.").
+        let not_groups: Vec<(usize, usize)> = tokens::digit_runs(tokens)
+            .into_iter()
+            .filter(|r| r.digits.len() >= 2 && detect::not_a_group(tokens, r))
+            .map(|r| (r.first, r.last))
+            .collect();
+        let digit = |k: usize| {
+            let t = &tokens[k];
+            (tokens::is_number_word(t)
+                && !tokens::pronoun_one(tokens, k)
+                && !not_groups.iter().any(|&(a, b)| (a..b).contains(&k)))
+                || tokens::is_oh(&t.text)
+                || t.text == "nero"
+        };
+        let sound = |k: usize| tokens::homophone(&tokens[k].text).is_some();
+        let words: Vec<usize> = (0..tokens.len())
+            .filter(|&k| tokens[k].class != Class::Punct)
+            .collect();
+        let like: Vec<usize> = words
+            .iter()
+            .enumerate()
+            .filter(|&(w, &k)| {
+                digit(k)
+                    || (sound(k)
+                        && [w.checked_sub(1), Some(w + 1)].iter().any(|n| {
+                            n.and_then(|n| words.get(n))
+                                .is_some_and(|&m| digit(m) || sound(m))
+                        }))
+            })
+            .map(|(_, &k)| k)
+            .collect();
+        if let (Some(&a), Some(&b)) = (like.first(), like.last()) {
+            let others = (a..=b)
+                .filter(|&k| tokens[k].class == Class::Word && !digit(k) && !sound(k))
+                .count();
+            let real = like.iter().any(|&k| tokens::is_number_word(&tokens[k]));
+            // Only where no card digits were found on the line: they are then counted once.
+            let found = findings
+                .iter()
+                .any(|f| f.kind == FindingKind::CreditDebitNumber);
+            let (start, end) = (tokens[a].start, tokens[b].end);
+            let covered = findings.iter().any(|f| f.start <= start && end <= f.end);
+            if like.len() >= 2
+                && real
+                && others <= 3
+                && !covered
+                && !found
+                && said < detect::CARD_GROUPS_MAX_DIGITS
+            {
+                findings.push(make_finding(
+                    text,
+                    FindingKind::CreditDebitNumber,
+                    start,
+                    end,
+                    0.4,
+                    "",
+                ));
+            }
         }
     }
 
@@ -1631,6 +1704,7 @@ impl Redactor {
                     .sum::<usize>()
             })
             .sum();
+
         let before = match self.open_groups {
             Some((s, n)) if s == speaker => n,
             // The other party's line ("Okay, go on.") leaves it open.
@@ -8631,5 +8705,47 @@ mod tests {
         r.push(Caller, "8801 6430.");
         r.push(Agent, "Thanks.");
         assert_eq!(r.open_groups, None);
+    }
+
+    #[test]
+    fn a_card_numbers_groups_garbled_on_telephone_audio_go_on_with_it() {
+        use Speaker::{Agent, Caller};
+        // base on 8 kHz µ-law for "Four five three nine." - "Seven one two two, eight eight
+        // zero one." - "And the last bit is six four three zero.": the middle group, glued to a
+        // letter, was a number of no kind, so the card was not open for the last group, heard
+        // as digits, homophones and "Nero".
+        let card = [
+            (Agent, "Thank you, and the card number when you're ready."),
+            (
+                Caller,
+                "Hang on, let me get my glasses. Okay, 4pI'm free I'm...",
+            ),
+            (Caller, "m122881"),
+        ];
+        let last = "and the last bit is 6p or free Nero1.";
+        let mut lines = card.to_vec();
+        lines.push((Caller, last));
+        lines.push((Agent, "And the security code on the back."));
+        let out = conversation(&lines);
+        assert_eq!(out[2], "[CREDIT_DEBIT_NUMBER]");
+        assert_eq!(out[3], "and the last bit is [CREDIT_DEBIT_NUMBER].");
+        // Controls: with no card number open the line is kept; with one open, words that sound
+        // like digits with no digit beside them, "one" standing for a thing, and a reference
+        // and a count are kept.
+        let out = conversation(&[
+            (Agent, "And what's the reason for the call?"),
+            (Caller, "Okay."),
+            (Caller, last),
+        ]);
+        assert_eq!(out[2], last);
+        for said in [
+            "I'd like to pay for it today.",
+            "The one with the blue stripe, for the car.",
+            "The invoice 7947 shows 7 items.",
+        ] {
+            let mut lines = card.to_vec();
+            lines.push((Caller, said));
+            assert_eq!(conversation(&lines)[3], said);
+        }
     }
 }
