@@ -794,6 +794,12 @@ impl Redactor {
                     &line_tokens[line],
                     &mut findings,
                 );
+                self.read_back_rest(
+                    speaker,
+                    &self.lines[line].1,
+                    &line_tokens[line],
+                    &mut findings,
+                );
                 self.card_groups_in(
                     speaker,
                     &self.lines[line].1,
@@ -1243,6 +1249,122 @@ impl Redactor {
                 }
                 (None, _) => {}
             }
+        }
+    }
+
+    /// The digits left in clear on the agent's line that reads back what the caller gave
+    /// (base on 8 kHz µ-law: "Let me read that back. Routing [BANK_ROUTING] Nero Nero Nero 1 3
+    /// Account [BANK_ROUTING]i1773 0"): once the line says it reads back, or repeats a value the
+    /// caller gave, every digit, number word and "Nero" on it, and a word ASR writes for a digit
+    /// beside one, is redacted, in runs, with the kind of the value before it; an amount or a
+    /// count of two digits or more is not. (What looks like a reference here is more likely a
+    /// value garbled: "2i1773".)
+    fn read_back_rest(
+        &self,
+        speaker: Speaker,
+        text: &str,
+        tokens: &[Token],
+        findings: &mut Vec<Finding>,
+    ) {
+        const CUES: &[&str] = &[
+            "read that back",
+            "read it back",
+            "read back",
+            "reading back",
+            "repeat that",
+            "repeat it back",
+            "so that's",
+            "to confirm",
+            "let me confirm",
+            "confirming",
+        ];
+        let given: Vec<&HeardValue> = self
+            .heard_values
+            .iter()
+            .filter(|v| {
+                v.speaker != Speaker::Agent
+                    && !matches!(v.kind, FindingKind::Address | FindingKind::Email)
+            })
+            .collect();
+        if speaker != Speaker::Agent || given.is_empty() {
+            return;
+        }
+        let said = tokens
+            .iter()
+            .filter(|t| t.class != Class::Punct)
+            .map(|t| t.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let repeats = findings.iter().any(|f| {
+            let d = value_digits(f);
+            d.len() >= 3
+                && given
+                    .iter()
+                    .any(|v| v.digits.contains(&d) || d.contains(&v.digits))
+        });
+        if !repeats && !CUES.iter().any(|c| said.contains(c)) {
+            return;
+        }
+        let not_groups: Vec<(usize, usize)> = tokens::digit_runs(tokens)
+            .into_iter()
+            .filter(|r| r.digits.len() >= 2 && detect::is_amount_or_count(tokens, r))
+            .map(|r| (r.first, r.last))
+            .collect();
+        let digit = |k: usize| {
+            let t = &tokens[k];
+            (tokens::is_number_word(t)
+                && !tokens::pronoun_one(tokens, k)
+                && !not_groups.iter().any(|&(a, b)| (a..b).contains(&k)))
+                || tokens::is_oh(&t.text)
+                || t.text == "nero"
+        };
+        let sound = |k: usize| tokens::homophone(&tokens[k].text).is_some();
+        let words: Vec<usize> = (0..tokens.len())
+            .filter(|&k| tokens[k].class != Class::Punct)
+            .collect();
+        let like = |w: usize| {
+            let k = words[w];
+            digit(k)
+                || (sound(k)
+                    && [w.checked_sub(1), Some(w + 1)]
+                        .iter()
+                        .any(|n| n.and_then(|n| words.get(n)).is_some_and(|&m| digit(m))))
+        };
+        // Runs of digit-like words; a letter glued between two digits ("2i1773") joins them.
+        let mut w = 0;
+        while w < words.len() {
+            if !like(w) {
+                w += 1;
+                continue;
+            }
+            let first = words[w];
+            let mut last = first;
+            w += 1;
+            while w < words.len() {
+                let k = words[w];
+                let glued_letter = tokens[k].class == Class::Word
+                    && tokens[k].text.chars().count() == 1
+                    && tokens[k].start == tokens[last].end
+                    && words.get(w + 1).is_some_and(|&n| {
+                        tokens[n].start == tokens[k].end && tokens[n].class == Class::Digits
+                    });
+                if like(w) || glued_letter {
+                    last = k;
+                    w += 1;
+                } else {
+                    break;
+                }
+            }
+            let (start, end) = (tokens[first].start, tokens[last].end);
+            if findings.iter().any(|f| f.start <= start && end <= f.end) {
+                continue;
+            }
+            let kind = findings
+                .iter()
+                .filter(|f| f.end <= start)
+                .max_by_key(|f| f.end)
+                .map_or(FindingKind::Number, |f| f.kind);
+            absorb(findings, make_finding(text, kind, start, end, 0.5, ""));
         }
     }
 
@@ -8746,6 +8868,44 @@ mod tests {
             let mut lines = card.to_vec();
             lines.push((Caller, said));
             assert_eq!(conversation(&lines)[3], said);
+        }
+    }
+
+    #[test]
+    fn the_agents_read_back_shows_no_digit_however_it_was_garbled() {
+        use Speaker::{Agent, Caller};
+        // base on 16 kHz and on 8 kHz µ-law for the agent reading back a routing number
+        // "0 7 1 0 0 0 0 1 3" and an account number "4 4 8 2 9 1 7 7 3 0".
+        let asked = (
+            Agent,
+            "Great, now the routing and account number for the deposit.",
+        );
+        let given = (Caller, "Routing is 071000013 and the account is 448291730.");
+        for read_back in [
+            "Let me read that back. Routing 071 074 074 013 Account 448 2i1773 0",
+            "Let me read that back. Routing Nero Perman 1 Nero Nero Nero Nero 1 3 Account 4482 \
+             I'm 1 Perman Perman 3 Nero",
+        ] {
+            let out = conversation(&[asked, given, (Agent, read_back), (Caller, "That's right.")]);
+            assert!(
+                !out[2].chars().any(|c| c.is_ascii_digit()) && !out[2].contains("Nero"),
+                "{out:?}"
+            );
+        }
+        // Controls: an amount on a line that confirms, a line that neither reads back nor
+        // repeats a value, and a read-back with no value given before.
+        for (before, said) in [
+            (
+                given,
+                "To confirm, the deposit of 250 dollars starts next month.",
+            ),
+            (given, "Thanks. It takes 1 to 3 days."),
+            (
+                (Caller, "I'd like to check an order."),
+                "Let me read that back. Order 1 2 3.",
+            ),
+        ] {
+            assert_eq!(conversation(&[asked, before, (Agent, said)])[2], said);
         }
     }
 }
