@@ -4394,7 +4394,7 @@ mod tests {
     }
 
     /// The redacted text of each line of a conversation, in order.
-    fn conversation(lines: &[(Speaker, &str)]) -> Vec<String> {
+    pub(super) fn conversation(lines: &[(Speaker, &str)]) -> Vec<String> {
         let mut r = Redactor::new();
         let mut out: Vec<Redaction> = lines.iter().flat_map(|(s, t)| r.push(*s, t)).collect();
         out.extend(r.finish());
@@ -8907,5 +8907,32 @@ mod tests {
         ] {
             assert_eq!(conversation(&[asked, before, (Agent, said)])[2], said);
         }
+    }
+
+    #[test]
+    fn a_question_in_quotation_marks_still_asks() {
+        use Speaker::{Agent, Caller, Unknown};
+        // tiny.en on a mono recording wrapped the agent's sentences in quotation marks, and the
+        // name given after "And the name of the card." was shown.
+        let out = conversation(&[
+            (Unknown, "3782824631005 \"And the name of the card.\""),
+            (
+                Unknown,
+                "Peter J. Walsh \"And the four digits code on the front.\"",
+            ),
+        ]);
+        assert_eq!(out[1], "[NAME] \"And the four digits code on the front.\"");
+        let out = conversation(&[
+            (
+                Agent,
+                "Sorry to hear that, \u{201c}Can I take your surname please?\u{201d}",
+            ),
+            (Caller, "Kowalski."),
+        ]);
+        assert_eq!(out[1], "[NAME].");
+        // Control: the same line after a quoted sentence that asks for no name.
+        let said = "Peter J. Walsh \"And the four digits code on the front.\"";
+        let out = conversation(&[(Unknown, "\"Thanks for holding.\""), (Unknown, said)]);
+        assert_eq!(out[1], said);
     }
 }

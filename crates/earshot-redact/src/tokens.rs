@@ -41,7 +41,10 @@ pub(crate) fn tokenize(text: &str, line: usize) -> Vec<Token> {
                     .is_some_and(|t| t.class == Class::Word && t.end == i))
         {
             Class::Word
-        } else if c.is_whitespace() {
+        } else if c.is_whitespace() || matches!(c, '"' | '“' | '”' | '„' | '«' | '»') {
+            // Quotation marks say nothing of a value, and ASR wraps whole sentences in them
+            // (tiny.en: `"And the name of the card."`): a rule looking for the sentence's end
+            // must not find one.
             continue;
         } else {
             Class::Punct
