@@ -4069,6 +4069,7 @@ pub(crate) fn spelled(tokens: &[Token]) -> Vec<Detection> {
             if cue.is_some() {
                 end = end.max(number_end);
             }
+            end = glued_letters_after(tokens, end);
             let digits = tokens[i..end]
                 .iter()
                 .any(|t| crate::tokens::is_number_word(t) && !is_letter(t));
@@ -4095,6 +4096,40 @@ pub(crate) fn spelled(tokens: &[Token]) -> Vec<Detection> {
         i = end.max(i + 1);
     }
     out
+}
+
+/// One past the letters of a spelling that ASR wrote glued in capitals after it, on its line,
+/// with up to three words or numbers between ("K-O number 2.0.LSKI" for "K O W A L S K I"):
+/// capitals of two to eight letters that are no common abbreviation; `end` when none.
+fn glued_letters_after(tokens: &[Token], end: usize) -> usize {
+    const ABBREVIATIONS: &[&str] = &[
+        "ok", "id", "us", "uk", "usa", "pin", "cvv", "ssn", "dob", "atm", "tv", "pm", "am", "eu",
+        "nhs", "irs", "ups", "dvd", "sms", "sim", "iban", "bic", "hmrc", "dvla", "it",
+    ];
+    let Some(line) = tokens.get(end.saturating_sub(1)).map(|t| t.line) else {
+        return end;
+    };
+    let mut last = end;
+    let mut between = 0;
+    for (k, t) in tokens.iter().enumerate().skip(end) {
+        if t.line != line {
+            break;
+        }
+        let glued = t.class == Class::Word
+            && t.caps
+            && (2..=8).contains(&t.text.chars().count())
+            && !ABBREVIATIONS.contains(&t.text.as_str());
+        if glued {
+            last = k + 1;
+            between = 0;
+        } else if t.class != Class::Punct {
+            between += 1;
+            if between > 3 {
+                break;
+            }
+        }
+    }
+    last
 }
 
 /// IBANs (mod-97 checked) and UK and Canadian postcodes, found on the written text of one line.

@@ -2265,6 +2265,7 @@ impl Redactor {
                         line: usize::MAX,
                         class: Class::Punct,
                         cap: false,
+                        caps: false,
                         agent: false,
                         unknown: false,
                     });
@@ -8934,5 +8935,28 @@ mod tests {
         let said = "Peter J. Walsh \"And the four digits code on the front.\"";
         let out = conversation(&[(Unknown, "\"Thanks for holding.\""), (Unknown, said)]);
         assert_eq!(out[1], said);
+    }
+
+    #[test]
+    fn letters_of_a_spelling_glued_in_capitals_after_it_are_part_of_it() {
+        use Speaker::{Agent, Caller};
+        // tiny.en on 8 kHz µ-law for "It's Kowalski, K O W A L S K I.": the last four letters
+        // came out glued in capitals after a misheard word, and were shown.
+        let asked = (Agent, "Sorry to hear that, can I take your surname please?");
+        for said in ["It's Kawalkit, K-O number 2.0.LSKI.", "K-O-W-A then LSKI."] {
+            let out = conversation(&[asked, (Caller, said)]);
+            assert!(!out[1].contains("LSKI"), "{out:?}");
+        }
+        // Controls: an abbreviation after a spelling, capitals four words past it, and
+        // capitals with no spelling before them.
+        for said in [
+            "S M I T H, and the PIN is new.",
+            "S M I T H, I'm at the bank NOW.",
+            "I need it ASAP.",
+        ] {
+            let out = conversation(&[(Agent, "How can I help?"), (Caller, said)]);
+            let kept = said.split(", ").last().unwrap();
+            assert!(out[1].ends_with(kept), "{out:?}");
+        }
     }
 }

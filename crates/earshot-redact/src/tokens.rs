@@ -14,6 +14,8 @@ pub(crate) struct Token {
     pub class: Class,
     /// The original starts with an upper-case letter (names, streets).
     pub cap: bool,
+    /// Every letter of the original is upper case ("LSKI": letters of a spelling ASR glued).
+    pub caps: bool,
     /// Said by the agent (set by the conversation window).
     pub agent: bool,
     /// Said by a speaker not known, as on a mono recording where one line can hold a request and
@@ -53,6 +55,7 @@ pub(crate) fn tokenize(text: &str, line: usize) -> Vec<Token> {
             Some(t) if t.class == class && class != Class::Punct && t.end == i => {
                 t.text.extend(c.to_lowercase());
                 t.end = i + 1;
+                t.caps &= c.is_uppercase();
             }
             _ => out.push(Token {
                 text: c.to_lowercase().collect(),
@@ -61,6 +64,7 @@ pub(crate) fn tokenize(text: &str, line: usize) -> Vec<Token> {
                 line,
                 class,
                 cap: c.is_uppercase(),
+                caps: c.is_uppercase(),
                 agent: false,
                 unknown: false,
             }),
