@@ -88,7 +88,14 @@ pub(crate) const CUES: &[(FindingKind, &[&str])] = &[
     ),
     (
         FindingKind::BankRouting,
-        &["routing", "aba", "sort code", "transit number"],
+        // "source code": "sort code" as whisper hears it on telephone audio.
+        &[
+            "routing",
+            "aba",
+            "sort code",
+            "transit number",
+            "source code",
+        ],
     ),
     (
         FindingKind::BankAccountNumber,
@@ -1120,6 +1127,17 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
         let amount = is_amount_or_count(tokens, &run);
         let reference = is_reference(tokens, &run);
         let cue_kind = cues.iter().find(|(k, _)| accepts(*k, n)).map(|(k, _)| *k);
+        // A code asked for and written as a price ("And the CVV?" - "It's $802.", whisper's
+        // way with "eight oh two"): a code has no currency, so the sign does not make it one.
+        let priced_code = matches!(
+            cue_kind,
+            Some(FindingKind::CreditDebitCvv | FindingKind::Pin)
+        ) && run.last - run.first == 1
+            && run
+                .first
+                .checked_sub(1)
+                .is_some_and(|p| matches!(tokens[p].text.as_str(), "$" | "£" | "€"));
+        let amount = amount && !priced_code;
         let card_near = cues
             .iter()
             .any(|(k, _)| *k == FindingKind::CreditDebitNumber);

@@ -2867,6 +2867,11 @@ const ADDRESS_QUESTIONS: &[&str] = &[
     "delivery address",
     "correspondence address",
     "work address",
+    // "address" as whisper hears it on telephone audio ("Of course, what's the new dress?").
+    "new dress",
+    "your dress",
+    "home dress",
+    "billing dress",
     // Its parts.
     "postcode",
     "post code",

@@ -1256,9 +1256,9 @@ impl Redactor {
     /// (base on 8 kHz µ-law: "Let me read that back. Routing [BANK_ROUTING] Nero Nero Nero 1 3
     /// Account [BANK_ROUTING]i1773 0"): once the line says it reads back, or repeats a value the
     /// caller gave, every digit, number word and "Nero" on it, and a word ASR writes for a digit
-    /// beside one, is redacted, in runs, with the kind of the value before it; an amount or a
-    /// count of two digits or more is not. (What looks like a reference here is more likely a
-    /// value garbled: "2i1773".)
+    /// beside one, is redacted, in runs, with the kind of the value before it; an amount, a
+    /// count or a number a word names a reference ("ticket 4410"), of two digits or more, is
+    /// not. (A code glued to letters here is more likely a value garbled: "2i1773".)
     fn read_back_rest(
         &self,
         speaker: Speaker,
@@ -1278,15 +1278,17 @@ impl Redactor {
             "let me confirm",
             "confirming",
         ];
+        // On a mono recording anyone may read back what anyone gave.
         let given: Vec<&HeardValue> = self
             .heard_values
             .iter()
             .filter(|v| {
-                v.speaker != Speaker::Agent
-                    && !matches!(v.kind, FindingKind::Address | FindingKind::Email)
+                (v.speaker != Speaker::Agent || speaker == Speaker::Unknown)
+                    && v.kind != FindingKind::Email
             })
             .collect();
-        if speaker != Speaker::Agent || given.is_empty() {
+        // An address given counts by its words (its numbers may be too short to remember).
+        if speaker == Speaker::Caller || (given.is_empty() && self.heard_address_words.is_empty()) {
             return;
         }
         let said = tokens
@@ -1295,19 +1297,30 @@ impl Redactor {
             .map(|t| t.text.as_str())
             .collect::<Vec<_>>()
             .join(" ");
+        // A value said again, whole or in part, or its first three digits ("So next 319-6 or
+        // near of time." after "319-26405").
         let repeats = findings.iter().any(|f| {
             let d = value_digits(f);
             d.len() >= 3
                 && given
                     .iter()
                     .any(|v| v.digits.contains(&d) || d.contains(&v.digits))
+        }) || tokens::digit_runs(tokens).iter().any(|r| {
+            r.digits.len() >= 3
+                && !detect::not_a_group(tokens, r)
+                && given
+                    .iter()
+                    .any(|v| v.digits.len() > 3 && v.digits.starts_with(&r.digits[..3]))
         });
         if !repeats && !CUES.iter().any(|c| said.contains(c)) {
             return;
         }
         let not_groups: Vec<(usize, usize)> = tokens::digit_runs(tokens)
             .into_iter()
-            .filter(|r| r.digits.len() >= 2 && detect::is_amount_or_count(tokens, r))
+            .filter(|r| {
+                r.digits.len() >= 2
+                    && (detect::is_amount_or_count(tokens, r) || detect::reference_cued(tokens, r))
+            })
             .map(|r| (r.first, r.last))
             .collect();
         let digit = |k: usize| {
@@ -1354,6 +1367,20 @@ impl Redactor {
                 } else {
                     break;
                 }
+            }
+            // With letters glued to either end ("LS6").
+            let (mut first, mut last) = (first, last);
+            while first > 0
+                && tokens[first - 1].class == Class::Word
+                && tokens[first - 1].end == tokens[first].start
+            {
+                first -= 1;
+            }
+            while last + 1 < tokens.len()
+                && tokens[last + 1].class == Class::Word
+                && tokens[last + 1].start == tokens[last].end
+            {
+                last += 1;
             }
             let (start, end) = (tokens[first].start, tokens[last].end);
             if findings.iter().any(|f| f.start <= start && end <= f.end) {
@@ -2772,6 +2799,12 @@ fn glued_codes(text: &str, tokens: &[Token], asked: Option<&[Token]>) -> Vec<Fin
             (Class::Word, Class::Digits) => true,
             (Class::Digits, Class::Word) => !NUMBER_SUFFIXES.contains(&w[1].text.as_str()),
             _ => false,
+        }) || chain.windows(3).any(|w| {
+            // Two letters at most hyphened to a number ("eG-40"), not a word ("COVID-19").
+            w[0].class == Class::Word
+                && w[0].text.chars().count() <= 2
+                && w[1].text == "-"
+                && w[2].class == Class::Digits
         });
         // A number between words joined by hyphens ("It's I-02-WANO." for the ZIP code "nine
         // oh two one oh"), not a word and a number ("COVID-19").
@@ -2801,6 +2834,42 @@ fn glued_codes(text: &str, tokens: &[Token], asked: Option<&[Token]>) -> Vec<Fin
             ));
         }
         k = end;
+    }
+    // On a short line that gives such a code broken into pieces of three digits at most, the
+    // rest of it ("1 eG-40 e5 MKM3." for a Medicare number "1EG4TE5MK73"): from the first
+    // digit to the last. (Longer pieces are numbers the other rules read: an IBAN's groups.)
+    let said = tokens.iter().filter(|t| t.class != Class::Punct).count();
+    let pieces = tokens
+        .iter()
+        .all(|t| t.class != Class::Digits || t.text.chars().count() <= 3);
+    let digit_at: Vec<usize> = (0..tokens.len())
+        .filter(|&k| tokens[k].class == Class::Digits)
+        .collect();
+    if let (false, true, Some(&a), Some(&b)) = (
+        out.is_empty(),
+        said <= 8 && pieces,
+        digit_at.first(),
+        digit_at.last(),
+    ) {
+        // With letters glued to either end.
+        let mut first = a;
+        while first > 0
+            && tokens[first - 1].class == Class::Word
+            && tokens[first - 1].end == tokens[first].start
+        {
+            first -= 1;
+        }
+        let mut last = b;
+        while last + 1 < tokens.len()
+            && tokens[last + 1].class == Class::Word
+            && tokens[last + 1].start == tokens[last].end
+        {
+            last += 1;
+        }
+        let (start, end) = (tokens[first].start, tokens[last].end);
+        if !out.iter().any(|f| f.start <= start && end <= f.end) {
+            out.push(make_finding(text, FindingKind::Number, start, end, 0.4, ""));
+        }
     }
     out
 }
@@ -8874,7 +8943,7 @@ mod tests {
 
     #[test]
     fn the_agents_read_back_shows_no_digit_however_it_was_garbled() {
-        use Speaker::{Agent, Caller};
+        use Speaker::{Agent, Caller, Unknown};
         // base on 16 kHz and on 8 kHz µ-law for the agent reading back a routing number
         // "0 7 1 0 0 0 0 1 3" and an account number "4 4 8 2 9 1 7 7 3 0".
         let asked = (
@@ -8893,6 +8962,42 @@ mod tests {
                 "{out:?}"
             );
         }
+        // A read-back that only repeats the first three digits (base on µ-law for "So that's
+        // three one nine two, six four zero five?").
+        let out = conversation(&[
+            (Agent, "and the account number"),
+            (Caller, "319-26405."),
+            (Agent, "So next 319-6 or near of time."),
+        ]);
+        assert_eq!(out[2], "So next [NUMBER] or near of time.");
+        // An address's read-back, and one on a mono recording (anyone may read back there).
+        let out = conversation(&[
+            (Agent, "Of course, what's the new address?"),
+            (
+                Caller,
+                "Right, flat 3, 19 Kingsway Gardens, Leeds, LS6 2AB.",
+            ),
+            (
+                Agent,
+                "So that's flat free, 19 gingesway gardens, LS6 to add,",
+            ),
+        ]);
+        assert!(!out[2].contains('6') && !out[2].contains("19"), "{out:?}");
+        let out = conversation(&[
+            (
+                Unknown,
+                "Great, now the routing and account number for the deposit.",
+            ),
+            (
+                Unknown,
+                "Routing is 071000013 and the account is 448291730.",
+            ),
+            (
+                Unknown,
+                "Let me read that back. Routing 071 074 074 013 Account 448 2i1773 0",
+            ),
+        ]);
+        assert!(!out[2].chars().any(|c| c.is_ascii_digit()), "{out:?}");
         // Controls: an amount on a line that confirms, a line that neither reads back nor
         // repeats a value, and a read-back with no value given before.
         for (before, said) in [
@@ -8958,5 +9063,58 @@ mod tests {
             let kept = said.split(", ").last().unwrap();
             assert!(out[1].ends_with(kept), "{out:?}");
         }
+    }
+
+    #[test]
+    fn a_code_asked_for_and_written_as_a_price_is_the_code() {
+        use Speaker::{Agent, Caller, Unknown};
+        // base on a mono recording for "Let me check. Okay, it's 8 0 2." after "And the CVV?".
+        let said = "Let me check, okay, it's $802.";
+        let out = conversation(&[(Agent, "And the CVV?"), (Caller, said)]);
+        assert_eq!(out[1], "Let me check, okay, it's $[CREDIT_DEBIT_CVV].");
+        let out = conversation(&[(Unknown, "and the cvv."), (Unknown, said)]);
+        assert_eq!(out[1], "Let me check, okay, it's $[CREDIT_DEBIT_CVV].");
+        // Control: a price answering a question for one.
+        let out = conversation(&[(Agent, "How much was the payment?"), (Caller, said)]);
+        assert_eq!(out[1], said);
+    }
+
+    #[test]
+    fn misheard_questions_for_a_code_an_id_and_an_address_still_ask() {
+        use Speaker::{Agent, Caller};
+        // Each heard on 8 kHz µ-law: "sort code" as "source code", a Medicare number after
+        // "medicae number" broken into pieces, "address" as "dress" (with a stall between).
+        let out = conversation(&[
+            (Agent, "sure, was the source code"),
+            (Caller, "Hang on, yep, it's 40, 11, 62,"),
+            (Agent, "and the account number."),
+        ]);
+        assert_eq!(out[1], "Hang on, yep, it's [BANK_ROUTING],");
+        let out = conversation(&[
+            (Agent, "And her medicae number?"),
+            (Caller, "1 eG-40 e5 MKM3."),
+            (Agent, "Thank you."),
+        ]);
+        assert_eq!(out[1], "[NUMBER].");
+        let out = conversation(&[
+            (Agent, "Of course, what's the new dress?"),
+            (Caller, "One moment, let me find the letter."),
+            (
+                Caller,
+                "Right, flat-free, 19-kingsway garden, please, L.S. 6 to MAB.",
+            ),
+        ]);
+        assert_eq!(out[2], "Right, [ADDRESS].");
+        // Controls: a word hyphened to a number is no code, two letters are ("eG-40"); a short
+        // line of small numbers with no code is kept; and the dress a shop sold.
+        let codes = |said: &str| glued_codes(said, &tokenize(said, 0), None).len();
+        assert_eq!(codes("It's the size-12 one."), 0);
+        assert_eq!(codes("It's the eG-40 one."), 1);
+        let said = "2 or 3 of them.";
+        let out = conversation(&[(Agent, "And her medicae number?"), (Caller, said)]);
+        assert_eq!(out[1], said);
+        let said = "Blue, the long one with sleeves.";
+        let out = conversation(&[(Agent, "Which is the dress you ordered?"), (Caller, said)]);
+        assert_eq!(out[1], said);
     }
 }
