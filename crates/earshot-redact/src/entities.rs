@@ -4071,11 +4071,27 @@ pub(crate) fn spelled(tokens: &[Token]) -> Vec<Detection> {
         let enough =
             counted >= 3 || (counted == 2 && cue.is_some()) || (counted >= 1 && spelled_out);
         if enough && !not_spelling(&tokens[i..end], &said, 4) {
-            if cue.is_some() {
+            // A number after the last letter that ends the line is the spelling's last
+            // character ("1e g 4 d e 5 m k p m 3." for a Medicare number).
+            let ends_line = tokens[number_end.min(tokens.len())..]
+                .iter()
+                .take_while(|t| t.line == tokens[i].line)
+                .all(|t| t.class == Class::Punct);
+            if cue.is_some() || ends_line {
                 end = end.max(number_end);
             }
             end = glued_letters_after(tokens, end);
-            let digits = tokens[i..end]
+            // And one glued before the first letter ("1e").
+            let first = if i > 0
+                && tokens[i - 1].class == Class::Digits
+                && tokens[i - 1].end == tokens[i].start
+                && tokens[i - 1].line == tokens[i].line
+            {
+                i - 1
+            } else {
+                i
+            };
+            let digits = tokens[first..end]
                 .iter()
                 .any(|t| crate::tokens::is_number_word(t) && !is_letter(t));
             let email_follows = on_line(end).is_some_and(|t| t.text == "at" || t.text == "@");
@@ -4092,7 +4108,7 @@ pub(crate) fn spelled(tokens: &[Token]) -> Vec<Detection> {
                 .collect::<String>();
             out.push(Detection {
                 kind,
-                first: i,
+                first,
                 last: end,
                 confidence: 0.6,
                 normalized,
@@ -4790,7 +4806,8 @@ mod tests {
             (
                 "What's your customer number?",
                 "C as in Charlie, 4 4 7 1 9.",
-                "[NAME], [NUMBER].",
+                // One value: the number ending the line is the spelling's last characters.
+                "[NUMBER].",
             ),
             (
                 "What's your National Insurance number?",

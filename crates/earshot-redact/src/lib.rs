@@ -2344,7 +2344,7 @@ impl Redactor {
 /// let me get my glasses.", "Sorry, one second."). Every word must be one a stall is made of,
 /// so no answer can hide in it (a line with anything else is no stall and is read as the answer
 /// it may be), and one of them must ask for time. "One" only in "one moment" and the like.
-fn is_stall(tokens: &[Token]) -> bool {
+pub(crate) fn is_stall(tokens: &[Token]) -> bool {
     const WORDS: &[&str] = &[
         "hang",
         "hold",
@@ -9116,5 +9116,50 @@ mod tests {
         let said = "Blue, the long one with sleeves.";
         let out = conversation(&[(Agent, "Which is the dress you ordered?"), (Caller, said)]);
         assert_eq!(out[1], said);
+    }
+
+    #[test]
+    fn an_id_spelled_with_digits_at_both_ends_is_redacted_whole() {
+        use Speaker::{Agent, Caller};
+        // tiny.en on 8 kHz µ-law for a Medicare number "1EG4TE5MK73" after a question it
+        // misheard: the digit glued before the first letter and the one ending the line were
+        // shown.
+        let out = conversation(&[
+            (Agent, "And her meditative care number?"),
+            (Caller, "1e g 4 d e 5 m k p m 3."),
+            (Agent, "Thanks."),
+        ]);
+        assert_eq!(out[1], "[NUMBER].");
+        // Control: a number after a spelling that does not end the line keeps its own rules.
+        let out = conversation(&[
+            (Agent, "How can I help?"),
+            (Caller, "It's S M I T H, 2 of them live here."),
+        ]);
+        assert_eq!(out[1], "It's [NAME], 2 of them live here.");
+    }
+
+    #[test]
+    fn a_mono_line_that_asks_then_stalls_still_asks() {
+        use Speaker::Unknown;
+        // base and tiny.en on a mono recording: the question and the caller's stall came out
+        // on one line, the address on the next.
+        let said = "Right, flat-free, 19-kingsway garden, please, L.S. 6 to MAB.";
+        let out = conversation(&[
+            (
+                Unknown,
+                "Of course, what's the new address? One moment, let me find the letter.",
+            ),
+            (Unknown, said),
+        ]);
+        assert_eq!(out[1], "Right, [ADDRESS].");
+        // Controls: the same stall after no question, and a question followed by more than a
+        // stall.
+        let said = "Right, Kingsway Gardens, please.";
+        for asked in [
+            "Thanks, noted. One moment, let me find the letter.",
+            "What's the new address? Oh, and the bill is wrong.",
+        ] {
+            assert_eq!(conversation(&[(Unknown, asked), (Unknown, said)])[1], said);
+        }
     }
 }

@@ -219,6 +219,21 @@ pub(crate) fn answers_line_before(tokens: &[Token], start: usize) -> Option<bool
             crate::detect::noun_phrase_request(&tokens[from..=k])
         }
     });
+    // On a mono recording the question may be followed on its line by a stall ("… what's the
+    // new dress? One moment, let me find the letter."): it still asks.
+    let question = question
+        || before.is_some_and(|k| {
+            let line = tokens[k].line;
+            let from = tokens[..k]
+                .iter()
+                .rposition(|t| t.line != line)
+                .map_or(0, |p| p + 1);
+            tokens[start].unknown
+                && tokens[from..k]
+                    .iter()
+                    .rposition(|t| t.text == "?")
+                    .is_some_and(|q| crate::is_stall(&tokens[from + q + 1..=k]))
+        });
     (before.is_some() && (other_party || question)).then_some(question)
 }
 
