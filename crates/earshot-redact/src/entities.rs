@@ -985,6 +985,54 @@ const NAME_ASKED: &[&str] = &[
     "'s name",
 ];
 
+/// The line before token `i`'s line asks for a name in a question ending in it, whatever ASR
+/// made of the words before ("Can I have the patient's phone name?" for "full name", tiny.en on
+/// 8 kHz µ-law), unless a thing's ("the company name?", "the street name?").
+fn asks_any_name(tokens: &[Token], i: usize) -> bool {
+    const THINGS: &[&str] = &[
+        "company",
+        "business",
+        "product",
+        "shop",
+        "store",
+        "street",
+        "road",
+        "file",
+        "brand",
+        "model",
+        "plan",
+        "user",
+        "account",
+        "device",
+        "network",
+        "wifi",
+        "app",
+        "project",
+        "school",
+        "hotel",
+        "event",
+        "drug",
+        "medication",
+        "medicine",
+        "pharmacy",
+        "bank",
+        "team",
+        "group",
+        "package",
+        "course",
+        "domain",
+        "trading",
+        "building",
+        "house",
+    ];
+    previous_line_text(tokens, i).is_some_and(|text| {
+        text.match_indices(" name ?").any(|(at, _)| {
+            let before = text[..at].rsplit(' ').next().unwrap_or("");
+            !THINGS.contains(&before)
+        })
+    })
+}
+
 /// Small words that a street's name does not hold in lower case.
 const NOT_IN_A_STREET: &[&str] = &[
     "at", "the", "in", "on", "to", "of", "for", "from", "by", "a", "an", "my", "your", "and", "or",
@@ -1274,7 +1322,7 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
         let answered = !t.agent
             && line_start(tokens, i)
             && (name_question_before(tokens, i)
-                || (previous_line_asks(tokens, i, NAME_ASKED)
+                || ((previous_line_asks(tokens, i, NAME_ASKED) || asks_any_name(tokens, i))
                     // "What's the name of the street?", "… of your first pet?": an address
                     // part and a credential.
                     && !previous_line_asks(tokens, i, ADDRESS_QUESTIONS)
@@ -1616,7 +1664,7 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             && tokens[i - 1].line == t.line
             && matches!(tokens[i - 1].text.as_str(), "," | "." | "!")
             && (name_asked()
-                || (previous_line_asks(tokens, i, NAME_ASKED)
+                || ((previous_line_asks(tokens, i, NAME_ASKED) || asks_any_name(tokens, i))
                     && !previous_line_asks(tokens, i, ADDRESS_QUESTIONS)
                     && !previous_line_asks(tokens, i, SECRET_QUESTIONS)))
             && {
@@ -2252,7 +2300,8 @@ fn miss_as_title(tokens: &[Token], i: usize) -> bool {
 /// someone else's ([`NAME_ASKED`]).
 fn name_asked_before(tokens: &[Token], i: usize) -> bool {
     name_question_before(tokens, i)
-        || (previous_line_asks(tokens, i, NAME_ASKED) && previous_line_asks(tokens, i, &["?"]))
+        || ((previous_line_asks(tokens, i, NAME_ASKED) || asks_any_name(tokens, i))
+            && previous_line_asks(tokens, i, &["?"]))
 }
 
 /// Token `i` opens a line of one to four capitalised words that are no [`NOT_NAME`] (a hyphen

@@ -9162,4 +9162,26 @@ mod tests {
             assert_eq!(conversation(&[(Unknown, asked), (Unknown, said)])[1], said);
         }
     }
+
+    #[test]
+    fn a_question_ending_in_name_asks_for_one_whatever_came_before() {
+        use Speaker::{Agent, Caller};
+        // tiny.en on 8 kHz µ-law heard "full name" as "phone name": the patient's name was
+        // shown.
+        let out = conversation(&[
+            (Agent, "Can I have the patient's phone name?"),
+            (Caller, "Marjorie Pellen O'Brien."),
+        ]);
+        assert_eq!(out[1], "[NAME].");
+        // Controls: a thing's name, and the same words after no question.
+        let said = "Acme Widgets.";
+        let out = conversation(&[(Agent, "What's the company name?"), (Caller, said)]);
+        assert_eq!(out[1], said);
+        let said = "Marjorie Pellen O'Brien.";
+        let out = conversation(&[
+            (Agent, "The patient's phone name is on file."),
+            (Caller, said),
+        ]);
+        assert_eq!(out[1], said);
+    }
 }
