@@ -1315,34 +1315,10 @@ impl Redactor {
         if !repeats && !CUES.iter().any(|c| said.contains(c)) {
             return;
         }
-        let not_groups: Vec<(usize, usize)> = tokens::digit_runs(tokens)
-            .into_iter()
-            .filter(|r| {
-                r.digits.len() >= 2
-                    && (detect::is_amount_or_count(tokens, r) || detect::reference_cued(tokens, r))
-            })
-            .map(|r| (r.first, r.last))
-            .collect();
-        let digit = |k: usize| {
-            let t = &tokens[k];
-            (tokens::is_number_word(t)
-                && !tokens::pronoun_one(tokens, k)
-                && !not_groups.iter().any(|&(a, b)| (a..b).contains(&k)))
-                || tokens::is_oh(&t.text)
-                || t.text == "nero"
-        };
-        let sound = |k: usize| tokens::homophone(&tokens[k].text).is_some();
-        let words: Vec<usize> = (0..tokens.len())
-            .filter(|&k| tokens[k].class != Class::Punct)
-            .collect();
-        let like = |w: usize| {
-            let k = words[w];
-            digit(k)
-                || (sound(k)
-                    && [w.checked_sub(1), Some(w + 1)]
-                        .iter()
-                        .any(|n| n.and_then(|n| words.get(n)).is_some_and(|&m| digit(m))))
-        };
+        let words = digit_like_words(tokens, |r| {
+            detect::is_amount_or_count(tokens, r) || detect::reference_cued(tokens, r)
+        });
+        let like = |w: usize| words[w].1;
         // Runs of digit-like words; a letter glued between two digits ("2i1773") joins them.
         let mut w = 0;
         while w < words.len() {
@@ -1350,15 +1326,15 @@ impl Redactor {
                 w += 1;
                 continue;
             }
-            let first = words[w];
+            let first = words[w].0;
             let mut last = first;
             w += 1;
             while w < words.len() {
-                let k = words[w];
+                let k = words[w].0;
                 let glued_letter = tokens[k].class == Class::Word
                     && tokens[k].text.chars().count() == 1
                     && tokens[k].start == tokens[last].end
-                    && words.get(w + 1).is_some_and(|&n| {
+                    && words.get(w + 1).is_some_and(|&(n, _, _)| {
                         tokens[n].start == tokens[k].end && tokens[n].class == Class::Digits
                     });
                 if like(w) || glued_letter {
@@ -1369,19 +1345,7 @@ impl Redactor {
                 }
             }
             // With letters glued to either end ("LS6").
-            let (mut first, mut last) = (first, last);
-            while first > 0
-                && tokens[first - 1].class == Class::Word
-                && tokens[first - 1].end == tokens[first].start
-            {
-                first -= 1;
-            }
-            while last + 1 < tokens.len()
-                && tokens[last + 1].class == Class::Word
-                && tokens[last + 1].start == tokens[last].end
-            {
-                last += 1;
-            }
+            let (first, last) = with_glued_words(tokens, first, last);
             let (start, end) = (tokens[first].start, tokens[last].end);
             if findings.iter().any(|f| f.start <= start && end <= f.end) {
                 continue;
@@ -1455,39 +1419,16 @@ impl Redactor {
         // A word ASR writes for a digit ("for", "free") counts beside another digit-like word.
         // "One" standing for a thing ("the one ending …") is no digit, nor is a number that is
         // an amount, a count or a reference ("The invoice 7947 shows 7 items.").
-        let not_groups: Vec<(usize, usize)> = tokens::digit_runs(tokens)
-            .into_iter()
-            .filter(|r| r.digits.len() >= 2 && detect::not_a_group(tokens, r))
-            .map(|r| (r.first, r.last))
-            .collect();
-        let digit = |k: usize| {
-            let t = &tokens[k];
-            (tokens::is_number_word(t)
-                && !tokens::pronoun_one(tokens, k)
-                && !not_groups.iter().any(|&(a, b)| (a..b).contains(&k)))
-                || tokens::is_oh(&t.text)
-                || t.text == "nero"
+        let words = digit_like_words(tokens, |r| detect::not_a_group(tokens, r));
+        let like: Vec<usize> = words.iter().filter(|w| w.1).map(|w| w.0).collect();
+        let sound_or_digit = |k: usize| {
+            words
+                .iter()
+                .any(|&(m, like, sound)| m == k && (like || sound))
         };
-        let sound = |k: usize| tokens::homophone(&tokens[k].text).is_some();
-        let words: Vec<usize> = (0..tokens.len())
-            .filter(|&k| tokens[k].class != Class::Punct)
-            .collect();
-        let like: Vec<usize> = words
-            .iter()
-            .enumerate()
-            .filter(|&(w, &k)| {
-                digit(k)
-                    || (sound(k)
-                        && [w.checked_sub(1), Some(w + 1)].iter().any(|n| {
-                            n.and_then(|n| words.get(n))
-                                .is_some_and(|&m| digit(m) || sound(m))
-                        }))
-            })
-            .map(|(_, &k)| k)
-            .collect();
         if let (Some(&a), Some(&b)) = (like.first(), like.last()) {
             let others = (a..=b)
-                .filter(|&k| tokens[k].class == Class::Word && !digit(k) && !sound(k))
+                .filter(|&k| tokens[k].class == Class::Word && !sound_or_digit(k))
                 .count();
             let real = like.iter().any(|&k| tokens::is_number_word(&tokens[k]));
             // Only where no card digits were found on the line: they are then counted once.
@@ -2340,6 +2281,45 @@ impl Redactor {
     }
 }
 
+/// The words of `tokens` (index, stands for a digit, sounds like one), as ASR garbles a
+/// number: a digit or a number word ("one" standing for a thing aside: "the one ending …"),
+/// "oh" and "Nero" stand for one; a word ASR writes for a digit ("for", "free") sounds like one
+/// and stands for one beside another word that does. A run of two digits or more that `kept`
+/// names (an amount, a reference) stands for none.
+fn digit_like_words(
+    tokens: &[Token],
+    kept: impl Fn(&tokens::DigitRun) -> bool,
+) -> Vec<(usize, bool, bool)> {
+    let kept: Vec<(usize, usize)> = tokens::digit_runs(tokens)
+        .into_iter()
+        .filter(|r| r.digits.len() >= 2 && kept(r))
+        .map(|r| (r.first, r.last))
+        .collect();
+    let digit = |k: usize| {
+        let t = &tokens[k];
+        (tokens::is_number_word(t)
+            && !tokens::pronoun_one(tokens, k)
+            && !kept.iter().any(|&(a, b)| (a..b).contains(&k)))
+            || tokens::is_oh(&t.text)
+            || t.text == "nero"
+    };
+    let sound = |k: usize| tokens::homophone(&tokens[k].text).is_some();
+    let words: Vec<usize> = (0..tokens.len())
+        .filter(|&k| tokens[k].class != Class::Punct)
+        .collect();
+    words
+        .iter()
+        .enumerate()
+        .map(|(w, &k)| {
+            let beside = [w.checked_sub(1), Some(w + 1)].iter().any(|n| {
+                n.and_then(|n| words.get(n))
+                    .is_some_and(|&m| digit(m) || sound(m))
+            });
+            (k, digit(k) || (sound(k) && beside), sound(k))
+        })
+        .collect()
+}
+
 /// Whether a line is only a stall: the caller asking for a moment before answering ("Hang on,
 /// let me get my glasses.", "Sorry, one second."). Every word must be one a stall is made of,
 /// so no answer can hide in it (a line with anything else is no stall and is read as the answer
@@ -2852,26 +2832,30 @@ fn glued_codes(text: &str, tokens: &[Token], asked: Option<&[Token]>) -> Vec<Fin
         digit_at.last(),
     ) {
         // With letters glued to either end.
-        let mut first = a;
-        while first > 0
-            && tokens[first - 1].class == Class::Word
-            && tokens[first - 1].end == tokens[first].start
-        {
-            first -= 1;
-        }
-        let mut last = b;
-        while last + 1 < tokens.len()
-            && tokens[last + 1].class == Class::Word
-            && tokens[last + 1].start == tokens[last].end
-        {
-            last += 1;
-        }
+        let (first, last) = with_glued_words(tokens, a, b);
         let (start, end) = (tokens[first].start, tokens[last].end);
         if !out.iter().any(|f| f.start <= start && end <= f.end) {
             out.push(make_finding(text, FindingKind::Number, start, end, 0.4, ""));
         }
     }
     out
+}
+
+/// Tokens `first..=last` widened over the words glued to either end ("LS" before "6").
+fn with_glued_words(tokens: &[Token], mut first: usize, mut last: usize) -> (usize, usize) {
+    while first > 0
+        && tokens[first - 1].class == Class::Word
+        && tokens[first - 1].end == tokens[first].start
+    {
+        first -= 1;
+    }
+    while last + 1 < tokens.len()
+        && tokens[last + 1].class == Class::Word
+        && tokens[last + 1].start == tokens[last].end
+    {
+        last += 1;
+    }
+    (first, last)
 }
 
 /// Adds `f` to `findings` with the kind of the widest finding it overlaps, if any ("6789EIN"
@@ -9067,16 +9051,18 @@ mod tests {
 
     #[test]
     fn a_code_asked_for_and_written_as_a_price_is_the_code() {
-        use Speaker::{Agent, Caller, Unknown};
         // base on a mono recording for "Let me check. Okay, it's 8 0 2." after "And the CVV?".
         let said = "Let me check, okay, it's $802.";
-        let out = conversation(&[(Agent, "And the CVV?"), (Caller, said)]);
-        assert_eq!(out[1], "Let me check, okay, it's $[CREDIT_DEBIT_CVV].");
-        let out = conversation(&[(Unknown, "and the cvv."), (Unknown, said)]);
-        assert_eq!(out[1], "Let me check, okay, it's $[CREDIT_DEBIT_CVV].");
+        assert_eq!(
+            caller_answer("And the CVV?", said),
+            "Let me check, okay, it's $[CREDIT_DEBIT_CVV]."
+        );
+        assert_eq!(
+            mono_answer("and the cvv.", said),
+            "Let me check, okay, it's $[CREDIT_DEBIT_CVV]."
+        );
         // Control: a price answering a question for one.
-        let out = conversation(&[(Agent, "How much was the payment?"), (Caller, said)]);
-        assert_eq!(out[1], said);
+        assert_eq!(caller_answer("How much was the payment?", said), said);
     }
 
     #[test]
@@ -9090,12 +9076,10 @@ mod tests {
             (Agent, "and the account number."),
         ]);
         assert_eq!(out[1], "Hang on, yep, it's [BANK_ROUTING],");
-        let out = conversation(&[
-            (Agent, "And her medicae number?"),
-            (Caller, "1 eG-40 e5 MKM3."),
-            (Agent, "Thank you."),
-        ]);
-        assert_eq!(out[1], "[NUMBER].");
+        assert_eq!(
+            caller_answer("And her medicae number?", "1 eG-40 e5 MKM3."),
+            "[NUMBER]."
+        );
         let out = conversation(&[
             (Agent, "Of course, what's the new dress?"),
             (Caller, "One moment, let me find the letter."),
@@ -9111,31 +9095,25 @@ mod tests {
         assert_eq!(codes("It's the size-12 one."), 0);
         assert_eq!(codes("It's the eG-40 one."), 1);
         let said = "2 or 3 of them.";
-        let out = conversation(&[(Agent, "And her medicae number?"), (Caller, said)]);
-        assert_eq!(out[1], said);
+        assert_eq!(caller_answer("And her medicae number?", said), said);
         let said = "Blue, the long one with sleeves.";
-        let out = conversation(&[(Agent, "Which is the dress you ordered?"), (Caller, said)]);
-        assert_eq!(out[1], said);
+        assert_eq!(caller_answer("Which is the dress you ordered?", said), said);
     }
 
     #[test]
     fn an_id_spelled_with_digits_at_both_ends_is_redacted_whole() {
-        use Speaker::{Agent, Caller};
         // tiny.en on 8 kHz µ-law for a Medicare number "1EG4TE5MK73" after a question it
         // misheard: the digit glued before the first letter and the one ending the line were
         // shown.
-        let out = conversation(&[
-            (Agent, "And her meditative care number?"),
-            (Caller, "1e g 4 d e 5 m k p m 3."),
-            (Agent, "Thanks."),
-        ]);
-        assert_eq!(out[1], "[NUMBER].");
+        assert_eq!(
+            caller_answer("And her meditative care number?", "1e g 4 d e 5 m k p m 3."),
+            "[NUMBER]."
+        );
         // Control: a number after a spelling that does not end the line keeps its own rules.
-        let out = conversation(&[
-            (Agent, "How can I help?"),
-            (Caller, "It's S M I T H, 2 of them live here."),
-        ]);
-        assert_eq!(out[1], "It's [NAME], 2 of them live here.");
+        assert_eq!(
+            caller_answer("How can I help?", "It's S M I T H, 2 of them live here."),
+            "It's [NAME], 2 of them live here."
+        );
     }
 
     #[test]
@@ -9165,23 +9143,22 @@ mod tests {
 
     #[test]
     fn a_question_ending_in_name_asks_for_one_whatever_came_before() {
-        use Speaker::{Agent, Caller};
         // tiny.en on 8 kHz µ-law heard "full name" as "phone name": the patient's name was
         // shown.
-        let out = conversation(&[
-            (Agent, "Can I have the patient's phone name?"),
-            (Caller, "Marjorie Pellen O'Brien."),
-        ]);
-        assert_eq!(out[1], "[NAME].");
+        assert_eq!(
+            caller_answer(
+                "Can I have the patient's phone name?",
+                "Marjorie Pellen O'Brien."
+            ),
+            "[NAME]."
+        );
         // Controls: a thing's name, and the same words after no question.
         let said = "Acme Widgets.";
-        let out = conversation(&[(Agent, "What's the company name?"), (Caller, said)]);
-        assert_eq!(out[1], said);
+        assert_eq!(caller_answer("What's the company name?", said), said);
         let said = "Marjorie Pellen O'Brien.";
-        let out = conversation(&[
-            (Agent, "The patient's phone name is on file."),
-            (Caller, said),
-        ]);
-        assert_eq!(out[1], said);
+        assert_eq!(
+            caller_answer("The patient's phone name is on file.", said),
+            said
+        );
     }
 }
