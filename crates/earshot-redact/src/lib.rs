@@ -2323,7 +2323,8 @@ fn digit_like_words(
 /// Whether a line is only a stall: the caller asking for a moment before answering ("Hang on,
 /// let me get my glasses.", "Sorry, one second."). Every word must be one a stall is made of,
 /// so no answer can hide in it (a line with anything else is no stall and is read as the answer
-/// it may be), and one of them must ask for time. "One" only in "one moment" and the like.
+/// it may be), and one of them must ask for time. "One" only in "one moment" and the like; a
+/// thing looked for ("letter", "wallet") only after "the" or "my".
 pub(crate) fn is_stall(tokens: &[Token]) -> bool {
     const WORDS: &[&str] = &[
         "hang",
@@ -2376,15 +2377,6 @@ pub(crate) fn is_stall(tokens: &[Token]) -> bool {
         "wrote",
         "down",
         "written",
-        "letter",
-        "card",
-        "bill",
-        "statement",
-        "paperwork",
-        "glasses",
-        "wallet",
-        "purse",
-        "bag",
         "sorry",
         "okay",
         "ok",
@@ -2431,16 +2423,35 @@ pub(crate) fn is_stall(tokens: &[Token]) -> bool {
         .filter(|t| t.class != Class::Punct)
         .map(|t| t.text.as_str())
         .collect();
+    // What the caller looks for, only after "the" or "my": alone it could be the answer (a
+    // memorable word "wallet").
+    const THINGS: &[&str] = &[
+        "letter",
+        "card",
+        "bill",
+        "statement",
+        "paperwork",
+        "glasses",
+        "wallet",
+        "purse",
+        "bag",
+    ];
     let time_word = |w: &str| matches!(w, "moment" | "second" | "sec" | "minute");
     let ones_fine = words
         .iter()
         .enumerate()
         .all(|(k, w)| *w != "one" || words.get(k + 1).is_some_and(|n| time_word(n)));
+    let stall_word = |k: usize| {
+        WORDS.contains(&words[k])
+            || (THINGS.contains(&words[k])
+                && k.checked_sub(1)
+                    .is_some_and(|p| matches!(words[p], "the" | "my")))
+    };
     let text = words.join(" ");
     !words.is_empty()
         && words.len() <= 12
         && tokens.iter().all(|t| t.class != Class::Digits)
-        && words.iter().all(|w| WORDS.contains(w))
+        && (0..words.len()).all(stall_word)
         && ones_fine
         && TIME.iter().any(|p| text.contains(p))
 }
@@ -8812,6 +8823,13 @@ mod tests {
             (Caller, "Hang on, it's periwinkle."),
         ]);
         assert!(!out[1].contains("periwinkle"), "{out:?}");
+        // A thing a stall looks for, said alone, may be the answer ("wallet" the memorable
+        // word): the line is no stall.
+        let out = conversation(&[
+            (Agent, "What's your memorable word?"),
+            (Caller, "Hold on. Wallet."),
+        ]);
+        assert!(!out[1].contains("Wallet"), "{out:?}");
         // "One" beside no word of time is a digit, not a stall: the line is the answer.
         let out = conversation(&[
             (Agent, "What's your house number?"),
