@@ -387,7 +387,12 @@ const NOT_A_CARDS_CREDIT: &[&str] = &[
 fn nearest_cues_since(tokens: &[Token], run: &DigitRun, since: usize) -> Vec<(FindingKind, usize)> {
     let start = context_start(tokens, run.first).max(since.min(run.first));
     let before = words(tokens, start..run.first);
-    let after = words(tokens, run.last..(run.last + 5).min(tokens.len()));
+    // After the run, only the speaker's own words count: the other party's next question
+    // ("0049." - "And the expiry?") asks for something else.
+    let after_end = (run.last..(run.last + 5).min(tokens.len()))
+        .find(|&i| tokens[i].text == "|" && tokens[i].line == usize::MAX)
+        .unwrap_or((run.last + 5).min(tokens.len()));
+    let after = words(tokens, run.last..after_end);
     let mut found = Vec::new();
     for (kind, phrases) in CUES {
         let mut best: Option<usize> = None;
@@ -586,6 +591,30 @@ fn code_said(tokens: &[Token], run: &DigitRun) -> bool {
                 .checked_sub(1)
                 .is_some_and(|p| CODE_NAMES_NO_SECRET.contains(&tokens[p].text.as_str()));
             !named
+        })
+}
+
+/// Whether a card number was found on `line` among the detections so far.
+fn card_said_on(found: &[Detection], tokens: &[Token], line: usize) -> bool {
+    found
+        .iter()
+        .any(|d| d.kind == FindingKind::CreditDebitNumber && tokens[d.first].line == line)
+}
+
+/// "code" among the three words before the run on its line, not named as a code that is no
+/// secret ("and the code is 384"; not "the zip code is 10001").
+fn code_just_before(tokens: &[Token], run: &DigitRun) -> bool {
+    let line = tokens[run.first].line;
+    words(tokens, run.first.saturating_sub(6)..run.first)
+        .iter()
+        .filter(|(i, _)| tokens[*i].line == line)
+        .rev()
+        .take(3)
+        .any(|(i, w)| {
+            matches!(*w, "code" | "codes")
+                && !i
+                    .checked_sub(1)
+                    .is_some_and(|p| CODE_NAMES_NO_SECRET.contains(&tokens[p].text.as_str()))
         })
 }
 
@@ -1153,6 +1182,14 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
         } else if reference && n < 12 {
             // "order number 4521", "case reference 7930107": named as something else.
             (None, 0.0)
+        } else if (card_near || card_said_on(&out, tokens, line))
+            && (3..=4).contains(&n)
+            && !amount
+            && code_just_before(tokens, &run)
+        {
+            // A card's code named just before it, whatever other cue is nearer ("the number is
+            // …, it expires March 28, and the code is 384").
+            (Some(FindingKind::CreditDebitCvv), 0.85)
         } else if let Some(k) = cue_kind.filter(|_| !amount || n >= 12) {
             (Some(k), 0.85)
         } else if run.slashed && card_near && (3..=6).contains(&n) {

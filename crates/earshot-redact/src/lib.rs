@@ -9179,4 +9179,48 @@ mod tests {
             said
         );
     }
+
+    #[test]
+    fn a_card_code_named_just_before_it_is_the_security_code() {
+        // A caller giving the card, its expiry and its code on one line: "the code is 384"
+        // was tagged as the expiry the nearer cue named.
+        let question =
+            "Can I get the card number, the expiry date and the three digits on the back?";
+        let said =
+            "Sure, the number is 5105 1051 0510 5100, it expires March 28, and the code is 384.";
+        assert_eq!(
+            caller_answer(question, said),
+            "Sure, the number is [CREDIT_DEBIT_NUMBER], it expires [CREDIT_DEBIT_EXPIRY], and \
+             the code is [CREDIT_DEBIT_CVV]."
+        );
+        // Control: a code named as no secret is no card's code.
+        let said = "Sure, the number is 5105 1051 0510 5100, and the zip code is 10001.";
+        assert_eq!(
+            caller_answer("Card number and billing details?", said),
+            "Sure, the number is [CREDIT_DEBIT_NUMBER], and the zip code is [ADDRESS]."
+        );
+    }
+
+    #[test]
+    fn the_other_partys_next_question_names_nothing_said_before_it() {
+        // "Thanks, and the last four?" - "0049." - "And the expiry?": the card's last four
+        // were tagged as the expiry the next question asks for.
+        let out = conversation(&[
+            (Speaker::Agent, "Go ahead with the long number."),
+            (Speaker::Caller, "4917 6100 0000"),
+            (Speaker::Agent, "Sorry, could you repeat the third group?"),
+            (Speaker::Caller, "Third group, 8821."),
+            (Speaker::Agent, "Thanks, and the last four?"),
+            (Speaker::Caller, "0049."),
+            (Speaker::Agent, "And the expiry?"),
+            (Speaker::Caller, "12/26."),
+        ]);
+        assert_eq!(out[5], "[CREDIT_DEBIT_NUMBER].");
+        assert_eq!(out[7], "[CREDIT_DEBIT_EXPIRY].");
+        // Control: the speaker's own words after a number still name it.
+        assert_eq!(
+            caller_answer("Anything else?", "It's 0827, that's the expiry."),
+            "It's [CREDIT_DEBIT_EXPIRY], that's the expiry."
+        );
+    }
 }
