@@ -688,7 +688,7 @@ const STALLING: &[&str] = &[
 /// no word that puts the question off ("one moment please").
 /// The kinds the line before the line starting at token `start` asks for (its cues, in
 /// [`CUES`]' order), when this line is the caller's answer to it.
-fn asked_kinds(tokens: &[Token], start: usize) -> Vec<FindingKind> {
+pub(crate) fn asked_kinds(tokens: &[Token], start: usize) -> Vec<FindingKind> {
     if tokens[start].agent || crate::tokens::answers_line_before(tokens, start).is_none() {
         return Vec::new();
     }

@@ -2924,7 +2924,9 @@ const ADDRESS_QUESTIONS: &[&str] = &[
     // Its parts.
     "postcode",
     "post code",
+    "postal code",
     "zip code",
+    "zipcode",
     "your zip",
     "house number",
     "house name",
@@ -3001,10 +3003,18 @@ pub(crate) fn address_answers(tokens: &[Token]) -> Vec<Detection> {
             });
             // From the first word on: "uh, please" has nothing before its closer.
             let last = last_before_closers(tokens, start.unwrap_or(i), line_end);
-            // Counted from the address's first word: a postcode is several tokens ("V5H 2A9").
-            let words = tokens[start.unwrap_or(i)..line_end]
-                .iter()
-                .filter(|t| t.class != Class::Punct)
+            // Counted from the address's first word: a postcode is several tokens ("V5H 2A9"),
+            // and so is what whisper glued with hyphens ("well-mode", "Two-Emmen-O-Four"),
+            // one word as written.
+            let from = start.unwrap_or(i);
+            let words = (from..line_end)
+                .filter(|&k| {
+                    tokens[k].class != Class::Punct
+                        && !(k >= from + 2
+                            && tokens[k - 1].text == "-"
+                            && tokens[k - 1].end == tokens[k].start
+                            && tokens[k - 2].end == tokens[k - 1].start)
+                })
                 .count();
             // "Same as the billing one": another address named, none said (no number in it but
             // "one").
@@ -3606,10 +3616,56 @@ pub(crate) fn hyphen_chains(tokens: &[Token]) -> Vec<Detection> {
                 confidence: 0.6,
                 normalized: parts.iter().map(|&p| tokens[p].text.as_str()).collect(),
             });
+        } else if let Some(kind) = spoken_digits_chain(tokens, &parts) {
+            out.push(Detection {
+                kind,
+                first: i,
+                last: k + 1,
+                confidence: 0.5,
+                normalized: String::new(),
+            });
         }
         i = k + 1;
     }
     out
+}
+
+/// Digits said as words and glued by hyphens, as whisper writes a number it half heard
+/// ("Two-Emmen-O-Four" for a ZIP code, "Nero-One-Four-Fix" for a phone number's last four,
+/// "6-1-Nero-Nero" for a card's group, base on 8 kHz µ-law): three parts or more, three of them
+/// digits ("o", "oh", "nero" and a lone digit count; one at least a word), or two in four
+/// parts or more. Its kind is what the line before asked for, else a number (fail
+/// closed). A phrase of two number words joined by another ("nine-to-five", "one-on-one",
+/// "two-for-one", "twenty-one") is none.
+fn spoken_digits_chain(tokens: &[Token], parts: &[usize]) -> Option<FindingKind> {
+    let word = |t: &Token| {
+        t.class == Class::Word
+            && (crate::tokens::unit(&t.text).is_some()
+                || crate::tokens::is_oh(&t.text)
+                || t.text == "nero")
+    };
+    let words = parts.iter().filter(|&&p| word(&tokens[p])).count();
+    let digits = parts
+        .iter()
+        .filter(|&&p| tokens[p].class == Class::Digits && tokens[p].text.len() == 1)
+        .count();
+    let digit_like = words + digits;
+    if parts.len() < 3 || words == 0 || !(digit_like >= 3 || (digit_like >= 2 && parts.len() >= 4))
+    {
+        return None;
+    }
+    let first = parts[0];
+    let line = tokens[first].line;
+    let start = tokens[..first]
+        .iter()
+        .rposition(|t| t.line != line)
+        .map_or(0, |p| p + 1);
+    let asked = if start > 0 {
+        crate::detect::asked_kinds(tokens, start).first().copied()
+    } else {
+        None
+    };
+    Some(asked.unwrap_or(FindingKind::Number))
 }
 
 /// What the agent asks when the answer is a credential in words: a password, a memorable word,

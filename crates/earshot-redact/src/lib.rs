@@ -9223,4 +9223,67 @@ mod tests {
             "It's [CREDIT_DEBIT_EXPIRY], that's the expiry."
         );
     }
+
+    #[test]
+    fn digits_said_as_words_glued_by_hyphens_are_a_number() {
+        // Base on 8 kHz µ-law: a phone number, a card's groups and its last four written as
+        // words glued by hyphens were shown whole.
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "And the film number the engineer can reach you on.",
+            ),
+            (
+                Speaker::Caller,
+                "Two-Emmen-O-Five-Emmen-O-Five, Nero-One-Four-Fix.",
+            ),
+            (Speaker::Agent, "Thanks, someone will call you today."),
+        ]);
+        assert_eq!(out[1], "[NUMBER], [NUMBER].");
+        let out = conversation(&[
+            (Speaker::Agent, "Go ahead with the long number."),
+            (Speaker::Caller, "4917, 6-1-Nero-Nero, Nero-Nero-Nero-Nero."),
+            (Speaker::Agent, "Thanks, and the last four?"),
+            (Speaker::Caller, "Nero-Nero-4-I-N"),
+            (Speaker::Agent, "And the expiry?"),
+        ]);
+        assert_eq!(out[1], "[CREDIT_DEBIT_NUMBER], [CREDIT_DEBIT_NUMBER].");
+        assert_eq!(out[3], "[NUMBER]");
+        // Control: phrases of number words joined by another word, or of two number words.
+        let said = "I work nine-to-five, one-on-one, a two-for-one deal, twenty-one days, \
+                    twenty-four-seven.";
+        assert_eq!(caller_answer("Anything else?", said), said);
+    }
+
+    #[test]
+    fn the_answer_to_a_request_for_the_postal_code_is_the_address() {
+        // tiny.en on 8 kHz µ-law for "K one A, zero B one": "K1/8" was shown.
+        assert_eq!(
+            caller_answer(
+                "Thank you and the new postal code.",
+                "K1/8, there will be one."
+            ),
+            "[ADDRESS]."
+        );
+        // Control: a line that gives none keeps its words.
+        let said = "I don't know the postal code, sorry.";
+        assert_eq!(caller_answer("And the postal code?", said), said);
+    }
+
+    #[test]
+    fn an_address_answer_counts_what_whisper_glued_with_hyphens_as_one_word() {
+        // Base on 8 kHz µ-law for "Apartment 4B, twelve oh seven West Elm Street, Springfield,
+        // Illinois, six two seven oh four": nothing of it was redacted, its hyphenated pieces
+        // counted as more words than an address has.
+        let said = "Apartment for me, well-mode, and well-mode, and well-mode, and three, \
+                    Springfield, Illinois, Biggs, Two-Emmen-O-Four.";
+        assert_eq!(
+            caller_answer("Sorry about that, what's the address?", said),
+            "[ADDRESS]."
+        );
+        // Control: a longer answer is more than an address.
+        let said = "Well the one I gave you last year is the one on the letter you sent me, \
+                    but I think the new one starts with the number of the flat.";
+        assert_eq!(caller_answer("What's the address?", said), said);
+    }
 }
