@@ -274,11 +274,34 @@ enum Channel {
     Right,
 }
 
+/// Restores the default action of `SIGPIPE` (end the process), which Rust's runtime sets to
+/// ignore: writing to a closed stdout then ends the process as it ends `cat`, instead of
+/// `println!` panicking on the error.
+#[cfg(unix)]
+fn die_on_broken_pipe() {
+    // SAFETY: `signal` with `SIG_DFL` only resets one signal's disposition; it is called on the
+    // main thread before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() {
     // A panic's message can quote call text; it is never printed.
     earshot_pipeline::panics::withhold_messages();
     init_logging();
     let cli = Cli::parse();
+    // A command that prints and ends stops quietly when its reader goes away, as Unix tools do
+    // (`earshot calls list | head -1` panicked writing to the closed pipe, exit 101). Not the
+    // commands that serve or capture: they write to sockets, and one closed connection must not
+    // end them.
+    #[cfg(unix)]
+    if !matches!(
+        cli.command,
+        Command::Listen { .. } | Command::Siprec(_) | Command::Hub { .. } | Command::Sync { .. }
+    ) {
+        die_on_broken_pipe();
+    }
     // Under a malformed policy, or one non-administrators could have written, nothing of the
     // workstation runs (rather than run unprotected); checking a policy and the hub's own
     // commands do not run under the workstation's policy.

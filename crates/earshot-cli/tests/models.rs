@@ -88,3 +88,30 @@ fn models_are_listed_verified_and_installed_from_a_folder() {
         .unwrap();
     assert!(vad_line.ends_with("present"), "{listing}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_listing_whose_reader_went_away_ends_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    /// `SIGPIPE`'s number on Linux.
+    const SIGPIPE: i32 = 13;
+    // `earshot models list | head -1`: the reader closes the pipe. Here it is closed before the
+    // command starts, so every write fails, whatever the timing.
+    let dir = tempfile::tempdir().unwrap();
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let o = Command::new(env!("CARGO_BIN_EXE_earshot"))
+        .args(["models", "list"])
+        .env("EARSHOT_MODEL_DIR", dir.path())
+        .env_remove("RUST_LOG")
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.signal(), Some(SIGPIPE), "{:?} {stderr}", o.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    // Control: with a reader, the same command prints its list and succeeds.
+    let o = earshot(dir.path(), &["models", "list"]);
+    assert!(o.status.success() && !o.stdout.is_empty(), "{}", text(&o));
+}
