@@ -118,6 +118,9 @@ pub struct Redactor {
     /// and digits: read back in any spoken form ("j smith eight four at yahoo" after
     /// "jsmith84@yahoo.com"), they are redacted too ([`Redactor::emails_read_back`]).
     heard_emails: Vec<(String, String)>,
+    /// An e-mail address was found in the conversation, however little of it could be read:
+    /// a sentence that spells one out after it is its read-back ([`spoken_address_sentences`]).
+    email_given: bool,
     /// Words of the addresses redacted so far (lower case): two or more of them said again in a
     /// chain are redacted too.
     heard_address_words: Vec<String>,
@@ -170,6 +173,7 @@ impl std::fmt::Debug for Redactor {
             .field("heard_values", &self.heard_values.len())
             .field("heard_email_words", &self.heard_email_words.len())
             .field("heard_emails", &self.heard_emails.len())
+            .field("email_given", &self.email_given)
             .field("heard_address_words", &self.heard_address_words.len())
             .field("released_open", &self.released_open.len())
             .field("number_goes_on", &self.number_goes_on.len())
@@ -535,6 +539,7 @@ impl Redactor {
         self.heard_values.clear();
         self.heard_email_words.clear();
         self.heard_emails.clear();
+        self.email_given = false;
         self.heard_address_words.clear();
         self.open_groups = None;
         self.open_address = None;
@@ -813,6 +818,11 @@ impl Redactor {
                 self.learn_card(speaker, &line_tokens[line], &findings);
                 findings.extend(self.emails_said_again(&self.lines[line].1, &line_tokens[line]));
                 findings.extend(self.emails_read_back(&text, &line_tokens[line], false));
+                if speaker != Speaker::Caller && self.email_given {
+                    let said = spoken_address_sentences(&text, &line_tokens[line], &findings);
+                    findings.extend(said);
+                }
+                self.email_given |= findings.iter().any(|f| f.kind == FindingKind::Email);
                 // Written all in lower case, with the line before it ("can i get your email
                 // address").
                 let lower = |t: &str| !t.chars().any(char::is_uppercase);
@@ -822,6 +832,7 @@ impl Redactor {
                 self.learn_address_words(&text, &findings);
                 self.address_goes_on(speaker, &text, &line_tokens[line], &mut findings);
             }
+            email_pieces_before(&self.lines[line].1, &line_tokens[line], &mut findings);
             self.learn_names(&findings);
             // A heard name widened to the first name before it ("John Smith" once "Smith" was
             // heard) teaches that first name too.
@@ -3661,6 +3672,120 @@ fn ends_in_spoken_domain(tokens: &[Token]) -> bool {
         // A name, not "a" ("not a dot com").
         && tokens[end - 2].text.chars().count() >= 2
         && detect::is_tld(&tokens[end].text)
+}
+
+/// Words that end the pieces of an address said before it ([`email_pieces_before`]): what a
+/// line says around an address, not part of it.
+const NOT_AN_ADDRESS_PIECE: &[&str] = &[
+    "back", "that", "that's", "is", "it's", "its", "email", "address", "so", "me", "my", "your",
+    "the", "confirm", "to", "at", "and", "or", "was", "new", "old", "sorry", "yes", "no",
+];
+
+/// Extends each e-mail address found on the line back over the pieces of it whisper wrote
+/// apart, a comma between ("Let me just write that back, John Dot, [EMAIL]", "John.com, …",
+/// "John dot 10, …" for "john dot pemberton at gmail dot com", read back on 8 kHz µ-law): words
+/// or numbers joined by "dot", "underscore", "hyphen" or a glued ".", "_" or "-", back from
+/// the address, when a joining word or sign is among them; at most three pieces, none of them
+/// a word that says what the line is about ("that", "email", "is").
+fn email_pieces_before(text: &str, tokens: &[Token], findings: &mut [Finding]) {
+    let glued = |k: usize| {
+        k > 0
+            && k + 1 < tokens.len()
+            && tokens[k - 1].end == tokens[k].start
+            && tokens[k].end == tokens[k + 1].start
+    };
+    let join = |k: usize| {
+        matches!(
+            tokens[k].text.as_str(),
+            "dot" | "underscore" | "hyphen" | "dash"
+        ) || (matches!(tokens[k].text.as_str(), "." | "_" | "-") && glued(k))
+    };
+    let piece = |k: usize| {
+        matches!(tokens[k].class, Class::Word | Class::Digits)
+            && !join(k)
+            && !NOT_AN_ADDRESS_PIECE.contains(&tokens[k].text.as_str())
+    };
+    for f in findings.iter_mut().filter(|f| f.kind == FindingKind::Email) {
+        let Some(at) = tokens.iter().position(|t| t.start >= f.start) else {
+            continue;
+        };
+        // Back from the address: commas, then pieces and joins.
+        let (mut k, mut first, mut joins, mut pieces) = (at, None, 0, 0);
+        while k > 0 && pieces < 3 {
+            let p = k - 1;
+            if tokens[p].text == "," {
+                k = p;
+            } else if join(p) {
+                joins += 1;
+                k = p;
+            } else if piece(p) {
+                pieces += 1;
+                k = p;
+                first = Some(p);
+            } else {
+                break;
+            }
+        }
+        if let (Some(first), true) = (first, joins > 0) {
+            let normalized = f.value.normalized.clone();
+            *f = make_finding(
+                text,
+                FindingKind::Email,
+                tokens[first].start,
+                f.end,
+                f.confidence,
+                &normalized,
+            );
+        }
+    }
+}
+
+/// The sentences of a line that read back an e-mail address heard before, spoken as whisper
+/// half heard it ("Let me just write that back. John dot com Bertonex mail dot com.", base on
+/// a mono recording, for "john dot pemberton at gmail dot com"): a sentence ending in a spoken
+/// domain ("mail dot com") with two joining words or more ("dot", "at", "underscore") and no
+/// address found in it, from its first piece (past words like "so", "that's", "it's") to the
+/// domain. A website said once ("visit earshot dot com") has one joining word.
+fn spoken_address_sentences(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for end in 0..tokens.len() {
+        let t = &tokens[end];
+        let stop = matches!(t.text.as_str(), "?" | "!")
+            || (t.text == "." && tokens.get(end + 1).is_none_or(|n| n.start > t.end));
+        if !stop && end + 1 < tokens.len() {
+            continue;
+        }
+        let sentence = &tokens[start..=end];
+        let from = start;
+        start = end + 1;
+        let joins = sentence
+            .iter()
+            .filter(|t| matches!(t.text.as_str(), "dot" | "at" | "underscore"))
+            .count();
+        if joins < 2 || !ends_in_spoken_domain(sentence) {
+            continue;
+        }
+        let Some(first) = (from..=end).find(|&k| {
+            matches!(tokens[k].class, Class::Word | Class::Digits)
+                && !NOT_AN_ADDRESS_PIECE.contains(&tokens[k].text.as_str())
+                && !tokens::is_opener(&tokens[k].text)
+        }) else {
+            continue;
+        };
+        let Some(last) = (from..=end)
+            .rev()
+            .find(|&k| tokens[k].class != Class::Punct)
+        else {
+            continue;
+        };
+        let (a, b) = (tokens[first].start, tokens[last].end);
+        if findings.iter().any(|f| f.start < b && a < f.end) {
+            continue;
+        }
+        out.push(make_finding(text, FindingKind::Email, a, b, 0.4, ""));
+    }
+    out
 }
 
 /// A spoken e-mail address a line ends in while still being said (fail closed; the final line
@@ -9285,5 +9410,77 @@ mod tests {
         let said = "Well the one I gave you last year is the one on the letter you sent me, \
                     but I think the new one starts with the number of the flat.";
         assert_eq!(caller_answer("What's the address?", said), said);
+    }
+
+    #[test]
+    fn an_email_read_back_takes_the_pieces_whisper_wrote_before_it() {
+        // "john dot pemberton at gmail dot com" read back, on 8 kHz µ-law: "John" was shown.
+        // The caller's line as each decode heard it, then the agent's.
+        for (given, read_back) in [
+            (
+                "It's on dot member to@gmail.com.",
+                "Let me just write that back, John Dot, Pemberton@mail.com.",
+            ),
+            (
+                "It's on.com.",
+                "Let me just write that back, John.com, Berton@Mail.com.",
+            ),
+            (
+                "It's long.com/@email.com",
+                "Let me just write that back. John dot 10, Berton@mail.com.",
+            ),
+        ] {
+            let out = conversation(&[
+                (Speaker::Agent, "And your email address?"),
+                (Speaker::Caller, given),
+                (Speaker::Agent, read_back),
+                (Speaker::Caller, "That's it."),
+            ]);
+            assert!(
+                out[2].ends_with(" [EMAIL].") && !out[2].to_lowercase().contains("john"),
+                "{}",
+                out[2]
+            );
+        }
+        // Control: words that say what the line is about stay.
+        let out = conversation(&[
+            (Speaker::Agent, "And your email address?"),
+            (
+                Speaker::Caller,
+                "My old one was at work, it's jp@gmail.com now.",
+            ),
+            (Speaker::Agent, "Thanks, so that is jp@gmail.com."),
+        ]);
+        assert_eq!(out[2], "Thanks, so that is [EMAIL].");
+    }
+
+    #[test]
+    fn a_sentence_spelling_an_address_after_one_was_given_is_its_read_back() {
+        // Base on a mono recording: "john dot pemberton at gmail dot com" read back.
+        let read_back =
+            "Let me just write that back. John dot com Bertonex mail dot com. I see it.";
+        let out = conversation(&[
+            (
+                Speaker::Unknown,
+                "And your email address? It's john.com/embrotatemail.com",
+            ),
+            (Speaker::Unknown, read_back),
+        ]);
+        assert_eq!(out[1], "Let me just write that back. [EMAIL]. I see it.");
+        // Controls: with no address given before, and a website said with one "dot".
+        let out = conversation(&[
+            (Speaker::Unknown, "What's your phone?"),
+            (Speaker::Unknown, read_back),
+        ]);
+        assert_eq!(out[1], read_back);
+        let out = conversation(&[
+            (Speaker::Agent, "And your email address?"),
+            (Speaker::Caller, "It's jp@gmail.com."),
+            (
+                Speaker::Agent,
+                "Thanks. You can also visit earshot dot com.",
+            ),
+        ]);
+        assert_eq!(out[2], "Thanks. You can also visit earshot dot com.");
     }
 }
