@@ -2537,7 +2537,21 @@ fn detect_all(tokens: &[Token]) -> Vec<detect::Detection> {
     detections.extend(entities::po_boxes(tokens));
     detections.extend(entities::address_answers(tokens));
     detections.extend(entities::cued_addresses(tokens));
-    detections.extend(entities::id_numbers(tokens));
+    // An ID named by its cue ("passport number", "NHS number") is none of the kinds its
+    // digits' count suggests: a number the digit rules took for a phone or an account number
+    // within an ID's span takes the ID's kind.
+    let ids = entities::id_numbers(tokens);
+    for d in detections.iter_mut().filter(|d| {
+        matches!(
+            d.kind,
+            FindingKind::Phone | FindingKind::BankAccountNumber | FindingKind::BankRouting
+        )
+    }) {
+        if let Some(id) = ids.iter().find(|i| i.first <= d.first && d.last <= i.last) {
+            d.kind = id.kind;
+        }
+    }
+    detections.extend(ids);
     detections
 }
 
@@ -8559,7 +8573,7 @@ mod tests {
         assert!(!line.contains("seven") && !line.contains('7'), "{line}");
         assert_eq!(
             answer("and the second and fourth digit of your BIN.", "2 and 7."),
-            "[BANK_ACCOUNT_NUMBER] and [NUMBER]."
+            "[NUMBER] and [NUMBER]."
         );
         assert_eq!(
             answer("And the third digit of your security number?", "It's a 5."),
@@ -9482,5 +9496,23 @@ mod tests {
             ),
         ]);
         assert_eq!(out[2], "Thanks. You can also visit earshot dot com.");
+    }
+
+    #[test]
+    fn an_id_named_by_its_cue_keeps_the_ids_kind() {
+        // A passport's nine digits were tagged a bank account, an NHS number's ten a phone.
+        assert_eq!(
+            caller_answer("Sure, what's the passport number?", "532187642."),
+            "[NUMBER]."
+        );
+        assert_eq!(
+            caller_answer("Of course. What's your NHS number?", "485 777 3456."),
+            "[NUMBER]."
+        );
+        // Control: a phone asked for is a phone.
+        assert_eq!(
+            caller_answer("And a contact number?", "485 777 3456."),
+            "[PHONE]."
+        );
     }
 }
