@@ -717,6 +717,9 @@ impl Redactor {
             for f in card_line_numbers(&self.lines[line].1, &line_tokens[line], &findings) {
                 findings.push(f);
             }
+            for f in phone_line_rest(&self.lines[line].1, &line_tokens[line], &findings) {
+                findings.push(f);
+            }
             // Codes of letters and digits glued together, wherever they stand in a caller's
             // line ("6yy1623").
             if speaker != Speaker::Agent && !self.stand_alone {
@@ -2706,6 +2709,82 @@ fn card_line_numbers(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<
             FindingKind::CreditDebitExpiry
         };
         out.push(make_finding(text, kind, a.start, b.end, 0.4, &run.digits));
+    }
+    out
+}
+
+/// Words between a phone number's pieces that leave the next piece its own: at most this many
+/// ([`phone_line_rest`]).
+const PHONE_GAP_WORDS: usize = 4;
+
+/// The rest of a phone number on the line that gives it, past words whisper made of some of its
+/// digits ("It's plus [PHONE], the I'll double-zero, 123.", tiny.en for "plus forty four, seven
+/// seven zero zero, nine double zero, one two three"): a number of two digits or more at most
+/// [`PHONE_GAP_WORDS`] words after a piece of it, while the whole stays within the 15 digits a
+/// phone number has, from the number words said right before it ("double-zero"). Not an
+/// amount, a count, a time or a reference.
+fn phone_line_rest(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let phones: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::Phone)
+        .collect();
+    let Some(mut end) = phones.iter().map(|f| f.end).max() else {
+        return Vec::new();
+    };
+    let mut digits: usize = phones.iter().map(|f| value_digits(f).len()).sum();
+    let mut out = Vec::new();
+    for run in tokens::digit_runs(tokens) {
+        let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
+        if a.start < end {
+            continue;
+        }
+        if let Some(f) = findings
+            .iter()
+            .find(|f| f.start <= a.start && b.end <= f.end)
+        {
+            if f.kind == FindingKind::Phone {
+                end = f.end;
+            }
+            continue;
+        }
+        let between: Vec<usize> = (0..run.first)
+            .filter(|&k| tokens[k].start >= end && tokens[k].class != Class::Punct)
+            .collect();
+        if run.digits.len() < 2
+            || between.len() > PHONE_GAP_WORDS
+            || digits + run.digits.len() > 15
+            || detect::is_amount_or_count(tokens, &run)
+            || detect::reference_cued(tokens, &run)
+            || detect::not_a_group(tokens, &run)
+        {
+            break;
+        }
+        // The number words said right before it are its digits too.
+        let mut first = run.first;
+        while first > 0
+            && tokens[first - 1].start >= end
+            && (tokens::is_number_word(&tokens[first - 1])
+                || tokens::is_oh(&tokens[first - 1].text)
+                || matches!(
+                    tokens[first - 1].text.as_str(),
+                    "double" | "triple" | "-" | ","
+                ))
+        {
+            first -= 1;
+        }
+        while tokens[first].class == Class::Punct {
+            first += 1;
+        }
+        digits += run.digits.len();
+        end = b.end;
+        out.push(make_finding(
+            text,
+            FindingKind::Phone,
+            tokens[first].start,
+            b.end,
+            0.5,
+            &run.digits,
+        ));
     }
     out
 }
@@ -9514,5 +9593,41 @@ mod tests {
             caller_answer("And a contact number?", "485 777 3456."),
             "[PHONE]."
         );
+    }
+
+    #[test]
+    fn a_phone_numbers_rest_past_words_whisper_made_of_it_is_part_of_it() {
+        // tiny.en for "plus forty four, seven seven zero zero, nine double zero, one two three",
+        // after a question heard as a statement: "double-zero, 123" was shown.
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "No problem, watch the best phone number for you.",
+            ),
+            (
+                Speaker::Caller,
+                "It's plus 447700, the I'll double-zero, 123.",
+            ),
+            (Speaker::Agent, "And your email address."),
+        ]);
+        assert_eq!(out[1], "It's plus [PHONE], the I'll [PHONE].");
+        // Controls: a time, a count and a reference are not.
+        let question = "What's the best phone number for you?";
+        for (said, shown) in [
+            (
+                "It's 07700 900123, after 10 pm.",
+                "It's [PHONE], after 10 pm.",
+            ),
+            (
+                "It's 07700 900123, I have 12 kids.",
+                "It's [PHONE], I have 12 kids.",
+            ),
+            (
+                "It's 07700 900123, order 4417.",
+                "It's [PHONE], order 4417.",
+            ),
+        ] {
+            assert_eq!(caller_answer(question, said), shown);
+        }
     }
 }
