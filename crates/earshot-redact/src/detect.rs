@@ -1247,6 +1247,16 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
             // Fail closed: a few digits where a secret of another length was asked for ("phone
             // number?" - "4 1 5 … 1 3 2", the rest misheard) are what is left of that secret.
             (Some(*k), 0.35)
+        } else if (2..=6).contains(&n)
+            && !amount
+            && near_words(tokens, &run)
+                .iter()
+                .any(|(_, w)| matches!(*w, "ending" | "ends"))
+        {
+            // The end of a value whose name was misheard ("the hard on file ending in 66612?",
+            // tiny.en on 8 kHz µ-law for "the card on file"): a card's, an account's or a
+            // phone's last digits (a reference's, "order number ending 4417", stays above).
+            (Some(FindingKind::Number), 0.35)
         } else {
             (None, 0.0)
         };
