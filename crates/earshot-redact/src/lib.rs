@@ -723,6 +723,11 @@ impl Redactor {
             for f in neros_beside_values(&self.lines[line].1, &line_tokens[line], &findings) {
                 findings.push(f);
             }
+            if speaker != Speaker::Agent && !self.stand_alone {
+                let text = &self.lines[line].1;
+                let chains = spoken_number_chains(text, &line_tokens[line], &findings);
+                findings.extend(chains);
+            }
             // Codes of letters and digits glued together, wherever they stand in a caller's
             // line ("6yy1623").
             if speaker != Speaker::Agent && !self.stand_alone {
@@ -2840,6 +2845,112 @@ fn neros_beside_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Ve
             .min_by_key(|f| f.start);
         if let Some(f) = before.or(after) {
             out.push(make_finding(text, f.kind, a, b, 0.4, ""));
+        }
+    }
+    out
+}
+
+/// Digits a chain must hold to be taken for a value said whole ([`spoken_number_chains`]).
+const CHAIN_DIGITS: usize = 9;
+
+/// A long number a caller said that whisper broke into digits, number words, "Nero" and words
+/// it writes for digits ("free", "for"), with a word of its own between some of them ("reading
+/// a thine free 7000 for nero 4 for nero 532 nero 1 free nero nero", base at 16 kHz for an IBAN
+/// asked as "what's his ebony"): whatever its name came out as, a chain of three such pieces or
+/// more, at most one other word between two of them, holding [`CHAIN_DIGITS`] digits or more, is
+/// a value (fail closed). Amounts, times, counts, references and years break a chain. What of it
+/// no other rule found is redacted, as the value found nearest before it in the chain, else as
+/// a number.
+fn spoken_number_chains(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    // A year alone ("in 2019 and 2020") is none either.
+    let year = |r: &tokens::DigitRun| {
+        r.last - r.first == 1
+            && r.digits.len() == 4
+            && (r.digits.starts_with("19") || r.digits.starts_with("20"))
+    };
+    let words = digit_like_words(tokens, |r| {
+        detect::is_amount_or_count(tokens, r) || detect::reference_cued(tokens, r) || year(r)
+    });
+    let digits_of = |k: usize| {
+        let t = &tokens[k];
+        if t.class == Class::Digits {
+            t.text.chars().filter(char::is_ascii_digit).count()
+        } else if tokens::tens(&t.text).is_some() || tokens::teen(&t.text).is_some() {
+            2
+        } else {
+            1
+        }
+    };
+    let covering = |k: usize| {
+        findings
+            .iter()
+            .find(|f| f.start <= tokens[k].start && tokens[k].end <= f.end)
+    };
+    let mut out = Vec::new();
+    let mut w = 0;
+    while w < words.len() {
+        if !words[w].1 {
+            w += 1;
+            continue;
+        }
+        // The chain's digit-like words; an "oh" opening the line before a comma is the
+        // caller's ("Oh, 4 5 …").
+        if w == 0
+            && tokens::is_oh(&tokens[words[w].0].text)
+            && tokens.get(words[w].0 + 1).is_some_and(|t| t.text == ",")
+        {
+            w += 1;
+            continue;
+        }
+        let mut chain = vec![words[w].0];
+        w += 1;
+        while w < words.len() {
+            if words[w].1 {
+                chain.push(words[w].0);
+                w += 1;
+            } else if words.get(w + 1).is_some_and(|n| n.1) {
+                // One word of its own between two digits.
+                w += 1;
+            } else {
+                break;
+            }
+        }
+        let digits: usize = chain.iter().map(|&k| digits_of(k)).sum();
+        if chain.len() < 3 || digits < CHAIN_DIGITS {
+            continue;
+        }
+        // Its stretches no finding covers, each from its first such word to its last.
+        let mut kind = FindingKind::Number;
+        let mut open: Option<(usize, usize)> = None;
+        for &k in &chain {
+            match covering(k) {
+                Some(f) => {
+                    if let Some((a, b)) = open.take() {
+                        out.push(make_finding(
+                            text,
+                            kind,
+                            tokens[a].start,
+                            tokens[b].end,
+                            0.35,
+                            "",
+                        ));
+                    }
+                    kind = f.kind;
+                }
+                None => {
+                    open = Some(open.map_or((k, k), |(a, _)| (a, k)));
+                }
+            }
+        }
+        if let Some((a, b)) = open {
+            out.push(make_finding(
+                text,
+                kind,
+                tokens[a].start,
+                tokens[b].end,
+                0.35,
+                "",
+            ));
         }
     }
     out
@@ -9727,6 +9838,55 @@ mod tests {
         );
         // Controls: a reference's end, and a time.
         let said = "Your order number ending 4417 has shipped, the offer ending at 10 pm.";
+        assert_eq!(caller_answer("Anything else?", said), said);
+    }
+
+    #[test]
+    fn a_long_number_broken_into_digits_and_words_is_a_value_whatever_its_name_became() {
+        // An IBAN asked for as "ebony", "Ubuntu" and "event": base at 16 kHz, tiny.en on 8 kHz
+        // µ-law, base on a mono recording. Its digits were shown.
+        let out = conversation(&[
+            (Speaker::Agent, "Sure what's his ebony"),
+            (
+                Speaker::Caller,
+                "reading a thine free 7000 for nero 4 for nero 532 nero 1 free nero nero",
+            ),
+            (Speaker::Agent, "and his full name."),
+        ]);
+        assert_eq!(out[1], "reading a thine [NUMBER]");
+        let out = conversation(&[
+            (Speaker::Agent, "Sure, what's his Ubuntu?"),
+            (
+                Speaker::Caller,
+                "unique8 of high. midstADM Coat For. nearo0044 Mailow5 32 mould 1462 slams",
+            ),
+            (Speaker::Agent, "And his full name."),
+        ]);
+        assert!(
+            !out[1].contains("32") && !out[1].contains("1462"),
+            "{}",
+            out[1]
+        );
+        let out = conversation(&[
+            (
+                Speaker::Unknown,
+                "Hi Anna, I want to send money to my brother.",
+            ),
+            (
+                Speaker::Unknown,
+                "Sure, what's his event? Viliate I, 3M044, Nero Nero44, Nero 532, Nero 1 3 Nero, \
+                 Nero Nero.",
+            ),
+        ]);
+        assert!(
+            !out[1].contains("532") && !out[1].contains('3'),
+            "{}",
+            out[1]
+        );
+        // Controls: amounts, counts, years and times, and two numbers alone.
+        let said = "I paid 7000 for 4 cars in 2019 and 2020, at 10 30 on the 4th of July 2023.";
+        assert_eq!(caller_answer("Anything else?", said), said);
+        let said = "Oh, she reviewed the docs 4412 and 4413.";
         assert_eq!(caller_answer("Anything else?", said), said);
     }
 }
