@@ -727,6 +727,7 @@ impl Redactor {
                 let text = &self.lines[line].1;
                 let chains = spoken_number_chains(text, &line_tokens[line], &findings);
                 findings.extend(chains);
+                findings.extend(bare_glued_address(text, &line_tokens[line], &findings));
             }
             // Codes of letters and digits glued together, wherever they stand in a caller's
             // line ("6yy1623").
@@ -2848,6 +2849,56 @@ fn neros_beside_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Ve
         }
     }
     out
+}
+
+/// Labels of a domain that name no one ("co" in "amazon.co.uk").
+const SECOND_LEVEL_LABELS: &[&str] = &["co", "com", "org", "net", "gov", "ac", "edu", "ltd"];
+
+/// A caller's line that is nothing but dotted words ending in a top-level domain, with two
+/// labels or more before it ("S.kit.loop.com." for "s dot k at outlook dot com", tiny.en on
+/// 8 kHz µ-law after the question came out as "what he may live you use"): an e-mail address
+/// whose "at" was lost, whatever was asked (fail closed). A website named ("amazon.co.uk",
+/// "www.bbc.co.uk") is not one.
+fn bare_glued_address(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let said: Vec<&Token> = tokens
+        .iter()
+        .skip_while(|t| t.class == Class::Punct || tokens::is_opener(&t.text))
+        .collect();
+    let Some(last) = said.iter().rposition(|t| t.class != Class::Punct) else {
+        return Vec::new();
+    };
+    let said = &said[..=last];
+    // Words glued by dots, nothing else.
+    let glued = said.windows(2).all(|w| w[0].end == w[1].start);
+    let labels: Vec<&str> = said
+        .iter()
+        .filter(|t| t.class != Class::Punct)
+        .map(|t| t.text.as_str())
+        .collect();
+    // Labels and dots in turn.
+    let dots = said.iter().enumerate().all(|(i, t)| {
+        if i % 2 == 1 {
+            t.text == "."
+        } else {
+            t.class == Class::Word
+        }
+    });
+    let naming = labels
+        .iter()
+        .take(labels.len().saturating_sub(1))
+        .filter(|l| !SECOND_LEVEL_LABELS.contains(l))
+        .count();
+    let (a, b) = (said[0].start, said[last].end);
+    if !glued
+        || !dots
+        || naming < 2
+        || labels.first() == Some(&"www")
+        || !labels.last().is_some_and(|l| detect::is_tld(l))
+        || findings.iter().any(|f| f.start <= a && b <= f.end)
+    {
+        return Vec::new();
+    }
+    vec![make_finding(text, FindingKind::Email, a, b, 0.4, "")]
 }
 
 /// Digits a chain must hold to be taken for a value said whole ([`spoken_number_chains`]).
@@ -9888,5 +9939,23 @@ mod tests {
         assert_eq!(caller_answer("Anything else?", said), said);
         let said = "Oh, she reviewed the docs 4412 and 4413.";
         assert_eq!(caller_answer("Anything else?", said), said);
+    }
+
+    #[test]
+    fn a_callers_line_of_dotted_words_is_an_address_whose_at_was_lost() {
+        // tiny.en on 8 kHz µ-law for "s dot k at outlook dot com", after the question came
+        // out as "what he may live you use".
+        assert_eq!(
+            caller_answer("Let me check what he may live you use.", "S.kit.loop.com."),
+            "[EMAIL]."
+        );
+        // Controls: a website named, one said with "www", and a sentence with a domain in it.
+        for said in [
+            "amazon.co.uk.",
+            "www.bbc.co.uk",
+            "I bought it from support.apple.com last week.",
+        ] {
+            assert_eq!(caller_answer("Where did you buy it?", said), said);
+        }
     }
 }
