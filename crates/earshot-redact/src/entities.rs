@@ -590,6 +590,10 @@ pub(crate) const RELATIVE_DOES: &[&str] = &[
 
 /// Words in lower case after a relative that are no name ("my husband always said").
 pub(crate) const NOT_A_RELATIVES_NAME: &[&str] = &[
+    // What is asked of a name ("And the surname spelling.").
+    "spelling",
+    "spelt",
+    "spelled",
     "usually",
     "really",
     "actually",
@@ -4224,14 +4228,57 @@ pub(crate) fn spelled(tokens: &[Token]) -> Vec<Detection> {
     out
 }
 
+/// Words written in capitals that are common abbreviations, not a spelling glued.
+const ABBREVIATIONS: &[&str] = &[
+    "ok", "id", "us", "uk", "usa", "pin", "cvv", "ssn", "dob", "atm", "tv", "pm", "am", "eu",
+    "nhs", "irs", "ups", "dvd", "sms", "sim", "iban", "bic", "hmrc", "dvla", "it",
+];
+
+/// What ASR glued of a spelling in the caller's answer to a request for a name or a spelling:
+/// words in capitals ("that's SIRBHA and…", "SIO VHEN", "Who apostrophe DRIS COL?") or with
+/// capitals after small letters ("that's SiobHAN.": the name and its letters in one word),
+/// with the word an apostrophe is said after ("Who apostrophe" for "O apostrophe"), redacted as
+/// a name. Common abbreviations ("NHS", "OK") are none.
+pub(crate) fn glued_spellings(tokens: &[Token]) -> Vec<Detection> {
+    let mut out = Vec::new();
+    for (line_start, line_end) in crate::tokens::line_spans(tokens) {
+        if tokens[line_start].agent
+            || !(asks_any_name(tokens, line_start)
+                || previous_line_asks(tokens, line_start, NAME_QUESTIONS)
+                || previous_line_asks(tokens, line_start, &["spell"]))
+        {
+            continue;
+        }
+        for k in line_start..line_end {
+            let t = &tokens[k];
+            let glued = t.class == Class::Word
+                && ((t.caps && t.text.chars().count() >= 2) || t.inner_caps)
+                && !ABBREVIATIONS.contains(&t.text.as_str());
+            if !glued {
+                continue;
+            }
+            // "Who apostrophe DRIS": the letter before the apostrophe too.
+            let first = if k >= line_start + 2 && tokens[k - 1].text == "apostrophe" {
+                k - 2
+            } else {
+                k
+            };
+            out.push(Detection {
+                kind: FindingKind::Name,
+                first,
+                last: k + 1,
+                confidence: 0.5,
+                normalized: String::new(),
+            });
+        }
+    }
+    out
+}
+
 /// One past the letters of a spelling that ASR wrote glued in capitals after it, on its line,
 /// with up to three words or numbers between ("K-O number 2.0.LSKI" for "K O W A L S K I"):
 /// capitals of two to eight letters that are no common abbreviation; `end` when none.
 fn glued_letters_after(tokens: &[Token], end: usize) -> usize {
-    const ABBREVIATIONS: &[&str] = &[
-        "ok", "id", "us", "uk", "usa", "pin", "cvv", "ssn", "dob", "atm", "tv", "pm", "am", "eu",
-        "nhs", "irs", "ups", "dvd", "sms", "sim", "iban", "bic", "hmrc", "dvla", "it",
-    ];
     let Some(line) = tokens.get(end.saturating_sub(1)).map(|t| t.line) else {
         return end;
     };

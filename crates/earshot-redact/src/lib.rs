@@ -2257,6 +2257,7 @@ impl Redactor {
                         class: Class::Punct,
                         cap: false,
                         caps: false,
+                        inner_caps: false,
                         agent: false,
                         unknown: false,
                     });
@@ -2543,6 +2544,7 @@ fn detect_all(tokens: &[Token]) -> Vec<detect::Detection> {
     detections.extend(entities::names(tokens));
     detections.extend(entities::street_addresses(tokens));
     detections.extend(entities::spelled(tokens));
+    detections.extend(entities::glued_spellings(tokens));
     detections.extend(entities::hyphen_chains(tokens));
     detections.extend(entities::spoken_credentials(tokens));
     detections.extend(entities::glued_credentials(tokens));
@@ -9957,5 +9959,48 @@ mod tests {
         ] {
             assert_eq!(caller_answer("Where did you buy it?", said), said);
         }
+    }
+
+    #[test]
+    fn a_spelling_glued_into_capitals_in_a_name_answer_is_the_name() {
+        // "Siobhan O'Driscoll. That's S I O B H A N." - "O apostrophe D R I S C O L L.":
+        // base at 16 kHz and on 8 kHz µ-law, tiny.en at 16 kHz. The glued letters were shown.
+        for (given, spelled, name, surname) in [
+            (
+                "Shaube Noverskull, that's SiobHAN.",
+                "Who apostrophe DRISCOL.",
+                "[NAME], that's [NAME].",
+                "[NAME].",
+            ),
+            (
+                "Show the Novris poll that's SIO VHEN.",
+                "Who apostrophe DRIS COL?",
+                "[NAME] the Novris poll that's [NAME].",
+                "[NAME]?",
+            ),
+            (
+                "Shout-but-not-rescle, that's SIRBHA and...",
+                "Go past Rifidiar ISCLLL.",
+                "[NAME], that's [NAME] and...",
+                "[NAME] past [NAME].",
+            ),
+        ] {
+            let out = conversation(&[
+                (Speaker::Agent, "Can I take your full name?"),
+                (Speaker::Caller, given),
+                (Speaker::Agent, "And the surname spelling."),
+                (Speaker::Caller, spelled),
+                (Speaker::Agent, "Thank you."),
+            ]);
+            assert_eq!(out[1], name);
+            // The agent's request names no one.
+            assert_eq!(out[2], "And the surname spelling.");
+            assert_eq!(out[3], surname);
+        }
+        // Control: capitals that are an abbreviation, or not in an answer to a name.
+        let said = "It's on my NHS card, OK, I'll find it.";
+        assert_eq!(caller_answer("What's your NHS number?", said), said);
+        let said = "The SIM came with the BT router.";
+        assert_eq!(caller_answer("How did it arrive?", said), said);
     }
 }

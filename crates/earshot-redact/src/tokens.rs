@@ -16,6 +16,9 @@ pub(crate) struct Token {
     pub cap: bool,
     /// Every letter of the original is upper case ("LSKI": letters of a spelling ASR glued).
     pub caps: bool,
+    /// An upper-case letter follows a lower-case one in the original ("SiobHAN": the spelling
+    /// ASR glued onto the name it spells).
+    pub inner_caps: bool,
     /// Said by the agent (set by the conversation window).
     pub agent: bool,
     /// Said by a speaker not known, as on a mono recording where one line can hold a request and
@@ -33,7 +36,9 @@ pub(crate) enum Class {
 /// Splits `text` into words, digit runs and punctuation (spaces are dropped).
 pub(crate) fn tokenize(text: &str, line: usize) -> Vec<Token> {
     let mut out: Vec<Token> = Vec::new();
+    let mut prev_lower = false;
     for (i, c) in text.chars().enumerate() {
+        let after_lower = std::mem::replace(&mut prev_lower, c.is_lowercase());
         let class = if c.is_ascii_digit() {
             Class::Digits
         } else if c.is_alphabetic()
@@ -56,6 +61,7 @@ pub(crate) fn tokenize(text: &str, line: usize) -> Vec<Token> {
                 t.text.extend(c.to_lowercase());
                 t.end = i + 1;
                 t.caps &= c.is_uppercase();
+                t.inner_caps |= c.is_uppercase() && after_lower;
             }
             _ => out.push(Token {
                 text: c.to_lowercase().collect(),
@@ -65,6 +71,7 @@ pub(crate) fn tokenize(text: &str, line: usize) -> Vec<Token> {
                 class,
                 cap: c.is_uppercase(),
                 caps: c.is_uppercase(),
+                inner_caps: false,
                 agent: false,
                 unknown: false,
             }),
