@@ -723,6 +723,9 @@ impl Redactor {
             for f in neros_beside_values(&self.lines[line].1, &line_tokens[line], &findings) {
                 findings.push(f);
             }
+            if let Some(f) = nears_after_value(&self.lines[line].1, &line_tokens[line], &findings) {
+                findings.push(f);
+            }
             if speaker != Speaker::Agent && !self.stand_alone {
                 let text = &self.lines[line].1;
                 let chains = spoken_number_chains(text, &line_tokens[line], &findings);
@@ -3007,6 +3010,53 @@ fn spoken_number_chains(text: &str, tokens: &[Token], findings: &[Finding]) -> V
         }
     }
     out
+}
+
+/// Zeros whisper wrote as "near" on telephone audio, right after a number that was found
+/// ("It's [NUMBER] [BANK_ACCOUNT_NUMBER] near or near or near or 5.", tiny.en on 8 kHz µ-law
+/// for a card's "one zero zero zero five"): two "near" or more, joined by "or", "of" or commas,
+/// with a number of one or two digits that ends them, are more of that number.
+fn nears_after_value(text: &str, tokens: &[Token], findings: &[Finding]) -> Option<Finding> {
+    for f in findings.iter().filter(|f| {
+        !matches!(
+            f.kind,
+            FindingKind::Email | FindingKind::Address | FindingKind::Name
+        )
+    }) {
+        let Some(mut k) = tokens.iter().position(|t| t.start >= f.end) else {
+            continue;
+        };
+        while tokens.get(k).is_some_and(|t| t.text == ",") {
+            k += 1;
+        }
+        let (mut nears, mut last) = (0, None);
+        while let Some(t) = tokens.get(k) {
+            match t.text.as_str() {
+                "near" => {
+                    nears += 1;
+                    last = Some(k);
+                }
+                "or" | "of" | "," | "-" => {}
+                _ if t.class == Class::Digits && t.text.len() <= 2 && nears >= 2 => {
+                    last = Some(k);
+                    break;
+                }
+                _ => break,
+            }
+            k += 1;
+        }
+        if let (Some(last), true) = (last, nears >= 2) {
+            return Some(make_finding(
+                text,
+                f.kind,
+                f.end,
+                tokens[last].end,
+                0.35,
+                "",
+            ));
+        }
+    }
+    None
 }
 
 /// Every number in the answer to a request for some digits of a value, one or two at a time
@@ -10002,5 +10052,30 @@ mod tests {
         assert_eq!(caller_answer("What's your NHS number?", said), said);
         let said = "The SIM came with the BT router.";
         assert_eq!(caller_answer("How did it arrive?", said), said);
+    }
+
+    #[test]
+    fn nears_after_a_number_are_its_zeros() {
+        // tiny.en on 8 kHz µ-law for "three seven eight two, eight two two four six three one,
+        // zero zero zero five": the zeros and the 5 were shown.
+        let out = conversation(&[
+            (Speaker::Agent, "Sure, do you want to use the card on file?"),
+            (
+                Speaker::Caller,
+                "No, a new one clean. It's free 822463 10 near or near or near or 5.",
+            ),
+            (Speaker::Agent, "And the four digit code on the front."),
+        ]);
+        assert!(
+            !out[1].contains("near") && !out[1].contains('5'),
+            "{}",
+            out[1]
+        );
+        // Control: "near" said once after a number is a word.
+        let said = "It's 07700 900123, near the station.";
+        assert_eq!(
+            caller_answer("What's the best phone number for you?", said),
+            "It's [PHONE], near the station."
+        );
     }
 }
