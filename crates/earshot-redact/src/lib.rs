@@ -726,6 +726,8 @@ impl Redactor {
             if let Some(f) = nears_after_value(&self.lines[line].1, &line_tokens[line], &findings) {
                 findings.push(f);
             }
+            let text = &self.lines[line].1;
+            findings.extend(homophones_before_value(text, &line_tokens[line], &findings));
             if speaker != Speaker::Agent && !self.stand_alone {
                 let text = &self.lines[line].1;
                 let chains = spoken_number_chains(text, &line_tokens[line], &findings);
@@ -3007,6 +3009,41 @@ fn spoken_number_chains(text: &str, tokens: &[Token], findings: &[Finding]) -> V
                 0.35,
                 "",
             ));
+        }
+    }
+    out
+}
+
+/// Two words or more that ASR writes for digits ("for", "to", "free", …), right before a number
+/// that was found, commas between ("It's for for [SSN]", base on a mono recording for "four
+/// four one, …"): the number's first digits.
+fn homophones_before_value(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for f in findings.iter().filter(|f| {
+        !matches!(
+            f.kind,
+            FindingKind::Email | FindingKind::Address | FindingKind::Name
+        )
+    }) {
+        let Some(at) = tokens.iter().position(|t| t.start >= f.start) else {
+            continue;
+        };
+        let (mut k, mut first, mut sounds) = (at, None, 0);
+        while k > 0 {
+            let t = &tokens[k - 1];
+            if tokens::homophone(&t.text).is_some() {
+                sounds += 1;
+                first = Some(k - 1);
+            } else if t.text != "," {
+                break;
+            }
+            k -= 1;
+        }
+        if let (Some(first), true) = (first, sounds >= 2) {
+            let (a, b) = (tokens[first].start, f.start);
+            if !findings.iter().any(|g| g.start <= a && a < g.end) {
+                out.push(make_finding(text, f.kind, a, b, 0.35, ""));
+            }
         }
     }
     out
@@ -10077,5 +10114,21 @@ mod tests {
             caller_answer("What's the best phone number for you?", said),
             "It's [PHONE], near the station."
         );
+    }
+
+    #[test]
+    fn words_for_digits_right_before_a_number_are_its_first_digits() {
+        // Base on a mono recording for "four four one, no wait, sorry, four four seven, …".
+        let out = conversation(&[
+            (Speaker::Unknown, "I'll need your Social Security number."),
+            (
+                Speaker::Unknown,
+                "It's for for one, no wait, sorry, for for 7, 22, 9016.",
+            ),
+        ]);
+        assert!(!out[1].contains("for"), "{}", out[1]);
+        // Control: before no number found, they are words.
+        let said = "I went to, to the shop for, for bread.";
+        assert_eq!(caller_answer("Anything else?", said), said);
     }
 }
