@@ -2805,19 +2805,22 @@ fn phone_line_rest(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Fi
     out
 }
 
+/// A finding of a value said in digits (a card, an account, a phone, a number…): not an
+/// e-mail, an address or a name, whose words are no digits.
+fn said_in_digits(f: &Finding) -> bool {
+    !matches!(
+        f.kind,
+        FindingKind::Email | FindingKind::Address | FindingKind::Name
+    )
+}
+
 /// "Nero", whisper's word for a zero it half heard on telephone audio, said in a line that
 /// gives a number ("[CREDIT_DEBIT_NUMBER] Nero, Nero Nero Nero Nero.", "[NUMBER] Nero
 /// [CREDIT_DEBIT_NUMBER].", tiny.en on 8 kHz µ-law for a card's groups of zeros): each chain of
 /// them (commas and hyphens between) is more of the value nearest before it, or after it when
 /// none is before.
 fn neros_beside_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
-    let numeric = |f: &&Finding| {
-        !matches!(
-            f.kind,
-            FindingKind::Email | FindingKind::Address | FindingKind::Name
-        )
-    };
-    if !findings.iter().any(|f| numeric(&f)) {
+    if !findings.iter().any(said_in_digits) {
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -2843,12 +2846,12 @@ fn neros_beside_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Ve
         }
         let before = findings
             .iter()
-            .filter(numeric)
+            .filter(|f| said_in_digits(f))
             .filter(|f| f.end <= a)
             .max_by_key(|f| f.end);
         let after = findings
             .iter()
-            .filter(numeric)
+            .filter(|f| said_in_digits(f))
             .filter(|f| f.start >= b)
             .min_by_key(|f| f.start);
         if let Some(f) = before.or(after) {
@@ -3019,12 +3022,7 @@ fn spoken_number_chains(text: &str, tokens: &[Token], findings: &[Finding]) -> V
 /// four one, …"): the number's first digits.
 fn homophones_before_value(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
     let mut out = Vec::new();
-    for f in findings.iter().filter(|f| {
-        !matches!(
-            f.kind,
-            FindingKind::Email | FindingKind::Address | FindingKind::Name
-        )
-    }) {
+    for f in findings.iter().filter(|f| said_in_digits(f)) {
         let Some(at) = tokens.iter().position(|t| t.start >= f.start) else {
             continue;
         };
@@ -3054,12 +3052,7 @@ fn homophones_before_value(text: &str, tokens: &[Token], findings: &[Finding]) -
 /// for a card's "one zero zero zero five"): two "near" or more, joined by "or", "of" or commas,
 /// with a number of one or two digits that ends them, are more of that number.
 fn nears_after_value(text: &str, tokens: &[Token], findings: &[Finding]) -> Option<Finding> {
-    for f in findings.iter().filter(|f| {
-        !matches!(
-            f.kind,
-            FindingKind::Email | FindingKind::Address | FindingKind::Name
-        )
-    }) {
+    for f in findings.iter().filter(|f| said_in_digits(f)) {
         let Some(mut k) = tokens.iter().position(|t| t.start >= f.end) else {
             continue;
         };
