@@ -1257,6 +1257,12 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
             // tiny.en on 8 kHz µ-law for "the card on file"): a card's, an account's or a
             // phone's last digits (a reference's, "order number ending 4417", stays above).
             (Some(FindingKind::Number), 0.35)
+        } else if (4..=6).contains(&n) && !amount && volunteered_bare(tokens, &run) {
+            // A caller's number given bare, nothing on its line naming what it is ("I always
+            // use the same one, 4417.", "my usual number is 2290."): a PIN, a card's last four
+            // or a code as often as not, and what names it may come only on the agent's next
+            // line, after this one is shown (fail closed).
+            (Some(FindingKind::Number), 0.3)
         } else {
             (None, 0.0)
         };
@@ -1287,6 +1293,60 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
         }
     }
     out
+}
+
+/// Words right before a bare number that say nothing of what it is: a verb of being or
+/// using, a filler, "one" ("the one I use is 4417", "it's, um, 2290", "the same one, 4417").
+const BARE_BEFORE: &[&str] = &[
+    "is", "it's", "its", "was", "it", "that's", "use", "used", "one", "uh", "um", "er", "erm",
+    "like", "just", "think", "be", "are", "yes", "yeah", "so", "oh", "okay", "ok",
+];
+
+/// Words right after a bare number that end what was said of it ("4417 I think", "2290 or
+/// so"): it names nothing.
+const BARE_AFTER: &[&str] = &[
+    "i", "or", "and", "but", "yeah", "right", "maybe", "probably",
+];
+
+/// A number said by the caller (or a speaker not known) with nothing on its line naming it: a
+/// comma, the line's start or a word of [`BARE_BEFORE`] right before it, the line's end,
+/// punctuation or a word of [`BARE_AFTER`] right after it, and no year of the past century or
+/// this one ("back then, 1998."), and no reference named on its line or in the question it
+/// answers ("What is the order number?" - "it's 558210.").
+fn volunteered_bare(tokens: &[Token], run: &DigitRun) -> bool {
+    let first = &tokens[run.first];
+    if first.agent {
+        return false;
+    }
+    let line_end = tokens[run.last..]
+        .iter()
+        .position(|t| t.line != first.line)
+        .map_or(tokens.len(), |p| run.last + p);
+    let context = context_start(tokens, run.first)..line_end;
+    if context.clone().any(|i| {
+        tokens[i].class == Class::Word && reference_word(tokens, i, tokens[i].text.as_str())
+    }) {
+        return false;
+    }
+    let year = run.digits.len() == 4
+        && run
+            .digits
+            .parse::<i32>()
+            .is_ok_and(|y| (1900..=this_year() + 1).contains(&y));
+    let line = first.line;
+    let before = run
+        .first
+        .checked_sub(1)
+        .map(|p| &tokens[p])
+        .filter(|t| t.line == line);
+    let after = tokens.get(run.last).filter(|t| t.line == line);
+    !year
+        && before.is_none_or(|t| {
+            (t.class == Class::Punct && t.text == ",") || BARE_BEFORE.contains(&t.text.as_str())
+        })
+        && after.is_none_or(|t| {
+            (t.class == Class::Punct && t.text != "%") || BARE_AFTER.contains(&t.text.as_str())
+        })
 }
 
 /// The names of the US states and DC, in lower case, as words (a ZIP code follows one).

@@ -5402,15 +5402,18 @@ mod tests {
         // The number is still being spoken: no cue yet, but it is redacted.
         let p1 = r.preview(Speaker::Caller, "yes it's 4532");
         assert_eq!(p1.text, "yes it's [NUMBER]");
-        // The final transcript came out differently (four digits, no cue, words after them:
+        // The final transcript came out differently (four digits named an amount by a unit:
         // alone they would stay): what the partial redacted stays redacted.
-        let mut out = r.push(Speaker::Caller, "yes it's 4532 and that's all");
+        let mut out = r.push(Speaker::Caller, "yes it's 4532 dollars and that's all");
         out.extend(r.finish());
-        assert_eq!(out.last().unwrap().text, "yes it's [NUMBER] and that's all");
+        assert_eq!(
+            out.last().unwrap().text,
+            "yes it's [NUMBER] dollars and that's all"
+        );
         // Without the partial, the same final line keeps its digits.
         assert_eq!(
-            redact_line("yes it's 4532 and that's all").text,
-            "yes it's 4532 and that's all"
+            redact_line("yes it's 4532 dollars and that's all").text,
+            "yes it's 4532 dollars and that's all"
         );
     }
 
@@ -8514,7 +8517,9 @@ mod tests {
             (Caller, "Great."),
             (Caller, "Actually, the last group is 0369"),
         ]);
-        assert_eq!(later[5], "Actually, the last group is 0369");
+        // (The four digits said bare are still redacted, as a number given with nothing to name
+        // it is; not as the card's.)
+        assert_eq!(later[5], "Actually, the last group is [NUMBER]");
     }
 
     #[test]
@@ -10123,5 +10128,74 @@ mod tests {
         // Control: before no number found, they are words.
         let said = "I went to, to the shop for, for bread.";
         assert_eq!(caller_answer("Anything else?", said), said);
+    }
+
+    #[test]
+    fn a_number_the_caller_gives_with_nothing_to_name_it_is_redacted() {
+        use Speaker::{Agent, Caller};
+        // Shown before: what names the number came only on the agent's next line, after the
+        // caller's was shown, or never.
+        for (lines, said, redacted) in [
+            (
+                &[
+                    (Caller, "Yeah I think the one I always use is 4417."),
+                    (Agent, "Is that your PIN?"),
+                ][..],
+                0,
+                "Yeah I think the one I always use is [NUMBER].",
+            ),
+            (
+                &[
+                    (Caller, "I always use the same one, 4417."),
+                    (Agent, "Okay."),
+                ][..],
+                0,
+                "I always use the same one, [NUMBER].",
+            ),
+            (
+                &[(Caller, "My usual number is 2290.")][..],
+                0,
+                "My usual number is [NUMBER].",
+            ),
+            (
+                &[
+                    (Agent, "Anything else I can help with?"),
+                    (Caller, "The one I use is 77312 I think."),
+                ][..],
+                1,
+                "The one I use is [NUMBER] I think.",
+            ),
+        ] {
+            assert_eq!(conversation(lines)[said], redacted);
+        }
+        // Negative controls: a number named by its line or by the question it answers, a year,
+        // an amount, and the agent's own number.
+        for (lines, said) in [
+            (&[(Caller, "It was back in 1998.")][..], 0),
+            (&[(Caller, "It's 2019, I think.")][..], 0),
+            (&[(Caller, "Room 4417.")][..], 0),
+            (&[(Caller, "Call me at extension 4417.")][..], 0),
+            (&[(Caller, "I paid 4417 last month.")][..], 0),
+            (&[(Caller, "It's 4417 dollars.")][..], 0),
+            (&[(Caller, "I've got 2000 points.")][..], 0),
+            (&[(Caller, "She reviewed the docs 4412 and 4413.")][..], 0),
+            (
+                &[
+                    (Agent, "What is the order number?"),
+                    (Caller, "Okay, I've got it, it's 558210."),
+                ][..],
+                1,
+            ),
+            (&[(Caller, "My ticket, it's 4417.")][..], 0),
+            (
+                &[
+                    (Caller, "How much is left?"),
+                    (Agent, "Your balance is 4417."),
+                ][..],
+                1,
+            ),
+        ] {
+            assert_eq!(conversation(lines)[said], lines[said].1);
+        }
     }
 }
