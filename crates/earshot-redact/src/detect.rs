@@ -146,6 +146,8 @@ pub(crate) const CUES: &[(FindingKind, &[&str])] = &[
             "best number",
             "home number",
             "work number",
+            // "It's area code 415, then triple 5, then 0192."
+            "area code",
         ],
     ),
     (
@@ -476,16 +478,21 @@ fn is_time(tokens: &[Token], run: &DigitRun, prev: &str) -> bool {
 /// cue before it), a year after "in"/"since", a code glued to letters ("X833", "BA401").
 pub(crate) fn is_reference(tokens: &[Token], run: &DigitRun) -> bool {
     let near = near_words(tokens, run);
-    let year_after_preposition = run.digits.len() == 4
-        && (run.digits.starts_with("19") || run.digits.starts_with("20"))
-        && near
-            .last()
-            .is_some_and(|(_, w)| matches!(*w, "in" | "since" | "until" | "by" | "from"));
+    let year_after_preposition = year_after_preposition(tokens, run);
     // A number glued to letters ("X833", "BA401") is a model or flight code.
     let glued = run.first > 0
         && tokens[run.first - 1].class == Class::Word
         && tokens[run.first - 1].end == tokens[run.first].start;
     year_after_preposition || glued || near.iter().any(|&(i, w)| reference_word(tokens, i, w))
+}
+
+/// The run is a year right after "in", "since", "until", "by" or "from" ("since 2010").
+pub(crate) fn year_after_preposition(tokens: &[Token], run: &DigitRun) -> bool {
+    run.digits.len() == 4
+        && (run.digits.starts_with("19") || run.digits.starts_with("20"))
+        && near_words(tokens, run)
+            .last()
+            .is_some_and(|(_, w)| matches!(*w, "in" | "since" | "until" | "by" | "from"))
 }
 
 /// Token `i`, the word `w`, names a reference, but not the person's own account's ("my customer

@@ -909,6 +909,9 @@ const NAME_QUESTIONS: &[&str] = &[
     "who i'm speaking",
     "name on the account",
     "name on the card",
+    // "And the account holder's name?"
+    "holder's name",
+    "holders name",
     // "Name on the policy?", "What's the name on the booking?"
     "name on the",
     "spell that",
@@ -2339,6 +2342,14 @@ fn line_start(tokens: &[Token], i: usize) -> bool {
         })
 }
 
+/// The line's last sentence is a request said as a noun phrase
+/// ([`crate::detect::noun_phrase_request`]) whose last word is "name".
+fn ends_in_name_request(line: &[Token]) -> bool {
+    let said: Vec<&Token> = line.iter().filter(|t| t.class == Class::Word).collect();
+    said.last().is_some_and(|t| t.text == "name")
+        && crate::detect::noun_phrase_request(crate::last_sentence(line))
+}
+
 /// The line before token `i`'s line asks for a name: one of [`NAME_QUESTIONS`], or it ends
 /// in a title left for the answer to finish ("Thank you, and it's Mrs…?", "Thanks, Mr. ...").
 fn name_question_before(tokens: &[Token], i: usize) -> bool {
@@ -2355,6 +2366,11 @@ fn name_question_before(tokens: &[Token], i: usize) -> bool {
         .map(joined)
         .unwrap_or_default();
     if bare_question(&last_sentence) == Some("name") {
+        return true;
+    }
+    // A noun phrase ending in "name", asked with no rise and its middle misheard ("And the
+    // account told us name.", base for "And the account holder's name?").
+    if ends_in_name_request(previous) {
         return true;
     }
     let mut words = previous
@@ -4054,6 +4070,66 @@ pub(crate) fn spoken_credentials(tokens: &[Token]) -> Vec<Detection> {
                     kind: FindingKind::Pin,
                     first: tail,
                     last: last + 1,
+                    confidence: 0.5,
+                    normalized: String::new(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Names given on a line of an unknown speaker (a mono recording, a SIPREC call with one mixed
+/// stream) right after the same line asked for one ("What's your name? Thomas Wisniewski.",
+/// "And the account holder's name. Thomas with new skid.", tiny.en for "Tomasz Wisniewski"):
+/// the answer sentence, past its openers, when it is five words or fewer with no digit and no
+/// question or stall. Fail closed: whatever recognition made of the name goes with it.
+pub(crate) fn mono_name_answers(tokens: &[Token]) -> Vec<Detection> {
+    let mut out = Vec::new();
+    for (i, end) in crate::tokens::line_spans(tokens) {
+        if !tokens[i].unknown {
+            continue;
+        }
+        let ends: Vec<usize> = (i..end)
+            .filter(|&k| matches!(tokens[k].text.as_str(), "." | "?" | "!"))
+            .filter(|&k| k + 1 == end || tokens[k + 1].start > tokens[k].end)
+            .collect();
+        let mut from = i;
+        for (n, &k) in ends.iter().enumerate() {
+            let sentence = &tokens[from..=k];
+            from = k + 1;
+            let text = joined(sentence);
+            let asks_name = (NAME_QUESTIONS.iter().any(|q| text.contains(q))
+                || ends_in_name_request(sentence)
+                || bare_question(&text) == Some("name"))
+                && !not_asking(&text)
+                && (tokens[k].text == "?"
+                    || ASKING.iter().any(|q| text.contains(q))
+                    || crate::detect::noun_phrase_request(sentence));
+            if !asks_name || k + 1 >= end {
+                continue;
+            }
+            let answer_end = ends.get(n + 1).map_or(end, |&e| e + 1);
+            let answer = &tokens[k + 1..answer_end];
+            if answer.last().is_some_and(|t| t.text == "?") || crate::is_stall(answer) {
+                continue;
+            }
+            let Some(first) = answer
+                .iter()
+                .position(|t| t.class != Class::Punct && !NAME_OPENERS.contains(&t.text.as_str()))
+            else {
+                continue;
+            };
+            let said = &answer[first..];
+            let words = said.iter().filter(|t| t.class == Class::Word).count();
+            let Some(last) = said.iter().rposition(|t| t.class != Class::Punct) else {
+                continue;
+            };
+            if (1..=5).contains(&words) && said.iter().all(|t| t.class != Class::Digits) {
+                out.push(Detection {
+                    kind: FindingKind::Name,
+                    first: k + 1 + first,
+                    last: k + 1 + first + last + 1,
                     confidence: 0.5,
                     normalized: String::new(),
                 });

@@ -659,9 +659,14 @@ impl Redactor {
             // recognition got wrong. A line whose speaker is unknown (a mono recording, a SIPREC
             // call with one mixed stream) may be the caller's. A stand-alone text answers no
             // question, so the rule does not apply to it.
+            // So is a longer line's closing sentence that is such an answer ("Honestly, I always
+            // knew from the same one everywhere. It's 6 to 0.8.", tiny.en on 8 kHz µ-law for a
+            // PIN, after a question it garbled).
+            let closing = closing_answer(&line_tokens[line]);
             let bare_answer = speaker != Speaker::Agent
                 && !self.stand_alone
-                && words_besides_numbers(&line_tokens[line]) <= 3;
+                && (words_besides_numbers(&line_tokens[line]) <= 3
+                    || closing.is_some_and(|c| words_besides_numbers(c) <= 3));
             // A bare answer gives its number away from two digits on ("It is 7.3": two of a
             // CVV's three as tiny.en heard them on telephone audio).
             let tail = if bare_answer {
@@ -685,6 +690,23 @@ impl Redactor {
             {
                 let glued = ends_in_glued_domain(&line_tokens[line]);
                 findings.extend(asked_email(&self.lines[line].1, &line_tokens[line], glued));
+            } else if let (false, Some((a, b))) = (
+                self.stand_alone,
+                before
+                    .filter(|&b| asks_email(&line_tokens[b]))
+                    .and_then(|_| glued_local_part(&line_tokens[line])),
+            ) {
+                let toks = &line_tokens[line];
+                let text = &self.lines[line].1;
+                let f = make_finding(
+                    text,
+                    FindingKind::Email,
+                    toks[a].start,
+                    toks[b].end,
+                    0.5,
+                    "",
+                );
+                findings.push(f);
             }
             // An e-mail a line ends in while still being said ("It's priya dot", then "sharma
             // at gmail dot com."), where one is asked for or named: the next line goes on with
@@ -742,16 +764,20 @@ impl Redactor {
                 for f in glued_codes(text, &line_tokens[line], asked) {
                     absorb(&mut findings, f);
                 }
+                let pieces = glued_pieces_beside(text, &line_tokens[line], asked, &findings);
+                findings.extend(pieces);
                 let more = asked_digits(text, &line_tokens[line], asked, &findings);
                 findings.extend(more);
             }
             // Digits read out one at a time ("7 3"), wherever they stand in a caller's short
             // line.
-            if speaker != Speaker::Agent
-                && !self.stand_alone
-                && words_besides_numbers(&line_tokens[line]) <= 4
-            {
-                for f in read_out_digits(&self.lines[line].1, &line_tokens[line]) {
+            let short = if words_besides_numbers(&line_tokens[line]) <= 4 {
+                Some(line_tokens[line].as_slice())
+            } else {
+                closing_answer(&line_tokens[line]).filter(|c| words_besides_numbers(c) <= 4)
+            };
+            if let (Some(short), true) = (short, speaker != Speaker::Agent && !self.stand_alone) {
+                for f in read_out_digits(&self.lines[line].1, short) {
                     if !findings
                         .iter()
                         .any(|g| g.start <= f.start && f.end <= g.end)
@@ -759,7 +785,9 @@ impl Redactor {
                         findings.push(f);
                     }
                 }
-                let more = short_line_numbers(&self.lines[line].1, &line_tokens[line], &findings);
+                // With the number the line ends in, which is redacted below.
+                let with_tail: Vec<Finding> = findings.iter().chain(&tail).cloned().collect();
+                let more = short_line_numbers(&self.lines[line].1, short, &with_tail);
                 findings.extend(more);
             }
             // Letters a line ends in may be a spelling cut off by the line's end ("It's S M",
@@ -2547,6 +2575,7 @@ fn detect_all(tokens: &[Token]) -> Vec<detect::Detection> {
     detections.extend(detect::spoken_emails(tokens));
     detections.extend(detect::named_glued_emails(tokens));
     detections.extend(entities::names(tokens));
+    detections.extend(entities::mono_name_answers(tokens));
     detections.extend(entities::street_addresses(tokens));
     detections.extend(entities::spelled(tokens));
     detections.extend(entities::glued_spellings(tokens));
@@ -2581,7 +2610,10 @@ fn trailing_number(text: &str, tokens: &[Token], min_digits: usize) -> Option<Fi
         return None;
     }
     let run = tokens::digit_runs(tokens).pop()?;
-    if detect::is_amount_or_count(tokens, &run) || detect::reference_cued(tokens, &run) {
+    if detect::is_amount_or_count(tokens, &run)
+        || detect::reference_cued(tokens, &run)
+        || detect::year_after_preposition(tokens, &run)
+    {
         return None;
     }
     let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
@@ -3135,7 +3167,7 @@ fn asked_digits(
 
 /// The last sentence of `line` (what a line after it answers): from its last full stop,
 /// question or exclamation mark before its final token.
-fn last_sentence(line: &[Token]) -> &[Token] {
+pub(crate) fn last_sentence(line: &[Token]) -> &[Token] {
     let end = line.len().saturating_sub(1);
     let from = line[..end]
         .iter()
@@ -3251,6 +3283,95 @@ fn glued_codes(text: &str, tokens: &[Token], asked: Option<&[Token]>) -> Vec<Fin
         let (start, end) = (tokens[first].start, tokens[last].end);
         if !out.iter().any(|f| f.start <= start && end <= f.end) {
             out.push(make_finding(text, FindingKind::Number, start, end, 0.4, ""));
+        }
+    }
+    out
+}
+
+/// Pieces of letters glued to one digit or more, each beside a value found on the line with only
+/// commas between ("It's [NUMBER], TE5, MK7-free.", tiny.en for the Medicare number "1EG4,
+/// TE5, MK73"): the rest of that value, whose pieces the code rule leaves alone when each has
+/// one digit (a single glued piece alone is a model or a seat: "3B", "A4"). Not on a line
+/// naming a reference, or answering one.
+fn glued_pieces_beside(
+    text: &str,
+    tokens: &[Token],
+    asked: Option<&[Token]>,
+    findings: &[Finding],
+) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::new();
+    if detect::names_a_reference(tokens)
+        || asked.is_some_and(|asked| detect::names_a_reference(last_sentence(asked)))
+    {
+        return out;
+    }
+    // The glued pieces: tokens joined without a space (hyphens included), a word glued to a
+    // number in them, no ordinal or unit ("4th", "5kg").
+    let mut pieces = Vec::new();
+    let mut k = 0;
+    while k < tokens.len() {
+        let joins = |t: &Token| t.class != Class::Punct || t.text == "-";
+        if !joins(&tokens[k]) {
+            k += 1;
+            continue;
+        }
+        let mut end = k + 1;
+        while end < tokens.len() && joins(&tokens[end]) && tokens[end].start == tokens[end - 1].end
+        {
+            end += 1;
+        }
+        let chain = &tokens[k..end];
+        let glued = chain.windows(2).any(|w| match (w[0].class, w[1].class) {
+            (Class::Word, Class::Digits) => true,
+            (Class::Digits, Class::Word) => !NUMBER_SUFFIXES.contains(&w[1].text.as_str()),
+            _ => false,
+        });
+        let letters_short = chain
+            .iter()
+            .all(|t| t.class != Class::Word || t.text.chars().count() <= 4);
+        if glued && letters_short {
+            let first = chain.iter().position(|t| t.text != "-").unwrap_or(0);
+            let last = chain.iter().rposition(|t| t.text != "-").unwrap_or(0);
+            pieces.push((k + first, k + last));
+        }
+        k = end;
+    }
+    // Each piece beside a value, or beside a piece taken already, with only commas between.
+    let value_at = |at: usize, out: &[Finding]| {
+        findings
+            .iter()
+            .chain(out)
+            .find(|g| g.start <= tokens[at].start && tokens[at].end <= g.end)
+            .map(|g| g.kind)
+    };
+    let mut grew = true;
+    while grew {
+        grew = false;
+        for &(first, last) in &pieces {
+            let (start, end) = (tokens[first].start, tokens[last].end);
+            if value_at(first, &out).is_some() {
+                continue;
+            }
+            let mut before = first;
+            while before > 0 && tokens[before - 1].text == "," {
+                before -= 1;
+            }
+            let mut after = last + 1;
+            while tokens.get(after).is_some_and(|t| t.text == ",") {
+                after += 1;
+            }
+            let beside = (before > 0)
+                .then(|| value_at(before - 1, &out))
+                .flatten()
+                .or_else(|| {
+                    (after < tokens.len())
+                        .then(|| value_at(after, &out))
+                        .flatten()
+                });
+            if let Some(kind) = beside {
+                out.push(make_finding(text, kind, start, end, 0.4, ""));
+                grew = true;
+            }
         }
     }
     out
@@ -3968,11 +4089,16 @@ fn asks_email(asked: &[Token]) -> bool {
 /// The other party's line asks for something named one of `names` ("Can I get an … address
 /// for the receipt?").
 fn asks_named(asked: &[Token], names: &[&str]) -> bool {
+    let sentence = last_sentence(asked);
     asked.iter().any(|t| names.contains(&t.text.as_str()))
-        && asked.iter().any(|t| {
+        && (asked.iter().any(|t| {
             REQUEST_WORDS.contains(&t.text.as_str())
                 || matches!(t.text.as_str(), "?" | "confirm" | "spell" | "need")
         })
+            // Or a noun phrase naming it, said with no rise ("And the mark of email.", tiny.en
+            // for "And a backup email?").
+            || (sentence.iter().any(|t| names.contains(&t.text.as_str()))
+                && detect::noun_phrase_request(sentence)))
 }
 
 /// The other party asked for an address (the e-mail's name lost: "Can I get an omele address
@@ -4034,6 +4160,26 @@ fn asked_email(text: &str, tokens: &[Token], glued: bool) -> Option<Finding> {
         ));
     }
     value_from(text, tokens, after, FindingKind::Email)
+}
+
+/// The line is one sentence whose last word is words glued by a dot or an underscore, with no
+/// domain and no "@" ("Kate.Lim", "kate_lim88"; tiny.en on 8 kHz µ-law for "k dot lim hyphen
+/// work at gmail dot com"): an e-mail's name, its domain lost. Its first and last token.
+fn glued_local_part(tokens: &[Token]) -> Option<(usize, usize)> {
+    let end = tokens.iter().rposition(|t| t.class != Class::Punct)?;
+    let one_sentence = !tokens[..end]
+        .iter()
+        .enumerate()
+        .any(|(i, t)| matches!(t.text.as_str(), "." | "?" | "!") && tokens[i + 1].start > t.end);
+    let mut first = end;
+    while first > 0 && tokens[first - 1].end == tokens[first].start {
+        first -= 1;
+    }
+    let chain = &tokens[first..=end];
+    let glued = (1..chain.len().saturating_sub(1))
+        .any(|k| matches!(chain[k].text.as_str(), "." | "_") && chain[k - 1].class == Class::Word);
+    // With an "@" it is an address the other rules read.
+    (one_sentence && glued && chain.iter().all(|t| t.text != "@")).then_some((first, end))
 }
 
 /// The line is one sentence that ends in a domain glued to a word ("It's Maggie not with
@@ -4439,6 +4585,21 @@ fn ends_in_joining_word(tokens: &[Token]) -> bool {
 
 fn ends_in_number(tokens: &[Token]) -> bool {
     last_said(tokens).is_some_and(|t| tokens::is_number_word(t) || tokens::is_oh(&t.text))
+}
+
+/// The closing sentence of a line of several that ends in a number: from the last full stop,
+/// question or exclamation mark before it that ends a sentence (a space after it: not the point
+/// of "0.8"). `None` when the line is one sentence, ends in no number or names a reference
+/// ("Do you have the claim reference? Yes, it's X-821-47.", on a mono recording).
+fn closing_answer(tokens: &[Token]) -> Option<&[Token]> {
+    if !ends_in_number(tokens) || detect::names_a_reference(tokens) {
+        return None;
+    }
+    let end = tokens.len().saturating_sub(1);
+    let from = (0..end).rev().find(|&k| {
+        matches!(tokens[k].text.as_str(), "." | "?" | "!") && tokens[k + 1].start > tokens[k].end
+    })?;
+    Some(&tokens[from + 1..])
 }
 
 /// The line's last token but for its closing punctuation.
@@ -5219,7 +5380,8 @@ mod tests {
             (Speaker::Agent, "And the X-Pire is?"),
             (Speaker::Caller, "4. November 26."),
         ]);
-        assert_eq!(out[3], "4. [CREDIT_DEBIT_NUMBER].");
+        // (Its "4", what is left of the month, goes with the number the short line ends in.)
+        assert_eq!(out[3], "[NUMBER]. [CREDIT_DEBIT_NUMBER].");
     }
 
     #[test]
@@ -10197,5 +10359,192 @@ mod tests {
         ] {
             assert_eq!(conversation(lines)[said], lines[said].1);
         }
+    }
+
+    #[test]
+    fn a_phone_number_given_by_its_area_code_and_a_triple_digit_is_redacted_whole() {
+        use Speaker::{Agent, Caller};
+        // Shown before (base on flite's voices), whole, as the answer to a question whose
+        // "number" came out "humber".
+        let said = "It's area code 415, then triple 5, then 0192.";
+        let shown = "It's area code [PHONE], then [PHONE], then [PHONE].";
+        assert_eq!(
+            conversation(&[
+                (Agent, "What's the best humber to call you back on?"),
+                (Caller, said)
+            ])[1],
+            shown
+        );
+        assert_eq!(conversation(&[(Caller, said)])[0], shown);
+        // "triple 5" as whisper writes it is "555", as "triple five" is.
+        assert_eq!(
+            conversation(&[(Caller, "My phone is 415 triple 5 0192.")])[0],
+            "My phone is [PHONE]."
+        );
+        // Controls: a triple and a code that are no phone's, and a zip code kept a zip code.
+        for said in [
+            "The hotel was lovely, I gave it a triple 5 rating on the website.",
+            "The area is lovely, and the code of conduct is 12 pages long.",
+        ] {
+            assert_eq!(conversation(&[(Caller, said)])[0], said);
+        }
+        assert_eq!(
+            conversation(&[(Caller, "The zip code is 94103.")])[0],
+            "The zip code is [ADDRESS]."
+        );
+    }
+
+    #[test]
+    fn pieces_of_letters_and_a_digit_beside_a_value_are_more_of_it() {
+        use Speaker::{Agent, Caller};
+        // Shown before (tiny.en on flite's voices, a Medicare number "1EG4, TE5, MK73"): each
+        // piece after the first has one digit, which the code rule leaves alone.
+        let asked = (Agent, "Sure, can I have your Meda-Care number please?");
+        assert_eq!(
+            conversation(&[asked, (Caller, "It's 1EG4, TE5, MK7-free.")])[1],
+            "It's [NUMBER], [NUMBER], [NUMBER]."
+        );
+        assert_eq!(
+            conversation(&[
+                asked,
+                (
+                    Caller,
+                    "Let me read it off the card for you now, TE5, MK7, 1EG48."
+                )
+            ])[1],
+            "Let me read it off the card for you now, [NUMBER], [NUMBER], [NUMBER]."
+        );
+        // Controls: such pieces with no value beside them (a seat, a flight, a paper size),
+        // or with words between, or naming a reference.
+        for said in [
+            "I'm in seat 3B, next to A4.",
+            "My flight BA401, seat 3B.",
+            "The flight is BA401 and I'm in seat 3B.",
+        ] {
+            assert_eq!(conversation(&[(Caller, said)])[0], said);
+        }
+        assert_eq!(
+            conversation(&[
+                asked,
+                (Caller, "It's 1EG4TE5MK73, and I was in bed 3B at the time.")
+            ])[1],
+            "It's [NUMBER], and I was in bed 3B at the time."
+        );
+    }
+
+    #[test]
+    fn a_longer_lines_closing_answer_gives_its_numbers_away_as_a_short_line_does() {
+        use Speaker::{Agent, Caller, Unknown};
+        // Shown before (tiny.en on 8 kHz µ-law, a PIN "six two zero eight" after a question
+        // it garbled): the line was too long for a short answer, its closing sentence is one.
+        let garbled = (
+            Agent,
+            "I can tell, for the cure it is what is before the Gizko-doo-matsma cash machine.",
+        );
+        assert_eq!(
+            conversation(&[
+                garbled,
+                (
+                    Caller,
+                    "Honestly, I always knew from the same one everywhere. It's 6 to 0.8."
+                )
+            ])[1],
+            "Honestly, I always knew from the same one everywhere. It's [NUMBER] to [NUMBER]."
+        );
+        // Controls: a year, a time, an amount of minutes, a reference asked on the line (a
+        // mono recording), and the agent's own closing number.
+        assert_eq!(
+            conversation(&[(
+                Unknown,
+                "Do you have the claim reference? Yes, it's 821-47."
+            )])[0],
+            "Do you have the claim reference? Yes, it's 821-47."
+        );
+        for said in [
+            "We've been customers a long time. Since 2010.",
+            "I called at noon. Then again at 3.",
+            "That was a while ago. About 45 minutes.",
+            "It was all fine. It was 2-1 for us.",
+        ] {
+            assert_eq!(conversation(&[garbled, (Caller, said)])[1], said);
+        }
+        let agent = "Thanks for waiting. It's 45.";
+        assert_eq!(
+            conversation(&[(Caller, "How long is the wait?"), (Agent, agent)])[1],
+            agent
+        );
+    }
+
+    #[test]
+    fn a_name_asked_as_a_noun_phrase_is_redacted_on_its_line_or_the_next() {
+        use Speaker::{Agent, Caller, Unknown};
+        // Shown before (base on a call with flite's and espeak's voices): "And the account
+        // holder's name?" heard with no rise and its middle misheard.
+        assert_eq!(
+            conversation(&[
+                (Agent, "And the account told us name."),
+                (Caller, "Thomas Swiss Newski")
+            ])[1],
+            "[NAME]"
+        );
+        // On a mono recording the answer comes on the question's own line (tiny.en and base).
+        for (said, shown) in [
+            (
+                "And the account holder's name. Thomas with new skid.",
+                "And the account holder's name. [NAME].",
+            ),
+            (
+                "And the account told us name. Thomas with Newskey.",
+                "And the account told us name. [NAME].",
+            ),
+            (
+                "What's your name? Thomas Wisniewski.",
+                "What's your name? [NAME].",
+            ),
+            (
+                "Can I take your name? Yeah it's Dana Scott. I'm calling about my bill.",
+                "Can I take your name? Yeah it's [NAME]. I'm calling about my bill.",
+            ),
+        ] {
+            assert_eq!(conversation(&[(Unknown, said)])[0], shown);
+        }
+        // Controls: no name asked, a name said of oneself in a statement, a question or a stall
+        // after the request, and the same words from the agent alone.
+        for said in [
+            "I changed my name last year. It was a hassle.",
+            "Can I take your name? Sorry, can you repeat that?",
+            "Can I take your name? One moment please.",
+            "Do you know the name of the street? No idea.",
+        ] {
+            assert_eq!(conversation(&[(Unknown, said)])[0], said);
+        }
+        assert_eq!(
+            conversation(&[
+                (Agent, "And the account told us a lot."),
+                (Caller, "Thomas Swiss Newski")
+            ])[1],
+            "Thomas Swiss Newski"
+        );
+        let agent = "And the account holder's name. Thomas will call you.";
+        assert_eq!(conversation(&[(Agent, agent)])[0], agent);
+    }
+
+    #[test]
+    fn an_emails_name_given_glued_without_its_domain_is_redacted() {
+        use Speaker::{Agent, Caller};
+        // Shown before (tiny.en on 8 kHz µ-law for "k dot lim hyphen work at gmail dot com",
+        // after "And a backup email?" heard as a noun phrase): "[NAME].Lim".
+        let asked = (Agent, "And the mark of email.");
+        for (said, shown) in [
+            ("Kate.Lim", "[EMAIL]"),
+            ("It's kate_lim88.", "It's [EMAIL]."),
+        ] {
+            assert_eq!(conversation(&[asked, (Caller, said)])[1], shown);
+        }
+        // Control: no e-mail asked for.
+        assert_eq!(
+            conversation(&[(Agent, "What's the product?"), (Caller, "It's node.js")])[1],
+            "It's node.js"
+        );
     }
 }

@@ -442,7 +442,7 @@ fn starts_number(tokens: &[Token], i: usize) -> bool {
     if matches!(t.text.as_str(), "double" | "triple") {
         return tokens
             .get(i + 1)
-            .is_some_and(|n| unit(&n.text).is_some() || is_oh(&n.text));
+            .is_some_and(|n| unit(&n.text).is_some() || is_oh(&n.text) || one_digit(n));
     }
     false
 }
@@ -467,6 +467,11 @@ fn oh_between_numbers(tokens: &[Token], i: usize) -> bool {
     before(&["-"]) || after(&["-"]) || (before(&[",", "-"]) && after(&[",", "-"]))
 }
 
+/// The token is one digit written as a digit ("5" in "triple 5").
+fn one_digit(t: &Token) -> bool {
+    t.class == Class::Digits && t.text.len() == 1
+}
+
 /// Reads one spoken group starting at token `i`: returns its digits and the index after it.
 fn read_group(tokens: &[Token], i: usize) -> (String, usize) {
     let word = |k: usize| tokens.get(k).map(|t| t.text.as_str()).unwrap_or("");
@@ -478,10 +483,13 @@ fn read_group(tokens: &[Token], i: usize) -> (String, usize) {
     let w = t.text.as_str();
     if w == "double" || w == "triple" {
         let n = if w == "double" { 2 } else { 3 };
+        // "double three", "double oh", and "triple 5" as ASR writes the digit.
         let d = if is_oh(word(i + 1)) {
             0
         } else {
-            unit(word(i + 1)).unwrap_or(0)
+            unit(word(i + 1))
+                .or_else(|| word(i + 1).parse().ok().filter(|_| word(i + 1).len() == 1))
+                .unwrap_or(0)
         };
         return (d.to_string().repeat(n), i + 2);
     }
