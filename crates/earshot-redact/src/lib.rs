@@ -3348,28 +3348,52 @@ fn glued_pieces_beside(
     while grew {
         grew = false;
         for &(first, last) in &pieces {
-            let (start, end) = (tokens[first].start, tokens[last].end);
             if value_at(first, &out).is_some() {
                 continue;
             }
+            // Past commas, and letters spelled between ("EBA2, double UST, [NUMBER]", base on
+            // 8 kHz µ-law for an IBAN's "G B eighty two, W E S T, …": "W" is "double U"),
+            // which go with the piece.
+            let between = |k: usize| {
+                let t = &tokens[k];
+                // A word standing alone, not a piece's letters.
+                let alone = (k == 0 || tokens[k - 1].end < t.start)
+                    && tokens
+                        .get(k + 1)
+                        .is_none_or(|n| n.start > t.end || n.text == ",");
+                t.text == ","
+                    || (alone && matches!(t.text.as_str(), "double" | "triple"))
+                    || (alone && t.class == Class::Word && t.caps && t.text.chars().count() <= 4)
+            };
             let mut before = first;
-            while before > 0 && tokens[before - 1].text == "," {
+            while before > 0 && between(before - 1) {
                 before -= 1;
             }
             let mut after = last + 1;
-            while tokens.get(after).is_some_and(|t| t.text == ",") {
+            while after < tokens.len() && between(after) {
                 after += 1;
             }
-            let beside = (before > 0)
+            // The value on the left, or else on the right: the piece and what is spelled
+            // between, without the commas at either end.
+            let span = (before > 0)
                 .then(|| value_at(before - 1, &out))
                 .flatten()
+                .map(|kind| (kind, before, last))
                 .or_else(|| {
                     (after < tokens.len())
                         .then(|| value_at(after, &out))
                         .flatten()
+                        .map(|kind| (kind, first, after - 1))
                 });
-            if let Some(kind) = beside {
-                out.push(make_finding(text, kind, start, end, 0.4, ""));
+            if let Some((kind, mut a, mut b)) = span {
+                while tokens[a].text == "," {
+                    a += 1;
+                }
+                while tokens[b].text == "," {
+                    b -= 1;
+                }
+                let (a, b) = (tokens[a].start, tokens[b].end);
+                out.push(make_finding(text, kind, a, b, 0.4, ""));
                 grew = true;
             }
         }
@@ -10413,6 +10437,15 @@ mod tests {
                 )
             ])[1],
             "Let me read it off the card for you now, [NUMBER], [NUMBER], [NUMBER]."
+        );
+        // Letters spelled between a piece and the value go with it (base on 8 kHz µ-law, an
+        // IBAN "G B eighty two, W E S T, …" asked as "the event": "W" is "double U").
+        assert_eq!(
+            conversation(&[
+                (Agent, "I'll need the event to send the refund."),
+                (Caller, "Okay, it's EBA2, double UST, 123456, I'm 98765432,")
+            ])[1],
+            "Okay, it's [NUMBER], [NUMBER], I'm [BANK_ACCOUNT_NUMBER],"
         );
         // Controls: such pieces with no value beside them (a seat, a flight, a paper size),
         // or with words between, or naming a reference.
