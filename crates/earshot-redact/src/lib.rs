@@ -3199,40 +3199,24 @@ fn glued_codes(text: &str, tokens: &[Token], asked: Option<&[Token]>) -> Vec<Fin
     // Only the request the line answers counts, the asked line's last sentence: not a
     // reference said before it ("… that's 212-5550198 extension for 4. Okay, where should we
     // post the new SIM?", on a mono recording).
-    if detect::names_a_reference(tokens)
-        || asked.is_some_and(|asked| detect::names_a_reference(last_sentence(asked)))
-    {
+    if reference_named_or_asked(tokens, asked) {
         return out;
     }
-    let mut k = 0;
-    while k < tokens.len() {
-        let joins = |t: &Token| t.class != Class::Punct || t.text == "-";
-        if !joins(&tokens[k]) {
-            k += 1;
-            continue;
-        }
-        let mut end = k + 1;
-        while end < tokens.len() && joins(&tokens[end]) && tokens[end].start == tokens[end - 1].end
-        {
-            end += 1;
-        }
+    for (k, end) in glued_chains(tokens) {
         let chain = &tokens[k..end];
         let digits: usize = chain
             .iter()
             .filter(|t| t.class == Class::Digits)
             .map(|t| t.text.chars().count())
             .sum();
-        let glued = chain.windows(2).any(|w| match (w[0].class, w[1].class) {
-            (Class::Word, Class::Digits) => true,
-            (Class::Digits, Class::Word) => !NUMBER_SUFFIXES.contains(&w[1].text.as_str()),
-            _ => false,
-        }) || chain.windows(3).any(|w| {
-            // Two letters at most hyphened to a number ("eG-40"), not a word ("COVID-19").
-            w[0].class == Class::Word
-                && w[0].text.chars().count() <= 2
-                && w[1].text == "-"
-                && w[2].class == Class::Digits
-        });
+        let glued = word_touches_number(chain)
+            || chain.windows(3).any(|w| {
+                // Two letters at most hyphened to a number ("eG-40"), not a word ("COVID-19").
+                w[0].class == Class::Word
+                    && w[0].text.chars().count() <= 2
+                    && w[1].text == "-"
+                    && w[2].class == Class::Digits
+            });
         // A number between words joined by hyphens ("It's I-02-WANO." for the ZIP code "nine
         // oh two one oh"), not a word and a number ("COVID-19").
         let hyphened = (2..chain.len().saturating_sub(2)).any(|i| {
@@ -3260,7 +3244,6 @@ fn glued_codes(text: &str, tokens: &[Token], asked: Option<&[Token]>) -> Vec<Fin
                 &value,
             ));
         }
-        k = end;
     }
     // On a short line that gives such a code broken into pieces of three digits at most, the
     // rest of it ("1 eG-40 e5 MKM3." for a Medicare number "1EG4TE5MK73"): from the first
@@ -3288,6 +3271,46 @@ fn glued_codes(text: &str, tokens: &[Token], asked: Option<&[Token]>) -> Vec<Fin
     out
 }
 
+/// The line names a reference, or the request it answers does (its last sentence): its codes
+/// are that reference's ("… that's 212-5550198 extension for 4. Okay, where should we post the
+/// new SIM?", on a mono recording, names none).
+fn reference_named_or_asked(tokens: &[Token], asked: Option<&[Token]>) -> bool {
+    detect::names_a_reference(tokens)
+        || asked.is_some_and(|asked| detect::names_a_reference(last_sentence(asked)))
+}
+
+/// The chains of tokens joined with no space between them, hyphens included ("MK7-free",
+/// "1EG4"): each as its first token and one past its last.
+fn glued_chains(tokens: &[Token]) -> Vec<(usize, usize)> {
+    let joins = |t: &Token| t.class != Class::Punct || t.text == "-";
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < tokens.len() {
+        if !joins(&tokens[k]) {
+            k += 1;
+            continue;
+        }
+        let mut end = k + 1;
+        while end < tokens.len() && joins(&tokens[end]) && tokens[end].start == tokens[end - 1].end
+        {
+            end += 1;
+        }
+        out.push((k, end));
+        k = end;
+    }
+    out
+}
+
+/// A word touches a number in the chain, not as an ordinal's or a unit's letters ("4th",
+/// "5kg").
+fn word_touches_number(chain: &[Token]) -> bool {
+    chain.windows(2).any(|w| match (w[0].class, w[1].class) {
+        (Class::Word, Class::Digits) => true,
+        (Class::Digits, Class::Word) => !NUMBER_SUFFIXES.contains(&w[1].text.as_str()),
+        _ => false,
+    })
+}
+
 /// Pieces of letters glued to one digit or more, each beside a value found on the line with only
 /// commas between ("It's [NUMBER], TE5, MK7-free.", tiny.en for the Medicare number "1EG4,
 /// TE5, MK73"): the rest of that value, whose pieces the code rule leaves alone when each has
@@ -3300,32 +3323,14 @@ fn glued_pieces_beside(
     findings: &[Finding],
 ) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::new();
-    if detect::names_a_reference(tokens)
-        || asked.is_some_and(|asked| detect::names_a_reference(last_sentence(asked)))
-    {
+    if reference_named_or_asked(tokens, asked) {
         return out;
     }
-    // The glued pieces: tokens joined without a space (hyphens included), a word glued to a
-    // number in them, no ordinal or unit ("4th", "5kg").
+    // The glued pieces: a word touching a number in them, no ordinal or unit ("4th", "5kg").
     let mut pieces = Vec::new();
-    let mut k = 0;
-    while k < tokens.len() {
-        let joins = |t: &Token| t.class != Class::Punct || t.text == "-";
-        if !joins(&tokens[k]) {
-            k += 1;
-            continue;
-        }
-        let mut end = k + 1;
-        while end < tokens.len() && joins(&tokens[end]) && tokens[end].start == tokens[end - 1].end
-        {
-            end += 1;
-        }
+    for (k, end) in glued_chains(tokens) {
         let chain = &tokens[k..end];
-        let glued = chain.windows(2).any(|w| match (w[0].class, w[1].class) {
-            (Class::Word, Class::Digits) => true,
-            (Class::Digits, Class::Word) => !NUMBER_SUFFIXES.contains(&w[1].text.as_str()),
-            _ => false,
-        });
+        let glued = word_touches_number(chain);
         let letters_short = chain
             .iter()
             .all(|t| t.class != Class::Word || t.text.chars().count() <= 4);
@@ -3334,7 +3339,6 @@ fn glued_pieces_beside(
             let last = chain.iter().rposition(|t| t.text != "-").unwrap_or(0);
             pieces.push((k + first, k + last));
         }
-        k = end;
     }
     // Each piece beside a value, or beside a piece taken already, with only commas between.
     let value_at = |at: usize, out: &[Finding]| {
