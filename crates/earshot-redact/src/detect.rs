@@ -84,6 +84,15 @@ pub(crate) const CUES: &[(FindingKind, &[&str])] = &[
             "disarm code",
             "garage code",
             "building code",
+            // "Please enter your PIN on the keypad", its "PIN" heard as "BIN" or "DIN" on
+            // telephone audio (a card's BIN, its first digits, is no less a secret).
+            "keypad",
+            "your bin",
+            "my bin",
+            "your din",
+            "my din",
+            "your bim",
+            "my bim",
         ],
     ),
     (
@@ -106,6 +115,10 @@ pub(crate) const CUES: &[(FindingKind, &[&str])] = &[
             "checking account",
             "savings account",
             "bank account",
+            // "… and the account is 123456 M8i." (base on 8 kHz µ-law, its last digits glued
+            // into letters).
+            "account is",
+            "account's",
         ],
     ),
     (
@@ -283,7 +296,8 @@ fn accepts(kind: FindingKind, n: usize) -> bool {
         FindingKind::CreditDebitExpiry => (3..=6).contains(&n),
         FindingKind::Ssn => n == 4 || n == 9,
         FindingKind::Pin => (4..=8).contains(&n),
-        FindingKind::BankRouting => n == 9,
+        // A US routing number, or a UK sort code ("20-45-77").
+        FindingKind::BankRouting => n == 9 || n == 6,
         FindingKind::BankAccountNumber => (4..=17).contains(&n),
         FindingKind::DateOfBirth => (3..=8).contains(&n),
         FindingKind::Address => n == 5 || n == 9,
@@ -306,6 +320,23 @@ const ANSWER_PREAMBLE: &[&str] = &[
     "yeah", "sure", "right", "alright", "so", "well", "now", "just", "got", "it", "it's", "its",
     "i've", "here", "says", "say", "let", "me", "see", "oh",
 ];
+
+/// Words that make a sentence a request with no question mark ("and you verify the account
+/// number.", base on 8 kHz µ-law for "Can you verify the account number?"; "Please enter your
+/// PIN on the keypad now.").
+const ASKING_WORDS: &[&str] = &["verify", "confirm", "read", "enter", "provide"];
+
+/// The line's last sentence asks in words ([`ASKING_WORDS`]).
+fn asks_in_words(line: &[Token]) -> bool {
+    let end = line.len().saturating_sub(1);
+    let from = line[..end]
+        .iter()
+        .rposition(|t| matches!(t.text.as_str(), "." | "?" | "!"))
+        .map_or(0, |p| p + 1);
+    line[from..]
+        .iter()
+        .any(|t| ASKING_WORDS.contains(&t.text.as_str()))
+}
 
 /// Where the context of a number starting at token `first` begins: the start of its line, or of
 /// the line before when that line is the other party's question ("…security code?") or the same
@@ -335,7 +366,8 @@ fn context_start(tokens: &[Token], first: usize) -> usize {
     // A request said as a noun phrase with a stop asks as a question does ("And the three
     // digits on the back." - "The free digits are 41 pammon.", tiny.en on 8 kHz µ-law).
     let question = tokens[prev_end - 1].text == "?"
-        || (other_speaker && noun_phrase_request(&tokens[prev_start..prev_end]));
+        || (other_speaker && noun_phrase_request(&tokens[prev_start..prev_end]))
+        || (other_speaker && asks_in_words(&tokens[prev_start..prev_end]));
     // An answer starts the line, or its last sentence: "It's 9865." right after "Please tell me
     // your PIN.", "Okay, done. Actually it's 8 8 2 0."
     let sentence_start = tokens[line_start..first]
@@ -1173,7 +1205,16 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
                 .first
                 .checked_sub(1)
                 .is_some_and(|p| matches!(tokens[p].text.as_str(), "$" | "£" | "€"));
-        let amount = amount && !priced_code;
+        // A secret named and its value said, with "times" after it ("my PIN, which is 4343
+        // times", tiny.en on 8 kHz µ-law for "4343, 3 times"): the value, not a count.
+        let timed_secret = cue_kind.is_some()
+            && n >= 3
+            && tokens.get(run.last).is_some_and(|t| t.text == "times")
+            && run
+                .first
+                .checked_sub(1)
+                .is_some_and(|p| matches!(tokens[p].text.as_str(), "is" | "was" | "it's"));
+        let amount = amount && !priced_code && !timed_secret;
         let card_near = cues
             .iter()
             .any(|(k, _)| *k == FindingKind::CreditDebitNumber);

@@ -2858,15 +2858,19 @@ fn neros_beside_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Ve
     let mut out = Vec::new();
     let mut k = 0;
     while k < tokens.len() {
-        if tokens[k].text != "nero" {
+        // "nearo" too ("[NUMBER], nearo-nearo, [NUMBER]", base on 8 kHz µ-law for a routing
+        // number's "zero zero zero").
+        let nero = |t: &Token| matches!(t.text.as_str(), "nero" | "nearo");
+        if !nero(&tokens[k]) {
             k += 1;
             continue;
         }
         let first = k;
         let mut last = k;
         let mut j = k + 1;
-        while j < tokens.len() && matches!(tokens[j].text.as_str(), "," | "-" | "nero") {
-            if tokens[j].text == "nero" {
+        while j < tokens.len() && (matches!(tokens[j].text.as_str(), "," | "-") || nero(&tokens[j]))
+        {
+            if nero(&tokens[j]) {
                 last = j;
             }
             j += 1;
@@ -9147,7 +9151,7 @@ mod tests {
         assert!(!line.contains("seven") && !line.contains('7'), "{line}");
         assert_eq!(
             answer("and the second and fourth digit of your BIN.", "2 and 7."),
-            "[NUMBER] and [NUMBER]."
+            "[PIN] and [PIN]."
         );
         assert_eq!(
             answer("And the third digit of your security number?", "It's a 5."),
@@ -10583,5 +10587,122 @@ mod tests {
             conversation(&[(Agent, "What's the product?"), (Caller, "It's node.js")])[1],
             "It's node.js"
         );
+    }
+
+    #[test]
+    fn a_pin_said_before_a_count_of_times_is_no_count() {
+        use Speaker::{Agent, Caller};
+        let asked = (Agent, "What happened when you tried the card?");
+        // Shown before (all six decodes of one call): the count's "3" joined the PIN's digits
+        // and its "times" made the whole a count; and tiny.en on µ-law lost the "3".
+        for (said, shown) in [
+            (
+                "I tried my PIN, which is 4343, 3 times and then it locked me out.",
+                "I tried my PIN, which is [PIN], 3 times and then it locked me out.",
+            ),
+            (
+                "I tried my PIN, which is 4343 times and then it locked me out.",
+                "I tried my PIN, which is [PIN] times and then it locked me out.",
+            ),
+        ] {
+            assert_eq!(conversation(&[asked, (Caller, said)])[1], shown);
+        }
+        // Controls: counts and amounts, a PIN's cue with a count after other words, and a
+        // thousands separator.
+        for said in [
+            "I called 1000 times.",
+            "I've entered my PIN 3 times.",
+            "The PIN was wrong 3 times.",
+            "It cost me 125,000 dollars.",
+            "We went there 12, 13 times.",
+        ] {
+            assert_eq!(conversation(&[asked, (Caller, said)])[1], said);
+        }
+    }
+
+    #[test]
+    fn a_pin_asked_for_on_the_keypad_or_heard_as_bin_is_a_pin() {
+        use Speaker::{Agent, Caller};
+        // Shown before (tiny.en and base, 16 kHz and µ-law): "PIN" heard as "BIN" and "DIN",
+        // and the request a statement.
+        for (asked, said, shown) in [
+            (
+                "Please enter your BIN on the keypad now, or say it if you prefer.",
+                "Okay, I'll just say it 826.",
+                "Okay, I'll just say it [PIN].",
+            ),
+            (
+                "Please enter your DIN on the keypad now, for a hit if you prefer.",
+                "Okay, I'll just say it, 886.",
+                "Okay, I'll just say it, [PIN].",
+            ),
+        ] {
+            assert_eq!(conversation(&[(Agent, asked), (Caller, said)])[1], shown);
+        }
+        // Controls: a bin that holds rubbish, and a keypad's count.
+        for (asked, said) in [
+            ("Anything else?", "Put it in the bin, 4 bags."),
+            (
+                "Does the keypad work?",
+                "It has 12 keys and the screen is fine.",
+            ),
+        ] {
+            assert_eq!(conversation(&[(Agent, asked), (Caller, said)])[1], said);
+        }
+    }
+
+    #[test]
+    fn a_request_in_words_with_no_question_mark_cues_the_answer() {
+        use Speaker::{Agent, Caller};
+        // Shown before (base on 8 kHz µ-law, "Can you verify the account number?"): the
+        // account's last group, deep in an answer whose other groups came out as words.
+        assert_eq!(
+            conversation(&[
+                (Agent, "and you verify the account number."),
+                (
+                    Caller,
+                    "I have it here somewhere. It's Hanyong, Portemran, Pemran, Poo Nero, Wang, 993."
+                )
+            ])[1],
+            "I have it here somewhere. It's [NAME], Portemran, Pemran, Poo [BANK_ACCOUNT_NUMBER], \
+             Wang, [BANK_ACCOUNT_NUMBER]."
+        );
+        // Control: the same answer after a statement with no request in it keeps its digits
+        // (its first word is taken for a name either way).
+        let said =
+            "I have it here somewhere. It's Hanyong, Portemran, Pemran, Poo Nero, Wang, 993.";
+        assert_eq!(
+            conversation(&[
+                (Agent, "and the account number is on the letter."),
+                (Caller, said)
+            ])[1],
+            "I have it here somewhere. It's [NAME], Portemran, Pemran, Poo Nero, Wang, 993."
+        );
+    }
+
+    #[test]
+    fn an_account_said_to_be_a_number_is_a_bank_account_with_its_glued_rest() {
+        use Speaker::{Agent, Caller};
+        // Shown before (base on 8 kHz µ-law): "the account is 123456 M8i" for "one two three
+        // four five six seven eight nine", and the routing number's zeros as "nearo".
+        assert_eq!(
+            conversation(&[
+                (Agent, "Where would you like the refund deposited?"),
+                (
+                    Caller,
+                    "for my checking. Arouting is nearo21, nearo-nearo, nearo21 and the account is \
+                     123456 M8i."
+                )
+            ])[1],
+            "for my checking. Arouting is [BANK_ACCOUNT_NUMBER], [BANK_ACCOUNT_NUMBER] and the \
+             account is [BANK_ACCOUNT_NUMBER] [BANK_ACCOUNT_NUMBER]."
+        );
+        // Controls: the account's age and the year it opened.
+        for said in [
+            "The account is 3 years old.",
+            "My account's been open since 2010.",
+        ] {
+            assert_eq!(conversation(&[(Caller, said)])[0], said);
+        }
     }
 }

@@ -297,7 +297,8 @@ pub(crate) fn digit_runs(tokens: &[Token]) -> Vec<DigitRun> {
                 slash |= tokens[k].text == "/" || tokens[k].text == "slash";
                 k += 1;
             }
-            if k < tokens.len() && starts_number(tokens, k) {
+            if k < tokens.len() && starts_number(tokens, k) && !counts_after(tokens, &run, next, k)
+            {
                 run.slashed |= slash;
                 j = k;
             } else {
@@ -308,6 +309,20 @@ pub(crate) fn digit_runs(tokens: &[Token]) -> Vec<DigitRun> {
         runs.push(run);
     }
     runs
+}
+
+/// The group at `k` counts what follows it ("… which is 4343, 3 times", "4 3 4 3 3 times"): a
+/// unit right after it, with three digits or more read before it and a space between (not the
+/// thousands of "125,000 dollars"). It starts a number of its own, so that the unit does not
+/// make a count of the run before it.
+fn counts_after(tokens: &[Token], run: &DigitRun, end: usize, k: usize) -> bool {
+    let (_, after) = read_group(tokens, k);
+    let spaced = tokens[end..=k].windows(2).any(|w| w[1].start > w[0].end);
+    run.digits.len() >= 3
+        && spaced
+        && tokens
+            .get(after)
+            .is_some_and(|t| crate::detect::UNITS_AFTER.contains(&t.text.as_str()))
 }
 
 /// The digit a word stands for when ASR wrote it for a misheard one ("one for eight": 4).
