@@ -176,6 +176,13 @@ pub(crate) const CUES: &[(FindingKind, &[&str])] = &[
             "american express",
             "discover",
             "long number",
+            // A card's group corrected after its read-back ("No, the third group is 7/1 high in
+            // hot 7/1/8.", base for "seven seven one nine, not seven seven one eight").
+            "first group",
+            "second group",
+            "third group",
+            "fourth group",
+            "last group",
         ],
     ),
 ];
@@ -480,7 +487,7 @@ pub(crate) fn is_amount_or_count(tokens: &[Token], run: &DigitRun) -> bool {
         .map(|i| tokens[i].text.as_str())
         .unwrap_or("");
     let next = tokens.get(run.last).map(|t| t.text.as_str()).unwrap_or("");
-    matches!(prev, "$" | "£" | "€" | "#")
+    matches!(prev, "$" | "£" | "€")
         || UNITS_AFTER.contains(&next)
         || next == "%"
         || is_time(tokens, run, prev)
@@ -631,6 +638,34 @@ fn code_said(tokens: &[Token], run: &DigitRun) -> bool {
                 .is_some_and(|p| CODE_NAMES_NO_SECRET.contains(&tokens[p].text.as_str()));
             !named
         })
+}
+
+/// "code" within the five words before the run in its sentence, no other number between, not
+/// named as a code that is no secret ("and the code on the Mac is 2-0-7", tiny.en for "the code
+/// on the back is two oh seven"): a three-digit code given.
+fn code_named_before(tokens: &[Token], run: &DigitRun) -> bool {
+    let line = tokens[run.first].line;
+    let mut words = 0;
+    for i in (0..run.first).rev() {
+        let t = &tokens[i];
+        if t.line != line || matches!(t.text.as_str(), "." | "?" | "!") || t.class == Class::Digits
+        {
+            return false;
+        }
+        if t.class != Class::Word {
+            continue;
+        }
+        if matches!(t.text.as_str(), "code" | "codes") {
+            return !i
+                .checked_sub(1)
+                .is_some_and(|p| CODE_NAMES_NO_SECRET.contains(&tokens[p].text.as_str()));
+        }
+        words += 1;
+        if words == 5 {
+            return false;
+        }
+    }
+    false
 }
 
 /// Whether a card number was found on `line` among the detections so far.
@@ -1215,6 +1250,7 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
                 .checked_sub(1)
                 .is_some_and(|p| matches!(tokens[p].text.as_str(), "is" | "was" | "it's"));
         let amount = amount && !priced_code && !timed_secret;
+
         let card_near = cues
             .iter()
             .any(|(k, _)| *k == FindingKind::CreditDebitNumber);
@@ -1287,7 +1323,9 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
             // the pin?" - "It's M-M-M-3-1." - "I will just confirm 7731.", base on µ-law):
             // what was confirmed is a value given a moment ago (fail closed).
             (Some(FindingKind::Number), 0.35)
-        } else if (4..=8).contains(&n) && code_said(tokens, &run) {
+        } else if ((4..=8).contains(&n) && code_said(tokens, &run))
+            || (n == 3 && !amount && code_named_before(tokens, &run))
+        {
             // A code with nothing to say what it opens ("The code that just came up is 481 920",
             // "I got a text with a code, 5 5 2 9 0 3"): a one-time or access code, a secret.
             (Some(FindingKind::Pin), 0.5)

@@ -8698,6 +8698,10 @@ mod tests {
             "Actually no, sorry, the last group is [CREDIT_DEBIT_NUMBER]"
         );
         assert_eq!(
+            card("Actually no, sorry, the end is 0369"),
+            "Actually no, sorry, the end is [CREDIT_DEBIT_NUMBER]"
+        );
+        assert_eq!(
             card("Actually no, sorry. The left group is 036i."),
             "Actually no, sorry. The left group is [CREDIT_DEBIT_NUMBER]."
         );
@@ -8709,11 +8713,11 @@ mod tests {
             (Agent, "So that's 4532 0151 1283 0366?"),
             (Caller, "Yes, that's right."),
             (Caller, "Great."),
-            (Caller, "Actually, the last group is 0369"),
+            (Caller, "Actually, the end is 0369"),
         ]);
         // (The four digits said bare are still redacted, as a number given with nothing to name
-        // it is; not as the card's.)
-        assert_eq!(later[5], "Actually, the last group is [NUMBER]");
+        // it is; not as the card's. "The last group" would name them a card's group itself.)
+        assert_eq!(later[5], "Actually, the end is [NUMBER]");
     }
 
     #[test]
@@ -8884,8 +8888,13 @@ mod tests {
             "I owe 49.99, so take 250 dollars for 2 invoices, reference 4471, on \
              [CREDIT_DEBIT_NUMBER]."
         );
+        // (A code named just before three digits is a code given, card or none: the expiry's
+        // words stay, the code goes.)
         let said = "It acts higher than eight, twenty seven, and the code is one, two, three.";
-        assert_eq!(conversation(&[hello, (Caller, said)])[1], said);
+        assert_eq!(
+            conversation(&[hello, (Caller, said)])[1],
+            "It acts higher than eight, twenty seven, and the code is [PIN]."
+        );
     }
 
     #[test]
@@ -10701,6 +10710,51 @@ mod tests {
         for said in [
             "The account is 3 years old.",
             "My account's been open since 2010.",
+        ] {
+            assert_eq!(conversation(&[(Caller, said)])[0], said);
+        }
+    }
+
+    #[test]
+    fn a_three_digit_code_a_numbered_account_and_a_slashed_card_group_are_redacted() {
+        use Speaker::{Agent, Caller};
+        // Shown before (tiny.en and base on flite's voices): "the code on the back" heard as
+        // "on the Mac" and "on the mark", so no card's cue reached the three digits.
+        let asked = (Agent, "I'll need the expiry and the code to finish.");
+        for (said, shown) in [
+            (
+                "It's free-twented, I'm, and the code on the mark is 207.",
+                "It's free-twented, I'm, and the code on the mark is [PIN].",
+            ),
+            (
+                "Sure thing, I have it here, and the code on the Mac is 2-0-7.",
+                "Sure thing, I have it here, and the code on the Mac is [PIN].",
+            ),
+        ] {
+            assert_eq!(conversation(&[asked, (Caller, said)])[1], shown);
+        }
+        // An account number written after "#" (tiny.en on µ-law) was taken for an amount.
+        assert_eq!(
+            conversation(&[
+                (Agent, "Can I take the account number?"),
+                (Caller, "Account #40-400-12-99.")
+            ])[1],
+            "Account #[BANK_ACCOUNT_NUMBER]."
+        );
+        // A card's group corrected after its read-back, written with slashes (base), was a date.
+        assert_eq!(
+            conversation(&[
+                (Agent, "Let me read that back, 4532 0151 7718 0366?"),
+                (Caller, "No, the third group is 7/1 high in hot 7/1/8.")
+            ])[1],
+            "No, the third group is [CREDIT_DEBIT_NUMBER] high in hot [CREDIT_DEBIT_NUMBER]."
+        );
+        // Controls: codes that are no secret, a code after other digits, a price and a date.
+        for said in [
+            "404 is the error code.",
+            "The error code on the screen is 503.",
+            "The code was 12 characters and 500 is the limit.",
+            "It cost $250 and the group paid it on 3/4.",
         ] {
             assert_eq!(conversation(&[(Caller, said)])[0], said);
         }
