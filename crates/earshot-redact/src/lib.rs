@@ -2670,9 +2670,16 @@ fn short_line_numbers(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec
                 && tokens.get(run.last).is_some_and(|t| {
                     t.class == Class::Word && t.text.len() > 3 && t.text.ends_with('s')
                 });
-            !(counted
+            // On a line that gives a PIN, "pound" after a number is the keypad's key, not money
+            // ("[PIN], 4 pounds,", tiny.en and base on 8 kHz µ-law for "one two three four
+            // pound" after "Please say your PIN followed by the pound key.").
+            let pound_key = values.iter().any(|f| f.kind == FindingKind::Pin)
+                && tokens
+                    .get(run.last)
+                    .is_some_and(|t| matches!(t.text.as_str(), "pound" | "pounds"));
+            !((counted && !pound_key)
                 || findings.iter().any(|f| f.start < b.end && a.start < f.end)
-                || detect::is_amount_or_count(tokens, run)
+                || (detect::is_amount_or_count(tokens, run) && !pound_key)
                 || detect::is_reference(tokens, run)
                 || detect::reference_cued(tokens, run))
         })
@@ -10757,6 +10764,30 @@ mod tests {
             "It cost $250 and the group paid it on 3/4.",
         ] {
             assert_eq!(conversation(&[(Caller, said)])[0], said);
+        }
+    }
+
+    #[test]
+    fn a_pins_last_digit_before_the_pound_key_is_no_amount() {
+        use Speaker::{Agent, Caller};
+        // Shown before (tiny.en and base on 8 kHz µ-law, "one two three four pound"): the
+        // keypad's "pound" made the PIN's last digit an amount.
+        assert_eq!(
+            conversation(&[
+                (Agent, "Please say your PIN followed by the pound key."),
+                (Caller, "123, 4 pounds,")
+            ])[1],
+            "[PIN], [PIN] pounds,"
+        );
+        // Controls: pounds on a line that gives no PIN, after the same prompt too.
+        for (asked, said) in [
+            ("What's the balance?", "That's 40 pounds."),
+            (
+                "Please enter your PIN followed by the pound key.",
+                "I paid 40 pounds for it yesterday, by the way.",
+            ),
+        ] {
+            assert_eq!(conversation(&[(Agent, asked), (Caller, said)])[1], said);
         }
     }
 }
