@@ -335,12 +335,7 @@ const ASKING_WORDS: &[&str] = &["verify", "confirm", "read", "enter", "provide"]
 
 /// The line's last sentence asks in words ([`ASKING_WORDS`]).
 fn asks_in_words(line: &[Token]) -> bool {
-    let end = line.len().saturating_sub(1);
-    let from = line[..end]
-        .iter()
-        .rposition(|t| matches!(t.text.as_str(), "." | "?" | "!"))
-        .map_or(0, |p| p + 1);
-    line[from..]
+    crate::last_sentence(line)
         .iter()
         .any(|t| ASKING_WORDS.contains(&t.text.as_str()))
 }
@@ -1408,8 +1403,7 @@ fn volunteered_bare(tokens: &[Token], run: &DigitRun) -> bool {
         .iter()
         .position(|t| t.line != first.line)
         .map_or(tokens.len(), |p| run.last + p);
-    let context = context_start(tokens, run.first)..line_end;
-    if context.clone().any(|i| {
+    if (context_start(tokens, run.first)..line_end).any(|i| {
         tokens[i].class == Class::Word && reference_word(tokens, i, tokens[i].text.as_str())
     }) {
         return false;

@@ -4206,10 +4206,7 @@ fn asked_email(text: &str, tokens: &[Token], glued: bool) -> Option<Finding> {
 /// work at gmail dot com"): an e-mail's name, its domain lost. Its first and last token.
 fn glued_local_part(tokens: &[Token]) -> Option<(usize, usize)> {
     let end = tokens.iter().rposition(|t| t.class != Class::Punct)?;
-    let one_sentence = !tokens[..end]
-        .iter()
-        .enumerate()
-        .any(|(i, t)| matches!(t.text.as_str(), "." | "?" | "!") && tokens[i + 1].start > t.end);
+    let one_sentence = !sentence_ends_before(tokens, end);
     let mut first = end;
     while first > 0 && tokens[first - 1].end == tokens[first].start {
         first -= 1;
@@ -4232,10 +4229,16 @@ fn ends_in_glued_domain(tokens: &[Token]) -> bool {
     };
     end >= 2
         && (detect::glued_domain(&tokens[end - 2..=end]) || ends_in_spoken_domain(tokens))
-        && !tokens[..end - 1]
-            .iter()
-            .enumerate()
-            .any(|(i, t)| matches!(t.text.as_str(), "." | "?" | "!") && tokens[i + 1].start > t.end)
+        && !sentence_ends_before(tokens, end - 1)
+}
+
+/// A full stop, question or exclamation mark before token `end` ends a sentence: a space after
+/// it ("I'll check. Go to example.com"), not a dot glued between words ("Maria.g").
+fn sentence_ends_before(tokens: &[Token], end: usize) -> bool {
+    tokens[..end]
+        .iter()
+        .enumerate()
+        .any(|(i, t)| matches!(t.text.as_str(), "." | "?" | "!") && tokens[i + 1].start > t.end)
 }
 
 /// The line ends in a domain said with "dot" ("… e mail dot com", tiny.en for "john dot reyes
