@@ -151,6 +151,11 @@ pub(crate) const CUES: &[(FindingKind, &[&str])] = &[
             "call back",
             "callback",
             "reach me",
+            // "What number can we call you back on?" - "it's 1602, and then 198, extension 22".
+            "call you",
+            "reach you",
+            "ring you",
+            "contact you",
             "contact number",
             // "My number is 415 555 and then 0132": said of oneself, a bare "number" is the
             // phone's far more often than anything else, and the others are secrets too.
@@ -419,6 +424,11 @@ const NOT_A_CARDS_CREDIT: &[&str] = &[
     "check", "checks", "score", "limit", "report", "history", "rating", "union",
 ];
 
+/// Cues that name a value only before it, as a question does ("What number can we call you
+/// back on?"); after a number they tell what will be done ("Some one will call you this
+/// afternoon.").
+const ASKED_ONLY: &[&str] = &["call you", "reach you", "ring you", "contact you"];
+
 /// [`nearest_cues`], counting only cues from token `since` on before the run.
 fn nearest_cues_since(tokens: &[Token], run: &DigitRun, since: usize) -> Vec<(FindingKind, usize)> {
     let start = context_start(tokens, run.first).max(since.min(run.first));
@@ -460,7 +470,7 @@ fn nearest_cues_since(tokens: &[Token], run: &DigitRun, since: usize) -> Vec<(Fi
                 }
             }
             for at in 0..after.len() {
-                if matches_at(&after, at) && !no_card(&after, at) {
+                if matches_at(&after, at) && !no_card(&after, at) && !ASKED_ONLY.contains(phrase) {
                     let dist = at + 4;
                     best = Some(best.map_or(dist, |b: usize| b.min(dist)));
                 }
@@ -1277,8 +1287,10 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
             (None, 0.0)
         } else if n == 9 && run.groups == [3, 2, 4] && ssn_valid(&run.digits) {
             (Some(FindingKind::Ssn), 0.9)
-        } else if matches!(n, 5 | 9) && after_a_state(tokens, &run) {
-            // "… Northwest, Washington DC 2 0 5 0 0": a ZIP code, whatever came of the street.
+        } else if n >= 2 && !is_year(&run.digits) && after_a_state(tokens, &run) {
+            // "… Northwest, Washington DC 2 0 5 0 0": a ZIP code, whatever came of the street;
+            // or what whisper kept of one ("… Illinois, 602M and 04.", tiny.en on 8 kHz µ-law
+            // for "six two seven oh four"), but not a year ("Illinois 2019 to 2020").
             (Some(FindingKind::Address), 0.7)
         } else if n >= 12 {
             // Fail closed: a long number is treated as a card number even when the checksum or the
@@ -1408,11 +1420,7 @@ fn volunteered_bare(tokens: &[Token], run: &DigitRun) -> bool {
     }) {
         return false;
     }
-    let year = run.digits.len() == 4
-        && run
-            .digits
-            .parse::<i32>()
-            .is_ok_and(|y| (1900..=this_year() + 1).contains(&y));
+    let year = is_year(&run.digits);
     let line = first.line;
     let before = run
         .first
@@ -1427,6 +1435,14 @@ fn volunteered_bare(tokens: &[Token], run: &DigitRun) -> bool {
         && after.is_none_or(|t| {
             (t.class == Class::Punct && t.text != "%") || BARE_AFTER.contains(&t.text.as_str())
         })
+}
+
+/// Four digits that are a year of the past century or this one, up to next year ("1998").
+fn is_year(digits: &str) -> bool {
+    digits.len() == 4
+        && digits
+            .parse::<i32>()
+            .is_ok_and(|y| (1900..=this_year() + 1).contains(&y))
 }
 
 /// The names of the US states and DC, in lower case, as words (a ZIP code follows one).

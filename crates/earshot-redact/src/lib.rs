@@ -748,6 +748,9 @@ impl Redactor {
             if let Some(f) = nears_after_value(&self.lines[line].1, &line_tokens[line], &findings) {
                 findings.push(f);
             }
+            for f in zip_rest(&self.lines[line].1, &line_tokens[line], &findings) {
+                findings.push(f);
+            }
             let text = &self.lines[line].1;
             findings.extend(homophones_before_value(text, &line_tokens[line], &findings));
             if speaker != Speaker::Agent && !self.stand_alone {
@@ -3090,6 +3093,60 @@ fn homophones_before_value(text: &str, tokens: &[Token], findings: &[Finding]) -
     out
 }
 
+/// Words between the pieces of a ZIP code that whisper cut in two ([`zip_rest`]).
+const ZIP_GAP_WORDS: usize = 2;
+
+/// The rest of a ZIP code whisper cut short after a state's name, past a few words it made of
+/// some of its digits ("… Illinois, [ADDRESS]M and 04.", tiny.en on 8 kHz µ-law for "six two
+/// seven oh four"): after an address that ends in a number of fewer than five digits right
+/// after a state, the next number at most [`ZIP_GAP_WORDS`] words on, in the same sentence,
+/// while the whole stays within a ZIP+4's nine digits, with the words between. Not an amount,
+/// a count or a reference. The address is found again with it, as one.
+fn zip_rest(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let runs = tokens::digit_runs(tokens);
+    let mut out = Vec::new();
+    for f in findings.iter().filter(|f| f.kind == FindingKind::Address) {
+        // The address ends in a short number after a state.
+        let Some(zip) = runs.iter().find(|r| {
+            tokens[r.last - 1].end == f.end
+                && r.digits.len() < 5
+                && detect::after_a_state(tokens, r)
+        }) else {
+            continue;
+        };
+        let mut digits = zip.digits.len();
+        let mut end = zip.last;
+        for run in runs.iter().filter(|r| r.first >= zip.last) {
+            let between = &tokens[end..run.first];
+            let words = between.iter().filter(|t| t.class != Class::Punct).count();
+            let sentence_ends = between
+                .iter()
+                .any(|t| matches!(t.text.as_str(), "." | "?" | "!"));
+            if words > ZIP_GAP_WORDS
+                || sentence_ends
+                || digits + run.digits.len() > 9
+                || detect::is_amount_or_count(tokens, run)
+                || detect::reference_cued(tokens, run)
+            {
+                break;
+            }
+            digits += run.digits.len();
+            end = run.last;
+        }
+        if end > zip.last {
+            out.push(make_finding(
+                text,
+                FindingKind::Address,
+                f.start,
+                tokens[end - 1].end,
+                0.4,
+                "",
+            ));
+        }
+    }
+    out
+}
+
 /// Zeros whisper wrote as "near" on telephone audio, right after a number that was found
 /// ("It's [NUMBER] [BANK_ACCOUNT_NUMBER] near or near or near or 5.", tiny.en on 8 kHz µ-law
 /// for a card's "one zero zero zero five"): two "near" or more, joined by "or", "of" or commas,
@@ -3463,6 +3520,8 @@ fn words_besides_numbers(tokens: &[Token]) -> usize {
         .iter()
         .filter(|t| t.text.chars().any(char::is_alphabetic))
         .filter(|t| !tokens::is_number_word(t) && !tokens::is_oh(&t.text))
+        // Hesitations say nothing ("mn 8 8 mn 6 and m i4 3 2").
+        .filter(|t| !tokens::is_filler(t))
         .count()
 }
 
@@ -9975,7 +10034,8 @@ mod tests {
             ),
             (Speaker::Agent, "Thanks, someone will call you today."),
         ]);
-        assert_eq!(out[1], "[NUMBER], [NUMBER].");
+        // "can reach you on" asks for a phone, whatever "film number" was.
+        assert_eq!(out[1], "[PHONE], [PHONE].");
         let out = conversation(&[
             (Speaker::Agent, "Go ahead with the long number."),
             (Speaker::Caller, "4917, 6-1-Nero-Nero, Nero-Nero-Nero-Nero."),
@@ -10792,5 +10852,109 @@ mod tests {
         ] {
             assert_eq!(conversation(&[(Agent, asked), (Caller, said)])[1], said);
         }
+    }
+
+    #[test]
+    fn a_number_to_call_back_on_is_a_phone() {
+        // Base on 16 kHz and on 8 kHz µ-law: the answer to "What number can we call you back
+        // on?" was shown when it was longer than the number ("it's 1602, and then 198,
+        // extension 22"), or kept "198" after a zero heard as a name.
+        let q = "What number can we call you back on?";
+        assert_eq!(
+            caller_answer(q, "it's 1602, and then 198, extension 22"),
+            "it's [PHONE], and then [PHONE], extension [PHONE]"
+        );
+        let out = caller_answer(
+            "What member can we call you back on?",
+            "plus 1602, I'm I'm I'm Nero 198, extension 22",
+        );
+        assert!(!out.contains("1602") && !out.contains("198"), "{out}");
+        // Controls: a time to call back, or a count, is no phone.
+        assert_eq!(
+            caller_answer(
+                "Shall we call you back in 10 minutes?",
+                "Yes, or at 5 30 is better."
+            ),
+            "Yes, or at 5 30 is better."
+        );
+        assert_eq!(
+            caller_answer(
+                "Can I call you back tomorrow?",
+                "Sure, after 3 works, I'm on shift till then."
+            ),
+            "Sure, after 3 works, I'm on shift till then."
+        );
+        // After a number these words tell what will be done, and name nothing.
+        let out = conversation(&[
+            (Speaker::Agent, "What's the best way to call you back?"),
+            (Speaker::Caller, "Call me on Oto 7946 09588 extension 12"),
+            (
+                Speaker::Agent,
+                "Great. Some one will call you this afternoon.",
+            ),
+        ]);
+        assert_eq!(out[2], "Great. Some one will call you this afternoon.");
+    }
+
+    #[test]
+    fn hesitations_between_digits_are_no_words() {
+        // Base on 8 kHz µ-law, the rest of a card number after the agent's "go on": "mn" between
+        // its digits split them, and counted as a word, so the line was no short answer.
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "Can I take the long number on the card please?",
+            ),
+            (Speaker::Caller, "sure it's 4i3 2 118"),
+            (Speaker::Agent, "And then HM go on."),
+            (Speaker::Caller, "mn 8 8 mn 6 and m i4 3 2"),
+        ]);
+        assert_eq!(out[1], "sure it's [CREDIT_DEBIT_NUMBER]");
+        assert!(!out[3].chars().any(|c| c.is_ascii_digit()), "{}", out[3]);
+        // Controls: counts and times with hesitations between stay.
+        let out = conversation(&[
+            (Speaker::Agent, "How often did you try?"),
+            (Speaker::Caller, "Mm, I called 2 or 3 times, mm, last week."),
+        ]);
+        assert_eq!(out[1], "Mm, I called 2 or 3 times, mm, last week.");
+        let out = conversation(&[
+            (Speaker::Agent, "When did it happen?"),
+            (Speaker::Caller, "Hm, around 5 30, mm, in the evening."),
+        ]);
+        assert_eq!(out[1], "Hm, around 5 30, mm, in the evening.");
+    }
+
+    #[test]
+    fn a_zip_code_cut_by_words_after_a_state_is_redacted_whole() {
+        // Tiny.en on 8 kHz µ-law for "… Springfield, Illinois, six two seven oh four": the ZIP
+        // code heard as "602M and 04", after a town that was garbled.
+        let q = "Can you confirm your full address for me?";
+        assert_eq!(
+            caller_answer(
+                q,
+                "A apartment for me, 1260M Street, Printing Field, Illinois, 602M and 04."
+            ),
+            "A apartment for me, [ADDRESS]."
+        );
+        assert_eq!(
+            caller_answer(
+                q,
+                "1260 Elm Street, Springfield, Illinois, 627 and 04, and I've been there 6 years."
+            ),
+            "[ADDRESS], and I've been there 6 years."
+        );
+        // Controls: the sentence after it, a count and years after a state are no ZIP code.
+        assert_eq!(
+            redact_line("It's Springfield, Illinois 627. And 4 of us live there.").text,
+            "It's [ADDRESS]. And 4 of us live there."
+        );
+        assert_eq!(
+            redact_line("I lived in Ohio 12 years and then moved.").text,
+            "I lived in Ohio 12 years and then moved."
+        );
+        assert_eq!(
+            redact_line("We lived in Springfield, Illinois 2019 to 2020.").text,
+            "We lived in Springfield, Illinois 2019 to 2020."
+        );
     }
 }

@@ -147,9 +147,24 @@ pub(crate) fn is_filler(t: &Token) -> bool {
             t.text.as_str(),
             "," | "-" | "." | "/" | "–" | "—" | "…" | ":" | "(" | ")" | "+"
         ),
+        // Hesitations too, as whisper writes them between digits ("mn 8 8 mn 6 and m i4 3 2",
+        // base on 8 kHz µ-law for the rest of a card number after "go on").
         Class::Word => matches!(
             t.text.as_str(),
-            "dash" | "hyphen" | "uh" | "um" | "er" | "erm" | "hmm" | "space" | "slash"
+            "dash"
+                | "hyphen"
+                | "uh"
+                | "um"
+                | "er"
+                | "erm"
+                | "hmm"
+                | "mm"
+                | "mn"
+                | "hm"
+                | "mhm"
+                | "mmm"
+                | "space"
+                | "slash"
         ),
         Class::Digits => false,
     }
