@@ -1656,12 +1656,12 @@ pub(crate) fn spoken_dates(tokens: &[Token]) -> Vec<Detection> {
     out
 }
 
-/// Whether the date at `first..last` is a whole line's answer that can only be a date of birth,
-/// its question lost (fail closed): a day, a month and a year of four digits at least ten years
-/// back, with at most two words besides the date and an answer's openers ("The 12th of June
-/// 1990.", "Um, it's March 3rd, 1985." after "Your date of birth?" heard as "Your name's on
-/// the"). "I paid on June 5th" has no year; "The account was opened on the 12th of June 1990, I
-/// think, at the branch" has more to say.
+/// Whether the date at `first..last` is a whole line's answer (a caller's: the rest of the line
+/// from a sentence's start) that can only be a date of birth, its question lost (fail closed): a day, a month and a year
+/// of four digits at least ten years back, with at most two words besides the date and an
+/// answer's openers ("The 12th of June 1990.", "Um, it's March 3rd, 1985." after "Your date of
+/// birth?" heard as "Your name's on the"). "I paid on June 5th" has no year; "The account was
+/// opened on the 12th of June 1990, I think, at the branch" has more to say.
 fn birth_date_alone(tokens: &[Token], first: usize, last: usize) -> bool {
     let line = tokens[first].line;
     let this_line = |t: &&Token| t.line == line;
@@ -1705,10 +1705,17 @@ fn birth_date_alone(tokens: &[Token], first: usize, last: usize) -> bool {
         .chain(clipped)
         .filter_map(|t| t.parse::<i32>().ok())
         .any(|y| (1900..=this_year() - 10).contains(&y));
+    // A caller's date may answer the sentence before it on its line, as on a recording where
+    // every speaker is one ("Thank you, and your memorable day. The Fourth of July 1990."); what
+    // follows it on the line still counts ("March 15, 1990. Thank you. Your application is in
+    // review." says more).
+    let since_sentence = |t: &&Token| {
+        this_line(t) && (tokens[first].agent || !matches!(t.text.as_str(), "." | "?" | "!"))
+    };
     let besides = tokens[..first]
         .iter()
         .rev()
-        .take_while(this_line)
+        .take_while(since_sentence)
         .chain(tokens[last..].iter().take_while(this_line))
         .filter(|t| {
             t.class == Class::Word

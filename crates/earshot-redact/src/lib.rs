@@ -887,7 +887,14 @@ impl Redactor {
             let heard = self.heard_names_in(&self.lines[line].1, &line_tokens[line]);
             self.learn_names(&heard);
             findings.extend(heard);
+            // Whatever rule found a value, the words for its digits beside it go with it
+            // ("and the last bit in [CREDIT_DEBIT_NUMBER] Nero", base on a mono recording, its
+            // value found only by the rules on the call's context above).
             let (speaker, text) = &self.lines[line];
+            let beside = neros_beside_values(text, &line_tokens[line], &findings);
+            findings.extend(beside);
+            let before = digit_words_before_values(text, &line_tokens[line], &findings);
+            findings.extend(before);
             out.push(apply(*speaker, text, findings));
         }
         self.emitted = emit_until;
@@ -2767,6 +2774,37 @@ fn card_line_numbers(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<
             FindingKind::CreditDebitExpiry
         };
         out.push(make_finding(text, kind, a.start, b.end, 0.4, &run.digits));
+    }
+    out
+}
+
+/// Zero said as "oh", or "double" or "triple", right before a value said in digits with a comma
+/// between at most ("Oh, [CREDIT_DEBIT_EXPIRY].", tiny.en on a mono recording for the expiry
+/// "oh nine, twenty seven"; "[PHONE] double [PHONE]", base on 8 kHz µ-law for "… nine double
+/// zero, one two three"): the value's first digits, whichever rule found it, found again with
+/// it as one. An interjection "Oh," before a value goes with it (fail closed).
+fn digit_words_before_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for f in findings.iter().filter(|f| said_in_digits(f)) {
+        let Some(mut k) = tokens.iter().position(|t| t.start >= f.start) else {
+            continue;
+        };
+        if k > 0 && tokens[k - 1].text == "," {
+            k -= 1;
+        }
+        let Some(t) = k.checked_sub(1).map(|p| &tokens[p]) else {
+            continue;
+        };
+        // No card number starts with a zero: "Oh, 4532 0151 1283 0366." opens with a word.
+        let zero = tokens::is_oh(&t.text) && f.kind != FindingKind::CreditDebitNumber;
+        let digit_word = zero || matches!(t.text.as_str(), "double" | "triple");
+        if digit_word
+            && !findings
+                .iter()
+                .any(|g| g.start <= t.start && t.end <= g.end)
+        {
+            out.push(make_finding(text, f.kind, t.start, f.end, 0.35, ""));
+        }
     }
     out
 }
@@ -10955,6 +10993,110 @@ mod tests {
         assert_eq!(
             redact_line("We lived in Springfield, Illinois 2019 to 2020.").text,
             "We lived in Springfield, Illinois 2019 to 2020."
+        );
+    }
+
+    #[test]
+    fn a_zero_said_last_as_oh_after_a_comma_is_a_digit() {
+        // The last digit of a PIN said as "oh" after a comma was left in clear.
+        assert_eq!(
+            caller_answer(
+                "I'll need you to confirm your PIN.",
+                "My PIN is one, one, nine, oh."
+            ),
+            "My PIN is [PIN]."
+        );
+        assert_eq!(
+            caller_answer("And the security code?", "Four, two, oh"),
+            "[CREDIT_DEBIT_CVV]"
+        );
+        // Controls (and `tokens::tests::a_last_oh_after_one_digit_is_zero`): before more words
+        // "oh" is an interjection.
+        assert_eq!(
+            caller_answer("How many people?", "Just two, oh well, maybe three of us."),
+            "Just two, oh well, maybe three of us."
+        );
+    }
+
+    #[test]
+    fn a_date_of_birth_after_its_request_on_one_mono_line_is_redacted() {
+        // tiny.en and base on a mono recording: "memorable date" heard as "memorable day", the
+        // answer in the same line.
+        let out = conversation(&[(
+            Speaker::Unknown,
+            "Thank you, and your memorable day. The Fourth of July 1990.",
+        )]);
+        assert_eq!(
+            out[0],
+            "Thank you, and your memorable day. The [DATE_OF_BIRTH]."
+        );
+        // Controls: the agent's own sentence, a date with more said in its sentence, and one
+        // with more said after it on the line stay.
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "Your account was opened. The 12th of June 1990.",
+            ),
+            (
+                Speaker::Caller,
+                "Right. It was opened on the 12th of June 1990, at the branch on Main Street.",
+            ),
+            (
+                Speaker::Unknown,
+                "Okay. March 15, 1990. Thank you. Your application is in review.",
+            ),
+        ]);
+        assert_eq!(out[0], "Your account was opened. The 12th of June 1990.");
+        assert_eq!(
+            out[1],
+            "Right. It was opened on the 12th of June 1990, at the branch on Main Street."
+        );
+        assert_eq!(
+            out[2],
+            "Okay. March 15, 1990. Thank you. Your application is in review."
+        );
+    }
+
+    #[test]
+    fn digit_words_beside_a_value_go_with_it_whichever_rule_found_it() {
+        use Speaker::{Agent, Caller, Unknown};
+        // Base on a mono recording: the card's last group found from the call's context, its
+        // zero heard as "Nero" left beside it.
+        let out = conversation(&[
+            (Unknown, "Thank you, and the card number when you're ready."),
+            (Unknown, "Hang on, let me get my glasses. Okay, 453 high."),
+            (Unknown, "7122881"),
+            (Unknown, "and the last bit in 643 Nero"),
+        ]);
+        assert_eq!(
+            out[3],
+            "and the last bit in [CREDIT_DEBIT_NUMBER] [CREDIT_DEBIT_NUMBER]"
+        );
+        // A zero said "oh" before an expiry or a date of birth (tiny.en on a mono recording and
+        // on 8 kHz µ-law), and "double" between a phone's pieces (base on µ-law).
+        let answer = |question: &str, line: &str| {
+            conversation(&[(Agent, question), (Caller, line)])[1].clone()
+        };
+        assert_eq!(
+            answer("Thank you, and the expiry.", "Oh, nine, 27."),
+            "[CREDIT_DEBIT_EXPIRY]."
+        );
+        assert_eq!(
+            answer("Thanks, and your date of birth.", "Oh, 5.11.72."),
+            "[DATE_OF_BIRTH]."
+        );
+        assert_eq!(
+            answer("And a phone number?", "077009 double 0123"),
+            "[PHONE] [PHONE]"
+        );
+        // Controls: "oh" before no value, and before a card number (none starts with a zero).
+        assert_eq!(
+            answer("What's the problem?", "Oh, I was charged 40 dollars twice."),
+            "Oh, I was charged 40 dollars twice."
+        );
+        assert_eq!(
+            answer("Card number?", "Oh, 4532 0151 1283 0366."),
+            "Oh, [CREDIT_DEBIT_NUMBER]."
         );
     }
 }

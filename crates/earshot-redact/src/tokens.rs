@@ -479,7 +479,9 @@ fn starts_number(tokens: &[Token], i: usize) -> bool {
 
 /// "oh" at token `i` is zero with one punctuation mark between it and a number word of its
 /// line: glued by a hyphen on either side ("one-oh-seven", "Oh-four-two"), or with a comma or
-/// hyphen on both sides ("nine, oh, seven"). "Oh, 4532 …" alone is an interjection.
+/// hyphen on both sides ("nine, oh, seven"), or last in a sentence after a comma and a digit
+/// said one at a time ("My PIN is one, one, nine, oh."). "Oh, 4532 …" alone is an
+/// interjection.
 fn oh_between_numbers(tokens: &[Token], i: usize) -> bool {
     let line = tokens[i].line;
     let numeric = |k: usize| {
@@ -494,7 +496,17 @@ fn oh_between_numbers(tokens: &[Token], i: usize) -> bool {
     };
     let before = |marks: &[&str]| i >= 2 && mark(i - 1, marks) && numeric(i - 2);
     let after = |marks: &[&str]| mark(i + 1, marks) && numeric(i + 2);
-    before(&["-"]) || after(&["-"]) || (before(&[",", "-"]) && after(&[",", "-"]))
+    let ends_sentence = tokens
+        .get(i + 1)
+        .is_none_or(|t| t.line != line || matches!(t.text.as_str(), "." | "?" | "!"));
+    let digit_before = i >= 2 && {
+        let t = &tokens[i - 2];
+        t.line == line && (unit(&t.text).is_some() || one_digit(t))
+    };
+    before(&["-"])
+        || after(&["-"])
+        || (before(&[",", "-"]) && after(&[",", "-"]))
+        || (before(&[","]) && digit_before && ends_sentence)
 }
 
 /// The token is one digit written as a digit ("5" in "triple 5").
@@ -701,6 +713,16 @@ mod tests {
     fn oh_is_zero_only_next_to_digits() {
         assert!(runs("Oh that is great").is_empty());
         assert_eq!(runs("one oh one"), vec!["101"]);
+    }
+
+    #[test]
+    fn a_last_oh_after_one_digit_is_zero() {
+        assert_eq!(runs("My PIN is one, one, nine, oh."), vec!["1190"]);
+        assert_eq!(runs("It's 4, 2, oh"), vec!["420"]);
+        // Controls: after a number of more digits, or before more words, it is an interjection.
+        assert_eq!(runs("It was about 20, oh."), vec!["20"]);
+        assert_eq!(runs("Just two, oh well."), vec!["2"]);
+        assert_eq!(runs("Twenty, oh."), vec!["20"]);
     }
 
     #[test]
