@@ -523,10 +523,13 @@ fn is_time(tokens: &[Token], run: &DigitRun, prev: &str) -> bool {
 pub(crate) fn is_reference(tokens: &[Token], run: &DigitRun) -> bool {
     let near = near_words(tokens, run);
     let year_after_preposition = year_after_preposition(tokens, run);
-    // A number glued to letters ("X833", "BA401") is a model or flight code.
+    // A number glued to letters ("X833", "BA401") is a model or flight code; not to a
+    // hesitation ("I'm big mn8 I'm mere a [CREDIT_DEBIT_NUMBER].", base on 8 kHz µ-law for a
+    // card's "five six seven eight").
     let glued = run.first > 0
         && tokens[run.first - 1].class == Class::Word
-        && tokens[run.first - 1].end == tokens[run.first].start;
+        && tokens[run.first - 1].end == tokens[run.first].start
+        && !crate::tokens::is_filler(&tokens[run.first - 1]);
     year_after_preposition || glued || near.iter().any(|&(i, w)| reference_word(tokens, i, w))
 }
 

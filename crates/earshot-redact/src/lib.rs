@@ -2781,15 +2781,24 @@ fn card_line_numbers(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<
 /// Zero said as "oh", or "double" or "triple", right before a value said in digits with a comma
 /// between at most ("Oh, [CREDIT_DEBIT_EXPIRY].", tiny.en on a mono recording for the expiry
 /// "oh nine, twenty seven"; "[PHONE] double [PHONE]", base on 8 kHz µ-law for "… nine double
-/// zero, one two three"): the value's first digits, whichever rule found it, found again with
-/// it as one. An interjection "Oh," before a value goes with it (fail closed).
+/// zero, one two three"), or a digit's homophone ("for", "free", "won", …; "to" only where it
+/// opens its sentence, completes a card number or follows another value) right before it: the
+/// value's first digits, whichever rule found it, found again with it as one. An interjection
+/// "Oh," before a value goes with it (fail closed).
 fn digit_words_before_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
     let mut out = Vec::new();
-    for f in findings.iter().filter(|f| said_in_digits(f)) {
+    // Each value as found whole, not a part of a longer one ("47" of an address).
+    let whole = |f: &&Finding| {
+        !findings
+            .iter()
+            .any(|g| g.start <= f.start && f.end <= g.end && g.end - g.start > f.end - f.start)
+    };
+    for f in findings.iter().filter(|f| said_in_digits(f)).filter(whole) {
         let Some(mut k) = tokens.iter().position(|t| t.start >= f.start) else {
             continue;
         };
-        if k > 0 && tokens[k - 1].text == "," {
+        let comma = k > 0 && tokens[k - 1].text == ",";
+        if comma {
             k -= 1;
         }
         let Some(t) = k.checked_sub(1).map(|p| &tokens[p]) else {
@@ -2797,7 +2806,28 @@ fn digit_words_before_values(text: &str, tokens: &[Token], findings: &[Finding])
         };
         // No card number starts with a zero: "Oh, 4532 0151 1283 0366." opens with a word.
         let zero = tokens::is_oh(&t.text) && f.kind != FindingKind::CreditDebitNumber;
-        let digit_word = zero || matches!(t.text.as_str(), "double" | "triple");
+        // A digit's homophone right before it, opening its sentence or completing a card
+        // number short of the longest, 19 digits ("For 91761, sorry let me start again for
+        // 9176100345667891", tiny.en for "four nine one seven, …", a 6 heard twice).
+        let opens = k < 2 || matches!(tokens[k - 2].text.as_str(), "." | "?" | "!" | ",");
+        let short_card = f.kind == FindingKind::CreditDebitNumber
+            && text[f.start..f.end]
+                .chars()
+                .filter(char::is_ascii_digit)
+                .count()
+                < 19;
+        // "to" is more often the word ("I changed it to [PIN]"), unless it opens its sentence,
+        // completes a card or follows another value ("6, 6 to 1." for "six six two one"); the
+        // others are seldom words before a number ("Let me see for 8221739.", base for an
+        // account's "four eight two …").
+        let after_value = k >= 2
+            && findings
+                .iter()
+                .any(|g| said_in_digits(g) && g.end == tokens[k - 2].end);
+        let sound = !comma
+            && tokens::homophone(&t.text).is_some()
+            && (t.text != "to" || opens || short_card || after_value);
+        let digit_word = zero || sound || matches!(t.text.as_str(), "double" | "triple");
         if digit_word
             && !findings
                 .iter()
@@ -2909,7 +2939,26 @@ fn neros_beside_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Ve
         // "nearo" too ("[NUMBER], nearo-nearo, [NUMBER]", base on 8 kHz µ-law for a routing
         // number's "zero zero zero").
         let nero = |t: &Token| matches!(t.text.as_str(), "nero" | "nearo");
-        if !nero(&tokens[k]) {
+        // "oh" as the line's last word after a value is its last zero ("My DIA is [PIN], I'm,
+        // oh", base on 8 kHz µ-law for "one, one, nine, oh").
+        let last_oh = tokens::is_oh(&tokens[k].text)
+            && tokens[k + 1..].iter().all(|t| t.class == Class::Punct)
+            && findings
+                .iter()
+                .any(|f| said_in_digits(f) && f.end <= tokens[k].start);
+        // A digit's homophone as the line's last word right after a value, a comma between at
+        // most ("it's say 0 to", tiny.en on 8 kHz µ-law for a code's "eight zero two").
+        let value_ends_at = |p: usize| {
+            findings
+                .iter()
+                .any(|f| said_in_digits(f) && f.end == tokens[p].end)
+        };
+        let last_sound = tokens::homophone(&tokens[k].text).is_some()
+            && tokens[k + 1..].iter().all(|t| t.class == Class::Punct)
+            && k > 0
+            && (value_ends_at(k - 1)
+                || (k > 1 && tokens[k - 1].text == "," && value_ends_at(k - 2)));
+        if !nero(&tokens[k]) && !last_oh && !last_sound {
             k += 1;
             continue;
         }
@@ -10607,7 +10656,8 @@ mod tests {
                     "Honestly, I always knew from the same one everywhere. It's 6 to 0.8."
                 )
             ])[1],
-            "Honestly, I always knew from the same one everywhere. It's [NUMBER] to [NUMBER]."
+            // "to" is the PIN's "two", after another of its digits.
+            "Honestly, I always knew from the same one everywhere. It's [NUMBER] [NUMBER]."
         );
         // Controls: a year, a time, an amount of minutes, a reference asked on the line (a
         // mono recording), and the agent's own closing number.
@@ -10949,7 +10999,28 @@ mod tests {
         ]);
         assert_eq!(out[1], "sure it's [CREDIT_DEBIT_NUMBER]");
         assert!(!out[3].chars().any(|c| c.is_ascii_digit()), "{}", out[3]);
-        // Controls: counts and times with hesitations between stay.
+        // A digit glued to a hesitation is no code (base on µ-law for a gift card's number).
+        let out = conversation(&[
+            (Speaker::Agent, "What's the number on the gift card?"),
+            (
+                Speaker::Caller,
+                "I'm big mere a big one two three four I'm big mn8 I'm mere a one two.",
+            ),
+        ]);
+        assert!(!out[1].chars().any(|c| c.is_ascii_digit()), "{}", out[1]);
+        // Controls: counts and times with hesitations between stay, and a code glued to
+        // letters is one.
+        let out = conversation(&[
+            (Speaker::Agent, "What's the number on the gift card?"),
+            (
+                Speaker::Caller,
+                "It's the one from the BA401 flight, 4532 0151 1283 0366.",
+            ),
+        ]);
+        assert_eq!(
+            out[1],
+            "It's the one from the BA401 flight, [CREDIT_DEBIT_NUMBER]."
+        );
         let out = conversation(&[
             (Speaker::Agent, "How often did you try?"),
             (Speaker::Caller, "Mm, I called 2 or 3 times, mm, last week."),
@@ -11009,6 +11080,14 @@ mod tests {
         assert_eq!(
             caller_answer("And the security code?", "Four, two, oh"),
             "[CREDIT_DEBIT_CVV]"
+        );
+        // tiny.en on 8 kHz µ-law, the line released mid-sentence.
+        assert_eq!(
+            caller_answer(
+                "I'll need you to confirm your PIN.",
+                "My BIA is 1, 1, 9, oh,"
+            ),
+            "My BIA is [PIN],"
         );
         // Controls (and `tokens::tests::a_last_oh_after_one_digit_is_zero`): before more words
         // "oh" is an interjection.
@@ -11098,5 +11177,95 @@ mod tests {
             answer("Card number?", "Oh, 4532 0151 1283 0366."),
             "Oh, [CREDIT_DEBIT_NUMBER]."
         );
+    }
+
+    #[test]
+    fn an_oh_ending_a_line_that_gives_a_value_is_its_zero() {
+        assert_eq!(
+            caller_answer(
+                "I'll need you to confirm your PIN.",
+                "My DIA is 1, 1, I'm, oh"
+            ),
+            "My DIA is [PIN], I'm, [PIN]"
+        );
+        // And a digit's homophone right after the value (tiny.en on µ-law for "eight zero two").
+        assert_eq!(
+            caller_answer("And the CVV?", "Let me check, okay, it's say 0 to"),
+            "Let me check, okay, it's say [CREDIT_DEBIT_CVV] [CREDIT_DEBIT_CVV]"
+        );
+        // Controls: "oh" before the line's end, or on a line with no value, is a word, and so is
+        // a line's last "to" after other words.
+        assert_eq!(
+            caller_answer(
+                "What's your phone number?",
+                "It's 07700 900123 and I'd like to"
+            ),
+            "It's [PHONE] and I'd like to"
+        );
+        assert_eq!(
+            caller_answer(
+                "I'll need you to confirm your PIN.",
+                "It's 4417. Oh, and thanks."
+            ),
+            "It's [PIN]. Oh, and thanks."
+        );
+        assert_eq!(
+            caller_answer("Is that all?", "I think so, oh"),
+            "I think so, oh"
+        );
+    }
+
+    #[test]
+    fn a_digits_homophone_opening_a_value_goes_with_it() {
+        // tiny.en on 16 kHz, 8 kHz µ-law and mono for "Four nine one seven, six one, sorry, let
+        // me start again. Four nine one seven, …": the card's first digit shown as "For".
+        let out = conversation(&[
+            (Speaker::Agent, "Go ahead with the card number."),
+            (
+                Speaker::Caller,
+                "For 91761, sorry let me start again for 9176100345667891.",
+            ),
+        ]);
+        assert!(
+            out[1].starts_with("[CREDIT_DEBIT_NUMBER], sorry let me start again [")
+                && !out[1].contains("for")
+                && !out[1].chars().any(|c| c.is_ascii_digit()),
+            "{}",
+            out[1]
+        );
+        // Base: an account's first digit and an SSN's third heard as words.
+        assert_eq!(
+            caller_answer(
+                "And the checking account number?",
+                "Let me see for 8221739."
+            ),
+            "Let me see [BANK_ACCOUNT_NUMBER]."
+        );
+        let out = conversation(&[(
+            Speaker::Unknown,
+            "Sure, can you verify the last four of your social? 6, 6 to 1.",
+        )]);
+        assert!(!out[0].contains(" to "), "{}", out[0]);
+        // Controls: mid-sentence before any other value "to" is a word, as before an
+        // address's house number.
+        assert_eq!(
+            caller_answer("What's your PIN?", "I changed it to 4417 last week."),
+            "I changed it to [PIN] last week."
+        );
+        assert_eq!(
+            caller_answer(
+                "And the account number?",
+                "It was moved to 41239876 last year."
+            ),
+            "It was moved to [BANK_ACCOUNT_NUMBER] last year."
+        );
+        let out = conversation(&[
+            (Speaker::Agent, "Where should the new card go?"),
+            (
+                Speaker::Caller,
+                "Please send it to 47 Kingsley Road, Leeds, LS6 1AB.",
+            ),
+        ]);
+        assert_eq!(out[1], "Please send it to [ADDRESS].");
     }
 }

@@ -496,9 +496,12 @@ fn oh_between_numbers(tokens: &[Token], i: usize) -> bool {
     };
     let before = |marks: &[&str]| i >= 2 && mark(i - 1, marks) && numeric(i - 2);
     let after = |marks: &[&str]| mark(i + 1, marks) && numeric(i + 2);
-    let ends_sentence = tokens
-        .get(i + 1)
-        .is_none_or(|t| t.line != line || matches!(t.text.as_str(), "." | "?" | "!"));
+    // The sentence's end, or the line's with a comma before it ("My BIA is [PIN], oh,", the
+    // line released mid-sentence).
+    let ends_at = |k: usize| tokens.get(k).is_none_or(|t| t.line != line);
+    let ends_sentence = ends_at(i + 1)
+        || matches!(tokens[i + 1].text.as_str(), "." | "?" | "!")
+        || (tokens[i + 1].text == "," && ends_at(i + 2));
     let digit_before = i >= 2 && {
         let t = &tokens[i - 2];
         t.line == line && (unit(&t.text).is_some() || one_digit(t))
@@ -719,6 +722,7 @@ mod tests {
     fn a_last_oh_after_one_digit_is_zero() {
         assert_eq!(runs("My PIN is one, one, nine, oh."), vec!["1190"]);
         assert_eq!(runs("It's 4, 2, oh"), vec!["420"]);
+        assert_eq!(runs("My BIA is 1, 1, 9, oh,"), vec!["1190"]);
         // Controls: after a number of more digits, or before more words, it is an interjection.
         assert_eq!(runs("It was about 20, oh."), vec!["20"]);
         assert_eq!(runs("Just two, oh well."), vec!["2"]);
