@@ -134,6 +134,12 @@ pub(crate) const CUES: &[(FindingKind, &[&str])] = &[
             "birth",
             // "I turned 40 on March 3rd": an age and the day it was reached.
             "turned",
+            // A caller asked who they are gives the date they were born ("I just need to
+            // confirm who I'm speaking with." - "Sure, I'm Leo, for August 9, 1982, if not
+            // health.", tiny.en for "born August the ninth").
+            "speaking with",
+            "speaking to",
+            "identity",
         ],
     ),
     (

@@ -895,6 +895,8 @@ impl Redactor {
             findings.extend(beside);
             let before = digit_words_before_values(text, &line_tokens[line], &findings);
             findings.extend(before);
+            let after = digits_after_values(text, &line_tokens[line], &findings);
+            findings.extend(after);
             out.push(apply(*speaker, text, findings));
         }
         self.emitted = emit_until;
@@ -2834,6 +2836,50 @@ fn digit_words_before_values(text: &str, tokens: &[Token], findings: &[Finding])
                 .any(|g| g.start <= t.start && t.end <= g.end)
         {
             out.push(make_finding(text, f.kind, t.start, f.end, 0.35, ""));
+        }
+    }
+    out
+}
+
+/// Digits said after a value found whichever way, that no rule joined to it: a chain of a
+/// digit's homophones and number words right after it, opening with a homophone, a comma
+/// between at most ("AX for my social [NUMBER] for one, …", base on 8 kHz µ-law for an SSN's
+/// "five two three, four one, …"). It is the value's.
+fn digits_after_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let covered = |t: &Token| {
+        findings
+            .iter()
+            .any(|g| g.start <= t.start && t.end <= g.end)
+    };
+    for f in findings.iter().filter(|f| said_in_digits(f)) {
+        let Some(mut k) = tokens.iter().position(|t| t.start >= f.end) else {
+            continue;
+        };
+        if tokens[k].text == "," {
+            k += 1;
+        }
+        // The chain of homophones and number words, with a number word in it.
+        let digit_word = |t: &Token| {
+            tokens::homophone(&t.text).is_some()
+                || (t.class == Class::Word && tokens::is_number_word(t))
+                || tokens::is_oh(&t.text)
+        };
+        let mut end = k;
+        let mut numbers = 0;
+        while end < tokens.len() && digit_word(&tokens[end]) && !covered(&tokens[end]) {
+            numbers += usize::from(tokens::is_number_word(&tokens[end]));
+            end += 1;
+        }
+        if numbers > 0 && end > k && tokens::homophone(&tokens[k].text).is_some() {
+            out.push(make_finding(
+                text,
+                f.kind,
+                tokens[k].start,
+                tokens[end - 1].end,
+                0.35,
+                "",
+            ));
         }
     }
     out
@@ -11267,5 +11313,51 @@ mod tests {
             ),
         ]);
         assert_eq!(out[1], "Please send it to [ADDRESS].");
+    }
+
+    #[test]
+    fn a_date_given_to_say_who_one_is_is_a_date_of_birth() {
+        // tiny.en on 16 kHz, 8 kHz µ-law and mono: "born" heard as "for", the date shown.
+        let q = "I just need to confirm who I'm speaking with.";
+        let out = caller_answer(q, "Sure, I'm Leo, for August 9, 1982, if not health.");
+        assert!(
+            out.contains("[DATE_OF_BIRTH]") && !out.contains("1982") && !out.contains("August"),
+            "{out}"
+        );
+        // Control: a date told to someone named as the one spoken to is no answer to it.
+        let out = conversation(&[
+            (Speaker::Agent, "Thanks for calling, you're speaking to Jo."),
+            (
+                Speaker::Caller,
+                "Hi Jo, I was charged on March 3rd 2015 twice.",
+            ),
+        ]);
+        assert!(
+            out[1].ends_with("I was charged on March 3rd 2015 twice."),
+            "{}",
+            out[1]
+        );
+    }
+
+    #[test]
+    fn digits_after_a_value_that_no_rule_joined_are_its() {
+        // Base on 8 kHz µ-law: an SSN's middle group as "for one" after its first.
+        let out = conversation(&[
+            (Speaker::Agent, "How can I help today?"),
+            (
+                Speaker::Caller,
+                "AX for my social i2-3 for one, AX-8 and M6 and M-PEN upon me.",
+            ),
+        ]);
+        assert!(!out[1].contains("for one"), "{}", out[1]);
+        // Controls: a count after a value, and "for" with no number after it.
+        assert_eq!(
+            caller_answer("What's your PIN?", "It's 4417, I tried it 3 times."),
+            "It's [PIN], I tried it 3 times."
+        );
+        assert_eq!(
+            caller_answer("What's your PIN?", "It's 4417 for now, I may change it."),
+            "It's [PIN] for now, I may change it."
+        );
     }
 }
