@@ -1365,6 +1365,14 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
             // or a code as often as not, and what names it may come only on the agent's next
             // line, after this one is shown (fail closed).
             (Some(FindingKind::Number), 0.3)
+        } else if let Some(k) = (n == 3 && !amount && volunteered_bare(tokens, &run))
+            .then(|| asked_code(tokens, &run))
+            .flatten()
+        {
+            // Three digits given bare in answer to a request for a PIN or a card's code, the
+            // caller's line put as a question ("I'll need your PIN to continue." - "Do I have
+            // to find its 555?", tiny.en for "Do I have to? Fine, it's five five five five.").
+            (Some(k), 0.35)
         } else {
             (None, 0.0)
         };
@@ -1452,6 +1460,19 @@ fn is_year(digits: &str) -> bool {
         && digits
             .parse::<i32>()
             .is_ok_and(|y| (1900..=this_year() + 1).contains(&y))
+}
+
+/// The PIN or card's code the other party's line before asks for, when the run's line answers
+/// it.
+fn asked_code(tokens: &[Token], run: &DigitRun) -> Option<FindingKind> {
+    let line = tokens[run.first].line;
+    let start = tokens[..run.first]
+        .iter()
+        .rposition(|t| t.line != line)
+        .map_or(0, |p| p + 1);
+    asked_kinds(tokens, start)
+        .into_iter()
+        .find(|k| matches!(k, FindingKind::Pin | FindingKind::CreditDebitCvv))
 }
 
 /// The names of the US states and DC, in lower case, as words (a ZIP code follows one).
@@ -1962,7 +1983,7 @@ pub(crate) const NOT_LOCAL_PART: &[&str] = &[
     "i'm", "im", "we're", "you're", "they're", "he's", "she's", "i", "me", "we", "you", "it",
     "it's", "is", "was", "are", "be", "been", "am", "not", "still", "back", "home", "here",
     "there", "look", "looking", "arrive", "arrived", "meet", "stay", "staying", "work", "working",
-    "live", "lives", "living", "one", "least", "all", "just", "right",
+    "works", "worked", "live", "lives", "living", "one", "least", "all", "just", "right",
 ];
 
 /// Mail services whose name alone is an e-mail's domain ("johnsmith, at gmail").
@@ -2071,14 +2092,17 @@ fn spoken_emails_between_commas(tokens: &[Token], after_comma: &[bool]) -> Vec<D
             }
         }
         // Without a known top-level domain ("john smith at gmail"), only where an e-mail was
-        // asked for or named: "I'm at work" is no address.
+        // asked for or named, or the domain is a mail service's: "I'm at work" is no address.
         // The domain then ends the sentence ("… at gmail."), and the word before "at" is no
         // pronoun or verb ("I'm at work.").
         let sentence_end = tokens.get(end).is_none_or(|t| {
             t.line != tokens[at].line || matches!(t.text.as_str(), "." | "?" | "!")
         });
         let local_word = !NOT_LOCAL_PART.contains(&tokens[at - 1].text.as_str());
-        if !(tld || (email_asked(tokens, at) && sentence_end && local_word)) {
+        // A mail service's name alone is a domain, asked for or not ("It's Jane dot Doe at
+        // Gmail.").
+        let provider = end == at + 2 && MAIL_PROVIDERS.contains(&tokens[at + 1].text.as_str());
+        if !(tld || ((email_asked(tokens, at) || provider) && sentence_end && local_word)) {
             continue;
         }
         // Local part: word (connector word)*, a number said after a word ("jane underscore doe
@@ -2104,6 +2128,17 @@ fn spoken_emails_between_commas(tokens: &[Token], after_comma: &[bool]) -> Vec<D
             } else {
                 break;
             }
+        }
+        // An initial before the local part's first word ("j smith eight four at yahoo"), not
+        // the article or the pronoun.
+        if start >= 1
+            && tokens[start].class == Class::Word
+            && !crate::entities::is_letter(&tokens[start])
+            && crate::entities::is_letter(&tokens[start - 1])
+            && !matches!(tokens[start - 1].text.as_str(), "a" | "i")
+            && tokens[start - 1].line == line
+        {
+            start -= 1;
         }
         let spelled = crate::entities::is_letter(&tokens[start])
             && tokens

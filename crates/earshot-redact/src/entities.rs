@@ -4429,7 +4429,25 @@ pub(crate) fn written_patterns(text: &str) -> Vec<(FindingKind, usize, usize, f3
         Regex::new(r"(?i)\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d\b")
             .unwrap()
     });
-    for m in postcode.find_iter(text).chain(canada.find_iter(text)) {
+    // A UK postcode whose second half whisper cut to a digit and one letter, written in
+    // capitals after an outward code of two letters and a digit or two, or a digit and a
+    // letter ("London SW1A, 2A,", tiny.en on a mono recording for "S W one A, two A A"); one
+    // letter first ("B12, 3A") is as often a gate and a row.
+    static CUT_POSTCODE: OnceLock<Regex> = OnceLock::new();
+    let cut_postcode = CUT_POSTCODE
+        .get_or_init(|| Regex::new(r"\b[A-Z]{2}\d[A-Z\d]?,? \d[ABD-HJLNP-UW-Z]\b").unwrap());
+    let whole: Vec<(usize, usize)> = postcode
+        .find_iter(text)
+        .map(|m| (m.start(), m.end()))
+        .collect();
+    let cut = cut_postcode
+        .find_iter(text)
+        .filter(|m| !whole.iter().any(|&(a, b)| a < m.end() && m.start() < b));
+    for m in postcode
+        .find_iter(text)
+        .chain(canada.find_iter(text))
+        .chain(cut)
+    {
         out.push((
             FindingKind::Address,
             chars(m.start()),

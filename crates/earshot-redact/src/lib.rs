@@ -2784,8 +2784,8 @@ fn card_line_numbers(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<
 /// between at most ("Oh, [CREDIT_DEBIT_EXPIRY].", tiny.en on a mono recording for the expiry
 /// "oh nine, twenty seven"; "[PHONE] double [PHONE]", base on 8 kHz µ-law for "… nine double
 /// zero, one two three"), or a digit's homophone ("for", "free", "won", …; "to" only where it
-/// opens its sentence, completes a card number or follows another value) right before it: the
-/// value's first digits, whichever rule found it, found again with it as one. An interjection
+/// opens its sentence, completes a card number, follows another value or "is") right before it:
+/// the value's first digits, whichever rule found it, found again with it as one. An interjection
 /// "Oh," before a value goes with it (fail closed).
 fn digit_words_before_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -2826,9 +2826,13 @@ fn digit_words_before_values(text: &str, tokens: &[Token], findings: &[Finding])
             && findings
                 .iter()
                 .any(|g| said_in_digits(g) && g.end == tokens[k - 2].end);
+        // Nor after "is": "The routing number is to [BANK_ACCOUNT_NUMBER]" (base, for "two six
+        // zero …").
+        let after_is =
+            k >= 2 && matches!(tokens[k - 2].text.as_str(), "is" | "it's" | "its" | "was");
         let sound = !comma
             && tokens::homophone(&t.text).is_some()
-            && (t.text != "to" || opens || short_card || after_value);
+            && (t.text != "to" || opens || short_card || after_value || after_is);
         let digit_word = zero || sound || matches!(t.text.as_str(), "double" | "triple");
         if digit_word
             && !findings
@@ -5935,9 +5939,10 @@ mod tests {
         let mut out = r.push(Speaker::Caller, "I work in sales, so s a l e s at acme.");
         out.extend(r.finish());
         assert_eq!(out.last().unwrap().text, "I work in sales, so [EMAIL].");
-        // With no e-mail heard, the same words are kept.
+        // With no e-mail heard, the same words are one still: a mail service's name is a
+        // domain (since 2026-12-05; they were kept before).
         let line = "Got it, j smith eight four at yahoo.";
-        assert_eq!(redact_line(line).text, line);
+        assert_eq!(redact_line(line).text, "Got it, [EMAIL].");
     }
 
     #[test]
@@ -11358,6 +11363,80 @@ mod tests {
         assert_eq!(
             caller_answer("What's your PIN?", "It's 4417 for now, I may change it."),
             "It's [PIN] for now, I may change it."
+        );
+    }
+
+    #[test]
+    fn an_address_at_a_mail_service_is_an_email_unasked() {
+        // Nothing asked for an e-mail and no "dot com" ended it: "Doe" and the digits shown.
+        for (line, said) in [
+            ("It's Jane dot Doe at Gmail.", "It's [EMAIL]."),
+            (
+                "I'm on Gmail, it's jdoe84 at Gmail.",
+                "I'm on Gmail, it's [EMAIL].",
+            ),
+        ] {
+            assert_eq!(conversation(&[(Speaker::Caller, line)])[0], said, "{line}");
+        }
+        // Controls: a place or an employer, and a mail service's name with nothing before it.
+        for line in [
+            "I'm at work right now.",
+            "My sister works at Yahoo.",
+            "I was at Comcast for ten years.",
+            "I use Gmail mostly.",
+        ] {
+            assert_eq!(conversation(&[(Speaker::Caller, line)])[0], line);
+        }
+    }
+
+    #[test]
+    fn three_digits_bare_after_a_request_for_a_pin_are_it_and_to_after_is_is_a_digit() {
+        // tiny.en on 16 kHz and 8 kHz µ-law for "Do I have to? Fine, it's five five five five."
+        assert_eq!(
+            caller_answer(
+                "I'll need your BIM to continue.",
+                "Do I have to find its 555?"
+            ),
+            "Do I have to find its [PIN]?"
+        );
+        // Base on all three: a routing number's first "two" after "is".
+        assert_eq!(
+            caller_answer(
+                "Could you give me the routing number and the account number?",
+                "The routing number is to 60000082, and the account is 12345678."
+            ),
+            "The routing number is [BANK_ACCOUNT_NUMBER], and the account is [BANK_ACCOUNT_NUMBER]."
+        );
+        // Controls: the same line after a request for a reference, and "to" after a verb.
+        assert_eq!(
+            caller_answer("What's your order number?", "Do I have to find its 555?"),
+            "Do I have to find its 555?"
+        );
+        assert_eq!(
+            caller_answer("What's your PIN?", "I changed it to 4417 last week."),
+            "I changed it to [PIN] last week."
+        );
+    }
+
+    #[test]
+    fn a_uk_postcode_cut_short_after_its_outward_code_is_an_address() {
+        // tiny.en on a mono recording for "… London, S W one A, two A A.", nothing asked.
+        let out = conversation(&[(
+            Speaker::Unknown,
+            "flat to 10-pound in treat, London SW1A, 2A, lovely.",
+        )]);
+        assert!(
+            !out[0].contains("SW1A") && !out[0].contains("2A"),
+            "{}",
+            out[0]
+        );
+        // Controls: a paper size before a seat (one letter first), and a whole postcode as
+        // before.
+        let line = "It's on the A4, 2B was my seat.";
+        assert_eq!(conversation(&[(Speaker::Caller, line)])[0], line);
+        assert_eq!(
+            conversation(&[(Speaker::Caller, "It's 10 Downing Street, London SW1A 2AA.")])[0],
+            "It's [ADDRESS]."
         );
     }
 }
