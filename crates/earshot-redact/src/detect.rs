@@ -355,11 +355,7 @@ fn asks_in_words(line: &[Token]) -> bool {
 /// the line before when that line is the other party's question ("…security code?") or the same
 /// speaker's unfinished sentence. Cues further back say nothing about this number.
 fn context_start(tokens: &[Token], first: usize) -> usize {
-    let line = tokens[first].line;
-    let line_start = tokens[..first]
-        .iter()
-        .rposition(|t| t.line != line)
-        .map_or(0, |p| p + 1);
+    let line_start = crate::tokens::line_start(tokens, first);
     if line_start == 0 {
         return 0;
     }
@@ -371,11 +367,7 @@ fn context_start(tokens: &[Token], first: usize) -> usize {
     if prev_end == 0 {
         return line_start;
     }
-    let prev_line = tokens[prev_end - 1].line;
-    let prev_start = tokens[..prev_end]
-        .iter()
-        .rposition(|t| t.line != prev_line)
-        .map_or(0, |p| p + 1);
+    let prev_start = crate::tokens::line_start(tokens, prev_end - 1);
     // A request said as a noun phrase with a stop asks as a question does ("And the three
     // digits on the back." - "The free digits are 41 pammon.", tiny.en on 8 kHz µ-law).
     let question = tokens[prev_end - 1].text == "?"
@@ -786,11 +778,7 @@ pub(crate) fn asked_kinds(tokens: &[Token], start: usize) -> Vec<FindingKind> {
     } else {
         start
     };
-    let prev_line = tokens[prev_end - 1].line;
-    let prev_start = tokens[..prev_end]
-        .iter()
-        .rposition(|t| t.line != prev_line)
-        .map_or(0, |p| p + 1);
+    let prev_start = crate::tokens::line_start(tokens, prev_end - 1);
     let asked: Vec<(usize, &str)> = words(tokens, prev_start..prev_end);
     CUES.iter()
         .filter(|(_, phrases)| {
@@ -1465,11 +1453,7 @@ fn is_year(digits: &str) -> bool {
 /// The PIN or card's code the other party's line before asks for, when the run's line answers
 /// it.
 fn asked_code(tokens: &[Token], run: &DigitRun) -> Option<FindingKind> {
-    let line = tokens[run.first].line;
-    let start = tokens[..run.first]
-        .iter()
-        .rposition(|t| t.line != line)
-        .map_or(0, |p| p + 1);
+    let start = crate::tokens::line_start(tokens, run.first);
     asked_kinds(tokens, start)
         .into_iter()
         .find(|k| matches!(k, FindingKind::Pin | FindingKind::CreditDebitCvv))
@@ -1901,11 +1885,7 @@ pub(crate) fn named_glued_emails(tokens: &[Token]) -> Vec<Detection> {
         if !glued_domain(&tokens[k - 1..(k + 3).min(tokens.len())]) {
             continue;
         }
-        let line = tokens[k].line;
-        let from = tokens[..k]
-            .iter()
-            .rposition(|t| t.line != line)
-            .map_or(0, |p| p + 1);
+        let from = crate::tokens::line_start(tokens, k);
         let named = (from..k).rev().find_map(|c| {
             let w = tokens[c].text.as_str();
             let next = |d: usize| tokens.get(c + d).map(|t| t.text.as_str());
@@ -2008,11 +1988,7 @@ pub(crate) const MAIL_PROVIDERS: &[&str] = &[
 /// party's line before it.
 fn email_asked(tokens: &[Token], at: usize) -> bool {
     let is_cue = |t: &Token| matches!(t.text.as_str(), "email" | "mail" | "emails");
-    let line = tokens[at].line;
-    let line_start = tokens[..at]
-        .iter()
-        .rposition(|t| t.line != line)
-        .map_or(0, |p| p + 1);
+    let line_start = crate::tokens::line_start(tokens, at);
     if tokens[line_start..at].iter().any(is_cue) {
         return true;
     }

@@ -1327,7 +1327,7 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
         // Not the agent's line: a caller's "Same surname." asks the agent for no name, and the
         // agent's own name is theirs to say.
         let answered = !t.agent
-            && line_start(tokens, i)
+            && opens_line(tokens, i)
             && (name_question_before(tokens, i)
                 || ((previous_line_asks(tokens, i, NAME_ASKED) || asks_any_name(tokens, i))
                     // "What's the name of the street?", "… of your first pet?": an address
@@ -1335,10 +1335,7 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                     && !previous_line_asks(tokens, i, ADDRESS_QUESTIONS)
                     && !previous_line_asks(tokens, i, SECRET_QUESTIONS)
                     && {
-                        let first = tokens[..i]
-                            .iter()
-                            .rposition(|t| t.line != tokens[i].line)
-                            .map_or(0, |p| p + 1);
+                        let first = crate::tokens::line_start(tokens, i);
                         match crate::tokens::answers_line_before(tokens, first) {
                             Some(true) => true,
                             // A question ASR wrote with no punctuation ("who's calling please",
@@ -1578,7 +1575,7 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                     || n.class == Class::Punct
                     || (n.class == Class::Word && (n.cap || n.text == "and"))
             })
-            && (line_start(tokens, i)
+            && (opens_line(tokens, i)
                 // The next name of the answer ("Tom and Lily").
                 || (tokens[i - 1].text == "and" && out.last().is_some_and(|d: &Detection| d.last + 1 == i)))
             && previous_line_asks(tokens, i, &["?"])
@@ -1607,7 +1604,7 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
             && i >= 1
             && tokens[i - 1].text == "under"
             && tokens[i - 1].line == t.line
-            && line_start(tokens, i - 1)
+            && opens_line(tokens, i - 1)
             && (name_asked()
                 || (previous_line_asks(tokens, i, &["under"])
                     && previous_line_asks(tokens, i, &["?"])));
@@ -1751,7 +1748,7 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                         .is_some_and(|d: &Detection| d.last == k && d.last > d.first)
                         || (same_line(k)
                             && tokens[k - 1].class == Class::Word
-                            && line_start(tokens, k - 1)
+                            && opens_line(tokens, k - 1)
                             && name_asked_before(tokens, k - 1)))
             };
         // More of a name after a comma, to the end of its sentence ("it's Bernadette, Bernie,
@@ -1959,7 +1956,7 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
         let and_after_answer = and_next
             && out
                 .last()
-                .is_some_and(|d: &Detection| line_start(tokens, d.first));
+                .is_some_and(|d: &Detection| opens_line(tokens, d.first));
         let person_ends_clause = !t.cap
             && (asked_for_by_name || close_word_before || under || and_after_answer)
             && closed
@@ -2329,7 +2326,7 @@ fn only_capitalised(tokens: &[Token], i: usize) -> bool {
 }
 
 /// Is token `i` the first word of its line (after fillers like "yes", "sure", "it's")?
-fn line_start(tokens: &[Token], i: usize) -> bool {
+fn opens_line(tokens: &[Token], i: usize) -> bool {
     let line = tokens[i].line;
     tokens[..i]
         .iter()
@@ -2415,11 +2412,7 @@ fn previous_line(tokens: &[Token], i: usize) -> Option<&[Token]> {
     let last_prev = tokens[..i]
         .iter()
         .rposition(|t| t.line != line && t.line != usize::MAX)?;
-    let prev_line = tokens[last_prev].line;
-    let first = tokens[..last_prev]
-        .iter()
-        .rposition(|t| t.line != prev_line)
-        .map_or(0, |p| p + 1);
+    let first = crate::tokens::line_start(tokens, last_prev);
     Some(&tokens[first..=last_prev])
 }
 
@@ -3213,10 +3206,7 @@ pub(crate) fn id_numbers(tokens: &[Token]) -> Vec<Detection> {
         if line == usize::MAX {
             continue;
         }
-        let line_start = tokens[..k]
-            .iter()
-            .rposition(|t| t.line != line)
-            .map_or(0, |p| p + 1);
+        let line_start = crate::tokens::line_start(tokens, k);
         let asked = asked_for(tokens, line_start, ID_CUES);
         let cued = cue_before(tokens, k, ID_CUES) || asked;
         if !cued {
@@ -3675,11 +3665,7 @@ fn spoken_digits_chain(tokens: &[Token], parts: &[usize]) -> Option<FindingKind>
         return None;
     }
     let first = parts[0];
-    let line = tokens[first].line;
-    let start = tokens[..first]
-        .iter()
-        .rposition(|t| t.line != line)
-        .map_or(0, |p| p + 1);
+    let start = crate::tokens::line_start(tokens, first);
     let asked = if start > 0 {
         crate::detect::asked_kinds(tokens, start).first().copied()
     } else {

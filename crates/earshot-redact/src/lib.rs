@@ -607,14 +607,12 @@ impl Redactor {
                     &line_tokens[line][run.first],
                     &line_tokens[line][run.last - 1],
                 );
-                let covered = findings
-                    .iter()
-                    .any(|f| f.start <= a.start && b.end <= f.end);
+                let found = covered(&findings, a.start, b.end);
                 let matched = remembered.iter().find(|(_, v)| {
                     run.digits.len() >= 3
                         && (v.contains(run.digits.as_str()) || run.digits.contains(v.as_str()))
                 });
-                if let (false, Some((kind, _))) = (covered, matched) {
+                if let (false, Some((kind, _))) = (found, matched) {
                     findings.push(make_finding(
                         &self.lines[line].1,
                         *kind,
@@ -633,10 +631,7 @@ impl Redactor {
                 if let Some(f) =
                     leading_number(&self.lines[line].1, &line_tokens[line], kind).filter(|_| opens)
                 {
-                    if !findings
-                        .iter()
-                        .any(|g| g.start <= f.start && f.end <= g.end)
-                    {
+                    if !covered(&findings, f.start, f.end) {
                         findings.push(f);
                     }
                 }
@@ -644,10 +639,7 @@ impl Redactor {
             if let Some(i) = self.released_open.iter().position(|(s, _)| *s == speaker) {
                 let (_, kind) = self.released_open.remove(i);
                 if let Some(f) = leading_number(&self.lines[line].1, &line_tokens[line], kind) {
-                    if !findings
-                        .iter()
-                        .any(|g| g.start <= f.start && f.end <= g.end)
-                    {
+                    if !covered(&findings, f.start, f.end) {
                         findings.push(f);
                     }
                 }
@@ -726,10 +718,7 @@ impl Redactor {
                         .count();
                 if let Some(f) = trailing_email(&self.lines[line].1, &toks[..open], asked || named)
                 {
-                    if !findings
-                        .iter()
-                        .any(|g| g.start <= f.start && f.end <= g.end)
-                    {
+                    if !covered(&findings, f.start, f.end) {
                         findings.push(f);
                     }
                 }
@@ -781,10 +770,7 @@ impl Redactor {
             };
             if let (Some(short), true) = (short, speaker != Speaker::Agent && !self.stand_alone) {
                 for f in read_out_digits(&self.lines[line].1, short) {
-                    if !findings
-                        .iter()
-                        .any(|g| g.start <= f.start && f.end <= g.end)
-                    {
+                    if !covered(&findings, f.start, f.end) {
                         findings.push(f);
                     }
                 }
@@ -798,10 +784,7 @@ impl Redactor {
             // be released first, or the other party may speak next.
             if !self.stand_alone {
                 if let Some(f) = trailing_letters(&self.lines[line].1, &line_tokens[line]) {
-                    if !findings
-                        .iter()
-                        .any(|g| g.start <= f.start && f.end <= g.end)
-                    {
+                    if !covered(&findings, f.start, f.end) {
                         findings.push(f);
                     }
                 }
@@ -812,10 +795,7 @@ impl Redactor {
                     .find(|g| g.start <= f.start && f.end <= g.end)
                     .map(|g| g.kind)
                     .unwrap_or(f.kind);
-                if !findings
-                    .iter()
-                    .any(|g| g.start <= f.start && f.end <= g.end)
-                {
+                if !covered(&findings, f.start, f.end) {
                     findings.push(f);
                 }
                 if fail_closed_tail && line == last {
@@ -952,10 +932,7 @@ impl Redactor {
         let detections = detect_all(&tokens);
         let mut findings = self.line_findings(&tokens, &detections, line);
         if let Some(f) = trailing_number(partial, &line_tokens[line], 3) {
-            if !findings
-                .iter()
-                .any(|g| g.start <= f.start && f.end <= g.end)
-            {
+            if !covered(&findings, f.start, f.end) {
                 findings.push(f);
             }
         }
@@ -984,10 +961,7 @@ impl Redactor {
             && words_besides_numbers(&line_tokens[line]) <= 4
         {
             for f in read_out_digits(partial, &line_tokens[line]) {
-                if !findings
-                    .iter()
-                    .any(|g| g.start <= f.start && f.end <= g.end)
-                {
+                if !covered(&findings, f.start, f.end) {
                     findings.push(f);
                 }
             }
@@ -1065,11 +1039,7 @@ impl Redactor {
                         || tokens::ordinal(&t.text).is_some()
                         || tokens::month(&t.text).is_some()
                         || (t.end == n && (month_begun(&t.text) || number_begun(&t.text)));
-                    if part
-                        && !findings
-                            .iter()
-                            .any(|f| f.start <= t.start && t.end <= f.end)
-                    {
+                    if part && !covered(&findings, t.start, t.end) {
                         findings.push(make_finding(partial, kind, t.start, t.end, 0.4, ""));
                     }
                 }
@@ -1142,7 +1112,7 @@ impl Redactor {
         findings.extend(relatives_name_after_comma(partial, &line_tokens[line]));
         findings.extend(intro_name_begun(partial, &line_tokens[line]));
         for (a, b) in entities::names_in_partial(&tokens, line, partial.chars().count()) {
-            if !findings.iter().any(|f| f.start <= a && b <= f.end) {
+            if !covered(&findings, a, b) {
                 findings.push(make_finding(partial, FindingKind::Name, a, b, 0.4, ""));
             }
         }
@@ -1171,10 +1141,7 @@ impl Redactor {
                 &line_tokens[line][run.first],
                 &line_tokens[line][run.last - 1],
             );
-            if !findings
-                .iter()
-                .any(|f| f.start <= a.start && b.end <= f.end)
-            {
+            if !covered(&findings, a.start, b.end) {
                 findings.push(make_finding(
                     partial,
                     FindingKind::Number,
@@ -1415,7 +1382,7 @@ impl Redactor {
             // With letters glued to either end ("LS6").
             let (first, last) = with_glued_words(tokens, first, last);
             let (start, end) = (tokens[first].start, tokens[last].end);
-            if findings.iter().any(|f| f.start <= start && end <= f.end) {
+            if covered(findings, start, end) {
                 continue;
             }
             let kind = findings
@@ -1504,11 +1471,10 @@ impl Redactor {
                 .iter()
                 .any(|f| f.kind == FindingKind::CreditDebitNumber);
             let (start, end) = (tokens[a].start, tokens[b].end);
-            let covered = findings.iter().any(|f| f.start <= start && end <= f.end);
             if like.len() >= 2
                 && real
                 && others <= 3
-                && !covered
+                && !covered(findings, start, end)
                 && !found
                 && said < detect::CARD_GROUPS_MAX_DIGITS
             {
@@ -1667,7 +1633,7 @@ impl Redactor {
         if self.open_expiry > 0 {
             for (first, last) in expiry_said(tokens) {
                 let (a, b) = (tokens[first].start, tokens[last - 1].end);
-                if findings.iter().any(|f| f.start <= a && b <= f.end) {
+                if covered(findings, a, b) {
                     continue;
                 }
                 findings.retain(|f| !(a <= f.start && f.end <= b));
@@ -1731,10 +1697,7 @@ impl Redactor {
             });
             if (2..=6).contains(&said.len()) && letters_and_numbers {
                 let (a, b) = (said[0], said[said.len() - 1]);
-                if !findings
-                    .iter()
-                    .any(|f| f.start <= a.start && b.end <= f.end)
-                {
+                if !covered(findings, a.start, b.end) {
                     findings.push(make_finding(
                         text,
                         FindingKind::Address,
@@ -1760,9 +1723,7 @@ impl Redactor {
                 let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
                 if detect::is_amount_or_count(tokens, &run)
                     || detect::is_reference(tokens, &run)
-                    || findings
-                        .iter()
-                        .any(|f| f.start <= a.start && b.end <= f.end)
+                    || covered(findings, a.start, b.end)
                 {
                     continue;
                 }
@@ -1806,10 +1767,7 @@ impl Redactor {
                 }
             }
             for mut f in said {
-                if !findings
-                    .iter()
-                    .any(|g| g.start <= f.start && f.end <= g.end)
-                {
+                if !covered(findings, f.start, f.end) {
                     f.kind = FindingKind::Address;
                     findings.push(f);
                 }
@@ -2747,7 +2705,7 @@ fn card_line_numbers(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<
     let mut out = Vec::new();
     for run in tokens::digit_runs(tokens) {
         let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
-        if findings.iter().any(|f| f.start <= a.start && b.end <= f.end)
+        if covered(findings, a.start, b.end)
             // A bank account's line: its sort code or routing number, two digits or more.
             || (bank && run.digits.len() < 2)
             || detect::is_amount_or_count(tokens, &run)
@@ -2834,11 +2792,7 @@ fn digit_words_before_values(text: &str, tokens: &[Token], findings: &[Finding])
             && tokens::homophone(&t.text).is_some()
             && (t.text != "to" || opens || short_card || after_value || after_is);
         let digit_word = zero || sound || matches!(t.text.as_str(), "double" | "triple");
-        if digit_word
-            && !findings
-                .iter()
-                .any(|g| g.start <= t.start && t.end <= g.end)
-        {
+        if digit_word && !covered(findings, t.start, t.end) {
             out.push(make_finding(text, f.kind, t.start, f.end, 0.35, ""));
         }
     }
@@ -2851,11 +2805,6 @@ fn digit_words_before_values(text: &str, tokens: &[Token], findings: &[Finding])
 /// "five two three, four one, …"). It is the value's.
 fn digits_after_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
     let mut out = Vec::new();
-    let covered = |t: &Token| {
-        findings
-            .iter()
-            .any(|g| g.start <= t.start && t.end <= g.end)
-    };
     for f in findings.iter().filter(|f| said_in_digits(f)) {
         let Some(mut k) = tokens.iter().position(|t| t.start >= f.end) else {
             continue;
@@ -2871,7 +2820,10 @@ fn digits_after_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Ve
         };
         let mut end = k;
         let mut numbers = 0;
-        while end < tokens.len() && digit_word(&tokens[end]) && !covered(&tokens[end]) {
+        while end < tokens.len()
+            && digit_word(&tokens[end])
+            && !covered(findings, tokens[end].start, tokens[end].end)
+        {
             numbers += usize::from(tokens::is_number_word(&tokens[end]));
             end += 1;
         }
@@ -2965,6 +2917,11 @@ fn phone_line_rest(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Fi
     out
 }
 
+/// Whether a finding spans the text from `start` to `end`.
+fn covered(findings: &[Finding], start: usize, end: usize) -> bool {
+    findings.iter().any(|f| f.start <= start && end <= f.end)
+}
+
 /// A finding of a value said in digits (a card, an account, a phone, a number…): not an
 /// e-mail, an address or a name, whose words are no digits.
 fn said_in_digits(f: &Finding) -> bool {
@@ -3024,7 +2981,7 @@ fn neros_beside_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Ve
         }
         k = j;
         let (a, b) = (tokens[first].start, tokens[last].end);
-        if findings.iter().any(|f| f.start <= a && b <= f.end) {
+        if covered(findings, a, b) {
             continue;
         }
         let before = findings
@@ -3087,7 +3044,7 @@ fn bare_glued_address(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec
         || naming < 2
         || labels.first() == Some(&"www")
         || !labels.last().is_some_and(|l| detect::is_tld(l))
-        || findings.iter().any(|f| f.start <= a && b <= f.end)
+        || covered(findings, a, b)
     {
         return Vec::new();
     }
@@ -3469,7 +3426,7 @@ fn glued_codes(text: &str, tokens: &[Token], asked: Option<&[Token]>) -> Vec<Fin
         // With letters glued to either end.
         let (first, last) = with_glued_words(tokens, a, b);
         let (start, end) = (tokens[first].start, tokens[last].end);
-        if !out.iter().any(|f| f.start <= start && end <= f.end) {
+        if !covered(&out, start, end) {
             out.push(make_finding(text, FindingKind::Number, start, end, 0.4, ""));
         }
     }

@@ -199,6 +199,15 @@ pub(crate) fn is_opener(word: &str) -> bool {
     )
 }
 
+/// The index of the first token of token `i`'s line.
+pub(crate) fn line_start(tokens: &[Token], i: usize) -> usize {
+    let line = tokens[i].line;
+    tokens[..i]
+        .iter()
+        .rposition(|t| t.line != line)
+        .map_or(0, |p| p + 1)
+}
+
 /// Each line of a window: its first token and one past its last, the barriers between speakers
 /// left out.
 pub(crate) fn line_spans(tokens: &[Token]) -> Vec<(usize, usize)> {
@@ -233,11 +242,7 @@ pub(crate) fn answers_line_before(tokens: &[Token], start: usize) -> Option<bool
     // question does: on a mono recording nothing else tells the answer from more talk.
     let question = before.is_some_and(|k| {
         tokens[k].text == "?" || {
-            let line = tokens[k].line;
-            let from = tokens[..k]
-                .iter()
-                .rposition(|t| t.line != line)
-                .map_or(0, |p| p + 1);
+            let from = line_start(tokens, k);
             crate::detect::noun_phrase_request(&tokens[from..=k])
         }
     });
@@ -245,11 +250,7 @@ pub(crate) fn answers_line_before(tokens: &[Token], start: usize) -> Option<bool
     // new dress? One moment, let me find the letter."): it still asks.
     let question = question
         || before.is_some_and(|k| {
-            let line = tokens[k].line;
-            let from = tokens[..k]
-                .iter()
-                .rposition(|t| t.line != line)
-                .map_or(0, |p| p + 1);
+            let from = line_start(tokens, k);
             tokens[start].unknown
                 && tokens[from..k]
                     .iter()
