@@ -725,7 +725,6 @@ pub(crate) fn reference_cued(tokens: &[Token], run: &DigitRun) -> bool {
         .any(|(i, w)| reference_word(tokens, i, w) || SHORT_ANSWER_REFERENCES.contains(&w))
 }
 
-/// Classifies every digit run in the window.
 /// A run of one or two digits next to a cue of a secret (security code, PIN, expiry, card,
 /// account or phone number, SSN, date of birth, zip code): the rest of the secret was misheard,
 /// so what is left of it is redacted as that secret.
@@ -759,13 +758,6 @@ const STALLING: &[&str] = &[
     "don't", "know", "remember",
 ];
 
-/// The answer to the other party's request for a numeric secret (a cue on the line before) that
-/// is digits and little else, as recognition garbles them: "It's free to nine." ("three two
-/// nine" heard on telephone audio), "It is seven free time.", "Won too free for.". The digit rules
-/// redact only the digits they can read; here everything from the first word past the openers
-/// to the end of the line is that secret (fail closed): it has a word ASR writes for a digit
-/// ("for", "to", "free", …) and a number word or another such word, at most two other words, and
-/// no word that puts the question off ("one moment please").
 /// The kinds the line before the line starting at token `start` asks for (its cues, in
 /// [`CUES`]' order), when this line is the caller's answer to it.
 pub(crate) fn asked_kinds(tokens: &[Token], start: usize) -> Vec<FindingKind> {
@@ -979,6 +971,13 @@ pub(crate) fn date_answers(tokens: &[Token]) -> Vec<Detection> {
     out
 }
 
+/// The answer to the other party's request for a numeric secret (a cue on the line before) that
+/// is digits and little else, as recognition garbles them: "It's free to nine." ("three two
+/// nine" heard on telephone audio), "It is seven free time.", "Won too free for.". The digit rules
+/// redact only the digits they can read; here everything from the first word past the openers
+/// to the end of the line is that secret (fail closed): it has a word ASR writes for a digit
+/// ("for", "to", "free", …) and a number word or another such word, at most two other words, and
+/// no word that puts the question off ("one moment please").
 pub(crate) fn garbled_answers(tokens: &[Token]) -> Vec<Detection> {
     let mut out = Vec::new();
     for (start, next) in crate::tokens::line_spans(tokens) {
@@ -1079,6 +1078,7 @@ pub(crate) fn not_a_group(tokens: &[Token], run: &DigitRun) -> bool {
     counts || is_amount_or_count(tokens, run) || is_reference(tokens, run)
 }
 
+/// Classifies every digit run in the window.
 pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
     let mut out = Vec::new();
     let runs = digit_runs(tokens);
