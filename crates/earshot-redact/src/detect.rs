@@ -1058,12 +1058,8 @@ pub(crate) fn not_a_group(tokens: &[Token], run: &DigitRun) -> bool {
         .get(run.last + usize::from(hyphen))
         .map(|t| t.text.as_str())
         .unwrap_or("");
-    // A plural noun after it counts ("and 12 transactions").
-    let plural = after.len() >= 4 && after.ends_with('s') && !after.ends_with("ss");
     let counts = run.digits.len() <= 2
-        && (matches!(before, Some("last" | "first" | "next"))
-            || COUNTED.contains(&after)
-            || plural)
+        && (matches!(before, Some("last" | "first" | "next")) || counts_a_thing(tokens, run))
         // "the one-time passcode" (ASR writes a misheard digit "time" too: "It is 4-1 time.",
         // "One time three four.").
         || (run.digits == "1" && after == "time" && {
@@ -1076,6 +1072,22 @@ pub(crate) fn not_a_group(tokens: &[Token], run: &DigitRun) -> bool {
             )
         });
     counts || is_amount_or_count(tokens, run) || is_reference(tokens, run)
+}
+
+/// A number of one or two digits that counts the thing named after it ("2 cards", "3 digits",
+/// "12 transactions", "a one-time code": a plural noun, or a noun [`COUNTED`] names, a hyphen
+/// between them or not).
+pub(crate) fn counts_a_thing(tokens: &[Token], run: &DigitRun) -> bool {
+    let hyphen = tokens
+        .get(run.last)
+        .is_some_and(|t| t.text == "-" && t.start == tokens[run.last - 1].end);
+    let after = tokens
+        .get(run.last + usize::from(hyphen))
+        .map(|t| t.text.as_str())
+        .unwrap_or("");
+    // A plural noun after it counts ("and 12 transactions").
+    let plural = after.len() >= 4 && after.ends_with('s') && !after.ends_with("ss");
+    run.digits.len() <= 2 && (COUNTED.contains(&after) || plural)
 }
 
 /// Classifies every digit run in the window.
@@ -1443,7 +1455,7 @@ fn volunteered_bare(tokens: &[Token], run: &DigitRun) -> bool {
 }
 
 /// Four digits that are a year of the past century or this one, up to next year ("1998").
-fn is_year(digits: &str) -> bool {
+pub(crate) fn is_year(digits: &str) -> bool {
     digits.len() == 4
         && digits
             .parse::<i32>()

@@ -148,6 +148,11 @@ pub struct Redactor {
     /// For how many more lines the agent's question for a card's expiry is open: a month said,
     /// or a month and year in digits, is the expiry ([`Redactor::expiry_parts_in`]).
     open_expiry: u8,
+    /// The kind of value the agent's last request asked for, for how many more of the caller's
+    /// lines it is open, and whether the caller's last line gave a value: it stays open while
+    /// the agent says nothing but acknowledgements ("Okay.", "Go on."), and every number left
+    /// in the caller's lines is that value's ([`Redactor::answer_numbers_in`]).
+    open_request: Option<(FindingKind, u8, bool)>,
     /// The months of the dates of birth given so far: a date in one of them said again is one
     /// (a read-back).
     birth_months: Vec<u32>,
@@ -182,6 +187,7 @@ impl std::fmt::Debug for Redactor {
             .field("address_numbers", &self.address_numbers.len())
             .field("open_date", &self.open_date.is_some())
             .field("open_expiry", &self.open_expiry)
+            .field("open_request", &self.open_request.is_some())
             .field("birth_months", &self.birth_months.len())
             .field("stand_alone", &self.stand_alone)
             .field("failed_steps", &self.failed_steps)
@@ -267,6 +273,11 @@ fn asks_other(tokens: &[Token]) -> bool {
 /// Lines after the agent's question for a card's expiry in which a month, or a month and year
 /// in digits, is taken for it: the answer, a read-back and its confirmation.
 const EXPIRY_LINES: u8 = 3;
+
+/// The caller's lines after the agent's request for a value in which a number left is taken
+/// for it ([`Redactor::answer_numbers_in`]): a value given in groups, a line each, with the
+/// agent's "Yes." between.
+const ANSWER_LINES: u8 = 4;
 
 /// Words before a number that say it is no expiry read back.
 const NOT_AN_EXPIRY_BEFORE: &[&str] = &[
@@ -546,6 +557,7 @@ impl Redactor {
         self.address_numbers.clear();
         self.open_date = None;
         self.open_expiry = 0;
+        self.open_request = None;
         self.birth_months.clear();
         out
     }
@@ -870,13 +882,18 @@ impl Redactor {
             // Whatever rule found a value, the words for its digits beside it go with it
             // ("and the last bit in [CREDIT_DEBIT_NUMBER] Nero", base on a mono recording, its
             // value found only by the rules on the call's context above).
-            let (speaker, text) = &self.lines[line];
+            let text = &self.lines[line].1;
             let beside = neros_beside_values(text, &line_tokens[line], &findings);
             findings.extend(beside);
             let before = digit_words_before_values(text, &line_tokens[line], &findings);
             findings.extend(before);
             let after = digits_after_values(text, &line_tokens[line], &findings);
             findings.extend(after);
+            if !self.stand_alone {
+                let (who, said) = self.lines[line].clone();
+                self.answer_numbers_in(who, &said, &line_tokens[line], &mut findings);
+            }
+            let (speaker, text) = &self.lines[line];
             out.push(apply(*speaker, text, findings));
         }
         self.emitted = emit_until;
@@ -1616,6 +1633,88 @@ impl Redactor {
                 None => None,
             }
         };
+    }
+
+    /// Every number left in a caller's line that answers the agent's request for a value, or
+    /// goes on answering it past the agent's acknowledgements ("What's the best number to reach
+    /// you?" - "Area code is [PHONE]." - "Okay." - "Then 555 and the last 4046."; "Now the three
+    /// numbers on the back of the card, please." - "On the bag, the 749."): whatever words
+    /// recognition put around it or glued to it ("It's M4EIN."), it is that value (fail closed).
+    /// A caller's line right after their own line that gave a value is no more of it ("It's
+    /// [DATE_OF_BIRTH]." - "Please press 9 for billing."): the agent's acknowledgement between
+    /// says it is. The agent's line opens the next answer with its own request, or closes it.
+    fn answer_numbers_in(
+        &mut self,
+        speaker: Speaker,
+        text: &str,
+        tokens: &[Token],
+        findings: &mut Vec<Finding>,
+    ) {
+        match speaker {
+            Speaker::Caller => {
+                if let Some((kind, lines, given)) = self.open_request {
+                    if !given {
+                        let more = answer_numbers(text, tokens, kind, findings);
+                        findings.extend(more);
+                    }
+                    let given = given || !findings.is_empty();
+                    self.open_request = (lines > 1).then_some((kind, lines - 1, given));
+                }
+            }
+            Speaker::Agent => {
+                if !acknowledges(tokens) {
+                    self.open_request = request_kind(tokens).map(|k| (k, ANSWER_LINES, false));
+                } else if let Some((_, _, given)) = &mut self.open_request {
+                    *given = false;
+                }
+            }
+            // On a mono recording a line may hold both the request and its answer ("And the
+            // building street. 1122 sunset newly-mired apartment iron.", base for "And the
+            // billing street?" - "Eleven twenty two Sunset Boulevard, apartment nine."): the
+            // sentences after the last one that asks for a value answer it, and the lines after
+            // it go on answering it as a caller's do.
+            Speaker::Unknown => {
+                let ends = |t: &Token| matches!(t.text.as_str(), "." | "?" | "!");
+                let sentences: Vec<(usize, usize)> = (0..tokens.len())
+                    .filter(|&k| k == 0 || ends(&tokens[k - 1]))
+                    .map(|from| {
+                        let to = tokens[from..]
+                            .iter()
+                            .position(ends)
+                            .map_or(tokens.len(), |p| from + p + 1);
+                        (from, to)
+                    })
+                    .collect();
+                // The first question of the line's own ends what answers the request before.
+                let asking = |&(from, to): &(usize, usize)| {
+                    tokens[to - 1].text == "?" || request_kind(&tokens[from..to]).is_some()
+                };
+                let first_question = sentences.iter().find(|s| asking(s)).map(|s| s.0);
+                if let Some((kind, lines, false)) = self.open_request {
+                    let upto = first_question.unwrap_or(tokens.len());
+                    let more = answer_numbers(text, &tokens[..upto], kind, findings);
+                    findings.extend(more);
+                    self.open_request = (lines > 1).then_some((kind, lines - 1, true));
+                }
+                let last_question = sentences.iter().rev().find(|s| asking(s));
+                match last_question.map(|&(from, to)| (request_kind(&tokens[from..to]), to)) {
+                    Some((Some(kind), to)) => {
+                        let more = answer_numbers(text, &tokens[to..], kind, findings);
+                        let given = !more.is_empty();
+                        findings.extend(more);
+                        self.open_request = Some((kind, ANSWER_LINES, given));
+                    }
+                    // A question about something else closes it.
+                    Some((None, _)) => self.open_request = None,
+                    None if acknowledges(tokens) => {
+                        if let Some((_, _, given)) = &mut self.open_request {
+                            *given = false;
+                        }
+                    }
+                    None => {}
+                }
+            }
+        }
     }
 
     /// While the agent's (or an unknown speaker's) question for a card's expiry is open
@@ -2536,6 +2635,156 @@ fn is_acknowledgement(tokens: &[Token]) -> bool {
         && words.iter().all(|w| WORDS.contains(w))
 }
 
+/// Whether the agent's line only acknowledges what the caller is giving, or asks for more of
+/// it ("Okay.", "Yes.", "Go on.", "And the last four?"): the caller's answer goes on.
+fn acknowledges(tokens: &[Token]) -> bool {
+    const WORDS: &[&str] = &[
+        "okay", "ok", "yes", "yeah", "yep", "yup", "right", "mm", "mhm", "hmm", "uh", "huh", "um",
+        "ah", "go", "on", "ahead", "and", "the", "rest", "last", "next", "then", "keep", "going",
+        "got", "it", "sure", "great", "thanks", "thank", "you", "lovely", "perfect", "alright",
+        "continue", "so", "good", "fine", "bit", "group", "digits", "numbers", "of", "please",
+    ];
+    let words: Vec<&Token> = tokens.iter().filter(|t| t.class == Class::Word).collect();
+    // A number word only as the count of what is left ("the last four"): a line of number
+    // words is an answer.
+    let counted = |k: usize| {
+        tokens::is_number_word(words[k])
+            && k > 0
+            && matches!(words[k - 1].text.as_str(), "last" | "next" | "other")
+    };
+    is_acknowledgement(tokens)
+        || (!words.is_empty()
+            && words.len() <= 6
+            && tokens.iter().all(|t| t.class != Class::Digits)
+            && (0..words.len()).all(|k| WORDS.contains(&words[k].text.as_str()) || counted(k)))
+}
+
+/// The kind of value the agent's line asks for, if it asks for one: the first of
+/// [`detect::CUES`]' kinds it asks for, else an e-mail or a postal address it names in a
+/// request.
+fn request_kind(tokens: &[Token]) -> Option<FindingKind> {
+    // A question of how many or how long, or of when ("Shall we call you back in 10
+    // minutes?", "Is there a better time to call?"), asks for no value.
+    let when = tokens.windows(2).any(|w| {
+        w[0].text == "how" && matches!(w[1].text.as_str(), "many" | "much" | "long" | "often")
+            || (w[0].text == "what" && w[1].text == "time")
+    }) || tokens.iter().enumerate().any(|(k, t)| {
+        t.text == "when"
+            || detect::UNITS_AFTER.contains(&t.text.as_str())
+            // "Is there a better time to call?"; not a one-time code.
+            || (t.text == "time" && !(k > 0 && matches!(tokens[k - 1].text.as_str(), "one" | "-")))
+    });
+    if when || detect::names_a_reference(tokens) {
+        return None;
+    }
+    let mut kinds = detect::CUES.iter().map(|(kind, _)| *kind);
+    if let Some(kind) = kinds.find(|&kind| detect::asks_for(tokens, kind)) {
+        return Some(kind);
+    }
+    let request = tokens
+        .iter()
+        .any(|t| matches!(t.text.as_str(), "?" | "please" | "what's"))
+        || detect::noun_phrase_request(tokens);
+    let named = |w: &[&str]| tokens.iter().any(|t| w.contains(&t.text.as_str()));
+    if !request {
+        None
+    } else if named(&["email", "e-mail"]) {
+        Some(FindingKind::Email)
+    } else if named(&["address", "street", "postcode"]) {
+        Some(FindingKind::Address)
+    } else {
+        None
+    }
+}
+
+/// The numbers said in digits in a caller's answer to a request for a value of `kind` that no
+/// rule found ([`Redactor::answer_numbers_in`]), each with the letters glued to it ("M4EIN",
+/// "C9th"): not an amount ("49.99"), a time or a count, a reference ("order 2345", "the BA401
+/// flight"; a phone's extension is the phone's), nor a year or a date with slashes unless a date was asked ("opened in 2022"
+/// never).
+fn answer_numbers(
+    text: &str,
+    tokens: &[Token],
+    kind: FindingKind,
+    findings: &[Finding],
+) -> Vec<Finding> {
+    let dated = matches!(
+        kind,
+        FindingKind::DateOfBirth | FindingKind::CreditDebitExpiry
+    );
+    let mut out = Vec::new();
+    for run in tokens::digit_runs(tokens) {
+        let said = &tokens[run.first..run.last];
+        if !said.iter().any(|t| t.class == Class::Digits) {
+            continue;
+        }
+        // The chain of letters, digits and inner points or hyphens glued to it ("M4EIN",
+        // "4.08.o.46").
+        let glued = |k: usize| tokens[k].end == tokens[k + 1].start;
+        let inner = |t: &Token| t.class != Class::Punct || matches!(t.text.as_str(), "." | "-");
+        let (mut a, mut b) = (run.first, run.last);
+        while a > 0
+            && glued(a - 1)
+            && inner(&tokens[a - 1])
+            && (tokens[a - 1].class != Class::Punct || a >= 2 && glued(a - 2))
+        {
+            a -= 1;
+        }
+        while b < tokens.len()
+            && glued(b - 1)
+            && inner(&tokens[b])
+            && (tokens[b].class != Class::Punct || b + 1 < tokens.len() && glued(b))
+        {
+            b += 1;
+        }
+        // A price: digits, a point and two more, glued, and nothing else.
+        let price = matches!(&tokens[a..b], [whole, point, cents]
+            if whole.class == Class::Digits && point.text == "." && cents.text.len() == 2);
+        let (start, end) = (tokens[a].start, tokens[b - 1].end);
+        // A code glued to letters that names a thing after it ("the BA401 flight").
+        let thing = (a < run.first || b > run.last)
+            && tokens.get(b).is_some_and(|t| {
+                matches!(
+                    t.text.as_str(),
+                    "flight" | "model" | "room" | "gate" | "seat" | "train" | "bus" | "route"
+                )
+            });
+        // The extension of a phone number asked for is the number's, though an extension
+        // is else a reference ("Plus [PHONE], [PHONE], extension 22.").
+        let extension = kind == FindingKind::Phone
+            && run.first > 0
+            && matches!(tokens[run.first - 1].text.as_str(), "extension" | "ext");
+        // A count of a unit with a word before it ("10 business days", "2 more weeks").
+        let units = tokens.get(b).is_some_and(|t| {
+            matches!(
+                t.text.as_str(),
+                "business" | "working" | "calendar" | "more" | "extra" | "full" | "whole"
+            )
+        }) && tokens
+            .get(b + 1)
+            .is_some_and(|t| detect::UNITS_AFTER.contains(&t.text.as_str()));
+        if covered(findings, start, end)
+            || price
+            || thing
+            || units
+            || detect::year_after_preposition(tokens, &run)
+            || detect::is_amount_or_count(tokens, &run)
+            || (detect::reference_cued(tokens, &run) && !extension)
+            || detect::counts_a_thing(tokens, &run)
+            || (!dated && (detect::is_year(&run.digits) || run.slashed))
+        {
+            continue;
+        }
+        // Letters glued to a value found go with it, as its kind.
+        let kind = findings
+            .iter()
+            .find(|f| f.start < end && start < f.end)
+            .map_or(kind, |f| f.kind);
+        out.push(make_finding(text, kind, start, end, 0.3, &run.digits));
+    }
+    out
+}
+
 fn detect_all(tokens: &[Token]) -> Vec<detect::Detection> {
     let mut detections = detect::classify_runs(tokens);
     detections.extend(detect::garbled_answers(tokens));
@@ -2788,7 +3037,10 @@ fn digit_words_before_values(text: &str, tokens: &[Token], findings: &[Finding])
         // zero …").
         let after_is =
             k >= 2 && matches!(tokens[k - 2].text.as_str(), "is" | "it's" | "its" | "was");
-        let sound = !comma
+        // A comma between only for the homophones seldom words before one ("so free, [EXPIRY]",
+        // tiny.en on µ-law and mono for an expiry's "three, twenty seven").
+        let rare = matches!(t.text.as_str(), "free" | "tree" | "ate" | "won");
+        let sound = (!comma || rare)
             && tokens::homophone(&t.text).is_some()
             && (t.text != "to" || opens || short_card || after_value || after_is);
         let digit_word = zero || sound || matches!(t.text.as_str(), "double" | "triple");
@@ -11394,6 +11646,154 @@ mod tests {
         assert_eq!(
             conversation(&[(Speaker::Caller, "It's 10 Downing Street, London SW1A 2AA.")])[0],
             "It's [ADDRESS]."
+        );
+    }
+
+    #[test]
+    fn numbers_left_in_an_answer_to_a_request_are_the_value_asked_for() {
+        let (agent, caller) = (Speaker::Agent, Speaker::Caller);
+        let no_digit = |out: &[String], i: usize| {
+            assert!(!out[i].chars().any(|c| c.is_ascii_digit()), "{out:?}");
+        };
+        // The rest of a phone number after the agent's "Okay." (tiny.en and base on all of
+        // 16 kHz, 8 kHz µ-law and mono for "Then five five five, and the last four are eight
+        // oh four six").
+        let out = conversation(&[
+            (agent, "What's the best number to reach you?"),
+            (caller, "Area code is three one two."),
+            (agent, "Okay."),
+            (caller, "Then 555 and the last 4.0.4.6."),
+        ]);
+        no_digit(&out, 1);
+        no_digit(&out, 3);
+        assert!(out[3].contains("[PHONE]"), "{out:?}");
+        // A code after words whisper made of "the three on the back" (tiny.en, 16 kHz and µ-law),
+        // one glued into letters (base on µ-law), an account's digits among letters (tiny.en on
+        // µ-law, the request a sentence before the line's last).
+        for (question, answer) in [
+            (
+                "Now the three numbers on the back of the card, please.",
+                "The free on the Mac, the 749.",
+            ),
+            (
+                "Now the three numbers on the back of the card, please.",
+                "The free on the map, the M4EIN.",
+            ),
+            (
+                "Can you give me the account number? It starts with two letters.",
+                "a C9th M3 44128.",
+            ),
+        ] {
+            no_digit(&conversation(&[(agent, question), (caller, answer)]), 1);
+        }
+        // Groups given a line each, the agent's "Yes." and "And the last." between.
+        let out = conversation(&[
+            (agent, "What's the long number on the card?"),
+            (caller, "5412."),
+            (agent, "Yes."),
+            (caller, "Then the M7512."),
+            (agent, "And the last."),
+            (caller, "It's 7890 on the bag."),
+        ]);
+        no_digit(&out, 3);
+        no_digit(&out, 5);
+        // Controls: the caller's next line after giving the value, with no acknowledgement
+        // between; a line after the agent asked about something else; an amount, a count and
+        // a flight in an answer; a question of how many.
+        let out = conversation(&[
+            (agent, "What's your date of birth?"),
+            (caller, "It's the 22nd of May, 1955."),
+            (caller, "Please press 9 for billing."),
+            (agent, "Thanks, and which kit did you order?"),
+            (caller, "The M3 kit, for 2 rooms."),
+        ]);
+        assert_eq!(out[2], "Please press 9 for billing.");
+        assert_eq!(out[4], "The M3 kit, for 2 rooms.");
+        let out = conversation(&[
+            (agent, "What's the best number to reach you?"),
+            (
+                caller,
+                "Before that, I paid $40.50 for 2 tickets on the BA401 flight.",
+            ),
+        ]);
+        assert_eq!(
+            out[1],
+            "Before that, I paid $40.50 for 2 tickets on the BA401 flight."
+        );
+        let out = conversation(&[
+            (agent, "How many cards do you have with us?"),
+            (caller, "It's 3 I think, M4 too."),
+        ]);
+        assert_eq!(out[1], "It's 3 I think, M4 too.");
+        // On a mono recording (base): the request and its answer on one line, and the answer
+        // going on after an "OK" heard between.
+        let u = Speaker::Unknown;
+        let out = conversation(&[
+            (
+                u,
+                "Can I take the zip code on the account? Yes, it's 90210-4417.",
+            ),
+            (
+                u,
+                "And the building street. 1122 sunset newly-mired apartment iron.",
+            ),
+        ]);
+        no_digit(&out, 1);
+        for rest in [
+            "Then 555 and the last 48046",
+            "Then 555 and the last 4.08.o.46.",
+        ] {
+            let out = conversation(&[
+                (u, "What's the best number to read you?"),
+                (u, "Area code is 312"),
+                (u, "OK"),
+                (u, rest),
+            ]);
+            no_digit(&out, 3);
+            assert!(!out[3].contains(".o."), "{out:?}");
+        }
+        // A phone's extension given with it (base, the request on the same line).
+        let out = conversation(&[(
+            u,
+            "What number can we call you back on? Plus 1, 6, 0, 2, 5, 5, 5, 0, 1, I-8, extension 22.",
+        )]);
+        no_digit(&out, 0);
+        // Controls: a line after the answer, with no acknowledgement between, and a count.
+        let out = conversation(&[
+            (u, "Can you give me the security code please?"),
+            (u, "That's two six seven four."),
+            (
+                u,
+                "It arrived on March 12th. The refund will take 10 business days.",
+            ),
+        ]);
+        assert_eq!(
+            out[2],
+            "It arrived on March 12th. The refund will take 10 business days."
+        );
+        let out = conversation(&[
+            (u, "What number can we call you back on? Plus 1602, 198."),
+            (
+                u,
+                "And is there a better time to call? After 5, 13, leaving on weekdays.",
+            ),
+        ]);
+        assert_eq!(
+            out[1],
+            "And is there a better time to call? After 5, 13, leaving on weekdays."
+        );
+    }
+
+    #[test]
+    fn a_rare_homophone_a_comma_before_a_value_is_its_digit() {
+        let q = "Thank you. And the expiry?";
+        let out = caller_answer(q, "It runs out at the end of next March, so free, 27.");
+        assert!(!out.contains("free"), "{out}");
+        // Control: "free" with a word between stays a word.
+        let q = "What's the best number to reach you?";
+        assert_eq!(
+            caller_answer(q, "Calls are free, and it's 415 555 0132."),
+            "Calls are free, and it's [PHONE]."
         );
     }
 }
