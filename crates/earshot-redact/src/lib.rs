@@ -889,6 +889,7 @@ impl Redactor {
             findings.extend(before);
             let after = digits_after_values(text, &line_tokens[line], &findings);
             findings.extend(after);
+            findings.extend(iban_openings(text, &line_tokens[line], &findings));
             if !self.stand_alone {
                 let (who, said) = self.lines[line].clone();
                 self.answer_numbers_in(who, &said, &line_tokens[line], &mut findings);
@@ -1662,8 +1663,19 @@ impl Redactor {
                 }
             }
             Speaker::Agent => {
-                if !acknowledges(tokens) {
-                    self.open_request = request_kind(tokens).map(|k| (k, ANSWER_LINES, false));
+                // "Yes, all nine please.", to the caller's "Do you need all nine?": a yes with
+                // no question or request of its own keeps the request open.
+                let kind = request_kind(tokens);
+                let yes = kind.is_none()
+                    && tokens.first().is_some_and(|t| {
+                        matches!(
+                            t.text.as_str(),
+                            "yes" | "yeah" | "yep" | "correct" | "exactly"
+                        )
+                    })
+                    && !tokens.iter().any(|t| t.text == "?");
+                if !acknowledges(tokens) && !yes {
+                    self.open_request = kind.map(|k| (k, ANSWER_LINES, false));
                 } else if let Some((_, _, given)) = &mut self.open_request {
                     *given = false;
                 }
@@ -2660,8 +2672,8 @@ fn acknowledges(tokens: &[Token]) -> bool {
 }
 
 /// The kind of value the agent's line asks for, if it asks for one: the first of
-/// [`detect::CUES`]' kinds it asks for, else an e-mail or a postal address it names in a
-/// request.
+/// [`detect::CUES`]' kinds it asks for, else an e-mail, a postal address or a number it names
+/// in a request.
 fn request_kind(tokens: &[Token]) -> Option<FindingKind> {
     // A question of how many or how long, or of when ("Shall we call you back in 10
     // minutes?", "Is there a better time to call?"), asks for no value.
@@ -2671,8 +2683,11 @@ fn request_kind(tokens: &[Token]) -> Option<FindingKind> {
     }) || tokens.iter().enumerate().any(|(k, t)| {
         t.text == "when"
             || detect::UNITS_AFTER.contains(&t.text.as_str())
-            // "Is there a better time to call?"; not a one-time code.
-            || (t.text == "time" && !(k > 0 && matches!(tokens[k - 1].text.as_str(), "one" | "-")))
+            // "Is there a better time to call?"; not a one-time code, nor a time asked with
+            // a number ("a callback number and a good time").
+            || (t.text == "time"
+                && !(k > 0 && matches!(tokens[k - 1].text.as_str(), "one" | "-"))
+                && !tokens.iter().any(|t| t.text == "number"))
     });
     if when || detect::names_a_reference(tokens) {
         return None;
@@ -2692,16 +2707,20 @@ fn request_kind(tokens: &[Token]) -> Option<FindingKind> {
         Some(FindingKind::Email)
     } else if named(&["address", "street", "postcode"]) {
         Some(FindingKind::Address)
+    } else if named(&["number"]) {
+        // A number whose name came out garbled ("Can I get a Cal back number and a good
+        // time?", base on µ-law), no reference's.
+        Some(FindingKind::Number)
     } else {
         None
     }
 }
 
-/// The numbers said in digits in a caller's answer to a request for a value of `kind` that no
-/// rule found ([`Redactor::answer_numbers_in`]), each with the letters glued to it ("M4EIN",
+/// The numbers said in digits, or in words when two digits or more ("free one two"), in a
+/// caller's answer to a request for a value of `kind` that no rule found ([`Redactor::answer_numbers_in`]), each with the letters glued to it ("M4EIN",
 /// "C9th"): not an amount ("49.99"), a time or a count, a reference ("order 2345", "the BA401
-/// flight"; a phone's extension is the phone's), nor a year or a date with slashes unless a date was asked ("opened in 2022"
-/// never).
+/// flight"; a phone's extension is the phone's), nor a year unless a date was asked ("opened in
+/// 2022" never).
 fn answer_numbers(
     text: &str,
     tokens: &[Token],
@@ -2714,8 +2733,10 @@ fn answer_numbers(
     );
     let mut out = Vec::new();
     for run in tokens::digit_runs(tokens) {
+        // Said in digits, or two digits or more as words ("free one two"; not "I don't have
+        // one").
         let said = &tokens[run.first..run.last];
-        if !said.iter().any(|t| t.class == Class::Digits) {
+        if !said.iter().any(|t| t.class == Class::Digits) && run.digits.len() < 2 {
             continue;
         }
         // The chain of letters, digits and inner points or hyphens glued to it ("M4EIN",
@@ -2737,18 +2758,50 @@ fn answer_numbers(
         {
             b += 1;
         }
+        // A value found already: only the letters glued to its ends are left, and they go
+        // with it, as its kind ("[PHONE]-Emmen"), each end on its own.
+        let found = |t: &Token| {
+            findings
+                .iter()
+                .find(|f| f.start <= t.start && t.end <= f.end)
+        };
+        if said
+            .iter()
+            .all(|t| t.class == Class::Punct || found(t).is_some())
+        {
+            for (x, y, beside) in [(a, run.first, run.first), (run.last, b, run.last - 1)] {
+                let Some(f) = found(&tokens[beside]) else {
+                    continue;
+                };
+                if x < y && !covered(findings, tokens[x].start, tokens[y - 1].end) {
+                    // Over the value too, so that the two are one tag.
+                    let (start, end) = (tokens[x].start.min(f.start), tokens[y - 1].end.max(f.end));
+                    out.push(make_finding(text, f.kind, start, end, 0.3, ""));
+                }
+            }
+            continue;
+        }
+        // A digit's homophone right before digits said as words ("free one two").
+        if !said.iter().any(|t| t.class == Class::Digits) {
+            while a > 0 && tokens::homophone(&tokens[a - 1].text).is_some() {
+                a -= 1;
+            }
+        }
         // A price: digits, a point and two more, glued, and nothing else.
         let price = matches!(&tokens[a..b], [whole, point, cents]
             if whole.class == Class::Digits && point.text == "." && cents.text.len() == 2);
         let (start, end) = (tokens[a].start, tokens[b - 1].end);
-        // A code glued to letters that names a thing after it ("the BA401 flight").
+        // A code glued to letters that names a thing after or before it ("the BA401 flight",
+        // "in bed 3B").
+        const THINGS: &[&str] = &[
+            "flight", "model", "room", "gate", "seat", "train", "bus", "route", "bed", "ward",
+            "bay", "platform", "row",
+        ];
         let thing = (a < run.first || b > run.last)
-            && tokens.get(b).is_some_and(|t| {
-                matches!(
-                    t.text.as_str(),
-                    "flight" | "model" | "room" | "gate" | "seat" | "train" | "bus" | "route"
-                )
-            });
+            && (tokens
+                .get(b)
+                .is_some_and(|t| THINGS.contains(&t.text.as_str()))
+                || (a > 0 && THINGS.contains(&tokens[a - 1].text.as_str())));
         // The extension of a phone number asked for is the number's, though an extension
         // is else a reference ("Plus [PHONE], [PHONE], extension 22.").
         let extension = kind == FindingKind::Phone
@@ -2763,15 +2816,19 @@ fn answer_numbers(
         }) && tokens
             .get(b + 1)
             .is_some_and(|t| detect::UNITS_AFTER.contains(&t.text.as_str()));
+        // A time written "3 p.m.".
+        let word = |k: usize| tokens.get(k).map_or("", |t| t.text.as_str());
+        let clock = matches!(word(b), "a" | "p") && word(b + 1) == "." && word(b + 2) == "m";
         if covered(findings, start, end)
             || price
             || thing
             || units
+            || clock
             || detect::year_after_preposition(tokens, &run)
             || detect::is_amount_or_count(tokens, &run)
             || (detect::reference_cued(tokens, &run) && !extension)
             || detect::counts_a_thing(tokens, &run)
-            || (!dated && (detect::is_year(&run.digits) || run.slashed))
+            || (!dated && detect::is_year(&run.digits))
         {
             continue;
         }
@@ -3086,6 +3143,59 @@ fn digits_after_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Ve
                 tokens[k].start,
                 tokens[end - 1].end,
                 0.35,
+                "",
+            ));
+        }
+    }
+    out
+}
+
+/// An IBAN's opening, a country's two letters glued to two check digits ("Gb29"), at most
+/// three words before a value of ten digits or more found on its line: from it to the value's
+/// end is the IBAN, the bank's letters between included ("Gb29 and wbk [CREDIT_DEBIT_NUMBER].",
+/// tiny.en on µ-law for "G B two nine, N W B K, six zero one six …", its request heard as "worth
+/// the Ivan").
+fn iban_openings(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for k in 0..tokens.len().saturating_sub(1) {
+        let (a, b) = (&tokens[k], &tokens[k + 1]);
+        let opening = a.class == Class::Word
+            && a.text.len() == 2
+            && a.text.chars().all(|c| c.is_ascii_alphabetic())
+            && b.class == Class::Digits
+            && b.text.len() == 2
+            && b.start == a.end
+            && !tokens
+                .get(k + 2)
+                .is_some_and(|t| t.start == b.end && t.class != Class::Punct)
+            && (k == 0 || tokens[k - 1].end < a.start);
+        if !opening || covered(findings, a.start, b.end) {
+            continue;
+        }
+        let value = findings
+            .iter()
+            .filter(|f| said_in_digits(f) && f.start >= b.end)
+            .min_by_key(|f| f.start);
+        let Some(f) = value else {
+            continue;
+        };
+        let words = tokens
+            .iter()
+            .filter(|t| t.start >= b.end && t.end <= f.start && t.class == Class::Word)
+            .count();
+        let digits = f
+            .value
+            .original
+            .chars()
+            .filter(char::is_ascii_digit)
+            .count();
+        if words <= 3 && digits >= 10 {
+            out.push(make_finding(
+                text,
+                FindingKind::Iban,
+                a.start,
+                f.end,
+                0.4,
                 "",
             ));
         }
@@ -11686,6 +11796,35 @@ mod tests {
         ] {
             no_digit(&conversation(&[(agent, question), (caller, answer)]), 1);
         }
+        // After the agent's yes to the caller's question (base on µ-law for an SSN's "oh seven
+        // eight, oh five, one one two oh"), and digits as words with a time asked too (base on
+        // µ-law for "three one two, five five five, …").
+        let out = conversation(&[
+            (agent, "I'll need your social security number."),
+            (caller, "Do you need all nine?"),
+            (agent, "Yes, all nine please."),
+            (caller, "Okay, it's so 7/8, oh I am 112."),
+        ]);
+        no_digit(&out, 3);
+        let out = conversation(&[
+            (agent, "Can I get a Cal back number and a good time?"),
+            (
+                caller,
+                "Sure, free one two time time time near a one time time anytime after 3pm.",
+            ),
+        ]);
+        assert!(
+            !out[1].contains("one two") && !out[1].contains("free"),
+            "{out:?}"
+        );
+        assert!(out[1].ends_with("anytime after 3pm."), "{out:?}");
+        // A number's last digit after letters whisper made of its middle (tiny.en on µ-law for a
+        // Medicare number).
+        let out = conversation(&[
+            (agent, "What did your medicare number?"),
+            (caller, "My Medicare number is 1E4 CD5 MK Penbond 3."),
+        ]);
+        no_digit(&out, 1);
         // Groups given a line each, the agent's "Yes." and "And the last." between.
         let out = conversation(&[
             (agent, "What's the long number on the card?"),
@@ -11725,6 +11864,11 @@ mod tests {
             (caller, "It's 3 I think, M4 too."),
         ]);
         assert_eq!(out[1], "It's 3 I think, M4 too.");
+        let out = conversation(&[(
+            Speaker::Unknown,
+            "Can I get a Calbeck number and a good time? Sure, 312 555 0199 any time after 3 p.m.",
+        )]);
+        assert!(out[0].ends_with("any time after 3 p.m."), "{out:?}");
         // On a mono recording (base): the request and its answer on one line, and the answer
         // going on after an "OK" heard between.
         let u = Speaker::Unknown;
@@ -11795,5 +11939,24 @@ mod tests {
             caller_answer(q, "Calls are free, and it's 415 555 0132."),
             "Calls are free, and it's [PHONE]."
         );
+    }
+
+    #[test]
+    fn an_ibans_opening_before_its_digits_goes_with_them() {
+        let (agent, caller) = (Speaker::Agent, Speaker::Caller);
+        let out = conversation(&[
+            (agent, "I can reference your man, worth the Ivan,"),
+            (caller, "Gb29 and wbk 6016133926819."),
+        ]);
+        assert_eq!(out[1], "[IBAN].");
+        // Controls (on the agent's line, where no rule for glued codes runs): the same
+        // opening far from a long value, and before a short one.
+        for said in [
+            "Gb29 is on the form, and 6016133926819 is on it.",
+            "Gb29 and 078-05-1120.",
+        ] {
+            let out = conversation(&[(agent, said)]);
+            assert!(out[0].starts_with("Gb29 "), "{out:?}");
+        }
     }
 }
