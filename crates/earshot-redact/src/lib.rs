@@ -285,6 +285,41 @@ const NOT_AN_EXPIRY_BEFORE: &[&str] = &[
     "from", "to", "after", "before", "until", "by", "pay", "paid", "owe", "cost", "costs",
 ];
 
+/// Each expiry [`expiry_said`] finds in `tokens` (a line or its end) that no finding covers,
+/// found as one, in place of the findings within it.
+fn expiries_in(text: &str, tokens: &[Token], findings: &mut Vec<Finding>) {
+    for (first, last) in expiry_said(tokens) {
+        let (a, b) = (tokens[first].start, tokens[last - 1].end);
+        if covered(findings, a, b) {
+            continue;
+        }
+        findings.retain(|f| !(a <= f.start && f.end <= b));
+        findings.push(make_finding(
+            text,
+            FindingKind::CreditDebitExpiry,
+            a,
+            b,
+            0.6,
+            "",
+        ));
+    }
+}
+
+/// The sentences of a line: each one's first token and one past its last (its stop included).
+fn sentences(tokens: &[Token]) -> Vec<(usize, usize)> {
+    let ends = |t: &Token| matches!(t.text.as_str(), "." | "?" | "!");
+    (0..tokens.len())
+        .filter(|&k| k == 0 || ends(&tokens[k - 1]))
+        .map(|from| {
+            let to = tokens[from..]
+                .iter()
+                .position(ends)
+                .map_or(tokens.len(), |p| from + p + 1);
+            (from, to)
+        })
+        .collect()
+}
+
 /// The spans of one line that say an expiry while one is expected: a month name with the year
 /// words or numbers after it ("August next year", "March, twenty eight"), and digits that read
 /// as a month and year ("08 27", "0827", "8 27", "2027", "11/2029").
@@ -1658,7 +1693,11 @@ impl Redactor {
                         let more = answer_numbers(text, tokens, kind, findings);
                         findings.extend(more);
                     }
-                    let given = given || !findings.is_empty();
+                    // A question of the caller's own puts the answer off ("Um, first of all,
+                    // can I ask something?"): their next line is no answer unless the agent
+                    // acknowledges or says yes between.
+                    let asks = tokens.last().is_some_and(|t| t.text == "?");
+                    let given = given || asks || !findings.is_empty();
                     self.open_request = (lines > 1).then_some((kind, lines - 1, given));
                 }
             }
@@ -1686,17 +1725,7 @@ impl Redactor {
             // sentences after the last one that asks for a value answer it, and the lines after
             // it go on answering it as a caller's do.
             Speaker::Unknown => {
-                let ends = |t: &Token| matches!(t.text.as_str(), "." | "?" | "!");
-                let sentences: Vec<(usize, usize)> = (0..tokens.len())
-                    .filter(|&k| k == 0 || ends(&tokens[k - 1]))
-                    .map(|from| {
-                        let to = tokens[from..]
-                            .iter()
-                            .position(ends)
-                            .map_or(tokens.len(), |p| from + p + 1);
-                        (from, to)
-                    })
-                    .collect();
+                let sentences = sentences(tokens);
                 // The first question of the line's own ends what answers the request before.
                 let asking = |&(from, to): &(usize, usize)| {
                     tokens[to - 1].text == "?" || request_kind(&tokens[from..to]).is_some()
@@ -1741,22 +1770,9 @@ impl Redactor {
         tokens: &[Token],
         findings: &mut Vec<Finding>,
     ) {
-        if self.open_expiry > 0 {
-            for (first, last) in expiry_said(tokens) {
-                let (a, b) = (tokens[first].start, tokens[last - 1].end);
-                if covered(findings, a, b) {
-                    continue;
-                }
-                findings.retain(|f| !(a <= f.start && f.end <= b));
-                findings.push(make_finding(
-                    text,
-                    FindingKind::CreditDebitExpiry,
-                    a,
-                    b,
-                    0.6,
-                    "",
-                ));
-            }
+        let was_open = self.open_expiry > 0;
+        if was_open {
+            expiries_in(text, tokens, findings);
             self.open_expiry -= 1;
             // The agent asking about something else ("And the CVV?") closes it.
             let of_the_date = tokens.iter().any(|t| {
@@ -1769,9 +1785,21 @@ impl Redactor {
                 self.open_expiry = 0;
             }
         }
-        // On a mono recording the agent's question is an unknown speaker's.
-        if speaker != Speaker::Caller && detect::asks_for(tokens, FindingKind::CreditDebitExpiry) {
-            self.open_expiry = EXPIRY_LINES;
+        // On a mono recording the agent's question is an unknown speaker's, and the sentences
+        // after it on its line may answer it ("Thank you and the expiry. It runs out at the end
+        // of next March, so [CREDIT_DEBIT_EXPIRY].", tiny.en and base).
+        if speaker != Speaker::Caller {
+            let asks = |t: &[Token]| detect::asks_for(t, FindingKind::CreditDebitExpiry);
+            let asked = sentences(tokens)
+                .into_iter()
+                .rev()
+                .find(|&(from, to)| asks(&tokens[from..to]));
+            if asked.is_some() || asks(tokens) {
+                self.open_expiry = EXPIRY_LINES;
+            }
+            if let (Speaker::Unknown, false, Some((_, to))) = (speaker, was_open, asked) {
+                expiries_in(text, &tokens[to..], findings);
+            }
         }
     }
 
@@ -11958,5 +11986,23 @@ mod tests {
             let out = conversation(&[(agent, said)]);
             assert!(out[0].starts_with("Gb29 "), "{out:?}");
         }
+    }
+
+    #[test]
+    fn an_expiry_month_after_its_request_on_a_mono_line_is_redacted() {
+        let u = Speaker::Unknown;
+        let out = conversation(&[(
+            u,
+            "Thank you and the expiry. It runs out at the end of next March, so free, 27.",
+        )]);
+        assert!(
+            !out[0].contains("March") && !out[0].contains("27"),
+            "{out:?}"
+        );
+        // Controls: a month before the request, and the same line with no request.
+        let out = conversation(&[(u, "It was March. Thank you and the expiry?")]);
+        assert_eq!(out[0], "It was March. Thank you and the expiry?");
+        let out = conversation(&[(u, "Thank you. It runs out at the end of next March.")]);
+        assert_eq!(out[0], "Thank you. It runs out at the end of next March.");
     }
 }
