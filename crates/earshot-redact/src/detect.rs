@@ -1050,22 +1050,13 @@ pub(crate) const CARD_GROUPS_MAX_DIGITS: usize = 23;
 /// reference, or a count of digits ("the last four are …", "four digits").
 pub(crate) fn not_a_group(tokens: &[Token], run: &DigitRun) -> bool {
     let before = run.first.checked_sub(1).map(|k| tokens[k].text.as_str());
-    // The word after it, a hyphen between them or not ("a one-time code").
-    let hyphen = tokens
-        .get(run.last)
-        .is_some_and(|t| t.text == "-" && t.start == tokens[run.last - 1].end);
-    let after = tokens
-        .get(run.last + usize::from(hyphen))
-        .map(|t| t.text.as_str())
-        .unwrap_or("");
+    let (at, after) = word_after(tokens, run);
     let counts = run.digits.len() <= 2
         && (matches!(before, Some("last" | "first" | "next")) || counts_a_thing(tokens, run))
         // "the one-time passcode" (ASR writes a misheard digit "time" too: "It is 4-1 time.",
         // "One time three four.").
         || (run.digits == "1" && after == "time" && {
-            let noun = tokens
-                .get(run.last + usize::from(hyphen) + 1)
-                .map(|t| t.text.as_str());
+            let noun = tokens.get(at + 1).map(|t| t.text.as_str());
             matches!(
                 noun,
                 Some("passcode" | "code" | "password" | "pin" | "payment" | "fee" | "charge")
@@ -1078,16 +1069,20 @@ pub(crate) fn not_a_group(tokens: &[Token], run: &DigitRun) -> bool {
 /// "12 transactions", "a one-time code": a plural noun, or a noun [`COUNTED`] names, a hyphen
 /// between them or not).
 pub(crate) fn counts_a_thing(tokens: &[Token], run: &DigitRun) -> bool {
-    let hyphen = tokens
-        .get(run.last)
-        .is_some_and(|t| t.text == "-" && t.start == tokens[run.last - 1].end);
-    let after = tokens
-        .get(run.last + usize::from(hyphen))
-        .map(|t| t.text.as_str())
-        .unwrap_or("");
+    let (_, after) = word_after(tokens, run);
     // A plural noun after it counts ("and 12 transactions").
     let plural = after.len() >= 4 && after.ends_with('s') && !after.ends_with("ss");
     run.digits.len() <= 2 && (COUNTED.contains(&after) || plural)
+}
+
+/// The word right after `run`, a hyphen glued between them or not ("a one-time code"): its
+/// index and text ("" past the end).
+fn word_after<'a>(tokens: &'a [Token], run: &DigitRun) -> (usize, &'a str) {
+    let hyphen = tokens
+        .get(run.last)
+        .is_some_and(|t| t.text == "-" && t.start == tokens[run.last - 1].end);
+    let at = run.last + usize::from(hyphen);
+    (at, tokens.get(at).map_or("", |t| t.text.as_str()))
 }
 
 /// Classifies every digit run in the window.
