@@ -172,6 +172,10 @@ pub(crate) const CUES: &[(FindingKind, &[&str])] = &[
             "work number",
             // "It's area code 415, then triple 5, then 0192."
             "area code",
+            // "What's your landline?" - "So one triple two, four double i'm six and one
+            // eight." (base on µ-law).
+            "landline",
+            "land line",
         ],
     ),
     (

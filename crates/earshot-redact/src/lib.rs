@@ -925,6 +925,13 @@ impl Redactor {
             let after = digits_after_values(text, &line_tokens[line], &findings);
             findings.extend(after);
             findings.extend(iban_openings(text, &line_tokens[line], &findings));
+            if !self.stand_alone && self.lines[line].0 != Speaker::Agent {
+                findings.extend(digits_read_out_in_words(
+                    text,
+                    &line_tokens[line],
+                    &findings,
+                ));
+            }
             if !self.stand_alone {
                 let (who, said) = self.lines[line].clone();
                 self.answer_numbers_in(who, &said, &line_tokens[line], &mut findings);
@@ -3176,6 +3183,35 @@ fn digits_after_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Ve
         }
     }
     out
+}
+
+/// Four digits or more read out one word each ("zero zero one zero", "one triple two four",
+/// commas or hyphens between at most) in a line not the agent's: a value read out, whatever
+/// asked for it ("No, the last bit is zero zero one zero", tiny.en on a mono recording, the
+/// agent's read-back before it garbled; its read-back "So that's so one six one four nine six"
+/// too). Not an amount, a time, a count or a reference ("order number one two three four").
+fn digits_read_out_in_words(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    tokens::digit_runs(tokens)
+        .into_iter()
+        .filter(|run| {
+            let said = &tokens[run.first..run.last];
+            run.groups.len() >= 4
+                && run.digits.len() >= 4
+                && said.iter().all(|t| {
+                    t.class == Class::Punct
+                        || tokens::unit(&t.text).is_some()
+                        || tokens::is_oh(&t.text)
+                        || matches!(t.text.as_str(), "zero" | "double" | "triple")
+                })
+                && !detect::is_amount_or_count(tokens, run)
+                && !detect::reference_cued(tokens, run)
+        })
+        .filter_map(|run| {
+            let (a, b) = (tokens[run.first].start, tokens[run.last - 1].end);
+            (!covered(findings, a, b))
+                .then(|| make_finding(text, FindingKind::Number, a, b, 0.4, &run.digits))
+        })
+        .collect()
 }
 
 /// An IBAN's opening, a country's two letters glued to two check digits ("Gb29"), at most
@@ -12004,5 +12040,53 @@ mod tests {
         assert_eq!(out[0], "It was March. Thank you and the expiry?");
         let out = conversation(&[(u, "Thank you. It runs out at the end of next March.")]);
         assert_eq!(out[0], "Thank you. It runs out at the end of next March.");
+    }
+
+    #[test]
+    fn four_digits_read_out_in_words_are_a_value() {
+        let u = Speaker::Unknown;
+        // tiny.en on a mono recording: a phone's read-back garbled, then its correction.
+        let out = conversation(&[
+            (u, "So that's so one six one four nine six Hello, hello"),
+            (u, "No, the last bit is zero zero one zero Got it, thanks"),
+        ]);
+        assert_eq!(out[0], "So that's so [NUMBER] Hello, hello");
+        assert_eq!(out[1], "No, the last bit is [NUMBER] Got it, thanks");
+        // Controls: three digits, a reference, and the agent's line.
+        for said in [
+            "It was one two three, easy as that.",
+            "The order number is one two three four.",
+        ] {
+            assert_eq!(conversation(&[(u, said)])[0], said);
+        }
+        let out = conversation(&[(Speaker::Agent, "Press one two three four to continue.")]);
+        assert_eq!(out[0], "Press one two three four to continue.");
+    }
+
+    #[test]
+    fn a_landline_asked_for_is_a_phone() {
+        // Base and tiny.en on µ-law, "oh one triple two, four double five six, one eight".
+        for (question, answer) in [
+            (
+                "What's your land line?",
+                "So one triple two, four double i'm six and one eight.",
+            ),
+            (
+                "What's your landline?",
+                "No one triple to four double-five six emanate.",
+            ),
+        ] {
+            let out = caller_answer(question, answer);
+            let digit_word = |w: &str| {
+                let w = w
+                    .trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase();
+                tokens::unit(&w).is_some() || tokens::homophone(&w).is_some() || w == "triple"
+            };
+            assert!(!out.split([' ', '-']).any(digit_word), "{out}");
+        }
+        // Control: the same words with nothing asked.
+        let said = "So one triple two, four double i'm six and one eight.";
+        assert_eq!(caller_answer("How can I help?", said), said);
     }
 }

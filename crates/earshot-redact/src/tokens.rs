@@ -449,6 +449,15 @@ pub(crate) fn pronoun_one(tokens: &[Token], i: usize) -> bool {
         })
 }
 
+/// Whether the token after `k` is a number word or "oh".
+fn next_is_number_at(tokens: &[Token], k: usize) -> bool {
+    tokens
+        .get(k + 1)
+        .is_some_and(|n| is_number_word(n) || is_oh(&n.text))
+}
+
+/// Whether a number starts at token `i`: digits, a number word (not the pronoun "one"), a
+/// digit's homophone between numbers, "oh" beside one, or "double"/"triple" before a digit.
 fn starts_number(tokens: &[Token], i: usize) -> bool {
     let t = &tokens[i];
     if sandwiched_homophone(tokens, i).is_some() {
@@ -457,11 +466,7 @@ fn starts_number(tokens: &[Token], i: usize) -> bool {
     if is_number_word(t) && !matches!(t.text.as_str(), "hundred" | "thousand") {
         return !pronoun_one(tokens, i);
     }
-    let next_is_number = || {
-        tokens
-            .get(i + 1)
-            .is_some_and(|n| is_number_word(n) || is_oh(&n.text))
-    };
+    let next_is_number = || next_is_number_at(tokens, i);
     let prev_is_number = || i > 0 && (is_number_word(&tokens[i - 1]) || is_oh(&tokens[i - 1].text));
     if ordinal(&t.text).is_some() || tens(&t.text).is_some() {
         // "March fourth", "June twenty first": a day after a month name.
@@ -471,9 +476,14 @@ fn starts_number(tokens: &[Token], i: usize) -> bool {
         return next_is_number() || prev_is_number() || oh_between_numbers(tokens, i);
     }
     if matches!(t.text.as_str(), "double" | "triple") {
-        return tokens
-            .get(i + 1)
-            .is_some_and(|n| unit(&n.text).is_some() || is_oh(&n.text) || one_digit(n));
+        // Or a word written for a digit, beside another number ("one triple to four").
+        return tokens.get(i + 1).is_some_and(|n| {
+            unit(&n.text).is_some()
+                || is_oh(&n.text)
+                || one_digit(n)
+                || (homophone(&n.text).is_some()
+                    && (prev_is_number() || next_is_number_at(tokens, i + 1)))
+        });
     }
     false
 }
@@ -529,12 +539,14 @@ fn read_group(tokens: &[Token], i: usize) -> (String, usize) {
     let w = t.text.as_str();
     if w == "double" || w == "triple" {
         let n = if w == "double" { 2 } else { 3 };
-        // "double three", "double oh", and "triple 5" as ASR writes the digit.
+        // "double three", "double oh", and "triple 5" as ASR writes the digit, or as a word
+        // it writes for one ("triple to").
         let d = if is_oh(word(i + 1)) {
             0
         } else {
             unit(word(i + 1))
                 .or_else(|| word(i + 1).parse().ok().filter(|_| word(i + 1).len() == 1))
+                .or_else(|| homophone(word(i + 1)).and_then(|c| c.to_digit(10)))
                 .unwrap_or(0)
         };
         return (d.to_string().repeat(n), i + 2);
