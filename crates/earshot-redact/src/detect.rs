@@ -825,6 +825,9 @@ pub(crate) fn asks_for(tokens: &[Token], kind: FindingKind) -> bool {
 const REQUEST_OPENERS: &[&str] = &[
     "and", "lastly", "finally", "now", "next", "also", "then", "okay", "ok", "so", "great",
     "thanks", "thank", "you", "right", "alright", "perfect", "lovely", "just", "um", "uh",
+    // "Well, the security code on the Mac." (tiny.en on µ-law for "What's the security code on
+    // the back?").
+    "well",
 ];
 
 /// Words that make a sentence about a value a statement, not a request for it ("Great, your

@@ -11860,6 +11860,12 @@ mod tests {
         ] {
             no_digit(&conversation(&[(agent, question), (caller, answer)]), 1);
         }
+        // A request heard as a noun phrase opening with "Well," (tiny.en on µ-law).
+        let out = conversation(&[
+            (agent, "Well, the security code on the Mac."),
+            (caller, "It's the 7, the 6, and the 2."),
+        ]);
+        no_digit(&out, 1);
         // After the agent's yes to the caller's question (base on µ-law for an SSN's "oh seven
         // eight, oh five, one one two oh"), and digits as words with a time asked too (base on
         // µ-law for "three one two, five five five, …").
