@@ -537,11 +537,16 @@ pub(crate) fn is_reference(tokens: &[Token], run: &DigitRun) -> bool {
 
 /// The run is a year right after "in", "since", "until", "by" or "from" ("since 2010").
 pub(crate) fn year_after_preposition(tokens: &[Token], run: &DigitRun) -> bool {
+    let near = near_words(tokens, run);
+    // An approximation between them ("since about 2015", "in around 1990").
+    let approximate = |w: &str| matches!(w, "about" | "around" | "roughly" | "like");
+    let words = near.iter().rev().map(|&(_, w)| w);
+    let mut words = words.skip_while(|w| approximate(w));
     run.digits.len() == 4
         && (run.digits.starts_with("19") || run.digits.starts_with("20"))
-        && near_words(tokens, run)
-            .last()
-            .is_some_and(|(_, w)| matches!(*w, "in" | "since" | "until" | "by" | "from"))
+        && words
+            .next()
+            .is_some_and(|w| matches!(w, "in" | "since" | "until" | "by" | "from"))
 }
 
 /// Token `i`, the word `w`, names a reference, but not the person's own account's ("my customer
@@ -1076,11 +1081,51 @@ pub(crate) fn not_a_group(tokens: &[Token], run: &DigitRun) -> bool {
 /// "12 transactions", "a one-time code": a plural noun, or a noun [`COUNTED`] names, a hyphen
 /// between them or not).
 pub(crate) fn counts_a_thing(tokens: &[Token], run: &DigitRun) -> bool {
-    let (_, after) = word_after(tokens, run);
+    let (at, after) = word_after(tokens, run);
     // A plural noun after it counts ("and 12 transactions").
-    let plural = after.len() >= 4 && after.ends_with('s') && !after.ends_with("ss");
-    run.digits.len() <= 2 && (COUNTED.contains(&after) || plural)
+    let counted =
+        |w: &str| COUNTED.contains(&w) || (w.len() >= 4 && w.ends_with('s') && !w.ends_with("ss"));
+    // So does a noun past a word that says which kind ("2 new cards", "3 credit cards", "one
+    // phone number"), and a kind of card or account named alone ("1 debit and 1 credit").
+    let line = tokens[run.first].line;
+    let next = tokens
+        .get(at + 1)
+        .filter(|t| t.line == line)
+        .map_or("", |t| t.text.as_str());
+    let of_a_kind = KINDS.contains(&after)
+        && (counted(next)
+            || matches!(
+                next,
+                "number" | "line" | "transaction" | "payment" | "charge"
+            )
+            || (ACCOUNT_KINDS.contains(&after) && matches!(next, "" | "and" | "or" | "," | ".")));
+    run.digits.len() <= 2 && (counted(after) || of_a_kind)
 }
+
+/// Words between a count and the thing it counts that say which kind ("2 new cards").
+const KINDS: &[&str] = &[
+    "new",
+    "old",
+    "other",
+    "different",
+    "separate",
+    "extra",
+    "credit",
+    "debit",
+    "savings",
+    "checking",
+    "current",
+    "bank",
+    "phone",
+    "mobile",
+    "business",
+    "joint",
+    "personal",
+    "store",
+];
+
+/// Kinds of card or account a count may name alone ("1 debit and 1 credit").
+const ACCOUNT_KINDS: &[&str] = &["credit", "debit", "savings", "checking", "current", "joint"];
 
 /// The word right after `run`, a hyphen glued between them or not ("a one-time code"): its
 /// index and text ("" past the end).

@@ -931,6 +931,8 @@ impl Redactor {
                     &line_tokens[line],
                     &findings,
                 ));
+                findings.extend(digits_listed(text, &line_tokens[line], &findings));
+                findings.extend(repeated_digits(text, &line_tokens[line], &findings));
             }
             if !self.stand_alone {
                 let (who, said) = self.lines[line].clone();
@@ -1720,7 +1722,11 @@ impl Redactor {
                         )
                     })
                     && !tokens.iter().any(|t| t.text == "?");
-                if !acknowledges(tokens) && !yes {
+                if kind.is_none() && asks_again(tokens) {
+                    if let Some((kind, _, _)) = self.open_request {
+                        self.open_request = Some((kind, ANSWER_LINES, false));
+                    }
+                } else if !acknowledges(tokens) && !yes {
                     self.open_request = kind.map(|k| (k, ANSWER_LINES, false));
                 } else if let Some((_, _, given)) = &mut self.open_request {
                     *given = false;
@@ -1752,8 +1758,19 @@ impl Redactor {
                         findings.extend(more);
                         self.open_request = Some((kind, ANSWER_LINES, given));
                     }
-                    // A question about something else closes it.
-                    Some((None, _)) => self.open_request = None,
+                    // A question about something else closes it; asking for the same again
+                    // opens it anew.
+                    Some((None, _)) => {
+                        self.open_request = self
+                            .open_request
+                            .filter(|_| asks_again(tokens))
+                            .map(|(kind, _, _)| (kind, ANSWER_LINES, false));
+                    }
+                    None if asks_again(tokens) => {
+                        if let Some((_, lines, given)) = &mut self.open_request {
+                            (*lines, *given) = (ANSWER_LINES, false);
+                        }
+                    }
                     None if acknowledges(tokens) => {
                         if let Some((_, _, given)) = &mut self.open_request {
                             *given = false;
@@ -2706,6 +2723,19 @@ fn acknowledges(tokens: &[Token]) -> bool {
             && (0..words.len()).all(|k| WORDS.contains(&words[k].text.as_str()) || counted(k)))
 }
 
+/// Whether the agent's line asks for what was just said again, or for another of the same
+/// ("Sorry, could you say that again?", "I didn't catch that, can you repeat it?", "That's not
+/// allowed, please choose another one."): the request it answers stays open, as if new.
+fn asks_again(tokens: &[Token]) -> bool {
+    tokens.iter().enumerate().any(|(k, t)| {
+        let next = tokens.get(k + 1).map(|n| n.text.as_str());
+        matches!(t.text.as_str(), "again" | "repeat" | "pardon")
+            || (t.text == "catch" && k > 0 && tokens[k - 1].text.ends_with("n't"))
+            || (t.text == "another" && next == Some("one"))
+            || (t.text == "once" && next == Some("more"))
+    })
+}
+
 /// The kind of value the agent's line asks for, if it asks for one: the first of
 /// [`detect::CUES`]' kinds it asks for, else an e-mail, a postal address or a number it names
 /// in a request.
@@ -2742,9 +2772,10 @@ fn request_kind(tokens: &[Token]) -> Option<FindingKind> {
         Some(FindingKind::Email)
     } else if named(&["address", "street", "postcode"]) {
         Some(FindingKind::Address)
-    } else if named(&["number"]) {
+    } else if named(&["number", "digit", "digits"]) {
         // A number whose name came out garbled ("Can I get a Cal back number and a good
-        // time?", base on µ-law), no reference's.
+        // time?", base on µ-law; "Please tell me before digit BIN you chose.", base on mono
+        // for "the four digit PIN"), no reference's.
         Some(FindingKind::Number)
     } else {
         None
@@ -2762,9 +2793,14 @@ fn answer_numbers(
     kind: FindingKind,
     findings: &[Finding],
 ) -> Vec<Finding> {
+    // A year is the value when a date was asked, or a PIN or bare digits, which a birth year
+    // often is ("Please choose another one." - "Okay then, 1977.").
     let dated = matches!(
         kind,
-        FindingKind::DateOfBirth | FindingKind::CreditDebitExpiry
+        FindingKind::DateOfBirth
+            | FindingKind::CreditDebitExpiry
+            | FindingKind::Pin
+            | FindingKind::Number
     );
     let mut out = Vec::new();
     for run in tokens::digit_runs(tokens) {
@@ -3212,6 +3248,133 @@ fn digits_read_out_in_words(text: &str, tokens: &[Token], findings: &[Finding]) 
                 .then(|| make_finding(text, FindingKind::Number, a, b, 0.4, &run.digits))
         })
         .collect()
+}
+
+/// A digit said with how many times it repeats ("four zeros", "It's 4-0s.", tiny.en on 8 kHz
+/// µ-law for a PIN of "four zeros"; "for zeros", base on mono; "all nines"): a count — a digit,
+/// a number word, one of their homophones, "all" — and a digit in the plural, glued by a hyphen
+/// or not.
+fn repeated_digits(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    const PLURAL: &[&str] = &[
+        "zeros", "zeroes", "noughts", "ones", "twos", "threes", "fours", "fives", "sixes",
+        "sevens", "eights", "nines",
+    ];
+    let mut out = Vec::new();
+    for k in 1..tokens.len() {
+        let t = &tokens[k];
+        // "zeros", or a digit with an "s" glued to it ("0s").
+        let plural_digit = PLURAL.contains(&t.text.as_str())
+            || (t.class == Class::Digits
+                && t.text.len() == 1
+                && tokens
+                    .get(k + 1)
+                    .is_some_and(|n| n.text == "s" && n.start == t.end));
+        if !plural_digit {
+            continue;
+        }
+        let hyphen = tokens[k - 1].text == "-" && tokens[k - 1].end == t.start;
+        let Some(c) = k.checked_sub(1 + usize::from(hyphen)) else {
+            continue;
+        };
+        let count = &tokens[c];
+        let counts = count.line == t.line
+            && ((count.class == Class::Digits && count.text.len() == 1)
+                || tokens::unit(&count.text).is_some()
+                || tokens::homophone(&count.text).is_some()
+                || matches!(count.text.as_str(), "all" | "double" | "triple"));
+        let end = if PLURAL.contains(&t.text.as_str()) {
+            t.end
+        } else {
+            tokens[k + 1].end
+        };
+        if counts && !covered(findings, count.start, end) {
+            let value = format!("{}{}", count.text, t.text);
+            out.push(make_finding(
+                text,
+                FindingKind::Number,
+                count.start,
+                end,
+                0.4,
+                &value,
+            ));
+        }
+    }
+    out
+}
+
+/// Three digits or more written one at a time in a line that is not the agent's, each apart from
+/// the next by one to three of a comma, "and", "then" and "the" ("It's the 7, the 6 and the
+/// 2.", base on 8 kHz µ-law and mono for a card's code whose request came out garbled past any
+/// cue; "The numbers are 4, 9 and 1."): a value read out a digit at a time, whatever was asked.
+/// Not an amount, time or count (a unit or a counted noun after the last: "1, 2 or 3 days"), nor
+/// a reference. Digits said as words are [`digits_read_out_in_words`]'s (four or more), and
+/// three digits with nothing between them a number's ("the 2 1 2 bus").
+fn digits_listed(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let digit = |k: usize| {
+        tokens.get(k).is_some_and(|t| {
+            let glued_point = |n: Option<&Token>| n.is_some_and(|n| n.text == ".");
+            t.class == Class::Digits
+                && t.text.len() == 1
+                && !(glued_point(tokens.get(k + 1))
+                    && tokens.get(k + 2).is_some_and(|n| n.start == t.end + 1))
+        })
+    };
+    let joins = |t: &Token| matches!(t.text.as_str(), "," | "and" | "then" | "the");
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if !digit(i) {
+            i += 1;
+            continue;
+        }
+        let (mut last, mut digits) = (i, tokens[i].text.clone());
+        loop {
+            let gap = tokens[last + 1..]
+                .iter()
+                .take(3)
+                .take_while(|t| t.line == tokens[i].line && joins(t))
+                .count();
+            let next = last + 1 + gap;
+            if gap > 0 && next < tokens.len() && tokens[next].line == tokens[i].line && digit(next)
+            {
+                digits.push_str(&tokens[next].text);
+                last = next;
+            } else {
+                break;
+            }
+        }
+        let run = tokens::DigitRun {
+            digits: digits.clone(),
+            first: i,
+            last: last + 1,
+            groups: vec![1; last + 1 - i],
+            slashed: false,
+        };
+        let last_one = tokens::DigitRun {
+            digits: tokens[last].text.clone(),
+            first: last,
+            last: last + 1,
+            groups: vec![1],
+            slashed: false,
+        };
+        let (a, b) = (tokens[i].start, tokens[last].end);
+        let count = tokens[i..=last].iter().filter(|t| !joins(t)).count();
+        if count >= 3
+            && !detect::is_amount_or_count(tokens, &run)
+            && !detect::counts_a_thing(tokens, &last_one)
+            && !detect::reference_cued(tokens, &run)
+            && !findings.iter().any(|f| f.start < b && a < f.end)
+        {
+            let value: String = tokens[i..=last]
+                .iter()
+                .filter(|t| !joins(t))
+                .map(|t| t.text.as_str())
+                .collect();
+            out.push(make_finding(text, FindingKind::Number, a, b, 0.4, &value));
+        }
+        i = last + 1;
+    }
+    out
 }
 
 /// An IBAN's opening, a country's two letters glued to two check digits ("Gb29"), at most
@@ -12094,5 +12257,160 @@ mod tests {
         // Control: the same words with nothing asked.
         let said = "So one triple two, four double i'm six and one eight.";
         assert_eq!(caller_answer("How can I help?", said), said);
+    }
+
+    #[test]
+    fn digits_listed_one_at_a_time_are_a_value() {
+        // A code read a digit at a time after its request came out garbled past any cue (base
+        // on 8 kHz µ-law and mono).
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "What's the figure you're already called on the",
+            ),
+            (Speaker::Caller, "It's the 7, the 6 and the 2."),
+        ]);
+        assert!(!out[1].contains('7'), "{}", out[1]);
+        assert!(!out[1].contains('6') && !out[1].contains('2'));
+        for line in ["The numbers are 4, 9 and 1.", "So 5, then 0, then 3."] {
+            let said = conversation(&[(Speaker::Caller, line)]).remove(0);
+            assert!(
+                !said.chars().any(|c| c.is_ascii_digit()),
+                "{line} gave {said}"
+            );
+            assert!(said.contains("[NUMBER]"), "{line} gave {said}");
+        }
+        // Counts, amounts, decimals and two digits are left alone.
+        for line in [
+            "It happened 2, 3 or 4 times.",
+            "I have 3 cards, 1 debit and 1 credit.",
+            "I tried 2, then 3 accounts.",
+            "Versions 1.2 and 3.4 both fail.",
+            "The 2 and the 3.",
+            "It was one, two and three.",
+        ] {
+            assert_eq!(conversation(&[(Speaker::Caller, line)])[0], line);
+        }
+    }
+
+    #[test]
+    fn a_count_of_a_kind_of_card_or_account_is_no_value() {
+        for line in [
+            "I have two debit cards and one credit card.",
+            "I have 3 credit cards.",
+            "There were 2 debit transactions.",
+            "I only have one phone number.",
+            "I got 2 new cards in the post.",
+            "I have 2 savings accounts and 1 checking account.",
+            "I have two cards, one debit and one credit.",
+        ] {
+            assert_eq!(conversation(&[(Speaker::Caller, line)])[0], line);
+        }
+        // What is said after a request for the value stays redacted.
+        let out = conversation(&[
+            (Speaker::Agent, "What's the security code on the back?"),
+            (Speaker::Caller, "It's 4 1 7, on the credit card."),
+        ]);
+        assert!(!out[1].contains("4 1 7"), "{}", out[1]);
+    }
+
+    #[test]
+    fn a_digit_said_with_its_count_is_a_value() {
+        for answer in [
+            "It's 4-0s.",
+            "It's for zeros.",
+            "Four nines.",
+            "all zeros, I think",
+        ] {
+            let out = caller_answer("Please tell me the four digit PIN you chose.", answer);
+            assert!(
+                out.contains("[NUMBER]") || out.contains("[PIN]"),
+                "{answer} gave {out}"
+            );
+            assert!(
+                !out.to_lowercase().contains("zeros")
+                    && !out.contains("0s")
+                    && !out.to_lowercase().contains("nines"),
+                "{answer} gave {out}"
+            );
+        }
+        // Nothing counted: left alone.
+        for said in ["The new ones are better.", "Sixes and sevens, honestly."] {
+            assert_eq!(caller_answer("How can I help?", said), said);
+        }
+    }
+
+    #[test]
+    fn a_request_said_again_stays_open() {
+        for (again, answer) in [
+            ("Sorry, could you say that again?", "It's the M4EIN."),
+            (
+                "Sorry, I didn't catch that, can you repeat it?",
+                "Yes, it's so 1, 2 M 34.",
+            ),
+            (
+                "That's not allowed, please choose another one.",
+                "Okay then, 1977.",
+            ),
+        ] {
+            let out = conversation(&[
+                (Speaker::Agent, "What's your PIN?"),
+                (Speaker::Caller, "Hang on."),
+                (Speaker::Agent, again),
+                (Speaker::Caller, answer),
+            ]);
+            assert!(
+                !out[3].chars().any(|c| c.is_ascii_digit()),
+                "{again} {}",
+                out[3]
+            );
+        }
+        // On a mono recording too, asked as a question or not.
+        for again in [
+            "Sorry, could you say that again?",
+            "Sorry, please choose another one.",
+        ] {
+            let out = conversation(&[
+                (Speaker::Unknown, "What's the security code on the back?"),
+                (Speaker::Unknown, "Hang on."),
+                (Speaker::Unknown, again),
+                (Speaker::Unknown, "It's the M4EIN."),
+            ]);
+            assert!(!out[3].contains('4'), "{again} {}", out[3]);
+        }
+        // Control: a question about something else closes the request.
+        let out = conversation(&[
+            (Speaker::Agent, "What's your PIN?"),
+            (Speaker::Caller, "Hang on."),
+            (Speaker::Agent, "Sorry, is this about the order?"),
+            (Speaker::Caller, "Yes, it's so 1, 2 M 34."),
+        ]);
+        assert_eq!(out[3], "Yes, it's so 1, 2 M 34.");
+    }
+
+    #[test]
+    fn a_year_answering_a_request_for_a_pin_or_digits_is_the_value() {
+        // base on a mono recording of "Please tell me the four digit PIN you chose." - "It's
+        // four zeros." - "That's not a permitted PIN, choose another one." - "OK then, one
+        // nine seven seven." - "That works."
+        let out = conversation(&[
+            (
+                Speaker::Unknown,
+                "Please tell me before digit BIN you chose.",
+            ),
+            (
+                Speaker::Unknown,
+                "It's for zeros. That's not permitted BIN, choose another one.",
+            ),
+            (Speaker::Unknown, "Okay then, 1977. That works."),
+        ]);
+        assert!(!out[1].contains("zeros"), "{}", out[1]);
+        assert!(!out[2].contains("1977"), "{}", out[2]);
+        // Control: asked for an address, a year stays.
+        let said = "Hmm, I set it up 1998, let me think.";
+        assert_eq!(caller_answer("What's your email address?", said), said);
+        // Nor a year after "since about".
+        let said = "I have been waiting since about 2015 for this.";
+        assert_eq!(caller_answer("What PIN would you like?", said), said);
     }
 }
