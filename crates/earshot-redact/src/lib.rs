@@ -925,6 +925,8 @@ impl Redactor {
             let after = digits_after_values(text, &line_tokens[line], &findings);
             findings.extend(after);
             findings.extend(iban_openings(text, &line_tokens[line], &findings));
+            let between = words_between_pieces(text, &line_tokens[line], &findings);
+            findings.extend(between);
             if !self.stand_alone && self.lines[line].0 != Speaker::Agent {
                 findings.extend(digits_read_out_in_words(
                     text,
@@ -3174,6 +3176,63 @@ fn digit_words_before_values(text: &str, tokens: &[Token], findings: &[Finding])
         let digit_word = zero || sound || matches!(t.text.as_str(), "double" | "triple");
         if digit_word && !covered(findings, t.start, t.end) {
             out.push(make_finding(text, f.kind, t.start, f.end, 0.35, ""));
+        }
+    }
+    out
+}
+
+/// One word between two pieces of a value of one kind, commas and stops around it, that may be
+/// a digit of it: a digit's word, homophone or half-heard zero ("[BANK_ROUTING] near
+/// [BANK_ROUTING]", tiny.en on 8 kHz µ-law for "zero two one, zero zero zero, zero two one"),
+/// or letters that are no word ("[CREDIT_DEBIT_NUMBER] i [CREDIT_DEBIT_NUMBER]", "[PIN] L.
+/// [PIN]"): it is the value's, one tag with both pieces (fail closed). Not "and", "or", "dot",
+/// "ext" and other short words.
+fn words_between_pieces(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    const ZEROS: &[&str] = &[
+        "near", "nero", "nearo", "neuro", "zero", "go", "double", "triple",
+    ];
+    const SHORT_WORDS: &[&str] = &[
+        "and", "or", "on", "the", "a", "an", "is", "it", "its", "my", "at", "by", "of", "in",
+        "dot", "to", "so", "no", "not", "but", "yes", "ok", "uh", "um", "er", "then", "now", "see",
+        "let", "me", "you", "we", "he", "she", "him", "her", "our", "us", "was", "are", "has",
+        "had", "can", "did", "got", "for", "sir", "ext", "apt", "ste", "box",
+    ];
+    let digit_like = |t: &Token| {
+        let w = t.text.as_str();
+        ZEROS.contains(&w)
+            || tokens::is_oh(w)
+            || tokens::unit(w).is_some()
+            || (tokens::homophone(w).is_some() && !SHORT_WORDS.contains(&w))
+            || (w.len() <= 3
+                && w.chars().all(|c| c.is_ascii_alphabetic())
+                && !SHORT_WORDS.contains(&w))
+    };
+    let mut pieces: Vec<&Finding> = findings.iter().filter(|f| said_in_digits(f)).collect();
+    pieces.sort_by_key(|f| f.start);
+    let mut out = Vec::new();
+    for pair in pieces.windows(2) {
+        let (f, g) = (pair[0], pair[1]);
+        if f.kind != g.kind || g.start < f.end {
+            continue;
+        }
+        let between: Vec<&Token> = tokens
+            .iter()
+            .filter(|t| t.start >= f.end && t.end <= g.start)
+            .collect();
+        let words: Vec<&&Token> = between.iter().filter(|t| t.class == Class::Word).collect();
+        let only_stops = between
+            .iter()
+            .all(|t| t.class == Class::Word || matches!(t.text.as_str(), "," | "." | "-"));
+        let one_line = between.iter().all(|t| t.line == between[0].line);
+        if let [word] = words[..] {
+            if only_stops
+                && one_line
+                && digit_like(word)
+                && !covered(findings, word.start, word.end)
+            {
+                // Over both pieces, so that the three are one tag.
+                out.push(make_finding(text, f.kind, f.start, g.end, 0.3, ""));
+            }
         }
     }
     out
@@ -12412,5 +12471,35 @@ mod tests {
         // Nor a year after "since about".
         let said = "I have been waiting since about 2015 for this.";
         assert_eq!(caller_answer("What PIN would you like?", said), said);
+    }
+
+    #[test]
+    fn a_word_between_two_pieces_of_a_value_is_the_values() {
+        for (question, answer, left) in [
+            (
+                "I'll need the routing number for the direct deposit.",
+                "021000 near 021",
+                "near",
+            ),
+            (
+                "What's the card number?",
+                "It's 4556 7123 i 4409 8812",
+                " i ",
+            ),
+            ("And the PIN please?", "It's 12 L. 77.", "L."),
+        ] {
+            let out = caller_answer(question, answer);
+            assert!(!out.contains(left), "{answer} gave {out}");
+            assert!(
+                !out.chars().any(|c| c.is_ascii_digit()),
+                "{answer} gave {out}"
+            );
+        }
+        // Controls: two values joined by a word that is no digit.
+        let out = caller_answer(
+            "What numbers can we reach you on?",
+            "It's 020 7946 0018 and 07700 900123.",
+        );
+        assert!(out.contains(" and "), "{out}");
     }
 }
