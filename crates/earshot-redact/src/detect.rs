@@ -1731,7 +1731,7 @@ pub(crate) fn spoken_dates(tokens: &[Token]) -> Vec<Detection> {
 
 /// Whether the date at `first..last` is a whole line's answer (a caller's: the rest of the line
 /// from a sentence's start) that can only be a date of birth, its question lost (fail closed): a day, a month and a year
-/// of four digits at least ten years back, with at most two words besides the date and an
+/// of four digits (or two after a comma) at least ten years back, with at most two words besides the date and an
 /// answer's openers ("The 12th of June 1990.", "Um, it's March 3rd, 1985." after "Your date of
 /// birth?" heard as "Your name's on the"). "I paid on June 5th" has no year; "The account was
 /// opened on the 12th of June 1990, I think, at the branch" has more to say.
@@ -1744,7 +1744,7 @@ fn birth_date_alone(tokens: &[Token], first: usize, last: usize) -> bool {
             || is_number_word(t)
     });
     // Four digits, as one number or written split as whisper writes some ("March 19, 84"; a
-    // year in words is not taken alone), or two after an apostrophe ("'84").
+    // year in words is not taken alone), or two after an apostrophe ("'84") or a comma.
     let split = digit_runs(tokens)
         .into_iter()
         .filter(|r| {
@@ -1756,10 +1756,14 @@ fn birth_date_alone(tokens: &[Token], first: usize, last: usize) -> bool {
                     .all(|t| matches!(t.class, Class::Digits | Class::Punct))
         })
         .map(|r| r.digits);
+    // Or two digits ending the date after a comma ("7th of the 9th, 82", "March 19, 84").
     let clipped = (first + 1..last)
         .filter(|&k| {
             let (t, mark) = (&tokens[k], &tokens[k - 1]);
-            t.class == Class::Digits && t.text.len() == 2 && mark.text == "'" && mark.end == t.start
+            t.class == Class::Digits
+                && t.text.len() == 2
+                && ((mark.text == "'" && mark.end == t.start)
+                    || (mark.text == "," && k + 1 == last && k >= first + 2))
         })
         .filter_map(|k| tokens[k].text.parse::<i32>().ok())
         .map(|yy| {

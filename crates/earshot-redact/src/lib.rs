@@ -2779,6 +2779,13 @@ fn request_kind(tokens: &[Token]) -> Option<FindingKind> {
         // time?", base on µ-law; "Please tell me before digit BIN you chose.", base on mono
         // for "the four digit PIN"), no reference's.
         Some(FindingKind::Number)
+    } else if tokens
+        .windows(2)
+        .any(|w| matches!(w[0].text.as_str(), "confirm" | "verify") && w[1].text == "your")
+    {
+        // Whatever it names, its name garbled ("Can you confirm your data?", base on µ-law
+        // for "your date of birth").
+        Some(FindingKind::Number)
     } else {
         None
     }
@@ -12501,5 +12508,28 @@ mod tests {
             "It's 020 7946 0018 and 07700 900123.",
         );
         assert!(out.contains(" and "), "{out}");
+    }
+
+    #[test]
+    fn a_date_said_by_numbers_with_a_short_year_or_after_a_garbled_request_is_redacted() {
+        // base at 16 kHz and on 8 kHz µ-law for "Can you confirm your date of birth?" -
+        // "Seventh of the ninth, eighty two.".
+        for question in [
+            "Can you confirm your date on Word?",
+            "Can you confirm your data?",
+        ] {
+            let out = caller_answer(question, "7th of the 9th, 822.");
+            assert!(!out.chars().any(|c| c.is_ascii_digit()), "{question} {out}");
+        }
+        let out = conversation(&[(Speaker::Caller, "7th of the 9th, 82.")]);
+        assert_eq!(out[0], "[DATE_OF_BIRTH].");
+        // Controls: a recent date, and a question that confirms no value of the caller's.
+        let said = "It was the 5th of the 1st, 25.";
+        assert_eq!(conversation(&[(Speaker::Caller, said)])[0], said);
+        let said = "Yes, on the 7th of the 9th.";
+        assert_eq!(
+            caller_answer("Can you confirm the appointment?", said),
+            said
+        );
     }
 }
