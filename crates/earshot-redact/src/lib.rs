@@ -746,6 +746,21 @@ impl Redactor {
                     "",
                 );
                 findings.push(f);
+            } else if !self.stand_alone && speaker == Speaker::Unknown {
+                // On a mono recording the request and its answer may be one line ("What email
+                // should receive Gorta? Mary Under's gorta, a tout look dot go dot UK.", tiny.en
+                // for "What email should the receipt go to?" - "Mary underscore k at outlook dot
+                // co dot uk."): what follows the line's last question asking for an e-mail.
+                let toks = &line_tokens[line];
+                if let Some(q) = toks.iter().rposition(|t| t.text == "?") {
+                    let (asked, rest) = toks.split_at(q + 1);
+                    if asks_email(asked)
+                        && (detect::glued_domain(rest) || ends_in_spoken_domain(rest))
+                    {
+                        let glued = ends_in_glued_domain(rest);
+                        findings.extend(asked_email(&self.lines[line].1, rest, glued));
+                    }
+                }
             }
             // An e-mail a line ends in while still being said ("It's priya dot", then "sharma
             // at gmail dot com."), where one is asked for or named: the next line goes on with
@@ -927,6 +942,8 @@ impl Redactor {
             findings.extend(iban_openings(text, &line_tokens[line], &findings));
             let between = words_between_pieces(text, &line_tokens[line], &findings);
             findings.extend(between);
+            let months = months_beside_values(text, &line_tokens[line], &findings);
+            findings.extend(months);
             if !self.stand_alone && self.lines[line].0 != Speaker::Agent {
                 findings.extend(digits_read_out_in_words(
                     text,
@@ -3183,6 +3200,44 @@ fn digit_words_before_values(text: &str, tokens: &[Token], findings: &[Finding])
         let digit_word = zero || sound || matches!(t.text.as_str(), "double" | "triple");
         if digit_word && !covered(findings, t.start, t.end) {
             out.push(make_finding(text, f.kind, t.start, f.end, 0.35, ""));
+        }
+    }
+    out
+}
+
+/// A month named right before a value said in digits, or after it with "of" ("End on August
+/// [NUMBER].", base on 8 kHz µ-law for "When does the card expire?" - "End of August, twenty
+/// six.", the question garbled): with the number redacted, the month is the rest of a date, and
+/// goes with it (fail closed). "May" only written so, as the month, not the verb.
+fn months_beside_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let month = |t: &Token| {
+        t.class == Class::Word
+            && t.text.len() >= 3
+            && tokens::month(&t.text).is_some()
+            && (t.text != "may" || t.cap)
+            && t.text != "mar"
+    };
+    let mut out = Vec::new();
+    for f in findings.iter().filter(|f| said_in_digits(f)) {
+        // The month before it, a comma between at most.
+        let before = tokens.iter().rposition(|t| t.end <= f.start);
+        let before = before.and_then(|k| {
+            let k = if tokens[k].text == "," {
+                k.checked_sub(1)?
+            } else {
+                k
+            };
+            month(&tokens[k]).then_some(k)
+        });
+        // Or after it: "of" and the month.
+        let after = tokens.iter().position(|t| t.start >= f.end).and_then(|k| {
+            (tokens[k].text == "of" && tokens.get(k + 1).is_some_and(month)).then_some(k + 1)
+        });
+        for m in before.into_iter().chain(after) {
+            let (a, b) = (tokens[m].start.min(f.start), tokens[m].end.max(f.end));
+            if !covered(findings, a, b) {
+                out.push(make_finding(text, f.kind, a, b, 0.3, ""));
+            }
         }
     }
     out
@@ -12531,5 +12586,32 @@ mod tests {
             caller_answer("Can you confirm the appointment?", said),
             said
         );
+    }
+
+    #[test]
+    fn an_email_asked_and_half_heard_on_one_mono_line_is_redacted() {
+        let out = conversation(&[(
+            Speaker::Unknown,
+            "What email should receive Gorta? Mary Under's gorta, a tout look dot go dot UK.",
+        )]);
+        assert_eq!(out[0], "What email should receive Gorta? [EMAIL].");
+        // Control: a question about something else, the same words after it.
+        let line = "What time should we call? Mary Under's gorta, a tout look dot go dot UK.";
+        assert_eq!(conversation(&[(Speaker::Unknown, line)])[0], line);
+    }
+
+    #[test]
+    fn a_month_beside_a_redacted_number_goes_with_it() {
+        let out = caller_answer("When does the car disappear?", "End on August 26.");
+        assert!(!out.contains("August"), "{out}");
+        assert!(!out.contains("26"), "{out}");
+        // Controls: a month with no number redacted beside it, and "may" the verb.
+        let said = "I paid in August, and again in March.";
+        assert_eq!(caller_answer("When did you pay?", said), said);
+        let out = conversation(&[
+            (Speaker::Agent, "What's the card number?"),
+            (Speaker::Caller, "It's 4111 1111 1111 1111 may I ask why?"),
+        ]);
+        assert!(out[1].ends_with(" may I ask why?"), "{}", out[1]);
     }
 }
