@@ -725,9 +725,11 @@ impl Redactor {
                         || asked_address_answered_with_domain(&line_tokens[b], &line_tokens[line])
                 })
                 && (detect::glued_domain(&line_tokens[line])
-                    || ends_in_spoken_domain(&line_tokens[line]))
+                    || ends_in_spoken_domain(&line_tokens[line])
+                    || says_underscore(&line_tokens[line]))
             {
-                let glued = ends_in_glued_domain(&line_tokens[line]);
+                let glued =
+                    ends_in_glued_domain(&line_tokens[line]) || says_underscore(&line_tokens[line]);
                 findings.extend(asked_email(&self.lines[line].1, &line_tokens[line], glued));
             } else if let (false, Some((a, b))) = (
                 self.stand_alone,
@@ -5102,6 +5104,14 @@ fn sentence_ends_before(tokens: &[Token], end: usize) -> bool {
         .iter()
         .enumerate()
         .any(|(i, t)| matches!(t.text.as_str(), "." | "?" | "!") && tokens[i + 1].start > t.end)
+}
+
+/// The line says "underscore", which no talk but an address being spelled does ("Merry
+/// underscore, Kate, how to look not to go not to K.", base on 8 kHz µ-law for "Mary
+/// underscore k at outlook dot co dot uk"): in an answer to a request for an e-mail, all of it
+/// from its first word is the address, whatever words whisper made of the rest.
+fn says_underscore(tokens: &[Token]) -> bool {
+    tokens.iter().any(|t| t.text == "underscore")
 }
 
 /// The line ends in a domain said with "dot" ("… e mail dot com", tiny.en for "john dot reyes
@@ -12613,5 +12623,14 @@ mod tests {
             (Speaker::Caller, "It's 4111 1111 1111 1111 may I ask why?"),
         ]);
         assert!(out[1].ends_with(" may I ask why?"), "{}", out[1]);
+    }
+
+    #[test]
+    fn an_email_answer_saying_underscore_is_redacted_whole() {
+        let answer = "Merry underscore, Kate, how to look not to go not to K.";
+        let out = caller_answer("What email should the receipt go to?", answer);
+        assert_eq!(out, "[EMAIL].");
+        // Control: not asked for an e-mail.
+        assert_eq!(caller_answer("How can I help?", answer), answer);
     }
 }
