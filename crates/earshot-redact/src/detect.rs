@@ -1730,9 +1730,9 @@ pub(crate) fn spoken_dates(tokens: &[Token]) -> Vec<Detection> {
 }
 
 /// Whether the date at `first..last` is a whole line's answer (a caller's: the rest of the line
-/// from a sentence's start) that can only be a date of birth, its question lost (fail closed): a day, a month and a year
-/// of four digits (or two after a comma) at least ten years back, with at most two words besides the date and an
-/// answer's openers ("The 12th of June 1990.", "Um, it's March 3rd, 1985." after "Your date of
+/// from a sentence's start) that can only be a date of birth, its question lost (fail closed): a
+/// day, a month and a year of four digits (or two after a comma) at least ten years back, with at
+/// most two words besides the date and an answer's openers ("The 12th of June 1990.", "Um, it's March 3rd, 1985." after "Your date of
 /// birth?" heard as "Your name's on the"). "I paid on June 5th" has no year; "The account was
 /// opened on the 12th of June 1990, I think, at the branch" has more to say.
 fn birth_date_alone(tokens: &[Token], first: usize, last: usize) -> bool {
