@@ -937,8 +937,17 @@ impl Redactor {
             let text = &self.lines[line].1;
             let beside = neros_beside_values(text, &line_tokens[line], &findings);
             findings.extend(beside);
-            let before = digit_words_before_values(text, &line_tokens[line], &findings);
-            findings.extend(before);
+            // A chain of them ("expires, oh for 27", tiny.en on mono for "oh four, twenty
+            // seven"): each joins the value the one after it grew.
+            for _ in 0..3 {
+                let before = digit_words_before_values(text, &line_tokens[line], &findings);
+                if before.is_empty() {
+                    break;
+                }
+                findings.extend(before);
+            }
+            let flat = unit_numbers_before_addresses(text, &line_tokens[line], &findings);
+            findings.extend(flat);
             let after = digits_after_values(text, &line_tokens[line], &findings);
             findings.extend(after);
             findings.extend(iban_openings(text, &line_tokens[line], &findings));
@@ -3207,6 +3216,42 @@ fn digit_words_before_values(text: &str, tokens: &[Token], findings: &[Finding])
     out
 }
 
+/// A digit's homophone after "flat", "apartment", "unit" or "suite", right before an address
+/// found ("Flat for [ADDRESS].", base on mono for "Flat four, twenty two Baker Street, …"): the
+/// flat's number, the address's.
+fn unit_numbers_before_addresses(
+    text: &str,
+    tokens: &[Token],
+    findings: &[Finding],
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for k in 1..tokens.len() {
+        let (unit, t) = (&tokens[k - 1], &tokens[k]);
+        if !matches!(
+            unit.text.as_str(),
+            "flat" | "apartment" | "apt" | "unit" | "suite"
+        ) || tokens::homophone(&t.text).is_none()
+            || covered(findings, t.start, t.end)
+        {
+            continue;
+        }
+        // The address starts right after it, a comma between at most.
+        let next = match tokens.get(k + 1) {
+            Some(c) if c.text == "," => tokens.get(k + 2),
+            other => other,
+        };
+        let address = next.and_then(|n| {
+            findings
+                .iter()
+                .find(|f| f.kind == FindingKind::Address && f.start == n.start)
+        });
+        if let Some(f) = address {
+            out.push(make_finding(text, f.kind, t.start, f.end, 0.35, ""));
+        }
+    }
+    out
+}
+
 /// A month named right before a value said in digits, or after it with "of" ("End on August
 /// [NUMBER].", base on 8 kHz µ-law for "When does the card expire?" - "End of August, twenty
 /// six.", the question garbled): with the number redacted, the month is the rest of a date, and
@@ -5122,8 +5167,17 @@ fn ends_in_spoken_domain(tokens: &[Token]) -> bool {
     let Some(end) = tokens.iter().rposition(|t| t.class != Class::Punct) else {
         return false;
     };
+    // "dot", or "not" before a common top-level domain of three letters ("It's a not me not see
+    // at company mashing not org", base for "a dot b dot c at company dash name dot org").
+    let dot = end >= 2
+        && (tokens[end - 1].text == "dot"
+            || (tokens[end - 1].text == "not"
+                && matches!(
+                    tokens[end].text.as_str(),
+                    "com" | "org" | "net" | "edu" | "gov"
+                )));
     end >= 2
-        && tokens[end - 1].text == "dot"
+        && dot
         && tokens[end - 2].class != Class::Punct
         // A name, not "a" ("not a dot com").
         && tokens[end - 2].text.chars().count() >= 2
@@ -12636,5 +12690,35 @@ mod tests {
         assert_eq!(out, "[EMAIL].");
         // Control: not asked for an e-mail.
         assert_eq!(caller_answer("How can I help?", answer), answer);
+    }
+
+    #[test]
+    fn a_flats_number_an_oh_before_a_homophone_and_an_emails_dot_heard_not_are_redacted() {
+        // base on mono.
+        let out = conversation(&[
+            (
+                Speaker::Unknown,
+                "I have the first line on your address and the postcode.",
+            ),
+            (Speaker::Unknown, "Flat for 22 Baker Street, NW-1-6XC."),
+        ]);
+        assert_eq!(out[1], "Flat [ADDRESS].");
+        // tiny.en on mono.
+        let out = conversation(&[
+            (Speaker::Unknown, "I'll need the card details."),
+            (
+                Speaker::Unknown,
+                "The code is 612 and it expires, oh for 27. And the lolly hum, where?",
+            ),
+        ]);
+        assert!(!out[1].contains(" oh "), "{}", out[1]);
+        // base at 16 kHz.
+        let answer = "It's a not me not see at company mashing not org";
+        let out = caller_answer("And what email do you use with us?", answer);
+        assert_eq!(out, "It's [EMAIL]");
+        // Controls: not asked for an e-mail; a flat's count.
+        assert_eq!(caller_answer("How can I help?", answer), answer);
+        let said = "I have a flat for 2 years now.";
+        assert_eq!(caller_answer("How can I help?", said), said);
     }
 }
