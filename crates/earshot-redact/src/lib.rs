@@ -726,11 +726,18 @@ impl Redactor {
                 })
                 && (detect::glued_domain(&line_tokens[line])
                     || ends_in_spoken_domain(&line_tokens[line])
-                    || says_underscore(&line_tokens[line]))
+                    || says_underscore(&line_tokens[line])
+                    || domain_sentence(&line_tokens[line]).is_some())
             {
-                let glued =
-                    ends_in_glued_domain(&line_tokens[line]) || says_underscore(&line_tokens[line]);
-                findings.extend(asked_email(&self.lines[line].1, &line_tokens[line], glued));
+                let (text, toks) = (&self.lines[line].1, &line_tokens[line]);
+                let glued = ends_in_glued_domain(toks) || says_underscore(toks);
+                // Or a sentence before the line's end ends in one ("It's time at
+                // www.complumbing.com. See you on MS …", base on µ-law for "tom at
+                // tomsplumbing dot com, that's t o m s plumbing").
+                let found = asked_email(text, toks, glued).or_else(|| {
+                    domain_sentence(toks).and_then(|end| asked_email(text, &toks[..end], true))
+                });
+                findings.extend(found);
             } else if let (false, Some((a, b))) = (
                 self.stand_alone,
                 before
@@ -2924,6 +2931,14 @@ fn answer_numbers(
         }) && tokens
             .get(b + 1)
             .is_some_and(|t| detect::UNITS_AFTER.contains(&t.text.as_str()));
+        // A code read out is no time, though whisper glued "am" to a digit of it ("Yes, it's 8
+        // 4am and …", tiny.en on µ-law for a texted code's "eight four seven, two nine one").
+        let code_read_out = |run: &tokens::DigitRun| {
+            matches!(kind, FindingKind::Pin | FindingKind::CreditDebitCvv)
+                && tokens.get(run.last).is_some_and(|t| {
+                    matches!(t.text.as_str(), "am" | "pm") && t.start == tokens[run.last - 1].end
+                })
+        };
         // A time written "3 p.m.".
         let word = |k: usize| tokens.get(k).map_or("", |t| t.text.as_str());
         let clock = matches!(word(b), "a" | "p") && word(b + 1) == "." && word(b + 2) == "m";
@@ -2933,7 +2948,7 @@ fn answer_numbers(
             || units
             || clock
             || detect::year_after_preposition(tokens, &run)
-            || detect::is_amount_or_count(tokens, &run)
+            || (detect::is_amount_or_count(tokens, &run) && !code_read_out(&run))
             || (detect::reference_cued(tokens, &run) && !extension)
             || detect::counts_a_thing(tokens, &run)
             || (!dated && detect::is_year(&run.digits))
@@ -5144,6 +5159,18 @@ fn ends_in_glued_domain(tokens: &[Token]) -> bool {
         && !sentence_ends_before(tokens, end - 1)
 }
 
+/// The line's first sentence, when more follow it, ends in a domain, glued or said ("It's time at
+/// www.complumbing.com. See you on MS …"): one past its last token. A stop ends a sentence with
+/// a space after it, not glued inside a domain. A domain in a later sentence is no answer ("Not
+/// sure. Try example.com").
+fn domain_sentence(tokens: &[Token]) -> Option<usize> {
+    let stop = (0..tokens.len()).find(|&k| {
+        matches!(tokens[k].text.as_str(), "." | "?" | "!")
+            && tokens.get(k + 1).is_some_and(|n| n.start > tokens[k].end)
+    })?;
+    ends_in_glued_domain(&tokens[..=stop]).then_some(stop + 1)
+}
+
 /// A full stop, question or exclamation mark before token `end` ends a sentence: a space after
 /// it ("I'll check. Go to example.com"), not a dot glued between words ("Maria.g").
 fn sentence_ends_before(tokens: &[Token], end: usize) -> bool {
@@ -5176,12 +5203,15 @@ fn ends_in_spoken_domain(tokens: &[Token]) -> bool {
                     tokens[end].text.as_str(),
                     "com" | "org" | "net" | "edu" | "gov"
                 )));
-    end >= 2
-        && dot
-        && tokens[end - 2].class != Class::Punct
+    // The word before it, a comma between at most ("Tom's Flumming, dot com.", tiny.en on µ-law).
+    let name = match end.checked_sub(2).map(|k| (k, &tokens[k])) {
+        Some((k, t)) if t.text == "," => k.checked_sub(1).map(|k| &tokens[k]),
+        other => other.map(|(_, t)| t),
+    };
+    dot && name.is_some_and(|t| {
         // A name, not "a" ("not a dot com").
-        && tokens[end - 2].text.chars().count() >= 2
-        && detect::is_tld(&tokens[end].text)
+        t.class != Class::Punct && t.text.chars().count() >= 2
+    }) && detect::is_tld(&tokens[end].text)
 }
 
 /// Words that end the pieces of an address said before it ([`email_pieces_before`]): what a
@@ -12720,5 +12750,38 @@ mod tests {
         assert_eq!(caller_answer("How can I help?", answer), answer);
         let said = "I have a flat for 2 years now.";
         assert_eq!(caller_answer("How can I help?", said), said);
+    }
+
+    #[test]
+    fn an_emails_domain_ending_a_sentence_before_the_lines_end_is_redacted() {
+        for answer in [
+            "It's time at www.complumbing.com. See you on MS Flumming.",
+            "It's Tom, Tom's Flumming, dot com. See you on M.S. Flumming.",
+        ] {
+            let out = caller_answer("What's the best email for you?", answer);
+            assert!(out.starts_with("It's [EMAIL]"), "{answer} gave {out}");
+            assert!(
+                !out.contains("omplumbing") && !out.contains("Tom's"),
+                "{out}"
+            );
+        }
+        // Control: not asked for an e-mail, a web site stays.
+        let said = "It's on www.complumbing.com. See you on Monday.";
+        assert_eq!(caller_answer("How can I help?", said), said);
+    }
+
+    #[test]
+    fn a_code_read_out_with_am_glued_to_a_digit_is_redacted() {
+        let out = caller_answer(
+            "Can you read me the code we just texted you?",
+            "Yes, it's 8 4am and 291.",
+        );
+        assert!(!out.chars().any(|c| c.is_ascii_digit()), "{out}");
+        // Control: a time asked for stays.
+        let said = "Yes, 8 or 9am is fine.";
+        assert_eq!(
+            caller_answer("Can we call you tomorrow morning?", said),
+            said
+        );
     }
 }
