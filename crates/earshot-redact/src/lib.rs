@@ -4242,9 +4242,17 @@ fn glued_chains(tokens: &[Token]) -> Vec<(usize, usize)> {
 fn word_touches_number(chain: &[Token]) -> bool {
     chain.windows(2).any(|w| match (w[0].class, w[1].class) {
         (Class::Word, Class::Digits) => true,
-        (Class::Digits, Class::Word) => !NUMBER_SUFFIXES.contains(&w[1].text.as_str()),
+        (Class::Digits, Class::Word) => !number_suffix(&w[0].text, &w[1].text),
         _ => false,
     })
+}
+
+/// `word` glued after the number `digits` is a unit's or an ordinal's letters ("4th", "5kg",
+/// "1990s"); a single letter after five digits or more is none but a plural's: no multiplier or
+/// size is that large, so it ends a code ("It's mvm 44921x.", tiny.en for a member ID).
+fn number_suffix(digits: &str, word: &str) -> bool {
+    NUMBER_SUFFIXES.contains(&word)
+        && (word.chars().count() > 1 || word == "s" || digits.chars().count() < 5)
 }
 
 /// Pieces of letters glued to one digit or more, each beside a value found on the line with only
@@ -12783,5 +12791,28 @@ mod tests {
             caller_answer("Can we call you tomorrow morning?", said),
             said
         );
+    }
+
+    #[test]
+    fn a_letter_after_five_digits_ends_a_code() {
+        // "Your member ID" heard as "Well, you remember ID." (tiny.en on a mono recording): the
+        // ID whisper wrote with a letter glued to it, no cue left to read it by.
+        let out = conversation(&[
+            (Speaker::Agent, "Well, you remember ID."),
+            (Speaker::Caller, "It's mvm 44921x."),
+            (Speaker::Agent, "Thank you."),
+        ]);
+        assert_eq!(out[1], "It's mvm [NUMBER].", "{out:?}");
+        let mono = conversation(&[(Speaker::Unknown, "Well, you remember ID. It's mvm 44921x.")]);
+        assert!(!mono[0].contains("4492"), "{mono:?}");
+        // Controls: a multiplier, a size, a decade and a distance stay.
+        for said in [
+            "It's about 2x faster since the update.",
+            "I bought the 4k one last week.",
+            "It was cheaper in the 1990s though.",
+            "We were at 35000ft when it happened.",
+        ] {
+            assert_eq!(caller_answer("How can I help?", said), said);
+        }
     }
 }
