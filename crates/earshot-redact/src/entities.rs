@@ -2676,7 +2676,10 @@ pub(crate) fn po_boxes(tokens: &[Token]) -> Vec<Detection> {
             [.., "p", "o"] => said[said.len() - 2],
             [.., "po" | "pio" | "vio" | "peo"] => said[said.len() - 1],
             [.., "post", "office"] => said[said.len() - 2],
-            _ => continue,
+            _ => match route_before_box(tokens, b) {
+                Some(first) => first,
+                None => continue,
+            },
         };
         let runs = runs.get_or_insert_with(|| crate::tokens::digit_runs(tokens));
         let Some(run) = runs
@@ -2694,6 +2697,34 @@ pub(crate) fn po_boxes(tokens: &[Token]) -> Vec<Detection> {
         });
     }
     out
+}
+
+/// The rural route or highway contract a box is on, said right before "box" ("Rural Route 2,
+/// Box 152", "RR 2 box 9", "HC 1 Box 45", "rural route two, box one five two"): the token that
+/// opens it.
+fn route_before_box(tokens: &[Token], b: usize) -> Option<usize> {
+    let line = tokens[b].line;
+    let on_line = |k: usize| tokens.get(k).filter(|t| t.line == line);
+    let mut k = b;
+    if k > 0 && tokens[k - 1].text == "," {
+        k -= 1;
+    }
+    let end = k;
+    while k > 0
+        && on_line(k - 1)
+            .is_some_and(|t| t.class == Class::Digits || crate::tokens::is_number_word(t))
+    {
+        k -= 1;
+    }
+    if k == end || k == 0 {
+        return None;
+    }
+    let word = |k: usize| on_line(k).map(|t| t.text.as_str());
+    match (k.checked_sub(2).and_then(word), word(k - 1)) {
+        (Some("rural" | "star"), Some("route")) => Some(k - 2),
+        (_, Some("route" | "rr" | "hc")) => Some(k - 1),
+        _ => None,
+    }
 }
 
 /// The last word of an answer in `first..end`, before the thanks that may close it ("…, floor 3,
@@ -6375,5 +6406,34 @@ mod tests {
             "Yes, the school's."
         );
         assert_eq!(answered("Which room?", "Room X12."), "Room X12.");
+    }
+
+    #[test]
+    fn a_box_on_a_rural_route_is_an_address() {
+        // The route's number was shown beside the box's address ("It's a farm, Rural Route 2,
+        // Box [ADDRESS].") and, said in words, the whole of it.
+        for said in [
+            "It's a farm, Rural Route 2, Box 152, Millbrook, Ohio, 44812.",
+            "It's a farm, rural route two, box one five two, Millbrook, Ohio, four four eight one two.",
+            "RR 2 Box 9, Millbrook.",
+            "HC 1 Box 45, Eagle River, Alaska.",
+        ] {
+            let out = redact_line(said).text;
+            assert!(
+                !out.chars().any(|c| c.is_ascii_digit())
+                    && !out.contains("two")
+                    && !out.contains("one")
+                    && !out.contains("Millbrook")
+                    && !out.contains("Eagle"),
+                "{said} gave {out}"
+            );
+        }
+        // Controls: a road and a box office.
+        for said in [
+            "We took route 66 to get here.",
+            "Take route 9 to the box office, then left.",
+        ] {
+            assert_eq!(redact_line(said).text, said);
+        }
     }
 }
