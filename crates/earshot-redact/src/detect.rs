@@ -264,6 +264,18 @@ pub(crate) fn names_a_reference(tokens: &[Token]) -> bool {
         .any(|t| t.class == Class::Word && REFERENCE_CUES.contains(&t.text.as_str()))
 }
 
+/// A reference named, once or more ("order", "orders"), among `tokens`: the numbers said after
+/// it are that reference's ("Orders 5512 and 5513 never came.").
+pub(crate) fn names_references(tokens: &[Token]) -> bool {
+    tokens.iter().any(|t| {
+        t.class == Class::Word
+            && (REFERENCE_CUES.contains(&t.text.as_str())
+                || t.text
+                    .strip_suffix('s')
+                    .is_some_and(|one| REFERENCE_CUES.contains(&one)))
+    })
+}
+
 /// Words before a number in a short answer that make it no secret's remains ("It says error
 /// 809."); not reference cues above, where they would outweigh a secret's cue ("the PIN to port
 /// my number is 4429", "the gate code is 4421").

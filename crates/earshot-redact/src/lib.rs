@@ -969,6 +969,7 @@ impl Redactor {
                     &findings,
                 ));
                 findings.extend(digits_listed(text, &line_tokens[line], &findings));
+                findings.extend(groups_read_out(text, &line_tokens[line], &findings));
                 findings.extend(repeated_digits(text, &line_tokens[line], &findings));
             }
             if !self.stand_alone {
@@ -3558,6 +3559,128 @@ fn digits_listed(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Find
             ));
         }
         i = last + 1;
+    }
+    out
+}
+
+/// Groups of two to four digits read out one after another in a line that is not the agent's,
+/// each apart from the next by a comma, "then", "and" or "and then", two of them of three digits
+/// or more and seven digits in all ("So it starts 4532, then 7781.", both shown; "So the first
+/// part is [NUMBER], then 1111.", its second group shown): a value read in pieces, whatever
+/// asked for it. Each group no rule found is redacted, as the kind of a group found beside it.
+/// Not when every group could be a year ("2019, then 2022") or is round ("1500, then 2000"),
+/// nor an amount, a time ("at 1030 and then 1145"), a count (a plural after it) or references
+/// or things named before it ("Orders 5512 and 5513", "the docs 4412 and 4413").
+fn groups_read_out(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let group = |k: usize| {
+        tokens.get(k).is_some_and(|t| {
+            // Glued to a word ("M946"), or to a point and digits ("4.5", "1.250").
+            let glued = |a: &Token, b: &Token| a.end == b.start && b.class == Class::Word;
+            let point = |a: Option<&Token>, b: Option<&Token>, c: Option<&Token>| {
+                matches!((a, b, c), (Some(a), Some(b), Some(c))
+                    if b.text == "." && a.end == b.start && b.end == c.start
+                        && c.class == Class::Digits)
+            };
+            let before = k.checked_sub(1).and_then(|j| tokens.get(j));
+            let before2 = k.checked_sub(2).and_then(|j| tokens.get(j));
+            t.class == Class::Digits
+                && (2..=4).contains(&t.text.len())
+                && !tokens.get(k + 1).is_some_and(|n| glued(t, n))
+                && !before.is_some_and(|p| p.end == t.start && p.class == Class::Word)
+                && !point(Some(t), tokens.get(k + 1), tokens.get(k + 2))
+                && !point(before2, before, Some(t))
+        })
+    };
+    let joins = |t: &Token| matches!(t.text.as_str(), "," | "and" | "then");
+    let year =
+        |t: &Token| t.text.len() == 4 && (t.text.starts_with("19") || t.text.starts_with("20"));
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if !group(i) {
+            i += 1;
+            continue;
+        }
+        let mut said = vec![i];
+        loop {
+            let last = said[said.len() - 1];
+            let gap = tokens[last + 1..]
+                .iter()
+                .take(2)
+                .take_while(|t| t.line == tokens[i].line && joins(t))
+                .count();
+            let next = last + 1 + gap;
+            if gap > 0 && tokens.get(next).is_some_and(|t| t.line == tokens[i].line) && group(next)
+            {
+                said.push(next);
+            } else {
+                break;
+            }
+        }
+        let last = said[said.len() - 1];
+        i = last + 1;
+        let digits: String = said.iter().map(|&k| tokens[k].text.as_str()).collect();
+        let long = said.iter().filter(|&&k| tokens[k].text.len() >= 3).count();
+        if long < 2 || digits.len() < 7 || said.iter().all(|&k| year(&tokens[k])) {
+            continue;
+        }
+        let run = tokens::DigitRun {
+            digits,
+            first: said[0],
+            last: last + 1,
+            groups: said.iter().map(|&k| tokens[k].text.len()).collect(),
+            slashed: false,
+        };
+        let last_one = tokens::DigitRun {
+            digits: tokens[last].text.clone(),
+            first: last,
+            last: last + 1,
+            groups: vec![tokens[last].text.len()],
+            slashed: false,
+        };
+        // Round numbers ("1500, then 2000"), times ("at 1030 and then 1145"), a plural after
+        // the last ("… 2130 steps"): counts, amounts and times.
+        let round = said.iter().all(|&k| tokens[k].text.ends_with("00"));
+        let at = said[0] > 0 && tokens[said[0] - 1].text == "at";
+        let plural = |t: &Token| {
+            t.class == Class::Word
+                && t.text.len() >= 4
+                && t.text.ends_with('s')
+                && !matches!(
+                    t.text.as_str(),
+                    "thanks" | "cheers" | "this" | "plus" | "does" | "unless" | "yours" | "hers"
+                )
+        };
+        let counted = tokens.get(last + 1).is_some_and(plural);
+        // Things named before it with a determiner ("She reviewed the docs 4412 and 4413.").
+        let named = said[0] >= 2
+            && plural(&tokens[said[0] - 1])
+            && matches!(
+                tokens[said[0] - 2].text.as_str(),
+                "the" | "these" | "those" | "both" | "my" | "our" | "his" | "her" | "their"
+            );
+        if round
+            || at
+            || counted
+            || named
+            || detect::is_amount_or_count(tokens, &run)
+            || detect::counts_a_thing(tokens, &last_one)
+            || detect::reference_cued(tokens, &run)
+            || detect::names_references(&tokens[..said[0]])
+        {
+            continue;
+        }
+        let (a, b) = (tokens[said[0]].start, tokens[last].end);
+        let kind = findings
+            .iter()
+            .find(|f| f.start < b && a < f.end)
+            .map_or(FindingKind::Number, |f| f.kind);
+        for &k in &said {
+            let t = &tokens[k];
+            if !covered(findings, t.start, t.end) {
+                out.push(make_finding(text, kind, t.start, t.end, 0.4, &t.text));
+            }
+        }
     }
     out
 }
@@ -12813,6 +12936,35 @@ mod tests {
             "We were at 35000ft when it happened.",
         ] {
             assert_eq!(caller_answer("How can I help?", said), said);
+        }
+    }
+
+    #[test]
+    fn groups_read_out_one_after_another_are_redacted() {
+        // A card read in groups with no request heard before it: a group was shown beside a
+        // group another rule found, or both.
+        for said in [
+            "So the first part is 4111, then 1111.",
+            "So it starts 4532, then 7781.",
+            "You can try 415, then 882 and then 3917.",
+        ] {
+            let out = conversation(&[(Speaker::Caller, said)]);
+            assert!(
+                !out[0].chars().any(|c| c.is_ascii_digit()),
+                "{said} gave {out:?}"
+            );
+        }
+        // Controls: years, round numbers, amounts, times, counts and references stay.
+        for said in [
+            "Between 2019 and 2022 I lived there.",
+            "I paid 150, then 200 the next month.",
+            "I walked 1520, then 2130 steps.",
+            "The invoices were 4471 and 4472.",
+            "Orders 5512 and 5513 never came.",
+            "I called at 1030 and then 1145.",
+            "Flights 447 and 448 were both cancelled.",
+        ] {
+            assert_eq!(conversation(&[(Speaker::Caller, said)])[0], said);
         }
     }
 }
