@@ -1095,6 +1095,31 @@ const STREET_SUFFIXES: &[&str] = &[
     "turnpike",
 ];
 
+/// Streets named without a number: one to three capitalised words, then a street's suffix
+/// ("Mill Lane", "Church Street", "High St"); each as its first token and one past its last.
+pub(crate) fn street_names(tokens: &[Token]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for k in 1..tokens.len() {
+        if !STREET_SUFFIXES.contains(&tokens[k].text.as_str()) {
+            continue;
+        }
+        let mut first = k;
+        while first > 0
+            && k - first < 3
+            && tokens[first - 1].line == tokens[k].line
+            && tokens[first - 1].class == Class::Word
+            && tokens[first - 1].cap
+            && !NOT_IN_A_STREET.contains(&tokens[first - 1].text.as_str())
+        {
+            first -= 1;
+        }
+        if first < k {
+            out.push((first, k + 1));
+        }
+    }
+    out
+}
+
 fn words_before(tokens: &[Token], i: usize, n: usize) -> String {
     let start = i.saturating_sub(n);
     tokens[start..i]
@@ -2760,6 +2785,10 @@ const ADDRESS_GIVEN: &[&[&str]] = &[
     &["live", "at"],
     &["lives", "at"],
     &["living", "at"],
+    // A street without its number ("I live on Mill Lane in Oxford."), not "on my own".
+    &["live", "on"],
+    &["lives", "on"],
+    &["living", "on"],
     &["staying", "at"],
     &["moved", "to"],
     &["moving", "to"],

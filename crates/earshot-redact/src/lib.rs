@@ -962,6 +962,8 @@ impl Redactor {
             findings.extend(between);
             let months = months_beside_values(text, &line_tokens[line], &findings);
             findings.extend(months);
+            let streets = streets_beside_values(text, &line_tokens[line], &findings);
+            findings.extend(streets);
             if !self.stand_alone && self.lines[line].0 != Speaker::Agent {
                 findings.extend(digits_read_out_in_words(
                     text,
@@ -4376,6 +4378,34 @@ fn word_touches_number(chain: &[Token]) -> bool {
 fn number_suffix(digits: &str, word: &str) -> bool {
     NUMBER_SUFFIXES.contains(&word)
         && (word.chars().count() > 1 || word == "s" || digits.chars().count() < 5)
+}
+
+/// A street named in the sentence of a value found ("I live at [ADDRESS] next to the church on
+/// Mill Lane."): the address's, whatever kind the value was given (a house number heard as the
+/// answer to a question about a card is a card's).
+fn streets_beside_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (a, b) in sentences(tokens) {
+        let said = &tokens[a..b];
+        let (from, to) = (said[0].start, said[said.len() - 1].end);
+        if !findings.iter().any(|f| f.start < to && from < f.end) {
+            continue;
+        }
+        for (x, y) in entities::street_names(said) {
+            let (start, end) = (said[x].start, said[y - 1].end);
+            if !covered(findings, start, end) {
+                out.push(make_finding(
+                    text,
+                    FindingKind::Address,
+                    start,
+                    end,
+                    0.3,
+                    "",
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// Pieces of letters glued to one digit or more, each beside a value found on the line with only
@@ -12963,6 +12993,29 @@ mod tests {
             "Orders 5512 and 5513 never came.",
             "I called at 1030 and then 1145.",
             "Flights 447 and 448 were both cancelled.",
+        ] {
+            assert_eq!(conversation(&[(Speaker::Caller, said)])[0], said);
+        }
+    }
+
+    #[test]
+    fn a_street_beside_a_value_or_where_one_lives_is_redacted() {
+        for said in [
+            "I live at number 9, the blue house next to the church on Mill Lane.",
+            "I live on Mill Lane in Oxford.",
+            "My card 4111 1111 1111 1111 was declined at the shop on Main Street.",
+        ] {
+            let out = conversation(&[(Speaker::Caller, said)]);
+            assert!(
+                !out[0].contains("Mill") && !out[0].contains("Main"),
+                "{said} gave {out:?}"
+            );
+        }
+        // Controls: a street with no value beside it, and living on no street.
+        for said in [
+            "The accident was on Church Street yesterday.",
+            "I live on my own since my husband passed.",
+            "I live on the third floor.",
         ] {
             assert_eq!(conversation(&[(Speaker::Caller, said)])[0], said);
         }
