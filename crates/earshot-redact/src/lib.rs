@@ -2072,6 +2072,25 @@ impl Redactor {
                 correction_lines: CORRECTION_LINES,
             });
         }
+        // A value said in pieces the rules found apart ("I think it's 5, 8, and then maybe a
+        // 6."): their digits joined too, so that the whole said back ("Five eight six?") is it.
+        let mut pieces: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.kind != FindingKind::Email && !value_digits(f).is_empty())
+            .collect();
+        pieces.sort_by_key(|f| f.start);
+        let joined: String = pieces.iter().map(|f| value_digits(f)).collect();
+        if pieces.len() >= 2
+            && joined.len() >= 3
+            && !self.heard_values.iter().any(|v| v.digits == joined)
+        {
+            self.heard_values.push(HeardValue {
+                speaker,
+                kind: pieces[0].kind,
+                digits: joined,
+                correction_lines: CORRECTION_LINES,
+            });
+        }
     }
 
     /// The e-mail local parts heard before, said again as a chain of two of their words or
@@ -13019,5 +13038,37 @@ mod tests {
         ] {
             assert_eq!(conversation(&[(Speaker::Caller, said)])[0], said);
         }
+    }
+
+    #[test]
+    fn a_value_given_in_pieces_and_said_back_whole_is_redacted() {
+        // The agent's read-back of a code whose pieces the rules found apart was shown.
+        for back in ["Five eight six?", "586?", "So that's 5 8 6?"] {
+            let out = conversation(&[
+                (
+                    Speaker::Agent,
+                    "I just need the three digit code on the back of your card.",
+                ),
+                (
+                    Speaker::Caller,
+                    "Hmm, it's a bit worn. I think it's 5, 8, and then maybe a 6.",
+                ),
+                (Speaker::Agent, back),
+                (Speaker::Caller, "Yes."),
+            ]);
+            assert!(
+                !out[2].chars().any(|c| c.is_ascii_digit())
+                    && !out[2].contains("ive")
+                    && !out[2].contains("ight"),
+                "{back} gave {out:?}"
+            );
+        }
+        // Control: the same digits as an amount stay.
+        let out = conversation(&[
+            (Speaker::Agent, "What's the code on the back?"),
+            (Speaker::Caller, "I think it's 5, 8, and then maybe a 6."),
+            (Speaker::Agent, "Thanks. And the fee is 586 dollars, okay?"),
+        ]);
+        assert_eq!(out[2], "Thanks. And the fee is 586 dollars, okay?");
     }
 }
