@@ -912,9 +912,22 @@ pub(crate) fn noun_phrase_request(tokens: &[Token]) -> bool {
     let Some(first) = words.iter().position(|w| !REQUEST_OPENERS.contains(w)) else {
         return false;
     };
+    // "is" right before a cue of two words or more, bare, is a possessive heard as a verb
+    // ("Thanks and the policy holder is date of birth.", base on 8 kHz µ-law for "the policy
+    // holder's date of birth"): a statement would say whose ("… is your date of birth").
+    let possessive = |k: usize| {
+        words[k] == "is"
+            && CUES
+                .iter()
+                .flat_map(|(_, phrases)| phrases.iter())
+                .any(|p| {
+                    let parts: Vec<&str> = p.split(' ').collect();
+                    parts.len() >= 2 && words[k + 1..].starts_with(&parts)
+                })
+    };
     matches!(words[first], "your" | "the")
         && words.len() - first <= 8
-        && !words[first..].iter().any(|w| STATEMENT_WORDS.contains(w))
+        && !(first..words.len()).any(|k| STATEMENT_WORDS.contains(&words[k]) && !possessive(k))
 }
 
 /// Words a date is said with besides its numbers, ordinals and month names ("on" as whisper

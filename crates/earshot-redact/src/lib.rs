@@ -2805,8 +2805,12 @@ fn request_kind(tokens: &[Token]) -> Option<FindingKind> {
         w[0].text == "how" && matches!(w[1].text.as_str(), "many" | "much" | "long" | "often")
             || (w[0].text == "what" && w[1].text == "time")
     }) || tokens.iter().enumerate().any(|(k, t)| {
+        // "am" only after a number: "I am sorry to hear that, can you confirm the full
+        // number?" asks for one.
+        let after_number = k > 0
+            && (tokens[k - 1].class == Class::Digits || tokens::is_number_word(&tokens[k - 1]));
         t.text == "when"
-            || detect::UNITS_AFTER.contains(&t.text.as_str())
+            || (detect::UNITS_AFTER.contains(&t.text.as_str()) && (t.text != "am" || after_number))
             // "Is there a better time to call?"; not a one-time code, nor a time asked with
             // a number ("a callback number and a good time").
             || (t.text == "time"
@@ -3303,15 +3307,21 @@ fn months_beside_values(text: &str, tokens: &[Token], findings: &[Finding]) -> V
     };
     let mut out = Vec::new();
     for f in findings.iter().filter(|f| said_in_digits(f)) {
-        // The month before it, a comma between at most.
+        // The month before it, a comma between at most; for a date, up to four words of
+        // its day garbled between ("March of the time, [DATE_OF_BIRTH].", base on 8 kHz µ-law
+        // for "March the ninth, 1966").
         let before = tokens.iter().rposition(|t| t.end <= f.start);
+        let date = matches!(
+            f.kind,
+            FindingKind::DateOfBirth | FindingKind::CreditDebitExpiry
+        );
         let before = before.and_then(|k| {
-            let k = if tokens[k].text == "," {
-                k.checked_sub(1)?
-            } else {
-                k
-            };
-            month(&tokens[k]).then_some(k)
+            let reach = if date { 5 } else { 1 };
+            (k.saturating_sub(reach)..=k)
+                .rev()
+                .take_while(|&j| !matches!(tokens[j].text.as_str(), "." | "?" | "!"))
+                .find(|&j| month(&tokens[j]))
+                .filter(|&j| j == k || date || (j + 1 == k && tokens[k].text == ","))
         });
         // Or after it: "of" and the month.
         let after = tokens.iter().position(|t| t.start >= f.end).and_then(|k| {
@@ -3706,7 +3716,7 @@ fn groups_read_out(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Fi
     out
 }
 
-/// An IBAN's opening, a country's two letters glued to two check digits ("Gb29"), at most
+/// An IBAN's opening, a country's two letters glued to its check digits ("Gb29", "GB9"), at most
 /// three words before a value of ten digits or more found on its line: from it to the value's
 /// end is the IBAN, the bank's letters between included ("Gb29 and wbk [CREDIT_DEBIT_NUMBER].",
 /// tiny.en on µ-law for "G B two nine, N W B K, six zero one six …", its request heard as "worth
@@ -3719,7 +3729,9 @@ fn iban_openings(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Find
             && a.text.len() == 2
             && a.text.chars().all(|c| c.is_ascii_alphabetic())
             && b.class == Class::Digits
-            && b.text.len() == 2
+            // Or one of the two check digits lost ("his abin is GB9 and [CREDIT_DEBIT_NUMBER]",
+            // tiny.en for "GB29 NWBK …").
+            && (1..=2).contains(&b.text.len())
             && b.start == a.end
             && !tokens
                 .get(k + 2)
@@ -13070,5 +13082,61 @@ mod tests {
             (Speaker::Agent, "Thanks. And the fee is 586 dollars, okay?"),
         ]);
         assert_eq!(out[2], "Thanks. And the fee is 586 dollars, okay?");
+    }
+
+    #[test]
+    fn a_date_of_birth_asked_as_whose_is_redacted_with_its_month() {
+        // "the policy holder's date of birth" heard as "… holder is date of birth." (base on 8
+        // kHz µ-law), and the answer's day garbled: month and year were shown.
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "Thanks and the policy holder is date of birth.",
+            ),
+            (Speaker::Caller, "March of the time, 1966."),
+            (Speaker::Agent, "And the registration of the vehicle."),
+        ]);
+        assert_eq!(out[1], "[DATE_OF_BIRTH].", "{out:?}");
+        // Controls: a statement says whose; a month far from a value stays.
+        let out = conversation(&[
+            (Speaker::Agent, "Thanks, the card is blocked now."),
+            (Speaker::Caller, "Great, thanks."),
+        ]);
+        assert_eq!(out[1], "Great, thanks.");
+        let said = "In March we moved, and then in May of 2019 I opened it.";
+        assert_eq!(caller_answer("How can I help?", said), said);
+    }
+
+    #[test]
+    fn a_request_said_with_i_am_still_asks() {
+        // "am" read as a time made the request no request: the SSN answering it was shown.
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "I am sorry to hear that, can you confirm the full number so I can check?",
+            ),
+            (Speaker::Caller, "Yes, I have to 3 6 1 441 I in"),
+            (Speaker::Agent, "Thank you."),
+        ]);
+        assert!(!out[1].chars().any(|c| c.is_ascii_digit()), "{out:?}");
+        // Control: a time asked with "am" after its number asks for no value.
+        let said = "Yes, 9 am is fine.";
+        assert_eq!(caller_answer("Can we call you back at 9 am?", said), said);
+    }
+
+    #[test]
+    fn an_ibans_opening_with_one_check_digit_is_redacted() {
+        // "GB29 NWBK …" heard as "GB9 and WBK…" (tiny.en): the opening was shown.
+        let out = caller_answer(
+            "How can I help?",
+            "I want to send money to my landlord, his abin is GB9 and WBK60161331926819.",
+        );
+        assert_eq!(
+            out, "I want to send money to my landlord, his abin is [IBAN].",
+            "{out}"
+        );
+        // Control: two letters glued to a digit with no long value after them stay.
+        let said = "I've got the UK2 and the US1 plans.";
+        assert_eq!(caller_answer("How can I help?", said), said);
     }
 }
