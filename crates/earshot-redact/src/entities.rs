@@ -2622,8 +2622,8 @@ fn unit_before(tokens: &[Token], first: usize) -> usize {
 /// one"): up to four words, then a five- or nine-digit number (four or more after a state's
 /// name). Without a ZIP, the
 /// town after a comma that ends the sentence or clause ("12 High Street, Croydon.", "…,
-/// Croydon, thanks"); other words after a street stay, they may be anything ("… Street,
-/// Springfield, Illinois and I waited").
+/// Croydon, thanks"), or with its postal district ("…, Dublin 2 and …"); other words after a
+/// street stay, they may be anything ("… Street, Springfield, Illinois and I waited").
 fn zip_after(tokens: &[Token], end: usize, runs: &[crate::tokens::DigitRun]) -> usize {
     let line = tokens[end - 1].line;
     let mut k = end;
@@ -2638,7 +2638,15 @@ fn zip_after(tokens: &[Token], end: usize, runs: &[crate::tokens::DigitRun]) -> 
                 || crate::detect::is_reference(tokens, run);
             // A ZIP code whisper cut short after a state ("… Springfield, Illinois 6207").
             let cut = run.digits.len() >= 4 && crate::detect::after_a_state(tokens, run);
-            return if (matches!(run.digits.len(), 5 | 9) || cut) && !other {
+            // A city's postal district, a digit or two after its name, the clause ending there
+            // ("7 Heart Court Street, Nublin 2 and …", tiny.en for "…, Dublin 2, and …").
+            let district = run.digits.len() <= 2
+                && town == Some(k)
+                && tokens[k - 1].cap
+                && tokens.get(run.last).is_none_or(|n| {
+                    n.line != line || matches!(n.text.as_str(), "," | "." | "and" | "?" | "!")
+                });
+            return if (matches!(run.digits.len(), 5 | 9) || cut || district) && !other {
                 run.last
             } else {
                 end
@@ -6464,5 +6472,22 @@ mod tests {
         ] {
             assert_eq!(redact_line(said).text, said);
         }
+    }
+
+    #[test]
+    fn a_citys_postal_district_after_a_street_is_the_addresss() {
+        // "…, Dublin 2, and …" heard as "…, Nublin 2 and …" (tiny.en on 8 kHz µ-law): the
+        // district was shown.
+        let out =
+            redact_line("Yes, it is apartment for 7 Heart Court Street, Nublin 2 and that's it.")
+                .text;
+        assert!(!out.contains("Nublin") && !out.contains('2'), "{out}");
+        assert_eq!(
+            redact_line("It's 7 Harcourt Street, Dublin 2.").text,
+            "It's [ADDRESS]."
+        );
+        // Control: a count after the town stays.
+        let out = redact_line("I work at 12 High Street, Croydon 3 days a week.").text;
+        assert!(out.ends_with("3 days a week."), "{out}");
     }
 }
