@@ -544,7 +544,11 @@ pub(crate) fn is_reference(tokens: &[Token], run: &DigitRun) -> bool {
         && tokens[run.first - 1].class == Class::Word
         && tokens[run.first - 1].end == tokens[run.first].start
         && !crate::tokens::is_filler(&tokens[run.first - 1]);
-    year_after_preposition || glued || near.iter().any(|&(i, w)| reference_word(tokens, i, w))
+    year_after_preposition
+        || glued
+        || near
+            .iter()
+            .any(|&(i, w)| reference_word(tokens, i, w, run.digits.len()))
 }
 
 /// The run is a year right after "in", "since", "until", "by" or "from" ("since 2010").
@@ -561,11 +565,14 @@ pub(crate) fn year_after_preposition(tokens: &[Token], run: &DigitRun) -> bool {
             .is_some_and(|w| matches!(w, "in" | "since" | "until" | "by" | "from"))
 }
 
-/// Token `i`, the word `w`, names a reference, but not the person's own account's ("my customer
-/// reference number is …").
-fn reference_word(tokens: &[Token], i: usize, w: &str) -> bool {
+/// Token `i`, the word `w`, names a reference for a number of `digits` digits, but not the
+/// person's own account's ("my customer reference number is …"). A step, page, option, item or
+/// room is numbered in four digits at most: a longer number after one is something else ("my
+/// one step 718 555 0246", tiny.en for "my WhatsApp, seven one eight …").
+fn reference_word(tokens: &[Token], i: usize, w: &str, digits: usize) -> bool {
     REFERENCE_CUES.contains(&w)
         && !(i > 0 && PERSONAL_REFERENCES.contains(&tokens[i - 1].text.as_str()))
+        && !(digits > 4 && matches!(w, "step" | "page" | "option" | "item" | "room"))
 }
 
 /// Words before a reference cue that make the reference the person's own account's ("customer
@@ -741,9 +748,9 @@ fn read_back(tokens: &[Token], run: &DigitRun) -> bool {
 /// A word right before the number names it a reference ("error 809", "order 7731"): for a short
 /// answer's trailing number, which no secret's cue classified.
 pub(crate) fn reference_cued(tokens: &[Token], run: &DigitRun) -> bool {
-    near_words(tokens, run)
-        .into_iter()
-        .any(|(i, w)| reference_word(tokens, i, w) || SHORT_ANSWER_REFERENCES.contains(&w))
+    near_words(tokens, run).into_iter().any(|(i, w)| {
+        reference_word(tokens, i, w, run.digits.len()) || SHORT_ANSWER_REFERENCES.contains(&w)
+    })
 }
 
 /// A run of one or two digits next to a cue of a secret (security code, PIN, expiry, card,
@@ -1505,7 +1512,8 @@ fn volunteered_bare(tokens: &[Token], run: &DigitRun) -> bool {
         .position(|t| t.line != first.line)
         .map_or(tokens.len(), |p| run.last + p);
     if (context_start(tokens, run.first)..line_end).any(|i| {
-        tokens[i].class == Class::Word && reference_word(tokens, i, tokens[i].text.as_str())
+        tokens[i].class == Class::Word
+            && reference_word(tokens, i, tokens[i].text.as_str(), run.digits.len())
     }) {
         return false;
     }

@@ -2739,7 +2739,8 @@ fn route_before_box(tokens: &[Token], b: usize) -> Option<usize> {
     let line = tokens[b].line;
     let on_line = |k: usize| tokens.get(k).filter(|t| t.line == line);
     let mut k = b;
-    if k > 0 && tokens[k - 1].text == "," {
+    let comma = k > 0 && tokens[k - 1].text == ",";
+    if comma {
         k -= 1;
     }
     let end = k;
@@ -2752,10 +2753,19 @@ fn route_before_box(tokens: &[Token], b: usize) -> Option<usize> {
     if k == end || k == 0 {
         return None;
     }
-    let word = |k: usize| on_line(k).map(|t| t.text.as_str());
+    let word = |k: usize| {
+        on_line(k)
+            .filter(|t| t.class == Class::Word)
+            .map(|t| t.text.as_str())
+    };
+    // The route's name garbled ("Rural Roo 2, Box", "railroad 2, box", tiny.en and base on 8
+    // kHz µ-law): a word and a number of a digit or two, a comma before the box.
+    let garbled = comma && end - k <= 2;
     match (k.checked_sub(2).and_then(word), word(k - 1)) {
         (Some("rural" | "star"), Some("route")) => Some(k - 2),
+        (Some("rural" | "star"), Some(_)) if garbled => Some(k - 2),
         (_, Some("route" | "rr" | "hc")) => Some(k - 1),
+        (_, Some(_)) if garbled => Some(k - 1),
         _ => None,
     }
 }
@@ -6454,6 +6464,9 @@ mod tests {
             "It's a farm, rural route two, box one five two, Millbrook, Ohio, four four eight one two.",
             "RR 2 Box 9, Millbrook.",
             "HC 1 Box 45, Eagle River, Alaska.",
+            // The route's name garbled.
+            "It's a farm, Rural Roo 2, Box 152, Millbrook.",
+            "It's a farm, railroad 2, box 152, Millbrook.",
         ] {
             let out = redact_line(said).text;
             assert!(

@@ -771,6 +771,22 @@ impl Redactor {
                     }
                 }
             }
+            // An e-mail read out with its separators said, its request lost ("And what he may
+            // read, shall we use?" - "It's em.ok for hyphen 77 ed proton.me.", base on 8 kHz
+            // µ-law for "m dot okafor hyphen seventy seven at proton dot me"): a line that says
+            // "hyphen", "underscore" or "dash" and ends in a glued domain is the address.
+            if !self.stand_alone
+                && speaker != Speaker::Agent
+                && !findings.iter().any(|f| f.kind == FindingKind::Email)
+            {
+                let toks = &line_tokens[line];
+                let said = toks
+                    .iter()
+                    .any(|t| matches!(t.text.as_str(), "hyphen" | "underscore" | "dash"));
+                if said && ends_in_glued_domain(toks) {
+                    findings.extend(asked_email(&self.lines[line].1, toks, true));
+                }
+            }
             // An e-mail a line ends in while still being said ("It's priya dot", then "sharma
             // at gmail dot com."), where one is asked for or named: the next line goes on with
             // it.
@@ -1254,6 +1270,9 @@ impl Redactor {
                 ));
             }
         }
+        // As the final will: a street named beside any of them.
+        let streets = streets_beside_values(partial, &line_tokens[line], &findings);
+        findings.extend(streets);
         for f in &remembered {
             let digits = value_digits(f);
             if digits.len() >= 3
@@ -13042,6 +13061,11 @@ mod tests {
                 "{said} gave {out:?}"
             );
         }
+        // The partial hides it as the final does.
+        let mut r = Redactor::new();
+        let said = "I live at number 9, the blue house next to the church on Mill Lane.";
+        let partial = r.preview(Speaker::Caller, said).text;
+        assert!(!partial.contains("Mill"), "{partial}");
         // Controls: a street with no value beside it, and living on no street.
         for said in [
             "The accident was on Church Street yesterday.",
@@ -13137,6 +13161,40 @@ mod tests {
         );
         // Control: two letters glued to a digit with no long value after them stay.
         let said = "I've got the UK2 and the US1 plans.";
+        assert_eq!(caller_answer("How can I help?", said), said);
+    }
+
+    #[test]
+    fn an_email_read_out_with_its_separators_is_redacted_without_its_request() {
+        let out = conversation(&[
+            (Speaker::Agent, "And what he may read, shall we use?"),
+            (Speaker::Caller, "It's em.ok for hyphen 77 ed proton.me."),
+            (Speaker::Agent, "Can you spell the last name?"),
+        ]);
+        assert_eq!(out[1], "It's [EMAIL].", "{out:?}");
+        // Controls: a web site said with no separator, and the agent's.
+        let said = "It's all on example.com.";
+        assert_eq!(caller_answer("How can I help?", said), said);
+        let said = "Type a hyphen, then go to ourbank.com.";
+        let out = conversation(&[(Speaker::Agent, said), (Speaker::Caller, "Okay.")]);
+        assert_eq!(out[0], said);
+    }
+
+    #[test]
+    fn a_long_number_after_a_step_or_page_is_no_reference() {
+        // "my WhatsApp, seven one eight …" heard as "my one step 718 555 0246" (tiny.en): the
+        // phone was kept as a step's number.
+        let out = conversation(&[
+            (Speaker::Agent, "What's the best number to reach you on?"),
+            (
+                Speaker::Caller,
+                "My cell, which is also my one step 718 555 0246",
+            ),
+            (Speaker::Agent, "Is there a second number?"),
+        ]);
+        assert!(!out[1].chars().any(|c| c.is_ascii_digit()), "{out:?}");
+        // Control: a step's and a page's numbers stay.
+        let said = "Go to step 3 on page 12.";
         assert_eq!(caller_answer("How can I help?", said), said);
     }
 }
