@@ -4415,6 +4415,62 @@ pub(crate) fn glued_spellings(tokens: &[Token]) -> Vec<Detection> {
     out
 }
 
+/// Words that say a spelling is not being given ("Sorry, I can't spell it.", "One moment.").
+const NOT_SPELLING: &[&str] = &[
+    "can't", "cannot", "don't", "not", "no", "sorry", "moment", "hold", "wait", "second", "sec",
+    "check", "minute", "again", "what", "how", "spell", "know",
+];
+
+/// The caller's short answer to a request to spell (six words or fewer, none saying it is not
+/// one): every word past its openers is the spelling, whatever whisper made of the letters
+/// ("Can you spell the last name?" - "Okay. If oh are." for "O K A F O R", base on 8 kHz
+/// µ-law), redacted as a name.
+pub(crate) fn spelling_answers(tokens: &[Token]) -> Vec<Detection> {
+    let mut out = Vec::new();
+    for (line_start, line_end) in crate::tokens::line_spans(tokens) {
+        if tokens[line_start].agent || !previous_line_asks(tokens, line_start, &["spell"]) {
+            continue;
+        }
+        let words: Vec<usize> = (line_start..line_end)
+            .filter(|&k| tokens[k].class != Class::Punct)
+            .collect();
+        if words.is_empty()
+            || words.len() > 6
+            || words
+                .iter()
+                .any(|&k| NOT_SPELLING.contains(&tokens[k].text.as_str()))
+        {
+            continue;
+        }
+        let Some(first) = words.iter().copied().find(|&k| {
+            !matches!(
+                tokens[k].text.as_str(),
+                "yes"
+                    | "yeah"
+                    | "sure"
+                    | "it's"
+                    | "it"
+                    | "'s"
+                    | "is"
+                    | "that's"
+                    | "so"
+                    | "um"
+                    | "uh"
+            )
+        }) else {
+            continue;
+        };
+        out.push(Detection {
+            kind: FindingKind::Name,
+            first,
+            last: words[words.len() - 1] + 1,
+            confidence: 0.4,
+            normalized: String::new(),
+        });
+    }
+    out
+}
+
 /// One past the letters of a spelling that ASR wrote glued in capitals after it, on its line,
 /// with up to three words or numbers between ("K-O number 2.0.LSKI" for "K O W A L S K I"):
 /// capitals of two to eight letters that are no common abbreviation; `end` when none.

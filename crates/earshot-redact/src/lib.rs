@@ -3023,6 +3023,7 @@ fn detect_all(tokens: &[Token]) -> Vec<detect::Detection> {
     detections.extend(entities::street_addresses(tokens));
     detections.extend(entities::spelled(tokens));
     detections.extend(entities::glued_spellings(tokens));
+    detections.extend(entities::spelling_answers(tokens));
     detections.extend(entities::hyphen_chains(tokens));
     detections.extend(entities::spoken_credentials(tokens));
     detections.extend(entities::glued_credentials(tokens));
@@ -11454,7 +11455,9 @@ mod tests {
                 "Shout-but-not-rescle, that's SIRBHA and...",
                 "Go past Rifidiar ISCLLL.",
                 "[NAME], that's [NAME] and...",
-                "[NAME] past [NAME].",
+                // Since the short answer to a request to spell is the spelling whole, the
+                // "past" between the glued pieces too.
+                "[NAME].",
             ),
         ] {
             let out = conversation(&[
@@ -13196,5 +13199,30 @@ mod tests {
         // Control: a step's and a page's numbers stay.
         let said = "Go to step 3 on page 12.";
         assert_eq!(caller_answer("How can I help?", said), said);
+    }
+
+    #[test]
+    fn a_short_answer_to_a_request_to_spell_is_the_spelling() {
+        // "O K A F O R" heard as "Okay. If oh are." (base on 8 kHz µ-law) and "ok, if oh r"
+        // (tiny.en): "oh are" was shown beside the letters found.
+        for said in ["Okay. If oh are.", "ok, if oh r"] {
+            let out = conversation(&[
+                (Speaker::Agent, "Can you spell the last name?"),
+                (Speaker::Caller, said),
+                (Speaker::Agent, "Thank you."),
+            ]);
+            assert!(
+                !out[1].contains("oh") && !out[1].contains("if"),
+                "{said} gave {out:?}"
+            );
+        }
+        // Controls: no spelling given, and no request to spell.
+        for (asked, said) in [
+            ("Can you spell the last name?", "Sorry, I can't spell it."),
+            ("Could you spell that for me?", "Yes, one moment please."),
+            ("How are you today?", "Okay. If oh are."),
+        ] {
+            assert_eq!(caller_answer(asked, said), said);
+        }
     }
 }
