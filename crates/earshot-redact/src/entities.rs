@@ -1120,6 +1120,54 @@ pub(crate) fn street_names(tokens: &[Token]) -> Vec<(usize, usize)> {
     out
 }
 
+/// A flat's number and the street it is on, said without the house's number ("Flat 9, Cavendish
+/// House, Queens Road.", its request heard as "the first light of your embrace" on a mono
+/// recording; "Flight 9, …" for "Flat nine"): from the flat's word to the street's end, with
+/// the town and postcode after it, as one address.
+pub(crate) fn flats_on_streets(tokens: &[Token]) -> Vec<Detection> {
+    let mut out = Vec::new();
+    let mut runs = None;
+    for k in 0..tokens.len().saturating_sub(2) {
+        let number = |t: &Token| t.class == Class::Digits || crate::tokens::is_number_word(t);
+        if !matches!(
+            tokens[k].text.as_str(),
+            "flat" | "apartment" | "apt" | "unit" | "suite" | "flight"
+        ) || !number(&tokens[k + 1])
+            || tokens[k + 1].line != tokens[k].line
+        {
+            continue;
+        }
+        let end = (k + 2..tokens.len())
+            .take_while(|&j| {
+                tokens[j].line == tokens[k].line
+                    && !matches!(tokens[j].text.as_str(), "." | "?" | "!")
+            })
+            .take(10)
+            .last()
+            .map_or(k + 2, |j| j + 1);
+        let Some(&(street, street_end)) = street_names(&tokens[k + 2..end]).first() else {
+            continue;
+        };
+        // Only a building's name, a house's number and commas between ("My flight 9 was on
+        // time, we landed near Queens Road." is none).
+        if !tokens[k + 2..k + 2 + street]
+            .iter()
+            .all(|t| t.text == "," || (t.class == Class::Word && t.cap) || number(t))
+        {
+            continue;
+        }
+        let runs = runs.get_or_insert_with(|| crate::tokens::digit_runs(tokens));
+        out.push(Detection {
+            kind: FindingKind::Address,
+            first: k,
+            last: zip_after(tokens, k + 2 + street_end, runs),
+            confidence: 0.5,
+            normalized: String::new(),
+        });
+    }
+    out
+}
+
 fn words_before(tokens: &[Token], i: usize, n: usize) -> String {
     let start = i.saturating_sub(n);
     tokens[start..i]
@@ -4563,10 +4611,19 @@ pub(crate) fn written_patterns(text: &str) -> Vec<(FindingKind, usize, usize, f3
     let cut = cut_postcode
         .find_iter(text)
         .filter(|m| !whole.iter().any(|&(a, b)| a < m.end() && m.start() < b));
+    // Its area's letters written apart from the district's digit, in capitals ("BS 8, 1QU.",
+    // base on a mono recording for "B S eight, one Q U").
+    static SPACED_POSTCODE: OnceLock<Regex> = OnceLock::new();
+    let spaced = SPACED_POSTCODE
+        .get_or_init(|| Regex::new(r"\b[A-Z]{1,2} \d[A-Z\d]?,? ?\d[ABD-HJLNP-UW-Z]{2}\b").unwrap());
+    let spaced = spaced
+        .find_iter(text)
+        .filter(|m| !whole.iter().any(|&(a, b)| a < m.end() && m.start() < b));
     for m in postcode
         .find_iter(text)
         .chain(canada.find_iter(text))
         .chain(cut)
+        .chain(spaced)
     {
         out.push((
             FindingKind::Address,

@@ -3028,6 +3028,7 @@ fn detect_all(tokens: &[Token]) -> Vec<detect::Detection> {
     detections.extend(entities::spoken_credentials(tokens));
     detections.extend(entities::glued_credentials(tokens));
     detections.extend(entities::po_boxes(tokens));
+    detections.extend(entities::flats_on_streets(tokens));
     detections.extend(entities::address_answers(tokens));
     detections.extend(entities::cued_addresses(tokens));
     // An ID named by its cue ("passport number", "NHS number") is none of the kinds its
@@ -5474,6 +5475,16 @@ fn email_pieces_before(text: &str, tokens: &[Token], findings: &mut [Finding]) {
                 pieces += 1;
                 k = p;
                 first = Some(p);
+            } else if pieces == 0
+                && joins == 0
+                && tokens[p].text == "and"
+                && p >= 3
+                && piece(p - 1)
+                && join(p - 2)
+            {
+                // What whisper made of a number between ("It's the old one, k.brin and
+                // [EMAIL].", tiny.en for "k dot brennan sixty one at …").
+                k = p;
             } else {
                 break;
             }
@@ -13223,6 +13234,40 @@ mod tests {
             ("How are you today?", "Okay. If oh are."),
         ] {
             assert_eq!(caller_answer(asked, said), said);
+        }
+    }
+
+    #[test]
+    fn an_address_given_after_its_request_was_lost_is_redacted() {
+        // "And the first line of your address?" heard as "… the first light of your embrace"
+        // and "… and the postcode?" as "… the post called" (espeak's Scottish voice): the
+        // flat, building and street, the postcode and an e-mail's first piece were shown.
+        for (said, shown) in [
+            ("Flat 9, Cavendish House, Queens Road.", "Cavendish"),
+            ("Flight 9, Cavendish House, Queens Road.", "Cavendish"),
+            ("Flat nine, Cavendish House, Green Road.", "Cavendish"),
+            ("BS 8, 1QU.", "QU"),
+            (
+                "It's the old one, k.brin and k.brennan61@yahoo.co.uk.",
+                "brin",
+            ),
+        ] {
+            let out = conversation(&[
+                (Speaker::Agent, "And the first light of your embrace."),
+                (Speaker::Caller, said),
+                (Speaker::Agent, "Thanks."),
+            ]);
+            assert!(
+                !out[1].contains(shown) && !out[1].chars().any(|c| c.is_ascii_digit()),
+                "{said} gave {out:?}"
+            );
+        }
+        // Controls: a flight and a road in one sentence; a floor.
+        for said in [
+            "My flight 9 was on time, we landed near Queens Road.",
+            "I was at 8, 2nd floor.",
+        ] {
+            assert_eq!(caller_answer("How can I help?", said), said);
         }
     }
 }
