@@ -2670,7 +2670,8 @@ fn unit_before(tokens: &[Token], first: usize) -> usize {
 /// one"): up to four words, then a five- or nine-digit number (four or more after a state's
 /// name). Without a ZIP, the
 /// town after a comma that ends the sentence or clause ("12 High Street, Croydon.", "…,
-/// Croydon, thanks"), or with its postal district ("…, Dublin 2 and …"); other words after a
+/// Croydon, thanks"), or with its postal district ("…, Dublin 2 and …") or a postcode of four
+/// digits ending the clause ("…, Fitzroy, Victoria, 3065."); other words after a
 /// street stay, they may be anything ("… Street, Springfield, Illinois and I waited").
 fn zip_after(tokens: &[Token], end: usize, runs: &[crate::tokens::DigitRun]) -> usize {
     let line = tokens[end - 1].line;
@@ -2694,7 +2695,14 @@ fn zip_after(tokens: &[Token], end: usize, runs: &[crate::tokens::DigitRun]) -> 
                 && tokens.get(run.last).is_none_or(|n| {
                     n.line != line || matches!(n.text.as_str(), "," | "." | "and" | "?" | "!")
                 });
-            return if (matches!(run.digits.len(), 5 | 9) || cut || district) && !other {
+            // A postcode of four digits after a town and a state or region ("…, Fitzroy,
+            // Victoria, 3065.", "…, Oslo 0150"), the clause ending there.
+            let four = run.digits.len() == 4
+                && (town == Some(k) || (town == Some(k - 1) && tokens[k - 1].text == ","))
+                && tokens.get(run.last).is_none_or(|n| {
+                    n.line != line || matches!(n.text.as_str(), "," | "." | "?" | "!")
+                });
+            return if (matches!(run.digits.len(), 5 | 9) || cut || district || four) && !other {
                 run.last
             } else {
                 end
@@ -6615,5 +6623,23 @@ mod tests {
         // Control: a count after the town stays.
         let out = redact_line("I work at 12 High Street, Croydon 3 days a week.").text;
         assert!(out.ends_with("3 days a week."), "{out}");
+    }
+
+    #[test]
+    fn a_four_digit_postcode_after_a_town_is_the_addresss() {
+        // The suburb and state were shown between the street and the postcode.
+        for said in [
+            "Unit three, fifteen Smith Street, Fitzroy, Victoria, three zero six five.",
+            "15 Smith Street, Fitzroy, Victoria, 3065.",
+        ] {
+            let out = redact_line(said).text;
+            assert!(
+                !out.contains("Fitzroy") && !out.contains("Victoria"),
+                "{said} gave {out}"
+            );
+        }
+        // Control: a year that goes on with the sentence stays.
+        let out = redact_line("We lived at 15 Smith Street, Fitzroy, 2019 was the year.").text;
+        assert!(out.ends_with("2019 was the year."), "{out}");
     }
 }
