@@ -3018,12 +3018,28 @@ pub(crate) fn cued_addresses(tokens: &[Token]) -> Vec<Detection> {
         // Where one is at may be a count ("I'm at 20 percent battery"): a number only with a
         // capitalised word or a word for a plot, a route or a flat.
         let at = cue.last() == Some(&"at") && matches!(cue[0], "i'm" | "we're");
-        let place = value.iter().any(|t| {
-            matches!(
-                t.text.as_str(),
-                "lot" | "route" | "flat" | "apartment" | "apt" | "unit" | "suite" | "box" | "floor"
-            )
+        // A house's number ("at number 42, the crescent"), not a place in a queue or a list
+        // ("at number 3 in the queue").
+        let house_number = value.windows(3).any(|w| {
+            w[0].text == "number"
+                && (w[1].class == Class::Digits || crate::tokens::is_number_word(&w[1]))
+                && !matches!(w[2].text.as_str(), "in" | "on" | "of")
         });
+        let place = house_number
+            || value.iter().any(|t| {
+                matches!(
+                    t.text.as_str(),
+                    "lot"
+                        | "route"
+                        | "flat"
+                        | "apartment"
+                        | "apt"
+                        | "unit"
+                        | "suite"
+                        | "box"
+                        | "floor"
+                )
+            });
         let number_said = number && lettered && (!at || capitalised >= 1 || place);
         if end > first && (number_said || capitalised >= 2 || street) {
             out.push(Detection {
@@ -3051,6 +3067,8 @@ const ADDRESS_QUESTIONS: &[&str] = &[
     "shipping address",
     "postal address",
     "where do you live",
+    "where are you based",
+    "where are you located",
     "where should we send",
     "address please",
     "address on the account",

@@ -13270,4 +13270,26 @@ mod tests {
             assert_eq!(caller_answer("How can I help?", said), said);
         }
     }
+
+    #[test]
+    fn an_address_said_where_one_is_based_or_at_a_house_number_is_redacted() {
+        // "I'm at number forty two, The Crescent, Bath, B A one, two Q R" after "And where are
+        // you based?" (espeak's Scottish caller): the number, street and postcode's pieces
+        // were shown.
+        for said in [
+            "I'm at number 42, the present, but be a one to cure.",
+            "I'm a number for the two, the Crecyn's, R, R, R, R, R.",
+            "I'm a number 42, the crescent, B.I.1, to Q.R.",
+        ] {
+            let out = caller_answer("And where are you based?", said);
+            assert_eq!(out, "[ADDRESS].", "{said}");
+        }
+        // With no request: the house's number after "I'm at".
+        let said = "I'm at number 42, the present, but be a one to cure.";
+        let out = conversation(&[(Speaker::Caller, said)]);
+        assert!(out[0].starts_with("I'm at [ADDRESS]"), "{out:?}");
+        // Control: a place in a queue.
+        let said = "I'm at number 3 in the queue, so not great.";
+        assert_eq!(caller_answer("How are you today?", said), said);
+    }
 }
