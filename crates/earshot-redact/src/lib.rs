@@ -3270,7 +3270,10 @@ fn digit_words_before_values(text: &str, tokens: &[Token], findings: &[Finding])
         let sound = (!comma || rare)
             && tokens::homophone(&t.text).is_some()
             && (t.text != "to" || opens || short_card || after_value || after_is);
-        let digit_word = zero || sound || matches!(t.text.as_str(), "double" | "triple");
+        // "go" for "oh" opening an answer ("go [BANK_ACCOUNT_NUMBER].", tiny.en for an
+        // account's "oh one two …"), as "oh" itself.
+        let go = t.text == "go" && opens && f.kind != FindingKind::CreditDebitNumber;
+        let digit_word = zero || go || sound || matches!(t.text.as_str(), "double" | "triple");
         if digit_word && !covered(findings, t.start, t.end) {
             out.push(make_finding(text, f.kind, t.start, f.end, 0.35, ""));
         }
@@ -13291,5 +13294,14 @@ mod tests {
         // Control: a place in a queue.
         let said = "I'm at number 3 in the queue, so not great.";
         assert_eq!(caller_answer("How are you today?", said), said);
+    }
+
+    #[test]
+    fn a_zero_heard_as_go_opening_an_answer_is_the_values() {
+        let out = caller_answer("And the account number?", "go 1-2-3, 4-5-6-7.");
+        assert_eq!(out, "[BANK_ACCOUNT_NUMBER].", "{out}");
+        // Control: "go" as a word before a number that is no value.
+        let said = "Go 5 miles and turn left.";
+        assert_eq!(caller_answer("How do I get there?", said), said);
     }
 }
