@@ -988,6 +988,7 @@ impl Redactor {
                 ));
                 findings.extend(digits_listed(text, &line_tokens[line], &findings));
                 findings.extend(groups_read_out(text, &line_tokens[line], &findings));
+                findings.extend(digits_said_of_values(text, &line_tokens[line], &findings));
                 findings.extend(repeated_digits(text, &line_tokens[line], &findings));
             }
             if !self.stand_alone {
@@ -3734,6 +3735,43 @@ fn groups_read_out(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Fi
             let t = &tokens[k];
             if !covered(findings, t.start, t.end) {
                 out.push(make_finding(text, kind, t.start, t.end, 0.4, &t.text));
+            }
+        }
+    }
+    out
+}
+
+/// A single digit said of a value in its sentence, a sentence that says "digit" ("Sure, it's
+/// [PHONE], but the last digit might be a nine, let me check."): that value's, as its kind.
+/// Not a count of digits or of times ("the last four digits", "the same digit four times")
+/// nor "one" as a word ("the last one").
+fn digits_said_of_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (a, b) in sentences(tokens) {
+        let said = &tokens[a..b];
+        let (from, to) = (said[0].start, said[said.len() - 1].end);
+        let Some(value) = findings
+            .iter()
+            .find(|f| said_in_digits(f) && f.start < to && from < f.end)
+        else {
+            continue;
+        };
+        if !said
+            .iter()
+            .any(|t| matches!(t.text.as_str(), "digit" | "digits"))
+        {
+            continue;
+        }
+        for (k, t) in said.iter().enumerate() {
+            let digit = (t.class == Class::Digits && t.text.len() == 1)
+                || (t.class == Class::Word && tokens::unit(&t.text).is_some());
+            let counted = said.get(k + 1).is_some_and(|n| {
+                matches!(n.text.as_str(), "digit" | "digits" | "numbers")
+                    || detect::UNITS_AFTER.contains(&n.text.as_str())
+            });
+            let pronoun = tokens::pronoun_one(said, k);
+            if digit && !counted && !pronoun && !covered(findings, t.start, t.end) {
+                out.push(make_finding(text, value.kind, t.start, t.end, 0.3, ""));
             }
         }
     }
@@ -13303,5 +13341,25 @@ mod tests {
         // Control: "go" as a word before a number that is no value.
         let said = "Go 5 miles and turn left.";
         assert_eq!(caller_answer("How do I get there?", said), said);
+    }
+
+    #[test]
+    fn a_digit_said_of_a_value_is_the_values() {
+        let out = caller_answer(
+            "Could you give me your phone number again?",
+            "Sure, it's six one seven, five five five, two three four eight, but the last digit \
+             might be a nine, let me check.",
+        );
+        assert!(!out.contains("nine") && !out.contains("eight"), "{out}");
+        // Controls: a count of digits, and "one" as a word.
+        for said in [
+            "My card 4111 1111 1111 1111 has the last four digits wrong on the letter.",
+            "It's 617 555 2348, the last one is mine and the first digit is fine.",
+            "The same digit four times, 7777.",
+        ] {
+            let out = caller_answer("How can I help?", said);
+            let kept = ["four digits", "last one", "four times"];
+            assert!(kept.iter().any(|k| out.contains(k)), "{out}");
+        }
     }
 }
