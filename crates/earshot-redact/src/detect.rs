@@ -897,9 +897,9 @@ const STATEMENT_WORDS: &[&str] = &[
 
 /// A request said as a noun phrase ending in a stop or in nothing, as whisper writes one it
 /// heard with no rise ("Lastly, your national insurance number.", "And the security code on
-/// the back", "Lastly, your national insurance number"): the line's last sentence, past its
-/// openers, is "your" or "the" and at most seven more words, none of which makes it a
-/// statement.
+/// the back", "Lastly, your national insurance number", "and the security code on the back of
+/// the card."): the line's last sentence, past its openers, is "your" or "the" and at most nine
+/// more words, none of which makes it a statement.
 pub(crate) fn noun_phrase_request(tokens: &[Token]) -> bool {
     let body = match tokens.last() {
         Some(t) if matches!(t.text.as_str(), "." | "!") => &tokens[..tokens.len() - 1],
@@ -933,7 +933,7 @@ pub(crate) fn noun_phrase_request(tokens: &[Token]) -> bool {
                 })
     };
     matches!(words[first], "your" | "the")
-        && words.len() - first <= 8
+        && words.len() - first <= 10
         && !(first..words.len()).any(|k| STATEMENT_WORDS.contains(&words[k]) && !possessive(k))
 }
 

@@ -731,13 +731,7 @@ impl Redactor {
             {
                 let (text, toks) = (&self.lines[line].1, &line_tokens[line]);
                 let glued = ends_in_glued_domain(toks) || says_underscore(toks);
-                // Or a sentence before the line's end ends in one ("It's time at
-                // www.complumbing.com. See you on MS …", base on µ-law for "tom at
-                // tomsplumbing dot com, that's t o m s plumbing").
-                let found = asked_email(text, toks, glued).or_else(|| {
-                    domain_sentence(toks).and_then(|end| asked_email(text, &toks[..end], true))
-                });
-                findings.extend(found);
+                findings.extend(email_answer(text, toks, glued));
             } else if let (false, Some((a, b))) = (
                 self.stand_alone,
                 before
@@ -989,6 +983,7 @@ impl Redactor {
                 findings.extend(digits_listed(text, &line_tokens[line], &findings));
                 findings.extend(groups_read_out(text, &line_tokens[line], &findings));
                 findings.extend(digits_said_of_values(text, &line_tokens[line], &findings));
+                findings.extend(digits_closing_line(text, &line_tokens[line], &findings));
                 findings.extend(repeated_digits(text, &line_tokens[line], &findings));
             }
             if !self.stand_alone {
@@ -1179,7 +1174,7 @@ impl Redactor {
             asked.is_some_and(|a| asked_address_answered_with_domain(a, &line_tokens[line]));
         if asked.is_some_and(asks_email) || repeat_asked || email_goes_on || address_with_domain {
             let glued = ends_in_glued_domain(&line_tokens[line]);
-            findings.extend(asked_email(partial, &line_tokens[line], glued));
+            findings.extend(email_answer(partial, &line_tokens[line], glued));
         }
         // Names on lines still held back (a caller's line ending in a number waits for more)
         // count as heard for this partial ("Hi Kim, it's Marcus Bell, policy HB-448-2091." then the agent's
@@ -1271,9 +1266,13 @@ impl Redactor {
                 ));
             }
         }
-        // As the final will: a street named beside any of them.
+        // As the final will: a street named beside any of them, and a value's last digits
+        // misheard as a closing sentence.
         let streets = streets_beside_values(partial, &line_tokens[line], &findings);
         findings.extend(streets);
+        if speaker != Speaker::Agent {
+            findings.extend(digits_closing_line(partial, &line_tokens[line], &findings));
+        }
         for f in &remembered {
             let digits = value_digits(f);
             if digits.len() >= 3
@@ -1761,6 +1760,8 @@ impl Redactor {
                     if !given {
                         let more = answer_numbers(text, tokens, kind, findings);
                         findings.extend(more);
+                        let more = answer_digit_words(text, tokens, kind, findings);
+                        findings.extend(more);
                     }
                     // A question of the caller's own puts the answer off ("Um, first of all,
                     // can I ask something?"): their next line is no answer unless the agent
@@ -1808,12 +1809,15 @@ impl Redactor {
                     let upto = first_question.unwrap_or(tokens.len());
                     let more = answer_numbers(text, &tokens[..upto], kind, findings);
                     findings.extend(more);
+                    let more = answer_digit_words(text, &tokens[..upto], kind, findings);
+                    findings.extend(more);
                     self.open_request = (lines > 1).then_some((kind, lines - 1, true));
                 }
                 let last_question = sentences.iter().rev().find(|s| asking(s));
                 match last_question.map(|&(from, to)| (request_kind(&tokens[from..to]), to)) {
                     Some((Some(kind), to)) => {
-                        let more = answer_numbers(text, &tokens[to..], kind, findings);
+                        let mut more = answer_numbers(text, &tokens[to..], kind, findings);
+                        more.extend(answer_digit_words(text, &tokens[to..], kind, findings));
                         let given = !more.is_empty();
                         findings.extend(more);
                         self.open_request = Some((kind, ANSWER_LINES, given));
@@ -2548,6 +2552,79 @@ impl Redactor {
         }
         out
     }
+}
+
+/// Digits heard as words that sound like them, in an answer to a request for a value of `kind`
+/// ([`Redactor::answer_numbers_in`]; "This side, nero, free.", tiny.en on 8 kHz µ-law for the
+/// security code's "It's eight, zero, three"): a run of two digit-like words or more
+/// ([`digit_like_words`]), commas or hyphens between, with a half-heard zero ("nero", "oh") or a
+/// digit's homophone among them (number words alone are [`answer_numbers`]'s), and a digit,
+/// a number word or "nero" (not "Oh, to be honest"), none written in digits and no value found
+/// in it (those are the other rules'). The value asked for (fail closed); not a count ("for two
+/// people", "for two tickets"), nor an e-mail's, which is said in words.
+fn answer_digit_words(
+    text: &str,
+    tokens: &[Token],
+    kind: FindingKind,
+    findings: &[Finding],
+) -> Vec<Finding> {
+    if kind == FindingKind::Email {
+        return Vec::new();
+    }
+    let words = digit_like_words(tokens, |r| {
+        detect::is_amount_or_count(tokens, r) || detect::reference_cued(tokens, r)
+    });
+    // A number word, or a zero no other word sounds like; and a word heard for one.
+    let sure = |k: usize| {
+        let t = &tokens[k];
+        (tokens::is_number_word(t) && !tokens::pronoun_one(tokens, k))
+            || matches!(t.text.as_str(), "nero" | "nearo")
+    };
+    // Digits written are the other rules'.
+    let written = |k: usize| tokens[k].class == Class::Digits;
+    let runs = tokens::digit_runs(tokens);
+    let heard = |k: usize| {
+        let t = &tokens[k];
+        t.class == Class::Word && !tokens::is_number_word(t)
+    };
+    let mut out = Vec::new();
+    let mut w = 0;
+    while w < words.len() {
+        if !words[w].1 {
+            w += 1;
+            continue;
+        }
+        let (first, mut last) = (words[w].0, words[w].0);
+        w += 1;
+        while w < words.len()
+            && words[w].1
+            && tokens[last + 1..words[w].0]
+                .iter()
+                .all(|t| matches!(t.text.as_str(), "," | "-"))
+        {
+            last = words[w].0;
+            w += 1;
+        }
+        let unit = tokens
+            .get(last + 1)
+            .is_some_and(|t| detect::UNITS_AFTER.contains(&t.text.as_str()))
+            || runs.iter().any(|r| {
+                r.last == last + 1
+                    && (detect::counts_a_thing(tokens, r) || detect::is_amount_or_count(tokens, r))
+            });
+        let (start, end) = (tokens[first].start, tokens[last].end);
+        let found = findings.iter().any(|f| f.start < end && start < f.end);
+        if last > first
+            && (first..=last).any(heard)
+            && (first..=last).any(sure)
+            && !(first..=last).any(written)
+            && !unit
+            && !found
+        {
+            out.push(make_finding(text, kind, start, end, 0.4, ""));
+        }
+    }
+    out
 }
 
 /// The words of `tokens` (index, stands for a digit, sounds like one), as ASR garbles a
@@ -3362,12 +3439,13 @@ fn months_beside_values(text: &str, tokens: &[Token], findings: &[Finding]) -> V
     out
 }
 
-/// One word between two pieces of a value of one kind, commas and stops around it, that may be
-/// a digit of it: a digit's word, homophone or half-heard zero ("[BANK_ROUTING] near
+/// One word or two between two pieces of a value of one kind, commas and stops around them,
+/// that may be digits of it: a digit's word, homophone or half-heard zero ("[BANK_ROUTING] near
 /// [BANK_ROUTING]", tiny.en on 8 kHz µ-law for "zero two one, zero zero zero, zero two one"),
 /// or letters that are no word ("[CREDIT_DEBIT_NUMBER] i [CREDIT_DEBIT_NUMBER]", "[PIN] L.
-/// [PIN]"): it is the value's, one tag with both pieces (fail closed). Not "and", "or", "dot",
-/// "ext" and other short words.
+/// [PIN]"), two such words or one said twice ("[PHONE] night night [PHONE]"): they are the
+/// value's, one tag with both pieces (fail closed). Not "and", "or", "dot", "ext" and other
+/// short words.
 fn words_between_pieces(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
     const ZEROS: &[&str] = &[
         "near", "nero", "nearo", "neuro", "zero", "go", "double", "triple",
@@ -3405,15 +3483,22 @@ fn words_between_pieces(text: &str, tokens: &[Token], findings: &[Finding]) -> V
             .iter()
             .all(|t| t.class == Class::Word || matches!(t.text.as_str(), "," | "." | "-"));
         let one_line = between.iter().all(|t| t.line == between[0].line);
-        if let [word] = words[..] {
-            if only_stops
-                && one_line
-                && digit_like(word)
-                && !covered(findings, word.start, word.end)
-            {
-                // Over both pieces, so that the three are one tag.
-                out.push(make_finding(text, f.kind, f.start, g.end, 0.3, ""));
+        // One word that may be a digit, or two: both such, or one word said twice, a digit
+        // said twice as whisper misheard it ("[PHONE] night night [PHONE]", tiny.en on mono for
+        // "one, nine nine two").
+        let digits = match words[..] {
+            [word] => digit_like(word),
+            [a, b] => {
+                (digit_like(a) && digit_like(b))
+                    || (a.text == b.text
+                        && a.text.chars().all(|c| c.is_ascii_alphabetic())
+                        && !SHORT_WORDS.contains(&a.text.as_str()))
             }
+            _ => false,
+        };
+        if digits && only_stops && one_line && !covered(findings, between[0].start, g.start) {
+            // Over both pieces, so that the three are one tag.
+            out.push(make_finding(text, f.kind, f.start, g.end, 0.3, ""));
         }
     }
     out
@@ -3459,6 +3544,49 @@ fn digits_after_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Ve
         }
     }
     out
+}
+
+/// A line's closing sentence of two words at most that ends in a digit's homophone or a number
+/// word, right after a sentence or clause ending in a value said in digits ("Okay, let's end
+/// [PHONE]. I'm too.", tiny.en for a one-time code's "four seven one, nine nine two"): the
+/// value's last digits as whisper misheard them (fail closed). Not "one" standing for a thing.
+fn digits_closing_line(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let Some(last) = tokens.iter().rposition(|t| t.class != Class::Punct) else {
+        return Vec::new();
+    };
+    let Some(stop) = tokens[..last]
+        .iter()
+        .rposition(|t| matches!(t.text.as_str(), "." | "," | "?" | "!"))
+    else {
+        return Vec::new();
+    };
+    let words = tokens[stop + 1..=last]
+        .iter()
+        .filter(|t| t.class != Class::Punct)
+        .count();
+    let end = &tokens[last];
+    let digit = tokens::homophone(&end.text).is_some()
+        || (end.class == Class::Word
+            && tokens::is_number_word(end)
+            && !tokens::pronoun_one(tokens, last));
+    let value = (stop > 0).then(|| &tokens[stop - 1]).and_then(|t| {
+        findings
+            .iter()
+            .find(|f| said_in_digits(f) && f.end == t.end)
+    });
+    match value {
+        Some(f) if words <= 2 && digit && !covered(findings, tokens[stop + 1].start, end.end) => {
+            vec![make_finding(
+                text,
+                f.kind,
+                tokens[stop + 1].start,
+                end.end,
+                0.35,
+                "",
+            )]
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// Four digits or more read out one word each ("zero zero one zero", "one triple two four",
@@ -5382,6 +5510,19 @@ fn asked_email(text: &str, tokens: &[Token], glued: bool) -> Option<Finding> {
     value_from(text, tokens, after, FindingKind::Email)
 }
 
+/// The e-mail in an answer to a request for one ([`asked_email`]; `glued`: the line ends in a
+/// domain glued to a word, or says "underscore"); or, failing that, the line's first sentence,
+/// more following it, ends in a glued domain ("It's time at www.complumbing.com. See you on MS
+/// …", base on µ-law for "tom at tomsplumbing dot com, that's t o m s plumbing"); or a clause
+/// of it does ("if you are not a minzatoutlook.com, that's …", base for "minh at outlook dot
+/// com, that's m i n h"; "It's your not minsat outlook.com That's it", on mono): up to the
+/// domain's end, whatever words whisper made of the rest.
+fn email_answer(text: &str, tokens: &[Token], glued: bool) -> Option<Finding> {
+    asked_email(text, tokens, glued)
+        .or_else(|| domain_sentence(tokens).and_then(|end| asked_email(text, &tokens[..end], true)))
+        .or_else(|| domain_clause(tokens).and_then(|(a, b)| asked_email(text, &tokens[a..b], true)))
+}
+
 /// The line is one sentence whose last word is words glued by a dot or an underscore, with no
 /// domain and no "@" ("Kate.Lim", "kate_lim88"; tiny.en on 8 kHz µ-law for "k dot lim hyphen
 /// work at gmail dot com"): an e-mail's name, its domain lost. Its first and last token.
@@ -5423,6 +5564,25 @@ fn domain_sentence(tokens: &[Token]) -> Option<usize> {
             && tokens.get(k + 1).is_some_and(|n| n.start > tokens[k].end)
     })?;
     ends_in_glued_domain(&tokens[..=stop]).then_some(stop + 1)
+}
+
+/// The clause of the line's first sentence that ends in a domain glued to a word, more words
+/// after it ("if you are not a minzatoutlook.com, that's …", "It's your not minsat outlook.com
+/// That's it"): its first token and one past the domain's last. A clause opens after a comma
+/// or at the line's start. A domain in a later sentence is no answer ("Not sure. Try
+/// example.com").
+fn domain_clause(tokens: &[Token]) -> Option<(usize, usize)> {
+    let tld = (2..tokens.len()).find(|&k| {
+        tokens[k - 1].text == "." && detect::glued_domain(&tokens[k - 2..(k + 2).min(tokens.len())])
+    })?;
+    if sentence_ends_before(tokens, tld - 1) {
+        return None;
+    }
+    let start = tokens[..tld]
+        .iter()
+        .rposition(|t| t.text == ",")
+        .map_or(0, |c| c + 1);
+    Some((start, tld + 1))
 }
 
 /// A full stop, question or exclamation mark before token `end` ends a sentence: a space after
@@ -13360,6 +13520,112 @@ mod tests {
             let out = caller_answer("How can I help?", said);
             let kept = ["four digits", "last one", "four times"];
             assert!(kept.iter().any(|k| out.contains(k)), "{out}");
+        }
+    }
+    #[test]
+    fn an_email_glued_into_a_clause_of_the_answer_is_redacted() {
+        // Base for "minh at outlook dot com, that's m i n h", the request cut in two; and on
+        // mono, no stop after the domain.
+        for lines in [
+            vec![
+                (Speaker::Agent, "What's the best email to"),
+                (
+                    Speaker::Caller,
+                    "if you are not a minzatoutlook.com, that's iiss-e-t-e.",
+                ),
+                (Speaker::Agent, "send the receipt to? Perfect. Send."),
+            ],
+            vec![
+                (
+                    Speaker::Unknown,
+                    "What's the best email to send the receipt to?",
+                ),
+                (
+                    Speaker::Unknown,
+                    "It's your not minsat outlook.com That's it, it's",
+                ),
+                (Speaker::Unknown, "it. Perfect. Send."),
+            ],
+        ] {
+            let out = conversation(&lines);
+            assert!(
+                !out[1].contains("outlook") && !out[1].contains("min"),
+                "{out:?}"
+            );
+            // Its partial, with words after the domain.
+            let mut r = Redactor::new();
+            r.push(lines[0].0, lines[0].1);
+            let said = lines[1].1;
+            let upto = said.find(".com").unwrap() + ".com, th".len();
+            let partial = r.preview(lines[1].0, &said[..upto]).text;
+            assert!(!partial.contains("outlook"), "{partial}");
+        }
+        // Controls: a web site in a later sentence, and one asked for that is no e-mail.
+        let out = caller_answer("What is your email?", "Not sure. Try example.com");
+        assert!(out.ends_with("Try example.com"), "{out}");
+        let out = caller_answer(
+            "Which website did you order from?",
+            "Not sure, try example.com, I think.",
+        );
+        assert!(out.contains("example.com"), "{out}");
+    }
+
+    #[test]
+    fn digits_heard_as_words_in_an_answer_are_the_value() {
+        // Tiny.en on 8 kHz µ-law for "Um, let me turn it over. It's eight, zero, three.", the
+        // request a noun phrase of nine words.
+        let out = caller_answer(
+            "and the security code on the back of the card.",
+            "Um, let me turn it over. This side, nero, free.",
+        );
+        assert!(!out.contains("nero") && !out.contains("free"), "{out}");
+        assert!(out.contains("[CREDIT_DEBIT_CVV]"), "{out}");
+        // Controls: "oh" and "to" as words, no digit among them; a count.
+        let out = caller_answer("What is your PIN?", "Oh, to be honest I forgot it.");
+        assert_eq!(out, "Oh, to be honest I forgot it.");
+        let out = caller_answer(
+            "And the security code on the back of the card?",
+            "Oh, for two tickets I paid by cash, there was no card.",
+        );
+        assert!(out.contains("for two tickets"), "{out}");
+    }
+
+    #[test]
+    fn a_digit_said_twice_between_two_pieces_of_a_value_is_the_values() {
+        // Tiny.en for a one-time code's "four seven one, nine nine two".
+        let out = caller_answer(
+            "I'll send a one time code to your phone. Can you read it back when it arrives?",
+            "Okay, let's end for the moment one night night two.",
+        );
+        assert!(!out.contains("night"), "{out}");
+        // Control: two words between two phone numbers that are no digits.
+        let out = caller_answer(
+            "What's your phone number?",
+            "It's 555 0134 or else 555 0199.",
+        );
+        assert!(out.contains("or else"), "{out}");
+    }
+
+    #[test]
+    fn a_short_closing_sentence_after_a_value_ending_in_a_digit_is_the_values() {
+        // Tiny.en for a one-time code's "four seven one, nine nine two".
+        let question =
+            "I'll send a one time code to your phone. Can you read it back when it arrives?";
+        let said = "Okay, let's end for 7-1. I'm too.";
+        let out = caller_answer(question, said);
+        assert!(!out.contains("too"), "{out}");
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, question);
+        let partial = r.preview(Speaker::Caller, said).text;
+        assert!(!partial.contains("too"), "{partial}");
+        // Controls: a closing sentence of no digit, or longer, or "one" standing for a thing.
+        for (said, kept) in [
+            ("It's 12345678. Thank you.", "Thank you."),
+            ("It's 4471. Yes, that one.", "Yes, that one."),
+            ("It's 555 0134. Thank you too.", "Thank you too."),
+        ] {
+            let out = caller_answer("What is the number?", said);
+            assert!(out.ends_with(kept), "{out}");
         }
     }
 }
