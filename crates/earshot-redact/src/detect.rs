@@ -898,8 +898,8 @@ const STATEMENT_WORDS: &[&str] = &[
 /// A request said as a noun phrase ending in a stop or in nothing, as whisper writes one it
 /// heard with no rise ("Lastly, your national insurance number.", "And the security code on
 /// the back", "Lastly, your national insurance number", "and the security code on the back of
-/// the card."): the line's last sentence, past its openers, is "your" or "the" and at most nine
-/// more words, none of which makes it a statement.
+/// the card.", "And a mobile number."): the line's last sentence, past its openers, is "your",
+/// "the", "a" or "an" and at most nine more words, none of which makes it a statement.
 pub(crate) fn noun_phrase_request(tokens: &[Token]) -> bool {
     let body = match tokens.last() {
         Some(t) if matches!(t.text.as_str(), "." | "!") => &tokens[..tokens.len() - 1],
@@ -932,7 +932,7 @@ pub(crate) fn noun_phrase_request(tokens: &[Token]) -> bool {
                     parts.len() >= 2 && words[k + 1..].starts_with(&parts)
                 })
     };
-    matches!(words[first], "your" | "the")
+    matches!(words[first], "your" | "the" | "a" | "an")
         && words.len() - first <= 10
         && !(first..words.len()).any(|k| STATEMENT_WORDS.contains(&words[k]) && !possessive(k))
 }
@@ -1131,7 +1131,10 @@ pub(crate) fn counts_a_thing(tokens: &[Token], run: &DigitRun) -> bool {
                 "number" | "line" | "transaction" | "payment" | "charge"
             )
             || (ACCOUNT_KINDS.contains(&after) && matches!(next, "" | "and" | "or" | "," | ".")));
-    run.digits.len() <= 2 && (counted(after) || of_a_kind)
+    // Digits read out one by one before "or" are a value's, a zero misheard ("It's all 7 7 or
+    // 9, …", tiny.en on mono for "oh seven seven oh nine, …"), not "2 or 3".
+    let read_out = after == "or" && run.groups.len() >= 2;
+    run.digits.len() <= 2 && (counted(after) || of_a_kind) && !read_out
 }
 
 /// Words between a count and the thing it counts that say which kind ("2 new cards").

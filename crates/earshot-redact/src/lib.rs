@@ -730,7 +730,11 @@ impl Redactor {
                     || domain_sentence(&line_tokens[line]).is_some())
             {
                 let (text, toks) = (&self.lines[line].1, &line_tokens[line]);
-                let glued = ends_in_glued_domain(toks) || says_underscore(toks);
+                // A domain said last ("Mike not Ross Eddie. not com.", tiny.en on mono for
+                // "mike dot ross eighty seven at yahoo dot com") ends the address, whatever
+                // stops whisper put in it.
+                let glued =
+                    ends_in_glued_domain(toks) || says_underscore(toks) || domain_said_last(toks);
                 findings.extend(email_answer(text, toks, glued));
             } else if let (false, Some((a, b))) = (
                 self.stand_alone,
@@ -1173,7 +1177,8 @@ impl Redactor {
         let address_with_domain =
             asked.is_some_and(|a| asked_address_answered_with_domain(a, &line_tokens[line]));
         if asked.is_some_and(asks_email) || repeat_asked || email_goes_on || address_with_domain {
-            let glued = ends_in_glued_domain(&line_tokens[line]);
+            let glued =
+                ends_in_glued_domain(&line_tokens[line]) || domain_said_last(&line_tokens[line]);
             findings.extend(email_answer(partial, &line_tokens[line], glued));
         }
         // Names on lines still held back (a caller's line ending in a number waits for more)
@@ -1823,12 +1828,18 @@ impl Redactor {
                         self.open_request = Some((kind, ANSWER_LINES, given));
                     }
                     // A question about something else closes it; asking for the same again
-                    // opens it anew.
+                    // opens it anew, or the one an earlier sentence of the line asked ("… what
+                    // was the old one? My old PIN was [PIN]. And what would you like the new one
+                    // to be?").
                     Some((None, _)) => {
-                        self.open_request = self
-                            .open_request
+                        let earlier = sentences
+                            .iter()
+                            .rev()
+                            .find_map(|&(from, to)| request_kind(&tokens[from..to]));
+                        self.open_request = earlier
+                            .or(self.open_request.map(|(kind, _, _)| kind))
                             .filter(|_| asks_again(tokens))
-                            .map(|(kind, _, _)| (kind, ANSWER_LINES, false));
+                            .map(|kind| (kind, ANSWER_LINES, false));
                     }
                     None if asks_again(tokens) => {
                         if let Some((_, lines, given)) = &mut self.open_request {
@@ -2881,13 +2892,16 @@ fn acknowledges(tokens: &[Token]) -> bool {
 
 /// Whether the agent's line asks for what was just said again, or for another of the same
 /// ("Sorry, could you say that again?", "I didn't catch that, can you repeat it?", "That's not
-/// allowed, please choose another one."): the request it answers stays open, as if new.
+/// allowed, please choose another one.", "And what would you like the new one to be?"): the
+/// request it answers stays open, as if new.
 fn asks_again(tokens: &[Token]) -> bool {
     tokens.iter().enumerate().any(|(k, t)| {
         let next = tokens.get(k + 1).map(|n| n.text.as_str());
         matches!(t.text.as_str(), "again" | "repeat" | "pardon")
             || (t.text == "catch" && k > 0 && tokens[k - 1].text.ends_with("n't"))
-            || (t.text == "another" && next == Some("one"))
+            // "… what would you like the new one to be?", after "What was the old one?" for
+            // a PIN.
+            || (matches!(t.text.as_str(), "another" | "new" | "different") && next == Some("one"))
             || (t.text == "once" && next == Some("more"))
     })
 }
@@ -2970,7 +2984,8 @@ fn answer_numbers(
             | FindingKind::Number
     );
     let mut out = Vec::new();
-    for run in tokens::digit_runs(tokens) {
+    let runs = tokens::digit_runs(tokens);
+    for run in runs.iter().cloned() {
         // Said in digits, or two digits or more as words ("free one two"; not "I don't have
         // one").
         let said = &tokens[run.first..run.last];
@@ -3065,15 +3080,42 @@ fn answer_numbers(
         // A time written "3 p.m.".
         let word = |k: usize| tokens.get(k).map_or("", |t| t.text.as_str());
         let clock = matches!(word(b), "a" | "p") && word(b + 1) == "." && word(b + 2) == "m";
+        // A unit right before more digits is no count's but a digit misheard ("48 times 777
+        // 3456", tiny.en for an NHS number's "four eight five, seven seven seven, …"): it goes
+        // with the number. Not after one digit ("The same digit 4 times 7777.").
+        // Not an amount ("40 dollars 50"), nor before a count ("3 times 2 days").
+        let digits_next = runs.iter().find(|r| r.first == b + 1).is_some_and(|r| {
+            !detect::is_amount_or_count(tokens, r) && !detect::counts_a_thing(tokens, r)
+        });
+        let misheard_unit = b == run.last
+            && run.digits.len() >= 2
+            && detect::UNITS_AFTER.contains(&word(b))
+            && !matches!(
+                word(b),
+                "am" | "pm"
+                    | "dollars"
+                    | "dollar"
+                    | "bucks"
+                    | "cents"
+                    | "pounds"
+                    | "euros"
+                    | "percent"
+            )
+            && digits_next;
+        let (start, end) = if misheard_unit {
+            (start, tokens[b].end)
+        } else {
+            (start, end)
+        };
         if covered(findings, start, end)
             || price
             || thing
             || units
             || clock
             || detect::year_after_preposition(tokens, &run)
-            || (detect::is_amount_or_count(tokens, &run) && !code_read_out(&run))
+            || (detect::is_amount_or_count(tokens, &run) && !code_read_out(&run) && !misheard_unit)
             || (detect::reference_cued(tokens, &run) && !extension)
-            || detect::counts_a_thing(tokens, &run)
+            || (detect::counts_a_thing(tokens, &run) && !misheard_unit)
             || (!dated && detect::is_year(&run.digits))
         {
             continue;
@@ -5484,9 +5526,32 @@ fn asked_email(text: &str, tokens: &[Token], glued: bool) -> Option<Finding> {
     // A sentence is no address being said ("I work part-time at", "Can you send it to me at",
     // "Yes, it'll go to …"), though a letter spelled may be "I"; but with a domain glued to it,
     // the words are what whisper made of the address ("It's Maggie not with feelatemail.com").
+    // "not" between a capitalized word (not "I") and another word is "dot" misheard ("Mike not
+    // Rob", tiny.en for "mike dot ross …"), no statement.
+    // A stop between ("Ross Eddie. not com", on mono).
+    let dot_heard = |k: usize| {
+        let before = match k.checked_sub(1) {
+            Some(b) if tokens[b].text == "." => b.checked_sub(1),
+            other => other,
+        };
+        tokens[k].text == "not"
+            && before.is_some_and(|b| {
+                b >= after
+                    && tokens[b].cap
+                    && tokens[b].class == Class::Word
+                    && !matches!(
+                        tokens[b].text.as_str(),
+                        "i" | "it" | "it's" | "that's" | "i'm"
+                    )
+            })
+            && tokens.get(k + 1).is_none_or(|t| t.class == Class::Word)
+    };
     if !glued
-        && tokens[after..].iter().any(|t| {
-            (t.text.chars().count() > 1 && detect::NOT_LOCAL_PART.contains(&t.text.as_str()))
+        && (after..tokens.len()).any(|k| {
+            let t = &tokens[k];
+            (t.text.chars().count() > 1
+                && detect::NOT_LOCAL_PART.contains(&t.text.as_str())
+                && !dot_heard(k))
             // A contraction ("it'll", "I'm"), not a name's apostrophe ("o'brien").
             || ["'s", "'ll", "'m", "'re", "'ve", "'d", "n't"]
                 .iter()
@@ -5495,7 +5560,8 @@ fn asked_email(text: &str, tokens: &[Token], glued: bool) -> Option<Finding> {
     {
         return None;
     }
-    if glued {
+    // With "dot" heard as "not", what whisper made of the address, as glued.
+    if glued || (after..tokens.len()).any(dot_heard) {
         // Whatever words whisper made of it, up to the domain's end.
         let last = tokens.iter().rposition(|t| t.class != Class::Punct)?;
         return Some(make_finding(
@@ -5617,15 +5683,44 @@ fn ends_in_spoken_domain(tokens: &[Token]) -> bool {
                     tokens[end].text.as_str(),
                     "com" | "org" | "net" | "edu" | "gov"
                 )));
-    // The word before it, a comma between at most ("Tom's Flumming, dot com.", tiny.en on µ-law).
+    // The word before it, a comma or a stop between at most ("Tom's Flumming, dot com.", tiny.en
+    // on µ-law; "Ross Eddie. not com.", on mono).
     let name = match end.checked_sub(2).map(|k| (k, &tokens[k])) {
-        Some((k, t)) if t.text == "," => k.checked_sub(1).map(|k| &tokens[k]),
+        Some((k, t)) if matches!(t.text.as_str(), "," | ".") => {
+            k.checked_sub(1).map(|k| &tokens[k])
+        }
         other => other.map(|(_, t)| t),
     };
-    dot && name.is_some_and(|t| {
-        // A name, not "a" ("not a dot com").
-        t.class != Class::Punct && t.text.chars().count() >= 2
-    }) && detect::is_tld(&tokens[end].text)
+    // A name, not "a" ("not a dot com"); a letter only ending a spelling written with dots
+    // ("Mike not Ross A.T.E.S.E.R.A.H.U. not com.", tiny.en on mono; "… A. D. E. M. A. dot
+    // com.").
+    let spelled = |t: &Token| {
+        tokens
+            .iter()
+            .position(|u| u.start == t.start)
+            .and_then(|k| k.checked_sub(2))
+            .is_some_and(|k| {
+                tokens[k + 1].text == "."
+                    && tokens[k].class == Class::Word
+                    && tokens[k].text.chars().count() == 1
+                    && tokens[k].end == tokens[k + 1].start
+            })
+    };
+    dot && name
+        .is_some_and(|t| t.class != Class::Punct && (t.text.chars().count() >= 2 || spelled(t)))
+        && detect::is_tld(&tokens[end].text)
+}
+
+/// The line is one sentence that ends in a domain said with "dot" ([`ends_in_spoken_domain`]),
+/// or two whose second is the domain alone ("Mike not Ross Eddie. not com.", tiny.en on mono
+/// for "mike dot ross eighty seven at yahoo dot com"): the address whole, whatever words
+/// whisper made of it. Not a domain in a later sentence ("I don't have one. Try the office.
+/// It's on the bbc dot com").
+fn domain_said_last(tokens: &[Token]) -> bool {
+    let Some(end) = tokens.iter().rposition(|t| t.class != Class::Punct) else {
+        return false;
+    };
+    end >= 3 && ends_in_spoken_domain(tokens) && !sentence_ends_before(tokens, end - 3)
 }
 
 /// Words that end the pieces of an address said before it ([`email_pieces_before`]): what a
@@ -13627,5 +13722,139 @@ mod tests {
             let out = caller_answer("What is the number?", said);
             assert!(out.ends_with(kept), "{out}");
         }
+    }
+    #[test]
+    fn an_email_with_not_for_dot_and_its_domain_said_last_is_redacted() {
+        // Tiny.en for "mike dot ross eighty seven at yahoo dot com", the request heard as "a
+        // mail"; on mono with a stop before the domain, or after a spelling written with dots.
+        let asked = "What a mail should we use for the account?";
+        for (who, said) in [
+            (Speaker::Caller, "Mike not Rob A. D. Ema, Yahoo not com."),
+            (Speaker::Unknown, "Mike not Ross Eddie. not com."),
+            (
+                Speaker::Unknown,
+                "Mike not Ross A.T.E.S.E.R.A.H.U. not com.",
+            ),
+        ] {
+            let asker = if who == Speaker::Unknown {
+                Speaker::Unknown
+            } else {
+                Speaker::Agent
+            };
+            let out = conversation(&[(asker, asked), (who, said), (asker, "And a mobile number.")]);
+            assert_eq!(out[1], "[EMAIL].", "{said}");
+            // Every partial while it is said.
+            let mut r = Redactor::new();
+            r.push(asker, asked);
+            let words: Vec<&str> = said.split(' ').collect();
+            for n in 1..words.len() {
+                let partial = r.preview(who, &words[..n].join(" ")).text;
+                assert!(!partial.contains("Mike"), "{partial}");
+            }
+        }
+        // The same with "dot" heard: the domain alone after a stop, or after a spelling.
+        for (who, said) in [
+            (Speaker::Unknown, "Mike Ross Eddie. dot com."),
+            (Speaker::Caller, "Mike Ross A.D.E.M.A. dot com."),
+            (Speaker::Caller, "Mike not Ross A. D. E. M. A. dot com."),
+        ] {
+            let asker = if who == Speaker::Unknown {
+                Speaker::Unknown
+            } else {
+                Speaker::Agent
+            };
+            let out = conversation(&[(asker, asked), (who, said), (asker, "Thanks.")]);
+            assert_eq!(out[1], "[EMAIL].", "{said}");
+        }
+        // Controls: "not" as a word, and a web site in a later sentence.
+        for said in [
+            "Sorry, Tuesday not Monday works for me.",
+            "I'm not sure. Try example.com",
+        ] {
+            assert_eq!(caller_answer(asked, said), said);
+        }
+    }
+
+    #[test]
+    fn a_question_for_the_new_one_asks_again_for_the_value_asked_before() {
+        // Base and tiny.en for "Make it eight eight four four.", after "What was the old one?"
+        // for a PIN; on mono, both questions on one line.
+        let reset = "I can reset your PIN. What was the old one?";
+        let new = "And what would you like the new one to be?";
+        for said in ["Make it a bit 440.", "Make it safe for four"] {
+            let out = conversation(&[
+                (Speaker::Agent, reset),
+                (Speaker::Caller, "My old PIN was 1122."),
+                (Speaker::Agent, new),
+                (Speaker::Caller, said),
+                (Speaker::Agent, "Done, your new PIN is active."),
+            ]);
+            assert!(
+                out[3].contains("[PIN]") && !out[3].contains("four"),
+                "{out:?}"
+            );
+            assert!(!out[3].contains("440"), "{out:?}");
+        }
+        let out = conversation(&[
+            (
+                Speaker::Unknown,
+                "I can reset your pin, what was the old one? My old PIN was 1122. And what would \
+                 you like the new one to be?",
+            ),
+            (Speaker::Unknown, "Make it a date for four."),
+        ]);
+        assert_eq!(out[1], "Make it a date [PIN].");
+        // Control: the new one of no value asked before.
+        let out = conversation(&[
+            (Speaker::Agent, "Which lamp did you pick?"),
+            (Speaker::Caller, "The blue one."),
+            (Speaker::Agent, new),
+            (Speaker::Caller, "Make it a bit 440."),
+        ]);
+        assert_eq!(out[3], "Make it a bit 440.");
+    }
+
+    #[test]
+    fn a_request_said_as_a_noun_phrase_with_a_opens_an_answer() {
+        // Base on 8 kHz µ-law for "… five five six" after "And a mobile number?".
+        let out = caller_answer(
+            "And a mobile number.",
+            "Go for it 1, 2, 3, 3, 4, I'm I'm 6.",
+        );
+        assert!(!out.contains('6'), "{out}");
+        // Control: a noun phrase asking for nothing.
+        let out = caller_answer("And a good day to you.", "You too, it's 6 now.");
+        assert_eq!(out, "You too, it's 6 now.");
+    }
+
+    #[test]
+    fn a_unit_or_or_between_digits_read_out_is_a_digit_misheard() {
+        // Tiny.en for an NHS number's "four eight five, seven seven seven, three four five
+        // six", and on mono for a phone's "oh seven seven oh nine, …".
+        let out = caller_answer("What's your NHS number?", "48 times 777 3456");
+        assert!(!out.contains("48"), "{out}");
+        let out = caller_answer(
+            "What's the best number to call you back on?",
+            "It's all 7 7 or 9, not all 4 6, 1 2 3",
+        );
+        assert!(!out.contains('7'), "{out}");
+        // Controls: counts and amounts, and a count with "or".
+        let out = caller_answer("And your new PIN?", "The same digit 4 times 7777.");
+        assert!(out.contains("4 times"), "{out}");
+        for said in [
+            "I called 3 times 2 days ago, and nobody answered.",
+            "I called 3 times, 2 days ago, and nobody answered.",
+        ] {
+            assert_eq!(caller_answer("What's your account number?", said), said);
+        }
+        let out = caller_answer(
+            "What's your account number?",
+            "It cost 40 dollars 50 last time.",
+        );
+        assert!(out.contains("40 dollars"), "{out}");
+        let out = caller_answer("How many cards do you need?", "Maybe 2 or 3 cards.");
+        assert_eq!(out, "Maybe 2 or 3 cards.");
+        let out = caller_answer("What is your phone number?", "I have 2 or 3 numbers.");
+        assert_eq!(out, "I have 2 or 3 numbers.");
     }
 }
