@@ -1216,15 +1216,19 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
                     && !not_a_group(tokens, &run)
             })
         };
-        // A phone number's extension said after it ("…, extension two oh four", "ext. 22").
+        // A phone number's extension said after it ("…, extension two oh four", "ext. 22"),
+        // or after a number whisper garbled into another kind's length ("My work line
+        // [BANK_ACCOUNT_NUMBER] extension 2017", base on µ-law).
         let extension = |(kind, end): (FindingKind, usize)| {
             let between: Vec<&str> = tokens[end..run.first]
                 .iter()
                 .filter(|t| t.class != Class::Punct)
                 .map(|t| t.text.as_str())
                 .collect();
-            kind == FindingKind::Phone
-                && tokens[end..run.first].iter().all(|t| t.line == line)
+            matches!(
+                kind,
+                FindingKind::Phone | FindingKind::BankAccountNumber | FindingKind::Number
+            ) && tokens[end..run.first].iter().all(|t| t.line == line)
                 && (1..=6).contains(&n)
                 && between.len() <= 4
                 && between

@@ -13857,4 +13857,22 @@ mod tests {
         let out = caller_answer("What is your phone number?", "I have 2 or 3 numbers.");
         assert_eq!(out, "I have 2 or 3 numbers.");
     }
+    #[test]
+    fn an_extension_after_a_number_garbled_into_another_kind_is_its() {
+        // Base on 8 kHz µ-law for "… two one two, nine four one, three three zero zero,
+        // extension two oh one seven", the number's length an account's.
+        let out = caller_answer(
+            "Is there a second number?",
+            "My work line 212 941 3300 0 extension 2017",
+        );
+        assert!(!out.contains("2017"), "{out}");
+        // Controls: an extension after no number, and after a reference.
+        for said in [
+            "I'm calling from extension 2017 about my order.",
+            "It's about order number 55120, extension 22 took it.",
+        ] {
+            let out = caller_answer("How can I help?", said);
+            assert!(out.contains("extension 2"), "{out}");
+        }
+    }
 }
