@@ -1086,6 +1086,23 @@ impl Redactor {
             let more = short_line_numbers(partial, &line_tokens[line], &findings);
             findings.extend(more);
         }
+        // In an answer to a request for a value, digits heard as words as the final will take
+        // them, and a last word that may be the first of them ("This side, nero,", tiny.en on
+        // 8 kHz µ-law for a code's "eight, zero, three"): fail closed while it is said.
+        if let (Some((kind, _, false)), Speaker::Caller | Speaker::Unknown, false) =
+            (self.open_request, speaker, self.stand_alone)
+        {
+            let toks = &line_tokens[line];
+            let more = answer_digit_words(partial, toks, kind, &findings);
+            findings.extend(more);
+            if let Some(t) = toks.iter().rev().find(|t| t.class != Class::Punct) {
+                let digit_word = matches!(t.text.as_str(), "nero" | "nearo")
+                    || tokens::homophone(&t.text).is_some();
+                if kind != FindingKind::Email && digit_word && !covered(&findings, t.start, t.end) {
+                    findings.push(make_finding(partial, kind, t.start, t.end, 0.3, ""));
+                }
+            }
+        }
         // An e-mail named on the line or asked for on the other party's line before.
         let email_context = line_tokens[line]
             .iter()
@@ -13675,6 +13692,19 @@ mod tests {
         );
         assert!(!out.contains("nero") && !out.contains("free"), "{out}");
         assert!(out.contains("[CREDIT_DEBIT_CVV]"), "{out}");
+        // Its partials while it is said.
+        let mut r = Redactor::new();
+        r.push(
+            Speaker::Agent,
+            "and the security code on the back of the card.",
+        );
+        for partial in [
+            "Um, let me turn it over. This side, nero,",
+            "Um, let me turn it over. This side, nero, free",
+        ] {
+            let out = r.preview(Speaker::Caller, partial).text;
+            assert!(!out.contains("nero") && !out.contains("free"), "{out}");
+        }
         // Controls: "oh" and "to" as words, no digit among them; a count.
         let out = caller_answer("What is your PIN?", "Oh, to be honest I forgot it.");
         assert_eq!(out, "Oh, to be honest I forgot it.");
