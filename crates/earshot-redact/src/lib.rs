@@ -974,6 +974,7 @@ impl Redactor {
             findings.extend(iban_openings(text, &line_tokens[line], &findings));
             let between = words_between_pieces(text, &line_tokens[line], &findings);
             findings.extend(between);
+            findings.extend(hyphened_digits(text, &line_tokens[line], &findings));
             let months = months_beside_values(text, &line_tokens[line], &findings);
             findings.extend(months);
             let streets = streets_beside_values(text, &line_tokens[line], &findings);
@@ -988,11 +989,16 @@ impl Redactor {
                 findings.extend(groups_read_out(text, &line_tokens[line], &findings));
                 findings.extend(digits_said_of_values(text, &line_tokens[line], &findings));
                 findings.extend(digits_closing_line(text, &line_tokens[line], &findings));
+                findings.extend(endings_said(text, &line_tokens[line], &findings));
                 findings.extend(repeated_digits(text, &line_tokens[line], &findings));
             }
             if !self.stand_alone {
                 let (who, said) = self.lines[line].clone();
                 self.answer_numbers_in(who, &said, &line_tokens[line], &mut findings);
+                // The digits after a value only the answer's rules found ("Okay, do [PIN]
+                // free.").
+                let after = digits_after_values(&said, &line_tokens[line], &findings);
+                findings.extend(after);
             }
             let (speaker, text) = &self.lines[line];
             out.push(apply(*speaker, text, findings));
@@ -1806,7 +1812,18 @@ impl Redactor {
                     })
                     && !tokens.iter().any(|t| t.text == "?");
                 if kind.is_none() && asks_again(tokens) {
-                    if let Some((kind, _, _)) = self.open_request {
+                    // What was asked before, or, its request lost, the kind of the value the
+                    // other party gave last ("Please set a folder to the IN44 button can." -
+                    // "Can I use the URI was born? [DATE_OF_BIRTH]." - "… Please choose
+                    // another.", tiny.en for a PIN's request).
+                    let kind = self.open_request.map(|(kind, _, _)| kind).or_else(|| {
+                        self.heard_values
+                            .iter()
+                            .rev()
+                            .find(|v| v.speaker != Speaker::Agent)
+                            .map(|v| v.kind)
+                    });
+                    if let Some(kind) = kind {
                         self.open_request = Some((kind, ANSWER_LINES, false));
                     }
                 } else if !acknowledges(tokens) && !yes {
@@ -2919,6 +2936,8 @@ fn asks_again(tokens: &[Token]) -> bool {
             // "… what would you like the new one to be?", after "What was the old one?" for
             // a PIN.
             || (matches!(t.text.as_str(), "another" | "new" | "different") && next == Some("one"))
+            // "Please choose another." with nothing after it.
+            || (t.text == "another" && matches!(next, None | Some("." | "?" | "!" | "please")))
             || (t.text == "once" && next == Some("more"))
     })
 }
@@ -2963,10 +2982,11 @@ fn request_kind(tokens: &[Token]) -> Option<FindingKind> {
         Some(FindingKind::Email)
     } else if named(&["address", "street", "postcode"]) {
         Some(FindingKind::Address)
-    } else if named(&["number", "digit", "digits"]) {
+    } else if named(&["number", "digit", "digits", "code", "codes"]) {
         // A number whose name came out garbled ("Can I get a Cal back number and a good
         // time?", base on µ-law; "Please tell me before digit BIN you chose.", base on mono
-        // for "the four digit PIN"), no reference's.
+        // for "the four digit PIN"), no reference's; or a code of no kind named ("What is the
+        // code?" - "It is 4471 now."), which may be a one-time code or a PIN (fail closed).
         Some(FindingKind::Number)
     } else if tokens
         .windows(2)
@@ -3566,7 +3586,8 @@ fn words_between_pieces(text: &str, tokens: &[Token], findings: &[Finding]) -> V
 /// Digits said after a value found whichever way, that no rule joined to it: a chain of a
 /// digit's homophones and number words right after it, opening with a homophone, a comma
 /// between at most ("AX for my social [NUMBER] for one, …", base on 8 kHz µ-law for an SSN's
-/// "five two three, four one, …"). It is the value's.
+/// "five two three, four one, …"), or one homophone seldom a word there ending its sentence
+/// ("do [PIN] free."). It is the value's.
 fn digits_after_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
     let mut out = Vec::new();
     for f in findings.iter().filter(|f| said_in_digits(f)) {
@@ -3591,7 +3612,14 @@ fn digits_after_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Ve
             numbers += usize::from(tokens::is_number_word(&tokens[end]));
             end += 1;
         }
-        if numbers > 0 && end > k && tokens::homophone(&tokens[k].text).is_some() {
+        // Or one homophone seldom a word there, ending its sentence ("Okay, do [PIN] free.",
+        // tiny.en for a PIN's "two eight six three").
+        let rare_last = end == k + 1
+            && matches!(tokens[k].text.as_str(), "free" | "tree" | "ate" | "won")
+            && tokens
+                .get(end)
+                .is_none_or(|t| matches!(t.text.as_str(), "." | "?" | "!"));
+        if (numbers > 0 || rare_last) && end > k && tokens::homophone(&tokens[k].text).is_some() {
             out.push(make_finding(
                 text,
                 f.kind,
@@ -3646,6 +3674,97 @@ fn digits_closing_line(text: &str, tokens: &[Token], findings: &[Finding]) -> Ve
         }
         _ => Vec::new(),
     }
+}
+
+/// Four digits or more written one by one glued by hyphens ("So the car then did 5-5-1-8",
+/// tiny.en for the agent's "So the card ends in five five one eight?", its cue garbled): digits
+/// read out, a value's, on either party's line. Not an amount, a count or a reference ("Your
+/// order is 5-5-1-8").
+fn hyphened_digits(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for run in tokens::digit_runs(tokens) {
+        let said = &tokens[run.first..run.last];
+        let hyphened = said.iter().enumerate().all(|(i, t)| {
+            let glued = i == 0 || said[i - 1].end == t.start;
+            glued
+                && if i % 2 == 0 {
+                    t.class == Class::Digits && t.text.len() == 1
+                } else {
+                    t.text == "-"
+                }
+        });
+        let (a, b) = (tokens[run.first].start, tokens[run.last - 1].end);
+        if hyphened
+            && said.len() % 2 == 1
+            && run.digits.len() >= 4
+            && !detect::is_amount_or_count(tokens, &run)
+            && !detect::reference_cued(tokens, &run)
+            && !covered(findings, a, b)
+        {
+            out.push(make_finding(
+                text,
+                FindingKind::Number,
+                a,
+                b,
+                0.35,
+                &run.digits,
+            ));
+        }
+    }
+    out
+}
+
+/// The digits a number ends in, said after "ending" or "ends" ("in" or "with" between), as
+/// words whisper wrote for them ("… my work line is the same, what I'm ending for for.", tiny.en
+/// for "… but ending four four"): two or more digit words or homophones, commas between, in a
+/// line not the agent's. The number's (fail closed); not a count ("ending in two days").
+fn endings_said(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let digit_word = |t: &Token| {
+        tokens::homophone(&t.text).is_some()
+            || (t.class == Class::Word && tokens::is_number_word(t))
+            || tokens::is_oh(&t.text)
+            || matches!(t.text.as_str(), "nero" | "nearo")
+    };
+    let mut out = Vec::new();
+    for k in 0..tokens.len() {
+        if !matches!(tokens[k].text.as_str(), "ending" | "ends") {
+            continue;
+        }
+        let mut a = k + 1;
+        if tokens
+            .get(a)
+            .is_some_and(|t| matches!(t.text.as_str(), "in" | "with"))
+        {
+            a += 1;
+        }
+        let (mut b, mut words) = (a, 0);
+        while let Some(t) = tokens.get(b) {
+            if digit_word(t) {
+                words += 1;
+            } else if t.text != "," {
+                break;
+            }
+            b += 1;
+        }
+        let last = (a..b).rev().find(|&j| tokens[j].class != Class::Punct);
+        let unit = tokens
+            .get(b)
+            .is_some_and(|t| detect::UNITS_AFTER.contains(&t.text.as_str()));
+        if let (Some(last), true, false) = (last, words >= 2, unit) {
+            let (start, end) = (tokens[a].start, tokens[last].end);
+            if !covered(findings, start, end) {
+                out.push(make_finding(
+                    text,
+                    FindingKind::Number,
+                    start,
+                    end,
+                    0.35,
+                    "",
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// Four digits or more read out one word each ("zero zero one zero", "one triple two four",
@@ -13903,6 +14022,81 @@ mod tests {
         ] {
             let out = caller_answer("How can I help?", said);
             assert!(out.contains("extension 2"), "{out}");
+        }
+    }
+    #[test]
+    fn choose_another_after_a_value_whose_request_was_lost_asks_for_one_of_its_kind() {
+        // Tiny.en for "Please set a four digit PIN …" - "Can I use the year I was born?
+        // Nineteen seventy nine." - "That's too easy to guess, please choose another." -
+        // "Okay, two eight six three.", the PIN's request garbled (the third line as on mono);
+        // on stereo and on mono.
+        for (asker, caller) in [
+            (Speaker::Agent, Speaker::Caller),
+            (Speaker::Unknown, Speaker::Unknown),
+        ] {
+            let out = conversation(&[
+                (asker, "Please set a folder to the IN44 button can."),
+                (caller, "Can I use the URI was born? 1979."),
+                (asker, "That's two minutes I guess. Please choose another."),
+                (caller, "Okay, do 86 free."),
+                (asker, "Thank you, you OPIN and set."),
+            ]);
+            assert!(
+                !out[3].contains("86") && !out[3].contains("free"),
+                "{out:?}"
+            );
+        }
+        // Controls: another of what has no value, and a free thing after an amount.
+        let out = conversation(&[
+            (Speaker::Agent, "Which colour would you like?"),
+            (Speaker::Caller, "Blue, I think."),
+            (Speaker::Agent, "We're out of blue. Please choose another."),
+            (Speaker::Caller, "Okay, red for 20 dollars then."),
+        ]);
+        assert_eq!(out[3], "Okay, red for 20 dollars then.");
+        let out = caller_answer("How much was it?", "It was 20 dollars, I got one free.");
+        assert_eq!(out, "It was 20 dollars, I got one free.");
+    }
+
+    #[test]
+    fn a_request_for_a_code_of_no_kind_opens_an_answer() {
+        for said in ["It is 4471 now.", "It is 4471 free."] {
+            let out = caller_answer("What is the code?", said);
+            assert!(!out.contains("4471") && !out.contains("free"), "{out}");
+        }
+        // Control: no code asked.
+        let out = caller_answer("What happened next?", "It is 4471 now.");
+        assert_eq!(out, "It is 4471 now.");
+    }
+
+    #[test]
+    fn digits_said_after_ending_as_homophones_are_a_number() {
+        // Tiny.en for "Yes, and my work line is the same but ending four four.".
+        let out = caller_answer(
+            "Is that a mobile?",
+            "Yes, and my work line is the same, what I'm ending for for.",
+        );
+        assert!(!out.contains("for for"), "{out}");
+        // Control: a count after "ending".
+        let out = caller_answer("When does it end?", "The offer is ending in two days.");
+        assert_eq!(out, "The offer is ending in two days.");
+    }
+
+    #[test]
+    fn digits_written_one_by_one_glued_by_hyphens_are_a_value_on_either_line() {
+        // Tiny.en for the agent's "So the card ends in five five one eight?", its cue garbled.
+        let out = conversation(&[
+            (Speaker::Agent, "So the car then did 5-5-1-8"),
+            (Speaker::Caller, "No, it's 5581, not 5518."),
+        ]);
+        assert_eq!(out[0], "So the car then did [NUMBER]");
+        // Controls: a reference and an amount.
+        for said in [
+            "Your order is 5-5-1-8, it ships today.",
+            "It costs 1-2-3-4 dollars.",
+        ] {
+            let out = conversation(&[(Speaker::Agent, said), (Speaker::Caller, "Thanks.")]);
+            assert_eq!(out[0], said);
         }
     }
 }
