@@ -14077,6 +14077,11 @@ mod tests {
             "Yes, and my work line is the same, what I'm ending for for.",
         );
         assert!(!out.contains("for for"), "{out}");
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "Is that a mobile?");
+        let partial = "Yes, and my work line is the same, what I'm ending for for";
+        let out = r.preview(Speaker::Caller, partial).text;
+        assert!(!out.contains("for for"), "{out}");
         // Control: a count after "ending".
         let out = caller_answer("When does it end?", "The offer is ending in two days.");
         assert_eq!(out, "The offer is ending in two days.");
