@@ -1120,10 +1120,51 @@ pub(crate) fn street_names(tokens: &[Token]) -> Vec<(usize, usize)> {
     out
 }
 
+/// Sites named as an address without a street ("Kirkstall Industrial Park", "Curkstall
+/// industrial park", "Meadow Business Centre"): one to three capitalised words, a kind of site
+/// and "park", "estate", "centre" or "center", in any case; each as its first token and one
+/// past its last.
+pub(crate) fn site_names(tokens: &[Token]) -> Vec<(usize, usize)> {
+    const KINDS: &[&str] = &[
+        "industrial",
+        "business",
+        "trading",
+        "retail",
+        "science",
+        "technology",
+        "office",
+        "enterprise",
+    ];
+    let mut out = Vec::new();
+    for k in 2..tokens.len() {
+        if !matches!(
+            tokens[k].text.as_str(),
+            "park" | "estate" | "centre" | "center"
+        ) || !KINDS.contains(&tokens[k - 1].text.as_str())
+        {
+            continue;
+        }
+        let mut first = k - 1;
+        while first > 0
+            && k - 1 - first < 3
+            && tokens[first - 1].line == tokens[k].line
+            && tokens[first - 1].class == Class::Word
+            && tokens[first - 1].cap
+            && !NOT_IN_A_STREET.contains(&tokens[first - 1].text.as_str())
+        {
+            first -= 1;
+        }
+        if first < k - 1 {
+            out.push((first, k + 1));
+        }
+    }
+    out
+}
+
 /// A flat's number and the street it is on, said without the house's number ("Flat 9, Cavendish
 /// House, Queens Road.", its request heard as "the first light of your embrace" on a mono
-/// recording; "Flight 9, …" for "Flat nine"): from the flat's word to the street's end, with
-/// the town and postcode after it, as one address.
+/// recording; "Flight 9, …" for "Flat nine"), or a unit's on a site ([`site_names`]): from the
+/// flat's word to the street's end, with the town and postcode after it, as one address.
 pub(crate) fn flats_on_streets(tokens: &[Token]) -> Vec<Detection> {
     let mut out = Vec::new();
     let mut runs = None;
@@ -1145,7 +1186,11 @@ pub(crate) fn flats_on_streets(tokens: &[Token]) -> Vec<Detection> {
             .take(10)
             .last()
             .map_or(k + 2, |j| j + 1);
-        let Some(&(street, street_end)) = street_names(&tokens[k + 2..end]).first() else {
+        // Or the site it is on ("unit 4, Curkstall industrial park", tiny.en for a work
+        // address's "Unit four, Kirkstall Industrial Park").
+        let said = &tokens[k + 2..end];
+        let Some(&(street, street_end)) = street_names(said).first().or(site_names(said).first())
+        else {
             continue;
         };
         // Only a building's name, a house's number and commas between ("My flight 9 was on

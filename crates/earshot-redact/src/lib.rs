@@ -979,6 +979,7 @@ impl Redactor {
             findings.extend(months);
             let streets = streets_beside_values(text, &line_tokens[line], &findings);
             findings.extend(streets);
+            findings.extend(address_tails(text, &line_tokens[line], &findings));
             if !self.stand_alone && self.lines[line].0 != Speaker::Agent {
                 findings.extend(digits_read_out_in_words(
                     text,
@@ -3139,13 +3140,18 @@ fn answer_numbers(
                     | "percent"
             )
             && digits_next;
+        // A number with a point counts nothing ("Yes, it's 1.97 times.", base for a buzzer
+        // code's "one nine seven five"): no price, no count, the unit a digit misheard.
+        let pointed_count = tokens[a..b].iter().any(|t| t.text == ".")
+            && matches!(word(b), "times" | "items" | "people" | "calls");
+        let misheard_unit = misheard_unit || pointed_count;
         let (start, end) = if misheard_unit {
             (start, tokens[b].end)
         } else {
             (start, end)
         };
         if covered(findings, start, end)
-            || price
+            || (price && !pointed_count)
             || thing
             || units
             || clock
@@ -4777,6 +4783,48 @@ fn word_touches_number(chain: &[Token]) -> bool {
 fn number_suffix(digits: &str, word: &str) -> bool {
     NUMBER_SUFFIXES.contains(&word)
         && (word.chars().count() > 1 || word == "s" || digits.chars().count() < 5)
+}
+
+/// The rest of an address's sentence when a postcode's outward code is in it, letters glued to
+/// a digit or two ("[ADDRESS] bleeds LS6 to AB.", tiny.en for "Eighteen Orchard Close, Leeds,
+/// L S six, two A B", the town garbled and the postcode's "2" heard as "to"): the town and
+/// postcode, the address's. Six words at most after the address; not past the sentence's end.
+fn address_tails(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for f in findings.iter().filter(|f| f.kind == FindingKind::Address) {
+        let Some(from) = tokens.iter().position(|t| t.start >= f.end) else {
+            continue;
+        };
+        let to = (from..tokens.len())
+            .find(|&k| {
+                matches!(tokens[k].text.as_str(), "." | "?" | "!")
+                    && tokens.get(k + 1).is_none_or(|n| n.start > tokens[k].end)
+            })
+            .unwrap_or(tokens.len());
+        let rest = &tokens[from..to];
+        let words = rest.iter().filter(|t| t.class != Class::Punct).count();
+        let outward = rest.windows(2).any(|w| {
+            w[0].class == Class::Word
+                && (1..=2).contains(&w[0].text.len())
+                && w[1].class == Class::Digits
+                && w[1].text.len() <= 2
+                && w[0].end == w[1].start
+        });
+        let Some(last) = rest.iter().rposition(|t| t.class != Class::Punct) else {
+            continue;
+        };
+        if outward && words <= 6 && !covered(findings, f.start, rest[last].end) {
+            out.push(make_finding(
+                text,
+                FindingKind::Address,
+                f.start,
+                rest[last].end,
+                0.35,
+                "",
+            ));
+        }
+    }
+    out
 }
 
 /// A street named in the sentence of a value found ("I live at [ADDRESS] next to the church on
@@ -14102,6 +14150,52 @@ mod tests {
         ] {
             let out = conversation(&[(Speaker::Agent, said), (Speaker::Caller, "Thanks.")]);
             assert_eq!(out[0], said);
+        }
+    }
+    #[test]
+    fn a_unit_on_a_named_site_is_an_address() {
+        // Tiny.en and base for "No, deliver to my work, Unit four, Kirkstall Industrial Park.".
+        for said in [
+            "No, deliver to my work, unit 4, Curkstall industrial park.",
+            "Note Deliver to My Work Unit 4, Curxtile Industrial Park.",
+        ] {
+            let out = caller_answer("And is that the same as the delivery?", said);
+            assert!(out.ends_with("[ADDRESS]."), "{out}");
+        }
+        // Controls: a unit that is a team, and a site with no unit.
+        for said in [
+            "My unit 4 team won the Riverside business park award.",
+            "I work at Kirkstall Industrial Park.",
+        ] {
+            assert_eq!(caller_answer("How can I help?", said), said);
+        }
+    }
+
+    #[test]
+    fn the_town_and_postcode_after_an_address_go_with_it_though_garbled() {
+        // Tiny.en for "Eighteen Orchard Close, Leeds, L S six, two A B", after "What's the
+        // billing address on the card?" heard as "feeling address".
+        let out = caller_answer(
+            "What's the feeling address on the card?",
+            "18 orchard close bleeds LS6 to AB.",
+        );
+        assert_eq!(out, "[ADDRESS].");
+        // Controls: no postcode after it, and one in the next sentence.
+        let out = caller_answer(
+            "How can I help?",
+            "I live at 12 High Street. The M6 is near.",
+        );
+        assert!(out.ends_with("The M6 is near."), "{out}");
+    }
+
+    #[test]
+    fn a_number_with_a_point_before_times_in_an_answer_is_the_value() {
+        // Base for a buzzer code's "one nine seven five".
+        let out = caller_answer("Is there a buzzer code?", "Yes, it's 1.97 times.");
+        assert!(!out.contains("1.97"), "{out}");
+        // Controls: a count, and a price.
+        for said in ["I tried it 3 times.", "It cost 1.97 dollars."] {
+            assert_eq!(caller_answer("Is there a buzzer code?", said), said);
         }
     }
 }
