@@ -1170,10 +1170,13 @@ pub(crate) fn flats_on_streets(tokens: &[Token]) -> Vec<Detection> {
     let mut runs = None;
     for k in 0..tokens.len().saturating_sub(2) {
         let number = |t: &Token| t.class == Class::Digits || crate::tokens::is_number_word(t);
+        // Or a digit's homophone ("Unit for Curxtile Industrial Park", base for "Unit four,
+        // Kirkstall …").
+        let heard = |t: &Token| number(t) || crate::tokens::homophone(&t.text).is_some();
         if !matches!(
             tokens[k].text.as_str(),
             "flat" | "apartment" | "apt" | "unit" | "suite" | "flight"
-        ) || !number(&tokens[k + 1])
+        ) || !heard(&tokens[k + 1])
             || tokens[k + 1].line != tokens[k].line
         {
             continue;
@@ -1198,6 +1201,14 @@ pub(crate) fn flats_on_streets(tokens: &[Token]) -> Vec<Detection> {
         if !tokens[k + 2..k + 2 + street]
             .iter()
             .all(|t| t.text == "," || (t.class == Class::Word && t.cap) || number(t))
+        {
+            continue;
+        }
+        // A homophone only before a name capitalised to its end ("… Industrial Park"; not "The
+        // unit for Riverside business park sales"), and not after "flight" ("My flight to
+        // Queens Road …").
+        if !number(&tokens[k + 1])
+            && (!tokens[k + 2 + street_end - 1].cap || tokens[k].text == "flight")
         {
             continue;
         }

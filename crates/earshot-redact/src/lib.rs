@@ -13437,7 +13437,8 @@ mod tests {
             ),
             (Speaker::Unknown, "Flat for 22 Baker Street, NW-1-6XC."),
         ]);
-        assert_eq!(out[1], "Flat [ADDRESS].");
+        // The flat's word with it since a unit's number may be a homophone.
+        assert_eq!(out[1], "[ADDRESS].");
         // tiny.en on mono.
         let out = conversation(&[
             (Speaker::Unknown, "I'll need the card details."),
@@ -14158,6 +14159,8 @@ mod tests {
         for said in [
             "No, deliver to my work, unit 4, Curkstall industrial park.",
             "Note Deliver to My Work Unit 4, Curxtile Industrial Park.",
+            "Note Deliver to My Work Unit for Curxtile Industrial Park.",
+            "No, deliver to my work unit for Kirkstone Industrial Park.",
         ] {
             let out = caller_answer("And is that the same as the delivery?", said);
             assert!(out.ends_with("[ADDRESS]."), "{out}");
@@ -14165,6 +14168,8 @@ mod tests {
         // Controls: a unit that is a team, and a site with no unit.
         for said in [
             "My unit 4 team won the Riverside business park award.",
+            "The unit for Riverside business park sales is closed.",
+            "My flight to Queens Road took an hour.",
             "I work at Kirkstall Industrial Park.",
         ] {
             assert_eq!(caller_answer("How can I help?", said), said);
