@@ -952,6 +952,11 @@ impl Redactor {
             let heard = self.heard_names_in(&self.lines[line].1, &line_tokens[line]);
             self.learn_names(&heard);
             findings.extend(heard);
+            findings.extend(names_run_on(
+                &self.lines[line].1,
+                &line_tokens[line],
+                &findings,
+            ));
             // Whatever rule found a value, the words for its digits beside it go with it
             // ("and the last bit in [CREDIT_DEBIT_NUMBER] Nero", base on a mono recording, its
             // value found only by the rules on the call's context above).
@@ -4783,6 +4788,44 @@ fn word_touches_number(chain: &[Token]) -> bool {
 fn number_suffix(digits: &str, word: &str) -> bool {
     NUMBER_SUFFIXES.contains(&word)
         && (word.chars().count() > 1 || word == "s" || digits.chars().count() < 5)
+}
+
+/// Words glued by hyphens right after a name and ending its sentence ("Mr [NAME]
+/// cow-holeskin.", tiny.en for "Mister Tomasz Kowalski."): whisper's spelling of the surname it
+/// half heard, the name's. Two words or more, letters only; not a hyphenated word after a
+/// clause ("[NAME], well-known.").
+fn names_run_on(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for f in findings.iter().filter(|f| f.kind == FindingKind::Name) {
+        let Some(from) = tokens.iter().position(|t| t.start >= f.end) else {
+            continue;
+        };
+        let mut k = from;
+        let mut words = 0;
+        while let Some(t) = tokens.get(k) {
+            let glued = k == from || tokens[k - 1].end == t.start;
+            if !glued || !(t.class == Class::Word || t.text == "-") {
+                break;
+            }
+            words += usize::from(t.class == Class::Word);
+            k += 1;
+        }
+        let ends = tokens
+            .get(k)
+            .is_none_or(|t| matches!(t.text.as_str(), "." | "?" | "!" | ","));
+        let hyphened = (from..k).any(|j| tokens[j].text == "-");
+        if words >= 2 && hyphened && ends && tokens[k - 1].class == Class::Word {
+            out.push(make_finding(
+                text,
+                FindingKind::Name,
+                f.start,
+                tokens[k - 1].end,
+                0.35,
+                "",
+            ));
+        }
+    }
+    out
 }
 
 /// The rest of an address's sentence when a postcode's outward code is in it, letters glued to
@@ -14222,6 +14265,25 @@ mod tests {
         // Controls: a count, and a price.
         for said in ["I tried it 3 times.", "It cost 1.97 dollars."] {
             assert_eq!(caller_answer("Is there a buzzer code?", said), said);
+        }
+    }
+    #[test]
+    fn words_glued_by_hyphens_after_a_name_are_its() {
+        // Tiny.en for "Mister Tomasz Kowalski.".
+        for said in ["Mr Tomass' cow-holeskin.", "Mr Tomass cow-holeskin."] {
+            let out = caller_answer("And the name as it appears?", said);
+            assert_eq!(out, "Mr [NAME].", "{said}");
+        }
+        // Controls: a hyphenated word after a clause, and one with more after it.
+        for said in [
+            "I spoke to Anna, well-known here.",
+            "I spoke to Anna face-to-face yesterday.",
+        ] {
+            let out = caller_answer("How can I help?", said);
+            assert!(
+                out.contains("well-known") || out.contains("face-to-face"),
+                "{out}"
+            );
         }
     }
 }
