@@ -2948,6 +2948,32 @@ fn asks_again(tokens: &[Token]) -> bool {
     })
 }
 
+/// The line names a code that may be a secret, no code of a thing ("What is the code?", "Is
+/// there a buzzer code?"; not "What's the error code on the screen?", "a discount code").
+fn secret_code(tokens: &[Token]) -> bool {
+    const THINGS: &[&str] = &[
+        "error",
+        "fault",
+        "status",
+        "discount",
+        "promo",
+        "promotional",
+        "voucher",
+        "coupon",
+        "product",
+        "tracking",
+        "dress",
+        "colour",
+        "color",
+        "bar",
+        "qr",
+    ];
+    tokens.iter().enumerate().any(|(k, t)| {
+        matches!(t.text.as_str(), "code" | "codes")
+            && !(k > 0 && THINGS.contains(&tokens[k - 1].text.as_str()))
+    })
+}
+
 /// The kind of value the agent's line asks for, if it asks for one: the first of
 /// [`detect::CUES`]' kinds it asks for, else an e-mail, a postal address or a number it names
 /// in a request.
@@ -2988,7 +3014,7 @@ fn request_kind(tokens: &[Token]) -> Option<FindingKind> {
         Some(FindingKind::Email)
     } else if named(&["address", "street", "postcode"]) {
         Some(FindingKind::Address)
-    } else if named(&["number", "digit", "digits", "code", "codes"]) {
+    } else if named(&["number", "digit", "digits"]) || secret_code(tokens) {
         // A number whose name came out garbled ("Can I get a Cal back number and a good
         // time?", base on µ-law; "Please tell me before digit BIN you chose.", base on mono
         // for "the four digit PIN"), no reference's; or a code of no kind named ("What is the
@@ -14169,9 +14195,12 @@ mod tests {
             let out = caller_answer("What is the code?", said);
             assert!(!out.contains("4471") && !out.contains("free"), "{out}");
         }
-        // Control: no code asked.
+        // Controls: no code asked, and a code of a thing.
         let out = caller_answer("What happened next?", "It is 4471 now.");
         assert_eq!(out, "It is 4471 now.");
+        let said = "It says E 301 and the light is blinking.";
+        let out = caller_answer("What's the error code on the screen?", said);
+        assert_eq!(out, said);
     }
 
     #[test]
