@@ -3689,7 +3689,14 @@ fn digits_closing_line(text: &str, tokens: &[Token], findings: &[Finding]) -> Ve
         .filter(|t| t.class != Class::Punct)
         .count();
     let end = &tokens[last];
-    let digit = tokens::homophone(&end.text).is_some()
+    // Not "Thanks too.", "You too.", "Me too.".
+    let polite = end.text == "too"
+        && last > 0
+        && matches!(
+            tokens[last - 1].text.as_str(),
+            "thanks" | "thank" | "you" | "me" | "us" | "cheers"
+        );
+    let digit = (tokens::homophone(&end.text).is_some() && !polite)
         || (end.class == Class::Word
             && tokens::is_number_word(end)
             && !tokens::pronoun_one(tokens, last));
@@ -13998,6 +14005,8 @@ mod tests {
             ("It's 12345678. Thank you.", "Thank you."),
             ("It's 4471. Yes, that one.", "Yes, that one."),
             ("It's 555 0134. Thank you too.", "Thank you too."),
+            ("It's 555 0134. Thanks too.", "Thanks too."),
+            ("It's 555 0134. You too.", "You too."),
         ] {
             let out = caller_answer("What is the number?", said);
             assert!(out.ends_with(kept), "{out}");
