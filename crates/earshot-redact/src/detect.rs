@@ -2160,7 +2160,11 @@ fn spoken_emails_between_commas(tokens: &[Token], after_comma: &[bool]) -> Vec<D
                 dots += 1;
                 end += 2;
             }
-            (end, dots > 0 && is_tld(&tokens[end - 1].text))
+            // The top-level domain after a dot, not a hyphen ("at the drive-in", "at
+            // check-in" are no addresses).
+            let dotted =
+                end >= 2 && matches!(tokens[end - 2].text.as_str(), "dot" | "period" | ".");
+            (end, dots > 0 && dotted && is_tld(&tokens[end - 1].text))
         };
         let (mut end, mut tld) = labels(at + 1);
         // A name said as two words ("proton mail dot me"), when it ends in a known domain.

@@ -14324,4 +14324,23 @@ mod tests {
             );
         }
     }
+    #[test]
+    fn a_word_hyphenated_to_a_top_level_domain_after_at_is_no_email() {
+        // Found checking common lines: "-in" read as India's domain.
+        for said in [
+            "I met Anna at the drive-in.",
+            "We ate at the drive-in.",
+            "She works at the check-in desk.",
+        ] {
+            assert_eq!(caller_answer("How can I help?", said), said);
+        }
+        // Controls: a domain with a hyphen in its name and a dot before its end.
+        let out = caller_answer(
+            "How can I help?",
+            "Write to info at greenfield dash farms dot org.",
+        );
+        assert!(out.contains("[EMAIL]") && !out.contains("farms"), "{out}");
+        let out = caller_answer("How can I help?", "Write to raj at tata-steel.in today.");
+        assert!(out.contains("[EMAIL]") && !out.contains("tata"), "{out}");
+    }
 }
