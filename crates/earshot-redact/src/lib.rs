@@ -769,6 +769,36 @@ impl Redactor {
                     }
                 }
             }
+            // An e-mail's name said again with a half-heard domain once one was given
+            // ("J-O-N-E-S at mail.com." - "me? I'm the member after June." - "Yes, 77, so
+            // Jones 77 at male.", tiny.en for "jones seventy seven at gmail"): a line not the
+            // agent's that ends in "at" and a mail service's name, whole or half heard ("mail",
+            // "male", "…mail"), its name no pronoun or verb ("… I'm at work", "The parcel is
+            // from Tesco at Leeds.").
+            if !self.stand_alone
+                && speaker != Speaker::Agent
+                && self.email_given
+                && !findings.iter().any(|f| f.kind == FindingKind::Email)
+            {
+                let toks = &line_tokens[line];
+                if let Some(end) = toks.iter().rposition(|t| t.class != Class::Punct) {
+                    let (name, domain) = (end.checked_sub(2).map(|k| &toks[k]), &toks[end]);
+                    let mail = domain.text.ends_with("mail")
+                        || domain.text.ends_with("male")
+                        || detect::MAIL_PROVIDERS.contains(&domain.text.as_str());
+                    if end >= 2
+                        && toks[end - 1].text == "at"
+                        && domain.class == Class::Word
+                        && mail
+                        && name.is_some_and(|n| {
+                            n.class != Class::Punct
+                                && !detect::NOT_LOCAL_PART.contains(&n.text.as_str())
+                        })
+                    {
+                        findings.extend(asked_email(&self.lines[line].1, toks, true));
+                    }
+                }
+            }
             // An e-mail read out with its separators said, its request lost ("And what he may
             // read, shall we use?" - "It's em.ok for hyphen 77 ed proton.me.", base on 8 kHz
             // µ-law for "m dot okafor hyphen seventy seven at proton dot me"): a line that says
@@ -1005,6 +1035,10 @@ impl Redactor {
                 // free.").
                 let after = digits_after_values(&said, &line_tokens[line], &findings);
                 findings.extend(after);
+                if who != Speaker::Agent {
+                    let over = repeats_after_values(&said, &line_tokens[line], &findings);
+                    findings.extend(over);
+                }
             }
             let (speaker, text) = &self.lines[line];
             out.push(apply(*speaker, text, findings));
@@ -2944,6 +2978,10 @@ fn asks_again(tokens: &[Token]) -> bool {
             || (matches!(t.text.as_str(), "another" | "new" | "different") && next == Some("one"))
             // "Please choose another." with nothing after it.
             || (t.text == "another" && matches!(next, None | Some("." | "?" | "!" | "please")))
+            // A refusal asks for another ("I'm afraid repeated numbers aren't allowed.").
+            || (t.text == "allowed"
+                && k > 0
+                && (tokens[k - 1].text.ends_with("n't") || tokens[k - 1].text == "not"))
             || (t.text == "once" && next == Some("more"))
     })
 }
@@ -3718,6 +3756,68 @@ fn digits_closing_line(text: &str, tokens: &[Token], findings: &[Finding]) -> Ve
         }
         _ => Vec::new(),
     }
+}
+
+/// One word said three times or more right after a value said in digits, commas between at
+/// most ("[BANK_ACCOUNT_NUMBER], Perman Perman Perman I4", tiny.en for an account's "… seven
+/// seven five four"; "[PHONE], then time time time", for "five five five"): a digit said over
+/// and over as whisper misheard it, the value's, with the digits glued to letters after it. Not
+/// "yes", "no", "bye" and other words said over.
+fn repeats_after_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    const SAID_OVER: &[&str] = &[
+        "yes", "yeah", "no", "okay", "ok", "thanks", "bye", "right", "sorry", "please", "very",
+        "so", "really", "go", "ha", "hello", "hi", "sure", "well",
+    ];
+    let mut out = Vec::new();
+    for f in findings.iter().filter(|f| said_in_digits(f)) {
+        let Some(mut k) = tokens.iter().position(|t| t.start >= f.end) else {
+            continue;
+        };
+        // One word between at most ("then").
+        let word = |k: usize| tokens.get(k).filter(|t| t.class == Class::Word);
+        let repeats = |from: usize| {
+            let first = word(from)?;
+            let mut n = 0;
+            let mut j = from;
+            let mut last = from;
+            while j < tokens.len() {
+                if tokens[j].text == first.text {
+                    n += 1;
+                    last = j;
+                } else if tokens[j].text != "," {
+                    break;
+                }
+                j += 1;
+            }
+            (n >= 3 && first.text.len() >= 2 && !SAID_OVER.contains(&first.text.as_str()))
+                .then_some(last)
+        };
+        if tokens.get(k).is_some_and(|t| t.text == ",") {
+            k += 1;
+        }
+        let Some(mut last) = repeats(k).or_else(|| repeats(k + 1)) else {
+            continue;
+        };
+        // Letters and digits glued after it ("I4").
+        while let (Some(a), Some(b)) = (tokens.get(last + 1), tokens.get(last + 2)) {
+            if a.class == Class::Word && b.class == Class::Digits && a.end == b.start {
+                last += 2;
+            } else {
+                break;
+            }
+        }
+        if !covered(findings, tokens[k].start, tokens[last].end) {
+            out.push(make_finding(
+                text,
+                f.kind,
+                f.start,
+                tokens[last].end,
+                0.3,
+                "",
+            ));
+        }
+    }
+    out
 }
 
 /// Four digits or more written one by one glued by hyphens ("So the car then did 5-5-1-8",
@@ -4864,7 +4964,8 @@ fn names_run_on(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Findi
 /// The rest of an address's sentence when a postcode's outward code is in it, letters glued to
 /// a digit or two ("[ADDRESS] bleeds LS6 to AB.", tiny.en for "Eighteen Orchard Close, Leeds,
 /// L S six, two A B", the town garbled and the postcode's "2" heard as "to"): the town and
-/// postcode, the address's; or after a street named with no number before it ("18. Orchard
+/// postcode, the address's, as is a five-digit ZIP code ending it; or after a street named with
+/// no number before it ("18. Orchard
 /// Close bleeds LS6 to AB."), the street with them. Six words at most after the address; not
 /// past the sentence's end.
 fn address_tails(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
@@ -4902,7 +5003,14 @@ fn address_tails(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Find
         let Some(last) = rest.iter().rposition(|t| t.class != Class::Punct) else {
             continue;
         };
-        if outward && words <= 6 && !covered(findings, start, rest[last].end) {
+        // Or a ZIP code ending it ("PO Box [ADDRESS] to Tesla, OBLIOM 74101", tiny.en for
+        // "… Tulsa, Oklahoma, seven four one oh one", the state garbled).
+        // After a place's name or a comma, not "paid 45000" or "order 55120".
+        let zip = rest[last].class == Class::Digits
+            && rest[last].text.len() == 5
+            && last > 0
+            && (rest[last - 1].cap || rest[last - 1].text == ",");
+        if (outward || zip) && words <= 6 && !covered(findings, start, rest[last].end) {
             out.push(make_finding(
                 text,
                 FindingKind::Address,
@@ -14342,5 +14450,90 @@ mod tests {
         assert!(out.contains("[EMAIL]") && !out.contains("farms"), "{out}");
         let out = caller_answer("How can I help?", "Write to raj at tata-steel.in today.");
         assert!(out.contains("[EMAIL]") && !out.contains("tata"), "{out}");
+    }
+    #[test]
+    fn a_refusal_asks_again_for_the_value_refused() {
+        // Base for "I'm afraid repeated numbers aren't allowed." - "Then five eight two zero.".
+        let out = conversation(&[
+            (Speaker::Agent, "Please choose a new pin for your card."),
+            (Speaker::Caller, "My door number twice, 1414."),
+            (
+                Speaker::Agent,
+                "I'm afraid repeated numbers aren't allowed.",
+            ),
+            (Speaker::Caller, "Then 58 to 0."),
+            (Speaker::Agent, "Thank you, your pin has changed."),
+        ]);
+        assert!(!out[3].contains("58"), "{out:?}");
+        // Control: a refusal of no value.
+        let out = conversation(&[
+            (Speaker::Agent, "How can I help?"),
+            (Speaker::Caller, "Can I bring my dog?"),
+            (Speaker::Agent, "I'm afraid dogs aren't allowed."),
+            (Speaker::Caller, "Then 2 cats."),
+        ]);
+        assert_eq!(out[3], "Then 2 cats.");
+    }
+
+    #[test]
+    fn an_emails_name_said_again_at_a_half_heard_mail_service_is_the_email() {
+        // Tiny.en for "Yes, seventy seven, so jones seventy seven at gmail.", the question
+        // between garbled.
+        for said in [
+            "Yes, 77, so Jones 77 at male.",
+            "Yes, 77, so shown 77 at mail.",
+        ] {
+            let out = conversation(&[
+                (Speaker::Agent, "Could you spell the email for"),
+                (Speaker::Caller, "J-O-N-E-S at mail.com."),
+                (Speaker::Agent, "me? I'm the member after June."),
+                (Speaker::Caller, said),
+            ]);
+            assert_eq!(out[3], "Yes, [EMAIL].", "{said}");
+        }
+        // Controls: "at" and a place once an e-mail was given, and no e-mail given.
+        let out = conversation(&[
+            (Speaker::Agent, "What is your email?"),
+            (Speaker::Caller, "jo at gmail.com"),
+            (Speaker::Agent, "Who is it from?"),
+            (Speaker::Caller, "The parcel is from Tesco at Leeds."),
+        ]);
+        assert_eq!(out[3], "The parcel is from Tesco at Leeds.");
+        let out = caller_answer("How can I help?", "Yes, 77, so Jones 77 at male.");
+        assert!(out.contains("at male"), "{out}");
+    }
+
+    #[test]
+    fn a_zip_code_ending_an_addresss_garbled_tail_is_the_addresss() {
+        // Tiny.en for "P O Box four four one two, Tulsa, Oklahoma, seven four one oh one".
+        let out = caller_answer(
+            "while mailing address should we use.",
+            "PO Box 441 to Tesla, OBLIOM 74101",
+        );
+        assert!(!out.contains("74101") && !out.contains("Tesla"), "{out}");
+    }
+
+    #[test]
+    fn a_word_said_over_and_over_after_a_value_is_its_digit() {
+        // Tiny.en for "… then five five five, zero one nine one".
+        let out = conversation(&[
+            (Speaker::Agent, "What's a good call back, um,"),
+            (
+                Speaker::Caller,
+                "My fairly merry accord 312, then time time time, nearer one I in one,",
+            ),
+        ]);
+        assert!(!out[1].contains("time"), "{out:?}");
+        // Controls: words said over that are no digits.
+        for said in [
+            "It is 555 0134, yes yes yes.",
+            "It is 555 0134, bye bye bye.",
+        ] {
+            let out = caller_answer("Your number?", said);
+            assert!(
+                out.contains("yes yes yes") || out.contains("bye bye bye"),
+                "{out}"
+            );
+        }
     }
 }
