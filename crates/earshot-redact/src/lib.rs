@@ -4965,9 +4965,8 @@ fn names_run_on(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Findi
 /// a digit or two ("[ADDRESS] bleeds LS6 to AB.", tiny.en for "Eighteen Orchard Close, Leeds,
 /// L S six, two A B", the town garbled and the postcode's "2" heard as "to"): the town and
 /// postcode, the address's, as is a five-digit ZIP code ending it; or after a street named with
-/// no number before it ("18. Orchard
-/// Close bleeds LS6 to AB."), the street with them. Six words at most after the address; not
-/// past the sentence's end.
+/// no number before it ("18. Orchard Close bleeds LS6 to AB."), the street with them. Six words
+/// at most after the address; not past the sentence's end.
 fn address_tails(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
     let mut out = Vec::new();
     // Each address found, and each street named ("18. Orchard Close bleeds LS6 to AB.", tiny.en
