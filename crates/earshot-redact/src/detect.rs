@@ -259,9 +259,19 @@ const REFERENCE_CUES: &[&str] = &[
 /// The line (its tokens) names a reference, not personal data ("What is the model?", "My
 /// flight BA351 was cancelled").
 pub(crate) fn names_a_reference(tokens: &[Token]) -> bool {
-    tokens
-        .iter()
-        .any(|t| t.class == Class::Word && REFERENCE_CUES.contains(&t.text.as_str()))
+    tokens.iter().enumerate().any(|(k, t)| {
+        t.class == Class::Word
+            && REFERENCE_CUES.contains(&t.text.as_str())
+            && !payment_order(tokens, k)
+    })
+}
+
+/// Token `k` is "order" in a payment's name ("the account number for the standing order",
+/// "a money order"): the account it pays from is no reference.
+fn payment_order(tokens: &[Token], k: usize) -> bool {
+    tokens[k].text == "order"
+        && k > 0
+        && matches!(tokens[k - 1].text.as_str(), "standing" | "money" | "postal")
 }
 
 /// A reference named, once or more ("order", "orders"), among `tokens`: the numbers said after

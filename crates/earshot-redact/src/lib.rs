@@ -802,7 +802,8 @@ impl Redactor {
             // An e-mail read out with its separators said, its request lost ("And what he may
             // read, shall we use?" - "It's em.ok for hyphen 77 ed proton.me.", base on 8 kHz
             // µ-law for "m dot okafor hyphen seventy seven at proton dot me"): a line that says
-            // "hyphen", "underscore" or "dash" and ends in a glued domain is the address.
+            // "hyphen", "underscore" or "dash" and ends in a glued domain is the address, as is
+            // one that says "dot" before "at" and ends in a domain.
             if !self.stand_alone
                 && speaker != Speaker::Agent
                 && !findings.iter().any(|f| f.kind == FindingKind::Email)
@@ -811,7 +812,14 @@ impl Redactor {
                 let said = toks
                     .iter()
                     .any(|t| matches!(t.text.as_str(), "hyphen" | "underscore" | "dash"));
-                if said && ends_in_glued_domain(toks) {
+                // Or "dot" said before an "at", the line ending in a domain glued or said ("My
+                // work one Tom Dot Baker at Baker M Sun's Dotco.uk", tiny.en for "… tom dot
+                // baker at baker and sons dot co dot uk", its request garbled).
+                let at = toks.iter().position(|t| t.text == "at");
+                let dot_then_at = at.is_some_and(|a| toks[..a].iter().any(|t| t.text == "dot"));
+                if (said && ends_in_glued_domain(toks))
+                    || (dot_then_at && (ends_in_glued_domain(toks) || ends_in_spoken_domain(toks)))
+                {
                     findings.extend(asked_email(&self.lines[line].1, toks, true));
                 }
             }
@@ -1037,6 +1045,8 @@ impl Redactor {
                 findings.extend(after);
                 if who != Speaker::Agent {
                     let over = repeats_after_values(&said, &line_tokens[line], &findings);
+                    findings.extend(over);
+                    let over = repeats_before_values(&said, &line_tokens[line], &findings);
                     findings.extend(over);
                 }
             }
@@ -2663,7 +2673,7 @@ fn answer_digit_words(
     let sure = |k: usize| {
         let t = &tokens[k];
         (tokens::is_number_word(t) && !tokens::pronoun_one(tokens, k))
-            || matches!(t.text.as_str(), "nero" | "nearo")
+            || matches!(t.text.as_str(), "nero" | "nearo" | "neuro")
     };
     // Digits written are the other rules'.
     let written = |k: usize| tokens[k].class == Class::Digits;
@@ -2714,9 +2724,9 @@ fn answer_digit_words(
 
 /// The words of `tokens` (index, stands for a digit, sounds like one), as ASR garbles a
 /// number: a digit or a number word ("one" standing for a thing aside: "the one ending …"),
-/// "oh" and "Nero" stand for one; a word ASR writes for a digit ("for", "free") sounds like one
-/// and stands for one beside another word that does. A run of two digits or more that `kept`
-/// names (an amount, a reference) stands for none.
+/// "oh", "Nero" and "Neuro" stand for one; a word ASR writes for a digit ("for", "free")
+/// sounds like one and stands for one beside another word that does. A run of two digits or
+/// more that `kept` names (an amount, a reference) stands for none.
 fn digit_like_words(
     tokens: &[Token],
     kept: impl Fn(&tokens::DigitRun) -> bool,
@@ -2732,7 +2742,7 @@ fn digit_like_words(
             && !tokens::pronoun_one(tokens, k)
             && !kept.iter().any(|&(a, b)| (a..b).contains(&k)))
             || tokens::is_oh(&t.text)
-            || t.text == "nero"
+            || matches!(t.text.as_str(), "nero" | "nearo" | "neuro")
     };
     let sound = |k: usize| tokens::homophone(&tokens[k].text).is_some();
     let words: Vec<usize> = (0..tokens.len())
@@ -3758,16 +3768,69 @@ fn digits_closing_line(text: &str, tokens: &[Token], findings: &[Finding]) -> Ve
     }
 }
 
+/// Words said over and over that are no digit misheard ("yes yes yes", "no, no").
+const SAID_OVER: &[&str] = &[
+    "yes", "yeah", "no", "okay", "ok", "thanks", "bye", "right", "sorry", "please", "very", "so",
+    "really", "go", "ha", "hello", "hi", "sure", "well", "the", "and", "um", "uh", "er", "erm",
+    "it's", "is", "my", "that", "that's", "wait", "hang", "hold", "oh",
+];
+
+/// One word said twice or more right before a value said in digits, commas between at most, in
+/// a line not the agent's ("Oh, servant, servant [CREDIT_DEBIT_CVV].", base for a code's "Oh,
+/// seven seven one."): a digit said twice as whisper misheard it, the value's. Not "no, no" and
+/// other words said over ([`SAID_OVER`]).
+fn repeats_before_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for f in findings.iter().filter(|f| said_in_digits(f)) {
+        let Some(at) = tokens.iter().position(|t| t.start >= f.start) else {
+            continue;
+        };
+        let mut k = at;
+        if k > 0 && tokens[k - 1].text == "," {
+            k -= 1;
+        }
+        let Some(word) = k.checked_sub(1).map(|j| &tokens[j]) else {
+            continue;
+        };
+        if word.class != Class::Word
+            || word.text.len() < 2
+            || SAID_OVER.contains(&word.text.as_str())
+            || tokens::is_number_word(word)
+        {
+            continue;
+        }
+        let (mut first, mut n) = (k - 1, 0);
+        let mut j = k;
+        while j > 0 {
+            let t = &tokens[j - 1];
+            if t.text == word.text {
+                n += 1;
+                first = j - 1;
+            } else if t.text != "," {
+                break;
+            }
+            j -= 1;
+        }
+        if n >= 2 && !covered(findings, tokens[first].start, f.end) {
+            out.push(make_finding(
+                text,
+                f.kind,
+                tokens[first].start,
+                f.end,
+                0.3,
+                "",
+            ));
+        }
+    }
+    out
+}
+
 /// One word said three times or more right after a value said in digits, commas between at
 /// most ("[BANK_ACCOUNT_NUMBER], Perman Perman Perman I4", tiny.en for an account's "… seven
 /// seven five four"; "[PHONE], then time time time", for "five five five"): a digit said over
 /// and over as whisper misheard it, the value's, with the digits glued to letters after it. Not
 /// "yes", "no", "bye" and other words said over.
 fn repeats_after_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
-    const SAID_OVER: &[&str] = &[
-        "yes", "yeah", "no", "okay", "ok", "thanks", "bye", "right", "sorry", "please", "very",
-        "so", "really", "go", "ha", "hello", "hi", "sure", "well",
-    ];
     let mut out = Vec::new();
     for f in findings.iter().filter(|f| said_in_digits(f)) {
         let Some(mut k) = tokens.iter().position(|t| t.start >= f.end) else {
@@ -14534,5 +14597,70 @@ mod tests {
                 "{out}"
             );
         }
+    }
+    #[test]
+    fn a_word_said_twice_right_before_a_value_is_its_digit() {
+        // Base for a code's "Oh, seven seven one.", asked as "The three numbers on the back.".
+        let out = caller_answer("The three numbers on the back.", "Oh, servant, servant 1.");
+        assert!(!out.contains("servant"), "{out}");
+        // Controls: words said over that are no digits.
+        for said in ["No, no, 771.", "Sorry sorry, 771."] {
+            let out = caller_answer("The three numbers on the back.", said);
+            assert!(
+                out.contains("No, no") || out.contains("Sorry sorry"),
+                "{out}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_email_said_with_dot_before_at_and_ending_in_a_domain_is_one_unasked() {
+        // Tiny.en and base for "My work one, tom dot baker at baker and sons dot co dot uk.",
+        // the request garbled.
+        for said in [
+            "My work one Tom Dot Baker at Baker M Sun's Dotco.uk",
+            "My work 1, ton dot baker at baker and sons dot com dot uk",
+        ] {
+            let out = caller_answer("We came in the account on the...", said);
+            assert!(!out.contains("aker"), "{out}");
+        }
+        // Control: "dot" and "at" with no domain at the end.
+        let said = "I'll dot the i's at home tonight.";
+        assert_eq!(caller_answer("How can I help?", said), said);
+    }
+
+    #[test]
+    fn the_account_of_a_standing_order_is_no_reference() {
+        // Tiny.en for "What's the account number for the standing order?".
+        let out = caller_answer(
+            "Let's see a count number for the standing order.",
+            "Nero 3-Bammon, A-B-1-1",
+        );
+        assert!(!out.contains("3-") && !out.contains("1-1"), "{out}");
+        // Control: an order's number.
+        let said = "It's order 55120, from Tuesday.";
+        assert_eq!(caller_answer("What's the order number?", said), said);
+    }
+    #[test]
+    fn a_new_numbers_last_digits_heard_as_words_are_redacted() {
+        // Tiny.en for "Six one seven, two two four, five five three zero.", after "What's the
+        // new one?" for a phone.
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "What phone number is linked to the account?",
+            ),
+            (
+                Speaker::Caller,
+                "It used to be 617 224 9981, but I changed it.",
+            ),
+            (Speaker::Agent, "What's the new one?"),
+            (Speaker::Caller, "six one time and 224 I'm I'm free Neuro"),
+        ]);
+        assert!(
+            !out[3].contains("free") && !out[3].contains("Neuro"),
+            "{out:?}"
+        );
+        assert!(!out[3].contains("I'm"), "{out:?}");
     }
 }
