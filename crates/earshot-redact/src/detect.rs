@@ -1142,8 +1142,12 @@ pub(crate) fn counts_a_thing(tokens: &[Token], run: &DigitRun) -> bool {
             )
             || (ACCOUNT_KINDS.contains(&after) && matches!(next, "" | "and" | "or" | "," | ".")));
     // Digits read out one by one before "or" are a value's, a zero misheard ("It's all 7 7 or
-    // 9, …", tiny.en on mono for "oh seven seven oh nine, …"), not "2 or 3".
-    let read_out = after == "or" && run.groups.len() >= 2;
+    // 9, …", tiny.en on mono for "oh seven seven oh nine, …"), not "2 or 3"; so are two digit
+    // words glued by a hyphen to a word whisper made of the next digit ("six one-premises two
+    // two four", tiny.en for a phone's "six one seven, two two four, …"), no count.
+    let glued = tokens.get(run.last).is_some_and(|t| t.text == "-")
+        && tokens[run.last - 1].end == tokens[run.last].start;
+    let read_out = (after == "or" || glued) && run.groups.len() >= 2;
     run.digits.len() <= 2 && (counted(after) || of_a_kind) && !read_out
 }
 

@@ -14311,6 +14311,13 @@ mod tests {
             "It cost 40 dollars 50 last time.",
         );
         assert!(out.contains("40 dollars"), "{out}");
+        // Tiny.en for "six one seven, two two four, nine nine eight one", two digit words
+        // glued to a word made of the third.
+        let out = caller_answer(
+            "What phone number is linked to the account?",
+            "If you commit six one-premises two two four, I make one I can't just",
+        );
+        assert!(!out.contains("six one"), "{out}");
         let out = caller_answer("How many cards do you need?", "Maybe 2 or 3 cards.");
         assert_eq!(out, "Maybe 2 or 3 cards.");
         let out = caller_answer("What is your phone number?", "I have 2 or 3 numbers.");
