@@ -5047,20 +5047,29 @@ fn address_tails(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Find
         let Some(from) = tokens.iter().position(|t| t.start >= end) else {
             continue;
         };
+        // Not at a stop after a letter spelled ("Harrogate H.E. 1, 4QR.").
         let to = (from..tokens.len())
             .find(|&k| {
+                let spelled = k > 0
+                    && tokens[k - 1].class == Class::Word
+                    && tokens[k - 1].text.len() == 1
+                    && tokens[k - 1].end == tokens[k].start;
                 matches!(tokens[k].text.as_str(), "." | "?" | "!")
                     && tokens.get(k + 1).is_none_or(|n| n.start > tokens[k].end)
+                    && !spelled
             })
             .unwrap_or(tokens.len());
         let rest = &tokens[from..to];
         let words = rest.iter().filter(|t| t.class != Class::Punct).count();
+        // An outward code ("LS6") or an inward one ("4QR").
         let outward = rest.windows(2).any(|w| {
-            w[0].class == Class::Word
+            let out = w[0].class == Class::Word
                 && (1..=2).contains(&w[0].text.len())
                 && w[1].class == Class::Digits
-                && w[1].text.len() <= 2
-                && w[0].end == w[1].start
+                && w[1].text.len() <= 2;
+            let inward =
+                w[0].class == Class::Digits && w[0].text.len() == 1 && w[1].text.len() == 2;
+            (out || inward) && w[1].class != w[0].class && w[0].end == w[1].start
         });
         let Some(last) = rest.iter().rposition(|t| t.class != Class::Punct) else {
             continue;
@@ -14462,6 +14471,13 @@ mod tests {
             "18. Orchard Close bleeds LS6 to AB.",
         );
         assert!(!out.contains("Orchard") && !out.contains("AB"), "{out}");
+        // Base for "fourteen Beech Grove, Harrogate, H G one, four Q R": a letter spelled with
+        // a stop, and the inward code.
+        let out = caller_answer(
+            "Where are you calling from today?",
+            "I'm at home at 14 Beach Grove, Harrogate H.E. 1, 4QR.",
+        );
+        assert!(!out.contains("4QR") && !out.contains("E."), "{out}");
         // Controls: no postcode after it, and one in the next sentence.
         let out = caller_answer(
             "How can I help?",
