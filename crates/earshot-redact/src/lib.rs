@@ -3786,6 +3786,11 @@ fn repeats_before_values(text: &str, tokens: &[Token], findings: &[Finding]) -> 
             continue;
         };
         let mut k = at;
+        // "then" or "and" between ("It starts with mirror mirror, then [BANK_ACCOUNT_NUMBER]",
+        // tiny.en for "zero zero, then four one two eight, …").
+        if k > 0 && matches!(tokens[k - 1].text.as_str(), "then" | "and") {
+            k -= 1;
+        }
         if k > 0 && tokens[k - 1].text == "," {
             k -= 1;
         }
@@ -3852,8 +3857,21 @@ fn repeats_after_values(text: &str, tokens: &[Token], findings: &[Finding]) -> V
                 }
                 j += 1;
             }
-            (n >= 3 && first.text.len() >= 2 && !SAID_OVER.contains(&first.text.as_str()))
-                .then_some(last)
+            // Twice, with a digit's word or homophone after ("and I'm I'm free.", tiny.en for
+            // "… nine nine three").
+            let digit_after = tokens.get(last + 1).is_some_and(|t| {
+                tokens::homophone(&t.text).is_some()
+                    || (t.class == Class::Word && tokens::is_number_word(t))
+            });
+            let last = if n == 2 && digit_after {
+                last + 1
+            } else {
+                last
+            };
+            ((n >= 3 || (n == 2 && digit_after))
+                && first.text.len() >= 2
+                && !SAID_OVER.contains(&first.text.as_str()))
+            .then_some(last)
         };
         if tokens.get(k).is_some_and(|t| t.text == ",") {
             k += 1;
@@ -14600,6 +14618,12 @@ mod tests {
 
     #[test]
     fn a_word_said_over_and_over_after_a_value_is_its_digit() {
+        // Tiny.en for "… nine nine three", twice and a homophone, "and" between.
+        let out = caller_answer(
+            "Can you read me the account number on your statement?",
+            "It starts with 00 4128, and I'm I'm free.",
+        );
+        assert!(!out.contains("I'm I'm") && !out.contains("free"), "{out}");
         // Tiny.en for "… then five five five, zero one nine one".
         let out = conversation(&[
             (Speaker::Agent, "What's a good call back, um,"),
@@ -14626,6 +14650,12 @@ mod tests {
         // Base for a code's "Oh, seven seven one.", asked as "The three numbers on the back.".
         let out = caller_answer("The three numbers on the back.", "Oh, servant, servant 1.");
         assert!(!out.contains("servant"), "{out}");
+        // Tiny.en for "It starts with zero zero, then four one two eight, …".
+        let out = caller_answer(
+            "Can you read me the account number on your statement?",
+            "It starts with mirror mirror, then 4128, then 993.",
+        );
+        assert!(!out.contains("mirror"), "{out}");
         // Controls: words said over that are no digits.
         for said in ["No, no, 771.", "Sorry sorry, 771."] {
             let out = caller_answer("The three numbers on the back.", said);
