@@ -1159,6 +1159,15 @@ impl Redactor {
                 }
             }
         }
+        // An e-mail being said with its request lost: a name glued by a dot or said with
+        // "dot", then "at" ("My work one, Tom.baker at bay", tiny.en live on a call whose
+        // "Which email is the account under?" came out as "We immediately account on that."):
+        // from the name to the partial's end (fail closed; the final is redacted whole).
+        if speaker != Speaker::Agent && !self.stand_alone {
+            if let Some(f) = email_being_said(partial, &line_tokens[line]) {
+                findings.push(f);
+            }
+        }
         // An e-mail named on the line or asked for on the other party's line before.
         let email_context = line_tokens[line]
             .iter()
@@ -6044,6 +6053,59 @@ fn asked_email(text: &str, tokens: &[Token], glued: bool) -> Option<Finding> {
         ));
     }
     value_from(text, tokens, after, FindingKind::Email)
+}
+
+/// A partial in which an e-mail is being said, whatever asked for it: "at" after a name glued by
+/// a dot or an underscore ("Tom.baker at bay"), after "dot" at most three tokens before it ("Tom
+/// dot Baker at"), or after two capitalised words with a stop between ("Tom. Baker at"; not
+/// "Dr. Patel at"): from the name's first word to the partial's end.
+fn email_being_said(text: &str, tokens: &[Token]) -> Option<Finding> {
+    let at = tokens.iter().rposition(|t| t.text == "at")?;
+    if at == 0 {
+        return None;
+    }
+    // The chain glued to the word before "at".
+    let mut first = at - 1;
+    while first > 0 && tokens[first - 1].end == tokens[first].start {
+        first -= 1;
+    }
+    let glued = (first + 1..at.saturating_sub(1)).any(|k| {
+        matches!(tokens[k].text.as_str(), "." | "_")
+            && tokens[k - 1].class != Class::Punct
+            && tokens[k + 1].class != Class::Punct
+    });
+    // "dot" said, or a stop after a word and before a capitalised one ("Tom. Baker at").
+    let said = (at.saturating_sub(3)..at).find(|&k| {
+        k > 0
+            && (tokens[k].text == "dot"
+                || (tokens[k].text == "."
+                    && k + 2 == at
+                    && tokens[k - 1].cap
+                    && tokens[k - 1].class == Class::Word
+                    && !matches!(
+                        tokens[k - 1].text.as_str(),
+                        "dr" | "mr" | "mrs" | "ms" | "st"
+                    )
+                    && tokens[k - 1].end == tokens[k].start
+                    && tokens[k + 1].class == Class::Word
+                    && tokens[k + 1].cap))
+    });
+    let first = match (glued, said) {
+        (true, _) => first,
+        (false, Some(k)) => k - 1,
+        _ => return None,
+    };
+    let last = tokens.iter().rposition(|t| t.class != Class::Punct)?;
+    (last >= first).then(|| {
+        make_finding(
+            text,
+            FindingKind::Email,
+            tokens[first].start,
+            tokens[last].end,
+            0.4,
+            "",
+        )
+    })
 }
 
 /// The e-mail in an answer to a request for one ([`asked_email`]; `glued`: the line ends in a
@@ -14715,5 +14777,31 @@ mod tests {
             "{out:?}"
         );
         assert!(!out[3].contains("I'm"), "{out:?}");
+    }
+    #[test]
+    fn a_partial_of_an_email_being_said_is_hidden_whatever_asked_for_it() {
+        // Tiny.en live, "Which email is the account under?" heard as "We immediately account on
+        // that.".
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "We immediately account on that.");
+        for partial in [
+            "My work one, Tom.baker at bay",
+            "My work one, Tom.baker at Baker & Sons.co",
+            "My work one Tom. Baker at Baker & Sons.co.u",
+            "My work one, Tom dot Baker at Baker",
+        ] {
+            let out = r.preview(Speaker::Caller, partial).text;
+            assert!(!out.to_lowercase().contains("baker"), "{out}");
+        }
+        // Controls: "at" with no name glued by a dot before it.
+        for partial in [
+            "I was at the bank",
+            "Okay. At home I have it",
+            "I saw Dr. Patel at the clinic",
+            "I was at the bank. Then at home",
+        ] {
+            let out = r.preview(Speaker::Caller, partial).text;
+            assert!(!out.contains("[EMAIL]"), "{out}");
+        }
     }
 }
