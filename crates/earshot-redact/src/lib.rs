@@ -530,6 +530,13 @@ struct HeardValue {
 }
 
 impl Redactor {
+    /// Whether a phone number was given earlier in the conversation, by either party.
+    fn phone_heard(&self) -> bool {
+        self.heard_values
+            .iter()
+            .any(|v| v.kind == FindingKind::Phone)
+    }
+
     /// A redactor at the start of a conversation.
     pub fn new() -> Self {
         Self::default()
@@ -883,13 +890,16 @@ impl Redactor {
                 findings.extend(pieces);
                 let more = asked_digits(text, &line_tokens[line], asked, &findings);
                 findings.extend(more);
+                let phone_heard = self.phone_heard();
+                let more = extensions(text, &line_tokens[line], asked, phone_heard, &findings);
+                findings.extend(more);
             }
             // Digits read out one at a time ("7 3"), wherever they stand in a caller's short
             // line.
-            let short = if words_besides_numbers(&line_tokens[line]) <= 4 {
+            let short = if words_besides_groups(&line_tokens[line]) <= 4 {
                 Some(line_tokens[line].as_slice())
             } else {
-                closing_answer(&line_tokens[line]).filter(|c| words_besides_numbers(c) <= 4)
+                closing_answer(&line_tokens[line]).filter(|c| words_besides_groups(c) <= 4)
             };
             if let (Some(short), true) = (short, speaker != Speaker::Agent && !self.stand_alone) {
                 for f in read_out_digits(&self.lines[line].1, short) {
@@ -1129,10 +1139,13 @@ impl Redactor {
             }
             let more = asked_digits(partial, &line_tokens[line], asked, &findings);
             findings.extend(more);
+            let phone_heard = self.phone_heard();
+            let more = extensions(partial, &line_tokens[line], asked, phone_heard, &findings);
+            findings.extend(more);
         }
         if speaker != Speaker::Agent
             && !self.stand_alone
-            && words_besides_numbers(&line_tokens[line]) <= 4
+            && words_besides_groups(&line_tokens[line]) <= 4
         {
             for f in read_out_digits(partial, &line_tokens[line]) {
                 if !covered(&findings, f.start, f.end) {
@@ -4815,6 +4828,51 @@ fn nears_after_value(text: &str, tokens: &[Token], findings: &[Finding]) -> Opti
     None
 }
 
+/// A phone number's extension said on a line of its own ("Is there an extension?" -
+/// "Extension 218."), once a phone number was given or the other party's line before asks for
+/// one: part of the number. Its digits (one to six) after "extension"/"ext", or, in answer to
+/// a request naming an extension, the digits of a line that is little else ("It's 218.").
+/// Not an extension with no phone number in the call ("Put me through to extension 218."),
+/// nor a number already found.
+fn extensions(
+    text: &str,
+    tokens: &[Token],
+    asked: Option<&[Token]>,
+    phone_heard: bool,
+    findings: &[Finding],
+) -> Vec<Finding> {
+    let names = |t: &Token| matches!(t.text.as_str(), "extension" | "ext");
+    let requested = asked.is_some_and(|a| a.iter().any(names));
+    if !(phone_heard || requested) {
+        return Vec::new();
+    }
+    let bare = requested && words_besides_numbers(tokens) <= 3;
+    tokens::digit_runs(tokens)
+        .into_iter()
+        .filter(|run| (1..=6).contains(&run.digits.len()))
+        .filter(|run| {
+            // "extension", "ext." or "extension number is" right before it.
+            let named = tokens[..run.first]
+                .iter()
+                .rev()
+                .filter(|t| t.text != "." && t.text != ",")
+                .take(3)
+                .take_while(|t| names(t) || matches!(t.text.as_str(), "is" | "it's" | "number"))
+                .any(names);
+            let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
+            (named || bare)
+                && !covered(findings, a.start, b.end)
+                && !detect::is_amount_or_count(tokens, run)
+                // "extension" is itself a reference's cue: not for one named so.
+                && (named || !detect::reference_cued(tokens, run))
+        })
+        .map(|run| {
+            let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
+            make_finding(text, FindingKind::Phone, a.start, b.end, 0.4, &run.digits)
+        })
+        .collect()
+}
+
 /// Every number in the answer to a request for some digits of a value, one or two at a time
 /// ("And the second and fourth digit of your BIN." - "Two and seven.", the PIN's name misheard;
 /// "And the third digit of your security number?" - "It's a 5."): whatever the value's name
@@ -5294,6 +5352,30 @@ fn words_besides_numbers(tokens: &[Token]) -> usize {
         // Hesitations say nothing ("mn 8 8 mn 6 and m i4 3 2").
         .filter(|t| !tokens::is_filler(t))
         .count()
+}
+
+/// [`words_besides_numbers`] less each "and"/"then" between two numbers: words that join a
+/// value's groups read out ("4 9 1 6 and then 3 0 and then 7 7 1 5 and then 2 2 4 9", a card
+/// read out in groups) are no more talk than a comma.
+fn words_besides_groups(tokens: &[Token]) -> usize {
+    let numeric =
+        |t: &Token| t.class == Class::Digits || tokens::is_number_word(t) || tokens::is_oh(&t.text);
+    let joins = |t: &Token| t.class == Class::Punct || matches!(t.text.as_str(), "and" | "then");
+    let joining = (0..tokens.len())
+        .filter(|&k| {
+            matches!(tokens[k].text.as_str(), "and" | "then")
+                && tokens[..k]
+                    .iter()
+                    .rev()
+                    .find(|t| !joins(t))
+                    .is_some_and(numeric)
+                && tokens[k + 1..]
+                    .iter()
+                    .find(|t| !joins(t))
+                    .is_some_and(numeric)
+        })
+        .count();
+    words_besides_numbers(tokens) - joining
 }
 
 /// The letters a line ends in while still being spelled: two or more ("S M", "K-O-W"), not only
@@ -14803,5 +14885,64 @@ mod tests {
             let out = r.preview(Speaker::Caller, partial).text;
             assert!(!out.contains("[EMAIL]"), "{out}");
         }
+    }
+    #[test]
+    fn groups_read_out_digit_by_digit_with_and_then_between_are_redacted() {
+        // Tiny.en on 8 kHz µ-law for a card read out in four groups, "card" heard as "car".
+        let q = "Go ahead with the car number whenever you're ready.";
+        let out = caller_answer(
+            q,
+            "Okay, 4 9 1 6 and then 3 0 and then 7 7 1 5 and then 2 2 4 9.",
+        );
+        assert!(!out.chars().any(|c| c.is_ascii_digit()), "{out}");
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, q);
+        let out = r
+            .preview(
+                Speaker::Caller,
+                "Okay, 4 9 1 6 and then 3 3 0 8 and then 7 7 1 5",
+            )
+            .text;
+        assert!(!out.chars().any(|c| c.is_ascii_digit()), "{out}");
+        // Controls: "and" between a number and a word, times said with more talk.
+        for said in [
+            "I have 2 dogs and 3 cats.",
+            "Around 10 and then again at 4.",
+        ] {
+            assert_eq!(caller_answer("How many?", said), said);
+        }
+    }
+    #[test]
+    fn an_extension_said_on_a_line_of_its_own_is_the_phone_numbers() {
+        // Tiny.en and base, 16 kHz and mono, for "Extension two eighteen." after a phone number.
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "Could I get a phone number with the area code?",
+            ),
+            (Speaker::Caller, "Sure, area code 613 and 555, 0142."),
+            (Speaker::Agent, "Is there an extension?"),
+            (Speaker::Caller, "Extension 218."),
+        ]);
+        assert!(!out[3].contains("218"), "{out:?}");
+        // Asked for with no number given yet, and its partial.
+        assert!(!caller_answer("Is there an extension?", "It's 218.").contains("218"));
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "Is there an extension?");
+        let out = r.preview(Speaker::Caller, "Extension 21").text;
+        assert!(!out.contains("21"), "{out}");
+        // Controls: an extension with no phone number in the call, and a room after one.
+        let said = "Put me through to extension 218.";
+        assert_eq!(caller_answer("How can I help?", said), said);
+        let out = conversation(&[
+            (Speaker::Agent, "Could I get a phone number?"),
+            (Speaker::Caller, "613 555 0142."),
+            (Speaker::Agent, "Who should I ask for?"),
+            (Speaker::Caller, "Extension 40, she is in room 12."),
+        ]);
+        assert!(
+            !out[3].contains("40") && out[3].contains("room 12"),
+            "{out:?}"
+        );
     }
 }
