@@ -2318,6 +2318,28 @@ fn spoken_emails_between_commas(tokens: &[Token], after_comma: &[bool]) -> Vec<D
             {
                 start -= 1;
             }
+        } else if tld || provider {
+            // A line that is the address and nothing else, its request garbled ("Sam Lee 42 at
+            // Outlook.com", tiny.en on 8 kHz µ-law for "Sam dot lee dot forty two at outlook
+            // dot com" after "And I may offer the truck and link."): the names it opens with,
+            // one or two, are its local part too, as in a sentence that is nothing else ("Okay.
+            // Sam Lee at …"); not an opener ("Thanks, …").
+            let opens = tokens[..start]
+                .iter()
+                .rposition(|t| t.line != line || matches!(t.text.as_str(), "." | "?" | "!"))
+                .map_or(0, |p| p + 1);
+            let names = (opens..start).all(|i| {
+                let t = &tokens[i];
+                t.cap
+                    && t.class == Class::Word
+                    && !after_comma[i + 1]
+                    && !NOT_LOCAL_PART.contains(&t.text.as_str())
+                    && !REQUEST_OPENERS.contains(&t.text.as_str())
+                    && !matches!(t.text.as_str(), "yes" | "yeah" | "sure" | "hi" | "hello")
+            });
+            if (1..=2).contains(&(start - opens)) && names && sentence_end {
+                start = opens;
+            }
         }
         let value: String = tokens[start..end]
             .iter()

@@ -730,6 +730,7 @@ impl Redactor {
                 && before.is_some_and(|b| {
                     asks_email(&line_tokens[b])
                         || asked_address_answered_with_domain(&line_tokens[b], &line_tokens[line])
+                        || spelled_after_email_named(&line_tokens[b], &line_tokens[line])
                 })
                 && (detect::glued_domain(&line_tokens[line])
                     || ends_in_spoken_domain(&line_tokens[line])
@@ -1271,9 +1272,17 @@ impl Redactor {
             && ends_in_joining_word(&line_tokens[line - 1]);
         let address_with_domain =
             asked.is_some_and(|a| asked_address_answered_with_domain(a, &line_tokens[line]));
-        if asked.is_some_and(asks_email) || repeat_asked || email_goes_on || address_with_domain {
-            let glued =
-                ends_in_glued_domain(&line_tokens[line]) || domain_said_last(&line_tokens[line]);
+        let spelled = asked.is_some_and(|a| spelled_after_email_named(a, &line_tokens[line]));
+        if asked.is_some_and(asks_email)
+            || repeat_asked
+            || email_goes_on
+            || address_with_domain
+            || spelled
+        {
+            // "underscore" said makes it the address being spelled, as in the final line.
+            let glued = ends_in_glued_domain(&line_tokens[line])
+                || domain_said_last(&line_tokens[line])
+                || says_underscore(&line_tokens[line]);
             findings.extend(email_answer(partial, &line_tokens[line], glued));
         }
         // Names on lines still held back (a caller's line ending in a number waits for more)
@@ -6280,6 +6289,18 @@ fn sentence_ends_before(tokens: &[Token], end: usize) -> bool {
 /// from its first word is the address, whatever words whisper made of the rest.
 fn says_underscore(tokens: &[Token]) -> bool {
     tokens.iter().any(|t| t.text == "underscore")
+}
+
+/// The other party's line names an e-mail, its request garbled ("watch your work email.",
+/// tiny.en on 8 kHz µ-law for "What's your work email?"), and `answer` says "underscore":
+/// the address being spelled, as in answer to a request for it ([`says_underscore`]).
+/// Not a question ("Is the underscore key broken?").
+fn spelled_after_email_named(other: &[Token], answer: &[Token]) -> bool {
+    says_underscore(answer)
+        && !answer.iter().any(|t| t.text == "?")
+        && other
+            .iter()
+            .any(|t| matches!(t.text.as_str(), "email" | "e-mail" | "mail"))
 }
 
 /// The line ends in a domain said with "dot" ("… e mail dot com", tiny.en for "john dot reyes
@@ -14944,5 +14965,46 @@ mod tests {
             !out[3].contains("40") && out[3].contains("room 12"),
             "{out:?}"
         );
+    }
+    #[test]
+    fn names_opening_a_sentence_that_is_an_email_are_its_local_part() {
+        // Tiny.en on 8 kHz µ-law for "Sam dot lee dot forty two at outlook dot com", its
+        // request heard as "And I may offer the truck and link.".
+        let q = "And I may offer the truck and link.";
+        for said in ["Sam Lee 42 at Outlook.com", "Okay. Sam Lee at Outlook.com"] {
+            let out = caller_answer(q, said);
+            assert!(!out.contains("Sam") && out.contains("[EMAIL]"), "{out}");
+        }
+        // Controls: an opener stays, and so does a sentence with more in it.
+        assert_eq!(
+            caller_answer(q, "Thanks Lee at Outlook.com"),
+            "Thanks [EMAIL]"
+        );
+        assert!(caller_answer(q, "I am Lee at Outlook.com").starts_with("I am "));
+    }
+    #[test]
+    fn an_email_spelled_with_underscore_after_its_request_garbled_is_hidden() {
+        // Tiny.en on 8 kHz µ-law for "Priya underscore Nair at Blue hyphen Fern dot co dot uk",
+        // "What's your work email?" heard as "watch your work email.".
+        let said = "free underscore not blue hyphen from dotco dot you kick.";
+        let out = caller_answer("watch your work email.", said);
+        assert!(!out.contains("free") && !out.contains("blue"), "{out}");
+        // Its partials, and those of the same answer to a request said plainly.
+        for q in ["watch your work email.", "What's your work email?"] {
+            let mut r = Redactor::new();
+            r.push(Speaker::Agent, q);
+            for partial in [
+                "free underscore not blue",
+                "free underscore not blue hyphen from dotco",
+            ] {
+                let out = r.preview(Speaker::Caller, partial).text;
+                assert!(!out.contains("blue"), "{q} {out}");
+            }
+        }
+        // Controls: a question, and "underscore" with no e-mail named.
+        let said = "Oh, is the underscore key broken?";
+        assert_eq!(caller_answer("I sent it to your email.", said), said);
+        let said = "Put an underscore between the words.";
+        assert_eq!(caller_answer("How should I name the file?", said), said);
     }
 }
