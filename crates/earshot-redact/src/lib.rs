@@ -894,6 +894,8 @@ impl Redactor {
                 let phone_heard = self.phone_heard();
                 let more = extensions(text, &line_tokens[line], asked, phone_heard, &findings);
                 findings.extend(more);
+                let more = stuttered_values(text, &line_tokens[line], None, &findings);
+                findings.extend(more);
             }
             // Digits read out one at a time ("7 3"), wherever they stand in a caller's short
             // line.
@@ -1143,6 +1145,8 @@ impl Redactor {
             let phone_heard = self.phone_heard();
             let more = extensions(partial, &line_tokens[line], asked, phone_heard, &findings);
             findings.extend(more);
+            let more = stuttered_values(partial, &line_tokens[line], None, &findings);
+            findings.extend(more);
         }
         if speaker != Speaker::Agent
             && !self.stand_alone
@@ -1164,6 +1168,8 @@ impl Redactor {
         {
             let toks = &line_tokens[line];
             let more = answer_digit_words(partial, toks, kind, &findings);
+            findings.extend(more);
+            let more = stuttered_values(partial, toks, Some(kind), &findings);
             findings.extend(more);
             if let Some(t) = toks.iter().rev().find(|t| t.class != Class::Punct) {
                 let digit_word = matches!(t.text.as_str(), "nero" | "nearo")
@@ -1870,6 +1876,8 @@ impl Redactor {
                         let more = answer_numbers(text, tokens, kind, findings);
                         findings.extend(more);
                         let more = answer_digit_words(text, tokens, kind, findings);
+                        findings.extend(more);
+                        let more = stuttered_values(text, tokens, Some(kind), findings);
                         findings.extend(more);
                     }
                     // A question of the caller's own puts the answer off ("Um, first of all,
@@ -2678,6 +2686,105 @@ impl Redactor {
         }
         out
     }
+}
+
+/// A syllable whisper wrote over and over, glued by hyphens ("for re-re-re-re-…", tiny.en live
+/// for a card's code "four one nine" after "the code on the back is"): what it makes of speech
+/// it cannot read, digits as often as not. In an answer to a request for a value of `kind`, or
+/// after a secret named at most six words before it on the line (a code, a PIN, a number, its
+/// digits), the chain and a digit's homophone or number word right before it are that value
+/// (fail closed; a number's, its kind unknown). Three times or more the same word of one to four
+/// letters, not laughter, a tune or a hesitation; not an e-mail's, nor a value found.
+fn stuttered_values(
+    text: &str,
+    tokens: &[Token],
+    kind: Option<FindingKind>,
+    findings: &[Finding],
+) -> Vec<Finding> {
+    if kind == Some(FindingKind::Email) {
+        return Vec::new();
+    }
+    let glued = |a: &Token, b: &Token| a.end == b.start;
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < tokens.len() {
+        let t = &tokens[k];
+        // Not laughter, a tune or a hesitation ("Ha-ha-ha, no way.", "la-la-la").
+        let syllable = t.class == Class::Word
+            && (1..=4).contains(&t.text.chars().count())
+            && !matches!(
+                t.text.as_str(),
+                "ha" | "hah"
+                    | "he"
+                    | "heh"
+                    | "hee"
+                    | "ho"
+                    | "la"
+                    | "na"
+                    | "da"
+                    | "mm"
+                    | "hm"
+                    | "hmm"
+                    | "uh"
+                    | "um"
+                    | "ah"
+                    | "eh"
+                    | "bla"
+                    | "blah"
+                    | "yo"
+                    | "ya"
+                    | "woo"
+                    | "boo"
+                    | "no"
+                    | "yes"
+                    | "yeah"
+                    | "bye"
+            );
+        // The chain from `k`: the word, then "-" and the word again, glued.
+        let mut end = k;
+        let mut said = 1;
+        while syllable
+            && tokens.get(end + 2).is_some_and(|n| n.text == t.text)
+            && tokens[end + 1].text == "-"
+            && glued(&tokens[end], &tokens[end + 1])
+            && glued(&tokens[end + 1], &tokens[end + 2])
+        {
+            end += 2;
+            said += 1;
+        }
+        if said < 3 {
+            k += 1;
+            continue;
+        }
+        let line = t.line;
+        let mut first = k;
+        if k > 0
+            && tokens[k - 1].line == line
+            && (tokens::homophone(&tokens[k - 1].text).is_some()
+                || tokens::is_number_word(&tokens[k - 1]))
+        {
+            first = k - 1;
+        }
+        let cued = tokens[..first]
+            .iter()
+            .rev()
+            .take_while(|p| p.line == line)
+            .filter(|p| p.class == Class::Word)
+            .take(6)
+            .any(|p| {
+                matches!(
+                    p.text.as_str(),
+                    "code" | "cvv" | "cvc" | "pin" | "passcode" | "password" | "number" | "digits"
+                )
+            });
+        let (start, stop) = (tokens[first].start, tokens[end].end);
+        if (kind.is_some() || cued) && !covered(findings, start, stop) {
+            let kind = kind.unwrap_or(FindingKind::Number);
+            out.push(make_finding(text, kind, start, stop, 0.3, ""));
+        }
+        k = end + 1;
+    }
+    out
 }
 
 /// Digits heard as words that sound like them, in an answer to a request for a value of `kind`
@@ -15006,5 +15113,29 @@ mod tests {
         assert_eq!(caller_answer("I sent it to your email.", said), said);
         let said = "Put an underscore between the words.";
         assert_eq!(caller_answer("How should I name the file?", said), said);
+    }
+    #[test]
+    fn a_syllable_stuttered_after_a_code_is_its_value() {
+        // Tiny.en live for "Oh, and the code on the back is four one nine, if you need it.".
+        let said = "Oh, and the code on the back is for re-re-re-re-re-re-re-re.";
+        let out = caller_answer("I'll need to verify the card before the refund.", said);
+        assert!(!out.contains("for") && !out.contains("re-re"), "{out}");
+        let out = caller_answer("What's the security code?", "It is for re-re-re-re.");
+        assert!(!out.contains("for") && !out.contains("re-re"), "{out}");
+        let mut r = Redactor::new();
+        r.push(
+            Speaker::Agent,
+            "I'll need to verify the card before the refund.",
+        );
+        let out = r.preview(Speaker::Caller, said).text;
+        assert!(!out.contains("re-re"), "{out}");
+        // Controls: a tune, laughter, and a syllable said over with no secret named or asked.
+        for (q, said) in [
+            ("How are you?", "I sang la-la-la all day."),
+            ("What's your PIN?", "Ha-ha-ha, no way."),
+            ("How are you?", "My kids go choo-choo-choo with the train."),
+        ] {
+            assert_eq!(caller_answer(q, said), said);
+        }
     }
 }
