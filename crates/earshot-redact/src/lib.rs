@@ -662,8 +662,23 @@ impl Redactor {
                     &line_tokens[line][run.last - 1],
                 );
                 let found = covered(&findings, a.start, b.end);
-                let matched = remembered.iter().find(|(_, v)| {
+                // A number hidden only because it was being said when the partial showed it
+                // (of no kind) is an amount once the final writes it as one, with a currency
+                // sign or a thousands separator, and names it so ("… the repair quote is
+                // 2,400" then "… 2,400 pounds.", "up to £5,000"): shown. Not four digits a
+                // unit came after ("4532 dollars"): a value's first group as often.
+                let toks = &line_tokens[line];
+                let written = run.first > 0
+                    && matches!(toks[run.first - 1].text.as_str(), "$" | "£" | "€")
+                    || (run.first + 1..run.last).any(|k| {
+                        toks[k].text == ","
+                            && toks[k - 1].end == toks[k].start
+                            && toks[k].end == toks[k + 1].start
+                    });
+                let amount = written && detect::is_amount_or_count(toks, &run);
+                let matched = remembered.iter().find(|(k, v)| {
                     run.digits.len() >= 3
+                        && !(amount && *k == FindingKind::Number)
                         && (v.contains(run.digits.as_str()) || run.digits.contains(v.as_str()))
                 });
                 if let (false, Some((kind, _))) = (found, matched) {
@@ -15137,5 +15152,36 @@ mod tests {
         ] {
             assert_eq!(caller_answer(q, said), said);
         }
+    }
+    #[test]
+    fn an_amount_cut_off_in_a_partial_is_shown_once_the_final_writes_it_as_one() {
+        // Tiny.en live on an insurance claim with no value in it.
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "How can I help with your claim?");
+        let p = r.preview(
+            Speaker::Caller,
+            "My car was hit on 3 May, and the repair quote is 2,400",
+        );
+        assert!(!p.text.contains("2,400"), "{}", p.text);
+        let said = "My car was hit on 3 May, and the repair quote is 2,400 pounds.";
+        let mut out = r.push(Speaker::Caller, said);
+        r.preview(Speaker::Agent, "Your policy covers up to £5,000");
+        out.extend(r.push(
+            Speaker::Agent,
+            "Your policy covers up to £5,000 with a £250 excess.",
+        ));
+        out.extend(r.finish());
+        assert_eq!(out[0].text, said);
+        assert_eq!(
+            out[1].text,
+            "Your policy covers up to £5,000 with a £250 excess."
+        );
+        // Control: a code the partial classified stays hidden however the final writes it.
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "And the security code on the back?");
+        r.preview(Speaker::Caller, "It's 749");
+        let mut out = r.push(Speaker::Caller, "It's $749.");
+        out.extend(r.finish());
+        assert!(!out[0].text.contains("749"), "{}", out[0].text);
     }
 }
