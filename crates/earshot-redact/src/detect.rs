@@ -850,9 +850,12 @@ pub(crate) fn asks_for(tokens: &[Token], kind: FindingKind) -> bool {
     cued && (tokens.iter().any(|t| {
         matches!(
             t.text.as_str(),
-            "?" | "please" | "need" | "confirm" | "what's" | "verify"
+            "?" | "please" | "need" | "confirm" | "what's" | "verify" | "what" | "which"
         ) || (unpunctuated && matches!(t.text.as_str(), "your" | "and"))
-    }) || noun_phrase_request(tokens))
+    }) || noun_phrase_request(tokens)
+        // An offer to set one, its question mark lost ("what you like to set a new pin.",
+        // tiny.en for "Would you like to set a new PIN?").
+        || tokens.windows(2).any(|w| w[0].text == "you" && w[1].text == "like"))
 }
 
 /// Words a request said as a noun phrase opens with ("Lastly, your …", "And then the …").

@@ -2912,6 +2912,10 @@ const ADDRESS_GIVEN: &[&[&str]] = &[
     &["address", "was"],
     &["address", "'s"],
     &["address's"],
+    // Read back by the agent ("I have your address as flat 3, 20 hill 3, bar.").
+    &["address", "as"],
+    &["address", "on", "file", "is"],
+    &["address", "on", "file", "as"],
     &["live", "at"],
     &["lives", "at"],
     &["living", "at"],
@@ -3097,7 +3101,12 @@ pub(crate) fn cued_addresses(tokens: &[Token]) -> Vec<Detection> {
                 )
             });
         let number_said = number && lettered && (!at || capitalised >= 1 || place);
-        if end > first && (number_said || capitalised >= 2 || street) {
+        // An address read back "as" something is one with a number written in it ("your
+        // address as flat 3, 20 hill 3, bar"), not a role ("my work address as the billing
+        // one").
+        let as_said = cue.last() == Some(&"as");
+        let read_back = !as_said || value.iter().any(|t| t.class == Class::Digits);
+        if end > first && read_back && (number_said || capitalised >= 2 || street) {
             out.push(Detection {
                 kind: FindingKind::Address,
                 first,

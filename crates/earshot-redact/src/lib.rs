@@ -15184,4 +15184,37 @@ mod tests {
         out.extend(r.finish());
         assert!(!out[0].text.contains("749"), "{}", out[0].text);
     }
+    #[test]
+    fn an_address_read_back_as_and_a_pin_offered_without_a_question_mark() {
+        // Base on 8 kHz µ-law for "I have your address as flat three, twenty Hill Street,
+        // Bath.", read back by the agent.
+        let out = conversation(&[(
+            Speaker::Agent,
+            "I have your address as flat 3, 20 hill 3, bar.",
+        )]);
+        assert!(
+            !out[0].contains("20") && !out[0].contains("hill"),
+            "{out:?}"
+        );
+        // Tiny.en for "Would you like to set a new PIN?" - "Yes. Make it the same as my door
+        // number, forty two ten.".
+        let out = caller_answer(
+            "what you like to set a new pin.",
+            "Yeah, make it the same, my god, I'm 14, 15.",
+        );
+        assert!(!out.contains("14") && !out.contains("15"), "{out}");
+        // Controls: an address used as a role, the same address asked of, and a PIN named
+        // with no request.
+        for (speaker, said) in [
+            (
+                Speaker::Caller,
+                "I used my work address as the billing one.",
+            ),
+            (Speaker::Agent, "Use the same address as before?"),
+        ] {
+            assert_eq!(conversation(&[(speaker, said)])[0], said);
+        }
+        let said = "Yeah, and the card cost me 40 dollars.";
+        assert_eq!(caller_answer("what you like to set a new pin.", said), said);
+    }
 }
