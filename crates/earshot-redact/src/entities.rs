@@ -4513,6 +4513,57 @@ const ABBREVIATIONS: &[&str] = &[
     "nhs", "irs", "ups", "dvd", "sms", "sim", "iban", "bic", "hmrc", "dvla", "it",
 ];
 
+/// Characters said one at a time that ASR joined with underscores ("It's s_w_1_a_1_a_", base on
+/// 8 kHz µ-law for the postcode "S W one A, one A A", its request heard as "and what's supposed
+/// to go?"): four pieces or more of one or two letters or digits, glued, a letter and a digit
+/// among them. A spelled value whatever asked for it (fail closed), of no known kind; a
+/// file's or a user's name is made of words ("my_big_file_2").
+pub(crate) fn underscore_spellings(tokens: &[Token]) -> Vec<Detection> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let piece = |k: usize| {
+            tokens.get(k).is_some_and(|t| {
+                t.class != Class::Punct && (1..=2).contains(&t.text.chars().count())
+            })
+        };
+        if !piece(i) {
+            i += 1;
+            continue;
+        }
+        let mut end = i + 1;
+        while tokens.get(end).is_some_and(|t| t.text == "_")
+            && tokens[end - 1].end == tokens[end].start
+            && piece(end + 1)
+            && tokens[end].end == tokens[end + 1].start
+        {
+            end += 2;
+        }
+        let pieces = (end - i).div_ceil(2);
+        let chain = &tokens[i..end];
+        let letter = chain
+            .iter()
+            .any(|t| t.text.chars().any(char::is_alphabetic));
+        let digit = chain
+            .iter()
+            .any(|t| t.text.chars().any(|c| c.is_ascii_digit()));
+        if pieces >= 4 && letter && digit {
+            let last = end;
+            out.push(Detection {
+                kind: FindingKind::Number,
+                first: i,
+                last,
+                confidence: 0.2,
+                normalized: String::new(),
+            });
+            i = last;
+        } else {
+            i = end;
+        }
+    }
+    out
+}
+
 /// What ASR glued of a spelling in the caller's answer to a request for a name or a spelling:
 /// words in capitals ("that's SIRBHA and…", "SIO VHEN", "Who apostrophe DRIS COL?") or with
 /// capitals after small letters ("that's SiobHAN.": the name and its letters in one word),

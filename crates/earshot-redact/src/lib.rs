@@ -888,6 +888,7 @@ impl Redactor {
             }
             let text = &self.lines[line].1;
             findings.extend(homophones_before_value(text, &line_tokens[line], &findings));
+            findings.extend(underscore_spellings(text, &line_tokens[line], &findings));
             if speaker != Speaker::Agent && !self.stand_alone {
                 let text = &self.lines[line].1;
                 let chains = spoken_number_chains(text, &line_tokens[line], &findings);
@@ -1400,6 +1401,7 @@ impl Redactor {
         // misheard as a closing sentence.
         let streets = streets_beside_values(partial, &line_tokens[line], &findings);
         findings.extend(streets);
+        findings.extend(underscore_spellings(partial, &line_tokens[line], &findings));
         if speaker != Speaker::Agent {
             findings.extend(digits_closing_line(partial, &line_tokens[line], &findings));
         }
@@ -5001,6 +5003,19 @@ fn extensions(
             let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
             make_finding(text, FindingKind::Phone, a.start, b.end, 0.4, &run.digits)
         })
+        .collect()
+}
+
+/// [`entities::underscore_spellings`] no other rule found (those keep their kind: "[ADDRESS]"
+/// in answer to a postcode's request), as numbers of no kind.
+fn underscore_spellings(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    entities::underscore_spellings(tokens)
+        .into_iter()
+        .map(|d| (tokens[d.first].start, tokens[d.last - 1].end, d.kind))
+        .filter(|&(a, b, _)| {
+            !covered(findings, a, b) && !findings.iter().any(|f| f.start < b && a < f.end)
+        })
+        .map(|(a, b, kind)| make_finding(text, kind, a, b, 0.3, ""))
         .collect()
 }
 
@@ -15216,5 +15231,25 @@ mod tests {
         }
         let said = "Yeah, and the card cost me 40 dollars.";
         assert_eq!(caller_answer("what you like to set a new pin.", said), said);
+    }
+    #[test]
+    fn characters_joined_by_underscores_are_a_spelled_value() {
+        // Base on 8 kHz µ-law and on mono for the postcode "S W one A, one A A", its request
+        // heard as "and what's supposed to go?".
+        for said in ["It's s_w_1_a_1_a_", "it's f_n_l_u_1_a_"] {
+            let out = caller_answer("and what's supposed to go?", said);
+            assert!(!out.contains("_1_") && !out.contains("a_1"), "{out}");
+            let mut r = Redactor::new();
+            r.push(Speaker::Agent, "and what's supposed to go?");
+            let out = r.preview(Speaker::Caller, said).text;
+            assert!(!out.contains("_1_"), "{out}");
+        }
+        // A postcode asked for keeps its kind.
+        let out = caller_answer("And what's the postcode?", "It's s_w_1_a_1_a_");
+        assert!(out.contains("[ADDRESS]"), "{out}");
+        // Controls: names made of words, and letters with no digit.
+        for said in ["My file is called my_big_file_2.", "It's a_b_c_d."] {
+            assert_eq!(caller_answer("How can I help?", said), said);
+        }
     }
 }
