@@ -4548,18 +4548,15 @@ pub(crate) fn underscore_spellings(tokens: &[Token]) -> Vec<Detection> {
             .iter()
             .any(|t| t.text.chars().any(|c| c.is_ascii_digit()));
         if pieces >= 4 && letter && digit {
-            let last = end;
             out.push(Detection {
                 kind: FindingKind::Number,
                 first: i,
-                last,
-                confidence: 0.2,
+                last: end,
+                confidence: 0.3,
                 normalized: String::new(),
             });
-            i = last;
-        } else {
-            i = end;
         }
+        i = end;
     }
     out
 }

@@ -676,6 +676,10 @@ impl Redactor {
                             && toks[k].end == toks[k + 1].start
                     });
                 let amount = written && detect::is_amount_or_count(toks, &run);
+                // So is one the final names a reference right before it ("Yes, my ticket is
+                // 482 13 …" after the partial's "Yes, my dick is in [NUMBER]", tiny.en live on
+                // 8 kHz µ-law).
+                let amount = amount || detect::reference_cued(toks, &run);
                 let matched = remembered.iter().find(|(k, v)| {
                     run.digits.len() >= 3
                         && !(amount && *k == FindingKind::Number)
@@ -15169,7 +15173,7 @@ mod tests {
         }
     }
     #[test]
-    fn an_amount_cut_off_in_a_partial_is_shown_once_the_final_writes_it_as_one() {
+    fn an_amount_or_reference_cut_off_in_a_partial_is_shown_once_the_final_says_so() {
         // Tiny.en live on an insurance claim with no value in it.
         let mut r = Redactor::new();
         r.push(Speaker::Agent, "How can I help with your claim?");
@@ -15191,6 +15195,21 @@ mod tests {
             out[1].text,
             "Your policy covers up to £5,000 with a £250 excess."
         );
+        // A reference the final names, its name misheard in the partial (tiny.en live on 8 kHz
+        // µ-law).
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "is it on port 8080?");
+        let p = r.preview(Speaker::Caller, "Yes, my dick is in 48213");
+        assert!(!p.text.contains("48213"), "{}", p.text);
+        let said = "Yes, my ticket is 48213 and I've been in room 4 until 3:30.";
+        let mut out = r.push(Speaker::Caller, said);
+        out.extend(r.finish());
+        let caller: Vec<&str> = out
+            .iter()
+            .filter(|o| o.speaker == Speaker::Caller)
+            .map(|o| o.text.as_str())
+            .collect();
+        assert_eq!(caller, [said]);
         // Control: a code the partial classified stays hidden however the final writes it.
         let mut r = Redactor::new();
         r.push(Speaker::Agent, "And the security code on the back?");
