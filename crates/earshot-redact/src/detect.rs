@@ -763,6 +763,23 @@ pub(crate) fn reference_cued(tokens: &[Token], run: &DigitRun) -> bool {
     })
 }
 
+/// An ordinal after "the" that ends its sentence or clause or has "of" after it ("the direct
+/// debit is 85 pounds on the 1st of each month", "comes out on the 3rd."): a day of the month,
+/// no piece of a secret whose cue is near, unless that secret is a date.
+fn day_of_month(tokens: &[Token], run: &DigitRun) -> bool {
+    let Some(suffix) = tokens.get(run.last) else {
+        return false;
+    };
+    let line = suffix.line;
+    ORDINAL_SUFFIXES.contains(&suffix.text.as_str())
+        && suffix.start == tokens[run.last - 1].end
+        && run.first > 0
+        && tokens[run.first - 1].text == "the"
+        && tokens.get(run.last + 1).is_none_or(|t| {
+            t.line != line || matches!(t.text.as_str(), "of" | "," | "." | "?" | "!")
+        })
+}
+
 /// A run of one or two digits next to a cue of a secret (security code, PIN, expiry, card,
 /// account or phone number, SSN, date of birth, zip code): the rest of the secret was misheard,
 /// so what is left of it is redacted as that secret.
@@ -778,6 +795,15 @@ fn short_answer(tokens: &[Token], runs: &[DigitRun], run: &DigitRun) -> Option<D
         return None;
     }
     let (kind, _) = unanswered_cues(tokens, runs, run).into_iter().next()?;
+    // A date's day is a secret's piece only where the secret is a date ("In the 27th of month",
+    // tiny.en for an expiry's "end of twenty seven").
+    let dated = matches!(
+        kind,
+        FindingKind::CreditDebitExpiry | FindingKind::DateOfBirth
+    );
+    if day_of_month(tokens, run) && !dated {
+        return None;
+    }
     Some(Detection {
         kind,
         first: run.first,

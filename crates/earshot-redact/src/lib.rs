@@ -15271,4 +15271,21 @@ mod tests {
             assert_eq!(caller_answer("How can I help?", said), said);
         }
     }
+    #[test]
+    fn a_day_of_the_month_near_a_cards_cue_is_no_piece_of_it() {
+        // Every decode of an energy call with no value in it: "direct debit" names no card.
+        for said in [
+            "And the direct debit is 85 pounds on the 1st of each month.",
+            "The direct debit comes out on the 3rd.",
+            "My debit card payment was on the 1st of each month.",
+        ] {
+            assert_eq!(conversation(&[(Speaker::Caller, said)])[0], said);
+        }
+        // Controls: a secret asked for and answered with an ordinal stays hidden, and so does
+        // an expiry's piece written as a day.
+        let out = caller_answer("What is the security code?", "It is the 3rd.");
+        assert!(!out.contains("3rd"), "{out}");
+        let out = caller_answer("And the expiry date?", "In the 27th of month, in full fog.");
+        assert!(!out.contains("27"), "{out}");
+    }
 }
