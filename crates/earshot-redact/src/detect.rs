@@ -516,7 +516,16 @@ pub(crate) fn is_amount_or_count(tokens: &[Token], run: &DigitRun) -> bool {
         .map(|i| tokens[i].text.as_str())
         .unwrap_or("");
     let next = tokens.get(run.last).map(|t| t.text.as_str()).unwrap_or("");
-    matches!(prev, "$" | "£" | "€")
+    // No price is written with more than two decimals ("the account is free for $4.5566",
+    // base on mono for "three four four five five six six"): digits whisper made one of.
+    let said = &tokens[run.first..run.last];
+    let past_cents = said.windows(2).any(|w| {
+        w[0].text == "."
+            && w[0].end == w[1].start
+            && w[1].class == Class::Digits
+            && w[1].text.len() > 2
+    });
+    (matches!(prev, "$" | "£" | "€") && !past_cents)
         || UNITS_AFTER.contains(&next)
         || next == "%"
         || is_time(tokens, run, prev)
@@ -1513,6 +1522,13 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
             .map(|k| (k, run.last));
         if let Some(kind) = kind {
             let mut first = run.first;
+            // A ZIP code's first digit heard as a homophone after its state is the code's.
+            if kind == FindingKind::Address
+                && first > 0
+                && crate::tokens::homophone(&tokens[first - 1].text).is_some()
+            {
+                first -= 1;
+            }
             // "March fourth nineteen eighty one": the month name belongs to the date.
             if matches!(
                 kind,
@@ -1669,7 +1685,14 @@ const US_STATE_CODES: &[&str] = &[
 pub(crate) fn after_a_state(tokens: &[Token], run: &DigitRun) -> bool {
     let line = tokens[run.first].line;
     let mut k = run.first;
-    // Past a comma.
+    // Past a digit's homophone, its first digit misheard ("Kentucky for 0311", base on mono for
+    // "Kentucky, four zero three one one"), and a comma.
+    if k > 0
+        && tokens[k - 1].line == line
+        && crate::tokens::homophone(&tokens[k - 1].text).is_some()
+    {
+        k -= 1;
+    }
     if k > 0 && tokens[k - 1].text == "," {
         k -= 1;
     }

@@ -15288,4 +15288,37 @@ mod tests {
         let out = caller_answer("And the expiry date?", "In the 27th of month, in full fog.");
         assert!(!out.contains("27"), "{out}");
     }
+    #[test]
+    fn a_price_past_cents_and_a_zip_after_a_homophone_are_values() {
+        // Base on mono for "… and the account is three three four four five five six six".
+        let out = conversation(&[
+            (
+                Speaker::Unknown,
+                "Can I get your bank details for the refund?",
+            ),
+            (
+                Speaker::Unknown,
+                "Sort code to 011, I made, and the account is free for $4.5566.",
+            ),
+        ]);
+        assert!(!out[1].contains("5566"), "{out:?}");
+        // Base on mono for "…, Hilltown, Kentucky, four zero three one one".
+        let out = conversation(&[(
+            Speaker::Unknown,
+            "Rural Ruto box 45 hill town Kentucky for 0311",
+        )]);
+        assert!(
+            !out[0].contains("0311") && !out[0].contains(" for "),
+            "{out:?}"
+        );
+        // Controls: prices with cents, a rate with three decimals, and a state before a count.
+        for said in [
+            "It cost $4.55 and the fee was $1,200.50.",
+            "The rate is $0.125 per unit.",
+            "I lived in Ohio for 12 years.",
+            "We drove to Ohio to 1200 people.",
+        ] {
+            assert_eq!(conversation(&[(Speaker::Caller, said)])[0], said);
+        }
+    }
 }
