@@ -1960,6 +1960,8 @@ impl Redactor {
                     findings.extend(more);
                     let more = answer_digit_words(text, &tokens[..upto], kind, findings);
                     findings.extend(more);
+                    let more = stuttered_values(text, &tokens[..upto], Some(kind), findings);
+                    findings.extend(more);
                     self.open_request = (lines > 1).then_some((kind, lines - 1, true));
                 }
                 let last_question = sentences.iter().rev().find(|s| asking(s));
@@ -2713,8 +2715,9 @@ impl Redactor {
 /// for a card's code "four one nine" after "the code on the back is"): what it makes of speech
 /// it cannot read, digits as often as not. In an answer to a request for a value of `kind`, or
 /// after a secret named at most six words before it on the line (a code, a PIN, a number, its
-/// digits), the chain and a digit's homophone or number word right before it are that value
-/// (fail closed; a number's, its kind unknown). Three times or more the same word of one to four
+/// digits), or on a line that gives a value in digits, the chain (with digits glued on after it)
+/// and a digit's homophone or number word right before it are that value (fail closed; a
+/// number's, its kind unknown). Three times or more the same word of one to four
 /// letters, not laughter, a tune or a hesitation; not an e-mail's, nor a value found.
 fn stuttered_values(
     text: &str,
@@ -2777,6 +2780,17 @@ fn stuttered_values(
             k += 1;
             continue;
         }
+        // With digits glued on after a hyphen ("Pre-pre-pre-pre-pre-4444", base on mono for a
+        // card's last group): what whisper got of the value.
+        while tokens
+            .get(end + 1)
+            .is_some_and(|h| h.text == "-" && h.start == tokens[end].end)
+            && tokens
+                .get(end + 2)
+                .is_some_and(|d| d.class == Class::Digits && d.start == tokens[end + 1].end)
+        {
+            end += 2;
+        }
         let line = t.line;
         let mut first = k;
         if k > 0
@@ -2798,8 +2812,10 @@ fn stuttered_values(
                     "code" | "cvv" | "cvc" | "pin" | "passcode" | "password" | "number" | "digits"
                 )
             });
+        // Or on a line that gives a value in digits: a piece of it.
+        let beside = findings.iter().any(said_in_digits);
         let (start, stop) = (tokens[first].start, tokens[end].end);
-        if (kind.is_some() || cued) && !covered(findings, start, stop) {
+        if (kind.is_some() || cued || beside) && !covered(findings, start, stop) {
             let kind = kind.unwrap_or(FindingKind::Number);
             out.push(make_finding(text, kind, start, stop, 0.3, ""));
         }
@@ -15163,6 +15179,19 @@ mod tests {
         );
         let out = r.preview(Speaker::Caller, said).text;
         assert!(!out.contains("re-re"), "{out}");
+        // Beside a value, with a group glued on (base on mono for a card's last group, its
+        // request heard as "car number").
+        let out = conversation(&[
+            (Speaker::Unknown, "Go ahead with the car number."),
+            (
+                Speaker::Unknown,
+                "411, sorry. 511, 2222, Pre-pre-pre-pre-pre-4444.",
+            ),
+        ]);
+        assert!(
+            !out[1].contains("4444") && !out[1].contains("pre-"),
+            "{out:?}"
+        );
         // Controls: a tune, laughter, and a syllable said over with no secret named or asked.
         for (q, said) in [
             ("How are you?", "I sang la-la-la all day."),
