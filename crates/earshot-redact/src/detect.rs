@@ -762,6 +762,42 @@ fn read_back(tokens: &[Token], run: &DigitRun) -> bool {
     }) || near
         .windows(2)
         .any(|w| w[0].1 == "read" && w[1].1 == "back")
+        || checked_after(tokens, run)
+}
+
+/// The run's sentence, or the one right after it, ends the line asking whether it is right ("I
+/// see a car bending 441 to an X-iring 0928. Isn't that right?", tiny.en for the agent's "a card
+/// ending four four one two, expiring oh nine twenty eight"): a value read back to be checked.
+/// Not a time said after "at", "by" or "until".
+fn checked_after(tokens: &[Token], run: &DigitRun) -> bool {
+    let line = tokens[run.first].line;
+    let rest: Vec<&Token> = tokens[run.last..]
+        .iter()
+        .take_while(|t| t.line == line)
+        .collect();
+    let Some(q) = rest.iter().rposition(|t| t.text == "?") else {
+        return false;
+    };
+    // At most one stop between the run and the question's sentence.
+    let stops = rest[..q]
+        .iter()
+        .filter(|t| matches!(t.text.as_str(), "." | "!" | "?"))
+        .count();
+    let asked: Vec<&str> = rest[..q]
+        .iter()
+        .rev()
+        .take(3)
+        .map(|t| t.text.as_str())
+        .collect();
+    let time =
+        run.first > 0 && matches!(tokens[run.first - 1].text.as_str(), "at" | "by" | "until");
+    q + 1 == rest.len()
+        && stops <= 1
+        && asked
+            .first()
+            .is_some_and(|w| matches!(*w, "right" | "correct"))
+        && asked.contains(&"that")
+        && !time
 }
 
 /// A word right before the number names it a reference ("error 809", "order 7731"): for a short

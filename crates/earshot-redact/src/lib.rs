@@ -15350,4 +15350,29 @@ mod tests {
             assert_eq!(conversation(&[(Speaker::Caller, said)])[0], said);
         }
     }
+    #[test]
+    fn numbers_read_back_before_is_that_right_are_values() {
+        // Tiny.en for the agent's "I see a card ending four four one two, expiring oh nine
+        // twenty eight. Is that right?".
+        let out = conversation(&[(
+            Speaker::Agent,
+            "I see a car bending 441 to an X-iring 0928. Isn't that right?",
+        )]);
+        assert!(
+            !out[0].contains("441") && !out[0].contains("0928"),
+            "{out:?}"
+        );
+        let out = conversation(&[(Speaker::Agent, "So 4412, is that correct?")]);
+        assert!(!out[0].contains("4412"), "{out:?}");
+        // Controls: a time, an amount, a reference and a count, a year, and no question.
+        for said in [
+            "Your appointment is at 1030 on Monday, is that right?",
+            "That is 250 dollars, is that right?",
+            "Order 5512 and 3 items, is that right?",
+            "You called in 2019, is that right?",
+            "I see a car bending 441 to Firing 0.928. It's not right.",
+        ] {
+            assert_eq!(conversation(&[(Speaker::Agent, said)])[0], said);
+        }
+    }
 }
