@@ -4857,7 +4857,7 @@ fn spoken_number_chains(text: &str, tokens: &[Token], findings: &[Finding]) -> V
 
 /// Two words or more that ASR writes for digits ("for", "to", "free", …), right before a number
 /// that was found, commas between ("It's for for [SSN]", base on a mono recording for "four
-/// four one, …"): the number's first digits.
+/// four one, …"): the number's first digits, one tag with it.
 fn homophones_before_value(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
     let mut out = Vec::new();
     for f in findings.iter().filter(|f| said_in_digits(f)) {
@@ -4876,7 +4876,8 @@ fn homophones_before_value(text: &str, tokens: &[Token], findings: &[Finding]) -
             k -= 1;
         }
         if let (Some(first), true) = (first, sounds >= 2) {
-            let (a, b) = (tokens[first].start, f.start);
+            // Over the value too, so that the two are one tag.
+            let (a, b) = (tokens[first].start, f.end);
             if !findings.iter().any(|g| g.start <= a && a < g.end) {
                 out.push(make_finding(text, f.kind, a, b, 0.35, ""));
             }
