@@ -1561,6 +1561,7 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
             // A ZIP code's first digit heard as a homophone after its state is the code's.
             if kind == FindingKind::Address
                 && first > 0
+                && tokens[first - 1].line == line
                 && crate::tokens::homophone(&tokens[first - 1].text).is_some()
             {
                 first -= 1;
