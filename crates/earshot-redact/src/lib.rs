@@ -1013,6 +1013,11 @@ impl Redactor {
                 let lower_case = lower(&text) && line > 0 && lower(&self.lines[line - 1].1);
                 self.learn_email_words(lower_case, &findings);
                 findings.extend(self.addresses_said_again(&self.lines[line].1, &line_tokens[line]));
+                findings.extend(self.flats_said(
+                    &self.lines[line].1,
+                    &line_tokens[line],
+                    &findings,
+                ));
                 self.learn_address_words(&text, &findings);
                 self.address_goes_on(speaker, &text, &line_tokens[line], &mut findings);
             }
@@ -1377,6 +1382,7 @@ impl Redactor {
             findings.extend(self.emails_said_again(partial, &line_tokens[line]));
             findings.extend(self.emails_read_back(partial, &line_tokens[line], true));
             findings.extend(self.addresses_said_again(partial, &line_tokens[line]));
+            findings.extend(self.flats_said(partial, &line_tokens[line], &findings));
         }
         self.heard_names.truncate(heard_before);
         self.birth_months.truncate(months_before);
@@ -2364,6 +2370,44 @@ impl Redactor {
             joiner,
             FindingKind::Address,
         )
+    }
+
+    /// A flat's, apartment's or suite's number said once an address was heard, its street not
+    /// said again ("That's it, but it's flat two, not flat three.", after the agent's "I have
+    /// your address as flat three, twenty Hill Street, Bath."; whisper writes "flat too, not
+    /// flat free" as often): the word and the number, a digit's homophone or a number word
+    /// too, are the address's. Not a flat rate or a unit counted ("flat 5 percent").
+    fn flats_said(&self, text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+        if self.heard_address_words.is_empty() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for k in 0..tokens.len().saturating_sub(1) {
+            let (unit, n) = (&tokens[k], &tokens[k + 1]);
+            let number = n.line == unit.line
+                && ((n.class == Class::Digits && n.text.len() <= 4)
+                    || tokens::is_number_word(n)
+                    || tokens::homophone(&n.text).is_some());
+            let counted = tokens.get(k + 2).is_some_and(|a| {
+                a.line == n.line
+                    && (a.text == "%" || detect::UNITS_AFTER.contains(&a.text.as_str()))
+            });
+            if matches!(unit.text.as_str(), "flat" | "apartment" | "apt" | "suite")
+                && number
+                && !counted
+                && !covered(findings, unit.start, n.end)
+            {
+                out.push(make_finding(
+                    text,
+                    FindingKind::Address,
+                    unit.start,
+                    n.end,
+                    0.4,
+                    "",
+                ));
+            }
+        }
+        out
     }
 
     /// Remembers the words of the addresses among `findings` (two letters or more, numbers and
@@ -15375,5 +15419,37 @@ mod tests {
         ] {
             assert_eq!(conversation(&[(Speaker::Agent, said)])[0], said);
         }
+    }
+    #[test]
+    fn a_flats_number_said_after_an_address_is_the_addresss() {
+        // Every decode of a call where the agent read the address back and the caller
+        // corrected the flat ("That's it, but it's flat two, not flat three.").
+        for said in [
+            "That's it, but it's flat too, not flat free.",
+            "That said, but it's flat 2, not flat 3.",
+        ] {
+            let out = conversation(&[
+                (
+                    Speaker::Agent,
+                    "I have your address as flat 3, 20 Hill Street, Bath.",
+                ),
+                (Speaker::Caller, said),
+            ]);
+            assert!(
+                !out[1].contains("too") && !out[1].contains("free") && !out[1].contains('2'),
+                "{out:?}"
+            );
+        }
+        // Controls: no address heard, and a flat rate after one.
+        let said = "That's it, but it's flat too, not flat free.";
+        assert_eq!(conversation(&[(Speaker::Caller, said)])[0], said);
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "I have your address as flat 3, 20 Hill Street, Bath.",
+            ),
+            (Speaker::Caller, "And we pay a flat 5 percent fee."),
+        ]);
+        assert_eq!(out[1], "And we pay a flat 5 percent fee.");
     }
 }
