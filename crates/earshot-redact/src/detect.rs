@@ -97,13 +97,18 @@ pub(crate) const CUES: &[(FindingKind, &[&str])] = &[
     ),
     (
         FindingKind::BankRouting,
-        // "source code": "sort code" as whisper hears it on telephone audio.
+        // "source code": "sort code" as whisper hears it on telephone audio. An Australian
+        // account's BSB (bank-state-branch, six digits) and a Canadian one's institution
+        // number (three, said beside the transit number's five) name the bank as a sort code
+        // does.
         &[
             "routing",
             "aba",
             "sort code",
             "transit number",
             "source code",
+            "bsb",
+            "institution number",
         ],
     ),
     (
@@ -1130,9 +1135,12 @@ pub(crate) fn garbled_answers(tokens: &[Token]) -> Vec<Detection> {
             .iter()
             .filter(|t| is_number_word(t) || is_oh(&t.text))
             .count();
+        let repeated = repeated_word(&rest);
         let homophones = rest
             .iter()
-            .filter(|t| crate::tokens::homophone(&t.text).is_some())
+            .filter(|t| {
+                crate::tokens::homophone(&t.text).is_some() || Some(t.text.as_str()) == repeated
+            })
             .count();
         let other = rest.len() - numbers - homophones;
         let stalling = rest.iter().any(|t| STALLING.contains(&t.text.as_str()));
@@ -1150,6 +1158,30 @@ pub(crate) fn garbled_answers(tokens: &[Token]) -> Vec<Detection> {
         }
     }
     out
+}
+
+/// Words said over and over that are no digit misheard ("No, no, no.", "Okay okay okay").
+const REPEATED_NOT_DIGITS: &[&str] = &[
+    "no", "yes", "yeah", "yep", "nope", "okay", "ok", "sorry", "hello", "hi", "bye", "right",
+    "thanks", "please", "wait", "so", "well", "now", "very", "really", "go", "come", "la", "ha",
+    "um", "uh", "oh", "ah", "mm", "hmm", "the", "a", "and", "i", "it's", "is", "blah", "na", "da",
+    "see", "hey",
+];
+
+/// The word said three times or more in a row (commas between) among an answer's words, when it
+/// is not a word said over and over for its own sake: a digit said again and again that whisper
+/// heard as the same word each time ("Sure, it's fine, fine, fine, sorry, fine, fine." for "five
+/// five five, sorry, five six five" after a Social Security number is asked; "time time time").
+fn repeated_word<'a>(said: &[&'a Token]) -> Option<&'a str> {
+    said.windows(3)
+        .find(|w| {
+            w[0].class == Class::Word
+                && w[1].text == w[0].text
+                && w[2].text == w[0].text
+                && !REPEATED_NOT_DIGITS.contains(&w[0].text.as_str())
+                && !is_number_word(w[0])
+        })
+        .map(|w| w[0].text.as_str())
 }
 
 /// Digits a card number's groups said apart on one line may add up to ("… five five two one, oh
@@ -1177,9 +1209,16 @@ pub(crate) const CARD_GROUPS_MAX_DIGITS: usize = 23;
 /// A number beside a card number's groups that is none of them: an amount or count, a
 /// reference, or a count of digits ("the last four are …", "four digits").
 pub(crate) fn not_a_group(tokens: &[Token], run: &DigitRun) -> bool {
+    counts_a_group(tokens, run) || is_amount_or_count(tokens, run) || is_reference(tokens, run)
+}
+
+/// A number of one or two digits beside a card number's groups that counts them or a thing
+/// ("the last four are …", "the next 4-0-R 3302", "four digits", "a one-time code"): no digit
+/// of the card, though whisper may have glued it to one.
+pub(crate) fn counts_a_group(tokens: &[Token], run: &DigitRun) -> bool {
     let before = run.first.checked_sub(1).map(|k| tokens[k].text.as_str());
     let (at, after) = word_after(tokens, run);
-    let counts = run.digits.len() <= 2
+    run.digits.len() <= 2
         && (matches!(before, Some("last" | "first" | "next")) || counts_a_thing(tokens, run))
         // "the one-time passcode" (ASR writes a misheard digit "time" too: "It is 4-1 time.",
         // "One time three four.").
@@ -1189,8 +1228,7 @@ pub(crate) fn not_a_group(tokens: &[Token], run: &DigitRun) -> bool {
                 noun,
                 Some("passcode" | "code" | "password" | "pin" | "payment" | "fee" | "charge")
             )
-        });
-    counts || is_amount_or_count(tokens, run) || is_reference(tokens, run)
+        })
 }
 
 /// A number of one or two digits that counts the thing named after it ("2 cards", "3 digits",

@@ -121,6 +121,9 @@ pub struct Redactor {
     /// An e-mail address was found in the conversation, however little of it could be read:
     /// a sentence that spells one out after it is its read-back ([`spoken_address_sentences`]).
     email_given: bool,
+    /// Final lines since the last that asked for an e-mail or gave one (none yet: `None`): the
+    /// next few may read it back as whisper glues it ([`dotted_words`]).
+    email_lines_ago: Option<usize>,
     /// Words of the addresses redacted so far (lower case): two or more of them said again in a
     /// chain are redacted too.
     heard_address_words: Vec<String>,
@@ -179,6 +182,7 @@ impl std::fmt::Debug for Redactor {
             .field("heard_email_words", &self.heard_email_words.len())
             .field("heard_emails", &self.heard_emails.len())
             .field("email_given", &self.email_given)
+            .field("email_lines_ago", &self.email_lines_ago)
             .field("heard_address_words", &self.heard_address_words.len())
             .field("released_open", &self.released_open.len())
             .field("number_goes_on", &self.number_goes_on.len())
@@ -593,6 +597,7 @@ impl Redactor {
         self.heard_email_words.clear();
         self.heard_emails.clear();
         self.email_given = false;
+        self.email_lines_ago = None;
         self.heard_address_words.clear();
         self.open_groups = None;
         self.open_address = None;
@@ -1006,7 +1011,23 @@ impl Redactor {
                     let said = spoken_address_sentences(&text, &line_tokens[line], &findings);
                     findings.extend(said);
                 }
+                let asked = before.map(|b| line_tokens[b].as_slice());
+                if speaker != Speaker::Agent && asked.is_some_and(asks_where_to_send) {
+                    if let Some(f) = glued_domain_alone(&text, &line_tokens[line]) {
+                        absorb(&mut findings, f);
+                    }
+                }
+                if self.email_lines_ago.is_some_and(|n| n < 3) {
+                    findings.extend(dotted_words(&text, &line_tokens[line], &findings));
+                }
                 self.email_given |= findings.iter().any(|f| f.kind == FindingKind::Email);
+                let email_here = findings.iter().any(|f| f.kind == FindingKind::Email)
+                    || asks_email(&line_tokens[line]);
+                self.email_lines_ago = if email_here {
+                    Some(0)
+                } else {
+                    self.email_lines_ago.map(|n| n.saturating_add(1))
+                };
                 // Written all in lower case, with the line before it ("can i get your email
                 // address").
                 let lower = |t: &str| !t.chars().any(char::is_uppercase);
@@ -1414,6 +1435,14 @@ impl Redactor {
         findings.extend(underscore_spellings(partial, &line_tokens[line], &findings));
         if speaker != Speaker::Agent {
             findings.extend(digits_closing_line(partial, &line_tokens[line], &findings));
+            if let Some(f) = glued_domain_alone(partial, &line_tokens[line])
+                .filter(|_| asked.is_some_and(asks_where_to_send))
+            {
+                absorb(&mut findings, f);
+            }
+        }
+        if self.email_lines_ago.is_some_and(|n| n < 3) && !self.stand_alone {
+            findings.extend(dotted_words(partial, &line_tokens[line], &findings));
         }
         for f in &remembered {
             let digits = value_digits(f);
@@ -1685,9 +1714,10 @@ impl Redactor {
             // Redacted already as a number of no kind: whatever else it looks like (a code
             // glued to a letter, "m122881"), it goes on with the card.
             let unclassified = covering.is_some_and(|i| findings[i].kind == FindingKind::Number);
+            let no_group = detect::not_a_group(tokens, &run);
             if !(2..=12).contains(&n)
                 || said + n > detect::CARD_GROUPS_MAX_DIGITS
-                || (detect::not_a_group(tokens, &run) && !unclassified)
+                || (no_group && !unclassified)
             {
                 continue;
             }
@@ -1709,7 +1739,12 @@ impl Redactor {
                     &run.digits,
                 )),
             }
-            said += n;
+            // A count that only looks like one goes with the card but adds no digits to it:
+            // "the next 4-0-R 3302" (base on mono for "the next four are …") would otherwise
+            // fill the card before its last group.
+            if !detect::counts_a_group(tokens, &run) {
+                said += n;
+            }
         }
         // The rest garbled on telephone audio ("and the last bit is 6p or free Nero1." for
         // "six four three zero"): from the first digit-like word to the last, when there are
@@ -2194,27 +2229,32 @@ impl Redactor {
     /// than a card's 16 in all with those of their line before (when that left one open).
     fn learn_card(&mut self, speaker: Speaker, tokens: &[Token], findings: &[Finding]) {
         // The digits said on this line: a number run on from the line before carries that
-        // line's digits in its value too, which are counted already.
-        let digits: usize = findings
+        // line's digits in its value too, which are counted already. A count redacted with the
+        // card ("the next 4-0-R 3302", base on mono for "the next four are …") is none of its
+        // digits.
+        let digits: usize = tokens::digit_runs(tokens)
             .iter()
-            .filter(|f| f.kind == FindingKind::CreditDebitNumber)
-            .map(|f| {
-                let inside: Vec<Token> = tokens
+            .filter(|r| {
+                let (a, b) = (tokens[r.first].start, tokens[r.last - 1].end);
+                findings
                     .iter()
-                    .filter(|t| f.start <= t.start && t.end <= f.end)
-                    .cloned()
-                    .collect();
-                tokens::digit_runs(&inside)
-                    .iter()
-                    .map(|r| r.digits.len())
-                    .sum::<usize>()
+                    .any(|f| f.kind == FindingKind::CreditDebitNumber && f.start <= a && b <= f.end)
+                    && !detect::counts_a_group(tokens, r)
             })
+            .map(|r| r.digits.len())
             .sum();
 
+        // The other party asking for another value ("And the expiry date?") closes it: the
+        // answer is that value, no group of the card.
+        let asks_other = || {
+            detect::CUES.iter().any(|(kind, _)| {
+                *kind != FindingKind::CreditDebitNumber && detect::asks_for(tokens, *kind)
+            })
+        };
         let before = match self.open_groups {
             Some((s, n)) if s == speaker => n,
             // The other party's line ("Okay, go on.") leaves it open.
-            Some(_) if digits == 0 => return,
+            Some(_) if digits == 0 && !asks_other() => return,
             _ => 0,
         };
         self.open_groups =
@@ -5077,11 +5117,120 @@ fn underscore_spellings(text: &str, tokens: &[Token], findings: &[Finding]) -> V
     entities::underscore_spellings(tokens)
         .into_iter()
         .map(|d| (tokens[d.first].start, tokens[d.last - 1].end, d.kind))
-        .filter(|&(a, b, _)| {
-            !covered(findings, a, b) && !findings.iter().any(|f| f.start < b && a < f.end)
-        })
+        .filter(|&(a, b, _)| !findings.iter().any(|f| f.start < b && a < f.end))
         .map(|(a, b, kind)| make_finding(text, kind, a, b, 0.3, ""))
         .collect()
+}
+
+/// Abbreviations whisper writes with stops between letters ("a.m.", "e.g."), no e-mail.
+const DOTTED_ABBREVIATIONS: &[&str] = &["a.m", "p.m", "e.g", "i.e", "u.s", "u.k", "u.s.a", "etc"];
+
+/// Chains of words and digits joined by stops, hyphens or underscores (no space between): their
+/// first and one past their last token.
+fn joined_chains(tokens: &[Token]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < tokens.len() {
+        if tokens[k].class == Class::Punct {
+            k += 1;
+            continue;
+        }
+        let mut end = k + 1;
+        while end + 1 < tokens.len()
+            && matches!(tokens[end].text.as_str(), "." | "-" | "_")
+            && tokens[end].start == tokens[end - 1].end
+            && tokens[end + 1].start == tokens[end].end
+            && tokens[end + 1].class != Class::Punct
+        {
+            end += 2;
+        }
+        out.push((k, end));
+        k = end;
+    }
+    out
+}
+
+/// Once an e-mail was asked for or given, an address read back or said again as whisper wrote
+/// it, a chain of words glued by stops or hyphens ("So that's Jane.088.", "So that's
+/// Jain.co.a.tate", "So that's j-do-88.", for "jane dot doe eighty eight" read back): a chain
+/// joined by a stop with a letter in it that mixes letters and digits or has two stops or more;
+/// or one joined by hyphens or underscores only, three joins or more or two and a digit. Not a
+/// number ("4.50"), an abbreviation ("a.m."), a hyphenated phrase ("follow-up", "up-to-date")
+/// or a web address of one stop ("Not sure. Try example.com").
+fn dotted_words(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    joined_chains(tokens)
+        .into_iter()
+        .filter(|&(a, b)| {
+            let parts: Vec<&Token> = tokens[a..b].iter().step_by(2).collect();
+            let joins: Vec<&str> = tokens[a..b]
+                .iter()
+                .skip(1)
+                .step_by(2)
+                .map(|t| t.text.as_str())
+                .collect();
+            let stops = joins.iter().filter(|j| **j == ".").count();
+            let letters = parts.iter().any(|t| t.class == Class::Word);
+            let digits = parts.iter().any(|t| t.class == Class::Digits);
+            let written: String = tokens[a..b].iter().map(|t| t.text.as_str()).collect();
+            let dotted = stops >= 1 && letters && (digits || stops >= 2);
+            let hyphened =
+                stops == 0 && (joins.len() >= 3 || (joins.len() == 2 && digits && letters));
+            (dotted || hyphened)
+                && !DOTTED_ABBREVIATIONS.contains(&written.as_str())
+                && !parts
+                    .iter()
+                    .all(|t| t.text.chars().count() == 1 && t.class == Class::Word)
+        })
+        .map(|(a, b)| (tokens[a].start, tokens[b - 1].end))
+        .filter(|&(a, b)| !covered(findings, a, b))
+        .map(|(a, b)| make_finding(text, FindingKind::Email, a, b, 0.4, ""))
+        .collect()
+}
+
+/// Words of a line asking where something is to be sent ("… should the receipt go to.").
+const SENDING_WORDS: &[&str] = &[
+    "receipt",
+    "receipts",
+    "send",
+    "sent",
+    "statement",
+    "statements",
+    "invoice",
+    "confirmation",
+    "copy",
+];
+
+/// The other party's line asks where something is to be sent, whatever the name of the address
+/// came out as.
+fn asks_where_to_send(asked: &[Token]) -> bool {
+    asked
+        .iter()
+        .any(|t| SENDING_WORDS.contains(&t.text.as_str()))
+}
+
+/// A line of a caller (or of a mono call) that is a domain glued to a word and nothing else but
+/// openers, in answer to where something is to be sent ("Jain.co.uk", "game.co.uk.", tiny.en
+/// for "jane dot doe eighty eight at b t internet dot co dot uk" after "What email should the
+/// receipt go to?" heard as "but he may or should the receipt go to."): the e-mail it is sent
+/// to, its request's name lost. Not a website named in answer to another question ("Where did
+/// you buy it?" - "amazon.co.uk.").
+fn glued_domain_alone(text: &str, tokens: &[Token]) -> Option<Finding> {
+    let first = tokens
+        .iter()
+        .position(|t| t.class != Class::Punct && !tokens::is_opener(&t.text))?;
+    let last = tokens.iter().rposition(|t| t.class != Class::Punct)?;
+    let chain = &tokens[first..=last];
+    let whole = matches!(joined_chains(chain)[..], [(0, b)] if b == chain.len());
+    (whole && detect::glued_domain(chain)).then(|| {
+        make_finding(
+            text,
+            FindingKind::Email,
+            chain[0].start,
+            chain[chain.len() - 1].end,
+            0.4,
+            "",
+        )
+    })
 }
 
 /// Every number in the answer to a request for some digits of a value, one or two at a time
@@ -12485,7 +12634,9 @@ mod tests {
             (Speaker::Caller, "0 Nero 49."),
             (Speaker::Agent, "And the next pirate."),
         ]);
-        assert_eq!(out[1], "[CREDIT_DEBIT_NUMBER] [CREDIT_DEBIT_NUMBER].");
+        // One tag since the repeated "Nero" makes the whole answer the number (the answer to
+        // a request said as one word over and over: `repeated_word`); two before.
+        assert_eq!(out[1], "[CREDIT_DEBIT_NUMBER].");
         assert!(!out[5].contains("Nero"), "{}", out[5]);
         // Control: a line that gives no number keeps the word.
         let said = "We watched a film about Nero, Nero the emperor.";
@@ -15451,5 +15602,203 @@ mod tests {
             (Speaker::Caller, "And we pay a flat 5 percent fee."),
         ]);
         assert_eq!(out[1], "And we pay a flat 5 percent fee.");
+    }
+    #[test]
+    fn a_bsb_or_an_institution_number_names_the_bank() {
+        // Round 38 (tiny.en and base, 16 kHz and 8 kHz µ-law) for "The BSB is zero six two,
+        // triple zero." after "What's the BSB for her account?": the digits were shown.
+        for (question, said) in [
+            (
+                "Sure, what's the BSB for her account?",
+                "Let me ask me is 0.6 to triple 0.",
+            ),
+            (
+                "Sure, what's the BSB for her account?",
+                "Let me have me in 0.52, triple Nero.",
+            ),
+            (
+                "Share what's the BSB for her account?",
+                "The BSV is 0.6 to triple 0.",
+            ),
+        ] {
+            let out = caller_answer(question, said);
+            assert!(!out.chars().any(|c| c.is_ascii_digit()), "{out}");
+            assert!(out.contains("[BANK_ROUTING]"), "{out}");
+        }
+        assert_eq!(
+            caller_answer("And the BSB?", "The BSB is 062 000."),
+            "The BSB is [BANK_ROUTING]."
+        );
+        // A Canadian institution number: a bank's, no number of no kind.
+        assert_eq!(
+            caller_answer("And the institution number?", "It's 003."),
+            "It's [BANK_ROUTING]."
+        );
+        // Controls: an amount after the BSB is asked, and the BSB named with no number.
+        for (question, said) in [
+            (
+                "What's the BSB?",
+                "I don't know, but I'll send 250 dollars.",
+            ),
+            (
+                "How can I help?",
+                "I need my BSB and account number changed.",
+            ),
+        ] {
+            assert_eq!(caller_answer(question, said), said);
+        }
+    }
+
+    #[test]
+    fn one_word_said_over_and_over_in_an_answer_is_the_digit_it_stands_for() {
+        // Round 38, "five five five, uh, sorry, five six five" after a Social Security number
+        // is asked: tiny.en wrote each "five" as "fine", on µ-law as "sign", base as "time".
+        let question = "to open the account I need your social security number.";
+        for said in [
+            "Sure, it's fine, fine, fine, sorry, fine, fine.",
+            "to sign sign sign sign sign.",
+            "time time time sorry time time time",
+        ] {
+            let out = caller_answer(question, said);
+            assert!(
+                !out.contains("fine") && !out.contains("sign") && !out.contains("time"),
+                "{out}"
+            );
+            assert!(out.contains("[SSN]"), "{out}");
+        }
+        // Controls: a word said over and over for its own sake, and the same with nothing asked.
+        for (question, said) in [
+            (question, "No, no, no, I don't have one with me."),
+            (question, "Okay okay okay, hang on."),
+            ("Anything else?", "Fine, fine, fine."),
+        ] {
+            assert_eq!(caller_answer(question, said), said);
+        }
+    }
+
+    #[test]
+    fn a_count_glued_before_a_cards_group_adds_no_digit_to_the_card() {
+        // Round 38, base on mono for "The first four are four nine one six." … "And the last
+        // four are six six four zero.": each "four are" came out as "4-0-R" and was counted as
+        // two of the card's digits, so the card was full before its last group, shown.
+        let out = conversation(&[
+            (
+                Speaker::Unknown,
+                "I can take that payment now. Could you read me the card number?",
+            ),
+            (Speaker::Unknown, "Okay, the first 4-0-R 4916."),
+            (Speaker::Unknown, "The next 4-0-R 3302."),
+            (Speaker::Unknown, "Then it's 8175."),
+            (Speaker::Unknown, "And the last 4-0-R 6640."),
+            (Speaker::Unknown, "Thank you, and next diary."),
+        ]);
+        assert_eq!(out[4], "And the last 4-0-R [CREDIT_DEBIT_NUMBER].");
+        // Control: once the card's 16 digits are said, a number after them is none of it.
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "I can take that payment now. Could you read me the card number?",
+            ),
+            (Speaker::Caller, "Okay, the first 4916."),
+            (Speaker::Caller, "The next 3302."),
+            (Speaker::Caller, "Then it's 8175."),
+            (Speaker::Caller, "And the last 6640."),
+            (Speaker::Caller, "And the next 4-0-R 2000."),
+        ]);
+        assert_eq!(out[5], "And the next 4-0-R 2000.");
+    }
+
+    #[test]
+    fn another_value_asked_for_closes_a_cards_groups() {
+        // Round 31, base on mono: the card's groups read out with hyphens, then the expiry
+        // asked for; its "28" was taken as more of the card.
+        let card = (Speaker::Caller, "Sure, 6-0-1, 1-0-0-9-1, 2-3-4, 5-6-7-8.");
+        let asked = (
+            Speaker::Agent,
+            "Can you confirm the card number on the account?",
+        );
+        let out = conversation(&[
+            asked,
+            card,
+            (Speaker::Agent, "And the expiry date."),
+            (Speaker::Caller, "Well, 28."),
+        ]);
+        assert_eq!(out[3], "Well, [CREDIT_DEBIT_EXPIRY].");
+        // Control: the agent's "Okay." leaves the card open for its next group.
+        let out = conversation(&[
+            asked,
+            card,
+            (Speaker::Agent, "Okay."),
+            (Speaker::Caller, "Well, 28."),
+        ]);
+        assert_eq!(out[3], "Well, [CREDIT_DEBIT_NUMBER].");
+    }
+
+    #[test]
+    fn an_email_read_back_as_whisper_joins_it_is_redacted() {
+        use Speaker::{Agent, Caller, Unknown};
+        // Round 38, "jane dot doe eighty eight at b t internet dot co dot uk", then the agent's
+        // "So that's jane dot doe eight eight?": the answer came out as a domain alone after a
+        // garbled request, and the read-back as words joined by stops or hyphens.
+        let garbled = (Agent, "but he may or should the receipt go to.");
+        for said in ["Jain.co.uk", "game.co.uk."] {
+            let out = conversation(&[garbled, (Caller, said), (Agent, "So that's Jane.088.")]);
+            assert!(out[1].starts_with("[EMAIL]"), "{out:?}");
+            assert_eq!(out[2], "So that's [EMAIL].");
+        }
+        let asked = (Agent, "what email should the receipt go to.");
+        for (said, back) in [
+            (
+                "Game not go A to A to A to B, the Internet not go not UK.",
+                "So that's j-do-88.",
+            ),
+            ("[EMAIL]", "go to so that's j-dou-a-tate"),
+        ] {
+            let out = conversation(&[asked, (Caller, said), (Agent, back)]);
+            assert!(out[2].ends_with("that's [EMAIL]") || out[2] == "So that's [EMAIL].");
+        }
+        let out = conversation(&[
+            (Unknown, "What email should the receipt go to?"),
+            (Unknown, "Jain.co.uk"),
+            (Unknown, "So that's Jain.co.a.tate"),
+        ]);
+        assert_eq!(out[2], "So that's [EMAIL]");
+        // While it is said too.
+        let mut r = Redactor::new();
+        r.push(garbled.0, garbled.1);
+        assert_eq!(r.preview(Caller, "Jain.co.uk").text, "[EMAIL]");
+        r.push(Caller, "Jain.co.uk");
+        assert_eq!(
+            r.preview(Agent, "So that's Jane.088").text,
+            "So that's [EMAIL]"
+        );
+        // Controls: a time, an abbreviation, a hyphenated word and a web address of one stop
+        // after an e-mail was given; the same read-back long after it; a domain alone answering
+        // another question.
+        let given = [
+            (Agent, "What email should the receipt go to?"),
+            (Caller, "It's jane dot doe 88 at gmail dot com."),
+        ];
+        for said in [
+            "Yes. The meeting is at 4.50 p.m. for the follow-up.",
+            "Not sure. Try example.com",
+            "and the e.g. is fine",
+        ] {
+            let mut lines = given.to_vec();
+            lines.push((Caller, said));
+            assert_eq!(conversation(&lines)[2], said);
+        }
+        let mut lines = given.to_vec();
+        lines.extend([
+            (Agent, "Great."),
+            (Caller, "Thanks."),
+            (Agent, "Anything else?"),
+            (Caller, "The code is node.js.2 online."),
+        ]);
+        assert_eq!(conversation(&lines)[5], "The code is node.js.2 online.");
+        assert_eq!(
+            caller_answer("Where did you buy it?", "amazon.co.uk."),
+            "amazon.co.uk."
+        );
     }
 }
