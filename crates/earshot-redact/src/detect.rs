@@ -934,6 +934,24 @@ pub(crate) fn asks_for(tokens: &[Token], kind: FindingKind) -> bool {
         || tokens.windows(2).any(|w| w[0].text == "you" && w[1].text == "like"))
 }
 
+/// The line (its tokens) names a value of some kind ([`CUES`]: "card", "account number", "PIN",
+/// …; not "call you" and the like, [`ASKED_ONLY`]), a cue's word of four letters or more also
+/// as the stem of a longer one.
+pub(crate) fn names_a_value(tokens: &[Token]) -> bool {
+    let said: Vec<(usize, &str)> = words(tokens, 0..tokens.len());
+    CUES.iter()
+        .flat_map(|(_, phrases)| phrases.iter())
+        .filter(|p| !ASKED_ONLY.contains(p))
+        .any(|p| {
+            let parts: Vec<&str> = p.split(' ').collect();
+            said.windows(parts.len()).any(|w| {
+                w.iter()
+                    .zip(&parts)
+                    .all(|((_, a), b)| a == b || (b.len() >= 4 && a.starts_with(b)))
+            })
+        })
+}
+
 /// Words a request said as a noun phrase opens with ("Lastly, your …", "And then the …").
 const REQUEST_OPENERS: &[&str] = &[
     "and", "lastly", "finally", "now", "next", "also", "then", "okay", "ok", "so", "great",

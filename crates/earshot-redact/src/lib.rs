@@ -739,6 +739,22 @@ impl Redactor {
                     || closing.is_some_and(|c| words_besides_numbers(c) <= 3));
             // A bare answer gives its number away from two digits on ("It is 7.3": two of a
             // CVV's three as tiny.en heard them on telephone audio).
+            // A line whisper cut off while a value was being said: it ends in a number with no
+            // stop after it, a value named before it ("Hi, it's Martin calling about my card,
+            // the accounting in 4", tiny.en on mono for "… the account ending in four two one
+            // nine."; the rest never written): from one digit on.
+            // Not a time ("… at 4").
+            let toks = &line_tokens[line];
+            let timed = toks.len() >= 2
+                && matches!(
+                    toks[toks.len() - 2].text.as_str(),
+                    "at" | "around" | "by" | "until" | "till" | "before" | "after" | "about"
+                );
+            let cut_off = speaker != Speaker::Agent
+                && !self.stand_alone
+                && toks.last().is_some_and(|t| t.class != Class::Punct)
+                && !timed
+                && detect::names_a_value(toks);
             let tail = if bare_answer {
                 trailing_number(&self.lines[line].1, &line_tokens[line], 2)
             } else if fail_closed_tail && line == last {
@@ -1107,6 +1123,15 @@ impl Redactor {
                     findings.extend(over);
                     let over = repeats_before_values(&said, &line_tokens[line], &findings);
                     findings.extend(over);
+                }
+            }
+            // The number a cut-off line ends in, whatever no other rule found in it.
+            if cut_off {
+                let text = &self.lines[line].1;
+                if let Some(f) = trailing_number(text, &line_tokens[line], 1) {
+                    if !findings.iter().any(|g| g.start < f.end && f.start < g.end) {
+                        findings.push(f);
+                    }
                 }
             }
             let (speaker, text) = &self.lines[line];
@@ -15800,5 +15825,32 @@ mod tests {
             caller_answer("Where did you buy it?", "amazon.co.uk."),
             "amazon.co.uk."
         );
+    }
+    #[test]
+    fn a_line_cut_off_while_a_value_is_said_hides_its_last_number() {
+        // Round 38, tiny.en on mono for "Hi, it's Martin Hale calling about my card, the
+        // account ending in four two one nine.": the line ended after "4", no stop, the rest
+        // never written.
+        let out = conversation(&[
+            (
+                Speaker::Unknown,
+                "You've reached the card services voice mail. Please leave the message.",
+            ),
+            (
+                Speaker::Unknown,
+                "Hi, it's Martin Hail calling about my card, the accounting in 4",
+            ),
+            (Speaker::Unknown, "There's a charge I go and record."),
+        ]);
+        assert!(!out[1].contains('4'), "{}", out[1]);
+        // Controls: no value named, a time, and a line that ends in a word.
+        for said in [
+            "Hi, it's about the meeting in 4",
+            "Hi, it's about my card, call me back at 4",
+            "Hi, it's about my card, it's been 4 days",
+        ] {
+            let out = conversation(&[(Speaker::Caller, said), (Speaker::Caller, "Thanks.")]);
+            assert_eq!(out[0], said);
+        }
     }
 }
