@@ -1178,12 +1178,11 @@ pub(crate) fn garbled_answers(tokens: &[Token]) -> Vec<Detection> {
     out
 }
 
-/// Words said over and over that are no digit misheard ("No, no, no.", "Okay okay okay").
+/// Words said over and over that are no digit misheard, besides [`crate::SAID_OVER`] ("yep yep
+/// yep", "blah blah blah").
 const REPEATED_NOT_DIGITS: &[&str] = &[
-    "no", "yes", "yeah", "yep", "nope", "okay", "ok", "sorry", "hello", "hi", "bye", "right",
-    "thanks", "please", "wait", "so", "well", "now", "very", "really", "go", "come", "la", "ha",
-    "um", "uh", "oh", "ah", "mm", "hmm", "the", "a", "and", "i", "it's", "is", "blah", "na", "da",
-    "see", "hey",
+    "yep", "nope", "now", "come", "la", "a", "i", "ah", "mm", "hmm", "blah", "na", "da", "see",
+    "hey",
 ];
 
 /// The word said three times or more in a row (commas between) among an answer's words, when it
@@ -1196,6 +1195,7 @@ fn repeated_word<'a>(said: &[&'a Token]) -> Option<&'a str> {
             w[0].class == Class::Word
                 && w[1].text == w[0].text
                 && w[2].text == w[0].text
+                && !crate::SAID_OVER.contains(&w[0].text.as_str())
                 && !REPEATED_NOT_DIGITS.contains(&w[0].text.as_str())
                 && !is_number_word(w[0])
         })

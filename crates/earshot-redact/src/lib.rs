@@ -4053,7 +4053,7 @@ fn digits_closing_line(text: &str, tokens: &[Token], findings: &[Finding]) -> Ve
 }
 
 /// Words said over and over that are no digit misheard ("yes yes yes", "no, no").
-const SAID_OVER: &[&str] = &[
+pub(crate) const SAID_OVER: &[&str] = &[
     "yes", "yeah", "no", "okay", "ok", "thanks", "bye", "right", "sorry", "please", "very", "so",
     "really", "go", "ha", "hello", "hi", "sure", "well", "the", "and", "um", "uh", "er", "erm",
     "it's", "is", "my", "that", "that's", "wait", "hang", "hold", "oh",
