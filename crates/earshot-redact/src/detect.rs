@@ -1915,6 +1915,14 @@ pub(crate) fn spoken_dates(tokens: &[Token]) -> Vec<Detection> {
                 confidence: 0.8,
                 normalized: String::new(),
             });
+        } else if let Some(end) = year_said_apart(tokens, first, last) {
+            out.push(Detection {
+                kind: FindingKind::DateOfBirth,
+                first,
+                last: end,
+                confidence: 0.35,
+                normalized: String::new(),
+            });
         } else if birth_date_alone(tokens, first, last) {
             out.push(Detection {
                 kind: FindingKind::DateOfBirth,
@@ -1926,6 +1934,65 @@ pub(crate) fn spoken_dates(tokens: &[Token]) -> Vec<Detection> {
         }
     }
     out
+}
+
+/// A caller's day and month with its year said apart right after them ("It's the second of
+/// March and the year is 88.", "… and the year is AGA.", base for "the second of March, and the
+/// year is eighty eight" after "Can you confirm your birthday?" heard as "… your mercy …"), or
+/// two digits after a comma ("It's the second of March, 88."): a whole date said as one answer,
+/// a date of birth whatever asked for it (fail closed). One past the year's token; `None`
+/// unless a day, a month and the year (two digits after a comma, or "the year is" or "was" and
+/// one word or number) end the line.
+fn year_said_apart(tokens: &[Token], first: usize, last: usize) -> Option<usize> {
+    let line = tokens[first].line;
+    let day = tokens[first..last].iter().any(|t| {
+        crate::tokens::ordinal(&t.text).is_some()
+            || (t.class == Class::Digits && t.text.len() <= 2)
+            || is_number_word(t)
+    });
+    let month = tokens[first..last]
+        .iter()
+        .any(|t| crate::tokens::month(&t.text).is_some());
+    if tokens[first].agent || !day || !month {
+        return None;
+    }
+    let ends = |from: usize| {
+        tokens
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|t| t.line == line)
+            .all(|t| t.class == Class::Punct)
+    };
+    // Two digits after a comma ending the line ("It's the second of March, 88.").
+    let clipped = tokens.get(last).is_some_and(|t| t.text == ",")
+        && tokens
+            .get(last + 1)
+            .is_some_and(|t| t.line == line && t.class == Class::Digits && t.text.len() == 2);
+    if clipped && ends(last + 2) {
+        return Some(last + 2);
+    }
+    let mut k = last;
+    while tokens
+        .get(k)
+        .is_some_and(|t| t.line == line && matches!(t.text.as_str(), "," | "and"))
+    {
+        k += 1;
+    }
+    let said = |j: usize, w: &[&str]| {
+        tokens
+            .get(j)
+            .is_some_and(|t| t.line == line && w.contains(&t.text.as_str()))
+    };
+    let year = k + 3;
+    (said(k, &["the"])
+        && said(k + 1, &["year"])
+        && said(k + 2, &["is", "was"])
+        && tokens
+            .get(year)
+            .is_some_and(|t| t.line == line && t.class != Class::Punct)
+        && ends(year + 1))
+    .then_some(year + 1)
 }
 
 /// Whether the date at `first..last` is a whole line's answer (a caller's: the rest of the line

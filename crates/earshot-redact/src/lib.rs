@@ -15853,4 +15853,29 @@ mod tests {
             assert_eq!(out[0], said);
         }
     }
+    #[test]
+    fn a_day_and_month_with_the_year_said_apart_are_a_date_of_birth() {
+        // Round 39, base (16 kHz, 8 kHz µ-law, mono) for "It's the second of March, and the
+        // year is eighty eight." after "Can you confirm your birthday for me?" heard as "Can
+        // you confirm your mercy for me?": the day and month were shown.
+        let question = "Can you confirm your mercy for me?";
+        for said in [
+            "It's the second of March and the year is 88.",
+            "It's the second of March and the year is AGA.",
+            "It's the second of March, 88.",
+        ] {
+            let out = caller_answer(question, said);
+            assert_eq!(out, "It's the [DATE_OF_BIRTH].");
+        }
+        // Controls: a date with an amount after it, a date with no year, and the agent's date.
+        for said in [
+            "I paid on the second of March, 25 pounds.",
+            "It was the second of March.",
+        ] {
+            assert_eq!(caller_answer("When did you pay?", said), said);
+        }
+        let said = "It's due the second of March and the year is 2027.";
+        let out = conversation(&[(Speaker::Agent, said), (Speaker::Caller, "Okay.")]);
+        assert_eq!(out[0], said);
+    }
 }
