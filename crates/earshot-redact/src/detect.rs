@@ -1132,7 +1132,10 @@ pub(crate) fn date_answers(tokens: &[Token]) -> Vec<Detection> {
 pub(crate) fn garbled_answers(tokens: &[Token]) -> Vec<Detection> {
     let mut out = Vec::new();
     for (start, next) in crate::tokens::line_spans(tokens) {
-        let Some(&kind) = asked_kinds(tokens, start).first() else {
+        let Some(&kind) = asked_kinds(tokens, start)
+            .first()
+            .or(asked_kinds_still_open(tokens, start).first())
+        else {
             continue;
         };
         let said: Vec<usize> = (start..next)
@@ -1176,6 +1179,19 @@ pub(crate) fn garbled_answers(tokens: &[Token]) -> Vec<Detection> {
         }
     }
     out
+}
+
+/// The kinds the other party asked for two lines before the line starting at token `start`,
+/// the speaker's own line between ("and the code on the back of the card." - "I think it's too
+/// late." - "No, too, too sorry.", tiny.en for "It's a bit worn off. I think it's two zero
+/// eight." - "No, two oh two, sorry."): the request is still open for this line, which may say
+/// the value again or correct it.
+fn asked_kinds_still_open(tokens: &[Token], start: usize) -> Vec<FindingKind> {
+    let same_speaker = start > 0 && tokens[start - 1].line != usize::MAX;
+    if !same_speaker || tokens[start].agent {
+        return Vec::new();
+    }
+    asked_kinds(tokens, crate::tokens::line_start(tokens, start - 1))
 }
 
 /// Words said over and over that are no digit misheard, besides [`crate::SAID_OVER`] ("yep yep

@@ -15878,4 +15878,41 @@ mod tests {
         let out = conversation(&[(Speaker::Agent, said), (Speaker::Caller, "Okay.")]);
         assert_eq!(out[0], said);
     }
+    #[test]
+    fn a_request_answered_with_no_number_stays_open_for_the_next_line() {
+        // Round 39, tiny.en (16 kHz and mono) for "It's a bit worn off. I think it's two zero
+        // eight." - "No, two oh two, sorry." after the CVV is asked: the corrected code's
+        // "two"s were shown as "too".
+        let out = conversation(&[
+            (Speaker::Agent, "and the code on the back of the card."),
+            (Speaker::Caller, "I think it's too late."),
+            (Speaker::Caller, "No, too, too sorry."),
+            (Speaker::Agent, "That one works, thanks."),
+        ]);
+        assert_eq!(out[2], "[CREDIT_DEBIT_CVV].");
+        // And after a line that gave it, the correction.
+        let out = conversation(&[
+            (Speaker::Agent, "and the code on the back of the card."),
+            (Speaker::Caller, "It's 2 0 8, I think."),
+            (Speaker::Caller, "No, too, too sorry."),
+            (Speaker::Agent, "That one works, thanks."),
+        ]);
+        assert_eq!(out[2], "[CREDIT_DEBIT_CVV].");
+        // Controls: no value asked for, and more talk after the answer.
+        for (question, said) in [
+            ("and what brings you here today.", "No, too, too sorry."),
+            (
+                "and the code on the back of the card.",
+                "I also wanted to ask about the two charges too.",
+            ),
+        ] {
+            let out = conversation(&[
+                (Speaker::Agent, question),
+                (Speaker::Caller, "I think it's too late."),
+                (Speaker::Caller, said),
+                (Speaker::Agent, "That one works, thanks."),
+            ]);
+            assert_eq!(out[2], said);
+        }
+    }
 }
