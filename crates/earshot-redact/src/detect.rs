@@ -124,6 +124,9 @@ pub(crate) const CUES: &[(FindingKind, &[&str])] = &[
             // into letters).
             "account is",
             "account's",
+            // "It's via count number AC-77419." (base on 8 kHz µ-law for "It's the account
+            // number, A C dash …").
+            "count number",
         ],
     ),
     (

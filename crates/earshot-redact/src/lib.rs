@@ -15915,4 +15915,17 @@ mod tests {
             assert_eq!(out[2], said);
         }
     }
+    #[test]
+    fn an_account_numbers_name_half_heard_still_names_it() {
+        // Round 40, base on 8 kHz µ-law for "It's the account number, A C dash seven seven four
+        // one nine.": "account" heard as "count", the number shown.
+        let out = caller_answer(
+            "what's the account reference on your statement?",
+            "It's via count number AC-77419.",
+        );
+        assert_eq!(out, "It's via count number AC-[BANK_ACCOUNT_NUMBER].");
+        // Control: a count that is no account's.
+        let said = "The head count is 40 people.";
+        assert_eq!(caller_answer("Anything else?", said), said);
+    }
 }
