@@ -514,6 +514,33 @@ fn value_digits(f: &Finding) -> String {
         .collect()
 }
 
+/// A line's `findings` hold three digits or fewer of a value of `kind` that is said in parts (an
+/// SSN, a card, a phone or an account number): the first part of it, the rest to come on the
+/// speaker's next lines ("The first three are 421." - "The middle two are …"). Four digits or
+/// more answer a request (the last four of an SSN asked for are all of the answer). Digits
+/// counted as said on the line (`tokens`), within the findings, not a count ("first three").
+fn part_of_long_value(kind: FindingKind, tokens: &[Token], findings: &[Finding]) -> bool {
+    let long = matches!(
+        kind,
+        FindingKind::Ssn
+            | FindingKind::CreditDebitNumber
+            | FindingKind::Phone
+            | FindingKind::BankAccountNumber
+    );
+    let digits: usize = tokens::digit_runs(tokens)
+        .iter()
+        .filter(|r| {
+            let (a, b) = (tokens[r.first].start, tokens[r.last - 1].end);
+            findings
+                .iter()
+                .any(|f| said_in_digits(f) && f.start <= a && b <= f.end)
+                && !detect::counts_a_group(tokens, r)
+        })
+        .map(|r| r.digits.len())
+        .sum();
+    long && digits < 4
+}
+
 /// The line takes back what its speaker just said.
 fn corrects(tokens: &[Token]) -> bool {
     tokens
@@ -1124,6 +1151,10 @@ impl Redactor {
                     let over = repeats_before_values(&said, &line_tokens[line], &findings);
                     findings.extend(over);
                 }
+            }
+            if !self.stand_alone && self.lines[line].0 != Speaker::Agent {
+                let more = numbers_among_values(&self.lines[line].1, &line_tokens[line], &findings);
+                findings.extend(more);
             }
             // The number a cut-off line ends in, whatever no other rule found in it.
             if cut_off {
@@ -1971,7 +2002,10 @@ impl Redactor {
                     // can I ask something?"): their next line is no answer unless the agent
                     // acknowledges or says yes between.
                     let asks = tokens.last().is_some_and(|t| t.text == "?");
-                    let given = given || asks || !findings.is_empty();
+                    // A part of a long value ("The first three are 421.", of an SSN said in
+                    // three lines) leaves the answer open for the rest.
+                    let part = !findings.is_empty() && part_of_long_value(kind, tokens, findings);
+                    let given = given || asks || (!findings.is_empty() && !part);
                     self.open_request = (lines > 1).then_some((kind, lines - 1, given));
                 }
             }
@@ -4355,6 +4389,35 @@ fn repeated_digits(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Fi
         }
     }
     out
+}
+
+/// The other numbers of a line that gives two values said in digits or more: a line read out
+/// as dictation, whose other digits are pieces of them whisper split off ("It's part M and 6, 3
+/// near only a row zero, 6 near only a row, [PHONE] M and [PHONE],", tiny.en on 8 kHz µ-law for
+/// an IBAN's groups after its request came out as "the recipient's ribbon"). Not an amount,
+/// time, count (of things or of digits: "the last four are …"), year or reference.
+fn numbers_among_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let values = findings.iter().filter(|f| said_in_digits(f)).count();
+    if values < 2 {
+        return Vec::new();
+    }
+    tokens::digit_runs(tokens)
+        .into_iter()
+        .filter(|run| {
+            let (a, b) = (tokens[run.first].start, tokens[run.last - 1].end);
+            !findings.iter().any(|f| f.start < b && a < f.end)
+                && !detect::is_amount_or_count(tokens, run)
+                && !detect::counts_a_thing(tokens, run)
+                && !detect::counts_a_group(tokens, run)
+                && !detect::reference_cued(tokens, run)
+                && !detect::year_after_preposition(tokens, run)
+                && !detect::is_year(&run.digits)
+        })
+        .map(|run| {
+            let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
+            make_finding(text, FindingKind::Number, a.start, b.end, 0.3, &run.digits)
+        })
+        .collect()
 }
 
 /// Three digits or more written one at a time in a line that is not the agent's, each apart from
@@ -15927,5 +15990,75 @@ mod tests {
         // Control: a count that is no account's.
         let said = "The head count is 40 people.";
         assert_eq!(caller_answer("Anything else?", said), said);
+    }
+    #[test]
+    fn the_other_numbers_of_a_line_giving_two_values_are_theirs() {
+        // Round 40, tiny.en on 8 kHz µ-law for a French IBAN read in groups after "I need the
+        // recipient's IBAN" came out as "… the recipient's ribbon.": digits between the
+        // garbled zeros were shown.
+        let out = caller_answer(
+            "for the international transfer I need the recipient's ribbon.",
+            "It's part M and 6, 3 near only a row zero, 6 near only a row, 1 1 2 3 4 5 6 M and \\
+             8 9 near 0 1 8 9,",
+        );
+        assert!(!out.chars().any(|c| c.is_ascii_digit()), "{out}");
+        assert!(!out.contains("zero"), "{out}");
+        // Controls: a time, and a count of digits, in a line giving two phone numbers.
+        assert_eq!(
+            caller_answer(
+                "What are your numbers?",
+                "They are 415 555 0132 and 415 555 0199, call after 6 pm, the last four are fine."
+            ),
+            "They are [PHONE] and [PHONE], call after 6 pm, the last four are fine."
+        );
+    }
+
+    #[test]
+    fn a_long_value_said_in_parts_stays_asked_for_until_it_is_whole() {
+        // Round 40 live (tiny.en on 8 kHz µ-law) for an SSN said in three lines ("The first
+        // three are …", "The middle two are …", "And the last four are three three five nine."):
+        // the last part was shown as "free free five nine", the request spent on the first.
+        let ssn = |first: &str, middle: &str| {
+            conversation(&[
+                (
+                    Speaker::Agent,
+                    "I will need your social security number to continue.",
+                ),
+                (Speaker::Caller, first),
+                (Speaker::Caller, middle),
+                (
+                    Speaker::Caller,
+                    "And the last four are free free five nine.",
+                ),
+                (Speaker::Agent, "Thank you."),
+            ])
+        };
+        for out in [
+            ssn("The first three are 421.", "The middle two are big eight."),
+            ssn(
+                "The first three are four two one.",
+                "The middle two are six eight.",
+            ),
+        ] {
+            assert_eq!(out[3], "And the last four are [SSN].", "{out:?}");
+        }
+        // A part leaves the request open; a whole value closes it (control).
+        let after = |given: &str| {
+            conversation(&[
+                (
+                    Speaker::Agent,
+                    "I will need your social security number to continue.",
+                ),
+                (Speaker::Caller, given),
+                (Speaker::Caller, "Then I pressed 9 and waited."),
+                (Speaker::Agent, "Thank you."),
+            ])[2]
+                .clone()
+        };
+        assert_eq!(
+            after("The first three are 421."),
+            "Then I pressed [SSN] and waited."
+        );
+        assert_eq!(after("It is 421 68 3359."), "Then I pressed 9 and waited.");
     }
 }
