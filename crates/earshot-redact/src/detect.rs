@@ -890,16 +890,7 @@ pub(crate) fn asked_kinds(tokens: &[Token], start: usize) -> Vec<FindingKind> {
     let prev_start = crate::tokens::line_start(tokens, prev_end - 1);
     let asked: Vec<(usize, &str)> = words(tokens, prev_start..prev_end);
     CUES.iter()
-        .filter(|(_, phrases)| {
-            phrases.iter().any(|p| {
-                let parts: Vec<&str> = p.split(' ').collect();
-                asked.windows(parts.len()).any(|w| {
-                    w.iter()
-                        .zip(&parts)
-                        .all(|((_, a), b)| a == b || (b.len() >= 4 && a.starts_with(b)))
-                })
-            })
-        })
+        .filter(|(_, phrases)| phrases.iter().any(|p| phrase_said(&asked, p)))
         .map(|(kind, _)| *kind)
         .collect()
 }
@@ -912,16 +903,7 @@ pub(crate) fn asks_for(tokens: &[Token], kind: FindingKind) -> bool {
         .iter()
         .filter(|(k, _)| *k == kind)
         .flat_map(|(_, phrases)| phrases.iter())
-        .any(|p| {
-            let parts: Vec<&str> = p.split(' ').collect();
-            // As cues are matched before a number: a word of four letters or more also as the
-            // stem of a longer one ("expir" in "expiry").
-            said.windows(parts.len()).any(|w| {
-                w.iter()
-                    .zip(&parts)
-                    .all(|((_, a), b)| a == b || (b.len() >= 4 && a.starts_with(b)))
-            })
-        });
+        .any(|p| phrase_said(&said, p));
     // A question ASR wrote with no punctuation ("ha okay gary and your date of birth").
     let unpunctuated = !tokens
         .iter()
@@ -945,14 +927,18 @@ pub(crate) fn names_a_value(tokens: &[Token]) -> bool {
     CUES.iter()
         .flat_map(|(_, phrases)| phrases.iter())
         .filter(|p| !ASKED_ONLY.contains(p))
-        .any(|p| {
-            let parts: Vec<&str> = p.split(' ').collect();
-            said.windows(parts.len()).any(|w| {
-                w.iter()
-                    .zip(&parts)
-                    .all(|((_, a), b)| a == b || (b.len() >= 4 && a.starts_with(b)))
-            })
-        })
+        .any(|p| phrase_said(&said, p))
+}
+
+/// Whether the words `said` hold the cue `phrase`: as cues are matched before a number, a word
+/// of four letters or more also as the stem of a longer one ("expir" in "expiry").
+fn phrase_said(said: &[(usize, &str)], phrase: &str) -> bool {
+    let parts: Vec<&str> = phrase.split(' ').collect();
+    said.windows(parts.len()).any(|w| {
+        w.iter()
+            .zip(&parts)
+            .all(|((_, a), b)| a == b || (b.len() >= 4 && a.starts_with(b)))
+    })
 }
 
 /// Words a request said as a noun phrase opens with ("Lastly, your …", "And then the …").

@@ -14694,6 +14694,7 @@ mod tests {
             assert!(kept.iter().any(|k| out.contains(k)), "{out}");
         }
     }
+
     #[test]
     fn an_email_glued_into_a_clause_of_the_answer_is_redacted() {
         // Base for "minh at outlook dot com, that's m i n h", the request cut in two; and on
@@ -14815,6 +14816,7 @@ mod tests {
             assert!(out.ends_with(kept), "{out}");
         }
     }
+
     #[test]
     fn an_email_with_not_for_dot_and_its_domain_said_last_is_redacted() {
         // Tiny.en for "mike dot ross eighty seven at yahoo dot com", the request heard as "a
@@ -14956,6 +14958,7 @@ mod tests {
         let out = caller_answer("What is your phone number?", "I have 2 or 3 numbers.");
         assert_eq!(out, "I have 2 or 3 numbers.");
     }
+
     #[test]
     fn an_extension_after_a_number_garbled_into_another_kind_is_its() {
         // Base on 8 kHz µ-law for "… two one two, nine four one, three three zero zero,
@@ -14974,6 +14977,7 @@ mod tests {
             assert!(out.contains("extension 2"), "{out}");
         }
     }
+
     #[test]
     fn choose_another_after_a_value_whose_request_was_lost_asks_for_one_of_its_kind() {
         // Tiny.en for "Please set a four digit PIN …" - "Can I use the year I was born?
@@ -15057,6 +15061,7 @@ mod tests {
             assert_eq!(out[0], said);
         }
     }
+
     #[test]
     fn a_unit_on_a_named_site_is_an_address() {
         // Tiny.en and base for "No, deliver to my work, Unit four, Kirkstall Industrial Park.".
@@ -15122,6 +15127,7 @@ mod tests {
             assert_eq!(caller_answer("Is there a buzzer code?", said), said);
         }
     }
+
     #[test]
     fn words_glued_by_hyphens_after_a_name_are_its() {
         // Tiny.en for "Mister Tomasz Kowalski.".
@@ -15141,6 +15147,7 @@ mod tests {
             );
         }
     }
+
     #[test]
     fn a_word_hyphenated_to_a_top_level_domain_after_at_is_no_email() {
         // Found checking common lines: "-in" read as India's domain.
@@ -15160,6 +15167,7 @@ mod tests {
         let out = caller_answer("How can I help?", "Write to raj at tata-steel.in today.");
         assert!(out.contains("[EMAIL]") && !out.contains("tata"), "{out}");
     }
+
     #[test]
     fn a_refusal_asks_again_for_the_value_refused() {
         // Base for "I'm afraid repeated numbers aren't allowed." - "Then five eight two zero.".
@@ -15251,6 +15259,7 @@ mod tests {
             );
         }
     }
+
     #[test]
     fn a_word_said_twice_right_before_a_value_is_its_digit() {
         // Base for a code's "Oh, seven seven one.", asked as "The three numbers on the back.".
@@ -15300,6 +15309,7 @@ mod tests {
         let said = "It's order 55120, from Tuesday.";
         assert_eq!(caller_answer("What's the order number?", said), said);
     }
+
     #[test]
     fn a_new_numbers_last_digits_heard_as_words_are_redacted() {
         // Tiny.en for "Six one seven, two two four, five five three zero.", after "What's the
@@ -15322,6 +15332,7 @@ mod tests {
         );
         assert!(!out[3].contains("I'm"), "{out:?}");
     }
+
     #[test]
     fn a_partial_of_an_email_being_said_is_hidden_whatever_asked_for_it() {
         // Tiny.en live, "Which email is the account under?" heard as "We immediately account on
@@ -15348,6 +15359,7 @@ mod tests {
             assert!(!out.contains("[EMAIL]"), "{out}");
         }
     }
+
     #[test]
     fn groups_read_out_digit_by_digit_with_and_then_between_are_redacted() {
         // Tiny.en on 8 kHz µ-law for a card read out in four groups, "card" heard as "car".
@@ -15374,6 +15386,7 @@ mod tests {
             assert_eq!(caller_answer("How many?", said), said);
         }
     }
+
     #[test]
     fn an_extension_said_on_a_line_of_its_own_is_the_phone_numbers() {
         // Tiny.en and base, 16 kHz and mono, for "Extension two eighteen." after a phone number.
@@ -15407,6 +15420,7 @@ mod tests {
             "{out:?}"
         );
     }
+
     #[test]
     fn names_opening_a_sentence_that_is_an_email_are_its_local_part() {
         // Tiny.en on 8 kHz µ-law for "Sam dot lee dot forty two at outlook dot com", its
@@ -15423,6 +15437,7 @@ mod tests {
         );
         assert!(caller_answer(q, "I am Lee at Outlook.com").starts_with("I am "));
     }
+
     #[test]
     fn an_email_spelled_with_underscore_after_its_request_garbled_is_hidden() {
         // Tiny.en on 8 kHz µ-law for "Priya underscore Nair at Blue hyphen Fern dot co dot uk",
@@ -15448,6 +15463,7 @@ mod tests {
         let said = "Put an underscore between the words.";
         assert_eq!(caller_answer("How should I name the file?", said), said);
     }
+
     #[test]
     fn a_syllable_stuttered_after_a_code_is_its_value() {
         // Tiny.en live for "Oh, and the code on the back is four one nine, if you need it.".
@@ -15485,6 +15501,7 @@ mod tests {
             assert_eq!(caller_answer(q, said), said);
         }
     }
+
     #[test]
     fn an_amount_or_reference_cut_off_in_a_partial_is_shown_once_the_final_says_so() {
         // Tiny.en live on an insurance claim with no value in it.
@@ -15531,6 +15548,7 @@ mod tests {
         out.extend(r.finish());
         assert!(!out[0].text.contains("749"), "{}", out[0].text);
     }
+
     #[test]
     fn an_address_read_back_as_and_a_pin_offered_without_a_question_mark() {
         // Base on 8 kHz µ-law for "I have your address as flat three, twenty Hill Street,
@@ -15564,6 +15582,7 @@ mod tests {
         let said = "Yeah, and the card cost me 40 dollars.";
         assert_eq!(caller_answer("what you like to set a new pin.", said), said);
     }
+
     #[test]
     fn characters_joined_by_underscores_are_a_spelled_value() {
         // Base on 8 kHz µ-law and on mono for the postcode "S W one A, one A A", its request
@@ -15584,6 +15603,7 @@ mod tests {
             assert_eq!(caller_answer("How can I help?", said), said);
         }
     }
+
     #[test]
     fn a_day_of_the_month_near_a_cards_cue_is_no_piece_of_it() {
         // Every decode of an energy call with no value in it: "direct debit" names no card.
@@ -15601,6 +15621,7 @@ mod tests {
         let out = caller_answer("And the expiry date?", "In the 27th of month, in full fog.");
         assert!(!out.contains("27"), "{out}");
     }
+
     #[test]
     fn a_price_past_cents_and_a_zip_after_a_homophone_are_values() {
         // Base on mono for "… and the account is three three four four five five six six".
@@ -15634,6 +15655,7 @@ mod tests {
             assert_eq!(conversation(&[(Speaker::Caller, said)])[0], said);
         }
     }
+
     #[test]
     fn numbers_read_back_before_is_that_right_are_values() {
         // Tiny.en for the agent's "I see a card ending four four one two, expiring oh nine
@@ -15659,6 +15681,7 @@ mod tests {
             assert_eq!(conversation(&[(Speaker::Agent, said)])[0], said);
         }
     }
+
     #[test]
     fn a_flats_number_said_after_an_address_is_the_addresss() {
         // Every decode of a call where the agent read the address back and the caller
@@ -15691,6 +15714,7 @@ mod tests {
         ]);
         assert_eq!(out[1], "And we pay a flat 5 percent fee.");
     }
+
     #[test]
     fn a_bsb_or_an_institution_number_names_the_bank() {
         // Round 38 (tiny.en and base, 16 kHz and 8 kHz µ-law) for "The BSB is zero six two,
@@ -15889,6 +15913,7 @@ mod tests {
             "amazon.co.uk."
         );
     }
+
     #[test]
     fn a_line_cut_off_while_a_value_is_said_hides_its_last_number() {
         // Round 38, tiny.en on mono for "Hi, it's Martin Hale calling about my card, the
@@ -15916,6 +15941,7 @@ mod tests {
             assert_eq!(out[0], said);
         }
     }
+
     #[test]
     fn a_day_and_month_with_the_year_said_apart_are_a_date_of_birth() {
         // Round 39, base (16 kHz, 8 kHz µ-law, mono) for "It's the second of March, and the
@@ -15941,6 +15967,7 @@ mod tests {
         let out = conversation(&[(Speaker::Agent, said), (Speaker::Caller, "Okay.")]);
         assert_eq!(out[0], said);
     }
+
     #[test]
     fn a_request_answered_with_no_number_stays_open_for_the_next_line() {
         // Round 39, tiny.en (16 kHz and mono) for "It's a bit worn off. I think it's two zero
@@ -15978,6 +16005,7 @@ mod tests {
             assert_eq!(out[2], said);
         }
     }
+
     #[test]
     fn an_account_numbers_name_half_heard_still_names_it() {
         // Round 40, base on 8 kHz µ-law for "It's the account number, A C dash seven seven four
@@ -15991,6 +16019,7 @@ mod tests {
         let said = "The head count is 40 people.";
         assert_eq!(caller_answer("Anything else?", said), said);
     }
+
     #[test]
     fn the_other_numbers_of_a_line_giving_two_values_are_theirs() {
         // Round 40, tiny.en on 8 kHz µ-law for a French IBAN read in groups after "I need the
