@@ -1490,14 +1490,16 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
                 .checked_sub(1)
                 .is_some_and(|p| matches!(tokens[p].text.as_str(), "$" | "£" | "€"));
         // A secret named and its value said, with "times" after it ("my PIN, which is 4343
-        // times", tiny.en on 8 kHz µ-law for "4343, 3 times"): the value, not a count.
+        // times", tiny.en on 8 kHz µ-law for "4343, 3 times"; "My birthday is new year and
+        // day, 1770 times.", base on µ-law for "… New Year's Day, nineteen seventy five"): the
+        // value, not a count.
         let timed_secret = cue_kind.is_some()
             && n >= 3
             && tokens.get(run.last).is_some_and(|t| t.text == "times")
             && run
                 .first
                 .checked_sub(1)
-                .is_some_and(|p| matches!(tokens[p].text.as_str(), "is" | "was" | "it's"));
+                .is_some_and(|p| matches!(tokens[p].text.as_str(), "is" | "was" | "it's" | ","));
         let amount = amount && !priced_code && !timed_secret;
 
         let card_near = cues

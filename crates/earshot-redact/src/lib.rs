@@ -16090,4 +16090,20 @@ mod tests {
         );
         assert_eq!(after("It is 421 68 3359."), "Then I pressed 9 and waited.");
     }
+
+    #[test]
+    fn a_value_after_its_cue_and_a_comma_with_times_after_it_is_no_count() {
+        // Round 41, base on 8 kHz µ-law for "My birthday is New Year's Day, nineteen seventy
+        // five.": the year came out as "1770 times" and was shown as a count.
+        assert_eq!(
+            caller_answer(
+                "Can I confirm your date of birth?",
+                "My birthday is new year and day, 1770 times."
+            ),
+            "My birthday is new year and day, [DATE_OF_BIRTH] times."
+        );
+        // Control: a count after a comma with no value named or asked.
+        let said = "Sorry, I called, 300 times.";
+        assert_eq!(caller_answer("Anything else?", said), said);
+    }
 }
