@@ -764,13 +764,10 @@ impl Redactor {
                 && !self.stand_alone
                 && (words_besides_numbers(&line_tokens[line]) <= 3
                     || closing.is_some_and(|c| words_besides_numbers(c) <= 3));
-            // A bare answer gives its number away from two digits on ("It is 7.3": two of a
-            // CVV's three as tiny.en heard them on telephone audio).
             // A line whisper cut off while a value was being said: it ends in a number with no
             // stop after it, a value named before it ("Hi, it's Martin calling about my card,
             // the accounting in 4", tiny.en on mono for "… the account ending in four two one
-            // nine."; the rest never written): from one digit on.
-            // Not a time ("… at 4").
+            // nine."; the rest never written): from one digit on. Not a time ("… at 4").
             let toks = &line_tokens[line];
             let timed = toks.len() >= 2
                 && matches!(
@@ -782,6 +779,8 @@ impl Redactor {
                 && toks.last().is_some_and(|t| t.class != Class::Punct)
                 && !timed
                 && detect::names_a_value(toks);
+            // A bare answer gives its number away from two digits on ("It is 7.3": two of a
+            // CVV's three as tiny.en heard them on telephone audio).
             let tail = if bare_answer {
                 trailing_number(&self.lines[line].1, &line_tokens[line], 2)
             } else if fail_closed_tail && line == last {
