@@ -1121,6 +1121,7 @@ impl Redactor {
             findings.extend(hyphened_digits(text, &line_tokens[line], &findings));
             let months = months_beside_values(text, &line_tokens[line], &findings);
             findings.extend(months);
+            findings.extend(years_after_dates(text, &line_tokens[line], &findings));
             let streets = streets_beside_values(text, &line_tokens[line], &findings);
             findings.extend(streets);
             findings.extend(address_tails(text, &line_tokens[line], &findings));
@@ -5206,6 +5207,24 @@ fn underscore_spellings(text: &str, tokens: &[Token], findings: &[Finding]) -> V
         .map(|d| (tokens[d.first].start, tokens[d.last - 1].end, d.kind))
         .filter(|&(a, b, _)| !findings.iter().any(|f| f.start < b && a < f.end))
         .map(|(a, b, kind)| make_finding(text, kind, a, b, 0.3, ""))
+        .collect()
+}
+
+/// The year said after a date of birth found without it, "in" between ("I was born on the
+/// [DATE_OF_BIRTH] in 1999.", round 42 on three decodes of "… on the twenty first of June in
+/// nineteen ninety nine"): the date's year, one tag with it. A year after "in" is else no
+/// value ("opened in 2022").
+fn years_after_dates(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::DateOfBirth)
+        .filter_map(|f| {
+            let k = tokens.iter().position(|t| t.start >= f.end)?;
+            let (word, year) = (tokens.get(k)?, tokens.get(k + 1)?);
+            let is_year = year.class == Class::Digits && detect::is_year(&year.text);
+            (word.text == "in" && is_year && !covered(findings, year.start, year.end))
+                .then(|| make_finding(text, f.kind, f.start, year.end, 0.5, ""))
+        })
         .collect()
 }
 
@@ -16104,5 +16123,21 @@ mod tests {
         // Control: a count after a comma with no value named or asked.
         let said = "Sorry, I called, 300 times.";
         assert_eq!(caller_answer("Anything else?", said), said);
+    }
+
+    #[test]
+    fn a_year_after_a_date_of_birth_with_in_between_is_its_year() {
+        // Round 42, tiny.en (16 kHz, 8 kHz µ-law, mono) for "I was born on the twenty first of
+        // June in nineteen ninety nine.": the year was shown after the redacted date.
+        assert_eq!(
+            caller_answer(
+                "And your date of birth?",
+                "I was born on the 21st of June in 1999."
+            ),
+            "I was born on the [DATE_OF_BIRTH]."
+        );
+        // Control: a year after another date with "in" between.
+        let said = "I opened it on the 21st of June in 2019.";
+        assert_eq!(caller_answer("When did you open it?", said), said);
     }
 }
