@@ -308,6 +308,7 @@ impl Transcriber {
         if decode.single_pass {
             params.set_temperature_inc(0.0);
         }
+        cap_tokens(&mut params, input.len());
         full(
             &mut self.state,
             params,
@@ -431,6 +432,7 @@ impl Transcriber {
     /// Words with whisper's own timestamps (one segment per word), in samples.
     fn timed_words(&mut self, audio: &[f32]) -> Result<Vec<(String, usize, usize)>, AsrError> {
         let mut params = base_params(&self.options, self.model.multilingual);
+        cap_tokens(&mut params, audio.len());
         params.set_token_timestamps(true);
         params.set_max_len(1);
         params.set_split_on_word(true);
@@ -463,7 +465,8 @@ impl Transcriber {
     /// Words timed by whisper.cpp's DTW alignment (a word's time is its first token's), in
     /// samples; a word ends where the next one starts (or at its segment's end).
     fn aligned_words(&mut self, audio: &[f32]) -> Result<Vec<(String, usize, usize)>, AsrError> {
-        let params = base_params(&self.options, self.model.multilingual);
+        let mut params = base_params(&self.options, self.model.multilingual);
+        cap_tokens(&mut params, audio.len());
         full(
             &mut self.state,
             params,
@@ -602,6 +605,34 @@ pub struct Decode<'a> {
 /// tiny.en: at 256 a short "it is 7 3 9" came out as "it is 7th read iron"; from 512 on it is
 /// right, and a decode of a few seconds takes ~0.39 s instead of ~1.4 s on one thread.
 pub const MIN_FITTED_CONTEXT: usize = 512;
+
+/// The tokens one decoder pass may sample for `audio_ms` of audio: [`TOKEN_SLACK`] plus
+/// [`TOKENS_PER_SECOND`] a second. Every pass of every decode stops there (whisper.cpp's
+/// `max_tokens`, which ends a pass as its end-of-text token does). Whisper caught in a
+/// repetition loop ("7 7 7 …" long after the speaker stopped) samples until its text context is
+/// half full, 220 tokens, and, unless the decode is single-pass, again at each higher
+/// temperature: on tiny.en one partial of 5.6 s took 1.26 s instead of about 0.4 s, and one
+/// final of 3.8 s took 3.3 s instead of about 0.5 s, which is what sent live calls into
+/// degrading. Speech takes far fewer: every decode of those calls that was no loop took at
+/// most half its cap, and a card read digit by digit under 3 a second (`tests/single_pass.rs`
+/// in earshot-pipeline), so the cap ends loops, not speech.
+pub fn max_tokens(audio_ms: u64) -> usize {
+    TOKEN_SLACK + (audio_ms.div_ceil(1000) as usize) * TOKENS_PER_SECOND
+}
+
+/// Caps every pass of a whisper run over `samples` (16 kHz) at [`max_tokens`].
+fn cap_tokens(params: &mut FullParams<'_, '_>, samples: usize) {
+    let cap = max_tokens(samples as u64 * 1000 / 16_000);
+    // whisper.cpp ends a pass once the index of its last token reaches `max_tokens`: one
+    // token more than that.
+    params.set_max_tokens(cap.saturating_sub(1).max(1) as i32);
+}
+
+/// Tokens a second of audio a pass may take in [`max_tokens`].
+pub const TOKENS_PER_SECOND: usize = 8;
+
+/// Tokens any pass may take besides [`TOKENS_PER_SECOND`] (timestamps, the first words).
+pub const TOKEN_SLACK: usize = 32;
 
 /// Whisper's whole encoder context in frames (30 s).
 pub const FULL_CONTEXT: usize = 1500;

@@ -424,6 +424,11 @@ impl Lease<'_> {
         }
     }
 
+    /// This decode's threads.
+    pub(crate) fn threads(&self) -> usize {
+        self.threads
+    }
+
     /// The model's decoder (its state made on first use).
     pub(crate) fn main(&mut self) -> Result<&mut Transcriber, PipelineError> {
         let engine = self.engine;

@@ -874,7 +874,9 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
         lease.widen_alone(self.options.final_threads);
         let fit = self.final_fit();
         let started = Instant::now();
-        let pieces = lease.main()?.transcribe_with(
+        let threads = lease.threads();
+        let t = lease.main()?;
+        let pieces = t.transcribe_with(
             &samples,
             Decode {
                 prompt: Some(prompt.as_str()).filter(|p| !p.is_empty()),
@@ -882,12 +884,16 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
                 single_pass: false,
             },
         )?;
+        let (steps, unprompted) = (t.last_steps(), t.last_unprompted());
         drop(lease);
         self.noted_decode(samples.len(), fit, started);
         self.analyzer.times.asr += started.elapsed();
         tracing::debug!(
             decode_ms = elapsed_ms(started),
             audio_ms = ms_of(seg.end - seg.start),
+            steps,
+            unprompted,
+            threads,
             "final decoded early"
         );
         self.early = Some(Early {
@@ -1011,7 +1017,9 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
             return Ok(false);
         };
         let started = Instant::now();
-        let pieces = lease.main()?.transcribe_with(
+        let threads = lease.threads();
+        let t = lease.main()?;
+        let pieces = t.transcribe_with(
             &samples,
             Decode {
                 prompt: Some(prompt.as_str()).filter(|p| !p.is_empty()),
@@ -1021,6 +1029,7 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
                 single_pass: true,
             },
         )?;
+        let (steps, unprompted) = (t.last_steps(), t.last_unprompted());
         drop(lease);
         let cost = started.elapsed();
         self.analyzer.times.asr += cost;
@@ -1028,6 +1037,9 @@ impl<F: FnMut(LiveEvent) -> SinkResult> Run<'_, F> {
             id,
             decode_ms = cost.as_millis() as u64,
             audio_ms = ms_of(end - start),
+            steps,
+            unprompted,
+            threads,
             "partial decoded"
         );
         self.partial_cost = (self.partial_cost * 3 + cost) / 4;
