@@ -26,6 +26,15 @@ fn spoken(dir: &std::path::Path, text: &str) -> Vec<f32> {
         .samples
 }
 
+/// A tiny.en decoder with the default options, and a temporary directory for the audio.
+fn tiny_en() -> (Transcriber, tempfile::TempDir) {
+    let model = ModelStore::from_env()
+        .locate("tiny.en")
+        .expect("the models are installed (cargo xtask setup)");
+    let asr = Transcriber::new(&model, AsrOptions::default()).unwrap();
+    (asr, tempfile::tempdir().unwrap())
+}
+
 /// Text and decoder steps of one decode of `samples`.
 fn decode(asr: &mut Transcriber, samples: &[f32], single_pass: bool) -> (String, usize) {
     let pieces = asr
@@ -44,11 +53,7 @@ fn decode(asr: &mut Transcriber, samples: &[f32], single_pass: bool) -> (String,
 
 #[test]
 fn a_single_pass_decode_never_tries_again_at_higher_temperatures() {
-    let model = ModelStore::from_env()
-        .locate("tiny.en")
-        .expect("the models are installed (cargo xtask setup)");
-    let mut asr = Transcriber::new(&model, AsrOptions::default()).unwrap();
-    let dir = tempfile::tempdir().unwrap();
+    let (mut asr, dir) = tiny_en();
 
     // Control: ordinary speech decodes once either way, to the same text.
     let plain = spoken(
@@ -81,11 +86,7 @@ fn ms(samples: &[f32]) -> u64 {
 
 #[test]
 fn a_pass_that_runs_away_stops_at_its_token_cap_and_speech_is_not_cut() {
-    let model = ModelStore::from_env()
-        .locate("tiny.en")
-        .expect("the models are installed (cargo xtask setup)");
-    let mut asr = Transcriber::new(&model, AsrOptions::default()).unwrap();
-    let dir = tempfile::tempdir().unwrap();
+    let (mut asr, dir) = tiny_en();
 
     // Runs of one digit: whisper loops on them, writing far more sevens than were said, and
     // without the cap samples to the end of its text context (220 steps a pass). Every pass
