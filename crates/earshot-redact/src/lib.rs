@@ -1156,6 +1156,13 @@ impl Redactor {
                 let more = numbers_among_values(&self.lines[line].1, &line_tokens[line], &findings);
                 findings.extend(more);
             }
+            findings.extend(homophone_runs(
+                &self.lines[line].1,
+                &line_tokens[line],
+                &findings,
+            ));
+            let glued = hyphen_glued_pieces(&self.lines[line].1, &line_tokens[line], &findings);
+            findings.extend(glued);
             // The number a cut-off line ends in, whatever no other rule found in it.
             if cut_off {
                 let text = &self.lines[line].1;
@@ -3842,8 +3849,8 @@ fn digit_words_before_values(text: &str, tokens: &[Token], findings: &[Finding])
 }
 
 /// A digit's homophone after "flat", "apartment", "unit" or "suite", right before an address
-/// found ("Flat for [ADDRESS].", base on mono for "Flat four, twenty two Baker Street, …"): the
-/// flat's number, the address's.
+/// found, a letter between at most ("Flat for [ADDRESS].", base on mono for "Flat four, twenty
+/// two Baker Street, …"): the flat's number, the address's.
 fn unit_numbers_before_addresses(
     text: &str,
     tokens: &[Token],
@@ -3860,7 +3867,13 @@ fn unit_numbers_before_addresses(
         {
             continue;
         }
-        // The address starts right after it, a comma between at most.
+        // The address starts right after it, a comma between at most, or the flat's letter
+        // ("The apartment for B [ADDRESS].", base on 8 kHz µ-law for "Apartment four B, one
+        // twenty five West Seventy Second Street, …").
+        let lettered = tokens
+            .get(k + 1)
+            .is_some_and(|l| l.class == Class::Word && l.text.chars().count() == 1);
+        let k = k + usize::from(lettered);
         let next = match tokens.get(k + 1) {
             Some(c) if c.text == "," => tokens.get(k + 2),
             other => other,
@@ -4252,6 +4265,85 @@ fn hyphened_digits(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Fi
                 0.35,
                 &run.digits,
             ));
+        }
+    }
+    out
+}
+
+/// Three or more words ASR writes for digits in a row, commas or hyphens between, two of them
+/// words seldom said in a row ("free", "tree", "ate", "won"): digits read out, on either
+/// party's line, with no number found beside them ("I'm detaining free free free free", base
+/// for the agent's "And it ends in three three three three"). "For free to" is one such word.
+fn homophone_runs(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let rare = |t: &Token| matches!(t.text.as_str(), "free" | "tree" | "ate" | "won");
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < tokens.len() {
+        if tokens::homophone(&tokens[k].text).is_none() {
+            k += 1;
+            continue;
+        }
+        // The run from k: homophones, a comma or a hyphen between each two.
+        let (mut last, mut words, mut rares) = (k, 1, usize::from(rare(&tokens[k])));
+        let mut j = k + 1;
+        while j < tokens.len() {
+            let t = &tokens[j];
+            if tokens::homophone(&t.text).is_some() {
+                last = j;
+                words += 1;
+                rares += usize::from(rare(t));
+            } else if !matches!(t.text.as_str(), "," | "-") {
+                break;
+            }
+            j += 1;
+        }
+        let (a, b) = (tokens[k].start, tokens[last].end);
+        if words >= 3 && rares >= 2 && !covered(findings, a, b) {
+            out.push(make_finding(text, FindingKind::Number, a, b, 0.35, ""));
+        }
+        k = last + 1;
+    }
+    out
+}
+
+/// Pieces glued by hyphens to a value said in digits, no space between ("No, [BANK_ACCOUNT_NUMBER]-ine."
+/// and "[BANK_ACCOUNT_NUMBER]-dine-[BANK_ACCOUNT_NUMBER]-dine,", tiny.en for an account's and an
+/// IBAN's "… six nine" and "… one nine"; "[BANK_ACCOUNT_NUMBER]-I-N", base): whisper's spelling
+/// of a digit it half heard, so more of the value (fail closed), up to the next space.
+fn hyphen_glued_pieces(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let glued = |a: &Token, b: &Token| a.end == b.start;
+    let piece = |t: &Token| matches!(t.class, Class::Word | Class::Digits);
+    let mut out = Vec::new();
+    for f in findings.iter().filter(|f| said_in_digits(f)) {
+        let (mut start, mut end) = (f.start, f.end);
+        // After it: "-" and a piece, again and again.
+        let mut k = tokens.iter().position(|t| t.start >= end);
+        while let Some(i) = k {
+            match (tokens.get(i), tokens.get(i + 1)) {
+                (Some(h), Some(p))
+                    if h.text == "-" && h.start == end && glued(h, p) && piece(p) =>
+                {
+                    end = p.end;
+                    k = Some(i + 2);
+                }
+                _ => break,
+            }
+        }
+        // Before it, the same way.
+        let mut k = tokens.iter().rposition(|t| t.end <= start);
+        while let Some(i) = k {
+            match (i.checked_sub(1).map(|j| &tokens[j]), tokens.get(i)) {
+                (Some(p), Some(h))
+                    if h.text == "-" && h.end == start && glued(p, h) && piece(p) =>
+                {
+                    start = p.start;
+                    k = i.checked_sub(2);
+                }
+                _ => break,
+            }
+        }
+        if (start, end) != (f.start, f.end) && !covered(findings, start, end) {
+            out.push(make_finding(text, f.kind, start, end, 0.35, ""));
         }
     }
     out
@@ -16032,7 +16124,8 @@ mod tests {
             "what's the account reference on your statement?",
             "It's via count number AC-77419.",
         );
-        assert_eq!(out, "It's via count number AC-[BANK_ACCOUNT_NUMBER].");
+        // Its letters, glued by the hyphen, with it (since round 43).
+        assert_eq!(out, "It's via count number [BANK_ACCOUNT_NUMBER].");
         // Control: a count that is no account's.
         let said = "The head count is 40 people.";
         assert_eq!(caller_answer("Anything else?", said), said);
@@ -16139,5 +16232,74 @@ mod tests {
         // Control: a year after another date with "in" between.
         let said = "I opened it on the 21st of June in 2019.";
         assert_eq!(caller_answer("When did you open it?", said), said);
+    }
+
+    #[test]
+    fn pieces_glued_by_hyphens_to_a_value_are_the_values() {
+        // Round 43, tiny.en and base for an account's "… six nine" and an IBAN's "… one nine":
+        // whisper's spelling of the last digit was shown after the tag.
+        let question = "So the account number is 412-886.";
+        assert_eq!(
+            caller_answer(question, "No, 4788, 6-ine."),
+            "No, [BANK_ACCOUNT_NUMBER]."
+        );
+        let question = "Which account should the transfer go to?";
+        let out = caller_answer(
+            question,
+            "Driver is GB2-I-N-W-BK, 6016, 1-3, 3-1-I-2, 681-I-N",
+        );
+        assert!(!out.contains("I-N") && !out.contains("681"), "{out}");
+        let out = caller_answer(
+            question,
+            "The i-b-t-b-2-dine, N-w-b-k, 6-0-1-6, 1-3, 3-1-dine-2, 6-8-1-dine,",
+        );
+        assert!(!out.contains("dine") && !out.contains('6'), "{out}");
+        // Control: hyphened words beside numbers that are no value.
+        let said = "I need a 24-hour pass and a follow-up on my COVID-19 test.";
+        assert_eq!(caller_answer("How can I help?", said), said);
+    }
+
+    #[test]
+    fn a_run_of_words_written_for_digits_is_digits_read_out() {
+        // Round 43, base at 16 kHz and on 8 kHz µ-law for the agent's "And it ends in three three
+        // three three": the card's last four were shown as words.
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "Let me read the card back. 4532111122223333",
+            ),
+            (Speaker::Caller, "Yes, that's right."),
+            (Speaker::Agent, "I'm detaining free free free free"),
+        ]);
+        assert_eq!(out[2], "I'm detaining [NUMBER]");
+        assert_eq!(
+            caller_answer("Anything else?", "It ends in free, tree, ate."),
+            "It ends in [NUMBER]."
+        );
+        // Controls: such words in a row that are words ("for free to"), and one of them alone.
+        for said in [
+            "I got it for free to be honest, and won free tickets for two.",
+            "Feel free to call for a quote.",
+        ] {
+            assert_eq!(caller_answer("Anything else?", said), said);
+        }
+    }
+
+    #[test]
+    fn a_flats_number_and_letter_before_an_address_are_the_addresses() {
+        // Round 43, base on 8 kHz µ-law and both models on mono for "Apartment four B, one
+        // twenty five West Seventy Second Street, New York, one zero zero two three".
+        let question = "Where are we shipping it?";
+        for said in [
+            "The apartment for B 125 West 72nd Street, New York, 10023.",
+            "Apartment for B, 125 West 72nd Street, New York 10023.",
+        ] {
+            let out = caller_answer(question, said);
+            assert!(!out.contains("for") && !out.contains(" B"), "{out}");
+            assert!(out.ends_with("[ADDRESS]."), "{out}");
+        }
+        // Control: a letter after such a word with no address after it.
+        let said = "The apartment for a friend, I'll tell you later.";
+        assert_eq!(caller_answer(question, said), said);
     }
 }
