@@ -1160,6 +1160,7 @@ impl Redactor {
                 &self.lines[line].1,
                 &line_tokens[line],
                 &findings,
+                false,
             ));
             let glued = hyphen_glued_pieces(&self.lines[line].1, &line_tokens[line], &findings);
             findings.extend(glued);
@@ -1491,8 +1492,15 @@ impl Redactor {
                 ));
             }
         }
-        // As the final will: a street named beside any of them, and a value's last digits
-        // misheard as a closing sentence.
+        // As the final will: a run of words written for digits (one ending the partial may
+        // grow), pieces glued by hyphens to a value, a flat's number before its address, a
+        // street named beside any of them, and a value's last digits misheard as a closing
+        // sentence.
+        findings.extend(homophone_runs(partial, &line_tokens[line], &findings, true));
+        let glued = hyphen_glued_pieces(partial, &line_tokens[line], &findings);
+        findings.extend(glued);
+        let flat = unit_numbers_before_addresses(partial, &line_tokens[line], &findings);
+        findings.extend(flat);
         let streets = streets_beside_values(partial, &line_tokens[line], &findings);
         findings.extend(streets);
         findings.extend(underscore_spellings(partial, &line_tokens[line], &findings));
@@ -4274,7 +4282,13 @@ fn hyphened_digits(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Fi
 /// words seldom said in a row ("free", "tree", "ate", "won"): digits read out, on either
 /// party's line, with no number found beside them ("I'm detaining free free free free", base
 /// for the agent's "And it ends in three three three three"). "For free to" is one such word.
-fn homophone_runs(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+/// In a partial (`growing`) a run that ends it may go on: two such words end it already.
+fn homophone_runs(
+    text: &str,
+    tokens: &[Token],
+    findings: &[Finding],
+    growing: bool,
+) -> Vec<Finding> {
     let rare = |t: &Token| matches!(t.text.as_str(), "free" | "tree" | "ate" | "won");
     let mut out = Vec::new();
     let mut k = 0;
@@ -4298,7 +4312,9 @@ fn homophone_runs(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Fin
             j += 1;
         }
         let (a, b) = (tokens[k].start, tokens[last].end);
-        if words >= 3 && rares >= 2 && !covered(findings, a, b) {
+        let ends = tokens[last + 1..].iter().all(|t| t.class == Class::Punct);
+        let least = if growing && ends { 2 } else { 3 };
+        if words >= least && rares >= 2 && !covered(findings, a, b) {
             out.push(make_finding(text, FindingKind::Number, a, b, 0.35, ""));
         }
         k = last + 1;
@@ -16272,6 +16288,17 @@ mod tests {
             (Speaker::Agent, "I'm detaining free free free free"),
         ]);
         assert_eq!(out[2], "I'm detaining [NUMBER]");
+        // And while it is said: two such words end a partial already, one does not.
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "Let me read the card back.");
+        r.push(Speaker::Caller, "Yes, that's right.");
+        for (partial, shown) in [
+            ("I'm detaining free", "I'm detaining free"),
+            ("I'm detaining free free", "I'm detaining [NUMBER]"),
+            ("I'm detaining free free free", "I'm detaining [NUMBER]"),
+        ] {
+            assert_eq!(r.preview(Speaker::Agent, partial).text, shown);
+        }
         assert_eq!(
             caller_answer("Anything else?", "It ends in free, tree, ate."),
             "It ends in [NUMBER]."
