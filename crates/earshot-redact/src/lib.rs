@@ -800,7 +800,7 @@ impl Redactor {
                 })
                 && (detect::glued_domain(&line_tokens[line])
                     || ends_in_spoken_domain(&line_tokens[line])
-                    || says_underscore(&line_tokens[line])
+                    || spells_an_address(&line_tokens[line])
                     || domain_sentence(&line_tokens[line]).is_some())
             {
                 let (text, toks) = (&self.lines[line].1, &line_tokens[line]);
@@ -808,7 +808,7 @@ impl Redactor {
                 // "mike dot ross eighty seven at yahoo dot com") ends the address, whatever
                 // stops whisper put in it.
                 let glued =
-                    ends_in_glued_domain(toks) || says_underscore(toks) || domain_said_last(toks);
+                    ends_in_glued_domain(toks) || spells_an_address(toks) || domain_said_last(toks);
                 findings.extend(email_answer(text, toks, glued));
             } else if let (false, Some((a, b))) = (
                 self.stand_alone,
@@ -1162,6 +1162,8 @@ impl Redactor {
                 &findings,
                 false,
             ));
+            let edges = number_edges_said(&self.lines[line].1, &line_tokens[line], &findings);
+            findings.extend(edges);
             let glued = hyphen_glued_pieces(&self.lines[line].1, &line_tokens[line], &findings);
             findings.extend(glued);
             // The number a cut-off line ends in, whatever no other rule found in it.
@@ -1398,7 +1400,7 @@ impl Redactor {
             // "underscore" said makes it the address being spelled, as in the final line.
             let glued = ends_in_glued_domain(&line_tokens[line])
                 || domain_said_last(&line_tokens[line])
-                || says_underscore(&line_tokens[line]);
+                || spells_an_address(&line_tokens[line]);
             findings.extend(email_answer(partial, &line_tokens[line], glued));
         }
         // Names on lines still held back (a caller's line ending in a number waits for more)
@@ -1497,6 +1499,7 @@ impl Redactor {
         // street named beside any of them, and a value's last digits misheard as a closing
         // sentence.
         findings.extend(homophone_runs(partial, &line_tokens[line], &findings, true));
+        findings.extend(number_edges_said(partial, &line_tokens[line], &findings));
         let glued = hyphen_glued_pieces(partial, &line_tokens[line], &findings);
         findings.extend(glued);
         let flat = unit_numbers_before_addresses(partial, &line_tokens[line], &findings);
@@ -4322,6 +4325,88 @@ fn homophone_runs(
     out
 }
 
+/// The first or last digits of a number said after "starts with", "begins with", "ends in",
+/// "end in" or "ending with" (…), however whisper wrote them ("The one that starts with 4.929
+/// and ends in 8.1.14.", "… and end in 8.1.1.4.", "… starts with 49-9 and ends in 8-1-1-4.",
+/// tiny.en at 16 kHz, on 8 kHz µ-law and on mono for a card's "four nine two nine" and "eight
+/// one one four", the agent's "Which card would you like to use?" garbled): two digits or more,
+/// with the stops, hyphens, commas and digit words among them, on either party's line. The
+/// number's (fail closed); not a count, an amount or a reference ("ends in 2 days", "starts with
+/// 3 items", "a payment ending 99", "order number ending 4417").
+fn number_edges_said(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let digit_word = |t: &Token| {
+        tokens::homophone(&t.text).is_some()
+            || (t.class == Class::Word && tokens::is_number_word(t))
+            || tokens::is_oh(&t.text)
+            || matches!(t.text.as_str(), "nero" | "nearo")
+    };
+    let mut out = Vec::new();
+    for k in 0..tokens.len() {
+        let cue = tokens[k].text.as_str();
+        let start = matches!(
+            cue,
+            "starts" | "start" | "starting" | "begins" | "begin" | "beginning"
+        );
+        let end = matches!(cue, "ends" | "end" | "ending");
+        let by = tokens.get(k + 1).map(|t| t.text.as_str());
+        let a = match (start, end, by) {
+            (true, _, Some("with")) | (_, true, Some("in" | "with")) => k + 2,
+            (_, true, _) if tokens.get(k + 1).is_some_and(|t| t.class == Class::Digits) => k + 1,
+            _ => continue,
+        };
+        let (mut b, mut digits, mut last) = (a, 0, None);
+        while let Some(t) = tokens.get(b) {
+            if t.class == Class::Digits {
+                digits += t.text.chars().filter(char::is_ascii_digit).count();
+            } else if digit_word(t) {
+                digits += 1;
+            } else if !matches!(t.text.as_str(), "." | "-" | ",") {
+                break;
+            }
+            if t.class != Class::Punct {
+                last = Some(b);
+            }
+            b += 1;
+        }
+        let Some(mut last) = last else { continue };
+        // "to" or "for" last, a word after it, is the word ("The one ending [SSN] to open an
+        // account").
+        while last > a
+            && matches!(tokens[last].text.as_str(), "to" | "too" | "for" | "fore")
+            && tokens.get(last + 1).is_some_and(|t| t.class == Class::Word)
+        {
+            last = (a..last)
+                .rev()
+                .find(|&j| tokens[j].class != Class::Punct)
+                .unwrap_or(a);
+        }
+        let after = tokens[last + 1..].iter().find(|t| t.class != Class::Punct);
+        let unit = after.is_some_and(|t| {
+            detect::UNITS_AFTER.contains(&t.text.as_str()) && t.start == tokens[last].end + 1
+        });
+        let (from, to) = (tokens[a].start, tokens[last].end);
+        // An amount's ("I see a payment ending 99.").
+        let amount = k > 0
+            && matches!(
+                tokens[k - 1].text.as_str(),
+                "payment" | "amount" | "price" | "total" | "balance" | "bill" | "fee"
+            );
+        // A reference's ("Your order number ending 4417 has shipped.").
+        let reference = tokens::digit_runs(tokens)
+            .iter()
+            .any(|r| r.first <= last && a < r.last && detect::reference_cued(tokens, r));
+        // The kind of a value found in it, if any.
+        let kind = findings
+            .iter()
+            .find(|f| said_in_digits(f) && f.start < to && from < f.end)
+            .map_or(FindingKind::Number, |f| f.kind);
+        if digits >= 2 && !unit && !amount && !reference && !covered(findings, from, to) {
+            out.push(make_finding(text, kind, from, to, 0.35, ""));
+        }
+    }
+    out
+}
+
 /// Pieces glued by hyphens to a value said in digits, no space between ("No, [BANK_ACCOUNT_NUMBER]-ine."
 /// and "[BANK_ACCOUNT_NUMBER]-dine-[BANK_ACCOUNT_NUMBER]-dine,", tiny.en for an account's and an
 /// IBAN's "… six nine" and "… one nine"; "[BANK_ACCOUNT_NUMBER]-I-N", base): whisper's spelling
@@ -6848,20 +6933,36 @@ fn sentence_ends_before(tokens: &[Token], end: usize) -> bool {
         .any(|(i, t)| matches!(t.text.as_str(), "." | "?" | "!") && tokens[i + 1].start > t.end)
 }
 
-/// The line says "underscore", which no talk but an address being spelled does ("Merry
-/// underscore, Kate, how to look not to go not to K.", base on 8 kHz µ-law for "Mary
-/// underscore k at outlook dot co dot uk"): in an answer to a request for an e-mail, all of it
-/// from its first word is the address, whatever words whisper made of the rest.
-fn says_underscore(tokens: &[Token]) -> bool {
+/// The line says "underscore", or says "dot" twice, no "at", and ends in a "dot" and two words
+/// at most, which no talk but an address being spelled does ("Merry underscore, Kate, how to look not to go not to K.", base on 8 kHz µ-law for "Mary
+/// underscore k at outlook dot co dot uk"; "It's salmon vs. Corley yet out. Look dot code dot
+/// you kick.", base for "sam underscore lee at outlook dot co dot uk"): in an answer to a
+/// request for an e-mail, all of it from its first word is the address, whatever words whisper
+/// made of the rest.
+fn spells_an_address(tokens: &[Token]) -> bool {
+    // With an "at" the other rules read the address. Nor does the line go on in a sentence of
+    // its own after the last "dot" ("… mail dot com. I see it.", a read-back).
+    let said: Vec<&Token> = tokens.iter().filter(|t| t.class != Class::Punct).collect();
+    let ends_in_dot = tokens
+        .iter()
+        .rposition(|t| t.text == "dot")
+        .is_some_and(|k| {
+            let after = &tokens[k..];
+            after.iter().filter(|t| t.class != Class::Punct).count() <= 3
+                && !sentence_ends_before(after, after.len() - 1)
+        });
     tokens.iter().any(|t| t.text == "underscore")
+        || (said.iter().filter(|t| t.text == "dot").count() >= 2
+            && ends_in_dot
+            && !tokens.iter().any(|t| matches!(t.text.as_str(), "at" | "@")))
 }
 
 /// The other party's line names an e-mail, its request garbled ("watch your work email.",
 /// tiny.en on 8 kHz µ-law for "What's your work email?"), and `answer` says "underscore":
-/// the address being spelled, as in answer to a request for it ([`says_underscore`]).
+/// the address being spelled, as in answer to a request for it ([`spells_an_address`]).
 /// Not a question ("Is the underscore key broken?").
 fn spelled_after_email_named(other: &[Token], answer: &[Token]) -> bool {
-    says_underscore(answer)
+    spells_an_address(answer)
         && !answer.iter().any(|t| t.text == "?")
         && other
             .iter()
@@ -16328,5 +16429,54 @@ mod tests {
         // Control: a letter after such a word with no address after it.
         let said = "The apartment for a friend, I'll tell you later.";
         assert_eq!(caller_answer(question, said), said);
+    }
+
+    #[test]
+    fn a_numbers_first_and_last_digits_after_starts_with_and_ends_in_are_its() {
+        // Round 44, tiny.en at 16 kHz, on 8 kHz µ-law and on mono for "The one that starts with
+        // four nine two nine and ends in eight one one four.", the agent's question garbled:
+        // the digits came out as a decimal, stops or hyphens between, and were shown.
+        let question = "Which can't what you like to";
+        for (said, shown) in [
+            (
+                "The one that starts with 4.929 and ends in 8.1.14.",
+                "The one that starts with [NUMBER] and ends in [NUMBER].",
+            ),
+            (
+                "The one that starts with 49-9 and ends in 8-1-1-4.",
+                "The one that starts with [NUMBER] and ends in [NUMBER].",
+            ),
+            (
+                "the one that's charged with 4.9 to 9 and end in 8.1.1.4.",
+                "the one that's charged with 4.9 to 9 and end in [NUMBER].",
+            ),
+        ] {
+            assert_eq!(caller_answer(question, said), shown);
+        }
+        // Controls: counts and times after such words, a word after the number, one digit.
+        for said in [
+            "The offer ends in 2 days and the trial starts with 3 items free.",
+            "The call will end in 5 minutes.",
+            "It ends with a 5 star review.",
+            "The queue starts with 1 person.",
+        ] {
+            assert_eq!(caller_answer("Anything else?", said), said);
+        }
+    }
+
+    #[test]
+    fn an_answer_to_a_request_for_an_email_that_says_dot_twice_is_the_address() {
+        // Round 44, base for "It's sam underscore lee at outlook dot co dot uk.": its
+        // "underscore" and "at" lost, the rest shown.
+        let said = "It's salmon vs. Corley yet out. Look dot code dot you kick.";
+        assert_eq!(
+            caller_answer("and the email address.", said),
+            "It's [EMAIL]."
+        );
+        // Controls: the same line with no request for an e-mail, and an answer saying "dot"
+        // once.
+        assert_eq!(caller_answer("Anything else?", said), said);
+        let once = "I'm not sure, it's on the dot com site somewhere.";
+        assert_eq!(caller_answer("and the email address.", once), once);
     }
 }
