@@ -1474,6 +1474,22 @@ impl Redactor {
         self.heard_names.truncate(heard_before);
         self.birth_months.truncate(months_before);
         self.names_in_lower_case = lower_before;
+        // The words for a value's digits beside a value classified, as on the final line ("For
+        // [CREDIT_DEBIT_NUMBER], sorry, …", "My social is built on for [SSN]", tiny.en live
+        // for a card's and an SSN's first "four"; the final hid them).
+        let toks = &line_tokens[line];
+        let beside = neros_beside_values(partial, toks, &findings);
+        findings.extend(beside);
+        for _ in 0..3 {
+            let before = digit_words_before_values(partial, toks, &findings);
+            if before.is_empty() {
+                break;
+            }
+            findings.extend(before);
+        }
+        findings.extend(homophones_before_value(partial, toks, &findings));
+        let after = digits_after_values(partial, toks, &findings);
+        findings.extend(after);
         self.lines.pop();
         // Only what was classified, or cut off while being spoken, must stay redacted in the
         // final; the blanket mask below is for the screen only.
@@ -16478,5 +16494,24 @@ mod tests {
         assert_eq!(caller_answer("Anything else?", said), said);
         let once = "I'm not sure, it's on the dot com site somewhere.";
         assert_eq!(caller_answer("and the email address.", once), once);
+    }
+
+    #[test]
+    fn a_partial_hides_the_words_for_a_values_digits_beside_it_as_the_final_does() {
+        // Round 43 and 44 played live, tiny.en: partials showed a card's and an SSN's first
+        // "four" as "For" right before the value; the final lines hid it.
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "Go ahead with the card number.");
+        let p = r.preview(Speaker::Caller, "For 4111, sorry, I'll start again.");
+        assert_eq!(p.text, "[CREDIT_DEBIT_NUMBER], sorry, I'll start again.");
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "I'll need your social to continue.");
+        let p = r.preview(Speaker::Caller, "My social is built on for 27 55 8810");
+        assert!(!p.text.contains("for"), "{}", p.text);
+        // Control: "for" before a count stays.
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "How long have you had it?");
+        let p = r.preview(Speaker::Caller, "I've had it for 12 years");
+        assert_eq!(p.text, "I've had it for [NUMBER] years");
     }
 }
