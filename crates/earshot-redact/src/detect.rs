@@ -43,6 +43,10 @@ pub(crate) const CUES: &[(FindingKind, &[&str])] = &[
         FindingKind::CreditDebitExpiry,
         &[
             "expir",
+            // "And the card's expiry date?" heard as "and the cards X-Piry Date.", "and the Card
+            // X Pyridate." (tiny.en and base, round 45).
+            "piry",
+            "pyri",
             "valid thru",
             "valid through",
             "exp date",

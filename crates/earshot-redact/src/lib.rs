@@ -3006,7 +3006,8 @@ fn stuttered_values(
 /// security code's "It's eight, zero, three"): a run of two digit-like words or more
 /// ([`digit_like_words`]), commas or hyphens between, with a half-heard zero ("nero", "oh") or a
 /// digit's homophone among them (number words alone are [`answer_numbers`]'s), and a digit,
-/// a number word or "nero" (not "Oh, to be honest"), none written in digits and no value found
+/// a number word, "nero", or "free", "tree" or "ate" once the line gave some of the value (not
+/// "Oh, to be honest"), none written in digits and no value found
 /// in it (those are the other rules'). The value asked for (fail closed); not a count ("for two
 /// people", "for two tickets"), nor an e-mail's, which is said in words.
 fn answer_digit_words(
@@ -3061,9 +3062,15 @@ fn answer_digit_words(
             });
         let (start, end) = (tokens[first].start, tokens[last].end);
         let found = findings.iter().any(|f| f.start < end && start < f.end);
+        // Or a homophone seldom a word before another, once the line gave some of the value
+        // ("It runs out at the end on [CREDIT_DEBIT_EXPIRY], so free to end it", base on 8 kHz
+        // µ-law for an expiry's "March next year, so oh three twenty seven"; not "Free to ask,
+        // but …").
+        let given = findings.iter().any(|f| f.kind == kind);
+        let rare = |k: usize| given && matches!(tokens[k].text.as_str(), "free" | "tree" | "ate");
         if last > first
             && (first..=last).any(heard)
-            && (first..=last).any(sure)
+            && ((first..=last).any(sure) || (first..=last).any(rare))
             && !(first..=last).any(written)
             && !unit
             && !found
@@ -6949,8 +6956,9 @@ fn sentence_ends_before(tokens: &[Token], end: usize) -> bool {
         .any(|(i, t)| matches!(t.text.as_str(), "." | "?" | "!") && tokens[i + 1].start > t.end)
 }
 
-/// The line says "underscore", or says "dot" twice, no "at", and ends in a "dot" and two words
-/// at most, which no talk but an address being spelled does ("Merry underscore, Kate, how to look not to go not to K.", base on 8 kHz µ-law for "Mary
+/// The line says "underscore"; or says "dot" twice, no "at", and ends in a "dot" and two words
+/// at most; or ends in "dot com" heard as "not calm" and the like with one more "dot" or "not";
+/// or is four sentences of one word or more: which no talk but an address being spelled does ("Merry underscore, Kate, how to look not to go not to K.", base on 8 kHz µ-law for "Mary
 /// underscore k at outlook dot co dot uk"; "It's salmon vs. Corley yet out. Look dot code dot
 /// you kick.", base for "sam underscore lee at outlook dot co dot uk"): in an answer to a
 /// request for an e-mail, all of it from its first word is the address, whatever words whisper
@@ -6967,10 +6975,43 @@ fn spells_an_address(tokens: &[Token]) -> bool {
             after.iter().filter(|t| t.class != Class::Punct).count() <= 3
                 && !sentence_ends_before(after, after.len() - 1)
         });
+    // Or "dot com" heard as "not calm", "not" or "dot" said once more ("It's really not
+    // Charminhain Singh Haintea, who not calm.", base on 8 kHz µ-law for "priya dot sharma
+    // nineteen ninety at yahoo dot com").
+    let n = said.len();
+    let dots = said
+        .iter()
+        .filter(|t| matches!(t.text.as_str(), "dot" | "not"))
+        .count();
+    let com_heard = n >= 3
+        && matches!(said[n - 2].text.as_str(), "dot" | "not")
+        && !matches!(
+            said[n - 3].text.as_str(),
+            "i'm" | "i" | "am" | "is" | "are" | "was" | "were" | "it's" | "that's" | "not"
+        )
+        && matches!(said[n - 1].text.as_str(), "com" | "calm" | "come" | "kam")
+        && dots >= 2;
+    // Or four sentences of one word each ("It's Priya. Sharma. Hai. Ti. Ti. A. Ti. A. Who.
+    // KAM.", base for the same).
+    // Not a stall ("Sorry. What? Hold on. Okay. Yes.").
+    let one_word_sentences = tokens
+        .split(|t| matches!(t.text.as_str(), "." | "?" | "!"))
+        .filter(|s| {
+            let words: Vec<&Token> = s.iter().filter(|t| t.class != Class::Punct).collect();
+            words.len() == 1
+                && !tokens::is_opener(&words[0].text)
+                && !matches!(
+                    words[0].text.as_str(),
+                    "sorry" | "what" | "no" | "right" | "hello" | "hi" | "thanks" | "wait" | "hmm"
+                )
+        })
+        .count();
     tokens.iter().any(|t| t.text == "underscore")
         || (said.iter().filter(|t| t.text == "dot").count() >= 2
             && ends_in_dot
             && !tokens.iter().any(|t| matches!(t.text.as_str(), "at" | "@")))
+        || com_heard
+        || one_word_sentences >= 4
 }
 
 /// The other party's line names an e-mail, its request garbled ("watch your work email.",
@@ -16513,5 +16554,53 @@ mod tests {
         r.push(Speaker::Agent, "How long have you had it?");
         let p = r.preview(Speaker::Caller, "I've had it for 12 years");
         assert_eq!(p.text, "I've had it for [NUMBER] years");
+    }
+
+    #[test]
+    fn an_email_answer_heard_as_words_ending_in_not_calm_or_as_one_word_sentences_is_hidden() {
+        // Round 45, base at 16 kHz and on 8 kHz µ-law for "It's priya dot sharma nineteen
+        // ninety at yahoo dot com.": the surname and the rest were shown.
+        let question = "What's the email on your account?";
+        for said in [
+            "It's Priya. Sharma. Hai. Ti. Ti. A. Ti. A. Who. KAM.",
+            "It's really not Charminhain Singh Haintea, who not calm.",
+        ] {
+            assert_eq!(caller_answer(question, said), "It's [EMAIL].");
+            // Control: the same line with no request for an e-mail.
+            assert!(!caller_answer("Anything else?", said).contains("[EMAIL]"));
+        }
+        // Controls: talk that says "not calm", and stalls of one word each.
+        for said in [
+            "I'm not sure. I'm not calm.",
+            "Sorry. What? Hold on. Okay. Yes. It's fine.",
+        ] {
+            assert_eq!(caller_answer(question, said), said);
+        }
+    }
+
+    #[test]
+    fn an_expiry_asked_as_x_piry_and_its_answer_in_words_are_hidden() {
+        // Round 45, tiny.en and base for "And the card's expiry date?" - "It runs out at the
+        // end of March next year, so oh three twenty seven.": the request came out as "X-Piry
+        // Date" and "X Pyridate", and the month and "free to" were shown.
+        for (question, said, shown) in [
+            (
+                "and the cards X-Piry Date.",
+                "It's run now at the end of March next year, so go free to end this amendment.",
+                "It's run now at the end of [CREDIT_DEBIT_EXPIRY], so go [CREDIT_DEBIT_EXPIRY] end this amendment.",
+            ),
+            (
+                "and the Card X Pyridate.",
+                "It run out at the end on March next year, so free to end it, everyone!",
+                "It run out at the end on [CREDIT_DEBIT_EXPIRY], so [CREDIT_DEBIT_EXPIRY] end it, everyone!",
+            ),
+        ] {
+            assert_eq!(caller_answer(question, said), shown);
+        }
+        // Controls: the same answer to another question, and "free to" with nothing asked.
+        let said = "It runs out at the end of March next year, so free to end this event.";
+        assert_eq!(caller_answer("When does your contract end?", said), said);
+        let said = "I'm free to talk now.";
+        assert_eq!(caller_answer("Is now a good time?", said), said);
     }
 }
