@@ -4348,6 +4348,15 @@ fn homophone_runs(
     out
 }
 
+/// A word said for a digit: a number word, a digit's homophone ("for", "free"), "oh", or
+/// "Nero", whisper's word for a zero it half heard.
+fn digit_word(t: &Token) -> bool {
+    tokens::homophone(&t.text).is_some()
+        || (t.class == Class::Word && tokens::is_number_word(t))
+        || tokens::is_oh(&t.text)
+        || matches!(t.text.as_str(), "nero" | "nearo")
+}
+
 /// The first or last digits of a number said after "starts with", "begins with", "ends in",
 /// "end in" or "ending with" (…), however whisper wrote them ("The one that starts with 4.929
 /// and ends in 8.1.14.", "… and end in 8.1.1.4.", "… starts with 49-9 and ends in 8-1-1-4.",
@@ -4357,12 +4366,6 @@ fn homophone_runs(
 /// number's (fail closed); not a count, an amount or a reference ("ends in 2 days", "starts with
 /// 3 items", "a payment ending 99", "order number ending 4417").
 fn number_edges_said(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
-    let digit_word = |t: &Token| {
-        tokens::homophone(&t.text).is_some()
-            || (t.class == Class::Word && tokens::is_number_word(t))
-            || tokens::is_oh(&t.text)
-            || matches!(t.text.as_str(), "nero" | "nearo")
-    };
     let mut out = Vec::new();
     for k in 0..tokens.len() {
         let cue = tokens[k].text.as_str();
@@ -4478,12 +4481,6 @@ fn hyphen_glued_pieces(text: &str, tokens: &[Token], findings: &[Finding]) -> Ve
 /// for "… but ending four four"): two or more digit words or homophones, commas between, in a
 /// line not the agent's. The number's (fail closed); not a count ("ending in two days").
 fn endings_said(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
-    let digit_word = |t: &Token| {
-        tokens::homophone(&t.text).is_some()
-            || (t.class == Class::Word && tokens::is_number_word(t))
-            || tokens::is_oh(&t.text)
-            || matches!(t.text.as_str(), "nero" | "nearo")
-    };
     let mut out = Vec::new();
     for k in 0..tokens.len() {
         if !matches!(tokens[k].text.as_str(), "ending" | "ends") {
