@@ -4218,6 +4218,22 @@ pub(crate) fn spoken_credentials(tokens: &[Token]) -> Vec<Detection> {
                     && !crate::tokens::is_oh(&t.text)
                     && !credential_opener(&t.text)
             });
+            // A longer answer to a request for two things, no last clause after a comma that
+            // is the answer (below) ("to verify what your mother's maiden name and your BIN." -
+            // "Thompson and the pin is a 6-0 or 6-0.", tiny.en): its first piece, up to "and"
+            // or a comma, of three words at most.
+            let head = (asked && in_words && words > 8)
+                .then(|| {
+                    (start..line_end).find(|&k| matches!(tokens[k].text.as_str(), "and" | ","))
+                })
+                .flatten()
+                .filter(|&cut| {
+                    let n = tokens[start..cut]
+                        .iter()
+                        .filter(|t| t.class != Class::Punct)
+                        .count();
+                    (1..=3).contains(&n)
+                });
             if let Some(last) = last.filter(|_| in_words && (1..=8).contains(&words)) {
                 out.push(Detection {
                     kind: FindingKind::Pin,
@@ -4273,6 +4289,14 @@ pub(crate) fn spoken_credentials(tokens: &[Token]) -> Vec<Detection> {
                     kind: FindingKind::Pin,
                     first: tail,
                     last: last + 1,
+                    confidence: 0.5,
+                    normalized: String::new(),
+                });
+            } else if let Some(cut) = head {
+                out.push(Detection {
+                    kind: FindingKind::Pin,
+                    first: start,
+                    last: cut,
                     confidence: 0.5,
                     normalized: String::new(),
                 });

@@ -16600,4 +16600,21 @@ mod tests {
         let said = "I'm free to talk now.";
         assert_eq!(caller_answer("Is now a good time?", said), said);
     }
+
+    #[test]
+    fn a_security_answer_given_first_in_a_longer_answer_is_hidden() {
+        // Round 45, tiny.en at 16 kHz and on 8 kHz µ-law for "To verify, what's your mother's
+        // maiden name and your PIN?" - "Thompson, and the PIN is six zero six zero.": the
+        // answer was more than a credential's eight words, and the name was shown.
+        let question = "to verify what your mother's maiden name and your BIN.";
+        assert_eq!(
+            caller_answer(question, "Thompson and the pin is a 6-0 or 6-0."),
+            "[PIN] and the pin is a [PIN] or [PIN]."
+        );
+        // Controls: the same answer to no such question, and a long first piece.
+        let said = "Thompson and the team are handling it for me this week, I think.";
+        assert_eq!(caller_answer("Who is handling the claim?", said), said);
+        let said = "My mother never told me her maiden name, and I have no idea what it was now.";
+        assert_eq!(caller_answer(question, said), said);
+    }
 }
