@@ -1164,6 +1164,8 @@ impl Redactor {
             ));
             let edges = number_edges_said(&self.lines[line].1, &line_tokens[line], &findings);
             findings.extend(edges);
+            let doubled = doubled_digits(&self.lines[line].1, &line_tokens[line], &findings);
+            findings.extend(doubled);
             let glued = hyphen_glued_pieces(&self.lines[line].1, &line_tokens[line], &findings);
             findings.extend(glued);
             // The number a cut-off line ends in, whatever no other rule found in it.
@@ -4344,6 +4346,50 @@ fn homophone_runs(
             out.push(make_finding(text, FindingKind::Number, a, b, 0.35, ""));
         }
         k = last + 1;
+    }
+    out
+}
+
+/// Digits read out with "double" or "triple" between them ("It's so duo, 7946 double 1 to
+/// do.", tiny.en live for a London number's "… seven nine four six, double one two two", its
+/// request heard as "What are you calling from?"): nobody says an amount or a count so. From
+/// the digits written before it, commas between, to the digits and their homophones after it;
+/// on either party's line. Said all in words ("one triple two") it is the other rules'.
+fn doubled_digits(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let numeric = |t: &Token| t.class == Class::Digits || tokens::is_number_word(t);
+    let mut out = Vec::new();
+    for k in 1..tokens.len().saturating_sub(1) {
+        if !matches!(tokens[k].text.as_str(), "double" | "triple")
+            || tokens[k - 1].class != Class::Digits
+            || !numeric(&tokens[k + 1])
+        {
+            continue;
+        }
+        let mut first = k - 1;
+        while first >= 2 && tokens[first - 1].text == "," && numeric(&tokens[first - 2]) {
+            first -= 2;
+        }
+        while first >= 1 && numeric(&tokens[first - 1]) {
+            first -= 1;
+        }
+        // And the digits after it, a digit's homophone among them ("double 1 to 2").
+        let mut last = k + 1;
+        while let Some(t) = tokens.get(last + 1) {
+            if numeric(t) || tokens::homophone(&t.text).is_some() {
+                last += 1;
+            } else {
+                break;
+            }
+        }
+        let (a, b) = (tokens[first].start, tokens[last].end);
+        // The kind of a value found in it, if any.
+        let kind = findings
+            .iter()
+            .find(|f| said_in_digits(f) && f.start < b && a < f.end)
+            .map_or(FindingKind::Number, |f| f.kind);
+        if !covered(findings, a, b) {
+            out.push(make_finding(text, kind, a, b, 0.35, ""));
+        }
     }
     out
 }
@@ -13858,9 +13904,10 @@ mod tests {
             answer("Thanks, and your date of birth.", "Oh, 5.11.72."),
             "[DATE_OF_BIRTH]."
         );
+        // One tag since round 45 (`doubled_digits`).
         assert_eq!(
             answer("And a phone number?", "077009 double 0123"),
-            "[PHONE] [PHONE]"
+            "[PHONE]"
         );
         // Controls: "oh" before no value, and before a card number (none starts with a zero).
         assert_eq!(
@@ -16616,5 +16663,28 @@ mod tests {
         assert_eq!(caller_answer("Who is handling the claim?", said), said);
         let said = "My mother never told me her maiden name, and I have no idea what it was now.";
         assert_eq!(caller_answer(question, said), said);
+    }
+
+    #[test]
+    fn digits_read_out_with_double_between_them_are_a_value() {
+        // Round 45 played live, tiny.en for "It's oh two oh, seven nine four six, double one two
+        // two.", its request heard as "What are you calling from?": "7946" was shown.
+        let question = "What are you calling from?";
+        for (said, shown) in [
+            (
+                "It's so duo, 7946 double 1 to do.",
+                "It's so duo, [NUMBER] do.",
+            ),
+            ("It's so duo, 7946 double 1 to 2.", "It's so duo, [NUMBER]."),
+        ] {
+            assert_eq!(caller_answer(question, said), shown);
+        }
+        // Controls: "double" beside a number that is no digit read out.
+        for said in [
+            "I was charged double, 40 pounds instead of 20.",
+            "Can I book a double room for 2 nights?",
+        ] {
+            assert_eq!(caller_answer("How can I help?", said), said);
+        }
     }
 }
