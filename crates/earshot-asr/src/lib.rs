@@ -625,7 +625,7 @@ fn cap_tokens(params: &mut FullParams<'_, '_>, samples: usize) {
     let cap = max_tokens(samples as u64 * 1000 / 16_000);
     // whisper.cpp ends a pass once the index of its last token reaches `max_tokens`: one
     // token more than that.
-    params.set_max_tokens(cap.saturating_sub(1).max(1) as i32);
+    params.set_max_tokens(cap.saturating_sub(1) as i32);
 }
 
 /// Tokens a second of audio a pass may take in [`max_tokens`].

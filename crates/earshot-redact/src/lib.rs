@@ -4309,7 +4309,8 @@ fn hyphened_digits(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Fi
 /// Three or more words ASR writes for digits in a row, commas or hyphens between, two of them
 /// words seldom said in a row ("free", "tree", "ate", "won"): digits read out, on either
 /// party's line, with no number found beside them ("I'm detaining free free free free", base
-/// for the agent's "And it ends in three three three three"). "For free to" is one such word.
+/// for the agent's "And it ends in three three three three"). "For free to" has one such word,
+/// and stays.
 /// In a partial (`growing`) a run that ends it may go on: two such words end it already.
 fn homophone_runs(
     text: &str,
