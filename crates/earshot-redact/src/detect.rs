@@ -1867,17 +1867,41 @@ fn day_before(tokens: &[Token], end: usize) -> Option<usize> {
 /// or expiry cue is near, so that no part of one (the day, the month) is left in clear beside a
 /// redacted year.
 /// A card's expiry month said after its cue on the line, with no year ("expiring next June", "it
-/// expires in June"): half of the expiry, redacted as it. Only small words between them.
+/// expires in June"): half of the expiry, redacted as it. Only small words between them. With a
+/// card named in the window, "runs out" is the cue too ("It runs out at the end of March next
+/// year", the answer to a request heard as "and the Cards X per year", round 45 live).
 pub(crate) fn expiry_months(tokens: &[Token]) -> Vec<Detection> {
     let mut out = Vec::new();
+    let card = tokens.iter().any(|t| {
+        t.text.starts_with("card")
+            || t.text.ends_with("card")
+            || matches!(t.text.as_str(), "visa" | "amex")
+    });
     for (k, t) in tokens.iter().enumerate() {
-        let cue = t.text.starts_with("expir") || matches!(t.text.as_str(), "exp" | "thru");
+        let runs_out = card
+            && t.text == "out"
+            && k > 0
+            && tokens[k - 1].line == t.line
+            && matches!(
+                tokens[k - 1].text.as_str(),
+                "runs" | "run" | "ran" | "running"
+            )
+            // What runs out is the card ("It runs out", not "My gym membership runs out").
+            && (k < 2
+                || tokens[k - 2].line != t.line
+                || matches!(
+                    tokens[k - 2].text.as_str(),
+                    "it" | "card" | "one" | "that" | "which" | "mine" | "."
+                ));
+        let cue =
+            runs_out || t.text.starts_with("expir") || matches!(t.text.as_str(), "exp" | "thru");
         if !cue {
             continue;
         }
         let month = tokens[k + 1..]
             .iter()
-            .take(4)
+            // "at the end of March".
+            .take(5)
             .take_while(|n| n.line == t.line)
             .take_while(|n| {
                 crate::tokens::month(&n.text).is_some()
@@ -1893,10 +1917,14 @@ pub(crate) fn expiry_months(tokens: &[Token]) -> Vec<Detection> {
             if tokens[at].text == "may" && !tokens[at].cap {
                 continue;
             }
+            // With the year it says ("March next year").
+            let year = tokens.get(at + 1..at + 3).is_some_and(|y| {
+                matches!(y[0].text.as_str(), "next" | "this") && y[1].text == "year"
+            });
             out.push(Detection {
                 kind: FindingKind::CreditDebitExpiry,
                 first: at,
-                last: at + 1,
+                last: if year { at + 3 } else { at + 1 },
                 confidence: 0.6,
                 normalized: String::new(),
             });

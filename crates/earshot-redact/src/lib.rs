@@ -16650,6 +16650,29 @@ mod tests {
     }
 
     #[test]
+    fn a_cards_month_after_runs_out_is_its_expiry() {
+        // Round 45 played live, tiny.en at 16 kHz for "And the card's expiry date?" - "It runs
+        // out at the end of March next year, so oh three twenty seven.": the request came out
+        // as "and the Cards X per year", no cue of an expiry, and "March next year" was shown.
+        let said = "It runs out at the end of March next year, so low for each 327.";
+        assert_eq!(
+            caller_answer("and the Cards X per year 4111.", said),
+            "It runs out at the end of [CREDIT_DEBIT_EXPIRY], so low for each [CREDIT_DEBIT_NUMBER]."
+        );
+        assert_eq!(
+            caller_answer("And the card?", "It ran out in June."),
+            "It ran out in [CREDIT_DEBIT_EXPIRY]."
+        );
+        // Controls: no card named, and a month not right after "runs out".
+        let said = "My contract runs out at the end of March next year.";
+        assert_eq!(caller_answer("And what about the contract?", said), said);
+        let said = "The card ran out of credit, and I'm paid in March.";
+        assert_eq!(caller_answer("And the card?", said), said);
+        let said = "My gym membership runs out at the end of March.";
+        assert_eq!(caller_answer("Is it on the card?", said), said);
+    }
+
+    #[test]
     fn a_security_answer_given_first_in_a_longer_answer_is_hidden() {
         // Round 45, tiny.en at 16 kHz and on 8 kHz µ-law for "To verify, what's your mother's
         // maiden name and your PIN?" - "Thompson, and the PIN is six zero six zero.": the
