@@ -366,7 +366,16 @@ fn accepts(kind: FindingKind, n: usize) -> bool {
 fn words(tokens: &[Token], range: std::ops::Range<usize>) -> Vec<(usize, &str)> {
     range
         .filter(|&i| tokens[i].class != Class::Punct || tokens[i].text == "|")
-        .map(|i| (i, tokens[i].text.as_str()))
+        .map(|i| {
+            let t = &tokens[i];
+            // "PIN" heard with a B, written in capitals as the acronym it then seems ("I'll
+            // need the BIN news for the app.", tiny.en on mono, round 46).
+            if t.caps && t.text == "bin" {
+                (i, "pin")
+            } else {
+                (i, t.text.as_str())
+            }
+        })
         .collect()
 }
 

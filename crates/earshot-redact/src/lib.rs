@@ -16673,6 +16673,25 @@ mod tests {
     }
 
     #[test]
+    fn a_pin_asked_for_as_bin_in_capitals_is_a_pin() {
+        // Round 46, tiny.en on mono for "I'll need the PIN you use for the app." - "It's my old
+        // house number twice, so one seven one seven.": "1 7 7" was shown.
+        let question = "I'll need the BIN news for the app.";
+        let said = "It's my old house, number twice, so 1 7 7.";
+        let mono = conversation(&[
+            (Speaker::Unknown, question),
+            (Speaker::Unknown, said),
+            (Speaker::Unknown, "Thank you."),
+        ]);
+        assert_eq!(mono[1], "It's my old house, number twice, so [PIN].");
+        // Controls: "bin" the word, and the same answer to no request.
+        let said = "Bin 4 is full again, so 1 7 7 bags are outside.";
+        assert_eq!(caller_answer("Put it in the bin?", said), said);
+        let said = "It's my old house, number twice, so 1 7 7.";
+        assert_eq!(caller_answer("Where did you grow up?", said), said);
+    }
+
+    #[test]
     fn a_security_answer_given_first_in_a_longer_answer_is_hidden() {
         // Round 45, tiny.en at 16 kHz and on 8 kHz µ-law for "To verify, what's your mother's
         // maiden name and your PIN?" - "Thompson, and the PIN is six zero six zero.": the
