@@ -1731,7 +1731,7 @@ fn asked_code(tokens: &[Token], run: &DigitRun) -> Option<FindingKind> {
 }
 
 /// The names of the US states and DC, in lower case, as words (a ZIP code follows one).
-const US_STATES: &[&str] = &[
+pub(crate) const US_STATES: &[&str] = &[
     "alabama",
     "alaska",
     "arizona",
