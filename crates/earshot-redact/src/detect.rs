@@ -2343,6 +2343,67 @@ pub(crate) const NOT_LOCAL_PART: &[&str] = &[
     "works", "worked", "live", "lives", "living", "one", "least", "all", "just", "right",
 ];
 
+/// An e-mail whisper wrote as one word, its "at" glued between the local part and a mail
+/// service's domain ("and adacheliattoutlook.com", tiny.en on mono for "Anna dash lee at
+/// outlook dot com", its request heard as "While T-mail should we use."): on any line, asked or
+/// not, since no website is named so. From the chain's first glued piece to the domain's end.
+/// "outlook.com" alone, or "shopoutlook.com" with no "at", stays.
+pub(crate) fn provider_glued_emails(tokens: &[Token]) -> Vec<Detection> {
+    let mut out = Vec::new();
+    for k in 1..tokens.len().saturating_sub(1) {
+        let (word, dot, tld) = (&tokens[k - 1], &tokens[k], &tokens[k + 1]);
+        let glued = dot.text == "."
+            && word.class == Class::Word
+            && word.end == dot.start
+            && tld.start == dot.end
+            && tld.class == Class::Word
+            && is_tld(&tld.text);
+        if !glued {
+            continue;
+        }
+        let local = MAIL_PROVIDERS.iter().find_map(|p| {
+            let head = word.text.strip_suffix(p)?;
+            let head = head
+                .strip_suffix("att")
+                .or_else(|| head.strip_suffix("at"))?;
+            (!head.is_empty()).then_some(head)
+        });
+        if local.is_none() {
+            continue;
+        }
+        // Back over the pieces glued before it ("anna-lee" written "anna-leeattoutlook.com").
+        let mut first = k - 1;
+        while first > 0
+            && tokens[first - 1].end == tokens[first].start
+            && (tokens[first - 1].class != Class::Punct
+                || matches!(tokens[first - 1].text.as_str(), "." | "-" | "_"))
+        {
+            first -= 1;
+        }
+        // And the rest of a domain of two labels ("….co.uk").
+        let mut last = k + 2;
+        while let (Some(d), Some(l)) = (tokens.get(last), tokens.get(last + 1)) {
+            if d.text == "."
+                && d.start == tokens[last - 1].end
+                && l.start == d.end
+                && is_tld(&l.text)
+            {
+                last += 2;
+            } else {
+                break;
+            }
+        }
+        out.push(Detection {
+            kind: FindingKind::Email,
+            first,
+            last,
+            confidence: 0.5,
+            normalized: String::new(),
+        });
+    }
+    out
+}
+
 /// Mail services whose name alone is an e-mail's domain ("johnsmith, at gmail").
 pub(crate) const MAIL_PROVIDERS: &[&str] = &[
     "gmail",

@@ -3146,6 +3146,15 @@ const ADDRESS_QUESTIONS: &[&str] = &[
     "delivery address",
     "correspondence address",
     "work address",
+    "what address",
+    // Where a parcel goes ("What address should we ship to?", heard as "What a dress should we
+    // ship to?", round 48).
+    "should we ship",
+    "shall we ship",
+    "should we deliver",
+    "shall we deliver",
+    "ship it to",
+    "deliver it to",
     // "address" as whisper hears it on telephone audio ("Of course, what's the new dress?").
     "new dress",
     "your dress",
@@ -3246,13 +3255,14 @@ pub(crate) fn address_answers(tokens: &[Token]) -> Vec<Detection> {
                             && tokens[k - 2].end == tokens[k - 1].start)
                 })
                 .count();
-            // "Same as the billing one": another address named, none said (no number in it but
-            // "one").
-            let same = says(&text, &["same as", "the same", "same one", "same address"])
-                && !tokens[i..line_end].iter().any(|t| {
-                    t.class == Class::Digits
-                        || (crate::tokens::is_number_word(t) && t.text != "one")
-                });
+            // "Same as the billing one", "The one on file": another address named, none said
+            // (no number in it but "one").
+            let same = says(
+                &text,
+                &["same as", "the same", "same one", "same address", "on file"],
+            ) && !tokens[i..line_end].iter().any(|t| {
+                t.class == Class::Digits || (crate::tokens::is_number_word(t) && t.text != "one")
+            });
             if let (Some(start), Some(last), false, true) = (
                 start,
                 last,

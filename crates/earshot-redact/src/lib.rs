@@ -3640,6 +3640,7 @@ fn detect_all(tokens: &[Token]) -> Vec<detect::Detection> {
     detections.extend(detect::expiry_months(tokens));
     detections.extend(detect::spoken_emails(tokens));
     detections.extend(detect::named_glued_emails(tokens));
+    detections.extend(detect::provider_glued_emails(tokens));
     detections.extend(entities::names(tokens));
     detections.extend(entities::mono_name_answers(tokens));
     detections.extend(entities::street_addresses(tokens));
@@ -4450,11 +4451,32 @@ fn number_edges_said(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<
         );
         let end = matches!(cue, "ends" | "end" | "ending");
         let by = tokens.get(k + 1).map(|t| t.text.as_str());
-        let a = match (start, end, by) {
+        let mut a = match (start, end, by) {
             (true, _, Some("with")) | (_, true, Some("in" | "with")) => k + 2,
             (_, true, _) if tokens.get(k + 1).is_some_and(|t| t.class == Class::Digits) => k + 1,
+            (_, true, Some("$" | "£" | "€")) => k + 1,
             _ => continue,
         };
+        // A currency sign whisper put before a card's or an account's last digits ("my card
+        // ending $4481", base for "my card ending four four eight one"): no amount ends a card.
+        let named = tokens[k.saturating_sub(3)..k]
+            .iter()
+            .find_map(|t| match t.text.as_str() {
+                "card" | "visa" | "mastercard" | "amex" | "debit" | "credit" => {
+                    Some(FindingKind::CreditDebitNumber)
+                }
+                "account" => Some(FindingKind::BankAccountNumber),
+                _ => None,
+            });
+        if tokens
+            .get(a)
+            .is_some_and(|t| matches!(t.text.as_str(), "$" | "£" | "€"))
+        {
+            if named.is_none() {
+                continue;
+            }
+            a += 1;
+        }
         let (mut b, mut digits, mut last) = (a, 0, None);
         while let Some(t) = tokens.get(b) {
             if t.class == Class::Digits {
@@ -4485,7 +4507,13 @@ fn number_edges_said(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<
         let unit = after.is_some_and(|t| {
             detect::UNITS_AFTER.contains(&t.text.as_str()) && t.start == tokens[last].end + 1
         });
-        let (from, to) = (tokens[a].start, tokens[last].end);
+        // With the sign before them, if any.
+        let from = if matches!(tokens[a - 1].text.as_str(), "$" | "£" | "€") {
+            tokens[a - 1].start
+        } else {
+            tokens[a].start
+        };
+        let to = tokens[last].end;
         // An amount's ("I see a payment ending 99.").
         let amount = k > 0
             && matches!(
@@ -4496,11 +4524,13 @@ fn number_edges_said(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<
         let reference = tokens::digit_runs(tokens)
             .iter()
             .any(|r| r.first <= last && a < r.last && detect::reference_cued(tokens, r));
-        // The kind of a value found in it, if any.
+        // The kind of a value found in it, if any, or of the one named.
         let kind = findings
             .iter()
             .find(|f| said_in_digits(f) && f.start < to && from < f.end)
-            .map_or(FindingKind::Number, |f| f.kind);
+            .map(|f| f.kind)
+            .or(named)
+            .unwrap_or(FindingKind::Number);
         if digits >= 2 && !unit && !amount && !reference && !covered(findings, from, to) {
             out.push(make_finding(text, kind, from, to, 0.35, ""));
         }
@@ -16923,6 +16953,72 @@ mod tests {
             assert!(out[1].starts_with(kept), "{}", out[1]);
             assert!(out[1].contains("[ADDRESS]"), "{}", out[1]);
         }
+    }
+
+    #[test]
+    fn a_cards_ending_written_as_an_amount_is_the_card() {
+        // Round 48, base at 16 kHz and on 8 kHz µ-law for "I was charged twice on my card ending
+        // four four eight one, both for sixty dollars on Friday.": "$4481" was shown.
+        let said = "I was charged twice on my card ending $4481, both for $60 on Friday.";
+        assert_eq!(
+            caller_answer("How can I help today?", said),
+            "I was charged twice on my card ending [CREDIT_DEBIT_NUMBER], both for $60 on Friday."
+        );
+        let said = "It's the account, ending £2 0 1 7, I think.";
+        assert_eq!(
+            caller_answer("How can I help today?", said),
+            "It's the account, ending [BANK_ACCOUNT_NUMBER], I think."
+        );
+        // Controls: an amount after "ending" with no card or account named before it.
+        for said in [
+            "I see a payment ending $99 on my statement.",
+            "The sale is ending, $40 off everything.",
+        ] {
+            assert_eq!(caller_answer("How can I help today?", said), said);
+        }
+    }
+
+    #[test]
+    fn an_email_written_as_one_word_with_its_at_is_hidden() {
+        // Round 48, tiny.en on mono for "What email should we use?" - "Anna dash lee at outlook
+        // dot com.": the request heard as "While T-mail should we use.", the address shown.
+        let out = conversation(&[
+            (Speaker::Unknown, "While T-mail should we use."),
+            (Speaker::Unknown, "and adacheliattoutlook.com"),
+            (Speaker::Unknown, "Thank you."),
+        ]);
+        assert_eq!(out[1], "and [EMAIL]");
+        assert_eq!(
+            caller_answer("Anything else?", "It's anna-leeatgmail.co.uk, thanks."),
+            "It's [EMAIL], thanks."
+        );
+        // Controls: a mail service's site named, and a word glued to one with no "at".
+        let said = "I saw it on outlook.com, then on shopoutlook.com.";
+        assert_eq!(caller_answer("Where did you see it?", said), said);
+    }
+
+    #[test]
+    fn an_address_asked_for_as_where_to_ship_is_an_address() {
+        // Round 48, base at 16 kHz and on 8 kHz µ-law for "What address should we ship to?" -
+        // "Forty two West Elm Street, apartment nine C, Chicago, six oh six one two.": the
+        // street and the flat were shown beside the numbers redacted.
+        for question in [
+            "What address should we ship to?",
+            "What a dress should we ship to?",
+        ] {
+            for said in [
+                "42SLm 3, apartment I&C Chicago, 60612.",
+                "42 SLM3, apartment ISE, Chicago, 60612.",
+            ] {
+                assert_eq!(caller_answer(question, said), "[ADDRESS].", "{said}");
+            }
+        }
+        // Controls: whether a place is shipped to is no request for an address, and the answer
+        // that names the one on file says none.
+        let said = "Yes, 42 countries in all, Canada too.";
+        assert_eq!(caller_answer("Do we ship to Canada?", said), said);
+        let said = "The one on file is fine.";
+        assert_eq!(caller_answer("What address should we ship to?", said), said);
     }
 
     #[test]
