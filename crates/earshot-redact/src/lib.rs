@@ -1526,12 +1526,18 @@ impl Redactor {
         // street named beside any of them, and a value's last digits misheard as a closing
         // sentence.
         let valued = self.heard_values.last().map(|v| v.kind);
+        // In a partial, the other party's line naming a value or saying a number is context
+        // enough ("is the film number on file still right. It ends in 34." - "… well made for
+        // for").
+        let named = asked
+            .filter(|a| detect::names_a_value(a) || a.iter().any(|t| t.class == Class::Digits))
+            .map(|_| FindingKind::Number);
         findings.extend(homophone_runs(
             partial,
             &line_tokens[line],
             &findings,
             true,
-            valued,
+            valued.or(named),
         ));
         if let Some(kind) = valued {
             findings.extend(groups_named(partial, &line_tokens[line], &findings, kind));
@@ -4334,7 +4340,9 @@ fn hyphened_digits(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Fi
 /// In a partial (`growing`) a run that ends it may go on: two such words end it already. Once a
 /// value was said in the call (`valued`: `Some` of its kind), two are enough anywhere ("No, the
 /// third group is free free iron for.", base for a card group corrected to "three three nine
-/// four"), as that value's kind.
+/// four"), as that value's kind; and a partial in such a call (or answering a line that names a
+/// value or says a number) ending in two words for digits of any kind hides them until its final says what they
+/// were.
 fn homophone_runs(
     text: &str,
     tokens: &[Token],
@@ -4371,7 +4379,11 @@ fn homophone_runs(
         } else {
             3
         };
-        if words >= least && rares >= 2 && !covered(findings, a, b) {
+        // A partial ending in two of any in a call where a value was said ("no I can't it's
+        // out and well made for for.", tiny.en live on 8 kHz µ-law for a phone number's "… one
+        // eight four four"): its final will say whether they were digits.
+        let seldom = rares >= 2 || (growing && ends && valued.is_some());
+        if words >= least && seldom && !covered(findings, a, b) {
             let kind = valued.unwrap_or(FindingKind::Number);
             out.push(make_finding(text, kind, a, b, 0.35, ""));
         }
@@ -4438,7 +4450,8 @@ fn digit_word(t: &Token) -> bool {
 /// and ends in 8.1.14.", "… and end in 8.1.1.4.", "… starts with 49-9 and ends in 8-1-1-4.",
 /// tiny.en at 16 kHz, on 8 kHz µ-law and on mono for a card's "four nine two nine" and "eight
 /// one one four", the agent's "Which card would you like to use?" garbled): two digits or more,
-/// with the stops, hyphens, commas and digit words among them, on either party's line. The
+/// with the stops, hyphens, slashes, commas and digit words among them ("It ends in 3/4.", tiny.en
+/// live for a phone's "three four"), on either party's line. The
 /// number's (fail closed); not a count, an amount or a reference ("ends in 2 days", "starts with
 /// 3 items", "a payment ending 99", "order number ending 4417").
 fn number_edges_said(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
@@ -4483,7 +4496,7 @@ fn number_edges_said(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<
                 digits += t.text.chars().filter(char::is_ascii_digit).count();
             } else if digit_word(t) {
                 digits += 1;
-            } else if !matches!(t.text.as_str(), "." | "-" | ",") {
+            } else if !matches!(t.text.as_str(), "." | "-" | "," | "/") {
                 break;
             }
             if t.class != Class::Punct {
@@ -4507,6 +4520,9 @@ fn number_edges_said(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<
         let unit = after.is_some_and(|t| {
             detect::UNITS_AFTER.contains(&t.text.as_str()) && t.start == tokens[last].end + 1
         });
+        // A share ("ends in 3/4 of an hour").
+        let share =
+            after.is_some_and(|t| t.text == "of") && tokens[a..=last].iter().any(|t| t.text == "/");
         // With the sign before them, if any.
         let from = if matches!(tokens[a - 1].text.as_str(), "$" | "£" | "€") {
             tokens[a - 1].start
@@ -4531,7 +4547,7 @@ fn number_edges_said(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<
             .map(|f| f.kind)
             .or(named)
             .unwrap_or(FindingKind::Number);
-        if digits >= 2 && !unit && !amount && !reference && !covered(findings, from, to) {
+        if digits >= 2 && !unit && !share && !amount && !reference && !covered(findings, from, to) {
             out.push(make_finding(text, kind, from, to, 0.35, ""));
         }
     }
@@ -17019,6 +17035,46 @@ mod tests {
         assert_eq!(caller_answer("Do we ship to Canada?", said), said);
         let said = "The one on file is fine.";
         assert_eq!(caller_answer("What address should we ship to?", said), said);
+    }
+
+    #[test]
+    fn a_phones_last_digits_after_ends_in_and_in_a_partial_are_hidden() {
+        // Round 46 played live, tiny.en at 16 kHz and on 8 kHz µ-law for "Is the phone number
+        // on file still right? It ends in three four." - "No, I changed it. It's oh one eight
+        // four four.": the final "It ends in 3/4." and the partial "… well made for for." were
+        // shown.
+        assert_eq!(
+            conversation(&[(
+                Speaker::Agent,
+                "Is the film number on file still right? It ends in 3/4."
+            )])[0],
+            "Is the film number on file still right? It ends in [NUMBER]."
+        );
+        let mut r = Redactor::new();
+        r.push(
+            Speaker::Agent,
+            "is the film number on file still right. It ends in 34.",
+        );
+        for (partial, shown) in [
+            (
+                "no I can't it's out and well made for",
+                "no I can't it's out and well made for",
+            ),
+            (
+                "no I can't it's out and well made for for",
+                "no I can't it's out and well made [NUMBER]",
+            ),
+        ] {
+            assert_eq!(r.preview(Speaker::Caller, partial).text, shown);
+        }
+        // Controls: a share that ends nothing said, and two such words ending a partial in a
+        // call where no value was said.
+        let said = "The meeting ends in 3/4 of an hour.";
+        assert_eq!(caller_answer("Anything else?", said), said);
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "How can I help?");
+        let partial = "no I can't it's out and well made for for";
+        assert_eq!(r.preview(Speaker::Caller, partial).text, partial);
     }
 
     #[test]
