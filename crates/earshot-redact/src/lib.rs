@@ -807,8 +807,10 @@ impl Redactor {
                 // A domain said last ("Mike not Ross Eddie. not com.", tiny.en on mono for
                 // "mike dot ross eighty seven at yahoo dot com") ends the address, whatever
                 // stops whisper put in it.
-                let glued =
-                    ends_in_glued_domain(toks) || spells_an_address(toks) || domain_said_last(toks);
+                let glued = ends_in_glued_domain(toks)
+                    || spells_an_address(toks)
+                    || domain_said_last(toks)
+                    || glued_at_both_ends(toks);
                 findings.extend(email_answer(text, toks, glued));
             } else if let (false, Some((a, b))) = (
                 self.stand_alone,
@@ -7125,6 +7127,36 @@ fn email_answer(text: &str, tokens: &[Token], glued: bool) -> Option<Finding> {
     asked_email(text, tokens, glued)
         .or_else(|| domain_sentence(tokens).and_then(|end| asked_email(text, &tokens[..end], true)))
         .or_else(|| domain_clause(tokens).and_then(|(a, b)| asked_email(text, &tokens[a..b], true)))
+}
+
+/// The line opens with words glued by a dot or an underscore and ends in a domain glued to a
+/// word, whatever stops whisper put between ("Tom.hard it 2000. Email.com.", tiny.en for "Tom
+/// dot hardy two thousand at gmail dot com"): an e-mail said from its first word to its last.
+/// "Not sure. Try example.com." opens with no such words, and stays an answer about it.
+fn glued_at_both_ends(tokens: &[Token]) -> bool {
+    let Some(first) = tokens
+        .iter()
+        .position(|t| t.class != Class::Punct && !tokens::is_opener(&t.text))
+    else {
+        return false;
+    };
+    let mut end = first;
+    while tokens
+        .get(end + 1)
+        .is_some_and(|n| n.start == tokens[end].end)
+    {
+        end += 1;
+    }
+    let chain = &tokens[first..=end];
+    let opens_glued = (1..chain.len().saturating_sub(1)).any(|k| {
+        matches!(chain[k].text.as_str(), "." | "_")
+            && chain[k - 1].class == Class::Word
+            && chain[k + 1].class == Class::Word
+    });
+    let Some(last) = tokens.iter().rposition(|t| t.class != Class::Punct) else {
+        return false;
+    };
+    opens_glued && last >= 2 && last > end && detect::glued_domain(&tokens[last - 2..=last])
 }
 
 /// The line is one sentence whose last word is words glued by a dot or an underscore, with no
@@ -17075,6 +17107,22 @@ mod tests {
         r.push(Speaker::Agent, "How can I help?");
         let partial = "no I can't it's out and well made for for";
         assert_eq!(r.preview(Speaker::Caller, partial).text, partial);
+    }
+
+    #[test]
+    fn an_email_glued_at_both_ends_with_stops_between_is_hidden() {
+        // Round 49, tiny.en at 16 kHz for "What's the email on the account?" - "Tom dot hardy
+        // two thousand at gmail dot com.": the name and its number were shown.
+        let question = "What's the email on the account?";
+        assert_eq!(
+            caller_answer(question, "Tom.hard it 2000. Email.com."),
+            "[EMAIL]."
+        );
+        // Controls: an answer about it that names a site, and glued words with no request.
+        let said = "Not sure. Try example.com.";
+        assert_eq!(caller_answer(question, said), said);
+        let said = "The old.new list is up. See example.com.";
+        assert_eq!(caller_answer("Who told you?", said), said);
     }
 
     #[test]
