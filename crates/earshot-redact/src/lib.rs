@@ -506,6 +506,20 @@ const WORDS_AND_NAMES: &[&str] = &[
 ];
 
 /// The digits of a finding's normalised value.
+/// The digits `said` holds, a digit's homophone ("for", "free", …) as its digit.
+fn digits_as_said(said: &str) -> String {
+    said.split(|c: char| !c.is_alphanumeric())
+        .map(|w| {
+            let w = w.to_lowercase();
+            if w.chars().all(|c| c.is_ascii_digit()) {
+                w
+            } else {
+                tokens::homophone(&w).map(String::from).unwrap_or_default()
+            }
+        })
+        .collect()
+}
+
 fn value_digits(f: &Finding) -> String {
     f.value
         .normalized
@@ -1161,6 +1175,8 @@ impl Redactor {
             let text = &self.lines[line].1;
             let street = house_numbers_before_states(text, &line_tokens[line], &findings);
             findings.extend(street);
+            let rest = postcodes_after_addresses(text, &line_tokens[line], &findings);
+            findings.extend(rest);
             let valued = self.heard_values.last().map(|v| v.kind);
             findings.extend(homophone_runs(
                 &self.lines[line].1,
@@ -1704,7 +1720,8 @@ impl Redactor {
     /// caller gave, every digit, number word and "Nero" on it, and a word ASR writes for a digit
     /// beside one, is redacted, in runs, with the kind of the value before it; an amount, a
     /// count or a number a word names a reference ("ticket 4410"), of two digits or more, is
-    /// not. (A code glued to letters here is more likely a value garbled: "2i1773".)
+    /// not. (A code glued to letters here is more likely a value garbled: "2i1773".) A line
+    /// that is nothing but a number of three digits or more, once a value was given, echoes it.
     fn read_back_rest(
         &self,
         speaker: Speaker,
@@ -1758,7 +1775,21 @@ impl Redactor {
                     .iter()
                     .any(|v| v.digits.len() > 3 && v.digits.starts_with(&r.digits[..3]))
         });
-        if !repeats && !CUES.iter().any(|c| said.contains(c)) {
+        // Or a line of nothing but a number, echoing what was just given ("4532", "0.01.5.1",
+        // "2 0 1 5 1", tiny.en and base for the agent saying each group of a card back).
+        let mut spoken = tokens.iter().filter(|t| t.class != Class::Punct).peekable();
+        let echo = spoken.peek().is_some()
+            && spoken.all(|t| t.class == Class::Digits || digit_word(t))
+            && tokens
+                .iter()
+                .map(|t| match t.class {
+                    Class::Digits => t.text.chars().filter(char::is_ascii_digit).count(),
+                    _ => usize::from(digit_word(t)),
+                })
+                .sum::<usize>()
+                >= 3
+            && !given.is_empty();
+        if !repeats && !echo && !CUES.iter().any(|c| said.contains(c)) {
             return;
         }
         let words = digit_like_words(tokens, |r| {
@@ -2396,7 +2427,11 @@ impl Redactor {
             v.correction_lines = v.correction_lines.saturating_sub(1);
         }
         for f in findings {
-            let digits = value_digits(f);
+            let mut digits = value_digits(f);
+            // A value some rule found by its words: the digits as said ("for 532").
+            if digits.is_empty() && f.kind != FindingKind::Email {
+                digits = digits_as_said(&f.value.original);
+            }
             if digits.len() < 3 || f.kind == FindingKind::Email {
                 continue;
             }
@@ -3906,7 +3941,15 @@ fn digit_words_before_values(text: &str, tokens: &[Token], findings: &[Finding])
         let go = t.text == "go" && opens && f.kind != FindingKind::CreditDebitNumber;
         let digit_word = zero || go || sound || matches!(t.text.as_str(), "double" | "triple");
         if digit_word && !covered(findings, t.start, t.end) {
-            out.push(make_finding(text, f.kind, t.start, f.end, 0.35, ""));
+            // Its digits with the word's, so that the value said again is known by them ("for
+            // 532." - "4532", base for a card's "four five three two" said back).
+            let first = if zero || go {
+                Some('0')
+            } else {
+                tokens::homophone(&t.text)
+            };
+            let digits: String = first.into_iter().chain(value_digits(f).chars()).collect();
+            out.push(make_finding(text, f.kind, t.start, f.end, 0.35, &digits));
         }
     }
     out
@@ -6031,6 +6074,72 @@ fn address_tails(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Find
                 0.35,
                 "",
             ));
+        }
+    }
+    out
+}
+
+/// Words at most in a sentence that is the rest of a postcode ([`postcodes_after_addresses`]).
+const POSTCODE_REST_WORDS: usize = 4;
+
+/// A sentence of letters and numbers right after the sentence an address ends ("Is it okay to
+/// send it to [ADDRESS]? C-B4, onesy-y?", base for "… Cambridge, C B four, one Z Y?"): the
+/// postcode whisper set apart, the address's. At most [`POSTCODE_REST_WORDS`] words, one of
+/// them letters glued to digits, each spelled with hyphens, holding a digit or of two letters
+/// at most. "… [ADDRESS]? Thanks a lot." and "… [ADDRESS]. The M6 is near." stay.
+fn postcodes_after_addresses(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let stop = |t: &Token| matches!(t.text.as_str(), "." | "?" | "!");
+    let mut out = Vec::new();
+    for f in findings.iter().filter(|f| f.kind == FindingKind::Address) {
+        let Some(k) = tokens.iter().position(|t| t.start >= f.end) else {
+            continue;
+        };
+        if !stop(&tokens[k]) {
+            continue;
+        }
+        let from = k + 1;
+        let to = tokens[from..]
+            .iter()
+            .position(stop)
+            .map_or(tokens.len(), |p| from + p);
+        let said: Vec<&Token> = tokens[from..to]
+            .iter()
+            .filter(|t| t.class != Class::Punct)
+            .collect();
+        let glued = (from + 1..to).any(|j| {
+            let (a, b) = (&tokens[j - 1], &tokens[j]);
+            a.end == b.start
+                && ((a.class == Class::Word && b.class == Class::Digits)
+                    || (a.class == Class::Digits && b.class == Class::Word))
+        });
+        let short = said.iter().all(|t| t.text.chars().count() <= 6);
+        // Words as written: pieces glued by hyphens are one ("C-B4"); each spells, or holds a
+        // digit, or is two letters at most ("The M6 is near." is a sentence).
+        let chars: Vec<char> = text.chars().collect();
+        let mut written: Vec<(usize, usize)> = Vec::new();
+        for (j, t) in said.iter().enumerate() {
+            let joined = j > 0 && chars[said[j - 1].end..t.start].iter().all(|&c| c == '-');
+            match written.last_mut() {
+                Some(w) if joined => w.1 = t.end,
+                _ => written.push((t.start, t.end)),
+            }
+        }
+        let spelled = written.iter().all(|&(a, b)| {
+            let word = &chars[a..b];
+            word.contains(&'-') || word.iter().any(char::is_ascii_digit) || word.len() <= 2
+        });
+        if glued && short && spelled && !said.is_empty() && written.len() <= POSTCODE_REST_WORDS {
+            let (start, end) = (said[0].start, said[said.len() - 1].end);
+            if !covered(findings, start, end) {
+                out.push(make_finding(
+                    text,
+                    FindingKind::Address,
+                    start,
+                    end,
+                    0.3,
+                    "",
+                ));
+            }
         }
     }
     out
@@ -17123,6 +17232,61 @@ mod tests {
         assert_eq!(caller_answer(question, said), said);
         let said = "The old.new list is up. See example.com.";
         assert_eq!(caller_answer("Who told you?", said), said);
+    }
+
+    #[test]
+    fn a_group_said_back_alone_is_the_value() {
+        use Speaker::{Agent, Caller};
+        // Round 50, tiny.en and base at 16 kHz and on 8 kHz µ-law for the agent saying each
+        // group of a card back: "4532" (its caller's "for 532." known by no digits before),
+        // "0.01.5.1" and "2 0 1 5 1" were shown.
+        let out = conversation(&[
+            (Agent, "Go ahead with the card number 1 through at a time."),
+            (Caller, "for 532."),
+            (Agent, "4532"),
+            (Caller, "0 1 5 1"),
+            (Agent, "0.01.5.1"),
+            (Caller, "0151"),
+            (Agent, "2 0 1 5 1"),
+            (Agent, "Thank you."),
+        ]);
+        for (k, line) in [(2, &out[2]), (4, &out[4]), (6, &out[6])] {
+            assert!(!line.chars().any(|c| c.is_ascii_digit()), "{k}: {line}");
+            assert!(line.starts_with('['), "{k}: {line}");
+        }
+        // Controls: a number alone with no value given before, and a number with words.
+        let out = conversation(&[
+            (Agent, "Which room is it?"),
+            (Caller, "It's the big one."),
+            (Agent, "2 0 1 5"),
+        ]);
+        assert_eq!(out[2], "2 0 1 5");
+        let out = conversation(&[
+            (Agent, "Go ahead with the card number."),
+            (Caller, "4 5 3 2"),
+            (Agent, "Room 2015 is free now."),
+        ]);
+        assert_eq!(out[2], "Room 2015 is free now.");
+    }
+
+    #[test]
+    fn a_postcode_set_apart_after_its_address_is_the_address() {
+        // Round 50, base at 16 kHz for "Is it okay to send it to nine Kingfisher Way,
+        // Cambridge, C B four, one Z Y?": "C-B4, onesy-y" was shown after the address.
+        let question = "Where will you like the replacement?";
+        assert_eq!(
+            caller_answer(
+                question,
+                "Is it okay to send it to 9th main fish away, Cambridge? C-B4, onesy-y?"
+            ),
+            "Is it okay to send it to [ADDRESS]? [ADDRESS]?"
+        );
+        // Control: a sentence of words after the address.
+        let said = "Is it okay to send it to 9 Kingfisher Way, Cambridge? Thanks a lot.";
+        assert_eq!(
+            caller_answer(question, said),
+            "Is it okay to send it to [ADDRESS]? Thanks a lot."
+        );
     }
 
     #[test]
