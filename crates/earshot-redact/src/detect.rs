@@ -1871,10 +1871,6 @@ fn day_before(tokens: &[Token], end: usize) -> Option<usize> {
     (day_at(tokens, start) == Some(end)).then_some(start)
 }
 
-/// Dates said or written around a month name — "March 21st 1960", "the fourth of July nineteen
-/// eighty one", "21 March 1960", "March the 3rd", "June 1985" — found whole when a date-of-birth
-/// or expiry cue is near, so that no part of one (the day, the month) is left in clear beside a
-/// redacted year.
 /// A card's expiry month said after its cue on the line, with no year ("expiring next June", "it
 /// expires in June"): half of the expiry, redacted as it. Only small words between them. With a
 /// card named in the window, "runs out" is the cue too ("It runs out at the end of March next
@@ -1942,6 +1938,10 @@ pub(crate) fn expiry_months(tokens: &[Token]) -> Vec<Detection> {
     out
 }
 
+/// Dates said or written around a month name — "March 21st 1960", "the fourth of July nineteen
+/// eighty one", "21 March 1960", "March the 3rd", "June 1985" — found whole when a date-of-birth
+/// or expiry cue is near, so that no part of one (the day, the month) is left in clear beside a
+/// redacted year.
 pub(crate) fn spoken_dates(tokens: &[Token]) -> Vec<Detection> {
     let mut out = Vec::new();
     for (first, last) in dates_said(tokens) {
@@ -2361,14 +2361,14 @@ pub(crate) fn provider_glued_emails(tokens: &[Token]) -> Vec<Detection> {
         if !glued {
             continue;
         }
-        let local = MAIL_PROVIDERS.iter().find_map(|p| {
-            let head = word.text.strip_suffix(p)?;
-            let head = head
-                .strip_suffix("att")
-                .or_else(|| head.strip_suffix("at"))?;
-            (!head.is_empty()).then_some(head)
+        // A local part, "at" (or "att") and the service's name.
+        let named = MAIL_PROVIDERS.iter().any(|p| {
+            word.text
+                .strip_suffix(p)
+                .and_then(|head| head.strip_suffix("att").or_else(|| head.strip_suffix("at")))
+                .is_some_and(|local| !local.is_empty())
         });
-        if local.is_none() {
+        if !named {
             continue;
         }
         // Back over the pieces glued before it ("anna-lee" written "anna-leeattoutlook.com").

@@ -6089,6 +6089,7 @@ const POSTCODE_REST_WORDS: usize = 4;
 /// at most. "… [ADDRESS]? Thanks a lot." and "… [ADDRESS]. The M6 is near." stay.
 fn postcodes_after_addresses(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
     let stop = |t: &Token| matches!(t.text.as_str(), "." | "?" | "!");
+    let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
     for f in findings.iter().filter(|f| f.kind == FindingKind::Address) {
         let Some(k) = tokens.iter().position(|t| t.start >= f.end) else {
@@ -6115,7 +6116,6 @@ fn postcodes_after_addresses(text: &str, tokens: &[Token], findings: &[Finding])
         let short = said.iter().all(|t| t.text.chars().count() <= 6);
         // Words as written: pieces glued by hyphens are one ("C-B4"); each spells, or holds a
         // digit, or is two letters at most ("The M6 is near." is a sentence).
-        let chars: Vec<char> = text.chars().collect();
         let mut written: Vec<(usize, usize)> = Vec::new();
         for (j, t) in said.iter().enumerate() {
             let joined = j > 0 && chars[said[j - 1].end..t.start].iter().all(|&c| c == '-');
