@@ -4041,7 +4041,8 @@ fn months_beside_values(text: &str, tokens: &[Token], findings: &[Finding]) -> V
     out
 }
 
-/// One word or two between two pieces of a value of one kind, commas and stops around them,
+/// One word or two between two pieces of a value of one kind (or a number of no kind beside
+/// one), commas and stops around them,
 /// that may be digits of it: a digit's word, homophone or half-heard zero ("[BANK_ROUTING] near
 /// [BANK_ROUTING]", tiny.en on 8 kHz µ-law for "zero two one, zero zero zero, zero two one"),
 /// or letters that are no word ("[CREDIT_DEBIT_NUMBER] i [CREDIT_DEBIT_NUMBER]", "[PIN] L.
@@ -4051,6 +4052,9 @@ fn months_beside_values(text: &str, tokens: &[Token], findings: &[Finding]) -> V
 fn words_between_pieces(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
     const ZEROS: &[&str] = &[
         "near", "nero", "nearo", "neuro", "zero", "go", "double", "triple",
+        // Five and nine as whisper half hears them ("Sure! [NUMBER] fine [CREDIT_DEBIT_NUMBER]",
+        // base for a card's "… five five five five", round 51).
+        "fine", "night",
     ];
     const SHORT_WORDS: &[&str] = &[
         "and", "or", "on", "the", "a", "an", "is", "it", "its", "my", "at", "by", "of", "in",
@@ -4073,9 +4077,16 @@ fn words_between_pieces(text: &str, tokens: &[Token], findings: &[Finding]) -> V
     let mut out = Vec::new();
     for pair in pieces.windows(2) {
         let (f, g) = (pair[0], pair[1]);
-        if f.kind != g.kind || g.start < f.end {
+        // Of one kind, or one of them a number whose kind no cue told.
+        let generic = f.kind == FindingKind::Number || g.kind == FindingKind::Number;
+        if (f.kind != g.kind && !generic) || g.start < f.end {
             continue;
         }
+        let kind = if f.kind == FindingKind::Number {
+            g.kind
+        } else {
+            f.kind
+        };
         let between: Vec<&Token> = tokens
             .iter()
             .filter(|t| t.start >= f.end && t.end <= g.start)
@@ -4100,7 +4111,7 @@ fn words_between_pieces(text: &str, tokens: &[Token], findings: &[Finding]) -> V
         };
         if digits && only_stops && one_line && !covered(findings, between[0].start, g.start) {
             // Over both pieces, so that the three are one tag.
-            out.push(make_finding(text, f.kind, f.start, g.end, 0.3, ""));
+            out.push(make_finding(text, kind, f.start, g.end, 0.3, ""));
         }
     }
     out
@@ -17286,6 +17297,25 @@ mod tests {
         assert_eq!(
             caller_answer(question, said),
             "Is it okay to send it to [ADDRESS]? Thanks a lot."
+        );
+    }
+
+    #[test]
+    fn a_word_for_a_digit_between_a_number_and_a_card_is_the_cards() {
+        // Round 51, base at 16 kHz for "Sure. Five five five five. Four four four four. …"
+        // after "Sorry, could you slow down a little?": "fine" was shown between the pieces.
+        let out = conversation(&[
+            (Speaker::Agent, "What's a long number on the card?"),
+            (Speaker::Caller, "5555 4444 33"),
+            (Speaker::Agent, "Sorry, could you slow down a little?"),
+            (Speaker::Caller, "Sure! Seven fine five 5 444"),
+        ]);
+        assert_eq!(out[3], "Sure! [CREDIT_DEBIT_NUMBER]");
+        // Control: a word that is no digit between a number and a card.
+        let said = "It's 12 thanks, and the card is 4111 1111 1111 1111.";
+        assert!(
+            caller_answer("How many, and which card?", said).contains(" thanks, "),
+            "{said}"
         );
     }
 
