@@ -1138,6 +1138,7 @@ impl Redactor {
             let months = months_beside_values(text, &line_tokens[line], &findings);
             findings.extend(months);
             findings.extend(years_after_dates(text, &line_tokens[line], &findings));
+            findings.extend(months_before_slashes(text, &line_tokens[line], &findings));
             let streets = streets_beside_values(text, &line_tokens[line], &findings);
             findings.extend(streets);
             findings.extend(address_tails(text, &line_tokens[line], &findings));
@@ -3885,8 +3886,9 @@ fn card_line_numbers(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<
 /// "oh nine, twenty seven"; "[PHONE] double [PHONE]", base on 8 kHz µ-law for "… nine double
 /// zero, one two three"), or a digit's homophone ("for", "free", "won", …; "to" only where it
 /// opens its sentence, completes a card number, follows another value or "is") right before it:
-/// the value's first digits, whichever rule found it, found again with it as one. An interjection
-/// "Oh," before a value goes with it (fail closed).
+/// the value's first digits, whichever rule found it, found again with it as one. A zero half
+/// heard ("near", "nero") glued to it is one too. An interjection "Oh," before a value goes with
+/// it (fail closed).
 fn digit_words_before_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
     let mut out = Vec::new();
     // Each value as found whole, not a part of a longer one ("47" of an address).
@@ -3939,11 +3941,15 @@ fn digit_words_before_values(text: &str, tokens: &[Token], findings: &[Finding])
         // "go" for "oh" opening an answer ("go [BANK_ACCOUNT_NUMBER].", tiny.en for an
         // account's "oh one two …"), as "oh" itself.
         let go = t.text == "go" && opens && f.kind != FindingKind::CreditDebitNumber;
-        let digit_word = zero || go || sound || matches!(t.text.as_str(), "double" | "triple");
+        // A zero half heard ("The routing is near [BANK_ROUTING]", base on 8 kHz µ-law for
+        // "zero two one, zero zero zero, …", round 53), glued to the value.
+        let half_zero = !comma && matches!(t.text.as_str(), "near" | "nero" | "nearo" | "neuro");
+        let digit_word =
+            zero || go || sound || half_zero || matches!(t.text.as_str(), "double" | "triple");
         if digit_word && !covered(findings, t.start, t.end) {
             // Its digits with the word's, so that the value said again is known by them ("for
             // 532." - "4532", base for a card's "four five three two" said back).
-            let first = if zero || go {
+            let first = if zero || go || (half_zero && f.kind != FindingKind::CreditDebitNumber) {
                 Some('0')
             } else {
                 tokens::homophone(&t.text)
@@ -5121,7 +5127,12 @@ fn iban_openings(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Find
                 .get(k + 2)
                 .is_some_and(|t| t.start == b.end && t.class != Class::Punct)
             && (k == 0 || tokens[k - 1].end < a.start);
-        if !opening || covered(findings, a.start, b.end) {
+        // Found already as a number of no kind, it is still an opening ("It's TV29, NWBK
+        // [CREDIT_DEBIT_NUMBER]", tiny.en for "G B two nine, N W B K, …", round 52).
+        let as_number = findings
+            .iter()
+            .any(|f| f.kind == FindingKind::Number && f.start == a.start && f.end == b.end);
+        if !opening || (covered(findings, a.start, b.end) && !as_number) {
             continue;
         }
         let value = findings
@@ -5670,6 +5681,63 @@ fn years_after_dates(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<
                 .then(|| make_finding(text, f.kind, f.start, year.end, 0.5, ""))
         })
         .collect()
+}
+
+/// The month said before "slash" (or "smashed", as whisper half hears it) right before an expiry
+/// or a date of birth found without it: up to three words back to the start of their sentence
+/// ("Oh, I'm smashed [CREDIT_DEBIT_EXPIRY].", base and tiny.en on mono for "Oh nine slash twenty
+/// eight.", round 52), or before any value of four digits at most. They are the value's, one tag
+/// with it.
+fn months_before_slashes(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    const SLASHES: &[&str] = &["slash", "slashed", "smash", "smashed"];
+    let mut out = Vec::new();
+    // Or a year of such a date taken for the end of a card said before it ("Oh, I'm smashed
+    // [CREDIT_DEBIT_NUMBER]", base at 16 kHz): a value of four digits at most.
+    let year_like = |f: &&Finding| {
+        said_in_digits(f)
+            && text[f.start..f.end]
+                .chars()
+                .filter(char::is_ascii_digit)
+                .count()
+                <= 4
+    };
+    for f in findings.iter().filter(|f| {
+        matches!(
+            f.kind,
+            FindingKind::CreditDebitExpiry | FindingKind::DateOfBirth
+        ) || year_like(f)
+    }) {
+        let Some(k) = tokens.iter().position(|t| t.start >= f.start) else {
+            continue;
+        };
+        if k < 2 || !SLASHES.contains(&tokens[k - 1].text.as_str()) {
+            continue;
+        }
+        // Back over words and commas to the sentence's start, three words at most.
+        let mut first = k - 1;
+        let mut words = 0;
+        while first > 0 {
+            let t = &tokens[first - 1];
+            if t.class == Class::Word && words < 3 {
+                words += 1;
+            } else if t.text != "," {
+                break;
+            }
+            first -= 1;
+        }
+        let opens = first == 0 || matches!(tokens[first - 1].text.as_str(), "." | "?" | "!");
+        if words > 0 && opens && !covered(findings, tokens[first].start, f.end) {
+            out.push(make_finding(
+                text,
+                f.kind,
+                tokens[first].start,
+                f.end,
+                0.3,
+                "",
+            ));
+        }
+    }
+    out
 }
 
 /// Abbreviations whisper writes with stops between letters ("a.m.", "e.g."), no e-mail.
@@ -17298,6 +17366,84 @@ mod tests {
             caller_answer(question, said),
             "Is it okay to send it to [ADDRESS]? Thanks a lot."
         );
+    }
+
+    #[test]
+    fn a_month_before_slash_goes_with_its_expiry() {
+        // Round 52, base and tiny.en on mono and base on 8 kHz µ-law for "Oh nine slash twenty
+        // eight." after "And the expiry?": the month, heard as "Oh, I'm", was shown.
+        for said in ["Oh, I'm smashed 28", "Oh, I'm slash 28."] {
+            let out = caller_answer("Got it, and the expiry?", said);
+            assert!(out.starts_with("[CREDIT_DEBIT_EXPIRY]"), "{out}");
+        }
+        // At 16 kHz its year was taken for the end of the card said just before.
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "Sure go ahead with the long number when you're ready.",
+            ),
+            (Speaker::Caller, "Number 4 532 N1122 N8765 N4321"),
+            (Speaker::Agent, "Got it, and the expiry."),
+            (Speaker::Caller, "Oh, I'm smashed 28"),
+        ]);
+        assert!(out[3].starts_with('['), "{}", out[3]);
+        // Controls: more words before "slash" than a month's, and no expiry asked.
+        let out = caller_answer(
+            "Got it, and the expiry?",
+            "Well I think it says here slash 28.",
+        );
+        assert!(out.starts_with("Well I think"), "{out}");
+        let said = "Oh, I'm smashed 28 times.";
+        assert_eq!(caller_answer("How are you today?", said), said);
+    }
+
+    #[test]
+    fn an_ibans_opening_found_as_a_number_still_opens_it() {
+        // Round 52, tiny.en at 16 kHz and on mono for "It's G B two nine, N W B K, six zero one
+        // six, one three three one, nine two six eight, one nine." after "What's his IBAN?"
+        // heard as "what's in my opinion": "TV29" was found as a number of no kind, and the
+        // bank code "NWBK" after it was shown.
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "I can help with that, what's in my opinion,",
+            ),
+            (Speaker::Caller, "It's TV29, NWBK 6016 1331 926819"),
+        ]);
+        assert_eq!(out[1], "It's [IBAN]");
+        // Controls: such a word far from a long number, or before a short one.
+        for said in [
+            "I flew BA12 last week, and my card then was 4111 1111 1111 1111.",
+            "It's TV29, NWBK 6016.",
+        ] {
+            let out = caller_answer("How can I help today?", said);
+            assert!(!out.contains("[IBAN]"), "{out}");
+        }
+    }
+
+    #[test]
+    fn a_zero_half_heard_before_a_value_is_its_digit() {
+        // Round 53, base on 8 kHz µ-law for "The routing is zero two one, zero zero zero, zero
+        // two one." and the account after it: "near" was shown before each.
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "What's the routing number of the receiving bank?",
+            ),
+            (Speaker::Caller, "The routing is near O21, near O21,"),
+            (Speaker::Agent, "And the account number?"),
+            (Speaker::Caller, "near O21. 4 4, I'm I'm 6, 6, 7, 7."),
+        ]);
+        assert_eq!(out[1], "The routing is [BANK_ROUTING], [BANK_ROUTING],");
+        assert!(out[3].starts_with("[BANK_ACCOUNT_NUMBER]"), "{}", out[3]);
+        // Controls: "near" before a place or an amount, and set apart by a comma.
+        for said in [
+            "We waited near 2 hours for it.",
+            "It came to near $40 in the end.",
+        ] {
+            assert_eq!(caller_answer("How can I help today?", said), said);
+        }
+        assert!(caller_answer("And the account number?", "Near, 44556677.").starts_with("Near, "));
     }
 
     #[test]
