@@ -1025,7 +1025,17 @@ pub(crate) fn noun_phrase_request(tokens: &[Token]) -> bool {
         .filter(|t| t.class == Class::Word)
         .map(|t| t.text.as_str())
         .collect();
-    let Some(first) = words.iter().position(|w| !REQUEST_OPENERS.contains(w)) else {
+    // "Got it, and the expiry." (round 52) opens with an acknowledgement too.
+    let got_it = if words.starts_with(&["got", "it"]) {
+        2
+    } else {
+        0
+    };
+    let Some(first) = words[got_it..]
+        .iter()
+        .position(|w| !REQUEST_OPENERS.contains(w))
+        .map(|k| k + got_it)
+    else {
         return false;
     };
     // "is" right before a cue of two words or more, bare, is a possessive heard as a verb

@@ -1313,6 +1313,7 @@ impl Redactor {
             findings.extend(more);
             let more = stuttered_values(partial, toks, Some(kind), &findings);
             findings.extend(more);
+            findings.extend(slashed_dates(partial, toks, kind, &findings));
             if let Some(t) = toks.iter().rev().find(|t| t.class != Class::Punct) {
                 let digit_word = matches!(t.text.as_str(), "nero" | "nearo")
                     || tokens::homophone(&t.text).is_some();
@@ -1524,11 +1525,22 @@ impl Redactor {
         // Only what was classified, or cut off while being spoken, must stay redacted in the
         // final; the blanket mask below is for the screen only.
         let remembered = findings.clone();
-        for run in tokens::digit_runs(&line_tokens[line]) {
-            let (a, b) = (
-                &line_tokens[line][run.first],
-                &line_tokens[line][run.last - 1],
-            );
+        let toks = &line_tokens[line];
+        for run in tokens::digit_runs(toks) {
+            // With the letters glued to it, which may be the value's ("It's CB[NUMBER]I", tiny.en
+            // live for an IBAN's "G B two nine", round 52; the final hid it whole).
+            let glued =
+                |t: &Token| t.class == Class::Word && t.text.chars().all(char::is_alphabetic);
+            let mut first = run.first;
+            while first > 0 && glued(&toks[first - 1]) && toks[first - 1].end == toks[first].start {
+                first -= 1;
+            }
+            let mut last = run.last;
+            while last < toks.len() && glued(&toks[last]) && toks[last].start == toks[last - 1].end
+            {
+                last += 1;
+            }
+            let (a, b) = (&toks[first], &toks[last - 1]);
             if !covered(&findings, a.start, b.end) {
                 findings.push(make_finding(
                     partial,
@@ -2092,6 +2104,7 @@ impl Redactor {
                         findings.extend(more);
                         let more = stuttered_values(text, tokens, Some(kind), findings);
                         findings.extend(more);
+                        findings.extend(slashed_dates(text, tokens, kind, findings));
                     }
                     // A question of the caller's own puts the answer off ("Um, first of all,
                     // can I ask something?"): their next line is no answer unless the agent
@@ -3914,8 +3927,10 @@ fn digit_words_before_values(text: &str, tokens: &[Token], findings: &[Finding])
         // number short of the longest, 19 digits ("For 91761, sorry let me start again for
         // 9176100345667891", tiny.en for "four nine one seven, …", a 6 heard twice).
         let opens = k < 2 || matches!(tokens[k - 2].text.as_str(), "." | "?" | "!" | ",");
+        // (Offsets count characters: the value's own text, not a byte slice of the line.)
         let short_card = f.kind == FindingKind::CreditDebitNumber
-            && text[f.start..f.end]
+            && f.value
+                .original
                 .chars()
                 .filter(char::is_ascii_digit)
                 .count()
@@ -5695,7 +5710,8 @@ fn months_before_slashes(text: &str, tokens: &[Token], findings: &[Finding]) -> 
     // [CREDIT_DEBIT_NUMBER]", base at 16 kHz): a value of four digits at most.
     let year_like = |f: &&Finding| {
         said_in_digits(f)
-            && text[f.start..f.end]
+            && f.value
+                .original
                 .chars()
                 .filter(char::is_ascii_digit)
                 .count()
@@ -5736,6 +5752,49 @@ fn months_before_slashes(text: &str, tokens: &[Token], findings: &[Finding]) -> 
                 "",
             ));
         }
+    }
+    out
+}
+
+/// In an answer to a request for an expiry or a date of birth, a sentence of eight words at most
+/// with "slash" (or "slashed", "smashed") between two of them is the date said, however garbled
+/// its numbers ("Oh, I'm slashed when the aid.", tiny.en live for "Oh nine slash twenty eight.",
+/// round 52): the sentence, its closing stop aside. Partials too.
+fn slashed_dates(
+    text: &str,
+    tokens: &[Token],
+    kind: FindingKind,
+    findings: &[Finding],
+) -> Vec<Finding> {
+    const SLASHES: &[&str] = &["slash", "slashed", "smash", "smashed"];
+    if !matches!(
+        kind,
+        FindingKind::CreditDebitExpiry | FindingKind::DateOfBirth
+    ) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let ends = |t: &Token| matches!(t.text.as_str(), "." | "?" | "!");
+    let mut a = 0;
+    while a < tokens.len() {
+        let b = tokens[a..]
+            .iter()
+            .position(ends)
+            .map_or(tokens.len(), |k| a + k);
+        let sentence = &tokens[a..b];
+        let words = sentence.iter().filter(|t| t.class != Class::Punct).count();
+        let slashed = (1..sentence.len().saturating_sub(1)).any(|k| {
+            SLASHES.contains(&sentence[k].text.as_str())
+                && sentence[..k].iter().any(|t| t.class != Class::Punct)
+                && sentence[k + 1..].iter().any(|t| t.class != Class::Punct)
+        });
+        if slashed && words <= 8 {
+            let (start, end) = (sentence[0].start, sentence[sentence.len() - 1].end);
+            if !covered(findings, start, end) {
+                out.push(make_finding(text, kind, start, end, 0.3, ""));
+            }
+        }
+        a = b + 1;
     }
     out
 }
@@ -8943,6 +9002,37 @@ mod tests {
     }
 
     #[test]
+    fn a_partial_hides_the_letters_glued_to_a_number_being_spoken() {
+        // Round 52 live, tiny.en at 16 kHz for an IBAN's "G B two nine, N W B K, …": the
+        // partials showed "it's CB[NUMBER] now." and "it's TV[NUMBER]i, nwb..." (the final hid
+        // it whole).
+        let mut r = Redactor::new();
+        r.push(
+            Speaker::Agent,
+            "Hello International Payments, Free us Deaking.",
+        );
+        r.push(
+            Speaker::Caller,
+            "Hi, I'm sending money to my brother in London.",
+        );
+        r.push(
+            Speaker::Agent,
+            "I can tell with that what's the vibe and...",
+        );
+        for partial in ["it's CB2 9 now.", "It's TV2 9i, nwb"] {
+            let p = r.preview(Speaker::Caller, partial);
+            assert!(
+                !p.text.to_lowercase().contains("cb") && !p.text.contains("TV"),
+                "{}",
+                p.text
+            );
+        }
+        // Control: a word apart from the number stays.
+        let p = r.preview(Speaker::Caller, "It's about 29 I think.");
+        assert!(p.text.contains("about [NUMBER] I think"), "{}", p.text);
+    }
+
+    #[test]
     fn a_partial_shows_no_part_of_an_email_address_being_said() {
         let mut r = Redactor::new();
         r.push(Speaker::Agent, "What's your email?");
@@ -10269,7 +10359,8 @@ mod tests {
                 "the unit 4 was fine, thanks",
                 "the unit [NUMBER] was fine, thanks",
             ),
-            ("Flight UA22 was late", "Flight UA[NUMBER] was late"),
+            // (The partial hides the letters glued to its digits too: a screen-only mask.)
+            ("Flight UA22 was late", "Flight [NUMBER] was late"),
             ("hi this is about my bill", "hi this is about my bill"),
             ("send it to my home address", "send it to my home address"),
             ("i paid for", "i paid for"),
@@ -17390,11 +17481,46 @@ mod tests {
         // Controls: more words before "slash" than a month's, and no expiry asked.
         let out = caller_answer(
             "Got it, and the expiry?",
-            "Well I think it says here slash 28.",
+            "Well I think it says here on the card slash 28.",
         );
         assert!(out.starts_with("Well I think"), "{out}");
         let said = "Oh, I'm smashed 28 times.";
         assert_eq!(caller_answer("How are you today?", said), said);
+    }
+
+    #[test]
+    fn a_digit_word_before_a_card_after_letters_of_several_bytes_is_no_failed_step() {
+        // Found while adding round 52's rules: offsets count characters, and a byte slice of a
+        // line with curly apostrophes before "to" and a card panicked (caught: every pending
+        // line came back hidden whole, the agent's "Thanks." too).
+        let mut r = Redactor::new();
+        let mut out = r.push(Speaker::Agent, "What is the card number?");
+        out.extend(r.push(Speaker::Caller, "’’’’ to 4111 1111 1111 111"));
+        out.extend(r.push(Speaker::Agent, "Thanks."));
+        out.extend(r.finish());
+        assert_eq!(r.failed_steps(), 0);
+        assert_eq!(out[1].text, "’’’’ [CREDIT_DEBIT_NUMBER]");
+        assert_eq!(out[2].text, "Thanks.");
+    }
+
+    #[test]
+    fn a_date_said_with_slash_in_an_answer_is_hidden_however_garbled() {
+        // Round 52 live, tiny.en at 16 kHz for "Oh nine slash twenty eight." after "Got it. And
+        // the expiry?": no digit was heard, and the final showed the words.
+        assert_eq!(
+            caller_answer("Got it, and the expiry.", "Oh, I'm slashed when the aid."),
+            "[CREDIT_DEBIT_EXPIRY]."
+        );
+        // Its partial too.
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "Got it, and the expiry.");
+        let p = r.preview(Speaker::Caller, "Oh, I'm slashed when to aid.");
+        assert_eq!(p.text, "[CREDIT_DEBIT_EXPIRY].");
+        // Controls: no date asked, and a longer sentence in the answer.
+        let said = "Oh, I'm slashed when the aid.";
+        assert_eq!(caller_answer("How are you today?", said), said);
+        let said = "Well the slash on the card is hard to read from here, sorry.";
+        assert_eq!(caller_answer("Got it, and the expiry.", said), said);
     }
 
     #[test]
