@@ -244,6 +244,17 @@ const COUNTED: &[&str] = &[
     "separate",
 ];
 
+/// A noun a small number counts, said right after it ("4 digits", "2 cards", "3 payments"): one
+/// of [`COUNTED`]'s nouns or a plural, not the words that only go with a count ("or", "more").
+pub(crate) fn counted_noun(w: &str) -> bool {
+    COUNTED[..COUNTED
+        .iter()
+        .position(|c| *c == "of")
+        .unwrap_or(COUNTED.len())]
+        .contains(&w)
+        || (w.len() >= 4 && w.ends_with('s') && !w.ends_with("ss"))
+}
+
 /// Words before a number that make it a reference, not personal data.
 const REFERENCE_CUES: &[&str] = &[
     "order",

@@ -17504,6 +17504,21 @@ mod tests {
     }
 
     #[test]
+    fn digits_read_out_before_a_count_are_no_count() {
+        // Found probing round 54's PIN "one one one one, four ones": digits read out one at a
+        // time, then a small number counting a noun, were taken with it for a count and shown.
+        for said in ["Sure. 5 2 7 9, 4 digits.", "5 2 7 9, and 4 digits."] {
+            let out = caller_answer("What PIN did you choose?", said);
+            assert!(!out.contains("5 2 7 9"), "{out}");
+            assert!(out.contains("4 digits"), "{out}");
+        }
+        // Controls: counts alone, and a count listed with another.
+        for said in ["I have 4 cats and 2 dogs.", "It was 3, 4 and 5 payments."] {
+            assert_eq!(caller_answer("How can I help today?", said), said);
+        }
+    }
+
+    #[test]
     fn a_date_said_with_slash_in_an_answer_is_hidden_however_garbled() {
         // Round 52 live, tiny.en at 16 kHz for "Oh nine slash twenty eight." after "Got it. And
         // the expiry?": no digit was heard, and the final showed the words.

@@ -331,14 +331,21 @@ pub(crate) fn digit_runs(tokens: &[Token]) -> Vec<DigitRun> {
 /// unit right after it, with three digits or more read before it and a space between (not the
 /// thousands of "125,000 dollars"). It starts a number of its own, so that the unit does not
 /// make a count of the run before it.
+///
+/// So does a group of one or two digits before a noun it counts ("Sure. 5 2 7 9, 4 digits.",
+/// "5 2 7 9, and 4 digits.", "What did you set? 5 2 7 9 4 ones."; round 54 on mono for a PIN's
+/// "one one one one, four ones" as "1 1 1 1 4 1s": the four digits were shown as a count).
 fn counts_after(tokens: &[Token], run: &DigitRun, end: usize, k: usize) -> bool {
-    let (_, after) = read_group(tokens, k);
+    let (digits, after) = read_group(tokens, k);
     let spaced = tokens[end..=k].windows(2).any(|w| w[1].start > w[0].end);
-    run.digits.len() >= 3
-        && spaced
+    let unit = tokens
+        .get(after)
+        .is_some_and(|t| crate::detect::UNITS_AFTER.contains(&t.text.as_str()));
+    let counted = digits.len() <= 2
         && tokens
             .get(after)
-            .is_some_and(|t| crate::detect::UNITS_AFTER.contains(&t.text.as_str()))
+            .is_some_and(|t| crate::detect::counted_noun(&t.text));
+    run.digits.len() >= 3 && spaced && (unit || counted)
 }
 
 /// The digit a word stands for when ASR wrote it for a misheard one ("one for eight": 4).
