@@ -5698,13 +5698,15 @@ fn years_after_dates(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<
         .collect()
 }
 
+/// "slash" as a date is said with it, and as whisper half hears it.
+const SLASHES: &[&str] = &["slash", "slashed", "smash", "smashed"];
+
 /// The month said before "slash" (or "smashed", as whisper half hears it) right before an expiry
 /// or a date of birth found without it: up to three words back to the start of their sentence
 /// ("Oh, I'm smashed [CREDIT_DEBIT_EXPIRY].", base and tiny.en on mono for "Oh nine slash twenty
 /// eight.", round 52), or before any value of four digits at most. They are the value's, one tag
 /// with it.
 fn months_before_slashes(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
-    const SLASHES: &[&str] = &["slash", "slashed", "smash", "smashed"];
     let mut out = Vec::new();
     // Or a year of such a date taken for the end of a card said before it ("Oh, I'm smashed
     // [CREDIT_DEBIT_NUMBER]", base at 16 kHz): a value of four digits at most.
@@ -5766,7 +5768,6 @@ fn slashed_dates(
     kind: FindingKind,
     findings: &[Finding],
 ) -> Vec<Finding> {
-    const SLASHES: &[&str] = &["slash", "slashed", "smash", "smashed"];
     if !matches!(
         kind,
         FindingKind::CreditDebitExpiry | FindingKind::DateOfBirth
