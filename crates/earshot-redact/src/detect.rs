@@ -222,37 +222,24 @@ pub(crate) const UNITS_AFTER: &[&str] = &[
 ];
 
 /// Nouns a small number counts ("2 cards", "3 digits"): no secret is being read out.
-const COUNTED: &[&str] = &[
-    "digits",
-    "digit",
-    "cards",
-    "card",
-    "numbers",
-    "accounts",
-    "account",
-    "charges",
-    "payments",
-    "orders",
-    "kids",
-    "children",
-    "of",
-    "or",
-    "more",
-    "less",
-    "other",
-    "different",
-    "separate",
+const COUNTED_NOUNS: &[&str] = &[
+    "digits", "digit", "cards", "card", "numbers", "accounts", "account", "charges", "payments",
+    "orders", "kids", "children",
 ];
 
+/// Words that follow a count but name nothing ("3 of them", "2 or 3", "4 more"): a count before
+/// them still counts, but they are not a noun it counts.
+const COUNT_WORDS: &[&str] = &["of", "or", "more", "less", "other", "different", "separate"];
+
+/// A word that follows a count: one of [`COUNTED_NOUNS`], one of [`COUNT_WORDS`], or a plural.
+fn counted(w: &str) -> bool {
+    counted_noun(w) || COUNT_WORDS.contains(&w)
+}
+
 /// A noun a small number counts, said right after it ("4 digits", "2 cards", "3 payments"): one
-/// of [`COUNTED`]'s nouns or a plural, not the words that only go with a count ("or", "more").
+/// of [`COUNTED_NOUNS`] or a plural, not the words that only go with a count ("or", "more").
 pub(crate) fn counted_noun(w: &str) -> bool {
-    COUNTED[..COUNTED
-        .iter()
-        .position(|c| *c == "of")
-        .unwrap_or(COUNTED.len())]
-        .contains(&w)
-        || (w.len() >= 4 && w.ends_with('s') && !w.ends_with("ss"))
+    COUNTED_NOUNS.contains(&w) || (w.len() >= 4 && w.ends_with('s') && !w.ends_with("ss"))
 }
 
 /// Words before a number that make it a reference, not personal data.
@@ -1289,13 +1276,11 @@ pub(crate) fn counts_a_group(tokens: &[Token], run: &DigitRun) -> bool {
 }
 
 /// A number of one or two digits that counts the thing named after it ("2 cards", "3 digits",
-/// "12 transactions", "a one-time code": a plural noun, or a noun [`COUNTED`] names, a hyphen
+/// "12 transactions", "a one-time code": a plural noun, or a word [`counted`] takes, a hyphen
 /// between them or not).
 pub(crate) fn counts_a_thing(tokens: &[Token], run: &DigitRun) -> bool {
     let (at, after) = word_after(tokens, run);
-    // A plural noun after it counts ("and 12 transactions").
-    let counted =
-        |w: &str| COUNTED.contains(&w) || (w.len() >= 4 && w.ends_with('s') && !w.ends_with("ss"));
+    // A plural noun after it counts ("and 12 transactions"); [`counted`] says which words do.
     // So does a noun past a word that says which kind ("2 new cards", "3 credit cards", "one
     // phone number"), and a kind of card or account named alone ("1 debit and 1 credit").
     let line = tokens[run.first].line;

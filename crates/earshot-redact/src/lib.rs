@@ -988,7 +988,7 @@ impl Redactor {
                 closing_answer(&line_tokens[line]).filter(|c| words_besides_groups(c) <= 4)
             };
             if let (Some(short), true) = (short, speaker != Speaker::Agent && !self.stand_alone) {
-                for f in read_out_digits(&self.lines[line].1, short) {
+                for f in read_out_digits(&self.lines[line].1, short, 2) {
                     if !covered(&findings, f.start, f.end) {
                         findings.push(f);
                     }
@@ -1149,6 +1149,11 @@ impl Redactor {
                     &findings,
                 ));
                 findings.extend(digits_listed(text, &line_tokens[line], &findings));
+                for f in read_out_digits(text, &line_tokens[line], 4) {
+                    if !covered(&findings, f.start, f.end) {
+                        findings.push(f);
+                    }
+                }
                 findings.extend(groups_read_out(text, &line_tokens[line], &findings));
                 findings.extend(digits_said_of_values(text, &line_tokens[line], &findings));
                 findings.extend(digits_closing_line(text, &line_tokens[line], &findings));
@@ -1290,17 +1295,18 @@ impl Redactor {
             let more = stuttered_values(partial, &line_tokens[line], None, &findings);
             findings.extend(more);
         }
-        if speaker != Speaker::Agent
-            && !self.stand_alone
-            && words_besides_groups(&line_tokens[line]) <= 4
-        {
-            for f in read_out_digits(partial, &line_tokens[line]) {
+        if speaker != Speaker::Agent && !self.stand_alone {
+            // As the final's: two digits read out on a short line, four on a longer one.
+            let short = words_besides_groups(&line_tokens[line]) <= 4;
+            for f in read_out_digits(partial, &line_tokens[line], if short { 2 } else { 4 }) {
                 if !covered(&findings, f.start, f.end) {
                     findings.push(f);
                 }
             }
-            let more = short_line_numbers(partial, &line_tokens[line], &findings);
-            findings.extend(more);
+            if short {
+                let more = short_line_numbers(partial, &line_tokens[line], &findings);
+                findings.extend(more);
+            }
         }
         // In an answer to a request for a value, digits heard as words as the final will take
         // them, and a last word that may be the first of them ("This side, nero,", tiny.en on
@@ -3754,10 +3760,16 @@ fn trailing_number(text: &str, tokens: &[Token], min_digits: usize) -> Option<Fi
 /// as "the free video secure if it go on the Mac." and the caller's "It is seven three nine."
 /// as "It in 7 3 high and...". For the caller's short lines (the caller answers; a longer
 /// line's "the 2 1 2 bus" is chatter); redacted whatever surrounds them (fail closed).
-fn read_out_digits(text: &str, tokens: &[Token]) -> Vec<Finding> {
+///
+/// `min` is how many digits the run needs: two on a short line; four on a longer one, where
+/// three are still a bus's or a room's ("the 2 1 2 bus") but four or more said one at a time
+/// are a value read out wherever the line holds them (round 54, base on mono: the agent's
+/// question and the caller's PIN heard as one line, "… what bin did you set? 1 1 1 1 4 1s.",
+/// the four digits shown).
+fn read_out_digits(text: &str, tokens: &[Token], min: usize) -> Vec<Finding> {
     tokens::digit_runs(tokens)
         .into_iter()
-        .filter(|run| run.groups.len() >= 2 && run.groups.iter().all(|&g| g == 1))
+        .filter(|run| run.groups.len() >= min && run.groups.iter().all(|&g| g == 1))
         .filter(|run| {
             tokens[run.first..run.last]
                 .iter()
@@ -17516,6 +17528,39 @@ mod tests {
         // Controls: counts alone, and a count listed with another.
         for said in ["I have 4 cats and 2 dogs.", "It was 3, 4 and 5 payments."] {
             assert_eq!(caller_answer("How can I help today?", said), said);
+        }
+    }
+
+    #[test]
+    fn four_digits_read_out_one_at_a_time_in_a_long_line_are_a_value() {
+        // Round 54, base on mono for "I can check that, what PIN did you set?" and the
+        // caller's "one one one one, four ones" heard as one line: "1 1 1 1" was shown, since
+        // digits read out one at a time were looked for only in a short line.
+        let said = "I can check that, what bin did you set? 1 1 1 1 4 1s.";
+        let out = conversation(&[(Speaker::Unknown, said)]);
+        assert_eq!(out, ["I can check that, what bin did you set? [NUMBER]."]);
+        let out = conversation(&[(
+            Speaker::Caller,
+            "Well I think it was set years ago, 7 2 0 9 or so, honestly.",
+        )]);
+        assert_eq!(
+            out,
+            ["Well I think it was set years ago, [NUMBER] or so, honestly."]
+        );
+        // Its partial too.
+        let mut r = Redactor::new();
+        let p = r.preview(
+            Speaker::Unknown,
+            "I can check that, what bin did you set? 1 1 1 1",
+        );
+        assert!(!p.text.contains('1'), "{}", p.text);
+        // Controls: three digits in a long line are a bus's, and four written as one number no
+        // read-out.
+        for said in [
+            "I took the 2 1 2 bus to the office this morning, sadly.",
+            "I can check that, the 2121 bus was late again today.",
+        ] {
+            assert_eq!(conversation(&[(Speaker::Caller, said)]), [said]);
         }
     }
 
