@@ -2191,26 +2191,56 @@ pub(crate) fn dates_said(tokens: &[Token]) -> Vec<(usize, usize)> {
         // Then what follows the month: "[the] 21st[,] [of] 1960", or a run holding day and year.
         let mut k = month_end;
         skip(&mut k, &["the", ","]);
+        let mut day_and_no_year = parts == 1;
         // A month said by number takes a year of two digits too ("… of the 4th 82").
         if let Some(run) =
             run_at(k).filter(|r| r.digits.len() >= 3 || (by_number && r.digits.len() == 2))
         {
             last = run.last;
             parts += 1;
+            day_and_no_year = false;
         } else if let Some(end) = day_at(tokens, k) {
             last = end;
             parts += 1;
+            day_and_no_year = true;
             let mut y = end;
             // "March 19, '84": the year's apostrophe too.
             skip(&mut y, &[",", "of", "in", "'"]);
             if let Some(run) = run_at(y).filter(|r| r.digits.len() == 4 || r.digits.len() == 2) {
                 last = run.last;
                 parts += 1;
+                day_and_no_year = false;
             }
         }
         if parts == 0 {
             // "March" alone, or "may" the verb.
             continue;
+        }
+        // The year said first ("1973 May the 9th", "1973, the 9th of May", tiny.en and base
+        // on 8 kHz µ-law for "Nineteen seventy-three, May the ninth." after a date-of-birth
+        // question heard as "your name on Earth"): four digits of a year right before a day
+        // and a month.
+        if day_and_no_year {
+            let mut y = first;
+            while y > 0
+                && matches!(tokens[y - 1].text.as_str(), "," | "the")
+                && tokens[y - 1].line == tokens[m].line
+            {
+                y -= 1;
+            }
+            if let Some(run) = runs.iter().find(|r| {
+                r.last == y
+                    && r.digits.len() == 4
+                    && tokens[r.first].line == tokens[m].line
+                    && tokens[r.first..r.last]
+                        .iter()
+                        .all(|t| matches!(t.class, Class::Digits | Class::Punct))
+                    && r.digits
+                        .parse::<i32>()
+                        .is_ok_and(|n| (1900..=2100).contains(&n))
+            }) {
+                first = run.first;
+            }
         }
         out.push((first, last));
     }

@@ -3916,6 +3916,7 @@ const SECRET_QUESTIONS: &[&str] = &[
     "security question",
     "security answer",
     "maiden name",
+    "made a name",
     // The usual security questions.
     "memorable date",
     "memorable place",
@@ -3968,6 +3969,23 @@ const SECRET_CUES: &[&str] = &[
     "security answer is",
     "maiden name is",
     "maiden name was",
+    // "maiden name" as whisper half hears it ("My mother's made a name is a concloc, okay, and
+    // KWO.", base on 16 kHz and 8 kHz µ-law for "… maiden name is Okonkwo. O K O N K W O.").
+    "made a name is",
+    "made a name was",
+    "maid a name is",
+    "maid name is",
+];
+
+/// The cues of [`SECRET_CUES`] a name follows: after them "a" or "an" opens the name as whisper
+/// heard it ("is a concloc"), not something said of it ("My password is a bit long.").
+const MAIDEN_NAME_CUES: &[&str] = &[
+    "maiden name is",
+    "maiden name was",
+    "made a name is",
+    "made a name was",
+    "maid a name is",
+    "maid name is",
 ];
 
 /// Words that name a password in a sentence, for [`glued_credentials`].
@@ -4196,7 +4214,10 @@ pub(crate) fn spoken_credentials(tokens: &[Token]) -> Vec<Detection> {
                 let before = words_before(tokens, k, 4);
                 // Not what is said of it ("My password is not working."), but a capital
                 // word after the cue ("My password is Fine.").
-                let said_of_it = SAID_OF_IT.contains(&tokens[k].text.as_str()) && !tokens[k].cap;
+                let article = matches!(tokens[k].text.as_str(), "a" | "an");
+                let said_of_it = SAID_OF_IT.contains(&tokens[k].text.as_str())
+                    && !tokens[k].cap
+                    && !(article && ends_with_phrase(&before, MAIDEN_NAME_CUES));
                 (ends_with_phrase(&before, SECRET_CUES) && !said_of_it)
                     || (spoken_of
                         && ends_with_phrase(&before, SECRET_GIVEN)

@@ -224,6 +224,9 @@ const CORRECTION_CUES: &[&str] = &[
     "again",
     "misread",
     "typo",
+    // Taking back part of what the other party read out ("Yes, except the last two are
+    // eighty-eight, not one nine.").
+    "except",
 ];
 
 /// The run is written as a price ("49.99": a full stop glued between digits, two after it).
@@ -1713,10 +1716,12 @@ impl Redactor {
                 && !reference
                 && !written_price(tokens, &run)
                 && (words_besides_numbers(tokens) <= 3 || corrects(tokens));
+            // Its own value, or one the agent just read out from the file ("I have your
+            // number as …, is that right?" - "Yes, except the last two are 88, not 19.").
             let corrected = || {
                 self.heard_values.iter().rev().find(|v| {
                     correcting
-                        && v.speaker == speaker
+                        && (v.speaker == speaker || v.speaker == Speaker::Agent)
                         && v.correction_lines > 0
                         && v.kind != FindingKind::Address
                         && d.len() <= v.digits.len() + 1
@@ -1769,8 +1774,14 @@ impl Redactor {
                     && v.kind != FindingKind::Email
             })
             .collect();
+        // A line of nothing but a number echoes a value either party gave (the agent may have
+        // read it out from the file).
+        let heard = self
+            .heard_values
+            .iter()
+            .any(|v| v.kind != FindingKind::Email);
         // An address given counts by its words (its numbers may be too short to remember).
-        if speaker == Speaker::Caller || (given.is_empty() && self.heard_address_words.is_empty()) {
+        if speaker == Speaker::Caller || (!heard && self.heard_address_words.is_empty()) {
             return;
         }
         let said = tokens
@@ -1795,8 +1806,14 @@ impl Redactor {
                     .any(|v| v.digits.len() > 3 && v.digits.starts_with(&r.digits[..3]))
         });
         // Or a line of nothing but a number, echoing what was just given ("4532", "0.01.5.1",
-        // "2 0 1 5 1", tiny.en and base for the agent saying each group of a card back).
-        let mut spoken = tokens.iter().filter(|t| t.class != Class::Punct).peekable();
+        // "2 0 1 5 1", tiny.en and base for the agent saying each group of a card back), an
+        // opener before it allowed ("So 4 4 8", "So, four, four, eight, eight,": round 55, the
+        // caller's correction of a phone number the agent had read out from the file).
+        let mut spoken = tokens
+            .iter()
+            .filter(|t| t.class != Class::Punct)
+            .skip_while(|t| tokens::is_opener(&t.text))
+            .peekable();
         let echo = spoken.peek().is_some()
             && spoken.all(|t| t.class == Class::Digits || digit_word(t))
             && tokens
@@ -1807,7 +1824,7 @@ impl Redactor {
                 })
                 .sum::<usize>()
                 >= 3
-            && !given.is_empty();
+            && heard;
         if !repeats && !echo && !CUES.iter().any(|c| said.contains(c)) {
             return;
         }
@@ -17562,6 +17579,102 @@ mod tests {
         ] {
             assert_eq!(conversation(&[(Speaker::Caller, said)]), [said]);
         }
+    }
+
+    #[test]
+    fn a_date_of_birth_said_year_first_is_hidden_with_its_question_lost() {
+        // Round 55, tiny.en and base on 8 kHz µ-law for "Nineteen seventy-three, May the
+        // ninth." after "For security, can you give me your date of birth?" heard as "… your
+        // name on Earth?": the year before the day and month made no date, and all was shown.
+        let asked = "For security, can you give me your name on Earth?";
+        for said in [
+            "1973 May the 9th",
+            "1973, the 9th of May.",
+            "Sure, 1973 May the 9th.",
+        ] {
+            let out = caller_answer(asked, said);
+            assert!(out.contains("[DATE_OF_BIRTH]"), "{out}");
+            assert!(!out.contains("1973") && !out.contains("9th"), "{out}");
+        }
+        // Controls: a year too recent for a birth, a line with more to say, and a number that
+        // is no year before the date.
+        for said in [
+            "It was 2024, May the 9th.",
+            "2019 May the 9th, I think, at the branch in town.",
+            "I paid 1973 on May the 9th.",
+        ] {
+            assert_eq!(caller_answer(asked, said), said);
+        }
+    }
+
+    #[test]
+    fn a_maiden_name_half_heard_after_its_cue_is_hidden() {
+        // Round 55, base on 16 kHz and 8 kHz µ-law for "My mother's maiden name is Okonkwo. O K
+        // O N K W O.": "maiden name" heard as "made a name", and the name as "a concloc", so
+        // the cue was missed and, with it heard, "a" was taken for a word said of the name.
+        let asked = "Before I can unlock it, what is the answer to your security question?";
+        for said in [
+            "My mother's made a name is a concloc, okay, and KWO.",
+            "My mother's maiden name is a concord, okay.",
+        ] {
+            let out = caller_answer(asked, said);
+            assert!(out.contains("[PIN]"), "{out}");
+            assert!(!out.contains("conc") && !out.contains("okay"), "{out}");
+        }
+        // Controls: "a" said of a password, and "made a name" that is no cue.
+        for said in [
+            "My password is a bit long to say.",
+            "She made a name for herself in the city.",
+        ] {
+            assert_eq!(caller_answer("How can I help?", said), said);
+        }
+    }
+
+    #[test]
+    fn a_correction_of_a_value_read_out_from_the_file_and_its_read_back_are_hidden() {
+        // Round 55 (tiny.en and base, 16 kHz and 8 kHz µ-law): the agent read the caller's
+        // phone number from the file, the caller corrected its last two digits, and the agent
+        // said the last four back. The digits taken back ("not one nine") and the read-back
+        // ("So 4 4 8 8.", "So, four, four, eight, eight,") were shown: the correction was
+        // looked for only against the caller's own values, and a read-back only on a line of
+        // nothing but the number.
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "I have your number and 5, 5, 5, 2, 6, 3, 4, 4, 1, 9, is not right.",
+            ),
+            (
+                Speaker::Caller,
+                "Yes, except the last two are A88, not one nine.",
+            ),
+            (Speaker::Agent, "So 4 4 8 8."),
+            (Speaker::Caller, "Exactly."),
+        ]);
+        for line in &out {
+            assert!(!line.chars().any(|c| c.is_ascii_digit()), "{out:?}");
+            assert!(!line.contains("one nine"), "{out:?}");
+        }
+        assert_eq!(out[2], "So [NUMBER].");
+        // Controls: the same read-back with no value heard, and an amount or a count after
+        // "except".
+        let out = conversation(&[
+            (Speaker::Agent, "How can I help?"),
+            (Speaker::Caller, "I want to change my plan."),
+            (Speaker::Agent, "So 4 4 8 8."),
+        ]);
+        assert_eq!(out[2], "So 4 4 8 8.");
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "I have your number as 555 263 4419. Is that right?",
+            ),
+            (Speaker::Caller, "Yes, except I moved 2 years ago."),
+            (Speaker::Agent, "Okay, 3 days then."),
+        ]);
+        assert_eq!(
+            out[1..],
+            ["Yes, except I moved 2 years ago.", "Okay, 3 days then."]
+        );
     }
 
     #[test]
