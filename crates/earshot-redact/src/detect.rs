@@ -156,7 +156,17 @@ pub(crate) const CUES: &[(FindingKind, &[&str])] = &[
     ),
     (
         FindingKind::Address,
-        &["zip", "postal code", "post code", "postcode", "eircode"],
+        &[
+            "zip",
+            "postal code",
+            "post code",
+            "postcode",
+            "eircode",
+            // "zip code" half heard ("Thank you and your lip code", "And your nip code.", base
+            // on mono and 8 kHz µ-law).
+            "lip code",
+            "nip code",
+        ],
     ),
     (
         FindingKind::Phone,
@@ -2171,7 +2181,7 @@ pub(crate) fn dates_said(tokens: &[Token]) -> Vec<(usize, usize)> {
             && (ordinal(&tokens[m].text).is_some_and(|o| o <= 12) || digit_month)
             && m >= 2
             && tokens[m - 1].text == "the"
-            && tokens[m - 2].text == "of"
+            && matches!(tokens[m - 2].text.as_str(), "of" | "on")
             && day_before(tokens, back(m - 1)).is_some();
         // "may" the verb ("12/26, may I ask"): the month is written "May" or said "of may".
         let verb =

@@ -2317,6 +2317,17 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                 (t.cap && tokens[k].cap || (!t.cap && answered && rest.len() == 4))
                     && ends_clause(k)
             };
+            // A surname whisper wrote in lower case after a capitalised first name, in an
+            // answer that is the two of them alone ("Cloud specer.", base on 8 kHz µ-law for
+            // "Klaus Becker." after "And the name of the account holder?").
+            let lower_surname = |k: usize| {
+                answered
+                    && words == 1
+                    && k == i + 1
+                    && rest.len() == 2
+                    && tokens[k].text.chars().count() >= 3
+                    && ends_clause(k)
+            };
             // A possessive ends the name ("dr patel's office").
             if end < tokens.len()
                 && !tokens[end - 1].text.ends_with("'s")
@@ -2327,7 +2338,7 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                     || particle(end)
                     || initial_between(end)
                     || last_short(end))
-                && (tokens[end].cap || !t.cap || particle(end))
+                && (tokens[end].cap || !t.cap || particle(end) || lower_surname(end))
                 // In lower case, what the person does is no part of their name ("my late father
                 // reginald ashworth had …").
                 && (t.cap || !RELATIVE_DOES.contains(&tokens[end].text.as_str()))
@@ -3452,15 +3463,27 @@ pub(crate) fn id_numbers(tokens: &[Token]) -> Vec<Detection> {
             crate::tokens::is_opener(&tokens[*j].text)
                 || matches!(tokens[*j].text.as_str(), "er" | "erm" | "its" | "that's")
         };
-        let value: Vec<usize> = said.iter().copied().skip_while(|j| opener(j)).collect();
+        // The cue's word said again before it is no part of it ("PAC 4 5 1 2 7 8 9 AB.").
+        let value: Vec<usize> = said
+            .iter()
+            .copied()
+            .skip_while(|j| opener(j) || ID_CUES.contains(&tokens[*j].text.as_str()))
+            .collect();
         // Up to eight pieces, or twelve when letters and digits are glued in it: whisper
         // splits an ID's letters and digits ("It's 1 eG4 T E 5 MK7 III." for a Medicare number,
         // base at 16 kHz).
         let glued = value.windows(2).any(|w| {
             tokens[w[0]].end == tokens[w[1]].start && tokens[w[0]].class != tokens[w[1]].class
         });
+        // So when its digits are read out one by one ("It's pew pew 1, 2, 3, 4, 5, 6, see.",
+        // tiny.en for a national insurance number "Q Q, one two, three four, five six, C").
+        let one_by_one = value
+            .iter()
+            .filter(|&&j| tokens[j].class == Class::Digits && tokens[j].text.len() == 1)
+            .count()
+            >= 5;
         if asked
-            && (2..=if glued { 12 } else { 8 }).contains(&value.len())
+            && (2..=if glued || one_by_one { 12 } else { 8 }).contains(&value.len())
             && value.iter().all(|&j| {
                 let t = &tokens[j];
                 t.class == Class::Digits
@@ -3925,6 +3948,9 @@ const SECRET_QUESTIONS: &[&str] = &[
     "first car",
     "first pet",
     "pet's name",
+    // The question cut off before its noun ("and the name of your first", round 55 live on
+    // 8 kHz µ-law for "And the name of your first pet?"): a first pet, car, school or teacher.
+    "name of your first",
     "favourite colour",
     "favorite color",
     "favourite food",
@@ -4145,6 +4171,11 @@ const NOT_ASKING: &[&str] = &[
     "forgot",
     "change",
     "set up",
+    // A need said away ("You will not need your policy number for this.").
+    "not need",
+    "won't need",
+    "don't need",
+    "no need",
 ];
 
 /// The sentence asks whether something is so or how to change it ([`NOT_ASKING`]), not what it
@@ -4175,6 +4206,11 @@ const ASKING: &[&str] = &[
     "can you",
     "could you",
     "may i",
+    // A request said as a need ("I need your national insurance number for the claim.", round
+    // 56: its answer "It's 12, 34, 56, C." was taken for the claim's reference and shown).
+    "need",
+    "can i take",
+    "can i get",
 ];
 
 /// Answers that give no credential away, and keep their words.

@@ -7694,6 +7694,56 @@ fn email_pieces_before(text: &str, tokens: &[Token], findings: &mut [Finding]) {
                 break;
             }
         }
+        // An address whose local part is only the digits whisper kept after the name it heard
+        // as a word and "at" ("Yes, sir at 2020@outlook.com.", base for "sarah twenty twenty
+        // at outlook dot com"): that word and "at" are its first piece. Not a pronoun ("email
+        // me at …"), nor a verb ("I looked at …", "write to us at …").
+        let digits_only = f
+            .value
+            .original
+            .split('@')
+            .next()
+            .is_some_and(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_digit()));
+        if first.is_none()
+            && digits_only
+            && at >= 2
+            && tokens[at - 1].text == "at"
+            && tokens[at - 2].class == Class::Word
+            && tokens[at - 2].line == tokens[at].line
+            && piece(at - 2)
+            && !matches!(
+                tokens[at - 2].text.as_str(),
+                "us" | "him"
+                    | "her"
+                    | "them"
+                    | "you"
+                    | "i"
+                    | "it"
+                    | "one"
+                    | "look"
+                    | "write"
+                    | "reach"
+                    | "contact"
+                    | "mail"
+                    | "send"
+                    | "sent"
+                    | "arrived"
+                    | "stay"
+            )
+            && !tokens[at - 2].text.ends_with("ed")
+            && !tokens[at - 2].text.ends_with("ing")
+        {
+            let normalized = f.value.normalized.clone();
+            *f = make_finding(
+                text,
+                FindingKind::Email,
+                tokens[at - 2].start,
+                f.end,
+                f.confidence,
+                &normalized,
+            );
+            continue;
+        }
         if let (Some(first), true) = (first, joins > 0) {
             let normalized = f.value.normalized.clone();
             *f = make_finding(
@@ -17675,6 +17725,125 @@ mod tests {
             out[1..],
             ["Yes, except I moved 2 years ago.", "Okay, 3 days then."]
         );
+    }
+
+    #[test]
+    fn a_security_question_cut_off_before_its_noun_still_asks() {
+        // Round 55 live, tiny.en on 8 kHz µ-law for "And the name of your first pet?" -
+        // "Biscuit.": the question lost "pet", and the answer heard as "this good." was shown.
+        assert_eq!(
+            caller_answer("and the name of your first", "this good."),
+            "[PIN]."
+        );
+        // Controls: a first name asked for is a name, and no question leaves the words.
+        assert_eq!(
+            caller_answer("Can I take your first name?", "It is Lily."),
+            "It is [NAME]."
+        );
+        assert_eq!(
+            caller_answer("And what is it about?", "this good."),
+            "this good."
+        );
+    }
+
+    #[test]
+    fn a_surname_heard_in_lower_case_after_a_first_name_is_hidden() {
+        // Round 56, base on 8 kHz µ-law for "Klaus Becker." after "And the name of the account
+        // holder?": "Cloud specer." showed "specer".
+        let asked = "and the name of the account holder.";
+        assert_eq!(caller_answer(asked, "Cloud specer."), "[NAME].");
+        // Controls: what follows a name that is no surname, and no question for a name.
+        assert_eq!(
+            caller_answer("And your name?", "Klaus here."),
+            "[NAME] here."
+        );
+        assert_eq!(
+            caller_answer("How can I help?", "Cloud storage."),
+            "Cloud storage."
+        );
+    }
+
+    #[test]
+    fn a_zip_code_asked_for_half_heard_is_still_asked_for() {
+        // Round 56, base on mono and 8 kHz µ-law: "zip code" heard as "lip code" and "nip
+        // code"; on mono the ZIP code then opened the agent's next sentence and was shown
+        // ("9407 You're verified how can I help today?").
+        let out = conversation(&[
+            (Speaker::Unknown, "6601 Thank you and your lip code"),
+            (
+                Speaker::Unknown,
+                "9407 You're verified how can I help today?",
+            ),
+        ]);
+        assert_eq!(out[1], "[ADDRESS] You're verified how can I help today?");
+        assert_eq!(caller_answer("And your nip code.", "9407"), "[ADDRESS]");
+        // Control: a number that opens a line after no such request.
+        let out = conversation(&[
+            (Speaker::Unknown, "Thank you and your order"),
+            (Speaker::Unknown, "2 You're verified how can I help today?"),
+        ]);
+        assert_eq!(out[1], "2 You're verified how can I help today?");
+    }
+
+    #[test]
+    fn a_month_said_by_number_after_on_the_is_a_dates() {
+        // Round 56, tiny.en on 8 kHz µ-law for "The fifteenth of the third, eighty-nine." after
+        // "Can you confirm your date of birth?": "15th on the third, 8th in Ireland." showed
+        // "on the third", the month.
+        let out = caller_answer(
+            "Can you confirm your date of birth?",
+            "15th on the third, 8th in Ireland.",
+        );
+        assert!(!out.contains("third") && !out.contains("15"), "{out}");
+        // Control: no date asked for.
+        let said = "I called on the 15th on the third floor.";
+        assert_eq!(caller_answer("How can I help?", said), said);
+    }
+
+    #[test]
+    fn an_id_asked_for_as_a_need_and_read_out_digit_by_digit_is_hidden() {
+        // Round 56 on "I need your national insurance number for the claim.": the request said
+        // as a need was taken for none, so "It's 12, 34, 56, C." was the claim's reference and
+        // shown whole; and read out digit by digit ("It's pew pew 1, 2, 3, 4, 5, 6, see.",
+        // tiny.en) the ID had too many pieces, its last letter shown.
+        let asked = "I need your national insurance number for the claim.";
+        for said in ["It's 12, 34, 56, C.", "It's pew pew 1, 2, 3, 4, 5, 6, see."] {
+            assert_eq!(caller_answer(asked, said), "It's [SSN].");
+        }
+        // Controls: a need said away, and a longer answer that says more than the ID.
+        let said = "Great, my claim is 12345 then.";
+        assert_eq!(
+            caller_answer("You will not need your policy number for this.", said),
+            said
+        );
+        let said = "It's 1 2 3 4 5 6 7 but it was changed last year.";
+        let out = caller_answer("What is your policy number?", said);
+        assert_eq!(out, "It's [NUMBER] but it was changed last year.");
+    }
+
+    #[test]
+    fn an_addresss_digits_after_a_name_heard_as_a_word_and_at_are_one_address() {
+        // Round 56, base on 16 kHz, 8 kHz µ-law and mono for "sarah twenty twenty at outlook
+        // dot com": "Yes, sir at 2020@outlook.com." showed "sir at".
+        let said = "Yes, sir at 2020@outlook.com.";
+        assert_eq!(
+            caller_answer("I have an email address for the working.", said),
+            "Yes, [EMAIL]."
+        );
+        // Controls: a pronoun or a verb before "at", and a local part with letters.
+        for (said, shown) in [
+            (
+                "Yes, email me at 2020@outlook.com.",
+                "Yes, email me at [EMAIL].",
+            ),
+            (
+                "I looked at 2020@outlook.com yesterday.",
+                "I looked at [EMAIL] yesterday.",
+            ),
+            ("Yes, sir at sarah@outlook.com.", "Yes, sir at [EMAIL]."),
+        ] {
+            assert_eq!(caller_answer("Hello.", said), shown);
+        }
     }
 
     #[test]
