@@ -1825,7 +1825,29 @@ impl Redactor {
                 .sum::<usize>()
                 >= 3
             && heard;
-        if !repeats && !echo && !CUES.iter().any(|c| said.contains(c)) {
+        // Or a line opening with a number said back garbled, right after the other party's line
+        // gave a value: its first clause nothing but digits, digit words and "and", two digits
+        // at least ("4th and 3, I want to perfect you are logged in.", tiny.en on 8 kHz µ-law
+        // for the agent's "Four seven three nine one two, perfect, …" after a one-time code).
+        let just_given = given.iter().any(|v| v.correction_lines == CORRECTION_LINES);
+        let clause: Vec<usize> = (0..tokens.len())
+            .skip_while(|&k| tokens::is_opener(&tokens[k].text) || tokens[k].text == ",")
+            .take_while(|&k| tokens[k].class != Class::Punct)
+            .collect();
+        let numeric = |k: usize| tokens[k].class == Class::Digits || digit_word(&tokens[k]);
+        let suffix = |k: usize| {
+            k > 0
+                && matches!(tokens[k].text.as_str(), "st" | "nd" | "rd" | "th")
+                && tokens[k].start == tokens[k - 1].end
+                && tokens[k - 1].class == Class::Digits
+        };
+        let opens_with_number = just_given
+            && clause.first().is_some_and(|&k| numeric(k))
+            && clause
+                .iter()
+                .all(|&k| numeric(k) || suffix(k) || tokens[k].text == "and")
+            && clause.iter().filter(|&&k| numeric(k)).count() >= 2;
+        if !repeats && !echo && !opens_with_number && !CUES.iter().any(|c| said.contains(c)) {
             return;
         }
         let words = digit_like_words(tokens, |r| {
@@ -17844,6 +17866,42 @@ mod tests {
         ] {
             assert_eq!(caller_answer("Hello.", said), shown);
         }
+    }
+
+    #[test]
+    fn a_read_back_garbled_at_the_start_of_the_next_line_is_hidden() {
+        // Round 56, tiny.en on 8 kHz µ-law: the agent's "Four seven three nine one two,
+        // perfect, you are logged in." after the caller's one-time code came out as "4th and
+        // 3, I want to perfect you are logged in.", showing two of its digits.
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "I have sent a code to your phone. Can you read it to me?",
+            ),
+            (Speaker::Caller, "Sure, the code is 473-912."),
+            (
+                Speaker::Agent,
+                "4th and 3, I want to perfect you are logged in.",
+            ),
+        ]);
+        assert!(!out[2].contains('4') && !out[2].contains('3'), "{out:?}");
+        // Controls: the same line with no value given just before, and a line that opens with
+        // a number but goes on in words in its first clause.
+        let out = conversation(&[
+            (Speaker::Agent, "How can I help?"),
+            (Speaker::Caller, "I can't log in."),
+            (Speaker::Agent, "4th and 3, I want to check the app first."),
+        ]);
+        assert_eq!(out[2], "4th and 3, I want to check the app first.");
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "I have sent a code to your phone. Can you read it to me?",
+            ),
+            (Speaker::Caller, "Sure, the code is 473-912."),
+            (Speaker::Agent, "2 more steps and you are logged in."),
+        ]);
+        assert_eq!(out[2], "2 more steps and you are logged in.");
     }
 
     #[test]
