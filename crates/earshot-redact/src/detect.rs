@@ -932,7 +932,16 @@ pub(crate) fn asks_for(tokens: &[Token], kind: FindingKind) -> bool {
     cued && (tokens.iter().any(|t| {
         matches!(
             t.text.as_str(),
-            "?" | "please" | "need" | "confirm" | "what's" | "verify" | "what" | "which"
+            "?" | "please"
+                | "need"
+                | "confirm"
+                | "what's"
+                | "verify"
+                | "what"
+                | "which"
+                // "Tell me the PIN one digit at a time." (heard as "… one did you that
+                // Italian.", base on 8 kHz µ-law, round 57).
+                | "tell"
         ) || (unpunctuated && matches!(t.text.as_str(), "your" | "and"))
     }) || noun_phrase_request(tokens)
         // An offer to set one, its question mark lost ("what you like to set a new pin.",

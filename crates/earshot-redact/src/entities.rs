@@ -3138,6 +3138,9 @@ const ADDRESS_QUESTIONS: &[&str] = &[
     "your address",
     "the address",
     "billing address",
+    // "billing address" as whisper heard it (round 56 live, tiny.en at 16 kHz and 8 kHz µ-law:
+    // the answer's street and flat were shown).
+    "building address",
     "home address",
     "mailing address",
     "shipping address",
@@ -4369,6 +4372,95 @@ pub(crate) fn spoken_credentials(tokens: &[Token]) -> Vec<Detection> {
                 });
             }
         }
+    }
+    out
+}
+
+/// A line that is nothing but a name with middle initials, not the agent's ("Daniel J. Okifer",
+/// "Daniel J. O. Kiffer.", tiny.en and base for "Daniel J Okafor." after "And the name exactly
+/// as it appears on the card?" heard as "And the name of Mac clearly added up here on the
+/// card."): a capitalised word, one or two capital letters each with its full stop, and a
+/// capitalised word ending the line — a person's name whatever was asked.
+pub(crate) fn initialled_names(tokens: &[Token]) -> Vec<Detection> {
+    let mut out = Vec::new();
+    for (start, end) in crate::tokens::line_spans(tokens) {
+        let line: Vec<&Token> = tokens[start..end].iter().collect();
+        // Without a full stop ending the line.
+        let body = match line.last() {
+            Some(t) if t.text == "." => &line[..line.len() - 1],
+            _ => &line[..],
+        };
+        let word = |t: &Token| {
+            t.class == Class::Word
+                && t.cap
+                && t.text.chars().count() >= 2
+                && t.text.chars().all(char::is_alphabetic)
+        };
+        let initial = |pair: &[&Token]| {
+            pair[0].class == Class::Word
+                && pair[0].cap
+                && pair[0].text.chars().count() == 1
+                && pair[1].text == "."
+                && pair[1].start == pair[0].end
+        };
+        // Not a label with its letter ("Plan B. Next.", "Section A. Part two.").
+        const LABELS: &[&str] = &[
+            "plan",
+            "section",
+            "part",
+            "option",
+            "type",
+            "vitamin",
+            "block",
+            "level",
+            "floor",
+            "gate",
+            "room",
+            "step",
+            "class",
+            "grade",
+            "category",
+            "terminal",
+            "platform",
+            "row",
+            "seat",
+            "unit",
+            "flat",
+            "apartment",
+            "building",
+            "wing",
+            "zone",
+            "phase",
+            "stage",
+            "appendix",
+            "exhibit",
+            "form",
+            "schedule",
+            "tier",
+            "band",
+        ];
+        let n = body.len();
+        let initials = n.saturating_sub(2);
+        if tokens[start].agent
+            // A title's name is the other rules' ("Mr J. R. Hartley": the title stays).
+            || body.first().is_some_and(|t| {
+                LABELS.contains(&t.text.as_str()) || TITLES.contains(&t.text.as_str())
+            })
+            || !(4..=6).contains(&n)
+            || initials % 2 != 0
+            || !word(body[0])
+            || !word(body[n - 1])
+            || !body[1..n - 1].chunks(2).all(initial)
+        {
+            continue;
+        }
+        out.push(Detection {
+            kind: FindingKind::Name,
+            first: start,
+            last: start + n,
+            confidence: 0.6,
+            normalized: String::new(),
+        });
     }
     out
 }

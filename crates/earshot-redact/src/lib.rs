@@ -537,12 +537,14 @@ fn value_digits(f: &Finding) -> String {
 /// more answer a request (the last four of an SSN asked for are all of the answer). Digits
 /// counted as said on the line (`tokens`), within the findings, not a count ("first three").
 fn part_of_long_value(kind: FindingKind, tokens: &[Token], findings: &[Finding]) -> bool {
+    // A PIN said a digit or a few at a time ("Four." - "Yep." - "Nine." …) is long enough.
     let long = matches!(
         kind,
         FindingKind::Ssn
             | FindingKind::CreditDebitNumber
             | FindingKind::Phone
             | FindingKind::BankAccountNumber
+            | FindingKind::Pin
     );
     let digits: usize = tokens::digit_runs(tokens)
         .iter()
@@ -3449,7 +3451,18 @@ fn acknowledges(tokens: &[Token]) -> bool {
             && k > 0
             && matches!(words[k - 1].text.as_str(), "last" | "next" | "other")
     };
+    // A line of one short word that is no number and asks nothing is an acknowledgement
+    // whisper garbled ("Work.", "Yurk.", "Ywick." for "Yep." between the digits of a PIN said
+    // one a line, round 57).
+    let garbled = words.len() == 1
+        && words[0].text.chars().count() <= 5
+        && !tokens::is_number_word(words[0])
+        && tokens::homophone(&words[0].text).is_none()
+        && tokens
+            .iter()
+            .all(|t| t.class == Class::Word || matches!(t.text.as_str(), "." | "!" | ","));
     is_acknowledgement(tokens)
+        || garbled
         || (!words.is_empty()
             && words.len() <= 6
             && tokens.iter().all(|t| t.class != Class::Digits)
@@ -3745,6 +3758,7 @@ fn detect_all(tokens: &[Token]) -> Vec<detect::Detection> {
     detections.extend(detect::provider_glued_emails(tokens));
     detections.extend(entities::names(tokens));
     detections.extend(entities::mono_name_answers(tokens));
+    detections.extend(entities::initialled_names(tokens));
     detections.extend(entities::street_addresses(tokens));
     detections.extend(entities::spelled(tokens));
     detections.extend(entities::glued_spellings(tokens));
@@ -17902,6 +17916,87 @@ mod tests {
             (Speaker::Agent, "2 more steps and you are logged in."),
         ]);
         assert_eq!(out[2], "2 more steps and you are logged in.");
+    }
+
+    #[test]
+    fn an_address_asked_for_as_the_building_address_is_hidden_whole() {
+        // Round 56 live, tiny.en at 16 kHz and 8 kHz µ-law: "What is your billing address?"
+        // heard as "building address", so the answer was no address's, and its street and
+        // flat ("Pencil Vain, … apartment for B.") were shown.
+        let said = "1600 Pencil Vain, you have a new Northwest apartment for B. Washington, D.C. \
+                    20500.";
+        assert_eq!(
+            caller_answer("What is your building address?", said),
+            "[ADDRESS]."
+        );
+        // Control: the same answer to no request for an address keeps its words.
+        let out = caller_answer("How can I help?", said);
+        assert!(out.contains("Pencil Vain"), "{out}");
+    }
+
+    #[test]
+    fn a_pin_said_a_digit_a_line_is_hidden_digit_by_digit() {
+        // Round 57 (tiny.en and base on 8 kHz µ-law) for "Tell me the PIN one digit at a
+        // time." and the caller's "Four." - "Yep." - "Nine." - "Yep." …: the request heard as a
+        // statement ("Tell me the pin one did you that Italian."), the agent's "Yep." as
+        // "Work.", and each digit after the first was shown.
+        let (agent, caller) = (Speaker::Agent, Speaker::Caller);
+        let out = conversation(&[
+            (agent, "Tell me the pin one did you that Italian?"),
+            (caller, "4"),
+            (agent, "Work."),
+            (caller, "9"),
+            (agent, "Work."),
+            (caller, "2"),
+            (agent, "Work."),
+            (caller, "7"),
+            (agent, "Thank you. That is correct."),
+        ]);
+        assert_eq!(
+            [&out[1], &out[3], &out[5], &out[7]],
+            ["[PIN]", "[PIN]", "[PIN]", "[PIN]"]
+        );
+        // Two lines of the caller's in a row, the request said as "Tell me".
+        let out = conversation(&[
+            (agent, "Tell me the pin one did you that Italian."),
+            (caller, "4"),
+            (caller, "9"),
+            (agent, "Work."),
+            (caller, "2"),
+        ]);
+        assert_eq!([&out[1], &out[2], &out[4]], ["[PIN]", "[PIN]", "[PIN]"]);
+        // Controls: a one-word line of the agent's that closes no request keeps it open only
+        // while one is open, and a count after a whole PIN given is no more of it.
+        let out = conversation(&[
+            (agent, "How can I help?"),
+            (caller, "My card was declined."),
+            (agent, "Work."),
+            (caller, "2 times today."),
+        ]);
+        assert_eq!(out[3], "2 times today.");
+        let out = conversation(&[
+            (agent, "What is your PIN?"),
+            (caller, "4 9 2 7"),
+            (agent, "Great."),
+            (caller, "I changed it 2 years ago."),
+        ]);
+        assert_eq!([&out[1], &out[3]], ["[PIN]", "I changed it 2 years ago."]);
+    }
+
+    #[test]
+    fn a_line_that_is_a_name_with_middle_initials_is_a_name_whatever_was_asked() {
+        // Round 57, tiny.en at 16 kHz and base on mono for "Daniel J Okafor." after "And the
+        // name exactly as it appears on the card?" heard as "And the name of Mac clearly added
+        // up here on the card.": no question for a name was heard, and the name was shown.
+        let asked = "And the name of Mac clearly added up here on the card.";
+        assert_eq!(caller_answer(asked, "Daniel J. Okifer"), "[NAME]");
+        assert_eq!(caller_answer(asked, "Daniel J. O. Kiffer."), "[NAME].");
+        // Controls: a label and its letter, a title's name (the title stays), and the agent's
+        // own line.
+        assert_eq!(caller_answer("What now?", "Plan B. Next."), "Plan B. Next.");
+        assert_eq!(caller_answer(asked, "Mr J. R. Hartley."), "Mr [NAME].");
+        let out = conversation(&[(Speaker::Agent, "Daniel J. Okifer")]);
+        assert_eq!(out, ["Daniel J. Okifer"]);
     }
 
     #[test]
