@@ -3996,21 +3996,16 @@ const SECRET_CUES: &[&str] = &[
     "memorable word is",
     "secret word is",
     "security answer is",
+];
+
+/// Phrases after which the rest of the line is a maiden name, a credential too: after them "a"
+/// or "an" opens the name as whisper heard it ("is a concloc"), not something said of it ("My
+/// password is a bit long.").
+const MAIDEN_NAME_CUES: &[&str] = &[
     "maiden name is",
     "maiden name was",
     // "maiden name" as whisper half hears it ("My mother's made a name is a concloc, okay, and
     // KWO.", base on 16 kHz and 8 kHz µ-law for "… maiden name is Okonkwo. O K O N K W O.").
-    "made a name is",
-    "made a name was",
-    "maid a name is",
-    "maid name is",
-];
-
-/// The cues of [`SECRET_CUES`] a name follows: after them "a" or "an" opens the name as whisper
-/// heard it ("is a concloc"), not something said of it ("My password is a bit long.").
-const MAIDEN_NAME_CUES: &[&str] = &[
-    "maiden name is",
-    "maiden name was",
     "made a name is",
     "made a name was",
     "maid a name is",
@@ -4257,7 +4252,9 @@ pub(crate) fn spoken_credentials(tokens: &[Token]) -> Vec<Detection> {
                 let said_of_it = SAID_OF_IT.contains(&tokens[k].text.as_str())
                     && !tokens[k].cap
                     && !(article && ends_with_phrase(&before, MAIDEN_NAME_CUES));
-                (ends_with_phrase(&before, SECRET_CUES) && !said_of_it)
+                ((ends_with_phrase(&before, SECRET_CUES)
+                    || ends_with_phrase(&before, MAIDEN_NAME_CUES))
+                    && !said_of_it)
                     || (spoken_of
                         && ends_with_phrase(&before, SECRET_GIVEN)
                         && !SAID_OF_IT.contains(&tokens[k].text.as_str()))
