@@ -4204,9 +4204,15 @@ const ASKING: &[&str] = &[
     "can you",
     "could you",
     "may i",
-    // A request said as a need ("I need your national insurance number for the claim.", round
-    // 56: its answer "It's 12, 34, 56, C." was taken for the claim's reference and shown).
-    "need",
+    // A request said as the agent's need ("I need your national insurance number for the
+    // claim.", round 56: its answer "It's 12, 34, 56, C." was taken for the claim's reference
+    // and shown), not the caller's ("You will need your password to log in.").
+    "i need",
+    "i'll need",
+    "i will need",
+    "i just need",
+    "we need",
+    "we'll need",
     "can i take",
     "can i get",
 ];

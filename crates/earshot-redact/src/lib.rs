@@ -17846,7 +17846,15 @@ mod tests {
         for said in ["It's 12, 34, 56, C.", "It's pew pew 1, 2, 3, 4, 5, 6, see."] {
             assert_eq!(caller_answer(asked, said), "It's [SSN].");
         }
-        // Controls: a need said away, and a longer answer that says more than the ID.
+        // Controls: a need said away, the caller's need ("You will need your password …",
+        // whose answer is no password), and a longer answer that says more than the ID.
+        assert_eq!(
+            caller_answer(
+                "You will need your password to log in to the app.",
+                "Okay, will do."
+            ),
+            "Okay, will do."
+        );
         let said = "Great, my claim is 12345 then.";
         assert_eq!(
             caller_answer("You will not need your policy number for this.", said),
