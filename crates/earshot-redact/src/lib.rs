@@ -2152,6 +2152,7 @@ impl Redactor {
                         let more = stuttered_values(text, tokens, Some(kind), findings);
                         findings.extend(more);
                         findings.extend(slashed_dates(text, tokens, kind, findings));
+                        findings.extend(lone_digits(text, tokens, kind, findings));
                     }
                     // A question of the caller's own puts the answer off ("Um, first of all,
                     // can I ask something?"): their next line is no answer unless the agent
@@ -2217,7 +2218,16 @@ impl Redactor {
                     findings.extend(more);
                     let more = stuttered_values(text, &tokens[..upto], Some(kind), findings);
                     findings.extend(more);
-                    self.open_request = (lines > 1).then_some((kind, lines - 1, true));
+                    let more = lone_digits(text, &tokens[..upto], kind, findings);
+                    findings.extend(more);
+                    // As on a caller's line: a part of a long value (a PIN a digit a line)
+                    // leaves the answer open for the rest.
+                    let part = part_of_long_value(kind, &tokens[..upto], findings);
+                    let given = findings.is_empty() || !part;
+                    // An acknowledgement between the parts ("Yep.", garbled "Work.") is the
+                    // agent's, and spends none of the answer's lines.
+                    let spent = u8::from(!(findings.is_empty() && acknowledges(tokens)));
+                    self.open_request = (lines > spent).then_some((kind, lines - spent, given));
                 }
                 let last_question = sentences.iter().rev().find(|s| asking(s));
                 match last_question.map(|&(from, to)| (request_kind(&tokens[from..to]), to)) {
@@ -3126,6 +3136,43 @@ fn stuttered_values(
     out
 }
 
+/// A sentence that is one digit said alone, in a word or a word that sounds like it, in an
+/// answer to a request for a value of `kind` ([`Redactor::answer_numbers_in`]): a value said a
+/// digit a line ("Tell me the PIN one digit at a time." - "Four." - "Yep." - "Nine.", and on a
+/// mono recording "Work. Nine." with the agent's garbled "Yep." before it; the first digit heard
+/// as "For.", tiny.en at 16 kHz). Openers and hesitations before it are no part of it ("Um,
+/// nine."). Not an e-mail's, which is said in words; "one" only as a digit ("The red one.").
+fn lone_digits(
+    text: &str,
+    tokens: &[Token],
+    kind: FindingKind,
+    findings: &[Finding],
+) -> Vec<Finding> {
+    if kind == FindingKind::Email {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (from, to) in sentences(tokens) {
+        let words: Vec<usize> = (from..to)
+            .filter(|&k| tokens[k].class != Class::Punct)
+            .skip_while(|&k| tokens::is_opener(&tokens[k].text) && !tokens::is_oh(&tokens[k].text))
+            .collect();
+        let &[k] = words.as_slice() else {
+            continue;
+        };
+        let t = &tokens[k];
+        let digit = t.class == Class::Word
+            && (tokens::unit(&t.text).is_some()
+                || tokens::homophone(&t.text).is_some()
+                || t.text == "nero")
+            && !tokens::pronoun_one(tokens, k);
+        if digit && !covered(findings, t.start, t.end) {
+            out.push(make_finding(text, kind, t.start, t.end, 0.3, ""));
+        }
+    }
+    out
+}
+
 /// Digits heard as words that sound like them, in an answer to a request for a value of `kind`
 /// ([`Redactor::answer_numbers_in`]; "This side, nero, free.", tiny.en on 8 kHz µ-law for the
 /// security code's "It's eight, zero, three"): a run of two digit-like words or more
@@ -3534,9 +3581,11 @@ fn request_kind(tokens: &[Token]) -> Option<FindingKind> {
         t.text == "when"
             || (detect::UNITS_AFTER.contains(&t.text.as_str()) && (t.text != "am" || after_number))
             // "Is there a better time to call?"; not a one-time code, nor a time asked with
-            // a number ("a callback number and a good time").
+            // a number ("a callback number and a good time"), nor a value said "one digit at
+            // a time".
             || (t.text == "time"
                 && !(k > 0 && matches!(tokens[k - 1].text.as_str(), "one" | "-"))
+                && !(k > 1 && tokens[k - 2].text == "at" && tokens[k - 1].text == "a")
                 && !tokens.iter().any(|t| t.text == "number"))
     });
     if when || detect::names_a_reference(tokens) {
@@ -17989,6 +18038,76 @@ mod tests {
             (caller, "I changed it 2 years ago."),
         ]);
         assert_eq!([&out[1], &out[3]], ["[PIN]", "I changed it 2 years ago."]);
+    }
+
+    #[test]
+    fn a_pin_said_a_digit_a_line_on_a_mono_recording_is_hidden() {
+        // Round 57 on mono (the request, "Yep." and each digit one unknown speaker's lines):
+        // tiny.en heard "Yep." as "Ywick." and the digits were shown; base heard "Work. Nine."
+        // (the agent's "Yep." and the next digit on one line), and "one digit at a time" was a
+        // question of when. And on two tracks the first digit heard as "For." alone.
+        let unknown = Speaker::Unknown;
+        let out = conversation(&[
+            (unknown, "Tell me the pin one did you that Italian?"),
+            (unknown, "Four."),
+            (unknown, "Ywick."),
+            (unknown, "Nine."),
+            (unknown, "Ywick."),
+            (unknown, "Two."),
+            (unknown, "Ywick."),
+            (unknown, "Seven."),
+            (unknown, "Thank you. That is correct."),
+        ]);
+        assert_eq!(
+            [&out[1], &out[3], &out[5], &out[7]],
+            ["[PIN].", "[PIN].", "[PIN].", "[PIN]."]
+        );
+        let out = conversation(&[
+            (unknown, "Tell me the pin one digit at a time."),
+            (unknown, "Four."),
+            (unknown, "Work. Nine."),
+            (unknown, "Work. Two."),
+            (unknown, "Work."),
+            (unknown, "Seven."),
+            (unknown, "Thank you, that is correct."),
+        ]);
+        assert_eq!(
+            out[1..6],
+            ["[PIN].", "Work. [PIN].", "Work. [PIN].", "Work.", "[PIN]."]
+        );
+        let out = conversation(&[
+            (Speaker::Agent, "Tell me the pin one did you that Italian?"),
+            (Speaker::Caller, "For."),
+            (Speaker::Agent, "Yep."),
+            (Speaker::Caller, "Nine."),
+        ]);
+        assert_eq!([&out[1], &out[3]], ["[PIN].", "[PIN]."]);
+        // Controls: a one-word count with no request open, a PIN given whole and a count after
+        // it, and an answer that gives no digit.
+        for speaker in [unknown, Speaker::Caller] {
+            let asker = if speaker == unknown {
+                unknown
+            } else {
+                Speaker::Agent
+            };
+            let out = conversation(&[
+                (asker, "How many people are travelling?"),
+                (speaker, "Four."),
+            ]);
+            assert_eq!(out[1], "Four.");
+            let out = conversation(&[
+                (asker, "What is your PIN?"),
+                (speaker, "4 9 2 7."),
+                (asker, "And how many cards do you have?"),
+                (speaker, "Two."),
+            ]);
+            assert_eq!([&out[1], &out[3]], ["[PIN].", "Two."]);
+            let out = conversation(&[
+                (asker, "What is your PIN?"),
+                (speaker, "Um, I forgot it. Oh."),
+            ]);
+            assert_eq!(out[1], "Um, I forgot it. Oh.");
+        }
     }
 
     #[test]
