@@ -18111,6 +18111,33 @@ mod tests {
     }
 
     #[test]
+    fn a_card_told_apart_by_its_colour_is_no_digit() {
+        // Seen while checking the lone-digit rule: "Which card would you like to cancel?" -
+        // "The red one." hid "one" as a card's number (an over-redaction under every rule
+        // before). A "one" after a colour, a size or an account's kind is a pronoun.
+        for (asked, said) in [
+            ("Which card would you like to cancel?", "The red one."),
+            (
+                "Which card would you like to cancel?",
+                "The blue one, please.",
+            ),
+            ("Which account is it?", "The savings one."),
+        ] {
+            assert_eq!(caller_answer(asked, said), said);
+        }
+        // Controls: a digit said after such a word is still a digit.
+        let asked = "What is the card number?";
+        assert_eq!(
+            caller_answer(asked, "The red one. Four one two two."),
+            "The red one. [CREDIT_DEBIT_NUMBER]."
+        );
+        assert_eq!(
+            caller_answer(asked, "The red one two three four."),
+            "The red [CREDIT_DEBIT_NUMBER]."
+        );
+    }
+
+    #[test]
     fn a_line_that_is_a_name_with_middle_initials_is_a_name_whatever_was_asked() {
         // Round 57, tiny.en at 16 kHz and base on mono for "Daniel J Okafor." after "And the
         // name exactly as it appears on the card?" heard as "And the name of Mac clearly added

@@ -436,6 +436,28 @@ const BEFORE_PRONOUN_ONE: &[&str] = &[
     "postal",
     "registered",
     "usual",
+    // A card or an account told apart by its colour, size or kind ("The red one.").
+    "red",
+    "blue",
+    "green",
+    "black",
+    "white",
+    "gold",
+    "silver",
+    "grey",
+    "gray",
+    "purple",
+    "pink",
+    "orange",
+    "platinum",
+    "big",
+    "small",
+    "little",
+    "debit",
+    "credit",
+    "savings",
+    "checking",
+    "cheque",
 ];
 
 /// Token `i` is "one" standing for a thing: after such a word, with no number word after it on
