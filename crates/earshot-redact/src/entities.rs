@@ -1471,7 +1471,7 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                             // "and the account holder").
                             Some(false) => {
                                 previous_line_unpunctuated(tokens, i)
-                                    && (previous_line_asks(tokens, i, ASKING)
+                                    && (previous_line_text(tokens, i).is_some_and(|t| asks_in_words(&t))
                                         || previous_line_asks(tokens, i, &["who"]))
                             }
                             None => false,
@@ -3169,6 +3169,11 @@ const ADDRESS_QUESTIONS: &[&str] = &[
     "shall we deliver",
     "ship it to",
     "deliver it to",
+    // Where a thing is sent, its verb misheard ("Where should we end the replacement modem?",
+    // "where should we bend …", round 58 on µ-law: the whole address was shown).
+    "where should we",
+    "where shall we",
+    "where would you like",
     // "address" as whisper hears it on telephone audio ("Of course, what's the new dress?").
     "new dress",
     "your dress",
@@ -3322,10 +3327,7 @@ fn asked_for(tokens: &[Token], i: usize, questions: &[&str]) -> bool {
                                     .any(|q| *q == format!("the {w}") || *q == format!("your {w}"))
                             }))
                             && !not_asking(&text)
-                            && (question
-                                || bare_prompt
-                                || noun_phrase
-                                || ASKING.iter().any(|q| text.contains(q)))
+                            && (question || bare_prompt || noun_phrase || asks_in_words(&text))
                     })
             })
         })
@@ -4204,9 +4206,12 @@ const ASKING: &[&str] = &[
     "can you",
     "could you",
     "may i",
-    // A request said as the agent's need ("I need your national insurance number for the
-    // claim.", round 56: its answer "It's 12, 34, 56, C." was taken for the claim's reference
-    // and shown), not the caller's ("You will need your password to log in.").
+];
+
+/// A request said as the agent's need ("I need your national insurance number for the claim.",
+/// round 56: its answer "It's 12, 34, 56, C." was taken for the claim's reference and shown),
+/// not the caller's ("You will need your password to log in."); asks as [`ASKING`] does.
+const NEEDS: &[&str] = &[
     "i need",
     "i'll need",
     "i will need",
@@ -4216,6 +4221,39 @@ const ASKING: &[&str] = &[
     "can i take",
     "can i get",
 ];
+
+/// `text` (words joined by spaces) asks in words: [`ASKING`] or [`NEEDS`].
+fn asks_in_words(text: &str) -> bool {
+    ASKING.iter().chain(NEEDS).any(|q| text.contains(q))
+}
+
+/// The line asks for one of the caller's things with no question mark: it states the agent's
+/// need ("To hire the car I need your driving licence number.", "Can I take the long number on
+/// the card."), or its last sentence asks what or which of theirs ("I just need to ask your
+/// security question what was the make of your first car."). On a mono recording it still
+/// asks, and the next line answers it (round 58: a licence's last letters and a security
+/// answer shown).
+pub(crate) fn asks_unmarked(line: &[Token]) -> bool {
+    let text = joined(line);
+    let need = NEEDS.iter().any(|n| {
+        let (your, the) = (format!("{n} your"), format!("{n} the"));
+        says(&text, &[your.as_str(), the.as_str()])
+    });
+    let last = line
+        .iter()
+        .rposition(|t| matches!(t.text.as_str(), "." | "!"))
+        .filter(|&k| k + 1 == line.len())
+        .map_or(line, |k| &line[..k]);
+    let from = last
+        .iter()
+        .rposition(|t| matches!(t.text.as_str(), "." | "!" | "?"))
+        .map_or(0, |k| k + 1);
+    let sentence = &last[from..];
+    let wh = sentence
+        .iter()
+        .position(|t| matches!(t.text.as_str(), "what" | "which" | "what's"));
+    need || wh.is_some_and(|w| sentence[w..].iter().any(|t| t.text == "your"))
+}
 
 /// Answers that give no credential away, and keep their words.
 const NO_SECRET: &[&str] = &[
@@ -4493,7 +4531,7 @@ pub(crate) fn mono_name_answers(tokens: &[Token]) -> Vec<Detection> {
                 || bare_question(&text) == Some("name"))
                 && !not_asking(&text)
                 && (tokens[k].text == "?"
-                    || ASKING.iter().any(|q| text.contains(q))
+                    || asks_in_words(&text)
                     || crate::detect::noun_phrase_request(sentence));
             if !asks_name || k + 1 >= end {
                 continue;
@@ -4547,7 +4585,7 @@ fn asked_within(tokens: &[Token], i: usize, end: usize, questions: &[&str]) -> O
         let asks = questions.iter().any(|q| text.contains(q))
             && !not_asking(&text)
             && (tokens[k].text == "?"
-                || ASKING.iter().any(|q| text.contains(q))
+                || asks_in_words(&text)
                 || crate::detect::noun_phrase_request(sentence));
         if asks && k + 1 < end {
             found = Some(k + 1);

@@ -1082,6 +1082,8 @@ impl Redactor {
                 }
                 if self.email_lines_ago.is_some_and(|n| n < 3) {
                     findings.extend(dotted_words(&text, &line_tokens[line], &findings));
+                    let more = self.email_digits_said_again(&text, &line_tokens[line], &findings);
+                    findings.extend(more);
                 }
                 self.email_given |= findings.iter().any(|f| f.kind == FindingKind::Email);
                 let email_here = findings.iter().any(|f| f.kind == FindingKind::Email)
@@ -2565,6 +2567,47 @@ impl Redactor {
             joiner,
             FindingKind::Email,
         )
+    }
+
+    /// The digits of an e-mail's local part heard in the last lines, said again on their own
+    /// ("J-Smith77 at protonmail.com" - "What's that J-Mith? 7/7?", round 58, tiny.en and base
+    /// at 16 kHz: the read-back's name garbled past [`Redactor::emails_read_back`], its digits
+    /// shown): a number whose digits are a group of two or more of the local part's, said back
+    /// in a question or a sentence of two other words at most, as the e-mail. Only while an
+    /// e-mail was given within three lines (a year said much later is a year).
+    fn email_digits_said_again(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        findings: &[Finding],
+    ) -> Vec<Finding> {
+        let groups: Vec<&str> = self
+            .heard_emails
+            .iter()
+            .flat_map(|(local, _)| local.split(|c: char| !c.is_ascii_digit()))
+            .filter(|g| g.len() >= 2)
+            .collect();
+        // Said back: in a question, or in a short sentence ("Seventy seven." - not "My son is
+        // eighty four.", a number of the caller's own).
+        let sentences = sentences(tokens);
+        let said_back = |k: usize| {
+            sentences.iter().any(|&(from, to)| {
+                (from..to).contains(&k)
+                    && (tokens[to - 1].text == "?"
+                        || tokens[from..to]
+                            .iter()
+                            .filter(|t| t.class == Class::Word && !tokens::is_number_word(t))
+                            .count()
+                            <= 2)
+            })
+        };
+        tokens::digit_runs(tokens)
+            .into_iter()
+            .filter(|r| groups.contains(&r.digits.as_str()) && said_back(r.first))
+            .map(|r| (tokens[r.first].start, tokens[r.last - 1].end))
+            .filter(|&(start, end)| !covered(findings, start, end))
+            .map(|(start, end)| make_finding(text, FindingKind::Email, start, end, 0.4, ""))
+            .collect()
     }
 
     /// The e-mail addresses heard before, read back in another form: the local part whole, its
@@ -17912,6 +17955,149 @@ mod tests {
         let said = "It's 1 2 3 4 5 6 7 but it was changed last year.";
         let out = caller_answer("What is your policy number?", said);
         assert_eq!(out, "It's [NUMBER] but it was changed last year.");
+    }
+
+    #[test]
+    fn an_id_asked_for_as_a_need_on_a_mono_recording_is_hidden_whole() {
+        // Round 58 on mono for "To hire the car I need your driving licence number." - "It's M O
+        // R G A six five seven zero five four, S M nine I J.": with no question mark the need
+        // asked nothing on one speaker's lines, so the licence's last letters were shown
+        // ("It's [BANK_ACCOUNT_NUMBER], SMI-J,", tiny.en; "It's [NAME] SMIIJ", base).
+        let unknown = Speaker::Unknown;
+        for (asked, said, hidden) in [
+            (
+                "to hire the car I need your driving license number.",
+                "It's 70657054, SMI-J,",
+                "It's [NUMBER],",
+            ),
+            (
+                "To hire the car I need your driving license number",
+                "It's MO RG657054 SMIIJ",
+                "It's [NUMBER]",
+            ),
+            (
+                "Can I take the passport number?",
+                "It's 70657054, SMI-J,",
+                "It's [NUMBER],",
+            ),
+        ] {
+            let out = conversation(&[(unknown, asked), (unknown, said)]);
+            assert_eq!(out[1], hidden);
+        }
+        // Controls: the caller's need, and a line after one that states no need of the agent's.
+        let out = conversation(&[
+            (unknown, "You will need your password to log in to the app."),
+            (unknown, "Okay, will do."),
+        ]);
+        assert_eq!(out[1], "Okay, will do.");
+        let out = conversation(&[
+            (unknown, "I need to renew my driving licence."),
+            (unknown, "Go to desk B, it is quick."),
+        ]);
+        assert_eq!(out[1], "Go to desk B, it is quick.");
+    }
+
+    #[test]
+    fn a_security_answer_after_a_question_with_no_mark_on_a_mono_recording_is_hidden() {
+        // Round 58, tiny.en on mono: "I just need to ask your security question what was the
+        // make of your first car." (no question mark) - "Be Vox Hole Causa." (a Vauxhall Corsa)
+        // was shown; base wrote the "?" and it was hidden.
+        let unknown = Speaker::Unknown;
+        for asked in [
+            "I just need to ask your security question what was the make of your first car.",
+            "I just need to ask your security question, what was the make of your first car?",
+        ] {
+            let out = conversation(&[(unknown, asked), (unknown, "Be Vox Hole Causa.")]);
+            assert_eq!(out[1], "[PIN].");
+        }
+        // Controls: no question asked, and a question of nothing of the caller's.
+        for asked in [
+            "Your security question is set.",
+            "I just need to check what the weather is.",
+        ] {
+            let out = conversation(&[(unknown, asked), (unknown, "Be Vox Hole Causa.")]);
+            assert_eq!(out[1], "Be Vox Hole Causa.");
+        }
+    }
+
+    #[test]
+    fn an_address_asked_for_with_its_verb_misheard_is_hidden() {
+        // Round 58 on 8 kHz µ-law for "Where should we send the replacement modem?" - "Unit
+        // four, twelve Banksia Street, Parramatta, New South Wales, two one five zero.": the
+        // question heard with "end" or "bend" for "send" asked for no address, and the answer
+        // was shown (whole, base; all but the postcode, tiny.en).
+        for (asked, said) in [
+            (
+                "Where should we end the replacement modem?",
+                "Unit 4, well-mancaya treat, Parameter, new outweil, 215 Nero.",
+            ),
+            (
+                "where should we bend the replacement mode then?",
+                "Unit 4 12 and 3 parameter, new south whale, 2150.",
+            ),
+        ] {
+            assert_eq!(caller_answer(asked, said), "[ADDRESS].");
+            let out = conversation(&[(Speaker::Unknown, asked), (Speaker::Unknown, said)]);
+            assert_eq!(out[1], "[ADDRESS].");
+        }
+        // Control: where one sits is no address.
+        let said = "By the window, row 12 if possible.";
+        assert_eq!(caller_answer("Where would you like to sit?", said), said);
+    }
+
+    #[test]
+    fn an_addresss_digits_said_again_alone_are_hidden() {
+        // Round 58 (tiny.en and base at 16 kHz) for "j dash smith seventy seven at proton mail
+        // dot com" - "Was that j dash smith, seven seven?": the read-back's name came out
+        // garbled ("What's that J-Mith? 7/7?") and its digits were shown; and live, round 56,
+        // "Is that twenty twenty in numbers?" after "sarah twenty twenty at outlook dot com".
+        let (agent, caller) = (Speaker::Agent, Speaker::Caller);
+        let asked = "What email should we send the confirmation to?";
+        for (said, back, hidden) in [
+            (
+                "J-Smith77 at protonmail.com",
+                "What's that J-Mith? 7/7?",
+                "What's that J-Mith? [EMAIL]?",
+            ),
+            (
+                "sarah2020@outlook.com",
+                "Is that 2020 in numbers?",
+                "Is that [EMAIL] in numbers?",
+            ),
+        ] {
+            for speaker in [agent, Speaker::Unknown] {
+                let asker = if speaker == agent { agent } else { speaker };
+                let giver = if speaker == agent { caller } else { speaker };
+                let out = conversation(&[(asker, asked), (giver, said), (speaker, back)]);
+                if speaker == agent {
+                    assert_eq!(out[2], hidden);
+                } else {
+                    // On mono another rule may take the number first, as a number of no kind.
+                    let digits: String = said.chars().filter(char::is_ascii_digit).collect();
+                    let shown: String = out[2].chars().filter(char::is_ascii_digit).collect();
+                    assert!(
+                        out[2].contains("]") && !shown.contains(&digits),
+                        "{}",
+                        out[2]
+                    );
+                }
+            }
+        }
+        // Controls: other digits, and the same digits long after the e-mail.
+        let out = conversation(&[
+            (agent, asked),
+            (caller, "sarah2020@outlook.com"),
+            (agent, "It arrives in 2 to 3 days."),
+            (caller, "Okay."),
+            (agent, "Anything else?"),
+            (caller, "Yes, my bill went up."),
+            (agent, "Since when?"),
+            (caller, "Since 2020."),
+        ]);
+        assert_eq!(
+            [&out[2], &out[7]],
+            ["It arrives in 2 to 3 days.", "Since 2020."]
+        );
     }
 
     #[test]

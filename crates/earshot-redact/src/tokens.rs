@@ -256,6 +256,12 @@ pub(crate) fn answers_line_before(tokens: &[Token], start: usize) -> Option<bool
                     .iter()
                     .rposition(|t| t.text == "?")
                     .is_some_and(|q| crate::is_stall(&tokens[from + q + 1..=k]))
+        })
+        // Nor does a request with no question mark ("To hire the car I need your driving
+        // licence number.", "… what was the make of your first car.").
+        || before.is_some_and(|k| {
+            tokens[start].unknown
+                && crate::entities::asks_unmarked(&tokens[line_start(tokens, k)..=k])
         });
     (before.is_some() && (other_party || question)).then_some(question)
 }
