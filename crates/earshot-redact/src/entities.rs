@@ -1471,7 +1471,7 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                             // "and the account holder").
                             Some(false) => {
                                 previous_line_unpunctuated(tokens, i)
-                                    && (previous_line_text(tokens, i).is_some_and(|t| asks_in_words(&t))
+                                    && (previous_line_text(tokens, i).is_some_and(|t| requests_in_words(&t))
                                         || previous_line_asks(tokens, i, &["who"]))
                             }
                             None => false,
@@ -3327,7 +3327,7 @@ fn asked_for(tokens: &[Token], i: usize, questions: &[&str]) -> bool {
                                     .any(|q| *q == format!("the {w}") || *q == format!("your {w}"))
                             }))
                             && !not_asking(&text)
-                            && (question || bare_prompt || noun_phrase || asks_in_words(&text))
+                            && (question || bare_prompt || noun_phrase || requests_in_words(&text))
                     })
             })
         })
@@ -4223,7 +4223,7 @@ const NEEDS: &[&str] = &[
 ];
 
 /// `text` (words joined by spaces) asks in words: [`ASKING`] or [`NEEDS`].
-fn asks_in_words(text: &str) -> bool {
+fn requests_in_words(text: &str) -> bool {
     ASKING.iter().chain(NEEDS).any(|q| text.contains(q))
 }
 
@@ -4531,7 +4531,7 @@ pub(crate) fn mono_name_answers(tokens: &[Token]) -> Vec<Detection> {
                 || bare_question(&text) == Some("name"))
                 && !not_asking(&text)
                 && (tokens[k].text == "?"
-                    || asks_in_words(&text)
+                    || requests_in_words(&text)
                     || crate::detect::noun_phrase_request(sentence));
             if !asks_name || k + 1 >= end {
                 continue;
@@ -4585,7 +4585,7 @@ fn asked_within(tokens: &[Token], i: usize, end: usize, questions: &[&str]) -> O
         let asks = questions.iter().any(|q| text.contains(q))
             && !not_asking(&text)
             && (tokens[k].text == "?"
-                || asks_in_words(&text)
+                || requests_in_words(&text)
                 || crate::detect::noun_phrase_request(sentence));
         if asks && k + 1 < end {
             found = Some(k + 1);
