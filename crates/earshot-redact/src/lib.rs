@@ -2703,20 +2703,50 @@ impl Redactor {
                 a.line == n.line
                     && (a.text == "%" || detect::UNITS_AFTER.contains(&a.text.as_str()))
             });
-            if matches!(unit.text.as_str(), "flat" | "apartment" | "apt" | "suite")
-                && number
-                && !counted
-                && !covered(findings, unit.start, n.end)
+            if !matches!(
+                unit.text.as_str(),
+                "flat" | "apartment" | "apt" | "suite" | "unit"
+            ) || !number
+                || counted
+                || covered(findings, unit.start, n.end)
             {
-                out.push(make_finding(
-                    text,
-                    FindingKind::Address,
-                    unit.start,
-                    n.end,
-                    0.4,
-                    "",
-                ));
+                continue;
             }
+            // The street read back after it, its name and its word garbled past the address
+            // rules ("Unit 4 Banksy Estreet and the postcode", "unit for 12 Bancier trees.",
+            // round 58 live for "Unit four, twelve Banksia Street"): numbers, capitalised words,
+            // and a word of four letters or more in lower case right after a capitalised one
+            // (not "and", "then"), commas between.
+            let said = |j: usize| {
+                let t = &tokens[j];
+                t.line == n.line
+                    && (t.class == Class::Digits
+                        || tokens::is_number_word(t)
+                        || (t.class == Class::Word && t.cap)
+                        || (t.class == Class::Word
+                            && tokens[j - 1].cap
+                            && tokens[j - 1].class == Class::Word
+                            && t.text.chars().count() >= 4
+                            && !matches!(
+                                t.text.as_str(),
+                                "then" | "that" | "this" | "with" | "from" | "please" | "right"
+                            )))
+            };
+            let mut end = k + 1;
+            while let Some(j) = (end + 1..tokens.len()).find(|&j| tokens[j].text != ",") {
+                if j > end + 2 || !said(j) {
+                    break;
+                }
+                end = j;
+            }
+            out.push(make_finding(
+                text,
+                FindingKind::Address,
+                unit.start,
+                tokens[end].end,
+                0.4,
+                "",
+            ));
         }
         out
     }
@@ -18017,6 +18047,43 @@ mod tests {
         ] {
             let out = conversation(&[(unknown, asked), (unknown, "Be Vox Hole Causa.")]);
             assert_eq!(out[1], "Be Vox Hole Causa.");
+        }
+    }
+
+    #[test]
+    fn a_unit_and_its_street_read_back_garbled_are_the_address() {
+        // Round 58 live (tiny.en, 16 kHz and µ-law) and offline for the agent's read-back
+        // "Unit four, twelve Banksia Street. And the postcode …": "Unit 4 Banksy Estreet and
+        // the" and "unit for 12 Bancier trees." (partials), "Unit [ADDRESS] Anxious Treat and
+        // the postcode …" (base): the unit's number and the street's garbled name were shown.
+        let (agent, caller) = (Speaker::Agent, Speaker::Caller);
+        let given = "Unit 4, 12 Banksia Street, Parramatta.";
+        for (back, hidden) in [
+            (
+                "Unit 4 Banksy Estreet and the post code",
+                "[ADDRESS] and the post code",
+            ),
+            ("unit for 12 Bancier trees.", "[ADDRESS]."),
+            ("Unit 4, 12 Anxious Treat.", "[ADDRESS]."),
+        ] {
+            let out = conversation(&[(caller, given), (agent, back)]);
+            assert_eq!(out[1], hidden);
+            let mut r = Redactor::new();
+            r.push(caller, given);
+            assert_eq!(r.preview(agent, back).text, hidden);
+        }
+        // Controls: a flat rate, a unit with no number, and the flat's number alone before
+        // "not" (the number only).
+        for (said, shown) in [
+            ("The fee is flat 5 percent.", "The fee is flat 5 percent."),
+            ("That unit is old.", "That unit is old."),
+            (
+                "That's it, but it's flat two, not flat three.",
+                "That's it, but it's [ADDRESS], not [ADDRESS].",
+            ),
+        ] {
+            let out = conversation(&[(caller, given), (agent, said)]);
+            assert_eq!(out[1], shown);
         }
     }
 
