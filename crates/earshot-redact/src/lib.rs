@@ -4875,15 +4875,33 @@ fn groups_named(
 /// Pieces glued by hyphens to a value said in digits, no space between ("No, [BANK_ACCOUNT_NUMBER]-ine."
 /// and "[BANK_ACCOUNT_NUMBER]-dine-[BANK_ACCOUNT_NUMBER]-dine,", tiny.en for an account's and an
 /// IBAN's "… six nine" and "… one nine"; "[BANK_ACCOUNT_NUMBER]-I-N", base): whisper's spelling
-/// of a digit it half heard, so more of the value (fail closed), up to the next space.
+/// of a digit it half heard, so more of the value (fail closed), up to the next space. So too
+/// after an address that ends in a digit, or before one that starts with one ("the postcode
+/// [ADDRESS]-I-Nero.", base on µ-law for "two one five zero", round 58).
 fn hyphen_glued_pieces(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
     let glued = |a: &Token, b: &Token| a.end == b.start;
     let piece = |t: &Token| matches!(t.class, Class::Word | Class::Digits);
+    let digit_end = |f: &Finding, last: bool| {
+        let mut chars = f.value.original.chars();
+        let c = if last {
+            chars.next_back()
+        } else {
+            chars.next()
+        };
+        said_in_digits(f)
+            || (f.kind == FindingKind::Address && c.is_some_and(|c| c.is_ascii_digit()))
+    };
     let mut out = Vec::new();
-    for f in findings.iter().filter(|f| said_in_digits(f)) {
+    for f in findings
+        .iter()
+        .filter(|f| digit_end(f, true) || digit_end(f, false))
+    {
         let (mut start, mut end) = (f.start, f.end);
         // After it: "-" and a piece, again and again.
-        let mut k = tokens.iter().position(|t| t.start >= end);
+        let mut k = tokens
+            .iter()
+            .position(|t| t.start >= end)
+            .filter(|_| digit_end(f, true));
         while let Some(i) = k {
             match (tokens.get(i), tokens.get(i + 1)) {
                 (Some(h), Some(p))
@@ -4896,7 +4914,10 @@ fn hyphen_glued_pieces(text: &str, tokens: &[Token], findings: &[Finding]) -> Ve
             }
         }
         // Before it, the same way.
-        let mut k = tokens.iter().rposition(|t| t.end <= start);
+        let mut k = tokens
+            .iter()
+            .rposition(|t| t.end <= start)
+            .filter(|_| digit_end(f, false));
         while let Some(i) = k {
             match (i.checked_sub(1).map(|j| &tokens[j]), tokens.get(i)) {
                 (Some(p), Some(h))
@@ -18065,6 +18086,11 @@ mod tests {
             ),
             ("unit for 12 Bancier trees.", "[ADDRESS]."),
             ("Unit 4, 12 Anxious Treat.", "[ADDRESS]."),
+            // The postcode's last digits spelled glued to it ("two one five zero").
+            (
+                "Unit 4, 12 Anxia Tread and the postcode 121-I-Nero.",
+                "[ADDRESS] and the postcode [ADDRESS].",
+            ),
         ] {
             let out = conversation(&[(caller, given), (agent, back)]);
             assert_eq!(out[1], hidden);
