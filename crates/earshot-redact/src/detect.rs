@@ -1029,8 +1029,10 @@ const STATEMENT_WORDS: &[&str] = &[
 pub(crate) fn noun_phrase_request(tokens: &[Token]) -> bool {
     let body = match tokens.last() {
         Some(t) if matches!(t.text.as_str(), "." | "!") => &tokens[..tokens.len() - 1],
-        // Or with no stop at all ("Lastly, your national insurance number").
+        // Or with no stop at all ("Lastly, your national insurance number"), or cut off after
+        // a comma ("and the name of the first school you went to,", tiny.en on mono, round 59).
         Some(t) if t.class == Class::Word => tokens,
+        Some(t) if t.text == "," => &tokens[..tokens.len() - 1],
         _ => return false,
     };
     let start = body

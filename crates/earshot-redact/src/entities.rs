@@ -914,6 +914,9 @@ const NAME_QUESTIONS: &[&str] = &[
     "holders name",
     // "Name on the policy?", "What's the name on the booking?"
     "name on the",
+    // "And name on that card." (tiny.en, round 59, "the" lost).
+    "name on that",
+    "name on this",
     "spell that",
     "your surname",
     "last name",
@@ -3945,6 +3948,10 @@ const SECRET_QUESTIONS: &[&str] = &[
     "security answer",
     "maiden name",
     "made a name",
+    // Cut off before "name", the rest on the agent's next line ("What's your mother's maiden" -
+    // "Fitzgerald." - "name? And …", base at 16 kHz; "Well, your mother made a", µ-law; round 59).
+    "mother's maiden",
+    "mother made",
     // The usual security questions.
     "memorable date",
     "memorable place",
@@ -4230,9 +4237,9 @@ fn requests_in_words(text: &str) -> bool {
 /// The line asks for one of the caller's things with no question mark: it states the agent's
 /// need ("To hire the car I need your driving licence number.", "Can I take the long number on
 /// the card."), or its last sentence asks what or which of theirs ("I just need to ask your
-/// security question what was the make of your first car."). On a mono recording it still
-/// asks, and the next line answers it (round 58: a licence's last letters and a security
-/// answer shown).
+/// security question what was the make of your first car."), or it is a bare prompt of five
+/// words at most with no stop. On a mono recording it still asks, and the next line answers it
+/// (round 58: a licence's last letters and a security answer shown; round 59, a maiden name).
 pub(crate) fn asks_unmarked(line: &[Token]) -> bool {
     let text = joined(line);
     let need = NEEDS.iter().any(|n| {
@@ -4252,7 +4259,11 @@ pub(crate) fn asks_unmarked(line: &[Token]) -> bool {
     let wh = sentence
         .iter()
         .position(|t| matches!(t.text.as_str(), "what" | "which" | "what's"));
-    need || wh.is_some_and(|w| sentence[w..].iter().any(|t| t.text == "your"))
+    // Or a bare prompt, five words at most and no stop ("Once your mother's maiden name",
+    // tiny.en for "What's your mother's maiden name?").
+    let bare = line.last().is_some_and(|t| t.class == Class::Word)
+        && line.iter().filter(|t| t.class == Class::Word).count() <= 5;
+    need || bare || wh.is_some_and(|w| sentence[w..].iter().any(|t| t.text == "your"))
 }
 
 /// Answers that give no credential away, and keep their words.

@@ -18114,6 +18114,59 @@ mod tests {
     }
 
     #[test]
+    fn a_maiden_name_asked_with_its_question_cut_off_is_hidden() {
+        // Round 59 for "What's your mother's maiden name?" - "Fitzgerald.": the agent's last
+        // word went to their next line ("What's your mother's maiden" - "Fitzgerald." - "name?
+        // And …", base at 16 kHz; "Well, your mother made a" - "fits Gerald.", µ-law), and the
+        // name was shown.
+        let (agent, caller) = (Speaker::Agent, Speaker::Caller);
+        for (asked, said) in [
+            ("What's your mother's maiden", "Fitzgerald."),
+            ("What your mother made", "Fitzgerald."),
+            ("Well, your mother made a", "fits Gerald."),
+        ] {
+            let out = conversation(&[
+                (agent, asked),
+                (caller, said),
+                (agent, "name? And the name of the first school you went to?"),
+            ]);
+            assert_eq!(out[1], "[PIN].", "{asked}");
+        }
+        // On mono, the question written as a bare prompt, and the next one cut off after a
+        // comma ("Saint Mary's primary." was shown).
+        let unknown = Speaker::Unknown;
+        let out = conversation(&[
+            (unknown, "Once your mother's maiden name"),
+            (unknown, "fits Gerald,"),
+            (unknown, "and the name of the first school you went to,"),
+            (unknown, "Saint Mary's primary."),
+            (unknown, "Thank you, you are verified."),
+        ]);
+        assert_eq!([&out[1], &out[3]], ["[PIN],", "[PIN]."]);
+        // Controls: a mother named with no cue, and a short line of the agent's that asks for
+        // nothing.
+        let said = "She made a cake.";
+        let out = conversation(&[(agent, "Your mother called us?"), (caller, said)]);
+        assert_eq!(out[1], said);
+        let out = conversation(&[(unknown, "Thanks for waiting"), (unknown, said)]);
+        assert_eq!(out[1], said);
+    }
+
+    #[test]
+    fn the_name_on_that_card_is_a_name() {
+        // Round 59, tiny.en at 16 kHz, µ-law and mono: "And name on that card." ("the" lost)
+        // asked for no name, and "Helen Park." was shown.
+        for asked in ["And name on that card.", "And the name on this card?"] {
+            assert_eq!(caller_answer(asked, "Helen Park."), "[NAME].");
+            let out = conversation(&[(Speaker::Unknown, asked), (Speaker::Unknown, "Helen Park.")]);
+            assert_eq!(out[1], "[NAME].");
+        }
+        // Control: an answer that gives no name.
+        let said = "Sorry, I don't know it.";
+        assert_eq!(caller_answer("And the name on that card?", said), said);
+    }
+
+    #[test]
     fn an_address_asked_for_with_its_verb_misheard_is_hidden() {
         // Round 58 on 8 kHz µ-law for "Where should we send the replacement modem?" - "Unit
         // four, twelve Banksia Street, Parramatta, New South Wales, two one five zero.": the
