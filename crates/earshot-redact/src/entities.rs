@@ -3182,6 +3182,10 @@ const ADDRESS_QUESTIONS: &[&str] = &[
     "your dress",
     "home dress",
     "billing dress",
+    // "your address" and "postcode" as whisper heard them on 8 kHz µ-law ("What if you're
+    // addressed?", "And the post goes.", round 59 live: the flat, street and postcode shown).
+    "you're address",
+    "post goes",
     // Its parts.
     "postcode",
     "post code",

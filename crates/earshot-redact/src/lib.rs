@@ -18153,6 +18153,30 @@ mod tests {
     }
 
     #[test]
+    fn an_address_and_a_postcode_asked_for_half_heard_are_hidden() {
+        // Round 59 live, tiny.en on 8 kHz µ-law, for "What is your address?" - "Flat two B,
+        // seven Queen's Road, Bristol." - "And the postcode?" - "B S eight, one Q X.": the
+        // questions heard as "What if you're addressed?" and "And the post goes.", and the
+        // flat, street and postcode were shown.
+        for speakers in [
+            [Speaker::Agent, Speaker::Caller],
+            [Speaker::Unknown, Speaker::Unknown],
+        ] {
+            let [asker, giver] = speakers;
+            let out = conversation(&[
+                (asker, "What if you're addressed?"),
+                (giver, "That's to be Heaven-weened road Bristol."),
+                (asker, "And the post goes."),
+                (giver, "We have a 1QX."),
+            ]);
+            assert_eq!([&out[1], &out[3]], ["That's [ADDRESS].", "We [ADDRESS]."]);
+        }
+        // Control: the same answers to a question of something else.
+        let said = "We have a 1QX.";
+        assert_eq!(caller_answer("Which model is it?", said), said);
+    }
+
+    #[test]
     fn the_name_on_that_card_is_a_name() {
         // Round 59, tiny.en at 16 kHz, µ-law and mono: "And name on that card." ("the" lost)
         // asked for no name, and "Helen Park." was shown.
