@@ -2695,10 +2695,18 @@ impl Redactor {
         let mut out = Vec::new();
         for k in 0..tokens.len().saturating_sub(1) {
             let (unit, n) = (&tokens[k], &tokens[k + 1]);
+            // A homophone after "unit" only before a number ("unit for 12 …"; not "send the
+            // unit for repair", "the unit to London").
+            let numeral = |t: &Token| t.class == Class::Digits || tokens::is_number_word(t);
+            let homophone = tokens::homophone(&n.text).is_some()
+                && (unit.text != "unit"
+                    || tokens
+                        .get(k + 2)
+                        .is_some_and(|a| a.line == n.line && numeral(a)));
             let number = n.line == unit.line
                 && ((n.class == Class::Digits && n.text.len() <= 4)
                     || tokens::is_number_word(n)
-                    || tokens::homophone(&n.text).is_some());
+                    || homophone);
             let counted = tokens.get(k + 2).is_some_and(|a| {
                 a.line == n.line
                     && (a.text == "%" || detect::UNITS_AFTER.contains(&a.text.as_str()))
@@ -18098,11 +18106,15 @@ mod tests {
             r.push(caller, given);
             assert_eq!(r.preview(agent, back).text, hidden);
         }
-        // Controls: a flat rate, a unit with no number, and the flat's number alone before
-        // "not" (the number only).
+        // Controls: a flat rate, a unit with no number or sent somewhere, and the flat's
+        // number alone before "not" (the number only).
         for (said, shown) in [
             ("The fee is flat 5 percent.", "The fee is flat 5 percent."),
             ("That unit is old.", "That unit is old."),
+            (
+                "We will send the unit for repair, then the unit to London.",
+                "We will send the unit for repair, then the unit to London.",
+            ),
             (
                 "That's it, but it's flat two, not flat three.",
                 "That's it, but it's [ADDRESS], not [ADDRESS].",
