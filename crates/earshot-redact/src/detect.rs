@@ -2211,6 +2211,13 @@ pub(crate) fn dates_said(tokens: &[Token]) -> Vec<(usize, usize)> {
         }
         // Then what follows the month: "[the] 21st[,] [of] 1960", or a run holding day and year.
         let mut k = month_end;
+        // "of the" too, as whisper writes "August the 8th" at times ("August of the 8th, 1992",
+        // tiny.en on mono, round 60); not "of" alone ("since March of 2020").
+        if tokens.get(k).is_some_and(|t| t.text == "of")
+            && tokens.get(k + 1).is_some_and(|t| t.text == "the")
+        {
+            k += 1;
+        }
         skip(&mut k, &["the", ","]);
         let mut day_and_no_year = parts == 1;
         // A month said by number takes a year of two digits too ("… of the 4th 82").

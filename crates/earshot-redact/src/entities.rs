@@ -2930,6 +2930,9 @@ const ADDRESS_GIVEN: &[&[&str]] = &[
     &["address", "as"],
     &["address", "on", "file", "is"],
     &["address", "on", "file", "as"],
+    // Checked by the agent ("Is your address still 14 L growth leads LS6 to AB?", tiny.en on
+    // 8 kHz µ-law for "… fourteen Elm Grove, Leeds, L S six, two A B?", round 60).
+    &["address", "still"],
     &["live", "at"],
     &["lives", "at"],
     &["living", "at"],

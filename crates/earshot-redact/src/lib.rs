@@ -18189,6 +18189,40 @@ mod tests {
     }
 
     #[test]
+    fn round_60_a_date_said_month_of_the_day_and_an_address_checked_as_still() {
+        // Tiny.en on mono: the caller's date of birth garbled ("Emilio Bernagus VIII-92." for
+        // "I'm a Leo, born August eighth, ninety two"), then the agent's read-back "August of
+        // the 8th, 1992, thank you." was shown; and on µ-law "Is your address still 14 L growth
+        // leads LS6 to AB?" (fourteen Elm Grove, Leeds, LS6 2AB) was shown whole, and base's
+        // "… still [ADDRESS] bleeds ls 6 to ab" its postcode.
+        let unknown = Speaker::Unknown;
+        let out = conversation(&[
+            (unknown, "and your date of birth."),
+            (unknown, "Emilio Bernagus VIII-92."),
+            (unknown, "August of the 8th, 1992, thank you."),
+        ]);
+        assert_eq!(out[2], "[DATE_OF_BIRTH], thank you.");
+        for said in [
+            "Is your address still 14 L growth leads LS6 to AB?",
+            "is your address still 14 Elm Grove bleeds ls 6 to ab",
+        ] {
+            let out = conversation(&[(Speaker::Agent, said)]);
+            assert!(
+                out[0].starts_with("Is your address still [ADDRESS]")
+                    || out[0] == "is your address still [ADDRESS]",
+                "{}",
+                out[0]
+            );
+        }
+        // Controls: a month and year with "of" alone, and the address asked about with no
+        // address given.
+        let said = "I have been with you since March of 2020.";
+        assert_eq!(conversation(&[(Speaker::Caller, said)])[0], said);
+        let said = "Is your address still the same?";
+        assert_eq!(conversation(&[(Speaker::Agent, said)])[0], said);
+    }
+
+    #[test]
     fn the_name_on_that_card_is_a_name() {
         // Round 59, tiny.en at 16 kHz, µ-law and mono: "And name on that card." ("the" lost)
         // asked for no name, and "Helen Park." was shown.
@@ -18502,6 +18536,21 @@ mod tests {
         assert_eq!(
             caller_answer(asked, "The red one two three four."),
             "The red [CREDIT_DEBIT_NUMBER]."
+        );
+        // Nor past a comma (round 60, tiny.en on mono for "four oh oh oh, one two three four,
+        // …": "For a little one, two, three, …" showed "one"); digits written after it are a
+        // number of their own.
+        let out = conversation(&[
+            (Speaker::Unknown, "Can I take the card number please?"),
+            (
+                Speaker::Unknown,
+                "For a little one, two, three, four, five, six, seven, eight, nine, or one, no.",
+            ),
+        ]);
+        assert!(!out[1].contains("one,"), "{}", out[1]);
+        assert_eq!(
+            caller_answer("What is the code?", "I always use the same one, 4417."),
+            "I always use the same one, [NUMBER]."
         );
     }
 

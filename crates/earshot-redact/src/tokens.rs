@@ -476,12 +476,23 @@ pub(crate) fn pronoun_one(tokens: &[Token], i: usize) -> bool {
         && (BEFORE_PRONOUN_ONE.contains(&tokens[i - 1].text.as_str())
             // "the fourth one is two".
             || ordinal(&tokens[i - 1].text).is_some_and(|n| n > 2))
+        // A number after it, a comma between at most, makes it a digit ("For a little one,
+        // two, three, four, …", tiny.en on mono for a card's "four oh oh oh, one two three
+        // four", round 60).
         && tokens.get(i + 1).is_none_or(|n| {
             n.line != t.line
                 || !(is_number_word(n)
                     || is_oh(&n.text)
                     || matches!(n.text.as_str(), "double" | "triple"))
         })
+        // A digit said as a word after it, past a comma, makes it a digit too ("For a little
+        // one, two, three, four, …", tiny.en on mono for a card's "four oh oh oh, one two three
+        // four", round 60); digits written after a comma are a number of their own ("the same
+        // one, 4417").
+        && !(tokens.get(i + 1).is_some_and(|c| c.text == "," && c.line == t.line)
+            && tokens.get(i + 2).is_some_and(|n| {
+                n.line == t.line && n.class == Class::Word && unit(&n.text).is_some()
+            }))
 }
 
 /// Whether the token after `k` is a number word or "oh".
