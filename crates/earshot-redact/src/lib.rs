@@ -2697,12 +2697,11 @@ impl Redactor {
             let (unit, n) = (&tokens[k], &tokens[k + 1]);
             // A homophone after "unit" only before a number ("unit for 12 …"; not "send the
             // unit for repair", "the unit to London").
-            let numeral = |t: &Token| t.class == Class::Digits || tokens::is_number_word(t);
             let homophone = tokens::homophone(&n.text).is_some()
                 && (unit.text != "unit"
                     || tokens
                         .get(k + 2)
-                        .is_some_and(|a| a.line == n.line && numeral(a)));
+                        .is_some_and(|a| a.line == n.line && tokens::is_number_word(a)));
             let number = n.line == unit.line
                 && ((n.class == Class::Digits && n.text.len() <= 4)
                     || tokens::is_number_word(n)
@@ -2728,8 +2727,7 @@ impl Redactor {
             let said = |j: usize| {
                 let t = &tokens[j];
                 t.line == n.line
-                    && (t.class == Class::Digits
-                        || tokens::is_number_word(t)
+                    && (tokens::is_number_word(t)
                         || (t.class == Class::Word && t.cap)
                         || (t.class == Class::Word
                             && tokens[j - 1].cap
