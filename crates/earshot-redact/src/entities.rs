@@ -2331,6 +2331,32 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                     && tokens[k].text.chars().count() >= 3
                     && ends_clause(k)
             };
+            // A surname whisper wrote as two words in lower case after a capitalised first
+            // name, in an answer that is the three of them alone ("Thomas with field", tiny.en
+            // on 8 kHz µ-law for "Thomas Whitfield." after "and the name of the account
+            // holder."): the first may be a small word the surname's first syllable sounds like.
+            let split_surname = |k: usize| {
+                answered
+                    && t.cap
+                    && words == 1
+                    && k == i + 1
+                    && rest.len() == 3
+                    && ends_clause(k + 1)
+                    && tokens[k..k + 2].iter().all(|n| {
+                        n.line == t.line
+                            && n.class == Class::Word
+                            && !n.cap
+                            && !NOT_A_NAME_ANSWER.contains(&n.text.as_str())
+                    })
+                    && (!NOT_NAME.contains(&tokens[k].text.as_str()) || tokens[k].text == "with")
+                    && tokens[k + 1].text.chars().count() >= 3
+                    && !NOT_NAME.contains(&tokens[k + 1].text.as_str())
+            };
+            if end + 1 < tokens.len() && split_surname(end) {
+                words += 1;
+                end += 2;
+                break;
+            }
             // A possessive ends the name ("dr patel's office").
             if end < tokens.len()
                 && !tokens[end - 1].text.ends_with("'s")

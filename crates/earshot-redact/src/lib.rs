@@ -1141,6 +1141,8 @@ impl Redactor {
             findings.extend(iban_openings(text, &line_tokens[line], &findings));
             let between = words_between_pieces(text, &line_tokens[line], &findings);
             findings.extend(between);
+            findings.extend(near_after_card(text, &line_tokens[line], &findings));
+            findings.extend(letters_before_values(text, &line_tokens[line], &findings));
             findings.extend(hyphened_digits(text, &line_tokens[line], &findings));
             let months = months_beside_values(text, &line_tokens[line], &findings);
             findings.extend(months);
@@ -1534,6 +1536,8 @@ impl Redactor {
         findings.extend(homophones_before_value(partial, toks, &findings));
         let after = digits_after_values(partial, toks, &findings);
         findings.extend(after);
+        findings.extend(near_after_card(partial, toks, &findings));
+        findings.extend(letters_before_values(partial, toks, &findings));
         self.lines.pop();
         // Only what was classified, or cut off while being spoken, must stay redacted in the
         // final; the blanket mask below is for the screen only.
@@ -4171,7 +4175,8 @@ fn digit_words_before_values(text: &str, tokens: &[Token], findings: &[Finding])
 
 /// A digit's homophone after "flat", "apartment", "unit" or "suite", right before an address
 /// found, a letter between at most ("Flat for [ADDRESS].", base on mono for "Flat four, twenty
-/// two Baker Street, …"): the flat's number, the address's.
+/// two Baker Street, …"), or before a value of any kind found after the flat's letter: the
+/// flat's number, the value's.
 fn unit_numbers_before_addresses(
     text: &str,
     tokens: &[Token],
@@ -4191,20 +4196,24 @@ fn unit_numbers_before_addresses(
         // The address starts right after it, a comma between at most, or the flat's letter
         // ("The apartment for B [ADDRESS].", base on 8 kHz µ-law for "Apartment four B, one
         // twenty five West Seventy Second Street, …").
+        // After the letter, a value of any kind, a comma or a stop between: the address whisper
+        // glued to the letter by a stop is no address to the rules ("apartment for
+        // B.[CREDIT_DEBIT_NUMBER].", tiny.en for "Apartment four B, twenty two fifty West Oak
+        // Street, …" after a request for it misheard).
         let lettered = tokens
             .get(k + 1)
             .is_some_and(|l| l.class == Class::Word && l.text.chars().count() == 1);
         let k = k + usize::from(lettered);
         let next = match tokens.get(k + 1) {
-            Some(c) if c.text == "," => tokens.get(k + 2),
+            Some(c) if matches!(c.text.as_str(), "," | ".") => tokens.get(k + 2),
             other => other,
         };
-        let address = next.and_then(|n| {
+        let starts_there = next.and_then(|n| {
             findings
                 .iter()
-                .find(|f| f.kind == FindingKind::Address && f.start == n.start)
+                .find(|f| (lettered || f.kind == FindingKind::Address) && f.start == n.start)
         });
-        if let Some(f) = address {
+        if let Some(f) = starts_there {
             out.push(make_finding(text, f.kind, t.start, f.end, 0.35, ""));
         }
     }
@@ -5838,12 +5847,98 @@ fn nears_after_value(text: &str, tokens: &[Token], findings: &[Finding]) -> Opti
     None
 }
 
+/// A capital letter alone right before a value said in digits, a comma between at most ("So
+/// that's V, [PHONE].", both models on a mono recording for the agent's read-back of the
+/// passport "Victor one two three four five six seven"): an ID's letter, the value's. Not "I",
+/// nor "A", which open sentences as words.
+fn letters_before_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for f in findings.iter().filter(|f| said_in_digits(f)) {
+        let Some(mut k) = tokens.iter().position(|t| t.start >= f.start) else {
+            continue;
+        };
+        if k > 0 && tokens[k - 1].text == "," {
+            k -= 1;
+        }
+        let Some(t) = k.checked_sub(1).map(|p| &tokens[p]) else {
+            continue;
+        };
+        let letter = t.class == Class::Word
+            && t.cap
+            && t.text.chars().count() == 1
+            && !matches!(t.text.as_str(), "i" | "a");
+        if letter && !covered(findings, t.start, t.end) {
+            out.push(make_finding(text, f.kind, t.start, f.end, 0.35, ""));
+        }
+    }
+    out
+}
+
+/// A zero half heard as "near" (or "nero") right after a card's or an account's number, a comma
+/// between at most, with what whisper made of the digits after it in the same sentence: up to
+/// four words before another value found, or up to two that end the sentence ("So, having
+/// [CREDIT_DEBIT_NUMBER], near only a row [CREDIT_DEBIT_EXPIRY].", tiny.en on 8 kHz µ-law for
+/// the card's "… zero zero four one" read back; "Sure, [CREDIT_DEBIT_NUMBER], near O'Neill.", a
+/// live partial of it): more of that number. Not after a phone number ("[PHONE], near the
+/// station").
+fn near_after_card(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let kinds = [
+        FindingKind::CreditDebitNumber,
+        FindingKind::BankAccountNumber,
+        FindingKind::BankRouting,
+    ];
+    for f in findings.iter().filter(|f| kinds.contains(&f.kind)) {
+        let Some(mut k) = tokens.iter().position(|t| t.start >= f.end) else {
+            continue;
+        };
+        if tokens[k].text == "," {
+            k += 1;
+        }
+        let near = tokens
+            .get(k)
+            .is_some_and(|t| matches!(t.text.as_str(), "near" | "nero" | "nearo" | "neuro"));
+        if !near || covered(findings, tokens[k].start, tokens[k].end) {
+            continue;
+        }
+        // Up to another value (four words at most), or to the sentence's end, or the line's
+        // when it has no stop (two at most).
+        let mut words = 0;
+        let mut end = None;
+        for j in k + 1..=tokens.len() {
+            let Some(t) = tokens.get(j) else {
+                end = (words <= 2).then(|| tokens[j - 1].end);
+                break;
+            };
+            if let Some(g) = findings
+                .iter()
+                .find(|g| g.start == t.start && said_in_digits(g))
+            {
+                end = (words <= 4).then_some(g.end);
+                break;
+            }
+            if matches!(t.text.as_str(), "." | "?" | "!" | "…") {
+                end = (words <= 2).then(|| tokens[j - 1].end);
+                break;
+            }
+            words += usize::from(t.class == Class::Word);
+            if words > 4 {
+                break;
+            }
+        }
+        if let Some(end) = end {
+            out.push(make_finding(text, f.kind, f.start, end, 0.35, ""));
+        }
+    }
+    out
+}
+
 /// A phone number's extension said on a line of its own ("Is there an extension?" -
 /// "Extension 218."), once a phone number was given or the other party's line before asks for
 /// one: part of the number. Its digits (one to six) after "extension"/"ext", or, in answer to
 /// a request naming an extension, the digits of a line that is little else ("It's 218.").
-/// Not an extension with no phone number in the call ("Put me through to extension 218."),
-/// nor a number already found.
+/// Not an extension with no phone number in the call or on its line ("Put me through to
+/// extension 218."), nor a number already found.
 fn extensions(
     text: &str,
     tokens: &[Token],
@@ -5853,7 +5948,10 @@ fn extensions(
 ) -> Vec<Finding> {
     let names = |t: &Token| matches!(t.text.as_str(), "extension" | "ext");
     let requested = asked.is_some_and(|a| a.iter().any(names));
-    if !(phone_heard || requested) {
+    // A phone number found on this line before it ("They are [PHONE] extension 41.", tiny.en on
+    // 8 kHz µ-law: the number said with no request heard for it).
+    let on_line = findings.iter().any(|f| f.kind == FindingKind::Phone);
+    if !(phone_heard || requested || on_line) {
         return Vec::new();
     }
     let bare = requested && words_besides_numbers(tokens) <= 3;
@@ -13965,6 +14063,61 @@ mod tests {
     }
 
     #[test]
+    fn an_ids_letter_alone_before_its_digits_is_the_ids() {
+        // Round 60, both models on a mono recording for "Can I have your passport number?" -
+        // "Victor one two three four five six seven." - "So that's V one two three four five
+        // six seven.": the letter was shown before the digits.
+        for said in ["So that's V, 1, 2, 3, 4, 5, 6, 7.", "So that's V 1 2 3 4 5 6 7"] {
+            let out = conversation(&[
+                (Speaker::Unknown, "Can I have your passport number?"),
+                (Speaker::Unknown, "Victor, 1, 2, 3, 4, 5, 6, 7."),
+                (Speaker::Unknown, said),
+            ]);
+            assert!(!out[2].contains('V') && out[2].contains('['), "{}", out[2]);
+        }
+        // Controls: "I" and "A" before a value, and a letter before no value.
+        let out = caller_answer("What's the card number?", "Yes I 4532 1122 7789 0041.");
+        assert_eq!(out, "Yes I [CREDIT_DEBIT_NUMBER].");
+        let said = "Take the M 4 to London.";
+        assert_eq!(caller_answer("How can I help?", said), said);
+    }
+
+    #[test]
+    fn a_zero_heard_as_near_after_a_card_takes_the_garble_after_it() {
+        // Round 58, tiny.en on 8 kHz µ-law for the agent's read-back "So that's four five three
+        // two, one one two two, seven seven eight nine, zero zero four one.": "near only a row"
+        // was shown between the pieces; offline and in the live final.
+        let out = conversation(&[
+            (Speaker::Agent, "Can I take him a long number on the card?"),
+            (Speaker::Caller, "sure 4 5 3 2 1 1 2 2 7 7 8 9 0 0 4 1"),
+            (
+                Speaker::Agent,
+                "So, having 45-3-2, 1-1-2-2, 1-7-8-9, near only a row 41.",
+            ),
+        ]);
+        assert_eq!(out[2], "So, having [CREDIT_DEBIT_NUMBER].");
+        // And a live partial of the caller's card, the garble ending the sentence: "Sure,
+        // [CREDIT_DEBIT_NUMBER], near O'Neill.".
+        let mut r = Redactor::new();
+        r.push(
+            Speaker::Agent,
+            "Card services. Can I take the long number on the card?",
+        );
+        let p = r.preview(Speaker::Caller, "Sure, 4532 1122 7789, near O'Neill.");
+        assert_eq!(p.text, "Sure, [CREDIT_DEBIT_NUMBER].");
+        // Controls: more words after "near" than a number's garble, and after a phone number.
+        let said = "It's 4532 1122 7789 0041, near the end of the month.";
+        let out = caller_answer("What's the card number?", said);
+        assert_eq!(
+            out,
+            "It's [CREDIT_DEBIT_NUMBER], near the end of the month."
+        );
+        let said = "It's 07700 900123, near the station.";
+        let out = caller_answer("What's the best phone number for you?", said);
+        assert_eq!(out, "It's [PHONE], near the station.");
+    }
+
+    #[test]
     fn nears_after_a_number_are_its_zeros() {
         // tiny.en on 8 kHz µ-law for "three seven eight two, eight two two four six three one,
         // zero zero zero five": the zeros and the 5 were shown.
@@ -16080,6 +16233,26 @@ mod tests {
     }
 
     #[test]
+    fn an_extension_after_a_phone_number_on_its_line_is_the_numbers() {
+        // Round 61, tiny.en on 8 kHz µ-law for "My office, plus one, four one five, five five
+        // five, zero one three two, extension forty one." after a request heard as "Well, in
+        // the last number three, you are enduring the May.": the extension was shown.
+        let out = caller_answer(
+            "Well, in the last number three, you are enduring the May.",
+            "My office is 1 for 1-5-5-5-5. They are 1-3-2 extension 41.",
+        );
+        assert!(!out.contains("41") && out.contains("[PHONE]"), "{out}");
+        // Controls: an extension on a line with no phone number, and after a reference on it.
+        for said in [
+            "I'm calling from extension 2017 about my order.",
+            "It's about order number 55120, extension 22 took it.",
+        ] {
+            let out = caller_answer("How can I help?", said);
+            assert!(out.contains("extension 2"), "{out}");
+        }
+    }
+
+    #[test]
     fn choose_another_after_a_value_whose_request_was_lost_asks_for_one_of_its_kind() {
         // Tiny.en for "Please set a four digit PIN …" - "Can I use the year I was born?
         // Nineteen seventy nine." - "That's too easy to guess, please choose another." -
@@ -17306,6 +17479,26 @@ mod tests {
     }
 
     #[test]
+    fn a_flats_number_before_its_address_taken_for_another_value_is_the_values() {
+        // Round 61, tiny.en for "Apartment four B, twenty two fifty West Oak Street, …" after
+        // "What address should the new card go to?" heard as "What unrest …": the letter glued
+        // to the house number by a stop, the whole a card's number to the rules, "apartment
+        // for" shown.
+        let out = caller_answer(
+            "What unrest should the new card go to?",
+            "apartment for B.2250 West Oak Street Springfield, Illinois 62704.",
+        );
+        assert_eq!(out, "apartment [CREDIT_DEBIT_NUMBER].");
+        // Controls: no value after the homophone, and a letter after it before no value.
+        for said in [
+            "I'm looking at an apartment for two people.",
+            "The flat for B block is empty.",
+        ] {
+            assert_eq!(caller_answer("How can I help?", said), said);
+        }
+    }
+
+    #[test]
     fn a_numbers_first_and_last_digits_after_starts_with_and_ends_in_are_its() {
         // Round 44, tiny.en at 16 kHz, on 8 kHz µ-law and on mono for "The one that starts with
         // four nine two nine and ends in eight one one four.", the agent's question garbled:
@@ -17945,6 +18138,29 @@ mod tests {
         assert_eq!(
             caller_answer("How can I help?", "Cloud storage."),
             "Cloud storage."
+        );
+    }
+
+    #[test]
+    fn a_surname_heard_as_two_words_in_lower_case_is_hidden() {
+        // Round 61, tiny.en on 8 kHz µ-law for "Thomas Whitfield." after "And the name of the
+        // account holder?": "Thomas with field" showed "with field".
+        let asked = "and the name of the account holder.";
+        assert_eq!(caller_answer(asked, "Thomas with field"), "[NAME]");
+        assert_eq!(caller_answer(asked, "Thomas ash worth."), "[NAME].");
+        // Controls: a spelling, what is no surname, more said after it, and no question for a
+        // name.
+        assert_eq!(
+            caller_answer(asked, "Klaus here please."),
+            "[NAME] here please."
+        );
+        assert_eq!(
+            caller_answer(asked, "Thomas with field, he's my dad."),
+            "[NAME] with field, he's my dad."
+        );
+        assert_eq!(
+            caller_answer("How can I help?", "Thomas with field"),
+            "Thomas with field"
         );
     }
 
