@@ -2853,13 +2853,24 @@ pub(crate) fn po_boxes(tokens: &[Token]) -> Vec<Detection> {
             continue;
         }
         let line = tokens[b].line;
-        let said: Vec<usize> = (b.saturating_sub(4)..b)
+        // (Six tokens back: three letters with their stops.)
+        let said: Vec<usize> = (b.saturating_sub(6)..b)
             .filter(|&k| tokens[k].line == line && tokens[k].class == Class::Word)
             .collect();
         let words: Vec<&str> = said.iter().map(|&k| tokens[k].text.as_str()).collect();
+        // Its letters half heard: "P.U. Box 442", "P. U. O. Box 442" (tiny.en, on 8 kHz µ-law
+        // too, for the agent's "P O Box four four one two").
+        let letters = said
+            .iter()
+            .rev()
+            .take_while(|&&k| tokens[k].text.chars().count() == 1)
+            .count();
         let first = match words.as_slice() {
             [.., "p", "o"] => said[said.len() - 2],
-            [.., "po" | "pio" | "vio" | "peo"] => said[said.len() - 1],
+            [.., "po" | "pio" | "vio" | "peo" | "pu"] => said[said.len() - 1],
+            _ if (2..=3).contains(&letters) && words[words.len() - letters] == "p" => {
+                said[said.len() - letters]
+            }
             [.., "post", "office"] => said[said.len() - 2],
             _ => match route_before_box(tokens, b) {
                 Some(first) => first,

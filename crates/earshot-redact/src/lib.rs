@@ -1143,6 +1143,7 @@ impl Redactor {
             findings.extend(between);
             findings.extend(near_after_card(text, &line_tokens[line], &findings));
             findings.extend(letters_before_values(text, &line_tokens[line], &findings));
+            findings.extend(numbers_taken_back(text, &line_tokens[line], &findings));
             findings.extend(hyphened_digits(text, &line_tokens[line], &findings));
             let months = months_beside_values(text, &line_tokens[line], &findings);
             findings.extend(months);
@@ -1219,6 +1220,11 @@ impl Redactor {
                     }
                 }
             }
+            // The words of an address only a rule after the first learning found ("field ox
+            // 4.4.12, Austin, Texas 78711.", tiny.en on 8 kHz µ-law for a P.O. box), so that
+            // the agent's "Austin Texas." said back is it too.
+            let text = self.lines[line].1.clone();
+            self.learn_address_words(&text, &findings);
             let (speaker, text) = &self.lines[line];
             out.push(apply(*speaker, text, findings));
         }
@@ -1680,12 +1686,14 @@ impl Redactor {
 
     /// Adds to `findings` the numbers in a final line of `speaker` that repeat or correct one
     /// redacted earlier (one redacted only as a number gets the value's kind): the same digits,
-    /// or four or more of its first or last (not after a reference cue), said by anyone ("Sorry, was that twelve twenty
-    /// six?" after the expiry), or, in the next
+    /// or four or more of its first or last (not after a reference cue), said by anyone ("Sorry,
+    /// was that twelve twenty six?" after the expiry), or, in the next
     /// [`CORRECTION_LINES`] lines of the speaker who gave a value, a number of three digits or
     /// more and at most one longer, in a line that is little but the number or says it takes
     /// something back ("No wait, it's seven eight nine" after the CVV), not a reference ("order
-    /// number 45310") or a written price ("49.99"), with the value's kind. An amount, time or count ("250 dollars") is
+    /// number 45310") or a written price ("49.99"), with the value's kind; so is such a number
+    /// in the agent's line that is little but it, echoing the caller in that window ("Sorry,
+    /// 456, got it"). An amount, time or count ("250 dollars") is
     /// neither.
     fn heard_values_in(
         &self,
@@ -1724,12 +1732,20 @@ impl Redactor {
                 && !reference
                 && !written_price(tokens, &run)
                 && (words_besides_numbers(tokens) <= 3 || corrects(tokens));
+            // The agent's short line echoing a piece of the caller's value while the caller may
+            // still correct it ("No, it's 6 at the end, not 8." - "Sorry, 456 got it", base on
+            // 8 kHz µ-law for a mobile's last group).
+            let echoing = speaker == Speaker::Agent
+                && !reference
+                && run.digits.len() >= 3
+                && !written_price(tokens, &run)
+                && words_besides_numbers(tokens) <= 3;
             // Its own value, or one the agent just read out from the file ("I have your
             // number as …, is that right?" - "Yes, except the last two are 88, not 19.").
             let corrected = || {
                 self.heard_values.iter().rev().find(|v| {
-                    correcting
-                        && (v.speaker == speaker || v.speaker == Speaker::Agent)
+                    (correcting && (v.speaker == speaker || v.speaker == Speaker::Agent)
+                        || (echoing && v.speaker != speaker))
                         && v.correction_lines > 0
                         && v.kind != FindingKind::Address
                         && d.len() <= v.digits.len() + 1
@@ -1807,8 +1823,15 @@ impl Redactor {
                     .iter()
                     .any(|v| v.digits.contains(&d) || d.contains(&v.digits))
         }) || tokens::digit_runs(tokens).iter().any(|r| {
+            // Glued to letters a run is a code to the rules, but one of five digits or more that
+            // opens as a value given is that value read back ("d5512234", tiny.en for the
+            // agent's "D five five one, two two zero, three four" after a driving licence).
+            let code = r.digits.len() >= 5
+                && r.first > 0
+                && tokens[r.first - 1].class == Class::Word
+                && tokens[r.first - 1].end == tokens[r.first].start;
             r.digits.len() >= 3
-                && !detect::not_a_group(tokens, r)
+                && (code || !detect::not_a_group(tokens, r))
                 && given
                     .iter()
                     .any(|v| v.digits.len() > 3 && v.digits.starts_with(&r.digits[..3]))
@@ -2676,15 +2699,41 @@ impl Redactor {
 
     /// The addresses heard before, said again as a chain of two of their words or more: the
     /// agent's "Queen's Gate Mews, perfect." after "Flat 2, 9 Queen's Gate Mews.".
+    /// A house number glued to its letter counts as one of those words ("3B LOS, thank you,
+    /// I've updated it.", base on a mono recording after "No, we moved to 3B LOS 178QT." for
+    /// "Three Birch Close").
     fn addresses_said_again(&self, text: &str, tokens: &[Token]) -> Vec<Finding> {
         let joiner = |t: &Token| matches!(t.text.as_str(), "," | "'" | "s" | "-");
-        said_again(
+        let mut out = said_again(
             text,
             tokens,
             &self.heard_address_words,
             joiner,
             FindingKind::Address,
-        )
+        );
+        let heard = |w: &str| self.heard_address_words.iter().any(|h| h == w);
+        for k in 0..tokens.len().saturating_sub(2) {
+            let (number, letter, word) = (&tokens[k], &tokens[k + 1], &tokens[k + 2]);
+            let code = number.class == Class::Digits
+                && letter.class == Class::Word
+                && letter.start == number.end
+                && heard(&format!("{}{}", number.text, letter.text));
+            if code && word.line == number.line && heard(&word.text) {
+                let end = out
+                    .iter()
+                    .find(|f| f.start == word.start)
+                    .map_or(word.end, |f| f.end);
+                out.push(make_finding(
+                    text,
+                    FindingKind::Address,
+                    number.start,
+                    end,
+                    0.6,
+                    "",
+                ));
+            }
+        }
+        out
     }
 
     /// A flat's, apartment's or suite's number said once an address was heard, its street not
@@ -2762,12 +2811,21 @@ impl Redactor {
     }
 
     /// Remembers the words of the addresses among `findings` (two letters or more, numbers and
-    /// unit words aside).
+    /// unit words aside), and their house numbers glued to a letter or two ("3b").
     fn learn_address_words(&mut self, text: &str, findings: &[Finding]) {
         for f in findings.iter().filter(|f| f.kind == FindingKind::Address) {
             let said: String = text.chars().skip(f.start).take(f.end - f.start).collect();
-            // Split as the tokenizer does: "Queen's" is one word.
             let said = said.to_lowercase();
+            for code in said.split(|c: char| !c.is_alphanumeric()) {
+                let letters = code.trim_start_matches(|c: char| c.is_ascii_digit());
+                let glued = letters.len() < code.len()
+                    && (1..=2).contains(&letters.chars().count())
+                    && letters.chars().all(char::is_alphabetic);
+                if glued && !self.heard_address_words.iter().any(|w| w == code) {
+                    self.heard_address_words.push(code.to_string());
+                }
+            }
+            // Split as the tokenizer does: "Queen's" is one word.
             for word in said.split(|c: char| !(c.is_alphabetic() || c == '\'')) {
                 let word = word.trim_matches('\'');
                 if word.chars().count() >= 2
@@ -4175,8 +4233,9 @@ fn digit_words_before_values(text: &str, tokens: &[Token], findings: &[Finding])
 
 /// A digit's homophone after "flat", "apartment", "unit" or "suite", right before an address
 /// found, a letter between at most ("Flat for [ADDRESS].", base on mono for "Flat four, twenty
-/// two Baker Street, …"), or before a value of any kind found after the flat's letter: the
-/// flat's number, the value's.
+/// two Baker Street, …"), or before a value of any kind found after the flat's letter; with no
+/// such word (misheard), a homophone and a capital letter right before an address: the flat's
+/// number, the value's.
 fn unit_numbers_before_addresses(
     text: &str,
     tokens: &[Token],
@@ -4185,12 +4244,11 @@ fn unit_numbers_before_addresses(
     let mut out = Vec::new();
     for k in 1..tokens.len() {
         let (unit, t) = (&tokens[k - 1], &tokens[k]);
-        if !matches!(
+        let named = matches!(
             unit.text.as_str(),
             "flat" | "apartment" | "apt" | "unit" | "suite"
-        ) || tokens::homophone(&t.text).is_none()
-            || covered(findings, t.start, t.end)
-        {
+        );
+        if tokens::homophone(&t.text).is_none() || covered(findings, t.start, t.end) {
             continue;
         }
         // The address starts right after it, a comma between at most, or the flat's letter
@@ -4203,15 +4261,21 @@ fn unit_numbers_before_addresses(
         let lettered = tokens
             .get(k + 1)
             .is_some_and(|l| l.class == Class::Word && l.text.chars().count() == 1);
+        // The word for a flat misheard ("the Department for B. [ADDRESS]", "the Parliament for
+        // B.", tiny.en live partials of "Apartment four B, …"): a capital letter after the
+        // homophone, right before an address.
+        if !(named || lettered && tokens[k + 1].cap) {
+            continue;
+        }
         let k = k + usize::from(lettered);
         let next = match tokens.get(k + 1) {
             Some(c) if matches!(c.text.as_str(), "," | ".") => tokens.get(k + 2),
             other => other,
         };
         let starts_there = next.and_then(|n| {
-            findings
-                .iter()
-                .find(|f| (lettered || f.kind == FindingKind::Address) && f.start == n.start)
+            findings.iter().find(|f| {
+                (named && lettered || f.kind == FindingKind::Address) && f.start == n.start
+            })
         });
         if let Some(f) = starts_there {
             out.push(make_finding(text, f.kind, t.start, f.end, 0.35, ""));
@@ -5847,6 +5911,45 @@ fn nears_after_value(text: &str, tokens: &[Token], findings: &[Finding]) -> Opti
     None
 }
 
+/// A number the speaker takes back for a value found after it in the same sentence, a word that
+/// corrects between them ("It's 987, no wait, sorry, it's [NUMBER].", tiny.en live on 8 kHz
+/// µ-law for a PIN's "nine eight seven, no wait, sorry, it's seven eight nine six", its request
+/// heard as "… tell me you are for a digital pen."): an attempt at the same value, of its
+/// kind. Two digits or more, within eight words of it; not an amount, a count or a reference.
+fn numbers_taken_back(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for run in tokens::digit_runs(tokens) {
+        let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
+        if run.digits.len() < 2
+            || covered(findings, a.start, b.end)
+            || detect::is_amount_or_count(tokens, &run)
+            || detect::is_reference(tokens, &run)
+        {
+            continue;
+        }
+        let Some(f) = findings
+            .iter()
+            .filter(|f| said_in_digits(f) && f.start >= b.end)
+            .min_by_key(|f| f.start)
+        else {
+            continue;
+        };
+        let between: Vec<&Token> = tokens[run.last..]
+            .iter()
+            .take_while(|t| t.end <= f.start)
+            .collect();
+        let takes_back = between
+            .iter()
+            .any(|t| t.class == Class::Word && CORRECTION_CUES.contains(&t.text.as_str()));
+        let words = between.iter().filter(|t| t.class == Class::Word).count();
+        let one_sentence = !between.iter().any(|t| matches!(t.text.as_str(), "?" | "!"));
+        if takes_back && words <= 8 && one_sentence {
+            out.push(make_finding(text, f.kind, a.start, b.end, 0.4, &run.digits));
+        }
+    }
+    out
+}
+
 /// A capital letter alone right before a value said in digits, a comma between at most ("So
 /// that's V, [PHONE].", both models on a mono recording for the agent's read-back of the
 /// passport "Victor one two three four five six seven"): an ID's letter, the value's. Not "I",
@@ -5863,8 +5966,12 @@ fn letters_before_values(text: &str, tokens: &[Token], findings: &[Finding]) -> 
         let Some(t) = k.checked_sub(1).map(|p| &tokens[p]) else {
             continue;
         };
+        // Alone: not the end of a chain glued by hyphens ("the last 4-0-R 6640.", base for
+        // "four are").
+        let alone = k < 2 || tokens[k - 2].end < t.start;
         let letter = t.class == Class::Word
             && t.cap
+            && alone
             && t.text.chars().count() == 1
             && !matches!(t.text.as_str(), "i" | "a");
         if letter && !covered(findings, t.start, t.end) {
@@ -14063,11 +14170,152 @@ mod tests {
     }
 
     #[test]
+    fn the_agent_echoing_a_corrected_group_of_the_callers_number_is_hidden() {
+        // Round 62, for "Oh seven nine one one, one two three, four five six." read back
+        // ending "… four five eight", corrected ("No, it's six at the end, not eight.") and
+        // read again "Sorry, four five six. Got it.": "456" was shown on four decodes (tiny.en
+        // at 16 kHz and on µ-law, base on µ-law, whose caller's number lost its 5).
+        for (given, read) in [
+            ("07911123456.", "Go 7911123458"),
+            ("0M9111234-I-6", "Go 7 9 11 123458"),
+        ] {
+            let out = conversation(&[
+                (Speaker::Agent, "What's a good number to call you back on?"),
+                (Speaker::Caller, given),
+                (Speaker::Agent, read),
+                (Speaker::Caller, "No, it's 6 at the end, not 8."),
+                (Speaker::Agent, "Sorry, 456, got it?"),
+            ]);
+            assert_eq!(out[4], "Sorry, [PHONE], got it?");
+        }
+        // Controls: no value given, and a price.
+        let out = conversation(&[
+            (Speaker::Caller, "I'd like to order the blue one."),
+            (Speaker::Agent, "Sorry, 456, got it?"),
+        ]);
+        assert_eq!(out[1], "Sorry, 456, got it?");
+        let out = conversation(&[
+            (Speaker::Agent, "What's a good number to call you back on?"),
+            (Speaker::Caller, "07911123456."),
+            (Speaker::Agent, "That's $4.56, okay?"),
+        ]);
+        assert_eq!(out[2], "That's $4.56, okay?");
+    }
+
+    #[test]
+    fn a_po_box_read_back_with_its_letters_half_heard_is_the_address() {
+        // Round 62, tiny.en at 16 kHz and on 8 kHz µ-law for the agent's "P O Box four four one
+        // two, Austin, Texas." after the caller gave it: "P.U. Box 442." and "P. U. O. Box 442.
+        // Austin Texas." were shown (the µ-law caller's box heard as "field ox 4.4.12", found
+        // by a rule after the one that learns an address's words).
+        for (given, read) in [
+            (
+                "To my PO box, PO box 4-4-12, Austin, Texas 7-8-7-1-1.",
+                "P.U. Box 442. Austin, Texas. Thank you.",
+            ),
+            (
+                "To my field ox, field ox 4.4.12, Austin, Texas 78711.",
+                "P. U. O. Box 442. Austin Texas. Thank you",
+            ),
+        ] {
+            let out = conversation(&[
+                (Speaker::Agent, "Where do you want the statements mailed?"),
+                (Speaker::Caller, given),
+                (Speaker::Agent, read),
+            ]);
+            assert!(out[1].contains("[ADDRESS]"), "{}", out[1]);
+            assert!(
+                !out[2].contains("442") && !out[2].contains("Austin"),
+                "{}",
+                out[2]
+            );
+        }
+        // Controls: a box with no letters before it, and letters that are no P.O.
+        for said in [
+            "I'll put it in the box 12 on the shelf.",
+            "The A. B. Box 12 is sold out.",
+        ] {
+            assert_eq!(caller_answer("How can I help?", said), said);
+        }
+    }
+
+    #[test]
+    fn a_code_read_back_that_opens_as_a_value_given_is_the_value() {
+        // Round 62, tiny.en at 16 kHz and on 8 kHz µ-law, and base, for the agent's "D five
+        // five one, two two zero, three four." after a driving licence: "d5512234" and
+        // "De551-2034" were shown whole.
+        for read in ["d5512234", "De551-2034"] {
+            let out = conversation(&[
+                (
+                    Speaker::Agent,
+                    "Can you read me your driver's license number?",
+                ),
+                (Speaker::Caller, "Sure, the onion may vid 551 22034"),
+                (Speaker::Agent, read),
+            ]);
+            assert_eq!(out[2], "[NUMBER]");
+        }
+        // Controls: a code that opens otherwise, and one of fewer than five digits.
+        for read in ["Your booking is BA7712234.", "Gate B552, thank you."] {
+            let out = conversation(&[
+                (
+                    Speaker::Agent,
+                    "Can you read me your driver's license number?",
+                ),
+                (Speaker::Caller, "Sure, the onion may vid 551 22034"),
+                (Speaker::Agent, read),
+            ]);
+            assert_eq!(out[2], read);
+        }
+    }
+
+    #[test]
+    fn a_house_number_with_its_letter_read_back_with_the_street_is_the_address() {
+        // Round 60, base on a mono recording for "No, we moved to three Birch Close, LS17 8QP."
+        // - "Three Birch Close, thank you, I've updated it.": the read-back "3B LOS" was shown.
+        let out = conversation(&[
+            (
+                Speaker::Unknown,
+                "Is your address still 14L Grove bleeds LS6 to AB?",
+            ),
+            (Speaker::Unknown, "No, we moved to 3B LOS 178QT."),
+            (Speaker::Unknown, "3B LOS, thank you, I've updated it."),
+        ]);
+        assert_eq!(out[2], "[ADDRESS], thank you, I've updated it.");
+        // Control: the same words with no address heard.
+        let said = "It's 3B LOS on my ticket.";
+        assert_eq!(caller_answer("Which seat is it?", said), said);
+    }
+
+    #[test]
+    fn a_number_taken_back_for_a_value_is_an_attempt_at_it() {
+        // Round 61 live, tiny.en on 8 kHz µ-law for "It's nine eight seven, no wait, sorry,
+        // it's seven eight nine six." after the PIN's request heard as "… tell me you are for a
+        // digital pen.": the final showed "987".
+        let out = caller_answer(
+            "for security. Please tell me you are for a digital pen.",
+            "It's 987, no wait, sorry, it's 7896.",
+        );
+        assert_eq!(out, "It's [NUMBER], no wait, sorry, it's [NUMBER].");
+        // Controls: a count taken back, and a reference.
+        for (said, kept) in [
+            ("I waited 20 minutes, sorry, it's 7896.", "20"),
+            ("Order 4471, sorry, the code is 7896.", "4471"),
+        ] {
+            let out = caller_answer("How can I help?", said);
+            assert!(!out.contains("7896") && out.contains(kept), "{out}");
+        }
+    }
+
+    #[test]
     fn an_ids_letter_alone_before_its_digits_is_the_ids() {
         // Round 60, both models on a mono recording for "Can I have your passport number?" -
         // "Victor one two three four five six seven." - "So that's V one two three four five
         // six seven.": the letter was shown before the digits.
-        for said in ["So that's V, 1, 2, 3, 4, 5, 6, 7.", "So that's V 1 2 3 4 5 6 7"] {
+        for said in [
+            "So that's V, 1, 2, 3, 4, 5, 6, 7.",
+            "So that's V 1 2 3 4 5 6 7",
+        ] {
             let out = conversation(&[
                 (Speaker::Unknown, "Can I have your passport number?"),
                 (Speaker::Unknown, "Victor, 1, 2, 3, 4, 5, 6, 7."),
@@ -17496,6 +17744,25 @@ mod tests {
         ] {
             assert_eq!(caller_answer("How can I help?", said), said);
         }
+        // Round 61 live, tiny.en partials of the same address, the word for the flat misheard
+        // ("the Department for B. …", "the Parliament for B."): a homophone and a capital
+        // letter right before the address.
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "What a rest shot the new card go to.");
+        let p = r.preview(
+            Speaker::Caller,
+            "the Department for B. 2250 West Oak Street",
+        );
+        assert!(
+            !p.text.contains("for") && !p.text.contains(" B"),
+            "{}",
+            p.text
+        );
+        // Control: a homophone and a letter before no address.
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "How can I help?");
+        let p = r.preview(Speaker::Caller, "I have tickets for B block");
+        assert_eq!(p.text, "I have tickets for B block");
     }
 
     #[test]
