@@ -2079,6 +2079,12 @@ impl Redactor {
                     );
                 }
             }
+            // Read back right after it was given, as a statement ("March 15, 19th, and your
+            // lip code...", base on 8 kHz µ-law after the caller's "Oh three, fifteen, nineteen
+            // seventy." came out as "0359197.", whose digits match no month and day).
+            Some((_, left)) if left == DATE_LINES => {
+                spans.extend(detect::dates_said(tokens));
+            }
             Some(_) if tokens.iter().any(|t| t.text == "?") => {
                 spans.extend(detect::dates_said(tokens));
                 // The year asked back ("And the year, 1990?").
@@ -14285,6 +14291,37 @@ mod tests {
         // Control: the same words with no address heard.
         let said = "It's 3B LOS on my ticket.";
         assert_eq!(caller_answer("Which seat is it?", said), said);
+    }
+
+    #[test]
+    fn a_date_of_birth_read_back_right_after_it_was_given_is_hidden() {
+        // Round 62, base on 8 kHz µ-law for "Oh three, fifteen, nineteen seventy." read back
+        // "March fifteenth, nineteen seventy. And your zip code?": the caller's date came out
+        // as "0359197." (no month and day to match) and the read-back "March 15, 19th, …" was
+        // shown once the request's last words went back to its line.
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "I just need to verify your identity. May the birth...",
+            ),
+            (Speaker::Caller, "0359197."),
+            (Speaker::Agent, "March 15, 19th, and your lip code..."),
+        ]);
+        assert_eq!(out[2], "[DATE_OF_BIRTH], and your lip code...");
+        // Controls: a date the agent says later, and one after a line that gave none.
+        let out = conversation(&[
+            (Speaker::Agent, "Can I have your date of birth?"),
+            (Speaker::Caller, "0359197."),
+            (Speaker::Agent, "Thank you. And how can I help?"),
+            (Speaker::Caller, "I'd like to move my appointment."),
+            (Speaker::Agent, "Sure, the next one is March 3rd."),
+        ]);
+        assert_eq!(out[4], "Sure, the next one is March 3rd.");
+        let out = conversation(&[
+            (Speaker::Caller, "I'd like to move my appointment."),
+            (Speaker::Agent, "Sure, the next one is March 3rd."),
+        ]);
+        assert_eq!(out[1], "Sure, the next one is March 3rd.");
     }
 
     #[test]
