@@ -407,6 +407,7 @@ impl Transcriber {
                 text,
             });
         }
+        sentences_rejoined(&mut out, &spans);
         // Whisper may skip parts of a joined window outright: spelled letters ("K, O, W, A …")
         // between ordinary sentences came out as nothing, and the one sentence it kept was
         // timed into the last part. A part of a second or more with no word is such a skip, and
@@ -649,6 +650,44 @@ pub fn encoder_frames(samples: usize, fit: Option<usize>) -> usize {
     }
 }
 
+/// Gives a part back the end of its sentence that a joined decode put at the start of the next
+/// part (`spans`: each part's start and length in samples). Word timing is late around the
+/// gaps, and a part's last word can land past the second of silence after it: "Can I take
+/// your" - "surname? And your first name?" (base at 16 kHz, round 62), "What's your mother's
+/// maiden" - "name? And the name of …" (round 59). A part that ends with no stop, before one
+/// that opens in lower case with a word or two ending in a stop (not an ellipsis) and then a
+/// new sentence, gets those words back, timed at its end.
+fn sentences_rejoined(parts: &mut [Vec<AsrSegment>], spans: &[(usize, usize)]) {
+    // An ellipsis trails off ("May the birth... March 15, …"): no stop.
+    let stop = |w: &str| w.ends_with(['.', '?', '!']) && !w.ends_with("..");
+    for i in 1..parts.len() {
+        let open = parts[i - 1].last().is_some_and(|w| !stop(&w.text));
+        let next = &parts[i];
+        let lower = next
+            .first()
+            .is_some_and(|w| w.text.starts_with(|c: char| c.is_lowercase()));
+        let Some(k) = next.iter().take(2).position(|w| stop(&w.text)) else {
+            continue;
+        };
+        let new_sentence = next
+            .get(k + 1)
+            .is_some_and(|w| w.text.starts_with(|c: char| c.is_uppercase()));
+        if !(open && lower && new_sentence) {
+            continue;
+        }
+        let end_ms = (spans[i - 1].1 as u64) * 1000 / 16_000;
+        let moved: Vec<AsrSegment> = parts[i]
+            .drain(..=k)
+            .map(|w| AsrSegment {
+                start_ms: end_ms,
+                end_ms,
+                text: w.text,
+            })
+            .collect();
+        parts[i - 1].extend(moved);
+    }
+}
+
 /// Whisper's annotations for non-speech (`[BLANK_AUDIO]`, `(music)`, `[ Silence ]`).
 fn is_non_speech(text: &str) -> bool {
     let t = text.trim();
@@ -664,6 +703,70 @@ mod tests {
         assert!(is_non_speech("[BLANK_AUDIO]"));
         assert!(is_non_speech(" (music) "));
         assert!(!is_non_speech("my card is [really] old"));
+    }
+
+    fn words(said: &str) -> Vec<AsrSegment> {
+        said.split(' ')
+            .enumerate()
+            .map(|(i, w)| AsrSegment {
+                start_ms: 100 * i as u64,
+                end_ms: 100 * i as u64 + 90,
+                text: w.to_string(),
+            })
+            .collect()
+    }
+
+    fn texts(parts: &[Vec<AsrSegment>]) -> Vec<String> {
+        parts
+            .iter()
+            .map(|p| {
+                p.iter()
+                    .map(|w| w.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_sentences_end_put_in_the_next_part_goes_back() {
+        // Round 62, base at 16 kHz for the agent's "Can I take your surname?" and, after the
+        // caller's turn, "And your first name?": "surname?" came out at the start of the second.
+        let spans = [(0, 24_000), (40_000, 32_000)];
+        let mut parts = vec![
+            words("Can I take your"),
+            words("surname? And your first name?"),
+        ];
+        sentences_rejoined(&mut parts, &spans);
+        assert_eq!(
+            texts(&parts),
+            ["Can I take your surname?", "And your first name?"]
+        );
+        // Timed at the end of the part it went back to (1.5 s).
+        assert_eq!(parts[0][4].start_ms, 1_500);
+        // Two words ("the Earth? Thank you, …", base on µ-law for "… your name on the
+        // account?").
+        let mut parts = vec![
+            words("For security, can you give me your name on"),
+            words("the Earth? Thank you, and the first line."),
+        ];
+        sentences_rejoined(&mut parts, &spans);
+        assert_eq!(parts[0].len(), 11);
+        assert_eq!(texts(&parts)[1], "Thank you, and the first line.");
+        // Controls: a part that ended its sentence, a next part opening with a capital, a
+        // sentence that goes on for more than two words, and one that is the whole part.
+        for (first, second) in [
+            ("Can I take your surname?", "and your first name? Thanks."),
+            ("Can I take your", "Surname? And your first name?"),
+            ("I need the BSB and", "the account number. Thanks."),
+            ("I need the BSB and", "the number."),
+            ("It's the seventh", "and the eighth"),
+            ("May the", "birth... March 15, 19th, and your zip code..."),
+        ] {
+            let mut parts = vec![words(first), words(second)];
+            sentences_rejoined(&mut parts, &spans);
+            assert_eq!(texts(&parts), [first, second]);
+        }
     }
 
     #[test]
