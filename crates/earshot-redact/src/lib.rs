@@ -1575,6 +1575,7 @@ impl Redactor {
                 ));
             }
         }
+        findings.extend(digit_words_beside_masks(partial, toks, &findings));
         // As the final will: a run of words written for digits (one ending the partial may
         // grow), pieces glued by hyphens to a value, a flat's number before its address, a
         // street named beside any of them, and a value's last digits misheard as a closing
@@ -5987,8 +5988,58 @@ fn letters_before_values(text: &str, tokens: &[Token], findings: &[Finding]) -> 
     out
 }
 
+/// In a partial, a word for a digit ("to", "for", "free", "near", "oh", …) alone between two
+/// numbers masked, commas or hyphens beside it, or after one ending the partial ("Sure, the
+/// admin may read time [NUMBER] to [NUMBER] near.", tiny.en live on 8 kHz µ-law for a
+/// licence's "five five one, two two zero, three four"; the final hid it whole): a digit being
+/// said, masked with them.
+fn digit_words_beside_masks(partial: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let masked_at = |k: usize| {
+        findings
+            .iter()
+            .any(|f| said_in_digits(f) && f.start <= tokens[k].start && tokens[k].end <= f.end)
+    };
+    let digit_word = |t: &Token| {
+        t.class == Class::Word
+            && (tokens::homophone(&t.text).is_some()
+                || tokens::is_oh(&t.text)
+                || matches!(t.text.as_str(), "near" | "nero" | "nearo" | "neuro"))
+    };
+    let joins = |t: &Token| matches!(t.text.as_str(), "," | "-");
+    let mut out = Vec::new();
+    for k in 1..tokens.len() {
+        if !digit_word(&tokens[k]) || masked_at(k) {
+            continue;
+        }
+        let mut before = k - 1;
+        while before > 0 && joins(&tokens[before]) {
+            before -= 1;
+        }
+        let mut after = k + 1;
+        while after < tokens.len() && joins(&tokens[after]) {
+            after += 1;
+        }
+        let ends = tokens
+            .get(after)
+            .is_none_or(|t| matches!(t.text.as_str(), "." | "?" | "!" | "…"));
+        if masked_at(before) && (ends || (after < tokens.len() && masked_at(after))) {
+            let t = &tokens[k];
+            out.push(make_finding(
+                partial,
+                FindingKind::Number,
+                t.start,
+                t.end,
+                0.3,
+                "",
+            ));
+        }
+    }
+    out
+}
+
 /// A zero half heard as "near" (or "nero") right after a card's or an account's number, a comma
-/// between at most, with what whisper made of the digits after it in the same sentence: up to
+/// or a digit's homophone between at most, with what whisper made of the digits after it in the
+/// same sentence: up to
 /// four words before another value found, or up to two that end the sentence ("So, having
 /// [CREDIT_DEBIT_NUMBER], near only a row [CREDIT_DEBIT_EXPIRY].", tiny.en on 8 kHz µ-law for
 /// the card's "… zero zero four one" read back; "Sure, [CREDIT_DEBIT_NUMBER], near O'Neill.", a
@@ -6008,9 +6059,17 @@ fn near_after_card(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Fi
         if tokens[k].text == "," {
             k += 1;
         }
-        let near = tokens
+        let zero = |t: &Token| matches!(t.text.as_str(), "near" | "nero" | "nearo" | "neuro");
+        // A digit's homophone before it ("[BANK_ACCOUNT_NUMBER] to near Orion
+        // [BANK_ACCOUNT_NUMBER]", tiny.en live on 8 kHz µ-law for an account's "… two zero nine,
+        // eight seven").
+        let homophone = tokens
             .get(k)
-            .is_some_and(|t| matches!(t.text.as_str(), "near" | "nero" | "nearo" | "neuro"));
+            .is_some_and(|t| tokens::homophone(&t.text).is_some());
+        if homophone && tokens.get(k + 1).is_some_and(zero) {
+            k += 1;
+        }
+        let near = tokens.get(k).is_some_and(zero);
         if !near || covered(findings, tokens[k].start, tokens[k].end) {
             continue;
         }
@@ -9452,6 +9511,33 @@ mod tests {
             redact_line("yes it's 4532 dollars and that's all").text,
             "yes it's 4532 dollars and that's all"
         );
+    }
+
+    #[test]
+    fn a_partial_shows_no_word_for_a_digit_between_numbers_being_spoken() {
+        // Round 62 live, tiny.en on 8 kHz µ-law for a licence's "D as in David, five five one,
+        // two two zero, three four": "Sure, the admin may read time [NUMBER] to [NUMBER] near."
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "Can you read me your driver's license number?");
+        for partial in [
+            "Sure, the admin may read time 551 to 22034 near.",
+            "Sure, the admin may read time 551, to, 22034",
+        ] {
+            let p = r.preview(Speaker::Caller, partial);
+            assert!(
+                !p.text.contains(" to") && !p.text.contains("near"),
+                "{partial} -> {}",
+                p.text
+            );
+        }
+        // Controls: such a word before one number only, or after one that does not end the
+        // partial.
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "How can I help?");
+        let p = r.preview(Speaker::Caller, "I paid for 2 tickets");
+        assert_eq!(p.text, "I paid for [NUMBER] tickets");
+        let p = r.preview(Speaker::Caller, "It was 2 for me and");
+        assert_eq!(p.text, "It was [NUMBER] for me and");
     }
 
     #[test]
@@ -14400,6 +14486,10 @@ mod tests {
         let said = "It's 07700 900123, near the station.";
         let out = caller_answer("What's the best phone number for you?", said);
         assert_eq!(out, "It's [PHONE], near the station.");
+        // Round 62 live, tiny.en on 8 kHz µ-law for an account's "six one four four, two zero
+        // nine, eight seven": "to near Orion" was shown between the pieces.
+        let out = caller_answer("And the account number?", "6144 to near Orion 87 Heaven.");
+        assert!(!out.contains("near") && !out.contains("Orion"), "{out}");
     }
 
     #[test]
