@@ -2573,6 +2573,18 @@ fn spoken_emails_between_commas(tokens: &[Token], after_comma: &[bool]) -> Vec<D
                 (end, tld) = (two, true);
             }
         }
+        // A mail service's name and its dot glued to the top-level domain as whisper heard
+        // them ("briley at outlook dotty", base on a mono recording for "… at outlook dot
+        // ie"; "dotcom").
+        if !tld
+            && !NOT_LOCAL_PART.contains(&tokens[at - 1].text.as_str())
+            && MAIL_PROVIDERS.contains(&tokens[at + 1].text.as_str())
+            && tokens
+                .get(at + 2)
+                .is_some_and(|t| t.line == line && t.text.len() > 3 && t.text.starts_with("dot"))
+        {
+            (end, tld) = (at + 3, true);
+        }
         // Without a known top-level domain ("john smith at gmail"), only where an e-mail was
         // asked for or named, or the domain is a mail service's: "I'm at work" is no address.
         // The domain then ends the sentence ("… at gmail."), and the word before "at" is no

@@ -1085,6 +1085,10 @@ impl Redactor {
                     let more = self.email_digits_said_again(&text, &line_tokens[line], &findings);
                     findings.extend(more);
                 }
+                let email_found = findings.iter().any(|f| f.kind == FindingKind::Email);
+                if self.email_given && self.email_lines_ago == Some(0) && !email_found {
+                    findings.extend(garbled_email_read_back(&text, &line_tokens[line]));
+                }
                 self.email_given |= findings.iter().any(|f| f.kind == FindingKind::Email);
                 let email_here = findings.iter().any(|f| f.kind == FindingKind::Email)
                     || asks_email(&line_tokens[line]);
@@ -1098,6 +1102,11 @@ impl Redactor {
                 let lower = |t: &str| !t.chars().any(char::is_uppercase);
                 let lower_case = lower(&text) && line > 0 && lower(&self.lines[line - 1].1);
                 self.learn_email_words(lower_case, &findings);
+                findings.extend(addresses_moved_between(
+                    &text,
+                    &line_tokens[line],
+                    &findings,
+                ));
                 findings.extend(self.addresses_said_again(&self.lines[line].1, &line_tokens[line]));
                 findings.extend(self.flats_said(
                     &self.lines[line].1,
@@ -1144,6 +1153,7 @@ impl Redactor {
             findings.extend(near_after_card(text, &line_tokens[line], &findings));
             findings.extend(letters_before_values(text, &line_tokens[line], &findings));
             findings.extend(numbers_taken_back(text, &line_tokens[line], &findings));
+            findings.extend(inward_codes_said(text, &line_tokens[line], &findings));
             findings.extend(hyphened_digits(text, &line_tokens[line], &findings));
             let months = months_beside_values(text, &line_tokens[line], &findings);
             findings.extend(months);
@@ -2440,7 +2450,22 @@ impl Redactor {
                 if self.address_numbers.contains(&run.digits)
                     && !detect::is_amount_or_count(tokens, &run)
                 {
-                    let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
+                    // With the street's name after it, however garbled ("22 bar Chavenu and
+                    // the new postcode", base for "Twenty two Birch Avenue. And the new
+                    // postcode?"): up to three words to the clause's end.
+                    let mut last = run.last - 1;
+                    for t in tokens[run.last..].iter().take(3) {
+                        if t.class != Class::Word
+                            || matches!(
+                                t.text.as_str(),
+                                "and" | "is" | "thank" | "thanks" | "please"
+                            )
+                        {
+                            break;
+                        }
+                        last += 1;
+                    }
+                    let (a, b) = (&tokens[run.first], &tokens[last]);
                     said.push(make_finding(
                         text,
                         FindingKind::Address,
@@ -2464,11 +2489,13 @@ impl Redactor {
                 let in_address = findings.iter().any(|f| {
                     f.kind == FindingKind::Address && f.start <= a.start && b.end <= f.end
                 });
-                // Not a postcode's digit glued to its letters ("EC1A 1BB").
+                // Not a postcode's digit glued to its letters ("EC1A 1BB"); a house number
+                // glued to a street's first syllable is one ("to 22ber chavanou", base for
+                // "twenty two Birch Avenue").
                 let glued = (run.first > 0 && tokens[run.first - 1].end == a.start)
-                    || tokens
-                        .get(run.last)
-                        .is_some_and(|t| t.start == b.end && t.class == Class::Word);
+                    || tokens.get(run.last).is_some_and(|t| {
+                        t.start == b.end && t.class == Class::Word && t.text.chars().count() <= 2
+                    });
                 if in_address && !glued && !self.address_numbers.contains(&run.digits) {
                     self.address_numbers.push(run.digits);
                 }
@@ -5988,6 +6015,38 @@ fn letters_before_values(text: &str, tokens: &[Token], findings: &[Finding]) -> 
     out
 }
 
+/// A line right after an e-mail was given that reads it back garbled: "dot" said twice or more,
+/// or heard as "not", and a top-level domain after ("M. But L.A.D. A.T. Yeah, who not, co-not
+/// UK?", tiny.en for the agent's "M dot patel eighty eight at yahoo dot co dot uk"), no e-mail
+/// found on it: the line from its first word to the domain is the e-mail (fail closed).
+fn garbled_email_read_back(text: &str, tokens: &[Token]) -> Option<Finding> {
+    const DOMAINS: &[&str] = &[
+        "com", "uk", "ie", "net", "org", "au", "ca", "nz", "edu", "gov", "io",
+    ];
+    let dots = tokens
+        .iter()
+        .filter(|t| matches!(t.text.as_str(), "dot" | "not"))
+        .count();
+    let end = tokens
+        .iter()
+        .rposition(|t| DOMAINS.contains(&t.text.as_str()))?;
+    let first = tokens.iter().position(|t| {
+        t.class != Class::Punct
+            && !tokens::is_opener(&t.text)
+            && !matches!(t.text.as_str(), "that's" | "thats" | "is" | "it's" | "was")
+    })?;
+    (dots >= 2 && first < end).then(|| {
+        make_finding(
+            text,
+            FindingKind::Email,
+            tokens[first].start,
+            tokens[end].end,
+            0.4,
+            "",
+        )
+    })
+}
+
 /// In a partial, a word for a digit ("to", "for", "free", "near", "oh", …) alone between two
 /// numbers masked, commas or hyphens beside it, or after one ending the partial ("Sure, the
 /// admin may read time [NUMBER] to [NUMBER] near.", tiny.en live on 8 kHz µ-law for a
@@ -6694,6 +6753,129 @@ fn address_tails(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Find
                 FindingKind::Address,
                 start,
                 rest[last].end,
+                0.35,
+                "",
+            ));
+        }
+    }
+    out
+}
+
+/// The addresses a caller moved from and to, in a sentence that says they moved ("I move from
+/// 10 L roads to 22 L.", "I moved from [ADDRESS] to 22 W canv and move.", tiny.en for "I moved
+/// from ten Elm Road to twenty two Birch Avenue." with the street names garbled past the
+/// address rules): after "from" or "to", a house number and up to three words after it, to the
+/// end of the clause ("and", "to", "from", a comma or a stop).
+fn addresses_moved_between(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let moved = |t: &Token| {
+        matches!(
+            t.text.as_str(),
+            "move" | "moved" | "moving" | "moves" | "relocated" | "relocating"
+        )
+    };
+    let boundary = |t: &Token| {
+        t.class == Class::Punct && t.text != "-"
+            || matches!(t.text.as_str(), "and" | "to" | "from" | "but" | "so")
+    };
+    let mut out = Vec::new();
+    for k in 1..tokens.len() {
+        if !matches!(tokens[k - 1].text.as_str(), "from" | "to") {
+            continue;
+        }
+        let number = &tokens[k];
+        let house = if number.class == Class::Digits {
+            number.text.len() <= 4
+        } else {
+            tokens::is_number_word(number)
+        };
+        // Not a value of another kind found there ("It was moved to [BANK_ACCOUNT_NUMBER] last
+        // year.").
+        let other_value = findings.iter().any(|f| {
+            !matches!(f.kind, FindingKind::Number | FindingKind::Address)
+                && f.start <= number.start
+                && number.end <= f.end
+        });
+        if !house || other_value {
+            continue;
+        }
+        // The sentence says the caller moved, before this.
+        let says_moved = tokens[..k]
+            .iter()
+            .rev()
+            .take_while(|t| !matches!(t.text.as_str(), "." | "?" | "!") || t.end == number.start)
+            .any(moved);
+        if !says_moved {
+            continue;
+        }
+        let mut end = k;
+        let mut words = 0;
+        while let Some(t) = tokens.get(end + 1) {
+            if boundary(t) || words == 3 {
+                break;
+            }
+            words += usize::from(t.class == Class::Word);
+            end += 1;
+        }
+        let (a, b) = (number.start, tokens[end].end);
+        if words >= 1 && !covered(findings, a, b) {
+            out.push(make_finding(text, FindingKind::Address, a, b, 0.35, ""));
+        }
+    }
+    out
+}
+
+/// A UK postcode's inward code said after its outward code was found ("its [NUMBER] to a b",
+/// tiny.en for "It's S G one one, two A B." after "And the postcode?" heard as "In the post
+/// code."): a digit, its word or its homophone, then one or two letters alone, ending the
+/// sentence, right after a value written as one or two letters and one or two digits ("sg-11",
+/// "LS6"): the postcode, an address.
+fn inward_codes_said(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let outward = |f: &Finding| {
+        let code: String = f
+            .value
+            .original
+            .chars()
+            .filter(|c| *c != '-' && *c != ' ')
+            .collect();
+        let letters = code.chars().take_while(char::is_ascii_alphabetic).count();
+        let digits = code[letters..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .count();
+        (1..=2).contains(&letters)
+            && (1..=2).contains(&digits)
+            && code[letters + digits..]
+                .chars()
+                .all(|c| c.is_ascii_alphabetic())
+            && code.len() - letters - digits <= 1
+    };
+    let mut out = Vec::new();
+    for f in findings.iter().filter(|f| outward(f)) {
+        let Some(k) = tokens.iter().position(|t| t.start >= f.end) else {
+            continue;
+        };
+        let rest: Vec<&Token> = tokens[k..]
+            .iter()
+            .take_while(|t| !matches!(t.text.as_str(), "." | "?" | "!"))
+            .filter(|t| t.text != ",")
+            .collect();
+        let digit = rest.first().is_some_and(|t| {
+            (t.class == Class::Digits && t.text.len() == 1)
+                || tokens::homophone(&t.text).is_some()
+                || tokens::unit(&t.text).is_some()
+        });
+        let letters = rest.len().saturating_sub(1);
+        let letters_alone = rest
+            .iter()
+            .skip(1)
+            .all(|t| t.class == Class::Word && t.text.chars().count() == 1);
+        if digit && (1..=2).contains(&letters) && letters_alone {
+            let end = rest[rest.len() - 1].end;
+            out.push(make_finding(
+                text,
+                FindingKind::Address,
+                f.start,
+                end,
                 0.35,
                 "",
             ));
@@ -9518,7 +9700,10 @@ mod tests {
         // Round 62 live, tiny.en on 8 kHz µ-law for a licence's "D as in David, five five one,
         // two two zero, three four": "Sure, the admin may read time [NUMBER] to [NUMBER] near."
         let mut r = Redactor::new();
-        r.push(Speaker::Agent, "Can you read me your driver's license number?");
+        r.push(
+            Speaker::Agent,
+            "Can you read me your driver's license number?",
+        );
         for partial in [
             "Sure, the admin may read time 551 to 22034 near.",
             "Sure, the admin may read time 551, to, 22034",
@@ -13409,10 +13594,8 @@ mod tests {
         ]);
         // The number, the word and the code are one span.
         assert_eq!(lines[2], "So that's [ADDRESS].");
-        assert_eq!(
-            lines[4],
-            "Got it, [ADDRESS] Willowlene and your date of birth."
-        );
+        // The street after the number too, since round 63.
+        assert_eq!(lines[4], "Got it, [ADDRESS] and your date of birth.");
         // Controls: the same agent's lines with no address given before them, and an amount,
         // a time and a count said back after one.
         let lines = conversation(&[
@@ -13440,10 +13623,7 @@ mod tests {
             ),
         ]);
         assert_eq!(lines[2], "Sorry, no, it's [ADDRESS].");
-        assert_eq!(
-            lines[3],
-            "Got it, [ADDRESS] willowling and your date of birth."
-        );
+        assert_eq!(lines[3], "Got it, [ADDRESS] and your date of birth.");
         // A postcode's digit glued to its letters is no number the agent can say back.
         let lines = conversation(&[
             (Speaker::Caller, "My postcode is EC1A 1BB."),
@@ -14380,6 +14560,108 @@ mod tests {
     }
 
     #[test]
+    fn the_addresses_a_caller_moved_between_and_the_new_one_read_back_are_hidden() {
+        // Round 63, for "I've moved house. I moved from ten Elm Road to twenty two Birch
+        // Avenue." - "Twenty two Birch Avenue. And the new postcode?": tiny.en on µ-law showed
+        // both addresses ("I move from 10 L roads to 22 L."), tiny.en the new one ("… to 22 W
+        // canv and move."), base the agent's read-back ("22 bar Chavenu and the new postcode",
+        // after "… to 22ber chavanou.").
+        for said in [
+            "I move house. I move from 10 L roads to 22 L.",
+            "I've moved house. I moved from 10 Elm Road to 22 W canv and move.",
+        ] {
+            let out = caller_answer("How can I help today?", said);
+            assert!(
+                !out.contains("10") && !out.contains("22") && !out.contains("canv"),
+                "{out}"
+            );
+        }
+        let out = conversation(&[
+            (Speaker::Agent, "How can I help today?"),
+            (
+                Speaker::Caller,
+                "I moved house. I moved from 10l road to 22ber chavanou.",
+            ),
+            (Speaker::Agent, "22 bar Chavenu and the new postcode"),
+        ]);
+        assert_eq!(
+            out[1],
+            "I moved house. I moved from [ADDRESS] to [ADDRESS]."
+        );
+        assert_eq!(out[2], "[ADDRESS] and the new postcode");
+        // Controls: no move said, and a move with no house number.
+        for said in [
+            "I drove from 10 Downing fans to 22 others.",
+            "I moved from London to Leeds in 2019.",
+        ] {
+            let out = caller_answer("How can I help today?", said);
+            assert!(out.contains(" to "), "{out}");
+            assert!(!out.contains("[ADDRESS]"), "{out}");
+        }
+    }
+
+    #[test]
+    fn a_postcodes_inward_code_heard_as_a_homophone_and_letters_is_hidden() {
+        // Round 63, tiny.en for "It's S G one one, two A B." after "And the postcode?" heard
+        // as "In the post code.": "its [NUMBER] to a b" showed the inward code.
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "can you confirm the address on the account?",
+            ),
+            (Speaker::Caller, "bros cottage milli-lane little headham"),
+            (Speaker::Agent, "In the post code."),
+            (Speaker::Caller, "its sg-11 to a b"),
+        ]);
+        assert_eq!(out[3], "its [ADDRESS]");
+        // Controls: more than letters after the homophone, and no outward code before it.
+        let out = caller_answer("In the post code.", "its sg-11 to a friend");
+        assert!(out.ends_with("to a friend"), "{out}");
+        let said = "I gave it to a b and b owner.";
+        assert_eq!(caller_answer("How can I help?", said), said);
+    }
+
+    #[test]
+    fn an_email_read_back_garbled_right_after_it_was_given_is_hidden() {
+        // Round 62, tiny.en at 16 kHz and on 8 kHz µ-law for the agent's "M dot patel eighty
+        // eight at yahoo dot co dot uk." after the caller gave it: the initial, the garbled name
+        // and the domain were shown.
+        for (given, read) in [
+            (
+                "Yes, it's Sam Dopatella, Tia Tatyahu.co.uk",
+                "M. But L.A.D. A.T. Yeah, who not, co-not UK?",
+            ),
+            (
+                "Yes, it's m.patelat.yahu.co.uk",
+                "M not but LABH, yeah, who not go not UK?",
+            ),
+        ] {
+            let out = conversation(&[
+                (Speaker::Agent, "Can I get an email for the receipt?"),
+                (Speaker::Caller, given),
+                (Speaker::Agent, read),
+            ]);
+            assert!(out[1].contains("[EMAIL]"), "{}", out[1]);
+            assert_eq!(out[2], "[EMAIL]?");
+        }
+        // Controls: the same words with no e-mail given, and a line after the next.
+        let said = "No, not that one, not the UK office.";
+        let out = conversation(&[
+            (Speaker::Caller, "I'd like to update my details."),
+            (Speaker::Agent, said),
+        ]);
+        assert_eq!(out[1], said);
+        let out = conversation(&[
+            (Speaker::Agent, "Can I get an email for the receipt?"),
+            (Speaker::Caller, "Yes, it's m.patel@yahoo.co.uk"),
+            (Speaker::Agent, "Thanks."),
+            (Speaker::Caller, "Is the parcel going to the UK office?"),
+            (Speaker::Agent, said),
+        ]);
+        assert_eq!(out[4], said);
+    }
+
+    #[test]
     fn a_date_of_birth_read_back_right_after_it_was_given_is_hidden() {
         // Round 62, base on 8 kHz µ-law for "Oh three, fifteen, nineteen seventy." read back
         // "March fifteenth, nineteen seventy. And your zip code?": the caller's date came out
@@ -14408,6 +14690,32 @@ mod tests {
             (Speaker::Agent, "Sure, the next one is March 3rd."),
         ]);
         assert_eq!(out[1], "Sure, the next one is March 3rd.");
+    }
+
+    #[test]
+    fn a_spoken_email_whose_dot_is_glued_to_its_domain_is_hidden() {
+        // Round 63, base on a mono recording for "It's k, dot, o, dash, reilly, at outlook dot
+        // ie.": "It's k dot o" - "dash briley at outlook dotty" - "k dot o dash briley at
+        // outlook dotty Exactly" were shown whole.
+        let out = conversation(&[
+            (Speaker::Unknown, "What email address do you use with us?"),
+            (Speaker::Unknown, "It's k dot o"),
+            (Speaker::Unknown, "dash briley at outlook dotty"),
+            (
+                Speaker::Unknown,
+                "k dot o dash briley at outlook dotty Exactly",
+            ),
+        ]);
+        assert_eq!(out[1], "It's [EMAIL]");
+        assert_eq!(out[2], "[EMAIL]");
+        assert_eq!(out[3], "[EMAIL] Exactly");
+        // Controls: no mail service's name before it, and a pronoun before "at".
+        for said in [
+            "We met at the pub dotty as ever.",
+            "It is at outlook dotty.",
+        ] {
+            assert_eq!(caller_answer("How was your weekend?", said), said);
+        }
     }
 
     #[test]
