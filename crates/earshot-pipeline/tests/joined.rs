@@ -69,11 +69,9 @@ fn misplaced(turns: &[RenderedTurn], heard: &[Heard]) -> Vec<String> {
     out
 }
 
-fn analyze(call: &std::path::Path, join_segments: bool) -> Vec<Heard> {
-    let options = AnalyzerOptions {
-        join_segments,
-        ..AnalyzerOptions::default()
-    };
+/// The utterances of `call` decoded offline with `options` (joined decoding is the default).
+fn analyze(call: &std::path::Path, options: AnalyzerOptions) -> Vec<Heard> {
+    assert!(options.join_segments, "these tests are of joined decoding");
     let mut analyzer = Analyzer::new(&ModelStore::from_env(), options)
         .expect("the models are installed (cargo xtask setup)");
     let mut heard = Vec::new();
@@ -94,7 +92,7 @@ fn joined_decoding_keeps_every_word_in_its_own_turn_and_every_secret_hidden() {
     let call = dir.path().join("call.wav");
     let turns = render(&script(), &call).expect("espeak-ng and sox (cargo xtask setup)");
 
-    let joined = analyze(&call, true);
+    let joined = analyze(&call, AnalyzerOptions::default());
     let all: String = joined.iter().map(|h| h.3.to_lowercase() + "\n").collect();
     // Both speakers were heard, turn by turn.
     for speaker in [Speaker::Caller, Speaker::Agent] {
@@ -165,7 +163,7 @@ fn spelled_turns_between_sentences_are_each_heard_and_hidden() {
     let dir = tempfile::tempdir().unwrap();
     let call = dir.path().join("spelled.wav");
     let turns = render(&script, &call).expect("espeak-ng and sox (cargo xtask setup)");
-    let heard = analyze(&call, true);
+    let heard = analyze(&call, AnalyzerOptions::default());
     let all: String = heard
         .iter()
         .map(|h| format!("{:?} {}-{} {}\n", h.0, h.1, h.2, h.3))
@@ -238,16 +236,7 @@ fn a_questions_last_word_stays_in_its_turn() {
         model: "base".into(),
         ..AnalyzerOptions::default()
     };
-    let mut analyzer = Analyzer::new(&ModelStore::from_env(), options).expect("models");
-    let mut heard: Vec<Heard> = Vec::new();
-    analyzer
-        .analyze_file(&call, |e| {
-            if let PipelineEvent::Utterance(u, _) = e {
-                heard.push((u.speaker, u.start_ms, u.end_ms, u.text.clone()));
-            }
-            Ok(())
-        })
-        .expect("analysis");
+    let heard = analyze(&call, options);
     let all: String = heard
         .iter()
         .map(|h| format!("{:?} {}-{} {}\n", h.0, h.1, h.2, h.3))
