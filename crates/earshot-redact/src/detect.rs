@@ -31,6 +31,9 @@ pub(crate) const CUES: &[(FindingKind, &[&str])] = &[
             "3 digit",
             "four digit code",
             "on the back",
+            // Heard as "on the Mac" ("and the free tickets code on the Mac, please.", tiny.en
+            // live on 8 kHz µ-law, round 63).
+            "code on the mac",
             "back of the card",
             // "the three numbers on the signature strip" (heard as "the free number on …",
             // "the free numbers on the signature trip.").

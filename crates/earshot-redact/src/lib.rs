@@ -14719,6 +14719,21 @@ mod tests {
     }
 
     #[test]
+    fn a_code_asked_for_on_the_mac_is_the_security_code() {
+        // Round 63 live, tiny.en on 8 kHz µ-law for "And the three digit code on the back,
+        // please." - "It's oh oh seven.": heard as "and the free tickets code on the Mac,
+        // please." - "It's all of seven.", the final showed "seven".
+        let out = caller_answer(
+            "and the free tickets code on the Mac, please.",
+            "It's all of seven.",
+        );
+        assert_eq!(out, "It's all of [CREDIT_DEBIT_CVV].");
+        // Control: the Mac named with no code asked for.
+        let out = caller_answer("Which version is on the Mac?", "It is 14.");
+        assert!(!out.contains("CVV"), "{out}");
+    }
+
+    #[test]
     fn a_number_taken_back_for_a_value_is_an_attempt_at_it() {
         // Round 61 live, tiny.en on 8 kHz µ-law for "It's nine eight seven, no wait, sorry,
         // it's seven eight nine six." after the PIN's request heard as "… tell me you are for a
@@ -15237,7 +15252,8 @@ mod tests {
             ),
             (
                 "Sure thing, I have it here, and the code on the Mac is 2-0-7.",
-                "Sure thing, I have it here, and the code on the Mac is [PIN].",
+                // A card's security code by its cue since round 63 ("code on the mac").
+                "Sure thing, I have it here, and the code on the Mac is [CREDIT_DEBIT_CVV].",
             ),
         ] {
             assert_eq!(conversation(&[asked, (Caller, said)])[1], shown);
