@@ -4247,7 +4247,7 @@ fn digit_words_before_values(text: &str, tokens: &[Token], findings: &[Finding])
         let go = t.text == "go" && opens && f.kind != FindingKind::CreditDebitNumber;
         // A zero half heard ("The routing is near [BANK_ROUTING]", base on 8 kHz µ-law for
         // "zero two one, zero zero zero, …", round 53), glued to the value.
-        let half_zero = !comma && matches!(t.text.as_str(), "near" | "nero" | "nearo" | "neuro");
+        let half_zero = !comma && half_heard_zero(&t.text);
         let digit_word =
             zero || go || sound || half_zero || matches!(t.text.as_str(), "double" | "triple");
         if digit_word && !covered(findings, t.start, t.end) {
@@ -5945,6 +5945,11 @@ fn nears_after_value(text: &str, tokens: &[Token], findings: &[Finding]) -> Opti
     None
 }
 
+/// A zero whisper half heard on telephone audio: "near", "nero", "nearo", "neuro".
+fn half_heard_zero(word: &str) -> bool {
+    matches!(word, "near" | "nero" | "nearo" | "neuro")
+}
+
 /// A number the speaker takes back for a value found after it in the same sentence, a word that
 /// corrects between them ("It's 987, no wait, sorry, it's [NUMBER].", tiny.en live on 8 kHz
 /// µ-law for a PIN's "nine eight seven, no wait, sorry, it's seven eight nine six", its request
@@ -6062,7 +6067,7 @@ fn digit_words_beside_masks(partial: &str, tokens: &[Token], findings: &[Finding
         t.class == Class::Word
             && (tokens::homophone(&t.text).is_some()
                 || tokens::is_oh(&t.text)
-                || matches!(t.text.as_str(), "near" | "nero" | "nearo" | "neuro"))
+                || half_heard_zero(&t.text))
     };
     let joins = |t: &Token| matches!(t.text.as_str(), "," | "-");
     let mut out = Vec::new();
@@ -6118,7 +6123,7 @@ fn near_after_card(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Fi
         if tokens[k].text == "," {
             k += 1;
         }
-        let zero = |t: &Token| matches!(t.text.as_str(), "near" | "nero" | "nearo" | "neuro");
+        let zero = |t: &Token| half_heard_zero(&t.text);
         // A digit's homophone before it ("[BANK_ACCOUNT_NUMBER] to near Orion
         // [BANK_ACCOUNT_NUMBER]", tiny.en live on 8 kHz µ-law for an account's "… two zero nine,
         // eight seven").
@@ -6802,7 +6807,7 @@ fn addresses_moved_between(text: &str, tokens: &[Token], findings: &[Finding]) -
         let says_moved = tokens[..k]
             .iter()
             .rev()
-            .take_while(|t| !matches!(t.text.as_str(), "." | "?" | "!") || t.end == number.start)
+            .take_while(|t| !matches!(t.text.as_str(), "." | "?" | "!"))
             .any(moved);
         if !says_moved {
             continue;
