@@ -531,6 +531,29 @@ fn value_digits(f: &Finding) -> String {
         .collect()
 }
 
+/// Whether `a` and `b` differ by one digit at most: one left out, one put in or one heard as
+/// another.
+fn one_edit_apart(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let head = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    let tail = |n: usize| {
+        short[head + n..]
+            .iter()
+            .rev()
+            .zip(long.iter().rev())
+            .all(|(x, y)| x == y)
+    };
+    if short.len() == long.len() {
+        head == short.len() || tail(1)
+    } else {
+        tail(0)
+    }
+}
+
 /// A line's `findings` hold three digits or fewer of a value of `kind` that is said in parts (an
 /// SSN, a card, a phone or an account number): the first part of it, the rest to come on the
 /// speaker's next lines ("The first three are 421." - "The middle two are …"). Four digits or
@@ -1889,7 +1912,43 @@ impl Redactor {
                 .iter()
                 .all(|&k| numeric(k) || suffix(k) || tokens[k].text == "and")
             && clause.iter().filter(|&&k| numeric(k)).count() >= 2;
-        if !repeats && !echo && !opens_with_number && !CUES.iter().any(|c| said.contains(c)) {
+        // Or the line's digits, all of them in order, one digit off a value the other party
+        // just gave ("192. Thank you, you're verified", tiny.en for the agent's "One nine nine
+        // two" after the caller's PIN "1, 9, 9, 2"; "1 EG4 D5 MK7 2", for a Medicare number
+        // given as "1-eG4-T85-MK7-2"), or five in a row within it ("F-plus, free, free, fix, 1, 2,
+        // 3, 4, 5, 6, M-8.", base on 8 kHz µ-law for a French mobile "33612345678" said back).
+        // The digits glued to letters count ("EG4"); an amount's, a count's, a year's after "in"
+        // or "since" and those a word names a reference do not.
+        let (runs, other): (Vec<tokens::DigitRun>, Vec<tokens::DigitRun>) =
+            tokens::digit_runs(tokens).into_iter().partition(|r| {
+                !detect::is_amount_or_count(tokens, r)
+                    && !detect::reference_cued(tokens, r)
+                    && !detect::year_after_preposition(tokens, r)
+                    && !written_price(tokens, r)
+            });
+        let line_digits: String = tokens
+            .iter()
+            .enumerate()
+            .filter(|&(k, _)| !other.iter().any(|r| (r.first..r.last).contains(&k)))
+            .flat_map(|(_, t)| t.text.chars().filter(char::is_ascii_digit))
+            .collect();
+        let garbled = given
+            .iter()
+            .rev()
+            .filter(|v| v.correction_lines == CORRECTION_LINES && v.digits.len() >= 4)
+            .find(|v| {
+                (line_digits.len() >= 3 && one_edit_apart(&line_digits, &v.digits))
+                    || runs
+                        .iter()
+                        .any(|r| r.digits.len() >= 5 && v.digits.contains(&r.digits))
+            })
+            .map(|v| v.kind);
+        if !repeats
+            && !echo
+            && !opens_with_number
+            && garbled.is_none()
+            && !CUES.iter().any(|c| said.contains(c))
+        {
             return;
         }
         let words = digit_like_words(tokens, |r| {
@@ -1931,7 +1990,7 @@ impl Redactor {
                 .iter()
                 .filter(|f| f.end <= start)
                 .max_by_key(|f| f.end)
-                .map_or(FindingKind::Number, |f| f.kind);
+                .map_or(garbled.unwrap_or(FindingKind::Number), |f| f.kind);
             absorb(findings, make_finding(text, kind, start, end, 0.5, ""));
         }
     }
@@ -2120,6 +2179,26 @@ impl Redactor {
                         .any(|m| self.birth_months.contains(&m))
                 }),
         );
+        // A date with a year someone alive was born in, said right after the other party gave
+        // a number, is that number read back as a date ("The eyes of March 1984. Thank you.",
+        // tiny.en for the agent's "Ninth of March, nineteen eighty-four" after the caller's
+        // "Nine, three, eighty-four" came out as "9-3-H-E-4" and its question as "your NATO
+        // mercy numbers"); on a mono recording, right after any line that gave one.
+        let just_given = self.heard_values.iter().any(|v| {
+            (v.speaker != speaker || speaker == Speaker::Unknown)
+                && v.correction_lines == CORRECTION_LINES
+                && !matches!(v.kind, FindingKind::Email | FindingKind::Address)
+        });
+        if just_given {
+            spans.extend(detect::dates_said(tokens).into_iter().filter(|&(a, b)| {
+                tokens::digit_runs(&tokens[a..b]).iter().any(|r| {
+                    r.digits.len() == 4
+                        && r.digits
+                            .parse::<u32>()
+                            .is_ok_and(|y| (1900..2020).contains(&y))
+                })
+            }));
+        }
         spans
     }
 
@@ -19633,5 +19712,111 @@ mod tests {
         ] {
             assert_eq!(caller_answer("How can I help?", said), said);
         }
+    }
+    #[test]
+    fn a_value_read_back_one_digit_off_or_in_part_is_hidden() {
+        // Round 64, tiny.en at 16 kHz and on 8 kHz µ-law for the agent's "One nine nine two,
+        // thank you" after the caller's PIN "1, 9, 9, 2": "192." was shown; tiny.en and base
+        // for a Medicare number read back with letters glued to its digits; base on µ-law for
+        // a French mobile read back with its middle digits counted out.
+        let cases = [
+            (
+                "Please say your telephone banking pin.",
+                "Let me find it, ok 1, 9, 9, 2.",
+                "192. Thank you, you're verified",
+                "[PIN]. Thank you, you're verified",
+            ),
+            (
+                "To check your cover I need your Medicare number.",
+                "Sure, it's 1-eG4-T85-MK7-2.",
+                "1 EG4 D5 MK7 2 Thank you.",
+                "[NUMBER] [NUMBER] [NUMBER] [NUMBER] Thank you.",
+            ),
+            (
+                "To check your cover I need your Medicare number",
+                "Sure, it's 1ege4, te5, mk72.",
+                "1-EG4-D5-MK7-2, thank you",
+                "[NUMBER], thank you",
+            ),
+            (
+                "What's the best number to reach you in",
+                "plus 33612345678.",
+                "France? So, F-plus, free, free, fix, 1, 2, 3, 4, 5, 6, M-8.",
+                "France? So, F-plus, [PHONE].",
+            ),
+        ];
+        for (ask, give, back, expected) in cases {
+            let out = conversation(&[
+                (Speaker::Agent, ask),
+                (Speaker::Caller, give),
+                (Speaker::Agent, back),
+            ]);
+            assert_eq!(out[2], expected, "{back}");
+        }
+        // Controls: two digits off, an amount, a year after "since", a reference, five digits
+        // in a row that are not the value's, and the same line with no value given before.
+        let controls = [
+            "1884. Thank you, you're verified",
+            "That's 1993 dollars in total.",
+            "You've been with us since 1993.",
+            "Your ticket number is 1993.",
+            "Our helpline is 45678 if you need anything else.",
+        ];
+        for back in controls {
+            let out = conversation(&[
+                (Speaker::Agent, "Please say your telephone banking pin."),
+                (Speaker::Caller, "Let me find it, ok 1, 9, 9, 2."),
+                (Speaker::Agent, back),
+            ]);
+            assert_eq!(out[2], back);
+        }
+        let out = conversation(&[
+            (Speaker::Caller, "I'm calling about my order."),
+            (Speaker::Agent, "192. Thank you, you're verified"),
+        ]);
+        assert_eq!(out[1], "192. Thank you, you're verified");
+    }
+
+    #[test]
+    fn a_date_said_right_after_a_number_given_is_it_read_back() {
+        // Round 64, tiny.en at 16 kHz and on a mono recording for "For security, your date of
+        // birth in numbers?" - "Nine, three, eighty-four." - "Ninth of March, nineteen
+        // eighty-four. Thank you.": the question came out as "your NATO mercy numbers", the
+        // answer as "9-3-H-E-4" (redacted as a number) and the read-back "The eyes of March
+        // 1984." was shown.
+        for speakers in [
+            [Speaker::Agent, Speaker::Caller, Speaker::Agent],
+            [Speaker::Unknown; 3],
+        ] {
+            let out = conversation(&[
+                (speakers[0], "For security, your NATO mercy numbers."),
+                (speakers[1], "9-3-H-E-4."),
+                (speakers[2], "The eyes of March 1984. Thank you."),
+            ]);
+            assert_eq!(out[2], "The eyes of [DATE_OF_BIRTH]. Thank you.");
+        }
+        // Controls: a date of no one's birth said after a number, a date after a line that gave
+        // no number, and a date the agent says two lines later.
+        let said = "Thanks, your next statement is due on the 3rd of March 2027.";
+        let out = conversation(&[
+            (Speaker::Agent, "Can I have the account number?"),
+            (Speaker::Caller, "It's 44176298."),
+            (Speaker::Agent, said),
+        ]);
+        assert_eq!(out[2], said);
+        let said = "Your account was opened in March 1984.";
+        let out = conversation(&[
+            (Speaker::Caller, "How long have I been with you?"),
+            (Speaker::Agent, said),
+        ]);
+        assert_eq!(out[1], said);
+        let out = conversation(&[
+            (Speaker::Agent, "For security, your NATO mercy numbers."),
+            (Speaker::Caller, "9-3-H-E-4."),
+            (Speaker::Agent, "Thank you. How can I help?"),
+            (Speaker::Caller, "When did I open my account?"),
+            (Speaker::Agent, said),
+        ]);
+        assert_eq!(out[4], said);
     }
 }
