@@ -5037,11 +5037,27 @@ pub(crate) fn written_patterns(text: &str) -> Vec<(FindingKind, usize, usize, f3
     let spaced = spaced
         .find_iter(text)
         .filter(|m| !whole.iter().any(|&(a, b)| a < m.end() && m.start() < b));
+    // An Irish Eircode ("D02 X285", "A65 F4E2", "D6W 1882"; "D6 w 1882", tiny.en live): a
+    // routing key of a letter and two digits, or Dublin's "D6W", and four letters and digits
+    // of the set An Post uses. Four digits alone after a key outside Dublin ("N11 2020") are
+    // as often a road and a year, so there a letter must be among them.
+    static EIRCODE: OnceLock<Regex> = OnceLock::new();
+    let eircode = EIRCODE.get_or_init(|| {
+        Regex::new(r"\b(?:[ACDEFHKNPRTVWXY]\d{2}|D ?6 ?[Ww])[ -]?([0-9ACDEFHKNPRTVWXY]{4})\b")
+            .unwrap()
+    });
+    let eircodes: Vec<regex::Match> = eircode
+        .captures_iter(text)
+        .filter(|c| c[0].starts_with('D') || c[1].chars().any(|ch| ch.is_ascii_alphabetic()))
+        .filter_map(|c| c.get(0))
+        .filter(|m| !whole.iter().any(|&(a, b)| a < m.end() && m.start() < b))
+        .collect();
     for m in postcode
         .find_iter(text)
         .chain(canada.find_iter(text))
         .chain(cut)
         .chain(spaced)
+        .chain(eircodes)
     {
         out.push((
             FindingKind::Address,
@@ -5851,6 +5867,33 @@ mod tests {
         assert!(redact_line("I waited 42 minutes on the phone")
             .findings
             .is_empty());
+    }
+
+    #[test]
+    fn an_irish_eircode_is_an_address() {
+        // Round 64, tiny.en live for "D six W, one eight eight two." after the agent's "And the
+        // Eircode?" heard as "and the record.": "D6 w [NUMBER]" showed the routing key.
+        for (said, redacted) in [
+            ("D6 w 1882", "[ADDRESS]"),
+            ("It's D02 X285.", "It's [ADDRESS]."),
+            (
+                "The Eircode is A65 F4E2, thanks.",
+                "The Eircode is [ADDRESS], thanks.",
+            ),
+            ("D6W-1882 please", "[ADDRESS] please"),
+            ("T12KXY8", "[ADDRESS]"),
+        ] {
+            assert_eq!(redact_line(said).text, redacted, "{said}");
+        }
+        // Controls: a road and a year, a seat, a model, a flight.
+        for said in [
+            "We took the N11 2020 route.",
+            "My seat is A12.",
+            "It's the F150 truck.",
+            "Flight EI 123 lands at 4.",
+        ] {
+            assert_eq!(redact_line(said).text, said);
+        }
     }
 
     #[test]

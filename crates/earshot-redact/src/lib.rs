@@ -1244,6 +1244,11 @@ impl Redactor {
             findings.extend(doubled);
             let glued = hyphen_glued_pieces(&self.lines[line].1, &line_tokens[line], &findings);
             findings.extend(glued);
+            // The words between two pieces that only the rules after the first look found
+            // ("[NUMBER], H.E. [NUMBER].", tiny.en live for a date of birth's "Nine, three,
+            // eighty-four" answering "For security, your date of birth in numbers?").
+            let between = words_between_pieces(&self.lines[line].1, &line_tokens[line], &findings);
+            findings.extend(between);
             // The number a cut-off line ends in, whatever no other rule found in it.
             if cut_off {
                 let text = &self.lines[line].1;
@@ -1894,9 +1899,14 @@ impl Redactor {
         // gave a value: its first clause nothing but digits, digit words and "and", two digits
         // at least ("4th and 3, I want to perfect you are logged in.", tiny.en on 8 kHz µ-law
         // for the agent's "Four seven three nine one two, perfect, …" after a one-time code).
+        // "I'm" before it too, a first "five" half heard ("I'm free one, thank you, I went
+        // through.", tiny.en on 8 kHz µ-law and live for "Five three one, thank you, that went
+        // through." after a card's security code).
         let just_given = given.iter().any(|v| v.correction_lines == CORRECTION_LINES);
         let clause: Vec<usize> = (0..tokens.len())
-            .skip_while(|&k| tokens::is_opener(&tokens[k].text) || tokens[k].text == ",")
+            .skip_while(|&k| {
+                tokens::is_opener(&tokens[k].text) || matches!(tokens[k].text.as_str(), "," | "i'm")
+            })
             .take_while(|&k| tokens[k].class != Class::Punct)
             .collect();
         let numeric = |k: usize| tokens[k].class == Class::Digits || digit_word(&tokens[k]);
@@ -3849,10 +3859,16 @@ fn request_kind(tokens: &[Token]) -> Option<FindingKind> {
     if let Some(kind) = kinds.find(|&kind| detect::asks_for(tokens, kind)) {
         return Some(kind);
     }
+    // "For security, …" opens a verification question however its words came out ("for
+    // security, your native person numbers.", tiny.en live for "For security, your date of
+    // birth in numbers?").
     let request = tokens
         .iter()
         .any(|t| matches!(t.text.as_str(), "?" | "please" | "what's"))
-        || detect::noun_phrase_request(tokens);
+        || detect::noun_phrase_request(tokens)
+        || tokens
+            .windows(2)
+            .any(|w| w[0].text == "for" && w[1].text == "security");
     let named = |w: &[&str]| tokens.iter().any(|t| w.contains(&t.text.as_str()));
     if !request {
         None
@@ -3860,7 +3876,7 @@ fn request_kind(tokens: &[Token]) -> Option<FindingKind> {
         Some(FindingKind::Email)
     } else if named(&["address", "street", "postcode"]) {
         Some(FindingKind::Address)
-    } else if named(&["number", "digit", "digits"]) || secret_code(tokens) {
+    } else if named(&["number", "numbers", "digit", "digits"]) || secret_code(tokens) {
         // A number whose name came out garbled ("Can I get a Cal back number and a good
         // time?", base on µ-law; "Please tell me before digit BIN you chose.", base on mono
         // for "the four digit PIN"), no reference's; or a code of no kind named ("What is the
@@ -19818,5 +19834,53 @@ mod tests {
             (Speaker::Agent, said),
         ]);
         assert_eq!(out[4], said);
+    }
+    #[test]
+    fn an_answer_to_a_garbled_security_question_is_hidden_with_the_letters_between() {
+        // Round 64 live, tiny.en for "For security, your date of birth in numbers?" - "Nine,
+        // three, eighty-four.": "for security, your native person numbers." - "9.3, H.E. 4."
+        // was shown whole; the request says "for security" and names "numbers", and the
+        // letters between two pieces of the answer are its.
+        for ask in [
+            "for security, your native person numbers.",
+            "For security, your NATO mercy numbers.",
+        ] {
+            assert_eq!(caller_answer(ask, "9.3, H.E. 4."), "[NUMBER].");
+        }
+        // Controls: "security" alone asks nothing, and a number is no answer to a line that
+        // asks for none.
+        let said = "It was 9.3 at the time.";
+        assert_eq!(caller_answer("The security team reviewed it.", said), said);
+        assert_eq!(caller_answer("Thanks for calling.", said), said);
+    }
+
+    #[test]
+    fn a_read_back_opening_with_im_for_a_half_heard_five_is_hidden() {
+        // Round 64, tiny.en on 8 kHz µ-law and live for the agent's "Five three one, thank you,
+        // that went through." after a card's security code: "I'm free one, thank you, I went
+        // through." showed two of its three digits.
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "Last step, the free digits I-musignature strip, please.",
+            ),
+            (
+                Speaker::Caller,
+                "Hang on, it's Warren. I think it's 5-8. No 5-3-1.",
+            ),
+            (Speaker::Agent, "I'm free one, thank you, I went through."),
+        ]);
+        assert_eq!(out[2], "I'm [NUMBER], thank you, I went through.");
+        // Controls: "I'm" before other words, and the same line with no value given before.
+        let said = "I'm free on Monday, thank you.";
+        let out = conversation(&[
+            (Speaker::Agent, "What's the security code?"),
+            (Speaker::Caller, "It's 531."),
+            (Speaker::Agent, said),
+        ]);
+        assert_eq!(out[2], said);
+        let said = "I'm free one, thank you, I went through.";
+        let out = conversation(&[(Speaker::Caller, "Are you there?"), (Speaker::Agent, said)]);
+        assert_eq!(out[1], said);
     }
 }
