@@ -1244,6 +1244,9 @@ impl Redactor {
             findings.extend(doubled);
             let glued = hyphen_glued_pieces(&self.lines[line].1, &line_tokens[line], &findings);
             findings.extend(glued);
+            let next =
+                digits_right_after_values(&self.lines[line].1, &line_tokens[line], &findings);
+            findings.extend(next);
             // The words between two pieces that only the rules after the first look found
             // ("[NUMBER], H.E. [NUMBER].", tiny.en live for a date of birth's "Nine, three,
             // eighty-four" answering "For security, your date of birth in numbers?").
@@ -4547,11 +4550,16 @@ fn digits_after_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Ve
         if tokens[k].text == "," {
             k += 1;
         }
-        // The chain of homophones and number words, with a number word in it.
+        // The chain of homophones and number words, with a number word in it, or a half-heard
+        // zero glued to the garble of the digit after it ("Account number [BANK_ACCOUNT_NUMBER]
+        // to NeroFemmren", base on 8 kHz µ-law for "… nine two zero seven").
+        let glued_zero =
+            |t: &Token| t.class == Class::Word && t.text.len() > 4 && t.text.starts_with("nero");
         let digit_word = |t: &Token| {
             tokens::homophone(&t.text).is_some()
                 || (t.class == Class::Word && tokens::is_number_word(t))
                 || tokens::is_oh(&t.text)
+                || glued_zero(t)
         };
         let mut end = k;
         let mut numbers = 0;
@@ -4559,7 +4567,8 @@ fn digits_after_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Ve
             && digit_word(&tokens[end])
             && !covered(findings, tokens[end].start, tokens[end].end)
         {
-            numbers += usize::from(tokens::is_number_word(&tokens[end]));
+            numbers +=
+                usize::from(tokens::is_number_word(&tokens[end]) || glued_zero(&tokens[end]));
             end += 1;
         }
         // Or one homophone seldom a word there, ending its sentence ("Okay, do [PIN] free.",
@@ -4579,6 +4588,56 @@ fn digits_after_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Ve
                 "",
             ));
         }
+    }
+    out
+}
+
+/// A number written right after a value, a space between and nothing else ("my member it is
+/// [NUMBER] 999108 and I need a new card.", tiny.en at 16 kHz, on 8 kHz µ-law and on mono for a
+/// member ID's "W two seven four, nine nine one, zero eight", its first group written "w274"):
+/// more of the value, two digits or more, one tag with it. Not an amount, a count, a price,
+/// nor a number a word names a reference.
+fn digits_right_after_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for run in tokens::digit_runs(tokens) {
+        let first = &tokens[run.first];
+        let b = tokens[run.last - 1].end;
+        // The value ends before the run, or within it (the run read on from the value's last
+        // group: "274 999108").
+        let Some(f) = findings
+            .iter()
+            .filter(|f| said_in_digits(f) && f.start <= first.start && f.end < b)
+            .max_by_key(|f| f.end)
+        else {
+            continue;
+        };
+        // Only a space between: no word, no comma.
+        let Some(rest) = tokens[run.first..run.last]
+            .iter()
+            .find(|t| t.start >= f.end)
+        else {
+            continue;
+        };
+        let between = text
+            .chars()
+            .skip(f.end)
+            .take(rest.start - f.end)
+            .all(|c| c == ' ');
+        let digits = tokens[run.first..run.last]
+            .iter()
+            .filter(|t| t.start >= f.end)
+            .flat_map(|t| t.text.chars().filter(char::is_ascii_digit))
+            .count();
+        if !between
+            || digits < 2
+            || covered(findings, rest.start, b)
+            || detect::is_amount_or_count(tokens, &run)
+            || detect::reference_cued(tokens, &run)
+            || written_price(tokens, &run)
+        {
+            continue;
+        }
+        out.push(make_finding(text, f.kind, f.start, b, 0.35, ""));
     }
     out
 }
@@ -19882,5 +19941,58 @@ mod tests {
         let said = "I'm free one, thank you, I went through.";
         let out = conversation(&[(Speaker::Caller, "Are you there?"), (Speaker::Agent, said)]);
         assert_eq!(out[1], said);
+    }
+    #[test]
+    fn a_number_written_right_after_a_value_is_more_of_it() {
+        // Round 65, tiny.en at 16 kHz, on 8 kHz µ-law and on mono, and base on µ-law, for "my
+        // member ID is W two seven four, nine nine one, zero eight": the ID's first group was
+        // hidden as a code and "999108" shown.
+        for said in [
+            "Bye, my member it is w274 999108 and I need a new card.",
+            "Hi, my member. It is W274 99108 and I need a new card.",
+        ] {
+            let out = conversation(&[(Speaker::Caller, said)]);
+            assert!(
+                out[0].contains("is [NUMBER] and I need"),
+                "{said}: {}",
+                out[0]
+            );
+            assert!(!out[0].chars().any(|c| c.is_ascii_digit()), "{}", out[0]);
+        }
+        // Controls: a year and a time a word after a value.
+        for (said, kept) in [
+            ("It's 44176298 since 2019.", "since 2019"),
+            ("It's 44176298 at 3 pm.", "at 3 pm"),
+        ] {
+            let out = conversation(&[
+                (Speaker::Agent, "Can I have your account number?"),
+                (Speaker::Caller, said),
+            ]);
+            assert!(out[1].contains(kept), "{said}: {}", out[1]);
+            assert!(!out[1].contains("44176298"), "{}", out[1]);
+        }
+    }
+
+    #[test]
+    fn a_zero_half_heard_and_glued_to_the_next_digit_after_a_value_is_its() {
+        // Round 65, base on 8 kHz µ-law for "Account number six one four four, nine two zero
+        // seven.": "Account number [BANK_ACCOUNT_NUMBER] to NeroFemmren" showed its garbled
+        // last digits.
+        let out = conversation(&[
+            (Speaker::Agent, "What account should we debit?"),
+            (Speaker::Caller, "Account number 61449 to NeroFemmren"),
+        ]);
+        assert!(
+            !out[1].contains("Nero") && !out[1].contains(" to "),
+            "{}",
+            out[1]
+        );
+        // Controls: a name that opens with "Nero" after a value and a comma, and "to" before a
+        // town.
+        let said = "My account is [BANK_ACCOUNT_NUMBER], Nerone is my dog.";
+        let out = conversation(&[(Speaker::Caller, "My account is 61449207, Nerone is my dog.")]);
+        assert_eq!(out[0], said);
+        let out = conversation(&[(Speaker::Caller, "Account number 61449207 to Newcastle.")]);
+        assert!(out[0].contains(" to Newcastle"), "{}", out[0]);
     }
 }
