@@ -1617,6 +1617,24 @@ impl Redactor {
             }
         }
         findings.extend(digit_words_beside_masks(partial, toks, &findings));
+        // "double" or "triple" ending the partial counts a digit still being said ("Bye. My
+        // member it is double.", tiny.en live as the caller began a member ID's "W two seven
+        // four"): masked on screen until the final shows what it counted.
+        if let Some(k) = toks.iter().rposition(|t| t.class != Class::Punct) {
+            let t = &toks[k];
+            if matches!(t.text.as_str(), "double" | "triple" | "treble")
+                && !covered(&findings, t.start, t.end)
+            {
+                findings.push(make_finding(
+                    partial,
+                    FindingKind::Number,
+                    t.start,
+                    t.end,
+                    0.3,
+                    "",
+                ));
+            }
+        }
         // As the final will: a run of words written for digits (one ending the partial may
         // grow), pieces glued by hyphens to a value, a flat's number before its address, a
         // street named beside any of them, and a value's last digits misheard as a closing
@@ -4571,13 +4589,15 @@ fn digits_after_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Ve
                 usize::from(tokens::is_number_word(&tokens[end]) || glued_zero(&tokens[end]));
             end += 1;
         }
-        // Or one homophone seldom a word there, ending its sentence ("Okay, do [PIN] free.",
-        // tiny.en for a PIN's "two eight six three").
+        // Or one homophone seldom a word there, ending its sentence or clause ("Okay, do [PIN]
+        // free.", tiny.en for a PIN's "two eight six three"; "from the third group,
+        // [CREDIT_DEBIT_NUMBER] free, then [CREDIT_DEBIT_NUMBER]", tiny.en live for "One two
+        // eight three, then zero three six six.").
         let rare_last = end == k + 1
             && matches!(tokens[k].text.as_str(), "free" | "tree" | "ate" | "won")
             && tokens
                 .get(end)
-                .is_none_or(|t| matches!(t.text.as_str(), "." | "?" | "!"));
+                .is_none_or(|t| matches!(t.text.as_str(), "." | "?" | "!" | ","));
         if (numbers > 0 || rare_last) && end > k && tokens::homophone(&tokens[k].text).is_some() {
             out.push(make_finding(
                 text,
@@ -19994,5 +20014,48 @@ mod tests {
         assert_eq!(out[0], said);
         let out = conversation(&[(Speaker::Caller, "Account number 61449207 to Newcastle.")]);
         assert!(out[0].contains(" to Newcastle"), "{}", out[0]);
+    }
+    #[test]
+    fn a_digits_homophone_ending_a_clause_after_a_value_is_its() {
+        // Round 65 live, tiny.en for "Sure. From the third group. One two eight three, then
+        // zero three six six.": "[CREDIT_DEBIT_NUMBER] free, then [CREDIT_DEBIT_NUMBER]" showed
+        // the group's last digit.
+        let out = conversation(&[
+            (Speaker::Agent, "Go ahead with the card number."),
+            (Speaker::Caller, "4532 0151 12"),
+            (Speaker::Agent, "Sorry, could you slow down a little?"),
+            (
+                Speaker::Caller,
+                "Sure, from the third group, 1, 2, 8 free, then 0366.",
+            ),
+        ]);
+        assert!(!out[3].contains("free"), "{}", out[3]);
+        // Control: "free" going on into its clause.
+        let out = conversation(&[(Speaker::Caller, "My account is 44176298 free and clear.")]);
+        assert_eq!(
+            out[0],
+            "My account is [BANK_ACCOUNT_NUMBER] free and clear."
+        );
+    }
+
+    #[test]
+    fn a_partial_ending_in_double_hides_it() {
+        // Round 65 live, tiny.en for "my member ID is W two seven four, …" as the caller began
+        // it: the partial "Bye. My member it is double." showed the count of a digit to come.
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "Health plan, how can I help?");
+        for partial in ["Bye. My member it is double.", "It's oh seven triple"] {
+            let p = r.preview(Speaker::Caller, partial);
+            assert!(
+                !p.text.contains("double") && !p.text.contains("triple"),
+                "{partial} -> {}",
+                p.text
+            );
+        }
+        // Controls: "double" before more words in a partial, and the final line.
+        let p = r.preview(Speaker::Caller, "A double room please");
+        assert_eq!(p.text, "A double room please");
+        let out = conversation(&[(Speaker::Caller, "I'd like a double.")]);
+        assert_eq!(out[0], "I'd like a double.");
     }
 }
