@@ -1947,7 +1947,9 @@ impl Redactor {
         // just gave ("192. Thank you, you're verified", tiny.en for the agent's "One nine nine
         // two" after the caller's PIN "1, 9, 9, 2"; "1 EG4 D5 MK7 2", for a Medicare number
         // given as "1-eG4-T85-MK7-2"), or five in a row within it ("F-plus, free, free, fix, 1, 2,
-        // 3, 4, 5, 6, M-8.", base on 8 kHz µ-law for a French mobile "33612345678" said back).
+        // 3, 4, 5, 6, M-8.", base on 8 kHz µ-law for a French mobile "33612345678" said back),
+        // or its last three or more ("So, send them to Nolo. I'm Nolo. 1, 2, 3. Thanks.",
+        // tiny.en on µ-law for a mobile given as "07709.0123").
         // The digits glued to letters count ("EG4"); an amount's, a count's, a year's after "in"
         // or "since" and those a word names a reference do not.
         let (runs, other): (Vec<tokens::DigitRun>, Vec<tokens::DigitRun>) =
@@ -1969,9 +1971,12 @@ impl Redactor {
             .filter(|v| v.correction_lines == CORRECTION_LINES && v.digits.len() >= 4)
             .find(|v| {
                 (line_digits.len() >= 3 && one_edit_apart(&line_digits, &v.digits))
-                    || runs
-                        .iter()
-                        .any(|r| r.digits.len() >= 5 && v.digits.contains(&r.digits))
+                    || runs.iter().any(|r| {
+                        (r.digits.len() >= 5 && v.digits.contains(&r.digits))
+                            || (r.digits.len() >= 3
+                                && v.digits.len() >= 7
+                                && v.digits.ends_with(&r.digits))
+                    })
             })
             .map(|v| v.kind);
         if !repeats
@@ -2557,7 +2562,14 @@ impl Redactor {
                 Vec::new()
             };
             for run in tokens::digit_runs(tokens) {
-                if self.address_numbers.contains(&run.digits)
+                // Its first digit heard as a homophone before the rest ("For 20 Elm Street, …",
+                // base for the agent's "Four twenty Elm Street" after "420 Helm's Treat").
+                let homophone = run
+                    .first
+                    .checked_sub(1)
+                    .and_then(|k| tokens::homophone(&tokens[k].text).map(|d| (k, d)))
+                    .filter(|&(_, d)| self.address_numbers.contains(&format!("{d}{}", run.digits)));
+                if (self.address_numbers.contains(&run.digits) || homophone.is_some())
                     && !detect::is_amount_or_count(tokens, &run)
                 {
                     // With the street's name after it, however garbled ("22 bar Chavenu and
@@ -2575,7 +2587,8 @@ impl Redactor {
                         }
                         last += 1;
                     }
-                    let (a, b) = (&tokens[run.first], &tokens[last]);
+                    let first = homophone.map_or(run.first, |(k, _)| k);
+                    let (a, b) = (&tokens[first], &tokens[last]);
                     said.push(make_finding(
                         text,
                         FindingKind::Address,
@@ -2867,6 +2880,28 @@ impl Redactor {
                     .iter()
                     .find(|f| f.start == word.start)
                     .map_or(word.end, |f| f.end);
+                out.push(make_finding(
+                    text,
+                    FindingKind::Address,
+                    number.start,
+                    end,
+                    0.6,
+                    "",
+                ));
+            } else if code {
+                // Alone, with a place's capitalised name after it ("For [ADDRESS], 3C
+                // Springfield got it.", base at 16 kHz and on 8 kHz µ-law for the agent's "…
+                // three C, Springfield." after "Apartment 3C, Pringfield, Illinois"); not a
+                // word that opens what the speaker says next.
+                let capitalised = word.line == number.line
+                    && word.class == Class::Word
+                    && word.text.chars().count() >= 4
+                    && text.chars().nth(word.start).is_some_and(char::is_uppercase)
+                    && !matches!(
+                        word.text.as_str(),
+                        "thank" | "thanks" | "okay" | "great" | "perfect" | "lovely" | "that's"
+                    );
+                let end = if capitalised { word.end } else { letter.end };
                 out.push(make_finding(
                     text,
                     FindingKind::Address,
@@ -20057,5 +20092,63 @@ mod tests {
         assert_eq!(p.text, "A double room please");
         let out = conversation(&[(Speaker::Caller, "I'd like a double.")]);
         assert_eq!(out[0], "I'd like a double.");
+    }
+    #[test]
+    fn an_address_read_back_with_its_first_digit_as_a_word_and_its_flat_alone() {
+        // Round 66, base at 16 kHz for "Four twenty Elm Street, three C, Springfield. Got it."
+        // after "420 Helm's Treat, Apartment 3C, Pringfield, Illinois, 62704": "For [ADDRESS],
+        // 3C Springfield got it." showed the house number's first digit, the flat and the town.
+        let out = conversation(&[
+            (Speaker::Agent, "What's a shipping address?"),
+            (
+                Speaker::Caller,
+                "420 Helm's Treat, Apartment 3C, Pringfield, Illinois, 62704",
+            ),
+            (Speaker::Agent, "For 20 Elm Street, 3C Springfield got it."),
+        ]);
+        assert_eq!(out[2], "[ADDRESS], [ADDRESS] got it.");
+        // Controls: a homophone before a number the address did not have, a flat's code not in
+        // it, and both with no address given.
+        for said in ["Thanks, for 30 days it's free.", "Your seat is 4D. Thanks."] {
+            let out = conversation(&[
+                (Speaker::Agent, "What's a shipping address?"),
+                (
+                    Speaker::Caller,
+                    "420 Helm's Treat, Apartment 3C, Pringfield, Illinois, 62704",
+                ),
+                (Speaker::Agent, said),
+            ]);
+            assert_eq!(out[2], said);
+        }
+        let said = "For 20 Elm Street, 3C Springfield got it.";
+        let out = conversation(&[(Speaker::Caller, "Hi."), (Speaker::Agent, said)]);
+        assert!(
+            out[1].contains("For ") && out[1].contains("3C Springfield"),
+            "{}",
+            out[1]
+        );
+    }
+
+    #[test]
+    fn a_phones_last_digits_read_back_alone_are_it() {
+        // Round 66, tiny.en on 8 kHz µ-law for "Oh seven seven oh oh, nine double oh, one two
+        // three." said back: "So, send them to Nolo. I'm Nolo. 1, 2, 3. Thanks."
+        let out = conversation(&[
+            (Speaker::Agent, "Can I take a contact number?"),
+            (Speaker::Caller, "07709.0123."),
+            (
+                Speaker::Agent,
+                "So, send them to Nolo. I'm Nolo. 1, 2, 3. Thanks.",
+            ),
+        ]);
+        assert!(!out[2].contains("1, 2, 3"), "{}", out[2]);
+        // Control: three digits the number does not end in.
+        let said = "So, send them to Nolo. I'm Nolo. 4, 5, 6. Thanks.";
+        let out = conversation(&[
+            (Speaker::Agent, "Can I take a contact number?"),
+            (Speaker::Caller, "07709.0123."),
+            (Speaker::Agent, said),
+        ]);
+        assert_eq!(out[2], said);
     }
 }
