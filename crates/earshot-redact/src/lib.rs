@@ -2732,6 +2732,28 @@ impl Redactor {
                 correction_lines: CORRECTION_LINES,
             });
         }
+        // And every digit written within a value whose rules kept fewer ("1 EG4-T85 MK72.", a
+        // Medicare number tiny.en and base wrote with letters between, kept as "48572"), so
+        // that a read-back one digit off the whole is it ("1-EG4-D5-MK7-2.").
+        for f in findings.iter().filter(|f| said_in_digits(f)) {
+            let written: String = f
+                .value
+                .original
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect();
+            if written.len() > value_digits(f).len()
+                && written.len() >= 4
+                && !self.heard_values.iter().any(|v| v.digits == written)
+            {
+                self.heard_values.push(HeardValue {
+                    speaker,
+                    kind: f.kind,
+                    digits: written,
+                    correction_lines: CORRECTION_LINES,
+                });
+            }
+        }
     }
 
     /// The e-mail local parts heard before, said again as a chain of two of their words or
@@ -4633,7 +4655,18 @@ fn digits_after_values(text: &str, tokens: &[Token], findings: &[Finding]) -> Ve
             && tokens
                 .get(end)
                 .is_none_or(|t| matches!(t.text.as_str(), "." | "?" | "!" | ","));
-        if (numbers > 0 || rare_last) && end > k && tokens::homophone(&tokens[k].text).is_some() {
+        // Or any homophone after three digits given as a number's last four ("The one ending in
+        // [NUMBER] to pair the charge …", tiny.en on 8 kHz µ-law and live for "The one ending
+        // in seven seven one two."): its fourth.
+        let first = tokens.iter().position(|t| t.start >= f.start).unwrap_or(0);
+        let ending = first >= 2
+            && matches!(tokens[first - 2].text.as_str(), "ending" | "ends" | "end")
+            && matches!(tokens[first - 1].text.as_str(), "in" | "with");
+        let fourth = ending && end == k + 1 && value_digits(f).len() == 3;
+        if (numbers > 0 || rare_last || fourth)
+            && end > k
+            && tokens::homophone(&tokens[k].text).is_some()
+        {
             out.push(make_finding(
                 text,
                 f.kind,
@@ -19874,6 +19907,14 @@ mod tests {
                 "France? So, F-plus, free, free, fix, 1, 2, 3, 4, 5, 6, M-8.",
                 "France? So, F-plus, [PHONE].",
             ),
+            // Base on µ-law: the rules kept "48572" of the caller's span; its written digits
+            // are "148572".
+            (
+                "To check your cover I need your Medicare number.",
+                "Sure, it's 1 EG4-T85 MK72.",
+                "1-EG4-D5-MK7-2. Thank you.",
+                "[NUMBER]. Thank you.",
+            ),
         ];
         for (ask, give, back, expected) in cases {
             let out = conversation(&[
@@ -20150,5 +20191,31 @@ mod tests {
             (Speaker::Agent, said),
         ]);
         assert_eq!(out[2], said);
+    }
+    #[test]
+    fn a_homophone_after_three_digits_of_a_last_four_is_the_fourth() {
+        // Round 66, tiny.en on 8 kHz µ-law and live for "The one ending in seven seven one
+        // two.": "The one ending in [NUMBER] to pair the charge …" showed the last digit.
+        let out = conversation(&[
+            (Speaker::Agent, "Which card is this about?"),
+            (
+                Speaker::Caller,
+                "The one ending in 771 to pair the charge of 4250, I don't know.",
+            ),
+        ]);
+        assert!(
+            out[1]
+                .starts_with("The one ending in [CREDIT_DEBIT_NUMBER] [CREDIT_DEBIT_NUMBER] pair"),
+            "{}",
+            out[1]
+        );
+        // Controls: four digits given, and three with no "ending in".
+        let out = conversation(&[
+            (Speaker::Agent, "Which card is this about?"),
+            (Speaker::Caller, "The one ending in 7712 to pay the charge."),
+        ]);
+        assert!(out[1].contains("] to pay"), "{}", out[1]);
+        let out = conversation(&[(Speaker::Caller, "Room 771 to pay the charge.")]);
+        assert!(out[0].contains(" to pay"), "{}", out[0]);
     }
 }
