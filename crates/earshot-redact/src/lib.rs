@@ -1266,6 +1266,9 @@ impl Redactor {
             // the agent's "Austin Texas." said back is it too.
             let text = self.lines[line].1.clone();
             self.learn_address_words(&text, &findings);
+            if !self.stand_alone {
+                self.learn_late_values(speaker, &findings);
+            }
             let (speaker, text) = &self.lines[line];
             out.push(apply(*speaker, text, findings));
         }
@@ -2225,7 +2228,15 @@ impl Redactor {
                 && v.correction_lines == CORRECTION_LINES
                 && !matches!(v.kind, FindingKind::Email | FindingKind::Address)
         });
-        if just_given {
+        // And one a line asks to confirm ("I have you worn on March 3rd, 1990, is that
+        // right?", base for the agent's "I have you born on March the third, nineteen ninety.
+        // Is that right?", read from the file: the caller's correction "No, March the 13th"
+        // followed).
+        let said: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+        let confirms = said
+            .windows(3)
+            .any(|w| w[0] == "is" && w[1] == "that" && matches!(w[2], "right" | "correct"));
+        if just_given || confirms {
             spans.extend(detect::dates_said(tokens).into_iter().filter(|&(a, b)| {
                 tokens::digit_runs(&tokens[a..b]).iter().any(|r| {
                     r.digits.len() == 4
@@ -2752,6 +2763,32 @@ impl Redactor {
                     digits: written,
                     correction_lines: CORRECTION_LINES,
                 });
+            }
+        }
+    }
+
+    /// The values of a final line of `speaker` that only the rules after [`Self::learn_values`]
+    /// found (an answer's numbers: "It's 7 and 4, then 2 and 9." after "Can you tell me your
+    /// pen?", base for a PIN, whose read-back "7429, thank you." was shown), remembered as it
+    /// remembers values, three digits or more, unless known already.
+    fn learn_late_values(&mut self, speaker: Speaker, findings: &[Finding]) {
+        for f in findings.iter().filter(|f| said_in_digits(f)) {
+            let kept = value_digits(f);
+            let written: String = f
+                .value
+                .original
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect();
+            for digits in [kept, written] {
+                if digits.len() >= 3 && !self.heard_values.iter().any(|v| v.digits == digits) {
+                    self.heard_values.push(HeardValue {
+                        speaker,
+                        kind: f.kind,
+                        digits,
+                        correction_lines: CORRECTION_LINES,
+                    });
+                }
             }
         }
     }
@@ -20217,5 +20254,56 @@ mod tests {
         assert!(out[1].contains("] to pay"), "{}", out[1]);
         let out = conversation(&[(Speaker::Caller, "Room 771 to pay the charge.")]);
         assert!(out[0].contains(" to pay"), "{}", out[0]);
+    }
+    #[test]
+    fn a_value_only_the_answers_rules_found_is_remembered_for_its_read_back() {
+        // Round 67, base at 16 kHz and on 8 kHz µ-law for "Can you tell me your PIN?" heard as
+        // "… your pen?" - "It's seven and four, then two and nine." - "Seven four two nine,
+        // thank you.": the answer was hidden, its read-back "7429, thank you." shown.
+        let out = conversation(&[
+            (Speaker::Agent, "Can you tell me your pen?"),
+            (Speaker::Caller, "It's 7 and 4, then 2 and 9."),
+            (Speaker::Agent, "7429, thank you."),
+        ]);
+        assert_eq!(out[1], "It's [NUMBER].");
+        assert_eq!(out[2], "[NUMBER], thank you.");
+        // Control: the same read-back after a line that gave nothing.
+        let out = conversation(&[
+            (Speaker::Agent, "Can you tell me your pen?"),
+            (Speaker::Caller, "I don't have one."),
+            (Speaker::Agent, "7429, thank you."),
+        ]);
+        assert_eq!(out[2], "7429, thank you.");
+    }
+    #[test]
+    fn a_date_of_birth_read_from_the_file_for_confirmation_is_hidden() {
+        // Round 67, base at 16 kHz and tiny.en on mono for the agent's "I have you born on
+        // March the third, nineteen ninety. Is that right?": "born" heard as "worn" and
+        // "warned", the date shown with its year hidden as a number.
+        for (speakers, said, hidden) in [
+            (
+                [Speaker::Agent, Speaker::Caller],
+                "I have you worn on March 3rd, 1990, is that right?",
+                "I have you worn on [DATE_OF_BIRTH], is that right?",
+            ),
+            (
+                [Speaker::Unknown; 2],
+                "I have you warned on March 3rd, 1990. Is that right?",
+                "I have you warned on [DATE_OF_BIRTH]. Is that right?",
+            ),
+        ] {
+            let out = conversation(&[
+                (speakers[1], "Hi, I'm calling about my account."),
+                (speakers[0], said),
+            ]);
+            assert_eq!(out[1], hidden);
+        }
+        // Control: a date with a year no one calling was born in.
+        let said = "Your next payment is due on March 3rd, 2027, is that right?";
+        let out = conversation(&[
+            (Speaker::Caller, "Hi, I'm calling about my account."),
+            (Speaker::Agent, said),
+        ]);
+        assert!(out[1].contains("on March 3rd, "), "{}", out[1]);
     }
 }
