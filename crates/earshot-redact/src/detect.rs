@@ -557,8 +557,11 @@ pub(crate) fn is_amount_or_count(tokens: &[Token], run: &DigitRun) -> bool {
             && w[1].class == Class::Digits
             && w[1].text.len() > 2
     });
+    // No time of day has five digits or more ("Yes it's 8 4 7 2 9 1 am.": a code whisper put
+    // a time's word after).
+    let clock = matches!(next, "am" | "pm" | "o'clock");
     (matches!(prev, "$" | "£" | "€") && !past_cents)
-        || UNITS_AFTER.contains(&next)
+        || (UNITS_AFTER.contains(&next) && !(clock && run.digits.len() > 4))
         || next == "%"
         || is_time(tokens, run, prev)
 }

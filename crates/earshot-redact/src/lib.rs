@@ -20306,4 +20306,48 @@ mod tests {
         ]);
         assert!(out[1].contains("on March 3rd, "), "{}", out[1]);
     }
+
+    #[test]
+    fn a_fee_written_right_after_a_value_is_no_part_of_it() {
+        // Found while writing a control in the last session: the account and the fee after it
+        // were read as one amount ("4417629840 dollars") and shown whole.
+        for (said, hidden) in [
+            (
+                "It's 44176298 40 dollars a month.",
+                "It's [BANK_ACCOUNT_NUMBER] 40 dollars a month.",
+            ),
+            ("44176298 40 pounds.", "[BANK_ACCOUNT_NUMBER] 40 pounds."),
+            (
+                "It's 44176298 4 dollars a month.",
+                "It's [BANK_ACCOUNT_NUMBER] 4 dollars a month.",
+            ),
+        ] {
+            assert_eq!(caller_answer("What is your account number?", said), hidden);
+        }
+        // The fee itself stays shown (above); so does a fee after a short number, which was
+        // never a value ("Room 12 40 dollars a night" is no account).
+        let said = "It's 12 40 dollars a night.";
+        assert_eq!(caller_answer("What do you pay?", said), said);
+    }
+
+    #[test]
+    fn no_time_of_day_has_five_digits() {
+        // A code said digit by digit with "am" or "pm" after it was read as a time and shown.
+        for said in [
+            "Yes it's 8 4 7 2 9 1 am.",
+            "It's 8 4 7 2 9 1 pm.",
+            "It's 847 291 am.",
+        ] {
+            let out = caller_answer("What is your PIN?", said);
+            assert!(!out.contains("8 4 7") && !out.contains("291"), "{out}");
+        }
+        // Controls: times are kept, a code before one is hidden.
+        for said in ["At 1030 am or 12 30 pm.", "Around 10 15 am."] {
+            assert_eq!(caller_answer("When can we call you back?", said), said);
+        }
+        assert_eq!(
+            caller_answer("What is your PIN?", "It's 8472 at 1 pm."),
+            "It's [PIN] at 1 pm."
+        );
+    }
 }

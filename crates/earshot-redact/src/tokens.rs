@@ -347,11 +347,23 @@ fn counts_after(tokens: &[Token], run: &DigitRun, end: usize, k: usize) -> bool 
     let unit = tokens
         .get(after)
         .is_some_and(|t| crate::detect::UNITS_AFTER.contains(&t.text.as_str()));
+    // Or a unit after a number written right after a number of three digits or more, a space
+    // between and nothing else ("It's 44176298 40 dollars a month.": an account number, then
+    // its fee). Not a time ("8 4 7 2 9 1 am" is a code whisper glued a time to).
+    let written_apart = k == end
+        && tokens[k].start > tokens[end - 1].end
+        && tokens[end - 1].class == Class::Digits
+        && tokens[end - 1].text.len() >= 3
+        && tokens[k].class == Class::Digits
+        && after == k + 1
+        && tokens
+            .get(after)
+            .is_some_and(|t| t.line == tokens[k].line && !matches!(t.text.as_str(), "am" | "pm"));
     let counted = digits.len() <= 2
         && tokens
             .get(after)
             .is_some_and(|t| crate::detect::counted_noun(&t.text));
-    run.digits.len() >= 3 && spaced && (unit || counted)
+    run.digits.len() >= 3 && ((spaced && (unit || counted)) || (written_apart && unit))
 }
 
 /// The digit a word stands for when ASR wrote it for a misheard one ("one for eight": 4).
