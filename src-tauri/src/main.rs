@@ -467,6 +467,9 @@ fn main() {
                 .add_directive(earshot_asr::LOG_CAP.parse().expect("static directive")),
         )
         .without_time()
+        // To stderr, as the CLI's: where a launcher (or a test's driver) keeps what went wrong.
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     tauri::Builder::default()
         // First, so that a second launch hands over before anything else starts.

@@ -18,7 +18,7 @@ use earshot_callgen::pulse::TestPulse;
 use earshot_callgen::rtp::{free_port, send_ulaw, ulaw_channel};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 /// A process that is stopped (SIGTERM: tauri-driver then stops WebKitWebDriver) when dropped.
@@ -64,6 +64,26 @@ impl Desk {
         self.dir.path().join("data")
     }
 
+    /// The last lines the driver and the app wrote (for a failure's message).
+    fn log(&self) -> String {
+        let all = std::fs::read_to_string(self.dir.path().join("driver.log")).unwrap_or_default();
+        // Not the sound libraries' complaints of a machine with no sound card.
+        let lines: Vec<&str> = all
+            .lines()
+            .filter(|l| {
+                ![
+                    "ALSA lib",
+                    "Cannot connect to server",
+                    "jack server",
+                    "JackShm",
+                ]
+                .iter()
+                .any(|noise| l.starts_with(noise))
+            })
+            .collect();
+        lines[lines.len().saturating_sub(40)..].join("\n")
+    }
+
     /// The environment the app runs with.
     fn env(&self, cmd: &mut Command) {
         self.desktop
@@ -101,9 +121,16 @@ impl Desk {
                 &native_port.to_string(),
             ]);
             self.env(&mut cmd);
+            // What tauri-driver, WebKitWebDriver and the app write (the app logs to stderr),
+            // for a failure to show (`Desk::log`).
+            let log = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(self.dir.path().join("driver.log"))
+                .unwrap();
             let driver = Running(
-                cmd.stdout(Stdio::null())
-                    .stderr(Stdio::null())
+                cmd.stdout(log.try_clone().unwrap())
+                    .stderr(log)
                     .spawn()
                     .expect("tauri-driver (cargo xtask setup installs it)"),
             );
@@ -1457,7 +1484,12 @@ fn a_packaged_app_installs_a_verified_update_with_dpkg_only_with_no_call_on_then
     let is_root = run_ok(Command::new("id").arg("-u")).trim() == "0";
     assert!(is_root, "this test installs a package: run it as root");
     let _ = Command::new("dpkg").args(["--purge", PROBE]).output();
-    let desk = Desk::new();
+    let mut desk = Desk::new();
+    // The install and the restart, logged (seen twice in CI: installed, then no new process).
+    desk.extra_env.push((
+        "RUST_LOG".into(),
+        "warn,earshot_app=info,earshot_session=info,tauri::app=debug,tauri::process=debug".into(),
+    ));
 
     // The release: a real .deb (a small package of its own, so the machine's earshot stays).
     let tree = desk.dir.path().join("release");
@@ -1582,15 +1614,49 @@ fn a_packaged_app_installs_a_verified_update_with_dpkg_only_with_no_call_on_then
         if !now.trim().is_empty() && now != pid_before {
             break now;
         }
-        assert!(
-            restarting.elapsed() < Duration::from_secs(120),
-            "the app did not start again (before: {pid_before})"
-        );
+        if restarting.elapsed() > Duration::from_secs(120) {
+            let ps = Command::new("ps")
+                .args(["-eo", "pid,ppid,stat,etime,args"])
+                .output()
+                .unwrap();
+            let ps: String = String::from_utf8_lossy(&ps.stdout)
+                .lines()
+                .filter(|l| {
+                    ["earshot", "WebKit", "dpkg", "sudo"]
+                        .iter()
+                        .any(|p| l.contains(p))
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            // Where the old process's threads wait, if it is still there.
+            let mut threads = String::new();
+            for pid in pid_before.split_whitespace() {
+                let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+                    continue;
+                };
+                for task in tasks.flatten() {
+                    let read = |f: &str| {
+                        std::fs::read_to_string(task.path().join(f))
+                            .unwrap_or_default()
+                            .trim()
+                            .to_string()
+                    };
+                    threads.push_str(&format!("{pid} {} {}\n", read("comm"), read("wchan")));
+                }
+            }
+            panic!(
+                "the app did not start again (before: {}); processes:\n{ps}\nits threads:\n{threads}log:\n{}",
+                pid_before.trim(),
+                desk.log()
+            );
+        }
         std::thread::sleep(Duration::from_millis(250));
     };
     eprintln!(
-        "installed {status}; the app restarted as {}",
-        restarted.trim()
+        "installed {status} {:.1} s after the click; the app restarted as {} {:.1} s later",
+        (restarting - started).as_secs_f64(),
+        restarted.trim(),
+        restarting.elapsed().as_secs_f64()
     );
     drop(d);
     drop(driver);
