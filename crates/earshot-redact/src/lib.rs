@@ -2743,34 +2743,15 @@ impl Redactor {
                 correction_lines: CORRECTION_LINES,
             });
         }
-        // And every digit written within a value whose rules kept fewer ("1 EG4-T85 MK72.", a
-        // Medicare number tiny.en and base wrote with letters between, kept as "48572"), so
-        // that a read-back one digit off the whole is it ("1-EG4-D5-MK7-2.").
-        for f in findings.iter().filter(|f| said_in_digits(f)) {
-            let written: String = f
-                .value
-                .original
-                .chars()
-                .filter(char::is_ascii_digit)
-                .collect();
-            if written.len() > value_digits(f).len()
-                && written.len() >= 4
-                && !self.heard_values.iter().any(|v| v.digits == written)
-            {
-                self.heard_values.push(HeardValue {
-                    speaker,
-                    kind: f.kind,
-                    digits: written,
-                    correction_lines: CORRECTION_LINES,
-                });
-            }
-        }
     }
 
     /// The values of a final line of `speaker` that only the rules after [`Self::learn_values`]
     /// found (an answer's numbers: "It's 7 and 4, then 2 and 9." after "Can you tell me your
     /// pen?", base for a PIN, whose read-back "7429, thank you." was shown), remembered as it
-    /// remembers values, three digits or more, unless known already.
+    /// remembers values, three digits or more, unless known already; and every value's digits
+    /// as written when its rules kept fewer ("1 EG4-T85 MK72.", a Medicare number tiny.en and
+    /// base wrote with letters between, kept as "48572"), so that a read-back one digit off
+    /// the whole is it ("1-EG4-D5-MK7-2.").
     fn learn_late_values(&mut self, speaker: Speaker, findings: &[Finding]) {
         for f in findings.iter().filter(|f| said_in_digits(f)) {
             let kept = value_digits(f);
