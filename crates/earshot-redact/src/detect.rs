@@ -216,6 +216,9 @@ pub(crate) const CUES: &[(FindingKind, &[&str])] = &[
             "american express",
             "discover",
             "long number",
+            // "Go ahead with the card number." heard as "… the car number." (base on 8 kHz
+            // µ-law, round 68: the first group of a card given twice was shown).
+            "car number",
             // A card's group corrected after its read-back ("No, the third group is 7/1 high in
             // hot 7/1/8.", base for "seven seven one nine, not seven seven one eight").
             "first group",
@@ -560,8 +563,13 @@ pub(crate) fn is_amount_or_count(tokens: &[Token], run: &DigitRun) -> bool {
     // No time of day has five digits or more ("Yes it's 8 4 7 2 9 1 am.": a code whisper put
     // a time's word after).
     let clock = matches!(next, "am" | "pm" | "o'clock");
+    // Nor is an amount or a count written in three groups or more joined by hyphens
+    // ("447-629-840 dollars monthly", tiny.en for an account read back with its fee after; a
+    // range has one hyphen: "20-30 dollars").
+    let hyphens = said.iter().filter(|t| t.text == "-").count();
+    let dashed = hyphens >= 2 && run.digits.len() >= 6;
     (matches!(prev, "$" | "£" | "€") && !past_cents)
-        || (UNITS_AFTER.contains(&next) && !(clock && run.digits.len() > 4))
+        || (UNITS_AFTER.contains(&next) && !(clock && run.digits.len() > 4) && !dashed)
         || next == "%"
         || is_time(tokens, run, prev)
 }
@@ -1902,6 +1910,38 @@ fn day_before(tokens: &[Token], end: usize) -> Option<usize> {
         return None;
     };
     (day_at(tokens, start) == Some(end)).then_some(start)
+}
+
+/// Digits keyed on a phone's keypad, said with the key that ends the entry: three digits or
+/// more right before "hash", "#", or "pound", "star" or "hash" with "key" or "sign" after it
+/// ("Okay, 6118 hash.", base on mono after "Please key in your pinfollowed by the hash key.",
+/// the PIN's cue glued to the next word). Keypad entry is what an IVR asks a PIN or an
+/// account with: a PIN, whatever asked for it. Not "pounds" (money) nor "pound" alone ("a
+/// 1000 pound deposit").
+pub(crate) fn keyed_digits(tokens: &[Token]) -> Vec<Detection> {
+    let word = |k: usize| tokens.get(k).map_or("", |t| t.text.as_str());
+    digit_runs(tokens)
+        .into_iter()
+        .filter(|run| {
+            let k = run.last;
+            let on_line = tokens
+                .get(k)
+                .is_some_and(|t| t.line == tokens[run.first].line);
+            let key = match word(k) {
+                "hash" | "#" => true,
+                "pound" | "star" => matches!(word(k + 1), "key" | "sign"),
+                _ => false,
+            };
+            run.digits.len() >= 3 && on_line && key
+        })
+        .map(|run| Detection {
+            kind: FindingKind::Pin,
+            first: run.first,
+            last: run.last,
+            confidence: 0.6,
+            normalized: run.digits,
+        })
+        .collect()
 }
 
 /// A card's expiry month said after its cue on the line, with no year ("expiring next June", "it

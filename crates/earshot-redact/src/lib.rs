@@ -4168,6 +4168,7 @@ fn detect_all(tokens: &[Token]) -> Vec<detect::Detection> {
     detections.extend(detect::date_answers(tokens));
     detections.extend(detect::spoken_dates(tokens));
     detections.extend(detect::expiry_months(tokens));
+    detections.extend(detect::keyed_digits(tokens));
     detections.extend(detect::spoken_emails(tokens));
     detections.extend(detect::named_glued_emails(tokens));
     detections.extend(detect::provider_glued_emails(tokens));
@@ -20329,6 +20330,85 @@ mod tests {
         assert_eq!(
             caller_answer("What is your PIN?", "It's 8472 at 1 pm."),
             "It's [PIN] at 1 pm."
+        );
+    }
+
+    #[test]
+    fn digits_keyed_with_the_hash_key_are_a_pin() {
+        // Round 68, base on mono for "Please key in your PIN followed by the hash key." -
+        // "Okay. Six, one, one, eight, hash.": the request's "pinfollowed" named nothing and
+        // the PIN was shown.
+        let out = conversation(&[
+            (
+                Speaker::Unknown,
+                "Please key in your pinfollowed by the hash key.",
+            ),
+            (Speaker::Unknown, "Okay, 6118 hash."),
+            (Speaker::Unknown, "That's accepted. Thank you."),
+        ]);
+        assert_eq!(out[1], "Okay, [PIN] hash.");
+        for (said, hidden) in [
+            ("It's 4 4 1 2 pound key.", "It's [PIN] pound key."),
+            ("Then 90210 #.", "Then [PIN] #."),
+            (
+                "I typed 5521 star key twice.",
+                "I typed [PIN] star key twice.",
+            ),
+        ] {
+            assert_eq!(redact_line(said).text, hidden);
+        }
+        // Controls: money in pounds, one key pressed, a pound with no key.
+        for said in [
+            "I paid a 1000 pound deposit.",
+            "Press 1 then hash.",
+            "It was 250 pounds.",
+        ] {
+            assert_eq!(redact_line(said).text, said);
+        }
+    }
+
+    #[test]
+    fn a_number_in_hyphenated_groups_before_a_unit_is_no_amount() {
+        // Round 68, tiny.en and base for an account read back with its fee after it ("Four four
+        // one seven six two nine eight, forty dollars monthly."): whisper wrote the digits in
+        // hyphenated groups and the fee's "dollars" made the whole an amount.
+        for said in [
+            "447-629-840 dollars monthly done.",
+            "4-417-629-40 dollars monthly done.",
+        ] {
+            let out = conversation(&[
+                (
+                    Speaker::Agent,
+                    "Which account would you like the payment taken from?",
+                ),
+                (Speaker::Caller, "Account 44176-98. $40 a month, please."),
+                (Speaker::Agent, said),
+            ]);
+            assert_eq!(out[2], "[BANK_ACCOUNT_NUMBER] dollars monthly done.");
+        }
+        // Control: a range has one hyphen, an amount on a line that gives a value too.
+        let said = "It's 44176298, and it costs 100-150 dollars a month.";
+        assert_eq!(
+            caller_answer("What is your account number?", said),
+            "It's [BANK_ACCOUNT_NUMBER], and it costs 100-150 dollars a month."
+        );
+    }
+
+    #[test]
+    fn a_card_asked_for_as_the_car_number() {
+        // Round 68, base on 8 kHz µ-law for "Go ahead with the card number." - "Four nine one
+        // seven, three three, sorry, let me start again.": the first group, its "seven" glued
+        // as a word, was shown.
+        let out = caller_answer(
+            "Go ahead with the car number.",
+            "4-9-1-Pamem, 3-3-3-4, let me talk again.",
+        );
+        assert!(!out.contains("4-9-1"), "{out}");
+        // Control: a car's registration asked in other words.
+        let said = "It is 491, the blue one.";
+        assert_eq!(
+            caller_answer("What is the registration of the car?", said),
+            said
         );
     }
 }
