@@ -566,8 +566,14 @@ pub(crate) fn is_amount_or_count(tokens: &[Token], run: &DigitRun) -> bool {
     // Nor is an amount or a count written in three groups or more joined by hyphens
     // ("447-629-840 dollars monthly", tiny.en for an account read back with its fee after; a
     // range has one hyphen: "20-30 dollars").
+    // One chain: digits and hyphens glued, nothing else (not a run that went on past a line's
+    // end, "… ending 6-6-1-2. 250 pounds …" on mono).
+    let chain = said.windows(2).all(|w| w[0].end == w[1].start)
+        && said
+            .iter()
+            .all(|t| t.class == Class::Digits || t.text == "-");
     let hyphens = said.iter().filter(|t| t.text == "-").count();
-    let dashed = hyphens >= 2 && run.digits.len() >= 6;
+    let dashed = chain && hyphens >= 2 && run.digits.len() >= 6;
     (matches!(prev, "$" | "£" | "€") && !past_cents)
         || (UNITS_AFTER.contains(&next) && !(clock && run.digits.len() > 4) && !dashed)
         || next == "%"
@@ -1642,9 +1648,10 @@ pub(crate) fn classify_runs(tokens: &[Token]) -> Vec<Detection> {
             (Some(*k), 0.35)
         } else if (2..=6).contains(&n)
             && !amount
-            && near_words(tokens, &run)
+            && (near_words(tokens, &run)
                 .iter()
                 .any(|(_, w)| matches!(*w, "ending" | "ends"))
+                || ending_heard_as_and_in(tokens, &run))
         {
             // The end of a value whose name was misheard ("the hard on file ending in 66612?",
             // tiny.en on 8 kHz µ-law for "the card on file"): a card's, an account's or a
@@ -1910,6 +1917,20 @@ fn day_before(tokens: &[Token], end: usize) -> Option<usize> {
         return None;
     };
     (day_at(tokens, start) == Some(end)).then_some(start)
+}
+
+/// "ending" heard as "and in" right after what a value is ("250 pounds from the account and
+/// in 6 612", base on 8 kHz µ-law for "… the account ending six six one two").
+fn ending_heard_as_and_in(tokens: &[Token], run: &DigitRun) -> bool {
+    let word = |k: Option<usize>| {
+        k.and_then(|k| tokens.get(k))
+            .map_or("", |t| t.text.as_str())
+    };
+    let at = |back: usize| run.first.checked_sub(back);
+    word(at(1)) == "in"
+        && word(at(2)) == "and"
+        && matches!(word(at(3)), "account" | "card" | "number")
+        && at(3).is_some_and(|k| tokens[k].line == tokens[run.first].line)
 }
 
 /// Digits keyed on a phone's keypad, said with the key that ends the entry: three digits or

@@ -2193,6 +2193,38 @@ impl Redactor {
             // seventy." came out as "0359197.", whose digits match no month and day).
             Some((_, left)) if left == DATE_LINES => {
                 spans.extend(detect::dates_said(tokens));
+                // Or its digits read back as whisper wrote them, no date to recognise ("12-3-8-8.
+                // Thank you.", "12th, 3, 8, 8. Thank you.", base and tiny.en on 8 kHz µ-law for
+                // "Twelve, three, eighty eight." after "Twelfth of the third, eighty eight."):
+                // three digits or more, with a day written as an ordinal right before them.
+                spans.extend(
+                    tokens::digit_runs(tokens)
+                        .into_iter()
+                        .filter(|r| {
+                            r.digits.len() >= 3
+                                && !detect::is_amount_or_count(tokens, r)
+                                && !detect::is_reference(tokens, r)
+                                && !detect::reference_cued(tokens, r)
+                        })
+                        .map(|r| {
+                            // "12th" is "12" and a glued "th"; "twelfth" a word.
+                            let suffix = |k: usize| {
+                                k > 0
+                                    && matches!(tokens[k].text.as_str(), "th" | "st" | "nd" | "rd")
+                                    && tokens[k - 1].class == Class::Digits
+                                    && tokens[k - 1].end == tokens[k].start
+                            };
+                            let mut first = r.first;
+                            if first >= 2 && tokens[first - 1].text == "," {
+                                if suffix(first - 2) {
+                                    first -= 3;
+                                } else if tokens::ordinal(&tokens[first - 2].text).is_some() {
+                                    first -= 2;
+                                }
+                            }
+                            (first, r.last)
+                        }),
+                );
             }
             Some(_) if tokens.iter().any(|t| t.text == "?") => {
                 spans.extend(detect::dates_said(tokens));
@@ -2338,6 +2370,15 @@ impl Redactor {
                 }
             }
             Speaker::Agent => {
+                // A number opening the agent's line while a value asked for is being given is
+                // its read-back, however recognition garbled either ("I'm 01" - "991, great.",
+                // tiny.en for the last four "nine nine, oh one" read back: the caller's two
+                // digits were a part and left the request open). Once given whole, the
+                // read-back rules match its digits (`read_back_rest`).
+                if let Some((kind, _, false)) = self.open_request {
+                    let more = read_back_opening(text, tokens, kind, findings);
+                    findings.extend(more);
+                }
                 // "Yes, all nine please.", to the caller's "Do you need all nine?": a yes with
                 // no question or request of its own keeps the request open.
                 let kind = request_kind(tokens);
@@ -5308,6 +5349,40 @@ fn hyphen_glued_pieces(text: &str, tokens: &[Token], findings: &[Finding]) -> Ve
         }
     }
     out
+}
+
+/// The number that opens a line (a word or two before it at most: "So", "Okay,") when the line
+/// reads back the value just given: three digits or more, not an amount, a count, a time, a
+/// year after "in" or a reference, taken as `kind` (fail closed).
+fn read_back_opening(
+    text: &str,
+    tokens: &[Token],
+    kind: FindingKind,
+    findings: &[Finding],
+) -> Vec<Finding> {
+    tokens::digit_runs(tokens)
+        .into_iter()
+        .next()
+        .filter(|run| {
+            let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
+            let words_before = tokens[..run.first]
+                .iter()
+                .filter(|t| t.class != Class::Punct)
+                .count();
+            words_before <= 2
+                && run.digits.len() >= 3
+                && !covered(findings, a.start, b.end)
+                && !detect::is_amount_or_count(tokens, run)
+                && !detect::counts_a_thing(tokens, run)
+                && !detect::is_reference(tokens, run)
+                && !detect::reference_cued(tokens, run)
+        })
+        .map(|run| {
+            let (a, b) = (&tokens[run.first], &tokens[run.last - 1]);
+            make_finding(text, kind, a.start, b.end, 0.35, &run.digits)
+        })
+        .into_iter()
+        .collect()
 }
 
 /// The digits a number ends in, said after "ending" or "ends" ("in" or "with" between), as
@@ -20386,7 +20461,21 @@ mod tests {
             ]);
             assert_eq!(out[2], "[BANK_ACCOUNT_NUMBER] dollars monthly done.");
         }
-        // Control: a range has one hyphen, an amount on a line that gives a value too.
+        // Controls: a run that went on past a line's end is no chain (round 69, tiny.en on
+        // mono: "6-6-1-2." then "250 pounds" was read as one number and the amount hidden).
+        let out = conversation(&[
+            (Speaker::Unknown, "How much would you like to pay today?"),
+            (
+                Speaker::Unknown,
+                "250 pounds from the account ending 6-6-1-2.",
+            ),
+            (
+                Speaker::Unknown,
+                "250 pounds from the account ending 6-6-1-2 confirmed.",
+            ),
+        ]);
+        assert!(out[2].starts_with("250 pounds from"), "{}", out[2]);
+        // A range has one hyphen, an amount on a line that gives a value too.
         let said = "It's 44176298, and it costs 100-150 dollars a month.";
         assert_eq!(
             caller_answer("What is your account number?", said),
@@ -20410,5 +20499,96 @@ mod tests {
             caller_answer("What is the registration of the car?", said),
             said
         );
+    }
+
+    #[test]
+    fn an_account_ending_heard_as_and_in() {
+        // Round 69, base on 8 kHz µ-law for "Two hundred and fifty pounds, from the account
+        // ending six six one two.": the last four were shown.
+        let q = "How much would you like to pay today?";
+        assert_eq!(
+            caller_answer(q, "250 pounds from the account and in 6 612"),
+            "250 pounds from the account and in [NUMBER]"
+        );
+        // Controls: no value named before "and in"; a count after it.
+        for said in [
+            "250 pounds from the savings and in 6 612",
+            "250 pounds, the account and in 3 days it is due.",
+        ] {
+            assert_eq!(caller_answer(q, said), said);
+        }
+    }
+
+    #[test]
+    fn a_date_of_birth_read_back_as_bare_digits() {
+        // Round 69, tiny.en and base on 8 kHz µ-law for "Twelfth of the third, eighty eight." -
+        // "Twelve, three, eighty eight. Thank you.": no date to recognise in the read-back.
+        for (given, read_back) in [
+            ("Well, on the third, 88.", "12th, 3, 8, 8. Thank you."),
+            ("12 on the third, ATA.", "12-3-8-8. Thank you."),
+            ("Twelfth of the third, 88.", "twelfth, 3, 8, 8. Thank you."),
+        ] {
+            let out = conversation(&[
+                (Speaker::Agent, "Your date of birth, please."),
+                (Speaker::Caller, given),
+                (Speaker::Agent, read_back),
+            ]);
+            assert_eq!(out[2], "[DATE_OF_BIRTH]. Thank you.", "{read_back}");
+        }
+        // Controls: a count, a reference and a year after "in" right after it.
+        for said in [
+            "That is 120 days from now.",
+            "Your case number is 48213.",
+            "My account was opened in 1993.",
+        ] {
+            let out = conversation(&[
+                (Speaker::Agent, "Your date of birth, please."),
+                (Speaker::Caller, "Twelfth of the third, 88."),
+                (Speaker::Agent, said),
+            ]);
+            assert_eq!(out[2], said);
+        }
+    }
+
+    #[test]
+    fn a_number_opening_the_agents_line_while_a_value_is_given_reads_it_back() {
+        // Round 69, tiny.en for the last four "nine nine, oh one" heard as "I'm 01" and read
+        // back as "991, great.".
+        for (asked, given, read_back, hidden) in [
+            (
+                "To verify, what are the last four digits of the card?",
+                "I'm 01",
+                "991, great.",
+                "[CREDIT_DEBIT_NUMBER], great.",
+            ),
+            (
+                "What is your PIN?",
+                "It is 7 4",
+                "748, okay.",
+                "[PIN], okay.",
+            ),
+        ] {
+            let out = conversation(&[
+                (Speaker::Agent, asked),
+                (Speaker::Caller, given),
+                (Speaker::Agent, read_back),
+            ]);
+            assert_eq!(out[2], hidden);
+        }
+        // Controls: counts, times, amounts and codes glued to letters open the agent's line
+        // too.
+        for said in [
+            "Gate B552, thank you.",
+            "3 more digits please.",
+            "So 48 hours for the refund, and 250 pounds.",
+            "Okay, 250 pounds then.",
+        ] {
+            let out = conversation(&[
+                (Speaker::Agent, "What are the last four digits of the card?"),
+                (Speaker::Caller, "I'm 01"),
+                (Speaker::Agent, said),
+            ]);
+            assert_eq!(out[2], said);
+        }
     }
 }
