@@ -1869,6 +1869,66 @@ pub(crate) fn after_a_state(tokens: &[Token], run: &DigitRun) -> bool {
     t.class == Class::Word && (US_STATES.contains(&w) || (capitals && US_STATE_CODES.contains(&w)))
 }
 
+/// A ZIP code said after a US state's name and garbled past a digit run ("Springfield,
+/// Illinois, 6 to 10 and 0 for.", tiny.en on 8 kHz µ-law for "… Illinois, six two seven oh
+/// four"): the stretch right after the state (a comma between at most) of digits, number
+/// words, digits' homophones, "and" and commas, holding three digits or more, up to the end
+/// of the sentence or line. Not a count or an amount ("Ohio, 3 to 4 days"), nor years.
+pub(crate) fn zip_after_state(tokens: &[Token]) -> Vec<Detection> {
+    let mut out = Vec::new();
+    for (k, t) in tokens.iter().enumerate() {
+        // Its name: an abbreviation is written before a ZIP code whisper wrote whole
+        // (`after_a_state`), and "Mo", "Me" or "Oh" are as often no state.
+        if !(t.class == Class::Word && US_STATES.contains(&t.text.as_str())) {
+            continue;
+        }
+        let mut a = k + 1;
+        if tokens
+            .get(a)
+            .is_some_and(|n| n.text == "," && n.line == t.line)
+        {
+            a += 1;
+        }
+        let (mut b, mut digits, mut last, mut years) = (a, 0, None, false);
+        while let Some(n) = tokens.get(b).filter(|n| n.line == t.line) {
+            let count = if n.class == Class::Digits {
+                years |= is_year(&n.text);
+                n.text.len()
+            } else if is_number_word(n)
+                || is_oh(&n.text)
+                || crate::tokens::homophone(&n.text).is_some()
+            {
+                1
+            } else if matches!(n.text.as_str(), "and" | ",") {
+                0
+            } else {
+                break;
+            };
+            if count > 0 {
+                digits += count;
+                last = Some(b);
+            }
+            b += 1;
+        }
+        let Some(last) = last else { continue };
+        let opens = tokens[a].class == Class::Digits || is_number_word(&tokens[a]);
+        let unit = tokens.get(b).is_some_and(|n| {
+            n.line == t.line && (UNITS_AFTER.contains(&n.text.as_str()) || counted(&n.text))
+        });
+        // Nor years ("Springfield, Illinois 2019 to 2020").
+        if opens && digits >= 3 && !unit && !years {
+            out.push(Detection {
+                kind: FindingKind::Address,
+                first: a,
+                last: last + 1,
+                confidence: 0.4,
+                normalized: String::new(),
+            });
+        }
+    }
+    out
+}
+
 /// Ordinal suffixes as the tokenizer splits them off ("21st", and ASR's "21th", "2th").
 const ORDINAL_SUFFIXES: &[&str] = &["st", "nd", "rd", "th"];
 

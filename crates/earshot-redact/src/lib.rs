@@ -4210,6 +4210,7 @@ fn detect_all(tokens: &[Token]) -> Vec<detect::Detection> {
     detections.extend(detect::spoken_dates(tokens));
     detections.extend(detect::expiry_months(tokens));
     detections.extend(detect::keyed_digits(tokens));
+    detections.extend(detect::zip_after_state(tokens));
     detections.extend(detect::spoken_emails(tokens));
     detections.extend(detect::named_glued_emails(tokens));
     detections.extend(detect::provider_glued_emails(tokens));
@@ -20589,6 +20590,40 @@ mod tests {
                 (Speaker::Agent, said),
             ]);
             assert_eq!(out[2], said);
+        }
+    }
+
+    #[test]
+    fn a_zip_code_garbled_after_its_states_name() {
+        // Round 70, tiny.en on 8 kHz µ-law for "Unit five, two twenty Baker Street,
+        // Springfield, Illinois, six two seven oh four." with its question garbled: the ZIP
+        // came out as "6 to 10 and 0 for" and was shown.
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "Well, I'm ready to count, right, yes, turn 2.",
+            ),
+            (
+                Speaker::Caller,
+                "Unit 5 to 20 make a street, Springfield, Illinois, 6 to 10 and 0 for.",
+            ),
+        ]);
+        assert!(
+            !out[1].contains("0 for") && !out[1].contains("6 to"),
+            "{}",
+            out[1]
+        );
+        assert_eq!(
+            redact_line("Austin, Texas, seven eight seven one one.").text,
+            "Austin, Texas, [ADDRESS]."
+        );
+        // Controls: counts after a state's name.
+        for said in [
+            "We lived in Texas 2 years.",
+            "It was Texas, 1 and 2 and 3 of them.",
+            "It's in Maine, 3 to 4 hours from here.",
+        ] {
+            assert_eq!(redact_line(said).text, said);
         }
     }
 }
