@@ -1652,11 +1652,30 @@ fn a_packaged_app_installs_a_verified_update_with_dpkg_only_with_no_call_on_then
         }
         std::thread::sleep(Duration::from_millis(250));
     };
+    let restarted_after = restarting.elapsed();
+    // And the new process came up: its own start logs the update check again (once, a new
+    // process died in tao's GTK start while the old one was still exiting; the app now waits
+    // for it: `update::wait_for_the_instance_that_restarted_us`).
+    let coming_up = Instant::now();
+    loop {
+        let log = std::fs::read_to_string(desk.dir.path().join("driver.log")).unwrap_or_default();
+        if log.matches("update check").count() >= 2 {
+            break;
+        }
+        assert!(
+            coming_up.elapsed() < Duration::from_secs(120),
+            "the restarted app did not come up; log:\n{}",
+            desk.log()
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
     eprintln!(
-        "installed {status} {:.1} s after the click; the app restarted as {} {:.1} s later",
+        "installed {status} {:.1} s after the click; the app restarted as {} {:.1} s later and \
+         was up {:.1} s after that",
         (restarting - started).as_secs_f64(),
         restarted.trim(),
-        restarting.elapsed().as_secs_f64()
+        restarted_after.as_secs_f64(),
+        coming_up.elapsed().as_secs_f64()
     );
     drop(d);
     drop(driver);
