@@ -1994,7 +1994,7 @@ fn ending_heard_as_and_in(tokens: &[Token], run: &DigitRun) -> bool {
 }
 
 /// Digits keyed on a phone's keypad, said with the key that ends the entry: three digits or
-/// more right before "hash", "#", or "pound", "star" or "hash" with "key" or "sign" after it
+/// more right before "hash" or "#", or before "pound" or "star" with "key" or "sign" after it
 /// ("Okay, 6118 hash.", base on mono after "Please key in your pinfollowed by the hash key.",
 /// the PIN's cue glued to the next word). Keypad entry is what an IVR asks a PIN or an
 /// account with: a PIN, whatever asked for it. Not "pounds" (money) nor "pound" alone ("a
