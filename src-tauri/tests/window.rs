@@ -66,22 +66,7 @@ impl Desk {
 
     /// The last lines the driver and the app wrote (for a failure's message).
     fn log(&self) -> String {
-        let all = std::fs::read_to_string(self.dir.path().join("driver.log")).unwrap_or_default();
-        // Not the sound libraries' complaints of a machine with no sound card.
-        let lines: Vec<&str> = all
-            .lines()
-            .filter(|l| {
-                ![
-                    "ALSA lib",
-                    "Cannot connect to server",
-                    "jack server",
-                    "JackShm",
-                ]
-                .iter()
-                .any(|noise| l.starts_with(noise))
-            })
-            .collect();
-        lines[lines.len().saturating_sub(40)..].join("\n")
+        log_tail(&self.dir.path().join("driver.log"))
     }
 
     /// The environment the app runs with.
@@ -164,6 +149,7 @@ impl Desk {
         let id = session["value"]["sessionId"].as_str().unwrap().to_string();
         let d = Driver {
             base: format!("{base}/session/{id}"),
+            log: self.dir.path().join("driver.log"),
         };
         d.wait_for("the window", Duration::from_secs(30), |d| {
             !d.find_all("#file-path").is_empty()
@@ -183,9 +169,32 @@ impl Desk {
     }
 }
 
+/// The last lines of a desk's `driver.log` (what tauri-driver, WebKitWebDriver and the app
+/// wrote), for a failure's message.
+fn log_tail(path: &Path) -> String {
+    let all = std::fs::read_to_string(path).unwrap_or_default();
+    // Not the sound libraries' complaints of a machine with no sound card.
+    let lines: Vec<&str> = all
+        .lines()
+        .filter(|l| {
+            ![
+                "ALSA lib",
+                "Cannot connect to server",
+                "jack server",
+                "JackShm",
+            ]
+            .iter()
+            .any(|noise| l.starts_with(noise))
+        })
+        .collect();
+    lines[lines.len().saturating_sub(40)..].join("\n")
+}
+
 /// A W3C WebDriver session over plain HTTP.
 struct Driver {
     base: String,
+    /// The desk's `driver.log`, whose last lines a failure's message shows.
+    log: PathBuf,
 }
 
 const CONTROL: &str = "\u{E009}";
@@ -305,6 +314,16 @@ impl Driver {
             .to_string()
     }
 
+    /// The page for a failure's message: its source, or the driver's answer when that is an
+    /// error instead (a failure once printed an empty page and nothing else).
+    fn page(&self) -> String {
+        let v = self.call("GET", "/source", None);
+        match v.as_str() {
+            Some(s) => s.to_string(),
+            None => format!("(no page: the driver answered {v})"),
+        }
+    }
+
     /// Runs `body` (a function body returning a value) in the page.
     fn eval(&self, body: &str) -> Value {
         self.call(
@@ -352,8 +371,9 @@ impl Driver {
         while !ok(self) {
             assert!(
                 Instant::now() < deadline,
-                "timed out waiting for {what}; page:\n{}",
-                self.source()
+                "timed out waiting for {what}; page:\n{}\nlog:\n{}",
+                self.page(),
+                log_tail(&self.log)
             );
             std::thread::sleep(Duration::from_millis(250));
         }
@@ -378,10 +398,11 @@ impl Driver {
             }
             assert!(
                 changed.elapsed() < idle && started.elapsed() < Duration::from_secs(600),
-                "timed out waiting for {what} ({} s in all, nothing changed for {} s); page:\n{}",
+                "timed out waiting for {what} ({} s in all, nothing changed for {} s); page:\n{}\nlog:\n{}",
                 started.elapsed().as_secs(),
                 changed.elapsed().as_secs(),
-                self.source()
+                self.page(),
+                log_tail(&self.log)
             );
             std::thread::sleep(Duration::from_millis(250));
         }
