@@ -3107,15 +3107,31 @@ pub(crate) fn cued_addresses(tokens: &[Token]) -> Vec<Detection> {
             }
             end += 1;
         }
-        // Back over the commas, and a count before the word that ended it ("Leeds 3 years").
-        while end > first
-            && (tokens[end - 1].class == Class::Punct
-                || (tokens[end - 1].class == Class::Digits
-                    && tokens.get(end).is_some_and(|n| {
-                        n.line == line && AFTER_AN_ADDRESS.contains(&n.text.as_str())
-                    })))
-        {
-            end -= 1;
+        // Back over the commas, and a count before the word that ended it ("Leeds 3 years"), or
+        // a range of counts ("I moved to Ohio, 3 to 4 days ago.").
+        let count = |t: &Token| t.class == Class::Digits || crate::tokens::is_number_word(t);
+        let mut counted = false;
+        while end > first {
+            let t = &tokens[end - 1];
+            if counted
+                && matches!(t.text.as_str(), "to" | "or" | "-")
+                && end - 1 > first
+                && count(&tokens[end - 2])
+            {
+                end -= 2;
+                counted = false;
+            } else if t.class == Class::Punct {
+                end -= 1;
+            } else if count(t)
+                && tokens
+                    .get(end)
+                    .is_some_and(|n| n.line == line && AFTER_AN_ADDRESS.contains(&n.text.as_str()))
+            {
+                end -= 1;
+                counted = true;
+            } else {
+                break;
+            }
         }
         let value = &tokens[first..end];
         let number = value

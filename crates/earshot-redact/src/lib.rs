@@ -7137,7 +7137,11 @@ fn addresses_moved_between(text: &str, tokens: &[Token], findings: &[Finding]) -
                 && f.start <= number.start
                 && number.end <= f.end
         });
-        if !house || other_value {
+        // Nor a time it took ("I moved there 3 to 4 days ago."): a unit right after.
+        let unit = tokens
+            .get(k + 1)
+            .is_some_and(|t| detect::UNITS_AFTER.contains(&t.text.as_str()));
+        if !house || other_value || unit {
             continue;
         }
         // The sentence says the caller moved, before this.
@@ -7152,7 +7156,12 @@ fn addresses_moved_between(text: &str, tokens: &[Token], findings: &[Finding]) -
         let mut end = k;
         let mut words = 0;
         while let Some(t) = tokens.get(end + 1) {
-            if boundary(t) || words == 3 {
+            // A count of a unit says when, not where ("… to 22 W canv 2 weeks ago.").
+            let when = (t.class == Class::Digits || tokens::is_number_word(t))
+                && tokens
+                    .get(end + 2)
+                    .is_some_and(|n| detect::UNITS_AFTER.contains(&n.text.as_str()));
+            if boundary(t) || when || words == 3 {
                 break;
             }
             words += usize::from(t.class == Class::Word);
@@ -14939,6 +14948,33 @@ mod tests {
             let out = caller_answer("How can I help today?", said);
             assert!(out.contains(" to "), "{out}");
             assert!(!out.contains("[ADDRESS]"), "{out}");
+        }
+    }
+
+    #[test]
+    fn a_range_of_days_after_a_move_is_no_address() {
+        // Over-redacted before: "I moved to Ohio, 3 to 4 days ago." showed as "I moved to
+        // [ADDRESS] [ADDRESS]." ("Ohio, 3 to" a cued address, the range's first count left in
+        // it; "4 days ago" a house number and its street after "moved … to").
+        for said in [
+            "I moved to Ohio, 3 to 4 days ago.",
+            "I moved there 3 to 4 days ago.",
+            "I moved to Ohio, three or four years ago.",
+        ] {
+            assert_eq!(caller_answer("When did you move?", said), said);
+        }
+        // Controls: the addresses of a move, with a time after them, are still hidden.
+        for (said, kept) in [
+            (
+                "I moved to 12 rue de la Paix, 75002 Paris 3 to 4 days ago.",
+                "I moved to [ADDRESS] 3 to 4 days ago.",
+            ),
+            (
+                "I moved from 10 Elm Road to 22 W canv 2 weeks ago.",
+                "I moved from [ADDRESS] to [ADDRESS] 2 weeks ago.",
+            ),
+        ] {
+            assert_eq!(caller_answer("When did you move?", said), kept);
         }
     }
 
