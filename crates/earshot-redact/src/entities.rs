@@ -126,6 +126,12 @@ pub(crate) const NOT_NAME: &[&str] = &[
     "account",
     "card",
     "number",
+    // What an answer about a card's expiry opens with ("Expires the end of August 29 and its
+    // Daniel J. Morgan.", round 70).
+    "expires",
+    "expired",
+    "expiring",
+    "expiry",
     "bank",
     "customer",
     "manager",
@@ -917,6 +923,8 @@ const NAME_QUESTIONS: &[&str] = &[
     // "And name on that card." (tiny.en, round 59, "the" lost).
     "name on that",
     "name on this",
+    // "Could you tell me the card's expiry and the name on it?" (round 70).
+    "name on it",
     "spell that",
     "your surname",
     "last name",
@@ -1921,7 +1929,12 @@ pub(crate) fn names(tokens: &[Token]) -> Vec<Detection> {
                     }
                 }
             };
+        // "its" as whisper often writes "it's", before a capitalised word in the answer to a
+        // question for a name ("… August 29 and its Daniel J. Morgan.").
+        let its_answer =
+            t.cap && ends_with_phrase(&before_said, &["its"]) && name_question_before(tokens, i);
         let cued = cued
+            || its_answer
             || more_after_comma
             || after_spelled_name
             || answer_tail

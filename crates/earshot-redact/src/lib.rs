@@ -3250,6 +3250,18 @@ impl Redactor {
                 || self.lower_case_first_name(tokens, i)
             {
                 &tokens[i - 1]
+            } else if i > 1
+                // An initial and its stop right before ("annual J. Morgan" once "Morgan" was
+                // heard, round 70).
+                && tokens[i - 1].text == "."
+                && glued(&tokens[i - 2], &tokens[i - 1])
+                && tokens[i - 1].end + 1 == t.start
+                && tokens[i - 2].class == Class::Word
+                && tokens[i - 2].cap
+                && tokens[i - 2].text.chars().count() == 1
+                && tokens[i - 2].text != "i"
+            {
+                &tokens[i - 2]
             } else {
                 t
             };
@@ -14949,6 +14961,49 @@ mod tests {
             assert!(out.contains(" to "), "{out}");
             assert!(!out.contains("[ADDRESS]"), "{out}");
         }
+    }
+
+    #[test]
+    fn a_cardholders_name_after_its_expiry_and_its_initial_read_back_are_hidden() {
+        // Round 70, for "Could you tell me the card's expiry and the name on it?" - "Expires
+        // the end of August twenty nine, and it's Daniel J. Morgan." - "August twenty nine,
+        // Daniel J. Morgan, thanks.": every decode showed the name ("and its Daniel J.
+        // Morgan.": "name on it" was no question for a name, and "its" no "it's"), "expires"
+        // showed as "[NAME]", and the read-back's initial stayed ("annual J. [NAME]").
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "Could you tell me the card's expiry and the name on it?",
+            ),
+            (
+                Speaker::Caller,
+                "expires the end of August 29 and its Daniel J. Morgan.",
+            ),
+            (Speaker::Agent, "August 29th annual J. Morgan, thanks."),
+        ]);
+        assert_eq!(
+            out[1],
+            "expires the end of [CREDIT_DEBIT_EXPIRY] and its [NAME]."
+        );
+        assert_eq!(out[2], "[CREDIT_DEBIT_EXPIRY] annual [NAME], thanks.");
+        assert_eq!(
+            caller_answer("What's the name on it?", "Yes, its Priya Raman."),
+            "Yes, its [NAME]."
+        );
+        // Controls: "its" before a capitalised word that answers no question for a name, and
+        // an initial before a word no one was named.
+        for (question, said) in [
+            ("Which card is it?", "It's in my wallet, its Visa."),
+            ("What's on it?", "Just its Apple logo."),
+        ] {
+            assert_eq!(caller_answer(question, said), said);
+        }
+        let out = conversation(&[
+            (Speaker::Agent, "And the name on the card?"),
+            (Speaker::Caller, "Morgan."),
+            (Speaker::Agent, "Thanks. Is that plan J. Premium?"),
+        ]);
+        assert_eq!(out[2], "Thanks. Is that plan J. Premium?");
     }
 
     #[test]
