@@ -925,6 +925,9 @@ const NAME_QUESTIONS: &[&str] = &[
     "name on this",
     // "Could you tell me the card's expiry and the name on it?" (round 70).
     "name on it",
+    // "And the name exactly as it appears on the card?", heard as "And the name and the actly
+    // as it appears on the card." (base, round 71).
+    "as it appears on",
     "spell that",
     "your surname",
     "last name",

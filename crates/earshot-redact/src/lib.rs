@@ -1097,6 +1097,10 @@ impl Redactor {
                     let said = spoken_address_sentences(&text, &line_tokens[line], &findings);
                     findings.extend(said);
                 }
+                if speaker != Speaker::Caller && self.email_lines_ago.is_some_and(|n| n < 3) {
+                    let said = domain_read_back(&text, &line_tokens[line], &findings);
+                    findings.extend(said);
+                }
                 let asked = before.map(|b| line_tokens[b].as_slice());
                 if speaker != Speaker::Agent && asked.is_some_and(asks_where_to_send) {
                     if let Some(f) = glued_domain_alone(&text, &line_tokens[line]) {
@@ -8806,6 +8810,43 @@ fn spoken_address_sentences(text: &str, tokens: &[Token], findings: &[Finding]) 
     out
 }
 
+/// An e-mail address read back with its local part garbled past the other rules and its domain
+/// written ("J.tarkan ready well and outlook.com. Lovely.", tiny.en after "It's J.O. Connor H.E.,
+/// one at Outlook.com."; "Game of Arcana Rabi won't have outlook.com, lovely.", base on µ-law
+/// after "It's j.o.conor.hp1@outlook.com.", round 71): a domain written glued ("outlook.com")
+/// with no "@" before it in its clause ends the address, and the clause's words before it, from
+/// the first that is no opening word ("so", "that's"), are its local part ("Let me just write
+/// that back, John.com, …" keeps its first clause). Called only on a
+/// line of the agent's (or a mono line) while an e-mail was given or asked for in the last three
+/// lines (later, "… on our site at bank.co.uk" is no read-back).
+fn domain_read_back(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    for k in 1..tokens.len().saturating_sub(1) {
+        let t = &tokens[k];
+        if t.text == "." && detect::glued_domain(&tokens[k - 1..(k + 3).min(tokens.len())]) {
+            let sentence = &tokens[from..k];
+            let first = (from..k - 1).find(|&j| {
+                matches!(tokens[j].class, Class::Word | Class::Digits)
+                    && !NOT_AN_ADDRESS_PIECE.contains(&tokens[j].text.as_str())
+                    && !tokens::is_opener(&tokens[j].text)
+            });
+            let (Some(first), false) = (first, sentence.iter().any(|t| t.text == "@")) else {
+                continue;
+            };
+            let (a, b) = (tokens[first].start, tokens[k + 1].end);
+            if !findings.iter().any(|f| f.start < b && a < f.end) {
+                out.push(make_finding(text, FindingKind::Email, a, b, 0.4, ""));
+            }
+        } else if matches!(t.text.as_str(), "?" | "!" | "," | ";" | ":")
+            || (t.text == "." && tokens.get(k + 1).is_none_or(|n| n.start > t.end))
+        {
+            from = k + 1;
+        }
+    }
+    out
+}
+
 /// A spoken e-mail address a line ends in while still being said (fail closed; the final line
 /// is detected whole): words joined by "dot", "underscore", "hyphen" or "at", with commas between
 /// them, and letters spelled out, back from the line's end, when the chain ends in a joining word
@@ -15004,6 +15045,110 @@ mod tests {
             (Speaker::Agent, "Thanks. Is that plan J. Premium?"),
         ]);
         assert_eq!(out[2], "Thanks. Is that plan J. Premium?");
+    }
+
+    #[test]
+    fn an_email_read_back_garbled_before_its_written_domain_is_hidden() {
+        // Round 71, for "Which email should the receipt go to?" - "It's j dot oconnor eighty
+        // one at outlook dot com." - "j dot oconnor eighty one at outlook dot com, lovely.":
+        // the read-back's local part, garbled past the other rules, was shown on two decodes.
+        for (question, given, read_back, kept) in [
+            (
+                "with Gmail shouldn't receive go to",
+                "It's J.O. Connor H.E., one at Outlook.com.",
+                "J.tarkan ready well and outlook.com. Lovely.",
+                "[EMAIL]. Lovely.",
+            ),
+            (
+                "With email short, receive.rodo",
+                "It's j.o.conor.hp1@outlook.com.",
+                "Game of Arcana Rabi won't have outlook.com, lovely.",
+                "[EMAIL], lovely.",
+            ),
+        ] {
+            let out = conversation(&[
+                (Speaker::Agent, question),
+                (Speaker::Caller, given),
+                (Speaker::Agent, read_back),
+            ]);
+            assert_eq!(out[2], kept, "{read_back}");
+        }
+        // Controls: a domain the agent names with no e-mail given or asked for lately, and the
+        // same long after one was: the sentence's words before it stay (older rules may hide
+        // the domain itself, fail closed).
+        let said = "You can also manage it on bank.co.uk, okay?";
+        let kept = "You can also manage it on ";
+        let out = conversation(&[
+            (Speaker::Caller, "Can I pay online?"),
+            (Speaker::Agent, said),
+        ]);
+        assert!(out[1].starts_with(kept), "{}", out[1]);
+        let out = conversation(&[
+            (Speaker::Agent, "Which email should the receipt go to?"),
+            (Speaker::Caller, "It's j.o.conor.hp1@outlook.com."),
+            (Speaker::Agent, "Thanks."),
+            (Speaker::Caller, "Can I pay online?"),
+            (Speaker::Agent, "Yes."),
+            (Speaker::Caller, "Where?"),
+            (Speaker::Agent, said),
+        ]);
+        assert!(out[6].starts_with(kept), "{}", out[6]);
+    }
+
+    #[test]
+    fn a_name_asked_for_as_it_appears_on_the_card_is_hidden() {
+        // Round 71, base for "And the name exactly as it appears on the card?" - "Marcus T.
+        // Okafor.": the question heard as "And the name and the actly as it appears on the
+        // card." asked for no name, and the answer "Markesty Oak Affair." was shown.
+        assert_eq!(
+            caller_answer(
+                "And the name and the actly as it appears on the card.",
+                "Markesty Oak Affair."
+            ),
+            "[NAME]."
+        );
+        // Control: an answer that is no name.
+        let said = "Yes, it's the same.";
+        assert_eq!(
+            caller_answer("And the name as it appears on the card?", said),
+            said
+        );
+    }
+
+    #[test]
+    fn a_time_written_with_dots_is_a_time() {
+        // Round 71, for "What's the best number to call you back on?" - "Oh one six one, four
+        // nine six, zero three three seven, any time after three pm.": tiny.en wrote "… any
+        // time after 3 p.m" and the "3" was hidden as a phone's (as "[NUMBER]" on µ-law);
+        // "3pm" (base) was a time.
+        let q = "What's the best number to call you back on?";
+        for (said, kept) in [
+            (
+                "Oh 1 6 1 4 9 6 0 3 3 7 any time after 3 p.m",
+                "[PHONE] any time after 3 p.m",
+            ),
+            (
+                "Oh, one six, one four nine six, zero three three seven, and a time after 3 p.m.",
+                "[PHONE], and a time after 3 p.m.",
+            ),
+            (
+                "Call me any time after 9 A.M.",
+                "Call me any time after 9 A.M.",
+            ),
+        ] {
+            assert_eq!(caller_answer(q, said), kept);
+        }
+        // Controls: a phone's digits before "p.m." are still a phone's, and initials written
+        // with dots are no time.
+        assert_eq!(
+            caller_answer(q, "It's 0161 496 0337 p.m."),
+            "It's [PHONE] p.m."
+        );
+        assert_eq!(caller_answer("And your name?", "J.P.M. Okafor."), "[NAME].");
+        assert_eq!(
+            caller_answer("Who is the account holder?", "Mr. P.M. Okafor."),
+            "Mr. [NAME]."
+        );
     }
 
     #[test]

@@ -77,7 +77,47 @@ pub(crate) fn tokenize(text: &str, line: usize) -> Vec<Token> {
             }),
         }
     }
+    times_of_day_as_words(&mut out);
     out
+}
+
+/// "a.m." and "p.m." written with dots, after a time ("after 3 p.m."), become the words "am"
+/// and "pm" as whisper also writes them ("3pm", "3 pm"), so every rule that knows a time by its
+/// word knows it (before: "Call me any time after 3 p.m." after a question for a number hid the
+/// "3" as a phone's). Only a letter after a number, a space between, its dot and an "m" glued,
+/// not in a longer chain of dotted letters ("J.P.M.") nor initials ("P.M. Okafor"); the stop
+/// after it stays a stop.
+fn times_of_day_as_words(tokens: &mut Vec<Token>) {
+    let mut k = 0;
+    while k + 2 < tokens.len() {
+        let (a, dot, m) = (&tokens[k], &tokens[k + 1], &tokens[k + 2]);
+        // After a time's number ("3 p.m.", "three p.m."), not initials ("P.M. Okafor").
+        let alone = k > 0
+            && tokens[k - 1].end < a.start
+            && (tokens[k - 1].class == Class::Digits || is_number_word(&tokens[k - 1]));
+        let chain_after = tokens.get(k + 4).is_some_and(|n| {
+            tokens[k + 3].text == "."
+                && tokens[k + 3].start == m.end
+                && n.start == tokens[k + 3].end
+        });
+        if matches!(a.text.as_str(), "a" | "p")
+            && alone
+            && dot.text == "."
+            && a.end == dot.start
+            && m.text == "m"
+            && dot.end == m.start
+            && !chain_after
+        {
+            let (end, caps) = (m.end, m.caps);
+            let word = format!("{}m", a.text);
+            let t = &mut tokens[k];
+            t.text = word;
+            t.end = end;
+            t.caps &= caps;
+            tokens.drain(k + 1..k + 3);
+        }
+        k += 1;
+    }
 }
 
 /// Value of a single-digit word; `oh`/`o` only count when `zero_words` is set (next to other digits).
