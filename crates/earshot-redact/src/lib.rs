@@ -2272,6 +2272,34 @@ impl Redactor {
         let confirms = said
             .windows(3)
             .any(|w| w[0] == "is" && w[1] == "that" && matches!(w[2], "right" | "correct"));
+        // Or a month and a day with no year whose digits the value just given holds as a month
+        // and a day, either way round ("April 9th, I'm Antitwant. Thank you." after "0409,
+        // 1971.", base on 8 kHz µ-law for "Oh four, oh nine, nineteen seventy one.", its
+        // question heard as "What's your name, Tomber?" and the read-back's year garbled).
+        let given: Vec<&str> = self
+            .heard_values
+            .iter()
+            .filter(|v| {
+                (v.speaker != speaker || speaker == Speaker::Unknown)
+                    && v.correction_lines == CORRECTION_LINES
+                    && v.digits.len() >= 4
+            })
+            .map(|v| v.digits.as_str())
+            .collect();
+        if !given.is_empty() {
+            spans.extend(detect::dates_said(tokens).into_iter().filter(|&(a, b)| {
+                let month = tokens[a..b].iter().find_map(|t| tokens::month(&t.text));
+                let day = tokens[a..b].iter().find_map(|t| match t.class {
+                    Class::Digits => t.text.parse::<u32>().ok(),
+                    _ => tokens::ordinal(&t.text),
+                });
+                let (Some(m), Some(d)) = (month, day.filter(|d| (1..=31).contains(d))) else {
+                    return false;
+                };
+                let (md, dm) = (format!("{m:02}{d:02}"), format!("{d:02}{m:02}"));
+                given.iter().any(|g| g.contains(&md) || g.contains(&dm))
+            }));
+        }
         if just_given || confirms {
             spans.extend(detect::dates_said(tokens).into_iter().filter(|&(a, b)| {
                 tokens::digit_runs(&tokens[a..b]).iter().any(|r| {
@@ -15149,6 +15177,36 @@ mod tests {
             caller_answer("Who is the account holder?", "Mr. P.M. Okafor."),
             "Mr. [NAME]."
         );
+    }
+
+    #[test]
+    fn a_month_and_day_whose_digits_were_just_given_are_their_read_back() {
+        // Round 71, base on 8 kHz µ-law for "What's your date of birth please?" - "Oh four, oh
+        // nine, nineteen seventy one." - "April ninth, seventy one. Thank you.": the question
+        // heard as "What's your name, Tomber? Please.", the answer "0409, 1971." hidden as a
+        // number, and the read-back's "April 9th" shown.
+        let read_back = |given: &str, said: &str| {
+            conversation(&[
+                (Speaker::Agent, "What's your name, Tomber? Please."),
+                (Speaker::Caller, given),
+                (Speaker::Agent, said),
+            ])[2]
+                .clone()
+        };
+        assert_eq!(
+            read_back("0409, 1971.", "April 9th, I'm Antitwant. Thank you."),
+            "[DATE_OF_BIRTH], I'm Antitwant. Thank you."
+        );
+        // Day first, and the day as a word.
+        assert_eq!(
+            read_back("0904 1971.", "Ninth of April, thank you."),
+            "[DATE_OF_BIRTH], thank you."
+        );
+        // Controls: a date the value's digits do not hold, and one after no value.
+        let said = "April 10th, I'm Antitwant. Thank you.";
+        assert_eq!(read_back("0409, 1971.", said), said);
+        let said = "It should arrive on April 9th.";
+        assert_eq!(read_back("Yes, that's me.", said), said);
     }
 
     #[test]
