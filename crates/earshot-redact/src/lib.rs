@@ -523,6 +523,32 @@ fn digits_as_said(said: &str) -> String {
         .collect()
 }
 
+/// A security code of two digits as said, homophones and number words counted ("free one":
+/// 31): a code is three digits or four, so one of two lost a digit in recognition, and the
+/// agent's read-back right after is it ("It's on the mark, and we're free one." - "731,
+/// great.", base on 8 kHz µ-law, round 72). `None` for any other finding.
+fn short_code_digits(f: &Finding) -> Option<String> {
+    if f.kind != FindingKind::CreditDebitCvv {
+        return None;
+    }
+    let said: String = f
+        .value
+        .original
+        .split(|c: char| !c.is_alphanumeric())
+        .filter_map(|w| {
+            let w = w.to_lowercase();
+            if !w.is_empty() && w.chars().all(|c| c.is_ascii_digit()) {
+                Some(w)
+            } else {
+                tokens::homophone(&w)
+                    .map(String::from)
+                    .or_else(|| tokens::unit(&w).map(|d| d.to_string()))
+            }
+        })
+        .collect();
+    (said.len() == 2).then_some(said)
+}
+
 fn value_digits(f: &Finding) -> String {
     f.value
         .normalized
@@ -1206,6 +1232,16 @@ impl Redactor {
                 findings.extend(digits_closing_line(text, &line_tokens[line], &findings));
                 findings.extend(endings_said(text, &line_tokens[line], &findings));
                 findings.extend(repeated_digits(text, &line_tokens[line], &findings));
+            } else if !self.stand_alone
+                && self
+                    .heard_values
+                    .iter()
+                    .any(|v| v.speaker != Speaker::Agent && v.correction_lines > 0)
+            {
+                // The agent saying back the digits a value the caller may still correct ends in
+                // ("So it ends for four. Got it.", tiny.en and base after "Sorry, the last bit is
+                // 44, not 33.", round 72).
+                findings.extend(endings_said(text, &line_tokens[line], &findings));
             }
             if !self.stand_alone {
                 let (who, said) = self.lines[line].clone();
@@ -2773,7 +2809,13 @@ impl Redactor {
             if digits.is_empty() && f.kind != FindingKind::Email {
                 digits = digits_as_said(&f.value.original);
             }
-            if digits.len() < 3 || f.kind == FindingKind::Email {
+            // A security code heard with a digit lost ([`short_code_digits`]).
+            let short_code = digits.len() < 3 && {
+                let code = short_code_digits(f);
+                digits = code.clone().unwrap_or(digits);
+                code.is_some()
+            };
+            if (digits.len() < 3 && !short_code) || f.kind == FindingKind::Email {
                 continue;
             }
             // Said back by the other party ("So that's 4532 0151 …?"): the value stays the
@@ -2834,8 +2876,13 @@ impl Redactor {
                 .chars()
                 .filter(char::is_ascii_digit)
                 .collect();
-            for digits in [kept, written] {
-                if digits.len() >= 3 && !self.heard_values.iter().any(|v| v.digits == digits) {
+            // A security code heard with a digit lost ([`short_code_digits`]) too.
+            let code = short_code_digits(f);
+            let short = code.is_some();
+            for digits in [kept, written, code.unwrap_or_default()] {
+                if (digits.len() >= 3 || (short && digits.len() == 2))
+                    && !self.heard_values.iter().any(|v| v.digits == digits)
+                {
                     self.heard_values.push(HeardValue {
                         speaker,
                         kind: f.kind,
@@ -5447,10 +5494,14 @@ fn endings_said(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Findi
         {
             a += 1;
         }
-        let (mut b, mut words) = (a, 0);
+        // Digit words, and written digits among them ("ends for 4": written digits alone are
+        // the rule for those, `number_edges_said`).
+        let (mut b, mut words, mut digits) = (a, 0, 0);
         while let Some(t) = tokens.get(b) {
             if digit_word(t) {
                 words += 1;
+            } else if t.class == Class::Digits && t.text.len() <= 2 {
+                digits += t.text.len();
             } else if t.text != "," {
                 break;
             }
@@ -5460,7 +5511,7 @@ fn endings_said(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Findi
         let unit = tokens
             .get(b)
             .is_some_and(|t| detect::UNITS_AFTER.contains(&t.text.as_str()));
-        if let (Some(last), true, false) = (last, words >= 2, unit) {
+        if let (Some(last), true, false) = (last, words >= 1 && words + digits >= 2, unit) {
             let (start, end) = (tokens[a].start, tokens[last].end);
             if !covered(findings, start, end) {
                 out.push(make_finding(
@@ -15207,6 +15258,71 @@ mod tests {
         assert_eq!(read_back("0409, 1971.", said), said);
         let said = "It should arrive on April 9th.";
         assert_eq!(read_back("Yes, that's me.", said), said);
+    }
+
+    #[test]
+    fn a_security_code_heard_with_a_digit_lost_is_hidden_when_read_back() {
+        // Round 72, base on 8 kHz µ-law for "Can you turn the card over and read me the security
+        // code?" - "It's on the back, seven three one." - "Seven three one, great.": the
+        // caller's code heard as "and we're free one" (hidden), the agent's "731, great."
+        // shown: a code of two digits was no value to read back.
+        let q = "and you turn the card over and read me the security code.";
+        for given in [
+            "It's on the mark, and we're free one.",
+            "It's on the mark, 31.",
+        ] {
+            let out = conversation(&[
+                (Speaker::Agent, q),
+                (Speaker::Caller, given),
+                (Speaker::Agent, "731, great."),
+            ]);
+            assert_eq!(out[2], "[CREDIT_DEBIT_CVV], great.", "{given}");
+        }
+        // Controls: two digits that answer another question, and an amount after the code.
+        let out = conversation(&[
+            (Speaker::Agent, "How old are you?"),
+            (Speaker::Caller, "31."),
+            (Speaker::Agent, "731, great."),
+        ]);
+        assert_eq!(out[2], "731, great.");
+        let out = conversation(&[
+            (Speaker::Agent, q),
+            (Speaker::Caller, "It's on the mark, 31."),
+            (Speaker::Agent, "That's 731 pounds then."),
+        ]);
+        assert_eq!(out[2], "That's 731 pounds then.");
+    }
+
+    #[test]
+    fn the_agent_saying_the_digits_a_corrected_value_ends_in_shows_none() {
+        // Round 72, for "What's your mobile number?" - "Oh seven nine one one, two three four,
+        // five three three." - "Sorry, the last bit is four four, not three three." - "So it
+        // ends four four. Got it.": tiny.en and base wrote "So it ends for 4." and "So it ends
+        // for four." on the agent's line, shown.
+        for said in ["So it ends for 4. Got it.", "So it ends for four. Got it."] {
+            let out = conversation(&[
+                (Speaker::Agent, "What's your mobile number?"),
+                (Speaker::Caller, "07911, 234, 533."),
+                (Speaker::Caller, "Sorry, the last bit is 44, not 33."),
+                (Speaker::Agent, said),
+            ]);
+            assert_eq!(out[3], "So it ends [NUMBER]. Got it.", "{said}");
+        }
+        // Controls: no value given, and a count of days.
+        let said = "So it ends for four. Got it.";
+        assert_eq!(
+            conversation(&[
+                (Speaker::Caller, "When does the offer end?"),
+                (Speaker::Agent, said)
+            ])[1],
+            said
+        );
+        let out = conversation(&[
+            (Speaker::Agent, "What's your mobile number?"),
+            (Speaker::Caller, "07911, 234, 533."),
+            (Speaker::Agent, "Thanks. The offer ends in four days."),
+        ]);
+        assert_eq!(out[2], "Thanks. The offer ends in four days.");
     }
 
     #[test]
