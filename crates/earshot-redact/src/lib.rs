@@ -508,16 +508,25 @@ const WORDS_AND_NAMES: &[&str] = &[
     "ruby", "amber", "sky", "summer", "rocky", "sandy", "penny", "guy",
 ];
 
-/// The digits of a finding's normalised value.
 /// The digits `said` holds, a digit's homophone ("for", "free", …) as its digit.
 fn digits_as_said(said: &str) -> String {
+    spoken_digits(said, false)
+}
+
+/// The digits `said` holds, written or as homophones, and with `number_words` its digits'
+/// words too ("free one": 31).
+fn spoken_digits(said: &str, number_words: bool) -> String {
     said.split(|c: char| !c.is_alphanumeric())
-        .map(|w| {
+        .filter_map(|w| {
             let w = w.to_lowercase();
             if w.chars().all(|c| c.is_ascii_digit()) {
-                w
+                Some(w)
             } else {
-                tokens::homophone(&w).map(String::from).unwrap_or_default()
+                tokens::homophone(&w).map(String::from).or_else(|| {
+                    tokens::unit(&w)
+                        .filter(|_| number_words)
+                        .map(|d| d.to_string())
+                })
             }
         })
         .collect()
@@ -531,24 +540,11 @@ fn short_code_digits(f: &Finding) -> Option<String> {
     if f.kind != FindingKind::CreditDebitCvv {
         return None;
     }
-    let said: String = f
-        .value
-        .original
-        .split(|c: char| !c.is_alphanumeric())
-        .filter_map(|w| {
-            let w = w.to_lowercase();
-            if !w.is_empty() && w.chars().all(|c| c.is_ascii_digit()) {
-                Some(w)
-            } else {
-                tokens::homophone(&w)
-                    .map(String::from)
-                    .or_else(|| tokens::unit(&w).map(|d| d.to_string()))
-            }
-        })
-        .collect();
+    let said = spoken_digits(&f.value.original, true);
     (said.len() == 2).then_some(said)
 }
 
+/// The digits of a finding's normalised value.
 fn value_digits(f: &Finding) -> String {
     f.value
         .normalized
