@@ -1302,6 +1302,8 @@ impl Redactor {
             // the agent's "Austin Texas." said back is it too.
             let text = self.lines[line].1.clone();
             self.learn_address_words(&text, &findings);
+            let days = days_beside_birth_dates(&text, &line_tokens[line], &findings);
+            findings.extend(days);
             if !self.stand_alone {
                 self.learn_late_values(speaker, &findings);
             }
@@ -8885,11 +8887,53 @@ fn spoken_address_sentences(text: &str, tokens: &[Token], findings: &[Finding]) 
     out
 }
 
+/// A day's number left in a sentence whose date of birth was found, its month garbled past
+/// every date rule ("19 Somnilemmens [DATE_OF_BIRTH].", base on 8 kHz µ-law for "Nineteenth of
+/// the eleventh, ninety." answering "And your date of birth?", round 73): one or two digits of
+/// 1 to 31 in that sentence, not an amount, a count or a reference ("born in 1990, 2 kids"),
+/// are the date's.
+fn days_beside_birth_dates(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let births: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::DateOfBirth)
+        .collect();
+    if births.is_empty() {
+        return Vec::new();
+    }
+    let sentences = sentences(tokens);
+    let with_birth = |k: usize| {
+        sentences.iter().any(|&(from, to)| {
+            (from..to).contains(&k)
+                && births
+                    .iter()
+                    .any(|f| f.start < tokens[to - 1].end && tokens[from].start < f.end)
+        })
+    };
+    tokens::digit_runs(tokens)
+        .into_iter()
+        .filter(|r| {
+            r.digits.len() <= 2
+                && r.digits.parse::<u32>().is_ok_and(|d| (1..=31).contains(&d))
+                && !detect::is_amount_or_count(tokens, r)
+                && !detect::is_reference(tokens, r)
+                // No count of a thing, but before a capitalised word: a month garbled
+                // ("Somnilemmens") is written as a month is.
+                && (!detect::counts_a_group(tokens, r)
+                    || tokens.get(r.last).is_some_and(|t| t.class == Class::Word && t.cap))
+                && with_birth(r.first)
+        })
+        .map(|r| (tokens[r.first].start, tokens[r.last - 1].end))
+        .filter(|&(a, b)| !findings.iter().any(|f| f.start < b && a < f.end))
+        .map(|(a, b)| make_finding(text, FindingKind::DateOfBirth, a, b, 0.35, ""))
+        .collect()
+}
+
 /// An e-mail address read back with its local part garbled past the other rules and its domain
 /// written ("J.tarkan ready well and outlook.com. Lovely.", tiny.en after "It's J.O. Connor H.E.,
 /// one at Outlook.com."; "Game of Arcana Rabi won't have outlook.com, lovely.", base on µ-law
-/// after "It's j.o.conor.hp1@outlook.com.", round 71): a domain written glued ("outlook.com")
-/// with no "@" before it in its clause ends the address, and the clause's words before it, from
+/// after "It's j.o.conor.hp1@outlook.com.", round 71; "Our.com @bt internet.com", tiny.en on mono
+/// for "r dot khan at bt internet dot com", its "@" apart, round 73): a domain written glued
+/// ("outlook.com") ends the address, and the clause's words before it, from
 /// the first that is no opening word ("so", "that's"), are its local part ("Let me just write
 /// that back, John.com, …" keeps its first clause). Called only on a
 /// line of the agent's (or a mono line) while an e-mail was given or asked for in the last three
@@ -8900,13 +8944,12 @@ fn domain_read_back(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<F
     for k in 1..tokens.len().saturating_sub(1) {
         let t = &tokens[k];
         if t.text == "." && detect::glued_domain(&tokens[k - 1..(k + 3).min(tokens.len())]) {
-            let sentence = &tokens[from..k];
             let first = (from..k - 1).find(|&j| {
                 matches!(tokens[j].class, Class::Word | Class::Digits)
                     && !NOT_AN_ADDRESS_PIECE.contains(&tokens[j].text.as_str())
                     && !tokens::is_opener(&tokens[j].text)
             });
-            let (Some(first), false) = (first, sentence.iter().any(|t| t.text == "@")) else {
+            let Some(first) = first else {
                 continue;
             };
             let (a, b) = (tokens[first].start, tokens[k + 1].end);
@@ -15140,6 +15183,13 @@ mod tests {
                 "Game of Arcana Rabi won't have outlook.com, lovely.",
                 "[EMAIL], lovely.",
             ),
+            // Round 73, tiny.en on mono for "r dot khan at bt internet dot com": its "@" apart.
+            (
+                "What a male address do you want on the account?",
+                "Our.khn@bt internet.com",
+                "Our.com @bt internet.com Great.",
+                "[EMAIL] Great.",
+            ),
         ] {
             let out = conversation(&[
                 (Speaker::Agent, question),
@@ -15319,6 +15369,34 @@ mod tests {
             (Speaker::Agent, "Thanks. The offer ends in four days."),
         ]);
         assert_eq!(out[2], "Thanks. The offer ends in four days.");
+    }
+
+    #[test]
+    fn a_days_number_beside_a_date_of_birth_whose_month_was_garbled_is_hidden() {
+        // Round 73, base on 8 kHz µ-law for "And your date of birth?" - "Nineteenth of the
+        // eleventh, ninety.": "19 Somnilemmens 90." showed its day.
+        let q = "and your date of birth.";
+        assert_eq!(
+            caller_answer(q, "19 Somnilemmens 90."),
+            "[DATE_OF_BIRTH] Somnilemmens [DATE_OF_BIRTH]."
+        );
+        // Controls: a count, an amount, and a number in another sentence stay.
+        for (said, kept) in [
+            (
+                "Born in 1990, 2 kids now.",
+                "Born in [DATE_OF_BIRTH], 2 kids now.",
+            ),
+            (
+                "19 Somnilemmens 90, and 12 dollars.",
+                "[DATE_OF_BIRTH] Somnilemmens [DATE_OF_BIRTH], and 12 dollars.",
+            ),
+            (
+                "19 Somnilemmens 90. I have 2 kids.",
+                "[DATE_OF_BIRTH] Somnilemmens [DATE_OF_BIRTH]. I have 2 kids.",
+            ),
+        ] {
+            assert_eq!(caller_answer(q, said), kept);
+        }
     }
 
     #[test]
