@@ -1211,6 +1211,10 @@ impl Redactor {
             let streets = streets_beside_values(text, &line_tokens[line], &findings);
             findings.extend(streets);
             findings.extend(address_tails(text, &line_tokens[line], &findings));
+            if !self.heard_address_words.is_empty() {
+                let house = house_numbers_before_addresses(text, &line_tokens[line], &findings);
+                findings.extend(house);
+            }
             if !self.stand_alone && self.lines[line].0 != Speaker::Agent {
                 findings.extend(digits_read_out_in_words(
                     text,
@@ -2331,7 +2335,14 @@ impl Redactor {
                     return false;
                 };
                 let (md, dm) = (format!("{m:02}{d:02}"), format!("{d:02}{m:02}"));
-                given.iter().any(|g| g.contains(&md) || g.contains(&dm))
+                // Or without their zeros in a number no longer than a date's ("4, 9, 1971"
+                // written as "491971", live).
+                let (md1, dm1) = (format!("{m}{d}"), format!("{d}{m}"));
+                given.iter().any(|g| {
+                    g.contains(&md)
+                        || g.contains(&dm)
+                        || (g.len() <= 8 && (g.contains(&md1) || g.contains(&dm1)))
+                })
             }));
         }
         if just_given || confirms {
@@ -4636,6 +4647,60 @@ fn unit_numbers_before_addresses(
         });
         if let Some(f) = starts_there {
             out.push(make_finding(text, f.kind, t.start, f.end, 0.35, ""));
+        }
+    }
+    out
+}
+
+/// A house number opening its clause, up to three words, then an address found (the agent's
+/// "1450 Northmables treat [ADDRESS]" for "… North Maple Street, apartment 3C", tiny.en live,
+/// round 72, after the caller's "1415 North Maple Street, …": the house number misheard on one
+/// side and the street garbled on the other): the number and the words are the address's.
+/// Called once an address was heard in the call; not a count or an amount ("2 kids" before
+/// one).
+fn house_numbers_before_addresses(
+    text: &str,
+    tokens: &[Token],
+    findings: &[Finding],
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for f in findings.iter().filter(|f| f.kind == FindingKind::Address) {
+        let Some(at) = tokens.iter().position(|t| t.start >= f.start) else {
+            continue;
+        };
+        // Back over up to three words, none a word that says the number is something else's.
+        let mut k = at;
+        while k > 0
+            && at - k < 3
+            && tokens[k - 1].class == Class::Word
+            && !tokens::is_opener(&tokens[k - 1].text)
+            && !NOT_AN_ADDRESS_PIECE.contains(&tokens[k - 1].text.as_str())
+        {
+            k -= 1;
+        }
+        if k == at || k == 0 {
+            continue;
+        }
+        let number = &tokens[k - 1];
+        let opens =
+            k == 1 || tokens[k - 2].class == Class::Punct || tokens::is_opener(&tokens[k - 2].text);
+        let run = tokens::digit_runs(tokens)
+            .into_iter()
+            .find(|r| r.last == k && r.first == k - 1);
+        let house = number.class == Class::Digits
+            && (1..=5).contains(&number.text.len())
+            && run.is_some_and(|r| {
+                !detect::is_amount_or_count(tokens, &r) && !detect::counts_a_group(tokens, &r)
+            });
+        if opens && house && !covered(findings, number.start, number.end) {
+            out.push(make_finding(
+                text,
+                FindingKind::Address,
+                number.start,
+                f.end,
+                0.35,
+                "",
+            ));
         }
     }
     out
@@ -15299,9 +15364,17 @@ mod tests {
             read_back("0904 1971.", "Ninth of April, thank you."),
             "[DATE_OF_BIRTH], thank you."
         );
-        // Controls: a date the value's digits do not hold, and one after no value.
+        // Live (tiny.en on µ-law), the zeros lost: "4, 9, 1971".
+        assert_eq!(
+            read_back("Oh, 4, 9, 1971.", "April 9th, I'm Antitwant. Thank you."),
+            "[DATE_OF_BIRTH], I'm Antitwant. Thank you."
+        );
+        // Controls: a date the value's digits do not hold, one whose digits without zeros
+        // only a number longer than a date holds (a card's "4929…"), and one after no value.
         let said = "April 10th, I'm Antitwant. Thank you.";
         assert_eq!(read_back("0409, 1971.", said), said);
+        let said = "It should arrive on April 9th.";
+        assert_eq!(read_back("4929 1234 5678 9012.", said), said);
         let said = "It should arrive on April 9th.";
         assert_eq!(read_back("Yes, that's me.", said), said);
     }
@@ -15397,6 +15470,39 @@ mod tests {
         ] {
             assert_eq!(caller_answer(q, said), kept);
         }
+    }
+
+    #[test]
+    fn a_house_number_and_a_garbled_street_before_an_address_found_are_the_addresss() {
+        // Round 72, tiny.en live for "And where should we ship it?" - "Fourteen fifty North
+        // Maple Street, apartment three C, …" - "Fourteen fifty North Maple Street, apartment
+        // three C. Perfect.": the caller's house number heard as 1415, the agent's street as
+        // "Northmables treat", and the agent's line shown as "1450 Northmables treat
+        // [ADDRESS]".
+        let said = |line: &str| {
+            conversation(&[
+                (Speaker::Agent, "and where should we ship it?"),
+                (
+                    Speaker::Caller,
+                    "1415 North Maple Street, apartment 3C Dayton, Ohio 45402",
+                ),
+                (Speaker::Agent, line),
+            ])[2]
+                .clone()
+        };
+        assert_eq!(
+            said("1450 Northmables treat apartment 3C perfect"),
+            "[ADDRESS]"
+        );
+        // Controls: a count before the address, and a number that does not open its clause.
+        assert_eq!(
+            said("2 kids live in apartment 3C."),
+            "2 kids live in [ADDRESS]."
+        );
+        assert_eq!(
+            said("Call 1450 Northmables treat apartment 3C."),
+            "Call 1450 Northmables treat [ADDRESS]."
+        );
     }
 
     #[test]
