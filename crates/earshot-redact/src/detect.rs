@@ -237,6 +237,12 @@ pub(crate) const UNITS_AFTER: &[&str] = &[
     "o'clock", "gb", "mb", "miles", "people", "calls",
 ];
 
+/// Words between a count and its unit ("10 business days", "5-7 working days", "2 more
+/// weeks").
+pub(crate) const WORDS_BEFORE_UNITS: &[&str] = &[
+    "business", "working", "calendar", "banking", "more", "extra", "full", "whole",
+];
+
 /// Nouns a small number counts ("2 cards", "3 digits"): no secret is being read out.
 const COUNTED_NOUNS: &[&str] = &[
     "digits", "digit", "cards", "card", "numbers", "accounts", "account", "charges", "payments",
@@ -574,8 +580,16 @@ pub(crate) fn is_amount_or_count(tokens: &[Token], run: &DigitRun) -> bool {
             .all(|t| t.class == Class::Digits || t.text == "-");
     let hyphens = said.iter().filter(|t| t.text == "-").count();
     let dashed = chain && hyphens >= 2 && run.digits.len() >= 6;
+    // A unit with a word before it ("5-7 working days", "10 business days", "2 more weeks",
+    // after "Your new PIN will arrive by post in …", round 74: every decode hid the days as a
+    // PIN).
+    let unit_after_word = WORDS_BEFORE_UNITS.contains(&next)
+        && tokens
+            .get(run.last + 1)
+            .is_some_and(|t| UNITS_AFTER.contains(&t.text.as_str()));
     (matches!(prev, "$" | "£" | "€") && !past_cents)
         || (UNITS_AFTER.contains(&next) && !(clock && run.digits.len() > 4) && !dashed)
+        || (unit_after_word && !dashed)
         || next == "%"
         || is_time(tokens, run, prev)
 }

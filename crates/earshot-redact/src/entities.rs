@@ -4024,6 +4024,9 @@ const SECRET_QUESTIONS: &[&str] = &[
     "security answer",
     "maiden name",
     "made a name",
+    // "to confirm what your mother's made in name." (base on µ-law, round 74).
+    "made in name",
+    "maid in name",
     // Cut off before "name", the rest on the agent's next line ("What's your mother's maiden" -
     // "Fitzgerald." - "name? And …", base at 16 kHz; "Well, your mother made a", µ-law; round 59).
     "mother's maiden",

@@ -4229,14 +4229,12 @@ fn answer_numbers(
             && run.first > 0
             && matches!(tokens[run.first - 1].text.as_str(), "extension" | "ext");
         // A count of a unit with a word before it ("10 business days", "2 more weeks").
-        let units = tokens.get(b).is_some_and(|t| {
-            matches!(
-                t.text.as_str(),
-                "business" | "working" | "calendar" | "more" | "extra" | "full" | "whole"
-            )
-        }) && tokens
-            .get(b + 1)
-            .is_some_and(|t| detect::UNITS_AFTER.contains(&t.text.as_str()));
+        let units = tokens
+            .get(b)
+            .is_some_and(|t| detect::WORDS_BEFORE_UNITS.contains(&t.text.as_str()))
+            && tokens
+                .get(b + 1)
+                .is_some_and(|t| detect::UNITS_AFTER.contains(&t.text.as_str()));
         // A code read out is no time, though whisper glued "am" to a digit of it ("Yes, it's 8
         // 4am and …", tiny.en on µ-law for a texted code's "eight four seven, two nine one").
         let code_read_out = |run: &tokens::DigitRun| {
@@ -15502,6 +15500,48 @@ mod tests {
         assert_eq!(
             said("Call 1450 Northmables treat apartment 3C."),
             "Call 1450 Northmables treat [ADDRESS]."
+        );
+    }
+
+    #[test]
+    fn a_count_of_working_days_after_a_cue_is_no_value() {
+        // Round 74, for "Your new PIN will arrive by post in five to seven working days.": every
+        // decode hid "5-7" or "5 to 7" as the PIN (the agent's line, no value in it); and in
+        // round 61 "… will arrive in three to five business days." as an account number.
+        for said in [
+            "Your new pin will arrive by post in 5-7 working days.",
+            "Your new pin will arrive by post in 5 to 7 working days.",
+            "The refund will arrive in three to five business days.",
+        ] {
+            let out = conversation(&[
+                (Speaker::Caller, "When will it come?"),
+                (Speaker::Agent, said),
+            ]);
+            assert_eq!(out[1], said);
+        }
+        // Controls: a PIN before "working" with no unit after it, or a comma between.
+        for said in ["Is PIN 4471 working now?", "4471, working days."] {
+            let out = caller_answer("And your PIN?", said);
+            assert!(out.contains("[PIN]"), "{out}");
+        }
+    }
+
+    #[test]
+    fn a_maiden_name_asked_as_made_in_name_is_hidden() {
+        // Round 74, base on µ-law for "To confirm, what's your mother's maiden name?" -
+        // "Fairweather.": the question heard as "… mother's made in name.", the answer "Fair
+        // weather?" shown.
+        assert_eq!(
+            caller_answer(
+                "to confirm what your mother's made in name.",
+                "Fair weather?"
+            ),
+            "[PIN]?"
+        );
+        // Control: the same answer to another question.
+        assert_eq!(
+            caller_answer("How is it where you are?", "Fair weather?"),
+            "Fair weather?"
         );
     }
 
