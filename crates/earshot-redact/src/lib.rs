@@ -4778,6 +4778,10 @@ fn words_between_pieces(text: &str, tokens: &[Token], findings: &[Finding]) -> V
             || (w.len() <= 3
                 && w.chars().all(|c| c.is_ascii_alphabetic())
                 && !SHORT_WORDS.contains(&w))
+            // A word whisper wrote all in capitals for digits it half heard ("[CREDIT_DEBIT_NUMBER]
+            // PEMMEN [CREDIT_DEBIT_NUMBER]", base on µ-law for a card's "… six seven, eight …",
+            // round 71).
+            || (t.caps && (4..=8).contains(&w.len()) && w.chars().all(|c| c.is_ascii_alphabetic()))
     };
     let mut pieces: Vec<&Finding> = findings.iter().filter(|f| said_in_digits(f)).collect();
     pieces.sort_by_key(|f| f.start);
@@ -15543,6 +15547,23 @@ mod tests {
             caller_answer("How is it where you are?", "Fair weather?"),
             "Fair weather?"
         );
+    }
+
+    #[test]
+    fn a_word_in_capitals_between_pieces_of_a_value_is_the_values() {
+        // Round 71, base on µ-law for a card's "four five six seven, eight eight nine nine":
+        // "[CREDIT_DEBIT_NUMBER] PEMMEN [CREDIT_DEBIT_NUMBER]"; round 60's account had "DIPAL"
+        // between its pieces.
+        let q = "Go ahead with a card number when you're ready.";
+        assert_eq!(
+            caller_answer(q, "4-9-6 PEMMEN 8-8-9"),
+            "[CREDIT_DEBIT_NUMBER]"
+        );
+        // Controls: a word not in capitals stays (no rule tells a digit from a word there).
+        for said in ["4-9-6 Visa 8-8-9", "4-9-6 salmon 8-8-9"] {
+            let out = caller_answer(q, said);
+            assert!(out.contains(&said[6..11]), "{out}");
+        }
     }
 
     #[test]
