@@ -2345,6 +2345,22 @@ impl Redactor {
                 })
             }));
         }
+        // The agent saying back a number shaped as a whole date while the caller's date of
+        // birth is asked and not yet over ("1911-90, thank you.", tiny.en live on 8 kHz µ-law
+        // after the answer was heard as "I've been so many lemons, I'm [NAME].", round 73): six
+        // or eight digits that read as a day, a month and a year.
+        if speaker == Speaker::Agent && self.open_date.is_some_and(|(s, _)| s != speaker) {
+            spans.extend(
+                tokens::digit_runs(tokens)
+                    .into_iter()
+                    .filter(|r| {
+                        date_shaped(&r.digits)
+                            && !detect::is_amount_or_count(tokens, r)
+                            && !detect::is_reference(tokens, r)
+                    })
+                    .map(|r| (r.first, r.last)),
+            );
+        }
         if just_given || confirms {
             spans.extend(detect::dates_said(tokens).into_iter().filter(|&(a, b)| {
                 tokens::digit_runs(&tokens[a..b]).iter().any(|r| {
@@ -8386,6 +8402,12 @@ const REQUEST_WORDS: &[&str] = &[
 /// question ASR wrote with no question mark too: "can i get your email address").
 fn asks_email(asked: &[Token]) -> bool {
     asks_named(asked, &["email", "e-mail", "mail"])
+        // "e-mail address" heard as "a male address" ("What a male address do you want on the
+        // account?", tiny.en, round 73).
+        || (asked
+            .windows(2)
+            .any(|w| w[0].text == "male" && w[1].text == "address")
+            && asks_named(asked, &["address"]))
 }
 
 /// The other party's line asks for something named one of `names` ("Can I get an … address
@@ -8952,6 +8974,21 @@ fn spoken_address_sentences(text: &str, tokens: &[Token], findings: &[Finding]) 
         out.push(make_finding(text, FindingKind::Email, a, b, 0.4, ""));
     }
     out
+}
+
+/// Six or eight digits that read as a whole date: a day and a month either way round, then a
+/// year of two digits or of four from 1900 on ("191190", "04091971").
+fn date_shaped(digits: &str) -> bool {
+    let n = |a: usize, b: usize| digits[a..b].parse::<u32>().unwrap_or(0);
+    let day_month = |a: u32, b: u32| {
+        ((1..=31).contains(&a) && (1..=12).contains(&b))
+            || ((1..=12).contains(&a) && (1..=31).contains(&b))
+    };
+    match digits.len() {
+        6 => day_month(n(0, 2), n(2, 4)),
+        8 => day_month(n(0, 2), n(2, 4)) && (1900..=2030).contains(&n(4, 8)),
+        _ => false,
+    }
 }
 
 /// A day's number left in a sentence whose date of birth was found, its month garbled past
@@ -15564,6 +15601,54 @@ mod tests {
             let out = caller_answer(q, said);
             assert!(out.contains(&said[6..11]), "{out}");
         }
+    }
+
+    #[test]
+    fn an_email_asked_as_a_male_address_is_hidden_while_it_is_said() {
+        // Round 73, tiny.en live for "What email address do you want on the account?" - "r
+        // dot k h a n at b t internet dot com.": the question heard as "What a male address do
+        // you want on the account?", and the partials "R.KHIN" and "R.khana.bd internet.not."
+        // shown.
+        let mut r = Redactor::new();
+        r.push(
+            Speaker::Agent,
+            "What a male address do you want on the account?",
+        );
+        for p in ["R.KHIN", "R.khana.bd internet.not."] {
+            let shown = r.preview(Speaker::Caller, p).text;
+            assert!(!shown.to_lowercase().contains("kh"), "{shown}");
+        }
+        // Control: "male address" in a line that asks for nothing.
+        let mut r = Redactor::new();
+        r.push(Speaker::Agent, "The male address book is full.");
+        assert_eq!(r.preview(Speaker::Caller, "R.KHIN").text, "R.KHIN");
+    }
+
+    #[test]
+    fn a_whole_date_the_agent_says_back_while_a_date_of_birth_is_asked_is_hidden() {
+        // Round 73, tiny.en live on µ-law for "And your date of birth?" - "Nineteenth of the
+        // eleventh, ninety." - "Nineteen eleven ninety, thank you.": the answer heard as "I've
+        // been so many lemons, I'm [NAME].", the agent's "1911-90, thank you." shown.
+        let out = conversation(&[
+            (Speaker::Agent, "and your date of birth."),
+            (Speaker::Caller, "I've been so many lemons, I'm Lemmy."),
+            (Speaker::Agent, "1911-90, thank you."),
+        ]);
+        assert_eq!(out[2], "[DATE_OF_BIRTH], thank you.");
+        // Controls: digits that are no date ("619-442"), and the same after no question for a
+        // date of birth.
+        let out = conversation(&[
+            (Speaker::Agent, "and your date of birth."),
+            (Speaker::Caller, "I've been so many lemons, I'm Lemmy."),
+            (Speaker::Agent, "Your case is 619-442, thank you."),
+        ]);
+        assert_eq!(out[2], "Your case is 619-442, thank you.");
+        let out = conversation(&[
+            (Speaker::Agent, "How can I help?"),
+            (Speaker::Caller, "I've been so many lemons, I'm Lemmy."),
+            (Speaker::Agent, "That's 1911-90, thank you."),
+        ]);
+        assert_eq!(out[2], "That's 1911-90, thank you.");
     }
 
     #[test]
