@@ -944,6 +944,35 @@ impl Redactor {
             // µ-law for "m dot okafor hyphen seventy seven at proton dot me"): a line that says
             // "hyphen", "underscore" or "dash" and ends in a glued domain is the address, as is
             // one that says "dot" before "at" and ends in a domain.
+            // On the agent's line too, and with words after the domain, it is the address read
+            // back ("Mary, hyphen Jones, tuk-tuk-tuk.uk, perfect.", tiny.en on µ-law for "mary
+            // hyphen jones at talktalk dot co dot uk", its request and its answer garbled):
+            // up to the domain's end.
+            if !self.stand_alone && !findings.iter().any(|f| f.kind == FindingKind::Email) {
+                let toks = &line_tokens[line];
+                // Said between two pieces, not named ("type a hyphen").
+                let said_before = |end: usize| {
+                    (1..end).any(|k| {
+                        matches!(toks[k].text.as_str(), "hyphen" | "underscore" | "dash")
+                            && !matches!(toks[k - 1].text.as_str(), "a" | "an" | "the" | "no")
+                    })
+                };
+                // The domain's last glued piece ("co" "." "uk").
+                let glued_on = |mut end: usize| {
+                    while end + 1 < toks.len()
+                        && toks[end].text == "."
+                        && toks[end].start == toks[end - 1].end
+                        && toks[end + 1].start == toks[end].end
+                    {
+                        end += 2;
+                    }
+                    end
+                };
+                let clause_end = domain_clause(toks).map(|(_, end)| glued_on(end));
+                if let Some(end) = clause_end.filter(|&end| said_before(end)) {
+                    findings.extend(asked_email(&self.lines[line].1, &toks[..end], true));
+                }
+            }
             if !self.stand_alone
                 && speaker != Speaker::Agent
                 && !findings.iter().any(|f| f.kind == FindingKind::Email)
@@ -15267,6 +15296,50 @@ mod tests {
             (Speaker::Agent, "Thanks. Is that plan J. Premium?"),
         ]);
         assert_eq!(out[2], "Thanks. Is that plan J. Premium?");
+    }
+
+    #[test]
+    fn an_email_said_with_hyphen_before_a_domain_then_more_words_is_hidden() {
+        // Round 75, tiny.en on 8 kHz µ-law for "What email should we send the receipt to?" -
+        // "It's mary hyphen jones at talk talk dot co dot uk." - "Mary hyphen jones at talktalk
+        // dot co dot uk, perfect.": question and answer garbled, the read-back showed "hyphen
+        // Jones, tuk-tuk-tuk.uk".
+        let out = conversation(&[
+            (Speaker::Agent, "But he may shall be sent the receipt."),
+            (
+                Speaker::Caller,
+                "It's Mary Eiffon, known as Torx Torx Nottco, not UK.",
+            ),
+            (
+                Speaker::Agent,
+                "Mary, hyphen Jones, tuk-tuk-tuk.uk, perfect.",
+            ),
+        ]);
+        assert_eq!(out[2], "[EMAIL], perfect.");
+        // The caller's line the same, and a domain of three pieces hidden to its end.
+        for (line, kept) in [
+            (
+                "Mary, hyphen Jones, tuk-tuk-tuk.uk, perfect.",
+                "[EMAIL], perfect.",
+            ),
+            (
+                "Mary hyphen Jones, talk.co.uk, perfect.",
+                "[EMAIL], perfect.",
+            ),
+        ] {
+            for speaker in [Speaker::Caller, Speaker::Agent] {
+                let out = conversation(&[(Speaker::Agent, "Hello there."), (speaker, line)]);
+                assert_eq!(out[1], kept, "{speaker:?}: {line}");
+            }
+        }
+        // Controls: "hyphen" named, not said between pieces, or said after the domain.
+        for line in [
+            "Type a hyphen, then go to bbc.co.uk please.",
+            "Log in to my-bank.co.uk, then press dash.",
+        ] {
+            let out = conversation(&[(Speaker::Agent, "Hello there."), (Speaker::Agent, line)]);
+            assert!(!out[1].contains("[EMAIL]"), "{}", out[1]);
+        }
     }
 
     #[test]
