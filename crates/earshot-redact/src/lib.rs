@@ -1973,11 +1973,13 @@ impl Redactor {
         // Or a line of nothing but a number, echoing what was just given ("4532", "0.01.5.1",
         // "2 0 1 5 1", tiny.en and base for the agent saying each group of a card back), an
         // opener before it allowed ("So 4 4 8", "So, four, four, eight, eight,": round 55, the
-        // caller's correction of a phone number the agent had read out from the file).
+        // caller's correction of a phone number the agent had read out from the file), and a
+        // phone number's "plus" ("Plus 4/4/20/09/4/6/11/8.", tiny.en for the agent's "Plus four
+        // four twenty seven nine four six double oh one eight", round 77).
         let mut spoken = tokens
             .iter()
             .filter(|t| t.class != Class::Punct)
-            .skip_while(|t| tokens::is_opener(&t.text))
+            .skip_while(|t| tokens::is_opener(&t.text) || t.text == "plus")
             .peekable();
         let echo = spoken.peek().is_some()
             && spoken.all(|t| t.class == Class::Digits || digit_word(t))
@@ -8449,9 +8451,19 @@ fn asks_named(asked: &[Token], names: &[&str]) -> bool {
                 || matches!(t.text.as_str(), "?" | "confirm" | "spell" | "need")
         })
             // Or a noun phrase naming it, said with no rise ("And the mark of email.", tiny.en
-            // for "And a backup email?").
+            // for "And a backup email?"), or a sentence opening with "which" that names it
+            // ("which email addresses on the account.", tiny.en for "Which email address is on
+            // the account?", round 77).
             || (sentence.iter().any(|t| names.contains(&t.text.as_str()))
-                && detect::noun_phrase_request(sentence)))
+                && (detect::noun_phrase_request(sentence) || opens_with_which(sentence))))
+}
+
+/// The sentence's first word is "which".
+fn opens_with_which(sentence: &[Token]) -> bool {
+    sentence
+        .iter()
+        .find(|t| t.class != Class::Punct)
+        .is_some_and(|t| t.text == "which")
 }
 
 /// The other party asked for an address (the e-mail's name lost: "Can I get an omele address
@@ -9447,19 +9459,36 @@ fn said_again(
     found
 }
 
+/// E-mail addresses as written, and one written with its "@" lost but an underscore in it, which
+/// no host name holds ("K_lea.com", tiny.en on a mono recording for "k underscore lee at outlook
+/// dot com", round 77).
 fn written_emails(text: &str) -> Vec<Finding> {
     static EMAIL: OnceLock<regex::Regex> = OnceLock::new();
+    static UNDERSCORED: OnceLock<regex::Regex> = OnceLock::new();
     let re = EMAIL.get_or_init(|| {
         // The top-level domain is optional: "john_smith@hotmail" as written is an address too.
         regex::Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*").unwrap()
     });
-    re.find_iter(text)
-        .map(|m| {
-            let start = text[..m.start()].chars().count();
-            let end = start + m.as_str().chars().count();
-            make_finding(text, FindingKind::Email, start, end, 0.99, m.as_str())
-        })
-        .collect()
+    let underscored = UNDERSCORED.get_or_init(|| {
+        regex::Regex::new(r"[A-Za-z0-9.%+\-]*[A-Za-z0-9]_[A-Za-z0-9._%+\-]*\.([A-Za-z]{2,})\b")
+            .unwrap()
+    });
+    let found = |m: regex::Match| {
+        let start = text[..m.start()].chars().count();
+        let end = start + m.as_str().chars().count();
+        make_finding(text, FindingKind::Email, start, end, 0.99, m.as_str())
+    };
+    let mut out: Vec<Finding> = re.find_iter(text).map(found).collect();
+    out.extend(
+        underscored
+            .captures_iter(text)
+            .filter(|c| detect::is_tld(&c[1].to_lowercase()))
+            .filter_map(|c| c.get(0))
+            // Not the start of one written whole ("k_lee.x@outlook.com").
+            .filter(|m| !text[m.end()..].starts_with('@'))
+            .map(found),
+    );
+    out
 }
 
 /// Builds the redacted text; overlapping findings are merged (the first keeps its kind).
@@ -15296,6 +15325,74 @@ mod tests {
             (Speaker::Agent, "Thanks. Is that plan J. Premium?"),
         ]);
         assert_eq!(out[2], "Thanks. Is that plan J. Premium?");
+    }
+
+    #[test]
+    fn a_phone_number_read_back_after_plus_is_hidden() {
+        // Round 77, tiny.en for "Plus four four, twenty, seven nine four six, double oh one
+        // eight." and the agent's read-back: the read-back was shown whole.
+        let out = conversation(&[
+            (Speaker::Agent, "is never that line we can reach you on."),
+            (
+                Speaker::Caller,
+                "Yes, plus 4 for 20, 7 9 4 6, double over 8.",
+            ),
+            (Speaker::Agent, "Plus 4/4/20/09/4/6/11/8."),
+        ]);
+        assert!(!out[2].chars().any(|c| c.is_ascii_digit()), "{}", out[2]);
+        // Controls: no value given before it, and a line with words besides the number.
+        let out = conversation(&[
+            (Speaker::Agent, "Hello there."),
+            (Speaker::Agent, "Plus 4/4/20/09/4/6/11/8."),
+        ]);
+        assert_eq!(out[1], "Plus 4/4/20/09/4/6/11/8.");
+        let out = conversation(&[
+            (Speaker::Agent, "is never that line we can reach you on."),
+            (
+                Speaker::Caller,
+                "Yes, plus 4 for 20, 7 9 4 6, double over 8.",
+            ),
+            (Speaker::Agent, "Plus 20 dollars for the call out."),
+        ]);
+        assert_eq!(out[2], "Plus 20 dollars for the call out.");
+    }
+
+    #[test]
+    fn an_email_written_with_an_underscore_and_no_at_is_hidden() {
+        // Round 77, tiny.en on a mono recording for "k underscore lee at outlook dot com" read
+        // back: "K_lea.com", on any line, as no host name holds an underscore.
+        for speaker in [Speaker::Agent, Speaker::Caller, Speaker::Unknown] {
+            let out = conversation(&[(speaker, "Hello."), (speaker, "K_lea.com")]);
+            assert_eq!(out[1], "[EMAIL]", "{speaker:?}");
+        }
+        // Controls: a file's name, a domain with no underscore.
+        let out = conversation(&[
+            (Speaker::Caller, "Hello."),
+            (
+                Speaker::Caller,
+                "I attached my_report.pdf to it, and see bbc.co.uk.",
+            ),
+        ]);
+        assert!(out[1].contains("my_report.pdf"), "{}", out[1]);
+    }
+
+    #[test]
+    fn an_email_asked_for_with_which_and_no_question_mark() {
+        // Round 77, tiny.en on a mono recording for "Which email address is on the account?" -
+        // "K for kilo, underscore, lee, at outlook dot com.": the answer was shown.
+        let asked = "which email addresses on the account.";
+        let out = conversation(&[
+            (Speaker::Unknown, asked),
+            (Speaker::Unknown, "K4gigo_ly. At outlook.com."),
+        ]);
+        assert_eq!(out[1], "[EMAIL].");
+        // Control: "which" inside a sentence that names an e-mail asks for none (the same
+        // words are then no answer; no rule reads them as an address).
+        let out = conversation(&[
+            (Speaker::Unknown, "The email which we sent bounced."),
+            (Speaker::Unknown, "K4gigo_ly. At outlook.com."),
+        ]);
+        assert_eq!(out[1], "K4gigo_ly. At outlook.com.");
     }
 
     #[test]
