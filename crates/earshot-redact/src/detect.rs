@@ -50,6 +50,11 @@ pub(crate) const CUES: &[(FindingKind, &[&str])] = &[
             // X Pyridate." (tiny.en and base, round 45).
             "piry",
             "pyri",
+            // "When does the card expire?" heard as "When does the car next fire?" (tiny.en) and
+            // "When the card acquires," (base on 8 kHz µ-law, round 77).
+            "card acquir",
+            "car next fire",
+            "card next fire",
             "valid thru",
             "valid through",
             "exp date",
@@ -973,6 +978,9 @@ pub(crate) fn asks_for(tokens: &[Token], kind: FindingKind) -> bool {
                 | "verify"
                 | "what"
                 | "which"
+                // "When the card acquires," (base on 8 kHz µ-law for "When does the card
+                // expire?", round 77).
+                | "when"
                 // "Tell me the PIN one digit at a time." (heard as "… one did you that
                 // Italian.", base on 8 kHz µ-law, round 57).
                 | "tell"

@@ -2498,8 +2498,17 @@ impl Redactor {
                 // its read-back, however recognition garbled either ("I'm 01" - "991, great.",
                 // tiny.en for the last four "nine nine, oh one" read back: the caller's two
                 // digits were a part and left the request open). Once given whole, the
-                // read-back rules match its digits (`read_back_rest`).
-                if let Some((kind, _, false)) = self.open_request {
+                // read-back rules match its digits (`read_back_rest`); given garbled, they
+                // cannot, and the number opening the agent's line is still its read-back ("A1
+                // i'm..." - "815, thank you.", base on 8 kHz µ-law for a security code, round
+                // 77). Not when the answer gave a value the read-back rules can match ("1884"
+                // after the PIN "1992" is no read-back of it).
+                let matchable = self.heard_values.iter().any(|v| {
+                    v.speaker != Speaker::Agent
+                        && v.correction_lines == CORRECTION_LINES
+                        && v.digits.len() >= 3
+                });
+                if let Some((kind, _, _)) = self.open_request.filter(|r| !r.2 || !matchable) {
                     let more = read_back_opening(text, tokens, kind, findings);
                     findings.extend(more);
                 }
@@ -15393,6 +15402,76 @@ mod tests {
             (Speaker::Unknown, "K4gigo_ly. At outlook.com."),
         ]);
         assert_eq!(out[1], "K4gigo_ly. At outlook.com.");
+    }
+
+    #[test]
+    fn a_number_opening_the_agents_line_after_a_garbled_answer_is_its_read_back() {
+        // Round 77, base on 8 kHz µ-law for "And the three numbers on the signature strip?" -
+        // "Eight one five." - "Eight one five, thank you.": the answer was heard as "A1 i'm…",
+        // which no read-back matches, and the agent's "815" was shown.
+        let question = "and the three numbers on the signature strip.";
+        let out = conversation(&[
+            (Speaker::Agent, question),
+            (Speaker::Caller, "A1 i'm..."),
+            (Speaker::Agent, "815, thank you."),
+        ]);
+        assert_eq!(out[2], "[CREDIT_DEBIT_CVV], thank you.");
+        // Controls: no value asked for; and an amount or a reference opening the line.
+        let out = conversation(&[
+            (Speaker::Agent, "Anything else today?"),
+            (Speaker::Caller, "A1 i'm..."),
+            (Speaker::Agent, "815, thank you."),
+        ]);
+        assert_eq!(out[2], "815, thank you.");
+        for said in ["250 dollars is the fee.", "Ticket 4410 is open for it."] {
+            let out = conversation(&[
+                (Speaker::Agent, question),
+                (Speaker::Caller, "A1 i'm..."),
+                (Speaker::Agent, said),
+            ]);
+            assert_eq!(out[2], said);
+        }
+    }
+
+    #[test]
+    fn an_expiry_asked_for_garbled_as_acquires_or_next_fire() {
+        // Round 77, "When does the card expire?" - "The end of next year, December twenty
+        // seven." - "Twelve twenty seven, thanks.": tiny.en and base on 8 kHz µ-law garbled the
+        // question, and the expiry and its read-back were shown.
+        for (question, given, read_back) in [
+            (
+                "When does the car next fire?",
+                "the end of next year, December 27.",
+                "1227 thanks.",
+            ),
+            (
+                "When the card acquires,",
+                "the end of next year December 27.",
+                "Twelve twenty seven, thanks.",
+            ),
+        ] {
+            let out = conversation(&[
+                (Speaker::Agent, question),
+                (Speaker::Caller, given),
+                (Speaker::Agent, read_back),
+            ]);
+            assert!(!out[1].contains("27"), "{}", out[1]);
+            assert!(
+                !out[2].contains("27") && !out[2].contains("seven"),
+                "{}",
+                out[2]
+            );
+        }
+        // Controls: a car's fire, and another question, are no expiry's question.
+        for question in ["Did the car catch fire?", "When is the engineer coming?"] {
+            let out = conversation(&[
+                (Speaker::Agent, question),
+                (Speaker::Caller, "the end of next year, December 27."),
+                (Speaker::Agent, "Twelve twenty seven, thanks."),
+            ]);
+            assert_eq!(out[1], "the end of next year, December 27.", "{question}");
+            assert_eq!(out[2], "Twelve twenty seven, thanks.", "{question}");
+        }
     }
 
     #[test]
