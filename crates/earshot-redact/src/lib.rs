@@ -2323,6 +2323,27 @@ impl Redactor {
                         .any(|m| self.birth_months.contains(&m))
                 }),
         );
+        // A birth month and two digits of a year after it, a number no day can be ("Surd of
+        // March 88", tiny.en live for the agent's "Third of March, eighty eight", round 75).
+        for k in 0..tokens.len() {
+            if !tokens::month(&tokens[k].text).is_some_and(|m| self.birth_months.contains(&m)) {
+                continue;
+            }
+            let j = if tokens.get(k + 1).is_some_and(|t| t.text == ",") {
+                k + 2
+            } else {
+                k + 1
+            };
+            // Four digits are `detect::dates_said`'s ("March 1988").
+            let year = tokens.get(j).is_some_and(|t| {
+                t.class == Class::Digits
+                    && t.text.len() == 2
+                    && t.text.parse::<u32>().is_ok_and(|n| n > 31)
+            });
+            if year {
+                spans.push((k, j + 1));
+            }
+        }
         // A date with a year someone alive was born in, said right after the other party gave
         // a number, is that number read back as a date ("The eyes of March 1984. Thank you.",
         // tiny.en for the agent's "Ninth of March, nineteen eighty-four" after the caller's
@@ -15871,6 +15892,36 @@ mod tests {
         let mut r = Redactor::new();
         r.push(Speaker::Agent, "The male address book is full.");
         assert_eq!(r.preview(Speaker::Caller, "R.KHIN").text, "R.KHIN");
+    }
+
+    #[test]
+    fn a_birth_month_and_a_two_digit_year_read_back() {
+        // Round 75 live, tiny.en for "Third of March eighty eight, lovely, thank you." after the
+        // caller's "the third of March, nineteen eighty eight": "March 88" was shown.
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "for security can you confirm your date of birth please?",
+            ),
+            (Speaker::Caller, "It's the third of March 1988."),
+            (Speaker::Agent, "\"Surd of March 88\" lovely, thank you."),
+        ]);
+        assert_eq!(out[2], "\"Surd of [DATE_OF_BIRTH]\" lovely, thank you.");
+        // Controls: another month, and a number that can be a day (older rules may hide it).
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "for security can you confirm your date of birth please?",
+            ),
+            (Speaker::Caller, "It's the third of March 1988."),
+            (Speaker::Agent, "Thanks."),
+            (Speaker::Caller, "I paid 88 pounds in June."),
+            (
+                Speaker::Agent,
+                "June 88 was the offer, and you have 45 days.",
+            ),
+        ]);
+        assert_eq!(out[4], "June 88 was the offer, and you have 45 days.");
     }
 
     #[test]
