@@ -8826,17 +8826,25 @@ fn ends_in_spoken_domain(tokens: &[Token]) -> bool {
     };
     // "dot", or "not" before a common top-level domain of three letters ("It's a not me not see
     // at company mashing not org", base for "a dot b dot c at company dash name dot org").
+    // Or "not" before any top-level domain when another "not" or "dot" came just before ("not go
+    // not UK", "not co-not UK", tiny.en live for "dot co dot uk", round 75; not "in Spain, not
+    // UK").
+    let twice = end >= 3
+        && tokens[end.saturating_sub(4)..end - 1]
+            .iter()
+            .any(|t| matches!(t.text.as_str(), "not" | "dot"));
     let dot = end >= 2
         && (tokens[end - 1].text == "dot"
             || (tokens[end - 1].text == "not"
-                && matches!(
-                    tokens[end].text.as_str(),
-                    "com" | "org" | "net" | "edu" | "gov"
-                )));
-    // The word before it, a comma or a stop between at most ("Tom's Flumming, dot com.", tiny.en
-    // on µ-law; "Ross Eddie. not com.", on mono).
+                && (twice
+                    || matches!(
+                        tokens[end].text.as_str(),
+                        "com" | "org" | "net" | "edu" | "gov"
+                    ))));
+    // The word before it, a comma, a stop or a hyphen between at most ("Tom's Flumming, dot
+    // com.", tiny.en on µ-law; "Ross Eddie. not com.", on mono; "co-not UK").
     let name = match end.checked_sub(2).map(|k| (k, &tokens[k])) {
-        Some((k, t)) if matches!(t.text.as_str(), "," | ".") => {
+        Some((k, t)) if matches!(t.text.as_str(), "," | "." | "-") => {
             k.checked_sub(1).map(|k| &tokens[k])
         }
         other => other.map(|(_, t)| t),
@@ -15492,6 +15500,27 @@ mod tests {
             ]);
             assert_eq!(out[1], "the end of next year, December 27.", "{question}");
             assert_eq!(out[2], "Twelve twenty seven, thanks.", "{question}");
+        }
+    }
+
+    #[test]
+    fn an_email_answer_ending_in_dot_co_dot_uk_heard_as_not() {
+        // Round 75 live, tiny.en on 8 kHz µ-law for "It's mary hyphen jones at talk talk dot co
+        // dot uk.": the final was shown whole after its partials were hidden.
+        let question = "What email should we send the receipt?";
+        for said in [
+            "It's Mary Hyphen, no Matt Dork, not co-not UK.",
+            "It's Mary High, Joan that talk, talk, not go not UK.",
+        ] {
+            assert_eq!(caller_answer(question, said), "It's [EMAIL].", "{said}");
+        }
+        // Controls: one "not" before a country is no domain, asked for an e-mail or not.
+        for said in [
+            "I moved from Spain, not UK.",
+            "Sorry, it's the work one, not UK.",
+        ] {
+            assert_eq!(caller_answer(question, said), said);
+            assert_eq!(caller_answer("How can I help?", said), said);
         }
     }
 
