@@ -6953,8 +6953,8 @@ fn joined_chains(tokens: &[Token]) -> Vec<(usize, usize)> {
 /// Once an e-mail was asked for or given, an address read back or said again as whisper wrote
 /// it, a chain of words glued by stops or hyphens ("So that's Jane.088.", "So that's
 /// Jain.co.a.tate", "So that's j-do-88.", for "jane dot doe eighty eight" read back): a chain
-/// joined by a stop with a letter in it that mixes letters and digits or has two stops or more;
-/// or one joined by hyphens or underscores only, three joins or more or two and a digit. Not a
+/// joined by a stop with a letter in it that mixes letters and digits, has two stops or more, or
+/// joins two words the second of which is no top-level domain; or one joined by hyphens or underscores only, three joins or more or two and a digit. Not a
 /// number ("4.50"), an abbreviation ("a.m."), a hyphenated phrase ("follow-up", "up-to-date")
 /// or a web address of one stop ("Not sure. Try example.com").
 fn dotted_words(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
@@ -6972,7 +6972,16 @@ fn dotted_words(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Findi
             let letters = parts.iter().any(|t| t.class == Class::Word);
             let digits = parts.iter().any(|t| t.class == Class::Digits);
             let written: String = tokens[a..b].iter().map(|t| t.text.as_str()).collect();
-            let dotted = stops >= 1 && letters && (digits || stops >= 2);
+            // Or two words of two letters or more, the second no top-level domain ("John.mitade
+            // to my email, got it.", tiny.en live for "john dot smith eight two at gmail" read
+            // back, round 76).
+            let first_last = parts.len() == 2
+                && stops == 1
+                && parts
+                    .iter()
+                    .all(|t| t.class == Class::Word && t.text.chars().count() >= 2)
+                && !detect::is_tld(&parts[1].text);
+            let dotted = stops >= 1 && letters && (digits || stops >= 2 || first_last);
             let hyphened =
                 stops == 0 && (joins.len() >= 3 || (joins.len() == 2 && digits && letters));
             (dotted || hyphened)
@@ -15522,6 +15531,36 @@ mod tests {
             assert_eq!(caller_answer(question, said), said);
             assert_eq!(caller_answer("How can I help?", said), said);
         }
+    }
+
+    #[test]
+    fn an_emails_first_and_last_name_glued_by_a_stop_read_back() {
+        // Round 76 live, tiny.en for "John dot smith eight two at gmail, got it." after the
+        // caller's "john dot smith eighty two at gmail dot com": "mitade" was shown.
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "and watch some of their best email for you.",
+            ),
+            (Speaker::Caller, "john.smith82@gmail.com."),
+            (Speaker::Agent, "\"John.mitade to my email, got it.\""),
+        ]);
+        assert_eq!(out[2], "\"[EMAIL] to my email, got it.\"");
+        // Controls: letters glued by stops, and words glued by one with no e-mail near.
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "and watch some of their best email for you.",
+            ),
+            (Speaker::Caller, "john.smith82@gmail.com."),
+            (Speaker::Agent, "Right, i.e. the same one as before."),
+        ]);
+        assert_eq!(out[2], "Right, i.e. the same one as before.");
+        let out = conversation(&[
+            (Speaker::Agent, "How can I help?"),
+            (Speaker::Caller, "I read Hello.world the book."),
+        ]);
+        assert_eq!(out[1], "I read Hello.world the book.");
     }
 
     #[test]
