@@ -1134,6 +1134,74 @@ pub(crate) fn street_names(tokens: &[Token]) -> Vec<(usize, usize)> {
     out
 }
 
+/// A house's name and the street it is on, said with no number ("Rose cottage, Mill Lane,
+/// Little Snoring, …", tiny.en on 8 kHz µ-law, its request heard as "what's the rest for
+/// delivery", round 78): one to three capitalised words and a kind of house ("Cottage",
+/// "Farm", "Lodge", in any case), a comma at most, then a street ([`street_names`]): from the
+/// house's name to the street's end, with a ZIP code after it, as one address.
+pub(crate) fn houses_on_streets(tokens: &[Token]) -> Vec<Detection> {
+    const HOUSES: &[&str] = &[
+        "cottage",
+        "cottages",
+        "house",
+        "farm",
+        "farmhouse",
+        "lodge",
+        "barn",
+        "manor",
+        "villa",
+        "bungalow",
+        "rectory",
+        "vicarage",
+    ];
+    let mut out = Vec::new();
+    let mut runs = None;
+    for k in 1..tokens.len() {
+        if !HOUSES.contains(&tokens[k].text.as_str()) {
+            continue;
+        }
+        let mut first = k;
+        while first > 0
+            && k - first < 3
+            && tokens[first - 1].line == tokens[k].line
+            && tokens[first - 1].class == Class::Word
+            && tokens[first - 1].cap
+            && !NOT_IN_A_STREET.contains(&tokens[first - 1].text.as_str())
+            // Not "It's" or "That's" opening the answer.
+            && !tokens[first - 1].text.contains('\'')
+        {
+            first -= 1;
+        }
+        let from = if tokens.get(k + 1).is_some_and(|t| t.text == ",") {
+            k + 2
+        } else {
+            k + 1
+        };
+        let end = (from + 4).min(tokens.len());
+        let street = street_names(&tokens[from..end])
+            .into_iter()
+            .find(|&(a, _)| a == 0);
+        let (Some((_, street_end)), true) = (street, first < k) else {
+            continue;
+        };
+        if tokens[from..from + street_end]
+            .iter()
+            .any(|t| t.line != tokens[k].line)
+        {
+            continue;
+        }
+        let runs = runs.get_or_insert_with(|| crate::tokens::digit_runs(tokens));
+        out.push(Detection {
+            kind: FindingKind::Address,
+            first,
+            last: zip_after(tokens, from + street_end, runs),
+            confidence: 0.5,
+            normalized: String::new(),
+        });
+    }
+    out
+}
+
 /// Sites named as an address without a street ("Kirkstall Industrial Park", "Curkstall
 /// industrial park", "Meadow Business Centre"): one to three capitalised words, a kind of site
 /// and "park", "estate", "centre" or "center", in any case; each as its first token and one
