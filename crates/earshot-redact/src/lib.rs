@@ -1157,6 +1157,24 @@ impl Redactor {
                     if let Some(f) = glued_domain_alone(&text, &line_tokens[line]) {
                         absorb(&mut findings, f);
                     }
+                    // Or an answer ending in a domain said twice with "not" ("It's Mary High,
+                    // Joan that talk, talk, not go not UK.", tiny.en live after "What he may
+                    // also be send the receipt.", round 75).
+                    // One sentence: a domain in a later one is no answer ("I don't have one.
+                    // Try the office. It's on the bbc dot com").
+                    let toks = &line_tokens[line];
+                    let one_sentence = toks
+                        .iter()
+                        .rposition(|t| t.class != Class::Punct)
+                        .is_some_and(|end| !sentence_ends_before(toks, end));
+                    if !findings.iter().any(|f| f.kind == FindingKind::Email)
+                        && one_sentence
+                        && ends_in_spoken_domain(toks)
+                    {
+                        if let Some(f) = asked_email(&text, toks, true) {
+                            absorb(&mut findings, f);
+                        }
+                    }
                 }
                 if self.email_lines_ago.is_some_and(|n| n < 3) {
                     findings.extend(dotted_words(&text, &line_tokens[line], &findings));
@@ -15531,12 +15549,19 @@ mod tests {
         ] {
             assert_eq!(caller_answer(question, said), "It's [EMAIL].", "{said}");
         }
+        // Live too its question garbled ("What he may also be send the receipt."): asked
+        // where to send something, an answer ending so is the address.
+        let garbled = "What he may also be send the receipt.";
+        let said = "It's Mary High, Joan that talk, talk, not go not UK.";
+        let out = caller_answer(garbled, said);
+        assert!(!out.contains("Joan") && !out.contains("talk"), "{out}");
         // Controls: one "not" before a country is no domain, asked for an e-mail or not.
         for said in [
             "I moved from Spain, not UK.",
             "Sorry, it's the work one, not UK.",
         ] {
             assert_eq!(caller_answer(question, said), said);
+            assert_eq!(caller_answer(garbled, said), said);
             assert_eq!(caller_answer("How can I help?", said), said);
         }
     }
