@@ -15450,6 +15450,18 @@ mod tests {
     }
 
     #[test]
+    fn an_address_asked_for_with_which_and_no_question_mark() {
+        // Round 79, tiny.en on 8 kHz µ-law for "Which house number and street is that?" -
+        // "Number seventy three, Willow Crescent, Harrogate, H G one, four P Q.": shown whole.
+        let said = "Number 73 Willow Crapin, Harrogate H.E. 1 for BQ.";
+        let question = "which house number and street is that.";
+        assert_eq!(caller_answer(question, said), "[ADDRESS].");
+        // Control: "which" inside a sentence naming a street asks for nothing.
+        let out = caller_answer("The street which floods is closed.", said);
+        assert!(out.contains("Willow Crapin"), "{out}");
+    }
+
+    #[test]
     fn an_email_asked_for_with_which_and_no_question_mark() {
         // Round 77, tiny.en on a mono recording for "Which email address is on the account?" -
         // "K for kilo, underscore, lee, at outlook dot com.": the answer was shown.
