@@ -1109,6 +1109,27 @@ const STREET_SUFFIXES: &[&str] = &[
     "turnpike",
 ];
 
+/// The first of up to three capitalised words of token `k`'s line right before it that a
+/// place's name may hold (not "at", "the", … nor a pronoun's contraction such as "It's"
+/// opening the answer; "O'Connell" and "Mary's" may): `k` itself when there is none.
+fn capitalised_before(tokens: &[Token], k: usize) -> usize {
+    let mut first = k;
+    while first > 0
+        && k - first < 3
+        && tokens[first - 1].line == tokens[k].line
+        && tokens[first - 1].class == Class::Word
+        && tokens[first - 1].cap
+        && !NOT_IN_A_STREET.contains(&tokens[first - 1].text.as_str())
+        && !matches!(
+            tokens[first - 1].text.as_str(),
+            "it's" | "that's" | "here's" | "there's" | "what's" | "i'm" | "we're" | "they're"
+        )
+    {
+        first -= 1;
+    }
+    first
+}
+
 /// Streets named without a number: one to three capitalised words, then a street's suffix
 /// ("Mill Lane", "Church Street", "High St"); each as its first token and one past its last.
 pub(crate) fn street_names(tokens: &[Token]) -> Vec<(usize, usize)> {
@@ -1117,16 +1138,7 @@ pub(crate) fn street_names(tokens: &[Token]) -> Vec<(usize, usize)> {
         if !STREET_SUFFIXES.contains(&tokens[k].text.as_str()) {
             continue;
         }
-        let mut first = k;
-        while first > 0
-            && k - first < 3
-            && tokens[first - 1].line == tokens[k].line
-            && tokens[first - 1].class == Class::Word
-            && tokens[first - 1].cap
-            && !NOT_IN_A_STREET.contains(&tokens[first - 1].text.as_str())
-        {
-            first -= 1;
-        }
+        let first = capitalised_before(tokens, k);
         if first < k {
             out.push((first, k + 1));
         }
@@ -1160,18 +1172,7 @@ pub(crate) fn houses_on_streets(tokens: &[Token]) -> Vec<Detection> {
         if !HOUSES.contains(&tokens[k].text.as_str()) {
             continue;
         }
-        let mut first = k;
-        while first > 0
-            && k - first < 3
-            && tokens[first - 1].line == tokens[k].line
-            && tokens[first - 1].class == Class::Word
-            && tokens[first - 1].cap
-            && !NOT_IN_A_STREET.contains(&tokens[first - 1].text.as_str())
-            // Not "It's" or "That's" opening the answer.
-            && !tokens[first - 1].text.contains('\'')
-        {
-            first -= 1;
-        }
+        let first = capitalised_before(tokens, k);
         let from = if tokens.get(k + 1).is_some_and(|t| t.text == ",") {
             k + 2
         } else {
@@ -1226,16 +1227,7 @@ pub(crate) fn site_names(tokens: &[Token]) -> Vec<(usize, usize)> {
         {
             continue;
         }
-        let mut first = k - 1;
-        while first > 0
-            && k - 1 - first < 3
-            && tokens[first - 1].line == tokens[k].line
-            && tokens[first - 1].class == Class::Word
-            && tokens[first - 1].cap
-            && !NOT_IN_A_STREET.contains(&tokens[first - 1].text.as_str())
-        {
-            first -= 1;
-        }
+        let first = capitalised_before(tokens, k - 1);
         if first < k - 1 {
             out.push((first, k + 1));
         }
