@@ -1171,8 +1171,15 @@ impl Redactor {
                         && one_sentence
                         && ends_in_spoken_domain(toks)
                     {
+                        // A name found in it is the address's local part: the address's kind
+                        // wins, so that its read-back is looked for.
                         if let Some(f) = asked_email(&text, toks, true) {
-                            absorb(&mut findings, f);
+                            findings.retain(|g| {
+                                !(g.kind == FindingKind::Name
+                                    && f.start <= g.start
+                                    && g.end <= f.end)
+                            });
+                            findings.push(f);
                         }
                     }
                 }
@@ -15567,6 +15574,17 @@ mod tests {
         let said = "It's Mary High, Joan that talk, talk, not go not UK.";
         let out = caller_answer(garbled, said);
         assert!(!out.contains("Joan") && !out.contains("talk"), "{out}");
+        // Found as an e-mail (not as the name in it), so the agent's read-back is looked for.
+        let out = conversation(&[
+            (Speaker::Agent, garbled),
+            (Speaker::Caller, said),
+            (
+                Speaker::Agent,
+                "Merry High, Joan that talk, talk, not go not UK. Perfect.",
+            ),
+        ]);
+        assert_eq!(out[1], "It's [EMAIL].");
+        assert_eq!(out[2], "[EMAIL]. Perfect.");
         // Controls: one "not" before a country is no domain, asked for an e-mail or not.
         for said in [
             "I moved from Spain, not UK.",
