@@ -508,11 +508,6 @@ const WORDS_AND_NAMES: &[&str] = &[
     "ruby", "amber", "sky", "summer", "rocky", "sandy", "penny", "guy",
 ];
 
-/// The digits `said` holds, a digit's homophone ("for", "free", …) as its digit.
-fn digits_as_said(said: &str) -> String {
-    spoken_digits(said, false)
-}
-
 /// The digits `said` holds, written or as homophones, and with `number_words` its digits'
 /// words too ("free one": 31).
 fn spoken_digits(said: &str, number_words: bool) -> String {
@@ -2916,9 +2911,13 @@ impl Redactor {
         }
         for f in findings {
             let mut digits = value_digits(f);
-            // A value some rule found by its words: the digits as said ("for 532").
+            // A value some rule found by its words: the digits as said ("for 532"), number
+            // words too ("one two three four five six D", base on 8 kHz µ-law for a national
+            // insurance number, round 80: its read-back "AB1234560" was shown), when a kind
+            // was found for them (a number of no kind may be an amount said in words:
+            // "forty-nine-nine-nine twice").
             if digits.is_empty() && f.kind != FindingKind::Email {
-                digits = digits_as_said(&f.value.original);
+                digits = spoken_digits(&f.value.original, f.kind != FindingKind::Number);
             }
             // A security code heard with a digit lost ([`short_code_digits`]).
             let short_code = digits.len() < 3 && {
@@ -15659,6 +15658,51 @@ mod tests {
             let out = conversation(&[(Speaker::Agent, "Hello."), (Speaker::Caller, said)]);
             assert_eq!(out[1], said);
         }
+    }
+
+    #[test]
+    fn a_value_said_in_number_words_is_remembered_for_its_read_back() {
+        // Round 80, base on 8 kHz µ-law for "A B, one two, three four, five six, D." and the
+        // agent's read-back: the answer was found by its words, its digits not remembered, and
+        // "AB1234560" was shown.
+        let question = "What's your national insurance number?";
+        let out = conversation(&[
+            (Speaker::Agent, question),
+            (Speaker::Caller, "baby one two three four five six D"),
+            (Speaker::Agent, "AB1234560, thank you."),
+        ]);
+        assert_eq!(out[2], "[SSN], thank you.");
+        // Control: a code the caller did not give stays.
+        let out = conversation(&[
+            (Speaker::Agent, question),
+            (Speaker::Caller, "baby one two three four five six D"),
+            (Speaker::Agent, "Your case is XY9081726, thank you."),
+        ]);
+        assert_eq!(out[2], "Your case is XY9081726, thank you.");
+        // Control: an amount in words a rule could give no kind is not remembered, so the
+        // agent's sentence about it keeps its counts and date (round 61), with each line shown
+        // word by word first as it is live.
+        let said = "I see two charges of 4999 on November 3rd, one is a duplicate.";
+        let mut r = Redactor::new();
+        let mut out = Vec::new();
+        for (speaker, line) in [
+            (Speaker::Agent, "Billying, this is Dana, how can I help?"),
+            (
+                Speaker::Caller,
+                "I was charged forty-nine-nine-nine twice on the third of November.",
+            ),
+            (Speaker::Agent, said),
+        ] {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            for k in 1..words.len() {
+                r.preview(speaker, &words[..k].join(" "));
+            }
+            out.extend(r.push(speaker, line));
+        }
+        out.extend(r.finish());
+        // (The amount itself stays hidden as before: the caller's words for it were.)
+        let kept = "I see two charges of [NUMBER] on November 3rd, one is a duplicate.";
+        assert_eq!(out[2].text, kept);
     }
 
     #[test]
