@@ -4072,6 +4072,9 @@ fn spoken_digits_chain(tokens: &[Token], parts: &[usize]) -> Option<FindingKind>
 /// the answer to a security question.
 const SECRET_QUESTIONS: &[&str] = &[
     "password",
+    // As whisper may hear it ("And the second and fourth characters of your past word?", base
+    // at 16 kHz, on µ-law and mono, round 80).
+    "past word",
     "passcode",
     "passphrase",
     "pass phrase",

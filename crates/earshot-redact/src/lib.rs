@@ -9064,20 +9064,24 @@ fn spoken_address_sentences(text: &str, tokens: &[Token], findings: &[Finding]) 
             .iter()
             .filter(|t| matches!(t.text.as_str(), "dot" | "at" | "underscore"))
             .count();
-        if joins < 2 || !ends_in_spoken_domain(sentence) {
+        if joins < 2 {
             continue;
         }
+        let last = if ends_in_spoken_domain(sentence) {
+            (from..=end)
+                .rev()
+                .find(|&k| tokens[k].class != Class::Punct)
+        } else {
+            underscore_then_at(tokens, from, end)
+        };
+        let Some(last) = last else {
+            continue;
+        };
         let Some(first) = (from..=end).find(|&k| {
             matches!(tokens[k].class, Class::Word | Class::Digits)
                 && !NOT_AN_ADDRESS_PIECE.contains(&tokens[k].text.as_str())
                 && !tokens::is_opener(&tokens[k].text)
         }) else {
-            continue;
-        };
-        let Some(last) = (from..=end)
-            .rev()
-            .find(|&k| tokens[k].class != Class::Punct)
-        else {
             continue;
         };
         let (a, b) = (tokens[first].start, tokens[last].end);
@@ -9087,6 +9091,25 @@ fn spoken_address_sentences(text: &str, tokens: &[Token], findings: &[Finding]) 
         out.push(make_finding(text, FindingKind::Email, a, b, 0.4, ""));
     }
     out
+}
+
+/// Where an address read back with its domain lost ends: words joined by "underscore", "at" one
+/// or two words after it and a word after that ("Pretty underscore shot at mail, lovely.",
+/// tiny.en, round 80, for "pretty underscore shah at gmail dot com"), the last of them or of the
+/// "dot" pieces after it. Said so, it is an address: "underscore" is said of little else.
+fn underscore_then_at(tokens: &[Token], from: usize, end: usize) -> Option<usize> {
+    let word = |k: usize| k <= end && matches!(tokens[k].class, Class::Word | Class::Digits);
+    let u = (from + 1..end).find(|&k| {
+        tokens[k].text == "underscore" && tokens[k - 1].class == Class::Word && word(k + 1)
+    })?;
+    let at = (u + 2..=(u + 3).min(end))
+        .find(|&k| tokens[k].text == "at")
+        .filter(|&a| (u + 1..a).all(word) && word(a + 1))?;
+    let mut last = at + 1;
+    while last + 2 <= end && tokens[last + 1].text == "dot" && word(last + 2) {
+        last += 2;
+    }
+    Some(last)
 }
 
 /// Six or eight digits that read as a whole date: a day and a month either way round, then a
@@ -21870,6 +21893,78 @@ mod tests {
             "It's in Maine, 3 to 4 hours from here.",
         ] {
             assert_eq!(redact_line(said).text, said);
+        }
+    }
+
+    #[test]
+    fn password_characters_asked_for_with_password_heard_as_past_word() {
+        // Round 80, base at 16 kHz, on µ-law and mono for "And the second and fourth
+        // characters of your password?" - "U and I.": the question came out with "past word",
+        // and the answer "You and I." was shown.
+        for asked in [
+            "And the second and fourth characters of your past word?",
+            "And the second and fourth characters of your password?",
+        ] {
+            let out = conversation(&[
+                (Speaker::Agent, asked),
+                (Speaker::Caller, "You and I."),
+                (Speaker::Agent, "Thank you, that's all correct."),
+            ]);
+            assert_eq!(out[1], "[PIN].", "{asked}");
+        }
+        // Controls: the same answer to a question about no credential, and "past" and "word"
+        // apart.
+        for asked in [
+            "And who is coming to the meeting?",
+            "Can you say what happened in the past, word for word?",
+        ] {
+            let out = conversation(&[(Speaker::Agent, asked), (Speaker::Caller, "You and I.")]);
+            assert_eq!(out[1], "You and I.", "{asked}");
+        }
+    }
+
+    #[test]
+    fn an_email_read_back_with_underscore_and_at_but_its_domain_lost() {
+        // Round 80, tiny.en at 16 kHz, on µ-law and mono, for "pretty underscore shah at gmail
+        // dot com" read back: "Pretty underscore shot at mail, lovely." was shown.
+        for (given, read_back, hidden) in [
+            (
+                "It's pretty underscore shah at gmail dot com.",
+                "Pretty underscore shot at mail, lovely.",
+                "[EMAIL], lovely.",
+            ),
+            (
+                "It's pre-80_shyatmail.com.",
+                "Pretty underscore shot at mail, lovely.",
+                "[EMAIL], lovely.",
+            ),
+            (
+                "Pretty underscore shah at gmail dot com.",
+                "So pretty underscore shah at g mail dot com. Lovely.",
+                "So [EMAIL]. Lovely.",
+            ),
+        ] {
+            let out = conversation(&[
+                (Speaker::Agent, "What's your email address?"),
+                (Speaker::Caller, given),
+                (Speaker::Agent, read_back),
+            ]);
+            assert_eq!(out[2], hidden);
+        }
+        // Controls: "underscore" and "at" apart, after an e-mail given.
+        for said in [
+            "Click the underscore at the top of the page.",
+            "Put an underscore between the words, at the start.",
+        ] {
+            let out = conversation(&[
+                (Speaker::Agent, "What's your email address?"),
+                (
+                    Speaker::Caller,
+                    "It's pretty underscore shah at gmail dot com.",
+                ),
+                (Speaker::Agent, said),
+            ]);
+            assert_eq!(out[2], said);
         }
     }
 }
