@@ -242,6 +242,28 @@ pub(crate) const UNITS_AFTER: &[&str] = &[
     "o'clock", "gb", "mb", "miles", "people", "calls",
 ];
 
+/// What a sum said before it buys or is ("a ten pound credit"), for [`is_amount_or_count`].
+const MONEY_NOUNS: &[&str] = &[
+    "credit",
+    "fee",
+    "charge",
+    "refund",
+    "note",
+    "voucher",
+    "discount",
+    "deposit",
+    "payment",
+    "fine",
+    "bill",
+    "gift",
+    "bonus",
+    "reduction",
+    "goodwill",
+    "surcharge",
+    "top",
+    "rebate",
+];
+
 /// Words between a count and its unit ("10 business days", "5-7 working days", "2 more
 /// weeks").
 pub(crate) const WORDS_BEFORE_UNITS: &[&str] = &[
@@ -592,7 +614,15 @@ pub(crate) fn is_amount_or_count(tokens: &[Token], run: &DigitRun) -> bool {
         && tokens
             .get(run.last + 1)
             .is_some_and(|t| UNITS_AFTER.contains(&t.text.as_str()));
+    // A sum said before what it buys ("a ten pound credit", "a 5 pound fee"): "pound" in the
+    // singular is the keypad's key only before "key" or "sign".
+    let sum_before_noun = matches!(next, "pound" | "euro" | "dollar")
+        && run.digits.len() <= 4
+        && tokens
+            .get(run.last + 1)
+            .is_some_and(|t| MONEY_NOUNS.contains(&t.text.as_str()));
     (matches!(prev, "$" | "£" | "€") && !past_cents)
+        || sum_before_noun
         || (UNITS_AFTER.contains(&next) && !(clock && run.digits.len() > 4) && !dashed)
         || (unit_after_word && !dashed)
         || next == "%"

@@ -5075,7 +5075,8 @@ pub(crate) fn written_patterns(text: &str) -> Vec<(FindingKind, usize, usize, f3
     static IBAN: OnceLock<Regex> = OnceLock::new();
     static POSTCODE: OnceLock<Regex> = OnceLock::new();
     let iban =
-        IBAN.get_or_init(|| Regex::new(r"\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]){11,30}\b").unwrap());
+        // The country's letters also apart from the check digits ("GB 29 NWBK 6016 …").
+        IBAN.get_or_init(|| Regex::new(r"\b[A-Z]{2} ?\d{2}(?:[ -]?[A-Z0-9]){11,30}\b").unwrap());
     let postcode = POSTCODE.get_or_init(|| {
         Regex::new(r"(?i)\b[A-Z]{1,2}-?\d[A-Z\d]?(?:,? ?|[-.] ?)\d[ABD-HJLNP-UW-Z]{2}[A-Z]?\b")
             .unwrap()

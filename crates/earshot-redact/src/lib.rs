@@ -104,6 +104,8 @@ pub struct Redactor {
     /// capitalised, with no cue ("Thanks, Mrs Lopez", "Maria, Maria Lopez"), they are redacted
     /// too.
     heard_names: Vec<String>,
+    /// Words of credentials given in words ([`Redactor::learn_secrets`]).
+    heard_secrets: Vec<String>,
     /// A name was heard written all in lower case (ASR wrote the call so): names heard are
     /// then matched in lower case too ([`Redactor::heard_names_in`]).
     names_in_lower_case: bool,
@@ -177,6 +179,7 @@ impl std::fmt::Debug for Redactor {
             .field("partial_memory", &self.partial_memory.len())
             .field("known_names", &self.known_names.len())
             .field("heard_names", &self.heard_names.len())
+            .field("heard_secrets", &self.heard_secrets.len())
             .field("names_in_lower_case", &self.names_in_lower_case)
             .field("heard_values", &self.heard_values.len())
             .field("heard_email_words", &self.heard_email_words.len())
@@ -678,6 +681,7 @@ impl Redactor {
         self.released_open.clear();
         self.number_goes_on.clear();
         self.heard_names.clear();
+        self.heard_secrets.clear();
         self.names_in_lower_case = false;
         self.heard_values.clear();
         self.heard_email_words.clear();
@@ -1215,6 +1219,15 @@ impl Redactor {
                 self.address_goes_on(speaker, &text, &line_tokens[line], &mut findings);
             }
             email_pieces_before(&self.lines[line].1, &line_tokens[line], &mut findings);
+            if !self.stand_alone {
+                let again = self.secrets_said_again(&self.lines[line].1, &line_tokens[line]);
+                for f in again {
+                    if !covered(&findings, f.start, f.end) {
+                        findings.push(f);
+                    }
+                }
+                self.learn_secrets(speaker, &findings);
+            }
             self.learn_names(&findings);
             // A heard name widened to the first name before it ("John Smith" once "Smith" was
             // heard) teaches that first name too.
@@ -1657,6 +1670,7 @@ impl Redactor {
             findings.extend(self.emails_read_back(partial, &line_tokens[line], true));
             findings.extend(self.addresses_said_again(partial, &line_tokens[line]));
             findings.extend(self.flats_said(partial, &line_tokens[line], &findings));
+            findings.extend(self.secrets_said_again(partial, &line_tokens[line]));
         }
         self.heard_names.truncate(heard_before);
         self.birth_months.truncate(months_before);
@@ -3334,6 +3348,58 @@ impl Redactor {
                 }
             }
         }
+    }
+
+    /// Remembers the words of a credential given in words on a line of `speaker` that is not the
+    /// agent's (a memorable word, a maiden name, a first pet's name: "Biscuit. He was a
+    /// spaniel."), for its read-back ([`Self::secrets_said_again`]): words of three letters or
+    /// more that are no name's ([`entities::NOT_NAME`]) nor of a caller not giving one ("I
+    /// don't remember"), one to three of them; a longer answer is no such word.
+    fn learn_secrets(&mut self, speaker: Speaker, findings: &[Finding]) {
+        const NOT_A_SECRET: &[&str] = &[
+            "don't", "know", "remember", "forgot", "forget", "sure", "think", "repeat", "question",
+            "moment", "second", "minute", "hold", "wait", "hang", "let", "see", "check", "one",
+            "was", "were", "called", "named", "name", "there", "been",
+        ];
+        if speaker == Speaker::Agent {
+            return;
+        }
+        for f in findings.iter().filter(|f| f.kind == FindingKind::Pin) {
+            let said = f.value.original.to_lowercase();
+            if said.chars().any(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            let words: Vec<&str> = said
+                .split(|c: char| !c.is_alphabetic() && c != '\'')
+                .map(|w| w.trim_matches('\''))
+                .filter(|w| {
+                    w.chars().count() >= 3
+                        && !entities::NOT_NAME.contains(w)
+                        && !NOT_A_SECRET.contains(w)
+                })
+                .collect();
+            if !(1..=3).contains(&words.len()) {
+                continue;
+            }
+            for w in words {
+                if !self.heard_secrets.iter().any(|h| h == w) {
+                    self.heard_secrets.push(w.to_string());
+                }
+            }
+        }
+    }
+
+    /// A word of a credential given in words said again, by either party and in any case
+    /// ("Biscuit, lovely, that matches.", "Fitzgerald, thank you."): the credential.
+    fn secrets_said_again(&self, text: &str, tokens: &[Token]) -> Vec<Finding> {
+        tokens
+            .iter()
+            .filter(|t| {
+                let word = t.text.strip_suffix("'s").unwrap_or(&t.text);
+                t.class == Class::Word && self.heard_secrets.iter().any(|h| h == word)
+            })
+            .map(|t| make_finding(text, FindingKind::Pin, t.start, t.end, 0.6, ""))
+            .collect()
     }
 
     /// Remembers each word of `name` that is a name's: "Zara's" is Zara's, and two letters are
@@ -21966,5 +22032,107 @@ mod tests {
             ]);
             assert_eq!(out[2], said);
         }
+    }
+
+    #[test]
+    fn a_credential_given_in_words_and_read_back_is_redacted() {
+        // Found by reading round 81's scripts as text: the agent's read-back of a security
+        // answer was shown whole, however the answer itself was hidden.
+        for (asked, given, read_back, hidden) in [
+            (
+                "And what was the name of your first pet?",
+                "Biscuit. He was a spaniel.",
+                "Biscuit, lovely, that matches.",
+                "[PIN], lovely, that matches.",
+            ),
+            (
+                "What is your mother's maiden name?",
+                "Fitzgerald.",
+                "Fitzgerald, thank you.",
+                "[PIN], thank you.",
+            ),
+            (
+                "What is your memorable word?",
+                "It's sunflower.",
+                "So sunflower, great.",
+                "So [PIN], great.",
+            ),
+        ] {
+            let out = conversation(&[
+                (Speaker::Agent, asked),
+                (Speaker::Caller, given),
+                (Speaker::Agent, read_back),
+            ]);
+            assert_eq!(out[1].matches("[PIN]").count(), 1, "{}", out[1]);
+            assert_eq!(out[2], hidden);
+            // While it is being said back too.
+            let mut r = Redactor::new();
+            r.push(Speaker::Agent, asked);
+            r.push(Speaker::Caller, given);
+            let partial = read_back.split(',').next().unwrap_or_default();
+            assert!(
+                r.preview(Speaker::Agent, partial).text.contains("[PIN]"),
+                "{partial}"
+            );
+        }
+        // Controls: a caller who gives none ("I don't remember"), and the same words with no
+        // credential given.
+        let said = "Do you remember your memorable word?";
+        let out = conversation(&[
+            (Speaker::Agent, "What is your mother's maiden name?"),
+            (Speaker::Caller, "I don't remember, sorry."),
+            (Speaker::Agent, said),
+        ]);
+        assert_eq!(out[2], said);
+        let said = "Biscuit, lovely, that matches.";
+        let out = conversation(&[
+            (Speaker::Agent, "What did you have with your tea?"),
+            (Speaker::Caller, "Biscuit. A chocolate one."),
+            (Speaker::Agent, said),
+        ]);
+        assert_eq!(out[2], said);
+    }
+
+    #[test]
+    fn a_sum_said_before_what_it_buys_is_no_card() {
+        // "I'll add a ten pound credit." was "I'll add a [CREDIT_DEBIT_NUMBER] pound credit."
+        // ("credit" cued a card), found writing round 81's scripts.
+        for said in [
+            "I'll add a ten pound credit.",
+            "I'll add a 10 pound credit to the account.",
+            "We'll give you a twenty dollar credit.",
+            "There is a five euro fee.",
+        ] {
+            assert_eq!(redact_line(said).text, said);
+        }
+        // Controls: the keypad's pound key after a PIN, and a card's digits before "credit".
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "Please say your PIN followed by the pound key.",
+            ),
+            (Speaker::Caller, "1234 pound."),
+        ]);
+        assert!(!out[1].contains("1234"), "{}", out[1]);
+        assert!(!redact_line("My card is 4111 1111 1111 1111 credit.")
+            .text
+            .contains("1111"));
+    }
+
+    #[test]
+    fn an_iban_with_its_country_apart_from_its_check_digits() {
+        // "GB 29 NWBK 6016 1331 9268 19." was "GB [CREDIT_DEBIT_NUMBER].": the country's
+        // letters shown and the rest taken for a card.
+        let r = redact_line("GB 29 NWBK 6016 1331 9268 19.");
+        assert_eq!(r.text, "[IBAN].");
+        assert_eq!(
+            redact_line("It's DE 89 3704 0044 0532 0130 00.").text,
+            "It's [IBAN]."
+        );
+        // Control: the same shape failing the IBAN's check is no IBAN (its digits are still
+        // hidden as a number).
+        let r = redact_line("GB 28 NWBK 6016 1331 9268 19.");
+        assert!(r.findings.iter().all(|f| f.kind != FindingKind::Iban));
+        assert!(!r.text.contains("6016"), "{}", r.text);
     }
 }
