@@ -9262,6 +9262,36 @@ fn domain_read_back(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<F
             if !findings.iter().any(|f| f.start < b && a < f.end) {
                 out.push(make_finding(text, FindingKind::Email, a, b, 0.4, ""));
             }
+        } else if t.text == "at"
+            && detect::MAIL_PROVIDERS.contains(&tokens[k + 1].text.as_str())
+            && k > from
+        {
+            // Or "at" and a mail service's name after the local part, its domain's ending not
+            // said ("Tom Smith at yahoo, great." after "Tom, T O M, then smith, at yahoo dot co
+            // dot uk."): the clause's words up to the service's name, a name found in them
+            // included.
+            let first = (from..k).find(|&j| {
+                matches!(tokens[j].class, Class::Word | Class::Digits)
+                    && !NOT_AN_ADDRESS_PIECE.contains(&tokens[j].text.as_str())
+                    && !tokens::is_opener(&tokens[j].text)
+            });
+            let Some(first) = first else {
+                continue;
+            };
+            let mut last = k + 1;
+            while last + 2 < tokens.len()
+                && tokens[last + 1].text == "dot"
+                && tokens[last + 2].class == Class::Word
+            {
+                last += 2;
+            }
+            let (a, b) = (tokens[first].start, tokens[last].end);
+            if !findings
+                .iter()
+                .any(|f| f.kind == FindingKind::Email && f.start <= a && b <= f.end)
+            {
+                out.push(make_finding(text, FindingKind::Email, a, b, 0.4, ""));
+            }
         } else if matches!(t.text.as_str(), "?" | "!" | "," | ";" | ":")
             || (t.text == "." && tokens.get(k + 1).is_none_or(|n| n.start > t.end))
         {
@@ -22134,5 +22164,45 @@ mod tests {
         let r = redact_line("GB 28 NWBK 6016 1331 9268 19.");
         assert!(r.findings.iter().all(|f| f.kind != FindingKind::Iban));
         assert!(!r.text.contains("6016"), "{}", r.text);
+    }
+
+    #[test]
+    fn an_email_read_back_as_a_name_at_a_mail_service() {
+        // "Tom Smith at yahoo, great." after the address was spelled: "[NAME] at yahoo, great."
+        // showed its mail service (found writing round 81's scripts).
+        for (given, read_back, hidden) in [
+            (
+                "Sure. Tom, T O M, then smith, at yahoo dot co dot uk.",
+                "Tom Smith at yahoo, great.",
+                "[EMAIL], great.",
+            ),
+            (
+                "It's tom smith at gmail dot com.",
+                "So that's tom smith at gmail dot com?",
+                "So that's [EMAIL]?",
+            ),
+        ] {
+            let out = conversation(&[
+                (Speaker::Agent, "Can I take the email address?"),
+                (Speaker::Caller, given),
+                (Speaker::Agent, read_back),
+            ]);
+            assert_eq!(out[2], hidden);
+        }
+        // Controls: no e-mail given or asked for in the lines before, and "at" before no mail
+        // service.
+        let said = "Tom Smith at yahoo is our contact.";
+        let out = conversation(&[
+            (Speaker::Agent, "Who did you speak to?"),
+            (Speaker::Caller, "Someone from the supplier."),
+            (Speaker::Agent, said),
+        ]);
+        assert_eq!(out[2], said);
+        let out = conversation(&[
+            (Speaker::Agent, "Can I take the email address?"),
+            (Speaker::Caller, "It's tom smith at gmail dot com."),
+            (Speaker::Agent, "Great, and are you at home now?"),
+        ]);
+        assert_eq!(out[2], "Great, and are you at home now?");
     }
 }
