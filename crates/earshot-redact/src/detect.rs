@@ -2707,12 +2707,18 @@ pub(crate) fn spoken_emails(tokens: &[Token]) -> Vec<Detection> {
 /// token `i`.
 fn spoken_emails_between_commas(tokens: &[Token], after_comma: &[bool]) -> Vec<Detection> {
     let is_word = |i: usize| tokens.get(i).is_some_and(|t| t.class != Class::Punct);
+    // A written stop, underscore or hyphen joins only glued on both sides: a full stop with a
+    // space after ends a sentence ("It's john dot smith at gmail dot com. Lovely." was shown
+    // whole, "Lovely" taken for its domain's last label).
     let is_connector = |i: usize| {
-        tokens.get(i).is_some_and(|t| {
-            matches!(
-                t.text.as_str(),
-                "dot" | "period" | "underscore" | "dash" | "hyphen" | "." | "_" | "-"
-            )
+        tokens.get(i).is_some_and(|t| match t.text.as_str() {
+            "dot" | "period" | "underscore" | "dash" | "hyphen" => true,
+            "." | "_" | "-" => {
+                i > 0
+                    && tokens[i - 1].end == t.start
+                    && tokens.get(i + 1).is_some_and(|n| n.start == t.end)
+            }
+            _ => false,
         })
     };
     let mut out = Vec::new();
@@ -2775,7 +2781,20 @@ fn spoken_emails_between_commas(tokens: &[Token], after_comma: &[bool]) -> Vec<D
         // A mail service's name alone is a domain, asked for or not ("It's Jane dot Doe at
         // Gmail.").
         let provider = end == at + 2 && MAIL_PROVIDERS.contains(&tokens[at + 1].text.as_str());
-        if !(tld || ((email_asked(tokens, at) || provider) && sentence_end && local_word)) {
+        // Or "underscore" in the local part: said of little but addresses and user names
+        // ("Pretty underscore shot at mail, lovely.", tiny.en for "pretty underscore shah at
+        // gmail dot com", round 80).
+        let underscored = local_word
+            && (at.saturating_sub(4).max(1)..at - 1).any(|k| {
+                tokens[k].text == "underscore"
+                    && tokens[k].line == line
+                    && tokens[k - 1].class == Class::Word
+            })
+            && tokens[at + 1].class == Class::Word;
+        if !(tld
+            || underscored
+            || ((email_asked(tokens, at) || provider) && sentence_end && local_word))
+        {
             continue;
         }
         // Local part: word (connector word)*, a number said after a word ("jane underscore doe
@@ -2823,7 +2842,9 @@ fn spoken_emails_between_commas(tokens: &[Token], after_comma: &[bool]) -> Vec<D
         let set_apart = after_comma[at - 1]
             && local_word
             && MAIL_PROVIDERS.contains(&tokens[at + 1].text.as_str());
-        if after_comma[at] && start == at - 1 && !spelled && !set_apart {
+        // A whole domain with its top-level one after the comma is an address all the same
+        // ("Tom, T O M, then smith, at yahoo dot co dot uk.").
+        if after_comma[at] && start == at - 1 && !spelled && !set_apart && !(tld && local_word) {
             continue;
         }
         // The word a spelling spells, said before it ("Jessica, J E S S I C A, dot Lee").

@@ -1204,6 +1204,14 @@ impl Redactor {
                 let lower = |t: &str| !t.chars().any(char::is_uppercase);
                 let lower_case = lower(&text) && line > 0 && lower(&self.lines[line - 1].1);
                 self.learn_email_words(lower_case, &findings);
+                // Said again later on the same line (a mono line of the answer and its
+                // read-back: "It's john dot smith at gmail dot com. John dot smith, lovely.").
+                let again = self.emails_said_again(&text, &line_tokens[line]);
+                for f in again {
+                    if !covered(&findings, f.start, f.end) {
+                        findings.push(f);
+                    }
+                }
                 findings.extend(addresses_moved_between(
                     &text,
                     &line_tokens[line],
@@ -22204,5 +22212,49 @@ mod tests {
             (Speaker::Agent, "Great, and are you at home now?"),
         ]);
         assert_eq!(out[2], "Great, and are you at home now?");
+    }
+
+    #[test]
+    fn a_spoken_email_with_a_sentence_after_it_on_its_line() {
+        // Found reading round 81's scripts as mono lines: a spoken address followed by another
+        // sentence was shown whole, the full stop taken for a dot of its domain and the next
+        // word for the domain's last label.
+        for (said, hidden) in [
+            (
+                "It's john dot smith at gmail dot com. Lovely.",
+                "It's [EMAIL]. Lovely.",
+            ),
+            // Its read-back on the same line (one mono line), and one with "underscore" and its
+            // domain lost.
+            (
+                "It's john dot smith at gmail dot com. John dot smith, lovely.",
+                "It's [EMAIL]. [EMAIL], lovely.",
+            ),
+            (
+                "It's pretty underscore shah at gmail dot com. Pretty underscore shot at mail, lovely.",
+                "It's [EMAIL]. [EMAIL], lovely.",
+            ),
+            // A whole domain after a comma.
+            (
+                "Sure. Tom, T O M, then smith, at yahoo dot co dot uk.",
+                "Sure. [NAME], [NAME], then [EMAIL].",
+            ),
+        ] {
+            assert_eq!(conversation(&[(Speaker::Unknown, said)])[0], hidden);
+        }
+        assert_eq!(
+            redact_line("Pretty underscore shot at mail, lovely.").text,
+            "[EMAIL], lovely."
+        );
+        // Controls: "at" and a full stop with no address, "underscore" before "at" with no word
+        // before it, and a place after a comma.
+        for said in [
+            "We met at home. Lovely day.",
+            "I'm at the office. Gmail is down.",
+            "Click the underscore at the top of the page.",
+            "Send it to me, at the office, dot com or not.",
+        ] {
+            assert_eq!(conversation(&[(Speaker::Unknown, said)])[0], said);
+        }
     }
 }
