@@ -2832,6 +2832,22 @@ fn spoken_emails_between_commas(tokens: &[Token], after_comma: &[bool]) -> Vec<D
         {
             start -= 1;
         }
+        // A local part said as two words, a cue before them ("It's jane doe at gmail dot
+        // com", "Write to jane doe at …"): both are its words.
+        if tld
+            && start == at - 1
+            && start >= 2
+            && tokens[start - 1].class == Class::Word
+            && tokens[start - 1].line == line
+            && !NOT_LOCAL_PART.contains(&tokens[start - 1].text.as_str())
+            && !after_comma[start]
+            && matches!(
+                tokens[start - 2].text.as_str(),
+                "it's" | "is" | "to" | "email" | "address" | "was"
+            )
+        {
+            start -= 1;
+        }
         let spelled = crate::entities::is_letter(&tokens[start])
             && tokens
                 .get(start + 1)

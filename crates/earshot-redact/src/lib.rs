@@ -22239,6 +22239,11 @@ mod tests {
                 "Sure. Tom, T O M, then smith, at yahoo dot co dot uk.",
                 "Sure. [NAME], [NAME], then [EMAIL].",
             ),
+            // A local part of two words after "it's".
+            (
+                "It's jane doe at gmail dot com, thanks.",
+                "It's [EMAIL], thanks.",
+            ),
         ] {
             assert_eq!(conversation(&[(Speaker::Unknown, said)])[0], hidden);
         }
