@@ -4149,6 +4149,48 @@ const SECRET_CUES: &[&str] = &[
     "security answer is",
 ];
 
+/// A credential's name and "as", after which the rest of the line is the credential ("I have
+/// your mother's maiden name as Fitzgerald."), unless a word of [`NOT_AFTER_AS`] follows.
+const SECRET_AS_CUES: &[&str] = &[
+    "password as",
+    "passcode as",
+    "passphrase as",
+    "memorable word as",
+    "secret word as",
+    "security answer as",
+    "maiden name as",
+];
+
+/// Words after "as" that make it no credential's ("my password as well", "as you said").
+const NOT_AFTER_AS: &[&str] = &[
+    "well",
+    "soon",
+    "long",
+    "much",
+    "many",
+    "far",
+    "usual",
+    "before",
+    "you",
+    "i",
+    "we",
+    "he",
+    "she",
+    "they",
+    "it",
+    "if",
+    "though",
+    "requested",
+    "discussed",
+    "agreed",
+    "mentioned",
+    "possible",
+    "normal",
+    "expected",
+    "part",
+    "such",
+];
+
 /// Phrases after which the rest of the line is a maiden name, a credential too: after them "a"
 /// or "an" opens the name as whisper heard it ("is a concloc"), not something said of it ("My
 /// password is a bit long.").
@@ -4452,8 +4494,13 @@ pub(crate) fn spoken_credentials(tokens: &[Token]) -> Vec<Detection> {
                 let said_of_it = SAID_OF_IT.contains(&tokens[k].text.as_str())
                     && !tokens[k].cap
                     && !(article && ends_with_phrase(&before, MAIDEN_NAME_CUES));
+                // "… as" the credential, the agent reading it from the record ("We have your
+                // memorable word as sunflower"), not "as well", "as you said".
+                let as_cue = ends_with_phrase(&before, SECRET_AS_CUES)
+                    && !NOT_AFTER_AS.contains(&tokens[k].text.as_str());
                 ((ends_with_phrase(&before, SECRET_CUES)
-                    || ends_with_phrase(&before, MAIDEN_NAME_CUES))
+                    || ends_with_phrase(&before, MAIDEN_NAME_CUES)
+                    || as_cue)
                     && !said_of_it)
                     || (spoken_of
                         && ends_with_phrase(&before, SECRET_GIVEN)

@@ -22262,4 +22262,38 @@ mod tests {
             assert_eq!(conversation(&[(Speaker::Unknown, said)])[0], said);
         }
     }
+
+    #[test]
+    fn a_credential_read_from_the_record_after_as() {
+        // The agent reading a credential from the record ("… as Fitzgerald") was shown: found
+        // writing round 81's scripts.
+        for (said, hidden) in [
+            (
+                "I have your mother's maiden name as Fitzgerald.",
+                "I have your mother's maiden name as [PIN].",
+            ),
+            (
+                "We have your memorable word as sunflower.",
+                "We have your memorable word as [PIN].",
+            ),
+        ] {
+            let out = conversation(&[
+                (Speaker::Caller, "Hi, I need help with my account."),
+                (Speaker::Agent, said),
+            ]);
+            assert_eq!(out[1], hidden);
+        }
+        // Controls: "as" saying how, not what.
+        for said in [
+            "I changed my password as well.",
+            "I reset the password as you asked.",
+            "Your password as it stands is fine.",
+        ] {
+            let out = conversation(&[
+                (Speaker::Caller, "Hi, I need help with my account."),
+                (Speaker::Agent, said),
+            ]);
+            assert_eq!(out[1], said);
+        }
+    }
 }
