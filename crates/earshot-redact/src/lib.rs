@@ -1898,11 +1898,34 @@ impl Redactor {
             // Part of a value matches by chance more often: not for a reference ("reference
             // 41555" after the phone number 415 555 …).
             let reference = detect::is_reference(tokens, &run);
+            // Or, on the agent's line while the other party may still correct a long value
+            // (a card, an account), three of its digits or more from anywhere in it ("Sorry,
+            // well the third brew page, 814.", tiny.en on 8 kHz µ-law for "Sorry, was the
+            // third group eight eight one four?", round 81).
+            // Asked back: a question, or a line opening with "sorry", "so", "was" or "did" (not
+            // "Your balance is 36 74." after a card with "3674" in it).
+            let asks_back = tokens.iter().any(|t| t.text == "?")
+                || tokens
+                    .iter()
+                    .find(|t| t.class == Class::Word)
+                    .is_some_and(|t| matches!(t.text.as_str(), "sorry" | "so" | "was" | "did"));
+            let piece_of_long = |v: &HeardValue| {
+                speaker == Speaker::Agent
+                    && asks_back
+                    && v.speaker != speaker
+                    && v.correction_lines > 0
+                    && v.digits.len() >= 8
+                    && d.len() >= 3
+                    && v.digits.contains(d)
+                    && !written_price(tokens, &run)
+            };
             let again = self.heard_values.iter().rev().find(|v| {
                 v.digits == d
                     || (!reference
                         && ((d.len() >= 4 && (v.digits.starts_with(d) || v.digits.ends_with(d)))
                             || (v.digits.len() >= 6 && d.contains(v.digits.as_str()))))
+                    // A word for a group heard as a reference's ("brew page") names none there.
+                    || piece_of_long(v)
             });
             let correcting = speaker != Speaker::Agent
                 && !reference
@@ -22295,5 +22318,54 @@ mod tests {
             ]);
             assert_eq!(out[1], said);
         }
+    }
+
+    #[test]
+    fn three_digits_of_a_card_asked_back_from_its_middle() {
+        // Round 81, tiny.en on 8 kHz µ-law for "Sorry, was the third group eight eight one
+        // four?": "Sorry, well the third brew page, 814." was shown.
+        let card = (
+            Speaker::Caller,
+            "Yes, it's 4 9 1 7 3 3 0 2 and then 8 8 1 4 6 0 5 9.",
+        );
+        let asked = (
+            Speaker::Agent,
+            "Could you give me the long number on the front of the card?",
+        );
+        let out = conversation(&[
+            asked,
+            card,
+            (Speaker::Agent, "Sorry, well the third brew page, 814."),
+        ]);
+        assert_eq!(
+            out[2],
+            "Sorry, well the third brew page, [CREDIT_DEBIT_NUMBER]."
+        );
+        let out = conversation(&[asked, card, (Speaker::Agent, "Was it 733 in the middle?")]);
+        assert_eq!(out[2], "Was it [CREDIT_DEBIT_NUMBER] in the middle?");
+        // Controls: digits of the card said, not asked back; digits that are not the card's;
+        // and the same asked back long after the card.
+        for said in [
+            "I can see a payment of 814 on the fourth.",
+            "Sorry, was that page 815?",
+        ] {
+            assert_eq!(
+                conversation(&[asked, card, (Speaker::Agent, said)])[2],
+                said
+            );
+        }
+        let said = "Sorry, was that page 814?";
+        let out = conversation(&[
+            asked,
+            card,
+            (Speaker::Agent, "Thank you."),
+            (Speaker::Caller, "No problem."),
+            (Speaker::Agent, "Let me look at the statement."),
+            (Speaker::Caller, "Okay."),
+            (Speaker::Agent, "Right."),
+            (Speaker::Caller, "Yes."),
+            (Speaker::Agent, said),
+        ]);
+        assert_eq!(out[8], said);
     }
 }
