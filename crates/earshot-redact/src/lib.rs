@@ -1281,6 +1281,7 @@ impl Redactor {
             let streets = streets_beside_values(text, &line_tokens[line], &findings);
             findings.extend(streets);
             findings.extend(address_tails(text, &line_tokens[line], &findings));
+            findings.extend(inward_letters(text, &line_tokens[line], &findings));
             if !self.heard_address_words.is_empty() {
                 let house = house_numbers_before_addresses(text, &line_tokens[line], &findings);
                 findings.extend(house);
@@ -7400,6 +7401,42 @@ fn names_run_on(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Findi
     out
 }
 
+/// A postcode's last two letters written apart after the address found up to its digit ("That
+/// cell [ADDRESS] JT perfect", tiny.en at 16 kHz and on 8 kHz µ-law for the agent's "That's L S
+/// six four J T.", round 81, the address found as "s64"): two capitals of the letters an inward
+/// code uses, right after an address that ends in a digit.
+fn inward_letters(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (k, t) in tokens.iter().enumerate().skip(1) {
+        let letters = text
+            .chars()
+            .skip(t.start)
+            .take(t.end - t.start)
+            .collect::<String>();
+        let inward = letters.chars().count() == 2
+            && letters
+                .chars()
+                .all(|c| c.is_ascii_uppercase() && !"CIKMOV".contains(c));
+        let before = &tokens[k - 1];
+        let after_address = before.class == Class::Digits
+            && before.end + 1 == t.start
+            && findings
+                .iter()
+                .any(|f| f.kind == FindingKind::Address && f.end == before.end);
+        if inward && after_address && !covered(findings, t.start, t.end) {
+            out.push(make_finding(
+                text,
+                FindingKind::Address,
+                t.start,
+                t.end,
+                0.6,
+                "",
+            ));
+        }
+    }
+    out
+}
+
 /// The rest of an address's sentence when a postcode's outward code is in it, letters glued to
 /// a digit or two ("[ADDRESS] bleeds LS6 to AB.", tiny.en for "Eighteen Orchard Close, Leeds,
 /// L S six, two A B", the town garbled and the postcode's "2" heard as "to"): the town and
@@ -9286,7 +9323,17 @@ fn domain_read_back(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<F
                     && !NOT_AN_ADDRESS_PIECE.contains(&tokens[j].text.as_str())
                     && !tokens::is_opener(&tokens[j].text)
             });
-            let Some(first) = first else {
+            // Or the whole address glued into the domain's first label, a mail service's name
+            // ending a longer word ("So that's jdawramirazatebonnetoutlook.com.", base for "j dot
+            // ramirez eight one at outlook dot com", round 81).
+            let glued_local = || {
+                let label = tokens[k - 1].text.as_str();
+                detect::MAIL_PROVIDERS
+                    .iter()
+                    .any(|p| label.len() > p.len() + 1 && label.ends_with(p))
+                    .then_some(k - 1)
+            };
+            let Some(first) = first.or_else(glued_local) else {
                 continue;
             };
             let (a, b) = (tokens[first].start, tokens[k + 1].end);
@@ -22367,5 +22414,43 @@ mod tests {
             (Speaker::Agent, said),
         ]);
         assert_eq!(out[8], said);
+    }
+
+    #[test]
+    fn a_postcodes_letters_apart_and_an_email_glued_into_its_domain_read_back() {
+        // Round 81: the agent's "That's L S six four J T." came out "That cell s64 JT perfect"
+        // (tiny.en at 16 kHz and on µ-law) and "JT" was shown; the read-back of "j dot ramirez
+        // eight one at outlook dot com" came out one word (base) and was shown whole.
+        let out = conversation(&[
+            (Speaker::Agent, "And the postcode there?"),
+            (Speaker::Caller, "LS6 4JT."),
+            (Speaker::Agent, "That cell s64 JT perfect your verified."),
+        ]);
+        assert!(!out[2].contains("JT"), "{}", out[2]);
+        let out = conversation(&[
+            (Speaker::Agent, "What email address should I use?"),
+            (
+                Speaker::Caller,
+                "It's j dot ramirez eighty one at outlook dot com.",
+            ),
+            (Speaker::Agent, "So that's jdawramirazatebonnetoutlook.com."),
+        ]);
+        assert_eq!(out[2], "So that's [EMAIL].");
+        // Controls: two capitals after a number that is no address's, and a mail service's own
+        // site named after an e-mail was given.
+        assert_eq!(
+            redact_line("Gate 12 AB boards at six.").text,
+            "Gate 12 AB boards at six."
+        );
+        let said = "Great, outlook.com works with us.";
+        let out = conversation(&[
+            (Speaker::Agent, "What email address should I use?"),
+            (
+                Speaker::Caller,
+                "It's j dot ramirez eighty one at outlook dot com.",
+            ),
+            (Speaker::Agent, said),
+        ]);
+        assert_eq!(out[2], said);
     }
 }
