@@ -1242,6 +1242,14 @@ impl Redactor {
             let heard = self.heard_names_in(&self.lines[line].1, &line_tokens[line]);
             self.learn_names(&heard);
             findings.extend(heard);
+            if !self.stand_alone && speaker != Speaker::Caller && !self.heard_names.is_empty() {
+                let thanked = thanked_by_name(&self.lines[line].1, &line_tokens[line]);
+                for f in thanked {
+                    if !covered(&findings, f.start, f.end) {
+                        findings.push(f);
+                    }
+                }
+            }
             findings.extend(names_run_on(
                 &self.lines[line].1,
                 &line_tokens[line],
@@ -7394,6 +7402,62 @@ fn names_run_on(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Findi
                 f.start,
                 tokens[k - 1].end,
                 0.35,
+                "",
+            ));
+        }
+    }
+    out
+}
+
+/// The caller thanked by a name the agent says otherwise than it was heard ("Illina Margaret
+/// Whitfield." - "thank you Eleanor, you're all booked", round 81, four decodes of six): a
+/// capitalised word right after "thank you" or "thanks", a comma between or not, that is no
+/// word of [`entities::NOT_NAME`] nor a title. Called on the agent's lines once a name was
+/// heard in the call.
+fn thanked_by_name(text: &str, tokens: &[Token]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for k in 0..tokens.len() {
+        let thanks = match tokens[k].text.as_str() {
+            "thanks" => Some(k + 1),
+            "thank" if tokens.get(k + 1).is_some_and(|t| t.text == "you") => Some(k + 2),
+            _ => None,
+        };
+        let Some(mut n) = thanks else {
+            continue;
+        };
+        if tokens.get(n).is_some_and(|t| t.text == ",") {
+            n += 1;
+        }
+        let Some(t) = tokens.get(n) else {
+            continue;
+        };
+        let name = t.class == Class::Word
+            && t.cap
+            && t.text.chars().count() >= 3
+            && !entities::NOT_NAME.contains(&t.text.as_str())
+            && !matches!(
+                t.text.as_str(),
+                "sir"
+                    | "madam"
+                    | "mr"
+                    | "mrs"
+                    | "ms"
+                    | "miss"
+                    | "dr"
+                    | "both"
+                    | "everyone"
+                    | "again"
+                    | "ever"
+                    | "kindly"
+                    | "much"
+            );
+        if name {
+            out.push(make_finding(
+                text,
+                FindingKind::Name,
+                t.start,
+                t.end,
+                0.5,
                 "",
             ));
         }
@@ -22452,5 +22516,57 @@ mod tests {
             (Speaker::Agent, said),
         ]);
         assert_eq!(out[2], said);
+    }
+
+    #[test]
+    fn the_caller_thanked_by_a_name_heard_otherwise() {
+        // Round 81: "Eleanor Margaret Whitfield" heard as "Illina …", "Elina …", "Ilyma-…"; the
+        // agent's "Thank you Eleanor, you're all booked" was shown on three decodes of six.
+        for (said, hidden) in [
+            (
+                "thank you Eleanor, you're all booked for the 14th",
+                "thank you [NAME], you're all booked for the 14th",
+            ),
+            (
+                "Thank you, Eleanor. You're all booked for the 14th.",
+                "Thank you, [NAME]. You're all booked for the 14th.",
+            ),
+            ("Thanks Eleanor.", "Thanks [NAME]."),
+        ] {
+            // The call as tiny.en heard it.
+            let out = conversation(&[
+                (
+                    Speaker::Agent,
+                    "for the booking I need the passport number of the lead traveler",
+                ),
+                (Speaker::Caller, "Just a second, it's 5-3-8-1-2-9-4-7."),
+                (Speaker::Agent, "and the expiry date on the passport"),
+                (Speaker::Caller, "The 10th of October, 2021."),
+                (Speaker::Agent, "and the name exactly as it appears"),
+                (Speaker::Caller, "Illyna Margaret Whitfield."),
+                (Speaker::Agent, said),
+            ]);
+            assert_eq!(out[5], "[NAME].");
+            assert_eq!(out[6], hidden);
+        }
+        // Controls: thanks with no name after it, and no name heard in the call yet.
+        for said in [
+            "Thank you so much, you're booked.",
+            "Thank you for calling Northwind.",
+            "Thank you. Booked.",
+        ] {
+            let out = conversation(&[
+                (Speaker::Agent, "And the name exactly as it appears?"),
+                (Speaker::Caller, "Illina Margaret Whitfield."),
+                (Speaker::Agent, said),
+            ]);
+            assert_eq!(out[2], said);
+        }
+        let said = "Thanks Eleanor, how can I help?";
+        let out = conversation(&[
+            (Speaker::Caller, "Hi, it's about my booking."),
+            (Speaker::Agent, said),
+        ]);
+        assert_eq!(out[1], said);
     }
 }
