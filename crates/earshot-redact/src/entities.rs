@@ -4397,6 +4397,10 @@ const ASKING: &[&str] = &[
     "can you",
     "could you",
     "may i",
+    // "What's" heard as "was" ("for security was the name of your first school,", tiny.en and
+    // base on 8 kHz µ-law, round 82: the answer "saying to Bartholomew's primary" was shown).
+    "was the name of your",
+    "was the make of your",
 ];
 
 /// A request said as the agent's need ("I need your national insurance number for the claim.",

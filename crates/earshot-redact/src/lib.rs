@@ -106,6 +106,8 @@ pub struct Redactor {
     heard_names: Vec<String>,
     /// Words of credentials given in words ([`Redactor::learn_secrets`]).
     heard_secrets: Vec<String>,
+    /// The last line was the other party's credential given in words.
+    secret_answered: bool,
     /// A name was heard written all in lower case (ASR wrote the call so): names heard are
     /// then matched in lower case too ([`Redactor::heard_names_in`]).
     names_in_lower_case: bool,
@@ -682,6 +684,7 @@ impl Redactor {
         self.number_goes_on.clear();
         self.heard_names.clear();
         self.heard_secrets.clear();
+        self.secret_answered = false;
         self.names_in_lower_case = false;
         self.heard_values.clear();
         self.heard_email_words.clear();
@@ -1228,7 +1231,13 @@ impl Redactor {
             }
             email_pieces_before(&self.lines[line].1, &line_tokens[line], &mut findings);
             if !self.stand_alone {
-                let again = self.secrets_said_again(&self.lines[line].1, &line_tokens[line]);
+                let mut again = self.secrets_said_again(&self.lines[line].1, &line_tokens[line]);
+                if speaker == Speaker::Agent && self.secret_answered {
+                    again.extend(secret_read_back_opening(
+                        &self.lines[line].1,
+                        &line_tokens[line],
+                    ));
+                }
                 for f in again {
                     if !covered(&findings, f.start, f.end) {
                         findings.push(f);
@@ -3401,6 +3410,10 @@ impl Redactor {
             "moment", "second", "minute", "hold", "wait", "hang", "let", "see", "check", "one",
             "was", "were", "called", "named", "name", "there", "been",
         ];
+        self.secret_answered = speaker != Speaker::Agent
+            && findings.iter().any(|f| {
+                f.kind == FindingKind::Pin && !f.value.original.chars().any(|c| c.is_ascii_digit())
+            });
         if speaker == Speaker::Agent {
             return;
         }
@@ -3412,6 +3425,8 @@ impl Redactor {
             let words: Vec<&str> = said
                 .split(|c: char| !c.is_alphabetic() && c != '\'')
                 .map(|w| w.trim_matches('\''))
+                // "Bartholomew's" said back is "Bartholomew" to the matcher.
+                .map(|w| w.strip_suffix("'s").unwrap_or(w))
                 .filter(|w| {
                     w.chars().count() >= 3
                         && !entities::NOT_NAME.contains(w)
@@ -7407,6 +7422,64 @@ fn names_run_on(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<Findi
         }
     }
     out
+}
+
+/// The agent's line right after a credential given in words, opening with words and then
+/// thanks or praise ("Whitby, lovely, you're through security." after the memorable place heard
+/// as "would be."; "St. Arthur Mewz, thank you, and …" after "Saint Bartholomew's primary.",
+/// base, round 82): those words, four at most besides openers, say the credential back.
+fn secret_read_back_opening(text: &str, tokens: &[Token]) -> Vec<Finding> {
+    const CLOSERS: &[&str] = &[
+        "thank",
+        "thanks",
+        "lovely",
+        "great",
+        "perfect",
+        "brilliant",
+        "correct",
+        "cheers",
+        "super",
+        "wonderful",
+        "excellent",
+    ];
+    let Some(closer) = tokens
+        .iter()
+        .position(|t| CLOSERS.contains(&t.text.as_str()))
+    else {
+        return Vec::new();
+    };
+    let Some(first) = (0..closer).find(|&k| {
+        tokens[k].class == Class::Word
+            && !tokens::is_opener(&tokens[k].text)
+            && !entities::NOT_NAME.contains(&tokens[k].text.as_str())
+            && !matches!(
+                tokens[k].text.as_str(),
+                "all" | "both" | "matches" | "match" | "spot" | "absolutely" | "exactly" | "indeed"
+            )
+    }) else {
+        return Vec::new();
+    };
+    let Some(last) = (first..closer)
+        .rev()
+        .find(|&k| tokens[k].class != Class::Punct)
+    else {
+        return Vec::new();
+    };
+    let words = tokens[first..=last]
+        .iter()
+        .filter(|t| t.class == Class::Word)
+        .count();
+    if words > 4 || tokens[first..=last].iter().any(|t| t.text == "?") {
+        return Vec::new();
+    }
+    vec![make_finding(
+        text,
+        FindingKind::Pin,
+        tokens[first].start,
+        tokens[last].end,
+        0.5,
+        "",
+    )]
 }
 
 /// The caller thanked by a name the agent says otherwise than it was heard ("Illina Margaret
@@ -22568,5 +22641,72 @@ mod tests {
             (Speaker::Agent, said),
         ]);
         assert_eq!(out[1], said);
+    }
+
+    #[test]
+    fn a_credential_said_back_before_thanks_however_it_was_heard() {
+        // Round 82, base at 16 kHz: the first school "Saint Bartholomew's primary." said back
+        // as "St. Arthur Mewz, thank you, …" and the memorable place heard as "would be." but
+        // said back as "Whitby, lovely, …", both shown; and, on mono, "Saint Bartholomew's
+        // thank you …" showed "Bartholomew's" (its "'s" kept it from the words heard). On µ-law
+        // the question came out "for security was the name of your first school," and the
+        // answer "saying to Bartholomew's primary," was shown.
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "for security, what's the name of your first school?",
+            ),
+            (Speaker::Caller, "Saint Bartholomew's primary."),
+            (
+                Speaker::Agent,
+                "St. Arthur Mewz, thank you, and your memorable place.",
+            ),
+            (Speaker::Caller, "would be."),
+            (Speaker::Agent, "Whitby, lovely, you're through security."),
+        ]);
+        assert_eq!(out[2], "[PIN], thank you, and your memorable place.");
+        assert_eq!(out[4], "[PIN], lovely, you're through security.");
+        let out = conversation(&[
+            (
+                Speaker::Unknown,
+                "for security, what's the name of your first school?",
+            ),
+            (Speaker::Unknown, "Saint Bartholomew's primary"),
+            (
+                Speaker::Unknown,
+                "Saint Bartholomew's thank you and your memorable place",
+            ),
+        ]);
+        assert!(!out[2].contains("Bartholomew"), "{}", out[2]);
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "for security was the name of your first school,",
+            ),
+            (Speaker::Caller, "saying to Bartholomew's primary,"),
+        ]);
+        assert_eq!(out[1], "[PIN],");
+        // Controls: thanks with openers or praise only before it, a longer line, and words
+        // before thanks with no credential just given.
+        for said in [
+            "Okay, thank you. And your date of birth?",
+            "Right, lovely, that matches.",
+            "That's all correct, thank you.",
+            "I can see the account now and it all looks great.",
+        ] {
+            let out = conversation(&[
+                (Speaker::Agent, "What's your memorable word?"),
+                (Speaker::Caller, "Sunflower."),
+                (Speaker::Agent, said),
+            ]);
+            assert_eq!(out[2], said);
+        }
+        let said = "Whitby, lovely, I know it well.";
+        let out = conversation(&[
+            (Speaker::Agent, "Where are you off to?"),
+            (Speaker::Caller, "The seaside."),
+            (Speaker::Agent, said),
+        ]);
+        assert_eq!(out[2], said);
     }
 }
