@@ -1045,6 +1045,30 @@ impl Redactor {
             }
             // Codes of letters and digits glued together, wherever they stand in a caller's
             // line ("6yy1623").
+            // The agent saying back an extension the caller just gave ("Extension 41, and what
+            // time suits?").
+            if speaker == Speaker::Agent && !self.stand_alone {
+                let asked = before.map(|b| line_tokens[b].as_slice());
+                // Given with a number before it on that line: not a desk asked for ("Can you
+                // put me through to extension 41?").
+                let gave = asked.is_some_and(|a| {
+                    a.iter()
+                        .position(|t| matches!(t.text.as_str(), "extension" | "ext"))
+                        .is_some_and(|e| {
+                            a[..e]
+                                .iter()
+                                .filter(|t| t.class == Class::Digits)
+                                .map(|t| t.text.len())
+                                .sum::<usize>()
+                                >= 6
+                        })
+                });
+                if gave {
+                    let text = &self.lines[line].1;
+                    let more = extensions(text, &line_tokens[line], asked, false, &findings);
+                    findings.extend(more);
+                }
+            }
             if speaker != Speaker::Agent && !self.stand_alone {
                 let asked = before.map(|b| line_tokens[b].as_slice());
                 let text = &self.lines[line].1;
@@ -6906,7 +6930,18 @@ fn extensions(
     let requested = asked.is_some_and(|a| a.iter().any(names));
     // A phone number found on this line before it ("They are [PHONE] extension 41.", tiny.en on
     // 8 kHz µ-law: the number said with no request heard for it).
-    let on_line = findings.iter().any(|f| f.kind == FindingKind::Phone);
+    // Or a long number no rule gave a kind ("It's my workline [NUMBER], extension 41.", base for
+    // "oh one one three, four nine six, oh two two oh, extension four one", round 82).
+    let on_line = findings.iter().any(|f| {
+        f.kind == FindingKind::Phone
+            || (f.kind == FindingKind::Number
+                && f.value
+                    .original
+                    .chars()
+                    .filter(char::is_ascii_digit)
+                    .count()
+                    >= 6)
+    });
     if !(phone_heard || requested || on_line) {
         return Vec::new();
     }
@@ -22708,5 +22743,42 @@ mod tests {
             (Speaker::Agent, said),
         ]);
         assert_eq!(out[2], said);
+    }
+
+    #[test]
+    fn an_extension_after_a_number_of_no_kind_and_said_back() {
+        // Round 82, base for "… oh one one three, four nine six, oh two two oh, extension four
+        // one." - "Extension forty one, and what time suits?": the number was hidden as one of
+        // no kind, and the extension was shown on both lines.
+        let out = conversation(&[
+            (Speaker::Agent, "What number should the engineer call?"),
+            (
+                Speaker::Caller,
+                "It's my workline 0113 for 960220, extension 41.",
+            ),
+            (Speaker::Agent, "Extension 41, and what time suits?"),
+        ]);
+        assert_eq!(out[1], "It's my workline [NUMBER], extension [PHONE].");
+        assert_eq!(out[2], "Extension [PHONE], and what time suits?");
+        // Controls: an extension with no number given, and an agent's extension with none given
+        // the line before.
+        for (caller, agent) in [
+            (
+                "Can you put me through to extension 41?",
+                "Extension 41 is busy, sorry.",
+            ),
+            (
+                "Hi, I'm calling about my order.",
+                "Extension 41 is our returns desk.",
+            ),
+        ] {
+            let out = conversation(&[
+                (Speaker::Agent, "How can I help?"),
+                (Speaker::Caller, caller),
+                (Speaker::Agent, agent),
+            ]);
+            assert_eq!(out[1], caller);
+            assert_eq!(out[2], agent);
+        }
     }
 }
