@@ -1275,7 +1275,15 @@ impl Redactor {
             let heard = self.heard_names_in(&self.lines[line].1, &line_tokens[line]);
             self.learn_names(&heard);
             findings.extend(heard);
-            if !self.stand_alone && speaker != Speaker::Caller && !self.heard_names.is_empty() {
+            // Or a name asked for in the three lines before, its answer heard as no name ("Can
+            // I take your fill name, please?" - "Yes, it's even I'm relying." - "Thank you, Oife,
+            // …", tiny.en on mono for "Aoife", round 82).
+            let name_asked = (line.saturating_sub(3)..line)
+                .any(|l| self.lines[l].1.to_lowercase().contains("name"));
+            if !self.stand_alone
+                && speaker != Speaker::Caller
+                && (!self.heard_names.is_empty() || name_asked)
+            {
                 let thanked = thanked_by_name(&self.lines[line].1, &line_tokens[line]);
                 for f in thanked {
                     if !covered(&findings, f.start, f.end) {
@@ -22670,6 +22678,22 @@ mod tests {
             ]);
             assert_eq!(out[2], said);
         }
+        // No name heard, but one asked for in the lines before.
+        let out = conversation(&[
+            (Speaker::Unknown, "Can I take your fill name, please?"),
+            (
+                Speaker::Unknown,
+                "Yes, it's even I'm relying. So I'm happy.",
+            ),
+            (
+                Speaker::Unknown,
+                "Thank you, Oife, and could you spell the surname?",
+            ),
+        ]);
+        assert_eq!(
+            out[2],
+            "Thank you, [NAME], and could you spell the surname?"
+        );
         let said = "Thanks Eleanor, how can I help?";
         let out = conversation(&[
             (Speaker::Caller, "Hi, it's about my booking."),
