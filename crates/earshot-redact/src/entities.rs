@@ -3812,16 +3812,27 @@ pub(crate) fn street_addresses(tokens: &[Token]) -> Vec<Detection> {
                     s.start == tokens[k].end && matches!(s.text.as_str(), "st" | "nd" | "rd" | "th")
                 })
         };
+        // A stop glued after an initial ("29 K.C. Avenue", tiny.en and base for "twenty nine
+        // Acacia Avenue", round 82): the name goes on.
+        let initial_dot = |k: usize| {
+            tokens[k].text == "."
+                && tokens[k - 1].class == Class::Word
+                && tokens[k - 1].text.chars().count() == 1
+                && tokens[k - 1].end == tokens[k].start
+        };
+        let dots = |k: usize| (j..k).filter(|&d| tokens[d].text == ".").count();
         while k < tokens.len()
-            && k - j < 5
-            && (tokens[k].class == Class::Word || (k > i + 1 && ordinal(k)) || (k > j && hyphen(k)))
+            && k - j - dots(k) < 5
+            && (tokens[k].class == Class::Word
+                || (k > i + 1 && ordinal(k))
+                || (k > j && (hyphen(k) || initial_dot(k))))
             && tokens[k].line == tokens[i].line
         {
             if ordinal(k) {
                 k += 2;
                 continue;
             }
-            if k > j && hyphen(k) {
+            if k > j && (hyphen(k) || initial_dot(k)) {
                 k += 1;
                 continue;
             }
@@ -4070,7 +4081,7 @@ fn spoken_digits_chain(tokens: &[Token], parts: &[usize]) -> Option<FindingKind>
 
 /// What the agent asks when the answer is a credential in words: a password, a memorable word,
 /// the answer to a security question.
-const SECRET_QUESTIONS: &[&str] = &[
+pub(crate) const SECRET_QUESTIONS: &[&str] = &[
     "password",
     // As whisper may hear it ("And the second and fourth characters of your past word?", base
     // at 16 kHz, on µ-law and mono, round 80).
@@ -4799,7 +4810,21 @@ fn asked_within(tokens: &[Token], i: usize, end: usize, questions: &[&str]) -> O
         }
         from = k + 1;
     }
-    found
+    // What follows the request still asks, for some of it ("What's your password for the online
+    // account? I only need the second and fifth characters.", tiny.en on mono, round 82: that
+    // sentence was hidden as the answer, and the answer on the next line was shown): the
+    // answer is on the next line.
+    found.filter(|&from| !asks_for_part(&tokens[from..end]))
+}
+
+/// `tokens` ask for some characters, letters or digits of what was asked for ("I only need the
+/// second and fifth characters."): more of a request, no answer.
+pub(crate) fn asks_for_part(tokens: &[Token]) -> bool {
+    let text = joined(tokens);
+    let part = ["character", "letter", "digit"]
+        .iter()
+        .any(|w| text.contains(w));
+    part && (requests_in_words(&text) || text.contains("need"))
 }
 
 /// Letters that are not spelling though they stand together: only "a" and "I", the times "a.m."

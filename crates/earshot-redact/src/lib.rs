@@ -1256,7 +1256,15 @@ impl Redactor {
             email_pieces_before(&self.lines[line].1, &line_tokens[line], &mut findings);
             if !self.stand_alone {
                 let mut again = self.secrets_said_again(&self.lines[line].1, &line_tokens[line]);
-                if speaker == Speaker::Agent && self.secret_answered {
+                // Or asked for by this speaker two lines before, its answer heard as no
+                // credential ("What's your password …? I only need the second and fifth
+                // characters." - "The pack of demars and the fit of thin pepper." - "R&7, thank
+                // you.", base on 8 kHz µ-law, round 82).
+                let secret_asked = line >= 2 && self.lines[line - 2].0 == speaker && {
+                    let asked = self.lines[line - 2].1.to_lowercase();
+                    entities::SECRET_QUESTIONS.iter().any(|q| asked.contains(q))
+                };
+                if speaker != Speaker::Caller && (self.secret_answered || secret_asked) {
                     again.extend(secret_read_back_opening(
                         &self.lines[line].1,
                         &line_tokens[line],
@@ -22804,5 +22812,57 @@ mod tests {
             assert_eq!(out[1], caller);
             assert_eq!(out[2], agent);
         }
+    }
+
+    #[test]
+    fn password_characters_asked_for_in_two_sentences_and_said_back() {
+        // Round 82: "What's your password for the online account? I only need the second and
+        // fifth characters." - "The second is R and the fifth is seven." - "R and seven, thank
+        // you.".
+        let asked = "What's your password for the online account? I only need the second and fifth characters.";
+        // Base on 8 kHz µ-law: the answer heard as no credential, its read-back shown.
+        let out = conversation(&[
+            (Speaker::Agent, asked),
+            (
+                Speaker::Caller,
+                "The pack of demars and the fit of thin pepper.",
+            ),
+            (Speaker::Agent, "R&7, thank you."),
+        ]);
+        assert_eq!(out[2], "[PIN], thank you.");
+        // On mono the second sentence was taken for the answer (hidden) and the answer on the
+        // next line was shown, as was its read-back.
+        let out = conversation(&[
+            (Speaker::Unknown, asked),
+            (Speaker::Unknown, "The second in our under R in seven."),
+            (Speaker::Unknown, "Our end seven, thank you."),
+        ]);
+        assert_eq!(out[0], asked);
+        assert_eq!(out[1], "The [PIN].");
+        assert_eq!(out[2], "Our [PIN], thank you.");
+        // Controls: the agent's thanks with no credential asked for two lines before, and a
+        // sentence after the question that asks for no part of it.
+        let said = "Right, thank you.";
+        let out = conversation(&[
+            (Speaker::Agent, "What's the name on the order?"),
+            (Speaker::Caller, "It's for the office."),
+            (Speaker::Agent, said),
+        ]);
+        assert_eq!(out[2], said);
+        let out = conversation(&[(Speaker::Unknown, "What's your password? It's Sunflower99.")]);
+        assert_eq!(out[0], "What's your password? It's [PIN].");
+    }
+
+    #[test]
+    fn a_street_named_with_initials_said_back() {
+        // Round 82, tiny.en and base for the agent's "Twenty nine Acacia Avenue, H U five, three
+        // Q P. Correct?" after the caller's address came out garbled: "29 K.C. Avenue" shown.
+        for said in ["29 K.C. Avenue H.U. 5 3 Q.P. correct", "It's 4 J.R. Road."] {
+            let out = redact_line(said).text;
+            assert!(!out.contains("K.C.") && !out.contains("J.R."), "{out}");
+        }
+        // Control: initials after a number that name no street.
+        let said = "I have 2 J.R. books.";
+        assert_eq!(redact_line(said).text, said);
     }
 }

@@ -295,7 +295,12 @@ pub(crate) fn answers_line_before(tokens: &[Token], start: usize) -> Option<bool
                 && tokens[from..k]
                     .iter()
                     .rposition(|t| t.text == "?")
-                    .is_some_and(|q| crate::is_stall(&tokens[from + q + 1..=k]))
+                    .is_some_and(|q| {
+                        let after = &tokens[from + q + 1..=k];
+                        // Or by more of the request ("… password? I only need the second and
+                        // fifth characters.", round 82).
+                        crate::is_stall(after) || crate::entities::asks_for_part(after)
+                    })
         })
         // Nor does a request with no question mark ("To hire the car I need your driving
         // licence number.", "… what was the make of your first car.").
