@@ -5230,12 +5230,27 @@ pub(crate) fn written_patterns(text: &str) -> Vec<(FindingKind, usize, usize, f3
         .filter_map(|c| c.get(0))
         .filter(|m| !whole.iter().any(|&(a, b)| a < m.end() && m.start() < b))
         .collect();
+    // Its inward digit heard as a word ("LS6 for JD.", tiny.en on 8 kHz µ-law for "L S six,
+    // four J T", round 83), or its outward letters garbled and glued to the rest ("At LSDX4JT
+    // Perfect", the agent's read-back).
+    static HEARD_POSTCODE: OnceLock<Regex> = OnceLock::new();
+    let heard = HEARD_POSTCODE.get_or_init(|| {
+        Regex::new(
+            r"\b(?:[A-Z]{1,2}\d[A-Z\d]?,? (?:for|to|too|two|won|one|ate|eight|free|three|nine|six|five|seven|zero|oh|\d) ?[ABD-HJLNP-UW-Z]{2}|[A-Z]{2,5}\d[ABD-HJLNP-UW-Z]{2})\b",
+        )
+        .unwrap()
+    });
+    let heard: Vec<regex::Match> = heard
+        .find_iter(text)
+        .filter(|m| !whole.iter().any(|&(a, b)| a < m.end() && m.start() < b))
+        .collect();
     for m in postcode
         .find_iter(text)
         .chain(canada.find_iter(text))
         .chain(cut)
         .chain(spaced)
         .chain(eircodes)
+        .chain(heard)
     {
         out.push((
             FindingKind::Address,

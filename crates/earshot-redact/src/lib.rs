@@ -1208,6 +1208,15 @@ impl Redactor {
                             findings.push(f);
                         }
                     }
+                    // Or an answer of one sentence naming a mail service, the rest garbled
+                    // ("It's not Ramir and maybe one that outlook not", tiny.en on 8 kHz µ-law
+                    // for "j dot ramirez eighty one at outlook dot com", round 83): the address,
+                    // from its first word to the service's name and a "dot" or "not" after it.
+                    if !findings.iter().any(|f| f.kind == FindingKind::Email) && one_sentence {
+                        if let Some(f) = provider_answer(&text, toks) {
+                            findings.push(f);
+                        }
+                    }
                 }
                 if self.email_lines_ago.is_some_and(|n| n < 3) {
                     findings.extend(dotted_words(&text, &line_tokens[line], &findings));
@@ -7212,6 +7221,38 @@ fn asks_where_to_send(asked: &[Token]) -> bool {
     asked
         .iter()
         .any(|t| SENDING_WORDS.contains(&t.text.as_str()))
+}
+
+/// An answer naming a mail service among its words ([`Redactor::process_with`]): from its first
+/// word that is no opener to the service's name, and a "dot" or "not" with a word after it.
+fn provider_answer(text: &str, tokens: &[Token]) -> Option<Finding> {
+    let p = tokens
+        .iter()
+        .position(|t| detect::MAIL_PROVIDERS.contains(&t.text.as_str()))?;
+    let first = (0..p).find(|&k| {
+        matches!(tokens[k].class, Class::Word | Class::Digits)
+            && !tokens::is_opener(&tokens[k].text)
+            && !NOT_AN_ADDRESS_PIECE.contains(&tokens[k].text.as_str())
+    })?;
+    let mut last = p;
+    if tokens
+        .get(p + 1)
+        .is_some_and(|t| matches!(t.text.as_str(), "dot" | "not"))
+    {
+        last = if tokens.get(p + 2).is_some_and(|t| t.class == Class::Word) {
+            p + 2
+        } else {
+            p + 1
+        };
+    }
+    Some(make_finding(
+        text,
+        FindingKind::Email,
+        tokens[first].start,
+        tokens[last].end,
+        0.4,
+        "",
+    ))
 }
 
 /// A line of a caller (or of a mono call) that is a domain glued to a word and nothing else but
@@ -22864,5 +22905,46 @@ mod tests {
         // Control: initials after a number that name no street.
         let said = "I have 2 J.R. books.";
         assert_eq!(redact_line(said).text, said);
+    }
+
+    #[test]
+    fn a_postcode_heard_with_a_word_or_glued_and_an_email_answer_naming_its_service() {
+        // Round 83: "L S six, four J T" heard as "LS6 for JD." (tiny.en on µ-law) and read back
+        // as "At LSDX4JT Perfect" and "At LS6 4 JD perfect"; all shown.
+        for said in [
+            "LS6 for JD.",
+            "At LSDX4JT Perfect, you're verified.",
+            "At LS6 4 JD perfect your verified",
+        ] {
+            let out = redact_line(said).text;
+            assert!(!out.contains("LS") && !out.contains("JD"), "{out}");
+        }
+        // "j dot ramirez eighty one at outlook dot com" heard as "It's not Ramir and maybe one
+        // that outlook not" (tiny.en on µ-law), in answer to where to send a confirmation.
+        let asked = "I can send you some confirmation what email address should I use.";
+        let out = conversation(&[
+            (Speaker::Agent, asked),
+            (
+                Speaker::Caller,
+                "It's not Ramir and maybe one that outlook not",
+            ),
+        ]);
+        assert_eq!(out[1], "It's [EMAIL]");
+        // Controls: codes of one digit that are no postcode, and a mail service named with no
+        // address in the answer, or with nothing asked.
+        for said in [
+            "I bought an MP3 player.",
+            "The COVID19 test was fine.",
+            "My NHS number is on the letter.",
+        ] {
+            assert_eq!(redact_line(said).text, said);
+        }
+        for (q, said) in [
+            (asked, "It's at gmail, I think."),
+            ("How can I help?", "My outlook account is locked."),
+        ] {
+            let out = conversation(&[(Speaker::Agent, q), (Speaker::Caller, said)]);
+            assert_eq!(out[1], said);
+        }
     }
 }
