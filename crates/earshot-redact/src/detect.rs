@@ -661,11 +661,16 @@ pub(crate) fn is_reference(tokens: &[Token], run: &DigitRun) -> bool {
         && tokens[run.first - 1].class == Class::Word
         && tokens[run.first - 1].end == tokens[run.first].start
         && !crate::tokens::is_filler(&tokens[run.first - 1]);
+    // A UK mobile's shape (11 digits from "07") names no reference whatever word is near ("My
+    // model, 07700900123", tiny.en on 8 kHz µ-law for "My mobile, …", round 83: "model" made it
+    // a model number, shown).
+    let mobile = run.digits.len() == 11 && run.digits.starts_with("07");
     year_after_preposition
         || glued
-        || near
-            .iter()
-            .any(|&(i, w)| reference_word(tokens, i, w, run.digits.len()))
+        || (!mobile
+            && near
+                .iter()
+                .any(|&(i, w)| reference_word(tokens, i, w, run.digits.len())))
 }
 
 /// The run is a year right after "in", "since", "until", "by" or "from" ("since 2010").

@@ -22947,4 +22947,34 @@ mod tests {
             assert_eq!(out[1], said);
         }
     }
+
+    #[test]
+    fn a_uk_mobile_beside_a_reference_word_is_a_phone() {
+        // Round 83, tiny.en on 8 kHz µ-law for "My mobile, oh seven seven zero zero, nine double
+        // oh, one two three": "My model, 07700900123" was shown ("model" names a reference), and
+        // so was its read-back's "9 … 123".
+        let out = conversation(&[
+            (
+                Speaker::Agent,
+                "What's the best number to recue on this week at Cutoff?",
+            ),
+            (Speaker::Caller, "My model, 07700900123"),
+            (
+                Speaker::Agent,
+                "Let me read that back. O'Fennon Fennon Nero Nero 9 Nero Nero 123",
+            ),
+        ]);
+        assert_eq!(out[1], "My model, [PHONE]");
+        assert!(!out[2].contains("123"), "{}", out[2]);
+        // Controls: a model's or an order's number of another shape.
+        for said in ["My model is 5500123.", "The order 17700900123 is late."] {
+            assert!(
+                redact_line(said)
+                    .findings
+                    .iter()
+                    .all(|f| f.kind != FindingKind::Phone),
+                "{said}"
+            );
+        }
+    }
 }
