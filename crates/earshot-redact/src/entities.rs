@@ -4422,6 +4422,12 @@ const NEEDS: &[&str] = &[
     "i'll need",
     "i will need",
     "i just need",
+    // "What's your password for the online account? I only need the second and fifth
+    // characters." with its question mark lost ("Well, your password for the online account,
+    // I only need …", tiny.en, round 83: the answer "The second is R and the fifth is seven."
+    // was shown).
+    "i only need",
+    "we only need",
     "we need",
     "we'll need",
     "can i take",

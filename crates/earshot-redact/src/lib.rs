@@ -22881,6 +22881,21 @@ mod tests {
         assert_eq!(out[0], asked);
         assert_eq!(out[1], "The [PIN].");
         assert_eq!(out[2], "Our [PIN], thank you.");
+        // Round 83, its question mark lost ("Well, your password for the online account, I only
+        // need …"): the answer was shown, on stereo and mono.
+        for speakers in [
+            [Speaker::Agent, Speaker::Caller],
+            [Speaker::Unknown, Speaker::Unknown],
+        ] {
+            let out = conversation(&[
+                (
+                    speakers[0],
+                    "Well, your password for the online account, I only need the second and fifth characters.",
+                ),
+                (speakers[1], "The second is R and the fifth is seven."),
+            ]);
+            assert_eq!(out[1], "The [PIN].");
+        }
         // Controls: the agent's thanks with no credential asked for two lines before, and a
         // sentence after the question that asks for no part of it.
         let said = "Right, thank you.";
