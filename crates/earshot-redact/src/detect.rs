@@ -2837,6 +2837,17 @@ fn spoken_emails_between_commas(tokens: &[Token], after_comma: &[bool]) -> Vec<D
         {
             start -= 1;
         }
+        // An initial written with its stop and a space before the local part ("It's j. smith
+        // at gmail dot com"): a stop joins only glued, so it is taken here.
+        if start >= 2
+            && tokens[start - 1].text == "."
+            && tokens[start - 2].class == Class::Word
+            && tokens[start - 2].text.chars().count() == 1
+            && tokens[start - 2].end == tokens[start - 1].start
+            && tokens[start - 2].line == line
+        {
+            start -= 2;
+        }
         // A local part said as two words, a cue before them ("It's jane doe at gmail dot
         // com", "Write to jane doe at …"): both are its words.
         if tld

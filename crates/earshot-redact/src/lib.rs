@@ -22538,10 +22538,14 @@ mod tests {
                 "Sure. Tom, T O M, then smith, at yahoo dot co dot uk.",
                 "Sure. [NAME], [NAME], then [EMAIL].",
             ),
-            // A local part of two words after "it's".
+            // A local part of two words after "it's", and an initial with a stop and a space.
             (
                 "It's jane doe at gmail dot com, thanks.",
                 "It's [EMAIL], thanks.",
+            ),
+            (
+                "It's j. smith at gmail dot com. Thanks.",
+                "It's [EMAIL]. Thanks.",
             ),
         ] {
             assert_eq!(conversation(&[(Speaker::Unknown, said)])[0], hidden);
