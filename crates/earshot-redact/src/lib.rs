@@ -7223,17 +7223,23 @@ fn asks_where_to_send(asked: &[Token]) -> bool {
         .any(|t| SENDING_WORDS.contains(&t.text.as_str()))
 }
 
+/// The first token in `range` that can open an address said in words: a word or a number, no
+/// opener ("so", "that's") nor a word of [`NOT_AN_ADDRESS_PIECE`].
+fn first_address_piece(tokens: &[Token], range: std::ops::Range<usize>) -> Option<usize> {
+    range.into_iter().find(|&k| {
+        matches!(tokens[k].class, Class::Word | Class::Digits)
+            && !NOT_AN_ADDRESS_PIECE.contains(&tokens[k].text.as_str())
+            && !tokens::is_opener(&tokens[k].text)
+    })
+}
+
 /// An answer naming a mail service among its words ([`Redactor::process_with`]): from its first
 /// word that is no opener to the service's name, and a "dot" or "not" with a word after it.
 fn provider_answer(text: &str, tokens: &[Token]) -> Option<Finding> {
     let p = tokens
         .iter()
         .position(|t| detect::MAIL_PROVIDERS.contains(&t.text.as_str()))?;
-    let first = (0..p).find(|&k| {
-        matches!(tokens[k].class, Class::Word | Class::Digits)
-            && !tokens::is_opener(&tokens[k].text)
-            && !NOT_AN_ADDRESS_PIECE.contains(&tokens[k].text.as_str())
-    })?;
+    let first = first_address_piece(tokens, 0..p)?;
     let mut last = p;
     if tokens
         .get(p + 1)
@@ -9440,11 +9446,7 @@ fn spoken_address_sentences(text: &str, tokens: &[Token], findings: &[Finding]) 
         let Some(last) = last else {
             continue;
         };
-        let Some(first) = (from..=end).find(|&k| {
-            matches!(tokens[k].class, Class::Word | Class::Digits)
-                && !NOT_AN_ADDRESS_PIECE.contains(&tokens[k].text.as_str())
-                && !tokens::is_opener(&tokens[k].text)
-        }) else {
+        let Some(first) = first_address_piece(tokens, from..end + 1) else {
             continue;
         };
         let (a, b) = (tokens[first].start, tokens[last].end);
@@ -9547,11 +9549,7 @@ fn domain_read_back(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<F
     for k in 1..tokens.len().saturating_sub(1) {
         let t = &tokens[k];
         if t.text == "." && detect::glued_domain(&tokens[k - 1..(k + 3).min(tokens.len())]) {
-            let first = (from..k - 1).find(|&j| {
-                matches!(tokens[j].class, Class::Word | Class::Digits)
-                    && !NOT_AN_ADDRESS_PIECE.contains(&tokens[j].text.as_str())
-                    && !tokens::is_opener(&tokens[j].text)
-            });
+            let first = first_address_piece(tokens, from..k - 1);
             // Or the whole address glued into the domain's first label, a mail service's name
             // ending a longer word ("So that's jdawramirazatebonnetoutlook.com.", base for "j dot
             // ramirez eight one at outlook dot com", round 81).
@@ -9577,11 +9575,7 @@ fn domain_read_back(text: &str, tokens: &[Token], findings: &[Finding]) -> Vec<F
             // said ("Tom Smith at yahoo, great." after "Tom, T O M, then smith, at yahoo dot co
             // dot uk."): the clause's words up to the service's name, a name found in them
             // included.
-            let first = (from..k).find(|&j| {
-                matches!(tokens[j].class, Class::Word | Class::Digits)
-                    && !NOT_AN_ADDRESS_PIECE.contains(&tokens[j].text.as_str())
-                    && !tokens::is_opener(&tokens[j].text)
-            });
+            let first = first_address_piece(tokens, from..k);
             let Some(first) = first else {
                 continue;
             };
